@@ -1,0 +1,14 @@
+import type { SrvDefinition } from '../types/index.ts';
+import { SRV_DEFINITIONS } from './srv-definitions.ts';
+
+export { SRV_DEFINITIONS };
+
+const BY_SRV = new Map(SRV_DEFINITIONS.map((d) => [d.srv, d]));
+
+/** The SRV definition for a Service Reference Variant such as "4.1.1", or undefined. */
+export function findSrv(srv: string): SrvDefinition | undefined {
+  return BY_SRV.get(srv);
+}
+
+/** Body element name carried by the signed second leg (CV 5, 6, 7) of a critical request. */
+export const SIGNED_PRE_COMMAND = 'SignedPreCommand';

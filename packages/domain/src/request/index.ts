@@ -1,0 +1,142 @@
+import { parse as parseLossless, isLosslessNumber } from 'lossless-json';
+import { formatRequestId, parseCounter, parseEui, type RequestId } from '../identifiers/index.ts';
+import { refuse, type Refusal } from '../refusals/index.ts';
+import type { CommandVariant } from '../types/index.ts';
+
+/** A Service Request after decoding: well-formed, not yet authenticated or validated. */
+export interface ServiceRequest {
+  requestId: RequestId;
+  /** `originator:target:counter`, canonical upper-case EUIs. */
+  requestIdText: string;
+  commandVariant: CommandVariant;
+  serviceReference: string;
+  serviceReferenceVariant: string;
+  bodyElement: string;
+  /** The body element's value: an object, or "" for an empty element. */
+  bodyValue: Record<string, unknown> | '';
+  /** Epoch milliseconds of `ExecutionDateTime`, when the request is future-dated. */
+  executionDateTime?: number;
+}
+
+/** Fields as they arrive, before checking: the JSON header or the protobuf message. */
+export interface RawServiceRequest {
+  originatorId: unknown;
+  targetId: unknown;
+  counter: unknown;
+  commandVariant: unknown;
+  serviceReference: unknown;
+  serviceReferenceVariant: unknown;
+  bodyElement: unknown;
+  bodyValue: unknown;
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: refuse('malformed_request', message) });
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks the decoded fields of either format and builds the canonical request. */
+export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequest> {
+  const originatorId = parseEui(raw.originatorId);
+  if (!originatorId) return malformed('header.requestId.originatorId must be an EUI-64 (8 hex octets joined by "-")');
+  const targetId = parseEui(raw.targetId);
+  if (!targetId) return malformed('header.requestId.targetId must be an EUI-64 (8 hex octets joined by "-")');
+  const counter = parseCounter(raw.counter);
+  if (!counter) return malformed('header.requestId.counter must be a decimal uint64 without leading zeros');
+  const cv = raw.commandVariant;
+  if (typeof cv !== 'number' || !Number.isInteger(cv) || cv < 1 || cv > 8) {
+    return malformed('header.commandVariant must be an integer from 1 to 8');
+  }
+  if (typeof raw.serviceReference !== 'string' || raw.serviceReference === '') {
+    return malformed('header.serviceReference must be a non-empty string');
+  }
+  if (typeof raw.serviceReferenceVariant !== 'string' || raw.serviceReferenceVariant === '') {
+    return malformed('header.serviceReferenceVariant must be a non-empty string');
+  }
+  if (typeof raw.bodyElement !== 'string' || raw.bodyElement === '') return malformed('body must hold exactly one element');
+  const bodyValue = raw.bodyValue;
+  if (bodyValue !== '' && !isPlainObject(bodyValue)) {
+    return malformed(`body.${raw.bodyElement} must be an object or ""`);
+  }
+  let executionDateTime: number | undefined;
+  if (bodyValue !== '' && 'ExecutionDateTime' in bodyValue) {
+    const text = bodyValue.ExecutionDateTime;
+    const at = typeof text === 'string' && RFC3339.test(text) ? Date.parse(text) : NaN;
+    if (Number.isNaN(at)) return malformed(`body.${raw.bodyElement}.ExecutionDateTime must be an RFC 3339 date-time`);
+    executionDateTime = at;
+  }
+  const requestId = { originatorId, targetId, counter };
+  return {
+    ok: true,
+    value: {
+      requestId,
+      requestIdText: formatRequestId(requestId),
+      commandVariant: cv as CommandVariant,
+      serviceReference: raw.serviceReference,
+      serviceReferenceVariant: raw.serviceReferenceVariant,
+      bodyElement: raw.bodyElement,
+      bodyValue,
+      executionDateTime,
+    },
+  };
+}
+
+/**
+ * The integer literal of the counter exactly as written: JSON.parse rounds integers past 2^53,
+ * so the text is parsed again, losslessly, only when the counter came as a JSON number.
+ */
+function losslessCounter(text: string): unknown {
+  const doc = parseLossless(text) as { header?: { requestId?: { counter?: unknown } } };
+  const counter = doc?.header?.requestId?.counter;
+  return isLosslessNumber(counter) ? counter.value : counter;
+}
+
+/** Decodes the JSON format of the contract (duis-parser's simplified DUIS JSON). */
+export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
+  let text: string;
+  let doc: unknown;
+  try {
+    text = utf8.decode(bytes);
+    doc = JSON.parse(text);
+  } catch (error) {
+    return malformed(`body is not valid UTF-8 JSON: ${(error as Error).message}`);
+  }
+  if (!isPlainObject(doc)) return malformed('request must be a JSON object with "header" and "body"');
+  const header = doc.header;
+  if (!isPlainObject(header)) return malformed('header is missing or not an object');
+  const requestId = header.requestId;
+  if (!isPlainObject(requestId)) return malformed('header.requestId is missing or not an object');
+  const body = doc.body;
+  if (!isPlainObject(body)) return malformed('body is missing or not an object');
+  const keys = Object.keys(body);
+  if (keys.length !== 1) return malformed(`body must hold exactly one element, found ${keys.length}`);
+  let counter = requestId.counter;
+  if (typeof counter === 'number') counter = losslessCounter(text);
+  return buildServiceRequest({
+    originatorId: requestId.originatorId,
+    targetId: requestId.targetId,
+    counter,
+    commandVariant: header.commandVariant,
+    serviceReference: header.serviceReference,
+    serviceReferenceVariant: header.serviceReferenceVariant,
+    bodyElement: keys[0],
+    bodyValue: body[keys[0]],
+  });
+}
+
+/** The body value carried as JSON text by the protobuf format: "" or an object. */
+export function parseBodyJson(text: string): Decoded<Record<string, unknown> | ''> {
+  if (text === '') return { ok: true, value: '' };
+  try {
+    const value = JSON.parse(text);
+    if (value === '' || isPlainObject(value)) return { ok: true, value };
+  } catch {
+    // falls through to the refusal below
+  }
+  return malformed('body_json must be "" or the JSON text of an object');
+}

@@ -1,0 +1,48 @@
+import type { Generation, SrvDefinition } from '../types/index.ts';
+
+/** TRT budgets in milliseconds, by class. Operators may change them at run time. */
+export interface TrtBudgets {
+  'smets2.onDemand': number;
+  'smets2.scheduled': number;
+  'smets1.response': number;
+  'smets1.activateFirmware': number;
+  /** How long past its deadline a SMETS1 request without a response waits before it is breached. */
+  'smets1.wanAllowance': number;
+}
+
+export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance'>;
+
+export function defaultTrtBudgets(): TrtBudgets {
+  return {
+    'smets2.onDemand': 30_000,
+    'smets2.scheduled': 86_400_000,
+    'smets1.response': 16_000,
+    'smets1.activateFirmware': 432_000_000,
+    'smets1.wanAllowance': 60_000,
+  };
+}
+
+/** Variants answered synchronously by the router have no TRT: transform, local-only, non-device. */
+const SYNCHRONOUS_VARIANTS: ReadonlySet<number> = new Set([2, 4, 6, 8]);
+
+/** The TRT class of a device request, or undefined when the router answers it at once. */
+export function trtClassFor(srv: SrvDefinition, commandVariant: number, generation: Generation | undefined): TrtClass | undefined {
+  if (srv.nonDevice || !generation || SYNCHRONOUS_VARIANTS.has(commandVariant)) return undefined;
+  if (generation === 'SMETS1') return srv.srv === '11.3' ? 'smets1.activateFirmware' : 'smets1.response';
+  return srv.onDemand ? 'smets2.onDemand' : 'smets2.scheduled';
+}
+
+export interface TrtBudget {
+  class: TrtClass;
+  budgetMs: number;
+  /** When the clock starts: receipt, or ExecutionDateTime for a future-dated request. */
+  startsAt: number;
+  deadline: number;
+}
+
+/** A future-dated request is measured from its ExecutionDateTime (policy default). */
+export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: number, executionDateTime?: number): TrtBudget {
+  const startsAt = executionDateTime !== undefined && executionDateTime > receivedAt ? executionDateTime : receivedAt;
+  const budgetMs = budgets[trtClass];
+  return { class: trtClass, budgetMs, startsAt, deadline: startsAt + budgetMs };
+}

@@ -1,0 +1,68 @@
+export const ROLES = ['IS', 'ES', 'GS', 'RSA', 'ED', 'GT', 'OU'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const USER_STATUSES = ['active', 'suspended'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const DEVICE_TYPES = ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'HCALCS', 'IHD', 'CAD'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+export const SMI_STATUSES = [
+  'Pending', 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned', 'Decommissioned',
+  'Withdrawn', 'Suspended', 'Recovery', 'Recovered',
+] as const;
+export type SmiStatus = (typeof SMI_STATUSES)[number];
+
+export const GENERATIONS = ['SMETS1', 'SMETS2+'] as const;
+export type Generation = (typeof GENERATIONS)[number];
+
+export const CSP_REGIONS = ['North', 'Central', 'South', '4G North', '4G Central', '4G South'] as const;
+export type CspRegion = (typeof CSP_REGIONS)[number];
+
+export const SMETS1_COHORTS = ['aclara', 'honeywell-elster', 'itron', 'landis-gyr', 'secure', 'edmi'] as const;
+export type Smets1Cohort = (typeof SMETS1_COHORTS)[number];
+
+export type CommandVariant = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+export type FutureDating = null | 'dsp' | 'device' | 'dsp+device';
+
+export interface SrvDefinition {
+  srv: string;
+  serviceReference: string;
+  name: string;
+  bodyElement: string;
+  critical: boolean;
+  onDemand: boolean;
+  futureDated: FutureDating;
+  dccScheduledEligible: boolean;
+  nonDevice: boolean;
+  eligibleRoles: Role[];
+  commandVariants: CommandVariant[];
+  exampleTargetDeviceTypes: DeviceType[];
+  gbcsUseCases: string[];
+}
+
+export interface User {
+  userId: string;
+  roles: Role[];
+  status: UserStatus;
+  publicKeyPem: string;
+  receiveEndpoint?: string;
+}
+
+/** Responsible parties registered against a device, each a User ID. */
+export const RESPONSIBLE_PARTIES = [
+  'importSupplier', 'exportSupplier', 'gasSupplier', 'electricityDistributor', 'gasTransporter',
+] as const;
+export type ResponsibleParty = (typeof RESPONSIBLE_PARTIES)[number];
+
+export interface Device extends Partial<Record<ResponsibleParty, string>> {
+  deviceId: string;
+  deviceType: DeviceType;
+  status: SmiStatus;
+  generation: Generation;
+  cspRegion?: CspRegion;
+  smets1Cohort?: Smets1Cohort;
+  deviceModel?: string;
+  firmwareVersion?: string;
+}

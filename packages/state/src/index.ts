@@ -1,0 +1,4 @@
+export * from './store/index.ts';
+export { MemoryStore } from './memory/index.ts';
+export { RedisStore, type RedisStoreOptions } from './redis/index.ts';
+export { createStore } from './create.ts';

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs (npm packages, redis-server) and runs vitest.
+# The tests start their own redis-server on a free port and stop it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "redis-server not found: installing it from Debian's packages"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server
+fi
+if [ ! -x node_modules/.bin/vitest ] || [ ! -x node_modules/.bin/bun ]; then
+  npm install --no-audit --no-fund
+fi
+exec node_modules/.bin/vitest run "$@"
