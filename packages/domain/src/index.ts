@@ -7,3 +7,4 @@ export * from './request/index.ts';
 export * from './validation/index.ts';
 export * from './routing/index.ts';
 export * from './trt/index.ts';
+export * from './inventory/index.ts';

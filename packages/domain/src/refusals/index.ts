@@ -26,7 +26,6 @@ export const REFUSALS = {
   not_found: { http: 404 },
   unauthorized: { http: 401 },
   invalid_field: { http: 400 },
-  shutting_down: { http: 503 },
 } as const satisfies Record<string, { http: number; code?: string }>;
 
 export type RefusalReason = keyof typeof REFUSALS;

@@ -1,0 +1,40 @@
+// `npm run send`: builds, signs (with the demo User's key unless --key is given) and submits one
+// Service Request, then prints the router's answer.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RouterClient } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: process.env.ROUTER_URL ?? 'http://127.0.0.1:8080' },
+    key: { type: 'string', default: new URL('../demo/demo-user.key.pem', import.meta.url).pathname },
+    originator: { type: 'string', default: '90-B3-D5-1F-30-01-00-00' },
+    target: { type: 'string', default: '00-DB-12-34-56-78-90-A0' },
+    srv: { type: 'string', default: '4.1.1' },
+    cv: { type: 'string', default: '1' },
+    counter: { type: 'string', default: String(Date.now()) },
+    body: { type: 'string', default: '{}' },
+    format: { type: 'string', default: 'json' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
+                     [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf] [--key PEM]
+Defaults: the demo supplier reads the demo ESME's instantaneous import registers.`);
+  process.exit(0);
+}
+
+const client = new RouterClient(values.url!, readFileSync(values.key!, 'utf8'));
+const { status, answer } = await client.submit({
+  originatorId: values.originator!,
+  targetId: values.target!,
+  counter: values.counter!,
+  commandVariant: Number(values.cv),
+  srv: values.srv!,
+  bodyValue: JSON.parse(values.body!),
+}, values.format === 'protobuf' ? 'protobuf' : 'json');
+console.log(`HTTP ${status}`);
+console.log(JSON.stringify(answer, null, 2));
+process.exit(status < 300 ? 0 : 1);

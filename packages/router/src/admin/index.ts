@@ -1,0 +1,152 @@
+import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { parseDeviceInput, parseEui, parseUserInput, type Device, type FieldError } from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
+import type { RouterMetrics } from '../metrics/index.ts';
+import type { TrtBudgetTable } from '../trt/budgets.ts';
+
+export interface AdminDeps {
+  store: StateStore;
+  adminToken: string;
+  budgets: TrtBudgetTable;
+  metrics: RouterMetrics;
+  importMaxBytes: number;
+}
+
+/** Devices per store write during an import: large enough to pipeline well, small enough to stream. */
+const IMPORT_CHUNK = 5000;
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function error(c: Context, status: 400 | 401 | 404 | 413 | 415, reason: string, message: string) {
+  return c.json({ error: { reason, message } }, status);
+}
+
+function invalid(c: Context, problem: FieldError) {
+  return c.json({ error: { reason: 'invalid_field', field: problem.field, message: `${problem.field} ${problem.message}` } }, 400);
+}
+
+async function jsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  try {
+    return { ok: true, value: await c.req.json() };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Only a P-256 SPKI key can check DUIS signatures; anything else is refused at registration. */
+function checkP256(pem: string): FieldError | undefined {
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return undefined;
+    return { field: 'publicKeyPem', message: 'must be a P-256 (prime256v1) EC public key' };
+  } catch (cause) {
+    return { field: 'publicKeyPem', message: `is not a readable SPKI PEM public key: ${(cause as Error).message}` };
+  }
+}
+
+/** The operators' API of the contract, behind the bearer token. */
+export function adminRoutes(deps: AdminDeps): Hono {
+  const { store } = deps;
+  const app = new Hono();
+  const expected = digest(`Bearer ${deps.adminToken}`);
+
+  app.use('*', async (c, next) => {
+    // Compare digests so the check takes the same time whatever the token's length.
+    const given = digest(c.req.header('authorization') ?? '');
+    if (!timingSafeEqual(given, expected)) return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
+    await next();
+  });
+
+  app.put('/users/:userId', async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const parsed = parseUserInput(c.req.param('userId'), body.value);
+    if (!parsed.ok) return invalid(c, parsed.error);
+    const keyProblem = checkP256(parsed.value.publicKeyPem);
+    if (keyProblem) return invalid(c, keyProblem);
+    await store.putUser(parsed.value);
+    return c.json(parsed.value);
+  });
+
+  app.get('/users/:userId', async (c) => {
+    const userId = parseEui(c.req.param('userId'));
+    const user = userId ? await store.getUser(userId) : undefined;
+    return user ? c.json(user) : error(c, 404, 'not_found', `no User ${c.req.param('userId')}`);
+  });
+
+  app.put('/devices/:deviceId', async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const parsed = parseDeviceInput(c.req.param('deviceId'), body.value);
+    if (!parsed.ok) return invalid(c, parsed.error);
+    await store.putDevice(parsed.value);
+    return c.json(parsed.value);
+  });
+
+  app.get('/devices/:deviceId', async (c) => {
+    const deviceId = parseEui(c.req.param('deviceId'));
+    const device = deviceId ? await store.getDevice(deviceId) : undefined;
+    return device ? c.json(device) : error(c, 404, 'not_found', `no device ${c.req.param('deviceId')}`);
+  });
+
+  app.post('/devices:import', async (c) => {
+    const mediaType = c.req.header('content-type')?.split(';', 1)[0].trim().toLowerCase();
+    if (mediaType !== 'application/x-ndjson') {
+      return error(c, 415, 'unsupported_media_type', 'the import takes application/x-ndjson, one device a line');
+    }
+    const rejected: { line: number; reason: string }[] = [];
+    let imported = 0;
+    let lineNumber = 0;
+    let chunk: Device[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await store.putDevices(chunk);
+      imported += chunk.length;
+      deps.metrics.devicesImported.inc(chunk.length);
+      chunk = [];
+    };
+    try {
+      for await (const lines of readLineBatches(c.req.raw, deps.importMaxBytes)) {
+        for (const line of lines) {
+          lineNumber++;
+          if (line.trim() === '') continue;
+          let value: unknown;
+          try {
+            value = JSON.parse(line);
+          } catch {
+            rejected.push({ line: lineNumber, reason: 'not valid JSON' });
+            continue;
+          }
+          const parsed = parseDeviceInput((value as { deviceId?: unknown })?.deviceId, value);
+          if (!parsed.ok) {
+            rejected.push({ line: lineNumber, reason: `${parsed.error.field} ${parsed.error.message}` });
+            continue;
+          }
+          chunk.push(parsed.value);
+        }
+        if (chunk.length >= IMPORT_CHUNK) await flush();
+      }
+      await flush();
+    } catch (cause) {
+      if (!(cause instanceof BodyTooLargeError)) throw cause;
+      // What was written stays written; the answer says how far the import got.
+      return c.json({ imported, rejected, error: { reason: 'body_too_large', message: `${cause.message}; stopped after line ${lineNumber}` } }, 413);
+    }
+    return c.json({ imported, rejected });
+  });
+
+  app.get('/trt-budgets', (c) => c.json(deps.budgets.current()));
+
+  app.put('/trt-budgets', async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const updated = await deps.budgets.update(body.value);
+    return updated.ok ? c.json(updated.budgets) : invalid(c, updated);
+  });
+
+  return app;
+}

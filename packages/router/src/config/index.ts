@@ -1,0 +1,71 @@
+import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+
+/** Every setting of the router; `loadConfig` reads them from the environment (see README). */
+export interface RouterConfig {
+  port: number;
+  host: string;
+  /** Absent: the embedded in-memory store. */
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  adminToken: string;
+  /** True when the token was generated because ROUTER_ADMIN_TOKEN was unset. */
+  adminTokenGenerated: boolean;
+  maxBodyBytes: number;
+  batchMaxItems: number;
+  batchMaxBytes: number;
+  importMaxBytes: number;
+  /** Signature worker threads; 0 verifies on the main thread (tests, tiny deployments). */
+  verifyThreads: number;
+  verifyBatchMax: number;
+  verifySignatures: boolean;
+  /** Requests in the pipeline past which new ones are refused with 503 overloaded. */
+  maxInflight: number;
+  requestRetentionSeconds: number;
+  seedDemo: boolean;
+  logLevel: string;
+  shutdownGraceMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min = 0): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${text}"`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new Error(`${name} must be true or false, got "${text}"`);
+}
+
+export function loadConfig(env: Env = process.env): RouterConfig {
+  const redisUrl = env.REDIS_URL || undefined;
+  const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
+  return {
+    port: integer(env, 'PORT', 8080),
+    host: env.HOST || '0.0.0.0',
+    redisUrl,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
+    adminToken,
+    adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 64 * 1024, 1),
+    batchMaxItems: integer(env, 'BATCH_MAX_ITEMS', 1000, 1),
+    batchMaxBytes: integer(env, 'BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),
+    importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 2 * 1024 * 1024 * 1024, 1),
+    verifyThreads: integer(env, 'VERIFY_THREADS', Math.max(1, availableParallelism() - 1)),
+    verifyBatchMax: integer(env, 'VERIFY_BATCH_MAX', 128, 1),
+    verifySignatures: boolean(env, 'VERIFY_SIGNATURES', true),
+    maxInflight: integer(env, 'MAX_INFLIGHT', 20_000, 1),
+    requestRetentionSeconds: integer(env, 'REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
+    seedDemo: boolean(env, 'SEED_DEMO', !redisUrl),
+    logLevel: env.LOG_LEVEL || 'info',
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
+  };
+}

@@ -1,0 +1,44 @@
+import { buildServiceRequest, decodeJsonRequest, parseBodyJson, refuse, type Decoded, type ServiceRequest } from '@dccrouter/domain';
+import { Long, ServiceRequest as ServiceRequestMessage, type dccrouter } from '@dccrouter/protocol';
+
+export const JSON_TYPE = 'application/json';
+export const PROTOBUF_TYPE = 'application/x-protobuf';
+export type RequestFormat = 'json' | 'protobuf';
+
+/** The request format named by a Content-Type header, or undefined for anything else (row 1). */
+export function requestFormat(contentType: string | undefined): RequestFormat | undefined {
+  const mediaType = contentType?.split(';', 1)[0].trim().toLowerCase();
+  if (mediaType === JSON_TYPE) return 'json';
+  if (mediaType === PROTOBUF_TYPE) return 'protobuf';
+  return undefined;
+}
+
+function decodeProtobufRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
+  let message: dccrouter.v1.ServiceRequest;
+  try {
+    message = ServiceRequestMessage.decode(bytes);
+  } catch (error) {
+    return { ok: false, refusal: refuse('malformed_request', `body is not a dccrouter.v1.ServiceRequest: ${(error as Error).message}`) };
+  }
+  const header = message.header;
+  const requestId = header?.requestId;
+  if (!header || !requestId) return { ok: false, refusal: refuse('malformed_request', 'header.request_id is missing') };
+  const bodyValue = parseBodyJson(message.bodyJson);
+  if (!bodyValue.ok) return bodyValue;
+  const counter = requestId.counter;
+  return buildServiceRequest({
+    originatorId: requestId.originatorId,
+    targetId: requestId.targetId,
+    counter: Long.isLong(counter) ? counter.toUnsigned().toString() : String(counter),
+    commandVariant: header.commandVariant,
+    serviceReference: header.serviceReference,
+    serviceReferenceVariant: header.serviceReferenceVariant,
+    bodyElement: message.bodyElement,
+    bodyValue: bodyValue.value,
+  });
+}
+
+/** Row 3 of the refusal table: the body parses into a well-formed Service Request. */
+export function decodeRequest(format: RequestFormat, bytes: Uint8Array): Decoded<ServiceRequest> {
+  return format === 'json' ? decodeJsonRequest(bytes) : decodeProtobufRequest(bytes);
+}

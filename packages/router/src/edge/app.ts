@@ -1,0 +1,150 @@
+import { Hono, type Context } from 'hono';
+import { refuse } from '@dccrouter/domain';
+import { StateUnavailableError, type StateStore } from '@dccrouter/state';
+import { adminRoutes, type AdminDeps } from '../admin/index.ts';
+import { ROUTER_PROTO_TEXT, ServiceRequestBatch } from '@dccrouter/protocol';
+import { requestFormat, type RequestFormat } from '../decode/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { RouterMetrics } from '../metrics/index.ts';
+import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
+import type { ServiceRequestPipeline } from '../pipeline/index.ts';
+import { readBodyLimited } from './body.ts';
+
+export interface EdgeDeps extends AdminDeps {
+  pipeline: ServiceRequestPipeline;
+  store: StateStore;
+  metrics: RouterMetrics;
+  log: Logger;
+  maxBodyBytes: number;
+  batchMaxItems: number;
+  batchMaxBytes: number;
+  /** True once shutdown began: new work is refused, in-flight work is answered. */
+  draining: () => boolean;
+}
+
+function send(c: Context, answer: Answer): Response {
+  return c.body(answer.body, answer.status as 200, { 'content-type': 'application/json', ...answer.headers });
+}
+
+const unsupportedMediaType = () => refusalAnswer(refuse('unsupported_media_type', 'Content-Type must be application/json or application/x-protobuf'));
+const tooLarge = (limit: number) => refusalAnswer(refuse('body_too_large', `body is larger than the limit of ${limit} bytes`));
+const overloaded = (why: string) => refusalAnswer(refuse('overloaded', why));
+
+interface BatchItem {
+  format: RequestFormat | undefined;
+  body: Uint8Array;
+  signature: string | undefined;
+}
+
+/** The batch endpoint's JSON form: `{ "requests": [ { "body" | "bodyBase64", "signature", "contentType"? } ] }`. */
+function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return 'batch is not valid JSON';
+  }
+  const requests = (doc as { requests?: unknown })?.requests;
+  if (!Array.isArray(requests)) return 'batch must be an object with a "requests" array';
+  const items: BatchItem[] = [];
+  for (const [index, item] of requests.entries()) {
+    const { body, bodyBase64, signature, contentType = 'application/json' } = (item ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'string' && typeof bodyBase64 !== 'string') return `requests[${index}] needs "body" (text) or "bodyBase64"`;
+    if (signature !== undefined && typeof signature !== 'string') return `requests[${index}].signature must be a string`;
+    if (typeof contentType !== 'string') return `requests[${index}].contentType must be a string`;
+    items.push({
+      format: requestFormat(contentType),
+      body: typeof body === 'string' ? new TextEncoder().encode(body) : Buffer.from(bodyBase64 as string, 'base64'),
+      signature: signature as string | undefined,
+    });
+  }
+  return items;
+}
+
+function parseProtobufBatch(bytes: Uint8Array): BatchItem[] | string {
+  try {
+    const batch = ServiceRequestBatch.decode(bytes);
+    return batch.requests.map((item) => ({
+      format: requestFormat(item.contentType || 'application/x-protobuf'),
+      body: item.body ?? new Uint8Array(0),
+      signature: item.signature || undefined,
+    }));
+  } catch (cause) {
+    return `batch is not a dccrouter.v1.ServiceRequestBatch: ${(cause as Error).message}`;
+  }
+}
+
+export function createApp(deps: EdgeDeps): Hono {
+  const { pipeline, metrics, log } = deps;
+  const app = new Hono();
+
+  app.onError((cause, c) => {
+    if (cause instanceof StateUnavailableError) {
+      return send(c, refusalAnswer(refuse('state_unavailable', `the state store is unreachable: ${cause.message}`)));
+    }
+    log.error({ err: cause, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { reason: 'internal_error', message: 'the router failed to answer; nothing is acknowledged' } }, 500);
+  });
+
+  app.post('/v1/service-requests', async (c) => {
+    const startedAt = performance.now();
+    // Saturation is judged before the body is read, so a refusal costs almost nothing.
+    if (deps.draining()) return send(c, overloaded('the router is shutting down'));
+    if (pipeline.saturated()) return send(c, overloaded('too many requests in flight'));
+    const format = requestFormat(c.req.header('content-type'));
+    let answer: Answer;
+    if (!format) answer = unsupportedMediaType();
+    else {
+      const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+      answer = body === 'too_large'
+        ? tooLarge(deps.maxBodyBytes)
+        : await pipeline.submit({ format, body, signature: c.req.header('x-dcc-signature') });
+    }
+    metrics.observe(answer.outcome, startedAt);
+    return send(c, answer);
+  });
+
+  app.post('/v1/service-requests:batch', async (c) => {
+    if (deps.draining()) return send(c, overloaded('the router is shutting down'));
+    const format = requestFormat(c.req.header('content-type'));
+    if (!format) return send(c, unsupportedMediaType());
+    const bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes);
+    if (bytes === 'too_large') return send(c, tooLarge(deps.batchMaxBytes));
+    const items = format === 'json' ? parseJsonBatch(bytes) : parseProtobufBatch(bytes);
+    if (typeof items === 'string') return send(c, refusalAnswer(refuse('malformed_request', items)));
+    if (items.length > deps.batchMaxItems) {
+      return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
+    }
+    if (pipeline.saturated(items.length)) return send(c, overloaded('too many requests in flight'));
+    const results = await Promise.all(items.map(async (item) => {
+      const startedAt = performance.now();
+      let answer: Answer;
+      if (!item.format) answer = unsupportedMediaType();
+      else if (item.body.byteLength > deps.maxBodyBytes) answer = tooLarge(deps.maxBodyBytes);
+      else answer = await pipeline.submit({ format: item.format, body: item.body, signature: item.signature });
+      metrics.observe(answer.outcome, startedAt);
+      return answer;
+    }));
+    // Each answer is already JSON text: splice them in rather than parse and re-serialise.
+    const body = `{"results":[${results.map((r) => `{"status":${r.status},"answer":${r.body}}`).join(',')}]}`;
+    return c.body(body, 200, { 'content-type': 'application/json' });
+  });
+
+  app.get('/v1/router.proto', (c) => c.body(ROUTER_PROTO_TEXT, 200, { 'content-type': 'text/plain; charset=utf-8' }));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    if (deps.draining()) return c.json({ status: 'draining' }, 503);
+    try {
+      await deps.store.ping();
+      return c.json({ status: 'ready', store: deps.store.kind });
+    } catch (cause) {
+      return c.json({ status: 'unavailable', store: deps.store.kind, message: (cause as Error).message }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  app.route('/v1/admin', adminRoutes(deps));
+  app.notFound((c) => c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  return app;
+}

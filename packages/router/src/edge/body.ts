@@ -1,0 +1,53 @@
+/**
+ * Reads a request body up to `limit` bytes. Refuses early on a declared Content-Length over the
+ * limit, and stops reading a chunked body as soon as it passes it.
+ */
+export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > limit) return 'too_large';
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return 'too_large';
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** Splits a streamed body into lines, a chunk's worth at a time, never holding the whole body. */
+export async function* readLineBatches(request: Request, limit: number): AsyncGenerator<string[]> {
+  if (!request.body) return;
+  const decoder = new TextDecoder();
+  let size = 0;
+  let rest = '';
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop()!;
+    if (lines.length > 0) yield lines;
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield [rest];
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`body is larger than ${limit} bytes`);
+  }
+}

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import {
+  ACCESS_CONTROL_BROKER, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
+  type CompiledPolicy, type Refusal, type ServiceRequest, type TrtBudget,
+} from '@dccrouter/domain';
+import { StateUnavailableError, type Leg, type RequestRecord, type RequestState, type StateStore } from '@dccrouter/state';
+import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
+import { decodeRequest, type RequestFormat } from '../decode/index.ts';
+import { serveNonDevice } from '../non-device/index.ts';
+import type { TrtBudgetTable } from '../trt/budgets.ts';
+import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
+import { localCommandFor, preCommandFor } from './commands.ts';
+
+export type { Answer } from './answers.ts';
+
+export interface PipelineDeps {
+  store: StateStore;
+  verifier: SignatureVerifier;
+  policy: CompiledPolicy;
+  budgets: TrtBudgetTable;
+  verifySignatures: boolean;
+  maxInflight: number;
+  now?: () => number;
+}
+
+/** One submitted request as the edge hands it over: raw bytes, before any parsing. */
+export interface Submission {
+  format: RequestFormat;
+  body: Uint8Array;
+  signature: string | undefined;
+}
+
+function legOf(commandVariant: number): Leg {
+  if (commandVariant === 4) return 'transform';
+  return SIGNED_LEG_VARIANTS.has(commandVariant) ? 'signed' : 'single';
+}
+
+/** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
+const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
+
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
+}
+
+/**
+ * The request path, in the contract's order: decode, look up, authenticate, replay, validate,
+ * decide, record, answer. Every refusal happens before the one write, so a refused request
+ * changes nothing; the write itself is atomic and idempotent.
+ */
+export class ServiceRequestPipeline {
+  private inflight = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get inflightCount(): number {
+    return this.inflight;
+  }
+
+  /** True when a new request must be refused with 503 overloaded before anything is read. */
+  saturated(extra = 1): boolean {
+    return this.inflight + extra > this.deps.maxInflight || this.deps.verifier.depth + extra > this.deps.maxInflight;
+  }
+
+  async submit(submission: Submission): Promise<Answer> {
+    this.inflight++;
+    let requestIdText: string | undefined;
+    try {
+      const decoded = decodeRequest(submission.format, submission.body);
+      if (!decoded.ok) return refusalAnswer(decoded.refusal);
+      requestIdText = decoded.value.requestIdText;
+      return await this.process(decoded.value, submission);
+    } catch (error) {
+      if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
+      if (error instanceof StateUnavailableError) {
+        return refusalAnswer(refuse('state_unavailable', `the state store is unreachable, nothing was accepted: ${error.message}`), requestIdText, this.now());
+      }
+      throw error;
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  private async process(request: ServiceRequest, submission: Submission): Promise<Answer> {
+    const { store, policy } = this.deps;
+    const { requestId, requestIdText, commandVariant } = request;
+    const leg = legOf(commandVariant);
+    const deviceId = requestId.targetId === ACCESS_CONTROL_BROKER ? undefined : requestId.targetId;
+    const context = await store.loadContext(requestId.originatorId, deviceId, requestIdText, leg);
+
+    // Row 4, then row 5: only a registered User has a key to check the signature against.
+    const user = context.user;
+    if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
+    await this.authenticate(user.publicKeyPem, submission);
+
+    // A byte-identical resubmission of an acknowledged leg gets its original answer.
+    const bodyHash = createHash('sha256').update(submission.body).digest('hex');
+    if (context.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
+
+    // Rows 6 to 12, then 13 to 17 for device requests.
+    const now = this.now();
+    const checked = checkAgainstUser(request, user, now);
+    if (!checked.ok) throw new Refused(checked.refusal);
+    const { srv } = checked;
+    const device = srv.nonDevice ? undefined : context.device;
+    if (!srv.nonDevice) {
+      const refusal = checkAgainstDevice(request, srv, checked.eligibleRoles, device, policy);
+      if (refusal) throw new Refused(refusal);
+    }
+    // Rows 18 and 19 are judged here for a clear early answer and again, atomically, when recording.
+    if (leg === 'signed' && context.transformLeg?.srv !== srv.srv) throw new Refused(transformLegMissing(request));
+    if (context.leg) throw new Refused(requestIdReused(request));
+
+    // Decide: route, TRT budget and the command variant's answer.
+    const route = routeFor(srv, device);
+    const executionDateTime = leg === 'signed' ? context.transformLeg?.executionDateTime : request.executionDateTime;
+    const trtClass = trtClassFor(srv, commandVariant, route.generation);
+    const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
+    const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
+    let state: RequestState = 'accepted';
+    if (srv.nonDevice) {
+      const served = await serveNonDevice(request, srv, store);
+      if (!served.ok) throw new Refused(served.refusal);
+      ack.responseCode = served.responseCode;
+      ack.body = served.body;
+      state = 'responded';
+    } else if (commandVariant === 4) {
+      ack.responseCode = 'I0';
+      ack.body = { PreCommand: preCommandFor(request) };
+      state = 'transformed';
+    } else if (LOCAL_ONLY_VARIANTS.has(commandVariant)) {
+      ack.responseCode = 'I0';
+      ack.body = { LocalCommand: localCommandFor(request) };
+      state = 'responded';
+    }
+    const answer = acknowledgementAnswer(ack);
+
+    // Record: nothing is acknowledged unless the store holds it.
+    const record: RequestRecord = {
+      requestId: requestIdText,
+      originatorId: requestId.originatorId,
+      targetId: requestId.targetId,
+      srv: srv.srv,
+      commandVariant,
+      state,
+      destination: route.destination,
+      generation: route.generation,
+      acceptedAt: now,
+      trt,
+      responseCode: state === 'responded' ? ack.responseCode : undefined,
+      bodyElement: request.bodyElement,
+      bodyValue: request.bodyValue,
+    };
+    const result = await store.recordAcceptance(requestIdText, {
+      leg,
+      legRecord: { bodyHash, srv: srv.srv, answer: { status: answer.status, body: answer.body }, executionDateTime: request.executionDateTime },
+      record,
+    });
+    switch (result.outcome) {
+      case 'recorded':
+        return answer;
+      case 'duplicate':
+        return { ...result.answer, outcome: 'replayed' };
+      case 'transform_leg_missing':
+        throw new Refused(transformLegMissing(request));
+      case 'request_id_reused':
+        throw new Refused(requestIdReused(request));
+    }
+  }
+
+  /** Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key. */
+  private async authenticate(publicKeyPem: string, submission: Submission): Promise<void> {
+    if (!this.deps.verifySignatures) return;
+    const signature = decodeSignatureHeader(submission.signature);
+    if (!signature) {
+      const why = submission.signature ? 'is not base64' : 'is missing';
+      throw new Refused(refuse('signature_invalid', `X-DCC-Signature ${why}`));
+    }
+    const valid = await this.deps.verifier.verify(publicKeyPem, submission.body, signature);
+    if (!valid) throw new Refused(refuse('signature_invalid', "X-DCC-Signature is not a valid signature of the body by the originator's key"));
+  }
+}
+
+function transformLegMissing(request: ServiceRequest): Refusal {
+  return refuse('transform_leg_missing', `no CV 4 leg of RequestID ${request.requestIdText} for SRV ${request.serviceReferenceVariant}`);
+}
+
+function requestIdReused(request: ServiceRequest): Refusal {
+  return refuse('request_id_reused', `RequestID ${request.requestIdText} was already used with a different body`);
+}

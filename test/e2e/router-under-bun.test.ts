@@ -1,0 +1,160 @@
+// The real router, started as `npm start` starts it (Bun, embedded store, demo inventory),
+// driven over a real socket with signed requests.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJsonRequest, buildProtobufRequest, RouterClient, signBytes } from '@dccrouter/client';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+let router: RouterProcess;
+let client: RouterClient;
+let admin: Admin;
+
+beforeAll(async () => {
+  router = await startRouterProcess({ VERIFY_THREADS: '1' });
+  client = new RouterClient(router.url, DEMO_PRIVATE_KEY_PEM);
+  admin = new Admin(router.url, router.adminToken);
+});
+
+afterAll(async () => {
+  await router?.stop();
+});
+
+const read = (counter: string) => ({ originatorId: SUPPLIER, targetId: ESME, counter, commandVariant: 1, srv: '4.1.1' });
+
+describe('router under Bun', () => {
+  it('runs on Bun and reports health and readiness', async () => {
+    expect(router.output()).not.toContain('error');
+    expect((await fetch(`${router.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${router.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', store: 'memory' });
+  });
+
+  it('acknowledges a signed JSON request with route and TRT budget', async () => {
+    const counter = nextCounter();
+    const { status, answer } = await client.submit(read(counter));
+    expect(status).toBe(202);
+    expect(answer.header).toMatchObject({ requestId: `${SUPPLIER}:${ESME}:${counter}`, responseCode: 'I99' });
+    expect(answer.route).toEqual({ generation: 'SMETS2+', destination: 'smets2/north' });
+    expect(answer.trt.budgetMs).toBe(30_000);
+    expect(Date.parse(answer.trt.deadline) - Date.parse(answer.header.responseDateTime)).toBe(30_000);
+  });
+
+  it('accepts protobuf and keeps a counter above 2^53 exact', async () => {
+    const counter = '18446744073709551615';
+    const { status, answer } = await client.submit({ ...read(counter), targetId: '00-db-12-34-56-78-a1-a0' }, 'protobuf');
+    expect(status).toBe(202);
+    expect(answer.header.requestId).toBe(`${SUPPLIER}:00-DB-12-34-56-78-A1-A0:${counter}`);
+    expect(answer.route).toEqual({ generation: 'SMETS1', destination: 'smets1/aclara' });
+    expect(answer.trt.budgetMs).toBe(16_000);
+  });
+
+  it('reads a JSON integer counter above 2^53 losslessly', async () => {
+    const counter = (2n ** 60n + 7n).toString();
+    const body = buildJsonRequest(read(counter), { counterAsNumber: true });
+    expect(body).toContain(`"counter":${counter}`);
+    const { status, answer } = await client.submitBytes(body);
+    expect(status).toBe(202);
+    expect(answer.header.requestId).toBe(`${SUPPLIER}:${ESME}:${counter}`);
+  });
+
+  it('answers a byte-identical retry with the original answer, and refuses a reuse', async () => {
+    const body = buildJsonRequest(read(nextCounter()));
+    const first = await fetch(`${router.url}/v1/service-requests`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) }, body,
+    });
+    const firstText = await first.text();
+    const retry = await fetch(`${router.url}/v1/service-requests`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) }, body,
+    });
+    expect(retry.status).toBe(first.status);
+    expect(await retry.text()).toBe(firstText);
+    const changed = body.replace('"body":{"ReadInstantaneousImportRegisters":{}}', '"body":{"ReadInstantaneousImportRegisters":""}');
+    expect(changed).not.toBe(body);
+    const reused = await client.submitBytes(changed);
+    expect(reused.status).toBe(409);
+    expect(reused.answer.error.reason).toBe('request_id_reused');
+  });
+
+  it('refuses a forged, a missing and an undecodable signature', async () => {
+    const body = buildJsonRequest(read(nextCounter()));
+    const forged = await client.submitBytes(body, 'application/json', signBytes(newKeyPair().privateKeyPem, body));
+    expect(forged.status).toBe(401);
+    expect(forged.answer.error.reason).toBe('signature_invalid');
+    const missing = await client.submitBytes(body, 'application/json', null);
+    expect(missing.answer.error).toMatchObject({ reason: 'signature_invalid', message: 'X-DCC-Signature is missing' });
+    const garbage = await client.submitBytes(body, 'application/json', '%%%');
+    expect(garbage.answer.error).toMatchObject({ reason: 'signature_invalid', message: 'X-DCC-Signature is not base64' });
+    // The refused RequestID was not used up: the genuine request is accepted afterwards.
+    expect((await client.submitBytes(body)).status).toBe(202);
+  });
+
+  it('runs the critical two-leg flow: CV 4 transform, then CV 5 with the same RequestID', async () => {
+    const counter = nextCounter();
+    const leg = { originatorId: SUPPLIER, targetId: ESME, counter, srv: '1.1.1' };
+    const transform = await client.submit({ ...leg, commandVariant: 4, bodyValue: { Price: 12 } });
+    expect(transform.status).toBe(200);
+    expect(transform.answer.header.responseCode).toBe('I0');
+    const payload = transform.answer.body.PreCommand.GBCSPayload;
+    expect(Buffer.from(payload, 'base64').length).toBeGreaterThan(32);
+    const signed = await client.submit({ ...leg, commandVariant: 5, bodyValue: { GBCSPayload: payload } });
+    expect(signed.status).toBe(202);
+    expect(signed.answer.header.responseCode).toBe('I99');
+    const orphan = await client.submit({ ...leg, counter: nextCounter(), commandVariant: 5, bodyValue: { GBCSPayload: payload } });
+    expect(orphan.status).toBe(409);
+    expect(orphan.answer.error.reason).toBe('transform_leg_missing');
+  });
+
+  it('answers 8.2 Read Inventory from the inventory', async () => {
+    const { status, answer } = await client.submit({
+      originatorId: SUPPLIER, targetId: '90-B3-D5-1F-30-00-00-02', counter: nextCounter(), commandVariant: 8, srv: '8.2', bodyValue: { DeviceID: ESME },
+    });
+    expect(status).toBe(200);
+    expect(answer.header.responseCode).toBe('I0');
+    expect(answer.route).toEqual({ destination: 'dsp' });
+    expect(answer.body.ReadInventory.Devices[0]).toMatchObject({ deviceId: ESME, deviceType: 'ESME', cspRegion: 'North' });
+  });
+
+  it('takes a batch of individually signed requests and answers each', async () => {
+    const good = buildJsonRequest(read(nextCounter()));
+    const proto = buildProtobufRequest(read(nextCounter()));
+    const response = await fetch(`${router.url}/v1/service-requests:batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        requests: [
+          { body: good, signature: client.sign(good) },
+          { body: good, signature: client.sign(good) },
+          { bodyBase64: Buffer.from(proto).toString('base64'), contentType: 'application/x-protobuf', signature: client.sign(proto) },
+          { body: good.replace('4.1.1', '4.1.9'), signature: client.sign(good) },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as { results: { status: number; answer: any }[] };
+    expect(results.map((r) => r.status)).toEqual([202, 202, 202, 401]);
+    expect(results[1].answer).toEqual(results[0].answer);
+  });
+
+  it('serves the .proto and Prometheus metrics', async () => {
+    expect(await (await fetch(`${router.url}/v1/router.proto`)).text()).toContain('message ServiceRequest');
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99"\} \d+/);
+    expect(metrics).toContain('dccrouter_verify_queue_depth');
+    expect(metrics).toContain('dccrouter_service_request_duration_seconds_bucket');
+  });
+
+  it("guards the operators' API with the bearer token", async () => {
+    expect((await fetch(`${router.url}/v1/admin/users/${SUPPLIER}`)).status).toBe(401);
+    expect((await new Admin(router.url, 'wrong').request('GET', `/v1/admin/users/${SUPPLIER}`)).status).toBe(401);
+    const user = await admin.request('GET', `/v1/admin/users/${SUPPLIER}`);
+    expect(user.status).toBe(200);
+    expect(user.body.roles).toEqual(['IS', 'GS']);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const own = await startRouterProcess({ VERIFY_THREADS: '1' });
+    expect(await own.stop('SIGTERM')).toBe(0);
+    expect(own.output()).toContain('stopped');
+  });
+});

@@ -1,0 +1,59 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { RouterClient } from '@dccrouter/client';
+
+export const DEMO_PRIVATE_KEY_PEM = readFileSync(new URL('../../packages/client/demo/demo-user.key.pem', import.meta.url), 'utf8');
+
+export const SUPPLIER = '90-B3-D5-1F-30-01-00-00';
+export const SECOND_SUPPLIER = '90-B3-D5-1F-30-03-00-00';
+export const NETWORK_OPERATOR = '90-B3-D5-1F-30-02-00-00';
+export const OTHER_USER = '00-DB-12-34-56-78-00-04';
+export const ACB = '90-B3-D5-1F-30-00-00-02';
+export const ESME = '00-DB-12-34-56-78-90-A0';
+export const GSME = '00-DB-12-34-56-78-90-A1';
+
+export function newKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  };
+}
+
+let counter = BigInt(Date.now()) * 1000n;
+/** A fresh RequestID counter for each request of a run. */
+export function nextCounter(): string {
+  counter += 1n;
+  return counter.toString();
+}
+
+/** The operators' API, with the bearer token. */
+export class Admin {
+  constructor(readonly url: string, readonly token: string) {}
+
+  async request(method: string, path: string, body?: unknown, contentType = 'application/json') {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  put(path: string, body: unknown) {
+    return this.request('PUT', path, body);
+  }
+
+  /** Registers a User with a fresh key and returns a client that signs as it. */
+  async user(userId: string, roles: string[], status = 'active'): Promise<RouterClient> {
+    const keys = newKeyPair();
+    const answer = await this.put(`/v1/admin/users/${userId}`, { roles, status, publicKeyPem: keys.publicKeyPem });
+    if (answer.status !== 200) throw new Error(`cannot register ${userId}: ${JSON.stringify(answer.body)}`);
+    return new RouterClient(this.url, keys.privateKeyPem);
+  }
+
+  async device(deviceId: string, fields: Record<string, unknown>): Promise<void> {
+    const answer = await this.put(`/v1/admin/devices/${deviceId}`, fields);
+    if (answer.status !== 200) throw new Error(`cannot register ${deviceId}: ${JSON.stringify(answer.body)}`);
+  }
+}
