@@ -152,9 +152,32 @@ describe('router under Bun', () => {
     expect(user.body.roles).toEqual(['IS', 'GS']);
   });
 
+  it('answers every in-flight request when told to stop, then refuses new ones', async () => {
+    const own = await startRouterProcess({ VERIFY_THREADS: '1', LOG_LEVEL: 'info' });
+    const ownClient = new RouterClient(own.url, DEMO_PRIVATE_KEY_PEM);
+    const requests = Array.from({ length: 1000 }, () => {
+      const body = buildJsonRequest(read(nextCounter()));
+      return { body, signature: ownClient.sign(body) };
+    });
+    const batch = fetch(`${own.url}/v1/service-requests:batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requests }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    own.child.kill('SIGTERM');
+    const response = await batch;
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as { results: { status: number }[] };
+    expect(results).toHaveLength(1000);
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    expect(await own.stop()).toBe(0);
+    // The signal really arrived mid-batch: the router logged requests in flight.
+    const inflight = Number(/"inflight":(\d+)[^\n]*shutting down/.exec(own.output())?.[1]);
+    expect(inflight).toBeGreaterThan(0);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
-    const own = await startRouterProcess({ VERIFY_THREADS: '1' });
+    const own = await startRouterProcess({ VERIFY_THREADS: '1', LOG_LEVEL: 'info' });
     expect(await own.stop('SIGTERM')).toBe(0);
-    expect(own.output()).toContain('stopped');
+    expect(own.output()).toContain('"msg":"stopped"');
   });
 });

@@ -25,8 +25,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a private redis-server on a free port; the whole test run shares it. */
-export async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+export async function startRedis(port: number, dir: string, extraArgs: string[] = ['--appendonly', 'no']): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {

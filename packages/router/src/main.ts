@@ -32,7 +32,22 @@ async function listen(): Promise<RunningServer> {
   });
 }
 
-const server = await listen();
+let server: RunningServer | undefined;
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal, inflight: router.pipeline.inflightCount }, 'shutting down: answering in-flight requests');
+  await router.shutdown();
+  await server?.stop();
+  log.info('stopped');
+  process.exit(0);
+}
+// Registered before listening, so a signal that arrives at any moment after start is handled.
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+
+server = await listen();
 log.info({
   port: server.port,
   runtime: typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`,
@@ -49,15 +64,3 @@ if (config.seedDemo) {
   console.log(`demo inventory loaded: try  npm run send -- --url http://127.0.0.1:${server.port}  (signs as ${DEMO_SUPPLIER})`);
 }
 
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal, inflight: router.pipeline.inflightCount }, 'shutting down: answering in-flight requests');
-  await router.shutdown();
-  await server.stop();
-  log.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void stop('SIGTERM'));
-process.on('SIGINT', () => void stop('SIGINT'));

@@ -90,18 +90,22 @@ export function createApp(deps: EdgeDeps): Hono {
     const startedAt = performance.now();
     // Saturation is judged before the body is read, so a refusal costs almost nothing.
     if (deps.draining()) return send(c, overloaded('the router is shutting down'));
-    if (pipeline.saturated()) return send(c, overloaded('too many requests in flight'));
-    const format = requestFormat(c.req.header('content-type'));
-    let answer: Answer;
-    if (!format) answer = unsupportedMediaType();
-    else {
-      const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
-      answer = body === 'too_large'
-        ? tooLarge(deps.maxBodyBytes)
-        : await pipeline.submit({ format, body, signature: c.req.header('x-dcc-signature') });
+    if (!pipeline.admit()) return send(c, overloaded('too many requests in flight'));
+    try {
+      const format = requestFormat(c.req.header('content-type'));
+      let answer: Answer;
+      if (!format) answer = unsupportedMediaType();
+      else {
+        const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+        answer = body === 'too_large'
+          ? tooLarge(deps.maxBodyBytes)
+          : await pipeline.submit({ format, body, signature: c.req.header('x-dcc-signature') });
+      }
+      metrics.observe(answer.outcome, startedAt);
+      return send(c, answer);
+    } finally {
+      pipeline.release();
     }
-    metrics.observe(answer.outcome, startedAt);
-    return send(c, answer);
   });
 
   app.post('/v1/service-requests:batch', async (c) => {
@@ -115,16 +119,21 @@ export function createApp(deps: EdgeDeps): Hono {
     if (items.length > deps.batchMaxItems) {
       return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
     }
-    if (pipeline.saturated(items.length)) return send(c, overloaded('too many requests in flight'));
-    const results = await Promise.all(items.map(async (item) => {
-      const startedAt = performance.now();
-      let answer: Answer;
-      if (!item.format) answer = unsupportedMediaType();
-      else if (item.body.byteLength > deps.maxBodyBytes) answer = tooLarge(deps.maxBodyBytes);
-      else answer = await pipeline.submit({ format: item.format, body: item.body, signature: item.signature });
-      metrics.observe(answer.outcome, startedAt);
-      return answer;
-    }));
+    if (!pipeline.admit(items.length)) return send(c, overloaded('too many requests in flight'));
+    let results: Answer[];
+    try {
+      results = await Promise.all(items.map(async (item) => {
+        const startedAt = performance.now();
+        let answer: Answer;
+        if (!item.format) answer = unsupportedMediaType();
+        else if (item.body.byteLength > deps.maxBodyBytes) answer = tooLarge(deps.maxBodyBytes);
+        else answer = await pipeline.submit({ format: item.format, body: item.body, signature: item.signature });
+        metrics.observe(answer.outcome, startedAt);
+        return answer;
+      }));
+    } finally {
+      pipeline.release(items.length);
+    }
     // Each answer is already JSON text: splice them in rather than parse and re-serialise.
     const body = `{"results":[${results.map((r) => `{"status":${r.status},"answer":${r.body}}`).join(',')}]}`;
     return c.body(body, 200, { 'content-type': 'application/json' });

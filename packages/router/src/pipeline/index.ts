@@ -61,13 +61,22 @@ export class ServiceRequestPipeline {
     return this.inflight;
   }
 
-  /** True when a new request must be refused with 503 overloaded before anything is read. */
-  saturated(extra = 1): boolean {
-    return this.inflight + extra > this.deps.maxInflight || this.deps.verifier.depth + extra > this.deps.maxInflight;
+  /**
+   * Admission control, called by the edge before it reads a body: false means refuse with 503
+   * overloaded. An admitted caller must `release` the same count once its answers are sent.
+   */
+  admit(count = 1): boolean {
+    if (this.inflight + count > this.deps.maxInflight || this.deps.verifier.depth + count > this.deps.maxInflight) return false;
+    this.inflight += count;
+    return true;
   }
 
+  release(count = 1): void {
+    this.inflight -= count;
+  }
+
+  /** Runs one admitted submission through the pipeline. */
   async submit(submission: Submission): Promise<Answer> {
-    this.inflight++;
     let requestIdText: string | undefined;
     try {
       const decoded = decodeRequest(submission.format, submission.body);
@@ -80,8 +89,6 @@ export class ServiceRequestPipeline {
         return refusalAnswer(refuse('state_unavailable', `the state store is unreachable, nothing was accepted: ${error.message}`), requestIdText, this.now());
       }
       throw error;
-    } finally {
-      this.inflight--;
     }
   }
 

@@ -1,0 +1,92 @@
+// The real router under Bun against a real redis-server: several instances act as one, and a
+// Redis outage answers 503 state_unavailable (never a false I99), recovering without a restart.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJsonRequest, RouterClient } from '@dccrouter/client';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+let redisPort: number;
+let redisDir: string;
+let redis: ChildProcess;
+let first: RouterProcess;
+let second: RouterProcess;
+let client: RouterClient;
+
+beforeAll(async () => {
+  redisPort = await freePort();
+  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-outage-'));
+  // Append-only with fsync on every write, so what was acknowledged survives the restart below.
+  redis = await startRedis(redisPort, redisDir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+  const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, VERIFY_THREADS: '1' };
+  [first, second] = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
+  const admin = new Admin(first.url, first.adminToken);
+  client = await admin.user(SUPPLIER, ['IS', 'GS']);
+  await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: SUPPLIER });
+});
+
+afterAll(async () => {
+  await Promise.all([first?.stop(), second?.stop()]);
+  if (redis) await stopRedis(redis);
+  rmSync(redisDir, { recursive: true, force: true });
+});
+
+const post = (url: string, body: string, signature: string) =>
+  fetch(`${url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': signature }, body });
+
+describe('routers sharing one Redis', () => {
+  it('share the inventory and RequestID idempotency across instances', async () => {
+    const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const signature = client.sign(body);
+    const viaFirst = await post(first.url, body, signature);
+    expect(viaFirst.status).toBe(202);
+    const firstText = await viaFirst.text();
+    expect(JSON.parse(firstText).route.destination).toBe('smets2/central');
+    const viaSecond = await post(second.url, body, signature);
+    expect(viaSecond.status).toBe(202);
+    expect(await viaSecond.text()).toBe(firstText);
+    const changed = body.replace('"4.1.1"', '"4.1.2"').replace('ReadInstantaneousImportRegisters', 'ReadInstantaneousImportTOUMatrices');
+    const reused = await post(second.url, changed, client.sign(changed));
+    expect(reused.status).toBe(409);
+    expect(((await reused.json()) as any).error.reason).toBe('request_id_reused');
+  });
+
+  it('accept exactly one of many concurrent identical submissions spread over both', async () => {
+    const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const signature = client.sign(body);
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 ? first.url : second.url, body, signature)));
+    const texts = await Promise.all(responses.map((r) => r.text()));
+    expect(responses.every((r) => r.status === 202)).toBe(true);
+    expect(new Set(texts).size).toBe(1);
+  });
+
+  it('answer 503 state_unavailable while Redis is down and recover without a restart', async () => {
+    const before = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const acknowledged = await post(first.url, before, client.sign(before));
+    expect(acknowledged.status).toBe(202);
+    const acknowledgedText = await acknowledged.text();
+
+    await stopRedis(redis);
+    const during = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const started = Date.now();
+    const refused = await post(first.url, during, client.sign(during));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(((await refused.json()) as any).error.reason).toBe('state_unavailable');
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
+
+    redis = await startRedis(redisPort, redisDir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+    await expect.poll(async () => (await fetch(`${first.url}/readyz`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    // The refused request was not recorded: sent again, it is accepted now.
+    const retried = await post(first.url, during, client.sign(during));
+    expect(retried.status).toBe(202);
+    // What was acknowledged before the outage is still there: its retry replays the answer.
+    const replay = await post(second.url, before, client.sign(before));
+    expect(await replay.text()).toBe(acknowledgedText);
+  });
+});

@@ -1,0 +1,180 @@
+// Every row of the contract's refusal table, in order, on both stores, over a real socket.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildJsonRequest, RouterClient, type RequestSpec } from '@dccrouter/client';
+import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { ACB, Admin, DEMO_PRIVATE_KEY_PEM, ESME, GSME, nextCounter, OTHER_USER, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
+
+const stores = [
+  ['memory', () => ({})],
+  ['redis', () => ({ REDIS_URL: inject('redisUrl') })],
+] as const;
+
+describe.each(stores)('refusal table on the %s store', (_name, env) => {
+  let server: InProcessRouter;
+  let supplier: RouterClient;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    server = await startInProcess(env());
+    supplier = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+    admin = new Admin(server.url, server.adminToken);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const spec = (overrides: Partial<RequestSpec> = {}): RequestSpec => ({
+    originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1', ...overrides,
+  });
+
+  async function expectRefusal(result: { status: number; answer: any }, status: number, reason: string, code?: string) {
+    expect({ status: result.status, reason: result.answer.error?.reason }).toEqual({ status, reason });
+    expect(result.answer.header.responseCode).toBe(code);
+    expect(result.answer.error.message.length).toBeGreaterThan(5);
+  }
+
+  it('row 1: unsupported content type, before the body is read', async () => {
+    const response = await fetch(`${server.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as any).error.reason).toBe('unsupported_media_type');
+  });
+
+  it('row 2: body over the 64 KiB default limit', async () => {
+    const body = buildJsonRequest(spec({ bodyValue: { padding: 'x'.repeat(70_000) } }));
+    await expectRefusal(await supplier.submitBytes(body), 413, 'body_too_large');
+  });
+
+  it('row 3: malformed bodies, each named', async () => {
+    await expectRefusal(await supplier.submitBytes('{"header":'), 400, 'malformed_request');
+    const badEui = await supplier.submitBytes(buildJsonRequest(spec({ targetId: '00-DB-12' })));
+    await expectRefusal(badEui, 400, 'malformed_request');
+    expect(badEui.answer.error.message).toContain('targetId');
+    const twoKeys = buildJsonRequest(spec()).replace('"body":{', '"body":{"Extra":{},');
+    await expectRefusal(await supplier.submitBytes(twoKeys), 400, 'malformed_request');
+    const protobufGarbage = await supplier.submitBytes(new Uint8Array([0xff, 0xff, 0xff]), 'application/x-protobuf');
+    await expectRefusal(protobufGarbage, 400, 'malformed_request');
+  });
+
+  it('row 4: originator not a registered User (E1)', async () => {
+    await expectRefusal(await supplier.submit(spec({ originatorId: '90-B3-D5-1F-30-09-09-09' })), 403, 'unknown_user', 'E1');
+  });
+
+  it('row 5: signature not valid for the originator', async () => {
+    const body = buildJsonRequest(spec());
+    await expectRefusal(await supplier.submitBytes(body, 'application/json', supplier.sign(body + ' ')), 401, 'signature_invalid');
+  });
+
+  it('row 6: suspended User (E3)', async () => {
+    const suspended = await admin.user('90-B3-D5-1F-30-06-00-00', ['IS'], 'suspended');
+    await expectRefusal(await suspended.submit(spec({ originatorId: '90-B3-D5-1F-30-06-00-00' })), 403, 'user_not_active', 'E3');
+  });
+
+  it('row 7: unknown SRV, or serviceReference not the SRV\'s', async () => {
+    await expectRefusal(await supplier.submit(spec({ srv: '4.1.99', bodyElement: 'ReadInstantaneousImportRegisters' })), 400, 'unknown_service_request');
+    await expectRefusal(await supplier.submit(spec({ serviceReference: '4.2' })), 400, 'unknown_service_request');
+  });
+
+  it('row 8: command variant not allowed (E12)', async () => {
+    await expectRefusal(await supplier.submit(spec({ srv: '1.1.1', commandVariant: 1 })), 400, 'command_variant_not_allowed', 'E12');
+  });
+
+  it('row 9: body element not the SRV\'s', async () => {
+    await expectRefusal(await supplier.submit(spec({ bodyElement: 'TopUpDevice' })), 400, 'unknown_service_request');
+    await expectRefusal(await supplier.submit(spec({ srv: '1.1.1', commandVariant: 5, bodyElement: 'UpdateImportTariffPrimaryElement' })), 400, 'unknown_service_request');
+  });
+
+  it('row 10: wrong target for device and non-device SRVs (E13)', async () => {
+    await expectRefusal(await supplier.submit(spec({ targetId: ACB })), 400, 'wrong_target', 'E13');
+    await expectRefusal(await supplier.submit(spec({ srv: '8.2', commandVariant: 8, bodyValue: { DeviceID: ESME } })), 400, 'wrong_target', 'E13');
+  });
+
+  it('row 11: no eligible role (E2)', async () => {
+    const other = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+    await expectRefusal(await other.submit(spec({ originatorId: OTHER_USER })), 403, 'role_not_eligible', 'E2');
+  });
+
+  it('row 12: future-dating refused where the SRV cannot be, or not in the future', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    await expectRefusal(await supplier.submit(spec({ srv: '2.2', bodyValue: { ExecutionDateTime: future } })), 422, 'future_dating_not_allowed');
+    await expectRefusal(await supplier.submit(spec({ bodyValue: { ExecutionDateTime: '2020-01-01T00:00:00Z' } })), 422, 'future_dating_not_allowed');
+    const accepted = await supplier.submit(spec({ bodyValue: { ExecutionDateTime: future } }));
+    expect(accepted.status).toBe(202);
+    expect(Date.parse(accepted.answer.trt.deadline)).toBe(Date.parse(future) + 30_000);
+  });
+
+  it('row 13: device not in the inventory (E19)', async () => {
+    await expectRefusal(await supplier.submit(spec({ targetId: '00-DB-12-34-56-78-99-99' })), 404, 'device_not_found', 'E19');
+  });
+
+  it('row 14: not registered against the device (E4)', async () => {
+    await expectRefusal(await supplier.submit(spec({ originatorId: SECOND_SUPPLIER })), 403, 'not_authorised_for_device', 'E4');
+  });
+
+  it('row 15: device type cannot receive the SRV (E11)', async () => {
+    await expectRefusal(await supplier.submit(spec({ srv: '4.6.1', targetId: '00-DB-12-34-56-78-90-A4' })), 422, 'device_type_incompatible', 'E11');
+  });
+
+  it('row 16: not available for SMETS1 (E11)', async () => {
+    await expectRefusal(await supplier.submit(spec({ targetId: '00-DB-12-34-56-78-A1-A0', commandVariant: 2 })), 422, 'not_available_for_smets1', 'E11');
+  });
+
+  it('row 17: SMI status does not admit the SRV (E5)', async () => {
+    await admin.device('00-DB-12-34-56-78-AA-01', { deviceType: 'ESME', status: 'Suspended', generation: 'SMETS2+', cspRegion: 'South', importSupplier: SUPPLIER });
+    await expectRefusal(await supplier.submit(spec({ targetId: '00-DB-12-34-56-78-AA-01' })), 409, 'device_status_incompatible', 'E5');
+    // Suspended devices still take firmware remediation.
+    expect((await supplier.submit(spec({ targetId: '00-DB-12-34-56-78-AA-01', srv: '11.2' }))).status).toBe(202);
+  });
+
+  it('row 18: signed leg without its transform leg', async () => {
+    await expectRefusal(await supplier.submit(spec({ srv: '1.1.1', commandVariant: 5, bodyValue: { GBCSPayload: 'AA==' } })), 409, 'transform_leg_missing');
+    // A transform for another SRV does not count either.
+    const counter = nextCounter();
+    expect((await supplier.submit(spec({ counter, srv: '1.2.1', commandVariant: 4 }))).status).toBe(200);
+    await expectRefusal(await supplier.submit(spec({ counter, srv: '1.1.1', commandVariant: 5, bodyValue: { GBCSPayload: 'AA==' } })), 409, 'transform_leg_missing');
+  });
+
+  it('row 19: RequestID reused with a different body; a retry of the original still replays', async () => {
+    const counter = nextCounter();
+    const original = await supplier.submit(spec({ counter }));
+    expect(original.status).toBe(202);
+    await expectRefusal(await supplier.submit(spec({ counter, srv: '4.1.2' })), 409, 'request_id_reused');
+    expect(await supplier.submit(spec({ counter }))).toEqual(original);
+  });
+
+  it('checks rows in order: the first failing row wins', async () => {
+    // Unknown device (13) and suspended-device status would both fail; unknown SRV (7) comes first.
+    await expectRefusal(await supplier.submit(spec({ srv: '4.1.99', targetId: '00-DB-12-34-56-78-99-99' })), 400, 'unknown_service_request');
+    // Wrong role (11) before unknown device (13).
+    await expectRefusal(await supplier.submit(spec({ originatorId: OTHER_USER, targetId: '00-DB-12-34-56-78-99-99' })), 403, 'role_not_eligible', 'E2');
+  });
+
+  it('a refused request changes nothing: its RequestID stays free', async () => {
+    const counter = nextCounter();
+    await expectRefusal(await supplier.submit(spec({ counter, srv: '4.6.1', targetId: GSME, originatorId: SECOND_SUPPLIER })), 403, 'not_authorised_for_device', 'E4');
+    await expectRefusal(await supplier.submit(spec({ counter, bodyValue: { ExecutionDateTime: '2020-01-01T00:00:00Z' } })), 422, 'future_dating_not_allowed');
+    expect((await supplier.submit(spec({ counter }))).status).toBe(202);
+  });
+});
+
+describe('saturation', () => {
+  it('refuses with 503 overloaded and Retry-After past the in-flight limit, and accepts the rest', async () => {
+    // A worker thread for signatures makes each request wait, so concurrent ones pile up.
+    const server = await startInProcess({ MAX_INFLIGHT: '2', VERIFY_THREADS: '1' });
+    try {
+      const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+      const bodies = Array.from({ length: 40 }, () => buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' }));
+      const responses = await Promise.all(bodies.map((body) => fetch(`${server.url}/v1/service-requests`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) }, body,
+      })));
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+      expect(statuses.filter((s) => s === 202).length).toBeGreaterThan(0);
+      expect(statuses.every((s) => s === 503 || s === 202)).toBe(true);
+      const refused = responses.find((r) => r.status === 503)!;
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as any).error.reason).toBe('overloaded');
+    } finally {
+      await server.close();
+    }
+  });
+});
