@@ -152,7 +152,7 @@ describe('router under Bun', () => {
     expect(user.body.roles).toEqual(['IS', 'GS']);
   });
 
-  it('answers every in-flight request when told to stop, then refuses new ones', async () => {
+  it('answers every request already in flight when told to stop', async () => {
     const own = await startRouterProcess({ VERIFY_THREADS: '1', LOG_LEVEL: 'info' });
     const ownClient = new RouterClient(own.url, DEMO_PRIVATE_KEY_PEM);
     const requests = Array.from({ length: 1000 }, () => {
@@ -162,7 +162,11 @@ describe('router under Bun', () => {
     const batch = fetch(`${own.url}/v1/service-requests:batch`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requests }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Signal only once the batch is inside the pipeline.
+    await expect.poll(async () => {
+      const metrics = await (await fetch(`${own.url}/metrics`)).text();
+      return Number(/dccrouter_inflight_requests (\d+)/.exec(metrics)?.[1]);
+    }, { interval: 2, timeout: 5000 }).toBeGreaterThan(0);
     own.child.kill('SIGTERM');
     const response = await batch;
     expect(response.status).toBe(200);

@@ -119,6 +119,9 @@ export function createApp(deps: EdgeDeps): Hono {
     if (items.length > deps.batchMaxItems) {
       return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
     }
+    // Judged again after the read, with no await before admission, so a shutdown that began
+    // meanwhile either sees this batch in flight or this batch sees the shutdown.
+    if (deps.draining()) return send(c, overloaded('the router is shutting down'));
     if (!pipeline.admit(items.length)) return send(c, overloaded('too many requests in flight'));
     let results: Answer[];
     try {

@@ -1,0 +1,180 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
+import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
+import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId } from './store-contract.ts';
+
+const redisUrl = inject('redisUrl');
+const prefixes: string[] = [];
+const newPrefix = () => {
+  const prefix = `test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  return prefix;
+};
+
+/** Deletes every key the stores of this file wrote, so the shared redis-server stays small. */
+async function deleteTestKeys(): Promise<void> {
+  const raw = new Redis(redisUrl);
+  try {
+    for (const prefix of prefixes.splice(0)) {
+      for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1_000 })) {
+        if ((keys as string[]).length) await raw.unlink(...(keys as string[]));
+      }
+    }
+  } finally {
+    await raw.quit();
+  }
+}
+
+describeStoreContract('RedisStore', (options) => RedisStore.connect({ url: redisUrl, keyPrefix: newPrefix(), ...options }), deleteTestKeys);
+
+describe('RedisStore on a shared Redis', () => {
+  let raw: Redis;
+  const opened: StateStore[] = [];
+  const open = async (options: { keyPrefix: string; requestRetentionSeconds?: number }) => {
+    const store = await RedisStore.connect({ url: redisUrl, ...options });
+    opened.push(store);
+    return store;
+  };
+
+  beforeAll(() => { raw = new Redis(redisUrl); });
+  afterEach(async () => { await Promise.all(opened.splice(0).map((store) => store.close())); });
+  afterAll(async () => {
+    await raw.quit();
+    await deleteTestKeys();
+  });
+
+  it('lets two instances see each other’s writes and keeps RequestIDs idempotent across them', async () => {
+    const keyPrefix = newPrefix();
+    const [first, second] = await Promise.all([open({ keyPrefix }), open({ keyPrefix })]);
+    const user = fullUser();
+    const device = fullDevice();
+    await first.putUser(user);
+    await second.putDevice(device);
+    await first.putSetting('budgets', { onDemand: 1 });
+    expect(await second.getUser(user.userId)).toStrictEqual(user);
+    expect(await first.getDevice(device.deviceId)).toStrictEqual(device);
+    expect(await second.getSetting('budgets')).toStrictEqual({ onDemand: 1 });
+
+    const requestId = newRequestId();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      (i % 2 ? first : second).recordAcceptance(requestId, acceptance('single', { requestId, status: 200 + i }))));
+    expect(results.filter((result) => result.outcome === 'recorded')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'duplicate')).toHaveLength(49);
+    expect(new Set(results.map((result) => (result.outcome === 'duplicate' ? result.answer.status : undefined))).size).toBe(2);
+    expect((await second.loadContext(user.userId, device.deviceId, requestId, 'single')).leg).toBeDefined();
+    expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
+  });
+
+  it('keeps the layout: compact JSON strings, and one hash per request with a hash tag', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const user = fullUser();
+    const device = fullDevice();
+    await store.putUser(user);
+    await store.putDevice(device);
+    await store.putSetting('s', [1]);
+    expect(await raw.get(`${keyPrefix}user:${user.userId}`)).toBe(JSON.stringify(user));
+    expect(await raw.get(`${keyPrefix}dev:${device.deviceId}`)).toBe(JSON.stringify(device));
+    expect(await raw.get(`${keyPrefix}setting:s`)).toBe('[1]');
+
+    const requestId = newRequestId();
+    const transform = acceptance('transform', { requestId });
+    await store.recordAcceptance(requestId, transform);
+    expect(await raw.hgetall(`${keyPrefix}req:{${requestId}}`)).toStrictEqual({
+      'transform:hash': transform.legRecord.bodyHash,
+      'transform:srv': transform.legRecord.srv,
+      transform: JSON.stringify(transform.legRecord),
+      record: JSON.stringify(transform.record),
+    });
+  });
+
+  it('sets the retention as the TTL of the request hash', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix, requestRetentionSeconds: 30 });
+    const requestId = newRequestId();
+    await store.recordAcceptance(requestId, acceptance('single', { requestId }));
+    const ttl = await raw.ttl(`${keyPrefix}req:{${requestId}}`);
+    expect(ttl).toBeGreaterThan(25);
+    expect(ttl).toBeLessThanOrEqual(30);
+  });
+
+  it('gives a RedisStore from createStore with a Redis URL', async () => {
+    const store = await createStore({ redisUrl, keyPrefix: newPrefix(), requestRetentionSeconds: 60 });
+    opened.push(store);
+    expect(store).toBeInstanceOf(RedisStore);
+    expect(store.kind).toBe('redis');
+    await store.ping();
+  });
+});
+
+describe('RedisStore while Redis is away', () => {
+  let port: number;
+  let dir: string;
+  let server: ChildProcess | undefined;
+  let store: RedisStore | undefined;
+
+  beforeAll(async () => {
+    port = await freePort();
+    dir = mkdtempSync(join(tmpdir(), 'dccrouter-state-outage-'));
+    server = await startRedis(port, dir);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    if (server) await stopRedis(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('cannot connect to a Redis that is not there', async () => {
+    const started = Date.now();
+    await expect(RedisStore.connect({ url: `redis://127.0.0.1:${await freePort()}` })).rejects.toBeInstanceOf(StateUnavailableError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('fails fast with StateUnavailableError while Redis is down and serves again once it is back', async () => {
+    store = await RedisStore.connect({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'outage:' });
+    const user = fullUser();
+    await store.putUser(user);
+    expect(await store.getUser(user.userId)).toStrictEqual(user);
+
+    await stopRedis(server!);
+    server = undefined;
+    const requestId = newRequestId();
+    for (const attempt of [
+      () => store!.getUser(user.userId),
+      () => store!.recordAcceptance(requestId, acceptance('single', { requestId })),
+      () => store!.loadContext(user.userId, 'device', requestId, 'signed'),
+      () => store!.putDevices([fullDevice()]),
+      () => store!.ping(),
+    ]) {
+      const started = Date.now();
+      await expect(attempt()).rejects.toBeInstanceOf(StateUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    }
+
+    server = await startRedis(port, dir);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await store.ping();
+        break;
+      } catch (error) {
+        expect(error).toBeInstanceOf(StateUnavailableError);
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    // The restarted server kept nothing (no persistence), and the same instance works again, scripts included.
+    expect(await store.getUser(user.userId)).toBeUndefined();
+    await store.putUser(user);
+    expect(await store.getUser(user.userId)).toStrictEqual(user);
+    expect(await store.recordAcceptance(requestId, acceptance('single', { requestId }))).toEqual({ outcome: 'recorded' });
+    expect(await store.recordAcceptance(requestId, acceptance('single', { requestId }))).toMatchObject({ outcome: 'duplicate' });
+  });
+});

@@ -1,0 +1,435 @@
+// The contract every StateStore implementation must keep; each implementation's test file runs it.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Device, User } from '@dccrouter/domain';
+import type { Acceptance, Leg, LegRecord, RequestRecord, StateStore } from '../src/index.ts';
+
+export interface ContractStoreOptions {
+  requestRetentionSeconds?: number;
+}
+
+/** Each call must give a store of its own, empty of what other calls wrote. */
+export type MakeStore = (options?: ContractStoreOptions) => Promise<StateStore>;
+
+export const fullUser = (userId = `user-${randomUUID()}`): User => ({
+  userId,
+  roles: ['IS', 'GS'],
+  status: 'active',
+  publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n',
+  receiveEndpoint: 'https://user.example/receive',
+});
+
+export const minimalUser = (userId = `user-${randomUUID()}`): User => ({ userId, roles: ['ED'], status: 'suspended', publicKeyPem: 'pem' });
+
+export const fullDevice = (deviceId = `dev-${randomUUID()}`): Device => ({
+  deviceId,
+  deviceType: 'ESME',
+  status: 'Commissioned',
+  generation: 'SMETS1',
+  cspRegion: '4G North',
+  smets1Cohort: 'landis-gyr',
+  deviceModel: 'M1',
+  firmwareVersion: '1.2.3',
+  importSupplier: 'IS-1',
+  exportSupplier: 'ES-1',
+  gasSupplier: 'GS-1',
+  electricityDistributor: 'ED-1',
+  gasTransporter: 'GT-1',
+});
+
+export const minimalDevice = (deviceId = `dev-${randomUUID()}`): Device => ({ deviceId, deviceType: 'GSME', status: 'Pending', generation: 'SMETS2+' });
+
+export const newRequestId = () => `90-B3-D5-1F-30-00-00-01:00-DB-12-34-56-78-90-A0:${randomUUID()}`;
+
+export function acceptance(leg: Leg, options: { bodyHash?: string; srv?: string; requestId?: string; status?: number } = {}): Acceptance {
+  const { bodyHash = 'a'.repeat(64), srv = '4.1.1', requestId = 'unused', status = 202 } = options;
+  const record: RequestRecord = {
+    requestId,
+    originatorId: '90-B3-D5-1F-30-00-00-01',
+    targetId: '00-DB-12-34-56-78-90-A0',
+    srv,
+    commandVariant: leg === 'transform' ? 4 : leg === 'signed' ? 5 : 1,
+    state: leg === 'transform' ? 'transformed' : 'accepted',
+    destination: 'smets2/central',
+    acceptedAt: 1_700_000_000_000,
+    bodyElement: 'ReadInstantaneousImportRegisters',
+    bodyValue: { leg, bodyHash },
+  };
+  const legRecord: LegRecord = { bodyHash, srv, answer: { status, body: JSON.stringify({ leg, bodyHash }) } };
+  return { leg, legRecord, record };
+}
+
+const hash = (text: string) => text.padEnd(64, '0');
+
+export function describeStoreContract(name: string, makeStore: MakeStore, cleanup?: () => Promise<void>): void {
+  describe(`StateStore contract: ${name}`, () => {
+    const opened: StateStore[] = [];
+    const open = async (options?: ContractStoreOptions) => {
+      const store = await makeStore(options);
+      opened.push(store);
+      return store;
+    };
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+
+    afterAll(async () => {
+      await cleanup?.();
+    });
+
+    it('answers ping', async () => {
+      const store = await open();
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    describe('users', () => {
+      it('round-trip with every optional field, and absent fields stay absent', async () => {
+        const store = await open();
+        const full = fullUser();
+        const minimal = minimalUser();
+        await store.putUser(full);
+        await store.putUser(minimal);
+        expect(await store.getUser(full.userId)).toStrictEqual(full);
+        const got = await store.getUser(minimal.userId);
+        expect(got).toStrictEqual(minimal);
+        expect(Object.keys(got!).sort()).toEqual(['publicKeyPem', 'roles', 'status', 'userId']);
+      });
+
+      it('answer undefined for an unknown id', async () => {
+        const store = await open();
+        expect(await store.getUser('nobody')).toBeUndefined();
+      });
+
+      it('are replaced by a later put', async () => {
+        const store = await open();
+        const user = fullUser();
+        await store.putUser(user);
+        const suspended: User = { ...minimalUser(user.userId), status: 'suspended' };
+        await store.putUser(suspended);
+        expect(await store.getUser(user.userId)).toStrictEqual(suspended);
+      });
+
+      it('are stored as copies, not aliased with the caller', async () => {
+        const store = await open();
+        const user = fullUser();
+        const expected = structuredClone(user);
+        await store.putUser(user);
+        user.roles.push('OU');
+        user.status = 'suspended';
+        const got = await store.getUser(user.userId);
+        got!.roles.length = 0;
+        expect(await store.getUser(user.userId)).toStrictEqual(expected);
+      });
+    });
+
+    describe('devices', () => {
+      it('round-trip with every optional field, and absent fields stay absent', async () => {
+        const store = await open();
+        const full = fullDevice();
+        const minimal = minimalDevice();
+        await store.putDevice(full);
+        await store.putDevice(minimal);
+        expect(await store.getDevice(full.deviceId)).toStrictEqual(full);
+        const got = await store.getDevice(minimal.deviceId);
+        expect(got).toStrictEqual(minimal);
+        expect(Object.keys(got!).sort()).toEqual(['deviceId', 'deviceType', 'generation', 'status']);
+      });
+
+      it('answer undefined for an unknown id', async () => {
+        const store = await open();
+        expect(await store.getDevice('no-such-device')).toBeUndefined();
+      });
+
+      it('are stored as copies, not aliased with the caller', async () => {
+        const store = await open();
+        const device = fullDevice();
+        const expected = structuredClone(device);
+        await store.putDevice(device);
+        device.status = 'Decommissioned';
+        const got = await store.getDevice(device.deviceId);
+        got!.importSupplier = 'someone else';
+        expect(await store.getDevice(device.deviceId)).toStrictEqual(expected);
+      });
+
+      it('load 10,000 at once with putDevices', async () => {
+        const store = await open();
+        const devices = Array.from({ length: 10_000 }, (_, i) => (i % 2 ? fullDevice(`bulk-${i}`) : minimalDevice(`bulk-${i}`)));
+        await store.putDevices(devices);
+        for (const i of [0, 1, 1_999, 2_000, 5_001, 9_998, 9_999]) {
+          expect(await store.getDevice(`bulk-${i}`)).toStrictEqual(devices[i]);
+        }
+        expect(await store.getDevice('bulk-10000')).toBeUndefined();
+      });
+
+      it('accept an empty putDevices', async () => {
+        const store = await open();
+        await expect(store.putDevices([])).resolves.toBeUndefined();
+      });
+    });
+
+    describe('loadContext', () => {
+      it('returns the user, the device and nothing else for a new RequestID', async () => {
+        const store = await open();
+        const user = fullUser();
+        const device = fullDevice();
+        await store.putUser(user);
+        await store.putDevice(device);
+        expect(await store.loadContext(user.userId, device.deviceId, newRequestId(), 'single')).toStrictEqual({ user, device });
+      });
+
+      it('omits what is unknown', async () => {
+        const store = await open();
+        expect(await store.loadContext('nobody', 'no-such-device', newRequestId(), 'signed')).toStrictEqual({});
+      });
+
+      it('omits the device when deviceId is undefined', async () => {
+        const store = await open();
+        const user = minimalUser();
+        await store.putUser(user);
+        const context = await store.loadContext(user.userId, undefined, newRequestId(), 'single');
+        expect(context).toStrictEqual({ user });
+        expect('device' in context).toBe(false);
+      });
+
+      it("returns the leg's record, and no transform leg for a leg other than signed", async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const single = acceptance('single', { requestId, bodyHash: hash('s') });
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
+        await store.recordAcceptance(requestId, single);
+        await store.recordAcceptance(requestId, transform);
+        expect(await store.loadContext('nobody', undefined, requestId, 'single')).toStrictEqual({ leg: single.legRecord });
+        expect(await store.loadContext('nobody', undefined, requestId, 'transform')).toStrictEqual({ leg: transform.legRecord });
+      });
+
+      it('returns the signed leg and its transform leg for a signed leg', async () => {
+        const store = await open();
+        const user = fullUser();
+        const device = minimalDevice();
+        await store.putUser(user);
+        await store.putDevice(device);
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
+        transform.legRecord.executionDateTime = 1_800_000_000_000;
+        const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
+        await store.recordAcceptance(requestId, transform);
+        expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
+          .toStrictEqual({ user, device, transformLeg: transform.legRecord });
+        expect(await store.recordAcceptance(requestId, signed)).toEqual({ outcome: 'recorded' });
+        expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
+          .toStrictEqual({ user, device, leg: signed.legRecord, transformLeg: transform.legRecord });
+      });
+
+      it('returns copies', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const single = acceptance('single', { requestId });
+        await store.recordAcceptance(requestId, single);
+        const context = await store.loadContext('nobody', undefined, requestId, 'single');
+        context.leg!.answer.status = 500;
+        expect((await store.loadContext('nobody', undefined, requestId, 'single')).leg).toStrictEqual(single.legRecord);
+      });
+    });
+
+    describe('recordAcceptance', () => {
+      it('records a new leg, then answers duplicate with the first answer for the same body', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const first = acceptance('single', { requestId, bodyHash: hash('1'), status: 202 });
+        expect(await store.recordAcceptance(requestId, first)).toEqual({ outcome: 'recorded' });
+        const again = acceptance('single', { requestId, bodyHash: hash('1'), status: 299 });
+        expect(await store.recordAcceptance(requestId, again)).toStrictEqual({ outcome: 'duplicate', answer: first.legRecord.answer });
+      });
+
+      it('answers request_id_reused for the same leg with another body, and keeps the first', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const first = acceptance('single', { requestId, bodyHash: hash('1') });
+        await store.recordAcceptance(requestId, first);
+        expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('2'), srv: '4.1.2' })))
+          .toEqual({ outcome: 'request_id_reused' });
+        expect((await store.loadContext('nobody', undefined, requestId, 'single')).leg).toStrictEqual(first.legRecord);
+        expect(await store.getRequest(requestId)).toStrictEqual(first.record);
+      });
+
+      it('answers transform_leg_missing for a signed leg without a transform leg, recording nothing', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId }))).toEqual({ outcome: 'transform_leg_missing' });
+        expect(await store.getRequest(requestId)).toBeUndefined();
+        expect(await store.loadContext('nobody', undefined, requestId, 'signed')).toStrictEqual({});
+      });
+
+      it('answers transform_leg_missing for a signed leg whose transform leg is for another SRV', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        await store.recordAcceptance(requestId, acceptance('transform', { requestId, srv: '6.15.1' }));
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, srv: '6.15.2' })))
+          .toEqual({ outcome: 'transform_leg_missing' });
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, srv: '6.15.1' })))
+          .toEqual({ outcome: 'recorded' });
+      });
+
+      it('answers transform_leg_missing when a single leg, not a transform leg, was recorded', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        await store.recordAcceptance(requestId, acceptance('single', { requestId, srv: '6.15.1' }));
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, srv: '6.15.1' })))
+          .toEqual({ outcome: 'transform_leg_missing' });
+      });
+
+      it('judges a missing transform leg before a reused RequestID', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        await store.recordAcceptance(requestId, acceptance('transform', { requestId, srv: '6.15.1', bodyHash: hash('t') }));
+        const signed = acceptance('signed', { requestId, srv: '6.15.1', bodyHash: hash('s1') });
+        expect(await store.recordAcceptance(requestId, signed)).toEqual({ outcome: 'recorded' });
+        // A signed leg exists with another hash, and there is no transform leg for this SRV.
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, srv: '6.15.2', bodyHash: hash('s2') })))
+          .toEqual({ outcome: 'transform_leg_missing' });
+        // A transform leg for this SRV exists: now it is a reuse.
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, srv: '6.15.1', bodyHash: hash('s2') })))
+          .toEqual({ outcome: 'request_id_reused' });
+      });
+
+      it('judges a same-body duplicate before everything else', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        await store.recordAcceptance(requestId, acceptance('transform', { requestId, srv: '6.15.1', bodyHash: hash('t') }));
+        const signed = acceptance('signed', { requestId, srv: '6.15.1', bodyHash: hash('s1') });
+        await store.recordAcceptance(requestId, signed);
+        // Same hash: a duplicate even though the SRV given has no transform leg.
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, srv: '6.15.2', bodyHash: hash('s1'), status: 500 })))
+          .toStrictEqual({ outcome: 'duplicate', answer: signed.legRecord.answer });
+      });
+
+      it('keeps legs apart: a single leg does not affect the transform leg of the same RequestID', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const single = acceptance('single', { requestId, bodyHash: hash('1') });
+        const transform = acceptance('transform', { requestId, bodyHash: hash('1') });
+        expect(await store.recordAcceptance(requestId, single)).toEqual({ outcome: 'recorded' });
+        expect(await store.loadContext('nobody', undefined, requestId, 'transform')).toStrictEqual({});
+        expect(await store.recordAcceptance(requestId, transform)).toEqual({ outcome: 'recorded' });
+        expect(await store.recordAcceptance(requestId, acceptance('transform', { requestId, bodyHash: hash('2') })))
+          .toEqual({ outcome: 'request_id_reused' });
+        expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('1'), status: 500 })))
+          .toStrictEqual({ outcome: 'duplicate', answer: single.legRecord.answer });
+        expect((await store.loadContext('nobody', undefined, requestId, 'single')).leg).toStrictEqual(single.legRecord);
+      });
+
+      it('records exactly one of 50 concurrent identical acceptances; the others are duplicates with its answer', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+          store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('same'), status: 200 + i }))));
+        const recorded = results.findIndex((result) => result.outcome === 'recorded');
+        expect(recorded).toBeGreaterThanOrEqual(0);
+        const firstAnswer = acceptance('single', { requestId, bodyHash: hash('same'), status: 200 + recorded }).legRecord.answer;
+        expect(results.filter((result) => result.outcome === 'recorded')).toHaveLength(1);
+        expect(results.filter((result) => result.outcome === 'duplicate')).toHaveLength(49);
+        for (const result of results) {
+          if (result.outcome === 'duplicate') expect(result.answer).toStrictEqual(firstAnswer);
+        }
+      });
+
+      it('records exactly one of 50 concurrent acceptances with different bodies; the others are reuses', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+          store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash(String(i)) }))));
+        expect(results.filter((result) => result.outcome === 'recorded')).toHaveLength(1);
+        expect(results.filter((result) => result.outcome === 'request_id_reused')).toHaveLength(49);
+      });
+    });
+
+    describe('getRequest', () => {
+      it('answers undefined for an unknown RequestID', async () => {
+        const store = await open();
+        expect(await store.getRequest(newRequestId())).toBeUndefined();
+      });
+
+      it('returns the record with its optional fields, absent ones absent', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const full = acceptance('single', { requestId });
+        full.record = {
+          ...full.record,
+          generation: 'SMETS2+',
+          trt: { class: 'smets2.onDemand', budgetMs: 30_000, startsAt: 1, deadline: 30_001 },
+          responseCode: 'I0',
+          state: 'responded',
+        };
+        await store.recordAcceptance(requestId, full);
+        expect(await store.getRequest(requestId)).toStrictEqual(full.record);
+
+        const otherId = newRequestId();
+        const minimal = acceptance('single', { requestId: otherId });
+        await store.recordAcceptance(otherId, minimal);
+        const got = await store.getRequest(otherId);
+        expect(got).toStrictEqual(minimal.record);
+        expect('trt' in got!).toBe(false);
+      });
+
+      it("gives the signed leg's record once it replaces the transform leg's", async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId, srv: '6.15.1', bodyHash: hash('t') });
+        const signed = acceptance('signed', { requestId, srv: '6.15.1', bodyHash: hash('s') });
+        await store.recordAcceptance(requestId, transform);
+        expect(await store.getRequest(requestId)).toStrictEqual(transform.record);
+        await store.recordAcceptance(requestId, signed);
+        expect(await store.getRequest(requestId)).toStrictEqual(signed.record);
+      });
+
+      it('returns copies', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const single = acceptance('single', { requestId });
+        await store.recordAcceptance(requestId, single);
+        (await store.getRequest(requestId))!.state = 'deleted';
+        expect(await store.getRequest(requestId)).toStrictEqual(single.record);
+      });
+    });
+
+    describe('retention', () => {
+      it("forgets a request's records once the retention has passed", async () => {
+        const store = await open({ requestRetentionSeconds: 1 });
+        const requestId = newRequestId();
+        await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('1') }));
+        expect(await store.getRequest(requestId)).toBeDefined();
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        expect(await store.getRequest(requestId)).toBeUndefined();
+        expect(await store.loadContext('nobody', undefined, requestId, 'single')).toStrictEqual({});
+        expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('2') }))).toEqual({ outcome: 'recorded' });
+      });
+    });
+
+    describe('settings', () => {
+      it('round-trip JSON-able values and answer undefined for an unknown name', async () => {
+        const store = await open();
+        const budgets = { onDemand: 30_000, futureDated: { dsp: 60_000 }, classes: ['a', 'b'], off: null };
+        await store.putSetting('trt-budgets', budgets);
+        await store.putSetting('threshold', 42);
+        await store.putSetting('label', 'text');
+        expect(await store.getSetting('trt-budgets')).toStrictEqual(budgets);
+        expect(await store.getSetting<number>('threshold')).toBe(42);
+        expect(await store.getSetting<string>('label')).toBe('text');
+        expect(await store.getSetting('unknown')).toBeUndefined();
+      });
+
+      it('are replaced by a later put and stored as copies', async () => {
+        const store = await open();
+        const value = { limit: 1 };
+        await store.putSetting('limits', value);
+        value.limit = 2;
+        expect(await store.getSetting('limits')).toStrictEqual({ limit: 1 });
+        (await store.getSetting<{ limit: number }>('limits'))!.limit = 3;
+        expect(await store.getSetting('limits')).toStrictEqual({ limit: 1 });
+        await store.putSetting('limits', { limit: 4 });
+        expect(await store.getSetting('limits')).toStrictEqual({ limit: 4 });
+      });
+    });
+  });
+}
