@@ -64,6 +64,29 @@ describe('routers sharing one Redis', () => {
     expect(new Set(texts).size).toBe(1);
   });
 
+  it('import NDJSON devices into Redis, naming each rejected line', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({
+      deviceId: `00-DB-12-34-${((i >> 16) & 0xff).toString(16).padStart(2, '0')}-${((i >> 8) & 0xff).toString(16).padStart(2, '0')}-${(i & 0xff).toString(16).padStart(2, '0')}-00`,
+      deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron', importSupplier: SUPPLIER,
+    }));
+    lines.splice(5, 0, '{"deviceId": "00-DB-12-34-56-78-90-FF", "deviceType": "ESME"');
+    lines.splice(10, 0, JSON.stringify({ deviceId: '00-DB-12-34-56-78-90-FE', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+' }));
+    lines.splice(15, 0, JSON.stringify({ deviceId: 'nope', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron' }));
+    const admin = new Admin(second.url, second.adminToken);
+    const answer = await admin.request('POST', '/v1/admin/devices:import', lines.join('\n') + '\n', 'application/x-ndjson');
+    expect(answer.status).toBe(200);
+    expect(answer.body.imported).toBe(20_000);
+    expect(answer.body.rejected).toEqual([
+      { line: 6, reason: 'not valid JSON' },
+      { line: 11, reason: 'cspRegion is required for SMETS2+, one of North, Central, South, 4G North, 4G Central, 4G South' },
+      { line: 16, reason: 'deviceId must be an EUI-64 (8 hex octets joined by "-")' },
+    ]);
+    const stored = await new Admin(first.url, first.adminToken).request('GET', '/v1/admin/devices/00-db-12-34-00-4e-1f-00');
+    expect(stored.body).toEqual({ deviceId: '00-DB-12-34-00-4E-1F-00', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron', importSupplier: SUPPLIER });
+    const wrongType = await admin.request('POST', '/v1/admin/devices:import', lines[0], 'application/json');
+    expect(wrongType.status).toBe(415);
+  });
+
   it('answer 503 state_unavailable while Redis is down and recover without a restart', async () => {
     const before = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const acknowledged = await post(first.url, before, client.sign(before));
