@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
 import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
+import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId } from './store-contract.ts';
 
 const redisUrl = inject('redisUrl');
@@ -86,11 +87,16 @@ describe('RedisStore on a shared Redis', () => {
     const requestId = newRequestId();
     const transform = acceptance('transform', { requestId });
     await store.recordAcceptance(requestId, transform);
-    expect(await raw.hgetall(`${keyPrefix}req:{${requestId}}`)).toStrictEqual({
+    // The hash tag is the originator's partition, shared by all keys of the request's life.
+    const tag = `{p${partitionOf(originatorOf(requestId))}}`;
+    expect(await raw.hgetall(`${keyPrefix}req:${tag}:${requestId}`)).toStrictEqual({
       'transform:hash': transform.legRecord.bodyHash,
       'transform:srv': transform.legRecord.srv,
       transform: JSON.stringify(transform.legRecord),
       record: JSON.stringify(transform.record),
+      state: 'transformed',
+      orig: transform.record.originatorId,
+      dest: transform.record.destination,
     });
   });
 
@@ -99,7 +105,7 @@ describe('RedisStore on a shared Redis', () => {
     const store = await open({ keyPrefix, requestRetentionSeconds: 30 });
     const requestId = newRequestId();
     await store.recordAcceptance(requestId, acceptance('single', { requestId }));
-    const ttl = await raw.ttl(`${keyPrefix}req:{${requestId}}`);
+    const ttl = await raw.ttl(`${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`);
     expect(ttl).toBeGreaterThan(25);
     expect(ttl).toBeLessThanOrEqual(30);
   });

@@ -431,5 +431,149 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getSetting('limits')).toStrictEqual({ limit: 4 });
       });
     });
+
+    describe('request lifecycle: egress, responses, TRT, outbox', () => {
+      const ORIGINATOR = '90-B3-D5-1F-30-00-00-01';
+      /** A device request as the pipeline records it: queued for egress, with a TRT. */
+      function deviceAcceptance(requestId: string, options: { releaseAt?: number; startsAt?: number; budgetMs?: number; checkAt?: number; destination?: string } = {}): Acceptance {
+        const base = acceptance('single', { requestId, bodyHash: hash(requestId) });
+        const startsAt = options.startsAt ?? Date.now();
+        const budgetMs = options.budgetMs ?? 30_000;
+        base.record.destination = options.destination ?? 'smets2/central';
+        base.record.trt = { class: 'smets2.onDemand', budgetMs, startsAt, deadline: startsAt + budgetMs };
+        return { ...base, egress: { releaseAt: options.releaseAt }, breachCheckAt: options.checkAt ?? startsAt + budgetMs };
+      }
+      const destination = () => `smets2/test-${randomUUID()}`;
+
+      it('queues an accepted request for its destination, once per consumer until redelivery is due', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest }));
+        const [item, ...rest] = await store.claimEgress(dest, 'router-a', 10, 60_000);
+        expect(rest).toEqual([]);
+        expect(item.record).toMatchObject({ requestId, state: 'accepted', destination: dest });
+        expect(await store.claimEgress(dest, 'router-b', 10, 60_000)).toEqual([]);
+        // A consumer that never settled it (a crash) loses it to another once redelivery is due.
+        const [again] = await store.claimEgress(dest, 'router-b', 10, 0);
+        expect(again.record.requestId).toBe(requestId);
+        await store.markForwarded([again], 1_700_000_000_500);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt: 1_700_000_000_500 });
+        expect(await store.claimEgress('smets2/other', 'router-a', 10, 0)).toEqual([]);
+      });
+
+      it('records a response once: judged, queued for the User, its egress entry settled', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        const startsAt = Date.now() - 1000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, startsAt }));
+        await store.claimEgress(dest, 'router-a', 10, 60_000);
+        const response = { requestId, destination: dest, responseCode: 'I0', at: startsAt + 800, body: { reading: 42 } };
+        const first = await store.recordResponse(response);
+        expect(first).toMatchObject({ outcome: 'recorded', breached: false });
+        const [, target, counter] = requestId.split(':');
+        const responseId = `${target}:${ORIGINATOR}:${counter}`;
+        if (first.outcome !== 'recorded') throw new Error('not recorded');
+        expect(first.item).toMatchObject({ kind: 'response', requestId, responseId, responseCode: 'I0', body: { reading: 42 } });
+        expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'I0', responseId, elapsedMs: 800, breached: false, respondedAt: startsAt + 800 });
+        expect(await store.claimEgress(dest, 'router-b', 10, 0)).toEqual([]);
+        const items = await store.readOutbox(ORIGINATOR, undefined, 100);
+        expect(items.filter((i) => i.requestId === requestId)).toEqual([first.item]);
+        expect(await store.readOutbox(ORIGINATOR, items[items.length - 1].cursor, 100)).toEqual([]);
+        expect(await store.recordResponse({ ...response, requestId: newRequestId() })).toEqual({ outcome: 'unknown' });
+        await store.markDelivered([requestId], Date.now());
+        expect((await store.getRequest(requestId))!.state).toBe('delivered');
+        expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
+      });
+
+      it('holds a DSP future-dated request until its release time', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
+        expect(await store.claimEgress(dest, 'router-a', 10, 0)).toEqual([]);
+        expect(await store.releaseHeld(releaseAt - 1, 100)).toBe(0);
+        expect(await store.releaseHeld(releaseAt, 100)).toBe(1);
+        expect(await store.releaseHeld(releaseAt + 1, 100)).toBe(0);
+        expect((await store.claimEgress(dest, 'router-a', 10, 0)).map((i) => i.record.requestId)).toEqual([requestId]);
+      });
+
+      it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const startsAt = Date.now() - 40_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
+        expect(await store.claimBreaches(startsAt + 29_999, 100)).toEqual([]);
+        const breaches = await store.claimBreaches(startsAt + 30_100, 100);
+        expect(breaches).toEqual([{ requestId, originatorId: ORIGINATOR, lagMs: 100 }]);
+        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        expect((await store.getRequest(requestId))!.breached).toBe(true);
+        const alerts = (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]).toMatchObject({ kind: 'dccAlert', alertCode: 'TRT', body: { alert: 'TRT', requestId } });
+        const late = await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 35_000 });
+        expect(late).toMatchObject({ outcome: 'recorded', breached: true });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
+      });
+
+      it('does not breach an answered request, and judges SMETS1 without its WAN share', async () => {
+        const store = await open();
+        const answered = newRequestId();
+        const startsAt = Date.now() - 100_000;
+        await store.recordAcceptance(answered, deviceAcceptance(answered, { startsAt, budgetMs: 16_000, checkAt: startsAt + 76_000 }));
+        const outcome = await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 20_000, wanMs: 5_000 });
+        expect(outcome).toMatchObject({ outcome: 'recorded', breached: false });
+        expect(await store.getRequest(answered)).toMatchObject({ elapsedMs: 15_000, wanMs: 5_000, breached: false });
+        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        const slow = newRequestId();
+        await store.recordAcceptance(slow, deviceAcceptance(slow, { startsAt, budgetMs: 16_000, checkAt: startsAt + 76_000 }));
+        const judged = await store.recordResponse({ requestId: slow, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 30_000, wanMs: 10_000 });
+        expect(judged).toMatchObject({ outcome: 'recorded', breached: true });
+      });
+
+      it('keeps each User\'s outbox apart, in order, readable from a cursor with a limit', async () => {
+        const store = await open();
+        const alice = `user-${randomUUID()}`;
+        const bob = `user-${randomUUID()}`;
+        const cursors: string[] = [];
+        for (let i = 0; i < 5; i++) cursors.push((await store.enqueueOutbox(alice, { kind: 'deviceAlert', alertCode: `A${i}`, body: { i } })).cursor);
+        await store.enqueueOutbox(bob, { kind: 'dccAlert', alertCode: 'AD1', body: {} });
+        const all = await store.readOutbox(alice, undefined, 10);
+        expect(all.map((i) => i.alertCode)).toEqual(['A0', 'A1', 'A2', 'A3', 'A4']);
+        expect(all.map((i) => i.cursor)).toEqual(cursors);
+        expect((await store.readOutbox(alice, cursors[1], 2)).map((i) => i.alertCode)).toEqual(['A2', 'A3']);
+        expect(await store.readOutbox(alice, cursors[4], 10)).toEqual([]);
+        expect((await store.readOutbox(bob, undefined, 10)).map((i) => i.alertCode)).toEqual(['AD1']);
+        expect(await store.readOutbox(`user-${randomUUID()}`, undefined, 10)).toEqual([]);
+      });
+
+      it('tracks webhook users, leases, cursors and dead letters', async () => {
+        const store = await open();
+        const withEndpoint = fullUser();
+        const without = minimalUser();
+        await store.putUser(withEndpoint);
+        await store.putUser(without);
+        expect(await store.webhookUsers()).toContain(withEndpoint.userId);
+        expect(await store.webhookUsers()).not.toContain(without.userId);
+        await store.putUser({ ...withEndpoint, receiveEndpoint: undefined });
+        expect(await store.webhookUsers()).not.toContain(withEndpoint.userId);
+
+        expect(await store.leaseDelivery(withEndpoint.userId, 'a', 200)).toBe(true);
+        expect(await store.leaseDelivery(withEndpoint.userId, 'b', 200)).toBe(false);
+        expect(await store.leaseDelivery(withEndpoint.userId, 'a', 200)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        expect(await store.leaseDelivery(withEndpoint.userId, 'b', 200)).toBe(true);
+
+        expect(await store.deliveryCursor(withEndpoint.userId)).toBeUndefined();
+        await store.setDeliveryCursor(withEndpoint.userId, '123-4');
+        expect(await store.deliveryCursor(withEndpoint.userId)).toBe('123-4');
+        const item = await store.enqueueOutbox(withEndpoint.userId, { kind: 'dccAlert', alertCode: 'TRT', body: { x: 1 } });
+        await store.deadLetter(withEndpoint.userId, item, 'HTTP 500 after 5 attempts');
+        expect(await store.readDeadLetters(withEndpoint.userId, 10)).toEqual([{ item, reason: 'HTTP 500 after 5 attempts' }]);
+      });
+    });
   });
 }

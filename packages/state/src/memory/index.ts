@@ -1,15 +1,31 @@
 import type { Device, User } from '@dccrouter/domain';
-import type { Acceptance, AcceptanceResult, Leg, LegRecord, RequestContext, RequestRecord, StateStore } from '../store/index.ts';
+import { judgeResponse, responseIdFor } from '../shared/index.ts';
+import type {
+  Acceptance, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
+  RequestRecord, ResponseOutcome, StateStore,
+} from '../store/index.ts';
+import { MemoryStream, MinHeap } from './queues.ts';
 
 export interface MemoryStoreOptions {
   /** How long a request's records are kept after its last acknowledgement; 7 days unless told. */
   requestRetentionSeconds?: number;
+  /** How long outbound items stay readable; 7 days unless told. */
+  outboxRetentionSeconds?: number;
 }
 
 interface RequestEntry {
   legs: Partial<Record<Leg, LegRecord>>;
   record: RequestRecord;
   expiresAt: number;
+  /** The pending egress entry, settled when the response is recorded. */
+  egressEntry?: string;
+  breachCheckAt?: number;
+}
+
+interface EgressEntry {
+  requestId: string;
+  claimedBy?: string;
+  claimedAt?: number;
 }
 
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
@@ -28,9 +44,19 @@ export class MemoryStore implements StateStore {
   /** Kept in order of expiry (each write moves its entry to the end), so expired ones are swept from the front. */
   private readonly requests = new Map<string, RequestEntry>();
   private readonly retentionMs: number;
+  private readonly outboxRetentionMs: number;
+  private readonly egress = new Map<string, Map<string, EgressEntry>>();
+  private egressSeq = 0;
+  private readonly held = new MinHeap<{ requestId: string; destination: string }>();
+  private readonly deadlines = new MinHeap<string>();
+  private readonly outboxes = new Map<string, MemoryStream<NewOutboxItem>>();
+  private readonly leases = new Map<string, { owner: string; until: number }>();
+  private readonly cursors = new Map<string, string>();
+  private readonly deadLetters = new Map<string, { item: OutboxItem; reason: string }[]>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.retentionMs = (options.requestRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
   }
 
   async putUser(user: User): Promise<void> {
@@ -80,12 +106,166 @@ export class MemoryStore implements StateStore {
     const now = Date.now();
     this.sweep(now);
     this.requests.delete(requestId);
-    this.requests.set(requestId, {
+    const stored: RequestEntry = {
       legs: { ...entry?.legs, [leg]: copy(legRecord) },
       record: copy(record),
       expiresAt: now + this.retentionMs,
-    });
+    };
+    this.requests.set(requestId, stored);
+    if (acceptance.egress) {
+      const { releaseAt } = acceptance.egress;
+      if (releaseAt !== undefined && releaseAt > now) this.held.push(releaseAt, { requestId, destination: record.destination });
+      else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
+    }
+    if (acceptance.breachCheckAt !== undefined) {
+      stored.breachCheckAt = acceptance.breachCheckAt;
+      this.deadlines.push(acceptance.breachCheckAt, requestId);
+    }
     return { outcome: 'recorded' };
+  }
+
+  private enqueueEgress(destination: string, requestId: string): string {
+    let queue = this.egress.get(destination);
+    if (!queue) this.egress.set(destination, (queue = new Map()));
+    const entryId = `${Date.now()}-${this.egressSeq++}`;
+    queue.set(entryId, { requestId });
+    return entryId;
+  }
+
+  async claimEgress(destination: string, consumer: string, max: number, redeliverAfterMs: number): Promise<EgressItem[]> {
+    const queue = this.egress.get(destination);
+    if (!queue) return [];
+    const now = Date.now();
+    const items: EgressItem[] = [];
+    for (const [entryId, entry] of queue) {
+      if (items.length >= max) break;
+      if (entry.claimedAt !== undefined && now - entry.claimedAt < redeliverAfterMs) continue;
+      const request = this.request(entry.requestId);
+      if (!request) {
+        queue.delete(entryId);
+        continue;
+      }
+      entry.claimedBy = consumer;
+      entry.claimedAt = now;
+      items.push({ destination, entryId, record: copy(request.record) });
+    }
+    return items;
+  }
+
+  async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
+    for (const item of items) {
+      const record = this.request(item.record.requestId)?.record;
+      if (record?.state === 'accepted') {
+        record.state = 'forwarded';
+        record.forwardedAt = at;
+      }
+    }
+  }
+
+  async releaseHeld(now: number, max: number): Promise<number> {
+    let released = 0;
+    while (released < max && (this.held.peekKey() ?? Infinity) <= now) {
+      const { requestId, destination } = this.held.pop()!.value;
+      const entry = this.request(requestId);
+      if (!entry || entry.egressEntry) continue;
+      entry.egressEntry = this.enqueueEgress(destination, requestId);
+      released++;
+    }
+    return released;
+  }
+
+  async recordResponse(response: NetworkResponse): Promise<ResponseOutcome> {
+    const entry = this.request(response.requestId);
+    if (!entry) return { outcome: 'unknown' };
+    const record = entry.record;
+    if (record.state !== 'accepted' && record.state !== 'forwarded') {
+      return { outcome: record.state === 'responded' || record.state === 'delivered' ? 'duplicate' : 'unknown' };
+    }
+    const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
+    const responseId = responseIdFor(response.requestId);
+    Object.assign(record, { state: 'responded', respondedAt: response.at, responseCode: response.responseCode, responseId, breached });
+    if (elapsedMs !== undefined) record.elapsedMs = elapsedMs;
+    if (response.wanMs !== undefined) record.wanMs = response.wanMs;
+    if (entry.egressEntry) this.egress.get(record.destination)?.delete(entry.egressEntry);
+    entry.egressEntry = undefined;
+    const item = this.appendOutbox(record.originatorId, {
+      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
+    });
+    return { outcome: 'recorded', breached, item };
+  }
+
+  async claimBreaches(now: number, max: number): Promise<Breach[]> {
+    const breaches: Breach[] = [];
+    while (breaches.length < max && (this.deadlines.peekKey() ?? Infinity) <= now) {
+      const { key: checkAt, value: requestId } = this.deadlines.pop()!;
+      const entry = this.request(requestId);
+      const record = entry?.record;
+      if (!entry || !record || entry.breachCheckAt !== checkAt || record.breached) continue;
+      if (record.state !== 'accepted' && record.state !== 'forwarded') continue;
+      record.breached = true;
+      this.appendOutbox(record.originatorId, {
+        kind: 'dccAlert', alertCode: 'TRT', requestId,
+        body: { alert: 'TRT', requestId, deadline: new Date(record.trt?.deadline ?? checkAt).toISOString() },
+      });
+      breaches.push({ requestId, originatorId: record.originatorId, lagMs: now - checkAt });
+    }
+    return breaches;
+  }
+
+  async enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem> {
+    return this.appendOutbox(userId, copy(item));
+  }
+
+  private appendOutbox(userId: string, item: NewOutboxItem): OutboxItem {
+    let stream = this.outboxes.get(userId);
+    if (!stream) this.outboxes.set(userId, (stream = new MemoryStream()));
+    const now = Date.now();
+    stream.trimOlderThan(now - this.outboxRetentionMs);
+    const cursor = stream.append(item, now);
+    return { cursor, ...copy(item) };
+  }
+
+  async readOutbox(userId: string, after: string | undefined, limit: number): Promise<OutboxItem[]> {
+    const stream = this.outboxes.get(userId);
+    if (!stream) return [];
+    return stream.after(after, limit).map(({ id, value }) => ({ cursor: id, ...copy(value) }));
+  }
+
+  async markDelivered(requestIds: readonly string[], _at: number): Promise<void> {
+    for (const requestId of requestIds) {
+      const record = this.request(requestId)?.record;
+      if (record?.state === 'responded') record.state = 'delivered';
+    }
+  }
+
+  async webhookUsers(): Promise<string[]> {
+    return [...this.users.values()].filter((user) => user.receiveEndpoint).map((user) => user.userId);
+  }
+
+  async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const lease = this.leases.get(userId);
+    if (lease && lease.owner !== owner && lease.until > now) return false;
+    this.leases.set(userId, { owner, until: now + ttlMs });
+    return true;
+  }
+
+  async deliveryCursor(userId: string): Promise<string | undefined> {
+    return this.cursors.get(userId);
+  }
+
+  async setDeliveryCursor(userId: string, cursor: string): Promise<void> {
+    this.cursors.set(userId, cursor);
+  }
+
+  async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
+    let list = this.deadLetters.get(userId);
+    if (!list) this.deadLetters.set(userId, (list = []));
+    list.push({ item: copy(item), reason });
+  }
+
+  async readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]> {
+    return copy((this.deadLetters.get(userId) ?? []).slice(0, limit));
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {

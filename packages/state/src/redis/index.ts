@@ -1,8 +1,10 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
+import { judgeResponse, originatorOf, PARTITIONS, partitionOf, responseIdFor } from '../shared/index.ts';
 import {
   StateUnavailableError,
-  type Acceptance, type AcceptanceResult, type Leg, type LegRecord, type RequestContext, type RequestRecord, type StateStore,
+  type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
+  type NewOutboxItem, type OutboxItem, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
 } from '../store/index.ts';
 
 export interface RedisStoreOptions {
@@ -13,7 +15,11 @@ export interface RedisStoreOptions {
   requestRetentionSeconds?: number;
   /** How long any command may take before it fails; 2000 ms unless told. */
   commandTimeoutMs?: number;
+  /** How long outbound items stay readable; 7 days unless told. */
+  outboxRetentionSeconds?: number;
 }
+
+const EGRESS_GROUP = 'egress';
 
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
@@ -22,9 +28,14 @@ const DEVICES_PER_PIPELINE = 2_000;
 const PIPELINES_IN_FLIGHT = 4;
 
 /**
- * The order of judgement of AcceptanceResult, atomically on the request's one hash. Each leg keeps
- * its body hash and SRV in fields of their own so the script compares strings, never decodes JSON.
- * KEYS[1]: the request hash. ARGV: leg, body hash, SRV, leg record JSON, request record JSON, retention s.
+ * The order of judgement of AcceptanceResult, atomically on the request's one hash; on 'recorded'
+ * the request is also queued for egress (or held) and its TRT check time indexed, in the same step.
+ * Each leg keeps its body hash and SRV in fields of their own so the script compares strings.
+ * The progress fields (state, forwardedAt, ...) live beside the fixed 'record' JSON, so later
+ * steps update them without decoding JSON.
+ * KEYS: request hash, egress stream, held zset, TRT zset (all in the originator's partition).
+ * ARGV: leg, body hash, SRV, leg JSON, record JSON, retention s, request ID, state, originator,
+ *       destination, egress mode ('' | 'now' | 'held'), release at, breach check at (or ''), deadline ISO.
  */
 const RECORD_ACCEPTANCE_LUA = `
 local leg = ARGV[1]
@@ -38,13 +49,134 @@ end
 if existing then
   return {'request_id_reused'}
 end
-redis.call('HSET', KEYS[1], leg .. ':hash', ARGV[2], leg .. ':srv', ARGV[3], leg, ARGV[4], 'record', ARGV[5])
+redis.call('HSET', KEYS[1], leg .. ':hash', ARGV[2], leg .. ':srv', ARGV[3], leg, ARGV[4], 'record', ARGV[5],
+  'state', ARGV[8], 'orig', ARGV[9], 'dest', ARGV[10])
+if ARGV[11] == 'now' then
+  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[7])
+  redis.call('HSET', KEYS[1], 'egress', id)
+elseif ARGV[11] == 'held' then
+  redis.call('ZADD', KEYS[3], ARGV[12], ARGV[7])
+end
+if ARGV[13] ~= '' then
+  redis.call('ZADD', KEYS[4], ARGV[13], ARGV[7])
+  redis.call('HSET', KEYS[1], 'checkAt', ARGV[13], 'deadline', ARGV[14])
+end
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {'recorded'}
 `;
 
+/** accepted -> forwarded, only from accepted. KEYS: request hash. ARGV: at. */
+const MARK_FORWARDED_LUA = `
+if redis.call('HGET', KEYS[1], 'state') == 'accepted' then
+  redis.call('HSET', KEYS[1], 'state', 'forwarded', 'forwardedAt', ARGV[1])
+end
+return 1
+`;
+
+/** responded -> delivered. KEYS: request hash. ARGV: at. */
+const MARK_DELIVERED_LUA = `
+if redis.call('HGET', KEYS[1], 'state') == 'responded' then
+  redis.call('HSET', KEYS[1], 'state', 'delivered', 'deliveredAt', ARGV[1])
+end
+return 1
+`;
+
+/**
+ * Moves due held requests into their destination's egress stream. Keys are built here from the
+ * partition's hash tag, so all stay in the slot of KEYS[1].
+ * KEYS: held zset. ARGV: now, max, key prefix, partition tag ('{p3}').
+ */
+const RELEASE_HELD_LUA = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local released = 0
+for _, rid in ipairs(due) do
+  redis.call('ZREM', KEYS[1], rid)
+  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
+  local dest = redis.call('HGET', req, 'dest')
+  if dest and not redis.call('HGET', req, 'egress') then
+    local id = redis.call('XADD', ARGV[3] .. 'egress:' .. ARGV[4] .. ':' .. dest, '*', 'rid', rid)
+    redis.call('HSET', req, 'egress', id)
+    released = released + 1
+  end
+end
+return released
+`;
+
+/**
+ * Completes a request with its response, once. The TRT judgement is made by the caller; a breach
+ * already marked by the deadline scan stays.
+ * KEYS: request hash, TRT zset, outbox stream, egress stream.
+ * ARGV: request ID, responded at, response code, response ID, elapsed ('' if none), wan ('' if none),
+ *       breached ('1'/'0'), outbox item JSON (without the breach flag), outbox min ID, egress group.
+ */
+const RECORD_RESPONSE_LUA = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {'unknown'} end
+if state == 'responded' or state == 'delivered' then return {'duplicate'} end
+if state ~= 'accepted' and state ~= 'forwarded' then return {'unknown'} end
+local breached = ARGV[7]
+if redis.call('HGET', KEYS[1], 'breached') == '1' then breached = '1' end
+redis.call('HSET', KEYS[1], 'state', 'responded', 'respondedAt', ARGV[2], 'responseCode', ARGV[3], 'responseId', ARGV[4], 'breached', breached)
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'elapsedMs', ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'wanMs', ARGV[6]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+local entry = redis.call('HGET', KEYS[1], 'egress')
+if entry then
+  redis.call('XACK', KEYS[4], ARGV[10], entry)
+  redis.call('XDEL', KEYS[4], entry)
+  redis.call('HDEL', KEYS[1], 'egress')
+end
+local cursor = redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[9], '*', 'item', ARGV[8])
+return {'recorded', cursor, breached}
+`;
+
+/**
+ * Marks requests past their check time as breached, once each, and queues a TRT alert for each.
+ * KEYS: TRT zset. ARGV: now, max, key prefix, partition tag, outbox min ID.
+ */
+const CLAIM_BREACHES_LUA = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for i = 1, #due, 2 do
+  local rid = due[i]
+  redis.call('ZREM', KEYS[1], rid)
+  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
+  local fields = redis.call('HMGET', req, 'state', 'breached', 'orig', 'deadline')
+  if (fields[1] == 'accepted' or fields[1] == 'forwarded') and fields[2] ~= '1' then
+    redis.call('HSET', req, 'breached', '1')
+    local item = cjson.encode({kind = 'dccAlert', alertCode = 'TRT', requestId = rid,
+      body = {alert = 'TRT', requestId = rid, deadline = fields[4]}})
+    redis.call('XADD', ARGV[3] .. 'outbox:' .. ARGV[4] .. ':' .. fields[3], 'MINID', '~', ARGV[5], '*', 'item', item)
+    table.insert(out, rid)
+    table.insert(out, fields[3])
+    table.insert(out, due[i + 1])
+  end
+end
+return out
+`;
+
+/** Takes or renews a lease. KEYS: lease key. ARGV: owner, ttl ms. */
+const LEASE_LUA = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
 type ScriptedRedis = Redis & {
-  recordAcceptance(key: string, ...args: (string | number)[]): Promise<[AcceptanceResult['outcome'], string?]>;
+  recordAcceptance(...args: (string | number)[]): Promise<[AcceptanceResult['outcome'], string?]>;
+  markForwarded(key: string, at: number): Promise<number>;
+  markDelivered(key: string, at: number): Promise<number>;
+  releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
+  recordResponse(...args: (string | number)[]): Promise<[string, string?, string?]>;
+  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<string[]>;
+  lease(key: string, owner: string, ttlMs: number): Promise<number>;
+};
+
+/** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
+type ScriptedPipeline = ChainableCommander & {
+  markForwarded(key: string, at: number): ScriptedPipeline;
+  markDelivered(key: string, at: number): ScriptedPipeline;
 };
 
 /**
@@ -55,12 +187,16 @@ export class RedisStore implements StateStore {
   readonly kind = 'redis' as const;
   private readonly prefix: string;
   private readonly retentionSeconds: number;
+  private readonly outboxRetentionMs: number;
+  /** Egress streams whose consumer group this instance has made sure of. */
+  private readonly groups = new Set<string>();
   /** The last connection error, to say why a command failed while Redis is away. */
   private lastError: Error | undefined;
 
   private constructor(private readonly redis: ScriptedRedis, options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'dcc:';
     this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
+    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     redis.on('error', (error: Error) => { this.lastError = error; });
     redis.on('ready', () => { this.lastError = undefined; });
@@ -80,7 +216,13 @@ export class RedisStore implements StateStore {
       // Concurrent requests' commands issued in the same tick share one write.
       enableAutoPipelining: true,
     }) as ScriptedRedis;
-    redis.defineCommand('recordAcceptance', { numberOfKeys: 1, lua: RECORD_ACCEPTANCE_LUA });
+    redis.defineCommand('recordAcceptance', { numberOfKeys: 4, lua: RECORD_ACCEPTANCE_LUA });
+    redis.defineCommand('markForwarded', { numberOfKeys: 1, lua: MARK_FORWARDED_LUA });
+    redis.defineCommand('markDelivered', { numberOfKeys: 1, lua: MARK_DELIVERED_LUA });
+    redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: RELEASE_HELD_LUA });
+    redis.defineCommand('recordResponse', { numberOfKeys: 4, lua: RECORD_RESPONSE_LUA });
+    redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: CLAIM_BREACHES_LUA });
+    redis.defineCommand('lease', { numberOfKeys: 1, lua: LEASE_LUA });
     const store = new RedisStore(redis, options);
     try {
       await redis.connect();
@@ -93,7 +235,10 @@ export class RedisStore implements StateStore {
   }
 
   async putUser(user: User): Promise<void> {
-    await this.call('SET user', () => this.redis.set(this.userKey(user.userId), JSON.stringify(user)));
+    const pipeline = this.redis.pipeline().set(this.userKey(user.userId), JSON.stringify(user));
+    if (user.receiveEndpoint) pipeline.sadd(this.webhookUsersKey(), user.userId);
+    else pipeline.srem(this.webhookUsersKey(), user.userId);
+    await this.exec('SET user', pipeline);
   }
 
   async getUser(userId: string): Promise<User | undefined> {
@@ -146,16 +291,174 @@ export class RedisStore implements StateStore {
   }
 
   async recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult> {
-    const { leg, legRecord, record } = acceptance;
+    const { leg, legRecord, record, egress, breachCheckAt } = acceptance;
+    const tag = this.tagOf(requestId);
+    const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const [outcome, legText] = await this.call('record acceptance', () => this.redis.recordAcceptance(
-      this.requestKey(requestId), leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record), this.retentionSeconds,
+      this.requestKey(requestId), this.egressKey(tag, record.destination), `${this.prefix}held:${tag}`, `${this.prefix}trt:${tag}`,
+      leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record), this.retentionSeconds,
+      requestId, record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
+      breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '',
     ));
     if (outcome === 'duplicate') return { outcome, answer: (JSON.parse(legText!) as LegRecord).answer };
     return { outcome };
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
-    return parse<RequestRecord>(await this.call('HGET request', () => this.redis.hget(this.requestKey(requestId), 'record')));
+    const fields = await this.call('HGETALL request', () => this.redis.hgetall(this.requestKey(requestId)));
+    return fields.record ? recordFrom(fields) : undefined;
+  }
+
+  async claimEgress(destination: string, consumer: string, max: number, redeliverAfterMs: number): Promise<EgressItem[]> {
+    const keys = Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, destination));
+    await this.ensureGroups(keys);
+    const claim = this.redis.pipeline();
+    for (const key of keys) {
+      claim.xautoclaim(key, EGRESS_GROUP, consumer, redeliverAfterMs, '0-0', 'COUNT', max);
+      claim.xreadgroup('GROUP', EGRESS_GROUP, consumer, 'COUNT', max, 'STREAMS', key, '>');
+    }
+    const results = await this.exec('claim egress', claim);
+    const entries: { key: string; entryId: string; requestId: string }[] = [];
+    results.forEach((result, i) => {
+      const key = keys[i >> 1];
+      const raw = i % 2 === 0
+        ? ((result as [string, [string, string[]][]] | null)?.[1] ?? [])
+        : ((result as [string, [string, string[]][]][] | null)?.[0]?.[1] ?? []);
+      for (const [entryId, fields] of raw) if (fields) entries.push({ key, entryId, requestId: fields[1] });
+    });
+    if (entries.length === 0) return [];
+    const read = this.redis.pipeline();
+    for (const entry of entries) read.hgetall(this.requestKey(entry.requestId));
+    const records = await this.exec('read egress records', read);
+    const items: EgressItem[] = [];
+    const settled = this.redis.pipeline();
+    entries.forEach((entry, i) => {
+      const fields = records[i] as Record<string, string>;
+      const state = fields.state;
+      if (fields.record && (state === 'accepted' || state === 'forwarded')) {
+        if (items.length < max) items.push({ destination, entryId: entry.entryId, record: recordFrom(fields) });
+      } else {
+        // Its request expired, was answered or deleted meanwhile: nothing to send.
+        settled.xack(entry.key, EGRESS_GROUP, entry.entryId).xdel(entry.key, entry.entryId);
+      }
+    });
+    if (settled.length > 0) await this.exec('settle egress', settled);
+    return items;
+  }
+
+  async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
+    if (items.length === 0) return;
+    const pipeline = this.redis.pipeline() as ScriptedPipeline;
+    for (const item of items) pipeline.markForwarded(this.requestKey(item.record.requestId), at);
+    await this.exec('mark forwarded', pipeline);
+  }
+
+  async releaseHeld(now: number, max: number): Promise<number> {
+    const pipeline = this.redis.pipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`);
+    const results = await this.exec('release held', pipeline);
+    return results.reduce<number>((sum, n) => sum + Number(n), 0);
+  }
+
+  async recordResponse(response: NetworkResponse): Promise<ResponseOutcome> {
+    const key = this.requestKey(response.requestId);
+    const fields = await this.call('HGETALL request', () => this.redis.hgetall(key));
+    if (!fields.record) return { outcome: 'unknown' };
+    const record = recordFrom(fields);
+    if (record.state === 'responded' || record.state === 'delivered') return { outcome: 'duplicate' };
+    if (record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
+    const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
+    const responseId = responseIdFor(response.requestId);
+    const item: NewOutboxItem = {
+      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
+    };
+    const tag = this.tagOf(response.requestId);
+    const [outcome, cursor, breachedFlag] = await this.call('record response', () => this.redis.recordResponse(
+      key, `${this.prefix}trt:${tag}`, this.outboxKey(record.originatorId), this.egressKey(tag, record.destination),
+      response.requestId, response.at, response.responseCode, responseId, elapsedMs ?? '', response.wanMs ?? '',
+      breached ? '1' : '0', JSON.stringify(item), this.outboxMinId(), EGRESS_GROUP,
+    ));
+    if (outcome !== 'recorded') return { outcome: outcome as 'duplicate' | 'unknown' };
+    return { outcome: 'recorded', breached: breachedFlag === '1', item: { cursor: cursor!, ...item } };
+  }
+
+  async claimBreaches(now: number, max: number): Promise<Breach[]> {
+    const pipeline = this.redis.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) {
+      pipeline.claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, this.outboxMinId());
+    }
+    const results = await this.exec('claim breaches', pipeline);
+    const breaches: Breach[] = [];
+    for (const flat of results as string[][]) {
+      for (let i = 0; i < flat.length; i += 3) {
+        breaches.push({ requestId: flat[i], originatorId: flat[i + 1], lagMs: now - Number(flat[i + 2]) });
+      }
+    }
+    return breaches;
+  }
+
+  async enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem> {
+    const cursor = await this.call('XADD outbox', () =>
+      this.redis.xadd(this.outboxKey(userId), 'MINID', '~', this.outboxMinId(), '*', 'item', JSON.stringify(item)));
+    return { cursor: cursor!, ...item };
+  }
+
+  async readOutbox(userId: string, after: string | undefined, limit: number): Promise<OutboxItem[]> {
+    const entries = await this.call('XRANGE outbox', () =>
+      this.redis.xrange(this.outboxKey(userId), after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit));
+    return entries.map(([cursor, fields]) => ({ cursor, ...(JSON.parse(fields[1]) as NewOutboxItem) }));
+  }
+
+  async markDelivered(requestIds: readonly string[], at: number): Promise<void> {
+    if (requestIds.length === 0) return;
+    const pipeline = this.redis.pipeline() as ScriptedPipeline;
+    for (const requestId of requestIds) pipeline.markDelivered(this.requestKey(requestId), at);
+    await this.exec('mark delivered', pipeline);
+  }
+
+  async webhookUsers(): Promise<string[]> {
+    return this.call('SMEMBERS webhook users', () => this.redis.smembers(this.webhookUsersKey()));
+  }
+
+  async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.call('lease', () => this.redis.lease(`${this.prefix}lease:${this.userTag(userId)}:${userId}`, owner, ttlMs))) === 1;
+  }
+
+  async deliveryCursor(userId: string): Promise<string | undefined> {
+    return (await this.call('GET cursor', () => this.redis.get(this.cursorKey(userId)))) ?? undefined;
+  }
+
+  async setDeliveryCursor(userId: string, cursor: string): Promise<void> {
+    await this.call('SET cursor', () => this.redis.set(this.cursorKey(userId), cursor));
+  }
+
+  async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
+    await this.call('XADD dead letter', () =>
+      this.redis.xadd(`${this.prefix}dead:${this.userTag(userId)}:${userId}`, '*', 'item', JSON.stringify(item), 'reason', reason));
+  }
+
+  async readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]> {
+    const entries = await this.call('XRANGE dead letters', () =>
+      this.redis.xrange(`${this.prefix}dead:${this.userTag(userId)}:${userId}`, '-', '+', 'COUNT', limit));
+    return entries.map(([, fields]) => ({ item: JSON.parse(fields[1]) as OutboxItem, reason: fields[3] }));
+  }
+
+  /** Creates the egress consumer group of each stream once (from the start, so nothing queued earlier is missed). */
+  private async ensureGroups(keys: string[]): Promise<void> {
+    const missing = keys.filter((key) => !this.groups.has(key));
+    if (missing.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const key of missing) pipeline.xgroup('CREATE', key, EGRESS_GROUP, '0', 'MKSTREAM');
+    const results = await this.call('XGROUP CREATE', () => pipeline.exec());
+    results?.forEach(([error], i) => {
+      if (error && !/BUSYGROUP/.test(error.message)) throw this.unavailable('XGROUP CREATE', error);
+      this.groups.add(missing[i]);
+    });
+  }
+
+  /** Outbound items older than the retention are trimmed as new ones are added. */
+  private outboxMinId(): string {
+    return String(Date.now() - this.outboxRetentionMs);
   }
 
   async getSetting<T>(name: string): Promise<T | undefined> {
@@ -186,9 +489,37 @@ export class RedisStore implements StateStore {
     return `${this.prefix}dev:${deviceId}`;
   }
 
-  /** The hash tag keeps all of a request's fields in one slot, as the script needs on Redis Cluster. */
+  /**
+   * Every key of a request's life (its hash, egress entry, held and TRT indexes, its User's
+   * outbox) carries the hash tag of its originator's partition, so each atomic step stays in one
+   * Redis Cluster slot.
+   */
+  private userTag(userId: string): string {
+    return `{p${partitionOf(userId)}}`;
+  }
+
+  private tagOf(requestId: string): string {
+    return this.userTag(originatorOf(requestId));
+  }
+
   private requestKey(requestId: string): string {
-    return `${this.prefix}req:{${requestId}}`;
+    return `${this.prefix}req:${this.tagOf(requestId)}:${requestId}`;
+  }
+
+  private egressKey(tag: string, destination: string): string {
+    return `${this.prefix}egress:${tag}:${destination}`;
+  }
+
+  private outboxKey(userId: string): string {
+    return `${this.prefix}outbox:${this.userTag(userId)}:${userId}`;
+  }
+
+  private cursorKey(userId: string): string {
+    return `${this.prefix}webhook-cursor:${this.userTag(userId)}:${userId}`;
+  }
+
+  private webhookUsersKey(): string {
+    return `${this.prefix}webhook-users`;
   }
 
   private settingKey(name: string): string {
@@ -217,6 +548,19 @@ export class RedisStore implements StateStore {
     const reason = this.lastError && this.redis.status !== 'ready' ? ` (${this.lastError.message})` : '';
     return new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}${reason}`, { cause });
   }
+}
+
+/** The fixed record with its progress fields laid over it. */
+function recordFrom(fields: Record<string, string>): RequestRecord {
+  const record = JSON.parse(fields.record) as RequestRecord;
+  record.state = (fields.state as RequestRecord['state']) ?? record.state;
+  for (const name of ['forwardedAt', 'respondedAt', 'elapsedMs', 'wanMs'] as const) {
+    if (fields[name] !== undefined) record[name] = Number(fields[name]);
+  }
+  if (fields.responseCode !== undefined) record.responseCode = fields.responseCode;
+  if (fields.responseId !== undefined) record.responseId = fields.responseId;
+  if (fields.breached !== undefined) record.breached = fields.breached === '1';
+  return record;
 }
 
 function parse<T>(text: string | null | undefined): T | undefined {

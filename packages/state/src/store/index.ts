@@ -32,7 +32,7 @@ export interface TrtRecord {
   deadline: number;
 }
 
-/** What the router knows of an acknowledged request. */
+/** What the router knows of an acknowledged request: fixed at acceptance, then its progress. */
 export interface RequestRecord {
   requestId: string;
   originatorId: string;
@@ -48,6 +48,14 @@ export interface RequestRecord {
   /** The body element and its value, as sent on to the network. */
   bodyElement: string;
   bodyValue: unknown;
+  /** Progress after acceptance (absent until it happens). */
+  forwardedAt?: number;
+  respondedAt?: number;
+  responseId?: string;
+  /** TRT-measured time: response time minus the clock's start, less the WAN share for SMETS1. */
+  elapsedMs?: number;
+  wanMs?: number;
+  breached?: boolean;
 }
 
 /** Everything one request needs from the store, fetched in one round trip. */
@@ -65,6 +73,61 @@ export interface Acceptance {
   leg: Leg;
   legRecord: LegRecord;
   record: RequestRecord;
+  /** For a request that goes to a network: queued for egress in the same atomic step. */
+  egress?: {
+    /** A DSP-held future-dated request is queued at this time (epoch ms), not before. */
+    releaseAt?: number;
+  };
+  /** For a request with a TRT: when to mark it breached if no response has come by then. */
+  breachCheckAt?: number;
+}
+
+/** A request taken from a destination's egress queue, to hand to its network. */
+export interface EgressItem {
+  destination: string;
+  /** The queue entry; it stays pending until the request's response is recorded. */
+  entryId: string;
+  record: RequestRecord;
+}
+
+/** A device's Service Response (or a network error such as E20/E21) as the network reports it. */
+export interface NetworkResponse {
+  requestId: string;
+  destination: string;
+  responseCode: string;
+  /** When the response left the network, epoch ms. */
+  at: number;
+  /** SMETS1: the time the request spent on the SMETS1 WAN, excluded from its TRT. */
+  wanMs?: number;
+  body?: unknown;
+}
+
+export type OutboxKind = 'response' | 'deviceAlert' | 'dccAlert';
+
+/** One item of a User's outbound queue, as the pull API and webhook deliver it. */
+export interface OutboxItem {
+  cursor: string;
+  kind: OutboxKind;
+  requestId?: string;
+  responseId?: string;
+  responseCode?: string;
+  alertCode?: string;
+  body: unknown;
+}
+
+export type NewOutboxItem = Omit<OutboxItem, 'cursor'>;
+
+export type ResponseOutcome =
+  | { outcome: 'recorded'; breached: boolean; item: OutboxItem }
+  | { outcome: 'duplicate' }
+  | { outcome: 'unknown' };
+
+/** A request marked breached by the deadline scan, with the alert queued for its User. */
+export interface Breach {
+  requestId: string;
+  originatorId: string;
+  /** How long after its check time the breach was marked (detection lag). */
+  lagMs: number;
 }
 
 /**
@@ -107,6 +170,46 @@ export interface StateStore {
   recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult>;
 
   getRequest(requestId: string): Promise<RequestRecord | undefined>;
+
+  /**
+   * Takes up to `max` requests from a destination's egress queue for `consumer`: new ones, and
+   * ones another consumer took more than `redeliverAfterMs` ago without their response coming
+   * back (a crashed router, a lost request). At-least-once: the network drops repeats.
+   */
+  claimEgress(destination: string, consumer: string, max: number, redeliverAfterMs: number): Promise<EgressItem[]>;
+  /** Marks requests as handed to their network (accepted -> forwarded). */
+  markForwarded(items: readonly EgressItem[], at: number): Promise<void>;
+  /** Queues DSP-held future-dated requests whose time has come; returns how many. */
+  releaseHeld(now: number, max: number): Promise<number>;
+
+  /**
+   * Completes a request with its network response, once: judges its TRT (stays breached if it was),
+   * queues the response for its User, and settles its egress entry. Repeats are 'duplicate'.
+   */
+  recordResponse(response: NetworkResponse): Promise<ResponseOutcome>;
+  /** Marks requests past their check time without a response as breached, once each, and queues a TRT alert for each. */
+  claimBreaches(now: number, max: number): Promise<Breach[]>;
+
+  /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */
+  enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem>;
+  /** A User's outbound items after `after` (exclusive; undefined = from the start), oldest first, without removing them. */
+  readOutbox(userId: string, after: string | undefined, limit: number): Promise<OutboxItem[]>;
+  /** Marks responded requests as delivered (webhook 2xx or read by pull). */
+  markDelivered(requestIds: readonly string[], at: number): Promise<void>;
+
+  /** Users with a receiveEndpoint: the webhook deliverer's work list (kept by putUser). */
+  webhookUsers(): Promise<string[]>;
+  /**
+   * Takes or renews the right to deliver a User's webhook for `ttlMs`, so one router instance at a
+   * time delivers each User's items, in order. False while another owner holds it.
+   */
+  leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** The cursor of the last item delivered by webhook (acknowledged or dead-lettered). */
+  deliveryCursor(userId: string): Promise<string | undefined>;
+  setDeliveryCursor(userId: string, cursor: string): Promise<void>;
+  /** Keeps an item the webhook gave up on, with the reason. */
+  deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void>;
+  readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]>;
 
   /** Small shared settings (TRT budgets, thresholds), as JSON-able values. */
   getSetting<T>(name: string): Promise<T | undefined>;

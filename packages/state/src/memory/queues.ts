@@ -1,0 +1,84 @@
+import { compareCursors } from '../shared/index.ts';
+
+/** An append-only log with Redis-stream-like IDs (`<ms>-<seq>`), trimmed by age. */
+export class MemoryStream<T> {
+  private entries: { id: string; value: T; at: number }[] = [];
+  private lastMs = 0;
+  private seq = 0;
+
+  append(value: T, now = Date.now()): string {
+    if (now > this.lastMs) {
+      this.lastMs = now;
+      this.seq = 0;
+    } else this.seq++;
+    const id = `${this.lastMs}-${this.seq}`;
+    this.entries.push({ id, value, at: now });
+    return id;
+  }
+
+  /** Entries strictly after `after`, oldest first. */
+  after(after: string | undefined, limit: number): { id: string; value: T }[] {
+    let low = 0;
+    if (after !== undefined) {
+      let high = this.entries.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (compareCursors(this.entries[mid].id, after) <= 0) low = mid + 1;
+        else high = mid;
+      }
+    }
+    return this.entries.slice(low, low + limit);
+  }
+
+  trimOlderThan(minAt: number): void {
+    let drop = 0;
+    while (drop < this.entries.length && this.entries[drop].at < minAt) drop++;
+    if (drop > 0) this.entries = this.entries.slice(drop);
+  }
+}
+
+/** A binary min-heap on a numeric key; entries are removed lazily by the caller's check. */
+export class MinHeap<T> {
+  private items: { key: number; value: T }[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(key: number, value: T): void {
+    const items = this.items;
+    items.push({ key, value });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent].key <= items[i].key) break;
+      [items[parent], items[i]] = [items[i], items[parent]];
+      i = parent;
+    }
+  }
+
+  peekKey(): number | undefined {
+    return this.items[0]?.key;
+  }
+
+  pop(): { key: number; value: T } | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < items.length && items[left].key < items[smallest].key) smallest = left;
+        if (right < items.length && items[right].key < items[smallest].key) smallest = right;
+        if (smallest === i) break;
+        [items[smallest], items[i]] = [items[i], items[smallest]];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}

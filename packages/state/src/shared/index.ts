@@ -1,0 +1,49 @@
+// Helpers both stores share, so the two implementations agree by construction.
+
+/**
+ * Fixed number of partitions. A request, its egress entries, its TRT deadline and its User's
+ * outbox live in the partition of its originator, so every atomic step touches one Redis Cluster
+ * slot. Changing it re-homes every key: it is part of the data format.
+ */
+export const PARTITIONS = 16;
+
+/** FNV-1a over the originator's User ID. */
+export function partitionOf(userId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) {
+    hash ^= userId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % PARTITIONS;
+}
+
+/** The originator of `originator:target:counter`. */
+export function originatorOf(requestId: string): string {
+  const end = requestId.indexOf(':');
+  return end < 0 ? requestId : requestId.slice(0, end);
+}
+
+/** Outbox cursors are Redis stream IDs, `<ms>-<seq>`; compared numerically. */
+export function compareCursors(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am !== bm ? am - bm : (as ?? 0) - (bs ?? 0);
+}
+
+const CURSOR = /^\d{1,16}(-\d{1,16})?$/;
+export function isCursor(text: string): boolean {
+  return CURSOR.test(text);
+}
+
+/** The TRT-measured time and whether it breaches, the same rule on both stores. */
+export function judgeResponse(record: { trt?: { startsAt: number; budgetMs: number }; breached?: boolean }, at: number, wanMs: number | undefined) {
+  if (!record.trt) return { elapsedMs: undefined, breached: record.breached === true };
+  const elapsedMs = Math.max(0, at - record.trt.startsAt - (wanMs ?? 0));
+  return { elapsedMs, breached: record.breached === true || elapsedMs > record.trt.budgetMs };
+}
+
+/** DUIS mirrors the RequestID in the ResponseID: target and originator swap places. */
+export function responseIdFor(requestId: string): string {
+  const [originator, target, counter] = requestId.split(':');
+  return `${target}:${originator}:${counter}`;
+}
