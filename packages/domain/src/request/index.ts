@@ -34,7 +34,22 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; refusal: Refusal 
 
 const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: refuse('malformed_request', message) });
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Epoch milliseconds of an RFC 3339 date-time, or NaN. The fields are range-checked first:
+ * Date.parse rolls impossible dates over (2027-02-30 becomes 2 March, 24:00 the next day).
+ */
+function parseRfc3339(text: unknown): number {
+  const match = typeof text === 'string' ? RFC3339.exec(text) : null;
+  if (!match) return NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (match[9] !== undefined && (Number(match[9]) > 23 || Number(match[10]) > 59)) return NaN;
+  return Date.parse(text as string);
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66,7 +81,7 @@ export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequ
   let executionDateTime: number | undefined;
   if (bodyValue !== '' && 'ExecutionDateTime' in bodyValue) {
     const text = bodyValue.ExecutionDateTime;
-    const at = typeof text === 'string' && RFC3339.test(text) ? Date.parse(text) : NaN;
+    const at = parseRfc3339(text);
     if (Number.isNaN(at)) return malformed(`body.${raw.bodyElement}.ExecutionDateTime must be an RFC 3339 date-time`);
     executionDateTime = at;
   }
@@ -116,7 +131,14 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
   const keys = Object.keys(body);
   if (keys.length !== 1) return malformed(`body must hold exactly one element, found ${keys.length}`);
   let counter = requestId.counter;
-  if (typeof counter === 'number') counter = losslessCounter(text);
+  if (typeof counter === 'number') {
+    try {
+      counter = losslessCounter(text);
+    } catch (error) {
+      // lossless-json refuses what JSON.parse lets through: a key repeated with another value
+      return malformed(`body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
   return buildServiceRequest({
     originatorId: requestId.originatorId,
     targetId: requestId.targetId,
