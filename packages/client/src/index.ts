@@ -87,6 +87,19 @@ export class RouterClient {
     return this.submitBytes(body, format === 'json' ? 'application/json' : 'application/x-protobuf');
   }
 
+  /**
+   * A signed call as a User (reading back its data, releasing its quarantined requests): the
+   * signature covers `<METHOD>\n<path and query as sent>\n<timestamp>`.
+   */
+  async call(userId: string, method: string, pathAndQuery: string, timestamp = new Date().toISOString()): Promise<SubmitResult> {
+    const signature = this.sign(`${method}\n${pathAndQuery}\n${timestamp}`);
+    const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+      method,
+      headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signature },
+    });
+    return { status: response.status, answer: await response.json() };
+  }
+
   /** Sends exact bytes, signed as they are. */
   async submitBytes(body: Uint8Array | string, contentType = 'application/json', signature: string | null = this.sign(body)): Promise<SubmitResult> {
     const headers: Record<string, string> = { 'content-type': contentType };

@@ -1,12 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { compilePolicy } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
+import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { Hono } from 'hono';
 import { SignatureVerifier } from './auth/verifier.ts';
+import { Periodic } from './background/index.ts';
 import type { RouterConfig } from './config/index.ts';
+import { WebhookDeliverer } from './delivery/webhook.ts';
 import { seedDemo } from './demo/index.ts';
 import { createApp } from './edge/app.ts';
+import { EgressDispatcher, responseRecorder } from './egress/index.ts';
+import { simulatedNetworks } from './egress/simulated.ts';
 import { createLogger, type Logger } from './log/index.ts';
-import { RouterMetrics } from './metrics/index.ts';
+import { lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 
@@ -15,13 +22,20 @@ export interface Router {
   store: StateStore;
   pipeline: ServiceRequestPipeline;
   log: Logger;
+  /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
+  simulators: Map<string, SimulatedNetwork>;
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
   shutdown(): Promise<void>;
 }
 
 /** Assembles a router from its configuration; `main.ts` puts it behind a server. */
 export async function createRouter(config: RouterConfig, log: Logger = createLogger(config.logLevel)): Promise<Router> {
-  const store = await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds });
+  const store = await createStore({
+    redisUrl: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    requestRetentionSeconds: config.requestRetentionSeconds,
+    outboxRetentionSeconds: config.outboxRetentionSeconds,
+  });
   if (config.seedDemo) await seedDemo(store);
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
@@ -30,9 +44,53 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     store, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, maxInflight: config.maxInflight,
   });
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
+  const lifecycle = lifecycleMetrics(metrics.registry);
+  const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
+  const recordResponse = responseRecorder(store, (response, outcome) => {
+    lifecycle.responses.inc({ destination: response.destination, code: response.responseCode });
+    if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
+    const labels = { class: outcome.trtClass, destination: response.destination };
+    lifecycle.trtElapsed.observe(labels, outcome.elapsedMs / 1000);
+    lifecycle.trtJudged.inc({ ...labels, within: String(!outcome.breached) });
+  });
+  const simulators = config.networks === 'simulated'
+    ? simulatedNetworks(recordResponse, {
+      latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
+      wanShare: config.simulatorWanShare,
+      failureRate: config.simulatorFailureRate,
+      stalled: false,
+    })
+    : new Map<string, SimulatedNetwork>();
+  const egress = new EgressDispatcher(store, [...simulators.values()], {
+    consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
+  }, log, (count, destination) => lifecycle.forwarded.inc({ destination }, count));
+  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, async () => {
+    for (;;) {
+      const breaches = await store.claimBreaches(Date.now(), 1000);
+      for (const breach of breaches) lifecycle.breachLag.observe(breach.lagMs / 1000);
+      lifecycle.breaches.inc(breaches.length);
+      if (breaches.length < 1000) return;
+    }
+  }, log);
+  const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
+    while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
+  }, log);
+  const webhook = new WebhookDeliverer(store, {
+    owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
+    backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,
+  }, log, {
+    delivered: (n) => lifecycle.webhookDelivered.inc(n),
+    failed: () => lifecycle.webhookFailed.inc(),
+    deadLettered: () => lifecycle.webhookDeadLettered.inc(),
+  });
+  const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.deliverAll(), log);
+  const background = [breachScan, heldRelease, webhookLoop];
+
   let draining = false;
   const app = createApp({
-    pipeline, store, metrics, log, budgets,
+    pipeline, store, metrics, log, budgets, verifier, simulators,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
@@ -40,13 +98,19 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     importMaxBytes: config.importMaxBytes,
     draining: () => draining,
   });
+  egress.start();
+  for (const task of background) task.start();
   return {
-    app, store, pipeline, log,
+    app, store, pipeline, log, simulators,
     async shutdown() {
       draining = true;
       const deadline = Date.now() + config.shutdownGraceMs;
       while (pipeline.inflightCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
+      // What the networks still hold stays pending in the store and is sent again after a restart.
+      await egress.stop();
+      for (const simulator of simulators.values()) simulator.close();
+      await Promise.all(background.map((task) => task.stop()));
       budgets.stop();
       await verifier.close();
       await store.close();

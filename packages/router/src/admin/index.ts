@@ -5,9 +5,12 @@ import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
+import { mergeSimulatorSettings, type SimulatedNetwork } from '@dccrouter/simulators';
 
 export interface AdminDeps {
   store: StateStore;
+  /** The in-process simulated networks, by destination. */
+  simulators: Map<string, SimulatedNetwork>;
   adminToken: string;
   budgets: TrtBudgetTable;
   metrics: RouterMetrics;
@@ -147,6 +150,32 @@ export function adminRoutes(deps: AdminDeps): Hono {
     const updated = await deps.budgets.update(body.value);
     return updated.ok ? c.json(updated.budgets) : invalid(c, updated);
   });
+
+  app.get('/simulators', (c) => c.json(Object.fromEntries([...deps.simulators].map(([destination, sim]) => [destination, { ...sim.current(), pending: sim.pending }]))));
+
+  app.get('/simulators/:destination', (c) => {
+    const simulator = deps.simulators.get(c.req.param('destination'));
+    return simulator ? c.json({ ...simulator.current(), pending: simulator.pending }) : noSimulator(c);
+  });
+
+  app.put('/simulators/:destination', async (c) => {
+    const simulator = deps.simulators.get(c.req.param('destination'));
+    if (!simulator) return noSimulator(c);
+    const body = await jsonBody(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const merged = mergeSimulatorSettings(simulator.current(), body.value);
+    if (!merged.ok) return invalid(c, merged);
+    simulator.configure(merged.value);
+    return c.json(simulator.current());
+  });
+
+  function noSimulator(c: Context) {
+    const known = [...deps.simulators.keys()];
+    const message = known.length === 0
+      ? 'no simulated networks run in this router (NETWORKS=external)'
+      : `no simulator ${c.req.param('destination')}; destinations: ${known.join(', ')} (percent-encode the "/")`;
+    return error(c, 404, 'not_found', message);
+  }
 
   return app;
 }

@@ -25,6 +25,23 @@ export interface RouterConfig {
   seedDemo: boolean;
   logLevel: string;
   shutdownGraceMs: number;
+  /** 'simulated': the simulated CSPs and S1SPs run in this process; 'external': networks consume the queues themselves. */
+  networks: 'simulated' | 'external';
+  egressBatch: number;
+  egressRedeliverMs: number;
+  egressIdlePollMs: number;
+  /** How often the TRT deadline scan and the future-dated release run. */
+  scanIntervalMs: number;
+  webhookIntervalMs: number;
+  webhookMaxAttempts: number;
+  webhookBackoffMs: number;
+  webhookBackoffMaxMs: number;
+  webhookTimeoutMs: number;
+  outboxRetentionSeconds: number;
+  simulatorLatencyP50Ms: number;
+  simulatorLatencyP99Ms: number;
+  simulatorWanShare: number;
+  simulatorFailureRate: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,12 +54,26 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+function fraction(env: Env, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a number from 0 to 1, got "${text}"`);
+  return value;
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(text)) return true;
   if (/^(0|false|no|off)$/i.test(text)) return false;
   throw new Error(`${name} must be true or false, got "${text}"`);
+}
+
+function networks(text: string | undefined): 'simulated' | 'external' {
+  if (text === undefined || text === '' || text === 'simulated') return 'simulated';
+  if (text === 'external') return 'external';
+  throw new Error(`NETWORKS must be simulated or external, got "${text}"`);
 }
 
 export function loadConfig(env: Env = process.env): RouterConfig {
@@ -67,5 +98,20 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     seedDemo: boolean(env, 'SEED_DEMO', !redisUrl),
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    networks: networks(env.NETWORKS),
+    egressBatch: integer(env, 'EGRESS_BATCH', 200, 1),
+    egressRedeliverMs: integer(env, 'EGRESS_REDELIVER_MS', 30_000, 1),
+    egressIdlePollMs: integer(env, 'EGRESS_IDLE_POLL_MS', 50, 1),
+    scanIntervalMs: integer(env, 'SCAN_INTERVAL_MS', 200, 1),
+    webhookIntervalMs: integer(env, 'WEBHOOK_INTERVAL_MS', 100, 1),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),
+    webhookBackoffMs: integer(env, 'WEBHOOK_BACKOFF_MS', 200, 1),
+    webhookBackoffMaxMs: integer(env, 'WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 1),
+    outboxRetentionSeconds: integer(env, 'OUTBOX_RETENTION_SECONDS', 7 * 24 * 3600, 1),
+    simulatorLatencyP50Ms: integer(env, 'SIMULATOR_LATENCY_P50_MS', 100),
+    simulatorLatencyP99Ms: integer(env, 'SIMULATOR_LATENCY_P99_MS', 500),
+    simulatorWanShare: fraction(env, 'SIMULATOR_WAN_SHARE', 0.5),
+    simulatorFailureRate: fraction(env, 'SIMULATOR_FAILURE_RATE', 0),
   };
 }

@@ -9,9 +9,12 @@ import type { RouterMetrics } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 import { readBodyLimited } from './body.ts';
+import type { SignatureVerifier } from '../auth/verifier.ts';
+import { userRoutes } from '../user-api/index.ts';
 
 export interface EdgeDeps extends AdminDeps {
   pipeline: ServiceRequestPipeline;
+  verifier: SignatureVerifier;
   store: StateStore;
   metrics: RouterMetrics;
   log: Logger;
@@ -157,6 +160,7 @@ export function createApp(deps: EdgeDeps): Hono {
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   app.route('/v1/admin', adminRoutes(deps));
+  app.route('/v1', userRoutes(deps));
   app.notFound((c) => c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   return app;
 }

@@ -53,3 +53,51 @@ export class RouterMetrics {
     this.latency.observe((performance.now() - startedAt) / 1000);
   }
 }
+
+/** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
+export function lifecycleMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    forwarded: new Counter({
+      name: 'dccrouter_egress_forwarded_total',
+      help: 'Requests handed to their network, by destination',
+      labelNames: ['destination'] as const,
+      registers,
+    }),
+    responses: new Counter({
+      name: 'dccrouter_network_responses_total',
+      help: 'Network responses recorded (duplicates dropped), by destination and response code',
+      labelNames: ['destination', 'code'] as const,
+      registers,
+    }),
+    trtJudged: new Counter({
+      name: 'dccrouter_trt_responses_total',
+      help: 'Responses judged against their TRT, by class, destination and whether within it (in-TRT share = within="true" / all)',
+      labelNames: ['class', 'destination', 'within'] as const,
+      registers,
+    }),
+    trtElapsed: new Histogram({
+      name: 'dccrouter_trt_elapsed_seconds',
+      help: 'TRT-measured time of responded requests (SMETS1 without the WAN share), by class and destination',
+      labelNames: ['class', 'destination'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30, 60, 300, 3600, 86400],
+      registers,
+    }),
+    breaches: new Counter({
+      name: 'dccrouter_trt_breaches_total',
+      help: 'Requests marked breached at their deadline without a response',
+      registers,
+    }),
+    breachLag: new Histogram({
+      name: 'dccrouter_trt_breach_detection_lag_seconds',
+      help: 'From a request\'s breach check time to its breach being marked',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
+    webhookDelivered: new Counter({ name: 'dccrouter_webhook_delivered_total', help: 'Outbound items acknowledged (2xx) by Users\' endpoints', registers }),
+    webhookFailed: new Counter({ name: 'dccrouter_webhook_failures_total', help: 'Webhook attempts that failed (retried with backoff)', registers }),
+    webhookDeadLettered: new Counter({ name: 'dccrouter_webhook_dead_lettered_total', help: 'Outbound items given up after the last retry', registers }),
+  };
+}
+
+export type LifecycleMetrics = ReturnType<typeof lifecycleMetrics>;

@@ -3,7 +3,7 @@ import {
   ACCESS_CONTROL_BROKER, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
   type CompiledPolicy, type Refusal, type ServiceRequest, type TrtBudget,
 } from '@dccrouter/domain';
-import { StateUnavailableError, type Leg, type RequestRecord, type RequestState, type StateStore } from '@dccrouter/state';
+import { StateUnavailableError, type Acceptance, type Leg, type RequestRecord, type RequestState, type StateStore } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
 import { serveNonDevice } from '../non-device/index.ts';
@@ -162,11 +162,22 @@ export class ServiceRequestPipeline {
       bodyElement: request.bodyElement,
       bodyValue: request.bodyValue,
     };
-    const result = await store.recordAcceptance(requestIdText, {
+    const acceptance: Acceptance = {
       leg,
       legRecord: { bodyHash, srv: srv.srv, answer: { status: answer.status, body: answer.body }, executionDateTime: request.executionDateTime },
       record,
-    });
+    };
+    if (state === 'accepted') {
+      // The DSP holds a request it may future-date until its ExecutionDateTime; the device holds the rest.
+      const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');
+      acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
+    }
+    if (trt) {
+      // SMETS1 is judged on its response, less its WAN time; without one it waits out the WAN allowance.
+      const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
+      acceptance.breachCheckAt = trt.deadline + allowance;
+    }
+    const result = await store.recordAcceptance(requestIdText, acceptance);
     switch (result.outcome) {
       case 'recorded':
         return answer;

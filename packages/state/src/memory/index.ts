@@ -191,7 +191,7 @@ export class MemoryStore implements StateStore {
     const item = this.appendOutbox(record.originatorId, {
       kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
     });
-    return { outcome: 'recorded', breached, item };
+    return { outcome: 'recorded', breached, item, trtClass: record.trt?.class, elapsedMs };
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {

@@ -379,7 +379,7 @@ export class RedisStore implements StateStore {
       breached ? '1' : '0', JSON.stringify(item), this.outboxMinId(), EGRESS_GROUP,
     ));
     if (outcome !== 'recorded') return { outcome: outcome as 'duplicate' | 'unknown' };
-    return { outcome: 'recorded', breached: breachedFlag === '1', item: { cursor: cursor!, ...item } };
+    return { outcome: 'recorded', breached: breachedFlag === '1', item: { cursor: cursor!, ...item }, trtClass: record.trt?.class, elapsedMs };
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {

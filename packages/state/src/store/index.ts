@@ -118,7 +118,7 @@ export interface OutboxItem {
 export type NewOutboxItem = Omit<OutboxItem, 'cursor'>;
 
 export type ResponseOutcome =
-  | { outcome: 'recorded'; breached: boolean; item: OutboxItem }
+  | { outcome: 'recorded'; breached: boolean; item: OutboxItem; trtClass?: TrtClass; elapsedMs?: number }
   | { outcome: 'duplicate' }
   | { outcome: 'unknown' };
 

@@ -1,0 +1,38 @@
+import type { Context } from 'hono';
+import { parseEui } from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+import { decodeSignatureHeader, type SignatureVerifier } from './verifier.ts';
+
+const MAX_SKEW_MS = 5 * 60 * 1000;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+export type CallAuth = { ok: true; userId: string } | { ok: false; message: string };
+
+/** The path and query exactly as sent on the request line, percent-encoding untouched. */
+export function requestTarget(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start < 0 ? '/' : url.slice(start);
+}
+
+/**
+ * A User's signed call (reading back its own data, releasing its quarantined requests):
+ * X-DCC-User, X-DCC-Timestamp within five minutes, and X-DCC-Signature over
+ * `<METHOD>\n<request-target>\n<timestamp>` by the User's registered key.
+ */
+export async function authenticateUserCall(c: Context, store: StateStore, verifier: SignatureVerifier, now = Date.now()): Promise<CallAuth> {
+  const userId = parseEui(c.req.header('x-dcc-user'));
+  if (!userId) return { ok: false, message: 'X-DCC-User is missing or not an EUI-64' };
+  const timestamp = c.req.header('x-dcc-timestamp') ?? '';
+  const at = RFC3339.test(timestamp) ? Date.parse(timestamp) : NaN;
+  if (Number.isNaN(at)) return { ok: false, message: 'X-DCC-Timestamp is missing or not an RFC 3339 time' };
+  if (Math.abs(now - at) > MAX_SKEW_MS) return { ok: false, message: "X-DCC-Timestamp is more than 5 minutes from the router's clock" };
+  const signature = decodeSignatureHeader(c.req.header('x-dcc-signature'));
+  if (!signature) return { ok: false, message: 'X-DCC-Signature is missing or not base64' };
+  const user = await store.getUser(userId);
+  if (!user) return { ok: false, message: `User ${userId} is not registered` };
+  const signed = Buffer.from(`${c.req.method}\n${requestTarget(c.req.url)}\n${timestamp}`);
+  if (!(await verifier.verify(user.publicKeyPem, signed, signature))) {
+    return { ok: false, message: "X-DCC-Signature is not a valid signature of the call by the User's key" };
+  }
+  return { ok: true, userId };
+}

@@ -1,0 +1,97 @@
+import type { OutboxItem, StateStore } from '@dccrouter/state';
+import type { Logger } from '../log/index.ts';
+
+export interface WebhookOptions {
+  owner: string;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  timeoutMs: number;
+  batch: number;
+}
+
+interface Retry {
+  cursor: string;
+  attempts: number;
+  notBefore: number;
+}
+
+/**
+ * Delivers each User's outbound items to its Receive Response endpoint, in order, at least once.
+ * One router instance at a time holds a User's delivery lease; an item that keeps failing is
+ * retried with exponential backoff, then dead-lettered so the items behind it can move on.
+ */
+export class WebhookDeliverer {
+  private readonly retries = new Map<string, Retry>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly options: WebhookOptions,
+    private readonly log: Logger,
+    private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
+  ) {}
+
+  /** One pass over every User with an endpoint. */
+  async deliverAll(): Promise<void> {
+    const users = await this.store.webhookUsers();
+    await Promise.all(users.map((userId) => this.deliverUser(userId).catch((error) => {
+      this.log.warn({ err: error, userId }, 'webhook delivery pass failed');
+    })));
+  }
+
+  private async deliverUser(userId: string): Promise<void> {
+    const retry = this.retries.get(userId);
+    if (retry && retry.notBefore > Date.now()) return;
+    if (!(await this.store.leaseDelivery(userId, this.options.owner, this.options.timeoutMs * 4))) return;
+    const user = await this.store.getUser(userId);
+    if (!user?.receiveEndpoint) return;
+    const items = await this.store.readOutbox(userId, await this.store.deliveryCursor(userId), this.options.batch);
+    for (const item of items) {
+      const failure = await this.post(user.receiveEndpoint, item);
+      if (failure === undefined) {
+        this.retries.delete(userId);
+        await this.settle(userId, item, true);
+        continue;
+      }
+      const attempts = (this.retries.get(userId)?.cursor === item.cursor ? this.retries.get(userId)!.attempts : 0) + 1;
+      this.metrics.failed();
+      if (attempts >= this.options.maxAttempts) {
+        const reason = `${failure} after ${attempts} attempts`;
+        await this.store.deadLetter(userId, item, reason);
+        this.metrics.deadLettered();
+        this.log.error({ userId, cursor: item.cursor, requestId: item.requestId, reason }, 'webhook item dead-lettered');
+        this.retries.delete(userId);
+        await this.settle(userId, item, false);
+        continue;
+      }
+      const delay = Math.min(this.options.backoffBaseMs * 2 ** (attempts - 1), this.options.backoffMaxMs);
+      this.retries.set(userId, { cursor: item.cursor, attempts, notBefore: Date.now() + delay });
+      // Later items wait: delivery stays in order per User.
+      return;
+    }
+  }
+
+  private async settle(userId: string, item: OutboxItem, delivered: boolean): Promise<void> {
+    await this.store.setDeliveryCursor(userId, item.cursor);
+    if (delivered) {
+      this.metrics.delivered(1);
+      if (item.kind === 'response' && item.requestId) await this.store.markDelivered([item.requestId], Date.now());
+    }
+  }
+
+  /** undefined on a 2xx; otherwise why it failed. */
+  private async post(endpoint: string, item: OutboxItem): Promise<string | undefined> {
+    try {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(item),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.ok ? undefined : `HTTP ${response.status}`;
+    } catch (error) {
+      return (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : (error as Error).message;
+    }
+  }
+}
