@@ -151,11 +151,11 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return updated.ok ? c.json(updated.budgets) : invalid(c, updated);
   });
 
-  app.get('/simulators', (c) => c.json(Object.fromEntries([...deps.simulators].map(([destination, sim]) => [destination, { ...sim.current(), pending: sim.pending }]))));
+  app.get('/simulators', (c) => c.json(Object.fromEntries([...deps.simulators].map(([destination, sim]) => [destination, { ...sim.current(), received: sim.received, pending: sim.pending }]))));
 
   app.get('/simulators/:destination', (c) => {
     const simulator = deps.simulators.get(c.req.param('destination'));
-    return simulator ? c.json({ ...simulator.current(), pending: simulator.pending }) : noSimulator(c);
+    return simulator ? c.json({ ...simulator.current(), received: simulator.received, pending: simulator.pending }) : noSimulator(c);
   });
 
   app.put('/simulators/:destination', async (c) => {

@@ -1,0 +1,177 @@
+// After the acknowledgement: every destination's simulated network answers, responses reach the
+// right User by webhook and by pull, statuses follow, a failing endpoint is retried then
+// dead-lettered. The real router under Bun on a real redis-server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { ALL_DESTINATIONS } from '@dccrouter/domain';
+import { compareCursors } from '@dccrouter/state';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { WebhookReceiver } from '../support/webhook-receiver.ts';
+import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+
+const SUPPLIER_A = '90-B3-D5-1F-30-0A-00-01';
+const SUPPLIER_B = '90-B3-D5-1F-30-0B-00-01';
+const PULL_USER = '90-B3-D5-1F-30-0C-00-01';
+
+let redisDir: string;
+let redis: ChildProcess;
+let router: RouterProcess;
+let admin: Admin;
+const receivers = { a: new WebhookReceiver(), b: new WebhookReceiver() };
+const clients: Record<string, RouterClient> = {};
+
+/** One ESME per destination, registered to all three suppliers' import roles in turn. */
+function meterFor(destination: string, index: number): { deviceId: string; fields: Record<string, unknown> } {
+  const [generation, place] = destination.split('/');
+  const regions: Record<string, string> = { north: 'North', central: 'Central', south: 'South', '4g-north': '4G North', '4g-central': '4G Central', '4g-south': '4G South' };
+  return {
+    deviceId: `00-DB-12-34-56-78-C0-${index.toString(16).toUpperCase().padStart(2, '0')}`,
+    fields: generation === 'smets2'
+      ? { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: regions[place] }
+      : { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: place },
+  };
+}
+
+async function registerUser(userId: string, receiveEndpoint?: string) {
+  const keys = newKeyPair();
+  const answer = await admin.put(`/v1/admin/users/${userId}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem, receiveEndpoint });
+  expect(answer.status).toBe(200);
+  clients[userId] = new RouterClient(router.url, keys.privateKeyPem);
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-lifecycle-'));
+  redis = await startRedis(port, redisDir);
+  await Promise.all([receivers.a.start(), receivers.b.start()]);
+  router = await startRouterProcess({
+    REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1',
+    SIMULATOR_LATENCY_P50_MS: '20', SIMULATOR_LATENCY_P99_MS: '60',
+    WEBHOOK_BACKOFF_MS: '50', WEBHOOK_BACKOFF_MAX_MS: '200', WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_INTERVAL_MS: '20',
+  });
+  admin = new Admin(router.url, router.adminToken);
+  await registerUser(SUPPLIER_A, receivers.a.url);
+  await registerUser(SUPPLIER_B, receivers.b.url);
+  await registerUser(PULL_USER);
+});
+
+afterAll(async () => {
+  await router?.stop();
+  await Promise.all([receivers.a.stop(), receivers.b.stop()]);
+  if (redis) await stopRedis(redis);
+  rmSync(redisDir, { recursive: true, force: true });
+});
+
+async function submitRead(userId: string, deviceId: string) {
+  const counter = nextCounter();
+  const { status, answer } = await clients[userId].submit({ originatorId: userId, targetId: deviceId, counter, commandVariant: 1, srv: '4.1.1' });
+  expect(status).toBe(202);
+  return answer.header.requestId as string;
+}
+
+describe('after the acknowledgement', () => {
+  it('routes to every destination\'s network and brings each response back to its own User', async () => {
+    const sent: { requestId: string; userId: string; destination: string }[] = [];
+    for (const [index, destination] of ALL_DESTINATIONS.entries()) {
+      const meter = meterFor(destination, index);
+      await admin.device(meter.deviceId, { ...meter.fields, importSupplier: index % 2 ? SUPPLIER_A : SUPPLIER_B });
+      const userId = index % 2 ? SUPPLIER_A : SUPPLIER_B;
+      sent.push({ requestId: await submitRead(userId, meter.deviceId), userId, destination });
+    }
+    // Each request reached its own destination's network, and only that one.
+    await expect.poll(async () => {
+      const simulators = (await admin.request('GET', '/v1/admin/simulators')).body;
+      return ALL_DESTINATIONS.map((destination) => simulators[destination].received);
+    }, { timeout: 10_000 }).toEqual(ALL_DESTINATIONS.map(() => 1));
+
+    for (const [userId, receiver] of [[SUPPLIER_A, receivers.a], [SUPPLIER_B, receivers.b]] as const) {
+      const mine = sent.filter((s) => s.userId === userId);
+      await expect.poll(() => receiver.received.filter((i) => i.kind === 'response').length, { timeout: 10_000 }).toBe(mine.length);
+      const byRequest = new Map(receiver.received.map((item) => [item.requestId, item]));
+      for (const { requestId, destination } of mine) {
+        const item = byRequest.get(requestId);
+        expect(item).toMatchObject({ kind: 'response', responseCode: 'I0', body: { simulated: { destination, srv: '4.1.1' } } });
+        const [originator, target, counter] = requestId.split(':');
+        expect(item.responseId).toBe(`${target}:${originator}:${counter}`);
+        // The status as its User reads it back; another User gets 404.
+        const status = await clients[userId].call(userId, 'GET', `/v1/service-requests/${requestId}`);
+        expect(status.status).toBe(200);
+        expect(status.answer).toMatchObject({ requestId, state: 'delivered', responseCode: 'I0', route: { destination } });
+        expect(status.answer.trt.breached).toBe(false);
+        expect(status.answer.trt.elapsedMs).toBeGreaterThanOrEqual(0);
+        if (destination.startsWith('smets1/')) {
+          expect(status.answer.trt.budgetMs).toBe(16_000);
+          expect(status.answer.trt.wanMs).toBeGreaterThan(0);
+        } else expect(status.answer.trt.wanMs).toBeUndefined();
+        const other = userId === SUPPLIER_A ? SUPPLIER_B : SUPPLIER_A;
+        expect((await clients[other].call(other, 'GET', `/v1/service-requests/${requestId}`)).status).toBe(404);
+      }
+    }
+  });
+
+  it('lets a User without an endpoint pull its responses from a cursor, without removing them', async () => {
+    const meter = meterFor('smets2/south', 40);
+    await admin.device(meter.deviceId, { ...meter.fields, importSupplier: PULL_USER });
+    const requestIds = [await submitRead(PULL_USER, meter.deviceId), await submitRead(PULL_USER, meter.deviceId)];
+    const client = clients[PULL_USER];
+    await expect.poll(async () => (await client.call(PULL_USER, 'GET', '/v1/responses')).answer.items.length, { timeout: 10_000 }).toBe(2);
+    const first = (await client.call(PULL_USER, 'GET', '/v1/responses?limit=1')).answer;
+    expect(first.items).toHaveLength(1);
+    const second = (await client.call(PULL_USER, 'GET', `/v1/responses?after=${first.next}&limit=10`)).answer;
+    expect(second.items).toHaveLength(1);
+    expect(new Set([first.items[0].requestId, second.items[0].requestId])).toEqual(new Set(requestIds));
+    const empty = (await client.call(PULL_USER, 'GET', `/v1/responses?after=${second.next}`)).answer;
+    expect(empty).toEqual({ items: [], next: second.next });
+    expect((await client.call(PULL_USER, 'GET', '/v1/responses')).answer.items).toHaveLength(2);
+    expect((await client.call(PULL_USER, 'GET', `/v1/service-requests/${requestIds[0]}`)).answer.state).toBe('delivered');
+  });
+
+  it('refuses unsigned, stale and forged read-back calls', async () => {
+    const client = clients[PULL_USER];
+    expect((await fetch(`${router.url}/v1/responses`)).status).toBe(401);
+    const stale = await client.call(PULL_USER, 'GET', '/v1/responses', new Date(Date.now() - 10 * 60_000).toISOString());
+    expect(stale.status).toBe(401);
+    expect(stale.answer.error.reason).toBe('signature_invalid');
+    const forged = await clients[SUPPLIER_A].call(PULL_USER, 'GET', '/v1/responses');
+    expect(forged.status).toBe(401);
+    const badLimit = await client.call(PULL_USER, 'GET', '/v1/responses?limit=0');
+    expect(badLimit.status).toBe(400);
+  });
+
+  it('retries a failing endpoint with backoff and delivers everything in order once it recovers', async () => {
+    const meter = meterFor('smets2/north', 41);
+    await admin.device(meter.deviceId, { ...meter.fields, importSupplier: SUPPLIER_A });
+    receivers.a.failWith = 503;
+    const attemptsBefore = receivers.a.attempts;
+    const requestIds: string[] = [];
+    for (let i = 0; i < 5; i++) requestIds.push(await submitRead(SUPPLIER_A, meter.deviceId));
+    await expect.poll(() => receivers.a.attempts - attemptsBefore, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    receivers.a.failWith = undefined;
+    await expect.poll(() => requestIds.every((id) => receivers.a.received.some((i) => i.requestId === id)), { timeout: 10_000 }).toBe(true);
+    const order = receivers.a.received.filter((i) => requestIds.includes(i.requestId)).map((i) => i.cursor);
+    expect(order).toHaveLength(5);
+    expect(order).toEqual([...order].sort(compareCursors));
+  });
+
+  it('dead-letters what an endpoint never takes, with a metric, and moves on', async () => {
+    const meter = meterFor('smets2/central', 42);
+    await admin.device(meter.deviceId, { ...meter.fields, importSupplier: SUPPLIER_B });
+    receivers.b.failWith = 500;
+    const requestId = await submitRead(SUPPLIER_B, meter.deviceId);
+    await expect.poll(async () => {
+      const metrics = await (await fetch(`${router.url}/metrics`)).text();
+      return Number(/dccrouter_webhook_dead_lettered_total (\d+)/.exec(metrics)?.[1] ?? 0);
+    }, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    expect(router.output()).toContain('webhook item dead-lettered');
+    expect(router.output()).toContain(requestId);
+    receivers.b.failWith = undefined;
+    const next = await submitRead(SUPPLIER_B, meter.deviceId);
+    await expect.poll(() => receivers.b.received.some((i) => i.requestId === next), { timeout: 10_000 }).toBe(true);
+    expect(receivers.b.received.some((i) => i.requestId === requestId)).toBe(false);
+  });
+});
