@@ -43,7 +43,7 @@ export async function startRedis(port: number, dir: string, extraArgs: string[] 
 }
 
 export async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
