@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { compilePolicy } from '@dccrouter/domain';
+import { bucketOf, compilePolicy, monthOf, statKey } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { Hono } from 'hono';
@@ -54,6 +54,13 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     const labels = { class: outcome.trtClass, destination: response.destination };
     lifecycle.trtElapsed.observe(labels, outcome.elapsedMs / 1000);
     lifecycle.trtJudged.inc({ ...labels, within: String(!outcome.breached) });
+    const key = (what: string) => statKey(outcome.trtClass!, response.destination, what);
+    const increments: Record<string, number> = { [key('responded')]: 1, [key(`b${bucketOf(outcome.elapsedMs)}`)]: 1 };
+    // A breach the deadline scan marked was counted then.
+    if (!outcome.breached) increments[key('within')] = 1;
+    else if (!outcome.breachMarkedEarlier) increments[key('breached')] = 1;
+    store.incrementStats(`service:${monthOf(response.at)}`, increments)
+      .catch((error) => log.warn({ err: error }, 'service statistics not updated'));
   });
   const simulators = config.networks === 'simulated'
     ? simulatedNetworks(recordResponse, {
@@ -68,9 +75,16 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   }, log, (count, destination) => lifecycle.forwarded.inc({ destination }, count));
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, async () => {
     for (;;) {
-      const breaches = await store.claimBreaches(Date.now(), 1000);
-      for (const breach of breaches) lifecycle.breachLag.observe(breach.lagMs / 1000);
+      const now = Date.now();
+      const breaches = await store.claimBreaches(now, 1000);
+      const increments: Record<string, number> = {};
+      for (const breach of breaches) {
+        lifecycle.breachLag.observe(breach.lagMs / 1000);
+        const key = statKey(breach.trtClass, breach.destination, 'breached');
+        increments[key] = (increments[key] ?? 0) + 1;
+      }
       lifecycle.breaches.inc(breaches.length);
+      if (breaches.length > 0) await store.incrementStats(`service:${monthOf(now)}`, increments);
       if (breaches.length < 1000) return;
     }
   }, log);

@@ -508,14 +508,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
         expect(await store.claimBreaches(startsAt + 29_999, 100)).toEqual([]);
         const breaches = await store.claimBreaches(startsAt + 30_100, 100);
-        expect(breaches).toEqual([{ requestId, originatorId: ORIGINATOR, lagMs: 100 }]);
+        expect(breaches).toEqual([{ requestId, originatorId: ORIGINATOR, destination: 'smets2/central', trtClass: 'smets2.onDemand', lagMs: 100 }]);
         expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
         expect((await store.getRequest(requestId))!.breached).toBe(true);
         const alerts = (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
         expect(alerts).toHaveLength(1);
         expect(alerts[0]).toMatchObject({ kind: 'dccAlert', alertCode: 'TRT', body: { alert: 'TRT', requestId } });
         const late = await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 35_000 });
-        expect(late).toMatchObject({ outcome: 'recorded', breached: true });
+        expect(late).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: true, trtClass: 'smets2.onDemand', elapsedMs: 35_000 });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
       });
 
@@ -531,7 +531,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const slow = newRequestId();
         await store.recordAcceptance(slow, deviceAcceptance(slow, { startsAt, budgetMs: 16_000, checkAt: startsAt + 76_000 }));
         const judged = await store.recordResponse({ requestId: slow, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 30_000, wanMs: 10_000 });
-        expect(judged).toMatchObject({ outcome: 'recorded', breached: true });
+        expect(judged).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false });
       });
 
       it('keeps each User\'s outbox apart, in order, readable from a cursor with a limit', async () => {
@@ -548,6 +548,15 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.readOutbox(alice, cursors[4], 10)).toEqual([]);
         expect((await store.readOutbox(bob, undefined, 10)).map((i) => i.alertCode)).toEqual(['AD1']);
         expect(await store.readOutbox(`user-${randomUUID()}`, undefined, 10)).toEqual([]);
+      });
+
+      it('adds up named statistics counters per set', async () => {
+        const store = await open();
+        const set = `month-${randomUUID()}`;
+        await store.incrementStats(set, { 'a|b|responded': 1, 'a|b|b3': 2 });
+        await store.incrementStats(set, { 'a|b|responded': 4 });
+        expect(await store.readStats(set)).toEqual({ 'a|b|responded': 5, 'a|b|b3': 2 });
+        expect(await store.readStats(`month-${randomUUID()}`)).toEqual({});
       });
 
       it('tracks webhook users, leases, cursors and dead letters', async () => {

@@ -46,3 +46,4 @@ export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: n
   const budgetMs = budgets[trtClass];
   return { class: trtClass, budgetMs, startsAt, deadline: startsAt + budgetMs };
 }
+export * from './report.ts';

@@ -1,6 +1,8 @@
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { parseDeviceInput, parseEui, parseUserInput, type Device, type FieldError } from '@dccrouter/domain';
+import {
+  buildMonthlyReport, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput, renderMonthlyReport, type Device, type FieldError,
+} from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -149,6 +151,14 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
     const updated = await deps.budgets.update(body.value);
     return updated.ok ? c.json(updated.budgets) : invalid(c, updated);
+  });
+
+  app.get('/reports/monthly', async (c) => {
+    const month = c.req.query('month') ?? monthOf(Date.now());
+    if (!isMonth(month)) return invalid(c, { field: 'month', message: 'must be a calendar month, YYYY-MM' });
+    const report = buildMonthlyReport(month, await store.readStats(`service:${month}`));
+    if (c.req.query('format') === 'markdown') return c.body(renderMonthlyReport(report), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    return c.json(report);
   });
 
   app.get('/simulators', (c) => c.json(Object.fromEntries([...deps.simulators].map(([destination, sim]) => [destination, { ...sim.current(), received: sim.received, pending: sim.pending }]))));

@@ -53,6 +53,7 @@ export class MemoryStore implements StateStore {
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly cursors = new Map<string, string>();
   private readonly deadLetters = new Map<string, { item: OutboxItem; reason: string }[]>();
+  private readonly stats = new Map<string, Map<string, number>>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.retentionMs = (options.requestRetentionSeconds ?? SEVEN_DAYS) * 1000;
@@ -181,6 +182,7 @@ export class MemoryStore implements StateStore {
     if (record.state !== 'accepted' && record.state !== 'forwarded') {
       return { outcome: record.state === 'responded' || record.state === 'delivered' ? 'duplicate' : 'unknown' };
     }
+    const breachMarkedEarlier = record.breached === true;
     const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
     const responseId = responseIdFor(response.requestId);
     Object.assign(record, { state: 'responded', respondedAt: response.at, responseCode: response.responseCode, responseId, breached });
@@ -191,7 +193,7 @@ export class MemoryStore implements StateStore {
     const item = this.appendOutbox(record.originatorId, {
       kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
     });
-    return { outcome: 'recorded', breached, item, trtClass: record.trt?.class, elapsedMs };
+    return { outcome: 'recorded', breached, breachMarkedEarlier, item, trtClass: record.trt?.class, elapsedMs };
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {
@@ -207,7 +209,7 @@ export class MemoryStore implements StateStore {
         kind: 'dccAlert', alertCode: 'TRT', requestId,
         body: { alert: 'TRT', requestId, deadline: new Date(record.trt?.deadline ?? checkAt).toISOString() },
       });
-      breaches.push({ requestId, originatorId: record.originatorId, lagMs: now - checkAt });
+      breaches.push({ requestId, originatorId: record.originatorId, destination: record.destination, trtClass: record.trt?.class ?? '', lagMs: now - checkAt });
     }
     return breaches;
   }
@@ -271,6 +273,16 @@ export class MemoryStore implements StateStore {
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
     const entry = this.request(requestId);
     return entry && copy(entry.record);
+  }
+
+  async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
+    let counters = this.stats.get(set);
+    if (!counters) this.stats.set(set, (counters = new Map()));
+    for (const [name, by] of Object.entries(increments)) counters.set(name, (counters.get(name) ?? 0) + by);
+  }
+
+  async readStats(set: string): Promise<Record<string, number>> {
+    return Object.fromEntries(this.stats.get(set) ?? []);
   }
 
   async getSetting<T>(name: string): Promise<T | undefined> {

@@ -35,7 +35,8 @@ const PIPELINES_IN_FLIGHT = 4;
  * steps update them without decoding JSON.
  * KEYS: request hash, egress stream, held zset, TRT zset (all in the originator's partition).
  * ARGV: leg, body hash, SRV, leg JSON, record JSON, retention s, request ID, state, originator,
- *       destination, egress mode ('' | 'now' | 'held'), release at, breach check at (or ''), deadline ISO.
+ *       destination, egress mode ('' | 'now' | 'held'), release at, breach check at (or ''), deadline ISO,
+ *       TRT class.
  */
 const RECORD_ACCEPTANCE_LUA = `
 local leg = ARGV[1]
@@ -59,7 +60,7 @@ elseif ARGV[11] == 'held' then
 end
 if ARGV[13] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[13], ARGV[7])
-  redis.call('HSET', KEYS[1], 'checkAt', ARGV[13], 'deadline', ARGV[14])
+  redis.call('HSET', KEYS[1], 'checkAt', ARGV[13], 'deadline', ARGV[14], 'tclass', ARGV[15])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {'recorded'}
@@ -115,7 +116,8 @@ if not state then return {'unknown'} end
 if state == 'responded' or state == 'delivered' then return {'duplicate'} end
 if state ~= 'accepted' and state ~= 'forwarded' then return {'unknown'} end
 local breached = ARGV[7]
-if redis.call('HGET', KEYS[1], 'breached') == '1' then breached = '1' end
+local earlier = '0'
+if redis.call('HGET', KEYS[1], 'breached') == '1' then breached = '1'; earlier = '1' end
 redis.call('HSET', KEYS[1], 'state', 'responded', 'respondedAt', ARGV[2], 'responseCode', ARGV[3], 'responseId', ARGV[4], 'breached', breached)
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'elapsedMs', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'wanMs', ARGV[6]) end
@@ -127,7 +129,7 @@ if entry then
   redis.call('HDEL', KEYS[1], 'egress')
 end
 local cursor = redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[9], '*', 'item', ARGV[8])
-return {'recorded', cursor, breached}
+return {'recorded', cursor, breached, earlier}
 `;
 
 /**
@@ -141,7 +143,7 @@ for i = 1, #due, 2 do
   local rid = due[i]
   redis.call('ZREM', KEYS[1], rid)
   local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
-  local fields = redis.call('HMGET', req, 'state', 'breached', 'orig', 'deadline')
+  local fields = redis.call('HMGET', req, 'state', 'breached', 'orig', 'deadline', 'dest', 'tclass')
   if (fields[1] == 'accepted' or fields[1] == 'forwarded') and fields[2] ~= '1' then
     redis.call('HSET', req, 'breached', '1')
     local item = cjson.encode({kind = 'dccAlert', alertCode = 'TRT', requestId = rid,
@@ -150,6 +152,8 @@ for i = 1, #due, 2 do
     table.insert(out, rid)
     table.insert(out, fields[3])
     table.insert(out, due[i + 1])
+    table.insert(out, fields[5] or '')
+    table.insert(out, fields[6] or '')
   end
 end
 return out
@@ -168,7 +172,7 @@ type ScriptedRedis = Redis & {
   markForwarded(key: string, at: number): Promise<number>;
   markDelivered(key: string, at: number): Promise<number>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
-  recordResponse(...args: (string | number)[]): Promise<[string, string?, string?]>;
+  recordResponse(...args: (string | number)[]): Promise<[string, string?, string?, string?]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<string[]>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
 };
@@ -298,7 +302,7 @@ export class RedisStore implements StateStore {
       this.requestKey(requestId), this.egressKey(tag, record.destination), `${this.prefix}held:${tag}`, `${this.prefix}trt:${tag}`,
       leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record), this.retentionSeconds,
       requestId, record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
-      breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '',
+      breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
     ));
     if (outcome === 'duplicate') return { outcome, answer: (JSON.parse(legText!) as LegRecord).answer };
     return { outcome };
@@ -373,13 +377,16 @@ export class RedisStore implements StateStore {
       kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
     };
     const tag = this.tagOf(response.requestId);
-    const [outcome, cursor, breachedFlag] = await this.call('record response', () => this.redis.recordResponse(
+    const [outcome, cursor, breachedFlag, earlierFlag] = await this.call('record response', () => this.redis.recordResponse(
       key, `${this.prefix}trt:${tag}`, this.outboxKey(record.originatorId), this.egressKey(tag, record.destination),
       response.requestId, response.at, response.responseCode, responseId, elapsedMs ?? '', response.wanMs ?? '',
       breached ? '1' : '0', JSON.stringify(item), this.outboxMinId(), EGRESS_GROUP,
     ));
     if (outcome !== 'recorded') return { outcome: outcome as 'duplicate' | 'unknown' };
-    return { outcome: 'recorded', breached: breachedFlag === '1', item: { cursor: cursor!, ...item }, trtClass: record.trt?.class, elapsedMs };
+    return {
+      outcome: 'recorded', breached: breachedFlag === '1', breachMarkedEarlier: earlierFlag === '1',
+      item: { cursor: cursor!, ...item }, trtClass: record.trt?.class, elapsedMs,
+    };
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {
@@ -390,8 +397,8 @@ export class RedisStore implements StateStore {
     const results = await this.exec('claim breaches', pipeline);
     const breaches: Breach[] = [];
     for (const flat of results as string[][]) {
-      for (let i = 0; i < flat.length; i += 3) {
-        breaches.push({ requestId: flat[i], originatorId: flat[i + 1], lagMs: now - Number(flat[i + 2]) });
+      for (let i = 0; i < flat.length; i += 5) {
+        breaches.push({ requestId: flat[i], originatorId: flat[i + 1], lagMs: now - Number(flat[i + 2]), destination: flat[i + 3], trtClass: flat[i + 4] });
       }
     }
     return breaches;
@@ -459,6 +466,17 @@ export class RedisStore implements StateStore {
   /** Outbound items older than the retention are trimmed as new ones are added. */
   private outboxMinId(): string {
     return String(Date.now() - this.outboxRetentionMs);
+  }
+
+  async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const [name, by] of Object.entries(increments)) pipeline.hincrby(`${this.prefix}stats:${set}`, name, by);
+    await this.exec('HINCRBY stats', pipeline);
+  }
+
+  async readStats(set: string): Promise<Record<string, number>> {
+    const fields = await this.call('HGETALL stats', () => this.redis.hgetall(`${this.prefix}stats:${set}`));
+    return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, Number(value)]));
   }
 
   async getSetting<T>(name: string): Promise<T | undefined> {

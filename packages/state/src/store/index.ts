@@ -118,7 +118,15 @@ export interface OutboxItem {
 export type NewOutboxItem = Omit<OutboxItem, 'cursor'>;
 
 export type ResponseOutcome =
-  | { outcome: 'recorded'; breached: boolean; item: OutboxItem; trtClass?: TrtClass; elapsedMs?: number }
+  | {
+    outcome: 'recorded';
+    breached: boolean;
+    /** True when the deadline scan had already marked it breached (counted then). */
+    breachMarkedEarlier: boolean;
+    item: OutboxItem;
+    trtClass?: TrtClass;
+    elapsedMs?: number;
+  }
   | { outcome: 'duplicate' }
   | { outcome: 'unknown' };
 
@@ -126,6 +134,8 @@ export type ResponseOutcome =
 export interface Breach {
   requestId: string;
   originatorId: string;
+  destination: string;
+  trtClass: string;
   /** How long after its check time the breach was marked (detection lag). */
   lagMs: number;
 }
@@ -210,6 +220,10 @@ export interface StateStore {
   /** Keeps an item the webhook gave up on, with the reason. */
   deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void>;
   readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]>;
+
+  /** Adds to named counters of a statistics set (e.g. a month's service figures), shared by all instances. */
+  incrementStats(set: string, increments: Record<string, number>): Promise<void>;
+  readStats(set: string): Promise<Record<string, number>>;
 
   /** Small shared settings (TRT budgets, thresholds), as JSON-able values. */
   getSetting<T>(name: string): Promise<T | undefined>;
