@@ -21,6 +21,7 @@ let redisDir: string;
 let redis: ChildProcess;
 let routers: RouterProcess[] = [];
 let client: RouterClient;
+let viaSecond: RouterClient;
 let admins: Admin[];
 
 beforeAll(async () => {
@@ -33,7 +34,8 @@ beforeAll(async () => {
     // What the stopped router's networks held is sent again by the other one soon after.
     EGRESS_REDELIVER_MS: '1500',
   };
-  routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
+  // The second instance runs no networks: it accepts requests and scans the shared ledger.
+  routers = await Promise.all([startRouterProcess(env), startRouterProcess({ ...env, NETWORKS: 'external' })]);
   admins = routers.map((r) => new Admin(r.url, r.adminToken));
   const keys = newKeyPair();
   expect((await admins[0].put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
@@ -43,6 +45,7 @@ beforeAll(async () => {
   await admins[0].device(ACLARA, { ...meter, generation: 'SMETS1', smets1Cohort: 'aclara' });
   await admins[0].device(ITRON, { ...meter, generation: 'SMETS1', smets1Cohort: 'itron' });
   client = new RouterClient(routers[0].url, keys.privateKeyPem);
+  viaSecond = new RouterClient(routers[1].url, keys.privateKeyPem);
 });
 
 afterAll(async () => {
@@ -52,14 +55,15 @@ afterAll(async () => {
 });
 
 async function configureSimulators(destination: string, settings: unknown) {
-  for (const admin of admins.filter((_, i) => routers[i].child.exitCode === null)) {
+  // Only the first instance runs simulated networks.
+  for (const admin of admins.slice(0, 1)) {
     const answer = await admin.put(`/v1/admin/simulators/${encodeURIComponent(destination)}`, settings);
     expect(answer.status).toBe(200);
   }
 }
 
-async function send(deviceId: string): Promise<string> {
-  const { status, answer: body } = await client.submit({ originatorId: USER, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+async function send(deviceId: string, via = client): Promise<string> {
+  const { status, answer: body } = await via.submit({ originatorId: USER, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
   expect(status).toBe(202);
   return body.header.requestId;
 }
@@ -81,19 +85,31 @@ it('sets budgets at run time, validates them, and applies them to requests accep
   expect(answer.trt.budgetMs).toBe(600);
 });
 
+async function breachCount(router: RouterProcess): Promise<number> {
+  const metrics = await (await fetch(`${router.url}/metrics`)).text();
+  return Number(/dccrouter_trt_breaches_total (\d+)/.exec(metrics)?.[1]);
+}
+
 it('breaches exactly the stalled requests, once each, across two routers and a router stopping', async () => {
   await configureSimulators('smets2/north', { stalled: true });
   await configureSimulators('smets1/aclara', { stalled: true });
   // SMETS1 over budget in total but within it once the WAN share is taken off: 400 ms, half on the WAN.
   await configureSimulators('smets1/itron', { latencyMs: { p50: 400, p99: 400 }, wanShare: 0.5 });
 
-  const stalled = [...(await Promise.all(Array.from({ length: 6 }, () => send(NORTH)))), ...(await Promise.all(Array.from({ length: 4 }, () => send(ACLARA))))];
-  const answered = await Promise.all([...Array.from({ length: 4 }, () => send(SOUTH)), ...Array.from({ length: 3 }, () => send(ITRON))]);
+  // Both instances scan the shared ledger while these deadlines pass.
+  const firstWave = await Promise.all([NORTH, NORTH, NORTH, ACLARA, ACLARA].map((device, i) => send(device, i % 2 ? viaSecond : client)));
+  await expect.poll(async () => (await Promise.all(firstWave.map(status))).every((s) => s.trt.breached === true), { timeout: 10_000, interval: 100 }).toBe(true);
+  const [a, b] = await Promise.all(routers.map(breachCount));
+  expect(a + b).toBe(firstWave.length);
 
-  // One router stops before any deadline: the other finds every deadline in the shared ledger.
+  // Then one instance stops before the next deadlines: the other finds every one of them.
+  const secondWave = await Promise.all([NORTH, NORTH, NORTH, ACLARA, ACLARA].map((device, i) => send(device, i % 2 ? viaSecond : client)));
+  const answered = await Promise.all([SOUTH, SOUTH, SOUTH, SOUTH, ITRON, ITRON, ITRON].map((device, i) => send(device, i % 2 ? viaSecond : client)));
   await routers[1].stop();
+  const stalled = [...firstWave, ...secondWave];
+  await expect.poll(async () => (await Promise.all(secondWave.map(status))).every((s) => s.trt.breached === true), { timeout: 10_000, interval: 100 }).toBe(true);
+  expect(await breachCount(routers[0])).toBe(a + secondWave.length);
 
-  await expect.poll(async () => (await Promise.all(stalled.map(status))).every((s) => s.trt.breached === true), { timeout: 10_000, interval: 100 }).toBe(true);
   for (const requestId of answered) {
     const s = await status(requestId);
     expect(s.state).toBe('responded');
@@ -105,7 +121,7 @@ it('breaches exactly the stalled requests, once each, across two routers and a r
 
   const items = (await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
   const alerts = items.filter((i) => i.kind === 'dccAlert' && i.alertCode === 'TRT');
-  expect(alerts.map((a) => a.requestId).sort()).toEqual([...stalled].sort());
+  expect(alerts.map((alert) => alert.requestId).sort()).toEqual([...stalled].sort());
 
   // Late responses complete the requests; they stay breached and are not alerted twice.
   await configureSimulators('smets2/north', { stalled: false });
@@ -114,9 +130,7 @@ it('breaches exactly the stalled requests, once each, across two routers and a r
     .toEqual(stalled.map(() => 'responded:true'));
   const after = (await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
   expect(after.filter((i) => i.kind === 'dccAlert').length).toBe(stalled.length);
-
   const metrics = await (await fetch(`${routers[0].url}/metrics`)).text();
-  expect(Number(/dccrouter_trt_breaches_total (\d+)/.exec(metrics)?.[1])).toBe(stalled.length);
   expect(metrics).toContain('dccrouter_trt_breach_detection_lag_seconds_bucket');
 
   const report = (await admins[0].request('GET', '/v1/admin/reports/monthly')).body;
