@@ -41,7 +41,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await budgets.start();
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax });
   const pipeline = new ServiceRequestPipeline({
-    store, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, maxInflight: config.maxInflight,
+    store, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt, maxInflight: config.maxInflight,
   });
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
   const lifecycle = lifecycleMetrics(metrics.registry);

@@ -19,6 +19,8 @@ export interface RouterConfig {
   verifyThreads: number;
   verifyBatchMax: number;
   verifySignatures: boolean;
+  /** Index each request's TRT deadline for breach detection (off only to measure its cost). */
+  trackTrt: boolean;
   /** Requests in the pipeline past which new ones are refused with 503 overloaded. */
   maxInflight: number;
   requestRetentionSeconds: number;
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     verifyThreads: integer(env, 'VERIFY_THREADS', Math.max(1, availableParallelism() - 1)),
     verifyBatchMax: integer(env, 'VERIFY_BATCH_MAX', 128, 1),
     verifySignatures: boolean(env, 'VERIFY_SIGNATURES', true),
+    trackTrt: boolean(env, 'TRT_TRACKING', true),
     maxInflight: integer(env, 'MAX_INFLIGHT', 20_000, 1),
     requestRetentionSeconds: integer(env, 'REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
     seedDemo: boolean(env, 'SEED_DEMO', !redisUrl),

@@ -19,6 +19,7 @@ export interface PipelineDeps {
   policy: CompiledPolicy;
   budgets: TrtBudgetTable;
   verifySignatures: boolean;
+  trackTrt: boolean;
   maxInflight: number;
   now?: () => number;
 }
@@ -172,7 +173,7 @@ export class ServiceRequestPipeline {
       const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');
       acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
     }
-    if (trt) {
+    if (trt && this.deps.trackTrt) {
       // SMETS1 is judged on its response, less its WAN time; without one it waits out the WAN allowance.
       const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
       acceptance.breachCheckAt = trt.deadline + allowance;
