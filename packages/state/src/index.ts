@@ -2,4 +2,4 @@ export * from './store/index.ts';
 export { MemoryStore } from './memory/index.ts';
 export { RedisStore, type RedisStoreOptions } from './redis/index.ts';
 export { createStore } from './create.ts';
-export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor } from './shared/index.ts';
+export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, quarantineRef, partitionOfRef } from './shared/index.ts';

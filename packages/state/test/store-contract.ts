@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Device, User } from '@dccrouter/domain';
-import type { Acceptance, Leg, LegRecord, RequestRecord, StateStore } from '../src/index.ts';
+import { quarantineRef, type Acceptance, type Leg, type LegRecord, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -548,6 +548,56 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.readOutbox(alice, cursors[4], 10)).toEqual([]);
         expect((await store.readOutbox(bob, undefined, 10)).map((i) => i.alertCode)).toEqual(['AD1']);
         expect(await store.readOutbox(`user-${randomUUID()}`, undefined, 10)).toEqual([]);
+      });
+
+      it('holds a quarantined request back until it is released, then queues it with a fresh TRT', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        const base = deviceAcceptance(requestId, { destination: dest });
+        const quarantined: Acceptance = {
+          leg: base.leg, legRecord: base.legRecord,
+          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
+          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
+        };
+        expect(await store.recordAcceptance(requestId, quarantined)).toEqual({ outcome: 'recorded' });
+        expect(await store.findQuarantine(ref)).toBe(requestId);
+        expect(await store.findQuarantine(quarantineRef(requestId, 'f'.repeat(16)))).toBeUndefined();
+        expect(await store.claimEgress(dest, 'router-a', 10, 0)).toEqual([]);
+        expect(await store.claimBreaches(Date.now() + 3_600_000, 100)).toEqual([]);
+        expect((await store.getRequest(requestId))!.state).toBe('quarantined');
+
+        const at = Date.now();
+        const trt = { class: 'smets2.onDemand' as const, budgetMs: 1000, startsAt: at, deadline: at + 1000 };
+        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: at + 1000 })).toBe(true);
+        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: at + 1000 })).toBe(false);
+        expect(await store.deleteQuarantined(requestId, at)).toBe(false);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted', releasedAt: at, trt, quarantine: { ref, breach: 'user' } });
+        expect((await store.claimEgress(dest, 'router-a', 10, 0)).map((i) => i.record.requestId)).toEqual([requestId]);
+        expect((await store.claimBreaches(at + 1001, 100)).map((b) => b.requestId)).toEqual([requestId]);
+        expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
+      });
+
+      it('deletes quarantined requests on demand and when they expire', async () => {
+        const store = await open();
+        const quarantine = (requestId: string, expiresAt: number): Acceptance => {
+          const base = deviceAcceptance(requestId);
+          const info = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'dcc' as const, expiresAt };
+          return { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, state: 'quarantined', quarantine: info }, quarantine: info };
+        };
+        const deleted = newRequestId();
+        const expiring = newRequestId();
+        const now = Date.now();
+        await store.recordAcceptance(deleted, quarantine(deleted, now + 60_000));
+        await store.recordAcceptance(expiring, quarantine(expiring, now + 1_000));
+        expect(await store.deleteQuarantined(deleted, now)).toBe(true);
+        expect(await store.deleteQuarantined(deleted, now)).toBe(false);
+        expect((await store.getRequest(deleted))!.state).toBe('deleted');
+        expect(await store.expireQuarantined(now + 999, 100)).toEqual([]);
+        expect(await store.expireQuarantined(now + 70_000, 100)).toEqual([expiring]);
+        expect((await store.getRequest(expiring))!.state).toBe('deleted');
+        expect(await store.releaseQuarantine(expiring, { at: now, state: 'accepted', egress: true })).toBe(false);
       });
 
       it('adds up named statistics counters per set', async () => {

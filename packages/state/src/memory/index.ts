@@ -2,7 +2,7 @@ import type { Device, User } from '@dccrouter/domain';
 import { judgeResponse, responseIdFor } from '../shared/index.ts';
 import type {
   Acceptance, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
-  RequestRecord, ResponseOutcome, StateStore,
+  Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
 
@@ -54,6 +54,8 @@ export class MemoryStore implements StateStore {
   private readonly cursors = new Map<string, string>();
   private readonly deadLetters = new Map<string, { item: OutboxItem; reason: string }[]>();
   private readonly stats = new Map<string, Map<string, number>>();
+  private readonly quarantineRefs = new Map<string, string>();
+  private readonly quarantineExpiry = new MinHeap<string>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.retentionMs = (options.requestRetentionSeconds ?? SEVEN_DAYS) * 1000;
@@ -118,11 +120,48 @@ export class MemoryStore implements StateStore {
       if (releaseAt !== undefined && releaseAt > now) this.held.push(releaseAt, { requestId, destination: record.destination });
       else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
     }
-    if (acceptance.breachCheckAt !== undefined) {
-      stored.breachCheckAt = acceptance.breachCheckAt;
-      this.deadlines.push(acceptance.breachCheckAt, requestId);
+    if (acceptance.breachCheckAt !== undefined) this.indexDeadline(stored, requestId, acceptance.breachCheckAt);
+    if (acceptance.quarantine) {
+      this.quarantineRefs.set(acceptance.quarantine.ref, requestId);
+      this.quarantineExpiry.push(acceptance.quarantine.expiresAt, requestId);
     }
     return { outcome: 'recorded' };
+  }
+
+  private indexDeadline(entry: RequestEntry, requestId: string, checkAt: number): void {
+    entry.breachCheckAt = checkAt;
+    this.deadlines.push(checkAt, requestId);
+  }
+
+  async findQuarantine(ref: string): Promise<string | undefined> {
+    const requestId = this.quarantineRefs.get(ref);
+    return requestId && this.request(requestId) ? requestId : undefined;
+  }
+
+  async releaseQuarantine(requestId: string, release: Release): Promise<boolean> {
+    const entry = this.request(requestId);
+    if (entry?.record.state !== 'quarantined') return false;
+    Object.assign(entry.record, { state: release.state, releasedAt: release.at });
+    if (release.trt) entry.record.trt = copy(release.trt);
+    if (release.egress) entry.egressEntry = this.enqueueEgress(entry.record.destination, requestId);
+    if (release.breachCheckAt !== undefined) this.indexDeadline(entry, requestId, release.breachCheckAt);
+    return true;
+  }
+
+  async deleteQuarantined(requestId: string, _at: number): Promise<boolean> {
+    const record = this.request(requestId)?.record;
+    if (record?.state !== 'quarantined') return false;
+    record.state = 'deleted';
+    return true;
+  }
+
+  async expireQuarantined(now: number, max: number): Promise<string[]> {
+    const expired: string[] = [];
+    while (expired.length < max && (this.quarantineExpiry.peekKey() ?? Infinity) <= now) {
+      const requestId = this.quarantineExpiry.pop()!.value;
+      if (await this.deleteQuarantined(requestId, now)) expired.push(requestId);
+    }
+    return expired;
   }
 
   private enqueueEgress(destination: string, requestId: string): string {

@@ -1,10 +1,10 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
-import { judgeResponse, originatorOf, PARTITIONS, partitionOf, responseIdFor } from '../shared/index.ts';
+import { judgeResponse, originatorOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
 import {
   StateUnavailableError,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
-  type NewOutboxItem, type OutboxItem, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
+  type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
 } from '../store/index.ts';
 
 export interface RedisStoreOptions {
@@ -33,10 +33,11 @@ const PIPELINES_IN_FLIGHT = 4;
  * Each leg keeps its body hash and SRV in fields of their own so the script compares strings.
  * The progress fields (state, forwardedAt, ...) live beside the fixed 'record' JSON, so later
  * steps update them without decoding JSON.
- * KEYS: request hash, egress stream, held zset, TRT zset (all in the originator's partition).
+ * KEYS: request hash, egress stream, held zset, TRT zset, quarantine expiry zset, quarantine ref key
+ *       (all in the originator's partition).
  * ARGV: leg, body hash, SRV, leg JSON, record JSON, retention s, request ID, state, originator,
  *       destination, egress mode ('' | 'now' | 'held'), release at, breach check at (or ''), deadline ISO,
- *       TRT class.
+ *       TRT class, quarantine expiry (or '').
  */
 const RECORD_ACCEPTANCE_LUA = `
 local leg = ARGV[1]
@@ -62,8 +63,56 @@ if ARGV[13] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[13], ARGV[7])
   redis.call('HSET', KEYS[1], 'checkAt', ARGV[13], 'deadline', ARGV[14], 'tclass', ARGV[15])
 end
+if ARGV[16] ~= '' then
+  redis.call('ZADD', KEYS[5], ARGV[16], ARGV[7])
+  redis.call('SET', KEYS[6], ARGV[7], 'EX', ARGV[6])
+end
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {'recorded'}
+`;
+
+/**
+ * Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
+ * KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
+ * ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class.
+ */
+const RELEASE_QUARANTINE_LUA = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
+redis.call('ZREM', KEYS[4], ARGV[1])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4]) end
+if ARGV[5] == '1' then
+  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
+  redis.call('HSET', KEYS[1], 'egress', id)
+end
+if ARGV[6] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
+  redis.call('HSET', KEYS[1], 'checkAt', ARGV[6], 'deadline', ARGV[7], 'tclass', ARGV[8])
+end
+return 1
+`;
+
+/** quarantined -> deleted. KEYS: request hash, quarantine expiry zset. ARGV: request ID, at. */
+const DELETE_QUARANTINED_LUA = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'deleted', 'deletedAt', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`;
+
+/** Deletes expired quarantined requests. KEYS: quarantine expiry zset. ARGV: now, max, key prefix, partition tag. */
+const EXPIRE_QUARANTINED_LUA = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, rid in ipairs(due) do
+  redis.call('ZREM', KEYS[1], rid)
+  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
+  if redis.call('HGET', req, 'state') == 'quarantined' then
+    redis.call('HSET', req, 'state', 'deleted', 'deletedAt', ARGV[1])
+    table.insert(out, rid)
+  end
+end
+return out
 `;
 
 /** accepted -> forwarded, only from accepted. KEYS: request hash. ARGV: at. */
@@ -175,6 +224,8 @@ type ScriptedRedis = Redis & {
   recordResponse(...args: (string | number)[]): Promise<[string, string?, string?, string?]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<string[]>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
+  releaseQuarantine(...args: (string | number)[]): Promise<number>;
+  deleteQuarantined(...args: (string | number)[]): Promise<number>;
 };
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
@@ -220,7 +271,10 @@ export class RedisStore implements StateStore {
       // Concurrent requests' commands issued in the same tick share one write.
       enableAutoPipelining: true,
     }) as ScriptedRedis;
-    redis.defineCommand('recordAcceptance', { numberOfKeys: 4, lua: RECORD_ACCEPTANCE_LUA });
+    redis.defineCommand('recordAcceptance', { numberOfKeys: 6, lua: RECORD_ACCEPTANCE_LUA });
+    redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: RELEASE_QUARANTINE_LUA });
+    redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: DELETE_QUARANTINED_LUA });
+    redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: EXPIRE_QUARANTINED_LUA });
     redis.defineCommand('markForwarded', { numberOfKeys: 1, lua: MARK_FORWARDED_LUA });
     redis.defineCommand('markDelivered', { numberOfKeys: 1, lua: MARK_DELIVERED_LUA });
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: RELEASE_HELD_LUA });
@@ -295,14 +349,16 @@ export class RedisStore implements StateStore {
   }
 
   async recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult> {
-    const { leg, legRecord, record, egress, breachCheckAt } = acceptance;
+    const { leg, legRecord, record, egress, breachCheckAt, quarantine } = acceptance;
     const tag = this.tagOf(requestId);
     const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const [outcome, legText] = await this.call('record acceptance', () => this.redis.recordAcceptance(
       this.requestKey(requestId), this.egressKey(tag, record.destination), `${this.prefix}held:${tag}`, `${this.prefix}trt:${tag}`,
+      `${this.prefix}qexp:${tag}`, `${this.prefix}qref:${tag}:${quarantine?.ref ?? '-'}`,
       leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record), this.retentionSeconds,
       requestId, record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
+      quarantine?.expiresAt ?? '',
     ));
     if (outcome === 'duplicate') return { outcome, answer: (JSON.parse(legText!) as LegRecord).answer };
     return { outcome };
@@ -468,6 +524,36 @@ export class RedisStore implements StateStore {
     return String(Date.now() - this.outboxRetentionMs);
   }
 
+  async findQuarantine(ref: string): Promise<string | undefined> {
+    const partition = partitionOfRef(ref);
+    if (partition === undefined) return undefined;
+    return (await this.call('GET quarantine ref', () => this.redis.get(`${this.prefix}qref:{p${partition}}:${ref}`))) ?? undefined;
+  }
+
+  async releaseQuarantine(requestId: string, release: Release): Promise<boolean> {
+    const tag = this.tagOf(requestId);
+    const destination = await this.call('HGET dest', () => this.redis.hget(this.requestKey(requestId), 'dest'));
+    if (destination === null) return false;
+    const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
+      this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
+      requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
+      release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
+    ));
+    return released === 1;
+  }
+
+  async deleteQuarantined(requestId: string, at: number): Promise<boolean> {
+    const tag = this.tagOf(requestId);
+    return (await this.call('delete quarantined', () =>
+      this.redis.deleteQuarantined(this.requestKey(requestId), `${this.prefix}qexp:${tag}`, requestId, at))) === 1;
+  }
+
+  async expireQuarantined(now: number, max: number): Promise<string[]> {
+    const pipeline = this.redis.pipeline() as ScriptedPipeline & { expireQuarantined(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.expireQuarantined(`${this.prefix}qexp:{p${p}}`, now, max, this.prefix, `{p${p}}`);
+    return (await this.exec('expire quarantined', pipeline)).flat() as string[];
+  }
+
   async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const [name, by] of Object.entries(increments)) pipeline.hincrby(`${this.prefix}stats:${set}`, name, by);
@@ -578,6 +664,9 @@ function recordFrom(fields: Record<string, string>): RequestRecord {
   if (fields.responseCode !== undefined) record.responseCode = fields.responseCode;
   if (fields.responseId !== undefined) record.responseId = fields.responseId;
   if (fields.breached !== undefined) record.breached = fields.breached === '1';
+  if (fields.releasedAt !== undefined) record.releasedAt = Number(fields.releasedAt);
+  // A release restarts the TRT clock: its budget replaces the one set at acceptance.
+  if (fields.trt !== undefined) record.trt = JSON.parse(fields.trt);
   return record;
 }
 

@@ -47,3 +47,15 @@ export function responseIdFor(requestId: string): string {
   const [originator, target, counter] = requestId.split(':');
   return `${target}:${originator}:${counter}`;
 }
+
+/** A quarantine event reference names its request's partition, so it is found in one slot. */
+export function quarantineRef(requestId: string, random: string): string {
+  return `q${partitionOf(originatorOf(requestId))}-${random}`;
+}
+
+const QUARANTINE_REF = /^q(\d{1,2})-[0-9a-f]{16,32}$/;
+export function partitionOfRef(ref: string): number | undefined {
+  const match = QUARANTINE_REF.exec(ref);
+  const partition = match ? Number(match[1]) : NaN;
+  return partition < PARTITIONS ? partition : undefined;
+}

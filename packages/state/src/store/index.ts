@@ -56,6 +56,29 @@ export interface RequestRecord {
   elapsedMs?: number;
   wanMs?: number;
   breached?: boolean;
+  /** Set when Threshold Anomaly Detection held the request back at acceptance. */
+  quarantine?: QuarantineInfo;
+  releasedAt?: number;
+}
+
+export type BreachKind = 'user' | 'dcc' | 'value';
+
+export interface QuarantineInfo {
+  /** The quarantine event reference (see quarantineRef). */
+  ref: string;
+  breach: BreachKind;
+  /** When an unreleased quarantined request is deleted. */
+  expiresAt: number;
+}
+
+/** What releasing a quarantined request sets: its TRT clock starts at release. */
+export interface Release {
+  at: number;
+  /** 'accepted' (then forwarded) for a device request; 'transformed' for a critical request's CV 4 leg. */
+  state: 'accepted' | 'transformed';
+  egress: boolean;
+  trt?: TrtRecord;
+  breachCheckAt?: number;
 }
 
 /** Everything one request needs from the store, fetched in one round trip. */
@@ -80,6 +103,8 @@ export interface Acceptance {
   };
   /** For a request with a TRT: when to mark it breached if no response has come by then. */
   breachCheckAt?: number;
+  /** Quarantined: record.state is 'quarantined' and record.quarantine says why; nothing is queued. */
+  quarantine?: QuarantineInfo;
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
@@ -220,6 +245,15 @@ export interface StateStore {
   /** Keeps an item the webhook gave up on, with the reason. */
   deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void>;
   readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]>;
+
+  /** The request a quarantine event reference names, if any. */
+  findQuarantine(ref: string): Promise<string | undefined>;
+  /** Releases a quarantined request (queued now, TRT from now); false if it is not quarantined any more. */
+  releaseQuarantine(requestId: string, release: Release): Promise<boolean>;
+  /** Deletes a quarantined request; false if it is not quarantined any more. */
+  deleteQuarantined(requestId: string, at: number): Promise<boolean>;
+  /** Deletes quarantined requests whose expiry has passed; returns their RequestIDs. */
+  expireQuarantined(now: number, max: number): Promise<string[]>;
 
   /** Adds to named counters of a statistics set (e.g. a month's service figures), shared by all instances. */
   incrementStats(set: string, increments: Record<string, number>): Promise<void>;
