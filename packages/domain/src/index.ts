@@ -8,3 +8,4 @@ export * from './validation/index.ts';
 export * from './routing/index.ts';
 export * from './trt/index.ts';
 export * from './inventory/index.ts';
+export * from './threshold/index.ts';

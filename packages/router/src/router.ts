@@ -15,6 +15,8 @@ import { simulatedNetworks } from './egress/simulated.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
+import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
+import { QuarantineDesk } from './tad/quarantine.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 
 export interface Router {
@@ -40,11 +42,21 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax });
-  const pipeline = new ServiceRequestPipeline({
-    store, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt, maxInflight: config.maxInflight,
-  });
+  // Gauges read the pipeline when scraped, after it exists.
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
   const lifecycle = lifecycleMetrics(metrics.registry);
+  const thresholds = new ThresholdRules(store);
+  const tad = config.tad
+    ? new ThresholdAnomalyDetection(thresholds, store.counters, config.tadMode, {
+      breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),
+      usage: (scope, srv, windowSeconds, ratio) => lifecycle.tadUsage.set({ scope, srv, window_seconds: String(windowSeconds) }, ratio),
+    })
+    : undefined;
+  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt);
+  const pipeline = new ServiceRequestPipeline({
+    store, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
+    maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log,
+  });
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
@@ -100,11 +112,14 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     deadLettered: () => lifecycle.webhookDeadLettered.inc(),
   });
   const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.deliverAll(), log);
-  const background = [breachScan, heldRelease, webhookLoop];
+  const quarantineExpiry = new Periodic('quarantine-expiry', config.scanIntervalMs * 5, async () => {
+    lifecycle.quarantineExpired.inc((await store.expireQuarantined(Date.now(), 1000)).length);
+  }, log);
+  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry];
 
   let draining = false;
   const app = createApp({
-    pipeline, store, metrics, log, budgets, verifier, simulators,
+    pipeline, store, metrics, log, budgets, verifier, simulators, thresholds, quarantine,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,

@@ -3,3 +3,4 @@ export { MemoryStore } from './memory/index.ts';
 export { RedisStore, type RedisStoreOptions } from './redis/index.ts';
 export { createStore } from './create.ts';
 export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, quarantineRef, partitionOfRef } from './shared/index.ts';
+export * from './counters/index.ts';

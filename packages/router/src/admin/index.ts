@@ -6,11 +6,13 @@ import {
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
+import type { ThresholdRules } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import { mergeSimulatorSettings, type SimulatedNetwork } from '@dccrouter/simulators';
 
 export interface AdminDeps {
   store: StateStore;
+  thresholds: ThresholdRules;
   /** The in-process simulated networks, by destination. */
   simulators: Map<string, SimulatedNetwork>;
   adminToken: string;
@@ -53,16 +55,21 @@ function checkP256(pem: string): FieldError | undefined {
   }
 }
 
+/** True when the request carries the operators' bearer token. */
+export function operatorCheck(adminToken: string): (authorization: string | undefined) => boolean {
+  const expected = digest(`Bearer ${adminToken}`);
+  // Compare digests so the check takes the same time whatever the token's length.
+  return (authorization) => timingSafeEqual(digest(authorization ?? ''), expected);
+}
+
 /** The operators' API of the contract, behind the bearer token. */
 export function adminRoutes(deps: AdminDeps): Hono {
   const { store } = deps;
   const app = new Hono();
-  const expected = digest(`Bearer ${deps.adminToken}`);
+  const isOperator = operatorCheck(deps.adminToken);
 
   app.use('*', async (c, next) => {
-    // Compare digests so the check takes the same time whatever the token's length.
-    const given = digest(c.req.header('authorization') ?? '');
-    if (!timingSafeEqual(given, expected)) return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
+    if (!isOperator(c.req.header('authorization'))) return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
     await next();
   });
 
@@ -143,6 +150,27 @@ export function adminRoutes(deps: AdminDeps): Hono {
     }
     return c.json({ imported, rejected });
   });
+
+  const putRules = (kind: 'user' | 'dcc' | 'values') => async (c: Context) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    let userId: string | undefined;
+    if (kind === 'user') {
+      userId = parseEui(c.req.param('userId')) ?? undefined;
+      if (!userId) return invalid(c, { field: 'userId', message: 'must be an EUI-64' });
+    }
+    const stored = await deps.thresholds.put(kind, body.value, userId);
+    return stored.ok ? c.json(stored.value) : invalid(c, stored.error);
+  };
+  app.put('/thresholds/users/:userId', putRules('user'));
+  app.put('/thresholds/dcc', putRules('dcc'));
+  app.put('/thresholds/values', putRules('values'));
+  app.get('/thresholds/users/:userId', async (c) => {
+    const userId = parseEui(c.req.param('userId'));
+    return userId ? c.json(await deps.thresholds.userRules(userId)) : invalid(c, { field: 'userId', message: 'must be an EUI-64' });
+  });
+  app.get('/thresholds/dcc', async (c) => c.json(await deps.thresholds.dccRules()));
+  app.get('/thresholds/values', async (c) => c.json(await deps.thresholds.valueRules()));
 
   app.get('/trt-budgets', (c) => c.json(deps.budgets.current()));
 

@@ -19,6 +19,11 @@ export interface RouterConfig {
   verifyThreads: number;
   verifyBatchMax: number;
   verifySignatures: boolean;
+  /** Threshold Anomaly Detection on the request path (off only to measure its cost). */
+  tad: boolean;
+  /** 'shadow' reports breaches without quarantining: for trying new thresholds safely. */
+  tadMode: 'enforce' | 'shadow';
+  quarantineTtlSeconds: number;
   /** Index each request's TRT deadline for breach detection (off only to measure its cost). */
   trackTrt: boolean;
   /** Requests in the pipeline past which new ones are refused with 503 overloaded. */
@@ -72,6 +77,12 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false, got "${text}"`);
 }
 
+function tadMode(text: string | undefined): 'enforce' | 'shadow' {
+  if (text === undefined || text === '' || text === 'enforce') return 'enforce';
+  if (text === 'shadow') return 'shadow';
+  throw new Error(`TAD_MODE must be enforce or shadow, got "${text}"`);
+}
+
 function networks(text: string | undefined): 'simulated' | 'external' {
   if (text === undefined || text === '' || text === 'simulated') return 'simulated';
   if (text === 'external') return 'external';
@@ -96,6 +107,9 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     verifyBatchMax: integer(env, 'VERIFY_BATCH_MAX', 128, 1),
     verifySignatures: boolean(env, 'VERIFY_SIGNATURES', true),
     trackTrt: boolean(env, 'TRT_TRACKING', true),
+    tad: boolean(env, 'TAD', true),
+    tadMode: tadMode(env.TAD_MODE),
+    quarantineTtlSeconds: integer(env, 'QUARANTINE_TTL_SECONDS', 7 * 24 * 3600, 1),
     maxInflight: integer(env, 'MAX_INFLIGHT', 20_000, 1),
     requestRetentionSeconds: integer(env, 'REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
     seedDemo: boolean(env, 'SEED_DEMO', !redisUrl),

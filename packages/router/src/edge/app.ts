@@ -11,9 +11,12 @@ import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 import { readBodyLimited } from './body.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
+import { tadRoutes } from '../tad/routes.ts';
+import type { QuarantineDesk } from '../tad/quarantine.ts';
 
 export interface EdgeDeps extends AdminDeps {
   pipeline: ServiceRequestPipeline;
+  quarantine: QuarantineDesk;
   verifier: SignatureVerifier;
   store: StateStore;
   metrics: RouterMetrics;
@@ -161,6 +164,7 @@ export function createApp(deps: EdgeDeps): Hono {
 
   app.route('/v1/admin', adminRoutes(deps));
   app.route('/v1', userRoutes(deps));
+  app.route('/v1', tadRoutes(deps));
   app.notFound((c) => c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   return app;
 }

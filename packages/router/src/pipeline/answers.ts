@@ -33,6 +33,10 @@ export interface Acknowledgement {
   route: Route;
   trt?: TrtBudget;
   body?: unknown;
+  /** Held back by Threshold Anomaly Detection. */
+  quarantine?: { ref: string; breach: string };
+  /** Deleted by the DCO's value check (SMETS1). */
+  deleted?: { breach: string };
 }
 
 export function acknowledgementAnswer(ack: Acknowledgement): Answer {
@@ -42,7 +46,9 @@ export function acknowledgementAnswer(ack: Acknowledgement): Answer {
   };
   if (ack.trt) document.trt = { budgetMs: ack.trt.budgetMs, deadline: new Date(ack.trt.deadline).toISOString() };
   if (ack.body !== undefined) document.body = ack.body;
-  // A device request waits for its device (202); everything answered here and now is 200.
-  const status = ack.responseCode === 'I99' && ack.trt ? 202 : 200;
+  if (ack.quarantine) document.quarantine = ack.quarantine;
+  if (ack.deleted) document.deleted = ack.deleted;
+  // A device request acknowledged for later (202); everything answered here and now is 200.
+  const status = ack.responseCode === 'I99' && (ack.trt || ack.quarantine || ack.deleted) ? 202 : 200;
   return { status, body: JSON.stringify(document), outcome: ack.responseCode };
 }

@@ -1,12 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   ACCESS_CONTROL_BROKER, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
-  type CompiledPolicy, type Refusal, type ServiceRequest, type TrtBudget,
+  type CompiledPolicy, type Generation, type Refusal, type ServiceRequest, type SrvDefinition, type TrtBudget,
 } from '@dccrouter/domain';
-import { StateUnavailableError, type Acceptance, type Leg, type RequestRecord, type RequestState, type StateStore } from '@dccrouter/state';
+import {
+  quarantineRef, StateUnavailableError,
+  type Acceptance, type BreachKind, type Leg, type QuarantineInfo, type RequestRecord, type RequestState, type StateStore,
+} from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
 import { serveNonDevice } from '../non-device/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { ThresholdAnomalyDetection } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
 import { localCommandFor, preCommandFor } from './commands.ts';
@@ -21,6 +26,10 @@ export interface PipelineDeps {
   verifySignatures: boolean;
   trackTrt: boolean;
   maxInflight: number;
+  /** Threshold Anomaly Detection; absent when switched off. */
+  tad?: ThresholdAnomalyDetection;
+  quarantineTtlMs: number;
+  log: Logger;
   now?: () => number;
 }
 
@@ -38,6 +47,12 @@ function legOf(commandVariant: number): Leg {
 
 /** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
 const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
+
+interface Anomaly {
+  breach: BreachKind;
+  action: 'quarantined' | 'deleted' | 'detected';
+  detail: string;
+}
 
 class Refused extends Error {
   constructor(readonly refusal: Refusal) {
@@ -130,7 +145,19 @@ export class ServiceRequestPipeline {
     const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
-    if (srv.nonDevice) {
+    const anomaly = srv.nonDevice ? undefined : await this.detectAnomaly(request, srv, leg, route.generation, now);
+    let quarantine: QuarantineInfo | undefined;
+    if (anomaly?.action === 'quarantined') {
+      quarantine = { ref: quarantineRef(requestIdText, randomBytes(8).toString('hex')), breach: anomaly.breach, expiresAt: now + this.deps.quarantineTtlMs };
+      ack.quarantine = { ref: quarantine.ref, breach: quarantine.breach };
+      // The TRT clock starts at release.
+      ack.trt = undefined;
+      state = 'quarantined';
+    } else if (anomaly?.action === 'deleted') {
+      ack.deleted = { breach: anomaly.breach };
+      ack.trt = undefined;
+      state = 'deleted';
+    } else if (srv.nonDevice) {
       const served = await serveNonDevice(request, srv, store);
       if (!served.ok) throw new Refused(served.refusal);
       ack.responseCode = served.responseCode;
@@ -158,7 +185,8 @@ export class ServiceRequestPipeline {
       destination: route.destination,
       generation: route.generation,
       acceptedAt: now,
-      trt,
+      trt: ack.trt,
+      quarantine,
       responseCode: state === 'responded' ? ack.responseCode : undefined,
       bodyElement: request.bodyElement,
       bodyValue: request.bodyValue,
@@ -173,14 +201,16 @@ export class ServiceRequestPipeline {
       const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');
       acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
     }
-    if (trt && this.deps.trackTrt) {
+    if (quarantine) acceptance.quarantine = quarantine;
+    if (ack.trt && this.deps.trackTrt) {
       // SMETS1 is judged on its response, less its WAN time; without one it waits out the WAN allowance.
       const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
-      acceptance.breachCheckAt = trt.deadline + allowance;
+      acceptance.breachCheckAt = ack.trt.deadline + allowance;
     }
     const result = await store.recordAcceptance(requestIdText, acceptance);
     switch (result.outcome) {
       case 'recorded':
+        if (anomaly) await this.alertAnomaly(request, anomaly, quarantine?.ref);
         return answer;
       case 'duplicate':
         return { ...result.answer, outcome: 'replayed' };
@@ -188,6 +218,38 @@ export class ServiceRequestPipeline {
         throw new Refused(transformLegMissing(request));
       case 'request_id_reused':
         throw new Refused(requestIdReused(request));
+    }
+  }
+
+  /**
+   * Threshold Anomaly Detection for a device request about to be acknowledged. SMETS2+ requests in
+   * breach are quarantined; for SMETS1 the DCO only detects count breaches and deletes value
+   * breaches. In shadow mode every breach is only reported.
+   */
+  private async detectAnomaly(request: ServiceRequest, srv: SrvDefinition, leg: Leg, generation: Generation | undefined, now: number): Promise<Anomaly | undefined> {
+    const tad = this.deps.tad;
+    if (!tad) return undefined;
+    // Value limits on the leg that carries the SRV's body; counts once per request, at its last leg.
+    const verdict = await tad.judge(request, srv, leg !== 'signed', leg !== 'transform', now);
+    if (verdict.kind === 'pass') return undefined;
+    if (tad.mode === 'shadow') {
+      tad.reportBreach(verdict.breach, 'shadow');
+      this.deps.log.warn({ requestId: request.requestIdText, breach: verdict.breach, detail: verdict.detail }, 'TAD breach (shadow mode: not enforced)');
+      return undefined;
+    }
+    const action = generation === 'SMETS1' ? (verdict.breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
+    tad.reportBreach(verdict.breach, action);
+    return { breach: verdict.breach, action, detail: verdict.detail };
+  }
+
+  /** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */
+  private async alertAnomaly(request: ServiceRequest, anomaly: Anomaly, ref: string | undefined): Promise<void> {
+    const body = { alert: 'AD1', QuarantinedRequest: { requestId: request.requestIdText, breach: anomaly.breach, action: anomaly.action, ref, detail: anomaly.detail } };
+    try {
+      await this.deps.store.enqueueOutbox(request.requestId.originatorId, { kind: 'dccAlert', alertCode: 'AD1', requestId: request.requestIdText, body });
+    } catch (error) {
+      // The request itself is recorded and answered; only its alert is missing.
+      this.deps.log.error({ err: error, requestId: request.requestIdText }, 'AD1 alert not queued');
     }
   }
 

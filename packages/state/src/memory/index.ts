@@ -5,6 +5,7 @@ import type {
   Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
+import { MemoryCounters } from '../counters/memory.ts';
 
 export interface MemoryStoreOptions {
   /** How long a request's records are kept after its last acknowledgement; 7 days unless told. */
@@ -38,6 +39,7 @@ function copy<T>(value: T): T {
 /** One process's state, for development and tests: the same contract as RedisStore, unshared. */
 export class MemoryStore implements StateStore {
   readonly kind = 'memory' as const;
+  readonly counters = new MemoryCounters();
   private readonly users = new Map<string, User>();
   private readonly devices = new Map<string, Device>();
   private readonly settings = new Map<string, unknown>();

@@ -1,5 +1,6 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
+import { RedisCounters } from '../counters/redis.ts';
 import { judgeResponse, originatorOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
 import {
   StateUnavailableError,
@@ -240,6 +241,7 @@ type ScriptedPipeline = ChainableCommander & {
  */
 export class RedisStore implements StateStore {
   readonly kind = 'redis' as const;
+  readonly counters: RedisCounters;
   private readonly prefix: string;
   private readonly retentionSeconds: number;
   private readonly outboxRetentionMs: number;
@@ -252,6 +254,7 @@ export class RedisStore implements StateStore {
     this.prefix = options.keyPrefix ?? 'dcc:';
     this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.counters = new RedisCounters(redis, this.prefix);
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     redis.on('error', (error: Error) => { this.lastError = error; });
     redis.on('ready', () => { this.lastError = undefined; });

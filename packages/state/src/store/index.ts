@@ -1,4 +1,5 @@
 import type { Device, Generation, TrtClass, User } from '@dccrouter/domain';
+import type { WindowCounters } from '../counters/index.ts';
 
 /**
  * The legs a RequestID can have. A critical request is one request in two legs: the CV 4
@@ -74,8 +75,11 @@ export interface QuarantineInfo {
 /** What releasing a quarantined request sets: its TRT clock starts at release. */
 export interface Release {
   at: number;
-  /** 'accepted' (then forwarded) for a device request; 'transformed' for a critical request's CV 4 leg. */
-  state: 'accepted' | 'transformed';
+  /**
+   * 'accepted' (then forwarded) for a device request; 'transformed' for a critical request's CV 4
+   * leg; 'responded' for local delivery (its command goes to the User's outbox).
+   */
+  state: 'accepted' | 'transformed' | 'responded';
   egress: boolean;
   trt?: TrtRecord;
   breachCheckAt?: number;
@@ -186,6 +190,8 @@ export class StateUnavailableError extends Error {
 
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
+  /** Sliding-window counters for Threshold Anomaly Detection, on the same backend. */
+  readonly counters: WindowCounters;
 
   putUser(user: User): Promise<void>;
   getUser(userId: string): Promise<User | undefined>;

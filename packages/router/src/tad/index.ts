@@ -1,0 +1,126 @@
+import {
+  applicableCountRules, parseCountRules, parseValueRules, toWindowRule, valueBreaches,
+  type CountRules, type ServiceRequest, type SrvDefinition, type ValueBreach, type ValueRules,
+} from '@dccrouter/domain';
+import type { BreachKind, StateStore, WindowCounters, WindowRule } from '@dccrouter/state';
+
+const USER_RULES = (userId: string) => `tad-user:${userId}`;
+const DCC_RULES = 'tad-dcc';
+const VALUE_RULES = 'tad-values';
+const CACHE_MS = 1000;
+
+export type TadMode = 'enforce' | 'shadow';
+
+/** What Threshold Anomaly Detection decided for one request about to be acknowledged. */
+export type TadVerdict =
+  | { kind: 'pass' }
+  | { kind: 'breach'; breach: BreachKind; detail: string };
+
+/**
+ * The three rule sets, shared through the store; each instance caches them for a second so the
+ * request path does not read them every time (a change through this instance applies at once).
+ */
+export class ThresholdRules {
+  private readonly cache = new Map<string, { at: number; value: unknown }>();
+
+  constructor(private readonly store: StateStore) {}
+
+  private async read<T>(name: string, empty: T): Promise<T> {
+    const cached = this.cache.get(name);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.value as T;
+    const value = (await this.store.getSetting<T>(name)) ?? empty;
+    this.cache.set(name, { at: Date.now(), value });
+    return value;
+  }
+
+  userRules(userId: string): Promise<CountRules> {
+    return this.read(USER_RULES(userId), { rules: [] });
+  }
+
+  dccRules(): Promise<CountRules> {
+    return this.read(DCC_RULES, { rules: [] });
+  }
+
+  valueRules(): Promise<ValueRules> {
+    return this.read(VALUE_RULES, { rules: [] });
+  }
+
+  /** Validates and stores a rule set; answers the field at fault otherwise. */
+  async put(kind: 'user' | 'dcc' | 'values', input: unknown, userId?: string) {
+    const parsed = kind === 'values' ? parseValueRules(input) : parseCountRules(input);
+    if (!parsed.ok) return parsed;
+    const name = kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
+    await this.store.putSetting(name, parsed.value);
+    this.cache.set(name, { at: Date.now(), value: parsed.value });
+    return parsed;
+  }
+}
+
+export interface TadMetrics {
+  breach(kind: BreachKind, action: string): void;
+  usage(scope: 'user' | 'dcc', srv: string, windowSeconds: number, ratio: number): void;
+}
+
+/**
+ * Threshold Anomaly Detection on the request path. Value limits are checked on the leg that
+ * carries the SRV's body; counts are taken on the leg that completes a device request (a critical
+ * pair counts once, at its signed leg). A request in excess is not counted.
+ */
+export class ThresholdAnomalyDetection {
+  constructor(
+    readonly rules: ThresholdRules,
+    private readonly counters: WindowCounters,
+    readonly mode: TadMode,
+    private readonly metrics: TadMetrics,
+  ) {}
+
+  async judge(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, now: number): Promise<TadVerdict> {
+    if (carriesBody) {
+      const breach = valueBreaches((await this.rules.valueRules()).rules, srv.srv, request.bodyValue);
+      if (breach) return { kind: 'breach', breach: 'value', detail: describeValueBreach(breach) };
+    }
+    if (!counts) return { kind: 'pass' };
+    const userId = request.requestId.originatorId;
+    const [userRules, dccRules] = await Promise.all([this.rules.userRules(userId), this.rules.dccRules()]);
+    const userApplicable = applicableCountRules(userRules.rules, srv.srv);
+    const dccApplicable = applicableCountRules(dccRules.rules, srv.srv);
+    const userWindows = userApplicable.map(toWindowRule);
+    const dccWindows = dccApplicable.map(toWindowRule);
+
+    let undoUser: (() => Promise<void>) | undefined;
+    if (userWindows.length > 0) {
+      const result = await this.counters.tryCount(`user:${userId}`, userWindows, now);
+      this.report('user', userApplicable, userWindows, result.counts);
+      if (!result.admitted) return { kind: 'breach', breach: 'user', detail: describeCountBreach('User', userApplicable[result.breached]) };
+      undoUser = () => this.counters.undo(result.undo);
+    }
+    if (dccWindows.length > 0) {
+      const result = await this.counters.tryCount('dcc', dccWindows, now);
+      this.report('dcc', dccApplicable, dccWindows, result.counts);
+      if (!result.admitted) {
+        // Requests in excess do not count: take it back from the User's windows too.
+        await undoUser?.();
+        return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[result.breached]) };
+      }
+    }
+    return { kind: 'pass' };
+  }
+
+  reportBreach(kind: BreachKind, action: string): void {
+    this.metrics.breach(kind, action);
+  }
+
+  private report(scope: 'user' | 'dcc', rules: { srv: string; windowSeconds: number }[], windows: WindowRule[], counts: number[]): void {
+    rules.forEach((rule, i) => this.metrics.usage(scope, rule.srv, rule.windowSeconds, counts[i] / windows[i].limit));
+  }
+}
+
+function describeValueBreach(breach: ValueBreach): string {
+  const { rule, value, reason } = breach;
+  const limit = reason === 'below_min' ? `below its minimum ${rule.min}` : reason === 'above_max' ? `above its maximum ${rule.max}` : 'not a number';
+  return `${rule.field} = ${JSON.stringify(value)} is ${limit}`;
+}
+
+function describeCountBreach(scope: string, rule: { srv: string; limit: number; windowSeconds: number }): string {
+  return `${scope} threshold for ${rule.srv === '*' ? 'all SRVs' : `SRV ${rule.srv}`} exceeded: more than ${rule.limit} in ${rule.windowSeconds} s`;
+}

@@ -1,0 +1,85 @@
+import { findSrv, trtBudget, trtClassFor, type ServiceRequest } from '@dccrouter/domain';
+import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
+import { localCommandFor, preCommandFor } from '../pipeline/commands.ts';
+import type { TrtBudgetTable } from '../trt/budgets.ts';
+
+export type QuarantineOutcome =
+  | { ok: true; requestId: string; state: string }
+  | { ok: false; status: 404 | 409; reason: 'not_found' | 'not_quarantined'; message: string };
+
+/** The request parts the opaque payloads are derived from, rebuilt from its record. */
+function asRequest(record: RequestRecord): ServiceRequest {
+  const [originatorId, targetId, counter] = record.requestId.split(':');
+  return {
+    requestId: { originatorId, targetId, counter },
+    requestIdText: record.requestId,
+    commandVariant: record.commandVariant as ServiceRequest['commandVariant'],
+    serviceReference: findSrv(record.srv)?.serviceReference ?? record.srv,
+    serviceReferenceVariant: record.srv,
+    bodyElement: record.bodyElement,
+    bodyValue: record.bodyValue as ServiceRequest['bodyValue'],
+  };
+}
+
+/**
+ * Release and delete of quarantined requests, by the operator or the owning User. A released
+ * request goes on as if just accepted, its TRT clock starting now: a device request is queued for
+ * its network, a CV 4 leg gets its Pre-Command and a local-delivery request its command, both
+ * through the User's outbox.
+ */
+export class QuarantineDesk {
+  constructor(private readonly store: StateStore, private readonly budgets: TrtBudgetTable, private readonly trackTrt: boolean) {}
+
+  /** The quarantined request of `ref`, if `userId` (when given) owns it. */
+  private async find(ref: string, userId: string | undefined): Promise<RequestRecord | QuarantineOutcome> {
+    const requestId = await this.store.findQuarantine(ref);
+    const record = requestId ? await this.store.getRequest(requestId) : undefined;
+    if (!record || (userId !== undefined && record.originatorId !== userId)) {
+      return { ok: false, status: 404, reason: 'not_found', message: `no quarantine event ${ref}` };
+    }
+    if (record.state !== 'quarantined') {
+      return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${record.requestId} is ${record.state}, no longer quarantined` };
+    }
+    return record;
+  }
+
+  async release(ref: string, userId?: string): Promise<QuarantineOutcome> {
+    const found = await this.find(ref, userId);
+    if ('ok' in found) return found;
+    const record = found;
+    const at = Date.now();
+    const request = asRequest(record);
+    let release: Release;
+    let outbound: { responseCode: string; body: unknown } | undefined;
+    if (record.commandVariant === 4) {
+      release = { at, state: 'transformed', egress: false };
+      outbound = { responseCode: 'I0', body: { PreCommand: preCommandFor(request) } };
+    } else if (record.commandVariant === 2 || record.commandVariant === 6) {
+      release = { at, state: 'responded', egress: false };
+      outbound = { responseCode: 'I0', body: { LocalCommand: localCommandFor(request) } };
+    } else {
+      const srv = findSrv(record.srv)!;
+      const trtClass = trtClassFor(srv, record.commandVariant, record.generation);
+      const budgets = this.budgets.current();
+      const trt = trtClass ? trtBudget(trtClass, budgets, at) : undefined;
+      const allowance = record.generation === 'SMETS1' ? budgets['smets1.wanAllowance'] : 0;
+      release = { at, state: 'accepted', egress: true, trt, breachCheckAt: trt && this.trackTrt ? trt.deadline + allowance : undefined };
+    }
+    if (!(await this.store.releaseQuarantine(record.requestId, release))) {
+      return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${record.requestId} is no longer quarantined` };
+    }
+    if (outbound) {
+      await this.store.enqueueOutbox(record.originatorId, { kind: 'response', requestId: record.requestId, ...outbound });
+    }
+    return { ok: true, requestId: record.requestId, state: release.state };
+  }
+
+  async delete(ref: string, userId?: string): Promise<QuarantineOutcome> {
+    const found = await this.find(ref, userId);
+    if ('ok' in found) return found;
+    if (!(await this.store.deleteQuarantined(found.requestId, Date.now()))) {
+      return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${found.requestId} is no longer quarantined` };
+    }
+    return { ok: true, requestId: found.requestId, state: 'deleted' };
+  }
+}

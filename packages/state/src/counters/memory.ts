@@ -1,0 +1,80 @@
+import { countingBucket, windowCount, windowFloor, withinLimit, type WindowGeometry } from '@dccrouter/domain';
+import { planCounters, type CounterPlan, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
+
+interface Counter {
+  geometry: WindowGeometry;
+  /** The highest window floor seen: buckets below it have been dropped. */
+  floor: number;
+  buckets: Map<number, number>;
+}
+
+/** Counters left idle are looked for once per this many tryCount calls. */
+const SWEEP_EVERY = 4_096;
+
+/** Window counters of one process; synchronous inside, so each call is atomic. */
+export class MemoryCounters implements WindowCounters {
+  private readonly counters = new Map<string, Counter>();
+  private readonly undone = new WeakSet<CountUndo>();
+  private calls = 0;
+
+  async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
+    const plans = planCounters(scope, rules, at);
+    if (++this.calls % SWEEP_EVERY === 0) this.sweep(at);
+    const counters = plans.map((plan) => this.advance(plan));
+    const counts = counters.map((counter) => windowCount(counter.buckets, counter.floor));
+    const breached = plans.findIndex((plan, i) => !withinLimit(counts[i], plan.limit));
+    if (breached >= 0) return { admitted: false, counts, breached };
+    const entries = plans.map((plan, i) => {
+      const counter = counters[i];
+      const bucket = countingBucket(at, counter.floor, counter.geometry);
+      counter.buckets.set(bucket, (counter.buckets.get(bucket) ?? 0) + 1);
+      this.counters.set(plan.counter, counter);
+      counts[i] += 1;
+      return { counter: plan.counter, bucket };
+    });
+    return { admitted: true, counts, undo: { entries } };
+  }
+
+  async undo(undo: CountUndo): Promise<void> {
+    if (this.undone.has(undo)) return;
+    this.undone.add(undo);
+    for (const { counter: name, bucket } of undo.entries) {
+      const counter = this.counters.get(name);
+      const value = counter?.buckets.get(bucket);
+      if (!counter || value === undefined) continue;
+      if (value > 1) counter.buckets.set(bucket, value - 1);
+      else counter.buckets.delete(bucket);
+    }
+  }
+
+  async peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]> {
+    return planCounters(scope, rules, at).map((plan) => {
+      const counter = this.counters.get(plan.counter);
+      return counter ? windowCount(counter.buckets, Math.max(counter.floor, plan.floor)) : 0;
+    });
+  }
+
+  /**
+   * The counter with its floor brought up to the window at the plan's time; a new one (stored when
+   * first counted in) if there was none or all its buckets have left the window, as in Redis.
+   */
+  private advance(plan: CounterPlan): Counter {
+    const counter = this.counters.get(plan.counter);
+    if (!counter || plan.floor > counter.floor + plan.geometry.span) {
+      this.counters.delete(plan.counter);
+      return { geometry: plan.geometry, floor: plan.floor, buckets: new Map() };
+    }
+    if (plan.floor > counter.floor) {
+      counter.floor = plan.floor;
+      for (const index of counter.buckets.keys()) if (index < plan.floor) counter.buckets.delete(index);
+    }
+    return counter;
+  }
+
+  /** Forgets counters with nothing left in their window: the same as a Redis key expiring. */
+  private sweep(at: number): void {
+    for (const [name, counter] of this.counters) {
+      if (windowCount(counter.buckets, Math.max(counter.floor, windowFloor(at, counter.geometry))) === 0) this.counters.delete(name);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import type { Redis } from 'ioredis';
+import { StateUnavailableError } from '../store/index.ts';
+import { EXPIRY_SLACK_MS, planCounters, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
+
+// Each counter is one hash: field 'f' the floor (the highest window floor seen; buckets below it
+// are gone), field 't' the total of its buckets, and one field per bucket index holding that
+// bucket's count. Buckets only ever lie in [f, f + span], so a hash has at most span + 3 fields
+// (63 for a 60 s window) however many events it counts, and keeping 't' makes a count O(1):
+// each bucket is read and deleted once, when the floor passes it. The window arithmetic (floor,
+// bucket) is done by the caller with the domain's functions; the scripts only keep the books.
+
+/**
+ * Brings each counter's floor up to its window's and, if every counter stays within its limit
+ * with one more event, counts the event in all of them.
+ * KEYS: one counter hash per rule (one scope, so one hash tag).
+ * ARGV: per rule, 5 each: limit, window floor, the event's bucket, span, TTL ms.
+ * Returns {1, -1, count..., bucket...} when counted, {0, breached rule (0-based), count...} when not.
+ */
+const TRY_COUNT_LUA = `
+local n = #KEYS
+local floors, counts = {}, {}
+for i = 1, n do
+  local key, base = KEYS[i], (i - 1) * 5
+  local lo, span = tonumber(ARGV[base + 2]), tonumber(ARGV[base + 4])
+  local state = redis.call('HMGET', key, 'f', 't')
+  local f, t = tonumber(state[1]), tonumber(state[2]) or 0
+  if not f or lo > f + span then
+    -- New, or all its buckets have left the window: start afresh (stored when first counted in).
+    if f then redis.call('DEL', key) end
+    f, t = lo, 0
+  elseif lo > f then
+    for b = f, lo - 1 do
+      local field = string.format('%d', b)
+      local v = redis.call('HGET', key, field)
+      if v then
+        t = t - tonumber(v)
+        redis.call('HDEL', key, field)
+      end
+    end
+    f = lo
+    redis.call('HSET', key, 'f', string.format('%d', f), 't', string.format('%d', t))
+  end
+  floors[i], counts[i] = f, t
+end
+for i = 1, n do
+  if counts[i] + 1 > tonumber(ARGV[(i - 1) * 5 + 1]) then
+    local out = {0, i - 1}
+    for j = 1, n do out[j + 2] = counts[j] end
+    return out
+  end
+end
+local out = {1, -1}
+for i = 1, n do
+  local key, base = KEYS[i], (i - 1) * 5
+  -- Its own bucket, or the floor if a clock far behind puts it below.
+  local b = math.max(tonumber(ARGV[base + 3]), floors[i])
+  redis.call('HINCRBY', key, string.format('%d', b), 1)
+  redis.call('HSET', key, 'f', string.format('%d', floors[i]))
+  out[i + 2] = redis.call('HINCRBY', key, 't', 1)
+  out[n + i + 2] = b
+  redis.call('PEXPIRE', key, ARGV[base + 5])
+end
+return out
+`;
+
+/** Takes one event out of each bucket still counted. KEYS: counter hashes. ARGV: their buckets. */
+const UNDO_LUA = `
+for i = 1, #KEYS do
+  local key, b = KEYS[i], tonumber(ARGV[i])
+  local f = tonumber(redis.call('HGET', key, 'f'))
+  local field = string.format('%d', b)
+  local v = tonumber(redis.call('HGET', key, field))
+  if f and b >= f and v and v > 0 then
+    if v == 1 then redis.call('HDEL', key, field) else redis.call('HINCRBY', key, field, -1) end
+    redis.call('HINCRBY', key, 't', -1)
+  end
+end
+return 1
+`;
+
+/**
+ * The counts at a window floor, writing nothing. KEYS: counter hashes. ARGV: per rule, floor and span.
+ */
+const PEEK_LUA = `
+local out = {}
+for i = 1, #KEYS do
+  local key, lo, span = KEYS[i], tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  local state = redis.call('HMGET', key, 'f', 't')
+  local f, t = tonumber(state[1]), tonumber(state[2]) or 0
+  if not f or lo > f + span then
+    t = 0
+  elseif lo > f then
+    for b = f, lo - 1 do
+      local v = redis.call('HGET', key, string.format('%d', b))
+      if v then t = t - tonumber(v) end
+    end
+  end
+  out[i] = t
+end
+return out
+`;
+
+type ScriptedRedis = Redis & {
+  tadTryCount(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  tadUndo(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
+  tadPeek(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
+};
+
+/**
+ * Window counters shared by every router instance, one Lua script per call. The connection is
+ * the caller's (the RedisStore's, with its fail-fast options); failures become StateUnavailableError.
+ */
+export class RedisCounters implements WindowCounters {
+  private readonly redis: ScriptedRedis;
+  private readonly undone = new WeakSet<CountUndo>();
+
+  constructor(redis: Redis, private readonly keyPrefix: string) {
+    // A brace in the prefix would become the hash tag instead of the scope.
+    if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
+    this.redis = redis as ScriptedRedis;
+    // numberOfKeys is given per call: each call has as many keys as rules.
+    this.redis.defineCommand('tadTryCount', { lua: TRY_COUNT_LUA });
+    this.redis.defineCommand('tadUndo', { lua: UNDO_LUA });
+    this.redis.defineCommand('tadPeek', { lua: PEEK_LUA });
+  }
+
+  async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
+    const plans = planCounters(scope, rules, at);
+    if (plans.length === 0) return { admitted: true, counts: [], undo: { entries: [] } };
+    const args = plans.flatMap((plan) => [
+      plan.limit, plan.floor, plan.bucket, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS,
+    ]);
+    const reply = await this.call('TAD count', () =>
+      this.redis.tadTryCount(plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
+    const counts = reply.slice(2, 2 + plans.length);
+    if (reply[0] !== 1) return { admitted: false, counts, breached: reply[1] };
+    const buckets = reply.slice(2 + plans.length);
+    return { admitted: true, counts, undo: { entries: plans.map((plan, i) => ({ counter: plan.counter, bucket: buckets[i] })) } };
+  }
+
+  async undo(undo: CountUndo): Promise<void> {
+    if (this.undone.has(undo) || undo.entries.length === 0) return;
+    this.undone.add(undo);
+    const keys = undo.entries.map((entry) => this.keyPrefix + entry.counter);
+    try {
+      await this.call('TAD undo', () => this.redis.tadUndo(keys.length, ...keys, ...undo.entries.map((entry) => entry.bucket)));
+    } catch (error) {
+      // Not taken back: the caller may try again.
+      this.undone.delete(undo);
+      throw error;
+    }
+  }
+
+  async peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]> {
+    const plans = planCounters(scope, rules, at);
+    if (plans.length === 0) return [];
+    return this.call('TAD peek', () => this.redis.tadPeek(
+      plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...plans.flatMap((plan) => [plan.floor, plan.geometry.span])));
+  }
+
+  private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (cause) {
+      throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause });
+    }
+  }
+}

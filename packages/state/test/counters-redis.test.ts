@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../test/support/redis-server.ts';
+import { EXPIRY_SLACK_MS, MemoryCounters, RedisCounters, type CountResult, type CountUndo, type WindowRule } from '../src/counters/index.ts';
+import { StateUnavailableError } from '../src/store/index.ts';
+import { admittedCount, describeCountersContract, T0, userScope } from './counters-contract.ts';
+
+const redisUrl = inject('redisUrl');
+const prefixes: string[] = [];
+const newPrefix = () => {
+  const prefix = `test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  return prefix;
+};
+
+const clients: Redis[] = [];
+/** A connection with the RedisStore's fail-fast options. */
+async function connect(url = redisUrl): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2_000, enableAutoPipelining: true });
+  redis.on('error', () => {});
+  clients.push(redis);
+  await redis.connect();
+  return redis;
+}
+
+let shared: Redis;
+let raw: Redis;
+beforeAll(async () => {
+  shared = await connect();
+  raw = new Redis(redisUrl);
+});
+afterAll(async () => {
+  for (const prefix of prefixes.splice(0)) {
+    for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1_000 })) {
+      if ((keys as string[]).length) await raw.unlink(...(keys as string[]));
+    }
+  }
+  await raw.quit();
+  await Promise.all(clients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
+});
+
+const keysOf = async (prefix: string) => (await raw.keys(`${prefix}*`)).sort();
+
+describeCountersContract('RedisCounters', async () => new RedisCounters(shared, newPrefix()));
+
+describe('RedisCounters on a shared Redis', () => {
+  it('admits exactly limit of 200 concurrent events from two connections', async () => {
+    const prefix = newPrefix();
+    const [first, second] = [new RedisCounters(await connect(), prefix), new RedisCounters(await connect(), prefix)];
+    const rules: WindowRule[] = [{ key: '4.1.1', limit: 50, windowMs: 60_000 }, { key: '*', limit: 1_000, windowMs: 3_600_000 }];
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? first : second).tryCount('dcc', rules, T0 + (i % 7))));
+    expect(admittedCount(results)).toBe(50);
+    expect(results.filter((result) => result.admitted).map((result) => result.counts[0]).sort((a, b) => a - b))
+      .toStrictEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(results.filter((result) => !result.admitted).every((result) => !result.admitted && result.breached === 0)).toBe(true);
+    expect(await first.peek('dcc', rules, T0 + 10)).toStrictEqual([50, 50]);
+  });
+
+  it('keeps a scope’s counters under one hash tag, with a TTL a little past the window', async () => {
+    const prefix = newPrefix();
+    const counters = new RedisCounters(shared, prefix);
+    const scope = 'user:90-B3-D5-1F-30-01-00-00';
+    await counters.tryCount(scope, [{ key: '4.1.1', limit: 5, windowMs: 60_000 }, { key: '*', limit: 5, windowMs: 86_400_000 }], T0);
+    const keys = await keysOf(prefix);
+    expect(keys).toStrictEqual([`${prefix}tad:{${scope}}:*:86400000:1440000`, `${prefix}tad:{${scope}}:4.1.1:60000:1000`]);
+    const [day, minute] = await Promise.all(keys.map((key) => raw.pttl(key)));
+    expect(minute).toBeGreaterThan(60_000);
+    expect(minute).toBeLessThanOrEqual(60_000 + 1_000 + EXPIRY_SLACK_MS);
+    expect(day).toBeGreaterThan(86_400_000);
+    expect(day).toBeLessThanOrEqual(86_400_000 + 1_440_000 + EXPIRY_SLACK_MS);
+  });
+
+  it('writes nothing for a refused event on a new counter', async () => {
+    const prefix = newPrefix();
+    const counters = new RedisCounters(shared, prefix);
+    expect((await counters.tryCount('dcc', [{ key: '*', limit: 0, windowMs: 60_000 }], T0)).admitted).toBe(false);
+    expect(await keysOf(prefix)).toStrictEqual([]);
+  });
+
+  it('keeps at most span + 1 buckets per counter however much it counts', async () => {
+    const prefix = newPrefix();
+    const counters = new RedisCounters(shared, prefix);
+    const rule: WindowRule = { key: '*', limit: 1_000_000, windowMs: 60_000 };
+    let largest = 0;
+    for (let i = 0; i < 3_000; i++) {
+      await counters.tryCount('dcc', [rule], T0 + i * 97);
+      if (i % 100 === 99) largest = Math.max(largest, await raw.hlen((await keysOf(prefix))[0]));
+    }
+    // 60 s window, 1 s buckets: 61 buckets, the floor and the total.
+    expect(largest).toBeGreaterThan(50);
+    expect(largest).toBeLessThanOrEqual(63);
+  });
+
+  it('agrees with MemoryCounters event by event, with clocks behind and undos', async () => {
+    const redis = new RedisCounters(shared, newPrefix());
+    const memory = new MemoryCounters();
+    const scopes = ['dcc', userScope(), userScope()];
+    const rules: WindowRule[] = [
+      { key: '*', limit: 40, windowMs: 10_000 },
+      { key: '4.1.1', limit: 12, windowMs: 2_000 },
+      { key: '4.1.1', limit: 100, windowMs: 61_000 },
+      { key: '2.2', limit: 3, windowMs: 7 },
+    ];
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const undos: [CountUndo, CountUndo][] = [];
+    let now = T0;
+    for (let step = 0; step < 2_000; step++) {
+      now += Math.floor(random() * 40);
+      const roll = random();
+      // Mostly on time; sometimes a little behind; rarely far behind (another instance's clock).
+      const at = roll < 0.8 ? now : roll < 0.97 ? now - Math.floor(random() * 3_000) : now - Math.floor(random() * 120_000);
+      const scope = scopes[Math.floor(random() * scopes.length)];
+      const some = rules.filter(() => random() < 0.6);
+      if (random() < 0.1 && undos.length) {
+        const [fromRedis, fromMemory] = undos.splice(Math.floor(random() * undos.length), 1)[0];
+        await Promise.all([redis.undo(fromRedis), memory.undo(fromMemory)]);
+        continue;
+      }
+      if (random() < 0.1) {
+        expect(await redis.peek(scope, some, at), `peek at step ${step}`).toStrictEqual(await memory.peek(scope, some, at));
+        continue;
+      }
+      const [fromRedis, fromMemory]: CountResult[] = await Promise.all([redis.tryCount(scope, some, at), memory.tryCount(scope, some, at)]);
+      expect(fromRedis, `step ${step}`).toStrictEqual(fromMemory);
+      if (fromRedis.admitted && fromMemory.admitted && random() < 0.3) undos.push([fromRedis.undo, fromMemory.undo]);
+    }
+  });
+
+  it('throws StateUnavailableError while Redis is away, and undoes afterwards', async () => {
+    const prefix = newPrefix();
+    const redis = await connect();
+    const counters = new RedisCounters(redis, prefix);
+    const rule: WindowRule = { key: '*', limit: 1, windowMs: 60_000 };
+    const counted = await counters.tryCount('dcc', [rule], T0);
+    if (!counted.admitted) throw new Error('refused');
+    redis.disconnect();
+    await expect(counters.tryCount('dcc', [rule], T0)).rejects.toThrow(StateUnavailableError);
+    await expect(counters.peek('dcc', [rule], T0)).rejects.toThrow(StateUnavailableError);
+    await expect(counters.undo(counted.undo)).rejects.toThrow(StateUnavailableError);
+    await redis.connect();
+    await counters.undo(counted.undo);
+    expect(await counters.peek('dcc', [rule], T0)).toStrictEqual([0]);
+  });
+
+  it('throws StateUnavailableError when Redis never answered', async () => {
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+    redis.on('error', () => {});
+    clients.push(redis);
+    const counters = new RedisCounters(redis, newPrefix());
+    await expect(counters.tryCount('dcc', [{ key: '*', limit: 1, windowMs: 1_000 }], T0)).rejects.toThrow(StateUnavailableError);
+  });
+
+  it('refuses a key prefix with braces', () => {
+    expect(() => new RedisCounters(shared, 'a{b}:')).toThrow(RangeError);
+  });
+});
