@@ -1,0 +1,39 @@
+// Shadow mode reports TAD breaches without holding anything back; TAD=false skips it entirely.
+import { afterEach, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+let server: InProcessRouter | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function floodOfThree(env: Record<string, string>) {
+  server = await startInProcess({ NETWORKS: 'external', ...env });
+  const admin = new Admin(server.url, server.adminToken);
+  expect((await admin.put(`/v1/admin/thresholds/users/${SUPPLIER}`, { rules: [{ srv: '*', limit: 1, windowSeconds: 60 }] })).status).toBe(200);
+  const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+  const answers = [];
+  for (let i = 0; i < 3; i++) answers.push(await client.submit({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' }));
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  return { answers, metrics };
+}
+
+it('reports breaches in shadow mode without quarantining', async () => {
+  const { answers, metrics } = await floodOfThree({ TAD_MODE: 'shadow' });
+  expect(answers.map((a) => [a.status, a.answer.quarantine])).toEqual([[202, undefined], [202, undefined], [202, undefined]]);
+  expect(metrics).toContain('dccrouter_tad_breaches_total{kind="user",action="shadow"} 2');
+  expect(metrics).not.toContain('action="quarantined"');
+});
+
+it('enforces the same rules outside shadow mode, and skips them with TAD=false', async () => {
+  const enforced = await floodOfThree({});
+  expect(enforced.answers.map((a) => a.answer.quarantine?.breach ?? 'none')).toEqual(['none', 'user', 'user']);
+  await server!.close();
+  server = undefined;
+  const off = await floodOfThree({ TAD: 'false' });
+  expect(off.answers.map((a) => a.answer.quarantine?.breach ?? 'none')).toEqual(['none', 'none', 'none']);
+  expect(off.metrics).not.toContain('dccrouter_tad_breaches_total{');
+});
