@@ -5,7 +5,7 @@ import {
 } from '@dccrouter/domain';
 import {
   quarantineRef, StateUnavailableError,
-  type Acceptance, type BreachKind, type Leg, type QuarantineInfo, type RequestRecord, type RequestState, type StateStore,
+  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type QuarantineInfo, type RequestRecord, type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
@@ -145,7 +145,7 @@ export class ServiceRequestPipeline {
     const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
-    const anomaly = srv.nonDevice ? undefined : await this.detectAnomaly(request, srv, leg, route.generation, now);
+    const { anomaly, undoCount } = srv.nonDevice ? {} : await this.detectAnomaly(request, srv, leg, route.generation, now);
     let quarantine: QuarantineInfo | undefined;
     if (anomaly?.action === 'quarantined') {
       quarantine = { ref: quarantineRef(requestIdText, randomBytes(8).toString('hex')), breach: anomaly.breach, expiresAt: now + this.deps.quarantineTtlMs };
@@ -207,7 +207,15 @@ export class ServiceRequestPipeline {
       const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
       acceptance.breachCheckAt = ack.trt.deadline + allowance;
     }
-    const result = await store.recordAcceptance(requestIdText, acceptance);
+    let result: AcceptanceResult;
+    try {
+      result = await store.recordAcceptance(requestIdText, acceptance);
+    } catch (error) {
+      await undoCount?.().catch(() => undefined);
+      throw error;
+    }
+    // Only acknowledged requests count against thresholds.
+    if (result.outcome !== 'recorded') await undoCount?.();
     switch (result.outcome) {
       case 'recorded':
         if (anomaly) await this.alertAnomaly(request, anomaly, quarantine?.ref);
@@ -226,20 +234,22 @@ export class ServiceRequestPipeline {
    * breach are quarantined; for SMETS1 the DCO only detects count breaches and deletes value
    * breaches. In shadow mode every breach is only reported.
    */
-  private async detectAnomaly(request: ServiceRequest, srv: SrvDefinition, leg: Leg, generation: Generation | undefined, now: number): Promise<Anomaly | undefined> {
+  private async detectAnomaly(
+    request: ServiceRequest, srv: SrvDefinition, leg: Leg, generation: Generation | undefined, now: number,
+  ): Promise<{ anomaly?: Anomaly; undoCount?: () => Promise<void> }> {
     const tad = this.deps.tad;
-    if (!tad) return undefined;
+    if (!tad) return {};
     // Value limits on the leg that carries the SRV's body; counts once per request, at its last leg.
     const verdict = await tad.judge(request, srv, leg !== 'signed', leg !== 'transform', now);
-    if (verdict.kind === 'pass') return undefined;
+    if (verdict.kind === 'pass') return { undoCount: verdict.undo };
     if (tad.mode === 'shadow') {
       tad.reportBreach(verdict.breach, 'shadow');
       this.deps.log.warn({ requestId: request.requestIdText, breach: verdict.breach, detail: verdict.detail }, 'TAD breach (shadow mode: not enforced)');
-      return undefined;
+      return {};
     }
     const action = generation === 'SMETS1' ? (verdict.breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
     tad.reportBreach(verdict.breach, action);
-    return { breach: verdict.breach, action, detail: verdict.detail };
+    return { anomaly: { breach: verdict.breach, action, detail: verdict.detail } };
   }
 
   /** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */

@@ -13,7 +13,8 @@ export type TadMode = 'enforce' | 'shadow';
 
 /** What Threshold Anomaly Detection decided for one request about to be acknowledged. */
 export type TadVerdict =
-  | { kind: 'pass' }
+  /** `undo` takes the request's counts back, should it not be acknowledged after all. */
+  | { kind: 'pass'; undo?: () => Promise<void> }
   | { kind: 'breach'; breach: BreachKind; detail: string };
 
 /**
@@ -87,23 +88,24 @@ export class ThresholdAnomalyDetection {
     const userWindows = userApplicable.map(toWindowRule);
     const dccWindows = dccApplicable.map(toWindowRule);
 
-    let undoUser: (() => Promise<void>) | undefined;
+    const undos: (() => Promise<void>)[] = [];
     if (userWindows.length > 0) {
       const result = await this.counters.tryCount(`user:${userId}`, userWindows, now);
       this.report('user', userApplicable, userWindows, result.counts);
       if (!result.admitted) return { kind: 'breach', breach: 'user', detail: describeCountBreach('User', userApplicable[result.breached]) };
-      undoUser = () => this.counters.undo(result.undo);
+      undos.push(() => this.counters.undo(result.undo));
     }
     if (dccWindows.length > 0) {
       const result = await this.counters.tryCount('dcc', dccWindows, now);
       this.report('dcc', dccApplicable, dccWindows, result.counts);
       if (!result.admitted) {
         // Requests in excess do not count: take it back from the User's windows too.
-        await undoUser?.();
+        await Promise.all(undos.map((undo) => undo()));
         return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[result.breached]) };
       }
+      undos.push(() => this.counters.undo(result.undo));
     }
-    return { kind: 'pass' };
+    return { kind: 'pass', undo: undos.length > 0 ? async () => void (await Promise.all(undos.map((undo) => undo()))) : undefined };
   }
 
   reportBreach(kind: BreachKind, action: string): void {
