@@ -91,7 +91,7 @@ describe('Threshold Anomaly Detection', () => {
     for (const answer of quarantined) {
       expect(answer.trt).toBeUndefined();
       expect(answer.quarantine.ref).toMatch(/^q\d+-[0-9a-f]{16}$/);
-      expect((await signed(USER, 'GET', `/v1/service-requests/${answer.header.requestId}`)).answer.state).toBe('quarantined');
+      expect((await signed(USER, 'GET', `/v1/service-requests/${answer.header.requestId}`)).answer).toMatchObject({ state: 'quarantined', quarantine: answer.quarantine });
     }
     // Another SRV, and another User, are not held by this User's 4.1.1 threshold.
     expect((await send(USER, { srv: '4.1.2' })).answer.quarantine).toBeUndefined();

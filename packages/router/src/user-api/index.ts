@@ -32,6 +32,7 @@ export function requestStatus(record: RequestRecord) {
     trt.breached = record.breached === true;
     status.trt = trt;
   }
+  if (record.quarantine) status.quarantine = { ref: record.quarantine.ref, breach: record.quarantine.breach };
   return status;
 }
 

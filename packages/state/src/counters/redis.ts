@@ -18,7 +18,7 @@ import { EXPIRY_SLACK_MS, planCounters, type CountResult, type CountUndo, type W
  */
 const TRY_COUNT_LUA = `
 local n = #KEYS
-local floors, counts = {}, {}
+local floors, counts, fresh = {}, {}, {}
 for i = 1, n do
   local key, base = KEYS[i], (i - 1) * 5
   local lo, span = tonumber(ARGV[base + 2]), tonumber(ARGV[base + 4])
@@ -27,7 +27,7 @@ for i = 1, n do
   if not f or lo > f + span then
     -- New, or all its buckets have left the window: start afresh (stored when first counted in).
     if f then redis.call('DEL', key) end
-    f, t = lo, 0
+    f, t, fresh[i] = lo, 0, true
   elseif lo > f then
     for b = f, lo - 1 do
       local field = string.format('%d', b)
@@ -55,7 +55,7 @@ for i = 1, n do
   -- Its own bucket, or the floor if a clock far behind puts it below.
   local b = math.max(tonumber(ARGV[base + 3]), floors[i])
   redis.call('HINCRBY', key, string.format('%d', b), 1)
-  redis.call('HSET', key, 'f', string.format('%d', floors[i]))
+  if fresh[i] then redis.call('HSET', key, 'f', string.format('%d', floors[i])) end
   out[i + 2] = redis.call('HINCRBY', key, 't', 1)
   out[n + i + 2] = b
   redis.call('PEXPIRE', key, ARGV[base + 5])
@@ -63,14 +63,15 @@ end
 return out
 `;
 
-/** Takes one event out of each bucket still counted. KEYS: counter hashes. ARGV: their buckets. */
+/**
+ * Takes one event out of each bucket still there (a bucket that has left the window is gone).
+ * KEYS: counter hashes. ARGV: their buckets.
+ */
 const UNDO_LUA = `
 for i = 1, #KEYS do
-  local key, b = KEYS[i], tonumber(ARGV[i])
-  local f = tonumber(redis.call('HGET', key, 'f'))
-  local field = string.format('%d', b)
+  local key, field = KEYS[i], string.format('%d', tonumber(ARGV[i]))
   local v = tonumber(redis.call('HGET', key, field))
-  if f and b >= f and v and v > 0 then
+  if v then
     if v == 1 then redis.call('HDEL', key, field) else redis.call('HINCRBY', key, field, -1) end
     redis.call('HINCRBY', key, 't', -1)
   end
