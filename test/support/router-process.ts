@@ -12,10 +12,10 @@ export interface RouterProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the real router under Bun, as `npm start` does, on a free port (PORT=0). */
-export async function startRouterProcess(env: Record<string, string> = {}): Promise<RouterProcess> {
+/** Starts the real router under Bun, as `npm start` does (or another entry point), on a free port (PORT=0). */
+export async function startRouterProcess(env: Record<string, string> = {}, script = 'packages/router/src/main.ts'): Promise<RouterProcess> {
   const adminToken = env.ROUTER_ADMIN_TOKEN ?? 'test-admin-token';
-  const child = spawn(BUN, ['packages/router/src/main.ts'], {
+  const child = spawn(BUN, [script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROUTER_ADMIN_TOKEN: adminToken, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

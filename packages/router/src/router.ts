@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { bucketOf, compilePolicy, monthOf, statKey } from '@dccrouter/domain';
+import { compilePolicy, monthOf, statKey } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { Hono } from 'hono';
@@ -10,8 +10,7 @@ import type { RouterConfig } from './config/index.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { seedDemo } from './demo/index.ts';
 import { createApp } from './edge/app.ts';
-import { EgressDispatcher, responseRecorder } from './egress/index.ts';
-import { simulatedNetworks } from './egress/simulated.ts';
+import { startNetworks } from './egress/networks.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
@@ -60,31 +59,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
-  const recordResponse = responseRecorder(store, (response, outcome) => {
-    lifecycle.responses.inc({ destination: response.destination, code: response.responseCode });
-    if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
-    const labels = { class: outcome.trtClass, destination: response.destination };
-    lifecycle.trtElapsed.observe(labels, outcome.elapsedMs / 1000);
-    lifecycle.trtJudged.inc({ ...labels, within: String(!outcome.breached) });
-    const key = (what: string) => statKey(outcome.trtClass!, response.destination, what);
-    const increments: Record<string, number> = { [key('responded')]: 1, [key(`b${bucketOf(outcome.elapsedMs)}`)]: 1 };
-    // A breach the deadline scan marked was counted then.
-    if (!outcome.breached) increments[key('within')] = 1;
-    else if (!outcome.breachMarkedEarlier) increments[key('breached')] = 1;
-    store.incrementStats(`service:${monthOf(response.at)}`, increments)
-      .catch((error) => log.warn({ err: error }, 'service statistics not updated'));
-  });
-  const simulators = config.networks === 'simulated'
-    ? simulatedNetworks(recordResponse, {
-      latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
-      wanShare: config.simulatorWanShare,
-      failureRate: config.simulatorFailureRate,
-      stalled: false,
-    })
-    : new Map<string, SimulatedNetwork>();
-  const egress = new EgressDispatcher(store, [...simulators.values()], {
-    consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
-  }, log, (count, destination) => lifecycle.forwarded.inc({ destination }, count));
+  const networks = await startNetworks(store, config, log, lifecycle, instance);
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, async () => {
     for (;;) {
       const now = Date.now();
@@ -119,7 +94,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
 
   let draining = false;
   const app = createApp({
-    pipeline, store, metrics, log, budgets, verifier, simulators, thresholds, quarantine,
+    pipeline, store, metrics, log, budgets, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
@@ -127,18 +102,15 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     importMaxBytes: config.importMaxBytes,
     draining: () => draining,
   });
-  egress.start();
   for (const task of background) task.start();
   return {
-    app, store, pipeline, log, simulators,
+    app, store, pipeline, log, simulators: networks.simulators,
     async shutdown() {
       draining = true;
       const deadline = Date.now() + config.shutdownGraceMs;
       while (pipeline.inflightCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
-      // What the networks still hold stays pending in the store and is sent again after a restart.
-      await egress.stop();
-      for (const simulator of simulators.values()) simulator.close();
+      await networks.stop();
       await Promise.all(background.map((task) => task.stop()));
       budgets.stop();
       await verifier.close();

@@ -1,20 +1,20 @@
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import {
-  buildMonthlyReport, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput, renderMonthlyReport, type Device, type FieldError,
+  ALL_DESTINATIONS, buildMonthlyReport, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput, renderMonthlyReport, type Device, type FieldError,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import type { ThresholdRules } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
-import { mergeSimulatorSettings, type SimulatedNetwork } from '@dccrouter/simulators';
+import type { SimulatorControl } from '../egress/simulated.ts';
 
 export interface AdminDeps {
   store: StateStore;
   thresholds: ThresholdRules;
-  /** The in-process simulated networks, by destination. */
-  simulators: Map<string, SimulatedNetwork>;
+  /** Settings of the simulated networks, wherever they run. */
+  simulators: SimulatorControl;
   adminToken: string;
   budgets: TrtBudgetTable;
   metrics: RouterMetrics;
@@ -189,30 +189,27 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return c.json(report);
   });
 
-  app.get('/simulators', (c) => c.json(Object.fromEntries([...deps.simulators].map(([destination, sim]) => [destination, { ...sim.current(), received: sim.received, pending: sim.pending }]))));
+  app.get('/simulators', async (c) => {
+    const entries = await Promise.all(ALL_DESTINATIONS.map(async (destination) => [destination, await deps.simulators.view(destination)]));
+    return c.json(Object.fromEntries(entries));
+  });
 
-  app.get('/simulators/:destination', (c) => {
-    const simulator = deps.simulators.get(c.req.param('destination'));
-    return simulator ? c.json({ ...simulator.current(), received: simulator.received, pending: simulator.pending }) : noSimulator(c);
+  app.get('/simulators/:destination', async (c) => {
+    const destination = c.req.param('destination');
+    return deps.simulators.isDestination(destination) ? c.json(await deps.simulators.view(destination)) : noSimulator(c);
   });
 
   app.put('/simulators/:destination', async (c) => {
-    const simulator = deps.simulators.get(c.req.param('destination'));
-    if (!simulator) return noSimulator(c);
+    const destination = c.req.param('destination');
+    if (!deps.simulators.isDestination(destination)) return noSimulator(c);
     const body = await jsonBody(c);
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
-    const merged = mergeSimulatorSettings(simulator.current(), body.value);
-    if (!merged.ok) return invalid(c, merged);
-    simulator.configure(merged.value);
-    return c.json(simulator.current());
+    const updated = await deps.simulators.update(destination, body.value);
+    return updated.ok ? c.json(updated.value) : invalid(c, updated);
   });
 
   function noSimulator(c: Context) {
-    const known = [...deps.simulators.keys()];
-    const message = known.length === 0
-      ? 'no simulated networks run in this router (NETWORKS=external)'
-      : `no simulator ${c.req.param('destination')}; destinations: ${known.join(', ')} (percent-encode the "/")`;
-    return error(c, 404, 'not_found', message);
+    return error(c, 404, 'not_found', `no destination ${c.req.param('destination')}; destinations: ${ALL_DESTINATIONS.join(', ')} (percent-encode the "/")`);
   }
 
   return app;

@@ -1,0 +1,61 @@
+import { bucketOf, monthOf, statKey } from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
+import type { RouterConfig } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { LifecycleMetrics } from '../metrics/index.ts';
+import { EgressDispatcher, responseRecorder } from './index.ts';
+import { SimulatorControl, simulatedNetworks } from './simulated.ts';
+
+export interface Networks {
+  simulators: Map<string, SimulatedNetwork>;
+  control: SimulatorControl;
+  stop(): Promise<void>;
+}
+
+/**
+ * The downstream side: egress from the durable queues to the simulated networks (when this
+ * process runs them) and their responses back into the store, with the TRT figures they carry.
+ * Runs inside a router (NETWORKS=simulated) or alone (`npm run networks`).
+ */
+export async function startNetworks(
+  store: StateStore, config: RouterConfig, log: Logger, lifecycle: LifecycleMetrics, instance: string,
+): Promise<Networks> {
+  const recordResponse = responseRecorder(store, (response, outcome) => {
+    lifecycle.responses.inc({ destination: response.destination, code: response.responseCode });
+    if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
+    const labels = { class: outcome.trtClass, destination: response.destination };
+    lifecycle.trtElapsed.observe(labels, outcome.elapsedMs / 1000);
+    lifecycle.trtJudged.inc({ ...labels, within: String(!outcome.breached) });
+    const key = (what: string) => statKey(outcome.trtClass!, response.destination, what);
+    const increments: Record<string, number> = { [key('responded')]: 1, [key(`b${bucketOf(outcome.elapsedMs)}`)]: 1 };
+    // A breach the deadline scan marked was counted then.
+    if (!outcome.breached) increments[key('within')] = 1;
+    else if (!outcome.breachMarkedEarlier) increments[key('breached')] = 1;
+    store.incrementStats(`service:${monthOf(response.at)}`, increments)
+      .catch((error) => log.warn({ err: error }, 'service statistics not updated'));
+  });
+  const defaults: SimulatorSettings = {
+    latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
+    wanShare: config.simulatorWanShare,
+    failureRate: config.simulatorFailureRate,
+    stalled: false,
+  };
+  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults) : new Map<string, SimulatedNetwork>();
+  const control = new SimulatorControl(store, simulators, defaults);
+  await control.start();
+  const egress = new EgressDispatcher(store, [...simulators.values()], {
+    consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
+  }, log, (count, destination) => lifecycle.forwarded.inc({ destination }, count));
+  egress.start();
+  return {
+    simulators,
+    control,
+    async stop() {
+      // What the networks still hold stays pending in the store and is sent again after a restart.
+      await egress.stop();
+      control.stop();
+      for (const simulator of simulators.values()) simulator.close();
+    },
+  };
+}

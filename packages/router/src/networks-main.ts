@@ -1,0 +1,37 @@
+// Entry point of `npm run networks`: the simulated CSPs and S1SPs as a process of their own,
+// taking requests from the shared Redis queues and recording their responses there. Run the
+// routers with NETWORKS=external beside it. Serves /healthz and /metrics on PORT (default 9464).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Hono } from 'hono';
+import { Registry } from 'prom-client';
+import { createStore } from '@dccrouter/state';
+import { loadConfig } from './config/index.ts';
+import { startNetworks } from './egress/networks.ts';
+import { createLogger } from './log/index.ts';
+import { lifecycleMetrics } from './metrics/index.ts';
+
+const config = { ...loadConfig({ PORT: '9464', ...process.env }), networks: 'simulated' as const };
+const log = createLogger(config.logLevel);
+if (!config.redisUrl) {
+  log.error('REDIS_URL is required: the networks process shares its queues with the routers through Redis');
+  process.exit(2);
+}
+const store = await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds });
+const registry = new Registry();
+const networks = await startNetworks(store, config, log, lifecycleMetrics(registry), `networks:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+
+const app = new Hono();
+app.get('/healthz', (c) => c.json({ status: 'ok', destinations: [...networks.simulators.keys()] }));
+app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+console.log(`dcc-networks listening on http://127.0.0.1:${server.port}`);
+
+async function stop(): Promise<void> {
+  await networks.stop();
+  await store.close();
+  await server.stop();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

@@ -1,0 +1,82 @@
+// The simulated networks as a process of their own (`npm run networks`) beside a router with
+// NETWORKS=external, both on one Redis: requests are answered, the router's simulator API reaches
+// the other process, and what is queued while the networks are down is answered when they return.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+
+const USER = '90-B3-D5-1F-30-10-00-01';
+const METER = '00-DB-12-34-56-78-10-01';
+let redisDir: string;
+let redis: ChildProcess;
+let redisUrl: string;
+const processes: RouterProcess[] = [];
+let client: RouterClient;
+let admin: Admin;
+
+const startNetworks = async () => {
+  const networks = await startRouterProcess({ REDIS_URL: redisUrl, SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', EGRESS_REDELIVER_MS: '1000' }, 'packages/router/src/networks-main.ts');
+  processes.push(networks);
+  return networks;
+};
+
+beforeAll(async () => {
+  const port = await freePort();
+  redisUrl = `redis://127.0.0.1:${port}`;
+  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-networks-'));
+  redis = await startRedis(port, redisDir);
+  const router = await startRouterProcess({ REDIS_URL: redisUrl, NETWORKS: 'external', VERIFY_THREADS: '1' });
+  processes.push(router);
+  admin = new Admin(router.url, router.adminToken);
+  const keys = newKeyPair();
+  await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem });
+  await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: USER });
+  client = new RouterClient(router.url, keys.privateKeyPem);
+});
+
+afterAll(async () => {
+  await Promise.all(processes.map((p) => p.stop()));
+  if (redis) await stopRedis(redis);
+  rmSync(redisDir, { recursive: true, force: true });
+});
+
+async function send(): Promise<string> {
+  const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+  expect(status).toBe(202);
+  return answer.header.requestId;
+}
+
+const state = async (requestId: string) => (await client.call(USER, 'GET', `/v1/service-requests/${requestId}`)).answer;
+
+it('answers through a separate networks process, configured through the router', async () => {
+  const queuedBeforeNetworks = await send();
+  // Nothing consumes the queue yet: the request waits, acknowledged and recorded.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await state(queuedBeforeNetworks)).state).toBe('accepted');
+
+  const networks = await startNetworks();
+  expect(await (await fetch(`${networks.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+  await expect.poll(async () => (await state(queuedBeforeNetworks)).state, { timeout: 10_000 }).toBe('responded');
+
+  // The operators' API of the router sets the simulator in the other process.
+  const put = await admin.put(`/v1/admin/simulators/${encodeURIComponent('smets2/central')}`, { failureRate: 1 });
+  expect(put.body.failureRate).toBe(1);
+  expect((await admin.put(`/v1/admin/simulators/${encodeURIComponent('smets2/central')}`, { failureRate: 2 })).body.error.field).toBe('failureRate');
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const failing = await send();
+  await expect.poll(async () => (await state(failing)).responseCode, { timeout: 10_000 }).toMatch(/^E2[01]$/);
+
+  // Networks down: requests queue; back up: they are answered.
+  await admin.put(`/v1/admin/simulators/${encodeURIComponent('smets2/central')}`, { failureRate: 0 });
+  await networks.stop();
+  const whileDown = await Promise.all([send(), send(), send()]);
+  await startNetworks();
+  await expect.poll(async () => (await Promise.all(whileDown.map(state))).map((s) => `${s.state}:${s.responseCode}`), { timeout: 10_000 })
+    .toEqual(whileDown.map(() => 'responded:I0'));
+}, 60_000);
