@@ -131,6 +131,16 @@ describe('after the acknowledgement', () => {
     expect((await client.call(PULL_USER, 'GET', `/v1/service-requests/${requestIds[0]}`)).answer.state).toBe('delivered');
   });
 
+  it('brings the local command of a CV 3 request with its response', async () => {
+    const meter = meterFor('smets2/south', 40);
+    const { status, answer } = await clients[PULL_USER].submit({ originatorId: PULL_USER, targetId: meter.deviceId, counter: nextCounter(), commandVariant: 3, srv: '4.1.1' });
+    expect(status).toBe(202);
+    expect(answer.body).toBeUndefined();
+    const requestId = answer.header.requestId;
+    await expect.poll(async () => (await clients[PULL_USER].call(PULL_USER, 'GET', '/v1/responses?limit=100')).answer.items.find((i: any) => i.requestId === requestId), { timeout: 10_000 })
+      .toMatchObject({ kind: 'response', responseCode: 'I0', body: { LocalCommand: expect.any(String), simulated: { srv: '4.1.1' } } });
+  });
+
   it('refuses unsigned, stale and forged read-back calls', async () => {
     const client = clients[PULL_USER];
     expect((await fetch(`${router.url}/v1/responses`)).status).toBe(401);

@@ -47,6 +47,7 @@ function legOf(commandVariant: number): Leg {
 
 /** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
 const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
+const BOTH_DELIVERY_VARIANTS: ReadonlySet<number> = new Set([3, 7]);
 
 interface Anomaly {
   breach: BreachKind;
@@ -191,6 +192,8 @@ export class ServiceRequestPipeline {
       bodyElement: request.bodyElement,
       bodyValue: request.bodyValue,
     };
+    // CV 3 and 7 go over the WAN and are also delivered locally: the local command comes with the response.
+    if (BOTH_DELIVERY_VARIANTS.has(commandVariant)) record.responseExtras = { LocalCommand: localCommandFor(request) };
     const acceptance: Acceptance = {
       leg,
       legRecord: { bodyHash, srv: srv.srv, answer: { status: answer.status, body: answer.body }, executionDateTime: request.executionDateTime },

@@ -1,5 +1,5 @@
 import type { Device, User } from '@dccrouter/domain';
-import { judgeResponse, responseIdFor } from '../shared/index.ts';
+import { judgeResponse, responseBody, responseIdFor } from '../shared/index.ts';
 import type {
   Acceptance, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
   Release, RequestRecord, ResponseOutcome, StateStore,
@@ -232,7 +232,7 @@ export class MemoryStore implements StateStore {
     if (entry.egressEntry) this.egress.get(record.destination)?.delete(entry.egressEntry);
     entry.egressEntry = undefined;
     const item = this.appendOutbox(record.originatorId, {
-      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
+      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: responseBody(response, record),
     });
     return { outcome: 'recorded', breached, breachMarkedEarlier, item, trtClass: record.trt?.class, elapsedMs };
   }

@@ -1,7 +1,7 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
-import { judgeResponse, originatorOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
+import { judgeResponse, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
 import {
   StateUnavailableError,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
@@ -433,7 +433,7 @@ export class RedisStore implements StateStore {
     const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
     const responseId = responseIdFor(response.requestId);
     const item: NewOutboxItem = {
-      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: response.body ?? {},
+      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: responseBody(response, record),
     };
     const tag = this.tagOf(response.requestId);
     const [outcome, cursor, breachedFlag, earlierFlag] = await this.call('record response', () => this.redis.recordResponse(

@@ -59,3 +59,10 @@ export function partitionOfRef(ref: string): number | undefined {
   const partition = match ? Number(match[1]) : NaN;
   return partition < PARTITIONS ? partition : undefined;
 }
+
+/** The body a User gets with a response: the network's, plus what the router attached at acceptance. */
+export function responseBody(response: { body?: unknown }, record: { responseExtras?: Record<string, unknown> }): unknown {
+  const body = response.body ?? {};
+  if (!record.responseExtras) return body;
+  return { ...(typeof body === 'object' && body !== null ? body : { value: body }), ...record.responseExtras };
+}

@@ -57,6 +57,8 @@ export interface RequestRecord {
   elapsedMs?: number;
   wanMs?: number;
   breached?: boolean;
+  /** Added to the body of the request's response when it comes (e.g. the local command of CV 3 and 7). */
+  responseExtras?: Record<string, unknown>;
   /** Set when Threshold Anomaly Detection held the request back at acceptance. */
   quarantine?: QuarantineInfo;
   releasedAt?: number;
