@@ -179,6 +179,17 @@ describe('router under Bun', () => {
     expect(inflight).toBeGreaterThan(0);
   });
 
+  it("runs the README's send command: a demo request and its response", async () => {
+    const { execFile } = await import('node:child_process');
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile('node_modules/.bin/bun', ['packages/client/src/send.ts', '--url', router.url, '--wait'], { timeout: 20_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout));
+    });
+    expect(output).toContain('HTTP 202');
+    expect(output).toMatch(/response:\n\{\n\s+"cursor"/);
+    expect(output).toContain('"responseCode": "I0"');
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const own = await startRouterProcess({ VERIFY_THREADS: '1', LOG_LEVEL: 'info' });
     expect(await own.stop('SIGTERM')).toBe(0);

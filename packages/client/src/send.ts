@@ -15,6 +15,7 @@ const { values } = parseArgs({
     counter: { type: 'string', default: String(Date.now()) },
     body: { type: 'string', default: '{}' },
     format: { type: 'string', default: 'json' },
+    wait: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -22,6 +23,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
                      [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf] [--key PEM]
+                     [--wait]   (then wait for the device's response and print it)
 Defaults: the demo supplier reads the demo ESME's instantaneous import registers.`);
   process.exit(0);
 }
@@ -37,4 +39,23 @@ const { status, answer } = await client.submit({
 }, values.format === 'protobuf' ? 'protobuf' : 'json');
 console.log(`HTTP ${status}`);
 console.log(JSON.stringify(answer, null, 2));
+if (values.wait && status === 202 && !answer.quarantine) {
+  // Read the response back as the User would: a signed pull from its outbound queue.
+  const requestId = answer.header.requestId;
+  const deadline = Date.now() + 15_000;
+  let after: string | undefined;
+  while (Date.now() < deadline) {
+    const { answer: page } = await client.call(values.originator!, 'GET', after ? `/v1/responses?after=${after}` : '/v1/responses');
+    const item = page.items.find((i: { requestId?: string; kind: string }) => i.requestId === requestId && i.kind === 'response');
+    if (item) {
+      console.log('response:');
+      console.log(JSON.stringify(item, null, 2));
+      process.exit(0);
+    }
+    after = page.next;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.log('no response within 15 s');
+  process.exit(1);
+}
 process.exit(status < 300 ? 0 : 1);
