@@ -1,6 +1,7 @@
 // Every row of the contract's refusal table, in order, on both stores, over a real socket.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildJsonRequest, RouterClient, type RequestSpec } from '@dccrouter/client';
+import { buildJsonRequest, buildProtobufRequest, RouterClient, type RequestSpec } from '@dccrouter/client';
+import { ServiceRequestBatch } from '@dccrouter/protocol';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { ACB, Admin, DEMO_PRIVATE_KEY_PEM, ESME, GSME, nextCounter, OTHER_USER, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
 
@@ -153,6 +154,49 @@ describe.each(stores)('refusal table on the %s store', (_name, env) => {
     await expectRefusal(await supplier.submit(spec({ counter, srv: '4.6.1', targetId: GSME, originatorId: SECOND_SUPPLIER })), 403, 'not_authorised_for_device', 'E4');
     await expectRefusal(await supplier.submit(spec({ counter, bodyValue: { ExecutionDateTime: '2020-01-01T00:00:00Z' } })), 422, 'future_dating_not_allowed');
     expect((await supplier.submit(spec({ counter }))).status).toBe(202);
+  });
+});
+
+describe('batch endpoint', () => {
+  let server: InProcessRouter;
+  let client: RouterClient;
+  beforeAll(async () => {
+    server = await startInProcess({ BATCH_MAX_ITEMS: '3' });
+    client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const post = (body: Uint8Array | string, contentType: string) =>
+    fetch(`${server.url}/v1/service-requests:batch`, { method: 'POST', headers: { 'content-type': contentType }, body: body as BodyInit });
+  const read = () => ({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+
+  it('takes a protobuf ServiceRequestBatch of JSON and protobuf requests and answers each in order', async () => {
+    const json = buildJsonRequest(read());
+    const proto = buildProtobufRequest(read());
+    const batch = ServiceRequestBatch.encode({
+      requests: [
+        { body: new TextEncoder().encode(json), signature: client.sign(json), contentType: 'application/json' },
+        { body: proto, signature: client.sign(proto) },
+        { body: proto, signature: client.sign(json) },
+      ],
+    }).finish();
+    const response = await post(batch, 'application/x-protobuf');
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as { results: { status: number; answer: any }[] };
+    // The third repeats the second's bytes under a wrong signature: row 5 comes before any replay.
+    expect(results.map((r) => [r.status, r.answer.error?.reason ?? r.answer.header.responseCode])).toEqual([[202, 'I99'], [202, 'I99'], [401, 'signature_invalid']]);
+  });
+
+  it('refuses a batch over its item limit whole, and names a bad item', async () => {
+    const bodies = Array.from({ length: 4 }, () => buildJsonRequest(read()));
+    const tooMany = await post(JSON.stringify({ requests: bodies.map((body) => ({ body, signature: client.sign(body) })) }), 'application/json');
+    expect(tooMany.status).toBe(413);
+    expect(((await tooMany.json()) as any).error.reason).toBe('body_too_large');
+    const bad = await post(JSON.stringify({ requests: [{ signature: 'x' }] }), 'application/json');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.message).toBe('requests[0] needs "body" (text) or "bodyBase64"');
+    expect((await post('x', 'text/plain')).status).toBe(415);
   });
 });
 

@@ -1,0 +1,47 @@
+import { ServiceRequestBatch } from '@dccrouter/protocol';
+import { requestFormat, type RequestFormat } from './index.ts';
+
+/** One request of a batch: its exact bytes and signature, judged as if sent alone. */
+export interface BatchItem {
+  format: RequestFormat | undefined;
+  body: Uint8Array;
+  signature: string | undefined;
+}
+
+/** The batch endpoint's JSON form: `{ "requests": [ { "body" | "bodyBase64", "signature", "contentType"? } ] }`. */
+export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return 'batch is not valid JSON';
+  }
+  const requests = (doc as { requests?: unknown })?.requests;
+  if (!Array.isArray(requests)) return 'batch must be an object with a "requests" array';
+  const items: BatchItem[] = [];
+  for (const [index, item] of requests.entries()) {
+    const { body, bodyBase64, signature, contentType = 'application/json' } = (item ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'string' && typeof bodyBase64 !== 'string') return `requests[${index}] needs "body" (text) or "bodyBase64"`;
+    if (signature !== undefined && typeof signature !== 'string') return `requests[${index}].signature must be a string`;
+    if (typeof contentType !== 'string') return `requests[${index}].contentType must be a string`;
+    items.push({
+      format: requestFormat(contentType),
+      body: typeof body === 'string' ? new TextEncoder().encode(body) : Buffer.from(bodyBase64 as string, 'base64'),
+      signature: signature as string | undefined,
+    });
+  }
+  return items;
+}
+
+export function parseProtobufBatch(bytes: Uint8Array): BatchItem[] | string {
+  try {
+    const batch = ServiceRequestBatch.decode(bytes);
+    return batch.requests.map((item) => ({
+      format: requestFormat(item.contentType || 'application/x-protobuf'),
+      body: item.body ?? new Uint8Array(0),
+      signature: item.signature || undefined,
+    }));
+  } catch (cause) {
+    return `batch is not a dccrouter.v1.ServiceRequestBatch: ${(cause as Error).message}`;
+  }
+}
