@@ -1,7 +1,7 @@
 // The real router, started as `npm start` starts it (Bun, embedded store, demo inventory),
 // driven over a real socket with signed requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildJsonRequest, buildProtobufRequest, RouterClient, signBytes } from '@dccrouter/client';
+import { buildJsonRequest, buildProtobufRequest, GrpcRouterClient, RouterClient, signBytes } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
@@ -134,6 +134,31 @@ describe('router under Bun', () => {
     const { results } = (await response.json()) as { results: { status: number; answer: any }[] };
     expect(results.map((r) => r.status)).toEqual([202, 202, 202, 401]);
     expect(results[1].answer).toEqual(results[0].answer);
+  });
+
+  it('takes signed requests over gRPC, unary and streamed, answered as over HTTP', async () => {
+    expect(router.grpcAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    const grpc = new GrpcRouterClient(router.grpcAddress!, DEMO_PRIVATE_KEY_PEM);
+    try {
+      const counter = nextCounter();
+      const signed = grpc.signed(read(counter));
+      const unary = await grpc.submit(signed);
+      expect(unary.status).toBe(202);
+      expect(unary.answer.header).toMatchObject({ requestId: `${SUPPLIER}:${ESME}:${counter}`, responseCode: 'I99' });
+      // The same RequestID and bytes over HTTP: the original answer, not a second request.
+      const overHttp = await client.submitBytes(signed.body!, 'application/x-protobuf', signed.signature!);
+      expect(overHttp.answer).toEqual(unary.answer);
+
+      const forged = await grpc.submit({ ...grpc.signed(read(nextCounter())), signature: signed.signature });
+      expect([forged.status, forged.answer.error.reason]).toEqual([401, 'signature_invalid']);
+
+      const many = [grpc.signed(read(nextCounter()), 'json'), grpc.signed(read(nextCounter())), { ...signed, contentType: 'text/plain' }];
+      const streamed = await grpc.submitMany(many);
+      expect(streamed.map((r) => r.status)).toEqual([202, 202, 415]);
+      expect(streamed[0].answer.header.requestId).toContain(':' + JSON.parse(Buffer.from(many[0].body!).toString()).header.requestId.counter);
+    } finally {
+      grpc.close();
+    }
   });
 
   it('serves the .proto and Prometheus metrics', async () => {

@@ -6,6 +6,8 @@ const BUN = `${ROOT}node_modules/.bin/bun`;
 
 export interface RouterProcess {
   url: string;
+  /** host:port of the gRPC ingress, when the process runs one. */
+  grpcAddress?: string;
   adminToken: string;
   child: ChildProcess;
   output: () => string;
@@ -40,6 +42,7 @@ export async function startRouterProcess(env: Record<string, string> = {}, scrip
   });
   return {
     url,
+    grpcAddress: /gRPC on (\S+)/.exec(output)?.[1],
     adminToken,
     child,
     output: () => output,

@@ -108,3 +108,4 @@ export class RouterClient {
     return { status: response.status, answer: await response.json() };
   }
 }
+export { GrpcRouterClient } from './grpc.ts';

@@ -544,5 +544,174 @@ export namespace dccrouter {
              */
             public static getTypeUrl(typeUrlPrefix?: string): string;
         }
+
+        /** Properties of a SubmitResult. */
+        interface ISubmitResult {
+
+            /** SubmitResult status */
+            status?: (number|null);
+
+            /** SubmitResult answerJson */
+            answerJson?: (string|null);
+        }
+
+        /** Represents a SubmitResult. */
+        class SubmitResult implements ISubmitResult {
+
+            /**
+             * Constructs a new SubmitResult.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: dccrouter.v1.ISubmitResult);
+
+            /** SubmitResult status. */
+            public status: number;
+
+            /** SubmitResult answerJson. */
+            public answerJson: string;
+
+            /**
+             * Creates a new SubmitResult instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SubmitResult instance
+             */
+            public static create(properties?: dccrouter.v1.ISubmitResult): dccrouter.v1.SubmitResult;
+
+            /**
+             * Encodes the specified SubmitResult message. Does not implicitly {@link dccrouter.v1.SubmitResult.verify|verify} messages.
+             * @param message SubmitResult message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encode(message: dccrouter.v1.ISubmitResult, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified SubmitResult message, length delimited. Does not implicitly {@link dccrouter.v1.SubmitResult.verify|verify} messages.
+             * @param message SubmitResult message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encodeDelimited(message: dccrouter.v1.ISubmitResult, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SubmitResult message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns SubmitResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): dccrouter.v1.SubmitResult;
+
+            /**
+             * Decodes a SubmitResult message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns SubmitResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): dccrouter.v1.SubmitResult;
+
+            /**
+             * Verifies a SubmitResult message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            public static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SubmitResult message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SubmitResult
+             */
+            public static fromObject(object: { [k: string]: any }): dccrouter.v1.SubmitResult;
+
+            /**
+             * Creates a plain object from a SubmitResult message. Also converts values to other types if specified.
+             * @param message SubmitResult
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            public static toObject(message: dccrouter.v1.SubmitResult, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SubmitResult to JSON.
+             * @returns JSON object
+             */
+            public toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the default type url for SubmitResult
+             * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns The default type url
+             */
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
+        /** Represents a Router */
+        class Router extends $protobuf.rpc.Service {
+
+            /**
+             * Constructs a new Router service.
+             * @param rpcImpl RPC implementation
+             * @param [requestDelimited=false] Whether requests are length-delimited
+             * @param [responseDelimited=false] Whether responses are length-delimited
+             */
+            constructor(rpcImpl: $protobuf.RPCImpl, requestDelimited?: boolean, responseDelimited?: boolean);
+
+            /**
+             * Creates new Router service using the specified rpc implementation.
+             * @param rpcImpl RPC implementation
+             * @param [requestDelimited=false] Whether requests are length-delimited
+             * @param [responseDelimited=false] Whether responses are length-delimited
+             * @returns RPC service. Useful where requests and/or responses are streamed.
+             */
+            public static create(rpcImpl: $protobuf.RPCImpl, requestDelimited?: boolean, responseDelimited?: boolean): Router;
+
+            /**
+             * Calls Submit.
+             * @param request SignedServiceRequest message or plain object
+             * @param callback Node-style callback called with the error, if any, and SubmitResult
+             */
+            public submit(request: dccrouter.v1.ISignedServiceRequest, callback: dccrouter.v1.Router.SubmitCallback): void;
+
+            /**
+             * Calls Submit.
+             * @param request SignedServiceRequest message or plain object
+             * @returns Promise
+             */
+            public submit(request: dccrouter.v1.ISignedServiceRequest): Promise<dccrouter.v1.SubmitResult>;
+
+            /**
+             * Calls SubmitStream.
+             * @param request SignedServiceRequest message or plain object
+             * @param callback Node-style callback called with the error, if any, and SubmitResult
+             */
+            public submitStream(request: dccrouter.v1.ISignedServiceRequest, callback: dccrouter.v1.Router.SubmitStreamCallback): void;
+
+            /**
+             * Calls SubmitStream.
+             * @param request SignedServiceRequest message or plain object
+             * @returns Promise
+             */
+            public submitStream(request: dccrouter.v1.ISignedServiceRequest): Promise<dccrouter.v1.SubmitResult>;
+        }
+
+        namespace Router {
+
+            /**
+             * Callback as used by {@link dccrouter.v1.Router#submit}.
+             * @param error Error, if any
+             * @param [response] SubmitResult
+             */
+            type SubmitCallback = (error: (Error|null), response?: dccrouter.v1.SubmitResult) => void;
+
+            /**
+             * Callback as used by {@link dccrouter.v1.Router#submitStream}.
+             * @param error Error, if any
+             * @param [response] SubmitResult
+             */
+            type SubmitStreamCallback = (error: (Error|null), response?: dccrouter.v1.SubmitResult) => void;
+        }
     }
 }

@@ -1502,6 +1502,373 @@ export const dccrouter = $root.dccrouter = (() => {
             return ServiceRequestBatch;
         })();
 
+        v1.SubmitResult = (function() {
+
+            /**
+             * Properties of a SubmitResult.
+             * @memberof dccrouter.v1
+             * @interface ISubmitResult
+             * @property {number|null} [status] SubmitResult status
+             * @property {string|null} [answerJson] SubmitResult answerJson
+             */
+
+            /**
+             * Constructs a new SubmitResult.
+             * @memberof dccrouter.v1
+             * @classdesc Represents a SubmitResult.
+             * @implements ISubmitResult
+             * @constructor
+             * @param {dccrouter.v1.ISubmitResult=} [properties] Properties to set
+             */
+            function SubmitResult(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * SubmitResult status.
+             * @member {number} status
+             * @memberof dccrouter.v1.SubmitResult
+             * @instance
+             */
+            SubmitResult.prototype.status = 0;
+
+            /**
+             * SubmitResult answerJson.
+             * @member {string} answerJson
+             * @memberof dccrouter.v1.SubmitResult
+             * @instance
+             */
+            SubmitResult.prototype.answerJson = "";
+
+            /**
+             * Creates a new SubmitResult instance using the specified properties.
+             * @function create
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {dccrouter.v1.ISubmitResult=} [properties] Properties to set
+             * @returns {dccrouter.v1.SubmitResult} SubmitResult instance
+             */
+            SubmitResult.create = function create(properties) {
+                return new SubmitResult(properties);
+            };
+
+            /**
+             * Encodes the specified SubmitResult message. Does not implicitly {@link dccrouter.v1.SubmitResult.verify|verify} messages.
+             * @function encode
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {dccrouter.v1.ISubmitResult} message SubmitResult message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SubmitResult.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.status != null && Object.hasOwnProperty.call(message, "status"))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.status);
+                if (message.answerJson != null && Object.hasOwnProperty.call(message, "answerJson"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.answerJson);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified SubmitResult message, length delimited. Does not implicitly {@link dccrouter.v1.SubmitResult.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {dccrouter.v1.ISubmitResult} message SubmitResult message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SubmitResult.encodeDelimited = function encodeDelimited(message, writer) {
+                return this.encode(message, writer && writer.len ? writer.fork() : writer).ldelim();
+            };
+
+            /**
+             * Decodes a SubmitResult message from the specified reader or buffer.
+             * @function decode
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {dccrouter.v1.SubmitResult} SubmitResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SubmitResult.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.dccrouter.v1.SubmitResult();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.status = reader.uint32();
+                            break;
+                        }
+                    case 2: {
+                            message.answerJson = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Decodes a SubmitResult message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {dccrouter.v1.SubmitResult} SubmitResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SubmitResult.decodeDelimited = function decodeDelimited(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.uint32());
+            };
+
+            /**
+             * Verifies a SubmitResult message.
+             * @function verify
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            SubmitResult.verify = function verify(message, long) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    return "maximum nesting depth exceeded";
+                if (message.status != null && Object.hasOwnProperty.call(message, "status"))
+                    if (!$util.isInteger(message.status))
+                        return "status: integer expected";
+                if (message.answerJson != null && Object.hasOwnProperty.call(message, "answerJson"))
+                    if (!$util.isString(message.answerJson))
+                        return "answerJson: string expected";
+                return null;
+            };
+
+            /**
+             * Creates a SubmitResult message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {dccrouter.v1.SubmitResult} SubmitResult
+             */
+            SubmitResult.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.dccrouter.v1.SubmitResult)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".dccrouter.v1.SubmitResult: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.dccrouter.v1.SubmitResult();
+                if (object.status != null)
+                    message.status = object.status >>> 0;
+                if (object.answerJson != null)
+                    message.answerJson = String(object.answerJson);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a SubmitResult message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {dccrouter.v1.SubmitResult} message SubmitResult
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            SubmitResult.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.status = 0;
+                    object.answerJson = "";
+                }
+                if (message.status != null && Object.hasOwnProperty.call(message, "status"))
+                    object.status = message.status;
+                if (message.answerJson != null && Object.hasOwnProperty.call(message, "answerJson"))
+                    object.answerJson = message.answerJson;
+                return object;
+            };
+
+            /**
+             * Converts this SubmitResult to JSON.
+             * @function toJSON
+             * @memberof dccrouter.v1.SubmitResult
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            SubmitResult.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for SubmitResult
+             * @function getTypeUrl
+             * @memberof dccrouter.v1.SubmitResult
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            SubmitResult.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/dccrouter.v1.SubmitResult";
+            };
+
+            return SubmitResult;
+        })();
+
+        v1.Router = (function() {
+
+            /**
+             * Constructs a new Router service.
+             * @memberof dccrouter.v1
+             * @classdesc Represents a Router
+             * @extends $protobuf.rpc.Service
+             * @constructor
+             * @param {$protobuf.RPCImpl} rpcImpl RPC implementation
+             * @param {boolean} [requestDelimited=false] Whether requests are length-delimited
+             * @param {boolean} [responseDelimited=false] Whether responses are length-delimited
+             */
+            function Router(rpcImpl, requestDelimited, responseDelimited) {
+                $protobuf.rpc.Service.call(this, rpcImpl, requestDelimited, responseDelimited);
+            }
+
+            (Router.prototype = Object.create($protobuf.rpc.Service.prototype)).constructor = Router;
+
+            /**
+             * Creates new Router service using the specified rpc implementation.
+             * @function create
+             * @memberof dccrouter.v1.Router
+             * @static
+             * @param {$protobuf.RPCImpl} rpcImpl RPC implementation
+             * @param {boolean} [requestDelimited=false] Whether requests are length-delimited
+             * @param {boolean} [responseDelimited=false] Whether responses are length-delimited
+             * @returns {Router} RPC service. Useful where requests and/or responses are streamed.
+             */
+            Router.create = function create(rpcImpl, requestDelimited, responseDelimited) {
+                return new this(rpcImpl, requestDelimited, responseDelimited);
+            };
+
+            /**
+             * Callback as used by {@link dccrouter.v1.Router#submit}.
+             * @memberof dccrouter.v1.Router
+             * @typedef SubmitCallback
+             * @type {function}
+             * @param {Error|null} error Error, if any
+             * @param {dccrouter.v1.SubmitResult} [response] SubmitResult
+             */
+
+            /**
+             * Calls Submit.
+             * @function submit
+             * @memberof dccrouter.v1.Router
+             * @instance
+             * @param {dccrouter.v1.ISignedServiceRequest} request SignedServiceRequest message or plain object
+             * @param {dccrouter.v1.Router.SubmitCallback} callback Node-style callback called with the error, if any, and SubmitResult
+             * @returns {undefined}
+             * @variation 1
+             */
+            Object.defineProperty(Router.prototype.submit = function submit(request, callback) {
+                return $protobuf.rpc.Service.prototype.rpcCall.call(this, submit, $root.dccrouter.v1.SignedServiceRequest, $root.dccrouter.v1.SubmitResult, request, callback);
+            }, "name", { value: "Submit" });
+
+            /**
+             * Calls Submit.
+             * @function submit
+             * @memberof dccrouter.v1.Router
+             * @instance
+             * @param {dccrouter.v1.ISignedServiceRequest} request SignedServiceRequest message or plain object
+             * @returns {Promise<dccrouter.v1.SubmitResult>} Promise
+             * @variation 2
+             */
+
+            /**
+             * Callback as used by {@link dccrouter.v1.Router#submitStream}.
+             * @memberof dccrouter.v1.Router
+             * @typedef SubmitStreamCallback
+             * @type {function}
+             * @param {Error|null} error Error, if any
+             * @param {dccrouter.v1.SubmitResult} [response] SubmitResult
+             */
+
+            /**
+             * Calls SubmitStream.
+             * @function submitStream
+             * @memberof dccrouter.v1.Router
+             * @instance
+             * @param {dccrouter.v1.ISignedServiceRequest} request SignedServiceRequest message or plain object
+             * @param {dccrouter.v1.Router.SubmitStreamCallback} callback Node-style callback called with the error, if any, and SubmitResult
+             * @returns {undefined}
+             * @variation 1
+             */
+            Object.defineProperty(Router.prototype.submitStream = function submitStream(request, callback) {
+                return $protobuf.rpc.Service.prototype.rpcCall.call(this, submitStream, $root.dccrouter.v1.SignedServiceRequest, $root.dccrouter.v1.SubmitResult, request, callback);
+            }, "name", { value: "SubmitStream" });
+
+            /**
+             * Calls SubmitStream.
+             * @function submitStream
+             * @memberof dccrouter.v1.Router
+             * @instance
+             * @param {dccrouter.v1.ISignedServiceRequest} request SignedServiceRequest message or plain object
+             * @returns {Promise<dccrouter.v1.SubmitResult>} Promise
+             * @variation 2
+             */
+
+            return Router;
+        })();
+
         return v1;
     })();
 

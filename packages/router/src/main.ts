@@ -2,6 +2,7 @@
 import { loadConfig } from './config/index.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
 import { createLogger } from './log/index.ts';
+import { startGrpcServer, type GrpcServer } from './grpc/index.ts';
 import { createRouter } from './router.ts';
 
 const config = loadConfig();
@@ -33,12 +34,14 @@ async function listen(): Promise<RunningServer> {
 }
 
 let server: RunningServer | undefined;
+let grpc: GrpcServer | undefined;
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal, inflight: router.pipeline.inflightCount }, 'shutting down: answering in-flight requests');
   await router.shutdown();
+  await grpc?.stop();
   await server?.stop();
   log.info('stopped');
   process.exit(0);
@@ -48,14 +51,19 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 
 server = await listen();
+if (config.grpcPort !== undefined) {
+  grpc = await startGrpcServer({ ...router, metrics: router.metrics, maxBodyBytes: config.maxBodyBytes, draining: router.draining }, config.host, config.grpcPort);
+}
 log.info({
   port: server.port,
   runtime: typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`,
   store: router.store.kind,
   verifyThreads: config.verifyThreads,
   demo: config.seedDemo,
+  grpcPort: grpc?.port,
 }, 'router listening');
-// Machine-readable line for scripts and tests that start the router on port 0.
+// Machine-readable lines for scripts and tests that start the router on port 0.
+if (grpc) console.log(`dcc-router gRPC on 127.0.0.1:${grpc.port}`);
 console.log(`dcc-router listening on http://127.0.0.1:${server.port}`);
 if (config.adminTokenGenerated) {
   console.log(`ROUTER_ADMIN_TOKEN was not set; operators' token for this run: ${config.adminToken}`);

@@ -23,6 +23,9 @@ export interface Router {
   store: StateStore;
   pipeline: ServiceRequestPipeline;
   log: Logger;
+  metrics: RouterMetrics;
+  /** True once shutdown began. */
+  draining: () => boolean;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
   simulators: Map<string, SimulatedNetwork>;
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
@@ -104,7 +107,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   });
   for (const task of background) task.start();
   return {
-    app, store, pipeline, log, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, simulators: networks.simulators,
+    draining: () => draining,
     async shutdown() {
       draining = true;
       const deadline = Date.now() + config.shutdownGraceMs;

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 export interface RouterConfig {
   port: number;
   host: string;
+  /** The gRPC ingress's port; undefined when switched off. */
+  grpcPort?: number;
   /** Absent: the embedded in-memory store. */
   redisUrl?: string;
   redisKeyPrefix: string;
@@ -94,6 +96,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   return {
     port: integer(env, 'PORT', 8080),
+    grpcPort: env.GRPC_PORT === 'off' ? undefined : integer(env, 'GRPC_PORT', env.PORT === '0' ? 0 : 50051),
     host: env.HOST || '0.0.0.0',
     redisUrl,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',

@@ -8,7 +8,7 @@ import { requestFormat } from '../decode/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
-import type { ServiceRequestPipeline } from '../pipeline/index.ts';
+import { overloaded, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { readBodyLimited } from './body.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
@@ -33,9 +33,6 @@ function send(c: Context, answer: Answer): Response {
   return c.body(answer.body, answer.status as 200, { 'content-type': 'application/json', ...answer.headers });
 }
 
-const unsupportedMediaType = () => refusalAnswer(refuse('unsupported_media_type', 'Content-Type must be application/json or application/x-protobuf'));
-const tooLarge = (limit: number) => refusalAnswer(refuse('body_too_large', `body is larger than the limit of ${limit} bytes`));
-const overloaded = (why: string) => refusalAnswer(refuse('overloaded', why));
 
 export function createApp(deps: EdgeDeps): Hono {
   const { pipeline, metrics, log } = deps;
@@ -90,10 +87,7 @@ export function createApp(deps: EdgeDeps): Hono {
     try {
       results = await Promise.all(items.map(async (item) => {
         const startedAt = performance.now();
-        let answer: Answer;
-        if (!item.format) answer = unsupportedMediaType();
-        else if (item.body.byteLength > deps.maxBodyBytes) answer = tooLarge(deps.maxBodyBytes);
-        else answer = await pipeline.submit({ format: item.format, body: item.body, signature: item.signature });
+        const answer = await pipeline.submitItem(item, deps.maxBodyBytes);
         metrics.observe(answer.outcome, startedAt);
         return answer;
       }));

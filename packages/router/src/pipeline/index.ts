@@ -92,6 +92,16 @@ export class ServiceRequestPipeline {
     this.inflight -= count;
   }
 
+  /**
+   * One individually signed request of a batch or a gRPC call: rows 1 and 2 judged on the item
+   * itself, then the pipeline. The caller has admitted it.
+   */
+  submitItem(item: { format: RequestFormat | undefined; body: Uint8Array; signature: string | undefined }, maxBodyBytes: number): Promise<Answer> {
+    if (!item.format) return Promise.resolve(unsupportedMediaType());
+    if (item.body.byteLength > maxBodyBytes) return Promise.resolve(tooLarge(maxBodyBytes));
+    return this.submit({ format: item.format, body: item.body, signature: item.signature });
+  }
+
   /** Runs one admitted submission through the pipeline. */
   async submit(submission: Submission): Promise<Answer> {
     let requestIdText: string | undefined;
@@ -278,6 +288,10 @@ export class ServiceRequestPipeline {
     if (!valid) throw new Refused(refuse('signature_invalid', "X-DCC-Signature is not a valid signature of the body by the originator's key"));
   }
 }
+
+export const unsupportedMediaType = () => refusalAnswer(refuse('unsupported_media_type', 'Content-Type must be application/json or application/x-protobuf'));
+export const tooLarge = (limit: number) => refusalAnswer(refuse('body_too_large', `body is larger than the limit of ${limit} bytes`));
+export const overloaded = (why: string) => refusalAnswer(refuse('overloaded', why));
 
 function transformLegMissing(request: ServiceRequest): Refusal {
   return refuse('transform_leg_missing', `no CV 4 leg of RequestID ${request.requestIdText} for SRV ${request.serviceReferenceVariant}`);
