@@ -609,16 +609,25 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.readStats(`month-${randomUUID()}`)).toEqual({});
       });
 
-      it('tracks webhook users, leases, cursors and dead letters', async () => {
+      it('tracks webhook backlogs, leases, cursors and dead letters', async () => {
         const store = await open();
         const withEndpoint = fullUser();
         const without = minimalUser();
         await store.putUser(withEndpoint);
         await store.putUser(without);
-        expect(await store.webhookUsers()).toContain(withEndpoint.userId);
-        expect(await store.webhookUsers()).not.toContain(without.userId);
+        expect(await store.webhookBacklog()).not.toContain(withEndpoint.userId);
+        const first = await store.enqueueOutbox(withEndpoint.userId, { kind: 'dccAlert', alertCode: 'TRT', body: {} });
+        await store.enqueueOutbox(without.userId, { kind: 'dccAlert', alertCode: 'TRT', body: {} });
+        expect(await store.webhookBacklog()).toContain(withEndpoint.userId);
+        expect(await store.webhookBacklog()).not.toContain(without.userId);
+        await store.setDeliveryCursor(withEndpoint.userId, first.cursor);
+        expect(await store.webhookBacklog()).not.toContain(withEndpoint.userId);
+        await store.enqueueOutbox(withEndpoint.userId, { kind: 'dccAlert', alertCode: 'TRT', body: {} });
+        expect(await store.webhookBacklog()).toContain(withEndpoint.userId);
         await store.putUser({ ...withEndpoint, receiveEndpoint: undefined });
-        expect(await store.webhookUsers()).not.toContain(withEndpoint.userId);
+        expect(await store.webhookBacklog()).not.toContain(withEndpoint.userId);
+        await store.putUser(withEndpoint);
+        await store.setDeliveryCursor(withEndpoint.userId, '0-0');
 
         expect(await store.leaseDelivery(withEndpoint.userId, 'a', 200)).toBe(true);
         expect(await store.leaseDelivery(withEndpoint.userId, 'b', 200)).toBe(false);
@@ -626,7 +635,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await new Promise((resolve) => setTimeout(resolve, 250));
         expect(await store.leaseDelivery(withEndpoint.userId, 'b', 200)).toBe(true);
 
-        expect(await store.deliveryCursor(withEndpoint.userId)).toBeUndefined();
         await store.setDeliveryCursor(withEndpoint.userId, '123-4');
         expect(await store.deliveryCursor(withEndpoint.userId)).toBe('123-4');
         const item = await store.enqueueOutbox(withEndpoint.userId, { kind: 'dccAlert', alertCode: 'TRT', body: { x: 1 } });

@@ -31,9 +31,9 @@ export class WebhookDeliverer {
     private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
   ) {}
 
-  /** One pass over every User with an endpoint. */
+  /** One pass over every User with an endpoint and something new to deliver. */
   async deliverAll(): Promise<void> {
-    const users = await this.store.webhookUsers();
+    const users = await this.store.webhookBacklog();
     await Promise.all(users.map((userId) => this.deliverUser(userId).catch((error) => {
       this.log.warn({ err: error, userId }, 'webhook delivery pass failed');
     })));

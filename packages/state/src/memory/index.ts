@@ -281,8 +281,10 @@ export class MemoryStore implements StateStore {
     }
   }
 
-  async webhookUsers(): Promise<string[]> {
-    return [...this.users.values()].filter((user) => user.receiveEndpoint).map((user) => user.userId);
+  async webhookBacklog(): Promise<string[]> {
+    return [...this.users.values()]
+      .filter((user) => user.receiveEndpoint && this.outboxes.get(user.userId)?.after(this.cursors.get(user.userId), 1).length)
+      .map((user) => user.userId);
   }
 
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
-import { judgeResponse, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
 import {
   StateUnavailableError,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
@@ -482,8 +482,17 @@ export class RedisStore implements StateStore {
     await this.exec('mark delivered', pipeline);
   }
 
-  async webhookUsers(): Promise<string[]> {
-    return this.call('SMEMBERS webhook users', () => this.redis.smembers(this.webhookUsersKey()));
+  async webhookBacklog(): Promise<string[]> {
+    const users = await this.call('SMEMBERS webhook users', () => this.redis.smembers(this.webhookUsersKey()));
+    if (users.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const userId of users) pipeline.xrevrange(this.outboxKey(userId), '+', '-', 'COUNT', 1).get(this.cursorKey(userId));
+    const results = await this.exec('webhook backlog', pipeline);
+    return users.filter((_, i) => {
+      const newest = (results[2 * i] as [string, string[]][])[0]?.[0];
+      const cursor = results[2 * i + 1] as string | null;
+      return newest !== undefined && (cursor === null || compareCursors(newest, cursor) > 0);
+    });
   }
 
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -240,8 +240,11 @@ export interface StateStore {
   /** Marks responded requests as delivered (webhook 2xx or read by pull). */
   markDelivered(requestIds: readonly string[], at: number): Promise<void>;
 
-  /** Users with a receiveEndpoint: the webhook deliverer's work list (kept by putUser). */
-  webhookUsers(): Promise<string[]>;
+  /**
+   * Users with a receiveEndpoint and outbound items past their delivery cursor: the webhook
+   * deliverer's work list, found in two round trips however many Users there are.
+   */
+  webhookBacklog(): Promise<string[]>;
   /**
    * Takes or renews the right to deliver a User's webhook for `ttlMs`, so one router instance at a
    * time delivers each User's items, in order. False while another owner holds it.
