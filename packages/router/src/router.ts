@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { compilePolicy, monthOf, statKey } from '@dccrouter/domain';
+import { compilePolicy } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { Hono } from 'hono';
@@ -16,6 +16,7 @@ import { lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { QuarantineDesk } from './tad/quarantine.ts';
+import { scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 
 export interface Router {
@@ -63,21 +64,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
 
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
   const networks = await startNetworks(store, config, log, lifecycle, instance);
-  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, async () => {
-    for (;;) {
-      const now = Date.now();
-      const breaches = await store.claimBreaches(now, 1000);
-      const increments: Record<string, number> = {};
-      for (const breach of breaches) {
-        lifecycle.breachLag.observe(breach.lagMs / 1000);
-        const key = statKey(breach.trtClass, breach.destination, 'breached');
-        increments[key] = (increments[key] ?? 0) + 1;
-      }
-      lifecycle.breaches.inc(breaches.length);
-      if (breaches.length > 0) await store.incrementStats(`service:${monthOf(now)}`, increments);
-      if (breaches.length < 1000) return;
-    }
-  }, log);
+  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => scanBreaches(store, lifecycle), log);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
