@@ -450,16 +450,32 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const dest = destination();
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest }));
-        const [item, ...rest] = await store.claimEgress(dest, 'router-a', 10, 60_000);
+        const [item, ...rest] = await store.claimEgress([dest], 'router-a', 10);
         expect(rest).toEqual([]);
         expect(item.record).toMatchObject({ requestId, state: 'accepted', destination: dest });
-        expect(await store.claimEgress(dest, 'router-b', 10, 60_000)).toEqual([]);
+        expect(await store.claimEgress([dest], 'router-b', 10)).toEqual([]);
+        expect(await store.reclaimEgress([dest], 'router-b', 10, 60_000)).toEqual([]);
         // A consumer that never settled it (a crash) loses it to another once redelivery is due.
-        const [again] = await store.claimEgress(dest, 'router-b', 10, 0);
+        const [again] = await store.reclaimEgress([dest], 'router-b', 10, 0);
         expect(again.record.requestId).toBe(requestId);
         await store.markForwarded([again], 1_700_000_000_500);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt: 1_700_000_000_500 });
-        expect(await store.claimEgress('smets2/other', 'router-a', 10, 0)).toEqual([]);
+        expect(await store.claimEgress(['smets2/other'], 'router-a', 10)).toEqual([]);
+        expect(await store.reclaimEgress(['smets2/other'], 'router-a', 10, 0)).toEqual([]);
+      });
+
+      it('claims from several destinations at once, each item with its own destination', async () => {
+        const store = await open();
+        const [north, south] = [destination(), destination()];
+        const ids = [newRequestId(), newRequestId(), newRequestId()];
+        await store.recordAcceptance(ids[0], deviceAcceptance(ids[0], { destination: north }));
+        await store.recordAcceptance(ids[1], deviceAcceptance(ids[1], { destination: south }));
+        await store.recordAcceptance(ids[2], deviceAcceptance(ids[2], { destination: south }));
+        const items = await store.claimEgress([north, south], 'router-a', 10);
+        expect(items.map((i) => `${i.destination} ${i.record.requestId} ${i.record.destination}`).sort())
+          .toEqual([`${north} ${ids[0]} ${north}`, `${south} ${ids[1]} ${south}`, `${south} ${ids[2]} ${south}`].sort());
+        expect(items.every((i) => i.record.state === 'accepted' && i.record.srv === '4.1.1')).toBe(true);
+        expect(await store.claimEgress([north, south], 'router-a', 10)).toEqual([]);
       });
 
       it('records a response once: judged, queued for the User, its egress entry settled', async () => {
@@ -468,7 +484,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const dest = destination();
         const startsAt = Date.now() - 1000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, startsAt }));
-        await store.claimEgress(dest, 'router-a', 10, 60_000);
+        await store.claimEgress([dest], 'router-a', 10);
         const response = { requestId, destination: dest, responseCode: 'I0', at: startsAt + 800, body: { reading: 42 } };
         const first = await store.recordResponse(response);
         expect(first).toMatchObject({ outcome: 'recorded', breached: false });
@@ -478,7 +494,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(first.item).toMatchObject({ kind: 'response', requestId, responseId, responseCode: 'I0', body: { reading: 42 } });
         expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'I0', responseId, elapsedMs: 800, breached: false, respondedAt: startsAt + 800 });
-        expect(await store.claimEgress(dest, 'router-b', 10, 0)).toEqual([]);
+        expect(await store.reclaimEgress([dest], 'router-b', 10, 0)).toEqual([]);
+        expect(await store.claimEgress([dest], 'router-b', 10)).toEqual([]);
         const items = await store.readOutbox(ORIGINATOR, undefined, 100);
         expect(items.filter((i) => i.requestId === requestId)).toEqual([first.item]);
         expect(await store.readOutbox(ORIGINATOR, items[items.length - 1].cursor, 100)).toEqual([]);
@@ -494,11 +511,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const dest = destination();
         const releaseAt = Date.now() + 60_000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
-        expect(await store.claimEgress(dest, 'router-a', 10, 0)).toEqual([]);
+        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
         expect(await store.releaseHeld(releaseAt - 1, 100)).toBe(0);
         expect(await store.releaseHeld(releaseAt, 100)).toBe(1);
         expect(await store.releaseHeld(releaseAt + 1, 100)).toBe(0);
-        expect((await store.claimEgress(dest, 'router-a', 10, 0)).map((i) => i.record.requestId)).toEqual([requestId]);
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
       });
 
       it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {
@@ -564,7 +581,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.recordAcceptance(requestId, quarantined)).toEqual({ outcome: 'recorded' });
         expect(await store.findQuarantine(ref)).toBe(requestId);
         expect(await store.findQuarantine(quarantineRef(requestId, 'f'.repeat(16)))).toBeUndefined();
-        expect(await store.claimEgress(dest, 'router-a', 10, 0)).toEqual([]);
+        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
         expect(await store.claimBreaches(Date.now() + 3_600_000, 100)).toEqual([]);
         expect((await store.getRequest(requestId))!.state).toBe('quarantined');
 
@@ -574,7 +591,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: at + 1000 })).toBe(false);
         expect(await store.deleteQuarantined(requestId, at)).toBe(false);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted', releasedAt: at, trt, quarantine: { ref, breach: 'user' } });
-        expect((await store.claimEgress(dest, 'router-a', 10, 0)).map((i) => i.record.requestId)).toEqual([requestId]);
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
         expect((await store.claimBreaches(at + 1001, 100)).map((b) => b.requestId)).toEqual([requestId]);
         expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
       });

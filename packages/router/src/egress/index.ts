@@ -9,6 +9,7 @@ export interface NetworkAdapter {
 
 export interface EgressOptions {
   consumer: string;
+  /** Requests taken per partition and poll. */
   batch: number;
   /** A request taken but not answered for this long is sent again (its router may have died). */
   redeliverAfterMs: number;
@@ -22,47 +23,64 @@ export interface EgressOptions {
  */
 export class EgressDispatcher {
   private running = false;
-  private loops: Promise<void>[] = [];
+  private loop?: Promise<void>;
+  private readonly adapters: Map<string, NetworkAdapter>;
+  private lastReclaim = 0;
   forwarded = 0;
 
   constructor(
     private readonly store: StateStore,
-    private readonly adapters: readonly NetworkAdapter[],
+    adapters: readonly NetworkAdapter[],
     private readonly options: EgressOptions,
     private readonly log: Logger,
     private readonly onForwarded: (count: number, destination: string) => void = () => {},
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.loops = this.adapters.map((adapter) => this.run(adapter));
+  ) {
+    this.adapters = new Map(adapters.map((adapter) => [adapter.destination, adapter]));
   }
 
-  private async run(adapter: NetworkAdapter): Promise<void> {
+  start(): void {
+    if (this.adapters.size === 0) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** One loop for all destinations: one claim covers them all, so an idle router polls cheaply. */
+  private async run(): Promise<void> {
+    const destinations = [...this.adapters.keys()];
     let idle = this.options.idlePollMs;
     while (this.running) {
-      let items: EgressItem[] = [];
+      let claimed = 0;
       try {
-        items = await this.store.claimEgress(adapter.destination, this.options.consumer, this.options.batch, this.options.redeliverAfterMs);
-        if (items.length > 0) {
-          await Promise.all(items.map((item) => adapter.send(item)));
-          await this.store.markForwarded(items, Date.now());
-          this.forwarded += items.length;
-          this.onForwarded(items.length, adapter.destination);
+        const items = await this.store.claimEgress(destinations, this.options.consumer, this.options.batch);
+        // Now and then, take over what a dead consumer left unanswered.
+        if (Date.now() - this.lastReclaim >= this.options.redeliverAfterMs / 2) {
+          this.lastReclaim = Date.now();
+          items.push(...(await this.store.reclaimEgress(destinations, this.options.consumer, this.options.batch, this.options.redeliverAfterMs)));
         }
+        claimed = items.length;
+        if (items.length > 0) await this.forward(items);
       } catch (error) {
         // Unsent items stay pending in the store and come back after the redelivery delay.
-        this.log.warn({ err: error, destination: adapter.destination }, 'egress cycle failed');
+        this.log.warn({ err: error }, 'egress cycle failed');
       }
-      // Poll fast while there is traffic, back off gently while idle.
-      idle = items.length >= this.options.batch ? 0 : items.length > 0 ? 1 : Math.min(idle * 2 || 1, this.options.idlePollMs);
+      // Poll at once while there is traffic, back off gently while idle.
+      idle = claimed > 0 ? 0 : Math.min(idle * 2 || 1, this.options.idlePollMs);
       if (idle > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, idle));
     }
   }
 
+  private async forward(items: EgressItem[]): Promise<void> {
+    await Promise.all(items.map((item) => this.adapters.get(item.destination)!.send(item)));
+    await this.store.markForwarded(items, Date.now());
+    this.forwarded += items.length;
+    const byDestination = new Map<string, number>();
+    for (const item of items) byDestination.set(item.destination, (byDestination.get(item.destination) ?? 0) + 1);
+    for (const [destination, count] of byDestination) this.onForwarded(count, destination);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
-    await Promise.all(this.loops);
+    await this.loop;
   }
 }
 

@@ -174,14 +174,24 @@ export class MemoryStore implements StateStore {
     return entryId;
   }
 
-  async claimEgress(destination: string, consumer: string, max: number, redeliverAfterMs: number): Promise<EgressItem[]> {
+  async claimEgress(destinations: readonly string[], consumer: string, max: number): Promise<EgressItem[]> {
+    return destinations.flatMap((destination) => this.take(destination, consumer, max, (entry) => entry.claimedAt === undefined));
+  }
+
+  async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
+    const now = Date.now();
+    return destinations.flatMap((destination) =>
+      this.take(destination, consumer, max, (entry) => entry.claimedAt !== undefined && now - entry.claimedAt >= idleMs));
+  }
+
+  private take(destination: string, consumer: string, max: number, eligible: (entry: EgressEntry) => boolean): EgressItem[] {
     const queue = this.egress.get(destination);
     if (!queue) return [];
     const now = Date.now();
     const items: EgressItem[] = [];
     for (const [entryId, entry] of queue) {
       if (items.length >= max) break;
-      if (entry.claimedAt !== undefined && now - entry.claimedAt < redeliverAfterMs) continue;
+      if (!eligible(entry)) continue;
       const request = this.request(entry.requestId);
       if (!request) {
         queue.delete(entryId);

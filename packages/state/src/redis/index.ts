@@ -55,7 +55,7 @@ end
 redis.call('HSET', KEYS[1], leg .. ':hash', ARGV[2], leg .. ':srv', ARGV[3], leg, ARGV[4], 'record', ARGV[5],
   'state', ARGV[8], 'orig', ARGV[9], 'dest', ARGV[10])
 if ARGV[11] == 'now' then
-  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[7])
+  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[7], 'rec', ARGV[5])
   redis.call('HSET', KEYS[1], 'egress', id)
 elseif ARGV[11] == 'held' then
   redis.call('ZADD', KEYS[3], ARGV[12], ARGV[7])
@@ -83,7 +83,7 @@ redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4]) end
 if ARGV[5] == '1' then
-  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
+  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1], 'rec', redis.call('HGET', KEYS[1], 'record'))
   redis.call('HSET', KEYS[1], 'egress', id)
 end
 if ARGV[6] ~= '' then
@@ -145,7 +145,7 @@ for _, rid in ipairs(due) do
   local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
   local dest = redis.call('HGET', req, 'dest')
   if dest and not redis.call('HGET', req, 'egress') then
-    local id = redis.call('XADD', ARGV[3] .. 'egress:' .. ARGV[4] .. ':' .. dest, '*', 'rid', rid)
+    local id = redis.call('XADD', ARGV[3] .. 'egress:' .. ARGV[4] .. ':' .. dest, '*', 'rid', rid, 'rec', redis.call('HGET', req, 'record'))
     redis.call('HSET', req, 'egress', id)
     released = released + 1
   end
@@ -372,22 +372,47 @@ export class RedisStore implements StateStore {
     return fields.record ? recordFrom(fields) : undefined;
   }
 
-  async claimEgress(destination: string, consumer: string, max: number, redeliverAfterMs: number): Promise<EgressItem[]> {
-    const keys = Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, destination));
-    await this.ensureGroups(keys);
+  /**
+   * One XREADGROUP per partition covers every destination's stream in it (one slot), so a poll
+   * costs PARTITIONS commands in one round trip however many destinations there are. New entries
+   * carry their record, so nothing more is read.
+   */
+  async claimEgress(destinations: readonly string[], consumer: string, max: number): Promise<EgressItem[]> {
+    if (destinations.length === 0) return [];
+    const byPartition = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d)));
+    await this.ensureGroups(byPartition.flat());
     const claim = this.redis.pipeline();
-    for (const key of keys) {
-      claim.xautoclaim(key, EGRESS_GROUP, consumer, redeliverAfterMs, '0-0', 'COUNT', max);
-      claim.xreadgroup('GROUP', EGRESS_GROUP, consumer, 'COUNT', max, 'STREAMS', key, '>');
+    for (const keys of byPartition) {
+      claim.xreadgroup('GROUP', EGRESS_GROUP, consumer, 'COUNT', max, 'STREAMS', ...keys, ...keys.map(() => '>'));
     }
     const results = await this.exec('claim egress', claim);
+    const items: EgressItem[] = [];
+    for (const streams of results as ([string, [string, string[]][]][] | null)[]) {
+      for (const [key, entries] of streams ?? []) {
+        const destination = key.slice(key.indexOf('}:') + 2);
+        for (const [entryId, fields] of entries) {
+          const record = JSON.parse(fields[3]) as RequestRecord;
+          // Queued at acceptance or at release: either way it is now accepted, not yet forwarded.
+          record.state = 'accepted';
+          items.push({ destination, entryId, record });
+        }
+      }
+    }
+    return items;
+  }
+
+  async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
+    const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
+    if (keys.length === 0) return [];
+    await this.ensureGroups(keys);
+    const claim = this.redis.pipeline();
+    for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
+    const results = await this.exec('reclaim egress', claim);
     const entries: { key: string; entryId: string; requestId: string }[] = [];
     results.forEach((result, i) => {
-      const key = keys[i >> 1];
-      const raw = i % 2 === 0
-        ? ((result as [string, [string, string[]][]] | null)?.[1] ?? [])
-        : ((result as [string, [string, string[]][]][] | null)?.[0]?.[1] ?? []);
-      for (const [entryId, fields] of raw) if (fields) entries.push({ key, entryId, requestId: fields[1] });
+      for (const [entryId, fields] of (result as [string, [string, string[]][]] | null)?.[1] ?? []) {
+        if (fields) entries.push({ key: keys[i], entryId, requestId: fields[1] });
+      }
     });
     if (entries.length === 0) return [];
     const read = this.redis.pipeline();
@@ -399,7 +424,7 @@ export class RedisStore implements StateStore {
       const fields = records[i] as Record<string, string>;
       const state = fields.state;
       if (fields.record && (state === 'accepted' || state === 'forwarded')) {
-        if (items.length < max) items.push({ destination, entryId: entry.entryId, record: recordFrom(fields) });
+        items.push({ destination: entry.key.slice(entry.key.indexOf('}:') + 2), entryId: entry.entryId, record: recordFrom(fields) });
       } else {
         // Its request expired, was answered or deleted meanwhile: nothing to send.
         settled.xack(entry.key, EGRESS_GROUP, entry.entryId).xdel(entry.key, entry.entryId);

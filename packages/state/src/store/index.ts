@@ -215,11 +215,15 @@ export interface StateStore {
   getRequest(requestId: string): Promise<RequestRecord | undefined>;
 
   /**
-   * Takes up to `max` requests from a destination's egress queue for `consumer`: new ones, and
-   * ones another consumer took more than `redeliverAfterMs` ago without their response coming
+   * Takes new requests (up to `max` per partition) from the egress queues of `destinations` for
+   * `consumer`. Each stays pending until its response is recorded.
+   */
+  claimEgress(destinations: readonly string[], consumer: string, max: number): Promise<EgressItem[]>;
+  /**
+   * Takes over requests another consumer took more than `idleMs` ago without their response coming
    * back (a crashed router, a lost request). At-least-once: the network drops repeats.
    */
-  claimEgress(destination: string, consumer: string, max: number, redeliverAfterMs: number): Promise<EgressItem[]>;
+  reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]>;
   /** Marks requests as handed to their network (accepted -> forwarded). */
   markForwarded(items: readonly EgressItem[], at: number): Promise<void>;
   /** Queues DSP-held future-dated requests whose time has come; returns how many. */
