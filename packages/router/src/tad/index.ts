@@ -88,22 +88,24 @@ export class ThresholdAnomalyDetection {
     const userWindows = userApplicable.map(toWindowRule);
     const dccWindows = dccApplicable.map(toWindowRule);
 
+    // Both scopes are counted at once (one round trip); a scope that admitted a request the other
+    // refused takes it back, since requests in excess do not count. Meanwhile another request may
+    // see that count: the error only ever errs towards holding requests back.
+    const [user, dcc] = await Promise.all([
+      userWindows.length > 0 ? this.counters.tryCount(`user:${userId}`, userWindows, now) : undefined,
+      dccWindows.length > 0 ? this.counters.tryCount('dcc', dccWindows, now) : undefined,
+    ]);
+    if (user) this.report('user', userApplicable, userWindows, user.counts);
+    if (dcc) this.report('dcc', dccApplicable, dccWindows, dcc.counts);
     const undos: (() => Promise<void>)[] = [];
-    if (userWindows.length > 0) {
-      const result = await this.counters.tryCount(`user:${userId}`, userWindows, now);
-      this.report('user', userApplicable, userWindows, result.counts);
-      if (!result.admitted) return { kind: 'breach', breach: 'user', detail: describeCountBreach('User', userApplicable[result.breached]) };
-      undos.push(() => this.counters.undo(result.undo));
-    }
-    if (dccWindows.length > 0) {
-      const result = await this.counters.tryCount('dcc', dccWindows, now);
-      this.report('dcc', dccApplicable, dccWindows, result.counts);
-      if (!result.admitted) {
-        // Requests in excess do not count: take it back from the User's windows too.
-        await Promise.all(undos.map((undo) => undo()));
-        return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[result.breached]) };
-      }
-      undos.push(() => this.counters.undo(result.undo));
+    if (user?.admitted) undos.push(() => this.counters.undo(user.undo));
+    if (dcc?.admitted) undos.push(() => this.counters.undo(dcc.undo));
+    const refused = user && !user.admitted
+      ? { breach: 'user' as const, detail: describeCountBreach('User', userApplicable[user.breached]) }
+      : dcc && !dcc.admitted ? { breach: 'dcc' as const, detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) } : undefined;
+    if (refused) {
+      await Promise.all(undos.map((undo) => undo()));
+      return { kind: 'breach', ...refused };
     }
     return { kind: 'pass', undo: undos.length > 0 ? async () => void (await Promise.all(undos.map((undo) => undo()))) : undefined };
   }
