@@ -1,0 +1,127 @@
+// What every scenario gets from the runner, and the helpers they share: fresh targets with a
+// warm-up, closed-loop runs with CPU accounting, and the Markdown table helper.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runClosedLoop, type ClosedLoopResult } from './closed-loop.ts';
+import { round } from './stats.ts';
+import { CpuMeter, type CpuSplit } from './machine.ts';
+import type { ScenarioId, SuiteOptions } from './options.ts';
+import type { BenchRedis } from './redis.ts';
+import { startTarget, type Provisioning, type RunningTarget, type Variant } from './targets.ts';
+import { checkAnswer, type BenchUser, type TrafficItem, type TrafficPool } from './traffic.ts';
+
+export interface Suite {
+  options: SuiteOptions;
+  redis: BenchRedis;
+  users: BenchUser[];
+  provisioning: Provisioning;
+  /** The timed requests. */
+  pool: TrafficPool;
+  /** Warm-up requests: other RequestIDs, sent before each timed run and not measured. */
+  warmup: TrafficPool;
+  /** Inventory import rates seen while provisioning routers (devices/s). */
+  importRates: number[];
+  /** Writes an SVG chart next to the report; returns its file name for the Markdown link. */
+  writeChart(name: string, svg: string): string;
+}
+
+export interface ScenarioResult {
+  id: ScenarioId;
+  title: string;
+  status: 'ok' | 'failed';
+  error?: string;
+  seconds: number;
+  /** Machine-readable figures. */
+  data: Record<string, unknown>;
+  /** The scenario's section of latest.md (without its heading). */
+  markdown: string[];
+}
+
+export function chartWriter(outDir: string): (name: string, svg: string) => string {
+  return (name, svg) => {
+    const file = `${name}.svg`;
+    writeFileSync(join(outDir, file), svg);
+    return file;
+  };
+}
+
+/** Starts a fresh target, records its import rate, runs `body`, and always stops it. */
+export async function withTarget<T>(suite: Suite, variant: Variant, body: (target: RunningTarget) => Promise<T>, extraEnv: Record<string, string> = {}, provisioning: Provisioning = suite.provisioning): Promise<T> {
+  const target = await startTarget(variant, suite.redis, provisioning, extraEnv);
+  if (target.importDevicesPerSecond > 0) suite.importRates.push(target.importDevicesPerSecond);
+  try {
+    return await body(target);
+  } finally {
+    await target.stop();
+  }
+}
+
+/** Untimed requests first, so the router's code is compiled and its connections open before timing. */
+export async function warmUp(suite: Suite, target: RunningTarget): Promise<void> {
+  const units = suite.warmup.take(suite.options.warmupUnits);
+  await runClosedLoop({
+    url: target.url, path: '/v1/service-requests', connections: Math.min(suite.options.connections, units.length),
+    units: units.length, unitAt: (i) => units[i], maxSeconds: 30,
+  });
+}
+
+export interface MeasuredRun extends ClosedLoopResult {
+  cpu: CpuSplit;
+  /** For a router on Redis: the Redis commands that took the most of its time, per request answered. */
+  redisCommands?: { command: string; callsPerRequest: number; microsecondsPerRequest: number }[];
+}
+
+/** One closed-loop run of the timed pool against a warmed-up target, with the CPU split. */
+export async function closedLoopRun(suite: Suite, target: RunningTarget, options: { units?: number; connections?: number } = {}): Promise<MeasuredRun> {
+  const units = options.units ?? suite.options.closedUnits;
+  suite.pool.ensure(units);
+  const echo = target.variant.kind === 'echo';
+  const onRedis = !echo && target.variant.redis !== false;
+  if (onRedis) await suite.redis.resetStats();
+  const meter = new CpuMeter(target.pid, echo ? undefined : suite.redis.pid);
+  const result = await runClosedLoop<TrafficItem>({
+    url: target.url,
+    path: '/v1/service-requests',
+    connections: options.connections ?? suite.options.connections,
+    // The echo judges nothing and stores nothing, so it may see the same bytes again.
+    units: echo ? units * 100 : units,
+    unitAt: (i) => suite.pool.unit(i % units),
+    maxSeconds: suite.options.closedSeconds,
+    check: echo ? undefined : (item, status, body) => checkAnswer(item, status, body, target.verifySignatures),
+  });
+  const cpu = meter.finish(result.answered);
+  if (!onRedis || result.answered === 0) return { ...result, cpu };
+  const stats = await suite.redis.commandStats();
+  const redisCommands = stats.sort((a, b) => b.usec - a.usec).slice(0, 10).map((stat) => ({
+    command: stat.command,
+    callsPerRequest: round(stat.calls / result.answered),
+    microsecondsPerRequest: round(stat.usec / result.answered),
+  }));
+  return { ...result, cpu, redisCommands };
+}
+
+export function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string[] {
+  const rule = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${rule.join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+export function formatRate(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return Math.round(value).toLocaleString('en-GB');
+}
+
+export function formatMs(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return value >= 100 ? String(Math.round(value)) : value.toFixed(1);
+}
+
+/** "3 interleaved repeats, medians", or what a single run is. */
+export function repeatsText(repeats: number): string {
+  return repeats === 1 ? 'a single run each (no repeats)' : `${repeats} interleaved repeats, medians`;
+}
+
+/** A duration given in seconds: milliseconds below one second, seconds above. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  return seconds < 1 ? `${formatMs(seconds * 1000)} ms` : `${seconds >= 100 ? Math.round(seconds) : seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,117 @@
+// Scenario "batch": POST /v1/service-requests:batch, many individually signed requests per HTTP
+// call. Its saturation point, closed loop side by side with single requests (repeats
+// interleaved), then an open-loop ladder in Service Requests per second.
+import { runClosedLoop, type LoadItem } from '../lib/closed-loop.ts';
+import { CpuMeter } from '../lib/machine.ts';
+import { runOpenLoop } from '../lib/open-loop.ts';
+import { step } from '../lib/progress.ts';
+import { addCounts, median, round } from '../lib/stats.ts';
+import { closedLoopRun, formatMs, formatRate, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
+import { batchPairs, checkBatchAnswer, DCC_AVERAGE_PER_SECOND, type BatchPair, type TrafficItem } from '../lib/traffic.ts';
+import { climbLadder, ladderCharts, ladderTable } from './ladder.ts';
+import { FULL } from './variants.ts';
+
+interface BatchItem extends LoadItem {
+  items: TrafficItem[];
+}
+
+const BATCH_HEADERS = { 'content-type': 'application/json' };
+
+/** Batch pairs over the pool's units, made as needed and kept. */
+function batchSource(suite: Suite) {
+  const size = suite.options.batchSize;
+  const pairs: BatchPair[] = [];
+  const ensure = (count: number) => {
+    if (pairs.length >= count) return;
+    suite.pool.ensure(count * size);
+    pairs.push(...batchPairs(suite.pool.take(count * size).slice(pairs.length * size), size));
+  };
+  const itemOf = (pair: BatchPair, position: 0 | 1): BatchItem => ({ body: pair.bodies[position], headers: BATCH_HEADERS, items: pair.items[position] });
+  return {
+    ensure,
+    unitAt(index: number): readonly [BatchItem, BatchItem] {
+      ensure(index + 1);
+      return [itemOf(pairs[index], 0), itemOf(pairs[index], 1)];
+    },
+  };
+}
+
+export async function runBatch(suite: Suite) {
+  const { options } = suite;
+  const size = options.batchSize;
+  const source = batchSource(suite);
+  const pairCount = Math.max(options.batchConnections, Math.floor(options.batchUnits / size));
+  await step(`batch  signing and packing ${formatRate(pairCount * size * 2)} requests into batches of ${size}`, async () => source.ensure(pairCount));
+
+  const singleRuns: MeasuredRun[] = [];
+  const batchRuns: (MeasuredRun & { itemStatuses: Record<string, number> })[] = [];
+  for (let round = 1; round <= options.repeats; round++) {
+    singleRuns.push(await step(`batch  round ${round}/${options.repeats}  single requests (router, full)`, () => withTarget(suite, FULL, async (target) => {
+      await warmUp(suite, target);
+      return closedLoopRun(suite, target);
+    }), (r) => `${formatRate(r.perSecond)} req/s`));
+    batchRuns.push(await step(`batch  round ${round}/${options.repeats}  batches of ${size} (router, full)`, () => withTarget(suite, FULL, async (target) => {
+      await warmUp(suite, target);
+      const itemStatuses: Record<string, number> = {};
+      const meter = new CpuMeter(target.pid, suite.redis.pid);
+      const result = await runClosedLoop<BatchItem>({
+        url: target.url, path: '/v1/service-requests:batch', connections: options.batchConnections,
+        units: pairCount, unitAt: (i) => source.unitAt(i), maxSeconds: options.closedSeconds, itemsPerRequest: size,
+        check: (item, status, body) => checkBatchAnswer(item.items, status, body, target.verifySignatures, itemStatuses),
+      });
+      return { ...result, cpu: meter.finish(result.answered * size), itemStatuses };
+    }), (r) => `${formatRate(r.perSecond)} req/s in ${formatRate(r.httpPerSecond)} batches/s  p99 ${r.latencyMs.p99} ms per batch  ${JSON.stringify(r.itemStatuses)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`));
+  }
+  const singleRate = median(singleRuns.map((r) => r.perSecond));
+  const batchRate = median(batchRuns.map((r) => r.perSecond));
+
+  const ladder = await climbLadder(suite, {
+    name: 'batch-ladder',
+    variants: [{ ...FULL, id: 'router-batch', label: `router, batches of ${size}` }],
+    prepare: (offered) => source.ensure(Math.ceil((offered * options.rungSeconds) / size / 2) + 1),
+    run: (target, offered, seed) => runOpenLoop<BatchItem>({
+      url: target.url, path: '/v1/service-requests:batch', ratePerSecond: offered / size, durationSeconds: options.rungSeconds,
+      maxRequests: Math.ceil(options.rungMaxRequests / size),
+      // The second batch of a pair carries the CV 5 legs of the first's CV 4 legs: it waits for it.
+      itemAt: (i) => ({ item: source.unitAt(Math.floor(i / 2))[i % 2], afterPrevious: i % 2 === 1 }),
+      maxOutstanding: Math.max(4, Math.ceil(options.maxOutstanding / size)), drainSeconds: Math.max(5, options.rungSeconds * 2), seed,
+      itemsPerRequest: size,
+      check: (item, status, body) => checkBatchAnswer(item.items, status, body, target.verifySignatures, {}),
+    }),
+  });
+  const outcome = ladder[0];
+  const charts = ladderCharts(suite, 'batch', `Batches of ${size}`, ladder);
+  const unexpected = batchRuns.reduce((s, r) => s + r.unexpected + r.errors + r.timeouts, 0);
+  const data = {
+    batchSize: size,
+    method: `closed loop, autocannon, ${options.batchConnections} connections sending batches of ${size} (a tariff's CV 5 legs go in the batch after the one with their CV 4 legs, on the same connection), against single requests on ${options.connections} connections; ${options.repeats} interleaved repeats; then an open-loop ladder`,
+    closedLoop: {
+      singlePerSecond: Math.round(singleRate),
+      batchPerSecond: Math.round(batchRate),
+      batchToSingleRatio: round(batchRate / singleRate),
+      batchRuns: batchRuns.map((r) => Math.round(r.perSecond)),
+      singleRuns: singleRuns.map((r) => Math.round(r.perSecond)),
+      batchLatencyP99Ms: median(batchRuns.map((r) => r.latencyMs.p99)),
+      itemStatuses: batchRuns.reduce((all, r) => addCounts(all, r.itemStatuses), {} as Record<string, number>),
+      unexpected,
+      unexpectedSamples: batchRuns.flatMap((r) => r.unexpectedSamples).slice(0, 5),
+      cpuMicrosecondsPerRequest: batchRuns.at(-1)?.cpu.microsecondsPerRequest,
+    },
+    ladder: outcome,
+    sustainedPerSecond: outcome.sustainedPerSecond,
+    saturationPerSecond: Math.round(Math.max(batchRate, outcome.peakAchievedPerSecond)),
+  };
+  const markdown = [
+    `Closed loop: **${formatRate(batchRate)} requests/s in batches of ${size}** (${formatRate(median(batchRuns.map((r) => r.httpPerSecond)))} batches/s, p99 ${formatMs(data.closedLoop.batchLatencyP99Ms)} ms per batch) against ${formatRate(singleRate)}/s sent one by one, ${data.closedLoop.batchToSingleRatio}× (median of ${options.repeats}, interleaved; runs ${data.closedLoop.batchRuns.join(', ')} vs ${data.closedLoop.singleRuns.join(', ')}). Every item is judged as if sent alone (its own signature); ${unexpected === 0 ? 'every item was answered as expected' : `**${unexpected} batches had unexpected answers**`}.`,
+    '',
+    `Open-loop ladder (batches arriving at the rate that carries the offered requests/s): sustained **${formatRate(outcome.sustainedPerSecond)} requests/s (${round(outcome.sustainedPerSecond / DCC_AVERAGE_PER_SECOND)}x the DCC average)**; ${outcome.stoppedBecause}. Latency is per batch.`,
+    '',
+    ...ladderTable(ladder),
+    '',
+    `![batch answered vs offered](${charts.throughput})`,
+    '',
+    `![batch latency vs offered](${charts.latency})`,
+  ];
+  if (unexpected > 0) markdown.push('', `Unexpected: ${data.closedLoop.unexpectedSamples.map((s) => `\`${s}\``).join('; ')}`);
+  return { title: `Batch endpoint: saturation with batches of ${size}`, data, markdown };
+}

@@ -1,0 +1,232 @@
+// Scenario "e2e": requests per second from submission until the device's response is readable
+// by the User, against the acknowledgement-only rate, in the same run. The simulated networks
+// answer fast (p50 5 ms, p99 20 ms) so the router's own work after acknowledgement (egress,
+// response recording, outbox, delivery) is what is measured. Three variants, repeats interleaved:
+//   ack-only   NETWORKS=external: nothing consumes the egress queues, acknowledgements only
+//   pull       simulated networks; every User pulls its outbox with signed GET /v1/responses
+//   webhook    simulated networks; every User has a receiveEndpoint on a local receiver
+import { signBytes } from '@dccrouter/client';
+import { runClosedLoop } from '../lib/closed-loop.ts';
+import { CpuMeter, type CpuSplit } from '../lib/machine.ts';
+import { step } from '../lib/progress.ts';
+import { median, round } from '../lib/stats.ts';
+import { formatRate, repeatsText, table, warmUp, withTarget, type Suite } from '../lib/suite.ts';
+import { barChart } from '../lib/svg.ts';
+import type { RunningTarget, Variant } from '../lib/targets.ts';
+import { checkAnswer, type BenchUser, type TrafficItem } from '../lib/traffic.ts';
+
+const FAST_NETWORKS = { SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
+
+const VARIANTS: (Variant & { delivery: 'none' | 'pull' | 'webhook' })[] = [
+  { id: 'ack-only', label: 'acknowledgement only (NETWORKS=external)', kind: 'router', env: { NETWORKS: 'external' }, delivery: 'none' },
+  { id: 'pull', label: 'to the response, read by pull', kind: 'router', env: FAST_NETWORKS, delivery: 'pull' },
+  { id: 'webhook', label: 'to the response, delivered by webhook', kind: 'router', env: FAST_NETWORKS, delivery: 'webhook' },
+];
+
+interface E2eRun {
+  /** Requests of the mix answered (acknowledged, answered at once, or refused). */
+  submitted: number;
+  /** Requests acknowledged with 202 I99: each is owed a response. */
+  acknowledged: number;
+  /** Until the last answer. */
+  ackSeconds: number;
+  ackPerSecond: number;
+  /** Responses read back (pull) or received (webhook). */
+  responses: number;
+  /** Until every request was done: answered, and for a 202 its response read or received. */
+  e2eSeconds: number;
+  /** Requests of the mix per second, counted to the end of each (the same count as the acknowledgement rate, over the longer time). */
+  e2ePerSecond: number;
+  complete: boolean;
+  unexpected: number;
+  cpu: CpuSplit;
+}
+
+/**
+ * A local Receive Response endpoint that counts the responses to the timed requests as they
+ * arrive (the warm-up's responses arrive too, and are not counted).
+ */
+function startReceiver() {
+  let responses = 0;
+  let lastAt = 0;
+  let timed = new Set<string>();
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    async fetch(request) {
+      const item = (await request.json()) as { kind?: string; requestId?: string };
+      if (item.kind === 'response' && item.requestId && timed.has(item.requestId)) {
+        responses++;
+        lastAt = performance.now();
+      }
+      return new Response(null, { status: 204 });
+    },
+  });
+  return {
+    url: `http://127.0.0.1:${server.port}/receive`,
+    get responses() { return responses; },
+    get lastAt() { return lastAt; },
+    reset(requestIds: Set<string>) { responses = 0; lastAt = 0; timed = requestIds; },
+    stop: () => server.stop(true),
+  };
+}
+
+/**
+ * Pulls every User's outbox over and over (signed GET /v1/responses, as a User would), counting
+ * response items, until `done` says so or the deadline passes.
+ */
+async function pullUntil(url: string, users: BenchUser[], timed: Set<string>, done: (pulled: number) => boolean, deadline: number): Promise<{ pulled: number; lastAt: number }> {
+  const cursors = new Map<string, string | undefined>();
+  let pulled = 0;
+  let lastAt = 0;
+  let next = 0;
+  const pullOne = async (user: BenchUser) => {
+    for (let page = 0; page < 100; page++) {
+      const after = cursors.get(user.userId);
+      const path = `/v1/responses?limit=1000${after ? `&after=${after}` : ''}`;
+      const timestamp = new Date().toISOString();
+      const response = await fetch(`${url}${path}`, {
+        headers: { 'x-dcc-user': user.userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signBytes(user.privateKey, `GET\n${path}\n${timestamp}`) },
+      });
+      if (response.status !== 200) throw new Error(`pull as ${user.userId}: ${response.status} ${(await response.text()).slice(0, 200)}`);
+      const answer = (await response.json()) as { items: { kind: string; requestId?: string }[]; next: string };
+      const found = answer.items.filter((item) => item.kind === 'response' && item.requestId && timed.has(item.requestId)).length;
+      if (found > 0) {
+        pulled += found;
+        lastAt = performance.now();
+      }
+      cursors.set(user.userId, answer.next);
+      if (answer.items.length < 1000) return;
+    }
+  };
+  while (!done(pulled) && performance.now() < deadline) {
+    const before = pulled;
+    // A few Users at a time, round-robin over all of them.
+    next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < users.length && performance.now() < deadline) await pullOne(users[next++]);
+    }));
+    if (pulled === before) await Bun.sleep(20);
+  }
+  return { pulled, lastAt };
+}
+
+async function e2eRun(suite: Suite, target: RunningTarget, delivery: 'none' | 'pull' | 'webhook', receiver: ReturnType<typeof startReceiver>): Promise<E2eRun> {
+  const { options } = suite;
+  const units = options.e2eUnits;
+  const timed = new Set(Array.from({ length: units }, (_, i) => suite.pool.unit(i)[0].requestId).concat(Array.from({ length: units }, (_, i) => suite.pool.unit(i)[1].requestId)));
+  receiver.reset(timed);
+  const meter = new CpuMeter(target.pid, suite.redis.pid);
+  let acknowledged = 0;
+  let submissionDone = false;
+  const started = performance.now();
+  const deadline = started + options.e2eTimeoutSeconds * 1000;
+  const submission = runClosedLoop<TrafficItem>({
+    url: target.url, path: '/v1/service-requests', connections: options.connections, units, unitAt: (i) => suite.pool.unit(i),
+    maxSeconds: options.e2eTimeoutSeconds,
+    check: (item, status, body) => {
+      if (status === 202) acknowledged++;
+      return checkAnswer(item, status, body, target.verifySignatures);
+    },
+  }).then((result) => {
+    submissionDone = true;
+    return { result, at: started + result.seconds * 1000 };
+  });
+  const allIn = (count: number) => submissionDone && count >= acknowledged;
+  let responses = 0;
+  let lastAt = 0;
+  if (delivery === 'pull') {
+    const pulled = await pullUntil(target.url, suite.users, timed, allIn, deadline);
+    responses = pulled.pulled;
+    lastAt = pulled.lastAt;
+  } else if (delivery === 'webhook') {
+    while (!allIn(receiver.responses) && performance.now() < deadline) await Bun.sleep(20);
+    responses = receiver.responses;
+    lastAt = receiver.lastAt;
+  }
+  const { result, at } = await submission;
+  const ackSeconds = (at - started) / 1000;
+  const e2eSeconds = delivery === 'none' ? ackSeconds : (Math.max(lastAt, at) - started) / 1000;
+  const delivered = delivery === 'none' ? acknowledged : responses;
+  return {
+    submitted: result.answered,
+    acknowledged,
+    ackSeconds: round(ackSeconds),
+    ackPerSecond: round(result.answered / ackSeconds),
+    responses: delivered,
+    e2eSeconds: round(e2eSeconds),
+    e2ePerSecond: round(result.answered / e2eSeconds),
+    complete: delivered >= acknowledged,
+    unexpected: result.unexpected + result.errors + result.timeouts,
+    cpu: meter.finish(result.answered),
+  };
+}
+
+export async function runE2e(suite: Suite) {
+  const { options } = suite;
+  suite.pool.ensure(options.e2eUnits);
+  const receiver = startReceiver();
+  const runs = new Map<string, E2eRun[]>(VARIANTS.map((v) => [v.id, []]));
+  try {
+    for (let round = 1; round <= options.repeats; round++) {
+      for (const variant of VARIANTS) {
+        const provisioning = variant.delivery === 'webhook' ? { ...suite.provisioning, receiveEndpoint: receiver.url } : suite.provisioning;
+        const result = await step(`e2e  round ${round}/${options.repeats}  ${variant.label}`, () => withTarget(suite, variant, async (target) => {
+          await warmUp(suite, target);
+          return e2eRun(suite, target, variant.delivery, receiver);
+        }, {}, provisioning), (r) => `acknowledged ${formatRate(r.ackPerSecond)}/s; ${r.responses}/${r.acknowledged} responses in ${r.e2eSeconds} s = ${formatRate(r.e2ePerSecond)}/s end to end${r.complete ? '' : ' (INCOMPLETE)'}`);
+        runs.get(variant.id)!.push(result);
+      }
+    }
+  } finally {
+    receiver.stop();
+  }
+  const summary = VARIANTS.map((v) => {
+    const list = runs.get(v.id)!;
+    return {
+      id: v.id,
+      label: v.label,
+      ackPerSecond: Math.round(median(list.map((r) => r.ackPerSecond))),
+      e2ePerSecond: Math.round(median(list.map((r) => r.e2ePerSecond))),
+      e2eSeconds: round(median(list.map((r) => r.e2eSeconds))),
+      acknowledged: Math.round(median(list.map((r) => r.acknowledged))),
+      responses: Math.round(median(list.map((r) => r.responses))),
+      allComplete: list.every((r) => r.complete),
+      unexpected: list.reduce((s, r) => s + r.unexpected, 0),
+      runs: list.map((r) => Math.round(v.delivery === 'none' ? r.ackPerSecond : r.e2ePerSecond)),
+      cpuShare: list.at(-1)?.cpu,
+    };
+  });
+  const ackOnly = summary.find((s) => s.id === 'ack-only')!;
+  const pull = summary.find((s) => s.id === 'pull')!;
+  const webhook = summary.find((s) => s.id === 'webhook')!;
+  const chart = suite.writeChart('e2e-rates', barChart('Acknowledged vs end-to-end requests per second (median)', 'req/s', [
+    { label: 'acknowledgement only', value: ackOnly.ackPerSecond },
+    { label: 'pull: acknowledged', value: pull.ackPerSecond },
+    { label: 'pull: end to end', value: pull.e2ePerSecond },
+    { label: 'webhook: acknowledged', value: webhook.ackPerSecond },
+    { label: 'webhook: end to end', value: webhook.e2ePerSecond },
+  ]));
+  const data = {
+    method: `${options.e2eUnits * 2} requests of the mix per run, closed loop on ${options.connections} connections; simulated networks p50 5 ms / p99 20 ms; both rates count the requests of the mix: the acknowledgement rate over the time until the last answer, the end-to-end rate over the time until the last response was read (one is owed per 202); ${repeatsText(options.repeats)}`,
+    ackOnlyPerSecond: ackOnly.ackPerSecond,
+    pullPerSecond: pull.e2ePerSecond,
+    webhookPerSecond: webhook.e2ePerSecond,
+    pullToAckRatio: round(pull.e2ePerSecond / ackOnly.ackPerSecond),
+    webhookToAckRatio: round(webhook.e2ePerSecond / ackOnly.ackPerSecond),
+    variants: summary,
+  };
+  const markdown = [
+    `${options.e2eUnits * 2} requests of the mix per run (closed loop, ${options.connections} connections), simulated networks answering in p50 5 ms / p99 20 ms; ${repeatsText(options.repeats)}. Both rates count the same requests of the mix: the acknowledgement rate over the time from the first submission to the last answer, the end-to-end rate over the time until the last response was read (pull) or received (webhook), one being owed per 202 acknowledgement. Responses are read while submission goes on.`,
+    '',
+    `**End to end: ${formatRate(pull.e2ePerSecond)}/s read by pull and ${formatRate(webhook.e2ePerSecond)}/s by webhook, against ${formatRate(ackOnly.ackPerSecond)}/s acknowledgements alone** (ratios ${data.pullToAckRatio} and ${data.webhookToAckRatio}).`,
+    '',
+    ...table(['variant', 'acknowledged/s', 'end-to-end/s', 'seconds to the end', 'acknowledged (202)', 'responses read', 'complete', 'runs (rate/s)'], summary.map((s) => [
+      s.label, formatRate(s.ackPerSecond), s.id === 'ack-only' ? '–' : formatRate(s.e2ePerSecond), s.e2eSeconds, s.acknowledged,
+      s.id === 'ack-only' ? '–' : s.responses, s.id === 'ack-only' ? '–' : s.allComplete ? 'yes' : '**NO**', s.runs.join(', '),
+    ])),
+    '',
+    `![acknowledged vs end to end](${chart})`,
+  ];
+  return { title: 'End to end: submission to response readable, against acknowledgement only', data, markdown };
+}

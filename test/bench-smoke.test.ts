@@ -1,0 +1,108 @@
+// The benchmark suite must not rot: run every scenario at tiny scale (about a second each, via
+// `bun bench/run.ts --quick`) and check that each one ran and wrote its part of the report. It
+// checks that the suite works and that the router answered the traffic model as expected, never
+// how fast anything was.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUN = join(ROOT, 'node_modules/.bin/bun');
+const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach'] as const;
+
+let out: string;
+let exitCode: number | null;
+let output = '';
+let report: any;
+let markdown = '';
+
+function runSuite(args: string[], timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BUN, ['bench/run.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    // SIGTERM lets the suite stop the routers and redis-server it started.
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+describe('benchmark suite, every scenario at tiny scale', () => {
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'dccrouter-bench-smoke-'));
+    exitCode = await runSuite(['--quick', '--scenario', SCENARIOS.join(','), '--out', out], 100_000);
+    if (existsSync(join(out, 'latest.json'))) report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    if (existsSync(join(out, 'latest.md'))) markdown = readFileSync(join(out, 'latest.md'), 'utf8');
+  }, 110_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('exits 0 and writes latest.json and latest.md with the machine and what shared its cores', () => {
+    expect(exitCode, output.slice(-3000)).toBe(0);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.bun).toMatch(/\d+\.\d+/);
+    expect(report.sharedCores).toMatch(/load generator/);
+    expect(markdown).toMatch(/^# DCC router benchmarks/);
+    expect(markdown).toContain('## Headline');
+    expect(markdown).toContain('**What shared the cores:**');
+    // One progress line per step, with elapsed seconds.
+    expect(output).toMatch(/\[\s+\d+\.\d s\] ack {2}round 1\/1/);
+  });
+
+  it.each(SCENARIOS)('scenario %s ran and wrote its report section and charts', (id) => {
+    const scenario = report?.scenarios?.[id];
+    expect(scenario, `no ${id} in latest.json`).toBeDefined();
+    expect(scenario.status, scenario.error).toBe('ok');
+    expect(markdown).toContain(`## ${scenario.title}`);
+    const section = markdown.split(`## ${scenario.title}`)[1].split('\n## ')[0];
+    for (const [, file] of section.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)) {
+      expect(readFileSync(join(out, file), 'utf8')).toMatch(/^<svg /);
+    }
+  });
+
+  it('ack: the echo, the full router and every stage variant answered, the router as the mix expects', () => {
+    const variants = report.scenarios.ack.data.variants as any[];
+    expect(variants.map((v) => v.id)).toEqual(['echo', 'router', 'no-signatures', 'no-tad', 'no-trt', 'memory-store', 'external-networks', 'minimal']);
+    for (const variant of variants) {
+      expect(variant.medianPerSecond, variant.id).toBeGreaterThan(0);
+      if (variant.id !== 'echo') expect(variant.unexpected, `${variant.id}: ${variant.unexpectedSamples.join('; ')}`).toBe(0);
+    }
+    // Bad requests were sent and refused with their reasons.
+    const router = variants.find((v) => v.id === 'router');
+    expect(router.statuses['401'] + router.statuses['403'] + router.statuses['404']).toBeGreaterThan(0);
+    expect(report.headline.routerRatioToEcho).toBeGreaterThan(0);
+  });
+
+  it('ladder and batch: open-loop rungs for the echo and the router, and a batch saturation point', () => {
+    const outcomes = report.scenarios.ladder.data.outcomes as any[];
+    expect(outcomes.map((o) => o.variant)).toEqual(['echo', 'router']);
+    for (const outcome of outcomes) expect(outcome.rungs.length).toBeGreaterThan(0);
+    const batch = report.scenarios.batch.data;
+    expect(batch.closedLoop.batchPerSecond).toBeGreaterThan(0);
+    expect(batch.closedLoop.unexpected, batch.closedLoop.unexpectedSamples.join('; ')).toBe(0);
+    expect(batch.ladder.rungs.length).toBeGreaterThan(0);
+  });
+
+  it('e2e: every acknowledged request got its response, by pull and by webhook', () => {
+    for (const variant of report.scenarios.e2e.data.variants as any[]) {
+      expect(variant.acknowledged, variant.id).toBeGreaterThan(0);
+      expect(variant.allComplete, variant.id).toBe(true);
+    }
+  });
+
+  it('breach: every request breached and was marked, and the lag histogram was read', () => {
+    const breach = report.scenarios.breach.data;
+    expect(breach.accepted).toBeGreaterThan(0);
+    expect(breach.allMarked).toBe(true);
+    expect(breach.lag.count).toBeGreaterThanOrEqual(breach.accepted);
+  });
+});
