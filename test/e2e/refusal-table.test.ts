@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildJsonRequest, buildProtobufRequest, RouterClient, type RequestSpec } from '@dccrouter/client';
 import { ServiceRequestBatch } from '@dccrouter/protocol';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
-import { ACB, Admin, DEMO_PRIVATE_KEY_PEM, ESME, GSME, nextCounter, OTHER_USER, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { ACB, Admin, DEMO_PRIVATE_KEY_PEM, ESME, GSME, newKeyPair, nextCounter, OTHER_USER, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
 
 const stores = [
   ['memory', () => ({})],
@@ -154,6 +155,42 @@ describe.each(stores)('refusal table on the %s store', (_name, env) => {
     await expectRefusal(await supplier.submit(spec({ counter, srv: '4.6.1', targetId: GSME, originatorId: SECOND_SUPPLIER })), 403, 'not_authorised_for_device', 'E4');
     await expectRefusal(await supplier.submit(spec({ counter, bodyValue: { ExecutionDateTime: '2020-01-01T00:00:00Z' } })), 422, 'future_dating_not_allowed');
     expect((await supplier.submit(spec({ counter }))).status).toBe(202);
+  });
+});
+
+describe("operators' API refusals", () => {
+  let server: InProcessRouter;
+  let admin: Admin;
+  beforeAll(async () => {
+    server = await startInProcess();
+    admin = new Admin(server.url, server.adminToken);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('names the field at fault and stores nothing', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' });
+    const cases: [string, unknown, string][] = [
+      ['/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A', { roles: ['IS'], status: 'active', publicKeyPem: rsa }, 'publicKeyPem'],
+      ['/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A', { roles: [], status: 'active', publicKeyPem: newKeyPair().publicKeyPem }, 'roles'],
+      ['/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A', { roles: ['IS'], status: 'retired', publicKeyPem: newKeyPair().publicKeyPem }, 'status'],
+      ['/v1/admin/users/not-an-eui', { roles: ['IS'], status: 'active', publicKeyPem: newKeyPair().publicKeyPem }, 'userId'],
+      ['/v1/admin/devices/00-DB-12-34-56-78-0A-0A', { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+' }, 'cspRegion'],
+      ['/v1/admin/devices/00-DB-12-34-56-78-0A-0A', { deviceType: 'KETTLE', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North' }, 'deviceType'],
+      ['/v1/admin/devices/00-DB-12-34-56-78-0A-0A', { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'acme' }, 'smets1Cohort'],
+      ['/v1/admin/trt-budgets', { 'smets1.response': 0 }, 'smets1.response'],
+      [`/v1/admin/simulators/${encodeURIComponent('smets2/north')}`, { latencyMs: { p50: 500, p99: 100 } }, 'latencyMs.p99'],
+    ];
+    for (const [path, body, field] of cases) {
+      const answer = await admin.put(path, body);
+      expect({ path, status: answer.status, field: answer.body.error?.field }).toEqual({ path, status: 400, field });
+      expect(answer.body.error.message).toContain(field);
+    }
+    expect((await admin.request('GET', '/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A')).status).toBe(404);
+    expect((await admin.request('GET', '/v1/admin/devices/00-DB-12-34-56-78-0A-0A')).status).toBe(404);
+    const broken = await admin.request('PUT', '/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A', '{"roles":', 'application/json');
+    expect(broken.body.error.field).toBe('body');
   });
 });
 
