@@ -596,6 +596,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
       });
 
+      it("queues an acceptance's alert for its originator in the same step, once", async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const alert = { kind: 'dccAlert' as const, alertCode: 'AD1', requestId, body: { alert: 'AD1', QuarantinedRequest: { requestId } } };
+        const accepted = { ...deviceAcceptance(requestId), alert };
+        expect(await store.recordAcceptance(requestId, accepted)).toEqual({ outcome: 'recorded' });
+        expect((await store.recordAcceptance(requestId, accepted)).outcome).toBe('duplicate');
+        const items = (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
+        expect(items).toEqual([{ cursor: expect.any(String), ...alert }]);
+      });
+
       it('deletes quarantined requests on demand and when they expire', async () => {
         const store = await open();
         const quarantine = (requestId: string, expiresAt: number): Acceptance => {

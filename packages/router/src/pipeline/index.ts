@@ -5,7 +5,7 @@ import {
 } from '@dccrouter/domain';
 import {
   quarantineRef, StateUnavailableError,
-  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type QuarantineInfo, type RequestRecord, type RequestState, type StateStore,
+  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestRecord, type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
@@ -215,6 +215,7 @@ export class ServiceRequestPipeline {
       acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
     }
     if (quarantine) acceptance.quarantine = quarantine;
+    if (anomaly) acceptance.alert = anomalyAlert(request, anomaly, quarantine?.ref);
     if (ack.trt && this.deps.trackTrt) {
       // SMETS1 is judged on its response, less its WAN time; without one it waits out the WAN allowance.
       const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
@@ -231,7 +232,6 @@ export class ServiceRequestPipeline {
     if (result.outcome !== 'recorded') await undoCount?.();
     switch (result.outcome) {
       case 'recorded':
-        if (anomaly) await this.alertAnomaly(request, anomaly, quarantine?.ref);
         return answer;
       case 'duplicate':
         return { ...result.answer, outcome: 'replayed' };
@@ -265,17 +265,6 @@ export class ServiceRequestPipeline {
     return { anomaly: { breach: verdict.breach, action, detail: verdict.detail } };
   }
 
-  /** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */
-  private async alertAnomaly(request: ServiceRequest, anomaly: Anomaly, ref: string | undefined): Promise<void> {
-    const body = { alert: 'AD1', QuarantinedRequest: { requestId: request.requestIdText, breach: anomaly.breach, action: anomaly.action, ref, detail: anomaly.detail } };
-    try {
-      await this.deps.store.enqueueOutbox(request.requestId.originatorId, { kind: 'dccAlert', alertCode: 'AD1', requestId: request.requestIdText, body });
-    } catch (error) {
-      // The request itself is recorded and answered; only its alert is missing.
-      this.deps.log.error({ err: error, requestId: request.requestIdText }, 'AD1 alert not queued');
-    }
-  }
-
   /** Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key. */
   private async authenticate(publicKeyPem: string, submission: Submission): Promise<void> {
     if (!this.deps.verifySignatures) return;
@@ -292,6 +281,12 @@ export class ServiceRequestPipeline {
 export const unsupportedMediaType = () => refusalAnswer(refuse('unsupported_media_type', 'Content-Type must be application/json or application/x-protobuf'));
 export const tooLarge = (limit: number) => refusalAnswer(refuse('body_too_large', `body is larger than the limit of ${limit} bytes`));
 export const overloaded = (why: string) => refusalAnswer(refuse('overloaded', why));
+
+/** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */
+function anomalyAlert(request: ServiceRequest, anomaly: Anomaly, ref: string | undefined): NewOutboxItem {
+  const body = { alert: 'AD1', QuarantinedRequest: { requestId: request.requestIdText, breach: anomaly.breach, action: anomaly.action, ref, detail: anomaly.detail } };
+  return { kind: 'dccAlert', alertCode: 'AD1', requestId: request.requestIdText, body };
+}
 
 function transformLegMissing(request: ServiceRequest): Refusal {
   return refuse('transform_leg_missing', `no CV 4 leg of RequestID ${request.requestIdText} for SRV ${request.serviceReferenceVariant}`);

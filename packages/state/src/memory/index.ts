@@ -127,6 +127,7 @@ export class MemoryStore implements StateStore {
       this.quarantineRefs.set(acceptance.quarantine.ref, requestId);
       this.quarantineExpiry.push(acceptance.quarantine.expiresAt, requestId);
     }
+    if (acceptance.alert) this.appendOutbox(record.originatorId, copy(acceptance.alert));
     return { outcome: 'recorded' };
   }
 

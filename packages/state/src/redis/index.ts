@@ -34,11 +34,11 @@ const PIPELINES_IN_FLIGHT = 4;
  * Each leg keeps its body hash and SRV in fields of their own so the script compares strings.
  * The progress fields (state, forwardedAt, ...) live beside the fixed 'record' JSON, so later
  * steps update them without decoding JSON.
- * KEYS: request hash, egress stream, held zset, TRT zset, quarantine expiry zset, quarantine ref key
- *       (all in the originator's partition).
+ * KEYS: request hash, egress stream, held zset, TRT zset, quarantine expiry zset, quarantine ref key,
+ *       the originator's outbox (all in the originator's partition).
  * ARGV: leg, body hash, SRV, leg JSON, record JSON, retention s, request ID, state, originator,
  *       destination, egress mode ('' | 'now' | 'held'), release at, breach check at (or ''), deadline ISO,
- *       TRT class, quarantine expiry (or '').
+ *       TRT class, quarantine expiry (or ''), alert item JSON (or ''), outbox min ID.
  */
 const RECORD_ACCEPTANCE_LUA = `
 local leg = ARGV[1]
@@ -67,6 +67,9 @@ end
 if ARGV[16] ~= '' then
   redis.call('ZADD', KEYS[5], ARGV[16], ARGV[7])
   redis.call('SET', KEYS[6], ARGV[7], 'EX', ARGV[6])
+end
+if ARGV[17] ~= '' then
+  redis.call('XADD', KEYS[7], 'MINID', '~', ARGV[18], '*', 'item', ARGV[17])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {'recorded'}
@@ -274,7 +277,7 @@ export class RedisStore implements StateStore {
       // Concurrent requests' commands issued in the same tick share one write.
       enableAutoPipelining: true,
     }) as ScriptedRedis;
-    redis.defineCommand('recordAcceptance', { numberOfKeys: 6, lua: RECORD_ACCEPTANCE_LUA });
+    redis.defineCommand('recordAcceptance', { numberOfKeys: 7, lua: RECORD_ACCEPTANCE_LUA });
     redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: RELEASE_QUARANTINE_LUA });
     redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: DELETE_QUARANTINED_LUA });
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: EXPIRE_QUARANTINED_LUA });
@@ -357,11 +360,11 @@ export class RedisStore implements StateStore {
     const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const [outcome, legText] = await this.call('record acceptance', () => this.redis.recordAcceptance(
       this.requestKey(requestId), this.egressKey(tag, record.destination), `${this.prefix}held:${tag}`, `${this.prefix}trt:${tag}`,
-      `${this.prefix}qexp:${tag}`, `${this.prefix}qref:${tag}:${quarantine?.ref ?? '-'}`,
+      `${this.prefix}qexp:${tag}`, `${this.prefix}qref:${tag}:${quarantine?.ref ?? '-'}`, this.outboxKey(record.originatorId),
       leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record), this.retentionSeconds,
       requestId, record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
-      quarantine?.expiresAt ?? '',
+      quarantine?.expiresAt ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '', this.outboxMinId(),
     ));
     if (outcome === 'duplicate') return { outcome, answer: (JSON.parse(legText!) as LegRecord).answer };
     return { outcome };

@@ -111,6 +111,8 @@ export interface Acceptance {
   breachCheckAt?: number;
   /** Quarantined: record.state is 'quarantined' and record.quarantine says why; nothing is queued. */
   quarantine?: QuarantineInfo;
+  /** An alert for the originator (e.g. TAD's AD1), queued in the same atomic step. */
+  alert?: NewOutboxItem;
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
