@@ -143,7 +143,10 @@ describe('RedisCounters on a shared Redis', () => {
     const rule: WindowRule = { key: '*', limit: 1, windowMs: 60_000 };
     const counted = await counters.tryCount('dcc', [rule], T0);
     if (!counted.admitted) throw new Error('refused');
+    // Wait for the connection to be gone: a command sent while it closes may still be answered.
+    const ended = new Promise((resolve) => redis.once('end', resolve));
     redis.disconnect();
+    await ended;
     await expect(counters.tryCount('dcc', [rule], T0)).rejects.toThrow(StateUnavailableError);
     await expect(counters.peek('dcc', [rule], T0)).rejects.toThrow(StateUnavailableError);
     await expect(counters.undo(counted.undo)).rejects.toThrow(StateUnavailableError);
