@@ -149,6 +149,10 @@ describe('after the acknowledgement', () => {
     expect(stale.answer.error.reason).toBe('signature_invalid');
     const forged = await clients[SUPPLIER_A].call(PULL_USER, 'GET', '/v1/responses');
     expect(forged.status).toBe(401);
+    const now = new Date().toISOString();
+    const impossible = await client.call(PULL_USER, 'GET', '/v1/responses', `${now.slice(0, 11)}25${now.slice(13)}`);
+    expect([impossible.status, impossible.answer.error.message]).toEqual([401, 'X-DCC-Timestamp is missing or not an RFC 3339 time']);
+    expect((await client.call(PULL_USER, 'GET', '/v1/responses', now.replace('T', 't').replace('Z', 'z'))).status).toBe(200);
     const badLimit = await client.call(PULL_USER, 'GET', '/v1/responses?limit=0');
     expect(badLimit.status).toBe(400);
   });

@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../test/support/redis-server.ts';
 import { EXPIRY_SLACK_MS, MemoryCounters, RedisCounters, type CountResult, type CountUndo, type WindowRule } from '../src/counters/index.ts';
 import { StateUnavailableError } from '../src/store/index.ts';
+import { testPrefixes } from './test-prefixes.ts';
 import { admittedCount, describeCountersContract, T0, userScope } from './counters-contract.ts';
 
 const redisUrl = inject('redisUrl');
-const prefixes: string[] = [];
-const newPrefix = () => {
-  const prefix = `test:${randomUUID()}:`;
-  prefixes.push(prefix);
-  return prefix;
-};
+const { newPrefix, deleteKeys } = testPrefixes(redisUrl);
 
 const clients: Redis[] = [];
 /** A connection with the RedisStore's fail-fast options. */
@@ -31,11 +26,7 @@ beforeAll(async () => {
   raw = new Redis(redisUrl);
 });
 afterAll(async () => {
-  for (const prefix of prefixes.splice(0)) {
-    for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1_000 })) {
-      if ((keys as string[]).length) await raw.unlink(...(keys as string[]));
-    }
-  }
+  await deleteKeys();
   await raw.quit();
   await Promise.all(clients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
 });

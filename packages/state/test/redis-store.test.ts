@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,29 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
 import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
+import { testPrefixes } from './test-prefixes.ts';
 import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId } from './store-contract.ts';
 
 const redisUrl = inject('redisUrl');
-const prefixes: string[] = [];
-const newPrefix = () => {
-  const prefix = `test:${randomUUID()}:`;
-  prefixes.push(prefix);
-  return prefix;
-};
-
-/** Deletes every key the stores of this file wrote, so the shared redis-server stays small. */
-async function deleteTestKeys(): Promise<void> {
-  const raw = new Redis(redisUrl);
-  try {
-    for (const prefix of prefixes.splice(0)) {
-      for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1_000 })) {
-        if ((keys as string[]).length) await raw.unlink(...(keys as string[]));
-      }
-    }
-  } finally {
-    await raw.quit();
-  }
-}
+const { newPrefix, deleteKeys: deleteTestKeys } = testPrefixes(redisUrl);
 
 describeStoreContract('RedisStore', (options) => RedisStore.connect({ url: redisUrl, keyPrefix: newPrefix(), ...options }), deleteTestKeys);
 

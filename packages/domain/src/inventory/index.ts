@@ -1,4 +1,5 @@
 import { parseEui } from '../identifiers/index.ts';
+import { isPlainObject } from '../json/index.ts';
 import {
   CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES,
   type Device, type Role, type User,
@@ -14,9 +15,6 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: FieldError 
 
 const fieldError = (field: string, message: string): Parsed<never> => ({ ok: false, error: { field, message } });
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value);
@@ -31,7 +29,7 @@ const ALLOWED = (values: readonly string[]) => `one of ${values.join(', ')}`;
 export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<Device> {
   const deviceId = parseEui(deviceIdText);
   if (!deviceId) return fieldError('deviceId', 'must be an EUI-64 (8 hex octets joined by "-")');
-  if (!isObject(input)) return fieldError('body', 'must be a JSON object');
+  if (!isPlainObject(input)) return fieldError('body', 'must be a JSON object');
   const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion } = input;
   if (!oneOf(deviceType, DEVICE_TYPES)) return fieldError('deviceType', `is required, ${ALLOWED(DEVICE_TYPES)}`);
   if (!oneOf(status, SMI_STATUSES)) return fieldError('status', `is required, ${ALLOWED(SMI_STATUSES)}`);
@@ -64,7 +62,7 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
 export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User> {
   const userId = parseEui(userIdText);
   if (!userId) return fieldError('userId', 'must be an EUI-64 (8 hex octets joined by "-")');
-  if (!isObject(input)) return fieldError('body', 'must be a JSON object');
+  if (!isPlainObject(input)) return fieldError('body', 'must be a JSON object');
   const { roles, status, publicKeyPem, receiveEndpoint } = input;
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role) => oneOf(role, ROLES))) {
     return fieldError('roles', `is required: a non-empty array, each ${ALLOWED(ROLES)}`);

@@ -1,4 +1,5 @@
 import { parse as parseLossless, isLosslessNumber } from 'lossless-json';
+import { isPlainObject } from '../json/index.ts';
 import { formatRequestId, parseCounter, parseEui, type RequestId } from '../identifiers/index.ts';
 import { refuse, type Refusal } from '../refusals/index.ts';
 import type { CommandVariant } from '../types/index.ts';
@@ -40,7 +41,7 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]
  * Epoch milliseconds of an RFC 3339 date-time, or NaN. The fields are range-checked first:
  * Date.parse rolls impossible dates over (2027-02-30 becomes 2 March, 24:00 the next day).
  */
-function parseRfc3339(text: unknown): number {
+export function parseRfc3339(text: unknown): number {
   const match = typeof text === 'string' ? RFC3339.exec(text) : null;
   if (!match) return NaN;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
@@ -49,10 +50,6 @@ function parseRfc3339(text: unknown): number {
   if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return NaN;
   if (match[9] !== undefined && (Number(match[9]) > 23 || Number(match[10]) > 59)) return NaN;
   return Date.parse(text as string);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks the decoded fields of either format and builds the canonical request. */

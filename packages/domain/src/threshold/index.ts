@@ -1,4 +1,5 @@
 import { findSrv } from '../catalogue/index.ts';
+import { isPlainObject } from '../json/index.ts';
 
 // Threshold Anomaly Detection (TAD): the operators' rule sets, their validation, the value-limit
 // check, and the sliding-window arithmetic that the memory and Redis counters both follow.
@@ -50,8 +51,6 @@ export const MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60;
 
 const fail = (field: string, message: string): { ok: false; error: RuleError } => ({ ok: false, error: { field, message } });
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The common envelope `{ "rules": [ {...}, ... ] }`. Unknown properties are refused everywhere, so

@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
-import { parseEui } from '@dccrouter/domain';
+import { parseEui, parseRfc3339 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from './verifier.ts';
 
 const MAX_SKEW_MS = 5 * 60 * 1000;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 export type CallAuth = { ok: true; userId: string } | { ok: false; message: string };
 
@@ -23,7 +22,8 @@ export async function authenticateUserCall(c: Context, store: StateStore, verifi
   const userId = parseEui(c.req.header('x-dcc-user'));
   if (!userId) return { ok: false, message: 'X-DCC-User is missing or not an EUI-64' };
   const timestamp = c.req.header('x-dcc-timestamp') ?? '';
-  const at = RFC3339.test(timestamp) ? Date.parse(timestamp) : NaN;
+  // RFC 3339 allows a lower-case "t" and "z"; the signature still covers the text as sent.
+  const at = parseRfc3339(timestamp.toUpperCase());
   if (Number.isNaN(at)) return { ok: false, message: 'X-DCC-Timestamp is missing or not an RFC 3339 time' };
   if (Math.abs(now - at) > MAX_SKEW_MS) return { ok: false, message: "X-DCC-Timestamp is more than 5 minutes from the router's clock" };
   const signature = decodeSignatureHeader(c.req.header('x-dcc-signature'));

@@ -53,7 +53,7 @@ export class WebhookDeliverer {
         await this.settle(userId, item, true);
         continue;
       }
-      const attempts = (this.retries.get(userId)?.cursor === item.cursor ? this.retries.get(userId)!.attempts : 0) + 1;
+      const attempts = (retry?.cursor === item.cursor ? retry.attempts : 0) + 1;
       this.metrics.failed();
       if (attempts >= this.options.maxAttempts) {
         const reason = `${failure} after ${attempts} attempts`;
