@@ -104,7 +104,10 @@ describe('routers sharing one Redis', () => {
     expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
 
     redis = await startRedis(redisPort, redisDir, ['--appendonly', 'yes', '--appendfsync', 'always']);
-    await expect.poll(async () => (await fetch(`${first.url}/readyz`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    // Each router reconnects on its own: wait for both before using both.
+    for (const router of [first, second]) {
+      await expect.poll(async () => (await fetch(`${router.url}/readyz`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    }
     // The refused request was not recorded: sent again, it is accepted now.
     const retried = await post(first.url, during, client.sign(during));
     expect(retried.status).toBe(202);
