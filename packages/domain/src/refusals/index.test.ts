@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { REFUSALS, refusalCode, refusalStatus, refuse, type RefusalReason } from './index.ts';
 
-/** The contract's refusal table, rows 1 to 19 then the two unnumbered 503 rows, in order. */
+/** The contract's refusal table, rows 1 to 19 then the three unnumbered 503 rows, in order. */
 const CONTRACT_TABLE: [RefusalReason, number, string | undefined][] = [
   ['unsupported_media_type', 415, undefined],
   ['body_too_large', 413, undefined],
@@ -24,6 +24,7 @@ const CONTRACT_TABLE: [RefusalReason, number, string | undefined][] = [
   ['request_id_reused', 409, undefined],
   ['overloaded', 503, undefined],
   ['state_unavailable', 503, undefined],
+  ['outcome_unknown', 503, undefined],
 ];
 
 const CONTRACT_PATH = new URL('../../../../../shared/CONTRACT.md', import.meta.url);

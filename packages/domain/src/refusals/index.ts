@@ -23,6 +23,7 @@ export const REFUSALS = {
   request_id_reused: { http: 409 },
   overloaded: { http: 503 },
   state_unavailable: { http: 503 },
+  outcome_unknown: { http: 503 },
   not_found: { http: 404 },
   unauthorized: { http: 401 },
   invalid_field: { http: 400 },
