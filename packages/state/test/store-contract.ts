@@ -168,6 +168,42 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       });
     });
 
+    describe('directoryChanges', () => {
+      it('lists the Users and devices written after a cursor, oldest first, and moves the cursor on', async () => {
+        const store = await open();
+        const start = await store.directoryChanges(undefined);
+        expect(start).toMatchObject({ users: [], devices: [], reset: false });
+        const user = fullUser();
+        const [a, b] = [fullDevice(), fullDevice()];
+        await store.putUser(user);
+        await store.putDevice(a);
+        await store.putDevices([b]);
+        const changes = await store.directoryChanges(start.cursor);
+        expect(changes).toMatchObject({ users: [user.userId], devices: [a.deviceId, b.deviceId], reset: false });
+        expect(await store.directoryChanges(changes.cursor)).toStrictEqual({ cursor: changes.cursor, users: [], devices: [], reset: false });
+        // Without a cursor: where the log stands now, nothing listed.
+        expect((await store.directoryChanges(undefined)).cursor).toBe(changes.cursor);
+      });
+
+      it('logs a bulk write as a reset rather than device by device', async () => {
+        const store = await open();
+        const { cursor } = await store.directoryChanges(undefined);
+        await store.putDevices(Array.from({ length: 101 }, () => minimalDevice()));
+        expect(await store.directoryChanges(cursor)).toMatchObject({ devices: [], reset: true });
+      });
+
+      it('answers reset to a cursor the trimmed log no longer reaches', async () => {
+        const store = await open();
+        const { cursor } = await store.directoryChanges(undefined);
+        await store.putUser(fullUser());
+        // Far more single changes than the log keeps.
+        for (let i = 0; i < 12; i++) await store.putDevices(Array.from({ length: 100 }, () => minimalDevice()));
+        for (let i = 0; i < 10_500; i += 500) await Promise.all(Array.from({ length: 500 }, () => store.putDevice(minimalDevice())));
+        const changes = await store.directoryChanges(cursor, 100_000);
+        expect(changes.reset).toBe(true);
+      });
+    });
+
     describe('loadContext', () => {
       it('returns the user, the device and nothing else for a new RequestID', async () => {
         const store = await open();
@@ -332,6 +368,39 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         for (const result of results) {
           if (result.outcome === 'duplicate') expect(result.answer).toStrictEqual(firstAnswer);
         }
+      });
+
+      it("counts the User's thresholds in the same step: over a limit nothing is recorded or counted", async () => {
+        const store = await open();
+        const scope = `user-${randomUUID()}`;
+        const at = Date.now();
+        const rules = [{ key: '*', limit: 2, windowMs: 60_000 }, { key: '4.1.1', limit: 5, windowMs: 60_000 }];
+        const counted = (requestId: string) => ({ ...acceptance('single', { requestId, bodyHash: hash(requestId) }), count: { scope, rules, at } });
+        const [a, b, c] = [newRequestId(), newRequestId(), newRequestId()];
+        expect(await store.recordAcceptance(a, counted(a))).toStrictEqual({ outcome: 'recorded', counts: [1, 1] });
+        // A duplicate is judged before counting: it neither counts nor is refused by the limit.
+        expect((await store.recordAcceptance(a, counted(a))).outcome).toBe('duplicate');
+        expect(await store.recordAcceptance(b, counted(b))).toStrictEqual({ outcome: 'recorded', counts: [2, 2] });
+        expect(await store.recordAcceptance(c, counted(c))).toStrictEqual({ outcome: 'over_limit', counts: [2, 2], breached: 0 });
+        expect(await store.getRequest(c)).toBeUndefined();
+        // Recorded without a count (as the caller does for a quarantined request), it is recorded.
+        expect(await store.recordAcceptance(c, acceptance('single', { requestId: c, bodyHash: hash(c) }))).toStrictEqual({ outcome: 'recorded' });
+        // Another User's counts are its own.
+        const other = newRequestId();
+        expect(await store.recordAcceptance(other, { ...counted(other), count: { scope: `${scope}-other`, rules, at } }))
+          .toStrictEqual({ outcome: 'recorded', counts: [1, 1] });
+      });
+
+      it('judges and counts concurrent acceptances of one User one at a time', async () => {
+        const store = await open();
+        const scope = `user-${randomUUID()}`;
+        const rules = [{ key: '*', limit: 10, windowMs: 60_000 }];
+        const results = await Promise.all(Array.from({ length: 30 }, () => {
+          const requestId = newRequestId();
+          return store.recordAcceptance(requestId, { ...acceptance('single', { requestId, bodyHash: hash(requestId) }), count: { scope, rules, at: Date.now() } });
+        }));
+        expect(results.filter((r) => r.outcome === 'recorded')).toHaveLength(10);
+        expect(results.filter((r) => r.outcome === 'over_limit')).toHaveLength(20);
       });
 
       it('records exactly one of 50 concurrent acceptances with different bodies; the others are reuses', async () => {
@@ -503,6 +572,46 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.markDelivered([requestId], Date.now());
         expect((await store.getRequest(requestId))!.state).toBe('delivered');
         expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
+      });
+
+      it("adds what was attached at acceptance to the response's body, the attached fields winning", async () => {
+        const store = await open();
+        const dest = destination();
+        const cases: [unknown, unknown][] = [
+          [{ reading: 1, LocalCommand: 'from the device' }, { reading: 1, LocalCommand: 'LC' }],
+          [{}, { LocalCommand: 'LC' }],
+          [undefined, { LocalCommand: 'LC' }],
+          ['text', { value: 'text', LocalCommand: 'LC' }],
+        ];
+        for (const [body, expected] of cases) {
+          const requestId = newRequestId();
+          const accepted = deviceAcceptance(requestId, { destination: dest });
+          accepted.record.responseExtras = { LocalCommand: 'LC' };
+          await store.recordAcceptance(requestId, accepted);
+          const outcome = await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at: Date.now(), body });
+          if (outcome.outcome !== 'recorded') throw new Error(`not recorded: ${outcome.outcome}`);
+          expect(outcome.item.body).toStrictEqual(expected);
+          const stored = (await store.readOutbox(ORIGINATOR, undefined, 10_000)).find((i) => i.requestId === requestId);
+          expect(stored?.body).toStrictEqual(expected);
+        }
+      });
+
+      it('marks requests of several partitions forwarded in one call, only those still accepted', async () => {
+        const store = await open();
+        const dest = destination();
+        const ids = ['90-B3-D5-1F-30-00-00-01', '90-B3-D5-1F-30-00-00-02', '90-B3-D5-1F-30-00-00-03', '90-B3-D5-1F-30-00-00-04']
+          .map((originator) => `${originator}:00-DB-12-34-56-78-90-A0:${randomUUID()}`);
+        for (const requestId of ids) {
+          const accepted = deviceAcceptance(requestId, { destination: dest });
+          accepted.record.originatorId = requestId.split(':')[0];
+          await store.recordAcceptance(requestId, accepted);
+        }
+        const items = await store.claimEgress([dest], 'router-a', 10);
+        expect(items).toHaveLength(4);
+        await store.recordResponse({ requestId: ids[0], destination: dest, responseCode: 'I0', at: Date.now() });
+        await store.markForwarded(items, 1_700_000_000_123);
+        expect((await store.getRequest(ids[0]))?.state).toBe('responded');
+        for (const requestId of ids.slice(1)) expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt: 1_700_000_000_123 });
       });
 
       it('holds a DSP future-dated request until its release time', async () => {

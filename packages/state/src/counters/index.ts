@@ -65,14 +65,17 @@ export interface CounterPlan {
  * does its arithmetic. Function declarations, not consts: memory.ts and redis.ts import these
  * while this file re-exports them.
  */
-export function planCounters(scope: string, rules: readonly WindowRule[], at: number): CounterPlan[] {
+export function planCounters(scope: string, rules: readonly WindowRule[], at: number, hashTag?: string): CounterPlan[] {
   if (scope === '' || /[{}]/.test(scope)) throw new RangeError(`scope must be non-empty and without braces (it is a Redis hash tag): ${JSON.stringify(scope)}`);
   if (!Number.isFinite(at)) throw new RangeError(`at must be a finite epoch ms, not ${at}`);
   const seen = new Set<string>();
   return rules.map((rule) => {
     if (!Number.isSafeInteger(rule.limit) || rule.limit < 0) throw new RangeError(`limit must be a non-negative integer, not ${rule.limit}`);
     const geometry = windowGeometry(rule.windowMs);
-    const counter = `tad:{${scope}}:${rule.key}:${geometry.windowMs}:${geometry.bucketMs}`;
+    // With a hash tag (a request partition's), the counter shares that slot; else the scope is its own slot.
+    const counter = hashTag === undefined
+      ? `tad:{${scope}}:${rule.key}:${geometry.windowMs}:${geometry.bucketMs}`
+      : `tad:{${hashTag}}:${scope}:${rule.key}:${geometry.windowMs}:${geometry.bucketMs}`;
     // The same counter twice in one call would count the event twice.
     if (seen.has(counter)) throw new RangeError(`rule ${rule.key} with window ${rule.windowMs} ms given twice`);
     seen.add(counter);

@@ -18,6 +18,11 @@ export class MemoryCounters implements WindowCounters {
   private calls = 0;
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
+    return this.countNow(scope, rules, at);
+  }
+
+  /** tryCount without a turn of the event loop, for callers that must judge and count in one step. */
+  countNow(scope: string, rules: readonly WindowRule[], at: number): CountResult {
     const plans = planCounters(scope, rules, at);
     if (++this.calls % SWEEP_EVERY === 0) this.sweep(at);
     const counters = plans.map((plan) => this.advance(plan));

@@ -1,67 +1,10 @@
 import type { Redis } from 'ioredis';
-import { StateUnavailableError } from '../store/index.ts';
+import { SCRIPTS } from '../redis/scripts.ts';
+import { StateUnavailableError, wasSent } from '../store/index.ts';
 import { EXPIRY_SLACK_MS, planCounters, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
 
-// Each counter is one hash: field 'f' the floor (the highest window floor seen; buckets below it
-// are gone), field 't' the total of its buckets, and one field per bucket index holding that
-// bucket's count. Buckets only ever lie in [f, f + span], so a hash has at most span + 3 fields
-// (63 for a 60 s window) however many events it counts, and keeping 't' makes a count O(1):
-// each bucket is read and deleted once, when the floor passes it. The window arithmetic (floor,
-// bucket) is done by the caller with the domain's functions; the scripts only keep the books.
-
-/**
- * Brings each counter's floor up to its window's and, if every counter stays within its limit
- * with one more event, counts the event in all of them.
- * KEYS: one counter hash per rule (one scope, so one hash tag).
- * ARGV: per rule, 5 each: limit, window floor, the event's bucket, span, TTL ms.
- * Returns {1, -1, count..., bucket...} when counted, {0, breached rule (0-based), count...} when not.
- */
-const TRY_COUNT_LUA = `
-local n = #KEYS
-local floors, counts, fresh = {}, {}, {}
-for i = 1, n do
-  local key, base = KEYS[i], (i - 1) * 5
-  local lo, span = tonumber(ARGV[base + 2]), tonumber(ARGV[base + 4])
-  local state = redis.call('HMGET', key, 'f', 't')
-  local f, t = tonumber(state[1]), tonumber(state[2]) or 0
-  if not f or lo > f + span then
-    -- New, or all its buckets have left the window: start afresh (stored when first counted in).
-    if f then redis.call('DEL', key) end
-    f, t, fresh[i] = lo, 0, true
-  elseif lo > f then
-    for b = f, lo - 1 do
-      local field = string.format('%d', b)
-      local v = redis.call('HGET', key, field)
-      if v then
-        t = t - tonumber(v)
-        redis.call('HDEL', key, field)
-      end
-    end
-    f = lo
-    redis.call('HSET', key, 'f', string.format('%d', f), 't', string.format('%d', t))
-  end
-  floors[i], counts[i] = f, t
-end
-for i = 1, n do
-  if counts[i] + 1 > tonumber(ARGV[(i - 1) * 5 + 1]) then
-    local out = {0, i - 1}
-    for j = 1, n do out[j + 2] = counts[j] end
-    return out
-  end
-end
-local out = {1, -1}
-for i = 1, n do
-  local key, base = KEYS[i], (i - 1) * 5
-  -- Its own bucket, or the floor if a clock far behind puts it below.
-  local b = math.max(tonumber(ARGV[base + 3]), floors[i])
-  redis.call('HINCRBY', key, string.format('%d', b), 1)
-  if fresh[i] then redis.call('HSET', key, 'f', string.format('%d', floors[i])) end
-  out[i + 2] = redis.call('HINCRBY', key, 't', 1)
-  out[n + i + 2] = b
-  redis.call('PEXPIRE', key, ARGV[base + 5])
-end
-return out
-`;
+// Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
+// (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
 
 /**
  * Takes one event out of each bucket still there (a bucket that has left the window is gone).
@@ -120,7 +63,7 @@ export class RedisCounters implements WindowCounters {
     if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
     this.redis = redis as ScriptedRedis;
     // numberOfKeys is given per call: each call has as many keys as rules.
-    this.redis.defineCommand('tadTryCount', { lua: TRY_COUNT_LUA });
+    this.redis.defineCommand('tadTryCount', { lua: SCRIPTS.tryCount });
     this.redis.defineCommand('tadUndo', { lua: UNDO_LUA });
     this.redis.defineCommand('tadPeek', { lua: PEEK_LUA });
   }
@@ -163,7 +106,7 @@ export class RedisCounters implements WindowCounters {
     try {
       return await command();
     } catch (cause) {
-      throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause });
+      throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause, unconfirmed: wasSent(cause) });
     }
   }
 }

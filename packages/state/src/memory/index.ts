@@ -1,7 +1,8 @@
 import type { Device, User } from '@dccrouter/domain';
-import { judgeResponse, responseBody, responseIdFor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, responseBody, responseIdFor } from '../shared/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER } from '../store/index.ts';
 import type {
-  Acceptance, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
+  Acceptance, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
   Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
@@ -58,6 +59,7 @@ export class MemoryStore implements StateStore {
   private readonly stats = new Map<string, Map<string, number>>();
   private readonly quarantineRefs = new Map<string, string>();
   private readonly quarantineExpiry = new MinHeap<string>();
+  private readonly directoryLog = new MemoryStream<{ users?: string[]; devices?: string[]; reset?: boolean }>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.retentionMs = (options.requestRetentionSeconds ?? SEVEN_DAYS) * 1000;
@@ -66,6 +68,7 @@ export class MemoryStore implements StateStore {
 
   async putUser(user: User): Promise<void> {
     this.users.set(user.userId, copy(user));
+    this.directoryLog.append({ users: [user.userId] });
   }
 
   async getUser(userId: string): Promise<User | undefined> {
@@ -75,10 +78,28 @@ export class MemoryStore implements StateStore {
 
   async putDevice(device: Device): Promise<void> {
     this.devices.set(device.deviceId, copy(device));
+    this.directoryLog.append({ devices: [device.deviceId] });
   }
 
   async putDevices(devices: readonly Device[]): Promise<void> {
     for (const device of devices) this.devices.set(device.deviceId, copy(device));
+    if (devices.length > DIRECTORY_RESET_OVER) this.directoryLog.append({ reset: true });
+    else if (devices.length > 0) this.directoryLog.append({ devices: devices.map((device) => device.deviceId) });
+  }
+
+  async directoryChanges(cursor: string | undefined, limit = 1000): Promise<DirectoryChanges> {
+    const log = this.directoryLog;
+    if (cursor === undefined) return { cursor: log.last() ?? '0-0', users: [], devices: [], reset: false };
+    log.trimToLength(DIRECTORY_LOG_LENGTH);
+    const entries = log.after(cursor, limit);
+    const reset = log.trimmedUpTo !== undefined && compareCursors(log.trimmedUpTo, cursor) > 0;
+    const changes: DirectoryChanges = { cursor: entries.at(-1)?.id ?? cursor, users: [], devices: [], reset };
+    for (const { value } of entries) {
+      if (value.reset) changes.reset = true;
+      changes.users.push(...(value.users ?? []));
+      changes.devices.push(...(value.devices ?? []));
+    }
+    return changes;
   }
 
   async getDevice(deviceId: string): Promise<Device | undefined> {
@@ -107,6 +128,13 @@ export class MemoryStore implements StateStore {
     if (existing && existing.bodyHash === legRecord.bodyHash) return { outcome: 'duplicate', answer: copy(existing.answer) };
     if (leg === 'signed' && entry?.legs.transform?.srv !== legRecord.srv) return { outcome: 'transform_leg_missing' };
     if (existing) return { outcome: 'request_id_reused' };
+    let counts: number[] | undefined;
+    if (acceptance.count) {
+      const { scope, rules, at } = acceptance.count;
+      const counted = this.counters.countNow(`user:${scope}`, rules, at);
+      if (!counted.admitted) return { outcome: 'over_limit', counts: counted.counts, breached: counted.breached };
+      counts = counted.counts;
+    }
 
     const now = Date.now();
     this.sweep(now);
@@ -128,7 +156,7 @@ export class MemoryStore implements StateStore {
       this.quarantineExpiry.push(acceptance.quarantine.expiresAt, requestId);
     }
     if (acceptance.alert) this.appendOutbox(record.originatorId, copy(acceptance.alert));
-    return { outcome: 'recorded' };
+    return counts ? { outcome: 'recorded', counts } : { outcome: 'recorded' };
   }
 
   private indexDeadline(entry: RequestEntry, requestId: string, checkAt: number): void {

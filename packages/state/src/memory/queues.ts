@@ -16,6 +16,11 @@ export class MemoryStream<T> {
     return id;
   }
 
+  /** The newest entry's ID, if any. */
+  last(): string | undefined {
+    return this.entries.at(-1)?.id;
+  }
+
   /** Entries strictly after `after`, oldest first. */
   after(after: string | undefined, limit: number): { id: string; value: T }[] {
     let low = 0;
@@ -28,6 +33,17 @@ export class MemoryStream<T> {
       }
     }
     return this.entries.slice(low, low + limit);
+  }
+
+  /** The newest entry trimmed away, if any: a reader behind it has missed entries. */
+  trimmedUpTo: string | undefined;
+
+  /** Keeps the newest `max` entries. */
+  trimToLength(max: number): void {
+    if (this.entries.length <= max) return;
+    const drop = this.entries.length - max;
+    this.trimmedUpTo = this.entries[drop - 1].id;
+    this.entries = this.entries.slice(drop);
   }
 
   trimOlderThan(minAt: number): void {

@@ -1,9 +1,13 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
+import type { TrtClass } from '@dccrouter/domain';
+import { EXPIRY_SLACK_MS, planCounters } from '../counters/index.ts';
 import { RedisCounters } from '../counters/redis.ts';
-import { compareCursors, judgeResponse, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
+import { PartitionBatcher } from './batcher.ts';
+import { SCRIPTS } from './scripts.ts';
+import { compareCursors, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
 import {
-  StateUnavailableError,
+  DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type DirectoryChanges,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
 } from '../store/index.ts';
@@ -29,62 +33,16 @@ const DEVICES_PER_PIPELINE = 2_000;
 const PIPELINES_IN_FLIGHT = 4;
 
 /**
- * The order of judgement of AcceptanceResult, atomically on the request's one hash; on 'recorded'
- * the request is also queued for egress (or held) and its TRT check time indexed, in the same step.
- * Each leg keeps its body hash and SRV in fields of their own so the script compares strings.
- * The progress fields (state, forwardedAt, ...) live beside the fixed 'record' JSON, so later
- * steps update them without decoding JSON.
- * KEYS: request hash, egress stream, held zset, TRT zset, quarantine expiry zset, quarantine ref key,
- *       the originator's outbox (all in the originator's partition).
- * ARGV: leg, body hash, SRV, leg JSON, record JSON, retention s, request ID, state, originator,
- *       destination, egress mode ('' | 'now' | 'held'), release at, breach check at (or ''), deadline ISO,
- *       TRT class, quarantine expiry (or ''), alert item JSON (or ''), outbox min ID.
- */
-const RECORD_ACCEPTANCE_LUA = `
-local leg = ARGV[1]
-local existing = redis.call('HGET', KEYS[1], leg .. ':hash')
-if existing == ARGV[2] then
-  return {'duplicate', redis.call('HGET', KEYS[1], leg)}
-end
-if leg == 'signed' and redis.call('HGET', KEYS[1], 'transform:srv') ~= ARGV[3] then
-  return {'transform_leg_missing'}
-end
-if existing then
-  return {'request_id_reused'}
-end
-redis.call('HSET', KEYS[1], leg .. ':hash', ARGV[2], leg .. ':srv', ARGV[3], leg, ARGV[4], 'record', ARGV[5],
-  'state', ARGV[8], 'orig', ARGV[9], 'dest', ARGV[10])
-if ARGV[11] == 'now' then
-  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[7], 'rec', ARGV[5])
-  redis.call('HSET', KEYS[1], 'egress', id)
-elseif ARGV[11] == 'held' then
-  redis.call('ZADD', KEYS[3], ARGV[12], ARGV[7])
-end
-if ARGV[13] ~= '' then
-  redis.call('ZADD', KEYS[4], ARGV[13], ARGV[7])
-  redis.call('HSET', KEYS[1], 'checkAt', ARGV[13], 'deadline', ARGV[14], 'tclass', ARGV[15])
-end
-if ARGV[16] ~= '' then
-  redis.call('ZADD', KEYS[5], ARGV[16], ARGV[7])
-  redis.call('SET', KEYS[6], ARGV[7], 'EX', ARGV[6])
-end
-if ARGV[17] ~= '' then
-  redis.call('XADD', KEYS[7], 'MINID', '~', ARGV[18], '*', 'item', ARGV[17])
-end
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-return {'recorded'}
-`;
-
-/**
  * Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
  * KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
- * ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class.
+ * ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
+ *       TRT start, TRT budget.
  */
 const RELEASE_QUARANTINE_LUA = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
 if ARGV[5] == '1' then
   local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1], 'rec', redis.call('HGET', KEYS[1], 'record'))
   redis.call('HSET', KEYS[1], 'egress', id)
@@ -119,14 +77,6 @@ end
 return out
 `;
 
-/** accepted -> forwarded, only from accepted. KEYS: request hash. ARGV: at. */
-const MARK_FORWARDED_LUA = `
-if redis.call('HGET', KEYS[1], 'state') == 'accepted' then
-  redis.call('HSET', KEYS[1], 'state', 'forwarded', 'forwardedAt', ARGV[1])
-end
-return 1
-`;
-
 /** responded -> delivered. KEYS: request hash. ARGV: at. */
 const MARK_DELIVERED_LUA = `
 if redis.call('HGET', KEYS[1], 'state') == 'responded' then
@@ -154,35 +104,6 @@ for _, rid in ipairs(due) do
   end
 end
 return released
-`;
-
-/**
- * Completes a request with its response, once. The TRT judgement is made by the caller; a breach
- * already marked by the deadline scan stays.
- * KEYS: request hash, TRT zset, outbox stream, egress stream.
- * ARGV: request ID, responded at, response code, response ID, elapsed ('' if none), wan ('' if none),
- *       breached ('1'/'0'), outbox item JSON (without the breach flag), outbox min ID, egress group.
- */
-const RECORD_RESPONSE_LUA = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return {'unknown'} end
-if state == 'responded' or state == 'delivered' then return {'duplicate'} end
-if state ~= 'accepted' and state ~= 'forwarded' then return {'unknown'} end
-local breached = ARGV[7]
-local earlier = '0'
-if redis.call('HGET', KEYS[1], 'breached') == '1' then breached = '1'; earlier = '1' end
-redis.call('HSET', KEYS[1], 'state', 'responded', 'respondedAt', ARGV[2], 'responseCode', ARGV[3], 'responseId', ARGV[4], 'breached', breached)
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'elapsedMs', ARGV[5]) end
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'wanMs', ARGV[6]) end
-redis.call('ZREM', KEYS[2], ARGV[1])
-local entry = redis.call('HGET', KEYS[1], 'egress')
-if entry then
-  redis.call('XACK', KEYS[4], ARGV[10], entry)
-  redis.call('XDEL', KEYS[4], entry)
-  redis.call('HDEL', KEYS[1], 'egress')
-end
-local cursor = redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[9], '*', 'item', ARGV[8])
-return {'recorded', cursor, breached, earlier}
 `;
 
 /**
@@ -220,12 +141,16 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `;
 
+/** accept-batch.lua's answer for one request. */
+type AcceptReply = [string, (string | number | number[])?, number[]?];
+/** respond-batch.lua's answer for one response: outcome, then for 'recorded' cursor, breached, earlier, elapsed, TRT class, attached JSON. */
+type RespondReply = [string, string?, string?, string?, string?, string?, string?];
+
 type ScriptedRedis = Redis & {
-  recordAcceptance(...args: (string | number)[]): Promise<[AcceptanceResult['outcome'], string?]>;
-  markForwarded(key: string, at: number): Promise<number>;
+  acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
+  respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
   markDelivered(key: string, at: number): Promise<number>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
-  recordResponse(...args: (string | number)[]): Promise<[string, string?, string?, string?]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<string[]>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
@@ -234,7 +159,7 @@ type ScriptedRedis = Redis & {
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 type ScriptedPipeline = ChainableCommander & {
-  markForwarded(key: string, at: number): ScriptedPipeline;
+  markForwarded(...args: (string | number)[]): ScriptedPipeline;
   markDelivered(key: string, at: number): ScriptedPipeline;
 };
 
@@ -252,6 +177,8 @@ export class RedisStore implements StateStore {
   private readonly groups = new Set<string>();
   /** The last connection error, to say why a command failed while Redis is away. */
   private lastError: Error | undefined;
+  private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((tag, items) => this.acceptBatch(tag, items));
+  private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((tag, items) => this.respondBatch(tag, items));
 
   private constructor(private readonly redis: ScriptedRedis, options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'dcc:';
@@ -277,14 +204,14 @@ export class RedisStore implements StateStore {
       // Concurrent requests' commands issued in the same tick share one write.
       enableAutoPipelining: true,
     }) as ScriptedRedis;
-    redis.defineCommand('recordAcceptance', { numberOfKeys: 7, lua: RECORD_ACCEPTANCE_LUA });
+    redis.defineCommand('acceptBatch', { numberOfKeys: 1, lua: SCRIPTS.acceptBatch });
+    redis.defineCommand('respondBatch', { numberOfKeys: 1, lua: SCRIPTS.respondBatch });
     redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: RELEASE_QUARANTINE_LUA });
     redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: DELETE_QUARANTINED_LUA });
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: EXPIRE_QUARANTINED_LUA });
-    redis.defineCommand('markForwarded', { numberOfKeys: 1, lua: MARK_FORWARDED_LUA });
+    redis.defineCommand('markForwarded', { numberOfKeys: 1, lua: SCRIPTS.markForwarded });
     redis.defineCommand('markDelivered', { numberOfKeys: 1, lua: MARK_DELIVERED_LUA });
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: RELEASE_HELD_LUA });
-    redis.defineCommand('recordResponse', { numberOfKeys: 4, lua: RECORD_RESPONSE_LUA });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: CLAIM_BREACHES_LUA });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: LEASE_LUA });
     const store = new RedisStore(redis, options);
@@ -302,7 +229,40 @@ export class RedisStore implements StateStore {
     const pipeline = this.redis.pipeline().set(this.userKey(user.userId), JSON.stringify(user));
     if (user.receiveEndpoint) pipeline.sadd(this.webhookUsersKey(), user.userId);
     else pipeline.srem(this.webhookUsersKey(), user.userId);
+    // Logged after the write, so a cache that sees the change reads the new value.
+    this.logDirectoryChange(pipeline, 'u', user.userId);
     await this.exec('SET user', pipeline);
+  }
+
+  private logDirectoryChange(pipeline: ChainableCommander, kind: 'u' | 'd' | 'reset', ids: string): void {
+    pipeline.xadd(`${this.prefix}dir-changes`, 'MAXLEN', '~', DIRECTORY_LOG_LENGTH, '*', kind, ids);
+  }
+
+  async directoryChanges(cursor: string | undefined, limit = 1000): Promise<DirectoryChanges> {
+    const key = `${this.prefix}dir-changes`;
+    if (cursor === undefined) {
+      const [newest] = await this.call('XREVRANGE directory', () => this.redis.xrevrange(key, '+', '-', 'COUNT', 1));
+      return { cursor: newest?.[0] ?? '0-0', users: [], devices: [], reset: false };
+    }
+    const results = await this.call('read directory changes', () => this.redis.pipeline()
+      .xrange(key, `(${cursor}`, '+', 'COUNT', limit).call('XINFO', 'STREAM', key).exec());
+    const [[rangeError, entries], [infoError, info]] = results as [[Error | null, [string, string[]][]], [Error | null, unknown[]]];
+    if (rangeError) throw this.unavailable('read directory changes', rangeError);
+    const changes: DirectoryChanges = { cursor: entries.at(-1)?.[0] ?? cursor, users: [], devices: [], reset: false };
+    // No stream yet (nothing ever written) is an empty log. Once trimmed, a cursor older than the
+    // first entry kept may have missed changes: start afresh (a cache refill, never a stale entry).
+    if (!infoError) {
+      const field = (name: string) => info[info.indexOf(name) + 1];
+      const first = field('recorded-first-entry-id') as string;
+      const everTrimmed = Number(field('entries-added')) > Number(field('length'));
+      if (everTrimmed && compareCursors(first, cursor) > 0) changes.reset = true;
+    }
+    for (const [, [kind, ids]] of entries) {
+      if (kind === 'u') changes.users.push(ids);
+      else if (kind === 'd') changes.devices.push(...ids.split(','));
+      else changes.reset = true;
+    }
+    return changes;
   }
 
   async getUser(userId: string): Promise<User | undefined> {
@@ -310,7 +270,9 @@ export class RedisStore implements StateStore {
   }
 
   async putDevice(device: Device): Promise<void> {
-    await this.call('SET device', () => this.redis.set(this.deviceKey(device.deviceId), JSON.stringify(device)));
+    const pipeline = this.redis.pipeline().set(this.deviceKey(device.deviceId), JSON.stringify(device));
+    this.logDirectoryChange(pipeline, 'd', device.deviceId);
+    await this.exec('SET device', pipeline);
   }
 
   /**
@@ -330,6 +292,11 @@ export class RedisStore implements StateStore {
     };
     const workers = Math.min(PIPELINES_IN_FLIGHT, Math.ceil(devices.length / DEVICES_PER_PIPELINE));
     await Promise.all(Array.from({ length: workers }, worker));
+    if (devices.length === 0) return;
+    const log = this.redis.pipeline();
+    if (devices.length > DIRECTORY_RESET_OVER) this.logDirectoryChange(log, 'reset', '');
+    else this.logDirectoryChange(log, 'd', devices.map((device) => device.deviceId).join(','));
+    await this.exec('log directory change', log);
   }
 
   async getDevice(deviceId: string): Promise<Device | undefined> {
@@ -354,20 +321,50 @@ export class RedisStore implements StateStore {
     return context;
   }
 
-  async recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult> {
-    const { leg, legRecord, record, egress, breachCheckAt, quarantine } = acceptance;
+  /** Batched with the other acceptances of its partition in this turn: one script call for them all. */
+  recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult> {
     const tag = this.tagOf(requestId);
+    return this.acceptances.add(tag, this.acceptanceArgs(requestId, tag, acceptance));
+  }
+
+  /** One request's fields for accept-batch.lua, in its order. */
+  private acceptanceArgs(requestId: string, tag: string, acceptance: Acceptance): (string | number)[] {
+    const { leg, legRecord, record, egress, breachCheckAt, quarantine, count } = acceptance;
     const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
-    const [outcome, legText] = await this.call('record acceptance', () => this.redis.recordAcceptance(
-      this.requestKey(requestId), this.egressKey(tag, record.destination), `${this.prefix}held:${tag}`, `${this.prefix}trt:${tag}`,
-      `${this.prefix}qexp:${tag}`, `${this.prefix}qref:${tag}:${quarantine?.ref ?? '-'}`, this.outboxKey(record.originatorId),
-      leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record), this.retentionSeconds,
-      requestId, record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
+    const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
+    const args: (string | number)[] = [
+      requestId, leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record),
+      record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
-      quarantine?.expiresAt ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '', this.outboxMinId(),
-    ));
-    if (outcome === 'duplicate') return { outcome, answer: (JSON.parse(legText!) as LegRecord).answer };
-    return { outcome };
+      quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
+      record.trt?.startsAt ?? '', record.trt?.budgetMs ?? '', extras,
+    ];
+    const plans = count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [];
+    args.push(plans.length);
+    for (const plan of plans) {
+      args.push(plan.counter, plan.limit, plan.floor, plan.bucket, plan.geometry.span,
+        plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS);
+    }
+    return args;
+  }
+
+  private async acceptBatch(tag: string, items: (string | number)[][]): Promise<AcceptanceResult[]> {
+    const replies = await this.call('record acceptance', () =>
+      this.redis.acceptBatch(`${this.prefix}trt:${tag}`, this.prefix, tag, this.retentionSeconds, this.outboxMinId(), ...items.flat()));
+    return replies.map((reply): AcceptanceResult => {
+      switch (reply[0]) {
+        case 'recorded': {
+          const counts = reply[1] as number[];
+          return counts.length > 0 ? { outcome: 'recorded', counts } : { outcome: 'recorded' };
+        }
+        case 'duplicate':
+          return { outcome: 'duplicate', answer: (JSON.parse(reply[1] as string) as LegRecord).answer };
+        case 'over_limit':
+          return { outcome: 'over_limit', breached: reply[1] as number, counts: reply[2] as number[] };
+        default:
+          return { outcome: reply[0] as 'transform_leg_missing' | 'request_id_reused' };
+      }
+    });
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
@@ -437,10 +434,18 @@ export class RedisStore implements StateStore {
     return items;
   }
 
+  /** One script call per partition for all of the batch's requests in it. */
   async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
     if (items.length === 0) return;
+    const byTag = new Map<string, string[]>();
+    for (const item of items) {
+      const tag = this.tagOf(item.record.requestId);
+      const ids = byTag.get(tag);
+      if (ids) ids.push(item.record.requestId);
+      else byTag.set(tag, [item.record.requestId]);
+    }
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    for (const item of items) pipeline.markForwarded(this.requestKey(item.record.requestId), at);
+    for (const [tag, ids] of byTag) pipeline.markForwarded(`${this.prefix}trt:${tag}`, this.prefix, tag, at, ...ids);
     await this.exec('mark forwarded', pipeline);
   }
 
@@ -451,29 +456,31 @@ export class RedisStore implements StateStore {
     return results.reduce<number>((sum, n) => sum + Number(n), 0);
   }
 
+  /** Batched with the other responses of its partition in this turn: one script call for them all. */
   async recordResponse(response: NetworkResponse): Promise<ResponseOutcome> {
-    const key = this.requestKey(response.requestId);
-    const fields = await this.call('HGETALL request', () => this.redis.hgetall(key));
-    if (!fields.record) return { outcome: 'unknown' };
-    const record = recordFrom(fields);
-    if (record.state === 'responded' || record.state === 'delivered') return { outcome: 'duplicate' };
-    if (record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
-    const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
     const responseId = responseIdFor(response.requestId);
+    const head = `{"kind":"response","requestId":${JSON.stringify(response.requestId)},"responseId":${JSON.stringify(responseId)},`
+      + `"responseCode":${JSON.stringify(response.responseCode)},"body":`;
+    const body = JSON.stringify(response.body ?? {});
+    const reply = await this.responses.add(this.tagOf(response.requestId), [
+      response.requestId, response.at, response.responseCode, responseId, response.wanMs ?? '', head, body,
+    ]);
+    if (reply[0] !== 'recorded') return { outcome: reply[0] as 'duplicate' | 'unknown' };
+    const [, cursor, breached, earlier, elapsed, trtClass, extras] = reply;
     const item: NewOutboxItem = {
-      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: responseBody(response, record),
+      kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode,
+      body: responseBody(response, { responseExtras: extras ? JSON.parse(extras) : undefined }),
     };
-    const tag = this.tagOf(response.requestId);
-    const [outcome, cursor, breachedFlag, earlierFlag] = await this.call('record response', () => this.redis.recordResponse(
-      key, `${this.prefix}trt:${tag}`, this.outboxKey(record.originatorId), this.egressKey(tag, record.destination),
-      response.requestId, response.at, response.responseCode, responseId, elapsedMs ?? '', response.wanMs ?? '',
-      breached ? '1' : '0', JSON.stringify(item), this.outboxMinId(), EGRESS_GROUP,
-    ));
-    if (outcome !== 'recorded') return { outcome: outcome as 'duplicate' | 'unknown' };
     return {
-      outcome: 'recorded', breached: breachedFlag === '1', breachMarkedEarlier: earlierFlag === '1',
-      item: { cursor: cursor!, ...item }, trtClass: record.trt?.class, elapsedMs,
+      outcome: 'recorded', breached: breached === '1', breachMarkedEarlier: earlier === '1', item: { cursor: cursor!, ...item },
+      trtClass: (trtClass || undefined) as TrtClass | undefined,
+      elapsedMs: elapsed ? Number(elapsed) : undefined,
     };
+  }
+
+  private respondBatch(tag: string, items: (string | number)[][]): Promise<RespondReply[]> {
+    return this.call('record response', () =>
+      this.redis.respondBatch(`${this.prefix}trt:${tag}`, this.prefix, tag, this.outboxMinId(), EGRESS_GROUP, ...items.flat()));
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {
@@ -578,6 +585,7 @@ export class RedisStore implements StateStore {
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
+      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '',
     ));
     return released === 1;
   }
@@ -690,7 +698,7 @@ export class RedisStore implements StateStore {
 
   private unavailable(what: string, cause: unknown): StateUnavailableError {
     const reason = this.lastError && this.redis.status !== 'ready' ? ` (${this.lastError.message})` : '';
-    return new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}${reason}`, { cause });
+    return new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: wasSent(cause) });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Device, Generation, TrtClass, User } from '@dccrouter/domain';
-import type { WindowCounters } from '../counters/index.ts';
+import type { WindowCounters, WindowRule } from '../counters/index.ts';
 
 /**
  * The legs a RequestID can have. A critical request is one request in two legs: the CV 4
@@ -113,6 +113,13 @@ export interface Acceptance {
   quarantine?: QuarantineInfo;
   /** An alert for the originator (e.g. TAD's AD1), queued in the same atomic step. */
   alert?: NewOutboxItem;
+  /**
+   * The originator's Threshold Anomaly Detection counts, taken in the same atomic step: if one
+   * more event would take any rule past its limit, nothing is recorded or counted and the
+   * outcome is 'over_limit' (the caller then records the request quarantined, without a count).
+   * `scope` is the User ID; its counters live in the originator's partition.
+   */
+  count?: { scope: string; rules: readonly WindowRule[]; at: number };
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
@@ -176,20 +183,51 @@ export interface Breach {
 /**
  * The atomic outcome of recording an acknowledgement, judged in this order: the same leg with the
  * same body hash already recorded (duplicate: its answer is returned); a signed leg without a
- * transform leg of the same SRV; the same leg with another body (reused); otherwise recorded.
+ * transform leg of the same SRV; the same leg with another body (reused); over a threshold
+ * (when counted); otherwise recorded.
  */
 export type AcceptanceResult =
-  | { outcome: 'recorded' }
+  /** `counts[i]`: rule i's count including this request, when it was counted. */
+  | { outcome: 'recorded'; counts?: number[] }
+  /** `counts[i]`: rule i's count as it stands; `breached`: the first rule this request would take past its limit. */
+  | { outcome: 'over_limit'; counts: number[]; breached: number }
   | { outcome: 'duplicate'; answer: StoredAnswer }
   | { outcome: 'transform_leg_missing' }
   | { outcome: 'request_id_reused' };
 
+export interface DirectoryChanges {
+  cursor: string;
+  users: string[];
+  devices: string[];
+  reset: boolean;
+}
+
+/** A bulk write of more devices than this is logged as one reset, not device by device. */
+export const DIRECTORY_RESET_OVER = 100;
+/** Entries the directory change log keeps: a cache further behind than this starts afresh. */
+export const DIRECTORY_LOG_LENGTH = 10_000;
+
 /** Raised when the store cannot be reached or did not answer: nothing may be acknowledged. */
 export class StateUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * True when a command may have been applied without its answer reaching us (sent, then timed
+   * out or the connection dropped); false when it was never sent.
+   */
+  readonly unconfirmed: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; unconfirmed?: boolean }) {
     super(message, options);
     this.name = 'StateUnavailableError';
+    this.unconfirmed = options?.unconfirmed ?? false;
   }
+}
+
+/**
+ * Whether a failed Redis command may have reached Redis: only a command refused before sending
+ * (no connection, offline queue off) certainly did not.
+ */
+export function wasSent(cause: unknown): boolean {
+  return !/isn't writeable|enableOfflineQueue/.test((cause as Error)?.message ?? '');
 }
 
 export interface StateStore {
@@ -204,6 +242,13 @@ export interface StateStore {
   /** Bulk load for imports: all or nothing per call is not promised, each device is written whole. */
   putDevices(devices: readonly Device[]): Promise<void>;
   getDevice(deviceId: string): Promise<Device | undefined>;
+
+  /**
+   * Users and devices written after `cursor` by any instance, for in-process caches (oldest
+   * first, at most `limit` log entries). `reset`: the log no longer reaches back to the cursor,
+   * or a bulk import happened: drop everything cached. Without a cursor: the current position only.
+   */
+  directoryChanges(cursor: string | undefined, limit?: number): Promise<DirectoryChanges>;
 
   /**
    * One round trip for the request path: the originator, the target device (unless `deviceId`

@@ -1,0 +1,45 @@
+/**
+ * Gathers the calls made in one turn of the event loop by partition and runs each partition's
+ * calls as one command: concurrent requests then cost Redis one script call per partition and
+ * turn, not one each. `run` answers each item in order, or fails them all.
+ */
+export class PartitionBatcher<T, R> {
+  private pending = new Map<string, { items: T[]; settle: { resolve: (r: R) => void; reject: (e: unknown) => void }[] }>();
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (tag: string, items: T[]) => Promise<R[]>,
+    /** Largest batch in one command: bounds how long one script holds Redis. */
+    private readonly maxItems = 512,
+  ) {}
+
+  add(tag: string, item: T): Promise<R> {
+    return new Promise((resolve, reject) => {
+      let batch = this.pending.get(tag);
+      if (!batch) this.pending.set(tag, (batch = { items: [], settle: [] }));
+      batch.items.push(item);
+      batch.settle.push({ resolve, reject });
+      if (batch.items.length >= this.maxItems) {
+        this.pending.delete(tag);
+        this.start(tag, batch);
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const [tag, batch] of batches) this.start(tag, batch);
+  }
+
+  private start(tag: string, batch: { items: T[]; settle: { resolve: (r: R) => void; reject: (e: unknown) => void }[] }): void {
+    this.run(tag, batch.items).then(
+      (results) => batch.settle.forEach((s, i) => s.resolve(results[i])),
+      (error) => batch.settle.forEach((s) => s.reject(error)),
+    );
+  }
+}

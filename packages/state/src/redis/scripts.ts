@@ -1,0 +1,13 @@
+// The Lua scripts, one file each (named after the step it performs), read once at load. Scripts
+// that count prepend the shared sliding-window function, since Redis scripts cannot include.
+import { readFileSync } from 'node:fs';
+
+const read = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+const COUNT_WINDOW = read('count-window');
+
+export const SCRIPTS = {
+  acceptBatch: COUNT_WINDOW + read('accept-batch'),
+  respondBatch: read('respond-batch'),
+  markForwarded: read('mark-forwarded'),
+  tryCount: COUNT_WINDOW + read('try-count'),
+} as const;

@@ -1,0 +1,69 @@
+-- Records the acknowledgements of one partition's requests, in order, each atomically judged:
+-- the same leg with the same body hash already recorded (duplicate: its answer comes back), a
+-- signed leg without a transform leg of the same SRV, the same leg with another body (reused),
+-- the User's thresholds (over_limit: nothing is written, the caller quarantines it), else recorded:
+-- the request hash, its egress entry (or held set), TRT index, quarantine and alert, all in the
+-- partition's slot. The record travels in the egress entry, so egress reads nothing back.
+-- KEYS[1]: the partition's TRT index (it routes the call to the partition's slot; every key
+--          below is built from the same hash tag).
+-- ARGV: key prefix, partition tag ('{p3}'), retention s, outbox min ID, then per request
+--       21 fields (see acceptanceArgs in accept.ts) followed by its count rules, 6 fields each.
+local prefix, tag, retention, minid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local function pkey(kind) return prefix .. kind .. ':' .. tag end
+local function key(kind, id) return pkey(kind) .. ':' .. id end
+local out = {}
+local i = 5
+while i <= #ARGV do
+  local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  local state, orig, dest, egress, release_at = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
+  local check_at, deadline, tclass, qexp, qref = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15]
+  local alert, trt_start, trt_budget, extras = ARGV[i + 16], ARGV[i + 17], ARGV[i + 18], ARGV[i + 19]
+  local nrules = tonumber(ARGV[i + 20])
+  local rules = {}
+  for r = 0, nrules - 1 do
+    local at = i + 21 + r * 6
+    rules[r + 1] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
+  end
+  i = i + 21 + nrules * 6
+
+  local req = key('req', rid)
+  local existing = redis.call('HGET', req, leg .. ':hash')
+  if existing == hash then
+    out[#out + 1] = { 'duplicate', redis.call('HGET', req, leg) }
+  elseif leg == 'signed' and redis.call('HGET', req, 'transform:srv') ~= srv then
+    out[#out + 1] = { 'transform_leg_missing' }
+  elseif existing then
+    out[#out + 1] = { 'request_id_reused' }
+  else
+    local admitted, counts, breached = true, {}, nil
+    if nrules > 0 then admitted, counts, breached = count_window(rules) end
+    if not admitted then
+      out[#out + 1] = { 'over_limit', breached, counts }
+    else
+      redis.call('HSET', req, leg .. ':hash', hash, leg .. ':srv', srv, leg, legjson, 'record', recjson,
+        'state', state, 'orig', orig, 'dest', dest)
+      if extras ~= '' then redis.call('HSET', req, 'extras', extras) end
+      if egress == 'now' then
+        local id = redis.call('XADD', key('egress', dest), '*', 'rid', rid, 'rec', recjson)
+        redis.call('HSET', req, 'egress', id)
+      elseif egress == 'held' then
+        redis.call('ZADD', pkey('held'), release_at, rid)
+      end
+      if check_at ~= '' then
+        redis.call('ZADD', KEYS[1], check_at, rid)
+        redis.call('HSET', req, 'checkAt', check_at, 'deadline', deadline, 'tclass', tclass)
+      end
+      if trt_start ~= '' then redis.call('HSET', req, 'ts', trt_start, 'tb', trt_budget) end
+      if qexp ~= '' then
+        redis.call('ZADD', pkey('qexp'), qexp, rid)
+        redis.call('SET', key('qref', qref), rid, 'EX', retention)
+      end
+      if alert ~= '' then
+        redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
+      end
+      redis.call('EXPIRE', req, retention)
+      out[#out + 1] = { 'recorded', counts }
+    end
+  end
+end
+return out

@@ -1,0 +1,60 @@
+-- Completes requests of one partition with their network responses, each once: judges its TRT
+-- (a breach the deadline scan marked stays), records the response, queues it in the User's
+-- outbox (with what the router attached at acceptance, e.g. CV 3/7's local command) and settles
+-- its egress entry.
+-- KEYS[1]: the partition's TRT index (routes the call; every other key shares its hash tag).
+-- ARGV: key prefix, partition tag, outbox min ID, egress group, then per response 6 fields:
+--       request ID, responded at, response code, response ID, WAN ms ('' if none),
+--       the outbox item's JSON up to its body ('{..."body":'), the body's JSON.
+-- Returns per response {'recorded', cursor, breached, breached earlier, elapsed ms or '', TRT class or '', attached JSON or ''},
+-- {'duplicate'} or {'unknown'}.
+local prefix, tag, minid, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
+local out = {}
+for i = 5, #ARGV, 7 do
+  local rid, at, code, response_id, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local head, body = ARGV[i + 5], ARGV[i + 6]
+  local req = key('req', rid)
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'orig', 'dest', 'egress', 'tclass', 'extras')
+  local state = f[1]
+  if state == 'responded' or state == 'delivered' then
+    out[#out + 1] = { 'duplicate' }
+  elseif state ~= 'accepted' and state ~= 'forwarded' then
+    out[#out + 1] = { 'unknown' }
+  else
+    local earlier = f[2] == '1'
+    local breached = earlier
+    local elapsed = ''
+    if f[3] then
+      -- The TRT-measured time: for SMETS1 less the WAN share the S1SP reports.
+      local e = at - tonumber(f[3]) - (tonumber(wan) or 0)
+      if e < 0 then e = 0 end
+      elapsed = string.format('%d', e)
+      breached = breached or e > tonumber(f[4])
+    end
+    redis.call('HSET', req, 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code,
+      'responseId', response_id, 'breached', breached and '1' or '0')
+    if elapsed ~= '' then redis.call('HSET', req, 'elapsedMs', elapsed) end
+    if wan ~= '' then redis.call('HSET', req, 'wanMs', wan) end
+    redis.call('ZREM', KEYS[1], rid)
+    if f[7] then
+      local stream = key('egress', f[6])
+      redis.call('XACK', stream, group, f[7])
+      redis.call('XDEL', stream, f[7])
+      redis.call('HDEL', req, 'egress')
+    end
+    local extras = f[9]
+    if extras then
+      -- JSON keeps the last of repeated keys, so the attached fields win as in {...body, ...extras}.
+      local inner = string.sub(extras, 2, -2)
+      if string.sub(body, 1, 1) == '{' then
+        if string.match(body, '^{%s*}$') then body = extras else body = string.sub(body, 1, -2) .. ',' .. inner .. '}' end
+      else
+        body = '{"value":' .. body .. ',' .. inner .. '}'
+      end
+    end
+    local cursor = redis.call('XADD', key('outbox', f[5]), 'MINID', '~', minid, '*', 'item', head .. body .. '}')
+    out[#out + 1] = { 'recorded', cursor, breached and '1' or '0', earlier and '1' or '0', elapsed, f[8] or '', extras or '' }
+  end
+end
+return out
