@@ -19,7 +19,8 @@ export async function startRouterProcess(env: Record<string, string> = {}, scrip
   const adminToken = env.ROUTER_ADMIN_TOKEN ?? 'test-admin-token';
   const child = spawn(BUN, [script], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROUTER_ADMIN_TOKEN: adminToken, ...env },
+    // One router process unless the test asks for more (on Redis the default is one per core).
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROUTER_ADMIN_TOKEN: adminToken, ROUTER_PROCESSES: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

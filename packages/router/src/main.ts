@@ -1,4 +1,5 @@
 // Entry point of `npm start`: the router on Bun (or Node, through @hono/node-server).
+import { ChildProcesses, onPrimaryGone, reportListening } from './cluster/index.ts';
 import { loadConfig } from './config/index.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
 import { createLogger } from './log/index.ts';
@@ -6,8 +7,26 @@ import { startGrpcServer, type GrpcServer } from './grpc/index.ts';
 import { createRouter } from './router.ts';
 
 const config = loadConfig();
-const log = createLogger(config.logLevel);
+const primary = config.processIndex === 0;
+if (config.processes > 1 && typeof Bun === 'undefined') {
+  throw new Error('ROUTER_PROCESSES > 1 needs Bun (several processes share the port through Bun.serve reusePort)');
+}
+const baseLog = createLogger(config.logLevel);
+// With several processes sharing stdout, each log line names its process.
+const log = config.processes > 1 ? baseLog.child({ process: config.processIndex }) : baseLog;
 const router = await createRouter(config, log);
+// Tells which process answered, so several processes behind one port can be seen (and debugged).
+const processHeader = String(config.processIndex);
+function identified(fetch: (request: Request, ...rest: any[]) => Response | Promise<Response>) {
+  return (request: Request, ...rest: any[]) => {
+    // Only /healthz: every other response stays untouched on the hot path.
+    if (!request.url.endsWith('/healthz')) return fetch(request, ...rest);
+    return Promise.resolve(fetch(request, ...rest)).then((response) => {
+      response.headers.set('x-router-process', processHeader);
+      return response;
+    });
+  };
+}
 
 interface RunningServer {
   port: number;
@@ -19,7 +38,10 @@ async function listen(): Promise<RunningServer> {
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      fetch: router.app.fetch,
+      fetch: identified(router.app.fetch),
+      // Several processes bind the same port; the kernel spreads connections over them. Only then:
+      // with one process, a second router started on the same port by mistake must fail to bind.
+      reusePort: config.processes > 1,
       // Bun's own cap is 128 MiB; the router enforces its per-route limits itself.
       maxRequestBodySize: Math.max(config.importMaxBytes, config.batchMaxBytes, config.maxBodyBytes),
     });
@@ -27,7 +49,7 @@ async function listen(): Promise<RunningServer> {
   }
   const { serve } = await import('@hono/node-server');
   return new Promise((resolve) => {
-    const server = serve({ fetch: router.app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const server = serve({ fetch: identified(router.app.fetch), port: config.port, hostname: config.host }, (info) => {
       resolve({ port: info.port, stop: () => new Promise((done) => server.close(() => done())) });
     });
   });
@@ -35,40 +57,72 @@ async function listen(): Promise<RunningServer> {
 
 let server: RunningServer | undefined;
 let grpc: GrpcServer | undefined;
+let children: ChildProcesses | undefined;
 let stopping = false;
-async function stop(signal: string): Promise<void> {
+async function stop(signal: NodeJS.Signals | 'primary gone'): Promise<void> {
   if (stopping) return;
   stopping = true;
+  // The children drain at the same time as this process, each its own in-flight requests.
+  if (signal !== 'primary gone') children?.signal(signal);
   log.info({ signal, inflight: router.pipeline.inflightCount }, 'shutting down: answering in-flight requests');
   await router.shutdown();
   await grpc?.stop();
   await server?.stop();
+  // Exit only after the children, so whoever supervises the primary sees every process gone.
+  const clean = (await children?.exited(config.shutdownGraceMs + 5_000)) ?? true;
   log.info('stopped');
-  process.exit(0);
+  process.exit(clean ? 0 : 1);
 }
 // Registered before listening, so a signal that arrives at any moment after start is handled.
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
+// A spawned process never outlives the primary, even one killed with SIGKILL.
+if (!primary) onPrimaryGone(() => void stop('primary gone'));
 
 server = await listen();
-if (config.grpcPort !== undefined) {
-  grpc = await startGrpcServer({ ...router, metrics: router.metrics, maxBodyBytes: config.maxBodyBytes, draining: router.draining }, config.host, config.grpcPort);
-}
-log.info({
-  port: server.port,
-  runtime: typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`,
-  store: router.store.kind,
-  verifyThreads: config.verifyThreads,
-  demo: config.seedDemo,
-  grpcPort: grpc?.port,
-}, 'router listening');
-// Machine-readable lines for scripts and tests that start the router on port 0.
-if (grpc) console.log(`dcc-router gRPC on 127.0.0.1:${grpc.port}`);
-console.log(`dcc-router listening on http://127.0.0.1:${server.port}`);
-if (config.adminTokenGenerated) {
-  console.log(`ROUTER_ADMIN_TOKEN was not set; operators' token for this run: ${config.adminToken}`);
-}
-if (config.seedDemo) {
-  console.log(`demo inventory loaded: try  npm run send -- --url http://127.0.0.1:${server.port}  (signs as ${DEMO_SUPPLIER})`);
+if (primary) await startPrimary(server);
+else {
+  reportListening(server.port);
+  log.info({ port: server.port, pid: process.pid }, 'router process listening');
 }
 
+/** The primary serves gRPC, starts the other processes and prints the lines scripts read. */
+async function startPrimary(server: RunningServer): Promise<void> {
+  if (config.grpcPort !== undefined) {
+    grpc = await startGrpcServer({ ...router, metrics: router.metrics, maxBodyBytes: config.maxBodyBytes, draining: router.draining }, config.host, config.grpcPort);
+  }
+  if (config.processes > 1 && !stopping) {
+    // Started once this process holds the port, so PORT=0 becomes one port for all. A generated
+    // admin token is passed on, so every process accepts the one printed below.
+    children = new ChildProcesses({ processes: config.processes, port: server.port, env: { ROUTER_ADMIN_TOKEN: config.adminToken }, log });
+    try {
+      await children.ready;
+    } catch (error) {
+      if (stopping) return;
+      log.error({ err: error }, 'router processes did not start');
+      children.signal('SIGTERM');
+      await children.exited(5_000);
+      process.exit(1);
+    }
+  }
+  if (stopping) return;
+  log.info({
+    port: server.port,
+    runtime: typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`,
+    store: router.store.kind,
+    verifyThreads: config.verifyThreads,
+    demo: config.seedDemo,
+    grpcPort: grpc?.port,
+    processes: config.processes,
+  }, 'router listening');
+  // Machine-readable lines for scripts and tests that start the router on port 0.
+  if (grpc) console.log(`dcc-router gRPC on 127.0.0.1:${grpc.port}`);
+  console.log(`router processes: ${config.processes} (pids ${[process.pid, ...(children?.pids ?? [])].join(', ')})`);
+  console.log(`dcc-router listening on http://127.0.0.1:${server.port}`);
+  if (config.adminTokenGenerated) {
+    console.log(`ROUTER_ADMIN_TOKEN was not set; operators' token for this run: ${config.adminToken}`);
+  }
+  if (config.seedDemo) {
+    console.log(`demo inventory loaded: try  npm run send -- --url http://127.0.0.1:${server.port}  (signs as ${DEMO_SUPPLIER})`);
+  }
+}

@@ -9,6 +9,7 @@ import { Periodic } from './background/index.ts';
 import type { RouterConfig } from './config/index.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { seedDemo } from './demo/index.ts';
+import { Directory } from './directory/index.ts';
 import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
 import { createLogger, type Logger } from './log/index.ts';
@@ -42,6 +43,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     outboxRetentionSeconds: config.outboxRetentionSeconds,
   });
   if (config.seedDemo) await seedDemo(store);
+  const directory = new Directory(store, { syncIntervalMs: config.directorySyncMs, maxEntries: config.directoryCacheMax }, log);
+  await directory.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax });
@@ -57,7 +60,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     : undefined;
   const quarantine = new QuarantineDesk(store, budgets, config.trackTrt);
   const pipeline = new ServiceRequestPipeline({
-    store, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
+    store, directory, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log,
   });
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -84,7 +87,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
 
   let draining = false;
   const app = createApp({
-    pipeline, store, metrics, log, budgets, verifier, simulators: networks.control, thresholds, quarantine,
+    pipeline, store, directory, metrics, log, budgets, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
@@ -104,6 +107,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await networks.stop();
       await Promise.all(background.map((task) => task.stop()));
       budgets.stop();
+      await directory.stop();
       await verifier.close();
       await store.close();
     },

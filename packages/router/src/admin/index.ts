@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
+import type { Directory } from '../directory/index.ts';
 import { Hono, type Context } from 'hono';
 import {
   ALL_DESTINATIONS, buildMonthlyReport, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput, renderMonthlyReport, type Device, type FieldError,
@@ -12,6 +13,8 @@ import type { SimulatorControl } from '../egress/simulated.ts';
 
 export interface AdminDeps {
   store: StateStore;
+  /** Users and devices are written through it, so this instance's cache drops them at once. */
+  directory: Directory;
   thresholds: ThresholdRules;
   /** Settings of the simulated networks, wherever they run. */
   simulators: SimulatorControl;
@@ -80,7 +83,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (!parsed.ok) return invalid(c, parsed.error);
     const keyProblem = checkP256(parsed.value.publicKeyPem);
     if (keyProblem) return invalid(c, keyProblem);
-    await store.putUser(parsed.value);
+    await deps.directory.putUser(parsed.value);
     return c.json(parsed.value);
   });
 
@@ -95,7 +98,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
     const parsed = parseDeviceInput(c.req.param('deviceId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
-    await store.putDevice(parsed.value);
+    await deps.directory.putDevice(parsed.value);
     return c.json(parsed.value);
   });
 
@@ -116,7 +119,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     let chunk: Device[] = [];
     const flush = async () => {
       if (chunk.length === 0) return;
-      await store.putDevices(chunk);
+      await deps.directory.putDevices(chunk);
       imported += chunk.length;
       deps.metrics.devicesImported.inc(chunk.length);
       chunk = [];

@@ -28,6 +28,10 @@ export interface RouterConfig {
   quarantineTtlSeconds: number;
   /** Index each request's TRT deadline for breach detection (off only to measure its cost). */
   trackTrt: boolean;
+  /** How often the in-process User and device cache reads the shared change log. */
+  directorySyncMs: number;
+  /** Users, and devices, the in-process cache keeps at most (each). */
+  directoryCacheMax: number;
   /** Requests in the pipeline past which new ones are refused with 503 overloaded. */
   maxInflight: number;
   requestRetentionSeconds: number;
@@ -51,6 +55,10 @@ export interface RouterConfig {
   simulatorLatencyP99Ms: number;
   simulatorWanShare: number;
   simulatorFailureRate: number;
+  /** Router processes sharing the listening port (SO_REUSEPORT); more than one needs Redis. */
+  processes: number;
+  /** 0 for the process `npm start` runs (the primary); 1..processes-1 for the ones it spawns. */
+  processIndex: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,8 +99,20 @@ function networks(text: string | undefined): 'simulated' | 'external' {
   throw new Error(`NETWORKS must be simulated or external, got "${text}"`);
 }
 
+/** ROUTER_PROCESSES: one per core on Redis; one on the embedded store, whose state is per process. */
+function processes(env: Env, redisUrl: string | undefined): number {
+  const count = integer(env, 'ROUTER_PROCESSES', redisUrl ? availableParallelism() : 1, 1);
+  if (count > 1 && !redisUrl) {
+    throw new Error(`ROUTER_PROCESSES=${count} needs REDIS_URL: on the embedded in-memory store each process would have its own separate state`);
+  }
+  return count;
+}
+
 export function loadConfig(env: Env = process.env): RouterConfig {
   const redisUrl = env.REDIS_URL || undefined;
+  const processCount = processes(env, redisUrl);
+  const processIndex = integer(env, 'ROUTER_PROCESS_INDEX', 0);
+  if (processIndex >= processCount) throw new Error(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   return {
     port: integer(env, 'PORT', 8080),
@@ -114,6 +134,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     tadMode: tadMode(env.TAD_MODE),
     quarantineTtlSeconds: integer(env, 'QUARANTINE_TTL_SECONDS', 7 * 24 * 3600, 1),
     maxInflight: integer(env, 'MAX_INFLIGHT', 20_000, 1),
+    directorySyncMs: integer(env, 'DIRECTORY_SYNC_MS', 200, 10),
+    directoryCacheMax: integer(env, 'DIRECTORY_CACHE_MAX', 1_000_000, 1),
     requestRetentionSeconds: integer(env, 'REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
     seedDemo: boolean(env, 'SEED_DEMO', !redisUrl),
     logLevel: env.LOG_LEVEL || 'info',
@@ -133,5 +155,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     simulatorLatencyP99Ms: integer(env, 'SIMULATOR_LATENCY_P99_MS', 500),
     simulatorWanShare: fraction(env, 'SIMULATOR_WAN_SHARE', 0.5),
     simulatorFailureRate: fraction(env, 'SIMULATOR_FAILURE_RATE', 0),
+    processes: processCount,
+    processIndex,
   };
 }

@@ -1,17 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   ACCESS_CONTROL_BROKER, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
-  type CompiledPolicy, type Generation, type Refusal, type ServiceRequest, type SrvDefinition, type TrtBudget,
+  type CompiledPolicy, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget,
 } from '@dccrouter/domain';
 import {
   quarantineRef, StateUnavailableError,
-  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestRecord, type RequestState, type StateStore,
+  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
+  type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
 import { serveNonDevice } from '../non-device/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { ThresholdAnomalyDetection } from '../tad/index.ts';
+import type { Directory } from '../directory/index.ts';
+import type { TadPlan, ThresholdAnomalyDetection, UserCount } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
 import { localCommandFor, preCommandFor } from './commands.ts';
@@ -20,6 +22,7 @@ export type { Answer } from './answers.ts';
 
 export interface PipelineDeps {
   store: StateStore;
+  directory: Directory;
   verifier: SignatureVerifier;
   policy: CompiledPolicy;
   budgets: TrtBudgetTable;
@@ -53,6 +56,17 @@ interface Anomaly {
   breach: BreachKind;
   action: 'quarantined' | 'deleted' | 'detected';
   detail: string;
+}
+
+/** What the request path has settled before deciding its acceptance. */
+interface Decision {
+  request: ServiceRequest;
+  srv: SrvDefinition;
+  leg: Leg;
+  route: Route;
+  bodyHash: string;
+  now: number;
+  executionDateTime: number | undefined;
 }
 
 class Refused extends Error {
@@ -124,39 +138,85 @@ export class ServiceRequestPipeline {
     const { requestId, requestIdText, commandVariant } = request;
     const leg = legOf(commandVariant);
     const deviceId = requestId.targetId === ACCESS_CONTROL_BROKER ? undefined : requestId.targetId;
-    const context = await store.loadContext(requestId.originatorId, deviceId, requestIdText, leg);
+    // Users and devices come from the in-process directory: no store round trip when cached.
+    const { user, device: found } = await this.deps.directory.lookup(requestId.originatorId, deviceId);
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
-    const user = context.user;
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
     await this.authenticate(user.publicKeyPem, submission);
+    const bodyHash = createHash('sha256').update(submission.body).digest('base64');
 
-    // A byte-identical resubmission of an acknowledged leg gets its original answer.
-    const bodyHash = createHash('sha256').update(submission.body).digest('hex');
-    if (context.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
+    // A signed leg needs its transform leg (its SRV and ExecutionDateTime): the one extra read.
+    const context = leg === 'signed' ? await store.loadContext(requestId.originatorId, undefined, requestIdText, leg) : undefined;
+    if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
 
-    // Rows 6 to 12, then 13 to 17 for device requests.
+    // Rows 6 to 12, then 13 to 17 for device requests. A refused request may be a byte-identical
+    // retry of one acknowledged before the rows changed: it gets its original answer.
     const now = this.now();
     const checked = checkAgainstUser(request, user, now);
-    if (!checked.ok) throw new Refused(checked.refusal);
+    if (!checked.ok) return this.refuseUnlessReplay(checked.refusal, request, leg, bodyHash, context);
     const { srv } = checked;
-    const device = srv.nonDevice ? undefined : context.device;
+    const device = srv.nonDevice ? undefined : found;
     if (!srv.nonDevice) {
       const refusal = checkAgainstDevice(request, srv, checked.eligibleRoles, device, policy);
-      if (refusal) throw new Refused(refusal);
+      if (refusal) return this.refuseUnlessReplay(refusal, request, leg, bodyHash, context);
     }
-    // Rows 18 and 19 are judged here for a clear early answer and again, atomically, when recording.
-    if (leg === 'signed' && context.transformLeg?.srv !== srv.srv) throw new Refused(transformLegMissing(request));
-    if (context.leg) throw new Refused(requestIdReused(request));
+    // Rows 18 and 19 for a signed leg are judged early from what was read, and again atomically when recording.
+    if (context && context.transformLeg?.srv !== srv.srv) throw new Refused(transformLegMissing(request));
+    if (context?.leg) throw new Refused(requestIdReused(request));
 
-    // Decide: route, TRT budget and the command variant's answer.
     const route = routeFor(srv, device);
-    const executionDateTime = leg === 'signed' ? context.transformLeg?.executionDateTime : request.executionDateTime;
+    const executionDateTime = leg === 'signed' ? context?.transformLeg?.executionDateTime : request.executionDateTime;
+    const decision: Decision = { request, srv, leg, route, bodyHash, now, executionDateTime };
+    const plan = srv.nonDevice ? undefined : await this.planAnomalyDetection(request, srv, leg, now);
+    const firstAnomaly = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
+    const undoCount = plan?.kind === 'pass' ? plan.undo : undefined;
+    const userCount = plan?.kind === 'pass' && !firstAnomaly ? plan.user : undefined;
+
+    let result: AcceptanceResult;
+    let answer: Answer;
+    try {
+      let acceptance: Acceptance;
+      ({ acceptance, answer } = await this.decide(decision, firstAnomaly, userCount));
+      result = await this.record(requestIdText, acceptance, leg, bodyHash);
+      if (result.outcome === 'over_limit' && userCount) {
+        // Over the User's threshold: nothing was recorded; record it held back (or, for SMETS1, detected), uncounted.
+        this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
+        const anomaly = this.anomalyFor('user', this.deps.tad!.userBreach(userCount, result.breached), route.generation);
+        ({ acceptance, answer } = await this.decide(decision, anomaly, undefined));
+        result = await this.record(requestIdText, acceptance, leg, bodyHash);
+      }
+    } catch (error) {
+      await undoCount?.().catch(() => undefined);
+      throw error;
+    }
+    if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
+    // Only acknowledged requests count against thresholds, and held-back ones do not count.
+    if (result.outcome !== 'recorded' || answer.body.includes('"quarantine":')) await undoCount?.();
+    switch (result.outcome) {
+      case 'recorded':
+        return answer;
+      case 'duplicate':
+        return { ...result.answer, outcome: 'replayed' };
+      case 'transform_leg_missing':
+        throw new Refused(transformLegMissing(request));
+      case 'request_id_reused':
+      case 'over_limit':
+        throw new Refused(requestIdReused(request));
+    }
+  }
+
+  /**
+   * Decide: the route, TRT budget, the anomaly's consequence and the command variant's answer,
+   * and the acceptance that records them in one atomic step.
+   */
+  private async decide(decision: Decision, anomaly: Anomaly | undefined, userCount: UserCount | undefined): Promise<{ acceptance: Acceptance; answer: Answer }> {
+    const { request, srv, leg, route, bodyHash, now, executionDateTime } = decision;
+    const { requestId, requestIdText, commandVariant } = request;
     const trtClass = trtClassFor(srv, commandVariant, route.generation);
     const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
-    const { anomaly, undoCount } = srv.nonDevice ? {} : await this.detectAnomaly(request, srv, leg, route.generation, now);
     let quarantine: QuarantineInfo | undefined;
     if (anomaly?.action === 'quarantined') {
       quarantine = { ref: quarantineRef(requestIdText, randomBytes(8).toString('hex')), breach: anomaly.breach, expiresAt: now + this.deps.quarantineTtlMs };
@@ -169,7 +229,7 @@ export class ServiceRequestPipeline {
       ack.trt = undefined;
       state = 'deleted';
     } else if (srv.nonDevice) {
-      const served = await serveNonDevice(request, srv, store);
+      const served = await serveNonDevice(request, srv, this.deps.store);
       if (!served.ok) throw new Refused(served.refusal);
       ack.responseCode = served.responseCode;
       ack.body = served.body;
@@ -216,53 +276,65 @@ export class ServiceRequestPipeline {
     }
     if (quarantine) acceptance.quarantine = quarantine;
     if (anomaly) acceptance.alert = anomalyAlert(request, anomaly, quarantine?.ref);
+    if (userCount) acceptance.count = userCount.count;
     if (ack.trt && this.deps.trackTrt) {
       // SMETS1 is judged on its response, less its WAN time; without one it waits out the WAN allowance.
       const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
       acceptance.breachCheckAt = ack.trt.deadline + allowance;
     }
-    let result: AcceptanceResult;
-    try {
-      result = await store.recordAcceptance(requestIdText, acceptance);
-    } catch (error) {
-      await undoCount?.().catch(() => undefined);
-      throw error;
-    }
-    // Only acknowledged requests count against thresholds.
-    if (result.outcome !== 'recorded') await undoCount?.();
-    switch (result.outcome) {
-      case 'recorded':
-        return answer;
-      case 'duplicate':
-        return { ...result.answer, outcome: 'replayed' };
-      case 'transform_leg_missing':
-        throw new Refused(transformLegMissing(request));
-      case 'request_id_reused':
-        throw new Refused(requestIdReused(request));
-    }
+    return { acceptance, answer };
   }
 
   /**
-   * Threshold Anomaly Detection for a device request about to be acknowledged. SMETS2+ requests in
-   * breach are quarantined; for SMETS1 the DCO only detects count breaches and deletes value
-   * breaches. In shadow mode every breach is only reported.
+   * The one write. When it was sent but not confirmed (a timeout, a dropped connection), the
+   * RequestID is looked up again: recorded with this body, the recorded answer stands; absent,
+   * nothing was recorded (the lookup follows the write on the same connection); unreadable too,
+   * the outcome is unknown and the client resubmits the same bytes.
    */
-  private async detectAnomaly(
-    request: ServiceRequest, srv: SrvDefinition, leg: Leg, generation: Generation | undefined, now: number,
-  ): Promise<{ anomaly?: Anomaly; undoCount?: () => Promise<void> }> {
-    const tad = this.deps.tad;
-    if (!tad) return {};
-    // Value limits on the leg that carries the SRV's body; counts once per request, at its last leg.
-    const verdict = await tad.judge(request, srv, leg !== 'signed', leg !== 'transform', now);
-    if (verdict.kind === 'pass') return { undoCount: verdict.undo };
-    if (tad.mode === 'shadow') {
-      tad.reportBreach(verdict.breach, 'shadow');
-      this.deps.log.warn({ requestId: request.requestIdText, breach: verdict.breach, detail: verdict.detail }, 'TAD breach (shadow mode: not enforced)');
-      return {};
+  private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<AcceptanceResult> {
+    try {
+      return await this.deps.store.recordAcceptance(requestIdText, acceptance);
+    } catch (error) {
+      if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
+      let context: RequestContext;
+      try {
+        context = await this.deps.store.loadContext(acceptance.record.originatorId, undefined, requestIdText, leg);
+      } catch {
+        throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write and could not be asked again (${error.message}); resubmit the same bytes`));
+      }
+      if (context.leg?.bodyHash === bodyHash) return { outcome: 'duplicate', answer: context.leg.answer };
+      if (context.leg) return { outcome: 'request_id_reused' };
+      throw error;
     }
-    const action = generation === 'SMETS1' ? (verdict.breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
-    tad.reportBreach(verdict.breach, action);
-    return { anomaly: { breach: verdict.breach, action, detail: verdict.detail } };
+  }
+
+  /** A refusal of rows 6 to 17, unless the RequestID's same leg was acknowledged with these very bytes. */
+  private async refuseUnlessReplay(refusal: Refusal, request: ServiceRequest, leg: Leg, bodyHash: string, context: RequestContext | undefined): Promise<Answer> {
+    const recorded = context ?? await this.deps.store.loadContext(request.requestId.originatorId, undefined, request.requestIdText, leg);
+    if (recorded.leg?.bodyHash === bodyHash) return { ...recorded.leg.answer, outcome: 'replayed' };
+    throw new Refused(refusal);
+  }
+
+  /** Threshold Anomaly Detection's plan for a device request about to be acknowledged; undefined when switched off. */
+  private planAnomalyDetection(request: ServiceRequest, srv: SrvDefinition, leg: Leg, now: number): Promise<TadPlan> | undefined {
+    // Value limits on the leg that carries the SRV's body; counts once per request, at its last leg.
+    return this.deps.tad?.plan(request, srv, leg !== 'signed', leg !== 'transform', now);
+  }
+
+  /**
+   * What a breach does: SMETS2+ requests are quarantined; for SMETS1 the DCO only detects count
+   * breaches and deletes value breaches. In shadow mode every breach is only reported.
+   */
+  private anomalyFor(breach: BreachKind, detail: string, generation: Generation | undefined): Anomaly | undefined {
+    const tad = this.deps.tad!;
+    if (tad.mode === 'shadow') {
+      tad.reportBreach(breach, 'shadow');
+      this.deps.log.warn({ breach, detail }, 'TAD breach (shadow mode: not enforced)');
+      return undefined;
+    }
+    const action = generation === 'SMETS1' ? (breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
+    tad.reportBreach(breach, action);
+    return { breach, action, detail };
   }
 
   /** Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key. */

@@ -1,6 +1,6 @@
 import {
   applicableCountRules, parseCountRules, parseValueRules, toWindowRule, valueBreaches,
-  type CountRules, type ServiceRequest, type SrvDefinition, type ValueBreach, type ValueRules,
+  type CountRule, type CountRules, type ServiceRequest, type SrvDefinition, type ValueBreach, type ValueRules,
 } from '@dccrouter/domain';
 import type { BreachKind, StateStore, WindowCounters, WindowRule } from '@dccrouter/state';
 
@@ -10,12 +10,6 @@ const VALUE_RULES = 'tad-values';
 const CACHE_MS = 1000;
 
 export type TadMode = 'enforce' | 'shadow';
-
-/** What Threshold Anomaly Detection decided for one request about to be acknowledged. */
-export type TadVerdict =
-  /** `undo` takes the request's counts back, should it not be acknowledged after all. */
-  | { kind: 'pass'; undo?: () => Promise<void> }
-  | { kind: 'breach'; breach: BreachKind; detail: string };
 
 /**
  * The three rule sets, shared through the store; each instance caches them for a second so the
@@ -62,10 +56,28 @@ export interface TadMetrics {
   usage(scope: 'user' | 'dcc', srv: string, windowSeconds: number, ratio: number): void;
 }
 
+/** The User scope's count, taken by the store in the same atomic step that records the request. */
+export interface UserCount {
+  count: { scope: string; rules: WindowRule[]; at: number };
+  /** The rules behind `count.rules`, in the same order: to name a breach and report usage. */
+  rules: CountRule[];
+}
+
+/** What Threshold Anomaly Detection decided before a request is recorded. */
+export type TadPlan =
+  | { kind: 'breach'; breach: BreachKind; detail: string }
+  /**
+   * `user`: counted with the record (an 'over_limit' answer is a User breach); `undo` takes back
+   * the DCC count should the request not be acknowledged or be held back after all.
+   */
+  | { kind: 'pass'; user?: UserCount; undo?: () => Promise<void> };
+
 /**
  * Threshold Anomaly Detection on the request path. Value limits are checked on the leg that
  * carries the SRV's body; counts are taken on the leg that completes a device request (a critical
- * pair counts once, at its signed leg). A request in excess is not counted.
+ * pair counts once, at its signed leg). The DCC scope is counted first (its own slot); the User
+ * scope in the store's acceptance step, so it costs no round trip of its own. A request in excess
+ * is not counted in either.
  */
 export class ThresholdAnomalyDetection {
   constructor(
@@ -75,7 +87,7 @@ export class ThresholdAnomalyDetection {
     private readonly metrics: TadMetrics,
   ) {}
 
-  async judge(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, now: number): Promise<TadVerdict> {
+  async plan(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, now: number): Promise<TadPlan> {
     if (carriesBody) {
       const breach = valueBreaches((await this.rules.valueRules()).rules, srv.srv, request.bodyValue);
       if (breach) return { kind: 'breach', breach: 'value', detail: describeValueBreach(breach) };
@@ -85,40 +97,33 @@ export class ThresholdAnomalyDetection {
     const [userRules, dccRules] = await Promise.all([this.rules.userRules(userId), this.rules.dccRules()]);
     const userApplicable = applicableCountRules(userRules.rules, srv.srv);
     const dccApplicable = applicableCountRules(dccRules.rules, srv.srv);
-    const userWindows = userApplicable.map(toWindowRule);
-    const dccWindows = dccApplicable.map(toWindowRule);
-
-    // Both scopes are counted at once (one round trip); a scope that admitted a request the other
-    // refused takes it back, since requests in excess do not count. Meanwhile another request may
-    // see that count: the error only ever errs towards holding requests back.
-    const [user, dcc] = await Promise.all([
-      userWindows.length > 0 ? this.counters.tryCount(`user:${userId}`, userWindows, now) : undefined,
-      dccWindows.length > 0 ? this.counters.tryCount('dcc', dccWindows, now) : undefined,
-    ]);
-    if (user) this.report('user', userApplicable, userWindows, user.counts);
-    if (dcc) this.report('dcc', dccApplicable, dccWindows, dcc.counts);
-    const undos: (() => Promise<void>)[] = [];
-    if (user?.admitted) undos.push(() => this.counters.undo(user.undo));
-    if (dcc?.admitted) undos.push(() => this.counters.undo(dcc.undo));
-    const refused = user && !user.admitted
-      ? { breach: 'user' as const, detail: describeCountBreach('User', userApplicable[user.breached]) }
-      : dcc && !dcc.admitted ? { breach: 'dcc' as const, detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) } : undefined;
-    if (refused) {
-      await Promise.all(undos.map((undo) => undo()));
-      return { kind: 'breach', ...refused };
+    let undo: (() => Promise<void>) | undefined;
+    if (dccApplicable.length > 0) {
+      const windows = dccApplicable.map(toWindowRule);
+      const dcc = await this.counters.tryCount('dcc', windows, now);
+      this.reportUsage('dcc', dccApplicable, dcc.counts);
+      if (!dcc.admitted) return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) };
+      undo = () => this.counters.undo(dcc.undo);
     }
-    return { kind: 'pass', undo: undos.length > 0 ? async () => void (await Promise.all(undos.map((undo) => undo()))) : undefined };
+    const user = userApplicable.length > 0
+      ? { count: { scope: userId, rules: userApplicable.map(toWindowRule), at: now }, rules: userApplicable }
+      : undefined;
+    return { kind: 'pass', user, undo };
+  }
+
+  /** The detail of a User breach the store reported for rule `breached`. */
+  userBreach(user: UserCount, breached: number): string {
+    return describeCountBreach('User', user.rules[breached]);
+  }
+
+  reportUsage(scope: 'user' | 'dcc', rules: readonly CountRule[], counts: readonly number[]): void {
+    rules.forEach((rule, i) => this.metrics.usage(scope, rule.srv, rule.windowSeconds, counts[i] / rule.limit));
   }
 
   reportBreach(kind: BreachKind, action: string): void {
     this.metrics.breach(kind, action);
   }
-
-  private report(scope: 'user' | 'dcc', rules: { srv: string; windowSeconds: number }[], windows: WindowRule[], counts: number[]): void {
-    rules.forEach((rule, i) => this.metrics.usage(scope, rule.srv, rule.windowSeconds, counts[i] / windows[i].limit));
-  }
 }
-
 function describeValueBreach(breach: ValueBreach): string {
   const { rule, value, reason } = breach;
   const limit = reason === 'below_min' ? `below its minimum ${rule.min}` : reason === 'above_max' ? `above its maximum ${rule.max}` : 'not a number';

@@ -1,0 +1,136 @@
+import type { Device, User } from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+import type { Logger } from '../log/index.ts';
+
+export interface DirectoryOptions {
+  /** How often the shared change log is read: every instance sees an operator's change within this. */
+  syncIntervalMs: number;
+  /** Entries kept per kind; the oldest go first. */
+  maxEntries: number;
+}
+
+export interface DirectoryMetrics {
+  hit(kind: 'user' | 'device'): void;
+  miss(kind: 'user' | 'device'): void;
+}
+
+/**
+ * Users and devices cached in-process, so the request path reads neither from the store. Every
+ * write (by any instance) is logged in the store; each instance reads that log every
+ * `syncIntervalMs` and drops what changed, and drops it at once for its own writes. A miss costs
+ * one read, and what is not found is never cached, so a new device is seen at once.
+ */
+export class Directory {
+  private readonly users = new Map<string, User>();
+  private readonly devices = new Map<string, Device>();
+  private cursor?: string;
+  /** Bumped by every drop: a read that overlapped one may hold the old value, so it is not cached. */
+  private epoch = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+  private syncing?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly options: DirectoryOptions,
+    private readonly log: Logger,
+    private readonly metrics?: DirectoryMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.cursor = (await this.store.directoryChanges(undefined)).cursor;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.syncing;
+  }
+
+  /** The User and (unless `deviceId` is undefined) the device; misses are read in one round trip. */
+  async lookup(userId: string, deviceId: string | undefined): Promise<{ user?: User; device?: Device }> {
+    let user = this.users.get(userId);
+    let device = deviceId === undefined ? undefined : this.devices.get(deviceId);
+    const readUser = !user;
+    const readDevice = deviceId !== undefined && !device;
+    if (!readUser) this.metrics?.hit('user');
+    if (deviceId !== undefined && !readDevice) this.metrics?.hit('device');
+    if (readUser || readDevice) {
+      const epoch = this.epoch;
+      [user, device] = await Promise.all([
+        readUser ? this.store.getUser(userId) : user,
+        readDevice ? this.store.getDevice(deviceId) : device,
+      ]);
+      if (readUser) this.metrics?.miss('user');
+      if (readDevice) this.metrics?.miss('device');
+      if (epoch === this.epoch) {
+        if (readUser && user) remember(this.users, userId, user, this.options.maxEntries);
+        if (readDevice && device) remember(this.devices, deviceId, device, this.options.maxEntries);
+      }
+    }
+    return { user, device };
+  }
+
+  getUser(userId: string): Promise<User | undefined> {
+    return this.lookup(userId, undefined).then((found) => found.user);
+  }
+
+  async putUser(user: User): Promise<void> {
+    await this.store.putUser(user);
+    this.drop([user.userId], []);
+  }
+
+  async putDevice(device: Device): Promise<void> {
+    await this.store.putDevice(device);
+    this.drop([], [device.deviceId]);
+  }
+
+  async putDevices(devices: readonly Device[]): Promise<void> {
+    await this.store.putDevices(devices);
+    this.drop([], devices.map((device) => device.deviceId));
+  }
+
+  /** Reads the shared change log once (exposed for tests; runs by itself every syncIntervalMs). */
+  async sync(): Promise<void> {
+    for (;;) {
+      const changes = await this.store.directoryChanges(this.cursor);
+      this.cursor = changes.cursor;
+      if (changes.reset) {
+        this.users.clear();
+        this.devices.clear();
+        this.epoch++;
+      } else if (changes.users.length > 0 || changes.devices.length > 0) {
+        this.drop(changes.users, changes.devices);
+      } else return;
+    }
+  }
+
+  private drop(users: readonly string[], devices: readonly string[]): void {
+    this.epoch++;
+    for (const userId of users) this.users.delete(userId);
+    for (const deviceId of devices) this.devices.delete(deviceId);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.syncing = this.sync()
+        // Until the log can be read again, nothing cached can be trusted to be current.
+        .catch((error) => {
+          this.log.warn({ err: error }, 'directory change log unreadable: cache dropped');
+          this.users.clear();
+          this.devices.clear();
+          this.epoch++;
+        })
+        .finally(() => this.schedule());
+    }, this.options.syncIntervalMs);
+    this.timer.unref?.();
+  }
+}
+
+/** Insertion order is age: the oldest entry goes when the map is full. */
+function remember<T>(map: Map<string, T>, key: string, value: T, max: number): void {
+  if (map.size >= max) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}

@@ -1,0 +1,120 @@
+// Several router processes on one port (ROUTER_PROCESSES=2) against the real redis-server: both
+// answer on the one port, a signed request is accepted, SIGTERM stops them all, and the spawned
+// process does not outlive a primary killed with SIGKILL.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildJsonRequest, GrpcRouterClient, RouterClient } from '@dccrouter/client';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+const env = () => ({
+  REDIS_URL: inject('redisUrl'),
+  // Its own keys in the shared test Redis.
+  REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
+  ROUTER_PROCESSES: '2',
+  VERIFY_THREADS: '1',
+});
+
+/** The pids the primary prints, itself first. */
+function pids(router: RouterProcess): number[] {
+  const match = /router processes: (\d+) \(pids ([\d, ]+)\)/.exec(router.output());
+  if (!match) throw new Error(`no pids line:\n${router.output()}`);
+  return match[2].split(', ').map(Number);
+}
+
+/** Running (an exited process not yet reaped, a zombie, counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pidList: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  while (pidList.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return pidList.filter(alive);
+}
+
+/** One HTTP call over a connection of its own (no keep-alive pool), so the kernel picks a process for each. */
+function call(url: string, method = 'GET', body?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let router: RouterProcess;
+const keys = newKeyPair();
+let client: RouterClient;
+
+beforeAll(async () => {
+  router = await startRouterProcess(env());
+  const admin = new Admin(router.url, router.adminToken);
+  expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+  client = new RouterClient(router.url, keys.privateKeyPem);
+  await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: SUPPLIER });
+});
+
+afterAll(async () => {
+  await router?.stop('SIGKILL');
+});
+
+describe('ROUTER_PROCESSES=2', () => {
+  it('serves one port from both processes', async () => {
+    expect(router.output()).toContain('router processes: 2');
+    expect(pids(router)).toHaveLength(2);
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 60 && seen.size < 2; i++) {
+      const answer = await call(`${router.url}/healthz`);
+      expect(answer.status).toBe(200);
+      seen.add(answer.headers['x-router-process']);
+    }
+    expect([...seen].sort()).toEqual(['0', '1']);
+  });
+
+  it('accepts signed requests whichever process takes them, and gRPC on the primary', async () => {
+    for (let i = 0; i < 10; i++) {
+      const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+      const answer = await call(`${router.url}/v1/service-requests`, 'POST', body, { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) });
+      expect(answer.status, answer.text).toBe(202);
+      expect(JSON.parse(answer.text).route.destination).toBe('smets2/central');
+    }
+    // gRPC stays on the primary alone (@grpc/grpc-js cannot share a port between processes).
+    const grpc = new GrpcRouterClient(router.grpcAddress!, keys.privateKeyPem);
+    try {
+      const result = await grpc.submit(grpc.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' }));
+      expect(result.status).toBe(202);
+    } finally {
+      grpc.close();
+    }
+  });
+
+  it('stops every process on SIGTERM', async () => {
+    const all = pids(router);
+    expect(all.every(alive)).toBe(true);
+    expect(await router.stop('SIGTERM')).toBe(0);
+    // The primary exits after its children: none is left by then.
+    expect(all.filter(alive)).toEqual([]);
+    expect(router.output()).not.toMatch(/did not stop in time/);
+  });
+
+  it('does not leave the spawned process running when the primary is SIGKILLed', async () => {
+    const killed = await startRouterProcess(env());
+    const [primary, ...children] = pids(killed);
+    expect(children).toHaveLength(1);
+    expect((await call(`${killed.url}/healthz`)).status).toBe(200);
+    await killed.stop('SIGKILL');
+    expect(alive(primary)).toBe(false);
+    expect(await waitGone(children, 5_000)).toEqual([]);
+  });
+});
