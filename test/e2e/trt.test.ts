@@ -133,7 +133,10 @@ it('breaches exactly the stalled requests, once each, across two routers and a r
   const metrics = await (await fetch(`${routers[0].url}/metrics`)).text();
   expect(metrics).toContain('dccrouter_trt_breach_detection_lag_seconds_bucket');
 
-  const report = (await admins[0].request('GET', '/v1/admin/reports/monthly')).body;
+  // Response statistics are added up in each router and flushed every STATS_FLUSH_MS (1 s).
+  const monthly = async () => (await admins[0].request('GET', '/v1/admin/reports/monthly')).body;
+  await expect.poll(async () => (await monthly()).serviceMetrics.find((r: any) => r.destination === 'smets2/north')?.responded, { timeout: 5_000 }).toBe(6);
+  const report = await monthly();
   const north = report.serviceMetrics.find((r: any) => r.destination === 'smets2/north');
   expect(north).toMatchObject({ trtClass: 'smets2.onDemand', breached: 6, withinTrt: 0, responded: 6 });
   const south = report.serviceMetrics.find((r: any) => r.destination === 'smets2/south');

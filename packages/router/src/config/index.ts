@@ -43,6 +43,9 @@ export interface RouterConfig {
   egressBatch: number;
   egressRedeliverMs: number;
   egressIdlePollMs: number;
+  egressLingerMs: number;
+  /** How often locally aggregated service statistics are added to the shared ones. */
+  statsFlushMs: number;
   /** How often the TRT deadline scan and the future-dated release run. */
   scanIntervalMs: number;
   webhookIntervalMs: number;
@@ -143,7 +146,9 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     networks: networks(env.NETWORKS),
     egressBatch: integer(env, 'EGRESS_BATCH', 200, 1),
     egressRedeliverMs: integer(env, 'EGRESS_REDELIVER_MS', 30_000, 1),
-    egressIdlePollMs: integer(env, 'EGRESS_IDLE_POLL_MS', 50, 1),
+    egressIdlePollMs: integer(env, 'EGRESS_IDLE_POLL_MS', 100, 1),
+    egressLingerMs: integer(env, 'EGRESS_LINGER_MS', 5),
+    statsFlushMs: integer(env, 'STATS_FLUSH_MS', 1000, 10),
     scanIntervalMs: integer(env, 'SCAN_INTERVAL_MS', 200, 1),
     webhookIntervalMs: integer(env, 'WEBHOOK_INTERVAL_MS', 100, 1),
     webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),

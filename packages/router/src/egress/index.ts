@@ -13,7 +13,13 @@ export interface EgressOptions {
   batch: number;
   /** A request taken but not answered for this long is sent again (its router may have died). */
   redeliverAfterMs: number;
+  /** How long one claim waits for new requests when there are none (a blocking read on Redis). */
   idlePollMs: number;
+  /**
+   * After a claim that found requests, how long to let more gather before the next: a few ms of
+   * latency buys claims of many requests at a time instead of one each.
+   */
+  lingerMs: number;
 }
 
 /**
@@ -44,14 +50,14 @@ export class EgressDispatcher {
     this.loop = this.run();
   }
 
-  /** One loop for all destinations: one claim covers them all, so an idle router polls cheaply. */
+  /** One loop for all destinations: one claim covers them all, and an idle router blocks on it. */
   private async run(): Promise<void> {
     const destinations = [...this.adapters.keys()];
-    let idle = this.options.idlePollMs;
     while (this.running) {
       let claimed = 0;
+      let failed = false;
       try {
-        const items = await this.store.claimEgress(destinations, this.options.consumer, this.options.batch);
+        const items = await this.store.claimEgress(destinations, this.options.consumer, this.options.batch, this.options.idlePollMs);
         // Now and then, take over what a dead consumer left unanswered.
         if (Date.now() - this.lastReclaim >= this.options.redeliverAfterMs / 2) {
           this.lastReclaim = Date.now();
@@ -62,10 +68,10 @@ export class EgressDispatcher {
       } catch (error) {
         // Unsent items stay pending in the store and come back after the redelivery delay.
         this.log.warn({ err: error }, 'egress cycle failed');
+        failed = true;
       }
-      // Poll at once while there is traffic, back off gently while idle.
-      idle = claimed > 0 ? 0 : Math.min(idle * 2 || 1, this.options.idlePollMs);
-      if (idle > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, idle));
+      const pause = failed ? this.options.idlePollMs : claimed > 0 ? this.options.lingerMs : 0;
+      if (pause > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 

@@ -4,6 +4,7 @@ import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators'
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { LifecycleMetrics } from '../metrics/index.ts';
+import { StatsAggregator } from '../stats/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
 
@@ -32,9 +33,10 @@ export async function startNetworks(
     // A breach the deadline scan marked was counted then.
     if (!outcome.breached) increments[key('within')] = 1;
     else if (!outcome.breachMarkedEarlier) increments[key('breached')] = 1;
-    store.incrementStats(`service:${monthOf(response.at)}`, increments)
-      .catch((error) => log.warn({ err: error }, 'service statistics not updated'));
+    stats.add(`service:${monthOf(response.at)}`, increments);
   });
+  const stats = new StatsAggregator(store, config.statsFlushMs, log);
+  stats.start();
   const defaults: SimulatorSettings = {
     latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
     wanShare: config.simulatorWanShare,
@@ -46,6 +48,7 @@ export async function startNetworks(
   await control.start();
   const egress = new EgressDispatcher(store, [...simulators.values()], {
     consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
+    lingerMs: config.egressLingerMs,
   }, log, (count, destination) => lifecycle.forwarded.inc({ destination }, count));
   egress.start();
   return {
@@ -56,6 +59,7 @@ export async function startNetworks(
       await egress.stop();
       control.stop();
       for (const simulator of simulators.values()) simulator.close();
+      await stats.stop();
     },
   };
 }

@@ -203,8 +203,14 @@ export class MemoryStore implements StateStore {
     return entryId;
   }
 
-  async claimEgress(destinations: readonly string[], consumer: string, max: number): Promise<EgressItem[]> {
-    return destinations.flatMap((destination) => this.take(destination, consumer, max, (entry) => entry.claimedAt === undefined));
+  async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
+    const until = Date.now() + blockMs;
+    for (;;) {
+      const items = destinations.flatMap((destination) => this.take(destination, consumer, max, (entry) => entry.claimedAt === undefined));
+      const left = until - Date.now();
+      if (items.length > 0 || left <= 0) return items;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 5)));
+    }
   }
 
   async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {

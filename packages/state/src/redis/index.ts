@@ -177,6 +177,7 @@ export class RedisStore implements StateStore {
   private readonly groups = new Set<string>();
   /** The last connection error, to say why a command failed while Redis is away. */
   private lastError: Error | undefined;
+  private blocking?: Redis;
   private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((tag, items) => this.acceptBatch(tag, items));
   private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((tag, items) => this.respondBatch(tag, items));
 
@@ -377,15 +378,15 @@ export class RedisStore implements StateStore {
    * costs PARTITIONS commands in one round trip however many destinations there are. New entries
    * carry their record, so nothing more is read.
    */
-  async claimEgress(destinations: readonly string[], consumer: string, max: number): Promise<EgressItem[]> {
+  async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
     if (destinations.length === 0) return [];
-    const byPartition = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d)));
-    await this.ensureGroups(byPartition.flat());
-    const claim = this.redis.pipeline();
-    for (const keys of byPartition) {
-      claim.xreadgroup('GROUP', EGRESS_GROUP, consumer, 'COUNT', max, 'STREAMS', ...keys, ...keys.map(() => '>'));
-    }
-    const results = await this.exec('claim egress', claim);
+    const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
+    await this.ensureGroups(keys);
+    const read = ['GROUP', EGRESS_GROUP, consumer, 'COUNT', max] as const;
+    // Blocking on its own connection, so the request path's commands never wait behind it.
+    const results = blockMs > 0
+      ? [await this.call('claim egress', () => this.blockingConnection().xreadgroup(...read, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))]
+      : [await this.call('claim egress', () => this.redis.xreadgroup(...read, 'STREAMS', ...keys, ...keys.map(() => '>')))];
     const items: EgressItem[] = [];
     for (const streams of results as ([string, [string, string[]][]][] | null)[]) {
       for (const [key, entries] of streams ?? []) {
@@ -626,11 +627,22 @@ export class RedisStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.blocking?.disconnect();
     try {
       await this.redis.quit();
     } catch {
       this.redis.disconnect();
     }
+  }
+
+  /** A second connection for blocking reads; its commands may wait up to their block time. */
+  private blockingConnection(): Redis {
+    if (!this.blocking) {
+      // Its time limit must exceed any block time asked for (see claimEgress's callers).
+      this.blocking = this.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, enableAutoPipelining: false, commandTimeout: 10_000 });
+      this.blocking.on('error', () => undefined);
+    }
+    return this.blocking;
   }
 
   private userKey(userId: string): string {

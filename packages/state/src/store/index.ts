@@ -263,9 +263,10 @@ export interface StateStore {
 
   /**
    * Takes new requests (up to `max` per partition) from the egress queues of `destinations` for
-   * `consumer`. Each stays pending until its response is recorded.
+   * `consumer`. Each stays pending until its response is recorded. With `blockMs`, waits up to
+   * that long for new requests when there are none (an idle router then costs one blocked read).
    */
-  claimEgress(destinations: readonly string[], consumer: string, max: number): Promise<EgressItem[]>;
+  claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs?: number): Promise<EgressItem[]>;
   /**
    * Takes over requests another consumer took more than `idleMs` ago without their response coming
    * back (a crashed router, a lost request). At-least-once: the network drops repeats.

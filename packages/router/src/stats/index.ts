@@ -1,0 +1,48 @@
+import type { StateStore } from '@dccrouter/state';
+import type { Logger } from '../log/index.ts';
+
+/**
+ * Service statistics added up in-process and added to the shared ones every `flushMs`: one
+ * write per statistics set and period instead of one per response. A crash loses at most the
+ * last period's counts (the requests and responses themselves are recorded by then).
+ */
+export class StatsAggregator {
+  private pending = new Map<string, Map<string, number>>();
+  private timer?: ReturnType<typeof setInterval>;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly store: StateStore, private readonly flushMs: number, private readonly log: Logger) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.flushMs);
+    this.timer.unref?.();
+  }
+
+  add(set: string, increments: Record<string, number>): void {
+    let counters = this.pending.get(set);
+    if (!counters) this.pending.set(set, (counters = new Map()));
+    for (const [name, by] of Object.entries(increments)) counters.set(name, (counters.get(name) ?? 0) + by);
+  }
+
+  /** Adds what was gathered to the store; what fails to be added is kept for the next flush. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.pending;
+      this.pending = new Map();
+      for (const [set, counters] of batch) {
+        try {
+          await this.store.incrementStats(set, Object.fromEntries(counters));
+        } catch (error) {
+          this.log.warn({ err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
+          this.add(set, Object.fromEntries(counters));
+        }
+      }
+    });
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}
