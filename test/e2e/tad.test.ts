@@ -163,9 +163,16 @@ describe('Threshold Anomaly Detection', () => {
 
   it('counts DCC-wide thresholds across Users', async () => {
     await putRules('/v1/admin/thresholds/dcc', { rules: [{ srv: '11.2', limit: 3, windowSeconds: 60 }] });
+    // The DCC scope is counted in each router and reconciled every TAD_SYNC_MS (100 ms): requests
+    // further apart than that are judged on every router's counts, exactly.
+    const settled = async (answer: Promise<Awaited<ReturnType<typeof send>>>) => {
+      const result = await answer;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return result;
+    };
     const results = [];
-    results.push(await send(USER, { srv: '11.2' }), await send(USER, { srv: '11.2' }));
-    results.push(await send(CALM[0], { srv: '11.2', targetId: '00-DB-12-34-56-78-F1-01' }), await send(CALM[0], { srv: '11.2', targetId: '00-DB-12-34-56-78-F1-01' }));
+    results.push(await settled(send(USER, { srv: '11.2' })), await settled(send(USER, { srv: '11.2' })));
+    results.push(await settled(send(CALM[0], { srv: '11.2', targetId: '00-DB-12-34-56-78-F1-01' })), await settled(send(CALM[0], { srv: '11.2', targetId: '00-DB-12-34-56-78-F1-01' })));
     expect(results.map((r) => r.answer.quarantine?.breach ?? 'none')).toEqual(['none', 'none', 'none', 'dcc']);
     await putRules('/v1/admin/thresholds/dcc', { rules: [] });
   });

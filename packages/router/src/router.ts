@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './log/index.ts';
 import { lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
+import { ReconciledCounter } from './tad/reconciled.ts';
 import { QuarantineDesk } from './tad/quarantine.ts';
 import { scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
@@ -52,8 +53,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
   const lifecycle = lifecycleMetrics(metrics.registry);
   const thresholds = new ThresholdRules(store);
+  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log);
   const tad = config.tad
-    ? new ThresholdAnomalyDetection(thresholds, store.counters, config.tadMode, {
+    ? new ThresholdAnomalyDetection(thresholds, dccCounts, config.tadMode, {
       breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),
       usage: (scope, srv, windowSeconds, ratio) => lifecycle.tadUsage.set({ scope, srv, window_seconds: String(windowSeconds) }, ratio),
     })
@@ -96,6 +98,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     draining: () => draining,
   });
   for (const task of background) task.start();
+  dccCounts.start();
   return {
     app, store, pipeline, log, metrics, simulators: networks.simulators,
     draining: () => draining,
@@ -106,6 +109,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
       await networks.stop();
       await Promise.all(background.map((task) => task.stop()));
+      await dccCounts.stop();
       budgets.stop();
       await directory.stop();
       await verifier.close();

@@ -1,7 +1,7 @@
 // The contract every WindowCounters implementation must keep; each implementation's test file runs it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CountResult, WindowCounters, WindowRule } from '../src/counters/index.ts';
+import { planCounters, type CountResult, type WindowCounters, type WindowRule } from '../src/counters/index.ts';
 
 /** Each call must give counters of their own, empty of what other calls counted. */
 export type MakeCounters = () => Promise<WindowCounters>;
@@ -168,6 +168,25 @@ export function describeCountersContract(name: string, make: MakeCounters, clean
       for (let i = 0; i < 200; i++) results.push(await counters.tryCount(scope, [day], T0 + i * 432_000));
       expect(admittedCount(results)).toBe(200);
       expect(await counters.peek(scope, [day], T0 + 86_400_000)).toStrictEqual([200]);
+    });
+
+    it('adds counts made elsewhere, takes some back, and answers the totals the next count sees', async () => {
+      const counters = await make();
+      const scope = userScope();
+      const bucketAt = (at: number) => planCounters(scope, [minute], at)[0].bucket;
+      expect((await counters.tryCount(scope, [minute], T0)).admitted).toBe(true);
+      // Three more at T0 + 10 s, one taken back from T0, and one from a bucket long gone (ignored).
+      const deltas = [[{ bucket: bucketAt(T0 + 10_000), n: 3 }, { bucket: bucketAt(T0), n: -1 }, { bucket: bucketAt(T0 - 600_000), n: 7 }]];
+      expect(await counters.addCounts(scope, [minute], T0 + 10_000, deltas)).toStrictEqual([3]);
+      expect(await counters.peek(scope, [minute], T0 + 10_000)).toStrictEqual([3]);
+      // Taking back more than a bucket holds leaves it empty, not negative.
+      expect(await counters.addCounts(scope, [minute], T0 + 10_000, [[{ bucket: bucketAt(T0), n: -5 }]])).toStrictEqual([3]);
+      expect(await counters.tryCount(scope, [minute], T0 + 20_000)).toMatchObject({ admitted: true, counts: [4] });
+      expect(await counters.tryCount(scope, [minute], T0 + 20_000)).toMatchObject({ admitted: true, counts: [5] });
+      expect((await counters.tryCount(scope, [minute], T0 + 20_000)).admitted).toBe(false);
+      // The window slides past the added bucket like any other.
+      expect(await counters.addCounts(scope, [minute], T0 + 71_000, [[]])).toStrictEqual([2]);
+      expect(await counters.addCounts(userScope(), [minute], T0, [[]])).toStrictEqual([0]);
     });
 
     it('refuses a call that is the caller’s mistake', async () => {

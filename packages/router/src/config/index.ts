@@ -25,6 +25,8 @@ export interface RouterConfig {
   tad: boolean;
   /** 'shadow' reports breaches without quarantining: for trying new thresholds safely. */
   tadMode: 'enforce' | 'shadow';
+  /** How often the in-process DCC-wide threshold counts are reconciled with the other instances'. */
+  tadSyncMs: number;
   quarantineTtlSeconds: number;
   /** Index each request's TRT deadline for breach detection (off only to measure its cost). */
   trackTrt: boolean;
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     trackTrt: boolean(env, 'TRT_TRACKING', true),
     tad: boolean(env, 'TAD', true),
     tadMode: tadMode(env.TAD_MODE),
+    tadSyncMs: integer(env, 'TAD_SYNC_MS', 100, 10),
     quarantineTtlSeconds: integer(env, 'QUARANTINE_TTL_SECONDS', 7 * 24 * 3600, 1),
     maxInflight: integer(env, 'MAX_INFLIGHT', 20_000, 1),
     directorySyncMs: integer(env, 'DIRECTORY_SYNC_MS', 200, 10),

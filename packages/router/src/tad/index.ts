@@ -2,7 +2,8 @@ import {
   applicableCountRules, parseCountRules, parseValueRules, toWindowRule, valueBreaches,
   type CountRule, type CountRules, type ServiceRequest, type SrvDefinition, type ValueBreach, type ValueRules,
 } from '@dccrouter/domain';
-import type { BreachKind, StateStore, WindowCounters, WindowRule } from '@dccrouter/state';
+import type { BreachKind, StateStore, WindowRule } from '@dccrouter/state';
+import type { ReconciledCounter } from './reconciled.ts';
 
 const USER_RULES = (userId: string) => `tad-user:${userId}`;
 const DCC_RULES = 'tad-dcc';
@@ -75,14 +76,15 @@ export type TadPlan =
 /**
  * Threshold Anomaly Detection on the request path. Value limits are checked on the leg that
  * carries the SRV's body; counts are taken on the leg that completes a device request (a critical
- * pair counts once, at its signed leg). The DCC scope is counted first (its own slot); the User
- * scope in the store's acceptance step, so it costs no round trip of its own. A request in excess
- * is not counted in either.
+ * pair counts once, at its signed leg). The DCC scope is counted first, in-process; the User
+ * scope in the store's acceptance step; so neither costs a round trip of its own. A request in
+ * excess is not counted in either.
  */
 export class ThresholdAnomalyDetection {
   constructor(
     readonly rules: ThresholdRules,
-    private readonly counters: WindowCounters,
+    /** The DCC scope, counted in-process and reconciled with the other instances (see ReconciledCounter). */
+    private readonly dcc: ReconciledCounter,
     readonly mode: TadMode,
     private readonly metrics: TadMetrics,
   ) {}
@@ -99,11 +101,10 @@ export class ThresholdAnomalyDetection {
     const dccApplicable = applicableCountRules(dccRules.rules, srv.srv);
     let undo: (() => Promise<void>) | undefined;
     if (dccApplicable.length > 0) {
-      const windows = dccApplicable.map(toWindowRule);
-      const dcc = await this.counters.tryCount('dcc', windows, now);
+      const dcc = await this.dcc.tryCount(dccApplicable.map(toWindowRule), now);
       this.reportUsage('dcc', dccApplicable, dcc.counts);
       if (!dcc.admitted) return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) };
-      undo = () => this.counters.undo(dcc.undo);
+      undo = async () => dcc.undo();
     }
     const user = userApplicable.length > 0
       ? { count: { scope: userId, rules: userApplicable.map(toWindowRule), at: now }, rules: userApplicable }

@@ -43,6 +43,17 @@ export interface WindowCounters {
   undo(undo: CountUndo): Promise<void>;
   /** Current counts at `at`, counting nothing (for near-limit gauges). */
   peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]>;
+  /**
+   * Adds events admitted elsewhere, with no limit check (an instance's locally counted events,
+   * reconciled periodically): `deltas[i]` are rule i's (bucket, n) pairs, buckets as `planCounters`
+   * gives them; a negative n takes events back. Answers each rule's total at `at`, these included.
+   */
+  addCounts(scope: string, rules: readonly WindowRule[], at: number, deltas: readonly (readonly BucketDelta[])[]): Promise<number[]>;
+}
+
+export interface BucketDelta {
+  bucket: number;
+  n: number;
 }
 
 /** How long a Redis counter outlives its last event beyond window and bucket: covers clock differences between router instances. */

@@ -1,5 +1,5 @@
 import { countingBucket, windowCount, windowFloor, withinLimit, type WindowGeometry } from '@dccrouter/domain';
-import { planCounters, type CounterPlan, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
+import { planCounters, type BucketDelta, type CounterPlan, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
 
 interface Counter {
   geometry: WindowGeometry;
@@ -56,6 +56,20 @@ export class MemoryCounters implements WindowCounters {
     return planCounters(scope, rules, at).map((plan) => {
       const counter = this.counters.get(plan.counter);
       return counter ? windowCount(counter.buckets, Math.max(counter.floor, plan.floor)) : 0;
+    });
+  }
+
+  async addCounts(scope: string, rules: readonly WindowRule[], at: number, deltas: readonly (readonly BucketDelta[])[]): Promise<number[]> {
+    return planCounters(scope, rules, at).map((plan, i) => {
+      const counter = this.advance(plan);
+      for (const { bucket, n } of deltas[i] ?? []) {
+        if (bucket < counter.floor) continue;
+        const value = (counter.buckets.get(bucket) ?? 0) + Math.max(n, -(counter.buckets.get(bucket) ?? 0));
+        if (value > 0) counter.buckets.set(bucket, value);
+        else counter.buckets.delete(bucket);
+      }
+      if (counter.buckets.size > 0) this.counters.set(plan.counter, counter);
+      return windowCount(counter.buckets, counter.floor);
     });
   }
 

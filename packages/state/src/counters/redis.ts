@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { SCRIPTS } from '../redis/scripts.ts';
 import { StateUnavailableError, wasSent } from '../store/index.ts';
-import { EXPIRY_SLACK_MS, planCounters, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
+import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
 
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
@@ -48,6 +48,7 @@ type ScriptedRedis = Redis & {
   tadTryCount(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tadUndo(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
   tadPeek(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  tadAddCounts(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
 /**
@@ -64,6 +65,7 @@ export class RedisCounters implements WindowCounters {
     this.redis = redis as ScriptedRedis;
     // numberOfKeys is given per call: each call has as many keys as rules.
     this.redis.defineCommand('tadTryCount', { lua: SCRIPTS.tryCount });
+    this.redis.defineCommand('tadAddCounts', { lua: SCRIPTS.addCounts });
     this.redis.defineCommand('tadUndo', { lua: UNDO_LUA });
     this.redis.defineCommand('tadPeek', { lua: PEEK_LUA });
   }
@@ -100,6 +102,16 @@ export class RedisCounters implements WindowCounters {
     if (plans.length === 0) return [];
     return this.call('TAD peek', () => this.redis.tadPeek(
       plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...plans.flatMap((plan) => [plan.floor, plan.geometry.span])));
+  }
+
+  async addCounts(scope: string, rules: readonly WindowRule[], at: number, deltas: readonly (readonly BucketDelta[])[]): Promise<number[]> {
+    const plans = planCounters(scope, rules, at);
+    if (plans.length === 0) return [];
+    const args = plans.flatMap((plan, i) => [
+      plan.floor, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS, deltas[i]?.length ?? 0,
+      ...(deltas[i] ?? []).flatMap((delta) => [delta.bucket, delta.n]),
+    ]);
+    return this.call('TAD add counts', () => this.redis.tadAddCounts(plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
   }
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {

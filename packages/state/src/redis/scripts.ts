@@ -10,4 +10,5 @@ export const SCRIPTS = {
   respondBatch: read('respond-batch'),
   markForwarded: read('mark-forwarded'),
   tryCount: COUNT_WINDOW + read('try-count'),
+  addCounts: COUNT_WINDOW + read('add-counts'),
 } as const;

@@ -1,0 +1,149 @@
+import { planCounters, type BucketDelta, type CounterPlan, type WindowCounters, type WindowRule } from '@dccrouter/state';
+import type { Logger } from '../log/index.ts';
+
+interface LocalCounter {
+  rule: WindowRule;
+  /** The shared total at the last reconciliation (every instance's counts, this one's included). */
+  shared: number;
+  /** Counted here since, by bucket: not yet added to the shared counter. */
+  pending: Map<number, number>;
+  /** Being added right now: still counted here until the shared total includes them. */
+  inFlight: Map<number, number>;
+  lastUsed: number;
+  /** Until the first reconciliation answers, the shared total is not known: wait for it. */
+  ready?: Promise<void>;
+}
+
+export type LocalCountResult =
+  | { admitted: true; counts: number[]; undo: () => void }
+  | { admitted: false; counts: number[]; breached: number };
+
+/**
+ * Counts one scope (the DCC-wide one) in-process and reconciles with the shared counters every
+ * `syncMs`, so a counted request costs no store round trip. Each instance admits while the last
+ * shared total plus its own counts since stays within the limit, so it never under-counts its own
+ * traffic; what other instances admitted since the last reconciliation it sees only at the next.
+ * Over-admission is therefore bounded by what the other instances admit in one reconciliation
+ * period (plus one round trip); with one instance the count is exact.
+ */
+export class ReconciledCounter {
+  private readonly local = new Map<string, LocalCounter>();
+  private timer?: ReturnType<typeof setTimeout>;
+  private syncing?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly counters: WindowCounters,
+    private readonly scope: string,
+    private readonly syncMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.syncing;
+    // What was counted here still reaches the shared counters.
+    await this.sync().catch((error) => this.log.warn({ err: error, scope: this.scope }, 'last threshold counts not reconciled'));
+  }
+
+  /** As WindowCounters.tryCount, judged in-process. A rule first seen here is read from the store once. */
+  async tryCount(rules: readonly WindowRule[], at: number): Promise<LocalCountResult> {
+    const plans = planCounters(this.scope, rules, at);
+    const fresh = plans.filter((plan) => !this.local.has(plan.counter));
+    if (fresh.length > 0) {
+      const ready = this.sync();
+      for (const plan of fresh) {
+        this.local.set(plan.counter, { rule: rules[plans.indexOf(plan)], shared: 0, pending: new Map(), inFlight: new Map(), lastUsed: at, ready });
+      }
+    }
+    const counters = plans.map((plan) => this.local.get(plan.counter)!);
+    const waiting = counters.filter((counter) => counter.ready);
+    if (waiting.length > 0) {
+      await Promise.all(waiting.map((counter) => counter.ready));
+      for (const counter of waiting) counter.ready = undefined;
+    }
+    const counts = plans.map((plan, i) => counters[i].shared + inWindow(counters[i].inFlight, plan) + inWindow(counters[i].pending, plan));
+    const breached = plans.findIndex((plan, i) => counts[i] + 1 > plan.limit);
+    if (breached >= 0) return { admitted: false, counts, breached };
+    const buckets = plans.map((plan, i) => {
+      counters[i].lastUsed = at;
+      add(counters[i].pending, plan.bucket, 1);
+      return plan.bucket;
+    });
+    let undone = false;
+    return {
+      admitted: true,
+      counts: counts.map((count) => count + 1),
+      undo: () => {
+        if (undone) return;
+        undone = true;
+        counters.forEach((counter, i) => add(counter.pending, buckets[i], -1));
+      },
+    };
+  }
+
+  /** Adds what was counted here to the shared counters and takes their totals (every instance's). */
+  sync(): Promise<void> {
+    const run = (this.syncing ?? Promise.resolve()).then(() => this.reconcile());
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reconcile(): Promise<void> {
+    const now = Date.now();
+    const entries = [...this.local.entries()].filter(([name, counter]) => {
+      // A counter unused for longer than its window holds nothing of this instance's any more.
+      const idle = counter.pending.size === 0 && now - counter.lastUsed > counter.rule.windowMs * 2;
+      if (idle) this.local.delete(name);
+      return !idle;
+    });
+    if (entries.length === 0) return;
+    const deltas: BucketDelta[][] = entries.map(([, counter]) => {
+      counter.inFlight = counter.pending;
+      counter.pending = new Map();
+      return [...counter.inFlight].filter(([, n]) => n !== 0).map(([bucket, n]) => ({ bucket, n }));
+    });
+    try {
+      const totals = await this.counters.addCounts(this.scope, entries.map(([, counter]) => counter.rule), now, deltas);
+      entries.forEach(([, counter], i) => {
+        counter.shared = totals[i];
+        counter.inFlight = new Map();
+      });
+    } catch (error) {
+      // Not added: counted here still, and sent again with the next reconciliation.
+      for (const [, counter] of entries) {
+        for (const [bucket, n] of counter.inFlight) add(counter.pending, bucket, n);
+        counter.inFlight = new Map();
+      }
+      throw error;
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.sync()
+        .catch((error) => this.log.warn({ err: error, scope: this.scope }, 'threshold counts not reconciled; counting on locally'))
+        .finally(() => this.schedule());
+    }, this.syncMs);
+    this.timer.unref?.();
+  }
+}
+
+function add(buckets: Map<number, number>, bucket: number, n: number): void {
+  const value = (buckets.get(bucket) ?? 0) + n;
+  if (value === 0) buckets.delete(bucket);
+  else buckets.set(bucket, value);
+}
+
+/** Events of buckets still inside the plan's window. */
+function inWindow(buckets: Map<number, number>, plan: CounterPlan): number {
+  let sum = 0;
+  for (const [bucket, n] of buckets) if (bucket >= plan.floor) sum += n;
+  return sum;
+}

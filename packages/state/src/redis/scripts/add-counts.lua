@@ -1,0 +1,31 @@
+-- Adds events already admitted elsewhere (an instance's locally counted DCC-scope requests) to
+-- shared counters, and answers each counter's total: the periodic reconciliation of local counting.
+-- KEYS: counter hashes. ARGV: per counter: window floor, span, TTL ms, number of (bucket, n) pairs, the pairs.
+-- A negative n takes events back from a bucket still there (one that left the window is gone).
+local out = {}
+local a = 1
+for i = 1, #KEYS do
+  local key = KEYS[i]
+  local lo, span, ttl, pairs = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], tonumber(ARGV[a + 3])
+  local f, t, fresh = advance_window(key, lo, span)
+  for p = 0, pairs - 1 do
+    local b, n = tonumber(ARGV[a + 4 + 2 * p]), tonumber(ARGV[a + 5 + 2 * p])
+    if b >= f then
+      local field = string.format('%d', b)
+      if n < 0 then n = -math.min(-n, tonumber(redis.call('HGET', key, field)) or 0) end
+      if n ~= 0 then
+        if redis.call('HINCRBY', key, field, n) <= 0 then redis.call('HDEL', key, field) end
+        t = t + n
+      end
+    end
+  end
+  if t > 0 then
+    redis.call('HSET', key, 'f', string.format('%d', f), 't', string.format('%d', t))
+    redis.call('PEXPIRE', key, ttl)
+  elseif not fresh then
+    redis.call('HSET', key, 't', '0')
+  end
+  out[i] = t
+  a = a + 4 + 2 * pairs
+end
+return out
