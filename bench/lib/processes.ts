@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +14,31 @@ export function killRunning(): void {
   running.clear();
 }
 
+/** Counts a child this suite started among those stopped on SIGINT/SIGTERM, until it exits. */
+export function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** Runs a Bun script to its end and returns what it printed on stdout; rejects if it fails. */
+export function runBunScript(script: string, args: string[], timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(BUN, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-5_000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${script} exited with ${code ?? signal}:\n${stderr}`));
+    });
+  });
+}
+
 export interface Service {
   url: string;
   child: ChildProcess;
@@ -24,9 +49,9 @@ export interface Service {
 
 /** Runs a Bun script that prints `listening on http://…` and waits for that line. */
 export async function startBunService(script: string, env: Record<string, string>): Promise<Service> {
-  const child = spawn(BUN, [script], { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  // BENCH_BUN_FLAGS, e.g. "--cpu-prof-md --cpu-prof-dir=/tmp/prof", profiles every service the suite starts.
+  const flags = (process.env.BENCH_BUN_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = track(spawn(BUN, [...flags, script], { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   // Keep reading for the whole life of the process: a full pipe would block its writes.
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
@@ -66,28 +91,59 @@ export async function startBunService(script: string, env: Record<string, string
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system, all threads) a process has used so far, from /proc; 0 where unknown. */
-export function cpuSecondsOf(pid: number | undefined): number {
-  if (!pid) return 0;
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces); undefined when gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-/** Resident memory of a process in MB, from /proc; 0 where unknown. */
+/**
+ * A process and all its live descendants: a router started with ROUTER_PROCESSES > 1 is several
+ * processes, and its cost is all of theirs.
+ */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = Number(statFields(Number(entry))?.[1]);
+    if (!parent) continue;
+    const list = children.get(parent);
+    if (list) list.push(Number(entry));
+    else children.set(parent, [Number(entry)]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** CPU seconds (user + system, all threads) a process and its descendants have used so far, from /proc; 0 where unknown. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  let seconds = 0;
+  for (const member of processTree(pid)) {
+    const fields = statFields(member);
+    if (fields) seconds += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+  return seconds;
+}
+
+/** Resident memory of a process and its descendants in MB, from /proc; 0 where unknown. */
 export function rssMbOf(pid: number | undefined): number {
   if (!pid) return 0;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.round(Number(match[1]) / 1024) : 0;
-  } catch {
-    return 0;
+  let kb = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      kb += match ? Number(match[1]) : 0;
+    } catch {
+      // Gone meanwhile.
+    }
   }
+  return Math.round(kb / 1024);
 }
 
 /** Busy and total CPU seconds of the whole machine so far (all cores), from /proc/stat. */

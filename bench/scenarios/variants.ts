@@ -4,17 +4,22 @@ import type { Variant } from '../lib/targets.ts';
 
 export const ECHO: Variant = { id: 'echo', label: 'echo (bare Hono on Bun)', kind: 'echo' };
 
+/** The baseline of the issue #9 targets: the echo plus an inline check of X-DCC-Signature (bench/echo-verify-server.ts). */
+export const ECHO_VERIFY: Variant = { id: 'echo-verify', label: 'echo + verify (Hono on Bun, ECDSA P-256 inline)', kind: 'echo-verify' };
+
 /**
  * The production path: Redis, signatures checked, Threshold Anomaly Detection counting (rules set
- * for every User, see targets.ts), TRT deadlines indexed, simulated networks consuming egress.
+ * for every User, see targets.ts), TRT deadlines indexed, simulated networks consuming egress,
+ * one router process per core (the default with Redis).
  */
 export const FULL: Variant = { id: 'router', label: 'router (full: Redis, signatures, TAD, TRT, networks)', kind: 'router' };
 
 export const STAGE_VARIANTS: Variant[] = [
+  { id: 'one-process', label: 'one router process (ROUTER_PROCESSES=1)', kind: 'router', env: { ROUTER_PROCESSES: '1' } },
   { id: 'no-signatures', label: 'signatures off (VERIFY_SIGNATURES=false)', kind: 'router', env: { VERIFY_SIGNATURES: 'false' } },
   { id: 'no-tad', label: 'Threshold Anomaly Detection off (TAD=false)', kind: 'router', env: { TAD: 'false' } },
   { id: 'no-trt', label: 'TRT tracking off (TRT_TRACKING=false)', kind: 'router', env: { TRT_TRACKING: 'false' } },
-  { id: 'memory-store', label: 'embedded store instead of Redis', kind: 'router', redis: false },
+  { id: 'memory-store', label: 'embedded store instead of Redis (one process: its state is its own)', kind: 'router', redis: false },
   { id: 'external-networks', label: 'no egress here (NETWORKS=external)', kind: 'router', env: { NETWORKS: 'external' } },
   {
     id: 'minimal', label: 'all of these off (HTTP, decode, validate, record in memory)', kind: 'router', redis: false,
@@ -24,6 +29,7 @@ export const STAGE_VARIANTS: Variant[] = [
 
 /** What each stage variant removes, for the report's stage-cost table. */
 export const STAGE_NAMES: Record<string, string> = {
+  'one-process': 'a router process per core (ROUTER_PROCESSES, here 2) instead of one',
   'no-signatures': 'signature verification (ECDSA P-256, worker thread)',
   'no-tad': 'Threshold Anomaly Detection (User and DCC counts, value rules)',
   'no-trt': 'TRT deadline index',

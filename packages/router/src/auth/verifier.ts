@@ -17,15 +17,18 @@ interface Pending {
 }
 
 /**
- * ECDSA verification is the CPU-heavy step of the request path. A round trip to a worker per
- * signature costs more than the signature, so requests that arrive in the same event-loop turn
- * are gathered into micro-batches of up to `batchMax` and verified by a piscina pool.
+ * ECDSA verification is the CPU-heavy step of the request path. A hand-off to a worker costs
+ * about twice a signature (postMessage and the wake-up, measured under Bun), so signatures are
+ * handed over in batches: while every worker is busy they gather, and a worker that finishes
+ * takes everything that gathered meanwhile (up to `batchMax`). Batches grow with the load by
+ * themselves and an idle router hands a lone signature over at once.
  */
 export class SignatureVerifier {
   private readonly pool?: Piscina;
   private pending: Pending[] = [];
   private flushScheduled = false;
   private inPool = 0;
+  private tasksInPool = 0;
 
   constructor(private readonly options: VerifierOptions) {
     if (options.threads > 0) {
@@ -50,9 +53,9 @@ export class SignatureVerifier {
   verify(pem: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.pending.push({ pem, data, signature, resolve, reject });
-      if (this.pending.length >= this.options.batchMax) this.flush();
-      else if (!this.flushScheduled) {
+      if (!this.flushScheduled) {
         this.flushScheduled = true;
+        // After the current turn, so that everything this turn brings goes in one batch.
         setImmediate(() => {
           this.flushScheduled = false;
           this.flush();
@@ -61,8 +64,9 @@ export class SignatureVerifier {
     });
   }
 
-  private flush(): void {
-    while (this.pending.length > 0) {
+  /** Hands batches to idle workers; with none idle, the signatures wait for the next to finish. */
+  private flush(force = false): void {
+    while (this.pending.length > 0 && (force || !this.pool || this.tasksInPool < this.options.threads)) {
       const batch = this.pending.splice(0, this.options.batchMax);
       const tasks = batch.map(({ pem, data, signature }) => ({ pem, data, signature }));
       if (!this.pool) {
@@ -70,17 +74,20 @@ export class SignatureVerifier {
         continue;
       }
       this.inPool += batch.length;
+      this.tasksInPool++;
       this.pool.run(tasks).then(
         (results: boolean[]) => batch.forEach((item, i) => item.resolve(results[i] === true)),
         (error: unknown) => batch.forEach((item) => item.reject(error)),
       ).finally(() => {
         this.inPool -= batch.length;
+        this.tasksInPool--;
+        this.flush();
       });
     }
   }
 
   async close(): Promise<void> {
-    this.flush();
+    this.flush(true);
     await this.pool?.close();
   }
 }
