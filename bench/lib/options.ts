@@ -38,6 +38,8 @@ export interface SuiteOptions {
   batchSize: number;
   batchConnections: number;
   batchUnits: number;
+  /** The window of the raw ECDSA capacity measurement (batch scenario), seconds. */
+  verifySeconds: number;
   e2eUnits: number;
   e2eTimeoutSeconds: number;
   breachCount: number;
@@ -63,6 +65,7 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
   --ladder-refine <n>    halvings between a router's last sustained and first saturated rung (default 2; quick 0)
   --p99-bound-ms <ms>    a rung with p99 above this is saturated (default 500)
   --batch-size <n>       requests per batch (default 100)
+  --verify-seconds <s>   window of the raw ECDSA verify capacity measurement (default 2; quick 0.5)
   --e2e-units <n>        request pairs per end-to-end run (default 3000)
   --breach-count <n>     open deadlines in the breach-lag scenario (default 1000000)
   --breach-deadlines <m> converge (all fall due at one instant, default) or spread (as accepted)
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
       'ladder-refine': { type: 'string' },
       'p99-bound-ms': { type: 'string' },
       'batch-size': { type: 'string' },
+      'verify-seconds': { type: 'string' },
       'e2e-units': { type: 'string' },
       'breach-count': { type: 'string' },
       'breach-deadlines': { type: 'string' },
@@ -143,6 +147,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     batchSize: Math.round(number('batch-size', 100, 20, 1)),
     batchConnections: quick ? 2 : 8,
     batchUnits: quick ? 200 : 15_000,
+    verifySeconds: number('verify-seconds', 2, 0.5, 0.1),
     e2eUnits: Math.round(number('e2e-units', 3_000, 100, 1)),
     e2eTimeoutSeconds: quick ? 30 : 120,
     breachCount: Math.round(number('breach-count', 1_000_000, 2_000, 1)),

@@ -1,11 +1,12 @@
 // The suite's own redis-server, on a free loopback port, emptied before every router run so each
 // run starts from the same state (an ever-growing Redis would make later runs slower).
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startRedis, stopRedis } from '../../test/support/redis-server.ts';
+import { track } from './processes.ts';
 
 const run = promisify(execFile);
 
@@ -20,6 +21,8 @@ export interface BenchRedis {
   resetStats(): Promise<void>;
   /** Calls and CPU microseconds per command since the last reset (INFO commandstats). */
   commandStats(): Promise<RedisCommandStat[]>;
+  /** Starts watching every command with MONITOR (slows Redis down: for untimed traffic only). */
+  monitor(): Promise<RedisMonitor>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +30,59 @@ export interface RedisCommandStat {
   command: string;
   calls: number;
   usec: number;
+}
+
+/** Commands seen by MONITOR: those a client sent, and those Lua scripts ran. */
+export interface MonitoredCommands {
+  sent: number;
+  inScripts: number;
+  /** By lower-case command name. */
+  sentByCommand: Record<string, number>;
+}
+
+export interface RedisMonitor {
+  stop(): Promise<MonitoredCommands>;
+}
+
+/**
+ * INFO commandstats counts a command a script runs both under its own name and inside the
+ * script's evalsha, and so does total_commands_processed: neither tells what a client sent. MONITOR
+ * does, marking a script's commands "[db lua]", so the suite runs it over the untimed warm-up.
+ */
+function startMonitor(port: number): Promise<RedisMonitor> {
+  const child = track(spawn('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'monitor'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+  const seen: MonitoredCommands = { sent: 0, inScripts: 0, sentByCommand: {} };
+  let pending = '';
+  let started: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const line = /^\d+\.\d+ \[\d+ ([^\]]+)\] "([^"]*)"/;
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const text of lines) {
+      if (text === 'OK') started();
+      const match = line.exec(text);
+      if (!match) continue;
+      if (match[1] === 'lua') seen.inScripts++;
+      else {
+        seen.sent++;
+        const command = match[2].toLowerCase();
+        seen.sentByCommand[command] = (seen.sentByCommand[command] ?? 0) + 1;
+      }
+    }
+  });
+  child.once('exit', () => started());
+  return ready.then(() => ({
+    stop: () => new Promise<MonitoredCommands>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(seen);
+      // What Redis already wrote to the monitor is read before the end.
+      setTimeout(() => {
+        child.once('exit', () => resolve(seen));
+        child.kill('SIGTERM');
+      }, 100);
+    }),
+  }));
 }
 
 export async function startBenchRedis(): Promise<BenchRedis> {
@@ -54,6 +110,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       const { stdout } = await cli('INFO', 'commandstats');
       return [...stdout.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map((m) => ({ command: m[1], calls: Number(m[2]), usec: Number(m[3]) }));
     },
+    monitor: () => startMonitor(port),
     async stop() {
       await stopRedis(child);
       rmSync(dir, { recursive: true, force: true });

@@ -7,8 +7,8 @@ import { round } from './stats.ts';
 import { CpuMeter, type CpuSplit } from './machine.ts';
 import type { ScenarioId, SuiteOptions } from './options.ts';
 import type { BenchRedis } from './redis.ts';
-import { startTarget, type Provisioning, type RunningTarget, type Variant } from './targets.ts';
-import { checkAnswer, type BenchUser, type TrafficItem, type TrafficPool } from './traffic.ts';
+import { isBaseline, metricByLabel, readMetrics, startTarget, type Provisioning, type RunningTarget, type Variant } from './targets.ts';
+import { checkAnswer, checkVerifyAnswer, type BenchUser, type TrafficItem, type TrafficPool } from './traffic.ts';
 
 export interface Suite {
   options: SuiteOptions;
@@ -57,47 +57,92 @@ export async function withTarget<T>(suite: Suite, variant: Variant, body: (targe
 }
 
 /** Untimed requests first, so the router's code is compiled and its connections open before timing. */
-export async function warmUp(suite: Suite, target: RunningTarget): Promise<void> {
+export async function warmUp(suite: Suite, target: RunningTarget): Promise<ClosedLoopResult> {
   const units = suite.warmup.take(suite.options.warmupUnits);
-  await runClosedLoop({
+  return runClosedLoop({
     url: target.url, path: '/v1/service-requests', connections: Math.min(suite.options.connections, units.length),
     units: units.length, unitAt: (i) => units[i], maxSeconds: 30,
   });
+}
+
+/** How a target's answers to the traffic model are judged: the bare echo judges nothing, so neither is it judged. */
+export function answerCheck(target: RunningTarget): ((item: TrafficItem, status: number, body: string) => string | undefined) | undefined {
+  switch (target.variant.kind) {
+    case 'echo': return undefined;
+    case 'echo-verify': return checkVerifyAnswer;
+    default: return (item, status, body) => checkAnswer(item, status, body, target.verifySignatures);
+  }
+}
+
+/** The router's count of Redis round trips (a pipeline or a script call is one), labelled by stage; another change adds it. */
+export const ROUND_TRIPS_METRIC = 'dccrouter_redis_round_trips_total';
+
+/** What Redis did for one closed-loop run, per request answered (INFO commandstats). */
+export interface RedisCost {
+  /** Every command Redis ran, those a Lua script ran included (commandstats counts both; the suite's own INFO and CONFIG RESETSTAT left out). */
+  commandsPerRequest: number;
+  evalshaPerRequest: number;
+  microsecondsPerRequest: number;
 }
 
 export interface MeasuredRun extends ClosedLoopResult {
   cpu: CpuSplit;
   /** For a router on Redis: the Redis commands that took the most of its time, per request answered. */
   redisCommands?: { command: string; callsPerRequest: number; microsecondsPerRequest: number }[];
+  /** For a router on Redis. */
+  redisCost?: RedisCost;
+  /** For a router: ROUND_TRIPS_METRIC's increase over the run by stage, per request answered; null when the router does not expose it. */
+  roundTripsByStage?: Record<string, number> | null;
+}
+
+/** The suite's own commands, which commandstats counts too. */
+const SUITE_COMMANDS = new Set(['info', 'config|resetstat']);
+
+async function roundTripsNow(target: RunningTarget): Promise<Record<string, number> | null> {
+  try {
+    return metricByLabel(await readMetrics(target.url), ROUND_TRIPS_METRIC, 'stage');
+  } catch {
+    return null;
+  }
 }
 
 /** One closed-loop run of the timed pool against a warmed-up target, with the CPU split. */
 export async function closedLoopRun(suite: Suite, target: RunningTarget, options: { units?: number; connections?: number } = {}): Promise<MeasuredRun> {
   const units = options.units ?? suite.options.closedUnits;
   suite.pool.ensure(units);
-  const echo = target.variant.kind === 'echo';
-  const onRedis = !echo && target.variant.redis !== false;
+  const baseline = isBaseline(target.variant);
+  const onRedis = !baseline && target.variant.redis !== false;
   if (onRedis) await suite.redis.resetStats();
-  const meter = new CpuMeter(target.pid, echo ? undefined : suite.redis.pid);
+  const roundTripsBefore = baseline ? null : await roundTripsNow(target);
+  const meter = new CpuMeter(target.pid, baseline ? undefined : suite.redis.pid);
   const result = await runClosedLoop<TrafficItem>({
     url: target.url,
     path: '/v1/service-requests',
     connections: options.connections ?? suite.options.connections,
-    // The echo judges nothing and stores nothing, so it may see the same bytes again.
-    units: echo ? units * 100 : units,
+    // A baseline stores nothing, so it may see the same bytes again.
+    units: baseline ? units * 100 : units,
     unitAt: (i) => suite.pool.unit(i % units),
     maxSeconds: suite.options.closedSeconds,
-    check: echo ? undefined : (item, status, body) => checkAnswer(item, status, body, target.verifySignatures),
+    check: answerCheck(target),
   });
   const cpu = meter.finish(result.answered);
-  if (!onRedis || result.answered === 0) return { ...result, cpu };
-  const stats = await suite.redis.commandStats();
+  if (baseline || result.answered === 0) return { ...result, cpu };
+  const perRequest = (n: number) => round(n / result.answered);
+  const roundTripsAfter = await roundTripsNow(target);
+  const roundTripsByStage = roundTripsAfter === null ? null : Object.fromEntries(Object.entries(roundTripsAfter).map(([stage, n]) => [stage, perRequest(n - (roundTripsBefore?.[stage] ?? 0))]));
+  if (!onRedis) return { ...result, cpu, roundTripsByStage };
+  const stats = (await suite.redis.commandStats()).filter((stat) => !SUITE_COMMANDS.has(stat.command));
   const redisCommands = stats.sort((a, b) => b.usec - a.usec).slice(0, 10).map((stat) => ({
     command: stat.command,
-    callsPerRequest: round(stat.calls / result.answered),
-    microsecondsPerRequest: round(stat.usec / result.answered),
+    callsPerRequest: perRequest(stat.calls),
+    microsecondsPerRequest: perRequest(stat.usec),
   }));
-  return { ...result, cpu, redisCommands };
+  const redisCost: RedisCost = {
+    commandsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.calls, 0)),
+    evalshaPerRequest: perRequest(stats.filter((stat) => stat.command === 'evalsha').reduce((sum, stat) => sum + stat.calls, 0)),
+    microsecondsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.usec, 0)),
+  };
+  return { ...result, cpu, redisCommands, redisCost, roundTripsByStage };
 }
 
 export function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string[] {

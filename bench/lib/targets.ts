@@ -1,6 +1,7 @@
-// What the load is aimed at: the bare Hono echo, or a fresh router process under Bun in one of
-// the configurations whose cost the suite compares. Every router run starts on an empty store
-// and is given the same Users and inventory, so each pre-signed request is new to it.
+// What the load is aimed at: a baseline (the bare Hono echo, or the echo that also verifies each
+// signature), or a fresh router process under Bun in one of the configurations whose cost the
+// suite compares. Every router run starts on an empty store and is given the same Users and
+// inventory, so each pre-signed request is new to it; echo+verify is given the same Users.
 import type { BenchRedis } from './redis.ts';
 import { startBunService, type Service } from './processes.ts';
 import type { BenchUser } from './traffic.ts';
@@ -12,7 +13,8 @@ export interface Variant {
   id: string;
   /** What the Markdown report calls it. */
   label: string;
-  kind: 'echo' | 'router';
+  /** echo: reads the body, answers 202; echo-verify: also checks X-DCC-Signature (bench/echo-verify-server.ts). */
+  kind: 'echo' | 'echo-verify' | 'router';
   /** Router environment on top of the suite's defaults. */
   env?: Record<string, string>;
   /** false: the router runs on its embedded in-memory store. */
@@ -36,6 +38,14 @@ export interface Provisioning {
   devices: number;
   /** Registered as every User's receiveEndpoint when set (webhook delivery). */
   receiveEndpoint?: string;
+}
+
+/**
+ * A baseline keeps no state: it may be sent the same bytes again (a router would refuse a
+ * replay), and it never touches Redis.
+ */
+export function isBaseline(variant: Variant): boolean {
+  return variant.kind !== 'router';
 }
 
 export async function adminCall(url: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
@@ -68,10 +78,10 @@ async function expectOk(answer: Promise<{ status: number; body: any }>, what: st
   if (status !== 200) throw new Error(`${what}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
 }
 
-async function provision(url: string, setup: Provisioning): Promise<{ seconds: number; importDevicesPerSecond: number }> {
-  const started = performance.now();
+/** Registers every User (and, on a router, its thresholds) through the operators' API. */
+async function registerUsers(url: string, setup: Provisioning, withThresholds: boolean): Promise<void> {
   let next = 0;
-  // A few registrations in flight at a time: the router checks each key as it stores it.
+  // A few registrations in flight at a time: the target checks each key as it stores it.
   const register = async () => {
     while (next < setup.users.length) {
       const user = setup.users[next++];
@@ -79,10 +89,15 @@ async function provision(url: string, setup: Provisioning): Promise<{ seconds: n
         roles: user.roles, status: 'active', publicKeyPem: user.publicKeyPem,
         ...(setup.receiveEndpoint ? { receiveEndpoint: setup.receiveEndpoint } : {}),
       }), `cannot register ${user.userId}`);
-      await expectOk(adminCall(url, 'PUT', `/v1/admin/thresholds/users/${user.userId}`, USER_THRESHOLDS), `cannot set thresholds of ${user.userId}`);
+      if (withThresholds) await expectOk(adminCall(url, 'PUT', `/v1/admin/thresholds/users/${user.userId}`, USER_THRESHOLDS), `cannot set thresholds of ${user.userId}`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, register));
+}
+
+async function provision(url: string, setup: Provisioning): Promise<{ seconds: number; importDevicesPerSecond: number }> {
+  const started = performance.now();
+  await registerUsers(url, setup, true);
   await expectOk(adminCall(url, 'PUT', '/v1/admin/thresholds/dcc', DCC_THRESHOLDS), 'cannot set the DCC thresholds');
   await expectOk(adminCall(url, 'PUT', '/v1/admin/thresholds/values', VALUE_THRESHOLDS), 'cannot set the value thresholds');
   const importStarted = performance.now();
@@ -96,12 +111,23 @@ async function provision(url: string, setup: Provisioning): Promise<{ seconds: n
 
 /**
  * Starts the variant (after emptying Redis for a router on Redis) and, for a router, registers
- * the Users and imports the inventory through the operators' API.
+ * the Users and imports the inventory through the operators' API; echo+verify is given the Users.
  */
 export async function startTarget(variant: Variant, redis: BenchRedis, setup: Provisioning, extraEnv: Record<string, string> = {}): Promise<RunningTarget> {
   if (variant.kind === 'echo') {
     const service = await startBunService('bench/echo-server.ts', {});
     return { variant, url: service.url, pid: service.child.pid, verifySignatures: false, provisionSeconds: 0, importDevicesPerSecond: 0, stop: () => service.stop() };
+  }
+  if (variant.kind === 'echo-verify') {
+    const service = await startBunService('bench/echo-verify-server.ts', { ROUTER_ADMIN_TOKEN: ADMIN_TOKEN });
+    try {
+      const started = performance.now();
+      await registerUsers(service.url, setup, false);
+      return { variant, url: service.url, pid: service.child.pid, verifySignatures: true, provisionSeconds: (performance.now() - started) / 1000, importDevicesPerSecond: 0, stop: () => service.stop() };
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
   }
   const useRedis = variant.redis !== false;
   if (useRedis) await redis.flush();
@@ -143,6 +169,26 @@ export function metricValue(text: string, name: string): number {
     if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+/**
+ * A metric's samples summed by the value of one label (e.g. stage), in Prometheus text; null when
+ * the metric is absent (a router that does not expose it).
+ */
+export function metricByLabel(text: string, name: string, label: string): Record<string, number> | null {
+  let found = false;
+  const byLabel: Record<string, number> = {};
+  const labelPattern = new RegExp(`(?:^|,)${label}="((?:[^"\\\\]|\\\\.)*)"`);
+  for (const line of text.split('\n')) {
+    // A labelled counter nothing has counted yet has its TYPE line and no samples: present, all zero.
+    if (line.startsWith(`# TYPE ${name} `)) found = true;
+    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
+    found = true;
+    const labels = line[name.length] === '{' ? line.slice(name.length + 1, line.lastIndexOf('}')) : '';
+    const key = labelPattern.exec(labels)?.[1] ?? '';
+    byLabel[key] = (byLabel[key] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return found ? byLabel : null;
 }
 
 /**

@@ -279,6 +279,15 @@ export function checkAnswer(item: TrafficItem, status: number, body: string, ver
   return undefined;
 }
 
+/**
+ * Checks echo+verify's answer: it judges the signature and nothing else, so only the requests
+ * signed over other bytes are refused (401); unknown devices and wrong roles are its 202s.
+ */
+export function checkVerifyAnswer(item: TrafficItem, status: number, body: string): string | undefined {
+  const expected = item.kind === 'bad-signature' ? 401 : 202;
+  return status === expected ? undefined : `${item.kind}: expected ${expected} from echo+verify, got ${status} ${body.slice(0, 200)}`;
+}
+
 /** Shares of each kind among the first `count` units: what was actually sent. */
 export function mixOf(units: readonly Unit[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -1,23 +1,46 @@
 // Scenario "ack": the acknowledgement path at saturation (closed loop, autocannon), the router
-// side by side with the bare echo and with each stage switched off, repeats interleaved
-// round-robin across the variants so a noisy neighbour hits them all alike; medians reported.
+// side by side with the two baselines (the bare echo, and echo+verify, which also checks each
+// signature) and with each stage switched off, repeats interleaved round-robin across the variants
+// so a noisy neighbour hits them all alike; medians reported. For every router variant on Redis it
+// also counts what each request costs Redis: commands (INFO commandstats over the timed run, and
+// MONITOR over the untimed warm-up to tell what the router sent from what its scripts ran) and,
+// where the router counts them, round trips by stage.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { goal } from '../lib/goals.ts';
 import { step } from '../lib/progress.ts';
 import { addCounts, median, round } from '../lib/stats.ts';
-import { closedLoopRun, formatMs, formatRate, repeatsText, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
+import { closedLoopRun, formatMs, formatRate, repeatsText, ROUND_TRIPS_METRIC, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
 import { barChart } from '../lib/svg.ts';
 import type { Variant } from '../lib/targets.ts';
 import { mixOf } from '../lib/traffic.ts';
-import { ECHO, FULL, STAGE_NAMES, STAGE_VARIANTS } from './variants.ts';
+import { ECHO, ECHO_VERIFY, FULL, STAGE_NAMES, STAGE_VARIANTS } from './variants.ts';
+
+/** A timed run, with what MONITOR saw over its warm-up (routers on Redis). */
+interface AckRun extends MeasuredRun {
+  monitored?: { sentPerRequest: number; inScriptsPerRequest: number };
+}
+
+/** What one request costs Redis in a variant (medians of the runs, per request answered). */
+export interface RedisSummary {
+  /** INFO commandstats over the timed runs: every command Redis ran, those a script ran included. */
+  commandsPerRequest: number;
+  evalshaPerRequest: number;
+  microsecondsPerRequest: number;
+  /** MONITOR over the untimed warm-ups: the commands the router sent (a script call is one), and those its scripts ran. */
+  sentPerRequest: number | null;
+  inScriptsPerRequest: number | null;
+}
 
 export interface VariantSummary {
   id: string;
   label: string;
+  kind: Variant['kind'];
   medianPerSecond: number;
   ratioToEcho: number;
+  ratioToEchoVerify: number;
   medianP50Ms: number;
   medianP99Ms: number;
   runs: number[];
@@ -30,17 +53,46 @@ export interface VariantSummary {
   cpuMicrosecondsPerRequest: { loadGenerator: number; target: number; redis: number };
   /** Median share of the machine's CPU during the runs (percent). */
   cpuShare: { loadGenerator: number; target: number; redis: number; other: number; idle: number };
+  /** null: not on Redis. */
+  redis: RedisSummary | null;
+  /** Redis round trips per request by stage (ROUND_TRIPS_METRIC); null when the router does not expose it, or not a router. */
+  roundTripsByStage: Record<string, number> | null;
 }
 
-export function summarise(variant: Variant, runs: MeasuredRun[], echoRate: number): VariantSummary {
+/** Median of each key over the runs that have the record; null when none has. */
+function medianByKey(records: (Record<string, number> | null | undefined)[]): Record<string, number> | null {
+  const present = records.filter((r): r is Record<string, number> => r != null);
+  if (present.length === 0) return null;
+  const keys = [...new Set(present.flatMap((r) => Object.keys(r)))].sort();
+  return Object.fromEntries(keys.map((key) => [key, round(median(present.map((r) => r[key] ?? 0)))]));
+}
+
+function redisSummary(runs: AckRun[]): RedisSummary | null {
+  const measured = runs.filter((r) => r.redisCost);
+  if (measured.length === 0) return null;
+  const m = (pick: (r: AckRun) => number) => round(median(measured.map(pick)));
+  const monitored = runs.filter((r) => r.monitored);
+  const mm = (pick: (r: AckRun) => number) => (monitored.length === 0 ? null : round(median(monitored.map(pick))));
+  return {
+    commandsPerRequest: m((r) => r.redisCost!.commandsPerRequest),
+    evalshaPerRequest: m((r) => r.redisCost!.evalshaPerRequest),
+    microsecondsPerRequest: m((r) => r.redisCost!.microsecondsPerRequest),
+    sentPerRequest: mm((r) => r.monitored!.sentPerRequest),
+    inScriptsPerRequest: mm((r) => r.monitored!.inScriptsPerRequest),
+  };
+}
+
+export function summarise(variant: Variant, runs: AckRun[], echoRate: number, echoVerifyRate: number): VariantSummary {
   const perSecond = median(runs.map((r) => r.perSecond));
   const micro = (key: 'loadGenerator' | 'target' | 'redis') => round(median(runs.map((r) => r.cpu.microsecondsPerRequest?.[key] ?? 0)));
   const share = (key: 'loadGenerator' | 'target' | 'redis' | 'other' | 'idle') => round(median(runs.map((r) => r.cpu[key])));
   return {
     id: variant.id,
     label: variant.label,
+    kind: variant.kind,
     medianPerSecond: Math.round(perSecond),
     ratioToEcho: round(perSecond / echoRate),
+    ratioToEchoVerify: round(perSecond / echoVerifyRate),
     medianP50Ms: round(median(runs.map((r) => r.latencyMs.p50))),
     medianP99Ms: round(median(runs.map((r) => r.latencyMs.p99))),
     runs: runs.map((r) => Math.round(r.perSecond)),
@@ -50,7 +102,30 @@ export function summarise(variant: Variant, runs: MeasuredRun[], echoRate: numbe
     statuses: runs.reduce((all, r) => addCounts(all, r.statuses), {} as Record<string, number>),
     cpuMicrosecondsPerRequest: { loadGenerator: micro('loadGenerator'), target: micro('target'), redis: micro('redis') },
     cpuShare: { loadGenerator: share('loadGenerator'), target: share('target'), redis: share('redis'), other: share('other'), idle: share('idle') },
+    redis: redisSummary(runs),
+    roundTripsByStage: medianByKey(runs.map((r) => r.roundTripsByStage)),
   };
+}
+
+/** "ingress 2, state 1.5", or n/a. */
+export function roundTripsText(byStage: Record<string, number> | null): string {
+  if (byStage === null) return 'n/a';
+  const entries = Object.entries(byStage);
+  if (entries.length === 0) return 'none counted';
+  const total = round(entries.reduce((sum, [, n]) => sum + n, 0));
+  return `${entries.map(([stage, n]) => `${stage || '(no stage)'} ${n}`).join(', ')}; total ${total}`;
+}
+
+/** One timed run of a variant after its warm-up; a router on Redis is watched by MONITOR during the warm-up. */
+async function ackRun(suite: Suite, variant: Variant): Promise<AckRun> {
+  return withTarget(suite, variant, async (target) => {
+    const monitor = variant.kind === 'router' && variant.redis !== false ? await suite.redis.monitor() : undefined;
+    const warm = await warmUp(suite, target);
+    const seen = await monitor?.stop();
+    const run: AckRun = await closedLoopRun(suite, target);
+    if (seen && warm.answered > 0) run.monitored = { sentPerRequest: round(seen.sent / warm.answered), inScriptsPerRequest: round(seen.inScripts / warm.answered) };
+    return run;
+  });
 }
 
 /** wrk, where installed, as a second opinion on the echo's ceiling (one fixed body: wrk cannot send each body once without a script per run). */
@@ -70,22 +145,24 @@ function wrkEcho(url: string, seconds: number, connections: number, body: Buffer
 
 export async function runAck(suite: Suite) {
   const { options } = suite;
-  const variants = [ECHO, FULL, ...STAGE_VARIANTS];
-  const runs = new Map<string, MeasuredRun[]>(variants.map((v) => [v.id, []]));
+  const variants = [ECHO, ECHO_VERIFY, FULL, ...STAGE_VARIANTS];
+  const runs = new Map<string, AckRun[]>(variants.map((v) => [v.id, []]));
   suite.pool.ensure(options.closedUnits);
   for (let round = 1; round <= options.repeats; round++) {
     for (const variant of variants) {
-      const result = await step(`ack  round ${round}/${options.repeats}  ${variant.label}`, () => withTarget(suite, variant, async (target) => {
-        await warmUp(suite, target);
-        return closedLoopRun(suite, target);
-      }), (r) => `${formatRate(r.perSecond)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  ${JSON.stringify(r.statuses)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`);
+      const result = await step(`ack  round ${round}/${options.repeats}  ${variant.label}`, () => ackRun(suite, variant),
+        (r) => `${formatRate(r.perSecond)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  ${JSON.stringify(r.statuses)}${r.redisCost ? `  Redis ${r.redisCost.commandsPerRequest} commands/req` : ''}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`);
       runs.get(variant.id)!.push(result);
     }
   }
   const echoRate = median(runs.get(ECHO.id)!.map((r) => r.perSecond));
-  const summaries = variants.map((v) => summarise(v, runs.get(v.id)!, echoRate));
+  const echoVerifyRate = median(runs.get(ECHO_VERIFY.id)!.map((r) => r.perSecond));
+  const summaries = variants.map((v) => summarise(v, runs.get(v.id)!, echoRate, echoVerifyRate));
   const full = summaries.find((s) => s.id === FULL.id)!;
-  const routerCpu = (s: VariantSummary) => s.cpuMicrosecondsPerRequest.target + s.cpuMicrosecondsPerRequest.redis;
+  const echoVerify = summaries.find((s) => s.id === ECHO_VERIFY.id)!;
+  // CPU per request in the target process and redis-server together (a baseline has no redis-server share).
+  const routerCpu = (s: VariantSummary) => round(s.cpuMicrosecondsPerRequest.target + s.cpuMicrosecondsPerRequest.redis);
+  const redisCommandCount = (s: VariantSummary) => s.redis?.commandsPerRequest ?? 0;
   const stageCosts = summaries.filter((s) => STAGE_NAMES[s.id]).map((s) => ({
     stage: STAGE_NAMES[s.id],
     variant: s.id,
@@ -94,9 +171,17 @@ export async function runAck(suite: Suite) {
     wallMicrosecondsPerRequest: round((1 / full.medianPerSecond - 1 / s.medianPerSecond) * 1e6),
     /** CPU the stage adds per request in the router and redis-server together. */
     cpuMicrosecondsPerRequest: round(routerCpu(full) - routerCpu(s)),
+    /** Redis commands per request (those scripts run included) the stage adds. */
+    redisCommandsPerRequest: round(redisCommandCount(full) - redisCommandCount(s)),
     /** The difference is smaller than the run-to-run spread of either variant: not a measured cost. */
     withinNoise: Math.abs(s.medianPerSecond - full.medianPerSecond) / full.medianPerSecond < Math.max(full.spread, s.spread),
   }));
+  const goals = [
+    goal('closedLoopRate', 'closed-loop acknowledgements/s, router ÷ echo+verify', full.ratioToEchoVerify,
+      `${formatRate(full.medianPerSecond)}/s vs ${formatRate(echoVerifyRate)}/s`),
+    goal('cpuPerRequest', 'CPU per request, router + redis-server ÷ echo+verify', echoVerify.cpuMicrosecondsPerRequest.target > 0 ? round(routerCpu(full) / echoVerify.cpuMicrosecondsPerRequest.target) : null,
+      echoVerify.cpuMicrosecondsPerRequest.target > 0 ? `${routerCpu(full)} µs vs ${echoVerify.cpuMicrosecondsPerRequest.target} µs` : 'no CPU figures (no /proc)'),
+  ];
   // Where the full router's Redis time goes, from the run with the median rate.
   const fullRuns = [...runs.get(FULL.id)!].sort((a, b) => a.perSecond - b.perSecond);
   const redisCommands = fullRuns[Math.floor(fullRuns.length / 2)]?.redisCommands ?? [];
@@ -106,10 +191,10 @@ export async function runAck(suite: Suite) {
 
   const throughputChart = suite.writeChart('ack-throughput', barChart(
     `Acknowledgements per second, closed loop (median of ${options.repeats})`, 'req/s',
-    summaries.map((s) => ({ label: s.id, value: s.medianPerSecond, note: s.id === ECHO.id ? '' : `(${s.ratioToEcho}× echo)` })),
+    summaries.map((s) => ({ label: s.id, value: s.medianPerSecond, note: s.kind === 'router' ? `(${s.ratioToEchoVerify}× echo+verify)` : s.id === ECHO.id ? '' : `(${s.ratioToEcho}× echo)` })),
   ));
   const cpuChart = suite.writeChart('ack-cpu-per-request', barChart(
-    'CPU per request in the router and redis-server (µs, median)', 'µs',
+    'CPU per request in the target and redis-server (µs, median)', 'µs',
     summaries.filter((s) => s.id !== ECHO.id).map((s) => ({ label: s.id, value: routerCpu(s) })),
   ));
 
@@ -118,8 +203,15 @@ export async function runAck(suite: Suite) {
     method: `closed loop, autocannon, ${options.connections} connections, each run bounded at ${options.closedSeconds} s or ${options.closedUnits * 2} requests; fresh router and empty store per run; ${options.warmupUnits * 2} warm-up requests first`,
     repeats: options.repeats,
     echoPerSecond: Math.round(echoRate),
+    echoVerifyPerSecond: Math.round(echoVerifyRate),
     routerPerSecond: full.medianPerSecond,
     routerRatioToEcho: full.ratioToEcho,
+    routerRatioToEchoVerify: full.ratioToEchoVerify,
+    /** Router process + redis-server, and echo+verify's process, CPU µs per request answered. */
+    routerCpuMicrosecondsPerRequest: routerCpu(full),
+    echoVerifyCpuMicrosecondsPerRequest: echoVerify.cpuMicrosecondsPerRequest.target,
+    goals,
+    roundTripsMetric: ROUND_TRIPS_METRIC,
     variants: summaries,
     stageCosts,
     redisCommandsOfFullRouter: redisCommands,
@@ -128,23 +220,35 @@ export async function runAck(suite: Suite) {
   };
 
   const markdown = [
-    `Closed loop (autocannon, ${options.connections} connections), the realistic mix, each run on a fresh router with an empty store after ${options.warmupUnits * 2} warm-up requests; ${repeatsText(options.repeats)}. **The full router acknowledges ${formatRate(full.medianPerSecond)} requests/s, ${full.ratioToEcho}× the bare echo's ${formatRate(echoRate)}/s** on the same machine and load tool.`,
+    `Closed loop (autocannon, ${options.connections} connections), the realistic mix, each run on a fresh router with an empty store after ${options.warmupUnits * 2} warm-up requests; ${repeatsText(options.repeats)}. **The full router acknowledges ${formatRate(full.medianPerSecond)} requests/s, ${full.ratioToEchoVerify}× echo+verify's ${formatRate(echoVerifyRate)}/s and ${full.ratioToEcho}× the bare echo's ${formatRate(echoRate)}/s** on the same machine and load tool. Echo+verify is the bare echo plus what no router may skip: it finds the originator in the JSON body and checks X-DCC-Signature (ECDSA P-256, node:crypto, a cached key per User) on its event loop, answering 202 or 401; it stores nothing.`,
     '',
-    ...table(['variant', 'median req/s', 'ratio to echo', 'p50 ms', 'p99 ms', 'runs', 'answered as expected'], summaries.map((s) => [
-      s.label, formatRate(s.medianPerSecond), s.ratioToEcho, formatMs(s.medianP50Ms), formatMs(s.medianP99Ms), s.runs.join(', '),
-      s.id === ECHO.id ? 'n/a (echo)' : s.unexpected === 0 ? 'all' : `**${s.unexpected} not**`,
+    ...table(['variant', 'median req/s', 'ratio to echo+verify', 'ratio to echo', 'p50 ms', 'p99 ms', 'runs', 'answered as expected'], summaries.map((s) => [
+      s.label, formatRate(s.medianPerSecond), s.ratioToEchoVerify, s.ratioToEcho, formatMs(s.medianP50Ms), formatMs(s.medianP99Ms), s.runs.join(', '),
+      s.id === ECHO.id ? 'n/a (echo)' : s.unexpected === 0 ? (s.kind === 'echo-verify' ? 'all (signature verdicts)' : 'all') : `**${s.unexpected} not**`,
     ])),
     '',
     `![acknowledgements per second](${throughputChart})`,
     '',
-    'Stage costs, from switching each stage off in the same run (the full router minus the variant). "Machine µs" is wall time per request at saturation on the whole machine, load generator included; "CPU µs" is CPU time per request in the router process (all threads) and redis-server.',
+    'Stage costs, from switching each stage off in the same run (the full router minus the variant). "Machine µs" is wall time per request at saturation on the whole machine, load generator included; "CPU µs" is CPU time per request in the router process (all threads) and redis-server; "Redis commands" are those Redis ran per request (INFO commandstats, a script\'s own commands included).',
     '',
-    ...table(['stage', 'throughput without it', 'machine µs/request', 'router+redis CPU µs/request', 'beyond run-to-run noise?'], stageCosts.map((c) => [
-      c.stage, `${c.throughputGainPercent >= 0 ? '+' : ''}${c.throughputGainPercent}%`, c.wallMicrosecondsPerRequest, c.cpuMicrosecondsPerRequest,
+    ...table(['stage', 'throughput without it', 'machine µs/request', 'router+redis CPU µs/request', 'Redis commands/request', 'beyond run-to-run noise?'], stageCosts.map((c) => [
+      c.stage, `${c.throughputGainPercent >= 0 ? '+' : ''}${c.throughputGainPercent}%`, c.wallMicrosecondsPerRequest, c.cpuMicrosecondsPerRequest, c.redisCommandsPerRequest,
       c.withinNoise ? 'no: within the spread of the runs' : 'yes',
     ])),
     '',
     `![CPU per request](${cpuChart})`,
+    '',
+    `What each variant costs Redis per request answered (medians). "All commands" and "evalsha" are INFO commandstats over the timed runs, where a command a Lua script runs counts under its own name as well as inside its evalsha; "sent" and "inside scripts" tell them apart with MONITOR over the untimed warm-ups (${options.warmupUnits * 2} requests, background work of the router included). Round trips are the router's own count (\`${ROUND_TRIPS_METRIC}\` by stage, read from /metrics before and after each timed run; n/a where the router does not expose it).`,
+    '',
+    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'Redis µs', 'round trips by stage'], summaries.filter((s) => s.kind === 'router').map((s) => [
+      s.id,
+      s.redis ? s.redis.commandsPerRequest : 'no Redis',
+      s.redis ? s.redis.evalshaPerRequest : '–',
+      s.redis?.sentPerRequest ?? '–',
+      s.redis?.inScriptsPerRequest ?? '–',
+      s.redis ? s.redis.microsecondsPerRequest : '–',
+      roundTripsText(s.roundTripsByStage),
+    ])),
     '',
     'Where the full router\'s Redis time goes (INFO commandstats over the run with the median rate, per request answered; commands a Lua script runs are counted under their own name as well as under evalsha):',
     '',

@@ -1,13 +1,16 @@
 // Scenario "batch": POST /v1/service-requests:batch, many individually signed requests per HTTP
-// call. Its saturation point, closed loop side by side with single requests (repeats
-// interleaved), then an open-loop ladder in Service Requests per second.
+// call. Its saturation point, closed loop side by side with single requests and with the
+// machine's raw ECDSA verification capacity (repeats interleaved), then an open-loop ladder in
+// Service Requests per second.
 import { runClosedLoop, type LoadItem } from '../lib/closed-loop.ts';
+import { goal } from '../lib/goals.ts';
 import { CpuMeter } from '../lib/machine.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
 import { step } from '../lib/progress.ts';
 import { addCounts, median, round } from '../lib/stats.ts';
 import { closedLoopRun, formatMs, formatRate, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
 import { batchPairs, checkBatchAnswer, DCC_AVERAGE_PER_SECOND, type BatchPair, type TrafficItem } from '../lib/traffic.ts';
+import { measureVerifyCapacity, type VerifyCapacity } from '../lib/verify-capacity.ts';
 import { climbLadder, ladderCharts, ladderTable } from './ladder.ts';
 import { FULL } from './variants.ts';
 
@@ -45,6 +48,9 @@ export async function runBatch(suite: Suite) {
 
   const singleRuns: MeasuredRun[] = [];
   const batchRuns: (MeasuredRun & { itemStatuses: Record<string, number> })[] = [];
+  const capacityRuns: VerifyCapacity[] = [];
+  // The capacity measurement verifies the requests the batches carry (the pool's first ones).
+  const capacitySample = suite.pool.take(Math.min(1_000, Math.max(1, Math.floor(options.batchUnits / 2)))).flat();
   for (let round = 1; round <= options.repeats; round++) {
     singleRuns.push(await step(`batch  round ${round}/${options.repeats}  single requests (router, full)`, () => withTarget(suite, FULL, async (target) => {
       await warmUp(suite, target);
@@ -61,9 +67,17 @@ export async function runBatch(suite: Suite) {
       });
       return { ...result, cpu: meter.finish(result.answered * size), itemStatuses };
     }), (r) => `${formatRate(r.perSecond)} req/s in ${formatRate(r.httpPerSecond)} batches/s  p99 ${r.latencyMs.p99} ms per batch  ${JSON.stringify(r.itemStatuses)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`));
+    capacityRuns.push(await step(`batch  round ${round}/${options.repeats}  raw ECDSA P-256 verify capacity (one process per core, ${options.verifySeconds} s)`,
+      () => measureVerifyCapacity(capacitySample, suite.users, options.verifySeconds),
+      (c) => `${formatRate(c.perSecond)} verifications/s over ${c.processes} processes (${c.perProcess.map(formatRate).join(' + ')})`));
   }
   const singleRate = median(singleRuns.map((r) => r.perSecond));
   const batchRate = median(batchRuns.map((r) => r.perSecond));
+  const capacity = median(capacityRuns.map((c) => c.perSecond));
+  const goals = [
+    goal('batchToVerifyCapacity', `batch path (batches of ${size}) ÷ raw ECDSA verify capacity of all ${capacityRuns[0].processes} cores`, round(batchRate / capacity),
+      `${formatRate(batchRate)}/s vs ${formatRate(capacity)} verifications/s`),
+  ];
 
   const ladder = await climbLadder(suite, {
     name: 'batch-ladder',
@@ -97,12 +111,21 @@ export async function runBatch(suite: Suite) {
       unexpectedSamples: batchRuns.flatMap((r) => r.unexpectedSamples).slice(0, 5),
       cpuMicrosecondsPerRequest: batchRuns.at(-1)?.cpu.microsecondsPerRequest,
     },
+    verifyCapacity: {
+      method: `one Bun process per core (${capacityRuns[0].processes}), each verifying ${capacitySample.length} of the suite's pre-signed requests round and round (node:crypto, DER, a KeyObject per User) for the same ${options.verifySeconds} s window; rates summed; once per round, after the batch run`,
+      perSecond: Math.round(capacity),
+      runs: capacityRuns,
+      batchRatio: round(batchRate / capacity),
+    },
+    goals,
     ladder: outcome,
     sustainedPerSecond: outcome.sustainedPerSecond,
     saturationPerSecond: Math.round(Math.max(batchRate, outcome.peakAchievedPerSecond)),
   };
   const markdown = [
     `Closed loop: **${formatRate(batchRate)} requests/s in batches of ${size}** (${formatRate(median(batchRuns.map((r) => r.httpPerSecond)))} batches/s, p99 ${formatMs(data.closedLoop.batchLatencyP99Ms)} ms per batch) against ${formatRate(singleRate)}/s sent one by one, ${data.closedLoop.batchToSingleRatio}× (median of ${options.repeats}, interleaved; runs ${data.closedLoop.batchRuns.join(', ')} vs ${data.closedLoop.singleRuns.join(', ')}). Every item is judged as if sent alone (its own signature); ${unexpected === 0 ? 'every item was answered as expected' : `**${unexpected} batches had unexpected answers**`}.`,
+    '',
+    `Raw ECDSA capacity: all ${capacityRuns[0].processes} cores verify **${formatRate(capacity)} P-256 signatures/s** (one Bun process per core verifying the suite's own pre-signed requests for ${options.verifySeconds} s, nothing else; median of ${capacityRuns.length}, runs ${capacityRuns.map((c) => formatRate(c.perSecond)).join(', ')}). Every batch item's signature is verified, so this is the batch path's ceiling on this machine: it reached **${round(batchRate / capacity)}×** of it, with the load generator and redis-server on the same cores.`,
     '',
     `Open-loop ladder (batches arriving at the rate that carries the offered requests/s): sustained **${formatRate(outcome.sustainedPerSecond)} requests/s (${round(outcome.sustainedPerSecond / DCC_AVERAGE_PER_SECOND)}x the DCC average)**; ${outcome.stoppedBecause}. Latency is per batch.`,
     '',

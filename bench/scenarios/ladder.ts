@@ -1,17 +1,19 @@
 // Scenario "ladder": open-loop load at fixed arrival rates climbing in multiples of the DCC
 // average (1,150 requests/s): 1x, 2x, 5x, 10x, 20x, 50x, 100x, with latency corrected for
 // coordinated omission. A target stops climbing at its first saturated rung: achieved below 90%
-// of offered, p99 over the bound, or any 503 (overloaded). The generic ladder here also serves
-// the batch scenario.
+// of offered, p99 over the bound, or any 503 (overloaded). The router climbs beside both baselines;
+// once echo+verify's sustained rate is known, the router gets one more rung at half of it, where
+// issue #9 wants its p99 within 50 ms. The generic ladder here also serves the batch scenario.
 import type { LoadItem } from '../lib/closed-loop.ts';
+import { goal } from '../lib/goals.ts';
 import { runOpenLoop, type OpenLoopResult } from '../lib/open-loop.ts';
 import { log, step } from '../lib/progress.ts';
 import { median, round } from '../lib/stats.ts';
-import { formatMs, formatRate, table, warmUp, withTarget, type Suite } from '../lib/suite.ts';
+import { answerCheck, formatMs, formatRate, table, warmUp, withTarget, type Suite } from '../lib/suite.ts';
 import { lineChart, type Series } from '../lib/svg.ts';
-import type { RunningTarget, Variant } from '../lib/targets.ts';
-import { checkAnswer, DCC_AVERAGE_PER_SECOND, type TrafficItem } from '../lib/traffic.ts';
-import { ECHO, FULL } from './variants.ts';
+import { isBaseline, type RunningTarget, type Variant } from '../lib/targets.ts';
+import { DCC_AVERAGE_PER_SECOND, type TrafficItem } from '../lib/traffic.ts';
+import { ECHO, ECHO_VERIFY, FULL } from './variants.ts';
 
 export interface Rung {
   multiple: number;
@@ -52,6 +54,8 @@ export interface LadderSpec {
   prepare(offeredPerSecond: number, climbing: Variant[]): Promise<void> | void;
   /** One open-loop run against a warmed-up target at this Service Request rate. */
   run(target: RunningTarget, offeredPerSecond: number, seed: number): Promise<OpenLoopResult>;
+  /** Rungs (multiples of the DCC average) to run after the climb and its narrowing, chosen from what they found. */
+  extraRungs?(outcomes: LadderOutcome[]): { variant: Variant; multiple: number }[];
 }
 
 function judge(rung: Omit<Rung, 'saturated' | 'why'>, p99BoundMs: number): { saturated: boolean; why?: string } {
@@ -115,10 +119,11 @@ export async function climbLadder(suite: Suite, spec: LadderSpec): Promise<Ladde
     await rung(multiple, climbing);
     for (const v of climbing) if (firstSaturated.has(v.id)) log(`${spec.name}  ${v.label} ${outcomes.get(v.id)!.stoppedBecause}; it stops climbing`);
   }
-  // Then narrow a router's saturation point by halving the gap between its last sustained rung
-  // and its first saturated one (the echo's saturation is the load generator's, not refined).
+  // Then narrow a saturation point by halving the gap between the last sustained rung and the
+  // first saturated one: a router's, and echo+verify's, which the router's goals are stated
+  // against (the bare echo's saturation is the load generator's, not refined).
   for (let halving = 0; halving < options.ladderRefine; halving++) {
-    for (const variant of spec.variants.filter((v) => v.kind === 'router' && firstSaturated.has(v.id))) {
+    for (const variant of spec.variants.filter((v) => v.kind !== 'echo' && firstSaturated.has(v.id))) {
       const outcome = outcomes.get(variant.id)!;
       const low = outcome.sustainedPerSecond / DCC_AVERAGE_PER_SECOND;
       const high = Math.min(...outcome.rungs.filter((r) => r.saturated).map((r) => r.multiple));
@@ -126,6 +131,9 @@ export async function climbLadder(suite: Suite, spec: LadderSpec): Promise<Ladde
       if (high - low < 0.1) continue;
       await rung(middle, [variant]);
     }
+  }
+  for (const extra of spec.extraRungs?.([...outcomes.values()]) ?? []) {
+    if (!outcomes.get(extra.variant.id)!.rungs.some((r) => r.multiple === extra.multiple)) await rung(extra.multiple, [extra.variant]);
   }
   for (const outcome of outcomes.values()) {
     const saturated = outcome.rungs.filter((r) => r.saturated);
@@ -176,24 +184,43 @@ export function singleRequestAt(suite: Suite, index: number): { item: TrafficIte
 export async function runLadder(suite: Suite) {
   const { options } = suite;
   const requestsFor = (offered: number) => Math.min(options.rungMaxRequests, Math.ceil(offered * options.rungSeconds));
+  /** Half of echo+verify's sustained rate, as a multiple of the DCC average; undefined when it sustained nothing. */
+  const halfOf = (outcome: LadderOutcome) => (outcome.sustainedPerSecond > 0 ? round(outcome.sustainedPerSecond / DCC_AVERAGE_PER_SECOND / 2, 4) : undefined);
   const outcomes = await climbLadder(suite, {
     name: 'ladder',
-    variants: [ECHO, FULL],
-    // Only a router needs new signed requests; the echo judges nothing and may see the same bytes again.
+    variants: [ECHO, ECHO_VERIFY, FULL],
+    // Only a router needs new signed requests; a baseline stores nothing and may see the same bytes again.
     prepare: (offered, climbing) => {
-      if (climbing.some((v) => v.kind === 'router')) suite.pool.ensure(Math.ceil(requestsFor(offered) / 2) + 1);
+      if (climbing.some((v) => !isBaseline(v))) suite.pool.ensure(Math.ceil(requestsFor(offered) / 2) + 1);
     },
     run: (target, offered, seed) => runOpenLoop<TrafficItem & LoadItem>({
       url: target.url, path: '/v1/service-requests', ratePerSecond: offered, durationSeconds: options.rungSeconds,
       maxRequests: requestsFor(offered), maxOutstanding: options.maxOutstanding,
-      itemAt: (i) => singleRequestAt(suite, target.variant.kind === 'echo' ? i % (suite.pool.size * 2) : i),
+      itemAt: (i) => singleRequestAt(suite, isBaseline(target.variant) ? i % (suite.pool.size * 2) : i),
       drainSeconds: Math.max(5, options.rungSeconds * 2), seed,
-      check: target.variant.kind === 'echo' ? undefined : (item, status, body) => checkAnswer(item, status, body, target.verifySignatures),
+      check: answerCheck(target),
     }),
+    extraRungs: (found) => {
+      const multiple = halfOf(found.find((o) => o.variant === ECHO_VERIFY.id)!);
+      return multiple === undefined ? [] : [{ variant: FULL, multiple }];
+    },
   });
   const charts = ladderCharts(suite, 'ladder', 'Single requests', outcomes);
   const router = outcomes.find((o) => o.variant === FULL.id)!;
   const echo = outcomes.find((o) => o.variant === ECHO.id)!;
+  const echoVerify = outcomes.find((o) => o.variant === ECHO_VERIFY.id)!;
+  const halfMultiple = halfOf(echoVerify);
+  const atHalf = halfMultiple === undefined ? undefined : router.rungs.find((r) => r.multiple === halfMultiple);
+  // Reaching the top of the ladder makes echo+verify's figure a floor: the ratio to it is then a
+  // ceiling, and the router's p99 was taken below the rate the goal names.
+  const echoVerifyIsFloor = echoVerify.stoppedBecause === 'top of the ladder reached';
+  const echoVerifyFloor = echoVerifyIsFloor ? '; echo+verify reached the top of the ladder, so its rate is only a floor' : '';
+  const goals = [
+    goal('openLoopSustained', 'open-loop sustained rate, router ÷ echo+verify', echoVerify.sustainedPerSecond > 0 ? round(router.sustainedPerSecond / echoVerify.sustainedPerSecond) : null,
+      echoVerify.sustainedPerSecond > 0 ? `${formatRate(router.sustainedPerSecond)}/s vs ${formatRate(echoVerify.sustainedPerSecond)}/s${echoVerifyFloor}` : `echo+verify sustained no rung: ${echoVerify.stoppedBecause}`, echoVerifyIsFloor),
+    goal('p99AtHalfEchoVerify', 'router p99 at half of echo+verify\'s sustained rate', atHalf ? round(atHalf.latencyMs.p99) : null,
+      atHalf ? `offered ${formatRate(atHalf.offeredPerSecond)}/s, answered ${formatRate(atHalf.achievedPerSecond)}/s${atHalf.saturated ? `; saturated: ${atHalf.why}` : ''}${echoVerifyFloor}` : `echo+verify sustained no rung: ${echoVerify.stoppedBecause}`, echoVerifyIsFloor),
+  ];
   const data = {
     method: `open loop, Poisson arrivals at each offered rate for ${options.rungSeconds} s (at most ${options.rungMaxRequests} requests), latency from each request's scheduled send time (coordinated-omission corrected), at most ${options.maxOutstanding} in flight; fresh router per rung`,
     saturation: `achieved < 90% of offered, or p99 > ${options.p99BoundMs} ms, or any 503`,
@@ -201,12 +228,17 @@ export async function runLadder(suite: Suite) {
     routerSustainedPerSecond: router.sustainedPerSecond,
     routerSustainedMultiple: round(router.sustainedPerSecond / DCC_AVERAGE_PER_SECOND),
     echoSustainedPerSecond: echo.sustainedPerSecond,
+    echoVerifySustainedPerSecond: echoVerify.sustainedPerSecond,
+    routerRatioToEchoVerify: echoVerify.sustainedPerSecond > 0 ? round(router.sustainedPerSecond / echoVerify.sustainedPerSecond) : null,
+    /** The router's rung at half of echo+verify's sustained rate. */
+    routerAtHalfEchoVerify: atHalf ?? null,
+    goals,
     outcomes,
   };
   const markdown = [
     `Open loop at fixed arrival rates (Poisson), multiples of the DCC average of ${formatRate(DCC_AVERAGE_PER_SECOND)}/s, ${options.rungSeconds} s a rung, the realistic mix; latency measured from each request's scheduled send time, so a target that falls behind is charged for the wait (coordinated omission corrected). A rung is saturated when answered < 90% of offered, p99 > ${options.p99BoundMs} ms, or any 503.`,
     '',
-    `**Acknowledgement path: sustained ${formatRate(router.sustainedPerSecond)}/s (${round(router.sustainedPerSecond / DCC_AVERAGE_PER_SECOND)}x the DCC average); ${router.stoppedBecause}.** Echo: sustained ${formatRate(echo.sustainedPerSecond)}/s; ${echo.stoppedBecause}. "Service" time runs from the actual send (what a closed-loop tool reports); the latency columns from the schedule. A large generator lag with nothing held at the in-flight cap (${options.maxOutstanding}) means the load generator, on the same cores, could not keep the schedule: the figures then describe the machine, not the target (the echo's top rung). The open loop can keep up to ${options.maxOutstanding} requests in flight, far more than the closed loop's ${options.connections} connections; the router batches Redis commands and signature checks across concurrent requests, so its open-loop ceiling can lie above its closed-loop rate.`,
+    `**Acknowledgement path: sustained ${formatRate(router.sustainedPerSecond)}/s (${round(router.sustainedPerSecond / DCC_AVERAGE_PER_SECOND)}x the DCC average); ${router.stoppedBecause}.** Echo+verify: sustained ${formatRate(echoVerify.sustainedPerSecond)}/s; ${echoVerify.stoppedBecause}. Echo: sustained ${formatRate(echo.sustainedPerSecond)}/s; ${echo.stoppedBecause}. ${atHalf ? `At half of echo+verify's sustained rate (${formatRate(atHalf.offeredPerSecond)}/s, a rung of its own after the climb unless the climb had one there) the router's p99 was ${formatMs(atHalf.latencyMs.p99)} ms.` : ''} "Service" time runs from the actual send (what a closed-loop tool reports); the latency columns from the schedule. A large generator lag with nothing held at the in-flight cap (${options.maxOutstanding}) means the load generator, on the same cores, could not keep the schedule: the figures then describe the machine, not the target (the echo's top rung). The open loop can keep up to ${options.maxOutstanding} requests in flight, far more than the closed loop's ${options.connections} connections; the router batches Redis commands and signature checks across concurrent requests, so its open-loop ceiling can lie above its closed-loop rate.`,
     '',
     ...ladderTable(outcomes),
     '',

@@ -1,0 +1,54 @@
+// The targets of issue #9 ("Hot path redesign"), stated against baselines measured in the same
+// run rather than as absolute rates: on a shared 2-core machine the rates move by a third between
+// runs, while the ratios to echo+verify (the least a router that checks signatures must do) and to
+// the machine's raw ECDSA capacity move far less. Each scenario judges its own goals; the report
+// lists them in the Headline with the target beside each figure.
+
+export interface Goal {
+  id: string;
+  /** What the Headline calls it. */
+  figure: string;
+  /** null when this run could not measure it (the reason is in `detail`). */
+  value: number | null;
+  unit: '×' | 'ms';
+  comparison: '>=' | '<=';
+  target: number;
+  /** null when not measured, or when the figure cannot tell (see `goal`). */
+  met: boolean | null;
+  /** The figures behind the value. */
+  detail: string;
+}
+
+export const TARGETS = {
+  /** Router closed-loop acknowledgements/s ÷ echo+verify's. */
+  closedLoopRate: { comparison: '>=', target: 0.8, unit: '×' },
+  /** Router + redis-server CPU µs per request ÷ echo+verify's CPU µs per request. */
+  cpuPerRequest: { comparison: '<=', target: 2, unit: '×' },
+  /** Router open-loop sustained rate ÷ echo+verify's. */
+  openLoopSustained: { comparison: '>=', target: 0.8, unit: '×' },
+  /** Router p99 at half of echo+verify's sustained rate. */
+  p99AtHalfEchoVerify: { comparison: '<=', target: 50, unit: 'ms' },
+  /** Batch path requests/s ÷ raw P-256 verifications/s on all cores. */
+  batchToVerifyCapacity: { comparison: '>=', target: 0.8, unit: '×' },
+} as const satisfies Record<string, Pick<Goal, 'comparison' | 'target' | 'unit'>>;
+
+/**
+ * Judges a figure against its target. `boundOnly` says the figure is only a bound that leans the
+ * favourable way (e.g. the baseline never saturated, so a ratio to it is a ceiling): a miss still
+ * counts as not met, but a pass cannot be told, so met is null.
+ */
+export function goal(id: keyof typeof TARGETS, figure: string, value: number | null, detail: string, boundOnly = false): Goal {
+  const { comparison, target, unit } = TARGETS[id];
+  const measured = value !== null && Number.isFinite(value);
+  const passes = !measured ? null : comparison === '>=' ? value >= target : value <= target;
+  const met = passes === true && boundOnly ? null : passes;
+  return { id, figure, value: measured ? value : null, unit, comparison, target, met, detail };
+}
+
+/** The Headline's cells for a goal: value (with its figures), target, and met / not met. */
+export function goalCells(g: Goal): [string, string, string] {
+  const value = g.value === null ? 'not measured' : g.unit === '×' ? `**${g.value}×**` : `**${g.value} ms**`;
+  const target = `${g.comparison === '>=' ? '≥' : '≤'} ${g.target}${g.unit === '×' ? '×' : ' ms'}`;
+  const verdict = g.met === null ? (g.value === null ? 'n/a' : 'cannot tell') : g.met ? 'met' : '**not met**';
+  return [`${value}${g.detail ? ` (${g.detail})` : ''}`, target, verdict];
+}
