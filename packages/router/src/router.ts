@@ -4,6 +4,7 @@ import { compilePolicy } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { Hono } from 'hono';
+import { Counter } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
 import type { RouterConfig } from './config/index.ts';
@@ -37,7 +38,14 @@ export interface Router {
 
 /** Assembles a router from its configuration; `main.ts` puts it behind a server. */
 export async function createRouter(config: RouterConfig, log: Logger = createLogger(config.logLevel)): Promise<Router> {
+  // Created before the registry it joins, so the store counts its calls from the first one.
+  const redisCalls = new Counter({
+    name: 'dccrouter_redis_round_trips_total',
+    help: 'Calls the router made to Redis (a command, a pipeline or a batched script), by the stage they serve; calls made in the same event-loop turn share one network round trip',
+    labelNames: ['stage'], registers: [],
+  });
   const store = await createStore({
+    onCall: (stage) => redisCalls.inc({ stage }),
     redisUrl: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
@@ -52,6 +60,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   // Gauges read the pipeline when scraped, after it exists.
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
   const lifecycle = lifecycleMetrics(metrics.registry);
+  metrics.registry.registerMetric(redisCalls);
   const thresholds = new ThresholdRules(store);
   const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log);
   const tad = config.tad

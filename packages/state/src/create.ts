@@ -7,11 +7,13 @@ export interface CreateStoreOptions {
   keyPrefix?: string;
   requestRetentionSeconds?: number;
   outboxRetentionSeconds?: number;
+  /** Redis only: told of every call, by what it is for (metrics). */
+  onCall?: (what: string) => void;
 }
 
 /** Redis when a URL is given (instances then share their state), otherwise this process's memory. */
 export async function createStore(options: CreateStoreOptions): Promise<StateStore> {
-  const { redisUrl, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds } = options;
-  if (redisUrl) return RedisStore.connect({ url: redisUrl, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds });
+  const { redisUrl, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall } = options;
+  if (redisUrl) return RedisStore.connect({ url: redisUrl, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall });
   return new MemoryStore({ requestRetentionSeconds, outboxRetentionSeconds });
 }

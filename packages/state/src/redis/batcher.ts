@@ -1,7 +1,8 @@
 /**
- * Gathers the calls made in one turn of the event loop by partition and runs each partition's
- * calls as one command: concurrent requests then cost Redis one script call per partition and
- * turn, not one each. `run` answers each item in order, or fails them all.
+ * Gathers the calls made in one turn of the event loop by group (all of them on a single Redis,
+ * a partition's on a Redis Cluster) and runs each group's calls as one command: concurrent
+ * requests then cost Redis one script call per group and turn, not one each. `run` answers each
+ * item in order, or fails them all.
  */
 export class PartitionBatcher<T, R> {
   private pending = new Map<string, { items: T[]; settle: { resolve: (r: R) => void; reject: (e: unknown) => void }[] }>();

@@ -22,6 +22,8 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
   /** How long outbound items stay readable; 7 days unless told. */
   outboxRetentionSeconds?: number;
+  /** Told of every call to Redis (a command, a pipeline or a batch's script), by what it is for. */
+  onCall?: (what: string) => void;
 }
 
 const EGRESS_GROUP = 'egress';
@@ -178,14 +180,18 @@ export class RedisStore implements StateStore {
   /** The last connection error, to say why a command failed while Redis is away. */
   private lastError: Error | undefined;
   private blocking?: Redis;
-  private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((tag, items) => this.acceptBatch(tag, items));
-  private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((tag, items) => this.respondBatch(tag, items));
+  private readonly onCall?: (what: string) => void;
+  private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((_, items) => this.acceptBatch(items));
+  private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((_, items) => this.respondBatch(items));
+  /** A Redis Cluster client will set this: each script call then stays in one slot. */
+  private readonly onePartitionPerCall = false;
 
   private constructor(private readonly redis: ScriptedRedis, options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'dcc:';
     this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.counters = new RedisCounters(redis, this.prefix);
+    this.onCall = options.onCall;
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     redis.on('error', (error: Error) => { this.lastError = error; });
     redis.on('ready', () => { this.lastError = undefined; });
@@ -325,7 +331,7 @@ export class RedisStore implements StateStore {
   /** Batched with the other acceptances of its partition in this turn: one script call for them all. */
   recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult> {
     const tag = this.tagOf(requestId);
-    return this.acceptances.add(tag, this.acceptanceArgs(requestId, tag, acceptance));
+    return this.acceptances.add(this.batchGroup(tag), [tag, ...this.acceptanceArgs(requestId, tag, acceptance)]);
   }
 
   /** One request's fields for accept-batch.lua, in its order. */
@@ -349,9 +355,17 @@ export class RedisStore implements StateStore {
     return args;
   }
 
-  private async acceptBatch(tag: string, items: (string | number)[][]): Promise<AcceptanceResult[]> {
+  /**
+   * Calls gathered in one turn go to Redis together: on a single Redis all in one script call; a
+   * Redis Cluster needs one call per slot, i.e. per partition.
+   */
+  private batchGroup(tag: string): string {
+    return this.onePartitionPerCall ? tag : '*';
+  }
+
+  private async acceptBatch(items: (string | number)[][]): Promise<AcceptanceResult[]> {
     const replies = await this.call('record acceptance', () =>
-      this.redis.acceptBatch(`${this.prefix}trt:${tag}`, this.prefix, tag, this.retentionSeconds, this.outboxMinId(), ...items.flat()));
+      this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat()));
     return replies.map((reply): AcceptanceResult => {
       switch (reply[0]) {
         case 'recorded': {
@@ -438,15 +452,16 @@ export class RedisStore implements StateStore {
   /** One script call per partition for all of the batch's requests in it. */
   async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
     if (items.length === 0) return;
-    const byTag = new Map<string, string[]>();
+    const byGroup = new Map<string, string[]>();
     for (const item of items) {
       const tag = this.tagOf(item.record.requestId);
-      const ids = byTag.get(tag);
-      if (ids) ids.push(item.record.requestId);
-      else byTag.set(tag, [item.record.requestId]);
+      const group = this.batchGroup(tag);
+      const args = byGroup.get(group);
+      if (args) args.push(tag, item.record.requestId);
+      else byGroup.set(group, [tag, item.record.requestId]);
     }
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    for (const [tag, ids] of byTag) pipeline.markForwarded(`${this.prefix}trt:${tag}`, this.prefix, tag, at, ...ids);
+    for (const args of byGroup.values()) pipeline.markForwarded(`${this.prefix}trt:${args[0]}`, this.prefix, at, ...args);
     await this.exec('mark forwarded', pipeline);
   }
 
@@ -463,7 +478,8 @@ export class RedisStore implements StateStore {
     const head = `{"kind":"response","requestId":${JSON.stringify(response.requestId)},"responseId":${JSON.stringify(responseId)},`
       + `"responseCode":${JSON.stringify(response.responseCode)},"body":`;
     const body = JSON.stringify(response.body ?? {});
-    const reply = await this.responses.add(this.tagOf(response.requestId), [
+    const tag = this.tagOf(response.requestId);
+    const reply = await this.responses.add(this.batchGroup(tag), [tag,
       response.requestId, response.at, response.responseCode, responseId, response.wanMs ?? '', head, body,
     ]);
     if (reply[0] !== 'recorded') return { outcome: reply[0] as 'duplicate' | 'unknown' };
@@ -479,9 +495,9 @@ export class RedisStore implements StateStore {
     };
   }
 
-  private respondBatch(tag: string, items: (string | number)[][]): Promise<RespondReply[]> {
+  private respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
     return this.call('record response', () =>
-      this.redis.respondBatch(`${this.prefix}trt:${tag}`, this.prefix, tag, this.outboxMinId(), EGRESS_GROUP, ...items.flat()));
+      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat()));
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {
@@ -691,6 +707,7 @@ export class RedisStore implements StateStore {
   }
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
+    this.onCall?.(what);
     try {
       return await command();
     } catch (cause) {

@@ -4,16 +4,20 @@
 -- the User's thresholds (over_limit: nothing is written, the caller quarantines it), else recorded:
 -- the request hash, its egress entry (or held set), TRT index, quarantine and alert, all in the
 -- partition's slot. The record travels in the egress entry, so egress reads nothing back.
--- KEYS[1]: the partition's TRT index (it routes the call to the partition's slot; every key
---          below is built from the same hash tag).
--- ARGV: key prefix, partition tag ('{p3}'), retention s, outbox min ID, then per request
---       21 fields (see acceptanceArgs in accept.ts) followed by its count rules, 6 fields each.
-local prefix, tag, retention, minid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+-- A request's keys all carry its partition's hash tag.
+-- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
+--          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
+-- ARGV: key prefix, retention s, outbox min ID, then per request its partition tag ('{p3}'),
+--       21 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
+local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
+local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
 local function key(kind, id) return pkey(kind) .. ':' .. id end
 local out = {}
-local i = 5
+local i = 4
 while i <= #ARGV do
+  tag = ARGV[i]
+  i = i + 1
   local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local state, orig, dest, egress, release_at = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
   local check_at, deadline, tclass, qexp, qref = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15]
@@ -50,7 +54,7 @@ while i <= #ARGV do
         redis.call('ZADD', pkey('held'), release_at, rid)
       end
       if check_at ~= '' then
-        redis.call('ZADD', KEYS[1], check_at, rid)
+        redis.call('ZADD', pkey('trt'), check_at, rid)
         redis.call('HSET', req, 'checkAt', check_at, 'deadline', deadline, 'tclass', tclass)
       end
       if trt_start ~= '' then redis.call('HSET', req, 'ts', trt_start, 'tb', trt_budget) end

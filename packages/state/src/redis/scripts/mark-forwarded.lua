@@ -1,9 +1,10 @@
--- accepted -> forwarded for a batch of one partition's requests (only from accepted).
--- KEYS[1]: any key of the partition (routes the call). ARGV: key prefix, partition tag, at, request IDs...
-for i = 4, #ARGV do
-  local req = ARGV[1] .. 'req:' .. ARGV[2] .. ':' .. ARGV[i]
+-- accepted -> forwarded for a batch of requests (only from accepted).
+-- KEYS[1]: a key of the first request's partition (routes the call; see accept-batch.lua).
+-- ARGV: key prefix, at, then per request its partition tag and request ID.
+for i = 3, #ARGV, 2 do
+  local req = ARGV[1] .. 'req:' .. ARGV[i] .. ':' .. ARGV[i + 1]
   if redis.call('HGET', req, 'state') == 'accepted' then
-    redis.call('HSET', req, 'state', 'forwarded', 'forwardedAt', ARGV[3])
+    redis.call('HSET', req, 'state', 'forwarded', 'forwardedAt', ARGV[2])
   end
 end
 return 1

@@ -1,17 +1,19 @@
--- Completes requests of one partition with their network responses, each once: judges its TRT
--- (a breach the deadline scan marked stays), records the response, queues it in the User's
--- outbox (with what the router attached at acceptance, e.g. CV 3/7's local command) and settles
--- its egress entry.
--- KEYS[1]: the partition's TRT index (routes the call; every other key shares its hash tag).
--- ARGV: key prefix, partition tag, outbox min ID, egress group, then per response 6 fields:
---       request ID, responded at, response code, response ID, WAN ms ('' if none),
---       the outbox item's JSON up to its body ('{..."body":'), the body's JSON.
+-- Completes requests with their network responses, each once: judges its TRT (a breach the
+-- deadline scan marked stays), records the response, queues it in the User's outbox (with what
+-- the router attached at acceptance, e.g. CV 3/7's local command) and settles its egress entry.
+-- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
+-- ARGV: key prefix, outbox min ID, egress group, then per response 8 fields: its partition tag,
+--       request ID, responded at, response code, response ID, WAN ms ('' if none), the outbox
+--       item's JSON up to its body ('{..."body":'), the body's JSON.
 -- Returns per response {'recorded', cursor, breached, breached earlier, elapsed ms or '', TRT class or '', attached JSON or ''},
 -- {'duplicate'} or {'unknown'}.
-local prefix, tag, minid, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
+local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out = {}
-for i = 5, #ARGV, 7 do
+for j = 4, #ARGV, 8 do
+  tag = ARGV[j]
+  local i = j + 1
   local rid, at, code, response_id, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local head, body = ARGV[i + 5], ARGV[i + 6]
   local req = key('req', rid)
@@ -36,7 +38,7 @@ for i = 5, #ARGV, 7 do
       'responseId', response_id, 'breached', breached and '1' or '0')
     if elapsed ~= '' then redis.call('HSET', req, 'elapsedMs', elapsed) end
     if wan ~= '' then redis.call('HSET', req, 'wanMs', wan) end
-    redis.call('ZREM', KEYS[1], rid)
+    redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
     if f[7] then
       local stream = key('egress', f[6])
       redis.call('XACK', stream, group, f[7])
