@@ -56,7 +56,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await directory.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
-  const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax });
+  const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
   // Gauges read the pipeline when scraped, after it exists.
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
   const lifecycle = lifecycleMetrics(metrics.registry);

@@ -6,6 +6,8 @@ export interface VerifierOptions {
   threads: number;
   /** Largest micro-batch sent to a worker in one task. */
   batchMax: number;
+  /** How long the first signature of a batch waits for others before the batch goes to a worker. */
+  lingerMs: number;
 }
 
 interface Pending {
@@ -19,9 +21,9 @@ interface Pending {
 /**
  * ECDSA verification is the CPU-heavy step of the request path. A hand-off to a worker costs
  * about twice a signature (postMessage and the wake-up, measured under Bun), so signatures are
- * handed over in batches: while every worker is busy they gather, and a worker that finishes
- * takes everything that gathered meanwhile (up to `batchMax`). Batches grow with the load by
- * themselves and an idle router hands a lone signature over at once.
+ * handed over in packed batches: while every worker has its tasks queued they gather, and each
+ * finished task lets everything that gathered meanwhile go (up to `batchMax`). Batches grow with
+ * the load by themselves and an idle router hands a lone signature over at once.
  */
 export class SignatureVerifier {
   private readonly pool?: Piscina;
@@ -53,30 +55,33 @@ export class SignatureVerifier {
   verify(pem: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.pending.push({ pem, data, signature, resolve, reject });
-      if (!this.flushScheduled) {
+      if (this.pending.length >= this.options.batchMax) this.flush();
+      else if (!this.flushScheduled) {
         this.flushScheduled = true;
-        // After the current turn, so that everything this turn brings goes in one batch.
-        setImmediate(() => {
+        // Let a batch gather: waking a sleeping worker costs more than a signature.
+        const go = () => {
           this.flushScheduled = false;
           this.flush();
-        });
+        };
+        if (this.options.lingerMs > 0 && this.pool) setTimeout(go, this.options.lingerMs);
+        else setImmediate(go);
       }
     });
   }
 
   /** Hands batches to idle workers; with none idle, the signatures wait for the next to finish. */
   private flush(force = false): void {
-    while (this.pending.length > 0 && (force || !this.pool || this.tasksInPool < this.options.threads)) {
+    while (this.pending.length > 0 && (force || !this.pool || this.tasksInPool < TASKS_PER_THREAD * this.options.threads)) {
       const batch = this.pending.splice(0, this.options.batchMax);
-      const tasks = batch.map(({ pem, data, signature }) => ({ pem, data, signature }));
+      const packed = packBatch(batch);
       if (!this.pool) {
-        verifyBatch(tasks).forEach((valid: boolean, i: number) => batch[i].resolve(valid));
+        verifyBatch(packed).forEach((valid: number, i: number) => batch[i].resolve(valid === 1));
         continue;
       }
       this.inPool += batch.length;
       this.tasksInPool++;
-      this.pool.run(tasks).then(
-        (results: boolean[]) => batch.forEach((item, i) => item.resolve(results[i] === true)),
+      this.pool.run(packed, { transferList: [packed.bytes.buffer, packed.ends.buffer, packed.keyIndex.buffer] }).then(
+        (results: Uint8Array) => batch.forEach((item, i) => item.resolve(results[i] === 1)),
         (error: unknown) => batch.forEach((item) => item.reject(error)),
       ).finally(() => {
         this.inPool -= batch.length;
@@ -90,6 +95,43 @@ export class SignatureVerifier {
     this.flush(true);
     await this.pool?.close();
   }
+}
+
+/**
+ * Two tasks per worker: the next is already queued when one finishes, so a busy worker never
+ * waits to be woken (a wake-up costs about as much as two signatures under Bun).
+ */
+const TASKS_PER_THREAD = 2;
+
+/**
+ * One batch as the worker takes it: every item's data and signature back to back in one buffer
+ * (transferred, not copied), and the distinct keys once each. Cloning many small objects and
+ * repeated PEM strings is what makes a hand-off expensive.
+ */
+export function packBatch(batch: readonly { pem: string; data: Uint8Array; signature: Uint8Array }[]) {
+  const pems: string[] = [];
+  const indexOf = new Map<string, number>();
+  const keyIndex = new Uint32Array(batch.length);
+  const ends = new Uint32Array(batch.length * 2);
+  let size = 0;
+  for (const item of batch) size += item.data.byteLength + item.signature.byteLength;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  batch.forEach((item, i) => {
+    let index = indexOf.get(item.pem);
+    if (index === undefined) {
+      index = pems.push(item.pem) - 1;
+      indexOf.set(item.pem, index);
+    }
+    keyIndex[i] = index;
+    bytes.set(item.data, at);
+    at += item.data.byteLength;
+    ends[2 * i] = at;
+    bytes.set(item.signature, at);
+    at += item.signature.byteLength;
+    ends[2 * i + 1] = at;
+  });
+  return { pems, keyIndex, ends, bytes };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -1,4 +1,4 @@
-// Piscina worker: verifies a micro-batch of ECDSA P-256 / SHA-256 signatures.
+// Piscina worker: verifies a batch of ECDSA P-256 / SHA-256 signatures.
 // Plain JavaScript so it loads in Bun (production) and Node (tests) alike.
 import { createPublicKey, verify } from 'node:crypto';
 
@@ -16,17 +16,26 @@ function keyFor(pem) {
   return key;
 }
 
-/** @param {{ pem: string, data: Uint8Array, signature: Uint8Array }[]} batch */
-export default function verifyBatch(batch) {
-  const results = new Array(batch.length);
-  for (let i = 0; i < batch.length; i++) {
-    const { pem, data, signature } = batch[i];
+/**
+ * A batch packed for a cheap hand-off (see packBatch in verifier.ts): every item's data and
+ * signature back to back in one transferred buffer, `ends` marking where each piece ends, and each
+ * item's key as an index into the batch's distinct PEMs. Answers one byte per item: 1 valid, 0 not.
+ * @param {{ pems: string[], keyIndex: Uint32Array, ends: Uint32Array, bytes: Uint8Array }} batch
+ */
+export default function verifyBatch({ pems, keyIndex, ends, bytes }) {
+  const results = new Uint8Array(keyIndex.length);
+  let start = 0;
+  for (let i = 0; i < keyIndex.length; i++) {
+    const dataEnd = ends[2 * i];
+    const signatureEnd = ends[2 * i + 1];
     try {
-      results[i] = verify('sha256', data, { key: keyFor(pem), dsaEncoding: 'der' }, signature);
+      const key = keyFor(pems[keyIndex[i]]);
+      results[i] = verify('sha256', bytes.subarray(start, dataEnd), { key, dsaEncoding: 'der' }, bytes.subarray(dataEnd, signatureEnd)) ? 1 : 0;
     } catch {
       // Undecodable DER or an unusable key: the signature is simply not valid.
-      results[i] = false;
+      results[i] = 0;
     }
+    start = signatureEnd;
   }
   return results;
 }

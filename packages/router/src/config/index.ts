@@ -20,6 +20,7 @@ export interface RouterConfig {
   /** Signature worker threads; 0 verifies on the main thread (tests, tiny deployments). */
   verifyThreads: number;
   verifyBatchMax: number;
+  verifyLingerMs: number;
   verifySignatures: boolean;
   /** Threshold Anomaly Detection on the request path (off only to measure its cost). */
   tad: boolean;
@@ -139,6 +140,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     // The cores a process's share leaves beside its main thread.
     verifyThreads: integer(env, 'VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount) - 1)),
     verifyBatchMax: integer(env, 'VERIFY_BATCH_MAX', 128, 1),
+    verifyLingerMs: integer(env, 'VERIFY_LINGER_MS', 1),
     verifySignatures: boolean(env, 'VERIFY_SIGNATURES', true),
     trackTrt: boolean(env, 'TRT_TRACKING', true),
     tad: boolean(env, 'TAD', true),
