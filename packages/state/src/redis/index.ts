@@ -1,3 +1,4 @@
+import './tracing-shim.ts';
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
 import type { TrtClass } from '@dccrouter/domain';
