@@ -14,7 +14,7 @@ import { Directory } from './directory/index.ts';
 import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
 import { createLogger, type Logger } from './log/index.ts';
-import { lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
+import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
@@ -62,11 +62,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const lifecycle = lifecycleMetrics(metrics.registry);
   metrics.registry.registerMetric(redisCalls);
   const thresholds = new ThresholdRules(store);
+  const tadUsage = childrenOf(lifecycle.tadUsage);
   const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log);
   const tad = config.tad
     ? new ThresholdAnomalyDetection(thresholds, dccCounts, config.tadMode, {
       breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),
-      usage: (scope, srv, windowSeconds, ratio) => lifecycle.tadUsage.set({ scope, srv, window_seconds: String(windowSeconds) }, ratio),
+      usage: (scope, srv, windowSeconds, ratio) => tadUsage(scope, srv, String(windowSeconds)).set(ratio),
     })
     : undefined;
   const quarantine = new QuarantineDesk(store, budgets, config.trackTrt);

@@ -48,32 +48,27 @@ export class Directory {
     await this.syncing;
   }
 
-  /** The User and (unless `deviceId` is undefined) the device; misses are read in one round trip. */
-  async lookup(userId: string, deviceId: string | undefined): Promise<{ user?: User; device?: Device }> {
-    let user = this.users.get(userId);
-    let device = deviceId === undefined ? undefined : this.devices.get(deviceId);
-    const readUser = !user;
-    const readDevice = deviceId !== undefined && !device;
-    if (!readUser) this.metrics?.hit('user');
-    if (deviceId !== undefined && !readDevice) this.metrics?.hit('device');
-    if (readUser || readDevice) {
-      const epoch = this.epoch;
-      [user, device] = await Promise.all([
-        readUser ? this.store.getUser(userId) : user,
-        readDevice ? this.store.getDevice(deviceId) : device,
-      ]);
-      if (readUser) this.metrics?.miss('user');
-      if (readDevice) this.metrics?.miss('device');
-      if (epoch === this.epoch) {
-        if (readUser && user) remember(this.users, userId, user, this.options.maxEntries);
-        if (readDevice && device) remember(this.devices, deviceId, device, this.options.maxEntries);
-      }
-    }
-    return { user, device };
+  /** The User, read from the store on a miss. */
+  user(userId: string): Promise<User | undefined> {
+    return this.find(this.users, 'user', userId, (id) => this.store.getUser(id));
   }
 
-  getUser(userId: string): Promise<User | undefined> {
-    return this.lookup(userId, undefined).then((found) => found.user);
+  /** The device, read from the store on a miss. */
+  device(deviceId: string): Promise<Device | undefined> {
+    return this.find(this.devices, 'device', deviceId, (id) => this.store.getDevice(id));
+  }
+
+  private async find<T>(cache: Map<string, T>, kind: 'user' | 'device', id: string, read: (id: string) => Promise<T | undefined>): Promise<T | undefined> {
+    const cached = cache.get(id);
+    if (cached) {
+      this.metrics?.hit(kind);
+      return cached;
+    }
+    this.metrics?.miss(kind);
+    const epoch = this.epoch;
+    const found = await read(id);
+    if (found && epoch === this.epoch) remember(cache, id, found, this.options.maxEntries);
+    return found;
   }
 
   async putUser(user: User): Promise<void> {

@@ -3,7 +3,7 @@ import type { StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { LifecycleMetrics } from '../metrics/index.ts';
+import { childrenOf, type LifecycleMetrics } from '../metrics/index.ts';
 import { StatsAggregator } from '../stats/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
@@ -22,12 +22,14 @@ export interface Networks {
 export async function startNetworks(
   store: StateStore, config: RouterConfig, log: Logger, lifecycle: LifecycleMetrics, instance: string,
 ): Promise<Networks> {
+  const responses = childrenOf(lifecycle.responses);
+  const trtElapsed = childrenOf(lifecycle.trtElapsed);
+  const trtJudged = childrenOf(lifecycle.trtJudged);
   const recordResponse = responseRecorder(store, (response, outcome) => {
-    lifecycle.responses.inc({ destination: response.destination, code: response.responseCode });
+    responses(response.destination, response.responseCode).inc();
     if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
-    const labels = { class: outcome.trtClass, destination: response.destination };
-    lifecycle.trtElapsed.observe(labels, outcome.elapsedMs / 1000);
-    lifecycle.trtJudged.inc({ ...labels, within: String(!outcome.breached) });
+    trtElapsed(outcome.trtClass, response.destination).observe(outcome.elapsedMs / 1000);
+    trtJudged(outcome.trtClass, response.destination, String(!outcome.breached)).inc();
     const key = (what: string) => statKey(outcome.trtClass!, response.destination, what);
     const increments: Record<string, number> = { [key('responded')]: 1, [key(`b${bucketOf(outcome.elapsedMs)}`)]: 1 };
     // A breach the deadline scan marked was counted then.
@@ -46,10 +48,11 @@ export async function startNetworks(
   const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);
   await control.start();
+  const forwarded = childrenOf(lifecycle.forwarded);
   const egress = new EgressDispatcher(store, [...simulators.values()], {
     consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
     lingerMs: config.egressLingerMs,
-  }, log, (count, destination) => lifecycle.forwarded.inc({ destination }, count));
+  }, log, (count, destination) => forwarded(destination).inc(count));
   egress.start();
   return {
     simulators,
