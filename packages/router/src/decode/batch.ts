@@ -1,7 +1,10 @@
 import { ServiceRequestBatch } from '@dccrouter/protocol';
 import { requestFormat, type RequestFormat } from './index.ts';
 
-/** One request of a batch: its exact bytes and signature, judged as if sent alone. */
+/**
+ * One request of a batch: its exact bytes and signature, judged as if sent alone. In a batch
+ * authenticated once (X-DCC-Batch-Signature) items carry no signature: the batch's covers them.
+ */
 export interface BatchItem {
   format: RequestFormat | undefined;
   body: Uint8Array;

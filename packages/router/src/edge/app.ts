@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { refuse } from '@dccrouter/domain';
+import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, type AdminDeps } from '../admin/index.ts';
 import { ROUTER_PROTO_TEXT } from '@dccrouter/protocol';
@@ -10,7 +10,7 @@ import type { RouterMetrics } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import { overloaded, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { readBodyLimited } from './body.ts';
-import type { SignatureVerifier } from '../auth/verifier.ts';
+import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
 import { tadRoutes } from '../tad/routes.ts';
 import type { QuarantineDesk } from '../tad/quarantine.ts';
@@ -31,6 +31,30 @@ export interface EdgeDeps extends AdminDeps {
 
 function send(c: Context, answer: Answer): Response {
   return c.body(answer.body, answer.status as 200, { 'content-type': 'application/json', ...answer.headers });
+}
+
+/**
+ * A batch authenticated once (contract v1.1): X-DCC-User and X-DCC-Batch-Signature over the whole
+ * body's bytes. Answers the User it is signed by, a refusal of the whole batch (401
+ * signature_invalid), or undefined when neither header is sent (every item then carries its own
+ * signature). The signature is checked through the same worker pool as the items' signatures, and
+ * checked even with VERIFY_SIGNATURES=false, like a User's signed call: one check per batch.
+ */
+async function authenticateBatch(c: Context, deps: EdgeDeps, bytes: Uint8Array): Promise<{ userId: string } | Answer | undefined> {
+  const userHeader = c.req.header('x-dcc-user');
+  const signatureHeader = c.req.header('x-dcc-batch-signature');
+  if (userHeader === undefined && signatureHeader === undefined) return undefined;
+  const refused = (message: string) => refusalAnswer(refuse('signature_invalid', message));
+  const userId = parseEui(userHeader);
+  if (!userId) return refused('X-DCC-User is missing or not an EUI-64');
+  const signature = decodeSignatureHeader(signatureHeader);
+  if (!signature) return refused(`X-DCC-Batch-Signature ${signatureHeader ? 'is not base64' : 'is missing'}`);
+  const user = await deps.directory.user(userId);
+  if (!user) return refused(`X-DCC-User ${userId} is not a registered User`);
+  if (!(await deps.verifier.verify(user.publicKeyPem, bytes, signature))) {
+    return refused("X-DCC-Batch-Signature is not a valid signature of the batch's body by the key of X-DCC-User");
+  }
+  return { userId };
 }
 
 
@@ -85,11 +109,21 @@ export function createApp(deps: EdgeDeps): Hono {
     if (!pipeline.admit(items.length)) return send(c, overloaded('too many requests in flight'));
     let results: Answer[];
     try {
-      results = await Promise.all(items.map(async (item) => {
+      // Signed once: the one signature is checked before any item, and refuses the batch whole.
+      const signedBy = await authenticateBatch(c, deps, bytes);
+      if (signedBy && 'status' in signedBy) return send(c, signedBy);
+      const authenticatedAs = signedBy?.userId;
+      // Every item is handed over in this one synchronous loop, none awaited before the next, so
+      // their signature checks reach the verifier in the same turn (one hand-off to a worker) and
+      // their acceptances reach the store's batcher together (one script call per partition).
+      results = await Promise.all(items.map((item) => {
         const startedAt = performance.now();
-        const answer = await pipeline.submitItem(item, deps.maxBodyBytes);
-        metrics.observe(answer.outcome, startedAt);
-        return answer;
+        // A batch signed once covers the item's bytes; any signature of its own is not consulted.
+        const submitted = authenticatedAs === undefined ? item : { ...item, signature: undefined, authenticatedAs };
+        return pipeline.submitItem(submitted, deps.maxBodyBytes).then((answer) => {
+          metrics.observe(answer.outcome, startedAt);
+          return answer;
+        });
       }));
     } finally {
       pipeline.release(items.length);

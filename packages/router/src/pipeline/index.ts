@@ -41,6 +41,12 @@ export interface Submission {
   format: RequestFormat;
   body: Uint8Array;
   signature: string | undefined;
+  /**
+   * Set only by the edge, once it has verified a batch's signature (X-DCC-Batch-Signature) over
+   * bytes that contain this body: the User who signed it. The item's own signature check is then
+   * replaced by "its originator is that User" (row 5 otherwise). Never taken from the client.
+   */
+  authenticatedAs?: string;
 }
 
 function legOf(commandVariant: number): Leg {
@@ -110,10 +116,13 @@ export class ServiceRequestPipeline {
    * One individually signed request of a batch or a gRPC call: rows 1 and 2 judged on the item
    * itself, then the pipeline. The caller has admitted it.
    */
-  submitItem(item: { format: RequestFormat | undefined; body: Uint8Array; signature: string | undefined }, maxBodyBytes: number): Promise<Answer> {
+  submitItem(
+    item: { format: RequestFormat | undefined; body: Uint8Array; signature: string | undefined; authenticatedAs?: string },
+    maxBodyBytes: number,
+  ): Promise<Answer> {
     if (!item.format) return Promise.resolve(unsupportedMediaType());
     if (item.body.byteLength > maxBodyBytes) return Promise.resolve(tooLarge(maxBodyBytes));
-    return this.submit({ format: item.format, body: item.body, signature: item.signature });
+    return this.submit({ format: item.format, body: item.body, signature: item.signature, authenticatedAs: item.authenticatedAs });
   }
 
   /** Runs one admitted submission through the pipeline. */
@@ -123,6 +132,15 @@ export class ServiceRequestPipeline {
       const decoded = decodeRequest(submission.format, submission.body);
       if (!decoded.ok) return refusalAnswer(decoded.refusal);
       requestIdText = decoded.value.requestIdText;
+      const { authenticatedAs } = submission;
+      const { originatorId } = decoded.value.requestId;
+      if (authenticatedAs !== undefined && originatorId !== authenticatedAs) {
+        // A batch's signer vouches only for its own requests: another originator's item is row 5,
+        // after row 4 as ever (an unregistered originator is unknown_user, whoever signed).
+        const user = await this.deps.directory.user(originatorId);
+        if (!user) throw new Refused(refuse('unknown_user', `originator ${originatorId} is not a registered User`));
+        throw new Refused(refuse('signature_invalid', `the item's originator ${originatorId} is not the batch's signer ${authenticatedAs} (X-DCC-User)`));
+      }
       return await this.process(decoded.value, submission);
     } catch (error) {
       if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
@@ -138,16 +156,21 @@ export class ServiceRequestPipeline {
     const { requestId, requestIdText, commandVariant } = request;
     const leg = legOf(commandVariant);
     const deviceId = requestId.targetId === ACCESS_CONTROL_BROKER ? undefined : requestId.targetId;
-    // Users and devices come from the in-process directory: no store round trip when cached.
-    const { user, device: found } = await this.deps.directory.lookup(requestId.originatorId, deviceId);
+    // The User and device come from the in-process directory: no store round trip when cached.
+    const user = await this.deps.directory.user(requestId.originatorId);
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
     await this.authenticate(user.publicKeyPem, submission);
     const bodyHash = createHash('sha256').update(submission.body).digest('base64');
 
-    // A signed leg needs its transform leg (its SRV and ExecutionDateTime): the one extra read.
-    const context = leg === 'signed' ? await store.loadContext(requestId.originatorId, undefined, requestIdText, leg) : undefined;
+    // The device is looked up after the signature check: a verified batch resumes in one turn, so
+    // its cache misses go to the store together. A signed leg needs its transform leg (its SRV and
+    // ExecutionDateTime), read alongside.
+    const [found, context] = await Promise.all([
+      deviceId === undefined ? undefined : this.deps.directory.device(deviceId),
+      leg === 'signed' ? store.loadContext(requestId.originatorId, undefined, requestIdText, leg) : undefined,
+    ]);
     if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
 
     // Rows 6 to 12, then 13 to 17 for device requests. A refused request may be a byte-identical
@@ -337,9 +360,13 @@ export class ServiceRequestPipeline {
     return { breach, action, detail };
   }
 
-  /** Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key. */
+  /**
+   * Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key. A
+   * submission authenticated by its batch's signature needs no check of its own: `submit` lets it
+   * this far only when its originator is the batch's signer.
+   */
   private async authenticate(publicKeyPem: string, submission: Submission): Promise<void> {
-    if (!this.deps.verifySignatures) return;
+    if (!this.deps.verifySignatures || submission.authenticatedAs !== undefined) return;
     const signature = decodeSignatureHeader(submission.signature);
     if (!signature) {
       const why = submission.signature ? 'is not base64' : 'is missing';
