@@ -18,15 +18,26 @@ export type TadMode = 'enforce' | 'shadow';
  */
 export class ThresholdRules {
   private readonly cache = new Map<string, { at: number; value: unknown }>();
+  /** Reads under way: concurrent requests that find a rule set stale share one read. */
+  private readonly reading = new Map<string, Promise<unknown>>();
+  private writes = 0;
 
   constructor(private readonly store: StateStore) {}
 
   private async read<T>(name: string, empty: T): Promise<T> {
     const cached = this.cache.get(name);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.value as T;
-    const value = (await this.store.getSetting<T>(name)) ?? empty;
-    this.cache.set(name, { at: Date.now(), value });
-    return value;
+    let read = this.reading.get(name);
+    if (!read) {
+      const writes = this.writes;
+      read = this.store.getSetting<T>(name).then((value) => {
+        // A put through this instance meanwhile is newer than what was read.
+        if (writes === this.writes) this.cache.set(name, { at: Date.now(), value: value ?? empty });
+        return value ?? empty;
+      }).finally(() => this.reading.delete(name));
+      this.reading.set(name, read);
+    }
+    return read as Promise<T>;
   }
 
   userRules(userId: string): Promise<CountRules> {
@@ -47,6 +58,7 @@ export class ThresholdRules {
     if (!parsed.ok) return parsed;
     const name = kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
     await this.store.putSetting(name, parsed.value);
+    this.writes++;
     this.cache.set(name, { at: Date.now(), value: parsed.value });
     return parsed;
   }
