@@ -88,8 +88,9 @@ function startMonitor(port: number): Promise<RedisMonitor> {
 export async function startBenchRedis(): Promise<BenchRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dccrouter-bench-redis-'));
-  // No persistence: the suite measures the router, not the disk.
-  const child: ChildProcess = await startRedis(port, dir, ['--appendonly', 'no']);
+  // No persistence: the suite measures the router, not the disk. The memory settings are
+  // deploy/redis.conf's, so bytes per request are what production sees.
+  const child: ChildProcess = await startRedis(port, dir, ['--appendonly', 'no', '--hash-max-listpack-value', '1024']);
   const cli = (...args: string[]) => run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 60_000 });
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -6,9 +6,10 @@
 // whole count is open at once; then the router's own histogram
 // dccrouter_trt_breach_detection_lag_seconds (deadline to breach marked) gives p50/p99, and the
 // breach counter the time until every one is marked.
+import { Redis } from 'ioredis';
 import { runClosedLoop, type LoadItem } from '../lib/closed-loop.ts';
 import { log, step } from '../lib/progress.ts';
-import { rssMbOf } from '../lib/processes.ts';
+import { cpuSecondsOf, rssMbOf } from '../lib/processes.ts';
 import { round } from '../lib/stats.ts';
 import { formatDuration, formatRate, table, withTarget, type Suite } from '../lib/suite.ts';
 import { lineChart } from '../lib/svg.ts';
@@ -21,7 +22,50 @@ const VARIANT: Variant = {
 };
 const LAG = 'dccrouter_trt_breach_detection_lag_seconds';
 const BREACHES = 'dccrouter_trt_breaches_total';
+const FORWARDED = 'dccrouter_egress_forwarded_total';
 const LONG_BUDGET_MS = 24 * 3600 * 1000;
+/** The router's default Redis key prefix and partition count (see @dccrouter/state). */
+const KEY_PREFIX = 'dcc:';
+const PARTITIONS = 16;
+
+/**
+ * Where the open deadlines lie around the instant they were meant to fall due: the 1st, 50th
+ * and 99th percentiles of (check time - that instant) in ms, from the routers' TRT indexes (500
+ * bins between the earliest and the latest; the calibration requests, a day away, left out).
+ */
+async function deadlineSpread(redis: Redis, dueAt: number) {
+  const keys = Array.from({ length: PARTITIONS }, (_, p) => `${KEY_PREFIX}trt:{p${p}}`);
+  const below = String(dueAt + LONG_BUDGET_MS / 2);
+  const ends = redis.pipeline();
+  for (const key of keys) ends.zrangebyscore(key, '-inf', below, 'WITHSCORES', 'LIMIT', 0, 1).zrevrangebyscore(key, below, '-inf', 'WITHSCORES', 'LIMIT', 0, 1);
+  const scores = ((await ends.exec()) ?? []).map(([, reply]) => (reply as string[])[1]).filter((v) => v !== undefined).map(Number);
+  if (scores.length === 0) return null;
+  const min = Math.min(...scores);
+  const max = Math.max(...scores);
+  const bins = 500;
+  const width = Math.max(1, Math.ceil((max - min + 1) / bins));
+  const counting = redis.pipeline();
+  for (let b = 0; b < bins; b++) for (const key of keys) counting.zcount(key, min + b * width, `(${min + (b + 1) * width}`);
+  const counts = ((await counting.exec()) ?? []).map(([, n]) => Number(n));
+  const perBin = Array.from({ length: bins }, (_, b) => counts.slice(b * PARTITIONS, (b + 1) * PARTITIONS).reduce((a, n) => a + n, 0));
+  const total = perBin.reduce((a, n) => a + n, 0);
+  const at = (q: number) => {
+    let seen = 0;
+    for (let b = 0; b < bins; b++) {
+      seen += perBin[b];
+      if (seen >= q * total) return min + b * width - dueAt;
+    }
+    return max - dueAt;
+  };
+  return { open: total, binMs: width, p1Ms: at(0.01), p50Ms: at(0.5), p99Ms: at(0.99), firstMs: min - dueAt, lastMs: max - dueAt };
+}
+
+/** Requests the DSP still holds for their ExecutionDateTime, over all partitions. */
+async function heldCount(redis: Redis): Promise<number> {
+  const pipeline = redis.pipeline();
+  for (let p = 0; p < PARTITIONS; p++) pipeline.zcard(`${KEY_PREFIX}held:{p${p}}`);
+  return ((await pipeline.exec()) ?? []).reduce((sum, [, n]) => sum + Number(n), 0);
+}
 
 /** Unsigned 4.1.1 reads of SMETS2+ meters, made on the fly (nothing to pre-sign with signatures off). */
 function breachBatches(suite: Suite, batchSize: number, counterBase: bigint) {
@@ -32,12 +76,13 @@ function breachBatches(suite: Suite, batchSize: number, counterBase: bigint) {
   }
   if (smets2.length === 0) throw new Error('the inventory has no SMETS2+ device');
   const headers = { 'content-type': 'application/json' };
-  return (batchIndex: number): LoadItem => {
+  return (batchIndex: number, executionDateTime?: string): LoadItem => {
     const parts: string[] = [];
+    const srvBody = executionDateTime ? `{"ExecutionDateTime":"${executionDateTime}"}` : '{}';
     for (let j = 0; j < batchSize; j++) {
       const n = batchIndex * batchSize + j;
       const { deviceId, owner } = smets2[n % smets2.length];
-      const body = `{"header":{"requestId":{"originatorId":"${owner}","targetId":"${deviceId}","counter":"${counterBase + BigInt(n)}"},"commandVariant":1,"serviceReference":"4.1","serviceReferenceVariant":"4.1.1"},"body":{"ReadInstantaneousImportRegisters":{}}}`;
+      const body = `{"header":{"requestId":{"originatorId":"${owner}","targetId":"${deviceId}","counter":"${counterBase + BigInt(n)}"},"commandVariant":1,"serviceReference":"4.1","serviceReferenceVariant":"4.1.1"},"body":{"ReadInstantaneousImportRegisters":${srvBody}}}`;
       parts.push(`{"body":${JSON.stringify(body)}}`);
     }
     return { body: Buffer.from(`{"requests":[${parts.join(',')}]}`), headers };
@@ -88,64 +133,94 @@ export async function runBreach(suite: Suite) {
       () => load(target, makeBatch, warm.batches, count * 0.02, size, connections, 120), (r) => `${formatRate(r.accepted)} accepted at ${formatRate(r.perSecond)} req/s`);
     const calibration = { accepted: warm.accepted + timed.accepted, batches: warm.batches + timed.batches, perSecond: timed.perSecond };
     const expectedLoadSeconds = count / calibration.perSecond;
-    // When the deadlines fall due. "converge": all at one instant T after the expected end of
-    // loading (with headroom): the budget is lowered as loading goes on, so a request
-    // accepted at t gets T - t, and every deadline is open at once, then all fall due together
-    // (as with requests scheduled for the same time). "spread": one fixed budget, long enough
-    // that the first deadline falls after the last acceptance: deadlines fall due at the rate
-    // they were accepted. The headroom is 30%: the loading rate varies as Redis fills and with
-    // whatever else the machine runs; if loading overruns, the last requests' deadlines are
-    // already due when accepted (the count open at once says how many).
+    // When the deadlines fall due. "converge": all at one instant, to the millisecond (as with
+    // requests scheduled for the same time): every request carries one ExecutionDateTime E after
+    // the expected end of loading, and a future-dated request's TRT clock starts at E, so every
+    // deadline is E + the smets2.onDemand budget. The DSP holds such requests until E, then
+    // queues them all for their (stalled) networks; the budget leaves time for that (25 µs a
+    // request, at least 5 s, and under the 30 s after which egress starts redelivering) so that
+    // at the instant the scan has the machine to itself (what is still held or not yet
+    // forwarded then is reported). "spread": no ExecutionDateTime and one budget long
+    // enough that the first deadline falls after the last acceptance: deadlines fall due at the
+    // rate they were accepted. The loading headroom is 30%: the rate varies as Redis fills and
+    // with whatever else the machine runs; if loading overruns E, the last requests are refused
+    // as no longer future-dated (spread: their deadlines are due when accepted); the count
+    // accepted and the count open at once say how many.
     const converge = options.breachDeadlines === 'converge';
     const headroomMs = Math.round(Math.min(900, expectedLoadSeconds * 1.3 + Math.min(converge ? 10 : 5, 1 + expectedLoadSeconds)) * 1000);
-    const dueAt = Date.now() + headroomMs;
-    const setBudget = (ms: number) => adminCall(target.url, 'PUT', '/v1/admin/trt-budgets', { 'smets2.onDemand': Math.max(1, Math.round(ms)) });
-    await setBudget(headroomMs);
-    log(`breach  deadlines ${converge ? `converge on one instant ${(headroomMs / 1000).toFixed(1)} s from now` : `spread: smets2.onDemand = ${headroomMs} ms`} (expected load ${expectedLoadSeconds.toFixed(1)} s)`);
-
+    const releaseMs = converge ? Math.max(5_000, Math.round(count * 0.025)) : 0;
+    const budgetMs = converge ? releaseMs : headroomMs;
+    await adminCall(target.url, 'PUT', '/v1/admin/trt-budgets', { 'smets2.onDemand': budgetMs });
     const breachesBefore = metricValue(await readMetrics(target.url), BREACHES);
+    // Redis before the measured load (the inventory, the Users and the calibration requests).
+    const redisBeforeMb = await suite.redis.usedMemoryMb();
     const loadStarted = Date.now();
-    let updating = converge;
-    // A PUT applies to requests accepted afterwards, at once on this instance.
-    const updater = (async () => {
-      while (updating) {
-        await Bun.sleep(200);
-        if (updating) await setBudget(dueAt - Date.now());
-      }
-    })();
-    let loaded: Awaited<ReturnType<typeof load>>;
-    try {
-      loaded = await step(`breach  accepting ${formatRate(count)} requests`,
-        () => load(target, makeBatch, calibration.batches, count, size, connections, Math.max(60, expectedLoadSeconds * 4)),
-        (r) => `${formatRate(r.accepted)} accepted at ${formatRate(r.perSecond)} req/s`);
-    } finally {
-      updating = false;
-      await updater;
-    }
+    const executionAt = converge ? loadStarted + headroomMs : undefined;
+    const executionIso = executionAt === undefined ? undefined : new Date(executionAt).toISOString();
+    const dueAt = loadStarted + headroomMs + releaseMs;
+    log(`breach  deadlines ${converge ? `on one instant ${((dueAt - Date.now()) / 1000).toFixed(1)} s from now: ExecutionDateTime ${executionIso}, smets2.onDemand = ${budgetMs} ms` : `spread: smets2.onDemand = ${headroomMs} ms`} (expected load ${expectedLoadSeconds.toFixed(1)} s)`);
+
+    const loaded = await step(`breach  accepting ${formatRate(count)} requests`,
+      () => load(target, (i) => makeBatch(i, executionIso), calibration.batches, count, size, connections, Math.max(60, expectedLoadSeconds * 4)),
+      (r) => `${formatRate(r.accepted)} accepted at ${formatRate(r.perSecond)} req/s`);
     // The last acceptance: the load's last answer (the step itself ends a little later).
     const loadEnded = loadStarted + loaded.seconds * 1000;
     const firstDeadline = converge ? dueAt : loadStarted + headroomMs;
-    const lastDeadline = converge ? dueAt + 250 : loadEnded + headroomMs;
-    const budgetMs = headroomMs;
+    const lastDeadline = converge ? dueAt : loadEnded + headroomMs;
     const openAtEnd = calibration.accepted + loaded.accepted - (metricValue(await readMetrics(target.url), BREACHES) - breachesBefore);
-    log(`breach  ${formatRate(openAtEnd)} deadlines open after loading; the first falls due in ${((firstDeadline - Date.now()) / 1000).toFixed(1)} s`);
-
-    // Watch the breach counter until every loaded request is marked (bounded).
+    const redis = new Redis(suite.redis.url);
+    const perRequest = (mb: number, requests: number) => Math.round((mb * 2 ** 20) / Math.max(1, requests));
+    let spread: Awaited<ReturnType<typeof deadlineSpread>>;
+    // Just before the first deadline, with every deadline open: what is still held (converge),
+    // the router's memory, and Redis's per open request.
+    let atInstant: { heldRequests: number; notForwarded: number; routerRssMb: number; redisMb: number } | undefined;
+    // CPU from the instant to the last breach marked: Redis's by command, and each process's.
+    let cpuFrom: { redis: number; router: number } | undefined;
+    let marking: { redisCpuUsPerBreach: number; routerCpuUsPerBreach: number; redisCommandUsPerBreach: Record<string, number> } | undefined;
     const progress: [number, number][] = [];
-    const watchLimit = lastDeadline + Math.max(60_000, budgetMs) + 120_000;
     let marked = 0;
     let allMarkedAt = 0;
-    await step(`breach  waiting for ${formatRate(loaded.accepted)} breaches to be marked`, async () => {
-      while (Date.now() < watchLimit) {
-        marked = metricValue(await readMetrics(target.url), BREACHES) - breachesBefore;
-        progress.push([round((Date.now() - loadStarted) / 1000), marked]);
-        if (marked >= loaded.accepted) {
-          allMarkedAt = Date.now();
-          return;
+    try {
+      spread = await deadlineSpread(redis, dueAt);
+      log(`breach  ${formatRate(openAtEnd)} deadlines open after loading; the first falls due in ${((firstDeadline - Date.now()) / 1000).toFixed(1)} s`
+        + (spread ? `; of those open, 98% fall due between ${spread.p1Ms} and ${spread.p99Ms} ms of the instant aimed at (${spread.binMs} ms bins)` : ''));
+
+      // Watch the breach counter until every loaded request is marked (bounded).
+      const watchLimit = lastDeadline + Math.max(60_000, budgetMs) + 120_000;
+      await step(`breach  waiting for ${formatRate(loaded.accepted)} breaches to be marked`, async () => {
+        while (Date.now() < watchLimit) {
+          if (!atInstant && Date.now() >= firstDeadline - 700) {
+            const forwarded = metricValue(await readMetrics(target.url), FORWARDED);
+            atInstant = {
+              heldRequests: await heldCount(redis), notForwarded: Math.max(0, calibration.accepted + loaded.accepted - forwarded),
+              routerRssMb: rssMbOf(target.pid), redisMb: await suite.redis.usedMemoryMb(),
+            };
+            await suite.redis.resetStats();
+            cpuFrom = { redis: cpuSecondsOf(suite.redis.pid), router: cpuSecondsOf(target.pid) };
+            log(`breach  at the instant: ${formatRate(atInstant.heldRequests)} requests still held for their ExecutionDateTime, ${formatRate(atInstant.notForwarded)} not yet forwarded; router ${atInstant.routerRssMb} MB, Redis ${atInstant.redisMb} MB (${formatRate(perRequest(atInstant.redisMb, openAtEnd))} B per open request; the measured load's ${formatRate(loaded.accepted)} added ${formatRate(perRequest(atInstant.redisMb - redisBeforeMb, loaded.accepted))} B each)`);
+          }
+          marked = metricValue(await readMetrics(target.url), BREACHES) - breachesBefore;
+          progress.push([round((Date.now() - loadStarted) / 1000), marked]);
+          if (marked >= loaded.accepted) {
+            allMarkedAt = Date.now();
+            if (cpuFrom) {
+              const perBreach = (seconds: number) => round((seconds * 1e6) / Math.max(1, marked));
+              const commands = (await suite.redis.commandStats()).sort((a, b) => b.usec - a.usec).slice(0, 8);
+              marking = {
+                redisCpuUsPerBreach: perBreach(cpuSecondsOf(suite.redis.pid) - cpuFrom.redis),
+                routerCpuUsPerBreach: perBreach(cpuSecondsOf(target.pid) - cpuFrom.router),
+                redisCommandUsPerBreach: Object.fromEntries(commands.map((c) => [c.command, perBreach(c.usec / 1e6)])),
+              };
+              log(`breach  CPU per breach while marking: Redis ${marking.redisCpuUsPerBreach} µs (by command: ${Object.entries(marking.redisCommandUsPerBreach).map(([c, us]) => `${c} ${us}`).join(', ')}), router ${marking.routerCpuUsPerBreach} µs`);
+            }
+            return;
+          }
+          await Bun.sleep(Date.now() < firstDeadline - 1500 ? 500 : 250);
         }
-        await Bun.sleep(Date.now() < firstDeadline - 1000 ? 500 : 250);
-      }
-    }, () => (allMarkedAt ? `all marked ${((allMarkedAt - lastDeadline) / 1000).toFixed(1)} s after the last deadline` : `only ${marked} marked in time`));
+      }, () => (allMarkedAt ? `all marked ${((allMarkedAt - lastDeadline) / 1000).toFixed(1)} s after the last deadline` : `only ${marked} marked in time`));
+    } finally {
+      redis.disconnect();
+    }
     const metrics = await readMetrics(target.url);
     const lagCount = metricValue(metrics, `${LAG}_count`);
     const lagSum = metricValue(metrics, `${LAG}_sum`);
@@ -182,7 +257,7 @@ export async function runBreach(suite: Suite) {
       ],
     }));
     const data = {
-      method: `all six SMETS2+ simulators stalled; ${formatRate(calibration.accepted)} calibration requests with a 24 h budget, then ${formatRate(loaded.accepted)} with ${converge ? 'the smets2.onDemand budget lowered as loading went on so every deadline falls on one instant' : `smets2.onDemand = ${budgetMs} ms`}, through the batch endpoint (${size} a batch, ${connections} connections, VERIFY_SIGNATURES=false); lag from the router's ${LAG} histogram (bucket-interpolated)`,
+      method: `all six SMETS2+ simulators stalled; ${formatRate(calibration.accepted)} calibration requests with a 24 h budget, then ${formatRate(loaded.accepted)} with ${converge ? `one ExecutionDateTime and smets2.onDemand = ${budgetMs} ms, so every deadline falls on one instant` : `smets2.onDemand = ${budgetMs} ms`}, through the batch endpoint (${size} a batch, ${connections} connections, VERIFY_SIGNATURES=false); lag from the router's ${LAG} histogram (bucket-interpolated)`,
       deadlines: options.breachDeadlines,
       requested: count,
       accepted: loaded.accepted,
@@ -200,11 +275,20 @@ export async function runBreach(suite: Suite) {
       observedLag,
       routerRssMb,
       redisUsedMemoryMb: redisMb,
+      /** Just before the first deadline, every deadline open: requests still held, memory. */
+      atInstant: atInstant ? {
+        ...atInstant, redisBeforeLoadMb: redisBeforeMb, redisBytesPerOpenRequest: perRequest(atInstant.redisMb, openAtEnd),
+        redisBytesPerLoadedRequest: perRequest(atInstant.redisMb - redisBeforeMb, loaded.accepted),
+      } : null,
+      /** CPU µs per breach from the instant to the last one marked (Redis commands overlap: a script's include the commands it runs). */
+      marking: marking ?? null,
+      /** Check time minus the instant aimed at, of the deadlines open after loading (ms). */
+      deadlineSpread: spread,
       unexpected: loaded.unexpected + loaded.errors + loaded.timeouts,
       unexpectedSamples: loaded.unexpectedSamples,
     };
     const deadlinesText = converge
-      ? `the smets2.onDemand budget lowered every 200 ms while loading, so that every deadline falls due at one instant ${(headroomMs / 1000).toFixed(0)} s after loading began (a burst, as when many requests share one scheduled time)`
+      ? `one ExecutionDateTime ${(headroomMs / 1000).toFixed(0)} s after loading began and smets2.onDemand = ${budgetMs / 1000} s, so that every deadline falls due at one instant (a burst, as when many requests share one scheduled time)`
       : `one smets2.onDemand budget of ${budgetMs / 1000} s, so deadlines fall due at the rate requests were accepted`;
     const markdown = [
       `All six SMETS2+ simulated networks stalled; ${formatRate(loaded.accepted)} requests accepted through the batch endpoint (${size} a batch, signatures off) in ${data.loadSeconds} s (${formatRate(data.loadPerSecond)}/s), with ${deadlinesText}; plus ${formatRate(calibration.accepted)} calibration requests with a 24 h budget that stay open: **${formatRate(openAtEnd)} deadlines open at once** after loading. (\`--breach-deadlines ${converge ? 'spread' : 'converge'}\` runs the other way.)`,
@@ -214,13 +298,16 @@ export async function runBreach(suite: Suite) {
       ...table(['figure', 'value'], [
         ['requests accepted (timed part)', formatRate(loaded.accepted)],
         ['loading rate', `${formatRate(data.loadPerSecond)}/s`],
-        ['deadlines', converge ? `all at one instant, ${(headroomMs / 1000).toFixed(1)} s after loading began` : `spread, budget ${budgetMs} ms`],
+        ['deadlines', converge ? `all at one instant, ${((dueAt - loadStarted) / 1000).toFixed(1)} s after loading began` : `spread, budget ${budgetMs} ms`],
         ['deadlines open after loading', formatRate(openAtEnd)],
         ['lag p50 / p99 / mean (router histogram)', `${lagText(lag.p50Seconds)} / ${lagText(lag.p99Seconds)} / ${formatDuration(lag.meanSeconds)}`],
         ...(observedLag ? [['lag p50 / p99 / last (breach counter, 250 ms samples)', [observedLag.p50Seconds, observedLag.p99Seconds, observedLag.allSeconds].map((v) => (v === null ? '–' : formatDuration(v))).join(' / ')]] : []),
         ['last deadline to all marked', allMarkedAt ? `${data.secondsFromLastDeadlineToAllMarked} s` : 'not within the watch'],
-        ['router resident memory', `${routerRssMb} MB`],
-        ['Redis used memory', `${redisMb} MB`],
+        ...(spread ? [['deadlines around the instant aimed at (p1 / p50 / p99)', `${spread.p1Ms} / ${spread.p50Ms} / ${spread.p99Ms} ms (${spread.binMs} ms bins, ${formatRate(spread.open)} open)`]] : []),
+        ...(atInstant && converge ? [['requests still held for their ExecutionDateTime / not yet forwarded at the instant', `${formatRate(atInstant.heldRequests)} / ${formatRate(atInstant.notForwarded)}`]] : []),
+        ...(marking ? [['CPU per breach while marking: Redis (its top commands) / router', `${marking.redisCpuUsPerBreach} µs (${Object.entries(marking.redisCommandUsPerBreach).slice(0, 5).map(([c, us]) => `${c} ${us}`).join(', ')}) / ${marking.routerCpuUsPerBreach} µs`]] : []),
+        ['router resident memory (all open / all marked)', `${atInstant ? `${atInstant.routerRssMb} MB` : '–'} / ${routerRssMb} MB`],
+        ['Redis used memory (all open / all marked)', `${atInstant ? `${atInstant.redisMb} MB (${formatRate(data.atInstant!.redisBytesPerOpenRequest)} B per open request; ${formatRate(data.atInstant!.redisBytesPerLoadedRequest)} B per request of the measured load)` : '–'} / ${redisMb} MB`],
       ]),
       '',
       `![breaches marked over time](${chart})`,

@@ -73,8 +73,9 @@ describe('RedisStore on a shared Redis', () => {
     expect(await raw.hgetall(`${keyPrefix}req:${tag}:${requestId}`)).toStrictEqual({
       'transform:hash': transform.legRecord.bodyHash,
       'transform:srv': transform.legRecord.srv,
-      transform: JSON.stringify(transform.legRecord),
-      record: JSON.stringify(transform.record),
+      // The answer alone (status|ExecutionDateTime|JSON), and the record without what the RequestID and state say.
+      transform: `${transform.legRecord.answer.status}||${transform.legRecord.answer.body}`,
+      record: JSON.stringify((({ requestId: _r, originatorId: _o, targetId: _t, state: _s, ...rest }) => rest)(transform.record)),
       state: 'transformed',
       orig: transform.record.originatorId,
       dest: transform.record.destination,

@@ -634,15 +634,43 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
         expect(await store.claimBreaches(startsAt + 29_999, 100)).toEqual([]);
         const breaches = await store.claimBreaches(startsAt + 30_100, 100);
-        expect(breaches).toEqual([{ requestId, originatorId: ORIGINATOR, destination: 'smets2/central', trtClass: 'smets2.onDemand', lagMs: 100 }]);
+        expect(breaches).toEqual([{
+          requestId, originatorId: ORIGINATOR, destination: 'smets2/central', trtClass: 'smets2.onDemand', checkAt: startsAt + 30_000, lagMs: expect.any(Number),
+        }]);
+        // From its check time to the claim's answer, on the caller's clock.
+        expect(breaches[0].lagMs).toBeGreaterThanOrEqual(100);
+        expect(breaches[0].lagMs).toBeLessThan(5_100);
         expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
         expect((await store.getRequest(requestId))!.breached).toBe(true);
         const alerts = (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
-        expect(alerts).toHaveLength(1);
-        expect(alerts[0]).toMatchObject({ kind: 'dccAlert', alertCode: 'TRT', body: { alert: 'TRT', requestId } });
+        expect(alerts).toEqual([{
+          cursor: expect.any(String), kind: 'dccAlert', alertCode: 'TRT', requestId,
+          body: { alert: 'TRT', requestId, deadline: new Date(startsAt + 30_000).toISOString() },
+        }]);
         const late = await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 35_000 });
         expect(late).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: true, trtClass: 'smets2.onDemand', elapsedMs: 35_000 });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
+      });
+
+      it('claims breaches in check-time order, at most max at a time, each once however many claims run at once', async () => {
+        const store = await open();
+        const startsAt = Date.now() - 60_000;
+        // One originator: one partition, so `max` bounds each claim the same way on every store.
+        const ids = Array.from({ length: 7 }, () => newRequestId());
+        for (const [i, id] of ids.entries()) await store.recordAcceptance(id, deviceAcceptance(id, { startsAt, checkAt: startsAt + 1000 + i }));
+        const answered = newRequestId();
+        await store.recordAcceptance(answered, deviceAcceptance(answered, { startsAt, checkAt: startsAt + 1000 }));
+        await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 500 });
+        const first = await store.claimBreaches(startsAt + 1002, 2);
+        expect(first.map((b) => [b.requestId, b.checkAt])).toEqual([[ids[0], startsAt + 1000], [ids[1], startsAt + 1001]]);
+        // The rest by several claims at once: each marked by exactly one of them.
+        const rest = (await Promise.all(Array.from({ length: 6 }, () => store.claimBreaches(Date.now(), 2)))).flat();
+        expect(rest.map((b) => b.requestId).sort()).toEqual(ids.slice(2).sort());
+        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        const alerts = (await store.readOutbox(ORIGINATOR, undefined, 10_000)).filter((i) => i.alertCode === 'TRT' && [...ids, answered].includes(i.requestId!));
+        expect(alerts.map((i) => i.requestId).sort()).toEqual([...ids].sort());
+        for (const id of ids) expect((await store.getRequest(id))!.breached).toBe(true);
+        expect(await store.getRequest(answered)).toMatchObject({ state: 'responded', breached: false });
       });
 
       it('does not breach an answered request, and judges SMETS1 without its WAN share', async () => {

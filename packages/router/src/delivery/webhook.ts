@@ -46,11 +46,23 @@ export class WebhookDeliverer {
     const user = await this.store.getUser(userId);
     if (!user?.receiveEndpoint) return;
     const items = await this.store.readOutbox(userId, await this.store.deliveryCursor(userId), this.options.batch);
+    // Items acknowledged in a row are settled together (one cursor write, one state script); a
+    // crash before that sends them again, which a webhook receiver must accept anyway.
+    const delivered: OutboxItem[] = [];
+    try {
+      await this.deliverItems(userId, user.receiveEndpoint, items, delivered);
+    } finally {
+      if (delivered.length > 0) await this.settleDelivered(userId, delivered);
+    }
+  }
+
+  private async deliverItems(userId: string, endpoint: string, items: OutboxItem[], delivered: OutboxItem[]): Promise<void> {
+    const retry = this.retries.get(userId);
     for (const item of items) {
-      const failure = await this.post(user.receiveEndpoint, item);
+      const failure = await this.post(endpoint, item);
       if (failure === undefined) {
         this.retries.delete(userId);
-        await this.settle(userId, item, true);
+        delivered.push(item);
         continue;
       }
       const attempts = (retry?.cursor === item.cursor ? retry.attempts : 0) + 1;
@@ -61,7 +73,8 @@ export class WebhookDeliverer {
         this.metrics.deadLettered();
         this.log.error({ userId, cursor: item.cursor, requestId: item.requestId, reason }, 'webhook item dead-lettered');
         this.retries.delete(userId);
-        await this.settle(userId, item, false);
+        if (delivered.length > 0) await this.settleDelivered(userId, delivered.splice(0));
+        await this.store.setDeliveryCursor(userId, item.cursor);
         continue;
       }
       const delay = Math.min(this.options.backoffBaseMs * 2 ** (attempts - 1), this.options.backoffMaxMs);
@@ -71,12 +84,11 @@ export class WebhookDeliverer {
     }
   }
 
-  private async settle(userId: string, item: OutboxItem, delivered: boolean): Promise<void> {
-    await this.store.setDeliveryCursor(userId, item.cursor);
-    if (delivered) {
-      this.metrics.delivered(1);
-      if (item.kind === 'response' && item.requestId) await this.store.markDelivered([item.requestId], Date.now());
-    }
+  private async settleDelivered(userId: string, items: readonly OutboxItem[]): Promise<void> {
+    await this.store.setDeliveryCursor(userId, items[items.length - 1].cursor);
+    this.metrics.delivered(items.length);
+    const responses = items.flatMap((item) => (item.kind === 'response' && item.requestId ? [item.requestId] : []));
+    await this.store.markDelivered(responses, Date.now());
   }
 
   /** undefined on a 2xx; otherwise why it failed. */

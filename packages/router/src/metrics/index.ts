@@ -107,7 +107,7 @@ export function lifecycleMetrics(registry: Registry) {
     breachLag: new Histogram({
       name: 'dccrouter_trt_breach_detection_lag_seconds',
       help: 'From a request\'s breach check time to its breach being marked',
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300],
       registers,
     }),
     tadBreaches: new Counter({

@@ -295,7 +295,7 @@ export class MemoryStore implements StateStore {
         kind: 'dccAlert', alertCode: 'TRT', requestId,
         body: { alert: 'TRT', requestId, deadline: new Date(record.trt?.deadline ?? checkAt).toISOString() },
       });
-      breaches.push({ requestId, originatorId: record.originatorId, destination: record.destination, trtClass: record.trt?.class ?? '', lagMs: now - checkAt });
+      breaches.push({ requestId, originatorId: record.originatorId, destination: record.destination, trtClass: record.trt?.class ?? '', checkAt, lagMs: now - checkAt });
     }
     return breaches;
   }

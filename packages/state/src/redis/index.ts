@@ -35,6 +35,9 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 const DEVICES_PER_PIPELINE = 2_000;
 const PIPELINES_IN_FLIGHT = 4;
 
+/** Partitions' breach claims sent at a time by claimBreaches; see there. */
+const BREACH_CLAIMS_IN_FLIGHT = 2;
+
 /**
  * Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
  * KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
@@ -80,14 +83,6 @@ end
 return out
 `;
 
-/** responded -> delivered. KEYS: request hash. ARGV: at. */
-const MARK_DELIVERED_LUA = `
-if redis.call('HGET', KEYS[1], 'state') == 'responded' then
-  redis.call('HSET', KEYS[1], 'state', 'delivered', 'deliveredAt', ARGV[1])
-end
-return 1
-`;
-
 /**
  * Moves due held requests into their destination's egress stream. Keys are built here from the
  * partition's hash tag, so all stay in the slot of KEYS[1].
@@ -109,33 +104,6 @@ end
 return released
 `;
 
-/**
- * Marks requests past their check time as breached, once each, and queues a TRT alert for each.
- * KEYS: TRT zset. ARGV: now, max, key prefix, partition tag, outbox min ID.
- */
-const CLAIM_BREACHES_LUA = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for i = 1, #due, 2 do
-  local rid = due[i]
-  redis.call('ZREM', KEYS[1], rid)
-  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
-  local fields = redis.call('HMGET', req, 'state', 'breached', 'orig', 'deadline', 'dest', 'tclass')
-  if (fields[1] == 'accepted' or fields[1] == 'forwarded') and fields[2] ~= '1' then
-    redis.call('HSET', req, 'breached', '1')
-    local item = cjson.encode({kind = 'dccAlert', alertCode = 'TRT', requestId = rid,
-      body = {alert = 'TRT', requestId = rid, deadline = fields[4]}})
-    redis.call('XADD', ARGV[3] .. 'outbox:' .. ARGV[4] .. ':' .. fields[3], 'MINID', '~', ARGV[5], '*', 'item', item)
-    table.insert(out, rid)
-    table.insert(out, fields[3])
-    table.insert(out, due[i + 1])
-    table.insert(out, fields[5] or '')
-    table.insert(out, fields[6] or '')
-  end
-end
-return out
-`;
-
 /** Takes or renews a lease. KEYS: lease key. ARGV: owner, ttl ms. */
 const LEASE_LUA = `
 local holder = redis.call('GET', KEYS[1])
@@ -152,7 +120,6 @@ type RespondReply = [string, string?, string?, string?, string?, string?, string
 type ScriptedRedis = Redis & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
   respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
-  markDelivered(key: string, at: number): Promise<number>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<string[]>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
@@ -163,7 +130,7 @@ type ScriptedRedis = Redis & {
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 type ScriptedPipeline = ChainableCommander & {
   markForwarded(...args: (string | number)[]): ScriptedPipeline;
-  markDelivered(key: string, at: number): ScriptedPipeline;
+  markDelivered(...args: (string | number)[]): ScriptedPipeline;
 };
 
 /**
@@ -218,9 +185,9 @@ export class RedisStore implements StateStore {
     redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: DELETE_QUARANTINED_LUA });
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: EXPIRE_QUARANTINED_LUA });
     redis.defineCommand('markForwarded', { numberOfKeys: 1, lua: SCRIPTS.markForwarded });
-    redis.defineCommand('markDelivered', { numberOfKeys: 1, lua: MARK_DELIVERED_LUA });
+    redis.defineCommand('markDelivered', { numberOfKeys: 1, lua: SCRIPTS.markDelivered });
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: RELEASE_HELD_LUA });
-    redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: CLAIM_BREACHES_LUA });
+    redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: LEASE_LUA });
     const store = new RedisStore(redis, options);
     try {
@@ -315,7 +282,7 @@ export class RedisStore implements StateStore {
     const pipeline = this.redis.pipeline().get(this.userKey(originatorId));
     if (deviceId !== undefined) pipeline.get(this.deviceKey(deviceId));
     const legs: Leg[] = leg === 'signed' ? ['signed', 'transform'] : [leg];
-    pipeline.hmget(this.requestKey(requestId), ...legs);
+    pipeline.hmget(this.requestKey(requestId), ...legs.flatMap((name) => [name, `${name}:hash`, `${name}:srv`]));
     const results = await this.exec('load context', pipeline);
 
     const context: RequestContext = {};
@@ -323,7 +290,8 @@ export class RedisStore implements StateStore {
     if (user) context.user = user;
     const device = deviceId === undefined ? undefined : parse<Device>(results[1] as string | null);
     if (device) context.device = device;
-    const [legRecord, transformLeg] = (results[results.length - 1] as (string | null)[]).map((text) => parse<LegRecord>(text));
+    const fields = results[results.length - 1] as (string | null)[];
+    const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2]));
     if (legRecord) context.leg = legRecord;
     if (transformLeg) context.transformLeg = transformLeg;
     return context;
@@ -341,7 +309,7 @@ export class RedisStore implements StateStore {
     const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
     const args: (string | number)[] = [
-      requestId, leg, legRecord.bodyHash, legRecord.srv, JSON.stringify(legRecord), JSON.stringify(record),
+      requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord), packRecord(record),
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
       quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
@@ -374,7 +342,7 @@ export class RedisStore implements StateStore {
           return counts.length > 0 ? { outcome: 'recorded', counts } : { outcome: 'recorded' };
         }
         case 'duplicate':
-          return { outcome: 'duplicate', answer: (JSON.parse(reply[1] as string) as LegRecord).answer };
+          return { outcome: 'duplicate', answer: unpackLeg(reply[1] as string, '', '')!.answer };
         case 'over_limit':
           return { outcome: 'over_limit', breached: reply[1] as number, counts: reply[2] as number[] };
         default:
@@ -385,7 +353,7 @@ export class RedisStore implements StateStore {
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
     const fields = await this.call('HGETALL request', () => this.redis.hgetall(this.requestKey(requestId)));
-    return fields.record ? recordFrom(fields) : undefined;
+    return fields.record ? recordFrom(fields, requestId) : undefined;
   }
 
   /**
@@ -407,7 +375,7 @@ export class RedisStore implements StateStore {
       for (const [key, entries] of streams ?? []) {
         const destination = key.slice(key.indexOf('}:') + 2);
         for (const [entryId, fields] of entries) {
-          const record = JSON.parse(fields[3]) as RequestRecord;
+          const record = unpackRecord(fields[3], fields[1]);
           // Queued at acceptance or at release: either way it is now accepted, not yet forwarded.
           record.state = 'accepted';
           items.push({ destination, entryId, record });
@@ -440,7 +408,7 @@ export class RedisStore implements StateStore {
       const fields = records[i] as Record<string, string>;
       const state = fields.state;
       if (fields.record && (state === 'accepted' || state === 'forwarded')) {
-        items.push({ destination: entry.key.slice(entry.key.indexOf('}:') + 2), entryId: entry.entryId, record: recordFrom(fields) });
+        items.push({ destination: entry.key.slice(entry.key.indexOf('}:') + 2), entryId: entry.entryId, record: recordFrom(fields, entry.requestId) });
       } else {
         // Its request expired, was answered or deleted meanwhile: nothing to send.
         settled.xack(entry.key, EGRESS_GROUP, entry.entryId).xdel(entry.key, entry.entryId);
@@ -450,20 +418,24 @@ export class RedisStore implements StateStore {
     return items;
   }
 
-  /** One script call per partition for all of the batch's requests in it. */
   async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
-    if (items.length === 0) return;
+    await this.markEach('markForwarded', 'mark forwarded', items.map((item) => item.record.requestId), at);
+  }
+
+  /** A state step for many requests: one script call per batch group (see batchGroup). */
+  private async markEach(script: 'markForwarded' | 'markDelivered', what: string, requestIds: readonly string[], at: number): Promise<void> {
+    if (requestIds.length === 0) return;
     const byGroup = new Map<string, string[]>();
-    for (const item of items) {
-      const tag = this.tagOf(item.record.requestId);
+    for (const requestId of requestIds) {
+      const tag = this.tagOf(requestId);
       const group = this.batchGroup(tag);
       const args = byGroup.get(group);
-      if (args) args.push(tag, item.record.requestId);
-      else byGroup.set(group, [tag, item.record.requestId]);
+      if (args) args.push(tag, requestId);
+      else byGroup.set(group, [tag, requestId]);
     }
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    for (const args of byGroup.values()) pipeline.markForwarded(`${this.prefix}trt:${args[0]}`, this.prefix, at, ...args);
-    await this.exec('mark forwarded', pipeline);
+    for (const args of byGroup.values()) pipeline[script](`${this.prefix}trt:${args[0]}`, this.prefix, at, ...args);
+    await this.exec(what, pipeline);
   }
 
   async releaseHeld(now: number, max: number): Promise<number> {
@@ -481,7 +453,7 @@ export class RedisStore implements StateStore {
     const body = JSON.stringify(response.body ?? {});
     const tag = this.tagOf(response.requestId);
     const reply = await this.responses.add(this.batchGroup(tag), [tag,
-      response.requestId, response.at, response.responseCode, responseId, response.wanMs ?? '', head, body,
+      response.requestId, response.at, response.responseCode, response.wanMs ?? '', head, body,
     ]);
     if (reply[0] !== 'recorded') return { outcome: reply[0] as 'duplicate' | 'unknown' };
     const [, cursor, breached, earlier, elapsed, trtClass, extras] = reply;
@@ -501,18 +473,41 @@ export class RedisStore implements StateStore {
       this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat()));
   }
 
+  /**
+   * One claim-breaches.lua call per partition, BREACH_CLAIMS_IN_FLIGHT of them sent at a time:
+   * Redis runs a connection's commands in order, so however large the backlog, a request-path
+   * command waits behind at most that many claims (each bounded by `max`), while Redis always
+   * has the next claim queued. Each partition's breaches are timed when its reply arrives, the
+   * moment they are known to be marked. Fails as a whole if any partition's call fails.
+   */
   async claimBreaches(now: number, max: number): Promise<Breach[]> {
-    const pipeline = this.redis.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline };
-    for (let p = 0; p < PARTITIONS; p++) {
-      pipeline.claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, this.outboxMinId());
-    }
-    const results = await this.exec('claim breaches', pipeline);
+    const started = performance.now();
+    const minId = this.outboxMinId();
     const breaches: Breach[] = [];
-    for (const flat of results as string[][]) {
-      for (let i = 0; i < flat.length; i += 5) {
-        breaches.push({ requestId: flat[i], originatorId: flat[i + 1], lagMs: now - Number(flat[i + 2]), destination: flat[i + 3], trtClass: flat[i + 4] });
+    let next = 0;
+    let failure: unknown;
+    const claimer = async () => {
+      while (next < PARTITIONS && failure === undefined) {
+        const p = next++;
+        const pipeline = (this.redis.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
+          .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId);
+        let flat: string[];
+        try {
+          [flat] = (await this.exec('claim breaches', pipeline)) as string[][];
+        } catch (error) {
+          failure ??= error;
+          return;
+        }
+        const markedAt = now + (performance.now() - started);
+        for (let i = 0; i < flat.length; i += 4) {
+          const requestId = flat[i];
+          const checkAt = Number(flat[i + 1]);
+          breaches.push({ requestId, originatorId: originatorOf(requestId), destination: flat[i + 2], trtClass: flat[i + 3], checkAt, lagMs: markedAt - checkAt });
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: BREACH_CLAIMS_IN_FLIGHT }, claimer));
+    if (failure !== undefined) throw failure;
     return breaches;
   }
 
@@ -529,10 +524,7 @@ export class RedisStore implements StateStore {
   }
 
   async markDelivered(requestIds: readonly string[], at: number): Promise<void> {
-    if (requestIds.length === 0) return;
-    const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    for (const requestId of requestIds) pipeline.markDelivered(this.requestKey(requestId), at);
-    await this.exec('mark delivered', pipeline);
+    await this.markEach('markDelivered', 'mark delivered', requestIds, at);
   }
 
   async webhookBacklog(): Promise<string[]> {
@@ -732,15 +724,47 @@ export class RedisStore implements StateStore {
   }
 }
 
+// Compact forms: a request is kept for the whole retention period (idempotency and status), so
+// every byte of it counts millions of times. What the key or other fields already say is left out.
+
+/**
+ * The fixed record without what its RequestID says (requestId, originator, target) and without
+ * its state (a field of its own).
+ */
+function packRecord(record: RequestRecord): string {
+  const { requestId: _requestId, originatorId: _originator, targetId: _target, state: _state, ...rest } = record;
+  return JSON.stringify(rest);
+}
+
+function unpackRecord(json: string, requestId: string): RequestRecord {
+  const [originatorId, targetId] = requestId.split(':');
+  return { requestId, originatorId, targetId, state: 'accepted', ...(JSON.parse(json) as Omit<RequestRecord, 'requestId' | 'originatorId' | 'targetId' | 'state'>) };
+}
+
+/** A leg's answer as `status|ExecutionDateTime|answer JSON`: its hash and SRV are fields of their own. */
+function packLegAnswer(leg: LegRecord): string {
+  return `${leg.answer.status}|${leg.executionDateTime ?? ''}|${leg.answer.body}`;
+}
+
+function unpackLeg(packed: string | null, bodyHash: string | null, srv: string | null): LegRecord | undefined {
+  if (packed === null) return undefined;
+  const first = packed.indexOf('|');
+  const second = packed.indexOf('|', first + 1);
+  const executionDateTime = packed.slice(first + 1, second);
+  const leg: LegRecord = { bodyHash: bodyHash ?? '', srv: srv ?? '', answer: { status: Number(packed.slice(0, first)), body: packed.slice(second + 1) } };
+  if (executionDateTime !== '') leg.executionDateTime = Number(executionDateTime);
+  return leg;
+}
+
 /** The fixed record with its progress fields laid over it. */
-function recordFrom(fields: Record<string, string>): RequestRecord {
-  const record = JSON.parse(fields.record) as RequestRecord;
+function recordFrom(fields: Record<string, string>, requestId: string): RequestRecord {
+  const record = unpackRecord(fields.record, requestId);
   record.state = (fields.state as RequestRecord['state']) ?? record.state;
   for (const name of ['forwardedAt', 'respondedAt', 'elapsedMs', 'wanMs'] as const) {
     if (fields[name] !== undefined) record[name] = Number(fields[name]);
   }
   if (fields.responseCode !== undefined) record.responseCode = fields.responseCode;
-  if (fields.responseId !== undefined) record.responseId = fields.responseId;
+  if (fields.respondedAt !== undefined) record.responseId = responseIdFor(requestId);
   if (fields.breached !== undefined) record.breached = fields.breached === '1';
   if (fields.releasedAt !== undefined) record.releasedAt = Number(fields.releasedAt);
   // A release restarts the TRT clock: its budget replaces the one set at acceptance.

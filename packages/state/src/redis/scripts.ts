@@ -9,6 +9,8 @@ export const SCRIPTS = {
   acceptBatch: COUNT_WINDOW + read('accept-batch'),
   respondBatch: read('respond-batch'),
   markForwarded: read('mark-forwarded'),
+  markDelivered: read('mark-delivered'),
   tryCount: COUNT_WINDOW + read('try-count'),
   addCounts: COUNT_WINDOW + read('add-counts'),
+  claimBreaches: read('claim-breaches'),
 } as const;

@@ -176,7 +176,12 @@ export interface Breach {
   originatorId: string;
   destination: string;
   trtClass: string;
-  /** How long after its check time the breach was marked (detection lag). */
+  /** When it was due to be marked without a response (its deadline, for SMETS1 plus the WAN allowance). */
+  checkAt: number;
+  /**
+   * Detection lag: from its check time to the moment the store confirmed the breach marked (the
+   * claim's reply), on the caller's clock (`now` plus the time the claim took).
+   */
   lagMs: number;
 }
 

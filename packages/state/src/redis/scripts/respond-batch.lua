@@ -2,20 +2,20 @@
 -- deadline scan marked stays), records the response, queues it in the User's outbox (with what
 -- the router attached at acceptance, e.g. CV 3/7's local command) and settles its egress entry.
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
--- ARGV: key prefix, outbox min ID, egress group, then per response 8 fields: its partition tag,
---       request ID, responded at, response code, response ID, WAN ms ('' if none), the outbox
---       item's JSON up to its body ('{..."body":'), the body's JSON.
+-- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
+--       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
+--       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
 -- Returns per response {'recorded', cursor, breached, breached earlier, elapsed ms or '', TRT class or '', attached JSON or ''},
 -- {'duplicate'} or {'unknown'}.
 local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out = {}
-for j = 4, #ARGV, 8 do
+for j = 4, #ARGV, 7 do
   tag = ARGV[j]
   local i = j + 1
-  local rid, at, code, response_id, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  local head, body = ARGV[i + 5], ARGV[i + 6]
+  local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
+  local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
   local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'orig', 'dest', 'egress', 'tclass', 'extras')
   local state = f[1]
@@ -35,7 +35,7 @@ for j = 4, #ARGV, 8 do
       breached = breached or e > tonumber(f[4])
     end
     redis.call('HSET', req, 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code,
-      'responseId', response_id, 'breached', breached and '1' or '0')
+      'breached', breached and '1' or '0')
     if elapsed ~= '' then redis.call('HSET', req, 'elapsedMs', elapsed) end
     if wan ~= '' then redis.call('HSET', req, 'wanMs', wan) end
     redis.call('ZREM', prefix .. 'trt:' .. tag, rid)

@@ -1,0 +1,50 @@
+-- Marks one partition's requests past their check time without a response as breached, each
+-- once, and queues a TRT alert for each in its User's outbox. A recorded response takes its
+-- request out of the TRT index (respond-batch.lua), and claiming takes it out here in the same
+-- step as marking, so concurrent claims (any number of router instances) never mark one twice;
+-- the state and breached fields guard against whatever else left an entry behind (an expired or
+-- deleted request is dropped). Per breach: one HMGET, one HSET, one XADD (the alert's JSON built
+-- by concatenation, not cjson), and the index entries removed in one command for the call.
+-- KEYS[1]: the partition's TRT index. ARGV: now, max, key prefix, partition tag, outbox min ID.
+-- Returns, flat, per breach: request ID, check time, destination, TRT class.
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local n = #due / 2
+if n == 0 then return {} end
+-- What is due is the index's lowest-scored entries: ranks 0 to n - 1.
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1)
+local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
+local outbox = ARGV[3] .. 'outbox:' .. ARGV[4] .. ':'
+local minid = ARGV[5]
+-- Each outbox is trimmed by its first alert of the call; its later ones are only appended.
+local trimmed = {}
+local out, k = {}, 0
+for i = 1, #due, 2 do
+  local rid = due[i]
+  local req = base .. rid
+  local f = redis.call('HMGET', req, 'state', 'breached', 'orig', 'deadline', 'dest', 'tclass')
+  local state = f[1]
+  if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
+    redis.call('HSET', req, 'breached', '1')
+    local item
+    if f[4] and not string.find(rid, '[%c"\\]') then
+      -- A RequestID (EUI-64s and a decimal counter) and an ISO time need no escaping.
+      item = '{"kind":"dccAlert","alertCode":"TRT","requestId":"' .. rid .. '","body":{"alert":"TRT","requestId":"'
+        .. rid .. '","deadline":"' .. f[4] .. '"}}'
+    else
+      item = cjson.encode({ kind = 'dccAlert', alertCode = 'TRT', requestId = rid, body = { alert = 'TRT', requestId = rid, deadline = f[4] } })
+    end
+    local stream = outbox .. f[3]
+    if trimmed[stream] then
+      redis.call('XADD', stream, '*', 'item', item)
+    else
+      trimmed[stream] = true
+      redis.call('XADD', stream, 'MINID', '~', minid, '*', 'item', item)
+    end
+    out[k + 1] = rid
+    out[k + 2] = due[i + 1]
+    out[k + 3] = f[5] or ''
+    out[k + 4] = f[6] or ''
+    k = k + 4
+  end
+end
+return out
