@@ -1,5 +1,6 @@
 import type { Device, User } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
+import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 
 export interface DirectoryOptions {
@@ -26,26 +27,24 @@ export class Directory {
   private cursor?: string;
   /** Bumped by every drop: a read that overlapped one may hold the old value, so it is not cached. */
   private epoch = 0;
-  private timer?: ReturnType<typeof setTimeout>;
-  private syncing?: Promise<void>;
-  private stopped = false;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly store: StateStore,
     private readonly options: DirectoryOptions,
     private readonly log: Logger,
     private readonly metrics?: DirectoryMetrics,
-  ) {}
+  ) {
+    this.loop = new Periodic('directory-sync', options.syncIntervalMs, () => this.syncOrForget(), log);
+  }
 
   async start(): Promise<void> {
     this.cursor = (await this.store.directoryChanges(undefined)).cursor;
-    this.schedule();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.syncing;
+    await this.loop.stop();
   }
 
   /** The User, read from the store on a miss. */
@@ -107,20 +106,16 @@ export class Directory {
     for (const deviceId of devices) this.devices.delete(deviceId);
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.syncing = this.sync()
-        // Until the log can be read again, nothing cached can be trusted to be current.
-        .catch((error) => {
-          this.log.warn({ err: error }, 'directory change log unreadable: cache dropped');
-          this.users.clear();
-          this.devices.clear();
-          this.epoch++;
-        })
-        .finally(() => this.schedule());
-    }, this.options.syncIntervalMs);
-    this.timer.unref?.();
+  private async syncOrForget(): Promise<void> {
+    try {
+      await this.sync();
+    } catch (error) {
+      // Until the log can be read again, nothing cached can be trusted to be current.
+      this.users.clear();
+      this.devices.clear();
+      this.epoch++;
+      throw error;
+    }
   }
 }
 

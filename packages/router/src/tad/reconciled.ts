@@ -1,4 +1,5 @@
 import { planCounters, type BucketDelta, type CounterPlan, type WindowCounters, type WindowRule } from '@dccrouter/state';
+import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 
 interface LocalCounter {
@@ -28,24 +29,25 @@ export type LocalCountResult =
  */
 export class ReconciledCounter {
   private readonly local = new Map<string, LocalCounter>();
-  private timer?: ReturnType<typeof setTimeout>;
+  private readonly loop: Periodic;
   private syncing?: Promise<void>;
-  private stopped = false;
 
   constructor(
     private readonly counters: WindowCounters,
     private readonly scope: string,
-    private readonly syncMs: number,
+    syncMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // A failed reconciliation is logged; counting goes on locally meanwhile.
+    this.loop = new Periodic(`threshold-reconcile-${scope}`, syncMs, () => this.sync(), log);
+  }
 
   start(): void {
-    this.schedule();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    await this.loop.stop();
     await this.syncing;
     // What was counted here still reaches the shared counters.
     await this.sync().catch((error) => this.log.warn({ err: error, scope: this.scope }, 'last threshold counts not reconciled'));
@@ -122,16 +124,6 @@ export class ReconciledCounter {
       }
       throw error;
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      void this.sync()
-        .catch((error) => this.log.warn({ err: error, scope: this.scope }, 'threshold counts not reconciled; counting on locally'))
-        .finally(() => this.schedule());
-    }, this.syncMs);
-    this.timer.unref?.();
   }
 }
 

@@ -129,8 +129,7 @@ type ScriptedRedis = Redis & {
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 type ScriptedPipeline = ChainableCommander & {
-  markForwarded(...args: (string | number)[]): ScriptedPipeline;
-  markDelivered(...args: (string | number)[]): ScriptedPipeline;
+  advanceState(...args: (string | number)[]): ScriptedPipeline;
 };
 
 /**
@@ -184,8 +183,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: RELEASE_QUARANTINE_LUA });
     redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: DELETE_QUARANTINED_LUA });
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: EXPIRE_QUARANTINED_LUA });
-    redis.defineCommand('markForwarded', { numberOfKeys: 1, lua: SCRIPTS.markForwarded });
-    redis.defineCommand('markDelivered', { numberOfKeys: 1, lua: SCRIPTS.markDelivered });
+    redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: RELEASE_HELD_LUA });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: LEASE_LUA });
@@ -419,11 +417,11 @@ export class RedisStore implements StateStore {
   }
 
   async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
-    await this.markEach('markForwarded', 'mark forwarded', items.map((item) => item.record.requestId), at);
+    await this.advanceState('mark forwarded', ['accepted', 'forwarded', 'forwardedAt'], items.map((item) => item.record.requestId), at);
   }
 
-  /** A state step for many requests: one script call per batch group (see batchGroup). */
-  private async markEach(script: 'markForwarded' | 'markDelivered', what: string, requestIds: readonly string[], at: number): Promise<void> {
+  /** A state step (from, to, its time field) for many requests: one script call per batch group (see batchGroup). */
+  private async advanceState(what: string, step: [string, string, string], requestIds: readonly string[], at: number): Promise<void> {
     if (requestIds.length === 0) return;
     const byGroup = new Map<string, string[]>();
     for (const requestId of requestIds) {
@@ -434,7 +432,7 @@ export class RedisStore implements StateStore {
       else byGroup.set(group, [tag, requestId]);
     }
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    for (const args of byGroup.values()) pipeline[script](`${this.prefix}trt:${args[0]}`, this.prefix, at, ...args);
+    for (const args of byGroup.values()) pipeline.advanceState(`${this.prefix}trt:${args[0]}`, this.prefix, ...step, at, ...args);
     await this.exec(what, pipeline);
   }
 
@@ -524,7 +522,7 @@ export class RedisStore implements StateStore {
   }
 
   async markDelivered(requestIds: readonly string[], at: number): Promise<void> {
-    await this.markEach('markDelivered', 'mark delivered', requestIds, at);
+    await this.advanceState('mark delivered', ['responded', 'delivered', 'deliveredAt'], requestIds, at);
   }
 
   async webhookBacklog(): Promise<string[]> {

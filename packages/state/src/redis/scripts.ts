@@ -8,8 +8,7 @@ const COUNT_WINDOW = read('count-window');
 export const SCRIPTS = {
   acceptBatch: COUNT_WINDOW + read('accept-batch'),
   respondBatch: read('respond-batch'),
-  markForwarded: read('mark-forwarded'),
-  markDelivered: read('mark-delivered'),
+  advanceState: read('advance-state'),
   tryCount: COUNT_WINDOW + read('try-count'),
   addCounts: COUNT_WINDOW + read('add-counts'),
   claimBreaches: read('claim-breaches'),
