@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buildServiceRequest, decodeJsonRequest, parseBodyJson, type Decoded, type RawServiceRequest, type ServiceRequest } from './index.ts';
+import { buildServiceRequest, decodeJsonRequest, jsonDepth, MAX_JSON_DEPTH, parseBodyJson, type Decoded, type RawServiceRequest, type ServiceRequest } from './index.ts';
 
 const SUPPLIER = '90-B3-D5-1F-30-01-00-00';
 const ESME = '00-DB-12-34-56-78-90-A0';
@@ -454,5 +454,31 @@ describe('buildServiceRequest (shared with protobuf)', () => {
     expect(message).toMatch(/^header\.requestId\.originatorId/);
     expect(refusedMessage(buildServiceRequest(raw({ targetId: 'y', counter: 'z' })))).toMatch(/^header\.requestId\.targetId/);
     expect(refusedMessage(buildServiceRequest(raw({ counter: 'z', commandVariant: 0 })))).toMatch(/^header\.requestId\.counter/);
+  });
+});
+
+describe('nesting depth (row 3, judged before any recursive parse)', () => {
+  const nested = (levels: number) => `{"ReadInstantaneousImportRegisters":${'{"a":'.repeat(levels - 2)}{}${'}'.repeat(levels - 2)}}`;
+
+  it('measures objects and arrays, not brackets inside strings or after escapes', () => {
+    expect(jsonDepth('{}')).toBe(1);
+    expect(jsonDepth('{"a":[1,{"b":[]}]}')).toBe(4);
+    expect(jsonDepth('{"a":"{{[[\\"]]}}"}')).toBe(1);
+    expect(jsonDepth('"[[[["')).toBe(0);
+  });
+
+  it(`accepts ${MAX_JSON_DEPTH} levels and refuses one more, however the counter is written`, () => {
+    // The request itself nests 1 level around its body, whose element value adds the rest.
+    expect(decode({ body: nested(MAX_JSON_DEPTH - 1) }).ok).toBe(true);
+    for (const counter of ['"1000"', '1000']) {
+      expect(refusedMessage(decode({ counter, body: nested(MAX_JSON_DEPTH) }))).toMatch(`deeper than ${MAX_JSON_DEPTH}`);
+    }
+  });
+
+  it('refuses 11,000 levels the same way every time, without running out of stack', () => {
+    const text = requestText({ counter: '18446744073709551615', body: nested(11_000) });
+    const answers = Array.from({ length: 3 }, () => refusedMessage(decodeJsonRequest(bytes(text))));
+    expect(new Set(answers).size).toBe(1);
+    expect(refusedMessage(parseBodyJson(nested(11_000)))).toMatch('deeper than');
   });
 });

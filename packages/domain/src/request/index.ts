@@ -108,12 +108,47 @@ function losslessCounter(text: string): unknown {
   return isLosslessNumber(counter) ? counter.value : counter;
 }
 
+/**
+ * How deep a request's JSON may nest. A DUIS body nests a few levels; a limit checked before any
+ * recursive parse means the answer never depends on how much stack a parse happened to have
+ * (a byte-identical retry must get the same answer).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of objects and arrays in JSON text, counting no bracket inside a string; stops past `max`. */
+export function jsonDepth(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest && (deepest = depth) > max) return deepest;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+function tooDeep(text: string): Decoded<never> | undefined {
+  return jsonDepth(text) > MAX_JSON_DEPTH ? malformed(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`) : undefined;
+}
+
 /** Decodes the JSON format of the contract (duis-parser's simplified DUIS JSON). */
 export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
   let text: string;
   let doc: unknown;
   try {
     text = utf8.decode(bytes);
+  } catch (error) {
+    return malformed(`body is not valid UTF-8 JSON: ${(error as Error).message}`);
+  }
+  const deep = tooDeep(text);
+  if (deep) return deep;
+  try {
     doc = JSON.parse(text);
   } catch (error) {
     return malformed(`body is not valid UTF-8 JSON: ${(error as Error).message}`);
@@ -151,6 +186,8 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
 /** The body value carried as JSON text by the protobuf format: "" or an object. */
 export function parseBodyJson(text: string): Decoded<Record<string, unknown> | ''> {
   if (text === '') return { ok: true, value: '' };
+  const deep = tooDeep(text);
+  if (deep) return deep;
   try {
     const value = JSON.parse(text);
     if (value === '' || isPlainObject(value)) return { ok: true, value };
