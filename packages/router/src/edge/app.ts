@@ -9,7 +9,7 @@ import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import { overloaded, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
-import { readBodyLimited } from './body.ts';
+import { BodyAbortedError, readBodyLimited } from './body.ts';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
 import { tadRoutes } from '../tad/routes.ts';
@@ -63,6 +63,11 @@ export function createApp(deps: EdgeDeps): Hono {
   const app = new Hono();
 
   app.onError((cause, c) => {
+    if (cause instanceof BodyAbortedError) {
+      // The client went away mid-body: nothing was read, nothing is done, and nobody may hear the answer.
+      log.info({ path: c.req.path, reason: cause.message }, 'client closed the connection before its body was read');
+      return send(c, refusalAnswer(refuse('malformed_request', cause.message)));
+    }
     if (cause instanceof StateUnavailableError) {
       return send(c, refusalAnswer(refuse('state_unavailable', `the state store is unreachable: ${cause.message}`)));
     }

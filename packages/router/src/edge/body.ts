@@ -3,6 +3,14 @@
  * limit, and stops reading a chunked body as soon as it passes it.
  */
 export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
+  try {
+    return await readWithin(request, limit);
+  } catch (cause) {
+    throw new BodyAbortedError(cause);
+  }
+}
+
+async function readWithin(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > limit) return 'too_large';
   // With a declared length within the limit, the runtime's own reader is the fast path.
@@ -46,6 +54,13 @@ export async function* readLineBatches(request: Request, limit: number): AsyncGe
   }
   rest += decoder.decode();
   if (rest.length > 0) yield [rest];
+}
+
+/** The client's body stopped before its end (most often: the client closed the connection). */
+export class BodyAbortedError extends Error {
+  constructor(cause: unknown) {
+    super(`the request body ended before it was complete: ${(cause as Error)?.message ?? cause}`, { cause });
+  }
 }
 
 export class BodyTooLargeError extends Error {
