@@ -87,6 +87,34 @@ describe('routers sharing one Redis', () => {
     expect(wrongType.status).toBe(415);
   });
 
+  it('answer outcome_unknown for a write Redis did not confirm in time, and its resubmission the recorded answer', async () => {
+    const { Redis } = await import('ioredis');
+    const operator = new Redis(`redis://127.0.0.1:${redisPort}`);
+    const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const signature = client.sign(body);
+    // The User and device in the router's cache, so the write is the request's first call to Redis.
+    const warm = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect((await post(first.url, warm, client.sign(warm))).status).toBe(202);
+    try {
+      // As during a failover: writes wait. The router's write times out (2 s) while it stays
+      // queued in Redis, and so does its lookup of the RequestID (2 s more), queued behind it.
+      await operator.call('CLIENT', 'PAUSE', '5000', 'WRITE');
+      const unconfirmed = await post(first.url, body, signature);
+      expect(unconfirmed.status).toBe(503);
+      expect(unconfirmed.headers.get('retry-after')).toBeTruthy();
+      const refusal = (await unconfirmed.json()) as any;
+      expect(refusal.error.reason, refusal.error.message).toBe('outcome_unknown');
+    } finally {
+      await operator.call('CLIENT', 'UNPAUSE');
+      operator.disconnect();
+    }
+    // The paused write went through afterwards; the same bytes now get its answer, recorded once.
+    const resubmitted = await post(second.url, body, signature);
+    expect(resubmitted.status).toBe(202);
+    const again = await post(first.url, body, signature);
+    expect(await again.text()).toBe(await resubmitted.text());
+  }, 20_000);
+
   it('answer 503 state_unavailable while Redis is down and recover without a restart', async () => {
     const before = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const acknowledged = await post(first.url, before, client.sign(before));

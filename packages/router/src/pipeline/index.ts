@@ -311,9 +311,10 @@ export class ServiceRequestPipeline {
 
   /**
    * The one write. When it was sent but not confirmed (a timeout, a dropped connection), the
-   * RequestID is looked up again: recorded with this body, the recorded answer stands; absent,
-   * nothing was recorded (the lookup follows the write on the same connection); unreadable too,
-   * the outcome is unknown and the client resubmits the same bytes.
+   * RequestID is looked up again: recorded with this body, the recorded answer stands. Absent,
+   * the write may still be waiting in Redis (writes paused for a failover let reads pass them), so
+   * nothing can be promised either way: like an unreadable lookup, that is `outcome_unknown`, and
+   * the client resubmits the same bytes, which get the recorded answer or are recorded then.
    */
   private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<AcceptanceResult> {
     try {
@@ -328,7 +329,7 @@ export class ServiceRequestPipeline {
       }
       if (context.leg?.bodyHash === bodyHash) return { outcome: 'duplicate', answer: context.leg.answer };
       if (context.leg) return { outcome: 'request_id_reused' };
-      throw error;
+      throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write (${error.message}) and it is not visible yet; resubmit the same bytes`));
     }
   }
 

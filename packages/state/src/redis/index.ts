@@ -28,6 +28,7 @@ export interface RedisStoreOptions {
 }
 
 const EGRESS_GROUP = 'egress';
+const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
@@ -147,6 +148,7 @@ export class RedisStore implements StateStore {
   /** The last connection error, to say why a command failed while Redis is away. */
   private lastError: Error | undefined;
   private blocking?: Redis;
+  private readonly commandTimeoutMs: number;
   private readonly onCall?: (what: string) => void;
   private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((_, items) => this.acceptBatch(items));
   private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((_, items) => this.respondBatch(items));
@@ -159,6 +161,7 @@ export class RedisStore implements StateStore {
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.counters = new RedisCounters(redis, this.prefix);
     this.onCall = options.onCall;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     redis.on('error', (error: Error) => { this.lastError = error; });
     redis.on('ready', () => { this.lastError = undefined; });
@@ -166,7 +169,7 @@ export class RedisStore implements StateStore {
 
   /** Connects and waits until Redis is ready; throws StateUnavailableError when it cannot. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const commandTimeout = options.commandTimeoutMs ?? 2_000;
+    const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const redis = new Redis(options.url, {
       lazyConnect: true,
       // Fail fast rather than queue: a request the store cannot answer is refused at once.
@@ -331,8 +334,8 @@ export class RedisStore implements StateStore {
   }
 
   private async acceptBatch(items: (string | number)[][]): Promise<AcceptanceResult[]> {
-    const replies = await this.call('record acceptance', () =>
-      this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat()));
+    const replies = await this.call('record acceptance', () => this.confirmedWithin(
+      this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat())));
     return replies.map((reply): AcceptanceResult => {
       switch (reply[0]) {
         case 'recorded': {
@@ -467,8 +470,23 @@ export class RedisStore implements StateStore {
   }
 
   private respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
-    return this.call('record response', () =>
-      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat()));
+    return this.call('record response', () => this.confirmedWithin(
+      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
+  }
+
+  /**
+   * A script or pipeline within the command time limit, one timer per call: ioredis times out
+   * neither a script sent in an automatic pipeline nor an explicit pipeline, and a write held up
+   * in Redis (e.g. writes paused for a failover) must not keep its requests waiting without an
+   * answer. Past the limit the write may still happen: the error says so (unconfirmed), and
+   * callers look again before answering.
+   */
+  private confirmedWithin<T>(reply: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Command timed out')), this.commandTimeoutMs);
+    });
+    return Promise.race([reply, late]).finally(() => clearTimeout(timer));
   }
 
   /**
@@ -708,7 +726,7 @@ export class RedisStore implements StateStore {
 
   /** Runs a pipeline; a failure of any of its commands is a failure of the whole. */
   private async exec(what: string, pipeline: ChainableCommander): Promise<unknown[]> {
-    const results = await this.call(what, () => pipeline.exec());
+    const results = await this.call(what, () => this.confirmedWithin(pipeline.exec()));
     if (!results) throw this.unavailable(what, new Error('the pipeline was aborted'));
     return results.map(([error, result]) => {
       if (error) throw this.unavailable(what, error);
