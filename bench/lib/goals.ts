@@ -10,7 +10,7 @@ export interface Goal {
   figure: string;
   /** null when this run could not measure it (the reason is in `detail`). */
   value: number | null;
-  unit: '×' | 'ms';
+  unit: '×' | 'ms' | '/s';
   comparison: '>=' | '<=';
   target: number;
   /** null when not measured, or when the figure cannot tell (see `goal`). */
@@ -30,6 +30,8 @@ export const TARGETS = {
   p99AtHalfEchoVerify: { comparison: '<=', target: 50, unit: 'ms' },
   /** Batch path requests/s ÷ raw P-256 verifications/s on all cores. */
   batchToVerifyCapacity: { comparison: '>=', target: 0.8, unit: '×' },
+  /** Batches authenticated once (X-DCC-Batch-Signature): requests/s into durable egress. */
+  signedOnceRate: { comparison: '>=', target: 100_000, unit: '/s' },
 } as const satisfies Record<string, Pick<Goal, 'comparison' | 'target' | 'unit'>>;
 
 /**
@@ -47,8 +49,10 @@ export function goal(id: keyof typeof TARGETS, figure: string, value: number | n
 
 /** The Headline's cells for a goal: value (with its figures), target, and met / not met. */
 export function goalCells(g: Goal): [string, string, string] {
-  const value = g.value === null ? 'not measured' : g.unit === '×' ? `**${g.value}×**` : `**${g.value} ms**`;
-  const target = `${g.comparison === '>=' ? '≥' : '≤'} ${g.target}${g.unit === '×' ? '×' : ' ms'}`;
+  const suffix = (unit: Goal['unit']) => (unit === '×' ? '×' : unit === 'ms' ? ' ms' : '/s');
+  const number = (n: number) => (g.unit === '/s' ? Math.round(n).toLocaleString('en-GB') : String(n));
+  const value = g.value === null ? 'not measured' : `**${number(g.value)}${suffix(g.unit)}**`;
+  const target = `${g.comparison === '>=' ? '≥' : '≤'} ${number(g.target)}${suffix(g.unit)}`;
   const verdict = g.met === null ? (g.value === null ? 'n/a' : 'cannot tell') : g.met ? 'met' : '**not met**';
   return [`${value}${g.detail ? ` (${g.detail})` : ''}`, target, verdict];
 }

@@ -304,6 +304,54 @@ export function mixOf(units: readonly Unit[]): Record<string, number> {
 export interface BatchPair {
   bodies: readonly [Buffer, Buffer];
   items: readonly [TrafficItem[], TrafficItem[]];
+  /** Headers of each batch beyond its content type (a batch signed once names its User and signature). */
+  headers?: readonly [Record<string, string>, Record<string, string>];
+}
+
+/**
+ * Batches authenticated once (contract v1.1): each batch holds one User's requests, without their
+ * own signatures, and carries X-DCC-User and X-DCC-Batch-Signature over its bytes. Requests made
+ * to carry a bad signature are left out (a batch signature covers every item).
+ */
+export function signedOnceBatchPairs(units: readonly Unit[], batchSize: number, users: readonly BenchUser[]): BatchPair[] {
+  const keys = new Map(users.map((user) => [user.userId, user.privateKey]));
+  // Each User's requests as units of its own: a tariff's two legs stay one unit (CV 4 in a pair's
+  // first batch, CV 5 in its second); independent requests are paired up per User.
+  const byUser = new Map<string, Unit[]>();
+  const waiting = new Map<string, TrafficItem>();
+  const originator = (item: TrafficItem) => item.requestId.split(':')[0];
+  const add = (userId: string, unit: Unit) => {
+    const list = byUser.get(userId);
+    if (list) list.push(unit);
+    else byUser.set(userId, [unit]);
+  };
+  for (const unit of units) {
+    if (unit[0].kind === 'tariff-1.1.1-cv4') {
+      add(originator(unit[0]), unit);
+      continue;
+    }
+    for (const item of unit) {
+      if (item.kind === 'bad-signature') continue;
+      const userId = originator(item);
+      const other = waiting.get(userId);
+      if (other) {
+        waiting.delete(userId);
+        add(userId, [other, item]);
+      } else waiting.set(userId, item);
+    }
+  }
+  const pairs: BatchPair[] = [];
+  for (const [userId, mine] of byUser) {
+    for (let start = 0; start + batchSize <= mine.length; start += batchSize) {
+      const slice = mine.slice(start, start + batchSize);
+      const items: [TrafficItem[], TrafficItem[]] = [slice.map((unit) => unit[0]), slice.map((unit) => unit[1])];
+      const encode = (list: TrafficItem[]) => Buffer.from(JSON.stringify({ requests: list.map((item) => ({ body: item.body.toString() })) }));
+      const signedBy = (body: Buffer) => ({ 'x-dcc-user': userId, 'x-dcc-batch-signature': signBytes(keys.get(userId)!, body) });
+      const bodies = [encode(items[0]), encode(items[1])] as const;
+      pairs.push({ bodies, items, headers: [signedBy(bodies[0]), signedBy(bodies[1])] });
+    }
+  }
+  return pairs;
 }
 
 export function batchPairs(units: readonly Unit[], batchSize: number): BatchPair[] {

@@ -9,7 +9,7 @@ import { runOpenLoop } from '../lib/open-loop.ts';
 import { step } from '../lib/progress.ts';
 import { addCounts, median, round } from '../lib/stats.ts';
 import { closedLoopRun, formatMs, formatRate, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
-import { batchPairs, checkBatchAnswer, DCC_AVERAGE_PER_SECOND, type BatchPair, type TrafficItem } from '../lib/traffic.ts';
+import { batchPairs, checkBatchAnswer, DCC_AVERAGE_PER_SECOND, signedOnceBatchPairs, type BatchPair, type TrafficItem } from '../lib/traffic.ts';
 import { measureVerifyCapacity, type VerifyCapacity } from '../lib/verify-capacity.ts';
 import { climbLadder, ladderCharts, ladderTable } from './ladder.ts';
 import { FULL } from './variants.ts';
@@ -20,6 +20,18 @@ interface BatchItem extends LoadItem {
 
 const BATCH_HEADERS = { 'content-type': 'application/json' };
 
+const itemOf = (pair: BatchPair, position: 0 | 1): BatchItem => ({
+  body: pair.bodies[position], headers: { ...BATCH_HEADERS, ...pair.headers?.[position] }, items: pair.items[position],
+});
+
+/** Batches of one User's requests, each batch signed once by that User (see signedOnceBatchPairs). */
+function signedOnceSource(suite: Suite) {
+  const units = suite.options.quick ? 400 : 60_000;
+  suite.pool.ensure(units);
+  const pairs = signedOnceBatchPairs(suite.pool.take(units), suite.options.batchSize, suite.users);
+  return { pairs: pairs.length, unitAt: (index: number) => [itemOf(pairs[index], 0), itemOf(pairs[index], 1)] as const };
+}
+
 /** Batch pairs over the pool's units, made as needed and kept. */
 function batchSource(suite: Suite) {
   const size = suite.options.batchSize;
@@ -29,7 +41,6 @@ function batchSource(suite: Suite) {
     suite.pool.ensure(count * size);
     pairs.push(...batchPairs(suite.pool.take(count * size).slice(pairs.length * size), size));
   };
-  const itemOf = (pair: BatchPair, position: 0 | 1): BatchItem => ({ body: pair.bodies[position], headers: BATCH_HEADERS, items: pair.items[position] });
   return {
     ensure,
     unitAt(index: number): readonly [BatchItem, BatchItem] {
@@ -46,7 +57,9 @@ export async function runBatch(suite: Suite) {
   const pairCount = Math.max(options.batchConnections, Math.floor(options.batchUnits / size));
   await step(`batch  signing and packing ${formatRate(pairCount * size * 2)} requests into batches of ${size}`, async () => source.ensure(pairCount));
 
+  const once = await step(`batch  packing one User's requests into batches of ${size} signed once`, async () => signedOnceSource(suite), (o) => `${o.pairs * 2} batches`);
   const singleRuns: MeasuredRun[] = [];
+  const onceRuns: (MeasuredRun & { itemStatuses: Record<string, number> })[] = [];
   const batchRuns: (MeasuredRun & { itemStatuses: Record<string, number> })[] = [];
   const capacityRuns: VerifyCapacity[] = [];
   // The capacity measurement verifies the requests the batches carry (the pool's first ones).
@@ -67,6 +80,18 @@ export async function runBatch(suite: Suite) {
       });
       return { ...result, cpu: meter.finish(result.answered * size), itemStatuses };
     }), (r) => `${formatRate(r.perSecond)} req/s in ${formatRate(r.httpPerSecond)} batches/s  p99 ${r.latencyMs.p99} ms per batch  ${JSON.stringify(r.itemStatuses)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`));
+    onceRuns.push(await step(`batch  round ${round}/${options.repeats}  batches of ${size} signed once (router, full)`, () => withTarget(suite, FULL, async (target) => {
+      await warmUp(suite, target);
+      const itemStatuses: Record<string, number> = {};
+      const meter = new CpuMeter(target.pid, suite.redis.pid);
+      const result = await runClosedLoop<BatchItem>({
+        url: target.url, path: '/v1/service-requests:batch', connections: options.batchConnections,
+        units: once.pairs, unitAt: (i) => once.unitAt(i), maxSeconds: options.closedSeconds, itemsPerRequest: size,
+        // Every item is judged as if it carried a valid signature of its own.
+        check: (item, status, body) => checkBatchAnswer(item.items, status, body, target.verifySignatures, itemStatuses),
+      });
+      return { ...result, cpu: meter.finish(result.answered * size), itemStatuses };
+    }), (r) => `${formatRate(r.perSecond)} req/s in ${formatRate(r.httpPerSecond)} batches/s  p99 ${r.latencyMs.p99} ms per batch  ${JSON.stringify(r.itemStatuses)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`));
     capacityRuns.push(await step(`batch  round ${round}/${options.repeats}  raw ECDSA P-256 verify capacity (one process per core, ${options.verifySeconds} s)`,
       () => measureVerifyCapacity(capacitySample, suite.users, options.verifySeconds),
       (c) => `${formatRate(c.perSecond)} verifications/s over ${c.processes} processes (${c.perProcess.map(formatRate).join(' + ')})`));
@@ -74,9 +99,14 @@ export async function runBatch(suite: Suite) {
   const singleRate = median(singleRuns.map((r) => r.perSecond));
   const batchRate = median(batchRuns.map((r) => r.perSecond));
   const capacity = median(capacityRuns.map((c) => c.perSecond));
+  const onceRate = median(onceRuns.map((r) => r.perSecond));
+  const onceCpu = onceRuns.at(-1)?.cpu.microsecondsPerRequest;
+  const cores = capacityRuns[0].processes;
   const goals = [
-    goal('batchToVerifyCapacity', `batch path (batches of ${size}) ÷ raw ECDSA verify capacity of all ${capacityRuns[0].processes} cores`, round(batchRate / capacity),
+    goal('batchToVerifyCapacity', `batch path (batches of ${size}) ÷ raw ECDSA verify capacity of all ${cores} cores`, round(batchRate / capacity),
       `${formatRate(batchRate)}/s vs ${formatRate(capacity)} verifications/s`),
+    goal('signedOnceRate', `batches of ${size} signed once, requests/s into durable egress on ${cores} cores`, Math.round(onceRate),
+      `${formatRate(onceRate / cores)}/s per core; router + redis-server ${onceCpu ? round(onceCpu.target + onceCpu.redis) : '?'} µs of CPU per request`),
   ];
 
   const ladder = await climbLadder(suite, {
@@ -111,6 +141,16 @@ export async function runBatch(suite: Suite) {
       unexpectedSamples: batchRuns.flatMap((r) => r.unexpectedSamples).slice(0, 5),
       cpuMicrosecondsPerRequest: batchRuns.at(-1)?.cpu.microsecondsPerRequest,
     },
+    signedOnce: {
+      method: `closed loop as above, each batch one User's ${size} requests (their own signatures left out, bad-signature ones not included) with X-DCC-User and X-DCC-Batch-Signature over the batch's bytes; ${once.pairs * 2} batches`,
+      perSecond: Math.round(onceRate),
+      perSecondPerCore: Math.round(onceRate / cores),
+      runs: onceRuns.map((r) => Math.round(r.perSecond)),
+      latencyP99Ms: median(onceRuns.map((r) => r.latencyMs.p99)),
+      itemStatuses: onceRuns.reduce((all, r) => addCounts(all, r.itemStatuses), {} as Record<string, number>),
+      unexpected: onceRuns.reduce((s, r) => s + r.unexpected + r.errors + r.timeouts, 0),
+      cpuMicrosecondsPerRequest: onceCpu,
+    },
     verifyCapacity: {
       method: `one Bun process per core (${capacityRuns[0].processes}), each verifying ${capacitySample.length} of the suite's pre-signed requests round and round (node:crypto, DER, a KeyObject per User) for the same ${options.verifySeconds} s window; rates summed; once per round, after the batch run`,
       perSecond: Math.round(capacity),
@@ -126,6 +166,8 @@ export async function runBatch(suite: Suite) {
     `Closed loop: **${formatRate(batchRate)} requests/s in batches of ${size}** (${formatRate(median(batchRuns.map((r) => r.httpPerSecond)))} batches/s, p99 ${formatMs(data.closedLoop.batchLatencyP99Ms)} ms per batch) against ${formatRate(singleRate)}/s sent one by one, ${data.closedLoop.batchToSingleRatio}× (median of ${options.repeats}, interleaved; runs ${data.closedLoop.batchRuns.join(', ')} vs ${data.closedLoop.singleRuns.join(', ')}). Every item is judged as if sent alone (its own signature); ${unexpected === 0 ? 'every item was answered as expected' : `**${unexpected} batches had unexpected answers**`}.`,
     '',
     `Raw ECDSA capacity: all ${capacityRuns[0].processes} cores verify **${formatRate(capacity)} P-256 signatures/s** (one Bun process per core verifying the suite's own pre-signed requests for ${options.verifySeconds} s, nothing else; median of ${capacityRuns.length}, runs ${capacityRuns.map((c) => formatRate(c.perSecond)).join(', ')}). Every batch item's signature is verified, so this is the batch path's ceiling on this machine: it reached **${round(batchRate / capacity)}×** of it, with the load generator and redis-server on the same cores.`,
+    '',
+    `Signed once (contract v1.1: X-DCC-User and one X-DCC-Batch-Signature over the batch's bytes, each item still decoded, validated, recorded and answered on its own): **${formatRate(onceRate)} requests/s** in batches of ${size}, ${formatRate(onceRate / cores)}/s per core (runs ${data.signedOnce.runs.join(', ')}; p99 ${formatMs(data.signedOnce.latencyP99Ms)} ms per batch; router + redis-server ${onceCpu ? `${round(onceCpu.target)} + ${round(onceCpu.redis)}` : '?'} µs of CPU per request). ${data.signedOnce.unexpected === 0 ? 'Every item was answered as expected.' : `**${data.signedOnce.unexpected} batches had unexpected answers.**`}`,
     '',
     `Open-loop ladder (batches arriving at the rate that carries the offered requests/s): sustained **${formatRate(outcome.sustainedPerSecond)} requests/s (${round(outcome.sustainedPerSecond / DCC_AVERAGE_PER_SECOND)}x the DCC average)**; ${outcome.stoppedBecause}. Latency is per batch.`,
     '',
