@@ -199,12 +199,14 @@ export class ServiceRequestPipeline {
 
     let result: AcceptanceResult;
     let answer: Answer;
+    let userBreached = false;
     try {
       let acceptance: Acceptance;
       ({ acceptance, answer } = await this.decide(decision, firstAnomaly, userCount));
       result = await this.record(requestIdText, acceptance, leg, bodyHash);
       if (result.outcome === 'over_limit' && userCount) {
         // Over the User's threshold: nothing was recorded; record it held back (or, for SMETS1, detected), uncounted.
+        userBreached = true;
         this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
         const anomaly = this.anomalyFor('user', this.deps.tad!.userBreach(userCount, result.breached), route.generation);
         ({ acceptance, answer } = await this.decide(decision, anomaly, undefined));
@@ -215,8 +217,8 @@ export class ServiceRequestPipeline {
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
-    // Only acknowledged requests count against thresholds, and held-back ones do not count.
-    if (result.outcome !== 'recorded' || answer.body.includes('"quarantine":')) await undoCount?.();
+    // Only acknowledged requests count against thresholds, and one in excess of a scope counts in none.
+    if (result.outcome !== 'recorded' || userBreached) await undoCount?.();
     switch (result.outcome) {
       case 'recorded':
         return answer;
@@ -225,8 +227,10 @@ export class ServiceRequestPipeline {
       case 'transform_leg_missing':
         throw new Refused(transformLegMissing(request));
       case 'request_id_reused':
-      case 'over_limit':
         throw new Refused(requestIdReused(request));
+      case 'over_limit':
+        // Only a counted acceptance answers it, and the second recording above counts nothing.
+        throw new Error(`over_limit for ${requestIdText} recorded without a count`);
     }
   }
 

@@ -256,8 +256,9 @@ export interface StateStore {
   directoryChanges(cursor: string | undefined, limit?: number): Promise<DirectoryChanges>;
 
   /**
-   * One round trip for the request path: the originator, the target device (unless `deviceId`
-   * is undefined) and the RequestID's record of `leg` (and of its transform leg for a signed leg).
+   * In one round trip: the originator, the target device (unless `deviceId` is undefined) and
+   * the RequestID's record of `leg` (and of its transform leg for a signed leg). The request path
+   * reads it only for a signed leg, a refusal that may be a replay, or an unconfirmed write.
    */
   loadContext(originatorId: string, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext>;
 
