@@ -52,13 +52,17 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     outboxRetentionSeconds: config.outboxRetentionSeconds,
   });
   if (config.seedDemo) await seedDemo(store);
-  const directory = new Directory(store, { syncIntervalMs: config.directorySyncMs, maxEntries: config.directoryCacheMax }, log);
+  // Gauges read the verifier and pipeline when scraped, after they exist.
+  const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: config.verifyThreads });
+  const lookups = childrenOf(metrics.directoryLookups);
+  const directory = new Directory(store, { syncIntervalMs: config.directorySyncMs, maxEntries: config.directoryCacheMax }, log, {
+    hit: (kind) => lookups(kind, 'hit').inc(),
+    miss: (kind) => lookups(kind, 'miss').inc(),
+  });
   await directory.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
-  // Gauges read the pipeline when scraped, after it exists.
-  const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, inflight: () => pipeline.inflightCount, verifyThreads: verifier.threads });
   const lifecycle = lifecycleMetrics(metrics.registry);
   metrics.registry.registerMetric(redisCalls);
   const thresholds = new ThresholdRules(store);

@@ -18,6 +18,13 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
+  readonly directoryLookups = new Counter({
+    name: 'dccrouter_directory_lookups_total',
+    help: 'User and device lookups on the request path, by kind and whether the in-process cache had them (a miss reads the store)',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+
   readonly devicesImported = new Counter({
     name: 'dccrouter_devices_imported_total',
     help: 'Devices written by the NDJSON import',

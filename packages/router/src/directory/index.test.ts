@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { Device } from '@dccrouter/domain';
+import { MemoryStore } from '@dccrouter/state';
+import { createLogger } from '../log/index.ts';
+import { Directory } from './index.ts';
+
+const log = createLogger('silent');
+const device = (deviceId: string, status: Device['status'] = 'Commissioned'): Device => ({ deviceId, deviceType: 'ESME', status, generation: 'SMETS2+', cspRegion: 'North' });
+
+/** Two routers' directories over one store; their loops are not started, so sync() is called by hand. */
+async function twoInstances() {
+  const store = new MemoryStore();
+  const counted = { reads: 0 };
+  const getDevice = store.getDevice.bind(store);
+  store.getDevice = (id: string) => {
+    counted.reads++;
+    return getDevice(id);
+  };
+  const options = { syncIntervalMs: 60_000, maxEntries: 3 };
+  const [a, b] = [new Directory(store, options, log), new Directory(store, options, log)];
+  for (const directory of [a, b]) await directory.sync();
+  return { store, a, b, counted };
+}
+
+describe('Directory', () => {
+  it('reads a device once, then answers from the cache', async () => {
+    const { a, b, counted } = await twoInstances();
+    await b.putDevice(device('D1'));
+    expect((await a.device('D1'))?.status).toBe('Commissioned');
+    expect((await a.device('D1'))?.status).toBe('Commissioned');
+    expect(counted.reads).toBe(1);
+  });
+
+  it("sees another instance's change once it reads the change log, and its own at once", async () => {
+    const { a, b } = await twoInstances();
+    await a.putDevice(device('D1'));
+    await a.device('D1');
+    await b.putDevice(device('D1', 'Suspended'));
+    expect((await a.device('D1'))?.status).toBe('Commissioned');
+    await a.sync();
+    expect((await a.device('D1'))?.status).toBe('Suspended');
+    await a.putDevice(device('D1', 'Decommissioned'));
+    expect((await a.device('D1'))?.status).toBe('Decommissioned');
+  });
+
+  it('never caches what was not found, so a new device is served at once', async () => {
+    const { a, b } = await twoInstances();
+    expect(await a.device('D9')).toBeUndefined();
+    await b.putDevice(device('D9'));
+    expect((await a.device('D9'))?.deviceId).toBe('D9');
+  });
+
+  it('drops everything after a bulk import, and keeps at most maxEntries', async () => {
+    const { a, b, counted } = await twoInstances();
+    await b.putDevices(['D1', 'D2', 'D3', 'D4'].map((id) => device(id)));
+    for (const id of ['D1', 'D2', 'D3', 'D4']) await a.device(id);
+    expect(counted.reads).toBe(4);
+    // D1 was the oldest of four in a cache of three: read again.
+    await a.device('D4');
+    await a.device('D1');
+    expect(counted.reads).toBe(5);
+    await b.putDevices(Array.from({ length: 101 }, (_, i) => device(`B${i}`)));
+    await a.sync();
+    await a.device('D4');
+    expect(counted.reads).toBe(6);
+  });
+
+  it('does not cache a value read while a change was being applied', async () => {
+    const { store, a, b } = await twoInstances();
+    await b.putDevice(device('D1'));
+    let release!: () => void;
+    const getDevice = store.getDevice;
+    store.getDevice = async (id: string) => {
+      const found = await getDevice(id);
+      await new Promise<void>((resolve) => (release = resolve));
+      return found;
+    };
+    const reading = a.device('D1');
+    await new Promise((resolve) => setImmediate(resolve));
+    await b.putDevice(device('D1', 'Suspended'));
+    await a.sync();
+    release();
+    expect((await reading)?.status).toBe('Commissioned');
+    store.getDevice = getDevice;
+    expect((await a.device('D1'))?.status).toBe('Suspended');
+  });
+});
