@@ -108,8 +108,8 @@ function networks(text: string | undefined): 'simulated' | 'external' {
 /**
  * ROUTER_PROCESSES: on Redis, one per two cores, each process a main thread and its signature
  * worker(s), so that processes × threads fill the cores (measured on 2 cores with the load
- * generator and redis-server beside it: one process with a worker thread acknowledged 7% more
- * than two, at 21% less CPU per request); one on the embedded store, whose state is per process.
+ * generator and redis-server beside it: one process with a worker thread acknowledged as many as
+ * two, at 22% less CPU per request); one on the embedded store, whose state is per process.
  */
 function processes(env: Env, redisUrl: string | undefined): number {
   const count = integer(env, 'ROUTER_PROCESSES', redisUrl ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1, 1);
