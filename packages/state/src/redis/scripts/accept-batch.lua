@@ -44,20 +44,22 @@ while i <= #ARGV do
     if not admitted then
       out[#out + 1] = { 'over_limit', breached, counts }
     else
-      redis.call('HSET', req, leg .. ':hash', hash, leg .. ':srv', srv, leg, legjson, 'record', recjson,
-        'state', state, 'orig', orig, 'dest', dest)
-      if extras ~= '' then redis.call('HSET', req, 'extras', extras) end
+      -- The request's fields go in with one HSET: each call into Redis from a script has its cost.
+      local fields = { leg .. ':hash', hash, leg .. ':srv', srv, leg, legjson, 'record', recjson,
+        'state', state, 'orig', orig, 'dest', dest }
+      local function field(name, value) fields[#fields + 1] = name; fields[#fields + 1] = value end
+      if extras ~= '' then field('extras', extras) end
       if egress == 'now' then
-        local id = redis.call('XADD', key('egress', dest), '*', 'rid', rid, 'rec', recjson)
-        redis.call('HSET', req, 'egress', id)
+        field('egress', redis.call('XADD', key('egress', dest), '*', 'rid', rid, 'rec', recjson))
       elseif egress == 'held' then
         redis.call('ZADD', pkey('held'), release_at, rid)
       end
       if check_at ~= '' then
         redis.call('ZADD', pkey('trt'), check_at, rid)
-        redis.call('HSET', req, 'checkAt', check_at, 'deadline', deadline, 'tclass', tclass)
+        field('checkAt', check_at); field('deadline', deadline); field('tclass', tclass)
       end
-      if trt_start ~= '' then redis.call('HSET', req, 'ts', trt_start, 'tb', trt_budget) end
+      if trt_start ~= '' then field('ts', trt_start); field('tb', trt_budget) end
+      redis.call('HSET', req, unpack(fields))
       if qexp ~= '' then
         redis.call('ZADD', pkey('qexp'), qexp, rid)
         redis.call('SET', key('qref', qref), rid, 'EX', retention)

@@ -34,10 +34,10 @@ for j = 4, #ARGV, 7 do
       elapsed = string.format('%d', e)
       breached = breached or e > tonumber(f[4])
     end
-    redis.call('HSET', req, 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code,
-      'breached', breached and '1' or '0')
-    if elapsed ~= '' then redis.call('HSET', req, 'elapsedMs', elapsed) end
-    if wan ~= '' then redis.call('HSET', req, 'wanMs', wan) end
+    local fields = { 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code, 'breached', breached and '1' or '0' }
+    if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
+    if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
+    redis.call('HSET', req, unpack(fields))
     redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
     if f[7] then
       local stream = key('egress', f[6])
