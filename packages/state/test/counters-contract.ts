@@ -105,30 +105,6 @@ export function describeCountersContract(name: string, make: MakeCounters, clean
       expect((await counters.tryCount(second, [rule], T0)).admitted).toBe(true);
     });
 
-    it('undoes a counted event in every rule, once', async () => {
-      const counters = await make();
-      const scope = userScope();
-      const rules: WindowRule[] = [{ key: '*', limit: 2, windowMs: 60_000 }, { key: '4.1.1', limit: 2, windowMs: 3_600_000 }];
-      await counters.tryCount(scope, rules, T0);
-      const second = await counters.tryCount(scope, rules, T0 + 1_000);
-      expect((await counters.tryCount(scope, rules, T0 + 2_000)).admitted).toBe(false);
-      if (!second.admitted) throw new Error('the second event was refused');
-      await counters.undo(second.undo);
-      await counters.undo(second.undo);
-      expect(await counters.peek(scope, rules, T0 + 2_000)).toStrictEqual([1, 1]);
-      expect(await counters.tryCount(scope, rules, T0 + 2_000)).toMatchObject({ admitted: true, counts: [2, 2] });
-    });
-
-    it('ignores the undo of an event that has left the window', async () => {
-      const counters = await make();
-      const scope = userScope();
-      const first = await counters.tryCount(scope, [minute], T0);
-      await counters.tryCount(scope, [minute], T0 + 61_000);
-      if (!first.admitted) throw new Error('refused');
-      await counters.undo(first.undo);
-      expect(await counters.peek(scope, [minute], T0 + 61_000)).toStrictEqual([1]);
-    });
-
     it('peeks without counting, and gives zero for an unknown counter', async () => {
       const counters = await make();
       const scope = userScope();
@@ -143,7 +119,7 @@ export function describeCountersContract(name: string, make: MakeCounters, clean
     it('admits with no rules, and refuses everything at limit 0', async () => {
       const counters = await make();
       const scope = userScope();
-      expect(await counters.tryCount(scope, [], T0)).toStrictEqual({ admitted: true, counts: [], undo: { entries: [] } });
+      expect(await counters.tryCount(scope, [], T0)).toStrictEqual({ admitted: true, counts: [] });
       expect(await counters.tryCount(scope, [{ key: '*', limit: 0, windowMs: 1_000 }], T0)).toStrictEqual({ admitted: false, counts: [0], breached: 0 });
     });
 

@@ -16,14 +16,9 @@ export interface WindowRule {
   windowMs: number;
 }
 
-/** What tryCount recorded, to take it back. Plain data; use it once. */
-export interface CountUndo {
-  readonly entries: readonly { readonly counter: string; readonly bucket: number }[];
-}
-
 export type CountResult =
   /** `counts[i]`: rule i's count including this event. */
-  | { admitted: true; counts: number[]; undo: CountUndo }
+  | { admitted: true; counts: number[] }
   /** Nothing was counted; `counts[i]`: rule i's count as it stands; `breached`: the first rule that would go past its limit. */
   | { admitted: false; counts: number[]; breached: number };
 
@@ -35,18 +30,13 @@ export interface WindowCounters {
    * hash tag, so one scope is one slot of a Redis Cluster. `at` is epoch ms.
    */
   tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult>;
-  /**
-   * Takes back a counted event, e.g. when a later scope refuses it (quarantined requests do not
-   * count). An event whose bucket has since left the window is not in the count any more, so
-   * there is nothing to take back. A second undo of the same token does nothing.
-   */
-  undo(undo: CountUndo): Promise<void>;
   /** Current counts at `at`, counting nothing (for near-limit gauges). */
   peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]>;
   /**
    * Adds events admitted elsewhere, with no limit check (an instance's locally counted events,
    * reconciled periodically): `deltas[i]` are rule i's (bucket, n) pairs, buckets as `planCounters`
-   * gives them; a negative n takes events back. Answers each rule's total at `at`, these included.
+   * gives them; a negative n takes events back (from a bucket still in the window; never below
+   * zero). Answers each rule's total at `at`, these included.
    */
   addCounts(scope: string, rules: readonly WindowRule[], at: number, deltas: readonly (readonly BucketDelta[])[]): Promise<number[]>;
 }

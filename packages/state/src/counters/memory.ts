@@ -1,5 +1,5 @@
 import { countingBucket, windowCount, windowFloor, withinLimit, type WindowGeometry } from '@dccrouter/domain';
-import { planCounters, type BucketDelta, type CounterPlan, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
+import { planCounters, type BucketDelta, type CounterPlan, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
 
 interface Counter {
   geometry: WindowGeometry;
@@ -14,7 +14,6 @@ const SWEEP_EVERY = 4_096;
 /** Window counters of one process; synchronous inside, so each call is atomic. */
 export class MemoryCounters implements WindowCounters {
   private readonly counters = new Map<string, Counter>();
-  private readonly undone = new WeakSet<CountUndo>();
   private calls = 0;
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
@@ -29,27 +28,14 @@ export class MemoryCounters implements WindowCounters {
     const counts = counters.map((counter) => windowCount(counter.buckets, counter.floor));
     const breached = plans.findIndex((plan, i) => !withinLimit(counts[i], plan.limit));
     if (breached >= 0) return { admitted: false, counts, breached };
-    const entries = plans.map((plan, i) => {
+    plans.forEach((plan, i) => {
       const counter = counters[i];
       const bucket = countingBucket(at, counter.floor, counter.geometry);
       counter.buckets.set(bucket, (counter.buckets.get(bucket) ?? 0) + 1);
       this.counters.set(plan.counter, counter);
       counts[i] += 1;
-      return { counter: plan.counter, bucket };
     });
-    return { admitted: true, counts, undo: { entries } };
-  }
-
-  async undo(undo: CountUndo): Promise<void> {
-    if (this.undone.has(undo)) return;
-    this.undone.add(undo);
-    for (const { counter: name, bucket } of undo.entries) {
-      const counter = this.counters.get(name);
-      const value = counter?.buckets.get(bucket);
-      if (!counter || value === undefined) continue;
-      if (value > 1) counter.buckets.set(bucket, value - 1);
-      else counter.buckets.delete(bucket);
-    }
+    return { admitted: true, counts };
   }
 
   async peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]> {

@@ -1,26 +1,10 @@
 import type { Redis } from 'ioredis';
 import { SCRIPTS } from '../redis/scripts.ts';
 import { StateUnavailableError, wasSent } from '../store/index.ts';
-import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type CountUndo, type WindowCounters, type WindowRule } from './index.ts';
+import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
 
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
-
-/**
- * Takes one event out of each bucket still there (a bucket that has left the window is gone).
- * KEYS: counter hashes. ARGV: their buckets.
- */
-const UNDO_LUA = `
-for i = 1, #KEYS do
-  local key, field = KEYS[i], string.format('%d', tonumber(ARGV[i]))
-  local v = tonumber(redis.call('HGET', key, field))
-  if v then
-    if v == 1 then redis.call('HDEL', key, field) else redis.call('HINCRBY', key, field, -1) end
-    redis.call('HINCRBY', key, 't', -1)
-  end
-end
-return 1
-`;
 
 /**
  * The counts at a window floor, writing nothing. KEYS: counter hashes. ARGV: per rule, floor and span.
@@ -46,7 +30,6 @@ return out
 
 type ScriptedRedis = Redis & {
   tadTryCount(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
-  tadUndo(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
   tadPeek(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tadAddCounts(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
@@ -57,7 +40,6 @@ type ScriptedRedis = Redis & {
  */
 export class RedisCounters implements WindowCounters {
   private readonly redis: ScriptedRedis;
-  private readonly undone = new WeakSet<CountUndo>();
 
   constructor(redis: Redis, private readonly keyPrefix: string) {
     // A brace in the prefix would become the hash tag instead of the scope.
@@ -66,35 +48,19 @@ export class RedisCounters implements WindowCounters {
     // numberOfKeys is given per call: each call has as many keys as rules.
     this.redis.defineCommand('tadTryCount', { lua: SCRIPTS.tryCount });
     this.redis.defineCommand('tadAddCounts', { lua: SCRIPTS.addCounts });
-    this.redis.defineCommand('tadUndo', { lua: UNDO_LUA });
     this.redis.defineCommand('tadPeek', { lua: PEEK_LUA });
   }
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
     const plans = planCounters(scope, rules, at);
-    if (plans.length === 0) return { admitted: true, counts: [], undo: { entries: [] } };
+    if (plans.length === 0) return { admitted: true, counts: [] };
     const args = plans.flatMap((plan) => [
       plan.limit, plan.floor, plan.bucket, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS,
     ]);
     const reply = await this.call('TAD count', () =>
       this.redis.tadTryCount(plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
-    const counts = reply.slice(2, 2 + plans.length);
-    if (reply[0] !== 1) return { admitted: false, counts, breached: reply[1] };
-    const buckets = reply.slice(2 + plans.length);
-    return { admitted: true, counts, undo: { entries: plans.map((plan, i) => ({ counter: plan.counter, bucket: buckets[i] })) } };
-  }
-
-  async undo(undo: CountUndo): Promise<void> {
-    if (this.undone.has(undo) || undo.entries.length === 0) return;
-    this.undone.add(undo);
-    const keys = undo.entries.map((entry) => this.keyPrefix + entry.counter);
-    try {
-      await this.call('TAD undo', () => this.redis.tadUndo(keys.length, ...keys, ...undo.entries.map((entry) => entry.bucket)));
-    } catch (error) {
-      // Not taken back: the caller may try again.
-      this.undone.delete(undo);
-      throw error;
-    }
+    const counts = reply.slice(2);
+    return reply[0] === 1 ? { admitted: true, counts } : { admitted: false, counts, breached: reply[1] };
   }
 
   async peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]> {

@@ -29,7 +29,7 @@ local function advance_window(key, lo, span)
 end
 
 -- rules[i] = { key, limit, floor, bucket, span, ttl }. If one more event keeps every counter
--- within its limit, counts it in all of them and returns true, counts, buckets; otherwise counts
+-- within its limit, counts it in all of them and returns true, counts; otherwise counts
 -- nothing and returns false, counts, the first rule that would go past its limit.
 local function count_window(rules)
   local floors, counts, fresh = {}, {}, {}
@@ -39,7 +39,6 @@ local function count_window(rules)
   for i, rule in ipairs(rules) do
     if counts[i] + 1 > tonumber(rule[2]) then return false, counts, i - 1 end
   end
-  local buckets = {}
   for i, rule in ipairs(rules) do
     local key = rule[1]
     -- Its own bucket, or the floor if a clock far behind puts it below.
@@ -47,8 +46,7 @@ local function count_window(rules)
     redis.call('HINCRBY', key, string.format('%d', b), 1)
     if fresh[i] then redis.call('HSET', key, 'f', string.format('%d', floors[i])) end
     counts[i] = redis.call('HINCRBY', key, 't', 1)
-    buckets[i] = b
     redis.call('PEXPIRE', key, rule[6])
   end
-  return true, counts, buckets
+  return true, counts
 end
