@@ -219,6 +219,19 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.loadContext('nobody', 'no-such-device', newRequestId(), 'signed')).toStrictEqual({});
       });
 
+      it('reads only the legs when neither the originator nor the device is asked for', async () => {
+        const store = await open();
+        const user = fullUser();
+        const device = fullDevice();
+        await store.putUser(user);
+        await store.putDevice(device);
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId });
+        await store.recordAcceptance(requestId, transform);
+        expect(await store.loadContext(undefined, undefined, requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord });
+        expect(await store.loadContext(undefined, device.deviceId, requestId, 'transform')).toStrictEqual({ device, leg: transform.legRecord });
+      });
+
       it('omits the device when deviceId is undefined', async () => {
         const store = await open();
         const user = minimalUser();

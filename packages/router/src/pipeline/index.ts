@@ -170,7 +170,7 @@ export class ServiceRequestPipeline {
     // ExecutionDateTime), read alongside.
     const [found, context] = await Promise.all([
       deviceId === undefined ? undefined : this.deps.directory.device(deviceId),
-      leg === 'signed' ? store.loadContext(requestId.originatorId, undefined, requestIdText, leg) : undefined,
+      leg === 'signed' ? store.loadContext(undefined, undefined, requestIdText, leg) : undefined,
     ]);
     if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
 
@@ -327,7 +327,7 @@ export class ServiceRequestPipeline {
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
       let context: RequestContext;
       try {
-        context = await this.deps.store.loadContext(acceptance.record.originatorId, undefined, requestIdText, leg);
+        context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
       } catch {
         throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write and could not be asked again (${error.message}); resubmit the same bytes`));
       }
@@ -339,7 +339,7 @@ export class ServiceRequestPipeline {
 
   /** A refusal of rows 6 to 17, unless the RequestID's same leg was acknowledged with these very bytes. */
   private async refuseUnlessReplay(refusal: Refusal, request: ServiceRequest, leg: Leg, bodyHash: string, context: RequestContext | undefined): Promise<Answer> {
-    const recorded = context ?? await this.deps.store.loadContext(request.requestId.originatorId, undefined, request.requestIdText, leg);
+    const recorded = context ?? await this.deps.store.loadContext(undefined, undefined, request.requestIdText, leg);
     if (recorded.leg?.bodyHash === bodyHash) return { ...recorded.leg.answer, outcome: 'replayed' };
     throw new Refused(refusal);
   }

@@ -107,9 +107,9 @@ export class MemoryStore implements StateStore {
     return device && copy(device);
   }
 
-  async loadContext(originatorId: string, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
+  async loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
     const context: RequestContext = {};
-    const user = this.users.get(originatorId);
+    const user = originatorId === undefined ? undefined : this.users.get(originatorId);
     if (user) context.user = copy(user);
     const device = deviceId === undefined ? undefined : this.devices.get(deviceId);
     if (device) context.device = copy(device);

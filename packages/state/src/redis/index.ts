@@ -279,17 +279,18 @@ export class RedisStore implements StateStore {
     return parse<Device>(await this.call('GET device', () => this.redis.get(this.deviceKey(deviceId))));
   }
 
-  async loadContext(originatorId: string, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
-    const pipeline = this.redis.pipeline().get(this.userKey(originatorId));
+  async loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
+    const pipeline = this.redis.pipeline();
+    if (originatorId !== undefined) pipeline.get(this.userKey(originatorId));
     if (deviceId !== undefined) pipeline.get(this.deviceKey(deviceId));
     const legs: Leg[] = leg === 'signed' ? ['signed', 'transform'] : [leg];
     pipeline.hmget(this.requestKey(requestId), ...legs.flatMap((name) => [name, `${name}:hash`, `${name}:srv`]));
     const results = await this.exec('load context', pipeline);
 
     const context: RequestContext = {};
-    const user = parse<User>(results[0] as string | null);
+    const user = originatorId === undefined ? undefined : parse<User>(results[0] as string | null);
     if (user) context.user = user;
-    const device = deviceId === undefined ? undefined : parse<Device>(results[1] as string | null);
+    const device = deviceId === undefined ? undefined : parse<Device>(results[originatorId === undefined ? 0 : 1] as string | null);
     if (device) context.device = device;
     const fields = results[results.length - 1] as (string | null)[];
     const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2]));

@@ -256,11 +256,12 @@ export interface StateStore {
   directoryChanges(cursor: string | undefined, limit?: number): Promise<DirectoryChanges>;
 
   /**
-   * In one round trip: the originator, the target device (unless `deviceId` is undefined) and
-   * the RequestID's record of `leg` (and of its transform leg for a signed leg). The request path
-   * reads it only for a signed leg, a refusal that may be a replay, or an unconfirmed write.
+   * In one round trip: the originator and the target device (each unless undefined) and the
+   * RequestID's record of `leg` (and of its transform leg for a signed leg). The request path,
+   * which has its User and device from its cache, reads only the legs: for a signed leg, a
+   * refusal that may be a replay, or an unconfirmed write.
    */
-  loadContext(originatorId: string, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext>;
+  loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext>;
 
   /** Records an acknowledgement atomically; see AcceptanceResult for the order of judgement. */
   recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult>;
