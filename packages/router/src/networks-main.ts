@@ -10,6 +10,7 @@ import { loadConfig } from './config/index.ts';
 import { startNetworks } from './egress/networks.ts';
 import { createLogger } from './log/index.ts';
 import { lifecycleMetrics } from './metrics/index.ts';
+import { StatsAggregator } from './stats/index.ts';
 
 const config = { ...loadConfig({ PORT: '9464', ...process.env }), networks: 'simulated' as const };
 const log = createLogger(config.logLevel);
@@ -19,7 +20,9 @@ if (!config.redisUrl) {
 }
 const store = await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds });
 const registry = new Registry();
-const networks = await startNetworks(store, config, log, lifecycleMetrics(registry), `networks:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+const stats = new StatsAggregator(store, config.statsFlushMs, log);
+stats.start();
+const networks = await startNetworks(store, config, log, lifecycleMetrics(registry), `networks:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, stats);
 
 const app = new Hono();
 app.get('/healthz', (c) => c.json({ status: 'ok', destinations: [...networks.simulators.keys()] }));
@@ -29,6 +32,7 @@ console.log(`dcc-networks listening on http://127.0.0.1:${server.port}`);
 
 async function stop(): Promise<void> {
   await networks.stop();
+  await stats.stop();
   await store.close();
   await server.stop();
   process.exit(0);

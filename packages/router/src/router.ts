@@ -19,6 +19,7 @@ import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
 import { QuarantineDesk } from './tad/quarantine.ts';
+import { StatsAggregator } from './stats/index.ts';
 import { scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 
@@ -44,8 +45,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     help: 'Calls the router made to Redis (a command, a pipeline or a batched script), by the stage they serve; calls made in the same event-loop turn share one network round trip',
     labelNames: ['stage'], registers: [],
   });
+  const callsBy = childrenOf(redisCalls);
   const store = await createStore({
-    onCall: (stage) => redisCalls.inc({ stage }),
+    onCall: (stage) => callsBy(stage).inc(),
     redisUrl: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
@@ -82,8 +84,10 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
-  const networks = await startNetworks(store, config, log, lifecycle, instance);
-  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => scanBreaches(store, lifecycle), log);
+  const stats = new StatsAggregator(store, config.statsFlushMs, log);
+  stats.start();
+  const networks = await startNetworks(store, config, log, lifecycle, instance, stats);
+  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => scanBreaches(store, lifecycle, stats), log);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
@@ -123,6 +127,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
       await networks.stop();
       await Promise.all(background.map((task) => task.stop()));
+      await stats.stop();
       await dccCounts.stop();
       budgets.stop();
       await directory.stop();

@@ -4,7 +4,7 @@ import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators'
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { childrenOf, type LifecycleMetrics } from '../metrics/index.ts';
-import { StatsAggregator } from '../stats/index.ts';
+import type { StatsAggregator } from '../stats/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
 
@@ -20,7 +20,7 @@ export interface Networks {
  * Runs inside a router (NETWORKS=simulated) or alone (`npm run networks`).
  */
 export async function startNetworks(
-  store: StateStore, config: RouterConfig, log: Logger, lifecycle: LifecycleMetrics, instance: string,
+  store: StateStore, config: RouterConfig, log: Logger, lifecycle: LifecycleMetrics, instance: string, stats: StatsAggregator,
 ): Promise<Networks> {
   const responses = childrenOf(lifecycle.responses);
   const trtElapsed = childrenOf(lifecycle.trtElapsed);
@@ -37,8 +37,6 @@ export async function startNetworks(
     else if (!outcome.breachMarkedEarlier) increments[key('breached')] = 1;
     stats.add(`service:${monthOf(response.at)}`, increments);
   });
-  const stats = new StatsAggregator(store, config.statsFlushMs, log);
-  stats.start();
   const defaults: SimulatorSettings = {
     latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
     wanShare: config.simulatorWanShare,
@@ -62,7 +60,6 @@ export async function startNetworks(
       await egress.stop();
       control.stop();
       for (const simulator of simulators.values()) simulator.close();
-      await stats.stop();
     },
   };
 }
