@@ -50,14 +50,15 @@ export class WebhookDeliverer {
     // crash before that sends them again, which a webhook receiver must accept anyway.
     const delivered: OutboxItem[] = [];
     try {
-      await this.deliverItems(userId, user.receiveEndpoint, items, delivered);
+      await this.deliverItems(userId, user.receiveEndpoint, items, retry, delivered);
     } finally {
       if (delivered.length > 0) await this.settleDelivered(userId, delivered);
     }
   }
 
-  private async deliverItems(userId: string, endpoint: string, items: OutboxItem[], delivered: OutboxItem[]): Promise<void> {
-    const retry = this.retries.get(userId);
+  private async deliverItems(
+    userId: string, endpoint: string, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
+  ): Promise<void> {
     for (const item of items) {
       const failure = await this.post(endpoint, item);
       if (failure === undefined) {

@@ -213,12 +213,12 @@ export class ServiceRequestPipeline {
         result = await this.record(requestIdText, acceptance, leg, bodyHash);
       }
     } catch (error) {
-      await undoCount?.().catch(() => undefined);
+      undoCount?.();
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
     // Only acknowledged requests count against thresholds, and one in excess of a scope counts in none.
-    if (result.outcome !== 'recorded' || userBreached) await undoCount?.();
+    if (result.outcome !== 'recorded' || userBreached) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
         return answer;

@@ -83,7 +83,7 @@ export type TadPlan =
    * `user`: counted with the record (an 'over_limit' answer is a User breach); `undo` takes back
    * the DCC count should the request not be acknowledged or be held back after all.
    */
-  | { kind: 'pass'; user?: UserCount; undo?: () => Promise<void> };
+  | { kind: 'pass'; user?: UserCount; undo?: () => void };
 
 /**
  * Threshold Anomaly Detection on the request path. Value limits are checked on the leg that
@@ -111,12 +111,12 @@ export class ThresholdAnomalyDetection {
     const [userRules, dccRules] = await Promise.all([this.rules.userRules(userId), this.rules.dccRules()]);
     const userApplicable = applicableCountRules(userRules.rules, srv.srv);
     const dccApplicable = applicableCountRules(dccRules.rules, srv.srv);
-    let undo: (() => Promise<void>) | undefined;
+    let undo: (() => void) | undefined;
     if (dccApplicable.length > 0) {
       const dcc = await this.dcc.tryCount(dccApplicable.map(toWindowRule), now);
       this.reportUsage('dcc', dccApplicable, dcc.counts);
       if (!dcc.admitted) return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) };
-      undo = async () => dcc.undo();
+      undo = dcc.undo;
     }
     const user = userApplicable.length > 0
       ? { count: { scope: userId, rules: userApplicable.map(toWindowRule), at: now }, rules: userApplicable }
@@ -137,6 +137,7 @@ export class ThresholdAnomalyDetection {
     this.metrics.breach(kind, action);
   }
 }
+
 function describeValueBreach(breach: ValueBreach): string {
   const { rule, value, reason } = breach;
   const limit = reason === 'below_min' ? `below its minimum ${rule.min}` : reason === 'above_max' ? `above its maximum ${rule.max}` : 'not a number';
