@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   ACCESS_CONTROL_BROKER, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
-  type CompiledPolicy, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget,
+  type CompiledPolicy, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
   quarantineRef, StateUnavailableError,
@@ -132,15 +132,6 @@ export class ServiceRequestPipeline {
       const decoded = decodeRequest(submission.format, submission.body);
       if (!decoded.ok) return refusalAnswer(decoded.refusal);
       requestIdText = decoded.value.requestIdText;
-      const { authenticatedAs } = submission;
-      const { originatorId } = decoded.value.requestId;
-      if (authenticatedAs !== undefined && originatorId !== authenticatedAs) {
-        // A batch's signer vouches only for its own requests: another originator's item is row 5,
-        // after row 4 as ever (an unregistered originator is unknown_user, whoever signed).
-        const user = await this.deps.directory.user(originatorId);
-        if (!user) throw new Refused(refuse('unknown_user', `originator ${originatorId} is not a registered User`));
-        throw new Refused(refuse('signature_invalid', `the item's originator ${originatorId} is not the batch's signer ${authenticatedAs} (X-DCC-User)`));
-      }
       return await this.process(decoded.value, submission);
     } catch (error) {
       if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
@@ -161,7 +152,7 @@ export class ServiceRequestPipeline {
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
-    await this.authenticate(user.publicKeyPem, submission);
+    await this.authenticate(user, submission);
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
     const bodyHash = createHash('sha256').update(submission.body).digest('base64').slice(0, 22);
 
@@ -367,18 +358,23 @@ export class ServiceRequestPipeline {
   }
 
   /**
-   * Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key. A
-   * submission authenticated by its batch's signature needs no check of its own: `submit` lets it
-   * this far only when its originator is the batch's signer.
+   * Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key; for a
+   * submission authenticated by its batch's signature, its originator being the batch's signer.
    */
-  private async authenticate(publicKeyPem: string, submission: Submission): Promise<void> {
-    if (!this.deps.verifySignatures || submission.authenticatedAs !== undefined) return;
+  private async authenticate(user: User, submission: Submission): Promise<void> {
+    const { authenticatedAs } = submission;
+    if (authenticatedAs !== undefined) {
+      // A batch's signer vouches only for its own requests (checked whatever VERIFY_SIGNATURES says).
+      if (user.userId === authenticatedAs) return;
+      throw new Refused(refuse('signature_invalid', `the item's originator ${user.userId} is not the batch's signer ${authenticatedAs} (X-DCC-User)`));
+    }
+    if (!this.deps.verifySignatures) return;
     const signature = decodeSignatureHeader(submission.signature);
     if (!signature) {
       const why = submission.signature ? 'is not base64' : 'is missing';
       throw new Refused(refuse('signature_invalid', `X-DCC-Signature ${why}`));
     }
-    const valid = await this.deps.verifier.verify(publicKeyPem, submission.body, signature);
+    const valid = await this.deps.verifier.verify(user.publicKeyPem, submission.body, signature);
     if (!valid) throw new Refused(refuse('signature_invalid', "X-DCC-Signature is not a valid signature of the body by the originator's key"));
   }
 }
