@@ -15,18 +15,6 @@ const baseLog = createLogger(config.logLevel);
 // With several processes sharing stdout, each log line names its process.
 const log = config.processes > 1 ? baseLog.child({ process: config.processIndex }) : baseLog;
 const router = await createRouter(config, log);
-// Tells which process answered, so several processes behind one port can be seen (and debugged).
-const processHeader = String(config.processIndex);
-function identified(fetch: (request: Request, ...rest: any[]) => Response | Promise<Response>) {
-  return (request: Request, ...rest: any[]) => {
-    // Only /healthz: every other response stays untouched on the hot path.
-    if (!request.url.endsWith('/healthz')) return fetch(request, ...rest);
-    return Promise.resolve(fetch(request, ...rest)).then((response) => {
-      response.headers.set('x-router-process', processHeader);
-      return response;
-    });
-  };
-}
 
 interface RunningServer {
   port: number;
@@ -38,7 +26,7 @@ async function listen(): Promise<RunningServer> {
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      fetch: identified(router.app.fetch),
+      fetch: router.app.fetch,
       // Several processes bind the same port; the kernel spreads connections over them. Only then:
       // with one process, a second router started on the same port by mistake must fail to bind.
       reusePort: config.processes > 1,
@@ -49,7 +37,7 @@ async function listen(): Promise<RunningServer> {
   }
   const { serve } = await import('@hono/node-server');
   return new Promise((resolve) => {
-    const server = serve({ fetch: identified(router.app.fetch), port: config.port, hostname: config.host }, (info) => {
+    const server = serve({ fetch: router.app.fetch, port: config.port, hostname: config.host }, (info) => {
       resolve({ port: info.port, stop: () => new Promise((done) => server.close(() => done())) });
     });
   });

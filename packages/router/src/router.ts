@@ -114,6 +114,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     batchMaxBytes: config.batchMaxBytes,
     importMaxBytes: config.importMaxBytes,
     draining: () => draining,
+    processIndex: config.processIndex,
   });
   for (const task of background) task.start();
   dccCounts.start();

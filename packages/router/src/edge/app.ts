@@ -27,6 +27,8 @@ export interface EdgeDeps extends AdminDeps {
   batchMaxBytes: number;
   /** True once shutdown began: new work is refused, in-flight work is answered. */
   draining: () => boolean;
+  /** Which of the router processes sharing the port this is (ROUTER_PROCESSES), named by /healthz. */
+  processIndex: number;
 }
 
 function send(c: Context, answer: Answer): Response {
@@ -140,7 +142,8 @@ export function createApp(deps: EdgeDeps): Hono {
 
   app.get('/v1/router.proto', (c) => c.body(ROUTER_PROTO_TEXT, 200, { 'content-type': 'text/plain; charset=utf-8' }));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Tells which process answered, so several processes behind one port can be seen (and debugged).
+  app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'x-router-process': String(deps.processIndex) }));
   app.get('/readyz', async (c) => {
     if (deps.draining()) return c.json({ status: 'draining' }, 503);
     try {
