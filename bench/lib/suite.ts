@@ -74,7 +74,7 @@ export function answerCheck(target: RunningTarget): ((item: TrafficItem, status:
   }
 }
 
-/** The router's count of Redis round trips (a pipeline or a script call is one), labelled by stage; another change adds it. */
+/** The router's count of its calls to Redis (a command, a pipeline or a script call), labelled by stage. */
 export const ROUND_TRIPS_METRIC = 'dccrouter_redis_round_trips_total';
 
 /** What Redis did for one closed-loop run, per request answered (INFO commandstats). */

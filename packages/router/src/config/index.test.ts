@@ -1,0 +1,37 @@
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './index.ts';
+
+const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('loadConfig: router processes and the settings of the redesigned request path', () => {
+  it('runs one process per two cores on Redis, one on the embedded store, and fills the cores with signature workers', () => {
+    const onRedis = loadConfig(REDIS);
+    expect(onRedis.processes).toBe(Math.max(1, Math.floor(availableParallelism() / 2)));
+    expect(onRedis.verifyThreads).toBe(Math.max(1, Math.floor(availableParallelism() / onRedis.processes) - 1));
+    expect(loadConfig({}).processes).toBe(1);
+    expect(loadConfig({ ...REDIS, ROUTER_PROCESSES: '3' }).processes).toBe(3);
+  });
+
+  it('refuses several processes on the embedded store, saying why', () => {
+    expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs REDIS_URL');
+  });
+
+  it('refuses a process index the process count does not have', () => {
+    expect(() => loadConfig({ ...REDIS, ROUTER_PROCESSES: '2', ROUTER_PROCESS_INDEX: '2' })).toThrow('ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (2)');
+  });
+
+  it.each([
+    ['ROUTER_PROCESSES', '0'], ['DIRECTORY_SYNC_MS', '5'], ['DIRECTORY_CACHE_MAX', '0'], ['TAD_SYNC_MS', 'often'],
+    ['EGRESS_LINGER_MS', '-1'], ['STATS_FLUSH_MS', '1.5'], ['VERIFY_LINGER_MS', 'x'],
+  ])('refuses %s=%s, naming the setting', (name, value) => {
+    expect(() => loadConfig({ ...REDIS, [name]: value })).toThrow(`${name} must be an integer >=`);
+  });
+
+  it('takes the new settings as given', () => {
+    const config = loadConfig({
+      ...REDIS, DIRECTORY_SYNC_MS: '50', DIRECTORY_CACHE_MAX: '10', TAD_SYNC_MS: '20', EGRESS_LINGER_MS: '0', STATS_FLUSH_MS: '250', VERIFY_LINGER_MS: '0',
+    });
+    expect(config).toMatchObject({ directorySyncMs: 50, directoryCacheMax: 10, tadSyncMs: 20, egressLingerMs: 0, statsFlushMs: 250, verifyLingerMs: 0 });
+  });
+});
