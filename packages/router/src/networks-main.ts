@@ -14,11 +14,14 @@ import { StatsAggregator } from './stats/index.ts';
 
 const config = { ...loadConfig({ PORT: '9464', ...process.env }), networks: 'simulated' as const };
 const log = createLogger(config.logLevel);
-if (!config.redisUrl) {
-  log.error('REDIS_URL is required: the networks process shares its queues with the routers through Redis');
+if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
+  log.error('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
   process.exit(2);
 }
-const store = await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds });
+const store = await createStore({
+  redisUrl: config.redisUrl, redisClusterNodes: config.redisClusterNodes, redisSentinels: config.redisSentinels, redisSentinelName: config.redisSentinelName,
+  keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds,
+});
 const registry = new Registry();
 const stats = new StatsAggregator(store, config.statsFlushMs, log);
 stats.start();

@@ -49,6 +49,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const store = await createStore({
     onCall: (stage) => callsBy(stage).inc(),
     redisUrl: config.redisUrl,
+    redisClusterNodes: config.redisClusterNodes,
+    redisSentinels: config.redisSentinels,
+    redisSentinelName: config.redisSentinelName,
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
     outboxRetentionSeconds: config.outboxRetentionSeconds,

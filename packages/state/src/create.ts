@@ -4,6 +4,10 @@ import type { StateStore } from './store/index.ts';
 
 export interface CreateStoreOptions {
   redisUrl?: string;
+  /** Seeds of a Redis Cluster: wins over redisUrl. */
+  redisClusterNodes?: readonly string[];
+  redisSentinels?: readonly string[];
+  redisSentinelName?: string;
   keyPrefix?: string;
   requestRetentionSeconds?: number;
   outboxRetentionSeconds?: number;
@@ -11,9 +15,14 @@ export interface CreateStoreOptions {
   onCall?: (what: string) => void;
 }
 
-/** Redis when a URL is given (instances then share their state), otherwise this process's memory. */
+/** Redis when one is given (instances then share their state), otherwise this process's memory. */
 export async function createStore(options: CreateStoreOptions): Promise<StateStore> {
-  const { redisUrl, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall } = options;
-  if (redisUrl) return RedisStore.connect({ url: redisUrl, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall });
+  const { redisUrl, redisClusterNodes, redisSentinels, redisSentinelName, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall } = options;
+  if (redisUrl || redisClusterNodes?.length || redisSentinels?.length) {
+    return RedisStore.connect({
+      url: redisUrl, clusterNodes: redisClusterNodes, sentinels: redisSentinels, sentinelName: redisSentinelName,
+      keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall,
+    });
+  }
   return new MemoryStore({ requestRetentionSeconds, outboxRetentionSeconds });
 }

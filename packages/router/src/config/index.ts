@@ -9,6 +9,11 @@ export interface RouterConfig {
   grpcPort?: number;
   /** Absent: the embedded in-memory store. */
   redisUrl?: string;
+  /** REDIS_CLUSTER_NODES: seeds of a Redis Cluster; wins over REDIS_URL. */
+  redisClusterNodes?: string[];
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME: the master a set of Redis Sentinels names. */
+  redisSentinels?: string[];
+  redisSentinelName?: string;
   redisKeyPrefix: string;
   adminToken: string;
   /** True when the token was generated because ROUTER_ADMIN_TOKEN was unset. */
@@ -114,14 +119,30 @@ function networks(text: string | undefined): 'simulated' | 'external' {
 function processes(env: Env, redisUrl: string | undefined): number {
   const count = integer(env, 'ROUTER_PROCESSES', redisUrl ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1, 1);
   if (count > 1 && !redisUrl) {
-    throw new Error(`ROUTER_PROCESSES=${count} needs REDIS_URL: on the embedded in-memory store each process would have its own separate state`);
+    throw new Error(`ROUTER_PROCESSES=${count} needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): on the embedded in-memory store each process would have its own separate state`);
   }
   return count;
 }
 
+/** A comma-separated list of `host:port`, or undefined when unset. */
+function nodes(env: Env, name: string): string[] | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const list = text.split(',').map((node) => node.trim()).filter(Boolean);
+  const bad = list.filter((node) => !/^(\[[0-9a-fA-F:]+\]|[^\s:\[\]]+):\d{1,5}$/.test(node));
+  if (list.length === 0 || bad.length > 0) throw new Error(`${name} must be host:port,host:port,..., got "${text}"`);
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): RouterConfig {
+  const redisClusterNodes = nodes(env, 'REDIS_CLUSTER_NODES');
+  const redisSentinels = nodes(env, 'REDIS_SENTINELS');
+  const redisSentinelName = env.REDIS_SENTINEL_NAME || undefined;
+  if (redisSentinels && !redisSentinelName) throw new Error('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master the Sentinels watch');
+  // Any of the three puts the state in Redis; the checks below only ask whether it is shared.
   const redisUrl = env.REDIS_URL || undefined;
-  const processCount = processes(env, redisUrl);
+  const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
+  const processCount = processes(env, shared);
   const processIndex = integer(env, 'ROUTER_PROCESS_INDEX', 0);
   if (processIndex >= processCount) throw new Error(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
@@ -130,6 +151,9 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     grpcPort: env.GRPC_PORT === 'off' ? undefined : integer(env, 'GRPC_PORT', env.PORT === '0' ? 0 : 50051),
     host: env.HOST || '0.0.0.0',
     redisUrl,
+    redisClusterNodes,
+    redisSentinels,
+    redisSentinelName,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
@@ -151,7 +175,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     directorySyncMs: integer(env, 'DIRECTORY_SYNC_MS', 200, 10),
     directoryCacheMax: integer(env, 'DIRECTORY_CACHE_MAX', 1_000_000, 1),
     requestRetentionSeconds: integer(env, 'REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
-    seedDemo: boolean(env, 'SEED_DEMO', !redisUrl),
+    seedDemo: boolean(env, 'SEED_DEMO', !shared),
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
     networks: networks(env.NETWORKS),

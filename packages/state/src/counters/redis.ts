@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection/index.ts';
 import { SCRIPTS } from '../redis/scripts.ts';
 import { StateUnavailableError, wasSent } from '../store/index.ts';
 import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
@@ -6,29 +6,7 @@ import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
 
-/**
- * The counts at a window floor, writing nothing. KEYS: counter hashes. ARGV: per rule, floor and span.
- */
-const PEEK_LUA = `
-local out = {}
-for i = 1, #KEYS do
-  local key, lo, span = KEYS[i], tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
-  local state = redis.call('HMGET', key, 'f', 't')
-  local f, t = tonumber(state[1]), tonumber(state[2]) or 0
-  if not f or lo > f + span then
-    t = 0
-  elseif lo > f then
-    for b = f, lo - 1 do
-      local v = redis.call('HGET', key, string.format('%d', b))
-      if v then t = t - tonumber(v) end
-    end
-  end
-  out[i] = t
-end
-return out
-`;
-
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   tadTryCount(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tadPeek(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tadAddCounts(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
@@ -41,14 +19,14 @@ type ScriptedRedis = Redis & {
 export class RedisCounters implements WindowCounters {
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: Redis, private readonly keyPrefix: string) {
+  constructor(redis: RedisClient, private readonly keyPrefix: string) {
     // A brace in the prefix would become the hash tag instead of the scope.
     if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
     this.redis = redis as ScriptedRedis;
     // numberOfKeys is given per call: each call has as many keys as rules.
     this.redis.defineCommand('tadTryCount', { lua: SCRIPTS.tryCount });
     this.redis.defineCommand('tadAddCounts', { lua: SCRIPTS.addCounts });
-    this.redis.defineCommand('tadPeek', { lua: PEEK_LUA });
+    this.redis.defineCommand('tadPeek', { lua: SCRIPTS.peekCounts });
   }
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {

@@ -1,10 +1,11 @@
 import './tracing-shim.ts';
-import { Redis, type ChainableCommander } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Device, User } from '@dccrouter/domain';
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters } from '../counters/index.ts';
 import { RedisCounters } from '../counters/redis.ts';
 import { PartitionBatcher } from './batcher.ts';
+import { anySlotPipeline, createClient, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
 import { SCRIPTS } from './scripts.ts';
 import { compareCursors, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
 import {
@@ -13,8 +14,7 @@ import {
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
 } from '../store/index.ts';
 
-export interface RedisStoreOptions {
-  url: string;
+export interface RedisStoreOptions extends RedisTarget {
   /** Put before every key, so that several routers or tests can share one Redis; 'dcc:' unless told. */
   keyPrefix?: string;
   /** How long a request's records are kept after its last acknowledgement; 7 days unless told. */
@@ -36,89 +36,18 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 const DEVICES_PER_PIPELINE = 2_000;
 const PIPELINES_IN_FLIGHT = 4;
 
+/** How often an idle router polls a Redis Cluster's egress streams (a cluster cannot block on several slots). */
+const CLUSTER_IDLE_POLL_MS = 20;
+
 /** Partitions' breach claims sent at a time by claimBreaches; see there. */
 const BREACH_CLAIMS_IN_FLIGHT = 2;
-
-/**
- * Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
- * KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
- * ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
- *       TRT start, TRT budget.
- */
-const RELEASE_QUARANTINE_LUA = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
-redis.call('ZREM', KEYS[4], ARGV[1])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
-if ARGV[5] == '1' then
-  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1], 'rec', redis.call('HGET', KEYS[1], 'record'))
-  redis.call('HSET', KEYS[1], 'egress', id)
-end
-if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
-  redis.call('HSET', KEYS[1], 'checkAt', ARGV[6], 'deadline', ARGV[7], 'tclass', ARGV[8])
-end
-return 1
-`;
-
-/** quarantined -> deleted. KEYS: request hash, quarantine expiry zset. ARGV: request ID, at. */
-const DELETE_QUARANTINED_LUA = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'deleted', 'deletedAt', ARGV[2])
-redis.call('ZREM', KEYS[2], ARGV[1])
-return 1
-`;
-
-/** Deletes expired quarantined requests. KEYS: quarantine expiry zset. ARGV: now, max, key prefix, partition tag. */
-const EXPIRE_QUARANTINED_LUA = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, rid in ipairs(due) do
-  redis.call('ZREM', KEYS[1], rid)
-  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
-  if redis.call('HGET', req, 'state') == 'quarantined' then
-    redis.call('HSET', req, 'state', 'deleted', 'deletedAt', ARGV[1])
-    table.insert(out, rid)
-  end
-end
-return out
-`;
-
-/**
- * Moves due held requests into their destination's egress stream. Keys are built here from the
- * partition's hash tag, so all stay in the slot of KEYS[1].
- * KEYS: held zset. ARGV: now, max, key prefix, partition tag ('{p3}').
- */
-const RELEASE_HELD_LUA = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-local released = 0
-for _, rid in ipairs(due) do
-  redis.call('ZREM', KEYS[1], rid)
-  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
-  local dest = redis.call('HGET', req, 'dest')
-  if dest and not redis.call('HGET', req, 'egress') then
-    local id = redis.call('XADD', ARGV[3] .. 'egress:' .. ARGV[4] .. ':' .. dest, '*', 'rid', rid, 'rec', redis.call('HGET', req, 'record'))
-    redis.call('HSET', req, 'egress', id)
-    released = released + 1
-  end
-end
-return released
-`;
-
-/** Takes or renews a lease. KEYS: lease key. ARGV: owner, ttl ms. */
-const LEASE_LUA = `
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`;
 
 /** accept-batch.lua's answer for one request. */
 type AcceptReply = [string, (string | number | number[])?, number[]?];
 /** respond-batch.lua's answer for one response: outcome, then for 'recorded' cursor, breached, earlier, elapsed, TRT class, attached JSON. */
 type RespondReply = [string, string?, string?, string?, string?, string?, string?];
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
   respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
@@ -149,11 +78,13 @@ export class RedisStore implements StateStore {
   private lastError: Error | undefined;
   private blocking?: Redis;
   private readonly commandTimeoutMs: number;
+  /** Where the store points, for messages (no password). */
+  private readonly target: string;
   private readonly onCall?: (what: string) => void;
   private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((_, items) => this.acceptBatch(items));
   private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((_, items) => this.respondBatch(items));
-  /** A Redis Cluster client will set this: each script call then stays in one slot. */
-  private readonly onePartitionPerCall = false;
+  /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
+  private readonly onePartitionPerCall: boolean;
 
   private constructor(private readonly redis: ScriptedRedis, options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'dcc:';
@@ -162,6 +93,8 @@ export class RedisStore implements StateStore {
     this.counters = new RedisCounters(redis, this.prefix);
     this.onCall = options.onCall;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.onePartitionPerCall = isCluster(redis);
+    this.target = describeTarget(options);
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     redis.on('error', (error: Error) => { this.lastError = error; });
     redis.on('ready', () => { this.lastError = undefined; });
@@ -170,39 +103,30 @@ export class RedisStore implements StateStore {
   /** Connects and waits until Redis is ready; throws StateUnavailableError when it cannot. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    const redis = new Redis(options.url, {
-      lazyConnect: true,
-      // Fail fast rather than queue: a request the store cannot answer is refused at once.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout,
-      connectTimeout: commandTimeout,
-      retryStrategy: (times) => Math.min(times * 100, 1_000),
-      // Concurrent requests' commands issued in the same tick share one write.
-      enableAutoPipelining: true,
-    }) as ScriptedRedis;
+    const redis = createClient(options, commandTimeout) as ScriptedRedis;
     redis.defineCommand('acceptBatch', { numberOfKeys: 1, lua: SCRIPTS.acceptBatch });
     redis.defineCommand('respondBatch', { numberOfKeys: 1, lua: SCRIPTS.respondBatch });
-    redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: RELEASE_QUARANTINE_LUA });
-    redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: DELETE_QUARANTINED_LUA });
-    redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: EXPIRE_QUARANTINED_LUA });
+    redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: SCRIPTS.releaseQuarantine });
+    redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: SCRIPTS.deleteQuarantined });
+    redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: SCRIPTS.expireQuarantined });
     redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
-    redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: RELEASE_HELD_LUA });
+    redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: SCRIPTS.releaseHeld });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
-    redis.defineCommand('lease', { numberOfKeys: 1, lua: LEASE_LUA });
+    redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
+    redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
     const store = new RedisStore(redis, options);
     try {
       await redis.connect();
     } catch (cause) {
       // Stop the reconnection attempts the failed connection started.
       redis.disconnect();
-      throw new StateUnavailableError(`cannot connect to Redis: ${(cause as Error).message}`, { cause });
+      throw new StateUnavailableError(`cannot connect to ${describeTarget(options)}: ${(cause as Error).message}`, { cause });
     }
     return store;
   }
 
   async putUser(user: User): Promise<void> {
-    const pipeline = this.redis.pipeline().set(this.userKey(user.userId), JSON.stringify(user));
+    const pipeline = this.pipeline().set(this.userKey(user.userId), JSON.stringify(user));
     if (user.receiveEndpoint) pipeline.sadd(this.webhookUsersKey(), user.userId);
     else pipeline.srem(this.webhookUsersKey(), user.userId);
     // Logged after the write, so a cache that sees the change reads the new value.
@@ -220,7 +144,7 @@ export class RedisStore implements StateStore {
       const [newest] = await this.call('XREVRANGE directory', () => this.redis.xrevrange(key, '+', '-', 'COUNT', 1));
       return { cursor: newest?.[0] ?? '0-0', users: [], devices: [], reset: false };
     }
-    const results = await this.call('read directory changes', () => this.redis.pipeline()
+    const results = await this.call('read directory changes', () => this.pipeline()
       .xrange(key, `(${cursor}`, '+', 'COUNT', limit).call('XINFO', 'STREAM', key).exec());
     const [[rangeError, entries], [infoError, info]] = results as [[Error | null, [string, string[]][]], [Error | null, unknown[]]];
     if (rangeError) throw this.unavailable('read directory changes', rangeError);
@@ -246,7 +170,7 @@ export class RedisStore implements StateStore {
   }
 
   async putDevice(device: Device): Promise<void> {
-    const pipeline = this.redis.pipeline().set(this.deviceKey(device.deviceId), JSON.stringify(device));
+    const pipeline = this.pipeline().set(this.deviceKey(device.deviceId), JSON.stringify(device));
     this.logDirectoryChange(pipeline, 'd', device.deviceId);
     await this.exec('SET device', pipeline);
   }
@@ -261,7 +185,7 @@ export class RedisStore implements StateStore {
       while (next < devices.length) {
         const chunk = devices.slice(next, next + DEVICES_PER_PIPELINE);
         next += DEVICES_PER_PIPELINE;
-        const pipeline = this.redis.pipeline();
+        const pipeline = this.pipeline();
         for (const device of chunk) pipeline.set(this.deviceKey(device.deviceId), JSON.stringify(device));
         await this.exec('SET devices', pipeline);
       }
@@ -269,7 +193,7 @@ export class RedisStore implements StateStore {
     const workers = Math.min(PIPELINES_IN_FLIGHT, Math.ceil(devices.length / DEVICES_PER_PIPELINE));
     await Promise.all(Array.from({ length: workers }, worker));
     if (devices.length === 0) return;
-    const log = this.redis.pipeline();
+    const log = this.pipeline();
     if (devices.length > DIRECTORY_RESET_OVER) this.logDirectoryChange(log, 'reset', '');
     else this.logDirectoryChange(log, 'd', devices.map((device) => device.deviceId).join(','));
     await this.exec('log directory change', log);
@@ -280,7 +204,7 @@ export class RedisStore implements StateStore {
   }
 
   async loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.pipeline();
     if (originatorId !== undefined) pipeline.get(this.userKey(originatorId));
     if (deviceId !== undefined) pipeline.get(this.deviceKey(deviceId));
     const legs: Leg[] = leg === 'signed' ? ['signed', 'transform'] : [leg];
@@ -368,10 +292,21 @@ export class RedisStore implements StateStore {
     const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
     await this.ensureGroups(keys);
     const read = ['GROUP', EGRESS_GROUP, consumer, 'COUNT', max] as const;
-    // Blocking on its own connection, so the request path's commands never wait behind it.
-    const results = blockMs > 0
-      ? [await this.call('claim egress', () => this.blockingConnection().xreadgroup(...read, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))]
-      : [await this.call('claim egress', () => this.redis.xreadgroup(...read, 'STREAMS', ...keys, ...keys.map(() => '>')))];
+    let results: unknown[];
+    if (this.onePartitionPerCall) {
+      // A Redis Cluster reads one slot per command and cannot block on several: each partition
+      // is read on its own (gathered into one write per node), and an idle poll waits here.
+      const perPartition = Array.from({ length: PARTITIONS }, (_, p) => keys.slice(p * destinations.length, (p + 1) * destinations.length));
+      const pipeline = this.pipeline();
+      for (const partKeys of perPartition) pipeline.xreadgroup(...read, 'STREAMS', ...partKeys, ...partKeys.map(() => '>'));
+      results = await this.exec('claim egress', pipeline);
+      if (blockMs > 0 && results.every((streams) => streams === null)) await new Promise((resolve) => setTimeout(resolve, Math.min(blockMs, CLUSTER_IDLE_POLL_MS)));
+    } else {
+      // Blocking on its own connection, so the request path's commands never wait behind it.
+      results = blockMs > 0
+        ? [await this.call('claim egress', () => this.blockingConnection().xreadgroup(...read, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))]
+        : [await this.call('claim egress', () => this.redis.xreadgroup(...read, 'STREAMS', ...keys, ...keys.map(() => '>')))];
+    }
     const items: EgressItem[] = [];
     for (const streams of results as ([string, [string, string[]][]][] | null)[]) {
       for (const [key, entries] of streams ?? []) {
@@ -391,7 +326,7 @@ export class RedisStore implements StateStore {
     const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
     if (keys.length === 0) return [];
     await this.ensureGroups(keys);
-    const claim = this.redis.pipeline();
+    const claim = this.pipeline();
     for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
     const results = await this.exec('reclaim egress', claim);
     const entries: { key: string; entryId: string; requestId: string }[] = [];
@@ -401,11 +336,11 @@ export class RedisStore implements StateStore {
       }
     });
     if (entries.length === 0) return [];
-    const read = this.redis.pipeline();
+    const read = this.pipeline();
     for (const entry of entries) read.hgetall(this.requestKey(entry.requestId));
     const records = await this.exec('read egress records', read);
     const items: EgressItem[] = [];
-    const settled = this.redis.pipeline();
+    const settled = this.pipeline();
     entries.forEach((entry, i) => {
       const fields = records[i] as Record<string, string>;
       const state = fields.state;
@@ -435,13 +370,13 @@ export class RedisStore implements StateStore {
       if (args) args.push(tag, requestId);
       else byGroup.set(group, [tag, requestId]);
     }
-    const pipeline = this.redis.pipeline() as ScriptedPipeline;
+    const pipeline = this.pipeline() as ScriptedPipeline;
     for (const args of byGroup.values()) pipeline.advanceState(`${this.prefix}trt:${args[0]}`, this.prefix, ...step, at, ...args);
     await this.exec(what, pipeline);
   }
 
   async releaseHeld(now: number, max: number): Promise<number> {
-    const pipeline = this.redis.pipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
+    const pipeline = this.pipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
     for (let p = 0; p < PARTITIONS; p++) pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`);
     const results = await this.exec('release held', pipeline);
     return results.reduce<number>((sum, n) => sum + Number(n), 0);
@@ -506,7 +441,7 @@ export class RedisStore implements StateStore {
     const claimer = async () => {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
-        const pipeline = (this.redis.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
+        const pipeline = (this.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
           .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId);
         let flat: string[];
         try {
@@ -547,7 +482,7 @@ export class RedisStore implements StateStore {
   async webhookBacklog(): Promise<string[]> {
     const users = await this.call('SMEMBERS webhook users', () => this.redis.smembers(this.webhookUsersKey()));
     if (users.length === 0) return [];
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.pipeline();
     for (const userId of users) pipeline.xrevrange(this.outboxKey(userId), '+', '-', 'COUNT', 1).get(this.cursorKey(userId));
     const results = await this.exec('webhook backlog', pipeline);
     return users.filter((_, i) => {
@@ -584,13 +519,10 @@ export class RedisStore implements StateStore {
   private async ensureGroups(keys: string[]): Promise<void> {
     const missing = keys.filter((key) => !this.groups.has(key));
     if (missing.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const key of missing) pipeline.xgroup('CREATE', key, EGRESS_GROUP, '0', 'MKSTREAM');
-    const results = await this.call('XGROUP CREATE', () => pipeline.exec());
-    results?.forEach(([error], i) => {
-      if (error && !/BUSYGROUP/.test(error.message)) throw this.unavailable('XGROUP CREATE', error);
-      this.groups.add(missing[i]);
-    });
+    const pipeline = this.pipeline() as ScriptedPipeline & { createEgressGroup(key: string, group: string): ScriptedPipeline };
+    for (const key of missing) pipeline.createEgressGroup(key, EGRESS_GROUP);
+    await this.exec('XGROUP CREATE', pipeline);
+    for (const key of missing) this.groups.add(key);
   }
 
   /** Outbound items older than the retention are trimmed as new ones are added. */
@@ -624,13 +556,13 @@ export class RedisStore implements StateStore {
   }
 
   async expireQuarantined(now: number, max: number): Promise<string[]> {
-    const pipeline = this.redis.pipeline() as ScriptedPipeline & { expireQuarantined(...args: unknown[]): ScriptedPipeline };
+    const pipeline = this.pipeline() as ScriptedPipeline & { expireQuarantined(...args: unknown[]): ScriptedPipeline };
     for (let p = 0; p < PARTITIONS; p++) pipeline.expireQuarantined(`${this.prefix}qexp:{p${p}}`, now, max, this.prefix, `{p${p}}`);
     return (await this.exec('expire quarantined', pipeline)).flat() as string[];
   }
 
   async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.pipeline();
     for (const [name, by] of Object.entries(increments)) pipeline.hincrby(`${this.prefix}stats:${set}`, name, by);
     await this.exec('HINCRBY stats', pipeline);
   }
@@ -664,6 +596,7 @@ export class RedisStore implements StateStore {
   /** A second connection for blocking reads; its commands may wait up to their block time. */
   private blockingConnection(): Redis {
     if (!this.blocking) {
+      if (isCluster(this.redis)) throw new Error('a Redis Cluster store does not block (see claimEgress)');
       // Its time limit must exceed any block time asked for (see claimEgress's callers).
       this.blocking = this.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, enableAutoPipelining: false, commandTimeout: 10_000 });
       this.blocking.on('error', () => undefined);
@@ -716,10 +649,15 @@ export class RedisStore implements StateStore {
     return `${this.prefix}setting:${name}`;
   }
 
+  private pipeline(): ChainableCommander {
+    return anySlotPipeline(this.redis);
+  }
+
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
     this.onCall?.(what);
     try {
-      return await command();
+      // A cluster client queues commands while a failover moves slots: the time limit is kept here.
+      return await (this.onePartitionPerCall ? this.confirmedWithin(command()) : command());
     } catch (cause) {
       throw this.unavailable(what, cause);
     }
@@ -737,7 +675,7 @@ export class RedisStore implements StateStore {
 
   private unavailable(what: string, cause: unknown): StateUnavailableError {
     const reason = this.lastError && this.redis.status !== 'ready' ? ` (${this.lastError.message})` : '';
-    return new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: wasSent(cause) });
+    return new StateUnavailableError(`${this.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: wasSent(cause) });
   }
 }
 

@@ -12,4 +12,11 @@ export const SCRIPTS = {
   tryCount: COUNT_WINDOW + read('try-count'),
   addCounts: COUNT_WINDOW + read('add-counts'),
   claimBreaches: read('claim-breaches'),
+  peekCounts: read('peek-counts'),
+  releaseQuarantine: read('release-quarantine'),
+  deleteQuarantined: read('delete-quarantined'),
+  expireQuarantined: read('expire-quarantined'),
+  releaseHeld: read('release-held'),
+  lease: read('lease'),
+  createEgressGroup: read('create-egress-group'),
 } as const;

@@ -1,0 +1,106 @@
+import { Cluster, Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
+
+/** Where the shared state lives: one Redis (optionally found through Sentinel) or a Redis Cluster. */
+export interface RedisTarget {
+  /** `redis://[:password@]host:port[/db]`: a single Redis. */
+  url?: string;
+  /** `host:port` seeds of a Redis Cluster (contract v1.1 `REDIS_CLUSTER_NODES`); wins over `url`. */
+  clusterNodes?: readonly string[];
+  /** `host:port` of Redis Sentinels; with `sentinelName` the master they name is used (failover included). */
+  sentinels?: readonly string[];
+  sentinelName?: string;
+}
+
+export type RedisClient = Redis | Cluster;
+
+/** The request path's connection: fails fast rather than queue, so a request the store cannot answer is refused at once. */
+export function connectionOptions(commandTimeout: number): RedisOptions {
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout,
+    connectTimeout: commandTimeout,
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+    // Concurrent requests' commands issued in the same tick share one write.
+    enableAutoPipelining: true,
+  };
+}
+
+export function createClient(target: RedisTarget, commandTimeout: number): RedisClient {
+  const options = connectionOptions(commandTimeout);
+  if (target.clusterNodes && target.clusterNodes.length > 0) {
+    const { enableOfflineQueue: _queue, retryStrategy: _retry, enableAutoPipelining, lazyConnect, ...redisOptions } = options;
+    return new Cluster(target.clusterNodes.map(hostPort), {
+      lazyConnect,
+      enableAutoPipelining,
+      // While a failover moves slots, commands wait for the new topology (each is still bounded by
+      // the store's command time limit) rather than failing at once: a failover takes seconds.
+      enableOfflineQueue: true,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      clusterRetryStrategy: (times) => Math.min(times * 100, 1_000),
+      slotsRefreshTimeout: commandTimeout,
+      // Writes and the reads that judge them go to masters only: a replica may lag behind.
+      scaleReads: 'master',
+      redisOptions,
+    });
+  }
+  if (target.sentinels && target.sentinels.length > 0) {
+    if (!target.sentinelName) throw new RangeError('Redis Sentinel needs the name of the master it watches');
+    return new Redis({ ...options, sentinels: target.sentinels.map(hostPort), name: target.sentinelName, role: 'master' });
+  }
+  if (!target.url) throw new RangeError('a Redis URL, cluster nodes or sentinels are needed');
+  return new Redis(target.url, options);
+}
+
+export function isCluster(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}
+
+/** Where a client points, for messages: never its password. */
+export function describeTarget(target: RedisTarget): string {
+  if (target.clusterNodes?.length) return `Redis Cluster ${target.clusterNodes.join(',')}`;
+  if (target.sentinels?.length) return `Redis Sentinel ${target.sentinels.join(',')} (master ${target.sentinelName})`;
+  try {
+    const url = new URL(target.url ?? '');
+    return `Redis ${url.hostname}:${url.port || 6379}`;
+  } catch {
+    return 'Redis (unparseable URL)';
+  }
+}
+
+function hostPort(node: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(node.trim());
+  if (!match) throw new RangeError(`a Redis node is host:port, not ${JSON.stringify(node)}`);
+  return { host: match[1], port: Number(match[2]) };
+}
+
+/**
+ * A pipeline for commands whose keys lie in different slots. On a single Redis it is a real
+ * pipeline (one write, one round trip). On a Redis Cluster a pipeline must stay within one slot,
+ * so this one sends each command on its own: the cluster client's automatic pipelining still
+ * gathers them into one write per node. It answers like `Pipeline.exec`: `[error, result]` each.
+ */
+export function anySlotPipeline(client: RedisClient): ChainableCommander {
+  if (!isCluster(client)) return client.pipeline();
+  const queued: [string, unknown[]][] = [];
+  const pipeline: ChainableCommander = new Proxy({} as ChainableCommander, {
+    get(_, name) {
+      if (name === 'exec') {
+        return () => Promise.all(queued.map(([command, args]) =>
+          ((client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[command](...args))
+            .then((result) => [null, result] as [null, unknown], (error: Error) => [error, null] as [Error, null])));
+      }
+      if (name === 'length') return queued.length;
+      // Not a thenable: awaiting the pipeline itself must not call a command named 'then'.
+      if (name === 'then' || typeof name !== 'string') return undefined;
+      return (...args: unknown[]) => {
+        queued.push([name, args]);
+        return pipeline;
+      };
+    },
+  });
+  return pipeline;
+}

@@ -1,0 +1,12 @@
+-- Deletes expired quarantined requests. KEYS: quarantine expiry zset. ARGV: now, max, key prefix, partition tag.
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, rid in ipairs(due) do
+  redis.call('ZREM', KEYS[1], rid)
+  local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
+  if redis.call('HGET', req, 'state') == 'quarantined' then
+    redis.call('HSET', req, 'state', 'deleted', 'deletedAt', ARGV[1])
+    table.insert(out, rid)
+  end
+end
+return out

@@ -1,0 +1,17 @@
+-- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
+-- KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
+-- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
+--       TRT start, TRT budget.
+if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
+redis.call('ZREM', KEYS[4], ARGV[1])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
+if ARGV[5] == '1' then
+  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1], 'rec', redis.call('HGET', KEYS[1], 'record'))
+  redis.call('HSET', KEYS[1], 'egress', id)
+end
+if ARGV[6] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
+  redis.call('HSET', KEYS[1], 'checkAt', ARGV[6], 'deadline', ARGV[7], 'tclass', ARGV[8])
+end
+return 1
