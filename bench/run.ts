@@ -16,6 +16,7 @@ import { inventoryNdjson, makeUsers, mixOf, TrafficPool } from './lib/traffic.ts
 import { runAck } from './scenarios/ack.ts';
 import { runBatch } from './scenarios/batch.ts';
 import { runBreach } from './scenarios/breach.ts';
+import { runCluster } from './scenarios/cluster.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runLadder } from './scenarios/ladder.ts';
 
@@ -27,6 +28,7 @@ const SCENARIO_RUNS: Record<ScenarioId, { title: string; run: ScenarioRun }> = {
   batch: { title: 'Batch endpoint: saturation', run: runBatch },
   e2e: { title: 'End to end: submission to response readable, against acknowledgement only', run: runE2e },
   breach: { title: 'TRT breach detection with many open deadlines', run: runBreach },
+  cluster: { title: 'Redis Cluster: 1, 2 and 4 router processes', run: runCluster },
 };
 
 const options = parseOptions(process.argv.slice(2));

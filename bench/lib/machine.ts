@@ -56,9 +56,14 @@ export class CpuMeter {
   private readonly startTarget: number;
   private readonly startRedis: number;
 
-  constructor(private readonly targetPid: number | undefined, private readonly redisPid: number | undefined) {
+  /** redisPids: one redis-server, or every node of a Redis Cluster. */
+  constructor(private readonly targetPid: number | undefined, private readonly redisPids: number | number[] | undefined) {
     this.startTarget = cpuSecondsOf(targetPid);
-    this.startRedis = cpuSecondsOf(redisPid);
+    this.startRedis = this.redisSeconds();
+  }
+
+  private redisSeconds(): number {
+    return [this.redisPids].flat().reduce<number>((sum, pid) => sum + cpuSecondsOf(pid), 0);
   }
 
   finish(requests?: number): CpuSplit {
@@ -68,7 +73,7 @@ export class CpuMeter {
     const self = process.cpuUsage(this.startSelf);
     const load = (self.user + self.system) / 1e6;
     const target = cpuSecondsOf(this.targetPid) - this.startTarget;
-    const redis = cpuSecondsOf(this.redisPid) - this.startRedis;
+    const redis = this.redisSeconds() - this.startRedis;
     const percent = (v: number) => (total > 0 ? round((100 * v) / total) : 0);
     const split: CpuSplit = {
       loadGenerator: percent(load),

@@ -107,14 +107,14 @@ async function roundTripsNow(target: RunningTarget): Promise<Record<string, numb
 }
 
 /** One closed-loop run of the timed pool against a warmed-up target, with the CPU split. */
-export async function closedLoopRun(suite: Suite, target: RunningTarget, options: { units?: number; connections?: number } = {}): Promise<MeasuredRun> {
+export async function closedLoopRun(suite: Suite, target: RunningTarget, options: { units?: number; connections?: number; redisPids?: number[] } = {}): Promise<MeasuredRun> {
   const units = options.units ?? suite.options.closedUnits;
   suite.pool.ensure(units);
   const baseline = isBaseline(target.variant);
   const onRedis = !baseline && target.variant.redis !== false;
   if (onRedis) await suite.redis.resetStats();
   const roundTripsBefore = baseline ? null : await roundTripsNow(target);
-  const meter = new CpuMeter(target.pid, baseline ? undefined : suite.redis.pid);
+  const meter = new CpuMeter(target.pid, baseline ? undefined : options.redisPids ?? suite.redis.pid);
   const result = await runClosedLoop<TrafficItem>({
     url: target.url,
     path: '/v1/service-requests',

@@ -274,7 +274,7 @@ export function expectationFor(item: TrafficItem, verifySignatures: boolean): Ex
 /** Checks one answer against its expectation; a description of the difference, or undefined. */
 export function checkAnswer(item: TrafficItem, status: number, body: string, verifySignatures: boolean): string | undefined {
   const expected = expectationFor(item, verifySignatures);
-  if (status !== expected.status) return `${item.kind}: expected ${expected.status}, got ${status} ${body.slice(0, 200)}`;
+  if (status !== expected.status) return `${item.kind}: expected ${expected.status}, got ${status} ${body.slice(0, 600)}`;
   if (expected.reason && !body.includes(`"reason":"${expected.reason}"`)) return `${item.kind}: expected reason ${expected.reason}, got ${body.slice(0, 200)}`;
   return undefined;
 }

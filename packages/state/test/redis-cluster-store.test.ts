@@ -3,8 +3,8 @@ import { startRedisCluster, type RedisClusterHandle } from '../../../test/suppor
 import { RedisCounters } from '../src/counters/index.ts';
 import { createClient } from '../src/redis/connection/index.ts';
 import { RedisStore } from '../src/index.ts';
-import { describeCountersContract } from './counters-contract.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { describeCountersContract, T0, userScope } from './counters-contract.ts';
+import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId } from './store-contract.ts';
 
 // The store and counters contracts again, on a real Redis Cluster (3 masters, 3 replicas) started
 // here from redis-server on loopback: every multi-key step must stay in one slot.
@@ -31,6 +31,29 @@ describe('RedisStore on a Redis Cluster', () => {
   it('spreads its keys over every master', async () => {
     const masters = await Promise.all(cluster.nodes.slice(0, 3).map((node) => cluster.cli(Number(node.split(':')[1]), 'DBSIZE')));
     expect(masters.map(Number).every((keys) => keys > 0)).toBe(true);
+  });
+
+  it('runs one turn\'s commands over many slots and nodes together: counts, acceptances, reads', async () => {
+    // The client gathers a turn's commands into one pipeline per node; a command routed by
+    // anything but its first key (a script given its count of keys first) would fail them all.
+    const store = await RedisStore.connect({ clusterNodes: cluster.nodes.slice(0, 1), keyPrefix: newPrefix() });
+    try {
+      const user = fullUser();
+      const device = fullDevice();
+      await Promise.all([store.putUser(user), store.putDevice(device)]);
+      const rules = [{ key: '*', limit: 1_000, windowMs: 60_000 }, { key: '4.1.1', limit: 1_000, windowMs: 3_600_000 }];
+      const requestIds = Array.from({ length: 40 }, newRequestId);
+      const [counts, recorded, contexts] = await Promise.all([
+        Promise.all(Array.from({ length: 40 }, () => store.counters.tryCount(userScope(), rules, T0))),
+        Promise.all(requestIds.map((requestId) => store.recordAcceptance(requestId, acceptance('single', { requestId })))),
+        Promise.all(requestIds.map((requestId) => store.loadContext(user.userId, device.deviceId, requestId, 'single'))),
+      ]);
+      expect(counts.every((count) => count.admitted)).toBe(true);
+      expect(recorded.every((result) => result.outcome === 'recorded')).toBe(true);
+      expect(contexts.every((context) => context.user?.userId === user.userId && context.device?.deviceId === device.deviceId)).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 
   it('names the cluster when it cannot reach it', async () => {

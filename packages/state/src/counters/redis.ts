@@ -6,11 +6,8 @@ import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
 
-type ScriptedRedis = RedisClient & {
-  tadTryCount(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
-  tadPeek(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
-  tadAddCounts(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
-};
+type CounterScript = 'tryCount' | 'addCounts' | 'peekCounts';
+type ScriptedRedis = RedisClient & Record<string, (...args: (string | number)[]) => Promise<number[]>>;
 
 /**
  * Window counters shared by every router instance, one Lua script per call. The connection is
@@ -23,10 +20,16 @@ export class RedisCounters implements WindowCounters {
     // A brace in the prefix would become the hash tag instead of the scope.
     if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
     this.redis = redis as ScriptedRedis;
-    // numberOfKeys is given per call: each call has as many keys as rules.
-    this.redis.defineCommand('tadTryCount', { lua: SCRIPTS.tryCount });
-    this.redis.defineCommand('tadAddCounts', { lua: SCRIPTS.addCounts });
-    this.redis.defineCommand('tadPeek', { lua: SCRIPTS.peekCounts });
+  }
+
+  /**
+   * The script as a command with its number of keys fixed: a Redis Cluster client routes a
+   * command by its first argument, which must then be a key, not the count of keys.
+   */
+  private script(name: CounterScript, keys: number): (...args: (string | number)[]) => Promise<number[]> {
+    const command = `tad_${name}_${keys}`;
+    if (typeof this.redis[command] !== 'function') this.redis.defineCommand(command, { numberOfKeys: keys, lua: SCRIPTS[name] });
+    return (...args) => this.redis[command](...args);
   }
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
@@ -36,7 +39,7 @@ export class RedisCounters implements WindowCounters {
       plan.limit, plan.floor, plan.bucket, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS,
     ]);
     const reply = await this.call('TAD count', () =>
-      this.redis.tadTryCount(plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
+      this.script('tryCount', plans.length)(...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
     const counts = reply.slice(2);
     return reply[0] === 1 ? { admitted: true, counts } : { admitted: false, counts, breached: reply[1] };
   }
@@ -44,8 +47,8 @@ export class RedisCounters implements WindowCounters {
   async peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]> {
     const plans = planCounters(scope, rules, at);
     if (plans.length === 0) return [];
-    return this.call('TAD peek', () => this.redis.tadPeek(
-      plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...plans.flatMap((plan) => [plan.floor, plan.geometry.span])));
+    return this.call('TAD peek', () => this.script('peekCounts', plans.length)(
+      ...plans.map((plan) => this.keyPrefix + plan.counter), ...plans.flatMap((plan) => [plan.floor, plan.geometry.span])));
   }
 
   async addCounts(scope: string, rules: readonly WindowRule[], at: number, deltas: readonly (readonly BucketDelta[])[]): Promise<number[]> {
@@ -55,7 +58,7 @@ export class RedisCounters implements WindowCounters {
       plan.floor, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS, deltas[i]?.length ?? 0,
       ...(deltas[i] ?? []).flatMap((delta) => [delta.bucket, delta.n]),
     ]);
-    return this.call('TAD add counts', () => this.redis.tadAddCounts(plans.length, ...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
+    return this.call('TAD add counts', () => this.script('addCounts', plans.length)(...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
   }
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
