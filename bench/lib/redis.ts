@@ -17,6 +17,8 @@ export interface BenchRedis {
   flush(): Promise<void>;
   /** Used memory in MB, from INFO memory. */
   usedMemoryMb(): Promise<number>;
+  /** CONFIG SET of each setting (e.g. switching the append-only file on for one variant). */
+  configSet(settings: Record<string, string>): Promise<void>;
   /** Zeroes the per-command statistics (CONFIG RESETSTAT). */
   resetStats(): Promise<void>;
   /** Calls and CPU microseconds per command since the last reset (INFO commandstats). */
@@ -103,6 +105,9 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       const { stdout } = await cli('INFO', 'memory');
       const match = /used_memory:(\d+)/.exec(stdout);
       return match ? Math.round(Number(match[1]) / 1024 / 1024) : 0;
+    },
+    async configSet(settings) {
+      for (const [name, value] of Object.entries(settings)) await cli('CONFIG', 'SET', name, value);
     },
     async resetStats() {
       await cli('CONFIG', 'RESETSTAT');

@@ -1,7 +1,7 @@
 // Scenario "cluster": the full router on a real Redis Cluster (3 masters with a replica each,
 // redis-server on loopback) with 1, 2 and 4 router processes on one port (ROUTER_PROCESSES),
-// side by side with one router process on the suite's single redis-server, repeats interleaved,
-// medians reported. CPU per request counts the router processes and every cluster node (the
+// side by side with one router process on the suite's single redis-server, without and with
+// durability (append-only file, fsync on every write), repeats interleaved, medians reported. CPU per request counts the router processes and every cluster node (the
 // replicas' replication work included), the inputs of the README's capacity model.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ interface ClusterRow {
   id: string;
   label: string;
   processes: number;
-  store: 'redis' | 'cluster';
+  store: 'redis' | 'redis-fsync-always' | 'cluster';
   medianPerSecond: number;
   ratioToSingleRedis: number;
   medianP99Ms: number;
@@ -42,8 +42,12 @@ export async function runCluster(suite: Suite) {
   const cluster = await step('cluster  starting a Redis Cluster: 3 masters, 3 replicas', () => startRedisCluster(), (c) => c.nodes.join(','));
   const clusterPids = [...cluster.processes.values()].map((child) => child.pid!).filter(Boolean);
   const processCounts = options.quick ? [1, 2] : [1, 2, 4];
-  const variants: (Variant & { processes: number; store: 'redis' | 'cluster' })[] = [
-    { ...FULL, id: 'single-redis-1', label: 'one router process, one redis-server', processes: 1, store: 'redis', env: { ROUTER_PROCESSES: '1' } },
+  const variants: (Variant & { processes: number; store: ClusterRow['store'] })[] = [
+    { ...FULL, id: 'single-redis-1', label: 'one router process, one redis-server (no persistence)', processes: 1, store: 'redis', env: { ROUTER_PROCESSES: '1' } },
+    {
+      ...FULL, id: 'single-redis-fsync-always', label: 'one router process, one redis-server with appendonly yes, appendfsync always',
+      processes: 1, store: 'redis-fsync-always', env: { ROUTER_PROCESSES: '1' },
+    },
     ...processCounts.map((n) => ({
       id: `cluster-${n}`, label: `${n} router process${n > 1 ? 'es' : ''}, Redis Cluster`, kind: 'router' as const, redis: false,
       processes: n, store: 'cluster' as const,
@@ -55,10 +59,13 @@ export async function runCluster(suite: Suite) {
     for (let repeat = 1; repeat <= options.repeats; repeat++) {
       for (const variant of variants) {
         if (variant.store === 'cluster') await flushCluster(cluster);
+        // deploy/redis.conf's durability, switched on at run time for this variant only.
+        if (variant.store === 'redis-fsync-always') await suite.redis.configSet({ appendonly: 'yes', appendfsync: 'always' });
         const result = await step(`cluster  round ${repeat}/${options.repeats}  ${variant.label}`, () => withTarget(suite, variant, async (target) => {
           await warmUp(suite, target);
           return closedLoopRun(suite, target, variant.store === 'cluster' ? { redisPids: clusterPids } : {});
         }), (r) => `${formatRate(r.perSecond)} req/s  p99 ${r.latencyMs.p99} ms  ${JSON.stringify(r.statuses)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}: ${r.unexpectedSamples[0]?.slice(-400)}` : ''}`);
+        if (variant.store === 'redis-fsync-always') await suite.redis.configSet({ appendonly: 'no', appendfsync: 'everysec' });
         runs.get(variant.id)!.push(result);
       }
     }
@@ -87,7 +94,7 @@ export async function runCluster(suite: Suite) {
   const markdown = [
     `The full router (signatures, TAD, TRT, simulated networks) on a Redis Cluster of 3 masters with one replica each, all on this machine's 2 cores beside the load generator, with 1 to ${processCounts.at(-1)} router processes on one port; the first row is one process on the suite's single redis-server, measured in the same run. ${repeatsText(options.repeats)}. CPU per request counts every router process and every cluster node (replication included).`,
     '',
-    ...table(['configuration', 'median req/s', 'ratio to one process on one Redis', 'p99 ms', 'runs', 'CPU µs/req router', 'CPU µs/req Redis (all nodes)', 'CPU µs/req total', 'answered as expected'], rows.map((r) => [
+    ...table(['configuration', 'median req/s', 'ratio to one process on one Redis (no persistence)', 'p99 ms', 'runs', 'CPU µs/req router', 'CPU µs/req Redis (all nodes)', 'CPU µs/req total', 'answered as expected'], rows.map((r) => [
       r.label, formatRate(r.medianPerSecond), r.ratioToSingleRedis, formatMs(r.medianP99Ms), r.runs.join(', '),
       r.cpuMicrosecondsPerRequest.router, r.cpuMicrosecondsPerRequest.redis, r.cpuMicrosecondsPerRequest.total, r.unexpected === 0 ? 'all' : `**${r.unexpected} not**`,
     ])),
