@@ -9,3 +9,4 @@ export * from './routing/index.ts';
 export * from './trt/index.ts';
 export * from './inventory/index.ts';
 export * from './threshold/index.ts';
+export * from './acknowledgement/index.ts';

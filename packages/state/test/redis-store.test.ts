@@ -8,7 +8,7 @@ import { freePort, startRedis, stopRedis } from '../../../test/support/redis-ser
 import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
-import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId } from './store-contract.ts';
+import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId, plainAcceptance } from './store-contract.ts';
 
 const redisUrl = inject('redisUrl');
 const { newPrefix, deleteKeys: deleteTestKeys } = testPrefixes(redisUrl);
@@ -77,9 +77,19 @@ describe('RedisStore on a shared Redis', () => {
       transform: `${transform.legRecord.answer.status}||${transform.legRecord.answer.body}`,
       record: JSON.stringify((({ requestId: _r, originatorId: _o, targetId: _t, state: _s, ...rest }) => rest)(transform.record)),
       state: 'transformed',
-      orig: transform.record.originatorId,
       dest: transform.record.destination,
     });
+  });
+
+  it('keeps a plain acknowledgement as a marker, made again from the record', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    await store.recordAcceptance(requestId, plain);
+    const stored = await raw.hget(`${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`, 'single');
+    expect(stored).toBe('202||=');
+    expect((await store.recordAcceptance(requestId, plainAcceptance(requestId)) as { answer: unknown }).answer).toStrictEqual(plain.legRecord.answer);
   });
 
   it('sets the retention as the TTL of the request hash', async () => {
