@@ -29,6 +29,8 @@ export interface Router {
   pipeline: ServiceRequestPipeline;
   log: Logger;
   metrics: RouterMetrics;
+  /** Checks Users' signatures (requests and signed calls). */
+  verifier: SignatureVerifier;
   /** True once shutdown began. */
   draining: () => boolean;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
@@ -122,7 +124,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, verifier, simulators: networks.simulators,
     draining: () => draining,
     async shutdown() {
       draining = true;
