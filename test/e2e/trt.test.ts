@@ -74,11 +74,14 @@ async function status(requestId: string) {
 
 it('sets budgets at run time, validates them, and applies them to requests accepted afterwards', async () => {
   const before = await admins[1].request('GET', '/v1/admin/trt-budgets');
-  expect(before.body).toEqual({ 'smets2.onDemand': 30000, 'smets2.scheduled': 86400000, 'smets1.response': 16000, 'smets1.activateFirmware': 432000000, 'smets1.wanAllowance': 60000 });
+  expect(before.body).toEqual({
+    'smets2.onDemand': 30000, 'smets2.scheduled': 86400000, 'smets1.response': 16000, 'smets1.activateFirmware': 432000000,
+    'smets1.wanAllowance': 60000, 'smets1.wanLimit': 86400000,
+  });
   expect((await admins[0].put('/v1/admin/trt-budgets', { 'smets2.onDemand': -1 })).body.error.field).toBe('smets2.onDemand');
   expect((await admins[0].put('/v1/admin/trt-budgets', { 'smets9.x': 1 })).body.error.field).toBe('smets9.x');
-  const updated = await admins[0].put('/v1/admin/trt-budgets', { 'smets2.onDemand': 600, 'smets1.response': 300, 'smets1.wanAllowance': 300 });
-  expect(updated.body).toMatchObject({ 'smets2.onDemand': 600, 'smets1.response': 300, 'smets1.wanAllowance': 300, 'smets2.scheduled': 86400000 });
+  const updated = await admins[0].put('/v1/admin/trt-budgets', { 'smets2.onDemand': 600, 'smets1.response': 300, 'smets1.wanAllowance': 300, 'smets1.wanLimit': 2000 });
+  expect(updated.body).toMatchObject({ 'smets2.onDemand': 600, 'smets1.response': 300, 'smets1.wanAllowance': 300, 'smets1.wanLimit': 2000, 'smets2.scheduled': 86400000 });
   // The other instance picks the shared table up within its refresh.
   await expect.poll(async () => (await admins[1].request('GET', '/v1/admin/trt-budgets')).body['smets2.onDemand'], { timeout: 5000 }).toBe(600);
   const { answer } = await client.submit({ originatorId: USER, targetId: SOUTH, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
@@ -90,46 +93,60 @@ async function breachCount(router: RouterProcess): Promise<number> {
   return Number(/dccrouter_trt_breaches_total (\d+)/.exec(metrics)?.[1]);
 }
 
-it('breaches exactly the stalled requests, once each, across two routers and a router stopping', async () => {
+it('breaches exactly the stalled requests, once each, across two routers and a router stopping; SMETS1 by its response (v1.1)', async () => {
   await configureSimulators('smets2/north', { stalled: true });
   await configureSimulators('smets1/aclara', { stalled: true });
-  // SMETS1 over budget in total but within it once the WAN share is taken off: 400 ms, half on the WAN.
-  await configureSimulators('smets1/itron', { latencyMs: { p50: 400, p99: 400 }, wanShare: 0.5 });
+  // SMETS1 past its deadline plus the WAN allowance (600 ms) before it answers, but within its
+  // TRT once the WAN share is taken off: 1000 ms, 80% of it on the WAN.
+  await configureSimulators('smets1/itron', { latencyMs: { p50: 1000, p99: 1000 }, wanShare: 0.8 });
 
-  // Both instances scan the shared ledger while these deadlines pass.
+  // Both instances scan the shared ledger while these deadlines pass. The SMETS1 requests are
+  // first only overdue (no alert, no breach), then breached at the WAN limit (2 s) without a response.
   const firstWave = await Promise.all([NORTH, NORTH, NORTH, ACLARA, ACLARA].map((device, i) => send(device, i % 2 ? viaSecond : client)));
-  await expect.poll(async () => (await Promise.all(firstWave.map(status))).every((s) => s.trt.breached === true), { timeout: 10_000, interval: 100 }).toBe(true);
+  await expect.poll(async () => (await Promise.all(firstWave.map(status))).map((s) => `${s.trt.breached}:${s.trt.overdue ?? false}`), { timeout: 10_000, interval: 50 })
+    .toEqual(['true:false', 'true:false', 'true:false', 'false:true', 'false:true']);
+  const overdueOnly = (await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
+  expect(overdueOnly.filter((i) => i.kind === 'dccAlert').map((i) => i.requestId).sort()).toEqual(firstWave.slice(0, 3).sort());
+  await expect.poll(async () => (await Promise.all(firstWave.map(status))).every((s) => s.trt.breached === true && !s.trt.overdue), { timeout: 10_000, interval: 100 }).toBe(true);
   const [a, b] = await Promise.all(routers.map(breachCount));
   expect(a + b).toBe(firstWave.length);
+
+  // A long WAN limit for what follows, so the SMETS1 responses decide.
+  await admins[0].put('/v1/admin/trt-budgets', { 'smets1.wanLimit': 60_000 });
+  await expect.poll(async () => (await admins[1].request('GET', '/v1/admin/trt-budgets')).body['smets1.wanLimit'], { timeout: 5000 }).toBe(60_000);
 
   // Then one instance stops before the next deadlines: the other finds every one of them.
   const secondWave = await Promise.all([NORTH, NORTH, NORTH, ACLARA, ACLARA].map((device, i) => send(device, i % 2 ? viaSecond : client)));
   const answered = await Promise.all([SOUTH, SOUTH, SOUTH, SOUTH, ITRON, ITRON, ITRON].map((device, i) => send(device, i % 2 ? viaSecond : client)));
   await routers[1].stop();
   const stalled = [...firstWave, ...secondWave];
-  await expect.poll(async () => (await Promise.all(secondWave.map(status))).every((s) => s.trt.breached === true), { timeout: 10_000, interval: 100 }).toBe(true);
-  expect(await breachCount(routers[0])).toBe(a + secondWave.length);
+  await expect.poll(async () => (await Promise.all(secondWave.map(status))).map((s) => `${s.trt.breached}:${s.trt.overdue ?? false}`), { timeout: 10_000, interval: 100 })
+    .toEqual(['true:false', 'true:false', 'true:false', 'false:true', 'false:true']);
+  expect(await breachCount(routers[0])).toBe(a + 3);
 
+  // Answered: SMETS1 past its deadline plus the allowance, yet within its TRT without the WAN share: not breached (v1 breached it).
+  await expect.poll(async () => (await Promise.all(answered.map(status))).every((s) => s.state === 'responded'), { timeout: 10_000, interval: 100 }).toBe(true);
   for (const requestId of answered) {
     const s = await status(requestId);
-    expect(s.state).toBe('responded');
     expect(s.trt.breached).toBe(false);
+    expect(s.trt.overdue).toBeUndefined();
   }
   const itron = await status(answered[4]);
-  expect(itron.trt.wanMs).toBeGreaterThan(150);
+  expect(itron.trt.wanMs).toBeGreaterThan(600);
   expect(itron.trt.elapsedMs).toBeLessThan(300);
 
   const items = (await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
   const alerts = items.filter((i) => i.kind === 'dccAlert' && i.alertCode === 'TRT');
-  expect(alerts.map((alert) => alert.requestId).sort()).toEqual([...stalled].sort());
+  expect(alerts.map((alert) => alert.requestId).sort()).toEqual([...firstWave, ...secondWave.slice(0, 3)].sort());
 
-  // Late responses complete the requests; they stay breached and are not alerted twice.
+  // Late responses complete the requests: SMETS2+ stays breached and is not alerted twice; the
+  // overdue SMETS1 ones are judged by them (over budget: breached, with their alert now).
   await configureSimulators('smets2/north', { stalled: false });
   await configureSimulators('smets1/aclara', { stalled: false });
-  await expect.poll(async () => (await Promise.all(stalled.map(status))).map((s) => `${s.state}:${s.trt.breached}`), { timeout: 10_000 })
-    .toEqual(stalled.map(() => 'responded:true'));
+  await expect.poll(async () => (await Promise.all(stalled.map(status))).map((s) => `${s.state}:${s.trt.breached}:${s.trt.overdue ?? false}`), { timeout: 10_000 })
+    .toEqual(stalled.map(() => 'responded:true:false'));
   const after = (await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
-  expect(after.filter((i) => i.kind === 'dccAlert').length).toBe(stalled.length);
+  expect(after.filter((i) => i.kind === 'dccAlert').map((i) => i.requestId).sort()).toEqual([...stalled].sort());
   const metrics = await (await fetch(`${routers[0].url}/metrics`)).text();
   expect(metrics).toContain('dccrouter_trt_breach_detection_lag_seconds_bucket');
 
@@ -142,7 +159,14 @@ it('breaches exactly the stalled requests, once each, across two routers and a r
   const south = report.serviceMetrics.find((r: any) => r.destination === 'smets2/south');
   expect(south).toMatchObject({ breached: 0, inTrtShare: 1 });
   expect(south.withinTrt).toBeGreaterThanOrEqual(4);
-  expect(report.smets1Indicative.find((r: any) => r.destination === 'smets1/aclara')).toMatchObject({ breached: 4, trtClass: 'smets1.response' });
+  await expect.poll(async () => (await monthly()).smets1Indicative.find((r: any) => r.destination === 'smets1/aclara')?.responded, { timeout: 5_000 }).toBe(4);
+  const judged = await monthly();
+  expect(judged.smets1Indicative.find((r: any) => r.destination === 'smets1/aclara')).toMatchObject({ breached: 4, trtClass: 'smets1.response' });
+  // SMETS1's indicative end-to-end times include the WAN time its TRT leaves out.
+  const itronFigures = judged.smets1Indicative.find((r: any) => r.destination === 'smets1/itron');
+  expect(itronFigures).toMatchObject({ breached: 0, withinTrt: 3 });
+  expect(itronFigures.p50Ms).toBeLessThan(400);
+  expect(itronFigures.endToEnd.p50Ms).toBeGreaterThanOrEqual(1000);
   expect(report.serviceMetrics.some((r: any) => r.destination.startsWith('smets1/'))).toBe(false);
   const markdown = await (await fetch(`${routers[0].url}/v1/admin/reports/monthly?format=markdown`, { headers: { authorization: `Bearer ${routers[0].adminToken}` } })).text();
   expect(markdown).toContain('## Monthly Service Metrics (SMETS2+)');

@@ -685,6 +685,82 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
       });
 
+      /** A SMETS1 request as the router accepts it (contract v1.1): overdue at checkAt, breached at finalAt without a response. */
+      function smets1Acceptance(requestId: string, startsAt: number): Acceptance {
+        const base = deviceAcceptance(requestId, { startsAt, budgetMs: 16_000, checkAt: startsAt + 16_000 + 60_000, destination: 'smets1/itron' });
+        base.record.generation = 'SMETS1';
+        base.record.trt = { ...base.record.trt!, class: 'smets1.response' };
+        return { ...base, breachFinalAt: startsAt + 16_000 + 86_400_000 };
+      }
+      const trtAlerts = async (requestId: string) =>
+        (await store0Outbox(requestId)).filter((item) => item.kind === 'dccAlert' && item.alertCode === 'TRT');
+      let store0Outbox: (requestId: string) => Promise<{ kind: string; alertCode?: string }[]>;
+
+      it('SMETS1 (v1.1): past its check time only overdue, no alert; a response within budget without its WAN time is no breach', async () => {
+        const store = await open();
+        store0Outbox = async (requestId) => (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
+        const requestId = newRequestId();
+        const startsAt = Date.now() - 100_000;
+        await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
+        const claimed = await store.claimBreaches(startsAt + 76_100, 100);
+        expect(claimed).toEqual([{ requestId, originatorId: ORIGINATOR, destination: 'smets1/itron', trtClass: 'smets1.response', checkAt: startsAt + 76_000, lagMs: expect.any(Number), overdue: true }]);
+        expect(await store.getRequest(requestId)).toMatchObject({ overdue: true });
+        expect((await store.getRequest(requestId))!.breached).toBeUndefined();
+        expect(await trtAlerts(requestId)).toEqual([]);
+        // Claimed once as overdue: not again until its final time.
+        expect(await store.claimBreaches(startsAt + 80_000, 100)).toEqual([]);
+        // 90 s end to end, 80 s of it on the WAN: 10 s against a 16 s budget.
+        const outcome = await store.recordResponse({ requestId, destination: 'smets1/itron', responseCode: 'I0', at: startsAt + 90_000, wanMs: 80_000 });
+        expect(outcome).toMatchObject({ outcome: 'recorded', breached: false, breachMarkedEarlier: false, elapsedMs: 10_000 });
+        const record = (await store.getRequest(requestId))!;
+        expect([record.state, record.breached, record.overdue]).toEqual(['responded', false, undefined]);
+        expect(await trtAlerts(requestId)).toEqual([]);
+        // Its final check never comes: the response took it out of the index.
+        expect(await store.claimBreaches(startsAt + 16_000 + 86_400_001, 100)).toEqual([]);
+      });
+
+      it('SMETS1 (v1.1): an overdue request whose response is over budget is breached by it, with its TRT alert then', async () => {
+        const store = await open();
+        store0Outbox = async (requestId) => (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
+        const requestId = newRequestId();
+        const startsAt = Date.now() - 100_000;
+        await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
+        expect((await store.claimBreaches(startsAt + 76_100, 100))[0].overdue).toBe(true);
+        const outcome = await store.recordResponse({ requestId, destination: 'smets1/itron', responseCode: 'I0', at: startsAt + 90_000, wanMs: 1_000 });
+        expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, elapsedMs: 89_000 });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true });
+        expect(await trtAlerts(requestId)).toHaveLength(1);
+      });
+
+      it('SMETS1 (v1.1): one that never gets a response is breached at its final time, with its alert', async () => {
+        const store = await open();
+        store0Outbox = async (requestId) => (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
+        const requestId = newRequestId();
+        const startsAt = Date.now() - 16_000 - 86_400_000 - 5_000;
+        await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
+        const now = startsAt + 16_000 + 86_400_000 + 1_000;
+        // Overdue first, then (in the same claim or the next) breached at its final time.
+        const claims = [...await store.claimBreaches(now, 100), ...await store.claimBreaches(now, 100)];
+        expect(claims.map((b) => b.overdue ?? false)).toEqual([true, false]);
+        expect(claims[1]).toMatchObject({ requestId, checkAt: startsAt + 16_000 + 86_400_000 });
+        const record = (await store.getRequest(requestId))!;
+        expect([record.breached, record.overdue]).toEqual([true, undefined]);
+        expect(await trtAlerts(requestId)).toHaveLength(1);
+        expect(await store.claimBreaches(now + 1_000_000, 100)).toEqual([]);
+      });
+
+      it('SMETS2+: a response after the deadline that the scan had not yet marked breaches it, with its TRT alert', async () => {
+        const store = await open();
+        store0Outbox = async (requestId) => (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
+        const requestId = newRequestId();
+        const startsAt = Date.now() - 40_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
+        expect(await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 31_000 }))
+          .toMatchObject({ breached: true, breachMarkedEarlier: false });
+        expect(await trtAlerts(requestId)).toHaveLength(1);
+        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+      });
+
       it('claims breaches in check-time order, at most max at a time, each once however many claims run at once', async () => {
         const store = await open();
         const startsAt = Date.now() - 60_000;

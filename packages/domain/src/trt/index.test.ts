@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { findSrv, SRV_DEFINITIONS } from '../catalogue/index.ts';
-import { defaultTrtBudgets, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
+import { breachCheckTimes, defaultTrtBudgets, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
 
 const srv = (id: string) => findSrv(id)!;
 const RECEIVED = Date.parse('2026-12-01T10:00:00.123Z');
@@ -13,6 +13,7 @@ describe('defaultTrtBudgets', () => {
       'smets1.response': 16_000,
       'smets1.activateFirmware': 432_000_000,
       'smets1.wanAllowance': 60_000,
+      'smets1.wanLimit': 86_400_000,
     });
   });
 
@@ -142,3 +143,17 @@ describe('trtBudget', () => {
     expect(trtBudget(trtClass, budgets, RECEIVED).deadline - RECEIVED).toBe(5 * 86_400_000);
   });
 });
+
+describe('breachCheckTimes (contract v1.1)', () => {
+  const budgets = defaultTrtBudgets();
+  it('checks SMETS2+ at its deadline, breached then', () => {
+    expect(breachCheckTimes(1_000, 'SMETS2+', budgets)).toEqual({ checkAt: 1_000 });
+  });
+  it('checks SMETS1 at its deadline plus the WAN allowance (overdue only), and breaches it at the WAN limit', () => {
+    expect(breachCheckTimes(1_000, 'SMETS1', budgets)).toEqual({ checkAt: 61_000, finalAt: 86_401_000 });
+  });
+  it('never breaches before overdue, whatever the limit', () => {
+    expect(breachCheckTimes(0, 'SMETS1', { ...budgets, 'smets1.wanLimit': 10 })).toEqual({ checkAt: 60_000, finalAt: 60_000 });
+  });
+});
+

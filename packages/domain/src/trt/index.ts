@@ -6,11 +6,16 @@ export interface TrtBudgets {
   'smets2.scheduled': number;
   'smets1.response': number;
   'smets1.activateFirmware': number;
-  /** How long past its deadline a SMETS1 request without a response waits before it is breached. */
+  /**
+   * How long past its deadline a SMETS1 request without a response waits before it is marked
+   * overdue: a provisional state (no alert, no breach); its response decides (contract v1.1).
+   */
   'smets1.wanAllowance': number;
+  /** How long past its deadline a SMETS1 request that never gets a response waits before it is breached. */
+  'smets1.wanLimit': number;
 }
 
-export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance'>;
+export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance' | 'smets1.wanLimit'>;
 
 export function defaultTrtBudgets(): TrtBudgets {
   return {
@@ -19,6 +24,7 @@ export function defaultTrtBudgets(): TrtBudgets {
     'smets1.response': 16_000,
     'smets1.activateFirmware': 432_000_000,
     'smets1.wanAllowance': 60_000,
+    'smets1.wanLimit': 86_400_000,
   };
 }
 
@@ -47,3 +53,13 @@ export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: n
   return { class: trtClass, budgetMs, startsAt, deadline: startsAt + budgetMs };
 }
 export * from './report.ts';
+
+/**
+ * When the deadline scan looks at a request still without a response. SMETS2+: at its deadline,
+ * breached. SMETS1 (contract v1.1): at its deadline plus the WAN allowance it is only marked
+ * overdue (its response decides), and breached at its deadline plus the WAN limit.
+ */
+export function breachCheckTimes(deadline: number, generation: Generation | undefined, budgets: TrtBudgets): { checkAt: number; finalAt?: number } {
+  if (generation !== 'SMETS1') return { checkAt: deadline };
+  return { checkAt: deadline + budgets['smets1.wanAllowance'], finalAt: deadline + Math.max(budgets['smets1.wanLimit'], budgets['smets1.wanAllowance']) };
+}

@@ -64,3 +64,19 @@ describe('monthly report', () => {
     expect(renderMonthlyReport(buildMonthlyReport('2026-10', {}))).toContain('No traffic.');
   });
 });
+
+describe('SMETS1 indicative end-to-end figures', () => {
+  it('reports end-to-end times with WAN time beside the TRT-measured ones, for SMETS1 only', () => {
+    const report = buildMonthlyReport('2026-12', {
+      [statKey('smets1.response', 'smets1/itron', 'responded')]: 2, [statKey('smets1.response', 'smets1/itron', 'within')]: 2,
+      [statKey('smets1.response', 'smets1/itron', `b${bucketOf(200)}`)]: 2, [statKey('smets1.response', 'smets1/itron', `e${bucketOf(1_000)}`)]: 2,
+      [statKey('smets2.onDemand', 'smets2/north', 'responded')]: 1, [statKey('smets2.onDemand', 'smets2/north', `b${bucketOf(50)}`)]: 1,
+    });
+    const itron = report.smets1Indicative[0];
+    expect(itron.p50Ms).toBeLessThan(260);
+    expect(itron.endToEnd!.p50Ms).toBeGreaterThanOrEqual(1_000);
+    expect(report.serviceMetrics[0].endToEnd).toBeUndefined();
+    expect(renderMonthlyReport(report)).toContain('end to end p50 ms');
+  });
+});
+

@@ -54,38 +54,48 @@ export interface ClassFigures {
   p50Ms?: number;
   p95Ms?: number;
   p99Ms?: number;
+  /** SMETS1: end to end, WAN time included (what the indicative figures exist to show). */
+  endToEnd?: { p50Ms?: number; p95Ms?: number; p99Ms?: number };
 }
 
 export interface MonthlyReport {
   month: string;
   /** SMETS2+: the Monthly Service Metrics. */
   serviceMetrics: ClassFigures[];
-  /** SMETS1: indicative end-to-end times, reported separately (excluding SMETS1 WAN time). */
+  /** SMETS1: indicative figures, reported separately: judged excluding WAN time, end-to-end times including it. */
   smets1Indicative: ClassFigures[];
 }
 
-/** Builds the month's report from its counters (see statKey): responded, within, breached, b<i>. */
+/**
+ * Builds the month's report from its counters (see statKey): responded, within, breached, b<i>
+ * (TRT-measured time) and, for SMETS1, e<i> (end to end, WAN time included).
+ */
 export function buildMonthlyReport(month: string, counters: Record<string, number>): MonthlyReport {
-  const groups = new Map<string, { responded: number; within: number; breached: number; buckets: number[] }>();
+  const groups = new Map<string, { responded: number; within: number; breached: number; buckets: number[]; endToEnd: number[] }>();
   for (const [key, value] of Object.entries(counters)) {
     const [trtClass, destination, what] = key.split('|');
     if (!trtClass || !destination || !what) continue;
     const id = `${trtClass}|${destination}`;
     let group = groups.get(id);
-    if (!group) groups.set(id, (group = { responded: 0, within: 0, breached: 0, buckets: new Array(BUCKET_COUNT).fill(0) }));
+    if (!group) groups.set(id, (group = { responded: 0, within: 0, breached: 0, buckets: new Array(BUCKET_COUNT).fill(0), endToEnd: new Array(BUCKET_COUNT).fill(0) }));
     if (what === 'responded') group.responded += value;
     else if (what === 'within') group.within += value;
     else if (what === 'breached') group.breached += value;
     else if (what.startsWith('b')) group.buckets[Number(what.slice(1))] += value;
+    else if (what.startsWith('e')) group.endToEnd[Number(what.slice(1))] += value;
   }
   const figures = [...groups].map(([id, g]): ClassFigures => {
     const [trtClass, destination] = id.split('|');
     const judged = g.within + g.breached;
-    return {
+    const figures: ClassFigures = {
       trtClass, destination, responded: g.responded, withinTrt: g.within, breached: g.breached,
       inTrtShare: judged === 0 ? undefined : Number((g.within / judged).toFixed(6)),
       p50Ms: quantileMs(g.buckets, 0.5), p95Ms: quantileMs(g.buckets, 0.95), p99Ms: quantileMs(g.buckets, 0.99),
     };
+    if (trtClass.startsWith('smets1.')) {
+      figures.endToEnd = { p50Ms: quantileMs(g.endToEnd, 0.5), p95Ms: quantileMs(g.endToEnd, 0.95), p99Ms: quantileMs(g.endToEnd, 0.99) };
+    }
+    return figures;
   }).sort((a, b) => `${a.trtClass}${a.destination}`.localeCompare(`${b.trtClass}${b.destination}`));
   return {
     month,
@@ -94,14 +104,15 @@ export function buildMonthlyReport(month: string, counters: Record<string, numbe
   };
 }
 
-function table(rows: ClassFigures[]): string[] {
+function table(rows: ClassFigures[], endToEnd = false): string[] {
   if (rows.length === 0) return ['No traffic.'];
   const pct = (share: number | undefined) => (share === undefined ? '–' : `${(share * 100).toFixed(2)}%`);
   const ms = (value: number | undefined) => (value === undefined ? '–' : String(value));
+  const extra = (r: ClassFigures) => (endToEnd ? ` ${ms(r.endToEnd?.p50Ms)} | ${ms(r.endToEnd?.p95Ms)} | ${ms(r.endToEnd?.p99Ms)} |` : '');
   return [
-    '| class | destination | responded | within TRT | breached | in-TRT share | p50 ms | p95 ms | p99 ms |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.trtClass} | ${r.destination} | ${r.responded} | ${r.withinTrt} | ${r.breached} | ${pct(r.inTrtShare)} | ${ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.p99Ms)} |`),
+    `| class | destination | responded | within TRT | breached | in-TRT share | p50 ms | p95 ms | p99 ms |${endToEnd ? ' end to end p50 ms | p95 ms | p99 ms |' : ''}`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|${endToEnd ? '---:|---:|---:|' : ''}`,
+    ...rows.map((r) => `| ${r.trtClass} | ${r.destination} | ${r.responded} | ${r.withinTrt} | ${r.breached} | ${pct(r.inTrtShare)} | ${ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.p99Ms)} |${extra(r)}`),
   ];
 }
 
@@ -113,9 +124,11 @@ export function renderMonthlyReport(report: MonthlyReport): string {
     '',
     ...table(report.serviceMetrics),
     '',
-    '## SMETS1: indicative end-to-end times (excluding SMETS1 WAN time; not part of the Monthly Service Metrics)',
+    '## SMETS1: indicative figures (not part of the Monthly Service Metrics)',
     '',
-    ...table(report.smets1Indicative),
+    'Judged against the TRT excluding SMETS1 WAN time (within, breached, p50 to p99); end to end including WAN time (the last three columns).',
+    '',
+    ...table(report.smets1Indicative, true),
     '',
     'Percentiles are bucket upper bounds: at most 25% above the true value.',
     '',

@@ -108,7 +108,12 @@ export function lifecycleMetrics(registry: Registry) {
     }),
     breaches: new Counter({
       name: 'dccrouter_trt_breaches_total',
-      help: 'Requests marked breached at their deadline without a response',
+      help: 'Requests marked breached at their deadline without a response (SMETS1: at the WAN limit)',
+      registers,
+    }),
+    overdue: new Counter({
+      name: 'dccrouter_trt_overdue_total',
+      help: 'SMETS1 requests without a response past their deadline plus the WAN allowance: provisional, their response decides',
       registers,
     }),
     breachLag: new Histogram({

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  ACCESS_CONTROL_BROKER, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
+  ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
   type CompiledPolicy, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
@@ -297,9 +297,10 @@ export class ServiceRequestPipeline {
     if (anomaly) acceptance.alert = anomalyAlert(request, anomaly, quarantine?.ref);
     if (userCount) acceptance.count = userCount.count;
     if (ack.trt && this.deps.trackTrt) {
-      // SMETS1 is judged on its response, less its WAN time; without one it waits out the WAN allowance.
-      const allowance = route.generation === 'SMETS1' ? this.deps.budgets.current()['smets1.wanAllowance'] : 0;
-      acceptance.breachCheckAt = ack.trt.deadline + allowance;
+      // SMETS1 is judged on its response, less its WAN time: without one it is overdue, then breached at the WAN limit.
+      const { checkAt, finalAt } = breachCheckTimes(ack.trt.deadline, route.generation, this.deps.budgets.current());
+      acceptance.breachCheckAt = checkAt;
+      if (finalAt !== undefined) acceptance.breachFinalAt = finalAt;
     }
     return { acceptance, answer };
   }

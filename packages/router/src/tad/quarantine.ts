@@ -1,4 +1,4 @@
-import { findSrv, trtBudget, trtClassFor, type ServiceRequest } from '@dccrouter/domain';
+import { breachCheckTimes, findSrv, trtBudget, trtClassFor, type ServiceRequest } from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
 import { localCommandFor, preCommandFor } from '../pipeline/commands.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
@@ -62,8 +62,12 @@ export class QuarantineDesk {
       const trtClass = trtClassFor(srv, record.commandVariant, record.generation);
       const budgets = this.budgets.current();
       const trt = trtClass ? trtBudget(trtClass, budgets, at) : undefined;
-      const allowance = record.generation === 'SMETS1' ? budgets['smets1.wanAllowance'] : 0;
-      release = { at, state: 'accepted', egress: true, trt, breachCheckAt: trt && this.trackTrt ? trt.deadline + allowance : undefined };
+      release = { at, state: 'accepted', egress: true, trt };
+      if (trt && this.trackTrt) {
+        const { checkAt, finalAt } = breachCheckTimes(trt.deadline, record.generation, budgets);
+        release.breachCheckAt = checkAt;
+        if (finalAt !== undefined) release.breachFinalAt = finalAt;
+      }
     }
     if (!(await this.store.releaseQuarantine(record.requestId, release))) {
       return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${record.requestId} is no longer quarantined` };

@@ -28,13 +28,20 @@ export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics,
     }
     if (breaches.length < CLAIM_MAX) backlog = false;
     const by: Record<string, number> = {};
+    let marked = 0;
     for (const breach of breaches) {
+      // Overdue (SMETS1 past its WAN allowance) is provisional: its response decides.
+      if (breach.overdue) {
+        metrics.overdue.inc();
+        continue;
+      }
+      marked++;
       metrics.breachLag.observe(breach.lagMs / 1000);
       const key = statKey(breach.trtClass, breach.destination, 'breached');
       by[key] = (by[key] ?? 0) + 1;
     }
-    metrics.breaches.inc(breaches.length);
-    if (breaches.length > 0) stats.add(`service:${monthOf(now)}`, by);
+    metrics.breaches.inc(marked);
+    if (marked > 0) stats.add(`service:${monthOf(now)}`, by);
   };
 
   await claim();

@@ -30,6 +30,8 @@ export function requestStatus(record: RequestRecord) {
     if (record.elapsedMs !== undefined) trt.elapsedMs = record.elapsedMs;
     if (record.wanMs !== undefined) trt.wanMs = record.wanMs;
     trt.breached = record.breached === true;
+    // SMETS1 without a response past its deadline plus the WAN allowance: provisional (contract v1.1).
+    if (record.overdue) trt.overdue = true;
     status.trt = trt;
   }
   if (record.quarantine) status.quarantine = { ref: record.quarantine.ref, breach: record.quarantine.breach };

@@ -22,6 +22,13 @@ interface RequestEntry {
   /** The pending egress entry, settled when the response is recorded. */
   egressEntry?: string;
   breachCheckAt?: number;
+  /** SMETS1: when it is breached without a response; breachCheckAt then only marks it overdue. */
+  breachFinalAt?: number;
+}
+
+/** The TRT dcc alert for a request breached at its deadline. */
+function trtAlert(requestId: string, deadline: number): NewOutboxItem {
+  return { kind: 'dccAlert', alertCode: 'TRT', requestId, body: { alert: 'TRT', requestId, deadline: new Date(deadline).toISOString() } };
 }
 
 interface EgressEntry {
@@ -151,6 +158,7 @@ export class MemoryStore implements StateStore {
       else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
     }
     if (acceptance.breachCheckAt !== undefined) this.indexDeadline(stored, requestId, acceptance.breachCheckAt);
+    if (acceptance.breachFinalAt !== undefined) stored.breachFinalAt = acceptance.breachFinalAt;
     if (acceptance.quarantine) {
       this.quarantineRefs.set(acceptance.quarantine.ref, requestId);
       this.quarantineExpiry.push(acceptance.quarantine.expiresAt, requestId);
@@ -176,6 +184,7 @@ export class MemoryStore implements StateStore {
     if (release.trt) entry.record.trt = copy(release.trt);
     if (release.egress) entry.egressEntry = this.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) this.indexDeadline(entry, requestId, release.breachCheckAt);
+    if (release.breachFinalAt !== undefined) entry.breachFinalAt = release.breachFinalAt;
     return true;
   }
 
@@ -271,6 +280,9 @@ export class MemoryStore implements StateStore {
     const breachMarkedEarlier = record.breached === true;
     const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
     const responseId = responseIdFor(response.requestId);
+    // The response decides what overdue left open; a breach it reveals gets its alert now.
+    delete record.overdue;
+    if (breached && !breachMarkedEarlier) this.appendOutbox(record.originatorId, trtAlert(response.requestId, record.trt?.deadline ?? response.at));
     Object.assign(record, { state: 'responded', respondedAt: response.at, responseCode: response.responseCode, responseId, breached });
     if (elapsedMs !== undefined) record.elapsedMs = elapsedMs;
     if (response.wanMs !== undefined) record.wanMs = response.wanMs;
@@ -290,12 +302,18 @@ export class MemoryStore implements StateStore {
       const record = entry?.record;
       if (!entry || !record || entry.breachCheckAt !== checkAt || record.breached) continue;
       if (record.state !== 'accepted' && record.state !== 'forwarded') continue;
+      const claimed = { requestId, originatorId: record.originatorId, destination: record.destination, trtClass: record.trt?.class ?? '', checkAt, lagMs: now - checkAt };
+      if (entry.breachFinalAt !== undefined && !record.overdue) {
+        // SMETS1 (contract v1.1): provisional until its response, or its final check time.
+        record.overdue = true;
+        this.indexDeadline(entry, requestId, entry.breachFinalAt);
+        breaches.push({ ...claimed, overdue: true });
+        continue;
+      }
       record.breached = true;
-      this.appendOutbox(record.originatorId, {
-        kind: 'dccAlert', alertCode: 'TRT', requestId,
-        body: { alert: 'TRT', requestId, deadline: new Date(record.trt?.deadline ?? checkAt).toISOString() },
-      });
-      breaches.push({ requestId, originatorId: record.originatorId, destination: record.destination, trtClass: record.trt?.class ?? '', checkAt, lagMs: now - checkAt });
+      delete record.overdue;
+      this.appendOutbox(record.originatorId, trtAlert(requestId, record.trt?.deadline ?? checkAt));
+      breaches.push(claimed);
     }
     return breaches;
   }

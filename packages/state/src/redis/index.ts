@@ -241,7 +241,7 @@ export class RedisStore implements StateStore {
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
       quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
-      record.trt?.startsAt ?? '', record.trt?.budgetMs ?? '', extras,
+      record.trt?.startsAt ?? '', record.trt?.budgetMs ?? '', extras, acceptance.breachFinalAt ?? '',
     ];
     const plans = count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [];
     args.push(plans.length);
@@ -456,10 +456,12 @@ export class RedisStore implements StateStore {
           return;
         }
         const markedAt = now + (performance.now() - started);
-        for (let i = 0; i < flat.length; i += 4) {
+        for (let i = 0; i < flat.length; i += 5) {
           const requestId = flat[i];
           const checkAt = Number(flat[i + 1]);
-          breaches.push({ requestId, originatorId: originatorOf(requestId), destination: flat[i + 2], trtClass: flat[i + 3], checkAt, lagMs: markedAt - checkAt });
+          const breach: Breach = { requestId, originatorId: originatorOf(requestId), destination: flat[i + 2], trtClass: flat[i + 3], checkAt, lagMs: markedAt - checkAt };
+          if (flat[i + 4] === '1') breach.overdue = true;
+          breaches.push(breach);
         }
       }
     };
@@ -549,7 +551,7 @@ export class RedisStore implements StateStore {
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
-      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '',
+      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '',
     ));
     return released === 1;
   }
@@ -766,6 +768,7 @@ function recordFrom(fields: Record<string, string>, requestId: string): RequestR
   if (fields.responseCode !== undefined) record.responseCode = fields.responseCode;
   if (fields.respondedAt !== undefined) record.responseId = responseIdFor(requestId);
   if (fields.breached !== undefined) record.breached = fields.breached === '1';
+  if (fields.overdue === '1') record.overdue = true;
   if (fields.releasedAt !== undefined) record.releasedAt = Number(fields.releasedAt);
   // A release restarts the TRT clock: its budget replaces the one set at acceptance.
   if (fields.trt !== undefined) record.trt = JSON.parse(fields.trt);

@@ -57,6 +57,8 @@ export interface RequestRecord {
   elapsedMs?: number;
   wanMs?: number;
   breached?: boolean;
+  /** SMETS1 past its deadline plus the WAN allowance without a response yet (provisional). */
+  overdue?: boolean;
   /** Added to the body of the request's response when it comes (e.g. the local command of CV 3 and 7). */
   responseExtras?: Record<string, unknown>;
   /** Set when Threshold Anomaly Detection held the request back at acceptance. */
@@ -85,6 +87,7 @@ export interface Release {
   egress: boolean;
   trt?: TrtRecord;
   breachCheckAt?: number;
+  breachFinalAt?: number;
 }
 
 /** Everything one request needs from the store, fetched in one round trip. */
@@ -109,6 +112,11 @@ export interface Acceptance {
   };
   /** For a request with a TRT: when to mark it breached if no response has come by then. */
   breachCheckAt?: number;
+  /**
+   * SMETS1 (contract v1.1): breachCheckAt only marks it overdue (provisional: no alert, no
+   * breach); its response decides; without one it is breached at this time.
+   */
+  breachFinalAt?: number;
   /** Quarantined: record.state is 'quarantined' and record.quarantine says why; nothing is queued. */
   quarantine?: QuarantineInfo;
   /** An alert for the originator (e.g. TAD's AD1), queued in the same atomic step. */
@@ -176,8 +184,13 @@ export interface Breach {
   originatorId: string;
   destination: string;
   trtClass: string;
-  /** When it was due to be marked without a response (its deadline, for SMETS1 plus the WAN allowance). */
+  /** When it was due to be marked without a response (its deadline, for SMETS1 plus the WAN allowance or limit). */
   checkAt: number;
+  /**
+   * SMETS1 past its deadline plus the WAN allowance without a response: marked overdue, a
+   * provisional state (no alert, not a breach); it is claimed again at its final check time.
+   */
+  overdue?: boolean;
   /**
    * Detection lag: from its check time to the moment the store confirmed the breach marked (the
    * claim's reply), on the caller's clock (`now` plus the time the claim took).
@@ -286,10 +299,14 @@ export interface StateStore {
 
   /**
    * Completes a request with its network response, once: judges its TRT (stays breached if it was),
-   * queues the response for its User, and settles its egress entry. Repeats are 'duplicate'.
+   * queues the response for its User (and a TRT alert when this response is what breaches it),
+   * and settles its egress entry. Repeats are 'duplicate'.
    */
   recordResponse(response: NetworkResponse): Promise<ResponseOutcome>;
-  /** Marks requests past their check time without a response as breached, once each, and queues a TRT alert for each. */
+  /**
+   * Marks requests past their check time without a response as breached, once each, and queues a
+   * TRT alert for each; a SMETS1 request with a final check time is first only marked overdue.
+   */
   claimBreaches(now: number, max: number): Promise<Breach[]>;
 
   /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */

@@ -8,7 +8,7 @@
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
 --          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
 -- ARGV: key prefix, retention s, outbox min ID, then per request its partition tag ('{p3}'),
---       21 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
+--       22 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
 local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
@@ -21,14 +21,14 @@ while i <= #ARGV do
   local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local state, orig, dest, egress, release_at = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
   local check_at, deadline, tclass, qexp, qref = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15]
-  local alert, trt_start, trt_budget, extras = ARGV[i + 16], ARGV[i + 17], ARGV[i + 18], ARGV[i + 19]
-  local nrules = tonumber(ARGV[i + 20])
+  local alert, trt_start, trt_budget, extras, final = ARGV[i + 16], ARGV[i + 17], ARGV[i + 18], ARGV[i + 19], ARGV[i + 20]
+  local nrules = tonumber(ARGV[i + 21])
   local rules = {}
   for r = 0, nrules - 1 do
-    local at = i + 21 + r * 6
+    local at = i + 22 + r * 6
     rules[r + 1] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
   end
-  i = i + 21 + nrules * 6
+  i = i + 22 + nrules * 6
 
   local req = key('req', rid)
   local existing = redis.call('HGET', req, leg .. ':hash')
@@ -61,6 +61,8 @@ while i <= #ARGV do
         field('checkAt', check_at); field('deadline', deadline); field('tclass', tclass)
       end
       if trt_start ~= '' then field('ts', trt_start); field('tb', trt_budget) end
+      -- SMETS1: checkAt only marks it overdue; breached without a response at this time.
+      if final ~= '' then field('final', final) end
       redis.call('HSET', req, unpack(fields))
       if qexp ~= '' then
         redis.call('ZADD', pkey('qexp'), qexp, rid)

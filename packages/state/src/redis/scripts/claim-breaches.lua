@@ -6,7 +6,7 @@
 -- deleted request is dropped). Per breach: one HMGET, one HSET, one XADD (the alert's JSON built
 -- by concatenation, not cjson), and the index entries removed in one command for the call.
 -- KEYS[1]: the partition's TRT index. ARGV: now, max, key prefix, partition tag, outbox min ID.
--- Returns, flat, per breach: request ID, check time, destination, TRT class.
+-- Returns, flat, per claim: request ID, check time, destination, TRT class, '1' if only overdue (else '0').
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local n = #due / 2
 if n == 0 then return {} end
@@ -21,10 +21,21 @@ local out, k = {}, 0
 for i = 1, #due, 2 do
   local rid = due[i]
   local req = base .. rid
-  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue')
   local state = f[1]
-  if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
+  if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' and f[6] and f[7] ~= '1' then
+    -- SMETS1 (contract v1.1): only overdue, a provisional state; claimed again at its final time.
+    redis.call('HSET', req, 'overdue', '1')
+    redis.call('ZADD', KEYS[1], f[6], rid)
+    out[k + 1] = rid
+    out[k + 2] = due[i + 1]
+    out[k + 3] = f[4] or ''
+    out[k + 4] = f[5] or ''
+    out[k + 5] = '1'
+    k = k + 5
+  elseif (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
     redis.call('HSET', req, 'breached', '1')
+    if f[7] == '1' then redis.call('HDEL', req, 'overdue') end
     local item
     if f[3] and not string.find(rid, '[%c"\\]') then
       -- A RequestID (EUI-64s and a decimal counter) and an ISO time need no escaping.
@@ -45,7 +56,8 @@ for i = 1, #due, 2 do
     out[k + 2] = due[i + 1]
     out[k + 3] = f[4] or ''
     out[k + 4] = f[5] or ''
-    k = k + 4
+    out[k + 5] = '0'
+    k = k + 5
   end
 end
 return out

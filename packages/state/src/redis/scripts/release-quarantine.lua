@@ -1,7 +1,7 @@
 -- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
 -- KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
---       TRT start, TRT budget.
+--       TRT start, TRT budget, final check at (SMETS1, or '').
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
@@ -14,4 +14,5 @@ if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
   redis.call('HSET', KEYS[1], 'checkAt', ARGV[6], 'deadline', ARGV[7], 'tclass', ARGV[8])
 end
+if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end
 return 1

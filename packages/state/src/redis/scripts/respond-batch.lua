@@ -17,7 +17,7 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline')
   local state = f[1]
   if state == 'responded' or state == 'delivered' then
     out[#out + 1] = { 'duplicate' }
@@ -38,7 +38,17 @@ for j = 4, #ARGV, 7 do
     if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
     if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
     redis.call('HSET', req, unpack(fields))
+    -- The response decides what overdue (SMETS1) left open.
+    redis.call('HDEL', req, 'overdue')
     redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
+    local outbox = key('outbox', string.match(rid, '^[^:]+'))
+    if breached and not earlier then
+      -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now): its TRT alert.
+      -- Built as claim-breaches.lua builds it: a RequestID and an ISO time need no escaping.
+      local item = '{"kind":"dccAlert","alertCode":"TRT","requestId":' .. cjson.encode(rid) .. ',"body":{"alert":"TRT","requestId":'
+        .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(f[9] or '') .. '}}'
+      redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
+    end
     if f[6] then
       local stream = key('egress', f[5])
       redis.call('XACK', stream, group, f[6])
@@ -55,8 +65,7 @@ for j = 4, #ARGV, 7 do
         body = '{"value":' .. body .. ',' .. inner .. '}'
       end
     end
-    -- The User is the RequestID's first part: not kept in the hash.
-    local cursor = redis.call('XADD', key('outbox', string.match(rid, '^[^:]+')), 'MINID', '~', minid, '*', 'item', head .. body .. '}')
+    local cursor = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
     out[#out + 1] = { 'recorded', cursor, breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '', extras or '' }
   end
 end
