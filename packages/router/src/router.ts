@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { compilePolicy } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
-import type { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Counter } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
@@ -24,7 +24,7 @@ import { scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 
 export interface Router {
-  app: Hono;
+  app: OpenAPIHono;
   store: StateStore;
   pipeline: ServiceRequestPipeline;
   log: Logger;
