@@ -141,6 +141,10 @@ describe('every documented route answers as documented', () => {
     expect((await call('GET', '/metrics')).text).toContain('dccrouter_');
     expect((await call('GET', '/v1/router.proto')).text).toContain('message ServiceRequest');
     expect((await call('GET', '/v1/openapi.json')).status).toBe(200);
+    // Without ROUTER_SIGNING_KEY the key is generated, and its public half printed and served.
+    const key = (await call('GET', '/v1/router-public-key.pem')).text;
+    expect(key).toContain('-----BEGIN PUBLIC KEY-----');
+    expect(router.output()).toContain(key.trim());
   });
 
   it('POST /v1/service-requests: acceptances and each kind of refusal', async () => {

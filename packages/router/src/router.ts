@@ -8,6 +8,7 @@ import { Counter } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
 import type { RouterConfig } from './config/index.ts';
+import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
@@ -31,6 +32,8 @@ export interface Router {
   metrics: RouterMetrics;
   /** True once shutdown began. */
   draining: () => boolean;
+  /** The router's own key: it signs webhooks. */
+  signingKey: RouterSigningKey;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
   simulators: Map<string, SimulatedNetwork>;
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
@@ -94,10 +97,11 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
+  const signingKey = RouterSigningKey.from(config.signingKey);
   const webhook = new WebhookDeliverer(store, {
     owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
     backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,
-  }, log, {
+  }, log, signingKey, {
     delivered: (n) => lifecycle.webhookDelivered.inc(n),
     failed: () => lifecycle.webhookFailed.inc(),
     deadLettered: () => lifecycle.webhookDeadLettered.inc(),
@@ -118,11 +122,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     importMaxBytes: config.importMaxBytes,
     draining: () => draining,
     processIndex: config.processIndex,
+    routerPublicKeyPem: signingKey.publicKeyPem,
   });
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, signingKey, simulators: networks.simulators,
     draining: () => draining,
     async shutdown() {
       draining = true;

@@ -32,6 +32,8 @@ export interface EdgeDeps extends AdminDeps {
   draining: () => boolean;
   /** Which of the router processes sharing the port this is (ROUTER_PROCESSES), named by /healthz. */
   processIndex: number;
+  /** The router's public key (SPKI PEM): webhook receivers check its signatures with it. */
+  routerPublicKeyPem: string;
 }
 
 function send(c: Context, answer: Answer): Response {
@@ -187,6 +189,12 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     method: 'get', path: '/metrics', tags: SERVICE, summary: 'Prometheus metrics',
     responses: { 200: text('Prometheus text exposition format') },
   }, async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  documented(app, {
+    method: 'get', path: '/v1/router-public-key.pem', tags: ['Webhooks'], summary: "The router's public key: it checks webhook signatures",
+    description: 'SPKI PEM of the P-256 key whose signatures every webhook POST carries in X-DCC-Router-Signature (see "Webhook signatures").',
+    responses: { 200: text('SPKI PEM', 'application/x-pem-file') },
+  }, (c) => c.body(deps.routerPublicKeyPem, 200, { 'content-type': 'application/x-pem-file' }));
 
   // Generated once, on first request, when every route is registered.
   let document: string | undefined;
