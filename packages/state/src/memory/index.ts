@@ -1,9 +1,9 @@
 import type { Device, User } from '@dccrouter/domain';
-import { compareCursors, judgeResponse, responseBody, responseIdFor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, pageOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER } from '../store/index.ts';
 import type {
-  Acceptance, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
-  Release, RequestRecord, ResponseOutcome, StateStore,
+  Acceptance, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
+  RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
 import { MemoryCounters } from '../counters/memory.ts';
@@ -55,7 +55,7 @@ export class MemoryStore implements StateStore {
   private readonly outboxes = new Map<string, MemoryStream<NewOutboxItem>>();
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly cursors = new Map<string, string>();
-  private readonly deadLetters = new Map<string, { item: OutboxItem; reason: string }[]>();
+  private readonly deadLetters = new Map<string, MemoryStream<{ item: OutboxItem; reason: string }>>();
   private readonly stats = new Map<string, Map<string, number>>();
   private readonly quarantineRefs = new Map<string, string>();
   private readonly quarantineExpiry = new MinHeap<string>();
@@ -184,6 +184,18 @@ export class MemoryStore implements StateStore {
     if (record?.state !== 'quarantined') return false;
     record.state = 'deleted';
     return true;
+  }
+
+  /** The cursor is `<expiresAt>/<requestId>` of the last one given: soonest expiry first. */
+  async listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>> {
+    const [afterAt, afterId] = splitCursor(after);
+    const key = (record: RequestRecord) => [record.quarantine!.expiresAt, record.requestId] as const;
+    const records = [...new Set(this.quarantineRefs.values())]
+      .map((requestId) => this.request(requestId)?.record)
+      .filter((record): record is RequestRecord => record?.state === 'quarantined' && (userId === undefined || record.originatorId === userId))
+      .sort((a, b) => key(a)[0] - key(b)[0] || (key(a)[1] < key(b)[1] ? -1 : 1))
+      .filter((record) => afterAt === undefined || key(record)[0] > Number(afterAt) || (key(record)[0] === Number(afterAt) && key(record)[1] > afterId!));
+    return pageOf(records.slice(0, limit).map(copy), limit, (record) => `${record.quarantine!.expiresAt}/${record.requestId}`);
   }
 
   async expireQuarantined(now: number, max: number): Promise<string[]> {
@@ -349,13 +361,36 @@ export class MemoryStore implements StateStore {
   }
 
   async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
-    let list = this.deadLetters.get(userId);
-    if (!list) this.deadLetters.set(userId, (list = []));
-    list.push({ item: copy(item), reason });
+    let stream = this.deadLetters.get(userId);
+    if (!stream) this.deadLetters.set(userId, (stream = new MemoryStream()));
+    stream.append({ item: copy(item), reason });
   }
 
-  async readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]> {
-    return copy((this.deadLetters.get(userId) ?? []).slice(0, limit));
+  /** The cursor is `<userId>/<id>` of the last dead letter given: Users in order, each one's oldest first. */
+  async listDeadLetters(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<DeadLetter>> {
+    const [afterUser, afterId] = splitCursor(after);
+    const users = (userId === undefined ? [...this.deadLetters.keys()].sort() : [userId])
+      .filter((user) => afterUser === undefined || user >= afterUser);
+    const items: DeadLetter[] = [];
+    for (const user of users) {
+      const from = user === afterUser ? afterId : undefined;
+      for (const { id, value } of this.deadLetters.get(user)?.after(from, limit - items.length) ?? []) {
+        items.push({ userId: user, id, at: Number(id.split('-')[0]), reason: value.reason, item: copy(value.item) });
+      }
+      if (items.length >= limit) break;
+    }
+    return pageOf(items, limit, (letter) => `${letter.userId}/${letter.id}`);
+  }
+
+  async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
+    const stream = this.deadLetters.get(userId);
+    if (!stream) return [];
+    const chosen = ids === 'all' ? stream.after(undefined, Infinity) : ids.flatMap((id) => stream.get(id) ?? []);
+    return chosen.map(({ id, value }) => {
+      stream.remove(id);
+      const { cursor, ...item } = value.item;
+      return { id, cursor: this.appendOutbox(userId, { ...item, redrivenFrom: cursor }).cursor };
+    });
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
