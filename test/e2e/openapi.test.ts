@@ -96,7 +96,11 @@ function submit(body: string, signature: string | null = client.sign(body), cont
 }
 
 beforeAll(async () => {
-  router = await startRouterProcess({ VERIFY_THREADS: '1', BATCH_MAX_ITEMS: '3', IMPORT_MAX_BYTES: '4000', MAX_BODY_BYTES: '4096' });
+  router = await startRouterProcess({
+    VERIFY_THREADS: '1', BATCH_MAX_ITEMS: '3', IMPORT_MAX_BYTES: '4000', MAX_BODY_BYTES: '4096',
+    // A webhook that fails is dead-lettered at once.
+    WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_INTERVAL_MS: '20', SIMULATOR_LATENCY_P50_MS: '10', SIMULATOR_LATENCY_P99_MS: '30',
+  });
   client = new RouterClient(router.url, DEMO_PRIVATE_KEY_PEM);
   doc = (await (await fetch(`${router.url}/v1/openapi.json`)).json()) as Doc;
 });
@@ -262,6 +266,14 @@ describe('every documented route answers as documented', () => {
     const sent = [];
     for (let i = 0; i < 3; i++) sent.push((await submit(buildJsonRequest(read({ srv: '4.1.2' })))).body);
     const [toRelease, toDelete] = sent.slice(1).map((answer) => answer.quarantine.ref);
+    const listed = await admin('GET', `/v1/admin/quarantine?userId=${SUPPLIER}&limit=1`);
+    expect(listed.body.items.map((q: any) => q.ref)).toHaveLength(1);
+    const rest = await admin('GET', `/v1/admin/quarantine?after=${encodeURIComponent(listed.body.next)}`);
+    expect([...listed.body.items, ...rest.body.items].map((q: any) => q.ref).sort()).toEqual([toRelease, toDelete].sort());
+    expect(listed.body.items[0]).toMatchObject({ userId: SUPPLIER, srv: '4.1.2', breach: 'user', destination: 'smets2/north' });
+    expect((await admin('GET', '/v1/admin/quarantine?limit=0')).body.error.field).toBe('limit');
+    expect((await admin('GET', '/v1/admin/quarantine?after=nonsense')).body.error.field).toBe('after');
+    expect((await admin('GET', '/v1/admin/quarantine', undefined, 'wrong')).status).toBe(401);
     expect((await call('POST', `/v1/quarantine/${toRelease}/release`, { headers: signedHeaders('POST', `/v1/quarantine/${toRelease}/release`) })).body.state).toBe('accepted');
     expect((await admin('POST', `/v1/quarantine/${toDelete}/delete`)).body.state).toBe('deleted');
     expect((await admin('POST', `/v1/quarantine/${toDelete}/release`)).status).toBe(409);
@@ -271,6 +283,27 @@ describe('every documented route answers as documented', () => {
     expect((await admin('POST', `/v1/quarantine/${toDelete}/delete`, undefined, 'wrong')).status).toBe(401);
     expect((await admin('POST', `/v1/quarantine/${toDelete}/release`, undefined, 'wrong')).status).toBe(401);
     await admin('PUT', `/v1/admin/thresholds/users/${SUPPLIER}`, { rules: [] });
+  });
+
+  it('dead letters: listed and redriven', async () => {
+    const user = '90-B3-D5-1F-30-0C-0C-0C';
+    const device = '00-DB-12-34-56-78-0C-0C';
+    const keys = newKeyPair();
+    // Nothing listens on port 9: every delivery fails.
+    await admin('PUT', `/v1/admin/users/${user}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem, receiveEndpoint: 'http://127.0.0.1:9/receive' });
+    await admin('PUT', `/v1/admin/devices/${device}`, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: user });
+    const own = new RouterClient(router.url, keys.privateKeyPem);
+    const body = buildJsonRequest({ originatorId: user, targetId: device, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect((await submit(body, own.sign(body))).status).toBe(202);
+    await expect.poll(async () => (await admin('GET', `/v1/admin/dead-letters?userId=${user}`)).body.items.length, { timeout: 10_000 }).toBe(1);
+    const [letter] = (await admin('GET', `/v1/admin/dead-letters?userId=${user}`)).body.items;
+    expect((await admin('GET', '/v1/admin/dead-letters?limit=1000')).body.items).toContainEqual(letter);
+    expect((await admin('GET', '/v1/admin/dead-letters?userId=nobody')).body.error.field).toBe('userId');
+    expect((await admin('GET', '/v1/admin/dead-letters', undefined, 'wrong')).status).toBe(401);
+    expect((await admin('POST', '/v1/admin/dead-letters:redrive', { userId: user, id: letter.id })).body.redriven).toHaveLength(1);
+    expect((await admin('POST', '/v1/admin/dead-letters:redrive', { userId: user, id: '1-0' })).status).toBe(404);
+    expect((await admin('POST', '/v1/admin/dead-letters:redrive', { id: letter.id })).body.error.field).toBe('userId');
+    expect((await admin('POST', '/v1/admin/dead-letters:redrive', { userId: user }, 'wrong')).status).toBe(401);
   });
 
   it('called every documented operation, each with its success answer', () => {

@@ -91,4 +91,27 @@ describe('signed webhooks', () => {
     expect(receiver.received.some((item) => item.requestId === requestId)).toBe(false);
     receiver.trustRouter(routerPublicPem);
   });
+
+  it("lets the operator list the User's dead letters and redrive them, delivered then", async () => {
+    const listed = await admin.request('GET', `/v1/admin/dead-letters?userId=${SUPPLIER}`);
+    expect(listed.status).toBe(200);
+    const [letter, ...others] = listed.body.items;
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({ userId: SUPPLIER, reason: 'HTTP 401 after 3 attempts', item: { kind: 'response', responseCode: 'I0' } });
+    expect(Date.parse(letter.deadLetteredAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Everyone's listing has it too; the listing is paged.
+    expect((await admin.request('GET', '/v1/admin/dead-letters?limit=1')).body).toEqual({ items: [letter], next: `${SUPPLIER}/${letter.id}` });
+    expect((await admin.request('GET', `/v1/admin/dead-letters?after=${encodeURIComponent(`${SUPPLIER}/${letter.id}`)}`)).body).toEqual({ items: [] });
+
+    const redriven = await admin.request('POST', '/v1/admin/dead-letters:redrive', { userId: SUPPLIER, id: letter.id });
+    expect(redriven.body.redriven).toEqual([{ id: letter.id, cursor: expect.any(String) }]);
+    await expect.poll(() => receiver.received.find((item) => item.requestId === letter.item.requestId), { timeout: 10_000 }).toEqual({
+      ...letter.item, cursor: redriven.body.redriven[0].cursor, redrivenFrom: letter.item.cursor,
+    });
+    expect((await admin.request('GET', `/v1/admin/dead-letters?userId=${SUPPLIER}`)).body).toEqual({ items: [] });
+    // Redriven once: again, it is not there.
+    const again = await admin.request('POST', '/v1/admin/dead-letters:redrive', { userId: SUPPLIER, id: letter.id });
+    expect([again.status, again.body.error.reason]).toEqual([404, 'not_found']);
+    expect((await admin.request('POST', '/v1/admin/dead-letters:redrive', { userId: SUPPLIER })).body).toEqual({ redriven: [] });
+  });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Device, User } from '@dccrouter/domain';
-import { compareCursors, partitionOf, quarantineRef, type Acceptance, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -847,6 +847,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           for (let n = 0; n < 20; n++) {
             const page = await store.listDeadLetters(userId, after, limit);
             expect(page.items.length).toBeLessThanOrEqual(limit);
+            // One cursor format on every store, so the operators' API can check it.
+            if (page.next) expect(page.next).toMatch(DEAD_LETTER_CURSOR);
             all.push(...page.items);
             if (!page.next) return all;
             after = page.next;
@@ -921,6 +923,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           for (let n = 0; n < 50; n++) {
             const page = await store.listQuarantined(userId, after, limit);
             expect(page.items.length).toBeLessThanOrEqual(limit);
+            if (page.next) expect(page.next).toMatch(QUARANTINE_CURSOR);
             all.push(...page.items);
             if (!page.next) return all;
             after = page.next;

@@ -12,6 +12,7 @@ import {
   errorAnswer,
 } from '../openapi/schemas.ts';
 import { simulatorSettingsUpdateSchema } from '../egress/simulated.ts';
+import { queueRoutes } from './queues.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -303,6 +304,8 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const updated = await deps.simulators.update(destination, body.value);
     return updated.ok ? c.json(updated.value) : invalid(c, updated.error);
   });
+
+  queueRoutes(app, store, readJson);
 
   function noSimulator(c: Context) {
     return error(c, 404, 'not_found', `no destination ${c.req.param('destination')}; destinations: ${ALL_DESTINATIONS.join(', ')} (percent-encode the "/")`);

@@ -1,5 +1,5 @@
 import type { Device, User } from '@dccrouter/domain';
-import { compareCursors, judgeResponse, pageOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, pageOf, partitionOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER } from '../store/index.ts';
 import type {
   Acceptance, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
@@ -186,16 +186,19 @@ export class MemoryStore implements StateStore {
     return true;
   }
 
-  /** The cursor is `<expiresAt>/<requestId>` of the last one given: soonest expiry first. */
+  /** In RedisStore's order and cursor (`<partition>/<expiresAt>/<requestId>`): by partition, then soonest expiry. */
   async listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>> {
-    const [afterAt, afterId] = splitCursor(after);
-    const key = (record: RequestRecord) => [record.quarantine!.expiresAt, record.requestId] as const;
+    const position = (record: RequestRecord) => [partitionOf(record.originatorId), record.quarantine!.expiresAt, record.requestId] as const;
+    const compare = (a: readonly [number, number, string], b: readonly [number, number, string]) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+    const [p, rest] = splitCursor(after);
+    const [at, requestId] = splitCursor(rest);
+    const from = after === undefined ? undefined : [Number(p), Number(at), requestId ?? ''] as const;
     const records = [...new Set(this.quarantineRefs.values())]
-      .map((requestId) => this.request(requestId)?.record)
+      .map((id) => this.request(id)?.record)
       .filter((record): record is RequestRecord => record?.state === 'quarantined' && (userId === undefined || record.originatorId === userId))
-      .sort((a, b) => key(a)[0] - key(b)[0] || (key(a)[1] < key(b)[1] ? -1 : 1))
-      .filter((record) => afterAt === undefined || key(record)[0] > Number(afterAt) || (key(record)[0] === Number(afterAt) && key(record)[1] > afterId!));
-    return pageOf(records.slice(0, limit).map(copy), limit, (record) => `${record.quarantine!.expiresAt}/${record.requestId}`);
+      .filter((record) => from === undefined || compare(position(record), from) > 0)
+      .sort((a, b) => compare(position(a), position(b)));
+    return pageOf(records.slice(0, limit).map(copy), limit, (record) => position(record).join('/'));
   }
 
   async expireQuarantined(now: number, max: number): Promise<string[]> {

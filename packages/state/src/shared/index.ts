@@ -78,3 +78,8 @@ export function splitCursor(cursor: string | undefined): [string | undefined, st
 export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => string): { items: T[]; next?: string } {
   return items.length >= limit && items.length > 0 ? { items, next: cursorOf(items[items.length - 1]) } : { items };
 }
+
+/** A page cursor of listDeadLetters: `<userId>/<id>`. */
+export const DEAD_LETTER_CURSOR = /^[^/]+\/\d{1,16}-\d{1,16}$/;
+/** A page cursor of listQuarantined: `<partition>/<expiry ms>/<RequestID>`. */
+export const QUARANTINE_CURSOR = /^\d{1,2}\/\d{1,16}\/[^/]+$/;
