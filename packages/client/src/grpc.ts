@@ -1,27 +1,39 @@
-import { credentials, makeGenericClientConstructor, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
-import { ROUTER_SERVICE, type dccrouter } from '@dccrouter/protocol';
+import { credentials, makeGenericClientConstructor, Metadata, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter, type RichStatus } from '@dccrouter/protocol';
 import { buildJsonRequest, buildProtobufRequest, signBytes, type RequestSpec, type SubmitResult } from './index.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
+type Item = dccrouter.v1.IOutboxItem;
 
 const RouterServiceClient = makeGenericClientConstructor(ROUTER_SERVICE, 'dccrouter.v1.Router');
 
 interface RouterStub extends Client {
-  submit(request: Signed, callback: (error: Error | null, result?: Result) => void): void;
+  submit(request: Signed, callback: (error: ServiceError | null, result?: Result) => void): void;
   submitStream(): ClientDuplexStream<Signed, Result>;
+  feed(request: dccrouter.v1.IFeedRequest, metadata: Metadata): ClientReadableStream<Item>;
 }
 
+/** A result as over HTTP: its status and the answer document (a refusal's from its fields when it came as a status). */
 function toResult(result: Result): SubmitResult {
-  return { status: result.status ?? 0, answer: JSON.parse(result.answerJson ?? 'null') };
+  return { status: result.status ?? 0, answer: JSON.parse(result.answerJson ?? 'null'), acknowledgement: result.acknowledgement ?? undefined };
+}
+
+/** The refusal a non-OK status carries (google.rpc.ErrorInfo), or undefined when it carries none. */
+export function refusalOf(error: ServiceError): { status: RichStatus; httpStatus: number; reason: string; responseCode?: string } | undefined {
+  const details = error.metadata?.get(STATUS_DETAILS_KEY)[0];
+  if (!(details instanceof Buffer)) return undefined;
+  const status = decodeRichStatus(details);
+  if (!status.errorInfo) return undefined;
+  return { status, httpStatus: Number(status.errorInfo.metadata.httpStatus), reason: status.errorInfo.reason, responseCode: status.errorInfo.metadata.responseCode };
 }
 
 /** A DCC User's gRPC connection to the router (`dccrouter.v1.Router`), signing every request. */
 export class GrpcRouterClient {
   private readonly stub: RouterStub;
 
-  constructor(address: string, private readonly privateKeyPem: string) {
-    this.stub = new RouterServiceClient(address, credentials.createInsecure()) as unknown as RouterStub;
+  constructor(address: string, private readonly privateKeyPem: string, channelCredentials = credentials.createInsecure()) {
+    this.stub = new RouterServiceClient(address, channelCredentials) as unknown as RouterStub;
   }
 
   /** The signed wire item for a request, JSON or protobuf bytes. */
@@ -30,8 +42,18 @@ export class GrpcRouterClient {
     return { body, signature: signBytes(this.privateKeyPem, body), contentType: format === 'json' ? 'application/json' : 'application/x-protobuf' };
   }
 
+  /**
+   * Answers like HTTP: an acknowledgement, or a refusal made from the status's ErrorInfo (its
+   * HTTP status, reason and message); other gRPC failures reject.
+   */
   submit(request: Signed): Promise<SubmitResult> {
-    return new Promise((resolve, reject) => this.stub.submit(request, (error, result) => (error ? reject(error) : resolve(toResult(result!)))));
+    return new Promise((resolve, reject) => this.stub.submit(request, (error, result) => {
+      if (!error) return resolve(toResult(result!));
+      const refusal = refusalOf(error);
+      if (!refusal) return reject(error);
+      const header = refusal.responseCode ? { responseCode: refusal.responseCode } : {};
+      resolve({ status: refusal.httpStatus, answer: { header, error: { reason: refusal.reason, message: refusal.status.message } }, grpcCode: error.code, retryDelayMs: refusal.status.retryDelayMs });
+    }));
   }
 
   /** Sends many over one stream; answers come back in the order sent. */
@@ -45,6 +67,15 @@ export class GrpcRouterClient {
       for (const request of requests) stream.write(request);
       stream.end();
     });
+  }
+
+  /** The User's feed of responses and alerts after a cursor ('' for the oldest), signed as the User. */
+  feed(userId: string, after = '', timestamp = new Date().toISOString()): ClientReadableStream<Item> {
+    const metadata = new Metadata();
+    metadata.set('x-dcc-user', userId);
+    metadata.set('x-dcc-timestamp', timestamp);
+    metadata.set('x-dcc-signature', signBytes(this.privateKeyPem, Buffer.from(`FEED\n/dccrouter.v1.Router/Feed\n${after}\n${timestamp}`)));
+    return this.stub.feed({ after }, metadata);
   }
 
   close(): void {

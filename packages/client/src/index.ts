@@ -1,6 +1,6 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
-import { Long, ServiceRequest } from '@dccrouter/protocol';
+import { Long, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
 
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
 export function signBytes(privateKey: KeyObject | string, bytes: Uint8Array | string): string {
@@ -68,6 +68,11 @@ export function buildProtobufRequest(spec: RequestSpec): Uint8Array {
 export interface SubmitResult {
   status: number;
   answer: any;
+  /** Over gRPC: the acknowledgement's typed fields. */
+  acknowledgement?: dccrouter.v1.IAcknowledgement;
+  /** Over gRPC, for a refusal given as a status: its code and the delay its RetryInfo asks for. */
+  grpcCode?: number;
+  retryDelayMs?: number;
 }
 
 /** A DCC User's connection to the router: signs every body with the User's key. */
@@ -108,4 +113,4 @@ export class RouterClient {
     return { status: response.status, answer: await response.json() };
   }
 }
-export { GrpcRouterClient } from './grpc.ts';
+export { GrpcRouterClient, refusalOf } from './grpc.ts';

@@ -10,3 +10,4 @@ export * from './trt/index.ts';
 export * from './input/index.ts';
 export * from './inventory/index.ts';
 export * from './threshold/index.ts';
+export * from './acknowledgement/index.ts';

@@ -8,7 +8,8 @@ protobuf.util.Long = Long;
 protobuf.configure();
 
 export { Long };
-export const { RequestId, Header, ServiceRequest, SignedServiceRequest, ServiceRequestBatch, SubmitResult } = dccrouter.v1;
+export const { RequestId, Header, ServiceRequest, SignedServiceRequest, ServiceRequestBatch, SubmitResult, FeedRequest, OutboxItem } = dccrouter.v1;
+export { decodeRichStatus, encodeRichStatus, STATUS_DETAILS_KEY, type RichStatus } from './rpc-status.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
@@ -27,7 +28,17 @@ const codec = {
 export const ROUTER_SERVICE = {
   submit: { path: '/dccrouter.v1.Router/Submit', requestStream: false, responseStream: false, ...codec },
   submitStream: { path: '/dccrouter.v1.Router/SubmitStream', requestStream: true, responseStream: true, ...codec },
+  feed: {
+    path: '/dccrouter.v1.Router/Feed', requestStream: false, responseStream: true,
+    requestSerialize: (message: dccrouter.v1.IFeedRequest) => Buffer.from(FeedRequest.encode(message).finish()),
+    requestDeserialize: (bytes: Buffer) => FeedRequest.decode(bytes),
+    responseSerialize: (message: dccrouter.v1.IOutboxItem) => Buffer.from(OutboxItem.encode(message).finish()),
+    responseDeserialize: (bytes: Buffer) => OutboxItem.decode(bytes),
+  },
 } as const;
+
+/** The path of router.proto, for tools that load it (server reflection). */
+export const ROUTER_PROTO_PATH = new URL('../proto/router.proto', import.meta.url).pathname;
 export type { dccrouter };
 
 /** The .proto source, as served at GET /v1/router.proto. */

@@ -77,7 +77,7 @@ else {
 /** The primary serves gRPC, starts the other processes and prints the lines scripts read. */
 async function startPrimary(server: RunningServer): Promise<void> {
   if (config.grpcPort !== undefined) {
-    grpc = await startGrpcServer({ ...router, metrics: router.metrics, maxBodyBytes: config.maxBodyBytes, draining: router.draining }, config.host, config.grpcPort);
+    grpc = await startGrpcServer({ ...router, maxBodyBytes: config.maxBodyBytes }, config.host, config.grpcPort, config.grpcTls);
   }
   if (config.processes > 1 && !stopping) {
     // Started once this process holds the port, so PORT=0 becomes one port for all. A generated

@@ -30,6 +30,8 @@ export interface Router {
   pipeline: ServiceRequestPipeline;
   log: Logger;
   metrics: RouterMetrics;
+  /** Checks Users' signatures (requests and signed calls). */
+  verifier: SignatureVerifier;
   /** True once shutdown began. */
   draining: () => boolean;
   /** The router's own key: it signs webhooks. */
@@ -127,7 +129,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, signingKey, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, verifier, signingKey, simulators: networks.simulators,
     draining: () => draining,
     async shutdown() {
       draining = true;

@@ -8,7 +8,7 @@ import { freePort, startRedis, stopRedis } from '../../../test/support/redis-ser
 import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
-import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId } from './store-contract.ts';
+import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId, plainAcceptance } from './store-contract.ts';
 
 const redisUrl = inject('redisUrl');
 const { newPrefix, deleteKeys: deleteTestKeys } = testPrefixes(redisUrl);
@@ -75,11 +75,37 @@ describe('RedisStore on a shared Redis', () => {
       'transform:srv': transform.legRecord.srv,
       // The answer alone (status|ExecutionDateTime|JSON), and the record without what the RequestID and state say.
       transform: `${transform.legRecord.answer.status}||${transform.legRecord.answer.body}`,
-      record: JSON.stringify((({ requestId: _r, originatorId: _o, targetId: _t, state: _s, ...rest }) => rest)(transform.record)),
+      // By position: srv, CV, destination, generation (0: none), acceptedAt, TRT (0: none), the
+      // body element (0: the SRV's own), the body's value.
+      record: JSON.stringify(['4.1.1', 4, 'smets2/central', 0, 1_700_000_000_000, 0, 0, transform.record.bodyValue]),
       state: 'transformed',
-      orig: transform.record.originatorId,
       dest: transform.record.destination,
     });
+  });
+
+  it('keeps a plain acknowledgement as a marker, made again from the record', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    await store.recordAcceptance(requestId, plain);
+    const stored = await raw.hget(`${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`, 'single');
+    expect(stored).toBe('202||=');
+    expect((await store.recordAcceptance(requestId, plainAcceptance(requestId)) as { answer: unknown }).answer).toStrictEqual(plain.legRecord.answer);
+  });
+
+  it('reads requests recorded in the earlier layout: the record as an object, the answer in full', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    const { requestId: _r, originatorId: _o, targetId: _t, state: _s, ...rest } = plain.record;
+    await raw.hset(`${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`, {
+      'single:hash': plain.legRecord.bodyHash, 'single:srv': '4.1.1', single: `202||${plain.legRecord.answer.body}`,
+      record: JSON.stringify(rest), state: 'accepted', orig: plain.record.originatorId, dest: plain.record.destination,
+    });
+    expect(await store.getRequest(requestId)).toStrictEqual(plain.record);
+    expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
   });
 
   it('sets the retention as the TTL of the request hash', async () => {

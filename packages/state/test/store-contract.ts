@@ -1,7 +1,7 @@
 // The contract every StateStore implementation must keep; each implementation's test file runs it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Device, User } from '@dccrouter/domain';
+import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
@@ -40,6 +40,16 @@ export const fullDevice = (deviceId = `dev-${randomUUID()}`): Device => ({
 export const minimalDevice = (deviceId = `dev-${randomUUID()}`): Device => ({ deviceId, deviceType: 'GSME', status: 'Pending', generation: 'SMETS2+' });
 
 export const newRequestId = () => `90-B3-D5-1F-30-00-00-01:00-DB-12-34-56-78-90-A0:${randomUUID()}`;
+
+/** An acceptance as the router makes it for a plain SMETS2+ read: its answer is the plain I99 acknowledgement of its record. */
+export function plainAcceptance(requestId: string, bodyHash = 'b'.repeat(64)): Acceptance {
+  const base = acceptance('single', { requestId, bodyHash });
+  const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: base.record.acceptedAt, deadline: base.record.acceptedAt + 30_000 };
+  const record: RequestRecord = { ...base.record, generation: 'SMETS2+', trt };
+  const answer = plainAcknowledgement(record);
+  expect(answer.status).toBe(202);
+  return { ...base, record, legRecord: { ...base.legRecord, answer } };
+}
 
 export function acceptance(leg: Leg, options: { bodyHash?: string; srv?: string; requestId?: string; status?: number } = {}): Acceptance {
   const { bodyHash = 'a'.repeat(64), srv = '4.1.1', requestId = 'unused', status = 202 } = options;
@@ -289,6 +299,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.recordAcceptance(requestId, first)).toEqual({ outcome: 'recorded' });
         const again = acceptance('single', { requestId, bodyHash: hash('1'), status: 299 });
         expect(await store.recordAcceptance(requestId, again)).toStrictEqual({ outcome: 'duplicate', answer: first.legRecord.answer });
+      });
+
+      it('gives back a plain I99 acknowledgement byte for byte, on a duplicate and to loadContext', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const plain = plainAcceptance(requestId);
+        expect(await store.recordAcceptance(requestId, plain)).toEqual({ outcome: 'recorded' });
+        expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
+        const context = await store.loadContext(undefined, undefined, requestId, 'single');
+        expect(context.leg).toStrictEqual(plain.legRecord);
       });
 
       it('answers request_id_reused for the same leg with another body, and keeps the first', async () => {

@@ -14,7 +14,17 @@ describe('loadConfig: router processes and the settings of the redesigned reques
   });
 
   it('refuses several processes on the embedded store, saying why', () => {
-    expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs REDIS_URL');
+    expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES)');
+  });
+
+  it('takes a Redis Cluster or Sentinels as Redis, and refuses what is not host:port', () => {
+    const cluster = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2:7001,[::1]:7002', ROUTER_PROCESSES: '2' });
+    expect(cluster.redisClusterNodes).toEqual(['10.0.0.1:7000', 'redis-2:7001', '[::1]:7002']);
+    expect(cluster.processes).toBe(2);
+    expect(cluster.seedDemo).toBe(false);
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'dcc' })).toMatchObject({ redisSentinels: ['s1:26379'], redisSentinelName: 'dcc' });
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-1' })).toThrow('REDIS_CLUSTER_NODES must be host:port,host:port,..., got "redis-1"');
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:26379' })).toThrow('REDIS_SENTINELS needs REDIS_SENTINEL_NAME');
   });
 
   it('refuses a process index the process count does not have', () => {

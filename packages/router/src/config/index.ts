@@ -14,6 +14,8 @@ export interface RouterConfig {
   /** REDIS_SENTINELS and REDIS_SENTINEL_NAME: the master a set of Redis Sentinels names. */
   redisSentinels?: string[];
   redisSentinelName?: string;
+  /** GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: PEM files; gRPC is served over TLS when both are set. */
+  grpcTls?: { certFile: string; keyFile: string };
   redisKeyPrefix: string;
   adminToken: string;
   /** ROUTER_SIGNING_KEY: the router's P-256 private key (PEM, or a PEM file's path); generated at start when absent. */
@@ -142,6 +144,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   const redisSentinelName = env.REDIS_SENTINEL_NAME || undefined;
   if (redisSentinels && !redisSentinelName) throw new Error('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master the Sentinels watch');
   // Any of the three puts the state in Redis; the checks below only ask whether it is shared.
+  const [certFile, keyFile] = [env.GRPC_TLS_CERT_FILE || undefined, env.GRPC_TLS_KEY_FILE || undefined];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither');
   const redisUrl = env.REDIS_URL || undefined;
   const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
   const processCount = processes(env, shared);
@@ -156,6 +160,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     redisClusterNodes,
     redisSentinels,
     redisSentinelName,
+    grpcTls: certFile && keyFile ? { certFile, keyFile } : undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,

@@ -1,9 +1,17 @@
-import { Server, ServerCredentials, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { ROUTER_SERVICE, type dccrouter } from '@dccrouter/protocol';
+import { readFileSync } from 'node:fs';
+import { Server, ServerCredentials, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as HEALTH_PROTO_PATH } from 'grpc-health-check';
+import { ROUTER_PROTO_PATH, ROUTER_SERVICE, type dccrouter } from '@dccrouter/protocol';
+import type { StateStore } from '@dccrouter/state';
+import type { SignatureVerifier } from '../auth/verifier.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { overloaded, type Answer, type ServiceRequestPipeline } from '../pipeline/index.ts';
+import { refusalStatus, submitResult } from './answers.ts';
+import { serveFeed } from './feed.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
@@ -12,8 +20,15 @@ export interface GrpcDeps {
   pipeline: ServiceRequestPipeline;
   metrics: RouterMetrics;
   log: Logger;
+  store: StateStore;
+  verifier: SignatureVerifier;
   maxBodyBytes: number;
   draining: () => boolean;
+}
+
+export interface GrpcTls {
+  certFile: string;
+  keyFile: string;
 }
 
 export interface GrpcServer {
@@ -21,11 +36,16 @@ export interface GrpcServer {
   stop(): Promise<void>;
 }
 
+const SERVICE_NAME = 'dccrouter.v1.Router';
+/** How often the health service asks the store whether the router is ready. */
+const HEALTH_CHECK_MS = 1_000;
+
 /**
  * The gRPC ingress (`dccrouter.v1.Router` of router.proto): each SignedServiceRequest goes through
- * the same admission and pipeline as over HTTP and is answered with the same status and JSON.
+ * the same admission and pipeline as over HTTP. Beside it, `grpc.health.v1.Health` (SERVING while
+ * ready, as /readyz) and server reflection (v1 and v1alpha), so grpcurl and load balancers work.
  */
-export async function startGrpcServer(deps: GrpcDeps, host: string, port: number): Promise<GrpcServer> {
+export async function startGrpcServer(deps: GrpcDeps, host: string, port: number, tls?: GrpcTls): Promise<GrpcServer> {
   const { pipeline, metrics } = deps;
 
   async function handle(message: Signed): Promise<Result> {
@@ -45,16 +65,19 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
       }
     }
     metrics.observe(answer.outcome, startedAt);
-    return { status: answer.status, answerJson: answer.body };
+    return submitResult(answer);
   }
 
   const server = new Server();
+  const feeds = new Set<ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>>();
   server.addService(ROUTER_SERVICE, {
     submit(call: ServerUnaryCall<Signed, Result>, callback: sendUnaryData<Result>) {
-      handle(call.request).then((result) => callback(null, result), (error: Error) => {
-        deps.log.error({ err: error }, 'gRPC submit failed');
-        callback(error);
-      });
+      handle(call.request).then(
+        (result) => (result.refusal ? callback(refusalStatus(result)) : callback(null, result)),
+        (error: Error) => {
+          deps.log.error({ err: error }, 'gRPC submit failed');
+          callback(error);
+        });
     },
     submitStream(call: ServerDuplexStream<Signed, Result>) {
       // Requests are processed as they arrive; answers are written in the order of the requests.
@@ -65,12 +88,42 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
       });
       call.on('end', () => void written.then(() => call.end(), (error) => call.destroy(error)));
     },
+    feed(call: ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>) {
+      feeds.add(call);
+      void serveFeed(call, deps).finally(() => feeds.delete(call));
+    },
   });
+
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
+  health.addToServer(server);
+  const checkHealth = async () => {
+    let serving = !deps.draining();
+    if (serving) serving = await deps.store.ping().then(() => true, () => false);
+    const status = serving ? 'SERVING' : 'NOT_SERVING';
+    health.setStatus('', status);
+    health.setStatus(SERVICE_NAME, status);
+  };
+  await checkHealth();
+  const healthTimer = setInterval(() => void checkHealth(), HEALTH_CHECK_MS);
+  healthTimer.unref();
+
+  new ReflectionService(loadSync([ROUTER_PROTO_PATH, HEALTH_PROTO_PATH])).addToServer(server);
+
+  const credentials = tls
+    ? ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) }], false)
+    : ServerCredentials.createInsecure();
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, actual) => (error ? reject(error) : resolve(actual)));
+    server.bindAsync(`${host}:${port}`, credentials, (error, actual) => (error ? reject(error) : resolve(actual)));
   });
   return {
     port: bound,
-    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    stop: () => new Promise<void>((resolve) => {
+      clearInterval(healthTimer);
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+      // Feeds never end by themselves: end them, so the graceful shutdown below can finish.
+      for (const feed of feeds) feed.end();
+      server.tryShutdown(() => resolve());
+    }),
   };
 }

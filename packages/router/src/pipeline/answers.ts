@@ -1,4 +1,4 @@
-import { refusalCode, refusalStatus, type Refusal, type Route, type TrtBudget } from '@dccrouter/domain';
+import { acknowledgementDocument, refusalCode, refusalStatus, type Acknowledgement, type Refusal } from '@dccrouter/domain';
 
 /** What the edge sends back: a status, the JSON text, extra headers and a label for metrics. */
 export interface Answer {
@@ -26,29 +26,8 @@ export function refusalAnswer(refusal: Refusal, requestId?: string, now = Date.n
   };
 }
 
-export interface Acknowledgement {
-  requestId: string;
-  responseCode: 'I0' | 'I99';
-  respondedAt: number;
-  route: Route;
-  trt?: TrtBudget;
-  body?: unknown;
-  /** Held back by Threshold Anomaly Detection. */
-  quarantine?: { ref: string; breach: string };
-  /** Deleted by the DCO's value check (SMETS1). */
-  deleted?: { breach: string };
-}
+export type { Acknowledgement };
 
 export function acknowledgementAnswer(ack: Acknowledgement): Answer {
-  const document: Record<string, unknown> = {
-    header: { requestId: ack.requestId, responseCode: ack.responseCode, responseDateTime: new Date(ack.respondedAt).toISOString() },
-    route: ack.route,
-  };
-  if (ack.trt) document.trt = { budgetMs: ack.trt.budgetMs, deadline: new Date(ack.trt.deadline).toISOString() };
-  if (ack.body !== undefined) document.body = ack.body;
-  if (ack.quarantine) document.quarantine = ack.quarantine;
-  if (ack.deleted) document.deleted = ack.deleted;
-  // A device request acknowledged for later (202); everything answered here and now is 200.
-  const status = ack.responseCode === 'I99' && (ack.trt || ack.quarantine || ack.deleted) ? 202 : 200;
-  return { status, body: JSON.stringify(document), outcome: ack.responseCode };
+  return { ...acknowledgementDocument(ack), outcome: ack.responseCode };
 }

@@ -1,6 +1,6 @@
 import './tracing-shim.ts';
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { Device, User } from '@dccrouter/domain';
+import { findSrv, plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters } from '../counters/index.ts';
 import { RedisCounters } from '../counters/redis.ts';
@@ -49,7 +49,7 @@ const REDRIVE_CHUNK = 500;
 const BREACH_CLAIMS_IN_FLIGHT = 2;
 
 /** accept-batch.lua's answer for one request. */
-type AcceptReply = [string, (string | number | number[])?, number[]?];
+type AcceptReply = [string, (string | number | number[])?, (number[] | string)?];
 /** respond-batch.lua's answer for one response: outcome, then for 'recorded' cursor, breached, earlier, elapsed, TRT class, attached JSON. */
 type RespondReply = [string, string?, string?, string?, string?, string?, string?];
 
@@ -218,7 +218,8 @@ export class RedisStore implements StateStore {
     if (originatorId !== undefined) pipeline.get(this.userKey(originatorId));
     if (deviceId !== undefined) pipeline.get(this.deviceKey(deviceId));
     const legs: Leg[] = leg === 'signed' ? ['signed', 'transform'] : [leg];
-    pipeline.hmget(this.requestKey(requestId), ...legs.flatMap((name) => [name, `${name}:hash`, `${name}:srv`]));
+    // The record too: a leg's plain acknowledgement is kept as a marker and made again from it.
+    pipeline.hmget(this.requestKey(requestId), ...legs.flatMap((name) => [name, `${name}:hash`, `${name}:srv`]), 'record');
     const results = await this.exec('load context', pipeline);
 
     const context: RequestContext = {};
@@ -227,7 +228,8 @@ export class RedisStore implements StateStore {
     const device = deviceId === undefined ? undefined : parse<Device>(results[originatorId === undefined ? 0 : 1] as string | null);
     if (device) context.device = device;
     const fields = results[results.length - 1] as (string | null)[];
-    const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2]));
+    const recordJson = fields[fields.length - 1];
+    const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2], recordJson, requestId));
     if (legRecord) context.leg = legRecord;
     if (transformLeg) context.transformLeg = transformLeg;
     return context;
@@ -245,7 +247,7 @@ export class RedisStore implements StateStore {
     const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
     const args: (string | number)[] = [
-      requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord), packRecord(record),
+      requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, record), packRecord(record),
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
       quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
@@ -269,16 +271,19 @@ export class RedisStore implements StateStore {
   }
 
   private async acceptBatch(items: (string | number)[][]): Promise<AcceptanceResult[]> {
+    // Each item's first field is its partition tag, its second its RequestID (see recordAcceptance).
+    let next = 0;
     const replies = await this.call('record acceptance', () => this.confirmedWithin(
       this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat())));
     return replies.map((reply): AcceptanceResult => {
+      const requestId = String(items[next++][1]);
       switch (reply[0]) {
         case 'recorded': {
           const counts = reply[1] as number[];
           return counts.length > 0 ? { outcome: 'recorded', counts } : { outcome: 'recorded' };
         }
         case 'duplicate':
-          return { outcome: 'duplicate', answer: unpackLeg(reply[1] as string, '', '')!.answer };
+          return { outcome: 'duplicate', answer: unpackLeg(reply[1] as string, '', '', reply[2] as string, requestId)!.answer };
         case 'over_limit':
           return { outcome: 'over_limit', breached: reply[1] as number, counts: reply[2] as number[] };
         default:
@@ -768,29 +773,69 @@ export class RedisStore implements StateStore {
 
 /**
  * The fixed record without what its RequestID says (requestId, originator, target) and without
- * its state (a field of its own).
+ * its state (a field of its own), as a JSON array by position rather than an object by name:
+ * `[srv, commandVariant, destination, generation, acceptedAt, trt, bodyElement, bodyValue, rest]`,
+ * with trt as `[class, budgetMs, startsAt, deadline]`, 0 for what is absent, the body element 0
+ * when it is the SRV's own (the catalogue's), and rest (the other fields by name) left out when
+ * there are none. It is kept in the request's hash and travels in its egress entry: half the bytes
+ * of the object form, twice over.
  */
 function packRecord(record: RequestRecord): string {
-  const { requestId: _requestId, originatorId: _originator, targetId: _target, state: _state, ...rest } = record;
-  return JSON.stringify(rest);
+  const {
+    requestId: _requestId, originatorId: _originator, targetId: _target, state: _state,
+    srv, commandVariant, destination, generation, acceptedAt, trt, bodyElement, bodyValue, ...rest
+  } = record;
+  const packed: unknown[] = [
+    srv, commandVariant, destination, generation ?? 0, acceptedAt,
+    trt ? [trt.class, trt.budgetMs, trt.startsAt, trt.deadline] : 0,
+    bodyElement === findSrv(srv)?.bodyElement ? 0 : bodyElement,
+    bodyValue,
+  ];
+  if (Object.values(rest).some((value) => value !== undefined)) packed.push(rest);
+  return JSON.stringify(packed);
 }
 
 function unpackRecord(json: string, requestId: string): RequestRecord {
   const [originatorId, targetId] = requestId.split(':');
-  return { requestId, originatorId, targetId, state: 'accepted', ...(JSON.parse(json) as Omit<RequestRecord, 'requestId' | 'originatorId' | 'targetId' | 'state'>) };
+  const packed = JSON.parse(json) as unknown[] | Omit<RequestRecord, 'requestId' | 'originatorId' | 'targetId' | 'state'>;
+  // Records written before the array form are objects by name.
+  if (!Array.isArray(packed)) return { requestId, originatorId, targetId, state: 'accepted', ...packed };
+  const [srv, commandVariant, destination, generation, acceptedAt, trt, bodyElement, bodyValue, rest] = packed as [
+    string, number, string, RequestRecord['generation'] | 0, number, [TrtClass, number, number, number] | 0, string | 0, unknown, Partial<RequestRecord>?,
+  ];
+  const record: RequestRecord = {
+    requestId, originatorId, targetId, srv, commandVariant, state: 'accepted', destination, acceptedAt,
+    bodyElement: bodyElement === 0 ? findSrv(srv)!.bodyElement : bodyElement, bodyValue, ...rest,
+  };
+  if (generation !== 0) record.generation = generation;
+  if (trt !== 0) record.trt = { class: trt[0], budgetMs: trt[1], startsAt: trt[2], deadline: trt[3] };
+  return record;
 }
 
-/** A leg's answer as `status|ExecutionDateTime|answer JSON`: its hash and SRV are fields of their own. */
-function packLegAnswer(leg: LegRecord): string {
-  return `${leg.answer.status}|${leg.executionDateTime ?? ''}|${leg.answer.body}`;
+/**
+ * A leg's answer as `status|ExecutionDateTime|answer JSON`: its hash and SRV are fields of their
+ * own. A plain I99 acknowledgement, which its record says all of, is kept as the marker `=`
+ * (answers are JSON objects, so never `=`): a third of what a request keeps for its retention.
+ */
+function packLegAnswer(leg: LegRecord, record: RequestRecord): string {
+  const plain = leg.answer.status === 202 && leg.answer.body.length > 0 && record.state === 'accepted' && plainAcknowledgement(record);
+  const body = plain && plain.status === leg.answer.status && plain.body === leg.answer.body ? PLAIN_ACKNOWLEDGEMENT : leg.answer.body;
+  return `${leg.answer.status}|${leg.executionDateTime ?? ''}|${body}`;
 }
 
-function unpackLeg(packed: string | null, bodyHash: string | null, srv: string | null): LegRecord | undefined {
+const PLAIN_ACKNOWLEDGEMENT = '=';
+
+function unpackLeg(packed: string | null, bodyHash: string | null, srv: string | null, recordJson: string | null, requestId: string): LegRecord | undefined {
   if (packed === null) return undefined;
   const first = packed.indexOf('|');
   const second = packed.indexOf('|', first + 1);
   const executionDateTime = packed.slice(first + 1, second);
-  const leg: LegRecord = { bodyHash: bodyHash ?? '', srv: srv ?? '', answer: { status: Number(packed.slice(0, first)), body: packed.slice(second + 1) } };
+  let body = packed.slice(second + 1);
+  if (body === PLAIN_ACKNOWLEDGEMENT) {
+    if (recordJson === null) throw new Error(`request ${requestId} keeps its acknowledgement as a marker but has no record`);
+    body = plainAcknowledgement(unpackRecord(recordJson, requestId)).body;
+  }
+  const leg: LegRecord = { bodyHash: bodyHash ?? '', srv: srv ?? '', answer: { status: Number(packed.slice(0, first)), body } };
   if (executionDateTime !== '') leg.executionDateTime = Number(executionDateTime);
   return leg;
 }

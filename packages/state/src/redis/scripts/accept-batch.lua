@@ -33,7 +33,9 @@ while i <= #ARGV do
   local req = key('req', rid)
   local existing = redis.call('HGET', req, leg .. ':hash')
   if existing == hash then
-    out[#out + 1] = { 'duplicate', redis.call('HGET', req, leg) }
+    -- With the record: a plain acknowledgement is kept as a marker and made again from it.
+    local answer = redis.call('HMGET', req, leg, 'record')
+    out[#out + 1] = { 'duplicate', answer[1], answer[2] }
   elseif leg == 'signed' and redis.call('HGET', req, 'transform:srv') ~= srv then
     out[#out + 1] = { 'transform_leg_missing' }
   elseif existing then
@@ -46,7 +48,7 @@ while i <= #ARGV do
     else
       -- The request's fields go in with one HSET: each call into Redis from a script has its cost.
       local fields = { leg .. ':hash', hash, leg .. ':srv', srv, leg, legjson, 'record', recjson,
-        'state', state, 'orig', orig, 'dest', dest }
+        'state', state, 'dest', dest }
       local function field(name, value) fields[#fields + 1] = name; fields[#fields + 1] = value end
       if extras ~= '' then field('extras', extras) end
       if egress == 'now' then

@@ -21,19 +21,20 @@ local out, k = {}, 0
 for i = 1, #due, 2 do
   local rid = due[i]
   local req = base .. rid
-  local f = redis.call('HMGET', req, 'state', 'breached', 'orig', 'deadline', 'dest', 'tclass')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass')
   local state = f[1]
   if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
     redis.call('HSET', req, 'breached', '1')
     local item
-    if f[4] and not string.find(rid, '[%c"\\]') then
+    if f[3] and not string.find(rid, '[%c"\\]') then
       -- A RequestID (EUI-64s and a decimal counter) and an ISO time need no escaping.
       item = '{"kind":"dccAlert","alertCode":"TRT","requestId":"' .. rid .. '","body":{"alert":"TRT","requestId":"'
-        .. rid .. '","deadline":"' .. f[4] .. '"}}'
+        .. rid .. '","deadline":"' .. f[3] .. '"}}'
     else
-      item = cjson.encode({ kind = 'dccAlert', alertCode = 'TRT', requestId = rid, body = { alert = 'TRT', requestId = rid, deadline = f[4] } })
+      item = cjson.encode({ kind = 'dccAlert', alertCode = 'TRT', requestId = rid, body = { alert = 'TRT', requestId = rid, deadline = f[3] } })
     end
-    local stream = outbox .. f[3]
+    -- The User is the RequestID's first part: not kept in the hash.
+    local stream = outbox .. string.match(rid, '^[^:]+')
     if trimmed[stream] then
       redis.call('XADD', stream, '*', 'item', item)
     else
@@ -42,8 +43,8 @@ for i = 1, #due, 2 do
     end
     out[k + 1] = rid
     out[k + 2] = due[i + 1]
-    out[k + 3] = f[5] or ''
-    out[k + 4] = f[6] or ''
+    out[k + 3] = f[4] or ''
+    out[k + 4] = f[5] or ''
     k = k + 4
   end
 end

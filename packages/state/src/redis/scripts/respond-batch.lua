@@ -17,7 +17,7 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'orig', 'dest', 'egress', 'tclass', 'extras')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras')
   local state = f[1]
   if state == 'responded' or state == 'delivered' then
     out[#out + 1] = { 'duplicate' }
@@ -39,13 +39,13 @@ for j = 4, #ARGV, 7 do
     if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
     redis.call('HSET', req, unpack(fields))
     redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
-    if f[7] then
-      local stream = key('egress', f[6])
-      redis.call('XACK', stream, group, f[7])
-      redis.call('XDEL', stream, f[7])
+    if f[6] then
+      local stream = key('egress', f[5])
+      redis.call('XACK', stream, group, f[6])
+      redis.call('XDEL', stream, f[6])
       redis.call('HDEL', req, 'egress')
     end
-    local extras = f[9]
+    local extras = f[8]
     if extras then
       -- JSON keeps the last of repeated keys, so the attached fields win as in {...body, ...extras}.
       local inner = string.sub(extras, 2, -2)
@@ -55,8 +55,9 @@ for j = 4, #ARGV, 7 do
         body = '{"value":' .. body .. ',' .. inner .. '}'
       end
     end
-    local cursor = redis.call('XADD', key('outbox', f[5]), 'MINID', '~', minid, '*', 'item', head .. body .. '}')
-    out[#out + 1] = { 'recorded', cursor, breached and '1' or '0', earlier and '1' or '0', elapsed, f[8] or '', extras or '' }
+    -- The User is the RequestID's first part: not kept in the hash.
+    local cursor = redis.call('XADD', key('outbox', string.match(rid, '^[^:]+')), 'MINID', '~', minid, '*', 'item', head .. body .. '}')
+    out[#out + 1] = { 'recorded', cursor, breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '', extras or '' }
   end
 end
 return out

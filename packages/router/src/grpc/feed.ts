@@ -1,0 +1,77 @@
+import { status as GrpcStatus, type Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import type { dccrouter } from '@dccrouter/protocol';
+import type { OutboxItem, StateStore } from '@dccrouter/state';
+import { authenticateSigned } from '../auth/user-call.ts';
+import type { SignatureVerifier } from '../auth/verifier.ts';
+import type { Logger } from '../log/index.ts';
+
+type FeedCall = ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>;
+
+export const FEED_PATH = '/dccrouter.v1.Router/Feed';
+/** How often an idle feed looks for new items (each feed reads only its own User's outbox). */
+const FEED_POLL_MS = 200;
+const FEED_PAGE = 100;
+
+export interface FeedDeps {
+  store: StateStore;
+  verifier: SignatureVerifier;
+  log: Logger;
+  draining: () => boolean;
+}
+
+/** The text a User signs to open its feed (see router.proto, FeedRequest). */
+export function feedSignedText(after: string, timestamp: string): string {
+  return `FEED\n${FEED_PATH}\n${after}\n${timestamp}`;
+}
+
+function first(metadata: Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function outboxItem(item: OutboxItem): dccrouter.v1.IOutboxItem {
+  return {
+    cursor: item.cursor, kind: item.kind, requestId: item.requestId ?? '', responseId: item.responseId ?? '',
+    responseCode: item.responseCode ?? '', alertCode: item.alertCode ?? '',
+    bodyJson: item.body === undefined ? '' : JSON.stringify(item.body), itemJson: JSON.stringify(item),
+  };
+}
+
+/**
+ * Streams a User's outbound items after its cursor, then each new one, until the client cancels
+ * or the router drains. Responses sent count as delivered, as when pulled.
+ */
+export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
+  const after = call.request.after ?? '';
+  const auth = await authenticateSigned({
+    user: first(call.metadata, 'x-dcc-user'),
+    timestamp: first(call.metadata, 'x-dcc-timestamp'),
+    signature: first(call.metadata, 'x-dcc-signature'),
+    signedText: (timestamp) => feedSignedText(after, timestamp),
+  }, deps.store, deps.verifier);
+  if (!auth.ok) {
+    // grpc-js ends a server stream with the status of an 'error' it is given.
+    call.emit('error', { code: GrpcStatus.UNAUTHENTICATED, details: `signature_invalid: ${auth.message}` });
+    return;
+  }
+  let cancelled = false;
+  call.on('cancelled', () => { cancelled = true; });
+  let cursor = after === '' ? undefined : after;
+  try {
+    while (!cancelled && !deps.draining()) {
+      const items = await deps.store.readOutbox(auth.userId, cursor, FEED_PAGE);
+      for (const item of items) {
+        // Backpressure: a slow reader holds the feed, not the router's memory.
+        if (!call.write(outboxItem(item))) await new Promise((resolve) => call.once('drain', resolve));
+        cursor = item.cursor;
+      }
+      const delivered = items.filter((item) => item.kind === 'response' && item.requestId).map((item) => item.requestId!);
+      if (delivered.length > 0) await deps.store.markDelivered(delivered, Date.now());
+      if (items.length < FEED_PAGE) await new Promise((resolve) => setTimeout(resolve, FEED_POLL_MS));
+    }
+    if (!cancelled) call.end();
+  } catch (error) {
+    deps.log.warn({ err: error, userId: auth.userId }, 'gRPC feed ended by a store failure');
+    call.emit('error', { code: GrpcStatus.UNAVAILABLE, details: `state_unavailable: ${(error as Error).message}` });
+  }
+}

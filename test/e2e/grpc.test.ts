@@ -1,0 +1,187 @@
+// gRPC as gRPC clients expect it (contract v1.1, "gRPC conventions"), against the real router under
+// Bun: typed answers, refusals as status codes with the contract reason in google.rpc details,
+// grpc.health.v1 tied to readiness, server reflection, the User's feed resumable from a cursor,
+// and TLS as configuration.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials, loadPackageDefinition, status as GrpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GrpcRouterClient, refusalOf } from '@dccrouter/client';
+import type { dccrouter } from '@dccrouter/protocol';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+const require = createRequire(import.meta.url);
+const FEED_USER = '90-B3-D5-1F-30-0D-00-01';
+let router: RouterProcess;
+let grpc: GrpcRouterClient;
+let feedKeys: ReturnType<typeof newKeyPair>;
+let dir: string;
+
+beforeAll(async () => {
+  router = await startRouterProcess({ VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
+  const admin = new Admin(router.url, router.adminToken);
+  const keys = newKeyPair();
+  expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+  grpc = new GrpcRouterClient(router.grpcAddress!, keys.privateKeyPem);
+  feedKeys = newKeyPair();
+  expect((await admin.put(`/v1/admin/users/${FEED_USER}`, { roles: ['IS'], status: 'active', publicKeyPem: feedKeys.publicKeyPem })).status).toBe(200);
+  await admin.device('00-DB-12-34-56-78-9D-01', { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: FEED_USER });
+  dir = mkdtempSync(join(tmpdir(), 'dccrouter-grpc-'));
+});
+
+afterAll(async () => {
+  grpc?.close();
+  await router?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const read = (counter = nextCounter(), targetId = ESME) => ({ originatorId: SUPPLIER, targetId, counter, commandVariant: 1, srv: '4.1.1' });
+
+/** Calls a unary method of a service loaded from a .proto, with a plain insecure channel. */
+function unary<T>(client: Client, method: string, request: unknown): Promise<T> {
+  return new Promise((resolve, reject) => (client as unknown as Record<string, Function>)[method](request, (error: ServiceError | null, reply: T) => (error ? reject(error) : resolve(reply))));
+}
+
+describe('gRPC conventions', () => {
+  it('answers an acknowledgement with its fields typed, and v1 status and JSON beside them', async () => {
+    const counter = nextCounter();
+    const result = await grpc.submit(grpc.signed(read(counter)));
+    expect(result.status).toBe(202);
+    expect(result.acknowledgement).toMatchObject({
+      requestId: `${SUPPLIER}:${ESME}:${counter}`, responseCode: 'I99', route: { generation: 'SMETS2+', destination: 'smets2/north' },
+    });
+    expect(Number(result.acknowledgement!.trt!.budgetMs)).toBe(30_000);
+    expect(result.acknowledgement!.trt!.deadline).toBe(result.answer.trt.deadline);
+  });
+
+  it('refuses with gRPC status codes carrying the contract reason, the DUIS code and, for 503s, a retry delay', async () => {
+    const stub = (grpc as unknown as { stub: { submit: Function } }).stub;
+    const raw = (request: unknown) => new Promise<ServiceError>((resolve, reject) =>
+      stub.submit(request, (error: ServiceError | null) => (error ? resolve(error) : reject(new Error('acknowledged, not refused')))));
+    const signed = grpc.signed(read());
+    const forged = await raw({ ...grpc.signed(read()), signature: signed.signature });
+    expect(forged.code).toBe(GrpcStatus.UNAUTHENTICATED);
+    expect(refusalOf(forged)).toMatchObject({ reason: 'signature_invalid', httpStatus: 401 });
+
+    const unknownDevice = await raw(grpc.signed(read(nextCounter(), '00-DB-12-34-56-78-00-FF')));
+    expect(unknownDevice.code).toBe(GrpcStatus.NOT_FOUND);
+    expect(refusalOf(unknownDevice)).toMatchObject({ reason: 'device_not_found', responseCode: 'E19', httpStatus: 404 });
+    expect(refusalOf(unknownDevice)!.status.errorInfo!.domain).toBe('dcc-router');
+
+    const malformed = await raw({ body: Buffer.from('{"not":"a request"}'), signature: signed.signature, contentType: 'application/json' });
+    expect(malformed.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+
+    // The SDK turns a status into the same refusal as over HTTP (another User's device: row 14).
+    const viaSdk = await grpc.submit(grpc.signed(read(nextCounter(), '00-DB-12-34-56-78-9D-01')));
+    expect([viaSdk.status, viaSdk.answer.error.reason, viaSdk.answer.header.responseCode, viaSdk.grpcCode])
+      .toEqual([403, 'not_authorised_for_device', 'E4', GrpcStatus.PERMISSION_DENIED]);
+  });
+
+  it('keeps a stream going through refusals: each result carries its refusal', async () => {
+    const signed = grpc.signed(read());
+    const results = await grpc.submitMany([signed, { ...grpc.signed(read()), signature: signed.signature }]);
+    expect(results.map((r) => r.status)).toEqual([202, 401]);
+    expect(results[1].answer.error.reason).toBe('signature_invalid');
+  });
+
+  it('serves grpc.health.v1 SERVING while ready', async () => {
+    const health = loadPackageDefinition(loadSync(require.resolve('grpc-health-check/proto/health/v1/health.proto'), { enums: String })) as any;
+    const client = new health.grpc.health.v1.Health(router.grpcAddress, credentials.createInsecure());
+    try {
+      expect(await unary(client, 'check', { service: '' })).toEqual({ status: 'SERVING' });
+      expect(await unary(client, 'check', { service: 'dccrouter.v1.Router' })).toEqual({ status: 'SERVING' });
+      await expect(unary(client, 'check', { service: 'nope' })).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('lists its services by server reflection, as grpcurl does', async () => {
+    const reflection = loadPackageDefinition(loadSync(require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'))) as any;
+    const client = new reflection.grpc.reflection.v1.ServerReflection(router.grpcAddress, credentials.createInsecure());
+    try {
+      const services = await new Promise<string[]>((resolve, reject) => {
+        const call = client.ServerReflectionInfo();
+        call.on('data', (reply: any) => { resolve(reply.listServicesResponse.service.map((s: { name: string }) => s.name)); call.end(); });
+        call.on('error', reject);
+        call.write({ listServices: '' });
+      });
+      expect(services).toEqual(expect.arrayContaining(['dccrouter.v1.Router', 'grpc.health.v1.Health']));
+      const described = await new Promise<any>((resolve, reject) => {
+        const call = client.ServerReflectionInfo();
+        call.on('data', (reply: any) => { resolve(reply); call.end(); });
+        call.on('error', reject);
+        call.write({ fileContainingSymbol: 'dccrouter.v1.Router' });
+      });
+      expect(described.fileDescriptorResponse.fileDescriptorProto.length).toBeGreaterThan(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('streams a User its responses, resumable from a cursor, and refuses a feed not signed by the User', async () => {
+    const feedClient = new GrpcRouterClient(router.grpcAddress!, feedKeys.privateKeyPem);
+    try {
+      const device = '00-DB-12-34-56-78-9D-01';
+      const requestIds: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const result = await feedClient.submit(feedClient.signed({ originatorId: FEED_USER, targetId: device, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' }));
+        expect(result.status).toBe(202);
+        requestIds.push(result.acknowledgement!.requestId!);
+      }
+      const take = (after: string, count: number) => new Promise<dccrouter.v1.IOutboxItem[]>((resolve, reject) => {
+        const items: dccrouter.v1.IOutboxItem[] = [];
+        const stream = feedClient.feed(FEED_USER, after);
+        stream.on('data', (item: dccrouter.v1.IOutboxItem) => {
+          items.push(item);
+          if (items.length === count) { stream.cancel(); resolve(items); }
+        });
+        stream.on('error', (error: ServiceError) => (error.code === GrpcStatus.CANCELLED ? undefined : reject(error)));
+      });
+      const all = await take('', 3);
+      expect(all.map((item) => item.kind)).toEqual(['response', 'response', 'response']);
+      expect(all.map((item) => item.requestId).sort()).toEqual([...requestIds].sort());
+      expect(JSON.parse(all[0].itemJson!)).toMatchObject({ cursor: all[0].cursor, kind: 'response', requestId: all[0].requestId });
+      // A fourth response arrives while a resumed feed is open after the first two.
+      const resumed = take(all[1].cursor!, 2);
+      const fourth = await feedClient.submit(feedClient.signed({ originatorId: FEED_USER, targetId: device, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' }));
+      const later = await resumed;
+      expect(later.map((item) => item.requestId)).toEqual([all[2].requestId, fourth.acknowledgement!.requestId]);
+
+      const forged = new GrpcRouterClient(router.grpcAddress!, newKeyPair().privateKeyPem);
+      const refused = await new Promise<ServiceError>((resolve) => forged.feed(FEED_USER).on('error', resolve));
+      forged.close();
+      expect(refused.code).toBe(GrpcStatus.UNAUTHENTICATED);
+    } finally {
+      feedClient.close();
+    }
+  });
+
+  it('serves gRPC over TLS when given a certificate and key', async () => {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    const tlsRouter = await startRouterProcess({ VERIFY_THREADS: '1', GRPC_TLS_CERT_FILE: cert, GRPC_TLS_KEY_FILE: key });
+    try {
+      const keys = newKeyPair();
+      await new Admin(tlsRouter.url, tlsRouter.adminToken).put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem });
+      const secure = new GrpcRouterClient(tlsRouter.grpcAddress!, keys.privateKeyPem, credentials.createSsl(readFileSync(cert)));
+      const plain = new GrpcRouterClient(tlsRouter.grpcAddress!, keys.privateKeyPem);
+      try {
+        expect((await secure.submit(secure.signed(read()))).status).toBe(202);
+        await expect(plain.submit(plain.signed(read()))).rejects.toMatchObject({ code: GrpcStatus.UNAVAILABLE });
+      } finally {
+        secure.close();
+        plain.close();
+      }
+    } finally {
+      await tlsRouter.stop();
+    }
+  });
+});
