@@ -135,6 +135,9 @@ describe('the OpenAPI document', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain("fetch('/v1/openapi.json')");
     expect(page.text).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    // Its script at least parses (it renders the document in the browser).
+    const script = /<script>([\s\S]*)<\/script>/.exec(page.text)![1];
+    expect(() => new Function(script)).not.toThrow();
   });
 });
 

@@ -40,9 +40,11 @@ describe('RouterSigningKey', () => {
     expect(RouterSigningKey.from(fromText.exportPem()).publicKeyPem).toBe(fromText.publicKeyPem);
   });
 
-  it('refuses a key that is not P-256', () => {
+  it('refuses a key that is not P-256, and one it cannot read', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     expect(() => RouterSigningKey.from(rsa)).toThrow(/P-256/);
+    expect(() => RouterSigningKey.from('-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----')).toThrow(/ROUTER_SIGNING_KEY is neither a PEM private key nor the path of one/);
+    expect(() => RouterSigningKey.from('/nowhere/key.pem')).toThrow(/ROUTER_SIGNING_KEY is neither/);
   });
 });
 

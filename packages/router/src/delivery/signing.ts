@@ -21,8 +21,13 @@ export class RouterSigningKey {
   /** The key a setting names; a new one when the setting is empty. */
   static from(setting: string | undefined): RouterSigningKey {
     if (!setting) return new RouterSigningKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, true);
-    const pem = setting.includes('-----BEGIN') ? setting : readFileSync(setting, 'utf8');
-    return new RouterSigningKey(createPrivateKey(pem), false);
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(setting.includes('-----BEGIN') ? setting : readFileSync(setting, 'utf8'));
+    } catch (cause) {
+      throw new Error(`ROUTER_SIGNING_KEY is neither a PEM private key nor the path of one: ${(cause as Error).message}`, { cause });
+    }
+    return new RouterSigningKey(key, false);
   }
 
   /** The private key as PKCS#8 PEM, to hand a generated key to the router's other processes. */

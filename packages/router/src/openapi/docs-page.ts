@@ -16,10 +16,12 @@ code{background:#f5f5f5;padding:0 .2em}table{border-collapse:collapse}td,th{bord
 <script>
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 // Enough Markdown for the introduction: headings, code blocks, inline code, paragraphs.
+function inline(text) {
+  return esc(text).replace(/\`([^\`]+)\`/g, '<code>$1</code>').replace(/\\*\\*([^*]+)\\*\\*/g, '<b>$1</b>');
+}
 function markdown(text) {
   return text.split(/\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\`/).map((part, i) => i % 2 ? '<pre>' + esc(part) + '</pre>' :
-    part.split(/\\n\\n+/).map((p) => p.startsWith('## ') ? '<h2>' + esc(p.slice(3)) + '</h2>' :
-      '<p>' + esc(p).replace(/\`([^\`]+)\`/g, '<code>$1</code>').replace(/\\*\\*([^*]+)\\*\\*/g, '<b>$1</b>') + '</p>').join('')).join('');
+    part.split(/\\n\\n+/).map((p) => p.startsWith('## ') ? '<h2>' + inline(p.slice(3)) + '</h2>' : '<p>' + inline(p) + '</p>').join('')).join('');
 }
 function resolve(doc, schema, depth = 0) {
   if (!schema || depth > 12) return schema;
