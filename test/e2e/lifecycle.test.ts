@@ -55,6 +55,9 @@ beforeAll(async () => {
     WEBHOOK_BACKOFF_MS: '50', WEBHOOK_BACKOFF_MAX_MS: '200', WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_INTERVAL_MS: '20',
   });
   admin = new Admin(router.url, router.adminToken);
+  // The receivers take only deliveries signed by this router.
+  const routerKey = await (await fetch(`${router.url}/v1/router-public-key.pem`)).text();
+  for (const receiver of Object.values(receivers)) receiver.trustRouter(routerKey);
   await registerUser(SUPPLIER_A, receivers.a.url);
   await registerUser(SUPPLIER_B, receivers.b.url);
   await registerUser(PULL_USER);
@@ -170,6 +173,7 @@ describe('after the acknowledgement', () => {
     const order = receivers.a.received.filter((i) => requestIds.includes(i.requestId)).map((i) => i.cursor);
     expect(order).toHaveLength(5);
     expect(order).toEqual([...order].sort(compareCursors));
+    expect(receivers.a.refused).toEqual([]);
   });
 
   it('dead-letters what an endpoint never takes, with a metric, and moves on', async () => {

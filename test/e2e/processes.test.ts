@@ -82,6 +82,13 @@ describe('ROUTER_PROCESSES=2', () => {
     expect([...seen].sort()).toEqual(['0', '1']);
   });
 
+  it('gives every process the key generated at start, so webhooks verify whichever process sends them', async () => {
+    const served = new Set<string>();
+    for (let i = 0; i < 40; i++) served.add((await call(`${router.url}/v1/router-public-key.pem`)).text);
+    expect(served.size).toBe(1);
+    expect(router.output()).toContain([...served][0].trim());
+  });
+
   it('accepts signed requests whichever process takes them, and gRPC on the primary', async () => {
     for (let i = 0; i < 10; i++) {
       const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });

@@ -1,26 +1,67 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A User's Receive Response endpoint for tests: records what arrives, can be told to fail. */
+/** How far a webhook's signed time may be from the receiver's clock. */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+
+/**
+ * A receiver's check of X-DCC-Router-Signature (`t=<unix ms>,sig=<base64 DER>` over
+ * `<t>.<body bytes>`), written from the README rather than shared with the router's signer.
+ */
+export function verifyRouterSignature(header: string | undefined, body: Buffer, routerKey: KeyObject, now = Date.now()): string | undefined {
+  if (!header) return 'no X-DCC-Router-Signature';
+  const fields = Object.fromEntries(header.split(',').map((part) => part.split(/=(.*)/s, 2)));
+  const t = Number(fields.t);
+  if (!Number.isSafeInteger(t)) return 'no timestamp';
+  if (Math.abs(now - t) > REPLAY_WINDOW_MS) return 'outside the replay window';
+  const signed = Buffer.concat([Buffer.from(`${fields.t}.`), body]);
+  return verify('sha256', signed, { key: routerKey, dsaEncoding: 'der' }, Buffer.from(fields.sig ?? '', 'base64')) ? undefined : 'bad signature';
+}
+
+/**
+ * A User's Receive Response endpoint for tests: takes only deliveries signed by the router it
+ * trusts (401 otherwise), records what arrives, and can be told to fail.
+ */
 export class WebhookReceiver {
   readonly received: any[] = [];
+  /** Each accepted delivery as it came: its signature header and body bytes. */
+  readonly deliveries: { signature: string; body: Buffer }[] = [];
+  /** Deliveries refused for their signature, with why. */
+  readonly refused: string[] = [];
   /** Answer with this status instead of 204 while set. */
   failWith: number | undefined;
   attempts = 0;
+  private routerKey?: KeyObject;
   private server?: Server;
   url = '';
 
+  /** Pins the router's public key (GET /v1/router-public-key.pem). */
+  trustRouter(publicKeyPem: string): this {
+    this.routerKey = createPublicKey(publicKeyPem);
+    return this;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         this.attempts++;
         if (this.failWith !== undefined) {
           response.writeHead(this.failWith).end();
           return;
         }
-        this.received.push(JSON.parse(body));
+        const body = Buffer.concat(chunks);
+        const signature = request.headers['x-dcc-router-signature'] as string | undefined;
+        const problem = this.routerKey ? verifyRouterSignature(signature, body, this.routerKey) : 'no router key pinned';
+        if (problem) {
+          this.refused.push(problem);
+          response.writeHead(401).end(problem);
+          return;
+        }
+        this.deliveries.push({ signature: signature!, body });
+        this.received.push(JSON.parse(body.toString()));
         response.writeHead(204).end();
       });
     });

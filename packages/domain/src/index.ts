@@ -7,6 +7,7 @@ export * from './request/index.ts';
 export * from './validation/index.ts';
 export * from './routing/index.ts';
 export * from './trt/index.ts';
+export * from './input/index.ts';
 export * from './inventory/index.ts';
 export * from './threshold/index.ts';
 export * from './acknowledgement/index.ts';

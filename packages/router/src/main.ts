@@ -81,8 +81,12 @@ async function startPrimary(server: RunningServer): Promise<void> {
   }
   if (config.processes > 1 && !stopping) {
     // Started once this process holds the port, so PORT=0 becomes one port for all. A generated
-    // admin token is passed on, so every process accepts the one printed below.
-    children = new ChildProcesses({ processes: config.processes, port: server.port, env: { ROUTER_ADMIN_TOKEN: config.adminToken }, log });
+    // admin token and signing key are passed on, so every process accepts the token printed below
+    // and signs webhooks with the key printed below.
+    children = new ChildProcesses({
+      processes: config.processes, port: server.port, log,
+      env: { ROUTER_ADMIN_TOKEN: config.adminToken, ROUTER_SIGNING_KEY: router.signingKey.exportPem() },
+    });
     try {
       await children.ready;
     } catch (error) {
@@ -109,6 +113,9 @@ async function startPrimary(server: RunningServer): Promise<void> {
   console.log(`dcc-router listening on http://127.0.0.1:${server.port}`);
   if (config.adminTokenGenerated) {
     console.log(`ROUTER_ADMIN_TOKEN was not set; operators' token for this run: ${config.adminToken}`);
+  }
+  if (router.signingKey.generated) {
+    console.log(`ROUTER_SIGNING_KEY was not set; the router's public key for this run (also at GET /v1/router-public-key.pem):\n${router.signingKey.publicKeyPem.trim()}`);
   }
   if (config.seedDemo) {
     console.log(`demo inventory loaded: try  npm run send -- --url http://127.0.0.1:${server.port}  (signs as ${DEMO_SUPPLIER})`);

@@ -3,11 +3,12 @@ import { hostname } from 'node:os';
 import { compilePolicy } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
-import type { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Counter } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
 import type { RouterConfig } from './config/index.ts';
+import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
@@ -24,7 +25,7 @@ import { scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 
 export interface Router {
-  app: Hono;
+  app: OpenAPIHono;
   store: StateStore;
   pipeline: ServiceRequestPipeline;
   log: Logger;
@@ -33,6 +34,8 @@ export interface Router {
   verifier: SignatureVerifier;
   /** True once shutdown began. */
   draining: () => boolean;
+  /** The router's own key: it signs webhooks. */
+  signingKey: RouterSigningKey;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
   simulators: Map<string, SimulatedNetwork>;
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
@@ -96,10 +99,11 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
+  const signingKey = RouterSigningKey.from(config.signingKey);
   const webhook = new WebhookDeliverer(store, {
     owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
     backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,
-  }, log, {
+  }, log, signingKey, {
     delivered: (n) => lifecycle.webhookDelivered.inc(n),
     failed: () => lifecycle.webhookFailed.inc(),
     deadLettered: () => lifecycle.webhookDeadLettered.inc(),
@@ -120,11 +124,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     importMaxBytes: config.importMaxBytes,
     draining: () => draining,
     processIndex: config.processIndex,
+    routerPublicKeyPem: signingKey.publicKeyPem,
   });
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, verifier, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, verifier, signingKey, simulators: networks.simulators,
     draining: () => draining,
     async shutdown() {
       draining = true;

@@ -15,37 +15,6 @@ export function defaultSimulatorSettings(): SimulatorSettings {
   return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false };
 }
 
-export type SettingsCheck = { ok: true; value: SimulatorSettings } | { ok: false; field: string; message: string };
-
-/** Applies a partial update from the operators' API, refusing bad values with the field named. */
-export function mergeSimulatorSettings(current: SimulatorSettings, input: unknown): SettingsCheck {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, field: 'body', message: 'must be a JSON object' };
-  const update = input as Record<string, unknown>;
-  const next: SimulatorSettings = { ...current, latencyMs: { ...current.latencyMs } };
-  for (const field of Object.keys(update)) {
-    if (!['latencyMs', 'wanShare', 'failureRate', 'stalled'].includes(field)) return { ok: false, field, message: 'is not a simulator setting' };
-  }
-  if (update.latencyMs !== undefined) {
-    const latency = update.latencyMs as Record<string, unknown>;
-    const p50 = latency?.p50 ?? current.latencyMs.p50;
-    const p99 = latency?.p99 ?? current.latencyMs.p99;
-    if (typeof p50 !== 'number' || !Number.isFinite(p50) || p50 < 0) return { ok: false, field: 'latencyMs.p50', message: 'must be a number of milliseconds >= 0' };
-    if (typeof p99 !== 'number' || !Number.isFinite(p99) || p99 < p50) return { ok: false, field: 'latencyMs.p99', message: 'must be a number of milliseconds >= p50' };
-    next.latencyMs = { p50, p99 };
-  }
-  for (const field of ['wanShare', 'failureRate'] as const) {
-    const value = update[field];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return { ok: false, field, message: 'must be a number from 0 to 1' };
-    next[field] = value;
-  }
-  if (update.stalled !== undefined) {
-    if (typeof update.stalled !== 'boolean') return { ok: false, field: 'stalled', message: 'must be true or false' };
-    next.stalled = update.stalled;
-  }
-  return { ok: true, value: next };
-}
-
 /** 2.326 is the standard normal's 99th percentile: a log-normal with these p50 and p99. */
 const Z99 = 2.3263478740408408;
 

@@ -2,5 +2,5 @@ export * from './store/index.ts';
 export { MemoryStore } from './memory/index.ts';
 export { RedisStore, type RedisStoreOptions } from './redis/index.ts';
 export { createStore } from './create.ts';
-export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, quarantineRef, partitionOfRef } from './shared/index.ts';
+export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, quarantineRef, partitionOfRef, DEAD_LETTER_CURSOR, QUARANTINE_CURSOR } from './shared/index.ts';
 export * from './counters/index.ts';

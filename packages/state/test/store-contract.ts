@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
-import { quarantineRef, type Acceptance, type Leg, type LegRecord, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -912,8 +912,137 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.setDeliveryCursor(withEndpoint.userId, '123-4');
         expect(await store.deliveryCursor(withEndpoint.userId)).toBe('123-4');
         const item = await store.enqueueOutbox(withEndpoint.userId, { kind: 'dccAlert', alertCode: 'TRT', body: { x: 1 } });
+        const before = Date.now();
         await store.deadLetter(withEndpoint.userId, item, 'HTTP 500 after 5 attempts');
-        expect(await store.readDeadLetters(withEndpoint.userId, 10)).toEqual([{ item, reason: 'HTTP 500 after 5 attempts' }]);
+        const { items: [letter], next } = await store.listDeadLetters(withEndpoint.userId, undefined, 10);
+        expect(letter).toEqual({ userId: withEndpoint.userId, id: expect.stringMatching(/^\d+-\d+$/), at: expect.any(Number), item, reason: 'HTTP 500 after 5 attempts' });
+        expect(letter.at).toBeGreaterThanOrEqual(before - 1000);
+        expect(next).toBeUndefined();
+      });
+
+      it('lists dead letters per User and for every User, page by page', async () => {
+        const store = await open();
+        const [alice, bob] = [`user-a-${randomUUID()}`, `user-b-${randomUUID()}`];
+        const letters = new Map<string, OutboxItem[]>([[alice, []], [bob, []]]);
+        for (const [userId, count] of [[alice, 3], [bob, 2]] as const) {
+          for (let i = 0; i < count; i++) {
+            const item = await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: `A${i}`, body: { i, big: '18446744073709551615' } });
+            await store.deadLetter(userId, item, `HTTP 50${i}`);
+            letters.get(userId)!.push(item);
+          }
+        }
+        const mine = await store.listDeadLetters(alice, undefined, 10);
+        expect(mine.items.map((l) => [l.userId, l.item, l.reason])).toEqual(letters.get(alice)!.map((item, i) => [alice, item, `HTTP 50${i}`]));
+        expect(mine.items.map((l) => l.id)).toEqual([...mine.items.map((l) => l.id)].sort(compareCursors));
+        expect(mine.next).toBeUndefined();
+
+        // Page by page, a User's and then everyone's: each once, Users in order, each one's oldest first.
+        const pages = async (userId: string | undefined, limit: number) => {
+          const all: DeadLetter[] = [];
+          let after: string | undefined;
+          for (let n = 0; n < 20; n++) {
+            const page = await store.listDeadLetters(userId, after, limit);
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            // One cursor format on every store, so the operators' API can check it.
+            if (page.next) expect(page.next).toMatch(DEAD_LETTER_CURSOR);
+            all.push(...page.items);
+            if (!page.next) return all;
+            after = page.next;
+          }
+          throw new Error('the pages never end');
+        };
+        expect((await pages(alice, 2)).map((l) => l.item)).toEqual(letters.get(alice));
+        expect((await pages(undefined, 2)).map((l) => l.item)).toEqual([...letters.get(alice)!, ...letters.get(bob)!]);
+        expect((await pages(undefined, 1)).map((l) => l.userId)).toEqual([alice, alice, alice, bob, bob]);
+        expect(await store.listDeadLetters(`user-${randomUUID()}`, undefined, 10)).toEqual({ items: [] });
+      });
+
+      it("redrives a User's dead letters, one or all, each once, to the end of its outbox", async () => {
+        const store = await open();
+        const user = fullUser();
+        await store.putUser(user);
+        const items: OutboxItem[] = [];
+        for (let i = 0; i < 3; i++) {
+          const item = await store.enqueueOutbox(user.userId, { kind: 'response', requestId: `r${i}`, responseCode: 'I0', body: { i } });
+          await store.deadLetter(user.userId, item, 'HTTP 500 after 8 attempts');
+          items.push(item);
+        }
+        await store.setDeliveryCursor(user.userId, items[2].cursor);
+        expect(await store.webhookBacklog()).not.toContain(user.userId);
+        const letters = (await store.listDeadLetters(user.userId, undefined, 10)).items;
+
+        const [one] = await store.redriveDeadLetters(user.userId, [letters[1].id]);
+        expect(one.id).toBe(letters[1].id);
+        const { cursor: _old, ...second } = items[1];
+        expect((await store.readOutbox(user.userId, items[2].cursor, 10))).toEqual([{ ...second, cursor: one.cursor, redrivenFrom: items[1].cursor }]);
+        // Queued after the delivery cursor: the webhook delivers it again.
+        expect(await store.webhookBacklog()).toContain(user.userId);
+        expect(await store.redriveDeadLetters(user.userId, [letters[1].id])).toEqual([]);
+        expect(await store.redriveDeadLetters(user.userId, ['1-0'])).toEqual([]);
+        expect((await store.listDeadLetters(user.userId, undefined, 10)).items.map((l) => l.id)).toEqual([letters[0].id, letters[2].id]);
+
+        // All of them, at once from two callers: each is queued once.
+        const both = await Promise.all([store.redriveDeadLetters(user.userId, 'all'), store.redriveDeadLetters(user.userId, 'all')]);
+        expect(both.flat().map((r) => r.id).sort()).toEqual([letters[0].id, letters[2].id].sort());
+        expect((await store.listDeadLetters(user.userId, undefined, 10)).items).toEqual([]);
+        const requeued = await store.readOutbox(user.userId, one.cursor, 10);
+        expect(requeued.map((i) => [i.requestId, i.redrivenFrom])).toEqual([['r0', items[0].cursor], ['r2', items[2].cursor]]);
+        expect(await store.redriveDeadLetters(user.userId, 'all')).toEqual([]);
+        expect(await store.redriveDeadLetters(`user-${randomUUID()}`, 'all')).toEqual([]);
+      });
+
+      it('lists quarantined requests per User and for every User, page by page, and no longer once released or deleted', async () => {
+        const store = await open();
+        const alice = '90-B3-D5-1F-30-0A-00-01';
+        // Another User of Alice's partition, and one of another partition.
+        const users = ['90-B3-D5-1F-30-0A-00-02', '90-B3-D5-1F-30-0A-00-03', '90-B3-D5-1F-30-0A-00-04', '90-B3-D5-1F-30-0A-00-05'];
+        const neighbour = users.find((u) => partitionOf(u) === partitionOf(alice)) ?? alice.replace(/01$/, '11');
+        const stranger = users.find((u) => partitionOf(u) !== partitionOf(alice))!;
+        const quarantine = async (userId: string, expiresAt: number) => {
+          const requestId = `${userId}:00-DB-12-34-56-78-90-A0:${randomUUID()}`;
+          const base = deviceAcceptance(requestId);
+          base.record.originatorId = userId;
+          const info = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt };
+          expect(await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, state: 'quarantined', quarantine: info }, quarantine: info })).toEqual({ outcome: 'recorded' });
+          return requestId;
+        };
+        const now = Date.now() + 60_000;
+        const aliceIds = [await quarantine(alice, now + 3), await quarantine(alice, now + 1), await quarantine(alice, now + 1), await quarantine(alice, now + 2)];
+        const neighbourIds = [await quarantine(neighbour, now + 1), await quarantine(neighbour, now + 5)];
+        const strangerIds = [await quarantine(stranger, now)];
+        const accepted = newRequestId();
+        await store.recordAcceptance(accepted, deviceAcceptance(accepted));
+
+        const pages = async (userId: string | undefined, limit: number) => {
+          const all: RequestRecord[] = [];
+          let after: string | undefined;
+          for (let n = 0; n < 50; n++) {
+            const page = await store.listQuarantined(userId, after, limit);
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            if (page.next) expect(page.next).toMatch(QUARANTINE_CURSOR);
+            all.push(...page.items);
+            if (!page.next) return all;
+            after = page.next;
+          }
+          throw new Error('the pages never end');
+        };
+        const mine = await pages(alice, 2);
+        expect(mine.map((r) => r.requestId).sort()).toEqual([...aliceIds].sort());
+        // Soonest expiry first.
+        expect(mine.map((r) => r.quarantine!.expiresAt)).toEqual([now + 1, now + 1, now + 2, now + 3]);
+        expect(mine.every((r) => r.state === 'quarantined' && r.originatorId === alice && r.quarantine!.breach === 'user')).toBe(true);
+        expect((await pages(alice, 100)).map((r) => r.requestId)).toEqual(mine.map((r) => r.requestId));
+        for (const limit of [1, 3, 100]) {
+          const everyone = (await pages(undefined, limit)).map((r) => r.requestId);
+          expect(everyone.sort(), `limit ${limit}`).toEqual([...aliceIds, ...neighbourIds, ...strangerIds].sort());
+        }
+        expect((await pages(stranger, 1)).map((r) => r.requestId)).toEqual(strangerIds);
+
+        await store.deleteQuarantined(aliceIds[0], Date.now());
+        const at = Date.now();
+        await store.releaseQuarantine(aliceIds[1], { at, state: 'accepted', egress: true });
+        expect((await pages(alice, 10)).map((r) => r.requestId).sort()).toEqual([aliceIds[2], aliceIds[3]].sort());
+        expect(await store.listQuarantined('90-B3-D5-1F-30-0A-0F-0F', undefined, 10)).toEqual({ items: [] });
       });
     });
   });

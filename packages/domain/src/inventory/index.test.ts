@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { CSP_REGIONS, DEVICE_TYPES, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES } from '../types/index.ts';
-import { parseDeviceInput, parseUserInput, type Parsed } from './index.ts';
+import type { Parsed } from '../input/index.ts';
+import { parseDeviceInput, parseUserInput } from './index.ts';
 
 const ESME_ID = '00-DB-12-34-56-78-90-A0';
 const USER = '90-B3-D5-1F-30-01-00-00';

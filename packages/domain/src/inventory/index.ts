@@ -1,59 +1,90 @@
+import { z } from 'zod';
 import { parseEui } from '../identifiers/index.ts';
-import { isPlainObject } from '../json/index.ts';
+import { parseWith, type Parsed } from '../input/index.ts';
 import {
   CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES,
-  type Device, type Role, type User,
+  type Device, type ResponsibleParty, type User,
 } from '../types/index.ts';
 
-/** A refused field of an operator's input, named so the operator can fix it. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: FieldError };
-
-const fieldError = (field: string, message: string): Parsed<never> => ({ ok: false, error: { field, message } });
-
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
-}
-
 const ALLOWED = (values: readonly string[]) => `one of ${values.join(', ')}`;
+const EUI64 = /^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){7}$/;
+
+/** An EUI-64 as operators send it (any case); the router keeps it upper-case. */
+export const euiSchema = (message: string) => z.string({ error: message }).regex(EUI64, { error: message })
+  .transform((text) => text.toUpperCase())
+  .meta({ description: 'EUI-64: 8 hex octets joined by "-", case-insensitive on input, answered upper-case', example: '90-B3-D5-1F-30-01-00-00' });
+
+const ROLES_MESSAGE = `is required: a non-empty array, each ${ALLOWED(ROLES)}`;
+const PUBLIC_KEY_MESSAGE = 'is required: the SPKI PEM of a P-256 public key';
+const ENDPOINT_MESSAGE = 'must be an http(s) URL';
+
+/** `PUT /v1/admin/users/{userId}`'s body. The key's cryptography is checked by the router, which owns it. */
+export const userInputSchema = z.object({
+  roles: z.array(z.enum(ROLES, { error: ROLES_MESSAGE }), { error: ROLES_MESSAGE })
+    .min(1, { error: ROLES_MESSAGE })
+    .refine((roles) => new Set(roles).size === roles.length, { error: 'must not repeat a role' })
+    .meta({ description: "The User's DCC roles" }),
+  status: z.enum(USER_STATUSES, { error: `is required, ${ALLOWED(USER_STATUSES)}` }),
+  publicKeyPem: z.string({ error: PUBLIC_KEY_MESSAGE })
+    .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), { error: PUBLIC_KEY_MESSAGE })
+    .meta({ description: "SPKI PEM of the User's P-256 public key: it checks the User's signatures" }),
+  receiveEndpoint: z.string({ error: ENDPOINT_MESSAGE })
+    .refine((url) => /^https?:\/\/[^\s]+$/.test(url) && URL.canParse(url), { error: ENDPOINT_MESSAGE })
+    .optional()
+    .meta({ description: "Where the router POSTs the User's responses and alerts (signed webhooks)", example: 'https://supplier.example/duis/responses' }),
+}, { error: 'must be a JSON object' }).meta({ id: 'UserInput' });
+
+const party = (name: ResponsibleParty) => euiSchema('must be a User ID (EUI-64)').optional()
+  .meta({ description: `The device's registered ${name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} (a User ID)` });
 
 /**
- * Checks an operator's device record (PUT /v1/admin/devices/{id} or one import line).
- * The public key itself is checked by the caller, which owns the crypto.
+ * `PUT /v1/admin/devices/{deviceId}`'s body and, with `deviceId`, a line of an import. The region
+ * or cohort required by the generation is checked once the fields themselves are good.
  */
+export const deviceInputSchema = z.object({
+  deviceType: z.enum(DEVICE_TYPES, { error: `is required, ${ALLOWED(DEVICE_TYPES)}` }),
+  status: z.enum(SMI_STATUSES, { error: `is required, ${ALLOWED(SMI_STATUSES)}` }).meta({ description: 'SMI status' }),
+  generation: z.enum(GENERATIONS, { error: `is required, ${ALLOWED(GENERATIONS)}` }),
+  cspRegion: z.enum(CSP_REGIONS, { error: `must be ${ALLOWED(CSP_REGIONS)} (SMETS2+ devices only)` }).optional()
+    .meta({ description: 'Required for SMETS2+, absent for SMETS1: the CSP region its requests go to' }),
+  smets1Cohort: z.enum(SMETS1_COHORTS, { error: `must be ${ALLOWED(SMETS1_COHORTS)} (SMETS1 devices only)` }).optional()
+    .meta({ description: 'Required for SMETS1, absent for SMETS2+: the S1SP cohort its requests go to through the DCO' }),
+  deviceModel: z.string({ error: 'must be a string' }).optional(),
+  firmwareVersion: z.string({ error: 'must be a string' }).optional(),
+  importSupplier: party('importSupplier'),
+  exportSupplier: party('exportSupplier'),
+  gasSupplier: party('gasSupplier'),
+  electricityDistributor: party('electricityDistributor'),
+  gasTransporter: party('gasTransporter'),
+}, { error: 'must be a JSON object' }).superRefine((device, ctx) => {
+  if (device.generation === 'SMETS2+') {
+    if (device.cspRegion === undefined) ctx.addIssue({ code: 'custom', path: ['cspRegion'], message: `is required for SMETS2+, ${ALLOWED(CSP_REGIONS)}` });
+    else if (device.smets1Cohort !== undefined) ctx.addIssue({ code: 'custom', path: ['smets1Cohort'], message: 'applies to SMETS1 devices only' });
+  } else if (device.smets1Cohort === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['smets1Cohort'], message: `is required for SMETS1, ${ALLOWED(SMETS1_COHORTS)}` });
+  } else if (device.cspRegion !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['cspRegion'], message: 'applies to SMETS2+ devices only' });
+  }
+}).meta({ id: 'DeviceInput' });
+
+const NAMING = { style: 'top', root: 'body' } as const;
+const ID_MESSAGE = 'must be an EUI-64 (8 hex octets joined by "-")';
+
+/** Checks an operator's device record (PUT /v1/admin/devices/{id} or one import line). */
 export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<Device> {
   const deviceId = parseEui(deviceIdText);
-  if (!deviceId) return fieldError('deviceId', 'must be an EUI-64 (8 hex octets joined by "-")');
-  if (!isPlainObject(input)) return fieldError('body', 'must be a JSON object');
-  const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion } = input;
-  if (!oneOf(deviceType, DEVICE_TYPES)) return fieldError('deviceType', `is required, ${ALLOWED(DEVICE_TYPES)}`);
-  if (!oneOf(status, SMI_STATUSES)) return fieldError('status', `is required, ${ALLOWED(SMI_STATUSES)}`);
-  if (!oneOf(generation, GENERATIONS)) return fieldError('generation', `is required, ${ALLOWED(GENERATIONS)}`);
+  if (!deviceId) return { ok: false, error: { field: 'deviceId', message: ID_MESSAGE } };
+  const parsed = parseWith(deviceInputSchema, input, NAMING);
+  if (!parsed.ok) return parsed;
+  // Built field by field, so the stored record and the answer keep one order of keys.
+  const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion } = parsed.value;
   const device: Device = { deviceId, deviceType, status, generation };
-  if (generation === 'SMETS2+') {
-    if (!oneOf(cspRegion, CSP_REGIONS)) return fieldError('cspRegion', `is required for SMETS2+, ${ALLOWED(CSP_REGIONS)}`);
-    if (smets1Cohort !== undefined) return fieldError('smets1Cohort', 'applies to SMETS1 devices only');
-    device.cspRegion = cspRegion;
-  } else {
-    if (!oneOf(smets1Cohort, SMETS1_COHORTS)) return fieldError('smets1Cohort', `is required for SMETS1, ${ALLOWED(SMETS1_COHORTS)}`);
-    if (cspRegion !== undefined) return fieldError('cspRegion', 'applies to SMETS2+ devices only');
-    device.smets1Cohort = smets1Cohort;
-  }
-  for (const [field, value] of [['deviceModel', deviceModel], ['firmwareVersion', firmwareVersion]] as const) {
-    if (value === undefined) continue;
-    if (typeof value !== 'string') return fieldError(field, 'must be a string');
-    device[field] = value;
-  }
-  for (const party of RESPONSIBLE_PARTIES) {
-    if (input[party] === undefined) continue;
-    const userId = parseEui(input[party]);
-    if (!userId) return fieldError(party, 'must be a User ID (EUI-64)');
-    device[party] = userId;
+  if (cspRegion !== undefined) device.cspRegion = cspRegion;
+  if (smets1Cohort !== undefined) device.smets1Cohort = smets1Cohort;
+  if (deviceModel !== undefined) device.deviceModel = deviceModel;
+  if (firmwareVersion !== undefined) device.firmwareVersion = firmwareVersion;
+  for (const name of RESPONSIBLE_PARTIES) {
+    if (parsed.value[name] !== undefined) device[name] = parsed.value[name];
   }
   return { ok: true, value: device };
 }
@@ -61,23 +92,11 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
 /** Checks an operator's User record, all but the key's cryptography. */
 export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User> {
   const userId = parseEui(userIdText);
-  if (!userId) return fieldError('userId', 'must be an EUI-64 (8 hex octets joined by "-")');
-  if (!isPlainObject(input)) return fieldError('body', 'must be a JSON object');
-  const { roles, status, publicKeyPem, receiveEndpoint } = input;
-  if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role) => oneOf(role, ROLES))) {
-    return fieldError('roles', `is required: a non-empty array, each ${ALLOWED(ROLES)}`);
-  }
-  if (new Set(roles).size !== roles.length) return fieldError('roles', 'must not repeat a role');
-  if (!oneOf(status, USER_STATUSES)) return fieldError('status', `is required, ${ALLOWED(USER_STATUSES)}`);
-  if (typeof publicKeyPem !== 'string' || !publicKeyPem.includes('-----BEGIN PUBLIC KEY-----')) {
-    return fieldError('publicKeyPem', 'is required: the SPKI PEM of a P-256 public key');
-  }
-  const user: User = { userId, roles: roles as Role[], status, publicKeyPem };
-  if (receiveEndpoint !== undefined) {
-    if (typeof receiveEndpoint !== 'string' || !/^https?:\/\/[^\s]+$/.test(receiveEndpoint) || !URL.canParse(receiveEndpoint)) {
-      return fieldError('receiveEndpoint', 'must be an http(s) URL');
-    }
-    user.receiveEndpoint = receiveEndpoint;
-  }
+  if (!userId) return { ok: false, error: { field: 'userId', message: ID_MESSAGE } };
+  const parsed = parseWith(userInputSchema, input, NAMING);
+  if (!parsed.ok) return parsed;
+  const { roles, status, publicKeyPem, receiveEndpoint } = parsed.value;
+  const user: User = { userId, roles, status, publicKeyPem };
+  if (receiveEndpoint !== undefined) user.receiveEndpoint = receiveEndpoint;
   return { ok: true, value: user };
 }

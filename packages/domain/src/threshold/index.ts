@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { findSrv } from '../catalogue/index.ts';
+import { objectError, parseWith, type Parsed } from '../input/index.ts';
 import { isPlainObject } from '../json/index.ts';
 
 // Threshold Anomaly Detection (TAD): the operators' rule sets, their validation, the value-limit
@@ -32,14 +34,6 @@ export interface ValueRules {
   rules: ValueRule[];
 }
 
-export interface RuleError {
-  /** Where in the input, e.g. `rules[2].limit`. */
-  field: string;
-  message: string;
-}
-
-export type ParsedRules<T> = { ok: true; value: T } | { ok: false; error: RuleError };
-
 /** Bounds the work one request can cause and the size of a stored rule set. */
 export const MAX_RULES = 1_000;
 
@@ -49,105 +43,94 @@ export const MAX_RULES = 1_000;
  */
 export const MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60;
 
-const fail = (field: string, message: string): { ok: false; error: RuleError } => ({ ok: false, error: { field, message } });
+const srvSchema = (allowAll: boolean) => z.string({ error: 'must be a string' }).superRefine((srv, ctx) => {
+  if (srv === ALL_SRVS) {
+    if (!allowAll) ctx.addIssue({ code: 'custom', message: 'must name one SRV (`*` is for count rules only)' });
+  } else if (!findSrv(srv)) {
+    ctx.addIssue({ code: 'custom', message: `${srv} is not a DUIS Service Reference Variant` });
+  }
+});
 
+const POSITIVE = 'must be a positive integer';
+// `max` before `int`: zod's integer check also refuses unsafe integers, which deserve the bound's message.
+const positiveInteger = (max: number) => z.number({ error: POSITIVE }).min(1, { error: POSITIVE }).max(max, { error: `must be at most ${max}` }).int({ error: POSITIVE });
 
 /**
  * The common envelope `{ "rules": [ {...}, ... ] }`. Unknown properties are refused everywhere, so
  * that a misspelt `max` cannot silently leave a field unlimited.
  */
-function ruleObjects(input: unknown, allowed: readonly string[]): ParsedRules<Record<string, unknown>[]> {
-  if (!isPlainObject(input)) return fail('', 'must be an object { "rules": [...] }');
-  for (const key of Object.keys(input)) {
-    if (key !== 'rules') return fail(key, 'unknown property');
-  }
-  const { rules } = input;
-  if (!Array.isArray(rules)) return fail('rules', 'must be an array');
-  if (rules.length > MAX_RULES) return fail('rules', `at most ${MAX_RULES} rules`);
-  for (const [i, rule] of rules.entries()) {
-    if (!isPlainObject(rule)) return fail(`rules[${i}]`, 'must be an object');
-    for (const key of Object.keys(rule)) {
-      if (!allowed.includes(key)) return fail(`rules[${i}].${key}`, 'unknown property');
-    }
-  }
-  return { ok: true, value: rules as Record<string, unknown>[] };
-}
-
-function checkSrv(value: unknown, field: string, allowAll: boolean): RuleError | undefined {
-  if (typeof value !== 'string') return { field, message: 'must be a string' };
-  if (value === ALL_SRVS) return allowAll ? undefined : { field, message: 'must name one SRV (`*` is for count rules only)' };
-  if (!findSrv(value)) return { field, message: `${value} is not a DUIS Service Reference Variant` };
-  return undefined;
-}
-
-function checkPositiveInteger(value: unknown, field: string, max: number): RuleError | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return { field, message: 'must be a positive integer' };
-  if (value > max) return { field, message: `must be at most ${max}` };
-  return undefined;
-}
+const ruleSet = <T extends z.ZodType>(rule: T) => z.strictObject({
+  rules: z.array(rule, { error: 'must be an array' }).max(MAX_RULES, { error: `at most ${MAX_RULES} rules` }),
+}, objectError('must be an object { "rules": [...] }'));
 
 /**
- * Validates a per-User or DCC-wide rule set. Two rules with the same srv and windowSeconds are
- * refused: one limit per SRV and window is what an operator means, and each (srv, window) then
- * names exactly one counter. The same srv with different windows (say per minute and per day) is
- * allowed, as is an SRV rule beside a `*` rule: a request must be within all that apply.
+ * A per-User or DCC-wide rule set. Two rules with the same srv and windowSeconds are refused: one
+ * limit per SRV and window is what an operator means, and each (srv, window) then names exactly
+ * one counter. The same srv with different windows (say per minute and per day) is allowed, as is
+ * an SRV rule beside a `*` rule: a request must be within all that apply.
  */
-export function parseCountRules(input: unknown): ParsedRules<CountRules> {
-  const objects = ruleObjects(input, ['srv', 'limit', 'windowSeconds']);
-  if (!objects.ok) return objects;
-  const rules: CountRule[] = [];
+export const countRulesSchema = ruleSet(z.strictObject({
+  srv: srvSchema(true).meta({ description: 'A Service Reference Variant, or `*` for every SRV', example: '4.1.1' }),
+  limit: positiveInteger(Number.MAX_SAFE_INTEGER).meta({ description: 'Requests allowed within the window; the one past it and every later one in the window is in excess' }),
+  windowSeconds: positiveInteger(MAX_WINDOW_SECONDS).meta({ description: 'The sliding window' }),
+}, objectError('must be an object')).meta({ id: 'CountRule' })).superRefine(({ rules }, ctx) => {
   const seen = new Map<string, number>();
-  for (const [i, rule] of objects.value.entries()) {
-    const error =
-      checkSrv(rule.srv, `rules[${i}].srv`, true) ??
-      checkPositiveInteger(rule.limit, `rules[${i}].limit`, Number.MAX_SAFE_INTEGER) ??
-      checkPositiveInteger(rule.windowSeconds, `rules[${i}].windowSeconds`, MAX_WINDOW_SECONDS);
-    if (error) return { ok: false, error };
-    const { srv, limit, windowSeconds } = rule as unknown as CountRule;
-    const identity = `${srv} ${windowSeconds}`;
-    const earlier = seen.get(identity);
+  for (const [i, { srv, windowSeconds }] of rules.entries()) {
+    const earlier = seen.get(`${srv} ${windowSeconds}`);
     if (earlier !== undefined) {
-      return fail(`rules[${i}]`, `same srv ${srv} and windowSeconds ${windowSeconds} as rules[${earlier}]: one limit per SRV and window`);
+      ctx.addIssue({ code: 'custom', path: ['rules', i], message: `same srv ${srv} and windowSeconds ${windowSeconds} as rules[${earlier}]: one limit per SRV and window` });
+      return;
     }
-    seen.set(identity, i);
-    rules.push({ srv, limit, windowSeconds });
+    seen.set(`${srv} ${windowSeconds}`, i);
   }
-  return { ok: true, value: { rules } };
-}
+}).meta({ id: 'CountRules' });
+
+const boundSchema = z.number({ error: 'must be a number' }).optional();
 
 /**
- * Validates the value rules. Field paths are dot-separated property names; a segment of digits
- * only is refused because arrays are not addressed by position: every element of an array met on
- * the path is checked (see valueBreaches). Two rules on the same srv and field are refused: put
- * min and max in one rule.
+ * The value rules. Field paths are dot-separated property names; a segment of digits only is
+ * refused because arrays are not addressed by position: every element of an array met on the
+ * path is checked (see valueBreaches). Two rules on the same srv and field are refused: put min
+ * and max in one rule.
  */
-export function parseValueRules(input: unknown): ParsedRules<ValueRules> {
-  const objects = ruleObjects(input, ['srv', 'field', 'min', 'max']);
-  if (!objects.ok) return objects;
-  const rules: ValueRule[] = [];
-  const seen = new Map<string, number>();
-  for (const [i, rule] of objects.value.entries()) {
-    const srvError = checkSrv(rule.srv, `rules[${i}].srv`, false);
-    if (srvError) return { ok: false, error: srvError };
-    const { field, min, max } = rule;
-    if (typeof field !== 'string' || field === '') return fail(`rules[${i}].field`, 'must be a non-empty string');
+export const valueRulesSchema = ruleSet(z.strictObject({
+  srv: srvSchema(false).meta({ description: 'The Service Reference Variant whose body is checked', example: '2.2' }),
+  field: z.string({ error: 'must be a non-empty string' }).superRefine((field, ctx) => {
     const segments = field.split('.');
-    if (segments.some((segment) => segment === '')) return fail(`rules[${i}].field`, 'must be property names separated by single dots');
-    if (segments.some((segment) => /^\d+$/.test(segment))) {
-      return fail(`rules[${i}].field`, 'array positions cannot be named: every element of an array on the path is checked');
+    if (field === '') ctx.addIssue({ code: 'custom', message: 'must be a non-empty string' });
+    else if (segments.some((segment) => segment === '')) ctx.addIssue({ code: 'custom', message: 'must be property names separated by single dots' });
+    else if (segments.some((segment) => /^\d+$/.test(segment))) {
+      ctx.addIssue({ code: 'custom', message: 'array positions cannot be named: every element of an array on the path is checked' });
     }
-    for (const [name, bound] of [['min', min], ['max', max]] as const) {
-      if (bound !== undefined && (typeof bound !== 'number' || !Number.isFinite(bound))) return fail(`rules[${i}].${name}`, 'must be a number');
+  }).meta({ description: "Dot-separated path inside the body element's value", example: 'DebtRecovery.Amount' }),
+  min: boundSchema,
+  max: boundSchema,
+}, objectError('must be an object')).superRefine((rule, ctx) => {
+  if (rule.min === undefined && rule.max === undefined) ctx.addIssue({ code: 'custom', message: 'needs min, max or both' });
+  else if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) ctx.addIssue({ code: 'custom', path: ['min'], message: 'must not be greater than max' });
+}).meta({ id: 'ValueRule', description: 'At least one of min and max' })).superRefine(({ rules }, ctx) => {
+  const seen = new Map<string, number>();
+  for (const [i, { srv, field }] of rules.entries()) {
+    const earlier = seen.get(`${srv} ${field}`);
+    if (earlier !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rules', i], message: `same srv ${srv} and field ${field} as rules[${earlier}]: put min and max in one rule` });
+      return;
     }
-    if (min === undefined && max === undefined) return fail(`rules[${i}]`, 'needs min, max or both');
-    if (min !== undefined && max !== undefined && (min as number) > (max as number)) return fail(`rules[${i}].min`, 'must not be greater than max');
-    const srv = rule.srv as string;
-    const identity = `${srv} ${field}`;
-    const earlier = seen.get(identity);
-    if (earlier !== undefined) return fail(`rules[${i}]`, `same srv ${srv} and field ${field} as rules[${earlier}]: put min and max in one rule`);
-    seen.set(identity, i);
-    rules.push({ srv, field, ...(min !== undefined && { min: min as number }), ...(max !== undefined && { max: max as number }) });
+    seen.set(`${srv} ${field}`, i);
   }
+}).meta({ id: 'ValueRules' });
+
+const RULES_NAMING = { style: 'path', root: '' } as const;
+
+export function parseCountRules(input: unknown): Parsed<CountRules> {
+  return parseWith(countRulesSchema, input, RULES_NAMING);
+}
+
+export function parseValueRules(input: unknown): Parsed<ValueRules> {
+  const parsed = parseWith(valueRulesSchema, input, RULES_NAMING);
+  if (!parsed.ok) return parsed;
+  // Bounds that were not given are left out, not stored as undefined.
+  const rules = parsed.value.rules.map(({ srv, field, min, max }) => ({ srv, field, ...(min !== undefined && { min }), ...(max !== undefined && { max }) }));
   return { ok: true, value: { rules } };
 }
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { findSrv, SRV_DEFINITIONS } from '../catalogue/index.ts';
-import { breachCheckTimes, defaultTrtBudgets, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
+import { breachCheckTimes, defaultTrtBudgets, parseTrtBudgetsUpdate, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
 
 const srv = (id: string) => findSrv(id)!;
 const RECEIVED = Date.parse('2026-12-01T10:00:00.123Z');
@@ -157,3 +157,21 @@ describe('breachCheckTimes (contract v1.1)', () => {
   });
 });
 
+describe('parseTrtBudgetsUpdate', () => {
+  it('takes any of the classes and leaves the others out', () => {
+    expect(parseTrtBudgetsUpdate({ 'smets2.onDemand': 1000 })).toStrictEqual({ ok: true, value: { 'smets2.onDemand': 1000 } });
+    expect(parseTrtBudgetsUpdate({})).toStrictEqual({ ok: true, value: {} });
+  });
+
+  it.each([
+    ['a class it does not know', { 'smets3.onDemand': 5 }, { field: 'smets3.onDemand', message: `is not a TRT class (known: ${Object.keys(defaultTrtBudgets()).join(', ')})` }],
+    ['zero', { 'smets1.response': 0 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
+    ['a fraction', { 'smets1.response': 1.5 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
+    ['text', { 'smets1.response': '100' }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
+    ['an unsafe integer', { 'smets1.response': 2 ** 53 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
+    ['an array', [], { field: 'body', message: 'must be a JSON object of budgets in milliseconds' }],
+    ['null', null, { field: 'body', message: 'must be a JSON object of budgets in milliseconds' }],
+  ])('refuses %s, naming the field', (_name, input, error) => {
+    expect(parseTrtBudgetsUpdate(input)).toStrictEqual({ ok: false, error });
+  });
+});

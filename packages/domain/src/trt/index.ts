@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { objectError, parseWith, type Parsed } from '../input/index.ts';
 import type { Generation, SrvDefinition } from '../types/index.ts';
 
 /** TRT budgets in milliseconds, by class. Operators may change them at run time. */
@@ -26,6 +28,21 @@ export function defaultTrtBudgets(): TrtBudgets {
     'smets1.wanAllowance': 60_000,
     'smets1.wanLimit': 86_400_000,
   };
+}
+
+const BUDGET = z.number({ error: 'must be a positive integer of milliseconds' }).int({ error: 'must be a positive integer of milliseconds' })
+  .min(1, { error: 'must be a positive integer of milliseconds' }).optional();
+
+/** `PUT /v1/admin/trt-budgets`: any of the classes, in milliseconds; the others keep their budgets. */
+export const trtBudgetsUpdateSchema = z.strictObject(
+  Object.fromEntries(Object.keys(defaultTrtBudgets()).map((name) => [name, BUDGET])) as Record<keyof TrtBudgets, typeof BUDGET>,
+  objectError('must be a JSON object of budgets in milliseconds', `is not a TRT class (known: ${Object.keys(defaultTrtBudgets()).join(', ')})`),
+).meta({ id: 'TrtBudgetsUpdate', example: { 'smets2.onDemand': 30_000 } });
+
+export function parseTrtBudgetsUpdate(input: unknown): Parsed<Partial<TrtBudgets>> {
+  const parsed = parseWith(trtBudgetsUpdateSchema, input, { style: 'top', root: 'body' });
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: Object.fromEntries(Object.entries(parsed.value).filter(([, value]) => value !== undefined)) };
 }
 
 /** Variants answered synchronously by the router have no TRT: transform, local-only, non-device. */

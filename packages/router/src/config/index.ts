@@ -18,6 +18,8 @@ export interface RouterConfig {
   grpcTls?: { certFile: string; keyFile: string };
   redisKeyPrefix: string;
   adminToken: string;
+  /** ROUTER_SIGNING_KEY: the router's P-256 private key (PEM, or a PEM file's path); generated at start when absent. */
+  signingKey?: string;
   /** True when the token was generated because ROUTER_ADMIN_TOKEN was unset. */
   adminTokenGenerated: boolean;
   maxBodyBytes: number;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
+    signingKey: env.ROUTER_SIGNING_KEY || undefined,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 64 * 1024, 1),
     batchMaxItems: integer(env, 'BATCH_MAX_ITEMS', 1000, 1),
     batchMaxBytes: integer(env, 'BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),

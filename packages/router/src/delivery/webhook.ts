@@ -1,5 +1,6 @@
 import type { OutboxItem, StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
+import { backoffDelay, WEBHOOK_SIGNATURE_HEADER, type RouterSigningKey } from './signing.ts';
 
 export interface WebhookOptions {
   owner: string;
@@ -19,7 +20,8 @@ interface Retry {
 /**
  * Delivers each User's outbound items to its Receive Response endpoint, in order, at least once.
  * One router instance at a time holds a User's delivery lease; an item that keeps failing is
- * retried with exponential backoff, then dead-lettered so the items behind it can move on.
+ * retried with exponential backoff and full jitter, then dead-lettered so the items behind it can
+ * move on. Each POST is signed with the router's key (X-DCC-Router-Signature).
  */
 export class WebhookDeliverer {
   private readonly retries = new Map<string, Retry>();
@@ -28,6 +30,7 @@ export class WebhookDeliverer {
     private readonly store: StateStore,
     private readonly options: WebhookOptions,
     private readonly log: Logger,
+    private readonly signingKey: RouterSigningKey,
     private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
   ) {}
 
@@ -78,7 +81,7 @@ export class WebhookDeliverer {
         await this.store.setDeliveryCursor(userId, item.cursor);
         continue;
       }
-      const delay = Math.min(this.options.backoffBaseMs * 2 ** (attempts - 1), this.options.backoffMaxMs);
+      const delay = backoffDelay(attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
       this.retries.set(userId, { cursor: item.cursor, attempts, notBefore: Date.now() + delay });
       // Later items wait: delivery stays in order per User.
       return;
@@ -95,10 +98,12 @@ export class WebhookDeliverer {
   /** undefined on a 2xx; otherwise why it failed. */
   private async post(endpoint: string, item: OutboxItem): Promise<string | undefined> {
     try {
+      // Signed afresh at each attempt, so a retry is inside the receiver's replay window.
+      const body = Buffer.from(JSON.stringify(item));
       const response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(item),
+        headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: this.signingKey.signWebhook(body) },
+        body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);

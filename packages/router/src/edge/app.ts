@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, type AdminDeps } from '../admin/index.ts';
@@ -14,6 +15,8 @@ import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.
 import { userRoutes } from '../user-api/index.ts';
 import { tadRoutes } from '../tad/routes.ts';
 import type { QuarantineDesk } from '../tad/quarantine.ts';
+import { DOCS_PAGE, documented, openApiDocument } from '../openapi/index.ts';
+import { documentServiceRoutes } from '../openapi/service-routes.ts';
 
 export interface EdgeDeps extends AdminDeps {
   pipeline: ServiceRequestPipeline;
@@ -29,6 +32,8 @@ export interface EdgeDeps extends AdminDeps {
   draining: () => boolean;
   /** Which of the router processes sharing the port this is (ROUTER_PROCESSES), named by /healthz. */
   processIndex: number;
+  /** The router's public key (SPKI PEM): webhook receivers check its signatures with it. */
+  routerPublicKeyPem: string;
 }
 
 function send(c: Context, answer: Answer): Response {
@@ -60,9 +65,13 @@ async function authenticateBatch(c: Context, deps: EdgeDeps, bytes: Uint8Array):
 }
 
 
-export function createApp(deps: EdgeDeps): Hono {
+const SERVICE = ['Service'];
+const text = (description: string, type = 'text/plain') => ({ description, content: { [type]: { schema: z.string() } } });
+
+export function createApp(deps: EdgeDeps): OpenAPIHono {
   const { pipeline, metrics, log } = deps;
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  documentServiceRoutes(app);
 
   app.onError((cause, c) => {
     if (cause instanceof BodyAbortedError) {
@@ -140,11 +149,33 @@ export function createApp(deps: EdgeDeps): Hono {
     return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
-  app.get('/v1/router.proto', (c) => c.body(ROUTER_PROTO_TEXT, 200, { 'content-type': 'text/plain; charset=utf-8' }));
+  documented(app, {
+    method: 'get', path: '/v1/router.proto', tags: SERVICE, summary: 'The protobuf messages and gRPC service',
+    responses: { 200: text('router.proto') },
+  }, (c) => c.body(ROUTER_PROTO_TEXT, 200, { 'content-type': 'text/plain; charset=utf-8' }));
 
   // Tells which process answered, so several processes behind one port can be seen (and debugged).
-  app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'x-router-process': String(deps.processIndex) }));
-  app.get('/readyz', async (c) => {
+  documented(app, {
+    method: 'get', path: '/healthz', tags: SERVICE, summary: 'The process is up',
+    responses: {
+      200: {
+        description: 'Up; X-Router-Process names which of the processes sharing the port answered',
+        headers: { 'X-Router-Process': { schema: { type: 'string' } } },
+        content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+      },
+    },
+  }, (c) => c.json({ status: 'ok' }, 200, { 'x-router-process': String(deps.processIndex) }));
+
+  documented(app, {
+    method: 'get', path: '/readyz', tags: SERVICE, summary: 'The state store is reachable',
+    responses: {
+      200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), store: z.enum(['memory', 'redis']) }) } } },
+      503: {
+        description: 'Draining, or the store is unreachable',
+        content: { 'application/json': { schema: z.object({ status: z.enum(['draining', 'unavailable']), store: z.enum(['memory', 'redis']).optional(), message: z.string().optional() }) } },
+      },
+    },
+  }, async (c) => {
     if (deps.draining()) return c.json({ status: 'draining' }, 503);
     try {
       await deps.store.ping();
@@ -153,7 +184,29 @@ export function createApp(deps: EdgeDeps): Hono {
       return c.json({ status: 'unavailable', store: deps.store.kind, message: (cause as Error).message }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  documented(app, {
+    method: 'get', path: '/metrics', tags: SERVICE, summary: 'Prometheus metrics',
+    responses: { 200: text('Prometheus text exposition format') },
+  }, async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  documented(app, {
+    method: 'get', path: '/v1/router-public-key.pem', tags: ['Webhooks'], summary: "The router's public key: it checks webhook signatures",
+    description: 'SPKI PEM of the P-256 key whose signatures every webhook POST carries in X-DCC-Router-Signature (see "Webhook signatures").',
+    responses: { 200: text('SPKI PEM', 'application/x-pem-file') },
+  }, (c) => c.body(deps.routerPublicKeyPem, 200, { 'content-type': 'application/x-pem-file' }));
+
+  // Generated once, on first request, when every route is registered.
+  let document: string | undefined;
+  documented(app, {
+    method: 'get', path: '/v1/openapi.json', tags: SERVICE, summary: 'This document (OpenAPI 3.1)',
+    responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: z.looseObject({ openapi: z.string() }) } } } },
+  }, (c) => c.body(document ??= JSON.stringify(openApiDocument(app)), 200, { 'content-type': 'application/json' }));
+
+  documented(app, {
+    method: 'get', path: '/v1/docs', tags: SERVICE, summary: 'This document as a page (self-contained HTML)',
+    responses: { 200: text('An HTML page rendering /v1/openapi.json', 'text/html') },
+  }, (c) => c.html(DOCS_PAGE));
 
   app.route('/v1/admin', adminRoutes(deps));
   app.route('/v1', userRoutes(deps));

@@ -1,6 +1,7 @@
-import { ALL_DESTINATIONS } from '@dccrouter/domain';
+import { z } from 'zod';
+import { ALL_DESTINATIONS, objectError, parseWith, type Parsed } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { mergeSimulatorSettings, SimulatedNetwork, type ResponseSink, type SettingsCheck, type SimulatorSettings } from '@dccrouter/simulators';
+import { SimulatedNetwork, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
 
 /** The simulated CSPs and S1SPs run in this process: one per destination of the contract. */
 export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings): Map<string, SimulatedNetwork> {
@@ -8,6 +9,36 @@ export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSetting
 }
 
 const SETTING = 'simulator-settings';
+
+const SHARE = z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional();
+const MILLISECONDS = z.number({ error: 'must be a number of milliseconds >= 0' }).min(0, { error: 'must be a number of milliseconds >= 0' }).optional();
+
+/** `PUT /v1/admin/simulators/{destination}`: any of the settings; the others stay as they are. */
+export const simulatorSettingsUpdateSchema = z.strictObject({
+  latencyMs: z.strictObject({
+    p50: MILLISECONDS,
+    p99: MILLISECONDS.meta({ description: 'At least p50 (the one set or the one given)' }),
+  }, objectError('must be an object { "p50", "p99" }', 'is not a latency setting')).optional().meta({ description: 'A log-normal latency by its median and 99th percentile' }),
+  wanShare: SHARE.meta({ description: "SMETS1: the share of the latency on the SMETS1 WAN (excluded from TRT)" }),
+  failureRate: SHARE.meta({ description: 'Share of requests answered with a network error (E20, E21)' }),
+  stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled' }),
+}, objectError('must be a JSON object', 'is not a simulator setting')).meta({ id: 'SimulatorSettingsUpdate' });
+
+/** A partial update laid over the current settings; p99 below p50 is refused. */
+export function mergeSimulatorSettings(current: SimulatorSettings, input: unknown): Parsed<SimulatorSettings> {
+  const parsed = parseWith(simulatorSettingsUpdateSchema, input, { style: 'path', root: 'body' });
+  if (!parsed.ok) return parsed;
+  const { latencyMs, wanShare, failureRate, stalled } = parsed.value;
+  const next: SimulatorSettings = { ...current, latencyMs: { ...current.latencyMs } };
+  if (latencyMs) {
+    next.latencyMs = { p50: latencyMs.p50 ?? current.latencyMs.p50, p99: latencyMs.p99 ?? current.latencyMs.p99 };
+    if (next.latencyMs.p99 < next.latencyMs.p50) return { ok: false, error: { field: 'latencyMs.p99', message: 'must be a number of milliseconds >= p50' } };
+  }
+  if (wanShare !== undefined) next.wanShare = wanShare;
+  if (failureRate !== undefined) next.failureRate = failureRate;
+  if (stalled !== undefined) next.stalled = stalled;
+  return { ok: true, value: next };
+}
 const POLL_MS = 1000;
 
 export interface SimulatorView extends SimulatorSettings {
@@ -53,7 +84,7 @@ export class SimulatorControl {
     return simulator ? { ...settings, received: simulator.received, pending: simulator.pending } : settings;
   }
 
-  async update(destination: string, input: unknown): Promise<SettingsCheck> {
+  async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {
     const stored = (await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {};
     const merged = mergeSimulatorSettings(stored[destination] ?? this.defaults, input);
     if (!merged.ok) return merged;

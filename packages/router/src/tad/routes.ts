@@ -1,8 +1,13 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { countRulesSchema } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { operatorCheck } from '../admin/index.ts';
 import { authenticateUserCall } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
+import { documented } from '../openapi/index.ts';
+import { errorAnswer, json, quarantineOutcome } from '../openapi/schemas.ts';
+import { SIGNED_CALL, SIGNED_CALL_HEADERS, signatureRefused } from '../user-api/index.ts';
 import type { ThresholdRules } from './index.ts';
 import type { QuarantineDesk } from './quarantine.ts';
 
@@ -15,8 +20,8 @@ export interface TadRouteDeps {
 }
 
 /** A User's own thresholds (signed GET) and the release/delete of quarantined requests. */
-export function tadRoutes(deps: TadRouteDeps): Hono {
-  const app = new Hono();
+export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
   const isOperator = operatorCheck(deps.adminToken);
 
   /** The operator (bearer) acts on any request; a User (signed call) on its own only. */
@@ -30,17 +35,33 @@ export function tadRoutes(deps: TadRouteDeps): Hono {
     return { userId: auth.userId };
   }
 
-  app.get('/thresholds', async (c) => {
+  documented(app, {
+    method: 'get', path: '/thresholds', tags: ['Users', 'Threshold Anomaly Detection'], security: SIGNED_CALL, summary: "The calling User's own count thresholds",
+    request: { headers: SIGNED_CALL_HEADERS },
+    responses: { 200: json(countRulesSchema, 'Its rules'), 401: signatureRefused },
+  }, async (c) => {
     const auth = await authenticateUserCall(c, deps.store, deps.verifier);
     if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
     return c.json(await deps.thresholds.userRules(auth.userId));
   });
 
   for (const action of ['release', 'delete'] as const) {
-    app.post(`/quarantine/:ref/${action}`, async (c) => {
+    documented(app, {
+      method: 'post', path: `/quarantine/{ref}/${action}`, tags: ['Threshold Anomaly Detection'],
+      security: [{ operatorBearer: [] }, ...SIGNED_CALL],
+      summary: action === 'release' ? 'Release a quarantined request (forwarded now, TRT clock from now)' : 'Delete a quarantined request',
+      description: 'By the operator (bearer) or by the owning User (a signed call, method POST); another User\'s ref is 404.',
+      request: { params: z.object({ ref: z.string().meta({ param: { name: 'ref', in: 'path' }, description: 'The quarantine event reference from the acknowledgement', example: 'q3-0123456789abcdef' }) }) },
+      responses: {
+        200: json(quarantineOutcome, `${action === 'release' ? 'Released' : 'Deleted'}: the request's new state`),
+        401: json(errorAnswer(['unauthorized', 'signature_invalid']), 'A wrong bearer token, or a bad signed call'),
+        404: json(errorAnswer(['not_found']), 'No such quarantine event (of this User\'s)'),
+        409: json(errorAnswer(['not_quarantined']), 'The request is no longer quarantined'),
+      },
+    }, async (c) => {
       const who = await caller(c);
       if (who instanceof Response) return who;
-      const ref = c.req.param('ref');
+      const ref = c.req.param('ref')!;
       const outcome = action === 'release' ? await deps.quarantine.release(ref, who.userId) : await deps.quarantine.delete(ref, who.userId);
       if (!outcome.ok) return c.json({ error: { reason: outcome.reason, message: outcome.message } }, outcome.status);
       return c.json({ ref, requestId: outcome.requestId, state: outcome.state });

@@ -1,10 +1,8 @@
-import { defaultTrtBudgets, type TrtBudgets } from '@dccrouter/domain';
+import { defaultTrtBudgets, parseTrtBudgetsUpdate, type Parsed, type TrtBudgets } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 
 const SETTING = 'trt-budgets';
 const REFRESH_MS = 1000;
-
-export type BudgetUpdate = { ok: true; budgets: TrtBudgets } | { ok: false; field: string; message: string };
 
 /**
  * The TRT budget table, shared by every router instance through the store. Each instance reads
@@ -32,20 +30,14 @@ export class TrtBudgetTable {
   }
 
   /** Partial update; applies to requests accepted afterwards. */
-  async update(input: unknown): Promise<BudgetUpdate> {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      return { ok: false, field: 'body', message: 'must be a JSON object of budgets in milliseconds' };
-    }
-    const known = defaultTrtBudgets();
-    for (const [field, value] of Object.entries(input)) {
-      if (!(field in known)) return { ok: false, field, message: `is not a TRT class (known: ${Object.keys(known).join(', ')})` };
-      if (!Number.isSafeInteger(value) || (value as number) <= 0) return { ok: false, field, message: 'must be a positive integer of milliseconds' };
-    }
+  async update(input: unknown): Promise<Parsed<TrtBudgets>> {
+    const update = parseTrtBudgetsUpdate(input);
+    if (!update.ok) return update;
     await this.refresh();
-    const budgets = { ...this.budgets, ...(input as Partial<TrtBudgets>) };
+    const budgets = { ...this.budgets, ...update.value };
     await this.store.putSetting(SETTING, budgets);
     this.budgets = budgets;
-    return { ok: true, budgets };
+    return { ok: true, value: budgets };
   }
 
   stop(): void {

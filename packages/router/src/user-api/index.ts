@@ -1,9 +1,12 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { parseRequestId, formatRequestId } from '@dccrouter/domain';
 import { isCursor, type RequestRecord, type StateStore } from '@dccrouter/state';
 import { authenticateUserCall } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
+import { documented } from '../openapi/index.ts';
+import { errorAnswer, json, requestStatus as requestStatusSchema, responsesPage } from '../openapi/schemas.ts';
 
 export interface UserApiDeps {
   store: StateStore;
@@ -38,9 +41,18 @@ export function requestStatus(record: RequestRecord) {
   return status;
 }
 
+/** The headers of a User's signed call, for the document. */
+export const SIGNED_CALL_HEADERS = z.object({
+  'X-DCC-User': z.string().meta({ param: { name: 'X-DCC-User', in: 'header' }, description: "The calling User's ID (EUI-64)" }),
+  'X-DCC-Timestamp': z.string().meta({ param: { name: 'X-DCC-Timestamp', in: 'header' }, description: "RFC 3339, within 5 minutes of the router's clock" }),
+  'X-DCC-Signature': z.string().meta({ param: { name: 'X-DCC-Signature', in: 'header' }, description: 'base64 DER ECDSA P-256 / SHA-256 over `<METHOD>\\n<request-target>\\n<timestamp>`' }),
+});
+export const SIGNED_CALL = [{ userSignedCall: [] }];
+export const signatureRefused = json(errorAnswer(['signature_invalid']), 'The signed call is missing, late or not valid for the User\'s key');
+
 /** What a User reads of its own data with a signed call; another User's data is 404. */
-export function userRoutes(deps: UserApiDeps): Hono<{ Variables: { userId: string } }> {
-  const app = new Hono<{ Variables: { userId: string } }>();
+export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId: string } }> {
+  const app = new OpenAPIHono<{ Variables: { userId: string } }>();
 
   // Per route, not app-wide: this app is mounted beside the other /v1 routes.
   const signedCall = createMiddleware<{ Variables: { userId: string } }>(async (c, next) => {
@@ -50,14 +62,32 @@ export function userRoutes(deps: UserApiDeps): Hono<{ Variables: { userId: strin
     await next();
   });
 
-  app.get('/service-requests/:requestId', signedCall, async (c) => {
-    const parsed = parseRequestId(c.req.param('requestId'));
+  documented(app, {
+    method: 'get', path: '/service-requests/{requestId}', tags: ['Users'], security: SIGNED_CALL, summary: "A request's status, as its User reads it",
+    request: {
+      params: z.object({ requestId: z.string().meta({ param: { name: 'requestId', in: 'path' }, example: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000' }) }),
+      headers: SIGNED_CALL_HEADERS,
+    },
+    responses: { 200: json(requestStatusSchema, 'Its status'), 401: signatureRefused, 404: json(errorAnswer(['not_found']), "No such request of this User's") },
+  }, signedCall, async (c) => {
+    const parsed = parseRequestId(c.req.param('requestId')!);
     if (!parsed || parsed.originatorId !== c.get('userId')) return notFound(c, 'request');
     const record = await deps.store.getRequest(formatRequestId(parsed));
     return record ? c.json(requestStatus(record)) : notFound(c, 'request');
   });
 
-  app.get('/responses', signedCall, async (c) => {
+  documented(app, {
+    method: 'get', path: '/responses', tags: ['Users'], security: SIGNED_CALL, summary: "The User's outbound items (responses and alerts), oldest first",
+    description: 'Read without removing them (kept OUTBOX_RETENTION_SECONDS); reading a response marks its request `delivered`.',
+    request: {
+      query: z.object({
+        after: z.string().optional().meta({ param: { name: 'after', in: 'query' }, description: 'A cursor from an earlier answer; from the start when absent' }),
+        limit: z.number().int().min(1).max(MAX_LIMIT).optional().meta({ param: { name: 'limit', in: 'query' }, description: `1 to ${MAX_LIMIT}, ${DEFAULT_LIMIT} when absent` }),
+      }),
+      headers: SIGNED_CALL_HEADERS,
+    },
+    responses: { 200: json(responsesPage, 'The next items'), 400: json(errorAnswer(['malformed_request']), 'A bad cursor or limit'), 401: signatureRefused },
+  }, signedCall, async (c) => {
     const after = c.req.query('after');
     if (after !== undefined && !isCursor(after)) {
       return c.json({ error: { reason: 'malformed_request', message: 'after must be a cursor from an earlier answer' } }, 400);

@@ -1,9 +1,9 @@
 import type { Device, User } from '@dccrouter/domain';
-import { compareCursors, judgeResponse, responseBody, responseIdFor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, pageOf, partitionOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER } from '../store/index.ts';
 import type {
-  Acceptance, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, RequestContext,
-  Release, RequestRecord, ResponseOutcome, StateStore,
+  Acceptance, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
+  RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
 import { MemoryCounters } from '../counters/memory.ts';
@@ -62,7 +62,7 @@ export class MemoryStore implements StateStore {
   private readonly outboxes = new Map<string, MemoryStream<NewOutboxItem>>();
   private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly cursors = new Map<string, string>();
-  private readonly deadLetters = new Map<string, { item: OutboxItem; reason: string }[]>();
+  private readonly deadLetters = new Map<string, MemoryStream<{ item: OutboxItem; reason: string }>>();
   private readonly stats = new Map<string, Map<string, number>>();
   private readonly quarantineRefs = new Map<string, string>();
   private readonly quarantineExpiry = new MinHeap<string>();
@@ -193,6 +193,21 @@ export class MemoryStore implements StateStore {
     if (record?.state !== 'quarantined') return false;
     record.state = 'deleted';
     return true;
+  }
+
+  /** In RedisStore's order and cursor (`<partition>/<expiresAt>/<requestId>`): by partition, then soonest expiry. */
+  async listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>> {
+    const position = (record: RequestRecord) => [partitionOf(record.originatorId), record.quarantine!.expiresAt, record.requestId] as const;
+    const compare = (a: readonly [number, number, string], b: readonly [number, number, string]) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+    const [p, rest] = splitCursor(after);
+    const [at, requestId] = splitCursor(rest);
+    const from = after === undefined ? undefined : [Number(p), Number(at), requestId ?? ''] as const;
+    const records = [...new Set(this.quarantineRefs.values())]
+      .map((id) => this.request(id)?.record)
+      .filter((record): record is RequestRecord => record?.state === 'quarantined' && (userId === undefined || record.originatorId === userId))
+      .filter((record) => from === undefined || compare(position(record), from) > 0)
+      .sort((a, b) => compare(position(a), position(b)));
+    return pageOf(records.slice(0, limit).map(copy), limit, (record) => position(record).join('/'));
   }
 
   async expireQuarantined(now: number, max: number): Promise<string[]> {
@@ -367,13 +382,36 @@ export class MemoryStore implements StateStore {
   }
 
   async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
-    let list = this.deadLetters.get(userId);
-    if (!list) this.deadLetters.set(userId, (list = []));
-    list.push({ item: copy(item), reason });
+    let stream = this.deadLetters.get(userId);
+    if (!stream) this.deadLetters.set(userId, (stream = new MemoryStream()));
+    stream.append({ item: copy(item), reason });
   }
 
-  async readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]> {
-    return copy((this.deadLetters.get(userId) ?? []).slice(0, limit));
+  /** The cursor is `<userId>/<id>` of the last dead letter given: Users in order, each one's oldest first. */
+  async listDeadLetters(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<DeadLetter>> {
+    const [afterUser, afterId] = splitCursor(after);
+    const users = (userId === undefined ? [...this.deadLetters.keys()].sort() : [userId])
+      .filter((user) => afterUser === undefined || user >= afterUser);
+    const items: DeadLetter[] = [];
+    for (const user of users) {
+      const from = user === afterUser ? afterId : undefined;
+      for (const { id, value } of this.deadLetters.get(user)?.after(from, limit - items.length) ?? []) {
+        items.push({ userId: user, id, at: Number(id.split('-')[0]), reason: value.reason, item: copy(value.item) });
+      }
+      if (items.length >= limit) break;
+    }
+    return pageOf(items, limit, (letter) => `${letter.userId}/${letter.id}`);
+  }
+
+  async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
+    const stream = this.deadLetters.get(userId);
+    if (!stream) return [];
+    const chosen = ids === 'all' ? stream.after(undefined, Infinity) : ids.flatMap((id) => stream.get(id) ?? []);
+    return chosen.map(({ id, value }) => {
+      stream.remove(id);
+      const { cursor, ...item } = value.item;
+      return { id, cursor: this.appendOutbox(userId, { ...item, redrivenFrom: cursor }).cursor };
+    });
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {

@@ -16,6 +16,16 @@ export class MemoryStream<T> {
     return id;
   }
 
+  /** The entry of an ID, if it is there. */
+  get(id: string): { id: string; value: T } | undefined {
+    return this.entries.find((entry) => entry.id === id);
+  }
+
+  /** Removes the entry of an ID (dead letters are taken out when redriven). */
+  remove(id: string): void {
+    this.entries = this.entries.filter((entry) => entry.id !== id);
+  }
+
   /** The newest entry's ID, if any. */
   last(): string | undefined {
     return this.entries.at(-1)?.id;

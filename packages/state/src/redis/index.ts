@@ -7,11 +7,12 @@ import { RedisCounters } from '../counters/redis.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { anySlotPipeline, createClient, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
 import { SCRIPTS } from './scripts.ts';
-import { compareCursors, originatorOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor } from '../shared/index.ts';
+import { compareCursors, originatorOf, pageOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type DirectoryChanges,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
+  type DeadLetter, type Page, type Redriven,
 } from '../store/index.ts';
 
 export interface RedisStoreOptions extends RedisTarget {
@@ -39,6 +40,11 @@ const PIPELINES_IN_FLIGHT = 4;
 /** How often an idle router polls a Redis Cluster's egress streams (a cluster cannot block on several slots). */
 const CLUSTER_IDLE_POLL_MS = 20;
 
+/** Entries of a partition's quarantine index one listing call looks at, at most (a User's are a few of many). */
+const QUARANTINE_SCAN_BUDGET = 10_000;
+/** Dead letters read per call when redriving all of a User's. */
+const REDRIVE_CHUNK = 500;
+
 /** Partitions' breach claims sent at a time by claimBreaches; see there. */
 const BREACH_CLAIMS_IN_FLIGHT = 2;
 
@@ -55,6 +61,8 @@ type ScriptedRedis = RedisClient & {
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
+  redriveDeadLetters(...args: string[]): Promise<string[]>;
+  listQuarantined(...args: (string | number)[]): Promise<string[]>;
 };
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
@@ -114,6 +122,8 @@ export class RedisStore implements StateStore {
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
+    redis.defineCommand('redriveDeadLetters', { numberOfKeys: 2, lua: SCRIPTS.redriveDeadLetters });
+    redis.defineCommand('listQuarantined', { numberOfKeys: 1, lua: SCRIPTS.listQuarantined });
     const store = new RedisStore(redis, options);
     try {
       await redis.connect();
@@ -512,14 +522,50 @@ export class RedisStore implements StateStore {
   }
 
   async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
-    await this.call('XADD dead letter', () =>
-      this.redis.xadd(`${this.prefix}dead:${this.userTag(userId)}:${userId}`, '*', 'item', JSON.stringify(item), 'reason', reason));
+    // The set of Users with dead letters lets an operator list them all; it is never pruned (a
+    // User whose letters were all redriven lists nothing), so it cannot lose one being added.
+    const pipeline = this.pipeline()
+      .xadd(this.deadKey(userId), '*', 'item', JSON.stringify(item), 'reason', reason)
+      .sadd(this.deadUsersKey(), userId);
+    await this.exec('XADD dead letter', pipeline);
   }
 
-  async readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]> {
-    const entries = await this.call('XRANGE dead letters', () =>
-      this.redis.xrange(`${this.prefix}dead:${this.userTag(userId)}:${userId}`, '-', '+', 'COUNT', limit));
-    return entries.map(([, fields]) => ({ item: JSON.parse(fields[1]) as OutboxItem, reason: fields[3] }));
+  /** The cursor is `<userId>/<id>` of the last dead letter given: Users in order, each one's oldest first. */
+  async listDeadLetters(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<DeadLetter>> {
+    const [afterUser, afterId] = splitCursor(after);
+    const everyone = userId === undefined ? (await this.call('SMEMBERS dead-letter users', () => this.redis.smembers(this.deadUsersKey()))).sort() : [userId];
+    const items: DeadLetter[] = [];
+    for (const user of everyone.filter((u) => afterUser === undefined || u >= afterUser)) {
+      const from = user === afterUser && afterId !== undefined ? `(${afterId}` : '-';
+      const entries = await this.call('XRANGE dead letters', () => this.redis.xrange(this.deadKey(user), from, '+', 'COUNT', limit - items.length));
+      for (const [id, fields] of entries) {
+        items.push({ userId: user, id, at: Number(id.split('-')[0]), item: JSON.parse(fields[1]) as OutboxItem, reason: fields[3] });
+      }
+      if (items.length >= limit) break;
+    }
+    return pageOf(items, limit, (letter) => `${letter.userId}/${letter.id}`);
+  }
+
+  async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
+    const redriven: Redriven[] = [];
+    for (;;) {
+      let entries: [string, string[]][];
+      if (ids === 'all') {
+        entries = await this.call('XRANGE dead letters', () => this.redis.xrange(this.deadKey(userId), '-', '+', 'COUNT', REDRIVE_CHUNK));
+      } else {
+        const read = this.pipeline();
+        for (const id of ids) read.xrange(this.deadKey(userId), id, id);
+        entries = (await this.exec('XRANGE dead letters', read)).flat() as [string, string[]][];
+      }
+      if (entries.length === 0) return redriven;
+      const args = entries.flatMap(([id, fields]) => {
+        const { cursor, ...item } = JSON.parse(fields[1]) as OutboxItem;
+        return [id, JSON.stringify({ ...item, redrivenFrom: cursor })];
+      });
+      const cursors = await this.call('redrive dead letters', () => this.redis.redriveDeadLetters(this.deadKey(userId), this.outboxKey(userId), this.outboxMinId(), ...args));
+      entries.forEach(([id], i) => { if (cursors[i]) redriven.push({ id, cursor: cursors[i] }); });
+      if (ids !== 'all') return redriven;
+    }
   }
 
   /** Creates the egress consumer group of each stream once (from the start, so nothing queued earlier is missed). */
@@ -560,6 +606,36 @@ export class RedisStore implements StateStore {
     const tag = this.tagOf(requestId);
     return (await this.call('delete quarantined', () =>
       this.redis.deleteQuarantined(this.requestKey(requestId), `${this.prefix}qexp:${tag}`, requestId, at))) === 1;
+  }
+
+  /**
+   * One script call per partition in order (only the User's with a User), each giving the
+   * partition's soonest-expiring first. The cursor is `<partition>/<expiry>/<RequestID>` of the
+   * last position looked at.
+   */
+  async listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>> {
+    const [afterPartition, afterRest] = splitCursor(after);
+    const [afterScore, afterId] = splitCursor(afterRest);
+    const partitions = userId === undefined ? Array.from({ length: PARTITIONS }, (_, p) => p) : [partitionOf(userId)];
+    const found: string[] = [];
+    let next: string | undefined;
+    for (const p of partitions.filter((q) => afterPartition === undefined || q >= Number(afterPartition))) {
+      const from = p === Number(afterPartition) ? [afterScore ?? '', afterId ?? ''] : ['', ''];
+      const [lastScore, lastId, ...pairs] = await this.call('list quarantined', () =>
+        this.redis.listQuarantined(`${this.prefix}qexp:{p${p}}`, ...from, userId === undefined ? '' : `${userId}:`, limit - found.length, QUARANTINE_SCAN_BUDGET));
+      for (let i = 0; i < pairs.length; i += 2) found.push(pairs[i]);
+      // Stopped short of the partition's end: the page ends here, and goes on from there.
+      if (lastId !== '') {
+        next = `${p}/${lastScore}/${lastId}`;
+        break;
+      }
+    }
+    if (found.length === 0) return next ? { items: [], next } : { items: [] };
+    const read = this.pipeline();
+    for (const requestId of found) read.hgetall(this.requestKey(requestId));
+    const records = (await this.exec('read quarantined', read)) as Record<string, string>[];
+    const items = records.flatMap((fields, i) => (fields.record ? [recordFrom(fields, found[i])] : []));
+    return next ? { items, next } : { items };
   }
 
   async expireQuarantined(now: number, max: number): Promise<string[]> {
@@ -646,6 +722,14 @@ export class RedisStore implements StateStore {
 
   private cursorKey(userId: string): string {
     return `${this.prefix}webhook-cursor:${this.userTag(userId)}:${userId}`;
+  }
+
+  private deadKey(userId: string): string {
+    return `${this.prefix}dead:${this.userTag(userId)}:${userId}`;
+  }
+
+  private deadUsersKey(): string {
+    return `${this.prefix}dead-letter-users`;
   }
 
   private webhookUsersKey(): string {

@@ -19,4 +19,6 @@ export const SCRIPTS = {
   releaseHeld: read('release-held'),
   lease: read('lease'),
   createEgressGroup: read('create-egress-group'),
+  redriveDeadLetters: read('redrive-dead-letters'),
+  listQuarantined: read('list-quarantined'),
 } as const;

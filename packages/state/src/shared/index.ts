@@ -66,3 +66,20 @@ export function responseBody(response: { body?: unknown }, record: { responseExt
   if (!record.responseExtras) return body;
   return { ...(typeof body === 'object' && body !== null ? body : { value: body }), ...record.responseExtras };
 }
+
+/** `<a>/<rest>`, split at the first "/", or nothing: the listings' opaque cursors. */
+export function splitCursor(cursor: string | undefined): [string | undefined, string | undefined] {
+  if (cursor === undefined) return [undefined, undefined];
+  const slash = cursor.indexOf('/');
+  return slash < 0 ? [cursor, undefined] : [cursor.slice(0, slash), cursor.slice(slash + 1)];
+}
+
+/** A full page may have more after it: it says where to go on. */
+export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => string): { items: T[]; next?: string } {
+  return items.length >= limit && items.length > 0 ? { items, next: cursorOf(items[items.length - 1]) } : { items };
+}
+
+/** A page cursor of listDeadLetters: `<userId>/<id>`. */
+export const DEAD_LETTER_CURSOR = /^[^/]+\/\d{1,16}-\d{1,16}$/;
+/** A page cursor of listQuarantined: `<partition>/<expiry ms>/<RequestID>`. */
+export const QUARANTINE_CURSOR = /^\d{1,2}\/\d{1,16}\/[^/]+$/;

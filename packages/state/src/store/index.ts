@@ -161,6 +161,8 @@ export interface OutboxItem {
   responseCode?: string;
   alertCode?: string;
   body: unknown;
+  /** A dead letter queued again by an operator: the cursor it had (receivers may have seen it under that one). */
+  redrivenFrom?: string;
 }
 
 export type NewOutboxItem = Omit<OutboxItem, 'cursor'>;
@@ -212,6 +214,29 @@ export type AcceptanceResult =
   | { outcome: 'duplicate'; answer: StoredAnswer }
   | { outcome: 'transform_leg_missing' }
   | { outcome: 'request_id_reused' };
+
+/** An outbound item the webhook gave up on. */
+export interface DeadLetter {
+  userId: string;
+  /** Its ID among the User's dead letters (a stream ID, `<ms>-<seq>`). */
+  id: string;
+  /** When it was dead-lettered, epoch ms. */
+  at: number;
+  reason: string;
+  item: OutboxItem;
+}
+
+/** One page of a listing; `next`, when present, is the `after` of the following page. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** A dead letter queued again: its new cursor in the User's outbox. */
+export interface Redriven {
+  id: string;
+  cursor: string;
+}
 
 export interface DirectoryChanges {
   cursor: string;
@@ -331,7 +356,17 @@ export interface StateStore {
   setDeliveryCursor(userId: string, cursor: string): Promise<void>;
   /** Keeps an item the webhook gave up on, with the reason. */
   deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void>;
-  readDeadLetters(userId: string, limit: number): Promise<{ item: OutboxItem; reason: string }[]>;
+  /**
+   * Dead letters, a User's (oldest first) or every User's (by User, then oldest first), after the
+   * opaque cursor `after` (a page's `next`), at most `limit`.
+   */
+  listDeadLetters(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<DeadLetter>>;
+  /**
+   * Queues a User's dead letters (those of `ids`, or all of them) again at the end of its outbox,
+   * each with `redrivenFrom` its old cursor, and removes them from the dead letters: atomically
+   * each, so a dead letter redriven twice at once is queued once. Unknown IDs are left out.
+   */
+  redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]>;
 
   /** The request a quarantine event reference names, if any. */
   findQuarantine(ref: string): Promise<string | undefined>;
@@ -339,6 +374,11 @@ export interface StateStore {
   releaseQuarantine(requestId: string, release: Release): Promise<boolean>;
   /** Deletes a quarantined request; false if it is not quarantined any more. */
   deleteQuarantined(requestId: string, at: number): Promise<boolean>;
+  /**
+   * Quarantined requests, a User's or every User's, after the opaque cursor `after` (a page's
+   * `next`), at most `limit`, in a stable order (soonest expiry first within a partition).
+   */
+  listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>>;
   /** Deletes quarantined requests whose expiry has passed; returns their RequestIDs. */
   expireQuarantined(now: number, max: number): Promise<string[]>;
 

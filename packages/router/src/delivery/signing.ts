@@ -1,0 +1,51 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** The header every webhook POST carries: `t=<unix ms>,sig=<base64 DER over "<t>.<body bytes>">`. */
+export const WEBHOOK_SIGNATURE_HEADER = 'x-dcc-router-signature';
+
+/**
+ * The router's own P-256 key: it signs webhooks, so a User's endpoint can tell the router from
+ * anyone else. From ROUTER_SIGNING_KEY (a PEM, or the path of a PEM file), or generated at start.
+ */
+export class RouterSigningKey {
+  readonly publicKeyPem: string;
+
+  private constructor(private readonly key: KeyObject, readonly generated: boolean) {
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw new Error('ROUTER_SIGNING_KEY must be the private key of a P-256 (prime256v1) EC key pair');
+    }
+    this.publicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string;
+  }
+
+  /** The key a setting names; a new one when the setting is empty. */
+  static from(setting: string | undefined): RouterSigningKey {
+    if (!setting) return new RouterSigningKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, true);
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(setting.includes('-----BEGIN') ? setting : readFileSync(setting, 'utf8'));
+    } catch (cause) {
+      throw new Error(`ROUTER_SIGNING_KEY is neither a PEM private key nor the path of one: ${(cause as Error).message}`, { cause });
+    }
+    return new RouterSigningKey(key, false);
+  }
+
+  /** The private key as PKCS#8 PEM, to hand a generated key to the router's other processes. */
+  exportPem(): string {
+    return this.key.export({ type: 'pkcs8', format: 'pem' }) as string;
+  }
+
+  /** The signature header's value for a webhook body sent at `at` (unix ms). */
+  signWebhook(body: Uint8Array, at = Date.now()): string {
+    const signed = Buffer.concat([Buffer.from(`${at}.`), body]);
+    return `t=${at},sig=${sign('sha256', signed, { key: this.key, dsaEncoding: 'der' }).toString('base64')}`;
+  }
+}
+
+/**
+ * Full jitter (a random wait between zero and the exponential backoff's cap): Users whose
+ * endpoints failed together do not all come back at the same moment.
+ */
+export function backoffDelay(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(baseMs * 2 ** (attempts - 1), maxMs));
+}

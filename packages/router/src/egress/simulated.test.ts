@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSimulatorSettings } from '@dccrouter/simulators';
+import { mergeSimulatorSettings } from './simulated.ts';
+
+describe('mergeSimulatorSettings', () => {
+  const current = defaultSimulatorSettings();
+
+  it('lays a partial update over the current settings', () => {
+    expect(mergeSimulatorSettings(current, { latencyMs: { p99: 900 }, stalled: true })).toStrictEqual({
+      ok: true, value: { ...current, latencyMs: { p50: current.latencyMs.p50, p99: 900 }, stalled: true },
+    });
+    expect(mergeSimulatorSettings(current, {})).toStrictEqual({ ok: true, value: current });
+  });
+
+  it.each([
+    ['p99 below the p50 set', { latencyMs: { p99: 50 } }, { field: 'latencyMs.p99', message: 'must be a number of milliseconds >= p50' }],
+    ['a negative p50', { latencyMs: { p50: -1 } }, { field: 'latencyMs.p50', message: 'must be a number of milliseconds >= 0' }],
+    ['an unknown latency field', { latencyMs: { p90: 1 } }, { field: 'latencyMs.p90', message: 'is not a latency setting' }],
+    ['a share over 1', { wanShare: 1.5 }, { field: 'wanShare', message: 'must be a number from 0 to 1' }],
+    ['a failure rate as text', { failureRate: '0.1' }, { field: 'failureRate', message: 'must be a number from 0 to 1' }],
+    ['stalled as text', { stalled: 'yes' }, { field: 'stalled', message: 'must be true or false' }],
+    ['an unknown setting', { colour: 'red' }, { field: 'colour', message: 'is not a simulator setting' }],
+    ['not an object', [], { field: 'body', message: 'must be a JSON object' }],
+  ])('refuses %s, naming the field', (_name, input, error) => {
+    expect(mergeSimulatorSettings(current, input)).toStrictEqual({ ok: false, error });
+  });
+});
