@@ -33,12 +33,19 @@ async function listen(): Promise<RunningServer> {
       // Bun's own cap is 128 MiB; the router enforces its per-route limits itself.
       maxRequestBodySize: Math.max(config.importMaxBytes, config.batchMaxBytes, config.maxBodyBytes),
     });
-    return { port: server.port!, stop: () => server.stop() };
+    // Connections still open (keep-alive, slow clients) are closed: the drain has answered what it could.
+    return { port: server.port!, stop: () => server.stop(true) };
   }
   const { serve } = await import('@hono/node-server');
   return new Promise((resolve) => {
     const server = serve({ fetch: router.app.fetch, port: config.port, hostname: config.host }, (info) => {
-      resolve({ port: info.port, stop: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        port: info.port,
+        stop: () => new Promise((done) => {
+          server.close(() => done());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+      });
     });
   });
 }
@@ -52,12 +59,22 @@ async function stop(signal: NodeJS.Signals | 'primary gone'): Promise<void> {
   stopping = true;
   // The children drain at the same time as this process, each its own in-flight requests.
   if (signal !== 'primary gone') children?.signal(signal);
+  // Readiness off first; requests are still served while load balancers take the router out.
+  router.leaveRotation();
+  grpc?.leaveRotation();
+  if (config.preStopDelayMs > 0 && signal !== 'primary gone') {
+    log.info({ signal, preStopDelayMs: config.preStopDelayMs }, 'shutting down: readiness off, still serving for the pre-stop delay');
+    await new Promise((resolve) => setTimeout(resolve, config.preStopDelayMs));
+  }
   log.info({ signal, inflight: router.pipeline.inflightCount }, 'shutting down: answering in-flight requests');
+  const drainStarted = Date.now();
   await router.shutdown();
-  await grpc?.stop();
+  // Every listener is closed by the end of the grace period, whatever its clients hold open.
+  const graceLeft = Math.max(0, config.shutdownGraceMs - (Date.now() - drainStarted));
+  await grpc?.stop(graceLeft);
   await server?.stop();
   // Exit only after the children, so whoever supervises the primary sees every process gone.
-  const clean = (await children?.exited(config.shutdownGraceMs + 5_000)) ?? true;
+  const clean = (await children?.exited(config.preStopDelayMs + config.shutdownGraceMs + 5_000)) ?? true;
   log.info('stopped');
   process.exit(clean ? 0 : 1);
 }

@@ -32,8 +32,12 @@ export interface Router {
   metrics: RouterMetrics;
   /** Checks Users' signatures (requests and signed calls). */
   verifier: SignatureVerifier;
-  /** True once shutdown began. */
+  /** True once shutdown began: new work is refused. */
   draining: () => boolean;
+  /** True once the router left the load balancers' rotation (readiness off), draining or not yet. */
+  leaving: () => boolean;
+  /** Readiness off (/readyz 503, gRPC health NOT_SERVING) while requests are still served: the pre-stop delay. */
+  leaveRotation(): void;
   /** The router's own key: it signs webhooks. */
   signingKey: RouterSigningKey;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
@@ -115,6 +119,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry];
 
   let draining = false;
+  let leaving = false;
   const app = createApp({
     pipeline, store, directory, metrics, log, budgets, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
@@ -123,6 +128,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     batchMaxBytes: config.batchMaxBytes,
     importMaxBytes: config.importMaxBytes,
     draining: () => draining,
+    leaving: () => leaving || draining,
     processIndex: config.processIndex,
     routerPublicKeyPem: signingKey.publicKeyPem,
   });
@@ -131,6 +137,10 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   return {
     app, store, pipeline, log, metrics, verifier, signingKey, simulators: networks.simulators,
     draining: () => draining,
+    leaving: () => leaving || draining,
+    leaveRotation() {
+      leaving = true;
+    },
     async shutdown() {
       draining = true;
       const deadline = Date.now() + config.shutdownGraceMs;

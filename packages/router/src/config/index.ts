@@ -50,6 +50,8 @@ export interface RouterConfig {
   seedDemo: boolean;
   logLevel: string;
   shutdownGraceMs: number;
+  /** PRE_STOP_DELAY_MS: after SIGTERM, how long readiness is off while requests are still served (load balancers catch up). */
+  preStopDelayMs: number;
   /** 'simulated': the simulated CSPs and S1SPs run in this process; 'external': networks consume the queues themselves. */
   networks: 'simulated' | 'external';
   egressBatch: number;
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     seedDemo: boolean(env, 'SEED_DEMO', !shared),
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    preStopDelayMs: integer(env, 'PRE_STOP_DELAY_MS', 0),
     networks: networks(env.NETWORKS),
     egressBatch: integer(env, 'EGRESS_BATCH', 200, 1),
     egressRedeliverMs: integer(env, 'EGRESS_REDELIVER_MS', 30_000, 1),

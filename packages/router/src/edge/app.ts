@@ -30,6 +30,8 @@ export interface EdgeDeps extends AdminDeps {
   batchMaxBytes: number;
   /** True once shutdown began: new work is refused, in-flight work is answered. */
   draining: () => boolean;
+  /** True once readiness is off (the pre-stop delay, then draining). */
+  leaving: () => boolean;
   /** Which of the router processes sharing the port this is (ROUTER_PROCESSES), named by /healthz. */
   processIndex: number;
   /** The router's public key (SPKI PEM): webhook receivers check its signatures with it. */
@@ -176,7 +178,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       },
     },
   }, async (c) => {
-    if (deps.draining()) return c.json({ status: 'draining' }, 503);
+    if (deps.leaving()) return c.json({ status: 'draining' }, 503);
     try {
       await deps.store.ping();
       return c.json({ status: 'ready', store: deps.store.kind });

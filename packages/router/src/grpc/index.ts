@@ -24,6 +24,8 @@ export interface GrpcDeps {
   verifier: SignatureVerifier;
   maxBodyBytes: number;
   draining: () => boolean;
+  /** Readiness off (pre-stop delay or draining): health answers NOT_SERVING. */
+  leaving: () => boolean;
 }
 
 export interface GrpcTls {
@@ -33,7 +35,10 @@ export interface GrpcTls {
 
 export interface GrpcServer {
   port: number;
-  stop(): Promise<void>;
+  /** Ends feeds and lets calls in progress finish; those still open after `forceAfterMs` are cut off. */
+  stop(forceAfterMs: number): Promise<void>;
+  /** Sets health to NOT_SERVING now (readiness off), without stopping. */
+  leaveRotation(): void;
 }
 
 const SERVICE_NAME = 'dccrouter.v1.Router';
@@ -97,7 +102,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   const checkHealth = async () => {
-    let serving = !deps.draining();
+    let serving = !deps.leaving();
     if (serving) serving = await deps.store.ping().then(() => true, () => false);
     const status = serving ? 'SERVING' : 'NOT_SERVING';
     health.setStatus('', status);
@@ -115,15 +120,28 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, credentials, (error, actual) => (error ? reject(error) : resolve(actual)));
   });
+  const notServing = () => {
+    clearInterval(healthTimer);
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+  };
   return {
     port: bound,
-    stop: () => new Promise<void>((resolve) => {
-      clearInterval(healthTimer);
-      health.setStatus('', 'NOT_SERVING');
-      health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+    leaveRotation: notServing,
+    stop: (forceAfterMs) => new Promise<void>((resolve) => {
+      notServing();
       // Feeds never end by themselves: end them, so the graceful shutdown below can finish.
       for (const feed of feeds) feed.end();
-      server.tryShutdown(() => resolve());
+      // A client holding a SubmitStream open would keep the process alive: cut it off after the grace period.
+      const force = setTimeout(() => {
+        deps.log.warn('gRPC calls still open after the grace period: closing them');
+        server.forceShutdown();
+        resolve();
+      }, forceAfterMs);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
     }),
   };
 }

@@ -1,0 +1,51 @@
+// Graceful shutdown of the real router under Bun: readiness goes off first while requests are
+// still served for the pre-stop delay, then in-flight work drains, and every listener (HTTP and
+// gRPC, a SubmitStream a client keeps open included) is closed by the end of the grace period.
+import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { GrpcRouterClient, RouterClient } from '@dccrouter/client';
+import { startRouterProcess } from '../support/router-process.ts';
+import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+const require = createRequire(import.meta.url);
+const read = () => ({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+
+describe('graceful shutdown', () => {
+  it('turns readiness off, serves through the pre-stop delay, then closes every listener within the grace period', async () => {
+    const router = await startRouterProcess({ VERIFY_THREADS: '1', PRE_STOP_DELAY_MS: '1500', SHUTDOWN_GRACE_MS: '1000' });
+    const client = new RouterClient(router.url, DEMO_PRIVATE_KEY_PEM);
+    const grpc = new GrpcRouterClient(router.grpcAddress!, DEMO_PRIVATE_KEY_PEM);
+    const health = loadPackageDefinition(loadSync(require.resolve('grpc-health-check/proto/health/v1/health.proto'), { enums: String })) as any;
+    const healthClient = new health.grpc.health.v1.Health(router.grpcAddress, credentials.createInsecure());
+    const check = () => new Promise<string>((resolve, reject) =>
+      healthClient.check({ service: '' }, (error: ServiceError | null, reply: { status: string }) => (error ? reject(error) : resolve(reply.status))));
+    try {
+      expect((await client.submit(read())).status).toBe(202);
+      expect(await check()).toBe('SERVING');
+      // A client that opens a stream and never ends it.
+      const stream = (grpc as unknown as { stub: { submitStream(): NodeJS.EventEmitter & { write(m: unknown): void } } }).stub.submitStream();
+      const streamClosed = new Promise<void>((resolve) => { stream.on('error', () => resolve()); stream.on('end', () => resolve()); });
+      stream.write(grpc.signed(read()));
+
+      const started = Date.now();
+      const exited = router.stop('SIGTERM');
+      await expect.poll(async () => (await fetch(`${router.url}/readyz`)).status, { timeout: 1000, interval: 20 }).toBe(503);
+      expect(await check()).toBe('NOT_SERVING');
+      // Still serving during the pre-stop delay: load balancers may not have caught up yet.
+      expect((await client.submit(read())).status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(1500);
+
+      // Gone within pre-stop + grace (+ margin), the open stream cut off rather than waited for.
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(1500 + 1000 + 2000);
+      await streamClosed;
+      expect(router.output()).toContain('gRPC calls still open after the grace period');
+    } finally {
+      healthClient.close();
+      grpc.close();
+      await router.stop('SIGKILL');
+    }
+  }, 30_000);
+});
