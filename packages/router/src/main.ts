@@ -1,12 +1,13 @@
 // Entry point of `npm start`: the router on Bun (or Node, through @hono/node-server).
 import { ChildProcesses, onPrimaryGone, reportListening } from './cluster/index.ts';
 import { loadConfig } from './config/index.ts';
+import { startOrExit } from './config/start.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
 import { createLogger } from './log/index.ts';
 import { startGrpcServer, type GrpcServer } from './grpc/index.ts';
 import { createRouter } from './router.ts';
 
-const config = loadConfig();
+const config = startOrExit(() => loadConfig());
 const primary = config.processIndex === 0;
 if (config.processes > 1 && typeof Bun === 'undefined') {
   throw new Error('ROUTER_PROCESSES > 1 needs Bun (several processes share the port through Bun.serve reusePort)');
@@ -14,7 +15,7 @@ if (config.processes > 1 && typeof Bun === 'undefined') {
 const baseLog = createLogger(config.logLevel);
 // With several processes sharing stdout, each log line names its process.
 const log = config.processes > 1 ? baseLog.child({ process: config.processIndex }) : baseLog;
-const router = await createRouter(config, log);
+const router = await startOrExit(() => createRouter(config, log));
 
 interface RunningServer {
   port: number;

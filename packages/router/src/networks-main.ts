@@ -7,21 +7,22 @@ import { Hono } from 'hono';
 import { Registry } from 'prom-client';
 import { createStore } from '@dccrouter/state';
 import { loadConfig } from './config/index.ts';
+import { startOrExit } from './config/start.ts';
 import { startNetworks } from './egress/networks.ts';
 import { createLogger } from './log/index.ts';
 import { lifecycleMetrics } from './metrics/index.ts';
 import { StatsAggregator } from './stats/index.ts';
 
-const config = { ...loadConfig({ PORT: '9464', ...process.env }), networks: 'simulated' as const };
+const config = { ...startOrExit(() => loadConfig({ PORT: '9464', ...process.env })), networks: 'simulated' as const };
 const log = createLogger(config.logLevel);
 if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
   log.error('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
   process.exit(2);
 }
-const store = await createStore({
+const store = await startOrExit(() => createStore({
   redisUrl: config.redisUrl, redisClusterNodes: config.redisClusterNodes, redisSentinels: config.redisSentinels, redisSentinelName: config.redisSentinelName,
   keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds,
-});
+}));
 const registry = new Registry();
 const stats = new StatsAggregator(store, config.statsFlushMs, log);
 stats.start();

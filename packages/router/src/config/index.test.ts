@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './index.ts';
+import { ConfigError, loadConfig } from './index.ts';
 
 const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 
@@ -45,3 +45,25 @@ describe('loadConfig: router processes and the settings of the redesigned reques
     expect(config).toMatchObject({ directorySyncMs: 50, directoryCacheMax: 10, tadSyncMs: 20, egressLingerMs: 0, statsFlushMs: 250, verifyLingerMs: 0 });
   });
 });
+
+describe('loadConfig: every bad setting at once', () => {
+  it('names each bad setting in one error, not only the first', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', TAD_MODE: 'maybe', SIMULATOR_WAN_SHARE: '2', LOG_LEVEL: 'loud', REDIS_CLUSTER_NODES: 'nope', GRPC_TLS_CERT_FILE: '/x.pem' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'REDIS_CLUSTER_NODES must be host:port,host:port,..., got "nope"',
+      'GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither',
+      'PORT must be an integer >= 0, got "abc"',
+      'TAD_MODE must be enforce or shadow, got "maybe"',
+      'LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent, got "loud"',
+      'SIMULATOR_WAN_SHARE must be a number from 0 to 1, got "2"',
+    ]);
+    expect((error as ConfigError).message).toMatch(/^6 settings are not valid:\n {2}- REDIS_CLUSTER_NODES/);
+  });
+});
+

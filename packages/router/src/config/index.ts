@@ -80,83 +80,113 @@ export interface RouterConfig {
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min = 0): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${text}"`);
-  return value;
-}
-
-function fraction(env: Env, name: string, fallback: number): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a number from 0 to 1, got "${text}"`);
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  throw new Error(`${name} must be true or false, got "${text}"`);
-}
-
-function tadMode(text: string | undefined): 'enforce' | 'shadow' {
-  if (text === undefined || text === '' || text === 'enforce') return 'enforce';
-  if (text === 'shadow') return 'shadow';
-  throw new Error(`TAD_MODE must be enforce or shadow, got "${text}"`);
-}
-
-function networks(text: string | undefined): 'simulated' | 'external' {
-  if (text === undefined || text === '' || text === 'simulated') return 'simulated';
-  if (text === 'external') return 'external';
-  throw new Error(`NETWORKS must be simulated or external, got "${text}"`);
-}
-
-/**
- * ROUTER_PROCESSES: on Redis, one per two cores, each process a main thread and its signature
- * worker(s), so that processes × threads fill the cores (measured on 2 cores with the load
- * generator and redis-server beside it: one process with a worker thread acknowledged as many as
- * two, at 22% less CPU per request); one on the embedded store, whose state is per process.
- */
-function processes(env: Env, redisUrl: string | undefined): number {
-  const count = integer(env, 'ROUTER_PROCESSES', redisUrl ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1, 1);
-  if (count > 1 && !redisUrl) {
-    throw new Error(`ROUTER_PROCESSES=${count} needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): on the embedded in-memory store each process would have its own separate state`);
+/** Every bad setting, so that one start names them all (not the first alone). */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`${problems.length === 1 ? 'a setting is' : `${problems.length} settings are`} not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
   }
-  return count;
 }
 
-/** A comma-separated list of `host:port`, or undefined when unset. */
-function nodes(env: Env, name: string): string[] | undefined {
-  const text = env[name];
-  if (!text) return undefined;
-  const list = text.split(',').map((node) => node.trim()).filter(Boolean);
-  const bad = list.filter((node) => !/^(\[[0-9a-fA-F:]+\]|[^\s:\[\]]+):\d{1,5}$/.test(node));
-  if (list.length === 0 || bad.length > 0) throw new Error(`${name} must be host:port,host:port,..., got "${text}"`);
-  return list;
+/** Reads settings; a bad one is noted (and its default used meanwhile) rather than thrown at once. */
+class Settings {
+  readonly problems: string[] = [];
+
+  constructor(readonly env: Env) {}
+
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
+  integer(name: string, fallback: number, min = 0): number {
+    const text = this.env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) {
+      this.problem(`${name} must be an integer >= ${min}, got "${text}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  fraction(name: string, fallback: number): number {
+    const text = this.env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!(value >= 0 && value <= 1)) {
+      this.problem(`${name} must be a number from 0 to 1, got "${text}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const text = this.env[name];
+    if (text === undefined || text === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(text)) return true;
+    if (/^(0|false|no|off)$/i.test(text)) return false;
+    this.problem(`${name} must be true or false, got "${text}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+    const text = this.env[name];
+    if (text === undefined || text === '') return fallback;
+    if ((choices as readonly string[]).includes(text)) return text as T;
+    this.problem(`${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got "${text}"`);
+    return fallback;
+  }
+
+  /** A comma-separated list of `host:port`, or undefined when unset. */
+  nodes(name: string): string[] | undefined {
+    const text = this.env[name];
+    if (!text) return undefined;
+    const list = text.split(',').map((node) => node.trim()).filter(Boolean);
+    const bad = list.filter((node) => !/^(\[[0-9a-fA-F:]+\]|[^\s:\[\]]+):\d{1,5}$/.test(node));
+    if (list.length === 0 || bad.length > 0) {
+      this.problem(`${name} must be host:port,host:port,..., got "${text}"`);
+      return undefined;
+    }
+    return list;
+  }
+
+  /**
+   * ROUTER_PROCESSES: on Redis, one per two cores, each process a main thread and its signature
+   * worker(s), so that processes × threads fill the cores (measured on 2 cores with the load
+   * generator and redis-server beside it: one process with a worker thread acknowledged as many as
+   * two, at 22% less CPU per request); one on the embedded store, whose state is per process.
+   */
+  processes(redis: string | undefined): number {
+    const count = this.integer('ROUTER_PROCESSES', redis ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1, 1);
+    if (count > 1 && !redis) {
+      this.problem(`ROUTER_PROCESSES=${count} needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): on the embedded in-memory store each process would have its own separate state`);
+      return 1;
+    }
+    return count;
+  }
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The router's settings from the environment; throws a ConfigError naming every bad one. */
 export function loadConfig(env: Env = process.env): RouterConfig {
-  const redisClusterNodes = nodes(env, 'REDIS_CLUSTER_NODES');
-  const redisSentinels = nodes(env, 'REDIS_SENTINELS');
+  const settings = new Settings(env);
+  const redisClusterNodes = settings.nodes('REDIS_CLUSTER_NODES');
+  const redisSentinels = settings.nodes('REDIS_SENTINELS');
   const redisSentinelName = env.REDIS_SENTINEL_NAME || undefined;
-  if (redisSentinels && !redisSentinelName) throw new Error('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master the Sentinels watch');
+  if (redisSentinels && !redisSentinelName) settings.problem('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master the Sentinels watch');
   // Any of the three puts the state in Redis; the checks below only ask whether it is shared.
   const [certFile, keyFile] = [env.GRPC_TLS_CERT_FILE || undefined, env.GRPC_TLS_KEY_FILE || undefined];
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither');
+  if ((certFile === undefined) !== (keyFile === undefined)) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither');
   const redisUrl = env.REDIS_URL || undefined;
   const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
-  const processCount = processes(env, shared);
-  const processIndex = integer(env, 'ROUTER_PROCESS_INDEX', 0);
-  if (processIndex >= processCount) throw new Error(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
+  const processCount = settings.processes(shared);
+  const processIndex = settings.integer('ROUTER_PROCESS_INDEX', 0);
+  if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
-  return {
-    port: integer(env, 'PORT', 8080),
-    grpcPort: env.GRPC_PORT === 'off' ? undefined : integer(env, 'GRPC_PORT', env.PORT === '0' ? 0 : 50051),
+  const config: RouterConfig = {
+    port: settings.integer('PORT', 8080),
+    grpcPort: env.GRPC_PORT === 'off' ? undefined : settings.integer('GRPC_PORT', env.PORT === '0' ? 0 : 50051),
     host: env.HOST || '0.0.0.0',
     redisUrl,
     redisClusterNodes,
@@ -167,46 +197,48 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
     signingKey: env.ROUTER_SIGNING_KEY || undefined,
-    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 64 * 1024, 1),
-    batchMaxItems: integer(env, 'BATCH_MAX_ITEMS', 1000, 1),
-    batchMaxBytes: integer(env, 'BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),
-    importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 2 * 1024 * 1024 * 1024, 1),
+    maxBodyBytes: settings.integer('MAX_BODY_BYTES', 64 * 1024, 1),
+    batchMaxItems: settings.integer('BATCH_MAX_ITEMS', 1000, 1),
+    batchMaxBytes: settings.integer('BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),
+    importMaxBytes: settings.integer('IMPORT_MAX_BYTES', 2 * 1024 * 1024 * 1024, 1),
     // The cores a process's share leaves beside its main thread.
-    verifyThreads: integer(env, 'VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount) - 1)),
-    verifyBatchMax: integer(env, 'VERIFY_BATCH_MAX', 128, 1),
-    verifyLingerMs: integer(env, 'VERIFY_LINGER_MS', 1),
-    verifySignatures: boolean(env, 'VERIFY_SIGNATURES', true),
-    trackTrt: boolean(env, 'TRT_TRACKING', true),
-    tad: boolean(env, 'TAD', true),
-    tadMode: tadMode(env.TAD_MODE),
-    tadSyncMs: integer(env, 'TAD_SYNC_MS', 100, 10),
-    quarantineTtlSeconds: integer(env, 'QUARANTINE_TTL_SECONDS', 7 * 24 * 3600, 1),
-    maxInflight: integer(env, 'MAX_INFLIGHT', 20_000, 1),
-    directorySyncMs: integer(env, 'DIRECTORY_SYNC_MS', 200, 10),
-    directoryCacheMax: integer(env, 'DIRECTORY_CACHE_MAX', 1_000_000, 1),
-    requestRetentionSeconds: integer(env, 'REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
-    seedDemo: boolean(env, 'SEED_DEMO', !shared),
-    logLevel: env.LOG_LEVEL || 'info',
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
-    preStopDelayMs: integer(env, 'PRE_STOP_DELAY_MS', 0),
-    networks: networks(env.NETWORKS),
-    egressBatch: integer(env, 'EGRESS_BATCH', 200, 1),
-    egressRedeliverMs: integer(env, 'EGRESS_REDELIVER_MS', 30_000, 1),
-    egressIdlePollMs: integer(env, 'EGRESS_IDLE_POLL_MS', 100, 1),
-    egressLingerMs: integer(env, 'EGRESS_LINGER_MS', 5),
-    statsFlushMs: integer(env, 'STATS_FLUSH_MS', 1000, 10),
-    scanIntervalMs: integer(env, 'SCAN_INTERVAL_MS', 200, 1),
-    webhookIntervalMs: integer(env, 'WEBHOOK_INTERVAL_MS', 100, 1),
-    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),
-    webhookBackoffMs: integer(env, 'WEBHOOK_BACKOFF_MS', 200, 1),
-    webhookBackoffMaxMs: integer(env, 'WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
-    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 1),
-    outboxRetentionSeconds: integer(env, 'OUTBOX_RETENTION_SECONDS', 7 * 24 * 3600, 1),
-    simulatorLatencyP50Ms: integer(env, 'SIMULATOR_LATENCY_P50_MS', 100),
-    simulatorLatencyP99Ms: integer(env, 'SIMULATOR_LATENCY_P99_MS', 500),
-    simulatorWanShare: fraction(env, 'SIMULATOR_WAN_SHARE', 0.5),
-    simulatorFailureRate: fraction(env, 'SIMULATOR_FAILURE_RATE', 0),
+    verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount) - 1)),
+    verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
+    verifyLingerMs: settings.integer('VERIFY_LINGER_MS', 1),
+    verifySignatures: settings.boolean('VERIFY_SIGNATURES', true),
+    trackTrt: settings.boolean('TRT_TRACKING', true),
+    tad: settings.boolean('TAD', true),
+    tadMode: settings.oneOf('TAD_MODE', ['enforce', 'shadow'] as const, 'enforce'),
+    tadSyncMs: settings.integer('TAD_SYNC_MS', 100, 10),
+    quarantineTtlSeconds: settings.integer('QUARANTINE_TTL_SECONDS', 7 * 24 * 3600, 1),
+    maxInflight: settings.integer('MAX_INFLIGHT', 20_000, 1),
+    directorySyncMs: settings.integer('DIRECTORY_SYNC_MS', 200, 10),
+    directoryCacheMax: settings.integer('DIRECTORY_CACHE_MAX', 1_000_000, 1),
+    requestRetentionSeconds: settings.integer('REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
+    seedDemo: settings.boolean('SEED_DEMO', !shared),
+    logLevel: settings.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    shutdownGraceMs: settings.integer('SHUTDOWN_GRACE_MS', 10_000),
+    preStopDelayMs: settings.integer('PRE_STOP_DELAY_MS', 0),
+    networks: settings.oneOf('NETWORKS', ['simulated', 'external'] as const, 'simulated'),
+    egressBatch: settings.integer('EGRESS_BATCH', 200, 1),
+    egressRedeliverMs: settings.integer('EGRESS_REDELIVER_MS', 30_000, 1),
+    egressIdlePollMs: settings.integer('EGRESS_IDLE_POLL_MS', 100, 1),
+    egressLingerMs: settings.integer('EGRESS_LINGER_MS', 5),
+    statsFlushMs: settings.integer('STATS_FLUSH_MS', 1000, 10),
+    scanIntervalMs: settings.integer('SCAN_INTERVAL_MS', 200, 1),
+    webhookIntervalMs: settings.integer('WEBHOOK_INTERVAL_MS', 100, 1),
+    webhookMaxAttempts: settings.integer('WEBHOOK_MAX_ATTEMPTS', 8, 1),
+    webhookBackoffMs: settings.integer('WEBHOOK_BACKOFF_MS', 200, 1),
+    webhookBackoffMaxMs: settings.integer('WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
+    webhookTimeoutMs: settings.integer('WEBHOOK_TIMEOUT_MS', 5_000, 1),
+    outboxRetentionSeconds: settings.integer('OUTBOX_RETENTION_SECONDS', 7 * 24 * 3600, 1),
+    simulatorLatencyP50Ms: settings.integer('SIMULATOR_LATENCY_P50_MS', 100),
+    simulatorLatencyP99Ms: settings.integer('SIMULATOR_LATENCY_P99_MS', 500),
+    simulatorWanShare: settings.fraction('SIMULATOR_WAN_SHARE', 0.5),
+    simulatorFailureRate: settings.fraction('SIMULATOR_FAILURE_RATE', 0),
     processes: processCount,
     processIndex,
   };
+  if (settings.problems.length > 0) throw new ConfigError(settings.problems);
+  return config;
 }

@@ -130,7 +130,9 @@ export class RedisStore implements StateStore {
     } catch (cause) {
       // Stop the reconnection attempts the failed connection started.
       redis.disconnect();
-      throw new StateUnavailableError(`cannot connect to ${describeTarget(options)}: ${(cause as Error).message}`, { cause });
+      // The connection's own error says why (e.g. ECONNREFUSED); the rejection only that it closed.
+      const reason = store.lastError?.message ?? (cause as Error).message;
+      throw new StateUnavailableError(`cannot connect to ${describeTarget(options)}: ${reason}`, { cause });
     }
     return store;
   }

@@ -1,0 +1,35 @@
+// What an operator sees when the router cannot start: one clean message naming every bad setting
+// (or the Redis it cannot reach, and why), no stack trace, and a non-zero exit.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const start = (env: Record<string, string>, script = 'packages/router/src/main.ts') =>
+  spawnSync(`${ROOT}node_modules/.bin/bun`, [script], { cwd: ROOT, env: { ...process.env, PORT: '0', GRPC_PORT: 'off', ...env }, encoding: 'utf8', timeout: 20_000 });
+
+describe('the router refusing to start', () => {
+  it('names every bad setting at once, without a stack trace, and exits 2', () => {
+    const run = start({ PORT: 'abc', TAD_MODE: 'maybe', SIMULATOR_WAN_SHARE: '2' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe([
+      'dcc-router: cannot start: 3 settings are not valid:',
+      '  - PORT must be an integer >= 0, got "abc"',
+      '  - TAD_MODE must be enforce or shadow, got "maybe"',
+      '  - SIMULATOR_WAN_SHARE must be a number from 0 to 1, got "2"',
+      '',
+    ].join('\n'));
+  });
+
+  it('names the Redis it cannot reach and why, without a stack trace, and exits 1', () => {
+    const run = start({ REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('dcc-router: cannot start: cannot connect to Redis 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
+  });
+
+  it('does the same for the networks process', () => {
+    const run = start({ REDIS_CLUSTER_NODES: '127.0.0.1:1' }, 'packages/router/src/networks-main.ts');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^dcc-router: cannot start: cannot connect to Redis Cluster 127\.0\.0\.1:1: .+\n$/);
+  });
+});
