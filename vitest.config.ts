@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // `integration` (store contracts on a real redis-server, end-to-end tests through real sockets,
 // the bench smoke test). `npm test` runs both; `npm run test:unit` the first alone, in seconds.
 export default defineConfig({
+  // Workspace packages by their sources: the client SDK's "default" export is its build (dist/).
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,

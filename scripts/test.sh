@@ -13,4 +13,6 @@ fi
 if [ ! -x node_modules/.bin/vitest ] || [ ! -x node_modules/.bin/bun ]; then
   npm install --no-audit --no-fund
 fi
+# The client SDK's build (dist/): its tests run it on plain Node.
+npm run -s build -w @dccrouter/client >/dev/null
 exec node_modules/.bin/vitest run "$@"

@@ -75,21 +75,140 @@ export interface SubmitResult {
   retryDelayMs?: number;
 }
 
+/** The router's acknowledgement (contract: I99 forwarded, answered later; I0 answered now). */
+export interface Acknowledgement {
+  header: { requestId: string; responseCode: 'I99' | 'I0'; responseDateTime: string };
+  route: { generation?: 'SMETS1' | 'SMETS2+'; destination: string };
+  trt?: { budgetMs: number; deadline: string };
+  body?: Record<string, unknown>;
+  quarantine?: { ref: string; breach: string };
+  deleted?: { breach: string };
+}
+
+/** A request's status as its User reads it back (contract: "Reading back, as a User"). */
+export interface RequestStatus {
+  requestId: string;
+  state: 'accepted' | 'forwarded' | 'responded' | 'delivered' | 'transformed' | 'quarantined' | 'deleted';
+  route: { generation?: string; destination: string };
+  responseCode?: string;
+  trt?: { budgetMs: number; deadline: string; elapsedMs?: number; wanMs?: number; breached: boolean; overdue?: boolean };
+  quarantine?: { ref: string; breach: string };
+}
+
+/** One of the User's outbound items: a response, a device alert or a DCC alert. */
+export interface OutboundItem {
+  cursor: string;
+  kind: 'response' | 'deviceAlert' | 'dccAlert';
+  requestId?: string;
+  responseId?: string;
+  responseCode?: string;
+  alertCode?: string;
+  body: unknown;
+}
+
+/** A refusal by the router: its contract reason, HTTP status and DUIS code, and how long to wait for a 503. */
+export class RouterRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly responseCode?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${status} ${reason}: ${message}`);
+    this.name = 'RouterRefusal';
+  }
+
+  static from(result: SubmitResult, retryAfterMs?: number): RouterRefusal {
+    const error = result.answer?.error ?? {};
+    return new RouterRefusal(result.status, error.reason ?? 'unknown', error.message ?? JSON.stringify(result.answer), result.answer?.header?.responseCode, retryAfterMs);
+  }
+}
+
+export interface ClientOptions {
+  /** Each HTTP call's time limit (ms); 10 s unless told. */
+  timeoutMs?: number;
+  /**
+   * Resubmissions of the same bytes after a 503 (honouring Retry-After) or a lost connection: safe,
+   * since a RequestID is recorded once and a retry gets the original answer. 3 unless told.
+   */
+  retries?: number;
+  /** The first wait when the router gives no Retry-After (doubling each time); 200 ms unless told. */
+  retryBaseMs?: number;
+}
+
 /** A DCC User's connection to the router: signs every body with the User's key. */
 export class RouterClient {
   private readonly key: KeyObject;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
 
-  constructor(readonly baseUrl: string, privateKeyPem: string) {
+  constructor(readonly baseUrl: string, privateKeyPem: string, options: ClientOptions = {}) {
     this.key = createPrivateKey(privateKeyPem);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retries = options.retries ?? 3;
+    this.retryBaseMs = options.retryBaseMs ?? 200;
   }
 
   sign(bytes: Uint8Array | string): string {
     return signBytes(this.key, bytes);
   }
 
+  /** Submits a request and answers what the router answered, refusals included (see `send` for typed answers). */
   async submit(spec: RequestSpec, format: 'json' | 'protobuf' = 'json'): Promise<SubmitResult> {
     const body = format === 'json' ? buildJsonRequest(spec) : buildProtobufRequest(spec);
     return this.submitBytes(body, format === 'json' ? 'application/json' : 'application/x-protobuf');
+  }
+
+  /** Submits a request: its acknowledgement, or a RouterRefusal (503s already retried). */
+  async send(spec: RequestSpec, format: 'json' | 'protobuf' = 'json'): Promise<Acknowledgement> {
+    const result = await this.submit(spec, format);
+    if (result.status >= 300) throw RouterRefusal.from(result);
+    return result.answer as Acknowledgement;
+  }
+
+  /**
+   * A critical request's two legs: CV 4 (the router answers the pre-command to sign), then CV 5
+   * with the same RequestID carrying it. `signPreCommand` stands for the User's own GBCS signing;
+   * by default the payload goes back as the router gave it (the simulated networks accept it).
+   */
+  async sendCritical(spec: Omit<RequestSpec, 'commandVariant'>, signPreCommand: (payload: string) => string = (payload) => payload): Promise<{ transform: Acknowledgement; signed: Acknowledgement }> {
+    const transform = await this.send({ ...spec, commandVariant: 4 });
+    const payload = (transform.body?.PreCommand as { GBCSPayload?: string } | undefined)?.GBCSPayload;
+    if (typeof payload !== 'string') throw new Error(`the CV 4 answer carries no PreCommand.GBCSPayload: ${JSON.stringify(transform)}`);
+    const signed = await this.send({ ...spec, commandVariant: 5, bodyValue: { GBCSPayload: signPreCommand(payload) } });
+    return { transform, signed };
+  }
+
+  /**
+   * Several requests in one call (`POST /v1/service-requests:batch`), each signed; each item's
+   * answer in order. `signedOnce` signs the whole batch once instead (contract v1.1).
+   */
+  async batch(userId: string, specs: readonly RequestSpec[], options: { signedOnce?: boolean } = {}): Promise<SubmitResult[]> {
+    const bodies = specs.map((spec) => buildJsonRequest(spec));
+    const requests = bodies.map((body) => (options.signedOnce ? { body } : { body, signature: this.sign(body) }));
+    const text = JSON.stringify({ requests });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (options.signedOnce) Object.assign(headers, { 'x-dcc-user': userId, 'x-dcc-batch-signature': this.sign(text) });
+    const result = await this.post('/v1/service-requests:batch', text, headers);
+    if (result.status !== 200) throw RouterRefusal.from(result);
+    return (result.answer.results as { status: number; answer: unknown }[]).map((item) => ({ status: item.status, answer: item.answer }));
+  }
+
+  /** A request's status, as its User. */
+  async status(userId: string, requestId: string): Promise<RequestStatus> {
+    const result = await this.call(userId, 'GET', `/v1/service-requests/${requestId}`);
+    if (result.status !== 200) throw RouterRefusal.from(result);
+    return result.answer as RequestStatus;
+  }
+
+  /** The User's outbound items after a cursor (oldest first); resume with `next`. */
+  async pull(userId: string, after?: string, limit = 100): Promise<{ items: OutboundItem[]; next: string }> {
+    const query = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
+    const result = await this.call(userId, 'GET', `/v1/responses?${query}`);
+    if (result.status !== 200) throw RouterRefusal.from(result);
+    return result.answer as { items: OutboundItem[]; next: string };
   }
 
   /**
@@ -101,16 +220,35 @@ export class RouterClient {
     const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
       method,
       headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signature },
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     return { status: response.status, answer: await response.json() };
   }
 
-  /** Sends exact bytes, signed as they are. */
+  /** Sends exact bytes, signed as they are; a 503 or a lost connection is retried with the same bytes. */
   async submitBytes(body: Uint8Array | string, contentType = 'application/json', signature: string | null = this.sign(body)): Promise<SubmitResult> {
     const headers: Record<string, string> = { 'content-type': contentType };
     if (signature !== null) headers['x-dcc-signature'] = signature;
-    const response = await fetch(`${this.baseUrl}/v1/service-requests`, { method: 'POST', headers, body: body as BodyInit });
-    return { status: response.status, answer: await response.json() };
+    return this.post('/v1/service-requests', body, headers);
+  }
+
+  private async post(path: string, body: Uint8Array | string, headers: Record<string, string>): Promise<SubmitResult> {
+    for (let attempt = 0; ; attempt++) {
+      let result: SubmitResult | undefined;
+      let wait = this.retryBaseMs * 2 ** attempt;
+      try {
+        const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: body as BodyInit, signal: AbortSignal.timeout(this.timeoutMs) });
+        result = { status: response.status, answer: await response.json() };
+        const retryAfter = Number(response.headers.get('retry-after'));
+        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = retryAfter * 1000;
+        if (result.status !== 503 || attempt >= this.retries) return result;
+      } catch (error) {
+        // Not answered (refused, reset, timed out): the same bytes again are safe.
+        if (attempt >= this.retries) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
+
 export { GrpcRouterClient, refusalOf } from './grpc.ts';

@@ -4,8 +4,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RouterClient } from './index.ts';
 
-const { values } = parseArgs({
-  options: {
+/** A CLI mistake or an unreachable router: one line on stderr, no stack trace. */
+function fail(message: string, code = 2): never {
+  process.stderr.write(`send: ${message}\n`);
+  process.exit(code);
+}
+
+const options = {
     url: { type: 'string', default: process.env.ROUTER_URL ?? 'http://127.0.0.1:8080' },
     key: { type: 'string', default: new URL('../demo/demo-user.key.pem', import.meta.url).pathname },
     originator: { type: 'string', default: '90-B3-D5-1F-30-01-00-00' },
@@ -17,8 +22,13 @@ const { values } = parseArgs({
     format: { type: 'string', default: 'json' },
     wait: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
-  },
-});
+} as const;
+let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+try {
+  ({ values } = parseArgs({ options }));
+} catch (error) {
+  fail(`${(error as Error).message} (see --help)`);
+}
 
 if (values.help) {
   console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
@@ -28,15 +38,37 @@ Defaults: the demo supplier reads the demo ESME's instantaneous import registers
   process.exit(0);
 }
 
-const client = new RouterClient(values.url!, readFileSync(values.key!, 'utf8'));
-const { status, answer } = await client.submit({
-  originatorId: values.originator!,
-  targetId: values.target!,
-  counter: values.counter!,
-  commandVariant: Number(values.cv),
-  srv: values.srv!,
-  bodyValue: JSON.parse(values.body!),
-}, values.format === 'protobuf' ? 'protobuf' : 'json');
+if (values.format === 'xml') fail('--format xml: DUIS XML ingress is not available yet; use json or protobuf');
+if (values.format !== 'json' && values.format !== 'protobuf') fail(`--format must be json or protobuf, not "${values.format}"`);
+if (!/^[1-8]$/.test(values.cv!)) fail(`--cv must be a command variant from 1 to 8, not "${values.cv}"`);
+let bodyValue: Record<string, unknown>;
+try {
+  bodyValue = JSON.parse(values.body!);
+} catch (error) {
+  fail(`--body is not JSON: ${(error as Error).message}`);
+}
+let keyPem: string;
+try {
+  keyPem = readFileSync(values.key!, 'utf8');
+} catch (error) {
+  fail(`--key ${values.key}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+}
+const client = new RouterClient(values.url!, keyPem, { retries: 1 });
+let submitted: Awaited<ReturnType<RouterClient['submit']>>;
+try {
+  submitted = await client.submit({
+    originatorId: values.originator!,
+    targetId: values.target!,
+    counter: values.counter!,
+    commandVariant: Number(values.cv),
+    srv: values.srv!,
+    bodyValue,
+  }, values.format);
+} catch (error) {
+  const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+  fail(`cannot reach the router at ${values.url}: ${cause}`, 1);
+}
+const { status, answer } = submitted;
 console.log(`HTTP ${status}`);
 console.log(JSON.stringify(answer, null, 2));
 if (values.wait && status === 202 && !answer.quarantine) {

@@ -41,5 +41,9 @@ export const ROUTER_SERVICE = {
 export const ROUTER_PROTO_PATH = new URL('../proto/router.proto', import.meta.url).pathname;
 export type { dccrouter };
 
-/** The .proto source, as served at GET /v1/router.proto. */
-export const ROUTER_PROTO_TEXT = readFileSync(new URL('../proto/router.proto', import.meta.url), 'utf8');
+let protoText: string | undefined;
+/** The .proto source, as served at GET /v1/router.proto; read when first asked (a bundled client never asks). */
+export function routerProtoText(): string {
+  protoText ??= readFileSync(new URL('../proto/router.proto', import.meta.url), 'utf8');
+  return protoText;
+}

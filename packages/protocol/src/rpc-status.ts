@@ -1,7 +1,10 @@
 // google.rpc.Status with ErrorInfo and RetryInfo details, the rich error model gRPC clients read
 // from the `grpc-status-details-bin` trailer. Only the messages used here, by their well-known
 // names and field numbers (google/rpc/status.proto, google/rpc/error_details.proto).
-import { Root } from 'protobufjs';
+import protobuf from 'protobufjs';
+
+// protobufjs is CommonJS: its default export, so bundlers and Node's ESM loader agree.
+const { Root } = protobuf;
 
 const root = Root.fromJSON(({
   nested: {

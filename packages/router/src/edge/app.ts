@@ -3,7 +3,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, type AdminDeps } from '../admin/index.ts';
-import { ROUTER_PROTO_TEXT } from '@dccrouter/protocol';
+import { routerProtoText } from '@dccrouter/protocol';
 import { parseJsonBatch, parseProtobufBatch } from '../decode/batch.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -154,7 +154,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   documented(app, {
     method: 'get', path: '/v1/router.proto', tags: SERVICE, summary: 'The protobuf messages and gRPC service',
     responses: { 200: text('router.proto') },
-  }, (c) => c.body(ROUTER_PROTO_TEXT, 200, { 'content-type': 'text/plain; charset=utf-8' }));
+  }, (c) => c.body(routerProtoText(), 200, { 'content-type': 'text/plain; charset=utf-8' }));
 
   // Tells which process answered, so several processes behind one port can be seen (and debugged).
   documented(app, {

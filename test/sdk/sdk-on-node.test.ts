@@ -1,0 +1,41 @@
+// The client SDK as Node 20 users get it: its build (dist/, made by `npm test` before the run),
+// imported by plain Node by package name, against the real router under Bun.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { DEMO_PRIVATE_KEY_PEM, ESME, SUPPLIER } from '../support/fixtures.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let router: RouterProcess;
+let busy: RouterProcess;
+
+beforeAll(async () => {
+  [router, busy] = await Promise.all([
+    startRouterProcess({ VERIFY_THREADS: '1' }),
+    // One request in flight at a time: concurrent ones are refused 503 overloaded with Retry-After.
+    startRouterProcess({ VERIFY_THREADS: '1', MAX_INFLIGHT: '1' }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([router?.stop(), busy?.stop()]);
+});
+
+describe('the client SDK on Node', () => {
+  it('imports from its build by package name and sends, reads back, refuses typed, runs the two legs, batches and retries 503s', () => {
+    const run = spawnSync('node', [`${ROOT}test/sdk/on-node.mjs`, router.url, DEMO_PRIVATE_KEY_PEM, SUPPLIER, ESME, busy.url], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const seen = JSON.parse(run.stdout);
+    expect(seen.runtime).toMatch(/^node v2\d\./);
+    expect(seen).toMatchObject({
+      ack: { code: 'I99', destination: 'smets2/north', budgetMs: 30_000 },
+      refusal: { name: 'RouterRefusal', status: 404, reason: 'device_not_found', responseCode: 'E19' },
+      critical: ['I0', 'I99'],
+      batch: [202, 202],
+      pulled: true,
+    });
+    expect(['accepted', 'forwarded', 'responded', 'delivered']).toContain(seen.status);
+    expect(seen.crowd).toEqual(Array(20).fill(202));
+  });
+});
