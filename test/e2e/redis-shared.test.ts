@@ -49,6 +49,10 @@ describe('routers sharing one Redis', () => {
     const viaSecond = await post(second.url, body, signature);
     expect(viaSecond.status).toBe(202);
     expect(await viaSecond.text()).toBe(firstText);
+    // Redis latency by stage: the acceptance script is timed.
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    expect(metrics).toMatch(/^dccrouter_redis_call_duration_seconds_count\{stage="record acceptance"\} [1-9]/m);
+    expect(metrics).toContain('# TYPE dccrouter_redis_errors_total counter');
     const changed = body.replace('"4.1.1"', '"4.1.2"').replace('ReadInstantaneousImportRegisters', 'ReadInstantaneousImportTOUMatrices');
     const reused = await post(second.url, changed, client.sign(changed));
     expect(reused.status).toBe(409);

@@ -163,10 +163,20 @@ describe('router under Bun', () => {
 
   it('serves the .proto and Prometheus metrics', async () => {
     expect(await (await fetch(`${router.url}/v1/router.proto`)).text()).toContain('message ServiceRequest');
+    // The backlog gauges are sampled every 5 s from the store.
+    await expect.poll(async () => (await (await fetch(`${router.url}/metrics`)).text()).includes('dccrouter_egress_backlog{destination="smets2/north"}'), { timeout: 8_000 }).toBe(true);
     const metrics = await (await fetch(`${router.url}/metrics`)).text();
-    expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99"\} \d+/);
+    // By transport: the requests above came as JSON, protobuf and over gRPC.
+    expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="http-json"\} \d+/);
+    expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="http-protobuf"\} \d+/);
+    expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="grpc"\} \d+/);
     expect(metrics).toContain('dccrouter_verify_queue_depth');
     expect(metrics).toContain('dccrouter_service_request_duration_seconds_bucket');
+    // Process metrics with event-loop lag, and what build this is.
+    expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(metrics).toMatch(/^dccrouter_build_info\{version="0\.1\.0",runtime="bun [\d.]+",commit="[^"]+"\} 1$/m);
+    expect(metrics).toMatch(/^dccrouter_outbox_backlog_users \d+$/m);
   });
 
   it("guards the operators' API with the bearer token", async () => {

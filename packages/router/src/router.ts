@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { compilePolicy } from '@dccrouter/domain';
+import { ALL_DESTINATIONS, compilePolicy } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
 import type { RouterConfig } from './config/index.ts';
@@ -16,6 +16,7 @@ import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
+import { sampleBacklogs } from './metrics/backlogs.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
@@ -55,8 +56,20 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     labelNames: ['stage'], registers: [],
   });
   const callsBy = childrenOf(redisCalls);
+  const redisLatency = new Histogram({
+    name: 'dccrouter_redis_call_duration_seconds',
+    help: 'Time from a call to Redis to its answer, by the stage it serves',
+    labelNames: ['stage'], buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2], registers: [],
+  });
+  const redisErrors = new Counter({ name: 'dccrouter_redis_errors_total', help: 'Calls to Redis that failed or timed out, by stage', labelNames: ['stage'], registers: [] });
+  const latencyBy = childrenOf(redisLatency);
+  const errorsBy = childrenOf(redisErrors);
   const store = await createStore({
     onCall: (stage) => callsBy(stage).inc(),
+    onCallDone: (stage, seconds, failed) => {
+      latencyBy(stage).observe(seconds);
+      if (failed) errorsBy(stage).inc();
+    },
     redisUrl: config.redisUrl,
     redisClusterNodes: config.redisClusterNodes,
     redisSentinels: config.redisSentinels,
@@ -79,6 +92,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
   const lifecycle = lifecycleMetrics(metrics.registry);
   metrics.registry.registerMetric(redisCalls);
+  metrics.registry.registerMetric(redisLatency);
+  metrics.registry.registerMetric(redisErrors);
   const thresholds = new ThresholdRules(store);
   const tadUsage = childrenOf(lifecycle.tadUsage);
   const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log);
@@ -116,7 +131,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const quarantineExpiry = new Periodic('quarantine-expiry', config.scanIntervalMs * 5, async () => {
     lifecycle.quarantineExpired.inc((await store.expireQuarantined(Date.now(), 1000)).length);
   }, log);
-  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry];
+  const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
+  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs];
 
   let draining = false;
   let leaving = false;

@@ -13,15 +13,17 @@ export interface CreateStoreOptions {
   outboxRetentionSeconds?: number;
   /** Redis only: told of every call, by what it is for (metrics). */
   onCall?: (what: string) => void;
+  /** Redis only: told when each call is answered or fails, and how long it took. */
+  onCallDone?: (what: string, seconds: number, failed: boolean) => void;
 }
 
 /** Redis when one is given (instances then share their state), otherwise this process's memory. */
 export async function createStore(options: CreateStoreOptions): Promise<StateStore> {
-  const { redisUrl, redisClusterNodes, redisSentinels, redisSentinelName, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall } = options;
+  const { redisUrl, redisClusterNodes, redisSentinels, redisSentinelName, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall, onCallDone } = options;
   if (redisUrl || redisClusterNodes?.length || redisSentinels?.length) {
     return RedisStore.connect({
       url: redisUrl, clusterNodes: redisClusterNodes, sentinels: redisSentinels, sentinelName: redisSentinelName,
-      keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall,
+      keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall, onCallDone,
     });
   }
   return new MemoryStore({ requestRetentionSeconds, outboxRetentionSeconds });

@@ -685,6 +685,26 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
       });
 
+      it('counts each destination\'s unanswered requests, and how far behind a User\'s delivery is', async () => {
+        const store = await open();
+        const dest = destination();
+        const [first, second] = [newRequestId(), newRequestId()];
+        await store.recordAcceptance(first, deviceAcceptance(first, { destination: dest }));
+        await store.recordAcceptance(second, deviceAcceptance(second, { destination: dest }));
+        expect(await store.egressBacklog([dest, 'smets2/none'])).toEqual({ [dest]: 2, 'smets2/none': 0 });
+        await store.recordResponse({ requestId: first, destination: dest, responseCode: 'I0', at: Date.now() });
+        expect(await store.egressBacklog([dest])).toEqual({ [dest]: 1 });
+
+        const user = `00-DB-12-34-56-78-${randomUUID().slice(0, 2).toUpperCase()}-01`;
+        expect(await store.outboxLag([user], Date.now())).toEqual({ [user]: 0 });
+        const item = await store.enqueueOutbox(user, { kind: 'dccAlert', alertCode: 'TEST', body: {} });
+        const lag = (await store.outboxLag([user], Date.now() + 5_000))[user];
+        expect(lag).toBeGreaterThanOrEqual(5_000);
+        expect(lag).toBeLessThan(10_000);
+        await store.setDeliveryCursor(user, item.cursor);
+        expect(await store.outboxLag([user], Date.now())).toEqual({ [user]: 0 });
+      });
+
       /** A SMETS1 request as the router accepts it (contract v1.1): overdue at checkAt, breached at finalAt without a response. */
       function smets1Acceptance(requestId: string, startsAt: number): Acceptance {
         const base = deviceAcceptance(requestId, { startsAt, budgetMs: 16_000, checkAt: startsAt + 16_000 + 60_000, destination: 'smets1/itron' });

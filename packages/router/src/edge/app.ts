@@ -103,7 +103,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
           ? tooLarge(deps.maxBodyBytes)
           : await pipeline.submit({ format, body, signature: c.req.header('x-dcc-signature') });
       }
-      metrics.observe(answer.outcome, startedAt);
+      metrics.observe(answer.outcome, startedAt, format === 'json' ? 'http-json' : format === 'protobuf' ? 'http-protobuf' : 'http');
       return send(c, answer);
     } finally {
       pipeline.release();
@@ -139,7 +139,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
         // A batch signed once covers the item's bytes; any signature of its own is not consulted.
         const submitted = authenticatedAs === undefined ? item : { ...item, signature: undefined, authenticatedAs };
         return pipeline.submitItem(submitted, deps.maxBodyBytes).then((answer) => {
-          metrics.observe(answer.outcome, startedAt);
+          metrics.observe(answer.outcome, startedAt, 'http-batch');
           return answer;
         });
       }));

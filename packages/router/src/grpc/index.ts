@@ -69,7 +69,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
         pipeline.release();
       }
     }
-    metrics.observe(answer.outcome, startedAt);
+    metrics.observe(answer.outcome, startedAt, 'grpc');
     return submitResult(answer);
   }
 

@@ -1,4 +1,10 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readFileSync } from 'node:fs';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** How a request came in: HTTP by its format, a batch item, or gRPC. */
+export type Transport = 'http-json' | 'http-protobuf' | 'http' | 'http-batch' | 'grpc';
 
 /** The router's Prometheus metrics, one registry per router instance (tests run several). */
 export class RouterMetrics {
@@ -6,8 +12,8 @@ export class RouterMetrics {
 
   readonly requests = new Counter({
     name: 'dccrouter_service_requests_total',
-    help: 'Service Requests answered, by outcome (I99, I0, replayed, or the refusal reason)',
-    labelNames: ['outcome'] as const,
+    help: 'Service Requests answered, by outcome (I99, I0, replayed, or the refusal reason) and transport (http-json, http-protobuf, http-batch, grpc)',
+    labelNames: ['outcome', 'transport'] as const,
     registers: [this.registry],
   });
 
@@ -32,6 +38,14 @@ export class RouterMetrics {
   });
 
   constructor(sources: { verifyQueueDepth: () => number; inflight: () => number; verifyThreads: number }) {
+    // Process CPU, memory, file descriptors, GC and event-loop lag (perf_hooks, which Bun has too).
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    new Gauge({
+      name: 'dccrouter_build_info',
+      help: 'Always 1: the router version, runtime and the commit it was built from (GIT_COMMIT when set)',
+      labelNames: ['version', 'runtime', 'commit'] as const,
+      registers: [this.registry],
+    }).labels(VERSION, typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`, process.env.GIT_COMMIT ?? 'unknown').set(1);
     new Gauge({
       name: 'dccrouter_verify_queue_depth',
       help: 'Signatures waiting for or under verification in the worker pool',
@@ -57,8 +71,8 @@ export class RouterMetrics {
 
   private readonly byOutcome = childrenOf(this.requests);
 
-  observe(outcome: string, startedAt: number): void {
-    this.byOutcome(outcome).inc();
+  observe(outcome: string, startedAt: number, transport: Transport): void {
+    this.byOutcome(outcome, transport).inc();
     this.latency.observe((performance.now() - startedAt) / 1000);
   }
 }

@@ -365,6 +365,17 @@ export class MemoryStore implements StateStore {
       .map((user) => user.userId);
   }
 
+  async egressBacklog(destinations: readonly string[]): Promise<Record<string, number>> {
+    return Object.fromEntries(destinations.map((destination) => [destination, this.egress.get(destination)?.size ?? 0]));
+  }
+
+  async outboxLag(userIds: readonly string[], now: number): Promise<Record<string, number>> {
+    return Object.fromEntries(userIds.map((userId) => {
+      const [oldest] = this.outboxes.get(userId)?.after(this.cursors.get(userId), 1) ?? [];
+      return [userId, oldest ? Math.max(0, now - Number(oldest.id.split('-')[0])) : 0];
+    }));
+  }
+
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     const lease = this.leases.get(userId);

@@ -26,6 +26,8 @@ export interface RedisStoreOptions extends RedisTarget {
   outboxRetentionSeconds?: number;
   /** Told of every call to Redis (a command, a pipeline or a batch's script), by what it is for. */
   onCall?: (what: string) => void;
+  /** Told when each call is answered or fails, and how long it took (latency metrics). */
+  onCallDone?: (what: string, seconds: number, failed: boolean) => void;
 }
 
 const EGRESS_GROUP = 'egress';
@@ -89,6 +91,7 @@ export class RedisStore implements StateStore {
   /** Where the store points, for messages (no password). */
   private readonly target: string;
   private readonly onCall?: (what: string) => void;
+  private readonly onCallDone?: (what: string, seconds: number, failed: boolean) => void;
   private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((_, items) => this.acceptBatch(items));
   private readonly responses = new PartitionBatcher<(string | number)[], RespondReply>((_, items) => this.respondBatch(items));
   /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
@@ -100,6 +103,7 @@ export class RedisStore implements StateStore {
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.counters = new RedisCounters(redis, this.prefix);
     this.onCall = options.onCall;
+    this.onCallDone = options.onCallDone;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.onePartitionPerCall = isCluster(redis);
     this.target = describeTarget(options);
@@ -511,6 +515,27 @@ export class RedisStore implements StateStore {
     });
   }
 
+  /** One XLEN per partition and destination (entries are deleted when answered), in one round trip. */
+  async egressBacklog(destinations: readonly string[]): Promise<Record<string, number>> {
+    const pipeline = this.pipeline();
+    for (const destination of destinations) for (let p = 0; p < PARTITIONS; p++) pipeline.xlen(this.egressKey(`{p${p}}`, destination));
+    const lengths = (await this.exec('XLEN egress', pipeline)) as number[];
+    return Object.fromEntries(destinations.map((destination, d) =>
+      [destination, lengths.slice(d * PARTITIONS, (d + 1) * PARTITIONS).reduce((sum, n) => sum + Number(n), 0)]));
+  }
+
+  async outboxLag(userIds: readonly string[], now: number): Promise<Record<string, number>> {
+    if (userIds.length === 0) return {};
+    const cursors = (await this.exec('GET cursors', userIds.reduce((pipeline, userId) => pipeline.get(this.cursorKey(userId)), this.pipeline()))) as (string | null)[];
+    const read = this.pipeline();
+    userIds.forEach((userId, i) => read.xrange(this.outboxKey(userId), cursors[i] === null ? '-' : `(${cursors[i]}`, '+', 'COUNT', 1));
+    const oldest = (await this.exec('XRANGE outbox lag', read)) as [string, string[]][][];
+    return Object.fromEntries(userIds.map((userId, i) => {
+      const id = oldest[i][0]?.[0];
+      return [userId, id ? Math.max(0, now - Number(id.split('-')[0])) : 0];
+    }));
+  }
+
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
     return (await this.call('lease', () => this.redis.lease(`${this.prefix}lease:${this.userTag(userId)}:${userId}`, owner, ttlMs))) === 1;
   }
@@ -748,10 +773,14 @@ export class RedisStore implements StateStore {
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
     this.onCall?.(what);
+    const started = this.onCallDone ? performance.now() : 0;
     try {
       // A cluster client queues commands while a failover moves slots: the time limit is kept here.
-      return await (this.onePartitionPerCall ? this.confirmedWithin(command()) : command());
+      const result = await (this.onePartitionPerCall ? this.confirmedWithin(command()) : command());
+      this.onCallDone?.(what, (performance.now() - started) / 1000, false);
+      return result;
     } catch (cause) {
+      this.onCallDone?.(what, (performance.now() - started) / 1000, true);
       throw this.unavailable(what, cause);
     }
   }

@@ -346,6 +346,10 @@ export interface StateStore {
    * deliverer's work list, found in two round trips however many Users there are.
    */
   webhookBacklog(): Promise<string[]>;
+  /** Requests queued for each destination and not yet answered (waiting or with the network), for metrics. */
+  egressBacklog(destinations: readonly string[]): Promise<Record<string, number>>;
+  /** For each User given: how old (ms, at `now`) its oldest item past its delivery cursor is; 0 when none waits. */
+  outboxLag(userIds: readonly string[], now: number): Promise<Record<string, number>>;
   /**
    * Takes or renews the right to deliver a User's webhook for `ttlMs`, so one router instance at a
    * time delivers each User's items, in order. False while another owner holds it.
