@@ -122,7 +122,8 @@ describe('the OpenAPI document', () => {
       const served = new Set(server.router.app.routes
         // app.use middleware is not a route.
         .filter((route) => route.method !== 'ALL')
-        .map((route) => `${route.method} ${route.path.replace(/\/:([^/]+)/g, '/{$1}')}`));
+        // A parameter followed by a verb is matched by a pattern: `/:name{...:verb}` is `/{name}:verb`.
+        .map((route) => `${route.method} ${route.path.replace(/\/:([^/{]+)\{.*?(:[a-z-]+)\}$/, '/{$1}$2').replace(/\/:([^/{]+)/g, '/{$1}')}`));
       const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
       expect([...served].sort()).toEqual([...documented].sort());
     } finally {
@@ -262,6 +263,10 @@ describe('every documented route answers as documented', () => {
     expect((await admin('GET', '/v1/admin/simulators', undefined, 'wrong')).status).toBe(401);
     expect((await admin('GET', north, undefined, 'wrong')).status).toBe(401);
     expect((await admin('PUT', north, {}, 'wrong')).status).toBe(401);
+    expect((await admin('POST', `${north}:raise-alerts`, { alertCode: 'TAMPER', devices: ['00-DB-12-34-56-78-00-FF'] })).body)
+      .toEqual({ alertCode: 'TAMPER', devices: 0, queued: 0, unknown: ['00-DB-12-34-56-78-00-FF'] });
+    expect((await admin('POST', `${north}:raise-alerts`, { alertCode: 'NOPE', devices: [] })).body.error.field).toBe('alertCode');
+    expect((await admin('POST', `${north}:raise-alerts`, {}, 'wrong')).status).toBe(401);
   });
 
   it('quarantine: release and delete', async () => {

@@ -11,3 +11,4 @@ export * from './input/index.ts';
 export * from './inventory/index.ts';
 export * from './threshold/index.ts';
 export * from './acknowledgement/index.ts';
+export * from './alerts/index.ts';

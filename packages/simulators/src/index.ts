@@ -9,11 +9,22 @@ export interface SimulatorSettings {
   failureRate: number;
   /** A stalled network holds every request and answers them all when un-stalled. */
   stalled: boolean;
+  /** Device alerts each device this network has served raises per hour, on average (random codes). */
+  alertsPerDevicePerHour: number;
 }
 
 export function defaultSimulatorSettings(): SimulatorSettings {
-  return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false };
+  return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false, alertsPerDevicePerHour: 0 };
 }
+
+/** Where a simulator hands the device alerts it raises: routed to each device's responsible Users. */
+export type AlertSink = (alertCode: string, deviceIds: readonly string[], raisedAt: number) => Promise<void>;
+
+/** What devices raise at random, at the configured rate (outages come in storms, raised on demand). */
+export const RANDOM_ALERT_CODES = ['LOW_CREDIT', 'TAMPER', 'CREDIT_BELOW_DISABLEMENT'] as const;
+const ALERT_TICK_MS = 1_000;
+/** Devices a network remembers having served (the ones whose alerts it may raise). */
+const REMEMBERED_DEVICES = 1_000_000;
 
 /** 2.326 is the standard normal's 99th percentile: a log-normal with these p50 and p99. */
 const Z99 = 2.3263478740408408;
@@ -42,6 +53,11 @@ const REMEMBERED_REQUESTS = 200_000;
 export class SimulatedNetwork {
   private settings: SimulatorSettings;
   private readonly seen = new Set<string>();
+  /** Devices served, in the order first seen: the population alerts come from. */
+  private readonly devices: string[] = [];
+  private readonly knownDevices = new Set<string>();
+  private alertCarry = 0;
+  private alerting = false;
   private held: EgressItem[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
@@ -53,8 +69,10 @@ export class SimulatedNetwork {
     private readonly sink: ResponseSink,
     settings: SimulatorSettings = defaultSimulatorSettings(),
     private readonly random: () => number = Math.random,
+    private readonly alertSink?: AlertSink,
   ) {
     this.settings = settings;
+    this.scheduleAlerts();
   }
 
   get smets1(): boolean {
@@ -68,6 +86,7 @@ export class SimulatedNetwork {
   configure(settings: SimulatorSettings): void {
     const wasStalled = this.settings.stalled;
     this.settings = settings;
+    this.scheduleAlerts();
     if (wasStalled && !settings.stalled) {
       const held = this.held;
       this.held = [];
@@ -80,6 +99,7 @@ export class SimulatedNetwork {
     if (this.seen.has(requestId)) return;
     if (this.seen.size >= REMEMBERED_REQUESTS) this.seen.clear();
     this.seen.add(requestId);
+    this.remember(item.record.targetId);
     this.received++;
     if (this.settings.stalled) this.held.push(item);
     else this.answer(item, sampleLatency(this.settings.latencyMs, this.random));
@@ -117,6 +137,58 @@ export class SimulatedNetwork {
       run();
     }, ms);
     this.timers.add(timer);
+  }
+
+  private remember(deviceId: string): void {
+    if (this.knownDevices.has(deviceId) || this.knownDevices.size >= REMEMBERED_DEVICES) return;
+    this.knownDevices.add(deviceId);
+    this.devices.push(deviceId);
+  }
+
+  /** Devices this network has served (alerts come from them). */
+  get deviceCount(): number {
+    return this.devices.length;
+  }
+
+  /** A share of the devices this network has served, at random (e.g. a regional power outage: 0.3). */
+  pickDevices(fraction: number): string[] {
+    return this.sample(Math.round(this.devices.length * Math.min(1, Math.max(0, fraction))));
+  }
+
+  /** `count` distinct devices, at random (a partial Fisher-Yates shuffle of their indexes, the moved ones in a map). */
+  private sample(count: number): string[] {
+    if (count >= this.devices.length) return [...this.devices];
+    const picked = new Map<number, number>();
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const j = i + Math.floor(this.random() * (this.devices.length - i));
+      const atI = picked.get(i) ?? i;
+      const atJ = picked.get(j) ?? j;
+      picked.set(i, atJ);
+      picked.set(j, atI);
+      out.push(this.devices[atJ]);
+    }
+    return out;
+  }
+
+  /** At the configured rate: each tick raises the expected number of alerts (fractions carried over). */
+  private scheduleAlerts(): void {
+    if (this.alerting || !this.alertSink || !(this.settings.alertsPerDevicePerHour > 0)) return;
+    this.alerting = true;
+    this.later(ALERT_TICK_MS, () => {
+      this.alerting = false;
+      this.alertCarry += (this.devices.length * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
+      const due = Math.floor(this.alertCarry);
+      this.alertCarry -= due;
+      const byCode = new Map<string, string[]>();
+      for (const deviceId of this.sample(due)) {
+        const code = RANDOM_ALERT_CODES[Math.floor(this.random() * RANDOM_ALERT_CODES.length)];
+        byCode.set(code, [...(byCode.get(code) ?? []), deviceId]);
+      }
+      // A failed hand-off loses those alerts: they are random, and the next tick raises more.
+      for (const [code, deviceIds] of byCode) void this.alertSink!(code, deviceIds, Date.now()).catch(() => undefined);
+      this.scheduleAlerts();
+    });
   }
 
   /** Requests received and not answered yet (held while stalled, or waiting out their latency). */

@@ -5,6 +5,7 @@ import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { childrenOf, type LifecycleMetrics } from '../metrics/index.ts';
 import type { StatsAggregator } from '../stats/index.ts';
+import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
 
@@ -44,8 +45,9 @@ export async function startNetworks(
     wanShare: config.simulatorWanShare,
     failureRate: config.simulatorFailureRate,
     stalled: false,
+    alertsPerDevicePerHour: 0,
   };
-  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults) : new Map<string, SimulatedNetwork>();
+  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, deviceAlertSink(store, log)) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);
   await control.start();
   const forwarded = childrenOf(lifecycle.forwarded);

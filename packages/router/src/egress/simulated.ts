@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ALL_DESTINATIONS, objectError, parseWith, type Parsed } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { SimulatedNetwork, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
+import { SimulatedNetwork, type AlertSink, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
 
 /** The simulated CSPs and S1SPs run in this process: one per destination of the contract. */
-export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings): Map<string, SimulatedNetwork> {
-  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings))]));
+export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, alerts?: AlertSink): Map<string, SimulatedNetwork> {
+  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), Math.random, alerts)]));
 }
 
 const SETTING = 'simulator-settings';
@@ -22,13 +22,15 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
   wanShare: SHARE.meta({ description: "SMETS1: the share of the latency on the SMETS1 WAN (excluded from TRT)" }),
   failureRate: SHARE.meta({ description: 'Share of requests answered with a network error (E20, E21)' }),
   stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled' }),
+  alertsPerDevicePerHour: z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional()
+    .meta({ description: 'Device alerts each device the network has served raises per hour, on average (LOW_CREDIT, TAMPER, CREDIT_BELOW_DISABLEMENT)' }),
 }, objectError('must be a JSON object', 'is not a simulator setting')).meta({ id: 'SimulatorSettingsUpdate' });
 
 /** A partial update laid over the current settings; p99 below p50 is refused. */
 export function mergeSimulatorSettings(current: SimulatorSettings, input: unknown): Parsed<SimulatorSettings> {
   const parsed = parseWith(simulatorSettingsUpdateSchema, input, { style: 'path', root: 'body' });
   if (!parsed.ok) return parsed;
-  const { latencyMs, wanShare, failureRate, stalled } = parsed.value;
+  const { latencyMs, wanShare, failureRate, stalled, alertsPerDevicePerHour } = parsed.value;
   const next: SimulatorSettings = { ...current, latencyMs: { ...current.latencyMs } };
   if (latencyMs) {
     next.latencyMs = { p50: latencyMs.p50 ?? current.latencyMs.p50, p99: latencyMs.p99 ?? current.latencyMs.p99 };
@@ -37,6 +39,7 @@ export function mergeSimulatorSettings(current: SimulatorSettings, input: unknow
   if (wanShare !== undefined) next.wanShare = wanShare;
   if (failureRate !== undefined) next.failureRate = failureRate;
   if (stalled !== undefined) next.stalled = stalled;
+  if (alertsPerDevicePerHour !== undefined) next.alertsPerDevicePerHour = alertsPerDevicePerHour;
   return { ok: true, value: next };
 }
 const POLL_MS = 1000;
@@ -45,6 +48,7 @@ export interface SimulatorView extends SimulatorSettings {
   /** Counts of this process's simulator, when it runs one. */
   received?: number;
   pending?: number;
+  devices?: number;
 }
 
 /**
@@ -81,7 +85,12 @@ export class SimulatorControl {
     const stored = (await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {};
     const simulator = this.local.get(destination);
     const settings = stored[destination] ?? this.defaults;
-    return simulator ? { ...settings, received: simulator.received, pending: simulator.pending } : settings;
+    return simulator ? { ...settings, received: simulator.received, pending: simulator.pending, devices: simulator.deviceCount } : settings;
+  }
+
+  /** The simulator of a destination when it runs in this process (undefined with NETWORKS=external). */
+  localSimulator(destination: string): SimulatedNetwork | undefined {
+    return this.local.get(destination);
   }
 
   async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {

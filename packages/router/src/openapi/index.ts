@@ -12,7 +12,8 @@ export function documented<E extends Env>(
   app: OpenAPIHono<E>, route: RouteConfig, ...handlers: (Handler<E> | MiddlewareHandler<E>)[]
 ): void {
   app.openAPIRegistry.registerPath(route);
-  const path = route.path.replaceAll(/\{([^}]+)\}/g, ':$1');
+  // A path parameter followed by a `:verb` (e.g. `{destination}:raise-alerts`) is matched whole, verb included.
+  const path = route.path.replace(/\{([^}]+)\}(:[a-z-]+)$/, ':$1{[^/]+$2}').replaceAll(/\{([^}:]+)\}/g, ':$1');
   (app.on as (method: string, path: string, ...handlers: unknown[]) => unknown)(route.method.toUpperCase(), path, ...handlers);
 }
 

@@ -91,7 +91,9 @@ export const simulatorSettings = z.object({
   wanShare: z.number(),
   failureRate: z.number(),
   stalled: z.boolean(),
+  alertsPerDevicePerHour: z.number().optional().meta({ description: 'Device alerts each device served raises per hour, on average' }),
   received: z.number().int().optional().meta({ description: "Requests this process's simulator received" }),
+  devices: z.number().int().optional().meta({ description: "Devices this process's simulator has served (alerts come from them)" }),
   pending: z.number().int().optional().meta({ description: 'Requests it holds unanswered' }),
 }).meta({ id: 'SimulatorSettings' });
 

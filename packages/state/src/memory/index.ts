@@ -333,6 +333,10 @@ export class MemoryStore implements StateStore {
     return breaches;
   }
 
+  async enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void> {
+    for (const { userId, item } of entries) this.appendOutbox(userId, copy(item));
+  }
+
   async enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem> {
     return this.appendOutbox(userId, copy(item));
   }

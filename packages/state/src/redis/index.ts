@@ -486,6 +486,14 @@ export class RedisStore implements StateStore {
     return breaches;
   }
 
+  async enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const minId = this.outboxMinId();
+    const pipeline = this.pipeline();
+    for (const { userId, item } of entries) pipeline.xadd(this.outboxKey(userId), 'MINID', '~', minId, '*', 'item', JSON.stringify(item));
+    await this.exec('XADD outbox many', pipeline);
+  }
+
   async enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem> {
     const cursor = await this.call('XADD outbox', () =>
       this.redis.xadd(this.outboxKey(userId), 'MINID', '~', this.outboxMinId(), '*', 'item', JSON.stringify(item)));

@@ -160,6 +160,9 @@ export interface OutboxItem {
   responseId?: string;
   responseCode?: string;
   alertCode?: string;
+  /** A device alert's device, and when the device raised it (RFC 3339). */
+  deviceId?: string;
+  raisedAt?: string;
   body: unknown;
   /** A dead letter queued again by an operator: the cursor it had (receivers may have seen it under that one). */
   redrivenFrom?: string;
@@ -334,6 +337,8 @@ export interface StateStore {
    */
   claimBreaches(now: number, max: number): Promise<Breach[]>;
 
+  /** Appends many items to their Users' outbound queues in one round trip (device alerts). */
+  enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;
   /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */
   enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem>;
   /** A User's outbound items after `after` (exclusive; undefined = from the start), oldest first, without removing them. */

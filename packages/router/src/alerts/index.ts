@@ -1,0 +1,57 @@
+import { alertRecipients, isDeviceAlertCode } from '@dccrouter/domain';
+import type { NewOutboxItem, StateStore } from '@dccrouter/state';
+import type { AlertSink } from '@dccrouter/simulators';
+import type { Logger } from '../log/index.ts';
+
+/** Devices looked up at a time while routing a storm of alerts. */
+const CHUNK = 2_000;
+
+export interface RaisedAlerts {
+  /** Devices the alert came from that are in the inventory. */
+  devices: number;
+  /** Outbound items queued (one per responsible User of each device). */
+  queued: number;
+  /** Device IDs not in the inventory (nothing queued for them). */
+  unknown: string[];
+}
+
+/**
+ * Routes device alerts to each device's responsible Users by alert type (contract v1.1, "Alerts"):
+ * outbox items of kind `deviceAlert`, delivered like responses (webhook, pull, gRPC feed). Devices
+ * are read a chunk at a time and each chunk's items go in one round trip.
+ */
+export async function raiseDeviceAlerts(store: StateStore, alertCode: string, deviceIds: readonly string[], raisedAt: number, body: Record<string, unknown> = {}): Promise<RaisedAlerts> {
+  if (!isDeviceAlertCode(alertCode)) throw new RangeError(`unknown device alert code ${alertCode}`);
+  const result: RaisedAlerts = { devices: 0, queued: 0, unknown: [] };
+  const at = new Date(raisedAt).toISOString();
+  for (let start = 0; start < deviceIds.length; start += CHUNK) {
+    const chunk = deviceIds.slice(start, start + CHUNK);
+    const devices = await Promise.all(chunk.map((deviceId) => store.getDevice(deviceId)));
+    const entries: { userId: string; item: NewOutboxItem }[] = [];
+    devices.forEach((device, i) => {
+      if (!device) {
+        result.unknown.push(chunk[i]);
+        return;
+      }
+      result.devices++;
+      for (const userId of alertRecipients(alertCode, device)) {
+        entries.push({ userId, item: { kind: 'deviceAlert', alertCode, deviceId: device.deviceId, raisedAt: at, body: { alertCode, deviceId: device.deviceId, ...body } } });
+      }
+    });
+    await store.enqueueOutboxMany(entries);
+    result.queued += entries.length;
+  }
+  return result;
+}
+
+/** The simulated networks' alerts, routed through the store. */
+export function deviceAlertSink(store: StateStore, log: Logger): AlertSink {
+  return async (alertCode, deviceIds, raisedAt) => {
+    try {
+      await raiseDeviceAlerts(store, alertCode, deviceIds, raisedAt);
+    } catch (error) {
+      log.warn({ err: error, alertCode, devices: deviceIds.length }, 'device alerts not routed');
+      throw error;
+    }
+  };
+}

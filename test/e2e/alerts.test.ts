@@ -1,0 +1,88 @@
+// Device alerts (contract v1.1, "Alerts") on the real router under Bun: raised on demand by device
+// list or by a share of a simulated network's devices, and at a configured rate; each reaches the
+// device's responsible Users by alert type as a `deviceAlert` outbound item, read by pull.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouterClient } from '@dccrouter/client';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, nextCounter } from '../support/fixtures.ts';
+
+const SUPPLIER = '90-B3-D5-1F-30-0E-00-01';
+const DISTRIBUTOR = '90-B3-D5-1F-30-0E-00-02';
+const METERS = ['00-DB-12-34-56-78-9E-01', '00-DB-12-34-56-78-9E-02', '00-DB-12-34-56-78-9E-03'];
+const DESTINATION = 'smets2%2Fcentral';
+let router: RouterProcess;
+let admin: Admin;
+let supplier: RouterClient;
+let distributor: RouterClient;
+
+beforeAll(async () => {
+  router = await startRouterProcess({ VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
+  admin = new Admin(router.url, router.adminToken);
+  supplier = await admin.user(SUPPLIER, ['IS']);
+  distributor = await admin.user(DISTRIBUTOR, ['ED']);
+  for (const deviceId of METERS) {
+    await admin.device(deviceId, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: SUPPLIER, electricityDistributor: DISTRIBUTOR });
+  }
+});
+afterAll(async () => { await router?.stop(); });
+
+async function alertsOf(client: RouterClient, userId: string): Promise<any[]> {
+  const items: any[] = [];
+  for (let after: string | undefined; ;) {
+    const page = (await client.call(userId, 'GET', `/v1/responses?limit=1000${after ? `&after=${after}` : ''}`)).answer;
+    items.push(...page.items);
+    if (page.items.length < 1000) return items.filter((item) => item.kind === 'deviceAlert');
+    after = page.next;
+  }
+}
+const raise = (body: unknown) => admin.request('POST', `/v1/admin/simulators/${DESTINATION}:raise-alerts`, body);
+
+describe('device alerts', () => {
+  it('routes an alert by device list to each device\'s responsible Users by type, naming devices not in the inventory', async () => {
+    const outage = await raise({ alertCode: 'POWER_OUTAGE', devices: [METERS[0], '00-DB-12-34-56-78-9E-FF'] });
+    expect(outage).toEqual({ status: 200, body: { alertCode: 'POWER_OUTAGE', devices: 1, queued: 2, unknown: ['00-DB-12-34-56-78-9E-FF'] } });
+    const tamper = await raise({ alertCode: 'TAMPER', devices: [METERS[1]] });
+    expect(tamper.body).toMatchObject({ devices: 1, queued: 1 });
+
+    const bySupplier = await alertsOf(supplier, SUPPLIER);
+    expect(bySupplier.map((a) => [a.alertCode, a.deviceId])).toEqual([['POWER_OUTAGE', METERS[0]], ['TAMPER', METERS[1]]]);
+    expect(Date.parse(bySupplier[0].raisedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(bySupplier[0].body).toEqual({ alertCode: 'POWER_OUTAGE', deviceId: METERS[0] });
+    // The network operator hears of the outage, not of the tamper.
+    expect((await alertsOf(distributor, DISTRIBUTOR)).map((a) => a.alertCode)).toEqual(['POWER_OUTAGE']);
+  });
+
+  it('raises an outage from a share of the devices a simulated network has served', async () => {
+    for (const deviceId of METERS) {
+      expect((await supplier.submit({ originatorId: SUPPLIER, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).status).toBe(202);
+    }
+    await expect.poll(async () => (await admin.request('GET', `/v1/admin/simulators/${DESTINATION}`)).body.devices, { timeout: 5_000 }).toBe(3);
+    const before = (await alertsOf(distributor, DISTRIBUTOR)).length;
+    const restored = await raise({ alertCode: 'POWER_RESTORED', fraction: 1 });
+    expect(restored.body).toMatchObject({ alertCode: 'POWER_RESTORED', devices: 3, queued: 6, unknown: [] });
+    const after = await alertsOf(distributor, DISTRIBUTOR);
+    expect(after.slice(before).map((a) => a.deviceId).sort()).toEqual([...METERS].sort());
+  });
+
+  it('raises alerts at the configured rate from the devices served, then stops', async () => {
+    const before = (await alertsOf(supplier, SUPPLIER)).length;
+    // 3 devices at 2 alerts a second each.
+    expect((await admin.put(`/v1/admin/simulators/${DESTINATION}`, { alertsPerDevicePerHour: 7200 })).body.alertsPerDevicePerHour).toBe(7200);
+    await expect.poll(async () => (await alertsOf(supplier, SUPPLIER)).length - before, { timeout: 8_000, interval: 250 }).toBeGreaterThanOrEqual(6);
+    await admin.put(`/v1/admin/simulators/${DESTINATION}`, { alertsPerDevicePerHour: 0 });
+    const random = (await alertsOf(supplier, SUPPLIER)).slice(before);
+    expect(new Set(random.map((a) => a.alertCode)).size).toBeGreaterThan(0);
+    for (const alert of random) expect(['LOW_CREDIT', 'TAMPER', 'CREDIT_BELOW_DISABLEMENT']).toContain(alert.alertCode);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const settled = (await alertsOf(supplier, SUPPLIER)).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await alertsOf(supplier, SUPPLIER)).length).toBe(settled);
+  });
+
+  it('refuses what it cannot raise, naming the field', async () => {
+    expect((await raise({ alertCode: 'METEOR', devices: [METERS[0]] })).body.error).toMatchObject({ reason: 'invalid_field', field: 'alertCode' });
+    expect((await raise({ alertCode: 'TAMPER', devices: [METERS[0]], fraction: 0.5 })).body.error.message).toBe('body must name either devices or a fraction');
+    expect((await raise({ alertCode: 'TAMPER', fraction: 2 })).body.error.field).toBe('fraction');
+    expect((await admin.request('POST', '/v1/admin/simulators/nowhere:raise-alerts', { alertCode: 'TAMPER', fraction: 1 })).status).toBe(404);
+  });
+});
