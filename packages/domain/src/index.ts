@@ -12,3 +12,4 @@ export * from './inventory/index.ts';
 export * from './threshold/index.ts';
 export * from './acknowledgement/index.ts';
 export * from './alerts/index.ts';
+export * from './schedules/index.ts';
