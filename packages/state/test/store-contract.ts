@@ -508,6 +508,53 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       });
     });
 
+    describe('DSP schedules', () => {
+      const schedule = (deviceId = '00-DB-12-34-56-78-90-A0') => ({
+        frequency: 'Daily' as const, startDate: '2026-12-01', executionStartTime: '02:30:00', srv: '4.6.1', deviceId,
+        bodyElement: 'RetrieveImportDailyReadLog', bodyValue: { ReadLogPeriod: 1 },
+      });
+
+      it('keeps a User\'s schedules by ID, its own only, and deletes them', async () => {
+        const store = await open();
+        const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-01`;
+        const first = await store.createSchedule(owner, schedule(), 1_000);
+        const second = await store.createSchedule(owner, schedule('00-DB-12-34-56-78-90-A1'), 2_000);
+        expect(second).toBeGreaterThan(first);
+        expect(await store.getSchedule(owner, first)).toEqual(schedule());
+        expect(await store.getSchedule('90-B3-D5-1F-30-0F-FF-FF', first)).toBeUndefined();
+        expect(await store.deleteSchedule(owner, first)).toBe(true);
+        expect(await store.deleteSchedule(owner, first)).toBe(false);
+        expect(await store.getSchedule(owner, first)).toBeUndefined();
+      });
+
+      it('claims each due occurrence once under a lease, then its next; a stale lease cannot reschedule', async () => {
+        const store = await open();
+        const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-02`;
+        const base = 1_800_000_000_000;
+        const id = await store.createSchedule(owner, schedule(), base + 1_000);
+        const mine = (claims: ClaimedSchedule[]) => claims.filter((c) => c.originatorId === owner && c.scheduleId === id);
+        expect(mine(await store.claimDueSchedules(base, 100, 60_000))).toEqual([]);
+        const [claimed, ...none] = mine(await store.claimDueSchedules(base + 1_000, 100, 60_000));
+        expect(none).toEqual([]);
+        expect(claimed).toEqual({ originatorId: owner, scheduleId: id, schedule: schedule(), dueAt: base + 1_000, leasedUntil: base + 61_000 });
+        // Leased: no other claim takes it, until the lease ends.
+        expect(mine(await store.claimDueSchedules(base + 2_000, 100, 60_000))).toEqual([]);
+        expect(await store.rescheduleSchedule(claimed, base + 86_401_000)).toBe(true);
+        expect(mine(await store.claimDueSchedules(base + 86_400_000, 100, 60_000))).toEqual([]);
+        const [next] = mine(await store.claimDueSchedules(base + 86_401_000, 100, 60_000));
+        expect(next.dueAt).toBe(base + 86_401_000);
+        // The first claim's lease is long gone: it may not move the schedule.
+        expect(await store.rescheduleSchedule(claimed, base + 1)).toBe(false);
+        // Its claimer died: due again at the lease's end, for another claimer.
+        const [again] = mine(await store.claimDueSchedules(next.leasedUntil, 100, 60_000));
+        expect(again.dueAt).toBe(next.leasedUntil);
+        // Ended: out of the index and gone.
+        expect(await store.rescheduleSchedule(again, undefined)).toBe(true);
+        expect(await store.getSchedule(owner, id)).toBeUndefined();
+        expect(mine(await store.claimDueSchedules(base + 10 ** 12, 100, 60_000))).toEqual([]);
+      });
+    });
+
     describe('settings', () => {
       it('round-trip JSON-able values and answer undefined for an unknown name', async () => {
         const store = await open();

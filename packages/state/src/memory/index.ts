@@ -1,8 +1,8 @@
-import type { Device, User } from '@dccrouter/domain';
+import type { Device, DspSchedule, User } from '@dccrouter/domain';
 import { compareCursors, judgeResponse, pageOf, partitionOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER } from '../store/index.ts';
 import type {
-  Acceptance, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
+  Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
   RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
@@ -331,6 +331,44 @@ export class MemoryStore implements StateStore {
       breaches.push(claimed);
     }
     return breaches;
+  }
+
+  private scheduleSeq = 0;
+  private readonly schedules = new Map<string, { schedule: DspSchedule; dueAt: number | undefined }>();
+
+  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number> {
+    const scheduleId = ++this.scheduleSeq;
+    this.schedules.set(`${originatorId}:${scheduleId}`, { schedule: copy(schedule), dueAt: firstDueAt });
+    return scheduleId;
+  }
+
+  async getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined> {
+    const entry = this.schedules.get(`${originatorId}:${scheduleId}`);
+    return entry ? copy(entry.schedule) : undefined;
+  }
+
+  async deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean> {
+    return this.schedules.delete(`${originatorId}:${scheduleId}`);
+  }
+
+  async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
+    const claimed: ClaimedSchedule[] = [];
+    const due = [...this.schedules].filter(([, entry]) => entry.dueAt !== undefined && entry.dueAt <= now).sort((a, b) => a[1].dueAt! - b[1].dueAt!);
+    for (const [key, entry] of due.slice(0, max)) {
+      const [originatorId, id] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
+      claimed.push({ originatorId, scheduleId: Number(id), schedule: copy(entry.schedule), dueAt: entry.dueAt!, leasedUntil: now + leaseMs });
+      entry.dueAt = now + leaseMs;
+    }
+    return claimed;
+  }
+
+  async rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean> {
+    const key = `${claimed.originatorId}:${claimed.scheduleId}`;
+    const entry = this.schedules.get(key);
+    if (!entry || entry.dueAt !== claimed.leasedUntil) return false;
+    if (nextDueAt === undefined) this.schedules.delete(key);
+    else entry.dueAt = nextDueAt;
+    return true;
   }
 
   async enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void> {

@@ -1,6 +1,6 @@
 import './tracing-shim.ts';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { findSrv, plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
+import { findSrv, plainAcknowledgement, type Device, type DspSchedule, type User } from '@dccrouter/domain';
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters } from '../counters/index.ts';
 import { RedisCounters } from '../counters/redis.ts';
@@ -9,7 +9,7 @@ import { anySlotPipeline, createClient, describeTarget, isCluster, type RedisCli
 import { SCRIPTS } from './scripts.ts';
 import { compareCursors, originatorOf, pageOf, responseBody, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor } from '../shared/index.ts';
 import {
-  DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type DirectoryChanges,
+  DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
   type DeadLetter, type Page, type Redriven,
@@ -126,6 +126,8 @@ export class RedisStore implements StateStore {
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
+    redis.defineCommand('claimSchedules', { numberOfKeys: 1, lua: SCRIPTS.claimSchedules });
+    redis.defineCommand('rescheduleSchedule', { numberOfKeys: 2, lua: SCRIPTS.rescheduleSchedule });
     redis.defineCommand('redriveDeadLetters', { numberOfKeys: 2, lua: SCRIPTS.redriveDeadLetters });
     redis.defineCommand('listQuarantined', { numberOfKeys: 1, lua: SCRIPTS.listQuarantined });
     const store = new RedisStore(redis, options);
@@ -484,6 +486,61 @@ export class RedisStore implements StateStore {
     await Promise.all(Array.from({ length: BREACH_CLAIMS_IN_FLIGHT }, claimer));
     if (failure !== undefined) throw failure;
     return breaches;
+  }
+
+  private scheduleKey(originatorId: string, scheduleId: number): string {
+    return `${this.prefix}sched:${this.userTag(originatorId)}:${originatorId}:${scheduleId}`;
+  }
+
+  private scheduleIndexKey(tag: string): string {
+    return `${this.prefix}sched-due:${tag}`;
+  }
+
+  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number> {
+    const scheduleId = Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
+    const tag = this.userTag(originatorId);
+    // Both keys in the originator's slot: one MULTI.
+    const write = this.redis.multi().set(this.scheduleKey(originatorId, scheduleId), JSON.stringify(schedule))
+      .zadd(this.scheduleIndexKey(tag), firstDueAt, `${originatorId}:${scheduleId}`);
+    await this.exec('create schedule', write);
+    return scheduleId;
+  }
+
+  async getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined> {
+    return parse<DspSchedule>(await this.call('GET schedule', () => this.redis.get(this.scheduleKey(originatorId, scheduleId))));
+  }
+
+  async deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean> {
+    const write = this.redis.multi().del(this.scheduleKey(originatorId, scheduleId))
+      .zrem(this.scheduleIndexKey(this.userTag(originatorId)), `${originatorId}:${scheduleId}`);
+    const [deleted] = (await this.exec('delete schedule', write)) as number[];
+    return deleted === 1;
+  }
+
+  /** One claim-schedules.lua call per partition, in one round trip. */
+  async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
+    const leasedUntil = now + leaseMs;
+    const pipeline = this.pipeline() as ScriptedPipeline & { claimSchedules(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.claimSchedules(this.scheduleIndexKey(`{p${p}}`), now, max, leasedUntil, this.prefix, `{p${p}}`);
+    const claimed: ClaimedSchedule[] = [];
+    for (const flat of (await this.exec('claim schedules', pipeline)) as string[][]) {
+      for (let i = 0; i < flat.length; i += 3) {
+        const cut = flat[i].lastIndexOf(':');
+        claimed.push({
+          originatorId: flat[i].slice(0, cut), scheduleId: Number(flat[i].slice(cut + 1)), dueAt: Number(flat[i + 1]),
+          schedule: JSON.parse(flat[i + 2]) as DspSchedule, leasedUntil,
+        });
+      }
+    }
+    return claimed;
+  }
+
+  async rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean> {
+    const { originatorId, scheduleId } = claimed;
+    return (await this.call('reschedule', () => (this.redis as ScriptedRedis & { rescheduleSchedule(...args: unknown[]): Promise<number> }).rescheduleSchedule(
+      this.scheduleIndexKey(this.userTag(originatorId)), this.scheduleKey(originatorId, scheduleId), `${originatorId}:${scheduleId}`,
+      claimed.leasedUntil, nextDueAt ?? '',
+    ))) === 1;
   }
 
   async enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void> {

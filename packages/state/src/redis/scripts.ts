@@ -19,6 +19,8 @@ export const SCRIPTS = {
   releaseHeld: read('release-held'),
   lease: read('lease'),
   createEgressGroup: read('create-egress-group'),
+  claimSchedules: read('claim-schedules'),
+  rescheduleSchedule: read('reschedule-schedule'),
   redriveDeadLetters: read('redrive-dead-letters'),
   listQuarantined: read('list-quarantined'),
 } as const;

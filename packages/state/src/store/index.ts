@@ -1,4 +1,4 @@
-import type { Device, Generation, TrtClass, User } from '@dccrouter/domain';
+import type { Device, Generation, TrtClass, User, DspSchedule } from '@dccrouter/domain';
 import type { WindowCounters, WindowRule } from '../counters/index.ts';
 
 /**
@@ -148,6 +148,17 @@ export interface NetworkResponse {
   /** SMETS1: the time the request spent on the SMETS1 WAN, excluded from its TRT. */
   wanMs?: number;
   body?: unknown;
+}
+
+/** A schedule taken to run its due occurrence. */
+export interface ClaimedSchedule {
+  originatorId: string;
+  scheduleId: number;
+  schedule: DspSchedule;
+  /** When the occurrence was due. */
+  dueAt: number;
+  /** The lease's end: the schedule's due time while the claimer runs it. */
+  leasedUntil: number;
 }
 
 export type OutboxKind = 'response' | 'deviceAlert' | 'dccAlert';
@@ -337,6 +348,20 @@ export interface StateStore {
    */
   claimBreaches(now: number, max: number): Promise<Breach[]>;
 
+  /** Stores a User's DSP schedule, its first occurrence due at `firstDueAt`; answers its new DSPScheduleID. */
+  createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number>;
+  /** The User's own schedule (another User's ID reads nothing). */
+  getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined>;
+  deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean>;
+  /**
+   * Schedules whose occurrence is due, each leased to the caller until `now + leaseMs` (its due
+   * time moved there), so that concurrent claims (any number of instances) take each once; an
+   * occurrence whose claimer died is claimed again after the lease (its RequestID makes a second
+   * run a replay, never a second request).
+   */
+  claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]>;
+  /** After an occurrence ran: its next due time, or undefined when the schedule has ended; only while still leased as claimed. */
+  rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean>;
   /** Appends many items to their Users' outbound queues in one round trip (device alerts). */
   enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;
   /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */
