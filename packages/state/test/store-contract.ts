@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
-import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
