@@ -17,6 +17,7 @@ import { startNetworks } from './egress/networks.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { sampleBacklogs } from './metrics/backlogs.ts';
+import { dspScheduler } from './schedules/index.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
@@ -132,7 +133,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     lifecycle.quarantineExpired.inc((await store.expireQuarantined(Date.now(), 1000)).length);
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
-  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs];
+  const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrences run, by outcome (I99, or the refusal reason)', labelNames: ['outcome'], registers: [metrics.registry] });
+  const scheduler = dspScheduler(store, pipeline, config.scanIntervalMs * 5, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
+  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler];
 
   let draining = false;
   let leaving = false;

@@ -1,14 +1,37 @@
-import { parseEui, refuse, type Refusal, type ServiceRequest, type SrvDefinition } from '@dccrouter/domain';
+import {
+  checkAgainstDevice, checkAgainstUser, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails,
+  type CompiledPolicy, type Refusal, type ServiceRequest, type SrvDefinition, type User,
+} from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
+import type { Directory } from '../directory/index.ts';
 
 export type NonDeviceResult = { ok: true; responseCode: 'I0' | 'I99'; body?: unknown } | { ok: false; refusal: Refusal };
 
+export interface NonDeviceDeps {
+  store: StateStore;
+  directory: Directory;
+  policy: CompiledPolicy;
+}
+
+/** Non-device SRVs that change state: served once per RequestID (a retry gets the first answer). */
+export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3']);
+
 /**
  * Non-device requests (CV 8) are served by the router itself. 8.2 Read Inventory answers from the
- * inventory; the others are acknowledged without data (I99), as DUIS answers them.
+ * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; the others are acknowledged
+ * without data (I99), as DUIS answers them.
  */
-export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, store: StateStore): Promise<NonDeviceResult> {
-  if (srv.srv !== '8.2') return { ok: true, responseCode: 'I99' };
+export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
+  switch (srv.srv) {
+    case '8.2': return readInventory(request, deps.store);
+    case '5.1': return createSchedule(request, user, now, deps);
+    case '5.2':
+    case '5.3': return readOrDeleteSchedule(request, srv.srv, deps.store);
+    default: return { ok: true, responseCode: 'I99' };
+  }
+}
+
+async function readInventory(request: ServiceRequest, store: StateStore): Promise<NonDeviceResult> {
   const value = request.bodyValue;
   const deviceId = value === '' ? null : parseEui(value.DeviceID);
   if (!deviceId) {
@@ -16,4 +39,48 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
   }
   const device = await store.getDevice(deviceId);
   return { ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: device ? [device] : [] } } };
+}
+
+/**
+ * 5.1: the originator must be eligible for the scheduled SRV on the device, judged as if it sent
+ * that request itself (rows 6 to 17); the first occurrence is the first at or after now.
+ */
+async function createSchedule(request: ServiceRequest, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
+  const parsed = parseCreateSchedule(request.bodyValue);
+  if (!parsed.ok) return { ok: false, refusal: refuse('malformed_request', `CreateSchedule: ${parsed.message}`) };
+  const { schedule, srv } = parsed;
+  const asIfSent: ServiceRequest = {
+    ...request,
+    requestId: { ...request.requestId, targetId: schedule.deviceId },
+    commandVariant: 1,
+    serviceReference: srv.serviceReference,
+    serviceReferenceVariant: srv.srv,
+    bodyElement: srv.bodyElement,
+    bodyValue: schedule.bodyValue,
+    executionDateTime: undefined,
+  };
+  const checked = checkAgainstUser(asIfSent, user, now);
+  if (!checked.ok) return { ok: false, refusal: checked.refusal };
+  const refusal = checkAgainstDevice(asIfSent, srv, checked.eligibleRoles, await deps.directory.device(schedule.deviceId), deps.policy);
+  if (refusal) return { ok: false, refusal };
+  const first = nextOccurrence(schedule, now);
+  if (!first) return { ok: false, refusal: refuse('malformed_request', 'CreateSchedule: the schedule has no occurrence left (ScheduleEndDate has passed)') };
+  const scheduleId = await deps.store.createSchedule(request.requestId.originatorId, schedule, first.at);
+  return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } };
+}
+
+/** 5.2 and 5.3, by DSPScheduleID: the originator's own schedules only (another's is not found). */
+async function readOrDeleteSchedule(request: ServiceRequest, srv: '5.2' | '5.3', store: StateStore): Promise<NonDeviceResult> {
+  const value = request.bodyValue;
+  const text = value === '' ? undefined : value.DSPScheduleID;
+  const scheduleId = typeof text === 'string' || typeof text === 'number' ? Number(text) : NaN;
+  if (!Number.isSafeInteger(scheduleId) || scheduleId < 1) {
+    return { ok: false, refusal: refuse('malformed_request', `${request.bodyElement} needs DSPScheduleID, a positive integer`) };
+  }
+  const owner = request.requestId.originatorId;
+  const schedule = await store.getSchedule(owner, scheduleId);
+  if (!schedule) return { ok: false, refusal: refuse('malformed_request', `DSPScheduleID ${scheduleId} is not a schedule of ${owner}`) };
+  if (srv === '5.2') return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId), DSPScheduleDetails: scheduleDetails(schedule) } };
+  await store.deleteSchedule(owner, scheduleId);
+  return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } };
 }

@@ -10,7 +10,7 @@ import {
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
-import { serveNonDevice } from '../non-device/index.ts';
+import { serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
 import type { TadPlan, ThresholdAnomalyDetection, UserCount } from '../tad/index.ts';
@@ -47,6 +47,8 @@ export interface Submission {
    * replaced by "its originator is that User" (row 5 otherwise). Never taken from the client.
    */
   authenticatedAs?: string;
+  /** Set only by the DSP scheduler: this request is an occurrence of that schedule (its TRT is the scheduled one). */
+  scheduleId?: number;
 }
 
 function legOf(commandVariant: number): Leg {
@@ -67,6 +69,9 @@ interface Anomaly {
 /** What the request path has settled before deciding its acceptance. */
 interface Decision {
   request: ServiceRequest;
+  user: User;
+  /** An occurrence of this DSP schedule (the scheduler's submission). */
+  scheduleId?: number;
   srv: SrvDefinition;
   leg: Leg;
   route: Route;
@@ -182,7 +187,7 @@ export class ServiceRequestPipeline {
 
     const route = routeFor(srv, device);
     const executionDateTime = leg === 'signed' ? context?.transformLeg?.executionDateTime : request.executionDateTime;
-    const decision: Decision = { request, srv, leg, route, bodyHash, now, executionDateTime };
+    const decision: Decision = { request, user, scheduleId: submission.scheduleId, srv, leg, route, bodyHash, now, executionDateTime };
     const plan = srv.nonDevice ? undefined : await this.planAnomalyDetection(request, srv, leg, now);
     const firstAnomaly = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
     const undoCount = plan?.kind === 'pass' ? plan.undo : undefined;
@@ -232,7 +237,8 @@ export class ServiceRequestPipeline {
   private async decide(decision: Decision, anomaly: Anomaly | undefined, userCount: UserCount | undefined): Promise<{ acceptance: Acceptance; answer: Answer }> {
     const { request, srv, leg, route, bodyHash, now, executionDateTime } = decision;
     const { requestId, requestIdText, commandVariant } = request;
-    const trtClass = trtClassFor(srv, commandVariant, route.generation);
+    // A DSP schedule's occurrence has the scheduled TRT (SMETS2+; SMETS1 keeps its own).
+    const trtClass = decision.scheduleId !== undefined && route.generation === 'SMETS2+' ? 'smets2.scheduled' : trtClassFor(srv, commandVariant, route.generation);
     const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
@@ -248,10 +254,14 @@ export class ServiceRequestPipeline {
       ack.trt = undefined;
       state = 'deleted';
     } else if (srv.nonDevice) {
-      const served = await serveNonDevice(request, srv, this.deps.store);
-      if (!served.ok) throw new Refused(served.refusal);
-      ack.responseCode = served.responseCode;
-      ack.body = served.body;
+      // A retry of a schedule's creation or deletion must not do it again: the record step answers it.
+      const earlier = STATE_CHANGING_NON_DEVICE.has(srv.srv) ? (await this.deps.store.loadContext(undefined, undefined, requestIdText, decision.leg)).leg : undefined;
+      if (!earlier) {
+        const served = await serveNonDevice(request, srv, decision.user, now, this.deps);
+        if (!served.ok) throw new Refused(served.refusal);
+        ack.responseCode = served.responseCode;
+        ack.body = served.body;
+      }
       state = 'responded';
     } else if (commandVariant === 4) {
       ack.responseCode = 'I0';
@@ -283,6 +293,8 @@ export class ServiceRequestPipeline {
     };
     // CV 3 and 7 go over the WAN and are also delivered locally: the local command comes with the response.
     if (BOTH_DELIVERY_VARIANTS.has(commandVariant)) record.responseExtras = { LocalCommand: localCommandFor(request) };
+    // The User tells its schedule's results by the schedule's ID.
+    if (decision.scheduleId !== undefined) record.responseExtras = { ...record.responseExtras, DSPScheduleID: String(decision.scheduleId) };
     const acceptance: Acceptance = {
       leg,
       legRecord: { bodyHash, srv: srv.srv, answer: { status: answer.status, body: answer.body }, executionDateTime: request.executionDateTime },

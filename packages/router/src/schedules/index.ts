@@ -1,0 +1,71 @@
+import { findSrv, nextOccurrence, occurrenceCounter, type DspSchedule } from '@dccrouter/domain';
+import type { ClaimedSchedule, StateStore } from '@dccrouter/state';
+import { Periodic } from '../background/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { ServiceRequestPipeline } from '../pipeline/index.ts';
+
+/** Occurrences claimed at a time (per partition on Redis). */
+const CLAIM_MAX = 1_000;
+/** How long a claimer has to run an occurrence before another instance may take it over. */
+const LEASE_MS = 60_000;
+
+/** An occurrence as the request its User would have sent: the scheduled read, CV 1, to the device. */
+function occurrenceBody(originatorId: string, scheduleId: number, index: number, schedule: DspSchedule, serviceReference: string): Uint8Array {
+  return Buffer.from(JSON.stringify({
+    header: {
+      requestId: { originatorId, targetId: schedule.deviceId, counter: occurrenceCounter(scheduleId, index) },
+      commandVariant: 1, serviceReference, serviceReferenceVariant: schedule.srv,
+    },
+    body: { [schedule.bodyElement]: schedule.bodyValue },
+  }));
+}
+
+export interface SchedulerStats {
+  run: (outcome: string) => void;
+}
+
+/**
+ * Runs every due occurrence of the DSP schedules, each once across all instances: claimed under a
+ * lease (one script per partition), submitted through the pipeline as its User's request (the
+ * same rows, route, TAD and TRT; the scheduled TRT), and the next occurrence set while the lease
+ * holds. An occurrence's RequestID is its schedule's ID and index, so one run again after a
+ * claimer died is a replay, never a second request.
+ */
+export function dspScheduler(store: StateStore, pipeline: ServiceRequestPipeline, intervalMs: number, log: Logger, stats: SchedulerStats): Periodic {
+  const runOne = async (claimed: ClaimedSchedule): Promise<void> => {
+    const { originatorId, scheduleId, schedule, dueAt } = claimed;
+    const occurrence = nextOccurrence(schedule, dueAt);
+    if (!occurrence) {
+      await store.rescheduleSchedule(claimed, undefined);
+      return;
+    }
+    // Saturated: leave it leased; it is claimed again at the lease's end.
+    if (!pipeline.admit()) return;
+    let outcome: string;
+    try {
+      const answer = await pipeline.submit({
+        format: 'json', body: occurrenceBody(originatorId, scheduleId, occurrence.index, schedule, serviceReferenceOf(schedule.srv)),
+        signature: undefined, authenticatedAs: originatorId, scheduleId,
+      });
+      outcome = answer.outcome;
+    } finally {
+      pipeline.release();
+    }
+    stats.run(outcome);
+    // A refused occurrence (the device gone, the User suspended) is not retried: the next one is.
+    await store.rescheduleSchedule(claimed, nextOccurrence(schedule, occurrence.at + 1)?.at);
+  };
+  return new Periodic('dsp-schedules', intervalMs, async () => {
+    for (;;) {
+      const claimed = await store.claimDueSchedules(Date.now(), CLAIM_MAX, LEASE_MS);
+      if (claimed.length === 0) return;
+      const results = await Promise.allSettled(claimed.map(runOne));
+      for (const failed of results.filter((r) => r.status === 'rejected')) log.warn({ err: (failed as PromiseRejectedResult).reason }, 'DSP schedule occurrence not run');
+      if (claimed.length < CLAIM_MAX) return;
+    }
+  }, log);
+}
+
+function serviceReferenceOf(srv: string): string {
+  return findSrv(srv)!.serviceReference;
+}

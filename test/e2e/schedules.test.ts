@@ -1,0 +1,101 @@
+// DSP schedules (contract v1.1) on two routers under Bun sharing a real redis-server: 5.1 creates
+// one (its User judged eligible for the scheduled read as if it sent it), each due occurrence runs
+// once across both instances with the scheduled TRT and its result reaches the User carrying the
+// DSPScheduleID; 5.2 reads it and 5.3 deletes it, the User's own only.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouterClient } from '@dccrouter/client';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { ACB, Admin, nextCounter } from '../support/fixtures.ts';
+
+const USER = '90-B3-D5-1F-30-10-00-01';
+const OTHER = '90-B3-D5-1F-30-10-00-02';
+const METER = '00-DB-12-34-56-78-10-01';
+const NOT_MINE = '00-DB-12-34-56-78-10-02';
+let redis: ChildProcess;
+let dir: string;
+let routers: RouterProcess[] = [];
+let client: RouterClient;
+let other: RouterClient;
+
+beforeAll(async () => {
+  const port = await freePort();
+  dir = mkdtempSync(join(tmpdir(), 'dccrouter-schedules-'));
+  redis = await startRedis(port, dir);
+  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
+  routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
+  const admin = new Admin(routers[0].url, routers[0].adminToken);
+  client = await admin.user(USER, ['IS']);
+  other = await admin.user(OTHER, ['IS']);
+  await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+  await admin.device(NOT_MINE, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: OTHER });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(routers.map((router) => router.stop()));
+  if (redis) await stopRedis(redis);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** 5.1, 5.2 or 5.3 (CV 8, to the Access Control Broker), signed as the User. */
+const dsp = (as: RouterClient, originatorId: string, srv: '5.1' | '5.2' | '5.3', bodyValue: Record<string, unknown>) =>
+  as.submit({ originatorId, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv, bodyValue });
+
+/** A daily read starting today, its first occurrence `inMs` from now (UTC). */
+function dailyRead(deviceId: string, inMs: number) {
+  const at = new Date(Date.now() + inMs);
+  return {
+    ScheduleFrequency: 'Daily', ScheduleStartDate: at.toISOString().slice(0, 10), ScheduleExecutionStartTime: at.toISOString().slice(11, 19),
+    DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: deviceId, DSPRetrieveImportDailyReadLog: {},
+  };
+}
+
+describe('DSP schedules', () => {
+  it('runs each occurrence once across instances, with the scheduled TRT, its result carrying the DSPScheduleID', async () => {
+    const created = await dsp(client, USER, '5.1', dailyRead(METER, 2_000));
+    expect(created.status, JSON.stringify(created.answer)).toBe(200);
+    expect(created.answer.header.responseCode).toBe('I0');
+    const scheduleId = created.answer.body.DSPScheduleID as string;
+    expect(scheduleId).toMatch(/^\d+$/);
+
+    const results = async () => ((await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.kind === 'response' && item.body?.DSPScheduleID === scheduleId);
+    await expect.poll(async () => (await results()).length, { timeout: 15_000, interval: 200 }).toBe(1);
+    // Both instances scan the same schedules for a while longer: still one run.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const [result] = await results();
+    expect(await results()).toHaveLength(1);
+    expect(result.requestId).toBe(`${USER}:${METER}:${BigInt(scheduleId) * 10_000_000n}`);
+    const status = (await client.call(USER, 'GET', `/v1/service-requests/${result.requestId}`)).answer;
+    expect(status.trt.budgetMs).toBe(86_400_000);
+    expect(status.route.destination).toBe('smets2/south');
+  }, 30_000);
+
+  it('reads and deletes a User\'s own schedules, and judges its eligibility as if it sent the read', async () => {
+    const created = await dsp(client, USER, '5.1', dailyRead(METER, 3_600_000));
+    const scheduleId = created.answer.body.DSPScheduleID;
+    const read = await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId });
+    expect(read.answer.body).toEqual({ DSPScheduleID: scheduleId, DSPScheduleDetails: dailyRead(METER, 3_600_000) });
+    expect((await dsp(other, OTHER, '5.2', { DSPScheduleID: scheduleId })).answer.error.message).toContain(`is not a schedule of ${OTHER}`);
+    expect((await dsp(client, USER, '5.3', { DSPScheduleID: scheduleId })).answer.body).toEqual({ DSPScheduleID: scheduleId });
+    expect((await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId })).status).toBe(400);
+
+    const notMine = await dsp(client, USER, '5.1', dailyRead(NOT_MINE, 60_000));
+    expect([notMine.status, notMine.answer.error.reason]).toEqual([403, 'not_authorised_for_device']);
+    const badFrequency = await dsp(client, USER, '5.1', { ...dailyRead(METER, 60_000), ScheduleFrequency: 'Hourly' });
+    expect(badFrequency.answer.error.message).toContain('ScheduleFrequency must be one of');
+  });
+
+  it('creates a schedule once for a retried 5.1', async () => {
+    const body = { originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '5.1', bodyValue: dailyRead(METER, 3_600_000) };
+    const [first, second] = [await client.submit(body), await client.submit(body)];
+    expect(second.answer).toEqual(first.answer);
+    const next = await dsp(client, USER, '5.1', dailyRead(METER, 3_600_000));
+    // One ID was taken by the first: the retry took none.
+    expect(Number(next.answer.body.DSPScheduleID)).toBe(Number(first.answer.body.DSPScheduleID) + 1);
+  });
+});
