@@ -13,3 +13,4 @@ export * from './threshold/index.ts';
 export * from './acknowledgement/index.ts';
 export * from './alerts/index.ts';
 export * from './schedules/index.ts';
+export * from './products/index.ts';

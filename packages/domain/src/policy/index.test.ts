@@ -4,7 +4,8 @@ import { DEVICE_TYPES, SMI_STATUSES, type DeviceType, type SmiStatus } from '../
 import { compilePolicy, defaultPolicy, type Policy } from './index.ts';
 
 const INSTALLATION = ['8.1.1', '8.7.1', '8.7.2', '8.8.1', '8.8.2', '8.9', '8.11', '6.15.1', '6.15.2', '6.21', '6.23', '11.2'];
-const FIRMWARE = ['11.2', '11.3'];
+// The reference's 11.2 and 11.3, widened by the contract (v1.1, CPL suspension) to 11.1 and 11.4 as well.
+const FIRMWARE = ['11.1', '11.2', '11.3', '11.4'];
 const SMETS1_UNAVAILABLE = ['6.28', '6.29', '6.30', '6.31', '6.32', '8.12.1', '8.12.2', '7.12', '7.13', '7.14', '7.15', '7.16'];
 const METERING: DeviceType[] = ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'HCALCS'];
 

@@ -17,7 +17,8 @@ export interface Policy {
 }
 
 const INSTALLATION_SRVS = ['8.1.1', '8.7.1', '8.7.2', '8.8.1', '8.8.2', '8.9', '8.11', '6.15.1', '6.15.2', '6.21', '6.23', '11.2'];
-const FIRMWARE_SRVS = ['11.2', '11.3'];
+// Contract v1.1: a Suspended device passes firmware requests only (11.4 targets a PPMID alone).
+const FIRMWARE_SRVS = ['11.1', '11.2', '11.3', '11.4'];
 const METERING_DEVICE_TYPES: DeviceType[] = ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'HCALCS'];
 
 export function defaultPolicy(): Policy {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Device } from '../types/index.ts';
+import { applyCplUpdate, applySscDecision, indexCpl, parseCplEntryInput, withCplStatus, type CplEntry } from './index.ts';
+
+const AT = new Date('2026-12-03T12:00:00Z');
+const entry = (certificates: { cpa?: 'valid' | 'expired' | 'withdrawn'; other: 'valid' | 'expired' | 'withdrawn' }, current?: CplEntry) =>
+  applyCplUpdate(current, 'M1', '1.0', { deviceType: 'ESME', certificates }, AT);
+const meter = (firmwareVersion?: string, deviceModel = 'M1'): Device =>
+  ({ deviceId: 'd', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', deviceModel, firmwareVersion });
+
+describe('CPL entries', () => {
+  it('lists an entry with valid certificates', () => {
+    expect(entry({ cpa: 'valid', other: 'valid' })).toMatchObject({ deviceModel: 'M1', firmwareVersion: '1.0', status: 'listed', updatedAt: AT.toISOString() });
+  });
+
+  it('removes an entry at once when another certificate expires or is withdrawn', () => {
+    expect(entry({ cpa: 'valid', other: 'expired' }).status).toBe('removed');
+    expect(entry({ other: 'withdrawn' }).status).toBe('removed');
+  });
+
+  it('puts an entry under CPA review, not removed, when its CPA certificate expires; the SSC decides', () => {
+    const review = entry({ cpa: 'expired', other: 'valid' });
+    expect(review.status).toBe('cpaUnderReview');
+    const plan = applySscDecision(review, { decision: 'remedial_plan', reason: 'fix due' }, AT);
+    expect(plan).toMatchObject({ ok: true, entry: { status: 'remedialPlan', sscDecision: { decision: 'remedial_plan', reason: 'fix due', at: AT.toISOString() } } });
+    const removed = applySscDecision(review, { decision: 'remove', reason: 'no fix' }, AT);
+    expect(removed.ok && removed.entry.status).toBe('removed');
+    // The decision stands while the certificate stays as it was; valid again, the entry is listed.
+    if (plan.ok) {
+      expect(entry({ cpa: 'expired', other: 'valid' }, plan.entry).status).toBe('remedialPlan');
+      expect(entry({ cpa: 'valid', other: 'valid' }, plan.entry)).toMatchObject({ status: 'listed' });
+      expect(entry({ cpa: 'valid', other: 'valid' }, plan.entry).sscDecision).toBeUndefined();
+    }
+  });
+
+  it('refuses an SSC decision on an entry not under review', () => {
+    expect(applySscDecision(entry({ other: 'valid' }), { decision: 'remove', reason: 'x' }, AT)).toEqual({ ok: false, message: "the entry is listed: only one under CPA review awaits the SSC's decision" });
+  });
+
+  it('checks its input, naming the field', () => {
+    expect(parseCplEntryInput({ deviceType: 'ESME', certificates: { other: 'lost' } })).toMatchObject({ ok: false, error: { field: 'certificates.other' } });
+    expect(parseCplEntryInput({ deviceType: 'ESME' })).toMatchObject({ ok: false, error: { field: 'certificates' } });
+  });
+});
+
+describe('withCplStatus', () => {
+  it('changes nothing for a model the CPL does not name (an empty CPL changes nothing)', () => {
+    expect(withCplStatus(meter('1.0'), indexCpl([]))).toEqual(meter('1.0'));
+    expect(withCplStatus(meter('1.0', 'M9'), indexCpl([entry({ other: 'valid' })]))).toEqual(meter('1.0', 'M9'));
+  });
+
+  it('suspends a device whose version is removed, or not on the CPL while its model is', () => {
+    expect(withCplStatus(meter('1.0'), indexCpl([entry({ other: 'expired' })])).status).toBe('Suspended');
+    expect(withCplStatus(meter('2.0'), indexCpl([entry({ other: 'valid' })])).status).toBe('Suspended');
+    expect(withCplStatus(meter(undefined), indexCpl([entry({ other: 'valid' })])).status).toBe('Suspended');
+  });
+
+  it('keeps in service a device listed, under CPA review or on a remedial plan (a remedial plan suspends nothing)', () => {
+    const review = entry({ cpa: 'withdrawn', other: 'valid' });
+    const plan = applySscDecision(review, { decision: 'remedial_plan', reason: 'x' }, AT);
+    for (const e of [entry({ other: 'valid' }), review, plan.ok ? plan.entry : review]) {
+      expect(withCplStatus(meter('1.0'), indexCpl([e])).status).toBe('Commissioned');
+    }
+  });
+});

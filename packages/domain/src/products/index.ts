@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { objectError, parseWith, type Parsed } from '../input/index.ts';
+import type { Device } from '../types/index.ts';
+
+// The Central Products List (contract v1.1, "Product registers, enrolment eligibility and CPL
+// suspension"): which device models, at which firmware versions, may be served.
+
+const CERTIFICATE = z.enum(['valid', 'expired', 'withdrawn'], { error: 'must be valid, expired or withdrawn' });
+
+/** `PUT /v1/admin/cpl/{deviceModel}/{firmwareVersion}`. */
+export const cplEntryInputSchema = z.strictObject({
+  deviceType: z.string({ error: 'must be a device type' }).min(1, { error: 'must be a device type' }),
+  certificates: z.strictObject({
+    cpa: CERTIFICATE.optional().meta({ description: 'The CPA certificate, where the model has one' }),
+    other: CERTIFICATE.meta({ description: 'Every other assurance certificate, together' }),
+  }, objectError('must be an object { "cpa"?, "other" }', 'is not a certificate')),
+}, objectError('must be a JSON object', 'is not a field of a CPL entry')).meta({ id: 'CplEntryInput', example: { deviceType: 'ESME', certificates: { cpa: 'valid', other: 'valid' } } });
+
+export type CplEntryInput = z.infer<typeof cplEntryInputSchema>;
+
+/**
+ * listed: may be served. cpaUnderReview: its CPA certificate expired or was withdrawn, the SSC's
+ * decision pending (devices stay in service). remedialPlan: the SSC chose a remedial plan (devices
+ * stay in service). removed: off the CPL (devices of the model at this version are Suspended).
+ */
+export type CplStatus = 'listed' | 'cpaUnderReview' | 'remedialPlan' | 'removed';
+
+export interface CplEntry extends CplEntryInput {
+  deviceModel: string;
+  firmwareVersion: string;
+  status: CplStatus;
+  /** The SSC's decision on a CPA certificate, once made. */
+  sscDecision?: { decision: 'remove' | 'remedial_plan'; reason: string; at: string };
+  updatedAt: string;
+}
+
+export function parseCplEntryInput(input: unknown): Parsed<CplEntryInput> {
+  return parseWith(cplEntryInputSchema, input, { style: 'path', root: 'body' });
+}
+
+/**
+ * An entry after its certificates change: another certificate not valid removes it at once
+ * (automatic); a CPA certificate not valid puts it under review until the SSC decides, and a
+ * decision already taken stands. Valid certificates list it again.
+ */
+export function applyCplUpdate(current: CplEntry | undefined, deviceModel: string, firmwareVersion: string, input: CplEntryInput, at: Date): CplEntry {
+  let status: CplStatus;
+  let sscDecision = current?.sscDecision;
+  if (input.certificates.other !== 'valid') status = 'removed';
+  else if (input.certificates.cpa !== undefined && input.certificates.cpa !== 'valid') {
+    status = current?.status === 'remedialPlan' || (current?.status === 'removed' && sscDecision) ? current.status : 'cpaUnderReview';
+  } else {
+    status = 'listed';
+    sscDecision = undefined;
+  }
+  return { deviceModel, firmwareVersion, ...input, status, ...(sscDecision ? { sscDecision } : {}), updatedAt: at.toISOString() };
+}
+
+/** `POST /v1/admin/cpl/{deviceModel}/{firmwareVersion}:ssc-decision`. */
+export const sscDecisionSchema = z.strictObject({
+  decision: z.enum(['remove', 'remedial_plan'], { error: 'must be remove or remedial_plan' }),
+  reason: z.string({ error: 'must be a non-empty text' }).min(1, { error: 'must be a non-empty text' }),
+}, objectError('must be a JSON object', 'is not a field of an SSC decision')).meta({ id: 'SscDecision', example: { decision: 'remedial_plan', reason: 'patch due in 30 days' } });
+
+export type SscDecision = z.infer<typeof sscDecisionSchema>;
+
+export function applySscDecision(entry: CplEntry, decision: SscDecision, at: Date): { ok: true; entry: CplEntry } | { ok: false; message: string } {
+  if (entry.status !== 'cpaUnderReview') return { ok: false, message: `the entry is ${entry.status}: only one under CPA review awaits the SSC's decision` };
+  return {
+    ok: true,
+    entry: {
+      ...entry, status: decision.decision === 'remove' ? 'removed' : 'remedialPlan',
+      sscDecision: { ...decision, at: at.toISOString() }, updatedAt: at.toISOString(),
+    },
+  };
+}
+
+/** The CPL by model then firmware version: what the request path looks up, in O(1). */
+export type CplIndex = ReadonlyMap<string, ReadonlyMap<string, CplStatus>>;
+
+export function indexCpl(entries: Iterable<CplEntry>): CplIndex {
+  const index = new Map<string, Map<string, CplStatus>>();
+  for (const entry of entries) {
+    let versions = index.get(entry.deviceModel);
+    if (!versions) index.set(entry.deviceModel, (versions = new Map()));
+    versions.set(entry.firmwareVersion, entry.status);
+  }
+  return index;
+}
+
+/**
+ * The device as the CPL lets it be served: a model with no CPL entry at all keeps the inventory's
+ * status (an empty CPL changes nothing); a model with entries but none in service for the
+ * device's firmware version (none, or removed) is Suspended: firmware requests only.
+ */
+export function withCplStatus(device: Device, cpl: CplIndex): Device {
+  if (device.deviceModel === undefined || device.status === 'Suspended') return device;
+  const versions = cpl.get(device.deviceModel);
+  if (!versions) return device;
+  const status = device.firmwareVersion === undefined ? undefined : versions.get(device.firmwareVersion);
+  return status === undefined || status === 'removed' ? { ...device, status: 'Suspended' } : device;
+}
