@@ -87,7 +87,7 @@ describe('compilePolicy with the defaults', () => {
   });
 
   it('admits every metering device type for 11.2 and 11.3', () => {
-    for (const srv of FIRMWARE) {
+    for (const srv of ['11.2', '11.3']) {
       expect(DEVICE_TYPES.filter((type) => policy.deviceTypeAdmits(srv, type))).toEqual(METERING);
     }
   });
