@@ -267,6 +267,14 @@ describe('every documented route answers as documented', () => {
       .toEqual({ alertCode: 'TAMPER', devices: 0, queued: 0, unknown: ['00-DB-12-34-56-78-00-FF'] });
     expect((await admin('POST', `${north}:raise-alerts`, { alertCode: 'NOPE', devices: [] })).body.error.field).toBe('alertCode');
     expect((await admin('POST', `${north}:raise-alerts`, {}, 'wrong')).status).toBe(401);
+
+    expect((await admin('PUT', '/v1/admin/cpl/DOC-1/1.0', { deviceType: 'ESME', certificates: { cpa: 'expired', other: 'valid' } })).body.status).toBe('cpaUnderReview');
+    expect((await admin('GET', '/v1/admin/cpl/DOC-1/1.0')).body.status).toBe('cpaUnderReview');
+    expect((await admin('GET', '/v1/admin/cpl')).body.entries.length).toBeGreaterThan(0);
+    expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remedial_plan', reason: 'doc' })).body.status).toBe('remedialPlan');
+    expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remove', reason: 'doc' })).status).toBe(409);
+    expect((await admin('GET', '/v1/admin/cpl/DOC-1/9.9')).status).toBe(404);
+    expect((await admin('PUT', '/v1/admin/cpl/DOC-1/1.0', {})).body.error.field).toBe('deviceType');
   });
 
   it('quarantine: release and delete', async () => {

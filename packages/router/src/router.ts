@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './log/index.ts';
 import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { sampleBacklogs } from './metrics/backlogs.ts';
 import { dspScheduler } from './schedules/index.ts';
+import { CplTable } from './products/cpl.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
@@ -105,8 +106,10 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     })
     : undefined;
   const quarantine = new QuarantineDesk(store, budgets, config.trackTrt);
+  const cpl = new CplTable(store);
+  await cpl.start();
   const pipeline = new ServiceRequestPipeline({
-    store, directory, verifier, budgets, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
+    store, directory, verifier, budgets, cpl, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log,
   });
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -140,7 +143,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   let draining = false;
   let leaving = false;
   const app = createApp({
-    pipeline, store, directory, metrics, log, budgets, verifier, simulators: networks.control, thresholds, quarantine,
+    pipeline, store, directory, metrics, log, budgets, cpl, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
@@ -170,6 +173,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await stats.stop();
       await dccCounts.stop();
       budgets.stop();
+      cpl.stop();
       await directory.stop();
       await verifier.close();
       await store.close();

@@ -3,7 +3,7 @@ import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  ALL_DESTINATIONS, DEVICE_ALERTS, objectError, parseWith, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput,
+  ALL_DESTINATIONS, cplEntryInputSchema, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput,
   renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
@@ -14,6 +14,7 @@ import {
 import { simulatorSettingsUpdateSchema } from '../egress/simulated.ts';
 import { queueRoutes } from './queues.ts';
 import { raiseDeviceAlerts } from '../alerts/index.ts';
+import type { CplTable } from '../products/cpl.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -30,6 +31,8 @@ export interface AdminDeps {
   simulators: SimulatorControl;
   adminToken: string;
   budgets: TrtBudgetTable;
+  /** The Central Products List, shared by every instance. */
+  cpl: CplTable;
   metrics: RouterMetrics;
   importMaxBytes: number;
 }
@@ -344,6 +347,62 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     }
     const raised = await raiseDeviceAlerts(store, alertCode, deviceIds, Date.now());
     return c.json({ alertCode, ...raised });
+  });
+
+  const CPL = ['Product policy'];
+  const cplEntry = z.object({
+    deviceModel: z.string(), firmwareVersion: z.string(), deviceType: z.string(),
+    certificates: z.object({ cpa: z.enum(['valid', 'expired', 'withdrawn']).optional(), other: z.enum(['valid', 'expired', 'withdrawn']) }),
+    status: z.enum(['listed', 'cpaUnderReview', 'remedialPlan', 'removed']),
+    sscDecision: z.object({ decision: z.enum(['remove', 'remedial_plan']), reason: z.string(), at: z.string() }).optional(),
+    updatedAt: z.string(),
+  }).meta({ id: 'CplEntry' });
+  const cplParams = { params: z.object({ deviceModel: z.string().meta({ param: { name: 'deviceModel', in: 'path' } }), firmwareVersion: z.string().meta({ param: { name: 'firmwareVersion', in: 'path' } }) }) };
+  documented(app, {
+    method: 'get', path: '/cpl', tags: CPL, security: OPERATOR, summary: 'The Central Products List',
+    responses: { 200: json(z.object({ entries: z.array(cplEntry) }), 'Every entry, removed ones included'), 401: unauthorized },
+  }, (c) => c.json({ entries: deps.cpl.list() }));
+
+  documented(app, {
+    method: 'get', path: '/cpl/{deviceModel}/{firmwareVersion}', tags: CPL, security: OPERATOR, summary: 'A CPL entry',
+    request: cplParams,
+    responses: { 200: json(cplEntry, 'The entry'), 401: unauthorized, 404: notFound('CPL entry') },
+  }, (c) => {
+    const entry = deps.cpl.get(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!);
+    return entry ? c.json(entry) : error(c, 404, 'not_found', `no CPL entry for ${c.req.param('deviceModel')} ${c.req.param('firmwareVersion')}`);
+  });
+
+  documented(app, {
+    method: 'put', path: '/cpl/{deviceModel}/{firmwareVersion}', tags: CPL, security: OPERATOR, summary: 'List a device model at a firmware version, or change its certificates',
+    description: 'Another certificate expired or withdrawn removes the entry at once; a CPA certificate expired or withdrawn puts it under review until the SSC decides. '
+      + 'Devices of a model with CPL entries but none in service for their firmware version are served as Suspended (firmware requests only) by every instance within a second.',
+    request: { ...cplParams, body: jsonBody(cplEntryInputSchema) },
+    responses: { 200: json(cplEntry, 'The entry, after the change'), 400: invalidInput, 401: unauthorized },
+  }, async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const parsed = parseCplEntryInput(body.value);
+    if (!parsed.ok) return invalid(c, parsed.error);
+    return c.json(await deps.cpl.put(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!, parsed.value));
+  });
+
+  documented(app, {
+    method: 'post', path: '/cpl/{deviceModel}/{firmwareVersion}:ssc-decision', tags: CPL, security: OPERATOR,
+    summary: "The SSC's decision on an entry under CPA review: remove it, or keep it in service on a remedial plan",
+    request: { ...cplParams, body: jsonBody(sscDecisionSchema) },
+    responses: {
+      200: json(cplEntry, 'The entry, decided'), 400: invalidInput, 401: unauthorized, 404: notFound('CPL entry'),
+      409: json(errorAnswer(['not_under_review']), 'The entry is not under CPA review'),
+    },
+  }, async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const parsed = parseWith(sscDecisionSchema, body.value, { style: 'path', root: 'body' });
+    if (!parsed.ok) return invalid(c, parsed.error);
+    const firmwareVersion = c.req.param('firmwareVersion')!.replace(/:ssc-decision$/, '');
+    const decided = await deps.cpl.decide(c.req.param('deviceModel')!, firmwareVersion, parsed.value);
+    if (decided.ok) return c.json(decided.entry);
+    return decided.status === 404 ? error(c, 404, 'not_found', decided.message) : c.json({ error: { reason: 'not_under_review', message: decided.message } }, 409);
   });
 
   queueRoutes(app, store, readJson);

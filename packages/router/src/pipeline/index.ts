@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
+  ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, withCplStatus, type CplIndex, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
   type CompiledPolicy, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
@@ -26,6 +26,8 @@ export interface PipelineDeps {
   verifier: SignatureVerifier;
   policy: CompiledPolicy;
   budgets: TrtBudgetTable;
+  /** The Central Products List: a device of a model off it is served as Suspended. */
+  cpl: { index(): CplIndex };
   verifySignatures: boolean;
   trackTrt: boolean;
   maxInflight: number;
@@ -176,7 +178,8 @@ export class ServiceRequestPipeline {
     const checked = checkAgainstUser(request, user, now);
     if (!checked.ok) return this.refuseUnlessReplay(checked.refusal, request, leg, bodyHash, context);
     const { srv } = checked;
-    const device = srv.nonDevice ? undefined : found;
+    // As the Central Products List lets it be served (Suspended when its model or version is off it).
+    const device = srv.nonDevice || !found ? undefined : withCplStatus(found, this.deps.cpl.index());
     if (!srv.nonDevice) {
       const refusal = checkAgainstDevice(request, srv, checked.eligibleRoles, device, policy);
       if (refusal) return this.refuseUnlessReplay(refusal, request, leg, bodyHash, context);

@@ -1,0 +1,76 @@
+import { applyCplUpdate, applySscDecision, indexCpl, type CplEntry, type CplEntryInput, type CplIndex, type SscDecision } from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+
+const SETTING = 'cpl';
+const REFRESH_MS = 1000;
+
+const keyOf = (deviceModel: string, firmwareVersion: string) => `${deviceModel}\u0000${firmwareVersion}`;
+
+/**
+ * The Central Products List, shared by every instance through the store and read by each on a
+ * one-second refresh, indexed by model then version: the request path looks a device up in O(1),
+ * so a removal reaches every device of the model (a million as one) within the refresh, without
+ * a per-request store read or a rewrite of the devices.
+ */
+export class CplTable {
+  private entries = new Map<string, CplEntry>();
+  private cplIndex: CplIndex = new Map();
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly store: StateStore, private readonly now: () => Date = () => new Date()) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  index(): CplIndex {
+    return this.cplIndex;
+  }
+
+  list(): CplEntry[] {
+    return [...this.entries.values()].sort((a, b) => keyOf(a.deviceModel, a.firmwareVersion).localeCompare(keyOf(b.deviceModel, b.firmwareVersion)));
+  }
+
+  get(deviceModel: string, firmwareVersion: string): CplEntry | undefined {
+    return this.entries.get(keyOf(deviceModel, firmwareVersion));
+  }
+
+  async put(deviceModel: string, firmwareVersion: string, input: CplEntryInput): Promise<CplEntry> {
+    await this.refresh();
+    const entry = applyCplUpdate(this.get(deviceModel, firmwareVersion), deviceModel, firmwareVersion, input, this.now());
+    await this.save(entry);
+    return entry;
+  }
+
+  async decide(deviceModel: string, firmwareVersion: string, decision: SscDecision): Promise<{ ok: true; entry: CplEntry } | { ok: false; status: 404 | 409; message: string }> {
+    await this.refresh();
+    const current = this.get(deviceModel, firmwareVersion);
+    if (!current) return { ok: false, status: 404, message: `no CPL entry for ${deviceModel} ${firmwareVersion}` };
+    const decided = applySscDecision(current, decision, this.now());
+    if (!decided.ok) return { ok: false, status: 409, message: decided.message };
+    await this.save(decided.entry);
+    return decided;
+  }
+
+  private async save(entry: CplEntry): Promise<void> {
+    const next = new Map(this.entries).set(keyOf(entry.deviceModel, entry.firmwareVersion), entry);
+    await this.store.putSetting(SETTING, [...next.values()]);
+    this.apply(next);
+  }
+
+  private async refresh(): Promise<void> {
+    const stored = (await this.store.getSetting<CplEntry[]>(SETTING)) ?? [];
+    this.apply(new Map(stored.map((entry) => [keyOf(entry.deviceModel, entry.firmwareVersion), entry])));
+  }
+
+  private apply(entries: Map<string, CplEntry>): void {
+    this.entries = entries;
+    this.cplIndex = indexCpl(entries.values());
+  }
+}

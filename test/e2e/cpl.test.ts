@@ -1,0 +1,96 @@
+// The Central Products List on two routers under Bun sharing a real redis-server: a removal
+// suspends every device of the model at that version for both (firmware requests only), a CPA
+// certificate goes to the SSC before anything is suspended (a remedial plan suspends nothing),
+// and a device on a version still listed, or moved to one, is served again.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+
+const USER = '90-B3-D5-1F-30-11-00-01';
+const METERS = ['00-DB-12-34-56-78-11-01', '00-DB-12-34-56-78-11-02'];
+const OTHER_MODEL = '00-DB-12-34-56-78-11-03';
+let redis: ChildProcess;
+let dir: string;
+let routers: RouterProcess[] = [];
+let admin: Admin;
+let clients: RouterClient[];
+
+beforeAll(async () => {
+  const port = await freePort();
+  dir = mkdtempSync(join(tmpdir(), 'dccrouter-cpl-'));
+  redis = await startRedis(port, dir);
+  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1' };
+  routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
+  admin = new Admin(routers[0].url, routers[0].adminToken);
+  const keys = newKeyPair();
+  expect((await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+  clients = routers.map((router) => new RouterClient(router.url, keys.privateKeyPem));
+  for (const deviceId of METERS) await admin.device(deviceId, meter('ACME-1', '1.0'));
+  await admin.device(OTHER_MODEL, meter('OTHER-9', '1.0'));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(routers.map((router) => router.stop()));
+  if (redis) await stopRedis(redis);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function meter(deviceModel: string, firmwareVersion: string) {
+  return { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: USER, deviceModel, firmwareVersion };
+}
+/** A read (4.1.1) or a firmware version read (11.2), through router i: its status and refusal reason. */
+async function send(i: number, deviceId: string, srv = '4.1.1') {
+  const { status, answer } = await clients[i].submit({ originatorId: USER, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv });
+  return `${status}${answer.error ? ` ${answer.error.reason}` : ''}`;
+}
+const bothRead = (deviceId: string) => Promise.all([send(0, deviceId), send(1, deviceId)]);
+const cpl = (version: string, certificates: Record<string, string>) => admin.put(`/v1/admin/cpl/ACME-1/${version}`, { deviceType: 'ESME', certificates });
+
+describe('the Central Products List', () => {
+  it('suspends a removed version\'s devices on every instance within seconds, firmware requests only; restores a device moved to a listed version', async () => {
+    // An empty CPL changes nothing; a model listed at its devices' version serves them.
+    expect(await bothRead(METERS[0])).toEqual(['202', '202']);
+    expect((await cpl('1.0', { other: 'valid' })).body).toMatchObject({ status: 'listed' });
+    expect((await cpl('2.0', { other: 'valid' })).body).toMatchObject({ status: 'listed' });
+    expect(await bothRead(METERS[0])).toEqual(['202', '202']);
+
+    // Another certificate withdrawn: removed at once; both instances suspend both meters.
+    expect((await cpl('1.0', { other: 'withdrawn' })).body).toMatchObject({ status: 'removed' });
+    await expect.poll(async () => [...await bothRead(METERS[0]), ...await bothRead(METERS[1])], { timeout: 5_000, interval: 100 })
+      .toEqual(Array(4).fill('409 device_status_incompatible'));
+    // Firmware requests still pass; another model is untouched.
+    expect([await send(0, METERS[0], '11.2'), await send(1, METERS[1], '11.2')]).toEqual(['202', '202']);
+    expect(await bothRead(OTHER_MODEL)).toEqual(['202', '202']);
+
+    // A meter moved to a listed version (firmware activated) is served again; the other stays suspended.
+    await admin.device(METERS[1], meter('ACME-1', '2.0'));
+    await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
+    expect(await bothRead(METERS[0])).toEqual(['409 device_status_incompatible', '409 device_status_incompatible']);
+  });
+
+  it('keeps devices in service while a CPA certificate awaits the SSC, and on a remedial plan; the SSC\'s removal suspends them', async () => {
+    expect((await cpl('2.0', { cpa: 'expired', other: 'valid' })).body).toMatchObject({ status: 'cpaUnderReview' });
+    expect(await bothRead(METERS[1])).toEqual(['202', '202']);
+    const decide = (decision: string) => admin.request('POST', '/v1/admin/cpl/ACME-1/2.0:ssc-decision', { decision, reason: 'assessed' });
+    expect((await decide('remedial_plan')).body).toMatchObject({ status: 'remedialPlan', sscDecision: { decision: 'remedial_plan', reason: 'assessed' } });
+    expect(await bothRead(METERS[1])).toEqual(['202', '202']);
+    // Decided once: not again.
+    expect((await decide('remove')).status).toBe(409);
+
+    expect((await cpl('2.0', { cpa: 'valid', other: 'valid' })).body).toMatchObject({ status: 'listed' });
+    expect((await cpl('2.0', { cpa: 'withdrawn', other: 'valid' })).body).toMatchObject({ status: 'cpaUnderReview' });
+    expect((await decide('remove')).body).toMatchObject({ status: 'removed' });
+    await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['409 device_status_incompatible', '409 device_status_incompatible']);
+
+    const listed = (await new Admin(routers[1].url, routers[1].adminToken).request('GET', '/v1/admin/cpl')).body.entries;
+    expect(listed.map((e: any) => `${e.deviceModel} ${e.firmwareVersion} ${e.status}`)).toEqual(['ACME-1 1.0 removed', 'ACME-1 2.0 removed']);
+    expect((await admin.put('/v1/admin/cpl/ACME-1/3.0', { deviceType: 'ESME', certificates: { other: 'lost' } })).body.error.field).toBe('certificates.other');
+    expect((await admin.request('POST', '/v1/admin/cpl/ACME-1/9.9:ssc-decision', { decision: 'remove', reason: 'x' })).status).toBe(404);
+  });
+});
