@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+import { ACB, Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-11-00-01';
 const METERS = ['00-DB-12-34-56-78-11-01', '00-DB-12-34-56-78-11-02'];
@@ -88,8 +88,20 @@ describe('the Central Products List', () => {
     expect((await decide('remove')).body).toMatchObject({ status: 'removed' });
     await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['409 device_status_incompatible', '409 device_status_incompatible']);
 
+    // An 11.1 naming a listed version, then a confirmed 11.3 (CV 4, then CV 5) activates it: served again.
+    expect((await cpl('3.0', { other: 'valid' })).body.status).toBe('listed');
+    const update = await clients[0].submit({ originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { DeviceID: METERS[1], FirmwareVersion: '3.0' } });
+    expect([update.status, update.answer.body]).toEqual([200, { UpdateFirmware: { DeviceID: METERS[1], FirmwareVersion: '3.0' } }]);
+    const leg = { originatorId: USER, targetId: METERS[1], counter: nextCounter(), srv: '11.3' };
+    const transform = await clients[1].submit({ ...leg, commandVariant: 4, bodyValue: {} });
+    expect(transform.status).toBe(200);
+    const signed = await clients[1].submit({ ...leg, commandVariant: 5, bodyValue: { GBCSPayload: transform.answer.body.PreCommand.GBCSPayload } });
+    expect(signed.status).toBe(202);
+    await expect.poll(async () => (await admin.request('GET', `/v1/admin/devices/${METERS[1]}`)).body.firmwareVersion, { timeout: 10_000 }).toBe('3.0');
+    await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
+
     const listed = (await new Admin(routers[1].url, routers[1].adminToken).request('GET', '/v1/admin/cpl')).body.entries;
-    expect(listed.map((e: any) => `${e.deviceModel} ${e.firmwareVersion} ${e.status}`)).toEqual(['ACME-1 1.0 removed', 'ACME-1 2.0 removed']);
+    expect(listed.map((e: any) => `${e.deviceModel} ${e.firmwareVersion} ${e.status}`)).toEqual(['ACME-1 1.0 removed', 'ACME-1 2.0 removed', 'ACME-1 3.0 listed']);
     expect((await admin.put('/v1/admin/cpl/ACME-1/3.0', { deviceType: 'ESME', certificates: { other: 'lost' } })).body.error.field).toBe('certificates.other');
     expect((await admin.request('POST', '/v1/admin/cpl/ACME-1/9.9:ssc-decision', { decision: 'remove', reason: 'x' })).status).toBe(404);
   });

@@ -1,4 +1,7 @@
 import type { EgressItem, NetworkResponse } from '@dccrouter/state';
+import { deviceAnswer, DeviceStates } from './devices/index.ts';
+
+export { deviceAnswer, DeviceStates, seededRandom, type DeviceState } from './devices/index.ts';
 
 /** How a simulated network behaves; every field can be changed at run time. */
 export interface SimulatorSettings {
@@ -11,10 +14,12 @@ export interface SimulatorSettings {
   stalled: boolean;
   /** Device alerts each device this network has served raises per hour, on average (random codes). */
   alertsPerDevicePerHour: number;
+  /** SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (distribution over the slow WAN). */
+  firmwareActivationMs: number;
 }
 
 export function defaultSimulatorSettings(): SimulatorSettings {
-  return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false, alertsPerDevicePerHour: 0 };
+  return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false, alertsPerDevicePerHour: 0, firmwareActivationMs: 2 * 3_600_000 };
 }
 
 /** Where a simulator hands the device alerts it raises: routed to each device's responsible Users. */
@@ -54,7 +59,7 @@ export class SimulatedNetwork {
   private settings: SimulatorSettings;
   private readonly seen = new Set<string>();
   /** Devices served, in the order first seen: the population alerts come from. */
-  private readonly devices: string[] = [];
+  private readonly served: string[] = [];
   private readonly knownDevices = new Set<string>();
   private alertCarry = 0;
   private alerting = false;
@@ -70,6 +75,8 @@ export class SimulatedNetwork {
     settings: SimulatorSettings = defaultSimulatorSettings(),
     private readonly random: () => number = Math.random,
     private readonly alertSink?: AlertSink,
+    /** The devices behind this network, keeping state between requests. */
+    private readonly devices = new DeviceStates(),
   ) {
     this.settings = settings;
     this.scheduleAlerts();
@@ -107,16 +114,20 @@ export class SimulatedNetwork {
 
   private answer(item: EgressItem, latencyMs: number): void {
     const startedAt = Date.now();
-    this.later(latencyMs, () => {
+    const record = item.record;
+    // Decided when the request arrives, as a device would; what it changes applies when it answers.
+    const device = deviceAnswer(this.devices, record.targetId, record.srv, record.bodyElement, record.bodyValue, startedAt,
+      this.smets1 ? this.settings.firmwareActivationMs ?? 0 : undefined);
+    this.later(latencyMs + (device.extraMs ?? 0), () => {
       const failed = this.random() < this.settings.failureRate;
-      const record = item.record;
       const total = Date.now() - startedAt;
+      if (!failed) device.apply?.();
       const response: NetworkResponse = {
         requestId: record.requestId,
         destination: this.destination,
         responseCode: failed ? (this.random() < 0.5 ? 'E20' : 'E21') : 'I0',
         at: Date.now(),
-        body: failed ? {} : { simulated: { destination: this.destination, srv: record.srv, element: record.bodyElement } },
+        body: failed ? {} : { ...device.body, simulated: { destination: this.destination, srv: record.srv, element: record.bodyElement } },
       };
       if (this.smets1) response.wanMs = Math.round(total * this.settings.wanShare);
       this.deliver(response);
@@ -142,31 +153,31 @@ export class SimulatedNetwork {
   private remember(deviceId: string): void {
     if (this.knownDevices.has(deviceId) || this.knownDevices.size >= REMEMBERED_DEVICES) return;
     this.knownDevices.add(deviceId);
-    this.devices.push(deviceId);
+    this.served.push(deviceId);
   }
 
   /** Devices this network has served (alerts come from them). */
   get deviceCount(): number {
-    return this.devices.length;
+    return this.served.length;
   }
 
   /** A share of the devices this network has served, at random (e.g. a regional power outage: 0.3). */
   pickDevices(fraction: number): string[] {
-    return this.sample(Math.round(this.devices.length * Math.min(1, Math.max(0, fraction))));
+    return this.sample(Math.round(this.served.length * Math.min(1, Math.max(0, fraction))));
   }
 
   /** `count` distinct devices, at random (a partial Fisher-Yates shuffle of their indexes, the moved ones in a map). */
   private sample(count: number): string[] {
-    if (count >= this.devices.length) return [...this.devices];
+    if (count >= this.served.length) return [...this.served];
     const picked = new Map<number, number>();
     const out: string[] = [];
     for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(this.random() * (this.devices.length - i));
+      const j = i + Math.floor(this.random() * (this.served.length - i));
       const atI = picked.get(i) ?? i;
       const atJ = picked.get(j) ?? j;
       picked.set(i, atJ);
       picked.set(j, atI);
-      out.push(this.devices[atJ]);
+      out.push(this.served[atJ]);
     }
     return out;
   }
@@ -177,7 +188,7 @@ export class SimulatedNetwork {
     this.alerting = true;
     this.later(ALERT_TICK_MS, () => {
       this.alerting = false;
-      this.alertCarry += (this.devices.length * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
+      this.alertCarry += (this.served.length * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
       const due = Math.floor(this.alertCarry);
       this.alertCarry -= due;
       const byCode = new Map<string, string[]>();

@@ -65,4 +65,6 @@ export interface Device extends Partial<Record<ResponsibleParty, string>> {
   smets1Cohort?: Smets1Cohort;
   deviceModel?: string;
   firmwareVersion?: string;
+  /** The version an 11.1 UpdateFirmware distributed, which the device's next confirmed 11.3 activates. */
+  pendingFirmwareVersion?: string;
 }

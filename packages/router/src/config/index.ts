@@ -72,6 +72,8 @@ export interface RouterConfig {
   simulatorLatencyP99Ms: number;
   simulatorWanShare: number;
   simulatorFailureRate: number;
+  /** SIMULATOR_FIRMWARE_ACTIVATION_MS: how long a SMETS1 11.3 Activate Firmware takes in the simulated networks. */
+  simulatorFirmwareActivationMs: number;
   /** Router processes sharing the listening port (SO_REUSEPORT); more than one needs Redis. */
   processes: number;
   /** 0 for the process `npm start` runs (the primary); 1..processes-1 for the ones it spawns. */
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     simulatorLatencyP99Ms: settings.integer('SIMULATOR_LATENCY_P99_MS', 500),
     simulatorWanShare: settings.fraction('SIMULATOR_WAN_SHARE', 0.5),
     simulatorFailureRate: settings.fraction('SIMULATOR_FAILURE_RATE', 0),
+    simulatorFirmwareActivationMs: settings.integer('SIMULATOR_FIRMWARE_ACTIVATION_MS', 2 * 3_600_000),
     processes: processCount,
     processIndex,
   };

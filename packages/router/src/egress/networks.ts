@@ -28,6 +28,12 @@ export async function startNetworks(
   const trtJudged = childrenOf(lifecycle.trtJudged);
   const recordResponse = responseRecorder(store, (response, outcome) => {
     responses(response.destination, response.responseCode).inc();
+    // An activation the device confirms makes the version its last 11.1 named its own (the CPL judges it by that).
+    const activated = (response.body as { ActivateFirmware?: { Activated?: boolean } } | undefined)?.ActivateFirmware;
+    if (response.responseCode === 'I0' && activated?.Activated) {
+      void recordFirmware(store, response.requestId.split(':')[1])
+        .catch((error) => log.warn({ err: error, requestId: response.requestId }, 'activated firmware not recorded in the inventory'));
+    }
     if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
     trtElapsed(outcome.trtClass, response.destination).observe(outcome.elapsedMs / 1000);
     trtJudged(outcome.trtClass, response.destination, String(!outcome.breached)).inc();
@@ -46,6 +52,7 @@ export async function startNetworks(
     failureRate: config.simulatorFailureRate,
     stalled: false,
     alertsPerDevicePerHour: 0,
+    firmwareActivationMs: config.simulatorFirmwareActivationMs,
   };
   const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, deviceAlertSink(store, log)) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);
@@ -66,4 +73,12 @@ export async function startNetworks(
       for (const simulator of simulators.values()) simulator.close();
     },
   };
+}
+
+/** The device's firmware version as its activation set it; without an 11.1 before it, nothing changes. */
+async function recordFirmware(store: StateStore, deviceId: string): Promise<void> {
+  const device = await store.getDevice(deviceId);
+  if (!device?.pendingFirmwareVersion) return;
+  const { pendingFirmwareVersion, ...rest } = device;
+  await store.putDevice({ ...rest, firmwareVersion: pendingFirmwareVersion });
 }

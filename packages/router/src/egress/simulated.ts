@@ -22,6 +22,7 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
   wanShare: SHARE.meta({ description: "SMETS1: the share of the latency on the SMETS1 WAN (excluded from TRT)" }),
   failureRate: SHARE.meta({ description: 'Share of requests answered with a network error (E20, E21)' }),
   stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled' }),
+  firmwareActivationMs: MILLISECONDS.meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (firmware distribution over the SMETS1 WAN)' }),
   alertsPerDevicePerHour: z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional()
     .meta({ description: 'Device alerts each device the network has served raises per hour, on average (LOW_CREDIT, TAMPER, CREDIT_BELOW_DISABLEMENT)' }),
 }, objectError('must be a JSON object', 'is not a simulator setting')).meta({ id: 'SimulatorSettingsUpdate' });
@@ -30,7 +31,7 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
 export function mergeSimulatorSettings(current: SimulatorSettings, input: unknown): Parsed<SimulatorSettings> {
   const parsed = parseWith(simulatorSettingsUpdateSchema, input, { style: 'path', root: 'body' });
   if (!parsed.ok) return parsed;
-  const { latencyMs, wanShare, failureRate, stalled, alertsPerDevicePerHour } = parsed.value;
+  const { latencyMs, wanShare, failureRate, stalled, alertsPerDevicePerHour, firmwareActivationMs } = parsed.value;
   const next: SimulatorSettings = { ...current, latencyMs: { ...current.latencyMs } };
   if (latencyMs) {
     next.latencyMs = { p50: latencyMs.p50 ?? current.latencyMs.p50, p99: latencyMs.p99 ?? current.latencyMs.p99 };
@@ -40,6 +41,7 @@ export function mergeSimulatorSettings(current: SimulatorSettings, input: unknow
   if (failureRate !== undefined) next.failureRate = failureRate;
   if (stalled !== undefined) next.stalled = stalled;
   if (alertsPerDevicePerHour !== undefined) next.alertsPerDevicePerHour = alertsPerDevicePerHour;
+  if (firmwareActivationMs !== undefined) next.firmwareActivationMs = firmwareActivationMs;
   return { ok: true, value: next };
 }
 const POLL_MS = 1000;

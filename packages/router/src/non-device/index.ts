@@ -1,5 +1,5 @@
 import {
-  checkAgainstDevice, checkAgainstUser, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails,
+  checkAgainstDevice, checkAgainstUser, nextOccurrence, RESPONSIBLE_PARTIES, parseCreateSchedule, parseEui, refuse, scheduleDetails,
   type CompiledPolicy, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -14,7 +14,7 @@ export interface NonDeviceDeps {
 }
 
 /** Non-device SRVs that change state: served once per RequestID (a retry gets the first answer). */
-export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3']);
+export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '11.1']);
 
 /**
  * Non-device requests (CV 8) are served by the router itself. 8.2 Read Inventory answers from the
@@ -24,6 +24,7 @@ export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5
 export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   switch (srv.srv) {
     case '8.2': return readInventory(request, deps.store);
+    case '11.1': return updateFirmware(request, deps);
     case '5.1': return createSchedule(request, user, now, deps);
     case '5.2':
     case '5.3': return readOrDeleteSchedule(request, srv.srv, deps.store);
@@ -39,6 +40,28 @@ async function readInventory(request: ServiceRequest, store: StateStore): Promis
   }
   const device = await store.getDevice(deviceId);
   return { ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: device ? [device] : [] } } };
+}
+
+/**
+ * 11.1 UpdateFirmware `{ DeviceID, FirmwareVersion }`: the DSP distributes the image; the device's
+ * next confirmed 11.3 Activate Firmware makes it the device's version (the CPL judges it by that).
+ * Only a User responsible for the device may send it.
+ */
+async function updateFirmware(request: ServiceRequest, deps: NonDeviceDeps): Promise<NonDeviceResult> {
+  const value = request.bodyValue;
+  const deviceId = value === '' ? null : parseEui(value.DeviceID);
+  const version = value === '' ? undefined : value.FirmwareVersion;
+  if (!deviceId || typeof version !== 'string' || version === '') {
+    return { ok: false, refusal: refuse('malformed_request', 'UpdateFirmware needs DeviceID, an EUI-64, and FirmwareVersion, a non-empty text') };
+  }
+  const device = await deps.directory.device(deviceId);
+  if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceId} is not in the inventory`) };
+  const originator = request.requestId.originatorId;
+  if (!RESPONSIBLE_PARTIES.some((party) => device[party] === originator)) {
+    return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceId}`) };
+  }
+  await deps.directory.putDevice({ ...device, pendingFirmwareVersion: version });
+  return { ok: true, responseCode: 'I0', body: { UpdateFirmware: { DeviceID: deviceId, FirmwareVersion: version } } };
 }
 
 /**

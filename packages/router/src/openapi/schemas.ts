@@ -92,6 +92,7 @@ export const simulatorSettings = z.object({
   failureRate: z.number(),
   stalled: z.boolean(),
   alertsPerDevicePerHour: z.number().optional().meta({ description: 'Device alerts each device served raises per hour, on average' }),
+  firmwareActivationMs: z.number().optional().meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency' }),
   received: z.number().int().optional().meta({ description: "Requests this process's simulator received" }),
   devices: z.number().int().optional().meta({ description: "Devices this process's simulator has served (alerts come from them)" }),
   pending: z.number().int().optional().meta({ description: 'Requests it holds unanswered' }),
