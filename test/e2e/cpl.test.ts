@@ -100,6 +100,17 @@ describe('the Central Products List', () => {
     await expect.poll(async () => (await admin.request('GET', `/v1/admin/devices/${METERS[1]}`)).body.firmwareVersion, { timeout: 10_000 }).toBe('3.0');
     await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
 
+    // The responsible User was told of each suspension, and of the remedial plan.
+    const notices = async () => ((await clients[0].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.kind === 'dccAlert' && item.alertCode !== 'TRT')
+      .map((item) => `${item.alertCode} ${item.deviceId ?? `${item.body.deviceModel} ${item.body.firmwareVersion} ${item.body.devices}`}`);
+    // (The devices of one change in any order.)
+    await expect.poll(async () => { const n = await notices(); return [...n.slice(0, 2).sort(), ...n.slice(2)]; }, { timeout: 5_000 }).toEqual([
+      `DEVICE_SUSPENDED ${METERS[0]}`, `DEVICE_SUSPENDED ${METERS[1]}`,
+      'CPA_REMEDIAL_PLAN ACME-1 2.0 1',
+      `DEVICE_SUSPENDED ${METERS[1]}`,
+    ]);
+
     const listed = (await new Admin(routers[1].url, routers[1].adminToken).request('GET', '/v1/admin/cpl')).body.entries;
     expect(listed.map((e: any) => `${e.deviceModel} ${e.firmwareVersion} ${e.status}`)).toEqual(['ACME-1 1.0 removed', 'ACME-1 2.0 removed', 'ACME-1 3.0 listed']);
     expect((await admin.put('/v1/admin/cpl/ACME-1/3.0', { deviceType: 'ESME', certificates: { other: 'lost' } })).body.error.field).toBe('certificates.other');

@@ -19,6 +19,7 @@ import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts'
 import { sampleBacklogs } from './metrics/backlogs.ts';
 import { dspScheduler } from './schedules/index.ts';
 import { CplTable } from './products/cpl.ts';
+import { noticeCplChange } from './products/notices.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
@@ -106,7 +107,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     })
     : undefined;
   const quarantine = new QuarantineDesk(store, budgets, config.trackTrt);
-  const cpl = new CplTable(store);
+  const cpl = new CplTable(store, (before, after, entry) => {
+    void noticeCplChange(store, log, before, after, entry).catch((error) => log.warn({ err: error, entry }, 'CPL change not told to every responsible User'));
+  });
   await cpl.start();
   const pipeline = new ServiceRequestPipeline({
     store, directory, verifier, budgets, cpl, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,

@@ -178,6 +178,29 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       });
     });
 
+    describe('devicesOfModel', () => {
+      it('pages through every device of a model, whichever way it was written, and no other', async () => {
+        const store = await open();
+        const model = `MODEL-${randomUUID()}`;
+        const ids = Array.from({ length: 25 }, (_, i) => `00-DB-12-34-56-78-${randomUUID().slice(0, 2).toUpperCase()}-${String(i).padStart(2, '0')}`);
+        await store.putDevices(ids.slice(0, 20).map((deviceId) => ({ ...fullDevice(deviceId), deviceModel: model })));
+        for (const deviceId of ids.slice(20)) await store.putDevice({ ...fullDevice(deviceId), deviceModel: model });
+        await store.putDevice({ ...fullDevice(`00-DB-12-34-56-78-FF-${randomUUID().slice(0, 2).toUpperCase()}`), deviceModel: `${model}-other` });
+        // One moved to another model since: no longer this model's.
+        await store.putDevice({ ...fullDevice(ids[0]), deviceModel: `${model}-other` });
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.devicesOfModel(model, cursor, 7);
+          seen.push(...page.devices.map((device) => device.deviceId));
+          expect(page.devices.every((device) => device.deviceModel === model)).toBe(true);
+          cursor = page.cursor;
+        } while (cursor !== undefined && ++pages < 100);
+        expect([...new Set(seen)].sort()).toEqual(ids.slice(1).sort());
+      });
+    });
+
     describe('directoryChanges', () => {
       it('lists the Users and devices written after a cursor, oldest first, and moves the cursor on', async () => {
         const store = await open();

@@ -17,7 +17,12 @@ export class CplTable {
   private cplIndex: CplIndex = new Map();
   private timer?: ReturnType<typeof setInterval>;
 
-  constructor(private readonly store: StateStore, private readonly now: () => Date = () => new Date()) {}
+  /** Told of each change, with the CPL before and after it (the Users' notices, in the background). */
+  private readonly changed: (before: CplIndex, after: CplIndex, entry: CplEntry) => void;
+
+  constructor(private readonly store: StateStore, changed?: (before: CplIndex, after: CplIndex, entry: CplEntry) => void, private readonly now: () => Date = () => new Date()) {
+    this.changed = changed ?? (() => undefined);
+  }
 
   async start(): Promise<void> {
     await this.refresh();
@@ -59,9 +64,11 @@ export class CplTable {
   }
 
   private async save(entry: CplEntry): Promise<void> {
+    const before = this.cplIndex;
     const next = new Map(this.entries).set(keyOf(entry.deviceModel, entry.firmwareVersion), entry);
     await this.store.putSetting(SETTING, [...next.values()]);
     this.apply(next);
+    this.changed(before, this.cplIndex, entry);
   }
 
   private async refresh(): Promise<void> {

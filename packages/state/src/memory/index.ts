@@ -94,6 +94,13 @@ export class MemoryStore implements StateStore {
     else if (devices.length > 0) this.directoryLog.append({ devices: devices.map((device) => device.deviceId) });
   }
 
+  async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {
+    const all = [...this.devices.values()].filter((device) => device.deviceModel === deviceModel);
+    const start = Number(cursor ?? 0);
+    const page = all.slice(start, start + count).map(copy);
+    return { devices: page, cursor: start + count < all.length ? String(start + count) : undefined };
+  }
+
   async directoryChanges(cursor: string | undefined, limit = 1000): Promise<DirectoryChanges> {
     const log = this.directoryLog;
     if (cursor === undefined) return { cursor: log.last() ?? '0-0', users: [], devices: [], reset: false };

@@ -189,6 +189,7 @@ export class RedisStore implements StateStore {
 
   async putDevice(device: Device): Promise<void> {
     const pipeline = this.pipeline().set(this.deviceKey(device.deviceId), JSON.stringify(device));
+    if (device.deviceModel !== undefined) pipeline.sadd(this.modelKey(device.deviceModel), device.deviceId);
     this.logDirectoryChange(pipeline, 'd', device.deviceId);
     await this.exec('SET device', pipeline);
   }
@@ -204,7 +205,10 @@ export class RedisStore implements StateStore {
         const chunk = devices.slice(next, next + DEVICES_PER_PIPELINE);
         next += DEVICES_PER_PIPELINE;
         const pipeline = this.pipeline();
-        for (const device of chunk) pipeline.set(this.deviceKey(device.deviceId), JSON.stringify(device));
+        for (const device of chunk) {
+          pipeline.set(this.deviceKey(device.deviceId), JSON.stringify(device));
+          if (device.deviceModel !== undefined) pipeline.sadd(this.modelKey(device.deviceModel), device.deviceId);
+        }
         await this.exec('SET devices', pipeline);
       }
     };
@@ -215,6 +219,21 @@ export class RedisStore implements StateStore {
     if (devices.length > DIRECTORY_RESET_OVER) this.logDirectoryChange(log, 'reset', '');
     else this.logDirectoryChange(log, 'd', devices.map((device) => device.deviceId).join(','));
     await this.exec('log directory change', log);
+  }
+
+  /** Device IDs by model (a set per model, kept as devices are written): the CPL's reach. */
+  private modelKey(deviceModel: string): string {
+    return `${this.prefix}model:${deviceModel}`;
+  }
+
+  async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {
+    const [next, ids] = await this.call('SSCAN model', () => this.redis.sscan(this.modelKey(deviceModel), cursor ?? '0', 'COUNT', count));
+    const read = this.pipeline();
+    for (const id of ids) read.get(this.deviceKey(id));
+    const found = ids.length === 0 ? [] : ((await this.exec('GET devices of model', read)) as (string | null)[]);
+    // A device moved to another model since stays in the set: it is left out here.
+    const devices = found.map((json) => parse<Device>(json)).filter((device): device is Device => device?.deviceModel === deviceModel);
+    return { devices, cursor: next === '0' ? undefined : next };
   }
 
   async getDevice(deviceId: string): Promise<Device | undefined> {

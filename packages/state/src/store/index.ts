@@ -362,6 +362,8 @@ export interface StateStore {
   claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]>;
   /** After an occurrence ran: its next due time, or undefined when the schedule has ended; only while still leased as claimed. */
   rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean>;
+  /** A page of the devices of a model (the CPL's reach); `cursor` undefined when there are no more. */
+  devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }>;
   /** Appends many items to their Users' outbound queues in one round trip (device alerts). */
   enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;
   /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */
