@@ -46,16 +46,7 @@ export function round(value: number, digits = 3): number {
 }
 
 /** A seeded PRNG (mulberry32), so the traffic mix and arrival times are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@dccrouter/simulators';
 
 /** Counts of each value (HTTP statuses, outcomes), merged across runs. */
 export function addCounts(into: Record<string, number>, from: Record<string, number>): Record<string, number> {

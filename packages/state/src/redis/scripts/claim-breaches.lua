@@ -18,6 +18,10 @@ local minid = ARGV[5]
 -- Each outbox is trimmed by its first alert of the call; its later ones are only appended.
 local trimmed = {}
 local out, k = {}, 0
+local function claimed(rid, score, f, overdue)
+  out[k + 1], out[k + 2], out[k + 3], out[k + 4], out[k + 5] = rid, score, f[4] or '', f[5] or '', overdue
+  k = k + 5
+end
 for i = 1, #due, 2 do
   local rid = due[i]
   local req = base .. rid
@@ -27,12 +31,7 @@ for i = 1, #due, 2 do
     -- SMETS1 (contract v1.1): only overdue, a provisional state; claimed again at its final time.
     redis.call('HSET', req, 'overdue', '1')
     redis.call('ZADD', KEYS[1], f[6], rid)
-    out[k + 1] = rid
-    out[k + 2] = due[i + 1]
-    out[k + 3] = f[4] or ''
-    out[k + 4] = f[5] or ''
-    out[k + 5] = '1'
-    k = k + 5
+    claimed(rid, due[i + 1], f, '1')
   elseif (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
     redis.call('HSET', req, 'breached', '1')
     if f[7] == '1' then redis.call('HDEL', req, 'overdue') end
@@ -52,12 +51,7 @@ for i = 1, #due, 2 do
       trimmed[stream] = true
       redis.call('XADD', stream, 'MINID', '~', minid, '*', 'item', item)
     end
-    out[k + 1] = rid
-    out[k + 2] = due[i + 1]
-    out[k + 3] = f[4] or ''
-    out[k + 4] = f[5] or ''
-    out[k + 5] = '0'
-    k = k + 5
+    claimed(rid, due[i + 1], f, '0')
   end
 end
 return out
