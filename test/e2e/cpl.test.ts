@@ -15,6 +15,7 @@ import { ACB, Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 const USER = '90-B3-D5-1F-30-11-00-01';
 const METERS = ['00-DB-12-34-56-78-11-01', '00-DB-12-34-56-78-11-02'];
 const OTHER_MODEL = '00-DB-12-34-56-78-11-03';
+const ITRON = '00-DB-12-34-56-78-11-04';
 let redis: ChildProcess;
 let dir: string;
 let routers: RouterProcess[] = [];
@@ -33,6 +34,7 @@ beforeAll(async () => {
   clients = routers.map((router) => new RouterClient(router.url, keys.privateKeyPem));
   for (const deviceId of METERS) await admin.device(deviceId, meter('ACME-1', '1.0'));
   await admin.device(OTHER_MODEL, meter('OTHER-9', '1.0'));
+  await admin.device(ITRON, { ...meter('S1-1', '1.0'), generation: 'SMETS1', cspRegion: undefined, smets1Cohort: 'itron' });
 }, 60_000);
 
 afterAll(async () => {
@@ -115,5 +117,16 @@ describe('the Central Products List', () => {
     expect(listed.map((e: any) => `${e.deviceModel} ${e.firmwareVersion} ${e.status}`)).toEqual(['ACME-1 1.0 removed', 'ACME-1 2.0 removed', 'ACME-1 3.0 listed']);
     expect((await admin.put('/v1/admin/cpl/ACME-1/3.0', { deviceType: 'ESME', certificates: { other: 'lost' } })).body.error.field).toBe('certificates.other');
     expect((await admin.request('POST', '/v1/admin/cpl/ACME-1/9.9:ssc-decision', { decision: 'remove', reason: 'x' })).status).toBe(404);
+  });
+
+  it('switches a SMETS1 cohort off and on at run time, on every instance', async () => {
+    expect(await bothRead(ITRON)).toEqual(['202', '202']);
+    const off = await admin.put('/v1/admin/policy', { smets1Cohorts: { itron: false } });
+    expect(off.body.smets1Cohorts).toMatchObject({ itron: false, aclara: true });
+    await expect.poll(async () => bothRead(ITRON), { timeout: 5_000, interval: 100 }).toEqual(['422 not_available_for_smets1', '422 not_available_for_smets1']);
+    expect((await new Admin(routers[1].url, routers[1].adminToken).request('GET', '/v1/admin/policy')).body.smets1Cohorts.itron).toBe(false);
+    await admin.put('/v1/admin/policy', { smets1Cohorts: { itron: true } });
+    await expect.poll(async () => bothRead(ITRON), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
+    expect((await admin.put('/v1/admin/policy', { smets1Cohorts: { nowhere: false } })).status).toBe(400);
   });
 });

@@ -275,6 +275,9 @@ describe('every documented route answers as documented', () => {
     expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remove', reason: 'doc' })).status).toBe(409);
     expect((await admin('GET', '/v1/admin/cpl/DOC-1/9.9')).status).toBe(404);
     expect((await admin('PUT', '/v1/admin/cpl/DOC-1/1.0', {})).body.error.field).toBe('deviceType');
+    expect((await admin('GET', '/v1/admin/policy')).body.smets1Cohorts.itron).toBe(true);
+    expect((await admin('PUT', '/v1/admin/policy', { smets1Cohorts: { edmi: true } })).body.smets1Cohorts.edmi).toBe(true);
+    expect((await admin('PUT', '/v1/admin/policy', { colour: 'blue' })).status).toBe(400);
   });
 
   it('quarantine: release and delete', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ALL_DESTINATIONS, compilePolicy } from '@dccrouter/domain';
+import { ALL_DESTINATIONS } from '@dccrouter/domain';
 import { createStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -19,6 +19,7 @@ import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts'
 import { sampleBacklogs } from './metrics/backlogs.ts';
 import { dspScheduler } from './schedules/index.ts';
 import { CplTable } from './products/cpl.ts';
+import { PolicyTable } from './products/policy.ts';
 import { noticeCplChange } from './products/notices.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
 import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
@@ -111,8 +112,10 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     void noticeCplChange(store, log, before, after, entry).catch((error) => log.warn({ err: error, entry }, 'CPL change not told to every responsible User'));
   });
   await cpl.start();
+  const policy = new PolicyTable(store);
+  await policy.start();
   const pipeline = new ServiceRequestPipeline({
-    store, directory, verifier, budgets, cpl, policy: compilePolicy(), verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
+    store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log,
   });
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -146,7 +149,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   let draining = false;
   let leaving = false;
   const app = createApp({
-    pipeline, store, directory, metrics, log, budgets, cpl, verifier, simulators: networks.control, thresholds, quarantine,
+    pipeline, store, directory, metrics, log, budgets, cpl, policyTable: policy, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
@@ -177,6 +180,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await dccCounts.stop();
       budgets.stop();
       cpl.stop();
+      policy.stop();
       await directory.stop();
       await verifier.close();
       await store.close();

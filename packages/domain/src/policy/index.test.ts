@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { findSrv, SRV_DEFINITIONS } from '../catalogue/index.ts';
 import { DEVICE_TYPES, SMI_STATUSES, type DeviceType, type SmiStatus } from '../types/index.ts';
-import { compilePolicy, defaultPolicy, type Policy } from './index.ts';
+import { compilePolicy, defaultPolicy, policyUpdateSchema, updatePolicy, type Policy } from './index.ts';
 
 const INSTALLATION = ['8.1.1', '8.7.1', '8.7.2', '8.8.1', '8.8.2', '8.9', '8.11', '6.15.1', '6.15.2', '6.21', '6.23', '11.2'];
 // The reference's 11.2 and 11.3, widened by the contract (v1.1, CPL suspension) to 11.1 and 11.4 as well.
@@ -160,3 +160,28 @@ describe('compilePolicy with an operator policy', () => {
     expect(policy.smets1Admits('6.30', 1)).toBe(false);
   });
 });
+
+describe('run-time policy: SMETS1 cohorts and partial updates', () => {
+  it('serves every cohort by default, and none switched off', () => {
+    const policy = compilePolicy();
+    expect(['aclara', 'secure', 'edmi', undefined].map((cohort) => policy.smets1CohortLive(cohort))).toEqual([true, true, true, true]);
+    const off = compilePolicy(updatePolicy(defaultPolicy(), { smets1Cohorts: { secure: false } }));
+    expect(off.smets1CohortLive('secure')).toBe(false);
+    expect(off.smets1CohortLive('itron')).toBe(true);
+  });
+
+  it('lays a partial update over the tables, leaving the rest', () => {
+    const next = updatePolicy(defaultPolicy(), { statusAdmission: { Pending: ['8.1.1'] }, smets1UnavailableCommandVariants: [2] });
+    expect(next.statusAdmission.Pending).toEqual(['8.1.1']);
+    expect(next.statusAdmission.Suspended).toEqual(defaultPolicy().statusAdmission.Suspended);
+    expect(next.smets1UnavailableCommandVariants).toEqual([2]);
+    expect(next.smets1UnavailableSrvs).toEqual(defaultPolicy().smets1UnavailableSrvs);
+  });
+
+  it('refuses a table it does not know, or a cohort it does not know', () => {
+    expect(policyUpdateSchema.safeParse({ smets1Cohorts: { nowhere: false } }).success).toBe(false);
+    expect(policyUpdateSchema.safeParse({ colour: 'blue' }).success).toBe(false);
+    expect(policyUpdateSchema.safeParse({ smets1Cohorts: { edmi: false } }).success).toBe(true);
+  });
+});
+

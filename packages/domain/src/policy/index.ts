@@ -1,4 +1,6 @@
-import type { DeviceType, SmiStatus } from '../types/index.ts';
+import { z } from 'zod';
+import { objectError } from '../input/index.ts';
+import { DEVICE_TYPES, SMETS1_COHORTS, SMI_STATUSES, type DeviceType, type Smets1Cohort, type SmiStatus } from '../types/index.ts';
 import { SRV_DEFINITIONS } from '../catalogue/index.ts';
 
 /**
@@ -14,6 +16,12 @@ export interface Policy {
   smets1UnavailableCommandVariants: readonly number[];
   /** Device types each SRV may target, beyond its catalogue example types. */
   extraDeviceTypes: Record<string, readonly DeviceType[]>;
+  /**
+   * The SMETS1 service providers' cohorts the DCC serves now: a cohort switched off has its
+   * devices refused (row 16). The seed requires Aclara, Honeywell Elster, Itron and Landis+Gyr;
+   * Secure and EDMI were still to be consulted on: all six on unless an operator says otherwise.
+   */
+  smets1Cohorts: Record<Smets1Cohort, boolean>;
 }
 
 const INSTALLATION_SRVS = ['8.1.1', '8.7.1', '8.7.2', '8.8.1', '8.8.2', '8.9', '8.11', '6.15.1', '6.15.2', '6.21', '6.23', '11.2'];
@@ -37,6 +45,31 @@ export function defaultPolicy(): Policy {
     smets1UnavailableSrvs: ['6.28', '6.29', '6.30', '6.31', '6.32', '8.12.1', '8.12.2', '7.12', '7.13', '7.14', '7.15', '7.16'],
     smets1UnavailableCommandVariants: [2, 3, 6, 7],
     extraDeviceTypes: { '11.2': METERING_DEVICE_TYPES, '11.3': METERING_DEVICE_TYPES },
+    smets1Cohorts: Object.fromEntries(SMETS1_COHORTS.map((cohort) => [cohort, true])) as Record<Smets1Cohort, boolean>,
+  };
+}
+
+const SRV_LIST = z.array(z.string({ error: 'must be Service Reference Variants' }), { error: 'must be an array of Service Reference Variants' });
+
+/** `PUT /v1/admin/policy`: any of the run-time tables; the others stay as they are. */
+export const policyUpdateSchema = z.strictObject({
+  statusAdmission: z.partialRecord(z.enum(SMI_STATUSES), z.union([z.literal('all'), SRV_LIST]), { error: `must map SMI statuses (${SMI_STATUSES.join(', ')}) to "all" or SRVs` }).optional(),
+  smets1UnavailableSrvs: SRV_LIST.optional(),
+  smets1UnavailableCommandVariants: z.array(z.number().int().min(1).max(8), { error: 'must be an array of command variants 1 to 8' }).optional(),
+  extraDeviceTypes: z.record(z.string(), z.array(z.enum(DEVICE_TYPES)), { error: 'must map SRVs to device types' }).optional(),
+  smets1Cohorts: z.partialRecord(z.enum(SMETS1_COHORTS), z.boolean({ error: 'must be true or false' }), { error: `must map cohorts (${SMETS1_COHORTS.join(', ')}) to true or false` }).optional(),
+}, objectError('must be a JSON object', 'is not a policy table')).meta({ id: 'PolicyUpdate', example: { smets1Cohorts: { secure: false } } });
+
+export type PolicyUpdate = z.infer<typeof policyUpdateSchema>;
+
+/** A partial update laid over the current tables. */
+export function updatePolicy(current: Policy, update: PolicyUpdate): Policy {
+  return {
+    statusAdmission: { ...current.statusAdmission, ...update.statusAdmission } as Policy['statusAdmission'],
+    smets1UnavailableSrvs: update.smets1UnavailableSrvs ?? current.smets1UnavailableSrvs,
+    smets1UnavailableCommandVariants: update.smets1UnavailableCommandVariants ?? current.smets1UnavailableCommandVariants,
+    extraDeviceTypes: update.extraDeviceTypes ?? current.extraDeviceTypes,
+    smets1Cohorts: { ...current.smets1Cohorts, ...update.smets1Cohorts } as Policy['smets1Cohorts'],
   };
 }
 
@@ -46,6 +79,8 @@ export interface CompiledPolicy {
   statusAdmits(status: SmiStatus, srv: string): boolean;
   deviceTypeAdmits(srv: string, deviceType: DeviceType): boolean;
   smets1Admits(srv: string, commandVariant: number): boolean;
+  /** Whether the DCC serves a SMETS1 cohort now (switched at run time). */
+  smets1CohortLive(cohort: string | undefined): boolean;
 }
 
 export function compilePolicy(policy: Policy = defaultPolicy()): CompiledPolicy {
@@ -70,6 +105,9 @@ export function compilePolicy(policy: Policy = defaultPolicy()): CompiledPolicy 
     },
     smets1Admits(srv, commandVariant) {
       return !smets1Srvs.has(srv) && !smets1Cvs.has(commandVariant);
+    },
+    smets1CohortLive(cohort) {
+      return cohort === undefined || policy.smets1Cohorts?.[cohort as Smets1Cohort] !== false;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { findSrv, SIGNED_PRE_COMMAND, SRV_DEFINITIONS } from '../catalogue/index.ts';
 import { ACCESS_CONTROL_BROKER } from '../identifiers/index.ts';
-import { compilePolicy, defaultPolicy, type CompiledPolicy } from '../policy/index.ts';
+import { compilePolicy, defaultPolicy, updatePolicy, type CompiledPolicy } from '../policy/index.ts';
 import { buildServiceRequest, decodeJsonRequest, type ServiceRequest } from '../request/index.ts';
 import {
   DEVICE_TYPES, RESPONSIBLE_PARTIES, ROLES, SMI_STATUSES,
@@ -510,6 +510,15 @@ describe('row 16: not_available_for_smets1', () => {
     const deviceType = firstType(srv);
     expect(deviceCheck(srv, cv, smets1({ deviceType }))).toBe('not_available_for_smets1');
     expect(deviceCheck(srv, cv, device({ deviceType }))).toBe('ok');
+  });
+
+  it('refuses every request to a cohort the operators switched off, naming it, and serves the others', () => {
+    const policy = compilePolicy(updatePolicy(defaultPolicy(), { smets1Cohorts: { itron: false } }));
+    expect(deviceCheck('4.1.1', 1, smets1({ smets1Cohort: 'itron' }), ['OU'], policy)).toBe('not_available_for_smets1');
+    expect(checkAgainstDevice(request('4.1.1', 1), findSrv('4.1.1')!, ['OU'], smets1({ smets1Cohort: 'itron' }), policy)?.message)
+      .toBe('the DCC does not serve the itron SMETS1 cohort now (switched off by the operators)');
+    expect(deviceCheck('4.1.1', 1, smets1({ smets1Cohort: 'aclara' }), ['OU'], policy)).toBe('ok');
+    expect(deviceCheck('4.1.1', 1, device(), ['OU'], policy)).toBe('ok');
   });
 
   it('says which SRV and variant', () => {

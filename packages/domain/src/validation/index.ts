@@ -98,6 +98,9 @@ export function checkAgainstDevice(
   if (!policy.deviceTypeAdmits(srv.srv, device.deviceType)) {
     return refuse('device_type_incompatible', `SRV ${srv.srv} cannot target a ${device.deviceType}`);
   }
+  if (device.generation === 'SMETS1' && !policy.smets1CohortLive(device.smets1Cohort)) {
+    return refuse('not_available_for_smets1', `the DCC does not serve the ${device.smets1Cohort} SMETS1 cohort now (switched off by the operators)`);
+  }
   if (device.generation === 'SMETS1' && !policy.smets1Admits(srv.srv, request.commandVariant)) {
     return refuse('not_available_for_smets1', `SRV ${srv.srv} with command variant ${request.commandVariant} is not available for a SMETS1 device`);
   }

@@ -3,7 +3,7 @@ import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  ALL_DESTINATIONS, cplEntryInputSchema, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput,
+  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput,
   renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
@@ -15,6 +15,7 @@ import { simulatorSettingsUpdateSchema } from '../egress/simulated.ts';
 import { queueRoutes } from './queues.ts';
 import { raiseDeviceAlerts } from '../alerts/index.ts';
 import type { CplTable } from '../products/cpl.ts';
+import type { PolicyTable } from '../products/policy.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -33,6 +34,8 @@ export interface AdminDeps {
   budgets: TrtBudgetTable;
   /** The Central Products List, shared by every instance. */
   cpl: CplTable;
+  /** The policy tables (status admission, SMETS1 availability and cohorts), shared by every instance. */
+  policyTable: PolicyTable;
   metrics: RouterMetrics;
   importMaxBytes: number;
 }
@@ -347,6 +350,29 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     }
     const raised = await raiseDeviceAlerts(store, alertCode, deviceIds, Date.now());
     return c.json({ alertCode, ...raised });
+  });
+
+  const policyShape = z.object({
+    statusAdmission: z.record(z.string(), z.union([z.literal('all'), z.array(z.string())])),
+    smets1UnavailableSrvs: z.array(z.string()), smets1UnavailableCommandVariants: z.array(z.number()),
+    extraDeviceTypes: z.record(z.string(), z.array(z.string())), smets1Cohorts: z.record(z.string(), z.boolean()),
+  }).meta({ id: 'Policy' });
+  documented(app, {
+    method: 'get', path: '/policy', tags: ['Product policy'], security: OPERATOR, summary: 'The policy tables: SMI status admission, SMETS1 availability, the SMETS1 cohorts served',
+    responses: { 200: json(policyShape, 'The tables in force'), 401: unauthorized },
+  }, (c) => c.json(deps.policyTable.policy));
+
+  documented(app, {
+    method: 'put', path: '/policy', tags: ['Product policy'], security: OPERATOR, summary: 'Change policy tables (partial), e.g. switch a SMETS1 cohort off',
+    description: 'Every instance applies the change within a second. A SMETS1 cohort switched off has its devices refused (row 16, not_available_for_smets1).',
+    request: { body: jsonBody(policyUpdateSchema) },
+    responses: { 200: json(policyShape, 'The tables, after the change'), 400: invalidInput, 401: unauthorized },
+  }, async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    const parsed = parseWith(policyUpdateSchema, body.value, { style: 'path', root: 'body' });
+    if (!parsed.ok) return invalid(c, parsed.error);
+    return c.json(await deps.policyTable.update(parsed.value));
   });
 
   const CPL = ['Product policy'];

@@ -1,0 +1,50 @@
+import { compilePolicy, defaultPolicy, updatePolicy, type CompiledPolicy, type Policy, type PolicyUpdate } from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+
+const SETTING = 'policy';
+const REFRESH_MS = 1000;
+
+/**
+ * The policy tables as run-time settings shared by every instance (status admission, SMETS1
+ * availability, the live SMETS1 cohorts), read by each on a one-second refresh. It is itself the
+ * compiled policy the checks use, so the request path looks up sets in memory as before.
+ */
+export class PolicyTable implements CompiledPolicy {
+  private compiled: CompiledPolicy = compilePolicy();
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly store: StateStore) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  get policy(): Policy {
+    return this.compiled.policy;
+  }
+
+  async update(change: PolicyUpdate): Promise<Policy> {
+    await this.refresh();
+    const next = updatePolicy(this.compiled.policy, change);
+    await this.store.putSetting(SETTING, next);
+    this.compiled = compilePolicy(next);
+    return next;
+  }
+
+  statusAdmits: CompiledPolicy['statusAdmits'] = (status, srv) => this.compiled.statusAdmits(status, srv);
+  deviceTypeAdmits: CompiledPolicy['deviceTypeAdmits'] = (srv, deviceType) => this.compiled.deviceTypeAdmits(srv, deviceType);
+  smets1Admits: CompiledPolicy['smets1Admits'] = (srv, commandVariant) => this.compiled.smets1Admits(srv, commandVariant);
+  smets1CohortLive: CompiledPolicy['smets1CohortLive'] = (cohort) => this.compiled.smets1CohortLive(cohort);
+
+  private async refresh(): Promise<void> {
+    const stored = await this.store.getSetting<Partial<Policy>>(SETTING);
+    // Tables added since a setting was stored take their defaults.
+    if (stored) this.compiled = compilePolicy({ ...defaultPolicy(), ...stored });
+  }
+}
