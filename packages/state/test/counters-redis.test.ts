@@ -163,3 +163,19 @@ describe('RedisCounters on a shared Redis', () => {
     expect(() => new RedisCounters(shared, 'a{b}:')).toThrow(RangeError);
   });
 });
+
+describe('RedisCounters beside other commands', () => {
+  it('counts with a number of rules not used before while other commands gather in the same turn', async () => {
+    // An automatic pipeline already gathering when a rule count is first used: each count must
+    // still reach Redis (a command defined late was missing from that pipeline, failing the turn).
+    const client = await connect();
+    const counters = new RedisCounters(client, newPrefix());
+    const rules = (n: number): WindowRule[] => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, limit: 10, windowMs: 60_000 }));
+    const [, five, , seven] = await Promise.all([client.get('unrelated'), counters.tryCount(userScope(), rules(5), T0), client.get('other'), counters.tryCount(userScope(), rules(7), T0)]);
+    expect(five).toEqual({ admitted: true, counts: [1, 1, 1, 1, 1] });
+    expect(seven.counts).toHaveLength(7);
+    // Past the commands defined up front: still counted, by EVAL.
+    expect((await counters.tryCount(userScope(), rules(40), T0)).counts).toHaveLength(40);
+  });
+});
+

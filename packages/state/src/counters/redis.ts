@@ -7,6 +7,8 @@ import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
 
 type CounterScript = 'tryCount' | 'addCounts' | 'peekCounts';
+/** Rules counted in one call that have a command of their own (see the constructor). */
+const MAX_DEFINED_KEYS = 32;
 type ScriptedRedis = RedisClient & Record<string, (...args: (string | number)[]) => Promise<number[]>>;
 
 /**
@@ -20,16 +22,21 @@ export class RedisCounters implements WindowCounters {
     // A brace in the prefix would become the hash tag instead of the scope.
     if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
     this.redis = redis as ScriptedRedis;
+    // Every command defined now, not on first use: a command defined while an automatic pipeline
+    // is already gathering is missing from that pipeline, and ioredis then fails the whole turn.
+    for (const name of ['tryCount', 'addCounts', 'peekCounts'] as const) {
+      for (let keys = 1; keys <= MAX_DEFINED_KEYS; keys++) this.redis.defineCommand(`tad_${name}_${keys}`, { numberOfKeys: keys, lua: SCRIPTS[name] });
+    }
   }
 
   /**
    * The script as a command with its number of keys fixed: a Redis Cluster client routes a
-   * command by its first argument, which must then be a key, not the count of keys.
+   * command by its first argument, which must then be a key, not the count of keys. Past
+   * MAX_DEFINED_KEYS rules at once (never in practice), EVAL: routed by its keys all the same.
    */
   private script(name: CounterScript, keys: number): (...args: (string | number)[]) => Promise<number[]> {
-    const command = `tad_${name}_${keys}`;
-    if (typeof this.redis[command] !== 'function') this.redis.defineCommand(command, { numberOfKeys: keys, lua: SCRIPTS[name] });
-    return (...args) => this.redis[command](...args);
+    if (keys <= MAX_DEFINED_KEYS) return (...args) => this.redis[`tad_${name}_${keys}`](...args);
+    return (...args) => this.redis.eval(SCRIPTS[name], keys, ...args) as Promise<number[]>;
   }
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {

@@ -1,0 +1,57 @@
+// A router started (or restarted) on Redis is ready when it says it listens: its connections and
+// scripts are ready before, so the first requests are neither refused 503 nor held up.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+let redis: ChildProcess;
+let dir: string;
+let redisUrl: string;
+const keys = newKeyPair();
+
+beforeAll(async () => {
+  const port = await freePort();
+  dir = mkdtempSync(join(tmpdir(), 'dccrouter-startup-'));
+  redis = await startRedis(port, dir);
+  redisUrl = `redis://127.0.0.1:${port}`;
+  // The inventory and User, written by a first router that is then stopped.
+  const first = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
+  const admin = new Admin(first.url, first.adminToken);
+  await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem });
+  await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER });
+  await first.stop();
+}, 30_000);
+
+afterAll(async () => {
+  if (redis) await stopRedis(redis);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a restarted router', () => {
+  it('answers its first requests at once, none refused', async () => {
+    let router: RouterProcess | undefined;
+    try {
+      // Scripts flushed from Redis too, as after a Redis restart: the router must load them itself.
+      const { Redis } = await import('ioredis');
+      const raw = new Redis(redisUrl);
+      await raw.script('FLUSH');
+      raw.disconnect();
+      router = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
+      const client = new RouterClient(router.url, keys.privateKeyPem, { retries: 0 });
+      const started = performance.now();
+      const answers = await Promise.all(Array.from({ length: 64 }, () =>
+        client.submit({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })));
+      const elapsed = performance.now() - started;
+      expect(answers.map((a) => a.status)).toEqual(Array(64).fill(202));
+      expect(elapsed).toBeLessThan(1_500);
+    } finally {
+      await router?.stop();
+    }
+  });
+});
