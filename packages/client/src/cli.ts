@@ -1,0 +1,210 @@
+#!/usr/bin/env bun
+// `dccrouter`: the router's command line for suppliers and operators, on the SDK. Every mistake or
+// refusal is one line on stderr with a non-zero exit (2 usage, 1 the router or the network).
+// `dccrouter help` lists the commands; `dccrouter send ...` is `npm run send`.
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RouterClient } from './index.ts';
+
+const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN)
+
+Suppliers (signed as --user with --key):
+  send [send's options]                           build, sign and submit a Service Request (dccrouter send --help)
+  tail --user EUI --key PEM [--after CURSOR] [--follow]   the User's responses and alerts, one JSON line each
+  quarantine release|delete REF (--user EUI --key PEM | --token T)
+
+Operators (--token):
+  import-devices FILE.ndjson                      NDJSON device import, with progress
+  thresholds get|set (--dcc | --values | --user EUI) [--rules JSON]
+  dead-letters list [--user EUI] | redrive --user EUI [--id ID]
+  trt-report [--month YYYY-MM] [--markdown]
+  simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)`;
+
+class CliError extends Error {
+  constructor(message: string, readonly code = 2) {
+    super(message);
+  }
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`dccrouter: ${message}\n`);
+  process.exit(code);
+}
+
+const common = {
+  url: { type: 'string', default: process.env.ROUTER_URL ?? 'http://127.0.0.1:8080' },
+  token: { type: 'string', default: process.env.ROUTER_ADMIN_TOKEN },
+  user: { type: 'string' },
+  key: { type: 'string' },
+} as const;
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...common, ...options }, allowPositionals: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see dccrouter help)`);
+  }
+}
+
+function json(text: string | undefined, what: string): unknown {
+  if (text === undefined) throw new CliError(`${what} is required`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${what} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** An operators' call with the bearer token; a refusal becomes one line. */
+async function operator(url: string, token: string | undefined, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
+  if (!token) throw new CliError('--token (or ROUTER_ADMIN_TOKEN) is required for operators\' commands');
+  let response: Response;
+  try {
+    response = await fetch(`${url}${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array || body instanceof ReadableStream ? body as BodyInit : JSON.stringify(body),
+      // A large NDJSON body is streamed: fetch needs to know.
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach the router at ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 1);
+  }
+  const text = await response.text();
+  const answer = text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
+  if (!response.ok) {
+    const error = (answer as { error?: { reason?: string; message?: string } }).error;
+    throw new CliError(`${method} ${path}: ${response.status} ${error?.reason ?? ''}${error?.message ? `: ${error.message}` : ''}`, 1);
+  }
+  return answer;
+}
+
+function userClient(url: string, user: string | undefined, key: string | undefined): { client: RouterClient; user: string } {
+  if (!user || !key) throw new CliError('--user EUI and --key PEM are required (a User\'s signed call)');
+  let pem: string;
+  try {
+    pem = readFileSync(key, 'utf8');
+  } catch (error) {
+    throw new CliError(`--key ${key}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  return { client: new RouterClient(url, pem), user };
+}
+
+function print(value: unknown): void {
+  process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  async tail(args) {
+    const { values } = parse(args, { after: { type: 'string' }, follow: { type: 'boolean', default: false } });
+    const { client, user } = userClient(values.url!, values.user, values.key);
+    let after = values.after;
+    for (;;) {
+      const page = await client.pull(user, after, 1000).catch((error) => {
+        throw new CliError(`cannot read ${user}'s responses: ${(error as Error).message}`, 1);
+      });
+      for (const item of page.items) process.stdout.write(`${JSON.stringify(item)}\n`);
+      after = page.next;
+      if (page.items.length < 1000 && !values.follow) return;
+      if (page.items.length < 1000) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  },
+
+  async quarantine(args) {
+    const { values, positionals } = parse(args, {});
+    const [action, ref] = positionals;
+    if ((action !== 'release' && action !== 'delete') || !ref) throw new CliError('quarantine release|delete REF');
+    const path = `/v1/quarantine/${encodeURIComponent(ref)}/${action}`;
+    if (values.user) {
+      const { client, user } = userClient(values.url!, values.user, values.key);
+      const result = await client.call(user, 'POST', path);
+      if (result.status !== 200) throw new CliError(`${action} ${ref}: ${result.status} ${result.answer?.error?.reason}: ${result.answer?.error?.message}`, 1);
+      return print(result.answer);
+    }
+    print(await operator(values.url!, values.token, 'POST', path));
+  },
+
+  async 'import-devices'(args) {
+    const { values, positionals } = parse(args, {});
+    const [file] = positionals;
+    if (!file) throw new CliError('import-devices FILE.ndjson');
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      throw new CliError(`${file}: no such file`);
+    }
+    const bytes = readFileSync(file);
+    // Progress as the body is sent: a chunk at a time, a line on stderr each tenth.
+    let sent = 0;
+    let shown = 0;
+    const chunk = 1 << 20;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes.length) return controller.close();
+        const piece = bytes.subarray(sent, sent + chunk);
+        sent += piece.length;
+        const tenth = Math.floor((10 * sent) / size);
+        if (tenth > shown) {
+          shown = tenth;
+          process.stderr.write(`dccrouter: sent ${Math.round((100 * sent) / size)}% (${sent} of ${size} bytes)\n`);
+        }
+        controller.enqueue(piece);
+      },
+    });
+    print(await operator(values.url!, values.token, 'POST', '/v1/admin/devices:import', body, 'application/x-ndjson'));
+  },
+
+  async thresholds(args) {
+    const { values, positionals } = parse(args, { dcc: { type: 'boolean' }, values: { type: 'boolean' }, rules: { type: 'string' } });
+    const [action] = positionals;
+    if (action !== 'get' && action !== 'set') throw new CliError('thresholds get|set (--dcc | --values | --user EUI) [--rules JSON]');
+    const scope = values.dcc ? 'dcc' : values.values ? 'values' : values.user ? `users/${values.user}` : undefined;
+    if (!scope) throw new CliError(`thresholds ${action} needs --dcc, --values or --user EUI`);
+    if (action === 'get') return print(await operator(values.url!, values.token, 'GET', `/v1/admin/thresholds/${scope}`));
+    print(await operator(values.url!, values.token, 'PUT', `/v1/admin/thresholds/${scope}`, { rules: json(values.rules, '--rules') }));
+  },
+
+  async 'dead-letters'(args) {
+    const { values, positionals } = parse(args, { id: { type: 'string' } });
+    if (positionals[0] === 'list') {
+      return print(await operator(values.url!, values.token, 'GET', `/v1/admin/dead-letters${values.user ? `?userId=${values.user}` : ''}`));
+    }
+    if (positionals[0] !== 'redrive' || !values.user) throw new CliError('dead-letters list [--user EUI] | redrive --user EUI [--id ID]');
+    print(await operator(values.url!, values.token, 'POST', '/v1/admin/dead-letters:redrive', { userId: values.user, ...(values.id ? { id: values.id } : {}) }));
+  },
+
+  async 'trt-report'(args) {
+    const { values } = parse(args, { month: { type: 'string' }, markdown: { type: 'boolean', default: false } });
+    const query = new URLSearchParams({ ...(values.month ? { month: values.month } : {}), ...(values.markdown ? { format: 'markdown' } : {}) });
+    print(await operator(values.url!, values.token, 'GET', `/v1/admin/reports/monthly?${query}`));
+  },
+
+  async simulators(args) {
+    const { values, positionals } = parse(args, { json: { type: 'string' }, code: { type: 'string' }, fraction: { type: 'string' }, devices: { type: 'string' } });
+    const [action, destination] = positionals;
+    const path = `/v1/admin/simulators${destination ? `/${encodeURIComponent(destination)}` : ''}`;
+    if (action === 'get') return print(await operator(values.url!, values.token, 'GET', path));
+    if (!destination) throw new CliError(`simulators ${action ?? ''} needs a destination, e.g. smets2/north`);
+    if (action === 'set') return print(await operator(values.url!, values.token, 'PUT', path, json(values.json, '--json')));
+    if (action !== 'raise-alerts' || !values.code) throw new CliError('simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)');
+    const body = values.devices ? { alertCode: values.code, devices: values.devices.split(',') } : { alertCode: values.code, fraction: Number(values.fraction) };
+    print(await operator(values.url!, values.token, 'POST', `${path}:raise-alerts`, body));
+  },
+};
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'send') {
+  process.argv.splice(2, 1);
+  await import('./send.ts');
+} else if (command === undefined || command === 'help' || command === '--help') {
+  process.stdout.write(`${USAGE}\n`);
+} else if (!commands[command]) {
+  fail(`unknown command "${command}" (see dccrouter help)`, 2);
+} else {
+  try {
+    await commands[command](rest);
+  } catch (error) {
+    if (error instanceof CliError) fail(error.message, error.code);
+    fail((error as Error).message, 1);
+  }
+}
