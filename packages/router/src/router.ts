@@ -28,6 +28,7 @@ import { QuarantineDesk } from './tad/quarantine.ts';
 import { StatsAggregator } from './stats/index.ts';
 import { scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
+import { startTracing, stopTracing } from './tracing/index.ts';
 
 export interface Router {
   app: OpenAPIHono;
@@ -53,6 +54,7 @@ export interface Router {
 
 /** Assembles a router from its configuration; `main.ts` puts it behind a server. */
 export async function createRouter(config: RouterConfig, log: Logger = createLogger(config.logLevel)): Promise<Router> {
+  startTracing(config.tracingEndpoint, { 'service.instance.id': `${hostname()}:${process.pid}`, 'dcc.router_process': config.processIndex });
   // Created before the registry it joins, so the store counts its calls from the first one.
   const redisCalls = new Counter({
     name: 'dccrouter_redis_round_trips_total',
@@ -184,6 +186,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await directory.stop();
       await verifier.close();
       await store.close();
+      await stopTracing();
     },
   };
 }

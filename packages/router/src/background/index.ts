@@ -1,4 +1,5 @@
 import type { Logger } from '../log/index.ts';
+import { traced } from '../tracing/index.ts';
 
 /**
  * A periodic task that never overlaps itself and survives its own failures (a store outage
@@ -23,7 +24,7 @@ export class Periodic {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.task()
+      this.running = traced(`background ${this.name}`, {}, () => this.task())
         .catch((error) => this.log.warn({ err: error, task: this.name }, 'background task failed'))
         .finally(() => this.schedule());
     }, this.intervalMs);

@@ -14,6 +14,8 @@ export interface RouterConfig {
   /** REDIS_SENTINELS and REDIS_SENTINEL_NAME: the master a set of Redis Sentinels names. */
   redisSentinels?: string[];
   redisSentinelName?: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP collector; tracing is on when set. */
+  tracingEndpoint?: string;
   /** GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: PEM files; gRPC is served over TLS when both are set. */
   grpcTls?: { certFile: string; keyFile: string };
   redisKeyPrefix: string;
@@ -195,6 +197,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     redisSentinels,
     redisSentinelName,
     grpcTls: certFile && keyFile ? { certFile, keyFile } : undefined,
+    tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,

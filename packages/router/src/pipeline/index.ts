@@ -11,6 +11,7 @@ import {
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
 import { serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
+import { traced } from '../tracing/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
 import type { TadPlan, ThresholdAnomalyDetection, UserCount } from '../tad/index.ts';
@@ -132,8 +133,12 @@ export class ServiceRequestPipeline {
     return this.submit({ format: item.format, body: item.body, signature: item.signature, authenticatedAs: item.authenticatedAs });
   }
 
-  /** Runs one admitted submission through the pipeline. */
-  async submit(submission: Submission): Promise<Answer> {
+  /** Runs one admitted submission through the pipeline: a `service-request` span when tracing is on. */
+  submit(submission: Submission): Promise<Answer> {
+    return traced('service-request', { 'dcc.format': submission.format }, () => this.run(submission), (answer) => ({ 'dcc.outcome': answer.outcome, 'http.status_code': answer.status }));
+  }
+
+  private async run(submission: Submission): Promise<Answer> {
     let requestIdText: string | undefined;
     try {
       const decoded = decodeRequest(submission.format, submission.body);
@@ -159,7 +164,7 @@ export class ServiceRequestPipeline {
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
-    await this.authenticate(user, submission);
+    await traced('authenticate', { 'dcc.originator': user.userId }, () => this.authenticate(user, submission));
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
     const bodyHash = createHash('sha256').update(submission.body).digest('base64').slice(0, 22);
 
@@ -329,7 +334,8 @@ export class ServiceRequestPipeline {
    */
   private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<AcceptanceResult> {
     try {
-      return await this.deps.store.recordAcceptance(requestIdText, acceptance);
+      return await traced('record', { 'dcc.request_id': requestIdText, 'dcc.destination': acceptance.record.destination },
+        () => this.deps.store.recordAcceptance(requestIdText, acceptance), (result) => ({ 'dcc.record_outcome': result.outcome }));
     } catch (error) {
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
       let context: RequestContext;
