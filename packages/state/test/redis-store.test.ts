@@ -108,6 +108,20 @@ describe('RedisStore on a shared Redis', () => {
     expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
   });
 
+  it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    await store.recordAcceptance(requestId, { ...plain, egress: {}, breachCheckAt: plain.record.trt!.deadline });
+    const key = `${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`;
+    expect(await raw.hexists(key, 'checkAt')).toBe(1);
+    await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: plain.record.acceptedAt + 1_000 });
+    const fields = Object.keys(await raw.hgetall(key));
+    expect(fields.filter((field) => ['checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress'].includes(field))).toEqual([]);
+    expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', trt: plain.record.trt, elapsedMs: 1_000, breached: false });
+  });
+
   it('sets the retention as the TTL of the request hash', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix, requestRetentionSeconds: 30 });

@@ -38,8 +38,9 @@ for j = 4, #ARGV, 7 do
     if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
     if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
     redis.call('HSET', req, unpack(fields))
-    -- The response decides what overdue (SMETS1) left open.
-    redis.call('HDEL', req, 'overdue')
+    -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
+    -- with (the record keeps the TRT): less to keep for the request's retention.
+    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final')
     redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
     local outbox = key('outbox', string.match(rid, '^[^:]+'))
     if breached and not earlier then
