@@ -17,6 +17,7 @@ import { runAck } from './scenarios/ack.ts';
 import { runBatch } from './scenarios/batch.ts';
 import { runBreach } from './scenarios/breach.ts';
 import { runCluster } from './scenarios/cluster.ts';
+import { runAlerts } from './scenarios/alerts.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runLadder } from './scenarios/ladder.ts';
 
@@ -29,6 +30,7 @@ const SCENARIO_RUNS: Record<ScenarioId, { title: string; run: ScenarioRun }> = {
   e2e: { title: 'End to end: submission to response readable, against acknowledgement only', run: runE2e },
   breach: { title: 'TRT breach detection with many open deadlines', run: runBreach },
   cluster: { title: 'Redis Cluster: 1, 2 and 4 router processes', run: runCluster },
+  alerts: { title: 'Alert storm: a regional power outage', run: runAlerts },
 };
 
 const options = parseOptions(process.argv.slice(2));
