@@ -18,6 +18,7 @@ import { runBatch } from './scenarios/batch.ts';
 import { runBreach } from './scenarios/breach.ts';
 import { runCluster } from './scenarios/cluster.ts';
 import { runAlerts } from './scenarios/alerts.ts';
+import { runSchedules } from './scenarios/schedules.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runLadder } from './scenarios/ladder.ts';
 
@@ -31,6 +32,7 @@ const SCENARIO_RUNS: Record<ScenarioId, { title: string; run: ScenarioRun }> = {
   breach: { title: 'TRT breach detection with many open deadlines', run: runBreach },
   cluster: { title: 'Redis Cluster: 1, 2 and 4 router processes', run: runCluster },
   alerts: { title: 'Alert storm: a regional power outage', run: runAlerts },
+  schedules: { title: 'DSP schedules coming due', run: runSchedules },
 };
 
 const options = parseOptions(process.argv.slice(2));
