@@ -10,6 +10,8 @@ export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface SuiteOptions {
   scenarios: ScenarioId[];
+  /** The ack scenario's stage variants (ids); undefined: all of them. */
+  stages: string[] | undefined;
   quick: boolean;
   out: string;
   seed: number;
@@ -69,6 +71,9 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
   --e2e-units <n>        request pairs per end-to-end run (default 3000)
   --breach-count <n>     open deadlines in the breach-lag scenario (default 1000000)
   --breach-deadlines <m> converge (all fall due at one instant, default) or spread (as accepted)
+  --stages <ids>         the ack scenario's stage variants to run beside the router and its baselines,
+                         comma-separated (default all; "none" for none): two-processes, no-signatures,
+                         no-tad, no-trt, memory-store, external-networks, minimal
   --seed <n>             traffic and arrival seed (default 6)
 `;
 
@@ -102,6 +107,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
       'e2e-units': { type: 'string' },
       'breach-count': { type: 'string' },
       'breach-deadlines': { type: 'string' },
+      stages: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -126,6 +132,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
   if (ladder.some((m) => !(m > 0))) throw new Error('--ladder takes positive multiples, e.g. 1,10,100');
   return {
     scenarios: scenarios as ScenarioId[],
+    stages: values.stages === undefined ? undefined : values.stages.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none'),
     quick,
     out: values.out ?? join(ROOT, 'bench/results'),
     seed: number('seed', 6, 6),

@@ -145,7 +145,10 @@ function wrkEcho(url: string, seconds: number, connections: number, body: Buffer
 
 export async function runAck(suite: Suite) {
   const { options } = suite;
-  const variants = [ECHO, ECHO_VERIFY, FULL, ...STAGE_VARIANTS];
+  const stages = options.stages === undefined ? STAGE_VARIANTS : STAGE_VARIANTS.filter((v) => options.stages!.includes(v.id));
+  const unknown = (options.stages ?? []).filter((id) => !STAGE_VARIANTS.some((v) => v.id === id));
+  if (unknown.length) throw new Error(`unknown --stages ${unknown.join(', ')}; known: ${STAGE_VARIANTS.map((v) => v.id).join(', ')}`);
+  const variants = [ECHO, ECHO_VERIFY, FULL, ...stages];
   const runs = new Map<string, AckRun[]>(variants.map((v) => [v.id, []]));
   suite.pool.ensure(options.closedUnits);
   for (let round = 1; round <= options.repeats; round++) {
