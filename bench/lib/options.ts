@@ -74,6 +74,7 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
   --stages <ids>         the ack scenario's stage variants to run beside the router and its baselines,
                          comma-separated (default all; "none" for none): two-processes, no-signatures,
                          no-tad, no-trt, memory-store, external-networks, minimal
+  --warmup <n>           requests each router answers before its timed run (default 20000: long enough for the JIT to settle; quick 100)
   --seed <n>             traffic and arrival seed (default 6)
 `;
 
@@ -108,6 +109,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
       'breach-count': { type: 'string' },
       'breach-deadlines': { type: 'string' },
       stages: { type: 'string' },
+      warmup: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -143,7 +145,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     connections: Math.round(number('connections', 64, 16, 1)),
     closedSeconds: number('seconds', 5, 1, 0.1),
     closedUnits: quick ? 600 : 15_000,
-    warmupUnits: quick ? 50 : 1_000,
+    warmupUnits: Math.max(1, Math.round(number('warmup', 20_000, 100, 2) / 2)),
     ladder: [...ladder].sort((a, b) => a - b),
     rungSeconds: number('rung-seconds', 5, 1, 0.1),
     ladderRepeats: Math.round(number('ladder-repeats', 1, 1, 1)),
