@@ -49,9 +49,11 @@ export interface Service {
 
 /** Runs a Bun script that prints `listening on http://…` and waits for that line. */
 export async function startBunService(script: string, env: Record<string, string>): Promise<Service> {
+  // Every service runs with the allocator setting `npm start` and the image use (MIMALLOC_PURGE_DELAY,
+  // see the README's Performance), baselines included; set it in the environment to compare.
   // BENCH_BUN_FLAGS, e.g. "--cpu-prof-md --cpu-prof-dir=/tmp/prof", profiles every service the suite starts.
   const flags = (process.env.BENCH_BUN_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = track(spawn(BUN, [...flags, script], { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(BUN, [...flags, script], { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIMALLOC_PURGE_DELAY: process.env.MIMALLOC_PURGE_DELAY ?? '-1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   // Keep reading for the whole life of the process: a full pipe would block its writes.
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
