@@ -134,6 +134,7 @@ async function startPrimary(server: RunningServer): Promise<void> {
   }
   if (router.signingKey.generated) {
     console.log(`ROUTER_SIGNING_KEY was not set; the router's public key for this run (also at GET /v1/router-public-key.pem):\n${router.signingKey.publicKeyPem.trim()}`);
+    console.log(`its certificate, named by the router's DUIS XML signatures (also at GET /v1/router-certificate.pem):\n${router.certificate.pem.trim()}`);
   }
   if (config.seedDemo) {
     console.log(`demo inventory loaded: try  npm run send -- --url http://127.0.0.1:${server.port}  (signs as ${DEMO_SUPPLIER})`);

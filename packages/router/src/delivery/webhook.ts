@@ -1,6 +1,8 @@
 import type { OutboxItem, StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
 import { backoffDelay, WEBHOOK_SIGNATURE_HEADER, type RouterSigningKey } from './signing.ts';
+import { XML_TYPE, xmlOutboxItem } from '../duis-xml/response.ts';
+import type { XmlSigner } from '../duis-xml/sign.ts';
 
 export interface WebhookOptions {
   owner: string;
@@ -31,6 +33,8 @@ export class WebhookDeliverer {
     private readonly options: WebhookOptions,
     private readonly log: Logger,
     private readonly signingKey: RouterSigningKey,
+    /** Signs the DUIS XML sent to Users registered with receiveFormat "xml". */
+    private readonly xmlSigner: XmlSigner,
     private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
   ) {}
 
@@ -53,17 +57,17 @@ export class WebhookDeliverer {
     // crash before that sends them again, which a webhook receiver must accept anyway.
     const delivered: OutboxItem[] = [];
     try {
-      await this.deliverItems(userId, user.receiveEndpoint, items, retry, delivered);
+      await this.deliverItems(userId, user.receiveEndpoint, user.receiveFormat === 'xml', items, retry, delivered);
     } finally {
       if (delivered.length > 0) await this.settleDelivered(userId, delivered);
     }
   }
 
   private async deliverItems(
-    userId: string, endpoint: string, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
+    userId: string, endpoint: string, xml: boolean, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
   ): Promise<void> {
     for (const item of items) {
-      const failure = await this.post(endpoint, item);
+      const failure = await this.post(endpoint, item, xml);
       if (failure === undefined) {
         this.retries.delete(userId);
         delivered.push(item);
@@ -96,13 +100,17 @@ export class WebhookDeliverer {
   }
 
   /** undefined on a 2xx; otherwise why it failed. */
-  private async post(endpoint: string, item: OutboxItem): Promise<string | undefined> {
+  private async post(endpoint: string, item: OutboxItem, xml: boolean): Promise<string | undefined> {
     try {
-      // Signed afresh at each attempt, so a retry is inside the receiver's replay window.
-      const body = Buffer.from(JSON.stringify(item));
+      // Signed afresh at each attempt, so a retry is inside the receiver's replay window. A User
+      // that asked for XML gets a signed DUIS sr:Response (its own XML signature, as DCC sends
+      // them), with the cursor and kind in headers; the webhook signature header covers it too.
+      const body = Buffer.from(xml ? xmlOutboxItem(item, this.xmlSigner) : JSON.stringify(item));
+      const headers: Record<string, string> = { 'content-type': xml ? XML_TYPE : 'application/json', [WEBHOOK_SIGNATURE_HEADER]: this.signingKey.signWebhook(body) };
+      if (xml) Object.assign(headers, { 'x-dcc-cursor': item.cursor, 'x-dcc-kind': item.kind });
       const response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: this.signingKey.signWebhook(body) },
+        headers,
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

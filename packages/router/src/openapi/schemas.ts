@@ -36,6 +36,8 @@ export const userRecord = z.object({
   status: z.enum(USER_STATUSES),
   publicKeyPem: z.string(),
   receiveEndpoint: z.string().optional(),
+  certificatePem: z.string().optional(),
+  receiveFormat: z.enum(['json', 'xml']).optional(),
 }).meta({ id: 'User' });
 
 const party = eui.optional();
@@ -113,6 +115,8 @@ export const requestStatus = z.object({
   responseCode: z.string().optional(),
   trt: trtStatus.optional(),
   quarantine: z.object({ ref: z.string(), breach: z.enum(['user', 'dcc', 'value']) }).optional(),
+  sequence: z.object({ firstInSequence: z.boolean().optional(), precedingRequestId: z.string().optional() }).optional()
+    .meta({ description: "A sequenced service's place in its sequence, as its header gave it (DUIS FirstInSequence / PrecedingServiceRequestID)" }),
 }).meta({ id: 'RequestStatus' });
 
 export const outboxItem = z.object({
