@@ -54,7 +54,13 @@ export function decodeXmlRequest(bytes: Uint8Array, webService: DuisWebService):
   if (element.uri !== SR_NS || !DUIS_REQUEST_BODY_ELEMENTS.has(element.local)) {
     return malformed(`${element.name} is not one of the DUIS V5.4 request body elements`);
   }
-  const value = valueOf(element);
+  let value: Simplified;
+  try {
+    value = valueOf(element);
+  } catch (error) {
+    if (error instanceof XmlRefused) return malformed(error.message);
+    throw error;
+  }
   const [originatorId, targetId, counter, ...extra] = (fields.RequestID ?? '').split(':');
   if (extra.length > 0) return malformed('sr:RequestID must be originatorEUI:targetEUI:counter');
   const commandVariantText = fields.CommandVariant!;
@@ -106,6 +112,9 @@ type Simplified = string | { [key: string]: Simplified | Simplified[] };
 /** duis-parser's simplified JSON of an element's content. */
 export function valueOf(element: XmlElement): Simplified {
   const children = elementChildren(element);
+  if (children === undefined && element.children.some((child) => typeof child !== 'string')) {
+    throw new XmlRefused(`${element.name} mixes text and elements, which no DUIS element does`);
+  }
   if (element.attributes.length === 0) {
     if (children === undefined) return textOf(element)?.trim() ?? '';
     if (children.length === 0) return '';

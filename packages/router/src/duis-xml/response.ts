@@ -16,6 +16,13 @@ interface ResponseHeader {
   responseDateTime: string;
 }
 
+/**
+ * The documents below are written in their C14N form (declarations and attributes in order, end
+ * tags, C14N escaping), so signing digests them as written, without parsing them back
+ * (response.test.ts checks that against the canonicaliser).
+ */
+const CANONICAL = { canonical: true } as const;
+
 /** An unsigned sr:Response: header fields in the schema's order, then the body element's XML. */
 function responseDocument(header: ResponseHeader, body: string): string {
   let head = '';
@@ -37,10 +44,14 @@ export function jsonToXml(name: string, value: unknown): string {
   if (typeof value !== 'object') return `<sr:${name}>${escapeText(String(value))}</sr:${name}>`;
   let attributes = '';
   let content = '';
-  for (const [key, item] of Object.entries(value)) {
-    if (key.startsWith('@_')) {
-      if (NAME.test(key.slice(2))) attributes += ` ${key.slice(2)}="${escapeAttribute(String(item))}"`;
-    } else if (key === '#text') content += escapeText(String(item));
+  // Attributes in C14N order (unqualified: by name), so the document is written in its canonical form.
+  const entries = Object.entries(value);
+  for (const [key, item] of entries.filter(([key]) => key.startsWith('@_')).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (NAME.test(key.slice(2))) attributes += ` ${key.slice(2)}="${escapeAttribute(String(item))}"`;
+  }
+  for (const [key, item] of entries) {
+    if (key.startsWith('@_')) continue;
+    if (key === '#text') content += escapeText(String(item));
     else content += jsonToXml(key, item);
   }
   return `<sr:${name}${attributes}>${content}</sr:${name}>`;
@@ -90,7 +101,7 @@ export function xmlAnswer(json: string, request: Pick<ServiceRequest, 'serviceRe
   if (answer.trt) headers['x-dcc-trt'] = `budgetMs=${answer.trt.budgetMs}; deadline=${answer.trt.deadline}`;
   if (answer.quarantine) headers['x-dcc-quarantine'] = `ref=${answer.quarantine.ref}; breach=${answer.quarantine.breach}`;
   if (answer.deleted) headers['x-dcc-deleted'] = `breach=${answer.deleted.breach}`;
-  let signed = signEnveloped(responseDocument(answer.header, responseMessage(request, answer.body)), signer);
+  let signed = signEnveloped(responseDocument(answer.header, responseMessage(request, answer.body)), signer, CANONICAL);
   if (answer.error) {
     headers['x-dcc-reason'] = answer.error.reason;
     signed += `\n<!-- ${answer.error.reason}: ${answer.error.message.replace(/-{2,}/g, '-')} -->`;
@@ -110,16 +121,16 @@ export function xmlOutboxItem(item: OutboxItem, signer: XmlSigner, now = Date.no
     const { GBCSPayload, ...rest } = body as { GBCSPayload?: unknown };
     const content = `<sr:AlertCode>${escapeText(item.alertCode ?? '')}</sr:AlertCode><sr:GBCSPayload>${escapeText(String(GBCSPayload ?? ''))}</sr:GBCSPayload>`;
     void rest;
-    return signEnveloped(responseDocument({ responseId: item.responseId, responseCode: 'I0', responseDateTime: item.raisedAt ?? at }, `<sr:DeviceAlertMessage>${content}</sr:DeviceAlertMessage>`), signer);
+    return signEnveloped(responseDocument({ responseId: item.responseId, responseCode: 'I0', responseDateTime: item.raisedAt ?? at }, `<sr:DeviceAlertMessage>${content}</sr:DeviceAlertMessage>`), signer, CANONICAL);
   }
   if (item.kind === 'dccAlert') {
     const { alert: _alert, ...rest } = body as { alert?: unknown };
     const alert = Object.entries(rest).map(([key, value]) => jsonToXml(key, value)).join('');
     return signEnveloped(responseDocument({ requestId: item.requestId, responseCode: 'I0', responseDateTime: at },
-      `<sr:DCCAlertMessage><sr:DCCAlertCode>${escapeText(item.alertCode ?? '')}</sr:DCCAlertCode><sr:DCCAlert>${alert}</sr:DCCAlert></sr:DCCAlertMessage>`), signer);
+      `<sr:DCCAlertMessage><sr:DCCAlertCode>${escapeText(item.alertCode ?? '')}</sr:DCCAlertCode><sr:DCCAlert>${alert}</sr:DCCAlert></sr:DCCAlertMessage>`), signer, CANONICAL);
   }
   const { serviceReference, serviceReferenceVariant, ...rest } = body as { serviceReference?: string; serviceReferenceVariant?: string };
   const srv = typeof serviceReferenceVariant === 'string' ? { serviceReference: String(serviceReference ?? serviceReferenceVariant), serviceReferenceVariant } : undefined;
   return signEnveloped(responseDocument({ requestId: item.requestId, responseId: item.responseId, responseCode: item.responseCode ?? 'I0', responseDateTime: at },
-    srv ? responseMessage(srv, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer);
+    srv ? responseMessage(srv, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer, CANONICAL);
 }

@@ -1,6 +1,6 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { canonicalise, C14N_EXCLUSIVE } from './c14n.ts';
-import { ECDSA_SHA256, ENVELOPED_SIGNATURE, SHA256 } from './signature.ts';
+import { ECDSA_SHA256, ENVELOPED_SIGNATURE, SHA256, sha256 } from './signature.ts';
 import { escapeText } from './c14n.ts';
 import { parseXmlText } from './tree.ts';
 
@@ -21,10 +21,17 @@ export interface XmlSigner {
  * document's inclusive C14N form with SHA-256; SignedInfo is written in its exclusive C14N form
  * (no whitespace, so what is signed is exactly what is sent); the value is ECDSA-SHA256 as r||s.
  */
-export function signEnveloped(unsigned: string, signer: XmlSigner): string {
-  const root = parseXmlText(unsigned);
-  if (!root.declarations.some(([prefix, uri]) => prefix === 'ds' && uri === DS_NS)) throw new Error('the document element must declare xmlns:ds');
-  const digest = createHash('sha256').update(canonicalise(root, { exclusive: false })).digest('base64');
+export function signEnveloped(unsigned: string, signer: XmlSigner, options: { canonical?: boolean } = {}): string {
+  let canonical: string;
+  if (options.canonical) {
+    // The caller wrote the document element in its C14N form (response.ts): only the XML declaration goes.
+    canonical = unsigned.startsWith('<?xml') ? unsigned.slice(unsigned.indexOf('?>') + 2).replace(/^\n/, '') : unsigned;
+  } else {
+    const root = parseXmlText(unsigned);
+    if (!root.declarations.some(([prefix, uri]) => prefix === 'ds' && uri === DS_NS)) throw new Error('the document element must declare xmlns:ds');
+    canonical = canonicalise(root, { exclusive: false });
+  }
+  const digest = sha256(canonical).toString('base64');
   const inner = `<ds:CanonicalizationMethod Algorithm="${C14N_EXCLUSIVE}"></ds:CanonicalizationMethod>`
     + `<ds:SignatureMethod Algorithm="${ECDSA_SHA256}"></ds:SignatureMethod>`
     + `<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="${ENVELOPED_SIGNATURE}"></ds:Transform></ds:Transforms>`

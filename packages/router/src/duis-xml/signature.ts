@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { canonicalise, C14N_EXCLUSIVE, C14N_INCLUSIVE } from './c14n.ts';
 import { elementChildren, textOf, type XmlElement } from './tree.ts';
@@ -25,6 +26,13 @@ export interface XmlSignature {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+// One-shot hashing where the runtime has it (Bun; Node from 21.7): several times cheaper than a Hash object.
+const oneShot = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+/** SHA-256 of a text's UTF-8 octets. */
+export function sha256(text: string): Buffer {
+  return oneShot ? oneShot('sha256', text, 'buffer') : createHash('sha256').update(text).digest();
+}
 
 function child(element: XmlElement | undefined, local: string): XmlElement | undefined {
   return element && elementChildren(element)?.find((c) => c.uri === DS_NS && c.local === local);
@@ -87,7 +95,7 @@ export function readSignature(root: XmlElement, signature: XmlElement): XmlSigna
     omit: signature,
     inclusivePrefixes: transforms.length === 2 ? prefixList(transforms[1]) : undefined,
   });
-  const actual = createHash('sha256').update(canonical).digest();
+  const actual = sha256(canonical);
   return {
     signedInfo: Buffer.from(canonicalise(signedInfo, { exclusive: c14n === C14N_EXCLUSIVE, inclusivePrefixes: prefixList(c14nMethod!) })),
     signatureDer: rawToDer(value),
@@ -100,15 +108,26 @@ export function readSignature(root: XmlElement, signature: XmlElement): XmlSigna
 /** XMLDSig's ECDSA value (r||s, each 32 octets for P-256) as the DER SEQUENCE node:crypto's pool takes. */
 export function rawToDer(raw: Uint8Array): Buffer {
   const half = raw.length / 2;
-  const integer = (bytes: Uint8Array) => {
-    let start = 0;
-    while (start < bytes.length - 1 && bytes[start] === 0) start++;
-    const trimmed = bytes.subarray(start);
-    const pad = trimmed[0] & 0x80 ? [0] : [];
-    return Buffer.from([0x02, trimmed.length + pad.length, ...pad, ...trimmed]);
+  // Each half as a minimal positive INTEGER: leading zeros dropped, a zero put back before a high bit.
+  const bounds = (from: number) => {
+    let start = from;
+    while (start < from + half - 1 && raw[start] === 0) start++;
+    return { start, pad: raw[start] & 0x80 ? 1 : 0, length: from + half - start };
   };
-  const body = Buffer.concat([integer(raw.subarray(0, half)), integer(raw.subarray(half))]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+  const r = bounds(0);
+  const s = bounds(half);
+  const rLength = r.length + r.pad;
+  const sLength = s.length + s.pad;
+  const out = Buffer.alloc(6 + rLength + sLength);
+  out[0] = 0x30;
+  out[1] = 4 + rLength + sLength;
+  out[2] = 0x02;
+  out[3] = rLength;
+  out.set(raw.subarray(r.start, half), 4 + r.pad);
+  out[4 + rLength] = 0x02;
+  out[5 + rLength] = sLength;
+  out.set(raw.subarray(s.start), 6 + rLength + s.pad);
+  return out;
 }
 
 /** What the router keeps of a registered certificate: its key (SPKI PEM), issuer and serial. */
