@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUN = join(ROOT, 'node_modules/.bin/bun');
-const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach'] as const;
+const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'xml'] as const;
 
 let out: string;
 let exitCode: number | null;
@@ -134,5 +134,16 @@ describe('benchmark suite, every scenario at tiny scale', () => {
     expect(breach.accepted).toBeGreaterThan(0);
     expect(breach.allMarked).toBe(true);
     expect(breach.lag.count).toBeGreaterThanOrEqual(breach.accepted);
+  });
+
+  it('xml: DUIS XML and JSON both acknowledged every request, with a rate and CPU per request each', () => {
+    const xml = report.scenarios.xml.data;
+    for (const format of ['xml', 'json'] as const) {
+      expect(xml[format].perSecond, format).toBeGreaterThan(0);
+      expect(xml[format].routerCpuMicrosecondsPerRequest, format).toBeGreaterThan(0);
+      expect(xml[format].unexpected, `${format}: ${xml[format].unexpectedSamples.join('; ')}`).toBe(0);
+    }
+    expect(xml.routerCpuRatio).toBeGreaterThan(0);
+    expect(typeof xml.goalMet).toBe('boolean');
   });
 });
