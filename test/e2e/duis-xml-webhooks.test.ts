@@ -64,6 +64,8 @@ describe('DUIS XML under Bun, with an XML webhook receiver', () => {
     expect(delivered.kind).toBe('response');
     expect(delivered.cursor).toBeTruthy();
     expect(responseHeader(delivered.xml)).toMatchObject({ responseCode: 'I0', body: 'ResponseMessage' });
+    // sr:ResponseMessage names the SRV answered, as the schema (and duis-parser) require.
+    expect([fieldOf(delivered.xml, 'ServiceReference'), fieldOf(delivered.xml, 'ServiceReferenceVariant')]).toEqual(['4.13', '4.13']);
     expect(checkRouterSignature(delivered.xml, certificate)).toBeUndefined();
     // Delivery is recorded as for JSON receivers.
     const client = new RouterClient(router.url, identity.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);

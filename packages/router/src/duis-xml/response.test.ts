@@ -60,8 +60,11 @@ describe('DUIS XML answers', () => {
     ['device alert', { cursor: '2-0', kind: 'deviceAlert', alertCode: '8F3E', deviceId: 'D', raisedAt: at, body: { alertCode: '8F3E', deviceId: 'D' } }, 'DeviceAlertMessage'],
     ['DCC alert', { cursor: '3-0', kind: 'dccAlert', alertCode: 'AD1', requestId: 'A:B:1', body: { alert: 'AD1', QuarantinedRequest: { requestId: 'A:B:1', breach: 'user', action: 'quarantined', ref: 'q', detail: 'x > 1' } } }, 'DCCAlertMessage'],
   ] as const)('an outbound %s as signed DUIS XML', (_name, item, element) => {
-    const text = xmlOutboxItem(item as any, signer);
+    const text = xmlOutboxItem(item as any, signer, Date.now(), srv);
     expect(text).toContain(`<sr:${element}>`);
+    if (element === 'ResponseMessage') {
+      expect(text).toContain('<sr:ResponseMessage><sr:ServiceReference>4.1</sr:ServiceReference><sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant><sr:GBCSPayload>AAA=</sr:GBCSPayload><sr:LocalCommand><sr:GBCSPayload>BBB=</sr:GBCSPayload></sr:LocalCommand>');
+    }
     expect(canonicalAsWritten(text)).toBe(true);
     expect(verified(text)).toBe(true);
   });

@@ -114,7 +114,11 @@ export function xmlAnswer(json: string, request: Pick<ServiceRequest, 'serviceRe
  * Users registered with receiveFormat "xml". The cursor and kind travel in X-DCC-Cursor and
  * X-DCC-Kind headers.
  */
-export function xmlOutboxItem(item: OutboxItem, signer: XmlSigner, now = Date.now()): string {
+export function xmlOutboxItem(
+  item: OutboxItem, signer: XmlSigner, now = Date.now(),
+  /** The SRV a response answers (its record's), which sr:ResponseMessage names. */
+  service?: { serviceReference: string; serviceReferenceVariant: string },
+): string {
   const body = (item.body && typeof item.body === 'object' ? item.body : item.body === undefined ? {} : { value: item.body }) as Record<string, unknown>;
   const at = new Date(now).toISOString();
   if (item.kind === 'deviceAlert') {
@@ -129,8 +133,8 @@ export function xmlOutboxItem(item: OutboxItem, signer: XmlSigner, now = Date.no
     return signEnveloped(responseDocument({ requestId: item.requestId, responseCode: 'I0', responseDateTime: at },
       `<sr:DCCAlertMessage><sr:DCCAlertCode>${escapeText(item.alertCode ?? '')}</sr:DCCAlertCode><sr:DCCAlert>${alert}</sr:DCCAlert></sr:DCCAlertMessage>`), signer, CANONICAL);
   }
-  const { serviceReference, serviceReferenceVariant, ...rest } = body as { serviceReference?: string; serviceReferenceVariant?: string };
-  const srv = typeof serviceReferenceVariant === 'string' ? { serviceReference: String(serviceReference ?? serviceReferenceVariant), serviceReferenceVariant } : undefined;
+  const rest = body;
+  const srv = service;
   return signEnveloped(responseDocument({ requestId: item.requestId, responseId: item.responseId, responseCode: item.responseCode ?? 'I0', responseDateTime: at },
     srv ? responseMessage(srv, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer, CANONICAL);
 }
