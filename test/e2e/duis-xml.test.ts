@@ -172,6 +172,16 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect(resigned.status).toBe(401);
     });
 
+    it('takes a Reference that lists exclusive C14N after the enveloped-signature transform (its digest then of that form)', async () => {
+      const unsigned = fresh().replace('<sr:Request ', '<sr:Request xmlns:unused="urn:unused" ');
+      const exclusive = await postXml(signDuis(unsigned, supplier(), { documentC14n: 'exclusive' }), 'S');
+      expect([exclusive.status, exclusive.responseCode]).toEqual([202, 'I99']);
+      // The same digest claimed for the inclusive form (the unused declaration makes them differ) is refused.
+      const claimed = signDuis(fresh().replace('<sr:Request ', '<sr:Request xmlns:unused="urn:unused" '), supplier(), { documentC14n: 'exclusive' })
+        .replace('\n          <ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>', '');
+      expect((await postXml(claimed, 'S')).status).toBe(401);
+    });
+
     it('row 5: a forged signature (another key, the registered certificate named)', async () => {
       const forger = xmlIdentity('forger');
       const answer = await postXml(signDuis(fresh(), supplier(), { key: forger.privateKey }), 'S');

@@ -79,15 +79,21 @@ export function withSignedPreCommand(text: string, payload: string): string {
  * enveloped-signature transform and a SHA-256 digest of the document's inclusive C14N form,
  * ds:X509IssuerSerial naming the certificate.
  */
-export function signDuis(unsigned: string, identity: XmlIdentity, options: { key?: KeyObject; issuerName?: string; serialNumber?: string } = {}): string {
-  const digest = createHash('sha256').update(new C14nCanonicalization().process(parseDom(unsigned).documentElement as any, {})).digest('base64');
+export function signDuis(
+  unsigned: string, identity: XmlIdentity,
+  /** documentC14n "exclusive": the Reference also lists exclusive C14N, which the digested octets then are. */
+  options: { key?: KeyObject; issuerName?: string; serialNumber?: string; documentC14n?: 'inclusive' | 'exclusive' } = {},
+): string {
+  const exclusive = options.documentC14n === 'exclusive';
+  const canonicaliser = exclusive ? new ExclusiveCanonicalization() : new C14nCanonicalization();
+  const digest = createHash('sha256').update(canonicaliser.process(parseDom(unsigned).documentElement as any, {})).digest('base64');
   const signature = `<ds:Signature xmlns="${DS}">
     <ds:SignedInfo>
       <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
       <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>
       <ds:Reference URI="">
         <ds:Transforms>
-          <ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>
+          <ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>${exclusive ? '\n          <ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>' : ''}
         </ds:Transforms>
         <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
         <ds:DigestValue>${digest}</ds:DigestValue>

@@ -68,6 +68,22 @@ describe('C14N over the saxes tree, against xml-crypto over xmldom', () => {
     expect(ours(text)).toEqual(oracle(text));
   });
 
+  it('exclusive C14N with an InclusiveNamespaces PrefixList renders the listed prefixes in scope, as xml-crypto does', () => {
+    const text = '<p:a xmlns:p="urn:p" xmlns:q="urn:q" xmlns:r="urn:r" xmlns="urn:d"><p:b><c/></p:b></p:a>';
+    const root = parseXmlText(text);
+    const apex = root.children[0] as XmlElement;
+    const doc = dom(text);
+    // "#default" names the default namespace (Exc-C14N 1.0 section 3): in scope at the apex, it is
+    // rendered there. xml-crypto 6.3.2 does not read that token, so that case is written out.
+    expect(canonicalise(apex, { exclusive: true, inclusivePrefixes: ['#default'] })).toBe('<p:b xmlns="urn:d" xmlns:p="urn:p"><c></c></p:b>');
+    for (const prefixes of [['q'], ['q', 'r'], ['r', 'p']]) {
+      // xml-crypto learns the apex's in-scope namespaces from its caller (SignedXml passes them).
+      const ancestorNamespaces = [{ prefix: 'p', namespaceURI: 'urn:p' }, { prefix: 'q', namespaceURI: 'urn:q' }, { prefix: 'r', namespaceURI: 'urn:r' }, { prefix: '', namespaceURI: 'urn:d' }];
+      const expected = new ExclusiveCanonicalization().process(doc.documentElement!.firstChild as any, { inclusiveNamespacesPrefixList: prefixes, ancestorNamespaces });
+      expect(canonicalise(apex, { exclusive: true, inclusivePrefixes: prefixes })).toBe(expected);
+    }
+  });
+
   it('undeclares a default namespace once (xmlns=""), not again below it', () => {
     const text = '<a xmlns="urn:a"><b xmlns=""><c/></b><d xmlns="urn:a"/></a>';
     expect(ours(text).document).toBe(oracle(text).document);
