@@ -34,9 +34,14 @@ export function sha256(text: string): Buffer {
   return oneShot ? oneShot('sha256', text, 'buffer') : createHash('sha256').update(text).digest();
 }
 
+/** The first ds: child element of that name (no array built: this runs a dozen times a request). */
 function child(element: XmlElement | undefined, local: string): XmlElement | undefined {
-  return element && elementChildren(element)?.find((c) => c.uri === DS_NS && c.local === local);
+  if (!element) return undefined;
+  for (const c of element.children) if (typeof c !== 'string' && c.uri === DS_NS && c.local === local) return c;
+  return undefined;
 }
+
+const utf8 = new TextEncoder();
 
 function algorithm(element: XmlElement | undefined): string | undefined {
   return element?.attributes.find((a) => a.uri === '' && a.local === 'Algorithm')?.value;
@@ -97,7 +102,7 @@ export function readSignature(root: XmlElement, signature: XmlElement): XmlSigna
   });
   const actual = sha256(canonical);
   return {
-    signedInfo: Buffer.from(canonicalise(signedInfo, { exclusive: c14n === C14N_EXCLUSIVE, inclusivePrefixes: prefixList(c14nMethod!) })),
+    signedInfo: utf8.encode(canonicalise(signedInfo, { exclusive: c14n === C14N_EXCLUSIVE, inclusivePrefixes: prefixList(c14nMethod!) })),
     signatureDer: rawToDer(value),
     digestMatches: timingSafeEqual(actual, digest),
     issuerName,
