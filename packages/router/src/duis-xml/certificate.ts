@@ -40,9 +40,9 @@ export function routerCertificate(key: KeyObject, setting?: string): RouterCerti
   return { pem, signer: { key, issuerName: rfc4514(parsed.issuer), serialNumber: BigInt(`0x${parsed.serialNumber}`).toString() } };
 }
 
-/** node:crypto's one-attribute-a-line issuer as an RFC 4514 string (most specific first). */
+/** node:crypto's one-attribute-a-line issuer (its values already escaped) as an RFC 4514 string, most specific first. */
 export function rfc4514(issuer: string): string {
-  return issuer.split('\n').filter(Boolean).reverse().map((part) => part.replace(/([,+"\\<>;])/g, '\\$1')).join(', ');
+  return issuer.split('\n').filter(Boolean).reverse().join(', ');
 }
 
 // A minimal DER writer: enough for a self-signed X.509 v1 certificate of a P-256 key.
