@@ -7,7 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Counter, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
-import type { RouterConfig } from './config/index.ts';
+import { ConfigError, type RouterConfig } from './config/index.ts';
 import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { routerCertificate, type RouterCertificate } from './duis-xml/certificate.ts';
@@ -133,8 +133,16 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
-  const signingKey = RouterSigningKey.from(config.signingKey);
-  const certificate = routerCertificate(signingKey.privateKey, config.signingCertificate);
+  // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
+  const asSetting = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (error) {
+      throw new ConfigError([(error as Error).message]);
+    }
+  };
+  const signingKey = asSetting(() => RouterSigningKey.from(config.signingKey));
+  const certificate = asSetting(() => routerCertificate(signingKey.privateKey, config.signingCertificate));
   const webhook = new WebhookDeliverer(store, {
     owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
     backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,
