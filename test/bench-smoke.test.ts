@@ -37,10 +37,10 @@ function runSuite(args: string[], timeoutMs: number): Promise<number | null> {
 describe('benchmark suite, every scenario at tiny scale', () => {
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'dccrouter-bench-smoke-'));
-    exitCode = await runSuite(['--quick', '--scenario', SCENARIOS.join(','), '--out', out], 100_000);
+    exitCode = await runSuite(['--quick', '--scenario', SCENARIOS.join(','), '--out', out], 150_000);
     if (existsSync(join(out, 'latest.json'))) report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
     if (existsSync(join(out, 'latest.md'))) markdown = readFileSync(join(out, 'latest.md'), 'utf8');
-  }, 110_000);
+  }, 160_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
