@@ -21,6 +21,7 @@ import { runAlerts } from './scenarios/alerts.ts';
 import { runSchedules } from './scenarios/schedules.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runLadder } from './scenarios/ladder.ts';
+import { runXml } from './scenarios/xml.ts';
 
 type ScenarioRun = (suite: Suite) => Promise<{ title: string; data: Record<string, unknown>; markdown: string[] }>;
 
@@ -33,6 +34,7 @@ const SCENARIO_RUNS: Record<ScenarioId, { title: string; run: ScenarioRun }> = {
   cluster: { title: 'Redis Cluster: 1, 2 and 4 router processes', run: runCluster },
   alerts: { title: 'Alert storm: a regional power outage', run: runAlerts },
   schedules: { title: 'DSP schedules coming due', run: runSchedules },
+  xml: { title: 'DUIS XML against JSON: requests/s and CPU per request', run: runXml },
 };
 
 const options = parseOptions(process.argv.slice(2));

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUN = join(ROOT, 'node_modules/.bin/bun');
-const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach'] as const;
+const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'xml'] as const;
 
 let out: string;
 let exitCode: number | null;
@@ -37,10 +37,10 @@ function runSuite(args: string[], timeoutMs: number): Promise<number | null> {
 describe('benchmark suite, every scenario at tiny scale', () => {
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'dccrouter-bench-smoke-'));
-    exitCode = await runSuite(['--quick', '--scenario', SCENARIOS.join(','), '--out', out], 100_000);
+    exitCode = await runSuite(['--quick', '--scenario', SCENARIOS.join(','), '--out', out], 150_000);
     if (existsSync(join(out, 'latest.json'))) report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
     if (existsSync(join(out, 'latest.md'))) markdown = readFileSync(join(out, 'latest.md'), 'utf8');
-  }, 110_000);
+  }, 160_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
@@ -134,5 +134,16 @@ describe('benchmark suite, every scenario at tiny scale', () => {
     expect(breach.accepted).toBeGreaterThan(0);
     expect(breach.allMarked).toBe(true);
     expect(breach.lag.count).toBeGreaterThanOrEqual(breach.accepted);
+  });
+
+  it('xml: DUIS XML and JSON both acknowledged every request, with a rate and CPU per request each', () => {
+    const xml = report.scenarios.xml.data;
+    for (const format of ['xml', 'json'] as const) {
+      expect(xml[format].perSecond, format).toBeGreaterThan(0);
+      expect(xml[format].routerCpuMicrosecondsPerRequest, format).toBeGreaterThan(0);
+      expect(xml[format].unexpected, `${format}: ${xml[format].unexpectedSamples.join('; ')}`).toBe(0);
+    }
+    expect(xml.routerCpuRatio).toBeGreaterThan(0);
+    expect(typeof xml.goalMet).toBe('boolean');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './processes.ts';
 
-export const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'cluster', 'alerts', 'schedules'] as const;
+export const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'cluster', 'alerts', 'schedules', 'xml'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface SuiteOptions {

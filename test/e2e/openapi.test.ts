@@ -8,6 +8,9 @@ import { buildJsonRequest, RouterClient } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { startInProcess } from '../support/in-process.ts';
 import { ACB, DEMO_PRIVATE_KEY_PEM, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certificate.ts';
+import { signEnveloped } from '../../packages/router/src/duis-xml/sign.ts';
 
 interface Seen {
   operation: string;
@@ -323,6 +326,28 @@ describe('every documented route answers as documented', () => {
     expect((await admin('POST', '/v1/admin/dead-letters:redrive', { userId: user, id: '1-0' })).status).toBe(404);
     expect((await admin('POST', '/v1/admin/dead-letters:redrive', { id: letter.id })).body.error.field).toBe('userId');
     expect((await admin('POST', '/v1/admin/dead-letters:redrive', { userId: user }, 'wrong')).status).toBe(401);
+  });
+
+  it('serves the DUIS XML services: signed XML in, signed sr:Response out, refusals documented', async () => {
+    // The demo supplier's key, with a certificate of it registered for DUIS XML.
+    const key = createPrivateKey(DEMO_PRIVATE_KEY_PEM);
+    const certificatePem = selfSignedCertificate(key, 'openapi-demo', 4242n);
+    const publicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string;
+    expect((await admin('PUT', `/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem, certificatePem })).status).toBe(200);
+    const signer = { key, issuerName: 'CN=openapi-demo', serialNumber: '4242' };
+    const duis = (cv: number, srv: string, element: string, target = ESME) => signEnveloped(`<sr:Request xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway" schemaVersion="5.4"><sr:Header><sr:RequestID>${SUPPLIER}:${target}:${nextCounter()}</sr:RequestID><sr:CommandVariant>${cv}</sr:CommandVariant><sr:ServiceReference>${srv.split('.').slice(0, 2).join('.')}</sr:ServiceReference><sr:ServiceReferenceVariant>${srv}</sr:ServiceReferenceVariant></sr:Header><sr:Body>${element}</sr:Body></sr:Request>`, signer);
+    const xml = (service: string, body: string, contentType = 'application/xml') => call('POST', `/api/v1/service${service}`, { headers: { 'content-type': contentType }, body });
+    expect((await xml('S', duis(1, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>'))).status).toBe(202);
+    expect((await xml('D', duis(2, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>'))).status).toBe(200);
+    expect((await xml('T', duis(4, '1.1.1', '<sr:UpdateImportTariffPrimaryElement><sr:StandingCharge>1</sr:StandingCharge></sr:UpdateImportTariffPrimaryElement>'))).status).toBe(200);
+    expect((await xml('D', duis(1, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>'))).status).toBe(400);
+    expect((await xml('S', '<sr:Request')).status).toBe(400);
+    expect((await xml('S', 'x', 'text/plain')).status).toBe(415);
+    const unsigned = (await xml('S', duis(1, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>').replace(/<ds:Signature>[\s\S]*<\/ds:Signature>/, '')));
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.text).toContain('<sr:Response');
+    const certificate = await call('GET', '/v1/router-certificate.pem');
+    expect(certificate.text).toContain('-----BEGIN CERTIFICATE-----');
   });
 
   it('called every documented operation, each with its success answer', () => {

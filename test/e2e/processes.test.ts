@@ -89,6 +89,14 @@ describe('ROUTER_PROCESSES=2', () => {
     expect(router.output()).toContain([...served][0].trim());
   });
 
+  it('gives every process the certificate made at start, so DUIS XML answers name one certificate', async () => {
+    const served = new Set<string>();
+    for (let i = 0; i < 40; i++) served.add((await call(`${router.url}/v1/router-certificate.pem`)).text);
+    expect(served.size).toBe(1);
+    expect([...served][0]).toContain('-----BEGIN CERTIFICATE-----');
+    expect(router.output()).toContain([...served][0].trim());
+  });
+
   it('accepts signed requests whichever process takes them, and gRPC on the primary', async () => {
     for (let i = 0; i < 10; i++) {
       const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });

@@ -1,7 +1,9 @@
 // What an operator sees when the router cannot start: one clean message naming every bad setting
 // (or the Redis it cannot reach, and why), no stack trace, and a non-zero exit.
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certificate.ts';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,6 +21,17 @@ describe('the router refusing to start', () => {
       '  - SIMULATOR_WAN_SHARE must be a number from 0 to 1, got "2"',
       '',
     ].join('\n'));
+  });
+
+  it('names a router certificate that is not of the router\'s key, without a stack trace, and exits 2', () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const run = start({
+      ROUTER_SIGNING_KEY: key.export({ type: 'pkcs8', format: 'pem' }) as string,
+      ROUTER_SIGNING_CERTIFICATE: selfSignedCertificate(other, 'someone else', 1n),
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("dcc-router: cannot start: a setting is not valid:\n  - ROUTER_SIGNING_CERTIFICATE is not a certificate of ROUTER_SIGNING_KEY's public key\n");
   });
 
   it('names the Redis it cannot reach and why, without a stack trace, and exits 1', () => {

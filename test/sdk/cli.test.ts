@@ -18,7 +18,7 @@ afterAll(async () => { await router?.stop(); });
 describe('the send CLI', () => {
   it.each([
     [['--bogus'], 2, "send: Unknown option '--bogus' (see --help)\n"],
-    [['--format', 'xml'], 2, 'send: --format xml: DUIS XML ingress is not available yet; use json or protobuf\n'],
+    [['--format', 'xml'], 2, 'send: --format xml: this CLI sends json or protobuf; DUIS XML goes to /api/v1/service{S,D,T} with an XML signature (README: DUIS XML)\n'],
     [['--cv', '9'], 2, 'send: --cv must be a command variant from 1 to 8, not "9"\n'],
     [['--body', '{nope'], 2, expect.stringMatching(/^send: --body is not JSON: .+\n$/)],
     [['--key', '/nonexistent.pem'], 2, 'send: --key /nonexistent.pem: no such file\n'],

@@ -61,7 +61,9 @@ export class WebhookReceiver {
           return;
         }
         this.deliveries.push({ signature: signature!, body });
-        this.received.push(JSON.parse(body.toString()));
+        // A User registered with receiveFormat "xml" gets signed DUIS XML, its cursor and kind in headers.
+        const xml = String(request.headers['content-type']).startsWith('application/xml');
+        this.received.push(xml ? { xml: body.toString(), cursor: request.headers['x-dcc-cursor'], kind: request.headers['x-dcc-kind'] } : JSON.parse(body.toString()));
         response.writeHead(204).end();
       });
     });

@@ -38,7 +38,7 @@ Defaults: the demo supplier reads the demo ESME's instantaneous import registers
   process.exit(0);
 }
 
-if (values.format === 'xml') fail('--format xml: DUIS XML ingress is not available yet; use json or protobuf');
+if (values.format === 'xml') fail('--format xml: this CLI sends json or protobuf; DUIS XML goes to /api/v1/service{S,D,T} with an XML signature (README: DUIS XML)');
 if (values.format !== 'json' && values.format !== 'protobuf') fail(`--format must be json or protobuf, not "${values.format}"`);
 if (!/^[1-8]$/.test(values.cv!)) fail(`--cv must be a command variant from 1 to 8, not "${values.cv}"`);
 let bodyValue: Record<string, unknown>;

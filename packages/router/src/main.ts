@@ -100,10 +100,11 @@ async function startPrimary(server: RunningServer): Promise<void> {
   if (config.processes > 1 && !stopping) {
     // Started once this process holds the port, so PORT=0 becomes one port for all. A generated
     // admin token and signing key are passed on, so every process accepts the token printed below
-    // and signs webhooks with the key printed below.
+    // and signs webhooks with the key printed below; and the certificate, so every process serves
+    // the same bytes at /v1/router-certificate.pem (a self-signed one is signed afresh each time).
     children = new ChildProcesses({
       processes: config.processes, port: server.port, log,
-      env: { ROUTER_ADMIN_TOKEN: config.adminToken, ROUTER_SIGNING_KEY: router.signingKey.exportPem() },
+      env: { ROUTER_ADMIN_TOKEN: config.adminToken, ROUTER_SIGNING_KEY: router.signingKey.exportPem(), ROUTER_SIGNING_CERTIFICATE: router.certificate.pem },
     });
     try {
       await children.ready;
@@ -134,6 +135,7 @@ async function startPrimary(server: RunningServer): Promise<void> {
   }
   if (router.signingKey.generated) {
     console.log(`ROUTER_SIGNING_KEY was not set; the router's public key for this run (also at GET /v1/router-public-key.pem):\n${router.signingKey.publicKeyPem.trim()}`);
+    console.log(`its certificate, named by the router's DUIS XML signatures (also at GET /v1/router-certificate.pem):\n${router.certificate.pem.trim()}`);
   }
   if (config.seedDemo) {
     console.log(`demo inventory loaded: try  npm run send -- --url http://127.0.0.1:${server.port}  (signs as ${DEMO_SUPPLIER})`);

@@ -7,9 +7,10 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Counter, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic } from './background/index.ts';
-import type { RouterConfig } from './config/index.ts';
+import { ConfigError, type RouterConfig } from './config/index.ts';
 import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
+import { routerCertificate, type RouterCertificate } from './duis-xml/certificate.ts';
 import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
 import { createApp } from './edge/app.ts';
@@ -44,8 +45,10 @@ export interface Router {
   leaving: () => boolean;
   /** Readiness off (/readyz 503, gRPC health NOT_SERVING) while requests are still served: the pre-stop delay. */
   leaveRotation(): void;
-  /** The router's own key: it signs webhooks. */
+  /** The router's own key: it signs webhooks and DUIS XML answers. */
   signingKey: RouterSigningKey;
+  /** The certificate of that key, named by the router's DUIS XML signatures (GET /v1/router-certificate.pem). */
+  certificate: RouterCertificate;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
   simulators: Map<string, SimulatedNetwork>;
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
@@ -130,11 +133,20 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
-  const signingKey = RouterSigningKey.from(config.signingKey);
+  // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
+  const asSetting = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (error) {
+      throw new ConfigError([(error as Error).message]);
+    }
+  };
+  const signingKey = asSetting(() => RouterSigningKey.from(config.signingKey));
+  const certificate = asSetting(() => routerCertificate(signingKey.privateKey, config.signingCertificate));
   const webhook = new WebhookDeliverer(store, {
     owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
     backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,
-  }, log, signingKey, {
+  }, log, signingKey, certificate.signer, {
     delivered: (n) => lifecycle.webhookDelivered.inc(n),
     failed: () => lifecycle.webhookFailed.inc(),
     deadLettered: () => lifecycle.webhookDeadLettered.inc(),
@@ -161,11 +173,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     leaving: () => leaving || draining,
     processIndex: config.processIndex,
     routerPublicKeyPem: signingKey.publicKeyPem,
+    routerCertificate: certificate,
   });
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, verifier, signingKey, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, verifier, signingKey, certificate, simulators: networks.simulators,
     draining: () => draining,
     leaving: () => leaving || draining,
     leaveRotation() {

@@ -17,6 +17,8 @@ export const fullUser = (userId = `user-${randomUUID()}`): User => ({
   status: 'active',
   publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n',
   receiveEndpoint: 'https://user.example/receive',
+  certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  receiveFormat: 'xml',
 });
 
 export const minimalUser = (userId = `user-${randomUUID()}`): User => ({ userId, roles: ['ED'], status: 'suspended', publicKeyPem: 'pem' });
@@ -690,7 +692,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           const requestId = newRequestId();
           const accepted = deviceAcceptance(requestId, { destination: dest });
           accepted.record.responseExtras = { LocalCommand: 'LC' };
+          // A sequenced service's place in its sequence is kept with the record (DUIS XML and JSON headers).
+          accepted.record.sequence = { firstInSequence: false, precedingRequestId: newRequestId() };
           await store.recordAcceptance(requestId, accepted);
+          expect((await store.getRequest(requestId))?.sequence).toStrictEqual(accepted.record.sequence);
           const outcome = await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at: Date.now(), body });
           if (outcome.outcome !== 'recorded') throw new Error(`not recorded: ${outcome.outcome}`);
           expect(outcome.item.body).toStrictEqual(expected);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseEui } from '../identifiers/index.ts';
 import { parseWith, type Parsed } from '../input/index.ts';
 import {
-  CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES,
+  CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES,
   type Device, type ResponsibleParty, type User,
 } from '../types/index.ts';
 
@@ -17,6 +17,7 @@ export const euiSchema = (message: string) => z.string({ error: message }).regex
 const ROLES_MESSAGE = `is required: a non-empty array, each ${ALLOWED(ROLES)}`;
 const PUBLIC_KEY_MESSAGE = 'is required: the SPKI PEM of a P-256 public key';
 const ENDPOINT_MESSAGE = 'must be an http(s) URL';
+const CERTIFICATE_MESSAGE = 'must be a PEM X.509 certificate (-----BEGIN CERTIFICATE-----) of a P-256 key';
 
 /** `PUT /v1/admin/users/{userId}`'s body. The key's cryptography is checked by the router, which owns it. */
 export const userInputSchema = z.object({
@@ -32,6 +33,12 @@ export const userInputSchema = z.object({
     .refine((url) => /^https?:\/\/[^\s]+$/.test(url) && URL.canParse(url), { error: ENDPOINT_MESSAGE })
     .optional()
     .meta({ description: "Where the router POSTs the User's responses and alerts (signed webhooks)", example: 'https://supplier.example/duis/responses' }),
+  certificatePem: z.string({ error: CERTIFICATE_MESSAGE })
+    .refine((pem) => pem.includes('-----BEGIN CERTIFICATE-----'), { error: CERTIFICATE_MESSAGE })
+    .optional()
+    .meta({ description: "PEM X.509 certificate of the User's P-256 key: the XML signatures of its DUIS XML requests are checked against it (its issuer and serial number must be the ones their ds:X509IssuerSerial names)" }),
+  receiveFormat: z.enum(RECEIVE_FORMATS, { error: `must be ${ALLOWED(RECEIVE_FORMATS)}` }).optional()
+    .meta({ description: 'How responses and alerts are POSTed to receiveEndpoint: json (default) or signed DUIS XML (xml). Pull and status reads stay JSON' }),
 }, { error: 'must be a JSON object' }).meta({ id: 'UserInput' });
 
 const party = (name: ResponsibleParty) => euiSchema('must be a User ID (EUI-64)').optional()
@@ -95,8 +102,10 @@ export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User
   if (!userId) return { ok: false, error: { field: 'userId', message: ID_MESSAGE } };
   const parsed = parseWith(userInputSchema, input, NAMING);
   if (!parsed.ok) return parsed;
-  const { roles, status, publicKeyPem, receiveEndpoint } = parsed.value;
+  const { roles, status, publicKeyPem, receiveEndpoint, certificatePem, receiveFormat } = parsed.value;
   const user: User = { userId, roles, status, publicKeyPem };
   if (receiveEndpoint !== undefined) user.receiveEndpoint = receiveEndpoint;
+  if (certificatePem !== undefined) user.certificatePem = certificatePem;
+  if (receiveFormat !== undefined) user.receiveFormat = receiveFormat;
   return { ok: true, value: user };
 }

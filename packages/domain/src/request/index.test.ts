@@ -482,3 +482,33 @@ describe('nesting depth (row 3, judged before any recursive parse)', () => {
     expect(refusedMessage(parseBodyJson(nested(11_000)))).toMatch('deeper than');
   });
 });
+
+describe('sequenced services in JSON: header.firstInSequence and header.precedingServiceRequestId', () => {
+  const withHeader = (extra: Record<string, unknown>) => {
+    const doc = JSON.parse(CONTRACT_EXAMPLE);
+    Object.assign(doc.header, extra);
+    return decodeJsonRequest(bytes(JSON.stringify(doc)));
+  };
+
+  it('are taken, the preceding RequestID made canonical', () => {
+    const decoded = withHeader({ firstInSequence: true, precedingServiceRequestId: `${SUPPLIER.toLowerCase()}:${ESME}:7` });
+    if (!decoded.ok) throw new Error(decoded.refusal.message);
+    expect(decoded.value.sequence).toEqual({ firstInSequence: true, precedingRequestId: `${SUPPLIER}:${ESME}:7` });
+  });
+
+  it('are optional, and absent leave no sequence', () => {
+    const decoded = withHeader({});
+    if (!decoded.ok) throw new Error(decoded.refusal.message);
+    expect(decoded.value.sequence).toBeUndefined();
+  });
+
+  it.each([
+    [{ firstInSequence: 'yes' }, 'firstInSequence'],
+    [{ precedingServiceRequestId: 'nope' }, 'precedingServiceRequestId'],
+    [{ precedingServiceRequestId: 7 }, 'precedingServiceRequestId'],
+  ])('are refused ill-typed (row 3): %j', (extra, field) => {
+    const decoded = withHeader(extra);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.refusal).toMatchObject({ reason: 'malformed_request', message: expect.stringContaining(field) });
+  });
+});

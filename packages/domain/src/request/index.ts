@@ -1,8 +1,8 @@
 import { parse as parseLossless, isLosslessNumber } from 'lossless-json';
 import { isPlainObject } from '../json/index.ts';
-import { formatRequestId, parseCounter, parseEui, type RequestId } from '../identifiers/index.ts';
+import { formatRequestId, parseCounter, parseEui, parseRequestId, type RequestId } from '../identifiers/index.ts';
 import { refuse, type Refusal } from '../refusals/index.ts';
-import type { CommandVariant } from '../types/index.ts';
+import type { CommandVariant, DuisWebService } from '../types/index.ts';
 
 /** A Service Request after decoding: well-formed, not yet authenticated or validated. */
 export interface ServiceRequest {
@@ -17,6 +17,16 @@ export interface ServiceRequest {
   bodyValue: Record<string, unknown> | '';
   /** Epoch milliseconds of `ExecutionDateTime`, when the request is future-dated. */
   executionDateTime?: number;
+  /** A sequenced service's place in its sequence (DUIS header FirstInSequence / PrecedingServiceRequestID). */
+  sequence?: RequestSequence;
+  /** The DUIS web service a DUIS XML request was sent to (its command variant must be one it takes: row 10). */
+  webService?: DuisWebService;
+}
+
+export interface RequestSequence {
+  firstInSequence?: boolean;
+  /** The RequestID of the request this one follows, canonical. */
+  precedingRequestId?: string;
 }
 
 /** Fields as they arrive, before checking: the JSON header or the protobuf message. */
@@ -29,6 +39,10 @@ export interface RawServiceRequest {
   serviceReferenceVariant: unknown;
   bodyElement: unknown;
   bodyValue: unknown;
+  /** Optional sequencing header fields: a boolean and a RequestID's text. */
+  firstInSequence?: unknown;
+  precedingRequestId?: unknown;
+  webService?: DuisWebService;
 }
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
@@ -82,20 +96,30 @@ export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequ
     if (Number.isNaN(at)) return malformed(`body.${raw.bodyElement}.ExecutionDateTime must be an RFC 3339 date-time`);
     executionDateTime = at;
   }
+  let sequence: RequestSequence | undefined;
+  if (raw.firstInSequence !== undefined) {
+    if (typeof raw.firstInSequence !== 'boolean') return malformed('header.firstInSequence must be a boolean');
+    sequence = { firstInSequence: raw.firstInSequence };
+  }
+  if (raw.precedingRequestId !== undefined) {
+    const preceding = typeof raw.precedingRequestId === 'string' ? parseRequestId(raw.precedingRequestId) : null;
+    if (!preceding) return malformed('header.precedingServiceRequestId must be a RequestID (originatorEUI:targetEUI:counter)');
+    sequence = { ...sequence, precedingRequestId: formatRequestId(preceding) };
+  }
   const requestId = { originatorId, targetId, counter };
-  return {
-    ok: true,
-    value: {
-      requestId,
-      requestIdText: formatRequestId(requestId),
-      commandVariant: cv as CommandVariant,
-      serviceReference: raw.serviceReference,
-      serviceReferenceVariant: raw.serviceReferenceVariant,
-      bodyElement: raw.bodyElement,
-      bodyValue,
-      executionDateTime,
-    },
+  const value: ServiceRequest = {
+    requestId,
+    requestIdText: formatRequestId(requestId),
+    commandVariant: cv as CommandVariant,
+    serviceReference: raw.serviceReference,
+    serviceReferenceVariant: raw.serviceReferenceVariant,
+    bodyElement: raw.bodyElement,
+    bodyValue,
+    executionDateTime,
   };
+  if (sequence) value.sequence = sequence;
+  if (raw.webService) value.webService = raw.webService;
+  return { ok: true, value };
 }
 
 /**
@@ -180,6 +204,8 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
     serviceReferenceVariant: header.serviceReferenceVariant,
     bodyElement: keys[0],
     bodyValue: body[keys[0]],
+    firstInSequence: header.firstInSequence,
+    precedingRequestId: header.precedingServiceRequestId,
   });
 }
 

@@ -48,7 +48,21 @@ export interface User {
   status: UserStatus;
   publicKeyPem: string;
   receiveEndpoint?: string;
+  /** PEM X.509 certificate of the User's P-256 key: DUIS XML requests' signatures are checked against it. */
+  certificatePem?: string;
+  /** How asynchronous responses and alerts reach receiveEndpoint: JSON (the default) or signed DUIS XML. */
+  receiveFormat?: ReceiveFormat;
 }
+
+export const RECEIVE_FORMATS = ['json', 'xml'] as const;
+export type ReceiveFormat = (typeof RECEIVE_FORMATS)[number];
+
+/**
+ * The DCC User Interface's three web services (DUIS XML ingress): Send Command (S), Non-Device
+ * (D) and Transform (T), and the command variants each takes.
+ */
+export const DUIS_WEB_SERVICES = { S: [1, 3, 5, 7], D: [2, 6, 8], T: [4] } as const satisfies Record<string, readonly CommandVariant[]>;
+export type DuisWebService = keyof typeof DUIS_WEB_SERVICES;
 
 /** Responsible parties registered against a device, each a User ID. */
 export const RESPONSIBLE_PARTIES = [

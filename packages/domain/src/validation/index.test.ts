@@ -637,3 +637,19 @@ describe('rows 13 to 17: order (the first failing row wins)', () => {
     expect(pipeline('6.30', 1, ['OU'], undefined)).toBe('role_not_eligible');
   });
 });
+
+describe('row 10: the DUIS web service a DUIS XML request was sent to (E13)', () => {
+  it('takes each command variant on its own service only', () => {
+    const on = (cv: number, webService: 'S' | 'D' | 'T', srv = '1.1.1') => outcome(checkAgainstUser({ ...request(srv, cv), webService }, user(['IS']), NOW));
+    expect(on(1, 'S', '4.1.1')).toBe('ok');
+    expect(on(2, 'D', '4.1.1')).toBe('ok');
+    expect(on(4, 'T')).toBe('ok');
+    expect(on(5, 'S')).toBe('ok');
+    expect(on(1, 'D', '4.1.1')).toBe('wrong_target');
+    expect(on(1, 'T', '4.1.1')).toBe('wrong_target');
+    expect(on(4, 'S')).toBe('wrong_target');
+    expect(on(6, 'T')).toBe('wrong_target');
+    // Rows before 10 still win: a command variant the SRV does not allow is row 8 on any service.
+    expect(on(8, 'S', '4.1.1')).toBe('command_variant_not_allowed');
+  });
+});

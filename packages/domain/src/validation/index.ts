@@ -3,7 +3,7 @@ import { ACCESS_CONTROL_BROKER } from '../identifiers/index.ts';
 import type { CompiledPolicy } from '../policy/index.ts';
 import { refuse, type Refusal } from '../refusals/index.ts';
 import type { ServiceRequest } from '../request/index.ts';
-import type { Device, ResponsibleParty, Role, SrvDefinition, User } from '../types/index.ts';
+import { DUIS_WEB_SERVICES, type Device, type ResponsibleParty, type Role, type SrvDefinition, type User } from '../types/index.ts';
 
 /** Command variants that carry the signed Pre-Command of a critical request. */
 export const SIGNED_LEG_VARIANTS: ReadonlySet<number> = new Set([5, 6, 7]);
@@ -39,6 +39,13 @@ export function checkAgainstUser(request: ServiceRequest, user: User, now: numbe
     return {
       ok: false,
       refusal: refuse('unknown_service_request', `body element ${request.bodyElement} is not ${expectedElement}, expected for SRV ${srv.srv} with command variant ${request.commandVariant}`),
+    };
+  }
+  if (request.webService && !(DUIS_WEB_SERVICES[request.webService] as readonly number[]).includes(request.commandVariant)) {
+    const takes = Object.entries(DUIS_WEB_SERVICES).find(([, variants]) => (variants as readonly number[]).includes(request.commandVariant))?.[0];
+    return {
+      ok: false,
+      refusal: refuse('wrong_target', `command variant ${request.commandVariant} is not valid for the service${request.webService} web service (send it to /api/v1/service${takes})`),
     };
   }
   const targetsBroker = request.requestId.targetId === ACCESS_CONTROL_BROKER;

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { createHash, createPublicKey, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
@@ -74,6 +74,18 @@ function checkP256(pem: string): FieldError | undefined {
   }
 }
 
+/** A User's certificate (DUIS XML signatures) must be a readable X.509 certificate of a P-256 key. */
+function checkCertificate(pem: string | undefined): FieldError | undefined {
+  if (pem === undefined) return undefined;
+  try {
+    const key = new X509Certificate(pem).publicKey;
+    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return undefined;
+    return { field: 'certificatePem', message: 'must be the certificate of a P-256 (prime256v1) EC key' };
+  } catch (cause) {
+    return { field: 'certificatePem', message: `is not a readable PEM X.509 certificate: ${(cause as Error).message}` };
+  }
+}
+
 /** True when the request carries the operators' bearer token. */
 export function operatorCheck(adminToken: string): (authorization: string | undefined) => boolean {
   const expected = digest(`Bearer ${adminToken}`);
@@ -106,7 +118,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
     const parsed = parseUserInput(c.req.param('userId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
-    const keyProblem = checkP256(parsed.value.publicKeyPem);
+    const keyProblem = checkP256(parsed.value.publicKeyPem) ?? checkCertificate(parsed.value.certificatePem);
     if (keyProblem) return invalid(c, keyProblem);
     await deps.directory.putUser(parsed.value);
     return c.json(parsed.value);

@@ -22,6 +22,8 @@ export interface RouterConfig {
   adminToken: string;
   /** ROUTER_SIGNING_KEY: the router's P-256 private key (PEM, or a PEM file's path); generated at start when absent. */
   signingKey?: string;
+  /** ROUTER_SIGNING_CERTIFICATE: the X.509 certificate of that key (PEM, or a PEM file's path) that DUIS XML answers name; self-signed from the key when absent. */
+  signingCertificate?: string;
   /** True when the token was generated because ROUTER_ADMIN_TOKEN was unset. */
   adminTokenGenerated: boolean;
   maxBodyBytes: number;
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
     signingKey: env.ROUTER_SIGNING_KEY || undefined,
+    signingCertificate: env.ROUTER_SIGNING_CERTIFICATE || undefined,
     maxBodyBytes: settings.integer('MAX_BODY_BYTES', 64 * 1024, 1),
     batchMaxItems: settings.integer('BATCH_MAX_ITEMS', 1000, 1),
     batchMaxBytes: settings.integer('BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),

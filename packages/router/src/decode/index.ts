@@ -3,7 +3,8 @@ import { Long, ServiceRequest as ServiceRequestMessage, type dccrouter } from '@
 
 export const JSON_TYPE = 'application/json';
 export const PROTOBUF_TYPE = 'application/x-protobuf';
-export type RequestFormat = 'json' | 'protobuf';
+/** `xml` only through the DUIS web services (/api/v1/service{S,D,T}), never by Content-Type on /v1/service-requests. */
+export type RequestFormat = 'json' | 'protobuf' | 'xml';
 
 /** The request format named by a Content-Type header, or undefined for anything else (row 1). */
 export function requestFormat(contentType: string | undefined): RequestFormat | undefined {
@@ -39,6 +40,6 @@ function decodeProtobufRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
 }
 
 /** Row 3 of the refusal table: the body parses into a well-formed Service Request. */
-export function decodeRequest(format: RequestFormat, bytes: Uint8Array): Decoded<ServiceRequest> {
+export function decodeRequest(format: Exclude<RequestFormat, 'xml'>, bytes: Uint8Array): Decoded<ServiceRequest> {
   return format === 'json' ? decodeJsonRequest(bytes) : decodeProtobufRequest(bytes);
 }

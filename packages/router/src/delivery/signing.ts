@@ -30,6 +30,11 @@ export class RouterSigningKey {
     return new RouterSigningKey(key, false);
   }
 
+  /** The private key itself, for the DUIS XML signer (duis-xml/sign.ts). */
+  get privateKey(): KeyObject {
+    return this.key;
+  }
+
   /** The private key as PKCS#8 PEM, to hand a generated key to the router's other processes. */
   exportPem(): string {
     return this.key.export({ type: 'pkcs8', format: 'pem' }) as string;

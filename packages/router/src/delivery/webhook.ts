@@ -1,6 +1,9 @@
+import { findSrv } from '@dccrouter/domain';
 import type { OutboxItem, StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
 import { backoffDelay, WEBHOOK_SIGNATURE_HEADER, type RouterSigningKey } from './signing.ts';
+import { XML_TYPE, xmlOutboxItem } from '../duis-xml/response.ts';
+import type { XmlSigner } from '../duis-xml/sign.ts';
 
 export interface WebhookOptions {
   owner: string;
@@ -10,6 +13,9 @@ export interface WebhookOptions {
   timeoutMs: number;
   batch: number;
 }
+
+/** For a User taking DUIS XML: each response's SRV by RequestID (undefined when its record is gone). */
+type XmlServices = Map<string, { serviceReference: string; serviceReferenceVariant: string } | undefined>;
 
 interface Retry {
   cursor: string;
@@ -31,6 +37,8 @@ export class WebhookDeliverer {
     private readonly options: WebhookOptions,
     private readonly log: Logger,
     private readonly signingKey: RouterSigningKey,
+    /** Signs the DUIS XML sent to Users registered with receiveFormat "xml". */
+    private readonly xmlSigner: XmlSigner,
     private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
   ) {}
 
@@ -53,17 +61,18 @@ export class WebhookDeliverer {
     // crash before that sends them again, which a webhook receiver must accept anyway.
     const delivered: OutboxItem[] = [];
     try {
-      await this.deliverItems(userId, user.receiveEndpoint, items, retry, delivered);
+      const xml = user.receiveFormat === 'xml' ? await this.servicesOf(items) : undefined;
+      await this.deliverItems(userId, user.receiveEndpoint, xml, items, retry, delivered);
     } finally {
       if (delivered.length > 0) await this.settleDelivered(userId, delivered);
     }
   }
 
   private async deliverItems(
-    userId: string, endpoint: string, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
+    userId: string, endpoint: string, xml: XmlServices | undefined, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
   ): Promise<void> {
     for (const item of items) {
-      const failure = await this.post(endpoint, item);
+      const failure = await this.post(endpoint, item, xml);
       if (failure === undefined) {
         this.retries.delete(userId);
         delivered.push(item);
@@ -88,6 +97,22 @@ export class WebhookDeliverer {
     }
   }
 
+  /**
+   * For a User that takes DUIS XML: the SRV each response answers, which sr:ResponseMessage names
+   * (DUIS clients such as duis-parser require it). Read from the requests' records, only for
+   * these Users, one read per response in the batch, together.
+   */
+  private async servicesOf(items: readonly OutboxItem[]): Promise<XmlServices> {
+    const services: XmlServices = new Map();
+    await Promise.all(items.map(async (item) => {
+      if (item.kind !== 'response' || !item.requestId || services.has(item.requestId)) return;
+      services.set(item.requestId, undefined);
+      const srv = findSrv((await this.store.getRequest(item.requestId))?.srv ?? '');
+      if (srv) services.set(item.requestId, { serviceReference: srv.serviceReference, serviceReferenceVariant: srv.srv });
+    }));
+    return services;
+  }
+
   private async settleDelivered(userId: string, items: readonly OutboxItem[]): Promise<void> {
     await this.store.setDeliveryCursor(userId, items[items.length - 1].cursor);
     this.metrics.delivered(items.length);
@@ -96,13 +121,17 @@ export class WebhookDeliverer {
   }
 
   /** undefined on a 2xx; otherwise why it failed. */
-  private async post(endpoint: string, item: OutboxItem): Promise<string | undefined> {
+  private async post(endpoint: string, item: OutboxItem, xml: XmlServices | undefined): Promise<string | undefined> {
     try {
-      // Signed afresh at each attempt, so a retry is inside the receiver's replay window.
-      const body = Buffer.from(JSON.stringify(item));
+      // Signed afresh at each attempt, so a retry is inside the receiver's replay window. A User
+      // that asked for XML gets a signed DUIS sr:Response (its own XML signature, as DCC sends
+      // them), with the cursor and kind in headers; the webhook signature header covers it too.
+      const body = Buffer.from(xml ? xmlOutboxItem(item, this.xmlSigner, Date.now(), item.requestId ? xml.get(item.requestId) : undefined) : JSON.stringify(item));
+      const headers: Record<string, string> = { 'content-type': xml ? XML_TYPE : 'application/json', [WEBHOOK_SIGNATURE_HEADER]: this.signingKey.signWebhook(body) };
+      if (xml) Object.assign(headers, { 'x-dcc-cursor': item.cursor, 'x-dcc-kind': item.kind });
       const response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: this.signingKey.signWebhook(body) },
+        headers,
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

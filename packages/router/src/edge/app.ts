@@ -17,6 +17,9 @@ import { tadRoutes } from '../tad/routes.ts';
 import type { QuarantineDesk } from '../tad/quarantine.ts';
 import { DOCS_PAGE, documented, openApiDocument } from '../openapi/index.ts';
 import { documentServiceRoutes } from '../openapi/service-routes.ts';
+import type { RouterCertificate } from '../duis-xml/certificate.ts';
+import { XML_TYPE, xmlAnswer } from '../duis-xml/response.ts';
+import type { DuisWebService } from '@dccrouter/domain';
 
 export interface EdgeDeps extends AdminDeps {
   pipeline: ServiceRequestPipeline;
@@ -36,6 +39,8 @@ export interface EdgeDeps extends AdminDeps {
   processIndex: number;
   /** The router's public key (SPKI PEM): webhook receivers check its signatures with it. */
   routerPublicKeyPem: string;
+  /** The certificate of that key: it signs DUIS XML answers (GET /v1/router-certificate.pem). */
+  routerCertificate: RouterCertificate;
 }
 
 function send(c: Context, answer: Answer): Response {
@@ -109,6 +114,33 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       pipeline.release();
     }
   });
+
+  // DUIS XML ingress: the DCC User Interface's three web services, answered in signed DUIS XML.
+  const sendXml = (c: Context, answer: Answer): Response => {
+    const { body, headers } = xmlAnswer(answer.body, answer.about, deps.routerCertificate.signer);
+    return c.body(body, answer.status as 200, { ...answer.headers, ...headers });
+  };
+  for (const webService of ['S', 'D', 'T'] as const satisfies readonly DuisWebService[]) {
+    app.post(`/api/v1/service${webService}`, async (c) => {
+      const startedAt = performance.now();
+      if (deps.draining()) return sendXml(c, overloaded('the router is shutting down'));
+      if (!pipeline.admit()) return sendXml(c, overloaded('too many requests in flight'));
+      try {
+        let answer: Answer;
+        // These services take DUIS XML only (row 1 otherwise).
+        if (c.req.header('content-type')?.split(';', 1)[0].trim().toLowerCase() !== XML_TYPE) {
+          answer = refusalAnswer(refuse('unsupported_media_type', `the DUIS web services take ${XML_TYPE} only`));
+        } else {
+          const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+          answer = body === 'too_large' ? tooLarge(deps.maxBodyBytes) : await pipeline.submit({ format: 'xml', body, signature: undefined, webService });
+        }
+        metrics.observe(answer.outcome, startedAt, 'http-xml');
+        return sendXml(c, answer);
+      } finally {
+        pipeline.release();
+      }
+    });
+  }
 
   app.post('/v1/service-requests:batch', async (c) => {
     if (deps.draining()) return send(c, overloaded('the router is shutting down'));
@@ -197,6 +229,12 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     description: 'SPKI PEM of the P-256 key whose signatures every webhook POST carries in X-DCC-Router-Signature (see "Webhook signatures").',
     responses: { 200: text('SPKI PEM', 'application/x-pem-file') },
   }, (c) => c.body(deps.routerPublicKeyPem, 200, { 'content-type': 'application/x-pem-file' }));
+
+  documented(app, {
+    method: 'get', path: '/v1/router-certificate.pem', tags: ['Webhooks'], summary: "The router's certificate: its DUIS XML signatures name it",
+    description: 'PEM X.509 certificate of the same P-256 key: the ds:X509IssuerSerial of every DUIS XML answer and XML webhook names it (ROUTER_SIGNING_CERTIFICATE, or self-signed from ROUTER_SIGNING_KEY).',
+    responses: { 200: text('PEM X.509 certificate', 'application/x-pem-file') },
+  }, (c) => c.body(deps.routerCertificate.pem, 200, { 'content-type': 'application/x-pem-file' }));
 
   // Generated once, on first request, when every route is registered.
   let document: string | undefined;

@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** How a request came in: HTTP by its format, a batch item, or gRPC. */
-export type Transport = 'http-json' | 'http-protobuf' | 'http' | 'http-batch' | 'grpc';
+export type Transport = 'http-json' | 'http-protobuf' | 'http-xml' | 'http' | 'http-batch' | 'grpc';
 
 /** The router's Prometheus metrics, one registry per router instance (tests run several). */
 export class RouterMetrics {
@@ -12,7 +12,7 @@ export class RouterMetrics {
 
   readonly requests = new Counter({
     name: 'dccrouter_service_requests_total',
-    help: 'Service Requests answered, by outcome (I99, I0, replayed, or the refusal reason) and transport (http-json, http-protobuf, http-batch, grpc)',
+    help: 'Service Requests answered, by outcome (I99, I0, replayed, or the refusal reason) and transport (http-json, http-protobuf, http-xml, http-batch, grpc)',
     labelNames: ['outcome', 'transport'] as const,
     registers: [this.registry],
   });

@@ -36,6 +36,8 @@ export const userRecord = z.object({
   status: z.enum(USER_STATUSES),
   publicKeyPem: z.string(),
   receiveEndpoint: z.string().optional(),
+  certificatePem: z.string().optional(),
+  receiveFormat: z.enum(['json', 'xml']).optional(),
 }).meta({ id: 'User' });
 
 const party = eui.optional();
@@ -113,6 +115,8 @@ export const requestStatus = z.object({
   responseCode: z.string().optional(),
   trt: trtStatus.optional(),
   quarantine: z.object({ ref: z.string(), breach: z.enum(['user', 'dcc', 'value']) }).optional(),
+  sequence: z.object({ firstInSequence: z.boolean().optional(), precedingRequestId: z.string().optional() }).optional()
+    .meta({ description: "A sequenced service's place in its sequence, as its header gave it (DUIS FirstInSequence / PrecedingServiceRequestID)" }),
 }).meta({ id: 'RequestStatus' });
 
 export const outboxItem = z.object({
@@ -174,6 +178,8 @@ export const serviceRequest = z.object({
     commandVariant: z.number().int().min(1).max(8),
     serviceReference: z.string().meta({ example: '4.1' }),
     serviceReferenceVariant: z.string().meta({ example: '4.1.1' }),
+    firstInSequence: z.boolean().optional().meta({ description: 'A sequenced service: the first of its sequence (DUIS FirstInSequence)' }),
+    precedingServiceRequestId: z.string().optional().meta({ description: 'A sequenced service: the RequestID it follows (DUIS PrecedingServiceRequestID)', example: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:999' }),
   }),
   body: z.record(z.string(), z.union([z.record(z.string(), z.unknown()), z.literal('')])).meta({
     description: 'Exactly one key: the SRV\'s body element (or `SignedPreCommand` for CV 5, 6, 7); `ExecutionDateTime` inside it future-dates the request',

@@ -78,4 +78,17 @@ export function documentServiceRoutes(app: OpenAPIHono<any>): void {
       },
     },
   });
+  const duisXml = (description: string) => ({ description, content: { 'application/xml': { schema: z.string().meta({ description: 'A DUIS V5.4 sr:Response, signed by the router (enveloped XML signature)' }) } } });
+  for (const [service, variants, name] of [['S', '1, 3, 5, 7', 'Send Command'], ['D', '2, 6, 8', 'Non-Device'], ['T', '4', 'Transform']] as const) {
+    app.openAPIRegistry.registerPath({
+      method: 'post', path: `/api/v1/service${service}`, tags: ['DUIS XML'], summary: `DUIS ${name} web service: a signed DUIS XML request (command variants ${variants})`,
+      description: 'The DCC User Interface\'s own format (contract v1.1, "DUIS XML ingress"): a DUIS V5.4 sr:Request with an enveloped XML signature (SignedInfo in exclusive C14N, ECDSA-SHA256 as raw r||s, one Reference URI="" with the enveloped-signature transform and a SHA-256 digest, ds:X509IssuerSerial naming the certificate registered for the originator). The same pipeline as /v1/service-requests: the same rows in the same order and HTTP statuses; a command variant this service does not take is row 10 (E13). Answered with a signed sr:Response whose sr:ResponseCode is the row\'s DUIS code; X-DCC-Route, X-DCC-TRT, X-DCC-Quarantine, X-DCC-Deleted and X-DCC-Reason carry what DUIS has no element for.',
+      request: { body: { required: true, content: { 'application/xml': { schema: z.string().meta({ description: 'A signed DUIS V5.4 sr:Request' }) } } } },
+      responses: {
+        ...(service === 'S' ? { 202: duisXml('Accepted for a device (I99); its response follows (webhook, as DUIS XML for a User with receiveFormat "xml", or GET /v1/responses)') }
+          : { 200: duisXml(service === 'T' ? 'Transformed: I0 with the sr:PreCommand to sign' : 'Answered synchronously: I0 (a local command, or the non-device answer), or I99') }),
+        ...Object.fromEntries(Object.entries(statusText).map(([status, text]) => [status, duisXml(status === '415' ? 'Row 1: Content-Type is not application/xml' : status === '400' ? `${text}; XML not well-formed, with a DOCTYPE, or not shaped like the schema (row 3); wrong web service (row 10, E13)` : text)])),
+      },
+    });
+  }
 }

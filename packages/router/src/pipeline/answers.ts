@@ -7,6 +7,8 @@ export interface Answer {
   headers?: Record<string, string>;
   /** `I99`, `I0`, `replayed` or the refusal reason. */
   outcome: string;
+  /** The SRV answered, for encoders that name it (DUIS XML's sr:ResponseMessage); set for XML submissions. */
+  about?: { serviceReference: string; serviceReferenceVariant: string };
 }
 
 const RETRY_AFTER_SECONDS = '1';

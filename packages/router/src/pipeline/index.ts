@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, withCplStatus, type CplIndex, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
-  type CompiledPolicy, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
+  type CompiledPolicy, type DuisWebService, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
   quarantineRef, StateUnavailableError,
@@ -10,6 +10,8 @@ import {
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
+import { decodeXmlRequest } from '../duis-xml/request.ts';
+import { certificateIdentity, namesCertificate, type XmlSignature } from '../duis-xml/signature.ts';
 import { serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
 import { traced } from '../tracing/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -52,7 +54,12 @@ export interface Submission {
   authenticatedAs?: string;
   /** Set only by the DSP scheduler: this request is an occurrence of that schedule (its TRT is the scheduled one). */
   scheduleId?: number;
+  /** For format `xml`: the DUIS web service it was sent to (row 10 when its command variant is not one it takes). */
+  webService?: DuisWebService;
 }
+
+/** What authenticates a decoded request: an XML signature read from the document, or nothing (missing: row 5). */
+type XmlAuthentication = { signature: XmlSignature | string | undefined };
 
 function legOf(commandVariant: number): Leg {
   if (commandVariant === 4) return 'transform';
@@ -141,6 +148,18 @@ export class ServiceRequestPipeline {
   private async run(submission: Submission): Promise<Answer> {
     let requestIdText: string | undefined;
     try {
+      if (submission.format === 'xml') {
+        // DUIS XML: decoded to the same request the JSON path produces, with its enveloped signature.
+        const decoded = decodeXmlRequest(submission.body, submission.webService ?? 'S');
+        if (!decoded.ok) return refusalAnswer(decoded.refusal);
+        const { request } = decoded.value;
+        requestIdText = request.requestIdText;
+        const about = { serviceReference: request.serviceReference, serviceReferenceVariant: request.serviceReferenceVariant };
+        return { ...await this.process(request, submission, { signature: decoded.value.signature }).catch((error) => {
+          if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
+          throw error;
+        }), about };
+      }
       const decoded = decodeRequest(submission.format, submission.body);
       if (!decoded.ok) return refusalAnswer(decoded.refusal);
       requestIdText = decoded.value.requestIdText;
@@ -154,7 +173,7 @@ export class ServiceRequestPipeline {
     }
   }
 
-  private async process(request: ServiceRequest, submission: Submission): Promise<Answer> {
+  private async process(request: ServiceRequest, submission: Submission, xml?: XmlAuthentication): Promise<Answer> {
     const { store, policy } = this.deps;
     const { requestId, requestIdText, commandVariant } = request;
     const leg = legOf(commandVariant);
@@ -164,7 +183,7 @@ export class ServiceRequestPipeline {
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
-    await traced('authenticate', { 'dcc.originator': user.userId }, () => this.authenticate(user, submission));
+    await traced('authenticate', { 'dcc.originator': user.userId }, () => (xml ? this.authenticateXml(user, xml.signature) : this.authenticate(user, submission)));
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
     const bodyHash = createHash('sha256').update(submission.body).digest('base64').slice(0, 22);
 
@@ -299,6 +318,8 @@ export class ServiceRequestPipeline {
       bodyElement: request.bodyElement,
       bodyValue: request.bodyValue,
     };
+    // A sequenced service's place in its sequence (DUIS FirstInSequence / PrecedingServiceRequestID), kept with the request.
+    if (request.sequence) record.sequence = request.sequence;
     // CV 3 and 7 go over the WAN and are also delivered locally: the local command comes with the response.
     if (BOTH_DELIVERY_VARIANTS.has(commandVariant)) record.responseExtras = { LocalCommand: localCommandFor(request) };
     // The User tells its schedule's results by the schedule's ID.
@@ -377,6 +398,21 @@ export class ServiceRequestPipeline {
     const action = generation === 'SMETS1' ? (breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
     tad.reportBreach(breach, action);
     return { breach, action, detail };
+  }
+
+  /** Row 5 for a DUIS XML request: its enveloped signature, checked against the originator's registered certificate. */
+  private async authenticateXml(user: User, signature: XmlSignature | string | undefined): Promise<void> {
+    if (!this.deps.verifySignatures) return;
+    if (signature === undefined) throw new Refused(refuse('signature_invalid', 'the request carries no ds:Signature'));
+    if (typeof signature === 'string') throw new Refused(refuse('signature_invalid', `ds:Signature is not in the accepted form: ${signature}`));
+    const identity = user.certificatePem ? certificateIdentity(user.certificatePem) : undefined;
+    if (!identity) throw new Refused(refuse('signature_invalid', `User ${user.userId} has no usable certificate registered (certificatePem) to check XML signatures against`));
+    if (!namesCertificate(signature, identity)) {
+      throw new Refused(refuse('signature_invalid', `ds:X509IssuerSerial (${signature.issuerName}, ${signature.serialNumber}) does not name the certificate registered for User ${user.userId}`));
+    }
+    if (!signature.digestMatches) throw new Refused(refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing'));
+    const valid = await this.deps.verifier.verify(identity.publicKeyPem, signature.signedInfo, signature.signatureDer);
+    if (!valid) throw new Refused(refuse('signature_invalid', "ds:SignatureValue is not a valid signature of ds:SignedInfo by the registered certificate's key"));
   }
 
   /**

@@ -38,6 +38,7 @@ export function requestStatus(record: RequestRecord) {
     status.trt = trt;
   }
   if (record.quarantine) status.quarantine = { ref: record.quarantine.ref, breach: record.quarantine.breach };
+  if (record.sequence) status.sequence = record.sequence;
   return status;
 }
 

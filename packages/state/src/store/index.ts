@@ -63,6 +63,8 @@ export interface RequestRecord {
   responseExtras?: Record<string, unknown>;
   /** Set when Threshold Anomaly Detection held the request back at acceptance. */
   quarantine?: QuarantineInfo;
+  /** A sequenced service's place in its sequence, as the request's header gave it (DUIS FirstInSequence / PrecedingServiceRequestID). */
+  sequence?: { firstInSequence?: boolean; precedingRequestId?: string };
   releasedAt?: number;
 }
 

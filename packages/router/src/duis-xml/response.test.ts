@@ -1,0 +1,78 @@
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { canonicalise } from './c14n.ts';
+import { xmlAnswer, xmlOutboxItem } from './response.ts';
+import { signEnveloped } from './sign.ts';
+import { readSignature } from './signature.ts';
+import { parseXmlText } from './tree.ts';
+
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signer = { key: privateKey, issuerName: 'CN=dcc-router', serialNumber: '42' };
+const at = '2026-12-01T10:00:00.123Z';
+const srv = { serviceReference: '4.1', serviceReferenceVariant: '4.1.1' };
+
+/** The document checks as the router checks a request: digest of its C14N form, ECDSA over SignedInfo. */
+function verified(text: string): boolean {
+  const root = parseXmlText(text.replace(/\n<!--[\s\S]*-->$/, ''));
+  const signature = root.children.filter((c) => typeof c !== 'string').at(-1) as any;
+  const read = readSignature(root, signature);
+  if (typeof read === 'string') throw new Error(read);
+  return read.digestMatches && read.issuerName === 'CN=dcc-router' && verify('sha256', read.signedInfo, { key: publicKey, dsaEncoding: 'der' }, read.signatureDer);
+}
+
+/** What it digests: written in canonical form, so parsing and canonicalising it changes nothing. */
+function canonicalAsWritten(text: string): boolean {
+  const unsigned = text.replace(/<ds:Signature>[\s\S]*<\/ds:Signature>/, '').replace(/\n<!--[\s\S]*-->$/, '');
+  return canonicalise(parseXmlText(unsigned), { exclusive: false }) === unsigned.slice(unsigned.indexOf('?>') + 3);
+}
+
+const answers = {
+  acknowledgement: { header: { requestId: 'A:B:1', responseCode: 'I99', responseDateTime: at }, route: { generation: 'SMETS2+', destination: 'smets2/north' }, trt: { budgetMs: 30000, deadline: at } },
+  preCommand: { header: { requestId: 'A:B:2', responseCode: 'I0', responseDateTime: at }, body: { PreCommand: { GBCSPayload: 'QUJD+/==' } } },
+  nonDevice: { header: { requestId: 'A:B:3', responseCode: 'I0', responseDateTime: at }, body: { DSPInventory: { Device: [{ '@_z': '1', '@_a': '<&">', DeviceID: 'x & y' }, { DeviceID: 'z' }] } } },
+  refusal: { header: { responseDateTime: at }, error: { reason: 'malformed_request', message: 'bad -- xml' } },
+  quarantined: { header: { requestId: 'A:B:4', responseCode: 'I99', responseDateTime: at }, quarantine: { ref: 'q1', breach: 'user' } },
+};
+
+describe('DUIS XML answers', () => {
+  it.each(Object.entries(answers))('%s: a signed sr:Response written in canonical form, verifying', (_name, answer) => {
+    const { body, headers } = xmlAnswer(JSON.stringify(answer), 'error' in answer ? undefined : srv, signer);
+    expect(headers['content-type']).toBe('application/xml');
+    expect(canonicalAsWritten(body)).toBe(true);
+    expect(verified(body)).toBe(true);
+    expect(verified(body.replace('2026-12-01T10', '2026-12-02T10'))).toBe(false);
+  });
+
+  it('names the SRV, the code and what DUIS has no element for in headers', () => {
+    const { body, headers } = xmlAnswer(JSON.stringify(answers.acknowledgement), srv, signer);
+    expect(body).toContain('<sr:ResponseCode>I99</sr:ResponseCode>');
+    expect(body).toContain('<sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant>');
+    expect(headers).toMatchObject({ 'x-dcc-route': 'smets2/north; generation=SMETS2+', 'x-dcc-trt': `budgetMs=30000; deadline=${at}` });
+    const refusal = xmlAnswer(JSON.stringify(answers.refusal), undefined, signer);
+    expect(refusal.headers['x-dcc-reason']).toBe('malformed_request');
+    expect(refusal.body).not.toContain('ResponseCode');
+    expect(refusal.body).toMatch(/<!-- malformed_request: bad - xml -->$/);
+    expect(xmlAnswer(JSON.stringify(answers.preCommand), srv, signer).body).toContain('<sr:PreCommand><sr:GBCSVersion>4.3</sr:GBCSVersion><sr:GBCSPayload>QUJD+/==</sr:GBCSPayload></sr:PreCommand>');
+  });
+
+  it.each([
+    ['response', { cursor: '1-0', kind: 'response', requestId: 'A:B:1', responseId: 'A:B:1', responseCode: 'I0', body: { GBCSPayload: 'AAA=', LocalCommand: 'BBB=' } }, 'ResponseMessage'],
+    ['device alert', { cursor: '2-0', kind: 'deviceAlert', alertCode: '8F3E', deviceId: 'D', raisedAt: at, body: { alertCode: '8F3E', deviceId: 'D' } }, 'DeviceAlertMessage'],
+    ['DCC alert', { cursor: '3-0', kind: 'dccAlert', alertCode: 'AD1', requestId: 'A:B:1', body: { alert: 'AD1', QuarantinedRequest: { requestId: 'A:B:1', breach: 'user', action: 'quarantined', ref: 'q', detail: 'x > 1' } } }, 'DCCAlertMessage'],
+  ] as const)('an outbound %s as signed DUIS XML', (_name, item, element) => {
+    const text = xmlOutboxItem(item as any, signer, Date.now(), srv);
+    expect(text).toContain(`<sr:${element}>`);
+    if (element === 'ResponseMessage') {
+      expect(text).toContain('<sr:ResponseMessage><sr:ServiceReference>4.1</sr:ServiceReference><sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant><sr:GBCSPayload>AAA=</sr:GBCSPayload><sr:LocalCommand><sr:GBCSPayload>BBB=</sr:GBCSPayload></sr:LocalCommand>');
+    }
+    expect(canonicalAsWritten(text)).toBe(true);
+    expect(verified(text)).toBe(true);
+  });
+
+  it('signs any document of its own (parsed and canonicalised when not written canonically)', () => {
+    const text = signEnveloped('<?xml version="1.0"?>\n<r:a xmlns:r="urn:r" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" z="1" b="2"><r:b/></r:a>', signer);
+    expect(verified(text)).toBe(true);
+    expect(() => signEnveloped('<a/>', signer)).toThrow(/xmlns:ds/);
+    void sign;
+  });
+});

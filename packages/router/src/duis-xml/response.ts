@@ -1,0 +1,140 @@
+import type { ServiceRequest } from '@dccrouter/domain';
+import type { OutboxItem } from '@dccrouter/state';
+import { escapeAttribute, escapeText } from './c14n.ts';
+import { signEnveloped, type XmlSigner } from './sign.ts';
+
+const SR_NS = 'http://www.dccinterface.co.uk/ServiceUserGateway';
+const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
+export const XML_TYPE = 'application/xml';
+/** The GBCS version of the opaque Pre-Commands the router hands back (DUIS V5.4 is aligned with GBCS 4.3). */
+const GBCS_VERSION = '4.3';
+
+interface ResponseHeader {
+  requestId?: string;
+  responseId?: string;
+  responseCode?: string;
+  responseDateTime: string;
+}
+
+/**
+ * The documents below are written in their C14N form (declarations and attributes in order, end
+ * tags, C14N escaping), so signing digests them as written, without parsing them back
+ * (response.test.ts checks that against the canonicaliser).
+ */
+const CANONICAL = { canonical: true } as const;
+
+/** An unsigned sr:Response: header fields in the schema's order, then the body element's XML. */
+function responseDocument(header: ResponseHeader, body: string): string {
+  let head = '';
+  if (header.requestId) head += `<sr:RequestID>${escapeText(header.requestId)}</sr:RequestID>`;
+  if (header.responseId) head += `<sr:ResponseID>${escapeText(header.responseId)}</sr:ResponseID>`;
+  if (header.responseCode) head += `<sr:ResponseCode>${escapeText(header.responseCode)}</sr:ResponseCode>`;
+  head += `<sr:ResponseDateTime>${escapeText(header.responseDateTime)}</sr:ResponseDateTime>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<sr:Response xmlns:ds="${DS_NS}" xmlns:sr="${SR_NS}" schemaVersion="5.4">`
+    + `<sr:Header>${head}</sr:Header><sr:Body>${body}</sr:Body></sr:Response>`;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** A JSON value as sr: elements: objects by key, arrays as repeated elements, "@_x" keys as attributes, "#text" as text. */
+export function jsonToXml(name: string, value: unknown): string {
+  if (!NAME.test(name)) return '';
+  if (Array.isArray(value)) return value.map((item) => jsonToXml(name, item)).join('');
+  if (value === null || value === undefined) return `<sr:${name}></sr:${name}>`;
+  if (typeof value !== 'object') return `<sr:${name}>${escapeText(String(value))}</sr:${name}>`;
+  let attributes = '';
+  let content = '';
+  // Attributes in C14N order (unqualified: by name), so the document is written in its canonical form.
+  const entries = Object.entries(value);
+  for (const [key, item] of entries.filter(([key]) => key.startsWith('@_')).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (NAME.test(key.slice(2))) attributes += ` ${key.slice(2)}="${escapeAttribute(String(item))}"`;
+  }
+  for (const [key, item] of entries) {
+    if (key.startsWith('@_')) continue;
+    if (key === '#text') content += escapeText(String(item));
+    else content += jsonToXml(key, item);
+  }
+  return `<sr:${name}${attributes}>${content}</sr:${name}>`;
+}
+
+/** The payload of an answer's body (the JSON answer's `body`) inside sr:ResponseMessage. */
+function payload(body: Record<string, unknown> | undefined): string {
+  if (!body) return '';
+  let out = '';
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'PreCommand' && value && typeof value === 'object') {
+      out += `<sr:PreCommand><sr:GBCSVersion>${GBCS_VERSION}</sr:GBCSVersion><sr:GBCSPayload>${escapeText(String((value as { GBCSPayload?: unknown }).GBCSPayload ?? ''))}</sr:GBCSPayload></sr:PreCommand>`;
+    } else if (key === 'LocalCommand' && typeof value === 'string') {
+      out += `<sr:LocalCommand><sr:GBCSPayload>${escapeText(value)}</sr:GBCSPayload></sr:LocalCommand>`;
+    } else out += jsonToXml(key, value);
+  }
+  return out;
+}
+
+function responseMessage(request: Pick<ServiceRequest, 'serviceReference' | 'serviceReferenceVariant'> | undefined, body: Record<string, unknown> | undefined): string {
+  if (!request) return payload(body);
+  return `<sr:ResponseMessage><sr:ServiceReference>${escapeText(request.serviceReference)}</sr:ServiceReference>`
+    + `<sr:ServiceReferenceVariant>${escapeText(request.serviceReferenceVariant)}</sr:ServiceReferenceVariant>${payload(body)}</sr:ResponseMessage>`;
+}
+
+interface JsonAnswer {
+  header: { requestId?: string; responseCode?: string; responseDateTime: string };
+  body?: Record<string, unknown>;
+  route?: { generation?: string; destination: string };
+  trt?: { budgetMs: number; deadline: string };
+  quarantine?: { ref: string; breach: string };
+  deleted?: { breach: string };
+  error?: { reason: string; message: string };
+}
+
+/**
+ * The pipeline's answer (its JSON text) as a signed DUIS sr:Response: sr:ResponseCode is the
+ * row's DUIS code (rows without one, e.g. 3 and 5, have none: their HTTP status and
+ * X-DCC-Reason tell them). What DUIS has no element for travels in headers: X-DCC-Route,
+ * X-DCC-TRT (budget and deadline), X-DCC-Quarantine, X-DCC-Deleted, and X-DCC-Reason with the
+ * refusal's reason. A refusal's message is in an (unsigned) XML comment.
+ */
+export function xmlAnswer(json: string, request: Pick<ServiceRequest, 'serviceReference' | 'serviceReferenceVariant'> | undefined, signer: XmlSigner): { body: string; headers: Record<string, string> } {
+  const answer = JSON.parse(json) as JsonAnswer;
+  const headers: Record<string, string> = { 'content-type': XML_TYPE };
+  if (answer.route) headers['x-dcc-route'] = answer.route.generation ? `${answer.route.destination}; generation=${answer.route.generation}` : answer.route.destination;
+  if (answer.trt) headers['x-dcc-trt'] = `budgetMs=${answer.trt.budgetMs}; deadline=${answer.trt.deadline}`;
+  if (answer.quarantine) headers['x-dcc-quarantine'] = `ref=${answer.quarantine.ref}; breach=${answer.quarantine.breach}`;
+  if (answer.deleted) headers['x-dcc-deleted'] = `breach=${answer.deleted.breach}`;
+  let signed = signEnveloped(responseDocument(answer.header, responseMessage(request, answer.body)), signer, CANONICAL);
+  if (answer.error) {
+    headers['x-dcc-reason'] = answer.error.reason;
+    signed += `\n<!-- ${answer.error.reason}: ${answer.error.message.replace(/-{2,}/g, '-')} -->`;
+  }
+  return { body: signed, headers };
+}
+
+/**
+ * An outbound item (a device's response, a device alert or a DCC alert) as signed DUIS XML, for
+ * Users registered with receiveFormat "xml". The cursor and kind travel in X-DCC-Cursor and
+ * X-DCC-Kind headers.
+ */
+export function xmlOutboxItem(
+  item: OutboxItem, signer: XmlSigner, now = Date.now(),
+  /** The SRV a response answers (its record's), which sr:ResponseMessage names. */
+  service?: { serviceReference: string; serviceReferenceVariant: string },
+): string {
+  const body = (item.body && typeof item.body === 'object' ? item.body : item.body === undefined ? {} : { value: item.body }) as Record<string, unknown>;
+  const at = new Date(now).toISOString();
+  if (item.kind === 'deviceAlert') {
+    const { GBCSPayload, ...rest } = body as { GBCSPayload?: unknown };
+    const content = `<sr:AlertCode>${escapeText(item.alertCode ?? '')}</sr:AlertCode><sr:GBCSPayload>${escapeText(String(GBCSPayload ?? ''))}</sr:GBCSPayload>`;
+    void rest;
+    return signEnveloped(responseDocument({ responseId: item.responseId, responseCode: 'I0', responseDateTime: item.raisedAt ?? at }, `<sr:DeviceAlertMessage>${content}</sr:DeviceAlertMessage>`), signer, CANONICAL);
+  }
+  if (item.kind === 'dccAlert') {
+    const { alert: _alert, ...rest } = body as { alert?: unknown };
+    const alert = Object.entries(rest).map(([key, value]) => jsonToXml(key, value)).join('');
+    return signEnveloped(responseDocument({ requestId: item.requestId, responseCode: 'I0', responseDateTime: at },
+      `<sr:DCCAlertMessage><sr:DCCAlertCode>${escapeText(item.alertCode ?? '')}</sr:DCCAlertCode><sr:DCCAlert>${alert}</sr:DCCAlert></sr:DCCAlertMessage>`), signer, CANONICAL);
+  }
+  const rest = body;
+  const srv = service;
+  return signEnveloped(responseDocument({ requestId: item.requestId, responseId: item.responseId, responseCode: item.responseCode ?? 'I0', responseDateTime: at },
+    srv ? responseMessage(srv, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer, CANONICAL);
+}
