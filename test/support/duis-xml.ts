@@ -2,7 +2,7 @@
 // with @xmldom/xmldom and canonicalised with xml-crypto (the router uses saxes and its own C14N),
 // so a test signing with this and the router verifying (or the reverse) checks one against the other.
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { C14nCanonicalization, ExclusiveCanonicalization } from 'xml-crypto';
 import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certificate.ts';
@@ -10,17 +10,14 @@ import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certif
 export const SR = 'http://www.dccinterface.co.uk/ServiceUserGateway';
 export const DS = 'http://www.w3.org/2000/09/xmldsig#';
 /**
- * The DCC test suite's request templates, read in place from shared/reference (GPL-3.0 test data,
- * never copied into this repository): shared/ is kept beside the repository (CI's layout), or
- * beside the folder holding it (a git worktree under wt/). Undefined when neither has it.
+ * The DCC test suite's request templates: a copy of shared/reference/duis/rtds-sample kept in
+ * test/fixtures (GPL-3.0 test data, copied unchanged with its NOTICE and COPYING), so a clone
+ * runs them wherever it is checked out.
  */
-export const SAMPLE_DIR: URL | undefined = ['../../../shared/', '../../../../shared/']
-  .map((base) => new URL(`${base}reference/duis/rtds-sample/`, import.meta.url))
-  .find((url) => existsSync(url));
+export const SAMPLE_DIR = new URL('../fixtures/rtds-sample/', import.meta.url);
 
-/** The DCC test suite's request templates (GPL-3.0 test data, read from shared/reference). */
+/** The DCC test suite's request templates (GPL-3.0 test data, test/fixtures/rtds-sample). */
 export function sampleTemplates(): { name: string; text: string }[] {
-  if (!SAMPLE_DIR) throw new Error('shared/reference/duis/rtds-sample not found beside the repository (or beside its folder)');
   return readdirSync(SAMPLE_DIR).filter((name) => name.endsWith('.XML')).sort()
     .map((name) => ({ name, text: readFileSync(new URL(name, SAMPLE_DIR), 'utf8') }));
 }
