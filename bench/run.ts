@@ -20,6 +20,7 @@ import { runCluster } from './scenarios/cluster.ts';
 import { runAlerts } from './scenarios/alerts.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runLadder } from './scenarios/ladder.ts';
+import { runProducts } from './scenarios/products.ts';
 
 type ScenarioRun = (suite: Suite) => Promise<{ title: string; data: Record<string, unknown>; markdown: string[] }>;
 
@@ -31,6 +32,7 @@ const SCENARIO_RUNS: Record<ScenarioId, { title: string; run: ScenarioRun }> = {
   breach: { title: 'TRT breach detection with many open deadlines', run: runBreach },
   cluster: { title: 'Redis Cluster: 1, 2 and 4 router processes', run: runCluster },
   alerts: { title: 'Alert storm: a regional power outage', run: runAlerts },
+  products: { title: 'Product policy: CPL removal, SMETS1 eligibility and the enrolment report at scale', run: runProducts },
 };
 
 const options = parseOptions(process.argv.slice(2));

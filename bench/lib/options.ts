@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './processes.ts';
 
-export const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'cluster', 'alerts'] as const;
+export const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'cluster', 'alerts', 'products'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface SuiteOptions {
@@ -46,6 +46,8 @@ export interface SuiteOptions {
   /** converge: every deadline falls due at one instant; spread: at the rate they were accepted. */
   breachDeadlines: 'converge' | 'spread';
   breachBatch: number;
+  /** Devices of the CPL model removed, and SMETS1 installations of one supplier (products scenario). */
+  productDevices: number;
 }
 
 const HELP = `npm run bench -- [options]     (bun bench/run.ts)
@@ -69,6 +71,7 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
   --e2e-units <n>        request pairs per end-to-end run (default 3000)
   --breach-count <n>     open deadlines in the breach-lag scenario (default 1000000)
   --breach-deadlines <m> converge (all fall due at one instant, default) or spread (as accepted)
+  --product-devices <n>  devices of the removed CPL model, and SMETS1 installations of one supplier (default 1000000; quick 2000)
   --seed <n>             traffic and arrival seed (default 6)
 `;
 
@@ -102,6 +105,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
       'e2e-units': { type: 'string' },
       'breach-count': { type: 'string' },
       'breach-deadlines': { type: 'string' },
+      'product-devices': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -153,5 +157,6 @@ export function parseOptions(argv: string[]): SuiteOptions {
     breachCount: Math.round(number('breach-count', 1_000_000, 2_000, 1)),
     breachDeadlines: breachDeadlines(values['breach-deadlines']),
     breachBatch: quick ? 100 : 1_000,
+    productDevices: Math.round(number('product-devices', 1_000_000, 2_000, 1)),
   };
 }
