@@ -3,10 +3,10 @@ import {
   type CompiledRegisters, type FirmwareUpgrades, type FirmwareUpgradesInput, type Judgement, type ProductCombination, type ProductCombinationInput,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
+import { RefreshedTable } from './refreshed.ts';
 
 const COMBINATIONS = 'product-combinations';
 const UPGRADES = 'firmware-upgrades';
-const REFRESH_MS = 1000;
 
 /**
  * The SMETS1 Eligible and Pending Product Combinations and the firmware upgrades, shared by
@@ -15,25 +15,16 @@ const REFRESH_MS = 1000;
  * change re-judges the few distinct signatures, never the installations one by one, so a
  * million installations follow an EPC change as soon as an instance has read it.
  */
-export class ProductRegisters {
+export class ProductRegisters extends RefreshedTable {
   private combinations: ProductCombination[] = [];
   private upgrades: FirmwareUpgrades[] = [];
   private compiled: CompiledRegisters = compileRegisters([], []);
   private judgements = new Map<string, Judgement>();
   /** The registers' text as last read: a refresh that finds the same keeps the judgements. */
   private seen = '';
-  private timer?: ReturnType<typeof setInterval>;
 
-  constructor(private readonly store: StateStore, private readonly now: () => Date = () => new Date()) {}
-
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
-    this.timer.unref?.();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+  constructor(private readonly store: StateStore, private readonly now: () => Date = () => new Date()) {
+    super();
   }
 
   list(list?: 'EPC' | 'PPC'): ProductCombination[] {
