@@ -112,15 +112,16 @@ export async function enrolmentReport(store: StateStore, registers: ProductRegis
   const until = acquiredNoLaterThanForDue(now);
   const limit = dueLimit(now);
   const groups = Object.entries(await store.supplierInstallationGroups(supplier));
-  await Promise.all(groups.map(async ([group, installations]) => {
+  // One group after another: a supplier's due installations are read a page at a time, not all at once.
+  for (const [group, installations] of groups) {
     if (group === ENROLLED_GROUP) {
       counts.enrolled += installations;
-      return;
+      continue;
     }
     const judgement = registers.judge(group);
     counts[judgement.status] += installations;
     const since = judgement.eligibleSince;
-    if (since === undefined || Date.parse(since) > until) return;
+    if (since === undefined || Date.parse(since) > until) continue;
     // Many installations share an acquisition time (none, or a bulk change of supplier): one date each.
     const dates = new Map<number | undefined, { text: string; at: number }>();
     for (const { installationId, acquiredAt } of await store.installationsAcquiredBy(supplier, group, until)) {
@@ -132,7 +133,7 @@ export async function enrolmentReport(store: StateStore, registers: ProductRegis
       if (date.at > limit) continue;
       due.push({ installationId, status: judgement.status, ...(judgement.entry ? { entry: judgement.entry } : {}), enrolBy: date.text, overdue: date.at < now });
     }
-  }));
+  }
   due.sort((a, b) => (a.enrolBy < b.enrolBy ? -1 : a.enrolBy > b.enrolBy ? 1 : a.installationId < b.installationId ? -1 : 1));
   return { supplier, at: new Date(now).toISOString(), counts, due };
 }

@@ -39,6 +39,8 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 const DEVICES_PER_PIPELINE = 2_000;
 const PIPELINES_IN_FLIGHT = 4;
 
+/** Installations per page of a supplier's acquisition range. */
+const ACQUIRED_PAGE = 20_000;
 /** Installations per put-installations script call. */
 const INSTALLATIONS_PER_CALL = 1_000;
 
@@ -261,13 +263,18 @@ export class RedisStore implements StateStore {
   }
 
   async installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]> {
-    const flat = await this.call('ZRANGEBYSCORE supplier installations', () => this.redis.zrangebyscore(`${this.installationPrefix}sup:${supplier}:${group}`, '-inf', until, 'WITHSCORES'));
+    const key = `${this.installationPrefix}sup:${supplier}:${group}`;
     const found: AcquiredInstallation[] = [];
-    for (let i = 0; i < flat.length; i += 2) {
-      const at = Number(flat[i + 1]);
-      found.push(at === 0 ? { installationId: flat[i] } : { installationId: flat[i], acquiredAt: at });
+    // A page at a time: each command stays short (well within the command timeout, not stalling
+    // Redis), however many installations a supplier has.
+    for (let offset = 0; ; offset += ACQUIRED_PAGE) {
+      const flat = await this.call('ZRANGEBYSCORE supplier installations', () => this.redis.zrangebyscore(key, '-inf', until, 'WITHSCORES', 'LIMIT', offset, ACQUIRED_PAGE));
+      for (let i = 0; i < flat.length; i += 2) {
+        const at = Number(flat[i + 1]);
+        found.push(at === 0 ? { installationId: flat[i] } : { installationId: flat[i], acquiredAt: at });
+      }
+      if (flat.length < 2 * ACQUIRED_PAGE) return found;
     }
-    return found;
   }
 
   /** Device IDs by model (a set per model, kept as devices are written): the CPL's reach. */
