@@ -39,6 +39,7 @@ export async function runProducts(suite: Suite) {
           ['CPL removal: every device refused (E5) after', `**${round(cpl.suspendMs)} ms** (the CPL is re-read each second; the request path looks the model up in memory, no per-request scan)`],
           ['acknowledgements/s before the removal', formatRate(cpl.ackPerSecondBefore)],
           ['acknowledgements/s while the removal is told to the Users', `${formatRate(cpl.ackPerSecondDuring)} = **${cpl.ratioDuringToBefore}×** before`],
+          ['every device\'s DEVICE_SUSPENDED alert queued for its User after', `${cpl.noticesSeconds} s (paced: at most half the router's time)`],
           ['installations written (setup, into Redis)', `${formatRate(eligibility.installationsPerSecond)}/s`],
           ['EPC change to every installation re-judged in the report', `**${round(eligibility.recomputeMs)} ms** (${eligibility.signatures} signatures judged, not ${formatRate(count)} installations)`],
           ['enrolment report, nothing due (p50 of 5)', `**${round(eligibility.reportMs)} ms**`],
@@ -97,7 +98,23 @@ async function suspension(suite: Suite, target: { url: string }, store: RedisSto
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const duringRun = await step('products  the request path during the removal\'s notices', () => during, (r) => `${formatRate(r.perSecond)} req/s`);
+  // The notices are done when the first User has a DEVICE_SUSPENDED alert for each of its devices of the model.
+  const watched = users[0].userId;
+  const expected = Math.ceil(count / users.length);
+  const noticesSeconds = await step(`products  waiting for ${formatRate(count)} DEVICE_SUSPENDED notices`, async () => {
+    let seen = 0;
+    let after: string | undefined;
+    while (seen < expected && performance.now() - removedAt < 600_000) {
+      const items = await store.readOutbox(watched, after, 10_000);
+      seen += items.filter((item) => item.alertCode === 'DEVICE_SUSPENDED').length;
+      after = items.at(-1)?.cursor ?? after;
+      if (items.length < 10_000) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (seen < expected) throw new Error(`only ${seen} of ${expected} notices for ${watched} within 600 s`);
+    return (performance.now() - removedAt) / 1000;
+  });
   return {
+    noticesSeconds: round(noticesSeconds),
     suspendMs: round(suspendMs), ackPerSecondBefore: Math.round(before.perSecond), ackPerSecondDuring: Math.round(duringRun.perSecond),
     ratioDuringToBefore: round(duringRun.perSecond / before.perSecond),
   };
