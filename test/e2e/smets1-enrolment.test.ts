@@ -157,5 +157,11 @@ describe('SMETS1 product registers and enrolment', () => {
     expect((await enrol('INST-B')).status).toBe(200);
     const report = (await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body;
     expect(report.counts).toEqual({ eligible: 0, eligible_after_upgrade: 0, pending: 1, not_eligible: 0, enrolled: 2 });
+
+    // A device moved to another installation leaves its old one (here its only device: gone).
+    await admins[0].device(C_ELEC, smets1('INST-C2', 'ESME', 'C-E1', '3.0'));
+    expect((await eligibility(0, 'INST-C')).status).toBe(404);
+    expect((await eligibility(0, 'INST-C2')).body).toEqual({ installationId: 'INST-C2', status: 'pending', entry: 'P-2' });
+    expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body.counts.pending).toBe(1);
   });
 });

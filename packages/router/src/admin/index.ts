@@ -141,8 +141,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!parsed.ok) return invalid(c, parsed.error);
     const refusal = (await unenrolledCommissions(store, [parsed.value])).get(parsed.value);
     if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
+    const previous = await store.getDevice(parsed.value.deviceId);
     await deps.directory.putDevice(parsed.value);
-    await recordInstallations(store, [parsed.value]);
+    await recordInstallations(store, [parsed.value], [previous]);
     return c.json(parsed.value);
   });
 

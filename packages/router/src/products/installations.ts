@@ -13,14 +13,23 @@ const ofInstallations = (devices: readonly Device[]) => devices.filter((device) 
 
 /**
  * Brings the installations of written devices up to date: one read and one write for the lot,
- * however many devices (an import's chunk). A device moved to another installation leaves its
- * old one when that one is next written.
+ * however many devices (an import's chunk). Given the devices as they were before (`previous`,
+ * an operator's single update), a device moved out of an installation leaves it at once;
+ * otherwise (imports) it leaves when that installation is next written.
  */
-export async function recordInstallations(store: StateStore, written: readonly Device[]): Promise<void> {
+export async function recordInstallations(store: StateStore, written: readonly Device[], previous: readonly (Device | undefined)[] = []): Promise<void> {
   const byInstallation = new Map<string, Device[]>();
-  for (const device of ofInstallations(written)) {
-    const devices = byInstallation.get(device.installationId!) ?? [];
-    byInstallation.set(device.installationId!, [...devices, device]);
+  const add = (installationId: string, device: Device) => {
+    const devices = byInstallation.get(installationId);
+    if (devices) devices.push(device);
+    else byInstallation.set(installationId, [device]);
+  };
+  for (const device of ofInstallations(written)) add(device.installationId!, device);
+  const now = new Map(written.map((device) => [device.deviceId, device]));
+  for (const before of ofInstallations(previous.filter((device): device is Device => device !== undefined))) {
+    const after = now.get(before.deviceId);
+    // The device as written, under its old installation: installationWith drops it from there.
+    if (after && after.installationId !== before.installationId) add(before.installationId!, after);
   }
   if (byInstallation.size === 0) return;
   const ids = [...byInstallation.keys()];
