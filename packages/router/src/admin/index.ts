@@ -181,6 +181,12 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     let imported = 0;
     let lineNumber = 0;
     let chunk: Device[] = [];
+    let bookkeeping = Promise.resolve();
+    let bookkeepingFailure: unknown;
+    const settled = async () => {
+      await bookkeeping;
+      if (bookkeepingFailure) throw bookkeepingFailure;
+    };
     const lineOf = new Map<Device, number>();
     const flush = async () => {
       if (chunk.length === 0) return;
@@ -192,7 +198,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
         chunk = chunk.filter((device) => !refused.has(device));
       }
       await deps.directory.putDevices(chunk);
-      await recordInstallations(store, chunk);
+      // The installations' bookkeeping of a chunk runs while the next chunk is read and written, one
+      // chunk behind at most (in order: an installation may span chunks; bounded memory).
+      await bookkeeping;
+      const written = chunk;
+      if (!bookkeepingFailure) bookkeeping = recordInstallations(store, written).catch((cause) => { bookkeepingFailure = cause; });
       imported += chunk.length;
       deps.metrics.devicesImported.inc(chunk.length);
       chunk = [];
@@ -221,8 +231,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
         if (chunk.length >= IMPORT_CHUNK) await flush();
       }
       await flush();
+      await settled();
     } catch (cause) {
+      await bookkeeping;
       if (!(cause instanceof BodyTooLargeError)) throw cause;
+      await settled();
       // What was written stays written; the answer says how far the import got.
       return c.json({ imported, rejected, error: { reason: 'body_too_large', message: `${cause.message}; stopped after line ${lineNumber}` } }, 413);
     }
