@@ -142,6 +142,23 @@ describe('SMETS1 product registers and enrolment', () => {
     expect((await admins[0].request('GET', '/v1/admin/enrolment-report?supplier=nobody')).status).toBe(400);
   });
 
+  it('keeps an installation whose devices an import writes in different chunks whole', async () => {
+    // 5,000 devices a chunk: the installation's meters are lines 5,000 and 5,001 (another supplier's).
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+    const other = { importSupplier: OTHER_SUPPLIER, gasSupplier: OTHER_SUPPLIER };
+    const lines = Array.from({ length: 5_001 }, (_, i) => JSON.stringify({
+      deviceId: `00-DB-12-34-57-${hex(i >> 8)}-${hex(i & 0xff)}-00`,
+      ...(i === 4_999 ? smets1('INST-SPAN', 'ESME', 'A-E1', '1.0', other)
+        : i === 5_000 ? smets1('INST-SPAN', 'GSME', 'A-G1', '1.4', other)
+          : { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North' }),
+    }));
+    const imported = await admins[0].request('POST', '/v1/admin/devices:import', lines.join('\n'), 'application/x-ndjson');
+    expect(imported.body).toEqual({ imported: 5_001, rejected: [] });
+    expect((await eligibility(1, 'INST-SPAN')).body).toMatchObject({ status: 'eligible', entry: 'E-1' });
+    expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${OTHER_SUPPLIER}`)).body.counts).toEqual({ eligible: 1, eligible_after_upgrade: 0, pending: 0, not_eligible: 1, enrolled: 0 });
+    expect((await enrol('INST-SPAN')).body.devices).toEqual(['00-DB-12-34-57-13-87-00', '00-DB-12-34-57-13-88-00']);
+  });
+
   it('enrols an eligible installation: its devices become Commissioned and routable; an upgrade makes another eligible', async () => {
     const enrolled = await enrol('INST-A');
     expect(enrolled).toMatchObject({ status: 200, body: { installationId: 'INST-A', entry: 'E-1', devices: [A_ELEC, A_GAS] } });
