@@ -1,5 +1,7 @@
 // Loads N devices (default 1,000,000) into Redis through the router's NDJSON import and reports
-// the time and rate. Run: npm run bench:import [-- --devices 1000000]
+// the time and rate. Run: npm run bench:import [-- --devices 1000000] [--installations]
+// --installations: the SMETS1 devices (a quarter) name SMETS1 Installations, two devices each, and
+// arrive InstalledNotCommissioned (migration gating): the import then keeps the installations too.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +9,9 @@ import { parseArgs } from 'node:util';
 import { freePort, startRedis, stopRedis } from '../test/support/redis-server.ts';
 import { ROOT, startBunService } from './lib/processes.ts';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000000' }, out: { type: 'string', default: join(ROOT, 'bench/results') } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000000' }, installations: { type: 'boolean', default: false }, out: { type: 'string', default: join(ROOT, 'bench/results') } } });
 const count = Number(values.devices);
+const withInstallations = values.installations!;
 
 const COHORTS = ['aclara', 'honeywell-elster', 'itron', 'landis-gyr', 'secure', 'edmi'];
 const REGIONS = ['North', 'Central', 'South', '4G North', '4G Central', '4G South'];
@@ -19,8 +22,10 @@ for (let i = 0; i < count; i++) {
   const smets1 = i % 4 === 0;
   lines[i] = JSON.stringify({
     deviceId: `00-DB-${hex((i >> 24) & 0xff)}-${hex((i >> 16) & 0xff)}-${hex((i >> 8) & 0xff)}-${hex(i & 0xff)}-00-01`,
-    deviceType: 'ESME', status: 'Commissioned', generation: smets1 ? 'SMETS1' : 'SMETS2+',
-    ...(smets1 ? { smets1Cohort: COHORTS[i % 6] } : { cspRegion: REGIONS[i % 6] }),
+    deviceType: 'ESME', status: smets1 && withInstallations ? 'InstalledNotCommissioned' : 'Commissioned', generation: smets1 ? 'SMETS1' : 'SMETS2+',
+    ...(smets1 ? { smets1Cohort: COHORTS[(withInstallations ? i >> 3 : i) % 6] } : { cspRegion: REGIONS[i % 6] }),
+    // Devices 8k and 8k + 4 (the SMETS1 ones among 8k to 8k + 7) share an installation and its cohort.
+    ...(smets1 && withInstallations ? { installationId: `INST-${i >> 3}`, deviceModel: 'M', firmwareVersion: '1' } : {}),
     importSupplier: '90-B3-D5-1F-30-01-00-00', electricityDistributor: '90-B3-D5-1F-30-02-00-00',
   });
 }
@@ -40,14 +45,14 @@ try {
   const seconds = (performance.now() - started) / 1000;
   if (response.status !== 200 || answer.imported !== count) throw new Error(`import failed: ${response.status} ${JSON.stringify(answer).slice(0, 500)}`);
   const result = {
-    bench: 'device-import', date: new Date().toISOString(), devices: count, megabytes: Math.round(body.length / 1e6),
+    bench: withInstallations ? 'device-import-installations' : 'device-import', date: new Date().toISOString(), devices: count, megabytes: Math.round(body.length / 1e6),
     seconds: Number(seconds.toFixed(2)), devicesPerSecond: Math.round(count / seconds),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, bun: Bun.version },
     sharedWith: 'this Bun process (sending), the router and redis-server share the same cores',
   };
   console.log(result);
   mkdirSync(values.out!, { recursive: true });
-  writeFileSync(join(values.out!, 'device-import.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(values.out!, withInstallations ? 'device-import-installations.json' : 'device-import.json'), JSON.stringify(result, null, 2) + '\n');
 } finally {
   await router.stop();
   await stopRedis(redis);

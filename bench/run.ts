@@ -22,6 +22,7 @@ import { runSchedules } from './scenarios/schedules.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runLadder } from './scenarios/ladder.ts';
 import { runXml } from './scenarios/xml.ts';
+import { runProducts } from './scenarios/products.ts';
 
 type ScenarioRun = (suite: Suite) => Promise<{ title: string; data: Record<string, unknown>; markdown: string[] }>;
 
@@ -35,6 +36,7 @@ const SCENARIO_RUNS: Record<ScenarioId, { title: string; run: ScenarioRun }> = {
   alerts: { title: 'Alert storm: a regional power outage', run: runAlerts },
   schedules: { title: 'DSP schedules coming due', run: runSchedules },
   xml: { title: 'DUIS XML against JSON: requests/s and CPU per request', run: runXml },
+  products: { title: 'Product policy: CPL removal, SMETS1 eligibility and the enrolment report at scale', run: runProducts },
 };
 
 const options = parseOptions(process.argv.slice(2));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './processes.ts';
 
-export const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'cluster', 'alerts', 'schedules', 'xml'] as const;
+export const SCENARIOS = ['ack', 'ladder', 'batch', 'e2e', 'breach', 'cluster', 'alerts', 'schedules', 'xml', 'products'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface SuiteOptions {
@@ -48,6 +48,8 @@ export interface SuiteOptions {
   /** converge: every deadline falls due at one instant; spread: at the rate they were accepted. */
   breachDeadlines: 'converge' | 'spread';
   breachBatch: number;
+  /** Devices of the CPL model removed, and SMETS1 installations of one supplier (products scenario). */
+  productDevices: number;
 }
 
 const HELP = `npm run bench -- [options]     (bun bench/run.ts)
@@ -75,6 +77,7 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
                          comma-separated (default all; "none" for none): two-processes, no-signatures,
                          no-tad, no-trt, memory-store, external-networks, minimal
   --warmup <n>           requests each router answers before its timed run (default 20000: long enough for the JIT to settle; quick 100)
+  --product-devices <n>  devices of the removed CPL model, and SMETS1 installations of one supplier (default 1000000; quick 2000)
   --seed <n>             traffic and arrival seed (default 6)
 `;
 
@@ -110,6 +113,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
       'breach-deadlines': { type: 'string' },
       stages: { type: 'string' },
       warmup: { type: 'string' },
+      'product-devices': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -162,5 +166,6 @@ export function parseOptions(argv: string[]): SuiteOptions {
     breachCount: Math.round(number('breach-count', 1_000_000, 2_000, 1)),
     breachDeadlines: breachDeadlines(values['breach-deadlines']),
     breachBatch: quick ? 100 : 1_000,
+    productDevices: Math.round(number('product-devices', 1_000_000, 2_000, 1)),
   };
 }

@@ -281,6 +281,27 @@ describe('every documented route answers as documented', () => {
     expect((await admin('GET', '/v1/admin/policy')).body.smets1Cohorts.itron).toBe(true);
     expect((await admin('PUT', '/v1/admin/policy', { smets1Cohorts: { edmi: true } })).body.smets1Cohorts.edmi).toBe(true);
     expect((await admin('PUT', '/v1/admin/policy', { colour: 'blue' })).status).toBe(400);
+
+    const doc1 = { deviceType: 'ESME', deviceModel: 'DOC-S1', firmwareVersion: '2.0' };
+    expect((await admin('PUT', '/v1/admin/devices/00-DB-12-34-56-78-00-D1', { ...doc1, firmwareVersion: '1.0', status: 'InstalledNotCommissioned', generation: 'SMETS1', smets1Cohort: 'edmi', installationId: 'DOC-I1', importSupplier: SUPPLIER })).status).toBe(200);
+    expect((await admin('PUT', '/v1/admin/devices/00-DB-12-34-56-78-00-D1', { ...doc1, status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'edmi', installationId: 'DOC-I1' })).status).toBe(409);
+    expect((await admin('PUT', '/v1/admin/product-combinations/DOC-E1', { list: 'EPC', commsProvider: 'edmi', devices: [doc1] })).body.dateAddedToEpc).toBeDefined();
+    expect((await admin('PUT', '/v1/admin/product-combinations/DOC-E1', { list: 'PPC', commsProvider: 'edmi', devices: [doc1] })).status).toBe(409);
+    expect((await admin('PUT', '/v1/admin/product-combinations/DOC-E1', { list: 'EPC' })).status).toBe(400);
+    expect((await admin('GET', '/v1/admin/product-combinations?list=EPC')).body.entries.length).toBeGreaterThan(0);
+    expect((await admin('GET', '/v1/admin/product-combinations?list=XPC')).status).toBe(400);
+    expect((await admin('POST', '/v1/admin/installations/DOC-I1:enrol')).status).toBe(409);
+    expect((await admin('PUT', '/v1/admin/firmware-upgrades/DOC-S1', { paths: [{ from: '1.0', to: '2.0' }] })).body.paths).toHaveLength(1);
+    expect((await admin('PUT', '/v1/admin/firmware-upgrades/DOC-S1', { paths: 1 })).status).toBe(400);
+    expect((await admin('GET', '/v1/admin/firmware-upgrades/DOC-S1')).body.paths).toHaveLength(1);
+    expect((await admin('GET', '/v1/admin/firmware-upgrades/NONE')).status).toBe(404);
+    expect((await admin('GET', '/v1/admin/installations/DOC-I1/eligibility')).body.status).toBe('eligible_after_upgrade');
+    expect((await admin('GET', '/v1/admin/installations/NONE/eligibility')).status).toBe(404);
+    expect((await admin('POST', '/v1/admin/installations/NONE:enrol')).status).toBe(404);
+    expect((await admin('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body.counts.eligible_after_upgrade).toBe(1);
+    expect((await admin('GET', '/v1/admin/enrolment-report')).status).toBe(400);
+    await admin('PUT', '/v1/admin/devices/00-DB-12-34-56-78-00-D1', { ...doc1, status: 'InstalledNotCommissioned', generation: 'SMETS1', smets1Cohort: 'edmi', installationId: 'DOC-I1' });
+    expect((await admin('POST', '/v1/admin/installations/DOC-I1:enrol')).body.devices).toEqual(['00-DB-12-34-56-78-00-D1']);
   });
 
   it('quarantine: release and delete', async () => {

@@ -20,6 +20,7 @@ import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts'
 import { sampleBacklogs } from './metrics/backlogs.ts';
 import { dspScheduler } from './schedules/index.ts';
 import { CplTable } from './products/cpl.ts';
+import { ProductRegisters } from './products/registers.ts';
 import { PolicyTable } from './products/policy.ts';
 import { noticeCplChange } from './products/notices.ts';
 import { ServiceRequestPipeline } from './pipeline/index.ts';
@@ -119,6 +120,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await cpl.start();
   const policy = new PolicyTable(store);
   await policy.start();
+  const registers = new ProductRegisters(store);
+  await registers.start();
   const pipeline = new ServiceRequestPipeline({
     store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log,
@@ -163,7 +166,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   let draining = false;
   let leaving = false;
   const app = createApp({
-    pipeline, store, directory, metrics, log, budgets, cpl, policyTable: policy, verifier, simulators: networks.control, thresholds, quarantine,
+    pipeline, store, directory, metrics, log, budgets, cpl, policyTable: policy, registers, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
@@ -196,6 +199,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       budgets.stop();
       cpl.stop();
       policy.stop();
+      registers.stop();
       await directory.stop();
       await verifier.close();
       await store.close();

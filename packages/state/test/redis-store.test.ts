@@ -53,6 +53,21 @@ describe('RedisStore on a shared Redis', () => {
     expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
   });
 
+  it('ranges a supplier\'s installations a page at a time, however many: more than one page, in order, none lost', async () => {
+    const store = await open({ keyPrefix: newPrefix() });
+    const signature = '["aclara",[["ESME","M","1"]]]';
+    const count = 20_000 + 1_234;
+    const installations = Array.from({ length: count }, (_, i) => ({
+      installationId: `I${String(i).padStart(6, '0')}`, devices: [], signature, suppliers: ['S'], acquiredAt: 1_000 + (i % 500),
+    }));
+    await store.putInstallations(installations);
+    const found = await store.installationsAcquiredBy('S', signature, 1_000 + 499);
+    expect(found).toHaveLength(count);
+    expect(new Set(found.map((one) => one.installationId)).size).toBe(count);
+    expect(found.every((one, i) => i === 0 || one.acquiredAt! >= found[i - 1].acquiredAt!)).toBe(true);
+    expect(await store.installationsAcquiredBy('S', signature, 1_000)).toHaveLength(Math.ceil(count / 500));
+  });
+
   it('keeps the layout: compact JSON strings, and one hash per request with a hash tag', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
+import { describeInstallationsContract } from './installations-contract.ts';
 import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
@@ -89,6 +90,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
     afterAll(async () => {
       await cleanup?.();
     });
+
+    describeInstallationsContract(() => open());
 
     it('answers ping', async () => {
       const store = await open();

@@ -52,6 +52,23 @@ describe('parseDeviceInput: accepted records', () => {
     });
   });
 
+  it('keeps a SMETS1 device\'s installation and acquisition time (SEC H5.8)', () => {
+    expect(valueOf(parseDeviceInput(ESME_ID, smets1Input({ installationId: 'INST-1', acquiredAt: '2026-06-01T00:00:00Z' })))).toStrictEqual({
+      deviceId: ESME_ID, deviceType: 'GSME', status: 'Pending', generation: 'SMETS1', smets1Cohort: 'aclara', installationId: 'INST-1', acquiredAt: '2026-06-01T00:00:00Z',
+    });
+  });
+
+  it.each([
+    ['installationId', ''], ['installationId', 7], ['installationId', 'x'.repeat(129)],
+    ['acquiredAt', '2026-06-01'], ['acquiredAt', 'yesterday'], ['acquiredAt', 1764547200000],
+  ])('refuses %s = %j, naming it', (field, value) => {
+    expect(fieldOf(parseDeviceInput(ESME_ID, smets1Input({ [field]: value })))).toBe(field);
+  });
+
+  it('refuses an installation on a SMETS2+ device: installations are SMETS1 Installations', () => {
+    expect(parseDeviceInput(ESME_ID, smets2Input({ installationId: 'INST-1' }))).toStrictEqual({ ok: false, error: { field: 'installationId', message: 'applies to SMETS1 devices only' } });
+  });
+
   it('keeps a minimal SMETS1 record with no optional field present', () => {
     expect(valueOf(parseDeviceInput(ESME_ID, smets1Input()))).toStrictEqual({
       deviceId: ESME_ID, deviceType: 'GSME', status: 'Pending', generation: 'SMETS1', smets1Cohort: 'aclara',

@@ -58,6 +58,10 @@ export const deviceInputSchema = z.object({
     .meta({ description: 'Required for SMETS1, absent for SMETS2+: the S1SP cohort its requests go to through the DCO' }),
   deviceModel: z.string({ error: 'must be a string' }).optional(),
   firmwareVersion: z.string({ error: 'must be a string' }).optional(),
+  installationId: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }).max(128, { error: 'must be at most 128 characters' }).optional()
+    .meta({ description: 'SMETS1 only: the SMETS1 Installation the device belongs to (SEC H5.8 eligibility and enrolment are per installation)' }),
+  acquiredAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' }).optional()
+    .meta({ description: 'When the current supplier acquired the device (set at a change of supplier): the enrolment deadline runs from it' }),
   importSupplier: party('importSupplier'),
   exportSupplier: party('exportSupplier'),
   gasSupplier: party('gasSupplier'),
@@ -72,6 +76,9 @@ export const deviceInputSchema = z.object({
   } else if (device.cspRegion !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['cspRegion'], message: 'applies to SMETS2+ devices only' });
   }
+  if (device.generation === 'SMETS2+' && device.installationId !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['installationId'], message: 'applies to SMETS1 devices only' });
+  }
 }).meta({ id: 'DeviceInput' });
 
 const NAMING = { style: 'top', root: 'body' } as const;
@@ -84,12 +91,14 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
   const parsed = parseWith(deviceInputSchema, input, NAMING);
   if (!parsed.ok) return parsed;
   // Built field by field, so the stored record and the answer keep one order of keys.
-  const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion } = parsed.value;
+  const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion, installationId, acquiredAt } = parsed.value;
   const device: Device = { deviceId, deviceType, status, generation };
   if (cspRegion !== undefined) device.cspRegion = cspRegion;
   if (smets1Cohort !== undefined) device.smets1Cohort = smets1Cohort;
   if (deviceModel !== undefined) device.deviceModel = deviceModel;
   if (firmwareVersion !== undefined) device.firmwareVersion = firmwareVersion;
+  if (installationId !== undefined) device.installationId = installationId;
+  if (acquiredAt !== undefined) device.acquiredAt = acquiredAt;
   for (const name of RESPONSIBLE_PARTIES) {
     if (parsed.value[name] !== undefined) device[name] = parsed.value[name];
   }

@@ -100,3 +100,6 @@ export function withCplStatus(device: Device, cpl: CplIndex): Device {
   const status = device.firmwareVersion === undefined ? undefined : versions.get(device.firmwareVersion);
   return status === undefined || status === 'removed' ? { ...device, status: 'Suspended' } : device;
 }
+
+export * from './registers.ts';
+export * from './eligibility.ts';

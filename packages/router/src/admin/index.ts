@@ -16,6 +16,9 @@ import { queueRoutes } from './queues.ts';
 import { raiseDeviceAlerts } from '../alerts/index.ts';
 import type { CplTable } from '../products/cpl.ts';
 import type { PolicyTable } from '../products/policy.ts';
+import type { ProductRegisters } from '../products/registers.ts';
+import { recordInstallations, unenrolledCommissions, NOT_ENROLLED } from '../products/installations.ts';
+import { productRoutes } from './products.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -36,6 +39,8 @@ export interface AdminDeps {
   cpl: CplTable;
   /** The policy tables (status admission, SMETS1 availability and cohorts), shared by every instance. */
   policyTable: PolicyTable;
+  /** The SMETS1 Eligible and Pending Product Combinations and firmware upgrades, shared by every instance. */
+  registers: ProductRegisters;
   metrics: RouterMetrics;
   importMaxBytes: number;
 }
@@ -137,13 +142,20 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   documented(app, {
     method: 'put', path: '/devices/{deviceId}', tags: TAGS, security: OPERATOR, summary: 'Register or replace a device',
     request: { params: z.object({ deviceId: euiParam('deviceId') }), body: jsonBody(deviceInputSchema) },
-    responses: { 200: json(deviceRecord, 'The device as stored'), 400: invalidInput, 401: unauthorized },
+    responses: {
+      200: json(deviceRecord, 'The device as stored'), 400: invalidInput, 401: unauthorized,
+      409: json(errorAnswer([NOT_ENROLLED], true), 'A SMETS1 device of an installation not enrolled yet, written Commissioned (migration gating, SEC H5.8)'),
+    },
   }, async (c) => {
     const body = await readJson(c);
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
     const parsed = parseDeviceInput(c.req.param('deviceId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
+    const refusal = (await unenrolledCommissions(store, [parsed.value])).get(parsed.value);
+    if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
+    const previous = await store.getDevice(parsed.value.deviceId);
     await deps.directory.putDevice(parsed.value);
+    await recordInstallations(store, [parsed.value], [previous]);
     return c.json(parsed.value);
   });
 
@@ -181,12 +193,32 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     let imported = 0;
     let lineNumber = 0;
     let chunk: Device[] = [];
+    let bookkeeping = Promise.resolve();
+    let bookkeepingFailure: unknown;
+    const settled = async () => {
+      await bookkeeping;
+      if (bookkeepingFailure) throw bookkeepingFailure;
+    };
+    const lineOf = new Map<Device, number>();
     const flush = async () => {
       if (chunk.length === 0) return;
+      // Migration gating: a SMETS1 device of an installation not enrolled may not arrive Commissioned.
+      const refused = await unenrolledCommissions(store, chunk);
+      if (refused.size > 0) {
+        for (const [device, reason] of refused) rejected.push({ line: lineOf.get(device)!, reason: `status ${NOT_ENROLLED}: ${reason}` });
+        rejected.sort((a, b) => a.line - b.line);
+        chunk = chunk.filter((device) => !refused.has(device));
+      }
       await deps.directory.putDevices(chunk);
+      // The installations' bookkeeping of a chunk runs while the next chunk is read and written, one
+      // chunk behind at most (in order: an installation may span chunks; bounded memory).
+      await bookkeeping;
+      const written = chunk;
+      if (!bookkeepingFailure) bookkeeping = recordInstallations(store, written).catch((cause) => { bookkeepingFailure = cause; });
       imported += chunk.length;
       deps.metrics.devicesImported.inc(chunk.length);
       chunk = [];
+      lineOf.clear();
     };
     try {
       for await (const lines of readLineBatches(c.req.raw, deps.importMaxBytes)) {
@@ -206,12 +238,16 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
             continue;
           }
           chunk.push(parsed.value);
+          if (parsed.value.installationId !== undefined) lineOf.set(parsed.value, lineNumber);
         }
         if (chunk.length >= IMPORT_CHUNK) await flush();
       }
       await flush();
+      await settled();
     } catch (cause) {
+      await bookkeeping;
       if (!(cause instanceof BodyTooLargeError)) throw cause;
+      await settled();
       // What was written stays written; the answer says how far the import got.
       return c.json({ imported, rejected, error: { reason: 'body_too_large', message: `${cause.message}; stopped after line ${lineNumber}` } }, 413);
     }
@@ -444,6 +480,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   });
 
   queueRoutes(app, store, readJson);
+  productRoutes(app, deps, { readJson, invalid });
 
   function noSimulator(c: Context) {
     return error(c, 404, 'not_found', `no destination ${c.req.param('destination')}; destinations: ${ALL_DESTINATIONS.join(', ')} (percent-encode the "/")`);

@@ -8,6 +8,7 @@ import type { StatsAggregator } from '../stats/index.ts';
 import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
+import { recordInstallations } from '../products/installations.ts';
 
 export interface Networks {
   simulators: Map<string, SimulatedNetwork>;
@@ -80,5 +81,8 @@ async function recordFirmware(store: StateStore, deviceId: string): Promise<void
   const device = await store.getDevice(deviceId);
   if (!device?.pendingFirmwareVersion) return;
   const { pendingFirmwareVersion, ...rest } = device;
-  await store.putDevice({ ...rest, firmwareVersion: pendingFirmwareVersion });
+  const upgraded = { ...rest, firmwareVersion: pendingFirmwareVersion };
+  await store.putDevice(upgraded);
+  // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
+  await recordInstallations(store, [upgraded]);
 }

@@ -50,6 +50,8 @@ export const deviceRecord = z.object({
   smets1Cohort: z.enum(SMETS1_COHORTS).optional(),
   deviceModel: z.string().optional(),
   firmwareVersion: z.string().optional(),
+  installationId: z.string().optional(),
+  acquiredAt: z.string().optional(),
   importSupplier: party,
   exportSupplier: party,
   gasSupplier: party,

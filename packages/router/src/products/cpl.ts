@@ -1,8 +1,8 @@
 import { applyCplUpdate, applySscDecision, indexCpl, type CplEntry, type CplEntryInput, type CplIndex, type SscDecision } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
+import { RefreshedTable } from './refreshed.ts';
 
 const SETTING = 'cpl';
-const REFRESH_MS = 1000;
 
 const keyOf = (deviceModel: string, firmwareVersion: string) => `${deviceModel}\u0000${firmwareVersion}`;
 
@@ -12,26 +12,16 @@ const keyOf = (deviceModel: string, firmwareVersion: string) => `${deviceModel}\
  * so a removal reaches every device of the model (a million as one) within the refresh, without
  * a per-request store read or a rewrite of the devices.
  */
-export class CplTable {
+export class CplTable extends RefreshedTable {
   private entries = new Map<string, CplEntry>();
   private cplIndex: CplIndex = new Map();
-  private timer?: ReturnType<typeof setInterval>;
 
   /** Told of each change, with the CPL before and after it (the Users' notices, in the background). */
   private readonly changed: (before: CplIndex, after: CplIndex, entry: CplEntry) => void;
 
   constructor(private readonly store: StateStore, changed?: (before: CplIndex, after: CplIndex, entry: CplEntry) => void, private readonly now: () => Date = () => new Date()) {
+    super();
     this.changed = changed ?? (() => undefined);
-  }
-
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
-    this.timer.unref?.();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 
   index(): CplIndex {
@@ -71,7 +61,7 @@ export class CplTable {
     this.changed(before, this.cplIndex, entry);
   }
 
-  private async refresh(): Promise<void> {
+  async refresh(): Promise<void> {
     const stored = (await this.store.getSetting<CplEntry[]>(SETTING)) ?? [];
     this.apply(new Map(stored.map((entry) => [keyOf(entry.deviceModel, entry.firmwareVersion), entry])));
   }

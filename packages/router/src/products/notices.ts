@@ -5,6 +5,13 @@ import type { Logger } from '../log/index.ts';
 /** Devices read at a time while telling Users of a CPL change. */
 const PAGE = 2_000;
 
+/**
+ * After each page, a pause as long as the page took: the notices of a change reaching a million
+ * devices take at most half of this process's time (and of Redis's), leaving the rest to the
+ * request path, which the change itself reached at once (the CPL is looked up in memory).
+ */
+const yieldAsLongAs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function responsibleUsers(device: Device): string[] {
   return [...new Set(RESPONSIBLE_PARTIES.map((party) => device[party]).filter((userId): userId is string => userId !== undefined))];
 }
@@ -21,6 +28,7 @@ export async function noticeCplChange(store: StateStore, log: Logger, before: Cp
   const onPlan = new Map<string, number>();
   let cursor: string | undefined;
   do {
+    const pageStarted = performance.now();
     const page = await store.devicesOfModel(entry.deviceModel, cursor, PAGE);
     cursor = page.cursor;
     const items: { userId: string; item: NewOutboxItem }[] = [];
@@ -40,6 +48,7 @@ export async function noticeCplChange(store: StateStore, log: Logger, before: Cp
       }
     }
     await store.enqueueOutboxMany(items);
+    if (cursor !== undefined) await yieldAsLongAs(performance.now() - pageStarted);
   } while (cursor !== undefined);
   const plan = [...onPlan].map(([userId, devices]) => ({
     userId,

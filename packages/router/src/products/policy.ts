@@ -1,28 +1,19 @@
 import { compilePolicy, defaultPolicy, updatePolicy, type CompiledPolicy, type Policy, type PolicyUpdate } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
+import { RefreshedTable } from './refreshed.ts';
 
 const SETTING = 'policy';
-const REFRESH_MS = 1000;
 
 /**
  * The policy tables as run-time settings shared by every instance (status admission, SMETS1
  * availability, the live SMETS1 cohorts), read by each on a one-second refresh. It is itself the
  * compiled policy the checks use, so the request path looks up sets in memory as before.
  */
-export class PolicyTable implements CompiledPolicy {
+export class PolicyTable extends RefreshedTable implements CompiledPolicy {
   private compiled: CompiledPolicy = compilePolicy();
-  private timer?: ReturnType<typeof setInterval>;
 
-  constructor(private readonly store: StateStore) {}
-
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
-    this.timer.unref?.();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+  constructor(private readonly store: StateStore) {
+    super();
   }
 
   get policy(): Policy {
@@ -42,7 +33,7 @@ export class PolicyTable implements CompiledPolicy {
   smets1Admits: CompiledPolicy['smets1Admits'] = (srv, commandVariant) => this.compiled.smets1Admits(srv, commandVariant);
   smets1CohortLive: CompiledPolicy['smets1CohortLive'] = (cohort) => this.compiled.smets1CohortLive(cohort);
 
-  private async refresh(): Promise<void> {
+  async refresh(): Promise<void> {
     const stored = await this.store.getSetting<Partial<Policy>>(SETTING);
     // Tables added since a setting was stored take their defaults.
     if (stored) this.compiled = compilePolicy({ ...defaultPolicy(), ...stored });

@@ -1,6 +1,6 @@
-import type { Device, DspSchedule, User } from '@dccrouter/domain';
+import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
 import { compareCursors, judgeResponse, pageOf, partitionOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER } from '../store/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
   Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
   RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
@@ -66,6 +66,10 @@ export class MemoryStore implements StateStore {
   private readonly stats = new Map<string, Map<string, number>>();
   private readonly quarantineRefs = new Map<string, string>();
   private readonly quarantineExpiry = new MinHeap<string>();
+  private readonly installations = new Map<string, Installation>();
+  /** Installations by group, and by supplier then group with their acquisition times (RedisStore's indexes). */
+  private readonly groupCounts = new Map<string, number>();
+  private readonly supplierGroups = new Map<string, Map<string, Map<string, number>>>();
   private readonly directoryLog = new MemoryStream<{ users?: string[]; devices?: string[]; reset?: boolean }>();
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -92,6 +96,55 @@ export class MemoryStore implements StateStore {
     for (const device of devices) this.devices.set(device.deviceId, copy(device));
     if (devices.length > DIRECTORY_RESET_OVER) this.directoryLog.append({ reset: true });
     else if (devices.length > 0) this.directoryLog.append({ devices: devices.map((device) => device.deviceId) });
+  }
+
+  async putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void> {
+    for (const next of installations) {
+      const old = this.installations.get(next.installationId);
+      if (old) this.indexInstallation(old, -1);
+      if ('deleted' in next) this.installations.delete(next.installationId);
+      else {
+        this.installations.set(next.installationId, copy(next));
+        this.indexInstallation(next, 1);
+      }
+    }
+  }
+
+  private indexInstallation(installation: Installation, by: 1 | -1): void {
+    const group = installationGroup(installation);
+    const count = (this.groupCounts.get(group) ?? 0) + by;
+    if (count > 0) this.groupCounts.set(group, count);
+    else this.groupCounts.delete(group);
+    for (const supplier of installation.suppliers) {
+      let groups = this.supplierGroups.get(supplier);
+      if (!groups) this.supplierGroups.set(supplier, (groups = new Map()));
+      let members = groups.get(group);
+      if (!members) groups.set(group, (members = new Map()));
+      if (by > 0) members.set(installation.installationId, installation.acquiredAt ?? 0);
+      else members.delete(installation.installationId);
+      if (members.size === 0) groups.delete(group);
+    }
+  }
+
+  async getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]> {
+    return installationIds.map((id) => {
+      const installation = this.installations.get(id);
+      return installation && copy(installation);
+    });
+  }
+
+  async installationGroups(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.groupCounts);
+  }
+
+  async supplierInstallationGroups(supplier: string): Promise<Record<string, number>> {
+    return Object.fromEntries([...this.supplierGroups.get(supplier) ?? []].map(([group, members]) => [group, members.size]));
+  }
+
+  async installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]> {
+    const members = [...this.supplierGroups.get(supplier)?.get(group) ?? []].filter(([, at]) => at <= until);
+    return members.sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : 1))
+      .map(([installationId, at]) => (at === 0 ? { installationId } : { installationId, acquiredAt: at }));
   }
 
   async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {

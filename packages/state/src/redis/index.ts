@@ -1,6 +1,6 @@
 import './tracing-shim.ts';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { findSrv, plainAcknowledgement, type Device, type DspSchedule, type User } from '@dccrouter/domain';
+import { findSrv, plainAcknowledgement, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters } from '../counters/index.ts';
 import { RedisCounters } from '../counters/redis.ts';
@@ -12,7 +12,7 @@ import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
-  type DeadLetter, type Page, type Redriven,
+  type DeadLetter, type Page, type Redriven, type AcquiredInstallation,
 } from '../store/index.ts';
 
 export interface RedisStoreOptions extends RedisTarget {
@@ -38,6 +38,16 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 /** Devices per pipeline and pipelines in flight for putDevices; see putDevices for the throughput. */
 const DEVICES_PER_PIPELINE = 2_000;
 const PIPELINES_IN_FLIGHT = 4;
+
+/** Installations per page of a supplier's acquisition range. */
+const ACQUIRED_PAGE = 20_000;
+/** Installations per put-installations script call. */
+const INSTALLATIONS_PER_CALL = 1_000;
+
+/** A hash of counts as numbers. */
+function counts(fields: Record<string, string>): Record<string, number> {
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, Number(value)]));
+}
 
 /** How often an idle router polls a Redis Cluster's egress streams (a cluster cannot block on several slots). */
 const CLUSTER_IDLE_POLL_MS = 20;
@@ -65,6 +75,7 @@ type ScriptedRedis = RedisClient & {
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
   redriveDeadLetters(...args: string[]): Promise<string[]>;
   listQuarantined(...args: (string | number)[]): Promise<string[]>;
+  putInstallations(...args: string[]): Promise<number>;
 };
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
@@ -130,6 +141,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('rescheduleSchedule', { numberOfKeys: 2, lua: SCRIPTS.rescheduleSchedule });
     redis.defineCommand('redriveDeadLetters', { numberOfKeys: 2, lua: SCRIPTS.redriveDeadLetters });
     redis.defineCommand('listQuarantined', { numberOfKeys: 1, lua: SCRIPTS.listQuarantined });
+    redis.defineCommand('putInstallations', { numberOfKeys: 1, lua: SCRIPTS.putInstallations });
     const store = new RedisStore(redis, options);
     try {
       await redis.connect();
@@ -219,6 +231,50 @@ export class RedisStore implements StateStore {
     if (devices.length > DIRECTORY_RESET_OVER) this.logDirectoryChange(log, 'reset', '');
     else this.logDirectoryChange(log, 'd', devices.map((device) => device.deviceId).join(','));
     await this.exec('log directory change', log);
+  }
+
+  /** Installation keys share the '{inst}' tag: one slot, so an installation moves between its indexes atomically. */
+  private get installationPrefix(): string {
+    return `${this.prefix}{inst}:`;
+  }
+
+  async putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void> {
+    const p = this.installationPrefix;
+    // A few thousand a call: each call is one atomic script run, short enough not to stall Redis.
+    for (let start = 0; start < installations.length; start += INSTALLATIONS_PER_CALL) {
+      const args = installations.slice(start, start + INSTALLATIONS_PER_CALL)
+        .flatMap((installation) => [installation.installationId, 'deleted' in installation ? '' : JSON.stringify(installation)]);
+      await this.call('put installations', () => this.redis.putInstallations(`${p}groups`, p, ...args));
+    }
+  }
+
+  async getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]> {
+    if (installationIds.length === 0) return [];
+    const found = await this.call('MGET installations', () => this.redis.mget(installationIds.map((id) => `${this.installationPrefix}rec:${id}`)));
+    return found.map((json) => parse<Installation>(json));
+  }
+
+  async installationGroups(): Promise<Record<string, number>> {
+    return counts(await this.call('HGETALL installation groups', () => this.redis.hgetall(`${this.installationPrefix}groups`)));
+  }
+
+  async supplierInstallationGroups(supplier: string): Promise<Record<string, number>> {
+    return counts(await this.call('HGETALL supplier groups', () => this.redis.hgetall(`${this.installationPrefix}supgroups:${supplier}`)));
+  }
+
+  async installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]> {
+    const key = `${this.installationPrefix}sup:${supplier}:${group}`;
+    const found: AcquiredInstallation[] = [];
+    // A page at a time: each command stays short (well within the command timeout, not stalling
+    // Redis), however many installations a supplier has.
+    for (let offset = 0; ; offset += ACQUIRED_PAGE) {
+      const flat = await this.call('ZRANGEBYSCORE supplier installations', () => this.redis.zrangebyscore(key, '-inf', until, 'WITHSCORES', 'LIMIT', offset, ACQUIRED_PAGE));
+      for (let i = 0; i < flat.length; i += 2) {
+        const at = Number(flat[i + 1]);
+        found.push(at === 0 ? { installationId: flat[i] } : { installationId: flat[i], acquiredAt: at });
+      }
+      if (flat.length < 2 * ACQUIRED_PAGE) return found;
+    }
   }
 
   /** Device IDs by model (a set per model, kept as devices are written): the CPL's reach. */

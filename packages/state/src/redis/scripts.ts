@@ -23,4 +23,5 @@ export const SCRIPTS = {
   rescheduleSchedule: read('reschedule-schedule'),
   redriveDeadLetters: read('redrive-dead-letters'),
   listQuarantined: read('list-quarantined'),
+  putInstallations: read('put-installations'),
 } as const;

@@ -1,4 +1,4 @@
-import type { Device, Generation, TrtClass, User, DspSchedule } from '@dccrouter/domain';
+import type { Device, Generation, Installation, TrtClass, User, DspSchedule } from '@dccrouter/domain';
 import type { WindowCounters, WindowRule } from '../counters/index.ts';
 
 /**
@@ -261,6 +261,20 @@ export interface DirectoryChanges {
   reset: boolean;
 }
 
+/** The group of an enrolled installation, beside the signatures of those not enrolled yet. */
+export const ENROLLED_GROUP = '+enrolled';
+
+/** An installation's group: its signature until it is enrolled (its eligibility is judged per signature). */
+export function installationGroup(installation: Pick<Installation, 'signature' | 'enrolledAt'>): string {
+  return installation.enrolledAt !== undefined ? ENROLLED_GROUP : installation.signature;
+}
+
+/** A supplier's installation of a group, with the latest acquisition among its devices (absent: never acquired). */
+export interface AcquiredInstallation {
+  installationId: string;
+  acquiredAt?: number;
+}
+
 /** A bulk write of more devices than this is logged as one reset, not device by device. */
 export const DIRECTORY_RESET_OVER = 100;
 /** Entries the directory change log keeps: a cache further behind than this starts afresh. */
@@ -366,6 +380,22 @@ export interface StateStore {
   rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean>;
   /** A page of the devices of a model (the CPL's reach); `cursor` undefined when there are no more. */
   devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }>;
+
+  /**
+   * SMETS1 installations (SEC H5.8), written whole: each replaces the stored one, or with `null`
+   * is deleted. Each is indexed atomically by group (its signature, or ENROLLED_GROUP) and by
+   * each of its suppliers with its acquisition time, so that eligibility is judged per signature
+   * and a supplier's enrolment report reads counts and a range, never its devices.
+   */
+  putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void>;
+  getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]>;
+  /** Every group with how many installations it has (all suppliers). */
+  installationGroups(): Promise<Record<string, number>>;
+  /** A supplier's groups with how many of its installations each has. */
+  supplierInstallationGroups(supplier: string): Promise<Record<string, number>>;
+  /** A supplier's installations of a group acquired at or before `until` (never acquired counts as acquired at 0), earliest first. */
+  installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]>;
+
   /** Appends many items to their Users' outbound queues in one round trip (device alerts). */
   enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;
   /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */

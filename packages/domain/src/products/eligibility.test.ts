@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { Device } from '../types/index.ts';
+import {
+  acquiredNoLaterThanForDue, addTwelveMonths, compileRegisters, dueLimit, enrolBy, installationEligibility, installationSignature, installationWith,
+  judgeSignature, shortestUpgradeChain, type Installation,
+} from './eligibility.ts';
+import {
+  applyCombinationUpdate, applyUpgradesUpdate, parseFirmwareUpgradesInput, parseProductCombinationInput,
+  type FirmwareUpgrades, type ProductCombination, type ProductCombinationInput,
+} from './registers.ts';
+
+const T1 = new Date('2026-01-10T00:00:00.000Z');
+const T2 = new Date('2026-03-01T00:00:00.000Z');
+const T3 = new Date('2026-06-15T00:00:00.000Z');
+
+const combination = (entryId: string, list: 'EPC' | 'PPC', devices: [string, string, string][], at = T1, commsProvider: ProductCombinationInput['commsProvider'] = 'aclara'): ProductCombination => {
+  const made = applyCombinationUpdate(undefined, entryId, { list, commsProvider, devices: devices.map(([deviceType, deviceModel, firmwareVersion]) => ({ deviceType: deviceType as 'ESME', deviceModel, firmwareVersion })) }, at);
+  if (!made.ok) throw new Error(made.message);
+  return made.entry;
+};
+const upgrades = (deviceModel: string, paths: [string, string][], at = T1): FirmwareUpgrades =>
+  applyUpgradesUpdate(undefined, deviceModel, { paths: paths.map(([from, to]) => ({ from, to })) }, at);
+
+const meter = (deviceId: string, deviceType: Device['deviceType'], deviceModel: string, firmwareVersion: string, extra: Partial<Device> = {}): Device => ({
+  deviceId, deviceType, status: 'InstalledNotCommissioned', generation: 'SMETS1', smets1Cohort: 'aclara', deviceModel, firmwareVersion, installationId: 'I1', importSupplier: 'S-E', ...extra,
+});
+const installation = (...devices: Device[]): Installation => installationWith(undefined, 'I1', devices)!;
+
+describe('product combination entries', () => {
+  it('requires the list, the comms provider (an S1SP cohort) and at least one device, naming the field', () => {
+    expect(parseProductCombinationInput({ list: 'EPC', devices: [{ deviceType: 'ESME', deviceModel: 'M', firmwareVersion: '1' }] })).toMatchObject({ ok: false, error: { field: 'commsProvider' } });
+    expect(parseProductCombinationInput({ list: 'EPC', commsProvider: 'nobody', devices: [] })).toMatchObject({ ok: false, error: { field: 'commsProvider' } });
+    expect(parseProductCombinationInput({ list: 'XPC', commsProvider: 'aclara', devices: [] })).toMatchObject({ ok: false, error: { field: 'list' } });
+    expect(parseProductCombinationInput({ list: 'EPC', commsProvider: 'aclara', devices: [] })).toMatchObject({ ok: false, error: { field: 'devices' } });
+    expect(parseProductCombinationInput({ list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'M' }] })).toMatchObject({ ok: false, error: { field: 'devices[0].firmwareVersion' } });
+    expect(parseProductCombinationInput({ list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'M', firmwareVersion: '1' }], extra: 1 })).toMatchObject({ ok: false, error: { field: 'extra' } });
+    expect(parseProductCombinationInput({ list: 'PPC', commsProvider: 'itron', devices: [{ deviceType: 'GSME', deviceModel: 'M', firmwareVersion: '1' }] }).ok).toBe(true);
+  });
+
+  it('stamps dateFirstAdded once; moving from the PPC to the EPC keeps it and records dateAddedToEpc', () => {
+    const pending = combination('E1', 'PPC', [['ESME', 'M', '1']], T1);
+    expect(pending).toMatchObject({ list: 'PPC', dateFirstAdded: T1.toISOString() });
+    expect(pending.dateAddedToEpc).toBeUndefined();
+    const edited = applyCombinationUpdate(pending, 'E1', { list: 'PPC', commsProvider: 'aclara', devices: pending.devices }, T2);
+    expect(edited.ok && edited.entry.dateFirstAdded).toBe(T1.toISOString());
+    const moved = applyCombinationUpdate(pending, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: pending.devices }, T2);
+    expect(moved).toMatchObject({ ok: true, entry: { list: 'EPC', dateFirstAdded: T1.toISOString(), dateAddedToEpc: T2.toISOString(), updatedAt: T2.toISOString() } });
+    const again = applyCombinationUpdate(moved.ok ? moved.entry : undefined, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: pending.devices }, T3);
+    expect(again).toMatchObject({ ok: true, entry: { dateFirstAdded: T1.toISOString(), dateAddedToEpc: T2.toISOString() } });
+    expect(combination('E2', 'EPC', [['ESME', 'M', '1']], T3)).toMatchObject({ dateFirstAdded: T3.toISOString(), dateAddedToEpc: T3.toISOString() });
+  });
+
+  it('refuses to move an EPC entry back to the PPC', () => {
+    const epc = combination('E1', 'EPC', [['ESME', 'M', '1']]);
+    expect(applyCombinationUpdate(epc, 'E1', { list: 'PPC', commsProvider: 'aclara', devices: epc.devices }, T2)).toMatchObject({ ok: false });
+  });
+});
+
+describe('firmware upgrades', () => {
+  it('validates paths and keeps the date of a path that already existed', () => {
+    expect(parseFirmwareUpgradesInput({ paths: [{ from: '1', to: '1' }] })).toMatchObject({ ok: false, error: { field: 'paths[0]' } });
+    expect(parseFirmwareUpgradesInput({ paths: [{ from: '1' }] })).toMatchObject({ ok: false, error: { field: 'paths[0].to' } });
+    expect(parseFirmwareUpgradesInput({})).toMatchObject({ ok: false, error: { field: 'paths' } });
+    const first = upgrades('M', [['1', '2']], T1);
+    const second = applyUpgradesUpdate(first, 'M', { paths: [{ from: '1', to: '2' }, { from: '2', to: '3' }, { from: '2', to: '3' }] }, T2);
+    expect(second.paths).toEqual([{ from: '1', to: '2', addedAt: T1.toISOString() }, { from: '2', to: '3', addedAt: T2.toISOString() }]);
+  });
+
+  it('finds the shortest chain breadth-first, with the latest date of its paths, and none where there is none', () => {
+    const registers = compileRegisters([], [
+      upgrades('M', [['1', '2'], ['2', '3'], ['3', '4'], ['1', '5']], T1),
+      applyUpgradesUpdate(upgrades('M', [['1', '2'], ['2', '3'], ['3', '4'], ['1', '5']], T1), 'M', { paths: [{ from: '1', to: '2' }, { from: '2', to: '3' }, { from: '3', to: '4' }, { from: '1', to: '5' }, { from: '5', to: '4' }, { from: '4', to: '1' }] }, T2),
+    ]);
+    expect(shortestUpgradeChain(registers.upgrades, 'M', '1', '4')).toEqual({ steps: [{ from: '1', to: '5' }, { from: '5', to: '4' }], since: T2.toISOString() });
+    expect(shortestUpgradeChain(registers.upgrades, 'M', '1', '3')).toEqual({ steps: [{ from: '1', to: '2' }, { from: '2', to: '3' }], since: T1.toISOString() });
+    expect(shortestUpgradeChain(registers.upgrades, 'M', '2', '2')).toEqual({ steps: [] });
+    // A cycle (4 -> 1) does not loop; a version nothing leads to has no chain.
+    expect(shortestUpgradeChain(registers.upgrades, 'M', '4', '3')).toEqual({ steps: [{ from: '4', to: '1' }, { from: '1', to: '2' }, { from: '2', to: '3' }], since: T2.toISOString() });
+    expect(shortestUpgradeChain(registers.upgrades, 'M', '9', '3')).toBeUndefined();
+    expect(shortestUpgradeChain(registers.upgrades, 'OTHER', '1', '2')).toBeUndefined();
+  });
+});
+
+describe('installations', () => {
+  it('gather the SMETS1 devices naming them, in signature order, and lose a device that names another', () => {
+    const gas = meter('D2', 'GSME', 'G', '1', { gasSupplier: 'S-G', importSupplier: undefined, acquiredAt: '2026-02-01T00:00:00Z' });
+    const elec = meter('D1', 'ESME', 'E', '1');
+    const both = installationWith(installationWith(undefined, 'I1', [gas]), 'I1', [elec])!;
+    expect(both.devices.map((device) => device.deviceId)).toEqual(['D1', 'D2']);
+    expect(both.suppliers).toEqual(['S-E', 'S-G']);
+    expect(both.acquiredAt).toBe(Date.parse('2026-02-01T00:00:00Z'));
+    const moved = installationWith(both, 'I1', [{ ...elec, installationId: 'I2' }])!;
+    expect(moved.devices.map((device) => device.deviceId)).toEqual(['D2']);
+    expect(installationWith(moved, 'I1', [{ ...gas, installationId: undefined }])).toBeUndefined();
+    expect(installationWith({ ...both, enrolledAt: T1.toISOString() }, 'I1', [elec])?.enrolledAt).toBe(T1.toISOString());
+  });
+
+  it('share a signature when their types, models, firmware and cohort are the same, whatever the IDs', () => {
+    const a = installation(meter('A1', 'ESME', 'E', '1'), meter('A2', 'GSME', 'G', '1'));
+    const b = installationWith(undefined, 'I9', [meter('B2', 'GSME', 'G', '1', { installationId: 'I9' }), meter('B1', 'ESME', 'E', '1', { installationId: 'I9' })])!;
+    expect(a.signature).toBe(b.signature);
+    expect(installation(meter('A1', 'ESME', 'E', '2'), meter('A2', 'GSME', 'G', '1')).signature).not.toBe(a.signature);
+    expect(installation(meter('A1', 'ESME', 'E', '1', { smets1Cohort: 'itron' }), meter('A2', 'GSME', 'G', '1')).signature).not.toBe(a.signature);
+    expect(installationSignature([])).toBe('["*",[]]');
+  });
+});
+
+describe('eligibility of a signature (SEC H5.8)', () => {
+  const elecAndGas = installation(meter('D1', 'ESME', 'E', '1'), meter('D2', 'GSME', 'G', '1'));
+  const judge = (combinations: ProductCombination[], upgradeSets: FirmwareUpgrades[] = [], of: Installation = elecAndGas) => judgeSignature(compileRegisters(combinations, upgradeSets), of.signature);
+
+  it('is eligible when the devices form an EPC combination of the cohort, or a subset of one', () => {
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']])])).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T1.toISOString() });
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1'], ['IHD', 'H', '3']])])).toMatchObject({ status: 'eligible', entry: 'E1' });
+    // Electricity alone is a subset of the combination.
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']])], [], installation(meter('D1', 'ESME', 'E', '1'))).status).toBe('eligible');
+  });
+
+  it('is not eligible for another cohort, another firmware without an upgrade, or more devices than the combination has', () => {
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1, 'itron')])).toEqual({ status: 'not_eligible' });
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '2'], ['GSME', 'G', '1']])])).toEqual({ status: 'not_eligible' });
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1']])])).toEqual({ status: 'not_eligible' });
+    // Two meters cannot both use the combination's one ESME.
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']])], [], installation(meter('D1', 'ESME', 'E', '1'), meter('D3', 'ESME', 'E', '1'))).status).toBe('not_eligible');
+    expect(judge([])).toEqual({ status: 'not_eligible' });
+    // A device without a model or firmware matches nothing.
+    expect(judge([combination('E1', 'EPC', [['ESME', 'E', '1']])], [], installation({ ...meter('D1', 'ESME', 'E', '1'), firmwareVersion: undefined })).status).toBe('not_eligible');
+  });
+
+  it('is eligible after upgrade through the shortest chain, device by device, since the later of the entry and its paths', () => {
+    const judged = judge([combination('E1', 'EPC', [['ESME', 'E', '3'], ['GSME', 'G', '1']], T1)], [upgrades('E', [['1', '2'], ['2', '3'], ['1', '9']], T2)]);
+    expect(judged).toEqual({ status: 'eligible_after_upgrade', entry: 'E1', upgrades: [{ device: 0, from: '1', to: '2' }, { device: 0, from: '2', to: '3' }], eligibleSince: T2.toISOString() });
+    expect(installationEligibility(elecAndGas, judged)).toEqual({
+      status: 'eligible_after_upgrade', entry: 'E1', upgrades: [{ deviceId: 'D1', from: '1', to: '2' }, { deviceId: 'D1', from: '2', to: '3' }],
+      eligibleSince: T2.toISOString(), enrolBy: '2027-03-01T00:00:00.000Z',
+    });
+  });
+
+  it('prefers a combination needing no upgrade, then fewer upgrades; eligibleSince is the earliest EPC match', () => {
+    const upgradeE = upgrades('E', [['1', '2']], T1);
+    const judged = judge([combination('A-up', 'EPC', [['ESME', 'E', '2'], ['GSME', 'G', '1']], T1), combination('B-now', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T3)], [upgradeE]);
+    expect(judged).toEqual({ status: 'eligible', entry: 'B-now', eligibleSince: T1.toISOString() });
+  });
+
+  it('is pending when only the PPC has it (now or after upgrades); the EPC wins over the PPC', () => {
+    expect(judge([combination('P1', 'PPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']])])).toEqual({ status: 'pending', entry: 'P1' });
+    expect(judge([combination('P1', 'PPC', [['ESME', 'E', '2'], ['GSME', 'G', '1']])], [upgrades('E', [['1', '2']])])).toEqual({ status: 'pending', entry: 'P1' });
+    expect(judge([combination('P1', 'PPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']]), combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T2)]))
+      .toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T2.toISOString() });
+  });
+
+  it('counts an entry moved from the PPC to the EPC as eligible from the move', () => {
+    const pending = combination('E1', 'PPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1);
+    const moved = applyCombinationUpdate(pending, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: pending.devices }, T3);
+    expect(moved.ok && judge([moved.entry])).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T3.toISOString() });
+  });
+});
+
+describe('enrolBy', () => {
+  it('is twelve months after the later of eligibility and acquisition', () => {
+    expect(enrolBy('2026-01-10T00:00:00.000Z', undefined)).toBe('2027-01-10T00:00:00.000Z');
+    expect(enrolBy('2026-01-10T00:00:00.000Z', Date.parse('2026-05-20T08:30:00Z'))).toBe('2027-05-20T08:30:00.000Z');
+    expect(enrolBy('2026-05-20T00:00:00.000Z', Date.parse('2026-01-10T00:00:00Z'))).toBe('2027-05-20T00:00:00.000Z');
+  });
+
+  it('moves 29 February to 28 February and keeps month ends', () => {
+    expect(new Date(addTwelveMonths(Date.parse('2028-02-29T12:00:00Z'))).toISOString()).toBe('2029-02-28T12:00:00.000Z');
+    expect(new Date(addTwelveMonths(Date.parse('2027-12-31T23:59:59.999Z'))).toISOString()).toBe('2028-12-31T23:59:59.999Z');
+    expect(new Date(addTwelveMonths(Date.parse('2027-02-28T00:00:00Z'))).toISOString()).toBe('2028-02-28T00:00:00.000Z');
+  });
+
+  it('bounds the acquisitions that can be due: anything acquired later is due after the report window', () => {
+    const now = Date.parse('2026-12-04T00:00:00Z');
+    const bound = acquiredNoLaterThanForDue(now);
+    expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', bound))).toBeLessThanOrEqual(dueLimit(now) + 86_400_000);
+    expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', bound + 1))).toBeGreaterThan(dueLimit(now));
+    // Across a leap day (366 days) the bound still holds.
+    const leap = Date.parse('2028-03-15T00:00:00Z');
+    expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', acquiredNoLaterThanForDue(leap) + 1))).toBeGreaterThan(dueLimit(leap));
+  });
+});

@@ -1,0 +1,265 @@
+import type { Device, Smets1Cohort } from '../types/index.ts';
+import type { FirmwareUpgrades, ProductCombination, ProductDevice } from './registers.ts';
+
+// SEC H5.8: whether a SMETS1 Installation may be enrolled, and by when. Pure arithmetic over the
+// registers; the router computes it once per distinct installation signature (cohort plus the
+// devices' types, models and firmware), never per device.
+
+/** A device as its installation's eligibility sees it. */
+export interface InstallationDevice {
+  deviceId: string;
+  deviceType: Device['deviceType'];
+  deviceModel?: string;
+  firmwareVersion?: string;
+  smets1Cohort?: Smets1Cohort;
+  /** Its suppliers (import, gas): the report is by supplier. */
+  suppliers: string[];
+  /** When the current supplier acquired it (RFC 3339), set at a change of supplier. */
+  acquiredAt?: string;
+}
+
+/** A SMETS1 Installation: the devices sharing an installationId, electricity and gas together or apart. */
+export interface Installation {
+  installationId: string;
+  /** Sorted by type, model, firmware then ID: position i is the signature's device i. */
+  devices: InstallationDevice[];
+  /** What its eligibility depends on, and nothing else (see installationSignature). */
+  signature: string;
+  suppliers: string[];
+  /** The latest acquisition among its devices, epoch ms. */
+  acquiredAt?: number;
+  /** When it was enrolled into the inventory (its devices Commissioned), RFC 3339. */
+  enrolledAt?: string;
+}
+
+export type EligibilityStatus = 'eligible' | 'eligible_after_upgrade' | 'pending' | 'not_eligible';
+export const ELIGIBILITY_STATUSES: readonly EligibilityStatus[] = ['eligible', 'eligible_after_upgrade', 'pending', 'not_eligible'];
+
+export interface Upgrade { from: string; to: string }
+
+/** A signature's eligibility. `upgrades[i].device` is the signature's (and the installation's) device position. */
+export interface Judgement {
+  status: EligibilityStatus;
+  entry?: string;
+  upgrades?: (Upgrade & { device: number })[];
+  /** When it first became eligible (or eligible after upgrade): the later of its EPC entry's date and its upgrade paths'. */
+  eligibleSince?: string;
+}
+
+type SignatureDevice = [type: string, model: string, firmware: string];
+interface Signature { cohort: string; devices: SignatureDevice[] }
+
+const orderKey = (device: InstallationDevice) => `${device.deviceType}\u0000${device.deviceModel ?? ''}\u0000${device.firmwareVersion ?? ''}\u0000${device.deviceId}`;
+
+/** The signature: equal for installations whose eligibility is equal, whatever their device IDs. */
+export function installationSignature(devices: readonly InstallationDevice[]): string {
+  const cohorts = [...new Set(devices.map((device) => device.smets1Cohort ?? ''))];
+  // Devices of several cohorts cannot form one combination (one S1SP each): '*' matches no entry.
+  const signature: Signature = {
+    cohort: cohorts.length === 1 ? cohorts[0] : '*',
+    devices: devices.map((device) => [device.deviceType, device.deviceModel ?? '', device.firmwareVersion ?? ''] as SignatureDevice).sort(compareTuples),
+  };
+  return JSON.stringify([signature.cohort, signature.devices]);
+}
+
+function compareTuples(a: SignatureDevice, b: SignatureDevice): number {
+  return a.join('\u0000') < b.join('\u0000') ? -1 : a.join('\u0000') > b.join('\u0000') ? 1 : 0;
+}
+
+function parseSignature(text: string): Signature {
+  const [cohort, devices] = JSON.parse(text) as [string, SignatureDevice[]];
+  return { cohort, devices };
+}
+
+const SUPPLIERS = ['importSupplier', 'gasSupplier'] as const;
+
+export function installationDevice(device: Device): InstallationDevice {
+  const summary: InstallationDevice = { deviceId: device.deviceId, deviceType: device.deviceType, suppliers: SUPPLIERS.map((party) => device[party]).filter((id): id is string => id !== undefined) };
+  if (device.deviceModel !== undefined) summary.deviceModel = device.deviceModel;
+  if (device.firmwareVersion !== undefined) summary.firmwareVersion = device.firmwareVersion;
+  if (device.smets1Cohort !== undefined) summary.smets1Cohort = device.smets1Cohort;
+  if (device.acquiredAt !== undefined) summary.acquiredAt = device.acquiredAt;
+  return summary;
+}
+
+/**
+ * The installation after devices were written: each device naming it joins (or replaces its old
+ * self), each device that names another installation (or none) leaves it. Undefined once empty.
+ */
+export function installationWith(current: Installation | undefined, installationId: string, written: readonly Device[]): Installation | undefined {
+  const devices = new Map(current?.devices.map((device) => [device.deviceId, device]));
+  for (const device of written) {
+    if (device.installationId === installationId && device.generation === 'SMETS1') devices.set(device.deviceId, installationDevice(device));
+    else devices.delete(device.deviceId);
+  }
+  if (devices.size === 0) return undefined;
+  const sorted = [...devices.values()].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1));
+  const acquired = sorted.map((device) => device.acquiredAt).filter((at): at is string => at !== undefined).map((at) => Date.parse(at));
+  const installation: Installation = {
+    installationId, devices: sorted, signature: installationSignature(sorted),
+    suppliers: [...new Set(sorted.flatMap((device) => device.suppliers))].sort(),
+  };
+  if (acquired.length > 0) installation.acquiredAt = Math.max(...acquired);
+  if (current?.enrolledAt !== undefined) installation.enrolledAt = current.enrolledAt;
+  return installation;
+}
+
+/** The registers compiled for judging: entries by list and cohort, upgrades as a graph per model. */
+export interface CompiledRegisters {
+  entries: { EPC: Map<string, ProductCombination[]>; PPC: Map<string, ProductCombination[]> };
+  upgrades: Map<string, Map<string, { to: string; addedAt: string }[]>>;
+}
+
+export function compileRegisters(combinations: Iterable<ProductCombination>, upgrades: Iterable<FirmwareUpgrades>): CompiledRegisters {
+  const compiled: CompiledRegisters = { entries: { EPC: new Map(), PPC: new Map() }, upgrades: new Map() };
+  for (const entry of [...combinations].sort((a, b) => (a.entryId < b.entryId ? -1 : 1))) {
+    const byCohort = compiled.entries[entry.list];
+    byCohort.set(entry.commsProvider, [...(byCohort.get(entry.commsProvider) ?? []), entry]);
+  }
+  for (const { deviceModel, paths } of upgrades) {
+    const graph = new Map<string, { to: string; addedAt: string }[]>();
+    for (const { from, to, addedAt } of paths) graph.set(from, [...(graph.get(from) ?? []), { to, addedAt }]);
+    for (const edges of graph.values()) edges.sort((a, b) => (a.to < b.to ? -1 : 1));
+    compiled.upgrades.set(deviceModel, graph);
+  }
+  return compiled;
+}
+
+export interface UpgradeChain { steps: Upgrade[]; /** The latest date among its paths' (empty chain: none). */ since?: string }
+
+/** The shortest chain of existing upgrades from one version to another (breadth-first); undefined when none. */
+export function shortestUpgradeChain(upgrades: CompiledRegisters['upgrades'], deviceModel: string, from: string, to: string): UpgradeChain | undefined {
+  if (from === to) return { steps: [] };
+  const graph = upgrades.get(deviceModel);
+  if (!graph) return undefined;
+  const cameFrom = new Map<string, { from: string; addedAt: string }>([[from, { from, addedAt: '' }]]);
+  const queue = [from];
+  for (let head = 0; head < queue.length; head++) {
+    const version = queue[head];
+    for (const edge of graph.get(version) ?? []) {
+      if (cameFrom.has(edge.to)) continue;
+      cameFrom.set(edge.to, { from: version, addedAt: edge.addedAt });
+      if (edge.to === to) return chainTo(cameFrom, from, to);
+      queue.push(edge.to);
+    }
+  }
+  return undefined;
+}
+
+function chainTo(cameFrom: Map<string, { from: string; addedAt: string }>, start: string, end: string): UpgradeChain {
+  const steps: Upgrade[] = [];
+  let since = '';
+  for (let version = end; version !== start;) {
+    const step = cameFrom.get(version)!;
+    steps.unshift({ from: step.from, to: version });
+    if (step.addedAt > since) since = step.addedAt;
+    version = step.from;
+  }
+  return { steps, since };
+}
+
+interface Match { entry: ProductCombination; upgrades: (Upgrade & { device: number })[]; since: string }
+
+/**
+ * How the devices fit an entry (each a distinct device of it: a subset of the combination is
+ * eligible), with the fewest upgrades; undefined when they cannot.
+ */
+function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDevice[], entry: ProductCombination): Match | undefined {
+  const entryDate = entry.dateAddedToEpc ?? entry.dateFirstAdded;
+  const options = devices.map(([type, model, firmware]) => entry.devices.flatMap((wanted: ProductDevice, slot) => {
+    if (wanted.deviceType !== type || wanted.deviceModel !== model || firmware === '') return [];
+    const chain = shortestUpgradeChain(registers.upgrades, model, firmware, wanted.firmwareVersion);
+    return chain ? [{ slot, chain }] : [];
+  }));
+  let best: { steps: number; since: string; picks: UpgradeChain[] } | undefined;
+  const used = new Set<number>();
+  const picks: UpgradeChain[] = [];
+  // Installations have a handful of devices: trying every assignment is cheap and exact.
+  const assign = (device: number, steps: number, since: string) => {
+    if (best && steps > best.steps) return;
+    if (device === devices.length) {
+      if (!best || steps < best.steps || (steps === best.steps && since < best.since)) best = { steps, since, picks: [...picks] };
+      return;
+    }
+    for (const { slot, chain } of options[device]) {
+      if (used.has(slot)) continue;
+      used.add(slot);
+      picks.push(chain);
+      assign(device + 1, steps + chain.steps.length, chain.since && chain.since > since ? chain.since : since);
+      picks.pop();
+      used.delete(slot);
+    }
+  };
+  if (devices.length > 0) assign(0, 0, entryDate);
+  if (!best) return undefined;
+  const found = best as { picks: UpgradeChain[]; since: string };
+  return { entry, since: found.since, upgrades: found.picks.flatMap((chain, device) => chain.steps.map((step) => ({ device, ...step }))) };
+}
+
+function bestOf(matches: Match[]): Match | undefined {
+  return matches.sort((a, b) => a.upgrades.length - b.upgrades.length || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0))[0];
+}
+
+/**
+ * A signature's eligibility: eligible when its devices are (a subset of) an EPC combination of its
+ * cohort; eligible_after_upgrade when existing upgrades (the fewest, device by device) would make
+ * them one; pending when only a PPC combination has them (now or after upgrades); not_eligible
+ * otherwise. eligibleSince is the earliest any EPC entry made it eligible.
+ */
+export function judgeSignature(registers: CompiledRegisters, signature: string): Judgement {
+  const { cohort, devices } = parseSignature(signature);
+  const onEpc = (registers.entries.EPC.get(cohort) ?? []).map((entry) => matchEntry(registers, devices, entry)).filter((match): match is Match => match !== undefined);
+  const best = bestOf([...onEpc]);
+  if (best) {
+    const eligibleSince = onEpc.reduce((earliest, match) => (match.since < earliest ? match.since : earliest), best.since);
+    if (best.upgrades.length === 0) return { status: 'eligible', entry: best.entry.entryId, eligibleSince };
+    return { status: 'eligible_after_upgrade', entry: best.entry.entryId, upgrades: best.upgrades, eligibleSince };
+  }
+  const pending = bestOf((registers.entries.PPC.get(cohort) ?? []).map((entry) => matchEntry(registers, devices, entry)).filter((match): match is Match => match !== undefined));
+  return pending ? { status: 'pending', entry: pending.entry.entryId } : { status: 'not_eligible' };
+}
+
+/** The same date and time twelve months on (29 February becomes 28 February), in UTC. */
+export function addTwelveMonths(at: number): number {
+  const date = new Date(at);
+  const year = date.getUTCFullYear() + 1;
+  const month = date.getUTCMonth();
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+}
+
+/** H5.8: 12 months after the later of when it became eligible and when its supplier acquired it. */
+export function enrolBy(eligibleSince: string, acquiredAt: number | undefined): string {
+  const since = Date.parse(eligibleSince);
+  return new Date(addTwelveMonths(acquiredAt !== undefined && acquiredAt > since ? acquiredAt : since)).toISOString();
+}
+
+/** The report lists installations whose enrolBy has passed or falls within this many days. */
+export const ENROLMENT_DUE_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export function dueLimit(now: number): number {
+  return now + ENROLMENT_DUE_DAYS * DAY_MS;
+}
+
+/**
+ * The latest acquisition that can make an installation due by `dueLimit(now)`: twelve months are
+ * at least 365 days, so a later one cannot (the store's index is read up to this, then checked exactly).
+ */
+export function acquiredNoLaterThanForDue(now: number): number {
+  return dueLimit(now) - 365 * DAY_MS;
+}
+
+/** The installation's eligibility, the judgement's device positions named by device ID. */
+export function installationEligibility(installation: Installation, judgement: Judgement): {
+  status: EligibilityStatus; entry?: string; upgrades?: { deviceId: string; from: string; to: string }[]; eligibleSince?: string; enrolBy?: string;
+} {
+  const answer: ReturnType<typeof installationEligibility> = { status: judgement.status };
+  if (judgement.entry !== undefined) answer.entry = judgement.entry;
+  if (judgement.upgrades) answer.upgrades = judgement.upgrades.map(({ device, from, to }) => ({ deviceId: installation.devices[device].deviceId, from, to }));
+  if (judgement.eligibleSince !== undefined) {
+    answer.eligibleSince = judgement.eligibleSince;
+    answer.enrolBy = enrolBy(judgement.eligibleSince, installation.acquiredAt);
+  }
+  return answer;
+}

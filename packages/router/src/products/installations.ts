@@ -1,0 +1,148 @@
+import {
+  acquiredNoLaterThanForDue, dueLimit, enrolBy, installationEligibility, installationWith, ELIGIBILITY_STATUSES,
+  type Device, type EligibilityStatus, type Installation,
+} from '@dccrouter/domain';
+import { ENROLLED_GROUP, type StateStore } from '@dccrouter/state';
+import type { ProductRegisters } from './registers.ts';
+
+// SMETS1 installations (SEC H5.8): kept as their devices are written, judged per signature,
+// enrolled into the inventory only when eligible.
+
+/** Device writes that may change an installation: SMETS1 devices naming one. */
+const ofInstallations = (devices: readonly Device[]) => devices.filter((device) => device.generation === 'SMETS1' && device.installationId !== undefined);
+
+/**
+ * Brings the installations of written devices up to date: one read and one write for the lot,
+ * however many devices (an import's chunk). Given the devices as they were before (`previous`,
+ * an operator's single update), a device moved out of an installation leaves it at once;
+ * otherwise (imports) it leaves when that installation is next written.
+ */
+export async function recordInstallations(store: StateStore, written: readonly Device[], previous: readonly (Device | undefined)[] = []): Promise<void> {
+  const byInstallation = new Map<string, Device[]>();
+  const add = (installationId: string, device: Device) => {
+    const devices = byInstallation.get(installationId);
+    if (devices) devices.push(device);
+    else byInstallation.set(installationId, [device]);
+  };
+  for (const device of ofInstallations(written)) add(device.installationId!, device);
+  const now = new Map(written.map((device) => [device.deviceId, device]));
+  for (const before of ofInstallations(previous.filter((device): device is Device => device !== undefined))) {
+    const after = now.get(before.deviceId);
+    // The device as written, under its old installation: installationWith drops it from there.
+    if (after && after.installationId !== before.installationId) add(before.installationId!, after);
+  }
+  if (byInstallation.size === 0) return;
+  const ids = [...byInstallation.keys()];
+  const current = await store.getInstallations(ids);
+  await store.putInstallations(ids.map((id, i) => installationWith(current[i], id, byInstallation.get(id)!) ?? { installationId: id, deleted: true as const }));
+}
+
+/** Why a SMETS1 device may not be written Commissioned yet: its installation is not enrolled. */
+export const NOT_ENROLLED = 'installation_not_enrolled';
+
+/**
+ * Migration gating: the SMETS1 devices among `devices` written as Commissioned whose
+ * installation has not been enrolled, each with the message to refuse it with.
+ */
+export async function unenrolledCommissions(store: StateStore, devices: readonly Device[]): Promise<Map<Device, string>> {
+  const commissioned = ofInstallations(devices).filter((device) => device.status === 'Commissioned');
+  const refused = new Map<Device, string>();
+  if (commissioned.length === 0) return refused;
+  const ids = [...new Set(commissioned.map((device) => device.installationId!))];
+  const enrolled = new Set((await store.getInstallations(ids)).filter((one) => one?.enrolledAt !== undefined).map((one) => one!.installationId));
+  for (const device of commissioned) {
+    if (!enrolled.has(device.installationId!)) {
+      refused.set(device, `installation ${device.installationId} is not enrolled: write its devices InstalledNotCommissioned, then POST /v1/admin/installations/${device.installationId}:enrol (SEC H5.8)`);
+    }
+  }
+  return refused;
+}
+
+export type EligibilityAnswer = ReturnType<typeof installationEligibility> & { installationId: string; enrolledAt?: string };
+
+export async function eligibilityOf(store: StateStore, registers: ProductRegisters, installationId: string): Promise<EligibilityAnswer | undefined> {
+  const [installation] = await store.getInstallations([installationId]);
+  return installation && answerFor(installation, registers);
+}
+
+function answerFor(installation: Installation, registers: ProductRegisters): EligibilityAnswer {
+  const answer: EligibilityAnswer = { installationId: installation.installationId, ...installationEligibility(installation, registers.judge(installation.signature)) };
+  if (installation.enrolledAt !== undefined) answer.enrolledAt = installation.enrolledAt;
+  return answer;
+}
+
+/** The refusal reason of an installation that is not eligible now, by its status. */
+export const ENROLMENT_REFUSALS: Record<Exclude<EligibilityStatus, 'eligible'>, string> = {
+  eligible_after_upgrade: 'upgrade_required',
+  pending: 'product_combination_pending',
+  not_eligible: 'product_combination_not_eligible',
+};
+
+export type Enrolment =
+  | { outcome: 'enrolled'; installationId: string; enrolledAt: string; entry?: string; devices: string[] }
+  | { outcome: 'refused'; reason: string; eligibility: EligibilityAnswer }
+  | { outcome: 'unknown' };
+
+/**
+ * Enrols an eligible installation: its enrolment is recorded first (so its devices may then be
+ * written Commissioned by anyone), then its devices are Commissioned, routable by every instance.
+ * Enrolling again answers the first enrolment.
+ */
+export async function enrol(store: StateStore, registers: ProductRegisters, putDevices: (devices: Device[]) => Promise<void>, installationId: string, at: Date): Promise<Enrolment> {
+  const [installation] = await store.getInstallations([installationId]);
+  if (!installation) return { outcome: 'unknown' };
+  const eligibility = answerFor(installation, registers);
+  const ids = installation.devices.map((device) => device.deviceId);
+  if (installation.enrolledAt !== undefined) return { outcome: 'enrolled', installationId, enrolledAt: installation.enrolledAt, devices: ids };
+  if (eligibility.status !== 'eligible') return { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility };
+  const enrolledAt = at.toISOString();
+  await store.putInstallations([{ ...installation, enrolledAt }]);
+  const devices = (await Promise.all(ids.map((id) => store.getDevice(id)))).filter((device): device is Device => device !== undefined);
+  await putDevices(devices.map((device) => ({ ...device, status: 'Commissioned' })));
+  return { outcome: 'enrolled', installationId, enrolledAt, ...(eligibility.entry ? { entry: eligibility.entry } : {}), devices: ids };
+}
+
+export interface EnrolmentReport {
+  supplier: string;
+  at: string;
+  counts: Record<EligibilityStatus | 'enrolled', number>;
+  /** Installations not enrolled whose enrolBy has passed or falls within 30 days, soonest first. */
+  due: { installationId: string; status: EligibilityStatus; entry?: string; enrolBy: string; overdue: boolean }[];
+}
+
+/**
+ * A supplier's report from its indexes: the count of each group (judged once per signature) and,
+ * per eligible signature, the range of installations acquired early enough to be due; a million
+ * devices cost a few reads, not a million.
+ */
+export async function enrolmentReport(store: StateStore, registers: ProductRegisters, supplier: string, now: number): Promise<EnrolmentReport> {
+  const counts = Object.fromEntries([...ELIGIBILITY_STATUSES, 'enrolled'].map((status) => [status, 0])) as EnrolmentReport['counts'];
+  const due: EnrolmentReport['due'] = [];
+  const until = acquiredNoLaterThanForDue(now);
+  const limit = dueLimit(now);
+  const groups = Object.entries(await store.supplierInstallationGroups(supplier));
+  // One group after another: a supplier's due installations are read a page at a time, not all at once.
+  for (const [group, installations] of groups) {
+    if (group === ENROLLED_GROUP) {
+      counts.enrolled += installations;
+      continue;
+    }
+    const judgement = registers.judge(group);
+    counts[judgement.status] += installations;
+    const since = judgement.eligibleSince;
+    if (since === undefined || Date.parse(since) > until) continue;
+    // Many installations share an acquisition time (none, or a bulk change of supplier): one date each.
+    const dates = new Map<number | undefined, { text: string; at: number }>();
+    for (const { installationId, acquiredAt } of await store.installationsAcquiredBy(supplier, group, until)) {
+      let date = dates.get(acquiredAt);
+      if (date === undefined) {
+        const text = enrolBy(since, acquiredAt);
+        dates.set(acquiredAt, (date = { text, at: Date.parse(text) }));
+      }
+      if (date.at > limit) continue;
+      due.push({ installationId, status: judgement.status, ...(judgement.entry ? { entry: judgement.entry } : {}), enrolBy: date.text, overdue: date.at < now });
+    }
+  }
+  due.sort((a, b) => (a.enrolBy < b.enrolBy ? -1 : a.enrolBy > b.enrolBy ? 1 : a.installationId < b.installationId ? -1 : 1));
+  return { supplier, at: new Date(now).toISOString(), counts, due };
+}

@@ -1,0 +1,81 @@
+import {
+  applyCombinationUpdate, applyUpgradesUpdate, compileRegisters, judgeSignature,
+  type CompiledRegisters, type FirmwareUpgrades, type FirmwareUpgradesInput, type Judgement, type ProductCombination, type ProductCombinationInput,
+} from '@dccrouter/domain';
+import type { StateStore } from '@dccrouter/state';
+import { RefreshedTable } from './refreshed.ts';
+
+const COMBINATIONS = 'product-combinations';
+const UPGRADES = 'firmware-upgrades';
+
+/**
+ * The SMETS1 Eligible and Pending Product Combinations and the firmware upgrades, shared by
+ * every instance through the store and read by each on a one-second refresh (like the CPL).
+ * Eligibility is judged per installation signature and kept until the registers change: a
+ * change re-judges the few distinct signatures, never the installations one by one, so a
+ * million installations follow an EPC change as soon as an instance has read it.
+ */
+export class ProductRegisters extends RefreshedTable {
+  private combinations: ProductCombination[] = [];
+  private upgrades: FirmwareUpgrades[] = [];
+  private compiled: CompiledRegisters = compileRegisters([], []);
+  private judgements = new Map<string, Judgement>();
+  /** The registers' text as last read: a refresh that finds the same keeps the judgements. */
+  private seen = '';
+
+  constructor(private readonly store: StateStore, private readonly now: () => Date = () => new Date()) {
+    super();
+  }
+
+  list(list?: 'EPC' | 'PPC'): ProductCombination[] {
+    return this.combinations.filter((entry) => list === undefined || entry.list === list);
+  }
+
+  upgradesOf(deviceModel: string): FirmwareUpgrades | undefined {
+    return this.upgrades.find((entry) => entry.deviceModel === deviceModel);
+  }
+
+  /** A signature's eligibility under the registers as this instance last read them. */
+  judge(signature: string): Judgement {
+    let judgement = this.judgements.get(signature);
+    if (!judgement) this.judgements.set(signature, (judgement = judgeSignature(this.compiled, signature)));
+    return judgement;
+  }
+
+  async putCombination(entryId: string, input: ProductCombinationInput): Promise<{ ok: true; entry: ProductCombination } | { ok: false; message: string }> {
+    await this.refresh();
+    const current = this.combinations.find((entry) => entry.entryId === entryId);
+    const updated = applyCombinationUpdate(current, entryId, input, this.now());
+    if (!updated.ok) return updated;
+    const next = [...this.combinations.filter((entry) => entry.entryId !== entryId), updated.entry].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+    await this.store.putSetting(COMBINATIONS, next);
+    this.apply(next, this.upgrades);
+    return updated;
+  }
+
+  async putUpgrades(deviceModel: string, input: FirmwareUpgradesInput): Promise<FirmwareUpgrades> {
+    await this.refresh();
+    const updated = applyUpgradesUpdate(this.upgradesOf(deviceModel), deviceModel, input, this.now());
+    const next = [...this.upgrades.filter((entry) => entry.deviceModel !== deviceModel), updated].sort((a, b) => (a.deviceModel < b.deviceModel ? -1 : 1));
+    await this.store.putSetting(UPGRADES, next);
+    this.apply(this.combinations, next);
+    return updated;
+  }
+
+  async refresh(): Promise<void> {
+    const [combinations, upgrades] = await Promise.all([
+      this.store.getSetting<ProductCombination[]>(COMBINATIONS), this.store.getSetting<FirmwareUpgrades[]>(UPGRADES),
+    ]);
+    this.apply(combinations ?? [], upgrades ?? []);
+  }
+
+  private apply(combinations: ProductCombination[], upgrades: FirmwareUpgrades[]): void {
+    const text = JSON.stringify([combinations, upgrades]);
+    if (text === this.seen) return;
+    this.seen = text;
+    this.combinations = combinations;
+    this.upgrades = upgrades;
+    this.compiled = compileRegisters(combinations, upgrades);
+    this.judgements = new Map();
+  }
+}

@@ -1,0 +1,47 @@
+-- Writes SMETS1 installations whole and moves them in their indexes, atomically each: the count
+-- per group (a signature, or '+enrolled'), and per supplier the count per group and a sorted set
+-- per group scored by acquisition time (the enrolment report's range read).
+-- KEYS[1]: the group counts (its '{inst}' tag puts every installation key in one slot).
+-- ARGV[1]: the key prefix including the tag; then per installation: id, JSON ('' deletes it).
+local groups = KEYS[1]
+local p = ARGV[1]
+local ENROLLED = '+enrolled'
+
+local function groupOf(installation)
+  if installation.enrolledAt ~= nil and installation.enrolledAt ~= cjson.null then return ENROLLED end
+  return installation.signature
+end
+
+local function count(key, field, by)
+  if redis.call('HINCRBY', key, field, by) <= 0 then redis.call('HDEL', key, field) end
+end
+
+local function reindex(id, installation, by)
+  local group = groupOf(installation)
+  count(groups, group, by)
+  for _, supplier in ipairs(installation.suppliers) do
+    local members = p .. 'sup:' .. supplier .. ':' .. group
+    if by > 0 then
+      local at = installation.acquiredAt
+      if at == nil or at == cjson.null then at = 0 end
+      redis.call('ZADD', members, at, id)
+    else
+      redis.call('ZREM', members, id)
+    end
+    count(p .. 'supgroups:' .. supplier, group, by)
+  end
+end
+
+for i = 2, #ARGV, 2 do
+  local id, json = ARGV[i], ARGV[i + 1]
+  local key = p .. 'rec:' .. id
+  local old = redis.call('GET', key)
+  if old then reindex(id, cjson.decode(old), -1) end
+  if json == '' then
+    redis.call('DEL', key)
+  else
+    redis.call('SET', key, json)
+    reindex(id, cjson.decode(json), 1)
+  end
+end
+return 1

@@ -1,0 +1,75 @@
+// The StateStore contract for SMETS1 installations (SEC H5.8), part of describeStoreContract.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Installation } from '@dccrouter/domain';
+import { ENROLLED_GROUP, type StateStore } from '../src/index.ts';
+
+const installation = (suppliers: string[], signature: string, extra: Partial<Installation> = {}): Installation => ({
+  installationId: `inst-${randomUUID()}`,
+  devices: [{ deviceId: `dev-${randomUUID()}`, deviceType: 'ESME', deviceModel: 'M', firmwareVersion: '1', smets1Cohort: 'aclara', suppliers }],
+  signature, suppliers, ...extra,
+});
+
+export function describeInstallationsContract(open: () => Promise<StateStore>): void {
+  describe('installations', () => {
+    it('round-trip whole, and read as undefined when unknown', async () => {
+      const store = await open();
+      const one = installation(['S1'], '["aclara",[["ESME","M","1"]]]', { acquiredAt: Date.parse('2026-02-01T00:00:00Z') });
+      await store.putInstallations([one]);
+      expect(await store.getInstallations([one.installationId, 'nobody'])).toStrictEqual([one, undefined]);
+      expect(await store.getInstallations([])).toStrictEqual([]);
+    });
+
+    it('count installations by group and by supplier, moving them when their signature changes or they are enrolled', async () => {
+      const store = await open();
+      const supplier = `S-${randomUUID()}`;
+      const other = `S-${randomUUID()}`;
+      const sigA = `["aclara",[["ESME","A","${randomUUID()}"]]]`;
+      const sigB = `["aclara",[["ESME","B","${randomUUID()}"]]]`;
+      const a1 = installation([supplier], sigA);
+      const a2 = installation([supplier, other], sigA);
+      const b1 = installation([other], sigB);
+      await store.putInstallations([a1, a2, b1]);
+      expect(await store.supplierInstallationGroups(supplier)).toStrictEqual({ [sigA]: 2 });
+      expect(await store.supplierInstallationGroups(other)).toStrictEqual({ [sigA]: 1, [sigB]: 1 });
+      expect(await store.installationGroups()).toMatchObject({ [sigA]: 2, [sigB]: 1 });
+
+      // A firmware change moves a1 to signature B; a2 is enrolled; b1 loses its last device.
+      await store.putInstallations([{ ...a1, signature: sigB }, { ...a2, enrolledAt: '2026-12-01T00:00:00.000Z' }, { installationId: b1.installationId, deleted: true }]);
+      expect(await store.supplierInstallationGroups(supplier)).toStrictEqual({ [sigB]: 1, [ENROLLED_GROUP]: 1 });
+      expect(await store.supplierInstallationGroups(other)).toStrictEqual({ [ENROLLED_GROUP]: 1 });
+      const groups = await store.installationGroups();
+      expect(groups[sigA]).toBeUndefined();
+      expect(groups[sigB]).toBe(1);
+      expect(await store.getInstallations([b1.installationId])).toStrictEqual([undefined]);
+      expect(await store.supplierInstallationGroups(`S-${randomUUID()}`)).toStrictEqual({});
+    });
+
+    it('range a supplier\'s installations of a group by acquisition time, never-acquired first', async () => {
+      const store = await open();
+      const supplier = `S-${randomUUID()}`;
+      const sig = `["itron",[["GSME","G","${randomUUID()}"]]]`;
+      const never = installation([supplier], sig);
+      const early = installation([supplier], sig, { acquiredAt: 1_000 });
+      const late = installation([supplier], sig, { acquiredAt: 5_000 });
+      await store.putInstallations([late, never, early]);
+      expect(await store.installationsAcquiredBy(supplier, sig, 4_999)).toStrictEqual([{ installationId: never.installationId }, { installationId: early.installationId, acquiredAt: 1_000 }]);
+      expect((await store.installationsAcquiredBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, early, late].map((one) => one.installationId));
+      // Acquired again later: it leaves the range.
+      await store.putInstallations([{ ...early, acquiredAt: 9_000 }]);
+      expect((await store.installationsAcquiredBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
+      expect(await store.installationsAcquiredBy(supplier, 'no-such-group', 5_000)).toStrictEqual([]);
+    });
+
+    it('accepts many installations in one call', async () => {
+      const store = await open();
+      const supplier = `S-${randomUUID()}`;
+      const sig = `["edmi",[["ESME","E","${randomUUID()}"]]]`;
+      const many = Array.from({ length: 2_500 }, () => installation([supplier], sig));
+      await store.putInstallations(many);
+      expect(await store.supplierInstallationGroups(supplier)).toStrictEqual({ [sig]: 2_500 });
+      await store.putInstallations(many);
+      expect(await store.supplierInstallationGroups(supplier)).toStrictEqual({ [sig]: 2_500 });
+    });
+  });
+}
