@@ -1,4 +1,4 @@
-// The suite's settings: full-run defaults sized to finish in about 10 to 15 minutes on a 2-core
+// The suite's settings: full-run defaults sized to finish in about 40 minutes on a 2-core
 // machine, `--quick` ones that run each scenario for about a second (the smoke test), and flags
 // to override any of them.
 import { join } from 'node:path';
