@@ -136,6 +136,15 @@ describe('SMETS1 product registers and enrolment', () => {
     expect(ids).toContain('INST-B');
     expect(ids).not.toContain('INST-C');
     expect(ahead.due.find((due: { installationId: string }) => due.installationId === 'INST-B')).toEqual({ installationId: 'INST-B', status: 'eligible_after_upgrade', entry: 'E-1', enrolBy: b.enrolBy, overdue: false });
+    // At most maxDue of them, the soonest, across signatures; truncated says there were more.
+    expect(ahead.due.length).toBeGreaterThanOrEqual(2);
+    expect(ahead.truncated).toBeUndefined();
+    const first = (await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}&at=${later}&maxDue=1`)).body;
+    expect(first).toMatchObject({ counts: ahead.counts, due: [ahead.due[0]], truncated: true });
+    expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}&at=${later}&maxDue=${ahead.due.length}`)).body).toEqual(ahead);
+    const refused = await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}&maxDue=0`);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('maxDue');
     const overdue = (await admins[1].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}&at=${new Date(Date.parse(b.enrolBy) + 1000).toISOString()}`)).body;
     expect(overdue.due.find((due: { installationId: string }) => due.installationId === 'INST-B')?.overdue).toBe(true);
     expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${OTHER_SUPPLIER}`)).body.counts).toMatchObject({ not_eligible: 1 });

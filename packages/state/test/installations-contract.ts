@@ -59,6 +59,9 @@ export function describeInstallationsContract(open: () => Promise<StateStore>): 
       await store.putInstallations([{ ...early, acquiredAt: 9_000 }]);
       expect((await store.installationsAcquiredBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
       expect(await store.installationsAcquiredBy(supplier, 'no-such-group', 5_000)).toStrictEqual([]);
+      // The earliest first, as many as asked for.
+      expect((await store.installationsAcquiredBy(supplier, sig, 9_000, 2)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
+      expect((await store.installationsAcquiredBy(supplier, sig, 9_000, 1)).map((found) => found.installationId)).toStrictEqual([never.installationId]);
     });
 
     it('accepts many installations in one call', async () => {

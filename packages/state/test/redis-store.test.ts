@@ -66,6 +66,8 @@ describe('RedisStore on a shared Redis', () => {
     expect(new Set(found.map((one) => one.installationId)).size).toBe(count);
     expect(found.every((one, i) => i === 0 || one.acquiredAt! >= found[i - 1].acquiredAt!)).toBe(true);
     expect(await store.installationsAcquiredBy('S', signature, 1_000)).toHaveLength(Math.ceil(count / 500));
+    // At most as many as asked for, across pages too: the earliest ones.
+    expect(await store.installationsAcquiredBy('S', signature, 1_000 + 499, 20_100)).toStrictEqual(found.slice(0, 20_100));
   });
 
   it('keeps the layout: compact JSON strings, and one hash per request with a hash tag', async () => {

@@ -40,6 +40,7 @@ const report = z.object({
   supplier: z.string(), at: z.string(),
   counts: z.record(z.string(), z.number().int()).meta({ description: 'Installations per eligibility status, and enrolled' }),
   due: z.array(z.object({ installationId: z.string(), status, entry: z.string().optional(), enrolBy: z.string(), overdue: z.boolean() })),
+  truncated: z.literal(true).optional().meta({ description: 'More were due than `maxDue`: `due` holds the soonest of them' }),
 }).meta({ id: 'EnrolmentReport' });
 
 export interface ProductRouteHelpers {
@@ -146,6 +147,9 @@ export function productRoutes(app: OpenAPIHono, deps: AdminDeps, { readJson, inv
     supplier: euiSchema('is required: the supplier\'s User ID (EUI-64)').meta({ param: { name: 'supplier', in: 'query' } }),
     at: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' }).optional()
       .meta({ param: { name: 'at', in: 'query' }, description: 'The report as of this time (planning ahead); now when absent' }),
+    maxDue: z.coerce.number({ error: 'must be an integer from 1 to 1000000' }).int({ error: 'must be an integer from 1 to 1000000' })
+      .min(1, { error: 'must be an integer from 1 to 1000000' }).max(1_000_000, { error: 'must be an integer from 1 to 1000000' }).optional()
+      .meta({ param: { name: 'maxDue', in: 'query' }, description: 'List at most this many due installations, the soonest (`truncated` says when there were more); all when absent' }),
   });
   documented(app, {
     method: 'get', path: '/enrolment-report', tags: TAGS, security: OPERATOR,
@@ -156,6 +160,7 @@ export function productRoutes(app: OpenAPIHono, deps: AdminDeps, { readJson, inv
     const parsed = parseWith(reportQuery, c.req.query(), { style: 'top', root: 'query' });
     if (!parsed.ok) return invalid(c, parsed.error);
     await registers.refresh();
-    return c.json(await enrolmentReport(store, registers, parsed.value.supplier, parsed.value.at === undefined ? Date.now() : Date.parse(parsed.value.at)));
+    const { supplier, at, maxDue } = parsed.value;
+    return c.json(await enrolmentReport(store, registers, supplier, at === undefined ? Date.now() : Date.parse(at), maxDue));
   });
 }

@@ -108,6 +108,8 @@ export interface EnrolmentReport {
   counts: Record<EligibilityStatus | 'enrolled', number>;
   /** Installations not enrolled whose enrolBy has passed or falls within 30 days, soonest first. */
   due: { installationId: string; status: EligibilityStatus; entry?: string; enrolBy: string; overdue: boolean }[];
+  /** Present when more were due than the `maxDue` asked for: `due` holds the soonest of them. */
+  truncated?: true;
 }
 
 /**
@@ -115,7 +117,7 @@ export interface EnrolmentReport {
  * per eligible signature, the range of installations acquired early enough to be due; a million
  * devices cost a few reads, not a million.
  */
-export async function enrolmentReport(store: StateStore, registers: ProductRegisters, supplier: string, now: number): Promise<EnrolmentReport> {
+export async function enrolmentReport(store: StateStore, registers: ProductRegisters, supplier: string, now: number, maxDue = Infinity): Promise<EnrolmentReport> {
   const counts = Object.fromEntries([...ELIGIBILITY_STATUSES, 'enrolled'].map((status) => [status, 0])) as EnrolmentReport['counts'];
   const due: EnrolmentReport['due'] = [];
   const until = acquiredNoLaterThanForDue(now);
@@ -133,7 +135,8 @@ export async function enrolmentReport(store: StateStore, registers: ProductRegis
     if (since === undefined || Date.parse(since) > until) continue;
     // Many installations share an acquisition time (none, or a bulk change of supplier): one date each.
     const dates = new Map<number | undefined, { text: string; at: number }>();
-    for (const { installationId, acquiredAt } of await store.installationsAcquiredBy(supplier, group, until)) {
+    // Within a group enrolBy only grows with acquiredAt: its first maxDue + 1 are all it can add to the soonest.
+    for (const { installationId, acquiredAt } of await store.installationsAcquiredBy(supplier, group, until, maxDue + 1)) {
       let date = dates.get(acquiredAt);
       if (date === undefined) {
         const text = enrolBy(since, acquiredAt);
@@ -144,5 +147,7 @@ export async function enrolmentReport(store: StateStore, registers: ProductRegis
     }
   }
   due.sort((a, b) => (a.enrolBy < b.enrolBy ? -1 : a.enrolBy > b.enrolBy ? 1 : a.installationId < b.installationId ? -1 : 1));
-  return { supplier, at: new Date(now).toISOString(), counts, due };
+  const report: EnrolmentReport = { supplier, at: new Date(now).toISOString(), counts, due: due.slice(0, maxDue) };
+  if (due.length > maxDue) report.truncated = true;
+  return report;
 }

@@ -141,9 +141,9 @@ export class MemoryStore implements StateStore {
     return Object.fromEntries([...this.supplierGroups.get(supplier) ?? []].map(([group, members]) => [group, members.size]));
   }
 
-  async installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]> {
+  async installationsAcquiredBy(supplier: string, group: string, until: number, max = Infinity): Promise<AcquiredInstallation[]> {
     const members = [...this.supplierGroups.get(supplier)?.get(group) ?? []].filter(([, at]) => at <= until);
-    return members.sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : 1))
+    return members.sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : 1)).slice(0, max)
       .map(([installationId, at]) => (at === 0 ? { installationId } : { installationId, acquiredAt: at }));
   }
 

@@ -262,19 +262,21 @@ export class RedisStore implements StateStore {
     return counts(await this.call('HGETALL supplier groups', () => this.redis.hgetall(`${this.installationPrefix}supgroups:${supplier}`)));
   }
 
-  async installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]> {
+  async installationsAcquiredBy(supplier: string, group: string, until: number, max = Infinity): Promise<AcquiredInstallation[]> {
     const key = `${this.installationPrefix}sup:${supplier}:${group}`;
     const found: AcquiredInstallation[] = [];
     // A page at a time: each command stays short (well within the command timeout, not stalling
     // Redis), however many installations a supplier has.
-    for (let offset = 0; ; offset += ACQUIRED_PAGE) {
-      const flat = await this.call('ZRANGEBYSCORE supplier installations', () => this.redis.zrangebyscore(key, '-inf', until, 'WITHSCORES', 'LIMIT', offset, ACQUIRED_PAGE));
+    for (let offset = 0; found.length < max; offset += ACQUIRED_PAGE) {
+      const page = Math.min(ACQUIRED_PAGE, max - found.length);
+      const flat = await this.call('ZRANGEBYSCORE supplier installations', () => this.redis.zrangebyscore(key, '-inf', until, 'WITHSCORES', 'LIMIT', offset, page));
       for (let i = 0; i < flat.length; i += 2) {
         const at = Number(flat[i + 1]);
         found.push(at === 0 ? { installationId: flat[i] } : { installationId: flat[i], acquiredAt: at });
       }
-      if (flat.length < 2 * ACQUIRED_PAGE) return found;
+      if (flat.length < 2 * page) return found;
     }
+    return found;
   }
 
   /** Device IDs by model (a set per model, kept as devices are written): the CPL's reach. */

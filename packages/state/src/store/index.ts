@@ -393,8 +393,11 @@ export interface StateStore {
   installationGroups(): Promise<Record<string, number>>;
   /** A supplier's groups with how many of its installations each has. */
   supplierInstallationGroups(supplier: string): Promise<Record<string, number>>;
-  /** A supplier's installations of a group acquired at or before `until` (never acquired counts as acquired at 0), earliest first. */
-  installationsAcquiredBy(supplier: string, group: string, until: number): Promise<AcquiredInstallation[]>;
+  /**
+   * A supplier's installations of a group acquired at or before `until` (never acquired counts as
+   * acquired at 0), earliest first; the first `max` of them when given.
+   */
+  installationsAcquiredBy(supplier: string, group: string, until: number, max?: number): Promise<AcquiredInstallation[]>;
 
   /** Appends many items to their Users' outbound queues in one round trip (device alerts). */
   enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;
