@@ -129,6 +129,12 @@ export namespace dccrouter {
 
             /** Header serviceReferenceVariant */
             serviceReferenceVariant?: (string|null);
+
+            /** Header firstInSequence */
+            firstInSequence?: (boolean|null);
+
+            /** Header precedingServiceRequestId */
+            precedingServiceRequestId?: (string|null);
         }
 
         /** Represents a Header. */
@@ -151,6 +157,12 @@ export namespace dccrouter {
 
             /** Header serviceReferenceVariant. */
             public serviceReferenceVariant: string;
+
+            /** Header firstInSequence. */
+            public firstInSequence?: (boolean|null);
+
+            /** Header precedingServiceRequestId. */
+            public precedingServiceRequestId: string;
 
             /**
              * Creates a new Header instance using the specified properties.

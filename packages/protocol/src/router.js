@@ -340,6 +340,8 @@ export const dccrouter = $root.dccrouter = (() => {
              * @property {number|null} [commandVariant] Header commandVariant
              * @property {string|null} [serviceReference] Header serviceReference
              * @property {string|null} [serviceReferenceVariant] Header serviceReferenceVariant
+             * @property {boolean|null} [firstInSequence] Header firstInSequence
+             * @property {string|null} [precedingServiceRequestId] Header precedingServiceRequestId
              */
 
             /**
@@ -390,6 +392,31 @@ export const dccrouter = $root.dccrouter = (() => {
             Header.prototype.serviceReferenceVariant = "";
 
             /**
+             * Header firstInSequence.
+             * @member {boolean|null|undefined} firstInSequence
+             * @memberof dccrouter.v1.Header
+             * @instance
+             */
+            Header.prototype.firstInSequence = null;
+
+            /**
+             * Header precedingServiceRequestId.
+             * @member {string} precedingServiceRequestId
+             * @memberof dccrouter.v1.Header
+             * @instance
+             */
+            Header.prototype.precedingServiceRequestId = "";
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            Object.defineProperty(Header.prototype, "_firstInSequence", {
+                get: $util.oneOfGetter($oneOfFields = ["firstInSequence"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
              * Creates a new Header instance using the specified properties.
              * @function create
              * @memberof dccrouter.v1.Header
@@ -425,6 +452,10 @@ export const dccrouter = $root.dccrouter = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.serviceReference);
                 if (message.serviceReferenceVariant != null && Object.hasOwnProperty.call(message, "serviceReferenceVariant"))
                     writer.uint32(/* id 4, wireType 2 =*/34).string(message.serviceReferenceVariant);
+                if (message.firstInSequence != null && Object.hasOwnProperty.call(message, "firstInSequence"))
+                    writer.uint32(/* id 5, wireType 0 =*/40).bool(message.firstInSequence);
+                if (message.precedingServiceRequestId != null && Object.hasOwnProperty.call(message, "precedingServiceRequestId"))
+                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.precedingServiceRequestId);
                 return writer;
             };
 
@@ -491,6 +522,14 @@ export const dccrouter = $root.dccrouter = (() => {
                             message.serviceReferenceVariant = reader.string();
                             break;
                         }
+                    case 5: {
+                            message.firstInSequence = reader.bool();
+                            break;
+                        }
+                    case 6: {
+                            message.precedingServiceRequestId = reader.string();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -535,6 +574,7 @@ export const dccrouter = $root.dccrouter = (() => {
                     long = 0;
                 if (long > $util.recursionLimit)
                     return "maximum nesting depth exceeded";
+                let properties = {};
                 if (message.requestId != null && Object.hasOwnProperty.call(message, "requestId")) {
                     let error = $root.dccrouter.v1.RequestId.verify(message.requestId, long + 1);
                     if (error)
@@ -549,6 +589,14 @@ export const dccrouter = $root.dccrouter = (() => {
                 if (message.serviceReferenceVariant != null && Object.hasOwnProperty.call(message, "serviceReferenceVariant"))
                     if (!$util.isString(message.serviceReferenceVariant))
                         return "serviceReferenceVariant: string expected";
+                if (message.firstInSequence != null && Object.hasOwnProperty.call(message, "firstInSequence")) {
+                    properties._firstInSequence = 1;
+                    if (typeof message.firstInSequence !== "boolean")
+                        return "firstInSequence: boolean expected";
+                }
+                if (message.precedingServiceRequestId != null && Object.hasOwnProperty.call(message, "precedingServiceRequestId"))
+                    if (!$util.isString(message.precedingServiceRequestId))
+                        return "precedingServiceRequestId: string expected";
                 return null;
             };
 
@@ -581,6 +629,10 @@ export const dccrouter = $root.dccrouter = (() => {
                     message.serviceReference = String(object.serviceReference);
                 if (object.serviceReferenceVariant != null)
                     message.serviceReferenceVariant = String(object.serviceReferenceVariant);
+                if (object.firstInSequence != null)
+                    message.firstInSequence = Boolean(object.firstInSequence);
+                if (object.precedingServiceRequestId != null)
+                    message.precedingServiceRequestId = String(object.precedingServiceRequestId);
                 return message;
             };
 
@@ -606,6 +658,7 @@ export const dccrouter = $root.dccrouter = (() => {
                     object.commandVariant = 0;
                     object.serviceReference = "";
                     object.serviceReferenceVariant = "";
+                    object.precedingServiceRequestId = "";
                 }
                 if (message.requestId != null && Object.hasOwnProperty.call(message, "requestId"))
                     object.requestId = $root.dccrouter.v1.RequestId.toObject(message.requestId, options, q + 1);
@@ -615,6 +668,13 @@ export const dccrouter = $root.dccrouter = (() => {
                     object.serviceReference = message.serviceReference;
                 if (message.serviceReferenceVariant != null && Object.hasOwnProperty.call(message, "serviceReferenceVariant"))
                     object.serviceReferenceVariant = message.serviceReferenceVariant;
+                if (message.firstInSequence != null && Object.hasOwnProperty.call(message, "firstInSequence")) {
+                    object.firstInSequence = message.firstInSequence;
+                    if (options.oneofs)
+                        object._firstInSequence = "firstInSequence";
+                }
+                if (message.precedingServiceRequestId != null && Object.hasOwnProperty.call(message, "precedingServiceRequestId"))
+                    object.precedingServiceRequestId = message.precedingServiceRequestId;
                 return object;
             };
 

@@ -36,6 +36,9 @@ function decodeProtobufRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
     serviceReferenceVariant: header.serviceReferenceVariant,
     bodyElement: message.bodyElement,
     bodyValue: bodyValue.value,
+    // Unset on the wire, not false: a request outside any sequence says nothing of one.
+    firstInSequence: header.firstInSequence ?? undefined,
+    precedingRequestId: header.precedingServiceRequestId || undefined,
   });
 }
 
