@@ -7,8 +7,6 @@ import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
 
 type CounterScript = 'tryCount' | 'addCounts' | 'peekCounts';
-/** Rules counted in one call that have a command of their own (see the constructor). */
-const MAX_DEFINED_KEYS = 32;
 type ScriptedRedis = RedisClient & Record<string, (...args: (string | number)[]) => Promise<number[]>>;
 
 /**
@@ -24,19 +22,17 @@ export class RedisCounters implements WindowCounters {
     this.redis = redis as ScriptedRedis;
     // Every command defined now, not on first use: a command defined while an automatic pipeline
     // is already gathering is missing from that pipeline, and ioredis then fails the whole turn.
+    // One key each: ioredis copies every defined command onto each pipeline it makes (one per
+    // turn with commands), so a command per number of keys cost the request path about 5% of the
+    // main thread. A Redis Cluster client routes a command by its first argument, which must then
+    // be a key: the first counter routes, and the scripts find all counters (one slot) in ARGV.
     for (const name of ['tryCount', 'addCounts', 'peekCounts'] as const) {
-      for (let keys = 1; keys <= MAX_DEFINED_KEYS; keys++) this.redis.defineCommand(`tad_${name}_${keys}`, { numberOfKeys: keys, lua: SCRIPTS[name] });
+      this.redis.defineCommand(`tad_${name}`, { numberOfKeys: 1, lua: SCRIPTS[name] });
     }
   }
 
-  /**
-   * The script as a command with its number of keys fixed: a Redis Cluster client routes a
-   * command by its first argument, which must then be a key, not the count of keys. Past
-   * MAX_DEFINED_KEYS rules at once (never in practice), EVAL: routed by its keys all the same.
-   */
-  private script(name: CounterScript, keys: number): (...args: (string | number)[]) => Promise<number[]> {
-    if (keys <= MAX_DEFINED_KEYS) return (...args) => this.redis[`tad_${name}_${keys}`](...args);
-    return (...args) => this.redis.eval(SCRIPTS[name], keys, ...args) as Promise<number[]>;
+  private script(name: CounterScript, counters: readonly string[], args: readonly (string | number)[]): Promise<number[]> {
+    return this.redis[`tad_${name}`](counters[0], counters.length, ...counters, ...args);
   }
 
   async tryCount(scope: string, rules: readonly WindowRule[], at: number): Promise<CountResult> {
@@ -46,7 +42,7 @@ export class RedisCounters implements WindowCounters {
       plan.limit, plan.floor, plan.bucket, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS,
     ]);
     const reply = await this.call('TAD count', () =>
-      this.script('tryCount', plans.length)(...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
+      this.script('tryCount', plans.map((plan) => this.keyPrefix + plan.counter), args));
     const counts = reply.slice(2);
     return reply[0] === 1 ? { admitted: true, counts } : { admitted: false, counts, breached: reply[1] };
   }
@@ -54,8 +50,8 @@ export class RedisCounters implements WindowCounters {
   async peek(scope: string, rules: readonly WindowRule[], at: number): Promise<number[]> {
     const plans = planCounters(scope, rules, at);
     if (plans.length === 0) return [];
-    return this.call('TAD peek', () => this.script('peekCounts', plans.length)(
-      ...plans.map((plan) => this.keyPrefix + plan.counter), ...plans.flatMap((plan) => [plan.floor, plan.geometry.span])));
+    return this.call('TAD peek', () => this.script('peekCounts',
+      plans.map((plan) => this.keyPrefix + plan.counter), plans.flatMap((plan) => [plan.floor, plan.geometry.span])));
   }
 
   async addCounts(scope: string, rules: readonly WindowRule[], at: number, deltas: readonly (readonly BucketDelta[])[]): Promise<number[]> {
@@ -65,7 +61,7 @@ export class RedisCounters implements WindowCounters {
       plan.floor, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS, deltas[i]?.length ?? 0,
       ...(deltas[i] ?? []).flatMap((delta) => [delta.bucket, delta.n]),
     ]);
-    return this.call('TAD add counts', () => this.script('addCounts', plans.length)(...plans.map((plan) => this.keyPrefix + plan.counter), ...args));
+    return this.call('TAD add counts', () => this.script('addCounts', plans.map((plan) => this.keyPrefix + plan.counter), args));
   }
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {

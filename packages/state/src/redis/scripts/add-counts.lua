@@ -1,11 +1,13 @@
 -- Adds events already admitted elsewhere (an instance's locally counted DCC-scope requests) to
 -- shared counters, and answers each counter's total: the periodic reconciliation of local counting.
--- KEYS: counter hashes. ARGV: per counter: window floor, span, TTL ms, number of (bucket, n) pairs, the pairs.
+-- KEYS[1]: the first counter (it routes the call). ARGV: the number of counters, their hashes (all
+-- in one slot), then per counter: window floor, span, TTL ms, number of (bucket, n) pairs, the pairs.
 -- A negative n takes events back from a bucket still there (one that left the window is gone).
+local counters = tonumber(ARGV[1])
 local out = {}
-local a = 1
-for i = 1, #KEYS do
-  local key = KEYS[i]
+local a = counters + 2
+for i = 1, counters do
+  local key = ARGV[i + 1]
   local lo, span, ttl, pairs = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], tonumber(ARGV[a + 3])
   local f, t, fresh = advance_window(key, lo, span)
   for p = 0, pairs - 1 do
