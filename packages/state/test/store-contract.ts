@@ -156,6 +156,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getDevice('no-such-device')).toBeUndefined();
       });
 
+      it('read several at once in the order asked, undefined where unknown, a repeated id answered twice', async () => {
+        const store = await open();
+        const full = fullDevice();
+        const minimal = minimalDevice();
+        await store.putDevices([full, minimal]);
+        expect(await store.getDevices([minimal.deviceId, 'no-such-device', full.deviceId, minimal.deviceId]))
+          .toStrictEqual([minimal, undefined, full, minimal]);
+        expect(await store.getDevices([])).toStrictEqual([]);
+      });
+
       it('are stored as copies, not aliased with the caller', async () => {
         const store = await open();
         const device = fullDevice();

@@ -1,4 +1,4 @@
-import { ServiceRequest as ServiceRequestMessage } from '@dccrouter/protocol';
+import { Long, ServiceRequest as ServiceRequestMessage } from '@dccrouter/protocol';
 import { describe, expect, it } from 'vitest';
 import { decodeRequest } from './index.ts';
 
@@ -9,7 +9,7 @@ const PRECEDING = `${ORIGINATOR}:${TARGET}:41`;
 function protobuf(header: Record<string, unknown> = {}): Uint8Array {
   return ServiceRequestMessage.encode({
     header: {
-      requestId: { originatorId: ORIGINATOR, targetId: TARGET, counter: 42 },
+      requestId: { originatorId: ORIGINATOR, targetId: TARGET, counter: Long.fromNumber(42, true) },
       commandVariant: 1, serviceReference: '4.1', serviceReferenceVariant: '4.1.1', ...header,
     },
     bodyElement: 'ReadInstantaneousImportRegisters',

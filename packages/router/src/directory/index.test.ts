@@ -10,11 +10,13 @@ const device = (deviceId: string, status: Device['status'] = 'Commissioned'): De
 /** Two routers' directories over one store; their loops are not started, so sync() is called by hand. */
 async function twoInstances() {
   const store = new MemoryStore();
-  const counted = { reads: 0 };
-  const getDevice = store.getDevice.bind(store);
-  store.getDevice = (id: string) => {
-    counted.reads++;
-    return getDevice(id);
+  // reads: devices read from the store; calls: the store calls that read them.
+  const counted = { reads: 0, calls: 0 };
+  const getDevices = store.getDevices.bind(store);
+  store.getDevices = (ids: readonly string[]) => {
+    counted.reads += ids.length;
+    counted.calls++;
+    return getDevices(ids);
   };
   const options = { syncIntervalMs: 60_000, maxEntries: 3 };
   const [a, b] = [new Directory(store, options, log), new Directory(store, options, log)];
@@ -29,6 +31,24 @@ describe('Directory', () => {
     expect((await a.device('D1'))?.status).toBe('Commissioned');
     expect((await a.device('D1'))?.status).toBe('Commissioned');
     expect(counted.reads).toBe(1);
+  });
+
+  it('reads the misses of one turn together, a device asked for twice once', async () => {
+    const { a, b, counted } = await twoInstances();
+    await b.putDevices(['D1', 'D2'].map((id) => device(id)));
+    const found = await Promise.all(['D1', 'D2', 'D1', 'D7'].map((id) => a.device(id)));
+    expect(found.map((each) => each?.deviceId)).toStrictEqual(['D1', 'D2', 'D1', undefined]);
+    expect(counted).toStrictEqual({ reads: 3, calls: 1 });
+  });
+
+  it('fails every miss of the turn when the read fails, and reads again next time', async () => {
+    const { store, a, b } = await twoInstances();
+    await b.putDevice(device('D1'));
+    const getDevices = store.getDevices;
+    store.getDevices = () => Promise.reject(new Error('store away'));
+    await expect(Promise.all([a.device('D1'), a.device('D2')])).rejects.toThrow('store away');
+    store.getDevices = getDevices;
+    expect((await a.device('D1'))?.deviceId).toBe('D1');
   });
 
   it("sees another instance's change once it reads the change log, and its own at once", async () => {
@@ -69,19 +89,21 @@ describe('Directory', () => {
     const { store, a, b } = await twoInstances();
     await b.putDevice(device('D1'));
     let release!: () => void;
-    const getDevice = store.getDevice;
-    store.getDevice = async (id: string) => {
-      const found = await getDevice(id);
+    const getDevices = store.getDevices;
+    store.getDevices = async (ids: readonly string[]) => {
+      const found = await getDevices(ids);
       await new Promise<void>((resolve) => (release = resolve));
       return found;
     };
     const reading = a.device('D1');
+    // The turn's read starts at the next setImmediate, and is then held.
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     await b.putDevice(device('D1', 'Suspended'));
     await a.sync();
     release();
     expect((await reading)?.status).toBe('Commissioned');
-    store.getDevice = getDevice;
+    store.getDevices = getDevices;
     expect((await a.device('D1'))?.status).toBe('Suspended');
   });
 });

@@ -19,7 +19,8 @@ export interface DirectoryMetrics {
  * Users and devices cached in-process, so the request path reads neither from the store. Every
  * write (by any instance) is logged in the store; each instance reads that log every
  * `syncIntervalMs` and drops what changed, and drops it at once for its own writes. A miss costs
- * one read, and what is not found is never cached, so a new device is seen at once.
+ * one read, and what is not found is never cached, so a new device is seen at once. Device misses
+ * of one turn (a verified batch resumes together) share that read.
  */
 export class Directory {
   private readonly users = new Map<string, User>();
@@ -28,6 +29,8 @@ export class Directory {
   /** Bumped by every drop: a read that overlapped one may hold the old value, so it is not cached. */
   private epoch = 0;
   private readonly loop: Periodic;
+  /** Device misses waiting for the turn's one read, by ID (a device asked for twice is read once). */
+  private deviceMisses = new Map<string, { resolve: (device: Device | undefined) => void; reject: (error: unknown) => void }[]>();
 
   constructor(
     private readonly store: StateStore,
@@ -52,9 +55,28 @@ export class Directory {
     return this.find(this.users, 'user', userId, (id) => this.store.getUser(id));
   }
 
-  /** The device, read from the store on a miss. */
+  /** The device, read from the store on a miss, with the turn's other misses. */
   device(deviceId: string): Promise<Device | undefined> {
-    return this.find(this.devices, 'device', deviceId, (id) => this.store.getDevice(id));
+    return this.find(this.devices, 'device', deviceId, (id) => this.readWithOthers(id));
+  }
+
+  private readWithOthers(deviceId: string): Promise<Device | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.deviceMisses.size === 0) setImmediate(() => this.readMisses());
+      const waiting = this.deviceMisses.get(deviceId);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.deviceMisses.set(deviceId, [{ resolve, reject }]);
+    });
+  }
+
+  private readMisses(): void {
+    const misses = this.deviceMisses;
+    this.deviceMisses = new Map();
+    const ids = [...misses.keys()];
+    this.store.getDevices(ids).then(
+      (devices) => ids.forEach((id, i) => misses.get(id)!.forEach((waiting) => waiting.resolve(devices[i]))),
+      (error) => misses.forEach((waiting) => waiting.forEach((each) => each.reject(error))),
+    );
   }
 
   private async find<T>(cache: Map<string, T>, kind: 'user' | 'device', id: string, read: (id: string) => Promise<T | undefined>): Promise<T | undefined> {

@@ -87,11 +87,18 @@ const HEAP_SPACE_METRICS = ['total', 'used', 'available'].map((kind) => `nodejs_
  * `inc({ ... })`, a cost paid per request on the hot path. Only for small, bounded label sets.
  */
 export function childrenOf<Child>(metric: { labels(...values: string[]): Child }): (...values: string[]) => Child {
-  const children = new Map<string, Child>();
+  // A map per label, not one keyed by the values joined: a joined key is a new string to hash every time.
+  const root = new Map<string, unknown>();
   return (...values) => {
-    const key = values.join('\u0000');
-    let child = children.get(key);
-    if (!child) children.set(key, (child = metric.labels(...values)));
+    let level = root;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(values[i]) as Map<string, unknown> | undefined;
+      if (!next) level.set(values[i], (next = new Map()));
+      level = next;
+    }
+    let child = level.get(values[last]) as Child | undefined;
+    if (!child) level.set(values[last], (child = metric.labels(...values)));
     return child;
   };
 }

@@ -174,6 +174,13 @@ export class MemoryStore implements StateStore {
     return device && copy(device);
   }
 
+  async getDevices(deviceIds: readonly string[]): Promise<(Device | undefined)[]> {
+    return deviceIds.map((deviceId) => {
+      const device = this.devices.get(deviceId);
+      return device && copy(device);
+    });
+  }
+
   async loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
     const context: RequestContext = {};
     const user = originatorId === undefined ? undefined : this.users.get(originatorId);

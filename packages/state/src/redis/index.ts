@@ -298,6 +298,21 @@ export class RedisStore implements StateStore {
     return parse<Device>(await this.call('GET device', () => this.redis.get(this.deviceKey(deviceId))));
   }
 
+  async getDevices(deviceIds: readonly string[]): Promise<(Device | undefined)[]> {
+    if (deviceIds.length === 0) return [];
+    const keys = deviceIds.map((deviceId) => this.deviceKey(deviceId));
+    let found: (string | null)[];
+    if (this.onePartitionPerCall) {
+      // A device's key has no hash tag: on a Redis Cluster the devices lie in many slots, which one MGET cannot span.
+      const read = this.pipeline();
+      for (const key of keys) read.get(key);
+      found = (await this.exec('GET devices', read)) as (string | null)[];
+    } else {
+      found = await this.call('MGET devices', () => this.redis.mget(keys));
+    }
+    return found.map((json) => parse<Device>(json));
+  }
+
   async loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
     const pipeline = this.pipeline();
     if (originatorId !== undefined) pipeline.get(this.userKey(originatorId));

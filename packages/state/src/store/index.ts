@@ -315,6 +315,8 @@ export interface StateStore {
   /** Bulk load for imports: all or nothing per call is not promised, each device is written whole. */
   putDevices(devices: readonly Device[]): Promise<void>;
   getDevice(deviceId: string): Promise<Device | undefined>;
+  /** Several devices in one round trip, answered in the order asked (undefined where unknown). */
+  getDevices(deviceIds: readonly string[]): Promise<(Device | undefined)[]>;
 
   /**
    * Users and devices written after `cursor` by any instance, for in-process caches (oldest

@@ -1,0 +1,23 @@
+import { Counter, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { childrenOf } from './index.ts';
+
+describe('childrenOf', () => {
+  it('makes each label set’s child once and keeps label sets apart, whatever their values', async () => {
+    const registry = new Registry();
+    const counter = new Counter({ name: 'test_total', help: 'test', labelNames: ['a', 'b'], registers: [registry] });
+    let made = 0;
+    const labels = counter.labels.bind(counter);
+    const child = childrenOf({ labels: (...values: string[]) => (made++, labels(...values)) });
+    child('x', 'y').inc();
+    child('x', 'y').inc();
+    // Values that would join into the same text stay two label sets.
+    child('x\u0000y', '').inc();
+    child('x', 'y\u0000').inc();
+    expect(child('x', 'y')).toBe(child('x', 'y'));
+    expect(made).toBe(3);
+    const values = (await counter.get()).values.map(({ labels: { a, b }, value }) => [a, b, value]);
+    expect(values).toEqual(expect.arrayContaining([['x', 'y', 2], ['x\u0000y', '', 1], ['x', 'y\u0000', 1]]));
+    expect(values).toHaveLength(3);
+  });
+});
