@@ -70,8 +70,9 @@ export interface SubmitResult {
   answer: any;
   /** Over gRPC: the acknowledgement's typed fields. */
   acknowledgement?: dccrouter.v1.IAcknowledgement;
-  /** Over gRPC, for a refusal given as a status: its code and the delay its RetryInfo asks for. */
+  /** Over gRPC, for a refusal given as a status: its code. */
   grpcCode?: number;
+  /** How long the router asked to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo. */
   retryDelayMs?: number;
 }
 
@@ -119,9 +120,10 @@ export class RouterRefusal extends Error {
     this.name = 'RouterRefusal';
   }
 
-  static from(result: SubmitResult, retryAfterMs?: number): RouterRefusal {
+  static from(result: SubmitResult): RouterRefusal {
     const error = result.answer?.error ?? {};
-    return new RouterRefusal(result.status, error.reason ?? 'unknown', error.message ?? JSON.stringify(result.answer), result.answer?.header?.responseCode, retryAfterMs);
+    const message = error.message ?? (typeof result.answer === 'string' ? result.answer : JSON.stringify(result.answer));
+    return new RouterRefusal(result.status, error.reason ?? 'unknown', message, result.answer?.header?.responseCode, result.retryDelayMs);
   }
 }
 
@@ -135,6 +137,15 @@ export interface ClientOptions {
   retries?: number;
   /** The first wait when the router gives no Retry-After (doubling each time); 200 ms unless told. */
   retryBaseMs?: number;
+}
+
+/** The router's JSON answer; anything else (a proxy's error page) as its text, so it still ends as a typed refusal. */
+function answerOf(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A DCC User's connection to the router: signs every body with the User's key. */
@@ -238,9 +249,9 @@ export class RouterClient {
       let wait = this.retryBaseMs * 2 ** attempt;
       try {
         const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: body as BodyInit, signal: AbortSignal.timeout(this.timeoutMs) });
-        result = { status: response.status, answer: await response.json() };
+        result = { status: response.status, answer: answerOf(await response.text()) };
         const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = retryAfter * 1000;
+        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = result.retryDelayMs = retryAfter * 1000;
         if (result.status !== 503 || attempt >= this.retries) return result;
       } catch (error) {
         // Not answered (refused, reset, timed out): the same bytes again are safe.
