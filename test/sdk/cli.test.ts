@@ -1,5 +1,6 @@
 // The `send` CLI (npm run send): a mistake or an unreachable router is one line on stderr with a
-// non-zero exit, never a stack trace; XML is refused rather than silently sent as JSON. The
+// non-zero exit, never a stack trace; XML is a signed DUIS document posted to its DUIS web service,
+// never silently sent as JSON. The
 // `dccrouter` CLI's commands against the real router, dead letters and quarantined requests made
 // by its own webhook delivery and Threshold Anomaly Detection.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { RouterClient } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+import { responseHeader, sampleTemplates, signDuis, withHeader, withoutSignature, xmlIdentity } from '../support/duis-xml.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const send = (...args: string[]) => spawnSync(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/send.ts`, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
@@ -29,7 +31,10 @@ afterAll(async () => { await router?.stop(); });
 describe('the send CLI', () => {
   it.each([
     [['--bogus'], 2, "send: Unknown option '--bogus' (see --help)\n"],
-    [['--format', 'xml'], 2, 'send: --format xml: this CLI sends json or protobuf; DUIS XML goes to /api/v1/service{S,D,T} with an XML signature (README: DUIS XML)\n'],
+    [['--format', 'xml'], 2, 'send: --format xml needs --file REQUEST.xml: a DUIS sr:Request signed by your XML signing tool (this CLI does not sign XML)\n'],
+    [['--format', 'xml', '--file', '/nonexistent.xml'], 2, 'send: --file /nonexistent.xml: no such file\n'],
+    [['--format', 'xml', '--file', `${ROOT}package.json`], 2, `send: --file ${ROOT}package.json: not a DUIS sr:Request (no CommandVariant from 1 to 8)\n`],
+    [['--file', `${ROOT}package.json`], 2, 'send: --file is the DUIS XML document of --format xml\n'],
     [['--cv', '9'], 2, 'send: --cv must be a command variant from 1 to 8, not "9"\n'],
     [['--body', '{nope'], 2, expect.stringMatching(/^send: --body is not JSON: .+\n$/)],
     [['--key', '/nonexistent.pem'], 2, 'send: --key /nonexistent.pem: no such file\n'],
@@ -46,6 +51,42 @@ describe('the send CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^HTTP 202\n/);
     expect(JSON.parse(run.stdout.slice(run.stdout.indexOf('\n') + 1)).header.responseCode).toBe('I99');
+  });
+
+  /** The sr:Response printed after the status line. */
+  const answerOf = (stdout: string) => stdout.slice(stdout.indexOf('\n') + 1);
+
+  it('posts a signed DUIS XML document to the DUIS web service of its command variant and prints the signed answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dccrouter-send-xml-'));
+    try {
+      const user = '90-B3-D5-1F-30-0E-00-23';
+      const device = '00-DB-12-34-56-78-9E-23';
+      const identity = xmlIdentity('cli-xml-user');
+      const admin = new Admin(router.url, router.adminToken);
+      expect((await admin.put(`/v1/admin/users/${user}`, { roles: ['IS'], status: 'active', publicKeyPem: identity.publicKeyPem, certificatePem: identity.certificatePem })).status).toBe(200);
+      await admin.device(device, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: user });
+      // The DCC test suite's 4.16 read (CV 1: Send Command, /api/v1/serviceS), as this User to its device.
+      const template = sampleTemplates().find(({ name }) => name.startsWith('ECS17c_4.16_'))!.text;
+      const requestId = `${user}:${device}:${nextCounter()}`;
+      const file = join(dir, 'request.xml');
+      writeFileSync(file, signDuis(withHeader(withoutSignature(template), { requestId }), identity));
+
+      const run = send('--url', router.url, '--format', 'xml', '--file', file);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^HTTP 202\n/);
+      expect(responseHeader(answerOf(run.stdout))).toMatchObject({ requestId, responseCode: 'I99' });
+      // A critical 1.1.1 as its Transform leg (CV 4) goes to /api/v1/serviceT: answered at once (on serviceS it would be row 10, E13).
+      const critical = sampleTemplates().find(({ name }) => name.startsWith('ECS01a_1.1.1_'))!.text;
+      const transformId = `${user}:${device}:${nextCounter()}`;
+      writeFileSync(file, signDuis(withHeader(withoutSignature(critical), { requestId: transformId }), identity));
+      const transform = send('--url', router.url, '--format', 'xml', '--file', file);
+      expect(transform.stderr).toBe('');
+      expect(transform.stdout).toMatch(/^HTTP 200\n/);
+      expect(responseHeader(answerOf(transform.stdout))).toMatchObject({ requestId: transformId, responseCode: 'I0' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
+import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS, type DuisWebService } from '@dccrouter/domain';
 import { Long, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
 
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
@@ -63,6 +63,16 @@ export function buildProtobufRequest(spec: RequestSpec): Uint8Array {
     bodyElement,
     bodyJson: bodyValue === '' ? '' : JSON.stringify(bodyValue),
   }).finish();
+}
+
+/**
+ * The DUIS web service (`/api/v1/service{S,D,T}`) of a DUIS XML sr:Request, by the first
+ * CommandVariant in it (its header's); undefined when it has none from 1 to 8. The router checks
+ * the choice itself (row 10, E13).
+ */
+export function duisWebServiceOf(document: string): DuisWebService | undefined {
+  const commandVariant = Number(/<(?:[\w.-]+:)?CommandVariant>\s*([1-8])\s*</.exec(document)?.[1]);
+  return (Object.keys(DUIS_WEB_SERVICES) as DuisWebService[]).find((service) => (DUIS_WEB_SERVICES[service] as readonly number[]).includes(commandVariant));
 }
 
 export interface SubmitResult {
@@ -234,6 +244,17 @@ export class RouterClient {
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     return { status: response.status, answer: await response.json() };
+  }
+
+  /**
+   * Posts a DUIS XML sr:Request already signed by the User's XML signing tool (an enveloped
+   * ds:Signature: this SDK signs JSON and protobuf only) to its DUIS web service; the answer is the
+   * router's signed sr:Response, as text. Retried like any submission.
+   */
+  async submitXml(document: string): Promise<SubmitResult> {
+    const service = duisWebServiceOf(document);
+    if (!service) throw new Error('not a DUIS sr:Request: no CommandVariant from 1 to 8 in it');
+    return this.post(`/api/v1/service${service}`, document, { 'content-type': 'application/xml' });
   }
 
   /** Sends exact bytes, signed as they are; a 503 or a lost connection is retried with the same bytes. */
