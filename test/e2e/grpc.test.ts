@@ -1,8 +1,8 @@
 // gRPC as gRPC clients expect it (contract v1.1, "gRPC conventions"), against the real router under
 // Bun: typed answers, refusals as status codes with the contract reason in google.rpc details,
 // grpc.health.v1 tied to readiness, server reflection, the User's feed resumable from a cursor,
-// and TLS as configuration.
-import { execFileSync } from 'node:child_process';
+// TLS as configuration, and 503s as RESOURCE_EXHAUSTED / UNAVAILABLE with a retry delay.
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { credentials, loadPackageDefinition, status as GrpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GrpcRouterClient, refusalOf } from '@dccrouter/client';
+import { buildJsonRequest, GrpcRouterClient, refusalOf, RouterClient } from '@dccrouter/client';
 import type { dccrouter } from '@dccrouter/protocol';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
@@ -183,5 +184,91 @@ describe('gRPC conventions', () => {
     } finally {
       await tlsRouter.stop();
     }
+  });
+});
+
+describe('gRPC 503s', () => {
+  // A router on its own redis-server that admits one request at a time: concurrent calls are
+  // refused overloaded, and stopping its Redis leaves the store unreachable.
+  let busy: RouterProcess;
+  let redis: ChildProcess;
+  let redisDir: string;
+  let client: GrpcRouterClient;
+  let signer: RouterClient;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-grpc-503-'));
+    redis = await startRedis(port, redisDir);
+    busy = await startRouterProcess({ VERIFY_THREADS: '1', MAX_INFLIGHT: '1', REDIS_URL: `redis://127.0.0.1:${port}` });
+    const admin = new Admin(busy.url, busy.adminToken);
+    const keys = newKeyPair();
+    expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+    await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER });
+    client = new GrpcRouterClient(busy.grpcAddress!, keys.privateKeyPem);
+    signer = new RouterClient(busy.url, keys.privateKeyPem);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await busy?.stop();
+    if (redis) await stopRedis(redis);
+    rmSync(redisDir, { recursive: true, force: true });
+  });
+
+  /** One call through the raw stub: its status error, or null when it was acknowledged. */
+  const call = (request: unknown) => new Promise<ServiceError | null>((resolve) =>
+    (client as unknown as { stub: { submit: Function } }).stub.submit(request, (error: ServiceError | null) => resolve(error)));
+
+  /** The HTTP answer's Retry-After for an overloaded refusal of the same router, in ms. */
+  async function httpRetryAfterMs(): Promise<number> {
+    for (let round = 0; round < 20; round++) {
+      const bodies = Array.from({ length: 20 }, () => buildJsonRequest(read()));
+      const answers = await Promise.all(bodies.map((body) => fetch(`${busy.url}/v1/service-requests`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': signer.sign(body) }, body,
+      })));
+      const refused = answers.find((answer) => answer.status === 503);
+      await Promise.all(answers.map((answer) => answer.arrayBuffer()));
+      if (refused) return Number(refused.headers.get('retry-after')) * 1000;
+    }
+    throw new Error('no HTTP request was refused overloaded');
+  }
+
+  it('refuses calls past MAX_INFLIGHT with RESOURCE_EXHAUSTED, reason overloaded and the HTTP Retry-After as RetryInfo', async () => {
+    let refused: ServiceError | undefined;
+    // Concurrent calls on one channel reach the admission check in the same turn; the first is admitted.
+    for (let round = 0; round < 20 && !refused; round++) {
+      const errors = await Promise.all(Array.from({ length: 20 }, () => call(client.signed(read()))));
+      refused = errors.find((error) => error !== null) ?? undefined;
+    }
+    expect(refused, 'no call was refused').toBeDefined();
+    expect(refused!.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    const refusal = refusalOf(refused!)!;
+    expect(refusal).toMatchObject({ reason: 'overloaded', httpStatus: 503 });
+    expect(refusal.status.errorInfo!.domain).toBe('dcc-router');
+    expect(refusal.status.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    expect(refusal.status.retryDelayMs).toBeGreaterThan(0);
+    expect(refusal.status.retryDelayMs).toBe(await httpRetryAfterMs());
+  });
+
+  it('refuses with UNAVAILABLE, reason state_unavailable and a retry delay while Redis is down', async () => {
+    expect(await call(client.signed(read()))).toBeNull();
+    await stopRedis(redis);
+    const started = Date.now();
+    const refused = await call(client.signed(read()));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refused?.code).toBe(GrpcStatus.UNAVAILABLE);
+    const refusal = refusalOf(refused!)!;
+    expect(refusal).toMatchObject({ reason: 'state_unavailable', httpStatus: 503, status: { code: GrpcStatus.UNAVAILABLE } });
+    // The same delay as the HTTP answer's Retry-After during the outage.
+    const body = buildJsonRequest(read());
+    const overHttp = await fetch(`${busy.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': signer.sign(body) }, body });
+    expect(((await overHttp.json()) as any).error.reason).toBe('state_unavailable');
+    const retryAfterMs = Number(overHttp.headers.get('retry-after')) * 1000;
+    expect(retryAfterMs).toBeGreaterThan(0);
+    expect(refusal.status.retryDelayMs).toBe(retryAfterMs);
+    // The SDK reads the same refusal from the status, with the delay to wait.
+    const viaSdk = await client.submit(client.signed(read()));
+    expect([viaSdk.status, viaSdk.answer.error.reason, viaSdk.grpcCode, viaSdk.retryDelayMs]).toEqual([503, 'state_unavailable', GrpcStatus.UNAVAILABLE, retryAfterMs]);
   });
 });

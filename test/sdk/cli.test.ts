@@ -1,24 +1,40 @@
 // The `send` CLI (npm run send): a mistake or an unreachable router is one line on stderr with a
-// non-zero exit, never a stack trace; XML is refused rather than silently sent as JSON.
+// non-zero exit, never a stack trace; XML is a signed DUIS document posted to its DUIS web service,
+// never silently sent as JSON. The
+// `dccrouter` CLI's commands against the real router, dead letters and quarantined requests made
+// by its own webhook delivery and Threshold Anomaly Detection.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { WebhookReceiver } from '../support/webhook-receiver.ts';
+import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+import { responseHeader, sampleTemplates, signDuis, withHeader, withoutSignature, xmlIdentity } from '../support/duis-xml.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const send = (...args: string[]) => spawnSync(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/send.ts`, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
 
 let router: RouterProcess;
-beforeAll(async () => { router = await startRouterProcess({ VERIFY_THREADS: '1' }); });
+beforeAll(async () => {
+  router = await startRouterProcess({
+    VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
+    // A failing webhook is dead-lettered within a fraction of a second.
+    WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_BACKOFF_MS: '20', WEBHOOK_BACKOFF_MAX_MS: '50', WEBHOOK_INTERVAL_MS: '20',
+  });
+});
 afterAll(async () => { await router?.stop(); });
 
 describe('the send CLI', () => {
   it.each([
     [['--bogus'], 2, "send: Unknown option '--bogus' (see --help)\n"],
-    [['--format', 'xml'], 2, 'send: --format xml: this CLI sends json or protobuf; DUIS XML goes to /api/v1/service{S,D,T} with an XML signature (README: DUIS XML)\n'],
+    [['--format', 'xml'], 2, 'send: --format xml needs --file REQUEST.xml: a DUIS sr:Request signed by your XML signing tool (this CLI does not sign XML)\n'],
+    [['--format', 'xml', '--file', '/nonexistent.xml'], 2, 'send: --file /nonexistent.xml: no such file\n'],
+    [['--format', 'xml', '--file', `${ROOT}package.json`], 2, `send: --file ${ROOT}package.json: not a DUIS sr:Request (no CommandVariant from 1 to 8)\n`],
+    [['--file', `${ROOT}package.json`], 2, 'send: --file is the DUIS XML document of --format xml\n'],
     [['--cv', '9'], 2, 'send: --cv must be a command variant from 1 to 8, not "9"\n'],
     [['--body', '{nope'], 2, expect.stringMatching(/^send: --body is not JSON: .+\n$/)],
     [['--key', '/nonexistent.pem'], 2, 'send: --key /nonexistent.pem: no such file\n'],
@@ -35,6 +51,42 @@ describe('the send CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^HTTP 202\n/);
     expect(JSON.parse(run.stdout.slice(run.stdout.indexOf('\n') + 1)).header.responseCode).toBe('I99');
+  });
+
+  /** The sr:Response printed after the status line. */
+  const answerOf = (stdout: string) => stdout.slice(stdout.indexOf('\n') + 1);
+
+  it('posts a signed DUIS XML document to the DUIS web service of its command variant and prints the signed answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dccrouter-send-xml-'));
+    try {
+      const user = '90-B3-D5-1F-30-0E-00-23';
+      const device = '00-DB-12-34-56-78-9E-23';
+      const identity = xmlIdentity('cli-xml-user');
+      const admin = new Admin(router.url, router.adminToken);
+      expect((await admin.put(`/v1/admin/users/${user}`, { roles: ['IS'], status: 'active', publicKeyPem: identity.publicKeyPem, certificatePem: identity.certificatePem })).status).toBe(200);
+      await admin.device(device, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: user });
+      // The DCC test suite's 4.16 read (CV 1: Send Command, /api/v1/serviceS), as this User to its device.
+      const template = sampleTemplates().find(({ name }) => name.startsWith('ECS17c_4.16_'))!.text;
+      const requestId = `${user}:${device}:${nextCounter()}`;
+      const file = join(dir, 'request.xml');
+      writeFileSync(file, signDuis(withHeader(withoutSignature(template), { requestId }), identity));
+
+      const run = send('--url', router.url, '--format', 'xml', '--file', file);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^HTTP 202\n/);
+      expect(responseHeader(answerOf(run.stdout))).toMatchObject({ requestId, responseCode: 'I99' });
+      // A critical 1.1.1 as its Transform leg (CV 4) goes to /api/v1/serviceT: answered at once (on serviceS it would be row 10, E13).
+      const critical = sampleTemplates().find(({ name }) => name.startsWith('ECS01a_1.1.1_'))!.text;
+      const transformId = `${user}:${device}:${nextCounter()}`;
+      writeFileSync(file, signDuis(withHeader(withoutSignature(critical), { requestId: transformId }), identity));
+      const transform = send('--url', router.url, '--format', 'xml', '--file', file);
+      expect(transform.stderr).toBe('');
+      expect(transform.stdout).toMatch(/^HTTP 200\n/);
+      expect(responseHeader(answerOf(transform.stdout))).toMatchObject({ requestId: transformId, responseCode: 'I0' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -76,6 +128,83 @@ describe('the dccrouter CLI', () => {
       const tail = cli('tail', '--user', SUPPLIER, '--key', DEMO_KEY);
       expect(tail.status, tail.stderr).toBe(0);
       expect(tail.stdout.trim().split('\n').map((line) => JSON.parse(line)).some((item) => item.alertCode === 'TAMPER')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Registers a User (roles IS) with a fresh key and a SMETS2+ ESME it supplies. */
+  async function supplierWithDevice(userId: string, deviceId: string, extra: Record<string, unknown> = {}) {
+    const admin = new Admin(router.url, router.adminToken);
+    const keys = newKeyPair();
+    expect((await admin.put(`/v1/admin/users/${userId}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem, ...extra })).status).toBe(200);
+    await admin.device(deviceId, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: userId });
+    const client = new RouterClient(router.url, keys.privateKeyPem);
+    const read = () => client.send({ originatorId: userId, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    return { client, keys, read };
+  }
+
+  it("redrives a dead letter: the User's failing endpoint dead-letters a response, and once it works the redriven item is delivered", async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    try {
+      receiver.trustRouter(await (await fetch(`${router.url}/v1/router-public-key.pem`)).text());
+      receiver.failWith = 500;
+      const user = '90-B3-D5-1F-30-0E-00-21';
+      const { read } = await supplierWithDevice(user, '00-DB-12-34-56-78-9E-21', { receiveEndpoint: receiver.url });
+      const { requestId } = (await read()).header;
+      const deadLetters = () => {
+        const listed = cli('dead-letters', 'list', '--user', user);
+        expect(listed.status, listed.stderr).toBe(0);
+        return JSON.parse(listed.stdout).items as { id: string; item: { cursor: string; requestId?: string } }[];
+      };
+      await expect.poll(() => deadLetters().some((letter) => letter.item.requestId === requestId), { timeout: 10_000 }).toBe(true);
+      const letter = deadLetters().find((l) => l.item.requestId === requestId)!;
+      expect(receiver.received).toEqual([]);
+
+      receiver.failWith = undefined;
+      const redriven = cli('dead-letters', 'redrive', '--user', user, '--id', letter.id);
+      expect(redriven.stderr).toBe('');
+      expect(redriven.status).toBe(0);
+      expect(JSON.parse(redriven.stdout)).toEqual({ redriven: [{ id: letter.id, cursor: expect.any(String) }] });
+      await expect.poll(() => receiver.received.find((item) => item.redrivenFrom === letter.item.cursor), { timeout: 10_000 })
+        .toMatchObject({ kind: 'response', requestId });
+      expect(deadLetters()).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('releases a quarantined request as the operator and deletes one as its User, signed with the key file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cli-'));
+    try {
+      const user = '90-B3-D5-1F-30-0E-00-22';
+      const { client, keys, read } = await supplierWithDevice(user, '00-DB-12-34-56-78-9E-22');
+      const keyFile = join(dir, 'user.key.pem');
+      writeFileSync(keyFile, keys.privateKeyPem);
+      // One read an hour for this User: the second and third are in excess, so quarantined.
+      const set = cli('thresholds', 'set', '--user', user, '--rules', '[{"srv":"4.1.1","limit":1,"windowSeconds":3600}]');
+      expect(set.status, set.stderr).toBe(0);
+      expect((await read()).quarantine).toBeUndefined();
+      const [released, deleted] = [await read(), await read()];
+      expect([released.quarantine?.breach, deleted.quarantine?.breach]).toEqual(['user', 'user']);
+      const state = async (ack: typeof released) => (await client.status(user, ack.header.requestId)).state;
+      expect(await state(released)).toBe('quarantined');
+
+      const release = cli('quarantine', 'release', released.quarantine!.ref);
+      expect(release.stderr).toBe('');
+      expect(release.status).toBe(0);
+      expect(JSON.parse(release.stdout)).toEqual({ ref: released.quarantine!.ref, requestId: released.header.requestId, state: 'accepted' });
+      // Forwarded now: the simulated network answers it.
+      await expect.poll(() => state(released), { timeout: 10_000 }).toMatch(/^(responded|delivered)$/);
+
+      const remove = cli('quarantine', 'delete', deleted.quarantine!.ref, '--user', user, '--key', keyFile);
+      expect(remove.stderr).toBe('');
+      expect(remove.status).toBe(0);
+      expect(JSON.parse(remove.stdout)).toEqual({ ref: deleted.quarantine!.ref, requestId: deleted.header.requestId, state: 'deleted' });
+      expect(await state(deleted)).toBe('deleted');
+      // Both are out of quarantine: neither can be released again.
+      expect(cli('quarantine', 'release', deleted.quarantine!.ref).status).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

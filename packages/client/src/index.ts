@@ -1,5 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
+import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS, type DuisWebService } from '@dccrouter/domain';
 import { Long, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
 
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
@@ -65,13 +65,24 @@ export function buildProtobufRequest(spec: RequestSpec): Uint8Array {
   }).finish();
 }
 
+/**
+ * The DUIS web service (`/api/v1/service{S,D,T}`) of a DUIS XML sr:Request, by the first
+ * CommandVariant in it (its header's); undefined when it has none from 1 to 8. The router checks
+ * the choice itself (row 10, E13).
+ */
+export function duisWebServiceOf(document: string): DuisWebService | undefined {
+  const commandVariant = Number(/<(?:[\w.-]+:)?CommandVariant>\s*([1-8])\s*</.exec(document)?.[1]);
+  return (Object.keys(DUIS_WEB_SERVICES) as DuisWebService[]).find((service) => (DUIS_WEB_SERVICES[service] as readonly number[]).includes(commandVariant));
+}
+
 export interface SubmitResult {
   status: number;
   answer: any;
   /** Over gRPC: the acknowledgement's typed fields. */
   acknowledgement?: dccrouter.v1.IAcknowledgement;
-  /** Over gRPC, for a refusal given as a status: its code and the delay its RetryInfo asks for. */
+  /** Over gRPC, for a refusal given as a status: its code. */
   grpcCode?: number;
+  /** How long the router asked to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo. */
   retryDelayMs?: number;
 }
 
@@ -119,9 +130,10 @@ export class RouterRefusal extends Error {
     this.name = 'RouterRefusal';
   }
 
-  static from(result: SubmitResult, retryAfterMs?: number): RouterRefusal {
+  static from(result: SubmitResult): RouterRefusal {
     const error = result.answer?.error ?? {};
-    return new RouterRefusal(result.status, error.reason ?? 'unknown', error.message ?? JSON.stringify(result.answer), result.answer?.header?.responseCode, retryAfterMs);
+    const message = error.message ?? (typeof result.answer === 'string' ? result.answer : JSON.stringify(result.answer));
+    return new RouterRefusal(result.status, error.reason ?? 'unknown', message, result.answer?.header?.responseCode, result.retryDelayMs);
   }
 }
 
@@ -135,6 +147,15 @@ export interface ClientOptions {
   retries?: number;
   /** The first wait when the router gives no Retry-After (doubling each time); 200 ms unless told. */
   retryBaseMs?: number;
+}
+
+/** The router's JSON answer; anything else (a proxy's error page) as its text, so it still ends as a typed refusal. */
+function answerOf(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A DCC User's connection to the router: signs every body with the User's key. */
@@ -225,6 +246,17 @@ export class RouterClient {
     return { status: response.status, answer: await response.json() };
   }
 
+  /**
+   * Posts a DUIS XML sr:Request already signed by the User's XML signing tool (an enveloped
+   * ds:Signature: this SDK signs JSON and protobuf only) to its DUIS web service; the answer is the
+   * router's signed sr:Response, as text. Retried like any submission.
+   */
+  async submitXml(document: string): Promise<SubmitResult> {
+    const service = duisWebServiceOf(document);
+    if (!service) throw new Error('not a DUIS sr:Request: no CommandVariant from 1 to 8 in it');
+    return this.post(`/api/v1/service${service}`, document, { 'content-type': 'application/xml' });
+  }
+
   /** Sends exact bytes, signed as they are; a 503 or a lost connection is retried with the same bytes. */
   async submitBytes(body: Uint8Array | string, contentType = 'application/json', signature: string | null = this.sign(body)): Promise<SubmitResult> {
     const headers: Record<string, string> = { 'content-type': contentType };
@@ -238,9 +270,9 @@ export class RouterClient {
       let wait = this.retryBaseMs * 2 ** attempt;
       try {
         const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: body as BodyInit, signal: AbortSignal.timeout(this.timeoutMs) });
-        result = { status: response.status, answer: await response.json() };
+        result = { status: response.status, answer: answerOf(await response.text()) };
         const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = retryAfter * 1000;
+        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = result.retryDelayMs = retryAfter * 1000;
         if (result.status !== 503 || attempt >= this.retries) return result;
       } catch (error) {
         // Not answered (refused, reset, timed out): the same bytes again are safe.

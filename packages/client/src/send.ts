@@ -2,7 +2,7 @@
 // Service Request, then prints the router's answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RouterClient } from './index.ts';
+import { duisWebServiceOf, RouterClient } from './index.ts';
 
 /** A CLI mistake or an unreachable router: one line on stderr, no stack trace. */
 function fail(message: string, code = 2): never {
@@ -20,6 +20,7 @@ const options = {
     counter: { type: 'string', default: String(Date.now()) },
     body: { type: 'string', default: '{}' },
     format: { type: 'string', default: 'json' },
+    file: { type: 'string' },
     wait: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
 } as const;
@@ -34,12 +35,28 @@ if (values.help) {
   console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
                      [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf] [--key PEM]
                      [--wait]   (then wait for the device's response and print it)
+       npm run send -- --format xml --file REQUEST.xml [--url URL]
+                     (a DUIS sr:Request signed by your XML signing tool, posted to /api/v1/service{S,D,T}
+                     by its CommandVariant; the answer is the router's signed sr:Response)
 Defaults: the demo supplier reads the demo ESME's instantaneous import registers.`);
   process.exit(0);
 }
 
-if (values.format === 'xml') fail('--format xml: this CLI sends json or protobuf; DUIS XML goes to /api/v1/service{S,D,T} with an XML signature (README: DUIS XML)');
-if (values.format !== 'json' && values.format !== 'protobuf') fail(`--format must be json or protobuf, not "${values.format}"`);
+let xmlDocument: string | undefined;
+if (values.format === 'xml') {
+  // This CLI does not sign XML: it posts a document the User's XML signing tool signed.
+  if (!values.file) fail('--format xml needs --file REQUEST.xml: a DUIS sr:Request signed by your XML signing tool (this CLI does not sign XML)');
+  if (values.wait) fail('--wait reads JSON answers: not with --format xml');
+  try {
+    xmlDocument = readFileSync(values.file, 'utf8');
+  } catch (error) {
+    fail(`--file ${values.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  if (!duisWebServiceOf(xmlDocument)) fail(`--file ${values.file}: not a DUIS sr:Request (no CommandVariant from 1 to 8)`);
+} else if (values.file) {
+  fail('--file is the DUIS XML document of --format xml');
+}
+if (values.format !== 'json' && values.format !== 'protobuf' && values.format !== 'xml') fail(`--format must be json, protobuf or xml, not "${values.format}"`);
 if (!/^[1-8]$/.test(values.cv!)) fail(`--cv must be a command variant from 1 to 8, not "${values.cv}"`);
 let bodyValue: Record<string, unknown>;
 try {
@@ -56,21 +73,21 @@ try {
 const client = new RouterClient(values.url!, keyPem, { retries: 1 });
 let submitted: Awaited<ReturnType<RouterClient['submit']>>;
 try {
-  submitted = await client.submit({
+  submitted = xmlDocument !== undefined ? await client.submitXml(xmlDocument) : await client.submit({
     originatorId: values.originator!,
     targetId: values.target!,
     counter: values.counter!,
     commandVariant: Number(values.cv),
     srv: values.srv!,
     bodyValue,
-  }, values.format);
+  }, values.format as 'json' | 'protobuf');
 } catch (error) {
   const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
   fail(`cannot reach the router at ${values.url}: ${cause}`, 1);
 }
 const { status, answer } = submitted;
 console.log(`HTTP ${status}`);
-console.log(JSON.stringify(answer, null, 2));
+console.log(typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2));
 if (values.wait && status === 202 && !answer.quarantine) {
   // Read the response back as the User would: a signed pull from its outbound queue.
   const requestId = answer.header.requestId;

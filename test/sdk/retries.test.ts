@@ -1,0 +1,164 @@
+// The client SDK's retries and time limit against a real local HTTP server (not the router), so
+// each attempt's bytes, headers and arrival time can be recorded and the answers scripted: a 503
+// is resubmitted with the same bytes and signature no sooner than its Retry-After, the SDK gives
+// up after its retries with a typed refusal, and a server that never answers ends in its time limit.
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildJsonRequest, RouterClient, RouterRefusal } from '@dccrouter/client';
+import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+interface Arrival {
+  body: Buffer;
+  headers: IncomingHttpHeaders;
+  /** performance.now() when the whole request had arrived. */
+  at: number;
+  /** performance.now() when it was answered, if it was. */
+  answeredAt?: number;
+}
+
+/** Records every request and answers the n-th (from 0) as `answer` says; a reply left unsent hangs. */
+class ScriptedServer {
+  readonly arrivals: Arrival[] = [];
+  private readonly server: Server;
+  url = '';
+
+  constructor(answer: (n: number, reply: ServerResponse, done: () => void) => void) {
+    this.server = createServer((request, reply) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const arrival: Arrival = { body: Buffer.concat(chunks), headers: request.headers, at: performance.now() };
+        this.arrivals.push(arrival);
+        answer(this.arrivals.length - 1, reply, () => (arrival.answeredAt = performance.now()));
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    // Hanging replies would keep close() waiting.
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const overloaded = JSON.stringify({ header: { responseDateTime: new Date().toISOString() }, error: { reason: 'overloaded', message: 'too many requests in flight' } });
+const acknowledged = (requestId: string) => JSON.stringify({
+  header: { requestId, responseCode: 'I99', responseDateTime: new Date().toISOString() },
+  route: { generation: 'SMETS2+', destination: 'smets2/north' },
+});
+
+function json(reply: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  reply.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+}
+
+const spec = () => ({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+// libuv's timers count whole milliseconds, so a 1 s wait can end up to 1 ms short of 1000.0.
+const TIMER_SLACK_MS = 1;
+
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+/** Every attempt carried the first one's bytes, signature and content type. */
+function expectSameBytes(arrivals: Arrival[]): void {
+  for (const arrival of arrivals.slice(1)) {
+    expect(arrival.body.equals(arrivals[0].body)).toBe(true);
+    expect(arrival.headers['x-dcc-signature']).toBe(arrivals[0].headers['x-dcc-signature']);
+    expect(arrival.headers['content-type']).toBe(arrivals[0].headers['content-type']);
+  }
+}
+
+describe('the SDK against a server answering 503', () => {
+  it('resubmits the same bytes and signature after Retry-After, then returns the acknowledgement', async () => {
+    const request = spec();
+    const requestId = `${request.originatorId}:${request.targetId}:${request.counter}`;
+    server = await new ScriptedServer((n, reply, done) => {
+      if (n === 0) json(reply, 503, overloaded, { 'retry-after': '1' });
+      else json(reply, 202, acknowledged(requestId));
+      done();
+    }).start();
+    // A base wait far below Retry-After: a retry after 1 s can only be Retry-After's doing.
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { retries: 3, retryBaseMs: 10 });
+    const ack = await client.send(request);
+    expect(ack.header).toMatchObject({ requestId, responseCode: 'I99' });
+
+    const { arrivals } = server;
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[0].body.toString()).toBe(buildJsonRequest(request));
+    // ECDSA signatures of the same bytes differ each time: an identical one was resent, not re-signed.
+    expect(client.sign(arrivals[0].body)).not.toBe(arrivals[0].headers['x-dcc-signature']);
+    expectSameBytes(arrivals);
+    const waited = arrivals[1].at - arrivals[0].answeredAt!;
+    expect(waited).toBeGreaterThanOrEqual(1000 - TIMER_SLACK_MS);
+    expect(waited).toBeLessThan(1500);
+  });
+
+  it('gives up after its retries with a typed refusal carrying the reason and Retry-After', async () => {
+    server = await new ScriptedServer((_, reply, done) => {
+      json(reply, 503, overloaded, { 'retry-after': '1' });
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { retries: 2, retryBaseMs: 10 });
+    const error = await client.send(spec()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RouterRefusal);
+    expect(error).toMatchObject({ status: 503, reason: 'overloaded', retryAfterMs: 1000 });
+
+    const { arrivals } = server;
+    expect(arrivals).toHaveLength(3); // the first attempt and 2 retries
+    expectSameBytes(arrivals);
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i].at - arrivals[i - 1].answeredAt!).toBeGreaterThanOrEqual(1000 - TIMER_SLACK_MS);
+  });
+
+  it("retries a proxy's 503 that is not JSON, honouring its Retry-After, and refuses typed in the end", async () => {
+    server = await new ScriptedServer((_, reply, done) => {
+      reply.writeHead(503, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html>503 Service Unavailable</html>');
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { retries: 1, retryBaseMs: 10 });
+    const error = await client.send(spec()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RouterRefusal);
+    expect(error).toMatchObject({ status: 503, reason: 'unknown', retryAfterMs: 1000 });
+    expect((error as RouterRefusal).message).toContain('503 Service Unavailable');
+    expect(server.arrivals).toHaveLength(2);
+    expect(server.arrivals[1].at - server.arrivals[0].answeredAt!).toBeGreaterThanOrEqual(1000 - TIMER_SLACK_MS);
+  });
+
+  it('resubmits the same bytes when the connection drops before an answer', async () => {
+    const request = spec();
+    const requestId = `${request.originatorId}:${request.targetId}:${request.counter}`;
+    server = await new ScriptedServer((n, reply, done) => {
+      if (n === 0) reply.socket!.destroy();
+      else json(reply, 202, acknowledged(requestId));
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { retries: 1, retryBaseMs: 10 });
+    expect((await client.send(request)).header.requestId).toBe(requestId);
+    expect(server.arrivals).toHaveLength(2);
+    expectSameBytes(server.arrivals);
+  });
+});
+
+describe('the SDK against a server that never answers', () => {
+  it("ends with its timeout error once each attempt's time limit has passed", async () => {
+    server = await new ScriptedServer(() => undefined).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { timeoutMs: 300, retries: 1, retryBaseMs: 50 });
+    const started = performance.now();
+    const error = await client.send(spec()).catch((e: unknown) => e);
+    const took = performance.now() - started;
+    expect((error as Error).name).toBe('TimeoutError');
+    // Two attempts of 300 ms and the 50 ms wait between them.
+    expect(took).toBeGreaterThanOrEqual(650 - TIMER_SLACK_MS);
+    expect(took).toBeLessThan(1_500);
+    expect(server.arrivals).toHaveLength(2);
+    expectSameBytes(server.arrivals);
+  });
+});
