@@ -21,3 +21,26 @@ describe('childrenOf', () => {
     expect(values).toHaveLength(3);
   });
 });
+
+describe('childrenOf a counter', () => {
+  it('counts in the children and shows the sums whenever the counter is read, its own collect kept', async () => {
+    const registry = new Registry();
+    let collected = 0;
+    const counter = new Counter({
+      name: 'test_total', help: 'test', labelNames: ['stage'], registers: [registry],
+      collect() {
+        collected++;
+      },
+    });
+    const child = childrenOf(counter);
+    child('load').inc();
+    child('load').inc(2);
+    child('record').inc();
+    expect(await registry.metrics()).toContain('test_total{stage="load"} 3');
+    expect(await registry.metrics()).toContain('test_total{stage="record"} 1');
+    child('load').inc();
+    const values = (await counter.get()).values.map(({ labels, value }) => [labels.stage, value]);
+    expect(values).toEqual(expect.arrayContaining([['load', 4], ['record', 1]]));
+    expect(collected).toBe(3);
+  });
+});

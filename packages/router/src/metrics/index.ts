@@ -85,8 +85,11 @@ const HEAP_SPACE_METRICS = ['total', 'used', 'available'].map((kind) => `nodejs_
 /**
  * A labelled metric's children, each made once: prom-client hashes the label set on every
  * `inc({ ... })`, a cost paid per request on the hot path. Only for small, bounded label sets.
+ * A counter's children count in a plain number, added to the counter when it is read (scraped):
+ * prom-client hashes and validates the labels on every `inc`, even a child's.
  */
 export function childrenOf<Child>(metric: { labels(...values: string[]): Child }): (...values: string[]) => Child {
+  const make = metric instanceof Counter ? bufferedChildren(metric) : (values: string[]) => metric.labels(...values);
   // A map per label, not one keyed by the values joined: a joined key is a new string to hash every time.
   const root = new Map<string, unknown>();
   return (...values) => {
@@ -98,8 +101,32 @@ export function childrenOf<Child>(metric: { labels(...values: string[]): Child }
       level = next;
     }
     let child = level.get(values[last]) as Child | undefined;
-    if (!child) level.set(values[last], (child = metric.labels(...values)));
+    if (!child) level.set(values[last], (child = make(values) as Child));
     return child;
+  };
+}
+
+function bufferedChildren(counter: Counter<string>): (values: string[]) => { inc(value?: number): void } {
+  const children: { values: string[]; pending: number }[] = [];
+  // prom-client calls a metric's `collect` (its constructor option) whenever the metric is read.
+  const readable = counter as unknown as { collect?: () => unknown };
+  const collect = readable.collect;
+  readable.collect = function (this: unknown) {
+    for (const child of children) {
+      if (child.pending === 0) continue;
+      counter.labels(...child.values).inc(child.pending);
+      child.pending = 0;
+    }
+    return collect?.call(this);
+  };
+  return (values) => {
+    const child = { values: [...values], pending: 0 };
+    children.push(child);
+    return {
+      inc(value = 1) {
+        child.pending += value;
+      },
+    };
   };
 }
 
