@@ -269,6 +269,21 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect(performance.now() - started).toBeLessThan(1000);
     });
 
+    it('row 3: thousands of namespace declarations over thousands of elements (a CPU sink to canonicalise) are refused before the User is looked up', async () => {
+      const declarations = Array.from({ length: 1_500 }, (_, i) => ` xmlns:p${i}="u"`).join('');
+      const attack = signDuis(fresh(), supplier())
+        .replace('<sr:Request ', `<sr:Request${declarations} `)
+        .replace('<sr:TopUpDevice>', `<sr:TopUpDevice>${'<a/>'.repeat(9_000)}`)
+        .replace('http://www.w3.org/2001/10/xml-exc-c14n#', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315');
+      expect(attack.length).toBeLessThan(65_536);
+      const answer = await postXml(attack, 'S');
+      expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([400, 'malformed_request']);
+      expect(answer.text).toContain('the document declares more than 32 namespaces');
+      // Even from an originator that is not registered: refused as malformed (row 3), not unknown (row 4).
+      const unknown = await postXml(withHeader(attack, { requestId: `90-B3-D5-1F-30-0E-00-99:${ESME}:${nextCounter()}` }), 'S');
+      expect(unknown.headers.get('x-dcc-reason')).toBe('malformed_request');
+    });
+
     it('row 3: an external entity (XXE) is never fetched or read', async () => {
       const xxe = `<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n${fresh().replace(/^<\?xml[^>]*>\s*/, '').replace('73946144332040217315', '&x;')}`;
       const answer = await postXml(xxe, 'S');

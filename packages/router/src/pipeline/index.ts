@@ -410,7 +410,7 @@ export class ServiceRequestPipeline {
     if (!namesCertificate(signature, identity)) {
       throw new Refused(refuse('signature_invalid', `ds:X509IssuerSerial (${signature.issuerName}, ${signature.serialNumber}) does not name the certificate registered for User ${user.userId}`));
     }
-    if (!signature.digestMatches) throw new Refused(refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing'));
+    if (!signature.digestMatches()) throw new Refused(refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing'));
     const valid = await this.deps.verifier.verify(identity.publicKeyPem, signature.signedInfo, signature.signatureDer);
     if (!valid) throw new Refused(refuse('signature_invalid', "ds:SignatureValue is not a valid signature of ds:SignedInfo by the registered certificate's key"));
   }
