@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { decodeJsonRequest } from '@dccrouter/domain';
+import { jsonEquivalent } from '../../../../test/support/duis-xml.ts';
 import { decodeXmlRequest } from './request.ts';
 
 const request = (header: string, body: string, extra = '') => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
@@ -54,6 +56,24 @@ describe('decodeXmlRequest', () => {
     expect(r.bodyValue).toBe('');
     expect(r.webService).toBe('D');
     expect(r.sequence).toEqual({ firstInSequence: true, precedingRequestId: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:7' });
+  });
+
+  it('reads elements named like Object.prototype\'s properties as their JSON twin does: own fields, the prototype untouched', () => {
+    const xml = request(HEADER, `<sr:UpdateImportTariffPrimaryElement>
+      <sr:__proto__><sr:polluted>yes</sr:polluted></sr:__proto__>
+      <sr:toString>1</sr:toString><sr:constructor>a</sr:constructor><sr:constructor>b</sr:constructor>
+      <sr:hasOwnProperty __proto__="x"/>
+    </sr:UpdateImportTariffPrimaryElement>`);
+    const value = decoded(xml).request.bodyValue as Record<string, unknown>;
+    // The twin made independently (xmldom), then read by the JSON path.
+    const json = decodeJsonRequest(Buffer.from(jsonEquivalent(xml.toString())));
+    if (!json.ok) throw new Error(json.refusal.message);
+    expect(JSON.stringify(json.value.bodyValue)).toBe('{"__proto__":{"polluted":"yes"},"toString":"1","constructor":["a","b"],"hasOwnProperty":{"@___proto__":"x"}}');
+    expect(JSON.stringify(value)).toBe(JSON.stringify(json.value.bodyValue));
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'toString', 'constructor', 'hasOwnProperty']);
+    expect([Object.hasOwn(value, '__proto__'), value.toString, value.constructor]).toEqual([true, '1', ['a', 'b']]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('reads a ds:Signature, or says what is wrong with it', () => {
