@@ -167,9 +167,34 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       const again = await postXml(signed, 'S');
       expect(again.status).toBe(202);
       expect(again.responseCode).toBe('I99');
-      // Signed again (ECDSA signatures differ each time), the same RequestID is other bytes: row 19.
-      const resigned = await postXml(signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''), 'S');
-      expect(resigned.status).toBe(401);
+      // Its signature removed: row 5, whatever was recorded.
+      const unsigned = await postXml(signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''), 'S');
+      expect(unsigned.status).toBe(401);
+    });
+
+    it('answers a retry of the same signed content with the original answer, however it differs outside it; other content under the RequestID is row 19', async () => {
+      const unsigned = fresh();
+      const original = await postXml(signDuis(unsigned, supplier()), 'S');
+      expect([original.status, original.responseCode]).toEqual([202, 'I99']);
+      const replayed = (answer: typeof original) => [answer.status, answer.responseCode, answer.requestId, answer.headers.get('x-dcc-trt')];
+      // Signed afresh: ECDSA values differ each time, SignedInfo does not.
+      const resigned = signDuis(unsigned, supplier());
+      expect(replayed(await postXml(resigned, 'S'))).toEqual(replayed(original));
+      // A copy with what the signature does not cover changed: comments, whitespace in and around
+      // ds:Signature, KeyInfo's issuer written another way.
+      const copy = resigned
+        .replace('<sr:Body>', '<sr:Body><!-- relayed -->')
+        .replace('<ds:KeyInfo>', '<ds:KeyInfo>\n\n      ')
+        .replace(/<ds:X509IssuerName>CN=/, '<ds:X509IssuerName> cn = ')
+        .replace('</sr:Request>', '</sr:Request>\n<!-- end -->\n');
+      expect(copy).not.toBe(resigned);
+      expect(replayed(await postXml(copy, 'S'))).toEqual(replayed(original));
+      // Other signed content under the same RequestID: row 19.
+      const other = await postXml(signDuis(unsigned.replace('<sr:UTRN>73946144332040217315', '<sr:UTRN>73946144332040217316'), supplier()), 'S');
+      expect([other.status, other.headers.get('x-dcc-reason')]).toEqual([409, 'request_id_reused']);
+      // As is the same content signed in another form (the Reference listing exclusive C14N): other signed octets.
+      const otherForm = await postXml(signDuis(unsigned, supplier(), { documentC14n: 'exclusive' }), 'S');
+      expect([otherForm.status, otherForm.headers.get('x-dcc-reason')]).toEqual([409, 'request_id_reused']);
     });
 
     it('takes a Reference that lists exclusive C14N after the enveloped-signature transform (its digest then of that form)', async () => {
