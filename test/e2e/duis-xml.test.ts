@@ -269,6 +269,7 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       ['two body elements', fresh().replace('</sr:TopUpDevice>', '</sr:TopUpDevice><sr:TopUpDevice/>')],
       ['no schemaVersion', fresh().replace(' schemaVersion="5.4"', '')],
       ['a bad RequestID', withHeader(fresh(), { requestId: '90-B3-D5-1F-30-01-00-00:00-DB-12' })],
+      ['XML 1.1 (DUIS is XML 1.0)', fresh().replace('<?xml version="1.0"', '<?xml version="1.1"')],
       ['elements nested too deep', fresh().replace('<sr:UTRN>', `${'<sr:X>'.repeat(80)}<sr:UTRN>`).replace('</sr:UTRN>', `</sr:UTRN>${'</sr:X>'.repeat(80)}`)],
     ])('row 3: %s', async (_name, body) => {
       const answer = await postXml(body, 'S');

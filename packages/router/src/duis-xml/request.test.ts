@@ -107,6 +107,7 @@ describe('decodeXmlRequest', () => {
     ['a counter past uint64', request(HEADER.replace('18446744073709551615', '18446744073709551616'), '<sr:UpdateImportTariffPrimaryElement/>'), 'counter'],
     ['FirstInSequence not a boolean', request(HEADER.replace('</sr:RequestID>', '</sr:RequestID><sr:FirstInSequence>maybe</sr:FirstInSequence>'), '<sr:UpdateImportTariffPrimaryElement/>'), 'firstInSequence'],
     ['another encoding', Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a/>'), 'UTF-8'],
+    ['XML 1.1', Buffer.from(request(HEADER, '<sr:UpdateImportTariffPrimaryElement/>').toString().replace('version="1.0"', 'version="1.1"')), 'XML version 1.1 is not accepted: DUIS documents are XML 1.0'],
     ['invalid UTF-8', Buffer.from([0x3c, 0x61, 0xff, 0x3e]), 'UTF-8'],
     ['a processing instruction', Buffer.from('<?pi x?><a/>'), 'processing instructions'],
     ['an internal entity', Buffer.from('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'), 'DOCTYPE'],

@@ -6,8 +6,8 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
  *
  * Hardening, all before any recursive work: a DOCTYPE (so any entity declaration, internal or
  * external) is refused outright, as are processing instructions; only the predefined entities and
- * character references are expanded (saxes knows no others); an encoding other than UTF-8 is
- * refused; elements nest at most MAX_XML_DEPTH deep (the tree is built with an explicit stack, and
+ * character references are expanded (saxes knows no others); an XML version other than 1.0 and
+ * an encoding other than UTF-8 are refused; elements nest at most MAX_XML_DEPTH deep (the tree is built with an explicit stack, and
  * the size is bounded by the edge's body limit, row 2); at most MAX_NAMESPACE_DECLARATIONS namespace
  * declarations.
  */
@@ -79,6 +79,8 @@ export function parseXmlText(text: string): XmlElement {
   parser.on('doctype', () => fail('a DOCTYPE (and so any entity declaration) is not accepted'));
   parser.on('processinginstruction', () => fail('processing instructions are not accepted'));
   parser.on('xmldecl', (decl) => {
+    // XML 1.1 reads other characters and line ends, and lets prefixes be undeclared: DUIS is XML 1.0.
+    if (decl.version !== '1.0') fail(`XML version ${decl.version} is not accepted: DUIS documents are XML 1.0`);
     if (decl.encoding !== undefined && decl.encoding.toLowerCase() !== 'utf-8') fail(`encoding ${decl.encoding} is not accepted: UTF-8 only`);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
