@@ -70,8 +70,10 @@ describe('the Central Products List', () => {
     expect([await send(0, METERS[0], '11.2'), await send(1, METERS[1], '11.2')]).toEqual(['202', '202']);
     expect(await bothRead(OTHER_MODEL)).toEqual(['202', '202']);
 
-    // A meter moved to a listed version (firmware activated) is served again; the other stays suspended.
+    // A meter moved to a listed version (an operator's update) is served again; the other stays
+    // suspended (rewritten as it was: no change, so no alert).
     await admin.device(METERS[1], meter('ACME-1', '2.0'));
+    await admin.device(METERS[0], meter('ACME-1', '1.0'));
     await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
     expect(await bothRead(METERS[0])).toEqual(['409 device_status_incompatible', '409 device_status_incompatible']);
   });
@@ -102,16 +104,22 @@ describe('the Central Products List', () => {
     await expect.poll(async () => (await admin.request('GET', `/v1/admin/devices/${METERS[1]}`)).body.firmwareVersion, { timeout: 10_000 }).toBe('3.0');
     await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
 
-    // The responsible User was told of each suspension, and of the remedial plan.
+    // The responsible User was told of each suspension and restoration (a CPL change, an operator's
+    // update, a firmware activation), and of the remedial plan.
     const notices = async () => ((await clients[0].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
       .filter((item) => item.kind === 'dccAlert' && item.alertCode !== 'TRT')
       .map((item) => `${item.alertCode} ${item.deviceId ?? `${item.body.deviceModel} ${item.body.firmwareVersion} ${item.body.devices}`}`);
     // (The devices of one change in any order.)
     await expect.poll(async () => { const n = await notices(); return [...n.slice(0, 2).sort(), ...n.slice(2)]; }, { timeout: 5_000 }).toEqual([
       `DEVICE_SUSPENDED ${METERS[0]}`, `DEVICE_SUSPENDED ${METERS[1]}`,
+      `DEVICE_RESTORED ${METERS[1]}`,
       'CPA_REMEDIAL_PLAN ACME-1 2.0 1',
       `DEVICE_SUSPENDED ${METERS[1]}`,
+      `DEVICE_RESTORED ${METERS[1]}`,
     ]);
+    const items = (await clients[1].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
+    expect(items.filter((item) => item.alertCode === 'DEVICE_RESTORED').map((item) => item.body))
+      .toEqual(['2.0', '3.0'].map((firmwareVersion) => ({ alert: 'DEVICE_RESTORED', deviceId: METERS[1], deviceModel: 'ACME-1', firmwareVersion })));
 
     const listed = (await new Admin(routers[1].url, routers[1].adminToken).request('GET', '/v1/admin/cpl')).body.entries;
     expect(listed.map((e: any) => `${e.deviceModel} ${e.firmwareVersion} ${e.status}`)).toEqual(['ACME-1 1.0 removed', 'ACME-1 2.0 removed', 'ACME-1 3.0 listed']);

@@ -167,9 +167,34 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       const again = await postXml(signed, 'S');
       expect(again.status).toBe(202);
       expect(again.responseCode).toBe('I99');
-      // Signed again (ECDSA signatures differ each time), the same RequestID is other bytes: row 19.
-      const resigned = await postXml(signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''), 'S');
-      expect(resigned.status).toBe(401);
+      // Its signature removed: row 5, whatever was recorded.
+      const unsigned = await postXml(signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''), 'S');
+      expect(unsigned.status).toBe(401);
+    });
+
+    it('answers a retry of the same signed content with the original answer, however it differs outside it; other content under the RequestID is row 19', async () => {
+      const unsigned = fresh();
+      const original = await postXml(signDuis(unsigned, supplier()), 'S');
+      expect([original.status, original.responseCode]).toEqual([202, 'I99']);
+      const replayed = (answer: typeof original) => [answer.status, answer.responseCode, answer.requestId, answer.headers.get('x-dcc-trt')];
+      // Signed afresh: ECDSA values differ each time, SignedInfo does not.
+      const resigned = signDuis(unsigned, supplier());
+      expect(replayed(await postXml(resigned, 'S'))).toEqual(replayed(original));
+      // A copy with what the signature does not cover changed: comments, whitespace in and around
+      // ds:Signature, KeyInfo's issuer written another way.
+      const copy = resigned
+        .replace('<sr:Body>', '<sr:Body><!-- relayed -->')
+        .replace('<ds:KeyInfo>', '<ds:KeyInfo>\n\n      ')
+        .replace(/<ds:X509IssuerName>CN=/, '<ds:X509IssuerName> cn = ')
+        .replace('</sr:Request>', '</sr:Request>\n<!-- end -->\n');
+      expect(copy).not.toBe(resigned);
+      expect(replayed(await postXml(copy, 'S'))).toEqual(replayed(original));
+      // Other signed content under the same RequestID: row 19.
+      const other = await postXml(signDuis(unsigned.replace('<sr:UTRN>73946144332040217315', '<sr:UTRN>73946144332040217316'), supplier()), 'S');
+      expect([other.status, other.headers.get('x-dcc-reason')]).toEqual([409, 'request_id_reused']);
+      // As is the same content signed in another form (the Reference listing exclusive C14N): other signed octets.
+      const otherForm = await postXml(signDuis(unsigned, supplier(), { documentC14n: 'exclusive' }), 'S');
+      expect([otherForm.status, otherForm.headers.get('x-dcc-reason')]).toEqual([409, 'request_id_reused']);
     });
 
     it('takes a Reference that lists exclusive C14N after the enveloped-signature transform (its digest then of that form)', async () => {
@@ -244,6 +269,7 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       ['two body elements', fresh().replace('</sr:TopUpDevice>', '</sr:TopUpDevice><sr:TopUpDevice/>')],
       ['no schemaVersion', fresh().replace(' schemaVersion="5.4"', '')],
       ['a bad RequestID', withHeader(fresh(), { requestId: '90-B3-D5-1F-30-01-00-00:00-DB-12' })],
+      ['XML 1.1 (DUIS is XML 1.0)', fresh().replace('<?xml version="1.0"', '<?xml version="1.1"')],
       ['elements nested too deep', fresh().replace('<sr:UTRN>', `${'<sr:X>'.repeat(80)}<sr:UTRN>`).replace('</sr:UTRN>', `</sr:UTRN>${'</sr:X>'.repeat(80)}`)],
     ])('row 3: %s', async (_name, body) => {
       const answer = await postXml(body, 'S');
@@ -267,6 +293,21 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([400, 'malformed_request']);
       expect(answer.text).toContain('DOCTYPE');
       expect(performance.now() - started).toBeLessThan(1000);
+    });
+
+    it('row 3: thousands of namespace declarations over thousands of elements (a CPU sink to canonicalise) are refused before the User is looked up', async () => {
+      const declarations = Array.from({ length: 1_500 }, (_, i) => ` xmlns:p${i}="u"`).join('');
+      const attack = signDuis(fresh(), supplier())
+        .replace('<sr:Request ', `<sr:Request${declarations} `)
+        .replace('<sr:TopUpDevice>', `<sr:TopUpDevice>${'<a/>'.repeat(9_000)}`)
+        .replace('http://www.w3.org/2001/10/xml-exc-c14n#', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315');
+      expect(attack.length).toBeLessThan(65_536);
+      const answer = await postXml(attack, 'S');
+      expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([400, 'malformed_request']);
+      expect(answer.text).toContain('the document declares more than 32 namespaces');
+      // Even from an originator that is not registered: refused as malformed (row 3), not unknown (row 4).
+      const unknown = await postXml(withHeader(attack, { requestId: `90-B3-D5-1F-30-0E-00-99:${ESME}:${nextCounter()}` }), 'S');
+      expect(unknown.headers.get('x-dcc-reason')).toBe('malformed_request');
     });
 
     it('row 3: an external entity (XXE) is never fetched or read', async () => {

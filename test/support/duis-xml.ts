@@ -142,18 +142,20 @@ function simplify(element: Element): Simplified {
   const children = Array.from(element.childNodes).filter((n) => n.nodeType === 1) as unknown as Element[];
   const attributes = Array.from(element.attributes).filter((a) => !a.name.startsWith('xmlns'));
   if (children.length === 0 && attributes.length === 0) return (element.textContent ?? '').trim();
+  // Own properties only, as JSON.parse makes them (a plain object's `__proto__` or `toString` is not one).
   const out: { [key: string]: Simplified | Simplified[] } = {};
-  for (const attribute of attributes) out[`@_${attribute.localName}`] = attribute.value;
+  const set = (key: string, value: Simplified | Simplified[]) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const attribute of attributes) set(`@_${attribute.localName}`, attribute.value);
   if (children.length === 0) {
     const text = (element.textContent ?? '').trim();
-    if (text) out['#text'] = text;
+    if (text) set('#text', text);
   }
   for (const child of children) {
     const value = simplify(child);
-    const existing = out[child.localName!];
-    if (existing === undefined) out[child.localName!] = value;
+    const existing = Object.hasOwn(out, child.localName!) ? out[child.localName!] : undefined;
+    if (existing === undefined) set(child.localName!, value);
     else if (Array.isArray(existing)) existing.push(value);
-    else out[child.localName!] = [existing as Simplified, value];
+    else set(child.localName!, [existing as Simplified, value]);
   }
   return out;
 }

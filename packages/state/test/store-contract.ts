@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { describeInstallationsContract } from './installations-contract.ts';
-import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -919,6 +919,47 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.readOutbox(alice, cursors[4], 10)).toEqual([]);
         expect((await store.readOutbox(bob, undefined, 10)).map((i) => i.alertCode)).toEqual(['AD1']);
         expect(await store.readOutbox(`user-${randomUUID()}`, undefined, 10)).toEqual([]);
+      });
+
+      it('appends many items to their Users\' outboxes in one call: after what they held, each User\'s in the order given, as given', async () => {
+        const store = await open();
+        const alice = fullUser();
+        const bob = `user-${randomUUID()}`;
+        await store.putUser(alice);
+        const earlier = await store.enqueueOutbox(alice.userId, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: { i: 0 } });
+        await store.enqueueOutboxMany([]);
+        expect(await store.webhookBacklog()).toContain(alice.userId);
+        await store.setDeliveryCursor(alice.userId, earlier.cursor);
+        expect(await store.webhookBacklog()).not.toContain(alice.userId);
+
+        // Every field an item may carry, a counter past 2^53 kept as text, Users interleaved.
+        const suspended: NewOutboxItem = { kind: 'dccAlert', alertCode: 'DEVICE_SUSPENDED', deviceId: 'd1', body: { alert: 'DEVICE_SUSPENDED', deviceId: 'd1', counter: '18446744073709551615' } };
+        const raised: NewOutboxItem = { kind: 'deviceAlert', alertCode: '8F01', deviceId: 'd2', raisedAt: '2025-01-01T00:00:00.000Z', body: { alertCode: '8F01' } };
+        const plan: NewOutboxItem = { kind: 'dccAlert', alertCode: 'CPA_REMEDIAL_PLAN', body: { devices: 2, nested: { list: [1, 'two', null] } } };
+        const entries = [{ userId: alice.userId, item: suspended }, { userId: bob, item: raised }, { userId: alice.userId, item: plan }, { userId: bob, item: suspended }];
+        await store.enqueueOutboxMany(entries);
+        // What was given is not kept by reference: changing it afterwards changes nothing stored.
+        (suspended.body as { deviceId: string }).deviceId = 'changed';
+        const withoutCursor = (items: OutboxItem[]) => items.map(({ cursor: _cursor, ...item }) => item);
+        const alices = await store.readOutbox(alice.userId, undefined, 10);
+        const original = { ...suspended, body: { alert: 'DEVICE_SUSPENDED', deviceId: 'd1', counter: '18446744073709551615' } };
+        expect(withoutCursor(alices)).toEqual([{ kind: 'response', requestId: 'r0', responseCode: 'I0', body: { i: 0 } }, original, plan]);
+        expect(alices.map((i) => i.cursor)).toEqual([...alices.map((i) => i.cursor)].sort(compareCursors));
+        expect(new Set(alices.map((i) => i.cursor)).size).toBe(3);
+        expect(withoutCursor(await store.readOutbox(bob, undefined, 10))).toEqual([raised, original]);
+        expect(withoutCursor(await store.readOutbox(alice.userId, earlier.cursor, 10))).toEqual([original, plan]);
+        // Past the delivery cursor again: the webhook deliverer sees the new items.
+        expect(await store.webhookBacklog()).toContain(alice.userId);
+      });
+
+      it('appends a large batch over many Users, every item once, in order per User', async () => {
+        const store = await open();
+        const users = Array.from({ length: 40 }, () => `user-${randomUUID()}`);
+        const entries = Array.from({ length: 2_000 }, (_, i) => ({ userId: users[i % users.length], item: { kind: 'dccAlert' as const, alertCode: 'DEVICE_RESTORED', deviceId: `d${i}`, body: { i } } }));
+        await store.enqueueOutboxMany(entries);
+        const outboxes = await Promise.all(users.map((userId) => store.readOutbox(userId, undefined, 1_000)));
+        expect(outboxes.map((items) => items.map((item) => item.deviceId)))
+          .toEqual(users.map((_, u) => entries.filter((_, i) => i % users.length === u).map((entry) => entry.item.deviceId)));
       });
 
       it('holds a quarantined request back until it is released, then queues it with a fresh TRT', async () => {

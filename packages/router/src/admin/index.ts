@@ -19,6 +19,7 @@ import type { PolicyTable } from '../products/policy.ts';
 import type { ProductRegisters } from '../products/registers.ts';
 import { recordInstallations, unenrolledCommissions, NOT_ENROLLED } from '../products/installations.ts';
 import { productRoutes } from './products.ts';
+import { noticeDeviceChange } from '../products/notices.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -156,6 +157,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const previous = await store.getDevice(parsed.value.deviceId);
     await deps.directory.putDevice(parsed.value);
     await recordInstallations(store, [parsed.value], [previous]);
+    // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
+    await deps.cpl.refresh();
+    await noticeDeviceChange(store, deps.cpl.index(), previous, parsed.value);
     return c.json(parsed.value);
   });
 

@@ -62,6 +62,8 @@ describe('C14N over the saxes tree, against xml-crypto over xmldom', () => {
     ['superfluous declarations dropped, prefixes only where utilised (exclusive)', '<p:a xmlns:p="urn:p" xmlns:q="urn:q"><p:b xmlns:p="urn:p"><q:c q:x="1"/></p:b></p:a>'],
     ['comments dropped', '<a><!-- c --><b>t</b><!--x--></a>'],
     ['non-ASCII text kept as characters', '<a t="é€">snow ☃ &#x1F600;</a>'],
+    ['a prefix redeclared below and its binding back for the siblings after', '<a xmlns="urn:a" xmlns:p="urn:p"><p:b xmlns:p="urn:q"><p:c xmlns:p="urn:p" p:x="1"/><d xmlns="urn:b"><e xmlns="urn:a"/></d></p:b><p:f p:y="2"><g/></p:f></a>'],
+    ['siblings each using a prefix declared far above', '<a xmlns:p="urn:p" xmlns:q="urn:q"><b><p:c/><p:c q:z="1"/><c xmlns:p="urn:p"/></b><p:d/></a>'],
   ])('%s', (_name, text) => {
     expect(ours(text)).toEqual(oracle(text));
   });
@@ -80,6 +82,23 @@ describe('C14N over the saxes tree, against xml-crypto over xmldom', () => {
       const expected = new ExclusiveCanonicalization().process(doc.documentElement!.firstChild as any, { inclusiveNamespacesPrefixList: prefixes, ancestorNamespaces });
       expect(canonicalise(apex, { exclusive: true, inclusivePrefixes: prefixes })).toBe(expected);
     }
+  });
+
+  it('renders thousands of declarations over a hundred thousand elements in linear time, each declared once', () => {
+    // Built directly: the parser refuses more than 32 declarations. Copying the bindings in scope
+    // at each element, or looking at all of them, took seconds here; the walk takes milliseconds.
+    const element = (name: string, parent?: XmlElement): XmlElement => ({ name, prefix: '', local: name, uri: '', attributes: [], declarations: [], children: [], parent });
+    const root = element('r');
+    for (let i = 0; i < 2_000; i++) root.declarations.push([`p${i}`, `urn:p${i}`]);
+    for (let i = 0; i < 150_000; i++) root.children.push(element('e', root));
+    const declared = root.declarations.map(([p]) => p).sort().map((p) => ` xmlns:${p}="urn:${p}"`).join('');
+    const started = performance.now();
+    const [inclusive, exclusive] = [canonicalise(root, { exclusive: false }), canonicalise(root, { exclusive: true })];
+    const took = performance.now() - started;
+    expect(inclusive).toBe(`<r${declared}>${'<e></e>'.repeat(150_000)}</r>`);
+    expect(exclusive).toBe(`<r>${'<e></e>'.repeat(150_000)}</r>`);
+    // Generous: 0.4 to 0.8 s on a loaded 2-core machine; the walk that copied the bindings took 22 s.
+    expect(took).toBeLessThan(8_000);
   });
 
   it('undeclares a default namespace once (xmlns=""), not again below it', () => {

@@ -20,51 +20,94 @@ export interface C14nOptions {
   inclusivePrefixes?: readonly string[];
 }
 
-type Scope = Map<string, string>;
+/** What a binding was before it changed at an element: put back when the walk leaves it. */
+type Undo = [prefix: string, uri: string | undefined][];
+
+/**
+ * Namespace bindings (prefix to URI) changed as the walk goes down and put back as it comes up:
+ * each element costs only the prefixes it declares or uses, never a copy of everything in scope
+ * (a copy per element made canonicalisation quadratic in the declarations).
+ */
+class Bindings {
+  private readonly map = new Map<string, string>();
+
+  get(prefix: string): string | undefined {
+    return this.map.get(prefix);
+  }
+
+  prefixes(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
+  /** Binds, noting in `undo` (if given) what to put back. */
+  set(prefix: string, uri: string, undo?: Undo): void {
+    undo?.push([prefix, this.map.get(prefix)]);
+    this.map.set(prefix, uri);
+  }
+
+  restore(undo: Undo): void {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [prefix, uri] = undo[i];
+      if (uri === undefined) this.map.delete(prefix);
+      else this.map.set(prefix, uri);
+    }
+  }
+}
+
+interface Walk {
+  options: C14nOptions;
+  inclusive: Set<string>;
+  /** What is in scope at the element being rendered. */
+  scope: Bindings;
+  /** What its nearest output ancestors declared. */
+  rendered: Bindings;
+}
 
 export function canonicalise(apex: XmlElement, options: C14nOptions): string {
-  // The namespaces in scope at the apex, from its ancestors (nearest declaration wins).
+  // The namespaces in scope above the apex, from its ancestors (nearest declaration wins).
   const chain: XmlElement[] = [];
-  for (let e = apex.parent; e; e = e.parent) chain.unshift(e);
-  let scope: Scope = new Map();
-  for (const e of chain) scope = withDeclarations(scope, e);
+  for (let e = apex.parent; e; e = e.parent) chain.push(e);
+  const scope = new Bindings();
+  for (let i = chain.length - 1; i >= 0; i--) for (const [prefix, uri] of chain[i].declarations) scope.set(prefix, uri);
   const inclusive = new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)));
-  return render(apex, scope, new Map(), options, inclusive);
+  return render(apex, { options, inclusive, scope, rendered: new Bindings() }, true);
 }
 
-function withDeclarations(scope: Scope, element: XmlElement): Scope {
-  if (element.declarations.length === 0) return scope;
-  const next = new Map(scope);
-  for (const [prefix, uri] of element.declarations) next.set(prefix, uri);
-  return next;
+/** Adds to `namespaces` the declaration of `prefix` the output needs at this element, if any. */
+function consider(walk: Walk, prefix: string, namespaces: [string, string][]): void {
+  const uri = walk.scope.get(prefix) ?? '';
+  const before = walk.rendered.get(prefix);
+  if (prefix === '' ? uri !== (before ?? '') : (before !== uri && uri !== '')) namespaces.push([prefix, uri]);
 }
 
-function render(element: XmlElement, parentScope: Scope, rendered: Scope, options: C14nOptions, inclusive: Set<string>): string {
-  const scope = withDeclarations(parentScope, element);
+function render(element: XmlElement, walk: Walk, apex: boolean): string {
+  const { scope, rendered, options } = walk;
+  const scopeUndo: Undo | undefined = element.declarations.length > 0 ? [] : undefined;
+  for (const [prefix, uri] of element.declarations) scope.set(prefix, uri, scopeUndo);
   const namespaces: [string, string][] = [];
-  const consider = (prefix: string) => {
-    const uri = scope.get(prefix) ?? '';
-    const before = rendered.get(prefix) ?? '';
-    if (prefix === '' ? uri !== before : (rendered.get(prefix) !== uri && uri !== '')) namespaces.push([prefix, uri]);
-  };
   if (options.exclusive) {
-    const utilised = new Set<string>([element.prefix]);
-    for (const attribute of element.attributes) if (attribute.prefix && attribute.prefix !== 'xml') utilised.add(attribute.prefix);
-    for (const prefix of inclusive) if (scope.has(prefix)) utilised.add(prefix);
-    for (const prefix of utilised) consider(prefix);
+    consider(walk, element.prefix, namespaces);
+    if (element.attributes.length > 0 || walk.inclusive.size > 0) {
+      const utilised = new Set<string>();
+      for (const attribute of element.attributes) if (attribute.prefix && attribute.prefix !== 'xml') utilised.add(attribute.prefix);
+      for (const prefix of walk.inclusive) if (scope.get(prefix) !== undefined) utilised.add(prefix);
+      utilised.delete(element.prefix);
+      for (const prefix of utilised) consider(walk, prefix, namespaces);
+    }
+  } else if (apex) {
+    // The apex declares everything in scope; below it, its output ancestors have declared all
+    // that their scope holds, so only what an element declares itself can differ.
+    for (const prefix of scope.prefixes()) consider(walk, prefix, namespaces);
   } else {
-    for (const prefix of scope.keys()) consider(prefix);
-    // A default namespace undeclared here (xmlns="") after a rendered non-empty one.
-    if (!scope.has('') && (rendered.get('') ?? '') !== '') namespaces.push(['', '']);
+    for (const [prefix] of element.declarations) consider(walk, prefix, namespaces);
   }
   let out = `<${element.name}`;
-  let childRendered = rendered;
+  const renderedUndo: Undo | undefined = namespaces.length > 0 ? [] : undefined;
   if (namespaces.length > 0) {
     namespaces.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    childRendered = new Map(rendered);
     for (const [prefix, uri] of namespaces) {
       out += prefix === '' ? ` xmlns="${escapeAttribute(uri)}"` : ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
-      childRendered.set(prefix, uri);
+      rendered.set(prefix, uri, renderedUndo);
     }
   }
   if (element.attributes.length > 0) {
@@ -74,8 +117,10 @@ function render(element: XmlElement, parentScope: Scope, rendered: Scope, option
   out += '>';
   for (const child of element.children) {
     if (typeof child === 'string') out += escapeText(child);
-    else if (child !== options.omit) out += render(child, scope, childRendered, options, inclusive);
+    else if (child !== options.omit) out += render(child, walk, false);
   }
+  if (renderedUndo) rendered.restore(renderedUndo);
+  if (scopeUndo) scope.restore(scopeUndo);
   return `${out}</${element.name}>`;
 }
 

@@ -119,19 +119,21 @@ export function valueOf(element: XmlElement): Simplified {
     if (children === undefined) return textOf(element)?.trim() ?? '';
     if (children.length === 0) return '';
   }
-  const out: { [key: string]: Simplified | Simplified[] } = {};
-  for (const attribute of element.attributes) out[`@_${attribute.local}`] = attribute.value;
+  // Gathered in a Map, then made an object of own properties as JSON.parse makes them: on a plain
+  // object, <sr:__proto__> would set its prototype and <sr:toString> find the inherited method.
+  const out = new Map<string, Simplified | Simplified[]>();
+  for (const attribute of element.attributes) out.set(`@_${attribute.local}`, attribute.value);
   if (children === undefined) {
     const text = (textOf(element) ?? '').trim();
-    if (text !== '') out['#text'] = text;
-    return out;
+    if (text !== '') out.set('#text', text);
+    return Object.fromEntries(out);
   }
   for (const child of children) {
     const value = valueOf(child);
-    const existing = out[child.local];
-    if (existing === undefined) out[child.local] = value;
+    const existing = out.get(child.local);
+    if (existing === undefined) out.set(child.local, value);
     else if (Array.isArray(existing)) existing.push(value);
-    else out[child.local] = [existing as Simplified, value];
+    else out.set(child.local, [existing, value]);
   }
-  return out;
+  return Object.fromEntries(out);
 }

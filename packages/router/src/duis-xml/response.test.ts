@@ -17,7 +17,7 @@ function verified(text: string): boolean {
   const signature = root.children.filter((c) => typeof c !== 'string').at(-1) as any;
   const read = readSignature(root, signature);
   if (typeof read === 'string') throw new Error(read);
-  return read.digestMatches && read.issuerName === 'CN=dcc-router' && verify('sha256', read.signedInfo, { key: publicKey, dsaEncoding: 'der' }, read.signatureDer);
+  return read.digestMatches() && read.issuerName === 'CN=dcc-router' && verify('sha256', read.signedInfo, { key: publicKey, dsaEncoding: 'der' }, read.signatureDer);
 }
 
 /** What it digests: written in canonical form, so parsing and canonicalising it changes nothing. */

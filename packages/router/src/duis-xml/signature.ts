@@ -10,7 +10,7 @@ export const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
 
 /**
  * An enveloped XML signature in the form the DCC's signing tool makes: what the authenticate step
- * needs to finish the check against the User's certificate. The digest is already compared here
+ * needs to finish the check against the User's certificate. The digest is compared when asked
  * (pure CPU on the decoded tree); the ECDSA check of the SignedInfo goes through the verifier pool.
  */
 export interface XmlSignature {
@@ -18,8 +18,12 @@ export interface XmlSignature {
   signedInfo: Uint8Array;
   /** The signature as DER (converted from XMLDSig's raw r||s), for the verifier pool. */
   signatureDer: Uint8Array;
-  /** The Reference's digest matches the document's canonical form without the signature. */
-  digestMatches: boolean;
+  /**
+   * Does the Reference's digest match the document's canonical form without the signature? That
+   * canonicalisation is the costliest step of reading a request, so it is done only when asked:
+   * once its sender is known and names its own certificate.
+   */
+  digestMatches(): boolean;
   /** ds:X509IssuerSerial: the certificate the signer names. */
   issuerName: string;
   serialNumber: string;
@@ -95,16 +99,15 @@ export function readSignature(root: XmlElement, signature: XmlElement): XmlSigna
   const serialNumber = textOf(child(issuerSerial, 'X509SerialNumber') ?? signature)?.trim();
   if (!issuerSerial || !issuerName || !serialNumber || !/^[0-9]+$/.test(serialNumber)) return 'ds:KeyInfo must name the certificate with ds:X509IssuerSerial';
 
-  const canonical = canonicalise(root, {
+  const documentOptions = {
     exclusive: documentC14n === C14N_EXCLUSIVE,
     omit: signature,
     inclusivePrefixes: transforms.length === 2 ? prefixList(transforms[1]) : undefined,
-  });
-  const actual = sha256(canonical);
+  };
   return {
     signedInfo: utf8.encode(canonicalise(signedInfo, { exclusive: c14n === C14N_EXCLUSIVE, inclusivePrefixes: prefixList(c14nMethod!) })),
     signatureDer: rawToDer(value),
-    digestMatches: timingSafeEqual(actual, digest),
+    digestMatches: () => timingSafeEqual(sha256(canonicalise(root, documentOptions)), digest),
     issuerName,
     serialNumber,
   };

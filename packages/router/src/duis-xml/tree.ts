@@ -6,9 +6,10 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
  *
  * Hardening, all before any recursive work: a DOCTYPE (so any entity declaration, internal or
  * external) is refused outright, as are processing instructions; only the predefined entities and
- * character references are expanded (saxes knows no others); an encoding other than UTF-8 is
- * refused; elements nest at most MAX_XML_DEPTH deep (the tree is built with an explicit stack, and
- * the size is bounded by the edge's body limit, row 2).
+ * character references are expanded (saxes knows no others); an XML version other than 1.0 and
+ * an encoding other than UTF-8 are refused; elements nest at most MAX_XML_DEPTH deep (the tree is built with an explicit stack, and
+ * the size is bounded by the edge's body limit, row 2); at most MAX_NAMESPACE_DECLARATIONS namespace
+ * declarations.
  */
 
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -16,6 +17,13 @@ export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /** How deep elements may nest: a DUIS request nests about a dozen levels. */
 export const MAX_XML_DEPTH = 64;
+
+/**
+ * Namespace declarations a document may make, all elements together: a DUIS request makes a
+ * handful (the DCC test suite's templates at most 4). Thousands of them would make canonicalising
+ * the document cost far more than its size suggests, before its sender is even known.
+ */
+export const MAX_NAMESPACE_DECLARATIONS = 32;
 
 export interface XmlAttribute {
   name: string;
@@ -61,6 +69,7 @@ export function parseXmlText(text: string): XmlElement {
   let root: XmlElement | undefined;
   let current: XmlElement | undefined;
   let depth = 0;
+  let declarations = 0;
   let failure: Error | undefined;
   const fail = (message: string) => {
     failure ??= new XmlRefused(message);
@@ -70,6 +79,8 @@ export function parseXmlText(text: string): XmlElement {
   parser.on('doctype', () => fail('a DOCTYPE (and so any entity declaration) is not accepted'));
   parser.on('processinginstruction', () => fail('processing instructions are not accepted'));
   parser.on('xmldecl', (decl) => {
+    // XML 1.1 reads other characters and line ends, and lets prefixes be undeclared: DUIS is XML 1.0.
+    if (decl.version !== '1.0') fail(`XML version ${decl.version} is not accepted: DUIS documents are XML 1.0`);
     if (decl.encoding !== undefined && decl.encoding.toLowerCase() !== 'utf-8') fail(`encoding ${decl.encoding} is not accepted: UTF-8 only`);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
@@ -84,6 +95,8 @@ export function parseXmlText(text: string): XmlElement {
       else if (attribute.prefix === 'xmlns') element.declarations.push([attribute.local, attribute.value]);
       else element.attributes.push({ name: attribute.name, prefix: attribute.prefix, local: attribute.local, uri: attribute.uri, value: attribute.value });
     }
+    declarations += element.declarations.length;
+    if (declarations > MAX_NAMESPACE_DECLARATIONS) fail(`the document declares more than ${MAX_NAMESPACE_DECLARATIONS} namespaces (xmlns attributes)`);
     if (current) current.children.push(element);
     else root = element;
     current = element;

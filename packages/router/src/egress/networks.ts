@@ -9,6 +9,8 @@ import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
 import { recordInstallations } from '../products/installations.ts';
+import { storedCpl } from '../products/cpl.ts';
+import { noticeDeviceChange } from '../products/notices.ts';
 
 export interface Networks {
   simulators: Map<string, SimulatedNetwork>;
@@ -76,7 +78,10 @@ export async function startNetworks(
   };
 }
 
-/** The device's firmware version as its activation set it; without an 11.1 before it, nothing changes. */
+/**
+ * The device's firmware version as its activation set it; without an 11.1 before it, nothing
+ * changes. A version on the CPL restores a suspended device, one off it suspends it: its Users are told.
+ */
 async function recordFirmware(store: StateStore, deviceId: string): Promise<void> {
   const device = await store.getDevice(deviceId);
   if (!device?.pendingFirmwareVersion) return;
@@ -85,4 +90,6 @@ async function recordFirmware(store: StateStore, deviceId: string): Promise<void
   await store.putDevice(upgraded);
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
   await recordInstallations(store, [upgraded]);
+  // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
+  await noticeDeviceChange(store, await storedCpl(store), device, upgraded);
 }

@@ -185,7 +185,10 @@ export class ServiceRequestPipeline {
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
     await traced('authenticate', { 'dcc.originator': user.userId }, () => (xml ? this.authenticateXml(user, xml.signature) : this.authenticate(user, submission)));
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
-    const bodyHash = createHash('sha256').update(submission.body).digest('base64').slice(0, 22);
+    // DUIS XML is judged by what its signature covers, the canonical SignedInfo (which holds the
+    // document's digest): a retry signed afresh, or with other comments, whitespace or KeyInfo, is the same request.
+    const signed = xml && typeof xml.signature === 'object' ? xml.signature.signedInfo : submission.body;
+    const bodyHash = createHash('sha256').update(signed).digest('base64').slice(0, 22);
 
     // The device is looked up after the signature check: a verified batch resumes in one turn, so
     // its cache misses go to the store together. A signed leg needs its transform leg (its SRV and
@@ -410,7 +413,7 @@ export class ServiceRequestPipeline {
     if (!namesCertificate(signature, identity)) {
       throw new Refused(refuse('signature_invalid', `ds:X509IssuerSerial (${signature.issuerName}, ${signature.serialNumber}) does not name the certificate registered for User ${user.userId}`));
     }
-    if (!signature.digestMatches) throw new Refused(refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing'));
+    if (!signature.digestMatches()) throw new Refused(refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing'));
     const valid = await this.deps.verifier.verify(identity.publicKeyPem, signature.signedInfo, signature.signatureDer);
     if (!valid) throw new Refused(refuse('signature_invalid', "ds:SignatureValue is not a valid signature of ds:SignedInfo by the registered certificate's key"));
   }

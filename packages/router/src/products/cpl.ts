@@ -4,6 +4,14 @@ import { RefreshedTable } from './refreshed.ts';
 
 const SETTING = 'cpl';
 
+/** The CPL entries as stored now. */
+const storedEntries = async (store: StateStore) => (await store.getSetting<CplEntry[]>(SETTING)) ?? [];
+
+/** The CPL as stored now, indexed: for a process that keeps no CplTable (the networks process). */
+export async function storedCpl(store: StateStore): Promise<CplIndex> {
+  return indexCpl(await storedEntries(store));
+}
+
 const keyOf = (deviceModel: string, firmwareVersion: string) => `${deviceModel}\u0000${firmwareVersion}`;
 
 /**
@@ -62,7 +70,7 @@ export class CplTable extends RefreshedTable {
   }
 
   async refresh(): Promise<void> {
-    const stored = (await this.store.getSetting<CplEntry[]>(SETTING)) ?? [];
+    const stored = await storedEntries(this.store);
     this.apply(new Map(stored.map((entry) => [keyOf(entry.deviceModel, entry.firmwareVersion), entry])));
   }
 

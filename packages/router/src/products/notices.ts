@@ -16,6 +16,28 @@ function responsibleUsers(device: Device): string[] {
   return [...new Set(RESPONSIBLE_PARTIES.map((party) => device[party]).filter((userId): userId is string => userId !== undefined))];
 }
 
+/** `DEVICE_SUSPENDED` or `DEVICE_RESTORED` for each User responsible for the device. */
+function statusAlerts(device: Device, suspended: boolean): { userId: string; item: NewOutboxItem }[] {
+  const alertCode = suspended ? 'DEVICE_SUSPENDED' : 'DEVICE_RESTORED';
+  const body = { alert: alertCode, deviceId: device.deviceId, deviceModel: device.deviceModel, firmwareVersion: device.firmwareVersion };
+  return responsibleUsers(device).map((userId) => ({ userId, item: { kind: 'dccAlert', alertCode, deviceId: device.deviceId, body } }));
+}
+
+const servedSuspended = (device: Device, cpl: CplIndex) => withCplStatus(device, cpl).status === 'Suspended';
+
+/**
+ * A device rewritten under an unchanged CPL (its firmware activated, an operator's update): its
+ * responsible Users are told when that changes whether it is served Suspended, as for a CPL change.
+ * A device new to the inventory was never in service, so nothing is said of it.
+ */
+export async function noticeDeviceChange(store: StateStore, cpl: CplIndex, before: Device | undefined, after: Device): Promise<'suspended' | 'restored' | undefined> {
+  if (!before) return undefined;
+  const is = servedSuspended(after, cpl);
+  if (servedSuspended(before, cpl) === is) return undefined;
+  await store.enqueueOutboxMany(statusAlerts(after, is));
+  return is ? 'suspended' : 'restored';
+}
+
 /**
  * Tells the Users responsible for the devices a CPL change affects (contract v1.1): each device
  * it suspends or restores (`DEVICE_SUSPENDED` / `DEVICE_RESTORED` dcc alerts naming the device),
@@ -33,15 +55,11 @@ export async function noticeCplChange(store: StateStore, log: Logger, before: Cp
     cursor = page.cursor;
     const items: { userId: string; item: NewOutboxItem }[] = [];
     for (const device of page.devices) {
-      const was = withCplStatus(device, before).status === 'Suspended';
-      const is = withCplStatus(device, after).status === 'Suspended';
-      if (was !== is) {
-        const alertCode = is ? 'DEVICE_SUSPENDED' : 'DEVICE_RESTORED';
+      const is = servedSuspended(device, after);
+      if (servedSuspended(device, before) !== is) {
         if (is) result.suspended++;
         else result.restored++;
-        for (const userId of responsibleUsers(device)) {
-          items.push({ userId, item: { kind: 'dccAlert', alertCode, deviceId: device.deviceId, body: { alert: alertCode, deviceId: device.deviceId, deviceModel: entry.deviceModel, firmwareVersion: device.firmwareVersion } } });
-        }
+        items.push(...statusAlerts(device, is));
       }
       if (remedial && device.firmwareVersion === entry.firmwareVersion) {
         for (const userId of responsibleUsers(device)) onPlan.set(userId, (onPlan.get(userId) ?? 0) + 1);
