@@ -39,8 +39,8 @@ for j = 4, #ARGV, 7 do
     if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
     redis.call('HSET', req, unpack(fields))
     -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
-    -- with (the record keeps the TRT): less to keep for the request's retention.
-    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final')
+    -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
+    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress')
     redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
     local outbox = key('outbox', string.match(rid, '^[^:]+'))
     if breached and not earlier then
@@ -54,7 +54,6 @@ for j = 4, #ARGV, 7 do
       local stream = key('egress', f[5])
       redis.call('XACK', stream, group, f[6])
       redis.call('XDEL', stream, f[6])
-      redis.call('HDEL', req, 'egress')
     end
     local extras = f[8]
     if extras then
