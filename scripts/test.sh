@@ -13,6 +13,8 @@ fi
 if [ ! -x node_modules/.bin/vitest ] || [ ! -x node_modules/.bin/bun ]; then
   npm install --no-audit --no-fund
 fi
+# Types first, for the whole suite (vitest strips types without checking them); a run of chosen files skips it.
+if [ $# -eq 0 ]; then npm run -s typecheck; fi
 # The client SDK's build (dist/): its tests run it on plain Node.
 npm run -s build -w @dccrouter/client >/dev/null
 exec node_modules/.bin/vitest run "$@"
