@@ -66,6 +66,8 @@ export interface RouterConfig {
   statsFlushMs: number;
   /** How often the TRT deadline scan and the future-dated release run. */
   scanIntervalMs: number;
+  /** How long a claimed DSP schedule occurrence is its claimer's before another instance may run it. */
+  scheduleLeaseMs: number;
   webhookIntervalMs: number;
   webhookMaxAttempts: number;
   webhookBackoffMs: number;
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     egressLingerMs: settings.integer('EGRESS_LINGER_MS', 5),
     statsFlushMs: settings.integer('STATS_FLUSH_MS', 1000, 10),
     scanIntervalMs: settings.integer('SCAN_INTERVAL_MS', 200, 1),
+    scheduleLeaseMs: settings.integer('SCHEDULE_LEASE_MS', 60_000, 1),
     webhookIntervalMs: settings.integer('WEBHOOK_INTERVAL_MS', 100, 1),
     webhookMaxAttempts: settings.integer('WEBHOOK_MAX_ATTEMPTS', 8, 1),
     webhookBackoffMs: settings.integer('WEBHOOK_BACKOFF_MS', 200, 1),

@@ -157,7 +157,7 @@ export interface ClaimedSchedule {
   originatorId: string;
   scheduleId: number;
   schedule: DspSchedule;
-  /** When the occurrence was due. */
+  /** When the occurrence was due: its own due time, also when claimed again after a lease ended. */
   dueAt: number;
   /** The lease's end: the schedule's due time while the claimer runs it. */
   leasedUntil: number;
@@ -372,8 +372,9 @@ export interface StateStore {
   /**
    * Schedules whose occurrence is due, each leased to the caller until `now + leaseMs` (its due
    * time moved there), so that concurrent claims (any number of instances) take each once; an
-   * occurrence whose claimer died is claimed again after the lease (its RequestID makes a second
-   * run a replay, never a second request).
+   * occurrence whose claimer died (or left it unrun) is claimed again after the lease, as the same
+   * occurrence with its own due time (its RequestID makes a second run a replay, never a second
+   * request).
    */
   claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]>;
   /** After an occurrence ran: its next due time, or undefined when the schedule has ended; only while still leased as claimed. */
