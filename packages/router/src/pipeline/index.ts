@@ -264,8 +264,8 @@ export class ServiceRequestPipeline {
   private async decide(decision: Decision, anomaly: Anomaly | undefined, userCount: UserCount | undefined): Promise<{ acceptance: Acceptance; answer: Answer }> {
     const { request, srv, leg, route, bodyHash, now, executionDateTime } = decision;
     const { requestId, requestIdText, commandVariant } = request;
-    // A DSP schedule's occurrence has the scheduled TRT (SMETS2+; SMETS1 keeps its own).
-    const trtClass = decision.scheduleId !== undefined && route.generation === 'SMETS2+' ? 'smets2.scheduled' : trtClassFor(srv, commandVariant, route.generation);
+    // A DSP schedule's occurrence is scheduled traffic (SMETS2+: the scheduled TRT; SMETS1 keeps its budget).
+    const trtClass = trtClassFor(srv, commandVariant, route.generation, decision.scheduleId !== undefined);
     const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
