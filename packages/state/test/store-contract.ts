@@ -266,7 +266,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const transform = acceptance('transform', { requestId });
         await store.recordAcceptance(requestId, transform);
-        expect(await store.loadContext(undefined, undefined, requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord });
+        expect(await store.loadContext(undefined, undefined, requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: transform.record.bodyElement, value: transform.record.bodyValue } });
         expect(await store.loadContext(undefined, device.deviceId, requestId, 'transform')).toStrictEqual({ device, leg: transform.legRecord });
       });
 
@@ -301,11 +301,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         transform.legRecord.executionDateTime = 1_800_000_000_000;
         const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
         await store.recordAcceptance(requestId, transform);
+        // The transform leg's body: what the signed leg's Pre-Command commands.
         expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
-          .toStrictEqual({ user, device, transformLeg: transform.legRecord });
+          .toStrictEqual({ user, device, transformLeg: transform.legRecord, transformCommand: { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } } });
+        const command = { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } };
+        signed.record = { ...signed.record, command, firmwareVersion: '2.1' };
         expect(await store.recordAcceptance(requestId, signed)).toEqual({ outcome: 'recorded' });
         expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
           .toStrictEqual({ user, device, leg: signed.legRecord, transformLeg: transform.legRecord });
+        // The network gets them with the record.
+        expect(await store.getRequest(requestId)).toMatchObject({ command, firmwareVersion: '2.1' });
       });
 
       it('returns copies', async () => {

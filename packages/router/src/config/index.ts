@@ -80,6 +80,8 @@ export interface RouterConfig {
   simulatorFailureRate: number;
   /** SIMULATOR_FIRMWARE_ACTIVATION_MS: how long a SMETS1 11.3 Activate Firmware takes in the simulated networks. */
   simulatorFirmwareActivationMs: number;
+  /** SIMULATOR_SEED: the simulated networks' seed (each destination's own sequence from it), unless one is set for a destination. */
+  simulatorSeed: number;
   /** Router processes sharing the listening port (SO_REUSEPORT); more than one needs Redis. */
   processes: number;
   /** 0 for the process `npm start` runs (the primary); 1..processes-1 for the ones it spawns. */
@@ -248,6 +250,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     simulatorWanShare: settings.fraction('SIMULATOR_WAN_SHARE', 0.5),
     simulatorFailureRate: settings.fraction('SIMULATOR_FAILURE_RATE', 0),
     simulatorFirmwareActivationMs: settings.integer('SIMULATOR_FIRMWARE_ACTIVATION_MS', 2 * 3_600_000),
+    simulatorSeed: settings.integer('SIMULATOR_SEED', 1),
     processes: processCount,
     processIndex,
   };

@@ -185,6 +185,8 @@ export class MemoryStore implements StateStore {
     if (legRecord) context.leg = copy(legRecord);
     const transformLeg = leg === 'signed' ? entry?.legs.transform : undefined;
     if (transformLeg) context.transformLeg = copy(transformLeg);
+    // Until the signed leg is recorded, the record is its transform leg's.
+    if (transformLeg && !legRecord) context.transformCommand = { element: entry!.record.bodyElement, value: copy(entry!.record.bodyValue) };
     return context;
   }
 

@@ -317,6 +317,11 @@ export class RedisStore implements StateStore {
     const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2], recordJson, requestId));
     if (legRecord) context.leg = legRecord;
     if (transformLeg) context.transformLeg = transformLeg;
+    // Until the signed leg is recorded, the record is its transform leg's.
+    if (transformLeg && !legRecord && recordJson !== null) {
+      const { bodyElement: element, bodyValue: value } = unpackRecord(recordJson, requestId);
+      context.transformCommand = { element, value };
+    }
     return context;
   }
 

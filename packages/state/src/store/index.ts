@@ -63,6 +63,13 @@ export interface RequestRecord {
   responseExtras?: Record<string, unknown>;
   /** Set when Threshold Anomaly Detection held the request back at acceptance. */
   quarantine?: QuarantineInfo;
+  /**
+   * A signed leg (CV 5, 6, 7): what its transform leg asked (its body element and value), which its
+   * signed Pre-Command carries in GBCS (opaque here), for the network's device to act on.
+   */
+  command?: Command;
+  /** 11.3: the firmware version its activation makes the device's own (the one the last 11.1 distributed). */
+  firmwareVersion?: string;
   /** A sequenced service's place in its sequence, as the request's header gave it (DUIS FirstInSequence / PrecedingServiceRequestID). */
   sequence?: { firstInSequence?: boolean; precedingRequestId?: string };
   releasedAt?: number;
@@ -101,6 +108,14 @@ export interface RequestContext {
   leg?: LegRecord;
   /** For a signed leg: the RequestID's transform leg, when there is one. */
   transformLeg?: LegRecord;
+  /** For a signed leg not yet recorded: its transform leg's body (what the Pre-Command commands). */
+  transformCommand?: Command;
+}
+
+/** A request's body element and its value. */
+export interface Command {
+  element: string;
+  value: unknown;
 }
 
 export interface Acceptance {
