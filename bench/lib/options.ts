@@ -50,6 +50,10 @@ export interface SuiteOptions {
   breachBatch: number;
   /** Devices of the CPL model removed, and SMETS1 installations of one supplier (products scenario). */
   productDevices: number;
+  /** DSP schedules stored (schedules scenario), over the inventory's electricity meters; 0: one per meter. */
+  schedules: number;
+  /** Seconds over which their first occurrences fall due. */
+  scheduleSpreadSeconds: number;
 }
 
 const HELP = `npm run bench -- [options]     (bun bench/run.ts)
@@ -78,6 +82,9 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
                          no-tad, no-trt, memory-store, external-networks, minimal
   --warmup <n>           requests each router answers before its timed run (default 20000: long enough for the JIT to settle; quick 100)
   --product-devices <n>  devices of the removed CPL model, and SMETS1 installations of one supplier (default 1000000; quick 2000)
+  --schedules <n>        DSP schedules of the schedules scenario, spread over the electricity meters (default 0: one per meter);
+                         the issue's case: --schedules 1000000 --schedule-spread 3600 (a million due in one hour)
+  --schedule-spread <s>  seconds over which their first occurrences fall due (default 60; quick 5)
   --seed <n>             traffic and arrival seed (default 6)
 `;
 
@@ -114,6 +121,8 @@ export function parseOptions(argv: string[]): SuiteOptions {
       stages: { type: 'string' },
       warmup: { type: 'string' },
       'product-devices': { type: 'string' },
+      schedules: { type: 'string' },
+      'schedule-spread': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -167,5 +176,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     breachDeadlines: breachDeadlines(values['breach-deadlines']),
     breachBatch: quick ? 100 : 1_000,
     productDevices: Math.round(number('product-devices', 1_000_000, 2_000, 1)),
+    schedules: Math.round(number('schedules', 0, 0, 0)),
+    scheduleSpreadSeconds: Math.round(number('schedule-spread', 60, 5, 1)),
   };
 }

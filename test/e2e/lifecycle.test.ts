@@ -98,7 +98,7 @@ describe('after the acknowledgement', () => {
       const byRequest = new Map(receiver.received.map((item) => [item.requestId, item]));
       for (const { requestId, destination } of mine) {
         const item = byRequest.get(requestId);
-        expect(item).toMatchObject({ kind: 'response', responseCode: 'I0', body: { simulated: { destination, srv: '4.1.1' } } });
+        expect(item).toMatchObject({ kind: 'response', responseCode: 'I0', body: { ReadInstantaneousImportRegisters: { ImportRegister: { Unit: 'kWh' } } } });
         const [originator, target, counter] = requestId.split(':');
         expect(item.responseId).toBe(`${target}:${originator}:${counter}`);
         // The status as its User reads it back; another User gets 404.
@@ -141,7 +141,7 @@ describe('after the acknowledgement', () => {
     expect(answer.body).toBeUndefined();
     const requestId = answer.header.requestId;
     await expect.poll(async () => (await clients[PULL_USER].call(PULL_USER, 'GET', '/v1/responses?limit=100')).answer.items.find((i: any) => i.requestId === requestId), { timeout: 10_000 })
-      .toMatchObject({ kind: 'response', responseCode: 'I0', body: { LocalCommand: expect.any(String), simulated: { srv: '4.1.1' } } });
+      .toMatchObject({ kind: 'response', responseCode: 'I0', body: { LocalCommand: expect.any(String), ReadInstantaneousImportRegisters: expect.any(Object) } });
   });
 
   it('refuses unsigned, stale and forged read-back calls', async () => {

@@ -16,6 +16,7 @@ const USER = '90-B3-D5-1F-30-10-00-01';
 const OTHER = '90-B3-D5-1F-30-10-00-02';
 const METER = '00-DB-12-34-56-78-10-01';
 const NOT_MINE = '00-DB-12-34-56-78-10-02';
+const SMETS1_METER = '00-DB-12-34-56-78-10-03';
 let redis: ChildProcess;
 let dir: string;
 let routers: RouterProcess[] = [];
@@ -33,6 +34,7 @@ beforeAll(async () => {
   other = await admin.user(OTHER, ['IS']);
   await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
   await admin.device(NOT_MINE, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: OTHER });
+  await admin.device(SMETS1_METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron', importSupplier: USER });
 }, 60_000);
 
 afterAll(async () => {
@@ -74,6 +76,42 @@ describe('DSP schedules', () => {
     expect(status.trt.budgetMs).toBe(86_400_000);
     expect(status.route.destination).toBe('smets2/south');
   }, 30_000);
+
+  it('counts occurrences as scheduled traffic in the monthly report, apart from on-demand reads; a SMETS1 one keeps its SMETS1 budget', async () => {
+    const admin = new Admin(routers[0].url, routers[0].adminToken);
+    const month = new Date().toISOString().slice(0, 7);
+    const report = async () => (await admin.request('GET', `/v1/admin/reports/monthly?month=${month}`)).body;
+    const row = (rows: any[], trtClass: string, destination: string) => rows.find((r) => r.trtClass === trtClass && r.destination === destination);
+    const before = await report();
+    const responded = (rows: any[], trtClass: string, destination: string) => row(rows, trtClass, destination)?.responded ?? 0;
+
+    const ids = await Promise.all([METER, SMETS1_METER].map(async (device) => (await dsp(client, USER, '5.1', dailyRead(device, 2_000))).answer.body.DSPScheduleID as string));
+    // The same read sent by the User: on demand.
+    const onDemand = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.6.1', bodyValue: {} });
+    expect(onDemand.answer.trt.budgetMs).toBe(30_000);
+    const results = async () => ((await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.kind === 'response' && ids.includes(item.body?.DSPScheduleID));
+    await expect.poll(async () => (await results()).length, { timeout: 15_000, interval: 200 }).toBe(2);
+    const budgetOf = async (deviceId: string) => {
+      const result = (await results()).find((item) => item.requestId.split(':')[1] === deviceId);
+      return (await client.call(USER, 'GET', `/v1/service-requests/${result.requestId}`)).answer.trt.budgetMs;
+    };
+    expect(await budgetOf(METER)).toBe(86_400_000);
+    expect(await budgetOf(SMETS1_METER)).toBe(16_000);
+
+    // Each router adds its figures every STATS_FLUSH_MS (1 s).
+    await expect.poll(async () => {
+      const now = await report();
+      return [
+        responded(now.serviceMetrics, 'smets2.scheduled', 'smets2/south') - responded(before.serviceMetrics, 'smets2.scheduled', 'smets2/south'),
+        responded(now.smets1Indicative, 'smets1.scheduled', 'smets1/itron') - responded(before.smets1Indicative, 'smets1.scheduled', 'smets1/itron'),
+      ];
+    }, { timeout: 10_000, interval: 250 }).toEqual([1, 1]);
+    await expect.poll(async () => responded((await report()).serviceMetrics, 'smets2.onDemand', 'smets2/south')
+      - responded(before.serviceMetrics, 'smets2.onDemand', 'smets2/south'), { timeout: 10_000, interval: 250 }).toBe(1);
+    // The SMETS1 occurrence is an indicative figure, with its end-to-end (WAN included) time.
+    expect(row((await report()).smets1Indicative, 'smets1.scheduled', 'smets1/itron').endToEnd.p50Ms).toBeGreaterThan(0);
+  }, 40_000);
 
   it('reads and deletes a User\'s own schedules, and judges its eligibility as if it sent the read', async () => {
     const created = await dsp(client, USER, '5.1', dailyRead(METER, 3_600_000));

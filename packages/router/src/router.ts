@@ -160,7 +160,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
   const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrences run, by outcome (I99, or the refusal reason)', labelNames: ['outcome'], registers: [metrics.registry] });
-  const scheduler = dspScheduler(store, pipeline, config.scanIntervalMs * 5, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
+  const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
   const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler];
 
   let draining = false;

@@ -1,7 +1,7 @@
 import type { EgressItem, NetworkResponse } from '@dccrouter/state';
-import { deviceAnswer, DeviceStates } from './devices/index.ts';
+import { deviceAnswer, DeviceStates, seededRandom } from './devices/index.ts';
 
-export { deviceAnswer, DeviceStates, seededRandom, type DeviceState } from './devices/index.ts';
+export { CREDIT_ALERTS, deviceAnswer, DeviceStates, PENCE_PER_KWH, seededRandom, type DeviceCommand, type DeviceState } from './devices/index.ts';
 
 /** How a simulated network behaves; every field can be changed at run time. */
 export interface SimulatorSettings {
@@ -16,17 +16,25 @@ export interface SimulatorSettings {
   alertsPerDevicePerHour: number;
   /** SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (distribution over the slow WAN). */
   firmwareActivationMs: number;
+  /**
+   * Seeds every random draw (latency, failures, alerts, which devices) and the devices' starting
+   * state: the same seed and requests, the same answers. A new seed is a new estate.
+   */
+  seed: number;
 }
 
 export function defaultSimulatorSettings(): SimulatorSettings {
-  return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false, alertsPerDevicePerHour: 0, firmwareActivationMs: 2 * 3_600_000 };
+  return { latencyMs: { p50: 100, p99: 500 }, wanShare: 0.5, failureRate: 0, stalled: false, alertsPerDevicePerHour: 0, firmwareActivationMs: 2 * 3_600_000, seed: 1 };
 }
 
 /** Where a simulator hands the device alerts it raises: routed to each device's responsible Users. */
 export type AlertSink = (alertCode: string, deviceIds: readonly string[], raisedAt: number) => Promise<void>;
 
-/** What devices raise at random, at the configured rate (outages come in storms, raised on demand). */
-export const RANDOM_ALERT_CODES = ['LOW_CREDIT', 'TAMPER', 'CREDIT_BELOW_DISABLEMENT'] as const;
+/**
+ * What devices raise at random, at the configured rate (outages come in storms, raised on demand;
+ * credit alerts when the credit falls below their thresholds; FIRMWARE_ACTIVATED by an 11.3).
+ */
+export const RANDOM_ALERT_CODES = ['TAMPER'] as const;
 const ALERT_TICK_MS = 1_000;
 /** Devices a network remembers having served (the ones whose alerts it may raise). */
 const REMEMBERED_DEVICES = 1_000_000;
@@ -39,7 +47,7 @@ function standardNormal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-export function sampleLatency(latency: { p50: number; p99: number }, random: () => number = Math.random): number {
+export function sampleLatency(latency: { p50: number; p99: number }, random: () => number): number {
   if (latency.p50 === 0) return 0;
   const sigma = Math.log(latency.p99 / latency.p50) / Z99;
   return latency.p50 * Math.exp(sigma * standardNormal(random));
@@ -57,6 +65,9 @@ const REMEMBERED_REQUESTS = 200_000;
  */
 export class SimulatedNetwork {
   private settings: SimulatorSettings;
+  private random!: () => number;
+  /** The devices behind this network, keeping state between requests. */
+  private devices!: DeviceStates;
   private readonly seen = new Set<string>();
   /** Devices served, in the order first seen: the population alerts come from. */
   private readonly served: string[] = [];
@@ -73,13 +84,20 @@ export class SimulatedNetwork {
     readonly destination: string,
     private readonly sink: ResponseSink,
     settings: SimulatorSettings = defaultSimulatorSettings(),
-    private readonly random: () => number = Math.random,
     private readonly alertSink?: AlertSink,
-    /** The devices behind this network, keeping state between requests. */
-    private readonly devices = new DeviceStates(),
   ) {
     this.settings = settings;
+    this.seedWith(settings.seed);
     this.scheduleAlerts();
+    this.watchCredit();
+  }
+
+  /** Each destination its own sequence from the one seed. */
+  private seedWith(seed: number): void {
+    let mixed = seed >>> 0;
+    for (let i = 0; i < this.destination.length; i++) mixed = Math.imul(mixed ^ this.destination.charCodeAt(i), 16777619);
+    this.random = seededRandom(mixed);
+    this.devices = new DeviceStates(seed);
   }
 
   get smets1(): boolean {
@@ -92,6 +110,7 @@ export class SimulatedNetwork {
 
   configure(settings: SimulatorSettings): void {
     const wasStalled = this.settings.stalled;
+    if (settings.seed !== this.settings.seed) this.seedWith(settings.seed);
     this.settings = settings;
     this.scheduleAlerts();
     if (wasStalled && !settings.stalled) {
@@ -116,21 +135,25 @@ export class SimulatedNetwork {
     const startedAt = Date.now();
     const record = item.record;
     // Decided when the request arrives, as a device would; what it changes applies when it answers.
-    const device = deviceAnswer(this.devices, record.targetId, record.srv, record.bodyElement, record.bodyValue, startedAt,
-      this.smets1 ? this.settings.firmwareActivationMs ?? 0 : undefined);
+    // A signed Pre-Command's device decodes it: what its transform leg asked (`command`).
+    const { element, value } = record.command ?? { element: record.bodyElement, value: record.bodyValue };
+    const device = deviceAnswer(this.devices, record.targetId, { srv: record.srv, element, value, firmwareVersion: record.firmwareVersion }, startedAt, this.smets1 ? this.settings.firmwareActivationMs ?? 0 : undefined);
+    // Drawn now, in arrival order, so a seed gives the same outcomes whatever the timers do.
+    const failed = this.random() < this.settings.failureRate;
+    const failure = this.random() < 0.5 ? 'E20' : 'E21';
     this.later(latencyMs + (device.extraMs ?? 0), () => {
-      const failed = this.random() < this.settings.failureRate;
       const total = Date.now() - startedAt;
       if (!failed) device.apply?.();
       const response: NetworkResponse = {
         requestId: record.requestId,
         destination: this.destination,
-        responseCode: failed ? (this.random() < 0.5 ? 'E20' : 'E21') : 'I0',
+        responseCode: failed ? failure : 'I0',
         at: Date.now(),
-        body: failed ? {} : { ...device.body, simulated: { destination: this.destination, srv: record.srv, element: record.bodyElement } },
+        body: failed ? {} : device.body,
       };
       if (this.smets1) response.wanMs = Math.round(total * this.settings.wanShare);
       this.deliver(response);
+      if (!failed && device.alertCode) this.raise(device.alertCode, [record.targetId]);
     });
   }
 
@@ -197,9 +220,25 @@ export class SimulatedNetwork {
         byCode.set(code, [...(byCode.get(code) ?? []), deviceId]);
       }
       // A failed hand-off loses those alerts: they are random, and the next tick raises more.
-      for (const [code, deviceIds] of byCode) void this.alertSink!(code, deviceIds, Date.now()).catch(() => undefined);
+      for (const [code, deviceIds] of byCode) this.raise(code, deviceIds);
       this.scheduleAlerts();
     });
+  }
+
+  /** Every tick, the credit alerts of devices whose credit fell below a threshold since the last. */
+  private watchCredit(): void {
+    if (!this.alertSink) return;
+    this.later(ALERT_TICK_MS, () => {
+      const byCode = new Map<string, string[]>();
+      for (const { deviceId, alertCode } of this.devices.creditAlertsDue(Date.now())) byCode.set(alertCode, [...(byCode.get(alertCode) ?? []), deviceId]);
+      for (const [code, deviceIds] of byCode) this.raise(code, deviceIds);
+      this.watchCredit();
+    });
+  }
+
+  /** A device alert handed to the sink; one it cannot take is lost, as an alert the WAN loses. */
+  private raise(alertCode: string, deviceIds: string[]): void {
+    void this.alertSink?.(alertCode, deviceIds, Date.now()).catch(() => undefined);
   }
 
   /** Requests received and not answered yet (held while stalled, or waiting out their latency). */

@@ -276,7 +276,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const transform = acceptance('transform', { requestId });
         await store.recordAcceptance(requestId, transform);
-        expect(await store.loadContext(undefined, undefined, requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord });
+        expect(await store.loadContext(undefined, undefined, requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: transform.record.bodyElement, value: transform.record.bodyValue } });
         expect(await store.loadContext(undefined, device.deviceId, requestId, 'transform')).toStrictEqual({ device, leg: transform.legRecord });
       });
 
@@ -311,11 +311,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         transform.legRecord.executionDateTime = 1_800_000_000_000;
         const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
         await store.recordAcceptance(requestId, transform);
+        // The transform leg's body: what the signed leg's Pre-Command commands.
         expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
-          .toStrictEqual({ user, device, transformLeg: transform.legRecord });
+          .toStrictEqual({ user, device, transformLeg: transform.legRecord, transformCommand: { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } } });
+        const command = { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } };
+        signed.record = { ...signed.record, command, firmwareVersion: '2.1' };
         expect(await store.recordAcceptance(requestId, signed)).toEqual({ outcome: 'recorded' });
         expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
           .toStrictEqual({ user, device, leg: signed.legRecord, transformLeg: transform.legRecord });
+        // The network gets them with the record.
+        expect(await store.getRequest(requestId)).toMatchObject({ command, firmwareVersion: '2.1' });
       });
 
       it('returns copies', async () => {
@@ -583,13 +588,37 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(next.dueAt).toBe(base + 86_401_000);
         // The first claim's lease is long gone: it may not move the schedule.
         expect(await store.rescheduleSchedule(claimed, base + 1)).toBe(false);
-        // Its claimer died: due again at the lease's end, for another claimer.
+        // Its claimer died: due again at the lease's end, for another claimer, as the same occurrence.
         const [again] = mine(await store.claimDueSchedules(next.leasedUntil, 100, 60_000));
-        expect(again.dueAt).toBe(next.leasedUntil);
+        expect(again.dueAt).toBe(base + 86_401_000);
         // Ended: out of the index and gone.
         expect(await store.rescheduleSchedule(again, undefined)).toBe(true);
         expect(await store.getSchedule(owner, id)).toBeUndefined();
         expect(mine(await store.claimDueSchedules(base + 10 ** 12, 100, 60_000))).toEqual([]);
+      });
+
+      it('claims an occurrence left unrun again after each lease ends with its own due time, until it is rescheduled', async () => {
+        const store = await open();
+        const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-03`;
+        const base = 1_800_000_000_000;
+        const id = await store.createSchedule(owner, schedule(), base + 1_000);
+        const mine = (claims: ClaimedSchedule[]) => claims.filter((c) => c.originatorId === owner && c.scheduleId === id);
+        const [first] = mine(await store.claimDueSchedules(base + 1_000, 100, 60_000));
+        // Not yet at the lease's end: nobody else takes it.
+        expect(mine(await store.claimDueSchedules(first.leasedUntil - 1, 100, 60_000))).toEqual([]);
+        // Its claimer left it (died, or was not admitted): twice over, the same occurrence, each under a new lease.
+        const [second] = mine(await store.claimDueSchedules(first.leasedUntil, 100, 60_000));
+        expect(second).toMatchObject({ dueAt: base + 1_000, leasedUntil: first.leasedUntil + 60_000 });
+        const [third] = mine(await store.claimDueSchedules(second.leasedUntil + 5_000, 100, 60_000));
+        expect(third).toMatchObject({ dueAt: base + 1_000, leasedUntil: second.leasedUntil + 65_000 });
+        expect(await store.rescheduleSchedule(second, base + 86_401_000)).toBe(false);
+        // Run at last: the next claim is of the next occurrence, not the one that ran.
+        expect(await store.rescheduleSchedule(third, base + 86_401_000)).toBe(true);
+        const [next] = mine(await store.claimDueSchedules(base + 86_401_000, 100, 60_000));
+        expect(next.dueAt).toBe(base + 86_401_000);
+        // Deleted while leased: never claimed again, even after the lease.
+        expect(await store.deleteSchedule(owner, id)).toBe(true);
+        expect(mine(await store.claimDueSchedules(next.leasedUntil + 10 ** 9, 100, 60_000))).toEqual([]);
       });
     });
 

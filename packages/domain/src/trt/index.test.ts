@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { findSrv, SRV_DEFINITIONS } from '../catalogue/index.ts';
-import { breachCheckTimes, defaultTrtBudgets, parseTrtBudgetsUpdate, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
+import { breachCheckTimes, budgetClassOf, defaultTrtBudgets, parseTrtBudgetsUpdate, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
 
 const srv = (id: string) => findSrv(id)!;
 const RECEIVED = Date.parse('2026-12-01T10:00:00.123Z');
@@ -39,7 +39,8 @@ describe('trtClassFor', () => {
     ['SMETS2+ critical 1.1.1 CV 5', '1.1.1', 5, 'SMETS2+', 'smets2.onDemand'],
     ['SMETS2+ critical 1.1.1 CV 7', '1.1.1', 7, 'SMETS2+', 'smets2.onDemand'],
     ['SMETS2+ 11.3 CV 5', '11.3', 5, 'SMETS2+', 'smets2.onDemand'],
-    ['SMETS2+ scheduled 8.5 CV 1', '8.5', 1, 'SMETS2+', 'smets2.scheduled'],
+    // Not on demand in the DUIS matrix, but not a scheduled service either: a User sends it.
+    ['SMETS2+ 8.5 Service Opt Out CV 1', '8.5', 1, 'SMETS2+', 'smets2.onDemand'],
     ['SMETS1 4.1.1 CV 1', '4.1.1', 1, 'SMETS1', 'smets1.response'],
     ['SMETS1 1.1.1 CV 5', '1.1.1', 5, 'SMETS1', 'smets1.response'],
     ['SMETS1 11.2 CV 1', '11.2', 1, 'SMETS1', 'smets1.response'],
@@ -47,6 +48,16 @@ describe('trtClassFor', () => {
     ['SMETS1 11.3 CV 5 (activate firmware)', '11.3', 5, 'SMETS1', 'smets1.activateFirmware'],
   ] as const)('%s → %s', (_label, id, cv, generation, expected) => {
     expect(trtClassFor(srv(id), cv, generation)).toBe(expected);
+  });
+
+  it.each([
+    ['SMETS2+ 4.6.1 DSP occurrence', '4.6.1', 'SMETS2+', 'smets2.scheduled'],
+    ['SMETS2+ 4.8.1 DSP occurrence', '4.8.1', 'SMETS2+', 'smets2.scheduled'],
+    ['SMETS1 4.6.1 DSP occurrence', '4.6.1', 'SMETS1', 'smets1.scheduled'],
+  ] as const)('%s → %s', (_label, id, generation, expected) => {
+    expect(trtClassFor(srv(id), 1, generation, true)).toBe(expected);
+    // The same read sent by its User is on demand.
+    expect(trtClassFor(srv(id), 1, generation)).toBe(generation === 'SMETS1' ? 'smets1.response' : 'smets2.onDemand');
   });
 
   it.each([2, 4, 6, 8])('has no class for synchronous CV %i, either generation', (cv) => {
@@ -70,10 +81,10 @@ describe('trtClassFor', () => {
     expect(trtClassFor(srv('4.1.1'), 1, undefined)).toBeUndefined();
   });
 
-  it('gives every acknowledged device request a class (CV 1, 3, 5, 7)', () => {
+  it('gives every acknowledged device request a class (CV 1, 3, 5, 7): on demand unless a DSP occurrence', () => {
     for (const def of SRV_DEFINITIONS.filter((d) => !d.nonDevice)) {
       for (const cv of def.commandVariants.filter((v) => [1, 3, 5, 7].includes(v))) {
-        expect(trtClassFor(def, cv, 'SMETS2+'), `${def.srv} CV ${cv}`).toBe(def.onDemand ? 'smets2.onDemand' : 'smets2.scheduled');
+        expect(trtClassFor(def, cv, 'SMETS2+'), `${def.srv} CV ${cv}`).toBe('smets2.onDemand');
         expect(trtClassFor(def, cv, 'SMETS1'), `${def.srv} CV ${cv}`).toBe(def.srv === '11.3' ? 'smets1.activateFirmware' : 'smets1.response');
       }
     }
@@ -136,6 +147,14 @@ describe('trtBudget', () => {
     live['smets2.onDemand'] = 45_000;
     const after = trtBudget('smets2.onDemand', live, RECEIVED);
     expect([before.deadline, after.deadline]).toEqual([RECEIVED + 30_000, RECEIVED + 45_000]);
+  });
+
+  it('measures a SMETS1 DSP occurrence against the SMETS1 budget, its current value', () => {
+    expect(budgetClassOf('smets1.scheduled')).toBe('smets1.response');
+    expect(budgetClassOf('smets2.scheduled')).toBe('smets2.scheduled');
+    expect(trtBudget('smets1.scheduled', { ...budgets, 'smets1.response': 20_000 }, RECEIVED)).toStrictEqual({
+      class: 'smets1.scheduled', budgetMs: 20_000, startsAt: RECEIVED, deadline: RECEIVED + 20_000,
+    });
   });
 
   it('chains with trtClassFor', () => {

@@ -17,7 +17,17 @@ export interface TrtBudgets {
   'smets1.wanLimit': number;
 }
 
-export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance' | 'smets1.wanLimit'>;
+/**
+ * A device request's class, as the monthly figures count it. DSP schedule occurrences are their
+ * own class: `smets2.scheduled` (its own 24 h budget) and `smets1.scheduled`, which keeps the
+ * SMETS1 budget (`smets1.response`) but is counted apart from on-demand SMETS1 traffic.
+ */
+export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance' | 'smets1.wanLimit'> | 'smets1.scheduled';
+
+/** The budget a class is measured against. */
+export function budgetClassOf(trtClass: TrtClass): keyof TrtBudgets {
+  return trtClass === 'smets1.scheduled' ? 'smets1.response' : trtClass;
+}
 
 export function defaultTrtBudgets(): TrtBudgets {
   return {
@@ -48,11 +58,15 @@ export function parseTrtBudgetsUpdate(input: unknown): Parsed<Partial<TrtBudgets
 /** Variants answered synchronously by the router have no TRT: transform, local-only, non-device. */
 const SYNCHRONOUS_VARIANTS: ReadonlySet<number> = new Set([2, 4, 6, 8]);
 
-/** The TRT class of a device request, or undefined when the router answers it at once. */
-export function trtClassFor(srv: SrvDefinition, commandVariant: number, generation: Generation | undefined): TrtClass | undefined {
+/**
+ * The TRT class of a device request, or undefined when the router answers it at once. Scheduled
+ * means a DSP schedule's occurrence (5.1): no SRV a User sends is a scheduled service, 8.5 Service
+ * Opt Out (not on demand in the DUIS matrix) included, so a User's own request is on demand.
+ */
+export function trtClassFor(srv: SrvDefinition, commandVariant: number, generation: Generation | undefined, scheduled = false): TrtClass | undefined {
   if (srv.nonDevice || !generation || SYNCHRONOUS_VARIANTS.has(commandVariant)) return undefined;
-  if (generation === 'SMETS1') return srv.srv === '11.3' ? 'smets1.activateFirmware' : 'smets1.response';
-  return srv.onDemand ? 'smets2.onDemand' : 'smets2.scheduled';
+  if (generation === 'SMETS1') return scheduled ? 'smets1.scheduled' : srv.srv === '11.3' ? 'smets1.activateFirmware' : 'smets1.response';
+  return scheduled ? 'smets2.scheduled' : 'smets2.onDemand';
 }
 
 export interface TrtBudget {
@@ -66,7 +80,7 @@ export interface TrtBudget {
 /** A future-dated request is measured from its ExecutionDateTime (policy default). */
 export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: number, executionDateTime?: number): TrtBudget {
   const startsAt = executionDateTime !== undefined && executionDateTime > receivedAt ? executionDateTime : receivedAt;
-  const budgetMs = budgets[trtClass];
+  const budgetMs = budgets[budgetClassOf(trtClass)];
   return { class: trtClass, budgetMs, startsAt, deadline: startsAt + budgetMs };
 }
 export * from './report.ts';

@@ -66,6 +66,8 @@ export interface RouterConfig {
   statsFlushMs: number;
   /** How often the TRT deadline scan and the future-dated release run. */
   scanIntervalMs: number;
+  /** How long a claimed DSP schedule occurrence is its claimer's before another instance may run it. */
+  scheduleLeaseMs: number;
   webhookIntervalMs: number;
   webhookMaxAttempts: number;
   webhookBackoffMs: number;
@@ -78,6 +80,8 @@ export interface RouterConfig {
   simulatorFailureRate: number;
   /** SIMULATOR_FIRMWARE_ACTIVATION_MS: how long a SMETS1 11.3 Activate Firmware takes in the simulated networks. */
   simulatorFirmwareActivationMs: number;
+  /** SIMULATOR_SEED: the simulated networks' seed (each destination's own sequence from it), unless one is set for a destination. */
+  simulatorSeed: number;
   /** Router processes sharing the listening port (SO_REUSEPORT); more than one needs Redis. */
   processes: number;
   /** 0 for the process `npm start` runs (the primary); 1..processes-1 for the ones it spawns. */
@@ -234,6 +238,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     egressLingerMs: settings.integer('EGRESS_LINGER_MS', 5),
     statsFlushMs: settings.integer('STATS_FLUSH_MS', 1000, 10),
     scanIntervalMs: settings.integer('SCAN_INTERVAL_MS', 200, 1),
+    scheduleLeaseMs: settings.integer('SCHEDULE_LEASE_MS', 60_000, 1),
     webhookIntervalMs: settings.integer('WEBHOOK_INTERVAL_MS', 100, 1),
     webhookMaxAttempts: settings.integer('WEBHOOK_MAX_ATTEMPTS', 8, 1),
     webhookBackoffMs: settings.integer('WEBHOOK_BACKOFF_MS', 200, 1),
@@ -245,6 +250,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     simulatorWanShare: settings.fraction('SIMULATOR_WAN_SHARE', 0.5),
     simulatorFailureRate: settings.fraction('SIMULATOR_FAILURE_RATE', 0),
     simulatorFirmwareActivationMs: settings.integer('SIMULATOR_FIRMWARE_ACTIVATION_MS', 2 * 3_600_000),
+    simulatorSeed: settings.integer('SIMULATOR_SEED', 1),
     processes: processCount,
     processIndex,
   };

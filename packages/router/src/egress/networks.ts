@@ -56,6 +56,7 @@ export async function startNetworks(
     stalled: false,
     alertsPerDevicePerHour: 0,
     firmwareActivationMs: config.simulatorFirmwareActivationMs,
+    seed: config.simulatorSeed,
   };
   const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, deviceAlertSink(store, log)) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);

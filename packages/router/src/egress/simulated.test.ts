@@ -10,6 +10,7 @@ describe('mergeSimulatorSettings', () => {
       ok: true, value: { ...current, latencyMs: { p50: current.latencyMs.p50, p99: 900 }, stalled: true },
     });
     expect(mergeSimulatorSettings(current, {})).toStrictEqual({ ok: true, value: current });
+    expect(mergeSimulatorSettings(current, { seed: 7 })).toStrictEqual({ ok: true, value: { ...current, seed: 7 } });
   });
 
   it.each([
@@ -19,6 +20,8 @@ describe('mergeSimulatorSettings', () => {
     ['a share over 1', { wanShare: 1.5 }, { field: 'wanShare', message: 'must be a number from 0 to 1' }],
     ['a failure rate as text', { failureRate: '0.1' }, { field: 'failureRate', message: 'must be a number from 0 to 1' }],
     ['stalled as text', { stalled: 'yes' }, { field: 'stalled', message: 'must be true or false' }],
+    ['a fractional seed', { seed: 1.5 }, { field: 'seed', message: 'must be an integer from 0 to 4294967295' }],
+    ['a seed past 32 bits', { seed: 2 ** 32 }, { field: 'seed', message: 'must be an integer from 0 to 4294967295' }],
     ['an unknown setting', { colour: 'red' }, { field: 'colour', message: 'is not a simulator setting' }],
     ['not an object', [], { field: 'body', message: 'must be a JSON object' }],
   ])('refuses %s, naming the field', (_name, input, error) => {

@@ -5,7 +5,7 @@ import { SimulatedNetwork, type AlertSink, type ResponseSink, type SimulatorSett
 
 /** The simulated CSPs and S1SPs run in this process: one per destination of the contract. */
 export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, alerts?: AlertSink): Map<string, SimulatedNetwork> {
-  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), Math.random, alerts)]));
+  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts)]));
 }
 
 const SETTING = 'simulator-settings';
@@ -24,14 +24,17 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
   stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled' }),
   firmwareActivationMs: MILLISECONDS.meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (firmware distribution over the SMETS1 WAN)' }),
   alertsPerDevicePerHour: z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional()
-    .meta({ description: 'Device alerts each device the network has served raises per hour, on average (LOW_CREDIT, TAMPER, CREDIT_BELOW_DISABLEMENT)' }),
+    .meta({ description: 'Device alerts each device the network has served raises per hour, on average (TAMPER; credit alerts come from the credit running down)' }),
+  seed: z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
+    .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffff_ffff, { error: 'must be an integer from 0 to 4294967295' }).optional()
+    .meta({ description: 'Seeds every random draw of the network (latency, failures, alerts) and its devices\' starting state; a new seed is a new estate' }),
 }, objectError('must be a JSON object', 'is not a simulator setting')).meta({ id: 'SimulatorSettingsUpdate' });
 
 /** A partial update laid over the current settings; p99 below p50 is refused. */
 export function mergeSimulatorSettings(current: SimulatorSettings, input: unknown): Parsed<SimulatorSettings> {
   const parsed = parseWith(simulatorSettingsUpdateSchema, input, { style: 'path', root: 'body' });
   if (!parsed.ok) return parsed;
-  const { latencyMs, wanShare, failureRate, stalled, alertsPerDevicePerHour, firmwareActivationMs } = parsed.value;
+  const { latencyMs, wanShare, failureRate, stalled, alertsPerDevicePerHour, firmwareActivationMs, seed } = parsed.value;
   const next: SimulatorSettings = { ...current, latencyMs: { ...current.latencyMs } };
   if (latencyMs) {
     next.latencyMs = { p50: latencyMs.p50 ?? current.latencyMs.p50, p99: latencyMs.p99 ?? current.latencyMs.p99 };
@@ -42,6 +45,7 @@ export function mergeSimulatorSettings(current: SimulatorSettings, input: unknow
   if (stalled !== undefined) next.stalled = stalled;
   if (alertsPerDevicePerHour !== undefined) next.alertsPerDevicePerHour = alertsPerDevicePerHour;
   if (firmwareActivationMs !== undefined) next.firmwareActivationMs = firmwareActivationMs;
+  if (seed !== undefined) next.seed = seed;
   return { ok: true, value: next };
 }
 const POLL_MS = 1000;
@@ -86,7 +90,7 @@ export class SimulatorControl {
   async view(destination: string): Promise<SimulatorView> {
     const stored = (await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {};
     const simulator = this.local.get(destination);
-    const settings = stored[destination] ?? this.defaults;
+    const settings = this.settingsOf(stored, destination);
     return simulator ? { ...settings, received: simulator.received, pending: simulator.pending, devices: simulator.deviceCount } : settings;
   }
 
@@ -97,12 +101,17 @@ export class SimulatorControl {
 
   async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {
     const stored = (await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {};
-    const merged = mergeSimulatorSettings(stored[destination] ?? this.defaults, input);
+    const merged = mergeSimulatorSettings(this.settingsOf(stored, destination), input);
     if (!merged.ok) return merged;
     stored[destination] = merged.value;
     await this.store.putSetting(SETTING, stored);
     this.apply(stored);
     return merged;
+  }
+
+  /** A destination's settings: the defaults fill in what settings stored by an earlier version lack (e.g. the seed). */
+  private settingsOf(stored: Record<string, SimulatorSettings>, destination: string): SimulatorSettings {
+    return { ...this.defaults, ...stored[destination] };
   }
 
   private async sync(): Promise<void> {
@@ -113,6 +122,6 @@ export class SimulatorControl {
     const text = JSON.stringify(stored);
     if (text === this.applied) return;
     this.applied = text;
-    for (const [destination, simulator] of this.local) simulator.configure(structuredClone(stored[destination] ?? this.defaults));
+    for (const [destination, simulator] of this.local) simulator.configure(structuredClone(this.settingsOf(stored, destination)));
   }
 }

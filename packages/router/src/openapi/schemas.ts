@@ -97,6 +97,7 @@ export const simulatorSettings = z.object({
   stalled: z.boolean(),
   alertsPerDevicePerHour: z.number().optional().meta({ description: 'Device alerts each device served raises per hour, on average' }),
   firmwareActivationMs: z.number().optional().meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency' }),
+  seed: z.number().int().optional().meta({ description: 'Seeds the network\'s random draws and its devices\' starting state' }),
   received: z.number().int().optional().meta({ description: "Requests this process's simulator received" }),
   devices: z.number().int().optional().meta({ description: "Devices this process's simulator has served (alerts come from them)" }),
   pending: z.number().int().optional().meta({ description: 'Requests it holds unanswered' }),

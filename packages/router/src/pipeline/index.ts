@@ -5,7 +5,7 @@ import {
 } from '@dccrouter/domain';
 import {
   quarantineRef, StateUnavailableError,
-  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
+  type Acceptance, type AcceptanceResult, type BreachKind, type Command, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
   type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
@@ -88,6 +88,10 @@ interface Decision {
   bodyHash: string;
   now: number;
   executionDateTime: number | undefined;
+  /** A signed leg's command: its transform leg's body. */
+  command?: Command;
+  /** 11.3: the version the device's last 11.1 distributed. */
+  firmwareVersion?: string;
 }
 
 class Refused extends Error {
@@ -217,7 +221,10 @@ export class ServiceRequestPipeline {
 
     const route = routeFor(srv, device);
     const executionDateTime = leg === 'signed' ? context?.transformLeg?.executionDateTime : request.executionDateTime;
-    const decision: Decision = { request, user, scheduleId: submission.scheduleId, srv, leg, route, bodyHash, now, executionDateTime };
+    const decision: Decision = {
+      request, user, scheduleId: submission.scheduleId, srv, leg, route, bodyHash, now, executionDateTime,
+      command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion : undefined,
+    };
     const plan = srv.nonDevice ? undefined : await this.planAnomalyDetection(request, srv, leg, now);
     const firstAnomaly = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
     const undoCount = plan?.kind === 'pass' ? plan.undo : undefined;
@@ -267,8 +274,8 @@ export class ServiceRequestPipeline {
   private async decide(decision: Decision, anomaly: Anomaly | undefined, userCount: UserCount | undefined): Promise<{ acceptance: Acceptance; answer: Answer }> {
     const { request, srv, leg, route, bodyHash, now, executionDateTime } = decision;
     const { requestId, requestIdText, commandVariant } = request;
-    // A DSP schedule's occurrence has the scheduled TRT (SMETS2+; SMETS1 keeps its own).
-    const trtClass = decision.scheduleId !== undefined && route.generation === 'SMETS2+' ? 'smets2.scheduled' : trtClassFor(srv, commandVariant, route.generation);
+    // A DSP schedule's occurrence is scheduled traffic (SMETS2+: the scheduled TRT; SMETS1 keeps its budget).
+    const trtClass = trtClassFor(srv, commandVariant, route.generation, decision.scheduleId !== undefined);
     const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
@@ -323,6 +330,9 @@ export class ServiceRequestPipeline {
     };
     // A sequenced service's place in its sequence (DUIS FirstInSequence / PrecedingServiceRequestID), kept with the request.
     if (request.sequence) record.sequence = request.sequence;
+    // What the device acts on beyond the body: the signed Pre-Command's content, the image's version.
+    if (decision.command !== undefined) record.command = decision.command;
+    if (decision.firmwareVersion !== undefined) record.firmwareVersion = decision.firmwareVersion;
     // CV 3 and 7 go over the WAN and are also delivered locally: the local command comes with the response.
     if (BOTH_DELIVERY_VARIANTS.has(commandVariant)) record.responseExtras = { LocalCommand: localCommandFor(request) };
     // The User tells its schedule's results by the schedule's ID.

@@ -6,8 +6,6 @@ import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 
 /** Occurrences claimed at a time (per partition on Redis). */
 const CLAIM_MAX = 1_000;
-/** How long a claimer has to run an occurrence before another instance may take it over. */
-const LEASE_MS = 60_000;
 
 /** An occurrence as the request its User would have sent: the scheduled read, CV 1, to the device. */
 function occurrenceBody(originatorId: string, scheduleId: number, index: number, schedule: DspSchedule, serviceReference: string): Uint8Array {
@@ -31,15 +29,18 @@ export interface SchedulerStats {
  * holds. An occurrence's RequestID is its schedule's ID and index, so one run again after a
  * claimer died is a replay, never a second request.
  */
-export function dspScheduler(store: StateStore, pipeline: ServiceRequestPipeline, intervalMs: number, log: Logger, stats: SchedulerStats): Periodic {
+export function dspScheduler(
+  store: StateStore, pipeline: ServiceRequestPipeline, { intervalMs, leaseMs }: { intervalMs: number; leaseMs: number }, log: Logger, stats: SchedulerStats,
+): Periodic {
   const runOne = async (claimed: ClaimedSchedule): Promise<void> => {
     const { originatorId, scheduleId, schedule, dueAt } = claimed;
+    // `dueAt` is the claimed occurrence's own time (a claim after a lease ended included): it is this one.
     const occurrence = nextOccurrence(schedule, dueAt);
     if (!occurrence) {
       await store.rescheduleSchedule(claimed, undefined);
       return;
     }
-    // Saturated: leave it leased; it is claimed again at the lease's end.
+    // Saturated: leave it leased; the same occurrence is claimed again at the lease's end.
     if (!pipeline.admit()) return;
     let outcome: string;
     try {
@@ -57,7 +58,7 @@ export function dspScheduler(store: StateStore, pipeline: ServiceRequestPipeline
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
     for (;;) {
-      const claimed = await store.claimDueSchedules(Date.now(), CLAIM_MAX, LEASE_MS);
+      const claimed = await store.claimDueSchedules(Date.now(), CLAIM_MAX, leaseMs);
       if (claimed.length === 0) return;
       const results = await Promise.allSettled(claimed.map(runOne));
       for (const failed of results.filter((r) => r.status === 'rejected')) log.warn({ err: (failed as PromiseRejectedResult).reason }, 'DSP schedule occurrence not run');

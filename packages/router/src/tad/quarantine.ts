@@ -59,7 +59,8 @@ export class QuarantineDesk {
       outbound = { responseCode: 'I0', body: { LocalCommand: localCommandFor(request) } };
     } else {
       const srv = findSrv(record.srv)!;
-      const trtClass = trtClassFor(srv, record.commandVariant, record.generation);
+      // A DSP occurrence (it carries its DSPScheduleID) stays scheduled traffic when released.
+      const trtClass = trtClassFor(srv, record.commandVariant, record.generation, record.responseExtras?.DSPScheduleID !== undefined);
       const budgets = this.budgets.current();
       const trt = trtClass ? trtBudget(trtClass, budgets, at) : undefined;
       release = { at, state: 'accepted', egress: true, trt };

@@ -1,47 +1,83 @@
 import { describe, expect, it } from 'vitest';
-import { deviceAnswer, DeviceStates, seededRandom } from './index.ts';
+import { deviceAnswer, DeviceStates, PENCE_PER_KWH, seededRandom } from './index.ts';
 
 const T0 = 1_800_000_000_000;
+const HOUR = 3_600_000;
+const ask = (srv: string, element: string, value: unknown = {}, firmwareVersion?: string) => ({ srv, element, value, firmwareVersion });
 
 describe('simulated devices', () => {
-  it('are the same device for the same ID and seed, and differ across IDs', () => {
+  it('are the same device for the same ID and seed, and differ across IDs and seeds', () => {
     const [a, b] = [new DeviceStates(7), new DeviceStates(7)];
     expect(a.get('D1', T0)).toEqual(b.get('D1', T0));
     expect(a.get('D1', T0).importKwh).not.toBe(a.get('D2', T0).importKwh);
+    expect(new DeviceStates(8).get('D1', T0).importKwh).not.toBe(a.get('D1', T0).importKwh);
     expect(seededRandom(3)()).toBe(seededRandom(3)());
   });
 
   it('advance their import register with time', () => {
     const states = new DeviceStates(1);
     const first = states.importRegister('D1', T0);
-    const hourLater = states.importRegister('D1', T0 + 3_600_000);
+    const hourLater = states.importRegister('D1', T0 + HOUR);
     expect(hourLater - first).toBeCloseTo(states.get('D1', T0).importKw, 2);
-    const answer = deviceAnswer(states, 'D1', '4.1.1', 'ReadInstantaneousImportRegisters', {}, T0 + 3_600_000, undefined);
-    expect(answer.body).toEqual({ ReadInstantaneousImportRegisters: { ImportRegister: { Value: hourLater, Unit: 'kWh' }, ReadAt: new Date(T0 + 3_600_000).toISOString() } });
+    const answer = deviceAnswer(states, 'D1', ask('4.1.1', 'ReadInstantaneousImportRegisters'), T0 + HOUR, undefined);
+    expect(answer.body).toEqual({ ReadInstantaneousImportRegisters: { ImportRegister: { Value: hourLater, Unit: 'kWh' }, ReadAt: new Date(T0 + HOUR).toISOString() } });
   });
 
-  it('add a top-up to the credit once it is applied', () => {
+  it('add a top-up to the credit once it is applied, and use the credit up as they import', () => {
     const states = new DeviceStates(1);
-    const before = states.get('D1', T0).creditPence;
-    const answer = deviceAnswer(states, 'D1', '2.2', 'TopUpDevice', { TopUpAmount: 500 }, T0, undefined);
+    const before = states.credit('D1', T0);
+    const answer = deviceAnswer(states, 'D1', ask('2.2', 'TopUpDevice', { TopUpAmount: 500 }), T0, undefined);
     expect(answer.body).toEqual({ TopUpDevice: { CreditAdded: 500, MeterBalance: before + 500 } });
-    expect(states.get('D1', T0).creditPence).toBe(before);
+    expect(states.credit('D1', T0)).toBe(before);
     answer.apply!();
-    expect(states.get('D1', T0).creditPence).toBe(before + 500);
+    expect(states.credit('D1', T0)).toBe(before + 500);
+    const used = states.get('D1', T0).importKw * 10 * PENCE_PER_KWH;
+    expect(states.credit('D1', T0 + 10 * HOUR)).toBe(Math.round(before + 500 - used));
   });
 
-  it('keep the tariff last set', () => {
+  it('raise LOW_CREDIT, then CREDIT_BELOW_DISABLEMENT, once each as the credit falls below them; a top-up above arms them again', () => {
     const states = new DeviceStates(1);
-    deviceAnswer(states, 'D1', '1.1.1', 'UpdateImportTariffPrimaryElement', { StandingCharge: 30 }, T0, undefined).apply!();
-    expect(states.get('D1', T0).tariff).toEqual({ StandingCharge: 30 });
+    const state = states.get('D1', T0);
+    const pencePerHour = state.importKw * PENCE_PER_KWH;
+    const lowAt = T0 + ((state.creditPence - 500) / pencePerHour) * HOUR;
+    const disabledAt = T0 + (state.creditPence / pencePerHour) * HOUR;
+    expect(states.creditAlertsDue(lowAt - 1)).toEqual([]);
+    expect(states.creditAlertsDue(lowAt + 1)).toEqual([{ deviceId: 'D1', alertCode: 'LOW_CREDIT' }]);
+    expect(states.creditAlertsDue(lowAt + 2)).toEqual([]);
+    // Topped up to about 600 p above the threshold: the earlier crossing of disablement is stale, new ones come.
+    states.topUp('D1', 1_100 - states.credit('D1', lowAt + 2), lowAt + 2);
+    expect(states.creditAlertsDue(disabledAt + 1)).toEqual([]);
+    const lowAgain = lowAt + 2 + ((state.creditPence - 500) / pencePerHour) * HOUR;
+    expect(states.creditAlertsDue(lowAgain - 1)).toEqual([]);
+    expect(states.creditAlertsDue(lowAgain + 1)).toEqual([{ deviceId: 'D1', alertCode: 'LOW_CREDIT' }]);
+    expect(states.creditAlertsDue(lowAt + 2 + (state.creditPence / pencePerHour) * HOUR + 1)).toEqual([{ deviceId: 'D1', alertCode: 'CREDIT_BELOW_DISABLEMENT' }]);
   });
 
-  it('activate firmware with 11.3, taking the SMETS1 distribution time, whichever leg carries it', () => {
+  it('keep the tariffs 1.1.x set and the prices 1.2.x set, for 4.11.x to read, by element', () => {
     const states = new DeviceStates(1);
-    const activation = deviceAnswer(states, 'D1', '11.3', 'SignedPreCommand', {}, T0, 5_000);
-    expect(activation).toMatchObject({ body: { ActivateFirmware: { Activated: true } }, extraMs: 5_000 });
+    expect(deviceAnswer(states, 'D1', ask('4.11.1', 'ReadTariffPrimaryElement'), T0, undefined).body).toEqual({ ReadTariffPrimaryElement: {} });
+    deviceAnswer(states, 'D1', ask('1.1.1', 'UpdateImportTariffPrimaryElement', { StandingCharge: 30 }), T0, undefined).apply!();
+    deviceAnswer(states, 'D1', ask('1.2.1', 'UpdatePricePrimaryElement', { TOUPrice: [21] }), T0, undefined).apply!();
+    deviceAnswer(states, 'D1', ask('1.1.2', 'UpdateImportTariffSecondaryElement', { StandingCharge: 5 }), T0, undefined).apply!();
+    expect(deviceAnswer(states, 'D1', ask('4.11.1', 'ReadTariffPrimaryElement'), T0, undefined).body)
+      .toEqual({ ReadTariffPrimaryElement: { StandingCharge: 30, Prices: { TOUPrice: [21] } } });
+    expect(deviceAnswer(states, 'D1', ask('4.11.2', 'ReadTariffSecondaryElement'), T0, undefined).body)
+      .toEqual({ ReadTariffSecondaryElement: { StandingCharge: 5 } });
+    // Not applied (the network failed it): nothing changes.
+    deviceAnswer(states, 'D1', ask('1.1.1', 'UpdateImportTariffPrimaryElement', { StandingCharge: 99 }), T0, undefined);
+    expect(states.get('D1', T0).tariffs.Primary).toEqual({ StandingCharge: 30, Prices: { TOUPrice: [21] } });
+  });
+
+  it('activate firmware with 11.3, taking the SMETS1 distribution time, then report the version activated', () => {
+    const states = new DeviceStates(1);
+    const activation = deviceAnswer(states, 'D1', ask('11.3', 'SignedPreCommand', {}, '2.1'), T0, 5_000);
+    expect(activation).toMatchObject({ body: { ActivateFirmware: { Activated: true } }, extraMs: 5_000, alertCode: 'FIRMWARE_ACTIVATED' });
+    expect(deviceAnswer(states, 'D1', ask('11.2', 'ReadFirmwareVersion'), T0, undefined).body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '1.0' } });
     activation.apply!();
     expect(states.get('D1', T0).activations).toBe(1);
-    expect(deviceAnswer(states, 'D1', '11.2', 'ReadFirmwareVersion', {}, T0, undefined).body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '1.0' } });
+    expect(deviceAnswer(states, 'D1', ask('11.2', 'ReadFirmwareVersion'), T0, undefined).body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '2.1' } });
+    // Without an image named (no 11.1 before it), the version stays.
+    deviceAnswer(states, 'D1', ask('11.3', 'ActivateFirmware'), T0, undefined).apply!();
+    expect(states.get('D1', T0).firmwareVersion).toBe('2.1');
   });
 });

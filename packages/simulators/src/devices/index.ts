@@ -1,6 +1,8 @@
 // The state a simulated device keeps between requests, so its answers are DUIS-shaped and
-// consistent: registers that advance with time, prepayment credit changed by top-ups, the
-// tariff last set, and firmware activations (11.3) that take the SMETS1 distribution time.
+// consistent: registers that advance with time, prepayment credit that the import uses up and
+// top-ups add to (falling below a threshold raises a credit alert), the tariffs last set, and
+// firmware activations (11.3) that take the SMETS1 distribution time and change the version.
+import { MinHeap } from '@dccrouter/state';
 
 /** A deterministic generator from a seed (mulberry32): the same seed gives the same estate. */
 export function seededRandom(seed: number): () => number {
@@ -21,24 +23,38 @@ function hashOf(text: string): number {
   return hash >>> 0;
 }
 
+/** What the import costs from the prepayment credit, in pence per kWh: the credit runs down with use. */
+export const PENCE_PER_KWH = 25;
+/** Credit alerts, each raised once as the credit falls below its threshold in pence (a top-up above it arms it again). */
+export const CREDIT_ALERTS = [['LOW_CREDIT', 500], ['CREDIT_BELOW_DISABLEMENT', 0]] as const;
+export type CreditAlertCode = (typeof CREDIT_ALERTS)[number][0];
+
 export interface DeviceState {
   /** kWh at `since`, and the device's average import in kW. */
   importKwh: number;
   importKw: number;
   since: number;
-  /** Prepayment credit in pence. */
+  /** Prepayment credit in pence at `creditAt`; the import uses it up at PENCE_PER_KWH. */
   creditPence: number;
-  tariff?: Record<string, unknown>;
-  /** What 11.2 reports until an activation (the inventory keeps the version the CPL judges). */
+  creditAt: number;
+  /** Counts top-ups: a credit alert armed before the last one is stale. */
+  creditEpoch: number;
+  /** The tariffs last set (1.1.x) with the prices last set (1.2.x), by element: 'Primary', 'Secondary'. */
+  tariffs: Partial<Record<TariffElement, Record<string, unknown>>>;
+  /** What 11.2 reports: the version the last completed 11.3 activated. */
   firmwareVersion: string;
   activations: number;
 }
 
-/** The estate's devices, created on first use from their ID (the same ID, the same device). */
+type TariffElement = 'Primary' | 'Secondary';
+
+/** The estate's devices, created on first use from their ID and the seed (the same ID, the same device). */
 export class DeviceStates {
   private readonly states = new Map<string, DeviceState>();
+  /** When each device's credit falls below each threshold, earliest first. */
+  private readonly creditAlerts = new MinHeap<{ deviceId: string; state: DeviceState; epoch: number; alertCode: CreditAlertCode }>();
 
-  constructor(private readonly seed = 1, private readonly maxDevices = 1_000_000) {}
+  constructor(readonly seed = 1, private readonly maxDevices = 1_000_000) {}
 
   get(deviceId: string, now: number): DeviceState {
     let state = this.states.get(deviceId);
@@ -46,10 +62,11 @@ export class DeviceStates {
       const random = seededRandom(hashOf(deviceId) ^ this.seed);
       state = {
         importKwh: Math.round(random() * 20_000 * 1000) / 1000, importKw: 0.1 + random() * 0.9, since: now,
-        creditPence: Math.round(random() * 5_000), firmwareVersion: '1.0', activations: 0,
+        creditPence: Math.round(random() * 5_000), creditAt: now, creditEpoch: 0, tariffs: {}, firmwareVersion: '1.0', activations: 0,
       };
       if (this.states.size >= this.maxDevices) this.states.delete(this.states.keys().next().value!);
       this.states.set(deviceId, state);
+      this.armCreditAlerts(deviceId, state, now);
     }
     return state;
   }
@@ -59,6 +76,44 @@ export class DeviceStates {
     const state = this.get(deviceId, now);
     return Math.round((state.importKwh + (state.importKw * (now - state.since)) / 3_600_000) * 1000) / 1000;
   }
+
+  /** The credit now, in pence: less what the import used since it was last set (negative once below disablement). */
+  credit(deviceId: string, now: number): number {
+    const state = this.get(deviceId, now);
+    return Math.round(state.creditPence - this.usedPence(state, now));
+  }
+
+  topUp(deviceId: string, amountPence: number, now: number): void {
+    const state = this.get(deviceId, now);
+    state.creditPence = state.creditPence - this.usedPence(state, now) + amountPence;
+    state.creditAt = now;
+    state.creditEpoch++;
+    this.armCreditAlerts(deviceId, state, now);
+  }
+
+  /** The credit alerts due by `now` (each once), for the network to raise. */
+  creditAlertsDue(now: number): { deviceId: string; alertCode: CreditAlertCode }[] {
+    const due: { deviceId: string; alertCode: CreditAlertCode }[] = [];
+    while ((this.creditAlerts.peekKey() ?? Infinity) <= now) {
+      const { deviceId, state, epoch, alertCode } = this.creditAlerts.pop()!.value;
+      // Not if topped up since (armed again then), nor if forgotten meanwhile.
+      if (state.creditEpoch === epoch && this.states.get(deviceId) === state) due.push({ deviceId, alertCode });
+    }
+    return due;
+  }
+
+  private usedPence(state: DeviceState, now: number): number {
+    return (state.importKw * (now - state.creditAt) / 3_600_000) * PENCE_PER_KWH;
+  }
+
+  /** Each threshold the credit is above now gets its crossing time: credit falls by importKw × PENCE_PER_KWH an hour. */
+  private armCreditAlerts(deviceId: string, state: DeviceState, now: number): void {
+    const credit = state.creditPence - this.usedPence(state, now);
+    const pencePerMs = (state.importKw * PENCE_PER_KWH) / 3_600_000;
+    for (const [alertCode, threshold] of CREDIT_ALERTS) {
+      if (credit > threshold) this.creditAlerts.push(now + (credit - threshold) / pencePerMs, { deviceId, state, epoch: state.creditEpoch, alertCode });
+    }
+  }
 }
 
 export interface DeviceAnswer {
@@ -67,30 +122,61 @@ export interface DeviceAnswer {
   extraMs?: number;
   /** Applied when the answer is sent, not before (an activation changes the firmware then). */
   apply?: () => void;
+  /** A device alert the device raises once the answer is sent (an activation completed). */
+  alertCode?: string;
 }
+
+/** A request as the device acts on it. */
+export interface DeviceCommand {
+  srv: string;
+  /** The body element and its value: for a signed Pre-Command (CV 5), what its transform leg asked (the device decodes the payload). */
+  element: string;
+  value: unknown;
+  /** 11.3: the version its image carries (the one 11.1 distributed), if any. */
+  firmwareVersion?: string;
+}
+
+/** 1.1.1 / 1.1.2 set a tariff, 1.2.1 / 1.2.2 its prices (`Prices`), 4.11.1 / 4.11.2 read it: by element. */
+const TARIFF_UPDATES: Record<string, TariffElement> = { '1.1.1': 'Primary', '1.1.2': 'Secondary' };
+const PRICE_UPDATES: Record<string, TariffElement> = { '1.2.1': 'Primary', '1.2.2': 'Secondary' };
+const TARIFF_READS: Record<string, TariffElement> = { '4.11.1': 'Primary', '4.11.2': 'Secondary' };
 
 /**
  * What a device answers to a request, by SRV, in DUIS's element names: reads report the state,
  * top-ups and tariffs change it, and 11.3 activates firmware (for SMETS1 after `smets1ActivationMs`).
  */
-export function deviceAnswer(states: DeviceStates, deviceId: string, srv: string, element: string, value: unknown, now: number, smets1ActivationMs: number | undefined): DeviceAnswer {
+export function deviceAnswer(states: DeviceStates, deviceId: string, command: DeviceCommand, now: number, smets1ActivationMs: number | undefined): DeviceAnswer {
+  const { srv, element } = command;
   const state = states.get(deviceId, now);
-  const input = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const input = (command.value && typeof command.value === 'object' ? command.value : {}) as Record<string, unknown>;
+  if (TARIFF_UPDATES[srv]) {
+    const which = TARIFF_UPDATES[srv];
+    return { body: { [element]: { TariffApplied: true } }, apply: () => void (state.tariffs[which] = input) };
+  }
+  if (PRICE_UPDATES[srv]) {
+    const which = PRICE_UPDATES[srv];
+    return { body: { [element]: { PriceApplied: true } }, apply: () => void (state.tariffs[which] = { ...state.tariffs[which], Prices: input }) };
+  }
+  if (TARIFF_READS[srv]) return { body: { [element]: state.tariffs[TARIFF_READS[srv]] ?? {} } };
   switch (srv) {
     case '4.1.1':
       return { body: { [element]: { ImportRegister: { Value: states.importRegister(deviceId, now), Unit: 'kWh' }, ReadAt: new Date(now).toISOString() } } };
     case '2.2': {
       const amount = Number(input.TopUpAmount ?? input.CreditAmount ?? 0);
-      return { body: { [element]: { CreditAdded: amount, MeterBalance: state.creditPence + amount } }, apply: () => void (state.creditPence += amount) };
+      return { body: { [element]: { CreditAdded: amount, MeterBalance: states.credit(deviceId, now) + amount } }, apply: () => states.topUp(deviceId, amount, now) };
     }
-    case '1.1.1':
-      return { body: { [element]: { TariffApplied: true } }, apply: () => void (state.tariff = input) };
     case '11.2':
       return { body: { [element]: { FirmwareVersion: state.firmwareVersion } } };
     case '11.3':
-      // The image was distributed by the DSP's 11.1 (the inventory names it); activating it takes
-      // the SMETS1 distribution time. Either leg's element: the answer is ActivateFirmware's.
-      return { body: { ActivateFirmware: { Activated: true } }, extraMs: smets1ActivationMs, apply: () => void (state.activations += 1) };
+      // The image was distributed by the DSP's 11.1 (the inventory names its version); activating it
+      // takes the SMETS1 distribution time. Either leg's element: the answer is ActivateFirmware's.
+      return {
+        body: { ActivateFirmware: { Activated: true } }, extraMs: smets1ActivationMs, alertCode: 'FIRMWARE_ACTIVATED',
+        apply: () => {
+          state.activations += 1;
+          if (command.firmwareVersion) state.firmwareVersion = command.firmwareVersion;
+        },
+      };
     default:
       return { body: { [element]: {} } };
   }

@@ -192,6 +192,8 @@ export class MemoryStore implements StateStore {
     if (legRecord) context.leg = copy(legRecord);
     const transformLeg = leg === 'signed' ? entry?.legs.transform : undefined;
     if (transformLeg) context.transformLeg = copy(transformLeg);
+    // Until the signed leg is recorded, the record is its transform leg's.
+    if (transformLeg && !legRecord) context.transformCommand = { element: entry!.record.bodyElement, value: copy(entry!.record.bodyValue) };
     return context;
   }
 
@@ -401,7 +403,8 @@ export class MemoryStore implements StateStore {
   }
 
   private scheduleSeq = 0;
-  private readonly schedules = new Map<string, { schedule: DspSchedule; dueAt: number | undefined }>();
+  /** `leasedOccurrence`: while leased, the occurrence's own due time (`dueAt` is then the lease's end). */
+  private readonly schedules = new Map<string, { schedule: DspSchedule; dueAt: number | undefined; leasedOccurrence?: number }>();
 
   async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number> {
     const scheduleId = ++this.scheduleSeq;
@@ -423,7 +426,9 @@ export class MemoryStore implements StateStore {
     const due = [...this.schedules].filter(([, entry]) => entry.dueAt !== undefined && entry.dueAt <= now).sort((a, b) => a[1].dueAt! - b[1].dueAt!);
     for (const [key, entry] of due.slice(0, max)) {
       const [originatorId, id] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
-      claimed.push({ originatorId, scheduleId: Number(id), schedule: copy(entry.schedule), dueAt: entry.dueAt!, leasedUntil: now + leaseMs });
+      // A claim after a lease ended takes the occurrence that lease did not run, not the lease's end.
+      entry.leasedOccurrence ??= entry.dueAt!;
+      claimed.push({ originatorId, scheduleId: Number(id), schedule: copy(entry.schedule), dueAt: entry.leasedOccurrence, leasedUntil: now + leaseMs });
       entry.dueAt = now + leaseMs;
     }
     return claimed;
@@ -434,7 +439,7 @@ export class MemoryStore implements StateStore {
     const entry = this.schedules.get(key);
     if (!entry || entry.dueAt !== claimed.leasedUntil) return false;
     if (nextDueAt === undefined) this.schedules.delete(key);
-    else entry.dueAt = nextDueAt;
+    else Object.assign(entry, { dueAt: nextDueAt, leasedOccurrence: undefined });
     return true;
   }
 

@@ -137,8 +137,8 @@ export class RedisStore implements StateStore {
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
-    redis.defineCommand('claimSchedules', { numberOfKeys: 1, lua: SCRIPTS.claimSchedules });
-    redis.defineCommand('rescheduleSchedule', { numberOfKeys: 2, lua: SCRIPTS.rescheduleSchedule });
+    redis.defineCommand('claimSchedules', { numberOfKeys: 2, lua: SCRIPTS.claimSchedules });
+    redis.defineCommand('rescheduleSchedule', { numberOfKeys: 3, lua: SCRIPTS.rescheduleSchedule });
     redis.defineCommand('redriveDeadLetters', { numberOfKeys: 2, lua: SCRIPTS.redriveDeadLetters });
     redis.defineCommand('listQuarantined', { numberOfKeys: 1, lua: SCRIPTS.listQuarantined });
     redis.defineCommand('putInstallations', { numberOfKeys: 1, lua: SCRIPTS.putInstallations });
@@ -332,6 +332,11 @@ export class RedisStore implements StateStore {
     const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2], recordJson, requestId));
     if (legRecord) context.leg = legRecord;
     if (transformLeg) context.transformLeg = transformLeg;
+    // Until the signed leg is recorded, the record is its transform leg's.
+    if (transformLeg && !legRecord && recordJson !== null) {
+      const { bodyElement: element, bodyValue: value } = unpackRecord(recordJson, requestId);
+      context.transformCommand = { element, value };
+    }
     return context;
   }
 
@@ -588,6 +593,11 @@ export class RedisStore implements StateStore {
     return `${this.prefix}sched-due:${tag}`;
   }
 
+  /** The partition's leased occurrences: member → the occurrence's own due time (its index score is the lease's end). */
+  private scheduleLeasedKey(tag: string): string {
+    return `${this.prefix}sched-leased:${tag}`;
+  }
+
   async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number> {
     const scheduleId = Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
     const tag = this.userTag(originatorId);
@@ -603,8 +613,10 @@ export class RedisStore implements StateStore {
   }
 
   async deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean> {
+    const tag = this.userTag(originatorId);
+    const member = `${originatorId}:${scheduleId}`;
     const write = this.redis.multi().del(this.scheduleKey(originatorId, scheduleId))
-      .zrem(this.scheduleIndexKey(this.userTag(originatorId)), `${originatorId}:${scheduleId}`);
+      .zrem(this.scheduleIndexKey(tag), member).hdel(this.scheduleLeasedKey(tag), member);
     const [deleted] = (await this.exec('delete schedule', write)) as number[];
     return deleted === 1;
   }
@@ -613,7 +625,7 @@ export class RedisStore implements StateStore {
   async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
     const leasedUntil = now + leaseMs;
     const pipeline = this.pipeline() as ScriptedPipeline & { claimSchedules(...args: unknown[]): ScriptedPipeline };
-    for (let p = 0; p < PARTITIONS; p++) pipeline.claimSchedules(this.scheduleIndexKey(`{p${p}}`), now, max, leasedUntil, this.prefix, `{p${p}}`);
+    for (let p = 0; p < PARTITIONS; p++) pipeline.claimSchedules(this.scheduleIndexKey(`{p${p}}`), this.scheduleLeasedKey(`{p${p}}`), now, max, leasedUntil, this.prefix, `{p${p}}`);
     const claimed: ClaimedSchedule[] = [];
     for (const flat of (await this.exec('claim schedules', pipeline)) as string[][]) {
       for (let i = 0; i < flat.length; i += 3) {
@@ -629,8 +641,9 @@ export class RedisStore implements StateStore {
 
   async rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean> {
     const { originatorId, scheduleId } = claimed;
+    const tag = this.userTag(originatorId);
     return (await this.call('reschedule', () => (this.redis as ScriptedRedis & { rescheduleSchedule(...args: unknown[]): Promise<number> }).rescheduleSchedule(
-      this.scheduleIndexKey(this.userTag(originatorId)), this.scheduleKey(originatorId, scheduleId), `${originatorId}:${scheduleId}`,
+      this.scheduleIndexKey(tag), this.scheduleKey(originatorId, scheduleId), this.scheduleLeasedKey(tag), `${originatorId}:${scheduleId}`,
       claimed.leasedUntil, nextDueAt ?? '',
     ))) === 1;
   }

@@ -63,6 +63,13 @@ export interface RequestRecord {
   responseExtras?: Record<string, unknown>;
   /** Set when Threshold Anomaly Detection held the request back at acceptance. */
   quarantine?: QuarantineInfo;
+  /**
+   * A signed leg (CV 5, 6, 7): what its transform leg asked (its body element and value), which its
+   * signed Pre-Command carries in GBCS (opaque here), for the network's device to act on.
+   */
+  command?: Command;
+  /** 11.3: the firmware version its activation makes the device's own (the one the last 11.1 distributed). */
+  firmwareVersion?: string;
   /** A sequenced service's place in its sequence, as the request's header gave it (DUIS FirstInSequence / PrecedingServiceRequestID). */
   sequence?: { firstInSequence?: boolean; precedingRequestId?: string };
   releasedAt?: number;
@@ -101,6 +108,14 @@ export interface RequestContext {
   leg?: LegRecord;
   /** For a signed leg: the RequestID's transform leg, when there is one. */
   transformLeg?: LegRecord;
+  /** For a signed leg not yet recorded: its transform leg's body (what the Pre-Command commands). */
+  transformCommand?: Command;
+}
+
+/** A request's body element and its value. */
+export interface Command {
+  element: string;
+  value: unknown;
 }
 
 export interface Acceptance {
@@ -157,7 +172,7 @@ export interface ClaimedSchedule {
   originatorId: string;
   scheduleId: number;
   schedule: DspSchedule;
-  /** When the occurrence was due. */
+  /** When the occurrence was due: its own due time, also when claimed again after a lease ended. */
   dueAt: number;
   /** The lease's end: the schedule's due time while the claimer runs it. */
   leasedUntil: number;
@@ -374,8 +389,9 @@ export interface StateStore {
   /**
    * Schedules whose occurrence is due, each leased to the caller until `now + leaseMs` (its due
    * time moved there), so that concurrent claims (any number of instances) take each once; an
-   * occurrence whose claimer died is claimed again after the lease (its RequestID makes a second
-   * run a replay, never a second request).
+   * occurrence whose claimer died (or left it unrun) is claimed again after the lease, as the same
+   * occurrence with its own due time (its RequestID makes a second run a replay, never a second
+   * request).
    */
   claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]>;
   /** After an occurrence ran: its next due time, or undefined when the schedule has ended; only while still leased as claimed. */

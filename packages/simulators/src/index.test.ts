@@ -1,0 +1,114 @@
+import type { EgressItem, NetworkResponse } from '@dccrouter/state';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { defaultSimulatorSettings, DeviceStates, PENCE_PER_KWH, SimulatedNetwork, type SimulatorSettings } from './index.ts';
+
+const T0 = 1_800_000_000_000;
+let counter = 0;
+
+function item(srv: string, targetId: string, bodyElement: string, extra: Partial<EgressItem['record']> = {}): EgressItem {
+  const requestId = `90-B3-D5-1F-30-01-00-00:${targetId}:${++counter}`;
+  return {
+    destination: 'any', entryId: String(counter),
+    record: {
+      requestId, originatorId: '90-B3-D5-1F-30-01-00-00', targetId, srv, commandVariant: 1, state: 'accepted', destination: 'any',
+      acceptedAt: Date.now(), bodyElement, bodyValue: {}, ...extra,
+    },
+  };
+}
+
+/** A network on fake time: its responses and alerts, in the order they came. */
+function network(destination: string, settings: Partial<SimulatorSettings>) {
+  const responses: NetworkResponse[] = [];
+  const alerts: { alertCode: string; deviceIds: readonly string[]; raisedAt: number }[] = [];
+  const simulator = new SimulatedNetwork(destination, async (response) => void responses.push(response), { ...defaultSimulatorSettings(), ...settings },
+    async (alertCode, deviceIds, raisedAt) => void alerts.push({ alertCode, deviceIds, raisedAt }));
+  return { simulator, responses, alerts };
+}
+
+const running: SimulatedNetwork[] = [];
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+});
+afterEach(() => {
+  for (const simulator of running.splice(0)) simulator.close();
+  vi.useRealTimers();
+});
+
+describe('a simulated network', () => {
+  /** 40 reads of 10 devices with failures and spread latencies: what came back, and when. */
+  async function run(seed: number) {
+    vi.setSystemTime(T0);
+    const { simulator, responses } = network('smets2/north', { seed, failureRate: 0.4, latencyMs: { p50: 50, p99: 2_000 } });
+    running.push(simulator);
+    counter = 0;
+    for (let i = 0; i < 40; i++) await simulator.send(item('4.1.1', `00-DB-12-34-56-78-90-${String(i % 10).padStart(2, '0')}`, 'ReadInstantaneousImportRegisters'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(responses).toHaveLength(40);
+    return responses.map((r) => [r.requestId, r.responseCode, r.at - T0, r.body]);
+  }
+
+  it('answers the same requests alike for the same seed (latency, failures, device state), and otherwise for another', async () => {
+    const first = await run(42);
+    expect(await run(42)).toEqual(first);
+    const codes = first.map(([, code]) => code);
+    expect(codes).toContain('I0');
+    expect(codes.some((code) => code === 'E20' || code === 'E21')).toBe(true);
+    expect(await run(43)).not.toEqual(first);
+  });
+
+  it('answers in DUIS element names alone, without placeholders', async () => {
+    const { simulator, responses } = network('smets2/north', { latencyMs: { p50: 5, p99: 5 } });
+    running.push(simulator);
+    await simulator.send(item('4.1.1', '00-DB-12-34-56-78-90-A0', 'ReadInstantaneousImportRegisters'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(Object.keys(responses[0].body as object)).toEqual(['ReadInstantaneousImportRegisters']);
+  });
+
+  it('takes the SMETS1 distribution time for 11.3, then reports the version activated and raises FIRMWARE_ACTIVATED', async () => {
+    const { simulator, responses, alerts } = network('smets1/itron', { latencyMs: { p50: 10, p99: 10 }, firmwareActivationMs: 30_000 });
+    running.push(simulator);
+    const meter = '00-DB-12-34-56-78-91-00';
+    await simulator.send(item('11.3', meter, 'ActivateFirmware', { commandVariant: 5, firmwareVersion: '3.2' }));
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(responses).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(responses.map((r) => [r.responseCode, r.body])).toEqual([['I0', { ActivateFirmware: { Activated: true } }]]);
+    expect(alerts).toEqual([{ alertCode: 'FIRMWARE_ACTIVATED', deviceIds: [meter], raisedAt: responses[0].at }]);
+    await simulator.send(item('11.2', meter, 'ReadFirmwareVersion'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(responses[1].body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '3.2' } });
+  });
+
+  it('sets a tariff from a signed Pre-Command\'s command, and reads it back', async () => {
+    const { simulator, responses } = network('smets2/south', { latencyMs: { p50: 5, p99: 5 } });
+    running.push(simulator);
+    const meter = '00-DB-12-34-56-78-92-00';
+    await simulator.send(item('1.1.1', meter, 'SignedPreCommand', { commandVariant: 5, bodyElement: 'SignedPreCommand', bodyValue: { GBCSPayload: 'opaque' },
+      command: { element: 'UpdateImportTariffPrimaryElement', value: { StandingCharge: 42 } } }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    await simulator.send(item('4.11.1', meter, 'ReadTariffPrimaryElement'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(responses.map((r) => r.body)).toEqual([{ UpdateImportTariffPrimaryElement: { TariffApplied: true } }, { ReadTariffPrimaryElement: { StandingCharge: 42 } }]);
+  });
+
+  it('raises LOW_CREDIT when a device\'s credit runs below the threshold, not before', async () => {
+    // The device of this seed whose credit reaches 500 p soonest.
+    const states = new DeviceStates(1);
+    const hoursTo = (id: string) => {
+      const state = states.get(id, T0);
+      return state.creditPence > 500 ? (state.creditPence - 500) / (state.importKw * PENCE_PER_KWH) : Infinity;
+    };
+    const ids = Array.from({ length: 2_000 }, (_, i) => `00-DB-12-34-56-78-${String(Math.floor(i / 100)).padStart(2, '0')}-${String(i % 100).padStart(2, '0')}`);
+    const meter = ids.reduce((best, id) => (hoursTo(id) < hoursTo(best) ? id : best));
+    const crossingMs = hoursTo(meter) * 3_600_000;
+    expect(crossingMs).toBeLessThan(3_600_000);
+
+    const { simulator, alerts } = network('smets2/north', { seed: 1, latencyMs: { p50: 5, p99: 5 } });
+    running.push(simulator);
+    await simulator.send(item('4.1.1', meter, 'ReadInstantaneousImportRegisters'));
+    await vi.advanceTimersByTimeAsync(crossingMs - 2_000);
+    expect(alerts).toEqual([]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(alerts.map((a) => [a.alertCode, a.deviceIds])).toEqual([['LOW_CREDIT', [meter]]]);
+  });
+});

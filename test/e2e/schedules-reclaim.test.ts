@@ -1,0 +1,68 @@
+// A DSP schedule occurrence the router could not admit (its pipeline saturated) is left leased and
+// claimed again at the lease's end: that claim must run the same occurrence (index 0), not the
+// next one a day early, and it runs once. The router is assembled in-process so the test can
+// saturate its pipeline and read its store; on the embedded store and on a real redis-server.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { RouterClient } from '@dccrouter/client';
+import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { ACB, Admin, nextCounter } from '../support/fixtures.ts';
+
+const USER = '90-B3-D5-1F-30-11-00-01';
+const METER = '00-DB-12-34-56-78-11-01';
+const LEASE_MS = 3_000;
+const MAX_INFLIGHT = 100;
+
+let running: InProcessRouter | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each([
+  ['the embedded store', {}],
+  ['Redis', { REDIS_URL: inject('redisUrl') }],
+])('A DSP occurrence not admitted, on %s', (_name, storeEnv) => {
+  it('is run at the lease\'s end as the same occurrence, once', async () => {
+    running = await startInProcess({
+      ...storeEnv, SCHEDULE_LEASE_MS: String(LEASE_MS), SCAN_INTERVAL_MS: '50', MAX_INFLIGHT: String(MAX_INFLIGHT),
+      SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
+    });
+    const { router } = running;
+    const admin = new Admin(running.url, running.adminToken);
+    const client: RouterClient = await admin.user(USER, ['IS']);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+
+    // A daily read whose first occurrence is a whole second 2 to 3 s from now (UTC).
+    const dueAt = Math.floor(Date.now() / 1_000) * 1_000 + 3_000;
+    const at = new Date(dueAt).toISOString();
+    const created = await client.submit({
+      originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '5.1',
+      bodyValue: {
+        ScheduleFrequency: 'Daily', ScheduleStartDate: at.slice(0, 10), ScheduleExecutionStartTime: at.slice(11, 19),
+        DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: {},
+      },
+    });
+    expect(created.status, JSON.stringify(created.answer)).toBe(200);
+    const scheduleId = BigInt(created.answer.body.DSPScheduleID as string);
+
+    // Saturated from before the occurrence is due until the scheduler (every 250 ms) has claimed it and found no room.
+    expect(router.pipeline.admit(MAX_INFLIGHT)).toBe(true);
+    await sleep(dueAt + 1_000 - Date.now());
+    router.pipeline.release(MAX_INFLIGHT);
+
+    const results = async () => ((await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.kind === 'response' && item.body?.DSPScheduleID === String(scheduleId));
+    await expect.poll(async () => (await results()).length, { timeout: LEASE_MS + 5_000, interval: 100 }).toBe(1);
+    const [result] = await results();
+    // Occurrence 0 (counter: the schedule's ID, then the index), not occurrence 1 a day early.
+    expect(result.requestId).toBe(`${USER}:${METER}:${scheduleId * 10_000_000n}`);
+    // It waited for the lease taken at or after its due time: it was left, then claimed again.
+    expect((await router.store.getRequest(result.requestId))!.acceptedAt).toBeGreaterThanOrEqual(dueAt + LEASE_MS);
+
+    // Run once: no other claim runs it (or its successor) again.
+    await sleep(LEASE_MS + 1_000);
+    expect(await results()).toHaveLength(1);
+  }, 30_000);
+});
