@@ -23,7 +23,7 @@ export interface RedisClusterHandle {
 }
 
 /** A free port whose cluster bus port (port + 10000) is free too. */
-async function clusterPort(taken: Set<number>): Promise<number> {
+export async function clusterPort(taken: Set<number>): Promise<number> {
   for (;;) {
     const port = await freePort();
     if (port + 10_000 > 65_535 || taken.has(port) || taken.has(port + 10_000)) continue;
@@ -40,6 +40,36 @@ function isFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * Why this machine's redis-server cannot run a Redis Cluster (no cluster mode, or a redis-cli
+ * without `--cluster`, before Redis 5), or undefined when it can. Cluster tests skip with this
+ * reason; once the probe passed, a cluster that fails to start fails them. A missing redis-server
+ * is not a reason: the suite needs it everywhere (`npm test` installs it).
+ */
+export async function redisClusterUnsupported(): Promise<string | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cluster-probe-'));
+  let node: ChildProcess | undefined;
+  try {
+    try {
+      node = await startRedis(await clusterPort(new Set()), dir, ['--appendonly', 'no', '--cluster-enabled', 'yes']);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.startsWith('cannot run redis-server')) throw error;
+      // Its last line says why (e.g. "Bad directive or wrong number of arguments").
+      return `redis-server cannot run in cluster mode: ${message.trim().split('\n').at(-1)!.trim()}`;
+    }
+    // `redis-cli --cluster help` exits 1 even where it works: its text says whether it does.
+    const help = await run('redis-cli', ['--cluster', 'help'], { timeout: 10_000 }).catch((error: { stdout?: string; stderr?: string }) => error);
+    if (!/^\s*create\s/m.test(`${help.stdout ?? ''}${help.stderr ?? ''}`)) {
+      return `redis-cli cannot create a cluster (no --cluster, Redis 5 or later needed): ${(help.stderr || help.stdout || '').trim().split('\n')[0]}`;
+    }
+    return undefined;
+  } finally {
+    if (node) await stopRedis(node);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
