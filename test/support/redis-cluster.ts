@@ -23,7 +23,7 @@ export interface RedisClusterHandle {
 }
 
 /** A free port whose cluster bus port (port + 10000) is free too. */
-export async function clusterPort(taken: Set<number>): Promise<number> {
+async function clusterPort(taken: Set<number>): Promise<number> {
   for (;;) {
     const port = await freePort();
     if (port + 10_000 > 65_535 || taken.has(port) || taken.has(port + 10_000)) continue;
@@ -49,11 +49,10 @@ function isFree(port: number): Promise<boolean> {
  * is not a reason: the suite needs it everywhere (`npm test` installs it).
  */
 export async function redisClusterUnsupported(): Promise<string | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cluster-probe-'));
-  let node: ChildProcess | undefined;
+  let node: Awaited<ReturnType<typeof startClusterNodes>> | undefined;
   try {
     try {
-      node = await startRedis(await clusterPort(new Set()), dir, ['--appendonly', 'no', '--cluster-enabled', 'yes']);
+      node = await startClusterNodes(1);
     } catch (error) {
       const message = (error as Error).message;
       if (message.startsWith('cannot run redis-server')) throw error;
@@ -67,20 +66,16 @@ export async function redisClusterUnsupported(): Promise<string | undefined> {
     }
     return undefined;
   } finally {
-    if (node) await stopRedis(node);
-    rmSync(dir, { recursive: true, force: true });
+    await node?.stop();
   }
 }
 
-/**
- * A real Redis Cluster on loopback: `masters` masters with one replica each, from redis-server
- * and redis-cli (`--cluster create`). Node timeout 1 s, so a failover takes a few seconds.
- */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+/** `count` redis-server nodes in cluster mode on loopback, each on its own, not yet a cluster. */
+export async function startClusterNodes(count: number): Promise<{ ports: number[]; processes: Map<number, ChildProcess>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cluster-'));
   const taken = new Set<number>();
   const ports: number[] = [];
-  for (let i = 0; i < masters * 2; i++) ports.push(await clusterPort(taken));
+  for (let i = 0; i < count; i++) ports.push(await clusterPort(taken));
   const processes = new Map<number, ChildProcess>();
   const stop = async () => {
     await Promise.all([...processes.values()].map(stopRedis));
@@ -93,6 +88,20 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
         '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0',
       ]));
     }));
+    return { ports, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * A real Redis Cluster on loopback: `masters` masters with one replica each, from redis-server
+ * and redis-cli (`--cluster create`). Node timeout 1 s, so a failover takes a few seconds.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+  const { ports, processes, stop } = await startClusterNodes(masters * 2);
+  try {
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
     const cli = async (port: number, ...args: string[]) => (await run('redis-cli', ['-p', String(port), ...args], { timeout: 10_000 })).stdout.trim();
