@@ -17,6 +17,8 @@ export interface BenchRedis {
   flush(): Promise<void>;
   /** Used memory in MB, from INFO memory. */
   usedMemoryMb(): Promise<number>;
+  /** Used memory in bytes (INFO memory's used_memory) and the keys stored (DBSIZE). */
+  memory(): Promise<{ usedBytes: number; keys: number }>;
   /** CONFIG SET of each setting (e.g. switching the append-only file on for one variant). */
   configSet(settings: Record<string, string>): Promise<void>;
   /** Zeroes the per-command statistics (CONFIG RESETSTAT). */
@@ -105,6 +107,10 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       const { stdout } = await cli('INFO', 'memory');
       const match = /used_memory:(\d+)/.exec(stdout);
       return match ? Math.round(Number(match[1]) / 1024 / 1024) : 0;
+    },
+    async memory() {
+      const [{ stdout: info }, { stdout: keys }] = await Promise.all([cli('INFO', 'memory'), cli('DBSIZE')]);
+      return { usedBytes: Number(/^used_memory:(\d+)/m.exec(info)![1]), keys: Number(keys.trim()) };
     },
     async configSet(settings) {
       for (const [name, value] of Object.entries(settings)) await cli('CONFIG', 'SET', name, value);

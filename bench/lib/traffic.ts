@@ -121,10 +121,10 @@ export function deviceProfile(index: number, users: number): DeviceProfile & { l
   return { deviceId: deviceIdOf(index), deviceType, generation: smets1 ? 'SMETS1' : 'SMETS2+', owner, line };
 }
 
-/** The inventory as the NDJSON import takes it, one device a line. */
-export function inventoryNdjson(devices: number, users: number): Buffer {
+/** The inventory as the NDJSON import takes it, one device a line, devices first .. first + devices - 1. */
+export function inventoryNdjson(devices: number, users: number, first = 0): Buffer {
   const lines: string[] = new Array(devices);
-  for (let i = 0; i < devices; i++) lines[i] = JSON.stringify(deviceProfile(i, users).line);
+  for (let i = 0; i < devices; i++) lines[i] = JSON.stringify(deviceProfile(first + i, users).line);
   return Buffer.from(lines.join('\n') + '\n');
 }
 

@@ -5,6 +5,8 @@
 //   ack-only   NETWORKS=external: nothing consumes the egress queues, acknowledgements only
 //   pull       simulated networks; every User pulls its outbox with signed GET /v1/responses
 //   webhook    simulated networks; every User has a receiveEndpoint on a local receiver
+// Then the Redis memory a completed request keeps (its record and its response, once the User has
+// read it) and an imported device keeps: used_memory before and after, once the work has settled.
 import { signBytes } from '@dccrouter/client';
 import { runClosedLoop } from '../lib/closed-loop.ts';
 import { CpuMeter, type CpuSplit } from '../lib/machine.ts';
@@ -12,8 +14,8 @@ import { step } from '../lib/progress.ts';
 import { median, round } from '../lib/stats.ts';
 import { formatRate, repeatsText, table, warmUp, withTarget, type Suite } from '../lib/suite.ts';
 import { barChart } from '../lib/svg.ts';
-import type { RunningTarget, Variant } from '../lib/targets.ts';
-import { checkAnswer, type BenchUser, type TrafficItem } from '../lib/traffic.ts';
+import { adminCall, metricValue, readMetrics, type RunningTarget, type Variant } from '../lib/targets.ts';
+import { checkAnswer, inventoryNdjson, type BenchUser, type TrafficItem } from '../lib/traffic.ts';
 
 const FAST_NETWORKS = { SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
 
@@ -162,6 +164,97 @@ async function e2eRun(suite: Suite, target: RunningTarget, delivery: 'none' | 'p
   };
 }
 
+/** What Redis keeps per completed request and per imported device (used_memory deltas, settled). */
+interface RetainedMemory {
+  /** Requests of the mix sent (the closed-loop pool), and those acknowledged (202) of them. */
+  requests: number;
+  acknowledged: number;
+  /** The used_memory delta over every request of the mix, and over the acknowledged ones only. */
+  bytesPerRequest: number;
+  bytesPerAcknowledged: number;
+  keysPerRequest: number;
+  devices: number;
+  bytesPerDevice: number;
+  keysPerDevice: number;
+  usedBytes: { beforeRequests: number; afterRequests: number; afterDevices: number };
+  keys: { beforeRequests: number; afterRequests: number; afterDevices: number };
+}
+
+/** How much of a used_memory delta is the keyspace's hash table doubling (8 B per slot it had, on passing each power of two). */
+function doublingNote(what: string, keysBefore: number, keysAfter: number, count: number): string {
+  let bytes = 0;
+  for (let slots = 4; slots < keysAfter; slots *= 2) if (slots >= keysBefore) bytes += slots * 8;
+  return bytes === 0 ? `The ${what} passed no doubling.` : `The ${what} passed one: ${formatRate(bytes)} B of their figure, ${formatRate(bytes / count)} B each.`;
+}
+
+/**
+ * Waits until the router's work has settled: every request it forwarded has its network's
+ * response recorded, and neither those counts nor Redis's keys moved over a second. Then reads
+ * Redis's memory.
+ */
+async function settledMemory(suite: Suite, target: RunningTarget): Promise<{ usedBytes: number; keys: number }> {
+  const deadline = performance.now() + 120_000;
+  let last = '';
+  for (;;) {
+    const metrics = await readMetrics(target.url);
+    const forwarded = metricValue(metrics, 'dccrouter_egress_forwarded_total');
+    const responses = metricValue(metrics, 'dccrouter_network_responses_total');
+    const { keys } = await suite.redis.memory();
+    const now = `${forwarded} ${responses} ${keys}`;
+    if (forwarded === responses && now === last) return suite.redis.memory();
+    if (performance.now() > deadline) throw new Error(`the router's work did not settle in 120 s (forwarded, responses, keys: ${now})`);
+    last = now;
+    await Bun.sleep(1_000);
+  }
+}
+
+/**
+ * One router on Redis with the simulated networks: warmed up (so every User's own keys exist
+ * already), then the closed-loop pool sent, each acknowledged request's response read by its User
+ * (pull), and the rest of the inventory's size imported again as new devices; Redis's used memory
+ * is read after each, once settled.
+ */
+async function retainedMemory(suite: Suite): Promise<RetainedMemory> {
+  const { options } = suite;
+  const variant: Variant = { id: 'memory', label: 'Redis memory kept', kind: 'router', env: FAST_NETWORKS };
+  return withTarget(suite, variant, async (target) => {
+    await warmUp(suite, target);
+    const beforeRequests = await settledMemory(suite, target);
+    const units = options.closedUnits;
+    let acknowledged = 0;
+    const sent = await runClosedLoop<TrafficItem>({
+      url: target.url, path: '/v1/service-requests', connections: options.connections, units, unitAt: (i) => suite.pool.unit(i),
+      maxSeconds: options.e2eTimeoutSeconds,
+      check: (item, status, body) => {
+        if (status === 202) acknowledged++;
+        return checkAnswer(item, status, body, target.verifySignatures);
+      },
+    });
+    if (sent.unexpected + sent.errors + sent.timeouts > 0) throw new Error(`unexpected answers: ${sent.unexpectedSamples.slice(0, 3).join('; ')}`);
+    const timed = new Set(Array.from({ length: units }, (_, i) => suite.pool.unit(i).map((item) => item.requestId)).flat());
+    const { pulled } = await pullUntil(target.url, suite.users, timed, (count) => count >= acknowledged, performance.now() + options.e2eTimeoutSeconds * 1000);
+    if (pulled < acknowledged) throw new Error(`only ${pulled} of ${acknowledged} responses were read`);
+    const afterRequests = await settledMemory(suite, target);
+    const devices = options.devices;
+    const imported = await adminCall(target.url, 'POST', '/v1/admin/devices:import', inventoryNdjson(devices, suite.users.length, devices), 'application/x-ndjson');
+    if (imported.status !== 200 || imported.body.imported !== devices) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body).slice(0, 300)}`);
+    const afterDevices = await settledMemory(suite, target);
+    const requestBytes = afterRequests.usedBytes - beforeRequests.usedBytes;
+    return {
+      requests: sent.answered,
+      acknowledged,
+      bytesPerRequest: Math.round(requestBytes / sent.answered),
+      bytesPerAcknowledged: Math.round(requestBytes / acknowledged),
+      keysPerRequest: round((afterRequests.keys - beforeRequests.keys) / sent.answered),
+      devices,
+      bytesPerDevice: Math.round((afterDevices.usedBytes - afterRequests.usedBytes) / devices),
+      keysPerDevice: round((afterDevices.keys - afterRequests.keys) / devices),
+      usedBytes: { beforeRequests: beforeRequests.usedBytes, afterRequests: afterRequests.usedBytes, afterDevices: afterDevices.usedBytes },
+      keys: { beforeRequests: beforeRequests.keys, afterRequests: afterRequests.keys, afterDevices: afterDevices.keys },
+    };
+  });
+}
+
 export async function runE2e(suite: Suite) {
   const { options } = suite;
   suite.pool.ensure(options.e2eUnits);
@@ -181,6 +274,8 @@ export async function runE2e(suite: Suite) {
   } finally {
     receiver.stop();
   }
+  const retained = await step('e2e  Redis memory kept per completed request and per imported device', () => retainedMemory(suite),
+    (r) => `${formatRate(r.bytesPerRequest)} B per request of the mix (${formatRate(r.bytesPerAcknowledged)} B per acknowledged one), ${formatRate(r.bytesPerDevice)} B per device`);
   const summary = VARIANTS.map((v) => {
     const list = runs.get(v.id)!;
     return {
@@ -215,6 +310,7 @@ export async function runE2e(suite: Suite) {
     pullToAckRatio: round(pull.e2ePerSecond / ackOnly.ackPerSecond),
     webhookToAckRatio: round(webhook.e2ePerSecond / ackOnly.ackPerSecond),
     variants: summary,
+    retainedMemory: retained,
   };
   const markdown = [
     `${options.e2eUnits * 2} requests of the mix per run (closed loop, ${options.connections} connections), simulated networks answering in p50 5 ms / p99 20 ms; ${repeatsText(options.repeats)}. Both rates count the same requests of the mix: the acknowledgement rate over the time from the first submission to the last answer, the end-to-end rate over the time until the last response was read (pull) or received (webhook), one being owed per 202 acknowledgement. Responses are read while submission goes on.`,
@@ -227,6 +323,16 @@ export async function runE2e(suite: Suite) {
     ])),
     '',
     `![acknowledged vs end to end](${chart})`,
+    '',
+    `**Redis memory kept.** On one more router with the simulated networks, after its warm-up had settled (so every User's own keys existed already): ${formatRate(retained.requests)} requests of the mix sent (${formatRate(retained.acknowledged)} acknowledged), every acknowledged one's response read by its User, and Redis's \`used_memory\` (INFO memory) read again once nothing moved (every forwarded request answered, no key added for a second); then ${formatRate(retained.devices)} more devices imported through the NDJSON endpoint, and read again. What a completed request keeps (its record and its response in the User's outbox) stays for \`REQUEST_RETENTION_SECONDS\` and \`OUTBOX_RETENTION_SECONDS\`; a device, for as long as it is in the inventory.`,
+    '',
+    ...table(['kept in Redis', 'count', 'used_memory before → after (bytes)', 'keys before → after', 'bytes each', 'keys each'], [
+      ['a completed request of the mix (refused and at-once answers included)', formatRate(retained.requests), `${formatRate(retained.usedBytes.beforeRequests)} → ${formatRate(retained.usedBytes.afterRequests)}`, `${formatRate(retained.keys.beforeRequests)} → ${formatRate(retained.keys.afterRequests)}`, `**${formatRate(retained.bytesPerRequest)}**`, retained.keysPerRequest],
+      ['the same, per acknowledged (202) request', formatRate(retained.acknowledged), '', '', formatRate(retained.bytesPerAcknowledged), ''],
+      ['an imported device', formatRate(retained.devices), `${formatRate(retained.usedBytes.afterRequests)} → ${formatRate(retained.usedBytes.afterDevices)}`, `${formatRate(retained.keys.afterRequests)} → ${formatRate(retained.keys.afterDevices)}`, `**${formatRate(retained.bytesPerDevice)}**`, retained.keysPerDevice],
+    ]),
+    '',
+    `\`used_memory\` includes the keyspace's hash table, which doubles when the key count passes a power of two (8 B more per slot it had): a measurement whose keys pass one is charged the whole doubling, which over a growing store averages 8–16 B per key. ${doublingNote('requests', retained.keys.beforeRequests, retained.keys.afterRequests, retained.requests)} ${doublingNote('devices', retained.keys.afterRequests, retained.keys.afterDevices, retained.devices)}`,
   ];
   return { title: 'End to end: submission to response readable, against acknowledgement only', data, markdown };
 }

@@ -1,12 +1,25 @@
-// The deploy kit checked without a cluster or an image registry (neither is reachable here): every
-// manifest parses and hangs together, names only settings the router reads, and probes paths the
-// running router serves; the Dockerfile runs as non-root with a health check; and every setting
-// the router reads is documented in the README's configuration table, so the two cannot drift.
+// The deploy kit checked without a Kubernetes cluster or an image registry (neither is reachable
+// here): every manifest is valid against the Kubernetes API's schemas (kubernetes-models, offline),
+// parses and hangs together, names only settings the router reads, and probes paths the running
+// router serves; the Redis Cluster's init Job forms a cluster from empty nodes, once; the image is
+// built where a Docker daemon answers (skipped, saying why, elsewhere); the Dockerfile runs as
+// non-root with a health check; and every setting the router reads is documented in the README's
+// configuration table, so the two cannot drift.
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service } from 'kubernetes-models/v1';
+import { redisClusterUnsupported, startClusterNodes } from '../support/redis-cluster.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+
+const run = promisify(execFile);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
@@ -30,6 +43,40 @@ function settingsRead(): Set<string> {
 /** Read by Bun itself, not the router. */
 const RUNTIME_SETTINGS = new Set(['BUN_RUNTIME_TRANSPILER_CACHE_PATH', 'NODE_ENV']);
 
+/** The Kubernetes API's schema of each kind the manifests use, by `apiVersion/kind`. */
+const SCHEMAS: Record<string, new (data: any) => { validate(): void }> = {
+  'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
+  'v1/Service': Service,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'batch/v1/Job': Job,
+};
+
+/** The schema's complaints about a manifest ('' when valid); a kind with no schema here is one too. */
+function schemaErrors(doc: { apiVersion: string; kind: string }): string {
+  const Model = SCHEMAS[`${doc.apiVersion}/${doc.kind}`];
+  if (!Model) return `no schema for ${doc.apiVersion} ${doc.kind}`;
+  try {
+    new Model(doc).validate();
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Why `docker build` cannot run here (no docker client, or no daemon answering), or undefined. */
+async function dockerUnavailable(): Promise<string | undefined> {
+  try {
+    await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
+    return undefined;
+  } catch (error) {
+    const { code, stderr } = error as { code?: string; stderr?: string };
+    if (code === 'ENOENT') return 'the docker client is not installed';
+    return `\`docker info\` failed (no Docker daemon reachable): ${stderr?.trim().split('\n').at(-1) ?? (error as Error).message}`;
+  }
+}
+
 let router: RouterProcess;
 beforeAll(async () => { router = await startRouterProcess({ VERIFY_THREADS: '1' }); });
 afterAll(async () => { await router?.stop(); });
@@ -42,6 +89,47 @@ describe('deploy kit', () => {
     expect(settingsRead().size).toBeGreaterThan(40);
     expect(undocumented).toEqual([]);
   });
+
+  it('is valid against the Kubernetes API schemas, every manifest', () => {
+    expect(k8s.map((doc) => doc.kind).sort()).toEqual(['Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
+    expect(k8s.map((doc) => `${doc.kind} ${doc.metadata.name}: ${schemaErrors(doc)}`)).toEqual(k8s.map((doc) => `${doc.kind} ${doc.metadata.name}: `));
+    // The schemas bite: a port given by name where a number is required, a Deployment without its selector.
+    const [router] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
+    const broken = structuredClone(router);
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    expect(schemaErrors(broken)).toMatch(/containerPort must be integer/);
+    delete broken.spec.selector;
+    expect(schemaErrors(broken)).toMatch(/data\/spec must have required property selector/);
+  });
+
+  it('forms the Redis Cluster with its init Job, from empty nodes, and finds it formed when run again', async ({ skip }) => {
+    const [statefulSet] = byKind('StatefulSet');
+    const [job] = byKind('Job');
+    const [container] = job.spec.template.spec.containers;
+    expect(container.image).toBe(statefulSet.spec.template.spec.containers[0].image);
+    // It names every pod of the StatefulSet through its headless Service.
+    const script: string = container.args[0];
+    const nodesLine = /^nodes="([^"]+)"$/m.exec(script)!;
+    const pods = Array.from({ length: statefulSet.spec.replicas }, (_, i) => `${statefulSet.metadata.name}-${i}.${statefulSet.spec.serviceName}:6379`);
+    expect(nodesLine[1].split(' ')).toEqual(pods);
+    const unsupported = await redisClusterUnsupported();
+    if (unsupported) {
+      console.warn(`init Job run skipped: ${unsupported}`);
+      skip(unsupported);
+    }
+    // The same script on loopback nodes: the pods' names are the one thing swapped.
+    const nodes = await startClusterNodes(pods.length);
+    try {
+      const onLoopback = script.replace(nodesLine[0], `nodes="${nodes.ports.map((port) => `127.0.0.1:${port}`).join(' ')}"`);
+      const first = await run(container.command[0], [...container.command.slice(1), onLoopback], { timeout: 60_000 });
+      expect(first.stdout).toContain('All 16384 slots covered');
+      await expect.poll(async () => (await run('redis-cli', ['-p', String(nodes.ports[5]), 'cluster', 'info'])).stdout, { timeout: 10_000 }).toMatch(/cluster_state:ok/);
+      const again = await run(container.command[0], [...container.command.slice(1), onLoopback], { timeout: 60_000 });
+      expect(again.stdout.trim()).toBe('the cluster exists');
+    } finally {
+      await nodes.stop();
+    }
+  }, 90_000);
 
   it('has a router Deployment whose probes the router answers, a Service, a PDB and an HPA that point at it', async () => {
     const [deployment] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
@@ -99,4 +187,22 @@ describe('deploy kit', () => {
     const command = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
     expect(existsSync(`${ROOT}${command[1]}`)).toBe(true);
   });
+
+  it('builds the image with docker, where a Docker daemon answers', async ({ skip }) => {
+    const unavailable = await dockerUnavailable();
+    if (unavailable) {
+      console.warn(`docker build skipped: ${unavailable}`);
+      skip(unavailable);
+    }
+    const tag = 'dcc-router:deploy-kit-test';
+    await run('docker', ['build', '-f', 'deploy/Dockerfile', '-t', tag, '.'], { cwd: ROOT, timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+    try {
+      const [image] = JSON.parse((await run('docker', ['image', 'inspect', tag])).stdout);
+      expect(image.Config.User).toBe('bun');
+      expect(image.Config.Healthcheck.Test.join(' ')).toContain('/readyz');
+      expect(image.Config.Cmd).toEqual(['bun', 'packages/router/src/main.ts']);
+    } finally {
+      await run('docker', ['image', 'rm', '-f', tag]);
+    }
+  }, 960_000);
 });

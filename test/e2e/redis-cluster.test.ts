@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient } from '@dccrouter/client';
 import { partitionOf } from '@dccrouter/state';
-import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
+import { redisClusterUnsupported, startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
@@ -13,22 +13,9 @@ let cluster: RedisClusterHandle;
 let routers: RouterProcess[] = [];
 let client: RouterClient;
 
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-  const env = {
-    REDIS_CLUSTER_NODES: cluster.nodes.slice(0, 2).join(','), VERIFY_THREADS: '1',
-    SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
-  };
-  routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
-  const admin = new Admin(routers[0].url, routers[0].adminToken);
-  client = await admin.user(SUPPLIER, ['IS', 'GS']);
-  await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: SUPPLIER });
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(routers.map((router) => router.stop()));
-  await cluster?.stop();
-});
+// Skipped, saying why, only where this machine's redis-server cannot run a cluster.
+const unsupported = await redisClusterUnsupported();
+if (unsupported) console.warn(`Redis Cluster end-to-end test skipped: ${unsupported}`);
 
 const post = (url: string, body: string, signature: string) =>
   fetch(`${url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': signature }, body });
@@ -44,7 +31,24 @@ async function submitUntilAnswered(url: string, body: string, signature: string)
   }
 }
 
-describe('routers on a Redis Cluster', () => {
+describe.skipIf(unsupported)('routers on a Redis Cluster', () => {
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    const env = {
+      REDIS_CLUSTER_NODES: cluster.nodes.slice(0, 2).join(','), VERIFY_THREADS: '1',
+      SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
+    };
+    routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
+    const admin = new Admin(routers[0].url, routers[0].adminToken);
+    client = await admin.user(SUPPLIER, ['IS', 'GS']);
+    await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: SUPPLIER });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(routers.map((router) => router.stop()));
+    await cluster?.stop();
+  });
+
   it('lose and duplicate nothing through a master failover under load', async () => {
     // The master serving the supplier's partition: every key of its requests lives in that slot.
     const { master, replica } = await cluster.ownersOf(`{p${partitionOf(SUPPLIER)}}`);

@@ -76,6 +76,25 @@ describe('router under Bun', () => {
     expect(reused.answer.error.reason).toBe('request_id_reused');
   });
 
+  it('refuses a body nested 11,000 levels deep (row 3) before any parse can run out of stack, and its byte-identical retry alike', async () => {
+    // Once acknowledged under Bun and its retry refused 400: the answer hung on the stack left.
+    const counter = nextCounter();
+    const deep = `${'['.repeat(11_000)}${']'.repeat(11_000)}`;
+    const body = buildJsonRequest({ ...read(counter), bodyValue: { Deep: 'DEEP' } }).replace('"DEEP"', deep);
+    const signature = client.sign(body);
+    // The answer but for the time it was given (a refusal is not recorded, so it is told anew).
+    const send = async () => {
+      const response = await fetch(`${router.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': signature }, body });
+      const { header: { responseDateTime: _at, ...header }, ...answer } = await response.json() as any;
+      return { status: response.status, header, ...answer };
+    };
+    const first = await send();
+    expect(first).toMatchObject({ status: 400, error: { reason: 'malformed_request', message: expect.stringContaining('deeper than 64') } });
+    expect(await send()).toEqual(first);
+    // Refused before the write: its RequestID is still free for a well-formed request.
+    expect((await client.submit(read(counter))).status).toBe(202);
+  });
+
   it('refuses a forged, a missing and an undecodable signature', async () => {
     const body = buildJsonRequest(read(nextCounter()));
     const forged = await client.submitBytes(body, 'application/json', signBytes(newKeyPair().privateKeyPem, body));

@@ -1,9 +1,11 @@
 // Graceful shutdown of the real router under Bun: readiness goes off first while requests are
 // still served for the pre-stop delay, then in-flight work drains, and every listener (HTTP and
-// gRPC, a SubmitStream a client keeps open included) is closed by the end of the grace period.
+// gRPC, a SubmitStream, an idle keep-alive connection or a body that never ends included) is
+// closed by the end of the grace period, and the process exits.
 import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GrpcRouterClient, RouterClient } from '@dccrouter/client';
 import { startRouterProcess } from '../support/router-process.ts';
@@ -45,6 +47,48 @@ describe('graceful shutdown', () => {
     } finally {
       healthClient.close();
       grpc.close();
+      await router.stop('SIGKILL');
+    }
+  }, 30_000);
+
+  it('force-closes HTTP connections still open after the grace period, an idle keep-alive one and a body trickling in, and exits', async () => {
+    const router = await startRouterProcess({ VERIFY_THREADS: '1', GRPC_PORT: 'off', SHUTDOWN_GRACE_MS: '1000' });
+    const { hostname, port } = new URL(router.url);
+    const sockets: Socket[] = [];
+    let trickle: NodeJS.Timeout | undefined;
+    /** A raw connection to the router, and when (Date.now()) the router closed it. */
+    const open = async () => {
+      const socket = connect(Number(port), hostname);
+      sockets.push(socket);
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+      return { socket, received: () => received, closed };
+    };
+    try {
+      // Answered, and left open for the next request that never comes.
+      const idle = await open();
+      idle.socket.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`);
+      await expect.poll(idle.received, { timeout: 5_000 }).toMatch(/^HTTP\/1\.1 200/);
+      // A request whose body arrives a byte at a time and never ends (a slow client, or slowloris).
+      const slow = await open();
+      slow.socket.write(`POST /v1/service-requests HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n{`);
+      trickle = setInterval(() => slow.socket.writable && slow.socket.write(' '), 50);
+
+      await expect.poll(async () => (await (await fetch(`${router.url}/metrics`)).text()).match(/^dccrouter_inflight_requests (\d+)/m)?.[1], { timeout: 5_000 }).toBe('1');
+      const started = Date.now();
+      const exited = router.stop('SIGTERM');
+      const [idleClosed, slowClosed] = await Promise.all([idle.closed, slow.closed]);
+      expect(await exited).toBe(0);
+      // Both held on until the grace period was over, then cut off, and the process gone soon after.
+      expect(Math.min(idleClosed, slowClosed) - started).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - started).toBeLessThan(1000 + 2000);
+      expect(router.output()).toContain('shutdown grace period over with requests in flight');
+    } finally {
+      clearInterval(trickle);
+      for (const socket of sockets) socket.destroy();
       await router.stop('SIGKILL');
     }
   }, 30_000);

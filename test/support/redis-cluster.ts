@@ -43,14 +43,39 @@ function isFree(port: number): Promise<boolean> {
 }
 
 /**
- * A real Redis Cluster on loopback: `masters` masters with one replica each, from redis-server
- * and redis-cli (`--cluster create`). Node timeout 1 s, so a failover takes a few seconds.
+ * Why this machine's redis-server cannot run a Redis Cluster (no cluster mode, or a redis-cli
+ * without `--cluster`, before Redis 5), or undefined when it can. Cluster tests skip with this
+ * reason; once the probe passed, a cluster that fails to start fails them. A missing redis-server
+ * is not a reason: the suite needs it everywhere (`npm test` installs it).
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+export async function redisClusterUnsupported(): Promise<string | undefined> {
+  let node: Awaited<ReturnType<typeof startClusterNodes>> | undefined;
+  try {
+    try {
+      node = await startClusterNodes(1);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.startsWith('cannot run redis-server')) throw error;
+      // Its last line says why (e.g. "Bad directive or wrong number of arguments").
+      return `redis-server cannot run in cluster mode: ${message.trim().split('\n').at(-1)!.trim()}`;
+    }
+    // `redis-cli --cluster help` exits 1 even where it works: its text says whether it does.
+    const help = await run('redis-cli', ['--cluster', 'help'], { timeout: 10_000 }).catch((error: { stdout?: string; stderr?: string }) => error);
+    if (!/^\s*create\s/m.test(`${help.stdout ?? ''}${help.stderr ?? ''}`)) {
+      return `redis-cli cannot create a cluster (no --cluster, Redis 5 or later needed): ${(help.stderr || help.stdout || '').trim().split('\n')[0]}`;
+    }
+    return undefined;
+  } finally {
+    await node?.stop();
+  }
+}
+
+/** `count` redis-server nodes in cluster mode on loopback, each on its own, not yet a cluster. */
+export async function startClusterNodes(count: number): Promise<{ ports: number[]; processes: Map<number, ChildProcess>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cluster-'));
   const taken = new Set<number>();
   const ports: number[] = [];
-  for (let i = 0; i < masters * 2; i++) ports.push(await clusterPort(taken));
+  for (let i = 0; i < count; i++) ports.push(await clusterPort(taken));
   const processes = new Map<number, ChildProcess>();
   const stop = async () => {
     await Promise.all([...processes.values()].map(stopRedis));
@@ -63,6 +88,20 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
         '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0',
       ]));
     }));
+    return { ports, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * A real Redis Cluster on loopback: `masters` masters with one replica each, from redis-server
+ * and redis-cli (`--cluster create`). Node timeout 1 s, so a failover takes a few seconds.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+  const { ports, processes, stop } = await startClusterNodes(masters * 2);
+  try {
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
     const cli = async (port: number, ...args: string[]) => (await run('redis-cli', ['-p', String(port), ...args], { timeout: 10_000 })).stdout.trim();
