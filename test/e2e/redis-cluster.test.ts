@@ -37,6 +37,9 @@ describe.skipIf(unsupported)('routers on a Redis Cluster', () => {
     const env = {
       REDIS_CLUSTER_NODES: cluster.nodes.slice(0, 2).join(','), VERIFY_THREADS: '1',
       SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
+      // An egress entry claimed as its master failed over is sent again after this (30 s by
+      // default, as long as the test waits for the responses: under load it could miss them).
+      EGRESS_REDELIVER_MS: '5000',
     };
     routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
     const admin = new Admin(routers[0].url, routers[0].adminToken);
