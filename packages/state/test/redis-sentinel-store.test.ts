@@ -60,6 +60,12 @@ describe('RedisStore through Redis Sentinel', () => {
       expect(await master.call('WAIT', '1', '5000')).toBe(1);
       master.disconnect();
       const sentinel = new Redis(sentinelPort);
+      // Sentinel learns of the replica from the master's INFO, polled every few seconds: before
+      // that a failover has no replica to promote (NOGOODSLAVE), as seen once on a loaded machine.
+      await expect.poll(async () => {
+        const replicas = await sentinel.call('SENTINEL', 'REPLICAS', NAME) as string[][];
+        return replicas.map((fields) => fields[fields.indexOf('flags') + 1]);
+      }, { timeout: 20_000, interval: 200 }).toStrictEqual(['slave']);
       expect(await sentinel.call('SENTINEL', 'FAILOVER', NAME)).toBe('OK');
       await expect.poll(async () => (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME) as string[])[1], { timeout: 20_000, interval: 200 })
         .toBe(String(replicaPort));
