@@ -26,7 +26,7 @@ export async function raiseDeviceAlerts(store: StateStore, alertCode: string, de
   const at = new Date(raisedAt).toISOString();
   for (let start = 0; start < deviceIds.length; start += CHUNK) {
     const chunk = deviceIds.slice(start, start + CHUNK);
-    const devices = await Promise.all(chunk.map((deviceId) => store.getDevice(deviceId)));
+    const devices = await store.getDevices(chunk);
     const entries: { userId: string; item: NewOutboxItem }[] = [];
     devices.forEach((device, i) => {
       if (!device) {

@@ -97,7 +97,7 @@ export async function enrol(store: StateStore, registers: ProductRegisters, putD
   if (eligibility.status !== 'eligible') return { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility };
   const enrolledAt = at.toISOString();
   await store.putInstallations([{ ...installation, enrolledAt }]);
-  const devices = (await Promise.all(ids.map((id) => store.getDevice(id)))).filter((device): device is Device => device !== undefined);
+  const devices = (await store.getDevices(ids)).filter((device): device is Device => device !== undefined);
   await putDevices(devices.map((device) => ({ ...device, status: 'Commissioned' })));
   return { outcome: 'enrolled', installationId, enrolledAt, ...(eligibility.entry ? { entry: eligibility.entry } : {}), devices: ids };
 }

@@ -286,11 +286,8 @@ export class RedisStore implements StateStore {
 
   async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {
     const [next, ids] = await this.call('SSCAN model', () => this.redis.sscan(this.modelKey(deviceModel), cursor ?? '0', 'COUNT', count));
-    const read = this.pipeline();
-    for (const id of ids) read.get(this.deviceKey(id));
-    const found = ids.length === 0 ? [] : ((await this.exec('GET devices of model', read)) as (string | null)[]);
     // A device moved to another model since stays in the set: it is left out here.
-    const devices = found.map((json) => parse<Device>(json)).filter((device): device is Device => device?.deviceModel === deviceModel);
+    const devices = (await this.getDevices(ids)).filter((device): device is Device => device?.deviceModel === deviceModel);
     return { devices, cursor: next === '0' ? undefined : next };
   }
 
