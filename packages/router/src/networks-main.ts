@@ -21,7 +21,7 @@ if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
 }
 const store = await startOrExit(() => createStore({
   redisUrl: config.redisUrl, redisClusterNodes: config.redisClusterNodes, redisSentinels: config.redisSentinels, redisSentinelName: config.redisSentinelName,
-  keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds,
+  keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds, responseGatherMs: config.responseGatherMs,
 }));
 const registry = new Registry();
 const stats = new StatsAggregator(store, config.statsFlushMs, log);

@@ -87,6 +87,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
     outboxRetentionSeconds: config.outboxRetentionSeconds,
+    responseGatherMs: config.responseGatherMs,
   });
   if (config.seedDemo) await seedDemo(store);
   // Gauges read the verifier and pipeline when scraped, after they exist.

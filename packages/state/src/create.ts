@@ -11,6 +11,8 @@ export interface CreateStoreOptions {
   keyPrefix?: string;
   requestRetentionSeconds?: number;
   outboxRetentionSeconds?: number;
+  /** Redis only: how long a network response waits for others to be recorded with them (ms). */
+  responseGatherMs?: number;
   /** Redis only: told of every call, by what it is for (metrics). */
   onCall?: (what: string) => void;
   /** Redis only: told when each call is answered or fails, and how long it took. */
@@ -19,11 +21,11 @@ export interface CreateStoreOptions {
 
 /** Redis when one is given (instances then share their state), otherwise this process's memory. */
 export async function createStore(options: CreateStoreOptions): Promise<StateStore> {
-  const { redisUrl, redisClusterNodes, redisSentinels, redisSentinelName, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall, onCallDone } = options;
+  const { redisUrl, redisClusterNodes, redisSentinels, redisSentinelName, keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, responseGatherMs, onCall, onCallDone } = options;
   if (redisUrl || redisClusterNodes?.length || redisSentinels?.length) {
     return RedisStore.connect({
       url: redisUrl, clusterNodes: redisClusterNodes, sentinels: redisSentinels, sentinelName: redisSentinelName,
-      keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, onCall, onCallDone,
+      keyPrefix, requestRetentionSeconds, outboxRetentionSeconds, responseGatherMs, onCall, onCallDone,
     });
   }
   return new MemoryStore({ requestRetentionSeconds, outboxRetentionSeconds });

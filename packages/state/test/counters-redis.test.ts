@@ -62,6 +62,22 @@ describe('RedisCounters on a shared Redis', () => {
     expect(day).toBeLessThanOrEqual(86_400_000 + 1_440_000 + EXPIRY_SLACK_MS);
   });
 
+  it('renews a counter’s TTL when one of its buckets gets its first event, not on every event', async () => {
+    const prefix = newPrefix();
+    const counters = new RedisCounters(shared, prefix);
+    const rule: WindowRule = { key: '4.1.1', limit: 100, windowMs: 60_000 };
+    await counters.tryCount('dcc', [rule], T0);
+    const [key] = await keysOf(prefix);
+    await raw.pexpire(key, 10_000);
+    // The same bucket (1 s wide here): its lifetime stays as it was.
+    await counters.tryCount('dcc', [rule], T0 + 10);
+    expect(await raw.pttl(key)).toBeLessThanOrEqual(10_000);
+    // The next bucket: window + bucket + slack again, from now.
+    await counters.tryCount('dcc', [rule], T0 + 1_000);
+    expect(await raw.pttl(key)).toBeGreaterThan(60_000);
+    expect(await counters.peek('dcc', [rule], T0 + 1_000)).toStrictEqual([3]);
+  });
+
   it('writes nothing for a refused event on a new counter', async () => {
     const prefix = newPrefix();
     const counters = new RedisCounters(shared, prefix);

@@ -62,6 +62,8 @@ export interface RouterConfig {
   egressRedeliverMs: number;
   egressIdlePollMs: number;
   egressLingerMs: number;
+  /** How long a network response waits for others to be recorded with them in one script call. */
+  responseGatherMs: number;
   /** How often locally aggregated service statistics are added to the shared ones. */
   statsFlushMs: number;
   /** How often the TRT deadline scan and the future-dated release run. */
@@ -235,7 +237,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     egressBatch: settings.integer('EGRESS_BATCH', 200, 1),
     egressRedeliverMs: settings.integer('EGRESS_REDELIVER_MS', 30_000, 1),
     egressIdlePollMs: settings.integer('EGRESS_IDLE_POLL_MS', 100, 1),
-    egressLingerMs: settings.integer('EGRESS_LINGER_MS', 5),
+    egressLingerMs: settings.integer('EGRESS_LINGER_MS', 20),
+    responseGatherMs: settings.integer('RESPONSE_GATHER_MS', 10),
     statsFlushMs: settings.integer('STATS_FLUSH_MS', 1000, 10),
     scanIntervalMs: settings.integer('SCAN_INTERVAL_MS', 200, 1),
     scheduleLeaseMs: settings.integer('SCHEDULE_LEASE_MS', 60_000, 1),

@@ -1,10 +1,10 @@
-import { bucketOf, monthOf, statKey } from '@dccrouter/domain';
+import { BUCKET_COUNT, bucketOf, statKey } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { childrenOf, type LifecycleMetrics } from '../metrics/index.ts';
-import type { StatsAggregator } from '../stats/index.ts';
+import { serviceStatsSet, type StatsAggregator } from '../stats/index.ts';
 import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
@@ -29,6 +29,14 @@ export async function startNetworks(
   const responses = childrenOf(lifecycle.responses);
   const trtElapsed = childrenOf(lifecycle.trtElapsed);
   const trtJudged = childrenOf(lifecycle.trtJudged);
+  const statsSet = serviceStatsSet();
+  const namesByClass = new Map<string, ReturnType<typeof statNamesOf>>();
+  const statNames = (trtClass: string, destination: string) => {
+    const key = `${trtClass}|${destination}`;
+    let names = namesByClass.get(key);
+    if (!names) namesByClass.set(key, (names = statNamesOf(trtClass, destination)));
+    return names;
+  };
   const recordResponse = responseRecorder(store, (response, outcome) => {
     responses(response.destination, response.responseCode).inc();
     // An activation the device confirms makes the version its last 11.1 named its own (the CPL judges it by that).
@@ -40,14 +48,15 @@ export async function startNetworks(
     if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
     trtElapsed(outcome.trtClass, response.destination).observe(outcome.elapsedMs / 1000);
     trtJudged(outcome.trtClass, response.destination, String(!outcome.breached)).inc();
-    const key = (what: string) => statKey(outcome.trtClass!, response.destination, what);
-    const increments: Record<string, number> = { [key('responded')]: 1, [key(`b${bucketOf(outcome.elapsedMs)}`)]: 1 };
+    const set = statsSet(response.at);
+    const names = statNames(outcome.trtClass, response.destination);
+    stats.count(set, names.responded);
+    stats.count(set, names.bucket(outcome.elapsedMs));
     // SMETS1's indicative end-to-end time includes the WAN time its TRT leaves out.
-    if (outcome.trtClass.startsWith('smets1.')) increments[key(`e${bucketOf(outcome.elapsedMs + (response.wanMs ?? 0))}`)] = 1;
+    if (names.smets1) stats.count(set, names.endToEndBucket(outcome.elapsedMs + (response.wanMs ?? 0)));
     // A breach the deadline scan marked was counted then; one the response reveals, now.
-    if (!outcome.breached) increments[key('within')] = 1;
-    else if (!outcome.breachMarkedEarlier) increments[key('breached')] = 1;
-    stats.add(`service:${monthOf(response.at)}`, increments);
+    if (!outcome.breached) stats.count(set, names.within);
+    else if (!outcome.breachMarkedEarlier) stats.count(set, names.breached);
   });
   const defaults: SimulatorSettings = {
     latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
@@ -76,6 +85,21 @@ export async function startNetworks(
       control.stop();
       for (const simulator of simulators.values()) simulator.close();
     },
+  };
+}
+
+/** A TRT class's counter names at a destination, made once: a response only counts. */
+function statNamesOf(trtClass: string, destination: string) {
+  const key = (what: string) => statKey(trtClass, destination, what);
+  const buckets = Array.from({ length: BUCKET_COUNT }, (_, i) => key(`b${i}`));
+  const endToEnd = Array.from({ length: BUCKET_COUNT }, (_, i) => key(`e${i}`));
+  return {
+    responded: key('responded'),
+    within: key('within'),
+    breached: key('breached'),
+    smets1: trtClass.startsWith('smets1.'),
+    bucket: (ms: number) => buckets[bucketOf(ms)],
+    endToEndBucket: (ms: number) => endToEnd[bucketOf(ms)],
   };
 }
 

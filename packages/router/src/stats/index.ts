@@ -1,3 +1,4 @@
+import { monthOf } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
 
@@ -19,9 +20,14 @@ export class StatsAggregator {
   }
 
   add(set: string, increments: Record<string, number>): void {
+    for (const [name, by] of Object.entries(increments)) this.count(set, name, by);
+  }
+
+  /** One counter of a set: what a response adds, without an object of increments per response. */
+  count(set: string, name: string, by = 1): void {
     let counters = this.pending.get(set);
     if (!counters) this.pending.set(set, (counters = new Map()));
-    for (const [name, by] of Object.entries(increments)) counters.set(name, (counters.get(name) ?? 0) + by);
+    counters.set(name, (counters.get(name) ?? 0) + by);
   }
 
   /** Adds what was gathered to the store; what fails to be added is kept for the next flush. */
@@ -45,4 +51,23 @@ export class StatsAggregator {
     clearInterval(this.timer);
     await this.flush();
   }
+}
+
+/**
+ * The service statistics set of the month `at` falls in (`service:YYYY-MM`), remembered while the
+ * month lasts: formatting a date for every response costs more than the counting.
+ */
+export function serviceStatsSet(): (at: number) => string {
+  let from = 0;
+  let until = -1;
+  let name = '';
+  return (at) => {
+    if (at < from || at >= until) {
+      const date = new Date(at);
+      from = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+      until = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+      name = `service:${monthOf(at)}`;
+    }
+    return name;
+  };
 }

@@ -372,10 +372,10 @@ export class MemoryStore implements StateStore {
     if (response.wanMs !== undefined) record.wanMs = response.wanMs;
     if (entry.egressEntry) this.egress.get(record.destination)?.delete(entry.egressEntry);
     entry.egressEntry = undefined;
-    const item = this.appendOutbox(record.originatorId, {
+    this.appendOutbox(record.originatorId, {
       kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: responseBody(response, record),
     });
-    return { outcome: 'recorded', breached, breachMarkedEarlier, item, trtClass: record.trt?.class, elapsedMs };
+    return { outcome: 'recorded', breached, breachMarkedEarlier, trtClass: record.trt?.class, elapsedMs };
   }
 
   async claimBreaches(now: number, max: number): Promise<Breach[]> {

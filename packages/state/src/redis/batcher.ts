@@ -1,3 +1,4 @@
+/** The acknowledgement path's default: a millisecond (see `add`). */
 const GATHER_MS = 1;
 
 /**
@@ -14,6 +15,8 @@ export class PartitionBatcher<T, R> {
     private readonly run: (tag: string, items: T[]) => Promise<R[]>,
     /** Largest batch in one command: bounds how long one script holds Redis. */
     private readonly maxItems = 512,
+    /** How long the first call of a batch waits for others. */
+    private readonly gatherMs = GATHER_MS,
   ) {}
 
   add(tag: string, item: T): Promise<R> {
@@ -29,7 +32,7 @@ export class PartitionBatcher<T, R> {
         this.scheduled = true;
         // A millisecond gathers the calls of several turns into one: measured on the bench's
         // acknowledgement path, 9% less CPU per request (router and Redis) at the same rate.
-        setTimeout(() => this.flush(), GATHER_MS);
+        setTimeout(() => this.flush(), this.gatherMs);
       }
     });
   }

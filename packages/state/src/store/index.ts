@@ -204,7 +204,6 @@ export type ResponseOutcome =
     breached: boolean;
     /** True when the deadline scan had already marked it breached (counted then). */
     breachMarkedEarlier: boolean;
-    item: OutboxItem;
     trtClass?: TrtClass;
     elapsedMs?: number;
   }

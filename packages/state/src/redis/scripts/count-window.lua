@@ -43,10 +43,12 @@ local function count_window(rules)
     local key = rule[1]
     -- Its own bucket, or the floor if a clock far behind puts it below.
     local b = math.max(tonumber(rule[4]), floors[i])
-    redis.call('HINCRBY', key, string.format('%d', b), 1)
+    local first_in_bucket = redis.call('HINCRBY', key, string.format('%d', b), 1) == 1
     if fresh[i] then redis.call('HSET', key, 'f', string.format('%d', floors[i])) end
     counts[i] = redis.call('HINCRBY', key, 't', 1)
-    redis.call('PEXPIRE', key, rule[6])
+    -- The lifetime (window + bucket + slack) is set when a bucket gets its first event: a later
+    -- event of that bucket leaves the window before it ends, so one PEXPIRE per bucket will do.
+    if first_in_bucket then redis.call('PEXPIRE', key, rule[6]) end
   end
   return true, counts
 end

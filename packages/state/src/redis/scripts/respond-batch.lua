@@ -5,7 +5,7 @@
 -- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
 --       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
 --       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
--- Returns per response {'recorded', cursor, breached, breached earlier, elapsed ms or '', TRT class or '', attached JSON or ''},
+-- Returns per response {'recorded', breached, breached earlier, elapsed ms or '', TRT class or ''},
 -- {'duplicate'} or {'unknown'}.
 local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
@@ -65,8 +65,8 @@ for j = 4, #ARGV, 7 do
         body = '{"value":' .. body .. ',' .. inner .. '}'
       end
     end
-    local cursor = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
-    out[#out + 1] = { 'recorded', cursor, breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '', extras or '' }
+    redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
+    out[#out + 1] = { 'recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '' }
   end
 end
 return out
