@@ -225,7 +225,9 @@ export class ServiceRequestPipeline {
       request, user, scheduleId: submission.scheduleId, srv, leg, route, bodyHash, now, executionDateTime,
       command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion : undefined,
     };
-    const plan = srv.nonDevice ? undefined : await this.planAnomalyDetection(request, srv, leg, now);
+    const planned = srv.nonDevice ? undefined : this.planAnomalyDetection(request, srv, leg, now);
+    // Usually judged at once: awaiting a value that is no promise would still cost a turn.
+    const plan = planned instanceof Promise ? await planned : planned;
     const firstAnomaly = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
     const undoCount = plan?.kind === 'pass' ? plan.undo : undefined;
     const userCount = plan?.kind === 'pass' && !firstAnomaly ? plan.user : undefined;
@@ -392,7 +394,7 @@ export class ServiceRequestPipeline {
   }
 
   /** Threshold Anomaly Detection's plan for a device request about to be acknowledged; undefined when switched off. */
-  private planAnomalyDetection(request: ServiceRequest, srv: SrvDefinition, leg: Leg, now: number): Promise<TadPlan> | undefined {
+  private planAnomalyDetection(request: ServiceRequest, srv: SrvDefinition, leg: Leg, now: number): TadPlan | Promise<TadPlan> | undefined {
     // Value limits on the leg that carries the SRV's body; counts once per request, at its last leg.
     return this.deps.tad?.plan(request, srv, leg !== 'signed', leg !== 'transform', now);
   }

@@ -3,7 +3,7 @@ import {
   type CountRule, type CountRules, type ServiceRequest, type SrvDefinition, type ValueBreach, type ValueRules,
 } from '@dccrouter/domain';
 import type { BreachKind, StateStore, WindowRule } from '@dccrouter/state';
-import type { ReconciledCounter } from './reconciled.ts';
+import type { LocalCountResult, ReconciledCounter } from './reconciled.ts';
 
 const USER_RULES = (userId: string) => `tad-user:${userId}`;
 const DCC_RULES = 'tad-dcc';
@@ -24,7 +24,8 @@ export class ThresholdRules {
 
   constructor(private readonly store: StateStore) {}
 
-  private async read<T>(name: string, empty: T): Promise<T> {
+  /** The cached rule set when fresh (no promise: the request path asks for three on every request), else a read. */
+  private read<T>(name: string, empty: T): T | Promise<T> {
     const cached = this.cache.get(name);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.value as T;
     let read = this.reading.get(name);
@@ -40,15 +41,15 @@ export class ThresholdRules {
     return read as Promise<T>;
   }
 
-  userRules(userId: string): Promise<CountRules> {
+  userRules(userId: string): CountRules | Promise<CountRules> {
     return this.read(USER_RULES(userId), { rules: [] });
   }
 
-  dccRules(): Promise<CountRules> {
+  dccRules(): CountRules | Promise<CountRules> {
     return this.read(DCC_RULES, { rules: [] });
   }
 
-  valueRules(): Promise<ValueRules> {
+  valueRules(): ValueRules | Promise<ValueRules> {
     return this.read(VALUE_RULES, { rules: [] });
   }
 
@@ -101,27 +102,46 @@ export class ThresholdAnomalyDetection {
     private readonly metrics: TadMetrics,
   ) {}
 
-  async plan(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, now: number): Promise<TadPlan> {
-    if (carriesBody) {
-      const breach = valueBreaches((await this.rules.valueRules()).rules, srv.srv, request.bodyValue);
+  /**
+   * Judged without a promise while the rule sets are cached and the DCC counters known (nearly
+   * always): a request then pays no turn of the event loop for it.
+   */
+  plan(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, now: number): TadPlan | Promise<TadPlan> {
+    const values = carriesBody ? this.rules.valueRules() : undefined;
+    if (values instanceof Promise) return values.then((read) => this.planWith(read, request, srv, counts, now));
+    return this.planWith(values, request, srv, counts, now);
+  }
+
+  private planWith(values: ValueRules | undefined, request: ServiceRequest, srv: SrvDefinition, counts: boolean, now: number): TadPlan | Promise<TadPlan> {
+    if (values) {
+      const breach = valueBreaches(values.rules, srv.srv, request.bodyValue);
       if (breach) return { kind: 'breach', breach: 'value', detail: describeValueBreach(breach) };
     }
     if (!counts) return { kind: 'pass' };
     const userId = request.requestId.originatorId;
-    const [userRules, dccRules] = await Promise.all([this.rules.userRules(userId), this.rules.dccRules()]);
+    const userRules = this.rules.userRules(userId);
+    const dccRules = this.rules.dccRules();
+    if (userRules instanceof Promise || dccRules instanceof Promise) {
+      return Promise.all([userRules, dccRules]).then(([user, dcc]) => this.count(user, dcc, userId, srv, now));
+    }
+    return this.count(userRules, dccRules, userId, srv, now);
+  }
+
+  /** The DCC scope counted here; the User scope's count handed to the acceptance step. */
+  private count(userRules: CountRules, dccRules: CountRules, userId: string, srv: SrvDefinition, now: number): TadPlan | Promise<TadPlan> {
     const userApplicable = applicableCountRules(userRules.rules, srv.srv);
     const dccApplicable = applicableCountRules(dccRules.rules, srv.srv);
-    let undo: (() => void) | undefined;
-    if (dccApplicable.length > 0) {
-      const dcc = await this.dcc.tryCount(dccApplicable.map(toWindowRule), now);
-      this.reportUsage('dcc', dccApplicable, dcc.counts);
-      if (!dcc.admitted) return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) };
-      undo = dcc.undo;
-    }
     const user = userApplicable.length > 0
       ? { count: { scope: userId, rules: userApplicable.map(toWindowRule), at: now }, rules: userApplicable }
       : undefined;
-    return { kind: 'pass', user, undo };
+    if (dccApplicable.length === 0) return { kind: 'pass', user };
+    const judged = (dcc: LocalCountResult): TadPlan => {
+      this.reportUsage('dcc', dccApplicable, dcc.counts);
+      if (!dcc.admitted) return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) };
+      return { kind: 'pass', user, undo: dcc.undo };
+    };
+    const dcc = this.dcc.tryCount(dccApplicable.map(toWindowRule), now);
+    return dcc instanceof Promise ? dcc.then(judged) : judged(dcc);
   }
 
   /** The detail of a User breach the store reported for rule `breached`. */

@@ -53,8 +53,8 @@ export class ReconciledCounter {
     await this.sync().catch((error) => this.log.warn({ err: error, scope: this.scope }, 'last threshold counts not reconciled'));
   }
 
-  /** As WindowCounters.tryCount, judged in-process. A rule first seen here is read from the store once. */
-  async tryCount(rules: readonly WindowRule[], at: number): Promise<LocalCountResult> {
+  /** As WindowCounters.tryCount, judged in-process (no promise once its counters are known). A rule first seen here is read from the store once. */
+  tryCount(rules: readonly WindowRule[], at: number): LocalCountResult | Promise<LocalCountResult> {
     const plans = planCounters(this.scope, rules, at);
     const fresh = plans.filter((plan) => !this.local.has(plan.counter));
     if (fresh.length > 0) {
@@ -66,8 +66,11 @@ export class ReconciledCounter {
     const counters = plans.map((plan) => this.local.get(plan.counter)!);
     const waiting = counters.filter((counter) => counter.ready);
     if (waiting.length > 0) {
-      await Promise.all(waiting.map((counter) => counter.ready));
-      for (const counter of waiting) counter.ready = undefined;
+      // Judged once the shared totals are known; until then no promise is made (the usual case).
+      return Promise.all(waiting.map((counter) => counter.ready)).then(() => {
+        for (const counter of waiting) counter.ready = undefined;
+        return this.tryCount(rules, at);
+      });
     }
     const counts = plans.map((plan, i) => counters[i].shared + inWindow(counters[i].inFlight, plan) + inWindow(counters[i].pending, plan));
     const breached = plans.findIndex((plan, i) => counts[i] + 1 > plan.limit);
