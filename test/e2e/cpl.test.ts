@@ -127,6 +127,27 @@ describe('the Central Products List', () => {
     expect((await admin.request('POST', '/v1/admin/cpl/ACME-1/9.9:ssc-decision', { decision: 'remove', reason: 'x' })).status).toBe(404);
   });
 
+  it('tells the responsible User when an import suspends or restores a device it rewrites, and says nothing of a new one', async () => {
+    const deviceId = '00-DB-12-34-56-78-11-05';
+    const importing = async (...firmwareVersions: string[]) => {
+      const lines = firmwareVersions.map((firmwareVersion) => `${JSON.stringify({ deviceId, ...meter('ACME-1', firmwareVersion) })}\n`);
+      const answer = await admin.request('POST', '/v1/admin/devices:import', lines.join(''), 'application/x-ndjson');
+      expect(answer.body).toEqual({ imported: lines.length, rejected: [] });
+    };
+    const notices = async () => ((await clients[0].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.kind === 'dccAlert' && item.deviceId === deviceId).map((item) => `${item.alertCode} ${item.body.firmwareVersion}`);
+    // New (on a listed version), then on a removed version, then listed again.
+    await importing('3.0');
+    // The other instance sees the rewrite within its directory's sync period.
+    await importing('1.0');
+    await expect.poll(() => send(1, deviceId), { timeout: 5_000, interval: 100 }).toBe('409 device_status_incompatible');
+    await importing('3.0');
+    await expect.poll(() => send(1, deviceId), { timeout: 5_000, interval: 100 }).toBe('202');
+    // Twice in one import: the second line follows the first.
+    await importing('1.0', '3.0');
+    expect(await notices()).toEqual(['DEVICE_SUSPENDED 1.0', 'DEVICE_RESTORED 3.0', 'DEVICE_SUSPENDED 1.0', 'DEVICE_RESTORED 3.0']);
+  });
+
   it('switches a SMETS1 cohort off and on at run time, on every instance', async () => {
     expect(await bothRead(ITRON)).toEqual(['202', '202']);
     const off = await admin.put('/v1/admin/policy', { smets1Cohorts: { itron: false } });

@@ -19,7 +19,7 @@ import type { PolicyTable } from '../products/policy.ts';
 import type { ProductRegisters } from '../products/registers.ts';
 import { recordInstallations, unenrolledCommissions, NOT_ENROLLED } from '../products/installations.ts';
 import { productRoutes } from './products.ts';
-import { noticeDeviceChange } from '../products/notices.ts';
+import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -193,6 +193,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (mediaType !== 'application/x-ndjson') {
       return error(c, 415, 'unsupported_media_type', 'the import takes application/x-ndjson, one device a line');
     }
+    // Suspension is judged on the CPL as stored now (as for one device's update).
+    await deps.cpl.refresh();
+    const cpl = deps.cpl.index();
     const rejected: { line: number; reason: string }[] = [];
     let imported = 0;
     let lineNumber = 0;
@@ -213,7 +216,18 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
         rejected.sort((a, b) => a.line - b.line);
         chunk = chunk.filter((device) => !refused.has(device));
       }
+      // A device imported again may change whether it is served Suspended (its firmware, its
+      // status): its Users are told, as for an operator's update of one device. One read per chunk.
+      const stored = await store.getDevices(chunk.map((device) => device.deviceId));
+      // A device on two lines of a chunk: its second line follows its first.
+      const earlier = new Map<string, Device>();
+      const previous = chunk.map((device, i) => {
+        const was = earlier.get(device.deviceId) ?? stored[i];
+        earlier.set(device.deviceId, device);
+        return was;
+      });
       await deps.directory.putDevices(chunk);
+      await noticeDeviceChanges(store, cpl, previous, chunk);
       // The installations' bookkeeping of a chunk runs while the next chunk is read and written, one
       // chunk behind at most (in order: an installation may span chunks; bounded memory).
       await bookkeeping;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { indexCpl, type CplEntry, type Device } from '@dccrouter/domain';
 import { MemoryStore } from '@dccrouter/state';
-import { noticeDeviceChange } from './notices.ts';
+import { noticeDeviceChange, noticeDeviceChanges } from './notices.ts';
 
 const SUPPLIER = '90-B3-D5-1F-30-00-00-01';
 const DISTRIBUTOR = '90-B3-D5-1F-30-00-00-02';
@@ -33,5 +33,17 @@ describe('noticeDeviceChange', () => {
     expect(await alertsAfter(meter('1.0'), meter('1.5'))).toEqual({ outcome: undefined, supplier: [], distributor: [] });
     expect(await alertsAfter(meter('2.0'), meter('2.0'))).toEqual({ outcome: undefined, supplier: [], distributor: [] });
     expect(await alertsAfter(undefined, meter('1.0'))).toEqual({ outcome: undefined, supplier: [], distributor: [] });
+  });
+});
+
+describe('noticeDeviceChanges', () => {
+  it('tells of every device of an import whose service changed, in one go, and of none other', async () => {
+    const store = new MemoryStore();
+    const other = (firmwareVersion: string): Device => ({ ...meter(firmwareVersion), deviceId: '00-DB-12-34-56-78-90-A1' });
+    const fresh: Device = { ...meter('9.9'), deviceId: '00-DB-12-34-56-78-90-A2' };
+    const counts = await noticeDeviceChanges(store, cpl, [meter('2.0'), other('1.0'), undefined, meter('2.0')], [meter('3.0'), other('2.0'), fresh, meter('2.0')]);
+    expect(counts).toEqual({ suspended: 1, restored: 1 });
+    expect((await store.readOutbox(SUPPLIER, undefined, 10)).map((item) => `${item.alertCode} ${item.deviceId}`))
+      .toEqual(['DEVICE_SUSPENDED 00-DB-12-34-56-78-90-A0', 'DEVICE_RESTORED 00-DB-12-34-56-78-90-A1']);
   });
 });

@@ -31,11 +31,25 @@ const servedSuspended = (device: Device, cpl: CplIndex) => withCplStatus(device,
  * A device new to the inventory was never in service, so nothing is said of it.
  */
 export async function noticeDeviceChange(store: StateStore, cpl: CplIndex, before: Device | undefined, after: Device): Promise<'suspended' | 'restored' | undefined> {
-  if (!before) return undefined;
-  const is = servedSuspended(after, cpl);
-  if (servedSuspended(before, cpl) === is) return undefined;
-  await store.enqueueOutboxMany(statusAlerts(after, is));
-  return is ? 'suspended' : 'restored';
+  const { suspended, restored } = await noticeDeviceChanges(store, cpl, [before], [after]);
+  return suspended > 0 ? 'suspended' : restored > 0 ? 'restored' : undefined;
+}
+
+/** As noticeDeviceChange for many devices rewritten at once (an import): `before[i]` is `after[i]` as it was, all alerts queued together. */
+export async function noticeDeviceChanges(store: StateStore, cpl: CplIndex, before: readonly (Device | undefined)[], after: readonly Device[]): Promise<{ suspended: number; restored: number }> {
+  const result = { suspended: 0, restored: 0 };
+  const items: { userId: string; item: NewOutboxItem }[] = [];
+  after.forEach((device, i) => {
+    const was = before[i];
+    if (!was) return;
+    const is = servedSuspended(device, cpl);
+    if (servedSuspended(was, cpl) === is) return;
+    if (is) result.suspended++;
+    else result.restored++;
+    items.push(...statusAlerts(device, is));
+  });
+  if (items.length > 0) await store.enqueueOutboxMany(items);
+  return result;
 }
 
 /**

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTrtBudgets } from '@dccrouter/domain';
+import { MemoryStore, type Acceptance } from '@dccrouter/state';
+import type { TrtBudgetTable } from '../trt/budgets.ts';
+import { QuarantineDesk } from './quarantine.ts';
+
+const USER = '90-B3-D5-1F-30-00-00-01';
+const METER = '00-DB-12-34-56-78-90-A0';
+const budgets = { current: () => defaultTrtBudgets() } as TrtBudgetTable;
+
+/** A SMETS2+ meter read held back by a threshold, as the pipeline records it; a DSP occurrence carries its DSPScheduleID. */
+function quarantined(counter: number, scheduleId?: number): Acceptance {
+  const requestId = `${USER}:${METER}:${counter}`;
+  return {
+    leg: 'single',
+    legRecord: { bodyHash: `hash-${counter}`, srv: '4.1.1', answer: { status: 202, body: '{}' } },
+    record: {
+      requestId, originatorId: USER, targetId: METER, srv: '4.1.1', commandVariant: 1, state: 'quarantined',
+      destination: 'smets2/north', generation: 'SMETS2+', acceptedAt: Date.now(), bodyElement: 'ReadInstantaneousImportRegisters', bodyValue: {},
+      quarantine: { ref: `ref-${counter}`, breach: 'user', expiresAt: Date.now() + 60_000 },
+      ...(scheduleId === undefined ? {} : { responseExtras: { DSPScheduleID: String(scheduleId) } }),
+    },
+    quarantine: { ref: `ref-${counter}`, breach: 'user', expiresAt: Date.now() + 60_000 },
+  };
+}
+
+describe('QuarantineDesk.release', () => {
+  it('keeps a released DSP occurrence scheduled traffic (its 24 h TRT), and an on-demand request on demand (30 s)', async () => {
+    const store = new MemoryStore();
+    const desk = new QuarantineDesk(store, budgets, true);
+    await store.recordAcceptance(`${USER}:${METER}:1`, quarantined(1, 7));
+    await store.recordAcceptance(`${USER}:${METER}:2`, quarantined(2));
+    const released = Date.now();
+    expect(await desk.release('ref-1', USER)).toEqual({ ok: true, requestId: `${USER}:${METER}:1`, state: 'accepted' });
+    expect(await desk.release('ref-2', USER)).toEqual({ ok: true, requestId: `${USER}:${METER}:2`, state: 'accepted' });
+    const occurrence = await store.getRequest(`${USER}:${METER}:1`);
+    const onDemand = await store.getRequest(`${USER}:${METER}:2`);
+    expect(occurrence?.trt).toMatchObject({ class: 'smets2.scheduled', budgetMs: 86_400_000 });
+    expect(onDemand?.trt).toMatchObject({ class: 'smets2.onDemand', budgetMs: 30_000 });
+    // The clock starts at release.
+    expect(occurrence!.trt!.startsAt).toBeGreaterThanOrEqual(released);
+    // Released once: the next attempt is refused with its reason.
+    expect(await desk.release('ref-1', USER)).toMatchObject({ ok: false, status: 409, reason: 'not_quarantined' });
+  });
+});
