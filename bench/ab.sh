@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Side by side: the acknowledgement path of another revision against this working tree, run
+# alternately (base, this, base, this, ...) so that whatever else the machine does falls on both.
+# Prints each run's rate and CPU per request (router, redis-server) and the medians; the CPU per
+# request is what to compare, the rate moves with the machine.
+#
+#   bench/ab.sh <revision> [rounds, default 3] [extra `bench/run.ts` flags, e.g. --seconds 10]
+#   AB_ENV="EGRESS_LINGER_MS=5" bench/ab.sh HEAD 3     # this tree under other settings instead
+#
+# The revision is checked out once into a worktree under ${TMPDIR:-/tmp} with its own npm ci.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+revision=${1:?usage: bench/ab.sh <revision> [rounds] [bench flags]}
+rounds=${2:-3}
+shift $(( $# >= 2 ? 2 : 1 ))
+extra=("$@")
+commit=$(git rev-parse --verify "$revision^{commit}")
+base="${TMPDIR:-/tmp}/dccrouter-ab-${commit:0:12}"
+if [ ! -d "$base/node_modules" ]; then
+  git worktree add --force --detach "$base" "$commit" >/dev/null
+  (cd "$base" && npm ci --no-audit --no-fund >/dev/null 2>&1) || { echo "npm ci failed in $base" >&2; exit 1; }
+fi
+out="${TMPDIR:-/tmp}/dccrouter-ab-runs-$$"
+mkdir -p "$out"
+
+# One run of the full router on the ack scenario (no stage variants): "rate router redis" per request.
+run() {
+  local dir=$1 label=$2 round=$3 env=$4
+  (cd "$dir" && env $env node_modules/.bin/bun bench/run.ts --scenario ack --stages none --repeats 1 --out "$out/$label-$round" "${extra[@]}" >"$out/$label-$round.log" 2>&1) \
+    || { echo "$label run $round failed: $out/$label-$round.log" >&2; exit 1; }
+  node -e '
+    const d = require(process.argv[1]).scenarios.ack.data;
+    const router = d.variants.find((v) => v.id === "router");
+    const cpu = router.cpuMicrosecondsPerRequest;
+    console.log([router.medianPerSecond, cpu.target, cpu.redis].map((n) => Math.round(n)).join(" "));
+  ' "$out/$label-$round/latest.json"
+}
+
+declare -a base_runs this_runs
+this_env=${AB_ENV:-}
+for round in $(seq 1 "$rounds"); do
+  b=$(run "$base" base "$round" ""); base_runs+=("$b")
+  t=$(run "$PWD" this "$round" "$this_env"); this_runs+=("$t")
+  read -r br bt bs <<<"$b"; read -r tr tt ts <<<"$t"
+  printf 'round %d  base %6d/s  %4d + %3d = %4d µs   this %6d/s  %4d + %3d = %4d µs\n' "$round" "$br" "$bt" "$bs" $((bt + bs)) "$tr" "$tt" "$ts" $((tt + ts))
+done
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+total() { for r in "$@"; do read -r _ a b <<<"$r"; echo $((a + b)); done; }
+echo "median router + redis-server CPU per request: base $(total "${base_runs[@]}" | median) µs, this $(total "${this_runs[@]}" | median) µs (runs in $out)"
