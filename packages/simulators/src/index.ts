@@ -75,7 +75,8 @@ export class SimulatedNetwork {
   private alertCarry = 0;
   private alerting = false;
   private held: EgressItem[] = [];
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** What is due in each millisecond, with one timer per millisecond that has something due. */
+  private readonly due = new Map<number, { timer: ReturnType<typeof setTimeout>; runs: (() => void)[] }>();
   private closed = false;
   received = 0;
   answered = 0;
@@ -164,13 +165,24 @@ export class SimulatedNetwork {
     );
   }
 
+  /**
+   * Runs `run` in `ms` milliseconds. Answers due in the same millisecond share one timer: a network
+   * answering thousands of requests a second would otherwise keep a timer for each.
+   */
   private later(ms: number, run: () => void): void {
     if (this.closed) return;
+    const at = Math.ceil(Date.now() + ms);
+    const slot = this.due.get(at);
+    if (slot) {
+      slot.runs.push(run);
+      return;
+    }
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    this.timers.add(timer);
+      const runs = this.due.get(at)!.runs;
+      this.due.delete(at);
+      for (const each of runs) each();
+    }, Math.max(0, at - Date.now()));
+    this.due.set(at, { timer, runs: [run] });
   }
 
   private remember(deviceId: string): void {
@@ -248,7 +260,7 @@ export class SimulatedNetwork {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const { timer } of this.due.values()) clearTimeout(timer);
+    this.due.clear();
   }
 }
