@@ -56,6 +56,25 @@ describe('a simulated network', () => {
     expect(await run(43)).not.toEqual(first);
   });
 
+  it('answers requests due in the same millisecond together, each at its time and in arrival order; a closed network answers none still pending', async () => {
+    vi.setSystemTime(T0);
+    const { simulator, responses } = network('smets2/north', { latencyMs: { p50: 20, p99: 20 } });
+    running.push(simulator);
+    const sent = [0, 0, 0, 5].map(() => item('4.1.1', '00-DB-12-34-56-78-90-A0', 'ReadInstantaneousImportRegisters'));
+    for (const request of sent.slice(0, 3)) simulator.send(request);
+    await vi.advanceTimersByTimeAsync(5);
+    simulator.send(sent[3]);
+    await vi.advanceTimersByTimeAsync(15);
+    expect(responses.map((r) => [r.requestId, r.at - T0])).toEqual(sent.slice(0, 3).map((r) => [r.record.requestId, 20]));
+    await vi.advanceTimersByTimeAsync(5);
+    expect(responses.map((r) => r.at - T0)).toEqual([20, 20, 20, 25]);
+
+    simulator.send(item('4.1.1', '00-DB-12-34-56-78-90-A0', 'ReadInstantaneousImportRegisters'));
+    simulator.close();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(responses).toHaveLength(4);
+  });
+
   it('answers in DUIS element names alone, without placeholders', async () => {
     const { simulator, responses } = network('smets2/north', { latencyMs: { p50: 5, p99: 5 } });
     running.push(simulator);
