@@ -5,8 +5,6 @@
 // generator beside it; rounds alternate with nothing else changing, so a change to egress, the
 // simulators or the response path shows in a few seconds.
 //   npm run bench:networks [-- --requests 40000 --rounds 5]   (after one round to warm up)
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { ALL_DESTINATIONS } from '@dccrouter/domain';
@@ -16,7 +14,8 @@ import { startNetworks } from '../packages/router/src/egress/networks.ts';
 import { createLogger } from '../packages/router/src/log/index.ts';
 import { lifecycleMetrics } from '../packages/router/src/metrics/index.ts';
 import { StatsAggregator } from '../packages/router/src/stats/index.ts';
-import { freePort } from '../test/support/redis-server.ts';
+import { CpuMeter } from './lib/machine.ts';
+import { startBenchRedis } from './lib/redis.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '40000' }, rounds: { type: 'string', default: '5' } } });
 const count = Number(values.requests);
@@ -43,39 +42,30 @@ function meterRead(n: number, now: number): [string, Acceptance] {
   }];
 }
 
-const cpuOf = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks (100/s) to µs
-};
-
 async function round(): Promise<{ perSecond: number; router: number; redis: number }> {
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = await startBenchRedis();
   try {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const url = `redis://127.0.0.1:${port}`;
-    const store: StateStore = await createStore({ redisUrl: url });
+    const store: StateStore = await createStore({ redisUrl: redis.url });
     const now = Date.now();
     for (let i = 0; i < count; i += 500) {
       await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, k) => store.recordAcceptance(...meterRead(i + k, now))));
     }
-    const config = loadConfig({ REDIS_URL: url, NETWORKS: 'simulated', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', SIMULATOR_SEED: '6' });
+    const config = loadConfig({ REDIS_URL: redis.url, NETWORKS: 'simulated', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', SIMULATOR_SEED: '6' });
     const log = createLogger('warn');
     const stats = new StatsAggregator(store, config.statsFlushMs, log);
-    const cpu = process.cpuUsage();
-    const redisBefore = cpuOf(redis.pid!);
+    // This process is the router here: the meter's "load generator" is its own CPU.
+    const meter = new CpuMeter(undefined, redis.pid);
     const started = performance.now();
     const networks = await startNetworks(store, config, log, lifecycleMetrics(new Registry()), 'bench', stats);
     const answered = () => [...networks.simulators.values()].reduce((sum, network) => sum + network.answered, 0);
     while (answered() < count) await new Promise((resolve) => setTimeout(resolve, 10));
     const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    const result = { perSecond: count / seconds, router: (used.user + used.system) / count, redis: (cpuOf(redis.pid!) - redisBefore) / count };
+    const perRequest = meter.finish(count).microsecondsPerRequest!;
     await networks.stop();
     await store.close();
-    return result;
+    return { perSecond: count / seconds, router: perRequest.loadGenerator, redis: perRequest.redis };
   } finally {
-    redis.kill();
+    await redis.stop();
   }
 }
 
