@@ -19,6 +19,7 @@ import type { PolicyTable } from '../products/policy.ts';
 import type { ProductRegisters } from '../products/registers.ts';
 import { recordInstallations, unenrolledCommissions, NOT_ENROLLED } from '../products/installations.ts';
 import { productRoutes } from './products.ts';
+import { serviceStatsOf } from '../stats/index.ts';
 import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
@@ -341,7 +342,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   }, async (c) => {
     const month = c.req.query('month') ?? monthOf(Date.now());
     if (!isMonth(month)) return invalid(c, { field: 'month', message: 'must be a calendar month, YYYY-MM' });
-    const report = buildMonthlyReport(month, await store.readStats(`service:${month}`));
+    const report = buildMonthlyReport(month, await store.readStats(serviceStatsOf(month)));
     if (c.req.query('format') === 'markdown') return c.body(renderMonthlyReport(report), 200, { 'content-type': 'text/markdown; charset=utf-8' });
     return c.json(report);
   });

@@ -3,7 +3,7 @@ import type { StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { childrenOf, type LifecycleMetrics } from '../metrics/index.ts';
+import { childrenOf, madeOnce, type LifecycleMetrics } from '../metrics/index.ts';
 import { serviceStatsSet, type StatsAggregator } from '../stats/index.ts';
 import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder } from './index.ts';
@@ -30,13 +30,7 @@ export async function startNetworks(
   const trtElapsed = childrenOf(lifecycle.trtElapsed);
   const trtJudged = childrenOf(lifecycle.trtJudged);
   const statsSet = serviceStatsSet();
-  const namesByClass = new Map<string, ReturnType<typeof statNamesOf>>();
-  const statNames = (trtClass: string, destination: string) => {
-    const key = `${trtClass}|${destination}`;
-    let names = namesByClass.get(key);
-    if (!names) namesByClass.set(key, (names = statNamesOf(trtClass, destination)));
-    return names;
-  };
+  const statNames = madeOnce(statNamesOf);
   const recordResponse = responseRecorder(store, (response, outcome) => {
     responses(response.destination, response.responseCode).inc();
     // An activation the device confirms makes the version its last 11.1 named its own (the CPL judges it by that).

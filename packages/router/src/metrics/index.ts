@@ -92,7 +92,14 @@ export function childrenOf<Child>(metric: { labels(...values: string[]): Child }
   const make = metric instanceof Counter ? bufferedChildren(metric)
     : metric instanceof Gauge ? lastValueChildren(metric)
     : (values: string[]) => metric.labels(...values);
-  // A map per label, not one keyed by the values joined: a joined key is a new string to hash every time.
+  return madeOnce((...values) => make(values) as Child);
+}
+
+/**
+ * `make` for each list of values, made once and remembered (a small, bounded set of them). A map
+ * per value, not one keyed by the values joined: a joined key is a new string to hash every time.
+ */
+export function madeOnce<T>(make: (...values: string[]) => T): (...values: string[]) => T {
   const root = new Map<string, unknown>();
   return (...values) => {
     let level = root;
@@ -102,9 +109,9 @@ export function childrenOf<Child>(metric: { labels(...values: string[]): Child }
       if (!next) level.set(values[i], (next = new Map()));
       level = next;
     }
-    let child = level.get(values[last]) as Child | undefined;
-    if (!child) level.set(values[last], (child = make(values) as Child));
-    return child;
+    let made = level.get(values[last]) as T | undefined;
+    if (made === undefined) level.set(values[last], (made = make(...values)));
+    return made;
   };
 }
 

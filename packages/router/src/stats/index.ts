@@ -53,9 +53,12 @@ export class StatsAggregator {
   }
 }
 
+/** The service statistics of a month (`YYYY-MM`): the set the monthly report reads. */
+export const serviceStatsOf = (month: string) => `service:${month}`;
+
 /**
- * The service statistics set of the month `at` falls in (`service:YYYY-MM`), remembered while the
- * month lasts: formatting a date for every response costs more than the counting.
+ * The service statistics set of the month `at` falls in, remembered while the month lasts:
+ * formatting a date for every response costs more than the counting.
  */
 export function serviceStatsSet(): (at: number) => string {
   let from = 0;
@@ -66,7 +69,7 @@ export function serviceStatsSet(): (at: number) => string {
       const date = new Date(at);
       from = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
       until = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-      name = `service:${monthOf(at)}`;
+      name = serviceStatsOf(monthOf(at));
     }
     return name;
   };

@@ -1,7 +1,7 @@
 import { monthOf, statKey } from '@dccrouter/domain';
 import type { Breach, StateStore } from '@dccrouter/state';
 import type { LifecycleMetrics } from '../metrics/index.ts';
-import type { StatsAggregator } from '../stats/index.ts';
+import { serviceStatsOf, type StatsAggregator } from '../stats/index.ts';
 
 /** Breaches one claim takes (per partition on Redis); a full claim means a backlog. */
 const CLAIM_MAX = 1000;
@@ -41,7 +41,7 @@ export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics,
       by[key] = (by[key] ?? 0) + 1;
     }
     metrics.breaches.inc(marked);
-    if (marked > 0) stats.add(`service:${monthOf(now)}`, by);
+    if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);
   };
 
   await claim();
