@@ -226,13 +226,8 @@ export class SimulatedNetwork {
       this.alertCarry += (this.served.length * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
       const due = Math.floor(this.alertCarry);
       this.alertCarry -= due;
-      const byCode = new Map<string, string[]>();
-      for (const deviceId of this.sample(due)) {
-        const code = RANDOM_ALERT_CODES[Math.floor(this.random() * RANDOM_ALERT_CODES.length)];
-        byCode.set(code, [...(byCode.get(code) ?? []), deviceId]);
-      }
       // A failed hand-off loses those alerts: they are random, and the next tick raises more.
-      for (const [code, deviceIds] of byCode) this.raise(code, deviceIds);
+      this.raiseEach(this.sample(due).map((deviceId) => ({ deviceId, alertCode: RANDOM_ALERT_CODES[Math.floor(this.random() * RANDOM_ALERT_CODES.length)] })));
       this.scheduleAlerts();
     });
   }
@@ -241,11 +236,20 @@ export class SimulatedNetwork {
   private watchCredit(): void {
     if (!this.alertSink) return;
     this.later(ALERT_TICK_MS, () => {
-      const byCode = new Map<string, string[]>();
-      for (const { deviceId, alertCode } of this.devices.creditAlertsDue(Date.now())) byCode.set(alertCode, [...(byCode.get(alertCode) ?? []), deviceId]);
-      for (const [code, deviceIds] of byCode) this.raise(code, deviceIds);
+      this.raiseEach(this.devices.creditAlertsDue(Date.now()));
       this.watchCredit();
     });
+  }
+
+  /** Device alerts handed to the sink together by code, one hand-off each, in the order first raised. */
+  private raiseEach(alerts: Iterable<{ deviceId: string; alertCode: string }>): void {
+    const byCode = new Map<string, string[]>();
+    for (const { deviceId, alertCode } of alerts) {
+      const deviceIds = byCode.get(alertCode);
+      if (deviceIds) deviceIds.push(deviceId);
+      else byCode.set(alertCode, [deviceId]);
+    }
+    for (const [code, deviceIds] of byCode) this.raise(code, deviceIds);
   }
 
   /** A device alert handed to the sink; one it cannot take is lost, as an alert the WAN loses. */
