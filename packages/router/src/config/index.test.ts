@@ -33,7 +33,7 @@ describe('loadConfig: router processes and the settings of the redesigned reques
 
   it.each([
     ['ROUTER_PROCESSES', '0'], ['DIRECTORY_SYNC_MS', '5'], ['DIRECTORY_CACHE_MAX', '0'], ['TAD_SYNC_MS', 'often'],
-    ['EGRESS_LINGER_MS', '-1'], ['STATS_FLUSH_MS', '1.5'], ['VERIFY_LINGER_MS', 'x'],
+    ['EGRESS_LINGER_MS', '-1'], ['STATS_FLUSH_MS', '1.5'], ['VERIFY_LINGER_MS', 'x'], ['RESPONSE_GATHER_MS', '-5'], ['SCHEDULE_LEASE_MS', '0'],
   ])('refuses %s=%s, naming the setting', (name, value) => {
     expect(() => loadConfig({ ...REDIS, [name]: value })).toThrow(`${name} must be an integer >=`);
   });
@@ -41,8 +41,11 @@ describe('loadConfig: router processes and the settings of the redesigned reques
   it('takes the new settings as given', () => {
     const config = loadConfig({
       ...REDIS, DIRECTORY_SYNC_MS: '50', DIRECTORY_CACHE_MAX: '10', TAD_SYNC_MS: '20', EGRESS_LINGER_MS: '0', STATS_FLUSH_MS: '250', VERIFY_LINGER_MS: '0',
+      RESPONSE_GATHER_MS: '0', SCHEDULE_LEASE_MS: '5000',
     });
-    expect(config).toMatchObject({ directorySyncMs: 50, directoryCacheMax: 10, tadSyncMs: 20, egressLingerMs: 0, statsFlushMs: 250, verifyLingerMs: 0 });
+    expect(config).toMatchObject({
+      directorySyncMs: 50, directoryCacheMax: 10, tadSyncMs: 20, egressLingerMs: 0, statsFlushMs: 250, verifyLingerMs: 0, responseGatherMs: 0, scheduleLeaseMs: 5000,
+    });
   });
 });
 
