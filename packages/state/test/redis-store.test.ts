@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
 import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
+import { OPEN_TRT } from '../src/redis/scripts.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
 import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId, plainAcceptance } from './store-contract.ts';
@@ -137,6 +138,54 @@ describe('RedisStore on a shared Redis', () => {
     const fields = Object.keys(await raw.hgetall(key));
     expect(fields.filter((field) => ['checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress'].includes(field))).toEqual([]);
     expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', trt: plain.record.trt, elapsedMs: 1_000, breached: false });
+  });
+
+  it('keeps an open request once: its egress entry carries only the RequestID, its TRT only the record', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    await store.recordAcceptance(requestId, { ...plain, egress: {}, breachCheckAt: plain.record.trt!.deadline });
+    const tag = `{p${partitionOf(originatorOf(requestId))}}`;
+    const fields = await raw.hgetall(`${keyPrefix}req:${tag}:${requestId}`);
+    expect(Object.keys(fields).filter((field) => ['deadline', 'tclass', 'ts', 'tb'].includes(field))).toEqual([]);
+    const entries = await raw.xrange(`${keyPrefix}egress:${tag}:${plain.record.destination}`, '-', '+');
+    expect(entries).toEqual([[fields.egress, ['rid', requestId]]]);
+    // Egress still gets the whole record, and the scan and the response its TRT.
+    const [item] = await store.claimEgress([plain.record.destination], 'router-a', 10);
+    expect(item).toEqual({ destination: plain.record.destination, entryId: fields.egress, record: plain.record });
+    const [breach] = await store.claimBreaches(plain.record.trt!.deadline + 1, 10);
+    expect(breach).toMatchObject({ requestId, trtClass: 'smets2.onDemand', checkAt: plain.record.trt!.deadline });
+    const [alert] = await store.readOutbox(plain.record.originatorId, undefined, 10);
+    expect(alert.body).toEqual({ alert: 'TRT', requestId, deadline: new Date(plain.record.trt!.deadline).toISOString() });
+  });
+
+  it('judges and sends requests left open by the earlier layout: TRT fields of their own, the record in the egress entry', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    const { trt } = plain.record;
+    const tag = `{p${partitionOf(originatorOf(requestId))}}`;
+    const key = `${keyPrefix}req:${tag}:${requestId}`;
+    const stream = `${keyPrefix}egress:${tag}:${plain.record.destination}`;
+    await store.recordAcceptance(requestId, { ...plain, egress: {}, breachCheckAt: trt!.deadline });
+    // As the earlier version wrote it; its fields name another class, to tell which are read.
+    await raw.hset(key, { deadline: new Date(trt!.deadline).toISOString(), tclass: 'smets2.scheduled', ts: trt!.startsAt, tb: trt!.budgetMs });
+    const record = await raw.hget(key, 'record');
+    await raw.xdel(stream, (await raw.hget(key, 'egress'))!);
+    await raw.hset(key, 'egress', await raw.xadd(stream, '*', 'rid', requestId, 'rec', record!) as string);
+    const [item] = await store.claimEgress([plain.record.destination], 'router-a', 10);
+    expect(item.record).toEqual(plain.record);
+    const outcome = await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: trt!.startsAt + 31_000 });
+    expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, trtClass: 'smets2.scheduled', elapsedMs: 31_000 });
+  });
+
+  it('writes times in Lua as toISOString does (the TRT alert\'s deadline)', async () => {
+    const times = [0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 1_796_383_890_123, 1_798_761_599_999, 1_798_761_600_000, 253_402_300_799_999];
+    for (let i = 0; i < 200; i++) times.push(Math.floor(Math.random() * 4_102_444_800_000));
+    const iso = await raw.eval(`${OPEN_TRT}\nlocal out = {} for i, ms in ipairs(ARGV) do out[i] = iso_time(tonumber(ms)) end return out`, 0, ...times);
+    expect(iso).toEqual(times.map((ms) => new Date(ms).toISOString()));
   });
 
   it('sets the retention as the TTL of the request hash', async () => {

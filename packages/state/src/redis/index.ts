@@ -88,7 +88,18 @@ type ScriptedRedis = RedisClient & {
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 type ScriptedPipeline = ChainableCommander & {
   advanceState(...args: (string | number)[]): ScriptedPipeline;
+  readClaimed(...args: string[]): ScriptedPipeline;
 };
+
+/** A claimed egress entry: its stream, ID and request. */
+interface ClaimedEntry {
+  key: string;
+  entryId: string;
+  requestId: string;
+}
+
+/** The fields read-claimed.lua reads of a request, in its order: what recordFrom needs of one waiting for its network. */
+const READ_FIELDS = ['record', 'state', 'trt', 'releasedAt', 'forwardedAt', 'breached', 'overdue'] as const;
 
 /**
  * The shared state of every router instance, in Redis. It fails fast while Redis is away (no offline
@@ -142,6 +153,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: SCRIPTS.expireQuarantined });
     redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: SCRIPTS.releaseHeld });
+    redis.defineCommand('readClaimed', { numberOfKeys: 1, lua: SCRIPTS.readClaimed });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
@@ -359,9 +371,8 @@ export class RedisStore implements StateStore {
     const args: (string | number)[] = [
       requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, record), packRecord(record),
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
-      breachCheckAt ?? '', record.trt ? new Date(record.trt.deadline).toISOString() : '', record.trt?.class ?? '',
-      quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
-      record.trt?.startsAt ?? '', record.trt?.budgetMs ?? '', extras, acceptance.breachFinalAt ?? '',
+      breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
+      extras, acceptance.breachFinalAt ?? '',
     ];
     const plans = count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [];
     args.push(plans.length);
@@ -409,8 +420,8 @@ export class RedisStore implements StateStore {
 
   /**
    * One XREADGROUP per partition covers every destination's stream in it (one slot), so a poll
-   * costs PARTITIONS commands in one round trip however many destinations there are. New entries
-   * carry their record, so nothing more is read.
+   * costs PARTITIONS commands in one round trip however many destinations there are; then one
+   * script call reads the claimed requests' records (an entry carries only its RequestID).
    */
   async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
     if (destinations.length === 0) return [];
@@ -432,19 +443,13 @@ export class RedisStore implements StateStore {
         ? [await this.call('claim egress', () => this.blockingConnection().xreadgroup(...read, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))]
         : [await this.call('claim egress', () => this.redis.xreadgroup(...read, 'STREAMS', ...keys, ...keys.map(() => '>')))];
     }
-    const items: EgressItem[] = [];
+    const entries: ClaimedEntry[] = [];
     for (const streams of results as ([string, [string, string[]][]][] | null)[]) {
-      for (const [key, entries] of streams ?? []) {
-        const destination = key.slice(key.indexOf('}:') + 2);
-        for (const [entryId, fields] of entries) {
-          const record = unpackRecord(fields[3], fields[1]);
-          // Queued at acceptance or at release: either way it is now accepted, not yet forwarded.
-          record.state = 'accepted';
-          items.push({ destination, entryId, record });
-        }
+      for (const [key, claimed] of streams ?? []) {
+        for (const [entryId, fields] of claimed) entries.push({ key, entryId, requestId: fields[1] });
       }
     }
-    return items;
+    return this.readClaimed(entries);
   }
 
   async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
@@ -454,29 +459,47 @@ export class RedisStore implements StateStore {
     const claim = this.pipeline();
     for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
     const results = await this.exec('reclaim egress', claim);
-    const entries: { key: string; entryId: string; requestId: string }[] = [];
+    const entries: ClaimedEntry[] = [];
     results.forEach((result, i) => {
       for (const [entryId, fields] of (result as [string, [string, string[]][]] | null)?.[1] ?? []) {
         if (fields) entries.push({ key: keys[i], entryId, requestId: fields[1] });
       }
     });
+    return this.readClaimed(entries);
+  }
+
+  /**
+   * The requests of claimed entries, read in one script call per batch group (read-claimed.lua);
+   * an entry whose request no longer waits for its network is settled there and left out.
+   */
+  private async readClaimed(entries: readonly ClaimedEntry[]): Promise<EgressItem[]> {
     if (entries.length === 0) return [];
-    const read = this.pipeline();
-    for (const entry of entries) read.hgetall(this.requestKey(entry.requestId));
-    const records = await this.exec('read egress records', read);
+    const byGroup = new Map<string, { args: string[]; entries: { entry: ClaimedEntry; destination: string }[] }>();
+    for (const entry of entries) {
+      const close = entry.key.indexOf('}:');
+      const tag = entry.key.slice(entry.key.lastIndexOf('{', close), close + 1);
+      const destination = entry.key.slice(close + 2);
+      const group = this.batchGroup(tag);
+      let batch = byGroup.get(group);
+      if (!batch) byGroup.set(group, (batch = { args: [], entries: [] }));
+      batch.args.push(tag, destination, entry.entryId, entry.requestId);
+      batch.entries.push({ entry, destination });
+    }
+    const pipeline = this.pipeline() as ScriptedPipeline;
+    for (const { args } of byGroup.values()) pipeline.readClaimed(`${this.prefix}trt:${args[0]}`, this.prefix, EGRESS_GROUP, ...args);
+    const replies = await this.exec('read claimed requests', pipeline);
     const items: EgressItem[] = [];
-    const settled = this.pipeline();
-    entries.forEach((entry, i) => {
-      const fields = records[i] as Record<string, string>;
-      const state = fields.state;
-      if (fields.record && (state === 'accepted' || state === 'forwarded')) {
-        items.push({ destination: entry.key.slice(entry.key.indexOf('}:') + 2), entryId: entry.entryId, record: recordFrom(fields, entry.requestId) });
-      } else {
-        // Its request expired, was answered or deleted meanwhile: nothing to send.
-        settled.xack(entry.key, EGRESS_GROUP, entry.entryId).xdel(entry.key, entry.entryId);
-      }
+    [...byGroup.values()].forEach(({ entries: batch }, g) => {
+      (replies[g] as ((string | null)[] | 0)[]).forEach((values, i) => {
+        if (values === 0) return;
+        const fields: Record<string, string> = {};
+        READ_FIELDS.forEach((name, f) => {
+          if (values[f] !== null) fields[name] = values[f];
+        });
+        const { entry, destination } = batch[i];
+        items.push({ destination, entryId: entry.entryId, record: recordFrom(fields, entry.requestId) });
+      });
     });
-    if (settled.length > 0) await this.exec('settle egress', settled);
     return items;
   }
 

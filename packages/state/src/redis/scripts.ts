@@ -1,17 +1,20 @@
 // The Lua scripts, one file each (named after the step it performs), read once at load. Scripts
-// that count prepend the shared sliding-window function, since Redis scripts cannot include.
+// that count prepend the shared sliding-window function, and those that judge an open request's
+// TRT its reader (open-trt.lua), since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 const read = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 const COUNT_WINDOW = read('count-window');
+export const OPEN_TRT = read('open-trt');
 
 export const SCRIPTS = {
   acceptBatch: COUNT_WINDOW + read('accept-batch'),
-  respondBatch: read('respond-batch'),
+  respondBatch: OPEN_TRT + read('respond-batch'),
   advanceState: read('advance-state'),
   tryCount: COUNT_WINDOW + read('try-count'),
   addCounts: COUNT_WINDOW + read('add-counts'),
-  claimBreaches: read('claim-breaches'),
+  claimBreaches: OPEN_TRT + read('claim-breaches'),
+  readClaimed: read('read-claimed'),
   peekCounts: read('peek-counts'),
   releaseQuarantine: read('release-quarantine'),
   deleteQuarantined: read('delete-quarantined'),

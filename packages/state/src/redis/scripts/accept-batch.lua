@@ -3,12 +3,13 @@
 -- signed leg without a transform leg of the same SRV, the same leg with another body (reused),
 -- the User's thresholds (over_limit: nothing is written, the caller quarantines it), else recorded:
 -- the request hash, its egress entry (or held set), TRT index, quarantine and alert, all in the
--- partition's slot. The record travels in the egress entry, so egress reads nothing back.
+-- partition's slot. The egress entry carries only the RequestID: the record is kept once, in the
+-- hash, where egress reads it for a whole claim in one call (read-claimed.lua).
 -- A request's keys all carry its partition's hash tag.
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
 --          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
 -- ARGV: key prefix, retention s, outbox min ID, then per request its partition tag ('{p3}'),
---       22 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
+--       18 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
 local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
@@ -20,15 +21,14 @@ while i <= #ARGV do
   i = i + 1
   local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local state, orig, dest, egress, release_at = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
-  local check_at, deadline, tclass, qexp, qref = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15]
-  local alert, trt_start, trt_budget, extras, final = ARGV[i + 16], ARGV[i + 17], ARGV[i + 18], ARGV[i + 19], ARGV[i + 20]
-  local nrules = tonumber(ARGV[i + 21])
+  local check_at, qexp, qref, alert, extras, final = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15], ARGV[i + 16]
+  local nrules = tonumber(ARGV[i + 17])
   local rules = {}
   for r = 0, nrules - 1 do
-    local at = i + 22 + r * 6
+    local at = i + 18 + r * 6
     rules[r + 1] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
   end
-  i = i + 22 + nrules * 6
+  i = i + 18 + nrules * 6
 
   local req = key('req', rid)
   local existing = redis.call('HGET', req, leg .. ':hash')
@@ -52,15 +52,15 @@ while i <= #ARGV do
       local function field(name, value) fields[#fields + 1] = name; fields[#fields + 1] = value end
       if extras ~= '' then field('extras', extras) end
       if egress == 'now' then
-        field('egress', redis.call('XADD', key('egress', dest), '*', 'rid', rid, 'rec', recjson))
+        field('egress', redis.call('XADD', key('egress', dest), '*', 'rid', rid))
       elseif egress == 'held' then
         redis.call('ZADD', pkey('held'), release_at, rid)
       end
+      -- The TRT itself is in the record (open-trt.lua reads it there).
       if check_at ~= '' then
         redis.call('ZADD', pkey('trt'), check_at, rid)
-        field('checkAt', check_at); field('deadline', deadline); field('tclass', tclass)
+        field('checkAt', check_at)
       end
-      if trt_start ~= '' then field('ts', trt_start); field('tb', trt_budget) end
       -- SMETS1: checkAt only marks it overdue; breached without a response at this time.
       if final ~= '' then field('final', final) end
       redis.call('HSET', req, unpack(fields))

@@ -4,7 +4,8 @@
 -- step as marking, so concurrent claims (any number of router instances) never mark one twice;
 -- the state and breached fields guard against whatever else left an entry behind (an expired or
 -- deleted request is dropped). Per breach: one HMGET, one HSET, one XADD (the alert's JSON built
--- by concatenation, not cjson), and the index entries removed in one command for the call.
+-- by concatenation, not cjson), and the index entries removed in one command for the call. The
+-- TRT class and deadline come from the record (open-trt.lua).
 -- KEYS[1]: the partition's TRT index. ARGV: now, max, key prefix, partition tag, outbox min ID.
 -- Returns, flat, per claim: request ID, check time, destination, TRT class, '1' if only overdue (else '0').
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
@@ -25,8 +26,12 @@ end
 for i = 1, #due, 2 do
   local rid = due[i]
   local req = base .. rid
-  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue', 'ts', 'tb', 'record')
   local state = f[1]
+  if state == 'accepted' or state == 'forwarded' then
+    local tclass, _, _, deadline = open_trt(f[5], f[8], f[9], f[3], f[10])
+    f[3], f[5] = deadline, tclass
+  end
   if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' and f[6] and f[7] ~= '1' then
     -- SMETS1 (contract v1.1): only overdue, a provisional state; claimed again at its final time.
     redis.call('HSET', req, 'overdue', '1')

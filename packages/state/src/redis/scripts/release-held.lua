@@ -8,7 +8,7 @@ for _, rid in ipairs(due) do
   local req = ARGV[3] .. 'req:' .. ARGV[4] .. ':' .. rid
   local dest = redis.call('HGET', req, 'dest')
   if dest and not redis.call('HGET', req, 'egress') then
-    local id = redis.call('XADD', ARGV[3] .. 'egress:' .. ARGV[4] .. ':' .. dest, '*', 'rid', rid, 'rec', redis.call('HGET', req, 'record'))
+    local id = redis.call('XADD', ARGV[3] .. 'egress:' .. ARGV[4] .. ':' .. dest, '*', 'rid', rid)
     redis.call('HSET', req, 'egress', id)
     released = released + 1
   end

@@ -7,7 +7,7 @@ redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
 if ARGV[5] == '1' then
-  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1], 'rec', redis.call('HGET', KEYS[1], 'record'))
+  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
   redis.call('HSET', KEYS[1], 'egress', id)
 end
 if ARGV[6] ~= '' then

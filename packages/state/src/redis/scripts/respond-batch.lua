@@ -1,6 +1,7 @@
 -- Completes requests with their network responses, each once: judges its TRT (a breach the
 -- deadline scan marked stays), records the response, queues it in the User's outbox (with what
 -- the router attached at acceptance, e.g. CV 3/7's local command) and settles its egress entry.
+-- Its TRT comes from its record (open-trt.lua).
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
 -- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
 --       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
@@ -17,8 +18,9 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record')
   local state = f[1]
+  if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
     out[#out + 1] = { 'duplicate' }
   elseif state ~= 'accepted' and state ~= 'forwarded' then
