@@ -894,7 +894,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
         expect(await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 31_000 }))
           .toMatchObject({ breached: true, breachMarkedEarlier: false });
-        expect(await trtAlerts(requestId)).toHaveLength(1);
+        const alerts = await trtAlerts(requestId);
+        expect(alerts.map((alert) => alert.body)).toEqual([{ alert: 'TRT', requestId, deadline: new Date(startsAt + 30_000).toISOString() }]);
         expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
       });
 

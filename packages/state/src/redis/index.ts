@@ -91,11 +91,17 @@ type ScriptedPipeline = ChainableCommander & {
   readClaimed(...args: string[]): ScriptedPipeline;
 };
 
-/** A claimed egress entry: its stream, ID and request. */
-interface ClaimedEntry {
-  key: string;
-  entryId: string;
-  requestId: string;
+/** A stream's claimed entries: its partition tag, destination, and each entry's ID and RequestID. */
+interface ClaimedStream {
+  tag: string;
+  destination: string;
+  entries: [entryId: string, requestId: string][];
+}
+
+/** From an egress stream's key (`<prefix>egress:{p3}:<destination>`) and the entries read from it. */
+function claimedStream(key: string, entries: readonly [string, string[]][]): ClaimedStream {
+  const close = key.indexOf('}:');
+  return { tag: key.slice(key.lastIndexOf('{', close), close + 1), destination: key.slice(close + 2), entries: entries.map(([entryId, fields]) => [entryId, fields[1]]) };
 }
 
 /** The fields read-claimed.lua reads of a request, in its order: what recordFrom needs of one waiting for its network. */
@@ -443,13 +449,11 @@ export class RedisStore implements StateStore {
         ? [await this.call('claim egress', () => this.blockingConnection().xreadgroup(...read, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))]
         : [await this.call('claim egress', () => this.redis.xreadgroup(...read, 'STREAMS', ...keys, ...keys.map(() => '>')))];
     }
-    const entries: ClaimedEntry[] = [];
+    const claimed: ClaimedStream[] = [];
     for (const streams of results as ([string, [string, string[]][]][] | null)[]) {
-      for (const [key, claimed] of streams ?? []) {
-        for (const [entryId, fields] of claimed) entries.push({ key, entryId, requestId: fields[1] });
-      }
+      for (const [key, entries] of streams ?? []) claimed.push(claimedStream(key, entries));
     }
-    return this.readClaimed(entries);
+    return this.readClaimed(claimed);
   }
 
   async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
@@ -459,46 +463,56 @@ export class RedisStore implements StateStore {
     const claim = this.pipeline();
     for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
     const results = await this.exec('reclaim egress', claim);
-    const entries: ClaimedEntry[] = [];
-    results.forEach((result, i) => {
-      for (const [entryId, fields] of (result as [string, [string, string[]][]] | null)?.[1] ?? []) {
-        if (fields) entries.push({ key: keys[i], entryId, requestId: fields[1] });
-      }
-    });
-    return this.readClaimed(entries);
+    // XAUTOCLAIM gives an entry deleted meanwhile as an ID without fields.
+    return this.readClaimed(results.map((result, i) => claimedStream(keys[i], ((result as [string, [string, string[] | null][]] | null)?.[1] ?? [])
+      .filter((entry): entry is [string, string[]] => entry[1] !== null))));
   }
 
   /**
    * The requests of claimed entries, read in one script call per batch group (read-claimed.lua);
    * an entry whose request no longer waits for its network is settled there and left out.
    */
-  private async readClaimed(entries: readonly ClaimedEntry[]): Promise<EgressItem[]> {
-    if (entries.length === 0) return [];
-    const byGroup = new Map<string, { args: string[]; entries: { entry: ClaimedEntry; destination: string }[] }>();
-    for (const entry of entries) {
-      const close = entry.key.indexOf('}:');
-      const tag = entry.key.slice(entry.key.lastIndexOf('{', close), close + 1);
-      const destination = entry.key.slice(close + 2);
-      const group = this.batchGroup(tag);
-      let batch = byGroup.get(group);
-      if (!batch) byGroup.set(group, (batch = { args: [], entries: [] }));
-      batch.args.push(tag, destination, entry.entryId, entry.requestId);
-      batch.entries.push({ entry, destination });
+  private async readClaimed(streams: readonly ClaimedStream[]): Promise<EgressItem[]> {
+    const byGroup = new Map<string, ClaimedStream[]>();
+    for (const stream of streams) {
+      if (stream.entries.length === 0) continue;
+      const group = this.batchGroup(stream.tag);
+      const streamsOfGroup = byGroup.get(group);
+      if (streamsOfGroup) streamsOfGroup.push(stream);
+      else byGroup.set(group, [stream]);
     }
+    if (byGroup.size === 0) return [];
     const pipeline = this.pipeline() as ScriptedPipeline;
-    for (const { args } of byGroup.values()) pipeline.readClaimed(`${this.prefix}trt:${args[0]}`, this.prefix, EGRESS_GROUP, ...args);
+    for (const group of byGroup.values()) {
+      const args: string[] = [];
+      for (const { tag, destination, entries } of group) {
+        args.push(tag, destination, String(entries.length));
+        for (const [entryId, requestId] of entries) args.push(entryId, requestId);
+      }
+      pipeline.readClaimed(`${this.prefix}trt:${group[0].tag}`, this.prefix, EGRESS_GROUP, ...args);
+    }
     const replies = await this.exec('read claimed requests', pipeline);
     const items: EgressItem[] = [];
-    [...byGroup.values()].forEach(({ entries: batch }, g) => {
-      (replies[g] as ((string | null)[] | 0)[]).forEach((values, i) => {
-        if (values === 0) return;
-        const fields: Record<string, string> = {};
-        READ_FIELDS.forEach((name, f) => {
-          if (values[f] !== null) fields[name] = values[f];
-        });
-        const { entry, destination } = batch[i];
-        items.push({ destination, entryId: entry.entryId, record: recordFrom(fields, entry.requestId) });
-      });
+    [...byGroup.values()].forEach((group, g) => {
+      const reply = replies[g] as (string | (string | null)[] | 0)[];
+      let next = 0;
+      for (const { destination, entries } of group) {
+        for (const [entryId, requestId] of entries) {
+          const read = reply[next++];
+          if (read === 0) continue;
+          let record: RequestRecord;
+          if (typeof read === 'string') {
+            record = unpackRecord(read, requestId);
+          } else {
+            const fields: Record<string, string> = {};
+            READ_FIELDS.forEach((name, f) => {
+              if (read[f] !== null) fields[name] = read[f];
+            });
+            record = recordFrom(fields, requestId);
+          }
+          items.push({ destination, entryId, record });
+        }
+      }
     });
     return items;
   }

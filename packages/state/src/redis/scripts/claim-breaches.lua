@@ -30,7 +30,7 @@ for i = 1, #due, 2 do
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then
     local tclass, _, _, deadline = open_trt(f[5], f[8], f[9], f[3], f[10])
-    f[3], f[5] = deadline, tclass
+    f[3], f[5] = deadline_text(deadline), tclass
   end
   if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' and f[6] and f[7] ~= '1' then
     -- SMETS1 (contract v1.1): only overdue, a provisional state; claimed again at its final time.

@@ -25,11 +25,18 @@ local function iso_time(ms)
 end
 
 -- From the request's fields 'tclass', 'ts', 'tb', 'deadline' and 'record': its TRT class, start
--- and budget (ms, as text) and deadline (ISO text), or nothing when it has no TRT.
+-- and budget (ms, as text) and deadline (the field's ISO text, or ms from the record: see
+-- deadline_text), or nothing when it has no TRT.
 local function open_trt(tclass, ts, tb, deadline, record)
   if tclass then return tclass, ts, tb, deadline end
-  if not record then return nil end
+  if not record then return nil, ts, tb, deadline end
   local class, budget, starts, due = string.match(record, '^%[%b"",%-?%d+,%b"",[^,]*,%d+,%["([^"]*)",(%d+),(%d+),(%d+)%]')
   if not class then return nil, ts, tb, deadline end
-  return class, starts, budget, iso_time(tonumber(due))
+  return class, starts, budget, tonumber(due)
+end
+
+-- The deadline open_trt gave, as ISO text: formatted only when an alert names it.
+local function deadline_text(deadline)
+  if type(deadline) == 'number' then return iso_time(deadline) end
+  return deadline
 end

@@ -49,7 +49,7 @@ for j = 4, #ARGV, 7 do
       -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now): its TRT alert.
       -- Built as claim-breaches.lua builds it: a RequestID and an ISO time need no escaping.
       local item = '{"kind":"dccAlert","alertCode":"TRT","requestId":' .. cjson.encode(rid) .. ',"body":{"alert":"TRT","requestId":'
-        .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(f[9] or '') .. '}}'
+        .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(deadline_text(f[9]) or '') .. '}}'
       redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
     end
     if f[6] then
