@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient } from '@dccrouter/client';
+import { originatorOf, partitionOf } from '@dccrouter/state';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
@@ -49,6 +51,14 @@ describe('routers sharing one Redis', () => {
     const viaSecond = await post(second.url, body, signature);
     expect(viaSecond.status).toBe(202);
     expect(await viaSecond.text()).toBe(firstText);
+    // The router made that answer from the record, so Redis keeps only a marker for it.
+    const requestId = JSON.parse(firstText).header.requestId as string;
+    const raw = new Redis(`redis://127.0.0.1:${redisPort}`);
+    try {
+      expect(await raw.hget(`dcc:req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`, 'single')).toBe('202||=');
+    } finally {
+      raw.disconnect();
+    }
     // Redis latency by stage: the acceptance script is timed.
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
     expect(metrics).toMatch(/^dccrouter_redis_call_duration_seconds_count\{stage="record acceptance"\} [1-9]/m);

@@ -51,7 +51,7 @@ export function plainAcceptance(requestId: string, bodyHash = 'b'.repeat(64)): A
   const record: RequestRecord = { ...base.record, generation: 'SMETS2+', trt };
   const answer = plainAcknowledgement(record);
   expect(answer.status).toBe(202);
-  return { ...base, record, legRecord: { ...base.legRecord, answer } };
+  return { ...base, record, legRecord: { ...base.legRecord, answer }, plainAcknowledgement: true };
 }
 
 export function acceptance(leg: Leg, options: { bodyHash?: string; srv?: string; requestId?: string; status?: number } = {}): Acceptance {
@@ -831,7 +831,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       }
       const trtAlerts = async (requestId: string) =>
         (await store0Outbox(requestId)).filter((item) => item.kind === 'dccAlert' && item.alertCode === 'TRT');
-      let store0Outbox: (requestId: string) => Promise<{ kind: string; alertCode?: string }[]>;
+      let store0Outbox: (requestId: string) => Promise<{ kind: string; alertCode?: string; body?: unknown }[]>;
 
       it('SMETS1 (v1.1): past its check time only overdue, no alert; a response within budget without its WAN time is no breach', async () => {
         const store = await open();

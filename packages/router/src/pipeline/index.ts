@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, withCplStatus, type CplIndex, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
+  ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, plainAcknowledgement, withCplStatus, type CplIndex, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
   type CompiledPolicy, type DuisWebService, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
@@ -311,8 +311,6 @@ export class ServiceRequestPipeline {
       ack.body = { LocalCommand: localCommandFor(request) };
       state = 'responded';
     }
-    const answer = acknowledgementAnswer(ack);
-
     // Record: nothing is acknowledged unless the store holds it.
     const record: RequestRecord = {
       requestId: requestIdText,
@@ -339,11 +337,16 @@ export class ServiceRequestPipeline {
     if (BOTH_DELIVERY_VARIANTS.has(commandVariant)) record.responseExtras = { LocalCommand: localCommandFor(request) };
     // The User tells its schedule's results by the schedule's ID.
     if (decision.scheduleId !== undefined) record.responseExtras = { ...record.responseExtras, DSPScheduleID: String(decision.scheduleId) };
+    // A plain acknowledgement (the usual answer) is made from the record, so the store can keep a
+    // marker for it and make it again from the record when a retry asks.
+    const plain = state === 'accepted' && ack.responseCode === 'I99' && ack.trt !== undefined && ack.body === undefined;
+    const answer: Answer = plain ? { ...plainAcknowledgement(record), outcome: ack.responseCode } : acknowledgementAnswer(ack);
     const acceptance: Acceptance = {
       leg,
       legRecord: { bodyHash, srv: srv.srv, answer: { status: answer.status, body: answer.body }, executionDateTime: request.executionDateTime },
       record,
     };
+    if (plain) acceptance.plainAcknowledgement = true;
     if (state === 'accepted') {
       // The DSP holds a request it may future-date until its ExecutionDateTime; the device holds the rest.
       const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');

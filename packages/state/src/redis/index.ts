@@ -375,7 +375,7 @@ export class RedisStore implements StateStore {
     const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
     const args: (string | number)[] = [
-      requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, record), packRecord(record),
+      requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
       extras, acceptance.breachFinalAt ?? '',
@@ -1055,13 +1055,12 @@ function unpackRecord(json: string, requestId: string): RequestRecord {
 
 /**
  * A leg's answer as `status|ExecutionDateTime|answer JSON`: its hash and SRV are fields of their
- * own. A plain I99 acknowledgement, which its record says all of, is kept as the marker `=`
- * (answers are JSON objects, so never `=`): a third of what a request keeps for its retention.
+ * own. A plain I99 acknowledgement, which its record says all of (the caller made it from the
+ * record), is kept as the marker `=` (answers are JSON objects, so never `=`): a third of what a
+ * request keeps for its retention.
  */
-function packLegAnswer(leg: LegRecord, record: RequestRecord): string {
-  const plain = leg.answer.status === 202 && leg.answer.body.length > 0 && record.state === 'accepted' && plainAcknowledgement(record);
-  const body = plain && plain.status === leg.answer.status && plain.body === leg.answer.body ? PLAIN_ACKNOWLEDGEMENT : leg.answer.body;
-  return `${leg.answer.status}|${leg.executionDateTime ?? ''}|${body}`;
+function packLegAnswer(leg: LegRecord, plain: boolean): string {
+  return `${leg.answer.status}|${leg.executionDateTime ?? ''}|${plain ? PLAIN_ACKNOWLEDGEMENT : leg.answer.body}`;
 }
 
 const PLAIN_ACKNOWLEDGEMENT = '=';

@@ -145,6 +145,12 @@ export interface Acceptance {
    * `scope` is the User ID; its counters live in the originator's partition.
    */
   count?: { scope: string; rules: readonly WindowRule[]; at: number };
+  /**
+   * The leg's answer is its record's plain I99 acknowledgement, made from the record by
+   * `plainAcknowledgement`: a store may keep a marker instead of the answer and make it again
+   * from the record when asked.
+   */
+  plainAcknowledgement?: boolean;
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
