@@ -104,8 +104,6 @@ function claimedStream(key: string, entries: readonly [string, string[]][]): Cla
   return { tag: key.slice(key.lastIndexOf('{', close), close + 1), destination: key.slice(close + 2), entries: entries.map(([entryId, fields]) => [entryId, fields[1]]) };
 }
 
-/** The fields read-claimed.lua reads of a request, in its order: what recordFrom needs of one waiting for its network. */
-const READ_FIELDS = ['record', 'state', 'trt', 'releasedAt', 'forwardedAt', 'breached', 'overdue'] as const;
 
 /**
  * The shared state of every router instance, in Redis. It fails fast while Redis is away (no offline
@@ -494,22 +492,14 @@ export class RedisStore implements StateStore {
     const replies = await this.exec('read claimed requests', pipeline);
     const items: EgressItem[] = [];
     [...byGroup.values()].forEach((group, g) => {
-      const reply = replies[g] as (string | (string | null)[] | 0)[];
+      const reply = replies[g] as (string | [string, string] | 0)[];
       let next = 0;
       for (const { destination, entries } of group) {
         for (const [entryId, requestId] of entries) {
           const read = reply[next++];
           if (read === 0) continue;
-          let record: RequestRecord;
-          if (typeof read === 'string') {
-            record = unpackRecord(read, requestId);
-          } else {
-            const fields: Record<string, string> = {};
-            READ_FIELDS.forEach((name, f) => {
-              if (read[f] !== null) fields[name] = read[f];
-            });
-            record = recordFrom(fields, requestId);
-          }
+          const record = unpackRecord(typeof read === 'string' ? read : read[0], requestId);
+          if (typeof read !== 'string') record.state = read[1] as RequestRecord['state'];
           items.push({ destination, entryId, record });
         }
       }

@@ -35,8 +35,11 @@ local function open_trt(tclass, ts, tb, deadline, record)
   return class, starts, budget, tonumber(due)
 end
 
--- The deadline open_trt gave, as ISO text: formatted only when an alert names it.
+-- The deadline open_trt gave, as ISO text: formatted only when an alert names it, and once for
+-- the breaches of one call that share it.
+local formatted_ms, formatted_text
 local function deadline_text(deadline)
-  if type(deadline) == 'number' then return iso_time(deadline) end
-  return deadline
+  if type(deadline) ~= 'number' then return deadline end
+  if deadline ~= formatted_ms then formatted_ms, formatted_text = deadline, iso_time(deadline) end
+  return formatted_text
 end

@@ -4,8 +4,9 @@
 -- KEYS[1]: a key of the first stream's partition: it routes the call (see accept-batch.lua).
 -- ARGV: key prefix, egress group, then per stream: its partition tag, destination and number of
 --       entries, then each entry's ID and RequestID.
--- Returns per entry, in order: the record alone for a request accepted and no more (the usual
--- case), the fields named in READ_FIELDS (redis/index.ts) for any other, or 0 when settled.
+-- Returns per entry, in order: its record for a request accepted (the usual case), its record
+-- and state for one already forwarded (a redelivery), or 0 when settled. What a network needs is
+-- all in the record; the request's progress fields are not read.
 local prefix, group = ARGV[1], ARGV[2]
 local out = {}
 local i = 3
@@ -15,15 +16,15 @@ while i <= #ARGV do
   local base = prefix .. 'req:' .. tag .. ':'
   for j = i + 3, i + 1 + 2 * n, 2 do
     local id, rid = ARGV[j], ARGV[j + 1]
-    local f = redis.call('HMGET', base .. rid, 'record', 'state', 'trt', 'releasedAt', 'forwardedAt', 'breached', 'overdue')
-    if not f[1] or (f[2] ~= 'accepted' and f[2] ~= 'forwarded') then
+    local f = redis.call('HMGET', base .. rid, 'record', 'state')
+    if f[1] and f[2] == 'accepted' then
+      out[#out + 1] = f[1]
+    elseif f[1] and f[2] == 'forwarded' then
+      out[#out + 1] = f
+    else
       redis.call('XACK', stream, group, id)
       redis.call('XDEL', stream, id)
       out[#out + 1] = 0
-    elseif f[2] == 'accepted' and not (f[3] or f[4] or f[5] or f[6] or f[7]) then
-      out[#out + 1] = f[1]
-    else
-      out[#out + 1] = f
     end
   end
   i = i + 3 + 2 * n
