@@ -10,7 +10,7 @@ export interface Goal {
   figure: string;
   /** null when this run could not measure it (the reason is in `detail`). */
   value: number | null;
-  unit: '×' | 'ms' | '/s';
+  unit: '×' | 'ms' | '/s' | 'B';
   comparison: '>=' | '<=';
   target: number;
   /** null when not measured, or when the figure cannot tell (see `goal`). */
@@ -32,6 +32,12 @@ export const TARGETS = {
   batchToVerifyCapacity: { comparison: '>=', target: 0.8, unit: '×' },
   /** Batches authenticated once (X-DCC-Batch-Signature): requests/s into durable egress. */
   signedOnceRate: { comparison: '>=', target: 100_000, unit: '/s' },
+  /** Requests/s to the response readable by pull ÷ acknowledgements/s alone. */
+  endToEndToAck: { comparison: '>=', target: 0.9, unit: '×' },
+  /** 1M deadlines falling due at one instant: p99 of deadline to breach marked. */
+  breachLagP99: { comparison: '<=', target: 1000, unit: 'ms' },
+  /** Redis used memory per open request with those deadlines open (1 KB, taken as 1,000 B). */
+  redisBytesPerOpenRequest: { comparison: '<=', target: 1000, unit: 'B' },
 } as const satisfies Record<string, Pick<Goal, 'comparison' | 'target' | 'unit'>>;
 
 /**
@@ -49,8 +55,8 @@ export function goal(id: keyof typeof TARGETS, figure: string, value: number | n
 
 /** The Headline's cells for a goal: value (with its figures), target, and met / not met. */
 export function goalCells(g: Goal): [string, string, string] {
-  const suffix = (unit: Goal['unit']) => (unit === '×' ? '×' : unit === 'ms' ? ' ms' : '/s');
-  const number = (n: number) => (g.unit === '/s' ? Math.round(n).toLocaleString('en-GB') : String(n));
+  const suffix = (unit: Goal['unit']) => (unit === '×' ? '×' : unit === 'ms' ? ' ms' : unit === 'B' ? ' B' : '/s');
+  const number = (n: number) => (g.unit === '/s' || g.unit === 'B' ? Math.round(n).toLocaleString('en-GB') : String(n));
   const value = g.value === null ? 'not measured' : `**${number(g.value)}${suffix(g.unit)}**`;
   const target = `${g.comparison === '>=' ? '≥' : '≤'} ${number(g.target)}${suffix(g.unit)}`;
   const verdict = g.met === null ? (g.value === null ? 'n/a' : 'cannot tell') : g.met ? 'met' : '**not met**';

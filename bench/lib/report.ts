@@ -44,7 +44,7 @@ export function headlineOf(results: ScenarioResult[]): Record<string, unknown> {
   if (e2e) Object.assign(headline, { e2ePullPerSecond: e2e.pullPerSecond, e2eWebhookPerSecond: e2e.webhookPerSecond, ackOnlyPerSecond: e2e.ackOnlyPerSecond });
   if (breach) Object.assign(headline, { breachDeadlines: breach.deadlines, breachOpenDeadlines: breach.openDeadlinesAfterLoading, breachLagP50Seconds: get(breach, 'lag', 'p50Seconds'), breachLagP99Seconds: get(breach, 'lag', 'p99Seconds'), breachObservedLag: breach.observedLag, breachAllMarkedAfterLastDeadlineSeconds: breach.secondsFromLastDeadlineToAllMarked });
   // The issue #9 targets, each judged by the scenario that measured it.
-  const goals = [ack, ladder, batch].flatMap((data) => (data?.goals as Goal[] | undefined) ?? []);
+  const goals = [ack, ladder, batch, e2e, breach].flatMap((data) => (data?.goals as Goal[] | undefined) ?? []);
   if (goals.length > 0) headline.goals = goals;
   return headline;
 }

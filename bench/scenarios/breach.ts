@@ -9,6 +9,7 @@
 import { Redis } from 'ioredis';
 import { runClosedLoop, type LoadItem } from '../lib/closed-loop.ts';
 import { log, step } from '../lib/progress.ts';
+import { goal } from '../lib/goals.ts';
 import { cpuSecondsOf, rssMbOf } from '../lib/processes.ts';
 import { round } from '../lib/stats.ts';
 import { formatDuration, formatRate, table, withTarget, type Suite } from '../lib/suite.ts';
@@ -286,6 +287,13 @@ export async function runBreach(suite: Suite) {
       deadlineSpread: spread,
       unexpected: loaded.unexpected + loaded.errors + loaded.timeouts,
       unexpectedSamples: loaded.unexpectedSamples,
+      // Issue #9's: every deadline on one instant (converge); the memory figure with them all open.
+      goals: [
+        ...(converge ? [goal('breachLagP99', `TRT breach-detection lag p99, ${formatRate(openAtEnd)} deadlines open, all falling due at one instant`,
+          lag.p99Seconds === null ? null : Math.round(lag.p99Seconds * 1000), `router histogram; all marked ${allMarkedAt ? `${round((allMarkedAt - lastDeadline) / 1000)} s after the instant` : 'not within the watch'}`)] : []),
+        goal('redisBytesPerOpenRequest', 'Redis memory per open request (deadlines scenario)', atInstant ? perRequest(atInstant.redisMb, openAtEnd) : null,
+          atInstant ? `${atInstant.redisMb} MB used with ${formatRate(openAtEnd)} open, the inventory included; ${formatRate(atInstant.notForwarded)} of them not yet forwarded` : 'not measured: the instant passed during loading'),
+      ],
     };
     const deadlinesText = converge
       ? `one ExecutionDateTime ${(headroomMs / 1000).toFixed(0)} s after loading began and smets2.onDemand = ${budgetMs / 1000} s, so that every deadline falls due at one instant (a burst, as when many requests share one scheduled time)`
