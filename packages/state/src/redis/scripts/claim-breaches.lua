@@ -26,10 +26,11 @@ end
 for i = 1, #due, 2 do
   local rid = due[i]
   local req = base .. rid
-  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue', 'ts', 'tb', 'record')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue', 'record')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then
-    local tclass, _, _, deadline = open_trt(f[5], f[8], f[9], f[3], f[10])
+    -- Only the class and deadline matter here: the start and budget are not read.
+    local tclass, _, _, deadline = open_trt(f[5], nil, nil, f[3], f[8])
     f[3], f[5] = deadline_text(deadline), tclass
   end
   if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' and f[6] and f[7] ~= '1' then
