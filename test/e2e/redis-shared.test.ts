@@ -10,7 +10,7 @@ import { buildJsonRequest, RouterClient } from '@dccrouter/client';
 import { originatorOf, partitionOf } from '@dccrouter/state';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 let redisPort: number;
 let redisDir: string;
@@ -18,6 +18,7 @@ let redis: ChildProcess;
 let first: RouterProcess;
 let second: RouterProcess;
 let client: RouterClient;
+const OTHER_SUPPLIER = '90-B3-D5-1F-30-01-00-0B';
 
 beforeAll(async () => {
   redisPort = await freePort();
@@ -67,6 +68,26 @@ describe('routers sharing one Redis', () => {
     const reused = await post(second.url, changed, client.sign(changed));
     expect(reused.status).toBe(409);
     expect(((await reused.json()) as any).error.reason).toBe('request_id_reused');
+  });
+
+  it("check a User's signed calls against its current key on every instance, once its new key is set on one", async () => {
+    const roles = ['IS', 'GS'];
+    const admin = new Admin(first.url, first.adminToken);
+    const register = async (publicKeyPem: string) => expect((await admin.put(`/v1/admin/users/${OTHER_SUPPLIER}`, { roles, status: 'active', publicKeyPem })).status).toBe(200);
+    const call = (router: RouterProcess, privateKeyPem: string) => new RouterClient(router.url, privateKeyPem).call(OTHER_SUPPLIER, 'GET', '/v1/responses?limit=1');
+    const old = newKeyPair();
+    await register(old.publicKeyPem);
+    // Both instances have checked a signed call of the User, so both hold it in their directories.
+    for (const router of [first, second]) expect((await call(router, old.privateKeyPem)).status).toBe(200);
+    const current = newKeyPair();
+    await register(current.publicKeyPem);
+    // The instance that took the change applies it at once; the other within its sync interval.
+    expect((await call(first, current.privateKeyPem)).status).toBe(200);
+    expect((await call(first, old.privateKeyPem)).status).toBe(401);
+    await expect.poll(async () => (await call(second, current.privateKeyPem)).status, { timeout: 5_000, interval: 50 }).toBe(200);
+    const refused = await call(second, old.privateKeyPem);
+    expect(refused.status).toBe(401);
+    expect((refused.answer as any).error.reason).toBe('signature_invalid');
   });
 
   it('accept exactly one of many concurrent identical submissions spread over both', async () => {

@@ -40,6 +40,8 @@ export interface Router {
   metrics: RouterMetrics;
   /** Checks Users' signatures (requests and signed calls). */
   verifier: SignatureVerifier;
+  /** Users and devices cached in-process (signed calls find their User here too). */
+  directory: Directory;
   /** True once shutdown began: new work is refused. */
   draining: () => boolean;
   /** True once the router left the load balancers' rotation (readiness off), draining or not yet. */
@@ -182,7 +184,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, verifier, signingKey, certificate, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, verifier, directory, signingKey, certificate, simulators: networks.simulators,
     draining: () => draining,
     leaving: () => leaving || draining,
     leaveRotation() {

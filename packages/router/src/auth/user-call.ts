@@ -1,7 +1,15 @@
 import type { Context } from 'hono';
-import { parseEui, parseRfc3339 } from '@dccrouter/domain';
-import type { StateStore } from '@dccrouter/state';
+import { parseEui, parseRfc3339, type User } from '@dccrouter/domain';
 import { decodeSignatureHeader, type SignatureVerifier } from './verifier.ts';
+
+/**
+ * Where a signed call's User is found: the router's directory (Users cached in-process, an
+ * operator's change seen within its sync interval, as on the request path), so checking a call
+ * costs no store round trip.
+ */
+export interface UserLookup {
+  user(userId: string): Promise<User | undefined>;
+}
 
 const MAX_SKEW_MS = 5 * 60 * 1000;
 
@@ -18,13 +26,13 @@ export function requestTarget(url: string): string {
  * X-DCC-User, X-DCC-Timestamp within five minutes, and X-DCC-Signature over
  * `<METHOD>\n<request-target>\n<timestamp>` by the User's registered key.
  */
-export function authenticateUserCall(c: Context, store: StateStore, verifier: SignatureVerifier, now = Date.now()): Promise<CallAuth> {
+export function authenticateUserCall(c: Context, users: UserLookup, verifier: SignatureVerifier, now = Date.now()): Promise<CallAuth> {
   return authenticateSigned({
     user: c.req.header('x-dcc-user'),
     timestamp: c.req.header('x-dcc-timestamp'),
     signature: c.req.header('x-dcc-signature'),
     signedText: (timestamp) => `${c.req.method}\n${requestTarget(c.req.url)}\n${timestamp}`,
-  }, store, verifier, now);
+  }, users, verifier, now);
 }
 
 export interface SignedCall {
@@ -36,7 +44,7 @@ export interface SignedCall {
 }
 
 /** A User's signed call over any transport (HTTP headers, gRPC metadata), checked the same way. */
-export async function authenticateSigned(call: SignedCall, store: StateStore, verifier: SignatureVerifier, now = Date.now()): Promise<CallAuth> {
+export async function authenticateSigned(call: SignedCall, users: UserLookup, verifier: SignatureVerifier, now = Date.now()): Promise<CallAuth> {
   const userId = parseEui(call.user);
   if (!userId) return { ok: false, message: 'X-DCC-User is missing or not an EUI-64' };
   const timestamp = call.timestamp ?? '';
@@ -46,7 +54,7 @@ export async function authenticateSigned(call: SignedCall, store: StateStore, ve
   if (Math.abs(now - at) > MAX_SKEW_MS) return { ok: false, message: "X-DCC-Timestamp is more than 5 minutes from the router's clock" };
   const signature = decodeSignatureHeader(call.signature);
   if (!signature) return { ok: false, message: 'X-DCC-Signature is missing or not base64' };
-  const user = await store.getUser(userId);
+  const user = await users.user(userId);
   if (!user) return { ok: false, message: `User ${userId} is not registered` };
   if (!(await verifier.verify(user.publicKeyPem, Buffer.from(call.signedText(timestamp)), signature))) {
     return { ok: false, message: "X-DCC-Signature is not a valid signature of the call by the User's key" };

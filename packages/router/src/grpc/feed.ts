@@ -1,7 +1,7 @@
 import { status as GrpcStatus, type Metadata, type ServerWritableStream } from '@grpc/grpc-js';
 import type { dccrouter } from '@dccrouter/protocol';
 import type { OutboxItem, StateStore } from '@dccrouter/state';
-import { authenticateSigned } from '../auth/user-call.ts';
+import { authenticateSigned, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { Logger } from '../log/index.ts';
 
@@ -14,6 +14,8 @@ const FEED_PAGE = 100;
 
 export interface FeedDeps {
   store: StateStore;
+  /** Finds the User of the signed call that opens a feed (see UserLookup). */
+  directory: UserLookup;
   verifier: SignatureVerifier;
   log: Logger;
   draining: () => boolean;
@@ -48,7 +50,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
     timestamp: first(call.metadata, 'x-dcc-timestamp'),
     signature: first(call.metadata, 'x-dcc-signature'),
     signedText: (timestamp) => feedSignedText(after, timestamp),
-  }, deps.store, deps.verifier);
+  }, deps.directory, deps.verifier);
   if (!auth.ok) {
     // grpc-js ends a server stream with the status of an 'error' it is given.
     call.emit('error', { code: GrpcStatus.UNAUTHENTICATED, details: `signature_invalid: ${auth.message}` });

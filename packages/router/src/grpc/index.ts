@@ -6,6 +6,7 @@ import { HealthImplementation, protoPath as HEALTH_PROTO_PATH } from 'grpc-healt
 import { ROUTER_PROTO_PATH, ROUTER_SERVICE, type dccrouter } from '@dccrouter/protocol';
 import type { StateStore } from '@dccrouter/state';
 import type { SignatureVerifier } from '../auth/verifier.ts';
+import type { UserLookup } from '../auth/user-call.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -21,6 +22,8 @@ export interface GrpcDeps {
   metrics: RouterMetrics;
   log: Logger;
   store: StateStore;
+  /** Finds the User of a signed call (a feed's). */
+  directory: UserLookup;
   verifier: SignatureVerifier;
   maxBodyBytes: number;
   draining: () => boolean;

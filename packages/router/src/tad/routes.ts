@@ -3,7 +3,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { countRulesSchema } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { operatorCheck } from '../admin/index.ts';
-import { authenticateUserCall } from '../auth/user-call.ts';
+import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { documented } from '../openapi/index.ts';
 import { errorAnswer, json, quarantineOutcome } from '../openapi/schemas.ts';
@@ -13,6 +13,8 @@ import type { QuarantineDesk } from './quarantine.ts';
 
 export interface TadRouteDeps {
   store: StateStore;
+  /** Finds the User of a signed call (see UserLookup). */
+  directory: UserLookup;
   verifier: SignatureVerifier;
   adminToken: string;
   thresholds: ThresholdRules;
@@ -30,7 +32,7 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
       if (isOperator(c.req.header('authorization'))) return {};
       return c.json({ error: { reason: 'unauthorized', message: 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is wrong' } }, 401);
     }
-    const auth = await authenticateUserCall(c, deps.store, deps.verifier);
+    const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
     if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
     return { userId: auth.userId };
   }
@@ -40,7 +42,7 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
     request: { headers: SIGNED_CALL_HEADERS },
     responses: { 200: json(countRulesSchema, 'Its rules'), 401: signatureRefused },
   }, async (c) => {
-    const auth = await authenticateUserCall(c, deps.store, deps.verifier);
+    const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
     if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
     return c.json(await deps.thresholds.userRules(auth.userId));
   });

@@ -3,13 +3,15 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { parseRequestId, formatRequestId } from '@dccrouter/domain';
 import { isCursor, type RequestRecord, type StateStore } from '@dccrouter/state';
-import { authenticateUserCall } from '../auth/user-call.ts';
+import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { documented } from '../openapi/index.ts';
 import { errorAnswer, json, requestStatus as requestStatusSchema, responsesPage } from '../openapi/schemas.ts';
 
 export interface UserApiDeps {
   store: StateStore;
+  /** Finds the User of a signed call (see UserLookup). */
+  directory: UserLookup;
   verifier: SignatureVerifier;
 }
 
@@ -57,7 +59,7 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
 
   // Per route, not app-wide: this app is mounted beside the other /v1 routes.
   const signedCall = createMiddleware<{ Variables: { userId: string } }>(async (c, next) => {
-    const auth = await authenticateUserCall(c, deps.store, deps.verifier);
+    const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
     if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
     c.set('userId', auth.userId);
     await next();
