@@ -22,6 +22,8 @@ const FAST_NETWORKS = { SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS:
 
 const VARIANTS: (Variant & { delivery: 'none' | 'pull' | 'webhook' })[] = [
   { id: 'ack-only', label: 'acknowledgement only (NETWORKS=external)', kind: 'router', env: { NETWORKS: 'external' }, delivery: 'none' },
+  // The networks' share alone: what reading the responses costs is the difference to 'pull'.
+  { id: 'networks', label: 'simulated networks in-process, responses not read', kind: 'router', env: FAST_NETWORKS, delivery: 'none' },
   { id: 'pull', label: 'to the response, read by pull', kind: 'router', env: FAST_NETWORKS, delivery: 'pull' },
   { id: 'webhook', label: 'to the response, delivered by webhook', kind: 'router', env: FAST_NETWORKS, delivery: 'webhook' },
 ];
@@ -36,6 +38,8 @@ interface E2eRun {
   ackPerSecond: number;
   /** Responses read back (pull) or received (webhook). */
   responses: number;
+  /** Signed GET /v1/responses made to read them (pull). */
+  pulls: number;
   /** Until every request was done: answered, and for a 202 its response read or received. */
   e2eSeconds: number;
   /** Requests of the mix per second, counted to the end of each (the same count as the acknowledgement rate, over the longer time). */
@@ -78,9 +82,10 @@ function startReceiver() {
  * Pulls every User's outbox over and over (signed GET /v1/responses, as a User would), counting
  * response items, until `done` says so or the deadline passes.
  */
-async function pullUntil(url: string, users: BenchUser[], timed: Set<string>, done: (pulled: number) => boolean, deadline: number): Promise<{ pulled: number; lastAt: number }> {
+async function pullUntil(url: string, users: BenchUser[], timed: Set<string>, done: (pulled: number) => boolean, deadline: number): Promise<{ pulled: number; lastAt: number; calls: number }> {
   const cursors = new Map<string, string | undefined>();
   let pulled = 0;
+  let calls = 0;
   let lastAt = 0;
   let next = 0;
   const pullOne = async (user: BenchUser) => {
@@ -88,6 +93,7 @@ async function pullUntil(url: string, users: BenchUser[], timed: Set<string>, do
       const after = cursors.get(user.userId);
       const path = `/v1/responses?limit=1000${after ? `&after=${after}` : ''}`;
       const timestamp = new Date().toISOString();
+      calls++;
       const response = await fetch(`${url}${path}`, {
         headers: { 'x-dcc-user': user.userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signBytes(user.privateKey, `GET\n${path}\n${timestamp}`) },
       });
@@ -111,7 +117,7 @@ async function pullUntil(url: string, users: BenchUser[], timed: Set<string>, do
     }));
     if (pulled === before) await Bun.sleep(20);
   }
-  return { pulled, lastAt };
+  return { pulled, lastAt, calls };
 }
 
 async function e2eRun(suite: Suite, target: RunningTarget, delivery: 'none' | 'pull' | 'webhook', receiver: ReturnType<typeof startReceiver>): Promise<E2eRun> {
@@ -138,10 +144,12 @@ async function e2eRun(suite: Suite, target: RunningTarget, delivery: 'none' | 'p
   const allIn = (count: number) => submissionDone && count >= acknowledged;
   let responses = 0;
   let lastAt = 0;
+  let pulls = 0;
   if (delivery === 'pull') {
     const pulled = await pullUntil(target.url, suite.users, timed, allIn, deadline);
     responses = pulled.pulled;
     lastAt = pulled.lastAt;
+    pulls = pulled.calls;
   } else if (delivery === 'webhook') {
     while (!allIn(receiver.responses) && performance.now() < deadline) await Bun.sleep(20);
     responses = receiver.responses;
@@ -157,6 +165,7 @@ async function e2eRun(suite: Suite, target: RunningTarget, delivery: 'none' | 'p
     ackSeconds: round(ackSeconds),
     ackPerSecond: round(result.answered / ackSeconds),
     responses: delivered,
+    pulls,
     e2eSeconds: round(e2eSeconds),
     e2ePerSecond: round(result.answered / e2eSeconds),
     complete: delivered >= acknowledged,
@@ -256,6 +265,13 @@ async function retainedMemory(suite: Suite): Promise<RetainedMemory> {
   });
 }
 
+/** How much more CPU per request one variant spent than another, router and redis-server. */
+function costDelta(more: { cpuMicroseconds: { router: number; redis: number } }, less: { cpuMicroseconds: { router: number; redis: number } }): string {
+  const router = round(more.cpuMicroseconds.router - less.cpuMicroseconds.router);
+  const redis = round(more.cpuMicroseconds.redis - less.cpuMicroseconds.redis);
+  return `${router >= 0 ? '+' : ''}${router} µs of the router and ${redis >= 0 ? '+' : ''}${redis} µs of Redis`;
+}
+
 export async function runE2e(suite: Suite) {
   const { options } = suite;
   suite.pool.ensure(options.e2eUnits);
@@ -287,13 +303,21 @@ export async function runE2e(suite: Suite) {
       e2eSeconds: round(median(list.map((r) => r.e2eSeconds))),
       acknowledged: Math.round(median(list.map((r) => r.acknowledged))),
       responses: Math.round(median(list.map((r) => r.responses))),
+      pullsPerResponse: v.delivery === 'pull' ? round(median(list.map((r) => r.pulls / Math.max(1, r.responses)))) : undefined,
+      delivery: v.delivery,
       allComplete: list.every((r) => r.complete),
       unexpected: list.reduce((s, r) => s + r.unexpected, 0),
       runs: list.map((r) => Math.round(v.delivery === 'none' ? r.ackPerSecond : r.e2ePerSecond)),
       cpuShare: list.at(-1)?.cpu,
+      /** Router and redis-server CPU per request of the mix (medians over the runs). */
+      cpuMicroseconds: {
+        router: round(median(list.map((r) => r.cpu.microsecondsPerRequest?.target ?? NaN))),
+        redis: round(median(list.map((r) => r.cpu.microsecondsPerRequest?.redis ?? NaN))),
+      },
     };
   });
   const ackOnly = summary.find((s) => s.id === 'ack-only')!;
+  const networks = summary.find((s) => s.id === 'networks')!;
   const pull = summary.find((s) => s.id === 'pull')!;
   const webhook = summary.find((s) => s.id === 'webhook')!;
   const chart = suite.writeChart('e2e-rates', barChart('Acknowledged vs end-to-end requests per second (median)', 'req/s', [
@@ -320,10 +344,13 @@ export async function runE2e(suite: Suite) {
     '',
     `**End to end: ${formatRate(pull.e2ePerSecond)}/s read by pull and ${formatRate(webhook.e2ePerSecond)}/s by webhook, against ${formatRate(ackOnly.ackPerSecond)}/s acknowledgements alone** (ratios ${data.pullToAckRatio} and ${data.webhookToAckRatio}).`,
     '',
-    ...table(['variant', 'acknowledged/s', 'end-to-end/s', 'seconds to the end', 'acknowledged (202)', 'responses read', 'complete', 'runs (rate/s)'], summary.map((s) => [
-      s.label, formatRate(s.ackPerSecond), s.id === 'ack-only' ? '–' : formatRate(s.e2ePerSecond), s.e2eSeconds, s.acknowledged,
-      s.id === 'ack-only' ? '–' : s.responses, s.id === 'ack-only' ? '–' : s.allComplete ? 'yes' : '**NO**', s.runs.join(', '),
+    ...table(['variant', 'acknowledged/s', 'end-to-end/s', 'seconds to the end', 'acknowledged (202)', 'responses read', 'complete', 'CPU µs per request: router + redis-server', 'signed pulls per response', 'runs (rate/s)'], summary.map((s) => [
+      s.label, formatRate(s.ackPerSecond), s.delivery === 'none' ? '–' : formatRate(s.e2ePerSecond), s.e2eSeconds, s.acknowledged,
+      s.delivery === 'none' ? '–' : s.responses, s.delivery === 'none' ? '–' : s.allComplete ? 'yes' : '**NO**',
+      `${s.cpuMicroseconds.router} + ${s.cpuMicroseconds.redis}`, s.pullsPerResponse ?? '–', s.runs.join(', '),
     ])),
+    '',
+    `Where the difference goes (router + redis-server CPU per request, medians): the simulated networks in the router's process (egress, the networks, recording responses) ${costDelta(networks, ackOnly)}; reading the responses by pull on top of that ${costDelta(pull, networks)} (${pull.pullsPerResponse ?? '?'} signed pulls per response: each pull is a signature check and a read whatever it finds, so how often Users poll weighs as much as how much they read; \`npm run bench:calls\` measures a pull alone); delivering them by webhook instead ${costDelta(webhook, networks)} (a signed POST per item).`,
     '',
     `![acknowledged vs end to end](${chart})`,
     '',
