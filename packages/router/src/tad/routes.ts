@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { countRulesSchema } from '@dccrouter/domain';
-import type { StateStore } from '@dccrouter/state';
 import { operatorCheck } from '../admin/index.ts';
 import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
@@ -12,7 +11,6 @@ import type { ThresholdRules } from './index.ts';
 import type { QuarantineDesk } from './quarantine.ts';
 
 export interface TadRouteDeps {
-  store: StateStore;
   /** Finds the User of a signed call (see UserLookup). */
   directory: UserLookup;
   verifier: SignatureVerifier;
