@@ -6,7 +6,7 @@
 //   npm run bench:calls [-- --rounds 4]   (the first round warms up and is not counted)
 import { parseArgs } from 'node:util';
 import { signBytes } from '@dccrouter/client';
-import { createStore, type NewOutboxItem } from '@dccrouter/state';
+import { compareCursors, createStore, type NewOutboxItem } from '@dccrouter/state';
 import { cpuSecondsOf, startBunService } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { adminCall, ADMIN_TOKEN } from './lib/targets.ts';
@@ -52,7 +52,7 @@ async function pulls(calls: number, limit: number): Promise<{ cpu: number; items
       if (response.status !== 200) throw new Error(`pull: ${response.status} ${await response.text()}`);
       const answer = (await response.json()) as { items: unknown[]; next: string };
       items += answer.items.length;
-      if (answer.next > (cursor ?? '')) cursor = answer.next;
+      if (cursor === undefined || compareCursors(answer.next, cursor) > 0) cursor = answer.next;
     }
   }));
   return { cpu: cpuSecondsOf(router.child.pid) - before, items };
