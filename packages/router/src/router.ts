@@ -164,7 +164,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
   const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrences run, by outcome (I99, or the refusal reason)', labelNames: ['outcome'], registers: [metrics.registry] });
   const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
-  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler];
+  // The rule sets in use read again in the background, so requests do not wait for them.
+  const ruleRefresh = new Periodic('tad-rules-refresh', ThresholdRules.REFRESH_MS, () => thresholds.refresh(), log);
+  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler, ruleRefresh];
 
   let draining = false;
   let leaving = false;

@@ -635,6 +635,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getSetting('unknown')).toBeUndefined();
       });
 
+      it('are read several at once, in the order asked, undefined where never put', async () => {
+        const store = await open();
+        await store.putSetting('tad-user:U1', { rules: [{ srv: '*', limit: 5, windowSeconds: 60 }] });
+        await store.putSetting('tad-dcc', { rules: [] });
+        expect(await store.getSettings(['tad-dcc', 'never-put', 'tad-user:U1'])).toStrictEqual([
+          { rules: [] }, undefined, { rules: [{ srv: '*', limit: 5, windowSeconds: 60 }] },
+        ]);
+        expect(await store.getSettings([])).toStrictEqual([]);
+      });
+
       it('are replaced by a later put and stored as copies', async () => {
         const store = await open();
         const value = { limit: 1 };

@@ -9,15 +9,28 @@ const USER_RULES = (userId: string) => `tad-user:${userId}`;
 const DCC_RULES = 'tad-dcc';
 const VALUE_RULES = 'tad-values';
 const CACHE_MS = 1000;
+/** A rule set no request asked for in this long is no longer kept fresh (a User gone quiet). */
+const UNUSED_MS = 60_000;
 
 export type TadMode = 'enforce' | 'shadow';
 
+interface CachedRules {
+  /** When it was read. */
+  at: number;
+  /** When a request last asked for it. */
+  usedAt: number;
+  value: unknown;
+}
+
 /**
- * The three rule sets, shared through the store; each instance caches them for a second so the
- * request path does not read them every time (a change through this instance applies at once).
+ * The three rule sets, shared through the store; each instance caches them, and `refresh` (a
+ * background loop, every half of CACHE_MS) reads again every set in use, all in one turn, so a
+ * request finds its sets fresh and reads none itself: an operator's change through another
+ * instance applies here within CACHE_MS, and through this one at once. Only a set not cached yet
+ * (or left stale by a store outage) is read on the request path.
  */
 export class ThresholdRules {
-  private readonly cache = new Map<string, { at: number; value: unknown }>();
+  private readonly cache = new Map<string, CachedRules>();
   /** Reads under way: concurrent requests that find a rule set stale share one read. */
   private readonly reading = new Map<string, Promise<unknown>>();
   private writes = 0;
@@ -27,13 +40,17 @@ export class ThresholdRules {
   /** The cached rule set when fresh (no promise: the request path asks for three on every request), else a read. */
   private read<T>(name: string, empty: T): T | Promise<T> {
     const cached = this.cache.get(name);
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.value as T;
+    const now = Date.now();
+    if (cached && now - cached.at < CACHE_MS) {
+      cached.usedAt = now;
+      return cached.value as T;
+    }
     let read = this.reading.get(name);
     if (!read) {
       const writes = this.writes;
       read = this.store.getSetting<T>(name).then((value) => {
         // A put through this instance meanwhile is newer than what was read.
-        if (writes === this.writes) this.cache.set(name, { at: Date.now(), value: value ?? empty });
+        if (writes === this.writes) this.cache.set(name, { at: Date.now(), usedAt: Date.now(), value: value ?? empty });
         return value ?? empty;
       }).finally(() => this.reading.delete(name));
       this.reading.set(name, read);
@@ -41,16 +58,36 @@ export class ThresholdRules {
     return read as Promise<T>;
   }
 
+  /** Reads again, in one call, every rule set a request asked for lately; forgets the others. */
+  async refresh(): Promise<void> {
+    const now = Date.now();
+    for (const [name, cached] of this.cache) if (now - cached.usedAt > UNUSED_MS) this.cache.delete(name);
+    const names = [...this.cache.keys()];
+    if (names.length === 0) return;
+    const writes = this.writes;
+    const values = await this.store.getSettings(names);
+    // A put through this instance meanwhile is newer than what was read: the next refresh reads it.
+    if (writes !== this.writes) return;
+    const at = Date.now();
+    names.forEach((name, i) => {
+      const cached = this.cache.get(name);
+      if (cached) this.cache.set(name, { at, usedAt: cached.usedAt, value: values[i] ?? EMPTY_RULES });
+    });
+  }
+
+  /** How often `refresh` should run to keep every set in use fresh. */
+  static readonly REFRESH_MS = CACHE_MS / 2;
+
   userRules(userId: string): CountRules | Promise<CountRules> {
-    return this.read(USER_RULES(userId), { rules: [] });
+    return this.read(USER_RULES(userId), EMPTY_RULES);
   }
 
   dccRules(): CountRules | Promise<CountRules> {
-    return this.read(DCC_RULES, { rules: [] });
+    return this.read(DCC_RULES, EMPTY_RULES);
   }
 
   valueRules(): ValueRules | Promise<ValueRules> {
-    return this.read(VALUE_RULES, { rules: [] });
+    return this.read(VALUE_RULES, EMPTY_RULES);
   }
 
   /** Validates and stores a rule set; answers the field at fault otherwise. */
@@ -60,10 +97,13 @@ export class ThresholdRules {
     const name = kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
     await this.store.putSetting(name, parsed.value);
     this.writes++;
-    this.cache.set(name, { at: Date.now(), value: parsed.value });
+    this.cache.set(name, { at: Date.now(), usedAt: Date.now(), value: parsed.value });
     return parsed;
   }
 }
+
+/** No rules: what a set never put reads as (count and value sets alike). */
+const EMPTY_RULES: CountRules & ValueRules = Object.freeze({ rules: [] }) as unknown as CountRules & ValueRules;
 
 export interface TadMetrics {
   breach(kind: BreachKind, action: string): void;

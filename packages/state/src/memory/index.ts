@@ -559,6 +559,13 @@ export class MemoryStore implements StateStore {
     return value === undefined ? undefined : copy(value as T);
   }
 
+  async getSettings(names: readonly string[]): Promise<unknown[]> {
+    return names.map((name) => {
+      const value = this.settings.get(name);
+      return value === undefined ? undefined : copy(value);
+    });
+  }
+
   async putSetting<T>(name: string, value: T): Promise<void> {
     this.settings.set(name, copy(value));
   }

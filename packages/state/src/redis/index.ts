@@ -884,6 +884,21 @@ export class RedisStore implements StateStore {
     return parse<T>(await this.call('GET setting', () => this.redis.get(this.settingKey(name))));
   }
 
+  async getSettings(names: readonly string[]): Promise<unknown[]> {
+    if (names.length === 0) return [];
+    const keys = names.map((name) => this.settingKey(name));
+    let found: (string | null)[];
+    if (this.onePartitionPerCall) {
+      // A setting's key has no hash tag: on a Redis Cluster they lie in many slots, which one MGET cannot span.
+      const read = this.pipeline();
+      for (const key of keys) read.get(key);
+      found = (await this.exec('GET settings', read)) as (string | null)[];
+    } else {
+      found = await this.call('MGET settings', () => this.redis.mget(keys));
+    }
+    return found.map((json) => parse(json));
+  }
+
   async putSetting<T>(name: string, value: T): Promise<void> {
     await this.call('SET setting', () => this.redis.set(this.settingKey(name), JSON.stringify(value)));
   }

@@ -482,6 +482,8 @@ export interface StateStore {
 
   /** Small shared settings (TRT budgets, thresholds), as JSON-able values. */
   getSetting<T>(name: string): Promise<T | undefined>;
+  /** Several settings in one call (one round trip), in the order asked; undefined for a name never put. */
+  getSettings(names: readonly string[]): Promise<unknown[]>;
   putSetting<T>(name: string, value: T): Promise<void>;
 
   /** Resolves when the store answers; throws StateUnavailableError otherwise. */
