@@ -95,7 +95,8 @@ async function registerUsers(url: string, setup: Provisioning, withThresholds: b
   await Promise.all(Array.from({ length: 8 }, register));
 }
 
-async function provision(url: string, setup: Provisioning): Promise<{ seconds: number; importDevicesPerSecond: number }> {
+/** Registers the Users with their thresholds, sets the DCC and value thresholds and imports the inventory. */
+export async function provision(url: string, setup: Provisioning): Promise<{ seconds: number; importDevicesPerSecond: number }> {
   const started = performance.now();
   await registerUsers(url, setup, true);
   await expectOk(adminCall(url, 'PUT', '/v1/admin/thresholds/dcc', DCC_THRESHOLDS), 'cannot set the DCC thresholds');

@@ -1,0 +1,157 @@
+// The request path alone, without sockets: a router built in this process (as `npm start` builds
+// it), its Users and inventory provisioned as the suite does, then the realistic mix handed to its
+// Hono app's fetch, 64 requests in flight. No load generator, no HTTP parsing or socket writes:
+// what is left is the router's own work per request (decode, signature check, validation, TAD,
+// record, answer) and Redis's, so a change to that work shows in seconds and with little noise.
+// The same loop against a stub app that only reads the body and answers measures the harness,
+// subtracted from the router's figure. Prints CPU per request of this process (all its threads:
+// the router and its signature worker) and of redis-server, per round and the medians.
+//   npm run bench:path [-- --store memory --networks in-process --rounds 5 --requests 20000]
+// Profile it with: bun --cpu-prof-md --cpu-prof-dir=/tmp/prof bench/request-path.ts
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createRouter, loadConfig, type Router } from '@dccrouter/router';
+import { cpuSecondsOf } from './lib/processes.ts';
+
+import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
+import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
+import { checkAnswer, inventoryNdjson, makeUsers, TrafficPool, type TrafficItem, type Unit } from './lib/traffic.ts';
+
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'redis' },
+    networks: { type: 'string', default: 'external' },
+    rounds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '64' },
+    devices: { type: 'string', default: '100000' },
+    users: { type: 'string', default: '200' },
+  },
+});
+const rounds = Number(values.rounds);
+const unitsPerRound = Math.ceil(Number(values.requests) / 2);
+const concurrency = Number(values.concurrency);
+const devices = Number(values.devices);
+if (values.store !== 'redis' && values.store !== 'memory') throw new Error('--store is redis or memory');
+if (values.networks !== 'external' && values.networks !== 'in-process') throw new Error('--networks is external or in-process');
+
+const users = makeUsers(Number(values.users));
+/** A round's units, signed before its timing starts; each round's are new to the router and dropped after it. */
+const unitsOfRound = (round: number): Unit[] =>
+  new TrafficPool({ devices, users: users.length, badShare: 0.02, seed: 7 + round }, users, 'path', 1_000_000_000n * BigInt(round + 1)).take(unitsPerRound);
+
+const redis: BenchRedis | undefined = values.store === 'redis' ? await startBenchRedis() : undefined;
+// The router's other settings (VERIFY_SIGNATURES, TAD, ...) come from the environment, as for `npm start`.
+const router: Router = await createRouter(loadConfig({
+  ...process.env,
+  ROUTER_ADMIN_TOKEN: ADMIN_TOKEN,
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+  NETWORKS: values.networks === 'external' ? 'external' : 'simulated',
+  ...(redis ? { REDIS_URL: redis.url } : {}),
+}));
+// Provisioning goes through a socket, as an operator's calls would; the timed part does not.
+const verifySignatures = !/^(0|false|no|off)$/i.test(process.env.VERIFY_SIGNATURES ?? 'true');
+const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: router.app.fetch, maxRequestBodySize: 256 * 1024 * 1024 });
+await provision(`http://127.0.0.1:${server.port}`, { users, inventory: inventoryNdjson(devices, users.length), devices });
+server.stop(true);
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+const stub: Fetch = async (request) => {
+  await request.arrayBuffer();
+  return new Response('{"status":"accepted"}', { status: 202, headers: { 'content-type': 'application/json' } });
+};
+
+/** CPU seconds so far of this process alone (all its threads), not of the redis-server it started. */
+function ownCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds so far of each of this process's threads, by thread name (the main thread, the signature worker, JIT and GC helpers). */
+function threadCpu(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return byName;
+}
+
+const ROUND_TRIPS = 'dccrouter_redis_round_trips_total';
+async function roundTrips(): Promise<Record<string, number>> {
+  const response = await router.app.fetch(new Request('http://router/metrics'));
+  return metricByLabel(await response.text(), ROUND_TRIPS, 'stage') ?? {};
+}
+
+/** Sends the units, `concurrency` at a time (a unit's two requests in order); answers checked on the router. */
+async function send(fetch: Fetch, units: readonly Unit[], check: boolean): Promise<{ seconds: number; cpu: number; redisCpu: number; wrong: string[] }> {
+  const wrong: string[] = [];
+  let next = 0;
+  const cpuBefore = ownCpuSeconds();
+  const redisBefore = cpuSecondsOf(redis?.pid);
+  const started = performance.now();
+  const one = async (item: TrafficItem) => {
+    const response = await fetch(new Request('http://router/v1/service-requests', { method: 'POST', headers: item.headers, body: item.body as unknown as BodyInit }));
+    const text = await response.text();
+    const problem = check ? checkAnswer(item, response.status, text, verifySignatures) : undefined;
+    if (problem && wrong.length < 5) wrong.push(problem);
+  };
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < units.length) {
+      const [first, second] = units[next++];
+      await one(first);
+      await one(second);
+    }
+  }));
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpu: ownCpuSeconds() - cpuBefore,
+    redisCpu: cpuSecondsOf(redis?.pid) - redisBefore,
+    wrong,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const micro = (seconds: number, requests: number) => (seconds * 1e6) / requests;
+const requests = unitsPerRound * 2;
+const harness: number[] = [];
+const routerCpu: number[] = [];
+const redisCpu: number[] = [];
+console.log(`request path in-process: store ${values.store}, networks ${values.networks}, ${requests} requests a round, ${concurrency} in flight`);
+for (let round = 0; round <= rounds; round++) {
+  const units = unitsOfRound(round);
+  const base = await send(stub, units, false);
+  const tripsBefore = await roundTrips();
+  const threadsBefore = threadCpu();
+  const run = await send(router.app.fetch, units, true);
+  const threadsAfter = threadCpu();
+  const tripsAfter = await roundTrips();
+  const threads = [...threadsAfter].map(([name, seconds]) => [name, micro(seconds - (threadsBefore.get(name) ?? 0), requests)] as const)
+    .filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]);
+  const trips = Object.entries(tripsAfter).map(([stage, n]) => [stage, (n - (tripsBefore[stage] ?? 0)) / requests] as const).filter(([, n]) => n >= 0.001);
+  const tripsTotal = trips.reduce((sum, [, n]) => sum + n, 0);
+  if (run.wrong.length > 0) throw new Error(`unexpected answers: ${run.wrong.join('; ')}`);
+  const threadText = threads.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
+  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis round trips ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}`;
+  // The first round warms the JIT and the caches up.
+  if (round === 0) {
+    console.log(`warm-up: ${line}`);
+    continue;
+  }
+  console.log(`round ${round}: ${line}`);
+  harness.push(micro(base.cpu, requests));
+  routerCpu.push(micro(run.cpu - base.cpu, requests));
+  redisCpu.push(micro(run.redisCpu, requests));
+}
+console.log(`median of ${rounds}: router ${median(routerCpu).toFixed(1)} µs + redis-server ${median(redisCpu).toFixed(1)} µs of CPU per request (harness ${median(harness).toFixed(1)} µs, subtracted)`);
+await router.shutdown();
+await redis?.stop();
+process.exit(0);
