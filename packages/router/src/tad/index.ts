@@ -24,12 +24,15 @@ interface CachedRules {
 
 /**
  * The three rule sets, shared through the store; each instance caches them, and `refresh` (a
- * background loop, every half of CACHE_MS) reads again every set in use, all in one turn, so a
+ * background loop, every half of CACHE_MS) reads again every set in use in one call, so a
  * request finds its sets fresh and reads none itself: an operator's change through another
  * instance applies here within CACHE_MS, and through this one at once. Only a set not cached yet
  * (or left stale by a store outage) is read on the request path.
  */
 export class ThresholdRules {
+  /** How often `refresh` should run to keep every set in use fresh. */
+  static readonly REFRESH_MS = CACHE_MS / 2;
+
   private readonly cache = new Map<string, CachedRules>();
   /** Reads under way: concurrent requests that find a rule set stale share one read. */
   private readonly reading = new Map<string, Promise<unknown>>();
@@ -38,7 +41,7 @@ export class ThresholdRules {
   constructor(private readonly store: StateStore) {}
 
   /** The cached rule set when fresh (no promise: the request path asks for three on every request), else a read. */
-  private read<T>(name: string, empty: T): T | Promise<T> {
+  private read<T>(name: string): T | Promise<T> {
     const cached = this.cache.get(name);
     const now = Date.now();
     if (cached && now - cached.at < CACHE_MS) {
@@ -50,8 +53,8 @@ export class ThresholdRules {
       const writes = this.writes;
       read = this.store.getSetting<T>(name).then((value) => {
         // A put through this instance meanwhile is newer than what was read.
-        if (writes === this.writes) this.cache.set(name, { at: Date.now(), usedAt: Date.now(), value: value ?? empty });
-        return value ?? empty;
+        if (writes === this.writes) this.cache.set(name, { at: Date.now(), usedAt: Date.now(), value: value ?? EMPTY_RULES });
+        return value ?? EMPTY_RULES;
       }).finally(() => this.reading.delete(name));
       this.reading.set(name, read);
     }
@@ -75,19 +78,16 @@ export class ThresholdRules {
     });
   }
 
-  /** How often `refresh` should run to keep every set in use fresh. */
-  static readonly REFRESH_MS = CACHE_MS / 2;
-
   userRules(userId: string): CountRules | Promise<CountRules> {
-    return this.read(USER_RULES(userId), EMPTY_RULES);
+    return this.read(USER_RULES(userId));
   }
 
   dccRules(): CountRules | Promise<CountRules> {
-    return this.read(DCC_RULES, EMPTY_RULES);
+    return this.read(DCC_RULES);
   }
 
   valueRules(): ValueRules | Promise<ValueRules> {
-    return this.read(VALUE_RULES, EMPTY_RULES);
+    return this.read(VALUE_RULES);
   }
 
   /** Validates and stores a rule set; answers the field at fault otherwise. */
@@ -103,7 +103,7 @@ export class ThresholdRules {
 }
 
 /** No rules: what a set never put reads as (count and value sets alike). */
-const EMPTY_RULES: CountRules & ValueRules = Object.freeze({ rules: [] }) as unknown as CountRules & ValueRules;
+const EMPTY_RULES = Object.freeze({ rules: Object.freeze([]) }) as unknown as CountRules & ValueRules;
 
 export interface TadMetrics {
   breach(kind: BreachKind, action: string): void;
