@@ -321,16 +321,7 @@ export class RedisStore implements StateStore {
 
   async getDevices(deviceIds: readonly string[]): Promise<(Device | undefined)[]> {
     if (deviceIds.length === 0) return [];
-    const keys = deviceIds.map((deviceId) => this.deviceKey(deviceId));
-    let found: (string | null)[];
-    if (this.onePartitionPerCall) {
-      // A device's key has no hash tag: on a Redis Cluster the devices lie in many slots, which one MGET cannot span.
-      const read = this.pipeline();
-      for (const key of keys) read.get(key);
-      found = (await this.exec('GET devices', read)) as (string | null)[];
-    } else {
-      found = await this.call('MGET devices', () => this.redis.mget(keys));
-    }
+    const found = await this.getMany(deviceIds.map((deviceId) => this.deviceKey(deviceId)), 'devices');
     return found.map((json) => parse<Device>(json));
   }
 
@@ -886,17 +877,16 @@ export class RedisStore implements StateStore {
 
   async getSettings(names: readonly string[]): Promise<unknown[]> {
     if (names.length === 0) return [];
-    const keys = names.map((name) => this.settingKey(name));
-    let found: (string | null)[];
-    if (this.onePartitionPerCall) {
-      // A setting's key has no hash tag: on a Redis Cluster they lie in many slots, which one MGET cannot span.
-      const read = this.pipeline();
-      for (const key of keys) read.get(key);
-      found = (await this.exec('GET settings', read)) as (string | null)[];
-    } else {
-      found = await this.call('MGET settings', () => this.redis.mget(keys));
-    }
+    const found = await this.getMany(names.map((name) => this.settingKey(name)), 'settings');
     return found.map((json) => parse(json));
+  }
+
+  /** Keys without a hash tag, read in one call: one MGET, or on a Redis Cluster (many slots, which one MGET cannot span) a pipeline of GETs. */
+  private async getMany(keys: string[], what: string): Promise<(string | null)[]> {
+    if (!this.onePartitionPerCall) return this.call(`MGET ${what}`, () => this.redis.mget(keys));
+    const read = this.pipeline();
+    for (const key of keys) read.get(key);
+    return (await this.exec(`GET ${what}`, read)) as (string | null)[];
   }
 
   async putSetting<T>(name: string, value: T): Promise<void> {
