@@ -11,8 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
-import { cpuSecondsOf } from './lib/processes.ts';
-
+import { cpuSecondsAt, cpuSecondsOf } from './lib/processes.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
 import { checkAnswer, inventoryNdjson, makeUsers, TrafficPool, type TrafficItem, type Unit } from './lib/traffic.ts';
@@ -63,24 +62,19 @@ const stub: Fetch = async (request) => {
 };
 
 /** CPU seconds so far of this process alone (all its threads), not of the redis-server it started. */
-function ownCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const ownCpuSeconds = () => cpuSecondsAt('/proc/self/stat');
 
 /** CPU seconds so far of each of this process's threads, by thread name (the main thread, the signature worker, JIT and GC helpers). */
 function threadCpu(): Map<string, number> {
   const byName = new Map<string, number>();
   for (const task of readdirSync('/proc/self/task')) {
+    let name: string;
     try {
-      const name = readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      name = readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
     } catch {
-      // The thread ended meanwhile.
+      continue; // The thread ended meanwhile.
     }
+    byName.set(name, (byName.get(name) ?? 0) + cpuSecondsAt(`/proc/self/task/${task}/stat`));
   }
   return byName;
 }

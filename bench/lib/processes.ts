@@ -95,8 +95,13 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Fields of /proc/<pid>/stat after the command name (which may hold spaces); undefined when gone. */
 function statFields(pid: number): string[] | undefined {
+  return statFieldsAt(`/proc/${pid}/stat`);
+}
+
+/** The same for any stat file (a thread's: /proc/self/task/<tid>/stat). */
+function statFieldsAt(path: string): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
@@ -126,11 +131,14 @@ export function processTree(pid: number): number[] {
 export function cpuSecondsOf(pid: number | undefined): number {
   if (!pid) return 0;
   let seconds = 0;
-  for (const member of processTree(pid)) {
-    const fields = statFields(member);
-    if (fields) seconds += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  }
+  for (const member of processTree(pid)) seconds += cpuSecondsAt(`/proc/${member}/stat`);
   return seconds;
+}
+
+/** CPU seconds (user + system) of one stat file: a process's all threads (/proc/self/stat) or one thread's; 0 when gone. */
+export function cpuSecondsAt(statPath: string): number {
+  const fields = statFieldsAt(statPath);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND : 0;
 }
 
 /** Resident memory of a process and its descendants in MB, from /proc; 0 where unknown. */

@@ -74,7 +74,9 @@ export class ThresholdRules {
     const at = Date.now();
     names.forEach((name, i) => {
       const cached = this.cache.get(name);
-      if (cached) this.cache.set(name, { at, usedAt: cached.usedAt, value: values[i] ?? EMPTY_RULES });
+      if (!cached) return;
+      cached.at = at;
+      cached.value = values[i] ?? EMPTY_RULES;
     });
   }
 
