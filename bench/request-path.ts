@@ -14,7 +14,7 @@ import { createRouter, loadConfig, type Router } from '@dccrouter/router';
 import { cpuSecondsAt, cpuSecondsOf } from './lib/processes.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
-import { checkAnswer, inventoryNdjson, makeUsers, TrafficPool, type TrafficItem, type Unit } from './lib/traffic.ts';
+import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type TrafficItem, type Unit } from './lib/traffic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,12 +25,15 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     devices: { type: 'string', default: '100000' },
     users: { type: 'string', default: '200' },
+    // Batches of this many requests, each signed once by its User (X-DCC-Batch-Signature), 8 in flight.
+    batch: { type: 'string', default: '0' },
   },
 });
 const rounds = Number(values.rounds);
 const unitsPerRound = Math.ceil(Number(values.requests) / 2);
 const concurrency = Number(values.concurrency);
 const devices = Number(values.devices);
+const batchSize = Number(values.batch);
 if (values.store !== 'redis' && values.store !== 'memory') throw new Error('--store is redis or memory');
 if (values.networks !== 'external' && values.networks !== 'in-process') throw new Error('--networks is external or in-process');
 
@@ -85,25 +88,43 @@ async function roundTrips(): Promise<Record<string, number>> {
   return metricByLabel(await response.text(), ROUND_TRIPS, 'stage') ?? {};
 }
 
+interface Measured { seconds: number; cpu: number; redisCpu: number; wrong: string[] }
+
 /** Sends the units, `concurrency` at a time (a unit's two requests in order); answers checked on the router. */
-async function send(fetch: Fetch, units: readonly Unit[], check: boolean): Promise<{ seconds: number; cpu: number; redisCpu: number; wrong: string[] }> {
+function send(fetch: Fetch, units: readonly Unit[], check: boolean): Promise<Measured> {
+  return measure(concurrency, units.length, async (index, wrong) => {
+    for (const item of units[index]) {
+      const response = await fetch(new Request('http://router/v1/service-requests', { method: 'POST', headers: item.headers, body: item.body as unknown as BodyInit }));
+      const text = await response.text();
+      const problem = check ? checkAnswer(item, response.status, text, verifySignatures) : undefined;
+      if (problem && wrong.length < 5) wrong.push(problem);
+    }
+  });
+}
+
+/** Sends batch pairs signed once, 8 pairs in flight (a pair's second batch after its first, as the batch scenario does). */
+function sendBatches(fetch: Fetch, pairs: readonly BatchPair[], check: boolean): Promise<Measured> {
+  return measure(8, pairs.length, async (index, wrong) => {
+    const pair = pairs[index];
+    for (const half of [0, 1] as const) {
+      const headers = { 'content-type': 'application/json', ...pair.headers![half] };
+      const response = await fetch(new Request('http://router/v1/service-requests:batch', { method: 'POST', headers, body: pair.bodies[half] as unknown as BodyInit }));
+      const text = await response.text();
+      const problem = check ? checkBatchAnswer(pair.items[half], response.status, text, verifySignatures, {}) : undefined;
+      if (problem && wrong.length < 5) wrong.push(problem);
+    }
+  });
+}
+
+/** Runs `count` jobs, `lanes` at a time, measuring this process's and redis-server's CPU. */
+async function measure(lanes: number, count: number, job: (index: number, wrong: string[]) => Promise<void>): Promise<Measured> {
   const wrong: string[] = [];
   let next = 0;
   const cpuBefore = ownCpuSeconds();
   const redisBefore = cpuSecondsOf(redis?.pid);
   const started = performance.now();
-  const one = async (item: TrafficItem) => {
-    const response = await fetch(new Request('http://router/v1/service-requests', { method: 'POST', headers: item.headers, body: item.body as unknown as BodyInit }));
-    const text = await response.text();
-    const problem = check ? checkAnswer(item, response.status, text, verifySignatures) : undefined;
-    if (problem && wrong.length < 5) wrong.push(problem);
-  };
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < units.length) {
-      const [first, second] = units[next++];
-      await one(first);
-      await one(second);
-    }
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < count) await job(next++, wrong);
   }));
   return {
     seconds: (performance.now() - started) / 1000,
@@ -115,26 +136,34 @@ async function send(fetch: Fetch, units: readonly Unit[], check: boolean): Promi
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const micro = (seconds: number, requests: number) => (seconds * 1e6) / requests;
-const requests = unitsPerRound * 2;
+let requests = unitsPerRound * 2;
 const harness: number[] = [];
 const routerCpu: number[] = [];
 const redisCpu: number[] = [];
-console.log(`request path in-process: store ${values.store}, networks ${values.networks}, ${requests} requests a round, ${concurrency} in flight`);
+console.log(`request path in-process: store ${values.store}, networks ${values.networks}, ${requests} requests a round, ${batchSize > 0 ? `in batches of ${batchSize} signed once, 8 batches` : concurrency} in flight`);
 for (let round = 0; round <= rounds; round++) {
   const units = unitsOfRound(round);
-  const base = await send(stub, units, false);
+  const pairs = batchSize > 0 ? signedOnceBatchPairs(units, batchSize, users) : [];
+  // A batch signed once leaves out the requests made with a bad signature, and a User's leftovers short of a batch.
+  if (batchSize > 0) requests = pairs.reduce((sum, pair) => sum + pair.items[0].length + pair.items[1].length, 0);
+  const sendAll = (fetch: Fetch, check: boolean) => (batchSize > 0 ? sendBatches(fetch, pairs, check) : send(fetch, units, check));
+  const base = await sendAll(stub, false);
   const tripsBefore = await roundTrips();
+  await redis?.resetStats();
   const threadsBefore = threadCpu();
-  const run = await send(router.app.fetch, units, true);
+  const run = await sendAll(router.app.fetch, true);
   const threadsAfter = threadCpu();
   const tripsAfter = await roundTrips();
+  // Every command Redis ran, a script's own ones included (INFO commandstats counts them under their names too).
+  const commands = ((await redis?.commandStats()) ?? []).filter(({ command }) => !['info', 'config'].includes(command))
+    .reduce((sum, { calls }) => sum + calls, 0) / requests;
   const threads = [...threadsAfter].map(([name, seconds]) => [name, micro(seconds - (threadsBefore.get(name) ?? 0), requests)] as const)
     .filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]);
   const trips = Object.entries(tripsAfter).map(([stage, n]) => [stage, (n - (tripsBefore[stage] ?? 0)) / requests] as const).filter(([, n]) => n >= 0.001);
   const tripsTotal = trips.reduce((sum, [, n]) => sum + n, 0);
   if (run.wrong.length > 0) throw new Error(`unexpected answers: ${run.wrong.join('; ')}`);
   const threadText = threads.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
-  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis round trips ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}`;
+  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, round trips ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}`;
   // The first round warms the JIT and the caches up.
   if (round === 0) {
     console.log(`warm-up: ${line}`);

@@ -479,6 +479,25 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(results.filter((r) => r.outcome === 'over_limit')).toHaveLength(20);
       });
 
+      it('counts many acceptances of one User sent together in order, as the window slides, and keeps the counts for the next', async () => {
+        const store = await open();
+        const scope = `user-${randomUUID()}`;
+        const rules = [{ key: '*', limit: 6, windowMs: 60_000 }];
+        const at = Date.now();
+        const send = (times: number[]) => Promise.all(times.map((time) => {
+          const requestId = newRequestId();
+          return store.recordAcceptance(requestId, { ...acceptance('single', { requestId, bodyHash: hash(requestId) }), count: { scope, rules, at: time } });
+        }));
+        // Four in one window, then four a window and more later (the first four have left it), sent together.
+        const first = await send([at, at, at, at, at + 61_000, at + 61_000, at + 61_000, at + 61_000]);
+        expect(first).toStrictEqual([1, 2, 3, 4, 1, 2, 3, 4].map((n) => ({ outcome: 'recorded', counts: [n] })));
+        // What they counted is kept: the next two fill the window, the one after is over the limit.
+        const second = await send([at + 61_000, at + 61_000, at + 61_000]);
+        expect(second).toStrictEqual([
+          { outcome: 'recorded', counts: [5] }, { outcome: 'recorded', counts: [6] }, { outcome: 'over_limit', counts: [6], breached: 0 },
+        ]);
+      });
+
       it('records exactly one of 50 concurrent acceptances with different bodies; the others are reuses', async () => {
         const store = await open();
         const requestId = newRequestId();

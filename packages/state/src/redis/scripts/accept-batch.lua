@@ -15,6 +15,8 @@ local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
 local function key(kind, id) return pkey(kind) .. ':' .. id end
 local out = {}
+-- The User-scope counters this call reads and counts, written once at its end.
+local counters = {}
 local i = 4
 while i <= #ARGV do
   tag = ARGV[i]
@@ -42,7 +44,7 @@ while i <= #ARGV do
     out[#out + 1] = { 'request_id_reused' }
   else
     local admitted, counts, breached = true, {}, nil
-    if nrules > 0 then admitted, counts, breached = count_window(rules) end
+    if nrules > 0 then admitted, counts, breached = count_window(rules, counters) end
     if not admitted then
       out[#out + 1] = { 'over_limit', breached, counts }
     else
@@ -76,4 +78,5 @@ while i <= #ARGV do
     end
   end
 end
+flush_counters(counters)
 return out

@@ -28,27 +28,69 @@ local function advance_window(key, lo, span)
   return f, t, false
 end
 
+local flush_counter
+
+-- Counters read and counted within one script call: an accept-batch call holding many of one
+-- User's requests reads each counter once and writes it once (flush_counters), instead of three
+-- calls per request. memo[key] = { f, t, ttl, pending = { [bucket] = events }, dirty }.
+local function memo_counter(memo, key, lo, span)
+  local m = memo[key]
+  if m and lo <= m.f then return m end
+  -- New here, or its floor moves up: what was counted so far is written first, then the floor advanced as usual.
+  if m then flush_counter(key, m); memo[key] = nil end
+  local f, t = advance_window(key, lo, span)
+  m = { f = f, t = t, pending = {}, dirty = false }
+  memo[key] = m
+  return m
+end
+
+-- Writes one memoized counter's events: a bucket's HINCRBY, the floor and total in one HSET, and
+-- the lifetime when a bucket got its first event (see count_window).
+flush_counter = function(key, m)
+  if not m.dirty then return end
+  local first_in_bucket = false
+  for b, n in pairs(m.pending) do
+    if redis.call('HINCRBY', key, string.format('%d', b), n) == n then first_in_bucket = true end
+  end
+  redis.call('HSET', key, 'f', string.format('%d', m.f), 't', string.format('%d', m.t))
+  if first_in_bucket then redis.call('PEXPIRE', key, m.ttl) end
+  m.pending, m.dirty = {}, false
+end
+
+local function flush_counters(memo)
+  for key, m in pairs(memo) do flush_counter(key, m) end
+end
+
 -- rules[i] = { key, limit, floor, bucket, span, ttl }. If one more event keeps every counter
 -- within its limit, counts it in all of them and returns true, counts; otherwise counts
--- nothing and returns false, counts, the first rule that would go past its limit.
-local function count_window(rules)
-  local floors, counts, fresh = {}, {}, {}
+-- nothing and returns false, counts, the first rule that would go past its limit. With a memo
+-- (one script call's counters) the counts are written by flush_counters; without, at once.
+local function count_window(rules, memo)
+  local own = memo == nil
+  memo = memo or {}
+  local counters = {}
   for i, rule in ipairs(rules) do
-    floors[i], counts[i], fresh[i] = advance_window(rule[1], tonumber(rule[3]), tonumber(rule[5]))
+    counters[i] = memo_counter(memo, rule[1], tonumber(rule[3]), tonumber(rule[5]))
+  end
+  local counts = {}
+  for i, m in ipairs(counters) do counts[i] = m.t end
+  for i, rule in ipairs(rules) do
+    if counts[i] + 1 > tonumber(rule[2]) then
+      if own then flush_counters(memo) end
+      return false, counts, i - 1
+    end
   end
   for i, rule in ipairs(rules) do
-    if counts[i] + 1 > tonumber(rule[2]) then return false, counts, i - 1 end
-  end
-  for i, rule in ipairs(rules) do
-    local key = rule[1]
+    local m = counters[i]
     -- Its own bucket, or the floor if a clock far behind puts it below.
-    local b = math.max(tonumber(rule[4]), floors[i])
-    local first_in_bucket = redis.call('HINCRBY', key, string.format('%d', b), 1) == 1
-    if fresh[i] then redis.call('HSET', key, 'f', string.format('%d', floors[i])) end
-    counts[i] = redis.call('HINCRBY', key, 't', 1)
+    local b = math.max(tonumber(rule[4]), m.f)
+    m.pending[b] = (m.pending[b] or 0) + 1
+    m.t = m.t + 1
     -- The lifetime (window + bucket + slack) is set when a bucket gets its first event: a later
     -- event of that bucket leaves the window before it ends, so one PEXPIRE per bucket will do.
-    if first_in_bucket then redis.call('PEXPIRE', key, rule[6]) end
+    m.ttl, m.dirty = rule[6], true
+    counts[i] = m.t
   end
+  if own then flush_counters(memo) end
   return true, counts
 end
