@@ -4,14 +4,15 @@
 -- Buckets only lie in [f, f + span], so a hash has at most span + 3 fields however many events
 -- it counts, and 't' makes a count O(1).
 
--- Brings a counter's floor up to `lo`, dropping the buckets below it. Returns its floor, total
--- and whether it starts afresh (new, or all its buckets have left the window).
-local function advance_window(key, lo, span)
-  local state = redis.call('HMGET', key, 'f', 't')
+-- Brings a counter's floor up to `lo`, dropping the buckets below it. Returns its floor, total,
+-- whether it starts afresh (new, or all its buckets have left the window) and, when `bucket` is
+-- given, that bucket's count, read in the same HMGET.
+local function advance_window(key, lo, span, bucket)
+  local state = bucket and redis.call('HMGET', key, 'f', 't', string.format('%d', bucket)) or redis.call('HMGET', key, 'f', 't')
   local f, t = tonumber(state[1]), tonumber(state[2]) or 0
   if not f or lo > f + span then
     if f then redis.call('DEL', key) end
-    return lo, 0, true
+    return lo, 0, true, 0
   end
   if lo > f then
     for b = f, lo - 1 do
@@ -25,34 +26,53 @@ local function advance_window(key, lo, span)
     f = lo
     redis.call('HSET', key, 'f', string.format('%d', f), 't', string.format('%d', t))
   end
-  return f, t, false
+  return f, t, false, (bucket and bucket >= f) and (tonumber(state[3]) or 0) or nil
 end
 
 local flush_counter
 
--- Counters read and counted within one script call: an accept-batch call holding many of one
--- User's requests reads each counter once and writes it once (flush_counters), instead of three
--- calls per request. memo[key] = { f, t, ttl, pending = { [bucket] = events }, dirty }.
-local function memo_counter(memo, key, lo, span)
+-- Counters read and counted within one script call: each is read once (its floor, total and the
+-- event's bucket in one HMGET) and written once (one HSET of them all, see flush_counter), and an
+-- accept-batch call holding many of one User's requests does so once for them all.
+-- memo[key] = { f, t, ttl, stored = { [bucket] = count in Redis }, pending = { [bucket] = events }, dirty }.
+local function memo_counter(memo, key, lo, span, bucket)
   local m = memo[key]
   if m and lo <= m.f then return m end
   -- New here, or its floor moves up: what was counted so far is written first, then the floor advanced as usual.
   if m then flush_counter(key, m); memo[key] = nil end
-  local f, t = advance_window(key, lo, span)
-  m = { f = f, t = t, pending = {}, dirty = false }
+  local f, t, _, stored = advance_window(key, lo, span, bucket)
+  m = { f = f, t = t, stored = {}, pending = {}, dirty = false }
+  if stored then m.stored[bucket] = stored end
   memo[key] = m
   return m
 end
 
--- Writes one memoized counter's events: a bucket's HINCRBY, the floor and total in one HSET, and
--- the lifetime when a bucket got its first event (see count_window).
+-- The count a bucket holds in Redis, read when the memo does not know it yet (a bucket below the
+-- floor, or a later one within the same call).
+local function stored_count(key, m, b)
+  local n = m.stored[b]
+  if n == nil then
+    n = tonumber(redis.call('HGET', key, string.format('%d', b))) or 0
+    m.stored[b] = n
+  end
+  return n
+end
+
+-- Writes one memoized counter: its floor, total and counted buckets in one HSET, and the lifetime
+-- (window + bucket + slack) when a bucket got its first event: a later event of that bucket
+-- leaves the window before the lifetime ends, so one PEXPIRE per bucket will do.
 flush_counter = function(key, m)
   if not m.dirty then return end
+  local fields = { 'f', string.format('%d', m.f), 't', string.format('%d', m.t) }
   local first_in_bucket = false
   for b, n in pairs(m.pending) do
-    if redis.call('HINCRBY', key, string.format('%d', b), n) == n then first_in_bucket = true end
+    local before = m.stored[b]
+    if before == 0 then first_in_bucket = true end
+    m.stored[b] = before + n
+    fields[#fields + 1] = string.format('%d', b)
+    fields[#fields + 1] = string.format('%d', before + n)
   end
-  redis.call('HSET', key, 'f', string.format('%d', m.f), 't', string.format('%d', m.t))
+  redis.call('HSET', key, unpack(fields))
   if first_in_bucket then redis.call('PEXPIRE', key, m.ttl) end
   m.pending, m.dirty = {}, false
 end
@@ -70,7 +90,7 @@ local function count_window(rules, memo)
   memo = memo or {}
   local counters = {}
   for i, rule in ipairs(rules) do
-    counters[i] = memo_counter(memo, rule[1], tonumber(rule[3]), tonumber(rule[5]))
+    counters[i] = memo_counter(memo, rule[1], tonumber(rule[3]), tonumber(rule[5]), tonumber(rule[4]))
   end
   local counts = {}
   for i, m in ipairs(counters) do counts[i] = m.t end
@@ -81,13 +101,12 @@ local function count_window(rules, memo)
     end
   end
   for i, rule in ipairs(rules) do
-    local m = counters[i]
+    local m, key = counters[i], rule[1]
     -- Its own bucket, or the floor if a clock far behind puts it below.
     local b = math.max(tonumber(rule[4]), m.f)
+    stored_count(key, m, b)
     m.pending[b] = (m.pending[b] or 0) + 1
     m.t = m.t + 1
-    -- The lifetime (window + bucket + slack) is set when a bucket gets its first event: a later
-    -- event of that bucket leaves the window before it ends, so one PEXPIRE per bucket will do.
     m.ttl, m.dirty = rule[6], true
     counts[i] = m.t
   end
