@@ -153,7 +153,7 @@ describe('RedisStore on a shared Redis', () => {
     expect(entries).toEqual([[fields.egress, ['rid', requestId]]]);
     // Egress still gets the whole record, and the scan and the response its TRT.
     const [item] = await store.claimEgress([plain.record.destination], 'router-a', 10);
-    expect(item).toEqual({ destination: plain.record.destination, entryId: fields.egress, record: plain.record });
+    expect(item).toEqual({ destination: plain.record.destination, entryId: fields.egress, record: { ...plain.record, state: 'forwarded' } });
     const [breach] = await store.claimBreaches(plain.record.trt!.deadline + 1, 10);
     expect(breach).toMatchObject({ requestId, trtClass: 'smets2.onDemand', checkAt: plain.record.trt!.deadline });
     const [alert] = await store.readOutbox(plain.record.originatorId, undefined, 10);
@@ -176,7 +176,7 @@ describe('RedisStore on a shared Redis', () => {
     await raw.xdel(stream, (await raw.hget(key, 'egress'))!);
     await raw.hset(key, 'egress', await raw.xadd(stream, '*', 'rid', requestId, 'rec', record!) as string);
     const [item] = await store.claimEgress([plain.record.destination], 'router-a', 10);
-    expect(item.record).toEqual(plain.record);
+    expect(item.record).toEqual({ ...plain.record, state: 'forwarded' });
     const outcome = await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: trt!.startsAt + 31_000 });
     expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, trtClass: 'smets2.scheduled', elapsedMs: 31_000 });
   });

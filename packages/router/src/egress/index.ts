@@ -76,8 +76,8 @@ export class EgressDispatcher {
   }
 
   private async forward(items: EgressItem[]): Promise<void> {
+    // The claim marked them forwarded: a send that fails leaves them pending, sent again after the redelivery delay.
     await Promise.all(items.map((item) => this.adapters.get(item.destination)!.send(item)));
-    await this.store.markForwarded(items, Date.now());
     this.forwarded += items.length;
     const byDestination = new Map<string, number>();
     for (const item of items) byDestination.set(item.destination, (byDestination.get(item.destination) ?? 0) + 1);

@@ -321,25 +321,21 @@ export class MemoryStore implements StateStore {
       if (items.length >= max) break;
       if (!eligible(entry)) continue;
       const request = this.request(entry.requestId);
-      if (!request) {
+      // Gone, or no longer waiting for its network (answered meanwhile): settled, nothing to send.
+      if (!request || (request.record.state !== 'accepted' && request.record.state !== 'forwarded')) {
         queue.delete(entryId);
         continue;
       }
       entry.claimedBy = consumer;
       entry.claimedAt = now;
+      // Taken is handed over: accepted -> forwarded (a redelivery stays forwarded since its first claim).
+      if (request.record.state === 'accepted') {
+        request.record.state = 'forwarded';
+        request.record.forwardedAt = now;
+      }
       items.push({ destination, entryId, record: copy(request.record) });
     }
     return items;
-  }
-
-  async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
-    for (const item of items) {
-      const record = this.request(item.record.requestId)?.record;
-      if (record?.state === 'accepted') {
-        record.state = 'forwarded';
-        record.forwardedAt = at;
-      }
-    }
   }
 
   async releaseHeld(now: number, max: number): Promise<number> {

@@ -88,7 +88,8 @@ type ScriptedRedis = RedisClient & {
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 type ScriptedPipeline = ChainableCommander & {
   advanceState(...args: (string | number)[]): ScriptedPipeline;
-  readClaimed(...args: string[]): ScriptedPipeline;
+  readClaimed(...args: (string | number)[]): ScriptedPipeline;
+  claimEgress(...args: (string | number)[]): ScriptedPipeline;
 };
 
 /** A stream's claimed entries: its partition tag, destination, and each entry's ID and RequestID. */
@@ -96,6 +97,13 @@ interface ClaimedStream {
   tag: string;
   destination: string;
   entries: [entryId: string, requestId: string][];
+}
+
+/** A claimed request as egress sends it: taken, it is forwarded (see take-claimed.lua). */
+function takenItem(destination: string, entryId: string, packedRecord: string, requestId: string): EgressItem {
+  const record = unpackRecord(packedRecord, requestId);
+  record.state = 'forwarded';
+  return { destination, entryId, record };
 }
 
 /** From an egress stream's key (`<prefix>egress:{p3}:<destination>`) and the entries read from it. */
@@ -158,6 +166,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: SCRIPTS.releaseHeld });
     redis.defineCommand('readClaimed', { numberOfKeys: 1, lua: SCRIPTS.readClaimed });
+    redis.defineCommand('claimEgress', { numberOfKeys: 1, lua: SCRIPTS.claimEgress });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
@@ -414,35 +423,45 @@ export class RedisStore implements StateStore {
   }
 
   /**
-   * One XREADGROUP per partition covers every destination's stream in it (one slot), so a poll
-   * costs PARTITIONS commands in one round trip however many destinations there are; then one
-   * script call reads the claimed requests' records (an entry carries only its RequestID).
+   * One script call per batch group claims new entries from every destination's stream, reads
+   * their requests and marks them forwarded (claim-egress.lua): one round trip per claim. When
+   * nothing is waiting and `blockMs` is given, an idle router then blocks on one XREADGROUP over
+   * every stream (on its own connection) and takes what it brings (read-claimed.lua). A Redis
+   * Cluster cannot block on several slots: it polls instead.
    */
   async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
     if (destinations.length === 0) return [];
     const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
     await this.ensureGroups(keys);
-    const read = ['GROUP', EGRESS_GROUP, consumer, 'COUNT', max] as const;
-    let results: unknown[];
+    const byGroup = new Map<string, (string | number)[]>();
+    for (let p = 0; p < PARTITIONS; p++) {
+      const tag = `{p${p}}`;
+      const group = this.batchGroup(tag);
+      let streams = byGroup.get(group);
+      if (!streams) byGroup.set(group, (streams = []));
+      for (const destination of destinations) streams.push(tag, destination);
+    }
+    const pipeline = this.pipeline() as ScriptedPipeline;
+    const now = Date.now();
+    for (const streams of byGroup.values()) {
+      pipeline.claimEgress(`${this.prefix}trt:${streams[0]}`, this.prefix, EGRESS_GROUP, consumer, max, now, ...streams);
+    }
+    const items: EgressItem[] = [];
+    for (const reply of (await this.exec('claim egress', pipeline)) as (string | 0)[][]) {
+      for (let i = 0; i < reply.length; i += 4) {
+        const record = reply[i + 3];
+        if (record !== 0) items.push(takenItem(reply[i] as string, reply[i + 1] as string, record, reply[i + 2] as string));
+      }
+    }
+    if (items.length > 0 || blockMs <= 0) return items;
     if (this.onePartitionPerCall) {
-      // A Redis Cluster reads one slot per command and cannot block on several: each partition
-      // is read on its own (gathered into one write per node), and an idle poll waits here.
-      const perPartition = Array.from({ length: PARTITIONS }, (_, p) => keys.slice(p * destinations.length, (p + 1) * destinations.length));
-      const pipeline = this.pipeline();
-      for (const partKeys of perPartition) pipeline.xreadgroup(...read, 'STREAMS', ...partKeys, ...partKeys.map(() => '>'));
-      results = await this.exec('claim egress', pipeline);
-      if (blockMs > 0 && results.every((streams) => streams === null)) await new Promise((resolve) => setTimeout(resolve, Math.min(blockMs, CLUSTER_IDLE_POLL_MS)));
-    } else {
-      // Blocking on its own connection, so the request path's commands never wait behind it.
-      results = blockMs > 0
-        ? [await this.call('claim egress', () => this.blockingConnection().xreadgroup(...read, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')))]
-        : [await this.call('claim egress', () => this.redis.xreadgroup(...read, 'STREAMS', ...keys, ...keys.map(() => '>')))];
+      await new Promise((resolve) => setTimeout(resolve, Math.min(blockMs, CLUSTER_IDLE_POLL_MS)));
+      return [];
     }
-    const claimed: ClaimedStream[] = [];
-    for (const streams of results as ([string, [string, string[]][]][] | null)[]) {
-      for (const [key, entries] of streams ?? []) claimed.push(claimedStream(key, entries));
-    }
-    return this.readClaimed(claimed);
+    // Blocking on its own connection, so the request path's commands never wait behind it.
+    const read = await this.call('claim egress', () => this.blockingConnection()
+      .xreadgroup('GROUP', EGRESS_GROUP, consumer, 'COUNT', max, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'))) as [string, [string, string[]][]][] | null;
+    return this.readClaimed((read ?? []).map(([key, entries]) => claimedStream(key, entries)));
   }
 
   async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
@@ -458,8 +477,8 @@ export class RedisStore implements StateStore {
   }
 
   /**
-   * The requests of claimed entries, read in one script call per batch group (read-claimed.lua);
-   * an entry whose request no longer waits for its network is settled there and left out.
+   * The requests of claimed entries, read and marked forwarded in one script call per batch group
+   * (read-claimed.lua); an entry whose request no longer waits for its network is settled there and left out.
    */
   private async readClaimed(streams: readonly ClaimedStream[]): Promise<EgressItem[]> {
     const byGroup = new Map<string, ClaimedStream[]>();
@@ -472,34 +491,28 @@ export class RedisStore implements StateStore {
     }
     if (byGroup.size === 0) return [];
     const pipeline = this.pipeline() as ScriptedPipeline;
+    const now = Date.now();
     for (const group of byGroup.values()) {
       const args: string[] = [];
       for (const { tag, destination, entries } of group) {
         args.push(tag, destination, String(entries.length));
         for (const [entryId, requestId] of entries) args.push(entryId, requestId);
       }
-      pipeline.readClaimed(`${this.prefix}trt:${group[0].tag}`, this.prefix, EGRESS_GROUP, ...args);
+      pipeline.readClaimed(`${this.prefix}trt:${group[0].tag}`, this.prefix, EGRESS_GROUP, now, ...args);
     }
     const replies = await this.exec('read claimed requests', pipeline);
     const items: EgressItem[] = [];
     [...byGroup.values()].forEach((group, g) => {
-      const reply = replies[g] as (string | [string, string] | 0)[];
+      const reply = replies[g] as (string | 0)[];
       let next = 0;
       for (const { destination, entries } of group) {
         for (const [entryId, requestId] of entries) {
-          const read = reply[next++];
-          if (read === 0) continue;
-          const record = unpackRecord(typeof read === 'string' ? read : read[0], requestId);
-          if (typeof read !== 'string') record.state = read[1] as RequestRecord['state'];
-          items.push({ destination, entryId, record });
+          const record = reply[next++];
+          if (record !== 0) items.push(takenItem(destination, entryId, record, requestId));
         }
       }
     });
     return items;
-  }
-
-  async markForwarded(items: readonly EgressItem[], at: number): Promise<void> {
-    await this.advanceState('mark forwarded', ['accepted', 'forwarded', 'forwardedAt'], items.map((item) => item.record.requestId), at);
   }
 
   /** A state step (from, to, its time field) for many requests: one script call per batch group (see batchGroup). */

@@ -1,11 +1,13 @@
 // The Lua scripts, one file each (named after the step it performs), read once at load. Scripts
-// that count prepend the shared sliding-window function, and those that judge an open request's
-// TRT its reader (open-trt.lua), since Redis scripts cannot include.
+// that count prepend the shared sliding-window function, those that judge an open request's TRT
+// its reader (open-trt.lua), and those that claim egress entries take-claimed.lua, since Redis
+// scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 const read = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 const COUNT_WINDOW = read('count-window');
 export const OPEN_TRT = read('open-trt');
+const TAKE_CLAIMED = read('take-claimed');
 
 export const SCRIPTS = {
   acceptBatch: COUNT_WINDOW + read('accept-batch'),
@@ -14,7 +16,8 @@ export const SCRIPTS = {
   tryCount: COUNT_WINDOW + read('try-count'),
   addCounts: COUNT_WINDOW + read('add-counts'),
   claimBreaches: OPEN_TRT + read('claim-breaches'),
-  readClaimed: read('read-claimed'),
+  readClaimed: TAKE_CLAIMED + read('read-claimed'),
+  claimEgress: TAKE_CLAIMED + read('claim-egress'),
   peekCounts: read('peek-counts'),
   releaseQuarantine: read('release-quarantine'),
   deleteQuarantined: read('delete-quarantined'),

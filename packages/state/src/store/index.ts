@@ -360,17 +360,18 @@ export interface StateStore {
 
   /**
    * Takes new requests (up to `max` per partition) from the egress queues of `destinations` for
-   * `consumer`. Each stays pending until its response is recorded. With `blockMs`, waits up to
-   * that long for new requests when there are none (an idle router then costs one blocked read).
+   * `consumer`, marking those still accepted as forwarded (handed to their network) in the same
+   * step: a claim is the hand-over. Each stays pending until its response is recorded. With
+   * `blockMs`, waits up to that long for new requests when there are none (an idle router then
+   * costs one blocked read).
    */
   claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs?: number): Promise<EgressItem[]>;
   /**
    * Takes over requests another consumer took more than `idleMs` ago without their response coming
-   * back (a crashed router, a lost request). At-least-once: the network drops repeats.
+   * back (a crashed router, a lost request), marked forwarded as a claim marks them.
+   * At-least-once: the network drops repeats.
    */
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]>;
-  /** Marks requests as handed to their network (accepted -> forwarded). */
-  markForwarded(items: readonly EgressItem[], at: number): Promise<void>;
   /** Queues DSP-held future-dated requests whose time has come; returns how many. */
   releaseHeld(now: number, max: number): Promise<number>;
 
