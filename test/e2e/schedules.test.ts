@@ -114,10 +114,12 @@ describe('DSP schedules', () => {
   }, 40_000);
 
   it('reads and deletes a User\'s own schedules, and judges its eligibility as if it sent the read', async () => {
-    const created = await dsp(client, USER, '5.1', dailyRead(METER, 3_600_000));
+    // Made once: a second made later may fall in the next second, a schedule of its own.
+    const schedule = dailyRead(METER, 3_600_000);
+    const created = await dsp(client, USER, '5.1', schedule);
     const scheduleId = created.answer.body.DSPScheduleID;
     const read = await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId });
-    expect(read.answer.body).toEqual({ DSPScheduleID: scheduleId, DSPScheduleDetails: dailyRead(METER, 3_600_000) });
+    expect(read.answer.body).toEqual({ DSPScheduleID: scheduleId, DSPScheduleDetails: schedule });
     expect((await dsp(other, OTHER, '5.2', { DSPScheduleID: scheduleId })).answer.error.message).toContain(`is not a schedule of ${OTHER}`);
     expect((await dsp(client, USER, '5.3', { DSPScheduleID: scheduleId })).answer.body).toEqual({ DSPScheduleID: scheduleId });
     expect((await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId })).status).toBe(400);

@@ -1,5 +1,5 @@
 // The contract every StateStore implementation must keep; each implementation's test file runs it.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { describeInstallationsContract } from './installations-contract.ts';
@@ -755,6 +755,31 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.markDelivered([requestId], Date.now());
         expect((await store.getRequest(requestId))!.state).toBe('delivered');
         expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
+      });
+
+      it('marks the responses a pull reads delivered in the same step, and only those', async () => {
+        const store = await open();
+        // A User of its own, so its outbox holds only this test's items.
+        const originator = `90-B3-D5-1F-30-00-${randomBytes(2).toString('hex').toUpperCase().replace(/(..)(..)/, '$1-$2')}`;
+        const dest = destination();
+        const ids = [0, 1, 2].map(() => `${originator}:00-DB-12-34-56-78-90-A0:${randomUUID()}`);
+        for (const requestId of ids) {
+          const accepted = deviceAcceptance(requestId, { destination: dest });
+          accepted.record.originatorId = originator;
+          await store.recordAcceptance(requestId, accepted);
+          await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at: Date.now() });
+        }
+        await store.enqueueOutbox(originator, { kind: 'dccAlert', alertCode: 'AD1', requestId: ids[0], body: { alert: 'AD1' } });
+        const state = async () => Promise.all(ids.map(async (requestId) => (await store.getRequest(requestId))!.state));
+        // Read without a delivery time (the webhook deliverer, the feed): nothing is marked.
+        expect(await store.readOutbox(originator, undefined, 10)).toHaveLength(4);
+        expect(await state()).toEqual(['responded', 'responded', 'responded']);
+        const [first] = await store.readOutbox(originator, undefined, 1, Date.now());
+        expect(first.requestId).toBe(ids[0]);
+        expect(await state()).toEqual(['delivered', 'responded', 'responded']);
+        const rest = await store.readOutbox(originator, first.cursor, 10, Date.now());
+        expect(rest.map((item) => item.kind)).toEqual(['response', 'response', 'dccAlert']);
+        expect(await state()).toEqual(['delivered', 'delivered', 'delivered']);
       });
 
       it("adds what was attached at acceptance to the response's body, the attached fields winning", async () => {

@@ -100,9 +100,8 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       return c.json({ error: { reason: 'malformed_request', message: `limit must be an integer from 1 to ${MAX_LIMIT}` } }, 400);
     }
-    const items = await deps.store.readOutbox(c.get('userId'), after, limit);
-    const delivered = items.filter((item) => item.kind === 'response' && item.requestId).map((item) => item.requestId!);
-    await deps.store.markDelivered(delivered, Date.now());
+    // Reading a response delivers it: the read marks it so in the same step.
+    const items = await deps.store.readOutbox(c.get('userId'), after, limit, Date.now());
     return c.json({ items, next: items.length > 0 ? items[items.length - 1].cursor : after ?? '0-0' });
   });
 

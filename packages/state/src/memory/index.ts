@@ -456,10 +456,12 @@ export class MemoryStore implements StateStore {
     return { cursor, ...copy(item) };
   }
 
-  async readOutbox(userId: string, after: string | undefined, limit: number): Promise<OutboxItem[]> {
+  async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
     const stream = this.outboxes.get(userId);
     if (!stream) return [];
-    return stream.after(after, limit).map(({ id, value }) => ({ cursor: id, ...copy(value) }));
+    const items = stream.after(after, limit).map(({ id, value }) => ({ cursor: id, ...copy(value) }));
+    if (deliveredAt !== undefined) await this.markDelivered(items.filter((item) => item.kind === 'response' && item.requestId).map((item) => item.requestId!), deliveredAt);
+    return items;
   }
 
   async markDelivered(requestIds: readonly string[], _at: number): Promise<void> {

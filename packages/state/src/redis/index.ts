@@ -83,6 +83,7 @@ type ScriptedRedis = RedisClient & {
   redriveDeadLetters(...args: string[]): Promise<string[]>;
   listQuarantined(...args: (string | number)[]): Promise<string[]>;
   putInstallations(...args: string[]): Promise<number>;
+  readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number): Promise<string[]>;
 };
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
@@ -167,6 +168,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: SCRIPTS.releaseHeld });
     redis.defineCommand('readClaimed', { numberOfKeys: 1, lua: SCRIPTS.readClaimed });
     redis.defineCommand('claimEgress', { numberOfKeys: 1, lua: SCRIPTS.claimEgress });
+    redis.defineCommand('readOutbox', { numberOfKeys: 1, lua: SCRIPTS.readOutbox });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
@@ -694,10 +696,17 @@ export class RedisStore implements StateStore {
     return { cursor: cursor!, ...item };
   }
 
-  async readOutbox(userId: string, after: string | undefined, limit: number): Promise<OutboxItem[]> {
-    const entries = await this.call('XRANGE outbox', () =>
-      this.redis.xrange(this.outboxKey(userId), after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit));
-    return entries.map(([cursor, fields]) => ({ cursor, ...(JSON.parse(fields[1]) as NewOutboxItem) }));
+  async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
+    const start = after === undefined ? '-' : `(${after}`;
+    if (deliveredAt === undefined) {
+      const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), start, '+', 'COUNT', limit));
+      return entries.map(([cursor, fields]) => ({ cursor, ...(JSON.parse(fields[1]) as NewOutboxItem) }));
+    }
+    const flat = await this.call('read outbox', () =>
+      this.redis.readOutbox(this.outboxKey(userId), start, limit, this.prefix, this.userTag(userId), deliveredAt));
+    const items: OutboxItem[] = [];
+    for (let i = 0; i < flat.length; i += 2) items.push({ cursor: flat[i], ...(JSON.parse(flat[i + 1]) as NewOutboxItem) });
+    return items;
   }
 
   async markDelivered(requestIds: readonly string[], at: number): Promise<void> {

@@ -17,6 +17,7 @@ export const SCRIPTS = {
   addCounts: COUNT_WINDOW + read('add-counts'),
   claimBreaches: OPEN_TRT + read('claim-breaches'),
   readClaimed: TAKE_CLAIMED + read('read-claimed'),
+  readOutbox: read('read-outbox'),
   claimEgress: TAKE_CLAIMED + read('claim-egress'),
   peekCounts: read('peek-counts'),
   releaseQuarantine: read('release-quarantine'),

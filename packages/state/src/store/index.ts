@@ -427,8 +427,12 @@ export interface StateStore {
   enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;
   /** Appends to a User's outbound queue (alerts); responses are queued by recordResponse. */
   enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem>;
-  /** A User's outbound items after `after` (exclusive; undefined = from the start), oldest first, without removing them. */
-  readOutbox(userId: string, after: string | undefined, limit: number): Promise<OutboxItem[]>;
+  /**
+   * A User's outbound items after `after` (exclusive; undefined = from the start), oldest first,
+   * without removing them. With `deliveredAt` (a pull), the responses read are marked delivered
+   * (responded -> delivered) in the same step.
+   */
+  readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]>;
   /** Marks responded requests as delivered (webhook 2xx or read by pull). */
   markDelivered(requestIds: readonly string[], at: number): Promise<void>;
 
