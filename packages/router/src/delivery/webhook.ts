@@ -1,5 +1,5 @@
 import { findSrv } from '@dccrouter/domain';
-import type { OutboxItem, StateStore } from '@dccrouter/state';
+import { respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
 import { backoffDelay, WEBHOOK_SIGNATURE_HEADER, type RouterSigningKey } from './signing.ts';
 import { XML_TYPE, xmlOutboxItem } from '../duis-xml/response.ts';
@@ -116,8 +116,7 @@ export class WebhookDeliverer {
   private async settleDelivered(userId: string, items: readonly OutboxItem[]): Promise<void> {
     await this.store.setDeliveryCursor(userId, items[items.length - 1].cursor);
     this.metrics.delivered(items.length);
-    const responses = items.flatMap((item) => (item.kind === 'response' && item.requestId ? [item.requestId] : []));
-    await this.store.markDelivered(responses, Date.now());
+    await this.store.markDelivered(respondedRequestIds(items), Date.now());
   }
 
   /** undefined on a 2xx; otherwise why it failed. */

@@ -1,6 +1,6 @@
 import { status as GrpcStatus, type Metadata, type ServerWritableStream } from '@grpc/grpc-js';
 import type { dccrouter } from '@dccrouter/protocol';
-import type { OutboxItem, StateStore } from '@dccrouter/state';
+import { respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
 import { authenticateSigned, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { Logger } from '../log/index.ts';
@@ -67,7 +67,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
         if (!call.write(outboxItem(item))) await new Promise((resolve) => call.once('drain', resolve));
         cursor = item.cursor;
       }
-      const delivered = items.filter((item) => item.kind === 'response' && item.requestId).map((item) => item.requestId!);
+      const delivered = respondedRequestIds(items);
       if (delivered.length > 0) await deps.store.markDelivered(delivered, Date.now());
       if (items.length < FEED_PAGE) await new Promise((resolve) => setTimeout(resolve, FEED_POLL_MS));
     }

@@ -1,5 +1,5 @@
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
-import { compareCursors, judgeResponse, pageOf, partitionOf, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
   Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
@@ -460,7 +460,7 @@ export class MemoryStore implements StateStore {
     const stream = this.outboxes.get(userId);
     if (!stream) return [];
     const items = stream.after(after, limit).map(({ id, value }) => ({ cursor: id, ...copy(value) }));
-    if (deliveredAt !== undefined) await this.markDelivered(items.filter((item) => item.kind === 'response' && item.requestId).map((item) => item.requestId!), deliveredAt);
+    if (deliveredAt !== undefined) await this.markDelivered(respondedRequestIds(items), deliveredAt);
     return items;
   }
 

@@ -100,6 +100,11 @@ interface ClaimedStream {
   entries: [entryId: string, requestId: string][];
 }
 
+/** An outbound item as stored (its JSON) at its cursor. */
+function outboxItem(cursor: string, json: string): OutboxItem {
+  return { cursor, ...(JSON.parse(json) as NewOutboxItem) };
+}
+
 /** A claimed request as egress sends it: taken, it is forwarded (see take-claimed.lua). */
 function takenItem(destination: string, entryId: string, packedRecord: string, requestId: string): EgressItem {
   const record = unpackRecord(packedRecord, requestId);
@@ -700,12 +705,12 @@ export class RedisStore implements StateStore {
     const start = after === undefined ? '-' : `(${after}`;
     if (deliveredAt === undefined) {
       const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), start, '+', 'COUNT', limit));
-      return entries.map(([cursor, fields]) => ({ cursor, ...(JSON.parse(fields[1]) as NewOutboxItem) }));
+      return entries.map(([cursor, fields]) => outboxItem(cursor, fields[1]));
     }
     const flat = await this.call('read outbox', () =>
       this.redis.readOutbox(this.outboxKey(userId), start, limit, this.prefix, this.userTag(userId), deliveredAt));
     const items: OutboxItem[] = [];
-    for (let i = 0; i < flat.length; i += 2) items.push({ cursor: flat[i], ...(JSON.parse(flat[i + 1]) as NewOutboxItem) });
+    for (let i = 0; i < flat.length; i += 2) items.push(outboxItem(flat[i], flat[i + 1]));
     return items;
   }
 

@@ -83,3 +83,8 @@ export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => stri
 export const DEAD_LETTER_CURSOR = /^[^/]+\/\d{1,16}-\d{1,16}$/;
 /** A page cursor of listQuarantined: `<partition>/<expiry ms>/<RequestID>`. */
 export const QUARANTINE_CURSOR = /^\d{1,2}\/\d{1,16}\/[^/]+$/;
+
+/** The RequestIDs of the responses among outbound items: what delivering them delivers (responded -> delivered). */
+export function respondedRequestIds(items: readonly { kind: string; requestId?: string }[]): string[] {
+  return items.flatMap((item) => (item.kind === 'response' && item.requestId ? [item.requestId] : []));
+}

@@ -29,39 +29,15 @@ local function advance_window(key, lo, span, bucket)
   return f, t, false, (bucket and bucket >= f) and (tonumber(state[3]) or 0) or nil
 end
 
-local flush_counter
-
 -- Counters read and counted within one script call: each is read once (its floor, total and the
--- event's bucket in one HMGET) and written once (one HSET of them all, see flush_counter), and an
+-- event's bucket in one HMGET) and written once (one HSET of them all, flush_counter), and an
 -- accept-batch call holding many of one User's requests does so once for them all.
 -- memo[key] = { f, t, ttl, stored = { [bucket] = count in Redis }, pending = { [bucket] = events }, dirty }.
-local function memo_counter(memo, key, lo, span, bucket)
-  local m = memo[key]
-  if m and lo <= m.f then return m end
-  -- New here, or its floor moves up: what was counted so far is written first, then the floor advanced as usual.
-  if m then flush_counter(key, m); memo[key] = nil end
-  local f, t, _, stored = advance_window(key, lo, span, bucket)
-  m = { f = f, t = t, stored = {}, pending = {}, dirty = false }
-  if stored then m.stored[bucket] = stored end
-  memo[key] = m
-  return m
-end
-
--- The count a bucket holds in Redis, read when the memo does not know it yet (a bucket below the
--- floor, or a later one within the same call).
-local function stored_count(key, m, b)
-  local n = m.stored[b]
-  if n == nil then
-    n = tonumber(redis.call('HGET', key, string.format('%d', b))) or 0
-    m.stored[b] = n
-  end
-  return n
-end
 
 -- Writes one memoized counter: its floor, total and counted buckets in one HSET, and the lifetime
 -- (window + bucket + slack) when a bucket got its first event: a later event of that bucket
 -- leaves the window before the lifetime ends, so one PEXPIRE per bucket will do.
-flush_counter = function(key, m)
+local function flush_counter(key, m)
   if not m.dirty then return end
   local fields = { 'f', string.format('%d', m.f), 't', string.format('%d', m.t) }
   local first_in_bucket = false
@@ -81,6 +57,24 @@ local function flush_counters(memo)
   for key, m in pairs(memo) do flush_counter(key, m) end
 end
 
+local function memo_counter(memo, key, lo, span, bucket)
+  local m = memo[key]
+  if m and lo <= m.f then return m end
+  -- New here, or its floor moves up: what was counted so far is written first, then the floor advanced as usual.
+  if m then flush_counter(key, m); memo[key] = nil end
+  local f, t, _, stored = advance_window(key, lo, span, bucket)
+  m = { f = f, t = t, stored = {}, pending = {}, dirty = false }
+  if stored then m.stored[bucket] = stored end
+  memo[key] = m
+  return m
+end
+
+-- Learns the count a bucket holds in Redis when the memo does not know it yet (a bucket below the
+-- floor, or a later one within the same call): flush_counter writes counts, not increments.
+local function load_bucket(key, m, b)
+  if m.stored[b] == nil then m.stored[b] = tonumber(redis.call('HGET', key, string.format('%d', b))) or 0 end
+end
+
 -- rules[i] = { key, limit, floor, bucket, span, ttl }. If one more event keeps every counter
 -- within its limit, counts it in all of them and returns true, counts; otherwise counts
 -- nothing and returns false, counts, the first rule that would go past its limit. With a memo
@@ -95,16 +89,14 @@ local function count_window(rules, memo)
   local counts = {}
   for i, m in ipairs(counters) do counts[i] = m.t end
   for i, rule in ipairs(rules) do
-    if counts[i] + 1 > tonumber(rule[2]) then
-      if own then flush_counters(memo) end
-      return false, counts, i - 1
-    end
+    -- This event counted nowhere yet: nothing of it to write (a memo's earlier counts are written at its call's end).
+    if counts[i] + 1 > tonumber(rule[2]) then return false, counts, i - 1 end
   end
   for i, rule in ipairs(rules) do
     local m, key = counters[i], rule[1]
     -- Its own bucket, or the floor if a clock far behind puts it below.
     local b = math.max(tonumber(rule[4]), m.f)
-    stored_count(key, m, b)
+    load_bucket(key, m, b)
     m.pending[b] = (m.pending[b] or 0) + 1
     m.t = m.t + 1
     m.ttl, m.dirty = rule[6], true
