@@ -36,6 +36,7 @@ const devices = Number(values.devices);
 const batchSize = Number(values.batch);
 if (values.store !== 'redis' && values.store !== 'memory') throw new Error('--store is redis or memory');
 if (values.networks !== 'external' && values.networks !== 'in-process') throw new Error('--networks is external or in-process');
+if (!Number.isInteger(batchSize) || batchSize < 0) throw new Error(`--batch is a whole number of requests per batch (0: one request at a time), not ${values.batch}`);
 
 const users = makeUsers(Number(values.users));
 /** A round's units, signed before its timing starts; each round's are new to the router and dropped after it. */
@@ -43,6 +44,10 @@ const unitsOfRound = (round: number): Unit[] =>
   new TrafficPool({ devices, users: users.length, badShare: 0.02, seed: 7 + round }, users, 'path', 1_000_000_000n * BigInt(round + 1)).take(unitsPerRound);
 
 const redis: BenchRedis | undefined = values.store === 'redis' ? await startBenchRedis() : undefined;
+// A run that fails (an unexpected answer, a round too small for a batch) leaves no redis-server behind.
+process.once('exit', () => {
+  if (redis?.pid) killQuietly(redis.pid);
+});
 // The router's other settings (VERIFY_SIGNATURES, TAD, ...) come from the environment, as for `npm start`.
 const router: Router = await createRouter(loadConfig({
   ...process.env,
@@ -63,6 +68,14 @@ const stub: Fetch = async (request) => {
   await request.arrayBuffer();
   return new Response('{"status":"accepted"}', { status: 202, headers: { 'content-type': 'application/json' } });
 };
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Stopped already.
+  }
+}
 
 /** CPU seconds so far of this process alone (all its threads), not of the redis-server it started. */
 const ownCpuSeconds = () => cpuSecondsAt('/proc/self/stat');
@@ -146,6 +159,7 @@ for (let round = 0; round <= rounds; round++) {
   const pairs = batchSize > 0 ? signedOnceBatchPairs(units, batchSize, users) : [];
   // A batch signed once leaves out the requests made with a bad signature, and a User's leftovers short of a batch.
   if (batchSize > 0) requests = pairs.reduce((sum, pair) => sum + pair.items[0].length + pair.items[1].length, 0);
+  if (batchSize > 0 && requests === 0) throw new Error(`no User has ${batchSize} requests of a round for a batch: raise --requests or lower --users`);
   const sendAll = (fetch: Fetch, check: boolean) => (batchSize > 0 ? sendBatches(fetch, pairs, check) : send(fetch, units, check));
   const base = await sendAll(stub, false);
   const tripsBefore = await roundTrips();
