@@ -122,6 +122,8 @@ describe('RedisStore on a shared Redis', () => {
       'single:hash': plain.legRecord.bodyHash, 'single:srv': '4.1.1', single: `202||${plain.legRecord.answer.body}`,
       record: JSON.stringify(rest), state: 'accepted', orig: plain.record.originatorId, dest: plain.record.destination,
     });
+    // Its deadline in the partition's own TRT index, as that layout kept every open request's.
+    await raw.zadd(`${keyPrefix}trt:{p${partitionOf(originatorOf(requestId))}}`, plain.record.trt!.deadline, requestId);
     expect(await store.getRequest(requestId)).toStrictEqual(plain.record);
     expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
   });
@@ -133,7 +135,10 @@ describe('RedisStore on a shared Redis', () => {
     const plain = plainAcceptance(requestId);
     await store.recordAcceptance(requestId, { ...plain, egress: {}, breachCheckAt: plain.record.trt!.deadline });
     const key = `${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`;
-    expect(await raw.hexists(key, 'checkAt')).toBe(1);
+    // The check time is the index's score, not a field of the request's.
+    expect(await raw.hexists(key, 'checkAt')).toBe(0);
+    expect(await raw.zscore(`${keyPrefix}trt:{p${partitionOf(originatorOf(requestId))}}:smets2.onDemand:${plain.record.destination}`, requestId))
+      .toBe(String(plain.record.trt!.deadline));
     await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: plain.record.acceptedAt + 1_000 });
     const fields = Object.keys(await raw.hgetall(key));
     expect(fields.filter((field) => ['checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress'].includes(field))).toEqual([]);
@@ -179,6 +184,40 @@ describe('RedisStore on a shared Redis', () => {
     expect(item.record).toEqual({ ...plain.record, state: 'forwarded' });
     const outcome = await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: trt!.startsAt + 31_000 });
     expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, trtClass: 'smets2.scheduled', elapsedMs: 31_000 });
+  });
+
+  it('claims SMETS2+ deadlines an earlier version left in the partition\'s own TRT index one by one, beside the bulk indexes', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const [old, bulk] = [newRequestId(), newRequestId()];
+    const startsAt = Date.now() - 60_000;
+    for (const requestId of [old, bulk]) {
+      const made = plainAcceptance(requestId);
+      made.record.trt = { ...made.record.trt!, startsAt, deadline: startsAt + 30_000 };
+      await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: startsAt + 30_000 });
+    }
+    const tag = `{p${partitionOf(originatorOf(old))}}`;
+    const bulkIndex = `${keyPrefix}trt:${tag}:smets2.onDemand:smets2/central`;
+    expect(await raw.smembers(`${keyPrefix}trtkeys:${tag}`)).toEqual(['smets2.onDemand:smets2/central']);
+    // As the earlier version indexed it.
+    await raw.zrem(bulkIndex, old);
+    await raw.zadd(`${keyPrefix}trt:${tag}`, startsAt + 30_000, old);
+    expect((await store.claimBreaches(startsAt + 30_001, 10)).map((b) => b.requestId).sort()).toEqual([old, bulk].sort());
+    expect(await store.claimBreaches(Date.now(), 10)).toEqual([]);
+    // The one-by-one claim marks the hash; the bulk one leaves it as it was (marked by leaving both indexes).
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${old}`, 'breached')).toBe('1');
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${bulk}`, 'breached')).toBeNull();
+    for (const requestId of [old, bulk]) expect((await store.getRequest(requestId))!.breached).toBe(true);
+    const alerts = (await store.readOutbox(originatorOf(old), undefined, 10)).filter((i) => i.alertCode === 'TRT');
+    expect(alerts.map((i) => i.requestId).sort()).toEqual([old, bulk].sort());
+    // A late response to either finds it marked: no second alert, not counted again.
+    for (const requestId of [old, bulk]) {
+      expect(await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 40_000 }))
+        .toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: true });
+    }
+    expect((await store.readOutbox(originatorOf(old), undefined, 10)).filter((i) => i.alertCode === 'TRT')).toHaveLength(2);
+    // The bulk index emptied leaves the partition's list.
+    expect(await raw.smembers(`${keyPrefix}trtkeys:${tag}`)).toEqual([]);
   });
 
   it('writes times in Lua as toISOString does (the TRT alert\'s deadline)', async () => {

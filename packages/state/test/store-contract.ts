@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { describeInstallationsContract } from './installations-contract.ts';
-import { compareCursors, DEAD_LETTER_CURSOR, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, isCursor, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -979,6 +979,61 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(alerts.map((i) => i.requestId).sort()).toEqual([...ids].sort());
         for (const id of ids) expect((await store.getRequest(id))!.breached).toBe(true);
         expect(await store.getRequest(answered)).toMatchObject({ state: 'responded', breached: false });
+      });
+
+      it('gives each of many breaches at once its own TRT alert, read page by page from any cursor; a pull delivers only the responses it returns', async () => {
+        const store = await open();
+        const user = `90-B3-D5-1F-30-00-${randomUUID().slice(0, 2).toUpperCase()}-7A`;
+        const startsAt = Date.now() - 60_000;
+        const ids = Array.from({ length: 13 }, (_, i) => `${user}:00-DB-12-34-56-78-90-A0:${1_000 + i}`);
+        const usersAcceptance = (id: string, options: Parameters<typeof deviceAcceptance>[1]) => {
+          const made = deviceAcceptance(id, options);
+          made.record.originatorId = user;
+          return made;
+        };
+        for (const [i, id] of ids.entries()) await store.recordAcceptance(id, usersAcceptance(id, { startsAt: startsAt + i, destination: i % 3 === 0 ? 'smets2/north' : 'smets2/central' }));
+        // Two claims, the second taking the rest: alerts written by different calls.
+        expect((await store.claimBreaches(startsAt + 30_005, 100)).map((b) => b.requestId).sort()).toEqual(ids.slice(0, 6).sort());
+        // A response queued between the two claims' alerts, to be delivered only when a pull returns it.
+        const answered = `${user}:00-DB-12-34-56-78-90-A0:2000`;
+        await store.recordAcceptance(answered, usersAcceptance(answered, { startsAt: Date.now() }));
+        await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: Date.now() });
+        const claimed = await store.claimBreaches(Date.now(), 100);
+        expect(claimed.map((b) => b.requestId).sort()).toEqual(ids.slice(6).sort());
+        expect(claimed.find((b) => b.requestId === ids[9])).toMatchObject({ destination: 'smets2/north', trtClass: 'smets2.onDemand', checkAt: startsAt + 30_009 });
+
+        const all = await store.readOutbox(user, undefined, 100);
+        // Queued in the order claimed; the alerts of one claim in any order.
+        expect(all.slice(0, 6).map((i) => i.requestId).sort()).toEqual(ids.slice(0, 6).sort());
+        expect(all[6]).toMatchObject({ kind: 'response', requestId: answered });
+        expect(all.slice(7).map((i) => i.requestId).sort()).toEqual(ids.slice(6).sort());
+        const alerts = all.filter((i) => i.alertCode === 'TRT');
+        expect(alerts.map((i) => i.requestId).sort()).toEqual([...ids].sort());
+        for (const alert of alerts) {
+          const n = ids.indexOf(alert.requestId!);
+          expect(alert).toEqual({ cursor: alert.cursor, kind: 'dccAlert', alertCode: 'TRT', requestId: ids[n], body: { alert: 'TRT', requestId: ids[n], deadline: new Date(startsAt + n + 30_000).toISOString() } });
+        }
+        // Every cursor is a cursor, each after the one before.
+        expect(all.every((i) => isCursor(i.cursor))).toBe(true);
+        for (let i = 1; i < all.length; i++) expect(compareCursors(all[i - 1].cursor, all[i].cursor)).toBeLessThan(0);
+
+        // Pages of every size give the same items; a pull of the first 6 leaves the response undelivered.
+        for (const size of [1, 2, 5, 7]) {
+          const paged: typeof all = [];
+          let after: string | undefined;
+          for (let page = await store.readOutbox(user, after, size); page.length > 0; page = await store.readOutbox(user, after, size)) {
+            expect(page.length).toBeLessThanOrEqual(size);
+            paged.push(...page);
+            after = page.at(-1)!.cursor;
+          }
+          expect(paged).toEqual(all);
+        }
+        expect(await store.readOutbox(user, undefined, 6, Date.now())).toEqual(all.slice(0, 6));
+        expect((await store.getRequest(answered))!.state).toBe('responded');
+        expect(await store.readOutbox(user, all[2].cursor, 5, Date.now())).toEqual(all.slice(3, 8));
+        expect((await store.getRequest(answered))!.state).toBe('delivered');
+        expect(await store.readOutbox(user, all.at(-1)!.cursor, 10)).toEqual([]);
+        for (const id of ids) expect((await store.getRequest(id))!.breached).toBe(true);
       });
 
       it('does not breach an answered request, and judges SMETS1 without its WAN share', async () => {

@@ -1,5 +1,5 @@
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
-import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor } from '../shared/index.ts';
+import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
   Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
@@ -24,11 +24,6 @@ interface RequestEntry {
   breachCheckAt?: number;
   /** SMETS1: when it is breached without a response; breachCheckAt then only marks it overdue. */
   breachFinalAt?: number;
-}
-
-/** The TRT dcc alert for a request breached at its deadline. */
-function trtAlert(requestId: string, deadline: number): NewOutboxItem {
-  return { kind: 'dccAlert', alertCode: 'TRT', requestId, body: { alert: 'TRT', requestId, deadline: new Date(deadline).toISOString() } };
 }
 
 interface EgressEntry {

@@ -7,11 +7,11 @@ import { RedisCounters } from '../counters/redis.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { anySlotPipeline, createClient, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
 import { SCRIPTS } from './scripts.ts';
-import { compareCursors, originatorOf, pageOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor } from '../shared/index.ts';
+import { compareCursors, originatorOf, pageOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
   type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
-  type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore,
+  type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore, type TrtRecord,
   type DeadLetter, type Page, type Redriven, type AcquiredInstallation,
 } from '../store/index.ts';
 
@@ -76,14 +76,14 @@ type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
   respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
-  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<string[]>;
+  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<BreachClaims>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
   redriveDeadLetters(...args: string[]): Promise<string[]>;
   listQuarantined(...args: (string | number)[]): Promise<string[]>;
   putInstallations(...args: string[]): Promise<number>;
-  readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number): Promise<string[]>;
+  readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number | '', skip: number): Promise<string[]>;
 };
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
@@ -100,9 +100,52 @@ interface ClaimedStream {
   entries: [entryId: string, requestId: string][];
 }
 
-/** An outbound item as stored (its JSON) at its cursor. */
-function outboxItem(cursor: string, json: string): OutboxItem {
-  return { cursor, ...(JSON.parse(json) as NewOutboxItem) };
+/**
+ * claim-breaches.lua's answer: the per-request claims (flat: request ID, check time, destination,
+ * TRT class, overdue '1'/'0'), then each bulk index's: its class, destination and claims (flat:
+ * request ID, deadline).
+ */
+type BreachClaims = [string[], ...[trtClass: string, destination: string, claims: string[]][]];
+
+/**
+ * The bulk TRT index a request's deadline goes in (claim-breaches.lua), named by its TRT class
+ * and destination, when its one check is at its deadline (the index's score is then the
+ * deadline its alert names); '' for its partition's own index, where SMETS1's two checks
+ * (overdue, then final) need the record each time.
+ */
+function bulkIndexOf(trt: TrtRecord | undefined, destination: string, checkAt: number | undefined, finalAt: number | undefined): string {
+  return trt === undefined || checkAt !== trt.deadline || finalAt !== undefined ? '' : `${trt.class}:${destination}`;
+}
+
+/** Where a read of an outbox after `after` starts: the entry and how many of its items were read. */
+function outboxStart(after: string | undefined): { start: string; entryId?: string; skip: number } {
+  if (after === undefined) return { start: '-', skip: 0 };
+  const dot = after.indexOf('.');
+  if (dot < 0) return { start: `(${after}`, skip: 0 };
+  const entryId = after.slice(0, dot);
+  return { start: entryId, entryId, skip: Number(after.slice(dot + 1)) + 1 };
+}
+
+/**
+ * Up to `limit` items of outbox entries read from `from`: an 'item' entry is one (its JSON), a
+ * 'trt' entry the TRT alerts it lists (claim-breaches.lua), each item i but the last at cursor
+ * `<id>.<i>`, the last at the entry's ID. read-outbox.lua counts them the same way.
+ */
+function outboxItems(entries: readonly [id: string, field: string, value: string][], from: { entryId?: string; skip: number }, limit: number): OutboxItem[] {
+  const items: OutboxItem[] = [];
+  for (const [id, field, value] of entries) {
+    if (items.length >= limit) break;
+    if (field !== 'trt') {
+      items.push({ cursor: id, ...(JSON.parse(value) as NewOutboxItem) });
+      continue;
+    }
+    const pairs = value.split(' ');
+    const count = pairs.length / 2;
+    for (let i = id === from.entryId ? from.skip : 0; i < count && items.length < limit; i++) {
+      items.push({ cursor: i === count - 1 ? id : `${id}.${i}`, ...trtAlert(pairs[2 * i], Number(pairs[2 * i + 1])) });
+    }
+  }
+  return items;
 }
 
 /** A claimed request as egress sends it: taken, it is forwarded (see take-claimed.lua). */
@@ -166,7 +209,7 @@ export class RedisStore implements StateStore {
     const redis = createClient(options, commandTimeout) as ScriptedRedis;
     redis.defineCommand('acceptBatch', { numberOfKeys: 1, lua: SCRIPTS.acceptBatch });
     redis.defineCommand('respondBatch', { numberOfKeys: 1, lua: SCRIPTS.respondBatch });
-    redis.defineCommand('releaseQuarantine', { numberOfKeys: 4, lua: SCRIPTS.releaseQuarantine });
+    redis.defineCommand('releaseQuarantine', { numberOfKeys: 5, lua: SCRIPTS.releaseQuarantine });
     redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: SCRIPTS.deleteQuarantined });
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: SCRIPTS.expireQuarantined });
     redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
@@ -383,7 +426,7 @@ export class RedisStore implements StateStore {
       requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
-      extras, acceptance.breachFinalAt ?? '',
+      extras, acceptance.breachFinalAt ?? '', bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt),
     ];
     const plans = count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [];
     args.push(plans.length);
@@ -426,7 +469,24 @@ export class RedisStore implements StateStore {
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
     const fields = await this.call('HGETALL request', () => this.redis.hgetall(this.requestKey(requestId)));
-    return fields.record ? recordFrom(fields, requestId) : undefined;
+    if (!fields.record) return undefined;
+    const record = recordFrom(fields, requestId);
+    if (await this.claimedInBulk(record, fields.final !== undefined)) record.breached = true;
+    return record;
+  }
+
+  /**
+   * A bulk-indexed request's breach is not written in its hash (claim-breaches.lua): open, past
+   * its deadline and in neither TRT index, the scan has claimed it. One more read, only then.
+   */
+  private async claimedInBulk(record: RequestRecord, smets1: boolean): Promise<boolean> {
+    if (record.breached || !record.trt || smets1 || record.trt.deadline > Date.now()) return false;
+    if (record.state !== 'accepted' && record.state !== 'forwarded') return false;
+    const tag = this.tagOf(record.requestId);
+    const bulk = bulkIndexOf(record.trt, record.destination, record.trt.deadline, undefined);
+    const [inBulk, inOwn] = (await this.exec('ZSCORE TRT indexes', this.pipeline()
+      .zscore(`${this.prefix}trt:${tag}:${bulk}`, record.requestId).zscore(`${this.prefix}trt:${tag}`, record.requestId))) as (string | null)[];
+    return inBulk === null && inOwn === null;
   }
 
   /**
@@ -602,20 +662,28 @@ export class RedisStore implements StateStore {
         const p = next++;
         const pipeline = (this.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
           .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId);
-        let flat: string[];
+        let claims: BreachClaims;
         try {
-          [flat] = (await this.exec('claim breaches', pipeline)) as string[][];
+          [claims] = (await this.exec('claim breaches', pipeline)) as BreachClaims[];
         } catch (error) {
           failure ??= error;
           return;
         }
         const markedAt = now + (performance.now() - started);
-        for (let i = 0; i < flat.length; i += 5) {
-          const requestId = flat[i];
-          const checkAt = Number(flat[i + 1]);
-          const breach: Breach = { requestId, originatorId: originatorOf(requestId), destination: flat[i + 2], trtClass: flat[i + 3], checkAt, lagMs: markedAt - checkAt };
-          if (flat[i + 4] === '1') breach.overdue = true;
+        const [oneByOne, ...bulk] = claims;
+        for (let i = 0; i < oneByOne.length; i += 5) {
+          const requestId = oneByOne[i];
+          const checkAt = Number(oneByOne[i + 1]);
+          const breach: Breach = { requestId, originatorId: originatorOf(requestId), destination: oneByOne[i + 2], trtClass: oneByOne[i + 3], checkAt, lagMs: markedAt - checkAt };
+          if (oneByOne[i + 4] === '1') breach.overdue = true;
           breaches.push(breach);
+        }
+        for (const [trtClass, destination, flat] of bulk) {
+          for (let i = 0; i < flat.length; i += 2) {
+            const requestId = flat[i];
+            const checkAt = Number(flat[i + 1]);
+            breaches.push({ requestId, originatorId: originatorOf(requestId), destination, trtClass, checkAt, lagMs: markedAt - checkAt });
+          }
         }
       }
     };
@@ -702,16 +770,16 @@ export class RedisStore implements StateStore {
   }
 
   async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
-    const start = after === undefined ? '-' : `(${after}`;
+    const from = outboxStart(after);
     if (deliveredAt === undefined) {
-      const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), start, '+', 'COUNT', limit));
-      return entries.map(([cursor, fields]) => outboxItem(cursor, fields[1]));
+      const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), from.start, '+', 'COUNT', limit));
+      return outboxItems(entries.map(([id, fields]) => [id, fields[0], fields[1]] as const), from, limit);
     }
     const flat = await this.call('read outbox', () =>
-      this.redis.readOutbox(this.outboxKey(userId), start, limit, this.prefix, this.userTag(userId), deliveredAt));
-    const items: OutboxItem[] = [];
-    for (let i = 0; i < flat.length; i += 2) items.push(outboxItem(flat[i], flat[i + 1]));
-    return items;
+      this.redis.readOutbox(this.outboxKey(userId), from.start, limit, this.prefix, this.userTag(userId), deliveredAt, from.skip));
+    const entries: [string, string, string][] = [];
+    for (let i = 0; i < flat.length; i += 3) entries.push([flat[i], flat[i + 1], flat[i + 2]]);
+    return outboxItems(entries, from, limit);
   }
 
   async markDelivered(requestIds: readonly string[], at: number): Promise<void> {
@@ -744,7 +812,7 @@ export class RedisStore implements StateStore {
     if (userIds.length === 0) return {};
     const cursors = (await this.exec('GET cursors', userIds.reduce((pipeline, userId) => pipeline.get(this.cursorKey(userId)), this.pipeline()))) as (string | null)[];
     const read = this.pipeline();
-    userIds.forEach((userId, i) => read.xrange(this.outboxKey(userId), cursors[i] === null ? '-' : `(${cursors[i]}`, '+', 'COUNT', 1));
+    userIds.forEach((userId, i) => read.xrange(this.outboxKey(userId), outboxStart(cursors[i] ?? undefined).start, '+', 'COUNT', 1));
     const oldest = (await this.exec('XRANGE outbox lag', read)) as [string, string[]][][];
     return Object.fromEntries(userIds.map((userId, i) => {
       const id = oldest[i][0]?.[0];
@@ -836,11 +904,13 @@ export class RedisStore implements StateStore {
     const tag = this.tagOf(requestId);
     const destination = await this.call('HGET dest', () => this.redis.hget(this.requestKey(requestId), 'dest'));
     if (destination === null) return false;
+    const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
-      this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
+      this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, `${this.prefix}qexp:${tag}`,
+      `${this.prefix}trtkeys:${tag}`,
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
-      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '',
+      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk,
     ));
     return released === 1;
   }

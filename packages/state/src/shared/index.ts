@@ -1,4 +1,5 @@
 // Helpers both stores share, so the two implementations agree by construction.
+import type { NewOutboxItem } from '../store/index.ts';
 
 /**
  * Fixed number of partitions. A request, its egress entries, its TRT deadline and its User's
@@ -23,14 +24,24 @@ export function originatorOf(requestId: string): string {
   return end < 0 ? requestId : requestId.slice(0, end);
 }
 
-/** Outbox cursors are Redis stream IDs, `<ms>-<seq>`; compared numerically. */
+/**
+ * Outbox cursors are Redis stream IDs, `<ms>-<seq>`, compared numerically; inside an entry that
+ * holds several items (a deadline scan's TRT alerts for one User), `<ms>-<seq>.<i>` is its item i,
+ * before the entry's last item, whose cursor is the entry's ID.
+ */
 export function compareCursors(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return am !== bm ? am - bm : (as ?? 0) - (bs ?? 0);
+  const [am, as, ai] = cursorParts(a);
+  const [bm, bs, bi] = cursorParts(b);
+  return am !== bm ? am - bm : as !== bs ? as - bs : ai === bi ? 0 : ai < bi ? -1 : 1;
 }
 
-const CURSOR = /^\d{1,16}(-\d{1,16})?$/;
+function cursorParts(cursor: string): [ms: number, seq: number, item: number] {
+  const [id, item] = cursor.split('.');
+  const [ms, seq] = id.split('-').map(Number);
+  return [ms, seq ?? 0, item === undefined ? Infinity : Number(item)];
+}
+
+const CURSOR = /^\d{1,16}(-\d{1,16})?(\.\d{1,9})?$/;
 export function isCursor(text: string): boolean {
   return CURSOR.test(text);
 }
@@ -40,6 +51,11 @@ export function judgeResponse(record: { trt?: { startsAt: number; budgetMs: numb
   if (!record.trt) return { elapsedMs: undefined, breached: record.breached === true };
   const elapsedMs = Math.max(0, at - record.trt.startsAt - (wanMs ?? 0));
   return { elapsedMs, breached: record.breached === true || elapsedMs > record.trt.budgetMs };
+}
+
+/** The TRT dcc alert for a request breached at its deadline (epoch ms), as both stores queue it. */
+export function trtAlert(requestId: string, deadline: number): NewOutboxItem {
+  return { kind: 'dccAlert', alertCode: 'TRT', requestId, body: { alert: 'TRT', requestId, deadline: new Date(deadline).toISOString() } };
 }
 
 /** DUIS mirrors the RequestID in the ResponseID: target and originator swap places. */

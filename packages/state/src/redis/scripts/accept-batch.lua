@@ -9,7 +9,7 @@
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
 --          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
 -- ARGV: key prefix, retention s, outbox min ID, then per request its partition tag ('{p3}'),
---       18 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
+--       19 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
 local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
@@ -17,6 +17,8 @@ local function key(kind, id) return pkey(kind) .. ':' .. id end
 local out = {}
 -- The User-scope counters this call reads and counts, written once at its end.
 local counters = {}
+-- The bulk TRT indexes this call has listed in their partition's trtkeys (see claim-breaches.lua).
+local listed = {}
 local i = 4
 while i <= #ARGV do
   tag = ARGV[i]
@@ -24,13 +26,13 @@ while i <= #ARGV do
   local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local state, orig, dest, egress, release_at = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
   local check_at, qexp, qref, alert, extras, final = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15], ARGV[i + 16]
-  local nrules = tonumber(ARGV[i + 17])
+  local bulk_index, nrules = ARGV[i + 17], tonumber(ARGV[i + 18])
   local rules = {}
   for r = 0, nrules - 1 do
-    local at = i + 18 + r * 6
+    local at = i + 19 + r * 6
     rules[r + 1] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
   end
-  i = i + 18 + nrules * 6
+  i = i + 19 + nrules * 6
 
   local req = key('req', rid)
   local existing = redis.call('HGET', req, leg .. ':hash')
@@ -58,10 +60,16 @@ while i <= #ARGV do
       elseif egress == 'held' then
         redis.call('ZADD', pkey('held'), release_at, rid)
       end
-      -- The TRT itself is in the record (open-trt.lua reads it there).
-      if check_at ~= '' then
+      -- The TRT itself is in the record (open-trt.lua reads it there), the check time in the index.
+      if check_at ~= '' and bulk_index ~= '' then
+        -- Claimed in bulk, by class and destination (RedisStore.breachIndexKey).
+        redis.call('ZADD', pkey('trt') .. ':' .. bulk_index, check_at, rid)
+        if not listed[tag .. bulk_index] then
+          listed[tag .. bulk_index] = true
+          redis.call('SADD', pkey('trtkeys'), bulk_index)
+        end
+      elseif check_at ~= '' then
         redis.call('ZADD', pkey('trt'), check_at, rid)
-        field('checkAt', check_at)
       end
       -- SMETS1: checkAt only marks it overdue; breached without a response at this time.
       if final ~= '' then field('final', final) end

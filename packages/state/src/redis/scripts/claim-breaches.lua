@@ -1,63 +1,119 @@
 -- Marks one partition's requests past their check time without a response as breached, each
 -- once, and queues a TRT alert for each in its User's outbox. A recorded response takes its
--- request out of the TRT index (respond-batch.lua), and claiming takes it out here in the same
--- step as marking, so concurrent claims (any number of router instances) never mark one twice;
--- the state and breached fields guard against whatever else left an entry behind (an expired or
--- deleted request is dropped). Per breach: one HMGET, one HSET, one XADD (the alert's JSON built
--- by concatenation, not cjson), and the index entries removed in one command for the call. The
--- TRT class and deadline come from the record (open-trt.lua).
--- KEYS[1]: the partition's TRT index. ARGV: now, max, key prefix, partition tag, outbox min ID.
--- Returns, flat, per claim: request ID, check time, destination, TRT class, '1' if only overdue (else '0').
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-local n = #due / 2
-if n == 0 then return {} end
--- What is due is the index's lowest-scored entries: ranks 0 to n - 1.
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1)
+-- request out of its TRT index (respond-batch.lua), and claiming takes it out here in the same
+-- step as marking, so concurrent claims (any number of router instances) never mark one twice.
+-- Two kinds of index (see RedisStore.breachIndexKey):
+-- - per class and destination (`trt:{p}:<class>:<dest>`, listed in `trtkeys:{p}`): requests whose
+--   deadline is their only check, claimed in bulk. Nothing per request is read or written beyond
+--   the index: the key names class and destination, the score is the deadline, and the User's
+--   alerts of one call go in one outbox entry (field 'trt': RequestID and deadline in ms, space
+--   separated, expanded into items when read: RedisStore.readOutbox). Such a request counts as
+--   marked when it is open, past its deadline and in neither index (RedisStore.getRequest,
+--   respond-batch.lua): only this claim takes an open request out.
+-- - the partition's own (`trt:{p}`, KEYS[1]): SMETS1 (overdue first, then final) and entries
+--   left by versions before the bulk indexes; each checked against its record (HMGET), marked in
+--   it (HSET) and alerted on its own (XADD). The state and breached fields guard against whatever
+--   else left an entry behind (an expired or deleted request is dropped). The TRT class and
+--   deadline come from the record (open-trt.lua).
+-- ARGV: now, max, key prefix, partition tag, outbox min ID.
+-- Returns { per-request claims, flat: request ID, check time, destination, TRT class, '1' if only
+-- overdue (else '0') ; then per bulk index with claims: { class, destination, { request ID, deadline, ... } } }.
+local now, max = ARGV[1], tonumber(ARGV[2])
 local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
 local outbox = ARGV[3] .. 'outbox:' .. ARGV[4] .. ':'
 local minid = ARGV[5]
 -- Each outbox is trimmed by its first alert of the call; its later ones are only appended.
 local trimmed = {}
-local out, k = {}, 0
-local function claimed(rid, score, f, overdue)
-  out[k + 1], out[k + 2], out[k + 3], out[k + 4], out[k + 5] = rid, score, f[4] or '', f[5] or '', overdue
-  k = k + 5
-end
-for i = 1, #due, 2 do
-  local rid = due[i]
-  local req = base .. rid
-  local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue', 'record')
-  local state = f[1]
-  if state == 'accepted' or state == 'forwarded' then
-    -- Only the class and deadline matter here: the start and budget are not read.
-    local tclass, _, _, deadline = open_trt(f[5], nil, nil, f[3], f[8])
-    f[3], f[5] = deadline_text(deadline), tclass
-  end
-  if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' and f[6] and f[7] ~= '1' then
-    -- SMETS1 (contract v1.1): only overdue, a provisional state; claimed again at its final time.
-    redis.call('HSET', req, 'overdue', '1')
-    redis.call('ZADD', KEYS[1], f[6], rid)
-    claimed(rid, due[i + 1], f, '1')
-  elseif (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
-    redis.call('HSET', req, 'breached', '1')
-    if f[7] == '1' then redis.call('HDEL', req, 'overdue') end
-    local item
-    if f[3] and not string.find(rid, '[%c"\\]') then
-      -- A RequestID (EUI-64s and a decimal counter) and an ISO time need no escaping.
-      item = '{"kind":"dccAlert","alertCode":"TRT","requestId":"' .. rid .. '","body":{"alert":"TRT","requestId":"'
-        .. rid .. '","deadline":"' .. f[3] .. '"}}'
-    else
-      item = cjson.encode({ kind = 'dccAlert', alertCode = 'TRT', requestId = rid, body = { alert = 'TRT', requestId = rid, deadline = f[3] } })
-    end
-    -- The User is the RequestID's first part: not kept in the hash.
-    local stream = outbox .. string.match(rid, '^[^:]+')
-    if trimmed[stream] then
-      redis.call('XADD', stream, '*', 'item', item)
-    else
-      trimmed[stream] = true
-      redis.call('XADD', stream, 'MINID', '~', minid, '*', 'item', item)
-    end
-    claimed(rid, due[i + 1], f, '0')
+local function append_alert(stream, field, value)
+  if trimmed[stream] then
+    redis.call('XADD', stream, '*', field, value)
+  else
+    trimmed[stream] = true
+    redis.call('XADD', stream, 'MINID', '~', minid, '*', field, value)
   end
 end
-return out
+
+local function claim_one_by_one()
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, max)
+  local n = #due / 2
+  if n == 0 then return {} end
+  -- What is due is the index's lowest-scored entries: ranks 0 to n - 1.
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1)
+  local out, k = {}, 0
+  local function claimed(rid, score, f, overdue)
+    out[k + 1], out[k + 2], out[k + 3], out[k + 4], out[k + 5] = rid, score, f[4] or '', f[5] or '', overdue
+    k = k + 5
+  end
+  for i = 1, #due, 2 do
+    local rid = due[i]
+    local req = base .. rid
+    local f = redis.call('HMGET', req, 'state', 'breached', 'deadline', 'dest', 'tclass', 'final', 'overdue', 'record')
+    local state = f[1]
+    if state == 'accepted' or state == 'forwarded' then
+      -- Only the class and deadline matter here: the start and budget are not read.
+      local tclass, _, _, deadline = open_trt(f[5], nil, nil, f[3], f[8])
+      f[3], f[5] = deadline_text(deadline), tclass
+    end
+    if (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' and f[6] and f[7] ~= '1' then
+      -- SMETS1 (contract v1.1): only overdue, a provisional state; claimed again at its final time.
+      redis.call('HSET', req, 'overdue', '1')
+      redis.call('ZADD', KEYS[1], f[6], rid)
+      claimed(rid, due[i + 1], f, '1')
+    elseif (state == 'accepted' or state == 'forwarded') and f[2] ~= '1' then
+      redis.call('HSET', req, 'breached', '1')
+      if f[7] == '1' then redis.call('HDEL', req, 'overdue') end
+      local item
+      if f[3] and not string.find(rid, '[%c"\\]') then
+        -- A RequestID (EUI-64s and a decimal counter) and an ISO time need no escaping.
+        item = '{"kind":"dccAlert","alertCode":"TRT","requestId":"' .. rid .. '","body":{"alert":"TRT","requestId":"'
+          .. rid .. '","deadline":"' .. f[3] .. '"}}'
+      else
+        item = cjson.encode({ kind = 'dccAlert', alertCode = 'TRT', requestId = rid, body = { alert = 'TRT', requestId = rid, deadline = f[3] } })
+      end
+      -- The User is the RequestID's first part: not kept in the hash.
+      append_alert(outbox .. string.match(rid, '^[^:]+'), 'item', item)
+      claimed(rid, due[i + 1], f, '0')
+    end
+  end
+  return out
+end
+
+-- The bulk indexes' due entries, up to what the call has left of max.
+local function claim_in_bulk(left)
+  local groups = {}
+  local keys = ARGV[3] .. 'trtkeys:' .. ARGV[4]
+  local index_base = KEYS[1] .. ':'
+  for _, member in ipairs(redis.call('SMEMBERS', keys)) do
+    if left <= 0 then break end
+    local index = index_base .. member
+    local due = redis.call('ZRANGEBYSCORE', index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, left)
+    local n = #due / 2
+    if n > 0 then
+      redis.call('ZREMRANGEBYRANK', index, 0, n - 1)
+      left = left - n
+      -- Each User's alerts of this index in one outbox entry.
+      local by_user, users = {}, {}
+      for i = 1, #due, 2 do
+        local user = string.match(due[i], '^[^:]+')
+        local list = by_user[user]
+        if not list then
+          list = {}
+          by_user[user] = list
+          users[#users + 1] = user
+        end
+        list[#list + 1] = due[i]
+        list[#list + 1] = due[i + 1]
+      end
+      for _, user in ipairs(users) do append_alert(outbox .. user, 'trt', table.concat(by_user[user], ' ')) end
+      local class, dest = string.match(member, '^([^:]*):(.*)$')
+      groups[#groups + 1] = { class, dest, due }
+    end
+    if redis.call('ZCARD', index) == 0 then redis.call('SREM', keys, member) end
+  end
+  return groups
+end
+
+local one_by_one = claim_one_by_one()
+local result = claim_in_bulk(max - #one_by_one / 5)
+table.insert(result, 1, one_by_one)
+return result

@@ -1,7 +1,8 @@
 -- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
--- KEYS: request hash, egress stream, TRT zset, quarantine expiry zset.
+-- KEYS: request hash, egress stream, TRT index (RedisStore.breachIndexKey), quarantine expiry zset,
+--       the partition's list of bulk TRT indexes.
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
---       TRT start, TRT budget, final check at (SMETS1, or '').
+--       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or '').
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
@@ -12,7 +13,8 @@ if ARGV[5] == '1' then
 end
 if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
-  redis.call('HSET', KEYS[1], 'checkAt', ARGV[6], 'deadline', ARGV[7], 'tclass', ARGV[8])
+  if ARGV[12] ~= '' then redis.call('SADD', KEYS[5], ARGV[12]) end
+  redis.call('HSET', KEYS[1], 'deadline', ARGV[7], 'tclass', ARGV[8])
 end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end
 return 1

@@ -1,6 +1,7 @@
 -- Completes requests with their network responses, each once: judges its TRT (a breach the
--- deadline scan marked stays), records the response, queues it in the User's outbox (with what
--- the router attached at acceptance, e.g. CV 3/7's local command) and settles its egress entry.
+-- deadline scan marked stays; claim-breaches.lua says how a bulk-indexed one shows it), records
+-- the response, queues it in the User's outbox (with what the router attached at acceptance, e.g.
+-- CV 3/7's local command) and settles its egress entry.
 -- Its TRT comes from its record (open-trt.lua).
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
 -- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
@@ -18,7 +19,7 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
@@ -26,7 +27,12 @@ for j = 4, #ARGV, 7 do
   elseif state ~= 'accepted' and state ~= 'forwarded' then
     out[#out + 1] = { 'unknown' }
   else
-    local earlier = f[2] == '1'
+    -- Out of its TRT index (claim-breaches.lua): a bulk-indexed request (no final check) that is
+    -- in neither index was taken out by the scan, which marked it.
+    local bulk = f[7] and not f[11]
+    local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
+    local removed = bulk_removed or redis.call('ZREM', prefix .. 'trt:' .. tag, rid) == 1
+    local earlier = f[2] == '1' or (bulk and not removed)
     local breached = earlier
     local elapsed = ''
     if f[3] then
@@ -43,7 +49,6 @@ for j = 4, #ARGV, 7 do
     -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
     -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
     redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress')
-    redis.call('ZREM', prefix .. 'trt:' .. tag, rid)
     local outbox = key('outbox', string.match(rid, '^[^:]+'))
     if breached and not earlier then
       -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now): its TRT alert.
