@@ -148,7 +148,11 @@ it('breaches exactly the stalled requests, once each, across two routers and a r
   const after = (await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[];
   expect(after.filter((i) => i.kind === 'dccAlert').map((i) => i.requestId).sort()).toEqual([...stalled].sort());
   const metrics = await (await fetch(`${routers[0].url}/metrics`)).text();
-  expect(metrics).toContain('dccrouter_trt_breach_detection_lag_seconds_bucket');
+  // Every breach this router marked has its detection lag, each alert it queued its alert lag.
+  const metricValue = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+  expect(metricValue('dccrouter_trt_breaches_total')).toBeGreaterThan(0);
+  expect(metricValue('dccrouter_trt_breach_detection_lag_seconds_count')).toBe(metricValue('dccrouter_trt_breaches_total'));
+  expect(metricValue('dccrouter_trt_alert_lag_seconds_count')).toBeGreaterThan(0);
 
   // Response statistics are added up in each router and flushed every STATS_FLUSH_MS (1 s).
   const monthly = async () => (await admins[0].request('GET', '/v1/admin/reports/monthly')).body;

@@ -159,7 +159,7 @@ describe('RedisStore on a shared Redis', () => {
     // Egress still gets the whole record, and the scan and the response its TRT.
     const [item] = await store.claimEgress([plain.record.destination], 'router-a', 10);
     expect(item).toEqual({ destination: plain.record.destination, entryId: fields.egress, record: { ...plain.record, state: 'forwarded' } });
-    const [breach] = await store.claimBreaches(plain.record.trt!.deadline + 1, 10);
+    const { breaches: [breach] } = await store.claimBreaches(plain.record.trt!.deadline + 1, 10);
     expect(breach).toMatchObject({ requestId, trtClass: 'smets2.onDemand', checkAt: plain.record.trt!.deadline });
     const [alert] = await store.readOutbox(plain.record.originatorId, undefined, 10);
     expect(alert.body).toEqual({ alert: 'TRT', requestId, deadline: new Date(plain.record.trt!.deadline).toISOString() });
@@ -202,8 +202,8 @@ describe('RedisStore on a shared Redis', () => {
     // As the earlier version indexed it.
     await raw.zrem(bulkIndex, old);
     await raw.zadd(`${keyPrefix}trt:${tag}`, startsAt + 30_000, old);
-    expect((await store.claimBreaches(startsAt + 30_001, 10)).map((b) => b.requestId).sort()).toEqual([old, bulk].sort());
-    expect(await store.claimBreaches(Date.now(), 10)).toEqual([]);
+    expect((await store.claimBreaches(startsAt + 30_001, 10)).breaches.map((b) => b.requestId).sort()).toEqual([old, bulk].sort());
+    expect((await store.claimBreaches(Date.now(), 10)).breaches).toEqual([]);
     // The one-by-one claim marks the hash; the bulk one leaves it as it was (marked by leaving both indexes).
     expect(await raw.hget(`${keyPrefix}req:${tag}:${old}`, 'breached')).toBe('1');
     expect(await raw.hget(`${keyPrefix}req:${tag}:${bulk}`, 'breached')).toBeNull();
@@ -218,6 +218,40 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.readOutbox(originatorOf(old), undefined, 10)).filter((i) => i.alertCode === 'TRT')).toHaveLength(2);
     // The bulk index emptied leaves the partition's list.
     expect(await raw.smembers(`${keyPrefix}trtkeys:${tag}`)).toEqual([]);
+  });
+
+  it('marks every due bulk-indexed breach in one claim, however many, and names them as their alerts are queued, at most max a call', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const startsAt = Date.now() - 60_000;
+    const ids = Array.from({ length: 5 }, () => newRequestId());
+    for (const [i, requestId] of ids.entries()) {
+      const made = plainAcceptance(requestId);
+      made.record.trt = { ...made.record.trt!, startsAt: startsAt + i * 1_000, deadline: startsAt + i * 1_000 + 30_000 };
+      await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: made.record.trt.deadline });
+    }
+    const now = startsAt + 34_500;
+    const first = await store.claimBreaches(now, 2, [1_000, 3_000]);
+    // All five marked at once (lags 4.5, 3.5, 2.5, 1.5 and 0.5 s), two named with their alerts.
+    expect(first.marked).toEqual([{ trtClass: 'smets2.onDemand', destination: 'smets2/central', count: 5, lagCounts: [1, 3] }]);
+    expect(first.breaches.map((b) => [b.requestId, b.markedEarlier])).toEqual([[ids[0], true], [ids[1], true]]);
+    for (const requestId of ids) expect((await store.getRequest(requestId))!.breached).toBe(true);
+    // A late response to one marked but not yet alerted: marked earlier (not counted again), its alert queued now.
+    expect(await store.recordResponse({ requestId: ids[3], destination: 'smets2/central', responseCode: 'I0', at: now + 10 }))
+      .toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: true });
+    const second = await store.claimBreaches(now, 2, [1_000, 3_000]);
+    expect(second.marked).toEqual([]);
+    expect(second.breaches.map((b) => b.requestId)).toEqual([ids[2], ids[4]]);
+    expect((await store.claimBreaches(now + 1, 2, [1_000, 3_000]))).toEqual({ breaches: [], marked: [] });
+    const alerts = (await store.readOutbox(originatorOf(ids[0]), undefined, 100)).filter((i) => i.alertCode === 'TRT');
+    expect(alerts.map((i) => i.requestId).sort()).toEqual([...ids].sort());
+    // A deadline after the mark is not marked until a claim reaches it.
+    const later = newRequestId();
+    const made = plainAcceptance(later);
+    made.record.trt = { ...made.record.trt!, startsAt: now - 29_000, deadline: now + 1_000 };
+    await store.recordAcceptance(later, { ...made, egress: {}, breachCheckAt: now + 1_000 });
+    expect(await store.recordResponse({ requestId: later, destination: 'smets2/central', responseCode: 'I0', at: now + 2_000 }))
+      .toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false });
   });
 
   it('writes times in Lua as toISOString does (the TRT alert\'s deadline)', async () => {

@@ -74,6 +74,9 @@ export function acceptance(leg: Leg, options: { bodyHash?: string; srv?: string;
 
 const hash = (text: string) => text.padEnd(64, '0');
 
+/** The requests a claim took (a breach with its alert queued, or overdue), each named once across claims. */
+const claimed = async (store: StateStore, now: number, max: number) => (await store.claimBreaches(now, max)).breaches;
+
 export function describeStoreContract(name: string, makeStore: MakeStore, cleanup?: () => Promise<void>): void {
   describe(`StateStore contract: ${name}`, () => {
     const opened: StateStore[] = [];
@@ -843,15 +846,23 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const startsAt = Date.now() - 40_000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
-        expect(await store.claimBreaches(startsAt + 29_999, 100)).toEqual([]);
-        const breaches = await store.claimBreaches(startsAt + 30_100, 100);
+        expect(await store.claimBreaches(startsAt + 29_999, 100, [50, 100, 5_000])).toEqual({ breaches: [], marked: [] });
+        const claims = await store.claimBreaches(startsAt + 30_100, 100, [50, 100, 5_000]);
+        const { breaches } = claims;
         expect(breaches).toEqual([{
           requestId, originatorId: ORIGINATOR, destination: 'smets2/central', trtClass: 'smets2.onDemand', checkAt: startsAt + 30_000, lagMs: expect.any(Number),
+          ...(breaches[0]?.markedEarlier ? { markedEarlier: true } : {}),
         }]);
+        // Counted once: named, or counted in a group marked in bulk (then named with its alert).
+        if (breaches[0].markedEarlier) {
+          expect(claims.marked).toEqual([{ trtClass: 'smets2.onDemand', destination: 'smets2/central', count: 1, lagCounts: [0, 1, 1] }]);
+        } else {
+          expect(claims.marked).toEqual([]);
+        }
         // From its check time to the claim's answer, on the caller's clock.
         expect(breaches[0].lagMs).toBeGreaterThanOrEqual(100);
         expect(breaches[0].lagMs).toBeLessThan(5_100);
-        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        expect(await claimed(store, Date.now(), 100)).toEqual([]);
         expect((await store.getRequest(requestId))!.breached).toBe(true);
         const alerts = (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.requestId === requestId);
         expect(alerts).toEqual([{
@@ -900,13 +911,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const startsAt = Date.now() - 100_000;
         await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
-        const claimed = await store.claimBreaches(startsAt + 76_100, 100);
-        expect(claimed).toEqual([{ requestId, originatorId: ORIGINATOR, destination: 'smets1/itron', trtClass: 'smets1.response', checkAt: startsAt + 76_000, lagMs: expect.any(Number), overdue: true }]);
+        const overdue = await claimed(store, startsAt + 76_100, 100);
+        expect(overdue).toEqual([{ requestId, originatorId: ORIGINATOR, destination: 'smets1/itron', trtClass: 'smets1.response', checkAt: startsAt + 76_000, lagMs: expect.any(Number), overdue: true }]);
         expect(await store.getRequest(requestId)).toMatchObject({ overdue: true });
         expect((await store.getRequest(requestId))!.breached).toBeUndefined();
         expect(await trtAlerts(requestId)).toEqual([]);
         // Claimed once as overdue: not again until its final time.
-        expect(await store.claimBreaches(startsAt + 80_000, 100)).toEqual([]);
+        expect(await claimed(store, startsAt + 80_000, 100)).toEqual([]);
         // 90 s end to end, 80 s of it on the WAN: 10 s against a 16 s budget.
         const outcome = await store.recordResponse({ requestId, destination: 'smets1/itron', responseCode: 'I0', at: startsAt + 90_000, wanMs: 80_000 });
         expect(outcome).toMatchObject({ outcome: 'recorded', breached: false, breachMarkedEarlier: false, elapsedMs: 10_000 });
@@ -914,7 +925,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect([record.state, record.breached, record.overdue]).toEqual(['responded', false, undefined]);
         expect(await trtAlerts(requestId)).toEqual([]);
         // Its final check never comes: the response took it out of the index.
-        expect(await store.claimBreaches(startsAt + 16_000 + 86_400_001, 100)).toEqual([]);
+        expect(await claimed(store, startsAt + 16_000 + 86_400_001, 100)).toEqual([]);
       });
 
       it('SMETS1 (v1.1): an overdue request whose response is over budget is breached by it, with its TRT alert then', async () => {
@@ -923,7 +934,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const startsAt = Date.now() - 100_000;
         await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
-        expect((await store.claimBreaches(startsAt + 76_100, 100))[0].overdue).toBe(true);
+        expect((await claimed(store, startsAt + 76_100, 100))[0].overdue).toBe(true);
         const outcome = await store.recordResponse({ requestId, destination: 'smets1/itron', responseCode: 'I0', at: startsAt + 90_000, wanMs: 1_000 });
         expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, elapsedMs: 89_000 });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true });
@@ -938,13 +949,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
         const now = startsAt + 16_000 + 86_400_000 + 1_000;
         // Overdue first, then (in the same claim or the next) breached at its final time.
-        const claims = [...await store.claimBreaches(now, 100), ...await store.claimBreaches(now, 100)];
+        const claims = [...await claimed(store, now, 100), ...await claimed(store, now, 100)];
         expect(claims.map((b) => b.overdue ?? false)).toEqual([true, false]);
         expect(claims[1]).toMatchObject({ requestId, checkAt: startsAt + 16_000 + 86_400_000 });
         const record = (await store.getRequest(requestId))!;
         expect([record.breached, record.overdue]).toEqual([true, undefined]);
         expect(await trtAlerts(requestId)).toHaveLength(1);
-        expect(await store.claimBreaches(now + 1_000_000, 100)).toEqual([]);
+        expect(await claimed(store, now + 1_000_000, 100)).toEqual([]);
       });
 
       it('SMETS2+: a response after the deadline that the scan had not yet marked breaches it, with its TRT alert', async () => {
@@ -957,7 +968,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           .toMatchObject({ breached: true, breachMarkedEarlier: false });
         const alerts = await trtAlerts(requestId);
         expect(alerts.map((alert) => alert.body)).toEqual([{ alert: 'TRT', requestId, deadline: new Date(startsAt + 30_000).toISOString() }]);
-        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        expect(await claimed(store, Date.now(), 100)).toEqual([]);
       });
 
       it('claims breaches in check-time order, at most max at a time, each once however many claims run at once', async () => {
@@ -969,12 +980,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const answered = newRequestId();
         await store.recordAcceptance(answered, deviceAcceptance(answered, { startsAt, checkAt: startsAt + 1000 }));
         await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 500 });
-        const first = await store.claimBreaches(startsAt + 1002, 2);
+        const first = await claimed(store, startsAt + 1002, 2);
         expect(first.map((b) => [b.requestId, b.checkAt])).toEqual([[ids[0], startsAt + 1000], [ids[1], startsAt + 1001]]);
         // The rest by several claims at once: each marked by exactly one of them.
-        const rest = (await Promise.all(Array.from({ length: 6 }, () => store.claimBreaches(Date.now(), 2)))).flat();
+        const rest = (await Promise.all(Array.from({ length: 6 }, () => claimed(store, Date.now(), 2)))).flat();
         expect(rest.map((b) => b.requestId).sort()).toEqual(ids.slice(2).sort());
-        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        expect(await claimed(store, Date.now(), 100)).toEqual([]);
         const alerts = (await store.readOutbox(ORIGINATOR, undefined, 10_000)).filter((i) => i.alertCode === 'TRT' && [...ids, answered].includes(i.requestId!));
         expect(alerts.map((i) => i.requestId).sort()).toEqual([...ids].sort());
         for (const id of ids) expect((await store.getRequest(id))!.breached).toBe(true);
@@ -993,14 +1004,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         };
         for (const [i, id] of ids.entries()) await store.recordAcceptance(id, usersAcceptance(id, { startsAt: startsAt + i, destination: i % 3 === 0 ? 'smets2/north' : 'smets2/central' }));
         // Two claims, the second taking the rest: alerts written by different calls.
-        expect((await store.claimBreaches(startsAt + 30_005, 100)).map((b) => b.requestId).sort()).toEqual(ids.slice(0, 6).sort());
+        expect((await claimed(store, startsAt + 30_005, 100)).map((b) => b.requestId).sort()).toEqual(ids.slice(0, 6).sort());
         // A response queued between the two claims' alerts, to be delivered only when a pull returns it.
         const answered = `${user}:00-DB-12-34-56-78-90-A0:2000`;
         await store.recordAcceptance(answered, usersAcceptance(answered, { startsAt: Date.now() }));
         await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: Date.now() });
-        const claimed = await store.claimBreaches(Date.now(), 100);
-        expect(claimed.map((b) => b.requestId).sort()).toEqual(ids.slice(6).sort());
-        expect(claimed.find((b) => b.requestId === ids[9])).toMatchObject({ destination: 'smets2/north', trtClass: 'smets2.onDemand', checkAt: startsAt + 30_009 });
+        const rest = await claimed(store, Date.now(), 100);
+        expect(rest.map((b) => b.requestId).sort()).toEqual(ids.slice(6).sort());
+        expect(rest.find((b) => b.requestId === ids[9])).toMatchObject({ destination: 'smets2/north', trtClass: 'smets2.onDemand', checkAt: startsAt + 30_009 });
 
         const all = await store.readOutbox(user, undefined, 100);
         // Queued in the order claimed; the alerts of one claim in any order.
@@ -1044,7 +1055,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const outcome = await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 20_000, wanMs: 5_000 });
         expect(outcome).toMatchObject({ outcome: 'recorded', breached: false });
         expect(await store.getRequest(answered)).toMatchObject({ elapsedMs: 15_000, wanMs: 5_000, breached: false });
-        expect(await store.claimBreaches(Date.now(), 100)).toEqual([]);
+        expect(await claimed(store, Date.now(), 100)).toEqual([]);
         const slow = newRequestId();
         await store.recordAcceptance(slow, deviceAcceptance(slow, { startsAt, budgetMs: 16_000, checkAt: startsAt + 76_000 }));
         const judged = await store.recordResponse({ requestId: slow, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 30_000, wanMs: 10_000 });
@@ -1123,7 +1134,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.findQuarantine(ref)).toBe(requestId);
         expect(await store.findQuarantine(quarantineRef(requestId, 'f'.repeat(16)))).toBeUndefined();
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
-        expect(await store.claimBreaches(Date.now() + 3_600_000, 100)).toEqual([]);
+        expect(await claimed(store, Date.now() + 3_600_000, 100)).toEqual([]);
         expect((await store.getRequest(requestId))!.state).toBe('quarantined');
 
         const at = Date.now();
@@ -1133,7 +1144,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.deleteQuarantined(requestId, at)).toBe(false);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted', releasedAt: at, trt, quarantine: { ref, breach: 'user' } });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
-        expect((await store.claimBreaches(at + 1001, 100)).map((b) => b.requestId)).toEqual([requestId]);
+        expect((await claimed(store, at + 1001, 100)).map((b) => b.requestId)).toEqual([requestId]);
         expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
       });
 

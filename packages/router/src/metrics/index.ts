@@ -167,10 +167,42 @@ function onCollect(metric: Counter<string> | Gauge<string>, apply: () => void): 
   };
 }
 
+/** Upper bounds of the breach detection-lag buckets, in seconds. */
+const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300];
+
 /** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
+  const breachLag = new Histogram({
+    name: 'dccrouter_trt_breach_detection_lag_seconds',
+    help: 'From a request\'s breach check time to its breach being marked',
+    buckets: BREACH_LAG_BUCKETS,
+    registers,
+  });
   return {
+    breachLag,
+    /** The detection-lag bounds (ms) a claim counts marked breaches by (StateStore.claimBreaches). */
+    breachLagBoundsMs: BREACH_LAG_BUCKETS.map((seconds) => seconds * 1000),
+    /**
+     * Breaches marked in bulk, known by how many had a lag up to each bound (cumulative, as
+     * breachLagBoundsMs): each is observed at its bucket's upper bound (past the last, at twice
+     * it), so the buckets and count are exact and the sum is an upper bound.
+     */
+    observeBreachLags(lagCounts: readonly number[], count: number): void {
+      let below = 0;
+      for (let i = 0; i <= lagCounts.length; i++) {
+        const upTo = i < lagCounts.length ? lagCounts[i] : count;
+        const seconds = i < BREACH_LAG_BUCKETS.length ? BREACH_LAG_BUCKETS[i] : 2 * BREACH_LAG_BUCKETS.at(-1)!;
+        for (let n = below; n < upTo; n++) breachLag.observe(seconds);
+        below = Math.max(below, upTo);
+      }
+    },
+    alertLag: new Histogram({
+      name: 'dccrouter_trt_alert_lag_seconds',
+      help: 'From a breached request\'s check time to its TRT alert queued (with the mark, or after it when marked in bulk)',
+      buckets: BREACH_LAG_BUCKETS,
+      registers,
+    }),
     forwarded: new Counter({
       name: 'dccrouter_egress_forwarded_total',
       help: 'Requests handed to their network, by destination',
@@ -204,12 +236,6 @@ export function lifecycleMetrics(registry: Registry) {
     overdue: new Counter({
       name: 'dccrouter_trt_overdue_total',
       help: 'SMETS1 requests without a response past their deadline plus the WAN allowance: provisional, their response decides',
-      registers,
-    }),
-    breachLag: new Histogram({
-      name: 'dccrouter_trt_breach_detection_lag_seconds',
-      help: 'From a request\'s breach check time to its breach being marked',
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300],
       registers,
     }),
     tadBreaches: new Counter({

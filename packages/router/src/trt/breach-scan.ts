@@ -1,9 +1,9 @@
 import { monthOf, statKey } from '@dccrouter/domain';
-import type { Breach, StateStore } from '@dccrouter/state';
+import type { BreachClaims, StateStore } from '@dccrouter/state';
 import type { LifecycleMetrics } from '../metrics/index.ts';
 import { serviceStatsOf, type StatsAggregator } from '../stats/index.ts';
 
-/** Breaches one claim takes (per partition on Redis); a full claim means a backlog. */
+/** Breaches one claim names (per partition on Redis); a full claim means alerts still to queue. */
 const CLAIM_MAX = 1000;
 /** Claims kept in flight while there is a backlog, so the store always has the next one queued. */
 const CLAIMS_IN_FLIGHT = 2;
@@ -11,34 +11,46 @@ const CLAIMS_IN_FLIGHT = 2;
 /**
  * One pass of the deadline scan: claims every request past its check time without a response
  * (each exactly once across all instances; the store queues its TRT alert), and counts them for
- * the live metrics and, through the statistics aggregator, the month's service report. A first
- * claim finds whether there is a backlog; while there is, CLAIMS_IN_FLIGHT claims run at once,
- * back to back, without waiting for the scan interval.
+ * the live metrics and, through the statistics aggregator, the month's service report. A breach
+ * is counted when marked: named in the claim, or (Redis's bulk indexes) only counted in a
+ * `marked` group, to be named when its alert is queued. A first claim finds whether there is a
+ * backlog; while there is, CLAIMS_IN_FLIGHT claims run at once, back to back, without waiting for
+ * the scan interval.
  */
 export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
+  const lagBoundsMs = metrics.breachLagBoundsMs;
   let backlog = true;
   const claim = async () => {
     const now = Date.now();
-    let breaches: Breach[];
+    let claims: BreachClaims;
     try {
-      breaches = await store.claimBreaches(now, CLAIM_MAX);
+      claims = await store.claimBreaches(now, CLAIM_MAX, lagBoundsMs);
     } catch (error) {
       backlog = false;
       throw error;
     }
-    if (breaches.length < CLAIM_MAX) backlog = false;
+    if (claims.breaches.length < CLAIM_MAX) backlog = false;
     const by: Record<string, number> = {};
     let marked = 0;
-    for (const breach of breaches) {
+    const count = (trtClass: string, destination: string, n: number) => {
+      const key = statKey(trtClass, destination, 'breached');
+      by[key] = (by[key] ?? 0) + n;
+      marked += n;
+    };
+    for (const group of claims.marked) {
+      count(group.trtClass, group.destination, group.count);
+      metrics.observeBreachLags(group.lagCounts, group.count);
+    }
+    for (const breach of claims.breaches) {
       // Overdue (SMETS1 past its WAN allowance) is provisional: its response decides.
       if (breach.overdue) {
         metrics.overdue.inc();
         continue;
       }
-      marked++;
+      metrics.alertLag.observe(breach.lagMs / 1000);
+      if (breach.markedEarlier) continue;
+      count(breach.trtClass, breach.destination, 1);
       metrics.breachLag.observe(breach.lagMs / 1000);
-      const key = statKey(breach.trtClass, breach.destination, 'breached');
-      by[key] = (by[key] ?? 0) + 1;
     }
     metrics.breaches.inc(marked);
     if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);

@@ -2,7 +2,7 @@ import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain'
 import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
-  Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
+  Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, BreachClaims, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
   RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
@@ -369,7 +369,8 @@ export class MemoryStore implements StateStore {
     return { outcome: 'recorded', breached, breachMarkedEarlier, trtClass: record.trt?.class, elapsedMs };
   }
 
-  async claimBreaches(now: number, max: number): Promise<Breach[]> {
+  /** Marks and alerts each breach in the same step: every one named, none only `marked`. */
+  async claimBreaches(now: number, max: number): Promise<BreachClaims> {
     const breaches: Breach[] = [];
     while (breaches.length < max && (this.deadlines.peekKey() ?? Infinity) <= now) {
       const { key: checkAt, value: requestId } = this.deadlines.pop()!;
@@ -390,7 +391,7 @@ export class MemoryStore implements StateStore {
       this.appendOutbox(record.originatorId, trtAlert(requestId, record.trt?.deadline ?? checkAt));
       breaches.push(claimed);
     }
-    return breaches;
+    return { breaches, marked: [] };
   }
 
   private scheduleSeq = 0;

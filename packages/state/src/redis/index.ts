@@ -10,7 +10,7 @@ import { SCRIPTS } from './scripts.ts';
 import { compareCursors, originatorOf, pageOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
-  type Acceptance, type AcceptanceResult, type Breach, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
+  type Acceptance, type AcceptanceResult, type Breach, type BreachClaims, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore, type TrtRecord,
   type DeadLetter, type Page, type Redriven, type AcquiredInstallation,
 } from '../store/index.ts';
@@ -76,7 +76,7 @@ type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
   respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
-  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string): Promise<BreachClaims>;
+  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
@@ -102,10 +102,10 @@ interface ClaimedStream {
 
 /**
  * claim-breaches.lua's answer: the per-request claims (flat: request ID, check time, destination,
- * TRT class, overdue '1'/'0'), then each bulk index's: its class, destination and claims (flat:
- * request ID, deadline).
+ * TRT class, overdue '1'/'0'); the bulk marks (class, destination, how many up to each lag bound,
+ * then all); the bulk alerts (class, destination, flat: request ID, deadline).
  */
-type BreachClaims = [string[], ...[trtClass: string, destination: string, claims: string[]][]];
+type BreachClaimsReply = [string[], [trtClass: string, destination: string, counts: number[]][], [trtClass: string, destination: string, claims: string[]][]];
 
 /**
  * The bulk TRT index a request's deadline goes in (claim-breaches.lua), named by its TRT class
@@ -471,22 +471,19 @@ export class RedisStore implements StateStore {
     const fields = await this.call('HGETALL request', () => this.redis.hgetall(this.requestKey(requestId)));
     if (!fields.record) return undefined;
     const record = recordFrom(fields, requestId);
-    if (await this.claimedInBulk(record, fields.final !== undefined)) record.breached = true;
+    if (await this.markedInBulk(record, fields.final !== undefined)) record.breached = true;
     return record;
   }
 
   /**
-   * A bulk-indexed request's breach is not written in its hash (claim-breaches.lua): open, past
-   * its deadline and in neither TRT index, the scan has claimed it. One more read, only then.
+   * A bulk-indexed request's breach is not written in its hash (claim-breaches.lua): open, its
+   * deadline is marked once its partition's mark has reached it. One more read, only then.
    */
-  private async claimedInBulk(record: RequestRecord, smets1: boolean): Promise<boolean> {
+  private async markedInBulk(record: RequestRecord, smets1: boolean): Promise<boolean> {
     if (record.breached || !record.trt || smets1 || record.trt.deadline > Date.now()) return false;
     if (record.state !== 'accepted' && record.state !== 'forwarded') return false;
-    const tag = this.tagOf(record.requestId);
-    const bulk = bulkIndexOf(record.trt, record.destination, record.trt.deadline, undefined);
-    const [inBulk, inOwn] = (await this.exec('ZSCORE TRT indexes', this.pipeline()
-      .zscore(`${this.prefix}trt:${tag}:${bulk}`, record.requestId).zscore(`${this.prefix}trt:${tag}`, record.requestId))) as (string | null)[];
-    return inBulk === null && inOwn === null;
+    const mark = await this.call('GET TRT mark', () => this.redis.get(`${this.prefix}trtmarked:${this.tagOf(record.requestId)}`));
+    return mark !== null && record.trt.deadline <= Number(mark);
   }
 
   /**
@@ -651,45 +648,48 @@ export class RedisStore implements StateStore {
    * has the next claim queued. Each partition's breaches are timed when its reply arrives, the
    * moment they are known to be marked. Fails as a whole if any partition's call fails.
    */
-  async claimBreaches(now: number, max: number): Promise<Breach[]> {
+  async claimBreaches(now: number, max: number, lagBoundsMs: readonly number[] = []): Promise<BreachClaims> {
     const started = performance.now();
     const minId = this.outboxMinId();
-    const breaches: Breach[] = [];
+    const claims: BreachClaims = { breaches: [], marked: [] };
     let next = 0;
     let failure: unknown;
     const claimer = async () => {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
         const pipeline = (this.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
-          .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId);
-        let claims: BreachClaims;
+          .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId, ...lagBoundsMs);
+        let reply: BreachClaimsReply;
         try {
-          [claims] = (await this.exec('claim breaches', pipeline)) as BreachClaims[];
+          [reply] = (await this.exec('claim breaches', pipeline)) as BreachClaimsReply[];
         } catch (error) {
           failure ??= error;
           return;
         }
         const markedAt = now + (performance.now() - started);
-        const [oneByOne, ...bulk] = claims;
+        const [oneByOne, marked, alerted] = reply;
         for (let i = 0; i < oneByOne.length; i += 5) {
           const requestId = oneByOne[i];
           const checkAt = Number(oneByOne[i + 1]);
           const breach: Breach = { requestId, originatorId: originatorOf(requestId), destination: oneByOne[i + 2], trtClass: oneByOne[i + 3], checkAt, lagMs: markedAt - checkAt };
           if (oneByOne[i + 4] === '1') breach.overdue = true;
-          breaches.push(breach);
+          claims.breaches.push(breach);
         }
-        for (const [trtClass, destination, flat] of bulk) {
+        for (const [trtClass, destination, counts] of marked) {
+          claims.marked.push({ trtClass, destination, count: counts.at(-1)!, lagCounts: counts.slice(0, -1) });
+        }
+        for (const [trtClass, destination, flat] of alerted) {
           for (let i = 0; i < flat.length; i += 2) {
             const requestId = flat[i];
             const checkAt = Number(flat[i + 1]);
-            breaches.push({ requestId, originatorId: originatorOf(requestId), destination, trtClass, checkAt, lagMs: markedAt - checkAt });
+            claims.breaches.push({ requestId, originatorId: originatorOf(requestId), destination, trtClass, checkAt, markedEarlier: true, lagMs: markedAt - checkAt });
           }
         }
       }
     };
     await Promise.all(Array.from({ length: BREACH_CLAIMS_IN_FLIGHT }, claimer));
     if (failure !== undefined) throw failure;
-    return breaches;
+    return claims;
   }
 
   private scheduleKey(originatorId: string, scheduleId: number): string {

@@ -216,7 +216,7 @@ export type ResponseOutcome =
   | { outcome: 'duplicate' }
   | { outcome: 'unknown' };
 
-/** A request marked breached by the deadline scan, with the alert queued for its User. */
+/** A request taken from the deadline index: marked breached with its alert queued for its User, or (SMETS1) overdue. */
 export interface Breach {
   requestId: string;
   originatorId: string;
@@ -229,11 +229,33 @@ export interface Breach {
    * provisional state (no alert, not a breach); it is claimed again at its final check time.
    */
   overdue?: boolean;
+  /** Marked and counted earlier, in a `marked` group (this call's or an earlier one's); here its alert is queued. */
+  markedEarlier?: boolean;
   /**
-   * Detection lag: from its check time to the moment the store confirmed the breach marked (the
-   * claim's reply), on the caller's clock (`now` plus the time the claim took).
+   * From its check time to the moment the store confirmed it done (the claim's reply), on the
+   * caller's clock (`now` plus the time the claim took): the detection lag, or with
+   * `markedEarlier` the alert's.
    */
   lagMs: number;
+}
+
+/**
+ * Breaches of one TRT class and destination marked at once without being named (RedisStore's
+ * bulk indexes), each counted in exactly one claim across all instances; each is named later in
+ * a claim's `breaches`, `markedEarlier`, when its alert is queued.
+ */
+export interface MarkedBreaches {
+  trtClass: string;
+  destination: string;
+  count: number;
+  /** `lagCounts[i]`: how many had a detection lag (check time to `now`) up to the claim's `lagBoundsMs[i]`. */
+  lagCounts: number[];
+}
+
+/** What one claimBreaches call did. */
+export interface BreachClaims {
+  breaches: Breach[];
+  marked: MarkedBreaches[];
 }
 
 /**
@@ -384,8 +406,9 @@ export interface StateStore {
   /**
    * Marks requests past their check time without a response as breached, once each, and queues a
    * TRT alert for each; a SMETS1 request with a final check time is first only marked overdue.
+   * At most `max` are named (per partition on Redis); marks made in bulk are not bounded by it.
    */
-  claimBreaches(now: number, max: number): Promise<Breach[]>;
+  claimBreaches(now: number, max: number, lagBoundsMs?: readonly number[]): Promise<BreachClaims>;
 
   /** Stores a User's DSP schedule, its first occurrence due at `firstDueAt`; answers its new DSPScheduleID. */
   createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number>;

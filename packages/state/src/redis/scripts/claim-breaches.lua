@@ -1,23 +1,25 @@
 -- Marks one partition's requests past their check time without a response as breached, each
 -- once, and queues a TRT alert for each in its User's outbox. A recorded response takes its
--- request out of its TRT index (respond-batch.lua), and claiming takes it out here in the same
--- step as marking, so concurrent claims (any number of router instances) never mark one twice.
--- Two kinds of index (see RedisStore.breachIndexKey):
+-- request out of its TRT index (respond-batch.lua); claiming takes it out here, so concurrent
+-- claims (any number of router instances) never alert one twice. Two kinds of index
+-- (RedisStore's bulkIndexOf):
 -- - per class and destination (`trt:{p}:<class>:<dest>`, listed in `trtkeys:{p}`): requests whose
---   deadline is their only check, claimed in bulk. Nothing per request is read or written beyond
---   the index: the key names class and destination, the score is the deadline, and the User's
---   alerts of one call go in one outbox entry (field 'trt': RequestID and deadline in ms, space
---   separated, expanded into items when read: RedisStore.readOutbox). Such a request counts as
---   marked when it is open, past its deadline and in neither index (RedisStore.getRequest,
---   respond-batch.lua): only this claim takes an open request out.
+--   one check is their deadline. Marking is a mark on the partition, not on each request: the
+--   call moves `trtmarked:{p}` to now, and every request still in such an index with a deadline
+--   up to it is marked (RedisStore.getRequest and respond-batch.lua read it so), counted here by
+--   ZCOUNT (in bins of detection lag), however many there are. Their alerts follow, up to max per
+--   call: the due range taken out, each User's alerts of the call in one outbox entry (field
+--   'trt': RequestID and deadline in ms, space separated, expanded into items when read:
+--   RedisStore.readOutbox), nothing per request read or written beyond the index.
 -- - the partition's own (`trt:{p}`, KEYS[1]): SMETS1 (overdue first, then final) and entries
 --   left by versions before the bulk indexes; each checked against its record (HMGET), marked in
---   it (HSET) and alerted on its own (XADD). The state and breached fields guard against whatever
---   else left an entry behind (an expired or deleted request is dropped). The TRT class and
---   deadline come from the record (open-trt.lua).
--- ARGV: now, max, key prefix, partition tag, outbox min ID.
+--   it (HSET) and alerted on its own (XADD), up to max. The state and breached fields guard
+--   against whatever else left an entry behind (an expired or deleted request is dropped). The
+--   TRT class and deadline come from the record (open-trt.lua).
+-- ARGV: now, max, key prefix, partition tag, outbox min ID, then detection-lag bounds in ms, ascending.
 -- Returns { per-request claims, flat: request ID, check time, destination, TRT class, '1' if only
--- overdue (else '0') ; then per bulk index with claims: { class, destination, { request ID, deadline, ... } } }.
+-- overdue (else '0') ; marked: { class, destination, { how many with lag up to each bound, all } }, ... ;
+-- alerted: { class, destination, { request ID, deadline, ... } }, ... }.
 local now, max = ARGV[1], tonumber(ARGV[2])
 local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
 local outbox = ARGV[3] .. 'outbox:' .. ARGV[4] .. ':'
@@ -78,12 +80,39 @@ local function claim_one_by_one()
   return out
 end
 
--- The bulk indexes' due entries, up to what the call has left of max.
-local function claim_in_bulk(left)
+local keys = ARGV[3] .. 'trtkeys:' .. ARGV[4]
+local mark_key = ARGV[3] .. 'trtmarked:' .. ARGV[4]
+local index_base = KEYS[1] .. ':'
+
+-- Marks the bulk indexes' deadlines after the last mark up to now, and counts them by lag.
+local function mark_in_bulk(members)
+  local marked = {}
+  local last = redis.call('GET', mark_key)
+  if last and tonumber(last) >= tonumber(now) then return marked end
+  redis.call('SET', mark_key, now)
+  local after = last and '(' .. last or '-inf'
+  for _, member in ipairs(members) do
+    local index = index_base .. member
+    local total = redis.call('ZCOUNT', index, after, now)
+    if total > 0 then
+      local counts = {}
+      for b = 6, #ARGV do
+        -- Lag up to the bound: a deadline from now - bound on.
+        local from = tonumber(now) - tonumber(ARGV[b])
+        counts[#counts + 1] = (last and from <= tonumber(last)) and total or redis.call('ZCOUNT', index, from, now)
+      end
+      counts[#counts + 1] = total
+      local class, dest = string.match(member, '^([^:]*):(.*)$')
+      marked[#marked + 1] = { class, dest, counts }
+    end
+  end
+  return marked
+end
+
+-- The marked deadlines' alerts, up to what the call has left of max.
+local function alert_in_bulk(members, left)
   local groups = {}
-  local keys = ARGV[3] .. 'trtkeys:' .. ARGV[4]
-  local index_base = KEYS[1] .. ':'
-  for _, member in ipairs(redis.call('SMEMBERS', keys)) do
+  for _, member in ipairs(members) do
     if left <= 0 then break end
     local index = index_base .. member
     local due = redis.call('ZRANGEBYSCORE', index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, left)
@@ -114,6 +143,6 @@ local function claim_in_bulk(left)
 end
 
 local one_by_one = claim_one_by_one()
-local result = claim_in_bulk(max - #one_by_one / 5)
-table.insert(result, 1, one_by_one)
-return result
+local members = redis.call('SMEMBERS', keys)
+local marked = mark_in_bulk(members)
+return { one_by_one, marked, alert_in_bulk(members, max - #one_by_one / 5) }

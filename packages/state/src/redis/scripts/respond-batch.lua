@@ -13,6 +13,12 @@ local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out = {}
+-- Each partition's bulk TRT mark (claim-breaches.lua), read once per call.
+local marks = {}
+local function marked_up_to(partition)
+  if not marks[partition] then marks[partition] = tonumber(redis.call('GET', prefix .. 'trtmarked:' .. partition) or '-inf') end
+  return marks[partition]
+end
 for j = 4, #ARGV, 7 do
   tag = ARGV[j]
   local i = j + 1
@@ -27,12 +33,14 @@ for j = 4, #ARGV, 7 do
   elseif state ~= 'accepted' and state ~= 'forwarded' then
     out[#out + 1] = { 'unknown' }
   else
-    -- Out of its TRT index (claim-breaches.lua): a bulk-indexed request (no final check) that is
-    -- in neither index was taken out by the scan, which marked it.
+    -- Marked by the scan (claim-breaches.lua): in its hash; or, bulk-indexed (no final check),
+    -- by its alert already queued (out of both indexes), or by its partition's mark reaching its
+    -- deadline (start plus budget) before the alert was.
     local bulk = f[7] and not f[11]
     local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
     local removed = bulk_removed or redis.call('ZREM', prefix .. 'trt:' .. tag, rid) == 1
     local earlier = f[2] == '1' or (bulk and not removed)
+      or (bulk_removed and tonumber(f[3]) + tonumber(f[4]) <= marked_up_to(tag))
     local breached = earlier
     local elapsed = ''
     if f[3] then
@@ -50,8 +58,9 @@ for j = 4, #ARGV, 7 do
     -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
     redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress')
     local outbox = key('outbox', string.match(rid, '^[^:]+'))
-    if breached and not earlier then
-      -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now): its TRT alert.
+    if breached and (bulk_removed or not earlier) then
+      -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now),
+      -- or the scan marked it but had not yet queued its alert: its TRT alert.
       -- Built as claim-breaches.lua builds it: a RequestID and an ISO time need no escaping.
       local item = '{"kind":"dccAlert","alertCode":"TRT","requestId":' .. cjson.encode(rid) .. ',"body":{"alert":"TRT","requestId":'
         .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(deadline_text(f[9]) or '') .. '}}'
