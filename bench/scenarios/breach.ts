@@ -5,7 +5,8 @@
 // are not what is measured here, and loading is most of this scenario's time), all before the first deadline where the machine allows, so that the
 // whole count is open at once; then the router's own histogram
 // dccrouter_trt_breach_detection_lag_seconds (deadline to breach marked) gives p50/p99, and the
-// breach counter the time until every one is marked.
+// breach counter the time until every one is marked; dccrouter_trt_alert_lag_seconds the same for
+// their TRT alerts (queued with the mark, or after it when Redis marks in bulk).
 import { Redis } from 'ioredis';
 import { runClosedLoop, type LoadItem } from '../lib/closed-loop.ts';
 import { log, step } from '../lib/progress.ts';
@@ -22,6 +23,7 @@ const VARIANT: Variant = {
   env: { VERIFY_SIGNATURES: 'false', TAD: 'false' },
 };
 const LAG = 'dccrouter_trt_breach_detection_lag_seconds';
+const ALERT_LAG = 'dccrouter_trt_alert_lag_seconds';
 const BREACHES = 'dccrouter_trt_breaches_total';
 const FORWARDED = 'dccrouter_egress_forwarded_total';
 const LONG_BUDGET_MS = 24 * 3600 * 1000;
@@ -152,7 +154,9 @@ export async function runBreach(suite: Suite) {
     const releaseMs = converge ? Math.max(5_000, Math.round(count * 0.025)) : 0;
     const budgetMs = converge ? releaseMs : headroomMs;
     await adminCall(target.url, 'PUT', '/v1/admin/trt-budgets', { 'smets2.onDemand': budgetMs });
-    const breachesBefore = metricValue(await readMetrics(target.url), BREACHES);
+    const before = await readMetrics(target.url);
+    const breachesBefore = metricValue(before, BREACHES);
+    const alertsBefore = metricValue(before, `${ALERT_LAG}_count`);
     // Redis before the measured load (the inventory, the Users and the calibration requests).
     const redisBeforeMb = await suite.redis.usedMemoryMb();
     const loadStarted = Date.now();
@@ -179,14 +183,17 @@ export async function runBreach(suite: Suite) {
     let cpuFrom: { redis: number; router: number } | undefined;
     let marking: { redisCpuUsPerBreach: number; routerCpuUsPerBreach: number; redisCommandUsPerBreach: Record<string, number> } | undefined;
     const progress: [number, number][] = [];
+    const alertProgress: [number, number][] = [];
     let marked = 0;
+    let alerted = 0;
     let allMarkedAt = 0;
+    let allAlertedAt = 0;
     try {
       spread = await deadlineSpread(redis, dueAt);
       log(`breach  ${formatRate(openAtEnd)} deadlines open after loading; the first falls due in ${((firstDeadline - Date.now()) / 1000).toFixed(1)} s`
         + (spread ? `; of those open, 98% fall due between ${spread.p1Ms} and ${spread.p99Ms} ms of the instant aimed at (${spread.binMs} ms bins)` : ''));
 
-      // Watch the breach counter until every loaded request is marked (bounded).
+      // Watch the breach counter until every loaded request is marked, and alerted (bounded).
       const watchLimit = lastDeadline + Math.max(60_000, budgetMs) + 120_000;
       await step(`breach  waiting for ${formatRate(loaded.accepted)} breaches to be marked`, async () => {
         while (Date.now() < watchLimit) {
@@ -200,10 +207,15 @@ export async function runBreach(suite: Suite) {
             cpuFrom = { redis: cpuSecondsOf(suite.redis.pid), router: cpuSecondsOf(target.pid) };
             log(`breach  at the instant: ${formatRate(atInstant.heldRequests)} requests still held for their ExecutionDateTime, ${formatRate(atInstant.notForwarded)} not yet forwarded; router ${atInstant.routerRssMb} MB, Redis ${atInstant.redisMb} MB (${formatRate(perRequest(atInstant.redisMb, openAtEnd))} B per open request; the measured load's ${formatRate(loaded.accepted)} added ${formatRate(perRequest(atInstant.redisMb - redisBeforeMb, loaded.accepted))} B each)`);
           }
-          marked = metricValue(await readMetrics(target.url), BREACHES) - breachesBefore;
-          progress.push([round((Date.now() - loadStarted) / 1000), marked]);
-          if (marked >= loaded.accepted) {
-            allMarkedAt = Date.now();
+          const now = await readMetrics(target.url);
+          marked = metricValue(now, BREACHES) - breachesBefore;
+          alerted = metricValue(now, `${ALERT_LAG}_count`) - alertsBefore;
+          const at = round((Date.now() - loadStarted) / 1000);
+          progress.push([at, marked]);
+          alertProgress.push([at, alerted]);
+          if (marked >= loaded.accepted && !allMarkedAt) allMarkedAt = Date.now();
+          if (allMarkedAt && alerted >= loaded.accepted) {
+            allAlertedAt = Date.now();
             if (cpuFrom) {
               const perBreach = (seconds: number) => round((seconds * 1e6) / Math.max(1, marked));
               const commands = (await suite.redis.commandStats()).sort((a, b) => b.usec - a.usec).slice(0, 8);
@@ -212,13 +224,14 @@ export async function runBreach(suite: Suite) {
                 routerCpuUsPerBreach: perBreach(cpuSecondsOf(target.pid) - cpuFrom.router),
                 redisCommandUsPerBreach: Object.fromEntries(commands.map((c) => [c.command, perBreach(c.usec / 1e6)])),
               };
-              log(`breach  CPU per breach while marking: Redis ${marking.redisCpuUsPerBreach} µs (by command: ${Object.entries(marking.redisCommandUsPerBreach).map(([c, us]) => `${c} ${us}`).join(', ')}), router ${marking.routerCpuUsPerBreach} µs`);
+              log(`breach  CPU per breach while marking and alerting: Redis ${marking.redisCpuUsPerBreach} µs (by command: ${Object.entries(marking.redisCommandUsPerBreach).map(([c, us]) => `${c} ${us}`).join(', ')}), router ${marking.routerCpuUsPerBreach} µs`);
             }
             return;
           }
           await Bun.sleep(Date.now() < firstDeadline - 1500 ? 500 : 250);
         }
-      }, () => (allMarkedAt ? `all marked ${((allMarkedAt - lastDeadline) / 1000).toFixed(1)} s after the last deadline` : `only ${marked} marked in time`));
+      }, () => (allAlertedAt ? `all marked ${((allMarkedAt - lastDeadline) / 1000).toFixed(1)} s and all alerted ${((allAlertedAt - lastDeadline) / 1000).toFixed(1)} s after the last deadline`
+        : `only ${marked} marked and ${alerted} alerted in time`));
     } finally {
       redis.disconnect();
     }
@@ -228,32 +241,35 @@ export async function runBreach(suite: Suite) {
     const routerRssMb = rssMbOf(target.pid);
     const redisMb = await suite.redis.usedMemoryMb();
     const lastBucket = lastFiniteBucket(metrics, LAG);
-    const quantile = (q: number) => {
-      const value = histogramQuantile(metrics, LAG, q);
+    const quantile = (name: string, q: number) => {
+      const value = histogramQuantile(metrics, name, q);
       return Number.isFinite(value) ? round(value) : null;
     };
     const lag = {
-      p50Seconds: quantile(0.5),
-      p99Seconds: quantile(0.99),
+      p50Seconds: quantile(LAG, 0.5),
+      p99Seconds: quantile(LAG, 0.99),
       meanSeconds: round(lagSum / lagCount),
       count: lagCount,
       /** A null quantile lies past this, the histogram's last finite bucket. */
       lastBucketSeconds: lastBucket,
     };
+    const alertLag = { p50Seconds: quantile(ALERT_LAG, 0.5), p99Seconds: quantile(ALERT_LAG, 0.99), count: metricValue(metrics, `${ALERT_LAG}_count`) - alertsBefore };
     // With every deadline on one instant, the breach counter's progress gives the lag too, at the
     // resolution of its sampling (250 ms) and without the histogram's top bucket: the time the
     // counter passed q of the count, less the instant the deadlines fell due.
-    const observed = (q: number) => {
+    const observed = (series: [number, number][], q: number) => {
       const target = q * loaded.accepted;
-      const at = progress.find(([, n]) => n >= target)?.[0];
+      const at = series.find(([, n]) => n >= target)?.[0];
       return at === undefined ? null : round(Math.max(0, at - (dueAt - loadStarted) / 1000));
     };
-    const observedLag = converge ? { p50Seconds: observed(0.5), p99Seconds: observed(0.99), allSeconds: observed(1) } : undefined;
+    const observedLag = converge ? { p50Seconds: observed(progress, 0.5), p99Seconds: observed(progress, 0.99), allSeconds: observed(progress, 1) } : undefined;
+    const observedAlertLag = converge ? { p50Seconds: observed(alertProgress, 0.5), p99Seconds: observed(alertProgress, 0.99), allSeconds: observed(alertProgress, 1) } : undefined;
     const lagText = (seconds: number | null) => (seconds === null ? `> ${formatDuration(lastBucket)} (past the histogram's last bucket)` : formatDuration(seconds));
     const chart = suite.writeChart('breach-marking', lineChart({
-      title: 'Breaches marked over time', xLabel: 'seconds since loading began', yLabel: 'breaches marked',
+      title: 'Breaches marked and alerted over time', xLabel: 'seconds since loading began', yLabel: 'breaches',
       series: [
         { name: 'marked', points: progress },
+        { name: 'TRT alert queued', points: alertProgress },
         { name: converge ? 'the deadline instant' : 'deadlines (first to last)', points: [[round((firstDeadline - loadStarted) / 1000), 0], [round((lastDeadline - loadStarted) / 1000), loaded.accepted]], dashed: true },
       ],
     }));
@@ -274,6 +290,11 @@ export async function runBreach(suite: Suite) {
       markingPerSecond: allMarkedAt ? Math.round(loaded.accepted / Math.max(0.001, (allMarkedAt - firstDeadline) / 1000)) : null,
       lag,
       observedLag,
+      allAlerted: allAlertedAt > 0,
+      alerted,
+      secondsFromLastDeadlineToAllAlerted: allAlertedAt ? round((allAlertedAt - lastDeadline) / 1000) : null,
+      alertLag,
+      observedAlertLag,
       routerRssMb,
       redisUsedMemoryMb: redisMb,
       /** Just before the first deadline, every deadline open: requests still held, memory. */
@@ -281,7 +302,7 @@ export async function runBreach(suite: Suite) {
         ...atInstant, redisBeforeLoadMb: redisBeforeMb, redisBytesPerOpenRequest: perRequest(atInstant.redisMb, openAtEnd),
         redisBytesPerLoadedRequest: perRequest(atInstant.redisMb - redisBeforeMb, loaded.accepted),
       } : null,
-      /** CPU µs per breach from the instant to the last one marked (Redis commands overlap: a script's include the commands it runs). */
+      /** CPU µs per breach from the instant to the last alert queued (Redis commands overlap: a script's include the commands it runs). */
       marking: marking ?? null,
       /** Check time minus the instant aimed at, of the deadlines open after loading (ms). */
       deadlineSpread: spread,
@@ -290,7 +311,7 @@ export async function runBreach(suite: Suite) {
       // Issue #9's: every deadline on one instant (converge); the memory figure with them all open.
       goals: [
         ...(converge ? [goal('breachLagP99', `TRT breach-detection lag p99, ${formatRate(openAtEnd)} deadlines open, all falling due at one instant`,
-          lag.p99Seconds === null ? null : Math.round(lag.p99Seconds * 1000), `router histogram; all marked ${allMarkedAt ? `${round((allMarkedAt - lastDeadline) / 1000)} s after the instant` : 'not within the watch'}`)] : []),
+          lag.p99Seconds === null ? null : Math.round(lag.p99Seconds * 1000), `router histogram; all marked ${allMarkedAt ? `${round((allMarkedAt - lastDeadline) / 1000)} s after the instant` : 'not within the watch'}; TRT alerts p99 ${alertLag.p99Seconds === null ? '–' : `${alertLag.p99Seconds} s`}, all queued ${allAlertedAt ? `${round((allAlertedAt - lastDeadline) / 1000)} s after it` : 'not within the watch'}`)] : []),
         goal('redisBytesPerOpenRequest', 'Redis memory per open request (deadlines scenario)', atInstant ? perRequest(atInstant.redisMb, openAtEnd) : null,
           atInstant ? `${atInstant.redisMb} MB used with ${formatRate(openAtEnd)} open, the inventory included; ${formatRate(atInstant.notForwarded)} of them not yet forwarded` : 'not measured: the instant passed during loading'),
       ],
@@ -303,6 +324,8 @@ export async function runBreach(suite: Suite) {
       '',
       `**Breach-detection lag (deadline to marked): p50 ${lagText(lag.p50Seconds)}, p99 ${lagText(lag.p99Seconds)}** (mean ${formatDuration(lag.meanSeconds)} over ${formatRate(lag.count)} breaches; the router's own histogram, interpolated within its buckets 10 ms, 50 ms, 100 ms, 250 ms, 500 ms, 1 s, 2 s, 5 s, 10 s, 30 s). ${allMarkedAt ? `${observedLag ? `From the breach counter (every deadline on one instant): half were marked ${observedLag.p50Seconds === null ? '–' : formatDuration(observedLag.p50Seconds)} after it, 99% after ${observedLag.p99Seconds === null ? '–' : formatDuration(observedLag.p99Seconds)}. ` : ''}All were marked ${data.secondsFromLastDeadlineToAllMarked} s after the last deadline (${data.secondsFromFirstDeadlineToAllMarked} s after the first: ${formatRate(data.markingPerSecond!)} marked/s).` : `**Only ${formatRate(marked)} of ${formatRate(loaded.accepted)} were marked before the watch ended.**`}`,
       '',
+      `**TRT alerts (deadline to the alert queued in the User's outbox): p50 ${lagText(alertLag.p50Seconds)}, p99 ${lagText(alertLag.p99Seconds)}**; ${allAlertedAt ? `all queued ${data.secondsFromLastDeadlineToAllAlerted} s after the last deadline` : `only ${formatRate(alerted)} queued before the watch ended`}. On Redis a SMETS2+ breach is marked by a mark on its partition (its status shows \`breached\` and it is counted from then; a bulk mark's lags are observed at their bucket's upper bound, so the mean is an upper bound), and its alert follows, each User's alerts of one claim in one outbox entry.`,
+      '',
       ...table(['figure', 'value'], [
         ['requests accepted (timed part)', formatRate(loaded.accepted)],
         ['loading rate', `${formatRate(data.loadPerSecond)}/s`],
@@ -311,14 +334,17 @@ export async function runBreach(suite: Suite) {
         ['lag p50 / p99 / mean (router histogram)', `${lagText(lag.p50Seconds)} / ${lagText(lag.p99Seconds)} / ${formatDuration(lag.meanSeconds)}`],
         ...(observedLag ? [['lag p50 / p99 / last (breach counter, 250 ms samples)', [observedLag.p50Seconds, observedLag.p99Seconds, observedLag.allSeconds].map((v) => (v === null ? '–' : formatDuration(v))).join(' / ')]] : []),
         ['last deadline to all marked', allMarkedAt ? `${data.secondsFromLastDeadlineToAllMarked} s` : 'not within the watch'],
+        ['TRT alert lag p50 / p99 (router histogram)', `${lagText(alertLag.p50Seconds)} / ${lagText(alertLag.p99Seconds)}`],
+        ...(observedAlertLag ? [['TRT alert lag p50 / p99 / last (alert count, 250 ms samples)', [observedAlertLag.p50Seconds, observedAlertLag.p99Seconds, observedAlertLag.allSeconds].map((v) => (v === null ? '–' : formatDuration(v))).join(' / ')]] : []),
+        ['last deadline to all alerted', allAlertedAt ? `${data.secondsFromLastDeadlineToAllAlerted} s` : 'not within the watch'],
         ...(spread ? [['deadlines around the instant aimed at (p1 / p50 / p99)', `${spread.p1Ms} / ${spread.p50Ms} / ${spread.p99Ms} ms (${spread.binMs} ms bins, ${formatRate(spread.open)} open)`]] : []),
         ...(atInstant && converge ? [['requests still held for their ExecutionDateTime / not yet forwarded at the instant', `${formatRate(atInstant.heldRequests)} / ${formatRate(atInstant.notForwarded)}`]] : []),
-        ...(marking ? [['CPU per breach while marking: Redis (its top commands) / router', `${marking.redisCpuUsPerBreach} µs (${Object.entries(marking.redisCommandUsPerBreach).slice(0, 5).map(([c, us]) => `${c} ${us}`).join(', ')}) / ${marking.routerCpuUsPerBreach} µs`]] : []),
+        ...(marking ? [['CPU per breach while marking and alerting: Redis (its top commands) / router', `${marking.redisCpuUsPerBreach} µs (${Object.entries(marking.redisCommandUsPerBreach).slice(0, 5).map(([c, us]) => `${c} ${us}`).join(', ')}) / ${marking.routerCpuUsPerBreach} µs`]] : []),
         ['router resident memory (all open / all marked)', `${atInstant ? `${atInstant.routerRssMb} MB` : '–'} / ${routerRssMb} MB`],
         ['Redis used memory (all open / all marked)', `${atInstant ? `${atInstant.redisMb} MB (${formatRate(data.atInstant!.redisBytesPerOpenRequest)} B per open request; ${formatRate(data.atInstant!.redisBytesPerLoadedRequest)} B per request of the measured load)` : '–'} / ${redisMb} MB`],
       ]),
       '',
-      `![breaches marked over time](${chart})`,
+      `![breaches marked and alerted over time](${chart})`,
     ];
     return { title: 'TRT breach detection with many open deadlines', data, markdown };
   }, {}, suite.provisioning);
