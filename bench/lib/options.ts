@@ -60,7 +60,8 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
 
   --scenario <ids>       comma-separated, or repeated: ${SCENARIOS.join(', ')} (default: all)
   --quick                tiny scale, about a second per scenario (the smoke test uses it)
-  --out <dir>            where latest.json, latest.md and the SVG charts go (default bench/results)
+  --out <dir>            where latest.json, latest.md and the SVG charts go (default bench/results,
+                         bench/results/<scenario> for a run of one scenario)
   --devices <n>          inventory size (default 100000; quick 2000)
   --users <n>            Users, each with its own key (default 200; quick 10)
   --bad-share <f>        share of bad requests (default 0.02)
@@ -149,7 +150,8 @@ export function parseOptions(argv: string[]): SuiteOptions {
     scenarios: scenarios as ScenarioId[],
     stages: values.stages === undefined ? undefined : values.stages.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none'),
     quick,
-    out: values.out ?? join(ROOT, 'bench/results'),
+    // A run of one scenario reports beside the suite's report, not over it.
+    out: values.out ?? join(ROOT, 'bench/results', ...(scenarios.length === 1 ? [scenarios[0]] : [])),
     seed: number('seed', 6, 6),
     devices: Math.round(number('devices', 100_000, 2_000, 1)),
     users: Math.round(number('users', 200, 10, 1)),
