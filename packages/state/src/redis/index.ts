@@ -64,6 +64,9 @@ const QUARANTINE_SCAN_BUDGET = 10_000;
 /** Dead letters read per call when redriving all of a User's. */
 const REDRIVE_CHUNK = 500;
 
+/** How long an instance trusts that a bulk TRT index it listed is still listed (see listedBulkIndexes). */
+const BULK_RELIST_MS = 10_000;
+
 /** Partitions' breach claims sent at a time by claimBreaches; see there. */
 const BREACH_CLAIMS_IN_FLIGHT = 2;
 
@@ -174,6 +177,13 @@ export class RedisStore implements StateStore {
   private readonly outboxRetentionMs: number;
   /** Egress streams whose consumer group this instance has made sure of. */
   private readonly groups = new Set<string>();
+  /**
+   * Bulk TRT indexes (`<tag>|<class>:<destination>`) this instance listed in their partition's
+   * trtkeys, and when: an acceptance lists its index only when not listed here in the last
+   * BULK_RELIST_MS (one SADD per index and period, not per request), so an index lost with Redis's
+   * data is listed again within that period. Cleared when an acceptance call fails.
+   */
+  private readonly listedBulkIndexes = new Map<string, number>();
   /** The last connection error, to say why a command failed while Redis is away. */
   private lastError: Error | undefined;
   private blocking?: Redis;
@@ -426,7 +436,7 @@ export class RedisStore implements StateStore {
       requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),
       record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
-      extras, acceptance.breachFinalAt ?? '', bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt),
+      extras, acceptance.breachFinalAt ?? '', this.bulkIndexArg(tag, bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt)),
     ];
     const plans = count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [];
     args.push(plans.length);
@@ -445,11 +455,29 @@ export class RedisStore implements StateStore {
     return this.onePartitionPerCall ? tag : '*';
   }
 
+  /** accept-batch.lua's bulk index field: '+' first when it is to be listed in its partition's trtkeys. */
+  private bulkIndexArg(tag: string, bulkIndex: string): string {
+    if (bulkIndex === '') return '';
+    const key = `${tag}|${bulkIndex}`;
+    const now = Date.now();
+    const listedAt = this.listedBulkIndexes.get(key);
+    if (listedAt !== undefined && now - listedAt < BULK_RELIST_MS) return bulkIndex;
+    this.listedBulkIndexes.set(key, now);
+    return `+${bulkIndex}`;
+  }
+
   private async acceptBatch(items: (string | number)[][]): Promise<AcceptanceResult[]> {
     // Each item's first field is its partition tag, its second its RequestID (see recordAcceptance).
     let next = 0;
-    const replies = await this.call('record acceptance', () => this.confirmedWithin(
-      this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat())));
+    let replies: AcceptReply[];
+    try {
+      replies = await this.call('record acceptance', () => this.confirmedWithin(
+        this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat())));
+    } catch (error) {
+      // The call may not have listed its indexes: the next acceptance of each lists it.
+      this.listedBulkIndexes.clear();
+      throw error;
+    }
     return replies.map((reply): AcceptanceResult => {
       const requestId = String(items[next++][1]);
       switch (reply[0]) {
@@ -623,7 +651,7 @@ export class RedisStore implements StateStore {
 
   private respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
     return this.call('record response', () => this.confirmedWithin(
-      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
+      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, Date.now(), ...items.flat())));
   }
 
   /**

@@ -17,8 +17,6 @@ local function key(kind, id) return pkey(kind) .. ':' .. id end
 local out = {}
 -- The User-scope counters this call reads and counts, written once at its end.
 local counters = {}
--- The bulk TRT indexes this call has listed in their partition's trtkeys (see claim-breaches.lua).
-local listed = {}
 local i = 4
 while i <= #ARGV do
   tag = ARGV[i]
@@ -62,12 +60,13 @@ while i <= #ARGV do
       end
       -- The TRT itself is in the record (open-trt.lua reads it there), the check time in the index.
       if check_at ~= '' and bulk_index ~= '' then
-        -- Claimed in bulk, by class and destination (RedisStore.breachIndexKey).
-        redis.call('ZADD', pkey('trt') .. ':' .. bulk_index, check_at, rid)
-        if not listed[tag .. bulk_index] then
-          listed[tag .. bulk_index] = true
+        -- Claimed in bulk, by class and destination (RedisStore's bulkIndexOf); '+' first: not yet
+        -- known to be listed in the partition's trtkeys, which claim-breaches.lua goes through.
+        if string.sub(bulk_index, 1, 1) == '+' then
+          bulk_index = string.sub(bulk_index, 2)
           redis.call('SADD', pkey('trtkeys'), bulk_index)
         end
+        redis.call('ZADD', pkey('trt') .. ':' .. bulk_index, check_at, rid)
       elseif check_at ~= '' then
         redis.call('ZADD', pkey('trt'), check_at, rid)
       end

@@ -3,10 +3,11 @@
 -- request out of its TRT index (respond-batch.lua); claiming takes it out here, so concurrent
 -- claims (any number of router instances) never alert one twice. Two kinds of index
 -- (RedisStore's bulkIndexOf):
--- - per class and destination (`trt:{p}:<class>:<dest>`, listed in `trtkeys:{p}`): requests whose
---   one check is their deadline. Marking is a mark on the partition, not on each request: the
---   call moves `trtmarked:{p}` to now, and every request still in such an index with a deadline
---   up to it is marked (RedisStore.getRequest and respond-batch.lua read it so), counted here by
+-- - per class and destination (`trt:{p}:<class>:<dest>`, listed in `trtkeys:{p}` for good: an
+--   empty one costs a look per call): requests whose one check is their deadline. Marking is a
+--   mark on the partition, not on each request: when a deadline is due, the call moves
+--   `trtmarked:{p}` to now, and every request still in such an index with a deadline up to it is
+--   marked (RedisStore.getRequest and respond-batch.lua read it so), counted here by
 --   ZCOUNT (in bins of detection lag), however many there are. Their alerts follow, up to max per
 --   call: the due range taken out, each User's alerts of the call in one outbox entry (field
 --   'trt': RequestID and deadline in ms, space separated, expanded into items when read:
@@ -84,6 +85,15 @@ local keys = ARGV[3] .. 'trtkeys:' .. ARGV[4]
 local mark_key = ARGV[3] .. 'trtmarked:' .. ARGV[4]
 local index_base = KEYS[1] .. ':'
 
+-- The partition's bulk indexes with a deadline due.
+local function due_indexes()
+  local due = {}
+  for _, member in ipairs(redis.call('SMEMBERS', keys)) do
+    if redis.call('ZCOUNT', index_base .. member, '-inf', now) > 0 then due[#due + 1] = member end
+  end
+  return due
+end
+
 -- Marks the bulk indexes' deadlines after the last mark up to now, and counts them by lag.
 local function mark_in_bulk(members)
   local marked = {}
@@ -117,32 +127,30 @@ local function alert_in_bulk(members, left)
     local index = index_base .. member
     local due = redis.call('ZRANGEBYSCORE', index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, left)
     local n = #due / 2
-    if n > 0 then
-      redis.call('ZREMRANGEBYRANK', index, 0, n - 1)
-      left = left - n
-      -- Each User's alerts of this index in one outbox entry.
-      local by_user, users = {}, {}
-      for i = 1, #due, 2 do
-        local user = string.match(due[i], '^[^:]+')
-        local list = by_user[user]
-        if not list then
-          list = {}
-          by_user[user] = list
-          users[#users + 1] = user
-        end
-        list[#list + 1] = due[i]
-        list[#list + 1] = due[i + 1]
+    redis.call('ZREMRANGEBYRANK', index, 0, n - 1)
+    left = left - n
+    -- Each User's alerts of this index in one outbox entry.
+    local by_user, users = {}, {}
+    for i = 1, #due, 2 do
+      local user = string.match(due[i], '^[^:]+')
+      local list = by_user[user]
+      if not list then
+        list = {}
+        by_user[user] = list
+        users[#users + 1] = user
       end
-      for _, user in ipairs(users) do append_alert(outbox .. user, 'trt', table.concat(by_user[user], ' ')) end
-      local class, dest = string.match(member, '^([^:]*):(.*)$')
-      groups[#groups + 1] = { class, dest, due }
+      list[#list + 1] = due[i]
+      list[#list + 1] = due[i + 1]
     end
-    if redis.call('ZCARD', index) == 0 then redis.call('SREM', keys, member) end
+    for _, user in ipairs(users) do append_alert(outbox .. user, 'trt', table.concat(by_user[user], ' ')) end
+    local class, dest = string.match(member, '^([^:]*):(.*)$')
+    groups[#groups + 1] = { class, dest, due }
   end
   return groups
 end
 
 local one_by_one = claim_one_by_one()
-local members = redis.call('SMEMBERS', keys)
-local marked = mark_in_bulk(members)
-return { one_by_one, marked, alert_in_bulk(members, max - #one_by_one / 5) }
+local due = due_indexes()
+if #due == 0 then return { one_by_one, {}, {} } end
+local marked = mark_in_bulk(due)
+return { one_by_one, marked, alert_in_bulk(due, max - #one_by_one / 5) }

@@ -4,12 +4,12 @@
 -- CV 3/7's local command) and settles its egress entry.
 -- Its TRT comes from its record (open-trt.lua).
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
--- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
+-- ARGV: key prefix, outbox min ID, egress group, now (ms), then per response 7 fields: its partition tag,
 --       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
 --       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
 -- Returns per response {'recorded', breached, breached earlier, elapsed ms or '', TRT class or ''},
 -- {'duplicate'} or {'unknown'}.
-local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
+local prefix, minid, group, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out = {}
@@ -19,7 +19,7 @@ local function marked_up_to(partition)
   if not marks[partition] then marks[partition] = tonumber(redis.call('GET', prefix .. 'trtmarked:' .. partition) or '-inf') end
   return marks[partition]
 end
-for j = 4, #ARGV, 7 do
+for j = 5, #ARGV, 7 do
   tag = ARGV[j]
   local i = j + 1
   local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
@@ -35,12 +35,14 @@ for j = 4, #ARGV, 7 do
   else
     -- Marked by the scan (claim-breaches.lua): in its hash; or, bulk-indexed (no final check),
     -- by its alert already queued (out of both indexes), or by its partition's mark reaching its
-    -- deadline (start plus budget) before the alert was.
+    -- deadline (start plus budget) before the alert was: only once the deadline is past (the mark
+    -- is a router's now), so a response in time reads no mark.
     local bulk = f[7] and not f[11]
     local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
     local removed = bulk_removed or redis.call('ZREM', prefix .. 'trt:' .. tag, rid) == 1
+    local deadline = f[3] and tonumber(f[3]) + tonumber(f[4])
     local earlier = f[2] == '1' or (bulk and not removed)
-      or (bulk_removed and tonumber(f[3]) + tonumber(f[4]) <= marked_up_to(tag))
+      or (bulk_removed and deadline <= now and deadline <= marked_up_to(tag))
     local breached = earlier
     local elapsed = ''
     if f[3] then
