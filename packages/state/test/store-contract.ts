@@ -1045,6 +1045,15 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect((await store.getRequest(answered))!.state).toBe('delivered');
         expect(await store.readOutbox(user, all.at(-1)!.cursor, 10)).toEqual([]);
         for (const id of ids) expect((await store.getRequest(id))!.breached).toBe(true);
+        // Webhook delivery stopped inside an entry: its backlog and lag still see what is left.
+        await store.putUser(fullUser(user));
+        await store.setDeliveryCursor(user, all[2].cursor);
+        expect(await store.webhookBacklog()).toContain(user);
+        expect((await store.outboxLag([user], Date.now() + 5_000))[user]).toBeGreaterThanOrEqual(5_000);
+        expect(await store.readOutbox(user, await store.deliveryCursor(user), 2)).toEqual(all.slice(3, 5));
+        await store.setDeliveryCursor(user, all.at(-1)!.cursor);
+        expect(await store.webhookBacklog()).not.toContain(user);
+        expect(await store.outboxLag([user], Date.now())).toEqual({ [user]: 0 });
       });
 
       it('does not breach an answered request, and judges SMETS1 without its WAN share', async () => {
