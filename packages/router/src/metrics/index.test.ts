@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { childrenOf } from './index.ts';
+import { childrenOf, lifecycleMetrics } from './index.ts';
 
 describe('childrenOf', () => {
   it('makes each label set’s child once and keeps label sets apart, whatever their values', async () => {
@@ -58,5 +58,22 @@ describe('childrenOf a gauge', () => {
     child('dcc').set(0.2);
     const values = (await gauge.get()).values.map(({ labels, value }) => [labels.scope, value]);
     expect(values).toEqual(expect.arrayContaining([['user', 0.75], ['dcc', 0.2]]));
+  });
+});
+
+describe('lifecycleMetrics().observeBreachLags', () => {
+  it('puts breaches counted by lag bound (a bulk mark) into the buckets they fall in, one observation each', async () => {
+    const metrics = lifecycleMetrics(new Registry());
+    // Of 6: 2 within 10 ms, 3 more over 750 ms but within 1 s, 1 past the last bound (300 s).
+    const lagCounts = metrics.breachLagBoundsMs.map((ms) => (ms < 1_000 ? 2 : 5));
+    metrics.observeBreachLags(lagCounts, 6);
+    const { values } = await metrics.breachLag.get();
+    const value = (suffix: string, le?: number | string) =>
+      values.find((v) => v.metricName === `dccrouter_trt_breach_detection_lag_seconds${suffix}` && (le === undefined || v.labels.le === le))?.value;
+    expect([value('_bucket', 0.01), value('_bucket', 0.05), value('_bucket', 0.75), value('_bucket', 1), value('_bucket', 300), value('_bucket', '+Inf')])
+      .toEqual([2, 2, 2, 5, 5, 6]);
+    expect(value('_count')).toBe(6);
+    // Each at its bucket's upper bound; past the last, at twice it.
+    expect(value('_sum')).toBeCloseTo(2 * 0.01 + 3 * 1 + 600);
   });
 });
