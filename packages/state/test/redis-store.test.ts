@@ -122,8 +122,6 @@ describe('RedisStore on a shared Redis', () => {
       'single:hash': plain.legRecord.bodyHash, 'single:srv': '4.1.1', single: `202||${plain.legRecord.answer.body}`,
       record: JSON.stringify(rest), state: 'accepted', orig: plain.record.originatorId, dest: plain.record.destination,
     });
-    // Its deadline in the partition's own TRT index, as that layout kept every open request's.
-    await raw.zadd(`${keyPrefix}trt:{p${partitionOf(originatorOf(requestId))}}`, plain.record.trt!.deadline, requestId);
     expect(await store.getRequest(requestId)).toStrictEqual(plain.record);
     expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
   });
@@ -135,13 +133,13 @@ describe('RedisStore on a shared Redis', () => {
     const plain = plainAcceptance(requestId);
     await store.recordAcceptance(requestId, { ...plain, egress: {}, breachCheckAt: plain.record.trt!.deadline });
     const key = `${keyPrefix}req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`;
-    // The check time is the index's score, not a field of the request's.
+    // The check time is the index's score, not a field of the request's; a deadline already past
+    // (this one is in 2023) goes in the partition's own index, claimed one by one.
     expect(await raw.hexists(key, 'checkAt')).toBe(0);
-    expect(await raw.zscore(`${keyPrefix}trt:{p${partitionOf(originatorOf(requestId))}}:smets2.onDemand:${plain.record.destination}`, requestId))
-      .toBe(String(plain.record.trt!.deadline));
+    expect(await raw.zscore(`${keyPrefix}trt:{p${partitionOf(originatorOf(requestId))}}`, requestId)).toBe(String(plain.record.trt!.deadline));
     await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: plain.record.acceptedAt + 1_000 });
     const fields = Object.keys(await raw.hgetall(key));
-    expect(fields.filter((field) => ['checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress'].includes(field))).toEqual([]);
+    expect(fields.filter((field) => ['checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress', 'bk'].includes(field))).toEqual([]);
     expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', trt: plain.record.trt, elapsedMs: 1_000, breached: false });
   });
 
@@ -183,14 +181,14 @@ describe('RedisStore on a shared Redis', () => {
     const [item] = await store.claimEgress([plain.record.destination], 'router-a', 10);
     expect(item.record).toEqual({ ...plain.record, state: 'forwarded' });
     const outcome = await store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: trt!.startsAt + 31_000 });
-    expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, trtClass: 'smets2.scheduled', elapsedMs: 31_000 });
+    expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, trtClass: 'smets2.scheduled', elapsedMs: 31_000 });
   });
 
   it('claims SMETS2+ deadlines an earlier version left in the partition\'s own TRT index one by one, beside the bulk indexes', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
     const [old, bulk] = [newRequestId(), newRequestId()];
-    const startsAt = Date.now() - 60_000;
+    const startsAt = Date.now();
     for (const requestId of [old, bulk]) {
       const made = plainAcceptance(requestId);
       made.record.trt = { ...made.record.trt!, startsAt, deadline: startsAt + 30_000 };
@@ -223,7 +221,8 @@ describe('RedisStore on a shared Redis', () => {
   it('marks every due bulk-indexed breach in one claim, however many, and names them as their alerts are queued, at most max a call', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
-    const startsAt = Date.now() - 60_000;
+    // Deadlines 30 to 34 s ahead (a nearer one goes in the partition's own index), claimed as if later.
+    const startsAt = Date.now();
     const ids = Array.from({ length: 5 }, () => newRequestId());
     for (const [i, requestId] of ids.entries()) {
       const made = plainAcceptance(requestId);
@@ -252,6 +251,56 @@ describe('RedisStore on a shared Redis', () => {
     await store.recordAcceptance(later, { ...made, egress: {}, breachCheckAt: now + 1_000 });
     expect(await store.recordResponse({ requestId: later, destination: 'smets2/central', responseCode: 'I0', at: now + 2_000 }))
       .toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false });
+  });
+
+  it('lists a bulk index even when the acceptance that lists it records nothing, so the requests after it are claimed', async () => {
+    const keyPrefix = newPrefix();
+    const startsAt = Date.now();
+    const acceptanceOf = (requestId: string) => {
+      const made = plainAcceptance(requestId);
+      made.record.trt = { ...made.record.trt!, startsAt, deadline: startsAt + 30_000 };
+      return { ...made, egress: {}, breachCheckAt: startsAt + 30_000 };
+    };
+    const [first, second] = [newRequestId(), newRequestId()];
+    const earlier = await open({ keyPrefix });
+    await earlier.recordAcceptance(first, acceptanceOf(first));
+    const tag = `{p${partitionOf(originatorOf(first))}}`;
+    // As if the list were lost; a second instance's first acceptance of the index is a duplicate.
+    await raw.del(`${keyPrefix}trtkeys:${tag}`);
+    const store = await open({ keyPrefix });
+    expect((await store.recordAcceptance(first, acceptanceOf(first))).outcome).toBe('duplicate');
+    expect(await raw.smembers(`${keyPrefix}trtkeys:${tag}`)).toEqual(['smets2.onDemand:smets2/central']);
+    await store.recordAcceptance(second, acceptanceOf(second));
+    const claims = await store.claimBreaches(startsAt + 30_001, 10);
+    expect(claims.marked.map((group) => group.count)).toEqual([2]);
+    expect(claims.breaches.map((b) => b.requestId).sort()).toEqual([first, second].sort());
+  });
+
+  it('reads on past an entry of TRT alerts from a cursor beyond its items, marking delivered only the responses it returns', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const startsAt = Date.now();
+    const ids = [newRequestId(), newRequestId(), newRequestId(), newRequestId()];
+    const answered = newRequestId();
+    for (const requestId of [...ids, answered]) {
+      const made = plainAcceptance(requestId);
+      const at = requestId === answered ? startsAt + 60_000 : startsAt;
+      made.record.trt = { ...made.record.trt!, startsAt: at, deadline: at + 30_000 };
+      await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: at + 30_000 });
+    }
+    // Two entries of alerts (one, then three), then the response.
+    await store.claimBreaches(startsAt + 30_001, 1);
+    await store.claimBreaches(startsAt + 30_001, 10);
+    await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 61_000 });
+    const user = originatorOf(answered);
+    const all = await store.readOutbox(user, undefined, 10);
+    expect(all.map((item) => item.requestId).slice(-1)).toEqual([answered]);
+    // A hand-made cursor past the first entry's one item: the page is the next entry's three alerts.
+    const page = await store.readOutbox(user, `${all[0].cursor}.7`, 3, Date.now());
+    expect(page).toEqual(all.slice(1, 4));
+    expect((await store.getRequest(answered))!.state).toBe('responded');
+    expect((await store.readOutbox(user, `${all[0].cursor}.7`, 4, Date.now())).at(-1)!.requestId).toBe(answered);
+    expect((await store.getRequest(answered))!.state).toBe('delivered');
   });
 
   it('writes times in Lua as toISOString does (the TRT alert\'s deadline)', async () => {

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { describeInstallationsContract } from './installations-contract.ts';
-import { compareCursors, DEAD_LETTER_CURSOR, isCursor, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, isCursor, originatorOf, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -73,6 +73,10 @@ export function acceptance(leg: Leg, options: { bodyHash?: string; srv?: string;
 }
 
 const hash = (text: string) => text.padEnd(64, '0');
+
+/** A request's TRT alerts in its User's outbox. */
+const trtAlertsOf = async (store: StateStore, requestId: string) =>
+  (await store.readOutbox(originatorOf(requestId), undefined, 10_000)).filter((item) => item.alertCode === 'TRT' && item.requestId === requestId);
 
 /** The requests a claim took (a breach with its alert queued, or overdue), each named once across claims. */
 const claimed = async (store: StateStore, now: number, max: number) => (await store.claimBreaches(now, max)).breaches;
@@ -995,7 +999,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       it('gives each of many breaches at once its own TRT alert, read page by page from any cursor; a pull delivers only the responses it returns', async () => {
         const store = await open();
         const user = `90-B3-D5-1F-30-00-${randomUUID().slice(0, 2).toUpperCase()}-7A`;
-        const startsAt = Date.now() - 60_000;
+        // Deadlines ahead, as the router makes them (RedisStore indexes near ones apart), claimed as if later.
+        const startsAt = Date.now();
         const ids = Array.from({ length: 13 }, (_, i) => `${user}:00-DB-12-34-56-78-90-A0:${1_000 + i}`);
         const usersAcceptance = (id: string, options: Parameters<typeof deviceAcceptance>[1]) => {
           const made = deviceAcceptance(id, options);
@@ -1004,14 +1009,23 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         };
         for (const [i, id] of ids.entries()) await store.recordAcceptance(id, usersAcceptance(id, { startsAt: startsAt + i, destination: i % 3 === 0 ? 'smets2/north' : 'smets2/central' }));
         // Two claims, the second taking the rest: alerts written by different calls.
-        expect((await claimed(store, startsAt + 30_005, 100)).map((b) => b.requestId).sort()).toEqual(ids.slice(0, 6).sort());
+        const first = await store.claimBreaches(startsAt + 30_005, 100);
+        expect(first.breaches.map((b) => b.requestId).sort()).toEqual(ids.slice(0, 6).sort());
         // A response queued between the two claims' alerts, to be delivered only when a pull returns it.
         const answered = `${user}:00-DB-12-34-56-78-90-A0:2000`;
-        await store.recordAcceptance(answered, usersAcceptance(answered, { startsAt: Date.now() }));
-        await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: Date.now() });
-        const rest = await claimed(store, Date.now(), 100);
+        await store.recordAcceptance(answered, usersAcceptance(answered, { startsAt: startsAt + 60_000 }));
+        await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 61_000 });
+        const second = await store.claimBreaches(startsAt + 31_000, 100);
+        const rest = second.breaches;
         expect(rest.map((b) => b.requestId).sort()).toEqual(ids.slice(6).sort());
         expect(rest.find((b) => b.requestId === ids[9])).toMatchObject({ destination: 'smets2/north', trtClass: 'smets2.onDemand', checkAt: startsAt + 30_009 });
+        // Each counted once, by destination: named, or in a group marked in bulk.
+        const counted = new Map<string, number>();
+        for (const claims of [first, second]) {
+          for (const group of claims.marked) counted.set(group.destination, (counted.get(group.destination) ?? 0) + group.count);
+          for (const breach of claims.breaches) if (!breach.markedEarlier) counted.set(breach.destination, (counted.get(breach.destination) ?? 0) + 1);
+        }
+        expect(Object.fromEntries(counted)).toEqual({ 'smets2/north': 5, 'smets2/central': 8 });
 
         const all = await store.readOutbox(user, undefined, 100);
         // Queued in the order claimed; the alerts of one claim in any order.
@@ -1054,6 +1068,40 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.setDeliveryCursor(user, all.at(-1)!.cursor);
         expect(await store.webhookBacklog()).not.toContain(user);
         expect(await store.outboxLag([user], Date.now())).toEqual({ [user]: 0 });
+      });
+
+      it('counts a response recorded after a claim marked its deadline as breached then, alerted once', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        // A deadline ahead, claimed as if later; the network's answer (its time within the TRT) recorded after the claim.
+        const startsAt = Date.now();
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { startsAt }));
+        await store.claimBreaches(startsAt + 30_001, 1);
+        expect(await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 29_000 }))
+          .toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: true });
+        expect(await claimed(store, startsAt + 30_002, 10)).toEqual([]);
+        expect(await trtAlertsOf(store, requestId)).toHaveLength(1);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true });
+      });
+
+      it('judges a request without a deadline index entry (TRT tracking off) on its response alone', async () => {
+        const store = await open();
+        const [inTime, late] = [newRequestId(), newRequestId()];
+        const startsAt = Date.now() - 60_000;
+        for (const requestId of [inTime, late]) {
+          const { breachCheckAt: _none, ...untracked } = deviceAcceptance(requestId, { startsAt });
+          await store.recordAcceptance(requestId, untracked);
+        }
+        // Another request's claim has moved its partition's marks past both deadlines.
+        const other = newRequestId();
+        await store.recordAcceptance(other, deviceAcceptance(other, { startsAt: Date.now() }));
+        await store.claimBreaches(Date.now() + 31_000, 10);
+        expect(await store.recordResponse({ requestId: inTime, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 1_000 }))
+          .toMatchObject({ outcome: 'recorded', breached: false, breachMarkedEarlier: false });
+        expect(await store.recordResponse({ requestId: late, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 31_000 }))
+          .toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false });
+        expect(await trtAlertsOf(store, late)).toHaveLength(1);
+        expect(await trtAlertsOf(store, inTime)).toEqual([]);
       });
 
       it('does not breach an answered request, and judges SMETS1 without its WAN share', async () => {

@@ -66,6 +66,8 @@ const REDRIVE_CHUNK = 500;
 
 /** How long an instance trusts that a bulk TRT index it listed is still listed (see listedBulkIndexes). */
 const BULK_RELIST_MS = 10_000;
+/** A deadline nearer than this (routers' clock skew and an acceptance's queueing included) goes in the partition's own TRT index. */
+const BULK_MIN_LEAD_MS = 5_000;
 
 /** Partitions' breach claims sent at a time by claimBreaches; see there. */
 const BREACH_CLAIMS_IN_FLIGHT = 2;
@@ -113,11 +115,14 @@ type BreachClaimsReply = [string[], [trtClass: string, destination: string, coun
 /**
  * The bulk TRT index a request's deadline goes in (claim-breaches.lua), named by its TRT class
  * and destination, when its one check is at its deadline (the index's score is then the
- * deadline its alert names); '' for its partition's own index, where SMETS1's two checks
- * (overdue, then final) need the record each time.
+ * deadline its alert names) and that deadline is at least BULK_MIN_LEAD_MS away: a deadline
+ * the partition's mark may already have passed when it is indexed would be alerted uncounted.
+ * '' for its partition's own index, where each is read and marked on its own, as SMETS1's two
+ * checks (overdue, then final) need.
  */
-function bulkIndexOf(trt: TrtRecord | undefined, destination: string, checkAt: number | undefined, finalAt: number | undefined): string {
-  return trt === undefined || checkAt !== trt.deadline || finalAt !== undefined ? '' : `${trt.class}:${destination}`;
+function bulkIndexOf(trt: TrtRecord | undefined, destination: string, checkAt: number | undefined, finalAt: number | undefined, now = Date.now()): string {
+  if (trt === undefined || checkAt !== trt.deadline || finalAt !== undefined || checkAt < now + BULK_MIN_LEAD_MS) return '';
+  return `${trt.class}:${destination}`;
 }
 
 /** Where a read of an outbox after `after` starts: the entry and how many of its items were read. */
@@ -499,16 +504,17 @@ export class RedisStore implements StateStore {
     const fields = await this.call('HGETALL request', () => this.redis.hgetall(this.requestKey(requestId)));
     if (!fields.record) return undefined;
     const record = recordFrom(fields, requestId);
-    if (await this.markedInBulk(record, fields.final !== undefined)) record.breached = true;
+    if (await this.markedInBulk(record, fields.bk === '1')) record.breached = true;
     return record;
   }
 
   /**
    * A bulk-indexed request's breach is not written in its hash (claim-breaches.lua): open, its
-   * deadline is marked once its partition's mark has reached it. One more read, only then.
+   * deadline is marked once its partition's mark has reached it. One more read, for an open
+   * request indexed in bulk (the mark is the claiming router's clock, not this one's).
    */
-  private async markedInBulk(record: RequestRecord, smets1: boolean): Promise<boolean> {
-    if (record.breached || !record.trt || smets1 || record.trt.deadline > Date.now()) return false;
+  private async markedInBulk(record: RequestRecord, indexedInBulk: boolean): Promise<boolean> {
+    if (record.breached || !record.trt || !indexedInBulk) return false;
     if (record.state !== 'accepted' && record.state !== 'forwarded') return false;
     const mark = await this.call('GET TRT mark', () => this.redis.get(`${this.prefix}trtmarked:${this.tagOf(record.requestId)}`));
     return mark !== null && record.trt.deadline <= Number(mark);
@@ -651,7 +657,7 @@ export class RedisStore implements StateStore {
 
   private respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
     return this.call('record response', () => this.confirmedWithin(
-      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, Date.now(), ...items.flat())));
+      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
   }
 
   /**
@@ -800,7 +806,8 @@ export class RedisStore implements StateStore {
   async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
     const from = outboxStart(after);
     if (deliveredAt === undefined) {
-      const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), from.start, '+', 'COUNT', limit));
+      // From inside an entry, one entry more: the first may have nothing left.
+      const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), from.start, '+', 'COUNT', limit + (from.skip > 0 ? 1 : 0)));
       return outboxItems(entries.map(([id, fields]) => [id, fields[0], fields[1]] as const), from, limit);
     }
     const flat = await this.call('read outbox', () =>

@@ -31,6 +31,13 @@ while i <= #ARGV do
     rules[r + 1] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
   end
   i = i + 19 + nrules * 6
+  -- A bulk TRT index (RedisStore's bulkIndexOf) marked '+' is listed in its partition's trtkeys,
+  -- which claim-breaches.lua goes through, whatever becomes of this request: the router counts it
+  -- listed from this call on.
+  if string.sub(bulk_index, 1, 1) == '+' then
+    bulk_index = string.sub(bulk_index, 2)
+    redis.call('SADD', pkey('trtkeys'), bulk_index)
+  end
 
   local req = key('req', rid)
   local existing = redis.call('HGET', req, leg .. ':hash')
@@ -60,13 +67,10 @@ while i <= #ARGV do
       end
       -- The TRT itself is in the record (open-trt.lua reads it there), the check time in the index.
       if check_at ~= '' and bulk_index ~= '' then
-        -- Claimed in bulk, by class and destination (RedisStore's bulkIndexOf); '+' first: not yet
-        -- known to be listed in the partition's trtkeys, which claim-breaches.lua goes through.
-        if string.sub(bulk_index, 1, 1) == '+' then
-          bulk_index = string.sub(bulk_index, 2)
-          redis.call('SADD', pkey('trtkeys'), bulk_index)
-        end
+        -- Claimed in bulk, by class and destination; 'bk' says so to whoever judges it later
+        -- (respond-batch.lua, RedisStore.getRequest), since the claim does not write in the hash.
         redis.call('ZADD', pkey('trt') .. ':' .. bulk_index, check_at, rid)
+        field('bk', '1')
       elseif check_at ~= '' then
         redis.call('ZADD', pkey('trt'), check_at, rid)
       end

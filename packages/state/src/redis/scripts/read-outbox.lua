@@ -8,7 +8,8 @@
 --       in items, key prefix, partition tag, delivered-at time in ms ('' to mark nothing), items of
 --       entry <id> already read.
 -- Returns the entries it reaches, flat: id, field, value, id, field, value, ...
-local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
+-- From inside an entry, one entry more: the first may have nothing left.
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + (ARGV[6] ~= '0' and 1 or 0))
 local base, at = ARGV[3] .. 'req:' .. ARGV[4] .. ':', ARGV[5]
 local left, skip_in = tonumber(ARGV[2]), ARGV[1]
 local out = {}
@@ -20,8 +21,9 @@ for _, entry in ipairs(entries) do
   out[#out + 1] = value
   if name == 'trt' then
     local _, spaces = string.gsub(value, ' ', '')
-    left = left - (spaces + 1) / 2
-    if entry[1] == skip_in then left = left + tonumber(ARGV[6]) end
+    local count = (spaces + 1) / 2
+    if entry[1] == skip_in then count = math.max(0, count - tonumber(ARGV[6])) end
+    left = left - count
   else
     left = left - 1
     -- Responses are queued by respond-batch.lua and quarantine releases, both starting with kind and RequestID.

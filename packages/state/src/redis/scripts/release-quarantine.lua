@@ -13,7 +13,10 @@ if ARGV[5] == '1' then
 end
 if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
-  if ARGV[12] ~= '' then redis.call('SADD', KEYS[5], ARGV[12]) end
+  if ARGV[12] ~= '' then
+    redis.call('SADD', KEYS[5], ARGV[12])
+    redis.call('HSET', KEYS[1], 'bk', '1')
+  end
   redis.call('HSET', KEYS[1], 'deadline', ARGV[7], 'tclass', ARGV[8])
 end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end

@@ -4,12 +4,12 @@
 -- CV 3/7's local command) and settles its egress entry.
 -- Its TRT comes from its record (open-trt.lua).
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
--- ARGV: key prefix, outbox min ID, egress group, now (ms), then per response 7 fields: its partition tag,
+-- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
 --       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
 --       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
 -- Returns per response {'recorded', breached, breached earlier, elapsed ms or '', TRT class or ''},
 -- {'duplicate'} or {'unknown'}.
-local prefix, minid, group, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out = {}
@@ -19,13 +19,13 @@ local function marked_up_to(partition)
   if not marks[partition] then marks[partition] = tonumber(redis.call('GET', prefix .. 'trtmarked:' .. partition) or '-inf') end
   return marks[partition]
 end
-for j = 5, #ARGV, 7 do
+for j = 4, #ARGV, 7 do
   tag = ARGV[j]
   local i = j + 1
   local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
@@ -33,16 +33,13 @@ for j = 5, #ARGV, 7 do
   elseif state ~= 'accepted' and state ~= 'forwarded' then
     out[#out + 1] = { 'unknown' }
   else
-    -- Marked by the scan (claim-breaches.lua): in its hash; or, bulk-indexed (no final check),
-    -- by its alert already queued (out of both indexes), or by its partition's mark reaching its
-    -- deadline (start plus budget) before the alert was: only once the deadline is past (the mark
-    -- is a router's now), so a response in time reads no mark.
-    local bulk = f[7] and not f[11]
+    -- Marked by the scan (claim-breaches.lua): in its hash (the partition's own index), or, for a
+    -- request indexed in bulk ('bk'), by its partition's mark having reached its deadline (start
+    -- plus budget); its alert is then queued already unless it was still in its bulk index.
+    local bulk = f[12] == '1'
     local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
-    local removed = bulk_removed or redis.call('ZREM', prefix .. 'trt:' .. tag, rid) == 1
-    local deadline = f[3] and tonumber(f[3]) + tonumber(f[4])
-    local earlier = f[2] == '1' or (bulk and not removed)
-      or (bulk_removed and deadline <= now and deadline <= marked_up_to(tag))
+    if not bulk then redis.call('ZREM', prefix .. 'trt:' .. tag, rid) end
+    local earlier = f[2] == '1' or (bulk and tonumber(f[3]) + tonumber(f[4]) <= marked_up_to(tag))
     local breached = earlier
     local elapsed = ''
     if f[3] then
@@ -58,7 +55,7 @@ for j = 5, #ARGV, 7 do
     redis.call('HSET', req, unpack(fields))
     -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
     -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
-    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress')
+    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress', 'bk')
     local outbox = key('outbox', string.match(rid, '^[^:]+'))
     if breached and (bulk_removed or not earlier) then
       -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now),
