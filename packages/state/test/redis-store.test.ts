@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
-import { createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
+import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
 import { OPEN_TRT } from '../src/redis/scripts.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
@@ -301,6 +301,25 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.getRequest(answered))!.state).toBe('responded');
     expect((await store.readOutbox(user, `${all[0].cursor}.7`, 4, Date.now())).at(-1)!.requestId).toBe(answered);
     expect((await store.getRequest(answered))!.state).toBe('delivered');
+  });
+
+  it('gives what the other partitions claimed with the error when one partition\'s claim fails', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const startsAt = Date.now();
+    const requestId = newRequestId();
+    const made = plainAcceptance(requestId);
+    made.record.trt = { ...made.record.trt!, startsAt, deadline: startsAt + 30_000 };
+    await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: startsAt + 30_000 });
+    // Another partition's list of bulk indexes made unreadable (a wrong type).
+    const broken = (partitionOf(originatorOf(requestId)) + 1) % 16;
+    await raw.set(`${keyPrefix}trtkeys:{p${broken}}`, 'not a set');
+    const failure = await store.claimBreaches(startsAt + 30_001, 10).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BreachClaimsIncomplete);
+    const { claims } = failure as BreachClaimsIncomplete;
+    expect(claims.marked.map((group) => group.count)).toEqual([1]);
+    expect(claims.breaches.map((b) => b.requestId)).toEqual([requestId]);
+    expect((failure as Error).message).toMatch(/WRONGTYPE/);
   });
 
   it('writes times in Lua as toISOString does (the TRT alert\'s deadline)', async () => {

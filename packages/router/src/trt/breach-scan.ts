@@ -1,5 +1,5 @@
 import { monthOf, statKey } from '@dccrouter/domain';
-import type { BreachClaims, StateStore } from '@dccrouter/state';
+import { BreachClaimsIncomplete, type BreachClaims, type StateStore } from '@dccrouter/state';
 import type { LifecycleMetrics } from '../metrics/index.ts';
 import { serviceStatsOf, type StatsAggregator } from '../stats/index.ts';
 
@@ -18,42 +18,19 @@ const CLAIMS_IN_FLIGHT = 2;
  * the scan interval.
  */
 export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
-  const lagBoundsMs = metrics.breachLagBoundsMs;
   let backlog = true;
   const claim = async () => {
     const now = Date.now();
-    let claims: BreachClaims;
     try {
-      claims = await store.claimBreaches(now, CLAIM_MAX, lagBoundsMs);
+      const claims = await store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs);
+      if (claims.breaches.length < CLAIM_MAX) backlog = false;
+      countClaims(claims, now, metrics, stats);
     } catch (error) {
       backlog = false;
+      // What the claim did before it failed is done (marked, alerted): counted all the same.
+      if (error instanceof BreachClaimsIncomplete) countClaims(error.claims, now, metrics, stats);
       throw error;
     }
-    if (claims.breaches.length < CLAIM_MAX) backlog = false;
-    const by: Record<string, number> = {};
-    let marked = 0;
-    const count = (trtClass: string, destination: string, n: number) => {
-      const key = statKey(trtClass, destination, 'breached');
-      by[key] = (by[key] ?? 0) + n;
-      marked += n;
-    };
-    for (const group of claims.marked) {
-      count(group.trtClass, group.destination, group.count);
-      metrics.observeBreachLags(group.lagCounts, group.count);
-    }
-    for (const breach of claims.breaches) {
-      // Overdue (SMETS1 past its WAN allowance) is provisional: its response decides.
-      if (breach.overdue) {
-        metrics.overdue.inc();
-        continue;
-      }
-      metrics.alertLag.observe(breach.lagMs / 1000);
-      if (breach.markedEarlier) continue;
-      count(breach.trtClass, breach.destination, 1);
-      metrics.breachLag.observe(breach.lagMs / 1000);
-    }
-    metrics.breaches.inc(marked);
-    if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);
   };
 
   await claim();
@@ -63,4 +40,32 @@ export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics,
   }));
   const failed = claimers.find((claimer) => claimer.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** A claim's breaches in the live metrics and the month's statistics, each counted once: when marked. */
+function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetrics, stats: StatsAggregator): void {
+  const by: Record<string, number> = {};
+  let marked = 0;
+  const add = (trtClass: string, destination: string, n: number) => {
+    const key = statKey(trtClass, destination, 'breached');
+    by[key] = (by[key] ?? 0) + n;
+    marked += n;
+  };
+  for (const group of claims.marked) {
+    add(group.trtClass, group.destination, group.count);
+    metrics.observeBreachLags(group.lagCounts, group.count);
+  }
+  for (const breach of claims.breaches) {
+    // Overdue (SMETS1 past its WAN allowance) is provisional: its response decides.
+    if (breach.overdue) {
+      metrics.overdue.inc();
+      continue;
+    }
+    metrics.alertLag.observe(breach.lagMs / 1000);
+    if (breach.markedEarlier) continue;
+    add(breach.trtClass, breach.destination, 1);
+    metrics.breachLag.observe(breach.lagMs / 1000);
+  }
+  metrics.breaches.inc(marked);
+  if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);
 }

@@ -10,7 +10,7 @@ import { SCRIPTS } from './scripts.ts';
 import { compareCursors, originatorOf, pageOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
-  type Acceptance, type AcceptanceResult, type Breach, type BreachClaims, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
+  type Acceptance, type AcceptanceResult, type Breach, type BreachClaims, BreachClaimsIncomplete, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore, type TrtRecord,
   type DeadLetter, type Page, type Redriven, type AcquiredInstallation,
 } from '../store/index.ts';
@@ -722,8 +722,8 @@ export class RedisStore implements StateStore {
       }
     };
     await Promise.all(Array.from({ length: BREACH_CLAIMS_IN_FLIGHT }, claimer));
-    if (failure !== undefined) throw failure;
-    return claims;
+    if (failure === undefined) return claims;
+    throw claims.breaches.length > 0 || claims.marked.length > 0 ? new BreachClaimsIncomplete(claims, { cause: failure }) : failure;
   }
 
   private scheduleKey(originatorId: string, scheduleId: number): string {

@@ -259,6 +259,17 @@ export interface BreachClaims {
 }
 
 /**
+ * A claim that failed in part (RedisStore: one partition's call): what the other parts did is
+ * done (marked, alerted) and must still be counted, so it comes with the error.
+ */
+export class BreachClaimsIncomplete extends Error {
+  constructor(readonly claims: BreachClaims, options: { cause: unknown }) {
+    super(`claiming breaches failed in part: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+    this.name = 'BreachClaimsIncomplete';
+  }
+}
+
+/**
  * The atomic outcome of recording an acknowledgement, judged in this order: the same leg with the
  * same body hash already recorded (duplicate: its answer is returned); a signed leg without a
  * transform leg of the same SRV; the same leg with another body (reused); over a threshold

@@ -19,7 +19,8 @@
 --   TRT class and deadline come from the record (open-trt.lua).
 -- ARGV: now, max, key prefix, partition tag, outbox min ID, then detection-lag bounds in ms, ascending.
 -- Returns { per-request claims, flat: request ID, check time, destination, TRT class, '1' if only
--- overdue (else '0') ; marked: { class, destination, { how many with lag up to each bound, all } }, ... ;
+-- overdue (else '0') ; marked: { class, destination, { how many with lag (to the moment marked)
+-- up to each bound, all } }, ... ;
 -- alerted: { class, destination, { request ID, deadline, ... } }, ... }.
 local now, max = ARGV[1], tonumber(ARGV[2])
 local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
@@ -101,14 +102,17 @@ local function mark_in_bulk(members)
   if last and tonumber(last) >= tonumber(now) then return marked end
   redis.call('SET', mark_key, now)
   local after = last and '(' .. last or '-inf'
+  -- Lags run to this moment, when they are marked (Redis's clock; the caller's now if later).
+  local time = redis.call('TIME')
+  local marked_at = math.max(tonumber(now), tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
   for _, member in ipairs(members) do
     local index = index_base .. member
     local total = redis.call('ZCOUNT', index, after, now)
     if total > 0 then
       local counts = {}
       for b = 6, #ARGV do
-        -- Lag up to the bound: a deadline from now - bound on.
-        local from = tonumber(now) - tonumber(ARGV[b])
+        -- Lag up to the bound: a deadline from marked_at - bound on.
+        local from = marked_at - tonumber(ARGV[b])
         counts[#counts + 1] = (last and from <= tonumber(last)) and total or redis.call('ZCOUNT', index, from, now)
       end
       counts[#counts + 1] = total
