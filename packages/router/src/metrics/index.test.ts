@@ -66,7 +66,7 @@ describe('lifecycleMetrics().observeBreachLags', () => {
     const metrics = lifecycleMetrics(new Registry());
     // Of 6: 2 within 10 ms, 3 more over 750 ms but within 1 s, 1 past the last bound (300 s).
     const lagCounts = metrics.breachLagBoundsMs.map((ms) => (ms < 1_000 ? 2 : 5));
-    metrics.observeBreachLags(lagCounts, 6);
+    await metrics.observeBreachLags(lagCounts, 6);
     const { values } = await metrics.breachLag.get();
     const value = (suffix: string, le?: number | string) =>
       values.find((v) => v.metricName === `dccrouter_trt_breach_detection_lag_seconds${suffix}` && (le === undefined || v.labels.le === le))?.value;

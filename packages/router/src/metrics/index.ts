@@ -167,6 +167,9 @@ function onCollect(metric: Counter<string> | Gauge<string>, apply: () => void): 
   };
 }
 
+/** Observations made in one event-loop turn when many are recorded at once (about 1.4 ms). */
+const OBSERVATIONS_PER_TURN = 10_000;
+
 /** Upper bounds of the breach detection-lag buckets, in seconds. */
 const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300];
 
@@ -188,12 +191,17 @@ export function lifecycleMetrics(registry: Registry) {
      * breachLagBoundsMs): each is observed at its bucket's upper bound (past the last, at twice
      * it), so the buckets and count are exact and the sum is an upper bound.
      */
-    observeBreachLags(lagCounts: readonly number[], count: number): void {
+    async observeBreachLags(lagCounts: readonly number[], count: number): Promise<void> {
       let below = 0;
+      let observed = 0;
       for (let i = 0; i <= lagCounts.length; i++) {
         const upTo = i < lagCounts.length ? lagCounts[i] : count;
         const seconds = i < BREACH_LAG_BUCKETS.length ? BREACH_LAG_BUCKETS[i] : 2 * BREACH_LAG_BUCKETS.at(-1)!;
-        for (let n = below; n < upTo; n++) breachLag.observe(seconds);
+        for (let n = below; n < upTo; n++) {
+          breachLag.observe(seconds);
+          // prom-client has no weighted observe, and a million take 0.14 s: requests go on in between.
+          if (++observed % OBSERVATIONS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
         below = Math.max(below, upTo);
       }
     },

@@ -24,11 +24,11 @@ export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics,
     try {
       const claims = await store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs);
       if (claims.breaches.length < CLAIM_MAX) backlog = false;
-      countClaims(claims, now, metrics, stats);
+      await countClaims(claims, now, metrics, stats);
     } catch (error) {
       backlog = false;
       // What the claim did before it failed is done (marked, alerted): counted all the same.
-      if (error instanceof BreachClaimsIncomplete) countClaims(error.claims, now, metrics, stats);
+      if (error instanceof BreachClaimsIncomplete) await countClaims(error.claims, now, metrics, stats);
       throw error;
     }
   };
@@ -43,7 +43,7 @@ export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics,
 }
 
 /** A claim's breaches in the live metrics and the month's statistics, each counted once: when marked. */
-function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetrics, stats: StatsAggregator): void {
+async function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
   const by: Record<string, number> = {};
   let marked = 0;
   const add = (trtClass: string, destination: string, n: number) => {
@@ -51,10 +51,7 @@ function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetric
     by[key] = (by[key] ?? 0) + n;
     marked += n;
   };
-  for (const group of claims.marked) {
-    add(group.trtClass, group.destination, group.count);
-    metrics.observeBreachLags(group.lagCounts, group.count);
-  }
+  for (const group of claims.marked) add(group.trtClass, group.destination, group.count);
   for (const breach of claims.breaches) {
     // Overdue (SMETS1 past its WAN allowance) is provisional: its response decides.
     if (breach.overdue) {
@@ -68,4 +65,6 @@ function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetric
   }
   metrics.breaches.inc(marked);
   if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);
+  // Counted first: the lags of many marked at once take a while to observe.
+  for (const group of claims.marked) await metrics.observeBreachLags(group.lagCounts, group.count);
 }
