@@ -11,7 +11,9 @@
 --   ZCOUNT (in bins of detection lag), however many there are. Their alerts follow, up to max per
 --   call: the due range taken out, each User's alerts of the call in one outbox entry (field
 --   'trt': RequestID and deadline in ms, space separated, expanded into items when read:
---   RedisStore.readOutbox), nothing per request read or written beyond the index.
+--   RedisStore.readOutbox), nothing per request read or written beyond the index: whatever ends
+--   an open request must take it out of its index (respond-batch.lua does; requests quarantined,
+--   deleted or answered at once have no TRT and are never indexed).
 -- - the partition's own (`trt:{p}`, KEYS[1]): SMETS1 (overdue first, then final) and entries
 --   left by versions before the bulk indexes; each checked against its record (HMGET), marked in
 --   it (HSET) and alerted on its own (XADD), up to max. The state and breached fields guard
