@@ -171,17 +171,18 @@ for (let round = 0; round <= rounds; round++) {
   const threadsAfter = threadCpu();
   const tripsAfter = await roundTrips();
   // Every command Redis ran, a script's own ones included (INFO commandstats counts them under their names too).
+  const bytes = (await redis?.networkBytes()) ?? { in: 0, out: 0 };
   const stats = ((await redis?.commandStats()) ?? []).filter(({ command }) => !['info', 'config'].includes(command));
   const commands = stats.reduce((sum, { calls }) => sum + calls, 0) / requests;
   // Redis's CPU by command (a script's own commands inside its evalsha's figure too).
-  const byCommand = values.commands ? `; by command, µs: ${[...stats].sort((a, b) => b.usec - a.usec).slice(0, 10).map(({ command, usec, calls }) => `${command} ${(usec / requests).toFixed(2)} (${(calls / requests).toFixed(2)})`).join(', ')}` : '';
+  const byCommand = values.commands ? `; by command, µs: ${[...stats].sort((a, b) => b.usec - a.usec).slice(0, 30).map(({ command, usec, calls }) => `${command} ${(usec / requests).toFixed(2)} (${(calls / requests).toFixed(2)})`).join(', ')}` : '';
   const threads = [...threadsAfter].map(([name, seconds]) => [name, micro(seconds - (threadsBefore.get(name) ?? 0), requests)] as const)
     .filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]);
   const trips = Object.entries(tripsAfter).map(([stage, n]) => [stage, (n - (tripsBefore[stage] ?? 0)) / requests] as const).filter(([, n]) => n >= 0.001);
   const tripsTotal = trips.reduce((sum, [, n]) => sum + n, 0);
   if (run.wrong.length > 0) throw new Error(`unexpected answers: ${run.wrong.join('; ')}`);
   const threadText = threads.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
-  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, round trips ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
+  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(bytes.in / requests)} in ${Math.round(bytes.out / requests)} out, round trips ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
   // The first round warms the JIT and the caches up.
   if (round === 0) {
     console.log(`warm-up: ${line}`);

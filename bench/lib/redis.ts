@@ -25,6 +25,8 @@ export interface BenchRedis {
   resetStats(): Promise<void>;
   /** Calls and CPU microseconds per command since the last reset (INFO commandstats). */
   commandStats(): Promise<RedisCommandStat[]>;
+  /** Bytes Redis read from and wrote to its clients since the last reset (INFO stats). */
+  networkBytes(): Promise<{ in: number; out: number }>;
   /** Starts watching every command with MONITOR (slows Redis down: for untimed traffic only). */
   monitor(): Promise<RedisMonitor>;
   stop(): Promise<void>;
@@ -121,6 +123,11 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     async commandStats() {
       const { stdout } = await cli('INFO', 'commandstats');
       return [...stdout.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map((m) => ({ command: m[1], calls: Number(m[2]), usec: Number(m[3]) }));
+    },
+    async networkBytes() {
+      const { stdout } = await cli('INFO', 'stats');
+      const bytes = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(stdout)![1]);
+      return { in: bytes('total_net_input_bytes'), out: bytes('total_net_output_bytes') };
     },
     monitor: () => startMonitor(port),
     async stop() {

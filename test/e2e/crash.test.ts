@@ -1,5 +1,6 @@
 // Kill the router (SIGKILL) under load and start it again on the same Redis: every request it had
-// acknowledged is forwarded and answered exactly once afterwards.
+// acknowledged is forwarded and answered exactly once afterwards, whether its networks took their
+// requests at acknowledgement (leased: EGRESS_HAND_OVER, the default) or from their queues.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
-const USER = '90-B3-D5-1F-30-0D-00-01';
+/** Each case its own User, so its reads see only its own responses. */
+const USERS = { handOver: '90-B3-D5-1F-30-0D-00-01', queued: '90-B3-D5-1F-30-0D-00-02' };
 const METERS = ['00-DB-12-34-56-78-D0-01', '00-DB-12-34-56-78-D0-02'];
 
 let redisUrl: string;
@@ -18,8 +20,8 @@ let redisDir: string;
 let redis: ChildProcess;
 const routers: RouterProcess[] = [];
 
-const routerEnv = () => ({
-  REDIS_URL: redisUrl, VERIFY_THREADS: '1',
+const routerEnv = (handOver: boolean) => ({
+  REDIS_URL: redisUrl, VERIFY_THREADS: '1', EGRESS_HAND_OVER: String(handOver),
   // Slow networks keep many requests in flight at the moment of the kill.
   SIMULATOR_LATENCY_P50_MS: '300', SIMULATOR_LATENCY_P99_MS: '800',
   EGRESS_REDELIVER_MS: '2000',
@@ -38,8 +40,14 @@ afterAll(async () => {
   rmSync(redisDir, { recursive: true, force: true });
 });
 
-it('answers every acknowledged request exactly once across a SIGKILL and restart', async () => {
-  const first = await startRouterProcess(routerEnv());
+it.each([
+  ['handed over at acknowledgement', true],
+  ['taken from their queues', false],
+])('answers every acknowledged request exactly once across a SIGKILL and restart (requests %s)', async (_, handOver) => {
+  // The case before's router would take this one's requests over: only this case's run.
+  await Promise.all(routers.splice(0).map((r) => r.stop()));
+  const USER = handOver ? USERS.handOver : USERS.queued;
+  const first = await startRouterProcess(routerEnv(handOver));
   routers.push(first);
   const admin = new Admin(first.url, first.adminToken);
   const keys = newKeyPair();
@@ -71,7 +79,7 @@ it('answers every acknowledged request exactly once across a SIGKILL and restart
   await load;
   const acknowledgedAtKill = acknowledged.size;
 
-  const second = await startRouterProcess(routerEnv());
+  const second = await startRouterProcess(routerEnv(handOver));
   routers.push(second);
   const reader = new RouterClient(second.url, keys.privateKeyPem);
   const responses = new Map<string, number>();
@@ -94,7 +102,7 @@ it('answers every acknowledged request exactly once across a SIGKILL and restart
   const answeredTwice = [...responses.values()].filter((n) => n > 1).length;
   const simulators = (await new Admin(second.url, second.adminToken).request('GET', '/v1/admin/simulators')).body;
   const resentAfterRestart = Object.values(simulators as Record<string, { received: number }>).reduce((sum, s) => sum + s.received, 0);
-  console.log(`crash test: ${acknowledgedAtKill} acknowledged before SIGKILL, ${refusedOrLost} cut off by the kill (never acknowledged), ` +
+  console.log(`crash test (EGRESS_HAND_OVER=${handOver}): ${acknowledgedAtKill} acknowledged before SIGKILL, ${refusedOrLost} cut off by the kill (never acknowledged), ` +
     `${resentAfterRestart} sent again by the restarted router, ${responses.size} responses queued (acknowledged ones plus any recorded whose answer the kill cut off), ${answeredTwice} answered twice`);
   expect(answeredTwice).toBe(0);
   expect(acknowledgedAtKill).toBeGreaterThanOrEqual(300);

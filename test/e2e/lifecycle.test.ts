@@ -117,6 +117,33 @@ describe('after the acknowledgement', () => {
     }
   });
 
+  it('hands a request to its network as it is acknowledged, and holds a DSP future-dated one until its ExecutionDateTime', async () => {
+    // A User of its own: the other tests count what theirs receive.
+    const user = '90-B3-D5-1F-30-0D-00-09';
+    await registerUser(user);
+    const meter = meterFor('smets2/south', 0x40);
+    await admin.device(meter.deviceId, { ...meter.fields, importSupplier: user });
+    const received = async () => (await admin.request('GET', '/v1/admin/simulators')).body['smets2/south'].received as number;
+    const before = await received();
+    const client = clients[user];
+    const executionDateTime = new Date(Date.now() + 1_500);
+    const held = await client.submit({
+      originatorId: user, targetId: meter.deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1',
+      bodyValue: { ExecutionDateTime: executionDateTime.toISOString() },
+    });
+    expect(held.status).toBe(202);
+    const heldId = held.answer.header.requestId as string;
+    const now = await submitRead(user, meter.deviceId);
+    // Recorded forwarded in the acknowledgement's own step: never seen waiting in a queue.
+    expect(['forwarded', 'responded']).toContain((await client.status(user, now)).state);
+    expect((await client.status(user, heldId)).state).toBe('accepted');
+    await expect.poll(received, { timeout: 5_000 }).toBe(before + 1);
+    // Released at its time, then sent from its queue and answered.
+    await expect.poll(async () => (await client.status(user, heldId)).state, { timeout: 10_000 }).toBe('responded');
+    expect(Date.now()).toBeGreaterThanOrEqual(executionDateTime.getTime());
+    expect(await received()).toBe(before + 2);
+  });
+
   it('lets a User without an endpoint pull its responses from a cursor, without removing them', async () => {
     const meter = meterFor('smets2/south', 40);
     await admin.device(meter.deviceId, { ...meter.fields, importSupplier: PULL_USER });

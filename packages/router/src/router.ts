@@ -125,16 +125,15 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await policy.start();
   const registers = new ProductRegisters(store);
   await registers.start();
-  const pipeline = new ServiceRequestPipeline({
-    store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
-    maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log,
-  });
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
   const stats = new StatsAggregator(store, config.statsFlushMs, log);
   stats.start();
   const networks = await startNetworks(store, config, log, lifecycle, instance, stats);
+  const pipeline = new ServiceRequestPipeline({
+    store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
+    maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
+  });
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => scanBreaches(store, lifecycle, stats), log);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);

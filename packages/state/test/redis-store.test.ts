@@ -163,6 +163,28 @@ describe('RedisStore on a shared Redis', () => {
     expect(alert.body).toEqual({ alert: 'TRT', requestId, deadline: new Date(plain.record.trt!.deadline).toISOString() });
   });
 
+  it('keeps a request handed over at acceptance in its lease set, not its stream, and drops a lease whose request is gone', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const [kept, gone] = [newRequestId(), newRequestId()];
+    const forwardedAt = Date.now() - 1_000;
+    for (const requestId of [kept, gone]) {
+      const plain = plainAcceptance(requestId);
+      await store.recordAcceptance(requestId, { ...plain, egress: { forwardedAt }, breachCheckAt: plain.record.trt!.deadline });
+    }
+    const { destination } = plainAcceptance(kept).record;
+    const keyOf = (requestId: string) => `{p${partitionOf(originatorOf(requestId))}}`;
+    expect(await raw.hget(`${keyPrefix}req:${keyOf(kept)}:${kept}`, 'egress')).toBe('~');
+    expect(await raw.zscore(`${keyPrefix}egresslease:${keyOf(kept)}:${destination}`, kept)).toBe(String(forwardedAt));
+    expect(await raw.exists(`${keyPrefix}egress:${keyOf(kept)}:${destination}`)).toBe(0);
+    // Expired (or deleted) before any response: its lease is settled, nothing sent.
+    await raw.del(`${keyPrefix}req:${keyOf(gone)}:${gone}`);
+    const items = await store.reclaimEgress([destination], 'router-b', 10, 500);
+    expect(items.map((item) => item.record.requestId)).toEqual([kept]);
+    expect(await raw.zscore(`${keyPrefix}egresslease:${keyOf(gone)}:${destination}`, gone)).toBeNull();
+    expect(Number(await raw.zscore(`${keyPrefix}egresslease:${keyOf(kept)}:${destination}`, kept))).toBeGreaterThan(forwardedAt);
+  });
+
   it('judges and sends requests left open by the earlier layout: TRT fields of their own, the record in the egress entry', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

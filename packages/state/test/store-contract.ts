@@ -722,6 +722,47 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.reclaimEgress(['smets2/other'], 'router-a', 10, 0)).toEqual([]);
       });
 
+      it('leases a request handed to its network at acceptance: forwarded at once, never queued, reclaimed while unanswered, settled by its response', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        const forwardedAt = Date.now();
+        const accepted = deviceAcceptance(requestId, { destination: dest });
+        accepted.egress = { forwardedAt };
+        expect(await store.recordAcceptance(requestId, accepted)).toMatchObject({ outcome: 'recorded' });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt });
+        // Not queued: no claim takes it; with its network, counted in the backlog until answered.
+        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
+        expect(await store.egressBacklog([dest])).toEqual({ [dest]: 1 });
+        expect(await store.reclaimEgress([dest], 'router-b', 10, 60_000)).toEqual([]);
+        // Its router died before sending it, or the network lost it: another takes it over, leased again from then.
+        const [again, ...rest] = await store.reclaimEgress([dest], 'router-b', 10, 0);
+        expect(rest).toEqual([]);
+        expect(again).toMatchObject({ destination: dest, entryId: '', record: { requestId, state: 'forwarded', destination: dest } });
+        expect(await store.reclaimEgress([dest], 'router-c', 10, 60_000)).toEqual([]);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt });
+        // Its response settles the lease and is judged as any other's; nothing is sent again.
+        const at = Date.now();
+        expect(await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at })).toMatchObject({ outcome: 'recorded', breached: false });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', respondedAt: at });
+        expect(await store.reclaimEgress([dest], 'router-b', 10, 0)).toEqual([]);
+        expect(await store.egressBacklog([dest])).toEqual({ [dest]: 0 });
+      });
+
+      it('queues a held request at its release time even when its router would hand it over', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        const accepted = deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt });
+        accepted.egress = { releaseAt, forwardedAt: Date.now() };
+        await store.recordAcceptance(requestId, accepted);
+        expect((await store.getRequest(requestId))?.state).toBe('accepted');
+        expect(await store.reclaimEgress([dest], 'router-a', 10, 0)).toEqual([]);
+        expect(await store.releaseHeld(releaseAt, 100)).toBe(1);
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
+      });
+
       it('claims from several destinations at once, each item with its own destination', async () => {
         const store = await open();
         const [north, south] = [destination(), destination()];

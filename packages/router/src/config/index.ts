@@ -62,6 +62,8 @@ export interface RouterConfig {
   egressRedeliverMs: number;
   egressIdlePollMs: number;
   egressLingerMs: number;
+  /** A request for a network this router runs is handed to it at acknowledgement, leased rather than queued. */
+  egressHandOver: boolean;
   /** How long a network response waits for others to be recorded with them in one script call. */
   responseGatherMs: number;
   /** How often locally aggregated service statistics are added to the shared ones. */
@@ -238,6 +240,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     egressRedeliverMs: settings.integer('EGRESS_REDELIVER_MS', 30_000, 1),
     egressIdlePollMs: settings.integer('EGRESS_IDLE_POLL_MS', 100, 1),
     egressLingerMs: settings.integer('EGRESS_LINGER_MS', 20),
+    egressHandOver: settings.boolean('EGRESS_HAND_OVER', true),
     responseGatherMs: settings.integer('RESPONSE_GATHER_MS', 10),
     statsFlushMs: settings.integer('STATS_FLUSH_MS', 1000, 10),
     scanIntervalMs: settings.integer('SCAN_INTERVAL_MS', 200, 1),

@@ -7,6 +7,23 @@ export interface NetworkAdapter {
   send(item: EgressItem): Promise<void>;
 }
 
+/**
+ * What the request path needs of egress: a request whose network runs in this process goes to it
+ * as soon as it is recorded (Acceptance.egress.forwardedAt), not through its queue.
+ */
+export interface DirectEgress {
+  /** Whether a request for `destination` is handed over at acknowledgement now. */
+  takesNow(destination: string): boolean;
+  /** Sends a request recorded as handed over; a send that fails leaves it leased, sent again after the redelivery delay. */
+  handOver(item: EgressItem): void;
+}
+
+/**
+ * Hand-overs whose send has not finished: past this many (a slow network), requests go through
+ * their queue again, where the claim's batch size paces them.
+ */
+const MAX_HAND_OVERS_IN_FLIGHT = 10_000;
+
 export interface EgressOptions {
   consumer: string;
   /** Requests taken per partition and poll. */
@@ -20,6 +37,8 @@ export interface EgressOptions {
    * latency buys claims of many requests at a time instead of one each.
    */
   lingerMs: number;
+  /** Hand requests for these networks over at acknowledgement (DirectEgress); otherwise every one is queued. */
+  handOver: boolean;
 }
 
 /**
@@ -27,8 +46,9 @@ export interface EgressOptions {
  * stays pending until its response is recorded, so a crash anywhere between acknowledgement and
  * response loses nothing: another router (or this one, restarted) sends it again.
  */
-export class EgressDispatcher {
+export class EgressDispatcher implements DirectEgress {
   private running = false;
+  private handOversInFlight = 0;
   private loop?: Promise<void>;
   private readonly adapters: Map<string, NetworkAdapter>;
   private lastReclaim = 0;
@@ -73,6 +93,21 @@ export class EgressDispatcher {
       const pause = failed ? this.options.idlePollMs : claimed > 0 ? this.options.lingerMs : 0;
       if (pause > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, pause));
     }
+  }
+
+  takesNow(destination: string): boolean {
+    return this.options.handOver && this.running && this.handOversInFlight < MAX_HAND_OVERS_IN_FLIGHT && this.adapters.has(destination);
+  }
+
+  handOver(item: EgressItem): void {
+    this.handOversInFlight++;
+    this.adapters.get(item.destination)!.send(item).then(
+      () => {
+        this.forwarded++;
+        this.onForwarded(1, item.destination);
+      },
+      (error: unknown) => this.log.warn({ err: error, requestId: item.record.requestId }, 'hand-over to the network failed: sent again after the redelivery delay'),
+    ).finally(() => this.handOversInFlight--);
   }
 
   private async forward(items: EgressItem[]): Promise<void> {

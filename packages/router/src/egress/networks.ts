@@ -6,7 +6,7 @@ import type { Logger } from '../log/index.ts';
 import { childrenOf, madeOnce, type LifecycleMetrics } from '../metrics/index.ts';
 import { serviceStatsSet, type StatsAggregator } from '../stats/index.ts';
 import { deviceAlertSink } from '../alerts/index.ts';
-import { EgressDispatcher, responseRecorder } from './index.ts';
+import { EgressDispatcher, responseRecorder, type DirectEgress } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
 import { recordInstallations } from '../products/installations.ts';
 import { storedCpl } from '../products/cpl.ts';
@@ -14,6 +14,8 @@ import { noticeDeviceChange } from '../products/notices.ts';
 
 export interface Networks {
   simulators: Map<string, SimulatedNetwork>;
+  /** The request path's hand-over to these networks. */
+  egress: DirectEgress;
   control: SimulatorControl;
   stop(): Promise<void>;
 }
@@ -67,11 +69,12 @@ export async function startNetworks(
   const forwarded = childrenOf(lifecycle.forwarded);
   const egress = new EgressDispatcher(store, [...simulators.values()], {
     consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
-    lingerMs: config.egressLingerMs,
+    lingerMs: config.egressLingerMs, handOver: config.egressHandOver,
   }, log, (count, destination) => forwarded(destination).inc(count));
   egress.start();
   return {
     simulators,
+    egress,
     control,
     async stop() {
       // What the networks still hold stays pending in the store and is sent again after a restart.

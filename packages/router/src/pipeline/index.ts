@@ -18,6 +18,7 @@ import type { Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
 import type { TadPlan, ThresholdAnomalyDetection, UserCount } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
+import type { DirectEgress } from '../egress/index.ts';
 import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
 import { localCommandFor, preCommandFor } from './commands.ts';
 
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   tad?: ThresholdAnomalyDetection;
   quarantineTtlMs: number;
   log: Logger;
+  /** This router's own networks: a request for one of them is handed over once recorded, not queued. */
+  egress?: DirectEgress;
   now?: () => number;
 }
 
@@ -233,10 +236,10 @@ export class ServiceRequestPipeline {
     const userCount = plan?.kind === 'pass' && !firstAnomaly ? plan.user : undefined;
 
     let result: AcceptanceResult;
+    let acceptance: Acceptance;
     let answer: Answer;
     let userBreached = false;
     try {
-      let acceptance: Acceptance;
       ({ acceptance, answer } = await this.decide(decision, firstAnomaly, userCount));
       result = await this.record(requestIdText, acceptance, leg, bodyHash);
       if (result.outcome === 'over_limit' && userCount) {
@@ -255,8 +258,11 @@ export class ServiceRequestPipeline {
     // Only acknowledged requests count against thresholds, and one in excess of a scope counts in none.
     if (result.outcome !== 'recorded' || userBreached) undoCount?.();
     switch (result.outcome) {
-      case 'recorded':
+      case 'recorded': {
+        const forwardedAt = acceptance.egress?.forwardedAt;
+        if (forwardedAt !== undefined) this.deps.egress!.handOver({ destination: route.destination, entryId: '', record: { ...acceptance.record, state: 'forwarded', forwardedAt } });
         return answer;
+      }
       case 'duplicate':
         return { ...result.answer, outcome: 'replayed' };
       case 'transform_leg_missing':
@@ -351,6 +357,8 @@ export class ServiceRequestPipeline {
       // The DSP holds a request it may future-date until its ExecutionDateTime; the device holds the rest.
       const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');
       acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
+      // Its network runs here: sent once recorded, without a trip through its queue (leased in the store meanwhile).
+      if (!(heldByDsp && executionDateTime > now) && this.deps.egress?.takesNow(route.destination)) acceptance.egress.forwardedAt = now;
     }
     if (quarantine) acceptance.quarantine = quarantine;
     if (anomaly) acceptance.alert = anomalyAlert(request, anomaly, quarantine?.ref);

@@ -30,6 +30,8 @@ interface EgressEntry {
   requestId: string;
   claimedBy?: string;
   claimedAt?: number;
+  /** Handed over at acceptance: its items carry no entry ID, as RedisStore's leases. */
+  leased?: boolean;
 }
 
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
@@ -218,8 +220,13 @@ export class MemoryStore implements StateStore {
     this.requests.set(requestId, stored);
     if (acceptance.egress) {
       const { releaseAt } = acceptance.egress;
+      const { forwardedAt } = acceptance.egress;
       if (releaseAt !== undefined && releaseAt > now) this.held.push(releaseAt, { requestId, destination: record.destination });
-      else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
+      else if (forwardedAt !== undefined) {
+        // Handed over by the caller: an entry already claimed, by no consumer in particular (see EgressItem).
+        Object.assign(stored.record, { state: 'forwarded', forwardedAt });
+        stored.egressEntry = this.enqueueEgress(record.destination, requestId, forwardedAt);
+      } else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
     }
     if (acceptance.breachCheckAt !== undefined) this.indexDeadline(stored, requestId, acceptance.breachCheckAt);
     if (acceptance.breachFinalAt !== undefined) stored.breachFinalAt = acceptance.breachFinalAt;
@@ -283,11 +290,11 @@ export class MemoryStore implements StateStore {
     return expired;
   }
 
-  private enqueueEgress(destination: string, requestId: string): string {
+  private enqueueEgress(destination: string, requestId: string, claimedAt?: number): string {
     let queue = this.egress.get(destination);
     if (!queue) this.egress.set(destination, (queue = new Map()));
     const entryId = `${Date.now()}-${this.egressSeq++}`;
-    queue.set(entryId, { requestId });
+    queue.set(entryId, claimedAt === undefined ? { requestId } : { requestId, claimedAt, leased: true });
     return entryId;
   }
 
@@ -328,7 +335,7 @@ export class MemoryStore implements StateStore {
         request.record.state = 'forwarded';
         request.record.forwardedAt = now;
       }
-      items.push({ destination, entryId, record: copy(request.record) });
+      items.push({ destination, entryId: entry.leased ? '' : entryId, record: copy(request.record) });
     }
     return items;
   }

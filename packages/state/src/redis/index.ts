@@ -96,6 +96,7 @@ type ScriptedPipeline = ChainableCommander & {
   advanceState(...args: (string | number)[]): ScriptedPipeline;
   readClaimed(...args: (string | number)[]): ScriptedPipeline;
   claimEgress(...args: (string | number)[]): ScriptedPipeline;
+  reclaimLeases(...args: (string | number)[]): ScriptedPipeline;
 };
 
 /** A stream's claimed entries: its partition tag, destination, and each entry's ID and RequestID. */
@@ -231,6 +232,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: SCRIPTS.releaseHeld });
     redis.defineCommand('readClaimed', { numberOfKeys: 1, lua: SCRIPTS.readClaimed });
     redis.defineCommand('claimEgress', { numberOfKeys: 1, lua: SCRIPTS.claimEgress });
+    redis.defineCommand('reclaimLeases', { numberOfKeys: 1, lua: SCRIPTS.reclaimLeases });
     redis.defineCommand('readOutbox', { numberOfKeys: 1, lua: SCRIPTS.readOutbox });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
@@ -435,11 +437,12 @@ export class RedisStore implements StateStore {
   /** One request's fields for accept-batch.lua, in its order. */
   private acceptanceArgs(requestId: string, tag: string, acceptance: Acceptance): (string | number)[] {
     const { leg, legRecord, record, egress, breachCheckAt, quarantine, count } = acceptance;
-    const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
+    const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : egress.forwardedAt !== undefined ? 'lease' : 'now';
     const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
     const args: (string | number)[] = [
       requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),
-      record.state, record.originatorId, record.destination, egressMode, egress?.releaseAt ?? 0,
+      egressMode === 'lease' ? 'forwarded' : record.state, record.originatorId, record.destination, egressMode,
+      (egressMode === 'lease' ? egress?.forwardedAt : egress?.releaseAt) ?? 0,
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
       extras, acceptance.breachFinalAt ?? '', this.bulkIndexArg(tag, bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt)),
     ];
@@ -531,17 +534,9 @@ export class RedisStore implements StateStore {
     if (destinations.length === 0) return [];
     const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
     await this.ensureGroups(keys);
-    const byGroup = new Map<string, (string | number)[]>();
-    for (let p = 0; p < PARTITIONS; p++) {
-      const tag = `{p${p}}`;
-      const group = this.batchGroup(tag);
-      let streams = byGroup.get(group);
-      if (!streams) byGroup.set(group, (streams = []));
-      for (const destination of destinations) streams.push(tag, destination);
-    }
     const pipeline = this.pipeline() as ScriptedPipeline;
     const now = Date.now();
-    for (const streams of byGroup.values()) {
+    for (const streams of this.destinationsByGroup(destinations)) {
       pipeline.claimEgress(`${this.prefix}trt:${streams[0]}`, this.prefix, EGRESS_GROUP, consumer, max, now, ...streams);
     }
     const items: EgressItem[] = [];
@@ -570,8 +565,34 @@ export class RedisStore implements StateStore {
     for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
     const results = await this.exec('reclaim egress', claim);
     // XAUTOCLAIM gives an entry deleted meanwhile as an ID without fields.
-    return this.readClaimed(results.map((result, i) => claimedStream(keys[i], ((result as [string, [string, string[] | null][]] | null)?.[1] ?? [])
+    const reclaimed = await this.readClaimed(results.map((result, i) => claimedStream(keys[i], ((result as [string, [string, string[] | null][]] | null)?.[1] ?? [])
       .filter((entry): entry is [string, string[]] => entry[1] !== null))));
+    return [...reclaimed, ...(await this.reclaimLeases(destinations, max, idleMs))];
+  }
+
+  /** Every partition's `tag, destination` pairs, flat, one list per batch group (see batchGroup). */
+  private destinationsByGroup(destinations: readonly string[]): string[][] {
+    const byGroup = new Map<string, string[]>();
+    for (let p = 0; p < PARTITIONS; p++) {
+      const tag = `{p${p}}`;
+      const group = this.batchGroup(tag);
+      let pairs = byGroup.get(group);
+      if (!pairs) byGroup.set(group, (pairs = []));
+      for (const destination of destinations) pairs.push(tag, destination);
+    }
+    return [...byGroup.values()];
+  }
+
+  /** Requests handed over at acceptance and still unanswered after `idleMs`: one script call per batch group (reclaim-leases.lua). */
+  private async reclaimLeases(destinations: readonly string[], max: number, idleMs: number): Promise<EgressItem[]> {
+    const pipeline = this.pipeline() as ScriptedPipeline;
+    const now = Date.now();
+    for (const sets of this.destinationsByGroup(destinations)) pipeline.reclaimLeases(`${this.prefix}trt:${sets[0]}`, this.prefix, now, now - idleMs, max, ...sets);
+    const items: EgressItem[] = [];
+    for (const reply of (await this.exec('reclaim leases', pipeline)) as string[][]) {
+      for (let i = 0; i < reply.length; i += 3) items.push(takenItem(reply[i], '', reply[i + 2], reply[i + 1]));
+    }
+    return items;
   }
 
   /**
@@ -834,13 +855,15 @@ export class RedisStore implements StateStore {
     });
   }
 
-  /** One XLEN per partition and destination (entries are deleted when answered), in one round trip. */
+  /** One XLEN and ZCARD (leases) per partition and destination (both settled when answered), in one round trip. */
   async egressBacklog(destinations: readonly string[]): Promise<Record<string, number>> {
     const pipeline = this.pipeline();
-    for (const destination of destinations) for (let p = 0; p < PARTITIONS; p++) pipeline.xlen(this.egressKey(`{p${p}}`, destination));
+    for (const destination of destinations) {
+      for (let p = 0; p < PARTITIONS; p++) pipeline.xlen(this.egressKey(`{p${p}}`, destination)).zcard(this.leaseKey(`{p${p}}`, destination));
+    }
     const lengths = (await this.exec('XLEN egress', pipeline)) as number[];
     return Object.fromEntries(destinations.map((destination, d) =>
-      [destination, lengths.slice(d * PARTITIONS, (d + 1) * PARTITIONS).reduce((sum, n) => sum + Number(n), 0)]));
+      [destination, lengths.slice(d * 2 * PARTITIONS, (d + 1) * 2 * PARTITIONS).reduce((sum, n) => sum + Number(n), 0)]));
   }
 
   async outboxLag(userIds: readonly string[], now: number): Promise<Record<string, number>> {
@@ -1076,6 +1099,11 @@ export class RedisStore implements StateStore {
 
   private egressKey(tag: string, destination: string): string {
     return `${this.prefix}egress:${tag}:${destination}`;
+  }
+
+  /** Requests handed to their network at acceptance, by lease time (accept-batch.lua). */
+  private leaseKey(tag: string, destination: string): string {
+    return `${this.prefix}egresslease:${tag}:${destination}`;
   }
 
   private outboxKey(userId: string): string {

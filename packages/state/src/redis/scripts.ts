@@ -19,6 +19,7 @@ export const SCRIPTS = {
   readClaimed: TAKE_CLAIMED + read('read-claimed'),
   readOutbox: read('read-outbox'),
   claimEgress: TAKE_CLAIMED + read('claim-egress'),
+  reclaimLeases: read('reclaim-leases'),
   peekCounts: read('peek-counts'),
   releaseQuarantine: read('release-quarantine'),
   deleteQuarantined: read('delete-quarantined'),

@@ -126,6 +126,13 @@ export interface Acceptance {
   egress?: {
     /** A DSP-held future-dated request is queued at this time (epoch ms), not before. */
     releaseAt?: number;
+    /**
+     * Handed to its network by the caller itself at this time (epoch ms), once recorded: a router
+     * whose own network serves the destination skips the queue. Recorded forwarded and leased in
+     * the same step; `reclaimEgress` hands it to a consumer when no response has come within its
+     * idle time (the caller died before sending, or the network lost it), as for a claimed entry.
+     */
+    forwardedAt?: number;
   };
   /** For a request with a TRT: when to mark it breached if no response has come by then. */
   breachCheckAt?: number;
@@ -156,7 +163,10 @@ export interface Acceptance {
 /** A request taken from a destination's egress queue, to hand to its network. */
 export interface EgressItem {
   destination: string;
-  /** The queue entry; it stays pending until the request's response is recorded. */
+  /**
+   * The queue entry; it stays pending until the request's response is recorded. '' for a request
+   * handed over at acceptance (Acceptance.egress.forwardedAt), which is leased, not queued.
+   */
   entryId: string;
   record: RequestRecord;
 }

@@ -2,8 +2,8 @@
 -- the same leg with the same body hash already recorded (duplicate: its answer comes back), a
 -- signed leg without a transform leg of the same SRV, the same leg with another body (reused),
 -- the User's thresholds (over_limit: nothing is written, the caller quarantines it), else recorded:
--- the request hash, its egress entry (or held set), TRT index, quarantine and alert, all in the
--- partition's slot. The egress entry carries only the RequestID: the record is kept once, in the
+-- the request hash, its egress entry (or held set, or lease when the caller sends it itself), TRT
+-- index, quarantine and alert, all in the partition's slot. The egress entry carries only the RequestID: the record is kept once, in the
 -- hash, where egress reads it for a whole claim in one call (read-claimed.lua).
 -- A request's keys all carry its partition's hash tag.
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
@@ -62,6 +62,13 @@ while i <= #ARGV do
       if extras ~= '' then field('extras', extras) end
       if egress == 'now' then
         field('egress', redis.call('XADD', key('egress', dest), '*', 'rid', rid))
+      elseif egress == 'lease' then
+        -- Handed to its network by the caller (release_at is then the time): forwarded, and leased
+        -- by that time in place of a stream entry ('~' says so) until its response settles it;
+        -- reclaim-leases.lua hands it to a consumer if none comes within the redelivery delay.
+        redis.call('ZADD', key('egresslease', dest), release_at, rid)
+        field('egress', '~')
+        field('forwardedAt', release_at)
       elseif egress == 'held' then
         redis.call('ZADD', pkey('held'), release_at, rid)
       end

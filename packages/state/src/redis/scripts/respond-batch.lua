@@ -1,7 +1,7 @@
 -- Completes requests with their network responses, each once: judges its TRT (a breach the
 -- deadline scan marked stays; claim-breaches.lua says how a bulk-indexed one shows it), records
 -- the response, queues it in the User's outbox (with what the router attached at acceptance, e.g.
--- CV 3/7's local command) and settles its egress entry.
+-- CV 3/7's local command) and settles its egress entry (or its lease: accept-batch.lua).
 -- Its TRT comes from its record (open-trt.lua).
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
 -- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
@@ -65,7 +65,9 @@ for j = 4, #ARGV, 7 do
         .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(deadline_text(f[9]) or '') .. '}}'
       redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
     end
-    if f[6] then
+    if f[6] == '~' then
+      redis.call('ZREM', key('egresslease', f[5]), rid)
+    elseif f[6] then
       local stream = key('egress', f[5])
       redis.call('XACK', stream, group, f[6])
       redis.call('XDEL', stream, f[6])

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore, type EgressItem } from '@dccrouter/state';
+import { createLogger } from '../log/index.ts';
+import { EgressDispatcher, type NetworkAdapter } from './index.ts';
+
+/** A network that takes what it is sent, or fails every send while `down`. */
+class RecordingNetwork implements NetworkAdapter {
+  readonly sent: string[] = [];
+  down = false;
+  constructor(readonly destination: string) {}
+  async send(item: EgressItem): Promise<void> {
+    if (this.down) throw new Error('network unreachable');
+    this.sent.push(item.record.requestId);
+  }
+}
+
+function dispatcher(network: RecordingNetwork, handOver = true) {
+  const forwarded: string[] = [];
+  const egress = new EgressDispatcher(new MemoryStore(), [network], {
+    consumer: 'router-a', batch: 10, redeliverAfterMs: 60_000, idlePollMs: 10, lingerMs: 0, handOver,
+  }, createLogger('silent'), (count, destination) => forwarded.push(`${destination} ${count}`));
+  return { egress, forwarded };
+}
+
+const item = (destination: string, requestId: string) => ({ destination, entryId: '', record: { requestId } }) as EgressItem;
+
+describe('EgressDispatcher hand-over', () => {
+  it('takes requests at acknowledgement only for its own running networks, when switched on', async () => {
+    const network = new RecordingNetwork('smets2/south');
+    const { egress } = dispatcher(network);
+    // Not running yet: everything goes through the queues.
+    expect(egress.takesNow('smets2/south')).toBe(false);
+    egress.start();
+    expect(egress.takesNow('smets2/south')).toBe(true);
+    expect(egress.takesNow('smets2/north')).toBe(false);
+    await egress.stop();
+    expect(egress.takesNow('smets2/south')).toBe(false);
+    const off = dispatcher(network, false).egress;
+    off.start();
+    expect(off.takesNow('smets2/south')).toBe(false);
+    await off.stop();
+  });
+
+  it('sends what it is handed and counts it forwarded; a failed send is left to redelivery, uncounted', async () => {
+    const network = new RecordingNetwork('smets2/south');
+    const { egress, forwarded } = dispatcher(network);
+    egress.start();
+    egress.handOver(item('smets2/south', 'A'));
+    await expect.poll(() => forwarded).toEqual(['smets2/south 1']);
+    expect(network.sent).toEqual(['A']);
+    network.down = true;
+    egress.handOver(item('smets2/south', 'B'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(forwarded).toEqual(['smets2/south 1']);
+    expect(egress.forwarded).toBe(1);
+    // Nothing stays counted in flight after a failure: it still takes the next.
+    expect(egress.takesNow('smets2/south')).toBe(true);
+    await egress.stop();
+  });
+});
