@@ -80,7 +80,7 @@ const HELP = `npm run bench -- [options]     (bun bench/run.ts)
   --breach-deadlines <m> converge (all fall due at one instant, default) or spread (as accepted)
   --stages <ids>         the ack scenario's stage variants to run beside the router and its baselines,
                          comma-separated (default all; "none" for none): two-processes, no-signatures,
-                         no-tad, no-trt, memory-store, external-networks, minimal
+                         no-tad, no-trt, memory-store, external-networks, queued-egress, minimal
   --warmup <n>           requests each router answers before its timed run (default 20000: long enough for the JIT to settle; quick 100)
   --product-devices <n>  devices of the removed CPL model, and SMETS1 installations of one supplier (default 1000000; quick 2000)
   --schedules <n>        DSP schedules of the schedules scenario, spread over the electricity meters (default 0: one per meter);

@@ -21,6 +21,7 @@ export const STAGE_VARIANTS: Variant[] = [
   { id: 'no-trt', label: 'TRT tracking off (TRT_TRACKING=false)', kind: 'router', env: { TRT_TRACKING: 'false' } },
   { id: 'memory-store', label: 'embedded store instead of Redis (one process: its state is its own)', kind: 'router', redis: false },
   { id: 'external-networks', label: 'no egress here (NETWORKS=external)', kind: 'router', env: { NETWORKS: 'external' } },
+  { id: 'queued-egress', label: 'every request through its egress queue (EGRESS_HAND_OVER=false)', kind: 'router', env: { EGRESS_HAND_OVER: 'false' } },
   {
     id: 'minimal', label: 'all of these off (HTTP, decode, validate, record in memory)', kind: 'router', redis: false,
     env: { VERIFY_SIGNATURES: 'false', TAD: 'false', TRT_TRACKING: 'false', NETWORKS: 'external' },
@@ -35,5 +36,6 @@ export const STAGE_NAMES: Record<string, string> = {
   'no-trt': 'TRT deadline index',
   'memory-store': 'Redis round trips (vs the embedded store)',
   'external-networks': 'egress and simulated networks in-process',
+  'queued-egress': 'egress hand-over at acknowledgement (the default) rather than through the queue: "without it" is every request queued',
   minimal: 'all switchable stages together',
 };
