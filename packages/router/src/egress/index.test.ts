@@ -7,8 +7,11 @@ import { EgressDispatcher, type NetworkAdapter } from './index.ts';
 class RecordingNetwork implements NetworkAdapter {
   readonly sent: string[] = [];
   down = false;
+  /** While set, a send waits for it. */
+  slow?: Promise<void>;
   constructor(readonly destination: string) {}
   async send(item: EgressItem): Promise<void> {
+    await this.slow;
     if (this.down) throw new Error('network unreachable');
     this.sent.push(item.record.requestId);
   }
@@ -17,7 +20,7 @@ class RecordingNetwork implements NetworkAdapter {
 function dispatcher(network: RecordingNetwork, handOver = true) {
   const forwarded: string[] = [];
   const egress = new EgressDispatcher(new MemoryStore(), [network], {
-    consumer: 'router-a', batch: 10, redeliverAfterMs: 60_000, idlePollMs: 10, lingerMs: 0, handOver,
+    consumer: 'router-a', batch: 10, redeliverAfterMs: 60_000, idlePollMs: 10, lingerMs: 0, handOver, maxHandOversInFlight: 1,
   }, createLogger('silent'), (count, destination) => forwarded.push(`${destination} ${count}`));
   return { egress, forwarded };
 }
@@ -55,6 +58,23 @@ describe('EgressDispatcher hand-over', () => {
     expect(egress.forwarded).toBe(1);
     // Nothing stays counted in flight after a failure: it still takes the next.
     expect(egress.takesNow('smets2/south')).toBe(true);
+    // A network that throws instead of rejecting does not reach the caller, which has acknowledged already.
+    const send = network.send;
+    network.send = () => {
+      throw new Error('network adapter broken');
+    };
+    expect(() => egress.handOver(item('smets2/south', 'C'))).not.toThrow();
+    expect(egress.takesNow('smets2/south')).toBe(true);
+    network.send = send;
+    network.down = false;
+    // A slow network: past the hand-overs in flight allowed (one here), requests go through their queues.
+    let arrive!: () => void;
+    network.slow = new Promise<void>((resolve) => (arrive = resolve));
+    egress.handOver(item('smets2/south', 'D'));
+    expect(egress.takesNow('smets2/south')).toBe(false);
+    arrive();
+    await expect.poll(() => egress.takesNow('smets2/south')).toBe(true);
+    expect(network.sent).toEqual(['A', 'D']);
     await egress.stop();
   });
 });

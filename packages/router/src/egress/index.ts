@@ -39,6 +39,8 @@ export interface EgressOptions {
   lingerMs: number;
   /** Hand requests for these networks over at acknowledgement (DirectEgress); otherwise every one is queued. */
   handOver: boolean;
+  /** Hand-overs whose send may be unfinished at once; MAX_HAND_OVERS_IN_FLIGHT unless told. */
+  maxHandOversInFlight?: number;
 }
 
 /**
@@ -96,18 +98,27 @@ export class EgressDispatcher implements DirectEgress {
   }
 
   takesNow(destination: string): boolean {
-    return this.options.handOver && this.running && this.handOversInFlight < MAX_HAND_OVERS_IN_FLIGHT && this.adapters.has(destination);
+    return this.options.handOver && this.running && this.handOversInFlight < (this.options.maxHandOversInFlight ?? MAX_HAND_OVERS_IN_FLIGHT) && this.adapters.has(destination);
   }
 
   handOver(item: EgressItem): void {
     this.handOversInFlight++;
-    this.adapters.get(item.destination)!.send(item).then(
-      () => {
-        this.forwarded++;
-        this.onForwarded(1, item.destination);
-      },
-      (error: unknown) => this.log.warn({ err: error, requestId: item.record.requestId }, 'hand-over to the network failed: sent again after the redelivery delay'),
-    ).finally(() => this.handOversInFlight--);
+    const failed = (error: unknown) => {
+      this.handOversInFlight--;
+      this.log.warn({ err: error, requestId: item.record.requestId }, 'hand-over to the network failed: sent again after the redelivery delay');
+    };
+    let sent: Promise<void>;
+    try {
+      sent = this.adapters.get(item.destination)!.send(item);
+    } catch (error) {
+      // Recorded and acknowledged already: a network that throws at once fails like one that rejects.
+      return failed(error);
+    }
+    sent.then(() => {
+      this.handOversInFlight--;
+      this.forwarded++;
+      this.onForwarded(1, item.destination);
+    }, failed);
   }
 
   private async forward(items: EgressItem[]): Promise<void> {
