@@ -73,7 +73,7 @@ describe('benchmark suite, every scenario at tiny scale', () => {
 
   it('ack: the echo, echo+verify, the full router and every stage variant answered, the router as the mix expects', () => {
     const variants = report.scenarios.ack.data.variants as any[];
-    expect(variants.map((v) => v.id)).toEqual(['echo', 'echo-verify', 'router', 'two-processes', 'no-signatures', 'no-tad', 'no-trt', 'memory-store', 'external-networks', 'minimal']);
+    expect(variants.map((v) => v.id)).toEqual(['echo', 'echo-verify', 'router', 'two-processes', 'no-signatures', 'no-tad', 'no-trt', 'memory-store', 'external-networks', 'queued-egress', 'minimal']);
     for (const variant of variants) {
       expect(variant.medianPerSecond, variant.id).toBeGreaterThan(0);
       if (variant.id !== 'echo') expect(variant.unexpected, `${variant.id}: ${variant.unexpectedSamples.join('; ')}`).toBe(0);
