@@ -206,6 +206,25 @@ describe('RedisStore on a shared Redis', () => {
     expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, trtClass: 'smets2.scheduled', elapsedMs: 31_000 });
   });
 
+  it('indexes a deadline its partition\'s mark has already reached (a claim from a clock ahead) on its own, counted when claimed', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const tag = `{p${partitionOf(originatorOf(requestId))}}`;
+    const startsAt = Date.now();
+    // A router whose clock ran a minute ahead claimed this partition.
+    await raw.set(`${keyPrefix}trtmarked:${tag}`, String(startsAt + 60_000));
+    const made = plainAcceptance(requestId);
+    made.record.trt = { ...made.record.trt!, startsAt, deadline: startsAt + 30_000 };
+    await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: startsAt + 30_000 });
+    expect(await raw.zscore(`${keyPrefix}trt:${tag}`, requestId)).toBe(String(startsAt + 30_000));
+    expect(await raw.zscore(`${keyPrefix}trt:${tag}:smets2.onDemand:smets2/central`, requestId)).toBeNull();
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${requestId}`, 'bk')).toBeNull();
+    // Not breached before its deadline, whatever the mark says; claimed and named at it.
+    expect((await store.getRequest(requestId))!.breached).toBeFalsy();
+    expect((await store.claimBreaches(startsAt + 30_001, 10)).breaches.map((b) => b.requestId)).toEqual([requestId]);
+  });
+
   it('claims SMETS2+ deadlines an earlier version left in the partition\'s own TRT index one by one, beside the bulk indexes', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -15,6 +15,12 @@ local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
 local function key(kind, id) return pkey(kind) .. ':' .. id end
 local out = {}
+-- Each partition's bulk TRT mark (claim-breaches.lua), read once per call.
+local marks = {}
+local function partition_mark()
+  if not marks[tag] then marks[tag] = tonumber(redis.call('GET', prefix .. 'trtmarked:' .. tag) or '-inf') end
+  return marks[tag]
+end
 -- The User-scope counters this call reads and counts, written once at its end.
 local counters = {}
 local i = 4
@@ -73,6 +79,9 @@ while i <= #ARGV do
         redis.call('ZADD', pkey('held'), release_at, rid)
       end
       -- The TRT itself is in the record (open-trt.lua reads it there), the check time in the index.
+      -- A deadline its partition's mark has already reached (a router whose clock ran ahead moved
+      -- it) goes in the partition's own index: marked in bulk it would be breached uncounted.
+      if check_at ~= '' and bulk_index ~= '' and tonumber(check_at) <= partition_mark() then bulk_index = '' end
       if check_at ~= '' and bulk_index ~= '' then
         -- Claimed in bulk, by class and destination; 'bk' says so to whoever judges it later
         -- (respond-batch.lua, RedisStore.getRequest), since the claim does not write in the hash.

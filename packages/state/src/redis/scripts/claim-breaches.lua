@@ -133,7 +133,8 @@ local function alert_in_bulk(members, left)
     local index = index_base .. member
     local due = redis.call('ZRANGEBYSCORE', index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, left)
     local n = #due / 2
-    redis.call('ZREMRANGEBYRANK', index, 0, n - 1)
+    -- Rank 0 to -1 would empty the index: only what was read is removed.
+    if n > 0 then redis.call('ZREMRANGEBYRANK', index, 0, n - 1) end
     left = left - n
     -- Each User's alerts of this index in one outbox entry.
     local by_user, users = {}, {}
