@@ -38,6 +38,12 @@ describe('loadConfig: router processes and the settings of the redesigned reques
     expect(() => loadConfig({ ...REDIS, [name]: value })).toThrow(`${name} must be an integer >=`);
   });
 
+  it('hands requests over at acknowledgement unless EGRESS_HAND_OVER says not, and refuses what is not true or false', () => {
+    expect(loadConfig(REDIS).egressHandOver).toBe(true);
+    expect(loadConfig({ ...REDIS, EGRESS_HAND_OVER: 'false' }).egressHandOver).toBe(false);
+    expect(() => loadConfig({ ...REDIS, EGRESS_HAND_OVER: 'sometimes' })).toThrow('EGRESS_HAND_OVER must be true or false, got "sometimes"');
+  });
+
   it('takes the new settings as given', () => {
     const config = loadConfig({
       ...REDIS, DIRECTORY_SYNC_MS: '50', DIRECTORY_CACHE_MAX: '10', TAD_SYNC_MS: '20', EGRESS_LINGER_MS: '0', STATS_FLUSH_MS: '250', VERIFY_LINGER_MS: '0',

@@ -219,8 +219,7 @@ export class MemoryStore implements StateStore {
     };
     this.requests.set(requestId, stored);
     if (acceptance.egress) {
-      const { releaseAt } = acceptance.egress;
-      const { forwardedAt } = acceptance.egress;
+      const { releaseAt, forwardedAt } = acceptance.egress;
       if (releaseAt !== undefined && releaseAt > now) this.held.push(releaseAt, { requestId, destination: record.destination });
       else if (forwardedAt !== undefined) {
         // Handed over by the caller: an entry already claimed, by no consumer in particular (see EgressItem).

@@ -3,8 +3,9 @@
 -- signed leg without a transform leg of the same SRV, the same leg with another body (reused),
 -- the User's thresholds (over_limit: nothing is written, the caller quarantines it), else recorded:
 -- the request hash, its egress entry (or held set, or lease when the caller sends it itself), TRT
--- index, quarantine and alert, all in the partition's slot. The egress entry carries only the RequestID: the record is kept once, in the
--- hash, where egress reads it for a whole claim in one call (read-claimed.lua).
+-- index, quarantine and alert, all in the partition's slot. The egress entry carries only the
+-- RequestID: the record is kept once, in the hash, where egress reads it for a whole claim in one
+-- call (read-claimed.lua).
 -- A request's keys all carry its partition's hash tag.
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
 --          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
