@@ -225,6 +225,63 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.claimBreaches(startsAt + 30_001, 10)).breaches.map((b) => b.requestId)).toEqual([requestId]);
   });
 
+  it('indexes a deadline in bulk only when it is at least 5 s ahead: a nearer one the mark may pass first goes in the partition\'s own index', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const [near, far] = [newRequestId(), newRequestId()];
+    const tag = `{p${partitionOf(originatorOf(near))}}`;
+    const now = Date.now();
+    for (const [requestId, deadline] of [[near, now + 4_000], [far, now + 6_000]] as const) {
+      const made = plainAcceptance(requestId);
+      made.record.trt = { ...made.record.trt!, startsAt: deadline - 30_000, deadline };
+      await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: deadline });
+    }
+    expect(await raw.zrange(`${keyPrefix}trt:${tag}`, 0, -1)).toEqual([near]);
+    expect(await raw.zrange(`${keyPrefix}trt:${tag}:smets2.onDemand:smets2/central`, 0, -1)).toEqual([far]);
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${near}`, 'bk')).toBeNull();
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${far}`, 'bk')).toBe('1');
+  });
+
+  it('indexes a released request\'s deadline in bulk, or on its own when its partition\'s mark has reached it', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    // One originator: both in one partition.
+    const [bulk, own] = [newRequestId(), newRequestId()];
+    const tag = `{p${partitionOf(originatorOf(bulk))}}`;
+    const bulkIndex = `${keyPrefix}trt:${tag}:smets2.onDemand:smets2/central`;
+    const release = async (requestId: string, at: number) => {
+      const base = plainAcceptance(requestId);
+      const info = { ref: `Q-${requestId}`, breach: 'user' as const, expiresAt: at + 60_000 };
+      await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, trt: undefined, state: 'quarantined', quarantine: info }, quarantine: info });
+      const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: at, deadline: at + 30_000 };
+      expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: trt.deadline })).toBe(true);
+    };
+    const at = Date.now();
+    await release(bulk, at);
+    expect(await raw.zscore(bulkIndex, bulk)).toBe(String(at + 30_000));
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${bulk}`, 'bk')).toBe('1');
+    expect(await raw.smembers(`${keyPrefix}trtkeys:${tag}`)).toEqual(['smets2.onDemand:smets2/central']);
+    expect((await store.claimBreaches(at + 29_000, 10)).breaches).toEqual([]);
+    const inBulk = await store.claimBreaches(at + 30_001, 10);
+    expect(inBulk.marked).toEqual([{ trtClass: 'smets2.onDemand', destination: 'smets2/central', count: 1, lagCounts: [] }]);
+    expect(inBulk.breaches.map((b) => [b.requestId, b.markedEarlier])).toEqual([[bulk, true]]);
+
+    // Released later, after a router whose clock ran a minute ahead claimed the partition.
+    const later = at + 100_000;
+    await raw.set(`${keyPrefix}trtmarked:${tag}`, String(later + 60_000));
+    await release(own, later);
+    expect(await raw.zscore(`${keyPrefix}trt:${tag}`, own)).toBe(String(later + 30_000));
+    expect(await raw.zscore(bulkIndex, own)).toBeNull();
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${own}`, 'bk')).toBeNull();
+    // Not breached before its deadline whatever the mark says; claimed, named and counted at it.
+    expect((await store.getRequest(own))!.breached).toBeFalsy();
+    expect((await store.claimBreaches(later + 29_000, 10)).breaches).toEqual([]);
+    const onItsOwn = await store.claimBreaches(later + 30_001, 10);
+    expect(onItsOwn.marked).toEqual([]);
+    expect(onItsOwn.breaches.map((b) => [b.requestId, b.markedEarlier])).toEqual([[own, undefined]]);
+    for (const requestId of [bulk, own]) expect((await store.getRequest(requestId))!.breached).toBe(true);
+  });
+
   it('claims SMETS2+ deadlines an earlier version left in the partition\'s own TRT index one by one, beside the bulk indexes', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -1246,6 +1246,31 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
       });
 
+      it('judges released requests on an on-demand budget like any other: breached at the deadline unless answered, each once', async () => {
+        // 30 s ahead: on Redis the deadline is indexed in bulk (by class and destination), as an acceptance's is.
+        const store = await open();
+        const dest = destination();
+        const [late, answered] = [newRequestId(), newRequestId()];
+        const at = Date.now();
+        const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: at, deadline: at + 30_000 };
+        for (const requestId of [late, answered]) {
+          const base = deviceAcceptance(requestId, { destination: dest });
+          const quarantine = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: at + 60_000 };
+          await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, state: 'quarantined', quarantine }, quarantine });
+          expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: trt.deadline })).toBe(true);
+        }
+        expect(await store.recordResponse({ requestId: answered, destination: dest, responseCode: 'I0', at: at + 29_000 }))
+          .toMatchObject({ outcome: 'recorded', breached: false });
+        expect(await claimed(store, at + 29_999, 100)).toEqual([]);
+        expect((await store.getRequest(late))!.breached).toBeFalsy();
+        expect((await claimed(store, at + 30_001, 100)).map((b) => b.requestId)).toEqual([late]);
+        expect(await claimed(store, at + 60_000, 100)).toEqual([]);
+        expect((await store.getRequest(late))!.breached).toBe(true);
+        expect((await store.getRequest(answered))!.breached).toBe(false);
+        expect(await trtAlertsOf(store, late)).toHaveLength(1);
+        expect(await trtAlertsOf(store, answered)).toHaveLength(0);
+      });
+
       it("queues an acceptance's alert for its originator in the same step, once", async () => {
         const store = await open();
         const requestId = newRequestId();

@@ -225,7 +225,7 @@ export class RedisStore implements StateStore {
     const redis = createClient(options, commandTimeout) as ScriptedRedis;
     redis.defineCommand('acceptBatch', { numberOfKeys: 1, lua: SCRIPTS.acceptBatch });
     redis.defineCommand('respondBatch', { numberOfKeys: 1, lua: SCRIPTS.respondBatch });
-    redis.defineCommand('releaseQuarantine', { numberOfKeys: 5, lua: SCRIPTS.releaseQuarantine });
+    redis.defineCommand('releaseQuarantine', { numberOfKeys: 7, lua: SCRIPTS.releaseQuarantine });
     redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: SCRIPTS.deleteQuarantined });
     redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: SCRIPTS.expireQuarantined });
     redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
@@ -964,8 +964,8 @@ export class RedisStore implements StateStore {
     if (destination === null) return false;
     const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
-      this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, `${this.prefix}qexp:${tag}`,
-      `${this.prefix}trtkeys:${tag}`,
+      this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
+      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, `${this.prefix}trtmarked:${tag}`,
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
       release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk,

@@ -1,6 +1,7 @@
 -- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
--- KEYS: request hash, egress stream, TRT index (RedisStore.breachIndexKey), quarantine expiry zset,
---       the partition's list of bulk TRT indexes.
+-- KEYS: request hash, egress stream, the partition's own TRT index, quarantine expiry zset,
+--       the partition's list of bulk TRT indexes, the bulk TRT index (RedisStore's bulkIndexOf; the
+--       own index again when none), the partition's bulk TRT mark (claim-breaches.lua).
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or '').
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
@@ -12,8 +13,11 @@ if ARGV[5] == '1' then
   redis.call('HSET', KEYS[1], 'egress', id)
 end
 if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
-  if ARGV[12] ~= '' then
+  -- As in accept-batch.lua: a deadline its partition's mark has already reached (a router whose
+  -- clock ran ahead moved it) goes in the partition's own index, or it would be breached uncounted.
+  local bulk = ARGV[12] ~= '' and tonumber(ARGV[6]) > tonumber(redis.call('GET', KEYS[7]) or '-inf')
+  redis.call('ZADD', bulk and KEYS[6] or KEYS[3], ARGV[6], ARGV[1])
+  if bulk then
     redis.call('SADD', KEYS[5], ARGV[12])
     redis.call('HSET', KEYS[1], 'bk', '1')
   end
