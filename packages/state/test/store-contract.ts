@@ -749,18 +749,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.egressBacklog([dest])).toEqual({ [dest]: 0 });
       });
 
-      it('queues a held request at its release time even when its router would hand it over', async () => {
+      it('leases a future-dated request its router handed over, though its release time is ahead of the store\'s clock: never held and sent again', async () => {
         const store = await open();
         const requestId = newRequestId();
         const dest = destination();
+        // The router's clock, ahead of the store's, judged the release time reached and sent it.
         const releaseAt = Date.now() + 60_000;
+        const forwardedAt = releaseAt;
         const accepted = deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt });
-        accepted.egress = { releaseAt, forwardedAt: Date.now() };
-        await store.recordAcceptance(requestId, accepted);
-        expect((await store.getRequest(requestId))?.state).toBe('accepted');
-        expect(await store.reclaimEgress([dest], 'router-a', 10, 0)).toEqual([]);
-        expect(await store.releaseHeld(releaseAt, 100)).toBe(1);
-        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
+        accepted.egress = { releaseAt, forwardedAt };
+        expect(await store.recordAcceptance(requestId, accepted)).toMatchObject({ outcome: 'recorded' });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt });
+        expect(await store.releaseHeld(releaseAt + 1_000, 100)).toBe(0);
+        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
+        expect(await store.egressBacklog([dest])).toEqual({ [dest]: 1 });
       });
 
       it('claims from several destinations at once, each item with its own destination', async () => {

@@ -220,12 +220,13 @@ export class MemoryStore implements StateStore {
     this.requests.set(requestId, stored);
     if (acceptance.egress) {
       const { releaseAt, forwardedAt } = acceptance.egress;
-      if (releaseAt !== undefined && releaseAt > now) this.held.push(releaseAt, { requestId, destination: record.destination });
-      else if (forwardedAt !== undefined) {
+      if (forwardedAt !== undefined) {
         // Handed over by the caller: an entry already claimed, by no consumer in particular (see EgressItem).
+        // It wins over held: the caller has sent it already, whatever this clock says of releaseAt.
         Object.assign(stored.record, { state: 'forwarded', forwardedAt });
         stored.egressEntry = this.enqueueEgress(record.destination, requestId, forwardedAt);
-      } else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
+      } else if (releaseAt !== undefined && releaseAt > now) this.held.push(releaseAt, { requestId, destination: record.destination });
+      else stored.egressEntry = this.enqueueEgress(record.destination, requestId);
     }
     if (acceptance.breachCheckAt !== undefined) this.indexDeadline(stored, requestId, acceptance.breachCheckAt);
     if (acceptance.breachFinalAt !== undefined) stored.breachFinalAt = acceptance.breachFinalAt;

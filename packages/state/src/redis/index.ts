@@ -437,7 +437,8 @@ export class RedisStore implements StateStore {
   /** One request's fields for accept-batch.lua, in its order. */
   private acceptanceArgs(requestId: string, tag: string, acceptance: Acceptance): (string | number)[] {
     const { leg, legRecord, record, egress, breachCheckAt, quarantine, count } = acceptance;
-    const egressMode = !egress ? '' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : egress.forwardedAt !== undefined ? 'lease' : 'now';
+    // Handed over wins over held: the caller has sent it already, whatever this clock says of releaseAt.
+    const egressMode = !egress ? '' : egress.forwardedAt !== undefined ? 'lease' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
     const args: (string | number)[] = [
       requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),

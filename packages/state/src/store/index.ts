@@ -131,6 +131,7 @@ export interface Acceptance {
      * whose own network serves the destination skips the queue. Recorded forwarded and leased in
      * the same step; `reclaimEgress` hands it to a consumer when no response has come within its
      * idle time (the caller died before sending, or the network lost it), as for a claimed entry.
+     * Set, it wins over releaseAt: what was sent is never held (and sent again) by a store whose clock is behind.
      */
     forwardedAt?: number;
   };
