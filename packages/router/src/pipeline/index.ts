@@ -61,6 +61,12 @@ export interface Submission {
   webService?: DuisWebService;
 }
 
+/**
+ * The store's answer to the one write, or `landed`: the write was not confirmed, and reading again
+ * found this body recorded under the RequestID (as this write, or an identical one, left it).
+ */
+type Recorded = AcceptanceResult | { outcome: 'landed'; answer: Extract<AcceptanceResult, { outcome: 'duplicate' }>['answer'] };
+
 /** What authenticates a decoded request: an XML signature read from the document, or nothing (missing: row 5). */
 type XmlAuthentication = { signature: XmlSignature | string | undefined };
 
@@ -235,7 +241,7 @@ export class ServiceRequestPipeline {
     const undoCount = plan?.kind === 'pass' ? plan.undo : undefined;
     const userCount = plan?.kind === 'pass' && !firstAnomaly ? plan.user : undefined;
 
-    let result: AcceptanceResult;
+    let result: Recorded;
     let acceptance: Acceptance;
     let answer: Answer;
     let userBreached = false;
@@ -258,11 +264,14 @@ export class ServiceRequestPipeline {
     // Only acknowledged requests count against thresholds, and one in excess of a scope counts in none.
     if (result.outcome !== 'recorded' || userBreached) undoCount?.();
     switch (result.outcome) {
-      case 'recorded': {
-        const forwardedAt = acceptance.egress?.forwardedAt;
-        if (forwardedAt !== undefined) this.deps.egress!.handOver({ destination: route.destination, entryId: '', record: { ...acceptance.record, state: 'forwarded', forwardedAt } });
+      case 'recorded':
+        this.handOverIfLeased(acceptance, route);
         return answer;
-      }
+      case 'landed':
+        // Leased to this process by the write that landed: nobody else sends it before the lease
+        // ends (a concurrent identical retry's own send is a repeat, which the network drops).
+        this.handOverIfLeased(acceptance, route);
+        return { ...result.answer, outcome: 'replayed' };
       case 'duplicate':
         return { ...result.answer, outcome: 'replayed' };
       case 'transform_leg_missing':
@@ -273,6 +282,12 @@ export class ServiceRequestPipeline {
         // Only a counted acceptance answers it, and the second recording above counts nothing.
         throw new Error(`over_limit for ${requestIdText} recorded without a count`);
     }
+  }
+
+  /** Route: a request recorded as handed over goes to this process's own network now, not through its queue. */
+  private handOverIfLeased(acceptance: Acceptance, route: Route): void {
+    const forwardedAt = acceptance.egress?.forwardedAt;
+    if (forwardedAt !== undefined) this.deps.egress!.handOver({ destination: route.destination, entryId: '', record: { ...acceptance.record, state: 'forwarded', forwardedAt } });
   }
 
   /**
@@ -379,7 +394,7 @@ export class ServiceRequestPipeline {
    * nothing can be promised either way: like an unreadable lookup, that is `outcome_unknown`, and
    * the client resubmits the same bytes, which get the recorded answer or are recorded then.
    */
-  private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<AcceptanceResult> {
+  private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<Recorded> {
     try {
       return await traced('record', { 'dcc.request_id': requestIdText, 'dcc.destination': acceptance.record.destination },
         () => this.deps.store.recordAcceptance(requestIdText, acceptance), (result) => ({ 'dcc.record_outcome': result.outcome }));
@@ -391,7 +406,7 @@ export class ServiceRequestPipeline {
       } catch {
         throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write and could not be asked again (${error.message}); resubmit the same bytes`));
       }
-      if (context.leg?.bodyHash === bodyHash) return { outcome: 'duplicate', answer: context.leg.answer };
+      if (context.leg?.bodyHash === bodyHash) return { outcome: 'landed', answer: context.leg.answer };
       if (context.leg) return { outcome: 'request_id_reused' };
       throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write (${error.message}) and it is not visible yet; resubmit the same bytes`));
     }

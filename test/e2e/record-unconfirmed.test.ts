@@ -1,0 +1,45 @@
+// The one write timed out but landed: the router reads the RequestID again, finds its own body
+// recorded (leased to this process, handed over at acceptance) and must still send it to its
+// network at once, not leave it for the lease's end (by then past a 30 s on-demand TRT).
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { StateUnavailableError } from '@dccrouter/state';
+import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { Admin, nextCounter } from '../support/fixtures.ts';
+
+const USER = '90-B3-D5-1F-30-12-00-01';
+const METER = '00-DB-12-34-56-78-12-01';
+
+let running: InProcessRouter | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+describe.each([
+  ['the embedded store', {}],
+  ['Redis', { REDIS_URL: inject('redisUrl') }],
+])('An acceptance recorded but not confirmed, on %s', (_name, storeEnv) => {
+  it('is answered with its recorded acknowledgement and handed to its network at once', async () => {
+    // Redelivery far beyond the test: only the hand-over can bring its response in time.
+    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600000', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
+    const { router } = running;
+    const admin = new Admin(running.url, running.adminToken);
+    const client = await admin.user(USER, ['IS']);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+
+    const store = router.store;
+    const write = store.recordAcceptance.bind(store);
+    let unconfirmed = 0;
+    store.recordAcceptance = async (requestId, acceptance) => {
+      await write(requestId, acceptance);
+      unconfirmed++;
+      throw new StateUnavailableError('recordAcceptance timed out', { unconfirmed: true });
+    };
+    const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect(status, JSON.stringify(answer)).toBe(202);
+    expect(unconfirmed).toBe(1);
+    const requestId = answer.header.requestId as string;
+    expect((await store.getRequest(requestId))?.forwardedAt).toBeDefined();
+    await expect.poll(async () => (await store.getRequest(requestId))?.state, { timeout: 5_000, interval: 50 }).toBe('responded');
+  });
+});
