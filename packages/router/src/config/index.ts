@@ -220,7 +220,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     // The cores a process's share leaves beside its main thread.
     verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount) - 1)),
     verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
-    verifyLingerMs: settings.integer('VERIFY_LINGER_MS', 1),
+    verifyLingerMs: settings.integer('VERIFY_LINGER_MS', 0),
     verifySignatures: settings.boolean('VERIFY_SIGNATURES', true),
     trackTrt: settings.boolean('TRT_TRACKING', true),
     tad: settings.boolean('TAD', true),

@@ -211,7 +211,7 @@ export class RedisStore implements StateStore {
     this.onCall = options.onCall;
     this.onCallDone = options.onCallDone;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    this.responses = new PartitionBatcher((_, items) => this.respondBatch(items), 512, options.responseGatherMs ?? DEFAULT_RESPONSE_GATHER_MS);
+    this.responses = new PartitionBatcher((_, items) => this.respondBatch(items), { gatherMs: options.responseGatherMs ?? DEFAULT_RESPONSE_GATHER_MS });
     this.onePartitionPerCall = isCluster(redis);
     this.target = describeTarget(options);
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
