@@ -520,7 +520,7 @@ export class RedisStore implements StateStore {
   private async markedInBulk(record: RequestRecord, indexedInBulk: boolean): Promise<boolean> {
     if (record.breached || !record.trt || !indexedInBulk) return false;
     if (record.state !== 'accepted' && record.state !== 'forwarded') return false;
-    const mark = await this.call('GET TRT mark', () => this.redis.get(`${this.prefix}trtmarked:${this.tagOf(record.requestId)}`));
+    const mark = await this.call('GET TRT mark', () => this.redis.get(this.trtMarkKey(this.tagOf(record.requestId))));
     return mark !== null && record.trt.deadline <= Number(mark);
   }
 
@@ -966,7 +966,7 @@ export class RedisStore implements StateStore {
     const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
-      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, `${this.prefix}trtmarked:${tag}`,
+      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag),
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
       release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk,
@@ -1100,6 +1100,11 @@ export class RedisStore implements StateStore {
 
   private egressKey(tag: string, destination: string): string {
     return `${this.prefix}egress:${tag}:${destination}`;
+  }
+
+  /** How far the partition's bulk-indexed deadlines are marked breached (claim-breaches.lua). */
+  private trtMarkKey(tag: string): string {
+    return `${this.prefix}trtmarked:${tag}`;
   }
 
   /** Requests handed to their network at acceptance, by lease time (accept-batch.lua). */
