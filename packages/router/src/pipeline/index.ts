@@ -6,7 +6,7 @@ import {
 import {
   quarantineRef, StateUnavailableError,
   type Acceptance, type AcceptanceResult, type BreachKind, type Command, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
-  type RequestState, type StateStore,
+  type RequestState, type StateStore, type StoredAnswer,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
@@ -65,7 +65,7 @@ export interface Submission {
  * The store's answer to the one write, or `landed`: the write was not confirmed, and reading again
  * found this body recorded under the RequestID (as this write, or an identical one, left it).
  */
-type Recorded = AcceptanceResult | { outcome: 'landed'; answer: Extract<AcceptanceResult, { outcome: 'duplicate' }>['answer'] };
+type Recorded = AcceptanceResult | { outcome: 'landed'; answer: StoredAnswer };
 
 /** What authenticates a decoded request: an XML signature read from the document, or nothing (missing: row 5). */
 type XmlAuthentication = { signature: XmlSignature | string | undefined };
