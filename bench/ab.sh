@@ -23,7 +23,8 @@ fi
 out="${TMPDIR:-/tmp}/dccrouter-ab-runs-$$"
 mkdir -p "$out"
 
-# One run of the full router on the ack scenario (no stage variants): "rate router redis" per request.
+# One run of the full router on the ack scenario (no stage variants): "rate router redis batch" per
+# request, batch being the signatures per verify hand-off ("-" where the revision does not count it).
 run() {
   local dir=$1 label=$2 round=$3 env=$4
   (cd "$dir" && env $env node_modules/.bin/bun bench/run.ts --scenario ack --stages none --repeats 1 --out "$out/$label-$round" "${extra[@]}" >"$out/$label-$round.log" 2>&1) \
@@ -32,7 +33,7 @@ run() {
     const d = require(process.argv[1]).scenarios.ack.data;
     const router = d.variants.find((v) => v.id === "router");
     const cpu = router.cpuMicrosecondsPerRequest;
-    console.log([router.medianPerSecond, cpu.target, cpu.redis].map((n) => Math.round(n)).join(" "));
+    console.log([...[router.medianPerSecond, cpu.target, cpu.redis].map((n) => Math.round(n)), router.signaturesPerHandoff ?? "-"].join(" "));
   ' "$out/$label-$round/latest.json"
 }
 
@@ -41,9 +42,9 @@ this_env=${AB_ENV:-}
 for round in $(seq 1 "$rounds"); do
   b=$(run "$base" base "$round" ""); base_runs+=("$b")
   t=$(run "$PWD" this "$round" "$this_env"); this_runs+=("$t")
-  read -r br bt bs <<<"$b"; read -r tr tt ts <<<"$t"
-  printf 'round %d  base %6d/s  %4d + %3d = %4d µs   this %6d/s  %4d + %3d = %4d µs\n' "$round" "$br" "$bt" "$bs" $((bt + bs)) "$tr" "$tt" "$ts" $((tt + ts))
+  read -r br bt bs bb <<<"$b"; read -r tr tt ts tb <<<"$t"
+  printf 'round %d  base %6d/s  %4d + %3d = %4d µs (%s sig/hand-off)   this %6d/s  %4d + %3d = %4d µs (%s sig/hand-off)\n' "$round" "$br" "$bt" "$bs" $((bt + bs)) "$bb" "$tr" "$tt" "$ts" $((tt + ts)) "$tb"
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-total() { for r in "$@"; do read -r _ a b <<<"$r"; echo $((a + b)); done; }
+total() { for r in "$@"; do read -r _ a b _ <<<"$r"; echo $((a + b)); done; }
 echo "median router + redis-server CPU per request: base $(total "${base_runs[@]}" | median) µs, this $(total "${this_runs[@]}" | median) µs (runs in $out)"

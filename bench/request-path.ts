@@ -8,10 +8,9 @@
 // the router and its signature worker) and of redis-server, per round and the medians.
 //   npm run bench:path [-- --store memory --networks in-process --rounds 5 --requests 20000]
 // Profile it with: bun --cpu-prof-md --cpu-prof-dir=/tmp/prof bench/request-path.ts
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
-import { cpuSecondsAt, cpuSecondsOf } from './lib/processes.ts';
+import { cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
 import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type TrafficItem, type Unit } from './lib/traffic.ts';
@@ -83,19 +82,7 @@ function killQuietly(pid: number): void {
 const ownCpuSeconds = () => cpuSecondsAt('/proc/self/stat');
 
 /** CPU seconds so far of each of this process's threads, by thread name (the main thread, the signature worker, JIT and GC helpers). */
-function threadCpu(): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const task of readdirSync('/proc/self/task')) {
-    let name: string;
-    try {
-      name = readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
-    } catch {
-      continue; // The thread ended meanwhile.
-    }
-    byName.set(name, (byName.get(name) ?? 0) + cpuSecondsAt(`/proc/self/task/${task}/stat`));
-  }
-  return byName;
-}
+const threadCpu = () => threadCpuSeconds([process.pid]);
 
 const ROUND_TRIPS = 'dccrouter_redis_round_trips_total';
 async function roundTrips(): Promise<Record<string, number>> {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
-import { cpuSecondsOf, machineCpuSeconds } from './processes.ts';
+import { cpuSecondsOf, machineCpuSeconds, processTree, threadCpuSeconds } from './processes.ts';
 import { round } from './stats.ts';
 
 export interface MachineInfo {
@@ -48,18 +48,26 @@ export interface CpuSplit {
   idle: number;
   /** CPU microseconds per answered request, by process. */
   microsecondsPerRequest?: { loadGenerator: number; target: number; redis: number };
+  /** The target's CPU microseconds per answered request by thread name (threadCpuSeconds), largest first. */
+  targetThreadsMicrosecondsPerRequest?: Record<string, number>;
 }
 
 export class CpuMeter {
   private readonly startMachine = machineCpuSeconds();
   private readonly startSelf = process.cpuUsage();
   private readonly startTarget: number;
+  private readonly startTargetThreads: Map<string, number>;
   private readonly startRedis: number;
 
   /** redisPids: one redis-server, or every node of a Redis Cluster. */
   constructor(private readonly targetPid: number | undefined, private readonly redisPids: number | number[] | undefined) {
     this.startTarget = cpuSecondsOf(targetPid);
+    this.startTargetThreads = this.targetThreads();
     this.startRedis = this.redisSeconds();
+  }
+
+  private targetThreads(): Map<string, number> {
+    return this.targetPid ? threadCpuSeconds(processTree(this.targetPid)) : new Map();
   }
 
   private redisSeconds(): number {
@@ -84,6 +92,8 @@ export class CpuMeter {
     };
     if (requests && requests > 0) {
       split.microsecondsPerRequest = { loadGenerator: round((load / requests) * 1e6), target: round((target / requests) * 1e6), redis: round((redis / requests) * 1e6) };
+      const threads = [...this.targetThreads()].map(([name, seconds]) => [name, round(((seconds - (this.startTargetThreads.get(name) ?? 0)) / requests) * 1e6)] as const);
+      split.targetThreadsMicrosecondsPerRequest = Object.fromEntries(threads.filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]));
     }
     return split;
   }

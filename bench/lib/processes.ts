@@ -135,6 +135,33 @@ export function cpuSecondsOf(pid: number | undefined): number {
   return seconds;
 }
 
+/**
+ * CPU seconds so far of the processes' threads, summed by thread name: the main thread (named
+ * after the runtime, "bun"), the signature workers ("Worker"), and the runtime's JIT and GC
+ * helpers. Where a router's CPU goes by thread is what a profile of one thread cannot show.
+ */
+export function threadCpuSeconds(pids: readonly number[]): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const pid of pids) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // The process ended meanwhile.
+    }
+    for (const task of tasks) {
+      let name: string;
+      try {
+        name = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
+      } catch {
+        continue; // The thread ended meanwhile.
+      }
+      byName.set(name, (byName.get(name) ?? 0) + cpuSecondsAt(`/proc/${pid}/task/${task}/stat`));
+    }
+  }
+  return byName;
+}
+
 /** CPU seconds (user + system) of one stat file: a process's all threads (/proc/self/stat) or one thread's; 0 when gone. */
 export function cpuSecondsAt(statPath: string): number {
   const fields = statFieldsAt(statPath);

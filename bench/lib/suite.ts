@@ -7,7 +7,7 @@ import { round } from './stats.ts';
 import { CpuMeter, type CpuSplit } from './machine.ts';
 import type { ScenarioId, SuiteOptions } from './options.ts';
 import type { BenchRedis } from './redis.ts';
-import { isBaseline, metricByLabel, readMetrics, startTarget, type Provisioning, type RunningTarget, type Variant } from './targets.ts';
+import { isBaseline, metricByLabel, metricValue, readMetrics, startTarget, type Provisioning, type RunningTarget, type Variant } from './targets.ts';
 import { checkAnswer, checkVerifyAnswer, type BenchUser, type TrafficItem, type TrafficPool } from './traffic.ts';
 
 export interface Suite {
@@ -93,14 +93,27 @@ export interface MeasuredRun extends ClosedLoopResult {
   redisCost?: RedisCost;
   /** For a router: ROUND_TRIPS_METRIC's increase over the run by stage, per request answered; null when the router does not expose it. */
   roundTripsByStage?: Record<string, number> | null;
+  /** For a router verifying in worker threads: signatures per task handed to a worker over the run; null when none was. */
+  signaturesPerHandoff?: number | null;
 }
 
 /** The suite's own commands, which commandstats counts too. */
 const SUITE_COMMANDS = new Set(['info', 'config|resetstat']);
 
-async function roundTripsNow(target: RunningTarget): Promise<Record<string, number> | null> {
+interface RouterCounters {
+  roundTrips: Record<string, number> | null;
+  verifyHandoffs: number;
+  handedOffSignatures: number;
+}
+
+async function routerCountersNow(target: RunningTarget): Promise<RouterCounters | null> {
   try {
-    return metricByLabel(await readMetrics(target.url), ROUND_TRIPS_METRIC, 'stage');
+    const text = await readMetrics(target.url);
+    return {
+      roundTrips: metricByLabel(text, ROUND_TRIPS_METRIC, 'stage'),
+      verifyHandoffs: metricValue(text, 'dccrouter_verify_handoffs_total'),
+      handedOffSignatures: metricValue(text, 'dccrouter_verify_handed_off_signatures_total'),
+    };
   } catch {
     return null;
   }
@@ -113,7 +126,7 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
   const baseline = isBaseline(target.variant);
   const onRedis = !baseline && target.variant.redis !== false;
   if (onRedis) await suite.redis.resetStats();
-  const roundTripsBefore = baseline ? null : await roundTripsNow(target);
+  const countersBefore = baseline ? null : await routerCountersNow(target);
   const meter = new CpuMeter(target.pid, baseline ? undefined : options.redisPids ?? suite.redis.pid);
   const result = await runClosedLoop<TrafficItem>({
     url: target.url,
@@ -128,9 +141,12 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
   const cpu = meter.finish(result.answered);
   if (baseline || result.answered === 0) return { ...result, cpu };
   const perRequest = (n: number) => round(n / result.answered);
-  const roundTripsAfter = await roundTripsNow(target);
-  const roundTripsByStage = roundTripsAfter === null ? null : Object.fromEntries(Object.entries(roundTripsAfter).map(([stage, n]) => [stage, perRequest(n - (roundTripsBefore?.[stage] ?? 0))]));
-  if (!onRedis) return { ...result, cpu, roundTripsByStage };
+  const countersAfter = await routerCountersNow(target);
+  const roundTripsAfter = countersAfter?.roundTrips ?? null;
+  const roundTripsByStage = roundTripsAfter === null ? null : Object.fromEntries(Object.entries(roundTripsAfter).map(([stage, n]) => [stage, perRequest(n - (countersBefore?.roundTrips?.[stage] ?? 0))]));
+  const handoffs = (countersAfter?.verifyHandoffs ?? 0) - (countersBefore?.verifyHandoffs ?? 0);
+  const signaturesPerHandoff = handoffs > 0 ? round(((countersAfter?.handedOffSignatures ?? 0) - (countersBefore?.handedOffSignatures ?? 0)) / handoffs) : null;
+  if (!onRedis) return { ...result, cpu, roundTripsByStage, signaturesPerHandoff };
   const stats = (await suite.redis.commandStats()).filter((stat) => !SUITE_COMMANDS.has(stat.command));
   const redisCommands = stats.sort((a, b) => b.usec - a.usec).slice(0, 10).map((stat) => ({
     command: stat.command,
@@ -142,7 +158,7 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
     evalshaPerRequest: perRequest(stats.filter((stat) => stat.command === 'evalsha').reduce((sum, stat) => sum + stat.calls, 0)),
     microsecondsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.usec, 0)),
   };
-  return { ...result, cpu, redisCommands, redisCost, roundTripsByStage };
+  return { ...result, cpu, redisCommands, redisCost, roundTripsByStage, signaturesPerHandoff };
 }
 
 export function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string[] {

@@ -51,12 +51,16 @@ export interface VariantSummary {
   statuses: Record<string, number>;
   /** Median CPU microseconds per request by process. */
   cpuMicrosecondsPerRequest: { loadGenerator: number; target: number; redis: number };
+  /** Median CPU microseconds per request of the target's threads, by thread name; null where unmeasured. */
+  targetThreadsMicrosecondsPerRequest: Record<string, number> | null;
   /** Median share of the machine's CPU during the runs (percent). */
   cpuShare: { loadGenerator: number; target: number; redis: number; other: number; idle: number };
   /** null: not on Redis. */
   redis: RedisSummary | null;
   /** Redis round trips per request by stage (ROUND_TRIPS_METRIC); null when the router does not expose it, or not a router. */
   roundTripsByStage: Record<string, number> | null;
+  /** Median signatures per task handed to a verify worker; null when verified without a hand-off. */
+  signaturesPerHandoff: number | null;
 }
 
 /** Median of each key over the runs that have the record; null when none has. */
@@ -65,6 +69,11 @@ function medianByKey(records: (Record<string, number> | null | undefined)[]): Re
   if (present.length === 0) return null;
   const keys = [...new Set(present.flatMap((r) => Object.keys(r)))].sort();
   return Object.fromEntries(keys.map((key) => [key, round(median(present.map((r) => r[key] ?? 0)))]));
+}
+
+function medianOrNull(values: (number | null | undefined)[]): number | null {
+  const present = values.filter((v): v is number => v != null);
+  return present.length === 0 ? null : round(median(present));
 }
 
 function redisSummary(runs: AckRun[]): RedisSummary | null {
@@ -101,10 +110,17 @@ export function summarise(variant: Variant, runs: AckRun[], echoRate: number, ec
     unexpectedSamples: runs.flatMap((r) => r.unexpectedSamples).slice(0, 5),
     statuses: runs.reduce((all, r) => addCounts(all, r.statuses), {} as Record<string, number>),
     cpuMicrosecondsPerRequest: { loadGenerator: micro('loadGenerator'), target: micro('target'), redis: micro('redis') },
+    targetThreadsMicrosecondsPerRequest: medianByKey(runs.map((r) => r.cpu.targetThreadsMicrosecondsPerRequest)),
     cpuShare: { loadGenerator: share('loadGenerator'), target: share('target'), redis: share('redis'), other: share('other'), idle: share('idle') },
     redis: redisSummary(runs),
     roundTripsByStage: medianByKey(runs.map((r) => r.roundTripsByStage)),
+    signaturesPerHandoff: medianOrNull(runs.map((r) => r.signaturesPerHandoff)),
   };
+}
+
+/** "bun 96, Worker 65, JITWorker 16": the threads that used 1 µs or more per request, largest first. */
+function threadsText(byThread: Record<string, number>): string {
+  return Object.entries(byThread).filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${Math.round(us)}`).join(', ');
 }
 
 /** "ingress 2, state 1.5", or n/a. */
@@ -243,7 +259,7 @@ export async function runAck(suite: Suite) {
     '',
     `What each variant costs Redis per request answered (medians). "All commands" and "evalsha" are INFO commandstats over the timed runs, where a command a Lua script runs counts under its own name as well as inside its evalsha; "sent" and "inside scripts" tell them apart with MONITOR over the untimed warm-ups (${options.warmupUnits * 2} requests, background work of the router included). Round trips are the router's own count (\`${ROUND_TRIPS_METRIC}\` by stage, read from /metrics before and after each timed run; n/a where the router does not expose it).`,
     '',
-    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'Redis µs', 'round trips by stage'], summaries.filter((s) => s.kind === 'router').map((s) => [
+    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'Redis µs', 'round trips by stage', 'signatures per verify hand-off'], summaries.filter((s) => s.kind === 'router').map((s) => [
       s.id,
       s.redis ? s.redis.commandsPerRequest : 'no Redis',
       s.redis ? s.redis.evalshaPerRequest : '–',
@@ -251,6 +267,7 @@ export async function runAck(suite: Suite) {
       s.redis?.inScriptsPerRequest ?? '–',
       s.redis ? s.redis.microsecondsPerRequest : '–',
       roundTripsText(s.roundTripsByStage),
+      s.signaturesPerHandoff ?? '–',
     ])),
     '',
     'Where the full router\'s Redis time goes (INFO commandstats over the run with the median rate, per request answered; commands a Lua script runs are counted under their own name as well as under evalsha):',
@@ -263,6 +280,10 @@ export async function runAck(suite: Suite) {
       s.id, s.cpuShare.loadGenerator, s.cpuShare.target, s.cpuShare.redis, s.cpuShare.other, s.cpuShare.idle,
       `${s.cpuMicrosecondsPerRequest.loadGenerator} / ${s.cpuMicrosecondsPerRequest.target} / ${s.cpuMicrosecondsPerRequest.redis}`,
     ])),
+    '',
+    'The target\'s CPU by thread (median µs per request; "bun" is the main thread, "Worker" the signature workers, the rest the runtime\'s JIT, GC and allocator helpers). A sampling profile charges a thread for the time it waits in a system call while another thread or redis-server has its core, so the split by thread is the steadier guide to where the time goes:',
+    '',
+    ...table(['variant', 'CPU µs per request by thread'], summaries.filter((s) => s.targetThreadsMicrosecondsPerRequest).map((s) => [s.id, threadsText(s.targetThreadsMicrosecondsPerRequest!)])),
     '',
     `Mix actually sent (share of HTTP requests): ${Object.entries(data.mix).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}.`,
     '',

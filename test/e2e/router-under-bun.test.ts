@@ -190,6 +190,11 @@ describe('router under Bun', () => {
     expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="http-protobuf"\} \d+/);
     expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="grpc"\} \d+/);
     expect(metrics).toContain('dccrouter_verify_queue_depth');
+    // The signatures above went to the worker thread: at least one hand-off, each carrying one or more.
+    const handoffs = Number(/^dccrouter_verify_handoffs_total (\d+)$/m.exec(metrics)?.[1]);
+    const handedOff = Number(/^dccrouter_verify_handed_off_signatures_total (\d+)$/m.exec(metrics)?.[1]);
+    expect(handoffs).toBeGreaterThan(0);
+    expect(handedOff).toBeGreaterThanOrEqual(handoffs);
     expect(metrics).toContain('dccrouter_service_request_duration_seconds_bucket');
     // Process metrics with event-loop lag, and what build this is.
     expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);

@@ -31,6 +31,9 @@ export class SignatureVerifier {
   private flushScheduled = false;
   private inPool = 0;
   private tasksInPool = 0;
+  /** Tasks handed to the pool and the signatures they carried: their ratio is the batch size. */
+  handoffs = 0;
+  handedOff = 0;
 
   constructor(private readonly options: VerifierOptions) {
     if (options.threads > 0) {
@@ -83,6 +86,8 @@ export class SignatureVerifier {
       }
       this.inPool += batch.length;
       this.tasksInPool++;
+      this.handoffs++;
+      this.handedOff += batch.length;
       this.pool.run(packed, { transferList: [packed.bytes.buffer, packed.ends.buffer, packed.keyIndex.buffer] }).then(
         (results: Uint8Array) => batch.forEach((item, i) => item.resolve(results[i] === 1)),
         (error: unknown) => batch.forEach((item) => item.reject(error)),

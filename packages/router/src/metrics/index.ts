@@ -37,7 +37,7 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
-  constructor(sources: { verifyQueueDepth: () => number; inflight: () => number; verifyThreads: number }) {
+  constructor(sources: { verifyQueueDepth: () => number; verifyHandoffs: () => { tasks: number; signatures: number }; inflight: () => number; verifyThreads: number }) {
     // Process CPU, memory, file descriptors, GC and event-loop lag (perf_hooks, which Bun has too).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     // Under Bun, v8.getHeapSpaceStatistics() walks the whole heap: about 150 ms with 2M objects,
@@ -55,6 +55,24 @@ export class RouterMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.verifyQueueDepth());
+      },
+    });
+    new Counter({
+      name: 'dccrouter_verify_handoffs_total',
+      help: 'Tasks handed to the signature workers (signatures / hand-offs = the batch size)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.verifyHandoffs().tasks);
+      },
+    });
+    new Counter({
+      name: 'dccrouter_verify_handed_off_signatures_total',
+      help: 'Signatures handed to the signature workers',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.verifyHandoffs().signatures);
       },
     });
     new Gauge({
