@@ -95,6 +95,8 @@ export interface MeasuredRun extends ClosedLoopResult {
   roundTripsByStage?: Record<string, number> | null;
   /** For a router verifying in worker threads: signatures per task handed to a worker over the run; null when none was. */
   signaturesPerHandoff?: number | null;
+  /** For a router: mean wall milliseconds a request spent in each pipeline step over the run (where it waits); null when not exposed. */
+  stageWaitMs?: Record<string, number> | null;
 }
 
 /** The suite's own commands, which commandstats counts too. */
@@ -104,6 +106,8 @@ interface RouterCounters {
   roundTrips: Record<string, number> | null;
   verifyHandoffs: number;
   handedOffSignatures: number;
+  stageSeconds: Record<string, number> | null;
+  stageRequests: Record<string, number> | null;
 }
 
 async function routerCountersNow(target: RunningTarget): Promise<RouterCounters | null> {
@@ -113,6 +117,8 @@ async function routerCountersNow(target: RunningTarget): Promise<RouterCounters 
       roundTrips: metricByLabel(text, ROUND_TRIPS_METRIC, 'stage'),
       verifyHandoffs: metricValue(text, 'dccrouter_verify_handoffs_total'),
       handedOffSignatures: metricValue(text, 'dccrouter_verify_handed_off_signatures_total'),
+      stageSeconds: metricByLabel(text, 'dccrouter_pipeline_stage_seconds_total', 'stage'),
+      stageRequests: metricByLabel(text, 'dccrouter_pipeline_stage_requests_total', 'stage'),
     };
   } catch {
     return null;
@@ -146,7 +152,8 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
   const roundTripsByStage = roundTripsAfter === null ? null : Object.fromEntries(Object.entries(roundTripsAfter).map(([stage, n]) => [stage, perRequest(n - (countersBefore?.roundTrips?.[stage] ?? 0))]));
   const handoffs = (countersAfter?.verifyHandoffs ?? 0) - (countersBefore?.verifyHandoffs ?? 0);
   const signaturesPerHandoff = handoffs > 0 ? round(((countersAfter?.handedOffSignatures ?? 0) - (countersBefore?.handedOffSignatures ?? 0)) / handoffs) : null;
-  if (!onRedis) return { ...result, cpu, roundTripsByStage, signaturesPerHandoff };
+  const stageWaitMs = stageWaits(countersBefore, countersAfter);
+  if (!onRedis) return { ...result, cpu, roundTripsByStage, signaturesPerHandoff, stageWaitMs };
   const stats = (await suite.redis.commandStats()).filter((stat) => !SUITE_COMMANDS.has(stat.command));
   const redisCommands = stats.sort((a, b) => b.usec - a.usec).slice(0, 10).map((stat) => ({
     command: stat.command,
@@ -158,7 +165,18 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
     evalshaPerRequest: perRequest(stats.filter((stat) => stat.command === 'evalsha').reduce((sum, stat) => sum + stat.calls, 0)),
     microsecondsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.usec, 0)),
   };
-  return { ...result, cpu, redisCommands, redisCost, roundTripsByStage, signaturesPerHandoff };
+  return { ...result, cpu, redisCommands, redisCost, roundTripsByStage, signaturesPerHandoff, stageWaitMs };
+}
+
+/** Mean milliseconds per request in each pipeline step between two readings; null when the router does not expose them. */
+function stageWaits(before: RouterCounters | null, after: RouterCounters | null): Record<string, number> | null {
+  if (!after?.stageSeconds || !after.stageRequests) return null;
+  const waits: Record<string, number> = {};
+  for (const [stage, seconds] of Object.entries(after.stageSeconds)) {
+    const requests = (after.stageRequests[stage] ?? 0) - (before?.stageRequests?.[stage] ?? 0);
+    if (requests > 0) waits[stage] = round(((seconds - (before?.stageSeconds?.[stage] ?? 0)) / requests) * 1000);
+  }
+  return waits;
 }
 
 export function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string[] {

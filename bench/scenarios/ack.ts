@@ -61,6 +61,8 @@ export interface VariantSummary {
   roundTripsByStage: Record<string, number> | null;
   /** Median signatures per task handed to a verify worker; null when verified without a hand-off. */
   signaturesPerHandoff: number | null;
+  /** Median wall milliseconds a request spent in each pipeline step; null where not exposed. */
+  stageWaitMs: Record<string, number> | null;
 }
 
 /** Median of each key over the runs that have the record; null when none has. */
@@ -115,8 +117,12 @@ export function summarise(variant: Variant, runs: AckRun[], echoRate: number, ec
     redis: redisSummary(runs),
     roundTripsByStage: medianByKey(runs.map((r) => r.roundTripsByStage)),
     signaturesPerHandoff: medianOrNull(runs.map((r) => r.signaturesPerHandoff)),
+    stageWaitMs: medianByKey(runs.map((r) => r.stageWaitMs)),
   };
 }
+
+/** The router's pipeline steps as its /metrics names them (PIPELINE_STAGES in the router), in their order. */
+const PIPELINE_STAGES = ['user', 'authenticate', 'lookups', 'decide', 'record'];
 
 /** "bun 96, Worker 65, JITWorker 16": the threads that used 1 µs or more per request, largest first. */
 function threadsText(byThread: Record<string, number>): string {
@@ -284,6 +290,10 @@ export async function runAck(suite: Suite) {
     'The target\'s CPU by thread (median µs per request; "bun" is the main thread, "Worker" the signature workers, the rest the runtime\'s JIT, GC and allocator helpers). A sampling profile charges a thread for the time it waits in a system call while another thread or redis-server has its core, so the split by thread is the steadier guide to where the time goes:',
     '',
     ...table(['variant', 'CPU µs per request by thread'], summaries.filter((s) => s.targetThreadsMicrosecondsPerRequest).map((s) => [s.id, threadsText(s.targetThreadsMicrosecondsPerRequest!)])),
+    '',
+    `Where a request waits in the router (median wall ms per request in each pipeline step, \`dccrouter_pipeline_stage_seconds_total\` over \`_requests_total\` from /metrics around each timed run; in a closed loop of ${options.connections} connections each request's latency bounds the rate as much as the CPU does, so compare them with the idle share above): user is the directory lookup, authenticate the signature check (hand-off to the worker, its queue and the verdict's way back), lookups what is left of the device read begun beside it, decide validation, TAD and the decision, record the acceptance script (group commit and its round trip).`,
+    '',
+    ...table(['variant', ...PIPELINE_STAGES], summaries.filter((s) => s.stageWaitMs).map((s) => [s.id, ...PIPELINE_STAGES.map((stage) => s.stageWaitMs![stage] ?? '–')])),
     '',
     `Mix actually sent (share of HTTP requests): ${Object.entries(data.mix).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}.`,
     '',

@@ -195,6 +195,9 @@ describe('router under Bun', () => {
     const handedOff = Number(/^dccrouter_verify_handed_off_signatures_total (\d+)$/m.exec(metrics)?.[1]);
     expect(handoffs).toBeGreaterThan(0);
     expect(handedOff).toBeGreaterThanOrEqual(handoffs);
+    // Every acknowledged request went through the record step, and spent some time there.
+    expect(Number(/^dccrouter_pipeline_stage_requests_total\{stage="record"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^dccrouter_pipeline_stage_seconds_total\{stage="record"\} ([\d.e-]+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     expect(metrics).toContain('dccrouter_service_request_duration_seconds_bucket');
     // Process metrics with event-loop lag, and what build this is.
     expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);

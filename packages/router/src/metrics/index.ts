@@ -37,7 +37,7 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
-  constructor(sources: { verifyQueueDepth: () => number; verifyHandoffs: () => { tasks: number; signatures: number }; inflight: () => number; verifyThreads: number }) {
+  constructor(sources: { verifyQueueDepth: () => number; verifyHandoffs: () => { tasks: number; signatures: number }; pipelineStages: () => { stage: string; seconds: number; requests: number }[]; inflight: () => number; verifyThreads: number }) {
     // Process CPU, memory, file descriptors, GC and event-loop lag (perf_hooks, which Bun has too).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     // Under Bun, v8.getHeapSpaceStatistics() walks the whole heap: about 150 ms with 2M objects,
@@ -57,24 +57,20 @@ export class RouterMetrics {
         this.set(sources.verifyQueueDepth());
       },
     });
-    new Counter({
-      name: 'dccrouter_verify_handoffs_total',
-      help: 'Tasks handed to the signature workers (signatures / hand-offs = the batch size)',
-      registers: [this.registry],
+    // Totals kept by the verifier and the pipeline as plain numbers (no metric call per request), read when scraped.
+    const readCounter = (name: string, help: string, read: () => { label?: string; value: number }[], labelName = 'stage') => new Counter({
+      name, help, labelNames: [labelName], registers: [this.registry],
       collect() {
         this.reset();
-        this.inc(sources.verifyHandoffs().tasks);
+        for (const { label, value } of read()) (label === undefined ? this : this.labels(label)).inc(value);
       },
     });
-    new Counter({
-      name: 'dccrouter_verify_handed_off_signatures_total',
-      help: 'Signatures handed to the signature workers',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(sources.verifyHandoffs().signatures);
-      },
-    });
+    readCounter('dccrouter_verify_handoffs_total', 'Tasks handed to the signature workers (signatures / hand-offs = the batch size)', () => [{ value: sources.verifyHandoffs().tasks }]);
+    readCounter('dccrouter_verify_handed_off_signatures_total', 'Signatures handed to the signature workers', () => [{ value: sources.verifyHandoffs().signatures }]);
+    readCounter('dccrouter_pipeline_stage_seconds_total', 'Wall time requests spent in each pipeline step (user, authenticate, lookups, decide, record): where they wait',
+      () => sources.pipelineStages().map(({ stage, seconds }) => ({ label: stage, value: seconds })));
+    readCounter('dccrouter_pipeline_stage_requests_total', 'Requests through each pipeline step (the divisor of dccrouter_pipeline_stage_seconds_total)',
+      () => sources.pipelineStages().map(({ stage, requests }) => ({ label: stage, value: requests })));
     new Gauge({
       name: 'dccrouter_inflight_requests',
       help: 'Service Requests inside the pipeline',

@@ -21,6 +21,7 @@ import type { TrtBudgetTable } from '../trt/budgets.ts';
 import type { DirectEgress } from '../egress/index.ts';
 import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
 import { localCommandFor, preCommandFor } from './commands.ts';
+import { StageClock } from './stage-clock.ts';
 
 export type { Answer } from './answers.ts';
 
@@ -117,6 +118,8 @@ class Refused extends Error {
 export class ServiceRequestPipeline {
   private inflight = 0;
   private readonly now: () => number;
+  /** Where requests wait, step by step (exposed as metrics). */
+  readonly stages = new StageClock();
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
@@ -192,7 +195,9 @@ export class ServiceRequestPipeline {
     const leg = legOf(commandVariant);
     const deviceId = requestId.targetId === ACCESS_CONTROL_BROKER ? undefined : requestId.targetId;
     // The User and device come from the in-process directory: no store round trip when cached.
+    let at = performance.now();
     const user = await this.deps.directory.user(requestId.originatorId);
+    at = this.stages.lap('user', at);
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
@@ -212,7 +217,9 @@ export class ServiceRequestPipeline {
     const signed = xml && typeof xml.signature === 'object' ? xml.signature.signedInfo : submission.body;
     const bodyHash = createHash('sha256').update(signed).digest('base64').slice(0, 22);
 
+    at = this.stages.lap('authenticate', at);
     const [found, context] = await lookups;
+    at = this.stages.lap('lookups', at);
     if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
 
     // Rows 6 to 12, then 13 to 17 for device requests. A refused request may be a byte-identical
@@ -250,7 +257,9 @@ export class ServiceRequestPipeline {
     let userBreached = false;
     try {
       ({ acceptance, answer } = await this.decide(decision, firstAnomaly, userCount));
+      at = this.stages.lap('decide', at);
       result = await this.record(requestIdText, acceptance, leg, bodyHash);
+      this.stages.lap('record', at);
       if (result.outcome === 'over_limit' && userCount) {
         // Over the User's threshold: nothing was recorded; record it held back (or, for SMETS1, detected), uncounted.
         userBreached = true;
