@@ -172,8 +172,8 @@ describe('routers sharing one Redis', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(((await refused.json()) as any).error.reason).toBe('state_unavailable');
     expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
-    // A forged signature is refused as such: the device read begun beside its check (a device no
-    // router has cached, so a read that fails) does not turn the answer into state_unavailable.
+    // A forged signature is refused as such: its device (one no router has cached, whose read would
+    // fail) is not read before the signature is checked, so the answer is not state_unavailable.
     const uncached = buildJsonRequest({ originatorId: SUPPLIER, targetId: '00-DB-12-34-56-78-90-FF', counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const forged = await post(first.url, uncached, client.sign(during));
     expect(forged.status).toBe(401);

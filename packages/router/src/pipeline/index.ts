@@ -201,15 +201,6 @@ export class ServiceRequestPipeline {
 
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
-    // The device (and a signed leg's transform leg) is read while the signature is checked: a
-    // cache miss's round trip overlaps the verification instead of following it. Only a registered
-    // User's request reads, and one refused by its signature changes nothing: the read is dropped.
-    const lookups = Promise.all([
-      deviceId === undefined ? undefined : this.deps.directory.device(deviceId),
-      leg === 'signed' ? store.loadContext(undefined, undefined, requestIdText, leg) : undefined,
-    ]);
-    // Awaited below unless authentication refuses first: then its failure (a store outage) is not the answer.
-    lookups.catch(() => undefined);
     await traced('authenticate', { 'dcc.originator': user.userId }, () => (xml ? this.authenticateXml(user, xml.signature) : this.authenticate(user, submission)));
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
     // DUIS XML is judged by what its signature covers, the canonical SignedInfo (which holds the
@@ -218,7 +209,15 @@ export class ServiceRequestPipeline {
     const bodyHash = createHash('sha256').update(signed).digest('base64').slice(0, 22);
 
     at = this.stages.lap('authenticate', at);
-    const [found, context] = await lookups;
+
+    // The device is looked up after the signature check: a verified batch resumes in one turn, so
+    // its cache misses go to the store together. Read beside the check instead, misses went in 50%
+    // more MGETs (0.10 against 0.066 a request) for no gain in rate or latency over HTTP. A signed
+    // leg needs its transform leg (its SRV and ExecutionDateTime), read alongside.
+    const [found, context] = await Promise.all([
+      deviceId === undefined ? undefined : this.deps.directory.device(deviceId),
+      leg === 'signed' ? store.loadContext(undefined, undefined, requestIdText, leg) : undefined,
+    ]);
     at = this.stages.lap('lookups', at);
     if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
 
