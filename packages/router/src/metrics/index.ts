@@ -58,8 +58,9 @@ export class RouterMetrics {
       },
     });
     // Totals kept by the verifier and the pipeline as plain numbers (no metric call per request), read when scraped.
-    const readCounter = (name: string, help: string, read: () => { label?: string; value: number }[], labelName = 'stage') => new Counter({
-      name, help, labelNames: [labelName], registers: [this.registry],
+    // A value with a label is the sample of that stage (the only label these counters have).
+    const readCounter = (name: string, help: string, read: () => { label?: string; value: number }[]) => new Counter({
+      name, help, labelNames: ['stage'], registers: [this.registry],
       collect() {
         this.reset();
         for (const { label, value } of read()) (label === undefined ? this : this.labels(label)).inc(value);
