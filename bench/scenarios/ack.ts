@@ -291,7 +291,7 @@ export async function runAck(suite: Suite) {
     '',
     ...table(['variant', 'CPU µs per request by thread'], summaries.filter((s) => s.targetThreadsMicrosecondsPerRequest).map((s) => [s.id, threadsText(s.targetThreadsMicrosecondsPerRequest!)])),
     '',
-    `Where a request waits in the router (median wall ms per request in each pipeline step, \`dccrouter_pipeline_stage_seconds_total\` over \`_requests_total\` from /metrics around each timed run; in a closed loop of ${options.connections} connections each request's latency bounds the rate as much as the CPU does, so compare them with the idle share above): user is the directory lookup, authenticate the signature check (hand-off to the worker, its queue and the verdict's way back), lookups what is left of the device read begun beside it, decide validation, TAD and the decision, record the acceptance script (group commit and its round trip).`,
+    `Where a request waits in the router (median wall ms per request in each pipeline step, \`dccrouter_pipeline_stage_seconds_total\` over \`_requests_total\` from /metrics around each timed run; in a closed loop of ${options.connections} connections each request's latency bounds the rate as much as the CPU does, so compare them with the idle share above): user is the directory lookup, authenticate the signature check (hand-off to the worker, its queue and the verdict's way back), lookups the device (and a signed leg's transform leg) read after it, decide validation, TAD and the decision, record the acceptance script (group commit and its round trip).`,
     '',
     ...table(['variant', ...PIPELINE_STAGES], summaries.filter((s) => s.stageWaitMs).map((s) => [s.id, ...PIPELINE_STAGES.map((stage) => s.stageWaitMs![stage] ?? '–')])),
     '',
