@@ -28,7 +28,7 @@ import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
 import { QuarantineDesk } from './tad/quarantine.ts';
 import { StatsAggregator } from './stats/index.ts';
-import { scanBreaches } from './trt/breach-scan.ts';
+import { markBreaches, scanBreaches } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 import { startTracing, stopTracing } from './tracing/index.ts';
 
@@ -135,6 +135,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
   });
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => scanBreaches(store, lifecycle, stats), log);
+  const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => markBreaches(store, lifecycle, stats), log);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);
@@ -165,7 +166,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
   // The rule sets in use read again in the background, so requests do not wait for them.
   const ruleRefresh = new Periodic('tad-rules-refresh', ThresholdRules.REFRESH_MS, () => thresholds.refresh(), log);
-  const background = [breachScan, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler, ruleRefresh];
+  const background = [breachScan, breachMark, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler, ruleRefresh];
 
   let draining = false;
   let leaving = false;

@@ -921,6 +921,30 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
       });
 
+      it('marks due deadlines apart from their alerts: each counted once, by a mark or a claim, and every one alerted by a claim', async () => {
+        const store = await open();
+        const dest = destination();
+        const startsAt = Date.now();
+        const ids = Array.from({ length: 5 }, () => newRequestId());
+        for (const [i, id] of ids.entries()) await store.recordAcceptance(id, deviceAcceptance(id, { startsAt: startsAt + i, destination: dest }));
+        expect(await store.markBreaches(startsAt + 29_999, [100])).toEqual([]);
+        const marked = await store.markBreaches(startsAt + 30_002, [100, 60_000]);
+        // Redis marks in bulk (the first three deadlines, their lags 2, 1 and 0 ms); the memory store's claims mark.
+        expect(marked).toEqual(store.kind === 'redis' ? [{ trtClass: 'smets2.onDemand', destination: dest, count: 3, lagCounts: [3, 3] }] : []);
+        // Marked already up to that time: nothing more.
+        expect(await store.markBreaches(startsAt + 30_002, [100, 60_000])).toEqual([]);
+        // Marked, yet named by no claim: no alert yet.
+        expect((await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.alertCode === 'TRT' && ids.includes(i.requestId!))).toEqual([]);
+        const claims = await store.claimBreaches(startsAt + 30_010, 100, [100, 60_000]);
+        expect(claims.breaches.map((b) => b.requestId).sort()).toEqual([...ids].sort());
+        const counted = [...marked, ...claims.marked].reduce((n, group) => n + group.count, 0) + claims.breaches.filter((b) => !b.markedEarlier).length;
+        expect(counted).toBe(5);
+        for (const id of ids) expect((await store.getRequest(id))!.breached).toBe(true);
+        const alerts = (await store.readOutbox(ORIGINATOR, undefined, 1000)).filter((i) => i.alertCode === 'TRT' && ids.includes(i.requestId!));
+        expect(alerts.map((i) => i.requestId).sort()).toEqual([...ids].sort());
+        expect(await store.markBreaches(Date.now() + 60_000, [100])).toEqual([]);
+      });
+
       it('counts each destination\'s unanswered requests, and how far behind a User\'s delivery is', async () => {
         const store = await open();
         const dest = destination();

@@ -2,7 +2,7 @@ import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain'
 import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
-  Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, BreachClaims, EgressItem, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
+  Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, BreachClaims, EgressItem, MarkedBreaches, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
   RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
@@ -377,6 +377,11 @@ export class MemoryStore implements StateStore {
   }
 
   /** Marks and alerts each breach in the same step: every one named, none only `marked`. */
+  async markBreaches(): Promise<MarkedBreaches[]> {
+    // Nothing is marked in bulk here: a claim names each breach, in-process, as it marks it.
+    return [];
+  }
+
   async claimBreaches(now: number, max: number): Promise<BreachClaims> {
     const breaches: Breach[] = [];
     while (breaches.length < max && (this.deadlines.peekKey() ?? Infinity) <= now) {

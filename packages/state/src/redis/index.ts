@@ -10,7 +10,7 @@ import { SCRIPTS } from './scripts.ts';
 import { compareCursors, originatorOf, pageOf, PARTITIONS, partitionOf, partitionOfRef, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
-  type Acceptance, type AcceptanceResult, type Breach, type BreachClaims, BreachClaimsIncomplete, type EgressItem, type Leg, type LegRecord, type NetworkResponse,
+  type Acceptance, type AcceptanceResult, type Breach, type BreachClaims, BreachClaimsIncomplete, type EgressItem, type MarkedBreaches, type Leg, type LegRecord, type NetworkResponse,
   type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore, type TrtRecord,
   type DeadLetter, type Page, type Redriven, type AcquiredInstallation,
 } from '../store/index.ts';
@@ -111,7 +111,8 @@ interface ClaimedStream {
  * TRT class, overdue '1'/'0'); the bulk marks (class, destination, how many up to each lag bound,
  * then all); the bulk alerts (class, destination, flat: request ID, deadline).
  */
-type BreachClaimsReply = [string[], [trtClass: string, destination: string, counts: number[]][], [trtClass: string, destination: string, claims: string[]][]];
+type MarkedReply = [trtClass: string, destination: string, counts: number[]][];
+type BreachClaimsReply = [string[], MarkedReply, [trtClass: string, destination: string, claims: string[]][]];
 
 /**
  * The bulk TRT index a request's deadline goes in (claim-breaches.lua), named by its TRT class
@@ -155,6 +156,11 @@ function outboxItems(entries: readonly [id: string, field: string, value: string
     }
   }
   return items;
+}
+
+/** A mark's groups (mark-bulk-trt.lua): per class and destination, the counts by lag bound, then all. */
+function markedGroups(reply: MarkedReply): MarkedBreaches[] {
+  return reply.map(([trtClass, destination, counts]) => ({ trtClass, destination, count: counts.at(-1)!, lagCounts: counts.slice(0, -1) }));
 }
 
 /** A claimed request as egress sends it: taken, it is forwarded (see take-claimed.lua). */
@@ -235,6 +241,7 @@ export class RedisStore implements StateStore {
     redis.defineCommand('reclaimLeases', { numberOfKeys: 1, lua: SCRIPTS.reclaimLeases });
     redis.defineCommand('readOutbox', { numberOfKeys: 1, lua: SCRIPTS.readOutbox });
     redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
+    redis.defineCommand('markBreaches', { numberOfKeys: 1, lua: SCRIPTS.markBreaches });
     redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
     redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
     redis.defineCommand('claimSchedules', { numberOfKeys: 2, lua: SCRIPTS.claimSchedules });
@@ -704,6 +711,16 @@ export class RedisStore implements StateStore {
    * has the next claim queued. Each partition's breaches are timed when its reply arrives, the
    * moment they are known to be marked. Fails as a whole if any partition's call fails.
    */
+  /**
+   * Every partition's mark-breaches.lua in one pipeline: one round trip, each call a few ZCOUNTs
+   * whatever the backlog, so the marks keep to their own timer while alerts queue behind.
+   */
+  async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
+    const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, now, this.prefix, `{p${p}}`, ...lagBoundsMs);
+    return ((await this.exec('mark breaches', pipeline)) as MarkedReply[]).flatMap(markedGroups);
+  }
+
   async claimBreaches(now: number, max: number, lagBoundsMs: readonly number[] = []): Promise<BreachClaims> {
     const started = performance.now();
     const minId = this.outboxMinId();
@@ -731,9 +748,7 @@ export class RedisStore implements StateStore {
           if (oneByOne[i + 4] === '1') breach.overdue = true;
           claims.breaches.push(breach);
         }
-        for (const [trtClass, destination, counts] of marked) {
-          claims.marked.push({ trtClass, destination, count: counts.at(-1)!, lagCounts: counts.slice(0, -1) });
-        }
+        claims.marked.push(...markedGroups(marked));
         for (const [trtClass, destination, flat] of alerted) {
           for (let i = 0; i < flat.length; i += 2) {
             const requestId = flat[i];

@@ -1,13 +1,14 @@
 // The Lua scripts, one file each (named after the step it performs), read once at load. Scripts
 // that count prepend the shared sliding-window function, those that judge an open request's TRT
-// its reader (open-trt.lua), and those that claim egress entries take-claimed.lua, since Redis
-// scripts cannot include.
+// its reader (open-trt.lua), those that mark bulk TRT indexes mark-bulk-trt.lua, and those that
+// claim egress entries take-claimed.lua, since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 const read = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 const COUNT_WINDOW = read('count-window');
 export const OPEN_TRT = read('open-trt');
 const TAKE_CLAIMED = read('take-claimed');
+const MARK_BULK_TRT = read('mark-bulk-trt');
 
 export const SCRIPTS = {
   acceptBatch: COUNT_WINDOW + read('accept-batch'),
@@ -15,7 +16,8 @@ export const SCRIPTS = {
   advanceState: read('advance-state'),
   tryCount: COUNT_WINDOW + read('try-count'),
   addCounts: COUNT_WINDOW + read('add-counts'),
-  claimBreaches: OPEN_TRT + read('claim-breaches'),
+  claimBreaches: OPEN_TRT + MARK_BULK_TRT + read('claim-breaches'),
+  markBreaches: MARK_BULK_TRT + read('mark-breaches'),
   readClaimed: TAKE_CLAIMED + read('read-claimed'),
   readOutbox: read('read-outbox'),
   claimEgress: TAKE_CLAIMED + read('claim-egress'),

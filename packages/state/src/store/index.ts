@@ -431,6 +431,13 @@ export interface StateStore {
    * At most `max` are named (per partition on Redis); marks made in bulk are not bounded by it.
    */
   claimBreaches(now: number, max: number, lagBoundsMs?: readonly number[]): Promise<BreachClaims>;
+  /**
+   * Marks in bulk what is due by `now` and claimBreaches would mark in bulk, without naming or
+   * alerting any (claimBreaches does that later, `markedEarlier`): a mark that stays small
+   * whatever the backlog of alerts. Each deadline is counted by exactly one call of either. A
+   * store without bulk marks (MemoryStore, whose claims are in-process) marks none here.
+   */
+  markBreaches(now: number, lagBoundsMs?: readonly number[]): Promise<MarkedBreaches[]>;
 
   /** Stores a User's DSP schedule, its first occurrence due at `firstDueAt`; answers its new DSPScheduleID. */
   createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number>;

@@ -84,46 +84,7 @@ local function claim_one_by_one()
   return out
 end
 
-local keys = ARGV[3] .. 'trtkeys:' .. ARGV[4]
-local mark_key = ARGV[3] .. 'trtmarked:' .. ARGV[4]
 local index_base = KEYS[1] .. ':'
-
--- The partition's bulk indexes with a deadline due.
-local function due_indexes()
-  local due = {}
-  for _, member in ipairs(redis.call('SMEMBERS', keys)) do
-    if redis.call('ZCOUNT', index_base .. member, '-inf', now) > 0 then due[#due + 1] = member end
-  end
-  return due
-end
-
--- Marks the bulk indexes' deadlines after the last mark up to now, and counts them by lag.
-local function mark_in_bulk(members)
-  local marked = {}
-  local last = redis.call('GET', mark_key)
-  if last and tonumber(last) >= tonumber(now) then return marked end
-  redis.call('SET', mark_key, now)
-  local after = last and '(' .. last or '-inf'
-  -- Lags run to this moment, when they are marked (Redis's clock; the caller's now if later).
-  local time = redis.call('TIME')
-  local marked_at = math.max(tonumber(now), tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
-  for _, member in ipairs(members) do
-    local index = index_base .. member
-    local total = redis.call('ZCOUNT', index, after, now)
-    if total > 0 then
-      local counts = {}
-      for b = 6, #ARGV do
-        -- Lag up to the bound: a deadline from marked_at - bound on.
-        local from = marked_at - tonumber(ARGV[b])
-        counts[#counts + 1] = (last and from <= tonumber(last)) and total or redis.call('ZCOUNT', index, from, now)
-      end
-      counts[#counts + 1] = total
-      local class, dest = string.match(member, '^([^:]*):(.*)$')
-      marked[#marked + 1] = { class, dest, counts }
-    end
-  end
-  return marked
-end
 
 -- The marked deadlines' alerts, up to what the call has left of max.
 local function alert_in_bulk(members, left)
@@ -157,7 +118,8 @@ local function alert_in_bulk(members, left)
 end
 
 local one_by_one = claim_one_by_one()
-local due = due_indexes()
+local due = due_bulk_indexes(ARGV[3] .. 'trtkeys:' .. ARGV[4], index_base, now)
 if #due == 0 then return { one_by_one, {}, {} } end
-local marked = mark_in_bulk(due)
+-- Marked here too when mark-breaches.lua has not yet reached now: alerts follow marks.
+local marked = mark_bulk_indexes(ARGV[3] .. 'trtmarked:' .. ARGV[4], index_base, due, now, 6)
 return { one_by_one, marked, alert_in_bulk(due, max - #one_by_one / 5) }
