@@ -177,6 +177,30 @@ function claimedStream(key: string, entries: readonly [string, string[]][]): Cla
 }
 
 
+/** The store's scripts, each a client command, with how many of its arguments are keys. */
+const SCRIPT_COMMANDS = [
+  ['acceptBatch', 1],
+  ['respondBatch', 1],
+  ['releaseQuarantine', 7],
+  ['deleteQuarantined', 2],
+  ['expireQuarantined', 1],
+  ['advanceState', 1],
+  ['releaseHeld', 1],
+  ['readClaimed', 1],
+  ['claimEgress', 1],
+  ['reclaimLeases', 1],
+  ['readOutbox', 1],
+  ['claimBreaches', 1],
+  ['markBreaches', 1],
+  ['lease', 1],
+  ['createEgressGroup', 1],
+  ['claimSchedules', 2],
+  ['rescheduleSchedule', 3],
+  ['redriveDeadLetters', 2],
+  ['listQuarantined', 1],
+  ['putInstallations', 1],
+] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
+
 /**
  * The shared state of every router instance, in Redis. It fails fast while Redis is away (no offline
  * queue, a command timeout) and reconnects by itself, so the same instance serves again afterwards.
@@ -209,7 +233,7 @@ export class RedisStore implements StateStore {
   /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
   private readonly onePartitionPerCall: boolean;
 
-  private constructor(private readonly redis: ScriptedRedis, options: RedisStoreOptions) {
+  private constructor(private readonly redis: ScriptedRedis, private readonly background: ScriptedRedis, options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'dcc:';
     this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
@@ -223,38 +247,25 @@ export class RedisStore implements StateStore {
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     redis.on('error', (error: Error) => { this.lastError = error; });
     redis.on('ready', () => { this.lastError = undefined; });
+    // The background connection fails and recovers with the other: its calls say so themselves.
+    background.on('error', () => undefined);
   }
 
   /** Connects and waits until Redis is ready; throws StateUnavailableError when it cannot. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const redis = createClient(options, commandTimeout) as ScriptedRedis;
-    redis.defineCommand('acceptBatch', { numberOfKeys: 1, lua: SCRIPTS.acceptBatch });
-    redis.defineCommand('respondBatch', { numberOfKeys: 1, lua: SCRIPTS.respondBatch });
-    redis.defineCommand('releaseQuarantine', { numberOfKeys: 7, lua: SCRIPTS.releaseQuarantine });
-    redis.defineCommand('deleteQuarantined', { numberOfKeys: 2, lua: SCRIPTS.deleteQuarantined });
-    redis.defineCommand('expireQuarantined', { numberOfKeys: 1, lua: SCRIPTS.expireQuarantined });
-    redis.defineCommand('advanceState', { numberOfKeys: 1, lua: SCRIPTS.advanceState });
-    redis.defineCommand('releaseHeld', { numberOfKeys: 1, lua: SCRIPTS.releaseHeld });
-    redis.defineCommand('readClaimed', { numberOfKeys: 1, lua: SCRIPTS.readClaimed });
-    redis.defineCommand('claimEgress', { numberOfKeys: 1, lua: SCRIPTS.claimEgress });
-    redis.defineCommand('reclaimLeases', { numberOfKeys: 1, lua: SCRIPTS.reclaimLeases });
-    redis.defineCommand('readOutbox', { numberOfKeys: 1, lua: SCRIPTS.readOutbox });
-    redis.defineCommand('claimBreaches', { numberOfKeys: 1, lua: SCRIPTS.claimBreaches });
-    redis.defineCommand('markBreaches', { numberOfKeys: 1, lua: SCRIPTS.markBreaches });
-    redis.defineCommand('lease', { numberOfKeys: 1, lua: SCRIPTS.lease });
-    redis.defineCommand('createEgressGroup', { numberOfKeys: 1, lua: SCRIPTS.createEgressGroup });
-    redis.defineCommand('claimSchedules', { numberOfKeys: 2, lua: SCRIPTS.claimSchedules });
-    redis.defineCommand('rescheduleSchedule', { numberOfKeys: 3, lua: SCRIPTS.rescheduleSchedule });
-    redis.defineCommand('redriveDeadLetters', { numberOfKeys: 2, lua: SCRIPTS.redriveDeadLetters });
-    redis.defineCommand('listQuarantined', { numberOfKeys: 1, lua: SCRIPTS.listQuarantined });
-    redis.defineCommand('putInstallations', { numberOfKeys: 1, lua: SCRIPTS.putInstallations });
-    const store = new RedisStore(redis, options);
+    const background = createClient(options, commandTimeout) as ScriptedRedis;
+    for (const client of [redis, background]) {
+      for (const [name, numberOfKeys] of SCRIPT_COMMANDS) client.defineCommand(name, { numberOfKeys, lua: SCRIPTS[name] });
+    }
+    const store = new RedisStore(redis, background, options);
     try {
-      await redis.connect();
+      await Promise.all([redis.connect(), background.connect()]);
     } catch (cause) {
-      // Stop the reconnection attempts the failed connection started.
+      // Stop the reconnection attempts the failed connections started.
       redis.disconnect();
+      background.disconnect();
       // The connection's own error says why (e.g. ECONNREFUSED); the rejection only that it closed.
       const reason = store.lastError?.message ?? (cause as Error).message;
       throw new StateUnavailableError(`cannot connect to ${describeTarget(options)}: ${reason}`, { cause });
@@ -542,7 +553,7 @@ export class RedisStore implements StateStore {
     if (destinations.length === 0) return [];
     const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
     await this.ensureGroups(keys);
-    const pipeline = this.pipeline() as ScriptedPipeline;
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
     const now = Date.now();
     for (const streams of this.destinationsByGroup(destinations)) {
       pipeline.claimEgress(`${this.prefix}trt:${streams[0]}`, this.prefix, EGRESS_GROUP, consumer, max, now, ...streams);
@@ -569,7 +580,7 @@ export class RedisStore implements StateStore {
     const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
     if (keys.length === 0) return [];
     await this.ensureGroups(keys);
-    const claim = this.pipeline();
+    const claim = this.backgroundPipeline();
     for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
     const results = await this.exec('reclaim egress', claim);
     // XAUTOCLAIM gives an entry deleted meanwhile as an ID without fields.
@@ -593,7 +604,7 @@ export class RedisStore implements StateStore {
 
   /** Requests handed over at acceptance and still unanswered after `idleMs`: one script call per batch group (reclaim-leases.lua). */
   private async reclaimLeases(destinations: readonly string[], max: number, idleMs: number): Promise<EgressItem[]> {
-    const pipeline = this.pipeline() as ScriptedPipeline;
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
     const now = Date.now();
     for (const sets of this.destinationsByGroup(destinations)) pipeline.reclaimLeases(`${this.prefix}trt:${sets[0]}`, this.prefix, now, now - idleMs, max, ...sets);
     const items: EgressItem[] = [];
@@ -617,7 +628,7 @@ export class RedisStore implements StateStore {
       else byGroup.set(group, [stream]);
     }
     if (byGroup.size === 0) return [];
-    const pipeline = this.pipeline() as ScriptedPipeline;
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
     const now = Date.now();
     for (const group of byGroup.values()) {
       const args: string[] = [];
@@ -659,7 +670,7 @@ export class RedisStore implements StateStore {
   }
 
   async releaseHeld(now: number, max: number): Promise<number> {
-    const pipeline = this.pipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
     for (let p = 0; p < PARTITIONS; p++) pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`);
     const results = await this.exec('release held', pipeline);
     return results.reduce<number>((sum, n) => sum + Number(n), 0);
@@ -730,7 +741,7 @@ export class RedisStore implements StateStore {
     const claimer = async () => {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
-        const pipeline = (this.pipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
+        const pipeline = (this.backgroundPipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
           .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId, ...lagBoundsMs);
         let reply: BreachClaimsReply;
         try {
@@ -1070,11 +1081,13 @@ export class RedisStore implements StateStore {
 
   async close(): Promise<void> {
     this.blocking?.disconnect();
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
+    await Promise.all([this.redis, this.background].map(async (client) => {
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    }));
   }
 
   /** A second connection for blocking reads; its commands may wait up to their block time. */
@@ -1153,6 +1166,16 @@ export class RedisStore implements StateStore {
 
   private pipeline(): ChainableCommander {
     return anySlotPipeline(this.redis);
+  }
+
+  /**
+   * The background loops' large calls (egress claims, held releases, breach claims) on a
+   * connection of their own: Redis runs a connection's commands in order, so on the request
+   * path's they would hold every acceptance behind them (a release of 16,000 held requests takes
+   * about 130 ms); on their own, Redis interleaves the two connections' commands.
+   */
+  private backgroundPipeline(): ChainableCommander {
+    return anySlotPipeline(this.background);
   }
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
