@@ -79,6 +79,8 @@ function legOf(commandVariant: number): Leg {
 /** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
 const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
 const BOTH_DELIVERY_VARIANTS: ReadonlySet<number> = new Set([3, 7]);
+/** When a write answered outcome_unknown is looked up again for its hand-over (see handOverIfItLands). */
+const LANDED_LOOKUP_DELAYS_MS = [250, 1_000, 2_000, 4_000, 8_000];
 
 interface Anomaly {
   breach: BreachKind;
@@ -276,12 +278,12 @@ export class ServiceRequestPipeline {
     if (result.outcome !== 'recorded' || userBreached) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
-        this.handOverIfLeased(acceptance, route);
+        this.handOverIfLeased(acceptance);
         return answer;
       case 'landed':
         // Leased to this process by the write that landed: nobody else sends it before the lease
         // ends (a concurrent identical retry's own send is a repeat, which the network drops).
-        this.handOverIfLeased(acceptance, route);
+        this.handOverIfLeased(acceptance);
         return { ...result.answer, outcome: 'replayed' };
       case 'duplicate':
         return { ...result.answer, outcome: 'replayed' };
@@ -296,9 +298,35 @@ export class ServiceRequestPipeline {
   }
 
   /** Route: a request recorded as handed over goes to this process's own network now, not through its queue. */
-  private handOverIfLeased(acceptance: Acceptance, route: Route): void {
+  private handOverIfLeased(acceptance: Acceptance): void {
     const forwardedAt = acceptance.egress?.forwardedAt;
-    if (forwardedAt !== undefined) this.deps.egress!.handOver({ destination: route.destination, entryId: '', record: { ...acceptance.record, state: 'forwarded', forwardedAt } });
+    if (forwardedAt !== undefined) this.deps.egress!.handOver({ destination: acceptance.record.destination, entryId: '', record: { ...acceptance.record, state: 'forwarded', forwardedAt } });
+  }
+
+  /**
+   * A write answered `outcome_unknown` may still land, leased to this process for its hand-over:
+   * nobody else sends it before the lease's redelivery delay (30 s by default, a SMETS2+
+   * request's whole TRT), and a resubmission only replays its answer. So it is looked up again a
+   * few times over the next seconds and sent once it shows with these bytes (a repeat, should
+   * another router send it too, is dropped by the network). Never seen, the lease's expiry sends it.
+   */
+  private handOverIfItLands(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): void {
+    if (acceptance.egress?.forwardedAt === undefined) return;
+    const look = async (attempt: number) => {
+      let context: RequestContext | undefined;
+      try {
+        context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
+      } catch {
+        // Still unreadable: looked up again at the next delay.
+      }
+      if (context?.leg) {
+        if (context.leg.bodyHash === bodyHash) this.handOverIfLeased(acceptance);
+      } else if (attempt + 1 < LANDED_LOOKUP_DELAYS_MS.length) {
+        lookAfter(attempt + 1);
+      }
+    };
+    const lookAfter = (attempt: number) => setTimeout(() => void look(attempt), LANDED_LOOKUP_DELAYS_MS[attempt]).unref();
+    lookAfter(0);
   }
 
   /**
@@ -415,10 +443,12 @@ export class ServiceRequestPipeline {
       try {
         context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
       } catch {
+        this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
         throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write and could not be asked again (${error.message}); resubmit the same bytes`));
       }
       if (context.leg?.bodyHash === bodyHash) return { outcome: 'landed', answer: context.leg.answer };
       if (context.leg) return { outcome: 'request_id_reused' };
+      this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
       throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write (${error.message}) and it is not visible yet; resubmit the same bytes`));
     }
   }

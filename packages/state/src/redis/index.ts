@@ -716,10 +716,10 @@ export class RedisStore implements StateStore {
   }
 
   /**
-   * One claim-breaches.lua call per partition, BREACH_CLAIMS_IN_FLIGHT of them sent at a time:
-   * Redis runs a connection's commands in order, so however large the backlog, a request-path
-   * command waits behind at most that many claims (each bounded by `max`), while Redis always
-   * has the next claim queued. Each partition's breaches are timed when its reply arrives, the
+   * One claim-breaches.lua call per partition, BREACH_CLAIMS_IN_FLIGHT of them sent at a time, on
+   * the background connection: Redis runs a connection's commands in order, so however large the
+   * backlog, the egress and release loops' calls wait behind at most that many claims (each
+   * bounded by `max`), while Redis always has the next claim queued. Each partition's breaches are timed when its reply arrives, the
    * moment they are known to be marked. Fails as a whole if any partition's call fails.
    */
   /**
