@@ -28,7 +28,7 @@ import { ThresholdAnomalyDetection, ThresholdRules } from './tad/index.ts';
 import { ReconciledCounter } from './tad/reconciled.ts';
 import { QuarantineDesk } from './tad/quarantine.ts';
 import { StatsAggregator } from './stats/index.ts';
-import { markBreaches, scanBreaches } from './trt/breach-scan.ts';
+import { BreachScanner } from './trt/breach-scan.ts';
 import { TrtBudgetTable } from './trt/budgets.ts';
 import { startTracing, stopTracing } from './tracing/index.ts';
 
@@ -134,8 +134,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
   });
-  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => scanBreaches(store, lifecycle, stats), log);
-  const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => markBreaches(store, lifecycle, stats), log);
+  const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs);
+  const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => breaches.scan(), log);
+  const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => breaches.mark(), log);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
     while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
   }, log);

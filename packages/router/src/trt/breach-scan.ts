@@ -43,13 +43,38 @@ export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics,
 }
 
 /**
- * The deadline marks alone, on their own timer (the store marks in bulk, one small call per
- * partition however many fall due): a backlog of alerts in scanBreaches never holds a mark back.
+ * The deadline scan's passes (scanBreaches), and its marks apart from them: a pass's first claim
+ * marks what is due before it queues alerts, so marks need their own call only while a pass has
+ * run longer than the scan interval (a backlog of alerts, or claims queued behind other work in
+ * Redis): then mark() marks in bulk (the store's one small call per partition however many fall
+ * due), so a backlog never holds a mark back. Otherwise it does nothing: a timer of marks would
+ * repeat the passes' own look at every bulk index.
  */
-export async function markBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
-  const now = Date.now();
-  const marked = await store.markBreaches(now, metrics.breachLagBoundsMs);
-  if (marked.length > 0) await countClaims({ breaches: [], marked }, now, metrics, stats);
+export class BreachScanner {
+  private passStartedAt: number | undefined;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly metrics: LifecycleMetrics,
+    private readonly stats: StatsAggregator,
+    private readonly intervalMs: number,
+  ) {}
+
+  async scan(): Promise<void> {
+    this.passStartedAt = Date.now();
+    try {
+      await scanBreaches(this.store, this.metrics, this.stats);
+    } finally {
+      this.passStartedAt = undefined;
+    }
+  }
+
+  async mark(): Promise<void> {
+    if (this.passStartedAt === undefined || Date.now() - this.passStartedAt < this.intervalMs) return;
+    const now = Date.now();
+    const marked = await this.store.markBreaches(now, this.metrics.breachLagBoundsMs);
+    if (marked.length > 0) await countClaims({ breaches: [], marked }, now, this.metrics, this.stats);
+  }
 }
 
 /** A claim's breaches in the live metrics and the month's statistics, each counted once: when marked. */

@@ -377,7 +377,7 @@ export class MemoryStore implements StateStore {
   }
 
   /** Marks and alerts each breach in the same step: every one named, none only `marked`. */
-  async markBreaches(): Promise<MarkedBreaches[]> {
+  async markBreaches(_now: number, _lagBoundsMs?: readonly number[]): Promise<MarkedBreaches[]> {
     // Nothing is marked in bulk here: a claim names each breach, in-process, as it marks it.
     return [];
   }
