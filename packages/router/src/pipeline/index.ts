@@ -79,7 +79,7 @@ function legOf(commandVariant: number): Leg {
 /** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
 const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
 const BOTH_DELIVERY_VARIANTS: ReadonlySet<number> = new Set([3, 7]);
-/** When a write answered outcome_unknown is looked up again for its hand-over (see handOverIfItLands). */
+/** Gaps between the lookups of a write answered outcome_unknown, for its hand-over (see handOverIfItLands): at 0.25, 1.25, 3.25, 7.25 and 15.25 s. */
 const LANDED_LOOKUP_DELAYS_MS = [250, 1_000, 2_000, 4_000, 8_000];
 
 interface Anomaly {
@@ -320,7 +320,8 @@ export class ServiceRequestPipeline {
         // Still unreadable: looked up again at the next delay.
       }
       if (context?.leg) {
-        if (context.leg.bodyHash === bodyHash) this.handOverIfLeased(acceptance);
+        // Egress stopped (or at its cap of hand-overs): the lease's expiry sends it instead.
+        if (context.leg.bodyHash === bodyHash && this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
       } else if (attempt + 1 < LANDED_LOOKUP_DELAYS_MS.length) {
         lookAfter(attempt + 1);
       }

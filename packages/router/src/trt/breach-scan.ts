@@ -1,5 +1,5 @@
 import { monthOf, statKey } from '@dccrouter/domain';
-import { BreachClaimsIncomplete, type BreachClaims, type StateStore } from '@dccrouter/state';
+import { BreachClaimsIncomplete, type BreachClaims, type MarkedBreaches, type StateStore } from '@dccrouter/state';
 import type { LifecycleMetrics } from '../metrics/index.ts';
 import { serviceStatsOf, type StatsAggregator } from '../stats/index.ts';
 
@@ -17,7 +17,7 @@ const CLAIMS_IN_FLIGHT = 2;
  * backlog; while there is, CLAIMS_IN_FLIGHT claims run at once, back to back, without waiting for
  * the scan interval.
  */
-export async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
+async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
   let backlog = true;
   const claim = async () => {
     const now = Date.now();
@@ -72,7 +72,14 @@ export class BreachScanner {
   async mark(): Promise<void> {
     if (this.passStartedAt === undefined || Date.now() - this.passStartedAt < this.intervalMs) return;
     const now = Date.now();
-    const marked = await this.store.markBreaches(now, this.metrics.breachLagBoundsMs);
+    let marked: MarkedBreaches[];
+    try {
+      marked = await this.store.markBreaches(now, this.metrics.breachLagBoundsMs);
+    } catch (error) {
+      // What the other partitions marked is marked: counted all the same.
+      if (error instanceof BreachClaimsIncomplete) await countClaims(error.claims, now, this.metrics, this.stats);
+      throw error;
+    }
     if (marked.length > 0) await countClaims({ breaches: [], marked }, now, this.metrics, this.stats);
   }
 }

@@ -376,12 +376,12 @@ export class MemoryStore implements StateStore {
     return { outcome: 'recorded', breached, breachMarkedEarlier, trtClass: record.trt?.class, elapsedMs };
   }
 
-  /** Marks and alerts each breach in the same step: every one named, none only `marked`. */
+  /** Nothing is marked in bulk here: a claim names each breach, in-process, as it marks it. */
   async markBreaches(_now: number, _lagBoundsMs?: readonly number[]): Promise<MarkedBreaches[]> {
-    // Nothing is marked in bulk here: a claim names each breach, in-process, as it marks it.
     return [];
   }
 
+  /** Marks and alerts each breach in the same step: every one named, none only `marked`. */
   async claimBreaches(now: number, max: number): Promise<BreachClaims> {
     const breaches: Breach[] = [];
     while (breaches.length < max && (this.deadlines.peekKey() ?? Infinity) <= now) {

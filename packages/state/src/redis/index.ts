@@ -716,22 +716,29 @@ export class RedisStore implements StateStore {
   }
 
   /**
+   * Every partition's mark-breaches.lua in one pipeline on the request path's connection: one
+   * round trip, each call a few ZCOUNTs whatever the backlog. A partition whose call fails leaves
+   * the others' marks made: they come with the error (BreachClaimsIncomplete), to be counted.
+   */
+  async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
+    const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, now, this.prefix, `{p${p}}`, ...lagBoundsMs);
+    const results = await this.call('mark breaches', () => this.confirmedWithin(pipeline.exec()));
+    if (!results) throw this.unavailable('mark breaches', new Error('the pipeline was aborted'));
+    const marked = results.flatMap(([error, reply]) => (error ? [] : markedGroups(reply as MarkedReply)));
+    const failed = results.find(([error]) => error)?.[0];
+    if (!failed) return marked;
+    const cause = this.unavailable('mark breaches', failed);
+    throw marked.length > 0 ? new BreachClaimsIncomplete({ breaches: [], marked }, { cause }) : cause;
+  }
+
+  /**
    * One claim-breaches.lua call per partition, BREACH_CLAIMS_IN_FLIGHT of them sent at a time, on
    * the background connection: Redis runs a connection's commands in order, so however large the
    * backlog, the egress and release loops' calls wait behind at most that many claims (each
    * bounded by `max`), while Redis always has the next claim queued. Each partition's breaches are timed when its reply arrives, the
    * moment they are known to be marked. Fails as a whole if any partition's call fails.
    */
-  /**
-   * Every partition's mark-breaches.lua in one pipeline: one round trip, each call a few ZCOUNTs
-   * whatever the backlog, so the marks keep to their own timer while alerts queue behind.
-   */
-  async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
-    const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
-    for (let p = 0; p < PARTITIONS; p++) pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, now, this.prefix, `{p${p}}`, ...lagBoundsMs);
-    return ((await this.exec('mark breaches', pipeline)) as MarkedReply[]).flatMap(markedGroups);
-  }
-
   async claimBreaches(now: number, max: number, lagBoundsMs: readonly number[] = []): Promise<BreachClaims> {
     const started = performance.now();
     const minId = this.outboxMinId();
@@ -1076,7 +1083,8 @@ export class RedisStore implements StateStore {
   }
 
   async ping(): Promise<void> {
-    await this.call('PING', () => this.redis.ping());
+    // Both connections: the background loops' too, which a readiness probe should see fail.
+    await this.call('PING', () => Promise.all([this.redis.ping(), this.background.ping()]));
   }
 
   async close(): Promise<void> {

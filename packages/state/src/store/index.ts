@@ -435,7 +435,8 @@ export interface StateStore {
    * Marks in bulk what is due by `now` and claimBreaches would mark in bulk, without naming or
    * alerting any (claimBreaches does that later, `markedEarlier`): a mark that stays small
    * whatever the backlog of alerts. Each deadline is counted by exactly one call of either. A
-   * store without bulk marks (MemoryStore, whose claims are in-process) marks none here.
+   * store without bulk marks (MemoryStore, whose claims are in-process) marks none here. A call
+   * that fails in part throws BreachClaimsIncomplete with the marks it made.
    */
   markBreaches(now: number, lagBoundsMs?: readonly number[]): Promise<MarkedBreaches[]>;
 

@@ -1,7 +1,8 @@
 -- Marks one partition's bulk-indexed deadlines due by now as breached, counted by lag
 -- (mark-bulk-trt.lua), and nothing else: no alert, no request named. claim-breaches.lua queues
 -- their alerts later, in calls bounded by their size; this call stays small however large the
--- backlog, so the router runs it on its own timer and a mark is never late behind alerts.
+-- backlog, so while a scan pass is long (a backlog of alerts) the router runs it on its own timer
+-- and a mark is never late behind alerts.
 -- KEYS[1]: the partition's TRT index (it routes the call; the bulk indexes' names start with it).
 -- ARGV: now, key prefix, partition tag, then detection-lag bounds in ms, ascending.
 -- Returns { { class, destination, { how many with lag up to each bound, all } }, ... }.
