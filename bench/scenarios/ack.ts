@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// The router's pipeline steps as its /metrics names them, in their order (a module with no imports).
+import { PIPELINE_STAGES } from '../../packages/router/src/pipeline/stage-clock.ts';
 import { goal } from '../lib/goals.ts';
 import { step } from '../lib/progress.ts';
 import { addCounts, median, round } from '../lib/stats.ts';
@@ -120,9 +122,6 @@ export function summarise(variant: Variant, runs: AckRun[], echoRate: number, ec
     stageWaitMs: medianByKey(runs.map((r) => r.stageWaitMs)),
   };
 }
-
-/** The router's pipeline steps as its /metrics names them (PIPELINE_STAGES in the router), in their order. */
-const PIPELINE_STAGES = ['user', 'authenticate', 'lookups', 'decide', 'record'];
 
 /** "bun 96, Worker 65, JITWorker 16": the threads that used 1 µs or more per request, largest first. */
 function threadsText(byThread: Record<string, number>): string {
