@@ -162,6 +162,19 @@ describe('routers sharing one Redis', () => {
     await expect.poll(async () => (await client.status(SUPPLIER, requestId)).state, { timeout: 10_000, interval: 100 }).toBe('responded');
   }, 30_000);
 
+  it('check the signature before reading the target device', async () => {
+    // A device no router holds (its import line was rejected): were it read before the signature
+    // was checked, the answer would name the unknown device and the device misses would move.
+    const deviceMisses = async () => Number(/dccrouter_directory_lookups_total\{kind="device",result="miss"\} (\d+)/.exec(await (await fetch(`${first.url}/metrics`)).text())?.[1] ?? 0);
+    const missesBefore = await deviceMisses();
+    const signed = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const uncached = buildJsonRequest({ originatorId: SUPPLIER, targetId: '00-DB-12-34-56-78-90-FF', counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const forged = await post(first.url, uncached, client.sign(signed));
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as any).error.reason).toBe('signature_invalid');
+    expect(await deviceMisses()).toBe(missesBefore);
+  });
+
   it('answer 503 state_unavailable while Redis is down and recover without a restart', async () => {
     const before = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const acknowledged = await post(first.url, before, client.sign(before));
@@ -177,12 +190,6 @@ describe('routers sharing one Redis', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(((await refused.json()) as any).error.reason).toBe('state_unavailable');
     expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
-    // A forged signature is refused as such: its device (one no router has cached, whose read would
-    // fail) is not read before the signature is checked, so the answer is not state_unavailable.
-    const uncached = buildJsonRequest({ originatorId: SUPPLIER, targetId: '00-DB-12-34-56-78-90-FF', counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
-    const forged = await post(first.url, uncached, client.sign(during));
-    expect(forged.status).toBe(401);
-    expect(((await forged.json()) as any).error.reason).toBe('signature_invalid');
 
     redis = await startRedis(redisPort, redisDir, ['--appendonly', 'yes', '--appendfsync', 'always']);
     // Each router reconnects on its own: wait for both before using both.
