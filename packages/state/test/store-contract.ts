@@ -888,6 +888,26 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
       });
 
+      it('releases held requests earliest first, at most max at a time, leaving the rest held for their own time', async () => {
+        const store = await open();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        // Accepted out of their release order; two of them due an hour later.
+        const times = [4, 0, 3_600_000, 2, 1, 3_600_001, 3].map((offset) => releaseAt + offset);
+        const ids = times.map(() => newRequestId());
+        for (const [i, requestId] of ids.entries()) {
+          await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt: times[i], startsAt: times[i] }));
+        }
+        const byTime = ids.map((requestId, i) => ({ requestId, at: times[i] })).sort((a, b) => a.at - b.at).map((each) => each.requestId);
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toBe(3);
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(0, 3));
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toBe(2);
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toBe(0);
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(3, 5));
+        expect(await store.releaseHeld(releaseAt + 3_600_001, 10)).toBe(2);
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(5));
+      });
+
       it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {
         const store = await open();
         const requestId = newRequestId();
