@@ -93,7 +93,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   });
   if (config.seedDemo) await seedDemo(store);
   // Gauges read the verifier and pipeline when scraped, after they exist.
-  const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, verifyHandoffs: () => ({ tasks: verifier.handoffs, signatures: verifier.handedOff }), pipelineStages: () => pipeline.stages.totals(), inflight: () => pipeline.inflightCount, verifyThreads: config.verifyThreads });
+  const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, verifyHandoffs: () => ({ tasks: verifier.handoffs, signatures: verifier.handedOff, inline: verifier.verifiedInline }), pipelineStages: () => pipeline.stages.totals(), inflight: () => pipeline.inflightCount, verifyThreads: config.verifyThreads });
   const lookups = childrenOf(metrics.directoryLookups);
   const directory = new Directory(store, { syncIntervalMs: config.directorySyncMs, maxEntries: config.directoryCacheMax }, log, {
     hit: (kind) => lookups(kind, 'hit').inc(),

@@ -37,7 +37,7 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
-  constructor(sources: { verifyQueueDepth: () => number; verifyHandoffs: () => { tasks: number; signatures: number }; pipelineStages: () => { stage: string; seconds: number; requests: number }[]; inflight: () => number; verifyThreads: number }) {
+  constructor(sources: { verifyQueueDepth: () => number; verifyHandoffs: () => { tasks: number; signatures: number; inline: number }; pipelineStages: () => { stage: string; seconds: number; requests: number }[]; inflight: () => number; verifyThreads: number }) {
     // Process CPU, memory, file descriptors, GC and event-loop lag (perf_hooks, which Bun has too).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     // Under Bun, v8.getHeapSpaceStatistics() walks the whole heap: about 150 ms with 2M objects,
@@ -68,6 +68,7 @@ export class RouterMetrics {
     });
     readCounter('dccrouter_verify_handoffs_total', 'Tasks handed to the signature workers (signatures / hand-offs = the batch size)', () => [{ value: sources.verifyHandoffs().tasks }]);
     readCounter('dccrouter_verify_handed_off_signatures_total', 'Signatures handed to the signature workers', () => [{ value: sources.verifyHandoffs().signatures }]);
+    readCounter('dccrouter_verify_inline_signatures_total', 'Lone signatures checked on the main thread while the signature workers were idle (a hand-off would cost more)', () => [{ value: sources.verifyHandoffs().inline }]);
     readCounter('dccrouter_pipeline_stage_seconds_total', 'Wall time requests spent in each pipeline step (user, authenticate, lookups, decide, record): where they wait',
       () => sources.pipelineStages().map(({ stage, seconds }) => ({ label: stage, value: seconds })));
     readCounter('dccrouter_pipeline_stage_requests_total', 'Requests through each pipeline step (the divisor of dccrouter_pipeline_stage_seconds_total)',
