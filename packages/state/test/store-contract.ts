@@ -505,6 +505,22 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         ]);
       });
 
+      it('judges each of acceptances sent together by its own rules: one counter under two limits, and another User\'s', async () => {
+        const store = await open();
+        const [user, other] = [`user-${randomUUID()}`, `user-${randomUUID()}`];
+        const at = Date.now();
+        // The operator raised the User's limit between its second and third request.
+        const counts = [[user, 1], [user, 1], [user, 5], [other, 1]] as const;
+        const results = await Promise.all(counts.map(([scope, limit]) => {
+          const requestId = newRequestId();
+          return store.recordAcceptance(requestId, { ...acceptance('single', { requestId, bodyHash: hash(requestId) }), count: { scope, rules: [{ key: '*', limit, windowMs: 60_000 }], at } });
+        }));
+        expect(results).toStrictEqual([
+          { outcome: 'recorded', counts: [1] }, { outcome: 'over_limit', counts: [1], breached: 0 },
+          { outcome: 'recorded', counts: [2] }, { outcome: 'recorded', counts: [1] },
+        ]);
+      });
+
       it('records exactly one of 50 concurrent acceptances with different bodies; the others are reuses', async () => {
         const store = await open();
         const requestId = newRequestId();

@@ -2,7 +2,7 @@ import './tracing-shim.ts';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { findSrv, plainAcknowledgement, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
 import type { TrtClass } from '@dccrouter/domain';
-import { EXPIRY_SLACK_MS, planCounters } from '../counters/index.ts';
+import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
 import { RedisCounters } from '../counters/redis.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { anySlotPipeline, createClient, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
@@ -71,6 +71,13 @@ const BULK_MIN_LEAD_MS = 5_000;
 
 /** Partitions' breach claims sent at a time by claimBreaches; see there. */
 const BREACH_CLAIMS_IN_FLIGHT = 2;
+
+/** One request waiting for its partition's acceptance call: its fields (partition tag first) and counters. */
+interface PendingAcceptance {
+  requestId: string;
+  fields: (string | number)[];
+  counters: CounterPlan[];
+}
 
 /** accept-batch.lua's answer for one request. */
 type AcceptReply = [string, (string | number | number[])?, (number[] | string)?];
@@ -228,7 +235,7 @@ export class RedisStore implements StateStore {
   private readonly target: string;
   private readonly onCall?: (what: string) => void;
   private readonly onCallDone?: (what: string, seconds: number, failed: boolean) => void;
-  private readonly acceptances = new PartitionBatcher<(string | number)[], AcceptanceResult>((_, items) => this.acceptBatch(items));
+  private readonly acceptances = new PartitionBatcher<PendingAcceptance, AcceptanceResult>((_, items) => this.acceptBatch(items));
   private readonly responses: PartitionBatcher<(string | number)[], RespondReply>;
   /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
   private readonly onePartitionPerCall: boolean;
@@ -449,29 +456,23 @@ export class RedisStore implements StateStore {
   /** Batched with the other acceptances of its partition in this turn: one script call for them all. */
   recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult> {
     const tag = this.tagOf(requestId);
-    return this.acceptances.add(this.batchGroup(tag), [tag, ...this.acceptanceArgs(requestId, tag, acceptance)]);
+    return this.acceptances.add(this.batchGroup(tag), this.pendingAcceptance(requestId, tag, acceptance));
   }
 
-  /** One request's fields for accept-batch.lua, in its order. */
-  private acceptanceArgs(requestId: string, tag: string, acceptance: Acceptance): (string | number)[] {
+  /** One request's fields for accept-batch.lua, in its order, and its User-scope counters. */
+  private pendingAcceptance(requestId: string, tag: string, acceptance: Acceptance): PendingAcceptance {
     const { leg, legRecord, record, egress, breachCheckAt, quarantine, count } = acceptance;
     // Handed over wins over held: the caller has sent it already, whatever this clock says of releaseAt.
     const egressMode = !egress ? '' : egress.forwardedAt !== undefined ? 'lease' : egress.releaseAt !== undefined && egress.releaseAt > Date.now() ? 'held' : 'now';
     const extras = record.responseExtras && Object.keys(record.responseExtras).length > 0 ? JSON.stringify(record.responseExtras) : '';
-    const args: (string | number)[] = [
-      requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),
+    const fields: (string | number)[] = [
+      tag, requestId, leg, legRecord.bodyHash, legRecord.srv, packLegAnswer(legRecord, acceptance.plainAcknowledgement === true), packRecord(record),
       egressMode === 'lease' ? 'forwarded' : record.state, record.originatorId, record.destination, egressMode,
       (egressMode === 'lease' ? egress?.forwardedAt : egress?.releaseAt) ?? 0,
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
       extras, acceptance.breachFinalAt ?? '', this.bulkIndexArg(tag, bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt)),
     ];
-    const plans = count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [];
-    args.push(plans.length);
-    for (const plan of plans) {
-      args.push(plan.counter, plan.limit, plan.floor, plan.bucket, plan.geometry.span,
-        plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS);
-    }
-    return args;
+    return { requestId, fields, counters: count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [] };
   }
 
   /**
@@ -493,20 +494,40 @@ export class RedisStore implements StateStore {
     return `+${bulkIndex}`;
   }
 
-  private async acceptBatch(items: (string | number)[][]): Promise<AcceptanceResult[]> {
-    // Each item's first field is its partition tag, its second its RequestID (see recordAcceptance).
+  private async acceptBatch(items: PendingAcceptance[]): Promise<AcceptanceResult[]> {
+    // A counter is sent once per call, however many requests count in it (a User's batch: all of
+    // them), and each request names its counters by their place in that list.
+    const counterIndex = new Map<string, number>();
+    const counterArgs: (string | number)[] = [];
+    const requestArgs: (string | number)[] = [];
+    for (const { fields, counters } of items) {
+      for (const field of fields) requestArgs.push(field);
+      requestArgs.push(counters.length);
+      for (const plan of counters) {
+        const id = `${plan.counter}|${plan.limit}|${plan.floor}|${plan.bucket}`;
+        let index = counterIndex.get(id);
+        if (index === undefined) {
+          index = counterIndex.size + 1;
+          counterIndex.set(id, index);
+          counterArgs.push(plan.counter, plan.limit, plan.floor, plan.bucket, plan.geometry.span,
+            plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS);
+        }
+        requestArgs.push(index);
+      }
+    }
     let next = 0;
     let replies: AcceptReply[];
     try {
       replies = await this.call('record acceptance', () => this.confirmedWithin(
-        this.redis.acceptBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(), ...items.flat())));
+        this.redis.acceptBatch(`${this.prefix}trt:${items[0].fields[0]}`, this.prefix, this.retentionSeconds, this.outboxMinId(),
+          counterIndex.size, ...counterArgs, ...requestArgs)));
     } catch (error) {
       // The call may not have listed its indexes: the next acceptance of each lists it.
       this.listedBulkIndexes.clear();
       throw error;
     }
     return replies.map((reply): AcceptanceResult => {
-      const requestId = String(items[next++][1]);
+      const { requestId } = items[next++];
       switch (reply[0]) {
         case 'recorded': {
           const counts = reply[1] as number[];

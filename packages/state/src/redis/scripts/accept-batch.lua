@@ -9,8 +9,10 @@
 -- A request's keys all carry its partition's hash tag.
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
 --          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
--- ARGV: key prefix, retention s, outbox min ID, then per request its partition tag ('{p3}'),
---       19 fields (see acceptanceArgs in redis/index.ts) and its count rules, 6 fields each.
+-- ARGV: key prefix, retention s, outbox min ID, the number of counters, the counters (6 fields
+--       each: name, limit, floor, bucket, span, ttl; each once however many requests count in
+--       it), then per request its partition tag ('{p3}'), 18 fields (see pendingAcceptance in
+--       redis/index.ts), its number of counters and their places in that list (from 1).
 local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
@@ -24,7 +26,13 @@ local function partition_mark()
 end
 -- The User-scope counters this call reads and counts, written once at its end.
 local counters = {}
-local i = 4
+local rule_of = {}
+local ncounters = tonumber(ARGV[4])
+for c = 1, ncounters do
+  local at = 5 + (c - 1) * 6
+  rule_of[c] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
+end
+local i = 5 + ncounters * 6
 while i <= #ARGV do
   tag = ARGV[i]
   i = i + 1
@@ -33,11 +41,8 @@ while i <= #ARGV do
   local check_at, qexp, qref, alert, extras, final = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15], ARGV[i + 16]
   local bulk_index, nrules = ARGV[i + 17], tonumber(ARGV[i + 18])
   local rules = {}
-  for r = 0, nrules - 1 do
-    local at = i + 19 + r * 6
-    rules[r + 1] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
-  end
-  i = i + 19 + nrules * 6
+  for r = 1, nrules do rules[r] = rule_of[tonumber(ARGV[i + 18 + r])] end
+  i = i + 19 + nrules
   -- A bulk TRT index (RedisStore's bulkIndexOf) marked '+' is listed in its partition's trtkeys,
   -- which claim-breaches.lua goes through, whatever becomes of this request: the router counts it
   -- listed from this call on.
