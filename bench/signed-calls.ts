@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { signBytes } from '@dccrouter/client';
 import { compareCursors, createStore, type NewOutboxItem } from '@dccrouter/state';
-import { cpuSecondsOf, startBunService } from './lib/processes.ts';
+import { cpuSecondsOf, processTree, startBunService, threadCpuSeconds } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { adminCall, ADMIN_TOKEN } from './lib/targets.ts';
 import { makeUsers } from './lib/traffic.ts';
@@ -38,8 +38,9 @@ async function fillOutbox(count: number): Promise<void> {
 }
 
 /** `calls` signed pulls, CONCURRENT at a time, each from the cursor the last answer gave: the router's CPU seconds and the items read. */
-async function pulls(calls: number, limit: number): Promise<{ cpu: number; items: number }> {
+async function pulls(calls: number, limit: number): Promise<{ cpu: number; items: number; threads: Map<string, number> }> {
   const before = cpuSecondsOf(router.child.pid);
+  const threadsBefore = threadCpuSeconds(processTree(router.child.pid!));
   let items = 0;
   let left = calls;
   await Promise.all(Array.from({ length: CONCURRENT }, async () => {
@@ -55,8 +56,14 @@ async function pulls(calls: number, limit: number): Promise<{ cpu: number; items
       if (cursor === undefined || compareCursors(answer.next, cursor) > 0) cursor = answer.next;
     }
   }));
-  return { cpu: cpuSecondsOf(router.child.pid) - before, items };
+  const threads = threadCpuSeconds(processTree(router.child.pid!));
+  for (const [name, seconds] of threads) threads.set(name, seconds - (threadsBefore.get(name) ?? 0));
+  return { cpu: cpuSecondsOf(router.child.pid) - before, items, threads };
 }
+
+/** A thread split per call, biggest first, as "bun 120, Worker 60" (µs). */
+const perCall = (threads: Map<string, number>, calls: number) => [...threads].map(([name, seconds]) => [name, (seconds * 1e6) / calls] as const)
+  .filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const empty: number[] = [];
@@ -74,7 +81,7 @@ for (let round = 0; round <= rounds; round++) {
   empty.push((nothing.cpu * 1e6) / 2000);
   paged.push((pages.cpu * 1e6) / pages.items);
   single.push((ones.cpu * 1e6) / 2000);
-  console.log(`round ${round}: ${empty.at(-1)!.toFixed(0)} µs per call finding nothing, ${paged.at(-1)!.toFixed(1)} µs per item in pages of 1,000, ${single.at(-1)!.toFixed(0)} µs per call reading one item`);
+  console.log(`round ${round}: ${empty.at(-1)!.toFixed(0)} µs per call finding nothing, ${paged.at(-1)!.toFixed(1)} µs per item in pages of 1,000, ${single.at(-1)!.toFixed(0)} µs per call reading one item; by thread, µs per call finding nothing: ${perCall(nothing.threads, 2000)}`);
 }
 console.log(`median of ${rounds}: ${median(empty).toFixed(0)} µs per call finding nothing, ${median(paged).toFixed(1)} µs per item in pages of 1,000, ${median(single).toFixed(0)} µs per call reading one item (router CPU, all threads)`);
 await store.close();

@@ -58,6 +58,9 @@ export interface Router {
   shutdown(): Promise<void>;
 }
 
+/** Held requests released per partition and call; a call that takes fewer has released all that were due. */
+const HELD_RELEASE_BATCH = 1000;
+
 /** Assembles a router from its configuration; `main.ts` puts it behind a server. */
 export async function createRouter(config: RouterConfig, log: Logger = createLogger(config.logLevel)): Promise<Router> {
   startTracing(config.tracingEndpoint, { 'service.instance.id': `${hostname()}:${process.pid}`, 'dcc.router_process': config.processIndex });
@@ -137,8 +140,13 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs);
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => breaches.scan(), log);
   const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => breaches.mark(), log);
+  // Due future-dated requests go to this process's networks at once where they run here, else to their queues.
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
-    while ((await store.releaseHeld(Date.now(), 1000)) >= 1000);
+    for (;;) {
+      const { queued, handedOver } = await store.releaseHeld(Date.now(), HELD_RELEASE_BATCH, networks.egress.releaseHandOver());
+      for (const item of handedOver) networks.egress.handOver(item);
+      if (queued + handedOver.length < HELD_RELEASE_BATCH) return;
+    }
   }, log);
   // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
   const asSetting = <T>(make: () => T): T => {

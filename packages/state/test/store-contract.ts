@@ -776,7 +776,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         accepted.egress = { releaseAt, forwardedAt };
         expect(await store.recordAcceptance(requestId, accepted)).toMatchObject({ outcome: 'recorded' });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt });
-        expect(await store.releaseHeld(releaseAt + 1_000, 100)).toBe(0);
+        expect(await store.releaseHeld(releaseAt + 1_000, 100)).toEqual({ queued: 0, handedOver: [] });
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
         expect(await store.egressBacklog([dest])).toEqual({ [dest]: 1 });
       });
@@ -898,9 +898,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const releaseAt = Date.now() + 60_000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
-        expect(await store.releaseHeld(releaseAt - 1, 100)).toBe(0);
-        expect(await store.releaseHeld(releaseAt, 100)).toBe(1);
-        expect(await store.releaseHeld(releaseAt + 1, 100)).toBe(0);
+        expect(await store.releaseHeld(releaseAt - 1, 100)).toEqual({ queued: 0, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt, 100)).toEqual({ queued: 1, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt + 1, 100)).toEqual({ queued: 0, handedOver: [] });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
       });
 
@@ -915,13 +915,46 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt: times[i], startsAt: times[i] }));
         }
         const byTime = ids.map((requestId, i) => ({ requestId, at: times[i] })).sort((a, b) => a.at - b.at).map((each) => each.requestId);
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toBe(3);
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 3, handedOver: [] });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(0, 3));
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toBe(2);
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toBe(0);
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 2, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 0, handedOver: [] });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(3, 5));
-        expect(await store.releaseHeld(releaseAt + 3_600_001, 10)).toBe(2);
+        expect(await store.releaseHeld(releaseAt + 3_600_001, 10)).toEqual({ queued: 2, handedOver: [] });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(5));
+      });
+
+      it('leases due held requests to a releasing router that sends them itself, up to its max and for its destinations only', async () => {
+        const store = await open();
+        const [mine, other] = [destination(), destination()];
+        const releaseAt = Date.now() + 60_000;
+        const hold = async (dests: string[], from: number) => {
+          const ids = dests.map(() => newRequestId());
+          for (const [i, requestId] of ids.entries()) {
+            await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dests[i], releaseAt: from + i, startsAt: from + i }));
+          }
+          return ids;
+        };
+        const first = await hold([mine, mine, other], releaseAt);
+        const now = releaseAt + 10;
+        // At most one for it to send: the earliest of its destination, forwarded now; the others queued.
+        const release = await store.releaseHeld(now, 100, { destinations: [mine], max: 1 });
+        expect(release.queued).toBe(2);
+        expect(release.handedOver.map((item) => [item.destination, item.entryId, item.record.requestId, item.record.state, item.record.forwardedAt]))
+          .toEqual([[mine, '', first[0], 'forwarded', now]]);
+        expect(await store.getRequest(first[0])).toMatchObject({ state: 'forwarded', forwardedAt: now });
+        expect((await store.claimEgress([mine, other], 'router-b', 10)).map((item) => item.record.requestId).sort()).toEqual([first[1], first[2]].sort());
+        // With room for all, all of its destinations' (held for a moment only: leased as of the real time, they can be reclaimed below).
+        const second = await hold([mine, mine], Date.now() + 50);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect((await store.releaseHeld(Date.now(), 100, { destinations: [mine], max: 100 })).handedOver.map((item) => item.record.requestId)).toEqual(second);
+        expect(await store.releaseHeld(Date.now(), 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [] });
+        // Leased, not queued: one answered is settled, one unanswered comes back once past the redelivery delay.
+        await store.recordResponse({ requestId: first[0], destination: mine, responseCode: 'I0', at: Date.now() });
+        expect(await store.getRequest(first[0])).toMatchObject({ state: 'responded' });
+        const reclaimed = (await store.reclaimEgress([mine], 'router-c', 10, 0)).map((item) => item.record.requestId);
+        expect(reclaimed).toEqual(expect.arrayContaining(second));
+        expect(reclaimed).not.toContain(first[0]);
       });
 
       it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {

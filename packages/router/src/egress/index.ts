@@ -1,4 +1,4 @@
-import type { EgressItem, NetworkResponse, ResponseOutcome, StateStore } from '@dccrouter/state';
+import type { EgressItem, NetworkResponse, ReleaseHandOver, ResponseOutcome, StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
 
 /** A downstream network as the router sees it: it takes requests; responses come back separately. */
@@ -16,6 +16,8 @@ export interface DirectEgress {
   takesNow(destination: string): boolean;
   /** Sends a request recorded as handed over; a send that fails leaves it leased, sent again after the redelivery delay. */
   handOver(item: EgressItem): void;
+  /** What a release of held requests may lease to this process to send now (StateStore.releaseHeld); undefined: none. */
+  releaseHandOver(): ReleaseHandOver | undefined;
 }
 
 /**
@@ -99,6 +101,11 @@ export class EgressDispatcher implements DirectEgress {
 
   takesNow(destination: string): boolean {
     return this.options.handOver && this.running && this.handOversInFlight < (this.options.maxHandOversInFlight ?? MAX_HAND_OVERS_IN_FLIGHT) && this.adapters.has(destination);
+  }
+
+  releaseHandOver(): ReleaseHandOver | undefined {
+    const room = (this.options.maxHandOversInFlight ?? MAX_HAND_OVERS_IN_FLIGHT) - this.handOversInFlight;
+    return this.options.handOver && this.running && room > 0 ? { destinations: [...this.adapters.keys()], max: room } : undefined;
   }
 
   handOver(item: EgressItem): void {

@@ -3,7 +3,7 @@ import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
   Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, BreachClaims, EgressItem, MarkedBreaches, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
-  RequestContext, Redriven, Release, RequestRecord, ResponseOutcome, StateStore,
+  RequestContext, Redriven, Release, ReleaseHandOver, HeldRelease, RequestRecord, ResponseOutcome, StateStore,
 } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
 import { MemoryCounters } from '../counters/memory.ts';
@@ -340,16 +340,24 @@ export class MemoryStore implements StateStore {
     return items;
   }
 
-  async releaseHeld(now: number, max: number): Promise<number> {
-    let released = 0;
-    while (released < max && (this.held.peekKey() ?? Infinity) <= now) {
+  async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    const release: HeldRelease = { queued: 0, handedOver: [] };
+    let taken = 0;
+    while (taken < max && (this.held.peekKey() ?? Infinity) <= now) {
+      taken++;
       const { requestId, destination } = this.held.pop()!.value;
       const entry = this.request(requestId);
       if (!entry || entry.egressEntry) continue;
-      entry.egressEntry = this.enqueueEgress(destination, requestId);
-      released++;
+      if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination)) {
+        Object.assign(entry.record, { state: 'forwarded', forwardedAt: now });
+        entry.egressEntry = this.enqueueEgress(destination, requestId, now);
+        release.handedOver.push({ destination, entryId: '', record: copy(entry.record) });
+      } else {
+        entry.egressEntry = this.enqueueEgress(destination, requestId);
+        release.queued++;
+      }
     }
-    return released;
+    return release;
   }
 
   async recordResponse(response: NetworkResponse): Promise<ResponseOutcome> {

@@ -11,7 +11,7 @@ import { compareCursors, originatorOf, pageOf, PARTITIONS, partitionOf, partitio
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, wasSent, type ClaimedSchedule, type DirectoryChanges,
   type Acceptance, type AcceptanceResult, type Breach, type BreachClaims, BreachClaimsIncomplete, type EgressItem, type MarkedBreaches, type Leg, type LegRecord, type NetworkResponse,
-  type NewOutboxItem, type OutboxItem, type Release, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore, type TrtRecord,
+  type NewOutboxItem, type OutboxItem, type Release, type ReleaseHandOver, type HeldRelease, type RequestContext, type RequestRecord, type ResponseOutcome, type StateStore, type TrtRecord,
   type DeadLetter, type Page, type Redriven, type AcquiredInstallation,
 } from '../store/index.ts';
 
@@ -87,7 +87,7 @@ type RespondReply = [string, string?, string?, string?, string?];
 type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
   respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
-  releaseHeld(key: string, now: number, max: number, prefix: string, tag: string): Promise<number>;
+  releaseHeld(key: string, now: number, max: number, prefix: string, handOverMax: number, ...destinationsThenTags: (string | number)[]): Promise<(string | number)[]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
@@ -690,11 +690,32 @@ export class RedisStore implements StateStore {
     await this.exec(what, pipeline);
   }
 
-  async releaseHeld(now: number, max: number): Promise<number> {
+  async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
     const pipeline = this.backgroundPipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
-    for (let p = 0; p < PARTITIONS; p++) pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`);
-    const results = await this.exec('release held', pipeline);
-    return results.reduce<number>((sum, n) => sum + Number(n), 0);
+    const byGroup = new Map<string, string[]>();
+    for (let p = 0; p < PARTITIONS; p++) {
+      const tag = `{p${p}}`;
+      const tags = byGroup.get(this.batchGroup(tag));
+      if (tags) tags.push(tag);
+      else byGroup.set(this.batchGroup(tag), [tag]);
+    }
+    // One call on a single Redis; a Redis Cluster's calls (one partition each) run without knowing
+    // of each other, so they share the hand-overs out.
+    const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / byGroup.size) : 0;
+    const destinations = handOverEach > 0 ? handOver!.destinations : [];
+    for (const tags of byGroup.values()) {
+      pipeline.releaseHeld(`${this.prefix}held:${tags[0]}`, now, max, this.prefix, handOverEach, destinations.length, ...destinations, ...tags);
+    }
+    const release: HeldRelease = { queued: 0, handedOver: [] };
+    for (const reply of (await this.exec('release held', pipeline)) as (string | number)[][]) {
+      release.queued += Number(reply[0]);
+      for (let i = 1; i < reply.length; i += 3) {
+        const item = takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]));
+        item.record.forwardedAt = now;
+        release.handedOver.push(item);
+      }
+    }
+    return release;
   }
 
   /** Batched with the other responses of its partition in this turn: one script call for them all. */

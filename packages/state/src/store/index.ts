@@ -162,6 +162,20 @@ export interface Acceptance {
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
+/** What a releasing router sends itself (releaseHeld): its networks run in its process. */
+export interface ReleaseHandOver {
+  destinations: readonly string[];
+  /** At most this many in all. */
+  max: number;
+}
+
+export interface HeldRelease {
+  /** Requests put in their destination's egress queue. */
+  queued: number;
+  /** Requests leased to the caller, forwarded: it sends them now. */
+  handedOver: EgressItem[];
+}
+
 export interface EgressItem {
   destination: string;
   /**
@@ -416,8 +430,14 @@ export interface StateStore {
    * At-least-once: the network drops repeats.
    */
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]>;
-  /** Queues DSP-held future-dated requests whose time has come; returns how many. */
-  releaseHeld(now: number, max: number): Promise<number>;
+  /**
+   * DSP-held future-dated requests whose time has come, earliest first, up to `max` (per
+   * partition): each is queued for its destination's egress, or, with `handOver`, up to its
+   * `max` of those for its destinations are leased to the caller instead, marked forwarded at
+   * `now`, for it to send at once, as an acceptance with `egress.forwardedAt` is (one the caller
+   * fails to send is sent again after the redelivery delay, see reclaimEgress).
+   */
+  releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease>;
 
   /**
    * Completes a request with its network response, once: judges its TRT (stays breached if it was),
