@@ -87,7 +87,7 @@ type RespondReply = [string, string?, string?, string?, string?];
 type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
   respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
-  releaseHeld(key: string, now: number, max: number, prefix: string, handOverMax: number, ...destinationsThenTags: (string | number)[]): Promise<(string | number)[]>;
+  releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
@@ -692,19 +692,12 @@ export class RedisStore implements StateStore {
 
   async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
     const pipeline = this.backgroundPipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
-    const byGroup = new Map<string, string[]>();
-    for (let p = 0; p < PARTITIONS; p++) {
-      const tag = `{p${p}}`;
-      const tags = byGroup.get(this.batchGroup(tag));
-      if (tags) tags.push(tag);
-      else byGroup.set(this.batchGroup(tag), [tag]);
-    }
-    // One call on a single Redis; a Redis Cluster's calls (one partition each) run without knowing
-    // of each other, so they share the hand-overs out.
-    const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / byGroup.size) : 0;
+    // One call per partition, each short, so that Redis serves the request path between them;
+    // they run without knowing of each other, so they share the hand-overs out.
+    const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / PARTITIONS) : 0;
     const destinations = handOverEach > 0 ? handOver!.destinations : [];
-    for (const tags of byGroup.values()) {
-      pipeline.releaseHeld(`${this.prefix}held:${tags[0]}`, now, max, this.prefix, handOverEach, destinations.length, ...destinations, ...tags);
+    for (let p = 0; p < PARTITIONS; p++) {
+      pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`, handOverEach, ...destinations);
     }
     const release: HeldRelease = { queued: 0, handedOver: [] };
     for (const reply of (await this.exec('release held', pipeline)) as (string | number)[][]) {

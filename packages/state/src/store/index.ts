@@ -165,7 +165,7 @@ export interface Acceptance {
 /** What a releasing router sends itself (releaseHeld): its networks run in its process. */
 export interface ReleaseHandOver {
   destinations: readonly string[];
-  /** At most this many in all. */
+  /** At most this many in all (on Redis, a sixteenth of it per partition). */
   max: number;
 }
 
