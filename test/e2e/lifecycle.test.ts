@@ -138,7 +138,7 @@ describe('after the acknowledgement', () => {
     expect(['forwarded', 'responded']).toContain((await client.status(user, now)).state);
     expect((await client.status(user, heldId)).state).toBe('accepted');
     await expect.poll(received, { timeout: 5_000 }).toBe(before + 1);
-    // Released at its time, then sent from its queue and answered.
+    // Released at its time, handed by the releasing router to its network (or its queue) and answered.
     await expect.poll(async () => (await client.status(user, heldId)).state, { timeout: 10_000 }).toBe('responded');
     expect(Date.now()).toBeGreaterThanOrEqual(executionDateTime.getTime());
     expect(await received()).toBe(before + 2);

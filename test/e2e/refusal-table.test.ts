@@ -239,7 +239,7 @@ describe('batch endpoint', () => {
 
 describe('saturation', () => {
   it('refuses with 503 overloaded and Retry-After past the in-flight limit, and accepts the rest', async () => {
-    // Each signature waits 50 ms for others to go to the worker with it, so concurrent requests pile up.
+    // Each signature waits 50 ms for others to be checked with it, so concurrent requests pile up.
     const server = await startInProcess({ MAX_INFLIGHT: '2', VERIFY_THREADS: '1', VERIFY_LINGER_MS: '50' });
     try {
       const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);

@@ -15,6 +15,7 @@ import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
 import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
+import { HeldReleaser } from './egress/held-release.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { sampleBacklogs } from './metrics/backlogs.ts';
@@ -57,13 +58,6 @@ export interface Router {
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
   shutdown(): Promise<void>;
 }
-
-/**
- * Held requests released per partition and call; a call that takes fewer has released all that
- * were due. 16 partitions of 500 stay within the 10,000 hand-overs an egress has room for, so a
- * burst is all handed over rather than part of each call queued.
- */
-const HELD_RELEASE_BATCH = 500;
 
 /** Assembles a router from its configuration; `main.ts` puts it behind a server. */
 export async function createRouter(config: RouterConfig, log: Logger = createLogger(config.logLevel)): Promise<Router> {
@@ -144,14 +138,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs);
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => breaches.scan(), log);
   const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => breaches.mark(), log);
-  // Due future-dated requests go to this process's networks at once where they run here, else to their queues.
-  const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, async () => {
-    for (;;) {
-      const { queued, handedOver } = await store.releaseHeld(Date.now(), HELD_RELEASE_BATCH, networks.egress.releaseHandOver());
-      for (const item of handedOver) networks.egress.handOver(item);
-      if (queued + handedOver.length < HELD_RELEASE_BATCH) return;
-    }
-  }, log);
+  const heldReleaser = new HeldReleaser(store, networks.egress);
+  const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, () => heldReleaser.releaseDue(), log);
   // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
   const asSetting = <T>(make: () => T): T => {
     try {
@@ -210,8 +198,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       const deadline = Date.now() + config.shutdownGraceMs;
       while (pipeline.inflightCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
-      await networks.stop();
+      // The loops first: a release under way hands what it took to the networks.
       await Promise.all(background.map((task) => task.stop()));
+      await networks.stop();
       await stats.stop();
       await dccCounts.stop();
       budgets.stop();

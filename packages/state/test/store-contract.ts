@@ -776,7 +776,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         accepted.egress = { releaseAt, forwardedAt };
         expect(await store.recordAcceptance(requestId, accepted)).toMatchObject({ outcome: 'recorded' });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt });
-        expect(await store.releaseHeld(releaseAt + 1_000, 100)).toEqual({ queued: 0, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt + 1_000, 100)).toEqual({ queued: 0, handedOver: [], more: false });
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
         expect(await store.egressBacklog([dest])).toEqual({ [dest]: 1 });
       });
@@ -898,9 +898,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const releaseAt = Date.now() + 60_000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
-        expect(await store.releaseHeld(releaseAt - 1, 100)).toEqual({ queued: 0, handedOver: [] });
-        expect(await store.releaseHeld(releaseAt, 100)).toEqual({ queued: 1, handedOver: [] });
-        expect(await store.releaseHeld(releaseAt + 1, 100)).toEqual({ queued: 0, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt - 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await store.releaseHeld(releaseAt, 100)).toEqual({ queued: 1, handedOver: [], more: false });
+        expect(await store.releaseHeld(releaseAt + 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
       });
 
@@ -915,12 +915,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt: times[i], startsAt: times[i] }));
         }
         const byTime = ids.map((requestId, i) => ({ requestId, at: times[i] })).sort((a, b) => a.at - b.at).map((each) => each.requestId);
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 3, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 3, handedOver: [], more: true });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(0, 3));
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 2, handedOver: [] });
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 0, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 2, handedOver: [], more: false });
+        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 0, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(3, 5));
-        expect(await store.releaseHeld(releaseAt + 3_600_001, 10)).toEqual({ queued: 2, handedOver: [] });
+        expect(await store.releaseHeld(releaseAt + 3_600_001, 10)).toEqual({ queued: 2, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(5));
       });
 
@@ -947,14 +947,34 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         // With room for all, all of its destinations' (held for a moment only: leased as of the real time, they can be reclaimed below).
         const second = await hold([mine, mine], Date.now() + 50);
         await new Promise((resolve) => setTimeout(resolve, 100));
-        expect((await store.releaseHeld(Date.now(), 100, { destinations: [mine], max: 100 })).handedOver.map((item) => item.record.requestId)).toEqual(second);
-        expect(await store.releaseHeld(Date.now(), 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [] });
+        const releasedAt = Date.now();
+        const released = await store.releaseHeld(releasedAt, 100, { destinations: [mine], max: 100 });
+        expect(released.handedOver.map((item) => item.record.requestId)).toEqual(second);
+        // Its answer lost, the caller finds them again by the release's time; at another, or for another destination, nothing.
+        expect((await store.heldLeasedAt(releasedAt, [mine, other])).map((item) => [item.record.requestId, item.record.state, item.record.forwardedAt]).sort())
+          .toEqual(second.map((requestId) => [requestId, 'forwarded', releasedAt]).sort());
+        expect(await store.heldLeasedAt(releasedAt + 1, [mine])).toEqual([]);
+        expect(await store.heldLeasedAt(releasedAt, [other])).toEqual([]);
+        expect(await store.releaseHeld(Date.now(), 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [], more: false });
         // Leased, not queued: one answered is settled, one unanswered comes back once past the redelivery delay.
         await store.recordResponse({ requestId: first[0], destination: mine, responseCode: 'I0', at: Date.now() });
         expect(await store.getRequest(first[0])).toMatchObject({ state: 'responded' });
         const reclaimed = (await store.reclaimEgress([mine], 'router-c', 10, 0)).map((item) => item.record.requestId);
         expect(reclaimed).toEqual(expect.arrayContaining(second));
         expect(reclaimed).not.toContain(first[0]);
+      });
+
+      it('queues, not leases, a held request answered before its time, for the claim to settle', async () => {
+        const store = await open();
+        const mine = destination();
+        const requestId = newRequestId();
+        const releaseAt = Date.now() + 60_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: mine, releaseAt, startsAt: releaseAt }));
+        // Its device answered it (a network's response may come before the DSP's time).
+        expect(await store.recordResponse({ requestId, destination: mine, responseCode: 'I0', at: Date.now() })).toMatchObject({ outcome: 'recorded' });
+        expect(await store.releaseHeld(releaseAt, 100, { destinations: [mine], max: 100 })).toEqual({ queued: 1, handedOver: [], more: false });
+        expect(await store.claimEgress([mine], 'router-a', 10)).toEqual([]);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded' });
       });
 
       it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {

@@ -44,6 +44,27 @@ describe('EgressDispatcher hand-over', () => {
     await off.stop();
   });
 
+  it('offers a release of held requests the room it has for hand-overs, while running and switched on', async () => {
+    const network = new RecordingNetwork('smets2/south');
+    const { egress } = dispatcher(network);
+    expect(egress.releaseHandOver()).toBeUndefined();
+    egress.start();
+    expect(egress.releaseHandOver()).toEqual({ destinations: ['smets2/south'], max: 1 });
+    // Its one hand-over in flight (maxHandOversInFlight 1): no room until the send ends.
+    let finish!: () => void;
+    network.slow = new Promise((resolve) => (finish = resolve));
+    egress.handOver(item('smets2/south', 'r1'));
+    expect(egress.releaseHandOver()).toBeUndefined();
+    finish();
+    await expect.poll(() => egress.releaseHandOver()).toEqual({ destinations: ['smets2/south'], max: 1 });
+    await egress.stop();
+    expect(egress.releaseHandOver()).toBeUndefined();
+    const off = dispatcher(network, false).egress;
+    off.start();
+    expect(off.releaseHandOver()).toBeUndefined();
+    await off.stop();
+  });
+
   it('sends what it is handed and counts it forwarded; a failed send is left to redelivery, uncounted', async () => {
     const network = new RecordingNetwork('smets2/south');
     const { egress, forwarded } = dispatcher(network);

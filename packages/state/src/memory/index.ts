@@ -341,14 +341,14 @@ export class MemoryStore implements StateStore {
   }
 
   async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
-    const release: HeldRelease = { queued: 0, handedOver: [] };
+    const release: HeldRelease = { queued: 0, handedOver: [], more: false };
     let taken = 0;
     while (taken < max && (this.held.peekKey() ?? Infinity) <= now) {
       taken++;
       const { requestId, destination } = this.held.pop()!.value;
       const entry = this.request(requestId);
       if (!entry || entry.egressEntry) continue;
-      if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination)) {
+      if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination) && entry.record.state === 'accepted') {
         Object.assign(entry.record, { state: 'forwarded', forwardedAt: now });
         entry.egressEntry = this.enqueueEgress(destination, requestId, now);
         release.handedOver.push({ destination, entryId: '', record: copy(entry.record) });
@@ -357,7 +357,19 @@ export class MemoryStore implements StateStore {
         release.queued++;
       }
     }
+    release.more = taken === max;
     return release;
+  }
+
+  async heldLeasedAt(at: number, destinations: readonly string[]): Promise<EgressItem[]> {
+    const items: EgressItem[] = [];
+    for (const destination of destinations) {
+      for (const entry of this.egress.get(destination)?.values() ?? []) {
+        const request = entry.leased && entry.claimedAt === at ? this.request(entry.requestId) : undefined;
+        if (request?.record.state === 'forwarded' && request.record.forwardedAt === at) items.push({ destination, entryId: '', record: copy(request.record) });
+      }
+    }
+    return items;
   }
 
   async recordResponse(response: NetworkResponse): Promise<ResponseOutcome> {

@@ -699,16 +699,38 @@ export class RedisStore implements StateStore {
     for (let p = 0; p < PARTITIONS; p++) {
       pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`, handOverEach, ...destinations);
     }
-    const release: HeldRelease = { queued: 0, handedOver: [] };
+    const release: HeldRelease = { queued: 0, handedOver: [], more: false };
     for (const reply of (await this.exec('release held', pipeline)) as (string | number)[][]) {
       release.queued += Number(reply[0]);
-      for (let i = 1; i < reply.length; i += 3) {
+      if (Number(reply[1]) === 1) release.more = true;
+      for (let i = 2; i < reply.length; i += 3) {
         const item = takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]));
         item.record.forwardedAt = now;
         release.handedOver.push(item);
       }
     }
     return release;
+  }
+
+  async heldLeasedAt(at: number, destinations: readonly string[]): Promise<EgressItem[]> {
+    const sets = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((destination) => ({ tag: `{p${p}}`, destination }))).flat();
+    if (sets.length === 0) return [];
+    const find = this.pipeline();
+    for (const { tag, destination } of sets) find.zrangebyscore(this.leaseKey(tag, destination), at, at);
+    const leased = (await this.exec('held leased at', find)).flatMap((ids, i) => (ids as string[]).map((requestId) => ({ destination: sets[i].destination, requestId })));
+    if (leased.length === 0) return [];
+    const read = this.pipeline();
+    for (const { requestId } of leased) read.hmget(this.requestKey(requestId), 'record', 'state', 'forwardedAt');
+    const fields = await this.exec('held leased at', read);
+    return leased.flatMap(({ destination, requestId }, i) => {
+      const [record, state, forwardedAt] = fields[i] as (string | null)[];
+      // Answered or leased again meanwhile: not to send. (One handed over at its acknowledgement in
+      // the same millisecond is sent again: the network drops the repeat.)
+      if (record === null || state !== 'forwarded' || Number(forwardedAt) !== at) return [];
+      const item = takenItem(destination, '', record, requestId);
+      item.record.forwardedAt = at;
+      return [item];
+    });
   }
 
   /** Batched with the other responses of its partition in this turn: one script call for them all. */

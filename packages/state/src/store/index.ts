@@ -124,7 +124,7 @@ export interface Acceptance {
   record: RequestRecord;
   /** For a request that goes to a network: queued for egress in the same atomic step. */
   egress?: {
-    /** A DSP-held future-dated request is queued at this time (epoch ms), not before. */
+    /** A DSP-held future-dated request is released at this time (epoch ms), not before (see releaseHeld). */
     releaseAt?: number;
     /**
      * Handed to its network by the caller itself at this time (epoch ms), once recorded: a router
@@ -161,11 +161,13 @@ export interface Acceptance {
   plainAcknowledgement?: boolean;
 }
 
-/** A request taken from a destination's egress queue, to hand to its network. */
 /** What a releasing router sends itself (releaseHeld): its networks run in its process. */
 export interface ReleaseHandOver {
   destinations: readonly string[];
-  /** At most this many in all (on Redis, a sixteenth of it per partition). */
+  /**
+   * At most this many in all; on Redis each partition's call takes up to a sixteenth of it,
+   * rounded up (up to 15 more in all).
+   */
   max: number;
 }
 
@@ -174,8 +176,11 @@ export interface HeldRelease {
   queued: number;
   /** Requests leased to the caller, forwarded: it sends them now. */
   handedOver: EgressItem[];
+  /** A partition gave `max`: more may be due, for another call. */
+  more: boolean;
 }
 
+/** A request taken from a destination's egress queue, to hand to its network. */
 export interface EgressItem {
   destination: string;
   /**
@@ -438,6 +443,12 @@ export interface StateStore {
    * fails to send is sent again after the redelivery delay, see reclaimEgress).
    */
   releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease>;
+  /**
+   * What a releaseHeld at `at` leased to its caller for these destinations and is still
+   * unanswered: for a caller whose release failed without an answer (it may have leased them all
+   * the same), to send rather than leave them to the redelivery delay.
+   */
+  heldLeasedAt(at: number, destinations: readonly string[]): Promise<EgressItem[]>;
 
   /**
    * Completes a request with its network response, once: judges its TRT (stays breached if it was),

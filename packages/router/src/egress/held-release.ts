@@ -1,0 +1,56 @@
+import type { HeldRelease, StateStore } from '@dccrouter/state';
+import type { DirectEgress } from './index.ts';
+
+/**
+ * Held requests released per partition and call. 16 partitions of 500 stay within the 10,000
+ * hand-overs an egress has room for, so a burst is all handed over rather than part of each call
+ * queued.
+ */
+export const HELD_RELEASE_BATCH = 500;
+
+/** After a release whose answer was lost, when its leases are looked up again (ms after it). */
+const LOST_RELEASE_LOOKUPS_MS = [250, 1_250, 3_250, 7_250];
+
+/**
+ * Releases DSP-held future-dated requests whose time has come: those for this process's own
+ * networks are leased to it and handed over at once, the rest go to their queues.
+ */
+export class HeldReleaser {
+  constructor(
+    private readonly store: StateStore,
+    private readonly egress: DirectEgress,
+    private readonly lookupsMs: readonly number[] = LOST_RELEASE_LOOKUPS_MS,
+  ) {}
+
+  /** Releases until no partition has more due. */
+  async releaseDue(): Promise<void> {
+    for (;;) {
+      const at = Date.now();
+      const handOver = this.egress.releaseHandOver();
+      let release: HeldRelease;
+      try {
+        release = await this.store.releaseHeld(at, HELD_RELEASE_BATCH, handOver);
+      } catch (error) {
+        // Unanswered, the call may have leased requests to this process all the same: they are
+        // found by their lease time and sent, rather than left for the redelivery delay (a
+        // SMETS2+ request's whole TRT). A repeat, should another router send one too, is dropped.
+        if (handOver) this.lookUpLeases(at, handOver.destinations, 0);
+        throw error;
+      }
+      for (const item of release.handedOver) this.egress.handOver(item);
+      if (!release.more) return;
+    }
+  }
+
+  private lookUpLeases(at: number, destinations: readonly string[], attempt: number): void {
+    setTimeout(async () => {
+      // An egress stopped meanwhile leaves them to their redelivery.
+      if (!this.egress.releaseHandOver()) return;
+      try {
+        for (const item of await this.store.heldLeasedAt(at, destinations)) this.egress.handOver(item);
+      } catch {
+        if (attempt + 1 < this.lookupsMs.length) this.lookUpLeases(at, destinations, attempt + 1);
+      }
+    }, this.lookupsMs[attempt]).unref();
+  }
+}
