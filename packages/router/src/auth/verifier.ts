@@ -24,9 +24,9 @@ interface Pending {
  * handed over in packed batches: while every worker has its tasks queued they gather, and each
  * finished task lets everything that gathered meanwhile go (up to `batchMax`). Batches grow with
  * the load by themselves. A signature still alone when its turn ends, with every worker idle (a
- * lightly loaded router), is checked here instead: its hand-off would cost this thread nearly what the check does and the
- * worker more again (measured under Bun: 36 µs here and 72 µs in the worker against 48 µs
- * inline), and would double its wait.
+ * lightly loaded router), is checked here instead: its hand-off would cost this thread nearly
+ * what the check does and the worker more again (measured under Bun: 36 µs here and 72 µs in the
+ * worker against 48 µs inline), and would double its wait.
  */
 export class SignatureVerifier {
   private readonly pool?: Piscina;

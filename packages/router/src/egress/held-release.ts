@@ -34,7 +34,7 @@ export class HeldReleaser {
         // Unanswered, the call may have leased requests to this process all the same: they are
         // found by their lease time and sent, rather than left for the redelivery delay (a
         // SMETS2+ request's whole TRT). A repeat, should another router send one too, is dropped.
-        if (handOver) this.lookUpLeases(at, handOver.destinations, 0);
+        if (handOver) this.lookUpLeases(at, handOver.destinations, 0, new Set());
         throw error;
       }
       for (const item of release.handedOver) this.egress.handOver(item);
@@ -42,15 +42,24 @@ export class HeldReleaser {
     }
   }
 
-  private lookUpLeases(at: number, destinations: readonly string[], attempt: number): void {
+  /**
+   * Looked up at every delay, not only until a lookup answers: a call held up in Redis (writes
+   * paused for a failover) may run after the first. `sent` keeps one from being sent twice.
+   */
+  private lookUpLeases(at: number, destinations: readonly string[], attempt: number, sent: Set<string>): void {
     setTimeout(async () => {
       // An egress stopped meanwhile leaves them to their redelivery.
       if (!this.egress.releaseHandOver()) return;
       try {
-        for (const item of await this.store.heldLeasedAt(at, destinations)) this.egress.handOver(item);
+        for (const item of await this.store.heldLeasedAt(at, destinations)) {
+          if (sent.has(item.record.requestId)) continue;
+          sent.add(item.record.requestId);
+          this.egress.handOver(item);
+        }
       } catch {
-        if (attempt + 1 < this.lookupsMs.length) this.lookUpLeases(at, destinations, attempt + 1);
+        // Still unreadable: looked up again at the next delay.
       }
+      if (attempt + 1 < this.lookupsMs.length) this.lookUpLeases(at, destinations, attempt + 1, sent);
     }, this.lookupsMs[attempt]).unref();
   }
 }
