@@ -1237,7 +1237,7 @@ export class RedisStore implements StateStore {
    * The background loops' large calls (egress claims, held releases, breach claims) on a
    * connection of their own: Redis runs a connection's commands in order, so on the request
    * path's they would hold every acceptance behind them (a release of 8,000 held requests takes
-   * about 70 ms); on their own, Redis interleaves the two connections' commands.
+   * about 60 ms); on their own, Redis interleaves the two connections' commands.
    */
   private backgroundPipeline(): ChainableCommander {
     return anySlotPipeline(this.background);
