@@ -36,3 +36,23 @@ export class Periodic {
     await this.running;
   }
 }
+
+/** Gaps between lookups of a write whose answer was lost: at 0.25, 1.25, 3.25, 7.25 and 15.25 s, within a 30 s lease. */
+export const LOOK_AGAIN_GAPS_MS: readonly number[] = [250, 1_000, 2_000, 4_000, 8_000];
+
+/**
+ * Runs `attempt` after each gap in turn (each counted from the attempt before) until one answers
+ * true or the gaps run out; an attempt that throws counts as false. Its timers keep no process alive.
+ */
+export function retryAfterGaps(gapsMs: readonly number[], attempt: () => Promise<boolean>): void {
+  const after = (index: number) => setTimeout(async () => {
+    let done = false;
+    try {
+      done = await attempt();
+    } catch {
+      // Tried again after the next gap.
+    }
+    if (!done && index + 1 < gapsMs.length) after(index + 1);
+  }, gapsMs[index]).unref();
+  if (gapsMs.length > 0) after(0);
+}

@@ -1,4 +1,5 @@
 import type { HeldRelease, StateStore } from '@dccrouter/state';
+import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import type { DirectEgress } from './index.ts';
 
 /**
@@ -8,9 +9,6 @@ import type { DirectEgress } from './index.ts';
  */
 export const HELD_RELEASE_BATCH = 500;
 
-/** After a release whose answer was lost, when its leases are looked up again (ms after it). */
-const LOST_RELEASE_LOOKUPS_MS = [250, 1_250, 3_250, 7_250];
-
 /**
  * Releases DSP-held future-dated requests whose time has come: those for this process's own
  * networks are leased to it and handed over at once, the rest go to their queues.
@@ -19,7 +17,8 @@ export class HeldReleaser {
   constructor(
     private readonly store: StateStore,
     private readonly egress: DirectEgress,
-    private readonly lookupsMs: readonly number[] = LOST_RELEASE_LOOKUPS_MS,
+    /** Gaps between the lookups of what a release whose answer was lost leased. */
+    private readonly lookupGapsMs: readonly number[] = LOOK_AGAIN_GAPS_MS,
   ) {}
 
   /** Releases until no partition has more due. */
@@ -34,7 +33,7 @@ export class HeldReleaser {
         // Unanswered, the call may have leased requests to this process all the same: they are
         // found by their lease time and sent, rather than left for the redelivery delay (a
         // SMETS2+ request's whole TRT). A repeat, should another router send one too, is dropped.
-        if (handOver) this.lookUpLeases(at, handOver.destinations, 0, new Set());
+        if (handOver) this.lookUpLeases(at, handOver.destinations);
         throw error;
       }
       for (const item of release.handedOver) this.egress.handOver(item);
@@ -43,23 +42,20 @@ export class HeldReleaser {
   }
 
   /**
-   * Looked up at every delay, not only until a lookup answers: a call held up in Redis (writes
+   * Looked up after every gap, not only until a lookup answers: a call held up in Redis (writes
    * paused for a failover) may run after the first. `sent` keeps one from being sent twice.
    */
-  private lookUpLeases(at: number, destinations: readonly string[], attempt: number, sent: Set<string>): void {
-    setTimeout(async () => {
+  private lookUpLeases(at: number, destinations: readonly string[]): void {
+    const sent = new Set<string>();
+    retryAfterGaps(this.lookupGapsMs, async () => {
       // An egress stopped meanwhile leaves them to their redelivery.
-      if (!this.egress.releaseHandOver()) return;
-      try {
-        for (const item of await this.store.heldLeasedAt(at, destinations)) {
-          if (sent.has(item.record.requestId)) continue;
-          sent.add(item.record.requestId);
-          this.egress.handOver(item);
-        }
-      } catch {
-        // Still unreadable: looked up again at the next delay.
+      if (!this.egress.releaseHandOver()) return true;
+      for (const item of await this.store.heldLeasedAt(at, destinations)) {
+        if (sent.has(item.record.requestId)) continue;
+        sent.add(item.record.requestId);
+        this.egress.handOver(item);
       }
-      if (attempt + 1 < this.lookupsMs.length) this.lookUpLeases(at, destinations, attempt + 1, sent);
-    }, this.lookupsMs[attempt]).unref();
+      return false;
+    });
   }
 }

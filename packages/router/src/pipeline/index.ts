@@ -14,6 +14,7 @@ import { decodeXmlRequest } from '../duis-xml/request.ts';
 import { certificateIdentity, namesCertificate, type XmlSignature } from '../duis-xml/signature.ts';
 import { serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
 import { traced } from '../tracing/index.ts';
+import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
 import type { TadPlan, ThresholdAnomalyDetection, UserCount } from '../tad/index.ts';
@@ -79,8 +80,6 @@ function legOf(commandVariant: number): Leg {
 /** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
 const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
 const BOTH_DELIVERY_VARIANTS: ReadonlySet<number> = new Set([3, 7]);
-/** Gaps between the lookups of a write answered outcome_unknown, for its hand-over (see handOverIfItLands): at 0.25, 1.25, 3.25, 7.25 and 15.25 s. */
-const LANDED_LOOKUP_DELAYS_MS = [250, 1_000, 2_000, 4_000, 8_000];
 
 interface Anomaly {
   breach: BreachKind;
@@ -312,22 +311,13 @@ export class ServiceRequestPipeline {
    */
   private handOverIfItLands(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): void {
     if (acceptance.egress?.forwardedAt === undefined) return;
-    const look = async (attempt: number) => {
-      let context: RequestContext | undefined;
-      try {
-        context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
-      } catch {
-        // Still unreadable: looked up again at the next delay.
-      }
-      if (context?.leg) {
-        // Egress stopped (or at its cap of hand-overs): the lease's expiry sends it instead.
-        if (context.leg.bodyHash === bodyHash && this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
-      } else if (attempt + 1 < LANDED_LOOKUP_DELAYS_MS.length) {
-        lookAfter(attempt + 1);
-      }
-    };
-    const lookAfter = (attempt: number) => setTimeout(() => void look(attempt), LANDED_LOOKUP_DELAYS_MS[attempt]).unref();
-    lookAfter(0);
+    retryAfterGaps(LOOK_AGAIN_GAPS_MS, async () => {
+      const context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
+      if (!context.leg) return false;
+      // Egress stopped (or at its cap of hand-overs): the lease's expiry sends it instead.
+      if (context.leg.bodyHash === bodyHash && this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
+      return true;
+    });
   }
 
   /**

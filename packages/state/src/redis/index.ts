@@ -171,9 +171,11 @@ function markedGroups(reply: MarkedReply): MarkedBreaches[] {
 }
 
 /** A claimed request as egress sends it: taken, it is forwarded (see take-claimed.lua). */
-function takenItem(destination: string, entryId: string, packedRecord: string, requestId: string): EgressItem {
+function takenItem(destination: string, entryId: string, packedRecord: string, requestId: string, forwardedAt?: number): EgressItem {
   const record = unpackRecord(packedRecord, requestId);
   record.state = 'forwarded';
+  // A lease's time (the packed record has none): a held release's, handed to the caller.
+  if (forwardedAt !== undefined) record.forwardedAt = forwardedAt;
   return { destination, entryId, record };
 }
 
@@ -703,11 +705,7 @@ export class RedisStore implements StateStore {
     for (const reply of (await this.exec('release held', pipeline)) as (string | number)[][]) {
       release.queued += Number(reply[0]);
       if (Number(reply[1]) === 1) release.more = true;
-      for (let i = 2; i < reply.length; i += 3) {
-        const item = takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]));
-        item.record.forwardedAt = now;
-        release.handedOver.push(item);
-      }
+      for (let i = 2; i < reply.length; i += 3) release.handedOver.push(takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]), now));
     }
     return release;
   }
@@ -726,10 +724,7 @@ export class RedisStore implements StateStore {
       const [record, state, forwardedAt] = fields[i] as (string | null)[];
       // Answered or leased again meanwhile: not to send. (One handed over at its acknowledgement in
       // the same millisecond is sent again: the network drops the repeat.)
-      if (record === null || state !== 'forwarded' || Number(forwardedAt) !== at) return [];
-      const item = takenItem(destination, '', record, requestId);
-      item.record.forwardedAt = at;
-      return [item];
+      return record === null || state !== 'forwarded' || Number(forwardedAt) !== at ? [] : [takenItem(destination, '', record, requestId, at)];
     });
   }
 
@@ -780,8 +775,7 @@ export class RedisStore implements StateStore {
   async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
     const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
     for (let p = 0; p < PARTITIONS; p++) pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, now, this.prefix, `{p${p}}`, ...lagBoundsMs);
-    const results = await this.call('mark breaches', () => this.confirmedWithin(pipeline.exec()));
-    if (!results) throw this.unavailable('mark breaches', new Error('the pipeline was aborted'));
+    const results = await this.execEach('mark breaches', pipeline);
     const marked = results.flatMap(([error, reply]) => (error ? [] : markedGroups(reply as MarkedReply)));
     const failed = results.find(([error]) => error)?.[0];
     if (!failed) return marked;
@@ -793,8 +787,9 @@ export class RedisStore implements StateStore {
    * One claim-breaches.lua call per partition, BREACH_CLAIMS_IN_FLIGHT of them sent at a time, on
    * the background connection: Redis runs a connection's commands in order, so however large the
    * backlog, the egress and release loops' calls wait behind at most that many claims (each
-   * bounded by `max`), while Redis always has the next claim queued. Each partition's breaches are timed when its reply arrives, the
-   * moment they are known to be marked. Fails as a whole if any partition's call fails.
+   * bounded by `max`), while Redis always has the next claim queued. Each partition's breaches are
+   * timed when its reply arrives, the moment they are known to be marked. Fails as a whole if any
+   * partition's call fails.
    */
   async claimBreaches(now: number, max: number, lagBoundsMs: readonly number[] = []): Promise<BreachClaims> {
     const started = performance.now();
@@ -1259,12 +1254,17 @@ export class RedisStore implements StateStore {
 
   /** Runs a pipeline; a failure of any of its commands is a failure of the whole. */
   private async exec(what: string, pipeline: ChainableCommander): Promise<unknown[]> {
-    const results = await this.call(what, () => this.confirmedWithin(pipeline.exec()));
-    if (!results) throw this.unavailable(what, new Error('the pipeline was aborted'));
-    return results.map(([error, result]) => {
+    return (await this.execEach(what, pipeline)).map(([error, result]) => {
       if (error) throw this.unavailable(what, error);
       return result;
     });
+  }
+
+  /** Runs a pipeline; each command's error or result, for a caller that keeps what succeeded. */
+  private async execEach(what: string, pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {
+    const results = await this.call(what, () => this.confirmedWithin(pipeline.exec()));
+    if (!results) throw this.unavailable(what, new Error('the pipeline was aborted'));
+    return results;
   }
 
   private unavailable(what: string, cause: unknown): StateUnavailableError {
