@@ -1,5 +1,5 @@
 import { monthOf, statKey } from '@dccrouter/domain';
-import { BreachClaimsIncomplete, type BreachClaims, type MarkedBreaches, type StateStore } from '@dccrouter/state';
+import { BreachClaimsIncomplete, type BreachClaims, type StateStore } from '@dccrouter/state';
 import type { LifecycleMetrics } from '../metrics/index.ts';
 import { serviceStatsOf, type StatsAggregator } from '../stats/index.ts';
 
@@ -20,15 +20,11 @@ const CLAIMS_IN_FLIGHT = 2;
 async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
   let backlog = true;
   const claim = async () => {
-    const now = Date.now();
     try {
-      const claims = await store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs);
+      const claims = await counted(metrics, stats, (now) => store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs));
       if (claims.breaches.length < CLAIM_MAX) backlog = false;
-      await countClaims(claims, now, metrics, stats);
     } catch (error) {
       backlog = false;
-      // What the claim did before it failed is done (marked, alerted): counted all the same.
-      if (error instanceof BreachClaimsIncomplete) await countClaims(error.claims, now, metrics, stats);
       throw error;
     }
   };
@@ -71,16 +67,23 @@ export class BreachScanner {
 
   async mark(): Promise<void> {
     if (this.passStartedAt === undefined || Date.now() - this.passStartedAt < this.intervalMs) return;
-    const now = Date.now();
-    let marked: MarkedBreaches[];
-    try {
-      marked = await this.store.markBreaches(now, this.metrics.breachLagBoundsMs);
-    } catch (error) {
-      // What the other partitions marked is marked: counted all the same.
-      if (error instanceof BreachClaimsIncomplete) await countClaims(error.claims, now, this.metrics, this.stats);
-      throw error;
-    }
-    if (marked.length > 0) await countClaims({ breaches: [], marked }, now, this.metrics, this.stats);
+    await counted(this.metrics, this.stats, async (now) => ({ breaches: [], marked: await this.store.markBreaches(now, this.metrics.breachLagBoundsMs) }));
+  }
+}
+
+/**
+ * A claim's (or marks') breaches, counted; when it failed part-way, what it did before (marked,
+ * alerted) is done and counted all the same.
+ */
+async function counted(metrics: LifecycleMetrics, stats: StatsAggregator, claim: (now: number) => Promise<BreachClaims>): Promise<BreachClaims> {
+  const now = Date.now();
+  try {
+    const claims = await claim(now);
+    await countClaims(claims, now, metrics, stats);
+    return claims;
+  } catch (error) {
+    if (error instanceof BreachClaimsIncomplete) await countClaims(error.claims, now, metrics, stats);
+    throw error;
   }
 }
 
