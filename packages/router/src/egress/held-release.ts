@@ -19,12 +19,14 @@ export class HeldReleaser {
     private readonly egress: DirectEgress,
     /** Gaps between the lookups of what a release whose answer was lost leased. */
     private readonly lookupGapsMs: readonly number[] = LOOK_AGAIN_GAPS_MS,
+    /** The release's clock: due means `releaseAt <= now()`. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Releases until no partition has more due. */
   async releaseDue(): Promise<void> {
     for (;;) {
-      const at = Date.now();
+      const at = this.now();
       const handOver = this.egress.releaseHandOver();
       let release: HeldRelease;
       try {
