@@ -1,0 +1,281 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
+import { SCRIPTS } from './scripts.ts';
+import { originatorOf, partitionOf } from '../shared/index.ts';
+import { StateUnavailableError, wasSent } from '../store/index.ts';
+
+// What every part of the Redis store shares: its connections and options, the scripts' commands
+// and answers, key names, and the calls that time, count and explain each round trip.
+
+export interface RedisStoreOptions extends RedisTarget {
+  /** Put before every key, so that several routers or tests can share one Redis; 'dcc:' unless told. */
+  keyPrefix?: string;
+  /** How long a request's records are kept after its last acknowledgement; 7 days unless told. */
+  requestRetentionSeconds?: number;
+  /** How long any command may take before it fails; 2000 ms unless told. */
+  commandTimeoutMs?: number;
+  /** How long outbound items stay readable; 7 days unless told. */
+  outboxRetentionSeconds?: number;
+  /**
+   * How long a network response waits for others before they are recorded together (one script
+   * call); 10 ms unless told. Nobody waits on it but the TRT clock, which a few ms do not move.
+   */
+  responseGatherMs?: number;
+  /** Told of every call to Redis (a command, a pipeline or a batch's script), by what it is for. */
+  onCall?: (what: string) => void;
+  /** Told when each call is answered or fails, and how long it took (latency metrics). */
+  onCallDone?: (what: string, seconds: number, failed: boolean) => void;
+}
+
+export const EGRESS_GROUP = 'egress';
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
+/** accept-batch.lua's answer for one request. */
+export type AcceptReply = [string, (string | number | number[])?, (number[] | string)?];
+/** respond-batch.lua's answer for one response: outcome, then for 'recorded' breached, earlier, elapsed, TRT class. */
+export type RespondReply = [string, string?, string?, string?, string?];
+
+/**
+ * claim-breaches.lua's answer: the per-request claims (flat: request ID, check time, destination,
+ * TRT class, overdue '1'/'0'); the bulk marks (class, destination, how many up to each lag bound,
+ * then all); the bulk alerts (class, destination, flat: request ID, deadline).
+ */
+export type MarkedReply = [trtClass: string, destination: string, counts: number[]][];
+export type BreachClaimsReply = [string[], MarkedReply, [trtClass: string, destination: string, claims: string[]][]];
+
+export type ScriptedRedis = RedisClient & {
+  acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
+  respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
+  releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
+  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
+  lease(key: string, owner: string, ttlMs: number): Promise<number>;
+  releaseQuarantine(...args: (string | number)[]): Promise<number>;
+  deleteQuarantined(...args: (string | number)[]): Promise<number>;
+  redriveDeadLetters(...args: string[]): Promise<string[]>;
+  listQuarantined(...args: (string | number)[]): Promise<string[]>;
+  putInstallations(...args: string[]): Promise<number>;
+  readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number | '', skip: number): Promise<string[]>;
+};
+
+/** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
+export type ScriptedPipeline = ChainableCommander & {
+  advanceState(...args: (string | number)[]): ScriptedPipeline;
+  readClaimed(...args: (string | number)[]): ScriptedPipeline;
+  claimEgress(...args: (string | number)[]): ScriptedPipeline;
+  reclaimLeases(...args: (string | number)[]): ScriptedPipeline;
+};
+
+/** The store's scripts, each a client command, with how many of its arguments are keys. */
+export const SCRIPT_COMMANDS = [
+  ['acceptBatch', 1],
+  ['respondBatch', 1],
+  ['releaseQuarantine', 7],
+  ['deleteQuarantined', 2],
+  ['expireQuarantined', 1],
+  ['advanceState', 1],
+  ['releaseHeld', 1],
+  ['readClaimed', 1],
+  ['claimEgress', 1],
+  ['reclaimLeases', 1],
+  ['readOutbox', 1],
+  ['claimBreaches', 1],
+  ['markBreaches', 1],
+  ['lease', 1],
+  ['createEgressGroup', 1],
+  ['claimSchedules', 2],
+  ['rescheduleSchedule', 3],
+  ['redriveDeadLetters', 2],
+  ['listQuarantined', 1],
+  ['putInstallations', 1],
+] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
+
+/** The connections and settings of one store, shared by its parts; its last connection error too. */
+export class RedisContext {
+  readonly prefix: string;
+  readonly retentionSeconds: number;
+  readonly outboxRetentionMs: number;
+  readonly commandTimeoutMs: number;
+  /** Where the store points, for messages (no password). */
+  readonly target: string;
+  /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
+  readonly onePartitionPerCall: boolean;
+  /** The last connection error, to say why a command failed while Redis is away. */
+  lastError: Error | undefined;
+  /** A third connection, made when first needed, for blocking reads (see RedisEgress). */
+  blocking?: Redis;
+
+  constructor(readonly redis: ScriptedRedis, readonly background: ScriptedRedis, readonly options: RedisStoreOptions) {
+    this.prefix = options.keyPrefix ?? 'dcc:';
+    this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
+    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.onePartitionPerCall = isCluster(redis);
+    this.target = describeTarget(options);
+  }
+}
+
+/**
+ * A part of the store (one concern: directory, requests, egress, ...): its keys and its calls to
+ * Redis, over the connections of the context it shares with the other parts.
+ */
+export abstract class RedisPart {
+  protected readonly redis: ScriptedRedis;
+  protected readonly background: ScriptedRedis;
+  protected readonly prefix: string;
+  protected readonly onePartitionPerCall: boolean;
+
+  constructor(protected readonly context: RedisContext) {
+    this.redis = context.redis;
+    this.background = context.background;
+    this.prefix = context.prefix;
+    this.onePartitionPerCall = context.onePartitionPerCall;
+  }
+
+  /**
+   * Calls gathered in one turn go to Redis together: on a single Redis all in one script call; a
+   * Redis Cluster needs one call per slot, i.e. per partition.
+   */
+  protected batchGroup(tag: string): string {
+    return this.onePartitionPerCall ? tag : '*';
+  }
+
+  /** Outbound items older than the retention are trimmed as new ones are added. */
+  protected outboxMinId(): string {
+    return String(Date.now() - this.context.outboxRetentionMs);
+  }
+
+  /** Keys without a hash tag, read in one call: one MGET, or on a Redis Cluster (many slots, which one MGET cannot span) a pipeline of GETs. */
+  protected async getMany(keys: string[], what: string): Promise<(string | null)[]> {
+    if (!this.onePartitionPerCall) return this.call(`MGET ${what}`, () => this.redis.mget(keys));
+    const read = this.pipeline();
+    for (const key of keys) read.get(key);
+    return (await this.exec(`GET ${what}`, read)) as (string | null)[];
+  }
+
+  /**
+   * A script or pipeline within the command time limit, one timer per call: ioredis times out
+   * neither a script sent in an automatic pipeline nor an explicit pipeline, and a write held up
+   * in Redis (e.g. writes paused for a failover) must not keep its requests waiting without an
+   * answer. Past the limit the write may still happen: the error says so (unconfirmed), and
+   * callers look again before answering.
+   */
+  protected confirmedWithin<T>(reply: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Command timed out')), this.context.commandTimeoutMs);
+    });
+    return Promise.race([reply, late]).finally(() => clearTimeout(timer));
+  }
+
+  protected userKey(userId: string): string {
+    return `${this.prefix}user:${userId}`;
+  }
+
+  protected deviceKey(deviceId: string): string {
+    return `${this.prefix}dev:${deviceId}`;
+  }
+
+  /**
+   * Every key of a request's life (its hash, egress entry, held and TRT indexes, its User's
+   * outbox) carries the hash tag of its originator's partition, so each atomic step stays in one
+   * Redis Cluster slot.
+   */
+  protected userTag(userId: string): string {
+    return `{p${partitionOf(userId)}}`;
+  }
+
+  protected tagOf(requestId: string): string {
+    return this.userTag(originatorOf(requestId));
+  }
+
+  protected requestKey(requestId: string): string {
+    return `${this.prefix}req:${this.tagOf(requestId)}:${requestId}`;
+  }
+
+  protected egressKey(tag: string, destination: string): string {
+    return `${this.prefix}egress:${tag}:${destination}`;
+  }
+
+  /** How far the partition's bulk-indexed deadlines are marked breached (claim-breaches.lua). */
+  protected trtMarkKey(tag: string): string {
+    return `${this.prefix}trtmarked:${tag}`;
+  }
+
+  /** Requests handed to their network at acceptance, by lease time (accept-batch.lua). */
+  protected leaseKey(tag: string, destination: string): string {
+    return `${this.prefix}egresslease:${tag}:${destination}`;
+  }
+
+  protected outboxKey(userId: string): string {
+    return `${this.prefix}outbox:${this.userTag(userId)}:${userId}`;
+  }
+
+  protected cursorKey(userId: string): string {
+    return `${this.prefix}webhook-cursor:${this.userTag(userId)}:${userId}`;
+  }
+
+  protected deadKey(userId: string): string {
+    return `${this.prefix}dead:${this.userTag(userId)}:${userId}`;
+  }
+
+  protected deadUsersKey(): string {
+    return `${this.prefix}dead-letter-users`;
+  }
+
+  protected webhookUsersKey(): string {
+    return `${this.prefix}webhook-users`;
+  }
+
+  protected settingKey(name: string): string {
+    return `${this.prefix}setting:${name}`;
+  }
+
+  protected pipeline(): ChainableCommander {
+    return anySlotPipeline(this.redis);
+  }
+
+  /**
+   * The background loops' large calls (egress claims, held releases, breach claims) on a
+   * connection of their own: Redis runs a connection's commands in order, so on the request
+   * path's they would hold every acceptance behind them (a release of 8,000 held requests takes
+   * about 60 ms); on their own, Redis interleaves the two connections' commands.
+   */
+  protected backgroundPipeline(): ChainableCommander {
+    return anySlotPipeline(this.background);
+  }
+
+  protected async call<T>(what: string, command: () => Promise<T>): Promise<T> {
+    this.context.options.onCall?.(what);
+    const started = this.context.options.onCallDone ? performance.now() : 0;
+    try {
+      // A cluster client queues commands while a failover moves slots: the time limit is kept here.
+      const result = await (this.onePartitionPerCall ? this.confirmedWithin(command()) : command());
+      this.context.options.onCallDone?.(what, (performance.now() - started) / 1000, false);
+      return result;
+    } catch (cause) {
+      this.context.options.onCallDone?.(what, (performance.now() - started) / 1000, true);
+      throw this.unavailable(what, cause);
+    }
+  }
+
+  /** Runs a pipeline; a failure of any of its commands is a failure of the whole. */
+  protected async exec(what: string, pipeline: ChainableCommander): Promise<unknown[]> {
+    return (await this.execEach(what, pipeline)).map(([error, result]) => {
+      if (error) throw this.unavailable(what, error);
+      return result;
+    });
+  }
+
+  /** Runs a pipeline; each command's error or result, for a caller that keeps what succeeded. */
+  protected async execEach(what: string, pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {
+    const results = await this.call(what, () => this.confirmedWithin(pipeline.exec()));
+    if (!results) throw this.unavailable(what, new Error('the pipeline was aborted'));
+    return results;
+  }
+
+  protected unavailable(what: string, cause: unknown): StateUnavailableError {
+    const reason = this.context.lastError && this.redis.status !== 'ready' ? ` (${this.context.lastError.message})` : '';
+    return new StateUnavailableError(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: wasSent(cause) });
+  }
+}

@@ -1,0 +1,222 @@
+import type { Redis } from 'ioredis';
+import { PARTITIONS } from '../shared/index.ts';
+import type { EgressItem, HeldRelease, ReleaseHandOver } from '../store/index.ts';
+import { EGRESS_GROUP, RedisPart, type ScriptedPipeline } from './base.ts';
+import { isCluster } from './connection/index.ts';
+import { unpackRecord } from './records.ts';
+
+/** How often an idle router polls a Redis Cluster's egress streams (a cluster cannot block on several slots). */
+const CLUSTER_IDLE_POLL_MS = 20;
+
+/** A stream's claimed entries: its partition tag, destination, and each entry's ID and RequestID. */
+interface ClaimedStream {
+  tag: string;
+  destination: string;
+  entries: [entryId: string, requestId: string][];
+}
+
+/** A claimed request as egress sends it: taken, it is forwarded (see take-claimed.lua). */
+function takenItem(destination: string, entryId: string, packedRecord: string, requestId: string, forwardedAt?: number): EgressItem {
+  const record = unpackRecord(packedRecord, requestId);
+  record.state = 'forwarded';
+  // A lease's time (the packed record has none): a held release's, handed to the caller.
+  if (forwardedAt !== undefined) record.forwardedAt = forwardedAt;
+  return { destination, entryId, record };
+}
+
+/** From an egress stream's key (`<prefix>egress:{p3}:<destination>`) and the entries read from it. */
+function claimedStream(key: string, entries: readonly [string, string[]][]): ClaimedStream {
+  const close = key.indexOf('}:');
+  return { tag: key.slice(key.lastIndexOf('{', close), close + 1), destination: key.slice(close + 2), entries: entries.map(([entryId, fields]) => [entryId, fields[1]]) };
+}
+
+/**
+ * Each destination's queue: a stream per partition, read by the egress consumer group, and the
+ * requests leased to the router that sent them at once (at acceptance, or when released from
+ * being held); claimed, reclaimed when their sender went quiet, counted as backlog.
+ */
+export class RedisEgress extends RedisPart {
+  /** Egress streams whose consumer group this instance has made sure of. */
+  private readonly groups = new Set<string>();
+
+  /**
+   * One script call per batch group claims new entries from every destination's stream, reads
+   * their requests and marks them forwarded (claim-egress.lua): one round trip per claim. When
+   * nothing is waiting and `blockMs` is given, an idle router then blocks on one XREADGROUP over
+   * every stream (on its own connection) and takes what it brings (read-claimed.lua). A Redis
+   * Cluster cannot block on several slots: it polls instead.
+   */
+  async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
+    if (destinations.length === 0) return [];
+    const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
+    await this.ensureGroups(keys);
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
+    const now = Date.now();
+    for (const streams of this.destinationsByGroup(destinations)) {
+      pipeline.claimEgress(`${this.prefix}trt:${streams[0]}`, this.prefix, EGRESS_GROUP, consumer, max, now, ...streams);
+    }
+    const items: EgressItem[] = [];
+    for (const reply of (await this.exec('claim egress', pipeline)) as (string | 0)[][]) {
+      for (let i = 0; i < reply.length; i += 4) {
+        const record = reply[i + 3];
+        if (record !== 0) items.push(takenItem(reply[i] as string, reply[i + 1] as string, record, reply[i + 2] as string));
+      }
+    }
+    if (items.length > 0 || blockMs <= 0) return items;
+    if (this.onePartitionPerCall) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(blockMs, CLUSTER_IDLE_POLL_MS)));
+      return [];
+    }
+    // Blocking on its own connection, so the request path's commands never wait behind it.
+    const read = await this.call('claim egress', () => this.blockingConnection()
+      .xreadgroup('GROUP', EGRESS_GROUP, consumer, 'COUNT', max, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'))) as [string, [string, string[]][]][] | null;
+    return this.readClaimed((read ?? []).map(([key, entries]) => claimedStream(key, entries)));
+  }
+
+  async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
+    const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
+    if (keys.length === 0) return [];
+    await this.ensureGroups(keys);
+    const claim = this.backgroundPipeline();
+    for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
+    const results = await this.exec('reclaim egress', claim);
+    // XAUTOCLAIM gives an entry deleted meanwhile as an ID without fields.
+    const reclaimed = await this.readClaimed(results.map((result, i) => claimedStream(keys[i], ((result as [string, [string, string[] | null][]] | null)?.[1] ?? [])
+      .filter((entry): entry is [string, string[]] => entry[1] !== null))));
+    return [...reclaimed, ...(await this.reclaimLeases(destinations, max, idleMs))];
+  }
+
+  /** Every partition's `tag, destination` pairs, flat, one list per batch group (see batchGroup). */
+  private destinationsByGroup(destinations: readonly string[]): string[][] {
+    const byGroup = new Map<string, string[]>();
+    for (let p = 0; p < PARTITIONS; p++) {
+      const tag = `{p${p}}`;
+      const group = this.batchGroup(tag);
+      let pairs = byGroup.get(group);
+      if (!pairs) byGroup.set(group, (pairs = []));
+      for (const destination of destinations) pairs.push(tag, destination);
+    }
+    return [...byGroup.values()];
+  }
+
+  /** Requests handed over at acceptance and still unanswered after `idleMs`: one script call per batch group (reclaim-leases.lua). */
+  private async reclaimLeases(destinations: readonly string[], max: number, idleMs: number): Promise<EgressItem[]> {
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
+    const now = Date.now();
+    for (const sets of this.destinationsByGroup(destinations)) pipeline.reclaimLeases(`${this.prefix}trt:${sets[0]}`, this.prefix, now, now - idleMs, max, ...sets);
+    const items: EgressItem[] = [];
+    for (const reply of (await this.exec('reclaim leases', pipeline)) as string[][]) {
+      for (let i = 0; i < reply.length; i += 3) items.push(takenItem(reply[i], '', reply[i + 2], reply[i + 1]));
+    }
+    return items;
+  }
+
+  /**
+   * The requests of claimed entries, read and marked forwarded in one script call per batch group
+   * (read-claimed.lua); an entry whose request no longer waits for its network is settled there and left out.
+   */
+  private async readClaimed(streams: readonly ClaimedStream[]): Promise<EgressItem[]> {
+    const byGroup = new Map<string, ClaimedStream[]>();
+    for (const stream of streams) {
+      if (stream.entries.length === 0) continue;
+      const group = this.batchGroup(stream.tag);
+      const streamsOfGroup = byGroup.get(group);
+      if (streamsOfGroup) streamsOfGroup.push(stream);
+      else byGroup.set(group, [stream]);
+    }
+    if (byGroup.size === 0) return [];
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
+    const now = Date.now();
+    for (const group of byGroup.values()) {
+      const args: string[] = [];
+      for (const { tag, destination, entries } of group) {
+        args.push(tag, destination, String(entries.length));
+        for (const [entryId, requestId] of entries) args.push(entryId, requestId);
+      }
+      pipeline.readClaimed(`${this.prefix}trt:${group[0].tag}`, this.prefix, EGRESS_GROUP, now, ...args);
+    }
+    const replies = await this.exec('read claimed requests', pipeline);
+    const items: EgressItem[] = [];
+    [...byGroup.values()].forEach((group, g) => {
+      const reply = replies[g] as (string | 0)[];
+      let next = 0;
+      for (const { destination, entries } of group) {
+        for (const [entryId, requestId] of entries) {
+          const record = reply[next++];
+          if (record !== 0) items.push(takenItem(destination, entryId, record, requestId));
+        }
+      }
+    });
+    return items;
+  }
+
+  async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
+    // One call per partition, each short, so that Redis serves the request path between them;
+    // they run without knowing of each other, so they share the hand-overs out.
+    const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / PARTITIONS) : 0;
+    const destinations = handOverEach > 0 ? handOver!.destinations : [];
+    for (let p = 0; p < PARTITIONS; p++) {
+      pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`, handOverEach, ...destinations);
+    }
+    const release: HeldRelease = { queued: 0, handedOver: [], more: false };
+    for (const reply of (await this.exec('release held', pipeline)) as (string | number)[][]) {
+      release.queued += Number(reply[0]);
+      if (Number(reply[1]) === 1) release.more = true;
+      for (let i = 2; i < reply.length; i += 3) release.handedOver.push(takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]), now));
+    }
+    return release;
+  }
+
+  async heldLeasedAt(at: number, destinations: readonly string[]): Promise<EgressItem[]> {
+    const sets = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((destination) => ({ tag: `{p${p}}`, destination }))).flat();
+    if (sets.length === 0) return [];
+    const find = this.pipeline();
+    for (const { tag, destination } of sets) find.zrangebyscore(this.leaseKey(tag, destination), at, at);
+    const leased = (await this.exec('held leased at', find)).flatMap((ids, i) => (ids as string[]).map((requestId) => ({ destination: sets[i].destination, requestId })));
+    if (leased.length === 0) return [];
+    const read = this.pipeline();
+    for (const { requestId } of leased) read.hmget(this.requestKey(requestId), 'record', 'state', 'forwardedAt');
+    const fields = await this.exec('held leased at', read);
+    return leased.flatMap(({ destination, requestId }, i) => {
+      const [record, state, forwardedAt] = fields[i] as (string | null)[];
+      // Answered or leased again meanwhile: not to send. (One handed over at its acknowledgement in
+      // the same millisecond is sent again: the network drops the repeat.)
+      return record === null || state !== 'forwarded' || Number(forwardedAt) !== at ? [] : [takenItem(destination, '', record, requestId, at)];
+    });
+  }
+
+  /** One XLEN and ZCARD (leases) per partition and destination (both settled when answered), in one round trip. */
+  async egressBacklog(destinations: readonly string[]): Promise<Record<string, number>> {
+    const pipeline = this.pipeline();
+    for (const destination of destinations) {
+      for (let p = 0; p < PARTITIONS; p++) pipeline.xlen(this.egressKey(`{p${p}}`, destination)).zcard(this.leaseKey(`{p${p}}`, destination));
+    }
+    const lengths = (await this.exec('XLEN egress', pipeline)) as number[];
+    return Object.fromEntries(destinations.map((destination, d) =>
+      [destination, lengths.slice(d * 2 * PARTITIONS, (d + 1) * 2 * PARTITIONS).reduce((sum, n) => sum + Number(n), 0)]));
+  }
+
+  /** Creates the egress consumer group of each stream once (from the start, so nothing queued earlier is missed). */
+  private async ensureGroups(keys: string[]): Promise<void> {
+    const missing = keys.filter((key) => !this.groups.has(key));
+    if (missing.length === 0) return;
+    const pipeline = this.pipeline() as ScriptedPipeline & { createEgressGroup(key: string, group: string): ScriptedPipeline };
+    for (const key of missing) pipeline.createEgressGroup(key, EGRESS_GROUP);
+    await this.exec('XGROUP CREATE', pipeline);
+    for (const key of missing) this.groups.add(key);
+  }
+
+  /** A connection of its own for blocking reads (closed with the store); its commands may wait up to their block time. */
+  private blockingConnection(): Redis {
+    if (!this.context.blocking) {
+      const redis = this.redis;
+      if (isCluster(redis)) throw new Error('a Redis Cluster store does not block (see claimEgress)');
+      // Its time limit must exceed any block time asked for (see claimEgress's callers).
+      const blocking = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, enableAutoPipelining: false, commandTimeout: 10_000 });
+      blocking.on('error', () => undefined);
+      this.context.blocking = blocking;
+    }
+    return this.context.blocking;
+  }
+}

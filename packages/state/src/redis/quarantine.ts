@@ -1,0 +1,74 @@
+import { PARTITIONS, partitionOf, partitionOfRef, splitCursor } from '../shared/index.ts';
+import type { Page, Release, RequestRecord } from '../store/index.ts';
+import { RedisPart, type ScriptedPipeline } from './base.ts';
+import { recordFrom } from './records.ts';
+import { bulkIndexOf } from './trt.ts';
+
+/** Entries of a partition's quarantine index one listing call looks at, at most (a User's are a few of many). */
+const QUARANTINE_SCAN_BUDGET = 10_000;
+
+/** Requests held back by Threshold Anomaly Detection: found by reference, released, deleted, listed, expired. */
+export class RedisQuarantine extends RedisPart {
+  async findQuarantine(ref: string): Promise<string | undefined> {
+    const partition = partitionOfRef(ref);
+    if (partition === undefined) return undefined;
+    return (await this.call('GET quarantine ref', () => this.redis.get(`${this.prefix}qref:{p${partition}}:${ref}`))) ?? undefined;
+  }
+
+  async releaseQuarantine(requestId: string, release: Release): Promise<boolean> {
+    const tag = this.tagOf(requestId);
+    const destination = await this.call('HGET dest', () => this.redis.hget(this.requestKey(requestId), 'dest'));
+    if (destination === null) return false;
+    const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
+    const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
+      this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
+      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag),
+      requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
+      release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
+      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk,
+    ));
+    return released === 1;
+  }
+
+  async deleteQuarantined(requestId: string, at: number): Promise<boolean> {
+    const tag = this.tagOf(requestId);
+    return (await this.call('delete quarantined', () =>
+      this.redis.deleteQuarantined(this.requestKey(requestId), `${this.prefix}qexp:${tag}`, requestId, at))) === 1;
+  }
+
+  /**
+   * One script call per partition in order (only the User's with a User), each giving the
+   * partition's soonest-expiring first. The cursor is `<partition>/<expiry>/<RequestID>` of the
+   * last position looked at.
+   */
+  async listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>> {
+    const [afterPartition, afterRest] = splitCursor(after);
+    const [afterScore, afterId] = splitCursor(afterRest);
+    const partitions = userId === undefined ? Array.from({ length: PARTITIONS }, (_, p) => p) : [partitionOf(userId)];
+    const found: string[] = [];
+    let next: string | undefined;
+    for (const p of partitions.filter((q) => afterPartition === undefined || q >= Number(afterPartition))) {
+      const from = p === Number(afterPartition) ? [afterScore ?? '', afterId ?? ''] : ['', ''];
+      const [lastScore, lastId, ...pairs] = await this.call('list quarantined', () =>
+        this.redis.listQuarantined(`${this.prefix}qexp:{p${p}}`, ...from, userId === undefined ? '' : `${userId}:`, limit - found.length, QUARANTINE_SCAN_BUDGET));
+      for (let i = 0; i < pairs.length; i += 2) found.push(pairs[i]);
+      // Stopped short of the partition's end: the page ends here, and goes on from there.
+      if (lastId !== '') {
+        next = `${p}/${lastScore}/${lastId}`;
+        break;
+      }
+    }
+    if (found.length === 0) return next ? { items: [], next } : { items: [] };
+    const read = this.pipeline();
+    for (const requestId of found) read.hgetall(this.requestKey(requestId));
+    const records = (await this.exec('read quarantined', read)) as Record<string, string>[];
+    const items = records.flatMap((fields, i) => (fields.record ? [recordFrom(fields, found[i])] : []));
+    return next ? { items, next } : { items };
+  }
+
+  async expireQuarantined(now: number, max: number): Promise<string[]> {
+    const pipeline = this.pipeline() as ScriptedPipeline & { expireQuarantined(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.expireQuarantined(`${this.prefix}qexp:{p${p}}`, now, max, this.prefix, `{p${p}}`);
+    return (await this.exec('expire quarantined', pipeline)).flat() as string[];
+  }
+}

@@ -1,0 +1,71 @@
+import type { DspSchedule } from '@dccrouter/domain';
+import { PARTITIONS } from '../shared/index.ts';
+import type { ClaimedSchedule } from '../store/index.ts';
+import { RedisPart, type ScriptedPipeline, type ScriptedRedis } from './base.ts';
+import { parse } from './records.ts';
+
+/** DSP schedules: each in its originator's partition, indexed by its next occurrence, claimed under a lease when due. */
+export class RedisSchedules extends RedisPart {
+  private scheduleKey(originatorId: string, scheduleId: number): string {
+    return `${this.prefix}sched:${this.userTag(originatorId)}:${originatorId}:${scheduleId}`;
+  }
+
+  private scheduleIndexKey(tag: string): string {
+    return `${this.prefix}sched-due:${tag}`;
+  }
+
+  /** The partition's leased occurrences: member → the occurrence's own due time (its index score is the lease's end). */
+  private scheduleLeasedKey(tag: string): string {
+    return `${this.prefix}sched-leased:${tag}`;
+  }
+
+  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number> {
+    const scheduleId = Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
+    const tag = this.userTag(originatorId);
+    // Both keys in the originator's slot: one MULTI.
+    const write = this.redis.multi().set(this.scheduleKey(originatorId, scheduleId), JSON.stringify(schedule))
+      .zadd(this.scheduleIndexKey(tag), firstDueAt, `${originatorId}:${scheduleId}`);
+    await this.exec('create schedule', write);
+    return scheduleId;
+  }
+
+  async getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined> {
+    return parse<DspSchedule>(await this.call('GET schedule', () => this.redis.get(this.scheduleKey(originatorId, scheduleId))));
+  }
+
+  async deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean> {
+    const tag = this.userTag(originatorId);
+    const member = `${originatorId}:${scheduleId}`;
+    const write = this.redis.multi().del(this.scheduleKey(originatorId, scheduleId))
+      .zrem(this.scheduleIndexKey(tag), member).hdel(this.scheduleLeasedKey(tag), member);
+    const [deleted] = (await this.exec('delete schedule', write)) as number[];
+    return deleted === 1;
+  }
+
+  /** One claim-schedules.lua call per partition, in one round trip. */
+  async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
+    const leasedUntil = now + leaseMs;
+    const pipeline = this.pipeline() as ScriptedPipeline & { claimSchedules(...args: unknown[]): ScriptedPipeline };
+    for (let p = 0; p < PARTITIONS; p++) pipeline.claimSchedules(this.scheduleIndexKey(`{p${p}}`), this.scheduleLeasedKey(`{p${p}}`), now, max, leasedUntil, this.prefix, `{p${p}}`);
+    const claimed: ClaimedSchedule[] = [];
+    for (const flat of (await this.exec('claim schedules', pipeline)) as string[][]) {
+      for (let i = 0; i < flat.length; i += 3) {
+        const cut = flat[i].lastIndexOf(':');
+        claimed.push({
+          originatorId: flat[i].slice(0, cut), scheduleId: Number(flat[i].slice(cut + 1)), dueAt: Number(flat[i + 1]),
+          schedule: JSON.parse(flat[i + 2]) as DspSchedule, leasedUntil,
+        });
+      }
+    }
+    return claimed;
+  }
+
+  async rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean> {
+    const { originatorId, scheduleId } = claimed;
+    const tag = this.userTag(originatorId);
+    return (await this.call('reschedule', () => (this.redis as ScriptedRedis & { rescheduleSchedule(...args: unknown[]): Promise<number> }).rescheduleSchedule(
+      this.scheduleIndexKey(tag), this.scheduleKey(originatorId, scheduleId), this.scheduleLeasedKey(tag), `${originatorId}:${scheduleId}`,
+      claimed.leasedUntil, nextDueAt ?? '',
+    ))) === 1;
+  }
+}

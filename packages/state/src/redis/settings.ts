@@ -1,0 +1,30 @@
+import { RedisPart } from './base.ts';
+import { parse } from './records.ts';
+
+/** Operators' settings and the shared statistics counters. */
+export class RedisSettings extends RedisPart {
+  async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
+    const pipeline = this.pipeline();
+    for (const [name, by] of Object.entries(increments)) pipeline.hincrby(`${this.prefix}stats:${set}`, name, by);
+    await this.exec('HINCRBY stats', pipeline);
+  }
+
+  async readStats(set: string): Promise<Record<string, number>> {
+    const fields = await this.call('HGETALL stats', () => this.redis.hgetall(`${this.prefix}stats:${set}`));
+    return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, Number(value)]));
+  }
+
+  async getSetting<T>(name: string): Promise<T | undefined> {
+    return parse<T>(await this.call('GET setting', () => this.redis.get(this.settingKey(name))));
+  }
+
+  async getSettings(names: readonly string[]): Promise<unknown[]> {
+    if (names.length === 0) return [];
+    const found = await this.getMany(names.map((name) => this.settingKey(name)), 'settings');
+    return found.map((json) => parse(json));
+  }
+
+  async putSetting<T>(name: string, value: T): Promise<void> {
+    await this.call('SET setting', () => this.redis.set(this.settingKey(name), JSON.stringify(value)));
+  }
+}
