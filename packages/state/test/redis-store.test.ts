@@ -50,7 +50,7 @@ describe('RedisStore on a shared Redis', () => {
     expect(results.filter((result) => result.outcome === 'recorded')).toHaveLength(1);
     expect(results.filter((result) => result.outcome === 'duplicate')).toHaveLength(49);
     expect(new Set(results.map((result) => (result.outcome === 'duplicate' ? result.answer.status : undefined))).size).toBe(2);
-    expect((await second.loadContext(user.userId, device.deviceId, requestId, 'single')).leg).toBeDefined();
+    expect((await second.loadContext(requestId, 'single')).leg).toBeDefined();
     expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
   });
 
@@ -482,7 +482,7 @@ describe('RedisStore while Redis is away', () => {
     for (const attempt of [
       () => store!.getUser(user.userId),
       () => store!.recordAcceptance(requestId, acceptance('single', { requestId })),
-      () => store!.loadContext(user.userId, 'device', requestId, 'signed'),
+      () => store!.loadContext(requestId, 'signed'),
       () => store!.putDevices([fullDevice()]),
       () => store!.ping(),
     ]) {

@@ -260,40 +260,19 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
     });
 
     describe('loadContext', () => {
-      it('returns the user, the device and nothing else for a new RequestID', async () => {
+      it('returns nothing for a RequestID never acknowledged', async () => {
         const store = await open();
-        const user = fullUser();
-        const device = fullDevice();
-        await store.putUser(user);
-        await store.putDevice(device);
-        expect(await store.loadContext(user.userId, device.deviceId, newRequestId(), 'single')).toStrictEqual({ user, device });
+        expect(await store.loadContext(newRequestId(), 'single')).toStrictEqual({});
+        expect(await store.loadContext(newRequestId(), 'signed')).toStrictEqual({});
       });
 
-      it('omits what is unknown', async () => {
+      it("reads a signed leg's transform leg and command, and a transform leg's own record", async () => {
         const store = await open();
-        expect(await store.loadContext('nobody', 'no-such-device', newRequestId(), 'signed')).toStrictEqual({});
-      });
-
-      it('reads only the legs when neither the originator nor the device is asked for', async () => {
-        const store = await open();
-        const user = fullUser();
-        const device = fullDevice();
-        await store.putUser(user);
-        await store.putDevice(device);
         const requestId = newRequestId();
         const transform = acceptance('transform', { requestId });
         await store.recordAcceptance(requestId, transform);
-        expect(await store.loadContext(undefined, undefined, requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: transform.record.bodyElement, value: transform.record.bodyValue } });
-        expect(await store.loadContext(undefined, device.deviceId, requestId, 'transform')).toStrictEqual({ device, leg: transform.legRecord });
-      });
-
-      it('omits the device when deviceId is undefined', async () => {
-        const store = await open();
-        const user = minimalUser();
-        await store.putUser(user);
-        const context = await store.loadContext(user.userId, undefined, newRequestId(), 'single');
-        expect(context).toStrictEqual({ user });
-        expect('device' in context).toBe(false);
+        expect(await store.loadContext(requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: transform.record.bodyElement, value: transform.record.bodyValue } });
+        expect(await store.loadContext(requestId, 'transform')).toStrictEqual({ leg: transform.legRecord });
       });
 
       it("returns the leg's record, and no transform leg for a leg other than signed", async () => {
@@ -303,29 +282,25 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
         await store.recordAcceptance(requestId, single);
         await store.recordAcceptance(requestId, transform);
-        expect(await store.loadContext('nobody', undefined, requestId, 'single')).toStrictEqual({ leg: single.legRecord });
-        expect(await store.loadContext('nobody', undefined, requestId, 'transform')).toStrictEqual({ leg: transform.legRecord });
+        expect(await store.loadContext(requestId, 'single')).toStrictEqual({ leg: single.legRecord });
+        expect(await store.loadContext(requestId, 'transform')).toStrictEqual({ leg: transform.legRecord });
       });
 
       it('returns the signed leg and its transform leg for a signed leg', async () => {
         const store = await open();
-        const user = fullUser();
-        const device = minimalDevice();
-        await store.putUser(user);
-        await store.putDevice(device);
         const requestId = newRequestId();
         const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
         transform.legRecord.executionDateTime = 1_800_000_000_000;
         const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
         await store.recordAcceptance(requestId, transform);
         // The transform leg's body: what the signed leg's Pre-Command commands.
-        expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
-          .toStrictEqual({ user, device, transformLeg: transform.legRecord, transformCommand: { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } } });
+        expect(await store.loadContext(requestId, 'signed'))
+          .toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } } });
         const command = { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } };
         signed.record = { ...signed.record, command, firmwareVersion: '2.1' };
         expect(await store.recordAcceptance(requestId, signed)).toEqual({ outcome: 'recorded' });
-        expect(await store.loadContext(user.userId, device.deviceId, requestId, 'signed'))
-          .toStrictEqual({ user, device, leg: signed.legRecord, transformLeg: transform.legRecord });
+        expect(await store.loadContext(requestId, 'signed'))
+          .toStrictEqual({ leg: signed.legRecord, transformLeg: transform.legRecord });
         // The network gets them with the record.
         expect(await store.getRequest(requestId)).toMatchObject({ command, firmwareVersion: '2.1' });
       });
@@ -335,9 +310,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const single = acceptance('single', { requestId });
         await store.recordAcceptance(requestId, single);
-        const context = await store.loadContext('nobody', undefined, requestId, 'single');
+        const context = await store.loadContext(requestId, 'single');
         context.leg!.answer.status = 500;
-        expect((await store.loadContext('nobody', undefined, requestId, 'single')).leg).toStrictEqual(single.legRecord);
+        expect((await store.loadContext(requestId, 'single')).leg).toStrictEqual(single.legRecord);
       });
     });
 
@@ -357,7 +332,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const plain = plainAcceptance(requestId);
         expect(await store.recordAcceptance(requestId, plain)).toEqual({ outcome: 'recorded' });
         expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
-        const context = await store.loadContext(undefined, undefined, requestId, 'single');
+        const context = await store.loadContext(requestId, 'single');
         expect(context.leg).toStrictEqual(plain.legRecord);
       });
 
@@ -368,7 +343,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, first);
         expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('2'), srv: '4.1.2' })))
           .toEqual({ outcome: 'request_id_reused' });
-        expect((await store.loadContext('nobody', undefined, requestId, 'single')).leg).toStrictEqual(first.legRecord);
+        expect((await store.loadContext(requestId, 'single')).leg).toStrictEqual(first.legRecord);
         expect(await store.getRequest(requestId)).toStrictEqual(first.record);
       });
 
@@ -377,7 +352,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId }))).toEqual({ outcome: 'transform_leg_missing' });
         expect(await store.getRequest(requestId)).toBeUndefined();
-        expect(await store.loadContext('nobody', undefined, requestId, 'signed')).toStrictEqual({});
+        expect(await store.loadContext(requestId, 'signed')).toStrictEqual({});
       });
 
       it('answers transform_leg_missing for a signed leg whose transform leg is for another SRV', async () => {
@@ -429,13 +404,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const single = acceptance('single', { requestId, bodyHash: hash('1') });
         const transform = acceptance('transform', { requestId, bodyHash: hash('1') });
         expect(await store.recordAcceptance(requestId, single)).toEqual({ outcome: 'recorded' });
-        expect(await store.loadContext('nobody', undefined, requestId, 'transform')).toStrictEqual({});
+        expect(await store.loadContext(requestId, 'transform')).toStrictEqual({});
         expect(await store.recordAcceptance(requestId, transform)).toEqual({ outcome: 'recorded' });
         expect(await store.recordAcceptance(requestId, acceptance('transform', { requestId, bodyHash: hash('2') })))
           .toEqual({ outcome: 'request_id_reused' });
         expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('1'), status: 500 })))
           .toStrictEqual({ outcome: 'duplicate', answer: single.legRecord.answer });
-        expect((await store.loadContext('nobody', undefined, requestId, 'single')).leg).toStrictEqual(single.legRecord);
+        expect((await store.loadContext(requestId, 'single')).leg).toStrictEqual(single.legRecord);
       });
 
       it('records exactly one of 50 concurrent identical acceptances; the others are duplicates with its answer', async () => {
@@ -588,7 +563,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getRequest(requestId)).toBeDefined();
         await new Promise((resolve) => setTimeout(resolve, 1_200));
         expect(await store.getRequest(requestId)).toBeUndefined();
-        expect(await store.loadContext('nobody', undefined, requestId, 'single')).toStrictEqual({});
+        expect(await store.loadContext(requestId, 'single')).toStrictEqual({});
         expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('2') }))).toEqual({ outcome: 'recorded' });
       });
     });

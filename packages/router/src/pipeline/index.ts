@@ -217,7 +217,7 @@ export class ServiceRequestPipeline {
     // leg needs its transform leg (its SRV and ExecutionDateTime), read alongside.
     const [found, context] = await Promise.all([
       deviceId === undefined ? undefined : this.deps.directory.device(deviceId),
-      leg === 'signed' ? store.loadContext(undefined, undefined, requestIdText, leg) : undefined,
+      leg === 'signed' ? store.loadContext(requestIdText, leg) : undefined,
     ]);
     at = this.stages.lap('lookups', at);
     if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
@@ -312,7 +312,7 @@ export class ServiceRequestPipeline {
   private handOverIfItLands(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): void {
     if (acceptance.egress?.forwardedAt === undefined) return;
     retryAfterGaps(LOOK_AGAIN_GAPS_MS, async () => {
-      const context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
+      const context = await this.deps.store.loadContext(requestIdText, leg);
       if (!context.leg) return false;
       // Egress stopped (or at its cap of hand-overs): the lease's expiry sends it instead.
       if (context.leg.bodyHash === bodyHash && this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
@@ -345,7 +345,7 @@ export class ServiceRequestPipeline {
       state = 'deleted';
     } else if (srv.nonDevice) {
       // A retry of a schedule's creation or deletion must not do it again: the record step answers it.
-      const earlier = STATE_CHANGING_NON_DEVICE.has(srv.srv) ? (await this.deps.store.loadContext(undefined, undefined, requestIdText, decision.leg)).leg : undefined;
+      const earlier = STATE_CHANGING_NON_DEVICE.has(srv.srv) ? (await this.deps.store.loadContext(requestIdText, decision.leg)).leg : undefined;
       if (!earlier) {
         const served = await serveNonDevice(request, srv, decision.user, now, this.deps);
         if (!served.ok) throw new Refused(served.refusal);
@@ -432,7 +432,7 @@ export class ServiceRequestPipeline {
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
       let context: RequestContext;
       try {
-        context = await this.deps.store.loadContext(undefined, undefined, requestIdText, leg);
+        context = await this.deps.store.loadContext(requestIdText, leg);
       } catch {
         this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
         throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write and could not be asked again (${error.message}); resubmit the same bytes`));
@@ -446,7 +446,7 @@ export class ServiceRequestPipeline {
 
   /** A refusal of rows 6 to 17, unless the RequestID's same leg was acknowledged with these very bytes. */
   private async refuseUnlessReplay(refusal: Refusal, request: ServiceRequest, leg: Leg, bodyHash: string, context: RequestContext | undefined): Promise<Answer> {
-    const recorded = context ?? await this.deps.store.loadContext(undefined, undefined, request.requestIdText, leg);
+    const recorded = context ?? await this.deps.store.loadContext(request.requestIdText, leg);
     if (recorded.leg?.bodyHash === bodyHash) return { ...recorded.leg.answer, outcome: 'replayed' };
     throw new Refused(refusal);
   }

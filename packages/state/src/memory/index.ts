@@ -178,12 +178,8 @@ export class MemoryStore implements StateStore {
     });
   }
 
-  async loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext> {
+  async loadContext(requestId: string, leg: Leg): Promise<RequestContext> {
     const context: RequestContext = {};
-    const user = originatorId === undefined ? undefined : this.users.get(originatorId);
-    if (user) context.user = copy(user);
-    const device = deviceId === undefined ? undefined : this.devices.get(deviceId);
-    if (device) context.device = copy(device);
     const entry = this.request(requestId);
     const legRecord = entry?.legs[leg];
     if (legRecord) context.leg = copy(legRecord);

@@ -96,7 +96,7 @@ export class RedisStore extends RedisPart implements StateStore {
   installationsAcquiredBy(supplier: string, group: string, until: number, max?: number) { return this.directory.installationsAcquiredBy(supplier, group, until, max); }
 
   // Requests: read before acceptance, accepted, read back, answered by their network.
-  loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg) { return this.requests.loadContext(originatorId, deviceId, requestId, leg); }
+  loadContext(requestId: string, leg: Leg) { return this.requests.loadContext(requestId, leg); }
   recordAcceptance(requestId: string, acceptance: Acceptance) { return this.requests.recordAcceptance(requestId, acceptance); }
   getRequest(requestId: string) { return this.requests.getRequest(requestId); }
   recordResponse(response: NetworkResponse) { return this.requests.recordResponse(response); }

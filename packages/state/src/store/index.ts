@@ -99,11 +99,8 @@ export interface Release {
   breachFinalAt?: number;
 }
 
-/** Everything one request needs from the store, fetched in one round trip. */
+/** What a RequestID's earlier legs left in the store. */
 export interface RequestContext {
-  user?: User;
-  /** Absent when the target is not a device in the inventory (or no device was asked for). */
-  device?: Device;
   /** This RequestID's record of the same leg, when one was acknowledged before. */
   leg?: LegRecord;
   /** For a signed leg: the RequestID's transform leg, when there is one. */
@@ -409,12 +406,11 @@ export interface StateStore {
   directoryChanges(cursor: string | undefined, limit?: number): Promise<DirectoryChanges>;
 
   /**
-   * In one round trip: the originator and the target device (each unless undefined) and the
-   * RequestID's record of `leg` (and of its transform leg for a signed leg). The request path,
-   * which has its User and device from its cache, reads only the legs: for a signed leg, a
-   * refusal that may be a replay, or an unconfirmed write.
+   * In one read: the RequestID's record of `leg` (and of its transform leg for a signed leg), which
+   * the request path needs for a signed leg, a refusal that may be a replay, or an unconfirmed
+   * write. (Its User and device come from the router's directory cache.)
    */
-  loadContext(originatorId: string | undefined, deviceId: string | undefined, requestId: string, leg: Leg): Promise<RequestContext>;
+  loadContext(requestId: string, leg: Leg): Promise<RequestContext>;
 
   /** Records an acknowledgement atomically; see AcceptanceResult for the order of judgement. */
   recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult>;
