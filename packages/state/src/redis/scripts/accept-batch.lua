@@ -12,7 +12,7 @@
 -- ARGV: key prefix, retention s, outbox min ID, the number of counters, the counters (6 fields
 --       each: name, limit, floor, bucket, span, ttl; each once however many requests count in
 --       it), then per request its partition tag ('{p3}'), 18 fields (see pendingAcceptance in
---       redis/index.ts), its number of counters and their places in that list (from 1).
+--       redis/requests.ts), its number of counters and their places in that list (from 1).
 local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
@@ -90,7 +90,7 @@ while i <= #ARGV do
       if check_at ~= '' and bulk_index ~= '' and tonumber(check_at) <= partition_mark() then bulk_index = '' end
       if check_at ~= '' and bulk_index ~= '' then
         -- Claimed in bulk, by class and destination; 'bk' says so to whoever judges it later
-        -- (respond-batch.lua, RedisStore.getRequest), since the claim does not write in the hash.
+        -- (respond-batch.lua, RedisRequests.getRequest), since the claim does not write in the hash.
         redis.call('ZADD', pkey('trt') .. ':' .. bulk_index, check_at, rid)
         field('bk', '1')
       elseif check_at ~= '' then

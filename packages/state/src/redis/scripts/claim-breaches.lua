@@ -7,12 +7,12 @@
 --   empty one costs a look per call): requests whose one check is their deadline. Marking is a
 --   mark on the partition, not on each request (mark-bulk-trt.lua, which mark-breaches.lua also
 --   runs): when a deadline is due, `trtmarked:{p}` moves to now, and every request indexed so (its
---   hash's 'bk') with a deadline up to it is marked (RedisStore.getRequest and respond-batch.lua
+--   hash's 'bk') with a deadline up to it is marked (RedisRequests.getRequest and respond-batch.lua
 --   read it so), counted by ZCOUNT (in bins of detection lag), however many there are, by
 --   whichever call moved the mark. Their alerts follow, up to max per
 --   call: the due range taken out, each User's alerts of the call in one outbox entry (field
 --   'trt': RequestID and deadline in ms, space separated, expanded into items when read:
---   RedisStore.readOutbox), nothing per request read or written beyond the index: whatever ends
+--   RedisOutbox.readOutbox), nothing per request read or written beyond the index: whatever ends
 --   an open request must take it out of its index (respond-batch.lua does; requests quarantined,
 --   deleted or answered at once have no TRT and are never indexed).
 -- - the partition's own (`trt:{p}`, KEYS[1]): SMETS1 (overdue first, then final) and entries

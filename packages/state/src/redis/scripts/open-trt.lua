@@ -1,5 +1,5 @@
 -- An open request's TRT as the deadline scan and the response need it (prepended to their scripts).
--- Its record carries it (packRecord in redis/index.ts: the array's sixth element is
+-- Its record carries it (packRecord in redis/records.ts: the array's sixth element is
 -- [class, budgetMs, startsAt, deadline]), so accept-batch.lua keeps no copy of it in fields of their
 -- own: a third of what an open request's hash held beyond its record. A quarantine release sets
 -- the fields (its clock restarts at the release), as did versions before this one: where they are,

@@ -2,7 +2,7 @@
 -- delivered (responded -> delivered) in the same call: one round trip where a read and a mark took two.
 -- An entry holds one item ('item': its JSON) or a deadline scan's TRT alerts for the User ('trt':
 -- RequestID and deadline pairs, space separated; see claim-breaches.lua), which count as that many
--- items towards the page's size: RedisStore.readOutbox expands them by the same count.
+-- items towards the page's size: RedisOutbox.readOutbox expands them by the same count.
 -- KEYS[1]: the User's outbox (its partition routes the call; the User's requests share it).
 -- ARGV: the first ID to read ('-', '(<cursor>', or '<id>' to go on inside that entry), page size
 --       in items, key prefix, partition tag, delivered-at time in ms ('' to mark nothing), items of
