@@ -1,18 +1,32 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { retryAfterGaps } from './index.ts';
 
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Fake timers: with real ones, a busy machine could fire the 5 ms gaps later than the test's own
+// wait, and the attempts would not all have run by the time it looks.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('retryAfterGaps', () => {
   it('tries after each gap until an attempt answers true, a failed attempt counting as false', async () => {
     const tries: number[] = [];
+    const startedAt = Date.now();
+    const at: number[] = [];
     retryAfterGaps([5, 5, 5, 5, 5], async () => {
+      at.push(Date.now() - startedAt);
       tries.push(tries.length);
       if (tries.length === 1) throw new Error('unreadable');
       return tries.length === 3;
     });
-    await settle(100);
+    expect(tries).toEqual([]);
+    await vi.advanceTimersByTimeAsync(100);
     expect(tries).toEqual([0, 1, 2]);
+    // Each gap counted from the attempt before.
+    expect(at).toEqual([5, 10, 15]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('stops when the gaps run out', async () => {
@@ -21,7 +35,8 @@ describe('retryAfterGaps', () => {
       tries++;
       return false;
     });
-    await settle(60);
+    await vi.advanceTimersByTimeAsync(60);
     expect(tries).toBe(2);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
