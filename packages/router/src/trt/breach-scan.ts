@@ -17,11 +17,11 @@ const CLAIMS_IN_FLIGHT = 2;
  * backlog; while there is, CLAIMS_IN_FLIGHT claims run at once, back to back, without waiting for
  * the scan interval.
  */
-async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
+async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats: StatsAggregator, clock: () => number): Promise<void> {
   let backlog = true;
   const claim = async () => {
     try {
-      const claims = await counted(metrics, stats, (now) => store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs));
+      const claims = await counted(metrics, stats, clock, (now) => store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs));
       if (claims.breaches.length < CLAIM_MAX) backlog = false;
     } catch (error) {
       backlog = false;
@@ -54,20 +54,22 @@ export class BreachScanner {
     private readonly metrics: LifecycleMetrics,
     private readonly stats: StatsAggregator,
     private readonly intervalMs: number,
+    /** The scan's clock (epoch ms): Date.now but in tests. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async scan(): Promise<void> {
-    this.passStartedAt = Date.now();
+    this.passStartedAt = this.clock();
     try {
-      await scanBreaches(this.store, this.metrics, this.stats);
+      await scanBreaches(this.store, this.metrics, this.stats, this.clock);
     } finally {
       this.passStartedAt = undefined;
     }
   }
 
   async mark(): Promise<void> {
-    if (this.passStartedAt === undefined || Date.now() - this.passStartedAt < this.intervalMs) return;
-    await counted(this.metrics, this.stats, async (now) => ({ breaches: [], marked: await this.store.markBreaches(now, this.metrics.breachLagBoundsMs) }));
+    if (this.passStartedAt === undefined || this.clock() - this.passStartedAt < this.intervalMs) return;
+    await counted(this.metrics, this.stats, this.clock, async (now) => ({ breaches: [], marked: await this.store.markBreaches(now, this.metrics.breachLagBoundsMs) }));
   }
 }
 
@@ -75,8 +77,10 @@ export class BreachScanner {
  * A claim's (or marks') breaches, counted; when it failed part-way, what it did before (marked,
  * alerted) is done and counted all the same.
  */
-async function counted(metrics: LifecycleMetrics, stats: StatsAggregator, claim: (now: number) => Promise<BreachClaims>): Promise<BreachClaims> {
-  const now = Date.now();
+async function counted(
+  metrics: LifecycleMetrics, stats: StatsAggregator, clock: () => number, claim: (now: number) => Promise<BreachClaims>,
+): Promise<BreachClaims> {
+  const now = clock();
   try {
     const claims = await claim(now);
     await countClaims(claims, now, metrics, stats);
