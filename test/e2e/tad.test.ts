@@ -164,10 +164,21 @@ describe('Threshold Anomaly Detection', () => {
   it('counts DCC-wide thresholds across Users', async () => {
     await putRules('/v1/admin/thresholds/dcc', { rules: [{ srv: '11.2', limit: 3, windowSeconds: 60 }] });
     // The DCC scope is counted in each router and reconciled every TAD_SYNC_MS (100 ms): requests
-    // further apart than that are judged on every router's counts, exactly.
+    // further apart than a reconciliation of each router are judged on every router's counts,
+    // exactly. Waited for by the routers' reconciliation counts, not a fixed time: on a busy
+    // machine two reconciliations in turn can take longer than any wait chosen.
+    const reconciliations = async (router: RouterProcess) =>
+      Number(/^dccrouter_tad_reconciliations_total (\d+)$/m.exec(await (await fetch(`${router.url}/metrics`)).text())?.[1]);
+    /** Two reconciliations begun and ended on every router: the first may have begun before now. */
+    const reconciled = () => Promise.all(routers.map(async (router) => {
+      const before = await reconciliations(router);
+      await expect.poll(() => reconciliations(router), { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(before + 2);
+    }));
     const settled = async (answer: Promise<Awaited<ReturnType<typeof send>>>) => {
       const result = await answer;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      // Every router's count added to the shared counters, then every router's view of them taken.
+      await reconciled();
+      await reconciled();
       return result;
     };
     const results = [];

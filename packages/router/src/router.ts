@@ -110,7 +110,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   metrics.registry.registerMetric(redisErrors);
   const thresholds = new ThresholdRules(store);
   const tadUsage = childrenOf(lifecycle.tadUsage);
-  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log);
+  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log, () => lifecycle.tadReconciliations.inc());
   const tad = config.tad
     ? new ThresholdAnomalyDetection(thresholds, dccCounts, config.tadMode, {
       breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),

@@ -274,6 +274,11 @@ export function lifecycleMetrics(registry: Registry) {
       labelNames: ['scope', 'srv', 'window_seconds'] as const,
       registers,
     }),
+    tadReconciliations: new Counter({
+      name: 'dccrouter_tad_reconciliations_total',
+      help: 'Reconciliations of the in-process DCC-wide threshold counts with the shared counters that completed (every TAD_SYNC_MS)',
+      registers,
+    }),
     quarantineExpired: new Counter({ name: 'dccrouter_quarantine_expired_total', help: 'Quarantined requests deleted unreleased at their expiry', registers }),
     webhookDelivered: new Counter({ name: 'dccrouter_webhook_delivered_total', help: 'Outbound items acknowledged (2xx) by Users\' endpoints', registers }),
     webhookFailed: new Counter({ name: 'dccrouter_webhook_failures_total', help: 'Webhook attempts that failed (retried with backoff)', registers }),

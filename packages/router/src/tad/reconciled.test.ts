@@ -69,14 +69,18 @@ describe('ReconciledCounter', () => {
     const flaky = Object.assign(Object.create(shared), {
       addCounts: (...args: Parameters<MemoryCounters['addCounts']>) => (failing ? Promise.reject(new Error('store away')) : shared.addCounts(...args)),
     }) as MemoryCounters;
-    const counter = new ReconciledCounter(flaky, 'dcc', 60_000, log);
+    let reconciled = 0;
+    const counter = new ReconciledCounter(flaky, 'dcc', 60_000, log, () => reconciled++);
     failing = false;
     await counter.tryCount([rule], NOW());
     failing = true;
     await counter.tryCount([rule], NOW());
     await expect(counter.sync()).rejects.toThrow('store away');
+    // Told of the reconciliations that completed (the first count's read), not of the failed one.
+    expect(reconciled).toBe(1);
     failing = false;
     await counter.sync();
+    expect(reconciled).toBe(2);
     expect(await shared.peek('dcc', [rule], NOW())).toStrictEqual([2]);
   });
 });

@@ -37,6 +37,8 @@ export class ReconciledCounter {
     private readonly scope: string,
     syncMs: number,
     private readonly log: Logger,
+    /** Told after each reconciliation that completed (a metric; tests wait on it rather than on time). */
+    private readonly onReconciled?: () => void,
   ) {
     // A failed reconciliation is logged; counting goes on locally meanwhile.
     this.loop = new Periodic(`threshold-reconcile-${scope}`, syncMs, () => this.sync(), log);
@@ -94,7 +96,7 @@ export class ReconciledCounter {
 
   /** Adds what was counted here to the shared counters and takes their totals (every instance's). */
   sync(): Promise<void> {
-    const run = (this.syncing ?? Promise.resolve()).then(() => this.reconcile());
+    const run = (this.syncing ?? Promise.resolve()).then(() => this.reconcile()).then(() => this.onReconciled?.());
     this.syncing = run.catch(() => undefined);
     return run;
   }
