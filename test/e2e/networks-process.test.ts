@@ -68,9 +68,15 @@ it('answers through a separate networks process, configured through the router',
   const put = await admin.put(`/v1/admin/simulators/${encodeURIComponent('smets2/central')}`, { failureRate: 1 });
   expect(put.body.failureRate).toBe(1);
   expect((await admin.put(`/v1/admin/simulators/${encodeURIComponent('smets2/central')}`, { failureRate: 2 })).body.error.field).toBe('failureRate');
-  await new Promise((resolve) => setTimeout(resolve, 1200));
-  const failing = await send();
-  await expect.poll(async () => (await state(failing)).responseCode, { timeout: 10_000 }).toMatch(/^E2[01]$/);
+  // The networks process applies it at its next read of the shared settings (every second). A
+  // request sent a fixed 1.2 s later raced that read on a busy machine: requests are sent, each
+  // answered, until one fails (the ones before it, answered I0, were read before the change).
+  const answerTo = async (requestId: string) => {
+    let code: string | undefined;
+    await expect.poll(async () => (code = (await state(requestId)).responseCode), { timeout: 10_000 }).toBeDefined();
+    return code;
+  };
+  await expect.poll(async () => answerTo(await send()), { timeout: 15_000, interval: 100 }).toMatch(/^E2[01]$/);
 
   // Networks down: requests queue; back up: they are answered.
   await admin.put(`/v1/admin/simulators/${encodeURIComponent('smets2/central')}`, { failureRate: 0 });
