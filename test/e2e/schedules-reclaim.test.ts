@@ -34,8 +34,9 @@ describe.each([
     const client: RouterClient = await admin.user(USER, ['IS']);
     await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
 
-    // A daily read whose first occurrence is a whole second 2 to 3 s from now (UTC).
-    const dueAt = Math.floor(Date.now() / 1_000) * 1_000 + 3_000;
+    // A daily read whose first occurrence is a whole second 4 to 5 s from now (UTC): time enough for
+    // its creation on a busy machine, whose answer would otherwise put it on the next day.
+    const dueAt = Math.floor(Date.now() / 1_000) * 1_000 + 5_000;
     const at = new Date(dueAt).toISOString();
     const created = await client.submit({
       originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '5.1',

@@ -47,7 +47,10 @@ afterAll(async () => {
 const dsp = (as: RouterClient, originatorId: string, srv: '5.1' | '5.2' | '5.3', bodyValue: Record<string, unknown>) =>
   as.submit({ originatorId, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv, bodyValue });
 
-/** A daily read starting today, its first occurrence `inMs` from now (UTC). */
+/**
+ * A daily read starting today, its first occurrence `inMs` from now (UTC), cut to the second: an
+ * occurrence due before the schedule is created is the next day's, so a few seconds are left for that.
+ */
 function dailyRead(deviceId: string, inMs: number) {
   const at = new Date(Date.now() + inMs);
   return {
@@ -58,7 +61,7 @@ function dailyRead(deviceId: string, inMs: number) {
 
 describe('DSP schedules', () => {
   it('runs each occurrence once across instances, with the scheduled TRT, its result carrying the DSPScheduleID', async () => {
-    const created = await dsp(client, USER, '5.1', dailyRead(METER, 2_000));
+    const created = await dsp(client, USER, '5.1', dailyRead(METER, 4_000));
     expect(created.status, JSON.stringify(created.answer)).toBe(200);
     expect(created.answer.header.responseCode).toBe('I0');
     const scheduleId = created.answer.body.DSPScheduleID as string;
@@ -85,7 +88,7 @@ describe('DSP schedules', () => {
     const before = await report();
     const responded = (rows: any[], trtClass: string, destination: string) => row(rows, trtClass, destination)?.responded ?? 0;
 
-    const ids = await Promise.all([METER, SMETS1_METER].map(async (device) => (await dsp(client, USER, '5.1', dailyRead(device, 2_000))).answer.body.DSPScheduleID as string));
+    const ids = await Promise.all([METER, SMETS1_METER].map(async (device) => (await dsp(client, USER, '5.1', dailyRead(device, 4_000))).answer.body.DSPScheduleID as string));
     // The same read sent by the User: on demand.
     const onDemand = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.6.1', bodyValue: {} });
     expect(onDemand.answer.trt.budgetMs).toBe(30_000);
