@@ -43,7 +43,7 @@ while i <= #ARGV do
   local rules = {}
   for r = 1, nrules do rules[r] = rule_of[tonumber(ARGV[i + 18 + r])] end
   i = i + 19 + nrules
-  -- A bulk TRT index (RedisStore's bulkIndexOf) marked '+' is listed in its partition's trtkeys,
+  -- A bulk TRT index (bulkIndexOf in redis/trt.ts) marked '+' is listed in its partition's trtkeys,
   -- which claim-breaches.lua goes through, whatever becomes of this request: the router counts it
   -- listed from this call on.
   if string.sub(bulk_index, 1, 1) == '+' then

@@ -2,7 +2,7 @@
 -- once, and queues a TRT alert for each in its User's outbox. A recorded response takes its
 -- request out of its TRT index (respond-batch.lua); claiming takes it out here, so concurrent
 -- claims (any number of router instances) never alert one twice. Two kinds of index
--- (RedisStore's bulkIndexOf):
+-- (bulkIndexOf in redis/trt.ts):
 -- - per class and destination (`trt:{p}:<class>:<dest>`, listed in `trtkeys:{p}` for good: an
 --   empty one costs a look per call): requests whose one check is their deadline. Marking is a
 --   mark on the partition, not on each request (mark-bulk-trt.lua, which mark-breaches.lua also

@@ -1,6 +1,6 @@
 -- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
 -- KEYS: request hash, egress stream, the partition's own TRT index, quarantine expiry zset,
---       the partition's list of bulk TRT indexes, the bulk TRT index (RedisStore's bulkIndexOf; the
+--       the partition's list of bulk TRT indexes, the bulk TRT index (bulkIndexOf in redis/trt.ts; the
 --       own index again when none), the partition's bulk TRT mark (claim-breaches.lua).
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or '').
