@@ -126,7 +126,9 @@ describe('after the acknowledgement', () => {
     const received = async () => (await admin.request('GET', '/v1/admin/simulators')).body['smets2/south'].received as number;
     const before = await received();
     const client = clients[user];
-    const executionDateTime = new Date(Date.now() + 1_500);
+    // Far enough ahead that a busy machine makes the checks below (four calls, one network's
+    // receipt) before it is due: seen released earlier, the count would skip before + 1.
+    const executionDateTime = new Date(Date.now() + 4_000);
     const held = await client.submit({
       originatorId: user, targetId: meter.deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1',
       bodyValue: { ExecutionDateTime: executionDateTime.toISOString() },
