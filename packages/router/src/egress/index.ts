@@ -100,12 +100,18 @@ export class EgressDispatcher implements DirectEgress {
   }
 
   takesNow(destination: string): boolean {
-    return this.options.handOver && this.running && this.handOversInFlight < (this.options.maxHandOversInFlight ?? MAX_HAND_OVERS_IN_FLIGHT) && this.adapters.has(destination);
+    return this.handOverRoom() > 0 && this.adapters.has(destination);
   }
 
   releaseHandOver(): ReleaseHandOver | undefined {
-    const room = (this.options.maxHandOversInFlight ?? MAX_HAND_OVERS_IN_FLIGHT) - this.handOversInFlight;
-    return this.options.handOver && this.running && room > 0 ? { destinations: [...this.adapters.keys()], max: room } : undefined;
+    const room = this.handOverRoom();
+    return room > 0 ? { destinations: [...this.adapters.keys()], max: room } : undefined;
+  }
+
+  /** Hand-overs this process may start now: none while hand-over is off or egress stopped. */
+  private handOverRoom(): number {
+    if (!this.options.handOver || !this.running) return 0;
+    return (this.options.maxHandOversInFlight ?? MAX_HAND_OVERS_IN_FLIGHT) - this.handOversInFlight;
   }
 
   handOver(item: EgressItem): void {
