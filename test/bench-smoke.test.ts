@@ -21,9 +21,10 @@ let output = '';
 let report: any;
 let markdown = '';
 
-function runSuite(args: string[], timeoutMs: number, log: (chunk: string) => void = (chunk) => (output += chunk)): Promise<number | null> {
+/** Runs the repository's Bun on `args` (with `env` added), passing its output to `log`; answers its exit code. */
+function runBun(args: string[], timeoutMs: number, log: (chunk: string) => void, env: Record<string, string> = {}): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BUN, ['bench/run.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BUN, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', log);
     child.stderr.on('data', log);
     // SIGTERM lets the suite stop the routers and redis-server it started.
@@ -35,6 +36,8 @@ function runSuite(args: string[], timeoutMs: number, log: (chunk: string) => voi
     });
   });
 }
+
+const runSuite = (args: string[], timeoutMs: number, log: (chunk: string) => void = (chunk) => (output += chunk)) => runBun(['bench/run.ts', ...args], timeoutMs, log);
 
 describe('benchmark suite, every scenario at tiny scale', () => {
   beforeAll(async () => {
@@ -177,5 +180,31 @@ describe('benchmark suite, the other scenarios at tiny scale', () => {
     expect(scenario, `no ${id} in latest.json`).toBeDefined();
     expect(scenario.status, scenario.error).toBe('ok');
     expect(text).toContain(`## ${scenario.title}`);
+  });
+});
+
+describe('scripts replay, on a capture of a tiny request path', () => {
+  let dir: string;
+  const captured = { code: null as number | null, output: '' };
+  const replayed = { code: null as number | null, output: '' };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dccrouter-replay-smoke-'));
+    const capture = join(dir, 'capture.jsonl');
+    captured.code = await runBun(['--preload', './bench/lib/capture-redis.ts', 'bench/request-path.ts', '--rounds', '1', '--requests', '400', '--devices', '2000', '--users', '10', '--networks', 'in-process'],
+      60_000, (chunk) => (captured.output += chunk), { REDIS_CAPTURE: capture });
+    replayed.code = await runBun(['bench/scripts-replay.ts', '--capture', capture, '--base', 'HEAD', '--rounds', '1'], 60_000, (chunk) => (replayed.output += chunk));
+  }, 130_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('captures the router\'s commands, then replays them with both revisions\' scripts, every script call answered', () => {
+    expect(captured.code, captured.output.slice(-3000)).toBe(0);
+    expect(replayed.code, replayed.output.slice(-3000)).toBe(0);
+    expect(replayed.output).toMatch(/then \d+ replayed and measured \([1-9]\d* acceptance calls\)/);
+    expect(replayed.output).toMatch(/^median of 1: redis-server CPU base \d+ ms, this \d+ ms/m);
+    expect(replayed.output).toMatch(/^ {2}acceptBatch: \d+ \/ \d+/m);
+    expect(replayed.output).toMatch(/^ {2}respondBatch: \d+ \/ \d+/m);
   });
 });

@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
 import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
-import { OPEN_TRT } from '../src/redis/scripts.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
 import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId, plainAcceptance } from './store-contract.ts';
@@ -423,7 +422,8 @@ describe('RedisStore on a shared Redis', () => {
   it('writes times in Lua as toISOString does (the TRT alert\'s deadline)', async () => {
     const times = [0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 1_796_383_890_123, 1_798_761_599_999, 1_798_761_600_000, 253_402_300_799_999];
     for (let i = 0; i < 200; i++) times.push(Math.floor(Math.random() * 4_102_444_800_000));
-    const iso = await raw.eval(`${OPEN_TRT}\nlocal out = {} for i, ms in ipairs(ARGV) do out[i] = iso_time(tonumber(ms)) end return out`, 0, ...times);
+    const openTrt = readFileSync(new URL('../src/redis/scripts/open-trt.lua', import.meta.url), 'utf8');
+    const iso = await raw.eval(`${openTrt}\nlocal out = {} for i, ms in ipairs(ARGV) do out[i] = iso_time(tonumber(ms)) end return out`, 0, ...times);
     expect(iso).toEqual(times.map((ms) => new Date(ms).toISOString()));
   });
 

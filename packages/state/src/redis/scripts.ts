@@ -4,34 +4,37 @@
 // claim egress entries take-claimed.lua, since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
-const read = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
-const COUNT_WINDOW = read('count-window');
-export const OPEN_TRT = read('open-trt');
-const TAKE_CLAIMED = read('take-claimed');
-const MARK_BULK_TRT = read('mark-bulk-trt');
+/** The scripts as Redis runs them, from a reader of `scripts/<name>.lua` (bench/scripts-replay.ts reads another revision's). */
+export function composeScripts(read: (name: string) => string) {
+  const COUNT_WINDOW = read('count-window');
+  const OPEN_TRT = read('open-trt');
+  const TAKE_CLAIMED = read('take-claimed');
+  const MARK_BULK_TRT = read('mark-bulk-trt');
+  return {
+    acceptBatch: COUNT_WINDOW + read('accept-batch'),
+    respondBatch: OPEN_TRT + read('respond-batch'),
+    advanceState: read('advance-state'),
+    tryCount: COUNT_WINDOW + read('try-count'),
+    addCounts: COUNT_WINDOW + read('add-counts'),
+    claimBreaches: OPEN_TRT + MARK_BULK_TRT + read('claim-breaches'),
+    markBreaches: MARK_BULK_TRT + read('mark-breaches'),
+    readClaimed: TAKE_CLAIMED + read('read-claimed'),
+    readOutbox: read('read-outbox'),
+    claimEgress: TAKE_CLAIMED + read('claim-egress'),
+    reclaimLeases: read('reclaim-leases'),
+    peekCounts: read('peek-counts'),
+    releaseQuarantine: read('release-quarantine'),
+    deleteQuarantined: read('delete-quarantined'),
+    expireQuarantined: read('expire-quarantined'),
+    releaseHeld: read('release-held'),
+    lease: read('lease'),
+    createEgressGroup: read('create-egress-group'),
+    claimSchedules: read('claim-schedules'),
+    rescheduleSchedule: read('reschedule-schedule'),
+    redriveDeadLetters: read('redrive-dead-letters'),
+    listQuarantined: read('list-quarantined'),
+    putInstallations: read('put-installations'),
+  } as const;
+}
 
-export const SCRIPTS = {
-  acceptBatch: COUNT_WINDOW + read('accept-batch'),
-  respondBatch: OPEN_TRT + read('respond-batch'),
-  advanceState: read('advance-state'),
-  tryCount: COUNT_WINDOW + read('try-count'),
-  addCounts: COUNT_WINDOW + read('add-counts'),
-  claimBreaches: OPEN_TRT + MARK_BULK_TRT + read('claim-breaches'),
-  markBreaches: MARK_BULK_TRT + read('mark-breaches'),
-  readClaimed: TAKE_CLAIMED + read('read-claimed'),
-  readOutbox: read('read-outbox'),
-  claimEgress: TAKE_CLAIMED + read('claim-egress'),
-  reclaimLeases: read('reclaim-leases'),
-  peekCounts: read('peek-counts'),
-  releaseQuarantine: read('release-quarantine'),
-  deleteQuarantined: read('delete-quarantined'),
-  expireQuarantined: read('expire-quarantined'),
-  releaseHeld: read('release-held'),
-  lease: read('lease'),
-  createEgressGroup: read('create-egress-group'),
-  claimSchedules: read('claim-schedules'),
-  rescheduleSchedule: read('reschedule-schedule'),
-  redriveDeadLetters: read('redrive-dead-letters'),
-  listQuarantined: read('list-quarantined'),
-  putInstallations: read('put-installations'),
-} as const;
+export const SCRIPTS = composeScripts((name) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8'));
