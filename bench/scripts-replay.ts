@@ -10,7 +10,7 @@
 // the measured part: the same count run after run, whatever else the machine does, so a change
 // of a few percent shows (one round takes minutes).
 //   REDIS_CAPTURE=/tmp/path.jsonl bun --preload ./bench/lib/capture-redis.ts bench/request-path.ts --rounds 1 --networks in-process
-//   bun bench/scripts-replay.ts --capture /tmp/path.jsonl --base HEAD [--rounds 5] [--instructions]
+//   bun bench/scripts-replay.ts --capture /tmp/path.jsonl --base HEAD [--rounds 5] [--instructions [--keep]]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     base: { type: 'string', default: 'HEAD' },
     rounds: { type: 'string', default: '5' },
     instructions: { type: 'boolean', default: false },
+    // Leaves redis-server's directory (with --instructions, callgrind's dumps: base then this, per round) for callgrind_annotate.
+    keep: { type: 'boolean', default: false },
   },
 });
 if (!values.capture) throw new Error('--capture names a file written by bench/lib/capture-redis.ts');
@@ -179,4 +181,5 @@ for (const name of names) {
 }
 redis.disconnect();
 await stopRedis(server);
-rmSync(dir, { recursive: true, force: true });
+if (values.keep) console.log(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
