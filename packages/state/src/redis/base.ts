@@ -31,10 +31,10 @@ export const EGRESS_GROUP = 'egress';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
-/** accept-batch.lua's answer for one request. */
-export type AcceptReply = [string, (string | number | number[])?, (number[] | string)?];
+/** accept-batch.lua's answer: every request's, one after another, flat (see the script). */
+export type AcceptReply = (string | number | null)[];
 /** respond-batch.lua's answer for one response: outcome, then for 'recorded' breached, earlier, elapsed, TRT class. */
-export type RespondReply = [string, string?, string?, string?, string?];
+export type RespondReply = [string, string, string, string, string];
 
 /**
  * claim-breaches.lua's answer: the per-request claims (flat: request ID, check time, destination,
@@ -45,8 +45,9 @@ export type MarkedReply = [trtClass: string, destination: string, counts: number
 export type BreachClaimsReply = [string[], MarkedReply, [trtClass: string, destination: string, claims: string[]][]];
 
 export type ScriptedRedis = RedisClient & {
-  acceptBatch(...args: (string | number)[]): Promise<AcceptReply[]>;
-  respondBatch(...args: (string | number)[]): Promise<RespondReply[]>;
+  acceptBatch(...args: (string | number)[]): Promise<AcceptReply>;
+  /** Five values per response, flat. */
+  respondBatch(...args: (string | number)[]): Promise<string[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;

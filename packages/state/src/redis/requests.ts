@@ -117,10 +117,9 @@ export class RedisRequests extends RedisPart {
         requestArgs.push(index);
       }
     }
-    let next = 0;
-    let replies: AcceptReply[];
+    let reply: AcceptReply;
     try {
-      replies = await this.call('record acceptance', () => this.confirmedWithin(
+      reply = await this.call('record acceptance', () => this.confirmedWithin(
         this.redis.acceptBatch(`${this.prefix}trt:${items[0].fields[0]}`, this.prefix, this.context.retentionSeconds, this.outboxMinId(),
           counterIndex.size, ...counterArgs, ...requestArgs)));
     } catch (error) {
@@ -128,21 +127,7 @@ export class RedisRequests extends RedisPart {
       this.listedBulkIndexes.clear();
       throw error;
     }
-    return replies.map((reply): AcceptanceResult => {
-      const { requestId } = items[next++];
-      switch (reply[0]) {
-        case 'recorded': {
-          const counts = reply[1] as number[];
-          return counts.length > 0 ? { outcome: 'recorded', counts } : { outcome: 'recorded' };
-        }
-        case 'duplicate':
-          return { outcome: 'duplicate', answer: unpackLeg(reply[1] as string, '', '', reply[2] as string, requestId)!.answer };
-        case 'over_limit':
-          return { outcome: 'over_limit', breached: reply[1] as number, counts: reply[2] as number[] };
-        default:
-          return { outcome: reply[0] as 'transform_leg_missing' | 'request_id_reused' };
-      }
-    });
+    return acceptanceResults(reply, items.map((item) => item.requestId));
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {
@@ -190,8 +175,42 @@ export class RedisRequests extends RedisPart {
     };
   }
 
-  private respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
-    return this.call('record response', () => this.confirmedWithin(
+  private async respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
+    const flat = await this.call('record response', () => this.confirmedWithin(
       this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
+    return items.map((_, i) => flat.slice(5 * i, 5 * i + 5) as RespondReply);
   }
+}
+
+/** Each request's result from accept-batch.lua's flat answer (see the script), in the order sent. */
+function acceptanceResults(reply: AcceptReply, requestIds: readonly string[]): AcceptanceResult[] {
+  let at = 0;
+  const counts = () => {
+    const n = reply[at++] as number;
+    at += n;
+    return reply.slice(at - n, at) as number[];
+  };
+  return requestIds.map((requestId): AcceptanceResult => {
+    const outcome = reply[at++] as string;
+    switch (outcome) {
+      case 'recorded': {
+        const counted = counts();
+        return counted.length > 0 ? { outcome: 'recorded', counts: counted } : { outcome: 'recorded' };
+      }
+      case 'duplicate': {
+        const [leg, record] = [reply[at] as string, reply[at + 1] as string];
+        at += 2;
+        return { outcome: 'duplicate', answer: unpackLeg(leg, '', '', record, requestId)!.answer };
+      }
+      case 'over_limit': {
+        const breached = reply[at++] as number;
+        return { outcome: 'over_limit', breached, counts: counts() };
+      }
+      case 'transform_leg_missing':
+      case 'request_id_reused':
+        return { outcome };
+      default:
+        throw new Error(`accept-batch.lua answered ${JSON.stringify(outcome)} for ${requestId}`);
+    }
+  });
 }

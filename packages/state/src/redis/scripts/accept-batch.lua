@@ -17,7 +17,15 @@ local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
 local function key(kind, id) return pkey(kind) .. ':' .. id end
-local out = {}
+-- The answer, flat, request after request: 'recorded', n, n counts | 'duplicate', the leg's answer,
+-- the record | 'over_limit', the breached rule, n, n counts | 'transform_leg_missing' |
+-- 'request_id_reused'. A table per request cost Redis more to send back than most of its counting.
+local out, n_out = {}, 0
+local function put(value) n_out = n_out + 1; out[n_out] = value end
+local function put_counts(counts)
+  put(#counts)
+  for c = 1, #counts do put(counts[c]) end
+end
 -- Each partition's bulk TRT mark (claim-breaches.lua), read once per call.
 local marks = {}
 local function partition_mark()
@@ -30,7 +38,7 @@ local rule_of = {}
 local ncounters = tonumber(ARGV[4])
 for c = 1, ncounters do
   local at = 5 + (c - 1) * 6
-  rule_of[c] = { prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5] }
+  rule_of[c] = window_rule(prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5])
 end
 local i = 5 + ncounters * 6
 while i <= #ARGV do
@@ -56,16 +64,16 @@ while i <= #ARGV do
   if existing == hash then
     -- With the record: a plain acknowledgement is kept as a marker and made again from it.
     local answer = redis.call('HMGET', req, leg, 'record')
-    out[#out + 1] = { 'duplicate', answer[1], answer[2] }
+    put('duplicate'); put(answer[1]); put(answer[2])
   elseif leg == 'signed' and redis.call('HGET', req, 'transform:srv') ~= srv then
-    out[#out + 1] = { 'transform_leg_missing' }
+    put('transform_leg_missing')
   elseif existing then
-    out[#out + 1] = { 'request_id_reused' }
+    put('request_id_reused')
   else
     local admitted, counts, breached = true, {}, nil
     if nrules > 0 then admitted, counts, breached = count_window(rules, counters) end
     if not admitted then
-      out[#out + 1] = { 'over_limit', breached, counts }
+      put('over_limit'); put(breached); put_counts(counts)
     else
       -- The request's fields go in with one HSET: each call into Redis from a script has its cost.
       local fields = { leg .. ':hash', hash, leg .. ':srv', srv, leg, legjson, 'record', recjson,
@@ -107,7 +115,7 @@ while i <= #ARGV do
         redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
       end
       redis.call('EXPIRE', req, retention)
-      out[#out + 1] = { 'recorded', counts }
+      put('recorded'); put_counts(counts)
     end
   end
 end

@@ -6,9 +6,9 @@
 
 -- Brings a counter's floor up to `lo`, dropping the buckets below it. Returns its floor, total,
 -- whether it starts afresh (new, or all its buckets have left the window) and, when `bucket` is
--- given, that bucket's count, read in the same HMGET.
-local function advance_window(key, lo, span, bucket)
-  local state = bucket and redis.call('HMGET', key, 'f', 't', string.format('%d', bucket)) or redis.call('HMGET', key, 'f', 't')
+-- given (with `bucket_field`, its index as text), that bucket's count, read in the same HMGET.
+local function advance_window(key, lo, span, bucket, bucket_field)
+  local state = bucket and redis.call('HMGET', key, 'f', 't', bucket_field) or redis.call('HMGET', key, 'f', 't')
   local f, t = tonumber(state[1]), tonumber(state[2]) or 0
   if not f or lo > f + span then
     if f then redis.call('DEL', key) end
@@ -57,12 +57,12 @@ local function flush_counters(memo)
   for key, m in pairs(memo) do flush_counter(key, m) end
 end
 
-local function memo_counter(memo, key, lo, span, bucket)
+local function memo_counter(memo, key, lo, span, bucket, bucket_field)
   local m = memo[key]
   if m and lo <= m.f then return m end
   -- New here, or its floor moves up: what was counted so far is written first, then the floor advanced as usual.
   if m then flush_counter(key, m); memo[key] = nil end
-  local f, t, _, stored = advance_window(key, lo, span, bucket)
+  local f, t, _, stored = advance_window(key, lo, span, bucket, bucket_field)
   m = { f = f, t = t, stored = {}, pending = {}, dirty = false }
   if stored then m.stored[bucket] = stored end
   memo[key] = m
@@ -75,7 +75,14 @@ local function load_bucket(key, m, b)
   if m.stored[b] == nil then m.stored[b] = tonumber(redis.call('HGET', key, string.format('%d', b))) or 0 end
 end
 
--- rules[i] = { key, limit, floor, bucket, span, ttl }. If one more event keeps every counter
+-- A rule as count_window takes it, from its fields as a caller's ARGV carries them: the numbers
+-- turned into numbers once (a string used as a number costs a strtod each time, and an
+-- acceptance call judges many requests by the same counters), the bucket's text kept as its field name.
+local function window_rule(key, limit, floor, bucket, span, ttl)
+  return { key, tonumber(limit), tonumber(floor), tonumber(bucket), tonumber(span), ttl, bucket }
+end
+
+-- rules[i]: a window_rule (key, limit, floor, bucket, span, ttl, bucket field). If one more event keeps every counter
 -- within its limit, counts it in all of them and returns true, counts; otherwise counts
 -- nothing and returns false, counts, the first rule that would go past its limit. With a memo
 -- (one script call's counters) the counts are written by flush_counters; without, at once.
@@ -84,18 +91,18 @@ local function count_window(rules, memo)
   memo = memo or {}
   local counters = {}
   for i, rule in ipairs(rules) do
-    counters[i] = memo_counter(memo, rule[1], tonumber(rule[3]), tonumber(rule[5]), tonumber(rule[4]))
+    counters[i] = memo_counter(memo, rule[1], rule[3], rule[5], rule[4], rule[7])
   end
   local counts = {}
   for i, m in ipairs(counters) do counts[i] = m.t end
   for i, rule in ipairs(rules) do
     -- This event counted nowhere yet: nothing of it to write (a memo's earlier counts are written at its call's end).
-    if counts[i] + 1 > tonumber(rule[2]) then return false, counts, i - 1 end
+    if counts[i] + 1 > rule[2] then return false, counts, i - 1 end
   end
   for i, rule in ipairs(rules) do
     local m, key = counters[i], rule[1]
     -- Its own bucket, or the floor if a clock far behind puts it below.
-    local b = math.max(tonumber(rule[4]), m.f)
+    local b = math.max(rule[4], m.f)
     load_bucket(key, m, b)
     m.pending[b] = (m.pending[b] or 0) + 1
     m.t = m.t + 1

@@ -7,12 +7,17 @@
 -- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
 --       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
 --       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
--- Returns per response {'recorded', breached, breached earlier, elapsed ms or '', TRT class or ''},
--- {'duplicate'} or {'unknown'}.
+-- Returns, flat, 5 values per response: 'recorded', breached, breached earlier, elapsed ms or '',
+-- TRT class or ''; or 'duplicate' or 'unknown' and four ''. (A table per response cost Redis more
+-- to send back than a flat list.)
 local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
-local out = {}
+local out, n_out = {}, 0
+local function put(outcome, breached, earlier, elapsed, class)
+  out[n_out + 1], out[n_out + 2], out[n_out + 3], out[n_out + 4], out[n_out + 5] = outcome, breached, earlier, elapsed, class
+  n_out = n_out + 5
+end
 -- Each partition's bulk TRT mark (claim-breaches.lua), read once per call.
 local marks = {}
 local function marked_up_to(partition)
@@ -29,9 +34,9 @@ for j = 4, #ARGV, 7 do
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
-    out[#out + 1] = { 'duplicate' }
+    put('duplicate', '', '', '', '')
   elseif state ~= 'accepted' and state ~= 'forwarded' then
-    out[#out + 1] = { 'unknown' }
+    put('unknown', '', '', '', '')
   else
     -- Marked by the scan (claim-breaches.lua): in its hash (the partition's own index), or, for a
     -- request indexed in bulk ('bk'), by its partition's mark having reached its deadline (start
@@ -39,15 +44,17 @@ for j = 4, #ARGV, 7 do
     local bulk = f[12] == '1'
     local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
     if not bulk then redis.call('ZREM', prefix .. 'trt:' .. tag, rid) end
-    local earlier = f[2] == '1' or (bulk and tonumber(f[3]) + tonumber(f[4]) <= marked_up_to(tag))
+    -- Its TRT start and budget as numbers, once each (a string used as a number costs a strtod each time).
+    local starts, budget = tonumber(f[3]), tonumber(f[4])
+    local earlier = f[2] == '1' or (bulk and starts + budget <= marked_up_to(tag))
     local breached = earlier
     local elapsed = ''
-    if f[3] then
+    if starts then
       -- The TRT-measured time: for SMETS1 less the WAN share the S1SP reports.
-      local e = at - tonumber(f[3]) - (tonumber(wan) or 0)
+      local e = at - starts - (tonumber(wan) or 0)
       if e < 0 then e = 0 end
       elapsed = string.format('%d', e)
-      breached = breached or e > tonumber(f[4])
+      breached = breached or e > budget
     end
     local fields = { 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code, 'breached', breached and '1' or '0' }
     if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
@@ -83,7 +90,7 @@ for j = 4, #ARGV, 7 do
       end
     end
     redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
-    out[#out + 1] = { 'recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '' }
+    put('recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '')
   end
 end
 return out

@@ -6,7 +6,7 @@ local n = tonumber(ARGV[1])
 local rules = {}
 for i = 1, n do
   local base = n + 1 + (i - 1) * 5
-  rules[i] = { ARGV[i + 1], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4], ARGV[base + 5] }
+  rules[i] = window_rule(ARGV[i + 1], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4], ARGV[base + 5])
 end
 local admitted, counts, breached = count_window(rules)
 local out = { admitted and 1 or 0, admitted and -1 or breached }
