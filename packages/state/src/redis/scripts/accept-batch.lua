@@ -47,9 +47,10 @@ while i <= #ARGV do
   local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local state, orig, dest, egress, release_at = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
   local check_at, qexp, qref, alert, extras, final = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15], ARGV[i + 16]
-  local bulk_index, nrules = ARGV[i + 17], tonumber(ARGV[i + 18])
+  -- `x + 0` reads a number sent as text with one strtod; Lua 5.1's tonumber() takes two.
+  local bulk_index, nrules = ARGV[i + 17], ARGV[i + 18] + 0
   local rules = {}
-  for r = 1, nrules do rules[r] = rule_of[tonumber(ARGV[i + 18 + r])] end
+  for r = 1, nrules do rules[r] = rule_of[ARGV[i + 18 + r] + 0] end
   i = i + 19 + nrules
   -- A bulk TRT index (bulkIndexOf in redis/trt.ts) marked '+' is listed in its partition's trtkeys,
   -- which claim-breaches.lua goes through, whatever becomes of this request: the router counts it
@@ -95,7 +96,7 @@ while i <= #ARGV do
       -- The TRT itself is in the record (open-trt.lua reads it there), the check time in the index.
       -- A deadline its partition's mark has already reached (a router whose clock ran ahead moved
       -- it) goes in the partition's own index: marked in bulk it would be breached uncounted.
-      if check_at ~= '' and bulk_index ~= '' and tonumber(check_at) <= partition_mark() then bulk_index = '' end
+      if check_at ~= '' and bulk_index ~= '' and check_at + 0 <= partition_mark() then bulk_index = '' end
       if check_at ~= '' and bulk_index ~= '' then
         -- Claimed in bulk, by class and destination; 'bk' says so to whoever judges it later
         -- (respond-batch.lua, RedisRequests.getRequest), since the claim does not write in the hash.

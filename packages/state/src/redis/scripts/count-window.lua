@@ -9,7 +9,8 @@
 -- given (with `bucket_field`, its index as text), that bucket's count, read in the same HMGET.
 local function advance_window(key, lo, span, bucket, bucket_field)
   local state = bucket and redis.call('HMGET', key, 'f', 't', bucket_field) or redis.call('HMGET', key, 'f', 't')
-  local f, t = tonumber(state[1]), tonumber(state[2]) or 0
+  -- `x + 0` reads a number sent as text with one strtod; Lua 5.1's tonumber() takes two.
+  local f, t = state[1] and state[1] + 0, state[2] and state[2] + 0 or 0
   if not f or lo > f + span then
     if f then redis.call('DEL', key) end
     return lo, 0, true, 0
@@ -19,14 +20,14 @@ local function advance_window(key, lo, span, bucket, bucket_field)
       local field = string.format('%d', b)
       local v = redis.call('HGET', key, field)
       if v then
-        t = t - tonumber(v)
+        t = t - v
         redis.call('HDEL', key, field)
       end
     end
     f = lo
     redis.call('HSET', key, 'f', string.format('%d', f), 't', string.format('%d', t))
   end
-  return f, t, false, (bucket and bucket >= f) and (tonumber(state[3]) or 0) or nil
+  return f, t, false, (bucket and bucket >= f) and (state[3] and state[3] + 0 or 0) or nil
 end
 
 -- Counters read and counted within one script call: each is read once (its floor, total and the
@@ -72,14 +73,17 @@ end
 -- Learns the count a bucket holds in Redis when the memo does not know it yet (a bucket below the
 -- floor, or a later one within the same call): flush_counter writes counts, not increments.
 local function load_bucket(key, m, b)
-  if m.stored[b] == nil then m.stored[b] = tonumber(redis.call('HGET', key, string.format('%d', b))) or 0 end
+  if m.stored[b] == nil then
+    local stored = redis.call('HGET', key, string.format('%d', b))
+    m.stored[b] = stored and stored + 0 or 0
+  end
 end
 
 -- A rule as count_window takes it, from its fields as a caller's ARGV carries them: the numbers
 -- turned into numbers once (a string used as a number costs a strtod each time, and an
 -- acceptance call judges many requests by the same counters), the bucket's text kept as its field name.
 local function window_rule(key, limit, floor, bucket, span, ttl)
-  return { key, tonumber(limit), tonumber(floor), tonumber(bucket), tonumber(span), ttl, bucket }
+  return { key, limit + 0, floor + 0, bucket + 0, span + 0, ttl, bucket }
 end
 
 -- rules[i]: a window_rule (key, limit, floor, bucket, span, ttl, bucket field). If one more event keeps every counter

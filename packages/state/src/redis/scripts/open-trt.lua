@@ -32,7 +32,7 @@ local function open_trt(tclass, ts, tb, deadline, record)
   if not record then return nil, ts, tb, deadline end
   local class, budget, starts, due = string.match(record, '^%[%b"",%-?%d+,%b"",[^,]*,%d+,%["([^"]*)",(%d+),(%d+),(%d+)%]')
   if not class then return nil, ts, tb, deadline end
-  return class, starts, budget, tonumber(due)
+  return class, starts, budget, due + 0
 end
 
 -- The deadline open_trt gave, as ISO text: formatted only when an alert names it, and once for

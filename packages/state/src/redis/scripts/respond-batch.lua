@@ -27,7 +27,8 @@ end
 for j = 4, #ARGV, 7 do
   tag = ARGV[j]
   local i = j + 1
-  local rid, at, code, wan = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
+  -- `x + 0` reads a number sent as text with one strtod; Lua 5.1's tonumber() takes two.
+  local rid, at, code, wan = ARGV[i], ARGV[i + 1] + 0, ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
   local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk')
@@ -45,13 +46,13 @@ for j = 4, #ARGV, 7 do
     local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
     if not bulk then redis.call('ZREM', prefix .. 'trt:' .. tag, rid) end
     -- Its TRT start and budget as numbers, once each (a string used as a number costs a strtod each time).
-    local starts, budget = tonumber(f[3]), tonumber(f[4])
+    local starts, budget = f[3] and f[3] + 0, f[4] and f[4] + 0
     local earlier = f[2] == '1' or (bulk and starts + budget <= marked_up_to(tag))
     local breached = earlier
     local elapsed = ''
     if starts then
       -- The TRT-measured time: for SMETS1 less the WAN share the S1SP reports.
-      local e = at - starts - (tonumber(wan) or 0)
+      local e = at - starts - (wan ~= '' and wan + 0 or 0)
       if e < 0 then e = 0 end
       elapsed = string.format('%d', e)
       breached = breached or e > budget
