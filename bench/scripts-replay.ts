@@ -28,7 +28,7 @@ const { values } = parseArgs({
     base: { type: 'string', default: 'HEAD' },
     rounds: { type: 'string', default: '5' },
     instructions: { type: 'boolean', default: false },
-    // Leaves redis-server's directory (with --instructions, callgrind's dumps: base then this, per round) for callgrind_annotate.
+    // Leaves redis-server's directory (with --instructions, callgrind's dumps, numbered in the order the runs went) for callgrind_annotate.
     keep: { type: 'boolean', default: false },
   },
 });
@@ -87,6 +87,10 @@ function startUnderCallgrind(port: number, dir: string): Promise<ChildProcess> {
 const dir = mkdtempSync(join(tmpdir(), 'scripts-replay-'));
 const port = await freePort();
 const server = values.instructions ? await startUnderCallgrind(port, dir) : await startRedis(port, dir);
+// A replay that fails leaves no redis-server behind.
+process.once('exit', () => {
+  if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+});
 const callgrind = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
 /** Instructions since the last dump: callgrind writes each dump to a file of its own, numbered. */
 function dumpedInstructions(): number {

@@ -86,8 +86,8 @@ local function window_rule(key, limit, floor, bucket, span, ttl)
   return { key, limit + 0, floor + 0, bucket + 0, span + 0, ttl, bucket }
 end
 
--- rules[i]: a window_rule (key, limit, floor, bucket, span, ttl, bucket field). If one more event keeps every counter
--- within its limit, counts it in all of them and returns true, counts; otherwise counts
+-- rules[i]: a window_rule (key, limit, floor, bucket, span, ttl, bucket field). If one more event
+-- keeps every counter within its limit, counts it in all of them and returns true, counts; otherwise counts
 -- nothing and returns false, counts, the first rule that would go past its limit. With a memo
 -- (one script call's counters) the counts are written by flush_counters; without, at once.
 local function count_window(rules, memo)
