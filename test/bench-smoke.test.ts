@@ -3,7 +3,7 @@
 // checks that the suite works and that the router answered the traffic model as expected, never
 // how fast anything was.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -197,6 +197,17 @@ describe('scripts replay, on a capture of a tiny request path', () => {
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to run without a capture, or on one that holds no acceptance, saying which', async () => {
+    let output = '';
+    expect(await runBun(['bench/scripts-replay.ts'], 30_000, (chunk) => (output += chunk))).not.toBe(0);
+    expect(output).toContain('--capture names a file written by bench/lib/capture-redis.ts');
+    const empty = join(dir, 'no-acceptance.jsonl');
+    writeFileSync(empty, `${JSON.stringify(['get', 'dcc:setting:x'])}\n`);
+    output = '';
+    expect(await runBun(['bench/scripts-replay.ts', '--capture', empty], 30_000, (chunk) => (output += chunk))).not.toBe(0);
+    expect(output).toContain(`${empty} holds no acceptance`);
   });
 
   it('captures the router\'s commands, then replays them with both revisions\' scripts, every script call answered', () => {
