@@ -157,8 +157,9 @@ for (let round = 0; round <= rounds; round++) {
   const run = await sendAll(router.app.fetch, true);
   const threadsAfter = threadCpu();
   const tripsAfter = await roundTrips();
+  // Bytes and socket reads first: this INFO is one read (left out), and the commandstats' would be another.
+  const network = (await redis?.network()) ?? { in: 0, out: 0, reads: 0 };
   // Every command Redis ran, a script's own ones included (INFO commandstats counts them under their names too).
-  const bytes = (await redis?.networkBytes()) ?? { in: 0, out: 0 };
   const stats = ((await redis?.commandStats()) ?? []).filter(({ command }) => !['info', 'config'].includes(command));
   const commands = stats.reduce((sum, { calls }) => sum + calls, 0) / requests;
   // Redis's CPU by command (a script's own commands inside its evalsha's figure too).
@@ -169,7 +170,7 @@ for (let round = 0; round <= rounds; round++) {
   const tripsTotal = trips.reduce((sum, [, n]) => sum + n, 0);
   if (run.wrong.length > 0) throw new Error(`unexpected answers: ${run.wrong.join('; ')}`);
   const threadText = threads.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
-  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(bytes.in / requests)} in ${Math.round(bytes.out / requests)} out, round trips ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
+  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(network.in / requests)} in ${Math.round(network.out / requests)} out, round trips (Redis socket reads) ${(Math.max(0, network.reads - 1) / requests).toFixed(3)}, calls ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
   // The first round warms the JIT and the caches up.
   if (round === 0) {
     console.log(`warm-up: ${line}`);

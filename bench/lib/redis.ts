@@ -25,11 +25,23 @@ export interface BenchRedis {
   resetStats(): Promise<void>;
   /** Calls and CPU microseconds per command since the last reset (INFO commandstats). */
   commandStats(): Promise<RedisCommandStat[]>;
-  /** Bytes Redis read from and wrote to its clients since the last reset (INFO stats). */
-  networkBytes(): Promise<{ in: number; out: number }>;
+  /** What Redis read from and wrote to its clients since the last reset (INFO stats). */
+  network(): Promise<RedisNetwork>;
   /** Starts watching every command with MONITOR (slows Redis down: for untimed traffic only). */
   monitor(): Promise<RedisMonitor>;
   stop(): Promise<void>;
+}
+
+export interface RedisNetwork {
+  /** Bytes read from and written to clients. */
+  in: number;
+  out: number;
+  /**
+   * Socket reads that brought commands (total_reads_processed): the network round trips clients
+   * made, however many commands each carried (a client's pipeline arrives in one read unless it is
+   * larger than Redis's read buffer).
+   */
+  reads: number;
 }
 
 export interface RedisCommandStat {
@@ -124,10 +136,10 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       const { stdout } = await cli('INFO', 'commandstats');
       return [...stdout.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map((m) => ({ command: m[1], calls: Number(m[2]), usec: Number(m[3]) }));
     },
-    async networkBytes() {
+    async network() {
       const { stdout } = await cli('INFO', 'stats');
-      const bytes = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(stdout)![1]);
-      return { in: bytes('total_net_input_bytes'), out: bytes('total_net_output_bytes') };
+      const stat = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(stdout)![1]);
+      return { in: stat('total_net_input_bytes'), out: stat('total_net_output_bytes'), reads: stat('total_reads_processed') };
     },
     monitor: () => startMonitor(port),
     async stop() {

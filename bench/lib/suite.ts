@@ -83,6 +83,12 @@ export interface RedisCost {
   commandsPerRequest: number;
   evalshaPerRequest: number;
   microsecondsPerRequest: number;
+  /**
+   * Socket reads that brought Redis commands (INFO stats total_reads_processed): the round trips
+   * that reached Redis, whatever each carried. The router's calls (ROUND_TRIPS_METRIC) made in one
+   * event-loop turn share a write, so this is what the network saw.
+   */
+  socketReadsPerRequest: number;
 }
 
 export interface MeasuredRun extends ClosedLoopResult {
@@ -155,6 +161,8 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
   const stageWaitMs = stageWaits(countersBefore, countersAfter);
   if (!onRedis) return { ...result, cpu, roundTripsByStage, signaturesPerHandoff, stageWaitMs };
   const stats = (await suite.redis.commandStats()).filter((stat) => !SUITE_COMMANDS.has(stat.command));
+  // Read after the commandstats: the suite's two INFO calls, a read each, are left out.
+  const network = await suite.redis.network();
   const redisCommands = stats.sort((a, b) => b.usec - a.usec).slice(0, 10).map((stat) => ({
     command: stat.command,
     callsPerRequest: perRequest(stat.calls),
@@ -164,6 +172,7 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
     commandsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.calls, 0)),
     evalshaPerRequest: perRequest(stats.filter((stat) => stat.command === 'evalsha').reduce((sum, stat) => sum + stat.calls, 0)),
     microsecondsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.usec, 0)),
+    socketReadsPerRequest: perRequest(Math.max(0, network.reads - 2)),
   };
   return { ...result, cpu, redisCommands, redisCost, roundTripsByStage, signaturesPerHandoff, stageWaitMs };
 }

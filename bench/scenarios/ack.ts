@@ -3,8 +3,8 @@
 // signature) and with each stage switched off, repeats interleaved round-robin across the variants
 // so a noisy neighbour hits them all alike; medians reported. For every router variant on Redis it
 // also counts what each request costs Redis: commands (INFO commandstats over the timed run, and
-// MONITOR over the untimed warm-up to tell what the router sent from what its scripts ran) and,
-// where the router counts them, round trips by stage.
+// MONITOR over the untimed warm-up to tell what the router sent from what its scripts ran), the
+// round trips that reached Redis (its socket reads) and, where the router counts them, its calls by stage.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,8 @@ export interface RedisSummary {
   commandsPerRequest: number;
   evalshaPerRequest: number;
   microsecondsPerRequest: number;
+  /** INFO stats over the timed runs: the socket reads that brought Redis its commands, i.e. the round trips that reached it. */
+  socketReadsPerRequest: number;
   /** MONITOR over the untimed warm-ups: the commands the router sent (a script call is one), and those its scripts ran. */
   sentPerRequest: number | null;
   inScriptsPerRequest: number | null;
@@ -59,7 +61,7 @@ export interface VariantSummary {
   cpuShare: { loadGenerator: number; target: number; redis: number; other: number; idle: number };
   /** null: not on Redis. */
   redis: RedisSummary | null;
-  /** Redis round trips per request by stage (ROUND_TRIPS_METRIC); null when the router does not expose it, or not a router. */
+  /** Redis calls per request by stage (ROUND_TRIPS_METRIC); null when the router does not expose it, or not a router. */
   roundTripsByStage: Record<string, number> | null;
   /** Median signatures per task handed to a verify worker; null when verified without a hand-off. */
   signaturesPerHandoff: number | null;
@@ -90,6 +92,7 @@ function redisSummary(runs: AckRun[]): RedisSummary | null {
     commandsPerRequest: m((r) => r.redisCost!.commandsPerRequest),
     evalshaPerRequest: m((r) => r.redisCost!.evalshaPerRequest),
     microsecondsPerRequest: m((r) => r.redisCost!.microsecondsPerRequest),
+    socketReadsPerRequest: m((r) => r.redisCost!.socketReadsPerRequest),
     sentPerRequest: mm((r) => r.monitored!.sentPerRequest),
     inScriptsPerRequest: mm((r) => r.monitored!.inScriptsPerRequest),
   };
@@ -262,15 +265,16 @@ export async function runAck(suite: Suite) {
     '',
     `![CPU per request](${cpuChart})`,
     '',
-    `What each variant costs Redis per request answered (medians). "All commands" and "evalsha" are INFO commandstats over the timed runs, where a command a Lua script runs counts under its own name as well as inside its evalsha; "sent" and "inside scripts" tell them apart with MONITOR over the untimed warm-ups (${options.warmupUnits * 2} requests, background work of the router included). Round trips are the router's own count (\`${ROUND_TRIPS_METRIC}\` by stage, read from /metrics before and after each timed run; n/a where the router does not expose it).`,
+    `What each variant costs Redis per request answered (medians). "All commands" and "evalsha" are INFO commandstats over the timed runs, where a command a Lua script runs counts under its own name as well as inside its evalsha; "sent" and "inside scripts" tell them apart with MONITOR over the untimed warm-ups (${options.warmupUnits * 2} requests, background work of the router included). Calls by stage are the router's own count (\`${ROUND_TRIPS_METRIC}\` by stage, read from /metrics before and after each timed run; n/a where the router does not expose it): a command, a pipeline or a batched script call each, and the calls of one event-loop turn share one write. The round trips that reached Redis are its socket reads (INFO stats \`total_reads_processed\` over the timed run: every client of the router's, background loops included).`,
     '',
-    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'Redis µs', 'round trips by stage', 'signatures per verify hand-off'], summaries.filter((s) => s.kind === 'router').map((s) => [
+    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'Redis µs', 'round trips (Redis socket reads)', 'calls by stage', 'signatures per verify hand-off'], summaries.filter((s) => s.kind === 'router').map((s) => [
       s.id,
       s.redis ? s.redis.commandsPerRequest : 'no Redis',
       s.redis ? s.redis.evalshaPerRequest : '–',
       s.redis?.sentPerRequest ?? '–',
       s.redis?.inScriptsPerRequest ?? '–',
       s.redis ? s.redis.microsecondsPerRequest : '–',
+      s.redis ? s.redis.socketReadsPerRequest : '–',
       roundTripsText(s.roundTripsByStage),
       s.signaturesPerHandoff ?? '–',
     ])),
