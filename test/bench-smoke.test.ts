@@ -89,7 +89,8 @@ describe('benchmark suite, every scenario at tiny scale', () => {
     expect(variants.find((v) => v.id === 'echo-verify').statuses['401']).toBeGreaterThan(0);
     expect(report.headline.routerRatioToEchoVerify).toBeGreaterThan(0);
     // Every router variant on Redis reports what a request costs Redis, the round trips that reached
-    // it among them (fewer than the router's calls: a turn's calls share a write); calls by stage are a record or null (n/a).
+    // it among them (fewer than the commands Redis ran: a script's run inside it, and a turn's calls
+    // share a write); calls by stage are a record or null (n/a).
     for (const variant of variants.filter((v) => v.kind === 'router')) {
       if (variant.id === 'memory-store' || variant.id === 'minimal') expect(variant.redis, variant.id).toBeNull();
       else {
