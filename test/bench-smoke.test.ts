@@ -219,6 +219,10 @@ describe('scripts replay, on a capture of a tiny request path', () => {
 
   it('captures the router\'s commands, then replays them with both revisions\' scripts, every script call answered', () => {
     expect(captured.code, captured.output.slice(-3000)).toBe(0);
+    // The request path's report: the round trips that reached Redis (its socket reads) beside the router's calls.
+    const reads = /round trips \(Redis socket reads\) (\d+\.\d{3}), calls \d+\.\d{3} per request/.exec(captured.output);
+    expect(reads, captured.output.slice(-3000)).not.toBeNull();
+    expect(Number(reads![1])).toBeGreaterThan(0);
     expect(replayed.code, replayed.output.slice(-3000)).toBe(0);
     expect(replayed.output).toMatch(/then \d+ replayed and measured \([1-9]\d* acceptance calls\)/);
     expect(replayed.output).toMatch(/^median of 1: redis-server CPU base \d+ ms, this \d+ ms/m);
