@@ -34,6 +34,7 @@ const { values } = parseArgs({
 });
 if (!values.capture) throw new Error('--capture names a file written by bench/lib/capture-redis.ts');
 const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds is a whole number of rounds, 1 or more, not ${values.rounds}`);
 
 type Arg = string | { b: string };
 const decode = (arg: Arg) => (typeof arg === 'string' ? arg : Buffer.from(arg.b, 'base64'));

@@ -206,7 +206,7 @@ describe('scripts replay, on a capture of a tiny request path', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses to run without a capture, or on one that holds no acceptance, saying which', async () => {
+  it('refuses to run without a capture, on one that holds no acceptance, or for a number of rounds that is none, saying which', async () => {
     let output = '';
     expect(await runBun(['bench/scripts-replay.ts'], 30_000, (chunk) => (output += chunk))).not.toBe(0);
     expect(output).toContain('--capture names a file written by bench/lib/capture-redis.ts');
@@ -215,6 +215,9 @@ describe('scripts replay, on a capture of a tiny request path', () => {
     output = '';
     expect(await runBun(['bench/scripts-replay.ts', '--capture', empty], 30_000, (chunk) => (output += chunk))).not.toBe(0);
     expect(output).toContain(`${empty} holds no acceptance`);
+    output = '';
+    expect(await runBun(['bench/scripts-replay.ts', '--capture', empty, '--rounds', 'two'], 30_000, (chunk) => (output += chunk))).not.toBe(0);
+    expect(output).toContain('--rounds is a whole number of rounds, 1 or more, not two');
   });
 
   it('captures the router\'s commands, then replays them with both revisions\' scripts, every script call answered', () => {
