@@ -133,6 +133,11 @@ describe('benchmark suite, every scenario at tiny scale', () => {
     expect(batch.closedLoop.unexpected, batch.closedLoop.unexpectedSamples.join('; ')).toBe(0);
     expect(batch.ladder.rungs.length).toBeGreaterThan(0);
     expect(batch.verifyCapacity.perSecond).toBeGreaterThan(0);
+    // Signed once: in-process networks, networks elsewhere, and a router process per core.
+    const once = batch.signedOnce;
+    expect([once.unexpected, once.intoDurableEgress.unexpected, once.intoDurableEgress.perCore.unexpected]).toEqual([0, 0, 0]);
+    expect(once.intoDurableEgress.perCore.perSecond).toBeGreaterThan(0);
+    expect(markdown).toContain('a router process per core (ROUTER_PROCESSES=2');
     // The sample is the suite's own requests: all good signatures but the few bad-signature ones.
     expect(batch.verifyCapacity.runs[0].validShare).toBeGreaterThan(0.9);
   });
