@@ -58,8 +58,20 @@ const measured = commands.slice(firstAcceptance);
 const acceptanceCalls = measured.filter(([name, script]) => name === '@script' && script === 'acceptBatch').length;
 
 const gitShow = (path: string) => execFileSync('git', ['show', `${values.base}:${path}`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+/** A shared part (scripts.ts prepends it) that the base revision does not have yet reads as nothing there. */
+const baseHas = (path: string) => {
+  try {
+    execFileSync('git', ['cat-file', '-e', `${values.base}:${path}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const variants = {
-  base: composeScripts((name) => gitShow(`packages/state/src/redis/scripts/${name}.lua`)) as Record<string, string>,
+  base: composeScripts((name) => {
+    const path = `packages/state/src/redis/scripts/${name}.lua`;
+    return baseHas(path) ? gitShow(path) : '';
+  }) as Record<string, string>,
   this: SCRIPTS as Record<string, string>,
 };
 
