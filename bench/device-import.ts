@@ -7,10 +7,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startRedis, stopRedis } from '../test/support/redis-server.ts';
+import { wholeNumberFlag } from './lib/options.ts';
 import { ROOT, startBunService } from './lib/processes.ts';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000000' }, installations: { type: 'boolean', default: false }, out: { type: 'string', default: join(ROOT, 'bench/results') } } });
-const count = Number(values.devices);
+const count = wholeNumberFlag('devices', values.devices, 1, 'devices');
 const withInstallations = values.installations!;
 
 const COHORTS = ['aclara', 'honeywell-elster', 'itron', 'landis-gyr', 'secure', 'edmi'];

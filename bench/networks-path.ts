@@ -18,11 +18,12 @@ import { createLogger } from '../packages/router/src/log/index.ts';
 import { lifecycleMetrics } from '../packages/router/src/metrics/index.ts';
 import { StatsAggregator } from '../packages/router/src/stats/index.ts';
 import { CpuMeter } from './lib/machine.ts';
+import { wholeNumberFlag } from './lib/options.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '40000' }, rounds: { type: 'string', default: '5' } } });
-const count = Number(values.requests);
-const rounds = Number(values.rounds);
+const count = wholeNumberFlag('requests', values.requests, 1, 'requests a round');
+const rounds = wholeNumberFlag('rounds', values.rounds, 1, 'rounds');
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 const destinations = ALL_DESTINATIONS.filter((destination) => destination.startsWith('smets2/'));
 

@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
 import { cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
+import { wholeNumberFlag } from './lib/options.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
 import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type TrafficItem, type Unit } from './lib/traffic.ts';
@@ -30,16 +31,17 @@ const { values } = parseArgs({
     commands: { type: 'boolean', default: false },
   },
 });
-const rounds = Number(values.rounds);
-const unitsPerRound = Math.ceil(Number(values.requests) / 2);
-const concurrency = Number(values.concurrency);
-const devices = Number(values.devices);
-const batchSize = Number(values.batch);
+const rounds = wholeNumberFlag('rounds', values.rounds, 1, 'rounds');
+const unitsPerRound = Math.ceil(wholeNumberFlag('requests', values.requests, 2, 'requests a round') / 2);
+const concurrency = wholeNumberFlag('concurrency', values.concurrency, 1, 'requests in flight');
+const devices = wholeNumberFlag('devices', values.devices, 1, 'devices');
+const userCount = wholeNumberFlag('users', values.users, 1, 'Users');
+// Batches of this many requests, or 0: one request at a time.
+const batchSize = wholeNumberFlag('batch', values.batch, 0, 'requests per batch (0: one request at a time)');
 if (values.store !== 'redis' && values.store !== 'memory') throw new Error('--store is redis or memory');
 if (values.networks !== 'external' && values.networks !== 'in-process') throw new Error('--networks is external or in-process');
-if (!Number.isInteger(batchSize) || batchSize < 0) throw new Error(`--batch is a whole number of requests per batch (0: one request at a time), not ${values.batch}`);
 
-const users = makeUsers(Number(values.users));
+const users = makeUsers(userCount);
 /** A round's units, signed before its timing starts; each round's are new to the router and dropped after it. */
 const unitsOfRound = (round: number): Unit[] =>
   new TrafficPool({ devices, users: users.length, badShare: 0.02, seed: 7 + round }, users, 'path', 1_000_000_000n * BigInt(round + 1)).take(unitsPerRound);

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { composeScripts, SCRIPTS } from '../packages/state/src/redis/scripts.ts';
 import { freePort, startRedis, stopRedis } from '../test/support/redis-server.ts';
+import { wholeNumberFlag } from './lib/options.ts';
 import { cpuSecondsOf } from './lib/processes.ts';
 import { median } from './lib/stats.ts';
 
@@ -33,8 +34,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.capture) throw new Error('--capture names a file written by bench/lib/capture-redis.ts');
-const rounds = Number(values.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds is a whole number of rounds, 1 or more, not ${values.rounds}`);
+const rounds = wholeNumberFlag('rounds', values.rounds, 1, 'rounds');
 
 type Arg = string | { b: string };
 const decode = (arg: Arg) => (typeof arg === 'string' ? arg : Buffer.from(arg.b, 'base64'));

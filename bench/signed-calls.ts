@@ -7,13 +7,15 @@
 import { parseArgs } from 'node:util';
 import { signBytes } from '@dccrouter/client';
 import { compareCursors, createStore, type NewOutboxItem } from '@dccrouter/state';
+import { wholeNumberFlag } from './lib/options.ts';
 import { cpuSecondsOf, processTree, startBunService, threadCpuSeconds } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { adminCall, ADMIN_TOKEN } from './lib/targets.ts';
 import { makeUsers } from './lib/traffic.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' } } });
-const rounds = Number(values.rounds);
+// The first round warms up and is not counted: at least one more is.
+const rounds = wholeNumberFlag('rounds', values.rounds, 2, 'rounds (the first warms up)');
 const CONCURRENT = 8;
 
 const redis = await startBenchRedis();

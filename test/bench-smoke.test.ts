@@ -225,6 +225,18 @@ describe('scripts replay, on a capture of a tiny request path', () => {
     expect(output).toContain('--rounds is a whole number of rounds, 1 or more, not two');
   });
 
+  it('the standalone benches refuse a count that is not a whole number, naming the flag, before starting anything', async () => {
+    for (const [args, message] of [
+      [['bench/request-path.ts', '--requests', 'many'], '--requests is a whole number of requests a round, 2 or more, not many'],
+      [['bench/networks-path.ts', '--rounds', '0'], '--rounds is a whole number of rounds, 1 or more, not 0'],
+      [['bench/signed-calls.ts', '--rounds', '1'], '--rounds is a whole number of rounds (the first warms up), 2 or more, not 1'],
+    ] as const) {
+      let output = '';
+      expect(await runBun([...args], 30_000, (chunk) => (output += chunk)), args.join(' ')).not.toBe(0);
+      expect(output).toContain(message);
+    }
+  });
+
   it('captures the router\'s commands, then replays them with both revisions\' scripts, every script call answered', () => {
     expect(captured.code, captured.output.slice(-3000)).toBe(0);
     // The request path's report: the round trips that reached Redis (its socket reads) beside the router's calls.

@@ -182,3 +182,15 @@ export function parseOptions(argv: string[]): SuiteOptions {
     scheduleSpreadSeconds: Math.round(number('schedule-spread', 60, 5, 1)),
   };
 }
+
+/**
+ * A standalone bench's whole-number flag (`--rounds 5`), refused by name when it is not one or is
+ * below `min`: Number('two') would run on as NaN and print NaN figures.
+ */
+export function wholeNumberFlag(name: string, text: string | undefined, min: number, what: string): number {
+  const value = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < min) {
+    throw new Error(`--${name} is a whole number of ${what}, ${min} or more, not ${text}`);
+  }
+  return value;
+}
