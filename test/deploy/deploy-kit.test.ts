@@ -1,6 +1,7 @@
 // The deploy kit checked without a Kubernetes cluster or an image registry (neither is reachable
-// here): every manifest is valid against the Kubernetes API's schemas (kubernetes-models, offline),
-// parses and hangs together, names only settings the router reads, and probes paths the running
+// here): every manifest is valid against the Kubernetes API's schemas (kubernetes-models, offline)
+// and names no field they lack (their TypeScript interfaces' excess-property check), parses and
+// hangs together, names only settings the router reads, and probes paths the running
 // router serves; the Redis Cluster's init Job forms a cluster from empty nodes, once; the image is
 // built where a Docker daemon answers (skipped, saying why, elsewhere); the Dockerfile runs as
 // non-root with a health check; and every setting the router reads is documented in the README's
@@ -10,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -65,6 +67,55 @@ function schemaErrors(doc: { apiVersion: string; kind: string }): string {
   }
 }
 
+/**
+ * kubernetes-models' interfaces of the same kinds, for the fields check: its validators let
+ * unknown fields through (their schemas allow additional properties), as kubectl would not.
+ */
+const INTERFACES: Record<string, [module: string, name: string]> = {
+  'apps/v1/Deployment': ['kubernetes-models/apps/v1/Deployment', 'IDeployment'],
+  'apps/v1/StatefulSet': ['kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'],
+  'v1/Service': ['kubernetes-models/v1/Service', 'IService'],
+  'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'],
+  'autoscaling/v2/HorizontalPodAutoscaler': ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'],
+  'batch/v1/Job': ['kubernetes-models/batch/v1/Job', 'IJob'],
+};
+
+/**
+ * Each manifest as an object literal typed by its kind's interface, type-checked in memory:
+ * TypeScript's excess-property check names any field the API does not have (a misspelt
+ * `livenessProb` would be dropped by a lenient client, and refused by `kubectl apply`'s strict
+ * field validation). One complaint per line, '' for a manifest without any.
+ */
+function unknownFieldErrors(manifests: { apiVersion: string; kind: string }[]): string[] {
+  const file = `${ROOT}test/deploy/manifests.generated.ts`;
+  const source = manifests.map((doc, i) => {
+    const [module, name] = INTERFACES[`${doc.apiVersion}/${doc.kind}`] ?? [];
+    // A kind without an interface here fails to compile, naming it.
+    if (!module) return `// ${doc.apiVersion} ${doc.kind}\nexport const m${i}: never = 'no interface for ${doc.apiVersion} ${doc.kind}';`;
+    return `import type { ${name} as T${i} } from '${module}';\nexport const m${i}: T${i} = ${JSON.stringify(doc)};`;
+  }).join('\n');
+  const options: ts.CompilerOptions = {
+    strict: true, noEmit: true, skipLibCheck: true, types: [],
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
+  };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.readFile = (name) => (name === file ? source : readFile(name));
+  host.fileExists = (name) => name === file || ts.sys.fileExists(name);
+  host.getSourceFile = (name, version) => (name === file ? ts.createSourceFile(name, source, version) : getSourceFile(name, version));
+  const program = ts.createProgram([file], options, host);
+  // Each manifest's const is on line 2i + 1 (after its import): a complaint names its manifest.
+  const nameOf = (line: number) => {
+    const doc = manifests[Math.floor(line / 2)] as { kind: string; metadata?: { name?: string } } | undefined;
+    return doc ? `${doc.kind} ${doc.metadata?.name}` : `line ${line + 1}`;
+  };
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
+    return `${nameOf(line)}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+}
+
 /** Why `docker build` cannot run here (no docker client, or no daemon answering), or undefined. */
 async function dockerUnavailable(): Promise<string | undefined> {
   try {
@@ -101,6 +152,20 @@ describe('deploy kit', () => {
     delete broken.spec.selector;
     expect(schemaErrors(broken)).toMatch(/data\/spec must have required property selector/);
   });
+
+  it('names no field the Kubernetes API does not have, in any manifest', () => {
+    expect(unknownFieldErrors(k8s)).toEqual([]);
+    // The check bites: a misspelt probe and a field at the top of a Service, each named.
+    const [router] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
+    const misspelt = structuredClone(router);
+    const [container] = misspelt.spec.template.spec.containers;
+    container.livenessProb = container.livenessProbe;
+    const [service] = byKind('Service');
+    const errors = unknownFieldErrors([misspelt, { ...structuredClone(service), replicas: 2 }]);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBe(`Deployment dcc-router: Object literal may only specify known properties, and '"livenessProb"' does not exist in type 'IContainer'.`);
+    expect(errors[1]).toBe(`Service ${service.metadata.name}: Object literal may only specify known properties, and '"replicas"' does not exist in type 'IService'.`);
+  }, 60_000);
 
   it('forms the Redis Cluster with its init Job, from empty nodes, and finds it formed when run again', async ({ skip }) => {
     const [statefulSet] = byKind('StatefulSet');
