@@ -14,7 +14,7 @@ import { step } from '../lib/progress.ts';
 import { percentileOfSorted, round } from '../lib/stats.ts';
 import { metricByLabel, readMetrics } from '../lib/targets.ts';
 import { formatRate, table, withTarget, type Suite } from '../lib/suite.ts';
-import { deviceProfile, userIdOf } from '../lib/traffic.ts';
+import { ACCESS_CONTROL_BROKER, deviceProfile, userIdOf } from '../lib/traffic.ts';
 import { FULL } from './variants.ts';
 
 const RUNS = 'dccrouter_dsp_schedule_runs_total';
@@ -46,7 +46,8 @@ export async function runSchedules(suite: Suite) {
               frequency: 'Daily', startDate: at.toISOString().slice(0, 10), executionStartTime: at.toISOString().slice(11, 19),
               srv: '4.6.1', deviceId: device.deviceId, bodyElement: 'RetrieveImportDailyReadLog', bodyValue: {},
             };
-            scheduleIds[k] = await store.createSchedule(userIdOf(device.owner), schedule, occurrenceAt(schedule, 0));
+            // Each made as by its own 5.1, whose RequestID names the Access Control Broker.
+            scheduleIds[k] = await store.createSchedule(userIdOf(device.owner), schedule, occurrenceAt(schedule, 0), `${userIdOf(device.owner)}:${ACCESS_CONTROL_BROKER}:${k + 1}`);
           }));
         }
       }, () => `${formatRate(count)} schedules, due over ${SPREAD_S} s from ${new Date(firstDue).toISOString()}`);

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouterClient } from '@dccrouter/client';
+import { RouterClient } from '@dccrouter/client';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { ACB, Admin, nextCounter } from '../support/fixtures.ts';
+import { ACB, Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-10-00-01';
 const OTHER = '90-B3-D5-1F-30-10-00-02';
@@ -140,5 +140,27 @@ describe('DSP schedules', () => {
     const next = await dsp(client, USER, '5.1', dailyRead(METER, 3_600_000));
     // One ID was taken by the first: the retry took none.
     expect(Number(next.answer.body.DSPScheduleID)).toBe(Number(first.answer.body.DSPScheduleID) + 1);
+  });
+
+  it('creates one schedule for the same 5.1 sent to both instances at the same moment', async () => {
+    // A User of this test's own, with a client on each instance signing with its one key.
+    const userId = '90-B3-D5-1F-30-10-00-03';
+    const meter = '00-DB-12-34-56-78-10-04';
+    const keys = newKeyPair();
+    const admin = new Admin(routers[0].url, routers[0].adminToken);
+    expect((await admin.put(`/v1/admin/users/${userId}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: userId });
+    const [onFirst, onSecond] = routers.map((router) => new RouterClient(router.url, keys.privateKeyPem));
+    const before = Number((await dsp(onFirst, userId, '5.1', dailyRead(meter, 3_600_000))).answer.body.DSPScheduleID);
+    const body = { originatorId: userId, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '5.1', bodyValue: dailyRead(meter, 3_600_000) };
+    const [first, second] = await Promise.all([onFirst.submit(body), onSecond.submit(body)]);
+    expect(first.answer.body.DSPScheduleID).toBeDefined();
+    expect(second.answer).toEqual(first.answer);
+    const scheduleId = Number(first.answer.body.DSPScheduleID);
+    // Each may have taken an ID; only the answered one holds a schedule (none else of this User's is left running).
+    const others = [before + 1, before + 2].filter((id) => id !== scheduleId);
+    expect(others).toHaveLength(1);
+    expect((await dsp(onFirst, userId, '5.2', { DSPScheduleID: String(others[0]) })).status).toBe(400);
+    expect((await dsp(onFirst, userId, '5.2', { DSPScheduleID: String(scheduleId) })).status).toBe(200);
   });
 });

@@ -73,6 +73,8 @@ export function acceptance(leg: Leg, options: { bodyHash?: string; srv?: string;
 }
 
 const hash = (text: string) => text.padEnd(64, '0');
+/** The Access Control Broker: a 5.1's target, so the RequestID that creates a schedule names it. */
+const ACB_FOR_SCHEDULES = '90-B3-D5-1F-30-00-00-02';
 
 /** A request's TRT alerts in its User's outbox. */
 const trtAlertsOf = async (store: StateStore, requestId: string) =>
@@ -577,8 +579,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       it('keeps a User\'s schedules by ID, its own only, and deletes them', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-01`;
-        const first = await store.createSchedule(owner, schedule(), 1_000);
-        const second = await store.createSchedule(owner, schedule('00-DB-12-34-56-78-90-A1'), 2_000);
+        const first = await store.createSchedule(owner, schedule(), 1_000, `${owner}:00-DB-12-34-56-78-90-A0:1`);
+        const second = await store.createSchedule(owner, schedule('00-DB-12-34-56-78-90-A1'), 2_000, `${owner}:00-DB-12-34-56-78-90-A0:2`);
         expect(second).toBeGreaterThan(first);
         expect(await store.getSchedule(owner, first)).toEqual(schedule());
         expect(await store.getSchedule('90-B3-D5-1F-30-0F-FF-FF', first)).toBeUndefined();
@@ -587,11 +589,29 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getSchedule(owner, first)).toBeUndefined();
       });
 
+      it('creates a schedule once per creating RequestID: a retry or a duplicate at the same moment gets the first one\'s ID', async () => {
+        const store = await open();
+        const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-04`;
+        const base = 1_800_000_000_000;
+        const requestId = `${owner}:${ACB_FOR_SCHEDULES}:7`;
+        const [first, duplicate] = await Promise.all([
+          store.createSchedule(owner, schedule(), base + 1_000, requestId),
+          store.createSchedule(owner, schedule(), base + 1_000, requestId),
+        ]);
+        expect(duplicate).toBe(first);
+        expect(await store.createSchedule(owner, schedule('00-DB-12-34-56-78-90-A1'), base + 5_000, requestId)).toBe(first);
+        // One schedule stored, as first given: one occurrence due.
+        const mine = (await store.claimDueSchedules(base + 10_000, 100, 60_000)).filter((c) => c.originatorId === owner);
+        expect(mine.map((c) => [c.scheduleId, c.schedule])).toEqual([[first, schedule()]]);
+        // Another RequestID is another schedule.
+        expect(await store.createSchedule(owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:8`)).not.toBe(first);
+      });
+
       it('claims each due occurrence once under a lease, then its next; a stale lease cannot reschedule', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-02`;
         const base = 1_800_000_000_000;
-        const id = await store.createSchedule(owner, schedule(), base + 1_000);
+        const id = await store.createSchedule(owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:1`);
         const mine = (claims: ClaimedSchedule[]) => claims.filter((c) => c.originatorId === owner && c.scheduleId === id);
         expect(mine(await store.claimDueSchedules(base, 100, 60_000))).toEqual([]);
         const [claimed, ...none] = mine(await store.claimDueSchedules(base + 1_000, 100, 60_000));
@@ -618,7 +638,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-03`;
         const base = 1_800_000_000_000;
-        const id = await store.createSchedule(owner, schedule(), base + 1_000);
+        const id = await store.createSchedule(owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:1`);
         const mine = (claims: ClaimedSchedule[]) => claims.filter((c) => c.originatorId === owner && c.scheduleId === id);
         const [first] = mine(await store.claimDueSchedules(base + 1_000, 100, 60_000));
         // Not yet at the lease's end: nobody else takes it.

@@ -1,6 +1,6 @@
 import {
-  checkAgainstDevice, checkAgainstUser, nextOccurrence, RESPONSIBLE_PARTIES, parseCreateSchedule, parseEui, refuse, scheduleDetails,
-  type CompiledPolicy, type Refusal, type ServiceRequest, type SrvDefinition, type User,
+  checkAgainstDevice, checkAgainstUser, nextOccurrence, RESPONSIBLE_PARTIES, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  type CompiledPolicy, type CplIndex, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import type { Directory } from '../directory/index.ts';
@@ -11,6 +11,7 @@ export interface NonDeviceDeps {
   store: StateStore;
   directory: Directory;
   policy: CompiledPolicy;
+  cpl: { index(): CplIndex };
 }
 
 /** Non-device SRVs that change state: served once per RequestID (a retry gets the first answer). */
@@ -75,6 +76,8 @@ async function createSchedule(request: ServiceRequest, user: User, now: number, 
   const { schedule, srv } = parsed;
   const asIfSent: ServiceRequest = {
     ...request,
+    // The scheduled request is no DUIS web service's (a 5.1 sent as XML came by serviceD).
+    webService: undefined,
     requestId: { ...request.requestId, targetId: schedule.deviceId },
     commandVariant: 1,
     serviceReference: srv.serviceReference,
@@ -85,11 +88,15 @@ async function createSchedule(request: ServiceRequest, user: User, now: number, 
   };
   const checked = checkAgainstUser(asIfSent, user, now);
   if (!checked.ok) return { ok: false, refusal: checked.refusal };
-  const refusal = checkAgainstDevice(asIfSent, srv, checked.eligibleRoles, await deps.directory.device(schedule.deviceId), deps.policy);
+  // As the Central Products List lets the device be served now, as for the request itself.
+  const found = await deps.directory.device(schedule.deviceId);
+  const device = found && withCplStatus(found, deps.cpl.index());
+  const refusal = checkAgainstDevice(asIfSent, srv, checked.eligibleRoles, device, deps.policy);
   if (refusal) return { ok: false, refusal };
   const first = nextOccurrence(schedule, now);
   if (!first) return { ok: false, refusal: refuse('malformed_request', 'CreateSchedule: the schedule has no occurrence left (ScheduleEndDate has passed)') };
-  const scheduleId = await deps.store.createSchedule(request.requestId.originatorId, schedule, first.at);
+  // Once per RequestID: a duplicate sent at the same moment, or a retry after an answer lost, gets the same schedule.
+  const scheduleId = await deps.store.createSchedule(request.requestId.originatorId, schedule, first.at, request.requestIdText);
   return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } };
 }
 

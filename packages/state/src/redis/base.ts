@@ -85,6 +85,7 @@ export const SCRIPT_COMMANDS = [
   ['lease', 1],
   ['createEgressGroup', 1],
   ['claimSchedules', 2],
+  ['createSchedule', 3],
   ['rescheduleSchedule', 3],
   ['redriveDeadLetters', 2],
   ['listQuarantined', 1],

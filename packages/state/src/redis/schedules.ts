@@ -19,14 +19,20 @@ export class RedisSchedules extends RedisPart {
     return `${this.prefix}sched-leased:${tag}`;
   }
 
-  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number> {
-    const scheduleId = Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
+  /** The RequestID that created a schedule, and the schedule's ID: create-schedule.lua. */
+  private creatingRequestKey(originatorId: string, requestId: string): string {
+    return `${this.prefix}sched-req:${this.userTag(originatorId)}:${requestId}`;
+  }
+
+  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<number> {
+    // The ID is allocated first (its counter is one key for all slots); a duplicate's goes unused.
+    const allocated = Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
     const tag = this.userTag(originatorId);
-    // Both keys in the originator's slot: one MULTI.
-    const write = this.redis.multi().set(this.scheduleKey(originatorId, scheduleId), JSON.stringify(schedule))
-      .zadd(this.scheduleIndexKey(tag), firstDueAt, `${originatorId}:${scheduleId}`);
-    await this.exec('create schedule', write);
-    return scheduleId;
+    const stored = await this.call('create schedule', () => (this.redis as ScriptedRedis & { createSchedule(...args: unknown[]): Promise<string> }).createSchedule(
+      this.creatingRequestKey(originatorId, requestId), this.scheduleKey(originatorId, allocated), this.scheduleIndexKey(tag),
+      allocated, JSON.stringify(schedule), firstDueAt, `${originatorId}:${allocated}`, this.context.retentionSeconds,
+    ));
+    return Number(stored);
   }
 
   async getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined> {

@@ -30,6 +30,7 @@ export function composeScripts(read: (name: string) => string) {
     lease: read('lease'),
     createEgressGroup: read('create-egress-group'),
     claimSchedules: read('claim-schedules'),
+    createSchedule: read('create-schedule'),
     rescheduleSchedule: read('reschedule-schedule'),
     redriveDeadLetters: read('redrive-dead-letters'),
     listQuarantined: read('list-quarantined'),

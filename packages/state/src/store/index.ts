@@ -467,8 +467,13 @@ export interface StateStore {
    */
   markBreaches(now: number, lagBoundsMs?: readonly number[]): Promise<MarkedBreaches[]>;
 
-  /** Stores a User's DSP schedule, its first occurrence due at `firstDueAt`; answers its new DSPScheduleID. */
-  createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number): Promise<number>;
+  /**
+   * Stores a User's DSP schedule, its first occurrence due at `firstDueAt`; answers its new
+   * DSPScheduleID. Once per creating request (`requestId`, for the request retention): a second
+   * call for the same RequestID, a retry or a duplicate sent at the same moment, stores nothing
+   * and answers the first call's DSPScheduleID.
+   */
+  createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<number>;
   /** The User's own schedule (another User's ID reads nothing). */
   getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined>;
   deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean>;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { buildServiceRequest, compilePolicy, findSrv, indexCpl, type CplIndex, type Device, type DuisWebService, type User } from '@dccrouter/domain';
+import { MemoryStore } from '@dccrouter/state';
+import type { Directory } from '../directory/index.ts';
+import { serveNonDevice, type NonDeviceDeps } from './index.ts';
+
+const USER = '90-B3-D5-1F-30-01-00-00';
+const ACB = '90-B3-D5-1F-30-00-00-02';
+const METER = '00-DB-12-34-56-78-90-A0';
+const user: User = { userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '' };
+const meter: Device = {
+  deviceId: METER, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: USER,
+  deviceModel: 'M1', firmwareVersion: '1.0',
+};
+const dailyRead = { ScheduleFrequency: 'Daily', ScheduleStartDate: '2030-01-01', DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: {} };
+
+function depsWith(cpl: CplIndex): NonDeviceDeps {
+  const directory = { device: async (id: string) => (id === METER ? meter : undefined) } as unknown as Directory;
+  return { store: new MemoryStore(), directory, policy: compilePolicy(), cpl: { index: () => cpl } };
+}
+
+function createSchedule(counter: string, webService?: DuisWebService) {
+  const built = buildServiceRequest({
+    originatorId: USER, targetId: ACB, counter, commandVariant: 8, serviceReference: '5.1', serviceReferenceVariant: '5.1',
+    bodyElement: 'CreateSchedule', bodyValue: dailyRead, webService,
+  });
+  if (!built.ok) throw new Error(built.refusal.message);
+  return built.value;
+}
+
+describe('5.1 CreateSchedule', () => {
+  const now = Date.parse('2029-12-31T00:00:00Z');
+
+  it('is judged as if the User sent the scheduled request itself, whichever web service its own came by', async () => {
+    const deps = depsWith(indexCpl([]));
+    const overJson = await serveNonDevice(createSchedule('1'), findSrv('5.1')!, user, now, deps);
+    // Sent as DUIS XML, a 5.1 comes by serviceD (CV 8); the scheduled read is CV 1 of no web service.
+    const overXml = await serveNonDevice(createSchedule('2', 'D'), findSrv('5.1')!, user, now, deps);
+    expect(overJson).toEqual({ ok: true, responseCode: 'I0', body: { DSPScheduleID: '1' } });
+    expect(overXml).toEqual({ ok: true, responseCode: 'I0', body: { DSPScheduleID: '2' } });
+  });
+
+  it('is refused for a device the Central Products List suspends, as the scheduled read itself would be', async () => {
+    // M1 is on the CPL only at firmware 2.0: the meter, at 1.0, is served as Suspended (firmware requests only).
+    const deps = depsWith(indexCpl([{ deviceModel: 'M1', firmwareVersion: '2.0', status: 'listed' } as never]));
+    const result = await serveNonDevice(createSchedule('3'), findSrv('5.1')!, user, now, deps);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.refusal.message).toContain('Suspended');
+  });
+
+  it('creates one schedule for a RequestID however often it is served', async () => {
+    const deps = depsWith(indexCpl([]));
+    const request = createSchedule('4');
+    const answers = await Promise.all([1, 2, 3].map(() => serveNonDevice(request, findSrv('5.1')!, user, now, deps)));
+    expect(answers.map((a) => a.ok && (a.body as { DSPScheduleID: string }).DSPScheduleID)).toEqual(['1', '1', '1']);
+    expect(await deps.store.getSchedule(USER, 2)).toBeUndefined();
+  });
+});
