@@ -56,3 +56,22 @@ describe('5.1 CreateSchedule', () => {
     expect(await deps.store.getSchedule(USER, 2)).toBeUndefined();
   });
 });
+
+describe('8.2 Read Inventory', () => {
+  function readInventory(counter: string) {
+    const built = buildServiceRequest({
+      originatorId: USER, targetId: ACB, counter, commandVariant: 8, serviceReference: '8.2', serviceReferenceVariant: '8.2',
+      bodyElement: 'ReadInventory', bodyValue: { DeviceID: METER },
+    });
+    if (!built.ok) throw new Error(built.refusal.message);
+    return built.value;
+  }
+
+  it('shows a device with the status the Central Products List leaves it, as it is served', async () => {
+    const listed = await serveNonDevice(readInventory('1'), findSrv('8.2')!, user, 0, depsWith(indexCpl([])));
+    expect(listed).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [meter] } } });
+    const removed = indexCpl([{ deviceModel: 'M1', firmwareVersion: '1.0', status: 'removed' } as never]);
+    const suspended = await serveNonDevice(readInventory('2'), findSrv('8.2')!, user, 0, depsWith(removed));
+    expect(suspended).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [{ ...meter, status: 'Suspended' }] } } });
+  });
+});

@@ -24,7 +24,7 @@ export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5
  */
 export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   switch (srv.srv) {
-    case '8.2': return readInventory(request, deps.directory);
+    case '8.2': return readInventory(request, deps);
     case '11.1': return updateFirmware(request, deps);
     case '5.1': return createSchedule(request, user, now, deps);
     case '5.2':
@@ -33,15 +33,19 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
   }
 }
 
-/** From the directory, as the request path sees devices: cached, misses read together, another instance's change seen within its sync. */
-async function readInventory(request: ServiceRequest, directory: Directory): Promise<NonDeviceResult> {
+/**
+ * From the directory, as the request path sees devices: cached, misses read together, another
+ * instance's change seen within its sync; its status as the Central Products List leaves it (a
+ * model or version removed from it shows Suspended, as it is served).
+ */
+async function readInventory(request: ServiceRequest, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   const value = request.bodyValue;
   const deviceId = value === '' ? null : parseEui(value.DeviceID);
   if (!deviceId) {
     return { ok: false, refusal: refuse('malformed_request', 'ReadInventory needs DeviceID, an EUI-64') };
   }
-  const device = await directory.device(deviceId);
-  return { ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: device ? [device] : [] } } };
+  const device = await deps.directory.device(deviceId);
+  return { ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: device ? [withCplStatus(device, deps.cpl.index())] : [] } } };
 }
 
 /**
