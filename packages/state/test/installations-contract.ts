@@ -64,6 +64,18 @@ export function describeInstallationsContract(open: () => Promise<StateStore>): 
       expect((await store.installationsAcquiredBy(supplier, sig, 9_000, 1)).map((found) => found.installationId)).toStrictEqual([never.installationId]);
     });
 
+    it('range each supplier\'s installations by its own acquisition, not another supplier\'s', async () => {
+      const store = await open();
+      const [electricity, gas] = [`S-${randomUUID()}`, `S-${randomUUID()}`];
+      const sig = `["aclara",[["ESME","E","${randomUUID()}"],["GSME","G","1"]]]`;
+      // The gas supplier took the installation's gas meter at 5,000; the electricity supplier never changed.
+      const dual = installation([electricity, gas], sig, { acquiredAt: 5_000, acquiredAtBy: { [gas]: 5_000 } });
+      await store.putInstallations([dual]);
+      expect(await store.installationsAcquiredBy(electricity, sig, 0)).toStrictEqual([{ installationId: dual.installationId }]);
+      expect(await store.installationsAcquiredBy(gas, sig, 4_999)).toStrictEqual([]);
+      expect(await store.installationsAcquiredBy(gas, sig, 5_000)).toStrictEqual([{ installationId: dual.installationId, acquiredAt: 5_000 }]);
+    });
+
     it('accepts many installations in one call', async () => {
       const store = await open();
       const supplier = `S-${randomUUID()}`;

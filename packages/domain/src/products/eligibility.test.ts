@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Device } from '../types/index.ts';
 import {
   acquiredNoLaterThanForDue, addTwelveMonths, compileRegisters, dueLimit, enrolBy, installationEligibility, installationSignature, installationWith,
-  judgeSignature, shortestUpgradeChain, type Installation,
+  judgeSignature, shortestUpgradeChain, supplierAcquiredAt, type Installation,
 } from './eligibility.ts';
 import {
   applyCombinationUpdate, applyUpgradesUpdate, parseFirmwareUpgradesInput, parseProductCombinationInput,
@@ -89,10 +89,29 @@ describe('installations', () => {
     expect(both.devices.map((device) => device.deviceId)).toEqual(['D1', 'D2']);
     expect(both.suppliers).toEqual(['S-E', 'S-G']);
     expect(both.acquiredAt).toBe(Date.parse('2026-02-01T00:00:00Z'));
+    // Only the gas supplier acquired it: the electricity supplier's deadline does not move.
+    expect(both.acquiredAtBy).toEqual({ 'S-G': Date.parse('2026-02-01T00:00:00Z') });
     const moved = installationWith(both, 'I1', [{ ...elec, installationId: 'I2' }])!;
     expect(moved.devices.map((device) => device.deviceId)).toEqual(['D2']);
     expect(installationWith(moved, 'I1', [{ ...gas, installationId: undefined }])).toBeUndefined();
     expect(installationWith({ ...both, enrolledAt: T1.toISOString() }, 'I1', [elec])?.enrolledAt).toBe(T1.toISOString());
+  });
+
+  it('count each supplier\'s enrolment deadline from its own acquisition; the installation\'s enrolBy is the soonest', () => {
+    const elec = meter('D1', 'ESME', 'E', '1');
+    const gas = meter('D2', 'GSME', 'G', '1', { gasSupplier: 'S-G', importSupplier: undefined, acquiredAt: T3.toISOString() });
+    const judged = { status: 'eligible' as const, entry: 'E1', eligibleSince: T1.toISOString() };
+    const both = installation(elec, gas);
+    expect([supplierAcquiredAt(both, 'S-E'), supplierAcquiredAt(both, 'S-G')]).toEqual([undefined, T3.getTime()]);
+    // S-E: 12 months after eligibleSince; S-G: after its acquisition, later: the installation answers S-E's.
+    expect(enrolBy(T1.toISOString(), supplierAcquiredAt(both, 'S-G'))).toBe('2027-06-15T00:00:00.000Z');
+    expect(installationEligibility(both, judged).enrolBy).toBe('2027-01-10T00:00:00.000Z');
+    // Both acquired, the electricity supplier later: its deadline is now the later one.
+    const bothAcquired = installation({ ...elec, acquiredAt: '2026-09-01T00:00:00.000Z' }, gas);
+    expect(installationEligibility(bothAcquired, judged).enrolBy).toBe('2027-06-15T00:00:00.000Z');
+    // Stored before acquisitions were kept per supplier: the latest of all stands for each.
+    const { acquiredAtBy: _, ...stored } = both;
+    expect(supplierAcquiredAt(stored, 'S-E')).toBe(T3.getTime());
   });
 
   it('share a signature when their types, models, firmware and cohort are the same, whatever the IDs', () => {

@@ -26,8 +26,13 @@ export interface Installation {
   /** What its eligibility depends on, and nothing else (see installationSignature). */
   signature: string;
   suppliers: string[];
-  /** The latest acquisition among its devices, epoch ms. */
+  /** The latest acquisition among its devices, whichever supplier's, epoch ms. */
   acquiredAt?: number;
+  /**
+   * Each supplier's latest acquisition among the devices it supplies, epoch ms: its own enrolment
+   * deadline counts from it (a gas supplier's change does not move the electricity supplier's).
+   */
+  acquiredAtBy?: Record<string, number>;
   /** When it was enrolled into the inventory (its devices Commissioned), RFC 3339. */
   enrolledAt?: string;
 }
@@ -100,6 +105,13 @@ export function installationWith(current: Installation | undefined, installation
     suppliers: [...new Set(sorted.flatMap((device) => device.suppliers))].sort(),
   };
   if (acquired.length > 0) installation.acquiredAt = Math.max(...acquired);
+  const bySupplier: Record<string, number> = {};
+  for (const device of sorted) {
+    if (device.acquiredAt === undefined) continue;
+    const at = Date.parse(device.acquiredAt);
+    for (const supplier of device.suppliers) if (!(bySupplier[supplier] >= at)) bySupplier[supplier] = at;
+  }
+  if (Object.keys(bySupplier).length > 0) installation.acquiredAtBy = bySupplier;
   if (current?.enrolledAt !== undefined) installation.enrolledAt = current.enrolledAt;
   return installation;
 }
@@ -234,6 +246,24 @@ export function enrolBy(eligibleSince: string, acquiredAt: number | undefined): 
   return new Date(addTwelveMonths(acquiredAt !== undefined && acquiredAt > since ? acquiredAt : since)).toISOString();
 }
 
+/**
+ * When `supplier` acquired the installation (epoch ms; undefined when it never changed hands to
+ * it): its own devices' latest acquisition. An installation stored before acquisitions were kept
+ * per supplier has only the latest of all, used for each.
+ */
+export function supplierAcquiredAt(installation: Installation, supplier: string): number | undefined {
+  return installation.acquiredAtBy ? installation.acquiredAtBy[supplier] : installation.acquiredAt;
+}
+
+/**
+ * The installation's enrolBy without naming a supplier: the soonest of its responsible suppliers'
+ * (each 12 months after the later of eligibleSince and its own acquisition), the first deadline it faces.
+ */
+export function installationEnrolBy(eligibleSince: string, installation: Installation): string {
+  if (installation.suppliers.length === 0) return enrolBy(eligibleSince, installation.acquiredAt);
+  return installation.suppliers.map((supplier) => enrolBy(eligibleSince, supplierAcquiredAt(installation, supplier))).sort()[0];
+}
+
 /** The report lists installations whose enrolBy has passed or falls within this many days. */
 export const ENROLMENT_DUE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -259,7 +289,7 @@ export function installationEligibility(installation: Installation, judgement: J
   if (judgement.upgrades) answer.upgrades = judgement.upgrades.map(({ device, from, to }) => ({ deviceId: installation.devices[device].deviceId, from, to }));
   if (judgement.eligibleSince !== undefined) {
     answer.eligibleSince = judgement.eligibleSince;
-    answer.enrolBy = enrolBy(judgement.eligibleSince, installation.acquiredAt);
+    answer.enrolBy = installationEnrolBy(judgement.eligibleSince, installation);
   }
   return answer;
 }

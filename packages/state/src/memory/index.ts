@@ -1,4 +1,4 @@
-import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
+import { supplierAcquiredAt, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
 import type {
@@ -117,7 +117,7 @@ export class MemoryStore implements StateStore {
       if (!groups) this.supplierGroups.set(supplier, (groups = new Map()));
       let members = groups.get(group);
       if (!members) groups.set(group, (members = new Map()));
-      if (by > 0) members.set(installation.installationId, installation.acquiredAt ?? 0);
+      if (by > 0) members.set(installation.installationId, supplierAcquiredAt(installation, supplier) ?? 0);
       else members.delete(installation.installationId);
       if (members.size === 0) groups.delete(group);
     }

@@ -1,6 +1,8 @@
 -- Writes SMETS1 installations whole and moves them in their indexes, atomically each: the count
 -- per group (a signature, or '+enrolled'), and per supplier the count per group and a sorted set
--- per group scored by acquisition time (the enrolment report's range read).
+-- per group scored by that supplier's acquisition time (the enrolment report's range read; as
+-- supplierAcquiredAt in @dccrouter/domain: an installation stored without `acquiredAtBy` uses
+-- its latest acquisition for each).
 -- KEYS[1]: the group counts (its '{inst}' tag puts every installation key in one slot).
 -- ARGV[1]: the key prefix including the tag; then per installation: id, JSON ('' deletes it).
 local groups = KEYS[1]
@@ -22,7 +24,9 @@ local function reindex(id, installation, by)
   for _, supplier in ipairs(installation.suppliers) do
     local members = p .. 'sup:' .. supplier .. ':' .. group
     if by > 0 then
-      local at = installation.acquiredAt
+      local by_supplier = installation.acquiredAtBy
+      local at
+      if by_supplier ~= nil and by_supplier ~= cjson.null then at = by_supplier[supplier] else at = installation.acquiredAt end
       if at == nil or at == cjson.null then at = 0 end
       redis.call('ZADD', members, at, id)
     else
