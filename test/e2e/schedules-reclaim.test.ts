@@ -4,6 +4,7 @@
 // saturate its pipeline and read its store; on the embedded store and on a real redis-server.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { RouterClient } from '@dccrouter/client';
+import { occurrenceCounter } from '@dccrouter/domain';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { ACB, Admin, nextCounter } from '../support/fixtures.ts';
 
@@ -75,7 +76,7 @@ describe.each([
     await expect.poll(async () => (await results()).length, { timeout: LEASE_MS + 5_000, interval: 100 }).toBe(1);
     const [result] = await results();
     // Occurrence 0 (counter: the schedule's ID, then the index), not occurrence 1 a day early.
-    expect(result.requestId).toBe(`${USER}:${METER}:${scheduleId * 10_000_000n}`);
+    expect(result.requestId).toBe(`${USER}:${METER}:${occurrenceCounter(Number(scheduleId), 0)}`);
     // It waited for the lease taken at or after its due time: it was left, then claimed again.
     expect((await router.store.getRequest(result.requestId))!.acceptedAt).toBeGreaterThanOrEqual(dueAt + LEASE_MS);
 

@@ -74,7 +74,7 @@ describe('DSP schedules', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const [result] = await results();
     expect(await results()).toHaveLength(1);
-    expect(result.requestId).toBe(`${USER}:${METER}:${BigInt(scheduleId) * 10_000_000n}`);
+    expect(result.requestId).toBe(`${USER}:${METER}:${10n ** 19n + BigInt(scheduleId) * 10_000_000n}`);
     const status = (await client.call(USER, 'GET', `/v1/service-requests/${result.requestId}`)).answer;
     expect(status.trt.budgetMs).toBe(86_400_000);
     expect(status.route.destination).toBe('smets2/south');

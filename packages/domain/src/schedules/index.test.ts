@@ -51,9 +51,12 @@ describe('occurrences', () => {
     expect(nextOccurrence(quarterly, Date.parse('2030-05-01T00:00:00Z'))).toEqual({ index: 18, at: Date.parse('2030-07-15T02:30:00Z') });
   });
 
-  it('gives each occurrence its own RequestID counter, within uint64', () => {
-    expect(occurrenceCounter(1, 0)).toBe('10000000');
-    expect(occurrenceCounter(1_000_000_000_000, 9_999_999)).toBe('10000000000009999999');
-    expect(BigInt(occurrenceCounter(1_000_000_000_000, 9_999_999)) < 2n ** 64n).toBe(true);
+  it('gives each occurrence its own RequestID counter, from 10^19 up and within uint64', () => {
+    expect(occurrenceCounter(1, 0)).toBe('10000000000010000000');
+    expect(occurrenceCounter(1, 9_999_999)).toBe('10000000000019999999');
+    expect(occurrenceCounter(2, 0)).toBe('10000000000020000000');
+    // The most schedules it has room for: about 844 thousand million.
+    expect(occurrenceCounter(844_674_407_369, 9_999_999)).toBe('18446744073699999999');
+    expect(BigInt(occurrenceCounter(844_674_407_369, 9_999_999)) < 2n ** 64n).toBe(true);
   });
 });

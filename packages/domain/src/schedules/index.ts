@@ -112,9 +112,16 @@ export function nextOccurrence(schedule: DspSchedule, from: number): { index: nu
   return at <= end ? { index, at } : undefined;
 }
 
-/** An occurrence's RequestID counter: the schedule ID, then the occurrence's index in 7 digits (uint64). */
+/**
+ * Occurrences' counters start at 10^19: a User counting its own RequestIDs up from any start
+ * below it (the usual way) never meets one, where schedule 1's occurrences at 10^7 were within
+ * reach of a busy User's counter for the same device, and one taken first lost the other.
+ */
+export const OCCURRENCE_COUNTER_BASE = 10n ** 19n;
+
+/** An occurrence's RequestID counter: 10^19, plus the schedule ID, then the occurrence's index in 7 digits (uint64). */
 export function occurrenceCounter(scheduleId: number, index: number): string {
-  return (BigInt(scheduleId) * 10_000_000n + BigInt(index % 10_000_000)).toString();
+  return (OCCURRENCE_COUNTER_BASE + BigInt(scheduleId) * 10_000_000n + BigInt(index % 10_000_000)).toString();
 }
 
 /** The schedule as 5.2 ReadSchedule answers it (DUIS DSPScheduleDetails). */
