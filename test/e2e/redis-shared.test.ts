@@ -162,6 +162,34 @@ describe('routers sharing one Redis', () => {
     await expect.poll(async () => (await client.status(SUPPLIER, requestId)).state, { timeout: 10_000, interval: 100 }).toBe('responded');
   }, 30_000);
 
+  it('answer state_unavailable when Redis refuses the write outright (out of memory): nothing recorded, and the resubmission is', async () => {
+    const { Redis } = await import('ioredis');
+    const operator = new Redis(`redis://127.0.0.1:${redisPort}`);
+    const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const signature = client.sign(body);
+    // The User and device in the router's cache: the write is the request's one call to Redis.
+    const warm = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect((await post(first.url, warm, client.sign(warm))).status).toBe(202);
+    const [, policy] = (await operator.config('GET', 'maxmemory-policy')) as string[];
+    try {
+      await operator.config('SET', 'maxmemory-policy', 'noeviction');
+      await operator.config('SET', 'maxmemory', '1');
+      const refused = await post(first.url, body, signature);
+      const refusal = (await refused.json()) as any;
+      // Redis answered that it ran nothing: no outcome left unknown.
+      expect([refused.status, refusal.error.reason], refusal.error.message).toEqual([503, 'state_unavailable']);
+      expect(refusal.error.message).toContain('OOM');
+    } finally {
+      await operator.config('SET', 'maxmemory', '0');
+      await operator.config('SET', 'maxmemory-policy', policy);
+      operator.disconnect();
+    }
+    const resubmitted = await post(second.url, body, signature);
+    expect(resubmitted.status).toBe(202);
+    const recorded = JSON.parse(await resubmitted.text()).header.requestId as string;
+    await expect.poll(async () => (await client.status(SUPPLIER, recorded)).state, { timeout: 10_000, interval: 100 }).toBe('responded');
+  }, 30_000);
+
   it('check the signature before reading the target device', async () => {
     // A device no router holds (its import line was rejected): were it read before the signature
     // was checked, the answer would name the unknown device and the device misses would move.

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis/connection/index.ts';
 import { SCRIPTS } from '../redis/scripts.ts';
-import { StateUnavailableError, wasSent } from '../store/index.ts';
+import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
 import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
 
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
@@ -68,7 +68,7 @@ export class RedisCounters implements WindowCounters {
     try {
       return await command();
     } catch (cause) {
-      throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause, unconfirmed: wasSent(cause) });
+      throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause, unconfirmed: mayHaveRun(cause) });
     }
   }
 }

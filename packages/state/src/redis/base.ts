@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
 import { SCRIPTS } from './scripts.ts';
 import { originatorOf, partitionOf } from '../shared/index.ts';
-import { StateUnavailableError, wasSent } from '../store/index.ts';
+import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.
@@ -278,6 +278,6 @@ export abstract class RedisPart {
 
   protected unavailable(what: string, cause: unknown): StateUnavailableError {
     const reason = this.context.lastError && this.redis.status !== 'ready' ? ` (${this.context.lastError.message})` : '';
-    return new StateUnavailableError(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: wasSent(cause) });
+    return new StateUnavailableError(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: mayHaveRun(cause) });
   }
 }

@@ -376,11 +376,20 @@ export class StateUnavailableError extends Error {
 }
 
 /**
- * Whether a failed Redis command may have reached Redis: only a command refused before sending
- * (no connection, offline queue off) certainly did not.
+ * Redis's refusals of a write before it runs: out of memory, a read-only replica, a dataset still
+ * loading, a master or cluster down, writes stopped after a failed save. A script meets them at
+ * its first write, so it has written nothing either.
  */
-export function wasSent(cause: unknown): boolean {
-  return !/isn't writeable|enableOfflineQueue/.test((cause as Error)?.message ?? '');
+const REFUSED_UNRUN = /^(OOM|READONLY|LOADING|MASTERDOWN|NOREPLICAS|CLUSTERDOWN|TRYAGAIN|MISCONF) /;
+
+/**
+ * Whether a failed Redis command may have run: not when it was refused before sending (no
+ * connection, offline queue off) or Redis answered that it refused it (REFUSED_UNRUN); otherwise
+ * (a timeout, a dropped connection) it may have.
+ */
+export function mayHaveRun(cause: unknown): boolean {
+  const message = (cause as Error)?.message ?? '';
+  return !REFUSED_UNRUN.test(message) && !/isn't writeable|enableOfflineQueue/.test(message);
 }
 
 export interface StateStore {
