@@ -35,9 +35,9 @@ export async function startNetworks(
   const statNames = madeOnce(statNamesOf);
   const recordResponse = responseRecorder(store, (response, outcome) => {
     responses(response.destination, response.responseCode).inc();
-    // An activation the device confirms makes the version its last 11.1 named its own (the CPL judges it by that).
-    const activated = (response.body as { ActivateFirmware?: { Activated?: boolean } } | undefined)?.ActivateFirmware;
-    if (response.responseCode === 'I0' && activated?.Activated) {
+    // An 11.3 Activate Firmware answered I0 makes the version its last 11.1 named the device's own
+    // (contract v1.1: the CPL judges it by that), whatever else the network's body says.
+    if (response.responseCode === 'I0' && outcome.srv === '11.3') {
       void recordFirmware(store, response.requestId.split(':')[1])
         .catch((error) => log.warn({ err: error, requestId: response.requestId }, 'activated firmware not recorded in the inventory'));
     }

@@ -33,8 +33,8 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 /** accept-batch.lua's answer: every request's, one after another, flat (see the script). */
 export type AcceptReply = (string | number | null)[];
-/** respond-batch.lua's answer for one response: outcome, then for 'recorded' breached, earlier, elapsed, TRT class. */
-export type RespondReply = [string, string, string, string, string];
+/** respond-batch.lua's answer for one response: outcome, then for 'recorded' breached, earlier, elapsed, TRT class, SRV. */
+export type RespondReply = [string, string, string, string, string, string];
 
 /**
  * claim-breaches.lua's answer: the per-request claims (flat: request ID, check time, destination,

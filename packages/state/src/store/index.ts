@@ -239,6 +239,8 @@ export type ResponseOutcome =
     breachMarkedEarlier: boolean;
     trtClass?: TrtClass;
     elapsedMs?: number;
+    /** The request's SRV (its signed leg's, for a critical one): what the response completes, e.g. an 11.3 activation. */
+    srv: string;
   }
   | { outcome: 'duplicate' }
   | { outcome: 'unknown' };
