@@ -117,7 +117,7 @@ export function nextOccurrence(schedule: DspSchedule, from: number): { index: nu
  * below it (the usual way) never meets one, where schedule 1's occurrences at 10^7 were within
  * reach of a busy User's counter for the same device, and one taken first lost the other.
  */
-export const OCCURRENCE_COUNTER_BASE = 10n ** 19n;
+const OCCURRENCE_COUNTER_BASE = 10n ** 19n;
 
 /** An occurrence's RequestID counter: 10^19, plus the schedule ID, then the occurrence's index in 7 digits (uint64). */
 export function occurrenceCounter(scheduleId: number, index: number): string {
