@@ -45,19 +45,23 @@ function settingsRead(): Set<string> {
 /** Read by Bun itself, not the router. */
 const RUNTIME_SETTINGS = new Set(['BUN_RUNTIME_TRANSPILER_CACHE_PATH', 'NODE_ENV']);
 
-/** The Kubernetes API's schema of each kind the manifests use, by `apiVersion/kind`. */
-const SCHEMAS: Record<string, new (data: any) => { validate(): void }> = {
-  'apps/v1/Deployment': Deployment,
-  'apps/v1/StatefulSet': StatefulSet,
-  'v1/Service': Service,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
-  'batch/v1/Job': Job,
+/**
+ * Each kind the manifests use, by `apiVersion/kind`: its kubernetes-models class (the API's schema,
+ * whose validators let unknown fields through) and its TypeScript interface (module, name), whose
+ * excess-property check does not, as kubectl's strict field validation would not.
+ */
+const KINDS: Record<string, { Model: new (data: any) => { validate(): void }; types: [module: string, name: string] }> = {
+  'apps/v1/Deployment': { Model: Deployment, types: ['kubernetes-models/apps/v1/Deployment', 'IDeployment'] },
+  'apps/v1/StatefulSet': { Model: StatefulSet, types: ['kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'] },
+  'v1/Service': { Model: Service, types: ['kubernetes-models/v1/Service', 'IService'] },
+  'policy/v1/PodDisruptionBudget': { Model: PodDisruptionBudget, types: ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'] },
+  'autoscaling/v2/HorizontalPodAutoscaler': { Model: HorizontalPodAutoscaler, types: ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'] },
+  'batch/v1/Job': { Model: Job, types: ['kubernetes-models/batch/v1/Job', 'IJob'] },
 };
 
 /** The schema's complaints about a manifest ('' when valid); a kind with no schema here is one too. */
 function schemaErrors(doc: { apiVersion: string; kind: string }): string {
-  const Model = SCHEMAS[`${doc.apiVersion}/${doc.kind}`];
+  const Model = KINDS[`${doc.apiVersion}/${doc.kind}`]?.Model;
   if (!Model) return `no schema for ${doc.apiVersion} ${doc.kind}`;
   try {
     new Model(doc).validate();
@@ -68,28 +72,15 @@ function schemaErrors(doc: { apiVersion: string; kind: string }): string {
 }
 
 /**
- * kubernetes-models' interfaces of the same kinds, for the fields check: its validators let
- * unknown fields through (their schemas allow additional properties), as kubectl would not.
- */
-const INTERFACES: Record<string, [module: string, name: string]> = {
-  'apps/v1/Deployment': ['kubernetes-models/apps/v1/Deployment', 'IDeployment'],
-  'apps/v1/StatefulSet': ['kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'],
-  'v1/Service': ['kubernetes-models/v1/Service', 'IService'],
-  'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'],
-  'autoscaling/v2/HorizontalPodAutoscaler': ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'],
-  'batch/v1/Job': ['kubernetes-models/batch/v1/Job', 'IJob'],
-};
-
-/**
  * Each manifest as an object literal typed by its kind's interface, type-checked in memory:
  * TypeScript's excess-property check names any field the API does not have (a misspelt
  * `livenessProb` would be dropped by a lenient client, and refused by `kubectl apply`'s strict
- * field validation). One complaint per line, '' for a manifest without any.
+ * field validation). Each complaint names its manifest; none when every field is known.
  */
 function unknownFieldErrors(manifests: { apiVersion: string; kind: string }[]): string[] {
   const file = `${ROOT}test/deploy/manifests.generated.ts`;
   const source = manifests.map((doc, i) => {
-    const [module, name] = INTERFACES[`${doc.apiVersion}/${doc.kind}`] ?? [];
+    const [module, name] = KINDS[`${doc.apiVersion}/${doc.kind}`]?.types ?? [];
     // A kind without an interface here fails to compile, naming it.
     if (!module) return `// ${doc.apiVersion} ${doc.kind}\nexport const m${i}: never = 'no interface for ${doc.apiVersion} ${doc.kind}';`;
     return `import type { ${name} as T${i} } from '${module}';\nexport const m${i}: T${i} = ${JSON.stringify(doc)};`;
