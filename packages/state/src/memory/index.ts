@@ -426,13 +426,17 @@ export class MemoryStore implements StateStore {
   /** `leasedOccurrence`: while leased, the occurrence's own due time (`dueAt` is then the lease's end). */
   private readonly schedules = new Map<string, { schedule: DspSchedule; dueAt: number | undefined; leasedOccurrence?: number }>();
 
-  /** The RequestID that created a schedule → its ID, until the request's retention ends. */
+  /** The RequestID that created a schedule → its ID, until the request's retention ends (in order of expiry: swept from the front). */
   private readonly schedulesByRequest = new Map<string, { scheduleId: number; expiresAt: number }>();
 
   async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<number> {
     const now = Date.now();
+    for (const [id, marker] of this.schedulesByRequest) {
+      if (marker.expiresAt > now) break;
+      this.schedulesByRequest.delete(id);
+    }
     const earlier = this.schedulesByRequest.get(requestId);
-    if (earlier && earlier.expiresAt > now) return earlier.scheduleId;
+    if (earlier) return earlier.scheduleId;
     const scheduleId = ++this.scheduleSeq;
     this.schedules.set(`${originatorId}:${scheduleId}`, { schedule: copy(schedule), dueAt: firstDueAt });
     this.schedulesByRequest.set(requestId, { scheduleId, expiresAt: now + this.retentionMs });

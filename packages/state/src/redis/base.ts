@@ -46,7 +46,7 @@ export type BreachClaimsReply = [string[], MarkedReply, [trtClass: string, desti
 
 export type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply>;
-  /** Five values per response, flat. */
+  /** Six values per response, flat (RespondReply). */
   respondBatch(...args: (string | number)[]): Promise<string[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
   claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
