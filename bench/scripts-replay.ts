@@ -35,6 +35,11 @@ const { values } = parseArgs({
 });
 if (!values.capture) throw new Error('--capture names a file written by bench/lib/capture-redis.ts');
 const rounds = wholeNumberFlag('rounds', values.rounds, 1, 'rounds');
+try {
+  execFileSync('git', ['rev-parse', '--verify', '--quiet', `${values.base}^{commit}`], { stdio: 'ignore' });
+} catch {
+  throw new Error(`--base ${values.base} is not a revision of this repository`);
+}
 
 type Arg = string | { b: string };
 const decode = (arg: Arg) => (typeof arg === 'string' ? arg : Buffer.from(arg.b, 'base64'));
@@ -57,21 +62,19 @@ const setup = commands.slice(0, firstAcceptance);
 const measured = commands.slice(firstAcceptance);
 const acceptanceCalls = measured.filter(([name, script]) => name === '@script' && script === 'acceptBatch').length;
 
-const gitShow = (path: string) => execFileSync('git', ['show', `${values.base}:${path}`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-/** A shared part (scripts.ts prepends it) that the base revision does not have yet reads as nothing there. */
-const baseHas = (path: string) => {
+/**
+ * A script file as the base revision has it (verified above). A shared part scripts.ts prepends
+ * that the base does not have yet reads as nothing there.
+ */
+const baseScript = (name: string) => {
   try {
-    execFileSync('git', ['cat-file', '-e', `${values.base}:${path}`], { stdio: 'ignore' });
-    return true;
+    return execFileSync('git', ['show', `${values.base}:packages/state/src/redis/scripts/${name}.lua`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
-    return false;
+    return '';
   }
 };
 const variants = {
-  base: composeScripts((name) => {
-    const path = `packages/state/src/redis/scripts/${name}.lua`;
-    return baseHas(path) ? gitShow(path) : '';
-  }) as Record<string, string>,
+  base: composeScripts(baseScript) as Record<string, string>,
   this: SCRIPTS as Record<string, string>,
 };
 

@@ -211,7 +211,7 @@ describe('scripts replay, on a capture of a tiny request path', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses to run without a capture, on one that holds no acceptance, or for a number of rounds that is none, saying which', async () => {
+  it('refuses to run without a capture, on one that holds no acceptance, for a number of rounds that is none, or against a base that is no revision, saying which', async () => {
     let output = '';
     expect(await runBun(['bench/scripts-replay.ts'], 30_000, (chunk) => (output += chunk))).not.toBe(0);
     expect(output).toContain('--capture names a file written by bench/lib/capture-redis.ts');
@@ -223,6 +223,9 @@ describe('scripts replay, on a capture of a tiny request path', () => {
     output = '';
     expect(await runBun(['bench/scripts-replay.ts', '--capture', empty, '--rounds', 'two'], 30_000, (chunk) => (output += chunk))).not.toBe(0);
     expect(output).toContain('--rounds is a whole number of rounds, 1 or more, not two');
+    output = '';
+    expect(await runBun(['bench/scripts-replay.ts', '--capture', empty, '--base', 'no-such-revision'], 30_000, (chunk) => (output += chunk))).not.toBe(0);
+    expect(output).toContain('--base no-such-revision is not a revision of this repository');
   });
 
   it('the standalone benches refuse a count that is not a whole number, naming the flag, before starting anything', async () => {
