@@ -91,7 +91,7 @@ describe('a simulated network', () => {
     await vi.advanceTimersByTimeAsync(29_000);
     expect(responses).toEqual([]);
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(responses.map((r) => [r.responseCode, r.body])).toEqual([['I0', { ActivateFirmware: { Activated: true } }]]);
+    expect(responses.map((r) => [r.responseCode, r.srv, r.body])).toEqual([['I0', '11.3', { ActivateFirmware: { Activated: true } }]]);
     expect(alerts).toEqual([{ alertCode: 'FIRMWARE_ACTIVATED', deviceIds: [meter], raisedAt: responses[0].at }]);
     await simulator.send(item('11.2', meter, 'ReadFirmwareVersion'));
     await vi.advanceTimersByTimeAsync(1_000);

@@ -149,6 +149,7 @@ export class SimulatedNetwork {
         requestId: record.requestId,
         destination: this.destination,
         responseCode: failed ? failure : 'I0',
+        srv: record.srv,
         at: Date.now(),
         body: failed ? {} : device.body,
       };

@@ -790,19 +790,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.claimEgress([north, south], 'router-a', 10)).toEqual([]);
       });
 
-      it('names the SRV a response completes, a critical request\'s signed leg\'s (an 11.3 activation)', async () => {
-        const store = await open();
-        const requestId = newRequestId();
-        const dest = destination();
-        const transform = acceptance('transform', { requestId, srv: '11.3', bodyHash: hash('t') });
-        const signed = acceptance('signed', { requestId, srv: '11.3', bodyHash: hash('s') });
-        signed.record = { ...signed.record, destination: dest };
-        await store.recordAcceptance(requestId, transform);
-        await store.recordAcceptance(requestId, { ...signed, egress: { releaseAt: undefined } });
-        await store.claimEgress([dest], 'router-a', 10);
-        expect(await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at: Date.now() })).toMatchObject({ outcome: 'recorded', srv: '11.3' });
-      });
-
       it('records a response once: judged, queued for the User, its egress entry settled', async () => {
         const store = await open();
         const requestId = newRequestId();
@@ -812,7 +799,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.claimEgress([dest], 'router-a', 10);
         const response = { requestId, destination: dest, responseCode: 'I0', at: startsAt + 800, body: { reading: 42 } };
         const first = await store.recordResponse(response);
-        expect(first).toMatchObject({ outcome: 'recorded', breached: false, srv: '4.1.1' });
+        expect(first).toMatchObject({ outcome: 'recorded', breached: false });
         const [, target, counter] = requestId.split(':');
         const responseId = `${target}:${ORIGINATOR}:${counter}`;
         expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });

@@ -37,7 +37,7 @@ export async function startNetworks(
     responses(response.destination, response.responseCode).inc();
     // An 11.3 Activate Firmware answered I0 makes the version its last 11.1 named the device's own
     // (contract v1.1: the CPL judges it by that), whatever else the network's body says.
-    if (response.responseCode === 'I0' && outcome.srv === '11.3') {
+    if (response.responseCode === 'I0' && response.srv === '11.3') {
       void recordFirmware(store, response.requestId.split(':')[1])
         .catch((error) => log.warn({ err: error, requestId: response.requestId }, 'activated firmware not recorded in the inventory'));
     }

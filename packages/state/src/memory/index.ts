@@ -389,7 +389,7 @@ export class MemoryStore implements StateStore {
     this.appendOutbox(record.originatorId, {
       kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: responseBody(response, record),
     });
-    return { outcome: 'recorded', breached, breachMarkedEarlier, trtClass: record.trt?.class, elapsedMs, srv: record.srv };
+    return { outcome: 'recorded', breached, breachMarkedEarlier, trtClass: record.trt?.class, elapsedMs };
   }
 
   /** Nothing is marked in bulk here: a claim names each breach, in-process, as it marks it. */

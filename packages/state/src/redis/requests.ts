@@ -167,19 +167,18 @@ export class RedisRequests extends RedisPart {
       response.requestId, response.at, response.responseCode, response.wanMs ?? '', head, body,
     ]);
     if (reply[0] !== 'recorded') return { outcome: reply[0] as 'duplicate' | 'unknown' };
-    const [, breached, earlier, elapsed, trtClass, srv] = reply;
+    const [, breached, earlier, elapsed, trtClass] = reply;
     return {
       outcome: 'recorded', breached: breached === '1', breachMarkedEarlier: earlier === '1',
       trtClass: (trtClass || undefined) as TrtClass | undefined,
       elapsedMs: elapsed ? Number(elapsed) : undefined,
-      srv,
     };
   }
 
   private async respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
     const flat = await this.call('record response', () => this.confirmedWithin(
       this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
-    return items.map((_, i) => flat.slice(6 * i, 6 * i + 6) as RespondReply);
+    return items.map((_, i) => flat.slice(5 * i, 5 * i + 5) as RespondReply);
   }
 }
 

@@ -197,6 +197,11 @@ export interface NetworkResponse {
   at: number;
   /** SMETS1: the time the request spent on the SMETS1 WAN, excluded from its TRT. */
   wanMs?: number;
+  /**
+   * The SRV of the request it answers, as a DUIS response's header names it (the network has it
+   * from the request's egress item): tells an 11.3 activation without a store read.
+   */
+  srv?: string;
   body?: unknown;
 }
 
@@ -239,8 +244,6 @@ export type ResponseOutcome =
     breachMarkedEarlier: boolean;
     trtClass?: TrtClass;
     elapsedMs?: number;
-    /** The request's SRV (its signed leg's, for a critical one): what the response completes, e.g. an 11.3 activation. */
-    srv: string;
   }
   | { outcome: 'duplicate' }
   | { outcome: 'unknown' };

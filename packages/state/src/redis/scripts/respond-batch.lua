@@ -7,16 +7,16 @@
 -- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
 --       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
 --       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
--- Returns, flat, 6 values per response: 'recorded', breached, breached earlier, elapsed ms or '',
--- TRT class or '', the request's SRV (its signed leg's, for a critical one); or 'duplicate' or
--- 'unknown' and five ''. (A table per response cost Redis more to send back than a flat list.)
+-- Returns, flat, 5 values per response: 'recorded', breached, breached earlier, elapsed ms or '',
+-- TRT class or ''; or 'duplicate' or 'unknown' and four ''. (A table per response cost Redis more
+-- to send back than a flat list.)
 local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out, n_out = {}, 0
-local function put(outcome, breached, earlier, elapsed, class, srv)
-  out[n_out + 1], out[n_out + 2], out[n_out + 3], out[n_out + 4], out[n_out + 5], out[n_out + 6] = outcome, breached, earlier, elapsed, class, srv
-  n_out = n_out + 6
+local function put(outcome, breached, earlier, elapsed, class)
+  out[n_out + 1], out[n_out + 2], out[n_out + 3], out[n_out + 4], out[n_out + 5] = outcome, breached, earlier, elapsed, class
+  n_out = n_out + 5
 end
 -- Each partition's bulk TRT mark (claim-breaches.lua), read once per call.
 local marks = {}
@@ -31,13 +31,13 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], ARGV[i + 1] + 0, ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk', 'signed:srv', 'single:srv')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
-    put('duplicate', '', '', '', '', '')
+    put('duplicate', '', '', '', '')
   elseif state ~= 'accepted' and state ~= 'forwarded' then
-    put('unknown', '', '', '', '', '')
+    put('unknown', '', '', '', '')
   else
     -- Marked by the scan (claim-breaches.lua): in its hash (the partition's own index), or, for a
     -- request indexed in bulk ('bk'), by its partition's mark having reached its deadline (start
@@ -91,7 +91,7 @@ for j = 4, #ARGV, 7 do
       end
     end
     redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
-    put('recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '', f[13] or f[14] or '')
+    put('recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '')
   end
 end
 return out
