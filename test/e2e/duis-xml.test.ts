@@ -276,6 +276,21 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([400, 'malformed_request']);
     });
 
+    it('row 3: a signed body not shaped like the DUIS V5.4 schema, named in the answer; the RequestID stays unused', async () => {
+      const unsigned = fresh();
+      for (const [shapeless, why] of [
+        [unsigned.replace('</sr:TopUpDevice>', '<sr:Bonus>5</sr:Bonus></sr:TopUpDevice>'), "Element 'sr:Bonus': This element is not expected"],
+        [unsigned.replace('<sr:UTRN>73946144332040217315', '<sr:UTRN>7394614433204021731X'), "Element 'sr:UTRN'"],
+        [unsigned.replace('<sr:TopUpDevice>', '<sr:TopUpDevice amount="5">'), "The attribute 'amount' is not allowed"],
+      ]) {
+        const answer = await postXml(signDuis(shapeless, supplier()), 'S');
+        expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([400, 'malformed_request']);
+        expect(answer.text).toContain(why);
+      }
+      // Nothing was recorded: the same RequestID with a body of the schema's shape is acknowledged.
+      expect((await postXml(signDuis(unsigned, supplier()), 'S')).status).toBe(202);
+    });
+
     it('row 3: an entity-expansion attempt (billion laughs) is refused at its DOCTYPE, at once', async () => {
       const laughs = `<?xml version="1.0"?>
   <!DOCTYPE sr:Request [

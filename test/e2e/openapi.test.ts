@@ -360,7 +360,7 @@ describe('every documented route answers as documented', () => {
     const xml = (service: string, body: string, contentType = 'application/xml') => call('POST', `/api/v1/service${service}`, { headers: { 'content-type': contentType }, body });
     expect((await xml('S', duis(1, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>'))).status).toBe(202);
     expect((await xml('D', duis(2, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>'))).status).toBe(200);
-    expect((await xml('T', duis(4, '1.1.1', '<sr:UpdateImportTariffPrimaryElement><sr:StandingCharge>1</sr:StandingCharge></sr:UpdateImportTariffPrimaryElement>'))).status).toBe(200);
+    expect((await xml('T', duis(4, '7.2', '<sr:DisableSupply/>'))).status).toBe(200);
     expect((await xml('D', duis(1, '4.1.1', '<sr:ReadInstantaneousImportRegisters/>'))).status).toBe(400);
     expect((await xml('S', '<sr:Request')).status).toBe(400);
     expect((await xml('S', 'x', 'text/plain')).status).toBe(415);

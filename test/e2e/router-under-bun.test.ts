@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, buildProtobufRequest, GrpcRouterClient, RouterClient, signBytes } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+import { responseHeader, sampleTemplates, signDuis, withHeader, withoutSignature, xmlIdentity } from '../support/duis-xml.ts';
 
 let router: RouterProcess;
 let client: RouterClient;
@@ -19,6 +20,9 @@ afterAll(async () => {
   await router?.stop();
 });
 
+/** A User of this test alone, signing DUIS XML with its certificate's key. */
+const XML_USER = '90-B3-D5-1F-30-01-00-7A';
+const XML_METER = '00-DB-12-34-56-78-7A-7A';
 const read = (counter: string) => ({ originatorId: SUPPLIER, targetId: ESME, counter, commandVariant: 1, srv: '4.1.1' });
 
 describe('router under Bun', () => {
@@ -254,6 +258,20 @@ describe('router under Bun', () => {
     expect(output).toContain('HTTP 202');
     expect(output).toMatch(/response:\n\{\n\s+"cursor"/);
     expect(output).toContain('"responseCode": "I0"');
+  });
+
+  it('takes DUIS XML: the DCC template acknowledged, a body not shaped like the schema refused (row 3)', async () => {
+    const identity = xmlIdentity('bun xml user');
+    expect((await admin.put(`/v1/admin/users/${XML_USER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: identity.publicKeyPem, certificatePem: identity.certificatePem })).status).toBe(200);
+    expect((await admin.put(`/v1/admin/devices/${XML_METER}`, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: XML_USER })).status).toBe(200);
+    const template = withoutSignature(sampleTemplates().find(({ name }) => name.startsWith('CS01a_2.2'))!.text); // 2.2 TopUpDevice
+    const unsigned = withHeader(template, { requestId: `${XML_USER}:${XML_METER}:${nextCounter()}` });
+    const post = (body: string) => fetch(`${router.url}/api/v1/serviceS`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
+    const shapeless = await post(signDuis(unsigned.replace('</sr:TopUpDevice>', '<sr:Bonus>5</sr:Bonus></sr:TopUpDevice>'), identity));
+    expect([shapeless.status, shapeless.headers.get('x-dcc-reason')]).toEqual([400, 'malformed_request']);
+    expect(await shapeless.text()).toContain("Element 'sr:Bonus': This element is not expected");
+    const answer = await post(signDuis(unsigned, identity));
+    expect([answer.status, responseHeader(await answer.text()).responseCode]).toEqual([202, 'I99']);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -11,6 +11,7 @@ import { ConfigError, type RouterConfig } from './config/index.ts';
 import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { routerCertificate, type RouterCertificate } from './duis-xml/certificate.ts';
+import { duisSchema } from './duis-xml/schema/index.ts';
 import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
 import { createApp } from './edge/app.ts';
@@ -150,6 +151,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   };
   const signingKey = asSetting(() => RouterSigningKey.from(config.signingKey));
   const certificate = asSetting(() => routerCertificate(signingKey.privateKey, config.signingCertificate));
+  duisSchema(); // compiled now, so the first DUIS XML request does not wait for it
   const webhook = new WebhookDeliverer(store, {
     owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
     backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,

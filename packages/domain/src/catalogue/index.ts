@@ -2,7 +2,6 @@ import type { SrvDefinition } from '../types/index.ts';
 import { SRV_DEFINITIONS } from './srv-definitions.ts';
 
 export { SRV_DEFINITIONS };
-export { DUIS_REQUEST_BODY_ELEMENTS } from './duis-body-elements.ts';
 
 const BY_SRV = new Map(SRV_DEFINITIONS.map((d) => [d.srv, d]));
 

@@ -2,9 +2,8 @@ import type { ServiceRequest } from '@dccrouter/domain';
 import type { OutboxItem } from '@dccrouter/state';
 import { escapeAttribute, escapeText } from './c14n.ts';
 import { signEnveloped, type XmlSigner } from './sign.ts';
+import { SR_NS, DS_NS } from './namespaces.ts';
 
-const SR_NS = 'http://www.dccinterface.co.uk/ServiceUserGateway';
-const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export const XML_TYPE = 'application/xml';
 /** The GBCS version of the opaque Pre-Commands the router hands back (DUIS V5.4 is aligned with GBCS 4.3). */
 const GBCS_VERSION = '4.3';

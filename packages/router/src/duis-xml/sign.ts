@@ -3,8 +3,8 @@ import { canonicalise, C14N_EXCLUSIVE } from './c14n.ts';
 import { ECDSA_SHA256, ENVELOPED_SIGNATURE, SHA256, sha256 } from './signature.ts';
 import { escapeText } from './c14n.ts';
 import { parseXmlText } from './tree.ts';
+import { DS_NS } from './namespaces.ts';
 
-const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 
 /** Who signs: the key and the certificate its ds:X509IssuerSerial names. */
 export interface XmlSigner {
