@@ -146,6 +146,13 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
     });
   });
 
+  it("answers the DCC's 11.1 UpdateFirmware template, which names its devices in DeviceIDList, I0", async () => {
+    const template = templates.find(({ name }) => name.startsWith('11.1_'))!.text;
+    const { unsigned, originator } = variantOf(template, 8, nextCounter());
+    const answer = await postXml(signDuis(unsigned, identities.get(originator)!), 'D');
+    expect([answer.status, answer.responseCode, fieldOf(answer.text, 'DeviceIDList')]).toEqual([200, 'I0', '00-DB-12-34-56-78-90-A0']);
+  });
+
   describe('DUIS XML refusals', () => {
     const template = templates.find(({ name }) => name.startsWith('CS01a_2.2'))!.text; // 2.2 TopUpDevice, CV 1
     const supplier = () => identities.get(SUPPLIER)!;

@@ -79,6 +79,18 @@ describe('simulated devices', () => {
       .toEqual([['FIRMWARE_ACTIVATED', METER]]);
   });
 
+  it('take 11.1 for every device of its DUIS DeviceIDList, or, when one is not the User\'s to update, for none', async () => {
+    const pending = async (deviceId: string) => (await admin.request('GET', `/v1/admin/devices/${deviceId}`)).body.pendingFirmwareVersion;
+    const update = (DeviceIDList: string, FirmwareVersion: string) => client.submit({ originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { FirmwareImage: 'AAAA', FirmwareVersion, DeviceIDList } });
+    const both = await update(`${METER.toLowerCase()},${SMETS1_METER}`, '5.0');
+    expect([both.status, both.answer.body]).toEqual([200, { UpdateFirmware: { DeviceIDList: `${METER},${SMETS1_METER}`, FirmwareVersion: '5.0' } }]);
+    expect([await pending(METER), await pending(SMETS1_METER)]).toEqual(['5.0', '5.0']);
+    const unknown = await update(`${METER},00-DB-12-34-56-78-99-99`, '6.0');
+    expect([unknown.status, unknown.answer.error.reason, unknown.answer.error.message]).toEqual([404, 'device_not_found', 'device 00-DB-12-34-56-78-99-99 is not in the inventory']);
+    expect((await update(`${METER},not-an-eui`, '6.0')).answer.error.reason).toBe('malformed_request');
+    expect(await pending(METER)).toBe('5.0');
+  });
+
   it('take the SMETS1 firmware distribution time for 11.3: no response before it, the new version after', async () => {
     const DELAY_MS = 3_000;
     expect((await admin.put('/v1/admin/simulators/smets1%2Fitron', { firmwareActivationMs: DELAY_MS })).body.firmwareActivationMs).toBe(DELAY_MS);

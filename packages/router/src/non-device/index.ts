@@ -49,25 +49,30 @@ async function readInventory(request: ServiceRequest, deps: NonDeviceDeps): Prom
 }
 
 /**
- * 11.1 UpdateFirmware `{ DeviceID, FirmwareVersion }`: the DSP distributes the image; the device's
- * next confirmed 11.3 Activate Firmware makes it the device's version (the CPL judges it by that).
- * Only a User responsible for the device may send it.
+ * 11.1 UpdateFirmware: the DSP distributes the image to the devices of `DeviceIDList` (DUIS: EUIs
+ * separated by commas; a single `DeviceID` is taken too); each device's next confirmed 11.3
+ * Activate Firmware makes `FirmwareVersion` its version (the CPL judges it by that). Only a User
+ * responsible for every listed device may send it; the answer names the devices as they were sent.
  */
 async function updateFirmware(request: ServiceRequest, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   const value = request.bodyValue;
-  const deviceId = value === '' ? null : parseEui(value.DeviceID);
+  const listed = value === '' ? undefined : value.DeviceIDList ?? value.DeviceID;
   const version = value === '' ? undefined : value.FirmwareVersion;
-  if (!deviceId || typeof version !== 'string' || version === '') {
-    return { ok: false, refusal: refuse('malformed_request', 'UpdateFirmware needs DeviceID, an EUI-64, and FirmwareVersion, a non-empty text') };
+  const deviceIds = typeof listed === 'string' ? [...new Set(listed.split(',').map((id) => parseEui(id.trim())))] : [];
+  if (deviceIds.length === 0 || deviceIds.includes(null) || typeof version !== 'string' || version === '') {
+    return { ok: false, refusal: refuse('malformed_request', 'UpdateFirmware needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text') };
   }
-  const device = await deps.directory.device(deviceId);
-  if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceId} is not in the inventory`) };
+  const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId!)));
   const originator = request.requestId.originatorId;
-  if (!RESPONSIBLE_PARTIES.some((party) => device[party] === originator)) {
-    return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceId}`) };
+  for (const [i, device] of devices.entries()) {
+    if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceIds[i]} is not in the inventory`) };
+    if (!RESPONSIBLE_PARTIES.some((party) => device[party] === originator)) {
+      return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceIds[i]}`) };
+    }
   }
-  await deps.directory.putDevice({ ...device, pendingFirmwareVersion: version });
-  return { ok: true, responseCode: 'I0', body: { UpdateFirmware: { DeviceID: deviceId, FirmwareVersion: version } } };
+  await deps.directory.putDevices(devices.map((device) => ({ ...device!, pendingFirmwareVersion: version })));
+  const named = value !== '' && value.DeviceIDList !== undefined ? { DeviceIDList: deviceIds.join(',') } : { DeviceID: deviceIds[0]! };
+  return { ok: true, responseCode: 'I0', body: { UpdateFirmware: { ...named, FirmwareVersion: version } } };
 }
 
 /**
