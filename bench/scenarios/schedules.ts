@@ -47,7 +47,8 @@ export async function runSchedules(suite: Suite) {
               srv: '4.6.1', deviceId: device.deviceId, bodyElement: 'RetrieveImportDailyReadLog', bodyValue: {},
             };
             // Each made as by its own 5.1, whose RequestID names the Access Control Broker.
-            scheduleIds[k] = await store.createSchedule(userIdOf(device.owner), schedule, occurrenceAt(schedule, 0), `${userIdOf(device.owner)}:${ACCESS_CONTROL_BROKER}:${k + 1}`);
+            scheduleIds[k] = await store.allocateScheduleId();
+            await store.createSchedule(userIdOf(device.owner), scheduleIds[k], schedule, occurrenceAt(schedule, 0), `${userIdOf(device.owner)}:${ACCESS_CONTROL_BROKER}:${k + 1}`);
           }));
         }
       }, () => `${formatRate(count)} schedules, due over ${SPREAD_S} s from ${new Date(firstDue).toISOString()}`);

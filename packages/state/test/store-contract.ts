@@ -576,11 +576,18 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         bodyElement: 'RetrieveImportDailyReadLog', bodyValue: { ReadLogPeriod: 1 },
       });
 
+      /** A schedule stored under a new ID, as a 5.1 stores it: its ID. */
+      const stored = async (store: StateStore, owner: string, given: ReturnType<typeof schedule>, firstDueAt: number, requestId: string) => {
+        const id = await store.allocateScheduleId();
+        expect(await store.createSchedule(owner, id, given, firstDueAt, requestId)).toBe(true);
+        return id;
+      };
+
       it('keeps a User\'s schedules by ID, its own only, and deletes them', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-01`;
-        const first = await store.createSchedule(owner, schedule(), 1_000, `${owner}:00-DB-12-34-56-78-90-A0:1`);
-        const second = await store.createSchedule(owner, schedule('00-DB-12-34-56-78-90-A1'), 2_000, `${owner}:00-DB-12-34-56-78-90-A0:2`);
+        const first = await stored(store, owner, schedule(), 1_000, `${owner}:00-DB-12-34-56-78-90-A0:1`);
+        const second = await stored(store, owner, schedule('00-DB-12-34-56-78-90-A1'), 2_000, `${owner}:00-DB-12-34-56-78-90-A0:2`);
         expect(second).toBeGreaterThan(first);
         expect(await store.getSchedule(owner, first)).toEqual(schedule());
         expect(await store.getSchedule('90-B3-D5-1F-30-0F-FF-FF', first)).toBeUndefined();
@@ -589,29 +596,36 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getSchedule(owner, first)).toBeUndefined();
       });
 
-      it('creates a schedule once per creating RequestID: a retry or a duplicate at the same moment gets the first one\'s ID', async () => {
+      it('creates a schedule once per creating RequestID: a retry or a duplicate at the same moment stores nothing, even once it is deleted', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-04`;
         const base = 1_800_000_000_000;
         const requestId = `${owner}:${ACB_FOR_SCHEDULES}:7`;
-        const [first, duplicate] = await Promise.all([
-          store.createSchedule(owner, schedule(), base + 1_000, requestId),
-          store.createSchedule(owner, schedule(), base + 1_000, requestId),
+        const [first, other] = [await store.allocateScheduleId(), await store.allocateScheduleId()];
+        expect(other).toBeGreaterThan(first);
+        const created = await Promise.all([
+          store.createSchedule(owner, first, schedule(), base + 1_000, requestId),
+          store.createSchedule(owner, first, schedule(), base + 1_000, requestId),
         ]);
-        expect(duplicate).toBe(first);
-        expect(await store.createSchedule(owner, schedule('00-DB-12-34-56-78-90-A1'), base + 5_000, requestId)).toBe(first);
+        expect(created.sort()).toEqual([false, true]);
+        expect(await store.createSchedule(owner, other, schedule('00-DB-12-34-56-78-90-A1'), base + 5_000, requestId)).toBe(false);
         // One schedule stored, as first given: one occurrence due.
         const mine = (await store.claimDueSchedules(base + 10_000, 100, 60_000)).filter((c) => c.originatorId === owner);
         expect(mine.map((c) => [c.scheduleId, c.schedule])).toEqual([[first, schedule()]]);
+        expect(await store.getSchedule(owner, other)).toBeUndefined();
+        // Deleted, it is not brought back by its RequestID.
+        expect(await store.deleteSchedule(owner, first)).toBe(true);
+        expect(await store.createSchedule(owner, first, schedule(), base + 1_000, requestId)).toBe(false);
+        expect(await store.getSchedule(owner, first)).toBeUndefined();
         // Another RequestID is another schedule.
-        expect(await store.createSchedule(owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:8`)).not.toBe(first);
+        expect(await store.createSchedule(owner, other, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:8`)).toBe(true);
       });
 
       it('claims each due occurrence once under a lease, then its next; a stale lease cannot reschedule', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-02`;
         const base = 1_800_000_000_000;
-        const id = await store.createSchedule(owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:1`);
+        const id = await stored(store, owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:1`);
         const mine = (claims: ClaimedSchedule[]) => claims.filter((c) => c.originatorId === owner && c.scheduleId === id);
         expect(mine(await store.claimDueSchedules(base, 100, 60_000))).toEqual([]);
         const [claimed, ...none] = mine(await store.claimDueSchedules(base + 1_000, 100, 60_000));
@@ -638,7 +652,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-03`;
         const base = 1_800_000_000_000;
-        const id = await store.createSchedule(owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:1`);
+        const id = await stored(store, owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:1`);
         const mine = (claims: ClaimedSchedule[]) => claims.filter((c) => c.originatorId === owner && c.scheduleId === id);
         const [first] = mine(await store.claimDueSchedules(base + 1_000, 100, 60_000));
         // Not yet at the lease's end: nobody else takes it.

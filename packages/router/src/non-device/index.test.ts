@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildServiceRequest, compilePolicy, findSrv, indexCpl, type CplIndex, type Device, type DuisWebService, type User } from '@dccrouter/domain';
 import { MemoryStore } from '@dccrouter/state';
 import type { Directory } from '../directory/index.ts';
-import { serveNonDevice, type NonDeviceDeps } from './index.ts';
+import { applyNonDeviceEffect, serveNonDevice, type NonDeviceDeps } from './index.ts';
 
 const USER = '90-B3-D5-1F-30-01-00-00';
 const ACB = '90-B3-D5-1F-30-00-00-02';
@@ -48,13 +48,51 @@ describe('5.1 CreateSchedule', () => {
     expect(!result.ok && result.refusal.message).toContain('Suspended');
   });
 
-  it('creates one schedule for a RequestID however often it is served', async () => {
+  it('changes nothing when served; applied, stores one schedule under its answer\'s ID however often, and never again once deleted', async () => {
     const deps = depsWith(indexCpl([]));
     const request = createSchedule('4');
-    const answers = await Promise.all([1, 2, 3].map(() => serveNonDevice(request, findSrv('5.1')!, user, now, deps)));
-    expect(answers.map((a) => a.ok && (a.body as { DSPScheduleID: string }).DSPScheduleID)).toEqual(['1', '1', '1']);
-    expect(await deps.store.getSchedule(USER, 2)).toBeUndefined();
+    const served = await serveNonDevice(request, findSrv('5.1')!, user, now, deps);
+    expect(served).toEqual({ ok: true, responseCode: 'I0', body: { DSPScheduleID: '1' } });
+    expect(await deps.store.getSchedule(USER, 1)).toBeUndefined();
+    const answered = served.ok ? served.body : undefined;
+    await Promise.all([1, 2, 3].map(() => applyNonDeviceEffect(request, '5.1', answered, now, deps)));
+    expect(await deps.store.getSchedule(USER, 1)).toMatchObject({ deviceId: METER, srv: '4.6.1' });
+    const claimed = await deps.store.claimDueSchedules(Date.parse('2030-01-02T00:00:00Z'), 100, 60_000);
+    expect(claimed.map((c) => [c.scheduleId, c.dueAt])).toEqual([[1, Date.parse('2030-01-01T00:00:00Z')]]);
+    expect(await deps.store.deleteSchedule(USER, 1)).toBe(true);
+    await applyNonDeviceEffect(request, '5.1', answered, now, deps);
+    expect(await deps.store.getSchedule(USER, 1)).toBeUndefined();
   });
+});
+
+describe('5.3 DeleteSchedule and 11.1 UpdateFirmware', () => {
+  function built(srv: string, bodyElement: string, bodyValue: Record<string, unknown>) {
+    const result = buildServiceRequest({ originatorId: USER, targetId: ACB, counter: '9', commandVariant: 8, serviceReference: srv, serviceReferenceVariant: srv, bodyElement, bodyValue });
+    if (!result.ok) throw new Error(result.refusal.message);
+    return result.value;
+  }
+
+  it('change nothing when served, and make their change when applied, idempotently', async () => {
+    const deps = depsWith(indexCpl([]));
+    const scheduleId = await deps.store.allocateScheduleId();
+    await deps.store.createSchedule(USER, scheduleId, { frequency: 'Daily', startDate: '2030-01-01', executionStartTime: '00:00:00', srv: '4.6.1', deviceId: METER, bodyElement: 'RetrieveImportDailyReadLog', bodyValue: {} }, 0, 'x');
+    const deletion = built('5.3', 'DeleteSchedule', { DSPScheduleID: String(scheduleId) });
+    expect(await serveNonDevice(deletion, findSrv('5.3')!, user, now(), deps)).toEqual({ ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } });
+    expect(await deps.store.getSchedule(USER, scheduleId)).toBeDefined();
+    await applyNonDeviceEffect(deletion, '5.3', undefined, now(), deps);
+    await applyNonDeviceEffect(deletion, '5.3', undefined, now(), deps);
+    expect(await deps.store.getSchedule(USER, scheduleId)).toBeUndefined();
+
+    const written: Device[] = [];
+    deps.directory.putDevices = async (devices: readonly Device[]) => { written.push(...devices); };
+    const update = built('11.1', 'UpdateFirmware', { FirmwareImage: 'AAAA', FirmwareVersion: '2.0', DeviceIDList: METER.toLowerCase() });
+    expect(await serveNonDevice(update, findSrv('11.1')!, user, now(), deps)).toEqual({ ok: true, responseCode: 'I0', body: { UpdateFirmware: { DeviceIDList: METER, FirmwareVersion: '2.0' } } });
+    expect(written).toEqual([]);
+    await applyNonDeviceEffect(update, '11.1', undefined, now(), deps);
+    expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0' }]);
+  });
+
+  const now = () => Date.parse('2029-12-31T00:00:00Z');
 });
 
 describe('8.2 Read Inventory', () => {

@@ -5,7 +5,7 @@ import {
 import type { StateStore } from '@dccrouter/state';
 import type { Directory } from '../directory/index.ts';
 
-export type NonDeviceResult = { ok: true; responseCode: 'I0' | 'I99'; body?: unknown } | { ok: false; refusal: Refusal };
+export type NonDeviceResult = { ok: true; responseCode: 'I0' | 'I99'; body?: Record<string, unknown> } | { ok: false; refusal: Refusal };
 
 export interface NonDeviceDeps {
   store: StateStore;
@@ -14,13 +14,15 @@ export interface NonDeviceDeps {
   cpl: { index(): CplIndex };
 }
 
-/** Non-device SRVs that change state: served once per RequestID (a retry gets the first answer). */
+/** Non-device SRVs that change state: judged once per RequestID (a retry gets the first answer), their change made by applyNonDeviceEffect. */
 export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '11.1']);
 
 /**
  * Non-device requests (CV 8) are served by the router itself. 8.2 Read Inventory answers from the
- * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; the others are acknowledged
- * without data (I99), as DUIS answers them.
+ * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; 11.1 names devices' next
+ * firmware; the others are acknowledged without data (I99), as DUIS answers them. This judges a
+ * request and makes its answer, changing nothing: what 5.1, 5.3 and 11.1 change is made by
+ * applyNonDeviceEffect once the request is recorded.
  */
 export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   switch (srv.srv) {
@@ -55,14 +57,12 @@ async function readInventory(request: ServiceRequest, deps: NonDeviceDeps): Prom
  * responsible for every listed device may send it; the answer names the devices as they were sent.
  */
 async function updateFirmware(request: ServiceRequest, deps: NonDeviceDeps): Promise<NonDeviceResult> {
-  const value = request.bodyValue;
-  const listed = value === '' ? undefined : value.DeviceIDList ?? value.DeviceID;
-  const version = value === '' ? undefined : value.FirmwareVersion;
-  const deviceIds = typeof listed === 'string' ? [...new Set(listed.split(',').map((id) => parseEui(id.trim())))] : [];
-  if (deviceIds.length === 0 || deviceIds.includes(null) || typeof version !== 'string' || version === '') {
+  const update = firmwareUpdateOf(request);
+  if (!update) {
     return { ok: false, refusal: refuse('malformed_request', 'UpdateFirmware needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text') };
   }
-  const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId!)));
+  const { deviceIds, version } = update;
+  const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId)));
   const originator = request.requestId.originatorId;
   for (const [i, device] of devices.entries()) {
     if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceIds[i]} is not in the inventory`) };
@@ -70,9 +70,19 @@ async function updateFirmware(request: ServiceRequest, deps: NonDeviceDeps): Pro
       return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceIds[i]}`) };
     }
   }
-  await deps.directory.putDevices(devices.map((device) => ({ ...device!, pendingFirmwareVersion: version })));
-  const named = value !== '' && value.DeviceIDList !== undefined ? { DeviceIDList: deviceIds.join(',') } : { DeviceID: deviceIds[0]! };
+  const value = request.bodyValue;
+  const named = value !== '' && value.DeviceIDList !== undefined ? { DeviceIDList: deviceIds.join(',') } : { DeviceID: deviceIds[0] };
   return { ok: true, responseCode: 'I0', body: { UpdateFirmware: { ...named, FirmwareVersion: version } } };
+}
+
+/** An 11.1's devices (each once) and version, or undefined when its body does not name them. */
+function firmwareUpdateOf(request: ServiceRequest): { deviceIds: string[]; version: string } | undefined {
+  const value = request.bodyValue;
+  const listed = value === '' ? undefined : value.DeviceIDList ?? value.DeviceID;
+  const version = value === '' ? undefined : value.FirmwareVersion;
+  const deviceIds = typeof listed === 'string' ? [...new Set(listed.split(',').map((id) => parseEui(id.trim())))] : [];
+  if (deviceIds.length === 0 || deviceIds.includes(null) || typeof version !== 'string' || version === '') return undefined;
+  return { deviceIds: deviceIds as string[], version };
 }
 
 /**
@@ -104,16 +114,14 @@ async function createSchedule(request: ServiceRequest, user: User, now: number, 
   if (refusal) return { ok: false, refusal };
   const first = nextOccurrence(schedule, now);
   if (!first) return { ok: false, refusal: refuse('malformed_request', 'CreateSchedule: the schedule has no occurrence left (ScheduleEndDate has passed)') };
-  // Once per RequestID: a duplicate sent at the same moment, or a retry after an answer lost, gets the same schedule.
-  const scheduleId = await deps.store.createSchedule(request.requestId.originatorId, schedule, first.at, request.requestIdText);
+  // Its ID is in the answer, so it is chosen before the record; the schedule is stored after it.
+  const scheduleId = await deps.store.allocateScheduleId();
   return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } };
 }
 
-/** 5.2 and 5.3, by DSPScheduleID: the originator's own schedules only (another's is not found). */
+/** 5.2 and 5.3, by DSPScheduleID: the originator's own schedules only (another's is not found); 5.3 deletes after its record. */
 async function readOrDeleteSchedule(request: ServiceRequest, srv: '5.2' | '5.3', store: StateStore): Promise<NonDeviceResult> {
-  const value = request.bodyValue;
-  const text = value === '' ? undefined : value.DSPScheduleID;
-  const scheduleId = typeof text === 'string' || typeof text === 'number' ? Number(text) : NaN;
+  const scheduleId = scheduleIdOf(request);
   if (!Number.isSafeInteger(scheduleId) || scheduleId < 1) {
     return { ok: false, refusal: refuse('malformed_request', `${request.bodyElement} needs DSPScheduleID, a positive integer`) };
   }
@@ -121,6 +129,43 @@ async function readOrDeleteSchedule(request: ServiceRequest, srv: '5.2' | '5.3',
   const schedule = await store.getSchedule(owner, scheduleId);
   if (!schedule) return { ok: false, refusal: refuse('malformed_request', `DSPScheduleID ${scheduleId} is not a schedule of ${owner}`) };
   if (srv === '5.2') return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId), DSPScheduleDetails: scheduleDetails(schedule) } };
-  await store.deleteSchedule(owner, scheduleId);
   return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } };
+}
+
+function scheduleIdOf(request: ServiceRequest): number {
+  const value = request.bodyValue;
+  const text = value === '' ? undefined : value.DSPScheduleID;
+  return typeof text === 'string' || typeof text === 'number' ? Number(text) : NaN;
+}
+
+/**
+ * What a recorded 5.1, 5.3 or 11.1 changes, made after its record: a request refused, or answered
+ * `state_unavailable`, has changed nothing. Made again for a retry that finds the request recorded
+ * (the client's, for want of an answer, when the change was cut off after the record), so each
+ * is idempotent: 5.1's schedule is stored once per RequestID under the DSPScheduleID its answer
+ * gave (never again once deleted), 5.3 deletes what may already be gone, and 11.1 names the same
+ * version again (a retry after a later 11.1 for the same device names the earlier version again,
+ * as resending it would).
+ */
+export async function applyNonDeviceEffect(request: ServiceRequest, srv: string, answered: Record<string, unknown> | undefined, now: number, deps: NonDeviceDeps): Promise<void> {
+  const owner = request.requestId.originatorId;
+  switch (srv) {
+    case '5.1': {
+      const parsed = parseCreateSchedule(request.bodyValue);
+      const scheduleId = Number(answered?.DSPScheduleID);
+      // A retry after its schedule ended has nothing left to run.
+      const first = parsed.ok ? nextOccurrence(parsed.schedule, now) : undefined;
+      if (parsed.ok && first && scheduleId > 0) await deps.store.createSchedule(owner, scheduleId, parsed.schedule, first.at, request.requestIdText);
+      return;
+    }
+    case '5.3':
+      await deps.store.deleteSchedule(owner, scheduleIdOf(request));
+      return;
+    case '11.1': {
+      const update = firmwareUpdateOf(request);
+      if (!update) return;
+      const devices = await Promise.all(update.deviceIds.map((deviceId) => deps.directory.device(deviceId)));
+      await deps.directory.putDevices(devices.filter((device) => device !== undefined).map((device) => ({ ...device, pendingFirmwareVersion: update.version })));
+    }
+  }
 }

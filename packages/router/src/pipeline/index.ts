@@ -12,7 +12,7 @@ import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
 import { decodeXmlRequest } from '../duis-xml/request.ts';
 import { certificateIdentity, namesCertificate, type XmlSignature } from '../duis-xml/signature.ts';
-import { serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
+import { applyNonDeviceEffect, serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
 import { traced } from '../tracing/index.ts';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -277,14 +277,17 @@ export class ServiceRequestPipeline {
     if (result.outcome !== 'recorded' || userBreached) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
+        await this.applyEffect(request, srv, answer, now);
         this.handOverIfLeased(acceptance);
         return answer;
       case 'landed':
+        await this.applyEffect(request, srv, result.answer, now);
         // Leased to this process by the write that landed: nobody else sends it before the lease
         // ends (a concurrent identical retry's own send is a repeat, which the network drops).
         this.handOverIfLeased(acceptance);
         return { ...result.answer, outcome: 'replayed' };
       case 'duplicate':
+        await this.applyEffect(request, srv, result.answer, now);
         return { ...result.answer, outcome: 'replayed' };
       case 'transform_leg_missing':
         throw new Refused(transformLegMissing(request));
@@ -293,6 +296,21 @@ export class ServiceRequestPipeline {
       case 'over_limit':
         // Only a counted acceptance answers it, and the second recording above counts nothing.
         throw new Error(`over_limit for ${requestIdText} recorded without a count`);
+    }
+  }
+
+  /**
+   * A recorded 5.1, 5.3 or 11.1 changes state only now (applyNonDeviceEffect), and again for a
+   * retry that finds it recorded, so a change cut off after the record is completed by the retry.
+   * Cut off here, the request stands recorded: the client is told to resubmit, not that nothing was accepted.
+   */
+  private async applyEffect(request: ServiceRequest, srv: SrvDefinition, answer: { body: string }, now: number): Promise<void> {
+    if (!STATE_CHANGING_NON_DEVICE.has(srv.srv)) return;
+    try {
+      await applyNonDeviceEffect(request, srv.srv, (JSON.parse(answer.body) as { body?: Record<string, unknown> }).body, now, this.deps);
+    } catch (error) {
+      if (!(error instanceof StateUnavailableError)) throw error;
+      throw new Refused(refuse('outcome_unknown', `the request is recorded but what it changes was not confirmed (${error.message}); resubmit the same bytes to complete it`));
     }
   }
 

@@ -426,21 +426,23 @@ export class MemoryStore implements StateStore {
   /** `leasedOccurrence`: while leased, the occurrence's own due time (`dueAt` is then the lease's end). */
   private readonly schedules = new Map<string, { schedule: DspSchedule; dueAt: number | undefined; leasedOccurrence?: number }>();
 
-  /** The RequestID that created a schedule → its ID, until the request's retention ends (in order of expiry: swept from the front). */
-  private readonly schedulesByRequest = new Map<string, { scheduleId: number; expiresAt: number }>();
+  /** The RequestIDs that created a schedule, until the request's retention ends (in order of expiry: swept from the front). */
+  private readonly schedulesByRequest = new Map<string, { expiresAt: number }>();
 
-  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<number> {
+  async allocateScheduleId(): Promise<number> {
+    return ++this.scheduleSeq;
+  }
+
+  async createSchedule(originatorId: string, scheduleId: number, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<boolean> {
     const now = Date.now();
     for (const [id, marker] of this.schedulesByRequest) {
       if (marker.expiresAt > now) break;
       this.schedulesByRequest.delete(id);
     }
-    const earlier = this.schedulesByRequest.get(requestId);
-    if (earlier) return earlier.scheduleId;
-    const scheduleId = ++this.scheduleSeq;
+    if (this.schedulesByRequest.has(requestId)) return false;
     this.schedules.set(`${originatorId}:${scheduleId}`, { schedule: copy(schedule), dueAt: firstDueAt });
-    this.schedulesByRequest.set(requestId, { scheduleId, expiresAt: now + this.retentionMs });
-    return scheduleId;
+    this.schedulesByRequest.set(requestId, { expiresAt: now + this.retentionMs });
+    return true;
   }
 
   async getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined> {

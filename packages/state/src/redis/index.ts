@@ -113,7 +113,8 @@ export class RedisStore extends RedisPart implements StateStore {
   claimBreaches(now: number, max: number, lagBoundsMs?: readonly number[]) { return this.trt.claimBreaches(now, max, lagBoundsMs); }
 
   // DSP schedules.
-  createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string) { return this.schedules.createSchedule(originatorId, schedule, firstDueAt, requestId); }
+  allocateScheduleId() { return this.schedules.allocateScheduleId(); }
+  createSchedule(originatorId: string, scheduleId: number, schedule: DspSchedule, firstDueAt: number, requestId: string) { return this.schedules.createSchedule(originatorId, scheduleId, schedule, firstDueAt, requestId); }
   getSchedule(originatorId: string, scheduleId: number) { return this.schedules.getSchedule(originatorId, scheduleId); }
   deleteSchedule(originatorId: string, scheduleId: number) { return this.schedules.deleteSchedule(originatorId, scheduleId); }
   claimDueSchedules(now: number, max: number, leaseMs: number) { return this.schedules.claimDueSchedules(now, max, leaseMs); }

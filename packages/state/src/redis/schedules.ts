@@ -24,15 +24,18 @@ export class RedisSchedules extends RedisPart {
     return `${this.prefix}sched-req:${this.userTag(originatorId)}:${requestId}`;
   }
 
-  async createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<number> {
-    // The ID is allocated first (its counter is one key for all slots); a duplicate's goes unused.
-    const allocated = Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
+  async allocateScheduleId(): Promise<number> {
+    // One counter for all slots: IDs are unique across Users, as DUIS shows them.
+    return Number(await this.call('INCR schedule ID', () => this.redis.incr(`${this.prefix}sched-seq`)));
+  }
+
+  async createSchedule(originatorId: string, scheduleId: number, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<boolean> {
     const tag = this.userTag(originatorId);
-    const stored = await this.call('create schedule', () => (this.redis as ScriptedRedis & { createSchedule(...args: unknown[]): Promise<string> }).createSchedule(
-      this.creatingRequestKey(originatorId, requestId), this.scheduleKey(originatorId, allocated), this.scheduleIndexKey(tag),
-      allocated, JSON.stringify(schedule), firstDueAt, `${originatorId}:${allocated}`, this.context.retentionSeconds,
+    const created = await this.call('create schedule', () => (this.redis as ScriptedRedis & { createSchedule(...args: unknown[]): Promise<number> }).createSchedule(
+      this.creatingRequestKey(originatorId, requestId), this.scheduleKey(originatorId, scheduleId), this.scheduleIndexKey(tag),
+      scheduleId, JSON.stringify(schedule), firstDueAt, `${originatorId}:${scheduleId}`, this.context.retentionSeconds,
     ));
-    return Number(stored);
+    return created === 1;
   }
 
   async getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined> {

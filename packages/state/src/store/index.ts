@@ -481,13 +481,15 @@ export interface StateStore {
    */
   markBreaches(now: number, lagBoundsMs?: readonly number[]): Promise<MarkedBreaches[]>;
 
+  /** A new DSPScheduleID (unique across Users and instances; one never stored is simply unused). */
+  allocateScheduleId(): Promise<number>;
   /**
-   * Stores a User's DSP schedule, its first occurrence due at `firstDueAt`; answers its new
-   * DSPScheduleID. Once per creating request (`requestId`, for the request retention): a second
-   * call for the same RequestID, a retry or a duplicate sent at the same moment, stores nothing
-   * and answers the first call's DSPScheduleID.
+   * Stores a User's DSP schedule under `scheduleId`, its first occurrence due at `firstDueAt`, once
+   * per creating request (`requestId`, for the request retention): a second call for the same
+   * RequestID, a retry or a duplicate sent at the same moment, stores nothing (even after the
+   * schedule was deleted) and answers false.
    */
-  createSchedule(originatorId: string, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<number>;
+  createSchedule(originatorId: string, scheduleId: number, schedule: DspSchedule, firstDueAt: number, requestId: string): Promise<boolean>;
   /** The User's own schedule (another User's ID reads nothing). */
   getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined>;
   deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean>;
