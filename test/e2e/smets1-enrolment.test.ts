@@ -189,5 +189,14 @@ describe('SMETS1 product registers and enrolment', () => {
     expect((await eligibility(0, 'INST-C')).status).toBe(404);
     expect((await eligibility(0, 'INST-C2')).body).toEqual({ installationId: 'INST-C2', status: 'pending', entry: 'P-2' });
     expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body.counts.pending).toBe(1);
+
+    // As by an import: moved on, then rewritten as SMETS2+, it leaves each installation it left.
+    const importing = (device: Record<string, unknown>) => admins[1].request('POST', '/v1/admin/devices:import', `${JSON.stringify({ deviceId: C_ELEC, ...device })}\n`, 'application/x-ndjson');
+    expect((await importing(smets1('INST-C3', 'ESME', 'C-E1', '3.0'))).body).toEqual({ imported: 1, rejected: [] });
+    expect((await eligibility(0, 'INST-C2')).status).toBe(404);
+    expect((await eligibility(0, 'INST-C3')).body.status).toBe('pending');
+    expect((await importing({ deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER })).body).toEqual({ imported: 1, rejected: [] });
+    expect((await eligibility(0, 'INST-C3')).status).toBe(404);
+    expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body.counts.pending).toBe(0);
   });
 });

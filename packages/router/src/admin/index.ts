@@ -233,7 +233,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       // chunk behind at most (in order: an installation may span chunks; bounded memory).
       await bookkeeping;
       const written = chunk;
-      if (!bookkeepingFailure) bookkeeping = recordInstallations(store, written).catch((cause) => { bookkeepingFailure = cause; });
+      if (!bookkeepingFailure) bookkeeping = recordInstallations(store, written, previous).catch((cause) => { bookkeepingFailure = cause; });
       imported += chunk.length;
       deps.metrics.devicesImported.inc(chunk.length);
       chunk = [];

@@ -111,7 +111,7 @@ async function recordFirmware(store: StateStore, deviceId: string): Promise<void
   const upgraded = { ...rest, firmwareVersion: pendingFirmwareVersion };
   await store.putDevice(upgraded);
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
-  await recordInstallations(store, [upgraded]);
+  await recordInstallations(store, [upgraded], [device]);
   // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
   await noticeDeviceChange(store, await storedCpl(store), device, upgraded);
 }

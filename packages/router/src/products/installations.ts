@@ -13,11 +13,11 @@ const ofInstallations = (devices: readonly Device[]) => devices.filter((device) 
 
 /**
  * Brings the installations of written devices up to date: one read and one write for the lot,
- * however many devices (an import's chunk). Given the devices as they were before (`previous`,
- * an operator's single update), a device moved out of an installation leaves it at once;
- * otherwise (imports) it leaves when that installation is next written.
+ * however many devices (an import's chunk). `previous` holds the devices as they were before
+ * (in the order written): one now of another installation, of none, or no longer SMETS1 leaves
+ * its old installation.
  */
-export async function recordInstallations(store: StateStore, written: readonly Device[], previous: readonly (Device | undefined)[] = []): Promise<void> {
+export async function recordInstallations(store: StateStore, written: readonly Device[], previous: readonly (Device | undefined)[]): Promise<void> {
   const byInstallation = new Map<string, Device[]>();
   const add = (installationId: string, device: Device) => {
     const devices = byInstallation.get(installationId);
@@ -28,8 +28,9 @@ export async function recordInstallations(store: StateStore, written: readonly D
   const now = new Map(written.map((device) => [device.deviceId, device]));
   for (const before of ofInstallations(previous.filter((device): device is Device => device !== undefined))) {
     const after = now.get(before.deviceId);
+    const stays = after?.generation === 'SMETS1' && after.installationId === before.installationId;
     // The device as written, under its old installation: installationWith drops it from there.
-    if (after && after.installationId !== before.installationId) add(before.installationId!, after);
+    if (after && !stays) add(before.installationId!, after);
   }
   if (byInstallation.size === 0) return;
   const ids = [...byInstallation.keys()];
