@@ -77,6 +77,8 @@ describe('a batch authenticated once', () => {
     { body: unregistered },
     { body: malformed },
     { body: accepted },
+    // Not shaped as a batch item at all: refused on its own too.
+    { text: accepted } as unknown as Item,
   ];
   const batch = JSON.stringify({ requests: items });
   let first: Result[];
@@ -86,8 +88,9 @@ describe('a batch authenticated once', () => {
     expect(status).toBe(200);
     first = json.results;
     expect(first.map((r) => [r.status, r.answer.error?.reason ?? r.answer.header.responseCode])).toEqual([
-      [202, 'I99'], [202, 'I99'], [200, 'I0'], [401, 'signature_invalid'], [403, 'unknown_user'], [400, 'malformed_request'], [202, 'I99'],
+      [202, 'I99'], [202, 'I99'], [200, 'I0'], [401, 'signature_invalid'], [403, 'unknown_user'], [400, 'malformed_request'], [202, 'I99'], [400, 'malformed_request'],
     ]);
+    expect(first[7].answer.error.message).toBe('requests[7] needs "body" (text) or "bodyBase64"');
     expect(first[0].answer.route).toEqual({ generation: 'SMETS2+', destination: 'smets2/north' });
     expect(first[1].answer.route).toEqual({ generation: 'SMETS1', destination: 'smets1/aclara' });
     expect(first[2].answer.body.ReadInventory.Devices[0]).toMatchObject({ deviceId: ESME, deviceType: 'ESME' });
@@ -118,7 +121,7 @@ describe('a batch authenticated once', () => {
     // Recorded answers come back byte for byte (same time, same TRT deadline): nothing was sent twice.
     for (const i of [0, 1, 2, 6]) expect(replayed[i]).toEqual(first[i]);
     // Refused items were never recorded: refused again alike.
-    for (const i of [3, 4, 5]) expect(refusal(replayed[i])).toEqual(refusal(first[i]));
+    for (const i of [3, 4, 5, 7]) expect(refusal(replayed[i])).toEqual(refusal(first[i]));
   });
 
   it('refuses the whole batch when the body was altered, the signature is missing or by another key, or the User is unknown', async () => {

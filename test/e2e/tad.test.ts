@@ -146,15 +146,27 @@ describe('Threshold Anomaly Detection', () => {
     expect(held.answer.header.responseCode).toBe('I99');
     expect(held.answer.quarantine.breach).toBe('value');
     expect(held.answer.body).toBeUndefined();
+    // Quarantined, it gave no Pre-Command: a signed leg sent anyway is row 18, and changes nothing.
+    const counterOf = (answer: any) => answer.header.requestId.split(':')[2] as string;
+    const signedLeg = (targetId: string, counter: string, payload: string) => send(USER, { targetId, counter, srv: '2.3', commandVariant: 5, bodyValue: { SignedPreCommand: { GBCSPayload: payload } } });
+    const early = await signedLeg(METER, counterOf(held.answer), 'AA==');
+    expect([early.status, early.answer.error.reason]).toEqual([409, 'transform_leg_missing']);
+    expect(early.answer.error.message).toContain('is quarantined, so it gave no Pre-Command to sign: the signed leg may follow once it is released');
+    expect((await signed(USER, 'GET', `/v1/service-requests/${held.answer.header.requestId}`)).answer.state).toBe('quarantined');
     const released = await signed(USER, 'POST', `/v1/quarantine/${held.answer.quarantine.ref}/release`);
     expect(released.answer.state).toBe('transformed');
     const items = (await signed(USER, 'GET', '/v1/responses?limit=1000')).answer.items;
-    expect(items.find((i: any) => i.kind === 'response' && i.requestId === held.answer.header.requestId).body.PreCommand.GBCSPayload).toBeTruthy();
+    const preCommand = items.find((i: any) => i.kind === 'response' && i.requestId === held.answer.header.requestId).body.PreCommand.GBCSPayload;
+    expect(preCommand).toBeTruthy();
+    expect((await signedLeg(METER, counterOf(held.answer), preCommand)).status).toBe(202);
 
     const dropped = await transform(SMETS1_METER, 500_000);
     expect(dropped.status).toBe(202);
     expect(dropped.answer.deleted).toEqual({ breach: 'value' });
     expect(dropped.answer.quarantine).toBeUndefined();
+    expect((await signed(USER, 'GET', `/v1/service-requests/${dropped.answer.header.requestId}`)).answer.state).toBe('deleted');
+    const afterDeletion = await signedLeg(SMETS1_METER, counterOf(dropped.answer), 'AA==');
+    expect([afterDeletion.status, afterDeletion.answer.error.reason]).toEqual([409, 'transform_leg_missing']);
     expect((await signed(USER, 'GET', `/v1/service-requests/${dropped.answer.header.requestId}`)).answer.state).toBe('deleted');
     const alert = (await signed(USER, 'GET', '/v1/responses?limit=1000')).answer.items.find((i: any) => i.requestId === dropped.answer.header.requestId);
     expect(alert.body.QuarantinedRequest).toMatchObject({ breach: 'value', action: 'deleted' });

@@ -273,7 +273,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const transform = acceptance('transform', { requestId });
         await store.recordAcceptance(requestId, transform);
-        expect(await store.loadContext(requestId, 'signed')).toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: transform.record.bodyElement, value: transform.record.bodyValue } });
+        expect(await store.loadContext(requestId, 'signed')).toStrictEqual({
+          transformLeg: transform.legRecord, transformCommand: { element: transform.record.bodyElement, value: transform.record.bodyValue }, transformState: 'transformed',
+        });
         expect(await store.loadContext(requestId, 'transform')).toStrictEqual({ leg: transform.legRecord });
       });
 
@@ -281,11 +283,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const store = await open();
         const requestId = newRequestId();
         const single = acceptance('single', { requestId, bodyHash: hash('s') });
-        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
         await store.recordAcceptance(requestId, single);
-        await store.recordAcceptance(requestId, transform);
         expect(await store.loadContext(requestId, 'single')).toStrictEqual({ leg: single.legRecord });
-        expect(await store.loadContext(requestId, 'transform')).toStrictEqual({ leg: transform.legRecord });
+        expect(await store.loadContext(requestId, 'transform')).toStrictEqual({});
       });
 
       it('returns the signed leg and its transform leg for a signed leg', async () => {
@@ -297,7 +297,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, transform);
         // The transform leg's body: what the signed leg's Pre-Command commands.
         expect(await store.loadContext(requestId, 'signed'))
-          .toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } } });
+          .toStrictEqual({ transformLeg: transform.legRecord, transformCommand: { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } }, transformState: 'transformed' });
         const command = { element: 'ReadInstantaneousImportRegisters', value: { leg: 'transform', bodyHash: hash('t') } };
         signed.record = { ...signed.record, command, firmwareVersion: '2.1' };
         expect(await store.recordAcceptance(requestId, signed)).toEqual({ outcome: 'recorded' });
@@ -400,19 +400,39 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           .toStrictEqual({ outcome: 'duplicate', answer: signed.legRecord.answer });
       });
 
-      it('keeps legs apart: a single leg does not affect the transform leg of the same RequestID', async () => {
+      it('keeps a RequestID to one request: a single leg\'s refuses a transform leg, and a pair\'s a single leg; each leg\'s duplicate answered as first', async () => {
         const store = await open();
         const requestId = newRequestId();
         const single = acceptance('single', { requestId, bodyHash: hash('1') });
-        const transform = acceptance('transform', { requestId, bodyHash: hash('1') });
         expect(await store.recordAcceptance(requestId, single)).toEqual({ outcome: 'recorded' });
-        expect(await store.loadContext(requestId, 'transform')).toStrictEqual({});
-        expect(await store.recordAcceptance(requestId, transform)).toEqual({ outcome: 'recorded' });
-        expect(await store.recordAcceptance(requestId, acceptance('transform', { requestId, bodyHash: hash('2') })))
+        expect(await store.recordAcceptance(requestId, acceptance('transform', { requestId, bodyHash: hash('1'), srv: '1.1.1' })))
           .toEqual({ outcome: 'request_id_reused' });
         expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('1'), status: 500 })))
           .toStrictEqual({ outcome: 'duplicate', answer: single.legRecord.answer });
-        expect((await store.loadContext(requestId, 'single')).leg).toStrictEqual(single.legRecord);
+        expect(await store.getRequest(requestId)).toStrictEqual(single.record);
+
+        const paired = newRequestId();
+        const transform = acceptance('transform', { requestId: paired, bodyHash: hash('t'), srv: '1.1.1' });
+        expect(await store.recordAcceptance(paired, transform)).toEqual({ outcome: 'recorded' });
+        expect(await store.recordAcceptance(paired, acceptance('single', { requestId: paired, bodyHash: hash('1') })))
+          .toEqual({ outcome: 'request_id_reused' });
+        expect(await store.getRequest(paired)).toStrictEqual(transform.record);
+        const signed = acceptance('signed', { requestId: paired, bodyHash: hash('s'), srv: '1.1.1' });
+        expect(await store.recordAcceptance(paired, signed)).toEqual({ outcome: 'recorded' });
+        expect(await store.recordAcceptance(paired, acceptance('single', { requestId: paired, bodyHash: hash('1') })))
+          .toEqual({ outcome: 'request_id_reused' });
+      });
+
+      it.each(['quarantined', 'deleted'] as const)('answers transform_leg_missing for a signed leg whose transform leg was %s (it gave no Pre-Command), recording nothing', async (held) => {
+        const store = await open();
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t'), srv: '1.1.1' });
+        transform.record.state = held;
+        expect(await store.recordAcceptance(requestId, transform)).toEqual({ outcome: 'recorded' });
+        expect((await store.loadContext(requestId, 'signed')).transformState).toBe(held);
+        expect(await store.recordAcceptance(requestId, acceptance('signed', { requestId, bodyHash: hash('s'), srv: '1.1.1' })))
+          .toEqual({ outcome: 'transform_leg_missing' });
+        expect((await store.getRequest(requestId))?.state).toBe(held);
       });
 
       it('records exactly one of 50 concurrent identical acceptances; the others are duplicates with its answer', async () => {

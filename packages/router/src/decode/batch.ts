@@ -9,6 +9,8 @@ export interface BatchItem {
   format: RequestFormat | undefined;
   body: Uint8Array;
   signature: string | undefined;
+  /** Why the item itself is not shaped as a batch item: answered row 3 on its own, the others go on. */
+  malformed?: string;
 }
 
 /** The batch endpoint's JSON form: `{ "requests": [ { "body" | "bodyBase64", "signature", "contentType"? } ] }`. */
@@ -24,11 +26,15 @@ export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
   const items: BatchItem[] = [];
   for (const [index, item] of requests.entries()) {
     const { body, bodyBase64, signature, contentType = 'application/json' } = (item ?? {}) as Record<string, unknown>;
-    if (typeof body !== 'string' && typeof bodyBase64 !== 'string') return `requests[${index}] needs "body" (text) or "bodyBase64"`;
-    if (signature !== undefined && typeof signature !== 'string') return `requests[${index}].signature must be a string`;
-    if (typeof contentType !== 'string') return `requests[${index}].contentType must be a string`;
+    const malformed = typeof body !== 'string' && typeof bodyBase64 !== 'string' ? `requests[${index}] needs "body" (text) or "bodyBase64"`
+      : signature !== undefined && typeof signature !== 'string' ? `requests[${index}].signature must be a string`
+        : typeof contentType !== 'string' ? `requests[${index}].contentType must be a string` : undefined;
+    if (malformed) {
+      items.push({ format: 'json', body: new Uint8Array(0), signature: undefined, malformed });
+      continue;
+    }
     items.push({
-      format: requestFormat(contentType),
+      format: requestFormat(contentType as string),
       body: typeof body === 'string' ? new TextEncoder().encode(body) : Buffer.from(bodyBase64 as string, 'base64'),
       signature: signature as string | undefined,
     });

@@ -4,7 +4,7 @@ import {
   type CompiledPolicy, type DuisWebService, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
-  quarantineRef, StateUnavailableError,
+  isHeldBack, quarantineRef, StateUnavailableError,
   type Acceptance, type AcceptanceResult, type BreachKind, type Command, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
   type RequestState, type StateStore, type StoredAnswer,
 } from '@dccrouter/state';
@@ -149,9 +149,10 @@ export class ServiceRequestPipeline {
    * itself, then the pipeline. The caller has admitted it.
    */
   submitItem(
-    item: { format: RequestFormat | undefined; body: Uint8Array; signature: string | undefined; authenticatedAs?: string },
+    item: { format: RequestFormat | undefined; body: Uint8Array; signature: string | undefined; authenticatedAs?: string; malformed?: string },
     maxBodyBytes: number,
   ): Promise<Answer> {
+    if (item.malformed) return Promise.resolve(refusalAnswer(refuse('malformed_request', item.malformed)));
     if (!item.format) return Promise.resolve(unsupportedMediaType());
     if (item.body.byteLength > maxBodyBytes) return Promise.resolve(tooLarge(maxBodyBytes));
     return this.submit({ format: item.format, body: item.body, signature: item.signature, authenticatedAs: item.authenticatedAs });
@@ -236,6 +237,7 @@ export class ServiceRequestPipeline {
     }
     // Rows 18 and 19 for a signed leg are judged early from what was read, and again atomically when recording.
     if (context && context.transformLeg?.srv !== srv.srv) throw new Refused(transformLegMissing(request));
+    if (isHeldBack(context?.transformState)) throw new Refused(transformLegMissing(request, context!.transformState));
     if (context?.leg) throw new Refused(requestIdReused(request));
 
     const route = routeFor(srv, device);
@@ -538,8 +540,11 @@ function anomalyAlert(request: ServiceRequest, anomaly: Anomaly, ref: string | u
   return { kind: 'dccAlert', alertCode: 'AD1', requestId: request.requestIdText, body };
 }
 
-function transformLegMissing(request: ServiceRequest): Refusal {
-  return refuse('transform_leg_missing', `no CV 4 leg of RequestID ${request.requestIdText} for SRV ${request.serviceReferenceVariant}`);
+/** Row 18: no CV 4 leg for this SRV, or one held back (quarantined or deleted), which gave no Pre-Command to sign. */
+function transformLegMissing(request: ServiceRequest, heldAs?: RequestState): Refusal {
+  const where = `RequestID ${request.requestIdText} for SRV ${request.serviceReferenceVariant}`;
+  if (heldAs) return refuse('transform_leg_missing', `the CV 4 leg of ${where} is ${heldAs}, so it gave no Pre-Command to sign${heldAs === 'quarantined' ? ': the signed leg may follow once it is released' : ''}`);
+  return refuse('transform_leg_missing', `no CV 4 leg of ${where}, or one quarantined or deleted`);
 }
 
 function requestIdReused(request: ServiceRequest): Refusal {

@@ -1,6 +1,6 @@
 import { supplierAcquiredAt, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation } from '../store/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, isHeldBack, type AcquiredInstallation } from '../store/index.ts';
 import type {
   Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, BreachClaims, EgressItem, MarkedBreaches, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
   RequestContext, Redriven, Release, ReleaseHandOver, HeldRelease, RequestRecord, ResponseOutcome, StateStore,
@@ -186,7 +186,10 @@ export class MemoryStore implements StateStore {
     const transformLeg = leg === 'signed' ? entry?.legs.transform : undefined;
     if (transformLeg) context.transformLeg = copy(transformLeg);
     // Until the signed leg is recorded, the record is its transform leg's.
-    if (transformLeg && !legRecord) context.transformCommand = { element: entry!.record.bodyElement, value: copy(entry!.record.bodyValue) };
+    if (transformLeg && !legRecord) {
+      context.transformCommand = { element: entry!.record.bodyElement, value: copy(entry!.record.bodyValue) };
+      context.transformState = entry!.record.state;
+    }
     return context;
   }
 
@@ -195,8 +198,10 @@ export class MemoryStore implements StateStore {
     const entry = this.request(requestId);
     const existing = entry?.legs[leg];
     if (existing && existing.bodyHash === legRecord.bodyHash) return { outcome: 'duplicate', answer: copy(existing.answer) };
-    if (leg === 'signed' && entry?.legs.transform?.srv !== legRecord.srv) return { outcome: 'transform_leg_missing' };
-    if (existing) return { outcome: 'request_id_reused' };
+    // A transform leg quarantined or deleted gave no Pre-Command to sign: no signed leg goes on from it.
+    if (leg === 'signed' && (entry?.legs.transform?.srv !== legRecord.srv || isHeldBack(entry.record.state))) return { outcome: 'transform_leg_missing' };
+    // A RequestID is one request: a single leg's is not a pair's, nor a pair's a single's.
+    if (existing || (entry && leg !== 'signed')) return { outcome: 'request_id_reused' };
     let counts: number[] | undefined;
     if (acceptance.count) {
       const { scope, rules, at } = acceptance.count;

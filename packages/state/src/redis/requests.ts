@@ -1,7 +1,7 @@
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
 import { responseIdFor } from '../shared/index.ts';
-import type { Acceptance, AcceptanceResult, Leg, NetworkResponse, RequestContext, RequestRecord, ResponseOutcome } from '../store/index.ts';
+import type { Acceptance, AcceptanceResult, Leg, NetworkResponse, RequestContext, RequestRecord, RequestState, ResponseOutcome } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply } from './base.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { packLegAnswer, packRecord, recordFrom, unpackLeg, unpackRecord } from './records.ts';
@@ -49,9 +49,9 @@ export class RedisRequests extends RedisPart {
     const legs: Leg[] = leg === 'signed' ? ['signed', 'transform'] : [leg];
     // The record too: a leg's plain acknowledgement is kept as a marker and made again from it.
     const fields = await this.call('load context', () =>
-      this.redis.hmget(this.requestKey(requestId), ...legs.flatMap((name) => [name, `${name}:hash`, `${name}:srv`]), 'record'));
+      this.redis.hmget(this.requestKey(requestId), ...legs.flatMap((name) => [name, `${name}:hash`, `${name}:srv`]), 'state', 'record'));
     const context: RequestContext = {};
-    const recordJson = fields[fields.length - 1];
+    const [state, recordJson] = fields.slice(-2);
     const [legRecord, transformLeg] = legs.map((_, i) => unpackLeg(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2], recordJson, requestId));
     if (legRecord) context.leg = legRecord;
     if (transformLeg) context.transformLeg = transformLeg;
@@ -59,6 +59,7 @@ export class RedisRequests extends RedisPart {
     if (transformLeg && !legRecord && recordJson !== null) {
       const { bodyElement: element, bodyValue: value } = unpackRecord(recordJson, requestId);
       context.transformCommand = { element, value };
+      if (state !== null) context.transformState = state as RequestState;
     }
     return context;
   }

@@ -26,6 +26,11 @@ export interface LegRecord {
 export type RequestState =
   | 'accepted' | 'forwarded' | 'responded' | 'delivered' | 'quarantined' | 'deleted' | 'transformed';
 
+/** Held back from its network: quarantined (until released) or deleted. A transform leg so held gave no Pre-Command. */
+export function isHeldBack(state: RequestState | undefined): boolean {
+  return state === 'quarantined' || state === 'deleted';
+}
+
 export interface TrtRecord {
   class: TrtClass;
   budgetMs: number;
@@ -107,6 +112,8 @@ export interface RequestContext {
   transformLeg?: LegRecord;
   /** For a signed leg not yet recorded: its transform leg's body (what the Pre-Command commands). */
   transformCommand?: Command;
+  /** For a signed leg not yet recorded: its transform leg's state (quarantined or deleted, it has no Pre-Command). */
+  transformState?: RequestState;
 }
 
 /** A request's body element and its value. */

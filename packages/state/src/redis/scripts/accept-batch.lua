@@ -61,14 +61,19 @@ while i <= #ARGV do
   end
 
   local req = key('req', rid)
-  local existing = redis.call('HGET', req, leg .. ':hash')
+  -- The request's state, set whatever leg recorded it: absent for a new RequestID, the usual
+  -- case, which then costs this one call.
+  local held = redis.call('HGET', req, 'state')
+  local existing = held and redis.call('HGET', req, leg .. ':hash')
   if existing == hash then
     -- With the record: a plain acknowledgement is kept as a marker and made again from it.
     local answer = redis.call('HMGET', req, leg, 'record')
     put('duplicate'); put(answer[1]); put(answer[2])
-  elseif leg == 'signed' and redis.call('HGET', req, 'transform:srv') ~= srv then
+  elseif leg == 'signed' and (not held or held == 'quarantined' or held == 'deleted' or redis.call('HGET', req, 'transform:srv') ~= srv) then
+    -- A transform leg quarantined or deleted gave no Pre-Command to sign: no signed leg goes on from it.
     put('transform_leg_missing')
-  elseif existing then
+  elseif existing or (held and leg ~= 'signed') then
+    -- A RequestID is one request: a single leg's is not a pair's, nor a pair's a single's.
     put('request_id_reused')
   else
     local admitted, counts, breached = true, {}, nil
