@@ -357,12 +357,14 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect((await postXml(signDuis(bad, supplier()), 'S')).status).toBe(400);
     });
 
-    it('registers a User\'s certificate only when it is a readable certificate of a P-256 key', async () => {
+    it('registers a User\'s certificate only when it is a readable certificate of the User\'s own P-256 key', async () => {
       const admin = new Admin(xmlRouter.url, xmlRouter.adminToken);
       const identity = xmlIdentity('cert-check');
       const base = { roles: ['IS'], status: 'active', publicKeyPem: identity.publicKeyPem };
       const bad = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, certificatePem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' });
       expect([bad.status, bad.body.error.field]).toEqual([400, 'certificatePem']);
+      const another = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, certificatePem: xmlIdentity('another key').certificatePem });
+      expect([another.status, another.body.error.field, another.body.error.message]).toEqual([400, 'certificatePem', "certificatePem is the certificate of another key than publicKeyPem: it must certify the User's own key"]);
       const format = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, receiveFormat: 'yaml' });
       expect([format.status, format.body.error.field]).toEqual([400, 'receiveFormat']);
       const good = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, certificatePem: identity.certificatePem, receiveFormat: 'xml' });

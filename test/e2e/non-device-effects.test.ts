@@ -32,8 +32,8 @@ const createSchedule = (counter: string) => ({
   originatorId: USER, targetId: ACB, counter, commandVariant: 8, srv: '5.1',
   bodyValue: { ScheduleFrequency: 'Daily', ScheduleStartDate: '2030-01-01', DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: {} },
 });
-const schedule = (srv: '5.2' | '5.3', scheduleId: string) => ({
-  originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv, bodyValue: { DSPScheduleID: scheduleId },
+const schedule = (srv: '5.2' | '5.3', scheduleId: string, counter = nextCounter()) => ({
+  originatorId: USER, targetId: ACB, counter, commandVariant: 8, srv, bodyValue: { DSPScheduleID: scheduleId },
 });
 const updateFirmware = (counter: string, version: string) => ({
   originatorId: USER, targetId: ACB, counter, commandVariant: 8, srv: '11.1', bodyValue: { FirmwareVersion: version, DeviceIDList: METER },
@@ -109,5 +109,19 @@ describe.each([
     expect(await pending()).toBeUndefined();
     expect((await client.submit(updateFirmware(firmwareCounter, '9.9'))).status).toBe(200);
     expect(await pending()).toBe('9.9');
+  });
+
+  it('are judged after the replay lookup: a resubmission of an acknowledged one gets its answer, whatever became of its schedule', async () => {
+    await start();
+    const created = await client.submit(createSchedule(nextCounter()));
+    const scheduleId = created.answer.body.DSPScheduleID as string;
+    const counter = nextCounter();
+    const read = await client.submit(schedule('5.2', scheduleId, counter));
+    expect(read.status).toBe(200);
+    expect((await client.submit(schedule('5.3', scheduleId))).status).toBe(200);
+    // Sent afresh, a read of the deleted schedule is refused; resubmitted, the acknowledged one is answered as before.
+    expect((await client.submit(schedule('5.2', scheduleId))).answer.error.reason).toBe('malformed_request');
+    const again = await client.submit(schedule('5.2', scheduleId, counter));
+    expect([again.status, again.answer]).toEqual([200, read.answer]);
   });
 });

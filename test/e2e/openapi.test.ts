@@ -248,6 +248,10 @@ describe('every documented route answers as documented', () => {
     expect(budgets.body['smets2.onDemand']).toBe(30_000);
     expect((await admin('PUT', '/v1/admin/trt-budgets', { 'smets2.onDemand': 30_000 })).body).toEqual(budgets.body);
     expect((await admin('PUT', '/v1/admin/trt-budgets', { nonsense: 1 })).body.error.field).toBe('nonsense');
+    // SMETS1 is overdue at the WAN allowance, breached at the WAN limit: not the other way round, and nothing changes.
+    const inverted = await admin('PUT', '/v1/admin/trt-budgets', { 'smets1.wanLimit': 1_000 });
+    expect([inverted.status, inverted.body.error.field, inverted.body.error.message]).toEqual([400, 'smets1.wanLimit', 'smets1.wanLimit must be at least smets1.wanAllowance (60000 ms), got 1000 ms']);
+    expect((await admin('GET', '/v1/admin/trt-budgets')).body).toEqual(budgets.body);
     expect((await admin('GET', '/v1/admin/trt-budgets', undefined, 'wrong')).status).toBe(401);
     expect((await admin('PUT', '/v1/admin/trt-budgets', {}, 'wrong')).status).toBe(401);
 

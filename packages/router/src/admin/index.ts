@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
@@ -81,16 +81,22 @@ function checkP256(pem: string): FieldError | undefined {
   }
 }
 
-/** A User's certificate (DUIS XML signatures) must be a readable X.509 certificate of a P-256 key. */
-function checkCertificate(pem: string | undefined): FieldError | undefined {
+/** A User's certificate (DUIS XML signatures) must be a readable X.509 certificate of the User's key (`publicKeyPem`, P-256). */
+function checkCertificate(pem: string | undefined, publicKeyPem: string): FieldError | undefined {
   if (pem === undefined) return undefined;
+  let key: KeyObject;
   try {
-    const key = new X509Certificate(pem).publicKey;
-    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return undefined;
-    return { field: 'certificatePem', message: 'must be the certificate of a P-256 (prime256v1) EC key' };
+    key = new X509Certificate(pem).publicKey;
   } catch (cause) {
     return { field: 'certificatePem', message: `is not a readable PEM X.509 certificate: ${(cause as Error).message}` };
   }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    return { field: 'certificatePem', message: 'must be the certificate of a P-256 (prime256v1) EC key' };
+  }
+  if (!key.equals(createPublicKey(publicKeyPem))) {
+    return { field: 'certificatePem', message: "is the certificate of another key than publicKeyPem: it must certify the User's own key" };
+  }
+  return undefined;
 }
 
 /** True when the request carries the operators' bearer token. */
@@ -125,7 +131,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
     const parsed = parseUserInput(c.req.param('userId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
-    const keyProblem = checkP256(parsed.value.publicKeyPem) ?? checkCertificate(parsed.value.certificatePem);
+    const keyProblem = checkP256(parsed.value.publicKeyPem) ?? checkCertificate(parsed.value.certificatePem, parsed.value.publicKeyPem);
     if (keyProblem) return invalid(c, keyProblem);
     await deps.directory.putUser(parsed.value);
     return c.json(parsed.value);

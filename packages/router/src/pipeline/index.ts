@@ -103,6 +103,8 @@ interface Decision {
   command?: Command;
   /** 11.3: the version the device's last 11.1 distributed. */
   firmwareVersion?: string;
+  /** A non-device request's answer, as the router serves it; none for a resubmission of a state-changing one (the record answers it). */
+  served?: { responseCode: 'I0' | 'I99'; body?: Record<string, unknown> };
 }
 
 class Refused extends Error {
@@ -246,6 +248,17 @@ export class ServiceRequestPipeline {
       request, user, scheduleId: submission.scheduleId, srv, leg, route, bodyHash, now, executionDateTime,
       command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion : undefined,
     };
+    if (srv.nonDevice) {
+      // Served by the router: its own judgement (its body, the schedule it names) may refuse it,
+      // unless it is a byte-identical resubmission of one acknowledged. A state-changing one found
+      // recorded is not served again: the record step answers it.
+      const earlier = STATE_CHANGING_NON_DEVICE.has(srv.srv) ? (await store.loadContext(requestIdText, leg)).leg : undefined;
+      if (!earlier) {
+        const served = await serveNonDevice(request, srv, user, now, this.deps);
+        if (!served.ok) return this.refuseUnlessReplay(served.refusal, request, leg, bodyHash, context);
+        decision.served = served;
+      }
+    }
     const planned = srv.nonDevice ? undefined : this.planAnomalyDetection(request, srv, leg, now);
     // Usually judged at once: awaiting a value that is no promise would still cost a turn.
     const plan = planned instanceof Promise ? await planned : planned;
@@ -364,13 +377,9 @@ export class ServiceRequestPipeline {
       ack.trt = undefined;
       state = 'deleted';
     } else if (srv.nonDevice) {
-      // A retry of a schedule's creation or deletion must not do it again: the record step answers it.
-      const earlier = STATE_CHANGING_NON_DEVICE.has(srv.srv) ? (await this.deps.store.loadContext(requestIdText, decision.leg)).leg : undefined;
-      if (!earlier) {
-        const served = await serveNonDevice(request, srv, decision.user, now, this.deps);
-        if (!served.ok) throw new Refused(served.refusal);
-        ack.responseCode = served.responseCode;
-        ack.body = served.body;
+      if (decision.served) {
+        ack.responseCode = decision.served.responseCode;
+        ack.body = decision.served.body;
       }
       state = 'responded';
     } else if (commandVariant === 4) {

@@ -35,6 +35,13 @@ export class TrtBudgetTable {
     if (!update.ok) return update;
     await this.refresh();
     const budgets = { ...this.budgets, ...update.value };
+    // Overdue at the allowance, breached at the limit: a limit before the allowance has no meaning.
+    const { 'smets1.wanLimit': limit, 'smets1.wanAllowance': allowance } = budgets;
+    if (limit < allowance) {
+      return 'smets1.wanLimit' in update.value
+        ? { ok: false, error: { field: 'smets1.wanLimit', message: `must be at least smets1.wanAllowance (${allowance} ms), got ${limit} ms` } }
+        : { ok: false, error: { field: 'smets1.wanAllowance', message: `must be at most smets1.wanLimit (${limit} ms), got ${allowance} ms` } };
+    }
     await this.store.putSetting(SETTING, budgets);
     this.budgets = budgets;
     return { ok: true, value: budgets };
