@@ -225,14 +225,17 @@ describe('batch endpoint', () => {
     expect(results.map((r) => [r.status, r.answer.error?.reason ?? r.answer.header.responseCode])).toEqual([[202, 'I99'], [202, 'I99'], [401, 'signature_invalid']]);
   });
 
-  it('refuses a batch over its item limit whole, and names a bad item', async () => {
+  it('refuses a batch over its item limit, or not a batch, whole; an item not shaped as one alone', async () => {
     const bodies = Array.from({ length: 4 }, () => buildJsonRequest(read()));
     const tooMany = await post(JSON.stringify({ requests: bodies.map((body) => ({ body, signature: client.sign(body) })) }), 'application/json');
     expect(tooMany.status).toBe(413);
     expect(((await tooMany.json()) as any).error.reason).toBe('body_too_large');
-    const bad = await post(JSON.stringify({ requests: [{ signature: 'x' }] }), 'application/json');
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.message).toBe('requests[0] needs "body" (text) or "bodyBase64"');
+    const notBatch = await post(JSON.stringify({ items: [] }), 'application/json');
+    expect([notBatch.status, ((await notBatch.json()) as any).error.message]).toEqual([400, 'batch must be an object with a "requests" array']);
+    const bad = await post(JSON.stringify({ requests: [{ signature: 'x' }, { body: bodies[0], signature: client.sign(bodies[0]) }] }), 'application/json');
+    expect(bad.status).toBe(200);
+    const results = ((await bad.json()) as any).results;
+    expect(results.map((r: any) => [r.status, r.answer.error?.message ?? r.answer.header.responseCode])).toEqual([[400, 'requests[0] needs "body" (text) or "bodyBase64"'], [202, 'I99']]);
     expect((await post('x', 'text/plain')).status).toBe(415);
   });
 });

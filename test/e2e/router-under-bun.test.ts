@@ -274,6 +274,11 @@ describe('router under Bun', () => {
     expect([answer.status, responseHeader(await answer.text()).responseCode]).toEqual([202, 'I99']);
   });
 
+  it('stores a SMETS1 device Commissioned whatever its installation: migration gating is off unless MIGRATION_GATING is set', async () => {
+    const device = { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'aclara', deviceModel: 'M', firmwareVersion: '1', installationId: 'INST-BUN', importSupplier: SUPPLIER };
+    expect((await admin.put('/v1/admin/devices/00-DB-12-34-56-78-7A-7B', device)).status).toBe(200);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const own = await startRouterProcess({ VERIFY_THREADS: '1', LOG_LEVEL: 'info' });
     expect(await own.stop('SIGTERM')).toBe(0);

@@ -1,7 +1,7 @@
 // SMETS1 product registers and enrolment (SEC H5.8) on two routers under Bun sharing a real
 // redis-server: EPC and PPC entries and their dates, installation eligibility (subset, pending,
-// upgrade chains), enrolBy, a supplier's enrolment report, and migration gating (an installation
-// is enrolled, its devices Commissioned and routable, only when eligible).
+// upgrade chains), enrolBy, a supplier's enrolment report, and migration gating (MIGRATION_GATING:
+// an installation is enrolled, its devices Commissioned and routable, only when eligible).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const port = await freePort();
   dir = mkdtempSync(join(tmpdir(), 'dccrouter-smets1-'));
   redis = await startRedis(port, dir);
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1' };
+  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1', MIGRATION_GATING: 'true' };
   routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
   admins = routers.map((router) => new Admin(router.url, router.adminToken));
   const keys = newKeyPair();

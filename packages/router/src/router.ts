@@ -180,6 +180,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     batchMaxItems: config.batchMaxItems,
     batchMaxBytes: config.batchMaxBytes,
     importMaxBytes: config.importMaxBytes,
+    migrationGating: config.migrationGating,
     draining: () => draining,
     leaving: () => leaving || draining,
     processIndex: config.processIndex,

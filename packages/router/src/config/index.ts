@@ -35,6 +35,8 @@ export interface RouterConfig {
   verifyBatchMax: number;
   verifyLingerMs: number;
   verifySignatures: boolean;
+  /** SEC H5.8 migration gating of SMETS1 devices by installation enrolment (beyond the contract). */
+  migrationGating: boolean;
   /** Threshold Anomaly Detection on the request path (off only to measure its cost). */
   tad: boolean;
   /** 'shadow' reports breaches without quarantining: for trying new thresholds safely. */
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
     verifyLingerMs: settings.integer('VERIFY_LINGER_MS', 0),
     verifySignatures: settings.boolean('VERIFY_SIGNATURES', true),
+    migrationGating: settings.boolean('MIGRATION_GATING', false),
     trackTrt: settings.boolean('TRT_TRACKING', true),
     tad: settings.boolean('TAD', true),
     tadMode: settings.oneOf('TAD_MODE', ['enforce', 'shadow'] as const, 'enforce'),
