@@ -29,6 +29,9 @@ export interface SchedulerStats {
  * holds. An occurrence's RequestID is its schedule's ID and index, so one run again after a
  * claimer died is a replay, never a second request.
  */
+/** Answers that settle nothing: the occurrence is run again. */
+const UNSETTLED: ReadonlySet<string> = new Set(['state_unavailable', 'outcome_unknown', 'overloaded']);
+
 export function dspScheduler(
   store: StateStore, pipeline: ServiceRequestPipeline, { intervalMs, leaseMs }: { intervalMs: number; leaseMs: number }, log: Logger, stats: SchedulerStats,
 ): Periodic {
@@ -53,7 +56,10 @@ export function dspScheduler(
       pipeline.release();
     }
     stats.run(outcome);
-    // A refused occurrence (the device gone, the User suspended) is not retried: the next one is.
+    // Not run for want of the store (or of room), or maybe recorded without confirmation: left
+    // leased, the same occurrence is claimed again at the lease's end (its RequestID makes a run
+    // that did land a replay). A refused one (the device gone, the User suspended) is not retried: the next one is.
+    if (UNSETTLED.has(outcome)) return;
     await store.rescheduleSchedule(claimed, nextOccurrence(schedule, occurrence.at + 1)?.at);
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
