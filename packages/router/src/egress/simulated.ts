@@ -8,7 +8,13 @@ export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSetting
   return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts)]));
 }
 
+/**
+ * Each destination's settings under a setting of its own, so updates of different destinations
+ * at the same moment never undo each other (one map for all lost all but one). `SETTING` alone is
+ * where an earlier version kept them all: read for a destination that has none of its own yet.
+ */
 const SETTING = 'simulator-settings';
+const settingOf = (destination: string) => `${SETTING}:${destination}`;
 
 const SHARE = z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional();
 const MILLISECONDS = z.number({ error: 'must be a number of milliseconds >= 0' }).min(0, { error: 'must be a number of milliseconds >= 0' }).optional();
@@ -88,7 +94,7 @@ export class SimulatorControl {
   }
 
   async view(destination: string): Promise<SimulatorView> {
-    const stored = (await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {};
+    const stored = await this.stored();
     const simulator = this.local.get(destination);
     const settings = this.settingsOf(stored, destination);
     return simulator ? { ...settings, received: simulator.received, pending: simulator.pending, devices: simulator.deviceCount } : settings;
@@ -100,13 +106,24 @@ export class SimulatorControl {
   }
 
   async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {
-    const stored = (await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {};
+    const stored = await this.stored();
     const merged = mergeSimulatorSettings(this.settingsOf(stored, destination), input);
     if (!merged.ok) return merged;
-    stored[destination] = merged.value;
-    await this.store.putSetting(SETTING, stored);
-    this.apply(stored);
+    await this.store.putSetting(settingOf(destination), merged.value);
+    // This destination's only: the others as read may be stale by now (the next sync brings them).
+    this.local.get(destination)?.configure(structuredClone(merged.value));
     return merged;
+  }
+
+  /** Every destination's stored settings, in one read. */
+  private async stored(): Promise<Record<string, SimulatorSettings>> {
+    const [earlier, ...own] = await this.store.getSettings([SETTING, ...ALL_DESTINATIONS.map(settingOf)]) as [Record<string, SimulatorSettings> | undefined, ...(SimulatorSettings | undefined)[]];
+    const stored: Record<string, SimulatorSettings> = {};
+    ALL_DESTINATIONS.forEach((destination, i) => {
+      const settings = own[i] ?? earlier?.[destination];
+      if (settings) stored[destination] = settings;
+    });
+    return stored;
   }
 
   /** A destination's settings: the defaults fill in what settings stored by an earlier version lack (e.g. the seed). */
@@ -115,7 +132,7 @@ export class SimulatorControl {
   }
 
   private async sync(): Promise<void> {
-    this.apply((await this.store.getSetting<Record<string, SimulatorSettings>>(SETTING)) ?? {});
+    this.apply(await this.stored());
   }
 
   private apply(stored: Record<string, SimulatorSettings>): void {
