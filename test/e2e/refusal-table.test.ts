@@ -55,6 +55,10 @@ describe.each(stores)('refusal table on the %s store', (_name, env) => {
     await expectRefusal(await supplier.submitBytes(twoKeys), 400, 'malformed_request');
     const protobufGarbage = await supplier.submitBytes(new Uint8Array([0xff, 0xff, 0xff]), 'application/x-protobuf');
     await expectRefusal(protobufGarbage, 400, 'malformed_request');
+    // A signed leg without the Pre-Command it signed.
+    const unsignedLeg = await supplier.submit(spec({ srv: '1.1.1', commandVariant: 5, bodyValue: {} }));
+    await expectRefusal(unsignedLeg, 400, 'malformed_request');
+    expect(unsignedLeg.answer.error.message).toBe('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
   });
 
   it('row 4: originator not a registered User (E1)', async () => {

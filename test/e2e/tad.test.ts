@@ -148,7 +148,7 @@ describe('Threshold Anomaly Detection', () => {
     expect(held.answer.body).toBeUndefined();
     // Quarantined, it gave no Pre-Command: a signed leg sent anyway is row 18, and changes nothing.
     const counterOf = (answer: any) => answer.header.requestId.split(':')[2] as string;
-    const signedLeg = (targetId: string, counter: string, payload: string) => send(USER, { targetId, counter, srv: '2.3', commandVariant: 5, bodyValue: { SignedPreCommand: { GBCSPayload: payload } } });
+    const signedLeg = (targetId: string, counter: string, payload: string) => send(USER, { targetId, counter, srv: '2.3', commandVariant: 5, bodyValue: { GBCSPayload: payload } });
     const early = await signedLeg(METER, counterOf(held.answer), 'AA==');
     expect([early.status, early.answer.error.reason]).toEqual([409, 'transform_leg_missing']);
     expect(early.answer.error.message).toContain('is quarantined, so it gave no Pre-Command to sign: the signed leg may follow once it is released');

@@ -203,6 +203,21 @@ describe('decodeJsonRequest: body', () => {
     expect(request.bodyValue).toEqual({ GBCSPayload: 'AAEC' });
   });
 
+  it.each([
+    ['""', '""'],
+    ['{}', '{}'],
+    ['not base64', '{"GBCSPayload":"not base64!"}'],
+    ['a number', '{"GBCSPayload":12}'],
+    ['empty', '{"GBCSPayload":""}'],
+    ['short of its padding', '{"GBCSPayload":"AAE"}'],
+  ])('refuses a SignedPreCommand whose GBCSPayload is %s (row 3)', (_name, value) => {
+    expect(refusedMessage(decode({ body: `{"SignedPreCommand":${value}}`, commandVariant: '5' }))).toBe('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
+  });
+
+  it.each(['AA==', 'AAE=', 'AAEC', 'AAECAw=='])('takes a SignedPreCommand with GBCSPayload %s', (payload) => {
+    expect(accepted(decode({ body: `{"SignedPreCommand":{"GBCSPayload":"${payload}"}}`, commandVariant: '5' })).bodyValue).toEqual({ GBCSPayload: payload });
+  });
+
   it('refuses a body with no element', () => {
     expect(refusedMessage(decode({ body: '{}' }))).toBe('body must hold exactly one element, found 0');
   });

@@ -4,6 +4,9 @@ import { formatRequestId, parseCounter, parseEui, parseRequestId, type RequestId
 import { refuse, type Refusal } from '../refusals/index.ts';
 import type { CommandVariant, DuisWebService } from '../types/index.ts';
 
+/** Base64 text of at least one octet (DUIS xs:base64Binary, without whitespace). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+
 /** A Service Request after decoding: well-formed, not yet authenticated or validated. */
 export interface ServiceRequest {
   requestId: RequestId;
@@ -88,6 +91,11 @@ export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequ
   const bodyValue = raw.bodyValue;
   if (bodyValue !== '' && !isPlainObject(bodyValue)) {
     return malformed(`body.${raw.bodyElement} must be an object or ""`);
+  }
+  // A signed leg carries the Pre-Command the User signed: base64, as the transform leg gave it.
+  if (raw.bodyElement === 'SignedPreCommand') {
+    const payload = bodyValue === '' ? undefined : bodyValue.GBCSPayload;
+    if (typeof payload !== 'string' || !BASE64.test(payload)) return malformed('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
   }
   let executionDateTime: number | undefined;
   if (bodyValue !== '' && 'ExecutionDateTime' in bodyValue) {

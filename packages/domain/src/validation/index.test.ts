@@ -36,6 +36,7 @@ interface RequestOptions {
 /** A well-formed request (rows 1 to 5 passed) for an SRV and command variant, correct unless told otherwise. */
 function request(srv: string, cv: number, options: RequestOptions = {}): ServiceRequest {
   const def = findSrv(srv);
+  const bodyElement = options.bodyElement ?? (SIGNED_LEG_VARIANTS.has(cv) ? SIGNED_PRE_COMMAND : def?.bodyElement ?? 'Unknown');
   const decoded = buildServiceRequest({
     originatorId: options.originator ?? USER,
     targetId: options.target ?? (def?.nonDevice ? ACCESS_CONTROL_BROKER : ESME_ID),
@@ -43,8 +44,8 @@ function request(srv: string, cv: number, options: RequestOptions = {}): Service
     commandVariant: cv,
     serviceReference: options.serviceReference ?? def?.serviceReference ?? srv.split('.').slice(0, 2).join('.'),
     serviceReferenceVariant: srv,
-    bodyElement: options.bodyElement ?? (SIGNED_LEG_VARIANTS.has(cv) ? SIGNED_PRE_COMMAND : def?.bodyElement ?? 'Unknown'),
-    bodyValue: options.bodyValue ?? {},
+    bodyElement,
+    bodyValue: options.bodyValue ?? (bodyElement === SIGNED_PRE_COMMAND ? { GBCSPayload: 'AA==' } : {}),
   });
   if (!decoded.ok) throw new Error(`fixture is malformed: ${decoded.refusal.message}`);
   return decoded.value;
