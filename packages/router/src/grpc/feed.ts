@@ -1,6 +1,7 @@
-import { status as GrpcStatus, type Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import type { dccrouter } from '@dccrouter/protocol';
-import { respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
+import { isCursor, respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
+import { refusalStatus } from './answers.ts';
 import { authenticateSigned, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { Logger } from '../log/index.ts';
@@ -51,11 +52,9 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
     signature: first(call.metadata, 'x-dcc-signature'),
     signedText: (timestamp) => feedSignedText(after, timestamp),
   }, deps.directory, deps.verifier);
-  if (!auth.ok) {
-    // grpc-js ends a server stream with the status of an 'error' it is given.
-    call.emit('error', { code: GrpcStatus.UNAUTHENTICATED, details: `signature_invalid: ${auth.message}` });
-    return;
-  }
+  if (!auth.ok) return refuse(call, 401, 'signature_invalid', auth.message);
+  // As the pull's: a cursor the router never gave is the caller's mistake, not the store's.
+  if (after !== '' && !isCursor(after)) return refuse(call, 400, 'malformed_request', 'after must be a cursor from an earlier answer');
   let cancelled = false;
   call.on('cancelled', () => { cancelled = true; });
   let cursor = after === '' ? undefined : after;
@@ -74,6 +73,12 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
     if (!cancelled) call.end();
   } catch (error) {
     deps.log.warn({ err: error, userId: auth.userId }, 'gRPC feed ended by a store failure');
-    call.emit('error', { code: GrpcStatus.UNAVAILABLE, details: `state_unavailable: ${(error as Error).message}` });
+    refuse(call, 503, 'state_unavailable', (error as Error).message);
   }
+}
+
+/** Ends the feed with a non-OK status carrying the contract reason (google.rpc.ErrorInfo), as a refused submission's. */
+function refuse(call: FeedCall, httpStatus: number, reason: string, message: string): void {
+  // grpc-js ends a server stream with the status of an 'error' it is given.
+  call.emit('error', refusalStatus({ refusal: { httpStatus, reason, message } }));
 }
