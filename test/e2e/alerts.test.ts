@@ -1,22 +1,24 @@
 // Device alerts (contract v1.1, "Alerts") on the real router under Bun: raised on demand by device
-// list or by a share of a simulated network's devices, and at a configured rate; each reaches the
+// list or by a share of a network's devices in the inventory, and at a configured rate; each reaches the
 // device's responsible Users by alert type as a `deviceAlert` outbound item, read by pull.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterClient } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, nextCounter } from '../support/fixtures.ts';
+import { Admin } from '../support/fixtures.ts';
 
 const SUPPLIER = '90-B3-D5-1F-30-0E-00-01';
 const DISTRIBUTOR = '90-B3-D5-1F-30-0E-00-02';
 const METERS = ['00-DB-12-34-56-78-9E-01', '00-DB-12-34-56-78-9E-02', '00-DB-12-34-56-78-9E-03'];
 const DESTINATION = 'smets2%2Fcentral';
+const ELSEWHERE = '00-DB-12-34-56-78-9E-04';
 let router: RouterProcess;
 let admin: Admin;
 let supplier: RouterClient;
 let distributor: RouterClient;
 
 beforeAll(async () => {
-  router = await startRouterProcess({ VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
+  // No demo inventory: the network's devices are this test's three meters.
+  router = await startRouterProcess({ VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', SEED_DEMO: 'false' });
   admin = new Admin(router.url, router.adminToken);
   supplier = await admin.user(SUPPLIER, ['IS']);
   distributor = await admin.user(DISTRIBUTOR, ['ED']);
@@ -52,19 +54,22 @@ describe('device alerts', () => {
     expect((await alertsOf(distributor, DISTRIBUTOR)).map((a) => a.alertCode)).toEqual(['POWER_OUTAGE']);
   });
 
-  it('raises an outage from a share of the devices a simulated network has served', async () => {
-    for (const deviceId of METERS) {
-      expect((await supplier.submit({ originatorId: SUPPLIER, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).status).toBe(202);
-    }
-    await expect.poll(async () => (await admin.request('GET', `/v1/admin/simulators/${DESTINATION}`)).body.devices, { timeout: 5_000 }).toBe(3);
+  it('raises an outage from a share of the inventory\'s devices routed to a network, none of them served yet', async () => {
+    // Another network's meter, never in this one's share.
+    await admin.device(ELSEWHERE, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: SUPPLIER, electricityDistributor: DISTRIBUTOR });
+    expect((await admin.request('GET', `/v1/admin/simulators/${DESTINATION}`)).body.received).toBe(0);
     const before = (await alertsOf(distributor, DISTRIBUTOR)).length;
     const restored = await raise({ alertCode: 'POWER_RESTORED', fraction: 1 });
     expect(restored.body).toMatchObject({ alertCode: 'POWER_RESTORED', devices: 3, queued: 6, unknown: [] });
     const after = await alertsOf(distributor, DISTRIBUTOR);
     expect(after.slice(before).map((a) => a.deviceId).sort()).toEqual([...METERS].sort());
+    // A third of three: one meter, at random.
+    const third = await raise({ alertCode: 'POWER_OUTAGE', fraction: 1 / 3 });
+    expect(third.body).toMatchObject({ devices: 1, queued: 2 });
+    expect(METERS).toContain((await alertsOf(distributor, DISTRIBUTOR)).at(-1).deviceId);
   });
 
-  it('raises alerts at the configured rate from the devices served, then stops', async () => {
+  it('raises alerts at the configured rate from the network\'s devices, then stops', async () => {
     const before = (await alertsOf(supplier, SUPPLIER)).length;
     // 3 devices at 2 alerts a second each.
     expect((await admin.put(`/v1/admin/simulators/${DESTINATION}`, { alertsPerDevicePerHour: 7200 })).body.alertsPerDevicePerHour).toBe(7200);
@@ -72,6 +77,8 @@ describe('device alerts', () => {
     await admin.put(`/v1/admin/simulators/${DESTINATION}`, { alertsPerDevicePerHour: 0 });
     const random = (await alertsOf(supplier, SUPPLIER)).slice(before);
     expect(new Set(random.map((a) => a.alertCode)).size).toBeGreaterThan(0);
+    // From this network's devices only.
+    for (const alert of random) expect(METERS).toContain(alert.deviceId);
     // Credit alerts come from the credit running down, not at random.
     for (const alert of random) expect(alert.alertCode).toBe('TAMPER');
     await new Promise((resolve) => setTimeout(resolve, 1_500));

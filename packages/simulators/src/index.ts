@@ -12,13 +12,14 @@ export interface SimulatorSettings {
   failureRate: number;
   /** A stalled network holds every request and answers them all when un-stalled. */
   stalled: boolean;
-  /** Device alerts each device this network has served raises per hour, on average (random codes). */
+  /** Device alerts each of this network's devices raises per hour, on average (random codes). */
   alertsPerDevicePerHour: number;
   /** SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (distribution over the slow WAN). */
   firmwareActivationMs: number;
   /**
-   * Seeds every random draw (latency, failures, alerts, which devices) and the devices' starting
-   * state: the same seed and requests, the same answers. A new seed is a new estate.
+   * Seeds every random draw (latency, failures, alert codes; which devices alert, when the network
+   * has no population to draw them from) and the devices' starting state: the same seed and
+   * requests, the same answers. A new seed is a new estate.
    */
   seed: number;
 }
@@ -30,13 +31,20 @@ export function defaultSimulatorSettings(): SimulatorSettings {
 /** Where a simulator hands the device alerts it raises: routed to each device's responsible Users. */
 export type AlertSink = (alertCode: string, deviceIds: readonly string[], raisedAt: number) => Promise<void>;
 
+/** The devices behind a network as the inventory has them (routed to it): the ones its alerts come from. */
+export interface DevicePopulation {
+  count(): Promise<number>;
+  /** Up to `count` distinct ones, at random. */
+  sample(count: number): Promise<string[]>;
+}
+
 /**
  * What devices raise at random, at the configured rate (outages come in storms, raised on demand;
  * credit alerts when the credit falls below their thresholds; FIRMWARE_ACTIVATED by an 11.3).
  */
 export const RANDOM_ALERT_CODES = ['TAMPER'] as const;
 const ALERT_TICK_MS = 1_000;
-/** Devices a network remembers having served (the ones whose alerts it may raise). */
+/** Devices a network remembers having served (the ones whose alerts it raises without a population). */
 const REMEMBERED_DEVICES = 1_000_000;
 
 /** 2.326 is the standard normal's 99th percentile: a log-normal with these p50 and p99. */
@@ -69,7 +77,7 @@ export class SimulatedNetwork {
   /** The devices behind this network, keeping state between requests. */
   private devices!: DeviceStates;
   private readonly seen = new Set<string>();
-  /** Devices served, in the order first seen: the population alerts come from. */
+  /** Devices served, in the order first seen: where alerts come from without a population. */
   private readonly served: string[] = [];
   private readonly knownDevices = new Set<string>();
   private alertCarry = 0;
@@ -86,6 +94,7 @@ export class SimulatedNetwork {
     private readonly sink: ResponseSink,
     settings: SimulatorSettings = defaultSimulatorSettings(),
     private readonly alertSink?: AlertSink,
+    private readonly population?: DevicePopulation,
   ) {
     this.settings = settings;
     this.seedWith(settings.seed);
@@ -197,11 +206,6 @@ export class SimulatedNetwork {
     return this.served.length;
   }
 
-  /** A share of the devices this network has served, at random (e.g. a regional power outage: 0.3). */
-  pickDevices(fraction: number): string[] {
-    return this.sample(Math.round(this.served.length * Math.min(1, Math.max(0, fraction))));
-  }
-
   /** `count` distinct devices, at random (a partial Fisher-Yates shuffle of their indexes, the moved ones in a map). */
   private sample(count: number): string[] {
     if (count >= this.served.length) return [...this.served];
@@ -223,14 +227,24 @@ export class SimulatedNetwork {
     if (this.alerting || !this.alertSink || !(this.settings.alertsPerDevicePerHour > 0)) return;
     this.alerting = true;
     this.later(ALERT_TICK_MS, () => {
-      this.alerting = false;
-      this.alertCarry += (this.served.length * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
-      const due = Math.floor(this.alertCarry);
-      this.alertCarry -= due;
-      // A failed hand-off loses those alerts: they are random, and the next tick raises more.
-      this.raiseEach(this.sample(due).map((deviceId) => ({ deviceId, alertCode: RANDOM_ALERT_CODES[Math.floor(this.random() * RANDOM_ALERT_CODES.length)] })));
-      this.scheduleAlerts();
+      // A tick whose population cannot be read (the store away) raises nothing: they are random, the next raises more.
+      void this.raiseRandomAlerts().catch(() => undefined).finally(() => {
+        this.alerting = false;
+        this.scheduleAlerts();
+      });
     });
+  }
+
+  /** One tick's share: from the inventory's devices of this network when it has a population, else from those it served. */
+  private async raiseRandomAlerts(): Promise<void> {
+    const devices = this.population ? await this.population.count() : this.served.length;
+    this.alertCarry += (devices * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
+    const due = Math.floor(this.alertCarry);
+    this.alertCarry -= due;
+    if (due === 0) return;
+    const raising = this.population ? await this.population.sample(due) : this.sample(due);
+    // A failed hand-off loses those alerts, as above.
+    this.raiseEach(raising.map((deviceId) => ({ deviceId, alertCode: RANDOM_ALERT_CODES[Math.floor(this.random() * RANDOM_ALERT_CODES.length)] })));
   }
 
   /** Every tick, the credit alerts of devices whose credit fell below a threshold since the last. */

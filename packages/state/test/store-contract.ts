@@ -225,6 +225,30 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       });
     });
 
+    describe('devices by destination', () => {
+      it('counts and samples the devices routed to a destination, whichever way written; one moved leaves its old one', async () => {
+        const store = await open();
+        const north = (deviceId: string) => ({ ...fullDevice(deviceId), generation: 'SMETS2+' as const, cspRegion: 'North' as const });
+        const itron = (deviceId: string) => ({ ...fullDevice(deviceId), smets1Cohort: 'itron' as const });
+        const ids = Array.from({ length: 12 }, (_, i) => `00-DB-12-34-56-78-AA-${String(i).padStart(2, '0')}`);
+        await store.putDevices(ids.slice(0, 8).map(north));
+        for (const deviceId of ids.slice(8, 10)) await store.putDevice(north(deviceId));
+        await store.putDevices(ids.slice(10).map(itron));
+        expect([await store.countDevicesAt('smets2/north'), await store.countDevicesAt('smets1/itron'), await store.countDevicesAt('smets2/south')]).toEqual([10, 2, 0]);
+        const some = await store.sampleDevicesAt('smets2/north', 4);
+        expect(some).toHaveLength(4);
+        expect(new Set(some).size).toBe(4);
+        expect(some.every((id) => ids.slice(0, 10).includes(id))).toBe(true);
+        expect((await store.sampleDevicesAt('smets2/north', 100)).sort()).toEqual(ids.slice(0, 10));
+        expect(await store.sampleDevicesAt('smets2/south', 5)).toEqual([]);
+        // Moved to an S1SP: sampled there, never again at its old CSP (which counts it no more once sampled).
+        await store.putDevice(itron(ids[0]));
+        expect((await store.sampleDevicesAt('smets2/north', 100)).sort()).toEqual(ids.slice(1, 10));
+        expect(await store.countDevicesAt('smets2/north')).toBe(9);
+        expect((await store.sampleDevicesAt('smets1/itron', 100)).sort()).toEqual([ids[0], ...ids.slice(10)].sort());
+      });
+    });
+
     describe('directoryChanges', () => {
       it('lists the Users and devices written after a cursor, oldest first, and moves the cursor on', async () => {
         const store = await open();

@@ -28,10 +28,13 @@ export const ALL_DESTINATIONS: readonly string[] = [
  */
 export function routeFor(srv: SrvDefinition, device: Device | undefined): Route {
   if (srv.nonDevice || !device) return { destination: DSP_DESTINATION };
-  if (device.generation === 'SMETS1') {
-    if (!device.smets1Cohort) throw new Error(`SMETS1 device ${device.deviceId} has no cohort`);
-    return { generation: 'SMETS1', destination: `smets1/${device.smets1Cohort}` };
-  }
-  if (!device.cspRegion) throw new Error(`SMETS2+ device ${device.deviceId} has no CSP region`);
-  return { generation: 'SMETS2+', destination: CSP_DESTINATIONS[device.cspRegion] };
+  const destination = destinationOf(device);
+  if (!destination) throw new Error(`${device.generation} device ${device.deviceId} has no ${device.generation === 'SMETS1' ? 'cohort' : 'CSP region'}`);
+  return { generation: device.generation === 'SMETS1' ? 'SMETS1' : 'SMETS2+', destination };
+}
+
+/** The network a device's requests go to (and its alerts come from); undefined without its region or cohort. */
+export function destinationOf(device: Device): string | undefined {
+  if (device.generation === 'SMETS1') return device.smets1Cohort && `smets1/${device.smets1Cohort}`;
+  return device.cspRegion && CSP_DESTINATIONS[device.cspRegion];
 }

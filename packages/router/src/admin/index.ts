@@ -395,18 +395,17 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     devices: z.array(z.string().refine((text) => parseEui(text) !== undefined, { error: 'must be EUI-64s' }), { error: 'must be an array of device EUI-64s' })
       .max(1_000_000, { error: 'holds at most 1,000,000 devices' }).optional().meta({ description: 'The devices that raise it' }),
     fraction: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional()
-      .meta({ description: "A share of the devices this destination's simulator has served, at random (e.g. a regional power outage)" }),
+      .meta({ description: "A share of the inventory's devices routed to this destination, at random (e.g. a regional power outage)" }),
   }, objectError('must be a JSON object', 'is not a field of an alert')).meta({ id: 'RaiseAlerts', example: { alertCode: 'POWER_OUTAGE', fraction: 0.1 } });
   documented(app, {
     method: 'post', path: '/simulators/{destination}:raise-alerts', tags: SIMULATORS, security: OPERATOR,
     summary: 'Make simulated devices raise an alert now',
-    description: 'By device list (any router instance), or a fraction of the devices the destination\'s simulator has served (the instance that runs it). '
+    description: 'By device list, or a fraction of the inventory\'s devices routed to the destination (drawn at random), from any router instance. '
       + 'Each alert reaches the device\'s responsible Users by alert type as a `deviceAlert` outbound item.',
     request: { ...destinationParam, body: jsonBody(raiseAlertsSchema) },
     responses: {
       200: json(z.object({ alertCode: z.string(), devices: z.number().int(), queued: z.number().int(), unknown: z.array(z.string()) }), 'Raised: devices found, items queued, devices not in the inventory'),
       400: invalidInput, 401: unauthorized, 404: notFound('destination'),
-      409: json(errorAnswer(['simulator_elsewhere']), 'A fraction asked of an instance that does not run that simulator'),
     },
   }, async (c) => {
     const destination = c.req.param('destination')!.replace(/:raise-alerts$/, '');
@@ -417,15 +416,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!parsed.ok) return invalid(c, parsed.error);
     const { alertCode, devices, fraction } = parsed.value;
     if ((devices === undefined) === (fraction === undefined)) return invalid(c, { field: 'body', message: 'must name either devices or a fraction' });
-    let deviceIds: readonly string[];
-    if (devices) deviceIds = devices.map((text) => parseEui(text)!);
-    else {
-      const simulator = deps.simulators.localSimulator(destination);
-      if (!simulator) {
-        return c.json({ error: { reason: 'simulator_elsewhere', message: `the simulator of ${destination} does not run in this process (NETWORKS=external): name the devices instead` } }, 409);
-      }
-      deviceIds = simulator.pickDevices(fraction!);
-    }
+    // A fraction is of the inventory's devices routed there, drawn by the store (any instance).
+    const deviceIds = devices ? devices.map((text) => parseEui(text)!)
+      : await store.sampleDevicesAt(destination, Math.round((await store.countDevicesAt(destination)) * fraction!));
     const raised = await raiseDeviceAlerts(store, alertCode, deviceIds, Date.now());
     return c.json({ alertCode, ...raised });
   });

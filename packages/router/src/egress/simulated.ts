@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { ALL_DESTINATIONS, objectError, parseWith, type Parsed } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { SimulatedNetwork, type AlertSink, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
+import { SimulatedNetwork, type AlertSink, type DevicePopulation, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
 
-/** The simulated CSPs and S1SPs run in this process: one per destination of the contract. */
-export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, alerts?: AlertSink): Map<string, SimulatedNetwork> {
-  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts)]));
+/**
+ * The simulated CSPs and S1SPs run in this process: one per destination of the contract, each
+ * raising its alerts from the inventory's devices routed to it (the store's index of them).
+ */
+export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, store: StateStore, alerts?: AlertSink): Map<string, SimulatedNetwork> {
+  const populationOf = (destination: string): DevicePopulation => ({
+    count: () => store.countDevicesAt(destination),
+    sample: (count) => store.sampleDevicesAt(destination, count),
+  });
+  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts, populationOf(destination))]));
 }
 
 /**
@@ -30,7 +37,7 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
   stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled' }),
   firmwareActivationMs: MILLISECONDS.meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (firmware distribution over the SMETS1 WAN)' }),
   alertsPerDevicePerHour: z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional()
-    .meta({ description: 'Device alerts each device the network has served raises per hour, on average (TAMPER; credit alerts come from the credit running down)' }),
+    .meta({ description: "Device alerts each of the network's devices (the inventory's routed to it) raises per hour, on average (TAMPER; credit alerts come from the credit running down)" }),
   seed: z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
     .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffff_ffff, { error: 'must be an integer from 0 to 4294967295' }).optional()
     .meta({ description: 'Seeds every random draw of the network (latency, failures, alerts) and its devices\' starting state; a new seed is a new estate' }),
@@ -98,11 +105,6 @@ export class SimulatorControl {
     const simulator = this.local.get(destination);
     const settings = this.settingsOf(stored, destination);
     return simulator ? { ...settings, received: simulator.received, pending: simulator.pending, devices: simulator.deviceCount } : settings;
-  }
-
-  /** The simulator of a destination when it runs in this process (undefined with NETWORKS=external). */
-  localSimulator(destination: string): SimulatedNetwork | undefined {
-    return this.local.get(destination);
   }
 
   async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {

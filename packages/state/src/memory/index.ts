@@ -1,4 +1,4 @@
-import { supplierAcquiredAt, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
+import { destinationOf, supplierAcquiredAt, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, isHeldBack, type AcquiredInstallation } from '../store/index.ts';
 import type {
@@ -47,6 +47,8 @@ export class MemoryStore implements StateStore {
   readonly counters = new MemoryCounters();
   private readonly users = new Map<string, User>();
   private readonly devices = new Map<string, Device>();
+  /** Device IDs by the destination they route to. */
+  private readonly devicesAt = new Map<string, Set<string>>();
   private readonly settings = new Map<string, unknown>();
   /** Kept in order of expiry (each write moves its entry to the end), so expired ones are swept from the front. */
   private readonly requests = new Map<string, RequestEntry>();
@@ -85,12 +87,12 @@ export class MemoryStore implements StateStore {
   }
 
   async putDevice(device: Device): Promise<void> {
-    this.devices.set(device.deviceId, copy(device));
+    this.setDevice(device);
     this.directoryLog.append({ devices: [device.deviceId] });
   }
 
   async putDevices(devices: readonly Device[]): Promise<void> {
-    for (const device of devices) this.devices.set(device.deviceId, copy(device));
+    for (const device of devices) this.setDevice(device);
     if (devices.length > DIRECTORY_RESET_OVER) this.directoryLog.append({ reset: true });
     else if (devices.length > 0) this.directoryLog.append({ devices: devices.map((device) => device.deviceId) });
   }
@@ -142,6 +144,34 @@ export class MemoryStore implements StateStore {
     const members = [...this.supplierGroups.get(supplier)?.get(group) ?? []].filter(([, at]) => at <= until);
     return members.sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : 1)).slice(0, max)
       .map(([installationId, at]) => (at === 0 ? { installationId } : { installationId, acquiredAt: at }));
+  }
+
+  /** A device written, and moved to the destination it now routes to. */
+  private setDevice(device: Device): void {
+    const before = this.devices.get(device.deviceId);
+    const [was, is] = [before && destinationOf(before), destinationOf(device)];
+    if (was !== is && was !== undefined) this.devicesAt.get(was)?.delete(device.deviceId);
+    if (is !== undefined) {
+      const members = this.devicesAt.get(is);
+      if (members) members.add(device.deviceId);
+      else this.devicesAt.set(is, new Set([device.deviceId]));
+    }
+    this.devices.set(device.deviceId, copy(device));
+  }
+
+  async countDevicesAt(destination: string): Promise<number> {
+    return this.devicesAt.get(destination)?.size ?? 0;
+  }
+
+  async sampleDevicesAt(destination: string, count: number): Promise<string[]> {
+    const members = [...this.devicesAt.get(destination) ?? []];
+    // A partial Fisher-Yates shuffle: the first `count` places.
+    const n = Math.min(Math.max(0, Math.floor(count)), members.length);
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(Math.random() * (members.length - i));
+      [members[i], members[j]] = [members[j], members[i]];
+    }
+    return members.slice(0, n);
   }
 
   async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {

@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import type { Device, Installation, User } from '@dccrouter/domain';
+import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, type AcquiredInstallation, type DirectoryChanges } from '../store/index.ts';
 import { RedisPart } from './base.ts';
@@ -67,7 +67,7 @@ export class RedisDirectory extends RedisPart {
 
   async putDevice(device: Device): Promise<void> {
     const pipeline = this.pipeline().set(this.deviceKey(device.deviceId), JSON.stringify(device));
-    if (device.deviceModel !== undefined) pipeline.sadd(this.modelKey(device.deviceModel), device.deviceId);
+    this.indexDevice(pipeline, device);
     this.logDirectoryChange(pipeline, 'd', device.deviceId);
     await this.exec('SET device', pipeline);
   }
@@ -85,7 +85,7 @@ export class RedisDirectory extends RedisPart {
         const pipeline = this.pipeline();
         for (const device of chunk) {
           pipeline.set(this.deviceKey(device.deviceId), JSON.stringify(device));
-          if (device.deviceModel !== undefined) pipeline.sadd(this.modelKey(device.deviceModel), device.deviceId);
+          this.indexDevice(pipeline, device);
         }
         await this.exec('SET devices', pipeline);
       }
@@ -148,6 +148,38 @@ export class RedisDirectory extends RedisPart {
   /** Device IDs by model (a set per model, kept as devices are written): the CPL's reach. */
   private modelKey(deviceModel: string): string {
     return `${this.prefix}model:${deviceModel}`;
+  }
+
+  /** Device IDs by the destination they route to (a set per destination): a simulated network's devices. */
+  private destinationKey(destination: string): string {
+    return `${this.prefix}dest:${destination}`;
+  }
+
+  /**
+   * A device into the sets of its model and destination. Added only: one moved elsewhere stays
+   * in its old sets until a read finds it there (devicesOfModel leaves it out; sampleDevicesAt
+   * takes it out), so a write never reads the device it replaces.
+   */
+  private indexDevice(pipeline: ChainableCommander, device: Device): void {
+    if (device.deviceModel !== undefined) pipeline.sadd(this.modelKey(device.deviceModel), device.deviceId);
+    const destination = destinationOf(device);
+    if (destination !== undefined) pipeline.sadd(this.destinationKey(destination), device.deviceId);
+  }
+
+  async countDevicesAt(destination: string): Promise<number> {
+    return this.call('SCARD destination', () => this.redis.scard(this.destinationKey(destination)));
+  }
+
+  async sampleDevicesAt(destination: string, count: number): Promise<string[]> {
+    if (count <= 0) return [];
+    const key = this.destinationKey(destination);
+    const ids = await this.call('SRANDMEMBER destination', () => this.redis.srandmember(key, Math.floor(count)));
+    const devices = await this.getDevices(ids);
+    const moved = ids.filter((_, i) => devices[i] === undefined || destinationOf(devices[i]!) !== destination);
+    if (moved.length === 0) return ids;
+    await this.call('SREM destination', () => this.redis.srem(key, ...moved));
+    const gone = new Set(moved);
+    return ids.filter((id) => !gone.has(id));
   }
 
   async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {

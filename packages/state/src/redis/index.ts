@@ -88,6 +88,8 @@ export class RedisStore extends RedisPart implements StateStore {
   getDevice(deviceId: string) { return this.directory.getDevice(deviceId); }
   getDevices(deviceIds: readonly string[]) { return this.directory.getDevices(deviceIds); }
   devicesOfModel(deviceModel: string, cursor: string | undefined, count: number) { return this.directory.devicesOfModel(deviceModel, cursor, count); }
+  countDevicesAt(destination: string) { return this.directory.countDevicesAt(destination); }
+  sampleDevicesAt(destination: string, count: number) { return this.directory.sampleDevicesAt(destination, count); }
   directoryChanges(cursor: string | undefined, limit?: number) { return this.directory.directoryChanges(cursor, limit); }
   putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]) { return this.directory.putInstallations(installations); }
   getInstallations(installationIds: readonly string[]) { return this.directory.getInstallations(installationIds); }

@@ -512,6 +512,10 @@ export interface StateStore {
   rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean>;
   /** A page of the devices of a model (the CPL's reach); `cursor` undefined when there are no more. */
   devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }>;
+  /** How many devices route to a destination (a simulated network's share of the inventory, kept as devices are written). */
+  countDevicesAt(destination: string): Promise<number>;
+  /** Up to `count` distinct devices that route to a destination, at random (alerts a simulated network raises). */
+  sampleDevicesAt(destination: string, count: number): Promise<string[]>;
 
   /**
    * SMETS1 installations (SEC H5.8), written whole: each replaces the stored one, or with `null`
