@@ -139,8 +139,10 @@ describe('routers sharing one Redis', () => {
     expect((await post(first.url, warm, client.sign(warm))).status).toBe(202);
     try {
       // As during a failover: writes wait. The router's write times out (2 s) while it stays
-      // queued in Redis, and so does its lookup of the RequestID (2 s more), queued behind it.
-      await operator.call('CLIENT', 'PAUSE', '5000', 'WRITE');
+      // queued in Redis, and so does its lookup of the RequestID (2 s more), queued behind it. The
+      // pause outlasts both with room (lifted below once answered): at 5 s, a loaded CI machine
+      // once let the lookup run after it and find the write landed (202).
+      await operator.call('CLIENT', 'PAUSE', '15000', 'WRITE');
       const unconfirmed = await post(first.url, body, signature);
       expect(unconfirmed.status).toBe(503);
       expect(unconfirmed.headers.get('retry-after')).toBeTruthy();

@@ -36,6 +36,8 @@ export interface DevicePopulation {
   count(): Promise<number>;
   /** Up to `count` distinct ones, at random. */
   sample(count: number): Promise<string[]>;
+  /** Whether this simulator raises the rate alerts now: one of the processes simulating the network does. */
+  leads(): Promise<boolean>;
 }
 
 /**
@@ -237,6 +239,7 @@ export class SimulatedNetwork {
 
   /** One tick's share: from the inventory's devices of this network when it has a population, else from those it served. */
   private async raiseRandomAlerts(): Promise<void> {
+    if (this.population && !(await this.population.leads())) return;
     const devices = this.population ? await this.population.count() : this.served.length;
     this.alertCarry += (devices * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
     const due = Math.floor(this.alertCarry);

@@ -247,6 +247,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.countDevicesAt('smets2/north')).toBe(9);
         expect((await store.sampleDevicesAt('smets1/itron', 100)).sort()).toEqual([ids[0], ...ids.slice(10)].sort());
       });
+
+      it('leases a destination\'s rate alerts to one owner at a time, renewable, until it lapses', async () => {
+        const store = await open();
+        expect(await store.leaseAlerts('smets2/north', 'a', 200)).toBe(true);
+        expect(await store.leaseAlerts('smets2/north', 'b', 200)).toBe(false);
+        expect(await store.leaseAlerts('smets2/south', 'b', 200)).toBe(true);
+        expect(await store.leaseAlerts('smets2/north', 'a', 200)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await store.leaseAlerts('smets2/north', 'b', 200)).toBe(true);
+        expect(await store.leaseAlerts('smets2/north', 'a', 200)).toBe(false);
+      });
     });
 
     describe('directoryChanges', () => {

@@ -4,7 +4,7 @@ import { formatRequestId, parseCounter, parseEui, parseRequestId, type RequestId
 import { refuse, type Refusal } from '../refusals/index.ts';
 import type { CommandVariant, DuisWebService } from '../types/index.ts';
 
-/** Base64 text of at least one octet (DUIS xs:base64Binary, without whitespace). */
+/** Base64 text of at least one octet (DUIS xs:base64Binary, its whitespace taken out). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
 
 /** A Service Request after decoding: well-formed, not yet authenticated or validated. */
@@ -95,7 +95,8 @@ export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequ
   // A signed leg carries the Pre-Command the User signed: base64, as the transform leg gave it.
   if (raw.bodyElement === 'SignedPreCommand') {
     const payload = bodyValue === '' ? undefined : bodyValue.GBCSPayload;
-    if (typeof payload !== 'string' || !BASE64.test(payload)) return malformed('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
+    // Whitespace as xs:base64Binary allows it (signing tools wrap long lines).
+    if (typeof payload !== 'string' || !BASE64.test(payload.replace(/[\t\n\r ]/g, ''))) return malformed('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
   }
   let executionDateTime: number | undefined;
   if (bodyValue !== '' && 'ExecutionDateTime' in bodyValue) {

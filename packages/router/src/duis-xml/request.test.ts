@@ -93,6 +93,8 @@ describe('decodeXmlRequest', () => {
     ['a header field missing', request(HEADER.replace(/<sr:CommandVariant>1<\/sr:CommandVariant>/, ''), EMPTY), "Element 'sr:ServiceReference': This element is not expected. Expected is one of ( sr:FirstInSequence, sr:PrecedingServiceRequestID, sr:CommandVariant )"],
     ['an unknown header field', request(`${HEADER}<sr:Extra/>`, EMPTY), "Element 'sr:Extra': This element is not expected"],
     ['no schemaVersion', Buffer.from(request(HEADER, EMPTY).toString().replace(' schemaVersion="5.4"', '')), "The attribute 'schemaVersion' is required but missing"],
+    ['another global element of the schema as the document', Buffer.from('<sr:RequestID xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway">90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1</sr:RequestID>'), 'the document element must be sr:Request'],
+    ['an sr:Response as the document', Buffer.from(request(HEADER, EMPTY).toString().replaceAll('sr:Request', 'sr:Response')), 'the document element must be sr:Request'],
     ['a body element outside the schema', request(HEADER, '<sr:Nonsense/>'), "Element 'sr:Nonsense': This element is not expected. Expected is one of ( sr:UpdateImportTariffPrimaryElement, "],
     ['a body element in another namespace', request(HEADER, '<ReadTariffPrimaryElement/>'), "Element 'ReadTariffPrimaryElement': This element is not expected"],
     ['two body elements', request(HEADER, EMPTY + EMPTY), "Element 'sr:ReadTariffPrimaryElement': This element is not expected"],

@@ -2,6 +2,7 @@ import { buildServiceRequest, refuse, type Decoded, type DuisWebService, type Se
 import { elementChildren, parseXmlDocument, textOf, XmlRefused, type XmlElement } from './tree.ts';
 import { readSignature, type XmlSignature } from './signature.ts';
 import { schemaViolation } from './schema/index.ts';
+import { SR_NS } from './namespaces.ts';
 
 /** A decoded DUIS XML request: the same ServiceRequest the JSON path produces, and its signature. */
 export interface DecodedXml {
@@ -26,6 +27,8 @@ export function decodeXmlRequest(bytes: Uint8Array, webService: DuisWebService):
     if (error instanceof XmlRefused) return malformed(error.message);
     throw error;
   }
+  // The schema has other global elements (sr:Response, sr:RequestID, ...): a request is an sr:Request.
+  if (root.uri !== SR_NS || root.local !== 'Request') return malformed(`the document element must be sr:Request in ${SR_NS}, got ${root.name}`);
   const violation = schemaViolation(bytes);
   if (violation) return malformed(violation);
   // The schema has fixed the shape: sr:Header, sr:Body with one element, then an optional ds:Signature.

@@ -63,7 +63,7 @@ export async function startNetworks(
     firmwareActivationMs: config.simulatorFirmwareActivationMs,
     seed: config.simulatorSeed,
   };
-  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, store, deviceAlertSink(store, log)) : new Map<string, SimulatedNetwork>();
+  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, store, instance, deviceAlertSink(store, log)) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);
   await control.start();
   const forwarded = childrenOf(lifecycle.forwarded);

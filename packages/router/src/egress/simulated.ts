@@ -3,14 +3,19 @@ import { ALL_DESTINATIONS, objectError, parseWith, type Parsed } from '@dccroute
 import type { StateStore } from '@dccrouter/state';
 import { SimulatedNetwork, type AlertSink, type DevicePopulation, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
 
+/** How long a simulator's right to raise its destination's rate alerts lasts unrenewed (it renews it each second). */
+const ALERT_LEASE_MS = 3_000;
+
 /**
  * The simulated CSPs and S1SPs run in this process: one per destination of the contract, each
- * raising its alerts from the inventory's devices routed to it (the store's index of them).
+ * raising its alerts from the inventory's devices routed to it (the store's index of them); of the
+ * processes running one, the holder of its destination's lease raises the rate alerts.
  */
-export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, store: StateStore, alerts?: AlertSink): Map<string, SimulatedNetwork> {
+export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, store: StateStore, owner: string, alerts?: AlertSink): Map<string, SimulatedNetwork> {
   const populationOf = (destination: string): DevicePopulation => ({
     count: () => store.countDevicesAt(destination),
     sample: (count) => store.sampleDevicesAt(destination, count),
+    leads: () => store.leaseAlerts(destination, owner, ALERT_LEASE_MS),
   });
   return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts, populationOf(destination))]));
 }

@@ -292,17 +292,17 @@ export class ServiceRequestPipeline {
     if (result.outcome !== 'recorded' || userBreached) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
-        await this.applyEffect(request, srv, answer, now);
+        await this.applyEffect(request, srv.srv, answer, now);
         this.handOverIfLeased(acceptance);
         return answer;
       case 'landed':
-        await this.applyEffect(request, srv, result.answer, now);
+        await this.applyEffect(request, srv.srv, result.answer, now);
         // Leased to this process by the write that landed: nobody else sends it before the lease
         // ends (a concurrent identical retry's own send is a repeat, which the network drops).
         this.handOverIfLeased(acceptance);
         return { ...result.answer, outcome: 'replayed' };
       case 'duplicate':
-        await this.applyEffect(request, srv, result.answer, now);
+        await this.applyEffect(request, srv.srv, result.answer, now);
         return { ...result.answer, outcome: 'replayed' };
       case 'transform_leg_missing':
         throw new Refused(transformLegMissing(request));
@@ -319,10 +319,10 @@ export class ServiceRequestPipeline {
    * retry that finds it recorded, so a change cut off after the record is completed by the retry.
    * Cut off here, the request stands recorded: the client is told to resubmit, not that nothing was accepted.
    */
-  private async applyEffect(request: ServiceRequest, srv: SrvDefinition, answer: { body: string }, now: number): Promise<void> {
-    if (!STATE_CHANGING_NON_DEVICE.has(srv.srv)) return;
+  private async applyEffect(request: ServiceRequest, srv: string, answer: { body: string }, now: number): Promise<void> {
+    if (!STATE_CHANGING_NON_DEVICE.has(srv)) return;
     try {
-      await applyNonDeviceEffect(request, srv.srv, (JSON.parse(answer.body) as { body?: Record<string, unknown> }).body, now, this.deps);
+      await applyNonDeviceEffect(request, srv, (JSON.parse(answer.body) as { body?: Record<string, unknown> }).body, now, this.deps);
     } catch (error) {
       if (!(error instanceof StateUnavailableError)) throw error;
       throw new Refused(refuse('outcome_unknown', `the request is recorded but what it changes was not confirmed (${error.message}); resubmit the same bytes to complete it`));
@@ -476,8 +476,10 @@ export class ServiceRequestPipeline {
   /** A refusal of rows 6 to 17, unless the RequestID's same leg was acknowledged with these very bytes. */
   private async refuseUnlessReplay(refusal: Refusal, request: ServiceRequest, leg: Leg, bodyHash: string, context: RequestContext | undefined): Promise<Answer> {
     const recorded = context ?? await this.deps.store.loadContext(request.requestIdText, leg);
-    if (recorded.leg?.bodyHash === bodyHash) return { ...recorded.leg.answer, outcome: 'replayed' };
-    throw new Refused(refusal);
+    if (recorded.leg?.bodyHash !== bodyHash) throw new Refused(refusal);
+    // A 5.1, 5.3 or 11.1 cut off after its record is completed by this resubmission too.
+    await this.applyEffect(request, request.serviceReferenceVariant, recorded.leg.answer, this.now());
+    return { ...recorded.leg.answer, outcome: 'replayed' };
   }
 
   /** Threshold Anomaly Detection's plan for a device request about to be acknowledged; undefined when switched off. */

@@ -22,6 +22,9 @@ export interface SchedulerStats {
   run: (outcome: string) => void;
 }
 
+/** Answers that settle nothing: the occurrence is run again. */
+const UNSETTLED: ReadonlySet<string> = new Set(['state_unavailable', 'outcome_unknown', 'overloaded']);
+
 /**
  * Runs every due occurrence of the DSP schedules, each once across all instances: claimed under a
  * lease (one script per partition), submitted through the pipeline as its User's request (the
@@ -29,9 +32,6 @@ export interface SchedulerStats {
  * holds. An occurrence's RequestID is its schedule's ID and index, so one run again after a
  * claimer died is a replay, never a second request.
  */
-/** Answers that settle nothing: the occurrence is run again. */
-const UNSETTLED: ReadonlySet<string> = new Set(['state_unavailable', 'outcome_unknown', 'overloaded']);
-
 export function dspScheduler(
   store: StateStore, pipeline: ServiceRequestPipeline, { intervalMs, leaseMs }: { intervalMs: number; leaseMs: number }, log: Logger, stats: SchedulerStats,
 ): Periodic {

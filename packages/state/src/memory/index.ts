@@ -561,10 +561,18 @@ export class MemoryStore implements StateStore {
   }
 
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.lease(`delivery:${userId}`, owner, ttlMs);
+  }
+
+  async leaseAlerts(destination: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.lease(`alerts:${destination}`, owner, ttlMs);
+  }
+
+  private lease(name: string, owner: string, ttlMs: number): boolean {
     const now = Date.now();
-    const lease = this.leases.get(userId);
+    const lease = this.leases.get(name);
     if (lease && lease.owner !== owner && lease.until > now) return false;
-    this.leases.set(userId, { owner, until: now + ttlMs });
+    this.leases.set(name, { owner, until: now + ttlMs });
     return true;
   }
 

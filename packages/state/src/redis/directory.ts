@@ -166,6 +166,10 @@ export class RedisDirectory extends RedisPart {
     if (destination !== undefined) pipeline.sadd(this.destinationKey(destination), device.deviceId);
   }
 
+  async leaseAlerts(destination: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.call('lease', () => this.redis.lease(`${this.prefix}alerts-lease:${destination}`, owner, ttlMs))) === 1;
+  }
+
   async countDevicesAt(destination: string): Promise<number> {
     return this.call('SCARD destination', () => this.redis.scard(this.destinationKey(destination)));
   }

@@ -90,6 +90,7 @@ export class RedisStore extends RedisPart implements StateStore {
   devicesOfModel(deviceModel: string, cursor: string | undefined, count: number) { return this.directory.devicesOfModel(deviceModel, cursor, count); }
   countDevicesAt(destination: string) { return this.directory.countDevicesAt(destination); }
   sampleDevicesAt(destination: string, count: number) { return this.directory.sampleDevicesAt(destination, count); }
+  leaseAlerts(destination: string, owner: string, ttlMs: number) { return this.directory.leaseAlerts(destination, owner, ttlMs); }
   directoryChanges(cursor: string | undefined, limit?: number) { return this.directory.directoryChanges(cursor, limit); }
   putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]) { return this.directory.putInstallations(installations); }
   getInstallations(installationIds: readonly string[]) { return this.directory.getInstallations(installationIds); }

@@ -516,6 +516,12 @@ export interface StateStore {
   countDevicesAt(destination: string): Promise<number>;
   /** Up to `count` distinct devices that route to a destination, at random (alerts a simulated network raises). */
   sampleDevicesAt(destination: string, count: number): Promise<string[]>;
+  /**
+   * Takes or renews, for `ttlMs`, the right to raise a destination's alerts at its configured
+   * rate, so one simulator of it (of however many processes run one) raises them. False while
+   * another owner holds it.
+   */
+  leaseAlerts(destination: string, owner: string, ttlMs: number): Promise<boolean>;
 
   /**
    * SMETS1 installations (SEC H5.8), written whole: each replaces the stored one, or with `null`
