@@ -243,6 +243,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.sampleDevicesAt('smets2/south', 5)).toEqual([]);
         // Moved to an S1SP: sampled there, never again at its old CSP (which counts it no more once sampled).
         await store.putDevice(itron(ids[0]));
+        // A sample as large as what is still there is of exactly that, even when the draw first met the moved one.
+        const nine = await store.sampleDevicesAt('smets2/north', 9);
+        expect(nine.sort()).toEqual(ids.slice(1, 10));
         expect((await store.sampleDevicesAt('smets2/north', 100)).sort()).toEqual(ids.slice(1, 10));
         expect(await store.countDevicesAt('smets2/north')).toBe(9);
         expect((await store.sampleDevicesAt('smets1/itron', 100)).sort()).toEqual([ids[0], ...ids.slice(10)].sort());

@@ -174,16 +174,34 @@ export class RedisDirectory extends RedisPart {
     return this.call('SCARD destination', () => this.redis.scard(this.destinationKey(destination)));
   }
 
+  /**
+   * SRANDMEMBER, then the members found moved elsewhere are taken out and the draw made again
+   * (twice at most) to fill the sample, so a sample is of devices still routed here.
+   */
   async sampleDevicesAt(destination: string, count: number): Promise<string[]> {
-    if (count <= 0) return [];
+    const wanted = Math.floor(count);
+    const picked = new Set<string>();
+    for (let round = 0; round < 3 && picked.size < wanted; round++) {
+      const { here, moved } = await this.drawDevicesAt(destination, wanted);
+      for (const id of here) if (picked.size < wanted) picked.add(id);
+      // A draw with none moved holds as many as the set has, up to `wanted`: nothing more to find.
+      if (moved === 0) break;
+    }
+    return [...picked];
+  }
+
+  private async drawDevicesAt(destination: string, count: number): Promise<{ here: string[]; moved: number }> {
     const key = this.destinationKey(destination);
-    const ids = await this.call('SRANDMEMBER destination', () => this.redis.srandmember(key, Math.floor(count)));
+    const ids = await this.call('SRANDMEMBER destination', () => this.redis.srandmember(key, count));
     const devices = await this.getDevices(ids);
     const moved = ids.filter((_, i) => devices[i] === undefined || destinationOf(devices[i]!) !== destination);
-    if (moved.length === 0) return ids;
+    if (moved.length === 0) return { here: ids, moved: 0 };
     await this.call('SREM destination', () => this.redis.srem(key, ...moved));
+    // One moved back meanwhile (its write's SADD before this SREM) is put back: read after the SREM, it is here.
+    const back = (await this.getDevices(moved)).filter((device): device is Device => device !== undefined && destinationOf(device) === destination);
+    if (back.length > 0) await this.call('SADD destination', () => this.redis.sadd(key, ...back.map((device) => device.deviceId)));
     const gone = new Set(moved);
-    return ids.filter((id) => !gone.has(id));
+    return { here: ids.filter((id) => !gone.has(id)), moved: moved.length };
   }
 
   async devicesOfModel(deviceModel: string, cursor: string | undefined, count: number): Promise<{ devices: Device[]; cursor: string | undefined }> {
