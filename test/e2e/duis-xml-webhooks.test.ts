@@ -90,6 +90,8 @@ describe('DUIS XML under Bun, with an XML webhook receiver', () => {
     const alert = receiver.received.find((item) => item.kind === 'deviceAlert');
     expect(responseHeader(alert.xml).body).toBe('DeviceAlertMessage');
     expect(fieldOf(alert.xml, 'AlertCode')).toBe('TAMPER');
+    // Which device raised it, in the document and in a header, as the JSON item's deviceId.
+    expect([fieldOf(alert.xml, 'DeviceID'), alert.deviceId]).toEqual([ESME, ESME]);
     expect(checkRouterSignature(alert.xml, certificate)).toBeUndefined();
 
     // A request in excess of the User's threshold: quarantined, and an AD1 DCC alert follows.

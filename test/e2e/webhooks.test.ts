@@ -114,4 +114,15 @@ describe('signed webhooks', () => {
     expect([again.status, again.body.error.reason]).toEqual([404, 'not_found']);
     expect((await admin.request('POST', '/v1/admin/dead-letters:redrive', { userId: SUPPLIER })).body).toEqual({ redriven: [] });
   });
+
+  it('takes a redirect for a failure, never following it: only the endpoint\'s own 2xx acknowledges', async () => {
+    receiver.failWith = 302;
+    const attemptsBefore = receiver.attempts;
+    const requestId = await sendRead();
+    await expect.poll(() => router.output().includes('webhook item dead-lettered') && router.output().includes(requestId), { timeout: 10_000 }).toBe(true);
+    expect(receiver.attempts - attemptsBefore).toBe(3);
+    expect(receiver.redirected).toBe(0);
+    expect(router.output()).toContain('HTTP 302: a redirect, not followed');
+    receiver.failWith = undefined;
+  });
 });

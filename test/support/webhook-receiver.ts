@@ -29,9 +29,11 @@ export class WebhookReceiver {
   readonly deliveries: { signature: string; body: Buffer }[] = [];
   /** Deliveries refused for their signature, with why. */
   readonly refused: string[] = [];
-  /** Answer with this status instead of 204 while set. */
+  /** Answer with this status instead of 204 while set (a 3xx with a Location elsewhere). */
   failWith: number | undefined;
   attempts = 0;
+  /** Requests that followed a redirect to the Location given. */
+  redirected = 0;
   private routerKey?: KeyObject;
   private server?: Server;
   url = '';
@@ -47,9 +49,16 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
+        // A redirect's target (any method) answers 200, as a proxy's page might: never a delivery.
+        if (request.url === '/elsewhere') {
+          this.redirected++;
+          response.writeHead(200).end('elsewhere');
+          return;
+        }
         this.attempts++;
         if (this.failWith !== undefined) {
-          response.writeHead(this.failWith).end();
+          // A 3xx points elsewhere, as a moved endpoint would.
+          response.writeHead(this.failWith, this.failWith >= 300 && this.failWith < 400 ? { location: '/elsewhere' } : {}).end();
           return;
         }
         const body = Buffer.concat(chunks);
@@ -63,7 +72,7 @@ export class WebhookReceiver {
         this.deliveries.push({ signature: signature!, body });
         // A User registered with receiveFormat "xml" gets signed DUIS XML, its cursor and kind in headers.
         const xml = String(request.headers['content-type']).startsWith('application/xml');
-        this.received.push(xml ? { xml: body.toString(), cursor: request.headers['x-dcc-cursor'], kind: request.headers['x-dcc-kind'] } : JSON.parse(body.toString()));
+        this.received.push(xml ? { xml: body.toString(), cursor: request.headers['x-dcc-cursor'], kind: request.headers['x-dcc-kind'], deviceId: request.headers['x-dcc-device-id'] } : JSON.parse(body.toString()));
         response.writeHead(204).end();
       });
     });

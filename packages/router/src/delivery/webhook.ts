@@ -53,7 +53,7 @@ export class WebhookDeliverer {
   private async deliverUser(userId: string): Promise<void> {
     const retry = this.retries.get(userId);
     if (retry && retry.notBefore > Date.now()) return;
-    if (!(await this.store.leaseDelivery(userId, this.options.owner, this.options.timeoutMs * 4))) return;
+    if (!(await this.renewLease(userId))) return;
     const user = await this.store.getUser(userId);
     if (!user?.receiveEndpoint) return;
     const items = await this.store.readOutbox(userId, await this.store.deliveryCursor(userId), this.options.batch);
@@ -72,6 +72,9 @@ export class WebhookDeliverer {
     userId: string, endpoint: string, xml: XmlServices | undefined, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
   ): Promise<void> {
     for (const item of items) {
+      // Renewed before each POST, so a pass outlasting one lease (a slow receiver) keeps it, and
+      // no other instance posts the same items beside it, out of order; lost, the pass stops here.
+      if (item !== items[0] && !(await this.renewLease(userId))) return;
       const failure = await this.post(endpoint, item, xml);
       if (failure === undefined) {
         this.retries.delete(userId);
@@ -113,6 +116,11 @@ export class WebhookDeliverer {
     return services;
   }
 
+  /** Takes or renews this instance's right to deliver the User's items, for four POSTs' time limits. */
+  private renewLease(userId: string): Promise<boolean> {
+    return this.store.leaseDelivery(userId, this.options.owner, this.options.timeoutMs * 4);
+  }
+
   private async settleDelivered(userId: string, items: readonly OutboxItem[]): Promise<void> {
     await this.store.setDeliveryCursor(userId, items[items.length - 1].cursor);
     this.metrics.delivered(items.length);
@@ -127,14 +135,22 @@ export class WebhookDeliverer {
       // them), with the cursor and kind in headers; the webhook signature header covers it too.
       const body = Buffer.from(xml ? xmlOutboxItem(item, this.xmlSigner, Date.now(), item.requestId ? xml.get(item.requestId) : undefined) : JSON.stringify(item));
       const headers: Record<string, string> = { 'content-type': xml ? XML_TYPE : 'application/json', [WEBHOOK_SIGNATURE_HEADER]: this.signingKey.signWebhook(body) };
-      if (xml) Object.assign(headers, { 'x-dcc-cursor': item.cursor, 'x-dcc-kind': item.kind });
+      if (xml) {
+        Object.assign(headers, { 'x-dcc-cursor': item.cursor, 'x-dcc-kind': item.kind });
+        // What a JSON receiver reads in the item: for deduplicating a redriven item, and an alert's device.
+        if (item.redrivenFrom) headers['x-dcc-redriven-from'] = item.redrivenFrom;
+        if (item.deviceId) headers['x-dcc-device-id'] = item.deviceId;
+      }
       const response = await fetch(endpoint, {
         method: 'POST',
         headers,
         body,
+        // Only the endpoint's own 2xx acknowledges: a redirect followed would turn the POST into a GET elsewhere.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);
+      if (response.status >= 300 && response.status < 400) return `HTTP ${response.status}: a redirect, not followed (only the endpoint's own 2xx acknowledges)`;
       return response.ok ? undefined : `HTTP ${response.status}`;
     } catch (error) {
       return (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : (error as Error).message;

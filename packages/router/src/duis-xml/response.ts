@@ -121,9 +121,10 @@ export function xmlOutboxItem(
   const body = (item.body && typeof item.body === 'object' ? item.body : item.body === undefined ? {} : { value: item.body }) as Record<string, unknown>;
   const at = new Date(now).toISOString();
   if (item.kind === 'deviceAlert') {
-    const { GBCSPayload, ...rest } = body as { GBCSPayload?: unknown };
-    const content = `<sr:AlertCode>${escapeText(item.alertCode ?? '')}</sr:AlertCode><sr:GBCSPayload>${escapeText(String(GBCSPayload ?? ''))}</sr:GBCSPayload>`;
-    void rest;
+    const { GBCSPayload } = body as { GBCSPayload?: unknown };
+    // The device it came from, as the JSON item names it (deviceId).
+    const device = item.deviceId ? `<sr:DeviceID>${escapeText(item.deviceId)}</sr:DeviceID>` : '';
+    const content = `${device}<sr:AlertCode>${escapeText(item.alertCode ?? '')}</sr:AlertCode><sr:GBCSPayload>${escapeText(String(GBCSPayload ?? ''))}</sr:GBCSPayload>`;
     return signEnveloped(responseDocument({ responseId: item.responseId, responseCode: 'I0', responseDateTime: item.raisedAt ?? at }, `<sr:DeviceAlertMessage>${content}</sr:DeviceAlertMessage>`), signer, CANONICAL);
   }
   if (item.kind === 'dccAlert') {

@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '@dccrouter/state';
+import { createLogger } from '../log/index.ts';
+import { RouterSigningKey } from './signing.ts';
+import { WebhookDeliverer } from './webhook.ts';
+
+const USER = '90-B3-D5-1F-30-01-00-00';
+let server: Server | undefined;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+describe('WebhookDeliverer', () => {
+  it('keeps a User\'s lease through a pass longer than one lease: two instances never post the same items, in order once each', async () => {
+    // A slow receiver: 20 items at 100 ms each (2 s) outlast the 1.2 s lease (4 x the 300 ms time limit).
+    const received: string[] = [];
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => setTimeout(() => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString()).requestId);
+        response.writeHead(204).end();
+      }, 100));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const store = new MemoryStore();
+    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const ids = Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    for (const requestId of ids) await store.enqueueOutbox(USER, { kind: 'response', requestId, responseCode: 'I0', body: {} });
+    const key = RouterSigningKey.from(undefined);
+    const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 300, batch: 100 },
+      createLogger('silent'), key, undefined as never, metrics);
+    const [a, b] = [deliverer('a'), deliverer('b')];
+    // Both instances' loops, every 50 ms, until everything is delivered.
+    for (let round = 0; round < 100 && (await store.deliveryCursor(USER)) === undefined; round++) {
+      // b tries again while a's pass runs, past the first lease's end.
+      const b3 = async () => { for (let i = 0; i < 30; i++) { await new Promise((resolve) => setTimeout(resolve, 100)); await b.deliverAll(); } };
+      await Promise.all([a.deliverAll(), b3()]);
+    }
+    expect(received).toEqual(ids);
+  });
+});
