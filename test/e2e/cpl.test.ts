@@ -158,4 +158,22 @@ describe('the Central Products List', () => {
     await expect.poll(async () => bothRead(ITRON), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
     expect((await admin.put('/v1/admin/policy', { smets1Cohorts: { nowhere: false } })).status).toBe(400);
   });
+
+  it('keeps every one of the changes two instances make to the shared tables at the same moment', async () => {
+    const admins = routers.map((router) => new Admin(router.url, router.adminToken));
+    // Eight CPL entries and two policy changes, half through each instance, all at once.
+    const versions = Array.from({ length: 8 }, (_, i) => `9.${i}`);
+    const written = await Promise.all(versions.map((version, i) => admins[i % 2].put(`/v1/admin/cpl/RACE-1/${version}`, { deviceType: 'ESME', certificates: { other: 'valid' } })));
+    expect(written.map((answer) => answer.status)).toEqual(versions.map(() => 200));
+    const policies = await Promise.all([
+      admins[0].put('/v1/admin/policy', { smets1Cohorts: { secure: false } }),
+      admins[1].put('/v1/admin/policy', { smets1Cohorts: { edmi: false } }),
+    ]);
+    expect(policies.map((answer) => answer.status)).toEqual([200, 200]);
+    for (const one of admins) {
+      await expect.poll(async () => (await one.request('GET', '/v1/admin/cpl')).body.entries.filter((entry: any) => entry.deviceModel === 'RACE-1').length, { timeout: 5_000, interval: 100 }).toBe(8);
+      await expect.poll(async () => (await one.request('GET', '/v1/admin/policy')).body.smets1Cohorts, { timeout: 5_000, interval: 100 }).toMatchObject({ secure: false, edmi: false });
+    }
+    await admins[0].put('/v1/admin/policy', { smets1Cohorts: { secure: true, edmi: true } });
+  });
 });

@@ -744,6 +744,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getSetting('unknown')).toBeUndefined();
       });
 
+      it('are updated from what is stored, each of many concurrent changes kept; a change that answers undefined writes nothing', async () => {
+        const store = await open();
+        const added = await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateSetting<string[]>('table', (current) => [...current ?? [], `entry-${i}`])));
+        expect(added.every((value) => value !== undefined)).toBe(true);
+        expect((await store.getSetting<string[]>('table'))!.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `entry-${i}`).sort());
+        expect(await store.updateSetting<string[]>('table', () => undefined)).toBeUndefined();
+        expect(await store.getSetting<string[]>('table')).toHaveLength(20);
+        expect(await store.updateSetting<number>('fresh', (current) => (current ?? 0) + 1)).toBe(1);
+      });
+
       it('are read several at once, in the order asked, undefined where never put', async () => {
         const store = await open();
         await store.putSetting('tad-user:U1', { rules: [{ srv: '*', limit: 5, windowSeconds: 60 }] });

@@ -45,28 +45,40 @@ export class CplTable extends RefreshedTable {
   }
 
   async put(deviceModel: string, firmwareVersion: string, input: CplEntryInput): Promise<CplEntry> {
-    await this.refresh();
-    const entry = applyCplUpdate(this.get(deviceModel, firmwareVersion), deviceModel, firmwareVersion, input, this.now());
-    await this.save(entry);
-    return entry;
+    const saved = await this.save((entries) => applyCplUpdate(entries.get(keyOf(deviceModel, firmwareVersion)), deviceModel, firmwareVersion, input, this.now()));
+    return saved!;
   }
 
   async decide(deviceModel: string, firmwareVersion: string, decision: SscDecision): Promise<{ ok: true; entry: CplEntry } | { ok: false; status: 404 | 409; message: string }> {
-    await this.refresh();
-    const current = this.get(deviceModel, firmwareVersion);
-    if (!current) return { ok: false, status: 404, message: `no CPL entry for ${deviceModel} ${firmwareVersion}` };
-    const decided = applySscDecision(current, decision, this.now());
-    if (!decided.ok) return { ok: false, status: 409, message: decided.message };
-    await this.save(decided.entry);
-    return decided;
+    let refusal: { ok: false; status: 404 | 409; message: string } | undefined;
+    const saved = await this.save((entries) => {
+      const current = entries.get(keyOf(deviceModel, firmwareVersion));
+      if (!current) return void (refusal = { ok: false, status: 404, message: `no CPL entry for ${deviceModel} ${firmwareVersion}` });
+      const decided = applySscDecision(current, decision, this.now());
+      if (!decided.ok) return void (refusal = { ok: false, status: 409, message: decided.message });
+      return decided.entry;
+    });
+    return saved ? { ok: true, entry: saved } : refusal!;
   }
 
-  private async save(entry: CplEntry): Promise<void> {
-    const before = this.cplIndex;
-    const next = new Map(this.entries).set(keyOf(entry.deviceModel, entry.firmwareVersion), entry);
-    await this.store.putSetting(SETTING, [...next.values()]);
-    this.apply(next);
+  /**
+   * One entry changed from the CPL as stored (not this instance's copy of it), written only if no
+   * other instance changed the CPL meanwhile (else done again on theirs), then applied here and told.
+   */
+  private async save(change: (entries: Map<string, CplEntry>) => CplEntry | undefined): Promise<CplEntry | undefined> {
+    let before: CplIndex = new Map();
+    let entry: CplEntry | undefined;
+    const stored = await this.store.updateSetting<CplEntry[]>(SETTING, (current) => {
+      const entries = new Map((current ?? []).map((one) => [keyOf(one.deviceModel, one.firmwareVersion), one]));
+      before = indexCpl(entries.values());
+      entry = change(entries);
+      if (!entry) return undefined;
+      return [...entries.set(keyOf(entry.deviceModel, entry.firmwareVersion), entry).values()];
+    });
+    if (!stored || !entry) return undefined;
+    this.apply(new Map(stored.map((one) => [keyOf(one.deviceModel, one.firmwareVersion), one])));
     this.changed(before, this.cplIndex, entry);
+    return entry;
   }
 
   async refresh(): Promise<void> {

@@ -20,10 +20,9 @@ export class PolicyTable extends RefreshedTable implements CompiledPolicy {
     return this.compiled.policy;
   }
 
+  /** Changed from the tables as stored, never overwriting another instance's change made meanwhile. */
   async update(change: PolicyUpdate): Promise<Policy> {
-    await this.refresh();
-    const next = updatePolicy(this.compiled.policy, change);
-    await this.store.putSetting(SETTING, next);
+    const next = (await this.store.updateSetting<Policy>(SETTING, (current) => updatePolicy({ ...defaultPolicy(), ...current }, change)))!;
     this.compiled = compilePolicy(next);
     return next;
   }

@@ -42,24 +42,26 @@ export class ProductRegisters extends RefreshedTable {
     return judgement;
   }
 
+  /** Changed from the register as stored, never overwriting another instance's change made meanwhile. */
   async putCombination(entryId: string, input: ProductCombinationInput): Promise<{ ok: true; entry: ProductCombination } | { ok: false; message: string }> {
-    await this.refresh();
-    const current = this.combinations.find((entry) => entry.entryId === entryId);
-    const updated = applyCombinationUpdate(current, entryId, input, this.now());
-    if (!updated.ok) return updated;
-    const next = [...this.combinations.filter((entry) => entry.entryId !== entryId), updated.entry].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
-    await this.store.putSetting(COMBINATIONS, next);
-    this.apply(next, this.upgrades);
-    return updated;
+    let updated: ReturnType<typeof applyCombinationUpdate> | undefined;
+    const next = await this.store.updateSetting<ProductCombination[]>(COMBINATIONS, (stored = []) => {
+      updated = applyCombinationUpdate(stored.find((entry) => entry.entryId === entryId), entryId, input, this.now());
+      if (!updated.ok) return undefined;
+      return [...stored.filter((entry) => entry.entryId !== entryId), updated.entry].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+    });
+    if (next) this.apply(next, this.upgrades);
+    return updated!;
   }
 
   async putUpgrades(deviceModel: string, input: FirmwareUpgradesInput): Promise<FirmwareUpgrades> {
-    await this.refresh();
-    const updated = applyUpgradesUpdate(this.upgradesOf(deviceModel), deviceModel, input, this.now());
-    const next = [...this.upgrades.filter((entry) => entry.deviceModel !== deviceModel), updated].sort((a, b) => (a.deviceModel < b.deviceModel ? -1 : 1));
-    await this.store.putSetting(UPGRADES, next);
-    this.apply(this.combinations, next);
-    return updated;
+    let updated: FirmwareUpgrades | undefined;
+    const next = await this.store.updateSetting<FirmwareUpgrades[]>(UPGRADES, (stored = []) => {
+      updated = applyUpgradesUpdate(stored.find((entry) => entry.deviceModel === deviceModel), deviceModel, input, this.now());
+      return [...stored.filter((entry) => entry.deviceModel !== deviceModel), updated].sort((a, b) => (a.deviceModel < b.deviceModel ? -1 : 1));
+    });
+    this.apply(this.combinations, next!);
+    return updated!;
   }
 
   async refresh(): Promise<void> {

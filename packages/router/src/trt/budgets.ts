@@ -33,18 +33,23 @@ export class TrtBudgetTable {
   async update(input: unknown): Promise<Parsed<TrtBudgets>> {
     const update = parseTrtBudgetsUpdate(input);
     if (!update.ok) return update;
-    await this.refresh();
-    const budgets = { ...this.budgets, ...update.value };
-    // Overdue at the allowance, breached at the limit: a limit before the allowance has no meaning.
-    const { 'smets1.wanLimit': limit, 'smets1.wanAllowance': allowance } = budgets;
-    if (limit < allowance) {
-      return 'smets1.wanLimit' in update.value
-        ? { ok: false, error: { field: 'smets1.wanLimit', message: `must be at least smets1.wanAllowance (${allowance} ms), got ${limit} ms` } }
-        : { ok: false, error: { field: 'smets1.wanAllowance', message: `must be at most smets1.wanLimit (${limit} ms), got ${allowance} ms` } };
-    }
-    await this.store.putSetting(SETTING, budgets);
-    this.budgets = budgets;
-    return { ok: true, value: budgets };
+    let refused: Parsed<TrtBudgets> | undefined;
+    // From the table as stored, never overwriting another instance's change made meanwhile.
+    const stored = await this.store.updateSetting<Partial<TrtBudgets>>(SETTING, (current) => {
+      const budgets = { ...defaultTrtBudgets(), ...current, ...update.value };
+      // Overdue at the allowance, breached at the limit: a limit before the allowance has no meaning.
+      const { 'smets1.wanLimit': limit, 'smets1.wanAllowance': allowance } = budgets;
+      if (limit < allowance) {
+        refused = 'smets1.wanLimit' in update.value
+          ? { ok: false, error: { field: 'smets1.wanLimit', message: `must be at least smets1.wanAllowance (${allowance} ms), got ${limit} ms` } }
+          : { ok: false, error: { field: 'smets1.wanAllowance', message: `must be at most smets1.wanLimit (${limit} ms), got ${allowance} ms` } };
+        return undefined;
+      }
+      return budgets;
+    });
+    if (!stored) return refused!;
+    this.budgets = { ...defaultTrtBudgets(), ...stored };
+    return { ok: true, value: this.budgets };
   }
 
   stop(): void {

@@ -648,6 +648,14 @@ export class MemoryStore implements StateStore {
     this.settings.set(name, copy(value));
   }
 
+  async updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    // Read, changed and written in one turn: nothing else runs in between.
+    const stored = this.settings.get(name);
+    const next = change(stored === undefined ? undefined : copy(stored as T));
+    if (next !== undefined) this.settings.set(name, copy(next));
+    return next;
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}

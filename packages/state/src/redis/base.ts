@@ -90,6 +90,7 @@ export const SCRIPT_COMMANDS = [
   ['redriveDeadLetters', 2],
   ['listQuarantined', 1],
   ['putInstallations', 1],
+  ['setIfUnchanged', 1],
 ] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
 
 /** The connections and settings of one store, shared by its parts; its last connection error too. */

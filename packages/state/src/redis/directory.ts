@@ -25,13 +25,17 @@ export class RedisDirectory extends RedisPart {
     const pipeline = this.pipeline().set(this.userKey(user.userId), JSON.stringify(user));
     if (user.receiveEndpoint) pipeline.sadd(this.webhookUsersKey(), user.userId);
     else pipeline.srem(this.webhookUsersKey(), user.userId);
-    // Logged after the write, so a cache that sees the change reads the new value.
-    this.logDirectoryChange(pipeline, 'u', user.userId);
     await this.exec('SET user', pipeline);
+    await this.logDirectoryChange('u', user.userId);
   }
 
-  private logDirectoryChange(pipeline: ChainableCommander, kind: 'u' | 'd' | 'reset', ids: string): void {
-    pipeline.xadd(`${this.prefix}dir-changes`, 'MAXLEN', '~', DIRECTORY_LOG_LENGTH, '*', kind, ids);
+  /**
+   * Logged once the write is confirmed, so a cache that sees the change reads the new value: in
+   * one pipeline, a Redis Cluster sends each command to its own node at once, and the log entry
+   * could land first (a cache then re-reads the old value and keeps it).
+   */
+  private async logDirectoryChange(kind: 'u' | 'd' | 'reset', ids: string): Promise<void> {
+    await this.call('log directory change', () => this.redis.xadd(`${this.prefix}dir-changes`, 'MAXLEN', '~', DIRECTORY_LOG_LENGTH, '*', kind, ids));
   }
 
   async directoryChanges(cursor: string | undefined, limit = 1000): Promise<DirectoryChanges> {
@@ -68,8 +72,8 @@ export class RedisDirectory extends RedisPart {
   async putDevice(device: Device): Promise<void> {
     const pipeline = this.pipeline().set(this.deviceKey(device.deviceId), JSON.stringify(device));
     this.indexDevice(pipeline, device);
-    this.logDirectoryChange(pipeline, 'd', device.deviceId);
     await this.exec('SET device', pipeline);
+    await this.logDirectoryChange('d', device.deviceId);
   }
 
   /**
@@ -90,13 +94,17 @@ export class RedisDirectory extends RedisPart {
         await this.exec('SET devices', pipeline);
       }
     };
-    const workers = Math.min(PIPELINES_IN_FLIGHT, Math.ceil(devices.length / DEVICES_PER_PIPELINE));
-    await Promise.all(Array.from({ length: workers }, worker));
     if (devices.length === 0) return;
-    const log = this.pipeline();
-    if (devices.length > DIRECTORY_RESET_OVER) this.logDirectoryChange(log, 'reset', '');
-    else this.logDirectoryChange(log, 'd', devices.map((device) => device.deviceId).join(','));
-    await this.exec('log directory change', log);
+    const workers = Math.min(PIPELINES_IN_FLIGHT, Math.ceil(devices.length / DEVICES_PER_PIPELINE));
+    try {
+      const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    } finally {
+      // Logged whether or not every chunk was written: the chunks that were must reach the caches.
+      if (devices.length > DIRECTORY_RESET_OVER) await this.logDirectoryChange('reset', '');
+      else await this.logDirectoryChange('d', devices.map((device) => device.deviceId).join(','));
+    }
   }
 
   /** Installation keys share the '{inst}' tag: one slot, so an installation moves between its indexes atomically. */

@@ -150,6 +150,7 @@ export class RedisStore extends RedisPart implements StateStore {
   getSetting<T>(name: string) { return this.settings.getSetting<T>(name); }
   getSettings(names: readonly string[]) { return this.settings.getSettings(names); }
   putSetting<T>(name: string, value: T) { return this.settings.putSetting(name, value); }
+  updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined) { return this.settings.updateSetting(name, change); }
 
   async ping(): Promise<void> {
     // Both connections: the background loops' too, which a readiness probe should see fail.

@@ -35,6 +35,7 @@ export function composeScripts(read: (name: string) => string) {
     redriveDeadLetters: read('redrive-dead-letters'),
     listQuarantined: read('list-quarantined'),
     putInstallations: read('put-installations'),
+    setIfUnchanged: read('set-if-unchanged'),
   } as const;
 }
 

@@ -1,4 +1,8 @@
-import { RedisPart } from './base.ts';
+import { StateUnavailableError } from '../store/index.ts';
+import { RedisPart, type ScriptedRedis } from './base.ts';
+
+/** Read-modify-write attempts of a setting others keep changing, before giving up. */
+const UPDATE_ATTEMPTS = 20;
 import { parse } from './records.ts';
 
 /** Operators' settings and the shared statistics counters. */
@@ -26,5 +30,18 @@ export class RedisSettings extends RedisPart {
 
   async putSetting<T>(name: string, value: T): Promise<void> {
     await this.call('SET setting', () => this.redis.set(this.settingKey(name), JSON.stringify(value)));
+  }
+
+  async updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const key = this.settingKey(name);
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const read = await this.call('GET setting', () => this.redis.get(key));
+      const next = change(parse<T>(read));
+      if (next === undefined) return undefined;
+      const written = await this.call('set setting if unchanged', () => (this.redis as ScriptedRedis & { setIfUnchanged(...args: unknown[]): Promise<number> })
+        .setIfUnchanged(key, read === null ? '0' : '1', read ?? '', JSON.stringify(next)));
+      if (written === 1) return next;
+    }
+    throw new StateUnavailableError(`setting ${name} kept changing under ${UPDATE_ATTEMPTS} attempts to update it`);
   }
 }

@@ -608,6 +608,12 @@ export interface StateStore {
   /** Several settings in one call (one round trip), in the order asked; undefined for a name never put. */
   getSettings(names: readonly string[]): Promise<unknown[]>;
   putSetting<T>(name: string, value: T): Promise<void>;
+  /**
+   * A shared table changed by `change` from its stored value, atomically against other writers
+   * (another instance's change made meanwhile is read again and changed too, never overwritten);
+   * `change` answers undefined to write nothing. Answers what was written.
+   */
+  updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
 
   /** Resolves when the store answers; throws StateUnavailableError otherwise. */
   ping(): Promise<void>;
