@@ -162,6 +162,22 @@ describe('RedisStore on a shared Redis', () => {
     expect(alert.body).toEqual({ alert: 'TRT', requestId, deadline: new Date(plain.record.trt!.deadline).toISOString() });
   });
 
+  it('makes its egress groups again when Redis lost them (restarted without its data): the next claim takes what was queued since', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const first = newRequestId();
+    await store.recordAcceptance(first, { ...plainAcceptance(first), egress: {} });
+    const destination = plainAcceptance(first).record.destination;
+    expect((await store.claimEgress([destination], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([first]);
+    // Every key of this store gone, as after a restart without data.
+    const keys = await raw.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await raw.del(...keys);
+    const second = newRequestId();
+    await store.recordAcceptance(second, { ...plainAcceptance(second), egress: {} });
+    await expect(store.claimEgress([destination], 'router-a', 10)).rejects.toThrow(/NOGROUP/);
+    expect((await store.claimEgress([destination], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([second]);
+  });
+
   it('keeps a request handed over at acceptance in its lease set, not its stream, and drops a lease whose request is gone', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

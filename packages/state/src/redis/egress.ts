@@ -47,6 +47,24 @@ export class RedisEgress extends RedisPart {
    * Cluster cannot block on several slots: it polls instead.
    */
   async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
+    return this.recreatingGroups(() => this.claimEgressOnce(destinations, consumer, max, blockMs));
+  }
+
+  /**
+   * A stream's group gone (Redis restarted without its data, a master lost): the groups this
+   * process created are forgotten, so the next call makes them again, reading from the start of
+   * what was queued since; remembered for good, egress stopped until every router restarted.
+   */
+  private async recreatingGroups<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (String((error as Error)?.message).includes('NOGROUP')) this.groups.clear();
+      throw error;
+    }
+  }
+
+  private async claimEgressOnce(destinations: readonly string[], consumer: string, max: number, blockMs: number): Promise<EgressItem[]> {
     if (destinations.length === 0) return [];
     const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
     await this.ensureGroups(keys);
@@ -74,6 +92,10 @@ export class RedisEgress extends RedisPart {
   }
 
   async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
+    return this.recreatingGroups(() => this.reclaimEgressOnce(destinations, consumer, max, idleMs));
+  }
+
+  private async reclaimEgressOnce(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
     const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
     if (keys.length === 0) return [];
     await this.ensureGroups(keys);
