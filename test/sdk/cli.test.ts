@@ -38,11 +38,19 @@ describe('the send CLI', () => {
     [['--cv', '9'], 2, 'send: --cv must be a command variant from 1 to 8, not "9"\n'],
     [['--body', '{nope'], 2, expect.stringMatching(/^send: --body is not JSON: .+\n$/)],
     [['--key', '/nonexistent.pem'], 2, 'send: --key /nonexistent.pem: no such file\n'],
+    [['--key', `${ROOT}package.json`], 2, expect.stringMatching(new RegExp(`^send: --key ${ROOT}package.json is not a readable PEM private key: .+\n$`))],
     [['--url', 'http://127.0.0.1:1'], 1, expect.stringMatching(/^send: cannot reach the router at http:\/\/127\.0\.0\.1:1: .+\n$/)],
   ])('%j: exit %i with one line', (args, status, stderr) => {
     const run = send(...(args as string[]));
     expect(run.stderr).toEqual(stderr);
     expect(run.status).toBe(status);
+  });
+
+  it('prints a refusal\'s answer, and its reason in one line on stderr, with exit 1', () => {
+    const run = send('--url', router.url, '--target', '00-DB-12-34-56-78-FF-FF');
+    expect(run.stdout).toMatch(/^HTTP 404\n/);
+    expect(run.stderr).toBe('send: refused, HTTP 404 device_not_found: device 00-DB-12-34-56-78-FF-FF is not in the inventory\n');
+    expect(run.status).toBe(1);
   });
 
   it('sends a signed request as the demo supplier and prints the answer', () => {

@@ -243,7 +243,8 @@ export class RouterClient {
       headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signature },
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    return { status: response.status, answer: await response.json() };
+    // Its text, as a submission's: a proxy's page that is not JSON stays text, never a SyntaxError.
+    return { status: response.status, answer: answerOf(await response.text()) };
   }
 
   /**

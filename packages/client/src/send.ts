@@ -70,7 +70,12 @@ try {
 } catch (error) {
   fail(`--key ${values.key}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
 }
-const client = new RouterClient(values.url!, keyPem, { retries: 1 });
+let client: RouterClient;
+try {
+  client = new RouterClient(values.url!, keyPem, { retries: 1 });
+} catch (error) {
+  fail(`--key ${values.key} is not a readable PEM private key: ${(error as Error).message}`);
+}
 let submitted: Awaited<ReturnType<RouterClient['submit']>>;
 try {
   submitted = xmlDocument !== undefined ? await client.submitXml(xmlDocument) : await client.submit({
@@ -88,14 +93,21 @@ try {
 const { status, answer } = submitted;
 console.log(`HTTP ${status}`);
 console.log(typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2));
+// A refusal is also one line on stderr, as the CLI's others are.
+if (status >= 300) console.error(`send: refused, HTTP ${status} ${typeof answer === 'object' && answer?.error ? `${answer.error.reason}: ${answer.error.message}` : '(the answer above)'}`);
 if (values.wait && status === 202 && !answer.quarantine) {
   // Read the response back as the User would: a signed pull from its outbound queue.
   const requestId = answer.header.requestId;
   const deadline = Date.now() + 15_000;
   let after: string | undefined;
   while (Date.now() < deadline) {
-    const { answer: page } = await client.call(values.originator!, 'GET', after ? `/v1/responses?after=${after}` : '/v1/responses');
-    const item = page.items.find((i: { requestId?: string; kind: string }) => i.requestId === requestId && i.kind === 'response');
+    let page: { items: { requestId?: string; kind: string }[]; next: string };
+    try {
+      ({ answer: page } = await client.call(values.originator!, 'GET', after ? `/v1/responses?after=${after}` : '/v1/responses'));
+    } catch (error) {
+      fail(`cannot read the response back from ${values.url}: ${(error as Error).message}`, 1);
+    }
+    const item = page.items.find((i) => i.requestId === requestId && i.kind === 'response');
     if (item) {
       console.log('response:');
       console.log(JSON.stringify(item, null, 2));
