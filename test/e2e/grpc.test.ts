@@ -167,6 +167,16 @@ describe('gRPC conventions', () => {
     }
   });
 
+  it('gives each submission the client\'s time limit as a gRPC deadline', async () => {
+    const hasty = new GrpcRouterClient(router.grpcAddress!, newKeyPair().privateKeyPem, undefined, { timeoutMs: 1 });
+    try {
+      const late = await hasty.submit(hasty.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).catch((error: ServiceError) => error);
+      expect((late as ServiceError).code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
+    } finally {
+      hasty.close();
+    }
+  });
+
   it('serves gRPC over TLS when given a certificate and key', async () => {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');

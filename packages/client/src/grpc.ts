@@ -9,7 +9,7 @@ type Item = dccrouter.v1.IOutboxItem;
 const RouterServiceClient = makeGenericClientConstructor(ROUTER_SERVICE, 'dccrouter.v1.Router');
 
 interface RouterStub extends Client {
-  submit(request: Signed, callback: (error: ServiceError | null, result?: Result) => void): void;
+  submit(request: Signed, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, result?: Result) => void): void;
   submitStream(): ClientDuplexStream<Signed, Result>;
   feed(request: dccrouter.v1.IFeedRequest, metadata: Metadata): ClientReadableStream<Item>;
 }
@@ -32,8 +32,12 @@ export function refusalOf(error: ServiceError): { status: RichStatus; httpStatus
 export class GrpcRouterClient {
   private readonly stub: RouterStub;
 
-  constructor(address: string, private readonly privateKeyPem: string, channelCredentials = credentials.createInsecure()) {
+  private readonly timeoutMs: number;
+
+  /** `options.timeoutMs`: each submission's time limit (a gRPC deadline), 10 s unless told, as RouterClient's attempts. */
+  constructor(address: string, private readonly privateKeyPem: string, channelCredentials = credentials.createInsecure(), options: { timeoutMs?: number } = {}) {
     this.stub = new RouterServiceClient(address, channelCredentials) as unknown as RouterStub;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   /** The signed wire item for a request, JSON or protobuf bytes. */
@@ -44,10 +48,12 @@ export class GrpcRouterClient {
 
   /**
    * Answers like HTTP: an acknowledgement, or a refusal made from the status's ErrorInfo (its
-   * HTTP status, reason and message); other gRPC failures reject.
+   * HTTP status, reason and message, and for a 503 the RetryInfo delay); other gRPC failures,
+   * DEADLINE_EXCEEDED past `timeoutMs` among them, reject. It does not resubmit by itself:
+   * resubmitting the same signed item is safe (a recorded one gets its original answer).
    */
   submit(request: Signed): Promise<SubmitResult> {
-    return new Promise((resolve, reject) => this.stub.submit(request, (error, result) => {
+    return new Promise((resolve, reject) => this.stub.submit(request, new Metadata(), { deadline: Date.now() + this.timeoutMs }, (error, result) => {
       if (!error) return resolve(toResult(result!));
       const refusal = refusalOf(error);
       if (!refusal) return reject(error);
