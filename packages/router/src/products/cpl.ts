@@ -13,6 +13,7 @@ export async function storedCpl(store: StateStore): Promise<CplIndex> {
 }
 
 const keyOf = (deviceModel: string, firmwareVersion: string) => `${deviceModel}\u0000${firmwareVersion}`;
+const byKey = (entries: readonly CplEntry[]) => new Map(entries.map((entry) => [keyOf(entry.deviceModel, entry.firmwareVersion), entry]));
 
 /**
  * The Central Products List, shared by every instance through the store and read by each on a
@@ -67,23 +68,24 @@ export class CplTable extends RefreshedTable {
    */
   private async save(change: (entries: Map<string, CplEntry>) => CplEntry | undefined): Promise<CplEntry | undefined> {
     let before: CplIndex = new Map();
+    let entries = new Map<string, CplEntry>();
     let entry: CplEntry | undefined;
+    // Run again on the CPL as stored whenever another instance changed it first: the last run is what was written.
     const stored = await this.store.updateSetting<CplEntry[]>(SETTING, (current) => {
-      const entries = new Map((current ?? []).map((one) => [keyOf(one.deviceModel, one.firmwareVersion), one]));
+      entries = byKey(current ?? []);
       before = indexCpl(entries.values());
       entry = change(entries);
       if (!entry) return undefined;
       return [...entries.set(keyOf(entry.deviceModel, entry.firmwareVersion), entry).values()];
     });
     if (!stored || !entry) return undefined;
-    this.apply(new Map(stored.map((one) => [keyOf(one.deviceModel, one.firmwareVersion), one])));
+    this.apply(entries);
     this.changed(before, this.cplIndex, entry);
     return entry;
   }
 
   async refresh(): Promise<void> {
-    const stored = await storedEntries(this.store);
-    this.apply(new Map(stored.map((entry) => [keyOf(entry.deviceModel, entry.firmwareVersion), entry])));
+    this.apply(byKey(await storedEntries(this.store)));
   }
 
   private apply(entries: Map<string, CplEntry>): void {

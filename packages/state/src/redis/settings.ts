@@ -1,9 +1,9 @@
 import { StateUnavailableError } from '../store/index.ts';
 import { RedisPart, type ScriptedRedis } from './base.ts';
+import { parse } from './records.ts';
 
 /** Read-modify-write attempts of a setting others keep changing, before giving up. */
 const UPDATE_ATTEMPTS = 20;
-import { parse } from './records.ts';
 
 /** Operators' settings and the shared statistics counters. */
 export class RedisSettings extends RedisPart {
