@@ -62,14 +62,21 @@ while i <= #ARGV do
 
   local req = key('req', rid)
   -- The request's state, set whatever leg recorded it: absent for a new RequestID, the usual
-  -- case, which then costs this one call.
-  local held = redis.call('HGET', req, 'state')
-  local existing = held and redis.call('HGET', req, leg .. ':hash')
+  -- case, which then costs this one call. A signed leg always has a record to read (its
+  -- transform leg's): its state, own hash and transform leg's SRV come in one call.
+  local held, existing, transform_srv
+  if leg == 'signed' then
+    local seen = redis.call('HMGET', req, 'state', 'signed:hash', 'transform:srv')
+    held, existing, transform_srv = seen[1], seen[2], seen[3]
+  else
+    held = redis.call('HGET', req, 'state')
+    existing = held and redis.call('HGET', req, leg .. ':hash')
+  end
   if existing == hash then
     -- With the record: a plain acknowledgement is kept as a marker and made again from it.
     local answer = redis.call('HMGET', req, leg, 'record')
     put('duplicate'); put(answer[1]); put(answer[2])
-  elseif leg == 'signed' and (not held or held == 'quarantined' or held == 'deleted' or redis.call('HGET', req, 'transform:srv') ~= srv) then
+  elseif leg == 'signed' and (held == 'quarantined' or held == 'deleted' or transform_srv ~= srv) then
     -- A transform leg quarantined or deleted gave no Pre-Command to sign: no signed leg goes on from it.
     put('transform_leg_missing')
   elseif existing or (held and leg ~= 'signed') then
