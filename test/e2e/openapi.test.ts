@@ -253,6 +253,8 @@ describe('every documented route answers as documented', () => {
     // SMETS1 is overdue at the WAN allowance, breached at the WAN limit: not the other way round, and nothing changes.
     const inverted = await admin('PUT', '/v1/admin/trt-budgets', { 'smets1.wanLimit': 1_000 });
     expect([inverted.status, inverted.body.error.field, inverted.body.error.message]).toEqual([400, 'smets1.wanLimit', 'smets1.wanLimit must be at least smets1.wanAllowance (60000 ms), got 1000 ms']);
+    const allowance = await admin('PUT', '/v1/admin/trt-budgets', { 'smets1.wanAllowance': 90_000_000 });
+    expect([allowance.status, allowance.body.error.field, allowance.body.error.message]).toEqual([400, 'smets1.wanAllowance', 'smets1.wanAllowance must be at most smets1.wanLimit (86400000 ms), got 90000000 ms']);
     expect((await admin('GET', '/v1/admin/trt-budgets')).body).toEqual(budgets.body);
     expect((await admin('GET', '/v1/admin/trt-budgets', undefined, 'wrong')).status).toBe(401);
     expect((await admin('PUT', '/v1/admin/trt-budgets', {}, 'wrong')).status).toBe(401);

@@ -88,6 +88,9 @@ describe('simulated devices', () => {
     const unknown = await update(`${METER},00-DB-12-34-56-78-99-99`, '6.0');
     expect([unknown.status, unknown.answer.error.reason, unknown.answer.error.message]).toEqual([404, 'device_not_found', 'device 00-DB-12-34-56-78-99-99 is not in the inventory']);
     expect((await update(`${METER},not-an-eui`, '6.0')).answer.error.reason).toBe('malformed_request');
+    // The demo supplier's meter: not this User's to update, so none is.
+    const foreign = await update(`${METER},00-DB-12-34-56-78-90-A0`, '6.0');
+    expect([foreign.status, foreign.answer.error.reason, foreign.answer.error.message]).toEqual([403, 'not_authorised_for_device', `${USER} is not registered against device 00-DB-12-34-56-78-90-A0`]);
     expect(await pending(METER)).toBe('5.0');
   });
 
