@@ -1,5 +1,5 @@
 // DUIS XML for tests, written independently of the router's own XML code: documents are parsed
-// with @xmldom/xmldom and canonicalised with xml-crypto (the router uses saxes and its own C14N),
+// with @xmldom/xmldom and canonicalised with xml-crypto (the router uses libxml2 and its own C14N),
 // so a test signing with this and the router verifying (or the reverse) checks one against the other.
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -47,7 +47,7 @@ function ours(text: string) {
 
 const templates = readdirSync(SAMPLE).filter((name) => name.endsWith('.XML'));
 
-describe('C14N over the saxes tree, against xml-crypto over xmldom', () => {
+describe('C14N over the router\'s tree, against xml-crypto over xmldom', () => {
   it('finds the sample (test/fixtures/rtds-sample)', () => expect(templates.length).toBeGreaterThanOrEqual(40));
 
   it.each(templates)('%s: SignedInfo (exclusive), the document without its signature (inclusive and exclusive)', (name) => {

@@ -14,7 +14,7 @@ export interface DecodedXml {
 const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: refuse('malformed_request', message) });
 
 /**
- * Row 3 for DUIS XML: a well-formed document (parsed by the hardened parser, tree.ts) that the
+ * Row 3 for DUIS XML: a well-formed document (parsed once, hardened, by tree.ts) that the
  * DUIS V5.4 schema validates as an sr:Request, mapped to the request the JSON format would carry:
  * the body element's value as duis-parser's simplified JSON (text for a leaf, an object of child
  * elements by local name otherwise, repeated elements as an array, attributes as "@_name").
@@ -22,15 +22,15 @@ const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: re
 export function decodeXmlRequest(bytes: Uint8Array, webService: DuisWebService): Decoded<DecodedXml> {
   let root: XmlElement;
   try {
-    root = parseXmlDocument(bytes);
+    root = parseXmlDocument(bytes, (element, document) =>
+      // The schema has other global elements (sr:Response, sr:RequestID, ...): a request is an sr:Request.
+      element.uri !== SR_NS || element.local !== 'Request'
+        ? `the document element must be sr:Request in ${SR_NS}, got ${element.name}`
+        : schemaViolation(document));
   } catch (error) {
     if (error instanceof XmlRefused) return malformed(error.message);
     throw error;
   }
-  // The schema has other global elements (sr:Response, sr:RequestID, ...): a request is an sr:Request.
-  if (root.uri !== SR_NS || root.local !== 'Request') return malformed(`the document element must be sr:Request in ${SR_NS}, got ${root.name}`);
-  const violation = schemaViolation(bytes);
-  if (violation) return malformed(violation);
   // The schema has fixed the shape: sr:Header, sr:Body with one element, then an optional ds:Signature.
   const [header, body, signature] = elementChildren(root)!;
   const fields = headerFields(header);
