@@ -203,6 +203,12 @@ export class ServiceRequestPipeline {
     const user = await this.deps.directory.user(requestId.originatorId);
     at = this.stages.lap('user', at);
 
+    // A batch signed once vouches only for its signer's requests: any other originator, registered
+    // or not, is row 5 (the contract's rule for such a batch, before row 4's).
+    const { authenticatedAs } = submission;
+    if (authenticatedAs !== undefined && requestId.originatorId !== authenticatedAs) {
+      throw new Refused(refuse('signature_invalid', `the item's originator ${requestId.originatorId} is not the batch's signer ${authenticatedAs} (X-DCC-User)`));
+    }
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
     await traced('authenticate', { 'dcc.originator': user.userId }, () => (xml ? this.authenticateXml(user, xml.signature) : this.authenticate(user, submission)));
@@ -520,16 +526,12 @@ export class ServiceRequestPipeline {
   }
 
   /**
-   * Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key; for a
-   * submission authenticated by its batch's signature, its originator being the batch's signer.
+   * Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key, unless
+   * the submission was authenticated by its batch's signature.
    */
   private async authenticate(user: User, submission: Submission): Promise<void> {
-    const { authenticatedAs } = submission;
-    if (authenticatedAs !== undefined) {
-      // A batch's signer vouches only for its own requests (checked whatever VERIFY_SIGNATURES says).
-      if (user.userId === authenticatedAs) return;
-      throw new Refused(refuse('signature_invalid', `the item's originator ${user.userId} is not the batch's signer ${authenticatedAs} (X-DCC-User)`));
-    }
+    // Authenticated by its batch's signature, whose signer is its originator (process() checks that first).
+    if (submission.authenticatedAs !== undefined) return;
     if (!this.deps.verifySignatures) return;
     const signature = decodeSignatureHeader(submission.signature);
     if (!signature) {
