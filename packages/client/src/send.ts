@@ -99,11 +99,13 @@ if (values.wait && status === 202 && !answer.quarantine) {
   // Read the response back as the User would: a signed pull from its outbound queue.
   const requestId = answer.header.requestId;
   const deadline = Date.now() + 15_000;
-  let after: string | undefined;
+  // From a minute before the acknowledgement (a cursor may be a time in ms), not from the oldest
+  // item: a User's outbox keeps days of items, and a pull marks the responses it reads delivered.
+  let after = String(Date.parse(answer.header.responseDateTime) - 60_000);
   while (Date.now() < deadline) {
     let page: { items: { requestId?: string; kind: string }[]; next: string };
     try {
-      ({ answer: page } = await client.call(values.originator!, 'GET', after ? `/v1/responses?after=${after}` : '/v1/responses'));
+      ({ answer: page } = await client.call(values.originator!, 'GET', `/v1/responses?after=${after}`));
     } catch (error) {
       fail(`cannot read the response back from ${values.url}: ${(error as Error).message}`, 1);
     }

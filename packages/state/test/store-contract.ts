@@ -1368,6 +1368,19 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.readOutbox(`user-${randomUUID()}`, undefined, 10)).toEqual([]);
       });
 
+      it('takes a time in ms as a cursor: the items queued after it, none before, with or without marking delivered', async () => {
+        const store = await open();
+        const user = `user-${randomUUID()}`;
+        await store.enqueueOutbox(user, { kind: 'deviceAlert', alertCode: 'OLD', body: {} });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const since = String(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const later = await store.enqueueOutbox(user, { kind: 'deviceAlert', alertCode: 'NEW', body: {} });
+        expect((await store.readOutbox(user, since, 10)).map((i) => [i.alertCode, i.cursor])).toEqual([['NEW', later.cursor]]);
+        expect((await store.readOutbox(user, since, 10, Date.now())).map((i) => i.alertCode)).toEqual(['NEW']);
+        expect(await store.readOutbox(user, String(Date.now() + 60_000), 10)).toEqual([]);
+      });
+
       it('appends many items to their Users\' outboxes in one call: after what they held, each User\'s in the order given, as given', async () => {
         const store = await open();
         const alice = fullUser();
