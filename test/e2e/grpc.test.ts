@@ -161,7 +161,7 @@ describe('gRPC conventions', () => {
       expect(refusalOf(refused)?.reason).toBe('signature_invalid');
       // A cursor the router never gave: the caller's mistake (as the pull's 400), not the store's.
       const badCursor = await new Promise<ServiceError>((resolve) => feedClient.feed(FEED_USER, 'not-a-cursor').on('error', resolve));
-      expect([badCursor.code, refusalOf(badCursor)?.reason, refusalOf(badCursor)?.status.message]).toEqual([GrpcStatus.INVALID_ARGUMENT, 'malformed_request', 'after must be a cursor from an earlier answer']);
+      expect([badCursor.code, refusalOf(badCursor)?.reason, refusalOf(badCursor)?.status.message]).toEqual([GrpcStatus.INVALID_ARGUMENT, 'malformed_request', 'after must be a cursor from an earlier answer, or a time in ms since the epoch']);
     } finally {
       feedClient.close();
     }

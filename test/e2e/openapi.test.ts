@@ -196,7 +196,11 @@ describe('every documented route answers as documented', () => {
     expect((await signed('GET', `/v1/service-requests/${SUPPLIER}:${ESME}:1`)).status).toBe(404);
     // The response arrives from the simulated network.
     await expect.poll(async () => (await signed('GET', '/v1/responses?limit=1000')).body.items.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect((await signed('GET', '/v1/responses?after=nonsense')).status).toBe(400);
+    const nonsense = await signed('GET', '/v1/responses?after=nonsense');
+    expect([nonsense.status, nonsense.body.error.message]).toEqual([400, 'after must be a cursor from an earlier answer, or a time in ms since the epoch']);
+    // A time in ms is a cursor: from before the response, it is read; from a minute ahead, nothing.
+    expect((await signed('GET', `/v1/responses?after=${Date.now() - 60_000}`)).body.items.length).toBeGreaterThan(0);
+    expect((await signed('GET', `/v1/responses?after=${Date.now() + 60_000}`)).body.items).toEqual([]);
     expect((await call('GET', '/v1/responses')).status).toBe(401);
     expect((await signed('GET', '/v1/thresholds')).body).toEqual({ rules: [] });
     expect((await call('GET', '/v1/thresholds')).status).toBe(401);

@@ -3,5 +3,5 @@ export { MemoryStore } from './memory/index.ts';
 export { MinHeap } from './memory/queues.ts';
 export { RedisStore, type RedisStoreOptions } from './redis/index.ts';
 export { createStore } from './create.ts';
-export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, respondedRequestIds, quarantineRef, partitionOfRef, DEAD_LETTER_CURSOR, QUARANTINE_CURSOR } from './shared/index.ts';
+export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, outboxCursorRefusal, respondedRequestIds, quarantineRef, partitionOfRef, DEAD_LETTER_CURSOR, QUARANTINE_CURSOR } from './shared/index.ts';
 export * from './counters/index.ts';

@@ -1,6 +1,6 @@
 import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import type { dccrouter } from '@dccrouter/protocol';
-import { isCursor, respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
+import { outboxCursorRefusal, respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
 import { refusalStatus } from './answers.ts';
 import { authenticateSigned, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
@@ -54,7 +54,8 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
   }, deps.directory, deps.verifier);
   if (!auth.ok) return refuse(call, 401, 'signature_invalid', auth.message);
   // As the pull's: a cursor the router never gave is the caller's mistake, not the store's.
-  if (after !== '' && !isCursor(after)) return refuse(call, 400, 'malformed_request', 'after must be a cursor from an earlier answer');
+  const badCursor = after === '' ? undefined : outboxCursorRefusal(after);
+  if (badCursor) return refuse(call, 400, 'malformed_request', badCursor);
   let cancelled = false;
   call.on('cancelled', () => { cancelled = true; });
   let cursor = after === '' ? undefined : after;

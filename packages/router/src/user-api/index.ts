@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { parseRequestId, formatRequestId } from '@dccrouter/domain';
-import { isCursor, type RequestRecord, type StateStore } from '@dccrouter/state';
+import { outboxCursorRefusal, type RequestRecord, type StateStore } from '@dccrouter/state';
 import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { documented } from '../openapi/index.ts';
@@ -84,7 +84,7 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
     description: 'Read without removing them (kept OUTBOX_RETENTION_SECONDS); reading a response marks its request `delivered`.',
     request: {
       query: z.object({
-        after: z.string().optional().meta({ param: { name: 'after', in: 'query' }, description: 'A cursor from an earlier answer; from the start when absent' }),
+        after: z.string().optional().meta({ param: { name: 'after', in: 'query' }, description: 'A cursor from an earlier answer, or a time in ms since the epoch (the items queued after it); from the start when absent' }),
         limit: z.number().int().min(1).max(MAX_LIMIT).optional().meta({ param: { name: 'limit', in: 'query' }, description: `1 to ${MAX_LIMIT}, ${DEFAULT_LIMIT} when absent` }),
       }),
       headers: SIGNED_CALL_HEADERS,
@@ -92,9 +92,8 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
     responses: { 200: json(responsesPage, 'The next items'), 400: json(errorAnswer(['malformed_request']), 'A bad cursor or limit'), 401: signatureRefused },
   }, signedCall, async (c) => {
     const after = c.req.query('after');
-    if (after !== undefined && !isCursor(after)) {
-      return c.json({ error: { reason: 'malformed_request', message: 'after must be a cursor from an earlier answer' } }, 400);
-    }
+    const badCursor = after === undefined ? undefined : outboxCursorRefusal(after);
+    if (badCursor) return c.json({ error: { reason: 'malformed_request', message: badCursor } }, 400);
     const limitText = c.req.query('limit');
     const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {

@@ -46,6 +46,11 @@ export function isCursor(text: string): boolean {
   return CURSOR.test(text);
 }
 
+/** Why an outbox reader's `after` is refused (the pull and the gRPC feed say it alike); undefined when it is a cursor. */
+export function outboxCursorRefusal(after: string): string | undefined {
+  return isCursor(after) ? undefined : 'after must be a cursor from an earlier answer, or a time in ms since the epoch';
+}
+
 /** The TRT-measured time and whether it breaches, the same rule on both stores. */
 export function judgeResponse(record: { trt?: { startsAt: number; budgetMs: number }; breached?: boolean }, at: number, wanMs: number | undefined) {
   if (!record.trt) return { elapsedMs: undefined, breached: record.breached === true };
