@@ -119,7 +119,7 @@ describe('Threshold Anomaly Detection', () => {
     expect(retry.answer).toEqual(foreign);
   });
 
-  it('detects but does not quarantine a SMETS1 count breach', async () => {
+  it('detects but does not quarantine a SMETS1 count breach, and counts it (only quarantined requests go uncounted)', async () => {
     await putRules(`/v1/admin/thresholds/users/${USER}`, { rules: [{ srv: '4.1.1', limit: 5, windowSeconds: 60 }, { srv: '4.6.1', limit: 1, windowSeconds: 60 }] });
     const first = await send(USER, { targetId: SMETS1_METER, srv: '4.6.1' });
     const second = await send(USER, { targetId: SMETS1_METER, srv: '4.6.1' });
@@ -131,6 +131,12 @@ describe('Threshold Anomaly Detection', () => {
     await expect.poll(async () => (await signed(USER, 'GET', `/v1/service-requests/${second.answer.header.requestId}`)).answer.state, { timeout: 10_000 }).toBe('responded');
     const alerts = (await signed(USER, 'GET', '/v1/responses?limit=1000')).answer.items.filter((i: any) => i.requestId === second.answer.header.requestId && i.alertCode === 'AD1');
     expect(alerts.map((a: any) => a.body.QuarantinedRequest)).toEqual([expect.objectContaining({ breach: 'user', action: 'detected' })]);
+    // The detected request counted: with the limit raised to 2, a third in the window is in excess
+    // (uncounted, the window would hold one and admit it). A SMETS2+ one is quarantined.
+    await putRules(`/v1/admin/thresholds/users/${USER}`, { rules: [{ srv: '4.6.1', limit: 2, windowSeconds: 60 }] });
+    const third = await send(USER, { srv: '4.6.1' });
+    expect([third.status, third.answer.quarantine?.breach]).toEqual([202, 'user']);
+    await putRules(`/v1/admin/thresholds/users/${USER}`, { rules: [] });
   });
 
   it('holds value breaches: quarantined for SMETS2+ (a CV 4 leg gets its Pre-Command on release), deleted for SMETS1', async () => {

@@ -509,6 +509,23 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           .toStrictEqual({ outcome: 'recorded', counts: [1, 1] });
       });
 
+      it('records and counts an acceptance counted even in excess (a SMETS1 request, detected), in a call with others', async () => {
+        const store = await open();
+        const scope = `user-${randomUUID()}`;
+        const at = Date.now();
+        const rules = [{ key: '*', limit: 1, windowMs: 60_000 }];
+        const send = (evenInExcess: boolean) => {
+          const requestId = newRequestId();
+          return store.recordAcceptance(requestId, { ...acceptance('single', { requestId, bodyHash: hash(requestId) }), count: { scope, rules, at, evenInExcess } });
+        };
+        expect(await send(false)).toStrictEqual({ outcome: 'recorded', counts: [1] });
+        // Sent together: the plain one over the limit is refused, the one counted in excess recorded and counted.
+        expect(await Promise.all([send(false), send(true), send(false)])).toStrictEqual([
+          { outcome: 'over_limit', counts: [1], breached: 0 }, { outcome: 'recorded', counts: [2] }, { outcome: 'over_limit', counts: [2], breached: 0 },
+        ]);
+        expect(await send(true)).toStrictEqual({ outcome: 'recorded', counts: [3] });
+      });
+
       it('judges and counts concurrent acceptances of one User one at a time', async () => {
         const store = await open();
         const scope = `user-${randomUUID()}`;

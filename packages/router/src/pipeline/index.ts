@@ -17,7 +17,7 @@ import { traced } from '../tracing/index.ts';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
-import type { TadPlan, ThresholdAnomalyDetection, UserCount } from '../tad/index.ts';
+import { inExcess, type TadPlan, type ThresholdAnomalyDetection, type UserCount } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import type { DirectEgress } from '../egress/index.ts';
 import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
@@ -265,12 +265,16 @@ export class ServiceRequestPipeline {
         decision.served = served;
       }
     }
-    const planned = srv.nonDevice ? undefined : this.planAnomalyDetection(request, srv, leg, now);
+    // A SMETS1 request in excess goes on (the DCO only detects a count breach), so it counts; a
+    // quarantined one does not.
+    const evenInExcess = route.generation === 'SMETS1';
+    const planned = srv.nonDevice ? undefined : this.planAnomalyDetection(request, srv, leg, evenInExcess, now);
     // Usually judged at once: awaiting a value that is no promise would still cost a turn.
     const plan = planned instanceof Promise ? await planned : planned;
     const firstAnomaly = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
-    const undoCount = plan?.kind === 'pass' ? plan.undo : undefined;
-    const userCount = plan?.kind === 'pass' && !firstAnomaly ? plan.user : undefined;
+    // A breach carries counts only when counted in excess.
+    const undoCount = plan?.undo;
+    const userCount = plan?.user;
 
     let result: Recorded;
     let acceptance: Acceptance;
@@ -282,11 +286,12 @@ export class ServiceRequestPipeline {
       result = await this.record(requestIdText, acceptance, leg, bodyHash);
       this.stages.lap('record', at);
       if (result.outcome === 'over_limit' && userCount) {
-        // Over the User's threshold: nothing was recorded; record it held back (or, for SMETS1, detected), uncounted.
+        // Over the User's threshold: nothing was recorded; record it held back, uncounted (or, for
+        // SMETS1, detected and counted all the same).
         userBreached = true;
         this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
         const anomaly = this.anomalyFor('user', this.deps.tad!.userBreach(userCount, result.breached), route.generation);
-        ({ acceptance, answer } = await this.decide(decision, anomaly, undefined));
+        ({ acceptance, answer } = await this.decide(decision, anomaly, evenInExcess ? inExcess(userCount) : undefined));
         result = await this.record(requestIdText, acceptance, leg, bodyHash);
       }
     } catch (error) {
@@ -294,8 +299,8 @@ export class ServiceRequestPipeline {
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
-    // Only acknowledged requests count against thresholds, and one in excess of a scope counts in none.
-    if (result.outcome !== 'recorded' || userBreached) undoCount?.();
+    // Only acknowledged requests count against thresholds, and one held back in excess of a scope counts in none.
+    if (result.outcome !== 'recorded' || (userBreached && !evenInExcess)) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
         await this.applyEffect(request, srv.srv, answer, now);
@@ -489,9 +494,9 @@ export class ServiceRequestPipeline {
   }
 
   /** Threshold Anomaly Detection's plan for a device request about to be acknowledged; undefined when switched off. */
-  private planAnomalyDetection(request: ServiceRequest, srv: SrvDefinition, leg: Leg, now: number): TadPlan | Promise<TadPlan> | undefined {
+  private planAnomalyDetection(request: ServiceRequest, srv: SrvDefinition, leg: Leg, evenInExcess: boolean, now: number): TadPlan | Promise<TadPlan> | undefined {
     // Value limits on the leg that carries the SRV's body; counts once per request, at its last leg.
-    return this.deps.tad?.plan(request, srv, leg !== 'signed', leg !== 'transform', now);
+    return this.deps.tad?.plan(request, srv, leg !== 'signed', leg !== 'transform', evenInExcess, now);
   }
 
   /**

@@ -114,14 +114,18 @@ export interface TadMetrics {
 
 /** The User scope's count, taken by the store in the same atomic step that records the request. */
 export interface UserCount {
-  count: { scope: string; rules: WindowRule[]; at: number };
+  count: { scope: string; rules: WindowRule[]; at: number; evenInExcess?: boolean };
   /** The rules behind `count.rules`, in the same order: to name a breach and report usage. */
   rules: CountRule[];
 }
 
 /** What Threshold Anomaly Detection decided before a request is recorded. */
 export type TadPlan =
-  | { kind: 'breach'; breach: BreachKind; detail: string }
+  /**
+   * A request counted even in excess (a SMETS1 one, detected) also carries its User count, taken
+   * whatever its limits say, and `undo` for the DCC count.
+   */
+  | { kind: 'breach'; breach: BreachKind; detail: string; user?: UserCount; undo?: () => void }
   /**
    * `user`: counted with the record (an 'over_limit' answer is a User breach); `undo` takes back
    * the DCC count should the request not be acknowledged or be held back after all.
@@ -133,7 +137,8 @@ export type TadPlan =
  * carries the SRV's body; counts are taken on the leg that completes a device request (a critical
  * pair counts once, at its signed leg). The DCC scope is counted first, in-process; the User
  * scope in the store's acceptance step; so neither costs a round trip of its own. A request in
- * excess is not counted in either.
+ * excess that is held back (quarantined) is counted in neither; one that goes on all the same
+ * (SMETS1: the DCO only detects a count breach) is counted in both.
  */
 export class ThresholdAnomalyDetection {
   constructor(
@@ -148,13 +153,13 @@ export class ThresholdAnomalyDetection {
    * Judged without a promise while the rule sets are cached and the DCC counters known (nearly
    * always): a request then pays no turn of the event loop for it.
    */
-  plan(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, now: number): TadPlan | Promise<TadPlan> {
+  plan(request: ServiceRequest, srv: SrvDefinition, carriesBody: boolean, counts: boolean, evenInExcess: boolean, now: number): TadPlan | Promise<TadPlan> {
     const values = carriesBody ? this.rules.valueRules() : undefined;
-    if (values instanceof Promise) return values.then((read) => this.planWith(read, request, srv, counts, now));
-    return this.planWith(values, request, srv, counts, now);
+    if (values instanceof Promise) return values.then((read) => this.planWith(read, request, srv, counts, evenInExcess, now));
+    return this.planWith(values, request, srv, counts, evenInExcess, now);
   }
 
-  private planWith(values: ValueRules | undefined, request: ServiceRequest, srv: SrvDefinition, counts: boolean, now: number): TadPlan | Promise<TadPlan> {
+  private planWith(values: ValueRules | undefined, request: ServiceRequest, srv: SrvDefinition, counts: boolean, evenInExcess: boolean, now: number): TadPlan | Promise<TadPlan> {
     if (values) {
       const breach = valueBreaches(values.rules, srv.srv, request.bodyValue);
       if (breach) return { kind: 'breach', breach: 'value', detail: describeValueBreach(breach) };
@@ -164,13 +169,13 @@ export class ThresholdAnomalyDetection {
     const userRules = this.rules.userRules(userId);
     const dccRules = this.rules.dccRules();
     if (userRules instanceof Promise || dccRules instanceof Promise) {
-      return Promise.all([userRules, dccRules]).then(([user, dcc]) => this.count(user, dcc, userId, srv, now));
+      return Promise.all([userRules, dccRules]).then(([user, dcc]) => this.count(user, dcc, userId, srv, evenInExcess, now));
     }
-    return this.count(userRules, dccRules, userId, srv, now);
+    return this.count(userRules, dccRules, userId, srv, evenInExcess, now);
   }
 
   /** The DCC scope counted here; the User scope's count handed to the acceptance step. */
-  private count(userRules: CountRules, dccRules: CountRules, userId: string, srv: SrvDefinition, now: number): TadPlan | Promise<TadPlan> {
+  private count(userRules: CountRules, dccRules: CountRules, userId: string, srv: SrvDefinition, evenInExcess: boolean, now: number): TadPlan | Promise<TadPlan> {
     const userApplicable = applicableCountRules(userRules.rules, srv.srv);
     const dccApplicable = applicableCountRules(dccRules.rules, srv.srv);
     const user = userApplicable.length > 0
@@ -179,10 +184,12 @@ export class ThresholdAnomalyDetection {
     if (dccApplicable.length === 0) return { kind: 'pass', user };
     const judged = (dcc: LocalCountResult): TadPlan => {
       this.reportUsage('dcc', dccApplicable, dcc.counts);
-      if (!dcc.admitted) return { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) };
-      return { kind: 'pass', user, undo: dcc.undo };
+      if (dcc.admitted) return { kind: 'pass', user, undo: dcc.undo };
+      const breach = { kind: 'breach', breach: 'dcc', detail: describeCountBreach('DCC', dccApplicable[dcc.breached]) } as const;
+      // Counted in the DCC scope all the same: the User scope counts it too, whatever its limits.
+      return evenInExcess ? { ...breach, user: user && inExcess(user), undo: dcc.undo } : breach;
     };
-    const dcc = this.dcc.tryCount(dccApplicable.map(toWindowRule), now);
+    const dcc = this.dcc.tryCount(dccApplicable.map(toWindowRule), now, evenInExcess);
     return dcc instanceof Promise ? dcc.then(judged) : judged(dcc);
   }
 
@@ -198,6 +205,11 @@ export class ThresholdAnomalyDetection {
   reportBreach(kind: BreachKind, action: string): void {
     this.metrics.breach(kind, action);
   }
+}
+
+/** The User count of a request that goes on in excess (SMETS1): counted whatever its limits say. */
+export function inExcess(user: UserCount): UserCount {
+  return { ...user, count: { ...user.count, evenInExcess: true } };
 }
 
 function describeValueBreach(breach: ValueBreach): string {

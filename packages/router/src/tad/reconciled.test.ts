@@ -22,6 +22,21 @@ describe('ReconciledCounter', () => {
     expect((await counter.tryCount([rule], NOW())).admitted).toBe(false);
   });
 
+  it('counts a request even in excess when asked (a SMETS1 one, detected): still not admitted, naming the rule, and undoable', async () => {
+    const shared = new MemoryCounters();
+    const counter = new ReconciledCounter(shared, 'dcc', 60_000, log);
+    const one = { ...rule, limit: 1 };
+    expect((await counter.tryCount([one], NOW())).admitted).toBe(true);
+    const detected = await counter.tryCount([one], NOW(), true);
+    expect(detected).toMatchObject({ admitted: false, counts: [1], breached: 0 });
+    // Counted: the shared counter gets it at the next reconciliation.
+    await counter.sync();
+    expect(await shared.peek('dcc', [one], NOW())).toStrictEqual([2]);
+    detected.undo!();
+    await counter.sync();
+    expect(await shared.peek('dcc', [one], NOW())).toStrictEqual([1]);
+  });
+
   it('adds its counts to the shared counters when it reconciles, undos included', async () => {
     const shared = new MemoryCounters();
     const counter = new ReconciledCounter(shared, 'dcc', 60_000, log);

@@ -17,7 +17,8 @@ interface LocalCounter {
 
 export type LocalCountResult =
   | { admitted: true; counts: number[]; undo: () => void }
-  | { admitted: false; counts: number[]; breached: number };
+  /** `undo` when counted all the same (evenInExcess). */
+  | { admitted: false; counts: number[]; breached: number; undo?: () => void };
 
 /**
  * Counts one scope (the DCC-wide one) in-process and reconciles with the shared counters every
@@ -55,8 +56,12 @@ export class ReconciledCounter {
     await this.sync().catch((error) => this.log.warn({ err: error, scope: this.scope }, 'last threshold counts not reconciled'));
   }
 
-  /** As WindowCounters.tryCount, judged in-process (no promise once its counters are known). A rule first seen here is read from the store once. */
-  tryCount(rules: readonly WindowRule[], at: number): LocalCountResult | Promise<LocalCountResult> {
+  /**
+   * As WindowCounters.tryCount, judged in-process (no promise once its counters are known). A rule
+   * first seen here is read from the store once. `evenInExcess` counts a request past a limit too
+   * (still answered not admitted, naming the rule).
+   */
+  tryCount(rules: readonly WindowRule[], at: number, evenInExcess = false): LocalCountResult | Promise<LocalCountResult> {
     const plans = planCounters(this.scope, rules, at);
     const fresh = plans.filter((plan) => !this.local.has(plan.counter));
     if (fresh.length > 0) {
@@ -71,27 +76,25 @@ export class ReconciledCounter {
       // Judged once the shared totals are known; until then no promise is made (the usual case).
       return Promise.all(waiting.map((counter) => counter.ready)).then(() => {
         for (const counter of waiting) counter.ready = undefined;
-        return this.tryCount(rules, at);
+        return this.tryCount(rules, at, evenInExcess);
       });
     }
     const counts = plans.map((plan, i) => counters[i].shared + inWindow(counters[i].inFlight, plan) + inWindow(counters[i].pending, plan));
     const breached = plans.findIndex((plan, i) => counts[i] + 1 > plan.limit);
-    if (breached >= 0) return { admitted: false, counts, breached };
+    if (breached >= 0 && !evenInExcess) return { admitted: false, counts, breached };
     const buckets = plans.map((plan, i) => {
       counters[i].lastUsed = at;
       add(counters[i].pending, plan.bucket, 1);
       return plan.bucket;
     });
     let undone = false;
-    return {
-      admitted: true,
-      counts: counts.map((count) => count + 1),
-      undo: () => {
-        if (undone) return;
-        undone = true;
-        counters.forEach((counter, i) => add(counter.pending, buckets[i], -1));
-      },
+    const undo = () => {
+      if (undone) return;
+      undone = true;
+      counters.forEach((counter, i) => add(counter.pending, buckets[i], -1));
     };
+    if (breached >= 0) return { admitted: false, counts, breached, undo };
+    return { admitted: true, counts: counts.map((count) => count + 1), undo };
   }
 
   /** Adds what was counted here to the shared counters and takes their totals (every instance's). */

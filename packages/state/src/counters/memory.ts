@@ -20,14 +20,17 @@ export class MemoryCounters implements WindowCounters {
     return this.countNow(scope, rules, at);
   }
 
-  /** tryCount without a turn of the event loop, for callers that must judge and count in one step. */
-  countNow(scope: string, rules: readonly WindowRule[], at: number): CountResult {
+  /**
+   * tryCount without a turn of the event loop, for callers that must judge and count in one step;
+   * `evenInExcess` counts past the limits too (and says admitted).
+   */
+  countNow(scope: string, rules: readonly WindowRule[], at: number, evenInExcess = false): CountResult {
     const plans = planCounters(scope, rules, at);
     if (++this.calls % SWEEP_EVERY === 0) this.sweep(at);
     const counters = plans.map((plan) => this.advance(plan));
     const counts = counters.map((counter) => windowCount(counter.buckets, counter.floor));
     const breached = plans.findIndex((plan, i) => !withinLimit(counts[i], plan.limit));
-    if (breached >= 0) return { admitted: false, counts, breached };
+    if (breached >= 0 && !evenInExcess) return { admitted: false, counts, breached };
     plans.forEach((plan, i) => {
       const counter = counters[i];
       const bucket = countingBucket(at, counter.floor, counter.geometry);

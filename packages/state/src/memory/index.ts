@@ -234,8 +234,8 @@ export class MemoryStore implements StateStore {
     if (existing || (entry && leg !== 'signed')) return { outcome: 'request_id_reused' };
     let counts: number[] | undefined;
     if (acceptance.count) {
-      const { scope, rules, at } = acceptance.count;
-      const counted = this.counters.countNow(`user:${scope}`, rules, at);
+      const { scope, rules, at, evenInExcess } = acceptance.count;
+      const counted = this.counters.countNow(`user:${scope}`, rules, at, evenInExcess);
       if (!counted.admitted) return { outcome: 'over_limit', counts: counted.counts, breached: counted.breached };
       counts = counted.counts;
     }

@@ -18,6 +18,8 @@ interface PendingAcceptance {
   requestId: string;
   fields: (string | number)[];
   counters: CounterPlan[];
+  /** Counted whatever the limits say (Acceptance.count.evenInExcess). */
+  evenInExcess: boolean;
 }
 
 /**
@@ -83,7 +85,7 @@ export class RedisRequests extends RedisPart {
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
       extras, acceptance.breachFinalAt ?? '', this.bulkIndexArg(tag, bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt)),
     ];
-    return { requestId, fields, counters: count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [] };
+    return { requestId, fields, counters: count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [], evenInExcess: count?.evenInExcess === true };
   }
 
   /** accept-batch.lua's bulk index field: '+' first when it is to be listed in its partition's trtkeys. */
@@ -103,9 +105,10 @@ export class RedisRequests extends RedisPart {
     const counterIndex = new Map<string, number>();
     const counterArgs: (string | number)[] = [];
     const requestArgs: (string | number)[] = [];
-    for (const { fields, counters } of items) {
+    for (const { fields, counters, evenInExcess } of items) {
       for (const field of fields) requestArgs.push(field);
-      requestArgs.push(counters.length);
+      // Negative: counted even in excess (accept-batch.lua).
+      requestArgs.push(evenInExcess ? -counters.length : counters.length);
       for (const plan of counters) {
         const id = `${plan.counter}|${plan.limit}|${plan.floor}|${plan.bucket}`;
         let index = counterIndex.get(id);

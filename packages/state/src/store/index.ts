@@ -154,9 +154,11 @@ export interface Acceptance {
    * The originator's Threshold Anomaly Detection counts, taken in the same atomic step: if one
    * more event would take any rule past its limit, nothing is recorded or counted and the
    * outcome is 'over_limit' (the caller then records the request quarantined, without a count).
+   * `evenInExcess`: counted whatever the limits say and recorded (a SMETS1 request in excess,
+   * which the DCO only detects: only quarantined requests go uncounted).
    * `scope` is the User ID; its counters live in the originator's partition.
    */
-  count?: { scope: string; rules: readonly WindowRule[]; at: number };
+  count?: { scope: string; rules: readonly WindowRule[]; at: number; evenInExcess?: boolean };
   /**
    * The leg's answer is its record's plain I99 acknowledgement, made from the record by
    * `plainAcknowledgement`: a store may keep a marker instead of the answer and make it again

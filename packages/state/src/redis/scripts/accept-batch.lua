@@ -12,7 +12,8 @@
 -- ARGV: key prefix, retention s, outbox min ID, the number of counters, the counters (6 fields
 --       each: name, limit, floor, bucket, span, ttl; each once however many requests count in
 --       it), then per request its partition tag ('{p3}'), 18 fields (see pendingAcceptance in
---       redis/requests.ts), its number of counters and their places in that list (from 1).
+--       redis/requests.ts), its number of counters (negative: counted even in excess, a SMETS1
+--       request the DCO only detects) and their places in that list (from 1).
 local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
@@ -49,6 +50,8 @@ while i <= #ARGV do
   local check_at, qexp, qref, alert, extras, final = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14], ARGV[i + 15], ARGV[i + 16]
   -- `x + 0` reads a number sent as text with one strtod; Lua 5.1's tonumber() takes two.
   local bulk_index, nrules = ARGV[i + 17], ARGV[i + 18] + 0
+  local in_excess = nrules < 0
+  if in_excess then nrules = -nrules end
   local rules = {}
   for r = 1, nrules do rules[r] = rule_of[ARGV[i + 18 + r] + 0] end
   i = i + 19 + nrules
@@ -84,7 +87,7 @@ while i <= #ARGV do
     put('request_id_reused')
   else
     local admitted, counts, breached = true, {}, nil
-    if nrules > 0 then admitted, counts, breached = count_window(rules, counters) end
+    if nrules > 0 then admitted, counts, breached = count_window(rules, counters, in_excess) end
     if not admitted then
       put('over_limit'); put(breached); put_counts(counts)
     else

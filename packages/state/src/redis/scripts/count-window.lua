@@ -88,9 +88,10 @@ end
 
 -- rules[i]: a window_rule (key, limit, floor, bucket, span, ttl, bucket field). If one more event
 -- keeps every counter within its limit, counts it in all of them and returns true, counts; otherwise counts
--- nothing and returns false, counts, the first rule that would go past its limit. With a memo
--- (one script call's counters) the counts are written by flush_counters; without, at once.
-local function count_window(rules, memo)
+-- nothing and returns false, counts, the first rule that would go past its limit (unless
+-- `in_excess`: then counted all the same, and true). With a memo (one script call's counters)
+-- the counts are written by flush_counters; without, at once.
+local function count_window(rules, memo, in_excess)
   local own = memo == nil
   memo = memo or {}
   local counters = {}
@@ -99,9 +100,11 @@ local function count_window(rules, memo)
   end
   local counts = {}
   for i, m in ipairs(counters) do counts[i] = m.t end
-  for i, rule in ipairs(rules) do
-    -- This event counted nowhere yet: nothing of it to write (a memo's earlier counts are written at its call's end).
-    if counts[i] + 1 > rule[2] then return false, counts, i - 1 end
+  if not in_excess then
+    for i, rule in ipairs(rules) do
+      -- This event counted nowhere yet: nothing of it to write (a memo's earlier counts are written at its call's end).
+      if counts[i] + 1 > rule[2] then return false, counts, i - 1 end
+    end
   end
   for i, rule in ipairs(rules) do
     local m, key = counters[i], rule[1]
