@@ -230,6 +230,16 @@ describe('deploy kit', () => {
     expect(Object.keys(services).filter((name) => /^redis-\d$/.test(name))).toHaveLength(6);
     expect(services.networks.command).toEqual(['bun', 'packages/router/src/networks-main.ts']);
     expect(existsSync(`${ROOT}deploy/redis.conf`)).toBe(true);
+    // One signing key for every router, made once by the key service into the volume they read.
+    const keys = new Set(routers.map(([, s]) => s.environment.ROUTER_SIGNING_KEY));
+    expect([...keys]).toEqual(['/keys/router-signing-key.pem']);
+    for (const [, router] of routers) expect(router.volumes).toContain('router-keys:/keys:ro');
+    expect(services['router-key-init'].volumes).toEqual(['router-keys:/keys']);
+    expect(services['router-key-init'].command.join(' ')).toContain('/keys/router-signing-key.pem');
+    // Masters that lost their replicas refuse writes (README: durability).
+    for (const name of Object.keys(services).filter((n) => /^redis-\d$/.test(n))) {
+      expect(services[name].command.join(' ')).toContain('--min-replicas-to-write 1 --min-replicas-max-lag 1');
+    }
   });
 
   it('builds a non-root Bun image with a health check, from files that exist', () => {

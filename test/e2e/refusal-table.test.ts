@@ -265,4 +265,28 @@ describe('saturation', () => {
       await server.close();
     }
   });
+
+  it('refuses a batch while saturated before reading its body, and one larger than MAX_INFLIGHT as too large', async () => {
+    const server = await startInProcess({ MAX_INFLIGHT: '2', VERIFY_THREADS: '1', VERIFY_LINGER_MS: '1000' });
+    try {
+      const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+      const post = (body: string) => fetch(`${server.url}/v1/service-requests:batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      // Two requests in flight (each signature lingers up to 1 s for others): a batch, even one whose body is not
+      // JSON at all, is refused overloaded, its body unread.
+      const inFlight = [0, 1].map(() => {
+        const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+        return fetch(`${server.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) }, body });
+      });
+      await expect.poll(async () => Number(/dccrouter_inflight_requests (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]), { interval: 2, timeout: 5000 }).toBe(2);
+      const saturated = await post('not json');
+      expect([saturated.status, ((await saturated.json()) as any).error.reason]).toEqual([503, 'overloaded']);
+      expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual([202, 202]);
+      // Three items can never be admitted under MAX_INFLIGHT=2: 413, not 503 for ever.
+      const three = JSON.stringify({ requests: [0, 1, 2].map(() => ({ body: '{}', signature: 'x' })) });
+      const tooMany = await post(three);
+      expect([tooMany.status, ((await tooMany.json()) as any).error.message]).toEqual([413, 'a batch holds at most 2 requests, got 3']);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -16,7 +16,7 @@ describe('the router refusing to start', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toBe([
       'dcc-router: cannot start: 3 settings are not valid:',
-      '  - PORT must be an integer >= 0, got "abc"',
+      '  - PORT must be an integer from 0 to 65535, got "abc"',
       '  - TAD_MODE must be enforce or shadow, got "maybe"',
       '  - SIMULATOR_WAN_SHARE must be a number from 0 to 1, got "2"',
       '',

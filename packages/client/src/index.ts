@@ -50,12 +50,22 @@ export function buildJsonRequest(spec: RequestSpec, options: { counterAsNumber?:
   return options.counterAsNumber ? text.replace('"__COUNTER__"', counter) : text;
 }
 
-/** The contract's protobuf form (dccrouter.v1.ServiceRequest). */
+const UINT64 = /^(0|[1-9][0-9]{0,19})$/;
+const UINT64_MAX = 18446744073709551615n;
+
+/**
+ * The contract's protobuf form (dccrouter.v1.ServiceRequest). Its counter is a uint64 field, so a
+ * counter that is not one (which JSON would carry for the router to refuse) cannot be written: RangeError.
+ */
 export function buildProtobufRequest(spec: RequestSpec): Uint8Array {
   const { serviceReference, bodyElement, bodyValue } = resolved(spec);
+  const counter = String(spec.counter);
+  if (!UINT64.test(counter) || BigInt(counter) > UINT64_MAX) {
+    throw new RangeError(`counter must be a decimal uint64 (0 to ${UINT64_MAX}) to go as protobuf, got "${counter}"`);
+  }
   return ServiceRequest.encode({
     header: {
-      requestId: { originatorId: spec.originatorId, targetId: spec.targetId, counter: Long.fromString(String(spec.counter), true) },
+      requestId: { originatorId: spec.originatorId, targetId: spec.targetId, counter: Long.fromString(counter, true) },
       commandVariant: spec.commandVariant,
       serviceReference,
       serviceReferenceVariant: spec.srv,

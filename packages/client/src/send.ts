@@ -87,6 +87,8 @@ try {
     bodyValue,
   }, values.format as 'json' | 'protobuf');
 } catch (error) {
+  // What could not be written (a protobuf counter that is no uint64) is the caller's; the rest, the connection's.
+  if (error instanceof RangeError) fail(error.message);
   const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
   fail(`cannot reach the router at ${values.url}: ${cause}`, 1);
 }

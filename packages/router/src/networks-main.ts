@@ -22,6 +22,8 @@ if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
 const store = await startOrExit(() => createStore({
   redisUrl: config.redisUrl, redisClusterNodes: config.redisClusterNodes, redisSentinels: config.redisSentinels, redisSentinelName: config.redisSentinelName,
   keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds, responseGatherMs: config.responseGatherMs,
+  // Responses are queued (and the outbox trimmed) here too: by the routers' retention, not the default.
+  outboxRetentionSeconds: config.outboxRetentionSeconds,
 }));
 const registry = new Registry();
 const stats = new StatsAggregator(store, config.statsFlushMs, log);

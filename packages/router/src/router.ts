@@ -94,6 +94,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     responseGatherMs: config.responseGatherMs,
   });
   if (config.seedDemo) await seedDemo(store);
+  if (config.networks === 'external' && store.kind === 'memory') {
+    log.warn('NETWORKS=external on the embedded store: no other process can read its egress queues, so acknowledged requests are never forwarded (set REDIS_URL)');
+  }
   // Gauges read the verifier and pipeline when scraped, after they exist.
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, verifyHandoffs: () => ({ tasks: verifier.handoffs, signatures: verifier.handedOff, inline: verifier.verifiedInline }), pipelineStages: () => pipeline.stages.totals(), inflight: () => pipeline.inflightCount, verifyThreads: config.verifyThreads });
   const lookups = childrenOf(metrics.directoryLookups);

@@ -14,7 +14,7 @@ describe('loadConfig: router processes and the settings of the redesigned reques
   });
 
   it('refuses several processes on the embedded store, saying why', () => {
-    expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES)');
+    expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
   });
 
   it('takes a Redis Cluster or Sentinels as Redis, and refuses what is not host:port', () => {
@@ -67,12 +67,41 @@ describe('loadConfig: every bad setting at once', () => {
     expect((error as ConfigError).problems).toEqual([
       'REDIS_CLUSTER_NODES must be host:port,host:port,..., got "nope"',
       'GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither',
-      'PORT must be an integer >= 0, got "abc"',
+      'GRPC_TLS_CERT_FILE: cannot read /x.pem (ENOENT)',
+      'PORT must be an integer from 0 to 65535, got "abc"',
       'TAD_MODE must be enforce or shadow, got "maybe"',
       'LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent, got "loud"',
       'SIMULATOR_WAN_SHARE must be a number from 0 to 1, got "2"',
     ]);
-    expect((error as ConfigError).message).toMatch(/^6 settings are not valid:\n {2}- REDIS_CLUSTER_NODES/);
+    expect((error as ConfigError).message).toMatch(/^7 settings are not valid:\n {2}- REDIS_CLUSTER_NODES/);
+  });
+
+  it('refuses what would fail later or misbehave quietly: ports out of range, unreadable TLS files, settings that contradict each other', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ PORT: '70000', GRPC_PORT: '99999' })).toEqual([
+      'PORT must be an integer from 0 to 65535, got "70000"', 'GRPC_PORT must be an integer from 0 to 65535, got "99999"',
+    ]);
+    expect(problems({ GRPC_TLS_CERT_FILE: '/nowhere/cert.pem', GRPC_TLS_KEY_FILE: '/nowhere/key.pem' })).toEqual([
+      'GRPC_TLS_CERT_FILE: cannot read /nowhere/cert.pem (ENOENT)', 'GRPC_TLS_KEY_FILE: cannot read /nowhere/key.pem (ENOENT)',
+    ]);
+    expect(problems({ GRPC_PORT: 'off', GRPC_TLS_CERT_FILE: 'package.json', GRPC_TLS_KEY_FILE: 'package.json' })).toEqual([
+      'GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are set but GRPC_PORT=off: no gRPC server to use them',
+    ]);
+    // A blocking read longer than the connection's 10 s command timeout would fail every time.
+    expect(problems({ EGRESS_IDLE_POLL_MS: '15000' })).toEqual(['EGRESS_IDLE_POLL_MS must be an integer from 1 to 5000, got "15000"']);
+    expect(problems({ REDIS_SENTINEL_NAME: 'main' })).toEqual(['REDIS_SENTINEL_NAME needs REDIS_SENTINELS, the Sentinels (host:port,...) that watch it']);
+    expect(problems({ SIMULATOR_LATENCY_P50_MS: '300', SIMULATOR_LATENCY_P99_MS: '200' })).toEqual(['SIMULATOR_LATENCY_P99_MS (200) must not be below SIMULATOR_LATENCY_P50_MS (300)']);
+    expect(problems({ WEBHOOK_BACKOFF_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toEqual(['WEBHOOK_BACKOFF_MAX_MS (1000) must not be below WEBHOOK_BACKOFF_MS (5000)']);
+    // A batch larger than MAX_INFLIGHT could never be admitted: it is refused as too large instead.
+    expect(loadConfig({ MAX_INFLIGHT: '500' }).batchMaxItems).toBe(500);
+    expect(loadConfig({ MAX_INFLIGHT: '500', BATCH_MAX_ITEMS: '100' }).batchMaxItems).toBe(100);
   });
 });
 

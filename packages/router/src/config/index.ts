@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { accessSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 /** Every setting of the router; `loadConfig` reads them from the environment (see README). */
@@ -114,15 +115,35 @@ class Settings {
     this.problems.push(message);
   }
 
-  integer(name: string, fallback: number, min = 0): number {
+  integer(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     const text = this.env[name];
     if (text === undefined || text === '') return fallback;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) {
-      this.problem(`${name} must be an integer >= ${min}, got "${text}"`);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problem(`${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got "${text}"`);
       return fallback;
     }
     return value;
+  }
+
+  /** A TCP port (0: any free one). */
+  port(name: string, fallback: number): number {
+    return this.integer(name, fallback, 0, 65_535);
+  }
+
+  /** A file that must be readable now: found missing at start, not when first used. */
+  readableFile(name: string, path: string | undefined): void {
+    if (path === undefined) return;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      this.problem(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+
+  /** A setting that must not be below another (a lower bound chosen by the operator). */
+  notBelow(name: string, value: number, lowerName: string, lower: number): void {
+    if (value < lower) this.problem(`${name} (${value}) must not be below ${lowerName} (${lower})`);
   }
 
   fraction(name: string, fallback: number): number {
@@ -175,7 +196,7 @@ class Settings {
   processes(redis: string | undefined): number {
     const count = this.integer('ROUTER_PROCESSES', redis ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1, 1);
     if (count > 1 && !redis) {
-      this.problem(`ROUTER_PROCESSES=${count} needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): on the embedded in-memory store each process would have its own separate state`);
+      this.problem(`ROUTER_PROCESSES=${count} needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): on the embedded in-memory store each process would have its own separate state`);
       return 1;
     }
     return count;
@@ -191,9 +212,13 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   const redisSentinels = settings.nodes('REDIS_SENTINELS');
   const redisSentinelName = env.REDIS_SENTINEL_NAME || undefined;
   if (redisSentinels && !redisSentinelName) settings.problem('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master the Sentinels watch');
+  if (redisSentinelName && !redisSentinels) settings.problem('REDIS_SENTINEL_NAME needs REDIS_SENTINELS, the Sentinels (host:port,...) that watch it');
   // Any of the three puts the state in Redis; the checks below only ask whether it is shared.
   const [certFile, keyFile] = [env.GRPC_TLS_CERT_FILE || undefined, env.GRPC_TLS_KEY_FILE || undefined];
   if ((certFile === undefined) !== (keyFile === undefined)) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither');
+  settings.readableFile('GRPC_TLS_CERT_FILE', certFile);
+  settings.readableFile('GRPC_TLS_KEY_FILE', keyFile);
+  if (env.GRPC_PORT === 'off' && certFile) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are set but GRPC_PORT=off: no gRPC server to use them');
   const redisUrl = env.REDIS_URL || undefined;
   const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
   const processCount = settings.processes(shared);
@@ -201,8 +226,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   const config: RouterConfig = {
-    port: settings.integer('PORT', 8080),
-    grpcPort: env.GRPC_PORT === 'off' ? undefined : settings.integer('GRPC_PORT', env.PORT === '0' ? 0 : 50051),
+    port: settings.port('PORT', 8080),
+    grpcPort: env.GRPC_PORT === 'off' ? undefined : settings.port('GRPC_PORT', env.PORT === '0' ? 0 : 50051),
     host: env.HOST || '0.0.0.0',
     redisUrl,
     redisClusterNodes,
@@ -241,7 +266,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     networks: settings.oneOf('NETWORKS', ['simulated', 'external'] as const, 'simulated'),
     egressBatch: settings.integer('EGRESS_BATCH', 200, 1),
     egressRedeliverMs: settings.integer('EGRESS_REDELIVER_MS', 30_000, 1),
-    egressIdlePollMs: settings.integer('EGRESS_IDLE_POLL_MS', 100, 1),
+    // A blocking read waits this long on a connection whose commands time out at 10 s.
+    egressIdlePollMs: settings.integer('EGRESS_IDLE_POLL_MS', 100, 1, 5_000),
     egressLingerMs: settings.integer('EGRESS_LINGER_MS', 20),
     egressHandOver: settings.boolean('EGRESS_HAND_OVER', true),
     responseGatherMs: settings.integer('RESPONSE_GATHER_MS', 10),
@@ -263,6 +289,10 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     processes: processCount,
     processIndex,
   };
+  settings.notBelow('SIMULATOR_LATENCY_P99_MS', config.simulatorLatencyP99Ms, 'SIMULATOR_LATENCY_P50_MS', config.simulatorLatencyP50Ms);
+  settings.notBelow('WEBHOOK_BACKOFF_MAX_MS', config.webhookBackoffMaxMs, 'WEBHOOK_BACKOFF_MS', config.webhookBackoffMs);
+  // A batch is admitted whole or refused: one larger than MAX_INFLIGHT would be 503 every time, so it is too large (413).
+  config.batchMaxItems = Math.min(config.batchMaxItems, config.maxInflight);
   if (settings.problems.length > 0) throw new ConfigError(settings.problems);
   return config;
 }

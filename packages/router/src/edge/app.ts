@@ -146,6 +146,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     if (deps.draining()) return send(c, overloaded('the router is shutting down'));
     const format = requestFormat(c.req.header('content-type'));
     if (!format) return send(c, unsupportedMediaType());
+    // Not even one more in flight: refused before up to BATCH_MAX_BYTES are read.
+    if (!pipeline.hasRoom()) return send(c, overloaded('too many requests in flight'));
     const bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes);
     if (bytes === 'too_large') return send(c, tooLarge(deps.batchMaxBytes));
     const items = format === 'json' ? parseJsonBatch(bytes) : parseProtobufBatch(bytes);
