@@ -643,6 +643,32 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.loadContext(requestId, 'single')).toStrictEqual({});
         expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('2') }))).toEqual({ outcome: 'recorded' });
       });
+
+      it('keeps a request held for a later ExecutionDateTime, or quarantined, for the retention after it can next move', async () => {
+        const store = await open({ requestRetentionSeconds: 1 });
+        const [plain, held, quarantined] = [newRequestId(), newRequestId(), newRequestId()];
+        const now = Date.now();
+        const deviceAcceptance = (requestId: string): Acceptance => ({ ...acceptance('single', { requestId, bodyHash: hash(requestId) }), egress: {} });
+        await store.recordAcceptance(plain, deviceAcceptance(plain));
+        await store.recordAcceptance(held, { ...deviceAcceptance(held), egress: { releaseAt: now + 2_000 } });
+        const ref = quarantineRef(quarantined, randomUUID().replaceAll('-', ''));
+        const base = deviceAcceptance(quarantined);
+        await store.recordAcceptance(quarantined, {
+          leg: base.leg, legRecord: base.legRecord,
+          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: now + 2_000 } },
+          quarantine: { ref, breach: 'user', expiresAt: now + 2_000 },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        // Others recorded meanwhile (the embedded store sweeps on each): the two outlive the plain one.
+        for (let i = 0; i < 3; i++) await store.recordAcceptance(newRequestId(), deviceAcceptance(newRequestId()));
+        expect(await store.getRequest(plain)).toBeUndefined();
+        expect((await store.getRequest(held))?.state).toBe('accepted');
+        expect((await store.getRequest(quarantined))?.state).toBe('quarantined');
+        // Released, it is kept for the retention from then on.
+        const at = Date.now();
+        expect(await store.releaseQuarantine(quarantined, { at, state: 'accepted', egress: true })).toBe(true);
+        expect((await store.getRequest(quarantined))?.releasedAt).toBe(at);
+      });
     });
 
     describe('DSP schedules', () => {

@@ -19,6 +19,8 @@ interface RequestEntry {
   legs: Partial<Record<Leg, LegRecord>>;
   record: RequestRecord;
   expiresAt: number;
+  /** Expires later than entries stored after it (held, quarantined, released): the sweep moves it back. */
+  outlivesItsPlace?: boolean;
   /** The pending egress entry, settled when the response is recorded. */
   egressEntry?: string;
   breachCheckAt?: number;
@@ -243,10 +245,15 @@ export class MemoryStore implements StateStore {
     const now = Date.now();
     this.sweep(now);
     this.requests.delete(requestId);
+    // Kept for the retention after it can next move: held for a later ExecutionDateTime, or
+    // quarantined until its expiry, it would otherwise vanish unreleased.
+    const heldUntil = !acceptance.egress || acceptance.egress.forwardedAt !== undefined ? 0 : acceptance.egress.releaseAt ?? 0;
+    const later = Math.max(heldUntil, acceptance.quarantine?.expiresAt ?? 0);
     const stored: RequestEntry = {
       legs: { ...entry?.legs, [leg]: copy(legRecord) },
       record: copy(record),
-      expiresAt: now + this.retentionMs,
+      expiresAt: Math.max(now, later) + this.retentionMs,
+      outlivesItsPlace: later > now,
     };
     this.requests.set(requestId, stored);
     if (acceptance.egress) {
@@ -283,6 +290,8 @@ export class MemoryStore implements StateStore {
     const entry = this.request(requestId);
     if (entry?.record.state !== 'quarantined') return false;
     Object.assign(entry.record, { state: release.state, releasedAt: release.at });
+    entry.expiresAt = Math.max(entry.expiresAt, Date.now() + this.retentionMs);
+    entry.outlivesItsPlace = true;
     if (release.trt) entry.record.trt = copy(release.trt);
     if (release.egress) entry.egressEntry = this.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) this.indexDeadline(entry, requestId, release.breachCheckAt);
@@ -670,11 +679,23 @@ export class MemoryStore implements StateStore {
     return entry;
   }
 
-  /** Drops expired entries from the front, so requests never read again do not pile up. */
+  /**
+   * Drops expired entries from the front, so requests never read again do not pile up. An entry
+   * kept past its place in that order (held, quarantined, released) goes to the back, among
+   * entries that expire later, so the front moves on.
+   */
   private sweep(now: number): void {
+    let firstMoved: string | undefined;
     for (const [requestId, entry] of this.requests) {
-      if (entry.expiresAt > now) break;
+      if (requestId === firstMoved) break;
+      if (entry.expiresAt <= now) {
+        this.requests.delete(requestId);
+        continue;
+      }
+      if (!entry.outlivesItsPlace) break;
       this.requests.delete(requestId);
+      this.requests.set(requestId, entry);
+      firstMoved ??= requestId;
     }
   }
 }

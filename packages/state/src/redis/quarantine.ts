@@ -25,7 +25,7 @@ export class RedisQuarantine extends RedisPart {
       `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag),
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
-      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk,
+      release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk, this.context.retentionSeconds,
     ));
     return released === 1;
   }

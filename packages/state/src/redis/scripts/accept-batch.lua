@@ -130,7 +130,16 @@ while i <= #ARGV do
       if alert ~= '' then
         redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
       end
-      redis.call('EXPIRE', req, retention)
+      -- Kept for the retention after it can next move: a request held for a later
+      -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased.
+      if egress == 'held' or qexp ~= '' then
+        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0)
+        local t = redis.call('TIME')
+        local ahead = math.ceil((later - (t[1] * 1000 + math.floor(t[2] / 1000))) / 1000)
+        redis.call('EXPIRE', req, retention + math.max(ahead, 0))
+      else
+        redis.call('EXPIRE', req, retention)
+      end
       put('recorded'); put_counts(counts)
     end
   end

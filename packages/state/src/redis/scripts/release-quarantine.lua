@@ -3,9 +3,11 @@
 --       the partition's list of bulk TRT indexes, the bulk TRT index (bulkIndexOf in redis/trt.ts; the
 --       own index again when none), the partition's bulk TRT mark (claim-breaches.lua).
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
---       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or '').
+--       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or ''),
+--       the retention in seconds (kept that long from its release).
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[13])
 redis.call('ZREM', KEYS[4], ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
 if ARGV[5] == '1' then
