@@ -42,4 +42,32 @@ describe.each([
     expect((await store.getRequest(requestId))?.forwardedAt).toBeDefined();
     await expect.poll(async () => (await store.getRequest(requestId))?.state, { timeout: 5_000, interval: 50 }).toBe('responded');
   });
+
+  it('is handed to its network at once when the client library sent the write again after a dropped reply, and it answered duplicate', async () => {
+    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600000', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
+    const { router } = running;
+    const admin = new Admin(running.url, running.adminToken);
+    const client = await admin.user(USER, ['IS']);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+
+    // As ioredis does on reconnect: the reply to the first send is lost, the same command runs again.
+    const store = router.store;
+    const write = store.recordAcceptance.bind(store);
+    const outcomes: string[] = [];
+    store.recordAcceptance = async (requestId, acceptance) => {
+      await write(requestId, acceptance);
+      const again = await write(requestId, acceptance);
+      outcomes.push(again.outcome);
+      return again;
+    };
+    const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect(status, JSON.stringify(answer)).toBe(202);
+    expect(outcomes).toEqual(['duplicate']);
+    const requestId = answer.header.requestId as string;
+    await expect.poll(async () => (await store.getRequest(requestId))?.state, { timeout: 5_000, interval: 50 }).toBe('responded');
+    // A client's own retry of it is a duplicate too, and is not sent again.
+    store.recordAcceptance = write;
+    const retried = await client.submit({ originatorId: USER, targetId: METER, counter: answer.header.requestId.split(':')[2], commandVariant: 1, srv: '4.1.1' });
+    expect(retried.answer).toEqual(answer);
+  });
 });

@@ -304,8 +304,8 @@ export class ServiceRequestPipeline {
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
-    // Only acknowledged requests count against thresholds, and one held back in excess of a scope counts in none.
-    if (result.outcome !== 'recorded' || (userBreached && !evenInExcess)) undoCount?.();
+    // Only acknowledged requests count against thresholds (this one's if it landed), and one held back in excess of a scope counts in none.
+    if ((result.outcome !== 'recorded' && result.outcome !== 'landed') || (userBreached && !evenInExcess)) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
         await this.applyEffect(request, srv.srv, answer, now);
@@ -471,8 +471,12 @@ export class ServiceRequestPipeline {
    */
   private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<Recorded> {
     try {
-      return await traced('record', { 'dcc.request_id': requestIdText, 'dcc.destination': acceptance.record.destination },
-        () => this.deps.store.recordAcceptance(requestIdText, acceptance), (result) => ({ 'dcc.record_outcome': result.outcome }));
+      const result = await traced('record', { 'dcc.request_id': requestIdText, 'dcc.destination': acceptance.record.destination },
+        () => this.deps.store.recordAcceptance(requestIdText, acceptance), (recorded) => ({ 'dcc.record_outcome': recorded.outcome }));
+      // The client library sent this very write again after a dropped reply (ioredis does on
+      // reconnect), and it found itself: the answer this process made at this instant. It landed.
+      if (result.outcome === 'duplicate' && result.answer.body === acceptance.legRecord.answer.body) return { outcome: 'landed', answer: result.answer };
+      return result;
     } catch (error) {
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
       let context: RequestContext;
