@@ -1465,6 +1465,25 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           .toEqual(users.map((_, u) => entries.filter((_, i) => i % users.length === u).map((entry) => entry.item.deviceId)));
       });
 
+      it("queues a released request's own answer (a Pre-Command, a local command) for its User in the step that releases it, once", async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        const base = deviceAcceptance(requestId);
+        await store.recordAcceptance(requestId, {
+          leg: base.leg, legRecord: base.legRecord,
+          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
+          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
+        });
+        const outbox = { kind: 'response' as const, requestId, responseCode: 'I0', body: { LocalCommand: { x: 1 } } };
+        const release = { at: Date.now(), state: 'responded' as const, egress: false, outbox };
+        expect(await store.releaseQuarantine(requestId, release)).toBe(true);
+        expect(await store.releaseQuarantine(requestId, release)).toBe(false);
+        const queued = (await store.readOutbox(base.record.originatorId, undefined, 10_000)).filter((item) => item.requestId === requestId);
+        expect(queued).toEqual([{ cursor: expect.any(String), ...outbox }]);
+        expect((await store.getRequest(requestId))?.state).toBe('responded');
+      });
+
       it('holds a quarantined request back until it is released, then queues it with a fresh TRT', async () => {
         const store = await open();
         const requestId = newRequestId();

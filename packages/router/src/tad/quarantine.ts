@@ -50,13 +50,12 @@ export class QuarantineDesk {
     const at = Date.now();
     const request = asRequest(record);
     let release: Release;
-    let outbound: { responseCode: string; body: unknown } | undefined;
+    // Answered here rather than by a network: queued for the User in the step that releases it.
+    const answered = (body: unknown) => ({ kind: 'response' as const, requestId: record.requestId, responseCode: 'I0', body });
     if (record.commandVariant === 4) {
-      release = { at, state: 'transformed', egress: false };
-      outbound = { responseCode: 'I0', body: { PreCommand: preCommandFor(request) } };
+      release = { at, state: 'transformed', egress: false, outbox: answered({ PreCommand: preCommandFor(request) }) };
     } else if (record.commandVariant === 2 || record.commandVariant === 6) {
-      release = { at, state: 'responded', egress: false };
-      outbound = { responseCode: 'I0', body: { LocalCommand: localCommandFor(request) } };
+      release = { at, state: 'responded', egress: false, outbox: answered({ LocalCommand: localCommandFor(request) }) };
     } else {
       const srv = findSrv(record.srv)!;
       // A DSP occurrence (it carries its DSPScheduleID) stays scheduled traffic when released.
@@ -72,9 +71,6 @@ export class QuarantineDesk {
     }
     if (!(await this.store.releaseQuarantine(record.requestId, release))) {
       return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${record.requestId} is no longer quarantined` };
-    }
-    if (outbound) {
-      await this.store.enqueueOutbox(record.originatorId, { kind: 'response', requestId: record.requestId, ...outbound });
     }
     return { ok: true, requestId: record.requestId, state: release.state };
   }

@@ -296,6 +296,7 @@ export class MemoryStore implements StateStore {
     if (release.egress) entry.egressEntry = this.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) this.indexDeadline(entry, requestId, release.breachCheckAt);
     if (release.breachFinalAt !== undefined) entry.breachFinalAt = release.breachFinalAt;
+    if (release.outbox) await this.enqueueOutbox(entry.record.originatorId, release.outbox);
     return true;
   }
 

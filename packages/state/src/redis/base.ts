@@ -71,7 +71,7 @@ export type ScriptedPipeline = ChainableCommander & {
 export const SCRIPT_COMMANDS = [
   ['acceptBatch', 1],
   ['respondBatch', 1],
-  ['releaseQuarantine', 7],
+  ['releaseQuarantine', 8],
   ['deleteQuarantined', 2],
   ['expireQuarantined', 1],
   ['advanceState', 1],

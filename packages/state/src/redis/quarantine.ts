@@ -1,4 +1,4 @@
-import { PARTITIONS, partitionOf, partitionOfRef, splitCursor } from '../shared/index.ts';
+import { originatorOf, PARTITIONS, partitionOf, partitionOfRef, splitCursor } from '../shared/index.ts';
 import type { Page, Release, RequestRecord } from '../store/index.ts';
 import { RedisPart, type ScriptedPipeline } from './base.ts';
 import { recordFrom } from './records.ts';
@@ -22,10 +22,11 @@ export class RedisQuarantine extends RedisPart {
     const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
-      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag),
+      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag), this.outboxKey(originatorOf(requestId)),
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
       release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk, this.context.retentionSeconds,
+      release.outbox ? JSON.stringify(release.outbox) : '', this.outboxMinId(),
     ));
     return released === 1;
   }

@@ -102,6 +102,8 @@ export interface Release {
   trt?: TrtRecord;
   breachCheckAt?: number;
   breachFinalAt?: number;
+  /** Queued for the originator in the same atomic step (a released CV 4 leg's Pre-Command, a local command). */
+  outbox?: NewOutboxItem;
 }
 
 /** What a RequestID's earlier legs left in the store. */

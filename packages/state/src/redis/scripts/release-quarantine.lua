@@ -1,10 +1,12 @@
 -- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
 -- KEYS: request hash, egress stream, the partition's own TRT index, quarantine expiry zset,
 --       the partition's list of bulk TRT indexes, the bulk TRT index (bulkIndexOf in redis/trt.ts; the
---       own index again when none), the partition's bulk TRT mark (claim-breaches.lua).
+--       own index again when none), the partition's bulk TRT mark (claim-breaches.lua), the
+--       originator's outbox.
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or ''),
---       the retention in seconds (kept that long from its release).
+--       the retention in seconds (kept that long from its release), an outbox item for the
+--       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed).
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[13])
@@ -26,4 +28,5 @@ if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[1], 'deadline', ARGV[7], 'tclass', ARGV[8])
 end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end
+if ARGV[14] ~= '' then redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[15], '*', 'item', ARGV[14]) end
 return 1
