@@ -6,15 +6,43 @@ import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grp
 import { loadSync } from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { createStore } from '@dccrouter/state';
 import { GrpcRouterClient, RouterClient } from '@dccrouter/client';
 import { startRouterProcess } from '../support/router-process.ts';
-import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 const require = createRequire(import.meta.url);
 const read = () => ({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
 
 describe('graceful shutdown', () => {
+  it('lets the simulated networks answer what they hold within the grace period, rather than leave it for redelivery after the TRT', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const redisUrl = inject('redisUrl');
+    // Redelivery far beyond the test: only an answer before the exit brings the responses in.
+    const router = await startRouterProcess({
+      REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix, VERIFY_THREADS: '1', GRPC_PORT: 'off', SHUTDOWN_GRACE_MS: '5000',
+      SIMULATOR_LATENCY_P50_MS: '600', SIMULATOR_LATENCY_P99_MS: '900', EGRESS_REDELIVER_MS: '600000',
+    });
+    const store = await createStore({ redisUrl, keyPrefix });
+    try {
+      const admin = new Admin(router.url, router.adminToken);
+      const user = '90-B3-D5-1F-30-13-00-01';
+      const meter = '00-DB-12-34-56-78-13-01';
+      const client = await admin.user(user, ['IS']);
+      await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: user });
+      const answers = await Promise.all([0, 1, 2].map(() => client.submit({ originatorId: user, targetId: meter, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })));
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+      expect(await router.stop('SIGTERM')).toBe(0);
+      const states = await Promise.all(answers.map(async (a) => (await store.getRequest(a.answer.header.requestId))?.state));
+      expect(states).toEqual(['responded', 'responded', 'responded']);
+    } finally {
+      await store.close();
+      await router.stop('SIGKILL');
+    }
+  }, 30_000);
+
   it('turns readiness off, serves through the pre-stop delay, then closes every listener within the grace period', async () => {
     const router = await startRouterProcess({ VERIFY_THREADS: '1', PRE_STOP_DELAY_MS: '1500', SHUTDOWN_GRACE_MS: '1000' });
     const client = new RouterClient(router.url, DEMO_PRIVATE_KEY_PEM);

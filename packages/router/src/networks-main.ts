@@ -37,7 +37,7 @@ const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.
 console.log(`dcc-networks listening on http://127.0.0.1:${server.port}`);
 
 async function stop(): Promise<void> {
-  await networks.stop();
+  await networks.stop(Date.now() + config.shutdownGraceMs);
   await stats.stop();
   await store.close();
   await server.stop();

@@ -204,9 +204,11 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       const deadline = Date.now() + config.shutdownGraceMs;
       while (pipeline.inflightCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
-      // The loops first: a release under way hands what it took to the networks.
-      await Promise.all(background.map((task) => task.stop()));
-      await networks.stop();
+      // The loops first: a release under way hands what it took to the networks. Each waits for
+      // its pass, within the grace period: a pass cut off there (a webhook POST) is done again
+      // by another instance, as after a crash.
+      await untilDeadline(Promise.all(background.map((task) => task.stop())), deadline);
+      await networks.stop(deadline);
       await stats.stop();
       await dccCounts.stop();
       budgets.stop();
@@ -219,4 +221,15 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await stopTracing();
     },
   };
+}
+
+/** The promise, or nothing more to wait for once the deadline (epoch ms) has passed. */
+async function untilDeadline(promise: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); });
+  try {
+    await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

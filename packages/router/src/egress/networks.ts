@@ -17,7 +17,11 @@ export interface Networks {
   /** The request path's hand-over to these networks. */
   egress: DirectEgress;
   control: SimulatorControl;
-  stop(): Promise<void>;
+  /**
+   * Takes no more requests, lets the simulators answer what they hold until `deadline` (epoch ms;
+   * at once without one), then drops the rest.
+   */
+  stop(deadline?: number): Promise<void>;
 }
 
 /**
@@ -76,10 +80,14 @@ export async function startNetworks(
     simulators,
     egress,
     control,
-    async stop() {
-      // What the networks still hold stays pending in the store and is sent again after a restart.
+    async stop(deadline = 0) {
       await egress.stop();
       control.stop();
+      // Answered now rather than redelivered after the lease's end (30 s: a SMETS2+ request's whole
+      // TRT). What is still held at the deadline (a stalled network, a firmware activation) stays
+      // pending in the store and is sent again after the redelivery delay.
+      const holding = () => [...simulators.values()].some((simulator) => simulator.pending > 0);
+      while (holding() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       for (const simulator of simulators.values()) simulator.close();
     },
   };
