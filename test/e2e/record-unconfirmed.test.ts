@@ -1,6 +1,7 @@
-// The one write timed out but landed: the router reads the RequestID again, finds its own body
-// recorded (leased to this process, handed over at acceptance) and must still send it to its
-// network at once, not leave it for the lease's end (by then past a 30 s on-demand TRT).
+// The one write timed out but landed (or was sent again by the client library and found itself):
+// the router finds its own body recorded (leased to this process, handed over at acceptance) and
+// must still send it to its network at once, not leave it for the lease's end (by then past a
+// 30 s on-demand TRT). And a request its network holds long is renewed, not sent again.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { StateUnavailableError } from '@dccrouter/state';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
@@ -9,16 +10,18 @@ import { Admin, nextCounter } from '../support/fixtures.ts';
 const USER = '90-B3-D5-1F-30-12-00-01';
 const METER = '00-DB-12-34-56-78-12-01';
 
+const STORES = [
+  ['the embedded store', {}],
+  ['Redis', { REDIS_URL: inject('redisUrl') }],
+] as const;
+
 let running: InProcessRouter | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
 });
 
-describe.each([
-  ['the embedded store', {}],
-  ['Redis', { REDIS_URL: inject('redisUrl') }],
-])('An acceptance recorded but not confirmed, on %s', (_name, storeEnv) => {
+describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name, storeEnv) => {
   it('is answered with its recorded acknowledgement and handed to its network at once', async () => {
     // Redelivery far beyond the test: only the hand-over can bring its response in time.
     running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600000', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
@@ -69,5 +72,25 @@ describe.each([
     store.recordAcceptance = write;
     const retried = await client.submit({ originatorId: USER, targetId: METER, counter: answer.header.requestId.split(':')[2], commandVariant: 1, srv: '4.1.1' });
     expect(retried.answer).toEqual(answer);
+  });
+});
+
+describe.each(STORES)('A request its network holds past the redelivery delay, on %s', (_name, storeEnv) => {
+  it('is not sent again: the holder renews it', async () => {
+    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600', SIMULATOR_LATENCY_P50_MS: '2500', SIMULATOR_LATENCY_P99_MS: '2600' });
+    const admin = new Admin(running.url, running.adminToken);
+    const client = await admin.user(USER, ['IS']);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+    const forwarded = async () => {
+      const text = await (await fetch(`${running!.url}/metrics`)).text();
+      return [...text.matchAll(/^dccrouter_egress_forwarded_total\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
+    };
+    const before = await forwarded();
+    const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect(status).toBe(202);
+    // Three redelivery delays and more: sent once, still held.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await forwarded()).toBe(before + 1);
+    await expect.poll(async () => (await running!.router.store.getRequest(answer.header.requestId))?.state, { timeout: 5_000, interval: 50 }).toBe('responded');
   });
 });

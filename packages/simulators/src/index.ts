@@ -85,6 +85,8 @@ export class SimulatedNetwork {
   private alertCarry = 0;
   private alerting = false;
   private held: EgressItem[] = [];
+  /** Requests received and not answered yet, by RequestID: their senders renew them (holding()). */
+  private readonly unanswered = new Map<string, EgressItem>();
   /** What is due in each millisecond, with one timer per millisecond that has something due. */
   private readonly due = new Map<number, { timer: ReturnType<typeof setTimeout>; runs: (() => void)[] }>();
   private closed = false;
@@ -139,6 +141,7 @@ export class SimulatedNetwork {
     this.seen.add(requestId);
     this.remember(item.record.targetId);
     this.received++;
+    this.unanswered.set(requestId, item);
     if (this.settings.stalled) this.held.push(item);
     else this.answer(item, sampleLatency(this.settings.latencyMs, this.random));
   }
@@ -172,7 +175,10 @@ export class SimulatedNetwork {
 
   private deliver(response: NetworkResponse): void {
     this.sink(response).then(
-      () => void this.answered++,
+      () => {
+        this.answered++;
+        this.unanswered.delete(response.requestId);
+      },
       () => this.later(SINK_RETRY_MS, () => this.deliver(response)),
     );
   }
@@ -280,9 +286,15 @@ export class SimulatedNetwork {
     return this.received - this.answered;
   }
 
+  /** Those requests themselves, as they were sent. */
+  holding(): EgressItem[] {
+    return [...this.unanswered.values()];
+  }
+
   close(): void {
     this.closed = true;
     for (const { timer } of this.due.values()) clearTimeout(timer);
     this.due.clear();
+    this.unanswered.clear();
   }
 }

@@ -858,6 +858,28 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.reclaimEgress(['smets2/other'], 'router-a', 10, 0)).toEqual([]);
       });
 
+      it('renews what a consumer still holds: a claimed entry (its own only) and a lease are not taken over until the delay has passed again', async () => {
+        const store = await open();
+        const dest = destination();
+        const [queued, leased, other] = [newRequestId(), newRequestId(), newRequestId()];
+        await store.recordAcceptance(queued, deviceAcceptance(queued, { destination: dest }));
+        const handedOver = deviceAcceptance(leased, { destination: dest });
+        handedOver.egress = { forwardedAt: Date.now() };
+        await store.recordAcceptance(leased, handedOver);
+        const claimed = await store.claimEgress([dest], 'router-a', 10);
+        expect(claimed.map((item) => item.record.requestId)).toEqual([queued]);
+        await store.recordAcceptance(other, deviceAcceptance(other, { destination: dest }));
+        const [taken] = await store.claimEgress([dest], 'router-b', 10);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // router-a renews its entry, the lease, and (not its own) router-b's entry.
+        await store.renewEgress([...claimed, { destination: dest, entryId: '', record: handedOver.record }, taken], 'router-a');
+        const overdue = await store.reclaimEgress([dest], 'router-c', 10, 250);
+        expect(overdue.map((item) => item.record.requestId)).toEqual([other]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Once the delay has passed again, each is taken over (router-c's own take of the other too).
+        expect((await store.reclaimEgress([dest], 'router-c', 10, 250)).map((item) => item.record.requestId).sort()).toEqual([queued, leased, other].sort());
+      });
+
       it('leases a request handed to its network at acceptance: forwarded at once, never queued, reclaimed while unanswered, settled by its response', async () => {
         const store = await open();
         const requestId = newRequestId();

@@ -5,7 +5,12 @@ import type { Logger } from '../log/index.ts';
 export interface NetworkAdapter {
   readonly destination: string;
   send(item: EgressItem): Promise<void>;
+  /** What it was sent and has not answered yet: renewed, so not sent again elsewhere meanwhile. */
+  holding?(): EgressItem[];
 }
+
+/** Held requests renewed per store call: a stalled network may hold many thousands. */
+const RENEW_CHUNK = 2_000;
 
 /**
  * What the request path needs of egress: a request whose network runs in this process goes to it
@@ -56,6 +61,7 @@ export class EgressDispatcher implements DirectEgress {
   private loop?: Promise<void>;
   private readonly adapters: Map<string, NetworkAdapter>;
   private lastReclaim = 0;
+  private lastRenewal = Date.now();
   forwarded = 0;
 
   constructor(
@@ -89,6 +95,11 @@ export class EgressDispatcher implements DirectEgress {
         }
         claimed = items.length;
         if (items.length > 0) await this.forward(items);
+        // What the networks still hold is renewed well within the delay after which it would be taken over.
+        if (Date.now() - this.lastRenewal >= this.options.redeliverAfterMs / 3) {
+          this.lastRenewal = Date.now();
+          await this.renewHeld();
+        }
       } catch (error) {
         // Unsent items stay pending in the store and come back after the redelivery delay.
         this.log.warn({ err: error }, 'egress cycle failed');
@@ -132,6 +143,11 @@ export class EgressDispatcher implements DirectEgress {
       this.forwarded++;
       this.onForwarded(1, item.destination);
     }, failed);
+  }
+
+  private async renewHeld(): Promise<void> {
+    const held = [...this.adapters.values()].flatMap((adapter) => adapter.holding?.() ?? []);
+    for (let i = 0; i < held.length; i += RENEW_CHUNK) await this.store.renewEgress(held.slice(i, i + RENEW_CHUNK), this.options.consumer);
   }
 
   private async forward(items: EgressItem[]): Promise<void> {

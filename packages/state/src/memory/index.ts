@@ -355,6 +355,16 @@ export class MemoryStore implements StateStore {
       this.take(destination, consumer, max, (entry) => entry.claimedAt !== undefined && now - entry.claimedAt >= idleMs));
   }
 
+  async renewEgress(items: readonly EgressItem[], consumer: string): Promise<void> {
+    const now = Date.now();
+    for (const item of items) {
+      const egressEntry = this.request(item.record.requestId)?.egressEntry;
+      const entry = egressEntry === undefined ? undefined : this.egress.get(item.destination)?.get(egressEntry);
+      // A lease is anyone's to renew (as in Redis); a claimed entry only its consumer's.
+      if (entry && entry.claimedAt !== undefined && (item.entryId === '' ? entry.leased : entry.claimedBy === consumer)) entry.claimedAt = now;
+    }
+  }
+
   private take(destination: string, consumer: string, max: number, eligible: (entry: EgressEntry) => boolean): EgressItem[] {
     const queue = this.egress.get(destination);
     if (!queue) return [];

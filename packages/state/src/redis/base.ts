@@ -65,6 +65,7 @@ export type ScriptedPipeline = ChainableCommander & {
   readClaimed(...args: (string | number)[]): ScriptedPipeline;
   claimEgress(...args: (string | number)[]): ScriptedPipeline;
   reclaimLeases(...args: (string | number)[]): ScriptedPipeline;
+  renewEgress(...args: (string | number)[]): ScriptedPipeline;
 };
 
 /** The store's scripts, each a client command, with how many of its arguments are keys. */
@@ -79,6 +80,7 @@ export const SCRIPT_COMMANDS = [
   ['readClaimed', 1],
   ['claimEgress', 1],
   ['reclaimLeases', 1],
+  ['renewEgress', 1],
   ['readOutbox', 1],
   ['claimBreaches', 1],
   ['markBreaches', 1],

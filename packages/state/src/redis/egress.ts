@@ -108,6 +108,23 @@ export class RedisEgress extends RedisPart {
     return [...reclaimed, ...(await this.reclaimLeases(destinations, max, idleMs))];
   }
 
+  /** One script call per batch group (renew-egress.lua). */
+  async renewEgress(items: readonly EgressItem[], consumer: string): Promise<void> {
+    if (items.length === 0) return;
+    const byGroup = new Map<string, (string | number)[]>();
+    for (const item of items) {
+      const tag = this.tagOf(item.record.requestId);
+      const group = this.batchGroup(tag);
+      let args = byGroup.get(group);
+      if (!args) byGroup.set(group, (args = []));
+      args.push(tag, item.destination, item.record.requestId, item.entryId);
+    }
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline;
+    const now = Date.now();
+    for (const args of byGroup.values()) pipeline.renewEgress(`${this.prefix}trt:${args[0]}`, this.prefix, EGRESS_GROUP, consumer, now, ...args);
+    await this.exec('renew egress', pipeline);
+  }
+
   /** Every partition's `tag, destination` pairs, flat, one list per batch group (see batchGroup). */
   private destinationsByGroup(destinations: readonly string[]): string[][] {
     const byGroup = new Map<string, string[]>();

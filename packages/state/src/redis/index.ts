@@ -2,7 +2,7 @@ import './tracing-shim.ts';
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
 import type {
-  Acceptance, ClaimedSchedule, Leg, NetworkResponse, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
+  Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
 } from '../store/index.ts';
 import { StateUnavailableError } from '../store/index.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisContext, RedisPart, SCRIPT_COMMANDS, type RedisStoreOptions, type ScriptedRedis } from './base.ts';
@@ -107,6 +107,7 @@ export class RedisStore extends RedisPart implements StateStore {
   // Egress: each destination's queue and the requests leased to their sender.
   claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs?: number) { return this.egress.claimEgress(destinations, consumer, max, blockMs); }
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number) { return this.egress.reclaimEgress(destinations, consumer, max, idleMs); }
+  renewEgress(items: readonly EgressItem[], consumer: string) { return this.egress.renewEgress(items, consumer); }
   releaseHeld(now: number, max: number, handOver?: ReleaseHandOver) { return this.egress.releaseHeld(now, max, handOver); }
   heldLeasedAt(at: number, destinations: readonly string[]) { return this.egress.heldLeasedAt(at, destinations); }
   egressBacklog(destinations: readonly string[]) { return this.egress.egressBacklog(destinations); }

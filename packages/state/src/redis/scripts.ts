@@ -22,6 +22,7 @@ export function composeScripts(read: (name: string) => string) {
     readOutbox: read('read-outbox'),
     claimEgress: TAKE_CLAIMED + read('claim-egress'),
     reclaimLeases: read('reclaim-leases'),
+    renewEgress: read('renew-egress'),
     peekCounts: read('peek-counts'),
     releaseQuarantine: read('release-quarantine'),
     deleteQuarantined: read('delete-quarantined'),

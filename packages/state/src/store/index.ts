@@ -457,6 +457,13 @@ export interface StateStore {
    */
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]>;
   /**
+   * The consumer's network still holds these (sent, not answered): their redelivery delay starts
+   * again from now, so a long wait (a stalled network, a SMETS1 firmware activation) is not taken
+   * over and sent again elsewhere while its holder lives. An entry another consumer has taken
+   * over meanwhile is left to it.
+   */
+  renewEgress(items: readonly EgressItem[], consumer: string): Promise<void>;
+  /**
    * DSP-held future-dated requests whose time has come, earliest first, up to `max` (per
    * partition): each is queued for its destination's egress, or, with `handOver`, up to its
    * `max` of those for its destinations are leased to the caller instead, marked forwarded at
