@@ -40,4 +40,32 @@ describe('WebhookDeliverer', () => {
     }
     expect(received).toEqual(ids);
   });
+
+  it('keeps the User through a backoff longer than a lease: another instance does not start the attempts again, and the item is dead-lettered after the last', async () => {
+    let posts = 0;
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        posts++;
+        response.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const store = new MemoryStore();
+    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const item = await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
+    const key = RouterSigningKey.from(undefined);
+    const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
+    // A 200 ms lease (4 x 50 ms), backoffs drawn up to 1 s: most of them outlast it.
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 1000, timeoutMs: 50, batch: 100 },
+      createLogger('silent'), key, undefined as never, metrics);
+    const [a, b] = [deliverer('a'), deliverer('b')];
+    for (let round = 0; round < 100 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {
+      await Promise.all([a.deliverAll(), b.deliverAll()]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await store.deliveryCursor(USER)).toBe(item.cursor);
+    expect(posts).toBe(3);
+    expect((await store.listDeadLetters(USER, undefined, 10)).items.map((letter) => letter.item.cursor)).toEqual([item.cursor]);
+  });
 });

@@ -52,7 +52,12 @@ export class WebhookDeliverer {
 
   private async deliverUser(userId: string): Promise<void> {
     const retry = this.retries.get(userId);
-    if (retry && retry.notBefore > Date.now()) return;
+    if (retry && retry.notBefore > Date.now()) {
+      // Held through the backoff (which may outlast a lease): another instance taking the User
+      // over would start its attempts and backoff again, and an item might never be dead-lettered.
+      await this.renewLease(userId);
+      return;
+    }
     if (!(await this.renewLease(userId))) return;
     const user = await this.store.getUser(userId);
     if (!user?.receiveEndpoint) return;
