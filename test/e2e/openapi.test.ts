@@ -266,6 +266,7 @@ describe('every documented route answers as documented', () => {
     expect((await admin('GET', '/v1/admin/reports/monthly')).body.serviceMetrics).toBeInstanceOf(Array);
     expect((await admin('GET', '/v1/admin/reports/monthly?month=2026-12&format=markdown')).status).toBe(200);
     expect((await admin('GET', '/v1/admin/reports/monthly?month=December')).body.error.field).toBe('month');
+    expect((await admin('GET', '/v1/admin/reports/monthly?format=csv')).body.error).toMatchObject({ field: 'format', message: 'format must be json or markdown' });
     expect((await admin('GET', '/v1/admin/reports/monthly', undefined, 'wrong')).status).toBe(401);
 
     const north = `/v1/admin/simulators/${encodeURIComponent('smets2/north')}`;

@@ -133,6 +133,9 @@ describe('the dccrouter CLI', () => {
       expect(JSON.parse(cli('simulators', 'set', 'smets2/north', '--json', '{"failureRate":0}').stdout).failureRate).toBe(0);
       expect(JSON.parse(cli('simulators', 'raise-alerts', 'smets2/north', '--code', 'TAMPER', '--devices', '00-DB-12-34-00-00-01-77').stdout)).toMatchObject({ devices: 1 });
       expect(cli('dead-letters', 'list').status).toBe(0);
+      // Paged from a cursor the router gives; a bad one is the router's 400, a flag of the other action one line.
+      expect(cli('dead-letters', 'list', '--after', 'nonsense').stderr).toContain('400');
+      expect(cli('dead-letters', 'list', '--id', '1-0').stderr).toBe('dccrouter: dead-letters list takes --user and --after (the next of the page before), not --id\n');
       // The supplier reads its alert back, signed.
       const tail = cli('tail', '--user', SUPPLIER, '--key', DEMO_KEY);
       expect(tail.status, tail.stderr).toBe(0);

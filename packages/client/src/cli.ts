@@ -16,7 +16,7 @@ Suppliers (signed as --user with --key):
 Operators (--token):
   import-devices FILE.ndjson                      NDJSON device import, with progress
   thresholds get|set (--dcc | --values | --user EUI) [--rules JSON]
-  dead-letters list [--user EUI] | redrive --user EUI [--id ID]
+  dead-letters list [--user EUI] [--after NEXT] | redrive --user EUI [--id ID]
   trt-report [--month YYYY-MM] [--markdown]
   simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)`;
 
@@ -165,11 +165,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 
   async 'dead-letters'(args) {
-    const { values, positionals } = parse(args, { id: { type: 'string' } });
+    const { values, positionals } = parse(args, { id: { type: 'string' }, after: { type: 'string' } });
     if (positionals[0] === 'list') {
-      return print(await operator(values.url!, values.token, 'GET', `/v1/admin/dead-letters${values.user ? `?userId=${values.user}` : ''}`));
+      if (values.id) throw new CliError('dead-letters list takes --user and --after (the next of the page before), not --id');
+      const query = new URLSearchParams({ ...(values.user ? { userId: values.user } : {}), ...(values.after ? { after: values.after } : {}) }).toString();
+      return print(await operator(values.url!, values.token, 'GET', `/v1/admin/dead-letters${query ? `?${query}` : ''}`));
     }
-    if (positionals[0] !== 'redrive' || !values.user) throw new CliError('dead-letters list [--user EUI] | redrive --user EUI [--id ID]');
+    if (values.after) throw new CliError('dead-letters redrive takes --user and --id, not --after');
+    if (positionals[0] !== 'redrive' || !values.user) throw new CliError('dead-letters list [--user EUI] [--after NEXT] | redrive --user EUI [--id ID]');
     print(await operator(values.url!, values.token, 'POST', '/v1/admin/dead-letters:redrive', { userId: values.user, ...(values.id ? { id: values.id } : {}) }));
   },
 

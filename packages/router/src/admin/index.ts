@@ -353,8 +353,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   }, async (c) => {
     const month = c.req.query('month') ?? monthOf(Date.now());
     if (!isMonth(month)) return invalid(c, { field: 'month', message: 'must be a calendar month, YYYY-MM' });
+    const format = c.req.query('format') ?? 'json';
+    if (format !== 'json' && format !== 'markdown') return invalid(c, { field: 'format', message: 'must be json or markdown' });
     const report = buildMonthlyReport(month, await store.readStats(serviceStatsOf(month)));
-    if (c.req.query('format') === 'markdown') return c.body(renderMonthlyReport(report), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    if (format === 'markdown') return c.body(renderMonthlyReport(report), 200, { 'content-type': 'text/markdown; charset=utf-8' });
     return c.json(report);
   });
 
