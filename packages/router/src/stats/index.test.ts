@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { serviceStatsSet } from './index.ts';
+import { MemoryStore, StateUnavailableError } from '@dccrouter/state';
+import { createLogger } from '../log/index.ts';
+import { serviceStatsSet, StatsAggregator } from './index.ts';
 
 describe('serviceStatsSet', () => {
   it('names the month a time falls in (UTC), across month and year ends, whichever way time goes', () => {
@@ -12,5 +14,36 @@ describe('serviceStatsSet', () => {
     // A response stamped earlier (another instance's clock) still counts in its own month.
     expect(setOf(endOf2026)).toBe('service:2026-12');
     expect(setOf(Date.UTC(2028, 1, 29, 12))).toBe('service:2028-02');
+  });
+});
+
+describe('StatsAggregator', () => {
+  /** The real embedded store, its writes failing as told: not sent at all, or sent and not confirmed. */
+  function failingStore(failure: 'unsent' | 'unconfirmed') {
+    const store = new MemoryStore();
+    const add = store.incrementStats.bind(store);
+    let failures = 1;
+    store.incrementStats = async (set, increments) => {
+      if (failures-- <= 0) return add(set, increments);
+      if (failure === 'unconfirmed') {
+        await add(set, increments);
+        throw new StateUnavailableError('timed out', { unconfirmed: true });
+      }
+      throw new StateUnavailableError('connection refused');
+    };
+    return store;
+  }
+
+  it('keeps counts a write never sent for the next flush, and never sends again counts that may have been added', async () => {
+    for (const [failure, expected] of [['unsent', 3], ['unconfirmed', 3]] as const) {
+      const store = failingStore(failure);
+      const stats = new StatsAggregator(store, 60_000, createLogger('silent'));
+      stats.count('service:2026-12', 'responded', 2);
+      await stats.flush();
+      stats.count('service:2026-12', 'responded', 1);
+      await stats.flush();
+      // Unsent: 2 kept and added with the 1. Unconfirmed (it landed): 2 once, then the 1; never 5.
+      expect((await store.readStats('service:2026-12')).responded, failure).toBe(expected);
+    }
   });
 });

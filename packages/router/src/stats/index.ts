@@ -1,5 +1,5 @@
 import { monthOf } from '@dccrouter/domain';
-import type { StateStore } from '@dccrouter/state';
+import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import type { Logger } from '../log/index.ts';
 
 /**
@@ -30,7 +30,11 @@ export class StatsAggregator {
     counters.set(name, (counters.get(name) ?? 0) + by);
   }
 
-  /** Adds what was gathered to the store; what fails to be added is kept for the next flush. */
+  /**
+   * Adds what was gathered to the store; what was not added is kept for the next flush. What may
+   * have been added (sent, not confirmed) is not sent again: counted twice would be worse than
+   * lost, which a crash loses too (at most one period's counts).
+   */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const batch = this.pending;
@@ -39,6 +43,10 @@ export class StatsAggregator {
         try {
           await this.store.incrementStats(set, Object.fromEntries(counters));
         } catch (error) {
+          if (error instanceof StateUnavailableError && error.unconfirmed) {
+            this.log.warn({ err: error, set }, 'service statistics may not have been added: not sent again, so never counted twice');
+            continue;
+          }
           this.log.warn({ err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
           this.add(set, Object.fromEntries(counters));
         }
