@@ -249,6 +249,27 @@ describe('router under Bun', () => {
     expect(inflight).toBeGreaterThan(0);
   });
 
+  it('checks a signed call against its request line as sent, characters Bun re-encodes included', async () => {
+    const { connect } = await import('node:net');
+    const { hostname, port } = new URL(router.url);
+    /** A signed GET sent byte for byte as written (fetch would encode the target first). */
+    const call = (target: string) => new Promise<number>((resolve, reject) => {
+      const timestamp = new Date().toISOString();
+      const signature = signBytes(DEMO_PRIVATE_KEY_PEM, Buffer.from(`GET\n${target}\n${timestamp}`));
+      const socket = connect(Number(port), hostname, () => socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nX-DCC-User: ${SUPPLIER}\r\nX-DCC-Timestamp: ${timestamp}\r\nX-DCC-Signature: ${signature}\r\nConnection: close\r\n\r\n`));
+      let reply = '';
+      socket.on('data', (chunk) => (reply += chunk));
+      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(reply)?.[1])));
+      socket.on('error', reject);
+    });
+    // Bun gives the query as after=%27x%27: signed over the raw quotes, the call is the User's
+    // (then refused for its cursor, 400), not a bad signature (401).
+    expect(await call("/v1/responses?after='x'")).toBe(400);
+    expect(await call('/v1/responses?after=%27x%27')).toBe(400);
+    expect(await call('/v1/responses?limit=5')).toBe(200);
+  });
+
   it("runs the README's send command: a demo request and its response", async () => {
     const { execFile } = await import('node:child_process');
     const output = await new Promise<string>((resolve, reject) => {

@@ -15,10 +15,28 @@ const MAX_SKEW_MS = 5 * 60 * 1000;
 
 export type CallAuth = { ok: true; userId: string } | { ok: false; message: string };
 
-/** The path and query exactly as sent on the request line, percent-encoding untouched. */
+/** The path and query of a request's URL as the runtime gives it. */
 export function requestTarget(url: string): string {
   const start = url.indexOf('/', url.indexOf('//') + 2);
   return start < 0 ? '/' : url.slice(start);
+}
+
+// What the runtime's URL parsing (WHATWG) percent-encodes that a client may send raw on the
+// request line: in the path " < > ` { }, in the query " < > ' (it leaves an encoding sent as is).
+const PATH_ADDED = /%(22|3C|3E|60|7B|7D)/g;
+const QUERY_ADDED = /%(22|3C|3E|27)/g;
+
+/**
+ * The request-target as a client sent it raw, when the runtime's parsing percent-encoded some of
+ * it (undefined when it did not): the contract's signed text is the request line's, untouched,
+ * and Bun gives only the parsed URL. Both name the same resource.
+ */
+export function rawRequestTarget(target: string): string | undefined {
+  const query = target.indexOf('?');
+  const [path, search] = query < 0 ? [target, ''] : [target.slice(0, query), target.slice(query)];
+  const decode = (_: string, hex: string) => String.fromCharCode(parseInt(hex, 16));
+  const raw = path.replace(PATH_ADDED, decode) + search.replace(QUERY_ADDED, decode);
+  return raw === target ? undefined : raw;
 }
 
 /**
@@ -32,6 +50,10 @@ export function authenticateUserCall(c: Context, users: UserLookup, verifier: Si
     timestamp: c.req.header('x-dcc-timestamp'),
     signature: c.req.header('x-dcc-signature'),
     signedText: (timestamp) => `${c.req.method}\n${requestTarget(c.req.url)}\n${timestamp}`,
+    rawSignedText: (timestamp) => {
+      const raw = rawRequestTarget(requestTarget(c.req.url));
+      return raw === undefined ? undefined : `${c.req.method}\n${raw}\n${timestamp}`;
+    },
   }, users, verifier, now);
 }
 
@@ -41,6 +63,8 @@ export interface SignedCall {
   signature: string | undefined;
   /** The text the User signed, given the timestamp as sent. */
   signedText: (timestamp: string) => string;
+  /** The same over the request line as sent raw, where the runtime's parsing changed it (see rawRequestTarget). */
+  rawSignedText?: (timestamp: string) => string | undefined;
 }
 
 /** A User's signed call over any transport (HTTP headers, gRPC metadata), checked the same way. */
@@ -56,8 +80,9 @@ export async function authenticateSigned(call: SignedCall, users: UserLookup, ve
   if (!signature) return { ok: false, message: 'X-DCC-Signature is missing or not base64' };
   const user = await users.user(userId);
   if (!user) return { ok: false, message: `User ${userId} is not registered` };
-  if (!(await verifier.verify(user.publicKeyPem, Buffer.from(call.signedText(timestamp)), signature))) {
-    return { ok: false, message: "X-DCC-Signature is not a valid signature of the call by the User's key" };
-  }
-  return { ok: true, userId };
+  if (await verifier.verify(user.publicKeyPem, Buffer.from(call.signedText(timestamp)), signature)) return { ok: true, userId };
+  // A second check only where the runtime re-encoded the request line.
+  const raw = call.rawSignedText?.(timestamp);
+  if (raw !== undefined && (await verifier.verify(user.publicKeyPem, Buffer.from(raw), signature))) return { ok: true, userId };
+  return { ok: false, message: "X-DCC-Signature is not a valid signature of the call by the User's key" };
 }

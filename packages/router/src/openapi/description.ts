@@ -44,7 +44,9 @@ once: \`X-DCC-User\` and \`X-DCC-Batch-Signature\` over the whole batch body's b
 Headers \`X-DCC-User: <User EUI>\`, \`X-DCC-Timestamp: <RFC 3339 time within 5 minutes of the
 router's clock>\`, \`X-DCC-Signature\`: the same signature over the bytes
 \`<METHOD>\\n<request-target>\\n<timestamp>\`, the request-target being the path and query exactly
-as sent (percent-encoding untouched):
+as sent (percent-encoding untouched; a character the router's HTTP parsing re-encodes, such as a
+raw \`'\` in a query or \`{\` in a path, is checked as sent too; dot segments such as \`/./\` are
+resolved before it sees them, so do not send them):
 
 \`\`\`js
 const timestamp = new Date().toISOString();
