@@ -121,13 +121,13 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       usage: (scope, srv, windowSeconds, ratio) => tadUsage(scope, srv, String(windowSeconds)).set(ratio),
     })
     : undefined;
-  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt);
   const cpl = new CplTable(store, (before, after, entry) => {
     void noticeCplChange(store, log, before, after, entry).catch((error) => log.warn({ err: error, entry }, 'CPL change not told to every responsible User'));
   });
   await cpl.start();
   const policy = new PolicyTable(store);
   await policy.start();
+  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt, { directory, policy, cpl });
   const registers = new ProductRegisters(store);
   await registers.start();
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

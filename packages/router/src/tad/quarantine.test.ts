@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTrtBudgets } from '@dccrouter/domain';
+import { compilePolicy, defaultTrtBudgets, type Device, type User } from '@dccrouter/domain';
 import { MemoryStore, type Acceptance } from '@dccrouter/state';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import { QuarantineDesk } from './quarantine.ts';
@@ -7,6 +7,17 @@ import { QuarantineDesk } from './quarantine.ts';
 const USER = '90-B3-D5-1F-30-00-00-01';
 const METER = '00-DB-12-34-56-78-90-A0';
 const budgets = { current: () => defaultTrtBudgets() } as TrtBudgetTable;
+const SUPPLIER: User = { userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '' };
+const OTHER_SUPPLIER = '90-B3-D5-1F-30-00-00-09';
+const METER_DEVICE: Device = { deviceId: METER, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: USER };
+
+/** A desk over the real embedded store, judging releases by what it holds now (no CPL entries). */
+async function deskOver(store: MemoryStore, user: User = SUPPLIER, device: Device = METER_DEVICE) {
+  await store.putUser(user);
+  await store.putDevice(device);
+  const directory = { user: (id: string) => store.getUser(id), device: (id: string) => store.getDevice(id) };
+  return new QuarantineDesk(store, budgets, true, { directory, policy: compilePolicy(), cpl: { index: () => new Map() } });
+}
 
 /** A SMETS2+ meter read held back by a threshold, as the pipeline records it; a DSP occurrence carries its DSPScheduleID. */
 function quarantined(counter: number, scheduleId?: number): Acceptance {
@@ -27,7 +38,7 @@ function quarantined(counter: number, scheduleId?: number): Acceptance {
 describe('QuarantineDesk.release', () => {
   it('keeps a released DSP occurrence scheduled traffic (its 24 h TRT), and an on-demand request on demand (30 s)', async () => {
     const store = new MemoryStore();
-    const desk = new QuarantineDesk(store, budgets, true);
+    const desk = await deskOver(store);
     await store.recordAcceptance(`${USER}:${METER}:1`, quarantined(1, 7));
     await store.recordAcceptance(`${USER}:${METER}:2`, quarantined(2));
     const released = Date.now();
@@ -41,5 +52,21 @@ describe('QuarantineDesk.release', () => {
     expect(occurrence!.trt!.startsAt).toBeGreaterThanOrEqual(released);
     // Released once: the next attempt is refused with its reason.
     expect(await desk.release('ref-1', USER)).toMatchObject({ ok: false, status: 409, reason: 'not_quarantined' });
+  });
+
+  it('judges the request again: refused (and left quarantined) once its User is suspended, no longer the meter\'s supplier, or the meter is Suspended', async () => {
+    const cases: [string, User, Device, string][] = [
+      ['suspended User', { ...SUPPLIER, status: 'suspended' }, METER_DEVICE, 'user_not_active'],
+      ['change of supplier', SUPPLIER, { ...METER_DEVICE, importSupplier: OTHER_SUPPLIER }, 'not_authorised_for_device'],
+      ['meter suspended', SUPPLIER, { ...METER_DEVICE, status: 'Suspended' }, 'device_status_incompatible'],
+    ];
+    for (const [name, user, device, reason] of cases) {
+      const store = new MemoryStore();
+      const desk = await deskOver(store, user, device);
+      await store.recordAcceptance(`${USER}:${METER}:3`, quarantined(3));
+      expect(await desk.release('ref-3', USER), name).toMatchObject({ ok: false, status: 409, reason });
+      expect((await store.getRequest(`${USER}:${METER}:3`))?.state, name).toBe('quarantined');
+      expect(await desk.delete('ref-3', USER), name).toMatchObject({ ok: true, state: 'deleted' });
+    }
   });
 });

@@ -1,11 +1,21 @@
-import { breachCheckTimes, findSrv, trtBudget, trtClassFor, type ServiceRequest } from '@dccrouter/domain';
+import {
+  breachCheckTimes, checkAgainstDevice, findSrv, refuse, trtBudget, trtClassFor, withCplStatus,
+  type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type User,
+} from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
 import { localCommandFor, preCommandFor } from '../pipeline/commands.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 
 export type QuarantineOutcome =
   | { ok: true; requestId: string; state: string }
-  | { ok: false; status: 404 | 409; reason: 'not_found' | 'not_quarantined'; message: string };
+  | { ok: false; status: 404 | 409; reason: 'not_found' | 'not_quarantined' | RefusalReason; message: string };
+
+/** What a release judges the request by again, as the request path sees them now. */
+export interface ReleaseChecks {
+  directory: { user(userId: string): Promise<User | undefined>; device(deviceId: string): Promise<Device | undefined> };
+  policy: CompiledPolicy;
+  cpl: { index(): CplIndex };
+}
 
 /** The request parts the opaque payloads are derived from, rebuilt from its record. */
 function asRequest(record: RequestRecord): ServiceRequest {
@@ -28,7 +38,32 @@ function asRequest(record: RequestRecord): ServiceRequest {
  * through the User's outbox.
  */
 export class QuarantineDesk {
-  constructor(private readonly store: StateStore, private readonly budgets: TrtBudgetTable, private readonly trackTrt: boolean) {}
+  constructor(
+    private readonly store: StateStore,
+    private readonly budgets: TrtBudgetTable,
+    private readonly trackTrt: boolean,
+    private readonly checks: ReleaseChecks,
+  ) {}
+
+  /**
+   * The rows that may have changed since it was quarantined (up to QUARANTINE_TTL_SECONDS ago),
+   * judged again as the request path would now: its User still active and eligible for the SRV
+   * (rows 6, 11); for a device, the device still there, the User still its party in that role,
+   * and its type, cohort and status (after the CPL) still admitting it (rows 13 to 17). Released
+   * otherwise, a suspended User, or a supplier that has lost the meter, could act on it.
+   */
+  private async stillAllowed(record: RequestRecord): Promise<Refusal | undefined> {
+    const user = await this.checks.directory.user(record.originatorId);
+    if (!user) return refuse('unknown_user', `User ${record.originatorId} is no longer registered`);
+    if (user.status !== 'active') return refuse('user_not_active', `User ${user.userId} is ${user.status}`);
+    const srv = findSrv(record.srv)!;
+    const eligibleRoles = user.roles.filter((role) => srv.eligibleRoles.includes(role));
+    if (eligibleRoles.length === 0) return refuse('role_not_eligible', `none of roles ${user.roles.join(', ')} may send SRV ${srv.srv}`);
+    if (srv.nonDevice) return undefined;
+    const found = await this.checks.directory.device(record.targetId);
+    const device = found && withCplStatus(found, this.checks.cpl.index());
+    return checkAgainstDevice(asRequest(record), srv, eligibleRoles, device, this.checks.policy);
+  }
 
   /** The quarantined request of `ref`, if `userId` (when given) owns it. */
   private async find(ref: string, userId: string | undefined): Promise<RequestRecord | QuarantineOutcome> {
@@ -47,6 +82,10 @@ export class QuarantineDesk {
     const found = await this.find(ref, userId);
     if ('ok' in found) return found;
     const record = found;
+    const refusal = await this.stillAllowed(record);
+    if (refusal) {
+      return { ok: false, status: 409, reason: refusal.reason, message: `request ${record.requestId} may not go on now (${refusal.message}): it stays quarantined, to be deleted` };
+    }
     const at = Date.now();
     const request = asRequest(record);
     let release: Release;

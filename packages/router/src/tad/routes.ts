@@ -56,7 +56,8 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
         200: json(quarantineOutcome, `${action === 'release' ? 'Released' : 'Deleted'}: the request's new state`),
         401: json(errorAnswer(['unauthorized', 'signature_invalid']), 'A wrong bearer token, or a bad signed call'),
         404: json(errorAnswer(['not_found']), 'No such quarantine event (of this User\'s)'),
-        409: json(errorAnswer(['not_quarantined']), 'The request is no longer quarantined'),
+        409: json(errorAnswer(['not_quarantined', 'unknown_user', 'user_not_active', 'role_not_eligible', 'device_not_found', 'not_authorised_for_device', 'device_type_incompatible', 'not_available_for_smets1', 'device_status_incompatible']),
+          'The request is no longer quarantined, or (release) may not go on now: its User, or its device, no longer admits it (the reason names the row); it stays quarantined'),
       },
     }, async (c) => {
       const who = await caller(c);
