@@ -1,5 +1,5 @@
 import {
-  checkAgainstDevice, checkAgainstUser, nextOccurrence, RESPONSIBLE_PARTIES, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -27,7 +27,7 @@ export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5
 export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   switch (srv.srv) {
     case '8.2': return readInventory(request, deps);
-    case '11.1': return updateFirmware(request, deps);
+    case '11.1': return updateFirmware(request, srv, user, deps);
     case '5.1': return createSchedule(request, user, now, deps);
     case '5.2':
     case '5.3': return readOrDeleteSchedule(request, srv.srv, deps.store);
@@ -54,9 +54,11 @@ async function readInventory(request: ServiceRequest, deps: NonDeviceDeps): Prom
  * 11.1 UpdateFirmware: the DSP distributes the image to the devices of `DeviceIDList` (DUIS: EUIs
  * separated by commas; a single `DeviceID` is taken too); each device's next confirmed 11.3
  * Activate Firmware makes `FirmwareVersion` its version (the CPL judges it by that). Only a User
- * responsible for every listed device may send it; the answer names the devices as they were sent.
+ * registered against every listed device in a role eligible for 11.1 may send it (row 14's rule:
+ * an export supplier may not name an import meter's firmware); the answer names the devices as
+ * they were sent.
  */
-async function updateFirmware(request: ServiceRequest, deps: NonDeviceDeps): Promise<NonDeviceResult> {
+async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user: User, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   const update = firmwareUpdateOf(request);
   if (!update) {
     return { ok: false, refusal: refuse('malformed_request', 'UpdateFirmware needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text') };
@@ -64,10 +66,11 @@ async function updateFirmware(request: ServiceRequest, deps: NonDeviceDeps): Pro
   const { deviceIds, version } = update;
   const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId)));
   const originator = request.requestId.originatorId;
+  const eligibleRoles = user.roles.filter((role) => srv.eligibleRoles.includes(role));
   for (const [i, device] of devices.entries()) {
     if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceIds[i]} is not in the inventory`) };
-    if (!RESPONSIBLE_PARTIES.some((party) => device[party] === originator)) {
-      return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceIds[i]}`) };
+    if (!isAuthorisedForDevice(originator, eligibleRoles, device)) {
+      return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceIds[i]} in role ${eligibleRoles.join(' or ')}`) };
     }
   }
   const value = request.bodyValue;
