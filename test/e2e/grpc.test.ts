@@ -90,6 +90,35 @@ describe('gRPC conventions', () => {
     expect(results[1].answer.error.reason).toBe('signature_invalid');
   });
 
+  it('reads a SubmitStream no faster than its client reads the answers: one that only writes is held back, then answered in full', async () => {
+    const answered = async () => {
+      const text = await (await fetch(`${router.url}/metrics`)).text();
+      return [...text.matchAll(/^dccrouter_service_requests_total\{[^}]*transport="grpc"[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
+    };
+    const before = await answered();
+    // A bare HTTP/2 client that writes and does not read (the SDK's would buffer the answers itself).
+    const { connect } = await import('node:http2');
+    const session = connect(`http://${router.grpcAddress}`);
+    const call = session.request({ ':method': 'POST', ':path': '/dccrouter.v1.Router/SubmitStream', 'content-type': 'application/grpc', te: 'trailers' });
+    call.pause();
+    const SENT = 5_000;
+    // Each an empty message (gRPC framing: not compressed, length 0), refused at once: what is
+    // measured is how many the router reads while its answers are not read.
+    for (let i = 0; i < SENT; i++) call.write(Buffer.alloc(5));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await answered() - before).toBeLessThan(SENT / 2);
+      // Read now: every request is answered.
+      call.resume();
+      call.on('data', () => undefined);
+      call.end();
+      await expect.poll(async () => await answered() - before, { timeout: 10_000 }).toBe(SENT);
+    } finally {
+      call.close();
+      session.close();
+    }
+  }, 30_000);
+
   it('serves grpc.health.v1 SERVING while ready', async () => {
     const health = loadPackageDefinition(loadSync(require.resolve('grpc-health-check/proto/health/v1/health.proto'), { enums: String })) as any;
     const client = new health.grpc.health.v1.Health(router.grpcAddress, credentials.createInsecure());

@@ -9,6 +9,26 @@ protobuf.configure();
 
 export { Long };
 export const { RequestId, Header, ServiceRequest, SignedServiceRequest, ServiceRequestBatch, SubmitResult, FeedRequest, OutboxItem } = dccrouter.v1;
+/**
+ * Does a ServiceRequestBatch's encoding hold more than `max` requests? Counted from the field
+ * tags alone, nothing decoded, so an oversized batch costs no object per item; bytes that are no
+ * such message say false (their decode then says what is wrong).
+ */
+export function batchHoldsMoreThan(bytes: Uint8Array, max: number): boolean {
+  const reader = protobuf.Reader.create(bytes);
+  let requests = 0;
+  try {
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      if (tag >>> 3 === 1 && (tag & 7) === 2 && ++requests > max) return true;
+      reader.skipType(tag & 7);
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
 export { decodeRichStatus, encodeRichStatus, STATUS_DETAILS_KEY, type RichStatus } from './rpc-status.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;

@@ -1,4 +1,4 @@
-import { ServiceRequestBatch } from '@dccrouter/protocol';
+import { batchHoldsMoreThan, ServiceRequestBatch } from '@dccrouter/protocol';
 import { requestFormat, type RequestFormat } from './index.ts';
 
 /**
@@ -11,6 +11,30 @@ export interface BatchItem {
   signature: string | undefined;
   /** Why the item itself is not shaped as a batch item: answered row 3 on its own, the others go on. */
   malformed?: string;
+}
+
+const [QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, COMMA] = [0x22, 0x5c, 0x5b, 0x5d, 0x7b, 0x7d, 0x2c];
+
+/**
+ * Does a batch hold more than `max` requests? Judged before any parse, by a scan (JSON: commas at
+ * the items' depth, outside strings; protobuf: field tags), so that a batch of millions of empty
+ * items is refused for its size without building an object for each, and before any signature is
+ * checked. May over-count a JSON document with other nested members (refused as too large too).
+ */
+export function batchHoldsMoreItemsThan(format: RequestFormat, bytes: Uint8Array, max: number): boolean {
+  if (format === 'protobuf') return batchHoldsMoreThan(bytes, max);
+  let depth = 0;
+  let commas = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) {
+      // To the string's end, past escaped characters.
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) depth++;
+    else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth--;
+    else if (byte === COMMA && depth === 2 && ++commas >= max) return true;
+  }
+  return false;
 }
 
 /** The batch endpoint's JSON form: `{ "requests": [ { "body" | "bodyBase64", "signature", "contentType"? } ] }`. */

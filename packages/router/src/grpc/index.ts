@@ -53,6 +53,9 @@ const HEALTH_CHECK_MS = 1_000;
  * the same admission and pipeline as over HTTP. Beside it, `grpc.health.v1.Health` (SERVING while
  * ready, as /readyz) and server reflection (v1 and v1alpha), so grpcurl and load balancers work.
  */
+/** Requests of one SubmitStream read and not answered yet, at most. */
+const STREAM_UNANSWERED_MAX = 256;
+
 export async function startGrpcServer(deps: GrpcDeps, host: string, port: number, tls?: GrpcTls): Promise<GrpcServer> {
   const { pipeline, metrics } = deps;
 
@@ -89,10 +92,27 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     },
     submitStream(call: ServerDuplexStream<Signed, Result>) {
       // Requests are processed as they arrive; answers are written in the order of the requests.
+      // Reading pauses while STREAM_UNANSWERED_MAX are unanswered or the client is not reading its
+      // answers (the stream's buffer full), so a client that only writes cannot pile up memory:
+      // HTTP/2 flow control holds it back instead.
       let written = Promise.resolve();
+      let unanswered = 0;
+      let full = false;
+      const flow = () => (unanswered >= STREAM_UNANSWERED_MAX || full ? call.pause() : call.resume());
+      call.on('drain', () => {
+        full = false;
+        flow();
+      });
       call.on('data', (message: Signed) => {
         const result = handle(message);
-        written = written.then(async () => void call.write(await result));
+        unanswered++;
+        flow();
+        written = written.then(async () => {
+          const answer = await result;
+          unanswered--;
+          if (!call.write(answer)) full = true;
+          flow();
+        });
       });
       call.on('end', () => void written.then(() => call.end(), (error) => call.destroy(error)));
     },
