@@ -43,8 +43,20 @@ describe('RouterSigningKey', () => {
   it('refuses a key that is not P-256, and one it cannot read', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     expect(() => RouterSigningKey.from(rsa)).toThrow(/P-256/);
-    expect(() => RouterSigningKey.from('-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----')).toThrow(/ROUTER_SIGNING_KEY is neither a PEM private key nor the path of one/);
-    expect(() => RouterSigningKey.from('/nowhere/key.pem')).toThrow(/ROUTER_SIGNING_KEY is neither/);
+    expect(() => RouterSigningKey.from('-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----')).toThrow(/ROUTER_SIGNING_KEY is neither a PEM private key nor the path of a readable one/);
+    expect(() => RouterSigningKey.from('/nowhere/key.pem')).toThrow('ROUTER_SIGNING_KEY is neither a PEM private key nor the path of a readable one (ENOENT)');
+  });
+
+  it('never repeats the setting in its refusal: a key given without its PEM armour is a secret', () => {
+    const bare = (generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'der' }) as Buffer).toString('base64');
+    let message = '';
+    try {
+      RouterSigningKey.from(bare);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^ROUTER_SIGNING_KEY is neither a PEM private key nor the path of a readable one/);
+    expect(message).not.toContain(bare.slice(0, 16));
   });
 });
 

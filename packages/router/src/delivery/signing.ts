@@ -25,7 +25,9 @@ export class RouterSigningKey {
     try {
       key = createPrivateKey(setting.includes('-----BEGIN') ? setting : readFileSync(setting, 'utf8'));
     } catch (cause) {
-      throw new Error(`ROUTER_SIGNING_KEY is neither a PEM private key nor the path of one: ${(cause as Error).message}`, { cause });
+      // The reason only (an errno code, or why the PEM did not parse), never the setting: it may be a key itself.
+      const why = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message.replaceAll(setting, '<the setting>');
+      throw new Error(`ROUTER_SIGNING_KEY is neither a PEM private key nor the path of a readable one (${why})`);
     }
     return new RouterSigningKey(key, false);
   }
