@@ -103,6 +103,22 @@ describe('a batch authenticated once', () => {
     expect(first[6].answer).toEqual(first[0].answer);
   });
 
+  it('sends a request once however many times its bytes are in one batch', async () => {
+    const forwarded = async () => {
+      const text = await (await fetch(`${router.url}/metrics`)).text();
+      return [...text.matchAll(/^dccrouter_egress_forwarded_total\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
+    };
+    const before = await forwarded();
+    const twice = buildJsonRequest(read());
+    const body = JSON.stringify({ requests: [{ body: twice }, { body: twice }, { body: twice }] });
+    const { json } = await postBatch(body, signedOnce(body));
+    expect(json.results.map((r: Result) => r.status)).toEqual([202, 202, 202]);
+    // Answered alike (the copies are one request), handed to its network once.
+    expect(new Set(json.results.map((r: Result) => JSON.stringify(r.answer))).size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await forwarded() - before).toBe(1);
+  });
+
   it('gives each item the answer the single path gives it', async () => {
     // Recorded items: the single path replays exactly what the batch recorded.
     expect(await single(accepted)).toEqual(first[0]);

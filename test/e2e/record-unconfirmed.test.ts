@@ -77,7 +77,7 @@ describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name,
 
 describe.each(STORES)('A request its network holds past the redelivery delay, on %s', (_name, storeEnv) => {
   it('is not sent again: the holder renews it', async () => {
-    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600', SIMULATOR_LATENCY_P50_MS: '2500', SIMULATOR_LATENCY_P99_MS: '2600' });
+    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '1500', SIMULATOR_LATENCY_P50_MS: '5000', SIMULATOR_LATENCY_P99_MS: '5100' });
     const admin = new Admin(running.url, running.adminToken);
     const client = await admin.user(USER, ['IS']);
     await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
@@ -88,9 +88,9 @@ describe.each(STORES)('A request its network holds past the redelivery delay, on
     const before = await forwarded();
     const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     expect(status).toBe(202);
-    // Three redelivery delays and more: sent once, still held.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // More than two redelivery delays: sent once, still held.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(await forwarded()).toBe(before + 1);
-    await expect.poll(async () => (await running!.router.store.getRequest(answer.header.requestId))?.state, { timeout: 5_000, interval: 50 }).toBe('responded');
+    await expect.poll(async () => (await running!.router.store.getRequest(answer.header.requestId))?.state, { timeout: 8_000, interval: 50 }).toBe('responded');
   });
 });

@@ -267,11 +267,11 @@ describe('saturation', () => {
   });
 
   it('refuses a batch while saturated before reading its body, and one larger than MAX_INFLIGHT as too large', async () => {
-    const server = await startInProcess({ MAX_INFLIGHT: '2', VERIFY_THREADS: '1', VERIFY_LINGER_MS: '1000' });
+    const server = await startInProcess({ MAX_INFLIGHT: '2', VERIFY_THREADS: '1', VERIFY_LINGER_MS: '3000' });
     try {
       const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
       const post = (body: string) => fetch(`${server.url}/v1/service-requests:batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      // Two requests in flight (each signature lingers up to 1 s for others): a batch, even one whose body is not
+      // Two requests in flight (each signature lingers up to 3 s for others): a batch, even one whose body is not
       // JSON at all, is refused overloaded, its body unread.
       const inFlight = [0, 1].map(() => {
         const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });

@@ -20,7 +20,8 @@ export function batchHoldsMoreThan(bytes: Uint8Array, max: number): boolean {
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
-      if (tag >>> 3 === 1 && (tag & 7) === 2 && ++requests > max) return true;
+      // Field 1 whatever its wire type: the generated decoder takes it as an item any way it comes.
+      if (tag >>> 3 === 1 && ++requests > max) return true;
       reader.skipType(tag & 7);
     }
   } catch {

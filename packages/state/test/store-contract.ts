@@ -645,12 +645,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       });
 
       it('keeps a request held for a later ExecutionDateTime, or quarantined, for the retention after it can next move', async () => {
-        const store = await open({ requestRetentionSeconds: 1 });
+        const store = await open({ requestRetentionSeconds: 2 });
         const [plain, held, quarantined] = [newRequestId(), newRequestId(), newRequestId()];
         const now = Date.now();
         const deviceAcceptance = (requestId: string): Acceptance => ({ ...acceptance('single', { requestId, bodyHash: hash(requestId) }), egress: {} });
         await store.recordAcceptance(plain, deviceAcceptance(plain));
-        await store.recordAcceptance(held, { ...deviceAcceptance(held), egress: { releaseAt: now + 2_000 } });
+        await store.recordAcceptance(held, { ...deviceAcceptance(held), egress: { releaseAt: now + 4_000 } });
         const ref = quarantineRef(quarantined, randomUUID().replaceAll('-', ''));
         const base = deviceAcceptance(quarantined);
         await store.recordAcceptance(quarantined, {
@@ -658,15 +658,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: now + 2_000 } },
           quarantine: { ref, breach: 'user', expiresAt: now + 2_000 },
         });
-        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        // Past the retention (2 s): the plain one is gone; the held one (till 4 s, then 2 more) and
+        // the quarantined one (till 2 s, then 2 more) are not, nor the quarantine's ref.
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
         // Others recorded meanwhile (the embedded store sweeps on each): the two outlive the plain one.
         for (let i = 0; i < 3; i++) await store.recordAcceptance(newRequestId(), deviceAcceptance(newRequestId()));
         expect(await store.getRequest(plain)).toBeUndefined();
         expect((await store.getRequest(held))?.state).toBe('accepted');
         expect((await store.getRequest(quarantined))?.state).toBe('quarantined');
-        // Released, it is kept for the retention from then on.
+        expect(await store.findQuarantine(ref)).toBe(quarantined);
+        // Released at 3 s, it is kept for the retention from then (to 5 s), past its first lifetime (4 s).
+        await new Promise((resolve) => setTimeout(resolve, 500));
         const at = Date.now();
         expect(await store.releaseQuarantine(quarantined, { at, state: 'accepted', egress: true })).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
         expect((await store.getRequest(quarantined))?.releasedAt).toBe(at);
       });
     });
@@ -870,14 +875,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(claimed.map((item) => item.record.requestId)).toEqual([queued]);
         await store.recordAcceptance(other, deviceAcceptance(other, { destination: dest }));
         const [taken] = await store.claimEgress([dest], 'router-b', 10);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
         // router-a renews its entry, the lease, and (not its own) router-b's entry.
         await store.renewEgress([...claimed, { destination: dest, entryId: '', record: handedOver.record }, taken], 'router-a');
-        const overdue = await store.reclaimEgress([dest], 'router-c', 10, 250);
+        const overdue = await store.reclaimEgress([dest], 'router-c', 10, 1_000);
         expect(overdue.map((item) => item.record.requestId)).toEqual([other]);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
         // Once the delay has passed again, each is taken over (router-c's own take of the other too).
-        expect((await store.reclaimEgress([dest], 'router-c', 10, 250)).map((item) => item.record.requestId).sort()).toEqual([queued, leased, other].sort());
+        expect((await store.reclaimEgress([dest], 'router-c', 10, 1_000)).map((item) => item.record.requestId).sort()).toEqual([queued, leased, other].sort());
       });
 
       it('leases a request handed to its network at acceptance: forwarded at once, never queued, reclaimed while unanswered, settled by its response', async () => {

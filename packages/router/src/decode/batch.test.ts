@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceRequestBatch } from '@dccrouter/protocol';
-import { batchHoldsMoreItemsThan, parseJsonBatch } from './batch.ts';
+import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch } from './batch.ts';
 
 const json = (text: string) => new TextEncoder().encode(text);
 const protobuf = (count: number) => ServiceRequestBatch.encode({ requests: Array.from({ length: count }, () => ({ body: new Uint8Array([1]) })) }).finish();
@@ -20,5 +20,9 @@ describe('a batch over its item limit, judged before any parse', () => {
     expect(batchHoldsMoreItemsThan('protobuf', protobuf(3), 3)).toBe(false);
     expect(batchHoldsMoreItemsThan('protobuf', protobuf(4), 3)).toBe(true);
     expect(batchHoldsMoreItemsThan('protobuf', new Uint8Array([0xff, 0xff]), 3)).toBe(false);
+    // Field 1 sent as a varint: the decoder still makes an item of each, so each counts.
+    const varints = new Uint8Array(Array.from({ length: 5_000 }, () => [0x08, 0x00]).flat());
+    expect(parseProtobufBatch(varints)).toHaveLength(5_000);
+    expect(batchHoldsMoreItemsThan('protobuf', varints, 10)).toBe(true);
   });
 });

@@ -56,11 +56,11 @@ describe('WebhookDeliverer', () => {
     const item = await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
     const key = RouterSigningKey.from(undefined);
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
-    // A 200 ms lease (4 x 50 ms), backoffs drawn up to 1 s: most of them outlast it.
-    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 1000, timeoutMs: 50, batch: 100 },
+    // A 1 s lease (4 x 250 ms), backoffs drawn up to 3 s: most of them outlast it.
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 3000, backoffMaxMs: 3000, timeoutMs: 250, batch: 100 },
       createLogger('silent'), key, undefined as never, metrics);
     const [a, b] = [deliverer('a'), deliverer('b')];
-    for (let round = 0; round < 100 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {
+    for (let round = 0; round < 400 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {
       await Promise.all([a.deliverAll(), b.deliverAll()]);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -4,7 +4,7 @@ import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
-import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch } from '../decode/batch.ts';
+import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
@@ -146,16 +146,26 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     if (deps.draining()) return send(c, overloaded('the router is shutting down'));
     const format = requestFormat(c.req.header('content-type'));
     if (!format) return send(c, unsupportedMediaType());
-    // Not even one more in flight: refused before up to BATCH_MAX_BYTES are read.
-    if (!pipeline.hasRoom()) return send(c, overloaded('too many requests in flight'));
-    const bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes);
-    if (bytes === 'too_large') return send(c, tooLarge(deps.batchMaxBytes));
-    // Counted before it is parsed: millions of empty items would otherwise cost seconds and gigabytes, unauthenticated.
-    if (batchHoldsMoreItemsThan(format, bytes, deps.batchMaxItems)) {
-      return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got more`)));
+    // Its body is read holding one place in flight (refused before up to BATCH_MAX_BYTES are read
+    // when there is none), so concurrent batches being read count against MAX_INFLIGHT too.
+    if (!pipeline.admit()) return send(c, overloaded('too many requests in flight'));
+    let items: BatchItem[] | string;
+    let bytes: Uint8Array | 'too_large';
+    try {
+      bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes);
+      if (bytes === 'too_large') return send(c, tooLarge(deps.batchMaxBytes));
+      // Counted before it is parsed: millions of empty items would otherwise cost seconds and gigabytes, unauthenticated.
+      if (batchHoldsMoreItemsThan(format, bytes, deps.batchMaxItems)) {
+        return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got more`)));
+      }
+      items = format === 'json' ? parseJsonBatch(bytes) : parseProtobufBatch(bytes);
+    } finally {
+      pipeline.release();
     }
-    const items = format === 'json' ? parseJsonBatch(bytes) : parseProtobufBatch(bytes);
     if (typeof items === 'string') return send(c, refusalAnswer(refuse('malformed_request', items)));
+    if (items.length > deps.batchMaxItems) {
+      return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
+    }
     // Judged again after the read, with no await before admission, so a shutdown that began
     // meanwhile either sees this batch in flight or this batch sees the shutdown.
     if (deps.draining()) return send(c, overloaded('the router is shutting down'));

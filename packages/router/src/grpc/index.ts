@@ -108,7 +108,15 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
         unanswered++;
         flow();
         written = written.then(async () => {
-          const answer = await result;
+          let answer: Result;
+          try {
+            answer = await result;
+          } catch (error) {
+            // Not an answer but a fault: the stream ends with it rather than wait for ever.
+            deps.log.error({ err: error }, 'gRPC stream submit failed');
+            call.destroy(error as Error);
+            return;
+          }
           unanswered--;
           if (!call.write(answer)) full = true;
           flow();

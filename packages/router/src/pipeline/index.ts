@@ -123,6 +123,8 @@ export class ServiceRequestPipeline {
   private readonly now: () => number;
   /** Where requests wait, step by step (exposed as metrics). */
   readonly stages = new StageClock();
+  /** What this process recorded in the current turn of the event loop (see record). */
+  private readonly recordedThisTurn = new Set<string>();
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
@@ -473,9 +475,19 @@ export class ServiceRequestPipeline {
     try {
       const result = await traced('record', { 'dcc.request_id': requestIdText, 'dcc.destination': acceptance.record.destination },
         () => this.deps.store.recordAcceptance(requestIdText, acceptance), (recorded) => ({ 'dcc.record_outcome': recorded.outcome }));
+      const key = `${requestIdText}|${leg}`;
+      if (result.outcome === 'recorded') {
+        // Copies in this turn (one batch's, the same bytes twice) are judged duplicates below, not landed.
+        if (this.recordedThisTurn.size === 0) setImmediate(() => this.recordedThisTurn.clear());
+        this.recordedThisTurn.add(key);
+      }
       // The client library sent this very write again after a dropped reply (ioredis does on
       // reconnect), and it found itself: the answer this process made at this instant. It landed.
-      if (result.outcome === 'duplicate' && result.answer.body === acceptance.legRecord.answer.body) return { outcome: 'landed', answer: result.answer };
+      // (Another router's copy decided in the same millisecond would pass for it: sent again, the
+      // network drops the repeat.)
+      if (result.outcome === 'duplicate' && !this.recordedThisTurn.has(key) && result.answer.body === acceptance.legRecord.answer.body) {
+        return { outcome: 'landed', answer: result.answer };
+      }
       return result;
     } catch (error) {
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;

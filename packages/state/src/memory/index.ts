@@ -19,8 +19,6 @@ interface RequestEntry {
   legs: Partial<Record<Leg, LegRecord>>;
   record: RequestRecord;
   expiresAt: number;
-  /** Expires later than entries stored after it (held, quarantined, released): the sweep moves it back. */
-  outlivesItsPlace?: boolean;
   /** The pending egress entry, settled when the response is recorded. */
   egressEntry?: string;
   breachCheckAt?: number;
@@ -53,7 +51,11 @@ export class MemoryStore implements StateStore {
   private readonly devicesAt = new Map<string, Set<string>>();
   private readonly settings = new Map<string, unknown>();
   /** Kept in order of expiry (each write moves its entry to the end), so expired ones are swept from the front. */
+  /** Requests in the order they expire (their order of acceptance), so the sweep stops at the first alive. */
   private readonly requests = new Map<string, RequestEntry>();
+  /** Requests that outlive their place in that order (held, quarantined, released), swept by expiry. */
+  private readonly outliving = new Map<string, RequestEntry>();
+  private readonly outlivingExpiry = new MinHeap<string>();
   private readonly retentionMs: number;
   private readonly outboxRetentionMs: number;
   private readonly egress = new Map<string, Map<string, EgressEntry>>();
@@ -245,6 +247,7 @@ export class MemoryStore implements StateStore {
     const now = Date.now();
     this.sweep(now);
     this.requests.delete(requestId);
+    this.outliving.delete(requestId);
     // Kept for the retention after it can next move: held for a later ExecutionDateTime, or
     // quarantined until its expiry, it would otherwise vanish unreleased.
     const heldUntil = !acceptance.egress || acceptance.egress.forwardedAt !== undefined ? 0 : acceptance.egress.releaseAt ?? 0;
@@ -253,9 +256,9 @@ export class MemoryStore implements StateStore {
       legs: { ...entry?.legs, [leg]: copy(legRecord) },
       record: copy(record),
       expiresAt: Math.max(now, later) + this.retentionMs,
-      outlivesItsPlace: later > now,
     };
-    this.requests.set(requestId, stored);
+    if (later > now) this.outlive(requestId, stored);
+    else this.requests.set(requestId, stored);
     if (acceptance.egress) {
       const { releaseAt, forwardedAt } = acceptance.egress;
       if (forwardedAt !== undefined) {
@@ -290,8 +293,11 @@ export class MemoryStore implements StateStore {
     const entry = this.request(requestId);
     if (entry?.record.state !== 'quarantined') return false;
     Object.assign(entry.record, { state: release.state, releasedAt: release.at });
-    entry.expiresAt = Math.max(entry.expiresAt, Date.now() + this.retentionMs);
-    entry.outlivesItsPlace = true;
+    if (entry.expiresAt < Date.now() + this.retentionMs) {
+      entry.expiresAt = Date.now() + this.retentionMs;
+      this.requests.delete(requestId);
+      this.outlive(requestId, entry);
+    }
     if (release.trt) entry.record.trt = copy(release.trt);
     if (release.egress) entry.egressEntry = this.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) this.indexDeadline(entry, requestId, release.breachCheckAt);
@@ -682,31 +688,31 @@ export class MemoryStore implements StateStore {
 
   /** The live entry of a request; an expired one is dropped when met. */
   private request(requestId: string): RequestEntry | undefined {
-    const entry = this.requests.get(requestId);
+    const entry = this.requests.get(requestId) ?? this.outliving.get(requestId);
     if (entry && entry.expiresAt <= Date.now()) {
       this.requests.delete(requestId);
+      this.outliving.delete(requestId);
       return undefined;
     }
     return entry;
   }
 
-  /**
-   * Drops expired entries from the front, so requests never read again do not pile up. An entry
-   * kept past its place in that order (held, quarantined, released) goes to the back, among
-   * entries that expire later, so the front moves on.
-   */
+  /** Kept apart from the acceptance order, until its own expiry (pushed again when it moves). */
+  private outlive(requestId: string, entry: RequestEntry): void {
+    this.outliving.set(requestId, entry);
+    this.outlivingExpiry.push(entry.expiresAt, requestId);
+  }
+
+  /** Drops expired entries, so requests never read again do not pile up. */
   private sweep(now: number): void {
-    let firstMoved: string | undefined;
     for (const [requestId, entry] of this.requests) {
-      if (requestId === firstMoved) break;
-      if (entry.expiresAt <= now) {
-        this.requests.delete(requestId);
-        continue;
-      }
-      if (!entry.outlivesItsPlace) break;
+      if (entry.expiresAt > now) break;
       this.requests.delete(requestId);
-      this.requests.set(requestId, entry);
-      firstMoved ??= requestId;
+    }
+    while ((this.outlivingExpiry.peekKey() ?? Infinity) <= now) {
+      const requestId = this.outlivingExpiry.pop()!.value;
+      // An entry renewed since has a later key in the heap too.
+      if ((this.outliving.get(requestId)?.expiresAt ?? Infinity) <= now) this.outliving.delete(requestId);
     }
   }
 }

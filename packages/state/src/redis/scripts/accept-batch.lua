@@ -123,23 +123,23 @@ while i <= #ARGV do
       -- SMETS1: checkAt only marks it overdue; breached without a response at this time.
       if final ~= '' then field('final', final) end
       redis.call('HSET', req, unpack(fields))
+      -- Kept for the retention after it can next move: a request held for a later
+      -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased
+      -- (its quarantine ref with it, or its release could not find it).
+      local lifetime = retention
+      if egress == 'held' or qexp ~= '' then
+        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0)
+        local t = redis.call('TIME')
+        lifetime = retention + math.max(math.ceil((later - (t[1] * 1000 + math.floor(t[2] / 1000))) / 1000), 0)
+      end
       if qexp ~= '' then
         redis.call('ZADD', pkey('qexp'), qexp, rid)
-        redis.call('SET', key('qref', qref), rid, 'EX', retention)
+        redis.call('SET', key('qref', qref), rid, 'EX', lifetime)
       end
       if alert ~= '' then
         redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
       end
-      -- Kept for the retention after it can next move: a request held for a later
-      -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased.
-      if egress == 'held' or qexp ~= '' then
-        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0)
-        local t = redis.call('TIME')
-        local ahead = math.ceil((later - (t[1] * 1000 + math.floor(t[2] / 1000))) / 1000)
-        redis.call('EXPIRE', req, retention + math.max(ahead, 0))
-      else
-        redis.call('EXPIRE', req, retention)
-      end
+      redis.call('EXPIRE', req, lifetime)
       put('recorded'); put_counts(counts)
     end
   end

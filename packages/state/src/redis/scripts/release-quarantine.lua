@@ -9,7 +9,8 @@
 --       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed).
 if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[13])
+-- At least the retention from now (never shortened).
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[13]) then redis.call('EXPIRE', KEYS[1], ARGV[13]) end
 redis.call('ZREM', KEYS[4], ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
 if ARGV[5] == '1' then

@@ -13,8 +13,9 @@ for i = 5, #ARGV, 4 do
     redis.call('ZADD', prefix .. 'egresslease:' .. tag .. ':' .. dest, 'XX', now, rid)
   else
     local stream = prefix .. 'egress:' .. tag .. ':' .. dest
-    local pending = redis.call('XPENDING', stream, group, entry, entry, 1)
-    if pending[1] and pending[1][2] == consumer then
+    -- A stream or group gone meanwhile (Redis lost its data) has nothing to renew: the rest go on.
+    local pending = redis.pcall('XPENDING', stream, group, entry, entry, 1)
+    if not pending.err and pending[1] and pending[1][2] == consumer then
       redis.call('XCLAIM', stream, group, consumer, 0, entry, 'JUSTID')
     end
   end
