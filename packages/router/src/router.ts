@@ -6,7 +6,7 @@ import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Counter, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
-import { Periodic } from './background/index.ts';
+import { Periodic, pollUntil, untilDeadline } from './background/index.ts';
 import { ConfigError, type RouterConfig } from './config/index.ts';
 import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
@@ -202,7 +202,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     async shutdown() {
       draining = true;
       const deadline = Date.now() + config.shutdownGraceMs;
-      while (pipeline.inflightCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await pollUntil(() => pipeline.inflightCount === 0, deadline);
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');
       // The loops first: a release under way hands what it took to the networks. Each waits for
       // its pass, within the grace period: a pass cut off there (a webhook POST) is done again
@@ -221,15 +221,4 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await stopTracing();
     },
   };
-}
-
-/** The promise, or nothing more to wait for once the deadline (epoch ms) has passed. */
-async function untilDeadline(promise: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); });
-  try {
-    await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -56,3 +56,19 @@ export function retryAfterGaps(gapsMs: readonly number[], attempt: () => Promise
   }, gapsMs[index]).unref();
   if (gapsMs.length > 0) after(0);
 }
+
+/** Waits, checking every 10 ms, until `done()` or the deadline (epoch ms): a shutdown's grace. */
+export async function pollUntil(done: () => boolean, deadline: number): Promise<void> {
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** The promise, or nothing more to wait for once the deadline (epoch ms) has passed. */
+export async function untilDeadline(promise: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); });
+  try {
+    await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

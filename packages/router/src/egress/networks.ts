@@ -1,6 +1,7 @@
 import { BUCKET_COUNT, bucketOf, statKey } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
+import { pollUntil } from '../background/index.ts';
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { childrenOf, madeOnce, type LifecycleMetrics } from '../metrics/index.ts';
@@ -86,8 +87,7 @@ export async function startNetworks(
       // Answered now rather than redelivered after the lease's end (30 s: a SMETS2+ request's whole
       // TRT). What is still held at the deadline (a stalled network, a firmware activation) stays
       // pending in the store and is sent again after the redelivery delay.
-      const holding = () => [...simulators.values()].some((simulator) => simulator.pending > 0);
-      while (holding() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await pollUntil(() => [...simulators.values()].every((simulator) => simulator.pending === 0), deadline);
       for (const simulator of simulators.values()) simulator.close();
     },
   };
