@@ -166,9 +166,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     if (items.length > deps.batchMaxItems) {
       return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
     }
-    // Judged again after the read, with no await before admission, so a shutdown that began
-    // meanwhile either sees this batch in flight or this batch sees the shutdown.
-    if (deps.draining()) return send(c, overloaded('the router is shutting down'));
+    // Its items take over the place its read held, with no await between (a shutdown that began
+    // meanwhile waits for them, as for a single request admitted before it).
     if (!pipeline.admit(items.length)) return send(c, overloaded('too many requests in flight'));
     let results: Answer[];
     try {
