@@ -283,7 +283,7 @@ export class SimulatedNetwork {
 
   /** Requests received and not answered yet (held while stalled, or waiting out their latency). */
   get pending(): number {
-    return this.received - this.answered;
+    return this.unanswered.size;
   }
 
   /** Those requests themselves, as they were sent. */

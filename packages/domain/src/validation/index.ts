@@ -55,7 +55,7 @@ export function checkAgainstUser(request: ServiceRequest, user: User, now: numbe
       : `SRV ${srv.srv} is a device request and cannot target the Access Control Broker`;
     return { ok: false, refusal: refuse('wrong_target', message) };
   }
-  const eligibleRoles = user.roles.filter((role) => srv.eligibleRoles.includes(role));
+  const eligibleRoles = eligibleRolesOf(user, srv);
   if (eligibleRoles.length === 0) {
     return {
       ok: false,
@@ -71,6 +71,11 @@ export function checkAgainstUser(request: ServiceRequest, user: User, now: numbe
     }
   }
   return { ok: true, srv, eligibleRoles };
+}
+
+/** Row 11: the User's roles that may send the SRV (none: role_not_eligible). */
+export function eligibleRolesOf(user: User, srv: SrvDefinition): Role[] {
+  return user.roles.filter((role) => srv.eligibleRoles.includes(role));
 }
 
 /** The device party each supplier or network role must be registered as; OU and RSA need none. */

@@ -1,5 +1,5 @@
 import {
-  checkAgainstDevice, checkAgainstUser, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -66,7 +66,7 @@ async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user:
   const { deviceIds, version } = update;
   const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId)));
   const originator = request.requestId.originatorId;
-  const eligibleRoles = user.roles.filter((role) => srv.eligibleRoles.includes(role));
+  const eligibleRoles = eligibleRolesOf(user, srv);
   for (const [i, device] of devices.entries()) {
     if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceIds[i]} is not in the inventory`) };
     if (!isAuthorisedForDevice(originator, eligibleRoles, device)) {

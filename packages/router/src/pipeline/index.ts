@@ -139,14 +139,9 @@ export class ServiceRequestPipeline {
    * overloaded. An admitted caller must `release` the same count once its answers are sent.
    */
   admit(count = 1): boolean {
-    if (!this.hasRoom(count)) return false;
+    if (this.inflight + count > this.deps.maxInflight || this.deps.verifier.depth + count > this.deps.maxInflight) return false;
     this.inflight += count;
     return true;
-  }
-
-  /** Would `count` more be admitted now? (A batch asks before reading its body, then admits its items.) */
-  hasRoom(count = 1): boolean {
-    return this.inflight + count <= this.deps.maxInflight && this.deps.verifier.depth + count <= this.deps.maxInflight;
   }
 
   release(count = 1): void {

@@ -1,5 +1,5 @@
 import {
-  breachCheckTimes, checkAgainstDevice, findSrv, refuse, trtBudget, trtClassFor, withCplStatus,
+  breachCheckTimes, checkAgainstDevice, eligibleRolesOf, findSrv, refuse, trtBudget, trtClassFor, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type User,
 } from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
@@ -57,7 +57,7 @@ export class QuarantineDesk {
     if (!user) return refuse('unknown_user', `User ${record.originatorId} is no longer registered`);
     if (user.status !== 'active') return refuse('user_not_active', `User ${user.userId} is ${user.status}`);
     const srv = findSrv(record.srv)!;
-    const eligibleRoles = user.roles.filter((role) => srv.eligibleRoles.includes(role));
+    const eligibleRoles = eligibleRolesOf(user, srv);
     if (eligibleRoles.length === 0) return refuse('role_not_eligible', `none of roles ${user.roles.join(', ')} may send SRV ${srv.srv}`);
     if (srv.nonDevice) return undefined;
     const found = await this.checks.directory.device(record.targetId);

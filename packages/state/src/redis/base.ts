@@ -145,6 +145,22 @@ export abstract class RedisPart {
     return this.onePartitionPerCall ? tag : '*';
   }
 
+  /**
+   * A script's per-item arguments, flat, one list per batch group: each item's own (`argsOf`, which
+   * begin with its partition tag, so a list's first names the key that routes its call).
+   */
+  protected argsByGroup<T>(items: Iterable<T>, tagOf: (item: T) => string, argsOf: (item: T, tag: string) => (string | number)[]): (string | number)[][] {
+    const byGroup = new Map<string, (string | number)[]>();
+    for (const item of items) {
+      const tag = tagOf(item);
+      const group = this.batchGroup(tag);
+      let args = byGroup.get(group);
+      if (!args) byGroup.set(group, (args = []));
+      args.push(...argsOf(item, tag));
+    }
+    return [...byGroup.values()];
+  }
+
   /** Outbound items older than the retention are trimmed as new ones are added. */
   protected outboxMinId(): string {
     return String(Date.now() - this.context.outboxRetentionMs);

@@ -111,31 +111,17 @@ export class RedisEgress extends RedisPart {
   /** One script call per batch group (renew-egress.lua). */
   async renewEgress(items: readonly EgressItem[], consumer: string): Promise<void> {
     if (items.length === 0) return;
-    const byGroup = new Map<string, (string | number)[]>();
-    for (const item of items) {
-      const tag = this.tagOf(item.record.requestId);
-      const group = this.batchGroup(tag);
-      let args = byGroup.get(group);
-      if (!args) byGroup.set(group, (args = []));
-      args.push(tag, item.destination, item.record.requestId, item.entryId);
-    }
+    const groups = this.argsByGroup(items, (item) => this.tagOf(item.record.requestId), (item, tag) => [tag, item.destination, item.record.requestId, item.entryId]);
     const pipeline = this.backgroundPipeline() as ScriptedPipeline;
     const now = Date.now();
-    for (const args of byGroup.values()) pipeline.renewEgress(`${this.prefix}trt:${args[0]}`, this.prefix, EGRESS_GROUP, consumer, now, ...args);
+    for (const args of groups) pipeline.renewEgress(`${this.prefix}trt:${args[0]}`, this.prefix, EGRESS_GROUP, consumer, now, ...args);
     await this.exec('renew egress', pipeline);
   }
 
   /** Every partition's `tag, destination` pairs, flat, one list per batch group (see batchGroup). */
-  private destinationsByGroup(destinations: readonly string[]): string[][] {
-    const byGroup = new Map<string, string[]>();
-    for (let p = 0; p < PARTITIONS; p++) {
-      const tag = `{p${p}}`;
-      const group = this.batchGroup(tag);
-      let pairs = byGroup.get(group);
-      if (!pairs) byGroup.set(group, (pairs = []));
-      for (const destination of destinations) pairs.push(tag, destination);
-    }
-    return [...byGroup.values()];
+  private destinationsByGroup(destinations: readonly string[]): (string | number)[][] {
+    const tags = Array.from({ length: PARTITIONS }, (_, p) => `{p${p}}`);
+    return this.argsByGroup(tags, (tag) => tag, (tag) => destinations.flatMap((destination) => [tag, destination]));
   }
 
   /** Requests handed over at acceptance and still unanswered after `idleMs`: one script call per batch group (reclaim-leases.lua). */

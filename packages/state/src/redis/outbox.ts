@@ -160,16 +160,9 @@ export class RedisOutbox extends RedisPart {
   /** A state step (from, to, its time field) for many requests: one script call per batch group (see batchGroup). */
   private async advanceState(what: string, step: [string, string, string], requestIds: readonly string[], at: number): Promise<void> {
     if (requestIds.length === 0) return;
-    const byGroup = new Map<string, string[]>();
-    for (const requestId of requestIds) {
-      const tag = this.tagOf(requestId);
-      const group = this.batchGroup(tag);
-      const args = byGroup.get(group);
-      if (args) args.push(tag, requestId);
-      else byGroup.set(group, [tag, requestId]);
-    }
+    const groups = this.argsByGroup(requestIds, (requestId) => this.tagOf(requestId), (requestId, tag) => [tag, requestId]);
     const pipeline = this.pipeline() as ScriptedPipeline;
-    for (const args of byGroup.values()) pipeline.advanceState(`${this.prefix}trt:${args[0]}`, this.prefix, ...step, at, ...args);
+    for (const args of groups) pipeline.advanceState(`${this.prefix}trt:${args[0]}`, this.prefix, ...step, at, ...args);
     await this.exec(what, pipeline);
   }
 }
