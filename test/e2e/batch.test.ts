@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildJsonRequest, buildProtobufRequest, type RequestSpec, type RouterClient } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { ACB, Admin, ESME, nextCounter, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
+import { ACB, Admin, ESME, metricTotal, nextCounter, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
 
 const SMETS1_ESME = '00-DB-12-34-56-78-A1-A0';
 const UNREGISTERED = '90-B3-D5-1F-30-09-09-09';
@@ -104,10 +104,7 @@ describe('a batch authenticated once', () => {
   });
 
   it('sends a request once however many times its bytes are in one batch', async () => {
-    const forwarded = async () => {
-      const text = await (await fetch(`${router.url}/metrics`)).text();
-      return [...text.matchAll(/^dccrouter_egress_forwarded_total\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
-    };
+    const forwarded = () => metricTotal(router.url, 'dccrouter_egress_forwarded_total');
     const before = await forwarded();
     const twice = buildJsonRequest(read());
     const body = JSON.stringify({ requests: [{ body: twice }, { body: twice }, { body: twice }] });

@@ -14,7 +14,7 @@ import { buildJsonRequest, GrpcRouterClient, refusalOf, RouterClient } from '@dc
 import type { dccrouter } from '@dccrouter/protocol';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+import { Admin, ESME, metricTotal, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 const require = createRequire(import.meta.url);
 const FEED_USER = '90-B3-D5-1F-30-0D-00-01';
@@ -91,10 +91,7 @@ describe('gRPC conventions', () => {
   });
 
   it('reads a SubmitStream no faster than its client reads the answers: one that only writes is held back, then answered in full', async () => {
-    const answered = async () => {
-      const text = await (await fetch(`${router.url}/metrics`)).text();
-      return [...text.matchAll(/^dccrouter_service_requests_total\{[^}]*transport="grpc"[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
-    };
+    const answered = () => metricTotal(router.url, 'dccrouter_service_requests_total', 'transport="grpc"');
     const before = await answered();
     // A bare HTTP/2 client that writes and does not read (the SDK's would buffer the answers itself).
     const { connect } = await import('node:http2');

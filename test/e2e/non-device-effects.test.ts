@@ -3,10 +3,10 @@
 // (state_unavailable: "nothing was accepted") leaves no schedule made or deleted and no firmware
 // named; one cut off between its record and its change is answered outcome_unknown, and the
 // client's resubmission completes it, once. Faults are injected around the real store's methods.
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StateUnavailableError } from '@dccrouter/state';
 import { RouterClient } from '@dccrouter/client';
-import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { ACB, Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-13-00-01';
@@ -39,10 +39,7 @@ const updateFirmware = (counter: string, version: string) => ({
   originatorId: USER, targetId: ACB, counter, commandVariant: 8, srv: '11.1', bodyValue: { FirmwareVersion: version, DeviceIDList: METER },
 });
 
-describe.each([
-  ['the embedded store', {}],
-  ['Redis', { REDIS_URL: inject('redisUrl') }],
-])('State-changing non-device requests, on %s', (_name, storeEnv) => {
+describe.each(everyStore())('State-changing non-device requests, on %s', (_name, storeEnv) => {
   let client: RouterClient;
   let resubmitting: RouterClient;
   let admin: Admin;

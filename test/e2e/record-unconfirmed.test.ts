@@ -2,18 +2,13 @@
 // the router finds its own body recorded (leased to this process, handed over at acceptance) and
 // must still send it to its network at once, not leave it for the lease's end (by then past a
 // 30 s on-demand TRT). And a request its network holds long is renewed, not sent again.
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StateUnavailableError } from '@dccrouter/state';
-import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
-import { Admin, nextCounter } from '../support/fixtures.ts';
+import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { Admin, metricTotal, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-12-00-01';
 const METER = '00-DB-12-34-56-78-12-01';
-
-const STORES = [
-  ['the embedded store', {}],
-  ['Redis', { REDIS_URL: inject('redisUrl') }],
-] as const;
 
 let running: InProcessRouter | undefined;
 afterEach(async () => {
@@ -21,16 +16,21 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name, storeEnv) => {
-  it('is answered with its recorded acknowledgement and handed to its network at once', async () => {
-    // Redelivery far beyond the test: only the hand-over can bring its response in time.
-    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600000', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
-    const { router } = running;
-    const admin = new Admin(running.url, running.adminToken);
-    const client = await admin.user(USER, ['IS']);
-    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+/** A router on the store (redelivery and latency as given) with the test's User and meter; its store and the User's client. */
+async function routerWithMeter(storeEnv: Record<string, string>, env: Record<string, string>) {
+  running = await startInProcess({ ...storeEnv, ...env });
+  const admin = new Admin(running.url, running.adminToken);
+  const client = await admin.user(USER, ['IS']);
+  await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+  return { store: running.router.store, client, read: () => client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' }) };
+}
 
-    const store = router.store;
+/** Redelivery far beyond the test: only the hand-over can bring a response in time. */
+const HAND_OVER_ONLY = { EGRESS_REDELIVER_MS: '600000', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
+
+describe.each(everyStore())('An acceptance recorded but not confirmed, on %s', (_name, storeEnv) => {
+  it('is answered with its recorded acknowledgement and handed to its network at once', async () => {
+    const { store, read } = await routerWithMeter(storeEnv, HAND_OVER_ONLY);
     const write = store.recordAcceptance.bind(store);
     let unconfirmed = 0;
     store.recordAcceptance = async (requestId, acceptance) => {
@@ -38,7 +38,7 @@ describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name,
       unconfirmed++;
       throw new StateUnavailableError('recordAcceptance timed out', { unconfirmed: true });
     };
-    const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const { status, answer } = await read();
     expect(status, JSON.stringify(answer)).toBe(202);
     expect(unconfirmed).toBe(1);
     const requestId = answer.header.requestId as string;
@@ -47,14 +47,8 @@ describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name,
   });
 
   it('is handed to its network at once when the client library sent the write again after a dropped reply, and it answered duplicate', async () => {
-    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '600000', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
-    const { router } = running;
-    const admin = new Admin(running.url, running.adminToken);
-    const client = await admin.user(USER, ['IS']);
-    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
-
+    const { store, client, read } = await routerWithMeter(storeEnv, HAND_OVER_ONLY);
     // As ioredis does on reconnect: the reply to the first send is lost, the same command runs again.
-    const store = router.store;
     const write = store.recordAcceptance.bind(store);
     const outcomes: string[] = [];
     store.recordAcceptance = async (requestId, acceptance) => {
@@ -63,7 +57,7 @@ describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name,
       outcomes.push(again.outcome);
       return again;
     };
-    const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const { status, answer } = await read();
     expect(status, JSON.stringify(answer)).toBe(202);
     expect(outcomes).toEqual(['duplicate']);
     const requestId = answer.header.requestId as string;
@@ -75,22 +69,16 @@ describe.each(STORES)('An acceptance recorded but not confirmed, on %s', (_name,
   });
 });
 
-describe.each(STORES)('A request its network holds past the redelivery delay, on %s', (_name, storeEnv) => {
+describe.each(everyStore())('A request its network holds past the redelivery delay, on %s', (_name, storeEnv) => {
   it('is not sent again: the holder renews it', async () => {
-    running = await startInProcess({ ...storeEnv, EGRESS_REDELIVER_MS: '1500', SIMULATOR_LATENCY_P50_MS: '5000', SIMULATOR_LATENCY_P99_MS: '5100' });
-    const admin = new Admin(running.url, running.adminToken);
-    const client = await admin.user(USER, ['IS']);
-    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
-    const forwarded = async () => {
-      const text = await (await fetch(`${running!.url}/metrics`)).text();
-      return [...text.matchAll(/^dccrouter_egress_forwarded_total\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
-    };
+    const { store, read } = await routerWithMeter(storeEnv, { EGRESS_REDELIVER_MS: '1500', SIMULATOR_LATENCY_P50_MS: '5000', SIMULATOR_LATENCY_P99_MS: '5100' });
+    const forwarded = () => metricTotal(running!.url, 'dccrouter_egress_forwarded_total');
     const before = await forwarded();
-    const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const { status, answer } = await read();
     expect(status).toBe(202);
     // More than two redelivery delays: sent once, still held.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(await forwarded()).toBe(before + 1);
-    await expect.poll(async () => (await running!.router.store.getRequest(answer.header.requestId))?.state, { timeout: 8_000, interval: 50 }).toBe('responded');
+    await expect.poll(async () => (await store.getRequest(answer.header.requestId))?.state, { timeout: 8_000, interval: 50 }).toBe('responded');
   });
 });

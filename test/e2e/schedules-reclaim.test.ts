@@ -2,11 +2,11 @@
 // store refused, is left leased and claimed again at the lease's end: that claim must run the same
 // occurrence (index 0), not the next one a day early, and it runs once. The router is assembled in-process so the test can
 // saturate its pipeline and read its store; on the embedded store and on a real redis-server.
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RouterClient } from '@dccrouter/client';
 import { StateUnavailableError } from '@dccrouter/state';
 import { occurrenceCounter } from '@dccrouter/domain';
-import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { ACB, Admin, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-11-00-01';
@@ -22,10 +22,7 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each([
-  ['the embedded store', {}],
-  ['Redis', { REDIS_URL: inject('redisUrl') }],
-])('A DSP occurrence not admitted, on %s', (_name, storeEnv) => {
+describe.each(everyStore())('A DSP occurrence not admitted, on %s', (_name, storeEnv) => {
   /** A router with a daily read whose first occurrence is a whole second 4 to 5 s from now (UTC). */
   async function startWithSchedule() {
     running = await startInProcess({

@@ -1,14 +1,11 @@
 // Simulator settings changed for several destinations at the same moment are each kept (they were
 // one shared map, read then written whole: concurrent changes undid each other), on the embedded
 // store and on a real redis-server, through the operators' API.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { Admin } from '../support/fixtures.ts';
 
-describe.each([
-  ['the embedded store', {}],
-  ['Redis', { REDIS_URL: inject('redisUrl') }],
-])('Simulator settings, on %s', (_name, storeEnv) => {
+describe.each(everyStore())('Simulator settings, on %s', (_name, storeEnv) => {
   let running: InProcessRouter;
   let admin: Admin;
   beforeAll(async () => {

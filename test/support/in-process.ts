@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { inject } from 'vitest';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
+
+/** Both stores, as settings for startInProcess: `describe.each(everyStore())(..., (name, storeEnv) => ...)`. */
+export function everyStore(): [name: string, storeEnv: Record<string, string>][] {
+  return [['the embedded store', {}], ['Redis', { REDIS_URL: inject('redisUrl') }]];
+}
 
 export interface InProcessRouter {
   url: string;
