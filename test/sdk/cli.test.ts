@@ -136,6 +136,7 @@ describe('the dccrouter CLI', () => {
       // Paged from a cursor the router gives; a bad one is the router's 400, a flag of the other action one line.
       expect(cli('dead-letters', 'list', '--after', 'nonsense').stderr).toContain('400');
       expect(cli('dead-letters', 'list', '--id', '1-0').stderr).toBe('dccrouter: dead-letters list takes --user and --after (the next of the page before), not --id\n');
+      expect(cli('dead-letters', 'redrive', '--user', SUPPLIER, '--after', '1-0').stderr).toBe('dccrouter: dead-letters redrive takes --user and --id, not --after\n');
       // The supplier reads its alert back, signed.
       const tail = cli('tail', '--user', SUPPLIER, '--key', DEMO_KEY);
       expect(tail.status, tail.stderr).toBe(0);
