@@ -97,6 +97,10 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   if (config.networks === 'external' && store.kind === 'memory') {
     log.warn('NETWORKS=external on the embedded store: no other process can read its egress queues, so acknowledged requests are never forwarded (set REDIS_URL)');
   }
+  if (config.shutdownGraceMs >= config.egressRedeliverMs) {
+    log.warn({ shutdownGraceMs: config.shutdownGraceMs, egressRedeliverMs: config.egressRedeliverMs },
+      'SHUTDOWN_GRACE_MS is not below EGRESS_REDELIVER_MS: what a stopping router\'s networks still hold may be sent again by another instance before the grace period ends');
+  }
   // Gauges read the verifier and pipeline when scraped, after they exist.
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, verifyHandoffs: () => ({ tasks: verifier.handoffs, signatures: verifier.handedOff, inline: verifier.verifiedInline }), pipelineStages: () => pipeline.stages.totals(), inflight: () => pipeline.inflightCount, verifyThreads: config.verifyThreads });
   const lookups = childrenOf(metrics.directoryLookups);

@@ -159,9 +159,21 @@ export class EgressDispatcher implements DirectEgress {
     for (const [destination, count] of byDestination) this.onForwarded(count, destination);
   }
 
+  /**
+   * Renews what the networks still hold once more: they may answer it within the shutdown's grace
+   * period, and its lease then runs the full redelivery delay from now, so no other instance takes
+   * it over meanwhile (while SHUTDOWN_GRACE_MS is below EGRESS_REDELIVER_MS; config warns otherwise).
+   */
   async stop(): Promise<void> {
+    const wasRunning = this.running;
     this.running = false;
     await this.loop;
+    if (!wasRunning) return;
+    try {
+      await this.renewHeld();
+    } catch (error) {
+      this.log.warn({ err: error }, 'renewing what the networks hold at shutdown failed: another instance may send it again after the redelivery delay');
+    }
   }
 }
 
