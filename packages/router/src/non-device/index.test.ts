@@ -105,11 +105,21 @@ describe('8.2 Read Inventory', () => {
     return built.value;
   }
 
+  const shown = { deviceId: METER, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', deviceModel: 'M1', firmwareVersion: '1.0' };
+
   it('shows a device with the status the Central Products List leaves it, as it is served', async () => {
     const listed = await serveNonDevice(readInventory('1'), findSrv('8.2')!, user, 0, depsWith(indexCpl([])));
-    expect(listed).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [meter] } } });
+    expect(listed).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [shown] } } });
     const removed = indexCpl([{ deviceModel: 'M1', firmwareVersion: '1.0', status: 'removed' } as never]);
     const suspended = await serveNonDevice(readInventory('2'), findSrv('8.2')!, user, 0, depsWith(removed));
-    expect(suspended).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [{ ...meter, status: 'Suspended' }] } } });
+    expect(suspended).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [{ ...shown, status: 'Suspended' }] } } });
+  });
+
+  it('shows the inventory\'s description only: not who is responsible for the device, nor its supplier\'s or firmware\'s pending business', async () => {
+    const private_ = { exportSupplier: '90-B3-D5-1F-30-05-00-00', gasSupplier: USER, acquiredAt: '2029-01-01T00:00:00Z', pendingFirmwareVersion: '2.0', installationId: 'inst-1' };
+    const deps = depsWith(indexCpl([]));
+    deps.directory.device = async () => ({ ...meter, ...private_ });
+    const answer = await serveNonDevice(readInventory('3'), findSrv('8.2')!, user, 0, deps);
+    expect(answer).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [shown] } } });
   });
 });

@@ -1,6 +1,6 @@
 import {
   checkAgainstDevice, checkAgainstUser, eligibleRolesOf, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
-  type CompiledPolicy, type CplIndex, type Refusal, type ServiceRequest, type SrvDefinition, type User,
+  type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import type { Directory } from '../directory/index.ts';
@@ -47,7 +47,22 @@ async function readInventory(request: ServiceRequest, deps: NonDeviceDeps): Prom
     return { ok: false, refusal: refuse('malformed_request', 'ReadInventory needs DeviceID, an EUI-64') };
   }
   const device = await deps.directory.device(deviceId);
-  return { ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: device ? [withCplStatus(device, deps.cpl.index())] : [] } } };
+  return { ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: device ? [inventoryView(withCplStatus(device, deps.cpl.index()))] : [] } } };
+}
+
+/**
+ * What 8.2 shows of a device: the inventory's description of it, as DUIS's sr:Device has it (type,
+ * status, model, firmware, region). Any User in an eligible role may read any device, Other Users
+ * included, so who is responsible for it, when its supplier took it, its pending firmware and
+ * SMETS1 installation are not shown: they are other Users' business.
+ */
+function inventoryView({ deviceId, deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion }: Device): Partial<Device> {
+  const view: Partial<Device> = { deviceId, deviceType, status, generation };
+  if (cspRegion !== undefined) view.cspRegion = cspRegion;
+  if (smets1Cohort !== undefined) view.smets1Cohort = smets1Cohort;
+  if (deviceModel !== undefined) view.deviceModel = deviceModel;
+  if (firmwareVersion !== undefined) view.firmwareVersion = firmwareVersion;
+  return view;
 }
 
 /**
