@@ -4,7 +4,7 @@ import { buildJsonRequest, buildProtobufRequest, RouterClient, type RequestSpec 
 import { ServiceRequestBatch } from '@dccrouter/protocol';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { generateKeyPairSync } from 'node:crypto';
-import { ACB, Admin, DEMO_PRIVATE_KEY_PEM, ESME, GSME, newKeyPair, nextCounter, OTHER_USER, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
+import { ACB, Admin, DEMO_PRIVATE_KEY_PEM, ESME, GSME, metricTotal, newKeyPair, nextCounter, OTHER_USER, SECOND_SUPPLIER, SUPPLIER } from '../support/fixtures.ts';
 
 const stores = [
   ['memory', () => ({})],
@@ -261,6 +261,8 @@ describe('saturation', () => {
       const refused = responses.find((r) => r.status === 503)!;
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(((await refused.json()) as any).error.reason).toBe('overloaded');
+      // Refused before its body is read, each is counted all the same.
+      expect(await metricTotal(server.url, 'dccrouter_service_requests_total', 'outcome="overloaded",transport="http-json"')).toBe(statuses.filter((s) => s === 503).length);
     } finally {
       await server.close();
     }
@@ -285,6 +287,9 @@ describe('saturation', () => {
       const three = JSON.stringify({ requests: [0, 1, 2].map(() => ({ body: '{}', signature: 'x' })) });
       const tooMany = await post(three);
       expect([tooMany.status, ((await tooMany.json()) as any).error.message]).toEqual([413, 'a batch holds at most 2 requests, got more']);
+      // A batch refused whole counts once, as its refusal.
+      expect(await metricTotal(server.url, 'dccrouter_service_requests_total', 'transport="http-batch"')).toBe(2);
+      expect(await metricTotal(server.url, 'dccrouter_service_requests_total', 'outcome="body_too_large",transport="http-batch"')).toBe(1);
     } finally {
       await server.close();
     }

@@ -117,12 +117,11 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   metrics.registry.registerMetric(redisLatency);
   metrics.registry.registerMetric(redisErrors);
   const thresholds = new ThresholdRules(store);
-  const tadUsage = childrenOf(lifecycle.tadUsage);
   const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log, () => lifecycle.tadReconciliations.inc());
   const tad = config.tad
     ? new ThresholdAnomalyDetection(thresholds, dccCounts, config.tadMode, {
       breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),
-      usage: (scope, srv, windowSeconds, ratio) => tadUsage(scope, srv, String(windowSeconds)).set(ratio),
+      usage: (scope, srv, windowSeconds, ratio) => lifecycle.tadUsageSeen(scope, srv, windowSeconds, ratio),
     })
     : undefined;
   const cpl = new CplTable(store, (before, after, entry) => {

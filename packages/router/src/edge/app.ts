@@ -7,7 +7,7 @@ import { routerProtoText } from '@dccrouter/protocol';
 import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { RouterMetrics } from '../metrics/index.ts';
+import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import { overloaded, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { BodyAbortedError, readBodyLimited } from './body.ts';
@@ -72,6 +72,13 @@ async function authenticateBatch(c: Context, deps: EdgeDeps, bytes: Uint8Array):
 }
 
 
+/** The Service Request routes' transport label, by path (the format is not known once an error ends the call). */
+function serviceTransportOf(path: string): Transport | undefined {
+  if (path === '/v1/service-requests') return 'http';
+  if (path === '/v1/service-requests:batch') return 'http-batch';
+  return /^\/api\/v1\/service[SDT]$/.test(path) ? 'http-xml' : undefined;
+}
+
 const SERVICE = ['Service'];
 const text = (description: string, type = 'text/plain') => ({ description, content: { [type]: { schema: z.string() } } });
 
@@ -81,25 +88,37 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   documentServiceRoutes(app);
 
   app.onError((cause, c) => {
+    // A Service Request that ends here is counted too, by what it was answered (no latency: its start is the handler's).
+    const transport = serviceTransportOf(c.req.path);
+    const counted = (reason: string) => {
+      if (transport) metrics.count(reason, transport);
+    };
     if (cause instanceof BodyAbortedError) {
       // The client went away mid-body: nothing was read, nothing is done, and nobody may hear the answer.
       log.info({ path: c.req.path, reason: cause.message }, 'client closed the connection before its body was read');
+      counted('malformed_request');
       return send(c, refusalAnswer(refuse('malformed_request', cause.message)));
     }
     if (cause instanceof StateUnavailableError) {
+      counted('state_unavailable');
       return send(c, refusalAnswer(refuse('state_unavailable', `the state store is unreachable: ${cause.message}`)));
     }
     log.error({ err: cause, path: c.req.path }, 'unhandled error');
+    counted('internal_error');
     return c.json({ error: { reason: 'internal_error', message: 'the router failed to answer; nothing is acknowledged' } }, 500);
   });
 
   app.post('/v1/service-requests', async (c) => {
     const startedAt = performance.now();
+    const format = requestFormat(c.req.header('content-type'));
+    const transport = format === 'json' ? 'http-json' : format === 'protobuf' ? 'http-protobuf' : 'http';
     // Saturation is judged before the body is read, so a refusal costs almost nothing.
-    if (deps.draining()) return send(c, overloaded('the router is shutting down'));
-    if (!pipeline.admit()) return send(c, overloaded('too many requests in flight'));
+    if (deps.draining() || !pipeline.admit()) {
+      const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
+      metrics.observe(answer.outcome, startedAt, transport);
+      return send(c, answer);
+    }
     try {
-      const format = requestFormat(c.req.header('content-type'));
       let answer: Answer;
       if (!format) answer = unsupportedMediaType();
       else {
@@ -108,7 +127,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
           ? tooLarge(deps.maxBodyBytes)
           : await pipeline.submit({ format, body, signature: c.req.header('x-dcc-signature') });
       }
-      metrics.observe(answer.outcome, startedAt, format === 'json' ? 'http-json' : format === 'protobuf' ? 'http-protobuf' : 'http');
+      metrics.observe(answer.outcome, startedAt, transport);
       return send(c, answer);
     } finally {
       pipeline.release();
@@ -123,8 +142,11 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   for (const webService of ['S', 'D', 'T'] as const satisfies readonly DuisWebService[]) {
     app.post(`/api/v1/service${webService}`, async (c) => {
       const startedAt = performance.now();
-      if (deps.draining()) return sendXml(c, overloaded('the router is shutting down'));
-      if (!pipeline.admit()) return sendXml(c, overloaded('too many requests in flight'));
+      if (deps.draining() || !pipeline.admit()) {
+        const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
+        metrics.observe(answer.outcome, startedAt, 'http-xml');
+        return sendXml(c, answer);
+      }
       try {
         let answer: Answer;
         // These services take DUIS XML only (row 1 otherwise).
@@ -143,37 +165,43 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   }
 
   app.post('/v1/service-requests:batch', async (c) => {
-    if (deps.draining()) return send(c, overloaded('the router is shutting down'));
+    const startedAt = performance.now();
+    // A batch refused whole counts once, as its refusal.
+    const refuseBatch = (answer: Answer) => {
+      metrics.observe(answer.outcome, startedAt, 'http-batch');
+      return send(c, answer);
+    };
+    if (deps.draining()) return refuseBatch(overloaded('the router is shutting down'));
     const format = requestFormat(c.req.header('content-type'));
-    if (!format) return send(c, unsupportedMediaType());
+    if (!format) return refuseBatch(unsupportedMediaType());
     // Its body is read holding one place in flight (refused before up to BATCH_MAX_BYTES are read
     // when there is none), so concurrent batches being read count against MAX_INFLIGHT too.
-    if (!pipeline.admit()) return send(c, overloaded('too many requests in flight'));
+    if (!pipeline.admit()) return refuseBatch(overloaded('too many requests in flight'));
     let items: BatchItem[] | string;
     let bytes: Uint8Array | 'too_large';
     try {
       bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes);
-      if (bytes === 'too_large') return send(c, tooLarge(deps.batchMaxBytes));
+      if (bytes === 'too_large') return refuseBatch(tooLarge(deps.batchMaxBytes));
       // Counted before it is parsed: millions of empty items would otherwise cost seconds and gigabytes, unauthenticated.
       if (batchHoldsMoreItemsThan(format, bytes, deps.batchMaxItems)) {
-        return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got more`)));
+        return refuseBatch(refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got more`)));
       }
       items = format === 'json' ? parseJsonBatch(bytes) : parseProtobufBatch(bytes);
     } finally {
       pipeline.release();
     }
-    if (typeof items === 'string') return send(c, refusalAnswer(refuse('malformed_request', items)));
+    if (typeof items === 'string') return refuseBatch(refusalAnswer(refuse('malformed_request', items)));
     if (items.length > deps.batchMaxItems) {
-      return send(c, refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
+      return refuseBatch(refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got ${items.length}`)));
     }
     // Its items take over the place its read held, with no await between (a shutdown that began
     // meanwhile waits for them, as for a single request admitted before it).
-    if (!pipeline.admit(items.length)) return send(c, overloaded('too many requests in flight'));
+    if (!pipeline.admit(items.length)) return refuseBatch(overloaded('too many requests in flight'));
     let results: Answer[];
     try {
       // Signed once: the one signature is checked before any item, and refuses the batch whole.
       const signedBy = await authenticateBatch(c, deps, bytes);
-      if (signedBy && 'status' in signedBy) return send(c, signedBy);
+      if (signedBy && 'status' in signedBy) return refuseBatch(signedBy);
       const authenticatedAs = signedBy?.userId;
       // Every item is handed over in this one synchronous loop, none awaited before the next, so
       // their signature checks reach the verifier in the same turn (one hand-off to a worker) and

@@ -71,6 +71,9 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
           body: message.body ?? new Uint8Array(0),
           signature: message.signature || undefined,
         }, deps.maxBodyBytes);
+      } catch (error) {
+        metrics.count('internal_error', 'grpc');
+        throw error;
       } finally {
         pipeline.release();
       }

@@ -77,3 +77,22 @@ describe('lifecycleMetrics().observeBreachLags', () => {
     expect(value('_sum')).toBeCloseTo(2 * 0.01 + 3 * 1 + 600);
   });
 });
+
+describe('lifecycleMetrics().tadUsageSeen', () => {
+  it("shows each threshold's highest count over limit since the last scrape, not the last User's", async () => {
+    const registry = new Registry();
+    const metrics = lifecycleMetrics(registry);
+    const usage = async () => (await registry.getSingleMetric('dccrouter_tad_threshold_usage_ratio')!.get()).values.map(({ labels, value }) => ({ ...labels, value }));
+    metrics.tadUsageSeen('user', '*', 300, 0.99);
+    metrics.tadUsageSeen('user', '*', 300, 0.01);
+    metrics.tadUsageSeen('dcc', '4.1.1', 60, 0.5);
+    expect(await usage()).toEqual([
+      { scope: 'user', srv: '*', window_seconds: '300', value: 0.99 },
+      { scope: 'dcc', srv: '4.1.1', window_seconds: '60', value: 0.5 },
+    ]);
+    // Nothing counted since: nothing shown (not the old peak, which may long have passed).
+    expect(await usage()).toEqual([]);
+    metrics.tadUsageSeen('user', '*', 300, 0.2);
+    expect(await usage()).toEqual([{ scope: 'user', srv: '*', window_seconds: '300', value: 0.2 }]);
+  });
+});

@@ -94,6 +94,11 @@ export class RouterMetrics {
     this.byOutcome(outcome, transport).inc();
     this.latency.observe((performance.now() - startedAt) / 1000);
   }
+
+  /** A request answered where its latency is not known (a fault ended its handler). */
+  count(outcome: string, transport: Transport): void {
+    this.byOutcome(outcome, transport).inc();
+  }
 }
 
 const HEAP_SPACE_METRICS = ['total', 'used', 'available'].map((kind) => `nodejs_heap_space_size_${kind}_bytes`);
@@ -192,6 +197,9 @@ const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7
 /** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
+  // Each threshold's highest count over limit since the last scrape: with many Users counting
+  // against the same rule, the last one seen would hide one close to quarantining.
+  const usagePeaks = new Map<string, { scope: string; srv: string; window: string; ratio: number }>();
   const breachLag = new Histogram({
     name: 'dccrouter_trt_breach_detection_lag_seconds',
     help: 'From a request\'s breach check time to its breach being marked',
@@ -270,10 +278,22 @@ export function lifecycleMetrics(registry: Registry) {
     }),
     tadUsage: new Gauge({
       name: 'dccrouter_tad_threshold_usage_ratio',
-      help: 'Last seen count over limit of each threshold (near 1: close to quarantining), by scope, SRV and window',
+      help: 'Highest count over limit of each threshold since the last scrape, of any User for scope user (near 1: close to quarantining), by scope, SRV and window; absent when nothing counted',
       labelNames: ['scope', 'srv', 'window_seconds'] as const,
       registers,
+      collect() {
+        this.reset();
+        for (const { scope, srv, window, ratio } of usagePeaks.values()) this.labels(scope, srv, window).set(ratio);
+        usagePeaks.clear();
+      },
     }),
+    /** A count against a threshold: kept if it is the highest since the last scrape. */
+    tadUsageSeen(scope: string, srv: string, windowSeconds: number, ratio: number): void {
+      const key = `${scope}|${srv}|${windowSeconds}`;
+      const peak = usagePeaks.get(key);
+      if (!peak) usagePeaks.set(key, { scope, srv, window: String(windowSeconds), ratio });
+      else if (ratio > peak.ratio) peak.ratio = ratio;
+    },
     tadReconciliations: new Counter({
       name: 'dccrouter_tad_reconciliations_total',
       help: 'Reconciliations of the in-process DCC-wide threshold counts with the shared counters that completed (every TAD_SYNC_MS)',
