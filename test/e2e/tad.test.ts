@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient, type RequestSpec } from '@dccrouter/client';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+import { Admin, metricTotal, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-0F-00-01';
 const OTHER = '90-B3-D5-1F-30-0F-00-02';
@@ -176,6 +176,12 @@ describe('Threshold Anomaly Detection', () => {
     expect((await signed(USER, 'GET', `/v1/service-requests/${dropped.answer.header.requestId}`)).answer.state).toBe('deleted');
     const alert = (await signed(USER, 'GET', '/v1/responses?limit=1000')).answer.items.find((i: any) => i.requestId === dropped.answer.header.requestId);
     expect(alert.body.QuarantinedRequest).toMatchObject({ breach: 'value', action: 'deleted' });
+    // Each breach counted once, on whichever router recorded it: a retry that replays the deletion is not another.
+    const valueBreaches = () => Promise.all(routers.map((r) => metricTotal(r.url, 'dccrouter_tad_breaches_total', 'kind="value"'))).then((n) => n[0] + n[1]);
+    expect(await valueBreaches()).toBe(2);
+    const retry = await clients.get(USER)![0].submitBytes(buildJsonRequest({ originatorId: USER, targetId: SMETS1_METER, counter: counterOf(dropped.answer), srv: '2.3', commandVariant: 4, bodyValue: { PaymentDebtRegister: 500_000 } }));
+    expect(retry.answer).toEqual(dropped.answer);
+    expect(await valueBreaches()).toBe(2);
     await putRules('/v1/admin/thresholds/values', { rules: [] });
   });
 

@@ -273,7 +273,8 @@ export class ServiceRequestPipeline {
     const planned = srv.nonDevice ? undefined : this.planAnomalyDetection(request, srv, leg, evenInExcess, now);
     // Usually judged at once: awaiting a value that is no promise would still cost a turn.
     const plan = planned instanceof Promise ? await planned : planned;
-    const firstAnomaly = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
+    // A breach is counted (and, in shadow mode, logged) only once its request is recorded: a retry of a quarantined one is not another.
+    let breach = plan?.kind === 'breach' ? this.anomalyFor(plan.breach, plan.detail, route.generation) : undefined;
     // A breach carries counts only when counted in excess.
     const undoCount = plan?.undo;
     const userCount = plan?.user;
@@ -283,7 +284,7 @@ export class ServiceRequestPipeline {
     let answer: Answer;
     let userBreached = false;
     try {
-      ({ acceptance, answer } = await this.decide(decision, firstAnomaly, userCount));
+      ({ acceptance, answer } = await this.decide(decision, breach?.enforced, userCount));
       at = this.stages.lap('decide', at);
       result = await this.record(requestIdText, acceptance, leg, bodyHash);
       this.stages.lap('record', at);
@@ -292,8 +293,8 @@ export class ServiceRequestPipeline {
         // SMETS1, detected and counted all the same).
         userBreached = true;
         this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
-        const anomaly = this.anomalyFor('user', this.deps.tad!.userBreach(userCount, result.breached), route.generation);
-        ({ acceptance, answer } = await this.decide(decision, anomaly, evenInExcess ? inExcess(userCount) : undefined));
+        breach = this.anomalyFor('user', this.deps.tad!.userBreach(userCount, result.breached), route.generation);
+        ({ acceptance, answer } = await this.decide(decision, breach.enforced, evenInExcess ? inExcess(userCount) : undefined));
         result = await this.record(requestIdText, acceptance, leg, bodyHash);
       }
     } catch (error) {
@@ -301,6 +302,7 @@ export class ServiceRequestPipeline {
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
+    if (breach && (result.outcome === 'recorded' || result.outcome === 'landed')) this.reportBreach(breach, request);
     // Only acknowledged requests count against thresholds (this one's if it landed), and one held back in excess of a scope counts in none.
     if ((result.outcome !== 'recorded' && result.outcome !== 'landed') || (userBreached && !evenInExcess)) undoCount?.();
     switch (result.outcome) {
@@ -519,16 +521,16 @@ export class ServiceRequestPipeline {
    * What a breach does: SMETS2+ requests are quarantined; for SMETS1 the DCO only detects count
    * breaches and deletes value breaches. In shadow mode every breach is only reported.
    */
-  private anomalyFor(breach: BreachKind, detail: string, generation: Generation | undefined): Anomaly | undefined {
-    const tad = this.deps.tad!;
-    if (tad.mode === 'shadow') {
-      tad.reportBreach(breach, 'shadow');
-      this.deps.log.warn({ breach, detail }, 'TAD breach (shadow mode: not enforced)');
-      return undefined;
-    }
+  /** What a breach does to its request; in shadow mode nothing (it is only counted and logged). */
+  private anomalyFor(breach: BreachKind, detail: string, generation: Generation | undefined): { breach: BreachKind; detail: string; enforced?: Anomaly } {
+    if (this.deps.tad!.mode === 'shadow') return { breach, detail };
     const action = generation === 'SMETS1' ? (breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
-    tad.reportBreach(breach, action);
-    return { breach, action, detail };
+    return { breach, detail, enforced: { breach, action, detail } };
+  }
+
+  private reportBreach({ breach, detail, enforced }: { breach: BreachKind; detail: string; enforced?: Anomaly }, request: ServiceRequest): void {
+    this.deps.tad!.reportBreach(breach, enforced?.action ?? 'shadow');
+    if (!enforced) this.deps.log.warn({ breach, detail, requestId: request.requestIdText }, 'TAD breach (shadow mode: not enforced)');
   }
 
   /** Row 5 for a DUIS XML request: its enveloped signature, checked against the originator's registered certificate. */
