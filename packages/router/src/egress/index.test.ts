@@ -7,12 +7,14 @@ import { EgressDispatcher, type NetworkAdapter } from './index.ts';
 class RecordingNetwork implements NetworkAdapter {
   readonly sent: string[] = [];
   down = false;
+  /** Requests whose send fails. */
+  readonly refuses = new Set<string>();
   /** While set, a send waits for it. */
   slow?: Promise<void>;
   constructor(readonly destination: string) {}
   async send(item: EgressItem): Promise<void> {
     await this.slow;
-    if (this.down) throw new Error('network unreachable');
+    if (this.down || this.refuses.has(item.record.requestId)) throw new Error('network unreachable');
     this.sent.push(item.record.requestId);
   }
 }
@@ -97,5 +99,35 @@ describe('EgressDispatcher hand-over', () => {
     await expect.poll(() => egress.takesNow('smets2/south')).toBe(true);
     expect(network.sent).toEqual(['A', 'D']);
     await egress.stop();
+  });
+});
+
+describe('EgressDispatcher queue', () => {
+  it('counts forwarded every request of a claim its network took, the failed ones left to redelivery', async () => {
+    const store = new MemoryStore();
+    const network = new RecordingNetwork('smets2/south');
+    const ids = ['A', 'B', 'C'].map((n) => `90-B3-D5-1F-30-00-00-01:00-DB-12-34-56-78-90-A0:${n}`);
+    network.refuses.add(ids[1]);
+    for (const requestId of ids) {
+      await store.recordAcceptance(requestId, {
+        leg: 'single',
+        legRecord: { bodyHash: requestId, srv: '4.1.1', answer: { status: 202, body: '{}' } },
+        record: {
+          requestId, originatorId: '90-B3-D5-1F-30-00-00-01', targetId: '00-DB-12-34-56-78-90-A0', srv: '4.1.1', commandVariant: 1,
+          state: 'accepted', destination: 'smets2/south', acceptedAt: Date.now(), bodyElement: 'ReadInstantaneousImportRegisters', bodyValue: {},
+        },
+        egress: {},
+      });
+    }
+    const forwarded: string[] = [];
+    const egress = new EgressDispatcher(store, [network], {
+      consumer: 'router-a', batch: 10, redeliverAfterMs: 60_000, idlePollMs: 10, lingerMs: 0, handOver: false,
+    }, createLogger('silent'), (count, destination) => forwarded.push(`${destination} ${count}`));
+    egress.start();
+    await expect.poll(() => network.sent.length).toBe(2);
+    await egress.stop();
+    expect(network.sent).toEqual([ids[0], ids[2]]);
+    expect(forwarded).toEqual(['smets2/south 2']);
+    expect(egress.forwarded).toBe(2);
   });
 });

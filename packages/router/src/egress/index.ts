@@ -152,11 +152,21 @@ export class EgressDispatcher implements DirectEgress {
 
   private async forward(items: EgressItem[]): Promise<void> {
     // The claim marked them forwarded: a send that fails leaves them pending, sent again after the redelivery delay.
-    await Promise.all(items.map((item) => this.adapters.get(item.destination)!.send(item)));
-    this.forwarded += items.length;
+    const sent = await Promise.allSettled(items.map((item) => this.adapters.get(item.destination)!.send(item)));
     const byDestination = new Map<string, number>();
-    for (const item of items) byDestination.set(item.destination, (byDestination.get(item.destination) ?? 0) + 1);
+    let failed: unknown;
+    let failures = 0;
+    sent.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') {
+        failed ??= outcome.reason;
+        failures++;
+        return;
+      }
+      this.forwarded++;
+      byDestination.set(items[i].destination, (byDestination.get(items[i].destination) ?? 0) + 1);
+    });
     for (const [destination, count] of byDestination) this.onForwarded(count, destination);
+    if (failures > 0) this.log.warn({ err: failed, failures, of: items.length }, 'sends to the networks failed: sent again after the redelivery delay');
   }
 
   /**
