@@ -13,7 +13,7 @@ import { createLogger } from './log/index.ts';
 import { lifecycleMetrics } from './metrics/index.ts';
 import { StatsAggregator } from './stats/index.ts';
 
-const config = { ...startOrExit(() => loadConfig({ PORT: '9464', ...process.env })), networks: 'simulated' as const };
+const config = { ...startOrExit(() => loadConfig({ PORT: '9464', ...process.env }, 'networks')), networks: 'simulated' as const };
 const log = createLogger(config.logLevel);
 if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
   log.error('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');

@@ -99,6 +99,11 @@ describe('loadConfig: every bad setting at once', () => {
     expect(problems({ REDIS_SENTINEL_NAME: 'main' })).toEqual(['REDIS_SENTINEL_NAME needs REDIS_SENTINELS, the Sentinels (host:port,...) that watch it']);
     expect(problems({ SIMULATOR_LATENCY_P50_MS: '300', SIMULATOR_LATENCY_P99_MS: '200' })).toEqual(['SIMULATOR_LATENCY_P99_MS (200) must not be below SIMULATOR_LATENCY_P50_MS (300)']);
     expect(problems({ WEBHOOK_BACKOFF_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toEqual(['WEBHOOK_BACKOFF_MAX_MS (1000) must not be below WEBHOOK_BACKOFF_MS (5000)']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
+    ]);
+    expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' })).toEqual([]);
+    expect(() => loadConfig({ NODE_ENV: 'production' }, 'networks')).not.toThrow();
     // A batch larger than MAX_INFLIGHT could never be admitted: it is refused as too large instead.
     expect(loadConfig({ MAX_INFLIGHT: '500' }).batchMaxItems).toBe(500);
     expect(loadConfig({ MAX_INFLIGHT: '500', BATCH_MAX_ITEMS: '100' }).batchMaxItems).toBe(100);

@@ -206,7 +206,8 @@ class Settings {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The router's settings from the environment; throws a ConfigError naming every bad one. */
-export function loadConfig(env: Env = process.env): RouterConfig {
+/** `networks`: the networks process's settings, which serves no operators' API (no admin token needed). */
+export function loadConfig(env: Env = process.env, role: 'router' | 'networks' = 'router'): RouterConfig {
   const settings = new Settings(env);
   const redisClusterNodes = settings.nodes('REDIS_CLUSTER_NODES');
   const redisSentinels = settings.nodes('REDIS_SENTINELS');
@@ -224,6 +225,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   const processCount = settings.processes(shared);
   const processIndex = settings.integer('ROUTER_PROCESS_INDEX', 0);
   if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
+  // Generated, it would be printed to the logs and differ on every instance behind one address.
+  if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && env.NODE_ENV === 'production') settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   const config: RouterConfig = {
     port: settings.port('PORT', 8080),
