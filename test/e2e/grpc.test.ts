@@ -303,7 +303,9 @@ describe('gRPC 503s', () => {
     // The same delay as the HTTP answer's Retry-After during the outage.
     const body = buildJsonRequest(read());
     const overHttp = await fetch(`${busy.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': signer.sign(body) }, body });
-    expect(((await overHttp.json()) as any).error.reason).toBe('state_unavailable');
+    // What the store said (its address among it) is the operators' to read in the log, not the User's.
+    expect(((await overHttp.json()) as any).error).toEqual({ reason: 'state_unavailable', message: 'the state store is unreachable, nothing was accepted' });
+    expect(refused?.details).toBe('state_unavailable: the state store is unreachable, nothing was accepted');
     const retryAfterMs = Number(overHttp.headers.get('retry-after')) * 1000;
     expect(retryAfterMs).toBeGreaterThan(0);
     expect(refusal.status.retryDelayMs).toBe(retryAfterMs);

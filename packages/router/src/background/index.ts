@@ -1,4 +1,4 @@
-import type { Logger } from '../log/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 import { traced } from '../tracing/index.ts';
 
 /**
@@ -9,13 +9,17 @@ export class Periodic {
   private timer?: ReturnType<typeof setTimeout>;
   private running?: Promise<void>;
   private stopped = false;
+  /** A store outage fails every tick: logged once per 10 s with how many failed meanwhile. */
+  private readonly warn: ReturnType<typeof throttledWarn>;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly task: () => Promise<void>,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.warn = throttledWarn(log);
+  }
 
   start(): void {
     this.schedule();
@@ -25,7 +29,7 @@ export class Periodic {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = traced(`background ${this.name}`, {}, () => this.task())
-        .catch((error) => this.log.warn({ err: error, task: this.name }, 'background task failed'))
+        .catch((error) => this.warn('failed', { err: error, task: this.name }, 'background task failed'))
         .finally(() => this.schedule());
     }, this.intervalMs);
   }

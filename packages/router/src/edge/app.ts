@@ -6,7 +6,7 @@ import { adminRoutes, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
 import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { requestFormat } from '../decode/index.ts';
-import type { Logger } from '../log/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import { overloaded, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
@@ -86,6 +86,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   const { pipeline, metrics, log } = deps;
   const app = new OpenAPIHono();
   documentServiceRoutes(app);
+  const storeTrouble = throttledWarn(log);
 
   app.onError((cause, c) => {
     // A Service Request that ends here is counted too, by what it was answered (no latency: its start is the handler's).
@@ -101,7 +102,9 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     }
     if (cause instanceof StateUnavailableError) {
       counted('state_unavailable');
-      return send(c, refusalAnswer(refuse('state_unavailable', `the state store is unreachable: ${cause.message}`)));
+      // Its words (the store's address) are the operators', logged; the caller is told what to do.
+      storeTrouble('store', { err: cause, path: c.req.path }, 'the state store failed a call');
+      return send(c, refusalAnswer(refuse('state_unavailable', 'the state store is unreachable, nothing was changed; try again later')));
     }
     log.error({ err: cause, path: c.req.path }, 'unhandled error');
     counted('internal_error');

@@ -1,5 +1,5 @@
 import type { EgressItem, NetworkResponse, ReleaseHandOver, ResponseOutcome, StateStore } from '@dccrouter/state';
-import type { Logger } from '../log/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 
 /** A downstream network as the router sees it: it takes requests; responses come back separately. */
 export interface NetworkAdapter {
@@ -60,6 +60,8 @@ export class EgressDispatcher implements DirectEgress {
   private handOversInFlight = 0;
   private loop?: Promise<void>;
   private readonly adapters: Map<string, NetworkAdapter>;
+  /** A store outage fails every cycle: logged once per 10 s with how many failed meanwhile. */
+  private readonly cycleFailed: ReturnType<typeof throttledWarn>;
   private lastReclaim = 0;
   private lastRenewal = Date.now();
   forwarded = 0;
@@ -72,6 +74,7 @@ export class EgressDispatcher implements DirectEgress {
     private readonly onForwarded: (count: number, destination: string) => void = () => {},
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.destination, adapter]));
+    this.cycleFailed = throttledWarn(log);
   }
 
   start(): void {
@@ -102,7 +105,7 @@ export class EgressDispatcher implements DirectEgress {
         }
       } catch (error) {
         // Unsent items stay pending in the store and come back after the redelivery delay.
-        this.log.warn({ err: error }, 'egress cycle failed');
+        this.cycleFailed('cycle', { err: error }, 'egress cycle failed');
         failed = true;
       }
       const pause = failed ? this.options.idlePollMs : claimed > 0 ? this.options.lingerMs : 0;

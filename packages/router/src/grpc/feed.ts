@@ -74,7 +74,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
     if (!cancelled) call.end();
   } catch (error) {
     deps.log.warn({ err: error, userId: auth.userId }, 'gRPC feed ended by a store failure');
-    refuse(call, 503, 'state_unavailable', (error as Error).message);
+    refuse(call, 503, 'state_unavailable', 'the state store failed; open the feed again from the last cursor read');
   }
 }
 

@@ -15,7 +15,7 @@ import { certificateIdentity, namesCertificate, type XmlSignature } from '../dui
 import { applyNonDeviceEffect, serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
 import { traced } from '../tracing/index.ts';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
-import type { Logger } from '../log/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
 import { inExcess, type TadPlan, type ThresholdAnomalyDetection, type UserCount } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
@@ -125,9 +125,16 @@ export class ServiceRequestPipeline {
   readonly stages = new StageClock();
   /** What this process recorded in the current turn of the event loop (see record). */
   private readonly recordedThisTurn = new Set<string>();
+  /**
+   * The store's own words (its address, its error) go to the operators' log, throttled (an outage
+   * refuses every request), not to Users: their answers say what happened and what to do.
+   */
+  private readonly storeTrouble: (error: StateUnavailableError) => void;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
+    const warn = throttledWarn(deps.log);
+    this.storeTrouble = (error) => warn('store', { err: error }, 'the state store failed a request');
   }
 
   get inflightCount(): number {
@@ -189,7 +196,8 @@ export class ServiceRequestPipeline {
     } catch (error) {
       if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
       if (error instanceof StateUnavailableError) {
-        return refusalAnswer(refuse('state_unavailable', `the state store is unreachable, nothing was accepted: ${error.message}`), requestIdText, this.now());
+        this.storeTrouble(error);
+        return refusalAnswer(refuse('state_unavailable', 'the state store is unreachable, nothing was accepted'), requestIdText, this.now());
       }
       throw error;
     }
@@ -340,7 +348,8 @@ export class ServiceRequestPipeline {
       await applyNonDeviceEffect(request, srv, (JSON.parse(answer.body) as { body?: Record<string, unknown> }).body, now, this.deps);
     } catch (error) {
       if (!(error instanceof StateUnavailableError)) throw error;
-      throw new Refused(refuse('outcome_unknown', `the request is recorded but what it changes was not confirmed (${error.message}); resubmit the same bytes to complete it`));
+      this.storeTrouble(error);
+      throw new Refused(refuse('outcome_unknown', 'the request is recorded but the state store did not confirm what it changes; resubmit the same bytes to complete it'));
     }
   }
 
@@ -493,12 +502,14 @@ export class ServiceRequestPipeline {
         context = await this.deps.store.loadContext(requestIdText, leg);
       } catch {
         this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
-        throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write and could not be asked again (${error.message}); resubmit the same bytes`));
+        this.storeTrouble(error);
+        throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and could not be asked again; resubmit the same bytes'));
       }
       if (context.leg?.bodyHash === bodyHash) return { outcome: 'landed', answer: context.leg.answer };
       if (context.leg) return { outcome: 'request_id_reused' };
       this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
-      throw new Refused(refuse('outcome_unknown', `the state store did not confirm the write (${error.message}) and it is not visible yet; resubmit the same bytes`));
+      this.storeTrouble(error);
+      throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and it is not visible yet; resubmit the same bytes'));
     }
   }
 
