@@ -53,6 +53,18 @@ describe('RedisStore on a shared Redis', () => {
     expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
   });
 
+  it('tells its observer of every call, the Threshold Anomaly Detection counters\' included', async () => {
+    const calls: string[] = [];
+    const done: string[] = [];
+    const store = await RedisStore.connect({ url: redisUrl, keyPrefix: newPrefix(), onCall: (what) => calls.push(what), onCallDone: (what, _s, failed) => done.push(`${what}${failed ? ' failed' : ''}`) });
+    opened.push(store);
+    const rules = [{ key: '4.1.1', limit: 5, windowMs: 60_000 }];
+    await store.counters.tryCount('user:x', rules, Date.now());
+    await store.counters.peek('user:x', rules, Date.now());
+    expect(calls).toEqual(['TAD count', 'TAD peek']);
+    expect(done).toEqual(['TAD count', 'TAD peek']);
+  });
+
   it('ranges a supplier\'s installations a page at a time, however many: more than one page, in order, none lost', async () => {
     const store = await open({ keyPrefix: newPrefix() });
     const signature = '["aclara",[["ESME","M","1"]]]';

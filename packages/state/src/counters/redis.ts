@@ -16,7 +16,12 @@ type ScriptedRedis = RedisClient & Record<string, (...args: (string | number)[])
 export class RedisCounters implements WindowCounters {
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: RedisClient, private readonly keyPrefix: string) {
+  constructor(
+    redis: RedisClient,
+    private readonly keyPrefix: string,
+    /** Told of each call, as the store's own calls are (its metrics: calls, latency, errors). */
+    private readonly observer: { onCall?: (what: string) => void; onCallDone?: (what: string, seconds: number, failed: boolean) => void } = {},
+  ) {
     // A brace in the prefix would become the hash tag instead of the scope.
     if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
     this.redis = redis as ScriptedRedis;
@@ -65,9 +70,15 @@ export class RedisCounters implements WindowCounters {
   }
 
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
+    const { onCall, onCallDone } = this.observer;
+    onCall?.(what);
+    const started = onCallDone ? performance.now() : 0;
     try {
-      return await command();
+      const result = await command();
+      onCallDone?.(what, (performance.now() - started) / 1000, false);
+      return result;
     } catch (cause) {
+      onCallDone?.(what, (performance.now() - started) / 1000, true);
       throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause, unconfirmed: mayHaveRun(cause) });
     }
   }

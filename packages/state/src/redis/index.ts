@@ -41,7 +41,7 @@ export class RedisStore extends RedisPart implements StateStore {
 
   private constructor(context: RedisContext) {
     super(context);
-    this.counters = new RedisCounters(context.redis, context.prefix);
+    this.counters = new RedisCounters(context.redis, context.prefix, context.options);
     this.directory = new RedisDirectory(context);
     this.requests = new RedisRequests(context);
     this.egress = new RedisEgress(context);
