@@ -114,6 +114,28 @@ describe('ROUTER_PROCESSES=2', () => {
     }
   });
 
+  it('shows every process\'s metrics summed whichever process a scrape reaches, so no counter seems to reset', async () => {
+    const acknowledged = (text: string) => Number(/dccrouter_service_requests_total\{outcome="I99",transport="http-json"\} (\d+)/.exec(text)?.[1] ?? 0);
+    // Twenty requests, each on a connection of its own: the kernel spreads them over both processes.
+    const before = acknowledged((await call(`${router.url}/metrics`)).text);
+    for (let i = 0; i < 20; i++) {
+      const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+      expect((await call(`${router.url}/v1/service-requests`, 'POST', body, { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) })).status).toBe(202);
+    }
+    const served = new Map<string, number[]>();
+    for (let i = 0; i < 60 && served.size < 2; i++) {
+      const answer = await call(`${router.url}/metrics`);
+      expect(answer.status).toBe(200);
+      const process = String(answer.headers['x-router-process'] ?? '');
+      served.set(process, [...(served.get(process) ?? []), acknowledged(answer.text)]);
+      // Summed across processes, the build's one line is not: still 1.
+      expect(answer.text).toMatch(/^dccrouter_build_info\{[^}]*\} 1$/m);
+    }
+    // Every scrape, from either process, counts all of them.
+    expect([...served.keys()].sort()).toEqual(['0', '1']);
+    expect(new Set([...served.values()].flat())).toEqual(new Set([before + 20]));
+  });
+
   it('stops every process on SIGTERM', async () => {
     const all = pids(router);
     expect(all.every(alive)).toBe(true);

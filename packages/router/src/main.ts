@@ -1,5 +1,5 @@
 // Entry point of `npm start`: the router on Bun (or Node, through @hono/node-server).
-import { ChildProcesses, onPrimaryGone, reportListening } from './cluster/index.ts';
+import { ChildProcesses, metricsThroughPrimary, onPrimaryGone, reportListening } from './cluster/index.ts';
 import { loadConfig } from './config/index.ts';
 import { startOrExit } from './config/start.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
@@ -84,6 +84,8 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 // A spawned process never outlives the primary, even one killed with SIGKILL.
 if (!primary) onPrimaryGone(() => void stop('primary gone'));
+// A scrape reaches any process through the shared port: each serves every process's metrics, summed.
+if (!primary) router.metrics.exposeWith(metricsThroughPrimary(() => router.metrics.ownMetrics()));
 
 server = await listen();
 if (primary) await startPrimary(server);
@@ -103,9 +105,11 @@ async function startPrimary(server: RunningServer): Promise<void> {
     // and signs webhooks with the key printed below; and the certificate, so every process serves
     // the same bytes at /v1/router-certificate.pem (a self-signed one is signed afresh each time).
     children = new ChildProcesses({
-      processes: config.processes, port: server.port, log,
+      processes: config.processes, port: server.port, log, ownMetrics: () => router.metrics.ownMetrics(),
       env: { ROUTER_ADMIN_TOKEN: config.adminToken, ROUTER_SIGNING_KEY: router.signingKey.exportPem(), ROUTER_SIGNING_CERTIFICATE: router.certificate.pem },
     });
+    const processes = children;
+    router.metrics.exposeWith(() => processes.allMetrics());
     try {
       await children.ready;
     } catch (error) {

@@ -3,12 +3,21 @@
 // SO_REUSEPORT and the kernel spreads connections over them. They share all state through Redis.
 import type { Subprocess } from 'bun';
 import type { Logger } from '../log/index.ts';
+import { aggregatedText, type ProcessMetrics } from '../metrics/index.ts';
 
-/** What a spawned process tells the primary over the IPC channel. */
-interface ListeningMessage {
-  type: 'listening';
-  port: number;
-}
+/**
+ * What the processes tell each other over the IPC channel: a spawned process that it listens;
+ * `metrics?` asks for metrics (the primary asks a process for its own, a process asks the primary
+ * for every process's, summed), answered by `metrics` and `metrics:all`.
+ */
+type ClusterMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'metrics?'; id: string }
+  | { type: 'metrics'; id: string; metrics: ProcessMetrics }
+  | { type: 'metrics:all'; id: string; text?: string; error?: string };
+
+/** How long the primary waits for a process's metrics before leaving them out of a scrape. */
+const METRICS_WAIT_MS = 1_000;
 
 /** How long a spawned process gets to connect to Redis and listen before the start fails. */
 const START_TIMEOUT_MS = 30_000;
@@ -23,6 +32,8 @@ export interface ChildOptions {
   /** Settings the children must share with the primary (e.g. a generated admin token). */
   env: Record<string, string>;
   log: Logger;
+  /** The primary's own metrics, summed with the others' at each scrape. */
+  ownMetrics: () => Promise<ProcessMetrics>;
 }
 
 /** The processes the primary spawned (indexes 1..processes-1). */
@@ -33,6 +44,9 @@ export class ChildProcesses {
   private started = false;
   private startFailed: (error: Error) => void = () => {};
   private allListening: () => void = () => {};
+  private metricsAsked = 0;
+  /** Scrapes waiting for a process's metrics, by scrape and process. */
+  private readonly metricsWaiting = new Map<string, (metrics: ProcessMetrics) => void>();
   /** Resolves once every child listens; rejects when one exits first or takes too long. */
   readonly ready: Promise<void>;
 
@@ -67,7 +81,19 @@ export class ChildProcesses {
       // Logs go to the primary's stdout/stderr; the IPC channel carries readiness and, by closing,
       // tells the child that the primary is gone.
       stdio: ['ignore', 'inherit', 'inherit'],
-      ipc: (message: ListeningMessage) => {
+      ipc: (message: ClusterMessage) => {
+        if (message?.type === 'metrics') {
+          this.metricsWaiting.get(`${message.id}:${index}`)?.(message.metrics);
+          return;
+        }
+        if (message?.type === 'metrics?') {
+          // A scrape that reached this process: every process's metrics, summed.
+          this.allMetrics().then(
+            (text) => child.send({ type: 'metrics:all', id: message.id, text } satisfies ClusterMessage),
+            (error: Error) => child.send({ type: 'metrics:all', id: message.id, error: error.message } satisfies ClusterMessage),
+          );
+          return;
+        }
         if (message?.type !== 'listening') return;
         this.listening.add(index);
         if (this.started) log.info({ index, pid: child.pid }, 'router process replaced');
@@ -91,6 +117,31 @@ export class ChildProcesses {
       },
     });
     this.children.set(index, child);
+  }
+
+  /**
+   * Every process's metrics as one text, counters summed: a scrape reaches any process through
+   * the shared port. A process that does not answer within a second (starting, stopping) is left out.
+   */
+  async allMetrics(): Promise<string> {
+    const id = String(++this.metricsAsked);
+    const others = [...this.children.entries()].map(([index, child]) => new Promise<ProcessMetrics | undefined>((resolve) => {
+      const key = `${id}:${index}`;
+      const timer = setTimeout(() => done(undefined), METRICS_WAIT_MS);
+      const done = (metrics: ProcessMetrics | undefined) => {
+        clearTimeout(timer);
+        this.metricsWaiting.delete(key);
+        resolve(metrics);
+      };
+      this.metricsWaiting.set(key, done);
+      try {
+        child.send({ type: 'metrics?', id } satisfies ClusterMessage);
+      } catch {
+        done(undefined);
+      }
+    }));
+    const all = await Promise.all([this.options.ownMetrics(), ...others]);
+    return aggregatedText(all.filter((metrics): metrics is ProcessMetrics => metrics !== undefined));
   }
 
   /** Sends every child the signal (they drain as the primary does) and stops replacing them. */
@@ -117,7 +168,34 @@ export class ChildProcesses {
 
 /** In a spawned process: tells the primary this process listens. */
 export function reportListening(port: number): void {
-  process.send!({ type: 'listening', port } satisfies ListeningMessage);
+  process.send!({ type: 'listening', port } satisfies ClusterMessage);
+}
+
+/**
+ * In a spawned process: answers the primary's requests for this process's metrics, and gives the
+ * text a scrape of this process serves, every process's metrics summed by the primary. A scrape
+ * the primary cannot answer fails (Prometheus records it as failed) rather than show this
+ * process's totals alone, which would read as counters reset.
+ */
+export function metricsThroughPrimary(ownMetrics: () => Promise<ProcessMetrics>): () => Promise<string> {
+  const waiting = new Map<string, (answer: Extract<ClusterMessage, { type: 'metrics:all' }>) => void>();
+  let asked = 0;
+  process.on('message', (message: ClusterMessage) => {
+    if (message?.type === 'metrics?') void ownMetrics().then((metrics) => process.send!({ type: 'metrics', id: message.id, metrics } satisfies ClusterMessage));
+    else if (message?.type === 'metrics:all') waiting.get(message.id)?.(message);
+  });
+  return () => new Promise<string>((resolve, reject) => {
+    const id = String(++asked);
+    const timer = setTimeout(() => answered({ type: 'metrics:all', id, error: 'the primary router process did not answer in time' }), METRICS_WAIT_MS * 2);
+    const answered = (answer: Extract<ClusterMessage, { type: 'metrics:all' }>) => {
+      clearTimeout(timer);
+      waiting.delete(id);
+      if (answer.text === undefined) reject(new Error(`metrics of every router process: ${answer.error}`));
+      else resolve(answer.text);
+    };
+    waiting.set(id, answered);
+    process.send!({ type: 'metrics?', id } satisfies ClusterMessage);
+  });
 }
 
 /**

@@ -265,7 +265,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   documented(app, {
     method: 'get', path: '/metrics', tags: SERVICE, summary: 'Prometheus metrics',
     responses: { 200: text('Prometheus text exposition format') },
-  }, async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  }, async (c) => c.body(await metrics.exposition(), 200, { 'content-type': metrics.registry.contentType, 'x-router-process': String(deps.processIndex) }));
 
   documented(app, {
     method: 'get', path: '/v1/router-public-key.pem', tags: ['Webhooks'], summary: "The router's public key: it checks webhook signatures",

@@ -15,13 +15,13 @@ const LAGGARDS = 10;
 export function sampleBacklogs(store: StateStore, registry: Registry, destinations: readonly string[], log: Logger): Periodic {
   const egress = new Gauge({
     name: 'dccrouter_egress_backlog', help: 'Requests queued for a destination and not yet answered (waiting, or with the network), by destination',
-    labelNames: ['destination'] as const, registers: [registry],
+    labelNames: ['destination'] as const, registers: [registry], aggregator: 'max',
   });
   const lag = new Gauge({
     name: 'dccrouter_outbox_lag_seconds', help: `Age of the oldest item not yet delivered by webhook, for the ${LAGGARDS} Users most behind`,
-    labelNames: ['user'] as const, registers: [registry],
+    labelNames: ['user'] as const, registers: [registry], aggregator: 'max',
   });
-  const behind = new Gauge({ name: 'dccrouter_outbox_backlog_users', help: 'Users with items waiting for webhook delivery', registers: [registry] });
+  const behind = new Gauge({ name: 'dccrouter_outbox_backlog_users', help: 'Users with items waiting for webhook delivery', registers: [registry], aggregator: 'max' });
   return new Periodic('backlog-metrics', SAMPLE_MS, async () => {
     for (const [destination, count] of Object.entries(await store.egressBacklog(destinations))) egress.labels(destination).set(count);
     const users = await store.webhookBacklog();

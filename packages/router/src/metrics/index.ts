@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -48,6 +48,7 @@ export class RouterMetrics {
       help: 'Always 1: the router version, runtime and the commit it was built from (GIT_COMMIT when set)',
       labelNames: ['version', 'runtime', 'commit'] as const,
       registers: [this.registry],
+      aggregator: 'first',
     }).labels(VERSION, typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`, process.env.GIT_COMMIT ?? 'unknown').set(1);
     new Gauge({
       name: 'dccrouter_verify_queue_depth',
@@ -89,6 +90,26 @@ export class RouterMetrics {
   }
 
   private readonly byOutcome = childrenOf(this.requests);
+  private exposeAll?: () => Promise<string>;
+
+  /** This process's own metrics, to be summed with its siblings' (several processes on one port). */
+  async ownMetrics(): Promise<ProcessMetrics> {
+    return this.registry.getMetricsAsJSON();
+  }
+
+  /**
+   * With several processes on one port, a scrape reaches any of them: each then shows every
+   * process's metrics summed (gauges of shared state by their maximum), so counters never seem to
+   * reset as scrapes land on one process, then another.
+   */
+  exposeWith(all: () => Promise<string>): void {
+    this.exposeAll = all;
+  }
+
+  /** The Prometheus text `/metrics` serves. */
+  exposition(): Promise<string> {
+    return this.exposeAll ? this.exposeAll() : this.registry.metrics();
+  }
 
   observe(outcome: string, startedAt: number, transport: Transport): void {
     this.byOutcome(outcome, transport).inc();
@@ -278,6 +299,7 @@ export function lifecycleMetrics(registry: Registry) {
     }),
     tadUsage: new Gauge({
       name: 'dccrouter_tad_threshold_usage_ratio',
+      aggregator: 'max',
       help: 'Highest count over limit of each threshold since the last scrape, of any User for scope user (near 1: close to quarantining), by scope, SRV and window; absent when nothing counted',
       labelNames: ['scope', 'srv', 'window_seconds'] as const,
       registers,
@@ -307,3 +329,11 @@ export function lifecycleMetrics(registry: Registry) {
 }
 
 export type LifecycleMetrics = ReturnType<typeof lifecycleMetrics>;
+
+/** One process's metrics as prom-client gives them (JSON), for summing across processes. */
+export type ProcessMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
+/** Several processes' metrics as one Prometheus text: counters and histograms summed, gauges by their `aggregator`. */
+export function aggregatedText(processes: readonly ProcessMetrics[]): Promise<string> {
+  return AggregatorRegistry.aggregate(processes as ProcessMetrics[]).metrics();
+}
