@@ -182,6 +182,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const app = createApp({
     pipeline, store, directory, metrics, log, budgets, cpl, policyTable: policy, registers, verifier, simulators: networks.control, thresholds, quarantine,
     adminToken: config.adminToken,
+    metricsToken: config.metricsToken,
     maxBodyBytes: config.maxBodyBytes,
     batchMaxItems: config.batchMaxItems,
     batchMaxBytes: config.batchMaxBytes,

@@ -104,9 +104,9 @@ function checkCertificate(pem: string | undefined, publicKeyPem: string): FieldE
   return undefined;
 }
 
-/** True when the request carries the operators' bearer token. */
-export function operatorCheck(adminToken: string): (authorization: string | undefined) => boolean {
-  const expected = digest(`Bearer ${adminToken}`);
+/** True when the Authorization header carries this bearer token (the operators', the scrapers'). */
+export function bearerCheck(token: string): (authorization: string | undefined) => boolean {
+  const expected = digest(`Bearer ${token}`);
   // Compare digests so the check takes the same time whatever the token's length.
   return (authorization) => timingSafeEqual(digest(authorization ?? ''), expected);
 }
@@ -120,7 +120,7 @@ const jsonBody = (schema: z.ZodType, description?: string) => ({ content: { 'app
 export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   const { store } = deps;
   const app = new OpenAPIHono();
-  const isOperator = operatorCheck(deps.adminToken);
+  const isOperator = bearerCheck(deps.adminToken);
 
   app.use('*', async (c, next) => {
     if (!isOperator(c.req.header('authorization'))) return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');

@@ -27,6 +27,8 @@ export interface RouterConfig {
   signingCertificate?: string;
   /** True when the token was generated because ROUTER_ADMIN_TOKEN was unset. */
   adminTokenGenerated: boolean;
+  /** When set, /metrics answers only this bearer token. */
+  metricsToken?: string;
   maxBodyBytes: number;
   batchMaxItems: number;
   batchMaxBytes: number;
@@ -241,6 +243,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
+    metricsToken: env.METRICS_TOKEN || undefined,
     signingKey: env.ROUTER_SIGNING_KEY || undefined,
     signingCertificate: env.ROUTER_SIGNING_CERTIFICATE || undefined,
     maxBodyBytes: settings.integer('MAX_BODY_BYTES', 64 * 1024, 1),

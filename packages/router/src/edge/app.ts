@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
-import { adminRoutes, type AdminDeps } from '../admin/index.ts';
+import { adminRoutes, bearerCheck, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
 import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { requestFormat } from '../decode/index.ts';
@@ -37,6 +37,8 @@ export interface EdgeDeps extends AdminDeps {
   leaving: () => boolean;
   /** Which of the router processes sharing the port this is (ROUTER_PROCESSES), named by /healthz. */
   processIndex: number;
+  /** When set, /metrics answers only `Authorization: Bearer <it>` (METRICS_TOKEN). */
+  metricsToken?: string;
   /** The router's public key (SPKI PEM): webhook receivers check its signatures with it. */
   routerPublicKeyPem: string;
   /** The certificate of that key: it signs DUIS XML answers (GET /v1/router-certificate.pem). */
@@ -87,6 +89,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   documentServiceRoutes(app);
   const storeTrouble = throttledWarn(log);
+  // The metrics name Users (webhook lag) and show the load: where Users reach this port, only a scraper holding the token reads them.
+  const scraperCheck = deps.metricsToken ? bearerCheck(deps.metricsToken) : undefined;
 
   app.onError((cause, c) => {
     // A Service Request that ends here is counted too, by what it was answered (no latency: its start is the handler's).
@@ -264,8 +268,13 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
 
   documented(app, {
     method: 'get', path: '/metrics', tags: SERVICE, summary: 'Prometheus metrics',
-    responses: { 200: text('Prometheus text exposition format') },
-  }, async (c) => c.body(await metrics.exposition(), 200, { 'content-type': metrics.registry.contentType, 'x-router-process': String(deps.processIndex) }));
+    responses: { 200: text('Prometheus text exposition format'), 401: text('METRICS_TOKEN is set and the request does not carry it', 'application/json') },
+  }, async (c) => {
+    if (scraperCheck && !scraperCheck(c.req.header('authorization'))) {
+      return c.json({ error: { reason: 'unauthorized', message: 'Authorization: Bearer <METRICS_TOKEN> is missing or wrong' } }, 401);
+    }
+    return c.body(await metrics.exposition(), 200, { 'content-type': metrics.registry.contentType, 'x-router-process': String(deps.processIndex) });
+  });
 
   documented(app, {
     method: 'get', path: '/v1/router-public-key.pem', tags: ['Webhooks'], summary: "The router's public key: it checks webhook signatures",

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { countRulesSchema } from '@dccrouter/domain';
-import { operatorCheck } from '../admin/index.ts';
+import { bearerCheck } from '../admin/index.ts';
 import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { documented } from '../openapi/index.ts';
@@ -22,7 +22,7 @@ export interface TadRouteDeps {
 /** A User's own thresholds (signed GET) and the release/delete of quarantined requests. */
 export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
   const app = new OpenAPIHono();
-  const isOperator = operatorCheck(deps.adminToken);
+  const isOperator = bearerCheck(deps.adminToken);
 
   /** The operator (bearer) acts on any request; a User (signed call) on its own only. */
   async function caller(c: Context): Promise<{ userId?: string } | Response> {
