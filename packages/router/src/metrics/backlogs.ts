@@ -13,6 +13,11 @@ const LAGGARDS = 10;
  * answered, and how far behind webhook delivery is for the Users most behind.
  */
 export function sampleBacklogs(store: StateStore, registry: Registry, destinations: readonly string[], log: Logger): Periodic {
+  return new Periodic('backlog-metrics', SAMPLE_MS, backlogSampler(store, registry, destinations), log);
+}
+
+/** One sample of the backlogs into their gauges (registered in `registry`). */
+export function backlogSampler(store: StateStore, registry: Registry, destinations: readonly string[]): () => Promise<void> {
   const egress = new Gauge({
     name: 'dccrouter_egress_backlog', help: 'Requests queued for a destination and not yet answered (waiting, or with the network), by destination',
     labelNames: ['destination'] as const, registers: [registry], aggregator: 'max',
@@ -22,12 +27,21 @@ export function sampleBacklogs(store: StateStore, registry: Registry, destinatio
     labelNames: ['user'] as const, registers: [registry], aggregator: 'max',
   });
   const behind = new Gauge({ name: 'dccrouter_outbox_backlog_users', help: 'Users with items waiting for webhook delivery', registers: [registry], aggregator: 'max' });
-  return new Periodic('backlog-metrics', SAMPLE_MS, async () => {
-    for (const [destination, count] of Object.entries(await store.egressBacklog(destinations))) egress.labels(destination).set(count);
-    const users = await store.webhookBacklog();
-    behind.set(users.length);
-    const ages = Object.entries(await store.outboxLag(users, Date.now())).sort((a, b) => b[1] - a[1]).slice(0, LAGGARDS);
-    lag.reset();
-    for (const [user, ms] of ages) lag.labels(user).set(ms / 1000);
-  }, log);
+  return async () => {
+    try {
+      for (const [destination, count] of Object.entries(await store.egressBacklog(destinations))) egress.labels(destination).set(count);
+      const users = await store.webhookBacklog();
+      behind.set(users.length);
+      const ages = Object.entries(await store.outboxLag(users, Date.now())).sort((a, b) => b[1] - a[1]).slice(0, LAGGARDS);
+      lag.reset();
+      for (const [user, ms] of ages) lag.labels(user).set(ms / 1000);
+    } catch (error) {
+      // Not sampled: no figures rather than the last ones, which would say all is well through an outage.
+      egress.reset();
+      lag.reset();
+      // A gauge without labels is always shown: NaN, not a count.
+      behind.set(Number.NaN);
+      throw error;
+    }
+  };
 }
