@@ -171,7 +171,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     lifecycle.quarantineExpired.inc((await store.expireQuarantined(Date.now(), 1000)).length);
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
-  const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrences run, by outcome (I99, or the refusal reason)', labelNames: ['outcome'], registers: [metrics.registry] });
+  const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrence runs, by outcome (I99, replayed, or the refusal reason); an unsettled one (state_unavailable, outcome_unknown, overloaded) is run again at its lease\'s end, counted again', labelNames: ['outcome'], registers: [metrics.registry] });
   const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
   // The rule sets in use read again in the background, so requests do not wait for them.
   const ruleRefresh = new Periodic('tad-rules-refresh', ThresholdRules.REFRESH_MS, () => thresholds.refresh(), log);

@@ -19,7 +19,7 @@ export class RouterMetrics {
 
   readonly latency = new Histogram({
     name: 'dccrouter_service_request_duration_seconds',
-    help: 'Time from the body being read to the answer, per request',
+    help: 'Time from the request\'s arrival at its route (HTTP: before its body is read; a batch item: once its batch is read and authenticated; gRPC: the message) to its answer',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });

@@ -44,7 +44,10 @@ export function dspScheduler(
       return;
     }
     // Saturated: leave it leased; the same occurrence is claimed again at the lease's end.
-    if (!pipeline.admit()) return;
+    if (!pipeline.admit()) {
+      stats.run('overloaded');
+      return;
+    }
     let outcome: string;
     try {
       const answer = await pipeline.submit({
