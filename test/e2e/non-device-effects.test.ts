@@ -44,7 +44,13 @@ describe.each(everyStore())('State-changing non-device requests, on %s', (_name,
   let resubmitting: RouterClient;
   let admin: Admin;
   const pending = async () => (await admin.request('GET', `/v1/admin/devices/${METER}`)).body.pendingFirmwareVersion;
-  const scheduleExists = async (scheduleId: string) => (await client.submit(schedule('5.2', scheduleId))).status === 200;
+  /** Read back (200), or refused as no schedule of the User's; any other answer (a 503, say) fails, not "absent". */
+  const scheduleExists = async (scheduleId: string) => {
+    const { status, answer } = await client.submit(schedule('5.2', scheduleId));
+    if (status === 200) return true;
+    expect([status, answer.error?.reason, answer.error?.message]).toEqual([400, 'malformed_request', `DSPScheduleID ${scheduleId} is not a schedule of ${USER}`]);
+    return false;
+  };
 
   async function start() {
     running = await startInProcess(storeEnv);

@@ -5,6 +5,7 @@
 // under Bun, its simulated networks).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterClient } from '@dccrouter/client';
+import { DeviceStates } from '@dccrouter/simulators';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { ACB, Admin, nextCounter } from '../support/fixtures.ts';
 
@@ -49,11 +50,14 @@ async function responseOf(requestId: string) {
 
 describe('simulated devices', () => {
   it('answer reads with a register that advances, and top-ups with the credit they change', async () => {
+    // The register shows whole Wh (kWh to 3 places) at the meter's own rate (the simulators' model,
+    // seed 1): reads more than a Wh's time apart differ.
+    const msPerWh = 3_600 / new DeviceStates(1).get(METER, 0).importKw;
     const first = (await responseTo('4.1.1')).ReadInstantaneousImportRegisters.ImportRegister;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, msPerWh + 500));
     const second = (await responseTo('4.1.1')).ReadInstantaneousImportRegisters.ImportRegister;
     expect(first.Unit).toBe('kWh');
-    expect(second.Value).toBeGreaterThanOrEqual(first.Value);
+    expect(second.Value).toBeGreaterThan(first.Value);
 
     const topUp = (await responseTo('2.2', { TopUpAmount: 500 })).TopUpDevice;
     const again = (await responseTo('2.2', { TopUpAmount: 250 })).TopUpDevice;

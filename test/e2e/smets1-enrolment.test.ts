@@ -81,7 +81,8 @@ describe('SMETS1 product registers and enrolment', () => {
     expect(imported.body.imported).toBe(1);
     expect(imported.body.rejected).toEqual([{ line: 1, reason: expect.stringMatching(/^status installation_not_enrolled: installation INST-A is not enrolled/) }]);
     expect((await admins[0].request('GET', `/v1/admin/devices/${A_ELEC}`)).body.status).toBe('InstalledNotCommissioned');
-    expect(await read(A_ELEC)).not.toBe('202');
+    // Not routable: InstalledNotCommissioned admits the installation SRVs alone, not a 4.1.1 read (row 17).
+    expect(await read(A_ELEC)).toBe('409 device_status_incompatible');
   });
 
   it('keeps an entry\'s first date from the PPC to the EPC, and judges the installation pending then eligible on every instance', async () => {

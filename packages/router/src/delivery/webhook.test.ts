@@ -56,8 +56,8 @@ describe('WebhookDeliverer', () => {
     const item = await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
     const key = RouterSigningKey.from(undefined);
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
-    // A 1 s lease (4 x 250 ms), backoffs drawn up to 3 s: most of them outlast it.
-    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 3000, backoffMaxMs: 3000, timeoutMs: 250, batch: 100 },
+    // A 1 s lease (4 x 250 ms) and every backoff 1.5 s (half of the 3 s cap: the jitter fixed at 0.5), longer than the lease.
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 3000, backoffMaxMs: 3000, timeoutMs: 250, batch: 100, random: () => 0.5 },
       createLogger('silent'), key, undefined as never, metrics);
     const [a, b] = [deliverer('a'), deliverer('b')];
     for (let round = 0; round < 400 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {

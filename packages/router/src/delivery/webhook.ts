@@ -12,6 +12,8 @@ export interface WebhookOptions {
   backoffMaxMs: number;
   timeoutMs: number;
   batch: number;
+  /** The backoff's jitter, in [0, 1): Math.random unless told (tests fix it). */
+  random?: () => number;
 }
 
 /** For a User taking DUIS XML: each response's SRV by RequestID (undefined when its record is gone). */
@@ -98,7 +100,7 @@ export class WebhookDeliverer {
         await this.store.setDeliveryCursor(userId, item.cursor);
         continue;
       }
-      const delay = backoffDelay(attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
+      const delay = backoffDelay(attempts, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
       this.retries.set(userId, { cursor: item.cursor, attempts, notBefore: Date.now() + delay });
       // Later items wait: delivery stays in order per User.
       return;

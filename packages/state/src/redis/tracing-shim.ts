@@ -6,14 +6,17 @@ import diagnostics from 'node:diagnostics_channel';
 
 type Channels = Record<'start' | 'end' | 'asyncStart' | 'asyncEnd' | 'error', { hasSubscribers: boolean } | undefined>;
 
+// Exported so the test can apply it to a prototype lacking the property (Node 20, where vitest runs, has it).
+export function install(prototype: object): void {
+  if ('hasSubscribers' in prototype) return;
+  Object.defineProperty(prototype, 'hasSubscribers', {
+    configurable: true,
+    get(this: Channels) {
+      return [this.start, this.end, this.asyncStart, this.asyncEnd, this.error].some((channel) => channel?.hasSubscribers === true);
+    },
+  });
+}
+
 if (typeof diagnostics.tracingChannel === 'function') {
-  const prototype = Object.getPrototypeOf(diagnostics.tracingChannel('dccrouter:probe'));
-  if (!('hasSubscribers' in prototype)) {
-    Object.defineProperty(prototype, 'hasSubscribers', {
-      configurable: true,
-      get(this: Channels) {
-        return [this.start, this.end, this.asyncStart, this.asyncEnd, this.error].some((channel) => channel?.hasSubscribers === true);
-      },
-    });
-  }
+  install(Object.getPrototypeOf(diagnostics.tracingChannel('dccrouter:probe')));
 }
