@@ -87,6 +87,13 @@ interface Anomaly {
   detail: string;
 }
 
+/** A breach found on the request path, and what it does (nothing in shadow mode). */
+interface Breach {
+  breach: BreachKind;
+  detail: string;
+  enforced?: Anomaly;
+}
+
 /** What the request path has settled before deciding its acceptance. */
 interface Decision {
   request: ServiceRequest;
@@ -530,16 +537,16 @@ export class ServiceRequestPipeline {
 
   /**
    * What a breach does: SMETS2+ requests are quarantined; for SMETS1 the DCO only detects count
-   * breaches and deletes value breaches. In shadow mode every breach is only reported.
+   * breaches and deletes value breaches. In shadow mode nothing is enforced (it is only counted and logged).
    */
-  /** What a breach does to its request; in shadow mode nothing (it is only counted and logged). */
-  private anomalyFor(breach: BreachKind, detail: string, generation: Generation | undefined): { breach: BreachKind; detail: string; enforced?: Anomaly } {
+  private anomalyFor(breach: BreachKind, detail: string, generation: Generation | undefined): Breach {
     if (this.deps.tad!.mode === 'shadow') return { breach, detail };
     const action = generation === 'SMETS1' ? (breach === 'value' ? 'deleted' : 'detected') : 'quarantined';
     return { breach, detail, enforced: { breach, action, detail } };
   }
 
-  private reportBreach({ breach, detail, enforced }: { breach: BreachKind; detail: string; enforced?: Anomaly }, request: ServiceRequest): void {
+  /** Counted once its request is recorded (a replay of it is not another breach). */
+  private reportBreach({ breach, detail, enforced }: Breach, request: ServiceRequest): void {
     this.deps.tad!.reportBreach(breach, enforced?.action ?? 'shadow');
     if (!enforced) this.deps.log.warn({ breach, detail, requestId: request.requestIdText }, 'TAD breach (shadow mode: not enforced)');
   }
