@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '@dccrouter/state';
 import { createLogger } from '../log/index.ts';
@@ -57,8 +59,10 @@ describe('WebhookDeliverer', () => {
     const key = RouterSigningKey.from(undefined);
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
     // A 1 s lease (4 x 250 ms) and every backoff 1.5 s (half of the 3 s cap: the jitter fixed at 0.5), longer than the lease.
+    const logged: { level: number; msg: string; reason?: string; userId?: string }[] = [];
+    const log = pino(new Writable({ write(chunk, _encoding, done) { logged.push(JSON.parse(String(chunk))); done(); } }));
     const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 3000, backoffMaxMs: 3000, timeoutMs: 250, batch: 100, random: () => 0.5 },
-      createLogger('silent'), key, undefined as never, metrics);
+      log, key, undefined as never, metrics);
     const [a, b] = [deliverer('a'), deliverer('b')];
     for (let round = 0; round < 400 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {
       await Promise.all([a.deliverAll(), b.deliverAll()]);
@@ -67,5 +71,10 @@ describe('WebhookDeliverer', () => {
     expect(await store.deliveryCursor(USER)).toBe(item.cursor);
     expect(posts).toBe(3);
     expect((await store.listDeadLetters(USER, undefined, 10)).items.map((letter) => letter.item.cursor)).toEqual([item.cursor]);
+    // Its first failure is told at once, with why; then its dead letter.
+    expect(logged.map(({ msg, reason, userId }) => ({ msg, reason, userId }))).toEqual([
+      { msg: 'webhook delivery failed: retried with backoff', reason: 'HTTP 500', userId: USER },
+      { msg: 'webhook item dead-lettered', reason: 'HTTP 500 after 3 attempts', userId: USER },
+    ]);
   });
 });

@@ -90,6 +90,8 @@ export class WebhookDeliverer {
       }
       const attempts = (retry?.cursor === item.cursor ? retry.attempts : 0) + 1;
       this.metrics.failed();
+      // The first failure of an item says why at once (a dead letter comes only after every attempt's backoff).
+      if (attempts === 1) this.log.warn({ userId, cursor: item.cursor, requestId: item.requestId, reason: failure }, 'webhook delivery failed: retried with backoff');
       if (attempts >= this.options.maxAttempts) {
         const reason = `${failure} after ${attempts} attempts`;
         await this.store.deadLetter(userId, item, reason);
