@@ -210,6 +210,20 @@ describe('deploy kit', () => {
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
   });
 
+  it('alerts only on metrics the router exports, in rules Prometheus can load', async () => {
+    const [rules] = docs('deploy/prometheus/alerts.yaml');
+    const alerts = (rules.groups as { rules: { alert: string; expr: string; labels: { severity: string } }[] }[]).flatMap((group) => group.rules);
+    expect(alerts.length).toBeGreaterThan(5);
+    const exported = await (await fetch(`${router.url}/metrics`)).text();
+    for (const { alert, expr, labels } of alerts) {
+      expect(alert, expr).toMatch(/^DccRouter[A-Za-z]+$/);
+      expect(['critical', 'warning', 'info'], alert).toContain(labels.severity);
+      const metrics = [...expr.matchAll(/\bdccrouter_[a-z_]+/g)].map(([name]) => name);
+      expect(metrics.length, alert).toBeGreaterThan(0);
+      for (const metric of metrics) expect(exported, `${alert}: ${metric}`).toContain(`# TYPE ${metric} `);
+    }
+  });
+
   it('names only settings the router reads, in Kubernetes and in compose', () => {
     const known = settingsRead();
     const k8sNames = byKind('Deployment').flatMap((d) => d.spec.template.spec.containers.flatMap((c: { env: { name: string }[] }) => c.env.map((e) => e.name)));
