@@ -20,16 +20,16 @@ export function newKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
   };
 }
 
-let counter = BigInt(Date.now()) * 1000n;
-/** A fresh RequestID counter for each request of a run. */
-/** A labelled counter's total at a router's /metrics, over its series whose labels include `labels` (e.g. 'transport="grpc"'). */
+/** A counter's total at a router's /metrics, over its series whose labels include `labels` (e.g. 'transport="grpc"'; none for a counter without labels). */
 export async function metricTotal(url: string, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)$`, 'gm'))]
-    .filter(([, series]) => series.includes(labels))
+  return [...text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\d+)$`, 'gm'))]
+    .filter(([, series = '']) => series.includes(labels))
     .reduce((sum, [, , n]) => sum + Number(n), 0);
 }
 
+let counter = BigInt(Date.now()) * 1000n;
+/** A fresh RequestID counter for each request of a run. */
 export function nextCounter(): string {
   counter += 1n;
   return counter.toString();

@@ -24,6 +24,7 @@ import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts'
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 import type { ThresholdRules } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import type { SimulatorControl } from '../egress/simulated.ts';
@@ -44,6 +45,7 @@ export interface AdminDeps {
   /** The SMETS1 Eligible and Pending Product Combinations and firmware upgrades, shared by every instance. */
   registers: ProductRegisters;
   metrics: RouterMetrics;
+  log: Logger;
   importMaxBytes: number;
   /**
    * SEC H5.8 migration gating: a SMETS1 device of an installation not enrolled may not be written
@@ -121,10 +123,18 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   const { store } = deps;
   const app = new OpenAPIHono();
   const isOperator = bearerCheck(deps.adminToken);
+  // Someone probing for the token tries many times: told once per 10 s with how many were held back.
+  const refusedCaller = throttledWarn(deps.log);
 
   app.use('*', async (c, next) => {
-    if (!isOperator(c.req.header('authorization'))) return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
+    if (!isOperator(c.req.header('authorization'))) {
+      deps.metrics.adminUnauthorized.inc();
+      refusedCaller('unauthorized', { method: c.req.method, path: c.req.path }, "operators' API call refused: bearer token missing or wrong");
+      return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
+    }
     await next();
+    // Every change an operator makes (Users, devices, products, policy, thresholds, dead letters) leaves a line: the audit trail.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') deps.log.info({ method: c.req.method, path: c.req.path, status: c.res.status }, "operators' API change");
   });
 
   documented(app, {

@@ -31,6 +31,12 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
+  readonly adminUnauthorized = new Counter({
+    name: 'dccrouter_admin_unauthorized_total',
+    help: "Operators' API calls refused for a missing or wrong bearer token",
+    registers: [this.registry],
+  });
+
   readonly devicesImported = new Counter({
     name: 'dccrouter_devices_imported_total',
     help: 'Devices written by the NDJSON import',
