@@ -9,6 +9,7 @@ import { errorAnswer, json, quarantineOutcome } from '../openapi/schemas.ts';
 import { SIGNED_CALL, SIGNED_CALL_HEADERS, signatureRefused } from '../user-api/index.ts';
 import type { ThresholdRules } from './index.ts';
 import type { QuarantineDesk } from './quarantine.ts';
+import type { Logger } from '../log/index.ts';
 
 export interface TadRouteDeps {
   /** Finds the User of a signed call (see UserLookup). */
@@ -17,6 +18,7 @@ export interface TadRouteDeps {
   adminToken: string;
   thresholds: ThresholdRules;
   quarantine: QuarantineDesk;
+  log: Logger;
 }
 
 /** A User's own thresholds (signed GET) and the release/delete of quarantined requests. */
@@ -65,6 +67,8 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
       const ref = c.req.param('ref')!;
       const outcome = action === 'release' ? await deps.quarantine.release(ref, who.userId) : await deps.quarantine.delete(ref, who.userId);
       if (!outcome.ok) return c.json({ error: { reason: outcome.reason, message: outcome.message } }, outcome.status);
+      // A held request let go or dropped: by whom is part of the audit trail.
+      deps.log.info({ action, ref, requestId: outcome.requestId, by: who.userId ?? 'operator' }, 'quarantined request ' + (action === 'release' ? 'released' : 'deleted'));
       return c.json({ ref, requestId: outcome.requestId, state: outcome.state });
     });
   }
