@@ -10,7 +10,7 @@ import { buildJsonRequest, RouterClient } from '@dccrouter/client';
 import { originatorOf, partitionOf } from '@dccrouter/state';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+import { Admin, ESME, networkReceipts, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 let redisPort: number;
 let redisDir: string;
@@ -93,10 +93,20 @@ describe('routers sharing one Redis', () => {
   it('accept exactly one of many concurrent identical submissions spread over both', async () => {
     const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const signature = client.sign(body);
+    // What the ESME's network (run by both routers) had been sent before: the earlier tests' one
+    // request went out at its acknowledgement.
+    const before = await networkReceipts([first, second], 'smets2/central');
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 ? first.url : second.url, body, signature)));
     const texts = await Promise.all(responses.map((r) => r.text()));
     expect(responses.every((r) => r.status === 202)).toBe(true);
     expect(new Set(texts).size).toBe(1);
+    // One was accepted, so its network got it once: the same answer to all twenty alone would not
+    // tell one record from several (the store keeps one response), nor a duplicate sent on again.
+    const requestId = JSON.parse(texts[0]).header.requestId as string;
+    await expect.poll(async () => (await client.status(SUPPLIER, requestId)).state, { timeout: 10_000, interval: 100 }).toBe('responded');
+    await expect.poll(async () => (await networkReceipts([first, second], 'smets2/central')).pending, { timeout: 10_000, interval: 100 }).toBe(0);
+    const after = await networkReceipts([first, second], 'smets2/central');
+    expect({ sent: after.sent - before.sent, received: after.received - before.received }).toEqual({ sent: 1, received: 1 });
   });
 
   it('import NDJSON devices into Redis, naming each rejected line', async () => {

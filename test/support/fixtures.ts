@@ -65,3 +65,28 @@ export class Admin {
     if (answer.status !== 200) throw new Error(`cannot register ${deviceId}: ${JSON.stringify(answer.body)}`);
   }
 }
+
+/**
+ * What the simulated networks running in these router processes were handed, summed over them
+ * (each process runs its own networks; ROUTER_PROCESSES=1, so one process per router), or only
+ * one destination's. `sent`: every hand-over to a network, repeats included
+ * (dccrouter_egress_forwarded_total). `received`: the networks' own count, each RequestID once per
+ * process: a network drops a repeat without counting it, so `sent - received` is the repeats it
+ * dropped. `pending`: received and not answered yet. The sends are read first: a network counts a
+ * request before its sender counts it sent, so without repeats `received` is never below `sent`.
+ */
+export async function networkReceipts(routers: readonly { url: string; adminToken: string }[], destination?: string): Promise<{ sent: number; received: number; pending: number }> {
+  const receipts = { sent: 0, received: 0, pending: 0 };
+  for (const router of routers) {
+    receipts.sent += await metricTotal(router.url, 'dccrouter_egress_forwarded_total', destination ? `destination="${destination}"` : '');
+    const { status, body } = await new Admin(router.url, router.adminToken).request('GET', '/v1/admin/simulators');
+    if (status !== 200) throw new Error(`GET /v1/admin/simulators answered ${status}: ${JSON.stringify(body)}`);
+    for (const [name, view] of Object.entries(body as Record<string, { received?: number; pending?: number }>)) {
+      if (destination !== undefined && name !== destination) continue;
+      if (view.received === undefined) throw new Error(`${router.url} runs no simulated network for ${name}`);
+      receipts.received += view.received;
+      receipts.pending += view.pending ?? 0;
+    }
+  }
+  return receipts;
+}
