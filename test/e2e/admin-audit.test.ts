@@ -29,7 +29,8 @@ describe("The operators' API", () => {
     const wrong = new Admin(router.url, 'a-guess');
     for (let i = 0; i < 5; i++) expect((await wrong.request('GET', `/v1/admin/users/${SUPPLIER}`)).status).toBe(401);
     expect(await metricTotal(router.url, 'dccrouter_admin_unauthorized_total')).toBe(5);
-    const refused = lines("operators' API call refused: bearer token missing or wrong");
-    expect(refused.map(({ method, path }) => ({ method, path }))).toEqual([{ method: 'GET', path: `/v1/admin/users/${SUPPLIER}` }]);
+    // The log is read from the process's pipe: polled until its lines have arrived.
+    await expect.poll(() => lines("operators' API call refused: bearer token missing or wrong").map(({ method, path }) => ({ method, path })))
+      .toEqual([{ method: 'GET', path: `/v1/admin/users/${SUPPLIER}` }]);
   });
 });

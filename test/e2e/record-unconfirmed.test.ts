@@ -84,15 +84,16 @@ describe.each(everyStore())('A request its network holds past the redelivery del
 
   it('is renewed once more when its holder stops, so no other instance takes it while the grace period lets the network answer', async () => {
     // No periodic renewal within the test (every 200 s): only the one at shutdown can renew it.
-    const { store, read } = await routerWithMeter(storeEnv, { EGRESS_REDELIVER_MS: '600000', SHUTDOWN_GRACE_MS: '3000', SIMULATOR_LATENCY_P50_MS: '20000', SIMULATOR_LATENCY_P99_MS: '20100' });
+    const { store, read } = await routerWithMeter(storeEnv, { EGRESS_REDELIVER_MS: '600000', SHUTDOWN_GRACE_MS: '4000', SIMULATOR_LATENCY_P50_MS: '30000', SIMULATOR_LATENCY_P99_MS: '30100' });
     const { status, answer } = await read();
     expect(status).toBe(202);
     await expect.poll(async () => (await store.getRequest(answer.header.requestId))?.forwardedAt, { timeout: 5_000, interval: 50 }).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     const stopping = running!.router.shutdown();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // Another instance's reclaim of what has been idle 1.5 s: leased 2.5 s ago, renewed 0.5 s ago.
-    const taken = await store.reclaimEgress(['smets2/south'], 'another-instance', 10, 1_500);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Another instance's reclaim of what has been idle 3 s: leased over 5 s ago, renewed as egress
+    // stopped (within the second since shutdown began, with room to spare on a loaded machine).
+    const taken = await store.reclaimEgress(['smets2/south'], 'another-instance', 10, 3_000);
     await stopping;
     running = undefined;
     expect(taken.map((item) => item.record.requestId)).toEqual([]);

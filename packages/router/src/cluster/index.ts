@@ -46,7 +46,7 @@ export class ChildProcesses {
   private allListening: () => void = () => {};
   private metricsAsked = 0;
   /** Scrapes waiting for a process's metrics, by scrape and process. */
-  private readonly metricsWaiting = new Map<string, (metrics: ProcessMetrics) => void>();
+  private readonly metricsWaiting = new Map<string, (metrics: ProcessMetrics | undefined) => void>();
   /** Resolves once every child listens; rejects when one exits first or takes too long. */
   readonly ready: Promise<void>;
 
@@ -87,10 +87,19 @@ export class ChildProcesses {
           return;
         }
         if (message?.type === 'metrics?') {
-          // A scrape that reached this process: every process's metrics, summed.
+          // A scrape that reached this process: every process's metrics, summed. The asker may
+          // have exited meanwhile: an answer nobody can take is dropped, never thrown.
+          const answer = (reply: ClusterMessage) => {
+            if (this.children.get(index) !== child || child.exitCode !== null) return;
+            try {
+              child.send(reply);
+            } catch {
+              // Its channel closed as it exited.
+            }
+          };
           this.allMetrics().then(
-            (text) => child.send({ type: 'metrics:all', id: message.id, text } satisfies ClusterMessage),
-            (error: Error) => child.send({ type: 'metrics:all', id: message.id, error: error.message } satisfies ClusterMessage),
+            (text) => answer({ type: 'metrics:all', id: message.id, text }),
+            (error: Error) => answer({ type: 'metrics:all', id: message.id, error: error.message }),
           );
           return;
         }
@@ -106,6 +115,8 @@ export class ChildProcesses {
         if (this.children.get(index) !== child) return;
         this.children.delete(index);
         this.listening.delete(index);
+        // A scrape waiting for its metrics goes on without them at once.
+        for (const [key, done] of this.metricsWaiting) if (key.endsWith(`:${index}`)) done(undefined);
         if (this.stopping) return;
         if (!this.started) {
           this.startFailed(new Error(`router process ${index} exited while starting (code ${code}, signal ${signal})`));
@@ -121,13 +132,19 @@ export class ChildProcesses {
 
   /**
    * Every process's metrics as one text, counters summed: a scrape reaches any process through
-   * the shared port. A process that does not answer within a second (starting, stopping) is left out.
+   * the shared port. Only listening processes are asked; one that exits meanwhile is left out (a
+   * replacement starts its counters afresh anyway), one that does not answer within a second
+   * fails the scrape, since a sum without it would read as counters reset.
    */
   async allMetrics(): Promise<string> {
     const id = String(++this.metricsAsked);
-    const others = [...this.children.entries()].map(([index, child]) => new Promise<ProcessMetrics | undefined>((resolve) => {
+    const asked = [...this.children.entries()].filter(([index]) => this.listening.has(index));
+    const others = asked.map(([index, child]) => new Promise<ProcessMetrics | undefined>((resolve, reject) => {
       const key = `${id}:${index}`;
-      const timer = setTimeout(() => done(undefined), METRICS_WAIT_MS);
+      const timer = setTimeout(() => {
+        this.metricsWaiting.delete(key);
+        reject(new Error(`router process ${index} did not give its metrics within ${METRICS_WAIT_MS} ms`));
+      }, METRICS_WAIT_MS);
       const done = (metrics: ProcessMetrics | undefined) => {
         clearTimeout(timer);
         this.metricsWaiting.delete(key);
@@ -180,12 +197,27 @@ export function reportListening(port: number): void {
 export function metricsThroughPrimary(ownMetrics: () => Promise<ProcessMetrics>): () => Promise<string> {
   const waiting = new Map<string, (answer: Extract<ClusterMessage, { type: 'metrics:all' }>) => void>();
   let asked = 0;
+  // Sent only while the primary's channel is open: sending on a closed one throws, uncaught, and
+  // this process may still be answering its requests after the primary went.
+  const send = (message: ClusterMessage): boolean => {
+    if (!process.connected) return false;
+    try {
+      process.send!(message);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   process.on('message', (message: ClusterMessage) => {
-    if (message?.type === 'metrics?') void ownMetrics().then((metrics) => process.send!({ type: 'metrics', id: message.id, metrics } satisfies ClusterMessage));
+    if (message?.type === 'metrics?') void ownMetrics().then((metrics) => send({ type: 'metrics', id: message.id, metrics }), () => undefined);
     else if (message?.type === 'metrics:all') waiting.get(message.id)?.(message);
   });
   return () => new Promise<string>((resolve, reject) => {
     const id = String(++asked);
+    if (!process.connected) {
+      reject(new Error('metrics of every router process: the primary router process is gone'));
+      return;
+    }
     const timer = setTimeout(() => answered({ type: 'metrics:all', id, error: 'the primary router process did not answer in time' }), METRICS_WAIT_MS * 2);
     const answered = (answer: Extract<ClusterMessage, { type: 'metrics:all' }>) => {
       clearTimeout(timer);
@@ -194,7 +226,7 @@ export function metricsThroughPrimary(ownMetrics: () => Promise<ProcessMetrics>)
       else resolve(answer.text);
     };
     waiting.set(id, answered);
-    process.send!({ type: 'metrics?', id } satisfies ClusterMessage);
+    if (!send({ type: 'metrics?', id })) answered({ type: 'metrics:all', id, error: 'the primary router process is gone' });
   });
 }
 

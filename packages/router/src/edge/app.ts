@@ -122,7 +122,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     // Saturation is judged before the body is read, so a refusal costs almost nothing.
     if (deps.draining() || !pipeline.admit()) {
       const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
-      metrics.observe(answer.outcome, startedAt, transport);
+      // Counted, but kept out of the latency histogram: near-zero refusals would pull its p99 down under overload.
+      metrics.count(answer.outcome, transport);
       return send(c, answer);
     }
     try {
@@ -151,7 +152,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       const startedAt = performance.now();
       if (deps.draining() || !pipeline.admit()) {
         const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
-        metrics.observe(answer.outcome, startedAt, 'http-xml');
+        metrics.count(answer.outcome, 'http-xml');
         return sendXml(c, answer);
       }
       try {
@@ -172,10 +173,9 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   }
 
   app.post('/v1/service-requests:batch', async (c) => {
-    const startedAt = performance.now();
-    // A batch refused whole counts once, as its refusal.
+    // A batch refused whole counts once, as its refusal (not in the latency histogram, whose samples are requests).
     const refuseBatch = (answer: Answer) => {
-      metrics.observe(answer.outcome, startedAt, 'http-batch');
+      metrics.count(answer.outcome, 'http-batch');
       return send(c, answer);
     };
     if (deps.draining()) return refuseBatch(overloaded('the router is shutting down'));
@@ -262,7 +262,9 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       await deps.store.ping();
       return c.json({ status: 'ready', store: deps.store.kind });
     } catch (cause) {
-      return c.json({ status: 'unavailable', store: deps.store.kind, message: (cause as Error).message }, 503);
+      // The store's words (its address) to the log; the probe is told only that it is unavailable.
+      storeTrouble('readyz', { err: cause }, 'readiness: the state store did not answer');
+      return c.json({ status: 'unavailable', store: deps.store.kind, message: 'the state store did not answer' }, 503);
     }
   });
 

@@ -169,7 +169,9 @@ export class EgressDispatcher implements DirectEgress {
       byDestination.set(items[i].destination, (byDestination.get(items[i].destination) ?? 0) + 1);
     });
     for (const [destination, count] of byDestination) this.onForwarded(count, destination);
-    if (failures > 0) this.log.warn({ err: failed, failures, of: items.length }, 'sends to the networks failed: sent again after the redelivery delay');
+    // None taken (a network down): the cycle fails, so the loop waits its idle poll before the next.
+    if (failures === items.length) throw failed;
+    if (failures > 0) this.cycleFailed('send', { err: failed, failures, of: items.length }, 'sends to the networks failed: sent again after the redelivery delay');
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { childrenOf, lifecycleMetrics } from './index.ts';
 
@@ -42,22 +42,6 @@ describe('childrenOf a counter', () => {
     const values = (await counter.get()).values.map(({ labels, value }) => [labels.stage, value]);
     expect(values).toEqual(expect.arrayContaining([['load', 4], ['record', 1]]));
     expect(collected).toBe(3);
-  });
-});
-
-describe('childrenOf a gauge', () => {
-  it('keeps the last value set in each child and shows it whenever the gauge is read', async () => {
-    const registry = new Registry();
-    const gauge = new Gauge({ name: 'test_ratio', help: 'test', labelNames: ['scope'], registers: [registry] });
-    const child = childrenOf(gauge);
-    child('user').set(0.5);
-    child('user').set(0.75);
-    child('dcc').set(0.1);
-    expect(await registry.metrics()).toContain('test_ratio{scope="user"} 0.75');
-    expect(await registry.metrics()).toContain('test_ratio{scope="dcc"} 0.1');
-    child('dcc').set(0.2);
-    const values = (await gauge.get()).values.map(({ labels, value }) => [labels.scope, value]);
-    expect(values).toEqual(expect.arrayContaining([['user', 0.75], ['dcc', 0.2]]));
   });
 });
 

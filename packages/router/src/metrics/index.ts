@@ -137,9 +137,7 @@ const HEAP_SPACE_METRICS = ['total', 'used', 'available'].map((kind) => `nodejs_
  * prom-client hashes and validates the labels on every `inc`, even a child's.
  */
 export function childrenOf<Child>(metric: { labels(...values: string[]): Child }): (...values: string[]) => Child {
-  const make = metric instanceof Counter ? bufferedChildren(metric)
-    : metric instanceof Gauge ? lastValueChildren(metric)
-    : (values: string[]) => metric.labels(...values);
+  const make = metric instanceof Counter ? bufferedChildren(metric) : (values: string[]) => metric.labels(...values);
   return madeOnce((...values) => make(values) as Child);
 }
 
@@ -183,30 +181,8 @@ function bufferedChildren(counter: Counter<string>): (values: string[]) => { inc
   };
 }
 
-/** A gauge's children keep their last value in a plain number, set on the gauge when it is read (see bufferedChildren). */
-function lastValueChildren(gauge: Gauge<string>): (values: string[]) => { set(value: number): void } {
-  const children: { values: string[]; value: number; changed: boolean }[] = [];
-  onCollect(gauge, () => {
-    for (const child of children) {
-      if (!child.changed) continue;
-      gauge.labels(...child.values).set(child.value);
-      child.changed = false;
-    }
-  });
-  return (values) => {
-    const child = { values: [...values], value: 0, changed: false };
-    children.push(child);
-    return {
-      set(value) {
-        child.value = value;
-        child.changed = true;
-      },
-    };
-  };
-}
-
 /** Runs `apply` whenever prom-client reads the metric (it calls the metric's `collect` then), before the metric's own. */
-function onCollect(metric: Counter<string> | Gauge<string>, apply: () => void): void {
+function onCollect(metric: Counter<string>, apply: () => void): void {
   const readable = metric as unknown as { collect?: () => unknown };
   const collect = readable.collect;
   readable.collect = function (this: unknown) {
