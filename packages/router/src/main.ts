@@ -108,6 +108,7 @@ async function startPrimary(server: RunningServer): Promise<void> {
       processes: config.processes, port: server.port, log, ownMetrics: () => router.metrics.ownMetrics(),
       env: { ROUTER_ADMIN_TOKEN: config.adminToken, ROUTER_SIGNING_KEY: router.signingKey.exportPem(), ROUTER_SIGNING_CERTIFICATE: router.certificate.pem },
     });
+    // `children` is a module variable TypeScript cannot keep narrowed inside the closure.
     const processes = children;
     router.metrics.exposeWith(() => processes.allMetrics());
     try {

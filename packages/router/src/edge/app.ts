@@ -89,6 +89,17 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   documentServiceRoutes(app);
   const storeTrouble = throttledWarn(log);
+  /**
+   * A single request's admission: undefined when it holds a place in flight now (to be released),
+   * else its 503, counted but kept out of the latency histogram (near-zero refusals would pull its
+   * p99 down under overload).
+   */
+  const admissionRefusal = (transport: Transport): Answer | undefined => {
+    if (!deps.draining() && pipeline.admit()) return undefined;
+    const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
+    metrics.count(answer.outcome, transport);
+    return answer;
+  };
   // The metrics name Users (webhook lag) and show the load: where Users reach this port, only a scraper holding the token reads them.
   const scraperCheck = deps.metricsToken ? bearerCheck(deps.metricsToken) : undefined;
 
@@ -120,12 +131,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     const format = requestFormat(c.req.header('content-type'));
     const transport = format === 'json' ? 'http-json' : format === 'protobuf' ? 'http-protobuf' : 'http';
     // Saturation is judged before the body is read, so a refusal costs almost nothing.
-    if (deps.draining() || !pipeline.admit()) {
-      const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
-      // Counted, but kept out of the latency histogram: near-zero refusals would pull its p99 down under overload.
-      metrics.count(answer.outcome, transport);
-      return send(c, answer);
-    }
+    const refused = admissionRefusal(transport);
+    if (refused) return send(c, refused);
     try {
       let answer: Answer;
       if (!format) answer = unsupportedMediaType();
@@ -150,11 +157,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   for (const webService of ['S', 'D', 'T'] as const satisfies readonly DuisWebService[]) {
     app.post(`/api/v1/service${webService}`, async (c) => {
       const startedAt = performance.now();
-      if (deps.draining() || !pipeline.admit()) {
-        const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
-        metrics.count(answer.outcome, 'http-xml');
-        return sendXml(c, answer);
-      }
+      const refused = admissionRefusal('http-xml');
+      if (refused) return sendXml(c, refused);
       try {
         let answer: Answer;
         // These services take DUIS XML only (row 1 otherwise).

@@ -201,8 +201,14 @@ const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
   // Each threshold's highest count over limit since the last scrape: with many Users counting
-  // against the same rule, the last one seen would hide one close to quarantining.
-  const usagePeaks = new Map<string, { scope: string; srv: string; window: string; ratio: number }>();
+  // against the same rule, the last one seen would hide one close to quarantining. Each rule's
+  // peak is made once (no key built per request); -1 while nothing counted since the last scrape.
+  const usagePeaks: { labels: [string, string, string]; ratio: number }[] = [];
+  const usagePeakOf = madeOnce((scope, srv, window) => {
+    const peak = { labels: [scope, srv, window] as [string, string, string], ratio: -1 };
+    usagePeaks.push(peak);
+    return peak;
+  });
   const breachLag = new Histogram({
     name: 'dccrouter_trt_breach_detection_lag_seconds',
     help: 'From a request\'s breach check time to its breach being marked',
@@ -287,16 +293,17 @@ export function lifecycleMetrics(registry: Registry) {
       registers,
       collect() {
         this.reset();
-        for (const { scope, srv, window, ratio } of usagePeaks.values()) this.labels(scope, srv, window).set(ratio);
-        usagePeaks.clear();
+        for (const peak of usagePeaks) {
+          if (peak.ratio < 0) continue;
+          this.labels(...peak.labels).set(peak.ratio);
+          peak.ratio = -1;
+        }
       },
     }),
     /** A count against a threshold: kept if it is the highest since the last scrape. */
     tadUsageSeen(scope: string, srv: string, windowSeconds: number, ratio: number): void {
-      const key = `${scope}|${srv}|${windowSeconds}`;
-      const peak = usagePeaks.get(key);
-      if (!peak) usagePeaks.set(key, { scope, srv, window: String(windowSeconds), ratio });
-      else if (ratio > peak.ratio) peak.ratio = ratio;
+      const peak = usagePeakOf(scope, srv, String(windowSeconds));
+      if (ratio > peak.ratio) peak.ratio = ratio;
     },
     tadReconciliations: new Counter({
       name: 'dccrouter_tad_reconciliations_total',
