@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
+import { replyDroppingProxy } from '../../../test/support/reply-dropping-proxy.ts';
 import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
@@ -51,6 +52,37 @@ describe('RedisStore on a shared Redis', () => {
     expect(new Set(results.map((result) => (result.outcome === 'duplicate' ? result.answer.status : undefined))).size).toBe(2);
     expect((await second.loadContext(requestId, 'single')).leg).toBeDefined();
     expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
+  });
+
+  it('tells its own write, run again by the client library after its reply was lost, from another instance\'s copy', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix });
+      opened.push(store);
+      const other = await open({ keyPrefix });
+      // The script is loaded: the answer dropped below is the script's own, not a NOSCRIPT.
+      await store.recordAcceptance(newRequestId(), plainAcceptance(newRequestId()));
+
+      // Its reply lost, the call runs again on the new connection and finds what it recorded itself.
+      const own = newRequestId();
+      proxy.dropReplyTo(own);
+      const landed = await store.recordAcceptance(own, plainAcceptance(own));
+      expect(proxy.dropped).toBe(1);
+      expect(landed).toEqual({ outcome: 'landed', answer: plainAcceptance(own).legRecord.answer });
+      // Anyone's later copy, its own included, is a duplicate.
+      expect((await other.recordAcceptance(own, plainAcceptance(own))).outcome).toBe('duplicate');
+      expect((await store.recordAcceptance(own, plainAcceptance(own))).outcome).toBe('duplicate');
+
+      // Recorded by another instance before the call's first run: a duplicate both times, not landed.
+      const theirs = newRequestId();
+      expect((await other.recordAcceptance(theirs, plainAcceptance(theirs))).outcome).toBe('recorded');
+      proxy.dropReplyTo(theirs);
+      expect((await store.recordAcceptance(theirs, plainAcceptance(theirs))).outcome).toBe('duplicate');
+      expect(proxy.dropped).toBe(2);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('tells its observer of every call, the Threshold Anomaly Detection counters\' included', async () => {

@@ -6,7 +6,7 @@ import {
 import {
   isHeldBack, quarantineRef, StateUnavailableError,
   type Acceptance, type AcceptanceResult, type BreachKind, type Command, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
-  type RequestState, type StateStore, type StoredAnswer,
+  type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, type RequestFormat } from '../decode/index.ts';
@@ -62,12 +62,6 @@ export interface Submission {
   /** For format `xml`: the DUIS web service it was sent to (row 10 when its command variant is not one it takes). */
   webService?: DuisWebService;
 }
-
-/**
- * The store's answer to the one write, or `landed`: the write was not confirmed, and reading again
- * found this body recorded under the RequestID (as this write, or an identical one, left it).
- */
-type Recorded = AcceptanceResult | { outcome: 'landed'; answer: StoredAnswer };
 
 /** What authenticates a decoded request: an XML signature read from the document, or nothing (missing: row 5). */
 type XmlAuthentication = { signature: XmlSignature | string | undefined };
@@ -130,8 +124,6 @@ export class ServiceRequestPipeline {
   private readonly now: () => number;
   /** Where requests wait, step by step (exposed as metrics). */
   readonly stages = new StageClock();
-  /** What this process recorded in the current turn of the event loop (see record). */
-  private readonly recordedThisTurn = new Set<string>();
   /**
    * The store's own words (its address, its error) go to the operators' log, throttled (an outage
    * refuses every request), not to Users: their answers say what happened and what to do.
@@ -294,7 +286,7 @@ export class ServiceRequestPipeline {
     const undoCount = plan?.undo;
     const userCount = plan?.user;
 
-    let result: Recorded;
+    let result: AcceptanceResult;
     let acceptance: Acceptance;
     let answer: Answer;
     let userBreached = false;
@@ -479,28 +471,17 @@ export class ServiceRequestPipeline {
 
   /**
    * The one write. When it was sent but not confirmed (a timeout, a dropped connection), the
-   * RequestID is looked up again: recorded with this body, the recorded answer stands. Absent,
+   * RequestID is looked up again: recorded with this body, the recorded answer stands and the
+   * write is taken as landed (an identical copy recorded by another router in that window passes
+   * for it: sent again, its network drops the repeat). Absent,
    * the write may still be waiting in Redis (writes paused for a failover let reads pass them), so
    * nothing can be promised either way: like an unreadable lookup, that is `outcome_unknown`, and
    * the client resubmits the same bytes, which get the recorded answer or are recorded then.
    */
-  private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<Recorded> {
+  private async record(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): Promise<AcceptanceResult> {
     try {
       const result = await traced('record', { 'dcc.request_id': requestIdText, 'dcc.destination': acceptance.record.destination },
         () => this.deps.store.recordAcceptance(requestIdText, acceptance), (recorded) => ({ 'dcc.record_outcome': recorded.outcome }));
-      const key = `${requestIdText}|${leg}`;
-      if (result.outcome === 'recorded') {
-        // Copies in this turn (one batch's, the same bytes twice) are judged duplicates below, not landed.
-        if (this.recordedThisTurn.size === 0) setImmediate(() => this.recordedThisTurn.clear());
-        this.recordedThisTurn.add(key);
-      }
-      // The client library sent this very write again after a dropped reply (ioredis does on
-      // reconnect), and it found itself: the answer this process made at this instant. It landed.
-      // (Another router's copy decided in the same millisecond would pass for it: sent again, the
-      // network drops the repeat.)
-      if (result.outcome === 'duplicate' && !this.recordedThisTurn.has(key) && result.answer.body === acceptance.legRecord.answer.body) {
-        return { outcome: 'landed', answer: result.answer };
-      }
       return result;
     } catch (error) {
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;

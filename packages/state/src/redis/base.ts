@@ -70,7 +70,7 @@ export type ScriptedPipeline = ChainableCommander & {
 
 /** The store's scripts, each a client command, with how many of its arguments are keys. */
 export const SCRIPT_COMMANDS = [
-  ['acceptBatch', 1],
+  ['acceptBatch', 2],
   ['respondBatch', 1],
   ['releaseQuarantine', 8],
   ['deleteQuarantined', 2],

@@ -324,6 +324,12 @@ export type AcceptanceResult =
   /** `counts[i]`: rule i's count as it stands; `breached`: the first rule this request would take past its limit. */
   | { outcome: 'over_limit'; counts: number[]; breached: number }
   | { outcome: 'duplicate'; answer: StoredAnswer }
+  /**
+   * Recorded by this very call, whose first reply was lost and which the store's client sent again
+   * (RedisStore: ioredis on reconnect): acknowledged by this caller, as `recorded`, though its
+   * counts are not known. A copy recorded by anyone else, even at the same instant, is `duplicate`.
+   */
+  | { outcome: 'landed'; answer: StoredAnswer }
   | { outcome: 'transform_leg_missing' }
   | { outcome: 'request_id_reused' };
 

@@ -9,7 +9,12 @@
 -- A request's keys all carry its partition's hash tag.
 -- KEYS[1]: the TRT index of the first request's partition: it routes the call. On a Redis
 --          Cluster a call carries one partition's requests (one slot); a single Redis takes any.
--- ARGV: key prefix, retention s, outbox min ID, the number of counters, the counters (6 fields
+-- KEYS[2]: this call's mark (same partition), unique to the call: which of its requests it
+--          recorded, kept a while. The client library sends a call again when its reply was lost
+--          (ioredis on reconnect); run again, the call finds its own records as duplicates, and
+--          the mark tells them (landed: the caller hands them over) from copies recorded by
+--          another router, or by an earlier call (duplicate: its sender has them).
+-- ARGV: key prefix, retention s, outbox min ID, the mark's lifetime ms, the number of counters, the counters (6 fields
 --       each: name, limit, floor, bucket, span, ttl; each once however many requests count in
 --       it), then per request its partition tag ('{p3}'), 18 fields (see pendingAcceptance in
 --       redis/requests.ts), its number of counters (negative: counted even in excess, a SMETS1
@@ -18,8 +23,8 @@ local prefix, retention, minid = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function pkey(kind) return prefix .. kind .. ':' .. tag end
 local function key(kind, id) return pkey(kind) .. ':' .. id end
--- The answer, flat, request after request: 'recorded', n, n counts | 'duplicate', the leg's answer,
--- the record | 'over_limit', the breached rule, n, n counts | 'transform_leg_missing' |
+-- The answer, flat, request after request: 'recorded', n, n counts | 'duplicate' or 'landed', the
+-- leg's answer, the record | 'over_limit', the breached rule, n, n counts | 'transform_leg_missing' |
 -- 'request_id_reused'. A table per request cost Redis more to send back than most of its counting.
 local out, n_out = {}, 0
 local function put(value) n_out = n_out + 1; out[n_out] = value end
@@ -36,13 +41,19 @@ end
 -- The User-scope counters this call reads and counts, written once at its end.
 local counters = {}
 local rule_of = {}
-local ncounters = tonumber(ARGV[4])
+local ncounters = tonumber(ARGV[5])
 for c = 1, ncounters do
-  local at = 5 + (c - 1) * 6
+  local at = 6 + (c - 1) * 6
   rule_of[c] = window_rule(prefix .. ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5])
 end
-local i = 5 + ncounters * 6
+-- This call's requests by their place in it: '1' recorded (by this run, or by an earlier run of
+-- this same call), '0' not. The mark is read only when a duplicate is found, the rare case.
+local mine, nth, any_mine = {}, 0, false
+local earlier_run
+local i = 6 + ncounters * 6
 while i <= #ARGV do
+  nth = nth + 1
+  mine[nth] = '0'
   tag = ARGV[i]
   i = i + 1
   local rid, leg, hash, srv, legjson, recjson = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
@@ -78,7 +89,14 @@ while i <= #ARGV do
   if existing == hash then
     -- With the record: a plain acknowledgement is kept as a marker and made again from it.
     local answer = redis.call('HMGET', req, leg, 'record')
-    put('duplicate'); put(answer[1]); put(answer[2])
+    if earlier_run == nil then earlier_run = redis.call('GET', KEYS[2]) or false end
+    if earlier_run and string.sub(earlier_run, nth, nth) == '1' then
+      mine[nth], any_mine = '1', true
+      put('landed')
+    else
+      put('duplicate')
+    end
+    put(answer[1]); put(answer[2])
   elseif leg == 'signed' and (held == 'quarantined' or held == 'deleted' or transform_srv ~= srv) then
     -- A transform leg quarantined or deleted gave no Pre-Command to sign: no signed leg goes on from it.
     put('transform_leg_missing')
@@ -140,9 +158,11 @@ while i <= #ARGV do
         redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
       end
       redis.call('EXPIRE', req, lifetime)
+      mine[nth], any_mine = '1', true
       put('recorded'); put_counts(counts)
     end
   end
 end
 flush_counters(counters)
+if any_mine then redis.call('SET', KEYS[2], table.concat(mine), 'PX', ARGV[4]) end
 return out
