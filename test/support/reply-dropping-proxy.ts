@@ -4,13 +4,17 @@ import { connect, createServer, type Socket } from 'node:net';
  * A TCP proxy in front of a redis-server that can lose one reply, as a network failure between a
  * command's run and its answer would: once armed with a marker, the first connection to send bytes
  * containing it has the server's next answer dropped and is cut. The client library reconnects
- * through the proxy and sends what it had in flight again.
+ * through the proxy and sends what it had in flight again. It can also hold every answer back
+ * (a stalled network, a server stuck in a long script) until told to let them through.
  */
 export interface ReplyDroppingProxy {
   /** `redis://` URL of the proxy. */
   url: string;
   /** Drop the answer to the next command whose bytes contain `marker`. */
   dropReplyTo(marker: string): void;
+  /** Hold every answer back until `releaseReplies`. */
+  holdReplies(): void;
+  releaseReplies(): void;
   /** Answers dropped so far. */
   readonly dropped: number;
   close(): Promise<void>;
@@ -20,6 +24,7 @@ export async function replyDroppingProxy(redisUrl: string): Promise<ReplyDroppin
   const target = new URL(redisUrl);
   let marker: string | undefined;
   let dropped = 0;
+  let held: (() => void)[] | undefined;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(target.port), target.hostname);
@@ -37,6 +42,10 @@ export async function replyDroppingProxy(redisUrl: string): Promise<ReplyDroppin
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
+      if (held) {
+        held.push(() => client.write(chunk));
+        return;
+      }
       if (!dropNextReply) {
         client.write(chunk);
         return;
@@ -54,6 +63,12 @@ export async function replyDroppingProxy(redisUrl: string): Promise<ReplyDroppin
   return {
     url: `redis://127.0.0.1:${port}`,
     dropReplyTo: (text) => { marker = text; },
+    holdReplies: () => { held ??= []; },
+    releaseReplies: () => {
+      const release = held ?? [];
+      held = undefined;
+      for (const write of release) write();
+    },
     get dropped() { return dropped; },
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../test/support/redis-server.ts';
+import { replyDroppingProxy } from '../../../test/support/reply-dropping-proxy.ts';
 import { EXPIRY_SLACK_MS, MemoryCounters, planCounters, RedisCounters, type CountResult, type WindowRule } from '../src/counters/index.ts';
 import { StateUnavailableError } from '../src/store/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
@@ -173,6 +174,32 @@ describe('RedisCounters on a shared Redis', () => {
     clients.push(redis);
     const counters = new RedisCounters(redis, newPrefix());
     await expect(counters.tryCount('dcc', [{ key: '*', limit: 1, windowMs: 1_000 }], T0)).rejects.toThrow(StateUnavailableError);
+  });
+
+  it("throws StateUnavailableError when Redis does not answer within the store's time limit, whatever the connection's", async () => {
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      // A connection whose own limit is far off (as a cluster client's queued command has none).
+      const redis = new Redis(proxy.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 60_000, enableAutoPipelining: true });
+      redis.on('error', () => {});
+      clients.push(redis);
+      await redis.connect();
+      const counters = new RedisCounters(redis, newPrefix(), { commandTimeoutMs: 300 });
+      const rules: WindowRule[] = [{ key: '*', limit: 5, windowMs: 60_000 }];
+      expect((await counters.tryCount('dcc', rules, T0)).admitted).toBe(true);
+      proxy.holdReplies();
+      const started = performance.now();
+      const outcome = await Promise.race([
+        counters.tryCount('dcc', rules, T0).then(() => 'answered', (error) => error),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3_000)),
+      ]);
+      expect(outcome).toBeInstanceOf(StateUnavailableError);
+      expect((outcome as StateUnavailableError).unconfirmed).toBe(true);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      proxy.releaseReplies();
+      await proxy.close();
+    }
   });
 
   it('refuses a key prefix with braces', () => {

@@ -1,4 +1,6 @@
 import type { RedisClient } from '../redis/connection/index.ts';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../redis/base.ts';
+import { observedCall, type CallObserver } from '../redis/observed-call.ts';
 import { SCRIPTS } from '../redis/scripts.ts';
 import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
 import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
@@ -19,8 +21,8 @@ export class RedisCounters implements WindowCounters {
   constructor(
     redis: RedisClient,
     private readonly keyPrefix: string,
-    /** Told of each call, as the store's own calls are (its metrics: calls, latency, errors). */
-    private readonly observer: { onCall?: (what: string) => void; onCallDone?: (what: string, seconds: number, failed: boolean) => void } = {},
+    /** Told of each call, as the store's own calls are; each call's time limit (the store's, 2000 ms unless told). */
+    private readonly options: CallObserver & { commandTimeoutMs?: number } = {},
   ) {
     // A brace in the prefix would become the hash tag instead of the scope.
     if (/[{}]/.test(keyPrefix)) throw new RangeError(`key prefix must not contain braces: ${keyPrefix}`);
@@ -69,16 +71,14 @@ export class RedisCounters implements WindowCounters {
     return this.call('TAD add counts', () => this.script('addCounts', plans.map((plan) => this.keyPrefix + plan.counter), args));
   }
 
+  /**
+   * The connection is the caller's, its own limit unknown (and a cluster client's queued command
+   * has none until it is sent): the store's limit is kept here.
+   */
   private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
-    const { onCall, onCallDone } = this.observer;
-    onCall?.(what);
-    const started = onCallDone ? performance.now() : 0;
     try {
-      const result = await command();
-      onCallDone?.(what, (performance.now() - started) / 1000, false);
-      return result;
+      return await observedCall(this.options, what, command, this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     } catch (cause) {
-      onCallDone?.(what, (performance.now() - started) / 1000, true);
       throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause, unconfirmed: mayHaveRun(cause) });
     }
   }

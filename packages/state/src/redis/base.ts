@@ -1,5 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
+import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { SCRIPTS } from './scripts.ts';
 import { originatorOf, partitionOf } from '../shared/index.ts';
 import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
@@ -7,7 +8,7 @@ import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.
 
-export interface RedisStoreOptions extends RedisTarget {
+export interface RedisStoreOptions extends RedisTarget, CallObserver {
   /** Put before every key, so that several routers or tests can share one Redis; 'dcc:' unless told. */
   keyPrefix?: string;
   /** How long a request's records are kept after its last acknowledgement; 7 days unless told. */
@@ -21,10 +22,6 @@ export interface RedisStoreOptions extends RedisTarget {
    * call); 10 ms unless told. Nobody waits on it but the TRT clock, which a few ms do not move.
    */
   responseGatherMs?: number;
-  /** Told of every call to Redis (a command, a pipeline or a batch's script), by what it is for. */
-  onCall?: (what: string) => void;
-  /** Told when each call is answered or fails, and how long it took (latency metrics). */
-  onCallDone?: (what: string, seconds: number, failed: boolean) => void;
 }
 
 export const EGRESS_GROUP = 'egress';
@@ -182,11 +179,7 @@ export abstract class RedisPart {
    * callers look again before answering.
    */
   protected confirmedWithin<T>(reply: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('Command timed out')), this.context.commandTimeoutMs);
-    });
-    return Promise.race([reply, late]).finally(() => clearTimeout(timer));
+    return within(reply, this.context.commandTimeoutMs);
   }
 
   protected userKey(userId: string): string {
@@ -267,15 +260,10 @@ export abstract class RedisPart {
   }
 
   protected async call<T>(what: string, command: () => Promise<T>): Promise<T> {
-    this.context.options.onCall?.(what);
-    const started = this.context.options.onCallDone ? performance.now() : 0;
     try {
       // A cluster client queues commands while a failover moves slots: the time limit is kept here.
-      const result = await (this.onePartitionPerCall ? this.confirmedWithin(command()) : command());
-      this.context.options.onCallDone?.(what, (performance.now() - started) / 1000, false);
-      return result;
+      return await observedCall(this.context.options, what, command, this.onePartitionPerCall ? this.context.commandTimeoutMs : undefined);
     } catch (cause) {
-      this.context.options.onCallDone?.(what, (performance.now() - started) / 1000, true);
       throw this.unavailable(what, cause);
     }
   }
