@@ -9,20 +9,33 @@ export function createLogger(level: string): Logger {
 
 /**
  * A warning that may recur many times a second (every request or tick during a store outage):
- * logged at most once per `intervalMs` for each key, the next line counting how many were
- * `suppressed` meanwhile, so an outage shows in the logs without flooding them.
+ * logged at most once per `intervalMs` for each key. What recurred meanwhile is told at the end of
+ * that interval, in one line with the latest fields and how many were `suppressed`, so an outage
+ * shows in the logs without flooding them, and its last occurrences are not lost when it ends.
  */
-export function throttledWarn(log: Logger, intervalMs = 10_000, now: () => number = Date.now) {
-  const seen = new Map<string, { at: number; suppressed: number }>();
+export function throttledWarn(log: Logger, intervalMs = 10_000) {
+  const open = new Map<string, { fields: Record<string, unknown>; message: string; suppressed: number }>();
   return (key: string, fields: Record<string, unknown>, message: string): void => {
-    const last = seen.get(key);
-    const at = now();
-    if (last && at - last.at < intervalMs) {
-      last.suppressed++;
+    const held = open.get(key);
+    if (held) {
+      Object.assign(held, { fields, message });
+      held.suppressed++;
       return;
     }
-    const suppressed = last?.suppressed ?? 0;
-    seen.set(key, { at, suppressed: 0 });
-    log.warn(suppressed > 0 ? { ...fields, suppressed } : fields, message);
+    log.warn(fields, message);
+    const interval = { fields, message, suppressed: 0 };
+    open.set(key, interval);
+    const close = () => {
+      if (interval.suppressed === 0) {
+        open.delete(key);
+        return;
+      }
+      log.warn({ ...interval.fields, suppressed: interval.suppressed }, interval.message);
+      interval.suppressed = 0;
+      // The line just written opens the next interval.
+      setTimeout(close, intervalMs).unref();
+    };
+    // Not a reason to keep the process alive: a stopping process's last count is its shutdown's business.
+    setTimeout(close, intervalMs).unref();
   };
 }

@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { childrenOf, lifecycleMetrics } from './index.ts';
 
 describe('childrenOf', () => {
@@ -63,20 +63,32 @@ describe('lifecycleMetrics().observeBreachLags', () => {
 });
 
 describe('lifecycleMetrics().tadUsageSeen', () => {
-  it("shows each threshold's highest count over limit since the last scrape, not the last User's", async () => {
+  beforeEach(() => { vi.useFakeTimers(); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  it("shows each threshold's highest count over limit of the last one to two minutes, not the last User's, to every scraper", async () => {
     const registry = new Registry();
     const metrics = lifecycleMetrics(registry);
     const usage = async () => (await registry.getSingleMetric('dccrouter_tad_threshold_usage_ratio')!.get()).values.map(({ labels, value }) => ({ ...labels, value }));
     metrics.tadUsageSeen('user', '*', 300, 0.99);
     metrics.tadUsageSeen('user', '*', 300, 0.01);
     metrics.tadUsageSeen('dcc', '4.1.1', 60, 0.5);
-    expect(await usage()).toEqual([
+    const peaks = [
       { scope: 'user', srv: '*', window_seconds: '300', value: 0.99 },
       { scope: 'dcc', srv: '4.1.1', window_seconds: '60', value: 0.5 },
-    ]);
-    // Nothing counted since: nothing shown (not the old peak, which may long have passed).
-    expect(await usage()).toEqual([]);
+    ];
+    expect(await usage()).toEqual(peaks);
+    // A second scraper sees the same.
+    expect(await usage()).toEqual(peaks);
+    // Into the next minute, still shown; a lower count then does not hide it.
+    vi.advanceTimersByTime(60_000);
     metrics.tadUsageSeen('user', '*', 300, 0.2);
+    expect(await usage()).toEqual(peaks);
+    // A minute on, only what was counted in the last minute.
+    vi.advanceTimersByTime(60_000);
     expect(await usage()).toEqual([{ scope: 'user', srv: '*', window_seconds: '300', value: 0.2 }]);
+    // Nothing counted for two minutes: nothing shown (not an old peak, which may long have passed).
+    vi.advanceTimersByTime(60_000);
+    expect(await usage()).toEqual([]);
   });
 });

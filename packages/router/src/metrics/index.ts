@@ -194,21 +194,28 @@ function onCollect(metric: Counter<string>, apply: () => void): void {
 /** Observations made in one event-loop turn when many are recorded at once (about 1.4 ms). */
 const OBSERVATIONS_PER_TURN = 10_000;
 
+/** A threshold's usage peak is shown for this period and the next: a scrape a minute apart sees it. */
+const USAGE_PEAK_PERIOD_MS = 60_000;
+
 /** Upper bounds of the breach detection-lag buckets, in seconds. */
 const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300];
 
 /** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
-  // Each threshold's highest count over limit since the last scrape: with many Users counting
-  // against the same rule, the last one seen would hide one close to quarantining. Each rule's
-  // peak is made once (no key built per request); -1 while nothing counted since the last scrape.
-  const usagePeaks: { labels: [string, string, string]; ratio: number }[] = [];
+  // Each threshold's highest count over limit in this period and the last: with many Users
+  // counting against the same rule, the last one seen would hide one close to quarantining. By
+  // period, not since the last scrape, so that every scraper (a Prometheus pair) sees the same
+  // peak. Each rule's peak is made once (no key built per request); -1 while nothing counted.
+  const usagePeaks: { labels: [string, string, string]; ratio: number; previous: number }[] = [];
   const usagePeakOf = madeOnce((scope, srv, window) => {
-    const peak = { labels: [scope, srv, window] as [string, string, string], ratio: -1 };
+    const peak = { labels: [scope, srv, window] as [string, string, string], ratio: -1, previous: -1 };
     usagePeaks.push(peak);
     return peak;
   });
+  setInterval(() => {
+    for (const peak of usagePeaks) [peak.previous, peak.ratio] = [peak.ratio, -1];
+  }, USAGE_PEAK_PERIOD_MS).unref();
   const breachLag = new Histogram({
     name: 'dccrouter_trt_breach_detection_lag_seconds',
     help: 'From a request\'s breach check time to its breach being marked',
@@ -288,19 +295,18 @@ export function lifecycleMetrics(registry: Registry) {
     tadUsage: new Gauge({
       name: 'dccrouter_tad_threshold_usage_ratio',
       aggregator: 'max',
-      help: 'Highest count over limit of each threshold since the last scrape, of any User for scope user (near 1: close to quarantining), by scope, SRV and window; absent when nothing counted',
+      help: 'Highest count over limit of each threshold in the last one to two minutes, of any User for scope user (near 1: close to quarantining), by scope, SRV and window; absent when nothing counted',
       labelNames: ['scope', 'srv', 'window_seconds'] as const,
       registers,
       collect() {
         this.reset();
         for (const peak of usagePeaks) {
-          if (peak.ratio < 0) continue;
-          this.labels(...peak.labels).set(peak.ratio);
-          peak.ratio = -1;
+          const ratio = Math.max(peak.ratio, peak.previous);
+          if (ratio >= 0) this.labels(...peak.labels).set(ratio);
         }
       },
     }),
-    /** A count against a threshold: kept if it is the highest since the last scrape. */
+    /** A count against a threshold: kept if it is the highest of its period. */
     tadUsageSeen(scope: string, srv: string, windowSeconds: number, ratio: number): void {
       const peak = usagePeakOf(scope, srv, String(windowSeconds));
       if (ratio > peak.ratio) peak.ratio = ratio;
