@@ -194,7 +194,7 @@ describe('gRPC conventions', () => {
   });
 
   it('gives each submission the client\'s time limit as a gRPC deadline', async () => {
-    const hasty = new GrpcRouterClient(router.grpcAddress!, newKeyPair().privateKeyPem, undefined, { timeoutMs: 1 });
+    const hasty = new GrpcRouterClient(router.grpcAddress!, newKeyPair().privateKeyPem, undefined, { timeoutMs: 1, retries: 0 });
     try {
       const late = await hasty.submit(hasty.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).catch((error: ServiceError) => error);
       expect((late as ServiceError).code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
@@ -245,7 +245,8 @@ describe('gRPC 503s', () => {
     const keys = newKeyPair();
     expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
     await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER });
-    client = new GrpcRouterClient(busy.grpcAddress!, keys.privateKeyPem);
+    // No resubmission: the refusals themselves are looked at.
+    client = new GrpcRouterClient(busy.grpcAddress!, keys.privateKeyPem, undefined, { retries: 0 });
     signer = new RouterClient(busy.url, keys.privateKeyPem);
   });
 

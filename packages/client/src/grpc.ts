@@ -1,6 +1,6 @@
-import { credentials, makeGenericClientConstructor, Metadata, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, Metadata, status as GrpcStatus, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter, type RichStatus } from '@dccrouter/protocol';
-import { buildJsonRequest, buildProtobufRequest, signBytes, type RequestSpec, type SubmitResult } from './index.ts';
+import { buildJsonRequest, buildProtobufRequest, signBytes, type ClientOptions, type RequestSpec, type SubmitResult } from './index.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
@@ -28,16 +28,33 @@ export function refusalOf(error: ServiceError): { status: RichStatus; httpStatus
   return { status, httpStatus: Number(status.errorInfo.metadata.httpStatus), reason: status.errorInfo.reason, responseCode: status.errorInfo.metadata.responseCode };
 }
 
+/** Failures without a refusal that mean the call may not have been answered: sending the same item again is safe. */
+const UNANSWERED = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED]);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A DCC User's gRPC connection to the router (`dccrouter.v1.Router`), signing every request. */
 export class GrpcRouterClient {
   private readonly stub: RouterStub;
-
   private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
 
-  /** `options.timeoutMs`: each submission's time limit (a gRPC deadline), 10 s unless told, as RouterClient's attempts. */
-  constructor(address: string, private readonly privateKeyPem: string, channelCredentials = credentials.createInsecure(), options: { timeoutMs?: number } = {}) {
+  /**
+   * `options` as RouterClient's: each attempt's time limit (a gRPC deadline, 10 s), resubmissions
+   * of the same signed item after a 503 refusal or an unanswered call (3), the first wait when
+   * the router gives no RetryInfo (200 ms, doubling).
+   */
+  constructor(address: string, private readonly privateKeyPem: string, channelCredentials = credentials.createInsecure(), options: ClientOptions = {}) {
     this.stub = new RouterServiceClient(address, channelCredentials) as unknown as RouterStub;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retries = options.retries ?? 3;
+    this.retryBaseMs = options.retryBaseMs ?? 200;
+  }
+
+  /** How long to wait before resubmission `attempt` (from 0): the router's RetryInfo, else the doubling base. */
+  private waitBefore(attempt: number, retryDelayMs?: number): number {
+    return retryDelayMs !== undefined && retryDelayMs > 0 ? retryDelayMs : this.retryBaseMs * 2 ** attempt;
   }
 
   /** The signed wire item for a request, JSON or protobuf bytes. */
@@ -48,11 +65,28 @@ export class GrpcRouterClient {
 
   /**
    * Answers like HTTP: an acknowledgement, or a refusal made from the status's ErrorInfo (its
-   * HTTP status, reason and message, and for a 503 the RetryInfo delay); other gRPC failures,
-   * DEADLINE_EXCEEDED past `timeoutMs` among them, reject. It does not resubmit by itself:
-   * resubmitting the same signed item is safe (a recorded one gets its original answer).
+   * HTTP status, reason and message, and for a 503 the RetryInfo delay). A 503 refusal, or a call
+   * left unanswered (UNAVAILABLE, DEADLINE_EXCEEDED past `timeoutMs`), is resubmitted with the
+   * same signed item, as RouterClient does over HTTP: safe, since a RequestID is recorded once and
+   * a retry gets the original answer. The last 503 is answered; other gRPC failures, and an
+   * unanswered last attempt, reject.
    */
-  submit(request: Signed): Promise<SubmitResult> {
+  async submit(request: Signed): Promise<SubmitResult> {
+    for (let attempt = 0; ; attempt++) {
+      let result: SubmitResult;
+      try {
+        result = await this.submitOnce(request);
+      } catch (error) {
+        if (!UNANSWERED.has((error as ServiceError).code) || attempt >= this.retries) throw error;
+        await sleep(this.waitBefore(attempt));
+        continue;
+      }
+      if (result.status !== 503 || attempt >= this.retries) return result;
+      await sleep(this.waitBefore(attempt, result.retryDelayMs));
+    }
+  }
+
+  private submitOnce(request: Signed): Promise<SubmitResult> {
     return new Promise((resolve, reject) => this.stub.submit(request, new Metadata(), { deadline: Date.now() + this.timeoutMs }, (error, result) => {
       if (!error) return resolve(toResult(result!));
       const refusal = refusalOf(error);
@@ -62,8 +96,24 @@ export class GrpcRouterClient {
     }));
   }
 
-  /** Sends many over one stream; answers come back in the order sent. */
-  submitMany(requests: readonly Signed[]): Promise<SubmitResult[]> {
+  /**
+   * Sends many over one stream; answers come back in the order sent. Those refused 503 are sent
+   * again (the same signed items, on a new stream, after the longest delay asked) up to the
+   * retries; a stream that fails rejects.
+   */
+  async submitMany(requests: readonly Signed[]): Promise<SubmitResult[]> {
+    const results = await this.streamOnce(requests);
+    for (let attempt = 0; attempt < this.retries; attempt++) {
+      const refused = results.flatMap((result, i) => (result.status === 503 ? [i] : []));
+      if (refused.length === 0) break;
+      await sleep(Math.max(...refused.map((i) => this.waitBefore(attempt, results[i].retryDelayMs))));
+      const again = await this.streamOnce(refused.map((i) => requests[i]));
+      refused.forEach((at, i) => { results[at] = again[i]; });
+    }
+    return results;
+  }
+
+  private streamOnce(requests: readonly Signed[]): Promise<SubmitResult[]> {
     return new Promise((resolve, reject) => {
       const results: SubmitResult[] = [];
       const stream = this.stub.submitStream();
