@@ -1,6 +1,6 @@
 // Several router processes on one port (ROUTER_PROCESSES=2) against the real redis-server: both
 // answer on the one port, a signed request is accepted, SIGTERM stops them all, and the spawned
-// process does not outlive a primary killed with SIGKILL.
+// process does not outlive a primary killed with SIGKILL, and scrapes go on while one dies.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -134,6 +134,45 @@ describe('ROUTER_PROCESSES=2', () => {
     // Every scrape, from either process, counts all of them.
     expect([...served.keys()].sort()).toEqual(['0', '1']);
     expect(new Set([...served.values()].flat())).toEqual(new Set([before + 20]));
+  });
+
+  it('keeps answering scrapes while a process dies in the middle of them, and again from its replacement', async () => {
+    // At info, the primary says when a replacement listens.
+    const scraped = await startRouterProcess({ ...env(), LOG_LEVEL: 'info' });
+    try {
+      const [primary, child] = pids(scraped);
+      const outcomes: string[] = [];
+      let scraping = true;
+      // Scrapes without pause, each on a connection of its own, a few at a time.
+      const scrapers = Array.from({ length: 4 }, async () => {
+        while (scraping) {
+          outcomes.push(await call(`${scraped.url}/metrics`).then(
+            (answer) => (answer.status === 200 && /^dccrouter_build_info\{/m.test(answer.text) ? 'summed' : `answered ${answer.status}`),
+            // A connection the dying process had taken.
+            () => 'connection lost'));
+        }
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      process.kill(child, 'SIGKILL');
+      await expect.poll(() => /router process replaced/.test(scraped.output()), { timeout: 10_000, interval: 100 }).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      scraping = false;
+      await Promise.all(scrapers);
+      expect(alive(primary)).toBe(true);
+      // Every scrape was summed or failed as a whole; none crashed the primary or hung.
+      expect(new Set(outcomes.filter((outcome) => outcome !== 'summed' && outcome !== 'connection lost')), outcomes.join()).toEqual(new Set());
+      expect(outcomes.filter((outcome) => outcome === 'summed').length).toBeGreaterThan(10);
+      // Both processes serve summed scrapes again: the replacement among them.
+      const served = new Set<string>();
+      for (let i = 0; i < 60 && served.size < 2; i++) {
+        const answer = await call(`${scraped.url}/metrics`);
+        expect(answer.status).toBe(200);
+        served.add(String(answer.headers['x-router-process'] ?? ''));
+      }
+      expect([...served].sort()).toEqual(['0', '1']);
+    } finally {
+      await scraped.stop('SIGKILL');
+    }
   });
 
   it('stops every process on SIGTERM', async () => {
