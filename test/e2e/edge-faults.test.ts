@@ -35,6 +35,9 @@ describe('a client that hangs up mid-body', () => {
     expect(router.output()).not.toMatch(/unhandled error/);
     const metrics = await (await fetch(`${router.url}/metrics`)).text();
     expect(metrics).toMatch(/^dccrouter_inflight_requests 0$/m);
+    // Counted by what they were answered, under the transport their route counts them by (the single one's by its Content-Type).
+    expect(metrics).toMatch(/^dccrouter_service_requests_total\{outcome="malformed_request",transport="http-json"\} 1$/m);
+    expect(metrics).toMatch(/^dccrouter_service_requests_total\{outcome="malformed_request",transport="http-batch"\} 1$/m);
     expect((await fetch(`${router.url}/healthz`)).status).toBe(200);
   });
 });

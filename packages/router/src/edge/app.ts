@@ -5,7 +5,7 @@ import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, bearerCheck, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
 import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
-import { requestFormat } from '../decode/index.ts';
+import { requestFormat, type RequestFormat } from '../decode/index.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
@@ -73,10 +73,14 @@ async function authenticateBatch(c: Context, deps: EdgeDeps, bytes: Uint8Array):
   return { userId };
 }
 
+/** A single submission's transport label, by the format its Content-Type names ('http' when none). */
+function singleTransport(format: RequestFormat | undefined): Transport {
+  return format === 'json' ? 'http-json' : format === 'protobuf' ? 'http-protobuf' : 'http';
+}
 
-/** The Service Request routes' transport label, by path (the format is not known once an error ends the call). */
-function serviceTransportOf(path: string): Transport | undefined {
-  if (path === '/v1/service-requests') return 'http';
+/** The Service Request routes' transport label, by path and, for a single submission, its Content-Type, as the route labels it. */
+function serviceTransportOf(path: string, contentType: string | undefined): Transport | undefined {
+  if (path === '/v1/service-requests') return singleTransport(requestFormat(contentType));
   if (path === '/v1/service-requests:batch') return 'http-batch';
   return /^\/api\/v1\/service[SDT]$/.test(path) ? 'http-xml' : undefined;
 }
@@ -105,7 +109,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
 
   app.onError((cause, c) => {
     // A Service Request that ends here is counted too, by what it was answered (no latency: its start is the handler's).
-    const transport = serviceTransportOf(c.req.path);
+    const transport = serviceTransportOf(c.req.path, c.req.header('content-type'));
     const counted = (reason: string) => {
       if (transport) metrics.count(reason, transport);
     };
@@ -129,7 +133,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   app.post('/v1/service-requests', async (c) => {
     const startedAt = performance.now();
     const format = requestFormat(c.req.header('content-type'));
-    const transport = format === 'json' ? 'http-json' : format === 'protobuf' ? 'http-protobuf' : 'http';
+    const transport = singleTransport(format);
     // Saturation is judged before the body is read, so a refusal costs almost nothing.
     const refused = admissionRefusal(transport);
     if (refused) return send(c, refused);
