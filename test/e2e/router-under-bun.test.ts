@@ -34,6 +34,14 @@ describe('router under Bun', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', store: 'memory' });
   });
 
+  it('holds a pull that waits 11 s, past Bun\'s 10 s idle limit on a connection, and answers it when the wait is over', async () => {
+    let after = '0-0';
+    for (let page = await client.pull(SUPPLIER, after, 1000); page.items.length > 0; page = await client.pull(SUPPLIER, after, 1000)) after = page.next;
+    const started = performance.now();
+    expect(await client.pull(SUPPLIER, after, 100, 11_000)).toEqual({ items: [], next: after });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(11_000 - 10);
+  }, 30_000);
+
   it('acknowledges a signed JSON request with route and TRT budget', async () => {
     const counter = nextCounter();
     const { status, answer } = await client.submit(read(counter));

@@ -234,24 +234,28 @@ export class RouterClient {
     return result.answer as RequestStatus;
   }
 
-  /** The User's outbound items after a cursor (oldest first); resume with `next`. */
-  async pull(userId: string, after?: string, limit = 100): Promise<{ items: OutboundItem[]; next: string }> {
-    const query = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
-    const result = await this.call(userId, 'GET', `/v1/responses?${query}`);
+  /**
+   * The User's outbound items after a cursor (oldest first); resume with `next`. With `waitMs`
+   * (up to 20,000), a pull that finds nothing waits that long for the first item (a long poll).
+   */
+  async pull(userId: string, after?: string, limit = 100, waitMs = 0): Promise<{ items: OutboundItem[]; next: string }> {
+    const query = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}), ...(waitMs > 0 ? { wait: String(waitMs) } : {}) });
+    const result = await this.call(userId, 'GET', `/v1/responses?${query}`, undefined, waitMs);
     if (result.status !== 200) throw RouterRefusal.from(result);
     return result.answer as { items: OutboundItem[]; next: string };
   }
 
   /**
    * A signed call as a User (reading back its data, releasing its quarantined requests): the
-   * signature covers `<METHOD>\n<path and query as sent>\n<timestamp>`.
+   * signature covers `<METHOD>\n<path and query as sent>\n<timestamp>`. `waitMs`: how long the
+   * router may hold it (a waiting pull), added to the time limit.
    */
-  async call(userId: string, method: string, pathAndQuery: string, timestamp = new Date().toISOString()): Promise<SubmitResult> {
+  async call(userId: string, method: string, pathAndQuery: string, timestamp = new Date().toISOString(), waitMs = 0): Promise<SubmitResult> {
     const signature = this.sign(`${method}\n${pathAndQuery}\n${timestamp}`);
     const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
       method,
       headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signature },
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.timeout(this.timeoutMs + waitMs),
     });
     // Its text, as a submission's: a proxy's page that is not JSON stays text, never a SyntaxError.
     return { status: response.status, answer: answerOf(await response.text()) };

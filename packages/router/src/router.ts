@@ -8,6 +8,7 @@ import { Counter, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { Periodic, pollUntil, untilDeadline } from './background/index.ts';
 import { ConfigError, type RouterConfig } from './config/index.ts';
+import { OutboxWatch } from './delivery/outbox-watch.ts';
 import { RouterSigningKey } from './delivery/signing.ts';
 import { WebhookDeliverer } from './delivery/webhook.ts';
 import { routerCertificate, type RouterCertificate } from './duis-xml/certificate.ts';
@@ -56,6 +57,8 @@ export interface Router {
   certificate: RouterCertificate;
   /** The in-process simulated networks, by destination (empty with NETWORKS=external). */
   simulators: Map<string, SimulatedNetwork>;
+  /** Wakes pulls and gRPC feeds waiting for their User's outbox to grow. */
+  outboxWatch: OutboxWatch;
   /** Stops taking new work, answers what is in flight (up to the grace period), then releases everything. */
   shutdown(): Promise<void>;
 }
@@ -137,7 +140,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
   const stats = new StatsAggregator(store, config.statsFlushMs, log);
   stats.start();
-  const networks = await startNetworks(store, config, log, lifecycle, instance, stats);
+  const outboxWatch = new OutboxWatch(store, log);
+  const networks = await startNetworks(store, config, log, lifecycle, instance, stats, (userId) => outboxWatch.notify(userId));
   const pipeline = new ServiceRequestPipeline({
     store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
@@ -193,11 +197,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     processIndex: config.processIndex,
     routerPublicKeyPem: signingKey.publicKeyPem,
     routerCertificate: certificate,
+    outboxWatch,
   });
   for (const task of background) task.start();
   dccCounts.start();
   return {
-    app, store, pipeline, log, metrics, verifier, directory, signingKey, certificate, simulators: networks.simulators,
+    app, store, pipeline, log, metrics, verifier, directory, signingKey, certificate, simulators: networks.simulators, outboxWatch,
     draining: () => draining,
     leaving: () => leaving || draining,
     leaveRotation() {
@@ -205,6 +210,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     },
     async shutdown() {
       draining = true;
+      // Pulls and feeds waiting for items answer what they have now.
+      outboxWatch.close();
       const deadline = Date.now() + config.shutdownGraceMs;
       await pollUntil(() => pipeline.inflightCount === 0, deadline);
       if (pipeline.inflightCount > 0) log.warn({ inflight: pipeline.inflightCount }, 'shutdown grace period over with requests in flight');

@@ -1201,6 +1201,22 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.outboxLag([user], Date.now())).toEqual({ [user]: 0 });
       });
 
+      it('tells the newest cursor of each User\'s outbox in one call, past every item read before it', async () => {
+        const store = await open();
+        const [quiet, busy] = [1, 2].map((n) => `00-DB-12-34-56-78-${randomUUID().slice(0, 2).toUpperCase()}-0${n}`);
+        expect(await store.outboxHeads([])).toEqual([]);
+        expect(await store.outboxHeads([quiet, busy])).toEqual([undefined, undefined]);
+        const first = await store.enqueueOutbox(busy, { kind: 'dccAlert', alertCode: 'TEST', body: { n: 1 } });
+        expect(await store.outboxHeads([quiet, busy])).toEqual([undefined, first.cursor]);
+        await store.enqueueOutboxMany([{ userId: busy, item: { kind: 'dccAlert', alertCode: 'TEST', body: { n: 2 } } }]);
+        const [, head] = await store.outboxHeads([quiet, busy]);
+        const items = await store.readOutbox(busy, undefined, 10);
+        expect(items.map((item) => item.body)).toEqual([{ n: 1 }, { n: 2 }]);
+        // Past the first item, not past the last: a watcher of the first is woken, one of the last is not.
+        expect(compareCursors(head!, first.cursor)).toBeGreaterThan(0);
+        expect(compareCursors(head!, items[1].cursor)).toBe(0);
+      });
+
       /** A SMETS1 request as the router accepts it (contract v1.1): overdue at checkAt, breached at finalAt without a response. */
       function smets1Acceptance(requestId: string, startsAt: number): Acceptance {
         const base = deviceAcceptance(requestId, { startsAt, budgetMs: 16_000, checkAt: startsAt + 16_000 + 60_000, destination: 'smets1/itron' });

@@ -6,6 +6,7 @@ import { adminRoutes, bearerCheck, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
 import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { requestFormat, type RequestFormat } from '../decode/index.ts';
+import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
@@ -43,6 +44,8 @@ export interface EdgeDeps extends AdminDeps {
   routerPublicKeyPem: string;
   /** The certificate of that key: it signs DUIS XML answers (GET /v1/router-certificate.pem). */
   routerCertificate: RouterCertificate;
+  /** Wakes pulls that wait (`GET /v1/responses?wait=`). */
+  outboxWatch: OutboxWatch;
 }
 
 function send(c: Context, answer: Answer): Response {

@@ -1,5 +1,5 @@
 import { BUCKET_COUNT, bucketOf, statKey } from '@dccrouter/domain';
-import type { StateStore } from '@dccrouter/state';
+import { originatorOf, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import { pollUntil } from '../background/index.ts';
 import type { RouterConfig } from '../config/index.ts';
@@ -32,6 +32,8 @@ export interface Networks {
  */
 export async function startNetworks(
   store: StateStore, config: RouterConfig, log: Logger, lifecycle: LifecycleMetrics, instance: string, stats: StatsAggregator,
+  /** Told of each response recorded, by the User whose outbox it went to (wakes its waiting pulls and feeds). */
+  outboxAdded: (userId: string) => void = () => {},
 ): Promise<Networks> {
   const responses = childrenOf(lifecycle.responses);
   const trtElapsed = childrenOf(lifecycle.trtElapsed);
@@ -39,6 +41,7 @@ export async function startNetworks(
   const statsSet = serviceStatsSet();
   const statNames = madeOnce(statNamesOf);
   const recordResponse = responseRecorder(store, (response, outcome) => {
+    outboxAdded(originatorOf(response.requestId));
     responses(response.destination, response.responseCode).inc();
     // An 11.3 Activate Firmware answered I0 makes the version its last 11.1 named the device's own
     // (contract v1.1: the CPL judges it by that), whatever else the network's body says.

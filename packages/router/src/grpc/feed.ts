@@ -4,13 +4,17 @@ import { outboxCursorRefusal, respondedRequestIds, type OutboxItem, type StateSt
 import { refusalStatus } from './answers.ts';
 import { authenticateSigned, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
+import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
 
 type FeedCall = ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>;
 
 export const FEED_PATH = '/dccrouter.v1.Router/Feed';
-/** How often an idle feed looks for new items (each feed reads only its own User's outbox). */
-const FEED_POLL_MS = 200;
+/**
+ * An idle feed waits for its User's outbox to grow (OutboxWatch: woken at once for a response this
+ * process recorded, within its look otherwise), and reads again at least this often regardless.
+ */
+const FEED_IDLE_READ_MS = 5_000;
 const FEED_PAGE = 100;
 
 export interface FeedDeps {
@@ -20,6 +24,7 @@ export interface FeedDeps {
   verifier: SignatureVerifier;
   log: Logger;
   draining: () => boolean;
+  outboxWatch: OutboxWatch;
 }
 
 /** The text a User signs to open its feed (see router.proto, FeedRequest). */
@@ -57,7 +62,11 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
   const badCursor = after === '' ? undefined : outboxCursorRefusal(after);
   if (badCursor) return refuse(call, 400, 'malformed_request', badCursor);
   let cancelled = false;
-  call.on('cancelled', () => { cancelled = true; });
+  const cancelledSignal = new AbortController();
+  call.on('cancelled', () => {
+    cancelled = true;
+    cancelledSignal.abort();
+  });
   let cursor = after === '' ? undefined : after;
   try {
     while (!cancelled && !deps.draining()) {
@@ -69,7 +78,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
       }
       const delivered = respondedRequestIds(items);
       if (delivered.length > 0) await deps.store.markDelivered(delivered, Date.now());
-      if (items.length < FEED_PAGE) await new Promise((resolve) => setTimeout(resolve, FEED_POLL_MS));
+      if (items.length < FEED_PAGE) await deps.outboxWatch.until(auth.userId, cursor, FEED_IDLE_READ_MS, cancelledSignal.signal);
     }
     if (!cancelled) call.end();
   } catch (error) {

@@ -8,6 +8,7 @@ import type { StateStore } from '@dccrouter/state';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { UserLookup } from '../auth/user-call.ts';
 import { requestFormat } from '../decode/index.ts';
+import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { overloaded, type Answer, type ServiceRequestPipeline } from '../pipeline/index.ts';
@@ -29,6 +30,8 @@ export interface GrpcDeps {
   draining: () => boolean;
   /** Readiness off (pre-stop delay or draining): health answers NOT_SERVING. */
   leaving: () => boolean;
+  /** Wakes a feed when its User's outbox grows. */
+  outboxWatch: OutboxWatch;
 }
 
 export interface GrpcTls {

@@ -5,6 +5,7 @@ import { parseRequestId, formatRequestId } from '@dccrouter/domain';
 import { outboxCursorRefusal, type RequestRecord, type StateStore } from '@dccrouter/state';
 import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
+import { OUTBOX_WATCH_MS, type OutboxWatch } from '../delivery/outbox-watch.ts';
 import { documented } from '../openapi/index.ts';
 import { errorAnswer, json, requestStatus as requestStatusSchema, responsesPage } from '../openapi/schemas.ts';
 
@@ -13,13 +14,26 @@ export interface UserApiDeps {
   /** Finds the User of a signed call (see UserLookup). */
   directory: UserLookup;
   verifier: SignatureVerifier;
+  /** Wakes pulls that wait (`wait=`) when their User's outbox grows. */
+  outboxWatch: OutboxWatch;
 }
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
+/** The longest a pull may wait for an item, in ms: well within the usual proxy and load-balancer idle limits (60 s). */
+export const MAX_PULL_WAIT_MS = 20_000;
+/** Pulls of one User that may wait at once; more are answered at once, so a User cannot hold the router's sockets. */
+const MAX_WAITING_PULLS_PER_USER = 8;
 
 function notFound(c: Context, what: string) {
   return c.json({ error: { reason: 'not_found', message: `${what} not found` } }, 404);
+}
+
+/** A whole-number query parameter within bounds, `absent` when not given; undefined when it is not one. */
+function wholeQuery(text: string | undefined, absent: number, min: number, max: number): number | undefined {
+  if (text === undefined) return absent;
+  const value = Number(text);
+  return text.trim() !== '' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 }
 
 /** The status of a request as its User reads it (contract: "Reading back, as a User"). */
@@ -81,26 +95,37 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
 
   documented(app, {
     method: 'get', path: '/responses', tags: ['Users'], security: SIGNED_CALL, summary: "The User's outbound items (responses and alerts), oldest first",
-    description: 'Read without removing them (kept OUTBOX_RETENTION_SECONDS); reading a response marks its request `delivered`.',
+    description: 'Read without removing them (kept OUTBOX_RETENTION_SECONDS); reading a response marks its request `delivered`. '
+      + 'With `wait`, a pull that finds nothing waits up to that long for the first item (a long poll) rather than answer an empty page at once.',
     request: {
       query: z.object({
         after: z.string().optional().meta({ param: { name: 'after', in: 'query' }, description: 'A cursor from an earlier answer, or a time in ms since the epoch (the items queued after it); from the start when absent' }),
         limit: z.number().int().min(1).max(MAX_LIMIT).optional().meta({ param: { name: 'limit', in: 'query' }, description: `1 to ${MAX_LIMIT}, ${DEFAULT_LIMIT} when absent` }),
+        wait: z.number().int().min(0).max(MAX_PULL_WAIT_MS).optional().meta({ param: { name: 'wait', in: 'query' }, description: `ms to wait for an item when there is none yet, 0 to ${MAX_PULL_WAIT_MS}; 0 (answer at once) when absent. Answered as soon as one comes (at once when this router recorded it, within ${OUTBOX_WATCH_MS} ms otherwise), or with an empty page when the wait is over; at once while ${MAX_WAITING_PULLS_PER_USER} pulls of the User already wait` }),
       }),
       headers: SIGNED_CALL_HEADERS,
     },
-    responses: { 200: json(responsesPage, 'The next items'), 400: json(errorAnswer(['malformed_request']), 'A bad cursor or limit'), 401: signatureRefused },
+    responses: { 200: json(responsesPage, 'The next items'), 400: json(errorAnswer(['malformed_request']), 'A bad cursor, limit or wait'), 401: signatureRefused },
   }, signedCall, async (c) => {
     const after = c.req.query('after');
     const badCursor = after === undefined ? undefined : outboxCursorRefusal(after);
     if (badCursor) return c.json({ error: { reason: 'malformed_request', message: badCursor } }, 400);
-    const limitText = c.req.query('limit');
-    const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      return c.json({ error: { reason: 'malformed_request', message: `limit must be an integer from 1 to ${MAX_LIMIT}` } }, 400);
-    }
+    const limit = wholeQuery(c.req.query('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
+    if (limit === undefined) return c.json({ error: { reason: 'malformed_request', message: `limit must be an integer from 1 to ${MAX_LIMIT}` } }, 400);
+    const waitMs = wholeQuery(c.req.query('wait'), 0, 0, MAX_PULL_WAIT_MS);
+    if (waitMs === undefined) return c.json({ error: { reason: 'malformed_request', message: `wait must be an integer from 0 to ${MAX_PULL_WAIT_MS} (ms)` } }, 400);
+    const userId = c.get('userId');
     // Reading a response delivers it: the read marks it so in the same step.
-    const items = await deps.store.readOutbox(c.get('userId'), after, limit, Date.now());
+    const read = () => deps.store.readOutbox(userId, after, limit, Date.now());
+    let items = await read();
+    const until = Date.now() + waitMs;
+    const waits = waitMs > 0 && deps.outboxWatch.waitersOf(userId) < MAX_WAITING_PULLS_PER_USER;
+    while (waits && items.length === 0 && Date.now() < until && !c.req.raw.signal.aborted) {
+      await deps.outboxWatch.until(userId, after, until - Date.now(), c.req.raw.signal);
+      // Woken, timed out, gone or shutting down: one more look answers all of them.
+      items = await read();
+      if (deps.outboxWatch.closed) break;
+    }
     return c.json({ items, next: items.length > 0 ? items[items.length - 1].cursor : after ?? '0-0' });
   });
 

@@ -586,6 +586,10 @@ export class MemoryStore implements StateStore {
     }));
   }
 
+  async outboxHeads(userIds: readonly string[]): Promise<(string | undefined)[]> {
+    return userIds.map((userId) => this.outboxes.get(userId)?.last());
+  }
+
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
     return this.lease(`delivery:${userId}`, owner, ttlMs);
   }

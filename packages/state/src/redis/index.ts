@@ -131,6 +131,7 @@ export class RedisStore extends RedisPart implements StateStore {
   markDelivered(requestIds: readonly string[], at: number) { return this.outbox.markDelivered(requestIds, at); }
   webhookBacklog() { return this.outbox.webhookBacklog(); }
   outboxLag(userIds: readonly string[], now: number) { return this.outbox.outboxLag(userIds, now); }
+  outboxHeads(userIds: readonly string[]) { return this.outbox.outboxHeads(userIds); }
   leaseDelivery(userId: string, owner: string, ttlMs: number) { return this.outbox.leaseDelivery(userId, owner, ttlMs); }
   deliveryCursor(userId: string) { return this.outbox.deliveryCursor(userId); }
   setDeliveryCursor(userId: string, cursor: string) { return this.outbox.setDeliveryCursor(userId, cursor); }

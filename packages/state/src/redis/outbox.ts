@@ -98,6 +98,13 @@ export class RedisOutbox extends RedisPart {
     }));
   }
 
+  async outboxHeads(userIds: readonly string[]): Promise<(string | undefined)[]> {
+    if (userIds.length === 0) return [];
+    const read = this.pipeline();
+    for (const userId of userIds) read.xrevrange(this.outboxKey(userId), '+', '-', 'COUNT', 1);
+    return ((await this.exec('XREVRANGE outbox heads', read)) as [string, string[]][][]).map((newest) => newest[0]?.[0]);
+  }
+
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
     return (await this.call('lease', () => this.redis.lease(`${this.prefix}lease:${this.userTag(userId)}:${userId}`, owner, ttlMs))) === 1;
   }

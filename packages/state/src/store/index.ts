@@ -581,6 +581,12 @@ export interface StateStore {
   /** For each User given: how old (ms, at `now`) its oldest item past its delivery cursor is; 0 when none waits. */
   outboxLag(userIds: readonly string[], now: number): Promise<Record<string, number>>;
   /**
+   * The newest entry's cursor of each User's outbox given (undefined for an empty one), in one
+   * round trip however many: what waiting pulls and feeds watch. An entry may hold several items:
+   * its cursor compares above any of theirs (compareCursors).
+   */
+  outboxHeads(userIds: readonly string[]): Promise<(string | undefined)[]>;
+  /**
    * Takes or renews the right to deliver a User's webhook for `ttlMs`, so one router instance at a
    * time delivers each User's items, in order. False while another owner holds it.
    */

@@ -1,0 +1,107 @@
+// Pulls that wait (GET /v1/responses?wait=): answered as soon as the User's response is recorded
+// (by this router at once, by another instance sharing Redis within its look at the outboxes),
+// with an empty page when the wait is over, at once on shutdown; a bad wait is refused.
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+
+const USER = '90-B3-D5-1F-30-12-00-21';
+const METER = '00-DB-12-34-56-78-12-21';
+
+const running: InProcessRouter[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((router) => router.close()));
+});
+
+/** A router with the test's User and meter (networks answering in about 5 ms); the User's client. */
+async function routerWithMeter(env: Record<string, string>): Promise<{ router: InProcessRouter; client: RouterClient }> {
+  const router = await startInProcess({ SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', ...env });
+  running.push(router);
+  const admin = new Admin(router.url, router.adminToken);
+  const client = await admin.user(USER, ['IS']);
+  await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+  return { router, client };
+}
+
+const read = () => ({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+
+/** Everything the User has so far, read: the cursor past it. */
+async function drained(client: RouterClient): Promise<string> {
+  let next = '0-0';
+  for (;;) {
+    const page = await client.pull(USER, next, 1000);
+    if (page.items.length === 0) return page.next;
+    next = page.next;
+  }
+}
+
+describe.each(everyStore())('A pull that waits, on %s', (_name, storeEnv) => {
+  it('is answered with the response as soon as it is recorded, and with an empty page when its wait is over', async () => {
+    const { client } = await routerWithMeter(storeEnv);
+    const after = await drained(client);
+    const started = performance.now();
+    const empty = await client.pull(USER, after, 100, 300);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(empty).toEqual({ items: [], next: after });
+
+    const waiting = client.pull(USER, after, 100, 10_000).then((page) => ({ page, at: performance.now() }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { status, answer } = await client.submit(read());
+    expect(status).toBe(202);
+    const submittedAt = performance.now();
+    const { page, at } = await waiting;
+    expect(page.items.map((item) => [item.kind, item.requestId])).toEqual([['response', answer.header.requestId]]);
+    // Woken by the response, not by the end of its wait.
+    expect(at - submittedAt).toBeLessThan(3_000);
+    expect((await client.status(USER, answer.header.requestId)).state).toBe('delivered');
+  });
+
+  it('refuses a wait that is not a whole number of ms from 0 to 20000, naming it', async () => {
+    const { router, client } = await routerWithMeter(storeEnv);
+    for (const wait of ['-1', '20001', '1.5', 'soon', '']) {
+      const { status, answer } = await client.call(USER, 'GET', `/v1/responses?wait=${wait}`);
+      expect(status, wait).toBe(400);
+      expect(answer.error).toEqual({ reason: 'malformed_request', message: 'wait must be an integer from 0 to 20000 (ms)' });
+    }
+    expect((await fetch(`${router.url}/healthz`)).status).toBe(200);
+  });
+
+  it('is answered at once when the router shuts down', async () => {
+    const { router, client } = await routerWithMeter(storeEnv);
+    const after = await drained(client);
+    const started = performance.now();
+    const waiting = client.pull(USER, after, 100, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = router.router.shutdown();
+    expect(await waiting).toEqual({ items: [], next: after });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await stopping;
+  });
+});
+
+describe('A pull that waits on one router for a response another router records, sharing Redis', () => {
+  it('is answered within the look at the outboxes', async () => {
+    const shared = { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: `test:${randomUUID()}:` };
+    const [first, second] = await Promise.all([startInProcess(shared), startInProcess(shared)]);
+    running.push(first, second);
+    const keys = newKeyPair();
+    const admin = new Admin(first.url, first.adminToken);
+    expect((await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+    const [onFirst, onSecond] = [first, second].map((router) => new RouterClient(router.url, keys.privateKeyPem));
+    // The second router knows the User (its directory follows the first's change within its sync).
+    await expect.poll(async () => (await onSecond.call(USER, 'GET', '/v1/responses')).status, { timeout: 5_000, interval: 100 }).toBe(200);
+    const after = await drained(onSecond);
+    const waiting = onSecond.pull(USER, after, 100, 10_000).then((page) => ({ page, at: performance.now() }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Acknowledged, handed to its network and answered on the first router: the second hears nothing of it but by looking.
+    const { status, answer } = await onFirst.submit(read());
+    expect(status).toBe(202);
+    const submittedAt = performance.now();
+    const { page, at } = await waiting;
+    expect(page.items.map((item) => item.requestId)).toEqual([answer.header.requestId]);
+    expect(at - submittedAt).toBeLessThan(3_000);
+  });
+});
