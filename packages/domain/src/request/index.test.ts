@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buildServiceRequest, decodeJsonRequest, jsonDepth, MAX_JSON_DEPTH, parseBodyJson, type Decoded, type RawServiceRequest, type ServiceRequest } from './index.ts';
+import { buildServiceRequest, decodeJsonRequest, jsonShape, MAX_JSON_DEPTH, parseBodyJson, type Decoded, type RawServiceRequest, type ServiceRequest } from './index.ts';
 
 const SUPPLIER = '90-B3-D5-1F-30-01-00-00';
 const ESME = '00-DB-12-34-56-78-90-A0';
@@ -159,7 +159,7 @@ describe('decodeJsonRequest: counter', () => {
   it('refuses, without throwing, a JSON integer counter in a document with a repeated key', () => {
     const body = '{"ReadInstantaneousImportRegisters":{"a":1,"a":2}}';
     const result = decode({ counter: '1000', body });
-    expect(refusedMessage(result)).toMatch(/^body is not valid JSON: .*[Dd]uplicate key/);
+    expect(refusedMessage(result)).toBe('JSON repeats the key "a" within one object');
   });
 });
 
@@ -472,14 +472,36 @@ describe('buildServiceRequest (shared with protobuf)', () => {
   });
 });
 
+describe('a key repeated within one object (row 3: parsers differ on which value wins)', () => {
+  it('is found in any object, however it is escaped, and not across objects, in arrays or in values', () => {
+    const repeated = (text: string) => jsonShape(text).repeatedKey;
+    expect(repeated('{"a":1,"a":2}')).toBe('a');
+    expect(repeated('{"a":1,"\\u0061":2}')).toBe('a');
+    expect(repeated('{"x":{"b":[{"c":1},{"c":2}],"d":{"c":3}},"y":"a","z":["a","a"]}')).toBeUndefined();
+    expect(repeated('{"x":{"b":1,"c":{"b":2},"b":3}}')).toBe('b');
+    expect(repeated('{"a":"\\"a\\":1","b":{"a":2}}')).toBeUndefined();
+  });
+
+  it('refuses a request with one, whether the counter is a number or a string and wherever it is', () => {
+    for (const counter of ['"1000"', '1000']) {
+      const text = requestText({ counter }).replace('"serviceReferenceVariant":"4.1.1"', '"serviceReferenceVariant":"9.9.9","serviceReferenceVariant":"4.1.1"');
+      expect(refusedMessage(decodeJsonRequest(bytes(text)))).toBe('JSON repeats the key "serviceReferenceVariant" within one object');
+    }
+    expect(refusedMessage(decode({ body: '{"ReadInstantaneousImportRegisters":"","ReadInstantaneousImportRegisters":{}}' })))
+      .toBe('JSON repeats the key "ReadInstantaneousImportRegisters" within one object');
+    expect(refusedMessage(parseBodyJson('{"Price":1,"Price":2}'))).toBe('JSON repeats the key "Price" within one object');
+  });
+});
+
 describe('nesting depth (row 3, judged before any recursive parse)', () => {
   const nested = (levels: number) => `{"ReadInstantaneousImportRegisters":${'{"a":'.repeat(levels - 2)}{}${'}'.repeat(levels - 2)}}`;
 
   it('measures objects and arrays, not brackets inside strings or after escapes', () => {
-    expect(jsonDepth('{}')).toBe(1);
-    expect(jsonDepth('{"a":[1,{"b":[]}]}')).toBe(4);
-    expect(jsonDepth('{"a":"{{[[\\"]]}}"}')).toBe(1);
-    expect(jsonDepth('"[[[["')).toBe(0);
+    const depth = (text: string) => jsonShape(text).deepest;
+    expect(depth('{}')).toBe(1);
+    expect(depth('{"a":[1,{"b":[]}]}')).toBe(4);
+    expect(depth('{"a":"{{[[\\"]]}}"}')).toBe(1);
+    expect(depth('"[[[["')).toBe(0);
   });
 
   it(`accepts ${MAX_JSON_DEPTH} levels and refuses one more, however the counter is written`, () => {

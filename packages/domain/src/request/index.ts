@@ -148,26 +148,60 @@ function losslessCounter(text: string): unknown {
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** The deepest nesting of objects and arrays in JSON text, counting no bracket inside a string; stops past `max`. */
-export function jsonDepth(text: string, max = MAX_JSON_DEPTH): number {
-  let depth = 0;
+/**
+ * One pass over JSON text, before any parse: the deepest nesting of objects and arrays (counting
+ * no bracket inside a string; it stops past `max`), and the first key repeated within one object.
+ * JSON.parse keeps a repeated key's last value and other parsers its first, so a signed body with
+ * one would be a different request to different readers: it is refused, whatever the key.
+ */
+export function jsonShape(text: string, max = MAX_JSON_DEPTH): { deepest: number; repeatedKey?: string } {
   let deepest = 0;
-  let inString = false;
+  // Each open object's keys so far, or null for an open array.
+  const open: (Set<string> | null)[] = [];
+  let keyNext = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > deepest && (deepest = depth) > max) return deepest;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+    if (c === 0x22) {
+      const start = i + 1;
+      let escaped = false;
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) {
+          i++; // a backslash escapes the next character
+          escaped = true;
+        }
+      }
+      if (!keyNext) continue;
+      keyNext = false;
+      const raw = text.slice(start, i);
+      const key = escaped ? unescapedKey(raw) : raw;
+      const keys = open[open.length - 1]!;
+      if (keys.has(key)) return { deepest, repeatedKey: key };
+      keys.add(key);
+    } else if (c === 0x7b || c === 0x5b) {
+      open.push(c === 0x7b ? new Set() : null);
+      keyNext = c === 0x7b;
+      if (open.length > deepest && (deepest = open.length) > max) return { deepest };
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      keyNext = false;
+    } else if (c === 0x2c) keyNext = open.length > 0 && open[open.length - 1] !== null;
   }
-  return deepest;
+  return { deepest };
 }
 
-function tooDeep(text: string): Decoded<never> | undefined {
-  return jsonDepth(text) > MAX_JSON_DEPTH ? malformed(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`) : undefined;
+/** A key written with escapes, as it reads ("\u0061" is "a"); as written when it does not parse (JSON.parse refuses the text then). */
+function unescapedKey(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
+function shapeRefusal(text: string): Decoded<never> | undefined {
+  const { deepest, repeatedKey } = jsonShape(text);
+  if (deepest > MAX_JSON_DEPTH) return malformed(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return repeatedKey === undefined ? undefined : malformed(`JSON repeats the key ${JSON.stringify(repeatedKey)} within one object`);
 }
 
 /** Decodes the JSON format of the contract (duis-parser's simplified DUIS JSON). */
@@ -179,8 +213,8 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
   } catch (error) {
     return malformed(`body is not valid UTF-8 JSON: ${(error as Error).message}`);
   }
-  const deep = tooDeep(text);
-  if (deep) return deep;
+  const misshapen = shapeRefusal(text);
+  if (misshapen) return misshapen;
   try {
     doc = JSON.parse(text);
   } catch (error) {
@@ -200,7 +234,6 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
     try {
       counter = losslessCounter(text);
     } catch (error) {
-      // lossless-json refuses what JSON.parse lets through: a key repeated with another value
       return malformed(`body is not valid JSON: ${(error as Error).message}`);
     }
   }
@@ -221,8 +254,8 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
 /** The body value carried as JSON text by the protobuf format: "" or an object. */
 export function parseBodyJson(text: string): Decoded<Record<string, unknown> | ''> {
   if (text === '') return { ok: true, value: '' };
-  const deep = tooDeep(text);
-  if (deep) return deep;
+  const misshapen = shapeRefusal(text);
+  if (misshapen) return misshapen;
   try {
     const value = JSON.parse(text);
     if (value === '' || isPlainObject(value)) return { ok: true, value };

@@ -26,3 +26,16 @@ describe('a batch over its item limit, judged before any parse', () => {
     expect(batchHoldsMoreItemsThan('protobuf', varints, 10)).toBe(true);
   });
 });
+
+describe('a JSON batch whose text is not what its User could have signed as read', () => {
+  it('is refused whole when it is not valid UTF-8 or repeats a key, and an item whose body holds a lone surrogate is refused alone', () => {
+    const good = '{"body":"{}","signature":"s"}';
+    const invalid = new Uint8Array([...json(`{"requests":[{"body":"{\\"a\\":\\"`), 0xff, ...json(`\\"}"}]}`)]);
+    expect(parseJsonBatch(invalid)).toBe('batch is not valid UTF-8');
+    expect(parseJsonBatch(json(`{"requests":[{"body":"{}","body":"[]"}]}`))).toBe('batch repeats the key "body" within one object');
+    expect(parseJsonBatch(json(`{"requests":[],"requests":[${good}]}`))).toBe('batch repeats the key "requests" within one object');
+    const items = parseJsonBatch(json(`{"requests":[${good},{"body":"{\\"a\\":\\"\\ud800\\"}"},{"body":"{\\"a\\":\\"\\ud83d\\ude00\\"}"}]}`));
+    expect(Array.isArray(items)).toBe(true);
+    expect((items as { malformed?: string }[]).map((item) => item.malformed)).toEqual([undefined, 'requests[1].body is not valid text: it holds a lone surrogate', undefined]);
+  });
+});

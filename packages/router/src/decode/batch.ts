@@ -1,3 +1,4 @@
+import { jsonShape, MAX_JSON_DEPTH } from '@dccrouter/domain';
 import { batchHoldsMoreThan, ServiceRequestBatch } from '@dccrouter/protocol';
 import { requestFormat, type RequestFormat } from './index.ts';
 
@@ -12,6 +13,9 @@ export interface BatchItem {
   /** Why the item itself is not shaped as a batch item: answered row 3 on its own, the others go on. */
   malformed?: string;
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const [QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, COMMA] = [0x22, 0x5c, 0x5b, 0x5d, 0x7b, 0x7d, 0x2c];
 
@@ -39,9 +43,20 @@ export function batchHoldsMoreItemsThan(format: RequestFormat, bytes: Uint8Array
 
 /** The batch endpoint's JSON form: `{ "requests": [ { "body" | "bodyBase64", "signature", "contentType"? } ] }`. */
 export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
+  let text: string;
+  try {
+    // Fatal: a replaced byte would make an item's bytes other than those its User signed.
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return 'batch is not valid UTF-8';
+  }
+  // A repeated key ("body" twice) is read one way here and another by another parser.
+  const { deepest, repeatedKey } = jsonShape(text);
+  if (deepest > MAX_JSON_DEPTH) return `batch nests deeper than ${MAX_JSON_DEPTH} levels`;
+  if (repeatedKey !== undefined) return `batch repeats the key ${JSON.stringify(repeatedKey)} within one object`;
   let doc: unknown;
   try {
-    doc = JSON.parse(new TextDecoder().decode(bytes));
+    doc = JSON.parse(text);
   } catch {
     return 'batch is not valid JSON';
   }
@@ -51,8 +66,10 @@ export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
   for (const [index, item] of requests.entries()) {
     const { body, bodyBase64, signature, contentType = 'application/json' } = (item ?? {}) as Record<string, unknown>;
     const malformed = typeof body !== 'string' && typeof bodyBase64 !== 'string' ? `requests[${index}] needs "body" (text) or "bodyBase64"`
-      : signature !== undefined && typeof signature !== 'string' ? `requests[${index}].signature must be a string`
-        : typeof contentType !== 'string' ? `requests[${index}].contentType must be a string` : undefined;
+      // A lone surrogate ("\ud800") has no UTF-8 bytes: encoded, it would become another character.
+      : typeof body === 'string' && LONE_SURROGATE.test(body) ? `requests[${index}].body is not valid text: it holds a lone surrogate`
+        : signature !== undefined && typeof signature !== 'string' ? `requests[${index}].signature must be a string`
+          : typeof contentType !== 'string' ? `requests[${index}].contentType must be a string` : undefined;
     if (malformed) {
       items.push({ format: 'json', body: new Uint8Array(0), signature: undefined, malformed });
       continue;
