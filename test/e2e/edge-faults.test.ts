@@ -1,7 +1,9 @@
 // Faults at the HTTP edge, against the real server under Bun.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJsonRequest, signBytes } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
+import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 let router: RouterProcess;
 
@@ -39,5 +41,31 @@ describe('a client that hangs up mid-body', () => {
     expect(metrics).toMatch(/^dccrouter_service_requests_total\{outcome="malformed_request",transport="http-json"\} 1$/m);
     expect(metrics).toMatch(/^dccrouter_service_requests_total\{outcome="malformed_request",transport="http-batch"\} 1$/m);
     expect((await fetch(`${router.url}/healthz`)).status).toBe(200);
+  });
+});
+
+/** Sends raw bytes on a connection of their own and reads until the router closes it: the status line and body. */
+async function raw(request: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(router.url);
+  const text = await new Promise<string>((resolve, reject) => {
+    let data = '';
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('close', () => resolve(data));
+    socket.on('error', reject);
+  });
+  return { status: Number(/^HTTP\/1\.\d (\d{3})/.exec(text)?.[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) };
+}
+
+describe('a request that names no host (an HTTP/1.0 health probe)', () => {
+  it('is routed by its path as any other', async () => {
+    expect(await raw('GET /healthz HTTP/1.0\r\n\r\n')).toMatchObject({ status: 200 });
+    expect((await raw('GET /v1/healthz HTTP/1.0\r\n\r\n')).status).toBe(404);
+    const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    const head = (path: string) => `POST ${path} HTTP/1.0\r\nContent-Type: application/json\r\nX-DCC-Signature: ${signBytes(DEMO_PRIVATE_KEY_PEM, body)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    expect((await raw(head('/v1/v1/service-requests'))).status).toBe(404);
+    const accepted = await raw(head('/v1/service-requests'));
+    expect(accepted.status, accepted.body).toBe(202);
+    expect(JSON.parse(accepted.body).header.responseCode).toBe('I99');
   });
 });

@@ -17,6 +17,15 @@ const baseLog = createLogger(config.logLevel);
 const log = config.processes > 1 ? baseLog.child({ process: config.processIndex }) : baseLog;
 const router = await startOrExit(() => createRouter(config, log));
 
+/**
+ * Bun gives a request that names no host (an HTTP/1.0 health probe, an empty Host header) its path
+ * alone as URL, which the router's routing misreads ("/healthz" as "z"): such a URL is made
+ * absolute. The usual request, whose URL is absolute, is passed through as it is.
+ */
+function withAbsoluteUrl(request: Request): Request {
+  return request.url.charCodeAt(0) === 0x2f ? new Request(`http://localhost${request.url}`, request) : request;
+}
+
 interface RunningServer {
   port: number;
   stop(): Promise<void>;
@@ -27,7 +36,7 @@ async function listen(): Promise<RunningServer> {
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      fetch: router.app.fetch,
+      fetch: (request) => router.app.fetch(withAbsoluteUrl(request)),
       // Several processes bind the same port; the kernel spreads connections over them. Only then:
       // with one process, a second router started on the same port by mistake must fail to bind.
       reusePort: config.processes > 1,
