@@ -222,6 +222,50 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.claimEgress([destination], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([second]);
   });
 
+  it('reclaims idle entries behind more pending entries than one reclaim looks at, held by a live router', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestIds = Array.from({ length: 60 }, () => newRequestId());
+    for (const requestId of requestIds) await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: {} });
+    const { destination } = plainAcceptance(requestIds[0]).record;
+    // The first 50 go to a live router (which renews them), the last 10 to one that died.
+    const live = await store.claimEgress([destination], 'live', 50);
+    const dead = await store.claimEgress([destination], 'dead', 10);
+    expect([live.length, dead.length]).toEqual([50, 10]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two at a time: XAUTOCLAIM looks at 20 pending entries per call, so the dead router's lie
+    // beyond the first call's reach; each call goes on from where the last stopped.
+    const reclaimed: string[] = [];
+    for (let pass = 0; pass < 12 && reclaimed.length < 10; pass++) {
+      await store.renewEgress(live, 'live');
+      reclaimed.push(...(await store.reclaimEgress([destination], 'taker', 2, 250)).map((item) => item.record.requestId));
+    }
+    expect(reclaimed.sort()).toEqual(dead.map((item) => item.record.requestId).sort());
+  });
+
+  it('removes the egress consumers of routers gone for a hundred redelivery delays, with nothing pending, and no other', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const [settled, held] = [newRequestId(), newRequestId()];
+    const { destination } = plainAcceptance(settled).record;
+    const tag = `{p${partitionOf(originatorOf(settled))}}`;
+    const stream = `${keyPrefix}egress:${tag}:${destination}`;
+    const consumers = async () => ((await raw.call('XINFO', 'CONSUMERS', stream, 'egress')) as unknown[][]).map((fields) => String(fields[1])).sort();
+    await store.recordAcceptance(settled, { ...plainAcceptance(settled), egress: {} });
+    expect(await store.claimEgress([destination], 'gone', 10)).toHaveLength(1);
+    await store.recordResponse({ requestId: settled, destination, responseCode: 'I0', at: Date.now() });
+    await store.recordAcceptance(held, { ...plainAcceptance(held), egress: {} });
+    expect(await store.claimEgress([destination], 'holding', 10)).toHaveLength(1);
+    expect(await consumers()).toEqual(['gone', 'holding']);
+    // A hundred delays of 10 ms: 'gone' (nothing pending) is removed, 'holding' (its request unanswered) is not.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const others = async () => (await consumers()).filter((name) => name !== 'taker');
+    await store.reclaimEgress([destination], 'taker', 10, 10_000);
+    expect(await others()).toEqual(['gone', 'holding']);
+    await store.reclaimEgress([destination], 'taker', 10, 10);
+    expect(await others()).toEqual(['holding']);
+  });
+
   it('keeps a request handed over at acceptance in its lease set, not its stream, and drops a lease whose request is gone', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -24,6 +24,16 @@ function takenItem(destination: string, entryId: string, packedRecord: string, r
   return { destination, entryId, record };
 }
 
+/** A stream consumer is taken for gone after this many redelivery delays idle with nothing pending. */
+const CONSUMER_GONE_DELAYS = 100;
+
+/** XINFO CONSUMERS' flat fields of one consumer (name, pending, idle, ... as Redis lists them). */
+function consumerInfo(fields: unknown[]): { name: string; pending: number; idle: number } {
+  const info: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) info[String(fields[i])] = fields[i + 1];
+  return { name: String(info.name), pending: Number(info.pending), idle: Number(info.idle) };
+}
+
 /** From an egress stream's key (`<prefix>egress:{p3}:<destination>`) and the entries read from it. */
 function claimedStream(key: string, entries: readonly [string, string[]][]): ClaimedStream {
   const close = key.indexOf('}:');
@@ -38,6 +48,14 @@ function claimedStream(key: string, entries: readonly [string, string[]][]): Cla
 export class RedisEgress extends RedisPart {
   /** Egress streams whose consumer group this instance has made sure of. */
   private readonly groups = new Set<string>();
+  /**
+   * Where each stream's next reclaim goes on: XAUTOCLAIM looks at a bounded number of pending
+   * entries per call (ten times its COUNT), so from the start each time, idle entries behind
+   * as many held by a live router (renewed, a stalled network) would never be reached.
+   */
+  private readonly reclaimFrom = new Map<string, string>();
+  /** When this instance last removed the streams' consumers that are gone (see pruneConsumers). */
+  private consumersPrunedAt = Date.now();
 
   /**
    * One script call per batch group claims new entries from every destination's stream, reads
@@ -99,13 +117,41 @@ export class RedisEgress extends RedisPart {
     const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
     if (keys.length === 0) return [];
     await this.ensureGroups(keys);
+    // Housekeeping: its failure (counted with the store's calls) must not hold up redelivery; the next interval tries again.
+    await this.pruneConsumers(keys, idleMs).catch(() => undefined);
     const claim = this.backgroundPipeline();
-    for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, '0-0', 'COUNT', max);
-    const results = await this.exec('reclaim egress', claim);
+    for (const key of keys) claim.xautoclaim(key, EGRESS_GROUP, consumer, idleMs, this.reclaimFrom.get(key) ?? '0-0', 'COUNT', max);
+    const results = (await this.exec('reclaim egress', claim)) as ([string, [string, string[] | null][]] | null)[];
+    // The next call goes on from where this one stopped ('0-0' once the scan went round).
+    results.forEach((result, i) => this.reclaimFrom.set(keys[i], result?.[0] ?? '0-0'));
     // XAUTOCLAIM gives an entry deleted meanwhile as an ID without fields.
-    const reclaimed = await this.readClaimed(results.map((result, i) => claimedStream(keys[i], ((result as [string, [string, string[] | null][]] | null)?.[1] ?? [])
+    const reclaimed = await this.readClaimed(results.map((result, i) => claimedStream(keys[i], (result?.[1] ?? [])
       .filter((entry): entry is [string, string[]] => entry[1] !== null))));
     return [...reclaimed, ...(await this.reclaimLeases(destinations, max, idleMs))];
+  }
+
+  /**
+   * Every router process reads the streams under a name of its own, which stays in each stream's
+   * group after it has gone (a restart, a deploy): about 150 bytes for each stream it read, for
+   * good. So every hundred redelivery delays (about 50 minutes at 30 s) the consumers with nothing
+   * pending and idle that long are removed. Safe for a live one, idle only because it had nothing
+   * to read: a consumer with no pending entry holds nothing, and its next read makes it again.
+   */
+  private async pruneConsumers(keys: readonly string[], idleMs: number): Promise<void> {
+    const goneAfterMs = CONSUMER_GONE_DELAYS * idleMs;
+    if (Date.now() - this.consumersPrunedAt < goneAfterMs) return;
+    this.consumersPrunedAt = Date.now();
+    const look = this.backgroundPipeline();
+    for (const key of keys) look.xinfo('CONSUMERS', key, EGRESS_GROUP);
+    const consumers = (await this.exec('XINFO egress consumers', look)) as unknown[][][];
+    const prune = this.backgroundPipeline();
+    keys.forEach((key, i) => {
+      for (const fields of consumers[i]) {
+        const consumer = consumerInfo(fields);
+        if (consumer.pending === 0 && consumer.idle >= goneAfterMs) prune.xgroup('DELCONSUMER', key, EGRESS_GROUP, consumer.name);
+      }
+    });
+    if (prune.length > 0) await this.exec('XGROUP DELCONSUMER egress', prune);
   }
 
   /** One script call per batch group (renew-egress.lua). */
