@@ -94,6 +94,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
     outboxRetentionSeconds: config.outboxRetentionSeconds,
+    deadLetterRetentionSeconds: config.deadLetterRetentionSeconds,
     responseGatherMs: config.responseGatherMs,
   });
   if (config.seedDemo) await seedDemo(store);

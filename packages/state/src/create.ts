@@ -4,7 +4,7 @@ import type { StateStore } from './store/index.ts';
 
 /** Where the state lives, and the Redis store's settings (see RedisStoreOptions); a store in memory takes only the retentions. */
 export interface CreateStoreOptions
-  extends Pick<RedisStoreOptions, 'keyPrefix' | 'requestRetentionSeconds' | 'outboxRetentionSeconds' | 'responseGatherMs' | 'onCall' | 'onCallDone'> {
+  extends Pick<RedisStoreOptions, 'keyPrefix' | 'requestRetentionSeconds' | 'outboxRetentionSeconds' | 'deadLetterRetentionSeconds' | 'responseGatherMs' | 'onCall' | 'onCallDone'> {
   redisUrl?: string;
   /** Seeds of a Redis Cluster: wins over redisUrl. */
   redisClusterNodes?: readonly string[];
@@ -18,6 +18,6 @@ export async function createStore(options: CreateStoreOptions): Promise<StateSto
   if (redisUrl || redisClusterNodes?.length || redisSentinels?.length) {
     return RedisStore.connect({ url: redisUrl, clusterNodes: redisClusterNodes, sentinels: redisSentinels, sentinelName: redisSentinelName, ...settings });
   }
-  const { requestRetentionSeconds, outboxRetentionSeconds } = settings;
-  return new MemoryStore({ requestRetentionSeconds, outboxRetentionSeconds });
+  const { requestRetentionSeconds, outboxRetentionSeconds, deadLetterRetentionSeconds } = settings;
+  return new MemoryStore({ requestRetentionSeconds, outboxRetentionSeconds, deadLetterRetentionSeconds });
 }

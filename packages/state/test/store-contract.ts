@@ -7,6 +7,7 @@ import { compareCursors, DEAD_LETTER_CURSOR, isCursor, originatorOf, partitionOf
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
+  deadLetterRetentionSeconds?: number;
 }
 
 /** Each call must give a store of its own, empty of what other calls wrote. */
@@ -1694,6 +1695,18 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect((await pages(undefined, 2)).map((l) => l.item)).toEqual([...letters.get(alice)!, ...letters.get(bob)!]);
         expect((await pages(undefined, 1)).map((l) => l.userId)).toEqual([alice, alice, alice, bob, bob]);
         expect(await store.listDeadLetters(`user-${randomUUID()}`, undefined, 10)).toEqual({ items: [] });
+      });
+
+      it('drops dead letters past their retention as the next is added, so a User whose endpoint stays broken does not fill the store', async () => {
+        const store = await open({ deadLetterRetentionSeconds: 1 });
+        const user = `user-${randomUUID()}`;
+        const letter = (n: number): OutboxItem => ({ cursor: `${n}-0`, kind: 'dccAlert', alertCode: 'TEST', body: { n } });
+        await store.deadLetter(user, letter(1), 'HTTP 500');
+        await store.deadLetter(user, letter(2), 'HTTP 500');
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        expect((await store.listDeadLetters(user, undefined, 10)).items.map((l) => l.item.body)).toEqual([{ n: 1 }, { n: 2 }]);
+        await store.deadLetter(user, letter(3), 'HTTP 500');
+        expect((await store.listDeadLetters(user, undefined, 10)).items.map((l) => l.item.body)).toEqual([{ n: 3 }]);
       });
 
       it("redrives a User's dead letters, one or all, each once, to the end of its outbox", async () => {

@@ -83,6 +83,7 @@ export interface RouterConfig {
   webhookBackoffMaxMs: number;
   webhookTimeoutMs: number;
   outboxRetentionSeconds: number;
+  deadLetterRetentionSeconds: number;
   simulatorLatencyP50Ms: number;
   simulatorLatencyP99Ms: number;
   simulatorWanShare: number;
@@ -286,6 +287,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     webhookBackoffMaxMs: settings.integer('WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
     webhookTimeoutMs: settings.integer('WEBHOOK_TIMEOUT_MS', 5_000, 1),
     outboxRetentionSeconds: settings.integer('OUTBOX_RETENTION_SECONDS', 7 * 24 * 3600, 1),
+    deadLetterRetentionSeconds: settings.integer('DEAD_LETTER_RETENTION_SECONDS', 30 * 24 * 3600, 1),
     simulatorLatencyP50Ms: settings.integer('SIMULATOR_LATENCY_P50_MS', 100),
     simulatorLatencyP99Ms: settings.integer('SIMULATOR_LATENCY_P99_MS', 500),
     simulatorWanShare: settings.fraction('SIMULATOR_WAN_SHARE', 0.5),

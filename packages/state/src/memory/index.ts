@@ -1,5 +1,5 @@
 import { destinationOf, supplierAcquiredAt, type Device, type DspSchedule, type Installation, type User } from '@dccrouter/domain';
-import { compareCursors, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
+import { compareCursors, DEAD_LETTER_RETENTION_SECONDS, judgeResponse, pageOf, partitionOf, respondedRequestIds, responseBody, responseIdFor, splitCursor, trtAlert } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, isHeldBack, type AcquiredInstallation } from '../store/index.ts';
 import type {
   Acceptance, ClaimedSchedule, DeadLetter, DirectoryChanges, AcceptanceResult, Breach, BreachClaims, EgressItem, MarkedBreaches, Leg, LegRecord, NetworkResponse, NewOutboxItem, OutboxItem, Page,
@@ -13,6 +13,8 @@ export interface MemoryStoreOptions {
   requestRetentionSeconds?: number;
   /** How long outbound items stay readable; 7 days unless told. */
   outboxRetentionSeconds?: number;
+  /** How long a dead letter is kept (then dropped as the next is added); 30 days unless told. */
+  deadLetterRetentionSeconds?: number;
 }
 
 interface RequestEntry {
@@ -58,6 +60,7 @@ export class MemoryStore implements StateStore {
   private readonly outlivingExpiry = new MinHeap<string>();
   private readonly retentionMs: number;
   private readonly outboxRetentionMs: number;
+  private readonly deadLetterRetentionMs: number;
   private readonly egress = new Map<string, Map<string, EgressEntry>>();
   private egressSeq = 0;
   private readonly held = new MinHeap<{ requestId: string; destination: string }>();
@@ -78,6 +81,7 @@ export class MemoryStore implements StateStore {
   constructor(options: MemoryStoreOptions = {}) {
     this.retentionMs = (options.requestRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
   }
 
   async putUser(user: User): Promise<void> {
@@ -617,7 +621,9 @@ export class MemoryStore implements StateStore {
   async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
     let stream = this.deadLetters.get(userId);
     if (!stream) this.deadLetters.set(userId, (stream = new MemoryStream()));
-    stream.append({ item: copy(item), reason });
+    const now = Date.now();
+    stream.trimOlderThan(now - this.deadLetterRetentionMs);
+    stream.append({ item: copy(item), reason }, now);
   }
 
   /** The cursor is `<userId>/<id>` of the last dead letter given: Users in order, each one's oldest first. */

@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
 import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { SCRIPTS } from './scripts.ts';
-import { originatorOf, partitionOf } from '../shared/index.ts';
+import { DEAD_LETTER_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
 import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
@@ -17,6 +17,8 @@ export interface RedisStoreOptions extends RedisTarget, CallObserver {
   commandTimeoutMs?: number;
   /** How long outbound items stay readable; 7 days unless told. */
   outboxRetentionSeconds?: number;
+  /** How long a dead letter is kept (then dropped as the next is added); 30 days unless told. */
+  deadLetterRetentionSeconds?: number;
   /**
    * How long a network response waits for others before they are recorded together (one script
    * call); 10 ms unless told. Nobody waits on it but the TRT clock, which a few ms do not move.
@@ -97,6 +99,7 @@ export class RedisContext {
   readonly prefix: string;
   readonly retentionSeconds: number;
   readonly outboxRetentionMs: number;
+  readonly deadLetterRetentionMs: number;
   readonly commandTimeoutMs: number;
   /** Where the store points, for messages (no password). */
   readonly target: string;
@@ -111,6 +114,7 @@ export class RedisContext {
     this.prefix = options.keyPrefix ?? 'dcc:';
     this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.onePartitionPerCall = isCluster(redis);
     this.target = describeTarget(options);

@@ -120,8 +120,10 @@ export class RedisOutbox extends RedisPart {
   async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
     // The set of Users with dead letters lets an operator list them all; it is never pruned (a
     // User whose letters were all redriven lists nothing), so it cannot lose one being added.
+    // Letters past their retention go as the next is added (exactly: they come one per backoff
+    // at most), so a User whose endpoint stays broken for months does not fill Redis.
     const pipeline = this.pipeline()
-      .xadd(this.deadKey(userId), '*', 'item', JSON.stringify(item), 'reason', reason)
+      .xadd(this.deadKey(userId), 'MINID', String(Date.now() - this.context.deadLetterRetentionMs), '*', 'item', JSON.stringify(item), 'reason', reason)
       .sadd(this.deadUsersKey(), userId);
     await this.exec('XADD dead letter', pipeline);
   }
