@@ -13,13 +13,16 @@ describe('GET /metrics', () => {
   it('answers only the bearer of METRICS_TOKEN when it is set', async () => {
     running = await startInProcess({ METRICS_TOKEN: 'scrape-secret' });
     const scrape = (authorization?: string) => fetch(`${running!.url}/metrics`, { headers: authorization ? { authorization } : {} });
-    for (const refused of [await scrape(), await scrape('Bearer wrong'), await scrape(`Bearer ${running.adminToken}`)]) {
+    for (const refused of [await scrape(), await scrape('Bearer wrong'), await scrape(`Bearer ${running.adminToken}`), await scrape('Basic scrape-secret'), await scrape('Bearerscrape-secret')]) {
       expect(refused.status).toBe(401);
       expect(((await refused.json()) as any).error.reason).toBe('unauthorized');
     }
-    const allowed = await scrape('Bearer scrape-secret');
-    expect(allowed.status).toBe(200);
-    expect(await allowed.text()).toMatch(/^dccrouter_build_info\{/m);
+    // The scheme's name in any case (RFC 9110), as scrapers and proxies may write it.
+    for (const authorization of ['Bearer scrape-secret', 'bearer scrape-secret', 'BEARER scrape-secret']) {
+      const allowed = await scrape(authorization);
+      expect(allowed.status, authorization).toBe(200);
+      expect(await allowed.text()).toMatch(/^dccrouter_build_info\{/m);
+    }
   });
 
   it('is open when METRICS_TOKEN is unset', async () => {

@@ -108,10 +108,16 @@ function checkCertificate(pem: string | undefined, publicKeyPem: string): FieldE
 
 /** True when the Authorization header carries this bearer token (the operators', the scrapers'). */
 export function bearerCheck(token: string): (authorization: string | undefined) => boolean {
-  const expected = digest(`Bearer ${token}`);
-  // Compare digests so the check takes the same time whatever the token's length.
-  return (authorization) => timingSafeEqual(digest(authorization ?? ''), expected);
+  const expected = digest(token);
+  // The scheme's name is case-insensitive (RFC 9110); the token is compared by digests, so the
+  // check takes the same time whatever its length.
+  return (authorization) => {
+    const presented = BEARER.exec(authorization ?? '');
+    return presented !== null && timingSafeEqual(digest(presented[1]), expected);
+  };
 }
+
+const BEARER = /^bearer +(.*)$/i;
 
 const OPERATOR = [{ operatorBearer: [] }];
 const TAGS = ['Operators'];
