@@ -45,12 +45,17 @@ export async function* readLineBatches(request: Request, limit: number): AsyncGe
   const decoder = new TextDecoder();
   let size = 0;
   let rest = '';
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = lines.pop()!;
-    if (lines.length > 0) yield lines;
+  try {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > limit) throw new BodyTooLargeError(limit);
+      const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+      rest = lines.pop()!;
+      if (lines.length > 0) yield lines;
+    }
+  } catch (cause) {
+    // The stream failing is the client's doing (gone mid-body), as for readBodyLimited.
+    throw cause instanceof BodyTooLargeError ? cause : new BodyAbortedError(cause);
   }
   rest += decoder.decode();
   if (rest.length > 0) yield [rest];
