@@ -71,3 +71,19 @@ describe('a request that names no host (an HTTP/1.0 health probe)', () => {
     expect(JSON.parse(accepted.body).header.responseCode).toBe('I99');
   });
 });
+
+describe('a path the router serves, asked with another method', () => {
+  it('is answered 405 with the methods it takes (Allow), and an unknown path 404', async () => {
+    const asked = async (method: string, path: string) => {
+      const answer = await fetch(`${router.url}${path}`, { method, headers: { authorization: `Bearer ${router.adminToken}` } });
+      return { status: answer.status, allow: answer.headers.get('allow'), reason: ((await answer.json()) as any).error?.reason };
+    };
+    expect(await asked('GET', '/v1/service-requests')).toEqual({ status: 405, allow: 'POST', reason: 'method_not_allowed' });
+    expect(await asked('GET', '/v1/service-requests:batch')).toEqual({ status: 405, allow: 'POST', reason: 'method_not_allowed' });
+    expect(await asked('DELETE', '/healthz')).toEqual({ status: 405, allow: 'GET', reason: 'method_not_allowed' });
+    const user = await asked('POST', '/v1/admin/users/90-B3-D5-1F-30-01-00-00');
+    expect([user.status, user.reason]).toEqual([405, 'method_not_allowed']);
+    expect(user.allow!.split(', ').sort()).toContain('PUT');
+    expect(await asked('GET', '/v1/no-such-thing')).toEqual({ status: 404, allow: null, reason: 'not_found' });
+  });
+});

@@ -316,6 +316,23 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   app.route('/v1/admin', adminRoutes(deps));
   app.route('/v1', userRoutes(deps));
   app.route('/v1', tadRoutes(deps));
-  app.notFound((c) => c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  const methodsOf = routeMethods(app);
+  app.notFound((c) => {
+    // A path the router serves, by another method: 405 naming those it takes (RFC 9110), not 404.
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length > 0) {
+      return c.json({ error: { reason: 'method_not_allowed', message: `${c.req.method} is not allowed on ${c.req.path}; it takes ${allowed.join(', ')}` } }, 405, { allow: allowed.join(', ') });
+    }
+    return c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+  });
   return app;
+}
+
+/** The methods each route path is served by (middleware aside), as a lookup by a request's path. */
+function routeMethods(app: OpenAPIHono): (path: string) => string[] {
+  const routes = app.routes
+    .filter((route) => route.method !== 'ALL')
+    // A segment ':name' (with an optional '{pattern}') is a parameter; ':' inside a segment ('service-requests:batch') is not.
+    .map((route) => ({ method: route.method, path: new RegExp(`^${route.path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`) }));
+  return (path) => [...new Set(routes.filter((route) => route.path.test(path)).map((route) => route.method))];
 }
