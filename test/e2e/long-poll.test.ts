@@ -60,10 +60,14 @@ describe.each(everyStore())('A pull that waits, on %s', (_name, storeEnv) => {
 
   it('refuses a wait that is not a whole number of ms from 0 to 20000, naming it', async () => {
     const { router, client } = await routerWithMeter(storeEnv);
-    for (const wait of ['-1', '20001', '1.5', 'soon', '']) {
+    for (const wait of ['-1', '20001', '1.5', 'soon', '', '1e3', '%205', '0x10']) {
       const { status, answer } = await client.call(USER, 'GET', `/v1/responses?wait=${wait}`);
       expect(status, wait).toBe(400);
       expect(answer.error).toEqual({ reason: 'malformed_request', message: 'wait must be an integer from 0 to 20000 (ms)' });
+    }
+    for (const limit of ['1e2', '%205', '0']) {
+      const { status, answer } = await client.call(USER, 'GET', `/v1/responses?limit=${limit}`);
+      expect([status, answer.error.message], limit).toEqual([400, 'limit must be an integer from 1 to 1000']);
     }
     expect((await fetch(`${router.url}/healthz`)).status).toBe(200);
   });

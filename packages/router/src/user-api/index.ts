@@ -29,11 +29,11 @@ function notFound(c: Context, what: string) {
   return c.json({ error: { reason: 'not_found', message: `${what} not found` } }, 404);
 }
 
-/** A whole-number query parameter within bounds, `absent` when not given; undefined when it is not one. */
+/** A whole-number query parameter (digits only: not '1e2', ' 5' or '0x10') within bounds, `absent` when not given; undefined when it is not one. */
 function wholeQuery(text: string | undefined, absent: number, min: number, max: number): number | undefined {
   if (text === undefined) return absent;
   const value = Number(text);
-  return text.trim() !== '' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+  return /^\d{1,9}$/.test(text) && value >= min && value <= max ? value : undefined;
 }
 
 /** The status of a request as its User reads it (contract: "Reading back, as a User"). */
