@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCounters } from '@dccrouter/state';
+import { MemoryCounters, StateUnavailableError } from '@dccrouter/state';
 import { createLogger } from '../log/index.ts';
 import { ReconciledCounter } from './reconciled.ts';
 
@@ -96,6 +96,27 @@ describe('ReconciledCounter', () => {
     failing = false;
     await counter.sync();
     expect(reconciled).toBe(2);
+    expect(await shared.peek('dcc', [rule], NOW())).toStrictEqual([2]);
+  });
+
+  it('does not send again what was sent but not confirmed (it may have run), so nothing is counted twice', async () => {
+    const shared = new MemoryCounters();
+    let lostReply = false;
+    const slow = Object.assign(Object.create(shared), {
+      // As a command past the store's time limit that still runs: added, yet the caller hears a failure.
+      addCounts: async (...args: Parameters<MemoryCounters['addCounts']>) => {
+        const totals = await shared.addCounts(...args);
+        if (lostReply) throw new StateUnavailableError('Redis TAD add counts failed: Command timed out', { unconfirmed: true });
+        return totals;
+      },
+    }) as MemoryCounters;
+    const counter = new ReconciledCounter(slow, 'dcc', 60_000, log);
+    await counter.tryCount([rule], NOW());
+    await counter.tryCount([rule], NOW());
+    lostReply = true;
+    await expect(counter.sync()).rejects.toThrow('timed out');
+    lostReply = false;
+    await counter.sync();
     expect(await shared.peek('dcc', [rule], NOW())).toStrictEqual([2]);
   });
 });

@@ -1,4 +1,4 @@
-import { planCounters, type BucketDelta, type CounterPlan, type WindowCounters, type WindowRule } from '@dccrouter/state';
+import { planCounters, StateUnavailableError, type BucketDelta, type CounterPlan, type WindowCounters, type WindowRule } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 
@@ -125,9 +125,13 @@ export class ReconciledCounter {
         counter.inFlight = new Map();
       });
     } catch (error) {
-      // Not added: counted here still, and sent again with the next reconciliation.
+      // Refused before it ran: counted here still, and sent again with the next reconciliation.
+      // Sent but not confirmed (a time limit, a lost reply): it may have run, or may yet, so it is
+      // not sent again, which could count it twice and quarantine what is within the limit; at
+      // worst this period's counts of this instance are missing from the shared ones.
+      const unconfirmed = error instanceof StateUnavailableError && error.unconfirmed;
       for (const [, counter] of entries) {
-        for (const [bucket, n] of counter.inFlight) add(counter.pending, bucket, n);
+        if (!unconfirmed) for (const [bucket, n] of counter.inFlight) add(counter.pending, bucket, n);
         counter.inFlight = new Map();
       }
       throw error;
