@@ -232,13 +232,14 @@ describe('RedisStore on a shared Redis', () => {
     const live = await store.claimEgress([destination], 'live', 50);
     const dead = await store.claimEgress([destination], 'dead', 10);
     expect([live.length, dead.length]).toEqual([50, 10]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     // Two at a time: XAUTOCLAIM looks at 20 pending entries per call, so the dead router's lie
-    // beyond the first call's reach; each call goes on from where the last stopped.
+    // beyond the first call's reach; each call goes on from where the last stopped. The live
+    // router's are renewed before each (idle far below the 2 s asked, even on a loaded machine).
     const reclaimed: string[] = [];
     for (let pass = 0; pass < 12 && reclaimed.length < 10; pass++) {
       await store.renewEgress(live, 'live');
-      reclaimed.push(...(await store.reclaimEgress([destination], 'taker', 2, 250)).map((item) => item.record.requestId));
+      reclaimed.push(...(await store.reclaimEgress([destination], 'taker', 2, 2_000)).map((item) => item.record.requestId));
     }
     expect(reclaimed.sort()).toEqual(dead.map((item) => item.record.requestId).sort());
   });

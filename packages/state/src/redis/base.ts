@@ -65,6 +65,7 @@ export type ScriptedPipeline = ChainableCommander & {
   claimEgress(...args: (string | number)[]): ScriptedPipeline;
   reclaimLeases(...args: (string | number)[]): ScriptedPipeline;
   renewEgress(...args: (string | number)[]): ScriptedPipeline;
+  pruneConsumers(stream: string, group: string, idleMs: number): ScriptedPipeline;
 };
 
 /** The store's scripts, each a client command, with how many of its arguments are keys. */
@@ -92,6 +93,7 @@ export const SCRIPT_COMMANDS = [
   ['listQuarantined', 1],
   ['putInstallations', 1],
   ['setIfUnchanged', 1],
+  ['pruneConsumers', 1],
 ] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
 
 /** The connections and settings of one store, shared by its parts; its last connection error too. */

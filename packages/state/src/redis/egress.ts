@@ -27,13 +27,6 @@ function takenItem(destination: string, entryId: string, packedRecord: string, r
 /** A stream consumer is taken for gone after this many redelivery delays idle with nothing pending. */
 const CONSUMER_GONE_DELAYS = 100;
 
-/** XINFO CONSUMERS' flat fields of one consumer (name, pending, idle, ... as Redis lists them). */
-function consumerInfo(fields: unknown[]): { name: string; pending: number; idle: number } {
-  const info: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) info[String(fields[i])] = fields[i + 1];
-  return { name: String(info.name), pending: Number(info.pending), idle: Number(info.idle) };
-}
-
 /** From an egress stream's key (`<prefix>egress:{p3}:<destination>`) and the entries read from it. */
 function claimedStream(key: string, entries: readonly [string, string[]][]): ClaimedStream {
   const close = key.indexOf('}:');
@@ -134,24 +127,17 @@ export class RedisEgress extends RedisPart {
    * Every router process reads the streams under a name of its own, which stays in each stream's
    * group after it has gone (a restart, a deploy): about 150 bytes for each stream it read, for
    * good. So every hundred redelivery delays (about 50 minutes at 30 s) the consumers with nothing
-   * pending and idle that long are removed. Safe for a live one, idle only because it had nothing
-   * to read: a consumer with no pending entry holds nothing, and its next read makes it again.
+   * pending and idle that long are removed (prune-consumers.lua, judged and removed in one step).
+   * Safe for a live one, idle only because it had nothing to read: a consumer with no pending
+   * entry holds nothing, and its next read makes it again.
    */
   private async pruneConsumers(keys: readonly string[], idleMs: number): Promise<void> {
     const goneAfterMs = CONSUMER_GONE_DELAYS * idleMs;
     if (Date.now() - this.consumersPrunedAt < goneAfterMs) return;
     this.consumersPrunedAt = Date.now();
-    const look = this.backgroundPipeline();
-    for (const key of keys) look.xinfo('CONSUMERS', key, EGRESS_GROUP);
-    const consumers = (await this.exec('XINFO egress consumers', look)) as unknown[][][];
-    const prune = this.backgroundPipeline();
-    keys.forEach((key, i) => {
-      for (const fields of consumers[i]) {
-        const consumer = consumerInfo(fields);
-        if (consumer.pending === 0 && consumer.idle >= goneAfterMs) prune.xgroup('DELCONSUMER', key, EGRESS_GROUP, consumer.name);
-      }
-    });
-    if (prune.length > 0) await this.exec('XGROUP DELCONSUMER egress', prune);
+    const prune = this.backgroundPipeline() as ScriptedPipeline;
+    for (const key of keys) prune.pruneConsumers(key, EGRESS_GROUP, goneAfterMs);
+    await this.exec('prune egress consumers', prune);
   }
 
   /** One script call per batch group (renew-egress.lua). */
