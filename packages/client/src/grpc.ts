@@ -98,15 +98,15 @@ export class GrpcRouterClient {
 
   /**
    * Sends many over one stream; answers come back in the order sent. Those refused 503 are sent
-   * again (the same signed items, on a new stream, after the longest delay asked) up to the
-   * retries; a stream that fails rejects.
+   * again (the same signed items, on a new stream) up to the retries, after the doubling
+   * `retryBaseMs` (a stream's answers carry no RetryInfo); a stream that fails rejects.
    */
   async submitMany(requests: readonly Signed[]): Promise<SubmitResult[]> {
     const results = await this.streamOnce(requests);
     for (let attempt = 0; attempt < this.retries; attempt++) {
       const refused = results.flatMap((result, i) => (result.status === 503 ? [i] : []));
       if (refused.length === 0) break;
-      await sleep(Math.max(...refused.map((i) => this.waitBefore(attempt, results[i].retryDelayMs))));
+      await sleep(this.waitBefore(attempt));
       const again = await this.streamOnce(refused.map((i) => requests[i]));
       refused.forEach((at, i) => { results[at] = again[i]; });
     }

@@ -32,11 +32,6 @@ export class OutboxWatch {
     return this.shut;
   }
 
-  /** How many wait for this User now. */
-  waitersOf(userId: string): number {
-    return this.waiting.get(userId)?.size ?? 0;
-  }
-
   /**
    * Resolves when the User's outbox may have an item past `after`, `ms` have passed, `signal`
    * aborts (the caller went away) or the watch closes (shutdown), whichever comes first. The

@@ -70,6 +70,8 @@ export const signatureRefused = json(errorAnswer(['signature_invalid']), 'The si
 /** What a User reads of its own data with a signed call; another User's data is 404. */
 export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId: string } }> {
   const app = new OpenAPIHono<{ Variables: { userId: string } }>();
+  /** Pulls waiting now, by User (the gRPC feeds waiting in the same watch are not counted). */
+  const waitingPulls = new Map<string, number>();
 
   // Per route, not app-wide: this app is mounted beside the other /v1 routes.
   const signedCall = createMiddleware<{ Variables: { userId: string } }>(async (c, next) => {
@@ -118,13 +120,23 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
     // Reading a response delivers it: the read marks it so in the same step.
     const read = () => deps.store.readOutbox(userId, after, limit, Date.now());
     let items = await read();
-    const until = Date.now() + waitMs;
-    const waits = waitMs > 0 && deps.outboxWatch.waitersOf(userId) < MAX_WAITING_PULLS_PER_USER;
-    while (waits && items.length === 0 && Date.now() < until && !c.req.raw.signal.aborted) {
-      await deps.outboxWatch.until(userId, after, until - Date.now(), c.req.raw.signal);
-      // Woken, timed out, gone or shutting down: one more look answers all of them.
-      items = await read();
-      if (deps.outboxWatch.closed) break;
+    const gone = c.req.raw.signal;
+    if (items.length === 0 && waitMs > 0 && (waitingPulls.get(userId) ?? 0) < MAX_WAITING_PULLS_PER_USER) {
+      waitingPulls.set(userId, (waitingPulls.get(userId) ?? 0) + 1);
+      try {
+        const until = Date.now() + waitMs;
+        while (items.length === 0 && Date.now() < until && !deps.outboxWatch.closed) {
+          await deps.outboxWatch.until(userId, after, until - Date.now(), gone);
+          // A caller gone hears nothing: what came meanwhile is not read, so not marked delivered.
+          if (gone.aborted) break;
+          // Woken, timed out or shutting down: one more look answers all of them.
+          items = await read();
+        }
+      } finally {
+        const left = waitingPulls.get(userId)! - 1;
+        if (left === 0) waitingPulls.delete(userId);
+        else waitingPulls.set(userId, left);
+      }
     }
     return c.json({ items, next: items.length > 0 ? items[items.length - 1].cursor : after ?? '0-0' });
   });
