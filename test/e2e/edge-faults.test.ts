@@ -87,3 +87,33 @@ describe('a path the router serves, asked with another method', () => {
     expect(await asked('GET', '/v1/no-such-thing')).toEqual({ status: 404, allow: null, reason: 'not_found' });
   });
 });
+
+describe('a device import whose body takes longer than 10 s to arrive, steadily', () => {
+  it('is read to its end and answered (the Bun default closed such a request after 10 to 12 s, without an answer)', async () => {
+    const { hostname, port } = new URL(router.url);
+    const lines = Array.from({ length: 64 }, (_, i) => `${JSON.stringify({ deviceId: `00-DB-12-34-56-78-EE-${i.toString(16).padStart(2, '0').toUpperCase()}`, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North' })}\n`);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /v1/admin/devices:import HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${router.adminToken}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+        let sent = 0;
+        // A line every 250 ms: 16 s in all.
+        const timer = setInterval(() => {
+          if (sent === lines.length) {
+            clearInterval(timer);
+            socket.write('0\r\n\r\n');
+            return;
+          }
+          const line = lines[sent++];
+          socket.write(`${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`);
+        }, 250);
+        socket.on('close', () => clearInterval(timer));
+      });
+      socket.on('data', (chunk) => (data += chunk));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(JSON.parse(answer.slice(answer.indexOf('{'), answer.lastIndexOf('}') + 1))).toEqual({ imported: 64, rejected: [] });
+  }, 30_000);
+});

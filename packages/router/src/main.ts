@@ -42,6 +42,9 @@ async function listen(): Promise<RunningServer> {
       reusePort: config.processes > 1,
       // Bun's own cap is 128 MiB; the router enforces its per-route limits itself.
       maxRequestBodySize: Math.max(config.importMaxBytes, config.batchMaxBytes, config.maxBodyBytes),
+      // Bun's default, 10 s, closes without an answer a request whose body takes longer to arrive,
+      // however steadily it comes: a device import of a few hundred MB over an ordinary link.
+      idleTimeout: config.httpIdleTimeoutSeconds,
     });
     // Connections still open (keep-alive, slow clients) are closed: the drain has answered what it could.
     return { port: server.port!, stop: () => server.stop(true) };

@@ -33,6 +33,8 @@ export interface RouterConfig {
   batchMaxItems: number;
   batchMaxBytes: number;
   importMaxBytes: number;
+  /** How long (s) Bun lets a connection's request take to arrive, body included (Bun's own default: 10). */
+  httpIdleTimeoutSeconds: number;
   /** Signature worker threads; 0 verifies on the main thread (tests, tiny deployments). */
   verifyThreads: number;
   verifyBatchMax: number;
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     batchMaxItems: settings.integer('BATCH_MAX_ITEMS', 1000, 1),
     batchMaxBytes: settings.integer('BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),
     importMaxBytes: settings.integer('IMPORT_MAX_BYTES', 2 * 1024 * 1024 * 1024, 1),
+    httpIdleTimeoutSeconds: settings.integer('HTTP_IDLE_TIMEOUT_SECONDS', 60, 1, 255),
     // The cores a process's share leaves beside its main thread.
     verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount) - 1)),
     verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
