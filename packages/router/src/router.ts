@@ -224,6 +224,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       await stats.stop();
       await dccCounts.stop();
       budgets.stop();
+      lifecycle.stop();
       cpl.stop();
       policy.stop();
       registers.stop();

@@ -213,9 +213,10 @@ export function lifecycleMetrics(registry: Registry) {
     usagePeaks.push(peak);
     return peak;
   });
-  setInterval(() => {
+  const rotation = setInterval(() => {
     for (const peak of usagePeaks) [peak.previous, peak.ratio] = [peak.ratio, -1];
-  }, USAGE_PEAK_PERIOD_MS).unref();
+  }, USAGE_PEAK_PERIOD_MS);
+  rotation.unref();
   const breachLag = new Histogram({
     name: 'dccrouter_trt_breach_detection_lag_seconds',
     help: 'From a request\'s breach check time to its breach being marked',
@@ -306,6 +307,10 @@ export function lifecycleMetrics(registry: Registry) {
         }
       },
     }),
+    /** Stops the usage peaks' rotation (the router's shutdown). */
+    stop(): void {
+      clearInterval(rotation);
+    },
     /** A count against a threshold: kept if it is the highest of its period. */
     tadUsageSeen(scope: string, srv: string, windowSeconds: number, ratio: number): void {
       const peak = usagePeakOf(scope, srv, String(windowSeconds));
