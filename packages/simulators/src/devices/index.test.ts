@@ -53,6 +53,19 @@ describe('simulated devices', () => {
     expect(states.creditAlertsDue(lowAt + 2 + (state.creditPence / pencePerHour) * HOUR + 1)).toEqual([{ deviceId: 'D1', alertCode: 'CREDIT_BELOW_DISABLEMENT' }]);
   });
 
+  it('keep their armed credit alerts bounded by the devices held, however many top-ups and devices come and go, and still raise the live ones', () => {
+    const states = new DeviceStates(1, 1_000);
+    // 100,000 top-ups of 10 devices: each leaves its device's earlier alerts stale.
+    for (let i = 0; i < 100_000; i++) states.topUp(`D${i % 10}`, 100, T0 + i);
+    expect(states.armedCreditAlerts).toBeLessThanOrEqual(4 * 2 * 10 + 1_024);
+    // 100,000 devices through a cap of 1,000: each evicted one leaves its alerts behind.
+    for (let i = 0; i < 100_000; i++) states.get(`E${i}`, T0);
+    expect(states.armedCreditAlerts).toBeLessThanOrEqual(4 * 2 * 1_000 + 1_024 + 2);
+    // The live ones still come due: D0..D9 are gone (evicted), the last thousand E devices raise theirs.
+    const due = states.creditAlertsDue(T0 + 10 ** 12);
+    expect(new Set(due.map((alert) => alert.deviceId))).toEqual(new Set(Array.from({ length: 1_000 }, (_, i) => `E${99_000 + i}`).filter((id) => states.get(id, T0).creditPence > 0)));
+  });
+
   it('keep the tariffs 1.1.x set and the prices 1.2.x set, for 4.11.x to read, by element', () => {
     const states = new DeviceStates(1);
     expect(deviceAnswer(states, 'D1', ask('4.11.1', 'ReadTariffPrimaryElement'), T0, undefined).body).toEqual({ ReadTariffPrimaryElement: {} });

@@ -106,12 +106,22 @@ export class DeviceStates {
     return (state.importKw * (now - state.creditAt) / 3_600_000) * PENCE_PER_KWH;
   }
 
+  /** Credit alerts armed and not yet due, stale ones included (for tests of its bound). */
+  get armedCreditAlerts(): number {
+    return this.creditAlerts.size;
+  }
+
   /** Each threshold the credit is above now gets its crossing time: credit falls by importKw × PENCE_PER_KWH an hour. */
   private armCreditAlerts(deviceId: string, state: DeviceState, now: number): void {
     const credit = state.creditPence - this.usedPence(state, now);
     const pencePerMs = (state.importKw * PENCE_PER_KWH) / 3_600_000;
     for (const [alertCode, threshold] of CREDIT_ALERTS) {
       if (credit > threshold) this.creditAlerts.push(now + (credit - threshold) / pencePerMs, { deviceId, state, epoch: state.creditEpoch, alertCode });
+    }
+    // A top-up leaves its device's earlier alerts stale and an evicted device its own, due days
+    // or years away: past four times what the live devices can have armed, they are dropped.
+    if (this.creditAlerts.size > 4 * CREDIT_ALERTS.length * this.states.size + 1_024) {
+      this.creditAlerts.retain((alert) => alert.state.creditEpoch === alert.epoch && this.states.get(alert.deviceId) === alert.state);
     }
   }
 }

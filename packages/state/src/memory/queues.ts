@@ -93,18 +93,29 @@ export class MinHeap<T> {
     const last = items.pop();
     if (items.length > 0 && last) {
       items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && items[left].key < items[smallest].key) smallest = left;
-        if (right < items.length && items[right].key < items[smallest].key) smallest = right;
-        if (smallest === i) break;
-        [items[smallest], items[i]] = [items[i], items[smallest]];
-        i = smallest;
-      }
+      this.siftDown(0);
     }
     return top;
+  }
+
+  /** Keeps only the values `keep` accepts (entries gone stale before their time), in one pass and a re-heapify. */
+  retain(keep: (value: T) => boolean): void {
+    this.items = this.items.filter((item) => keep(item.value));
+    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(from: number): void {
+    const items = this.items;
+    let i = from;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && items[left].key < items[smallest].key) smallest = left;
+      if (right < items.length && items[right].key < items[smallest].key) smallest = right;
+      if (smallest === i) break;
+      [items[smallest], items[i]] = [items[i], items[smallest]];
+      i = smallest;
+    }
   }
 }
