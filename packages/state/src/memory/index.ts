@@ -19,6 +19,8 @@ export interface MemoryStoreOptions {
 
 interface RequestEntry {
   legs: Partial<Record<Leg, LegRecord>>;
+  /** Its quarantine event reference, when it was quarantined at acceptance (quarantineRefs). */
+  quarantineRef?: string;
   record: RequestRecord;
   expiresAt: number;
   /** The pending egress entry, settled when the response is recorded. */
@@ -277,6 +279,7 @@ export class MemoryStore implements StateStore {
     if (acceptance.breachFinalAt !== undefined) stored.breachFinalAt = acceptance.breachFinalAt;
     if (acceptance.quarantine) {
       this.quarantineRefs.set(acceptance.quarantine.ref, requestId);
+      stored.quarantineRef = acceptance.quarantine.ref;
       this.quarantineExpiry.push(acceptance.quarantine.expiresAt, requestId);
     }
     if (acceptance.alert) this.appendOutbox(record.originatorId, copy(acceptance.alert));
@@ -702,9 +705,16 @@ export class MemoryStore implements StateStore {
     if (entry && entry.expiresAt <= Date.now()) {
       this.requests.delete(requestId);
       this.outliving.delete(requestId);
+      this.forgetQuarantineRef(requestId, entry);
       return undefined;
     }
     return entry;
+  }
+
+  /** A request gone at its retention takes its quarantine ref with it (as its Redis key expires with it). */
+  private forgetQuarantineRef(requestId: string, entry: RequestEntry): void {
+    const ref = entry.quarantineRef;
+    if (ref !== undefined && this.quarantineRefs.get(ref) === requestId) this.quarantineRefs.delete(ref);
   }
 
   /** Kept apart from the acceptance order, until its own expiry (pushed again when it moves). */
@@ -718,11 +728,16 @@ export class MemoryStore implements StateStore {
     for (const [requestId, entry] of this.requests) {
       if (entry.expiresAt > now) break;
       this.requests.delete(requestId);
+      this.forgetQuarantineRef(requestId, entry);
     }
     while ((this.outlivingExpiry.peekKey() ?? Infinity) <= now) {
       const requestId = this.outlivingExpiry.pop()!.value;
       // An entry renewed since has a later key in the heap too.
-      if ((this.outliving.get(requestId)?.expiresAt ?? Infinity) <= now) this.outliving.delete(requestId);
+      const entry = this.outliving.get(requestId);
+      if (entry && entry.expiresAt <= now) {
+        this.outliving.delete(requestId);
+        this.forgetQuarantineRef(requestId, entry);
+      }
     }
   }
 }
