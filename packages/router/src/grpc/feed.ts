@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import type { dccrouter } from '@dccrouter/protocol';
 import { outboxCursorRefusal, respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
@@ -71,14 +72,19 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
   try {
     while (!cancelled && !deps.draining()) {
       const items = await deps.store.readOutbox(auth.userId, cursor, FEED_PAGE);
+      const written: OutboxItem[] = [];
       for (const item of items) {
-        // Backpressure: a slow reader holds the feed, not the router's memory.
-        if (!call.write(outboxItem(item))) await new Promise((resolve) => call.once('drain', resolve));
+        // Backpressure: a slow reader holds the feed, not the router's memory. A cancelled call
+        // drops what it buffered and never drains: the wait ends with it, and what it dropped is
+        // not counted delivered.
+        if (!call.write(outboxItem(item))) await once(call, 'drain', { signal: cancelledSignal.signal }).catch(() => undefined);
+        if (cancelled) break;
+        written.push(item);
         cursor = item.cursor;
       }
-      const delivered = respondedRequestIds(items);
+      const delivered = respondedRequestIds(written);
       if (delivered.length > 0) await deps.store.markDelivered(delivered, Date.now());
-      if (items.length < FEED_PAGE) await deps.outboxWatch.until(auth.userId, cursor, FEED_IDLE_READ_MS, cancelledSignal.signal);
+      if (!cancelled && items.length < FEED_PAGE) await deps.outboxWatch.until(auth.userId, cursor, FEED_IDLE_READ_MS, cancelledSignal.signal);
     }
     if (!cancelled) call.end();
   } catch (error) {
