@@ -34,6 +34,7 @@ describe('loadConfig: router processes and the settings of the redesigned reques
   it.each([
     ['ROUTER_PROCESSES', '0'], ['DIRECTORY_SYNC_MS', '5'], ['DIRECTORY_CACHE_MAX', '0'], ['TAD_SYNC_MS', 'often'],
     ['EGRESS_LINGER_MS', '-1'], ['STATS_FLUSH_MS', '1.5'], ['VERIFY_LINGER_MS', 'x'], ['RESPONSE_GATHER_MS', '-5'], ['SCHEDULE_LEASE_MS', '0'],
+    ['DEAD_LETTER_RETENTION_SECONDS', '0'],
   ])('refuses %s=%s, naming the setting', (name, value) => {
     expect(() => loadConfig({ ...REDIS, [name]: value })).toThrow(`${name} must be an integer >=`);
   });
@@ -96,6 +97,8 @@ describe('loadConfig: every bad setting at once', () => {
     ]);
     // A blocking read longer than the connection's 10 s command timeout would fail every time.
     expect(problems({ EGRESS_IDLE_POLL_MS: '15000' })).toEqual(['EGRESS_IDLE_POLL_MS must be an integer from 1 to 5000, got "15000"']);
+    // Bun takes at most 255 s.
+    expect(problems({ HTTP_IDLE_TIMEOUT_SECONDS: '300' })).toEqual(['HTTP_IDLE_TIMEOUT_SECONDS must be an integer from 1 to 255, got "300"']);
     expect(problems({ REDIS_SENTINEL_NAME: 'main' })).toEqual(['REDIS_SENTINEL_NAME needs REDIS_SENTINELS, the Sentinels (host:port,...) that watch it']);
     expect(problems({ SIMULATOR_LATENCY_P50_MS: '300', SIMULATOR_LATENCY_P99_MS: '200' })).toEqual(['SIMULATOR_LATENCY_P99_MS (200) must not be below SIMULATOR_LATENCY_P50_MS (300)']);
     expect(problems({ WEBHOOK_BACKOFF_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toEqual(['WEBHOOK_BACKOFF_MAX_MS (1000) must not be below WEBHOOK_BACKOFF_MS (5000)']);

@@ -34,6 +34,7 @@ describe('a JSON batch whose text is not what its User could have signed as read
     expect(parseJsonBatch(invalid)).toBe('batch is not valid UTF-8');
     expect(parseJsonBatch(json(`{"requests":[{"body":"{}","body":"[]"}]}`))).toBe('batch repeats the key "body" within one object');
     expect(parseJsonBatch(json(`{"requests":[],"requests":[${good}]}`))).toBe('batch repeats the key "requests" within one object');
+    expect(parseJsonBatch(json(`{"requests":[${good}],"x":${'['.repeat(70)}${']'.repeat(70)}}`))).toBe('batch nests deeper than 64 levels');
     const items = parseJsonBatch(json(`{"requests":[${good},{"body":"{\\"a\\":\\"\\ud800\\"}"},{"body":"{\\"a\\":\\"\\ud83d\\ude00\\"}"}]}`));
     expect(Array.isArray(items)).toBe(true);
     expect((items as { malformed?: string }[]).map((item) => item.malformed)).toEqual([undefined, 'requests[1].body is not valid text: it holds a lone surrogate', undefined]);
