@@ -198,10 +198,16 @@ function unescapedKey(raw: string): string {
   }
 }
 
-function shapeRefusal(text: string): Decoded<never> | undefined {
+/** What is wrong with the shape of JSON text (too deep, a key repeated), naming it as `subject`; undefined when nothing. */
+export function jsonShapeProblem(text: string, subject = 'JSON'): string | undefined {
   const { deepest, repeatedKey } = jsonShape(text);
-  if (deepest > MAX_JSON_DEPTH) return malformed(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
-  return repeatedKey === undefined ? undefined : malformed(`JSON repeats the key ${JSON.stringify(repeatedKey)} within one object`);
+  if (deepest > MAX_JSON_DEPTH) return `${subject} nests deeper than ${MAX_JSON_DEPTH} levels`;
+  return repeatedKey === undefined ? undefined : `${subject} repeats the key ${JSON.stringify(repeatedKey)} within one object`;
+}
+
+function shapeRefusal(text: string): Decoded<never> | undefined {
+  const problem = jsonShapeProblem(text);
+  return problem === undefined ? undefined : malformed(problem);
 }
 
 /** Decodes the JSON format of the contract (duis-parser's simplified DUIS JSON). */

@@ -1,4 +1,4 @@
-import { jsonShape, MAX_JSON_DEPTH } from '@dccrouter/domain';
+import { jsonShapeProblem } from '@dccrouter/domain';
 import { batchHoldsMoreThan, ServiceRequestBatch } from '@dccrouter/protocol';
 import { requestFormat, type RequestFormat } from './index.ts';
 
@@ -51,9 +51,8 @@ export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
     return 'batch is not valid UTF-8';
   }
   // A repeated key ("body" twice) is read one way here and another by another parser.
-  const { deepest, repeatedKey } = jsonShape(text);
-  if (deepest > MAX_JSON_DEPTH) return `batch nests deeper than ${MAX_JSON_DEPTH} levels`;
-  if (repeatedKey !== undefined) return `batch repeats the key ${JSON.stringify(repeatedKey)} within one object`;
+  const misshapen = jsonShapeProblem(text, 'batch');
+  if (misshapen) return misshapen;
   let doc: unknown;
   try {
     doc = JSON.parse(text);
