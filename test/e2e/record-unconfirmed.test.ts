@@ -48,6 +48,27 @@ describe.each(everyStore())('An acceptance recorded but not confirmed, on %s', (
   });
 });
 
+describe.each(everyStore())('An acceptance not confirmed, found recorded by an identical copy from another router, on %s', (_name, storeEnv) => {
+  it('is answered with the recorded acknowledgement and left to the router that recorded it', async () => {
+    const { store, read } = await routerWithMeter(storeEnv, HAND_OVER_ONLY);
+    const write = store.recordAcceptance.bind(store);
+    store.recordAcceptance = async (requestId, acceptance) => {
+      // Recorded as the other router would have (leased to it for its own hand-over); this write is told apart by its store.
+      await write(requestId, acceptance);
+      throw new StateUnavailableError('recordAcceptance timed out', { unconfirmed: true, recordedBy: async () => false });
+    };
+    const sent = await metricTotal(running!.url, 'dccrouter_egress_forwarded_total');
+    const { status, answer } = await read();
+    expect(status, JSON.stringify(answer)).toBe(202);
+    const requestId = answer.header.requestId as string;
+    expect((await store.getRequest(requestId))?.forwardedAt).toBeDefined();
+    // Not sent by this router: its network would have answered within 20 ms of a hand-over.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await store.getRequest(requestId))?.state).toBe('forwarded');
+    expect(await metricTotal(running!.url, 'dccrouter_egress_forwarded_total')).toBe(sent);
+  });
+});
+
 describe('An acceptance whose reply was lost and which the client library sent again, on Redis', () => {
   it('finds its own record, is acknowledged and handed to its network at once', async () => {
     const proxy = await replyDroppingProxy(inject('redisUrl'));

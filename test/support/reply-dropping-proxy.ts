@@ -5,7 +5,8 @@ import { connect, createServer, type Socket } from 'node:net';
  * command's run and its answer would: once armed with a marker, the first connection to send bytes
  * containing it has the server's next answer dropped and is cut. The client library reconnects
  * through the proxy and sends what it had in flight again. It can also hold every answer back
- * (a stalled network, a server stuck in a long script) until told to let them through.
+ * (a stalled network, a server stuck in a long script) until told to let them through, or hold
+ * a command back before it reaches the server, with whatever its connection sends after it.
  */
 export interface ReplyDroppingProxy {
   /** `redis://` URL of the proxy. */
@@ -15,6 +16,9 @@ export interface ReplyDroppingProxy {
   /** Hold every answer back until `releaseReplies`. */
   holdReplies(): void;
   releaseReplies(): void;
+  /** Hold back the next command whose bytes contain `marker`, and what its connection sends after it, until `releaseCommands`. */
+  holdCommandWith(marker: string): void;
+  releaseCommands(): void;
   /** Answers dropped so far. */
   readonly dropped: number;
   close(): Promise<void>;
@@ -25,6 +29,9 @@ export async function replyDroppingProxy(redisUrl: string): Promise<ReplyDroppin
   let marker: string | undefined;
   let dropped = 0;
   let held: (() => void)[] | undefined;
+  let holdMarker: string | undefined;
+  const heldCommands: (() => void)[] = [];
+  let releaseCommands = () => {};
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(target.port), target.hostname);
@@ -34,12 +41,22 @@ export async function replyDroppingProxy(redisUrl: string): Promise<ReplyDroppin
       socket.on('error', () => { client.destroy(); upstream.destroy(); });
     }
     let dropNextReply = false;
+    let holding = false;
     client.on('data', (chunk) => {
       if (marker !== undefined && chunk.includes(marker)) {
         marker = undefined;
         dropNextReply = true;
       }
-      upstream.write(chunk);
+      if (holdMarker !== undefined && chunk.includes(holdMarker)) {
+        holdMarker = undefined;
+        holding = true;
+        releaseCommands = () => {
+          holding = false;
+          for (const write of heldCommands.splice(0)) write();
+        };
+      }
+      if (holding) heldCommands.push(() => upstream.write(chunk));
+      else upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
       if (held) {
@@ -69,6 +86,8 @@ export async function replyDroppingProxy(redisUrl: string): Promise<ReplyDroppin
       held = undefined;
       for (const write of release) write();
     },
+    holdCommandWith: (text) => { holdMarker = text; },
+    releaseCommands: () => releaseCommands(),
     get dropped() { return dropped; },
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();

@@ -85,6 +85,43 @@ describe('RedisStore on a shared Redis', () => {
     }
   });
 
+  it('tells, after a write it did not confirm, whether that write recorded the acceptance or another instance\'s copy did', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix, commandTimeoutMs: 300 });
+      opened.push(store);
+      const other = await open({ keyPrefix });
+      await store.recordAcceptance(newRequestId(), plainAcceptance(newRequestId()));
+      const unconfirmed = (settled: unknown) => {
+        expect(settled).toBeInstanceOf(StateUnavailableError);
+        expect((settled as StateUnavailableError).unconfirmed).toBe(true);
+        return (settled as StateUnavailableError).recordedBy!;
+      };
+
+      // It ran; its answer came too late.
+      const own = newRequestId();
+      const ownAcceptance = plainAcceptance(own);
+      proxy.holdReplies();
+      const ranLate = await store.recordAcceptance(own, ownAcceptance).catch((error: unknown) => error);
+      proxy.releaseReplies();
+      expect(await unconfirmed(ranLate)(ownAcceptance)).toBe(true);
+
+      // Held on its way while another instance recorded the same bytes: found a copy when it ran.
+      const theirs = newRequestId();
+      const theirsAcceptance = plainAcceptance(theirs);
+      proxy.holdCommandWith(theirs);
+      const held = store.recordAcceptance(theirs, theirsAcceptance).catch((error: unknown) => error);
+      expect((await other.recordAcceptance(theirs, plainAcceptance(theirs))).outcome).toBe('recorded');
+      const asked = unconfirmed(await held)(theirsAcceptance);
+      proxy.releaseCommands();
+      expect(await asked).toBe(false);
+      expect((await store.loadContext(theirs, 'single')).leg?.bodyHash).toBe(theirsAcceptance.legRecord.bodyHash);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('tells its observer of every call, the Threshold Anomaly Detection counters\' included', async () => {
     const calls: string[] = [];
     const done: string[] = [];

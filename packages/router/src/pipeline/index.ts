@@ -362,16 +362,17 @@ export class ServiceRequestPipeline {
    * A write answered `outcome_unknown` may still land, leased to this process for its hand-over:
    * nobody else sends it before the lease's redelivery delay (30 s by default, a SMETS2+
    * request's whole TRT), and a resubmission only replays its answer. So it is looked up again a
-   * few times over the next seconds and sent once it shows with these bytes (a repeat, should
-   * another router send it too, is dropped by the network). Never seen, the lease's expiry sends it.
+   * few times over the next seconds and sent once it shows recorded by this write (see
+   * recordedByThisWrite). Never seen, the lease's expiry sends it.
    */
-  private handOverIfItLands(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string): void {
+  private handOverIfItLands(requestIdText: string, acceptance: Acceptance, leg: Leg, bodyHash: string, unconfirmed: StateUnavailableError): void {
     if (acceptance.egress?.forwardedAt === undefined) return;
     retryAfterGaps(LOOK_AGAIN_GAPS_MS, async () => {
       const context = await this.deps.store.loadContext(requestIdText, leg);
       if (!context.leg) return false;
+      if (context.leg.bodyHash !== bodyHash || !await recordedByThisWrite(unconfirmed, acceptance)) return true;
       // Egress stopped (or at its cap of hand-overs): the lease's expiry sends it instead.
-      if (context.leg.bodyHash === bodyHash && this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
+      if (this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
       return true;
     });
   }
@@ -471,9 +472,10 @@ export class ServiceRequestPipeline {
 
   /**
    * The one write. When it was sent but not confirmed (a timeout, a dropped connection), the
-   * RequestID is looked up again: recorded with this body, the recorded answer stands and the
-   * write is taken as landed (an identical copy recorded by another router in that window passes
-   * for it: sent again, its network drops the repeat). Absent,
+   * RequestID is looked up again: recorded with this body, the recorded answer stands, and the
+   * store tells whether this write recorded it (landed: this router hands it over) or an identical
+   * copy from another router did (duplicate: that router sends it); a store that cannot tell has
+   * it taken as landed (sent again, its network drops the repeat). Absent,
    * the write may still be waiting in Redis (writes paused for a failover let reads pass them), so
    * nothing can be promised either way: like an unreadable lookup, that is `outcome_unknown`, and
    * the client resubmits the same bytes, which get the recorded answer or are recorded then.
@@ -489,13 +491,13 @@ export class ServiceRequestPipeline {
       try {
         context = await this.deps.store.loadContext(requestIdText, leg);
       } catch {
-        this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
+        this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash, error);
         this.storeTrouble(error);
         throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and could not be asked again; resubmit the same bytes'));
       }
-      if (context.leg?.bodyHash === bodyHash) return { outcome: 'landed', answer: context.leg.answer };
+      if (context.leg?.bodyHash === bodyHash) return { outcome: await recordedByThisWrite(error, acceptance) ? 'landed' : 'duplicate', answer: context.leg.answer };
       if (context.leg) return { outcome: 'request_id_reused' };
-      this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash);
+      this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash, error);
       this.storeTrouble(error);
       throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and it is not visible yet; resubmit the same bytes'));
     }
@@ -562,6 +564,19 @@ export class ServiceRequestPipeline {
     }
     const valid = await this.deps.verifier.verify(user.publicKeyPem, submission.body, signature);
     if (!valid) throw new Refused(refuse('signature_invalid', "X-DCC-Signature is not a valid signature of the body by the originator's key"));
+  }
+}
+
+/**
+ * An unconfirmed write whose RequestID's leg is seen recorded with its body: whether the write
+ * recorded it, as far as its store can tell (otherwise, or when it cannot be asked, taken as so).
+ */
+async function recordedByThisWrite(unconfirmed: StateUnavailableError, acceptance: Acceptance): Promise<boolean> {
+  if (!unconfirmed.recordedBy) return true;
+  try {
+    return await unconfirmed.recordedBy(acceptance);
+  } catch {
+    return true;
   }
 }
 

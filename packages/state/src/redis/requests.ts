@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
 import { responseIdFor } from '../shared/index.ts';
-import type { Acceptance, AcceptanceResult, Leg, NetworkResponse, RequestContext, RequestRecord, RequestState, ResponseOutcome } from '../store/index.ts';
+import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply } from './base.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { packLegAnswer, packRecord, recordFrom, unpackLeg, unpackRecord } from './records.ts';
@@ -25,6 +25,8 @@ const BULK_RELIST_MS = 10_000;
 /** One request waiting for its partition's acceptance call: its fields (partition tag first) and counters. */
 interface PendingAcceptance {
   requestId: string;
+  /** The caller's acceptance, which an unconfirmed call's error is asked about (StateUnavailableError.recordedBy). */
+  acceptance: Acceptance;
   fields: (string | number)[];
   counters: CounterPlan[];
   /** Counted whatever the limits say (Acceptance.count.evenInExcess). */
@@ -99,7 +101,7 @@ export class RedisRequests extends RedisPart {
       breachCheckAt ?? '', quarantine?.expiresAt ?? '', quarantine?.ref ?? '', acceptance.alert ? JSON.stringify(acceptance.alert) : '',
       extras, acceptance.breachFinalAt ?? '', this.bulkIndexArg(tag, bulkIndexOf(record.trt, record.destination, breachCheckAt, acceptance.breachFinalAt)),
     ];
-    return { requestId, fields, counters: count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [], evenInExcess: count?.evenInExcess === true };
+    return { requestId, acceptance, fields, counters: count ? planCounters(`user:${count.scope}`, count.rules, count.at, tag.slice(1, -1)) : [], evenInExcess: count?.evenInExcess === true };
   }
 
   /** accept-batch.lua's bulk index field: '+' first when it is to be listed in its partition's trtkeys. */
@@ -136,18 +138,32 @@ export class RedisRequests extends RedisPart {
       }
     }
     let reply: AcceptReply;
+    const tag = items[0].fields[0];
+    const mark = `${this.prefix}accepted:${tag}:${this.callIds.next()}`;
     try {
-      const tag = items[0].fields[0];
       reply = await this.call('record acceptance', () => this.confirmedWithin(
-        this.redis.acceptBatch(`${this.prefix}trt:${tag}`, `${this.prefix}accepted:${tag}:${this.callIds.next()}`,
-          this.prefix, this.context.retentionSeconds, this.outboxMinId(), this.acceptanceMarkMs,
-          counterIndex.size, ...counterArgs, ...requestArgs)));
+        this.redis.acceptBatch(`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
+          this.outboxMinId(), this.acceptanceMarkMs, counterIndex.size, ...counterArgs, ...requestArgs)));
     } catch (error) {
       // The call may not have listed its indexes: the next acceptance of each lists it.
       this.listedBulkIndexes.clear();
-      throw error;
+      if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
+      throw new StateUnavailableError(error.message, { cause: error.cause, unconfirmed: true, recordedBy: (acceptance) => this.recordedByCall(mark, items, acceptance) });
     }
     return acceptanceResults(reply, items.map((item) => item.requestId));
+  }
+
+  /**
+   * Whether the call that left `mark` recorded this acceptance, asked once its leg is seen
+   * recorded with its body: the call writes its mark in the same step as its records, so a record
+   * seen and no '1' in the mark (none yet, or the call found a copy) is another call's. A mark
+   * gone (kept acceptanceMarkMs) reads as not this call's: the lease's expiry then sends it.
+   */
+  private async recordedByCall(mark: string, items: readonly PendingAcceptance[], acceptance: Acceptance): Promise<boolean> {
+    const place = items.findIndex((item) => item.acceptance === acceptance);
+    if (place < 0) throw new Error('recordedBy asked about an acceptance that was not in the call');
+    const recorded = await this.call('GET acceptance mark', () => this.redis.get(mark));
+    return recorded?.[place] === '1';
   }
 
   async getRequest(requestId: string): Promise<RequestRecord | undefined> {

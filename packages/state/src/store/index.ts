@@ -389,11 +389,19 @@ export class StateUnavailableError extends Error {
    * out or the connection dropped); false when it was never sent.
    */
   readonly unconfirmed: boolean;
+  /**
+   * For an acceptance not confirmed, from a store that can tell afterwards: whether this very
+   * write recorded the acceptance (asked once the RequestID's leg is seen recorded with its body,
+   * which an identical copy from another router may also be). Without it, a record with the same
+   * body is taken for the write's own.
+   */
+  readonly recordedBy?: (acceptance: Acceptance) => Promise<boolean>;
 
-  constructor(message: string, options?: { cause?: unknown; unconfirmed?: boolean }) {
+  constructor(message: string, options?: { cause?: unknown; unconfirmed?: boolean; recordedBy?: (acceptance: Acceptance) => Promise<boolean> }) {
     super(message, options);
     this.name = 'StateUnavailableError';
     this.unconfirmed = options?.unconfirmed ?? false;
+    if (options?.recordedBy) this.recordedBy = options.recordedBy;
   }
 }
 
