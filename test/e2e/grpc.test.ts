@@ -313,5 +313,8 @@ describe('gRPC 503s', () => {
     // The SDK reads the same refusal from the status, with the delay to wait.
     const viaSdk = await client.submit(client.signed(read()));
     expect([viaSdk.status, viaSdk.answer.error.reason, viaSdk.grpcCode, viaSdk.retryDelayMs]).toEqual([503, 'state_unavailable', GrpcStatus.UNAVAILABLE, retryAfterMs]);
+    // A stream's refusal is an item, not a status: it says the same delay in retry_after_ms.
+    const [streamed] = await client.submitMany([client.signed(read())]);
+    expect([streamed.status, streamed.answer.error.reason, streamed.retryDelayMs]).toEqual([503, 'state_unavailable', retryAfterMs]);
   });
 });

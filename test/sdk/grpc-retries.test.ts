@@ -20,8 +20,8 @@ interface Arrival {
 
 const acknowledged = (): Result => ({ status: 202, answerJson: JSON.stringify({ header: { responseCode: 'I99' } }) });
 // As the router's: the refusal's fields (a unary call's status) and its answer (a stream's item).
-const refused = (httpStatus: number, reason: string): Result => ({
-  status: httpStatus, refusal: { httpStatus, reason, message: `${reason} (scripted)` },
+const refused = (httpStatus: number, reason: string, retryAfterMs = 0): Result => ({
+  status: httpStatus, refusal: { httpStatus, reason, message: `${reason} (scripted)`, retryAfterMs },
   answerJson: JSON.stringify({ header: {}, error: { reason, message: `${reason} (scripted)` } }),
 });
 // libuv's timers count whole milliseconds, so a 1 s wait can end up to 1 ms short of 1000.0.
@@ -145,5 +145,14 @@ describe('the gRPC client', () => {
     expect(server.arrivals).toHaveLength(4);
     expectSameItem([server.arrivals[1], server.arrivals[3]]);
     expect(server.arrivals[3].at - server.arrivals[2].at).toBeGreaterThanOrEqual(50 - TIMER_SLACK_MS);
+  });
+
+  it('waits as long as a stream\'s refusals ask (retry_after_ms) before sending them again', async () => {
+    server = await new ScriptedGrpcServer((n) => (n === 0 ? refused(503, 'overloaded', 150) : n === 1 ? refused(503, 'overloaded', 400) : acknowledged())).start();
+    client = new GrpcRouterClient(server.address, DEMO_PRIVATE_KEY_PEM, undefined, { retries: 1, retryBaseMs: 20 });
+    const results = await client.submitMany([client.signed(spec()), client.signed(spec())]);
+    expect(results.map((result) => result.status)).toEqual([202, 202]);
+    expect(server.arrivals).toHaveLength(4);
+    expect(server.arrivals[2].at - server.arrivals[1].at).toBeGreaterThanOrEqual(400 - TIMER_SLACK_MS);
   });
 });

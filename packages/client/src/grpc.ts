@@ -16,7 +16,10 @@ interface RouterStub extends Client {
 
 /** A result as over HTTP: its status and the answer document (a refusal's from its fields when it came as a status). */
 function toResult(result: Result): SubmitResult {
-  return { status: result.status ?? 0, answer: JSON.parse(result.answerJson ?? 'null'), acknowledgement: result.acknowledgement ?? undefined };
+  const answer: SubmitResult = { status: result.status ?? 0, answer: JSON.parse(result.answerJson ?? 'null'), acknowledgement: result.acknowledgement ?? undefined };
+  // A stream's 503 says how long to wait as a field (a unary call's, as RetryInfo).
+  if (result.refusal?.retryAfterMs) answer.retryDelayMs = result.refusal.retryAfterMs;
+  return answer;
 }
 
 /** The refusal a non-OK status carries (google.rpc.ErrorInfo), or undefined when it carries none. */
@@ -98,15 +101,16 @@ export class GrpcRouterClient {
 
   /**
    * Sends many over one stream; answers come back in the order sent. Those refused 503 are sent
-   * again (the same signed items, on a new stream) up to the retries, after the doubling
-   * `retryBaseMs` (a stream's answers carry no RetryInfo); a stream that fails rejects.
+   * again (the same signed items, on a new stream) up to the retries, after the longest wait
+   * their refusals ask for (retry_after_ms), or the doubling `retryBaseMs` when they name none; a
+   * stream that fails rejects.
    */
   async submitMany(requests: readonly Signed[]): Promise<SubmitResult[]> {
     const results = await this.streamOnce(requests);
     for (let attempt = 0; attempt < this.retries; attempt++) {
       const refused = results.flatMap((result, i) => (result.status === 503 ? [i] : []));
       if (refused.length === 0) break;
-      await sleep(this.waitBefore(attempt));
+      await sleep(this.waitBefore(attempt, Math.max(0, ...refused.map((i) => results[i].retryDelayMs ?? 0))));
       const again = await this.streamOnce(refused.map((i) => requests[i]));
       refused.forEach((at, i) => { results[at] = again[i]; });
     }

@@ -92,7 +92,7 @@ export interface SubmitResult {
   acknowledgement?: dccrouter.v1.IAcknowledgement;
   /** Over gRPC, for a refusal given as a status: its code. */
   grpcCode?: number;
-  /** How long the router asked to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo. */
+  /** How long the router asked to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo, a stream refusal's retry_after_ms. */
   retryDelayMs?: number;
 }
 

@@ -1134,6 +1134,9 @@ export namespace dccrouter {
 
             /** Refusal httpStatus */
             httpStatus?: (number|null);
+
+            /** Refusal retryAfterMs */
+            retryAfterMs?: (number|null);
         }
 
         /** Represents a Refusal. */
@@ -1156,6 +1159,9 @@ export namespace dccrouter {
 
             /** Refusal httpStatus. */
             public httpStatus: number;
+
+            /** Refusal retryAfterMs. */
+            public retryAfterMs: number;
 
             /**
              * Creates a new Refusal instance using the specified properties.

@@ -3127,6 +3127,7 @@ export const dccrouter = $root.dccrouter = (() => {
              * @property {string|null} [message] Refusal message
              * @property {string|null} [responseCode] Refusal responseCode
              * @property {number|null} [httpStatus] Refusal httpStatus
+             * @property {number|null} [retryAfterMs] Refusal retryAfterMs
              */
 
             /**
@@ -3177,6 +3178,14 @@ export const dccrouter = $root.dccrouter = (() => {
             Refusal.prototype.httpStatus = 0;
 
             /**
+             * Refusal retryAfterMs.
+             * @member {number} retryAfterMs
+             * @memberof dccrouter.v1.Refusal
+             * @instance
+             */
+            Refusal.prototype.retryAfterMs = 0;
+
+            /**
              * Creates a new Refusal instance using the specified properties.
              * @function create
              * @memberof dccrouter.v1.Refusal
@@ -3212,6 +3221,8 @@ export const dccrouter = $root.dccrouter = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.responseCode);
                 if (message.httpStatus != null && Object.hasOwnProperty.call(message, "httpStatus"))
                     writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.httpStatus);
+                if (message.retryAfterMs != null && Object.hasOwnProperty.call(message, "retryAfterMs"))
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.retryAfterMs);
                 return writer;
             };
 
@@ -3278,6 +3289,10 @@ export const dccrouter = $root.dccrouter = (() => {
                             message.httpStatus = reader.uint32();
                             break;
                         }
+                    case 5: {
+                            message.retryAfterMs = reader.uint32();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -3334,6 +3349,9 @@ export const dccrouter = $root.dccrouter = (() => {
                 if (message.httpStatus != null && Object.hasOwnProperty.call(message, "httpStatus"))
                     if (!$util.isInteger(message.httpStatus))
                         return "httpStatus: integer expected";
+                if (message.retryAfterMs != null && Object.hasOwnProperty.call(message, "retryAfterMs"))
+                    if (!$util.isInteger(message.retryAfterMs))
+                        return "retryAfterMs: integer expected";
                 return null;
             };
 
@@ -3363,6 +3381,8 @@ export const dccrouter = $root.dccrouter = (() => {
                     message.responseCode = String(object.responseCode);
                 if (object.httpStatus != null)
                     message.httpStatus = object.httpStatus >>> 0;
+                if (object.retryAfterMs != null)
+                    message.retryAfterMs = object.retryAfterMs >>> 0;
                 return message;
             };
 
@@ -3388,6 +3408,7 @@ export const dccrouter = $root.dccrouter = (() => {
                     object.message = "";
                     object.responseCode = "";
                     object.httpStatus = 0;
+                    object.retryAfterMs = 0;
                 }
                 if (message.reason != null && Object.hasOwnProperty.call(message, "reason"))
                     object.reason = message.reason;
@@ -3397,6 +3418,8 @@ export const dccrouter = $root.dccrouter = (() => {
                     object.responseCode = message.responseCode;
                 if (message.httpStatus != null && Object.hasOwnProperty.call(message, "httpStatus"))
                     object.httpStatus = message.httpStatus;
+                if (message.retryAfterMs != null && Object.hasOwnProperty.call(message, "retryAfterMs"))
+                    object.retryAfterMs = message.retryAfterMs;
                 return object;
             };
 

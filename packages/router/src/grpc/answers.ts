@@ -1,6 +1,7 @@
 import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 import { encodeRichStatus, Long, STATUS_DETAILS_KEY, type dccrouter } from '@dccrouter/protocol';
 import type { Answer } from '../pipeline/index.ts';
+import { RETRY_AFTER_MS } from '../pipeline/answers.ts';
 
 type Result = dccrouter.v1.ISubmitResult;
 
@@ -34,6 +35,7 @@ export function submitResult(answer: Answer): Result {
   const result: Result = { status: answer.status, answerJson: answer.body };
   if (document.error) {
     result.refusal = { reason: document.error.reason, message: document.error.message, responseCode: document.header?.responseCode ?? '', httpStatus: answer.status };
+    if (answer.status === 503) result.refusal.retryAfterMs = RETRY_AFTER_MS;
     return result;
   }
   result.acknowledgement = {
@@ -62,7 +64,7 @@ export function refusalStatus(result: Result): { code: GrpcStatus; details: stri
       metadata: { httpStatus: String(refusal.httpStatus), ...(refusal.responseCode ? { responseCode: refusal.responseCode } : {}) },
     },
     // The same delay as the HTTP answer's Retry-After.
-    retryDelayMs: refusal.httpStatus === 503 ? 1_000 : undefined,
+    retryDelayMs: refusal.httpStatus === 503 ? RETRY_AFTER_MS : undefined,
   }));
   return { code, details: `${refusal.reason}: ${refusal.message}`, metadata };
 }
