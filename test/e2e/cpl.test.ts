@@ -16,6 +16,7 @@ const USER = '90-B3-D5-1F-30-11-00-01';
 const METERS = ['00-DB-12-34-56-78-11-01', '00-DB-12-34-56-78-11-02'];
 const OTHER_MODEL = '00-DB-12-34-56-78-11-03';
 const ITRON = '00-DB-12-34-56-78-11-04';
+const DECOMMISSIONED = '00-DB-12-34-56-78-11-05';
 let redis: ChildProcess;
 let dir: string;
 let routers: RouterProcess[] = [];
@@ -34,6 +35,7 @@ beforeAll(async () => {
   clients = routers.map((router) => new RouterClient(router.url, keys.privateKeyPem));
   for (const deviceId of METERS) await admin.device(deviceId, meter('ACME-1', '1.0'));
   await admin.device(OTHER_MODEL, meter('OTHER-9', '1.0'));
+  await admin.device(DECOMMISSIONED, { ...meter('ACME-1', '1.0'), status: 'Decommissioned' });
   await admin.device(ITRON, { ...meter('S1-1', '1.0'), generation: 'SMETS1', cspRegion: undefined, smets1Cohort: 'itron' });
 }, 60_000);
 
@@ -69,6 +71,8 @@ describe('the Central Products List', () => {
     // Firmware requests still pass; another model is untouched.
     expect([await send(0, METERS[0], '11.2'), await send(1, METERS[1], '11.2')]).toEqual(['202', '202']);
     expect(await bothRead(OTHER_MODEL)).toEqual(['202', '202']);
+    // A device of the model out of service stays so: Suspended would let firmware requests reach it.
+    expect([await send(0, DECOMMISSIONED, '11.2'), await send(1, DECOMMISSIONED, '11.2')]).toEqual(Array(2).fill('409 device_status_incompatible'));
 
     // A meter moved to a listed version (an operator's update) is served again; the other stays
     // suspended (rewritten as it was: no change, so no alert).

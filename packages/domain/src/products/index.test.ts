@@ -55,6 +55,16 @@ describe('withCplStatus', () => {
     expect(withCplStatus(meter(undefined), indexCpl([entry({ other: 'valid' })])).status).toBe('Suspended');
   });
 
+  it('suspends a device on its way into service, and leaves one out of service as it is (firmware would reach it as Suspended)', () => {
+    const removed = indexCpl([entry({ other: 'expired' })]);
+    for (const status of ['Pending', 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned', 'Recovered'] as const) {
+      expect(withCplStatus({ ...meter('1.0'), status }, removed).status, status).toBe('Suspended');
+    }
+    for (const status of ['Decommissioned', 'Withdrawn', 'Recovery'] as const) {
+      expect(withCplStatus({ ...meter('1.0'), status }, removed).status, status).toBe(status);
+    }
+  });
+
   it('keeps in service a device listed, under CPA review or on a remedial plan (a remedial plan suspends nothing)', () => {
     const review = entry({ cpa: 'withdrawn', other: 'valid' });
     const plan = applySscDecision(review, { decision: 'remedial_plan', reason: 'x' }, AT);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { objectError, parseWith, type Parsed } from '../input/index.ts';
-import type { Device } from '../types/index.ts';
+import type { Device, SmiStatus } from '../types/index.ts';
 
 // The Central Products List (contract v1.1, "Product registers, enrolment eligibility and CPL
 // suspension"): which device models, at which firmware versions, may be served.
@@ -89,12 +89,19 @@ export function indexCpl(entries: Iterable<CplEntry>): CplIndex {
 }
 
 /**
+ * Out of service whatever the CPL says: Suspended would let firmware requests reach a device
+ * decommissioned, withdrawn or in recovery, which its own status refuses everything.
+ */
+const OUT_OF_SERVICE: ReadonlySet<SmiStatus> = new Set<SmiStatus>(['Decommissioned', 'Withdrawn', 'Recovery', 'Suspended']);
+
+/**
  * The device as the CPL lets it be served: a model with no CPL entry at all keeps the inventory's
  * status (an empty CPL changes nothing); a model with entries but none in service for the
- * device's firmware version (none, or removed) is Suspended: firmware requests only.
+ * device's firmware version (none, or removed) is Suspended: firmware requests only. A device out
+ * of service keeps its status: the CPL only ever takes service away.
  */
 export function withCplStatus(device: Device, cpl: CplIndex): Device {
-  if (device.deviceModel === undefined || device.status === 'Suspended') return device;
+  if (device.deviceModel === undefined || OUT_OF_SERVICE.has(device.status)) return device;
   const versions = cpl.get(device.deviceModel);
   if (!versions) return device;
   const status = device.firmwareVersion === undefined ? undefined : versions.get(device.firmwareVersion);
