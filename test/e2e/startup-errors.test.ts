@@ -2,6 +2,7 @@
 // (or the Redis it cannot reach, and why), no stack trace, and a non-zero exit.
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certificate.ts';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,20 @@ describe('the router refusing to start', () => {
     const run = start({ REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('dcc-router: cannot start: cannot connect to Redis 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
+  });
+
+  it('names the port already in use, HTTP\'s or gRPC\'s, without a stack trace, and exits 2', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      const http = start({ PORT: port });
+      expect([http.status, http.stderr]).toEqual([2, `dcc-router: cannot start: a setting is not valid:\n  - PORT ${port} is already in use on 0.0.0.0 (another router, or another program): choose a free port\n`]);
+      const grpc = start({ GRPC_PORT: port });
+      expect([grpc.status, grpc.stderr]).toEqual([2, `dcc-router: cannot start: a setting is not valid:\n  - GRPC_PORT ${port} is already in use on 0.0.0.0 (another router, or another program): choose a free port, or GRPC_PORT=off\n`]);
+    } finally {
+      taken.close();
+    }
   });
 
   it('does the same for the networks process', () => {

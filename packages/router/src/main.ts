@@ -1,7 +1,7 @@
 // Entry point of `npm start`: the router on Bun (or Node, through @hono/node-server).
 import { ChildProcesses, metricsThroughPrimary, onPrimaryGone, reportListening } from './cluster/index.ts';
 import { loadConfig } from './config/index.ts';
-import { startOrExit } from './config/start.ts';
+import { portTaken, startOrExit } from './config/start.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
 import { createLogger } from './log/index.ts';
 import { startGrpcServer, type GrpcServer } from './grpc/index.ts';
@@ -50,7 +50,7 @@ async function listen(): Promise<RunningServer> {
     return { port: server.port!, stop: () => server.stop(true) };
   }
   const { serve } = await import('@hono/node-server');
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: router.app.fetch, port: config.port, hostname: config.host }, (info) => {
       resolve({
         port: info.port,
@@ -60,6 +60,7 @@ async function listen(): Promise<RunningServer> {
         }),
       });
     });
+    server.once('error', reject);
   });
 }
 
@@ -99,7 +100,7 @@ if (!primary) onPrimaryGone(() => void stop('primary gone'));
 // A scrape reaches any process through the shared port: each serves every process's metrics, summed.
 if (!primary) router.metrics.exposeWith(metricsThroughPrimary(() => router.metrics.ownMetrics()));
 
-server = await listen();
+server = await startOrExit(() => listen().catch(portTaken('PORT', config.port, config.host)));
 if (primary) await startPrimary(server);
 else {
   reportListening(server.port);
@@ -109,7 +110,9 @@ else {
 /** The primary serves gRPC, starts the other processes and prints the lines scripts read. */
 async function startPrimary(server: RunningServer): Promise<void> {
   if (config.grpcPort !== undefined) {
-    grpc = await startGrpcServer({ ...router, maxBodyBytes: config.maxBodyBytes }, config.host, config.grpcPort, config.grpcTls);
+    const grpcPort = config.grpcPort;
+    grpc = await startOrExit(() => startGrpcServer({ ...router, maxBodyBytes: config.maxBodyBytes }, config.host, grpcPort, config.grpcTls)
+      .catch(portTaken('GRPC_PORT', grpcPort, config.host)));
   }
   if (config.processes > 1 && !stopping) {
     // Started once this process holds the port, so PORT=0 becomes one port for all. A generated
@@ -135,6 +138,7 @@ async function startPrimary(server: RunningServer): Promise<void> {
   }
   if (stopping) return;
   log.info({
+    host: config.host,
     port: server.port,
     runtime: typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`,
     store: router.store.kind,
@@ -144,9 +148,11 @@ async function startPrimary(server: RunningServer): Promise<void> {
     processes: config.processes,
   }, 'router listening');
   // Machine-readable lines for scripts and tests that start the router on port 0.
-  if (grpc) console.log(`dcc-router gRPC on 127.0.0.1:${grpc.port}`);
+  // The address to reach it from this machine; what it is bound to (HOST) follows.
+  const bound = `(bound to ${config.host})`;
+  if (grpc) console.log(`dcc-router gRPC on 127.0.0.1:${grpc.port} ${bound}`);
   console.log(`router processes: ${config.processes} (pids ${[process.pid, ...(children?.pids ?? [])].join(', ')})`);
-  console.log(`dcc-router listening on http://127.0.0.1:${server.port}`);
+  console.log(`dcc-router listening on http://127.0.0.1:${server.port} ${bound}`);
   if (config.adminTokenGenerated) {
     console.log(`ROUTER_ADMIN_TOKEN was not set; operators' token for this run: ${config.adminToken}`);
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Server, ServerCredentials, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
+import { Server, ServerCredentials, setLogger, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as HEALTH_PROTO_PATH } from 'grpc-health-check';
@@ -61,6 +61,12 @@ const STREAM_UNANSWERED_MAX = 256;
 
 export async function startGrpcServer(deps: GrpcDeps, host: string, port: number, tls?: GrpcTls): Promise<GrpcServer> {
   const { pipeline, metrics } = deps;
+  // grpc-js writes its own errors to stderr as bare text; they go to the router's log instead.
+  setLogger({
+    error: (message: unknown, ...detail: unknown[]) => deps.log.warn({ source: 'grpc-js', detail }, String(message)),
+    info: (message: unknown, ...detail: unknown[]) => deps.log.debug({ source: 'grpc-js', detail }, String(message)),
+    debug: (message: unknown, ...detail: unknown[]) => deps.log.debug({ source: 'grpc-js', detail }, String(message)),
+  });
 
   async function handle(message: Signed): Promise<Result> {
     const startedAt = performance.now();
