@@ -77,6 +77,16 @@ describe('gRPC conventions', () => {
     const malformed = await raw({ body: Buffer.from('{"not":"a request"}'), signature: signed.signature, contentType: 'application/json' });
     expect(malformed.code).toBe(GrpcStatus.INVALID_ARGUMENT);
 
+    // Each refusal names the field as router.proto has it, and what was wrong with it.
+    const unsigned = await raw({ ...grpc.signed(read()), signature: '' });
+    expect(unsigned.details).toBe('signature_invalid: the signature field is missing');
+    const textPlain = await raw({ ...grpc.signed(read()), contentType: 'text/plain' });
+    expect(textPlain.details).toBe('unsupported_media_type: content_type must be application/json or application/x-protobuf, got "text/plain"');
+    const json = grpc.signed(read(), 'json');
+    const jsonAsProtobuf = await raw({ body: json.body, signature: json.signature });
+    expect(refusalOf(jsonAsProtobuf)!.reason).toBe('malformed_request');
+    expect(jsonAsProtobuf.details).toMatch(/^malformed_request: body is not a dccrouter\.v1\.ServiceRequest: .+ \(read as protobuf; it looks like JSON: set its content_type to application\/json\)$/);
+
     // The SDK turns a status into the same refusal as over HTTP (another User's device: row 14).
     const viaSdk = await grpc.submit(grpc.signed(read(nextCounter(), '00-DB-12-34-56-78-9D-01')));
     expect([viaSdk.status, viaSdk.answer.error.reason, viaSdk.answer.header.responseCode, viaSdk.grpcCode])

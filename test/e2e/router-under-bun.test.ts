@@ -1,5 +1,6 @@
 // The real router, started as `npm start` starts it (Bun, embedded store, demo inventory),
 // driven over a real socket with signed requests.
+import { createPrivateKey, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, buildProtobufRequest, GrpcRouterClient, RouterClient, signBytes } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
@@ -116,8 +117,33 @@ describe('router under Bun', () => {
     expect(missing.answer.error).toMatchObject({ reason: 'signature_invalid', message: 'X-DCC-Signature is missing' });
     const garbage = await client.submitBytes(body, 'application/json', '%%%');
     expect(garbage.answer.error).toMatchObject({ reason: 'signature_invalid', message: 'X-DCC-Signature is not base64' });
+    // WebCrypto's raw r‖s pair is told apart from a wrong key.
+    const raw = sign('sha256', Buffer.from(body), { key: createPrivateKey(DEMO_PRIVATE_KEY_PEM), dsaEncoding: 'ieee-p1363' });
+    const p1363 = await client.submitBytes(body, 'application/json', raw.toString('base64'));
+    expect(p1363.answer.error).toMatchObject({ reason: 'signature_invalid', message: expect.stringMatching(/^X-DCC-Signature is 64 bytes, a raw r‖s pair \(IEEE P1363, as WebCrypto signs\): send the ECDSA signature DER-encoded/) });
     // The refused RequestID was not used up: the genuine request is accepted afterwards.
     expect((await client.submitBytes(body)).status).toBe(202);
+  });
+
+  it('names what it was given when the content type or the body\'s format is wrong, and where DUIS XML goes', async () => {
+    const body = buildJsonRequest(read(nextCounter()));
+    const asText = await client.submitBytes(body, 'application/x-www-form-urlencoded');
+    expect([asText.status, asText.answer.error.message]).toEqual([415, 'Content-Type must be application/json or application/x-protobuf, got "application/x-www-form-urlencoded"']);
+    const asXml = await client.submitBytes(body, 'application/xml; charset=utf-8');
+    expect(asXml.answer.error.message).toBe('Content-Type must be application/json or application/x-protobuf, got "application/xml"; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT');
+    const jsonAsProtobuf = await client.submitBytes(body, 'application/x-protobuf');
+    expect(jsonAsProtobuf.answer.error.message).toMatch(/ \(read as protobuf; it looks like JSON: set its Content-Type to application\/json\)$/);
+    const protobuf = buildProtobufRequest(read(nextCounter()));
+    const protobufAsJson = await client.submitBytes(protobuf, 'application/json');
+    expect(protobufAsJson.answer.error.message).toMatch(/ \(read as JSON; it looks like protobuf: set its Content-Type to application\/x-protobuf\)$/);
+    // A batch item's refusals name the item's fields.
+    const batch = await fetch(`${router.url}/v1/service-requests:batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requests: [{ body }, { bodyBase64: Buffer.from(protobuf).toString('base64'), signature: client.sign(protobuf) }] }),
+    });
+    const [unsigned, unlabelled] = ((await batch.json()) as any).results.map((result: any) => result.answer.error.message);
+    expect(unsigned).toBe('requests[0].signature is missing');
+    expect(unlabelled).toMatch(/ \(read as JSON; it looks like protobuf: set its requests\[1\]\.contentType to application\/x-protobuf\)$/);
   });
 
   it('runs the critical two-leg flow: CV 4 transform, then CV 5 with the same RequestID', async () => {

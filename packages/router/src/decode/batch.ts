@@ -1,5 +1,6 @@
 import { jsonShapeProblem } from '@dccrouter/domain';
 import { batchHoldsMoreThan, ServiceRequestBatch } from '@dccrouter/protocol';
+import type { FieldNames } from '../pipeline/index.ts';
 import { requestFormat, type RequestFormat } from './index.ts';
 
 /**
@@ -8,8 +9,12 @@ import { requestFormat, type RequestFormat } from './index.ts';
  */
 export interface BatchItem {
   format: RequestFormat | undefined;
+  /** As given, for a refusal of it (none: the batch format's default). */
+  contentType?: string;
   body: Uint8Array;
   signature: string | undefined;
+  /** How its refusals name its fields: `requests[i].signature`. */
+  fieldNames?: FieldNames;
   /** Why the item itself is not shaped as a batch item: answered row 3 on its own, the others go on. */
   malformed?: string;
 }
@@ -75,8 +80,10 @@ export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
     }
     items.push({
       format: requestFormat(contentType as string),
+      contentType: contentType as string,
       body: typeof body === 'string' ? new TextEncoder().encode(body) : Buffer.from(bodyBase64 as string, 'base64'),
       signature: signature as string | undefined,
+      fieldNames: { signature: `requests[${index}].signature`, contentType: `requests[${index}].contentType` },
     });
   }
   return items;
@@ -85,10 +92,12 @@ export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
 export function parseProtobufBatch(bytes: Uint8Array): BatchItem[] | string {
   try {
     const batch = ServiceRequestBatch.decode(bytes);
-    return batch.requests.map((item) => ({
+    return batch.requests.map((item, index) => ({
       format: requestFormat(item.contentType || 'application/x-protobuf'),
+      contentType: item.contentType || 'application/x-protobuf',
       body: item.body ?? new Uint8Array(0),
       signature: item.signature || undefined,
+      fieldNames: { signature: `requests[${index}].signature`, contentType: `requests[${index}].content_type` },
     }));
   } catch (cause) {
     return `batch is not a dccrouter.v1.ServiceRequestBatch: ${(cause as Error).message}`;

@@ -142,7 +142,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     if (refused) return send(c, refused);
     try {
       let answer: Answer;
-      if (!format) answer = unsupportedMediaType();
+      if (!format) answer = unsupportedMediaType(c.req.header('content-type'));
       else {
         const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
         answer = body === 'too_large'
@@ -191,7 +191,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     };
     if (deps.draining()) return refuseBatch(overloaded('the router is shutting down'));
     const format = requestFormat(c.req.header('content-type'));
-    if (!format) return refuseBatch(unsupportedMediaType());
+    if (!format) return refuseBatch(unsupportedMediaType(c.req.header('content-type')));
     // Its body is read holding one place in flight (refused before up to BATCH_MAX_BYTES are read
     // when there is none), so concurrent batches being read count against MAX_INFLIGHT too.
     if (!pipeline.admit()) return refuseBatch(overloaded('too many requests in flight'));

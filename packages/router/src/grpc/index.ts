@@ -11,7 +11,7 @@ import { requestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
-import { overloaded, type Answer, type ServiceRequestPipeline } from '../pipeline/index.ts';
+import { overloaded, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { refusalStatus, submitResult } from './answers.ts';
 import { serveFeed } from './feed.ts';
 
@@ -50,6 +50,8 @@ export interface GrpcServer {
 const SERVICE_NAME = 'dccrouter.v1.Router';
 /** How often the health service asks the store whether the router is ready. */
 const HEALTH_CHECK_MS = 1_000;
+/** How a refusal names a submission's fields: as router.proto does. */
+const GRPC_FIELDS: FieldNames = { signature: 'the signature field', contentType: 'content_type' };
 
 /**
  * The gRPC ingress (`dccrouter.v1.Router` of router.proto): each SignedServiceRequest goes through
@@ -75,10 +77,13 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     else if (!pipeline.admit()) answer = overloaded('too many requests in flight');
     else {
       try {
+        const contentType = message.contentType || 'application/x-protobuf';
         answer = await pipeline.submitItem({
-          format: requestFormat(message.contentType || 'application/x-protobuf'),
+          format: requestFormat(contentType),
+          contentType,
           body: message.body ?? new Uint8Array(0),
           signature: message.signature || undefined,
+          fieldNames: GRPC_FIELDS,
         }, deps.maxBodyBytes);
       } catch (error) {
         metrics.count('internal_error', 'grpc');

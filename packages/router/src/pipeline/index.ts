@@ -47,10 +47,21 @@ export interface PipelineDeps {
 }
 
 /** One submitted request as the edge hands it over: raw bytes, before any parsing. */
+/** How a transport names a submission's signature and content type, for the refusals that name them. */
+export interface FieldNames {
+  signature: string;
+  contentType: string;
+}
+
+const HTTP_FIELDS: FieldNames = { signature: 'X-DCC-Signature', contentType: 'Content-Type' };
+const XML_MEDIA_TYPES = new Set(['application/xml', 'text/xml', 'application/soap+xml']);
+
 export interface Submission {
   format: RequestFormat;
   body: Uint8Array;
   signature: string | undefined;
+  /** HTTP's names (X-DCC-Signature, Content-Type) unless given. */
+  fieldNames?: FieldNames;
   /**
    * Set only by the edge, once it has verified a batch's signature (X-DCC-Batch-Signature) over
    * bytes that contain this body: the User who signed it. The item's own signature check is then
@@ -159,13 +170,13 @@ export class ServiceRequestPipeline {
    * itself, then the pipeline. The caller has admitted it.
    */
   submitItem(
-    item: { format: RequestFormat | undefined; body: Uint8Array; signature: string | undefined; authenticatedAs?: string; malformed?: string },
+    item: { format: RequestFormat | undefined; contentType?: string; body: Uint8Array; signature: string | undefined; fieldNames?: FieldNames; authenticatedAs?: string; malformed?: string },
     maxBodyBytes: number,
   ): Promise<Answer> {
     if (item.malformed) return Promise.resolve(refusalAnswer(refuse('malformed_request', item.malformed)));
-    if (!item.format) return Promise.resolve(unsupportedMediaType());
+    if (!item.format) return Promise.resolve(unsupportedMediaType(item.contentType, item.fieldNames));
     if (item.body.byteLength > maxBodyBytes) return Promise.resolve(tooLarge(maxBodyBytes));
-    return this.submit({ format: item.format, body: item.body, signature: item.signature, authenticatedAs: item.authenticatedAs });
+    return this.submit({ format: item.format, body: item.body, signature: item.signature, fieldNames: item.fieldNames, authenticatedAs: item.authenticatedAs });
   }
 
   /** Runs one admitted submission through the pipeline: a `service-request` span when tracing is on. */
@@ -189,7 +200,7 @@ export class ServiceRequestPipeline {
         }), about };
       }
       const decoded = decodeRequest(submission.format, submission.body);
-      if (!decoded.ok) return refusalAnswer(decoded.refusal);
+      if (!decoded.ok) return refusalAnswer(withFormatHint(decoded.refusal, submission));
       requestIdText = decoded.value.requestIdText;
       return await this.process(decoded.value, submission);
     } catch (error) {
@@ -557,13 +568,19 @@ export class ServiceRequestPipeline {
     // Authenticated by its batch's signature, whose signer is its originator (process() checks that first).
     if (submission.authenticatedAs !== undefined) return;
     if (!this.deps.verifySignatures) return;
+    const named = (submission.fieldNames ?? HTTP_FIELDS).signature;
     const signature = decodeSignatureHeader(submission.signature);
     if (!signature) {
       const why = submission.signature ? 'is not base64' : 'is missing';
-      throw new Refused(refuse('signature_invalid', `X-DCC-Signature ${why}`));
+      throw new Refused(refuse('signature_invalid', `${named} ${why}`));
     }
     const valid = await this.deps.verifier.verify(user.publicKeyPem, submission.body, signature);
-    if (!valid) throw new Refused(refuse('signature_invalid', "X-DCC-Signature is not a valid signature of the body by the originator's key"));
+    if (valid) return;
+    // Of the right length for a raw r‖s pair and not DER (which starts with a SEQUENCE, 0x30): WebCrypto's output.
+    if (signature.byteLength === 64 && signature[0] !== 0x30) {
+      throw new Refused(refuse('signature_invalid', `${named} is 64 bytes, a raw r‖s pair (IEEE P1363, as WebCrypto signs): send the ECDSA signature DER-encoded (an ASN.1 SEQUENCE of r and s)`));
+    }
+    throw new Refused(refuse('signature_invalid', `${named} is not a valid signature of the body by the originator's key`));
   }
 }
 
@@ -580,7 +597,29 @@ async function recordedByThisWrite(unconfirmed: StateUnavailableError, acceptanc
   }
 }
 
-export const unsupportedMediaType = () => refusalAnswer(refuse('unsupported_media_type', 'Content-Type must be application/json or application/x-protobuf'));
+/** Row 1, naming what was given; DUIS XML is pointed to its own web services. */
+export function unsupportedMediaType(received: string | undefined, fieldNames: FieldNames = HTTP_FIELDS): Answer {
+  const mediaType = received?.split(';', 1)[0].trim().toLowerCase();
+  const got = mediaType ? `got "${mediaType}"` : 'none was given';
+  const xml = mediaType !== undefined && XML_MEDIA_TYPES.has(mediaType) ? '; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT' : '';
+  return refusalAnswer(refuse('unsupported_media_type', `${fieldNames.contentType} must be application/json or application/x-protobuf, ${got}${xml}`));
+}
+
+/**
+ * A body that would not decode in the format its content type named, and that looks like the
+ * other one (JSON opens with "{", a protobuf ServiceRequest with its header, field 1: 0x0a): says so.
+ */
+function withFormatHint(refusal: Refusal, submission: Submission): Refusal {
+  const first = submission.body.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+  const contentType = (submission.fieldNames ?? HTTP_FIELDS).contentType;
+  if (submission.format === 'protobuf' && first === 0x7b) {
+    return { ...refusal, message: `${refusal.message} (read as protobuf; it looks like JSON: set its ${contentType} to application/json)` };
+  }
+  if (submission.format === 'json' && submission.body[0] === 0x0a && first !== 0x7b) {
+    return { ...refusal, message: `${refusal.message} (read as JSON; it looks like protobuf: set its ${contentType} to application/x-protobuf)` };
+  }
+  return refusal;
+}
 export const tooLarge = (limit: number) => refusalAnswer(refuse('body_too_large', `body is larger than the limit of ${limit} bytes`));
 export const overloaded = (why: string) => refusalAnswer(refuse('overloaded', why));
 
@@ -598,5 +637,5 @@ function transformLegMissing(request: ServiceRequest, heldAs?: RequestState): Re
 }
 
 function requestIdReused(request: ServiceRequest): Refusal {
-  return refuse('request_id_reused', `RequestID ${request.requestIdText} was already used with a different body`);
+  return refuse('request_id_reused', `RequestID ${request.requestIdText} was already used with a different body (the same request in another encoding, JSON or protobuf, is a different body: resend the bytes first sent)`);
 }
