@@ -3,7 +3,7 @@
 // never silently sent as JSON. The
 // `dccrouter` CLI's commands against the real router, dead letters and quarantined requests made
 // by its own webhook delivery and Threshold Anomaly Detection.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,7 @@ describe('the send CLI', () => {
     [['--format', 'xml', '--file', `${ROOT}package.json`], 2, `send: --file ${ROOT}package.json: not a DUIS sr:Request (no CommandVariant from 1 to 8)\n`],
     [['--file', `${ROOT}package.json`], 2, 'send: --file is the DUIS XML document of --format xml\n'],
     [['--cv', '9'], 2, 'send: --cv must be a command variant from 1 to 8, not "9"\n'],
+    [['--wait', '--wait-seconds', '0'], 2, 'send: --wait-seconds must be a whole number of seconds from 1 to 86400, not "0"\n'],
     [['--body', '{nope'], 2, expect.stringMatching(/^send: --body is not JSON: .+\n$/)],
     [['--key', '/nonexistent.pem'], 2, 'send: --key /nonexistent.pem: no such file\n'],
     [['--format', 'protobuf', '--counter', '12abc'], 2, 'send: counter must be a decimal uint64 (0 to 18446744073709551615) to go as protobuf, got "12abc"\n'],
@@ -60,6 +61,23 @@ describe('the send CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^HTTP 202\n/);
     expect(JSON.parse(run.stdout.slice(run.stdout.indexOf('\n') + 1)).header.responseCode).toBe('I99');
+  });
+
+  it('waits for a response no longer than --wait-seconds, then says so on stderr with exit 1', async () => {
+    const admin = new Admin(router.url, router.adminToken);
+    const meter = '00-DB-12-34-56-78-9E-C1';
+    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: '90-B3-D5-1F-30-01-00-00' });
+    expect((await admin.request('PUT', '/v1/admin/simulators/smets2%2Fcentral', { stalled: true })).status).toBe(200);
+    try {
+      const started = Date.now();
+      const run = send('--url', router.url, '--target', meter, '--wait', '--wait-seconds', '1');
+      expect(run.stdout).toMatch(/^HTTP 202\n/);
+      expect(run.stderr).toBe('send: no response within 1 s (acknowledged; it may still come: read it later with dccrouter tail --user 90-B3-D5-1F-30-01-00-00)\n');
+      expect(run.status).toBe(1);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      expect((await admin.request('PUT', '/v1/admin/simulators/smets2%2Fcentral', { stalled: false })).status).toBe(200);
+    }
   });
 
   /** The sr:Response printed after the status line. */
@@ -93,6 +111,10 @@ describe('the send CLI', () => {
       expect(transform.stderr).toBe('');
       expect(transform.stdout).toMatch(/^HTTP 200\n/);
       expect(responseHeader(answerOf(transform.stdout))).toMatchObject({ requestId: transformId, responseCode: 'I0' });
+      // A refusal's reason is on stderr, as for JSON (the sr:Response carries only the DUIS code).
+      writeFileSync(file, signDuis(withHeader(withoutSignature(template), { requestId: `${user}:00-DB-12-34-56-78-9E-FF:${nextCounter()}` }), identity));
+      const unknown = send('--url', router.url, '--format', 'xml', '--file', file);
+      expect([unknown.status, unknown.stderr]).toEqual([1, 'send: refused, HTTP 404 device_not_found (the answer above)\n']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -114,7 +136,7 @@ describe('the dccrouter CLI', () => {
     expect(cli('help').stdout).toContain('import-devices FILE.ndjson');
   });
 
-  it('imports devices with progress, sets and reads thresholds, reads the TRT report, drives simulators, lists dead letters', () => {
+  it('imports devices with progress, sets and reads thresholds, reads the TRT report, drives simulators, lists dead letters', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cli-'));
     try {
       const file = join(dir, 'devices.ndjson');
@@ -141,6 +163,14 @@ describe('the dccrouter CLI', () => {
       const tail = cli('tail', '--user', SUPPLIER, '--key', DEMO_KEY);
       expect(tail.status, tail.stderr).toBe(0);
       expect(tail.stdout.trim().split('\n').map((line) => JSON.parse(line)).some((item) => item.alertCode === 'TAMPER')).toBe(true);
+      // Its reader gone (`tail | head -1`), it ends quietly.
+      const piped = spawn(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/cli.ts`, 'tail', '--user', SUPPLIER, '--key', DEMO_KEY],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROUTER_URL: router.url } });
+      piped.stdout.destroy();
+      let stderr = '';
+      piped.stderr.on('data', (chunk) => { stderr += chunk; });
+      expect(await new Promise((resolve) => piped.on('exit', (code) => resolve(code)))).toBe(0);
+      expect(stderr).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -20,6 +20,9 @@ Operators (--token):
   trt-report [--month YYYY-MM] [--markdown]
   simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)`;
 
+/** The router's longest long poll (GET /v1/responses?wait=). */
+const FOLLOW_WAIT_MS = 20_000;
+
 class CliError extends Error {
   constructor(message: string, readonly code = 2) {
     super(message);
@@ -99,13 +102,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { client, user } = userClient(values.url!, values.user, values.key);
     let after = values.after;
     for (;;) {
-      const page = await client.pull(user, after, 1000).catch((error) => {
+      // Following, a page that finds nothing waits for the next item (a long poll) rather than polling.
+      const page = await client.pull(user, after, 1000, values.follow ? FOLLOW_WAIT_MS : 0).catch((error) => {
         throw new CliError(`cannot read ${user}'s responses: ${(error as Error).message}`, 1);
       });
       for (const item of page.items) process.stdout.write(`${JSON.stringify(item)}\n`);
       after = page.next;
       if (page.items.length < 1000 && !values.follow) return;
-      if (page.items.length < 1000) await new Promise((resolve) => setTimeout(resolve, 500));
     }
   },
 
@@ -195,6 +198,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 };
 
+/** A reader gone (`dccrouter tail | head`) ends the command quietly, as other command-line tools do. */
+const readerGone = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'EPIPE';
+process.stdout.on('error', (error) => {
+  if (readerGone(error)) process.exit(0);
+  fail(error.message, 1);
+});
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'send') {
   process.argv.splice(2, 1);
@@ -207,6 +217,7 @@ if (command === 'send') {
   try {
     await commands[command](rest);
   } catch (error) {
+    if (readerGone(error)) process.exit(0);
     if (error instanceof CliError) fail(error.message, error.code);
     fail((error as Error).message, 1);
   }

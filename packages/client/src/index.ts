@@ -94,6 +94,8 @@ export interface SubmitResult {
   grpcCode?: number;
   /** How long the router asked to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo, a stream refusal's retry_after_ms. */
   retryDelayMs?: number;
+  /** A DUIS XML refusal's contract reason (its X-DCC-Reason header): the sr:Response itself carries the DUIS code. */
+  reason?: string;
 }
 
 /** The router's acknowledgement (contract: I99 forwarded, answered later; I0 answered now). */
@@ -286,6 +288,8 @@ export class RouterClient {
       try {
         const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: body as BodyInit, signal: AbortSignal.timeout(this.timeoutMs) });
         result = { status: response.status, answer: answerOf(await response.text()) };
+        const reason = response.headers.get('x-dcc-reason');
+        if (reason) result.reason = reason;
         const retryAfter = Number(response.headers.get('retry-after'));
         if (Number.isFinite(retryAfter) && retryAfter > 0) wait = result.retryDelayMs = retryAfter * 1000;
         if (result.status !== 503 || attempt >= this.retries) return result;

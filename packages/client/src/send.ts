@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { duisWebServiceOf, RouterClient } from './index.ts';
 
+/** The router's longest long poll (GET /v1/responses?wait=). */
+const MAX_PULL_WAIT_MS = 20_000;
+
 /** A CLI mistake or an unreachable router: one line on stderr, no stack trace. */
 function fail(message: string, code = 2): never {
   process.stderr.write(`send: ${message}\n`);
@@ -22,6 +25,8 @@ const options = {
     format: { type: 'string', default: 'json' },
     file: { type: 'string' },
     wait: { type: 'boolean', default: false },
+    // A SMETS2+ on-demand TRT (30 s) with room; a SMETS1 request's is 16 s plus the WAN's time.
+    'wait-seconds': { type: 'string', default: '35' },
     help: { type: 'boolean', default: false },
 } as const;
 let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
@@ -34,7 +39,8 @@ try {
 if (values.help) {
   console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
                      [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf] [--key PEM]
-                     [--wait]   (then wait for the device's response and print it)
+                     [--wait [--wait-seconds 35]]   (then wait up to that long for the device's
+                     response and print it; exit 1 if none came)
        npm run send -- --format xml --file REQUEST.xml [--url URL]
                      (a DUIS sr:Request signed by your XML signing tool, posted to /api/v1/service{S,D,T}
                      by its CommandVariant; the answer is the router's signed sr:Response)
@@ -58,6 +64,8 @@ if (values.format === 'xml') {
 }
 if (values.format !== 'json' && values.format !== 'protobuf' && values.format !== 'xml') fail(`--format must be json, protobuf or xml, not "${values.format}"`);
 if (!/^[1-8]$/.test(values.cv!)) fail(`--cv must be a command variant from 1 to 8, not "${values.cv}"`);
+const waitSeconds = Number(values['wait-seconds']);
+if (!/^\d+$/.test(values['wait-seconds']!) || waitSeconds < 1 || waitSeconds > 86_400) fail(`--wait-seconds must be a whole number of seconds from 1 to 86400, not "${values['wait-seconds']}"`);
 let bodyValue: Record<string, unknown>;
 try {
   bodyValue = JSON.parse(values.body!);
@@ -96,18 +104,23 @@ const { status, answer } = submitted;
 console.log(`HTTP ${status}`);
 console.log(typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2));
 // A refusal is also one line on stderr, as the CLI's others are.
-if (status >= 300) console.error(`send: refused, HTTP ${status} ${typeof answer === 'object' && answer?.error ? `${answer.error.reason}: ${answer.error.message}` : '(the answer above)'}`);
+if (status >= 300) {
+  const why = typeof answer === 'object' && answer?.error ? `${answer.error.reason}: ${answer.error.message}` : `${submitted.reason ? `${submitted.reason} ` : ''}(the answer above)`;
+  console.error(`send: refused, HTTP ${status} ${why}`);
+}
 if (values.wait && status === 202 && !answer.quarantine) {
   // Read the response back as the User would: a signed pull from its outbound queue.
   const requestId = answer.header.requestId;
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + waitSeconds * 1000;
   // From a minute before the acknowledgement (a cursor may be a time in ms), not from the oldest
   // item: a User's outbox keeps days of items, and a pull marks the responses it reads delivered.
   let after = String(Date.parse(answer.header.responseDateTime) - 60_000);
   while (Date.now() < deadline) {
     let page: { items: { requestId?: string; kind: string }[]; next: string };
     try {
-      ({ answer: page } = await client.call(values.originator!, 'GET', `/v1/responses?after=${after}`));
+      // A long poll: answered as soon as the User has something new, or after the wait.
+      const waitMs = Math.max(1, Math.min(MAX_PULL_WAIT_MS, deadline - Date.now()));
+      ({ answer: page } = await client.call(values.originator!, 'GET', `/v1/responses?after=${after}&wait=${waitMs}`));
     } catch (error) {
       fail(`cannot read the response back from ${values.url}: ${(error as Error).message}`, 1);
     }
@@ -118,9 +131,8 @@ if (values.wait && status === 202 && !answer.quarantine) {
       process.exit(0);
     }
     after = page.next;
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  console.log('no response within 15 s');
+  console.error(`send: no response within ${waitSeconds} s (acknowledged; it may still come: read it later with dccrouter tail --user ${values.originator})`);
   process.exit(1);
 }
 process.exit(status < 300 ? 0 : 1);
