@@ -86,6 +86,12 @@ describe('a path the router serves, asked with another method', () => {
     expect(user.allow!.split(', ').sort()).toContain('PUT');
     expect(await asked('GET', '/v1/no-such-thing')).toEqual({ status: 404, allow: null, reason: 'not_found' });
   });
+
+  it('says how to write a simulated network\'s destination in a path when its "/" was sent as it is', async () => {
+    const answer = await fetch(`${router.url}/v1/admin/simulators/smets2/south`, { headers: { authorization: `Bearer ${router.adminToken}` } });
+    expect([answer.status, ((await answer.json()) as any).error.message])
+      .toEqual([404, 'no route GET /v1/admin/simulators/smets2/south: percent-encode the destination\'s "/", /v1/admin/simulators/smets2%2Fsouth']);
+  });
 });
 
 describe('a device import whose body takes longer than 10 s to arrive, steadily', () => {

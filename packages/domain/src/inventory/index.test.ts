@@ -268,6 +268,14 @@ describe('parseUserInput', () => {
     expect(fieldOf(parseUserInput(USER, userInput({ [field]: value })))).toBe(field);
   });
 
+  it('says what a publicKeyPem holds when it is not a public key', () => {
+    const messageOf = (publicKeyPem: unknown) => (parseUserInput(USER, userInput({ publicKeyPem })) as { error: { message: string } }).error.message;
+    expect(messageOf('-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n')).toBe('must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a PRIVATE KEY: a private key stays with its User; send the public key it holds');
+    expect(messageOf('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')).toBe('must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a CERTIFICATE');
+    expect(messageOf('x')).toBe('must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got no PEM');
+    expect(messageOf(undefined)).toBe('is required: the SPKI PEM of a P-256 public key');
+  });
+
   it('explains the refusals', () => {
     expect(parseUserInput(USER, userInput({ roles: ['IS', 'IS'] }))).toStrictEqual({ ok: false, error: { field: 'roles', message: 'must not repeat a role' } });
     expect(parseUserInput(USER, userInput({ roles: ['XX'] }))).toStrictEqual({

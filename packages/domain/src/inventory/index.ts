@@ -19,6 +19,14 @@ const PUBLIC_KEY_MESSAGE = 'is required: the SPKI PEM of a P-256 public key';
 const ENDPOINT_MESSAGE = 'must be an http(s) URL';
 const CERTIFICATE_MESSAGE = 'must be a PEM X.509 certificate (-----BEGIN CERTIFICATE-----) of a P-256 key';
 
+/** What a publicKeyPem that is not a public key's PEM holds instead, said plainly. */
+function publicKeyProblem(text: string): string {
+  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
+  if (label === undefined) return 'must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got no PEM';
+  const privateKey = /PRIVATE KEY/.test(label) ? ': a private key stays with its User; send the public key it holds' : '';
+  return `must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a ${label}${privateKey}`;
+}
+
 /** `PUT /v1/admin/users/{userId}`'s body. The key's cryptography is checked by the router, which owns it. */
 export const userInputSchema = z.object({
   roles: z.array(z.enum(ROLES, { error: ROLES_MESSAGE }), { error: ROLES_MESSAGE })
@@ -27,7 +35,7 @@ export const userInputSchema = z.object({
     .meta({ description: "The User's DCC roles" }),
   status: z.enum(USER_STATUSES, { error: `is required, ${ALLOWED(USER_STATUSES)}` }),
   publicKeyPem: z.string({ error: PUBLIC_KEY_MESSAGE })
-    .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), { error: PUBLIC_KEY_MESSAGE })
+    .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), { error: (issue) => publicKeyProblem(String(issue.input)) })
     .meta({ description: "SPKI PEM of the User's P-256 public key: it checks the User's signatures" }),
   receiveEndpoint: z.string({ error: ENDPOINT_MESSAGE })
     .refine((url) => /^https?:\/\/[^\s]+$/.test(url) && URL.canParse(url), { error: ENDPOINT_MESSAGE })

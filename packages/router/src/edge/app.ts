@@ -323,7 +323,11 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     if (allowed.length > 0) {
       return c.json({ error: { reason: 'method_not_allowed', message: `${c.req.method} is not allowed on ${c.req.path}; it takes ${allowed.join(', ')}` } }, 405, { allow: allowed.join(', ') });
     }
-    return c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+    // A simulated network's destination ("smets2/north") sent with its "/" as it is: say how it goes.
+    const slash = c.req.path.lastIndexOf('/');
+    const encoded = `${c.req.path.slice(0, slash)}%2F${c.req.path.slice(slash + 1)}`;
+    const hint = slash > 0 && methodsOf(encoded).length > 0 ? `: percent-encode the destination's "/", ${encoded}` : '';
+    return c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}${hint}` } }, 404);
   });
   return app;
 }
