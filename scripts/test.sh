@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs (npm packages, redis-server) and runs vitest.
+# The whole test suite: installs what it needs (npm packages, redis-server, curl) and runs vitest.
 # The tests start their own redis-server on a free port and stop it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "redis-server not found: installing it from Debian's packages"
+# redis-server for the state tests; curl for the README's shell example, run as written.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "${missing[*]} not found: installing from Debian's packages"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 if [ ! -x node_modules/.bin/vitest ] || [ ! -x node_modules/.bin/bun ]; then
   npm install --no-audit --no-fund

@@ -36,6 +36,27 @@ afterAll(async () => {
 });
 
 describe("the README's examples", () => {
+  it('the onboarding shell example registers a User and its meter and sends a request signed with its own key', () => {
+    const match = /<!-- readme-example: onboarding -->\n```sh\n([\s\S]*?)\n```\n/.exec(README);
+    expect(match, 'README.md has no block marked <!-- readme-example: onboarding -->').not.toBeNull();
+    const [first, ...rest] = match![1].split('\n');
+    // Only the first line is the reader's to fill in: the router's address and its token.
+    expect(first).toBe('URL=http://127.0.0.1:8080 TOKEN=paste-the-token-npm-start-printed');
+    const work = mkdtempSync(join(tmpdir(), 'dccrouter-onboarding-'));
+    try {
+      // `npm run send` as in the repository, from a folder of the reader's own (where the keys go).
+      writeFileSync(join(work, 'package.json'), JSON.stringify({ private: true, scripts: { send: `${ROOT}node_modules/.bin/bun ${ROOT}packages/client/src/send.ts` } }));
+      const script = [`URL=${router.url} TOKEN=${router.adminToken}`, ...rest].join('\n');
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toContain('"userId":"90-B3-D5-1F-30-AA-00-01"');
+      expect(run.stdout).toContain('HTTP 202');
+      expect(run.stdout).toMatch(/response:\n\{[\s\S]*"responseCode": "I0"/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('the SDK example runs on Node against the router and answers what its comments say', () => {
     const code = example('sdk');
     // The README's address is the default port of `npm start`; the test's router is on a free one.
