@@ -52,6 +52,51 @@ describe.skipIf(unsupported)('routers on a Redis Cluster', () => {
     await cluster?.stop();
   });
 
+  it('with REDIS_WAIT_REPLICAS, acknowledge only what the replica of the request\'s own master holds', async () => {
+    const waiting = await startRouterProcess({
+      REDIS_CLUSTER_NODES: cluster.nodes.slice(0, 2).join(','), VERIFY_THREADS: '1', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '300',
+    });
+    try {
+      // A second supplier whose partition another master serves.
+      const ours = await cluster.ownersOf(`{p${partitionOf(SUPPLIER)}}`);
+      let other = '';
+      for (let i = 1; !other; i++) {
+        const candidate = `90-B3-D5-1F-30-0F-00-${i.toString(16).padStart(2, '0').toUpperCase()}`;
+        if ((await cluster.ownersOf(`{p${partitionOf(candidate)}}`)).master !== ours.master) other = candidate;
+      }
+      const admin = new Admin(routers[0].url, routers[0].adminToken);
+      const otherClient = await admin.user(other, ['IS']);
+      const otherMeter = '00-DB-12-34-56-78-0F-01';
+      await admin.device(otherMeter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: other });
+      const read = (originatorId: string, targetId: string) => buildJsonRequest({ originatorId, targetId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+      const first = read(SUPPLIER, ESME);
+      await expect.poll(async () => (await post(waiting.url, first, client.sign(first))).status, { timeout: 5_000, interval: 100 }).toBe(202);
+
+      // One master's replica stopped at a time: the WAIT behind each acceptance goes to the master
+      // that ran it, so only the request of that master's supplier is held back, whichever it is.
+      const suppliers = [
+        { userId: SUPPLIER, meter: ESME, sign: (body: string) => client.sign(body), replica: ours.replica },
+        { userId: other, meter: otherMeter, sign: (body: string) => otherClient.sign(body), replica: (await cluster.ownersOf(`{p${partitionOf(other)}}`)).replica },
+      ];
+      for (const [held, free] of [suppliers, [...suppliers].reverse()]) {
+        const heldBody = read(held.userId, held.meter);
+        const freeBody = read(free.userId, free.meter);
+        cluster.processes.get(held.replica)!.kill('SIGSTOP');
+        let answers: Response[];
+        try {
+          answers = await Promise.all([post(waiting.url, heldBody, held.sign(heldBody)), post(waiting.url, freeBody, free.sign(freeBody))]);
+        } finally {
+          cluster.processes.get(held.replica)!.kill('SIGCONT');
+        }
+        expect([answers[0].status, ((await answers[0].json()) as any).error?.reason], held.userId).toEqual([503, 'outcome_unknown']);
+        expect(answers[1].status, free.userId).toBe(202);
+        expect((await submitUntilAnswered(waiting.url, heldBody, held.sign(heldBody))).status).toBe(202);
+      }
+    } finally {
+      await waiting.stop();
+    }
+  });
+
   it('lose and duplicate nothing through a master failover under load', async () => {
     // The master serving the supplier's partition: every key of its requests lives in that slot.
     const { master, replica } = await cluster.ownersOf(`{p${partitionOf(SUPPLIER)}}`);

@@ -96,6 +96,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     outboxRetentionSeconds: config.outboxRetentionSeconds,
     deadLetterRetentionSeconds: config.deadLetterRetentionSeconds,
     responseGatherMs: config.responseGatherMs,
+    waitReplicas: config.redisWaitReplicas,
+    waitTimeoutMs: config.redisWaitTimeoutMs,
   });
   if (config.seedDemo) await seedDemo(store);
   if (config.networks === 'external' && store.kind === 'memory') {

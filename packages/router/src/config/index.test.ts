@@ -15,6 +15,9 @@ describe('loadConfig: router processes and the settings of the redesigned reques
 
   it('refuses several processes on the embedded store, saying why', () => {
     expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
+    expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '1' })).toThrow('REDIS_WAIT_REPLICAS=1 needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the embedded store has no replicas');
+    expect(() => loadConfig({ REDIS_URL: 'redis://x', REDIS_WAIT_TIMEOUT_MS: '2000' })).toThrow('REDIS_WAIT_TIMEOUT_MS must be an integer from 1 to 1500, got "2000"');
+    expect(loadConfig({ REDIS_URL: 'redis://x', REDIS_WAIT_REPLICAS: '2' })).toMatchObject({ redisWaitReplicas: 2, redisWaitTimeoutMs: 500 });
   });
 
   it('takes a Redis Cluster or Sentinels as Redis, and refuses what is not host:port', () => {

@@ -20,6 +20,10 @@ export interface RouterConfig {
   /** GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: PEM files; gRPC is served over TLS when both are set. */
   grpcTls?: { certFile: string; keyFile: string };
   redisKeyPrefix: string;
+  /** REDIS_WAIT_REPLICAS: replicas that must hold an acceptance before it is acknowledged (Redis WAIT); 0: the master's word. */
+  redisWaitReplicas: number;
+  /** REDIS_WAIT_TIMEOUT_MS: how long an acceptance waits for them; then outcome_unknown. */
+  redisWaitTimeoutMs: number;
   adminToken: string;
   /** ROUTER_SIGNING_KEY: the router's P-256 private key (PEM, or a PEM file's path); generated at start when absent. */
   signingKey?: string;
@@ -244,6 +248,9 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     grpcTls: certFile && keyFile ? { certFile, keyFile } : undefined,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',
+    redisWaitReplicas: settings.integer('REDIS_WAIT_REPLICAS', 0, 0, 16),
+    // Below the store's 2 s limit on a command, so that WAIT's own answer comes back.
+    redisWaitTimeoutMs: settings.integer('REDIS_WAIT_TIMEOUT_MS', 500, 1, 1_500),
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN || undefined,
@@ -302,6 +309,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   };
   settings.notBelow('SIMULATOR_LATENCY_P99_MS', config.simulatorLatencyP99Ms, 'SIMULATOR_LATENCY_P50_MS', config.simulatorLatencyP50Ms);
   settings.notBelow('WEBHOOK_BACKOFF_MAX_MS', config.webhookBackoffMaxMs, 'WEBHOOK_BACKOFF_MS', config.webhookBackoffMs);
+  if (config.redisWaitReplicas > 0 && !shared) settings.problem(`REDIS_WAIT_REPLICAS=${config.redisWaitReplicas} needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the embedded store has no replicas`);
   // A batch is admitted whole or refused: one larger than MAX_INFLIGHT would be 503 every time, so it is too large (413).
   config.batchMaxItems = Math.min(config.batchMaxItems, config.maxInflight);
   if (settings.problems.length > 0) throw new ConfigError(settings.problems);

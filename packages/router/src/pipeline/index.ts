@@ -4,7 +4,7 @@ import {
   type CompiledPolicy, type DuisWebService, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
-  isHeldBack, quarantineRef, StateUnavailableError,
+  isHeldBack, quarantineRef, StateUnavailableError, type ReplicasShort,
   type Acceptance, type AcceptanceResult, type BreachKind, type Command, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
   type RequestState, type StateStore,
 } from '@dccrouter/state';
@@ -140,11 +140,13 @@ export class ServiceRequestPipeline {
    * refuses every request), not to Users: their answers say what happened and what to do.
    */
   private readonly storeTrouble: (error: StateUnavailableError) => void;
+  private readonly replicasBehind: (short: ReplicasShort) => void;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
     const warn = throttledWarn(deps.log);
     this.storeTrouble = (error) => warn('store', { err: error }, 'the state store failed a request');
+    this.replicasBehind = (short) => warn('replicas', { ...short }, 'Redis replicas did not confirm acceptances in time (REDIS_WAIT_REPLICAS): answered outcome_unknown');
   }
 
   get inflightCount(): number {
@@ -325,16 +327,20 @@ export class ServiceRequestPipeline {
     if ((result.outcome !== 'recorded' && result.outcome !== 'landed') || (userBreached && !evenInExcess)) undoCount?.();
     switch (result.outcome) {
       case 'recorded':
-        await this.applyEffect(request, srv.srv, answer, now);
+        // Recorded on the master whatever its replicas say: its network gets it either way.
         this.handOverIfLeased(acceptance);
+        this.unlessReplicasShort(result.replicasShort);
+        await this.applyEffect(request, srv.srv, answer, now);
         return answer;
       case 'landed':
-        await this.applyEffect(request, srv.srv, result.answer, now);
         // Leased to this process by the write that landed: nobody else sends it before the lease
         // ends (a concurrent identical retry's own send is a repeat, which the network drops).
         this.handOverIfLeased(acceptance);
+        this.unlessReplicasShort(result.replicasShort);
+        await this.applyEffect(request, srv.srv, result.answer, now);
         return { ...result.answer, outcome: 'replayed' };
       case 'duplicate':
+        this.unlessReplicasShort(result.replicasShort);
         await this.applyEffect(request, srv.srv, result.answer, now);
         return { ...result.answer, outcome: 'replayed' };
       case 'transform_leg_missing':
@@ -512,6 +518,17 @@ export class ServiceRequestPipeline {
       this.storeTrouble(error);
       throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and it is not visible yet; resubmit the same bytes'));
     }
+  }
+
+  /**
+   * Not acknowledged while fewer replicas than REDIS_WAIT_REPLICAS hold it: a failover could lose
+   * it. outcome_unknown tells the client to resubmit the same bytes, which get the recorded answer
+   * once the replicas have it (or, should the master be lost meanwhile, are recorded anew).
+   */
+  private unlessReplicasShort(short: ReplicasShort | undefined): void {
+    if (!short) return;
+    this.replicasBehind(short);
+    throw new Refused(refuse('outcome_unknown', `recorded, but ${short.confirmed} of the ${short.wanted} Redis replicas required confirmed it within ${short.waitedMs} ms, so it is not acknowledged yet; resubmit the same bytes`));
   }
 
   /** A refusal of rows 6 to 17, unless the RequestID's same leg was acknowledged with these very bytes. */

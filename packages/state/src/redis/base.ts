@@ -24,10 +24,19 @@ export interface RedisStoreOptions extends RedisTarget, CallObserver {
    * call); 10 ms unless told. Nobody waits on it but the TRT clock, which a few ms do not move.
    */
   responseGatherMs?: number;
+  /**
+   * Replicas that must hold an acceptance before it is acknowledged (Redis WAIT after each
+   * acceptance call, on the same connection and in the same write); 0 (the default): the master's
+   * word is enough, and a master lost before its replicas had the write loses it.
+   */
+  waitReplicas?: number;
+  /** How long an acceptance waits for those replicas (WAIT's timeout), below the command time limit; 500 ms unless told. */
+  waitTimeoutMs?: number;
 }
 
 export const EGRESS_GROUP = 'egress';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+export const DEFAULT_WAIT_TIMEOUT_MS = 500;
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 /** accept-batch.lua's answer: every request's, one after another, flat (see the script). */
@@ -60,6 +69,7 @@ export type ScriptedRedis = RedisClient & {
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 export type ScriptedPipeline = ChainableCommander & {
+  acceptBatch(...args: (string | number)[]): ScriptedPipeline;
   advanceState(...args: (string | number)[]): ScriptedPipeline;
   readClaimed(...args: (string | number)[]): ScriptedPipeline;
   claimEgress(...args: (string | number)[]): ScriptedPipeline;
@@ -103,6 +113,8 @@ export class RedisContext {
   readonly outboxRetentionMs: number;
   readonly deadLetterRetentionMs: number;
   readonly commandTimeoutMs: number;
+  readonly waitReplicas: number;
+  readonly waitTimeoutMs: number;
   /** Where the store points, for messages (no password). */
   readonly target: string;
   /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
@@ -118,6 +130,11 @@ export class RedisContext {
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.waitReplicas = options.waitReplicas ?? 0;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+    if (this.waitReplicas > 0 && this.waitTimeoutMs >= this.commandTimeoutMs) {
+      throw new Error(`waitTimeoutMs (${this.waitTimeoutMs}) must be below the command time limit (${this.commandTimeoutMs} ms): a WAIT past it would be cut off unanswered`);
+    }
     this.onePartitionPerCall = isCluster(redis);
     this.target = describeTarget(options);
   }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
 import { responseIdFor } from '../shared/index.ts';
-import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
-import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply } from './base.ts';
+import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type ReplicasShort, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
+import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply, type ScriptedPipeline } from './base.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { packLegAnswer, packRecord, recordFrom, unpackLeg, unpackRecord } from './records.ts';
 import { bulkIndexOf } from './trt.ts';
@@ -138,19 +138,45 @@ export class RedisRequests extends RedisPart {
       }
     }
     let reply: AcceptReply;
+    let replicasShort: ReplicasShort | undefined;
     const tag = items[0].fields[0];
     const mark = `${this.prefix}accepted:${tag}:${this.callIds.next()}`;
     try {
-      reply = await this.call('record acceptance', () => this.confirmedWithin(
-        this.redis.acceptBatch(`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
-          this.outboxMinId(), this.acceptanceMarkMs, counterIndex.size, ...counterArgs, ...requestArgs)));
+      const args = [`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
+        this.outboxMinId(), this.acceptanceMarkMs, counterIndex.size, ...counterArgs, ...requestArgs];
+      ({ reply, replicasShort } = await this.call('record acceptance', () => this.confirmedWithin(this.acceptanceCall(args))));
     } catch (error) {
       // The call may not have listed its indexes: the next acceptance of each lists it.
       this.listedBulkIndexes.clear();
       if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
       throw new StateUnavailableError(error.message, { cause: error.cause, unconfirmed: true, recordedBy: (acceptance) => this.recordedByCall(mark, items, acceptance) });
     }
-    return acceptanceResults(reply, items.map((item) => item.requestId));
+    const results = acceptanceResults(reply, items.map((item) => item.requestId));
+    if (replicasShort) {
+      for (const result of results) {
+        if (result.outcome === 'recorded' || result.outcome === 'landed' || result.outcome === 'duplicate') result.replicasShort = replicasShort;
+      }
+    }
+    return results;
+  }
+
+  /**
+   * The acceptance script, and when replicas must confirm it (waitReplicas), Redis's WAIT right
+   * behind it in the same pipeline: one write, answered once enough replicas hold everything this
+   * connection wrote (the records just made, and those a duplicate found) or at WAIT's timeout.
+   */
+  private async acceptanceCall(args: (string | number)[]): Promise<{ reply: AcceptReply; replicasShort?: ReplicasShort }> {
+    const { waitReplicas: wanted, waitTimeoutMs } = this.context;
+    if (wanted === 0) return { reply: await this.redis.acceptBatch(...args) };
+    const started = performance.now();
+    const answers = await (this.redis.pipeline() as ScriptedPipeline).acceptBatch(...args).wait(wanted, waitTimeoutMs).exec();
+    if (!answers) throw new Error('the acceptance pipeline was aborted');
+    const [[scriptError, reply], [waitError, confirmed]] = answers;
+    if (scriptError) throw scriptError;
+    // The script ran: a WAIT refused (a replica serving as master by mistake) confirms nothing.
+    const count = waitError ? 0 : Number(confirmed);
+    const short = count < wanted ? { wanted, confirmed: count, waitedMs: Math.round(performance.now() - started) } : undefined;
+    return { reply: reply as AcceptReply, replicasShort: short };
   }
 
   /**

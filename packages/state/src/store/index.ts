@@ -320,18 +320,30 @@ export class BreachClaimsIncomplete extends Error {
  */
 export type AcceptanceResult =
   /** `counts[i]`: rule i's count including this request, when it was counted. */
-  | { outcome: 'recorded'; counts?: number[] }
+  | { outcome: 'recorded'; counts?: number[]; replicasShort?: ReplicasShort }
   /** `counts[i]`: rule i's count as it stands; `breached`: the first rule this request would take past its limit. */
   | { outcome: 'over_limit'; counts: number[]; breached: number }
-  | { outcome: 'duplicate'; answer: StoredAnswer }
+  | { outcome: 'duplicate'; answer: StoredAnswer; replicasShort?: ReplicasShort }
   /**
    * Recorded by this very call, whose first reply was lost and which the store's client sent again
    * (RedisStore: ioredis on reconnect): acknowledged by this caller, as `recorded`, though its
    * counts are not known. A copy recorded by anyone else, even at the same instant, is `duplicate`.
    */
-  | { outcome: 'landed'; answer: StoredAnswer }
+  | { outcome: 'landed'; answer: StoredAnswer; replicasShort?: ReplicasShort }
   | { outcome: 'transform_leg_missing' }
   | { outcome: 'request_id_reused' };
+
+/**
+ * Set on an acceptance recorded (or found) on the master when fewer of its replicas than the store
+ * requires confirmed holding it in time (RedisStoreOptions.waitReplicas): a failover now could lose
+ * it, so it is not to be acknowledged yet (the caller answers outcome_unknown; the same bytes
+ * resubmitted get the recorded answer once the replicas have it, or are recorded anew).
+ */
+export interface ReplicasShort {
+  wanted: number;
+  confirmed: number;
+  waitedMs: number;
+}
 
 /** An outbound item the webhook gave up on. */
 export interface DeadLetter {

@@ -1,0 +1,78 @@
+// REDIS_WAIT_REPLICAS: an acceptance is acknowledged only once a replica holds it, against a real
+// master and replica. With the replica stopped (SIGSTOP: alive, not answering) the request is
+// recorded on the master and sent to its network, but answered outcome_unknown; resubmitted once
+// the replica is back, the same bytes get the recorded answer, recorded once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RouterClient } from '@dccrouter/client';
+import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
+import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
+
+let master: ChildProcess;
+let replica: ChildProcess;
+let dirs: string[];
+let running: InProcessRouter;
+let client: RouterClient;
+
+beforeAll(async () => {
+  dirs = [mkdtempSync(join(tmpdir(), 'dccrouter-master-')), mkdtempSync(join(tmpdir(), 'dccrouter-replica-'))];
+  const [masterPort, replicaPort] = [await freePort(), await freePort()];
+  master = await startRedis(masterPort, dirs[0]);
+  replica = await startRedis(replicaPort, dirs[1], ['--appendonly', 'no', '--replicaof', '127.0.0.1', String(masterPort)]);
+  // The replica in sync before any request: WAIT counts only replicas online.
+  const probe = new Redis(masterPort, '127.0.0.1');
+  for (let waited = 0; !/connected_slaves:1[\s\S]*state=online/.test(await probe.info('replication')); waited += 50) {
+    if (waited > 10_000) throw new Error('the replica did not come online');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  probe.disconnect();
+  running = await startInProcess({
+    REDIS_URL: `redis://127.0.0.1:${masterPort}`, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '200',
+    SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
+  });
+  client = new RouterClient(running.url, DEMO_PRIVATE_KEY_PEM, { retries: 0 });
+}, 30_000);
+
+afterAll(async () => {
+  await running?.close();
+  if (replica) {
+    replica.kill('SIGCONT');
+    await stopRedis(replica);
+  }
+  if (master) await stopRedis(master);
+  for (const dir of dirs ?? []) rmSync(dir, { recursive: true, force: true });
+});
+
+const read = (counter: string) => ({ originatorId: SUPPLIER, targetId: ESME, counter, commandVariant: 1, srv: '4.1.1' });
+
+describe('REDIS_WAIT_REPLICAS=1', () => {
+  it('acknowledges what a replica holds, answers outcome_unknown while none confirms, and the resubmission the recorded answer', async () => {
+    expect((await client.submit(read(nextCounter()))).status).toBe(202);
+
+    const spec = read(nextCounter());
+    replica.kill('SIGSTOP');
+    let first;
+    const started = Date.now();
+    try {
+      first = await client.submit(spec);
+    } finally {
+      replica.kill('SIGCONT');
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect([first.status, first.answer.error.reason]).toEqual([503, 'outcome_unknown']);
+    expect(first.answer.error.message).toMatch(/^recorded, but 0 of the 1 Redis replicas required confirmed it within \d+ ms, so it is not acknowledged yet; resubmit the same bytes$/);
+    const requestId = first.answer.header.requestId as string;
+    // Recorded on the master and handed to its network all the same.
+    await expect.poll(async () => (await running.router.store.getRequest(requestId))?.state, { timeout: 5_000, interval: 50 }).toBe('responded');
+
+    // The replica back: the same bytes get the recorded acknowledgement, not a second record.
+    const again = await client.submit(spec);
+    expect([again.status, again.answer.header.responseCode, again.answer.header.requestId]).toEqual([202, 'I99', requestId]);
+    expect((await client.submit(spec)).answer).toEqual(again.answer);
+  });
+});
