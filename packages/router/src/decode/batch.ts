@@ -19,6 +19,13 @@ export interface BatchItem {
   malformed?: string;
 }
 
+/** Each place's field names, made once per place (a batch's items would otherwise make them each time). */
+const namesByPlace = { contentType: [] as FieldNames[], content_type: [] as FieldNames[] };
+function itemFieldNames(index: number, contentTypeField: keyof typeof namesByPlace): FieldNames {
+  const names = namesByPlace[contentTypeField];
+  return names[index] ??= { signature: `requests[${index}].signature`, contentType: `requests[${index}].${contentTypeField}` };
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -83,7 +90,7 @@ export function parseJsonBatch(bytes: Uint8Array): BatchItem[] | string {
       contentType: contentType as string,
       body: typeof body === 'string' ? new TextEncoder().encode(body) : Buffer.from(bodyBase64 as string, 'base64'),
       signature: signature as string | undefined,
-      fieldNames: { signature: `requests[${index}].signature`, contentType: `requests[${index}].contentType` },
+      fieldNames: itemFieldNames(index, 'contentType'),
     });
   }
   return items;
@@ -97,7 +104,7 @@ export function parseProtobufBatch(bytes: Uint8Array): BatchItem[] | string {
       contentType: item.contentType || 'application/x-protobuf',
       body: item.body ?? new Uint8Array(0),
       signature: item.signature || undefined,
-      fieldNames: { signature: `requests[${index}].signature`, contentType: `requests[${index}].content_type` },
+      fieldNames: itemFieldNames(index, 'content_type'),
     }));
   } catch (cause) {
     return `batch is not a dccrouter.v1.ServiceRequestBatch: ${(cause as Error).message}`;
