@@ -7,12 +7,13 @@
 // subtracted from the router's figure. Prints CPU per request of this process (all its threads:
 // the router and its signature worker) and of redis-server, per round and the medians.
 //   npm run bench:path [-- --store memory --networks in-process --rounds 5 --requests 20000]
+//   REDIS_WAIT_REPLICAS=1 npm run bench:path -- --replica   (acceptances wait for a replica: its CPU told apart)
 // Profile it with: bun --cpu-prof-md --cpu-prof-dir=/tmp/prof bench/request-path.ts
 import { parseArgs } from 'node:util';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
 import { cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
 import { wholeNumberFlag } from './lib/options.ts';
-import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
+import { startBenchRedis, startBenchReplica, type BenchRedis } from './lib/redis.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
 import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type TrafficItem, type Unit } from './lib/traffic.ts';
 
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '0' },
     // Also print Redis's CPU per request by command (INFO commandstats).
     commands: { type: 'boolean', default: false },
+    // A replica of the bench's Redis (for REDIS_WAIT_REPLICAS, taken from the environment as the router's other settings).
+    replica: { type: 'boolean', default: false },
   },
 });
 const rounds = wholeNumberFlag('rounds', values.rounds, 1, 'rounds');
@@ -47,9 +50,11 @@ const unitsOfRound = (round: number): Unit[] =>
   new TrafficPool({ devices, users: users.length, badShare: 0.02, seed: 7 + round }, users, 'path', 1_000_000_000n * BigInt(round + 1)).take(unitsPerRound);
 
 const redis: BenchRedis | undefined = values.store === 'redis' ? await startBenchRedis() : undefined;
+if (values.replica && !redis) throw new Error('--replica is a replica of the bench\'s Redis: not with --store memory');
+const replica = values.replica && redis ? await startBenchReplica(redis.port) : undefined;
 // A run that fails (an unexpected answer, a round too small for a batch) leaves no redis-server behind.
 process.once('exit', () => {
-  if (redis?.pid) killQuietly(redis.pid);
+  for (const pid of [redis?.pid, replica?.pid]) if (pid) killQuietly(pid);
 });
 // The router's other settings (VERIFY_SIGNATURES, TAD, ...) come from the environment, as for `npm start`.
 const router: Router = await createRouter(loadConfig({
@@ -92,7 +97,7 @@ async function roundTrips(): Promise<Record<string, number>> {
   return metricByLabel(await response.text(), ROUND_TRIPS, 'stage') ?? {};
 }
 
-interface Measured { seconds: number; cpu: number; redisCpu: number; wrong: string[] }
+interface Measured { seconds: number; cpu: number; redisCpu: number; replicaCpu: number; wrong: string[] }
 
 /** Sends the units, `concurrency` at a time (a unit's two requests in order); answers checked on the router. */
 function send(fetch: Fetch, units: readonly Unit[], check: boolean): Promise<Measured> {
@@ -126,6 +131,7 @@ async function measure(lanes: number, count: number, job: (index: number, wrong:
   let next = 0;
   const cpuBefore = ownCpuSeconds();
   const redisBefore = cpuSecondsOf(redis?.pid);
+  const replicaBefore = cpuSecondsOf(replica?.pid);
   const started = performance.now();
   await Promise.all(Array.from({ length: lanes }, async () => {
     while (next < count) await job(next++, wrong);
@@ -134,6 +140,7 @@ async function measure(lanes: number, count: number, job: (index: number, wrong:
     seconds: (performance.now() - started) / 1000,
     cpu: ownCpuSeconds() - cpuBefore,
     redisCpu: cpuSecondsOf(redis?.pid) - redisBefore,
+    replicaCpu: cpuSecondsOf(replica?.pid) - replicaBefore,
     wrong,
   };
 }
@@ -172,7 +179,7 @@ for (let round = 0; round <= rounds; round++) {
   const tripsTotal = trips.reduce((sum, [, n]) => sum + n, 0);
   if (run.wrong.length > 0) throw new Error(`unexpected answers: ${run.wrong.join('; ')}`);
   const threadText = threads.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
-  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(network.in / requests)} in ${Math.round(network.out / requests)} out, round trips (Redis socket reads) ${(Math.max(0, network.reads - 1) / requests).toFixed(3)}, calls ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
+  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs${replica ? ` (+ its replica ${micro(run.replicaCpu, requests).toFixed(1)} µs)` : ''} per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(network.in / requests)} in ${Math.round(network.out / requests)} out, round trips (Redis socket reads) ${(Math.max(0, network.reads - 1) / requests).toFixed(3)}, calls ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
   // The first round warms the JIT and the caches up.
   if (round === 0) {
     console.log(`warm-up: ${line}`);
@@ -185,5 +192,6 @@ for (let round = 0; round <= rounds; round++) {
 }
 console.log(`median of ${rounds}: router ${median(routerCpu).toFixed(1)} µs + redis-server ${median(redisCpu).toFixed(1)} µs of CPU per request (harness ${median(harness).toFixed(1)} µs, subtracted)`);
 await router.shutdown();
+await replica?.stop();
 await redis?.stop();
 process.exit(0);

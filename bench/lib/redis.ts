@@ -103,6 +103,27 @@ function startMonitor(port: number): Promise<RedisMonitor> {
   }));
 }
 
+/** A replica of the bench's Redis, in sync when answered (for REDIS_WAIT_REPLICAS): its pid and how to stop it. */
+export async function startBenchReplica(masterPort: number): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-bench-replica-'));
+  const child: ChildProcess = await startRedis(port, dir, ['--appendonly', 'no', '--hash-max-listpack-value', '1024', '--replicaof', '127.0.0.1', String(masterPort)]);
+  track(child);
+  for (let waited = 0; ; waited += 50) {
+    const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(masterPort), 'INFO', 'replication'], { timeout: 10_000 });
+    if (/connected_slaves:1[\s\S]*state=online/.test(stdout)) break;
+    if (waited > 20_000) throw new Error(`the bench's replica did not come online:\n${stdout}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    pid: child.pid,
+    async stop() {
+      await stopRedis(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startBenchRedis(): Promise<BenchRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dccrouter-bench-redis-'));

@@ -120,7 +120,7 @@ describe('router under Bun', () => {
     // WebCrypto's raw r‖s pair is told apart from a wrong key.
     const raw = sign('sha256', Buffer.from(body), { key: createPrivateKey(DEMO_PRIVATE_KEY_PEM), dsaEncoding: 'ieee-p1363' });
     const p1363 = await client.submitBytes(body, 'application/json', raw.toString('base64'));
-    expect(p1363.answer.error).toMatchObject({ reason: 'signature_invalid', message: expect.stringMatching(/^X-DCC-Signature is 64 bytes, a raw r‖s pair \(IEEE P1363, as WebCrypto signs\): send the ECDSA signature DER-encoded/) });
+    expect(p1363.answer.error).toMatchObject({ reason: 'signature_invalid', message: expect.stringMatching(/^X-DCC-Signature is not a valid signature of the body by the originator's key; it is 64 bytes and not DER, as a raw r‖s pair \(IEEE P1363, as WebCrypto signs\) would be/) });
     // The refused RequestID was not used up: the genuine request is accepted afterwards.
     expect((await client.submitBytes(body)).status).toBe(202);
   });

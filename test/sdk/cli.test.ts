@@ -80,6 +80,28 @@ describe('the send CLI', () => {
     }
   });
 
+  it('waits past the client\'s 10 s time limit for a slow response (one long poll after another)', async () => {
+    const admin = new Admin(router.url, router.adminToken);
+    const meter = '00-DB-12-34-56-78-9E-C2';
+    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: '4G Central', importSupplier: '90-B3-D5-1F-30-01-00-00' });
+    const destination = '/v1/admin/simulators/smets2%2F4g-central';
+    expect((await admin.request('PUT', destination, { stalled: true })).status).toBe(200);
+    try {
+      const started = Date.now();
+      const run = spawn(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/send.ts`, '--url', router.url, '--target', meter, '--wait', '--wait-seconds', '30'], { cwd: ROOT });
+      let stdout = '';
+      run.stdout.on('data', (chunk) => { stdout += chunk; });
+      const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      expect((await admin.request('PUT', destination, { stalled: false })).status).toBe(200);
+      expect(await exited, stdout).toBe(0);
+      expect(stdout).toMatch(/response:\n\{/);
+      expect(Date.now() - started).toBeGreaterThan(11_000);
+    } finally {
+      await admin.request('PUT', destination, { stalled: false });
+    }
+  }, 40_000);
+
   /** The sr:Response printed after the status line. */
   const answerOf = (stdout: string) => stdout.slice(stdout.indexOf('\n') + 1);
 

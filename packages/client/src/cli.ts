@@ -4,7 +4,7 @@
 // `dccrouter help` lists the commands; `dccrouter send ...` is `npm run send`.
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RouterClient } from './index.ts';
+import { EMPTY_PULL_PAUSE_MS, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN)
 
@@ -19,9 +19,6 @@ Operators (--token):
   dead-letters list [--user EUI] [--after NEXT] | redrive --user EUI [--id ID]
   trt-report [--month YYYY-MM] [--markdown]
   simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)`;
-
-/** The router's longest long poll (GET /v1/responses?wait=). */
-const FOLLOW_WAIT_MS = 20_000;
 
 class CliError extends Error {
   constructor(message: string, readonly code = 2) {
@@ -103,12 +100,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     let after = values.after;
     for (;;) {
       // Following, a page that finds nothing waits for the next item (a long poll) rather than polling.
-      const page = await client.pull(user, after, 1000, values.follow ? FOLLOW_WAIT_MS : 0).catch((error) => {
+      const asked = Date.now();
+      const page = await client.pull(user, after, 1000, values.follow ? MAX_PULL_WAIT_MS : 0).catch((error) => {
         throw new CliError(`cannot read ${user}'s responses: ${(error as Error).message}`, 1);
       });
       for (const item of page.items) process.stdout.write(`${JSON.stringify(item)}\n`);
       after = page.next;
       if (page.items.length < 1000 && !values.follow) return;
+      if (page.items.length === 0 && Date.now() - asked < EMPTY_PULL_PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, EMPTY_PULL_PAUSE_MS));
     }
   },
 

@@ -110,7 +110,7 @@ export class GrpcRouterClient {
     for (let attempt = 0; attempt < this.retries; attempt++) {
       const refused = results.flatMap((result, i) => (result.status === 503 ? [i] : []));
       if (refused.length === 0) break;
-      await sleep(this.waitBefore(attempt, Math.max(0, ...refused.map((i) => results[i].retryDelayMs ?? 0))));
+      await sleep(this.waitBefore(attempt, refused.reduce((longest, i) => Math.max(longest, results[i].retryDelayMs ?? 0), 0)));
       const again = await this.streamOnce(refused.map((i) => requests[i]));
       refused.forEach((at, i) => { results[at] = again[i]; });
     }

@@ -238,7 +238,7 @@ export class RouterClient {
 
   /**
    * The User's outbound items after a cursor (oldest first); resume with `next`. With `waitMs`
-   * (up to 20,000), a pull that finds nothing waits that long for the first item (a long poll).
+   * (up to MAX_PULL_WAIT_MS), a pull that finds nothing waits that long for the first item (a long poll).
    */
   async pull(userId: string, after?: string, limit = 100, waitMs = 0): Promise<{ items: OutboundItem[]; next: string }> {
     const query = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}), ...(waitMs > 0 ? { wait: String(waitMs) } : {}) });
@@ -303,3 +303,11 @@ export class RouterClient {
 }
 
 export { GrpcRouterClient, refusalOf } from './grpc.ts';
+
+/** The longest a pull may wait for its first item (the router's limit on `GET /v1/responses?wait=`). */
+export const MAX_PULL_WAIT_MS = 20_000;
+/**
+ * A waiting pull answered empty at once (the User already has as many waiting as the router
+ * allows) is not asked again sooner than this: a loop of long polls never spins.
+ */
+export const EMPTY_PULL_PAUSE_MS = 200;

@@ -2,10 +2,7 @@
 // Service Request, then prints the router's answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { duisWebServiceOf, RouterClient } from './index.ts';
-
-/** The router's longest long poll (GET /v1/responses?wait=). */
-const MAX_PULL_WAIT_MS = 20_000;
+import { duisWebServiceOf, EMPTY_PULL_PAUSE_MS, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 /** A CLI mistake or an unreachable router: one line on stderr, no stack trace. */
 function fail(message: string, code = 2): never {
@@ -117,10 +114,10 @@ if (values.wait && status === 202 && !answer.quarantine) {
   let after = String(Date.parse(answer.header.responseDateTime) - 60_000);
   while (Date.now() < deadline) {
     let page: { items: { requestId?: string; kind: string }[]; next: string };
+    const asked = Date.now();
     try {
       // A long poll: answered as soon as the User has something new, or after the wait.
-      const waitMs = Math.max(1, Math.min(MAX_PULL_WAIT_MS, deadline - Date.now()));
-      ({ answer: page } = await client.call(values.originator!, 'GET', `/v1/responses?after=${after}&wait=${waitMs}`));
+      page = await client.pull(values.originator!, after, 100, Math.max(1, Math.min(MAX_PULL_WAIT_MS, deadline - Date.now())));
     } catch (error) {
       fail(`cannot read the response back from ${values.url}: ${(error as Error).message}`, 1);
     }
@@ -131,6 +128,7 @@ if (values.wait && status === 202 && !answer.quarantine) {
       process.exit(0);
     }
     after = page.next;
+    if (page.items.length === 0 && Date.now() - asked < EMPTY_PULL_PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, EMPTY_PULL_PAUSE_MS));
   }
   console.error(`send: no response within ${waitSeconds} s (acknowledged; it may still come: read it later with dccrouter tail --user ${values.originator})`);
   process.exit(1);

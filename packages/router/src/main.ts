@@ -52,6 +52,7 @@ async function listen(): Promise<RunningServer> {
   const { serve } = await import('@hono/node-server');
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: router.app.fetch, port: config.port, hostname: config.host }, (info) => {
+      server.off('error', reject);
       resolve({
         port: info.port,
         stop: () => new Promise((done) => {
@@ -63,6 +64,9 @@ async function listen(): Promise<RunningServer> {
     server.once('error', reject);
   });
 }
+
+/** HOST values that listen on loopback too, where the router is reached at 127.0.0.1. */
+const EVERY_INTERFACE = new Set(['0.0.0.0', '::', '127.0.0.1', 'localhost']);
 
 let server: RunningServer | undefined;
 let grpc: GrpcServer | undefined;
@@ -148,11 +152,12 @@ async function startPrimary(server: RunningServer): Promise<void> {
     processes: config.processes,
   }, 'router listening');
   // Machine-readable lines for scripts and tests that start the router on port 0.
-  // The address to reach it from this machine; what it is bound to (HOST) follows.
+  // An address to reach it at from this machine (loopback when bound to every interface), then what it is bound to (HOST).
+  const reachAt = EVERY_INTERFACE.has(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const bound = `(bound to ${config.host})`;
-  if (grpc) console.log(`dcc-router gRPC on 127.0.0.1:${grpc.port} ${bound}`);
+  if (grpc) console.log(`dcc-router gRPC on ${reachAt}:${grpc.port} ${bound}`);
   console.log(`router processes: ${config.processes} (pids ${[process.pid, ...(children?.pids ?? [])].join(', ')})`);
-  console.log(`dcc-router listening on http://127.0.0.1:${server.port} ${bound}`);
+  console.log(`dcc-router listening on http://${reachAt}:${server.port} ${bound}`);
   if (config.adminTokenGenerated) {
     console.log(`ROUTER_ADMIN_TOKEN was not set; operators' token for this run: ${config.adminToken}`);
   }

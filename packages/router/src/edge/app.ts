@@ -326,7 +326,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     // A simulated network's destination ("smets2/north") sent with its "/" as it is: say how it goes.
     const slash = c.req.path.lastIndexOf('/');
     const encoded = `${c.req.path.slice(0, slash)}%2F${c.req.path.slice(slash + 1)}`;
-    const hint = slash > 0 && methodsOf(encoded).length > 0 ? `: percent-encode the destination's "/", ${encoded}` : '';
+    const hint = c.req.path.startsWith('/v1/admin/simulators/') && methodsOf(encoded).length > 0 ? `: percent-encode the destination's "/", ${encoded}` : '';
     return c.json({ error: { reason: 'not_found', message: `no route ${c.req.method} ${c.req.path}${hint}` } }, 404);
   });
   return app;

@@ -593,9 +593,10 @@ export class ServiceRequestPipeline {
     }
     const valid = await this.deps.verifier.verify(user.publicKeyPem, submission.body, signature);
     if (valid) return;
-    // Of the right length for a raw r‖s pair and not DER (which starts with a SEQUENCE, 0x30): WebCrypto's output.
+    // The length of a raw r‖s pair and not DER (which opens with a SEQUENCE, 0x30): likely WebCrypto's
+    // output. Said as a likelihood: checking it as one would cost a second verification per forgery.
     if (signature.byteLength === 64 && signature[0] !== 0x30) {
-      throw new Refused(refuse('signature_invalid', `${named} is 64 bytes, a raw r‖s pair (IEEE P1363, as WebCrypto signs): send the ECDSA signature DER-encoded (an ASN.1 SEQUENCE of r and s)`));
+      throw new Refused(refuse('signature_invalid', `${named} is not a valid signature of the body by the originator's key; it is 64 bytes and not DER, as a raw r‖s pair (IEEE P1363, as WebCrypto signs) would be: the router takes the ECDSA signature DER-encoded (an ASN.1 SEQUENCE of r and s)`));
     }
     throw new Refused(refuse('signature_invalid', `${named} is not a valid signature of the body by the originator's key`));
   }
@@ -622,17 +623,21 @@ export function unsupportedMediaType(received: string | undefined, fieldNames: F
   return refusalAnswer(refuse('unsupported_media_type', `${fieldNames.contentType} must be application/json or application/x-protobuf, ${got}${xml}`));
 }
 
+/** Bytes JSON text may open with before its value: space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
 /**
  * A body that would not decode in the format its content type named, and that looks like the
- * other one (JSON opens with "{", a protobuf ServiceRequest with its header, field 1: 0x0a): says so.
+ * other one, says so: JSON opens with "{", a protobuf ServiceRequest with its header (field 1,
+ * 0x0a) followed by its length, which no JSON text has after a line feed ("{", "[" or space).
  */
 function withFormatHint(refusal: Refusal, submission: Submission): Refusal {
-  const first = submission.body.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+  const [first, second] = submission.body;
   const contentType = (submission.fieldNames ?? HTTP_FIELDS).contentType;
   if (submission.format === 'protobuf' && first === 0x7b) {
     return { ...refusal, message: `${refusal.message} (read as protobuf; it looks like JSON: set its ${contentType} to application/json)` };
   }
-  if (submission.format === 'json' && submission.body[0] === 0x0a && first !== 0x7b) {
+  if (submission.format === 'json' && first === 0x0a && second !== undefined && second !== 0x7b && second !== 0x5b && !JSON_SPACE.has(second)) {
     return { ...refusal, message: `${refusal.message} (read as JSON; it looks like protobuf: set its ${contentType} to application/x-protobuf)` };
   }
   return refusal;
