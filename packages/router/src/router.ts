@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ALL_DESTINATIONS } from '@dccrouter/domain';
-import { createStore, type StateStore } from '@dccrouter/state';
+import { createStore, RedisStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Counter, Histogram } from 'prom-client';
@@ -99,6 +99,13 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     waitReplicas: config.redisWaitReplicas,
     waitTimeoutMs: config.redisWaitTimeoutMs,
   });
+  if (config.redisWaitReplicas > 0 && store instanceof RedisStore) {
+    const fewest = await store.fewestReplicas();
+    if (fewest < config.redisWaitReplicas) {
+      log.warn({ redisWaitReplicas: config.redisWaitReplicas, fewestReplicas: fewest },
+        'REDIS_WAIT_REPLICAS asks for more replicas than a Redis master has connected: its Users\' requests are answered outcome_unknown until they connect');
+    }
+  }
   if (config.seedDemo) await seedDemo(store);
   if (config.networks === 'external' && store.kind === 'memory') {
     log.warn('NETWORKS=external on the embedded store: no other process can read its egress queues, so acknowledged requests are never forwarded (set REDIS_URL)');

@@ -251,7 +251,10 @@ export class ServiceRequestPipeline {
       leg === 'signed' ? store.loadContext(requestIdText, leg) : undefined,
     ]);
     at = this.stages.lap('lookups', at);
-    if (context?.leg?.bodyHash === bodyHash) return { ...context.leg.answer, outcome: 'replayed' };
+    if (context?.leg?.bodyHash === bodyHash) {
+      this.unlessReplicasShort(await this.replicasShortOf(requestIdText));
+      return { ...context.leg.answer, outcome: 'replayed' };
+    }
 
     // Rows 6 to 12, then 13 to 17 for device requests. A refused request may be a byte-identical
     // retry of one acknowledged before the rows changed: it gets its original answer.
@@ -326,22 +329,23 @@ export class ServiceRequestPipeline {
     // Only acknowledged requests count against thresholds (this one's if it landed), and one held back in excess of a scope counts in none.
     if ((result.outcome !== 'recorded' && result.outcome !== 'landed') || (userBreached && !evenInExcess)) undoCount?.();
     switch (result.outcome) {
+      // Recorded on the master whatever its replicas say: its effect is applied (a resubmission
+      // applies it again, harmlessly) and its network gets it; only the answer waits for them.
       case 'recorded':
-        // Recorded on the master whatever its replicas say: its network gets it either way.
+        await this.applyEffect(request, srv.srv, answer, now);
         this.handOverIfLeased(acceptance);
         this.unlessReplicasShort(result.replicasShort);
-        await this.applyEffect(request, srv.srv, answer, now);
         return answer;
       case 'landed':
+        await this.applyEffect(request, srv.srv, result.answer, now);
         // Leased to this process by the write that landed: nobody else sends it before the lease
         // ends (a concurrent identical retry's own send is a repeat, which the network drops).
         this.handOverIfLeased(acceptance);
         this.unlessReplicasShort(result.replicasShort);
-        await this.applyEffect(request, srv.srv, result.answer, now);
         return { ...result.answer, outcome: 'replayed' };
       case 'duplicate':
-        this.unlessReplicasShort(result.replicasShort);
         await this.applyEffect(request, srv.srv, result.answer, now);
+        this.unlessReplicasShort(result.replicasShort);
         return { ...result.answer, outcome: 'replayed' };
       case 'transform_leg_missing':
         throw new Refused(transformLegMissing(request));
@@ -512,7 +516,13 @@ export class ServiceRequestPipeline {
         this.storeTrouble(error);
         throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and could not be asked again; resubmit the same bytes'));
       }
-      if (context.leg?.bodyHash === bodyHash) return { outcome: await recordedByThisWrite(error, acceptance) ? 'landed' : 'duplicate', answer: context.leg.answer };
+      if (context.leg?.bodyHash === bodyHash) {
+        const outcome = await recordedByThisWrite(error, acceptance) ? 'landed' : 'duplicate';
+        const replicasShort = await this.replicasShortOf(requestIdText);
+        if (replicasShort !== 'not asked') return { outcome, answer: context.leg.answer, replicasShort };
+        if (outcome === 'landed') this.handOverIfLeased(acceptance);
+        this.unlessReplicasShort(replicasShort);
+      }
       if (context.leg) return { outcome: 'request_id_reused' };
       this.handOverIfItLands(requestIdText, acceptance, leg, bodyHash, error);
       this.storeTrouble(error);
@@ -525,10 +535,24 @@ export class ServiceRequestPipeline {
    * it. outcome_unknown tells the client to resubmit the same bytes, which get the recorded answer
    * once the replicas have it (or, should the master be lost meanwhile, are recorded anew).
    */
-  private unlessReplicasShort(short: ReplicasShort | undefined): void {
+  private unlessReplicasShort(short: ReplicasShort | 'not asked' | undefined): void {
     if (!short) return;
+    if (short === 'not asked') {
+      throw new Refused(refuse('outcome_unknown', 'recorded, but whether the Redis replicas required hold it could not be asked, so it is not acknowledged yet; resubmit the same bytes'));
+    }
     this.replicasBehind(short);
     throw new Refused(refuse('outcome_unknown', `recorded, but ${short.confirmed} of the ${short.wanted} Redis replicas required confirmed it within ${short.waitedMs} ms, so it is not acknowledged yet; resubmit the same bytes`));
+  }
+
+  /** For an answer made from a record found rather than written: whether the replicas the store requires hold it ('not asked' when the store could not tell). */
+  private async replicasShortOf(requestIdText: string): Promise<ReplicasShort | 'not asked' | undefined> {
+    try {
+      return await this.deps.store.replicasShortOf?.(requestIdText);
+    } catch (error) {
+      if (!(error instanceof StateUnavailableError)) throw error;
+      this.storeTrouble(error);
+      return 'not asked';
+    }
   }
 
   /** A refusal of rows 6 to 17, unless the RequestID's same leg was acknowledged with these very bytes. */
@@ -537,6 +561,7 @@ export class ServiceRequestPipeline {
     if (recorded.leg?.bodyHash !== bodyHash) throw new Refused(refusal);
     // A 5.1, 5.3 or 11.1 cut off after its record is completed by this resubmission too.
     await this.applyEffect(request, request.serviceReferenceVariant, recorded.leg.answer, this.now());
+    this.unlessReplicasShort(await this.replicasShortOf(request.requestIdText));
     return { ...recorded.leg.answer, outcome: 'replayed' };
   }
 

@@ -69,7 +69,6 @@ export type ScriptedRedis = RedisClient & {
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 export type ScriptedPipeline = ChainableCommander & {
-  acceptBatch(...args: (string | number)[]): ScriptedPipeline;
   advanceState(...args: (string | number)[]): ScriptedPipeline;
   readClaimed(...args: (string | number)[]): ScriptedPipeline;
   claimEgress(...args: (string | number)[]): ScriptedPipeline;
@@ -123,8 +122,14 @@ export class RedisContext {
   lastError: Error | undefined;
   /** A third connection, made when first needed, for blocking reads (see RedisEgress). */
   blocking?: Redis;
+  /**
+   * Where acceptances are recorded: the request path's connection, or with waitReplicas one of
+   * their own, since Redis runs nothing else of a connection while its WAIT waits.
+   */
+  readonly acceptances: ScriptedRedis;
 
-  constructor(readonly redis: ScriptedRedis, readonly background: ScriptedRedis, readonly options: RedisStoreOptions) {
+  constructor(readonly redis: ScriptedRedis, readonly background: ScriptedRedis, readonly options: RedisStoreOptions, acceptances?: ScriptedRedis) {
+    this.acceptances = acceptances ?? redis;
     this.prefix = options.keyPrefix ?? 'dcc:';
     this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;

@@ -1,4 +1,5 @@
 import './tracing-shim.ts';
+import type { Redis } from 'ioredis';
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
 import type {
@@ -6,7 +7,7 @@ import type {
 } from '../store/index.ts';
 import { StateUnavailableError } from '../store/index.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisContext, RedisPart, SCRIPT_COMMANDS, type RedisStoreOptions, type ScriptedRedis } from './base.ts';
-import { createClient, describeTarget } from './connection/index.ts';
+import { createClient, describeTarget, isCluster } from './connection/index.ts';
 import { RedisDirectory } from './directory.ts';
 import { RedisEgress } from './egress.ts';
 import { RedisOutbox } from './outbox.ts';
@@ -53,8 +54,9 @@ export class RedisStore extends RedisPart implements StateStore {
     // Errors reach callers through their commands; without a listener ioredis reports them as unhandled.
     context.redis.on('error', (error: Error) => { context.lastError = error; });
     context.redis.on('ready', () => { context.lastError = undefined; });
-    // The background connection fails and recovers with the other: its calls say so themselves.
+    // The other connections fail and recover with this one: their calls say so themselves.
     context.background.on('error', () => undefined);
+    if (context.acceptances !== context.redis) context.acceptances.on('error', () => undefined);
   }
 
   /** Connects and waits until Redis is ready; throws StateUnavailableError when it cannot. */
@@ -62,17 +64,18 @@ export class RedisStore extends RedisPart implements StateStore {
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const redis = createClient(options, commandTimeout) as ScriptedRedis;
     const background = createClient(options, commandTimeout) as ScriptedRedis;
-    for (const client of [redis, background]) {
+    const acceptances = (options.waitReplicas ?? 0) > 0 ? createClient(options, commandTimeout) as ScriptedRedis : undefined;
+    const clients = [redis, background, ...(acceptances ? [acceptances] : [])];
+    for (const client of clients) {
       for (const [name, numberOfKeys] of SCRIPT_COMMANDS) client.defineCommand(name, { numberOfKeys, lua: SCRIPTS[name] });
     }
-    const context = new RedisContext(redis, background, options);
+    const context = new RedisContext(redis, background, options, acceptances);
     const store = new RedisStore(context);
     try {
-      await Promise.all([redis.connect(), background.connect()]);
+      await Promise.all(clients.map((client) => client.connect()));
     } catch (cause) {
       // Stop the reconnection attempts the failed connections started.
-      redis.disconnect();
-      background.disconnect();
+      for (const client of clients) client.disconnect();
       // The connection's own error says why (e.g. ECONNREFUSED); the rejection only that it closed.
       const reason = context.lastError?.message ?? (cause as Error).message;
       throw new StateUnavailableError(`cannot connect to ${describeTarget(options)}: ${reason}`, { cause });
@@ -101,6 +104,7 @@ export class RedisStore extends RedisPart implements StateStore {
   // Requests: read before acceptance, accepted, read back, answered by their network.
   loadContext(requestId: string, leg: Leg) { return this.requests.loadContext(requestId, leg); }
   recordAcceptance(requestId: string, acceptance: Acceptance) { return this.requests.recordAcceptance(requestId, acceptance); }
+  replicasShortOf(requestId: string) { return this.requests.replicasShortOf(requestId); }
   getRequest(requestId: string) { return this.requests.getRequest(requestId); }
   recordResponse(response: NetworkResponse) { return this.requests.recordResponse(response); }
 
@@ -154,15 +158,23 @@ export class RedisStore extends RedisPart implements StateStore {
   putSetting<T>(name: string, value: T) { return this.settings.putSetting(name, value); }
   updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined) { return this.settings.updateSetting(name, change); }
 
+  /** The fewest replicas connected to any master the store writes to (INFO replication): what REDIS_WAIT_REPLICAS can count on now. */
+  async fewestReplicas(): Promise<number> {
+    const masters: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
+    const counts = await this.call('INFO replication', () => Promise.all(masters.map(async (master) =>
+      Number(/connected_slaves:(\d+)/.exec(await master.info('replication'))?.[1] ?? 0))));
+    return Math.min(...counts);
+  }
+
   async ping(): Promise<void> {
     // Both connections: the background loops' too, which a readiness probe should see fail.
     await this.call('PING', () => Promise.all([this.redis.ping(), this.background.ping()]));
   }
 
   async close(): Promise<void> {
-    const { redis, background, blocking } = this.context;
+    const { redis, background, blocking, acceptances } = this.context;
     blocking?.disconnect();
-    await Promise.all([redis, background].map(async (client) => {
+    await Promise.all([...new Set([redis, background, acceptances])].map(async (client) => {
       try {
         await client.quit();
       } catch {

@@ -3,7 +3,7 @@ import type { TrtClass } from '@dccrouter/domain';
 import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
 import { responseIdFor } from '../shared/index.ts';
 import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type ReplicasShort, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
-import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply, type ScriptedPipeline } from './base.ts';
+import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply } from './base.ts';
 import { PartitionBatcher } from './batcher.ts';
 import { packLegAnswer, packRecord, recordFrom, unpackLeg, unpackRecord } from './records.ts';
 import { bulkIndexOf } from './trt.ts';
@@ -142,9 +142,9 @@ export class RedisRequests extends RedisPart {
     const tag = items[0].fields[0];
     const mark = `${this.prefix}accepted:${tag}:${this.callIds.next()}`;
     try {
-      const args = [`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
-        this.outboxMinId(), this.acceptanceMarkMs, counterIndex.size, ...counterArgs, ...requestArgs];
-      ({ reply, replicasShort } = await this.call('record acceptance', () => this.confirmedWithin(this.acceptanceCall(args))));
+      ({ reply, replicasShort } = await this.call('record acceptance', () => this.confirmedWithin(this.acceptanceCall(mark,
+        this.context.acceptances.acceptBatch(`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
+          this.outboxMinId(), this.acceptanceMarkMs, counterIndex.size, ...counterArgs, ...requestArgs)))));
     } catch (error) {
       // The call may not have listed its indexes: the next acceptance of each lists it.
       this.listedBulkIndexes.clear();
@@ -161,22 +161,43 @@ export class RedisRequests extends RedisPart {
   }
 
   /**
-   * The acceptance script, and when replicas must confirm it (waitReplicas), Redis's WAIT right
-   * behind it in the same pipeline: one write, answered once enough replicas hold everything this
-   * connection wrote (the records just made, and those a duplicate found) or at WAIT's timeout.
+   * The acceptance script's answer, and when replicas must confirm it (waitReplicas) whether they
+   * do: asked once it has answered (the client library has then sent it again if Redis had lost
+   * the script, or to the slot's new master), on the same connection.
    */
-  private async acceptanceCall(args: (string | number)[]): Promise<{ reply: AcceptReply; replicasShort?: ReplicasShort }> {
-    const { waitReplicas: wanted, waitTimeoutMs } = this.context;
-    if (wanted === 0) return { reply: await this.redis.acceptBatch(...args) };
+  private async acceptanceCall(mark: string, call: Promise<AcceptReply>): Promise<{ reply: AcceptReply; replicasShort?: ReplicasShort }> {
+    const reply = await call;
+    return this.context.waitReplicas === 0 ? { reply } : { reply, replicasShort: await this.replicasHolding(mark, false) };
+  }
+
+  /**
+   * Redis's WAIT on the acceptance connection, behind a command on `key` that routes it to the
+   * master of the key's slot (a Redis Cluster pipeline goes where its keys are): answered once
+   * enough replicas hold everything this connection wrote there, or at the timeout. `write`: the
+   * command is a write, so that everything the master holds (another router's records too, which
+   * replication carries in order) is covered; otherwise the connection's last write already is.
+   * Anything that fails (a MOVED, a WAIT refused) confirms nothing.
+   */
+  private async replicasHolding(key: string, write: boolean): Promise<ReplicasShort | undefined> {
+    const { waitReplicas: wanted, waitTimeoutMs, acceptances } = this.context;
     const started = performance.now();
-    const answers = await (this.redis.pipeline() as ScriptedPipeline).acceptBatch(...args).wait(wanted, waitTimeoutMs).exec();
-    if (!answers) throw new Error('the acceptance pipeline was aborted');
-    const [[scriptError, reply], [waitError, confirmed]] = answers;
-    if (scriptError) throw scriptError;
-    // The script ran: a WAIT refused (a replica serving as master by mistake) confirms nothing.
-    const count = waitError ? 0 : Number(confirmed);
-    const short = count < wanted ? { wanted, confirmed: count, waitedMs: Math.round(performance.now() - started) } : undefined;
-    return { reply: reply as AcceptReply, replicasShort: short };
+    const pipeline = acceptances.pipeline();
+    if (write) pipeline.set(key, '1', 'PX', this.acceptanceMarkMs);
+    else pipeline.exists(key);
+    const answers = await pipeline.wait(wanted, waitTimeoutMs).exec();
+    const confirmed = answers && !answers[0][0] && !answers[1][0] ? Number(answers[1][1]) : 0;
+    return confirmed < wanted ? { wanted, confirmed, waitedMs: Math.round(performance.now() - started) } : undefined;
+  }
+
+  /**
+   * For an answer made from a record found rather than written (a replay, a write that was not
+   * confirmed): whether enough replicas hold it (waitReplicas), by one write in the request's
+   * partition and a WAIT behind it. Undefined when they do, or when none are required.
+   */
+  async replicasShortOf(requestId: string): Promise<ReplicasShort | undefined> {
+    if (this.context.waitReplicas === 0) return undefined;
+    const key = `${this.prefix}accepted:${this.tagOf(requestId)}:${this.callIds.next()}`;
+    return this.call('confirm replicated', () => this.confirmedWithin(this.replicasHolding(key, true)));
   }
 
   /**

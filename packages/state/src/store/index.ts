@@ -465,6 +465,12 @@ export interface StateStore {
 
   /** Records an acknowledgement atomically; see AcceptanceResult for the order of judgement. */
   recordAcceptance(requestId: string, acceptance: Acceptance): Promise<AcceptanceResult>;
+  /**
+   * For an answer made from a record found rather than written (a replay, a write not confirmed):
+   * set when fewer replicas than the store requires hold the request's partition up to now (see
+   * ReplicasShort). Absent from stores without replicas.
+   */
+  replicasShortOf?(requestId: string): Promise<ReplicasShort | undefined>;
 
   getRequest(requestId: string): Promise<RequestRecord | undefined>;
 

@@ -13,7 +13,9 @@
 --          recorded, kept a while. The client library sends a call again when its reply was lost
 --          (ioredis on reconnect); run again, the call finds its own records as duplicates, and
 --          the mark tells them (landed: the caller hands them over) from copies recorded by
---          another router, or by an earlier call (duplicate: its sender has them).
+--          another router, or by an earlier call (duplicate: its sender has them). Written by
+--          every call, one that found only copies too: a replica that has the mark has all the
+--          master wrote before it (the caller's WAIT for replicas rests on that).
 -- ARGV: key prefix, retention s, outbox min ID, the mark's lifetime ms, the number of counters, the counters (6 fields
 --       each: name, limit, floor, bucket, span, ttl; each once however many requests count in
 --       it), then per request its partition tag ('{p3}'), 18 fields (see pendingAcceptance in
@@ -48,7 +50,7 @@ for c = 1, ncounters do
 end
 -- This call's requests by their place in it: '1' recorded (by this run, or by an earlier run of
 -- this same call), '0' not. The mark is read only when a duplicate is found, the rare case.
-local mine, nth, any_mine = {}, 0, false
+local mine, nth = {}, 0
 local earlier_run
 local i = 6 + ncounters * 6
 while i <= #ARGV do
@@ -91,7 +93,7 @@ while i <= #ARGV do
     local answer = redis.call('HMGET', req, leg, 'record')
     if earlier_run == nil then earlier_run = redis.call('GET', KEYS[2]) or false end
     if earlier_run and string.sub(earlier_run, nth, nth) == '1' then
-      mine[nth], any_mine = '1', true
+      mine[nth] = '1'
       put('landed')
     else
       put('duplicate')
@@ -158,11 +160,11 @@ while i <= #ARGV do
         redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
       end
       redis.call('EXPIRE', req, lifetime)
-      mine[nth], any_mine = '1', true
+      mine[nth] = '1'
       put('recorded'); put_counts(counts)
     end
   end
 end
 flush_counters(counters)
-if any_mine then redis.call('SET', KEYS[2], table.concat(mine), 'PX', ARGV[4]) end
+redis.call('SET', KEYS[2], table.concat(mine), 'PX', ARGV[4])
 return out
