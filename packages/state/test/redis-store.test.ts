@@ -281,6 +281,33 @@ describe('RedisStore on a shared Redis', () => {
     expect(reclaimed.sort()).toEqual(dead.map((item) => item.record.requestId).sort());
   });
 
+  it('gives a consumer back its own entries a claim whose answer was lost took, not those its networks hold nor another\'s', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const [lost, held, theirs] = [newRequestId(), newRequestId(), newRequestId()];
+    const { destination } = plainAcceptance(lost).record;
+    const stream = (requestId: string) => `${keyPrefix}egress:{p${partitionOf(originatorOf(requestId))}}:${destination}`;
+    expect(await store.claimEgress([destination], 'router', 10)).toEqual([]);
+    // Taken by a claim whose answer never came back: read straight from the stream, as Redis ran it.
+    const lostClaim = async (requestId: string, consumer: string) => {
+      await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: {} });
+      const read = (await raw.xreadgroup('GROUP', 'egress', consumer, 'COUNT', 10, 'STREAMS', stream(requestId), '>')) as [string, [string, string[]][]][];
+      return read[0][1][0][0];
+    };
+    await lostClaim(lost, 'router');
+    await lostClaim(theirs, 'another');
+    await store.recordAcceptance(held, { ...plainAcceptance(held), egress: {} });
+    const holding = await store.claimEgress([destination], 'router', 10);
+    expect(holding.map((item) => item.record.requestId)).toEqual([held]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    const recovered = await store.recoverOwnEgress([destination], 'router', 10, 50, holding);
+    expect(recovered.map((item) => [item.record.requestId, item.record.state])).toEqual([[lost, 'forwarded']]);
+    // Claimed again: idle from now, so not given twice.
+    expect(await store.recoverOwnEgress([destination], 'router', 10, 50, holding)).toEqual([]);
+    expect(await store.recoverOwnEgress([destination], 'another', 10, 0, [])).toHaveLength(1);
+  });
+
   it('removes the egress consumers of routers gone for a hundred redelivery delays, with nothing pending, and no other', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

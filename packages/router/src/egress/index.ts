@@ -13,6 +13,13 @@ export interface NetworkAdapter {
 const RENEW_CHUNK = 2_000;
 
 /**
+ * How often, and after how long idle, this consumer's own entries that no network of its holds
+ * are sent (a claim's lost answer took them): well within a SMETS2+ request's 30 s TRT, and long
+ * after an answered entry's response is recorded (which removes it).
+ */
+const RECOVER_OWN_MS = 3_000;
+
+/**
  * What the request path needs of egress: a request whose network runs in this process goes to it
  * as soon as it is recorded (Acceptance.egress.forwardedAt), not through its queue.
  */
@@ -63,6 +70,7 @@ export class EgressDispatcher implements DirectEgress {
   /** A store outage fails every cycle: logged once per 10 s with how many failed meanwhile. */
   private readonly cycleFailed: ReturnType<typeof throttledWarn>;
   private lastReclaim = 0;
+  private lastRecovery = Date.now();
   private lastRenewal = Date.now();
   forwarded = 0;
 
@@ -72,6 +80,8 @@ export class EgressDispatcher implements DirectEgress {
     private readonly options: EgressOptions,
     private readonly log: Logger,
     private readonly onForwarded: (count: number, destination: string) => void = () => {},
+    /** Sent again: `recovered` (this consumer's, taken by a claim whose answer was lost) or `reclaimed` (another's, unanswered past the redelivery delay). */
+    private readonly onRedelivered: (how: 'recovered' | 'reclaimed', count: number) => void = () => {},
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.destination, adapter]));
     this.cycleFailed = throttledWarn(log);
@@ -94,8 +104,14 @@ export class EgressDispatcher implements DirectEgress {
         // Now and then, take over what a dead consumer left unanswered.
         if (Date.now() - this.lastReclaim >= this.options.redeliverAfterMs / 2) {
           this.lastReclaim = Date.now();
-          items.push(...(await this.store.reclaimEgress(destinations, this.options.consumer, this.options.batch, this.options.redeliverAfterMs)));
+          const reclaimed = await this.store.reclaimEgress(destinations, this.options.consumer, this.options.batch, this.options.redeliverAfterMs);
+          if (reclaimed.length > 0) {
+            this.onRedelivered('reclaimed', reclaimed.length);
+            this.log.warn({ reclaimed: reclaimed.length }, 'requests left unanswered past the redelivery delay (their router gone, or their network lost them): sent again');
+          }
+          items.push(...reclaimed);
         }
+        items.push(...(await this.recoverOwn(destinations)));
         claimed = items.length;
         if (items.length > 0) await this.forward(items);
         // What the networks still hold is renewed well within the delay after which it would be taken over.
@@ -146,6 +162,24 @@ export class EgressDispatcher implements DirectEgress {
       this.forwarded++;
       this.onForwarded(1, item.destination);
     }, failed);
+  }
+
+  /**
+   * Every RECOVER_OWN_MS, this consumer's own entries idle that long that no network of its holds:
+   * a claim whose answer was lost took them (see StateStore.recoverOwnEgress). Only when every
+   * network says what it holds, so that nothing it holds is sent again.
+   */
+  private async recoverOwn(destinations: readonly string[]): Promise<EgressItem[]> {
+    if (!this.store.recoverOwnEgress || Date.now() - this.lastRecovery < RECOVER_OWN_MS) return [];
+    const adapters = [...this.adapters.values()];
+    if (!adapters.every((adapter) => adapter.holding)) return [];
+    this.lastRecovery = Date.now();
+    const recovered = await this.store.recoverOwnEgress(destinations, this.options.consumer, this.options.batch, RECOVER_OWN_MS, adapters.flatMap((adapter) => adapter.holding!()));
+    if (recovered.length > 0) {
+      this.onRedelivered('recovered', recovered.length);
+      this.log.warn({ recovered: recovered.length }, 'egress entries claimed by a call whose answer was lost: sent now');
+    }
+    return recovered;
   }
 
   private async renewHeld(): Promise<void> {

@@ -78,7 +78,7 @@ export async function startNetworks(
   const egress = new EgressDispatcher(store, [...simulators.values()], {
     consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,
     lingerMs: config.egressLingerMs, handOver: config.egressHandOver,
-  }, log, (count, destination) => forwarded(destination).inc(count));
+  }, log, (count, destination) => forwarded(destination).inc(count), (how, count) => lifecycle.redelivered.inc({ how }, count));
   egress.start();
   return {
     simulators,

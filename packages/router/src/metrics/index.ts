@@ -252,6 +252,12 @@ export function lifecycleMetrics(registry: Registry) {
       buckets: BREACH_LAG_BUCKETS,
       registers,
     }),
+    redelivered: new Counter({
+      name: 'dccrouter_egress_redelivered_total',
+      help: 'Requests sent again: recovered (this process\'s, taken by a claim whose answer was lost) or reclaimed (another\'s, unanswered past EGRESS_REDELIVER_MS)',
+      labelNames: ['how'] as const,
+      registers,
+    }),
     forwarded: new Counter({
       name: 'dccrouter_egress_forwarded_total',
       help: 'Requests handed to their network, by destination',

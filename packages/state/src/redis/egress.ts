@@ -102,6 +102,37 @@ export class RedisEgress extends RedisPart {
     return this.readClaimed((read ?? []).map(([key, entries]) => claimedStream(key, entries)));
   }
 
+  /**
+   * This consumer's own entries idle `idleMs` or more that its networks do not hold (`held`): taken
+   * by a claim whose answer never came back (it timed out while Redis stalled and ran on its
+   * return, or the connection was cut and the client sent it again), so never sent. Claimed again
+   * by this consumer (which resets their idle time; one renewed meanwhile is left) and returned to
+   * be sent, rather than waiting out the redelivery delay, a SMETS2+ request's whole TRT.
+   */
+  async recoverOwnEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number, held: readonly EgressItem[]): Promise<EgressItem[]> {
+    return this.recreatingGroups(async () => {
+      const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
+      if (keys.length === 0) return [];
+      await this.ensureGroups(keys);
+      const holding = new Set(held.filter((item) => item.entryId !== '')
+        .map((item) => `${this.egressKey(this.tagOf(item.record.requestId), item.destination)} ${item.entryId}`));
+      const pending = this.backgroundPipeline();
+      for (const key of keys) pending.xpending(key, EGRESS_GROUP, 'IDLE', idleMs, '-', '+', max, consumer);
+      const found = (await this.exec('find own pending egress', pending)) as [string, string, number, number][][];
+      const claim = this.backgroundPipeline();
+      const claimedKeys: string[] = [];
+      found.forEach((entries, i) => {
+        const ids = entries.map(([id]) => id).filter((id) => !holding.has(`${keys[i]} ${id}`));
+        if (ids.length === 0) return;
+        claim.xclaim(keys[i], EGRESS_GROUP, consumer, idleMs, ...ids);
+        claimedKeys.push(keys[i]);
+      });
+      if (claimedKeys.length === 0) return [];
+      const claimed = (await this.exec('recover own egress', claim)) as [string, string[] | null][][];
+      return this.readClaimed(claimed.map((entries, i) => claimedStream(claimedKeys[i], entries.filter((entry): entry is [string, string[]] => entry[1] !== null))));
+    });
+  }
+
   async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
     return this.recreatingGroups(() => this.reclaimEgressOnce(destinations, consumer, max, idleMs));
   }

@@ -111,6 +111,7 @@ export class RedisStore extends RedisPart implements StateStore {
   // Egress: each destination's queue and the requests leased to their sender.
   claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs?: number) { return this.egress.claimEgress(destinations, consumer, max, blockMs); }
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number) { return this.egress.reclaimEgress(destinations, consumer, max, idleMs); }
+  recoverOwnEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number, held: readonly EgressItem[]) { return this.egress.recoverOwnEgress(destinations, consumer, max, idleMs, held); }
   renewEgress(items: readonly EgressItem[], consumer: string) { return this.egress.renewEgress(items, consumer); }
   releaseHeld(now: number, max: number, handOver?: ReleaseHandOver) { return this.egress.releaseHeld(now, max, handOver); }
   heldLeasedAt(at: number, destinations: readonly string[]) { return this.egress.heldLeasedAt(at, destinations); }

@@ -489,6 +489,12 @@ export interface StateStore {
    */
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]>;
   /**
+   * The consumer's own queue entries idle `idleMs` or more that its networks do not hold (`held`):
+   * taken by a claim whose answer was lost, so never sent. Claimed again and returned to be sent.
+   * Absent from stores whose claims always answer (the embedded one).
+   */
+  recoverOwnEgress?(destinations: readonly string[], consumer: string, max: number, idleMs: number, held: readonly EgressItem[]): Promise<EgressItem[]>;
+  /**
    * The consumer's network still holds these (sent, not answered): their redelivery delay starts
    * again from now, so a long wait (a stalled network, a SMETS1 firmware activation) is not taken
    * over and sent again elsewhere while its holder lives. An entry another consumer has taken
