@@ -196,8 +196,8 @@ describe('routers sharing one Redis', () => {
       const refusal = (await refused.json()) as any;
       // Redis answered that it ran nothing: no outcome left unknown.
       expect([refused.status, refusal.error.reason], refusal.error.message).toEqual([503, 'state_unavailable']);
-      // Redis's own words (OOM ...) go to the router's log, not to the User.
-      expect(refusal.error.message).toBe('the state store is unreachable, nothing was accepted');
+      // Why, in the User's words; Redis's own (OOM ...) go to the router's log.
+      expect(refusal.error.message).toBe('the state store is refusing writes: it is out of memory, nothing was accepted');
     } finally {
       await operator.config('SET', 'maxmemory', '0');
       await operator.config('SET', 'maxmemory-policy', policy);

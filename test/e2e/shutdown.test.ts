@@ -66,6 +66,19 @@ describe('graceful shutdown', () => {
       // Still serving during the pre-stop delay: load balancers may not have caught up yet.
       expect((await client.submit(read())).status).toBe(202);
       expect(Date.now() - started).toBeLessThan(1500);
+      // Then, while it drains (the open stream holds it up to the grace period): refused as the
+      // contract's overloaded, counted apart, so a deploy does not read as saturation.
+      const once = new RouterClient(router.url, DEMO_PRIVATE_KEY_PEM, { retries: 0 });
+      let refused: Awaited<ReturnType<RouterClient['submit']>> | undefined;
+      for (let tries = 0; tries < 100 && !refused; tries++) {
+        const answer = await once.submit(read());
+        if (answer.status !== 202) refused = answer;
+        else await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect([refused?.status, refused?.answer.error.reason, refused?.answer.error.message]).toEqual([503, 'overloaded', 'the router is shutting down']);
+      const metrics = await (await fetch(`${router.url}/metrics`)).text();
+      expect(metrics).toMatch(/^dccrouter_service_requests_total\{[^}]*outcome="shutting_down"[^}]*\} [1-9]/m);
+      expect(metrics).not.toMatch(/^dccrouter_service_requests_total\{[^}]*outcome="overloaded"/m);
 
       // Gone within pre-stop + grace (+ margin), the open stream cut off rather than waited for.
       expect(await exited).toBe(0);

@@ -10,7 +10,7 @@ import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
-import { overloaded, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
+import { overloaded, shuttingDown, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { BodyAbortedError, readBodyLimited } from './body.ts';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
@@ -103,7 +103,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
    */
   const admissionRefusal = (transport: Transport): Answer | undefined => {
     if (!deps.draining() && pipeline.admit()) return undefined;
-    const answer = overloaded(deps.draining() ? 'the router is shutting down' : 'too many requests in flight');
+    const answer = deps.draining() ? shuttingDown() : overloaded('too many requests in flight');
     metrics.count(answer.outcome, transport);
     return answer;
   };
@@ -189,7 +189,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       metrics.count(answer.outcome, 'http-batch');
       return send(c, answer);
     };
-    if (deps.draining()) return refuseBatch(overloaded('the router is shutting down'));
+    if (deps.draining()) return refuseBatch(shuttingDown());
     const format = requestFormat(c.req.header('content-type'));
     if (!format) return refuseBatch(unsupportedMediaType(c.req.header('content-type')));
     // Its body is read holding one place in flight (refused before up to BATCH_MAX_BYTES are read

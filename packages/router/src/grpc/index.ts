@@ -11,7 +11,7 @@ import { requestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
-import { overloaded, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
+import { overloaded, shuttingDown, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { refusalStatus, submitResult } from './answers.ts';
 import { serveFeed } from './feed.ts';
 
@@ -73,7 +73,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   async function handle(message: Signed): Promise<Result> {
     const startedAt = performance.now();
     let answer: Answer;
-    if (deps.draining()) answer = overloaded('the router is shutting down');
+    if (deps.draining()) answer = shuttingDown();
     else if (!pipeline.admit()) answer = overloaded('too many requests in flight');
     else {
       try {

@@ -209,7 +209,8 @@ export class ServiceRequestPipeline {
       if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
       if (error instanceof StateUnavailableError) {
         this.storeTrouble(error);
-        return refusalAnswer(refuse('state_unavailable', 'the state store is unreachable, nothing was accepted'), requestIdText, this.now());
+        const why = error.refused ? `the state store is refusing writes: ${error.refused}` : 'the state store is unreachable';
+        return refusalAnswer(refuse('state_unavailable', `${why}, nothing was accepted`), requestIdText, this.now());
       }
       throw error;
     }
@@ -669,6 +670,11 @@ function withFormatHint(refusal: Refusal, submission: Submission): Refusal {
 }
 export const tooLarge = (limit: number) => refusalAnswer(refuse('body_too_large', `body is larger than the limit of ${limit} bytes`));
 export const overloaded = (why: string) => refusalAnswer(refuse('overloaded', why));
+/**
+ * Refused while the router drains: answered as the contract's `overloaded` (resubmit elsewhere or
+ * later), but counted as `shutting_down`, so that a rolling deploy does not read as saturation.
+ */
+export const shuttingDown = (): Answer => ({ ...overloaded('the router is shutting down'), outcome: 'shutting_down' });
 
 /** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */
 function anomalyAlert(request: ServiceRequest, anomaly: Anomaly, ref: string | undefined): NewOutboxItem {

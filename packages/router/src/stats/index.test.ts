@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, StateUnavailableError } from '@dccrouter/state';
 import { createLogger } from '../log/index.ts';
@@ -45,5 +46,18 @@ describe('StatsAggregator', () => {
       // Unsent: 2 kept and added with the 1. Unconfirmed (it landed): 2 once, then the 1; never 5.
       expect((await store.readStats('service:2026-12')).responded, failure).toBe(expected);
     }
+  });
+
+  it('logs an outage that fails every flush once, not once a flush', async () => {
+    const store = new MemoryStore();
+    store.incrementStats = async () => { throw new StateUnavailableError('connection refused'); };
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
+    const stats = new StatsAggregator(store, 60_000, log);
+    for (let second = 0; second < 5; second++) {
+      stats.count('service:2026-12', 'responded', 1);
+      await stats.flush();
+    }
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['service statistics not flushed yet: kept for the next attempt']);
   });
 });

@@ -1,6 +1,6 @@
 import { monthOf } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
-import type { Logger } from '../log/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 
 /**
  * Service statistics added up in-process and added to the shared ones every `flushMs`: one
@@ -12,7 +12,12 @@ export class StatsAggregator {
   private timer?: ReturnType<typeof setInterval>;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: StateStore, private readonly flushMs: number, private readonly log: Logger) {}
+  /** A store outage fails every flush (one a second): logged once per interval, with how many failed meanwhile. */
+  private readonly warn: ReturnType<typeof throttledWarn>;
+
+  constructor(private readonly store: StateStore, private readonly flushMs: number, log: Logger) {
+    this.warn = throttledWarn(log);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.flushMs);
@@ -44,10 +49,10 @@ export class StatsAggregator {
           await this.store.incrementStats(set, Object.fromEntries(counters));
         } catch (error) {
           if (error instanceof StateUnavailableError && error.unconfirmed) {
-            this.log.warn({ err: error, set }, 'service statistics may not have been added: not sent again, so never counted twice');
+            this.warn('unconfirmed', { err: error, set }, 'service statistics may not have been added: not sent again, so never counted twice');
             continue;
           }
-          this.log.warn({ err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
+          this.warn('failed', { err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
           this.add(set, Object.fromEntries(counters));
         }
       }

@@ -3,7 +3,7 @@ import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type Redi
 import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { SCRIPTS } from './scripts.ts';
 import { DEAD_LETTER_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
-import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
+import { StateUnavailableError, mayHaveRun, refusedBecause } from '../store/index.ts';
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.
@@ -313,6 +313,6 @@ export abstract class RedisPart {
 
   protected unavailable(what: string, cause: unknown): StateUnavailableError {
     const reason = this.context.lastError && this.redis.status !== 'ready' ? ` (${this.context.lastError.message})` : '';
-    return new StateUnavailableError(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: mayHaveRun(cause) });
+    return new StateUnavailableError(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: mayHaveRun(cause), refused: refusedBecause(cause) });
   }
 }

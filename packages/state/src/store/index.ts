@@ -401,6 +401,8 @@ export class StateUnavailableError extends Error {
    * out or the connection dropped); false when it was never sent.
    */
   readonly unconfirmed: boolean;
+  /** Why the store refused the command before running it (`it is out of memory`), when it did: reachable, but not taking writes. */
+  readonly refused?: string;
   /**
    * For an acceptance not confirmed, from a store that can tell afterwards: whether this very
    * write recorded the acceptance (asked once the RequestID's leg is seen recorded with its body,
@@ -409,10 +411,11 @@ export class StateUnavailableError extends Error {
    */
   readonly recordedBy?: (acceptance: Acceptance) => Promise<boolean>;
 
-  constructor(message: string, options?: { cause?: unknown; unconfirmed?: boolean; recordedBy?: (acceptance: Acceptance) => Promise<boolean> }) {
+  constructor(message: string, options?: { cause?: unknown; unconfirmed?: boolean; refused?: string; recordedBy?: (acceptance: Acceptance) => Promise<boolean> }) {
     super(message, options);
     this.name = 'StateUnavailableError';
     this.unconfirmed = options?.unconfirmed ?? false;
+    if (options?.refused) this.refused = options.refused;
     if (options?.recordedBy) this.recordedBy = options.recordedBy;
   }
 }
@@ -432,6 +435,19 @@ const REFUSED_UNRUN = /^(OOM|READONLY|LOADING|MASTERDOWN|NOREPLICAS|CLUSTERDOWN|
 export function mayHaveRun(cause: unknown): boolean {
   const message = (cause as Error)?.message ?? '';
   return !REFUSED_UNRUN.test(message) && !/isn't writeable|enableOfflineQueue/.test(message);
+}
+
+/** Redis's refusals (REFUSED_UNRUN) in words a User may read: what, not Redis's own text (which may name its address). */
+const REFUSAL_WORDS: Record<string, string> = {
+  OOM: 'it is out of memory', READONLY: 'it is a read-only replica', LOADING: 'it is loading its data',
+  MASTERDOWN: 'its master is down', NOREPLICAS: 'it has too few replicas', CLUSTERDOWN: 'its cluster is down',
+  TRYAGAIN: 'its cluster is moving the data', MISCONF: 'it cannot save its data',
+};
+
+/** Why Redis refused a command before running it, in a User's words; undefined when it did not refuse it (unreachable, timed out). */
+export function refusedBecause(cause: unknown): string | undefined {
+  const code = REFUSED_UNRUN.exec((cause as Error)?.message ?? '')?.[1];
+  return code === undefined ? undefined : REFUSAL_WORDS[code];
 }
 
 export interface StateStore {
