@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
-import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+import { Admin, metricTotal, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-0E-00-01';
 const NORTH = '00-DB-12-34-56-78-E0-01';
@@ -89,8 +89,7 @@ it('sets budgets at run time, validates them, and applies them to requests accep
 });
 
 async function breachCount(router: RouterProcess): Promise<number> {
-  const metrics = await (await fetch(`${router.url}/metrics`)).text();
-  return Number(/dccrouter_trt_breaches_total (\d+)/.exec(metrics)?.[1]);
+  return metricTotal(router.url, 'dccrouter_trt_breaches_total');
 }
 
 it('breaches exactly the stalled requests, once each, across two routers and a router stopping; SMETS1 by its response (v1.1)', async () => {
@@ -152,8 +151,12 @@ it('breaches exactly the stalled requests, once each, across two routers and a r
   const metrics = await (await fetch(`${routers[0].url}/metrics`)).text();
   // Every breach this router marked has its detection lag, each alert it queued its alert lag.
   const metricValue = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
-  expect(metricValue('dccrouter_trt_breaches_total')).toBeGreaterThan(0);
-  expect(metricValue('dccrouter_trt_breach_detection_lag_seconds_count')).toBe(metricValue('dccrouter_trt_breaches_total'));
+  // By class and destination: the stalled networks' own.
+  const breachesAt = (labels: string) => Number(new RegExp(`^dccrouter_trt_breaches_total\\{${labels}\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+  const breaches = breachesAt('class="smets2.onDemand",destination="smets2/north"') + breachesAt('class="smets1.onDemand",destination="smets1/aclara"');
+  expect(breaches).toBeGreaterThan(0);
+  expect(breaches).toBe(await metricTotal(routers[0].url, 'dccrouter_trt_breaches_total'));
+  expect(metricValue('dccrouter_trt_breach_detection_lag_seconds_count')).toBe(breaches);
   expect(metricValue('dccrouter_trt_alert_lag_seconds_count')).toBeGreaterThan(0);
 
   // Response statistics are added up in each router and flushed every STATS_FLUSH_MS (1 s).

@@ -285,7 +285,8 @@ export function lifecycleMetrics(registry: Registry) {
     }),
     breaches: new Counter({
       name: 'dccrouter_trt_breaches_total',
-      help: 'Requests marked breached at their deadline without a response (SMETS1: at the WAN limit)',
+      help: 'Requests marked breached at their deadline without a response (SMETS1: at the WAN limit), by TRT class and destination',
+      labelNames: ['class', 'destination'] as const,
       registers,
     }),
     overdue: new Counter({

@@ -94,10 +94,14 @@ async function counted(
 /** A claim's breaches in the live metrics and the month's statistics, each counted once: when marked. */
 async function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
   const by: Record<string, number> = {};
+  const labelled = new Map<string, { class: string; destination: string; n: number }>();
   let marked = 0;
   const add = (trtClass: string, destination: string, n: number) => {
     const key = statKey(trtClass, destination, 'breached');
     by[key] = (by[key] ?? 0) + n;
+    const counted = labelled.get(key);
+    if (counted) counted.n += n;
+    else labelled.set(key, { class: trtClass, destination, n });
     marked += n;
   };
   for (const group of claims.marked) add(group.trtClass, group.destination, group.count);
@@ -112,7 +116,8 @@ async function countClaims(claims: BreachClaims, now: number, metrics: Lifecycle
     add(breach.trtClass, breach.destination, 1);
     metrics.breachLag.observe(breach.lagMs / 1000);
   }
-  metrics.breaches.inc(marked);
+  // By class and destination: a stalled network shows as its own.
+  for (const { n, ...labels } of labelled.values()) metrics.breaches.inc(labels, n);
   if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);
   // Counted first: the lags of many marked at once take a while to observe.
   for (const group of claims.marked) await metrics.observeBreachLags(group.lagCounts, group.count);
