@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSimulatorSettings } from '@dccrouter/simulators';
-import { mergeSimulatorSettings } from './simulated.ts';
+import { MemoryStore } from '@dccrouter/state';
+import { mergeSimulatorSettings, SimulatorControl } from './simulated.ts';
 
 describe('mergeSimulatorSettings', () => {
   const current = defaultSimulatorSettings();
@@ -26,5 +27,20 @@ describe('mergeSimulatorSettings', () => {
     ['not an object', [], { field: 'body', message: 'must be a JSON object' }],
   ])('refuses %s, naming the field', (_name, input, error) => {
     expect(mergeSimulatorSettings(current, input)).toStrictEqual({ ok: false, error });
+  });
+});
+
+describe('SimulatorControl', () => {
+  it('shares what was set, and leaves the rest to each router\'s own defaults', async () => {
+    const store = new MemoryStore();
+    const fast = new SimulatorControl(store, new Map(), { ...defaultSimulatorSettings(), latencyMs: { p50: 5, p99: 20 } });
+    const slow = new SimulatorControl(store, new Map(), { ...defaultSimulatorSettings(), latencyMs: { p50: 100, p99: 500 } });
+    expect((await fast.update('smets2/north', { stalled: true })).ok).toBe(true);
+    expect(await slow.view('smets2/north')).toMatchObject({ stalled: true, latencyMs: { p50: 100, p99: 500 } });
+    // Set once, kept when something else is set later, whoever sets it.
+    expect((await slow.update('smets2/north', { failureRate: 0.5 })).ok).toBe(true);
+    expect(await fast.view('smets2/north')).toMatchObject({ stalled: true, failureRate: 0.5, latencyMs: { p50: 5, p99: 20 } });
+    expect((await fast.update('smets2/north', { latencyMs: { p50: 7, p99: 9 } })).ok).toBe(true);
+    expect(await slow.view('smets2/north')).toMatchObject({ stalled: true, failureRate: 0.5, latencyMs: { p50: 7, p99: 9 } });
   });
 });

@@ -112,20 +112,27 @@ export class SimulatorControl {
     return simulator ? { ...settings, received: simulator.received, pending: simulator.pending, devices: simulator.deviceCount } : settings;
   }
 
+  /**
+   * Stores what was set, this time and before, not this process's defaults for the rest: every
+   * router fills those in from its own settings (a partial change must not pin one router's
+   * environment on the others).
+   */
   async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {
     const stored = await this.stored();
     const merged = mergeSimulatorSettings(this.settingsOf(stored, destination), input);
     if (!merged.ok) return merged;
-    await this.store.putSetting(settingOf(destination), merged.value);
+    const set = new Set([...Object.keys(stored[destination] ?? {}), ...Object.keys(input as object)]);
+    const overrides = Object.fromEntries(Object.entries(merged.value).filter(([field]) => set.has(field)));
+    await this.store.putSetting(settingOf(destination), overrides);
     // This destination's only: the others as read may be stale by now (the next sync brings them).
     this.local.get(destination)?.configure(structuredClone(merged.value));
     return merged;
   }
 
   /** Every destination's stored settings, in one read. */
-  private async stored(): Promise<Record<string, SimulatorSettings>> {
-    const [earlier, ...own] = await this.store.getSettings([SETTING, ...ALL_DESTINATIONS.map(settingOf)]) as [Record<string, SimulatorSettings> | undefined, ...(SimulatorSettings | undefined)[]];
-    const stored: Record<string, SimulatorSettings> = {};
+  private async stored(): Promise<Record<string, Partial<SimulatorSettings>>> {
+    const [earlier, ...own] = await this.store.getSettings([SETTING, ...ALL_DESTINATIONS.map(settingOf)]) as [Record<string, SimulatorSettings> | undefined, ...(Partial<SimulatorSettings> | undefined)[]];
+    const stored: Record<string, Partial<SimulatorSettings>> = {};
     ALL_DESTINATIONS.forEach((destination, i) => {
       const settings = own[i] ?? earlier?.[destination];
       if (settings) stored[destination] = settings;
@@ -133,8 +140,8 @@ export class SimulatorControl {
     return stored;
   }
 
-  /** A destination's settings: the defaults fill in what settings stored by an earlier version lack (e.g. the seed). */
-  private settingsOf(stored: Record<string, SimulatorSettings>, destination: string): SimulatorSettings {
+  /** A destination's settings: this process's defaults fill in what was not set (and what settings stored by an earlier version lack, e.g. the seed). */
+  private settingsOf(stored: Record<string, Partial<SimulatorSettings>>, destination: string): SimulatorSettings {
     return { ...this.defaults, ...stored[destination] };
   }
 
@@ -142,7 +149,7 @@ export class SimulatorControl {
     this.apply(await this.stored());
   }
 
-  private apply(stored: Record<string, SimulatorSettings>): void {
+  private apply(stored: Record<string, Partial<SimulatorSettings>>): void {
     const text = JSON.stringify(stored);
     if (text === this.applied) return;
     this.applied = text;
