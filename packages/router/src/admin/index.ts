@@ -23,6 +23,7 @@ import { serviceStatsOf } from '../stats/index.ts';
 import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
+import { mediaTypeOf } from '../decode/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { ThresholdRules } from '../tad/index.ts';
@@ -217,8 +218,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       415: json(errorAnswer(['unsupported_media_type']), 'Not application/x-ndjson'),
     },
   }, async (c) => {
-    const mediaType = c.req.header('content-type')?.split(';', 1)[0].trim().toLowerCase();
-    if (mediaType !== 'application/x-ndjson') {
+    if (mediaTypeOf(c.req.header('content-type')) !== 'application/x-ndjson') {
       return error(c, 415, 'unsupported_media_type', 'the import takes application/x-ndjson, one device a line');
     }
     // Suspension is judged on the CPL as stored now (as for one device's update).

@@ -6,9 +6,14 @@ export const PROTOBUF_TYPE = 'application/x-protobuf';
 /** `xml` only through the DUIS web services (/api/v1/service{S,D,T}), never by Content-Type on /v1/service-requests. */
 export type RequestFormat = 'json' | 'protobuf' | 'xml';
 
+/** A Content-Type header's media type, without its parameters, in lower case; undefined when none was given. */
+export function mediaTypeOf(contentType: string | undefined): string | undefined {
+  return contentType?.split(';', 1)[0].trim().toLowerCase();
+}
+
 /** The request format named by a Content-Type header, or undefined for anything else (row 1). */
 export function requestFormat(contentType: string | undefined): RequestFormat | undefined {
-  const mediaType = contentType?.split(';', 1)[0].trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   if (mediaType === JSON_TYPE) return 'json';
   if (mediaType === PROTOBUF_TYPE) return 'protobuf';
   return undefined;

@@ -5,7 +5,7 @@ import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, bearerCheck, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
 import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
-import { requestFormat, type RequestFormat } from '../decode/index.ts';
+import { mediaTypeOf, requestFormat, type RequestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
@@ -169,7 +169,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       try {
         let answer: Answer;
         // These services take DUIS XML only (row 1 otherwise).
-        if (c.req.header('content-type')?.split(';', 1)[0].trim().toLowerCase() !== XML_TYPE) {
+        if (mediaTypeOf(c.req.header('content-type')) !== XML_TYPE) {
           answer = refusalAnswer(refuse('unsupported_media_type', `the DUIS web services take ${XML_TYPE} only`));
         } else {
           const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);

@@ -9,7 +9,7 @@ import {
   type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
-import { decodeRequest, type RequestFormat } from '../decode/index.ts';
+import { decodeRequest, mediaTypeOf, type RequestFormat } from '../decode/index.ts';
 import { decodeXmlRequest } from '../duis-xml/request.ts';
 import { certificateIdentity, namesCertificate, type XmlSignature } from '../duis-xml/signature.ts';
 import { applyNonDeviceEffect, serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
@@ -643,7 +643,7 @@ async function recordedByThisWrite(unconfirmed: StateUnavailableError, acceptanc
 
 /** Row 1, naming what was given; DUIS XML is pointed to its own web services. */
 export function unsupportedMediaType(received: string | undefined, fieldNames: FieldNames = HTTP_FIELDS): Answer {
-  const mediaType = received?.split(';', 1)[0].trim().toLowerCase();
+  const mediaType = mediaTypeOf(received);
   const got = mediaType ? `got "${mediaType}"` : 'none was given';
   const xml = mediaType !== undefined && XML_MEDIA_TYPES.has(mediaType) ? '; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT' : '';
   return refusalAnswer(refuse('unsupported_media_type', `${fieldNames.contentType} must be application/json or application/x-protobuf, ${got}${xml}`));
