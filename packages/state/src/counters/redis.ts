@@ -2,7 +2,7 @@ import type { RedisClient } from '../redis/connection/index.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../redis/base.ts';
 import { observedCall, type CallObserver } from '../redis/observed-call.ts';
 import { SCRIPTS } from '../redis/scripts.ts';
-import { StateUnavailableError, mayHaveRun } from '../store/index.ts';
+import { redisCallFailed } from '../store/index.ts';
 import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
 
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
@@ -79,7 +79,7 @@ export class RedisCounters implements WindowCounters {
     try {
       return await observedCall(this.options, what, command, this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     } catch (cause) {
-      throw new StateUnavailableError(`Redis ${what} failed: ${(cause as Error).message}`, { cause, unconfirmed: mayHaveRun(cause) });
+      throw redisCallFailed(`Redis ${what} failed: ${(cause as Error).message}`, cause);
     }
   }
 }

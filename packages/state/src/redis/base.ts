@@ -3,7 +3,7 @@ import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type Redi
 import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { SCRIPTS } from './scripts.ts';
 import { DEAD_LETTER_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
-import { StateUnavailableError, mayHaveRun, refusedBecause } from '../store/index.ts';
+import { redisCallFailed, type StateUnavailableError } from '../store/index.ts';
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.
@@ -25,9 +25,9 @@ export interface RedisStoreOptions extends RedisTarget, CallObserver {
    */
   responseGatherMs?: number;
   /**
-   * Replicas that must hold an acceptance before it is acknowledged (Redis WAIT after each
-   * acceptance call, on the same connection and in the same write); 0 (the default): the master's
-   * word is enough, and a master lost before its replicas had the write loses it.
+   * Replicas that must hold an acceptance before it is acknowledged (Redis WAIT once each
+   * acceptance call has answered, on a connection of the acceptances' own); 0 (the default): the
+   * master's word is enough, and a master lost before its replicas had the write loses it.
    */
   waitReplicas?: number;
   /** How long an acceptance waits for those replicas (WAIT's timeout), below the command time limit; 500 ms unless told. */
@@ -313,6 +313,6 @@ export abstract class RedisPart {
 
   protected unavailable(what: string, cause: unknown): StateUnavailableError {
     const reason = this.context.lastError && this.redis.status !== 'ready' ? ` (${this.context.lastError.message})` : '';
-    return new StateUnavailableError(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, { cause, unconfirmed: mayHaveRun(cause), refused: refusedBecause(cause) });
+    return redisCallFailed(`${this.context.target} ${what} failed: ${(cause as Error).message}${reason}`, cause);
   }
 }

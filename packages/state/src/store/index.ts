@@ -432,7 +432,7 @@ const REFUSED_UNRUN = /^(OOM|READONLY|LOADING|MASTERDOWN|NOREPLICAS|CLUSTERDOWN|
  * connection, offline queue off) or Redis answered that it refused it (REFUSED_UNRUN); otherwise
  * (a timeout, a dropped connection) it may have.
  */
-export function mayHaveRun(cause: unknown): boolean {
+function mayHaveRun(cause: unknown): boolean {
   const message = (cause as Error)?.message ?? '';
   return !REFUSED_UNRUN.test(message) && !/isn't writeable|enableOfflineQueue/.test(message);
 }
@@ -444,8 +444,13 @@ const REFUSAL_WORDS: Record<string, string> = {
   TRYAGAIN: 'its cluster is moving the data', MISCONF: 'it cannot save its data',
 };
 
+/** A failed call to Redis as the store reports it: whether it may have run, and why Redis refused it if it did. */
+export function redisCallFailed(message: string, cause: unknown): StateUnavailableError {
+  return new StateUnavailableError(message, { cause, unconfirmed: mayHaveRun(cause), refused: refusedBecause(cause) });
+}
+
 /** Why Redis refused a command before running it, in a User's words; undefined when it did not refuse it (unreachable, timed out). */
-export function refusedBecause(cause: unknown): string | undefined {
+function refusedBecause(cause: unknown): string | undefined {
   const code = REFUSED_UNRUN.exec((cause as Error)?.message ?? '')?.[1];
   return code === undefined ? undefined : REFUSAL_WORDS[code];
 }
