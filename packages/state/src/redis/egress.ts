@@ -75,9 +75,14 @@ export class RedisEgress extends RedisPart {
     }
   }
 
+  /** Every partition's egress stream of each destination. */
+  private streamsOf(destinations: readonly string[]): string[] {
+    return destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
+  }
+
   private async claimEgressOnce(destinations: readonly string[], consumer: string, max: number, blockMs: number): Promise<EgressItem[]> {
     if (destinations.length === 0) return [];
-    const keys = Array.from({ length: PARTITIONS }, (_, p) => destinations.map((d) => this.egressKey(`{p${p}}`, d))).flat();
+    const keys = this.streamsOf(destinations);
     await this.ensureGroups(keys);
     const pipeline = this.backgroundPipeline() as ScriptedPipeline;
     const now = Date.now();
@@ -111,7 +116,7 @@ export class RedisEgress extends RedisPart {
    */
   async recoverOwnEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number, held: readonly EgressItem[]): Promise<EgressItem[]> {
     return this.recreatingGroups(async () => {
-      const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
+      const keys = this.streamsOf(destinations);
       if (keys.length === 0) return [];
       await this.ensureGroups(keys);
       const holding = new Set(held.filter((item) => item.entryId !== '')
@@ -138,7 +143,7 @@ export class RedisEgress extends RedisPart {
   }
 
   private async reclaimEgressOnce(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
-    const keys = destinations.flatMap((d) => Array.from({ length: PARTITIONS }, (_, p) => this.egressKey(`{p${p}}`, d)));
+    const keys = this.streamsOf(destinations);
     if (keys.length === 0) return [];
     await this.ensureGroups(keys);
     // Housekeeping: its failure (counted with the store's calls) must not hold up redelivery; the next interval tries again.
