@@ -162,3 +162,21 @@ describe('the SDK against a server that never answers', () => {
     expectSameBytes(server.arrivals);
   });
 });
+
+describe('the SDK pulling with a wait', () => {
+  it('takes no less than 200 ms over a waiting pull answered empty at once, so that a loop of long polls never spins', async () => {
+    server = await new ScriptedServer((_n, reply, done) => {
+      reply.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [], next: '0-0' }));
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+    let started = performance.now();
+    expect(await client.pull(SUPPLIER, undefined, 10, 5_000)).toEqual({ items: [], next: '0-0' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200 - 1);
+    // Without a wait, an empty page is answered as it comes.
+    started = performance.now();
+    await client.pull(SUPPLIER, undefined, 10);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(server.arrivals).toHaveLength(2);
+  });
+});

@@ -4,7 +4,7 @@
 // `dccrouter help` lists the commands; `dccrouter send ...` is `npm run send`.
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EMPTY_PULL_PAUSE_MS, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
+import { MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN)
 
@@ -100,14 +100,12 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     let after = values.after;
     for (;;) {
       // Following, a page that finds nothing waits for the next item (a long poll) rather than polling.
-      const asked = Date.now();
       const page = await client.pull(user, after, 1000, values.follow ? MAX_PULL_WAIT_MS : 0).catch((error) => {
         throw new CliError(`cannot read ${user}'s responses: ${(error as Error).message}`, 1);
       });
       for (const item of page.items) process.stdout.write(`${JSON.stringify(item)}\n`);
       after = page.next;
       if (page.items.length < 1000 && !values.follow) return;
-      if (page.items.length === 0 && Date.now() - asked < EMPTY_PULL_PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, EMPTY_PULL_PAUSE_MS));
     }
   },
 

@@ -242,9 +242,15 @@ export class RouterClient {
    */
   async pull(userId: string, after?: string, limit = 100, waitMs = 0): Promise<{ items: OutboundItem[]; next: string }> {
     const query = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}), ...(waitMs > 0 ? { wait: String(waitMs) } : {}) });
+    const asked = Date.now();
     const result = await this.call(userId, 'GET', `/v1/responses?${query}`, undefined, waitMs);
     if (result.status !== 200) throw RouterRefusal.from(result);
-    return result.answer as { items: OutboundItem[]; next: string };
+    const page = result.answer as { items: OutboundItem[]; next: string };
+    // A waiting pull answered empty at once (the User already has as many waiting as the router
+    // allows) returns no sooner than EMPTY_PULL_PAUSE_MS: a loop of long polls never spins.
+    const early = EMPTY_PULL_PAUSE_MS - (Date.now() - asked);
+    if (waitMs > 0 && page.items.length === 0 && early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+    return page;
   }
 
   /**
@@ -306,8 +312,5 @@ export { GrpcRouterClient, refusalOf } from './grpc.ts';
 
 /** The longest a pull may wait for its first item (the router's limit on `GET /v1/responses?wait=`). */
 export const MAX_PULL_WAIT_MS = 20_000;
-/**
- * A waiting pull answered empty at once (the User already has as many waiting as the router
- * allows) is not asked again sooner than this: a loop of long polls never spins.
- */
-export const EMPTY_PULL_PAUSE_MS = 200;
+/** The least a waiting pull answered empty takes (see RouterClient.pull). */
+const EMPTY_PULL_PAUSE_MS = 200;

@@ -2,7 +2,7 @@
 // Service Request, then prints the router's answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { duisWebServiceOf, EMPTY_PULL_PAUSE_MS, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
+import { duisWebServiceOf, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 /** A CLI mistake or an unreachable router: one line on stderr, no stack trace. */
 function fail(message: string, code = 2): never {
@@ -114,7 +114,6 @@ if (values.wait && status === 202 && !answer.quarantine) {
   let after = String(Date.parse(answer.header.responseDateTime) - 60_000);
   while (Date.now() < deadline) {
     let page: { items: { requestId?: string; kind: string }[]; next: string };
-    const asked = Date.now();
     try {
       // A long poll: answered as soon as the User has something new, or after the wait.
       page = await client.pull(values.originator!, after, 100, Math.max(1, Math.min(MAX_PULL_WAIT_MS, deadline - Date.now())));
@@ -128,7 +127,6 @@ if (values.wait && status === 202 && !answer.quarantine) {
       process.exit(0);
     }
     after = page.next;
-    if (page.items.length === 0 && Date.now() - asked < EMPTY_PULL_PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, EMPTY_PULL_PAUSE_MS));
   }
   console.error(`send: no response within ${waitSeconds} s (acknowledged; it may still come: read it later with dccrouter tail --user ${values.originator})`);
   process.exit(1);
