@@ -55,7 +55,7 @@ describe.skipIf(unsupported)('routers on a Redis Cluster', () => {
 
   it('with REDIS_WAIT_REPLICAS, acknowledge only what the replica of the request\'s own master holds', async () => {
     const waiting = await startRouterProcess({
-      REDIS_CLUSTER_NODES: cluster.nodes.slice(0, 2).join(','), VERIFY_THREADS: '1', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '300',
+      REDIS_CLUSTER_NODES: cluster.nodes.slice(0, 2).join(','), VERIFY_THREADS: '1', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000',
     });
     try {
       // A second supplier whose partition another master serves.
