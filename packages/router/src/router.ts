@@ -15,6 +15,7 @@ import { routerCertificate, type RouterCertificate } from './duis-xml/certificat
 import { duisSchema } from './duis-xml/schema/index.ts';
 import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
+import { StoreWatch } from './store-watch/index.ts';
 import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
 import { HeldReleaser } from './egress/held-release.ts';
@@ -106,6 +107,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
         'REDIS_WAIT_REPLICAS asks for more replicas than a Redis master has connected: its Users\' requests are answered outcome_unknown until they connect');
     }
   }
+  if (store instanceof RedisStore) await warnOfDurability(store, config, log);
   if (config.seedDemo) await seedDemo(store);
   if (config.networks === 'external' && store.kind === 'memory') {
     log.warn('NETWORKS=external on the embedded store: no other process can read its egress queues, so acknowledged requests are never forwarded (set REDIS_URL)');
@@ -122,6 +124,18 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     miss: (kind) => lookups(kind, 'miss').inc(),
   });
   await directory.start();
+  const storeDataLost = new Counter({ name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone', registers: [metrics.registry] });
+  // As often as the directory follows its change log: its cache is what an emptied store leaves wrong.
+  const storeWatch = new StoreWatch(store, config.directorySyncMs, log, {
+    async lost() {
+      await directory.restart();
+      if (config.seedDemo) {
+        await seedDemo(store);
+        log.warn('SEED_DEMO: the demo inventory put again into the emptied store');
+      }
+    },
+  }, { lost: () => storeDataLost.inc() });
+  await storeWatch.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
@@ -237,10 +251,30 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       cpl.stop();
       policy.stop();
       registers.stop();
+      await storeWatch.stop();
       await directory.stop();
       await verifier.close();
       await store.close();
       await stopTracing();
     },
   };
+}
+
+/**
+ * The contract's "nothing acknowledged is lost" rests on Redis keeping what it was given: said at
+ * start when it would not (deploy/redis.conf is set as it should be).
+ */
+async function warnOfDurability(store: RedisStore, config: RouterConfig, log: Logger): Promise<void> {
+  const masters = await store.durability();
+  const evicting = [...new Set(masters.map((master) => master.maxmemoryPolicy).filter((policy) => policy !== 'noeviction'))];
+  if (evicting.length > 0) {
+    log.warn({ maxmemoryPolicy: evicting.join(',') },
+      'Redis may evict keys when full (maxmemory-policy is not noeviction): it would drop acknowledged requests, Users and devices unseen; set maxmemory-policy noeviction, and a full Redis is refused state_unavailable instead');
+  }
+  if (masters.some((master) => !master.appendOnly)) {
+    log.warn({ redisWaitReplicas: config.redisWaitReplicas },
+      config.redisWaitReplicas > 0
+        ? 'Redis keeps no append-only file (appendonly no): acknowledged requests survive a master\'s loss on its replicas, not a restart of them all'
+        : 'Redis keeps no append-only file (appendonly no): a restart loses what was acknowledged since its last snapshot; set appendonly yes (deploy/redis.conf), or REDIS_WAIT_REPLICAS with replicas');
+  }
 }

@@ -54,6 +54,22 @@ describe('RedisStore on a shared Redis', () => {
     expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
   });
 
+  it('tells how Redis keeps what it is given: the test server keeps no append-only file and evicts nothing', async () => {
+    const store = await open({ keyPrefix: newPrefix() });
+    expect(await (store as RedisStore).durability()).toEqual([{ appendOnly: false, maxmemoryPolicy: 'noeviction' }]);
+  });
+
+  it('shares one store identity between instances, and takes a new one once the data is gone', async () => {
+    const keyPrefix = newPrefix();
+    const [first, second] = await Promise.all([open({ keyPrefix }), open({ keyPrefix })]);
+    expect(await first.storeIdentity('a')).toBe('a');
+    expect(await second.storeIdentity('b')).toBe('a');
+    // As a Redis restarted without persistence, or flushed, holds it.
+    await raw.del(`${keyPrefix}store-identity`);
+    expect(await second.storeIdentity('c')).toBe('c');
+    expect(await first.storeIdentity('d')).toBe('c');
+  });
+
   it('tells its own write, run again by the client library after its reply was lost, from another instance\'s copy', async () => {
     const keyPrefix = newPrefix();
     const proxy = await replyDroppingProxy(redisUrl);

@@ -108,6 +108,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
+    it('keeps the first identity claimed, for every instance sharing the store', async () => {
+      const store = await open();
+      const first = await store.storeIdentity('first');
+      expect(first).toBe('first');
+      expect(await store.storeIdentity('second')).toBe('first');
+    });
+
     describe('users', () => {
       it('round-trip with every optional field, and absent fields stay absent', async () => {
         const store = await open();

@@ -113,9 +113,7 @@ export class Directory {
       const changes = await this.store.directoryChanges(this.cursor);
       this.cursor = changes.cursor;
       if (changes.reset) {
-        this.users.clear();
-        this.devices.clear();
-        this.epoch++;
+        this.forget();
       } else if (changes.users.length > 0 || changes.devices.length > 0) {
         this.drop(changes.users, changes.devices);
       } else return;
@@ -128,14 +126,27 @@ export class Directory {
     for (const deviceId of devices) this.devices.delete(deviceId);
   }
 
+  /**
+   * Drops everything cached and follows the change log from its newest entry: for a store found
+   * emptied, whose log began again (what was cached is gone from it too).
+   */
+  async restart(): Promise<void> {
+    this.forget();
+    this.cursor = (await this.store.directoryChanges(undefined)).cursor;
+  }
+
+  private forget(): void {
+    this.users.clear();
+    this.devices.clear();
+    this.epoch++;
+  }
+
   private async syncOrForget(): Promise<void> {
     try {
       await this.sync();
     } catch (error) {
       // Until the log can be read again, nothing cached can be trusted to be current.
-      this.users.clear();
-      this.devices.clear();
-      this.epoch++;
+      this.forget();
       throw error;
     }
   }

@@ -54,7 +54,8 @@ export class MemoryStore implements StateStore {
   /** Device IDs by the destination they route to. */
   private readonly devicesAt = new Map<string, Set<string>>();
   private readonly settings = new Map<string, unknown>();
-  /** Kept in order of expiry (each write moves its entry to the end), so expired ones are swept from the front. */
+  /** Set by the first storeIdentity call: this store is never emptied while its process lives. */
+  private identity?: string;
   /** Requests in the order they expire (their order of acceptance), so the sweep stops at the first alive. */
   private readonly requests = new Map<string, RequestEntry>();
   /** Requests that outlive their place in that order (held, quarantined, released), swept by expiry. */
@@ -696,6 +697,11 @@ export class MemoryStore implements StateStore {
   }
 
   async ping(): Promise<void> {}
+
+  async storeIdentity(candidate: string): Promise<string> {
+    this.identity ??= candidate;
+    return this.identity;
+  }
 
   async close(): Promise<void> {}
 

@@ -167,9 +167,28 @@ export class RedisStore extends RedisPart implements StateStore {
     return Math.min(...counts);
   }
 
+  /**
+   * How each master the store writes to keeps what it is given (INFO persistence and memory):
+   * whether it logs every write to an append-only file, and what it does when full.
+   */
+  async durability(): Promise<{ appendOnly: boolean; maxmemoryPolicy: string }[]> {
+    const masters: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
+    return this.call('INFO persistence memory', () => Promise.all(masters.map(async (master) => {
+      const info = await master.info('persistence') + await master.info('memory');
+      return { appendOnly: /aof_enabled:1/.test(info), maxmemoryPolicy: /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? 'unknown' };
+    })));
+  }
+
   async ping(): Promise<void> {
     // Both connections: the background loops' too, which a readiness probe should see fail.
     await this.call('PING', () => Promise.all([this.redis.ping(), this.background.ping()]));
+  }
+
+  async storeIdentity(candidate: string): Promise<string> {
+    // No hash tag: one key for the whole store (on a Redis Cluster it tells of its own master's data only).
+    const key = `${this.prefix}store-identity`;
+    const [, held] = await this.exec('SET NX store identity', this.background.pipeline().set(key, candidate, 'NX').get(key));
+    return held as string;
   }
 
   async close(): Promise<void> {

@@ -693,5 +693,11 @@ export interface StateStore {
 
   /** Resolves when the store answers; throws StateUnavailableError otherwise. */
   ping(): Promise<void>;
+  /**
+   * The identity of the data the store holds: `candidate` becomes it when the store holds none (a
+   * new store, or one emptied: a Redis restarted without persistence, flushed, or evicting keys),
+   * otherwise the one it holds. A process that sees it change knows that what it read before is gone.
+   */
+  storeIdentity(candidate: string): Promise<string>;
   close(): Promise<void>;
 }

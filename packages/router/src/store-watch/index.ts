@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { StateStore } from '@dccrouter/state';
+import { Periodic } from '../background/index.ts';
+import type { Logger } from '../log/index.ts';
+
+export interface StoreWatchEvents {
+  /** The store was found emptied: what this process cached from it must go (and what it seeds be put again). */
+  lost(): Promise<void>;
+}
+
+/**
+ * Watches the state store from a router's side, every `intervalMs`: says once when it stops
+ * answering and once when it answers again (with how long it was away), and notices when it comes
+ * back empty (a Redis restarted without persistence, flushed, or evicting keys), which would
+ * otherwise show only as every User refused `unknown_user`: by the store's identity (see
+ * StateStore.storeIdentity) changing under it.
+ */
+export class StoreWatch {
+  private identity?: string;
+  private awaySince?: number;
+  private readonly loop: Periodic;
+
+  constructor(
+    private readonly store: StateStore,
+    intervalMs: number,
+    private readonly log: Logger,
+    private readonly events: StoreWatchEvents,
+    private readonly counted: { lost(): void },
+  ) {
+    this.loop = new Periodic('store-watch', intervalMs, () => this.check(), log);
+  }
+
+  async start(): Promise<void> {
+    this.identity = await this.store.storeIdentity(randomUUID());
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One look (exposed for tests; runs by itself every intervalMs). */
+  async check(): Promise<void> {
+    let identity: string;
+    try {
+      identity = await this.store.storeIdentity(randomUUID());
+    } catch (error) {
+      if (this.awaySince === undefined) {
+        this.awaySince = Date.now();
+        this.log.warn({ err: error }, 'the state store does not answer: requests are refused state_unavailable until it does');
+      }
+      return;
+    }
+    if (this.awaySince !== undefined) {
+      this.log.info({ awayMs: Date.now() - this.awaySince }, 'the state store answers again');
+      this.awaySince = undefined;
+    }
+    if (identity === this.identity) return;
+    this.log.error({ before: this.identity, now: identity },
+      'the state store lost its data (a Redis restarted without persistence, flushed, or evicting keys): the Users, devices, open requests and responses it held are gone; put the Users and devices again, and resubmit what was not answered');
+    this.identity = identity;
+    this.counted.lost();
+    await this.events.lost();
+  }
+}
