@@ -1,6 +1,6 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS, type DuisWebService } from '@dccrouter/domain';
-import { Long, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
+import { Long, MAX_PULL_WAIT_MS, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
 
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
 export function signBytes(privateKey: KeyObject | string, bytes: Uint8Array | string): string {
@@ -310,7 +310,6 @@ export class RouterClient {
 
 export { GrpcRouterClient, refusalOf } from './grpc.ts';
 
-/** The longest a pull may wait for its first item (the router's limit on `GET /v1/responses?wait=`). */
-export const MAX_PULL_WAIT_MS = 20_000;
+export { MAX_PULL_WAIT_MS };
 /** The least a waiting pull answered empty takes (see RouterClient.pull). */
 const EMPTY_PULL_PAUSE_MS = 200;

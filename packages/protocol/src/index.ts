@@ -8,6 +8,12 @@ protobuf.util.Long = Long;
 protobuf.configure();
 
 export { Long };
+/**
+ * The longest a pull may wait for its first item (`GET /v1/responses?wait=`, ms): part of the API,
+ * so the router that enforces it and the SDK that asks up to it share one number. Well within the
+ * usual proxy and load-balancer idle limits (60 s).
+ */
+export const MAX_PULL_WAIT_MS = 20_000;
 export const { RequestId, Header, ServiceRequest, SignedServiceRequest, ServiceRequestBatch, SubmitResult, FeedRequest, OutboxItem } = dccrouter.v1;
 /**
  * Does a ServiceRequestBatch's encoding hold more than `max` requests? Counted from the field

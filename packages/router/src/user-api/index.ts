@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { parseRequestId, formatRequestId } from '@dccrouter/domain';
+import { MAX_PULL_WAIT_MS } from '@dccrouter/protocol';
 import { outboxCursorRefusal, type RequestRecord, type StateStore } from '@dccrouter/state';
 import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
@@ -20,8 +21,6 @@ export interface UserApiDeps {
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
-/** The longest a pull may wait for an item, in ms: well within the usual proxy and load-balancer idle limits (60 s). */
-export const MAX_PULL_WAIT_MS = 20_000;
 /** Pulls of one User that may wait at once; more are answered at once, so a User cannot hold the router's sockets. */
 const MAX_WAITING_PULLS_PER_USER = 8;
 
