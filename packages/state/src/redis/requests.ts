@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TrtClass } from '@dccrouter/domain';
+import type { ChainableCommander } from 'ioredis';
 import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
 import { responseIdFor } from '../shared/index.ts';
 import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type ReplicasShort, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
@@ -167,24 +168,21 @@ export class RedisRequests extends RedisPart {
    */
   private async acceptanceCall(mark: string, call: Promise<AcceptReply>): Promise<{ reply: AcceptReply; replicasShort?: ReplicasShort }> {
     const reply = await call;
-    return this.context.waitReplicas === 0 ? { reply } : { reply, replicasShort: await this.replicasHolding(mark, false) };
+    if (this.context.waitReplicas === 0) return { reply };
+    // The call's own write (its mark) is the connection's last: a read of it routes the WAIT.
+    return { reply, replicasShort: await this.replicasHolding(this.context.acceptances.pipeline().exists(mark)) };
   }
 
   /**
-   * Redis's WAIT on the acceptance connection, behind a command on `key` that routes it to the
-   * master of the key's slot (a Redis Cluster pipeline goes where its keys are): answered once
-   * enough replicas hold everything this connection wrote there, or at the timeout. `write`: the
-   * command is a write, so that everything the master holds (another router's records too, which
-   * replication carries in order) is covered; otherwise the connection's last write already is.
-   * Anything that fails (a MOVED, a WAIT refused) confirms nothing.
+   * Redis's WAIT on the acceptance connection, behind `routing`, a pipeline of one command on a
+   * key that routes it to the master of the key's slot (a Redis Cluster pipeline goes where its
+   * keys are): answered once enough replicas hold everything this connection wrote there, or at
+   * the timeout. Anything that fails (a MOVED, a WAIT refused) confirms nothing.
    */
-  private async replicasHolding(key: string, write: boolean): Promise<ReplicasShort | undefined> {
-    const { waitReplicas: wanted, waitTimeoutMs, acceptances } = this.context;
+  private async replicasHolding(routing: ChainableCommander): Promise<ReplicasShort | undefined> {
+    const { waitReplicas: wanted, waitTimeoutMs } = this.context;
     const started = performance.now();
-    const pipeline = acceptances.pipeline();
-    if (write) pipeline.set(key, '1', 'PX', this.acceptanceMarkMs);
-    else pipeline.exists(key);
-    const answers = await pipeline.wait(wanted, waitTimeoutMs).exec();
+    const answers = await routing.wait(wanted, waitTimeoutMs).exec();
     const confirmed = answers && !answers[0][0] && !answers[1][0] ? Number(answers[1][1]) : 0;
     return confirmed < wanted ? { wanted, confirmed, waitedMs: Math.round(performance.now() - started) } : undefined;
   }
@@ -197,7 +195,10 @@ export class RedisRequests extends RedisPart {
   async replicasShortOf(requestId: string): Promise<ReplicasShort | undefined> {
     if (this.context.waitReplicas === 0) return undefined;
     const key = `${this.prefix}accepted:${this.tagOf(requestId)}:${this.callIds.next()}`;
-    return this.call('confirm replicated', () => this.confirmedWithin(this.replicasHolding(key, true)));
+    // A write, so that everything the master holds (another router's records too, which
+    // replication carries in order) is covered, not only this connection's last write.
+    const routing = this.context.acceptances.pipeline().set(key, '1', 'PX', this.acceptanceMarkMs);
+    return this.call('confirm replicated', () => this.confirmedWithin(this.replicasHolding(routing)));
   }
 
   /**
