@@ -202,6 +202,24 @@ describe('RedisCounters on a shared Redis', () => {
     }
   });
 
+  it('adds a reconciliation\'s counts once when the client library sends its call again after the reply was lost', async () => {
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const counters = new RedisCounters(await connect(proxy.url), newPrefix());
+      const rule: WindowRule = { key: '*', limit: 100, windowMs: 60_000 };
+      const scope = userScope();
+      const [plan] = planCounters(scope, [rule], T0);
+      // The script loaded first: the answer dropped below is the script's own, not a NOSCRIPT.
+      expect(await counters.addCounts(scope, [rule], T0, [[]])).toStrictEqual([0]);
+      proxy.dropReplyTo(':added:');
+      expect(await counters.addCounts(scope, [rule], T0, [[{ bucket: plan.bucket, n: 7 }]])).toStrictEqual([7]);
+      expect(proxy.dropped).toBe(1);
+      expect(await counters.peek(scope, [rule], T0)).toStrictEqual([7]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('refuses a key prefix with braces', () => {
     expect(() => new RedisCounters(shared, 'a{b}:')).toThrow(RangeError);
   });

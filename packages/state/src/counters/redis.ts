@@ -1,6 +1,7 @@
 import type { RedisClient } from '../redis/connection/index.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../redis/base.ts';
 import { observedCall, type CallObserver } from '../redis/observed-call.ts';
+import { callNames } from '../redis/call-names.ts';
 import { SCRIPTS } from '../redis/scripts.ts';
 import { redisCallFailed } from '../store/index.ts';
 import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type WindowCounters, type WindowRule } from './index.ts';
@@ -8,7 +9,9 @@ import { EXPIRY_SLACK_MS, planCounters, type BucketDelta, type CountResult, type
 // Each counter is one hash (layout in ../redis/scripts/count-window.lua). The window arithmetic
 // (floor, bucket) is done by the caller with the domain's functions; the scripts only keep the books.
 
-type CounterScript = 'tryCount' | 'addCounts' | 'peekCounts';
+type CounterScript = 'tryCount' | 'peekCounts';
+/** How long an addCounts call's mark is kept: past any resend by the client library, which comes with its first reconnection. */
+const ADDED_MARK_MS = 60_000;
 type ScriptedRedis = RedisClient & Record<string, (...args: (string | number)[]) => Promise<number[]>>;
 
 /**
@@ -17,6 +20,7 @@ type ScriptedRedis = RedisClient & Record<string, (...args: (string | number)[])
  */
 export class RedisCounters implements WindowCounters {
   private readonly redis: ScriptedRedis;
+  private readonly callIds = callNames();
 
   constructor(
     redis: RedisClient,
@@ -68,7 +72,10 @@ export class RedisCounters implements WindowCounters {
       plan.floor, plan.geometry.span, plan.geometry.windowMs + plan.geometry.bucketMs + EXPIRY_SLACK_MS, deltas[i]?.length ?? 0,
       ...(deltas[i] ?? []).flatMap((delta) => [delta.bucket, delta.n]),
     ]);
-    return this.call('TAD add counts', () => this.script('addCounts', plans.map((plan) => this.keyPrefix + plan.counter), args));
+    const counters = plans.map((plan) => this.keyPrefix + plan.counter);
+    // Named in the counters' slot: a resend of this call (its reply lost) finds it and adds nothing again.
+    const mark = `${this.keyPrefix}tad:{${scope}}:added:${this.callIds.next()}`;
+    return this.call('TAD add counts', () => this.redis.tad_addCounts(counters[0], mark, ADDED_MARK_MS, counters.length, ...counters, ...args));
   }
 
   /**

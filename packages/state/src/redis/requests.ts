@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { TrtClass } from '@dccrouter/domain';
 import type { ChainableCommander } from 'ioredis';
 import { EXPIRY_SLACK_MS, planCounters, type CounterPlan } from '../counters/index.ts';
@@ -6,6 +5,7 @@ import { responseIdFor } from '../shared/index.ts';
 import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type ReplicasShort, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply } from './base.ts';
 import { PartitionBatcher } from './batcher.ts';
+import { callNames } from './call-names.ts';
 import { packLegAnswer, packRecord, recordFrom, unpackLeg, unpackRecord } from './records.ts';
 import { bulkIndexOf } from './trt.ts';
 
@@ -14,12 +14,6 @@ const DEFAULT_RESPONSE_GATHER_MS = 10;
 const MIN_ACCEPTANCE_MARK_MS = 10_000;
 
 /** Names unique to this instance's calls, short (a key each, kept seconds): random, then counted. */
-function callNames(): { next(): string } {
-  const instance = randomBytes(6).toString('base64url');
-  let count = 0;
-  return { next: () => `${instance}.${(count++).toString(36)}` };
-}
-
 /** How long an instance trusts that a bulk TRT index it listed is still listed (see listedBulkIndexes). */
 const BULK_RELIST_MS = 10_000;
 

@@ -1,16 +1,20 @@
 -- Adds events already admitted elsewhere (an instance's locally counted DCC-scope requests) to
 -- shared counters, and answers each counter's total: the periodic reconciliation of local counting.
--- KEYS[1]: the first counter (it routes the call). ARGV: the number of counters, their hashes (all
--- in one slot), then per counter: window floor, span, TTL ms, number of (bucket, n) pairs, the pairs.
+-- KEYS[1]: the first counter (it routes the call). ARGV: this call's mark (a key in the counters'
+-- slot) and its lifetime (ms), the number of counters, their hashes (all in one slot), then per
+-- counter: window floor, span, TTL ms, number of (bucket, n) pairs, the pairs.
 -- A negative n takes events back from a bucket still there (one that left the window is gone).
-local counters = tonumber(ARGV[1])
+-- A call run again (the client library sends it again when its reply is lost to a reconnect)
+-- finds its mark and adds nothing the second time: it answers the totals as they are.
+local again = not redis.call('SET', ARGV[1], '1', 'NX', 'PX', ARGV[2])
+local counters = tonumber(ARGV[3])
 local out = {}
-local a = counters + 2
+local a = counters + 4
 for i = 1, counters do
-  local key = ARGV[i + 1]
+  local key = ARGV[i + 3]
   local lo, span, ttl, pairs = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], tonumber(ARGV[a + 3])
   local f, t, fresh = advance_window(key, lo, span)
-  for p = 0, pairs - 1 do
+  for p = 0, again and -1 or pairs - 1 do
     local b, n = tonumber(ARGV[a + 4 + 2 * p]), tonumber(ARGV[a + 5 + 2 * p])
     if b >= f then
       local field = string.format('%d', b)
