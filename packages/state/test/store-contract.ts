@@ -962,7 +962,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(first).toMatchObject({ outcome: 'recorded', breached: false });
         const [, target, counter] = requestId.split(':');
         const responseId = `${target}:${ORIGINATOR}:${counter}`;
-        expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
+        // The same response again (a retry of a call whose answer was lost) is answered as the first was; another is a duplicate.
+        expect(await store.recordResponse(response)).toEqual(first);
+        expect(await store.recordResponse({ ...response, at: response.at + 1 })).toEqual({ outcome: 'duplicate' });
+        expect(await store.recordResponse({ ...response, responseCode: 'E4' })).toEqual({ outcome: 'duplicate' });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'I0', responseId, elapsedMs: 800, breached: false, respondedAt: startsAt + 800 });
         expect(await store.reclaimEgress([dest], 'router-b', 10, 0)).toEqual([]);
         expect(await store.claimEgress([dest], 'router-b', 10)).toEqual([]);
@@ -975,7 +978,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.recordResponse({ ...response, requestId: newRequestId() })).toEqual({ outcome: 'unknown' });
         await store.markDelivered([requestId], Date.now());
         expect((await store.getRequest(requestId))!.state).toBe('delivered');
-        expect(await store.recordResponse(response)).toEqual({ outcome: 'duplicate' });
+        expect(await store.recordResponse(response)).toEqual(first);
+        expect(await store.recordResponse({ ...response, at: response.at + 1 })).toEqual({ outcome: 'duplicate' });
       });
 
       it('marks the responses a pull reads delivered in the same step, and only those', async () => {
@@ -1160,8 +1164,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           cursor: expect.any(String), kind: 'dccAlert', alertCode: 'TRT', requestId,
           body: { alert: 'TRT', requestId, deadline: new Date(startsAt + 30_000).toISOString() },
         }]);
-        const late = await store.recordResponse({ requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 35_000 });
+        const lateResponse = { requestId, destination: 'smets2/central', responseCode: 'I0', at: startsAt + 35_000 };
+        const late = await store.recordResponse(lateResponse);
         expect(late).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: true, trtClass: 'smets2.onDemand', elapsedMs: 35_000 });
+        // Repeated, it is still a breach counted when marked, not one the response reveals.
+        expect(await store.recordResponse(lateResponse)).toEqual(late);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true, elapsedMs: 35_000 });
       });
 
@@ -1266,8 +1273,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const startsAt = Date.now() - 100_000;
         await store.recordAcceptance(requestId, smets1Acceptance(requestId, startsAt));
         expect((await claimed(store, startsAt + 76_100, 100))[0].overdue).toBe(true);
-        const outcome = await store.recordResponse({ requestId, destination: 'smets1/itron', responseCode: 'I0', at: startsAt + 90_000, wanMs: 1_000 });
+        const response = { requestId, destination: 'smets1/itron', responseCode: 'I0', at: startsAt + 90_000, wanMs: 1_000 };
+        const outcome = await store.recordResponse(response);
         expect(outcome).toMatchObject({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, elapsedMs: 89_000 });
+        // Repeated: the breach it revealed told again (the first answer may never have reached its caller), its alert not queued again.
+        expect(await store.recordResponse(response)).toEqual(outcome);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', breached: true });
         expect(await trtAlerts(requestId)).toHaveLength(1);
       });

@@ -28,6 +28,8 @@ interface RequestEntry {
   breachCheckAt?: number;
   /** SMETS1: when it is breached without a response; breachCheckAt then only marks it overdue. */
   breachFinalAt?: number;
+  /** Its response found it marked breached already: told again to a repeat of that response. */
+  breachMarkedEarlier?: boolean;
 }
 
 interface EgressEntry {
@@ -441,10 +443,14 @@ export class MemoryStore implements StateStore {
     const entry = this.request(response.requestId);
     if (!entry) return { outcome: 'unknown' };
     const record = entry.record;
-    if (record.state !== 'accepted' && record.state !== 'forwarded') {
-      return { outcome: record.state === 'responded' || record.state === 'delivered' ? 'duplicate' : 'unknown' };
+    if (record.state === 'responded' || record.state === 'delivered') {
+      // The same response again (its time and code: a retry of a call whose answer was lost) is answered as the first was.
+      if (record.respondedAt !== response.at || record.responseCode !== response.responseCode) return { outcome: 'duplicate' };
+      return { outcome: 'recorded', breached: record.breached === true, breachMarkedEarlier: entry.breachMarkedEarlier === true, trtClass: record.trt?.class, elapsedMs: record.elapsedMs };
     }
+    if (record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
     const breachMarkedEarlier = record.breached === true;
+    entry.breachMarkedEarlier = breachMarkedEarlier;
     const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
     const responseId = responseIdFor(response.requestId);
     // The response decides what overdue left open; a breach it reveals gets its alert now.

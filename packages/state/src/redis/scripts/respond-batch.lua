@@ -31,11 +31,19 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], ARGV[i + 1] + 0, ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk',
+    'respondedAt', 'responseCode', 'elapsedMs', 'breachedEarlier')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
-    put('duplicate', '', '', '', '')
+    if f[13] == ARGV[i + 1] and f[14] == code then
+      -- The same response again (its time and code): this call sent again after its answer was
+      -- lost, or the network's retry of a call that failed unconfirmed. Answered as the first run
+      -- was, so what follows a recorded response (statistics, an activated firmware) is not lost.
+      put('recorded', f[2] or '0', f[16] or '0', f[15] or '', open_trt(nil, nil, nil, nil, f[10]) or '')
+    else
+      put('duplicate', '', '', '', '')
+    end
   elseif state ~= 'accepted' and state ~= 'forwarded' then
     put('unknown', '', '', '', '')
   else
@@ -60,6 +68,8 @@ for j = 4, #ARGV, 7 do
     local fields = { 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code, 'breached', breached and '1' or '0' }
     if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
     if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
+    -- Kept for a repeat of this response (above): its breach was counted when the scan marked it.
+    if breached and earlier then fields[#fields + 1] = 'breachedEarlier'; fields[#fields + 1] = '1' end
     redis.call('HSET', req, unpack(fields))
     -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
     -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
