@@ -1599,6 +1599,22 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await trtAlertsOf(store, answered)).toHaveLength(0);
       });
 
+      it('judges a released request with no deadline indexed (TRT tracking off) by its TRT: its class told, its alert naming the deadline', async () => {
+        const store = await open();
+        const dest = destination();
+        const requestId = newRequestId();
+        const at = Date.now();
+        const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: at, deadline: at + 30_000 };
+        const base = deviceAcceptance(requestId, { destination: dest });
+        const quarantine = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: at + 60_000 };
+        // As the router records it: a quarantined request's TRT clock starts at its release.
+        await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, trt: undefined, state: 'quarantined', quarantine }, quarantine });
+        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt })).toBe(true);
+        expect(await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at: at + 31_000 }))
+          .toEqual({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, trtClass: 'smets2.onDemand', elapsedMs: 31_000 });
+        expect((await trtAlertsOf(store, requestId)).map((alert) => alert.body)).toEqual([{ alert: 'TRT', requestId, deadline: new Date(trt.deadline).toISOString() }]);
+      });
+
       it("queues an acceptance's alert for its originator in the same step, once", async () => {
         const store = await open();
         const requestId = newRequestId();

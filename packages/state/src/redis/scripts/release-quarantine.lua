@@ -12,7 +12,8 @@ redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 -- At least the retention from now (never shortened).
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[13]) then redis.call('EXPIRE', KEYS[1], ARGV[13]) end
 redis.call('ZREM', KEYS[4], ARGV[1])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10]) end
+-- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10], 'deadline', ARGV[7], 'tclass', ARGV[8]) end
 if ARGV[5] == '1' then
   local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
   redis.call('HSET', KEYS[1], 'egress', id)
@@ -26,7 +27,6 @@ if ARGV[6] ~= '' then
     redis.call('SADD', KEYS[5], ARGV[12])
     redis.call('HSET', KEYS[1], 'bk', '1')
   end
-  redis.call('HSET', KEYS[1], 'deadline', ARGV[7], 'tclass', ARGV[8])
 end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end
 if ARGV[14] ~= '' then redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[15], '*', 'item', ARGV[14]) end
