@@ -1007,6 +1007,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await state()).toEqual(['delivered', 'delivered', 'delivered']);
       });
 
+      it('keeps the TRT-measured time in whole ms, judged before rounding, when the WAN time has a fraction', async () => {
+        const store = await open();
+        const dest = destination();
+        const startsAt = Date.now() - 60_000;
+        const [rounded, justOver] = [newRequestId(), newRequestId()];
+        for (const requestId of [rounded, justOver]) await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, startsAt }));
+        expect(await store.recordResponse({ requestId: rounded, destination: dest, responseCode: 'I0', at: startsAt + 1_000, wanMs: 12.4 }))
+          .toMatchObject({ outcome: 'recorded', breached: false, elapsedMs: 988 });
+        // 30,000.4 ms against a 30 s budget: over it, though kept as 30,000.
+        expect(await store.recordResponse({ requestId: justOver, destination: dest, responseCode: 'I0', at: startsAt + 30_001, wanMs: 0.6 }))
+          .toMatchObject({ outcome: 'recorded', breached: true, elapsedMs: 30_000 });
+        expect(await store.getRequest(rounded)).toMatchObject({ elapsedMs: 988, wanMs: 12.4 });
+      });
+
       it("adds what was attached at acceptance to the response's body, the attached fields winning", async () => {
         const store = await open();
         const dest = destination();
@@ -1015,6 +1029,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           [{}, { LocalCommand: 'LC' }],
           [undefined, { LocalCommand: 'LC' }],
           ['text', { value: 'text', LocalCommand: 'LC' }],
+          [[1, 2], { value: [1, 2], LocalCommand: 'LC' }],
         ];
         for (const [body, expected] of cases) {
           const requestId = newRequestId();

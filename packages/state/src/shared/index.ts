@@ -54,8 +54,9 @@ export function outboxCursorRefusal(after: string): string | undefined {
 /** The TRT-measured time and whether it breaches, the same rule on both stores. */
 export function judgeResponse(record: { trt?: { startsAt: number; budgetMs: number }; breached?: boolean }, at: number, wanMs: number | undefined) {
   if (!record.trt) return { elapsedMs: undefined, breached: record.breached === true };
-  const elapsedMs = Math.max(0, at - record.trt.startsAt - (wanMs ?? 0));
-  return { elapsedMs, breached: record.breached === true || elapsedMs > record.trt.budgetMs };
+  const elapsed = Math.max(0, at - record.trt.startsAt - (wanMs ?? 0));
+  // Judged unrounded, kept in whole ms (a WAN time may have a fraction), as respond-batch.lua does.
+  return { elapsedMs: Math.round(elapsed), breached: record.breached === true || elapsed > record.trt.budgetMs };
 }
 
 /** The TRT dcc alert for a request breached at its deadline (epoch ms), as both stores queue it. */
@@ -85,7 +86,8 @@ export function partitionOfRef(ref: string): number | undefined {
 export function responseBody(response: { body?: unknown }, record: { responseExtras?: Record<string, unknown> }): unknown {
   const body = response.body ?? {};
   if (!record.responseExtras) return body;
-  return { ...(typeof body === 'object' && body !== null ? body : { value: body }), ...record.responseExtras };
+  // An array is a value too (spread, it would become an object of indexes), as respond-batch.lua has it.
+  return { ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { value: body }), ...record.responseExtras };
 }
 
 /** `<a>/<rest>`, split at the first "/", or nothing: the listings' opaque cursors. */

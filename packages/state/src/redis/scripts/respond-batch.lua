@@ -62,7 +62,8 @@ for j = 4, #ARGV, 7 do
       -- The TRT-measured time: for SMETS1 less the WAN share the S1SP reports.
       local e = at - starts - (wan ~= '' and wan + 0 or 0)
       if e < 0 then e = 0 end
-      elapsed = string.format('%d', e)
+      -- Whole ms, rounded as judgeResponse rounds (Lua's %d truncates a WAN time's fraction).
+      elapsed = string.format('%d', math.floor(e + 0.5))
       breached = breached or e > budget
     end
     local fields = { 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code, 'breached', breached and '1' or '0' }
