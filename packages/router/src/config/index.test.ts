@@ -17,6 +17,7 @@ describe('loadConfig: router processes and the settings of the redesigned reques
     expect(() => loadConfig({ ROUTER_PROCESSES: '2' })).toThrow('ROUTER_PROCESSES=2 needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
     expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '1' })).toThrow('REDIS_WAIT_REPLICAS=1 needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the embedded store has no replicas');
     expect(() => loadConfig({ REDIS_URL: 'redis://x', REDIS_WAIT_TIMEOUT_MS: '2000' })).toThrow('REDIS_WAIT_TIMEOUT_MS must be an integer from 1 to 1500, got "2000"');
+    expect(() => loadConfig({ REDIS_URL: 'redis://x', REDIS_KEY_PREFIX: 'dcc{a}:' })).toThrow('REDIS_KEY_PREFIX must not contain { or } (keys carry their partition in braces), got "dcc{a}:"');
     expect(loadConfig({ REDIS_URL: 'redis://x', REDIS_WAIT_REPLICAS: '2' })).toMatchObject({ redisWaitReplicas: 2, redisWaitTimeoutMs: 500 });
   });
 

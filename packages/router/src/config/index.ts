@@ -237,6 +237,8 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   // Generated, it would be printed to the logs and differ on every instance behind one address.
   if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && env.NODE_ENV === 'production') settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
+  // Keys carry their partition as a Redis Cluster hash tag ({p12}): a brace in the prefix would take its place.
+  if (/[{}]/.test(env.REDIS_KEY_PREFIX ?? '')) settings.problem(`REDIS_KEY_PREFIX must not contain { or } (keys carry their partition in braces), got ${JSON.stringify(env.REDIS_KEY_PREFIX)}`);
   const config: RouterConfig = {
     port: settings.port('PORT', 8080),
     grpcPort: env.GRPC_PORT === 'off' ? undefined : settings.port('GRPC_PORT', env.PORT === '0' ? 0 : 50051),
