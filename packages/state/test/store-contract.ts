@@ -8,6 +8,7 @@ import { compareCursors, DEAD_LETTER_CURSOR, isCursor, originatorOf, partitionOf
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
   deadLetterRetentionSeconds?: number;
+  outboxRetentionSeconds?: number;
 }
 
 /** Each call must give a store of its own, empty of what other calls wrote. */
@@ -1743,6 +1744,18 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect((await pages(undefined, 2)).map((l) => l.item)).toEqual([...letters.get(alice)!, ...letters.get(bob)!]);
         expect((await pages(undefined, 1)).map((l) => l.userId)).toEqual([alice, alice, alice, bob, bob]);
         expect(await store.listDeadLetters(`user-${randomUUID()}`, undefined, 10)).toEqual({ items: [] });
+      });
+
+      it('serves no outbox item past its retention, the User idle since or not', async () => {
+        const store = await open({ outboxRetentionSeconds: 1 });
+        const user = `user-${randomUUID()}`;
+        const old = await store.enqueueOutbox(user, { kind: 'dccAlert', alertCode: 'TEST', body: { n: 1 } });
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        expect(await store.readOutbox(user, undefined, 10)).toEqual([]);
+        expect(await store.readOutbox(user, '0', 10)).toEqual([]);
+        const fresh = await store.enqueueOutbox(user, { kind: 'dccAlert', alertCode: 'TEST', body: { n: 2 } });
+        expect((await store.readOutbox(user, undefined, 10)).map((item) => item.body)).toEqual([{ n: 2 }]);
+        expect((await store.readOutbox(user, old.cursor, 10)).map((item) => item.cursor)).toEqual([fresh.cursor]);
       });
 
       it('drops dead letters past their retention as the next is added, so a User whose endpoint stays broken does not fill the store', async () => {

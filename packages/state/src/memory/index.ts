@@ -571,6 +571,8 @@ export class MemoryStore implements StateStore {
   async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
     const stream = this.outboxes.get(userId);
     if (!stream) return [];
+    // A User idle since adds nothing that would trim them: items past the retention go here too.
+    stream.trimOlderThan(Date.now() - this.outboxRetentionMs);
     const items = stream.after(after, limit).map(({ id, value }) => ({ cursor: id, ...copy(value) }));
     if (deliveredAt !== undefined) await this.markDelivered(respondedRequestIds(items), deliveredAt);
     return items;

@@ -5,9 +5,13 @@ import { RedisPart, type ScriptedPipeline } from './base.ts';
 /** Dead letters read per call when redriving all of a User's. */
 const REDRIVE_CHUNK = 500;
 
-/** Where a read of an outbox after `after` starts: the entry and how many of its items were read. */
-function outboxStart(after: string | undefined): { start: string; entryId?: string; skip: number } {
-  if (after === undefined) return { start: '-', skip: 0 };
+/**
+ * Where a read of an outbox after `after` starts: the entry and how many of its items were read;
+ * never before `floor`, the retention's oldest ID (XADD's approximate MINID trims whole stream
+ * nodes only, and a User idle since adds nothing that would trim them).
+ */
+function outboxStart(after: string | undefined, floor: string): { start: string; entryId?: string; skip: number } {
+  if (after === undefined || compareCursors(after, floor) < 0) return { start: floor, skip: 0 };
   const dot = after.indexOf('.');
   if (dot < 0) return { start: `(${after}`, skip: 0 };
   const entryId = after.slice(0, dot);
@@ -56,7 +60,7 @@ export class RedisOutbox extends RedisPart {
   }
 
   async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
-    const from = outboxStart(after);
+    const from = outboxStart(after, this.outboxMinId());
     if (deliveredAt === undefined) {
       // From inside an entry, one entry more: the first may have nothing left.
       const entries = await this.call('XRANGE outbox', () => this.redis.xrange(this.outboxKey(userId), from.start, '+', 'COUNT', limit + (from.skip > 0 ? 1 : 0)));
@@ -90,7 +94,8 @@ export class RedisOutbox extends RedisPart {
     if (userIds.length === 0) return {};
     const cursors = (await this.exec('GET cursors', userIds.reduce((pipeline, userId) => pipeline.get(this.cursorKey(userId)), this.pipeline()))) as (string | null)[];
     const read = this.pipeline();
-    userIds.forEach((userId, i) => read.xrange(this.outboxKey(userId), outboxStart(cursors[i] ?? undefined).start, '+', 'COUNT', 1));
+    const floor = this.outboxMinId();
+    userIds.forEach((userId, i) => read.xrange(this.outboxKey(userId), outboxStart(cursors[i] ?? undefined, floor).start, '+', 'COUNT', 1));
     const oldest = (await this.exec('XRANGE outbox lag', read)) as [string, string[]][][];
     return Object.fromEntries(userIds.map((userId, i) => {
       const id = oldest[i][0]?.[0];
