@@ -1615,6 +1615,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await trtAlertsOf(store, answered)).toHaveLength(0);
       });
 
+      it('gives a signed leg a record of its own: what the release of its quarantined transform leg wrote is not kept', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
+        const quarantine = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: Date.now() + 60_000 };
+        await store.recordAcceptance(requestId, { ...transform, record: { ...transform.record, state: 'quarantined', quarantine }, quarantine });
+        expect(await store.releaseQuarantine(requestId, { at: Date.now(), state: 'transformed', egress: false })).toBe(true);
+        expect((await store.getRequest(requestId))?.releasedAt).toBeDefined();
+        expect((await store.recordAcceptance(requestId, acceptance('signed', { requestId, bodyHash: hash('s') }))).outcome).toBe('recorded');
+        const record = await store.getRequest(requestId);
+        expect(record).toMatchObject({ state: 'accepted', commandVariant: 5 });
+        expect(record?.releasedAt).toBeUndefined();
+      });
+
       it('judges a released request with no deadline indexed (TRT tracking off) by its TRT: its class told, its alert naming the deadline', async () => {
         const store = await open();
         const dest = destination();

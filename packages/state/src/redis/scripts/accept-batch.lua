@@ -142,6 +142,9 @@ while i <= #ARGV do
       end
       -- SMETS1: checkAt only marks it overdue; breached without a response at this time.
       if final ~= '' then field('final', final) end
+      -- A signed leg's record is its own: what a release of its transform leg wrote goes (the
+      -- memory store replaces the record whole).
+      if leg == 'signed' and held then redis.call('HDEL', req, 'releasedAt', 'trt', 'ts', 'tb', 'tclass', 'deadline') end
       redis.call('HSET', req, unpack(fields))
       -- Kept for the retention after it can next move: a request held for a later
       -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased
