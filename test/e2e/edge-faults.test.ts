@@ -8,7 +8,7 @@ import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fi
 let router: RouterProcess;
 
 beforeAll(async () => {
-  router = await startRouterProcess({ LOG_LEVEL: 'info', GRPC_PORT: 'off' });
+  router = await startRouterProcess({ LOG_LEVEL: 'info', GRPC_PORT: 'off', BODY_TIMEOUT_MS: '1500' });
 });
 
 afterAll(async () => {
@@ -58,6 +58,38 @@ async function raw(request: string): Promise<{ status: number; body: string }> {
   });
   return { status: Number(/^HTTP\/1\.\d (\d{3})/.exec(text)?.[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) };
 }
+
+describe('a client that trickles its body', () => {
+  it('is answered once BODY_TIMEOUT_MS has passed, and its place in flight freed, however slowly it goes on', async () => {
+    const { hostname, port } = new URL(router.url);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /v1/service-requests HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n{`);
+        // A byte every 200 ms: never idle, never done.
+        const timer = setInterval(() => socket.write(' '), 200);
+        socket.on('close', () => clearInterval(timer));
+        socket.on('data', (chunk) => {
+          data += chunk;
+          if (data.includes('}}')) {
+            clearInterval(timer);
+            socket.destroy();
+            resolve(data);
+          }
+        });
+      });
+      socket.on('error', reject);
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(JSON.parse(answer.slice(answer.indexOf('{')))).toMatchObject({
+      error: { reason: 'malformed_request', message: 'the request body did not all arrive within 1500 ms (BODY_TIMEOUT_MS)' },
+    });
+    expect(router.output()).toMatch(/request body given up: too slow to arrive/);
+    await expect.poll(async () => (await (await fetch(`${router.url}/metrics`)).text()).match(/^dccrouter_inflight_requests (\d+)$/m)?.[1]).toBe('0');
+  });
+});
 
 describe('a request that names no host (an HTTP/1.0 health probe)', () => {
   it('is routed by its path as any other', async () => {

@@ -212,6 +212,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     adminToken: config.adminToken,
     metricsToken: config.metricsToken,
     maxBodyBytes: config.maxBodyBytes,
+    bodyTimeoutMs: config.bodyTimeoutMs,
     batchMaxItems: config.batchMaxItems,
     batchMaxBytes: config.batchMaxBytes,
     importMaxBytes: config.importMaxBytes,

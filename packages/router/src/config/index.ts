@@ -34,6 +34,8 @@ export interface RouterConfig {
   /** When set, /metrics answers only this bearer token. */
   metricsToken?: string;
   maxBodyBytes: number;
+  /** BODY_TIMEOUT_MS: how long a Service Request's body may take to arrive once its headers have (its place in flight is held meanwhile). */
+  bodyTimeoutMs: number;
   batchMaxItems: number;
   batchMaxBytes: number;
   importMaxBytes: number;
@@ -259,6 +261,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     signingKey: env.ROUTER_SIGNING_KEY || undefined,
     signingCertificate: env.ROUTER_SIGNING_CERTIFICATE || undefined,
     maxBodyBytes: settings.integer('MAX_BODY_BYTES', 64 * 1024, 1),
+    bodyTimeoutMs: settings.integer('BODY_TIMEOUT_MS', 10_000, 100, 600_000),
     batchMaxItems: settings.integer('BATCH_MAX_ITEMS', 1000, 1),
     batchMaxBytes: settings.integer('BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),
     importMaxBytes: settings.integer('IMPORT_MAX_BYTES', 2 * 1024 * 1024 * 1024, 1),

@@ -11,7 +11,7 @@ import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import { overloaded, shuttingDown, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
-import { BodyAbortedError, readBodyLimited } from './body.ts';
+import { BodyAbortedError, BodyTooSlowError, readBodyLimited } from './body.ts';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
 import { tadRoutes } from '../tad/routes.ts';
@@ -30,6 +30,8 @@ export interface EdgeDeps extends AdminDeps {
   metrics: RouterMetrics;
   log: Logger;
   maxBodyBytes: number;
+  /** How long a Service Request's (or batch's) body may take to arrive. */
+  bodyTimeoutMs: number;
   batchMaxItems: number;
   batchMaxBytes: number;
   /** True once shutdown began: new work is refused, in-flight work is answered. */
@@ -118,7 +120,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     };
     if (cause instanceof BodyAbortedError) {
       // The client went away mid-body: nothing was read, nothing is done, and nobody may hear the answer.
-      log.info({ path: c.req.path, reason: cause.message }, 'client closed the connection before its body was read');
+      log.info({ path: c.req.path, reason: cause.message },
+        cause instanceof BodyTooSlowError ? 'request body given up: too slow to arrive' : 'client closed the connection before its body was read');
       counted('malformed_request');
       return send(c, refusalAnswer(refuse('malformed_request', cause.message)));
     }
@@ -144,7 +147,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       let answer: Answer;
       if (!format) answer = unsupportedMediaType(c.req.header('content-type'));
       else {
-        const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+        const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes, deps.bodyTimeoutMs);
         answer = body === 'too_large'
           ? tooLarge(deps.maxBodyBytes)
           : await pipeline.submit({ format, body, signature: c.req.header('x-dcc-signature') });
@@ -172,7 +175,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
         if (mediaTypeOf(c.req.header('content-type')) !== XML_TYPE) {
           answer = refusalAnswer(refuse('unsupported_media_type', `the DUIS web services take ${XML_TYPE} only`));
         } else {
-          const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes);
+          const body = await readBodyLimited(c.req.raw, deps.maxBodyBytes, deps.bodyTimeoutMs);
           answer = body === 'too_large' ? tooLarge(deps.maxBodyBytes) : await pipeline.submit({ format: 'xml', body, signature: undefined, webService });
         }
         metrics.observe(answer.outcome, startedAt, 'http-xml');
@@ -198,7 +201,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     let items: BatchItem[] | string;
     let bytes: Uint8Array | 'too_large';
     try {
-      bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes);
+      bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes, deps.bodyTimeoutMs);
       if (bytes === 'too_large') return refuseBatch(tooLarge(deps.batchMaxBytes));
       // Counted before it is parsed: millions of empty items would otherwise cost seconds and gigabytes, unauthenticated.
       if (batchHoldsMoreItemsThan(format, bytes, deps.batchMaxItems)) {

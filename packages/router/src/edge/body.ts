@@ -1,13 +1,36 @@
 /**
  * Reads a request body up to `limit` bytes. Refuses early on a declared Content-Length over the
- * limit, and stops reading a chunked body as soon as it passes it.
+ * limit, and stops reading a chunked body as soon as it passes it. A body not all there within
+ * `deadlineMs` (to the second) is given up: a client trickling it would otherwise hold its place
+ * in flight (MAX_INFLIGHT) for as long as it liked.
  */
-export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
+export async function readBodyLimited(request: Request, limit: number, deadlineMs: number): Promise<Uint8Array | 'too_large'> {
+  const reading = readWithin(request, limit);
   try {
-    return await readWithin(request, limit);
+    const body = await Promise.race([reading, secondPassed(deadlineMs)]);
+    if (body !== LATE) return body;
   } catch (cause) {
     throw new BodyAbortedError(cause);
   }
+  reading.catch(() => undefined);
+  request.body?.cancel().catch(() => undefined);
+  throw new BodyTooSlowError(deadlineMs);
+}
+
+const LATE = Symbol('late');
+/** One timer per second for all the bodies being read, not one each: the deadlines fall due together, to the second. */
+const dueAt = new Map<number, Promise<typeof LATE>>();
+function secondPassed(ms: number): Promise<typeof LATE> {
+  const second = Math.ceil((Date.now() + ms) / 1000);
+  let due = dueAt.get(second);
+  if (!due) {
+    due = new Promise((resolve) => setTimeout(() => {
+      dueAt.delete(second);
+      resolve(LATE);
+    }, second * 1000 - Date.now()).unref());
+    dueAt.set(second, due);
+  }
+  return due;
 }
 
 async function readWithin(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
@@ -65,6 +88,14 @@ export async function* readLineBatches(request: Request, limit: number): AsyncGe
 export class BodyAbortedError extends Error {
   constructor(cause: unknown) {
     super(`the request body ended before it was complete: ${(cause as Error)?.message ?? cause}`, { cause });
+  }
+}
+
+/** A body given up for taking longer than its deadline to arrive (see readBodyLimited). */
+export class BodyTooSlowError extends BodyAbortedError {
+  constructor(deadlineMs: number) {
+    super(undefined);
+    this.message = `the request body did not all arrive within ${deadlineMs} ms (BODY_TIMEOUT_MS)`;
   }
 }
 
