@@ -1555,7 +1555,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const outbox = { kind: 'response' as const, requestId, responseCode: 'I0', body: { LocalCommand: { x: 1 } } };
         const release = { at: Date.now(), state: 'responded' as const, egress: false, outbox };
         expect(await store.releaseQuarantine(requestId, release)).toBe(true);
-        expect(await store.releaseQuarantine(requestId, release)).toBe(false);
+        // The same release again (a retry of a call whose answer was lost) is done, once; another is refused.
+        expect(await store.releaseQuarantine(requestId, release)).toBe(true);
+        expect(await store.releaseQuarantine(requestId, { ...release, at: release.at + 1 })).toBe(false);
         const queued = (await store.readOutbox(base.record.originatorId, undefined, 10_000)).filter((item) => item.requestId === requestId);
         expect(queued).toEqual([{ cursor: expect.any(String), ...outbox }]);
         expect((await store.getRequest(requestId))?.state).toBe('responded');
@@ -1582,7 +1584,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const at = Date.now();
         const trt = { class: 'smets2.onDemand' as const, budgetMs: 1000, startsAt: at, deadline: at + 1000 };
         expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: at + 1000 })).toBe(true);
-        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt, breachCheckAt: at + 1000 })).toBe(false);
+        expect(await store.releaseQuarantine(requestId, { at: at + 1, state: 'accepted', egress: true, trt, breachCheckAt: at + 1000 })).toBe(false);
         expect(await store.deleteQuarantined(requestId, at)).toBe(false);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted', releasedAt: at, trt, quarantine: { ref, breach: 'user' } });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
@@ -1669,7 +1671,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(deleted, quarantine(deleted, now + 60_000));
         await store.recordAcceptance(expiring, quarantine(expiring, now + 1_000));
         expect(await store.deleteQuarantined(deleted, now)).toBe(true);
-        expect(await store.deleteQuarantined(deleted, now)).toBe(false);
+        // The same deletion again is done; another refused, and a deleted request is not released.
+        expect(await store.deleteQuarantined(deleted, now)).toBe(true);
+        expect(await store.deleteQuarantined(deleted, now + 1)).toBe(false);
+        expect(await store.releaseQuarantine(deleted, { at: now, state: 'accepted', egress: true })).toBe(false);
         expect((await store.getRequest(deleted))!.state).toBe('deleted');
         expect(await store.expireQuarantined(now + 999, 100)).toEqual([]);
         expect(await store.expireQuarantined(now + 70_000, 100)).toEqual([expiring]);

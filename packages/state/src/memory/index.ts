@@ -30,6 +30,8 @@ interface RequestEntry {
   breachFinalAt?: number;
   /** Its response found it marked breached already: told again to a repeat of that response. */
   breachMarkedEarlier?: boolean;
+  /** When an operator deleted it from quarantine: a repeat of that deletion is told it is done. */
+  deletedAt?: number;
 }
 
 interface EgressEntry {
@@ -301,7 +303,8 @@ export class MemoryStore implements StateStore {
 
   async releaseQuarantine(requestId: string, release: Release): Promise<boolean> {
     const entry = this.request(requestId);
-    if (entry?.record.state !== 'quarantined') return false;
+    // The same release again (its time: a retry of a call whose answer was lost) is done, as RedisStore says.
+    if (entry?.record.state !== 'quarantined') return entry !== undefined && entry.record.state !== 'deleted' && entry.record.releasedAt === release.at;
     Object.assign(entry.record, { state: release.state, releasedAt: release.at });
     if (entry.expiresAt < Date.now() + this.retentionMs) {
       entry.expiresAt = Date.now() + this.retentionMs;
@@ -316,10 +319,11 @@ export class MemoryStore implements StateStore {
     return true;
   }
 
-  async deleteQuarantined(requestId: string, _at: number): Promise<boolean> {
-    const record = this.request(requestId)?.record;
-    if (record?.state !== 'quarantined') return false;
-    record.state = 'deleted';
+  async deleteQuarantined(requestId: string, at: number): Promise<boolean> {
+    const entry = this.request(requestId);
+    if (entry?.record.state !== 'quarantined') return entry?.record.state === 'deleted' && entry.deletedAt === at;
+    entry.record.state = 'deleted';
+    entry.deletedAt = at;
     return true;
   }
 

@@ -7,7 +7,9 @@
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or ''),
 --       the retention in seconds (kept that long from its release), an outbox item for the
 --       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed).
-if redis.call('HGET', KEYS[1], 'state') ~= 'quarantined' then return 0 end
+local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt')
+-- Released by this very call (sent again by the client library after its answer was lost): done, as it says.
+if f[1] ~= 'quarantined' then return (f[1] ~= 'deleted' and f[2] == ARGV[3]) and 1 or 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 -- At least the retention from now (never shortened).
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[13]) then redis.call('EXPIRE', KEYS[1], ARGV[13]) end
