@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { breakingChanges, protoShape, type ProtoShape } from './shape.ts';
+import { breakingChanges, protoShape, unlockedAdditions, type ProtoShape } from './shape.ts';
 
 const proto = readFileSync(new URL('../proto/router.proto', import.meta.url), 'utf8');
 const released = JSON.parse(readFileSync(new URL('../proto/router.lock.json', import.meta.url), 'utf8')) as ProtoShape;
@@ -8,6 +8,12 @@ const released = JSON.parse(readFileSync(new URL('../proto/router.lock.json', im
 describe('router.proto', () => {
   it('only adds to the shape last released (proto/router.lock.json)', () => {
     expect(breakingChanges(released, protoShape(proto))).toEqual([]);
+  });
+
+  it('has nothing the lock does not hold, so that every released field is guarded (after adding one: npm run lock -w @dccrouter/protocol)', () => {
+    expect(unlockedAdditions(released, protoShape(proto))).toEqual([]);
+    expect(unlockedAdditions(released, protoShape(proto.replace('  string content_type = 3;', '  string content_type = 3;\n  string trace_id = 9;'))))
+      .toEqual(['dccrouter.v1.SignedServiceRequest: field 9 (trace_id)']);
   });
 
   it('is told apart from a breaking change: a field renumbered, retyped or removed, a method changed', () => {

@@ -54,3 +54,16 @@ export function breakingChanges(released: ProtoShape, next: ProtoShape): string[
   }
   return problems;
 }
+
+/** What `next` has that `released` does not (messages, fields, methods): additions the lock does not guard yet. */
+export function unlockedAdditions(released: ProtoShape, next: ProtoShape): string[] {
+  const added: string[] = [];
+  for (const [message, fields] of Object.entries(next.messages)) {
+    const locked = released.messages[message];
+    if (!locked) { added.push(`message ${message}`); continue; }
+    const lockedIds = new Set(Object.values(locked).map((field) => field.id));
+    for (const [name, field] of Object.entries(fields)) if (!lockedIds.has(field.id)) added.push(`${message}: field ${field.id} (${name})`);
+  }
+  for (const method of Object.keys(next.methods)) if (!released.methods[method]) added.push(`method ${method}`);
+  return added;
+}
