@@ -653,13 +653,29 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.recordAcceptance(requestId, acceptance('single', { requestId, bodyHash: hash('2') }))).toEqual({ outcome: 'recorded' });
       });
 
+      it('keeps a released request for the retention after its TRT is last judged, when that is later than the retention from its release', async () => {
+        const store = await open({ requestRetentionSeconds: 1 });
+        const requestId = newRequestId();
+        const base = { ...acceptance('single', { requestId, bodyHash: hash(requestId) }), egress: {} };
+        const quarantine = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: Date.now() + 500 };
+        await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, state: 'quarantined', quarantine }, quarantine });
+        const at = Date.now();
+        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, breachCheckAt: at + 1_500, breachFinalAt: at + 2_500 })).toBe(true);
+        // Past the retention from its release (1 s), before its final check (2.5 s).
+        await new Promise((resolve) => setTimeout(resolve, 1_600));
+        for (let i = 0; i < 3; i++) await store.recordAcceptance(newRequestId(), { ...acceptance('single', { requestId: newRequestId() }), egress: {} });
+        expect((await store.getRequest(requestId))?.releasedAt).toBe(at);
+      });
+
       it('keeps a request held for a later ExecutionDateTime, or quarantined, for the retention after it can next move', async () => {
         const store = await open({ requestRetentionSeconds: 2 });
-        const [plain, held, quarantined] = [newRequestId(), newRequestId(), newRequestId()];
+        const [plain, held, quarantined, judgedLater] = [newRequestId(), newRequestId(), newRequestId(), newRequestId()];
         const now = Date.now();
         const deviceAcceptance = (requestId: string): Acceptance => ({ ...acceptance('single', { requestId, bodyHash: hash(requestId) }), egress: {} });
         await store.recordAcceptance(plain, deviceAcceptance(plain));
         await store.recordAcceptance(held, { ...deviceAcceptance(held), egress: { releaseAt: now + 4_000 } });
+        // A SMETS1 TRT judged past the retention (overdue at 3 s, breached at 4 s without a response).
+        await store.recordAcceptance(judgedLater, { ...deviceAcceptance(judgedLater), breachCheckAt: now + 3_000, breachFinalAt: now + 4_000 });
         const ref = quarantineRef(quarantined, randomUUID().replaceAll('-', ''));
         const base = deviceAcceptance(quarantined);
         await store.recordAcceptance(quarantined, {
@@ -674,6 +690,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         for (let i = 0; i < 3; i++) await store.recordAcceptance(newRequestId(), deviceAcceptance(newRequestId()));
         expect(await store.getRequest(plain)).toBeUndefined();
         expect((await store.getRequest(held))?.state).toBe('accepted');
+        expect((await store.getRequest(judgedLater))?.state).toBe('accepted');
         expect((await store.getRequest(quarantined))?.state).toBe('quarantined');
         expect(await store.findQuarantine(ref)).toBe(quarantined);
         // Released at 3 s, it is kept for the retention from then (to 5 s), past its first lifetime (4 s).

@@ -260,9 +260,10 @@ export class MemoryStore implements StateStore {
     this.requests.delete(requestId);
     this.outliving.delete(requestId);
     // Kept for the retention after it can next move: held for a later ExecutionDateTime, or
-    // quarantined until its expiry, it would otherwise vanish unreleased.
+    // quarantined until its expiry, it would otherwise vanish unreleased; its TRT judged later
+    // than the retention (a SMETS1 firmware activation days ahead), unjudged.
     const heldUntil = !acceptance.egress || acceptance.egress.forwardedAt !== undefined ? 0 : acceptance.egress.releaseAt ?? 0;
-    const later = Math.max(heldUntil, acceptance.quarantine?.expiresAt ?? 0);
+    const later = Math.max(heldUntil, acceptance.quarantine?.expiresAt ?? 0, acceptance.breachCheckAt ?? 0, acceptance.breachFinalAt ?? 0);
     const stored: RequestEntry = {
       legs: { ...entry?.legs, [leg]: copy(legRecord) },
       record: copy(record),
@@ -306,8 +307,10 @@ export class MemoryStore implements StateStore {
     // The same release again (its time: a retry of a call whose answer was lost) is done, as RedisStore says.
     if (entry?.record.state !== 'quarantined') return entry !== undefined && entry.record.state !== 'deleted' && entry.record.releasedAt === release.at;
     Object.assign(entry.record, { state: release.state, releasedAt: release.at });
-    if (entry.expiresAt < Date.now() + this.retentionMs) {
-      entry.expiresAt = Date.now() + this.retentionMs;
+    // The retention from now, or from when its TRT is last judged if later (never shortened).
+    const keepUntil = Math.max(Date.now(), release.breachCheckAt ?? 0, release.breachFinalAt ?? 0) + this.retentionMs;
+    if (entry.expiresAt < keepUntil) {
+      entry.expiresAt = keepUntil;
       this.requests.delete(requestId);
       this.outlive(requestId, entry);
     }

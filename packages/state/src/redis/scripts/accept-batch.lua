@@ -40,6 +40,15 @@ local function partition_mark()
   if not marks[tag] then marks[tag] = tonumber(redis.call('GET', prefix .. 'trtmarked:' .. tag) or '-inf') end
   return marks[tag]
 end
+-- Redis's clock in ms, read once per call (the lifetimes of all its requests count from it).
+local time_ms
+local function now_ms()
+  if not time_ms then
+    local t = redis.call('TIME')
+    time_ms = t[1] * 1000 + math.floor(t[2] / 1000)
+  end
+  return time_ms
+end
 -- The User-scope counters this call reads and counts, written once at its end.
 local counters = {}
 local rule_of = {}
@@ -148,12 +157,13 @@ while i <= #ARGV do
       redis.call('HSET', req, unpack(fields))
       -- Kept for the retention after it can next move: a request held for a later
       -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased
-      -- (its quarantine ref with it, or its release could not find it).
+      -- (its quarantine ref with it, or its release could not find it), and one whose TRT is
+      -- judged later than the retention (a SMETS1 firmware activation days ahead) unjudged.
       local lifetime = retention
-      if egress == 'held' or qexp ~= '' then
-        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0)
-        local t = redis.call('TIME')
-        lifetime = retention + math.max(math.ceil((later - (t[1] * 1000 + math.floor(t[2] / 1000))) / 1000), 0)
+      if egress == 'held' or qexp ~= '' or check_at ~= '' then
+        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0,
+          check_at ~= '' and check_at + 0 or 0, final ~= '' and final + 0 or 0)
+        lifetime = retention + math.max(math.ceil((later - now_ms()) / 1000), 0)
       end
       if qexp ~= '' then
         redis.call('ZADD', pkey('qexp'), qexp, rid)

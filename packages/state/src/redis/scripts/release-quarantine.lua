@@ -11,8 +11,11 @@ local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt')
 -- Released by this very call (sent again by the client library after its answer was lost): done, as it says.
 if f[1] ~= 'quarantined' then return (f[1] ~= 'deleted' and f[2] == ARGV[3]) and 1 or 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
--- At least the retention from now (never shortened).
-if redis.call('TTL', KEYS[1]) < tonumber(ARGV[13]) then redis.call('EXPIRE', KEYS[1], ARGV[13]) end
+-- At least the retention from now, or from when its TRT is last judged if later (never shortened).
+local keep = tonumber(ARGV[13])
+local judged = math.max(ARGV[6] ~= '' and tonumber(ARGV[6]) or 0, ARGV[11] ~= '' and tonumber(ARGV[11]) or 0)
+if judged > 0 then keep = keep + math.max(0, math.ceil((judged - tonumber(ARGV[3])) / 1000)) end
+if redis.call('TTL', KEYS[1]) < keep then redis.call('EXPIRE', KEYS[1], keep) end
 redis.call('ZREM', KEYS[4], ARGV[1])
 -- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10], 'deadline', ARGV[7], 'tclass', ARGV[8]) end
