@@ -30,7 +30,7 @@ export interface ClosedLoopOptions<T extends LoadItem> {
 
 export interface ClosedLoopResult {
   connections: number;
-  /** HTTP requests answered. */
+  /** HTTP requests answered, whatever the status: the rates count them all, so read them beside `unexpected`. */
   answered: number;
   seconds: number;
   /** HTTP requests answered per second. */

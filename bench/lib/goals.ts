@@ -8,7 +8,7 @@ export interface Goal {
   id: string;
   /** What the Headline calls it. */
   figure: string;
-  /** null when this run could not measure it (the reason is in `detail`). */
+  /** null when this run could not measure it, or its runs spoil it (met false): the reason is in `detail`. */
   value: number | null;
   unit: '×' | 'ms' | '/s' | 'B';
   comparison: '>=' | '<=';
@@ -43,21 +43,37 @@ export const TARGETS = {
 /**
  * Judges a figure against its target. `boundOnly` says the figure is only a bound that leans the
  * favourable way (e.g. the baseline never saturated, so a ratio to it is a ceiling): a miss still
- * counts as not met, but a pass cannot be told, so met is null.
+ * counts as not met, but a pass cannot be told, so met is null. `spoiledBy` says why the runs
+ * behind the figure do not measure what the goal names (answers not as expected, responses that
+ * never came): a rate counts every answer, so such a figure would flatter; the goal is then not
+ * met, its value null and the reason first in its detail.
  */
-export function goal(id: keyof typeof TARGETS, figure: string, value: number | null, detail: string, boundOnly = false): Goal {
+export function goal(id: keyof typeof TARGETS, figure: string, value: number | null, detail: string, { boundOnly = false, spoiledBy }: { boundOnly?: boolean; spoiledBy?: string } = {}): Goal {
   const { comparison, target, unit } = TARGETS[id];
   const measured = value !== null && Number.isFinite(value);
+  if (spoiledBy) {
+    return { id, figure, value: null, unit, comparison, target, met: false, detail: `not counted: ${spoiledBy}${measured ? ` (the figure would be ${value})` : ''}; ${detail}` };
+  }
   const passes = !measured ? null : comparison === '>=' ? value >= target : value <= target;
   const met = passes === true && boundOnly ? null : passes;
   return { id, figure, value: measured ? value : null, unit, comparison, target, met, detail };
+}
+
+/**
+ * The reason a goal's runs spoil it, for `goal`'s spoiledBy: undefined when every run answered as
+ * expected. `counts` maps each run set (a variant) to its answers not as expected, errors and
+ * timeouts included.
+ */
+export function notAsExpected(counts: Record<string, number>): string | undefined {
+  const bad = Object.entries(counts).filter(([, n]) => n > 0);
+  return bad.length === 0 ? undefined : `answers not as expected (errors and timeouts included): ${bad.map(([who, n]) => `${who} ${n}`).join(', ')}`;
 }
 
 /** The Headline's cells for a goal: value (with its figures), target, and met / not met. */
 export function goalCells(g: Goal): [string, string, string] {
   const suffix = (unit: Goal['unit']) => (unit === '×' ? '×' : unit === 'ms' ? ' ms' : unit === 'B' ? ' B' : '/s');
   const number = (n: number) => (g.unit === '/s' || g.unit === 'B' ? Math.round(n).toLocaleString('en-GB') : String(n));
-  const value = g.value === null ? 'not measured' : `**${number(g.value)}${suffix(g.unit)}**`;
+  const value = g.value === null ? (g.met === false ? 'not counted' : 'not measured') : `**${number(g.value)}${suffix(g.unit)}**`;
   const target = `${g.comparison === '>=' ? '≥' : '≤'} ${number(g.target)}${suffix(g.unit)}`;
   const verdict = g.met === null ? (g.value === null ? 'n/a' : 'cannot tell') : g.met ? 'met' : '**not met**';
   return [`${value}${g.detail ? ` (${g.detail})` : ''}`, target, verdict];

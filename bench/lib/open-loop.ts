@@ -45,6 +45,8 @@ export interface OpenLoopResult {
   achievedPerSecond: number;
   /** Of those, answered as expected. */
   goodPerSecond: number;
+  /** Answers the check found not as expected (503 overloaded among them); requests that failed or were aborted are in `unfinished`. */
+  wrong: number;
   latencyMs: LatencySummary;
   serviceTimeMs: LatencySummary;
   /**
@@ -166,6 +168,7 @@ export async function runOpenLoop<T extends LoadItem>(options: OpenLoopOptions<T
     unfinished: count - answered,
     achievedPerSecond: round((answered * items * 1000) / windowMs),
     goodPerSecond: round((good * items * 1000) / windowMs),
+    wrong: answered - good,
     latencyMs: summarise(finished(latency)),
     serviceTimeMs: summarise(finished(service)),
     generatorLagMs: { p99: lags.p99, max: lags.max },

@@ -112,7 +112,7 @@ export function writeReport(outDir: string, report: Report, results: ScenarioRes
     '- `npm run bench` runs every scenario (about 40 minutes on 2 cores); `npm run bench -- --scenario ack,ladder` a subset; `npm run bench:<scenario>` one; `--quick` a tiny smoke run; `--help` the flags.',
     '- Closed loop (autocannon): a fixed number of connections, each sending as soon as it is answered; finds the most the target answers, understates latency under overload.',
     '- Open loop: Poisson arrivals at a fixed rate; latency from each request\'s scheduled send time (coordinated omission corrected). The generator\'s own lag is reported: when it grows, the generator (on the same cores) is the limit.',
-    '- A rung is "sustained" when answered ≥ 90% of offered, p99 within the bound and no 503; the saturation point is the highest sustained rung.',
+    '- A rung is "sustained" when answered as expected ≥ 90% of offered, p99 within the bound, no answer not as expected (no 503 either) and at most 1% unfinished; the saturation point is the highest sustained rung.',
     '- `latest.json` holds every figure, each run\'s raw values and the options used.',
   );
   writeFileSync(markdownFile, lines.join('\n') + '\n');

@@ -149,7 +149,9 @@ export async function runXml(suite: Suite) {
   const xml = summary('xml');
   const json = summary('json');
   const cpuRatio = round(xml.routerCpuMicrosecondsPerRequest / json.routerCpuMicrosecondsPerRequest);
-  const data = { xml, json, rateRatio: round(xml.perSecond / json.perSecond), routerCpuRatio: cpuRatio, goalMet: cpuRatio <= 2, connections: options.connections, units };
+  // CPU per request answered: runs that answered otherwise than expected measured another path, so the goal is not met.
+  const unexpected = xml.unexpected + json.unexpected;
+  const data = { xml, json, rateRatio: round(xml.perSecond / json.perSecond), routerCpuRatio: cpuRatio, goalMet: cpuRatio <= 2 && unexpected === 0, connections: options.connections, units };
   const markdown = [
     `The same requests (2.2 TopUpDevice to each User's own meter, the DCC test suite's layout) as signed DUIS XML to \`/api/v1/serviceS\` (enveloped XML signature checked: C14N, SHA-256 digest, ECDSA r||s against the User's certificate; answered with a signed sr:Response) and as JSON to \`/v1/service-requests\` (X-DCC-Signature), on one router (full path: Redis, signatures, TAD, TRT, networks), closed loop with ${options.connections} connections, the two formats interleaved, ${repeatsText(options.repeats)}; medians.`,
     '',
@@ -158,8 +160,8 @@ export async function runXml(suite: Suite) {
       ['DUIS XML', formatRate(xml.perSecond), formatMs(xml.p50Ms), formatMs(xml.p99Ms), `${xml.routerCpuMicrosecondsPerRequest} µs`, `${xml.redisCpuMicrosecondsPerRequest} µs`, xml.requestBytes, xml.runs.join(', '), xml.unexpected],
     ]),
     '',
-    `XML against JSON: ${data.rateRatio}x the requests/s, **${cpuRatio}x the router's CPU per request** (goal: at most 2x: ${data.goalMet ? 'met' : 'NOT met'}). Router CPU is the router process and its signature worker thread together, per request answered.`,
+    `XML against JSON: ${data.rateRatio}x the requests/s, **${cpuRatio}x the router's CPU per request** (goal: at most 2x: ${data.goalMet ? 'met' : `NOT met${unexpected > 0 ? `: ${unexpected} answers not as expected` : ''}`}). Router CPU is the router process and its signature worker thread together, per request answered.`,
   ];
-  if (xml.unexpected + json.unexpected > 0) markdown.push('', `Unexpected answers: ${[...xml.unexpectedSamples, ...json.unexpectedSamples].join('; ')}`);
+  if (unexpected > 0) markdown.push('', `Unexpected answers: ${[...xml.unexpectedSamples, ...json.unexpectedSamples].join('; ')}`);
   return { title: 'DUIS XML against JSON: requests/s and CPU per request', data, markdown };
 }
