@@ -131,10 +131,15 @@ async function routerCountersNow(target: RunningTarget): Promise<RouterCounters 
   }
 }
 
-/** One closed-loop run of the timed pool against a warmed-up target, with the CPU split. */
-export async function closedLoopRun(suite: Suite, target: RunningTarget, options: { units?: number; connections?: number; redisPids?: number[] } = {}): Promise<MeasuredRun> {
+/**
+ * One closed-loop run of the timed pool against a warmed-up target, with the CPU split. The pool's
+ * units from `firstUnit` (default 0) on: a second run on the same router must start past the
+ * first's units, or it sends resubmissions the router answers from its record.
+ */
+export async function closedLoopRun(suite: Suite, target: RunningTarget, options: { units?: number; firstUnit?: number; connections?: number; redisPids?: number[] } = {}): Promise<MeasuredRun> {
   const units = options.units ?? suite.options.closedUnits;
-  suite.pool.ensure(units);
+  const first = options.firstUnit ?? 0;
+  suite.pool.ensure(first + units);
   const baseline = isBaseline(target.variant);
   const onRedis = !baseline && target.variant.redis !== false;
   if (onRedis) await suite.redis.resetStats();
@@ -146,7 +151,7 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
     connections: options.connections ?? suite.options.connections,
     // A baseline stores nothing, so it may see the same bytes again.
     units: baseline ? units * 100 : units,
-    unitAt: (i) => suite.pool.unit(i % units),
+    unitAt: (i) => suite.pool.unit(first + (i % units)),
     maxSeconds: suite.options.closedSeconds,
     check: answerCheck(target),
   });

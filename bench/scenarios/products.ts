@@ -81,14 +81,18 @@ async function suspension(suite: Suite, target: { url: string }, store: RedisSto
   const served = await probe();
   if (served.some((status) => status !== 202)) throw new Error(`the model's devices are not served before the removal: ${served}`);
 
+  // Three runs on this one router, each on units of its own so that every request is new to it
+  // (the same units again would be resubmissions, answered from its record); signed before any timing.
+  const units = suite.options.closedUnits;
+  suite.pool.ensure(3 * units);
   await warmUp(suite, target as never);
   // A first run settles the router (JIT, connections) so the one compared is not its slowest.
-  await step('products  settling run', () => closedLoopRun(suite, target as never), (r) => `${formatRate(r.perSecond)} req/s`);
-  const before = await step('products  the request path before the removal', () => closedLoopRun(suite, target as never), (r) => `${formatRate(r.perSecond)} req/s`);
+  await step('products  settling run', () => closedLoopRun(suite, target as never, { units }), (r) => `${formatRate(r.perSecond)} req/s`);
+  const before = await step('products  the request path before the removal', () => closedLoopRun(suite, target as never, { units, firstUnit: units }), (r) => `${formatRate(r.perSecond)} req/s`);
   const removedAt = performance.now();
   const removed = await adminCall(target.url, 'PUT', `/v1/admin/cpl/${CPL_MODEL}/1.0`, { deviceType: 'ESME', certificates: { other: 'withdrawn' } });
   if (removed.status !== 200) throw new Error(`CPL removal refused: ${JSON.stringify(removed.body)}`);
-  const during = closedLoopRun(suite, target as never);
+  const during = closedLoopRun(suite, target as never, { units, firstUnit: 2 * units });
   let suspendMs = Number.NaN;
   while (performance.now() - removedAt < 30_000) {
     if ((await probe()).every((status) => status === 409)) {
