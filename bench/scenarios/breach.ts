@@ -210,7 +210,8 @@ export async function runBreach(suite: Suite) {
           const now = await readMetrics(target.url);
           marked = metricValue(now, BREACHES) - breachesBefore;
           alerted = metricValue(now, `${ALERT_LAG}_count`) - alertsBefore;
-          const at = round((Date.now() - loadStarted) / 1000);
+          // Unrounded: rounding to 3 significant figures left whole seconds past 100 s, more than the lags it measures.
+          const at = (Date.now() - loadStarted) / 1000;
           progress.push([at, marked]);
           alertProgress.push([at, alerted]);
           if (marked >= loaded.accepted && !allMarkedAt) allMarkedAt = Date.now();
@@ -256,11 +257,12 @@ export async function runBreach(suite: Suite) {
     const alertLag = { p50Seconds: quantile(ALERT_LAG, 0.5), p99Seconds: quantile(ALERT_LAG, 0.99), count: metricValue(metrics, `${ALERT_LAG}_count`) - alertsBefore };
     // With every deadline on one instant, the breach counter's progress gives the lag too, at the
     // resolution of its sampling (250 ms) and without the histogram's top bucket: the time the
-    // counter passed q of the count, less the instant the deadlines fell due.
+    // counter passed q of the count, less the instant the deadlines fell due. In whole milliseconds
+    // (Date.now()'s) and not clamped: a negative lag says the counter passed before the instant.
     const observed = (series: [number, number][], q: number) => {
       const target = q * loaded.accepted;
       const at = series.find(([, n]) => n >= target)?.[0];
-      return at === undefined ? null : round(Math.max(0, at - (dueAt - loadStarted) / 1000));
+      return at === undefined ? null : (Math.round(at * 1000) - (dueAt - loadStarted)) / 1000;
     };
     const observedLag = converge ? { p50Seconds: observed(progress, 0.5), p99Seconds: observed(progress, 0.99), allSeconds: observed(progress, 1) } : undefined;
     const observedAlertLag = converge ? { p50Seconds: observed(alertProgress, 0.5), p99Seconds: observed(alertProgress, 0.99), allSeconds: observed(alertProgress, 1) } : undefined;
