@@ -7,6 +7,15 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * The run with the median rate (of an even count, the upper of the two middle ones), so that its
+ * other figures (CPU, Redis commands) come from one representative run, not the last one.
+ */
+export function medianRun<T>(runs: readonly T[], rate: (run: T) => number): T | undefined {
+  const sorted = [...runs].sort((a, b) => rate(a) - rate(b));
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** Nearest-rank percentile of an already sorted array (q from 0 to 1). */
 export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;

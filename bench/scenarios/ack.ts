@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { PIPELINE_STAGES } from '../../packages/router/src/pipeline/stage-clock.ts';
 import { goal, notAsExpected } from '../lib/goals.ts';
 import { step } from '../lib/progress.ts';
-import { addCounts, median, round } from '../lib/stats.ts';
+import { addCounts, median, medianRun, round } from '../lib/stats.ts';
 import { closedLoopRun, formatMs, formatRate, repeatsText, ROUND_TRIPS_METRIC, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
 import { barChart } from '../lib/svg.ts';
 import type { Variant } from '../lib/targets.ts';
@@ -212,8 +212,7 @@ export async function runAck(suite: Suite) {
       echoVerify.cpuMicrosecondsPerRequest.target > 0 ? `${routerCpu(full)} µs vs ${echoVerify.cpuMicrosecondsPerRequest.target} µs` : 'no CPU figures (no /proc)', { spoiledBy }),
   ];
   // Where the full router's Redis time goes, from the run with the median rate.
-  const fullRuns = [...runs.get(FULL.id)!].sort((a, b) => a.perSecond - b.perSecond);
-  const redisCommands = fullRuns[Math.floor(fullRuns.length / 2)]?.redisCommands ?? [];
+  const redisCommands = medianRun(runs.get(FULL.id)!, (r) => r.perSecond)?.redisCommands ?? [];
 
   const wrk = options.quick ? { skipped: 'not run with --quick' } : await step('ack  wrk on the echo (optional)', () => withTarget(suite, ECHO, async (target) =>
     wrkEcho(target.url, options.closedSeconds, options.connections, suite.pool.unit(0)[0].body)));

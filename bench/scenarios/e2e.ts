@@ -12,7 +12,7 @@ import { runClosedLoop } from '../lib/closed-loop.ts';
 import { goal, notAsExpected } from '../lib/goals.ts';
 import { CpuMeter, type CpuSplit } from '../lib/machine.ts';
 import { step } from '../lib/progress.ts';
-import { median, round } from '../lib/stats.ts';
+import { median, medianRun, round } from '../lib/stats.ts';
 import { formatRate, repeatsText, table, warmUp, withTarget, type Suite } from '../lib/suite.ts';
 import { barChart } from '../lib/svg.ts';
 import { adminCall, metricValue, readMetrics, type RunningTarget, type Variant } from '../lib/targets.ts';
@@ -312,7 +312,7 @@ export async function runE2e(suite: Suite) {
       incompleteRuns: list.filter((r) => !r.complete).length,
       unexpected: list.reduce((s, r) => s + r.unexpected, 0),
       runs: list.map((r) => Math.round(v.delivery === 'none' ? r.ackPerSecond : r.e2ePerSecond)),
-      cpuShare: list.at(-1)?.cpu,
+      cpuShare: medianRun(list, (r) => (v.delivery === 'none' ? r.ackPerSecond : r.e2ePerSecond))?.cpu,
       /** Router and redis-server CPU per request of the mix (medians over the runs). */
       cpuMicroseconds: {
         router: round(median(list.map((r) => r.cpu.microsecondsPerRequest?.target ?? NaN))),
