@@ -11,7 +11,7 @@
 // Profile it with: bun --cpu-prof-md --cpu-prof-dir=/tmp/prof bench/request-path.ts
 import { parseArgs } from 'node:util';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
-import { cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
+import { cleanUpOnExit, cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
 import { wholeNumberFlag } from './lib/options.ts';
 import { startBenchRedis, startBenchReplica, type BenchRedis } from './lib/redis.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
@@ -52,9 +52,11 @@ const unitsOfRound = (round: number): Unit[] =>
 const redis: BenchRedis | undefined = values.store === 'redis' ? await startBenchRedis() : undefined;
 if (values.replica && !redis) throw new Error('--replica is a replica of the bench\'s Redis: not with --store memory');
 const replica = values.replica && redis ? await startBenchReplica(redis.port) : undefined;
-// A run that fails (an unexpected answer, a round too small for a batch) leaves no redis-server behind.
-process.once('exit', () => {
-  for (const pid of [redis?.pid, replica?.pid]) if (pid) killQuietly(pid);
+// A run that fails (an unexpected answer, a round too small for a batch) or is interrupted
+// (Ctrl-C, SIGTERM) leaves no redis-server, nor its directory, behind.
+cleanUpOnExit(() => {
+  replica?.killNow();
+  redis?.killNow();
 });
 // The router's other settings (VERIFY_SIGNATURES, TAD, ...) come from the environment, as for `npm start`.
 const router: Router = await createRouter(loadConfig({
@@ -76,14 +78,6 @@ const stub: Fetch = async (request) => {
   await request.arrayBuffer();
   return new Response('{"status":"accepted"}', { status: 202, headers: { 'content-type': 'application/json' } });
 };
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Stopped already.
-  }
-}
 
 /** CPU seconds so far of this process alone (all its threads), not of the redis-server it started. */
 const ownCpuSeconds = () => cpuSecondsAt('/proc/self/stat');

@@ -45,12 +45,13 @@ const machine = machineInfo();
 log(`DCC router benchmark suite: ${options.scenarios.join(', ')}${options.quick ? ' (quick)' : ''}; ${machine.cores} cores (${machine.cpu}), Bun ${machine.bun}; results to ${options.out}`);
 
 const redis = await step('starting redis-server on a free loopback port', () => startBenchRedis(), (r) => r.url);
-// Interrupted: stop the routers, the echo and redis-server this run started, then leave.
+// Interrupted: stop the routers, the echo and redis-server this run started (its directory
+// removed too), then leave.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     log(`${signal}: stopping what the suite started`);
     killRunning();
-    if (redis.pid) process.kill(redis.pid, 'SIGKILL');
+    redis.killNow();
     process.exit(130);
   });
 }

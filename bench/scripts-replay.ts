@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { composeScripts, SCRIPTS } from '../packages/state/src/redis/scripts.ts';
 import { freePort, startRedis, stopRedis } from '../test/support/redis-server.ts';
 import { wholeNumberFlag } from './lib/options.ts';
-import { cpuSecondsOf } from './lib/processes.ts';
+import { cleanUpOnExit, cpuSecondsOf } from './lib/processes.ts';
 import { median } from './lib/stats.ts';
 
 const { values } = parseArgs({
@@ -87,7 +87,10 @@ function startUnderCallgrind(port: number, dir: string): Promise<ChildProcess> {
     'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', 'no', '--hz', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server under valgrind did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server under valgrind did not start:\n${output}`));
+    }, 60_000);
     child.once('error', (error) => reject(new Error(`cannot run valgrind (Debian package valgrind): ${error.message}`)));
     child.stdout!.on('data', (chunk) => {
       output += chunk;
@@ -101,12 +104,16 @@ function startUnderCallgrind(port: number, dir: string): Promise<ChildProcess> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'scripts-replay-'));
+let started: ChildProcess | undefined;
+// However the replay ends (done, failed or interrupted), it leaves no redis-server behind, nor its
+// directory unless --keep asks for it.
+cleanUpOnExit(() => {
+  if (started && started.exitCode === null && started.signalCode === null) started.kill('SIGKILL');
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+});
 const port = await freePort();
 const server = values.instructions ? await startUnderCallgrind(port, dir) : await startRedis(port, dir);
-// A replay that fails leaves no redis-server behind.
-process.once('exit', () => {
-  if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-});
+started = server;
 const callgrind = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
 /** Instructions since the last dump: callgrind writes each dump to a file of its own, numbered. */
 function dumpedInstructions(): number {
@@ -202,4 +209,3 @@ for (const name of names) {
 redis.disconnect();
 await stopRedis(server);
 if (values.keep) console.log(`kept ${dir}`);
-else rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { signBytes } from '@dccrouter/client';
 import { compareCursors, createStore, type NewOutboxItem } from '@dccrouter/state';
 import { wholeNumberFlag } from './lib/options.ts';
-import { cpuSecondsOf, processTree, startBunService, threadCpuSeconds } from './lib/processes.ts';
+import { cleanUpOnExit, cpuSecondsOf, killRunning, processTree, startBunService, threadCpuSeconds } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
 import { adminCall, ADMIN_TOKEN } from './lib/targets.ts';
 import { makeUsers } from './lib/traffic.ts';
@@ -19,6 +19,12 @@ const rounds = wholeNumberFlag('rounds', values.rounds, 2, 'rounds (the first wa
 const CONCURRENT = 8;
 
 const redis = await startBenchRedis();
+// A run that fails or is interrupted (Ctrl-C, SIGTERM) leaves neither the router nor redis-server
+// (nor its directory) behind; a run that ends well has stopped them already.
+cleanUpOnExit(() => {
+  killRunning();
+  redis.killNow();
+});
 const router = await startBunService('packages/router/src/main.ts', { REDIS_URL: redis.url, NETWORKS: 'external', ROUTER_ADMIN_TOKEN: ADMIN_TOKEN, ROUTER_PROCESSES: '1' });
 const store = await createStore({ redisUrl: redis.url });
 const [user] = makeUsers(1);

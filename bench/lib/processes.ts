@@ -14,6 +14,16 @@ export function killRunning(): void {
   running.clear();
 }
 
+/**
+ * Runs `cleanup` however a standalone bench ends: done, failed (an uncaught error), or interrupted
+ * (SIGINT, SIGTERM), on which 'exit' alone does not fire. Synchronous work only (kill by pid,
+ * remove directories): nothing asynchronous runs once the process is exiting.
+ */
+export function cleanUpOnExit(cleanup: () => void): void {
+  process.once('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+}
+
 /** Counts a child this suite started among those stopped on SIGINT/SIGTERM, until it exits. */
 export function track(child: ChildProcess): ChildProcess {
   running.add(child);

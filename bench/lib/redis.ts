@@ -30,6 +30,8 @@ export interface BenchRedis {
   /** Starts watching every command with MONITOR (slows Redis down: for untimed traffic only). */
   monitor(): Promise<RedisMonitor>;
   stop(): Promise<void>;
+  /** For an interrupted or failed run, where nothing asynchronous runs any more: kills redis-server and removes its directory at once. */
+  killNow(): void;
 }
 
 export interface RedisNetwork {
@@ -103,17 +105,38 @@ function startMonitor(port: number): Promise<RedisMonitor> {
   }));
 }
 
-/** A replica of the bench's Redis, in sync when answered (for REDIS_WAIT_REPLICAS): its pid and how to stop it. */
-export async function startBenchReplica(masterPort: number): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
+/** A redis-server in a directory of its own, the directory removed if it does not start. */
+async function startInDirectory(prefix: string, args: string[]): Promise<{ port: number; dir: string; child: ChildProcess }> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-bench-replica-'));
-  const child: ChildProcess = await startRedis(port, dir, ['--appendonly', 'no', '--hash-max-listpack-value', '1024', '--replicaof', '127.0.0.1', String(masterPort)]);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return { port, dir, child: await startRedis(port, dir, args) };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Kills a redis-server at once (if still running) and removes its directory: synchronous, for exit and signal handlers. */
+function killAndRemove(child: ChildProcess, dir: string): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A replica of the bench's Redis, in sync when answered (for REDIS_WAIT_REPLICAS): its pid and how to stop it. */
+export async function startBenchReplica(masterPort: number): Promise<{ pid: number | undefined; stop(): Promise<void>; killNow(): void }> {
+  const { dir, child } = await startInDirectory('dccrouter-bench-replica-', ['--appendonly', 'no', '--hash-max-listpack-value', '1024', '--replicaof', '127.0.0.1', String(masterPort)]);
   track(child);
-  for (let waited = 0; ; waited += 50) {
-    const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(masterPort), 'INFO', 'replication'], { timeout: 10_000 });
-    if (/connected_slaves:1[\s\S]*state=online/.test(stdout)) break;
-    if (waited > 20_000) throw new Error(`the bench's replica did not come online:\n${stdout}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    for (let waited = 0; ; waited += 50) {
+      const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(masterPort), 'INFO', 'replication'], { timeout: 10_000 });
+      if (/connected_slaves:1[\s\S]*state=online/.test(stdout)) break;
+      if (waited > 20_000) throw new Error(`the bench's replica did not come online:\n${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } catch (error) {
+    killAndRemove(child, dir);
+    throw error;
   }
   return {
     pid: child.pid,
@@ -121,15 +144,14 @@ export async function startBenchReplica(masterPort: number): Promise<{ pid: numb
       await stopRedis(child);
       rmSync(dir, { recursive: true, force: true });
     },
+    killNow: () => killAndRemove(child, dir),
   };
 }
 
 export async function startBenchRedis(): Promise<BenchRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-bench-redis-'));
   // No persistence: the suite measures the router, not the disk. The memory settings are
   // deploy/redis.conf's, so bytes per request are what production sees.
-  const child: ChildProcess = await startRedis(port, dir, ['--appendonly', 'no', '--hash-max-listpack-value', '1024']);
+  const { port, dir, child } = await startInDirectory('dccrouter-bench-redis-', ['--appendonly', 'no', '--hash-max-listpack-value', '1024']);
   const cli = (...args: string[]) => run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 60_000 });
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -167,5 +189,6 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       await stopRedis(child);
       rmSync(dir, { recursive: true, force: true });
     },
+    killNow: () => killAndRemove(child, dir),
   };
 }
