@@ -3,7 +3,7 @@
 // Prints the router's CPU (all its threads) per call that finds nothing, per item read in pages
 // of 1,000, and per call reading one item: what pulling costs beside the request path, which
 // the e2e scenario's pull variant pays for. Calls go 8 at a time, as the e2e scenario's reader's.
-//   npm run bench:calls [-- --rounds 4]   (the first round warms up and is not counted)
+//   npm run bench:calls [-- --rounds 4]   (rounds counted; a warm-up round runs before them)
 import { parseArgs } from 'node:util';
 import { signBytes } from '@dccrouter/client';
 import { compareCursors, createStore, type NewOutboxItem } from '@dccrouter/state';
@@ -14,8 +14,8 @@ import { adminCall, ADMIN_TOKEN } from './lib/targets.ts';
 import { makeUsers } from './lib/traffic.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' } } });
-// The first round warms up and is not counted: at least one more is.
-const rounds = wholeNumberFlag('rounds', values.rounds, 2, 'rounds (the first warms up)');
+// Counted rounds: round 0, a warm-up, runs before them and is not counted.
+const rounds = wholeNumberFlag('rounds', values.rounds, 1, 'rounds counted (a warm-up round runs before them)');
 const CONCURRENT = 8;
 
 const redis = await startBenchRedis();
