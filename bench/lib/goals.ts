@@ -22,7 +22,7 @@ export interface Goal {
 export const TARGETS = {
   /** Router closed-loop acknowledgements/s ÷ echo+verify's. */
   closedLoopRate: { comparison: '>=', target: 0.8, unit: '×' },
-  /** Router + redis-server CPU µs per request ÷ echo+verify's CPU µs per request. */
+  /** Router + redis-server CPU µs per answered request (any status) ÷ echo+verify's CPU µs per answered request. */
   cpuPerRequest: { comparison: '<=', target: 2, unit: '×' },
   /** Router open-loop sustained rate ÷ echo+verify's. */
   openLoopSustained: { comparison: '>=', target: 0.8, unit: '×' },

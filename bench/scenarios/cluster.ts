@@ -1,7 +1,7 @@
 // Scenario "cluster": the full router on a real Redis Cluster (3 masters with a replica each,
 // redis-server on loopback) with 1, 2 and 4 router processes on one port (ROUTER_PROCESSES),
 // side by side with one router process on the suite's single redis-server, without and with
-// durability (append-only file, fsync on every write), repeats interleaved, medians reported. CPU per request counts the router processes and every cluster node (the
+// durability (append-only file, fsync on every write), repeats interleaved, medians reported. CPU per answered request counts the router processes and every cluster node (the
 // replicas' replication work included), the inputs of the README's capacity model.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -92,7 +92,7 @@ export async function runCluster(suite: Suite) {
     rows,
   };
   const markdown = [
-    `The full router (signatures, TAD, TRT, simulated networks) on a Redis Cluster of 3 masters with one replica each, all on this machine's 2 cores beside the load generator, with 1 to ${processCounts.at(-1)} router processes on one port; the first row is one process on the suite's single redis-server, measured in the same run. ${repeatsText(options.repeats)}. CPU per request counts every router process and every cluster node (replication included).`,
+    `The full router (signatures, TAD, TRT, simulated networks) on a Redis Cluster of 3 masters with one replica each, all on this machine's 2 cores beside the load generator, with 1 to ${processCounts.at(-1)} router processes on one port; the first row is one process on the suite's single redis-server, measured in the same run. ${repeatsText(options.repeats)}. CPU per answered request counts every router process and every cluster node (replication included).`,
     '',
     ...table(['configuration', 'median req/s', 'ratio to one process on one Redis (no persistence)', 'p99 ms', 'runs', 'CPU µs/req router', 'CPU µs/req Redis (all nodes)', 'CPU µs/req total', 'answered as expected'], rows.map((r) => [
       r.label, formatRate(r.medianPerSecond), r.ratioToSingleRedis, formatMs(r.medianP99Ms), r.runs.join(', '),

@@ -313,7 +313,7 @@ export async function runE2e(suite: Suite) {
       unexpected: list.reduce((s, r) => s + r.unexpected, 0),
       runs: list.map((r) => Math.round(v.delivery === 'none' ? r.ackPerSecond : r.e2ePerSecond)),
       cpuShare: medianRun(list, (r) => (v.delivery === 'none' ? r.ackPerSecond : r.e2ePerSecond))?.cpu,
-      /** Router and redis-server CPU per request of the mix (medians over the runs). */
+      /** Router and redis-server CPU per answered request of the mix, whatever its status (medians over the runs). */
       cpuMicroseconds: {
         router: round(median(list.map((r) => r.cpu.microsecondsPerRequest?.target ?? NaN))),
         redis: round(median(list.map((r) => r.cpu.microsecondsPerRequest?.redis ?? NaN))),
@@ -354,13 +354,13 @@ export async function runE2e(suite: Suite) {
     '',
     `**End to end: ${formatRate(pull.e2ePerSecond)}/s read by pull and ${formatRate(webhook.e2ePerSecond)}/s by webhook, against ${formatRate(ackOnly.ackPerSecond)}/s acknowledgements alone** (ratios ${data.pullToAckRatio} and ${data.webhookToAckRatio}).${incomplete.length ? ` **Incomplete:** ${incomplete.join('; ')}.` : ''}`,
     '',
-    ...table(['variant', 'acknowledged/s', 'end-to-end/s', 'seconds to the end', 'acknowledged (202)', 'responses read', 'complete', 'CPU µs per request: router + redis-server', 'signed pulls per response', 'runs (rate/s)'], summary.map((s) => [
+    ...table(['variant', 'acknowledged/s', 'end-to-end/s', 'seconds to the end', 'acknowledged (202)', 'responses read', 'complete', 'CPU µs per answered request: router + redis-server', 'signed pulls per response', 'runs (rate/s)'], summary.map((s) => [
       s.label, formatRate(s.ackPerSecond), s.delivery === 'none' ? '–' : formatRate(s.e2ePerSecond), s.e2eSeconds, s.acknowledged,
       s.delivery === 'none' ? '–' : s.responses, s.delivery === 'none' ? '–' : s.allComplete ? 'yes' : '**NO**',
       `${s.cpuMicroseconds.router} + ${s.cpuMicroseconds.redis}`, s.pullsPerResponse ?? '–', s.runs.join(', '),
     ])),
     '',
-    `Where the difference goes (router + redis-server CPU per request, medians): the simulated networks in the router's process (egress, the networks, recording responses) ${costDelta(networks, ackOnly)}; reading the responses by pull on top of that ${costDelta(pull, networks)} (${pull.pullsPerResponse ?? '?'} signed pulls per response: each pull is a signature check and a read whatever it finds, so how often Users poll weighs as much as how much they read; \`npm run bench:calls\` measures a pull alone); delivering them by webhook instead ${costDelta(webhook, networks)} (a signed POST per item).`,
+    `Where the difference goes (router + redis-server CPU per answered request of the mix, medians): the simulated networks in the router's process (egress, the networks, recording responses) ${costDelta(networks, ackOnly)}; reading the responses by pull on top of that ${costDelta(pull, networks)} (${pull.pullsPerResponse ?? '?'} signed pulls per response: each pull is a signature check and a read whatever it finds, so how often Users poll weighs as much as how much they read; \`npm run bench:calls\` measures a pull alone); delivering them by webhook instead ${costDelta(webhook, networks)} (a signed POST per item).`,
     '',
     `![acknowledged vs end to end](${chart})`,
     '',
