@@ -166,7 +166,7 @@ for (let round = 0; round <= rounds; round++) {
   const stats = ((await redis?.commandStats()) ?? []).filter(({ command }) => !['info', 'config'].includes(command));
   const commands = stats.reduce((sum, { calls }) => sum + calls, 0) / requests;
   // Redis's CPU by command (a script's own commands inside its evalsha's figure too).
-  const byCommand = values.commands ? `; by command, µs: ${[...stats].sort((a, b) => b.usec - a.usec).slice(0, 30).map(({ command, usec, calls }) => `${command} ${(usec / requests).toFixed(2)} (${(calls / requests).toFixed(2)})`).join(', ')}` : '';
+  const byCommand = values.commands ? `; by command, µs (overlapping: evalsha's include its scripts' commands): ${[...stats].sort((a, b) => b.usec - a.usec).slice(0, 30).map(({ command, usec, calls }) => `${command} ${(usec / requests).toFixed(2)} (${(calls / requests).toFixed(2)})`).join(', ')}` : '';
   const threads = [...threadsAfter].map(([name, seconds]) => [name, micro(seconds - (threadsBefore.get(name) ?? 0), requests)] as const)
     .filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]);
   const trips = Object.entries(tripsAfter).map(([stage, n]) => [stage, (n - (tripsBefore[stage] ?? 0)) / requests] as const).filter(([, n]) => n >= 0.001);

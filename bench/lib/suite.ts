@@ -82,7 +82,6 @@ export interface RedisCost {
   /** Every command Redis ran, those a Lua script ran included (commandstats counts both; the suite's own INFO and CONFIG RESETSTAT left out). */
   commandsPerRequest: number;
   evalshaPerRequest: number;
-  microsecondsPerRequest: number;
   /**
    * Socket reads that brought Redis commands (INFO stats total_reads_processed): the round trips
    * that reached Redis, whatever each carried. The router's calls (ROUND_TRIPS_METRIC) made in one
@@ -93,7 +92,11 @@ export interface RedisCost {
 
 export interface MeasuredRun extends ClosedLoopResult {
   cpu: CpuSplit;
-  /** For a router on Redis: the Redis commands that took the most of its time, per request answered. */
+  /**
+   * For a router on Redis: the commands with the most commandstats time, per request answered.
+   * They overlap: a command a script runs counts under its own name and inside its evalsha, so
+   * they do not add up to Redis's time (that is `cpu`'s redis share, from /proc).
+   */
   redisCommands?: { command: string; callsPerRequest: number; microsecondsPerRequest: number }[];
   /** For a router on Redis. */
   redisCost?: RedisCost;
@@ -176,7 +179,6 @@ export async function closedLoopRun(suite: Suite, target: RunningTarget, options
   const redisCost: RedisCost = {
     commandsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.calls, 0)),
     evalshaPerRequest: perRequest(stats.filter((stat) => stat.command === 'evalsha').reduce((sum, stat) => sum + stat.calls, 0)),
-    microsecondsPerRequest: perRequest(stats.reduce((sum, stat) => sum + stat.usec, 0)),
     socketReadsPerRequest: perRequest(Math.max(0, network.reads - 2)),
   };
   return { ...result, cpu, redisCommands, redisCost, roundTripsByStage, signaturesPerHandoff, stageWaitMs };

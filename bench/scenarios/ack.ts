@@ -30,7 +30,6 @@ export interface RedisSummary {
   /** INFO commandstats over the timed runs: every command Redis ran, those a script ran included. */
   commandsPerRequest: number;
   evalshaPerRequest: number;
-  microsecondsPerRequest: number;
   /** INFO stats over the timed runs: the socket reads that brought Redis its commands, i.e. the round trips that reached it. */
   socketReadsPerRequest: number;
   /** MONITOR over the untimed warm-ups: the commands the router sent (a script call is one), and those its scripts ran. */
@@ -93,7 +92,6 @@ function redisSummary(runs: AckRun[]): RedisSummary | null {
   return {
     commandsPerRequest: m((r) => r.redisCost!.commandsPerRequest),
     evalshaPerRequest: m((r) => r.redisCost!.evalshaPerRequest),
-    microsecondsPerRequest: m((r) => r.redisCost!.microsecondsPerRequest),
     socketReadsPerRequest: m((r) => r.redisCost!.socketReadsPerRequest),
     sentPerRequest: mm((r) => r.monitored!.sentPerRequest),
     inScriptsPerRequest: mm((r) => r.monitored!.inScriptsPerRequest),
@@ -287,23 +285,23 @@ export async function runAck(suite: Suite) {
     '',
     `CPU per answered request divides by every answer: 202 acknowledgements, refusals (401, 403, 404) and the tariffs' CV 4 legs answered at once (200), all of them work. Over the 202 acknowledgements alone the same CPU comes to ${perAcknowledgedText(full)} for the full router and redis-server (${routerCpu(full)} µs per answered request) and ${perAcknowledgedText(echoVerify)} for echo+verify (${echoVerify.cpuMicrosecondsPerRequest.target} µs per answered request; it answers 202 to all but the bad signatures).`,
     '',
-    `What each variant costs Redis per request answered (medians). "All commands" and "evalsha" are INFO commandstats over the timed runs, where a command a Lua script runs counts under its own name as well as inside its evalsha; "sent" and "inside scripts" tell them apart with MONITOR over the untimed warm-ups (${options.warmupUnits * 2} requests, background work of the router included). Calls by stage are the router's own count (\`${ROUND_TRIPS_METRIC}\` by stage, read from /metrics before and after each timed run; n/a where the router does not expose it): a command, a pipeline or a batched script call each, and the calls of one event-loop turn share one write. The round trips that reached Redis are its socket reads (INFO stats \`total_reads_processed\` over the timed run: every client of the router's, background loops included).`,
+    `What each variant costs Redis per request answered (medians). "All commands" and "evalsha" are INFO commandstats over the timed runs, where a command a Lua script runs counts under its own name as well as inside its evalsha; "sent" and "inside scripts" tell them apart with MONITOR over the untimed warm-ups (${options.warmupUnits * 2} requests, background work of the router included). Calls by stage are the router's own count (\`${ROUND_TRIPS_METRIC}\` by stage, read from /metrics before and after each timed run; n/a where the router does not expose it): a command, a pipeline or a batched script call each, and the calls of one event-loop turn share one write. The round trips that reached Redis are its socket reads (INFO stats \`total_reads_processed\` over the timed run: every client of the router's, background loops included). Redis's time is redis-server's CPU from /proc; commandstats' times are not added up for it, as they count a script's commands twice (inside evalsha and under their own names).`,
     '',
-    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'Redis µs', 'round trips (Redis socket reads)', 'calls by stage', 'signatures per verify hand-off'], summaries.filter((s) => s.kind === 'router').map((s) => [
+    ...table(['variant', 'all commands', 'evalsha', 'sent by the router (warm-up)', 'inside scripts (warm-up)', 'redis-server CPU µs', 'round trips (Redis socket reads)', 'calls by stage', 'signatures per verify hand-off'], summaries.filter((s) => s.kind === 'router').map((s) => [
       s.id,
       s.redis ? s.redis.commandsPerRequest : 'no Redis',
       s.redis ? s.redis.evalshaPerRequest : '–',
       s.redis?.sentPerRequest ?? '–',
       s.redis?.inScriptsPerRequest ?? '–',
-      s.redis ? s.redis.microsecondsPerRequest : '–',
+      s.redis ? s.cpuMicrosecondsPerRequest.redis : '–',
       s.redis ? s.redis.socketReadsPerRequest : '–',
       roundTripsText(s.roundTripsByStage),
       s.signaturesPerHandoff ?? '–',
     ])),
     '',
-    'Where the full router\'s Redis time goes (INFO commandstats over the run with the median rate, per request answered; commands a Lua script runs are counted under their own name as well as under evalsha):',
+    `Where the full router's Redis time goes (INFO commandstats over the run with the median rate, per request answered). The figures overlap: a command a Lua script runs counts under its own name and again inside evalsha's time, so they do not add up to Redis's time; that is redis-server's CPU from /proc, ${full.cpuMicrosecondsPerRequest.redis} µs per answered request (median of the runs):`,
     '',
-    ...table(['Redis command', 'calls per request', 'Redis µs per request'], redisCommands.map((c) => [c.command, c.callsPerRequest, c.microsecondsPerRequest])),
+    ...table(['Redis command', 'calls per request', 'Redis µs per request (overlapping: evalsha includes its scripts\' commands)'], redisCommands.map((c) => [c.command, c.callsPerRequest, c.microsecondsPerRequest])),
     '',
     'Where the CPU went (median share of all cores during the runs, %; "other" is work outside the suite that shared the machine):',
     '',
