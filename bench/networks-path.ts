@@ -20,6 +20,7 @@ import { StatsAggregator } from '../packages/router/src/stats/index.ts';
 import { CpuMeter } from './lib/machine.ts';
 import { wholeNumberFlag } from './lib/options.ts';
 import { startBenchRedis, type BenchRedis } from './lib/redis.ts';
+import { median } from './lib/stats.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '40000' }, rounds: { type: 'string', default: '5' } } });
 const count = wholeNumberFlag('requests', values.requests, 1, 'requests a round');
@@ -102,7 +103,6 @@ async function round(): Promise<Round> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const medianCosts = (maps: Map<string, number>[]) => [...maps[0].keys()]
   .map((command) => `${command} ${median(maps.map((costs) => costs.get(command) ?? 0)).toFixed(1)}`).join(', ');
 // A first round not counted: the JIT settles in it (its figures run a third higher).

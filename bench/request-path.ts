@@ -14,6 +14,7 @@ import { createRouter, loadConfig, type Router } from '@dccrouter/router';
 import { cleanUpOnExit, cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
 import { wholeNumberFlag } from './lib/options.ts';
 import { startBenchRedis, startBenchReplica, type BenchRedis } from './lib/redis.ts';
+import { median } from './lib/stats.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
 import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type TrafficItem, type Unit } from './lib/traffic.ts';
 
@@ -139,21 +140,34 @@ async function measure(lanes: number, count: number, job: (index: number, wrong:
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const micro = (seconds: number, requests: number) => (seconds * 1e6) / requests;
-let requests = unitsPerRound * 2;
-const harness: number[] = [];
+
+/** A round's requests, and how to send them all to an app (the router, or the stub). */
+function roundOf(round: number): { requests: number; sendAll(fetch: Fetch, check: boolean): Promise<Measured> } {
+  const units = unitsOfRound(round);
+  if (batchSize === 0) return { requests: units.length * 2, sendAll: (fetch, check) => send(fetch, units, check) };
+  const pairs = signedOnceBatchPairs(units, batchSize, users);
+  // A batch signed once leaves out the requests made with a bad signature, and a User's leftovers short of a batch.
+  const requests = pairs.reduce((sum, pair) => sum + pair.items[0].length + pair.items[1].length, 0);
+  if (requests === 0) throw new Error(`no User has ${batchSize} requests of a round for a batch: raise --requests or lower --users`);
+  return { requests, sendAll: (fetch, check) => sendBatches(fetch, pairs, check) };
+}
+
+console.log(`request path in-process: store ${values.store}, networks ${values.networks}, ${unitsPerRound * 2} requests a round, ${batchSize > 0 ? `in batches of ${batchSize} signed once, 8 batches` : concurrency} in flight`);
+// The harness (the same loop against the stub app) is measured once, before the router's first
+// round: measured after a router round, the stub's run would be charged the router's leftover
+// background work (egress, the networks, recording responses), which would then be subtracted
+// from the router's figure. One untimed run first, then the median of three.
+const harnessRound = roundOf(0);
+await harnessRound.sendAll(stub, false);
+const harnessRuns: number[] = [];
+for (let i = 0; i < 3; i++) harnessRuns.push(micro((await harnessRound.sendAll(stub, false)).cpu, harnessRound.requests));
+const harness = median(harnessRuns);
+console.log(`harness (the stub app, before the router's first round): ${harness.toFixed(1)} µs per request (runs ${harnessRuns.map((us) => us.toFixed(1)).join(', ')}), subtracted from the router's`);
 const routerCpu: number[] = [];
 const redisCpu: number[] = [];
-console.log(`request path in-process: store ${values.store}, networks ${values.networks}, ${requests} requests a round, ${batchSize > 0 ? `in batches of ${batchSize} signed once, 8 batches` : concurrency} in flight`);
 for (let round = 0; round <= rounds; round++) {
-  const units = unitsOfRound(round);
-  const pairs = batchSize > 0 ? signedOnceBatchPairs(units, batchSize, users) : [];
-  // A batch signed once leaves out the requests made with a bad signature, and a User's leftovers short of a batch.
-  if (batchSize > 0) requests = pairs.reduce((sum, pair) => sum + pair.items[0].length + pair.items[1].length, 0);
-  if (batchSize > 0 && requests === 0) throw new Error(`no User has ${batchSize} requests of a round for a batch: raise --requests or lower --users`);
-  const sendAll = (fetch: Fetch, check: boolean) => (batchSize > 0 ? sendBatches(fetch, pairs, check) : send(fetch, units, check));
-  const base = await sendAll(stub, false);
+  const { requests, sendAll } = round === 0 ? harnessRound : roundOf(round);
   const tripsBefore = await roundTrips();
   await redis?.resetStats();
   const threadsBefore = threadCpu();
@@ -173,18 +187,18 @@ for (let round = 0; round <= rounds; round++) {
   const tripsTotal = trips.reduce((sum, [, n]) => sum + n, 0);
   if (run.wrong.length > 0) throw new Error(`unexpected answers: ${run.wrong.join('; ')}`);
   const threadText = threads.map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
-  const line = `harness ${micro(base.cpu, requests).toFixed(1)} µs, router ${micro(run.cpu - base.cpu, requests).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs${replica ? ` (+ its replica ${micro(run.replicaCpu, requests).toFixed(1)} µs)` : ''} per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(network.in / requests)} in ${Math.round(network.out / requests)} out, round trips (Redis socket reads) ${(Math.max(0, network.reads - 1) / requests).toFixed(3)}, calls ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
+  const line = `router ${(micro(run.cpu, requests) - harness).toFixed(1)} µs + redis-server ${micro(run.redisCpu, requests).toFixed(1)} µs${replica ? ` (+ its replica ${micro(run.replicaCpu, requests).toFixed(1)} µs)` : ''} per request (${Math.round(requests / run.seconds)}/s; threads, µs: ${threadText}); Redis commands ${commands.toFixed(2)}, bytes ${Math.round(network.in / requests)} in ${Math.round(network.out / requests)} out, round trips (Redis socket reads) ${(Math.max(0, network.reads - 1) / requests).toFixed(3)}, calls ${tripsTotal.toFixed(3)} per request${trips.length ? `: ${trips.map(([stage, n]) => `${stage} ${n.toFixed(3)}`).join(', ')}` : ''}${byCommand}`;
   // The first round warms the JIT and the caches up.
   if (round === 0) {
     console.log(`warm-up: ${line}`);
     continue;
   }
   console.log(`round ${round}: ${line}`);
-  harness.push(micro(base.cpu, requests));
-  routerCpu.push(micro(run.cpu - base.cpu, requests));
+  routerCpu.push(micro(run.cpu, requests) - harness);
   redisCpu.push(micro(run.redisCpu, requests));
 }
-console.log(`median of ${rounds}: router ${median(routerCpu).toFixed(1)} µs + redis-server ${median(redisCpu).toFixed(1)} µs of CPU per request (harness ${median(harness).toFixed(1)} µs, subtracted)`);
+// Of an even count of rounds, the mean of the two middle ones.
+console.log(`median of ${rounds}: router ${median(routerCpu).toFixed(1)} µs + redis-server ${median(redisCpu).toFixed(1)} µs of CPU per request (harness ${harness.toFixed(1)} µs, subtracted)`);
 await router.shutdown();
 await replica?.stop();
 await redis?.stop();

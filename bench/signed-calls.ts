@@ -10,6 +10,7 @@ import { compareCursors, createStore, type NewOutboxItem } from '@dccrouter/stat
 import { wholeNumberFlag } from './lib/options.ts';
 import { cleanUpOnExit, cpuSecondsOf, killRunning, processTree, startBunService, threadCpuSeconds } from './lib/processes.ts';
 import { startBenchRedis } from './lib/redis.ts';
+import { median } from './lib/stats.ts';
 import { adminCall, ADMIN_TOKEN } from './lib/targets.ts';
 import { makeUsers } from './lib/traffic.ts';
 
@@ -73,7 +74,6 @@ async function pulls(calls: number, limit: number): Promise<{ cpu: number; items
 const perCall = (threads: Map<string, number>, calls: number) => [...threads].map(([name, seconds]) => [name, (seconds * 1e6) / calls] as const)
   .filter(([, us]) => us >= 1).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const empty: number[] = [];
 const paged: number[] = [];
 const single: number[] = [];
