@@ -4,9 +4,9 @@ import { ALL_DESTINATIONS } from '@dccrouter/domain';
 import { createStore, RedisStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
-import { Periodic, pollUntil, untilDeadline } from './background/index.ts';
+import { LOOK_AGAIN_GAPS_MS, Periodic, pollUntil, untilDeadline } from './background/index.ts';
 import { ConfigError, type RouterConfig } from './config/index.ts';
 import { OutboxWatch } from './delivery/outbox-watch.ts';
 import { RouterSigningKey } from './delivery/signing.ts';
@@ -124,6 +124,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     miss: (kind) => lookups(kind, 'miss').inc(),
   });
   await directory.start();
+  const clockOffset = new Gauge({ name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS: deadlines are judged by the earlier of the two', registers: [metrics.registry] });
   const storeDataLost = new Counter({ name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone', registers: [metrics.registry] });
   // As often as the directory follows its change log: its cache is what an emptied store leaves wrong.
   const storeWatch = new StoreWatch(store, config.directorySyncMs, log, {
@@ -134,7 +135,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
         log.warn('SEED_DEMO: the demo inventory put again into the emptied store');
       }
     },
-  }, { lost: () => storeDataLost.inc() });
+  }, { lost: () => storeDataLost.inc(), clockOffset: (ms) => clockOffset.set(ms / 1000) });
   await storeWatch.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
@@ -170,10 +171,11 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
   });
-  const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs);
+  // Deadlines judged by a clock never ahead of the store's: one fast router would judge them early for all.
+  const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs, storeWatch.clock);
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => breaches.scan(), log);
   const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => breaches.mark(), log);
-  const heldReleaser = new HeldReleaser(store, networks.egress);
+  const heldReleaser = new HeldReleaser(store, networks.egress, LOOK_AGAIN_GAPS_MS, storeWatch.clock);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, () => heldReleaser.releaseDue(), log);
   // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
   const asSetting = <T>(make: () => T): T => {
@@ -196,7 +198,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   });
   const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.deliverAll(), log);
   const quarantineExpiry = new Periodic('quarantine-expiry', config.scanIntervalMs * 5, async () => {
-    lifecycle.quarantineExpired.inc((await store.expireQuarantined(Date.now(), 1000)).length);
+    lifecycle.quarantineExpired.inc((await store.expireQuarantined(storeWatch.clock(), 1000)).length);
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
   const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrence runs, by outcome (I99, replayed, or the refusal reason); an unsettled one (state_unavailable, outcome_unknown, overloaded) is run again at its lease\'s end, counted again', labelNames: ['outcome'], registers: [metrics.registry] });

@@ -109,6 +109,15 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
+    it('tells the time by its own clock', async () => {
+      const store = await open();
+      const before = Date.now();
+      const time = await store.storeTime();
+      // The test's Redis runs on this machine: one clock.
+      expect(time).toBeGreaterThanOrEqual(before - 5);
+      expect(time).toBeLessThanOrEqual(Date.now() + 5);
+    });
+
     it('keeps the first identity claimed, for every instance sharing the store', async () => {
       const store = await open();
       const first = await store.storeIdentity('first');

@@ -713,6 +713,10 @@ export class MemoryStore implements StateStore {
 
   async ping(): Promise<void> {}
 
+  async storeTime(): Promise<number> {
+    return Date.now();
+  }
+
   async storeIdentity(candidate: string): Promise<string> {
     this.identity ??= candidate;
     return this.identity;

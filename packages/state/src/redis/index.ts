@@ -191,6 +191,11 @@ export class RedisStore extends RedisPart implements StateStore {
     return held as string;
   }
 
+  async storeTime(): Promise<number> {
+    const [seconds, micros] = await this.call('TIME', () => this.background.time());
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
   async close(): Promise<void> {
     const { redis, background, blocking, acceptances } = this.context;
     blocking?.disconnect();

@@ -699,5 +699,7 @@ export interface StateStore {
    * otherwise the one it holds. A process that sees it change knows that what it read before is gone.
    */
   storeIdentity(candidate: string): Promise<string>;
+  /** The store's clock (epoch ms; Redis's TIME): the one clock every instance shares, to measure its own against. */
+  storeTime(): Promise<number>;
   close(): Promise<void>;
 }
