@@ -145,7 +145,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   metrics.registry.registerMetric(redisLatency);
   metrics.registry.registerMetric(redisErrors);
   const thresholds = new ThresholdRules(store);
-  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log, () => lifecycle.tadReconciliations.inc());
+  // Counted by the same clock as the pipeline's: a fast one would move a window's floor on for every instance.
+  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log, () => lifecycle.tadReconciliations.inc(), storeWatch.clock);
   const tad = config.tad
     ? new ThresholdAnomalyDetection(thresholds, dccCounts, config.tadMode, {
       breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),
@@ -170,6 +171,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const pipeline = new ServiceRequestPipeline({
     store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
+    // Acceptance times (TRT starts, TAD windows, row 12's "in the future") by a clock never ahead of the store's.
+    now: storeWatch.clock,
   });
   // Deadlines judged by a clock never ahead of the store's: one fast router would judge them early for all.
   const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs, storeWatch.clock);

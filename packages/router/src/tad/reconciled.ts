@@ -40,6 +40,8 @@ export class ReconciledCounter {
     private readonly log: Logger,
     /** Told after each reconciliation that completed (a metric; tests wait on it rather than on time). */
     private readonly onReconciled?: () => void,
+    /** Epoch ms, as the events counted are timed (a router's: never ahead of the store's, see StoreWatch). */
+    private readonly clock: () => number = Date.now,
   ) {
     // A failed reconciliation is logged; counting goes on locally meanwhile.
     this.loop = new Periodic(`threshold-reconcile-${scope}`, syncMs, () => this.sync(), log);
@@ -105,7 +107,7 @@ export class ReconciledCounter {
   }
 
   private async reconcile(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock();
     const entries = [...this.local.entries()].filter(([name, counter]) => {
       // A counter unused for longer than its window holds nothing of this instance's any more.
       const idle = counter.pending.size === 0 && now - counter.lastUsed > counter.rule.windowMs * 2;
