@@ -61,7 +61,8 @@ function dailyRead(deviceId: string, inMs: number) {
 
 describe('DSP schedules', () => {
   it('runs each occurrence once across instances, with the scheduled TRT, its result carrying the DSPScheduleID', async () => {
-    const created = await dsp(client, USER, '5.1', dailyRead(METER, 4_000));
+    const schedule = dailyRead(METER, 4_000);
+    const created = await dsp(client, USER, '5.1', schedule);
     expect(created.status, JSON.stringify(created.answer)).toBe(200);
     expect(created.answer.header.responseCode).toBe('I0');
     const scheduleId = created.answer.body.DSPScheduleID as string;
@@ -77,6 +78,8 @@ describe('DSP schedules', () => {
     expect(result.requestId).toBe(`${USER}:${METER}:${10n ** 19n + BigInt(scheduleId) * 10_000_000n}`);
     const status = (await client.call(USER, 'GET', `/v1/service-requests/${result.requestId}`)).answer;
     expect(status.trt.budgetMs).toBe(86_400_000);
+    // Timed from its scheduled time (a whole second), not from when a scan came to run it.
+    expect(status.trt.deadline).toBe(new Date(Date.parse(`${schedule.ScheduleStartDate}T${schedule.ScheduleExecutionStartTime}Z`) + 86_400_000).toISOString());
     expect(status.route.destination).toBe('smets2/south');
   }, 30_000);
 

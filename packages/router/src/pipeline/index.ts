@@ -70,6 +70,8 @@ export interface Submission {
   authenticatedAs?: string;
   /** Set only by the DSP scheduler: this request is an occurrence of that schedule (its TRT is the scheduled one). */
   scheduleId?: number;
+  /** With scheduleId: the occurrence's scheduled time (epoch ms), when its TRT starts however late it runs. */
+  scheduledAt?: number;
   /** For format `xml`: the DUIS web service it was sent to (row 10 when its command variant is not one it takes). */
   webService?: DuisWebService;
 }
@@ -103,8 +105,9 @@ interface Breach {
 interface Decision {
   request: ServiceRequest;
   user: User;
-  /** An occurrence of this DSP schedule (the scheduler's submission). */
+  /** An occurrence of this DSP schedule (the scheduler's submission), and its scheduled time. */
   scheduleId?: number;
+  scheduledAt?: number;
   srv: SrvDefinition;
   leg: Leg;
   route: Route;
@@ -277,7 +280,7 @@ export class ServiceRequestPipeline {
     const route = routeFor(srv, device);
     const executionDateTime = leg === 'signed' ? context?.transformLeg?.executionDateTime : request.executionDateTime;
     const decision: Decision = {
-      request, user, scheduleId: submission.scheduleId, srv, leg, route, bodyHash, now, executionDateTime,
+      request, user, scheduleId: submission.scheduleId, scheduledAt: submission.scheduledAt, srv, leg, route, bodyHash, now, executionDateTime,
       command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion : undefined,
     };
     if (srv.nonDevice) {
@@ -408,7 +411,9 @@ export class ServiceRequestPipeline {
     const { requestId, requestIdText, commandVariant } = request;
     // A DSP schedule's occurrence is scheduled traffic (SMETS2+: the scheduled TRT; SMETS1 keeps its budget).
     const trtClass = trtClassFor(srv, commandVariant, route.generation, decision.scheduleId !== undefined);
-    const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), now, executionDateTime);
+    // A schedule's occurrence is timed from its scheduled time (the reference's "24 h from the
+    // scheduled time"): a run delayed by a lease, a saturated router or an outage has used part of it.
+    const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), decision.scheduledAt ?? now, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
     let quarantine: QuarantineInfo | undefined;

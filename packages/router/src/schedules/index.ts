@@ -52,7 +52,7 @@ export function dspScheduler(
     try {
       const answer = await pipeline.submit({
         format: 'json', body: occurrenceBody(originatorId, scheduleId, occurrence.index, schedule, serviceReferenceOf(schedule.srv)),
-        signature: undefined, authenticatedAs: originatorId, scheduleId,
+        signature: undefined, authenticatedAs: originatorId, scheduleId, scheduledAt: occurrence.at,
       });
       outcome = answer.outcome;
     } finally {
