@@ -148,6 +148,8 @@ export class SimulatedNetwork {
 
   private answer(item: EgressItem, latencyMs: number): void {
     const startedAt = Date.now();
+    // The WAN share of a duration: on the monotonic clock, which a wall clock stepped back cannot make negative.
+    const startedTick = performance.now();
     const record = item.record;
     // Decided when the request arrives, as a device would; what it changes applies when it answers.
     // A signed Pre-Command's device decodes it: what its transform leg asked (`command`).
@@ -157,7 +159,7 @@ export class SimulatedNetwork {
     const failed = this.random() < this.settings.failureRate;
     const failure = this.random() < 0.5 ? 'E20' : 'E21';
     this.later(latencyMs + (device.extraMs ?? 0), () => {
-      const total = Date.now() - startedAt;
+      const total = performance.now() - startedTick;
       if (!failed) device.apply?.();
       const response: NetworkResponse = {
         requestId: record.requestId,

@@ -69,9 +69,11 @@ export class EgressDispatcher implements DirectEgress {
   private readonly adapters: Map<string, NetworkAdapter>;
   /** A store outage fails every cycle: logged once per 10 s with how many failed meanwhile. */
   private readonly cycleFailed: ReturnType<typeof throttledWarn>;
-  private lastReclaim = 0;
-  private lastRecovery = Date.now();
-  private lastRenewal = Date.now();
+  // Intervals on the monotonic clock: a wall clock stepped back (an NTP correction) would stop the
+  // renewals, and other routers would take over what the networks still hold.
+  private lastReclaim = -Infinity;
+  private lastRecovery = performance.now();
+  private lastRenewal = performance.now();
   forwarded = 0;
 
   constructor(
@@ -102,8 +104,8 @@ export class EgressDispatcher implements DirectEgress {
       try {
         const items = await this.store.claimEgress(destinations, this.options.consumer, this.options.batch, this.options.idlePollMs);
         // Now and then, take over what a dead consumer left unanswered.
-        if (Date.now() - this.lastReclaim >= this.options.redeliverAfterMs / 2) {
-          this.lastReclaim = Date.now();
+        if (performance.now() - this.lastReclaim >= this.options.redeliverAfterMs / 2) {
+          this.lastReclaim = performance.now();
           const reclaimed = await this.store.reclaimEgress(destinations, this.options.consumer, this.options.batch, this.options.redeliverAfterMs);
           if (reclaimed.length > 0) {
             this.onRedelivered('reclaimed', reclaimed.length);
@@ -115,8 +117,8 @@ export class EgressDispatcher implements DirectEgress {
         claimed = items.length;
         if (items.length > 0) await this.forward(items);
         // What the networks still hold is renewed well within the delay after which it would be taken over.
-        if (Date.now() - this.lastRenewal >= this.options.redeliverAfterMs / 3) {
-          this.lastRenewal = Date.now();
+        if (performance.now() - this.lastRenewal >= this.options.redeliverAfterMs / 3) {
+          this.lastRenewal = performance.now();
           await this.renewHeld();
         }
       } catch (error) {
@@ -170,10 +172,10 @@ export class EgressDispatcher implements DirectEgress {
    * network says what it holds, so that nothing it holds is sent again.
    */
   private async recoverOwn(destinations: readonly string[]): Promise<EgressItem[]> {
-    if (!this.store.recoverOwnEgress || Date.now() - this.lastRecovery < RECOVER_OWN_MS) return [];
+    if (!this.store.recoverOwnEgress || performance.now() - this.lastRecovery < RECOVER_OWN_MS) return [];
     const adapters = [...this.adapters.values()];
     if (!adapters.every((adapter) => adapter.holding)) return [];
-    this.lastRecovery = Date.now();
+    this.lastRecovery = performance.now();
     const recovered = await this.store.recoverOwnEgress(destinations, this.options.consumer, this.options.batch, RECOVER_OWN_MS, adapters.flatMap((adapter) => adapter.holding!()));
     if (recovered.length > 0) {
       this.onRedelivered('recovered', recovered.length);
