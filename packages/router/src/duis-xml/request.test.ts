@@ -47,6 +47,13 @@ describe('decodeXmlRequest', () => {
     expect(r.bodyValue).toEqual(json.value.bodyValue);
   });
 
+  it('reads an ExecutionDateTime without a zone (as xs:dateTime allows) as UTC, as DUIS times are', () => {
+    const template = sampleTemplates().find(({ name }) => name.startsWith('ECS01a_1.1.1'))!.text;
+    const zoneless = withoutSignature(template).replace('<sr:ExecutionDateTime>3000-12-31T00:00:00.00Z<', '<sr:ExecutionDateTime>3000-12-31T00:00:00.00<');
+    expect(zoneless).not.toBe(withoutSignature(template));
+    expect(decoded(Buffer.from(zoneless)).request.executionDateTime).toBe(Date.parse('3000-12-31T00:00:00Z'));
+  });
+
   it('takes an empty body element as "" and the sequencing fields', () => {
     const header = HEADER.replace('</sr:RequestID>', `</sr:RequestID><sr:FirstInSequence>1</sr:FirstInSequence><sr:PrecedingServiceRequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:7</sr:PrecedingServiceRequestID>`);
     const { request: r } = decoded(request(header, EMPTY), 'D');

@@ -13,6 +13,9 @@ export interface DecodedXml {
 
 const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: refuse('malformed_request', message) });
 
+/** An xs:dateTime without a zone. */
+const ZONELESS = /T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
+
 /**
  * Row 3 for DUIS XML: a well-formed document (parsed once, hardened, by tree.ts) that the
  * DUIS V5.4 schema validates as an sr:Request, mapped to the request the JSON format would carry:
@@ -36,6 +39,10 @@ export function decodeXmlRequest(bytes: Uint8Array, webService: DuisWebService):
   const fields = headerFields(header);
   const element = elementChildren(body)![0];
   const value = valueOf(element);
+  // xs:dateTime may leave its zone out; DUIS times are UTC (the JSON format's RFC 3339 needs it said).
+  if (typeof value === 'object' && !Array.isArray(value) && typeof value.ExecutionDateTime === 'string' && ZONELESS.test(value.ExecutionDateTime)) {
+    value.ExecutionDateTime += 'Z';
+  }
   const [originatorId, targetId, counter] = fields.RequestID!.split(':');
   const firstInSequence = fields.FirstInSequence;
   const decoded = buildServiceRequest({
