@@ -159,7 +159,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await cpl.start();
   const policy = new PolicyTable(store);
   await policy.start();
-  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt, { directory, policy, cpl });
+  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt, { directory, policy, cpl }, storeWatch.clock);
   const registers = new ProductRegisters(store);
   await registers.start();
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -205,7 +205,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
   const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrence runs, by outcome (I99, replayed, or the refusal reason); an unsettled one (state_unavailable, outcome_unknown, overloaded) is run again at its lease\'s end, counted again', labelNames: ['outcome'], registers: [metrics.registry] });
-  const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() });
+  const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() }, storeWatch.clock);
   // The rule sets in use read again in the background, so requests do not wait for them.
   const ruleRefresh = new Periodic('tad-rules-refresh', ThresholdRules.REFRESH_MS, () => thresholds.refresh(), log);
   const background = [breachScan, breachMark, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler, ruleRefresh];
@@ -271,7 +271,14 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
  * start when it would not (deploy/redis.conf is set as it should be).
  */
 async function warnOfDurability(store: RedisStore, config: RouterConfig, log: Logger): Promise<void> {
-  const masters = await store.durability();
+  let masters: Awaited<ReturnType<RedisStore['durability']>>;
+  try {
+    masters = await store.durability();
+  } catch (error) {
+    // INFO may be denied to the router's Redis user (ACL @dangerous): only a warning is lost.
+    log.warn({ err: error }, 'Redis\'s persistence and eviction policy not checked (INFO refused)');
+    return;
+  }
   const evicting = [...new Set(masters.map((master) => master.maxmemoryPolicy).filter((policy) => policy !== 'noeviction'))];
   if (evicting.length > 0) {
     log.warn({ maxmemoryPolicy: evicting.join(',') },

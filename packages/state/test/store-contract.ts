@@ -1668,8 +1668,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         // As the router records it: a quarantined request's TRT clock starts at its release.
         await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, trt: undefined, state: 'quarantined', quarantine }, quarantine });
         expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, trt })).toBe(true);
-        expect(await store.recordResponse({ requestId, destination: dest, responseCode: 'I0', at: at + 31_000 }))
-          .toEqual({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, trtClass: 'smets2.onDemand', elapsedMs: 31_000 });
+        const response = { requestId, destination: dest, responseCode: 'I0', at: at + 31_000 };
+        const outcome = await store.recordResponse(response);
+        expect(outcome).toEqual({ outcome: 'recorded', breached: true, breachMarkedEarlier: false, trtClass: 'smets2.onDemand', elapsedMs: 31_000 });
+        // Repeated, its class is still told (the release's TRT, not the record's, which has none).
+        expect(await store.recordResponse(response)).toEqual(outcome);
         expect((await trtAlertsOf(store, requestId)).map((alert) => alert.body)).toEqual([{ alert: 'TRT', requestId, deadline: new Date(trt.deadline).toISOString() }]);
       });
 

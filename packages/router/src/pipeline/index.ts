@@ -411,9 +411,11 @@ export class ServiceRequestPipeline {
     const { requestId, requestIdText, commandVariant } = request;
     // A DSP schedule's occurrence is scheduled traffic (SMETS2+: the scheduled TRT; SMETS1 keeps its budget).
     const trtClass = trtClassFor(srv, commandVariant, route.generation, decision.scheduleId !== undefined);
-    // A schedule's occurrence is timed from its scheduled time (the reference's "24 h from the
-    // scheduled time"): a run delayed by a lease, a saturated router or an outage has used part of it.
-    const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), decision.scheduledAt ?? now, executionDateTime);
+    // A SMETS2+ schedule's occurrence is timed from its scheduled time (the reference's "24 h from
+    // the scheduled time"): a run delayed by a lease, a saturated router or an outage has used part
+    // of it. A SMETS1 one keeps its own budget, from when it is sent, as any SMETS1 request.
+    const startsAt = trtClass === 'smets2.scheduled' && decision.scheduledAt !== undefined ? decision.scheduledAt : now;
+    const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), startsAt, executionDateTime);
     const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
     let state: RequestState = 'accepted';
     let quarantine: QuarantineInfo | undefined;

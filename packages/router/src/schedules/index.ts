@@ -34,6 +34,8 @@ const UNSETTLED: ReadonlySet<string> = new Set(['state_unavailable', 'outcome_un
  */
 export function dspScheduler(
   store: StateStore, pipeline: ServiceRequestPipeline, { intervalMs, leaseMs }: { intervalMs: number; leaseMs: number }, log: Logger, stats: SchedulerStats,
+  /** What is due is judged by it: the router's clock never ahead of the store's (StoreWatch), so a fast one runs nothing early for all. */
+  clock: () => number = Date.now,
 ): Periodic {
   const runOne = async (claimed: ClaimedSchedule): Promise<void> => {
     const { originatorId, scheduleId, schedule, dueAt } = claimed;
@@ -67,7 +69,7 @@ export function dspScheduler(
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
     for (;;) {
-      const claimed = await store.claimDueSchedules(Date.now(), CLAIM_MAX, leaseMs);
+      const claimed = await store.claimDueSchedules(clock(), CLAIM_MAX, leaseMs);
       if (claimed.length === 0) return;
       const results = await Promise.allSettled(claimed.map(runOne));
       for (const failed of results.filter((r) => r.status === 'rejected')) log.warn({ err: (failed as PromiseRejectedResult).reason }, 'DSP schedule occurrence not run');

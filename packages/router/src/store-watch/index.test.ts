@@ -31,7 +31,7 @@ describe('StoreWatch', () => {
       // This process is 5 s ahead: what it judges due, it judges by the store's clock.
       expect(Math.abs(watch.clock() - (Date.now() - 5_000))).toBeLessThan(50);
       expect(Math.abs(offsets[0] - 5_000)).toBeLessThan(50);
-      expect(messages()).toEqual([expect.stringMatching(/^this process's clock is 50\d\d ms ahead of the state store's: deadlines are judged by the store's clock meanwhile/)]);
+      expect(messages()).toEqual([expect.stringMatching(/^this process's clock is \d+ ms ahead of the state store's: deadlines are judged by the store's clock meanwhile/)]);
       await watch.check();
       expect(messages()).toHaveLength(1);
 
@@ -44,7 +44,8 @@ describe('StoreWatch', () => {
       store.behindMs = -3_000;
       await watch.check();
       expect(Math.abs(watch.clock() - Date.now())).toBeLessThan(50);
-      expect(messages().at(-1)).toMatch(/^this process's clock is 30\d\d ms behind the state store's: it judges deadlines late/);
+      expect(messages().at(-1)).toMatch(/^this process's clock is \d+ ms behind the state store's: it judges deadlines late/);
+      expect(Math.abs(offsets.at(-1)! + 3_000)).toBeLessThan(50);
     } finally {
       await watch.stop();
     }

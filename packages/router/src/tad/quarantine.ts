@@ -43,6 +43,8 @@ export class QuarantineDesk {
     private readonly budgets: TrtBudgetTable,
     private readonly trackTrt: boolean,
     private readonly checks: ReleaseChecks,
+    /** Epoch ms of a release (its TRT starts then): the router's clock never ahead of the store's (StoreWatch). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /**
@@ -86,7 +88,7 @@ export class QuarantineDesk {
     if (refusal) {
       return { ok: false, status: 409, reason: refusal.reason, message: `request ${record.requestId} may not go on now (${refusal.message}): it stays quarantined, to be deleted` };
     }
-    const at = Date.now();
+    const at = this.clock();
     const request = asRequest(record);
     let release: Release;
     // Answered here rather than by a network: queued for the User in the step that releases it.

@@ -263,7 +263,9 @@ export class MemoryStore implements StateStore {
     // quarantined until its expiry, it would otherwise vanish unreleased; its TRT judged later
     // than the retention (a SMETS1 firmware activation days ahead), unjudged.
     const heldUntil = !acceptance.egress || acceptance.egress.forwardedAt !== undefined ? 0 : acceptance.egress.releaseAt ?? 0;
-    const later = Math.max(heldUntil, acceptance.quarantine?.expiresAt ?? 0, acceptance.breachCheckAt ?? 0, acceptance.breachFinalAt ?? 0);
+    // (Only a judgement after the plain retention needs it: the others stay in acceptance order, the cheap sweep.)
+    const judgedAt = Math.max(acceptance.breachCheckAt ?? 0, acceptance.breachFinalAt ?? 0);
+    const later = Math.max(heldUntil, acceptance.quarantine?.expiresAt ?? 0, judgedAt > now + this.retentionMs ? judgedAt : 0);
     const stored: RequestEntry = {
       legs: { ...entry?.legs, [leg]: copy(legRecord) },
       record: copy(record),

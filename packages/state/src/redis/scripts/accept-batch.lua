@@ -89,10 +89,10 @@ while i <= #ARGV do
   -- The request's state, set whatever leg recorded it: absent for a new RequestID, the usual
   -- case, which then costs this one call. A signed leg always has a record to read (its
   -- transform leg's): its state, own hash and transform leg's SRV come in one call.
-  local held, existing, transform_srv
+  local held, existing, transform_srv, released
   if leg == 'signed' then
-    local seen = redis.call('HMGET', req, 'state', 'signed:hash', 'transform:srv')
-    held, existing, transform_srv = seen[1], seen[2], seen[3]
+    local seen = redis.call('HMGET', req, 'state', 'signed:hash', 'transform:srv', 'releasedAt')
+    held, existing, transform_srv, released = seen[1], seen[2], seen[3], seen[4]
   else
     held = redis.call('HGET', req, 'state')
     existing = held and redis.call('HGET', req, leg .. ':hash')
@@ -153,16 +153,18 @@ while i <= #ARGV do
       if final ~= '' then field('final', final) end
       -- A signed leg's record is its own: what a release of its transform leg wrote goes (the
       -- memory store replaces the record whole).
-      if leg == 'signed' and held then redis.call('HDEL', req, 'releasedAt', 'trt', 'ts', 'tb', 'tclass', 'deadline') end
+      if released then redis.call('HDEL', req, 'releasedAt', 'trt', 'ts', 'tb', 'tclass', 'deadline') end
       redis.call('HSET', req, unpack(fields))
       -- Kept for the retention after it can next move: a request held for a later
       -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased
       -- (its quarantine ref with it, or its release could not find it), and one whose TRT is
       -- judged later than the retention (a SMETS1 firmware activation days ahead) unjudged.
       local lifetime = retention
-      if egress == 'held' or qexp ~= '' or check_at ~= '' then
-        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0,
-          check_at ~= '' and check_at + 0 or 0, final ~= '' and final + 0 or 0)
+      -- (Only a judgement after the plain retention needs it; Redis's clock is read once per call.)
+      local judged = math.max(check_at ~= '' and check_at + 0 or 0, final ~= '' and final + 0 or 0)
+      if judged > 0 and judged <= now_ms() + retention * 1000 then judged = 0 end
+      if egress == 'held' or qexp ~= '' or judged > 0 then
+        local later = math.max(egress == 'held' and release_at + 0 or 0, qexp ~= '' and qexp + 0 or 0, judged)
         lifetime = retention + math.max(math.ceil((later - now_ms()) / 1000), 0)
       end
       if qexp ~= '' then

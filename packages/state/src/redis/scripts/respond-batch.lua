@@ -32,7 +32,7 @@ for j = 4, #ARGV, 7 do
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
   local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk',
-    'respondedAt', 'responseCode', 'elapsedMs', 'breachedEarlier')
+    'respondedAt', 'responseCode', 'elapsedMs', 'breachedEarlier', 'trt')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
@@ -40,7 +40,9 @@ for j = 4, #ARGV, 7 do
       -- The same response again (its time and code): this call sent again after its answer was
       -- lost, or the network's retry of a call that failed unconfirmed. Answered as the first run
       -- was, so what follows a recorded response (statistics, an activated firmware) is not lost.
-      put('recorded', f[2] or '0', f[16] or '0', f[15] or '', open_trt(nil, nil, nil, nil, f[10]) or '')
+      -- Its class: a release's TRT (its own field, kept) or else the record's.
+      local class = f[17] and string.match(f[17], '"class":"([^"]*)"') or open_trt(nil, nil, nil, nil, f[10])
+      put('recorded', f[2] or '0', f[16] or '0', f[15] or '', class or '')
     else
       put('duplicate', '', '', '', '')
     end
