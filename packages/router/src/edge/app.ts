@@ -123,7 +123,10 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       log.info({ path: c.req.path, reason: cause.message },
         cause instanceof BodyTooSlowError ? 'request body given up: too slow to arrive' : 'client closed the connection before its body was read');
       counted('malformed_request');
-      return send(c, refusalAnswer(refuse('malformed_request', cause.message)));
+      const answer = refusalAnswer(refuse('malformed_request', cause.message));
+      // What is left of a body given up is not read on: the connection ends with the answer.
+      if (cause instanceof BodyTooSlowError) answer.headers = { ...answer.headers, connection: 'close' };
+      return send(c, answer);
     }
     if (cause instanceof StateUnavailableError) {
       counted('state_unavailable');

@@ -1,40 +1,51 @@
+/** A large body may take longer: one more second per whole MiB it declares (a batch of 16 MiB, 26 s by default). */
+const MS_PER_DECLARED_MIB = 1_000;
+
 /**
  * Reads a request body up to `limit` bytes. Refuses early on a declared Content-Length over the
  * limit, and stops reading a chunked body as soon as it passes it. A body not all there within
- * `deadlineMs` (to the second) is given up: a client trickling it would otherwise hold its place
- * in flight (MAX_INFLIGHT) for as long as it liked.
+ * `deadlineMs` (to the second; more for a large declared length) is given up: a client trickling
+ * it would otherwise hold its place in flight (MAX_INFLIGHT) for as long as it liked.
  */
 export async function readBodyLimited(request: Request, limit: number, deadlineMs: number): Promise<Uint8Array | 'too_large'> {
-  const reading = readWithin(request, limit);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  const allowedMs = deadlineMs + (declared > 0 ? Math.floor(declared / 1024 / 1024) * MS_PER_DECLARED_MIB : 0);
   try {
-    const body = await Promise.race([reading, secondPassed(deadlineMs)]);
-    if (body !== LATE) return body;
+    return await withinDeadline(readWithin(request, limit, declared), allowedMs);
   } catch (cause) {
+    if (cause === LATE) throw new BodyTooSlowError(allowedMs);
     throw new BodyAbortedError(cause);
   }
-  reading.catch(() => undefined);
-  request.body?.cancel().catch(() => undefined);
-  throw new BodyTooSlowError(deadlineMs);
 }
 
 const LATE = Symbol('late');
-/** One timer per second for all the bodies being read, not one each: the deadlines fall due together, to the second. */
-const dueAt = new Map<number, Promise<typeof LATE>>();
-function secondPassed(ms: number): Promise<typeof LATE> {
+/**
+ * The reads whose deadline falls in each second, each by its way to fail: one timer per second for
+ * them all, not one each, and a read that ends leaves its set at once (nothing of it is held until then).
+ */
+const dueBySecond = new Map<number, Set<(reason: unknown) => void>>();
+function withinDeadline<T>(reading: Promise<T>, ms: number): Promise<T> {
   const second = Math.ceil((Date.now() + ms) / 1000);
-  let due = dueAt.get(second);
+  let due = dueBySecond.get(second);
   if (!due) {
-    due = new Promise((resolve) => setTimeout(() => {
-      dueAt.delete(second);
-      resolve(LATE);
-    }, second * 1000 - Date.now()).unref());
-    dueAt.set(second, due);
+    const failing = (due = new Set());
+    dueBySecond.set(second, failing);
+    setTimeout(() => {
+      dueBySecond.delete(second);
+      for (const fail of failing) fail(LATE);
+    }, second * 1000 - Date.now()).unref();
   }
-  return due;
+  const set = due;
+  return new Promise<T>((resolve, reject) => {
+    set.add(reject);
+    reading.then(
+      (value) => { set.delete(reject); resolve(value); },
+      (error) => { set.delete(reject); reject(error); },
+    );
+  });
 }
 
-async function readWithin(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
+async function readWithin(request: Request, limit: number, declared: number): Promise<Uint8Array | 'too_large'> {
   if (declared > limit) return 'too_large';
   // With a declared length within the limit, the runtime's own reader is the fast path.
   if (Number.isInteger(declared)) return new Uint8Array(await request.arrayBuffer());
@@ -95,7 +106,7 @@ export class BodyAbortedError extends Error {
 export class BodyTooSlowError extends BodyAbortedError {
   constructor(deadlineMs: number) {
     super(undefined);
-    this.message = `the request body did not all arrive within ${deadlineMs} ms (BODY_TIMEOUT_MS)`;
+    this.message = `the request body did not all arrive within ${deadlineMs} ms (BODY_TIMEOUT_MS, and a second per MiB declared)`;
   }
 }
 
