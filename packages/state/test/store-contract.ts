@@ -1801,6 +1801,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await new Promise((resolve) => setTimeout(resolve, 1_100));
         expect(await store.readOutbox(user, undefined, 10)).toEqual([]);
         expect(await store.readOutbox(user, '0', 10)).toEqual([]);
+        // Nothing owed either: no head to wake a waiting pull, no lag.
+        expect(await store.outboxHeads([user])).toEqual([undefined]);
+        expect(await store.outboxLag([user], Date.now())).toEqual({ [user]: 0 });
         const fresh = await store.enqueueOutbox(user, { kind: 'dccAlert', alertCode: 'TEST', body: { n: 2 } });
         expect((await store.readOutbox(user, undefined, 10)).map((item) => item.body)).toEqual([{ n: 2 }]);
         expect((await store.readOutbox(user, old.cursor, 10)).map((item) => item.cursor)).toEqual([fresh.cursor]);

@@ -578,10 +578,8 @@ export class MemoryStore implements StateStore {
   }
 
   async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
-    const stream = this.outboxes.get(userId);
+    const stream = this.liveOutbox(userId);
     if (!stream) return [];
-    // A User idle since adds nothing that would trim them: items past the retention go here too.
-    stream.trimOlderThan(Date.now() - this.outboxRetentionMs);
     const items = stream.after(after, limit).map(({ id, value }) => ({ cursor: id, ...copy(value) }));
     if (deliveredAt !== undefined) await this.markDelivered(respondedRequestIds(items), deliveredAt);
     return items;
@@ -594,9 +592,16 @@ export class MemoryStore implements StateStore {
     }
   }
 
+  /** A User's outbox without its items past the retention: a User idle since adds nothing that would trim them. */
+  private liveOutbox(userId: string): MemoryStream<NewOutboxItem> | undefined {
+    const stream = this.outboxes.get(userId);
+    stream?.trimOlderThan(Date.now() - this.outboxRetentionMs);
+    return stream;
+  }
+
   async webhookBacklog(): Promise<string[]> {
     return [...this.users.values()]
-      .filter((user) => user.receiveEndpoint && this.outboxes.get(user.userId)?.after(this.cursors.get(user.userId), 1).length)
+      .filter((user) => user.receiveEndpoint && this.liveOutbox(user.userId)?.after(this.cursors.get(user.userId), 1).length)
       .map((user) => user.userId);
   }
 
@@ -606,13 +611,13 @@ export class MemoryStore implements StateStore {
 
   async outboxLag(userIds: readonly string[], now: number): Promise<Record<string, number>> {
     return Object.fromEntries(userIds.map((userId) => {
-      const [oldest] = this.outboxes.get(userId)?.after(this.cursors.get(userId), 1) ?? [];
+      const [oldest] = this.liveOutbox(userId)?.after(this.cursors.get(userId), 1) ?? [];
       return [userId, oldest ? Math.max(0, now - Number(oldest.id.split('-')[0])) : 0];
     }));
   }
 
   async outboxHeads(userIds: readonly string[]): Promise<(string | undefined)[]> {
-    return userIds.map((userId) => this.outboxes.get(userId)?.last());
+    return userIds.map((userId) => this.liveOutbox(userId)?.last());
   }
 
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -11,7 +11,8 @@ const REDRIVE_CHUNK = 500;
  * nodes only, and a User idle since adds nothing that would trim them).
  */
 function outboxStart(after: string | undefined, floor: string): { start: string; entryId?: string; skip: number } {
-  if (after === undefined || compareCursors(after, floor) < 0) return { start: floor, skip: 0 };
+  // The entry a cursor names against the floor (`<id>.<n>` is inside entry <id>, which may be the floor's own).
+  if (after === undefined || compareCursors(after.split('.')[0], floor) < 0) return { start: floor, skip: 0 };
   const dot = after.indexOf('.');
   if (dot < 0) return { start: `(${after}`, skip: 0 };
   const entryId = after.slice(0, dot);
@@ -81,7 +82,9 @@ export class RedisOutbox extends RedisPart {
     const users = await this.call('SMEMBERS webhook users', () => this.redis.smembers(this.webhookUsersKey()));
     if (users.length === 0) return [];
     const pipeline = this.pipeline();
-    for (const userId of users) pipeline.xrevrange(this.outboxKey(userId), '+', '-', 'COUNT', 1).get(this.cursorKey(userId));
+    // Newest items within the retention only (readOutbox serves none older).
+    const floor = this.outboxMinId();
+    for (const userId of users) pipeline.xrevrange(this.outboxKey(userId), '+', floor, 'COUNT', 1).get(this.cursorKey(userId));
     const results = await this.exec('webhook backlog', pipeline);
     return users.filter((_, i) => {
       const newest = (results[2 * i] as [string, string[]][])[0]?.[0];
@@ -106,7 +109,8 @@ export class RedisOutbox extends RedisPart {
   async outboxHeads(userIds: readonly string[]): Promise<(string | undefined)[]> {
     if (userIds.length === 0) return [];
     const read = this.pipeline();
-    for (const userId of userIds) read.xrevrange(this.outboxKey(userId), '+', '-', 'COUNT', 1);
+    const floor = this.outboxMinId();
+    for (const userId of userIds) read.xrevrange(this.outboxKey(userId), '+', floor, 'COUNT', 1);
     return ((await this.exec('XREVRANGE outbox heads', read)) as [string, string[]][][]).map((newest) => newest[0]?.[0]);
   }
 
