@@ -6,12 +6,14 @@ import { hostname } from 'node:os';
 import { Hono } from 'hono';
 import { Registry } from 'prom-client';
 import { createStore } from '@dccrouter/state';
+import { Periodic } from './background/index.ts';
 import { loadConfig } from './config/index.ts';
 import { startOrExit } from './config/start.ts';
 import { startNetworks } from './egress/networks.ts';
 import { createLogger } from './log/index.ts';
 import { lifecycleMetrics } from './metrics/index.ts';
 import { StatsAggregator } from './stats/index.ts';
+import { StoreClock } from './store-clock/index.ts';
 
 const config = { ...startOrExit(() => loadConfig({ PORT: '9464', ...process.env }, 'networks')), networks: 'simulated' as const };
 const log = createLogger(config.logLevel);
@@ -28,7 +30,12 @@ const store = await startOrExit(() => createStore({
 const registry = new Registry();
 const stats = new StatsAggregator(store, config.statsFlushMs, log);
 stats.start();
-const networks = await startNetworks(store, config, log, lifecycleMetrics(registry), `networks:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, stats);
+// Responses timed as the routers time requests (see StoreClock): a TRT is measured on one footing.
+const storeClock = new StoreClock(store, log);
+await storeClock.measure().catch((error) => log.warn({ err: error }, 'clock not measured against the state store\'s yet'));
+const clockCheck = new Periodic('store-clock', 1_000, () => storeClock.measure(), log);
+clockCheck.start();
+const networks = await startNetworks(store, config, log, lifecycleMetrics(registry), `networks:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, stats, undefined, storeClock.now);
 
 const app = new Hono();
 app.get('/healthz', (c) => c.json({ status: 'ok', destinations: [...networks.simulators.keys()] }));
@@ -37,6 +44,7 @@ const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.
 console.log(`dcc-networks listening on http://127.0.0.1:${server.port}`);
 
 async function stop(): Promise<void> {
+  await clockCheck.stop();
   await networks.stop(Date.now() + config.shutdownGraceMs);
   await stats.stop();
   await store.close();

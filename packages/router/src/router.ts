@@ -15,6 +15,7 @@ import { routerCertificate, type RouterCertificate } from './duis-xml/certificat
 import { duisSchema } from './duis-xml/schema/index.ts';
 import { seedDemo } from './demo/index.ts';
 import { Directory } from './directory/index.ts';
+import { StoreClock } from './store-clock/index.ts';
 import { StoreWatch } from './store-watch/index.ts';
 import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
@@ -127,6 +128,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const clockOffset = new Gauge({ name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS: deadlines are judged by the earlier of the two', registers: [metrics.registry] });
   const storeDataLost = new Counter({ name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone', registers: [metrics.registry] });
   // As often as the directory follows its change log: its cache is what an emptied store leaves wrong.
+  // Every time a router takes or judges (see StoreClock), measured with each look of the store watch.
+  const storeClock = new StoreClock(store, log, (ms) => clockOffset.set(ms / 1000));
   const storeWatch = new StoreWatch(store, config.directorySyncMs, log, {
     async lost() {
       await directory.restart();
@@ -135,7 +138,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
         log.warn('SEED_DEMO: the demo inventory put again into the emptied store');
       }
     },
-  }, { lost: () => storeDataLost.inc(), clockOffset: (ms) => clockOffset.set(ms / 1000) });
+  }, { lost: () => storeDataLost.inc() }, storeClock);
   await storeWatch.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start();
@@ -146,7 +149,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   metrics.registry.registerMetric(redisErrors);
   const thresholds = new ThresholdRules(store);
   // Counted by the same clock as the pipeline's: a fast one would move a window's floor on for every instance.
-  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log, () => lifecycle.tadReconciliations.inc(), storeWatch.clock);
+  const dccCounts = new ReconciledCounter(store.counters, 'dcc', config.tadSyncMs, log, () => lifecycle.tadReconciliations.inc(), storeClock.now);
   const tad = config.tad
     ? new ThresholdAnomalyDetection(thresholds, dccCounts, config.tadMode, {
       breach: (kind, action) => lifecycle.tadBreaches.inc({ kind, action }),
@@ -159,7 +162,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await cpl.start();
   const policy = new PolicyTable(store);
   await policy.start();
-  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt, { directory, policy, cpl }, storeWatch.clock);
+  const quarantine = new QuarantineDesk(store, budgets, config.trackTrt, { directory, policy, cpl }, storeClock.now);
   const registers = new ProductRegisters(store);
   await registers.start();
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -167,18 +170,18 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const stats = new StatsAggregator(store, config.statsFlushMs, log);
   stats.start();
   const outboxWatch = new OutboxWatch(store, log);
-  const networks = await startNetworks(store, config, log, lifecycle, instance, stats, (userId) => outboxWatch.notify(userId));
+  const networks = await startNetworks(store, config, log, lifecycle, instance, stats, (userId) => outboxWatch.notify(userId), storeClock.now);
   const pipeline = new ServiceRequestPipeline({
     store, directory, verifier, budgets, cpl, policy, verifySignatures: config.verifySignatures, trackTrt: config.trackTrt,
     maxInflight: config.maxInflight, tad, quarantineTtlMs: config.quarantineTtlSeconds * 1000, log, egress: networks.egress,
     // Acceptance times (TRT starts, TAD windows, row 12's "in the future") by a clock never ahead of the store's.
-    now: storeWatch.clock,
+    now: storeClock.now,
   });
   // Deadlines judged by a clock never ahead of the store's: one fast router would judge them early for all.
-  const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs, storeWatch.clock);
+  const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs, storeClock.now);
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => breaches.scan(), log);
   const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => breaches.mark(), log);
-  const heldReleaser = new HeldReleaser(store, networks.egress, LOOK_AGAIN_GAPS_MS, storeWatch.clock);
+  const heldReleaser = new HeldReleaser(store, networks.egress, LOOK_AGAIN_GAPS_MS, storeClock.now);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, () => heldReleaser.releaseDue(), log);
   // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
   const asSetting = <T>(make: () => T): T => {
@@ -201,11 +204,11 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   });
   const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.deliverAll(), log);
   const quarantineExpiry = new Periodic('quarantine-expiry', config.scanIntervalMs * 5, async () => {
-    lifecycle.quarantineExpired.inc((await store.expireQuarantined(storeWatch.clock(), 1000)).length);
+    lifecycle.quarantineExpired.inc((await store.expireQuarantined(storeClock.now(), 1000)).length);
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
   const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrence runs, by outcome (I99, replayed, or the refusal reason); an unsettled one (state_unavailable, outcome_unknown, overloaded) is run again at its lease\'s end, counted again', labelNames: ['outcome'], registers: [metrics.registry] });
-  const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() }, storeWatch.clock);
+  const scheduler = dspScheduler(store, pipeline, { intervalMs: config.scanIntervalMs * 5, leaseMs: config.scheduleLeaseMs }, log, { run: (outcome) => scheduleRuns.labels(outcome).inc() }, storeClock.now);
   // The rule sets in use read again in the background, so requests do not wait for them.
   const ruleRefresh = new Periodic('tad-rules-refresh', ThresholdRules.REFRESH_MS, () => thresholds.refresh(), log);
   const background = [breachScan, breachMark, heldRelease, webhookLoop, quarantineExpiry, backlogs, scheduler, ruleRefresh];

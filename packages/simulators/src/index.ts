@@ -99,6 +99,8 @@ export class SimulatedNetwork {
     settings: SimulatorSettings = defaultSimulatorSettings(),
     private readonly alertSink?: AlertSink,
     private readonly population?: DevicePopulation,
+    /** When a response is given (epoch ms): the router's clock, on the same footing as the request's TRT start. */
+    private readonly clock: () => number = Date.now,
   ) {
     this.settings = settings;
     this.seedWith(settings.seed);
@@ -166,7 +168,7 @@ export class SimulatedNetwork {
         destination: this.destination,
         responseCode: failed ? failure : 'I0',
         srv: record.srv,
-        at: Date.now(),
+        at: this.clock(),
         body: failed ? {} : device.body,
       };
       if (this.smets1) response.wanMs = Math.round(total * this.settings.wanShare);

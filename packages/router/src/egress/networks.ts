@@ -34,6 +34,8 @@ export async function startNetworks(
   store: StateStore, config: RouterConfig, log: Logger, lifecycle: LifecycleMetrics, instance: string, stats: StatsAggregator,
   /** Told of each response recorded, by the User whose outbox it went to (wakes its waiting pulls and feeds). */
   outboxAdded: (userId: string) => void = () => {},
+  /** When a network answers: the clock the routers time requests by (StoreClock), so a TRT is measured on one footing. */
+  clock: () => number = Date.now,
 ): Promise<Networks> {
   const responses = childrenOf(lifecycle.responses);
   const trtElapsed = childrenOf(lifecycle.trtElapsed);
@@ -71,7 +73,7 @@ export async function startNetworks(
     firmwareActivationMs: config.simulatorFirmwareActivationMs,
     seed: config.simulatorSeed,
   };
-  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, store, instance, deviceAlertSink(store, log)) : new Map<string, SimulatedNetwork>();
+  const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, store, instance, deviceAlertSink(store, log), clock) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);
   await control.start();
   const forwarded = childrenOf(lifecycle.forwarded);

@@ -11,13 +11,13 @@ const ALERT_LEASE_MS = 3_000;
  * raising its alerts from the inventory's devices routed to it (the store's index of them); of the
  * processes running one, the holder of its destination's lease raises the rate alerts.
  */
-export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, store: StateStore, owner: string, alerts?: AlertSink): Map<string, SimulatedNetwork> {
+export function simulatedNetworks(sink: ResponseSink, settings: SimulatorSettings, store: StateStore, owner: string, alerts?: AlertSink, clock?: () => number): Map<string, SimulatedNetwork> {
   const populationOf = (destination: string): DevicePopulation => ({
     count: () => store.countDevicesAt(destination),
     sample: (count) => store.sampleDevicesAt(destination, count),
     leads: () => store.leaseAlerts(destination, owner, ALERT_LEASE_MS),
   });
-  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts, populationOf(destination))]));
+  return new Map(ALL_DESTINATIONS.map((destination) => [destination, new SimulatedNetwork(destination, sink, structuredClone(settings), alerts, populationOf(destination), clock)]));
 }
 
 /**

@@ -1,0 +1,48 @@
+import type { StateStore } from '@dccrouter/state';
+import type { Logger } from '../log/index.ts';
+
+/** A clock further than this from the store's is logged: deadlines are then judged differently by each instance. */
+const CLOCK_WARN_MS = 1_000;
+/** A measurement whose round trip took longer than this says too little about the offset. */
+const CLOCK_RTT_MAX_MS = 250;
+
+/**
+ * This process's clock against the state store's (Redis TIME), the one clock every instance
+ * shares, measured when asked (StoreWatch every DIRECTORY_SYNC_MS in a router; the networks
+ * process on its own). `now()` is never ahead of the store's: a process whose clock runs fast
+ * neither times requests late nor judges deadlines early for every instance (a breach marked
+ * before its TRT is over, a future-dated request released before its time, a TAD window moved on).
+ */
+export class StoreClock {
+  /** How far this clock ran ahead of the store's at the last good measurement (ms; 0 when behind). */
+  private aheadMs = 0;
+  private warned = false;
+  /** Epoch ms, never ahead of the store's clock. */
+  readonly now = (): number => Date.now() - this.aheadMs;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly log: Logger,
+    /** Told each measured offset (ms, this clock less the store's): a gauge. */
+    private readonly measured: (offsetMs: number) => void = () => {},
+  ) {}
+
+  /** One measurement, from the middle of one TIME call's round trip. */
+  async measure(): Promise<void> {
+    const sentAt = Date.now();
+    const storeAt = await this.store.storeTime();
+    const answeredAt = Date.now();
+    if (answeredAt - sentAt > CLOCK_RTT_MAX_MS) return;
+    const offsetMs = Math.round((sentAt + answeredAt) / 2 - storeAt);
+    this.aheadMs = Math.max(0, offsetMs);
+    this.measured(offsetMs);
+    if (Math.abs(offsetMs) > CLOCK_WARN_MS && !this.warned) {
+      this.warned = true;
+      this.log.warn({ offsetMs },
+        `this process's clock is ${Math.abs(offsetMs)} ms ${offsetMs > 0 ? 'ahead of' : 'behind'} the state store's: ${offsetMs > 0 ? 'times and deadlines are taken from the store\'s clock meanwhile' : 'it judges deadlines late'}; keep the clocks in step (NTP)`);
+    } else if (Math.abs(offsetMs) <= CLOCK_WARN_MS / 2 && this.warned) {
+      this.warned = false;
+      this.log.info({ offsetMs }, 'this process\'s clock is in step with the state store\'s again');
+    }
+  }
+}
