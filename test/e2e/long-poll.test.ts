@@ -3,7 +3,7 @@
 // with an empty page when the wait is over, at once on shutdown; a bad wait is refused.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { RouterClient } from '@dccrouter/client';
+import { RouterClient, signBytes } from '@dccrouter/client';
 import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -91,6 +91,42 @@ describe.each(everyStore())('A pull that waits, on %s', (_name, storeEnv) => {
     expect(await waiting).toEqual({ items: [], next: after });
     expect(performance.now() - started).toBeLessThan(5_000);
     await stopping;
+  });
+});
+
+describe('Pulls whose callers go away mid-wait', () => {
+  it('free their places: the User\'s next pull still waits, and is answered by the response that comes', async () => {
+    const router = await startInProcess({ SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' });
+    running.push(router);
+    const keys = newKeyPair();
+    const admin = new Admin(router.url, router.adminToken);
+    expect((await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+    const client = new RouterClient(router.url, keys.privateKeyPem);
+    const after = await drained(client);
+    const path = `/v1/responses?after=${after}&limit=100&wait=15000`;
+    const signedPull = (signal: AbortSignal) => {
+      const timestamp = new Date().toISOString();
+      const signature = signBytes(keys.privateKeyPem, Buffer.from(`GET\n${path}\n${timestamp}`));
+      return fetch(`${router.url}${path}`, { headers: { 'x-dcc-user': USER, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signature }, signal });
+    };
+    // As many as may wait at once for one User (8), then their callers gone.
+    const callers = Array.from({ length: 8 }, () => new AbortController());
+    const pulls = callers.map((caller) => signedPull(caller.signal).then(() => 'answered', () => 'gone'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const caller of callers) caller.abort();
+    expect(await Promise.all(pulls)).toEqual(Array(8).fill('gone'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Had they kept their places, this one would be answered at once, empty.
+    const started = performance.now();
+    const waiting = client.pull(USER, after, 100, 10_000).then((page) => ({ page, at: performance.now() }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { status, answer } = await client.submit(read());
+    expect(status).toBe(202);
+    const { page, at } = await waiting;
+    expect(at - started).toBeGreaterThanOrEqual(500);
+    expect(page.items.map((item) => item.requestId)).toEqual([answer.header.requestId]);
   });
 });
 
