@@ -20,6 +20,8 @@ export interface StoreWatchEvents {
 export class StoreWatch {
   private identity?: string;
   private awaySince?: number;
+  /** A loss whose handling (`events.lost`) has not succeeded yet: tried again with the next look. */
+  private unhandledLoss = false;
   private readonly loop: Periodic;
 
   constructor(
@@ -64,7 +66,12 @@ export class StoreWatch {
         'the state store lost its data (a Redis restarted without persistence, flushed, or evicting keys): the Users, devices, open requests and responses it held are gone; put the Users and devices again, and resubmit what was not answered');
       this.identity = identity;
       this.counted.lost();
+      this.unhandledLoss = true;
+    }
+    if (this.unhandledLoss) {
+      // Told and counted once; what it asks of this process (a cache dropped, the demo put back) until done.
       await this.events.lost();
+      this.unhandledLoss = false;
     }
     await this.clock.measure();
   }
