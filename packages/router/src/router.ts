@@ -127,9 +127,9 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await directory.start();
   const clockOffset = new Gauge({ name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS: deadlines are judged by the earlier of the two', registers: [metrics.registry] });
   const storeDataLost = new Counter({ name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone', registers: [metrics.registry] });
-  // As often as the directory follows its change log: its cache is what an emptied store leaves wrong.
   // Every time a router takes or judges (see StoreClock), measured with each look of the store watch.
   const storeClock = new StoreClock(store, log, (ms) => clockOffset.set(ms / 1000));
+  // As often as the directory follows its change log: its cache is what an emptied store leaves wrong.
   const storeWatch = new StoreWatch(store, config.directorySyncMs, log, {
     async lost() {
       await directory.restart();

@@ -31,18 +31,19 @@ for j = 4, #ARGV, 7 do
   local rid, at, code, wan = ARGV[i], ARGV[i + 1] + 0, ARGV[i + 2], ARGV[i + 3]
   local head, body = ARGV[i + 4], ARGV[i + 5]
   local req = key('req', rid)
-  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk',
-    'respondedAt', 'responseCode', 'elapsedMs', 'breachedEarlier', 'trt')
+  local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk')
   local state = f[1]
   if state == 'accepted' or state == 'forwarded' then f[7], f[3], f[4], f[9] = open_trt(f[7], f[3], f[4], f[9], f[10]) end
   if state == 'responded' or state == 'delivered' then
-    if f[13] == ARGV[i + 1] and f[14] == code then
+    -- Read only here, the rare case: what the first recording of a response left.
+    local r = redis.call('HMGET', req, 'respondedAt', 'responseCode', 'elapsedMs', 'breachedEarlier', 'trt')
+    if r[1] == ARGV[i + 1] and r[2] == code then
       -- The same response again (its time and code): this call sent again after its answer was
       -- lost, or the network's retry of a call that failed unconfirmed. Answered as the first run
       -- was, so what follows a recorded response (statistics, an activated firmware) is not lost.
       -- Its class: a release's TRT (its own field, kept) or else the record's.
-      local class = f[17] and string.match(f[17], '"class":"([^"]*)"') or open_trt(nil, nil, nil, nil, f[10])
-      put('recorded', f[2] or '0', f[16] or '0', f[15] or '', class or '')
+      local class = r[5] and string.match(r[5], '"class":"([^"]*)"') or open_trt(nil, nil, nil, nil, f[10])
+      put('recorded', f[2] or '0', r[4] or '0', r[3] or '', class or '')
     else
       put('duplicate', '', '', '', '')
     end
