@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StateStore } from '@dccrouter/state';
+import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { StoreClock } from '../store-clock/index.ts';
@@ -53,7 +53,11 @@ export class StoreWatch {
     } catch (error) {
       if (this.awaySince === undefined) {
         this.awaySince = Date.now();
-        this.log.warn({ err: error }, 'the state store does not answer: requests are refused state_unavailable until it does');
+        // Reachable but refusing writes (out of memory) is not "away": said as it is.
+        const refused = error instanceof StateUnavailableError ? error.refused : undefined;
+        this.log.warn({ err: error }, refused
+          ? `the state store is refusing writes (${refused}): requests are refused state_unavailable until it takes them again`
+          : 'the state store does not answer: requests are refused state_unavailable until it does');
       }
       return;
     }
