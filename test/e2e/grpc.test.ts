@@ -4,6 +4,7 @@
 // TLS as configuration, and 503s as RESOURCE_EXHAUSTED / UNAVAILABLE with a retry delay.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,12 +205,19 @@ describe('gRPC conventions', () => {
   });
 
   it('gives each submission the client\'s time limit as a gRPC deadline', async () => {
-    const hasty = new GrpcRouterClient(router.grpcAddress!, newKeyPair().privateKeyPem, undefined, { timeoutMs: 1, retries: 0 });
+    // A peer that takes the connection and never answers: only the deadline ends the call. (Against
+    // the router, a refusal could come back within even 1 ms over a connection already open.)
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hasty = new GrpcRouterClient(`127.0.0.1:${(silent.address() as AddressInfo).port}`, newKeyPair().privateKeyPem, undefined, { timeoutMs: 200, retries: 0 });
     try {
+      const started = performance.now();
       const late = await hasty.submit(hasty.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).catch((error: ServiceError) => error);
       expect((late as ServiceError).code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
+      expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       hasty.close();
+      silent.close();
     }
   });
 
