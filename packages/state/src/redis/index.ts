@@ -159,10 +159,14 @@ export class RedisStore extends RedisPart implements StateStore {
   putSetting<T>(name: string, value: T) { return this.settings.putSetting(name, value); }
   updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined) { return this.settings.updateSetting(name, change); }
 
+  /** Every master the store writes to: a Redis Cluster's, or the one Redis. */
+  private masters(): Redis[] {
+    return isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
+  }
+
   /** The fewest replicas connected to any master the store writes to (INFO replication): what REDIS_WAIT_REPLICAS can count on now. */
   async fewestReplicas(): Promise<number> {
-    const masters: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
-    const counts = await this.call('INFO replication', () => Promise.all(masters.map(async (master) =>
+    const counts = await this.call('INFO replication', () => Promise.all(this.masters().map(async (master) =>
       Number(/connected_slaves:(\d+)/.exec(await master.info('replication'))?.[1] ?? 0))));
     return Math.min(...counts);
   }
@@ -172,8 +176,7 @@ export class RedisStore extends RedisPart implements StateStore {
    * whether it logs every write to an append-only file, and what it does when full.
    */
   async durability(): Promise<{ appendOnly: boolean; maxmemoryPolicy: string }[]> {
-    const masters: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
-    return this.call('INFO persistence memory', () => Promise.all(masters.map(async (master) => {
+    return this.call('INFO persistence memory', () => Promise.all(this.masters().map(async (master) => {
       const info = await master.info('persistence') + await master.info('memory');
       return { appendOnly: /aof_enabled:1/.test(info), maxmemoryPolicy: /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? 'unknown' };
     })));

@@ -13,7 +13,6 @@ import { bulkIndexOf } from './trt.ts';
 const DEFAULT_RESPONSE_GATHER_MS = 10;
 const MIN_ACCEPTANCE_MARK_MS = 10_000;
 
-/** Names unique to this instance's calls, short (a key each, kept seconds): random, then counted. */
 /** How long an instance trusts that a bulk TRT index it listed is still listed (see listedBulkIndexes). */
 const BULK_RELIST_MS = 10_000;
 
