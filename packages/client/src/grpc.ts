@@ -1,6 +1,7 @@
 import { credentials, makeGenericClientConstructor, Metadata, status as GrpcStatus, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter, type RichStatus } from '@dccrouter/protocol';
 import { buildJsonRequest, buildProtobufRequest, signBytes, type ClientOptions, type RequestSpec, type SubmitResult } from './index.ts';
+import { retryWait } from './backoff.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
@@ -55,9 +56,9 @@ export class GrpcRouterClient {
     this.retryBaseMs = options.retryBaseMs ?? 200;
   }
 
-  /** How long to wait before resubmission `attempt` (from 0): the router's RetryInfo, else the doubling base. */
+  /** How long to wait before resubmission `attempt` (from 0): the router's RetryInfo, else the doubling base, with jitter (retryWait). */
   private waitBefore(attempt: number, retryDelayMs?: number): number {
-    return retryDelayMs !== undefined && retryDelayMs > 0 ? retryDelayMs : this.retryBaseMs * 2 ** attempt;
+    return retryWait(attempt, this.retryBaseMs, retryDelayMs);
   }
 
   /** The signed wire item for a request, JSON or protobuf bytes. */

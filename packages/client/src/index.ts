@@ -1,6 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS, type DuisWebService } from '@dccrouter/domain';
 import { Long, MAX_PULL_WAIT_MS, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
+import { retryWait } from './backoff.ts';
 
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
 export function signBytes(privateKey: KeyObject | string, bytes: Uint8Array | string): string {
@@ -154,10 +155,12 @@ export interface ClientOptions {
   timeoutMs?: number;
   /**
    * Resubmissions of the same bytes after a 503 (honouring Retry-After) or a lost connection: safe,
-   * since a RequestID is recorded once and a retry gets the original answer. 3 unless told.
+   * since a RequestID is recorded once and a retry gets the original answer. 3 unless told. Each
+   * wait is at least what was asked, plus up to a quarter more at random (retryWait), so clients
+   * refused together do not all come back in the same instant.
    */
   retries?: number;
-  /** The first wait when the router gives no Retry-After (doubling each time); 200 ms unless told. */
+  /** The first wait when the router gives no Retry-After (doubling each time, plus jitter); 200 ms unless told. */
   retryBaseMs?: number;
 }
 
@@ -290,20 +293,20 @@ export class RouterClient {
   private async post(path: string, body: Uint8Array | string, headers: Record<string, string>): Promise<SubmitResult> {
     for (let attempt = 0; ; attempt++) {
       let result: SubmitResult | undefined;
-      let wait = this.retryBaseMs * 2 ** attempt;
+      let askedMs: number | undefined;
       try {
         const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: body as BodyInit, signal: AbortSignal.timeout(this.timeoutMs) });
         result = { status: response.status, answer: answerOf(await response.text()) };
         const reason = response.headers.get('x-dcc-reason');
         if (reason) result.reason = reason;
         const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = result.retryDelayMs = retryAfter * 1000;
+        if (Number.isFinite(retryAfter) && retryAfter > 0) askedMs = result.retryDelayMs = retryAfter * 1000;
         if (result.status !== 503 || attempt >= this.retries) return result;
       } catch (error) {
         // Not answered (refused, reset, timed out): the same bytes again are safe.
         if (attempt >= this.retries) throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise((resolve) => setTimeout(resolve, retryWait(attempt, this.retryBaseMs, askedMs)));
     }
   }
 }
