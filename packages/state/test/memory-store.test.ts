@@ -15,7 +15,7 @@ describe('createStore without a Redis URL', () => {
 describe('MemoryStore over months', () => {
   it('forgets a quarantine reference with its request at the end of the retention', async () => {
     const store = new MemoryStore({ requestRetentionSeconds: 1 });
-    const refs = () => (store as unknown as { quarantineRefs: Map<string, string> }).quarantineRefs.size;
+    const refs = () => (store as unknown as { state: { quarantineRefs: Map<string, string> } }).state.quarantineRefs.size;
     for (let i = 0; i < 50; i++) {
       const requestId = newRequestId();
       const ref = `ref-${i}`;

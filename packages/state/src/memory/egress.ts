@@ -1,0 +1,96 @@
+import type { EgressItem, HeldRelease, ReleaseHandOver } from '../store/index.ts';
+import { copy, type EgressEntry, type MemoryState } from './state.ts';
+
+/** Each destination's queue: claimed, reclaimed when idle, renewed; and the requests held for their ExecutionDateTime. */
+export class MemoryEgress {
+  constructor(private readonly state: MemoryState) {}
+
+  async claimEgress(destinations: readonly string[], consumer: string, max: number, blockMs = 0): Promise<EgressItem[]> {
+    const until = Date.now() + blockMs;
+    for (;;) {
+      const items = destinations.flatMap((destination) => this.take(destination, consumer, max, (entry) => entry.claimedAt === undefined));
+      const left = until - Date.now();
+      if (items.length > 0 || left <= 0) return items;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 5)));
+    }
+  }
+
+  async reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number): Promise<EgressItem[]> {
+    const now = Date.now();
+    return destinations.flatMap((destination) =>
+      this.take(destination, consumer, max, (entry) => entry.claimedAt !== undefined && now - entry.claimedAt >= idleMs));
+  }
+
+  async renewEgress(items: readonly EgressItem[], consumer: string): Promise<void> {
+    const now = Date.now();
+    for (const item of items) {
+      const egressEntry = this.state.request(item.record.requestId)?.egressEntry;
+      const entry = egressEntry === undefined ? undefined : this.state.egress.get(item.destination)?.get(egressEntry);
+      // A lease is anyone's to renew (as in Redis); a claimed entry only its consumer's.
+      if (entry && entry.claimedAt !== undefined && (item.entryId === '' ? entry.leased : entry.claimedBy === consumer)) entry.claimedAt = now;
+    }
+  }
+
+  private take(destination: string, consumer: string, max: number, eligible: (entry: EgressEntry) => boolean): EgressItem[] {
+    const queue = this.state.egress.get(destination);
+    if (!queue) return [];
+    const now = Date.now();
+    const items: EgressItem[] = [];
+    for (const [entryId, entry] of queue) {
+      if (items.length >= max) break;
+      if (!eligible(entry)) continue;
+      const request = this.state.request(entry.requestId);
+      // Gone, or no longer waiting for its network (answered meanwhile): settled, nothing to send.
+      if (!request || (request.record.state !== 'accepted' && request.record.state !== 'forwarded')) {
+        queue.delete(entryId);
+        continue;
+      }
+      entry.claimedBy = consumer;
+      entry.claimedAt = now;
+      // Taken is handed over: accepted -> forwarded (a redelivery stays forwarded since its first claim).
+      if (request.record.state === 'accepted') {
+        request.record.state = 'forwarded';
+        request.record.forwardedAt = now;
+      }
+      items.push({ destination, entryId: entry.leased ? '' : entryId, record: copy(request.record) });
+    }
+    return items;
+  }
+
+  async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    const { state } = this;
+    const release: HeldRelease = { queued: 0, handedOver: [], more: false };
+    let taken = 0;
+    while (taken < max && (state.held.peekKey() ?? Infinity) <= now) {
+      taken++;
+      const { requestId, destination } = state.held.pop()!.value;
+      const entry = state.request(requestId);
+      if (!entry || entry.egressEntry) continue;
+      if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination) && entry.record.state === 'accepted') {
+        Object.assign(entry.record, { state: 'forwarded', forwardedAt: now });
+        entry.egressEntry = state.enqueueEgress(destination, requestId, now);
+        release.handedOver.push({ destination, entryId: '', record: copy(entry.record) });
+      } else {
+        entry.egressEntry = state.enqueueEgress(destination, requestId);
+        release.queued++;
+      }
+    }
+    release.more = taken === max;
+    return release;
+  }
+
+  async heldLeasedAt(at: number, destinations: readonly string[]): Promise<EgressItem[]> {
+    const items: EgressItem[] = [];
+    for (const destination of destinations) {
+      for (const entry of this.state.egress.get(destination)?.values() ?? []) {
+        const request = entry.leased && entry.claimedAt === at ? this.state.request(entry.requestId) : undefined;
+        if (request?.record.state === 'forwarded' && request.record.forwardedAt === at) items.push({ destination, entryId: '', record: copy(request.record) });
+      }
+    }
+    return items;
+  }
+
+  async egressBacklog(destinations: readonly string[]): Promise<Record<string, number>> {
+    return Object.fromEntries(destinations.map((destination) => [destination, this.state.egress.get(destination)?.size ?? 0]));
+  }
+}
