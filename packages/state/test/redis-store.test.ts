@@ -101,6 +101,65 @@ describe('RedisStore on a shared Redis', () => {
     }
   });
 
+  it('counts the breaches of a claim run again after its reply was lost: it answers as its first run did', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix });
+      opened.push(store);
+      // Deadlines already past when indexed: in their partition's own index, claimed one by one.
+      const startsAt = Date.now() - 40_000;
+      const overdue = Array.from({ length: 5 }, () => newRequestId());
+      for (const requestId of overdue) {
+        const accepted = acceptance('single', { requestId });
+        accepted.record.trt = { class: 'smets2.onDemand', budgetMs: 30_000, startsAt, deadline: startsAt + 30_000 };
+        await store.recordAcceptance(requestId, { ...accepted, breachCheckAt: startsAt + 30_000 });
+      }
+      // The scripts are loaded: the answer dropped below is a claim's own, not a NOSCRIPT.
+      expect(await store.claimBreaches(startsAt, 100)).toEqual({ breaches: [], marked: [] });
+
+      proxy.dropReplyTo(`${keyPrefix}breaches-claimed:{p${partitionOf(originatorOf(overdue[0]))}}:`);
+      const claims = await store.claimBreaches(Date.now(), 100);
+      expect(proxy.dropped).toBe(1);
+      // Claimed by the first run, named by the second: each once.
+      expect(claims.breaches.map((breach) => breach.requestId).sort()).toEqual([...overdue].sort());
+      expect(claims.marked).toEqual([]);
+      expect(await store.claimBreaches(Date.now(), 100)).toEqual({ breaches: [], marked: [] });
+      // Their alerts were queued once, by the first run.
+      const alerts = (await store.readOutbox(originatorOf(overdue[0]), undefined, 100)).filter((item) => item.alertCode === 'TRT');
+      expect(alerts.map((item) => item.requestId).sort()).toEqual([...overdue].sort());
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('counts the bulk marks of a mark call run again after its reply was lost', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix });
+      opened.push(store);
+      // Deadlines at least 5 s ahead when indexed: in bulk, marked by moving the partition's mark.
+      const startsAt = Date.now() - 20_000;
+      const due = Array.from({ length: 3 }, () => newRequestId());
+      for (const requestId of due) {
+        const accepted = acceptance('single', { requestId });
+        accepted.record.destination = 'smets2/central';
+        accepted.record.trt = { class: 'smets2.onDemand', budgetMs: 30_000, startsAt, deadline: startsAt + 30_000 };
+        await store.recordAcceptance(requestId, { ...accepted, breachCheckAt: startsAt + 30_000 });
+      }
+      expect(await store.markBreaches(startsAt + 29_999, [60_000])).toEqual([]);
+
+      proxy.dropReplyTo(`${keyPrefix}breaches-marked:{p${partitionOf(originatorOf(due[0]))}}:`);
+      const marked = await store.markBreaches(startsAt + 30_001, [60_000]);
+      expect(proxy.dropped).toBe(1);
+      expect(marked).toEqual([{ trtClass: 'smets2.onDemand', destination: 'smets2/central', count: 3, lagCounts: [3] }]);
+      expect(await store.markBreaches(startsAt + 30_002, [60_000])).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('tells, after a write it did not confirm, whether that write recorded the acceptance or another instance\'s copy did', async () => {
     const keyPrefix = newPrefix();
     const proxy = await replyDroppingProxy(redisUrl);

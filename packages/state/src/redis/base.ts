@@ -57,7 +57,7 @@ export type ScriptedRedis = RedisClient & {
   /** Five values per response, flat (RespondReply). */
   respondBatch(...args: (string | number)[]): Promise<string[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
-  claimBreaches(key: string, now: number, max: number, prefix: string, tag: string, minId: string, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
+  claimBreaches(key: string, mark: string, now: number, max: number, prefix: string, tag: string, minId: string, markMs: number, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
@@ -91,8 +91,8 @@ export const SCRIPT_COMMANDS = [
   ['reclaimLeases', 1],
   ['renewEgress', 1],
   ['readOutbox', 1],
-  ['claimBreaches', 1],
-  ['markBreaches', 1],
+  ['claimBreaches', 2],
+  ['markBreaches', 2],
   ['lease', 1],
   ['createEgressGroup', 1],
   ['claimSchedules', 2],
@@ -104,6 +104,8 @@ export const SCRIPT_COMMANDS = [
   ['setIfUnchanged', 1],
   ['pruneConsumers', 1],
 ] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
+
+const MIN_CALL_MARK_MS = 10_000;
 
 /** The connections and settings of one store, shared by its parts; its last connection error too. */
 export class RedisContext {
@@ -118,6 +120,11 @@ export class RedisContext {
   readonly target: string;
   /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
   readonly onePartitionPerCall: boolean;
+  /**
+   * How long a script call's mark (its record of what it did, for when the client library sends it
+   * again after its reply was lost) is kept: past any wait for its reply (the command time limit), with room.
+   */
+  readonly callMarkMs: number;
   /** The last connection error, to say why a command failed while Redis is away. */
   lastError: Error | undefined;
   /** A third connection, made when first needed, for blocking reads (see RedisEgress). */
@@ -135,6 +142,7 @@ export class RedisContext {
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.callMarkMs = Math.max(MIN_CALL_MARK_MS, 2 * this.commandTimeoutMs);
     this.waitReplicas = options.waitReplicas ?? 0;
     this.waitTimeoutMs = options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
     if (this.waitReplicas > 0 && this.waitTimeoutMs >= this.commandTimeoutMs) {

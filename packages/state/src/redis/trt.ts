@@ -1,6 +1,7 @@
 import { originatorOf, PARTITIONS } from '../shared/index.ts';
 import { BreachClaimsIncomplete, type Breach, type BreachClaims, type MarkedBreaches, type TrtRecord } from '../store/index.ts';
 import { RedisPart, type BreachClaimsReply, type MarkedReply, type ScriptedPipeline } from './base.ts';
+import { callNames } from './call-names.ts';
 
 /** A deadline nearer than this (routers' clock skew and an acceptance's queueing included) goes in the partition's own TRT index. */
 const BULK_MIN_LEAD_MS = 5_000;
@@ -31,6 +32,14 @@ function markedGroups(reply: MarkedReply): MarkedBreaches[] {
  * claimed with their alerts (claim-breaches.lua) once they have passed.
  */
 export class RedisTrt extends RedisPart {
+  /** Each call's own name, for its mark (claim-breaches.lua, mark-breaches.lua): this instance's random part, then a count. */
+  private readonly callIds = callNames();
+
+  /** A call's mark key, in its partition's slot. */
+  private callMark(kind: string, partition: number): string {
+    return `${this.prefix}${kind}:{p${partition}}:${this.callIds.next()}`;
+  }
+
   /**
    * Every partition's mark-breaches.lua in one pipeline on the request path's connection: one
    * round trip, each call a few ZCOUNTs whatever the backlog. A partition whose call fails leaves
@@ -38,7 +47,9 @@ export class RedisTrt extends RedisPart {
    */
   async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
     const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
-    for (let p = 0; p < PARTITIONS; p++) pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, now, this.prefix, `{p${p}}`, ...lagBoundsMs);
+    for (let p = 0; p < PARTITIONS; p++) {
+      pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-marked', p), now, this.prefix, `{p${p}}`, this.context.callMarkMs, ...lagBoundsMs);
+    }
     const results = await this.execEach('mark breaches', pipeline);
     const marked = results.flatMap(([error, reply]) => (error ? [] : markedGroups(reply as MarkedReply)));
     const failed = results.find(([error]) => error)?.[0];
@@ -65,7 +76,7 @@ export class RedisTrt extends RedisPart {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
         const pipeline = (this.backgroundPipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
-          .claimBreaches(`${this.prefix}trt:{p${p}}`, now, max, this.prefix, `{p${p}}`, minId, ...lagBoundsMs);
+          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', p), now, max, this.prefix, `{p${p}}`, minId, this.context.callMarkMs, ...lagBoundsMs);
         let reply: BreachClaimsReply;
         try {
           [reply] = (await this.exec('claim breaches', pipeline)) as BreachClaimsReply[];

@@ -20,11 +20,19 @@
 --   it (HSET) and alerted on its own (XADD), up to max. The state and breached fields guard
 --   against whatever else left an entry behind (an expired or deleted request is dropped). The
 --   TRT class and deadline come from the record (open-trt.lua).
--- ARGV: now, max, key prefix, partition tag, outbox min ID, then detection-lag bounds in ms, ascending.
+-- KEYS[2]: this call's mark (same partition), unique to the call: its answer, kept a while when it
+--          claimed or marked anything. The client library sends a call again when its reply was
+--          lost (ioredis on reconnect); run again, the call finds what it claimed gone from the
+--          indexes, so it answers as it did the first time: the router counts those breaches
+--          (the monthly report's TRT statistics) once, not never.
+-- ARGV: now, max, key prefix, partition tag, outbox min ID, the mark's lifetime ms, then
+-- detection-lag bounds in ms, ascending.
 -- Returns { per-request claims, flat: request ID, check time, destination, TRT class, '1' if only
 -- overdue (else '0') ; marked: { class, destination, { how many with lag (to the moment marked)
 -- up to each bound, all } }, ... ;
 -- alerted: { class, destination, { request ID, deadline, ... } }, ... }.
+local earlier = redis.call('GET', KEYS[2])
+if earlier then return cjson.decode(earlier) end
 local now, max = ARGV[1], tonumber(ARGV[2])
 local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
 local outbox = ARGV[3] .. 'outbox:' .. ARGV[4] .. ':'
@@ -118,9 +126,17 @@ local function alert_in_bulk(members, left)
   return groups
 end
 
+-- The answer, kept under the call's mark when it holds anything (see KEYS[2]).
+local function answer(one_by_one, marked, alerted)
+  if #one_by_one > 0 or #marked > 0 or #alerted > 0 then
+    redis.call('SET', KEYS[2], cjson.encode({ one_by_one, marked, alerted }), 'PX', ARGV[6])
+  end
+  return { one_by_one, marked, alerted }
+end
+
 local one_by_one = claim_one_by_one()
 local due = due_bulk_indexes(ARGV[3] .. 'trtkeys:' .. ARGV[4], index_base, now)
-if #due == 0 then return { one_by_one, {}, {} } end
+if #due == 0 then return answer(one_by_one, {}, {}) end
 -- Marked here too when mark-breaches.lua has not yet reached now: alerts follow marks.
-local marked = mark_bulk_indexes(ARGV[3] .. 'trtmarked:' .. ARGV[4], index_base, due, now, 6)
-return { one_by_one, marked, alert_in_bulk(due, max - #one_by_one / 5) }
+local marked = mark_bulk_indexes(ARGV[3] .. 'trtmarked:' .. ARGV[4], index_base, due, now, 7)
+return answer(one_by_one, marked, alert_in_bulk(due, max - #one_by_one / 5))
