@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
-  ACCESS_CONTROL_BROKER, breachCheckTimes, checkAgainstDevice, plainAcknowledgement, withCplStatus, type CplIndex, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor,
-  type CompiledPolicy, type DuisWebService, type Generation, type Refusal, type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
+  ACCESS_CONTROL_BROKER, checkAgainstDevice, withCplStatus, type CplIndex, checkAgainstUser, refuse, routeFor, SIGNED_LEG_VARIANTS,
+  type CompiledPolicy, type DuisWebService, type Generation, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import {
-  isHeldBack, quarantineRef, StateUnavailableError, type ReplicasShort,
-  type Acceptance, type AcceptanceResult, type BreachKind, type Command, type Leg, type NewOutboxItem, type QuarantineInfo, type RequestContext, type RequestRecord,
+  isHeldBack, StateUnavailableError, type ReplicasShort,
+  type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type RequestContext,
   type RequestState, type StateStore,
 } from '@dccrouter/state';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
@@ -17,11 +17,11 @@ import { traced } from '../tracing/index.ts';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { Directory } from '../directory/index.ts';
-import { inExcess, type TadPlan, type ThresholdAnomalyDetection, type UserCount } from '../tad/index.ts';
+import { inExcess, type TadPlan, type ThresholdAnomalyDetection } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import type { DirectEgress } from '../egress/index.ts';
-import { acknowledgementAnswer, refusalAnswer, type Acknowledgement, type Answer } from './answers.ts';
-import { localCommandFor, preCommandFor } from './commands.ts';
+import { refusalAnswer, type Answer } from './answers.ts';
+import { decide, type Anomaly, type Decision } from './decide.ts';
 import { StageClock } from './stage-clock.ts';
 
 export type { Answer } from './answers.ts';
@@ -46,7 +46,6 @@ export interface PipelineDeps {
   now?: () => number;
 }
 
-/** One submitted request as the edge hands it over: raw bytes, before any parsing. */
 /** How a transport names a submission's signature and content type, for the refusals that name them. */
 export interface FieldNames {
   signature: string;
@@ -56,6 +55,7 @@ export interface FieldNames {
 const HTTP_FIELDS: FieldNames = { signature: 'X-DCC-Signature', contentType: 'Content-Type' };
 const XML_MEDIA_TYPES = new Set(['application/xml', 'text/xml', 'application/soap+xml']);
 
+/** One submitted request as the edge hands it over: raw bytes, before any parsing. */
 export interface Submission {
   format: RequestFormat;
   body: Uint8Array;
@@ -84,42 +84,11 @@ function legOf(commandVariant: number): Leg {
   return SIGNED_LEG_VARIANTS.has(commandVariant) ? 'signed' : 'single';
 }
 
-/** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
-const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
-const BOTH_DELIVERY_VARIANTS: ReadonlySet<number> = new Set([3, 7]);
-
-interface Anomaly {
-  breach: BreachKind;
-  action: 'quarantined' | 'deleted' | 'detected';
-  detail: string;
-}
-
 /** A breach found on the request path, and what it does (nothing in shadow mode). */
 interface Breach {
   breach: BreachKind;
   detail: string;
   enforced?: Anomaly;
-}
-
-/** What the request path has settled before deciding its acceptance. */
-interface Decision {
-  request: ServiceRequest;
-  user: User;
-  /** An occurrence of this DSP schedule (the scheduler's submission), and its scheduled time. */
-  scheduleId?: number;
-  scheduledAt?: number;
-  srv: SrvDefinition;
-  leg: Leg;
-  route: Route;
-  bodyHash: string;
-  now: number;
-  executionDateTime: number | undefined;
-  /** A signed leg's command: its transform leg's body. */
-  command?: Command;
-  /** 11.3: the version the device's last 11.1 distributed. */
-  firmwareVersion?: string;
-  /** A non-device request's answer, as the router serves it; none for a resubmission of a state-changing one (the record answers it). */
-  served?: { responseCode: 'I0' | 'I99'; body?: Record<string, unknown> };
 }
 
 class Refused extends Error {
@@ -311,7 +280,7 @@ export class ServiceRequestPipeline {
     let answer: Answer;
     let userBreached = false;
     try {
-      ({ acceptance, answer } = await this.decide(decision, breach?.enforced, userCount));
+      ({ acceptance, answer } = decide(decision, breach?.enforced, userCount, this.deps));
       at = this.stages.lap('decide', at);
       result = await this.record(requestIdText, acceptance, leg, bodyHash);
       this.stages.lap('record', at);
@@ -321,7 +290,7 @@ export class ServiceRequestPipeline {
         userBreached = true;
         this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
         breach = this.anomalyFor('user', this.deps.tad!.userBreach(userCount, result.breached), route.generation);
-        ({ acceptance, answer } = await this.decide(decision, breach.enforced, evenInExcess ? inExcess(userCount) : undefined));
+        ({ acceptance, answer } = decide(decision, breach.enforced, evenInExcess ? inExcess(userCount) : undefined, this.deps));
         result = await this.record(requestIdText, acceptance, leg, bodyHash);
       }
     } catch (error) {
@@ -400,103 +369,6 @@ export class ServiceRequestPipeline {
       if (this.deps.egress?.takesNow(acceptance.record.destination)) this.handOverIfLeased(acceptance);
       return true;
     });
-  }
-
-  /**
-   * Decide: the route, TRT budget, the anomaly's consequence and the command variant's answer,
-   * and the acceptance that records them in one atomic step.
-   */
-  private async decide(decision: Decision, anomaly: Anomaly | undefined, userCount: UserCount | undefined): Promise<{ acceptance: Acceptance; answer: Answer }> {
-    const { request, srv, leg, route, bodyHash, now, executionDateTime } = decision;
-    const { requestId, requestIdText, commandVariant } = request;
-    // A DSP schedule's occurrence is scheduled traffic (SMETS2+: the scheduled TRT; SMETS1 keeps its budget).
-    const trtClass = trtClassFor(srv, commandVariant, route.generation, decision.scheduleId !== undefined);
-    // A SMETS2+ schedule's occurrence is timed from its scheduled time (the reference's "24 h from
-    // the scheduled time"): a run delayed by a lease, a saturated router or an outage has used part
-    // of it. A SMETS1 one keeps its own budget, from when it is sent, as any SMETS1 request.
-    const startsAt = trtClass === 'smets2.scheduled' && decision.scheduledAt !== undefined ? decision.scheduledAt : now;
-    const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, this.deps.budgets.current(), startsAt, executionDateTime);
-    const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
-    let state: RequestState = 'accepted';
-    let quarantine: QuarantineInfo | undefined;
-    if (anomaly?.action === 'quarantined') {
-      quarantine = { ref: quarantineRef(requestIdText, randomBytes(8).toString('hex')), breach: anomaly.breach, expiresAt: now + this.deps.quarantineTtlMs };
-      ack.quarantine = { ref: quarantine.ref, breach: quarantine.breach };
-      // The TRT clock starts at release.
-      ack.trt = undefined;
-      state = 'quarantined';
-    } else if (anomaly?.action === 'deleted') {
-      ack.deleted = { breach: anomaly.breach };
-      ack.trt = undefined;
-      state = 'deleted';
-    } else if (srv.nonDevice) {
-      if (decision.served) {
-        ack.responseCode = decision.served.responseCode;
-        ack.body = decision.served.body;
-      }
-      state = 'responded';
-    } else if (commandVariant === 4) {
-      ack.responseCode = 'I0';
-      ack.body = { PreCommand: preCommandFor(request) };
-      state = 'transformed';
-    } else if (LOCAL_ONLY_VARIANTS.has(commandVariant)) {
-      ack.responseCode = 'I0';
-      ack.body = { LocalCommand: localCommandFor(request) };
-      state = 'responded';
-    }
-    // Record: nothing is acknowledged unless the store holds it.
-    const record: RequestRecord = {
-      requestId: requestIdText,
-      originatorId: requestId.originatorId,
-      targetId: requestId.targetId,
-      srv: srv.srv,
-      commandVariant,
-      state,
-      destination: route.destination,
-      generation: route.generation,
-      acceptedAt: now,
-      trt: ack.trt,
-      quarantine,
-      responseCode: state === 'responded' ? ack.responseCode : undefined,
-      bodyElement: request.bodyElement,
-      bodyValue: request.bodyValue,
-    };
-    // A sequenced service's place in its sequence (DUIS FirstInSequence / PrecedingServiceRequestID), kept with the request.
-    if (request.sequence) record.sequence = request.sequence;
-    // What the device acts on beyond the body: the signed Pre-Command's content, the image's version.
-    if (decision.command !== undefined) record.command = decision.command;
-    if (decision.firmwareVersion !== undefined) record.firmwareVersion = decision.firmwareVersion;
-    // CV 3 and 7 go over the WAN and are also delivered locally: the local command comes with the response.
-    if (BOTH_DELIVERY_VARIANTS.has(commandVariant)) record.responseExtras = { LocalCommand: localCommandFor(request) };
-    // The User tells its schedule's results by the schedule's ID.
-    if (decision.scheduleId !== undefined) record.responseExtras = { ...record.responseExtras, DSPScheduleID: String(decision.scheduleId) };
-    // A plain acknowledgement (the usual answer) is made from the record, so the store can keep a
-    // marker for it and make it again from the record when a retry asks.
-    const plain = state === 'accepted' && ack.responseCode === 'I99' && ack.trt !== undefined && ack.body === undefined;
-    const answer: Answer = plain ? { ...plainAcknowledgement(record), outcome: ack.responseCode } : acknowledgementAnswer(ack);
-    const acceptance: Acceptance = {
-      leg,
-      legRecord: { bodyHash, srv: srv.srv, answer: { status: answer.status, body: answer.body }, executionDateTime: request.executionDateTime },
-      record,
-    };
-    if (plain) acceptance.plainAcknowledgement = true;
-    if (state === 'accepted') {
-      // The DSP holds a request it may future-date until its ExecutionDateTime; the device holds the rest.
-      const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');
-      acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
-      // Its network runs here: sent once recorded, without a trip through its queue (leased in the store meanwhile).
-      if (!(heldByDsp && executionDateTime > now) && this.deps.egress?.takesNow(route.destination)) acceptance.egress.forwardedAt = now;
-    }
-    if (quarantine) acceptance.quarantine = quarantine;
-    if (anomaly) acceptance.alert = anomalyAlert(request, anomaly, quarantine?.ref);
-    if (userCount) acceptance.count = userCount.count;
-    if (ack.trt && this.deps.trackTrt) {
-      // SMETS1 is judged on its response, less its WAN time: without one it is overdue, then breached at the WAN limit.
-      const { checkAt, finalAt } = breachCheckTimes(ack.trt.deadline, route.generation, this.deps.budgets.current());
-      acceptance.breachCheckAt = checkAt;
-      if (finalAt !== undefined) acceptance.breachFinalAt = finalAt;
-    }
-    return { acceptance, answer };
   }
 
   /**
@@ -682,12 +554,6 @@ export const overloaded = (why: string) => refusalAnswer(refuse('overloaded', wh
  * later), but counted as `shutting_down`, so that a rolling deploy does not read as saturation.
  */
 export const shuttingDown = (): Answer => ({ ...overloaded('the router is shutting down'), outcome: 'shutting_down' });
-
-/** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */
-function anomalyAlert(request: ServiceRequest, anomaly: Anomaly, ref: string | undefined): NewOutboxItem {
-  const body = { alert: 'AD1', QuarantinedRequest: { requestId: request.requestIdText, breach: anomaly.breach, action: anomaly.action, ref, detail: anomaly.detail } };
-  return { kind: 'dccAlert', alertCode: 'AD1', requestId: request.requestIdText, body };
-}
 
 /** Row 18: no CV 4 leg for this SRV, or one held back (quarantined or deleted), which gave no Pre-Command to sign. */
 function transformLegMissing(request: ServiceRequest, heldAs?: RequestState): Refusal {
