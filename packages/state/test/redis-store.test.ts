@@ -125,6 +125,8 @@ describe('RedisStore on a shared Redis', () => {
       expect(claims.breaches.map((breach) => breach.requestId).sort()).toEqual([...overdue].sort());
       expect(claims.marked).toEqual([]);
       expect(await store.claimBreaches(Date.now(), 100)).toEqual({ breaches: [], marked: [] });
+      // The first run's answer was kept under its mark, and the second found it there.
+      expect(await raw.keys(`${keyPrefix}breaches-claimed:*`)).toHaveLength(1);
       // Their alerts were queued once, by the first run.
       const alerts = (await store.readOutbox(originatorOf(overdue[0]), undefined, 100)).filter((item) => item.alertCode === 'TRT');
       expect(alerts.map((item) => item.requestId).sort()).toEqual([...overdue].sort());
@@ -154,6 +156,7 @@ describe('RedisStore on a shared Redis', () => {
       const marked = await store.markBreaches(startsAt + 30_001, [60_000]);
       expect(proxy.dropped).toBe(1);
       expect(marked).toEqual([{ trtClass: 'smets2.onDemand', destination: 'smets2/central', count: 3, lagCounts: [3] }]);
+      expect(await raw.keys(`${keyPrefix}breaches-marked:*`)).toHaveLength(1);
       expect(await store.markBreaches(startsAt + 30_002, [60_000])).toEqual([]);
     } finally {
       await proxy.close();

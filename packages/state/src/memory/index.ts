@@ -19,8 +19,10 @@ export type { MemoryStoreOptions } from './state.ts';
  * One process's state, for development and tests: the same contract as RedisStore, unshared.
  *
  * Split by concern as RedisStore is, each part in a file of its own with what only it reads;
- * state.ts has what they share (the requests and their indexes, outboxes, Users and devices).
- * Every call runs to its end without a turn of the event loop, so each is atomic, as a Lua script is.
+ * state.ts has what they share (the requests and their indexes, outboxes, Users and devices,
+ * leases). Each step reads and writes without a turn of the event loop in between, so it is
+ * atomic, as a Lua script is. A part calls its own methods directly (readOutbox marks delivered,
+ * expireQuarantined deletes): a subclass overriding the store's method does not see those calls.
  */
 export class MemoryStore implements StateStore {
   readonly kind = 'memory' as const;

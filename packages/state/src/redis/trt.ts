@@ -35,6 +35,13 @@ export class RedisTrt extends RedisPart {
   /** Each call's own name, for its mark (claim-breaches.lua, mark-breaches.lua): this instance's random part, then a count. */
   private readonly callIds = callNames();
 
+  /**
+   * How long a call's mark is kept: while its caller can still be waiting for the reply (the
+   * store's command time limit, within which the client library's resend must answer), and a
+   * second more. Past that its answer would reach nobody.
+   */
+  private readonly markMs = this.context.commandTimeoutMs + 1_000;
+
   /** A call's mark key, in its partition's slot. */
   private callMark(kind: string, partition: number): string {
     return `${this.prefix}${kind}:{p${partition}}:${this.callIds.next()}`;
@@ -48,7 +55,7 @@ export class RedisTrt extends RedisPart {
   async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
     const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
     for (let p = 0; p < PARTITIONS; p++) {
-      pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-marked', p), now, this.prefix, `{p${p}}`, this.context.callMarkMs, ...lagBoundsMs);
+      pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-marked', p), now, this.prefix, `{p${p}}`, this.markMs, ...lagBoundsMs);
     }
     const results = await this.execEach('mark breaches', pipeline);
     const marked = results.flatMap(([error, reply]) => (error ? [] : markedGroups(reply as MarkedReply)));
@@ -76,7 +83,7 @@ export class RedisTrt extends RedisPart {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
         const pipeline = (this.backgroundPipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
-          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', p), now, max, this.prefix, `{p${p}}`, minId, this.context.callMarkMs, ...lagBoundsMs);
+          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', p), now, max, this.prefix, `{p${p}}`, minId, this.markMs, ...lagBoundsMs);
         let reply: BreachClaimsReply;
         try {
           [reply] = (await this.exec('claim breaches', pipeline)) as BreachClaimsReply[];

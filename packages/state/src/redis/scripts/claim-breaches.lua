@@ -20,11 +20,14 @@
 --   it (HSET) and alerted on its own (XADD), up to max. The state and breached fields guard
 --   against whatever else left an entry behind (an expired or deleted request is dropped). The
 --   TRT class and deadline come from the record (open-trt.lua).
--- KEYS[2]: this call's mark (same partition), unique to the call: its answer, kept a while when it
---          claimed or marked anything. The client library sends a call again when its reply was
---          lost (ioredis on reconnect); run again, the call finds what it claimed gone from the
---          indexes, so it answers as it did the first time: the router counts those breaches
---          (the monthly report's TRT statistics) once, not never.
+-- KEYS[2]: this call's mark (same partition), unique to the call: what its answer counts (the
+--          breaches claimed one by one, the groups marked), kept while the caller can still be
+--          waiting for it when there are any. The client library sends a call again when its reply
+--          was lost (ioredis on reconnect); run again, the call finds what it claimed gone from the
+--          indexes, so it answers those counts as the first run did: the router counts those
+--          breaches (the metrics, the monthly report's TRT statistics) once, not never. The alerts
+--          queued in bulk are not kept (their breaches were counted when marked; only their
+--          queueing lag is read from them), so a 1M-deadline burst keeps next to nothing here.
 -- ARGV: now, max, key prefix, partition tag, outbox min ID, the mark's lifetime ms, then
 -- detection-lag bounds in ms, ascending.
 -- Returns { per-request claims, flat: request ID, check time, destination, TRT class, '1' if only
@@ -126,10 +129,10 @@ local function alert_in_bulk(members, left)
   return groups
 end
 
--- The answer, kept under the call's mark when it holds anything (see KEYS[2]).
+-- The answer; what it counts kept under the call's mark (see KEYS[2]).
 local function answer(one_by_one, marked, alerted)
-  if #one_by_one > 0 or #marked > 0 or #alerted > 0 then
-    redis.call('SET', KEYS[2], cjson.encode({ one_by_one, marked, alerted }), 'PX', ARGV[6])
+  if #one_by_one > 0 or #marked > 0 then
+    redis.call('SET', KEYS[2], cjson.encode({ one_by_one, marked, {} }), 'PX', ARGV[6])
   end
   return { one_by_one, marked, alerted }
 end
