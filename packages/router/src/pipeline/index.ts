@@ -8,10 +8,11 @@ import {
   type Acceptance, type AcceptanceResult, type BreachKind, type Leg, type RequestContext,
   type RequestState, type StateStore,
 } from '@dccrouter/state';
-import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
+import { checkBodySignature, checkXmlSignature } from '../auth/authenticate.ts';
+import type { SignatureVerifier } from '../auth/verifier.ts';
 import { decodeRequest, mediaTypeOf, type RequestFormat } from '../decode/index.ts';
 import { decodeXmlRequest } from '../duis-xml/request.ts';
-import { certificateIdentity, namesCertificate, type XmlSignature } from '../duis-xml/signature.ts';
+import type { XmlSignature } from '../duis-xml/signature.ts';
 import { applyNonDeviceEffect, serveNonDevice, STATE_CHANGING_NON_DEVICE } from '../non-device/index.ts';
 import { traced } from '../tracing/index.ts';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
@@ -206,7 +207,7 @@ export class ServiceRequestPipeline {
     }
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
-    await traced('authenticate', { 'dcc.originator': user.userId }, () => (xml ? this.authenticateXml(user, xml.signature) : this.authenticate(user, submission)));
+    await traced('authenticate', { 'dcc.originator': user.userId }, () => this.authenticate(user, submission, xml));
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
     // DUIS XML is judged by what its signature covers, the canonical SignedInfo (which holds the
     // document's digest): a retry signed afresh, or with other comments, whitespace or KeyInfo, is the same request.
@@ -467,43 +468,17 @@ export class ServiceRequestPipeline {
     if (!enforced) this.deps.log.warn({ breach, detail, requestId: request.requestIdText }, 'TAD breach (shadow mode: not enforced)');
   }
 
-  /** Row 5 for a DUIS XML request: its enveloped signature, checked against the originator's registered certificate. */
-  private async authenticateXml(user: User, signature: XmlSignature | string | undefined): Promise<void> {
-    if (!this.deps.verifySignatures) return;
-    if (signature === undefined) throw new Refused(refuse('signature_invalid', 'the request carries no ds:Signature'));
-    if (typeof signature === 'string') throw new Refused(refuse('signature_invalid', `ds:Signature is not in the accepted form: ${signature}`));
-    const identity = user.certificatePem ? certificateIdentity(user.certificatePem) : undefined;
-    if (!identity) throw new Refused(refuse('signature_invalid', `User ${user.userId} has no usable certificate registered (certificatePem) to check XML signatures against`));
-    if (!namesCertificate(signature, identity)) {
-      throw new Refused(refuse('signature_invalid', `ds:X509IssuerSerial (${signature.issuerName}, ${signature.serialNumber}) does not name the certificate registered for User ${user.userId}`));
-    }
-    if (!signature.digestMatches()) throw new Refused(refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing'));
-    const valid = await this.deps.verifier.verify(identity.publicKeyPem, signature.signedInfo, signature.signatureDer);
-    if (!valid) throw new Refused(refuse('signature_invalid', "ds:SignatureValue is not a valid signature of ds:SignedInfo by the registered certificate's key"));
-  }
-
   /**
-   * Row 5: a valid ECDSA P-256 signature of the exact body bytes by the originator's key, unless
-   * the submission was authenticated by its batch's signature.
+   * Row 5: the request's signature checked (auth/authenticate.ts), unless signatures are switched
+   * off or the submission was authenticated by its batch's signature, whose signer is its
+   * originator (checked first, in process()).
    */
-  private async authenticate(user: User, submission: Submission): Promise<void> {
-    // Authenticated by its batch's signature, whose signer is its originator (process() checks that first).
-    if (submission.authenticatedAs !== undefined) return;
-    if (!this.deps.verifySignatures) return;
-    const named = (submission.fieldNames ?? HTTP_FIELDS).signature;
-    const signature = decodeSignatureHeader(submission.signature);
-    if (!signature) {
-      const why = submission.signature ? 'is not base64' : 'is missing';
-      throw new Refused(refuse('signature_invalid', `${named} ${why}`));
-    }
-    const valid = await this.deps.verifier.verify(user.publicKeyPem, submission.body, signature);
-    if (valid) return;
-    // The length of a raw r‖s pair and not DER (which opens with a SEQUENCE, 0x30): likely WebCrypto's
-    // output. Said as a likelihood: checking it as one would cost a second verification per forgery.
-    if (signature.byteLength === 64 && signature[0] !== 0x30) {
-      throw new Refused(refuse('signature_invalid', `${named} is not a valid signature of the body by the originator's key; it is 64 bytes and not DER, as a raw r‖s pair (IEEE P1363, as WebCrypto signs) would be: the router takes the ECDSA signature DER-encoded (an ASN.1 SEQUENCE of r and s)`));
-    }
-    throw new Refused(refuse('signature_invalid', `${named} is not a valid signature of the body by the originator's key`));
+  private async authenticate(user: User, submission: Submission, xml?: XmlAuthentication): Promise<void> {
+    if (!this.deps.verifySignatures || (xml === undefined && submission.authenticatedAs !== undefined)) return;
+    const refusal = xml
+      ? await checkXmlSignature(this.deps.verifier, user, xml.signature)
+      : await checkBodySignature(this.deps.verifier, user, submission.body, submission.signature, (submission.fieldNames ?? HTTP_FIELDS).signature);
+    if (refusal) throw new Refused(refusal);
   }
 }
 

@@ -1,0 +1,37 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { User } from '@dccrouter/domain';
+import { checkBodySignature, checkXmlSignature } from './authenticate.ts';
+import { SignatureVerifier } from './verifier.ts';
+
+const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const user: User = { userId: '90-B3-D5-1F-30-01-00-00', roles: ['IS'], status: 'active', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string };
+const body = Buffer.from('{"header":{}}');
+const verifier = new SignatureVerifier({ threads: 0, batchMax: 64, lingerMs: 0 });
+afterAll(() => verifier.close());
+
+const check = (header: string | undefined) => checkBodySignature(verifier, user, body, header, 'X-DCC-Signature');
+
+describe('checkBodySignature (row 5)', () => {
+  it('passes a DER signature of the exact bytes by the originator\'s key', async () => {
+    expect(await check(sign('sha256', body, privateKey).toString('base64'))).toBeUndefined();
+  });
+
+  it('says what is wrong: missing, not base64, not a signature of these bytes, or raw r‖s rather than DER', async () => {
+    expect(await check(undefined)).toEqual({ reason: 'signature_invalid', message: 'X-DCC-Signature is missing' });
+    expect((await check('not base64!'))?.message).toBe('X-DCC-Signature is not base64');
+    const other = sign('sha256', Buffer.from('other bytes'), privateKey).toString('base64');
+    expect((await check(other))?.message).toBe("X-DCC-Signature is not a valid signature of the body by the originator's key");
+    const raw = sign('sha256', body, { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64');
+    expect((await check(raw))?.message).toContain('raw r‖s pair (IEEE P1363, as WebCrypto signs)');
+  });
+});
+
+describe('checkXmlSignature (row 5)', () => {
+  it('refuses a document without a usable ds:Signature, or a User without a certificate, saying which', async () => {
+    expect((await checkXmlSignature(verifier, user, undefined))?.message).toBe('the request carries no ds:Signature');
+    expect((await checkXmlSignature(verifier, user, 'two ds:Reference elements'))?.message).toBe('ds:Signature is not in the accepted form: two ds:Reference elements');
+    const signature = { issuerName: 'CN=x', serialNumber: '1', digestMatches: () => true, signedInfo: body, signatureDer: body } as never;
+    expect((await checkXmlSignature(verifier, user, signature))?.message).toBe(`User ${user.userId} has no usable certificate registered (certificatePem) to check XML signatures against`);
+  });
+});
