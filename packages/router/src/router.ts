@@ -20,7 +20,7 @@ import { StoreWatch } from './store-watch/index.ts';
 import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
 import { HeldReleaser } from './egress/held-release.ts';
-import { createLogger, type Logger } from './log/index.ts';
+import { countingTaskFailures, createLogger, type Logger } from './log/index.ts';
 import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
 import { sampleBacklogs } from './metrics/backlogs.ts';
 import { dspScheduler } from './schedules/index.ts';
@@ -119,6 +119,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   }
   // Gauges read the verifier and pipeline when scraped, after they exist.
   const metrics = new RouterMetrics({ verifyQueueDepth: () => verifier.depth, verifyHandoffs: () => ({ tasks: verifier.handoffs, signatures: verifier.handedOff, inline: verifier.verifiedInline }), pipelineStages: () => pipeline.stages.totals(), inflight: () => pipeline.inflightCount, verifyThreads: config.verifyThreads });
+  // Every background task made from here on counts its failures in the metrics (see countingTaskFailures).
+  log = countingTaskFailures(log, (task) => metrics.backgroundFailures.labels(task).inc());
   const lookups = childrenOf(metrics.directoryLookups);
   const directory = new Directory(store, { syncIntervalMs: config.directorySyncMs, maxEntries: config.directoryCacheMax }, log, {
     hit: (kind) => lookups(kind, 'hit').inc(),

@@ -1,4 +1,4 @@
-import { throttledWarn, type Logger } from '../log/index.ts';
+import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
 import { traced } from '../tracing/index.ts';
 
 /**
@@ -16,7 +16,7 @@ export class Periodic {
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly task: () => Promise<void>,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     this.warn = throttledWarn(log);
   }
@@ -29,7 +29,10 @@ export class Periodic {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = traced(`background ${this.name}`, {}, () => this.task())
-        .catch((error) => this.warn('failed', { err: error, task: this.name }, 'background task failed'))
+        .catch((error) => {
+          countTaskFailure(this.log, this.name);
+          this.warn('failed', { err: error, task: this.name }, 'background task failed');
+        })
         .finally(() => this.schedule());
     }, this.intervalMs);
   }

@@ -7,6 +7,23 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'dcc-router' } });
 }
 
+const TASK_FAILED = Symbol('dccrouter.taskFailed');
+
+/**
+ * The router's logger, carrying where its background tasks' failures are counted (a metric, so a
+ * task failing tick after tick can be alerted on, not only read in the throttled log). Made as
+ * pino makes its children (an object whose prototype is the logger), so it logs as `log` does and
+ * every module handed it, and their own children, carry the count without being told of it.
+ */
+export function countingTaskFailures(log: Logger, failed: (task: string) => void): Logger {
+  return Object.assign(Object.create(log) as Logger, { [TASK_FAILED]: failed });
+}
+
+/** Counts a background task's failure where the logger says (countingTaskFailures); nothing otherwise. */
+export function countTaskFailure(log: Logger, task: string): void {
+  (log as Logger & { [TASK_FAILED]?: (task: string) => void })[TASK_FAILED]?.(task);
+}
+
 /**
  * A warning that may recur many times a second (every request or tick during a store outage):
  * logged at most once per `intervalMs` for each key. What recurred meanwhile is told at the end of

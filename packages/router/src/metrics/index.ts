@@ -31,6 +31,13 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
+  readonly backgroundFailures = new Counter({
+    name: 'dccrouter_background_task_failures_total',
+    help: 'Runs of a background task that failed (each is logged, at most once per 10 s per task), by task: trt-breach-scan, future-dated-release, webhook-delivery, directory-sync, ...',
+    labelNames: ['task'] as const,
+    registers: [this.registry],
+  });
+
   readonly adminUnauthorized = new Counter({
     name: 'dccrouter_admin_unauthorized_total',
     help: "Operators' API calls refused for a missing or wrong bearer token",
