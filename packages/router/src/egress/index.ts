@@ -1,5 +1,5 @@
 import type { EgressItem, NetworkResponse, ReleaseHandOver, ResponseOutcome, StateStore } from '@dccrouter/state';
-import { throttledWarn, type Logger } from '../log/index.ts';
+import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
 
 /** A downstream network as the router sees it: it takes requests; responses come back separately. */
 export interface NetworkAdapter {
@@ -123,6 +123,7 @@ export class EgressDispatcher implements DirectEgress {
         }
       } catch (error) {
         // Unsent items stay pending in the store and come back after the redelivery delay.
+        countTaskFailure(this.log, 'egress');
         this.cycleFailed('cycle', { err: error }, 'egress cycle failed');
         failed = true;
       }
