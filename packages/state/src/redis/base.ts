@@ -105,8 +105,6 @@ export const SCRIPT_COMMANDS = [
   ['pruneConsumers', 1],
 ] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
 
-const MIN_CALL_MARK_MS = 10_000;
-
 /** The connections and settings of one store, shared by its parts; its last connection error too. */
 export class RedisContext {
   readonly prefix: string;
@@ -120,11 +118,6 @@ export class RedisContext {
   readonly target: string;
   /** On a Redis Cluster each script call stays in one slot: one partition's work per call. */
   readonly onePartitionPerCall: boolean;
-  /**
-   * How long a script call's mark (its record of what it did, for when the client library sends it
-   * again after its reply was lost) is kept: past any wait for its reply (the command time limit), with room.
-   */
-  readonly callMarkMs: number;
   /** The last connection error, to say why a command failed while Redis is away. */
   lastError: Error | undefined;
   /** A third connection, made when first needed, for blocking reads (see RedisEgress). */
@@ -142,7 +135,6 @@ export class RedisContext {
     this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
     this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    this.callMarkMs = Math.max(MIN_CALL_MARK_MS, 2 * this.commandTimeoutMs);
     this.waitReplicas = options.waitReplicas ?? 0;
     this.waitTimeoutMs = options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
     if (this.waitReplicas > 0 && this.waitTimeoutMs >= this.commandTimeoutMs) {

@@ -11,6 +11,7 @@ import { bulkIndexOf } from './trt.ts';
 
 /** Measured on the bench's acknowledgement path (with the simulated networks): 1 ms to 10 ms took about 5% off router + Redis CPU per request. */
 const DEFAULT_RESPONSE_GATHER_MS = 10;
+const MIN_ACCEPTANCE_MARK_MS = 10_000;
 
 /** How long an instance trusts that a bulk TRT index it listed is still listed (see listedBulkIndexes). */
 const BULK_RELIST_MS = 10_000;
@@ -43,9 +44,12 @@ export class RedisRequests extends RedisPart {
   private readonly responses: PartitionBatcher<(string | number)[], RespondReply>;
   /** Each acceptance call's own name, for its mark (accept-batch.lua): this instance's random part, then a count. */
   private readonly callIds = callNames();
+  /** A call's mark outlives any wait for its reply (the store's command time limit), with room. */
+  private readonly acceptanceMarkMs: number;
 
   constructor(context: RedisContext) {
     super(context);
+    this.acceptanceMarkMs = Math.max(MIN_ACCEPTANCE_MARK_MS, 2 * context.commandTimeoutMs);
     this.responses = new PartitionBatcher((_, items) => this.respondBatch(items), { gatherMs: context.options.responseGatherMs ?? DEFAULT_RESPONSE_GATHER_MS });
   }
 
@@ -134,7 +138,7 @@ export class RedisRequests extends RedisPart {
     try {
       ({ reply, replicasShort } = await this.call('record acceptance', () => this.confirmedWithin(this.acceptanceCall(mark,
         this.context.acceptances.acceptBatch(`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
-          this.outboxMinId(), this.context.callMarkMs, counterIndex.size, ...counterArgs, ...requestArgs)))));
+          this.outboxMinId(), this.acceptanceMarkMs, counterIndex.size, ...counterArgs, ...requestArgs)))));
     } catch (error) {
       // The call may not have listed its indexes: the next acceptance of each lists it.
       this.listedBulkIndexes.clear();
@@ -186,7 +190,7 @@ export class RedisRequests extends RedisPart {
     const key = `${this.prefix}accepted:${this.tagOf(requestId)}:${this.callIds.next()}`;
     // A write, so that everything the master holds (another router's records too, which
     // replication carries in order) is covered, not only this connection's last write.
-    const routing = this.context.acceptances.pipeline().set(key, '1', 'PX', this.context.callMarkMs);
+    const routing = this.context.acceptances.pipeline().set(key, '1', 'PX', this.acceptanceMarkMs);
     return this.call('confirm replicated', () => this.confirmedWithin(this.replicasHolding(routing)));
   }
 
@@ -194,7 +198,7 @@ export class RedisRequests extends RedisPart {
    * Whether the call that left `mark` recorded this acceptance, asked once its leg is seen
    * recorded with its body: the call writes its mark in the same step as its records, so a record
    * seen and no '1' in the mark (none yet, or the call found a copy) is another call's. A mark
-   * gone (kept callMarkMs) reads as not this call's: the lease's expiry then sends it.
+   * gone (kept acceptanceMarkMs) reads as not this call's: the lease's expiry then sends it.
    */
   private async recordedByCall(mark: string, items: readonly PendingAcceptance[], acceptance: Acceptance): Promise<boolean> {
     const place = items.findIndex((item) => item.acceptance === acceptance);

@@ -5,8 +5,8 @@
 -- and a mark is never late behind alerts.
 -- KEYS[1]: the partition's TRT index (it routes the call; the bulk indexes' names start with it).
 -- KEYS[2]: this call's mark, its answer kept while the caller can still be waiting for it when it
---          marked anything: run again after its reply was lost, the call answers the same counts (the partition's mark has moved on, so
---          a fresh run would count none of them).
+--          marked anything: run again after its reply was lost, the call answers the same counts
+--          (the partition's mark has moved on, so a fresh run would count none of them).
 -- ARGV: now, key prefix, partition tag, the mark's lifetime ms, then detection-lag bounds in ms, ascending.
 -- Returns { { class, destination, { how many with lag up to each bound, all } }, ... }.
 local earlier = redis.call('GET', KEYS[2])
