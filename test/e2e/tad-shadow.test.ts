@@ -1,4 +1,5 @@
 // Shadow mode reports TAD breaches without holding anything back; TAD=false skips it entirely.
+import { pino, type Logger } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
@@ -10,8 +11,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function floodOfThree(env: Record<string, string>) {
-  server = await startInProcess({ NETWORKS: 'external', ...env });
+async function floodOfThree(env: Record<string, string>, log?: Logger) {
+  server = await startInProcess({ NETWORKS: 'external', ...env }, log);
   const admin = new Admin(server.url, server.adminToken);
   expect((await admin.put(`/v1/admin/thresholds/users/${SUPPLIER}`, { rules: [{ srv: '*', limit: 1, windowSeconds: 60 }] })).status).toBe(200);
   const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
@@ -21,11 +22,15 @@ async function floodOfThree(env: Record<string, string>) {
   return { answers, metrics };
 }
 
-it('reports breaches in shadow mode without quarantining', async () => {
-  const { answers, metrics } = await floodOfThree({ TAD_MODE: 'shadow' });
+it('reports breaches in shadow mode without quarantining, logging a User\'s flood once', async () => {
+  const lines: { msg: string; originatorId?: string }[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const { answers, metrics } = await floodOfThree({ TAD_MODE: 'shadow' }, log);
   expect(answers.map((a) => [a.status, a.answer.quarantine])).toEqual([[202, undefined], [202, undefined], [202, undefined]]);
   expect(metrics).toContain('dccrouter_tad_breaches_total{kind="user",action="shadow"} 2');
   expect(metrics).not.toContain('action="quarantined"');
+  // Two breaches, one line within the interval: the count is in the metric (and in the interval's closing line).
+  expect(lines.filter((line) => line.msg.startsWith('TAD breach')).map((line) => line.originatorId)).toEqual([SUPPLIER]);
 });
 
 it('enforces the same rules outside shadow mode, and skips them with TAD=false', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { inject } from 'vitest';
+import type { Logger } from 'pino';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
 
 /** Both stores, as settings for startInProcess: `describe.each(everyStore())(..., (name, storeEnv) => ...)`. */
@@ -18,9 +19,10 @@ export interface InProcessRouter {
 
 /**
  * The router assembled in the test process and served on a real socket (Node adapter), with the
- * demo inventory, on either store. Each instance gets its own Redis key prefix.
+ * demo inventory, on either store. Each instance gets its own Redis key prefix. Logs go to `log`
+ * when given (a test reading what the router logged), else nowhere.
  */
-export async function startInProcess(env: Record<string, string> = {}): Promise<InProcessRouter> {
+export async function startInProcess(env: Record<string, string> = {}, log?: Logger): Promise<InProcessRouter> {
   const adminToken = 'in-process-token';
   const config = loadConfig({
     ROUTER_ADMIN_TOKEN: adminToken,
@@ -30,7 +32,7 @@ export async function startInProcess(env: Record<string, string> = {}): Promise<
     REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
     ...env,
   });
-  const router = await createRouter(config);
+  const router = await createRouter(config, log);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: router.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -114,12 +114,15 @@ export class ServiceRequestPipeline {
    */
   private readonly storeTrouble: (error: StateUnavailableError) => void;
   private readonly replicasBehind: (short: ReplicasShort) => void;
+  /** Shadow mode's breaches, logged once per User and kind an interval: a flood is one line and a count, not a line a request. */
+  private readonly shadowBreach: (key: string, fields: Record<string, unknown>, message: string) => void;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
     const warn = throttledWarn(deps.log);
     this.storeTrouble = (error) => warn('store', { err: error }, 'the state store failed a request');
     this.replicasBehind = (short) => warn('replicas', { ...short }, 'Redis replicas did not confirm acceptances in time (REDIS_WAIT_REPLICAS): answered outcome_unknown');
+    this.shadowBreach = throttledWarn(deps.log);
   }
 
   get inflightCount(): number {
@@ -465,7 +468,9 @@ export class ServiceRequestPipeline {
   /** Counted once its request is recorded (a replay of it is not another breach). */
   private reportBreach({ breach, detail, enforced }: Breach, request: ServiceRequest): void {
     this.deps.tad!.reportBreach(breach, enforced?.action ?? 'shadow');
-    if (!enforced) this.deps.log.warn({ breach, detail, requestId: request.requestIdText }, 'TAD breach (shadow mode: not enforced)');
+    if (enforced) return;
+    const { originatorId } = request.requestId;
+    this.shadowBreach(`${breach}:${originatorId}`, { breach, detail, originatorId, requestId: request.requestIdText }, 'TAD breach (shadow mode: not enforced)');
   }
 
   /**
