@@ -86,3 +86,24 @@ it('answers through a separate networks process, configured through the router',
   await expect.poll(async () => (await Promise.all(whileDown.map(state))).map((s) => `${s.state}:${s.responseCode}`), { timeout: 10_000 })
     .toEqual(whileDown.map(() => 'responded:I0'));
 }, 60_000);
+
+it('counts its background loops\' failures as a router does, for the same alert', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-networks-failing-'));
+  let ownRedis: ChildProcess | undefined = await startRedis(port, dir);
+  try {
+    const networks = await startRouterProcess({ REDIS_URL: `redis://127.0.0.1:${port}` }, 'packages/router/src/networks-main.ts');
+    processes.push(networks);
+    await stopRedis(ownRedis);
+    ownRedis = undefined;
+    const failures = async () => {
+      const metrics = await (await fetch(`${networks.url}/metrics`)).text();
+      return [...metrics.matchAll(/^dccrouter_background_task_failures_total\{task="([^"]+)"\} (\d+)/gm)].filter(([, , n]) => Number(n) > 0).map(([, task]) => task).sort();
+    };
+    // Its clock check runs every second, its egress loop at once: both fail while the store is away.
+    await expect.poll(failures, { timeout: 15_000, interval: 250 }).toEqual(expect.arrayContaining(['egress', 'store-clock']));
+  } finally {
+    if (ownRedis) await stopRedis(ownRedis);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);

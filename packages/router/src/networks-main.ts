@@ -10,13 +10,16 @@ import { Periodic } from './background/index.ts';
 import { loadConfig } from './config/index.ts';
 import { startOrExit } from './config/start.ts';
 import { startNetworks } from './egress/networks.ts';
-import { createLogger } from './log/index.ts';
-import { lifecycleMetrics } from './metrics/index.ts';
+import { countingTaskFailures, createLogger } from './log/index.ts';
+import { backgroundFailuresCounter, lifecycleMetrics } from './metrics/index.ts';
 import { StatsAggregator } from './stats/index.ts';
 import { StoreClock } from './store-clock/index.ts';
 
 const config = { ...startOrExit(() => loadConfig({ PORT: '9464', ...process.env }, 'networks')), networks: 'simulated' as const };
-const log = createLogger(config.logLevel);
+const registry = new Registry();
+// Its egress, statistics and clock loops' failures counted as a router's are (alertable, not only logged).
+const backgroundFailures = backgroundFailuresCounter(registry);
+const log = countingTaskFailures(createLogger(config.logLevel), (task) => backgroundFailures.labels(task).inc());
 if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
   log.error('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
   process.exit(2);
@@ -27,7 +30,6 @@ const store = await startOrExit(() => createStore({
   // Responses are queued (and the outbox trimmed) here too: by the routers' retention, not the default.
   outboxRetentionSeconds: config.outboxRetentionSeconds,
 }));
-const registry = new Registry();
 const stats = new StatsAggregator(store, config.statsFlushMs, log);
 stats.start();
 // Responses timed as the routers time requests (see StoreClock): a TRT is measured on one footing.

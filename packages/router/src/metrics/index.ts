@@ -31,12 +31,7 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
-  readonly backgroundFailures = new Counter({
-    name: 'dccrouter_background_task_failures_total',
-    help: 'Runs of a background task that failed (each is logged, at most once per 10 s per task), by task: trt-breach-scan, future-dated-release, webhook-delivery, directory-sync, ...',
-    labelNames: ['task'] as const,
-    registers: [this.registry],
-  });
+  readonly backgroundFailures = backgroundFailuresCounter(this.registry);
 
   readonly adminUnauthorized = new Counter({
     name: 'dccrouter_admin_unauthorized_total',
@@ -208,6 +203,16 @@ const USAGE_PEAK_PERIOD_MS = 60_000;
 const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300];
 
 /** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
+/** Failed runs of background tasks, by task: a router's, and the networks process's (npm run networks). */
+export function backgroundFailuresCounter(registry: Registry) {
+  return new Counter({
+    name: 'dccrouter_background_task_failures_total',
+    help: 'Runs of a background task that failed (each is logged, at most once per 10 s per task), by task: trt-breach-scan, future-dated-release, webhook-delivery, directory-sync, egress, store-clock, ...',
+    labelNames: ['task'] as const,
+    registers: [registry],
+  });
+}
+
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
   // Each threshold's highest count over limit in this period and the last: with many Users
