@@ -245,6 +245,25 @@ describe('gRPC conventions', () => {
   });
 });
 
+describe('gRPC message size', () => {
+  it('reads a message with a body up to MAX_BODY_BYTES, past grpc-js\'s 4 MiB, and judges it as HTTP does', async () => {
+    const large = await startRouterProcess({ VERIFY_THREADS: '1', MAX_BODY_BYTES: String(6 * 1024 * 1024) });
+    const client = new GrpcRouterClient(large.grpcAddress!, newKeyPair().privateKeyPem, undefined, { retries: 0 });
+    try {
+      const stub = (client as unknown as { stub: { submit: Function } }).stub;
+      const submit = (bytes: number) => new Promise<ServiceError | null>((resolve) =>
+        stub.submit({ body: Buffer.alloc(bytes, 0x20), signature: 'AA==', contentType: 'application/json' }, (error: ServiceError | null) => resolve(error)));
+      // 5 MiB of blanks: within the router's limit, so the pipeline's row 3, not the transport's refusal.
+      const withinLimit = await submit(5 * 1024 * 1024);
+      expect(withinLimit?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+      expect(refusalOf(withinLimit!)).toMatchObject({ reason: 'malformed_request', httpStatus: 400 });
+    } finally {
+      client.close();
+      await large.stop();
+    }
+  });
+});
+
 describe('gRPC 503s', () => {
   // A router on its own redis-server that admits one request at a time: concurrent calls are
   // refused overloaded, and stopping its Redis leaves the store unreachable.

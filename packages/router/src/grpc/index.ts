@@ -61,6 +61,16 @@ const GRPC_FIELDS: FieldNames = { signature: 'the signature field', contentType:
 /** Requests of one SubmitStream read and not answered yet, at most. */
 const STREAM_UNANSWERED_MAX = 256;
 
+/** grpc-js's default receive limit, kept as the floor. */
+const GRPC_DEFAULT_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Room for a message's other fields (signature, content type) and framing beside a body of the largest size. */
+const SIGNED_MESSAGE_MARGIN_BYTES = 64 * 1024;
+
+/** The largest message the gRPC server reads: a body of MAX_BODY_BYTES with its signature always fits. */
+export function grpcMessageLimit(maxBodyBytes: number): number {
+  return Math.max(GRPC_DEFAULT_MESSAGE_BYTES, maxBodyBytes + SIGNED_MESSAGE_MARGIN_BYTES);
+}
+
 export async function startGrpcServer(deps: GrpcDeps, host: string, port: number, tls?: GrpcTls): Promise<GrpcServer> {
   const { pipeline, metrics } = deps;
   // grpc-js writes its own errors to stderr as bare text; they go to the router's log instead.
@@ -96,7 +106,10 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     return submitResult(answer);
   }
 
-  const server = new Server();
+  // Bodies up to MAX_BODY_BYTES get the HTTP edge's judgement (413 body_too_large past it), so
+  // the transport takes them whatever the setting; only a message past this (grpc-js's 4 MiB at
+  // the least) is refused by gRPC itself, RESOURCE_EXHAUSTED without a contract reason.
+  const server = new Server({ 'grpc.max_receive_message_length': grpcMessageLimit(deps.maxBodyBytes) });
   const feeds = new Set<ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>>();
   server.addService(ROUTER_SERVICE, {
     submit(call: ServerUnaryCall<Signed, Result>, callback: sendUnaryData<Result>) {
