@@ -101,6 +101,23 @@ describe('RedisStore on a shared Redis', () => {
     }
   });
 
+  it('adds statistics once when the addition is run again after its reply was lost', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix });
+      opened.push(store);
+      // The script is loaded: the answer dropped below is the addition's own, not a NOSCRIPT.
+      await store.incrementStats('month', { responded: 1 }, 'warm-up');
+      proxy.dropReplyTo('lost-reply-counter');
+      await store.incrementStats('month', { 'lost-reply-counter': 1 }, 'flush-1');
+      expect(proxy.dropped).toBe(1);
+      expect(await store.readStats('month')).toEqual({ responded: 1, 'lost-reply-counter': 1 });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('counts the breaches of a claim run again after its reply was lost: it answers as its first run did', async () => {
     const keyPrefix = newPrefix();
     const proxy = await replyDroppingProxy(redisUrl);

@@ -1711,11 +1711,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.releaseQuarantine(expiring, { at: now, state: 'accepted', egress: true })).toBe(false);
       });
 
-      it('adds up named statistics counters per set', async () => {
+      it('adds up named statistics counters per set, each addition once by its name', async () => {
         const store = await open();
         const set = `month-${randomUUID()}`;
-        await store.incrementStats(set, { 'a|b|responded': 1, 'a|b|b3': 2 });
-        await store.incrementStats(set, { 'a|b|responded': 4 });
+        const [first, second] = [randomUUID(), randomUUID()];
+        await store.incrementStats(set, { 'a|b|responded': 1, 'a|b|b3': 2 }, first);
+        await store.incrementStats(set, { 'a|b|responded': 4 }, second);
+        // Sent again under its name (its outcome unknown to its sender): not added twice.
+        await store.incrementStats(set, { 'a|b|responded': 1, 'a|b|b3': 2 }, first);
         expect(await store.readStats(set)).toEqual({ 'a|b|responded': 5, 'a|b|b3': 2 });
         expect(await store.readStats(`month-${randomUUID()}`)).toEqual({});
       });

@@ -19,32 +19,33 @@ describe('serviceStatsSet', () => {
 });
 
 describe('StatsAggregator', () => {
-  /** The real embedded store, its writes failing as told: not sent at all, or sent and not confirmed. */
-  function failingStore(failure: 'unsent' | 'unconfirmed') {
+  /**
+   * The real embedded store, its first write failing as told: not sent at all, sent and not
+   * confirmed although added (landed), or sent and not confirmed, never added (lost).
+   */
+  function failingStore(failure: 'unsent' | 'landed' | 'lost') {
     const store = new MemoryStore();
     const add = store.incrementStats.bind(store);
     let failures = 1;
-    store.incrementStats = async (set, increments) => {
-      if (failures-- <= 0) return add(set, increments);
-      if (failure === 'unconfirmed') {
-        await add(set, increments);
-        throw new StateUnavailableError('timed out', { unconfirmed: true });
-      }
-      throw new StateUnavailableError('connection refused');
+    store.incrementStats = async (set, increments, flushId) => {
+      if (failures-- <= 0) return add(set, increments, flushId);
+      if (failure === 'unsent') throw new StateUnavailableError('connection refused');
+      if (failure === 'landed') await add(set, increments, flushId);
+      throw new StateUnavailableError('timed out', { unconfirmed: true });
     };
     return store;
   }
 
-  it('keeps counts a write never sent for the next flush, and never sends again counts that may have been added', async () => {
-    for (const [failure, expected] of [['unsent', 3], ['unconfirmed', 3]] as const) {
+  it('adds every count once, whether its first write was never sent, landed unconfirmed or was lost', async () => {
+    for (const failure of ['unsent', 'landed', 'lost'] as const) {
       const store = failingStore(failure);
       const stats = new StatsAggregator(store, 60_000, createLogger('silent'));
       stats.count('service:2026-12', 'responded', 2);
       await stats.flush();
       stats.count('service:2026-12', 'responded', 1);
       await stats.flush();
-      // Unsent: 2 kept and added with the 1. Unconfirmed (it landed): 2 once, then the 1; never 5.
-      expect((await store.readStats('service:2026-12')).responded, failure).toBe(expected);
+      // The 2 once (kept, or sent again under its name), then the 1: never 1 (lost) nor 5 (twice).
+      expect((await store.readStats('service:2026-12')).responded, failure).toBe(3);
     }
   });
 

@@ -1,6 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { monthOf } from '@dccrouter/domain';
-import { StateUnavailableError, type StateStore } from '@dccrouter/state';
+import { STATS_FLUSH_MARK_MS, StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { throttledWarn, type Logger } from '../log/index.ts';
+
+/** One set's counts of a flush, under the name that makes the store add them once. */
+interface Addition {
+  set: string;
+  increments: Record<string, number>;
+  flushId: string;
+  firstSentAt: number;
+}
+
+/** How long an addition whose outcome is unknown is sent again: well within the store's memory of its name. */
+const RESEND_FOR_MS = STATS_FLUSH_MARK_MS / 2;
 
 /**
  * Service statistics added up in-process and added to the shared ones every `flushMs`: one
@@ -9,6 +21,10 @@ import { throttledWarn, type Logger } from '../log/index.ts';
  */
 export class StatsAggregator {
   private pending = new Map<string, Map<string, number>>();
+  /** Sent, outcome unknown: sent again under the same name, which the store adds only once. */
+  private unconfirmed: Addition[] = [];
+  private readonly instance = randomBytes(6).toString('base64url');
+  private flushes = 0;
   private timer?: ReturnType<typeof setInterval>;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -36,24 +52,34 @@ export class StatsAggregator {
   }
 
   /**
-   * Adds what was gathered to the store; what was not added is kept for the next flush. What may
-   * have been added (sent, not confirmed) is not sent again: counted twice would be worse than
-   * lost, which a crash loses too (at most one period's counts).
+   * Adds what was gathered to the store, each set's counts under a name of their own. Counts that
+   * never reached the store are kept for the next flush; counts that may have (sent, not
+   * confirmed) are sent again under their name, which the store adds only if it had not, for
+   * half an hour at most. A crash loses at most one period's counts.
    */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      const batch = this.pending;
+      const now = Date.now();
+      const additions = this.unconfirmed;
+      this.unconfirmed = [];
+      for (const [set, counters] of this.pending) {
+        additions.push({ set, increments: Object.fromEntries(counters), flushId: `${this.instance}.${(this.flushes++).toString(36)}`, firstSentAt: now });
+      }
       this.pending = new Map();
-      for (const [set, counters] of batch) {
+      for (const addition of additions) {
         try {
-          await this.store.incrementStats(set, Object.fromEntries(counters));
+          await this.store.incrementStats(addition.set, addition.increments, addition.flushId);
         } catch (error) {
-          if (error instanceof StateUnavailableError && error.unconfirmed) {
-            this.warn('unconfirmed', { err: error, set }, 'service statistics may not have been added: not sent again, so never counted twice');
-            continue;
+          const { set } = addition;
+          if (error instanceof StateUnavailableError && !error.unconfirmed) {
+            this.warn('failed', { err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
+            this.add(set, addition.increments);
+          } else if (now - addition.firstSentAt < RESEND_FOR_MS) {
+            this.warn('unconfirmed', { err: error, set }, 'service statistics may not have been added: sent again under the same name, so added once');
+            this.unconfirmed.push(addition);
+          } else {
+            this.warn('given-up', { err: error, set, increments: addition.increments }, 'service statistics unconfirmed for half an hour: no longer sent, they may not have been added');
           }
-          this.warn('failed', { err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
-          this.add(set, Object.fromEntries(counters));
         }
       }
     });

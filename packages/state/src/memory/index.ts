@@ -116,7 +116,7 @@ export class MemoryStore implements StateStore {
   expireQuarantined(now: number, max: number) { return this.quarantine.expireQuarantined(now, max); }
 
   // Settings, statistics, and the store itself.
-  incrementStats(set: string, increments: Record<string, number>) { return this.settings.incrementStats(set, increments); }
+  incrementStats(set: string, increments: Record<string, number>, flushId: string) { return this.settings.incrementStats(set, increments, flushId); }
   readStats(set: string) { return this.settings.readStats(set); }
   getSetting<T>(name: string) { return this.settings.getSetting<T>(name); }
   getSettings(names: readonly string[]) { return this.settings.getSettings(names); }

@@ -1,3 +1,4 @@
+import { STATS_FLUSH_MARK_MS } from '../store/index.ts';
 import { copy } from './state.ts';
 
 /** Operators' settings, statistics counters, and what the store says of itself (its clock and identity). */
@@ -7,7 +8,17 @@ export class MemorySettings {
   /** Set by the first storeIdentity call: this store is never emptied while its process lives. */
   private identity?: string;
 
-  async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
+  /** The flushes added, by name, with when each is forgotten (in the order added). */
+  private readonly flushed = new Map<string, number>();
+
+  async incrementStats(set: string, increments: Record<string, number>, flushId: string): Promise<void> {
+    const now = Date.now();
+    for (const [name, forgetAt] of this.flushed) {
+      if (forgetAt > now) break;
+      this.flushed.delete(name);
+    }
+    if (this.flushed.has(flushId)) return;
+    this.flushed.set(flushId, now + STATS_FLUSH_MARK_MS);
     let counters = this.stats.get(set);
     if (!counters) this.stats.set(set, (counters = new Map()));
     for (const [name, by] of Object.entries(increments)) counters.set(name, (counters.get(name) ?? 0) + by);

@@ -64,6 +64,7 @@ export type ScriptedRedis = RedisClient & {
   redriveDeadLetters(...args: string[]): Promise<string[]>;
   listQuarantined(...args: (string | number)[]): Promise<string[]>;
   putInstallations(...args: string[]): Promise<number>;
+  incrementStats(stats: string, mark: string, markMs: number, ...increments: (string | number)[]): Promise<number>;
   readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number | '', skip: number): Promise<string[]>;
 };
 
@@ -102,6 +103,7 @@ export const SCRIPT_COMMANDS = [
   ['listQuarantined', 1],
   ['putInstallations', 1],
   ['setIfUnchanged', 1],
+  ['incrementStats', 2],
   ['pruneConsumers', 1],
 ] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
 

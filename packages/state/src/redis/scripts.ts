@@ -37,6 +37,7 @@ export function composeScripts(read: (name: string) => string) {
     listQuarantined: read('list-quarantined'),
     putInstallations: read('put-installations'),
     setIfUnchanged: read('set-if-unchanged'),
+    incrementStats: read('increment-stats'),
     pruneConsumers: read('prune-consumers'),
   } as const;
 }

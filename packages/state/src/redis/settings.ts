@@ -1,4 +1,4 @@
-import { StateUnavailableError } from '../store/index.ts';
+import { STATS_FLUSH_MARK_MS, StateUnavailableError } from '../store/index.ts';
 import { RedisPart, type ScriptedRedis } from './base.ts';
 import { parse } from './records.ts';
 
@@ -7,10 +7,12 @@ const UPDATE_ATTEMPTS = 20;
 
 /** Operators' settings and the shared statistics counters. */
 export class RedisSettings extends RedisPart {
-  async incrementStats(set: string, increments: Record<string, number>): Promise<void> {
-    const pipeline = this.pipeline();
-    for (const [name, by] of Object.entries(increments)) pipeline.hincrby(`${this.prefix}stats:${set}`, name, by);
-    await this.exec('HINCRBY stats', pipeline);
+  async incrementStats(set: string, increments: Record<string, number>, flushId: string): Promise<void> {
+    const stats = `${this.prefix}stats:${set}`;
+    // Tagged with the statistics key's own name (or the prefix's tag, which comes first): one slot on a Redis Cluster.
+    const mark = `${this.prefix}stats-flushed:{${stats}}:${flushId}`;
+    const pairs = Object.entries(increments).flat();
+    await this.call('increment stats', () => this.redis.incrementStats(stats, mark, STATS_FLUSH_MARK_MS, ...pairs));
   }
 
   async readStats(set: string): Promise<Record<string, number>> {

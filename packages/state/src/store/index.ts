@@ -393,6 +393,8 @@ export interface AcquiredInstallation {
 export const DIRECTORY_RESET_OVER = 100;
 /** Entries the directory change log keeps: a cache further behind than this starts afresh. */
 export const DIRECTORY_LOG_LENGTH = 10_000;
+/** How long a statistics flush is remembered by its name (incrementStats): an hour, longer than its sender retries it. */
+export const STATS_FLUSH_MARK_MS = 60 * 60 * 1000;
 
 /** Raised when the store cannot be reached or did not answer: nothing may be acknowledged. */
 export class StateUnavailableError extends Error {
@@ -675,8 +677,13 @@ export interface StateStore {
   /** Deletes quarantined requests whose expiry has passed; returns their RequestIDs. */
   expireQuarantined(now: number, max: number): Promise<string[]>;
 
-  /** Adds to named counters of a statistics set (e.g. a month's service figures), shared by all instances. */
-  incrementStats(set: string, increments: Record<string, number>): Promise<void>;
+  /**
+   * Adds to named counters of a statistics set (e.g. a month's service figures), shared by all
+   * instances, once for each `flushId` (unique to the addition): an addition whose outcome was not
+   * confirmed may be sent again under its name within STATS_FLUSH_MARK_MS, and is then added only
+   * if the first was not.
+   */
+  incrementStats(set: string, increments: Record<string, number>, flushId: string): Promise<void>;
   readStats(set: string): Promise<Record<string, number>>;
 
   /** Small shared settings (TRT budgets, thresholds), as JSON-able values. */
