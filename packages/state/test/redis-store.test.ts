@@ -118,6 +118,38 @@ describe('RedisStore on a shared Redis', () => {
     }
   });
 
+  it('appends an outbox item or dead letter once when the append is run again after its reply was lost', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix });
+      opened.push(store);
+      const userId = fullUser().userId;
+      // The script is loaded: the answers dropped below are the appends' own, not a NOSCRIPT.
+      const first = await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N1', body: {} });
+
+      proxy.dropReplyTo('lost-reply-alert');
+      const second = await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N2', body: { marker: 'lost-reply-alert' } });
+      proxy.dropReplyTo('lost-reply-many');
+      await store.enqueueOutboxMany([
+        { userId, item: { kind: 'dccAlert', alertCode: 'N3', body: { marker: 'lost-reply-many' } } },
+        { userId, item: { kind: 'dccAlert', alertCode: 'N4', body: {} } },
+      ]);
+      expect(proxy.dropped).toBe(2);
+      const items = await store.readOutbox(userId, undefined, 100);
+      expect(items.map((item) => item.alertCode)).toEqual(['N1', 'N2', 'N3', 'N4']);
+      // The run that answered named the entry the first run appended.
+      expect(items.map((item) => item.cursor).slice(0, 2)).toEqual([first.cursor, second.cursor]);
+
+      proxy.dropReplyTo('lost-reply-letter');
+      await store.deadLetter(userId, items[0], 'lost-reply-letter');
+      expect(proxy.dropped).toBe(3);
+      expect((await store.listDeadLetters(userId, undefined, 10)).items.map((letter) => letter.reason)).toEqual(['lost-reply-letter']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('counts the breaches of a claim run again after its reply was lost: it answers as its first run did', async () => {
     const keyPrefix = newPrefix();
     const proxy = await replyDroppingProxy(redisUrl);

@@ -65,6 +65,7 @@ export type ScriptedRedis = RedisClient & {
   listQuarantined(...args: (string | number)[]): Promise<string[]>;
   putInstallations(...args: string[]): Promise<number>;
   incrementStats(stats: string, mark: string, markMs: number, ...increments: (string | number)[]): Promise<number>;
+  appendOnce(stream: string, mark: string, trim: '~' | '=', minId: string, markMs: number, fieldsPerEntry: number, ...fieldsAndValues: string[]): Promise<string[]>;
   readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number | '', skip: number): Promise<string[]>;
 };
 
@@ -76,6 +77,7 @@ export type ScriptedPipeline = ChainableCommander & {
   reclaimLeases(...args: (string | number)[]): ScriptedPipeline;
   renewEgress(...args: (string | number)[]): ScriptedPipeline;
   pruneConsumers(stream: string, group: string, idleMs: number): ScriptedPipeline;
+  appendOnce(stream: string, mark: string, trim: '~' | '=', minId: string, markMs: number, fieldsPerEntry: number, ...fieldsAndValues: string[]): ScriptedPipeline;
 };
 
 /** The store's scripts, each a client command, with how many of its arguments are keys. */
@@ -104,6 +106,7 @@ export const SCRIPT_COMMANDS = [
   ['putInstallations', 1],
   ['setIfUnchanged', 1],
   ['incrementStats', 2],
+  ['appendOnce', 2],
   ['pruneConsumers', 1],
 ] as const satisfies readonly (readonly [keyof typeof SCRIPTS, number])[];
 

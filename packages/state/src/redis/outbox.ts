@@ -1,6 +1,7 @@
 import { compareCursors, pageOf, splitCursor, trtAlert } from '../shared/index.ts';
 import type { DeadLetter, NewOutboxItem, OutboxItem, Page, Redriven } from '../store/index.ts';
 import { RedisPart, type ScriptedPipeline } from './base.ts';
+import { callNames } from './call-names.ts';
 
 /** Dead letters read per call when redriving all of a User's. */
 const REDRIVE_CHUNK = 500;
@@ -46,18 +47,35 @@ function outboxItems(entries: readonly [id: string, field: string, value: string
  * deliveries' leases and cursors, and the dead letters they leave.
  */
 export class RedisOutbox extends RedisPart {
+  /** Each append's own name, for its mark (append-once.lua): this instance's random part, then a count. */
+  private readonly callIds = callNames();
+  /** How long an append's mark is kept: while the client library may still send it again (its command time limit), and a second more. */
+  private readonly markMs = this.context.commandTimeoutMs + 1_000;
+
+  /** An append's mark key, in the User's slot. */
+  private appendMark(userId: string): string {
+    return `${this.prefix}appended:${this.userTag(userId)}:${this.callIds.next()}`;
+  }
+
   async enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void> {
     if (entries.length === 0) return;
+    // One append per User, its items in order.
+    const byUser = new Map<string, string[]>();
+    for (const { userId, item } of entries) {
+      const items = byUser.get(userId);
+      if (items) items.push('item', JSON.stringify(item));
+      else byUser.set(userId, ['item', JSON.stringify(item)]);
+    }
     const minId = this.outboxMinId();
-    const pipeline = this.pipeline();
-    for (const { userId, item } of entries) pipeline.xadd(this.outboxKey(userId), 'MINID', '~', minId, '*', 'item', JSON.stringify(item));
-    await this.exec('XADD outbox many', pipeline);
+    const pipeline = this.pipeline() as ScriptedPipeline;
+    for (const [userId, fields] of byUser) pipeline.appendOnce(this.outboxKey(userId), this.appendMark(userId), '~', minId, this.markMs, 1, ...fields);
+    await this.exec('append outbox many', pipeline);
   }
 
   async enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem> {
-    const cursor = await this.call('XADD outbox', () =>
-      this.redis.xadd(this.outboxKey(userId), 'MINID', '~', this.outboxMinId(), '*', 'item', JSON.stringify(item)));
-    return { cursor: cursor!, ...item };
+    const [cursor] = await this.call('append outbox', () =>
+      this.redis.appendOnce(this.outboxKey(userId), this.appendMark(userId), '~', this.outboxMinId(), this.markMs, 1, 'item', JSON.stringify(item)));
+    return { cursor, ...item };
   }
 
   async readOutbox(userId: string, after: string | undefined, limit: number, deliveredAt?: number): Promise<OutboxItem[]> {
@@ -131,10 +149,10 @@ export class RedisOutbox extends RedisPart {
     // User whose letters were all redriven lists nothing), so it cannot lose one being added.
     // Letters past their retention go as the next is added (exactly: they come one per backoff
     // at most), so a User whose endpoint stays broken for months does not fill Redis.
-    const pipeline = this.pipeline()
-      .xadd(this.deadKey(userId), 'MINID', String(Date.now() - this.context.deadLetterRetentionMs), '*', 'item', JSON.stringify(item), 'reason', reason)
+    const pipeline = (this.pipeline() as ScriptedPipeline)
+      .appendOnce(this.deadKey(userId), this.appendMark(userId), '=', String(Date.now() - this.context.deadLetterRetentionMs), this.markMs, 2, 'item', JSON.stringify(item), 'reason', reason)
       .sadd(this.deadUsersKey(), userId);
-    await this.exec('XADD dead letter', pipeline);
+    await this.exec('append dead letter', pipeline);
   }
 
   /** The cursor is `<userId>/<id>` of the last dead letter given: Users in order, each one's oldest first. */

@@ -38,6 +38,7 @@ export function composeScripts(read: (name: string) => string) {
     putInstallations: read('put-installations'),
     setIfUnchanged: read('set-if-unchanged'),
     incrementStats: read('increment-stats'),
+    appendOnce: read('append-once'),
     pruneConsumers: read('prune-consumers'),
   } as const;
 }
