@@ -88,10 +88,19 @@ describe('gRPC conventions', () => {
     expect(refusalOf(jsonAsProtobuf)!.reason).toBe('malformed_request');
     expect(jsonAsProtobuf.details).toMatch(/^malformed_request: body is not a dccrouter\.v1\.ServiceRequest: .+ \(read as protobuf; it looks like JSON: set its content_type to application\/json\)$/);
 
-    // The SDK turns a status into the same refusal as over HTTP (another User's device: row 14).
-    const viaSdk = await grpc.submit(grpc.signed(read(nextCounter(), '00-DB-12-34-56-78-9D-01')));
+    // The SDK turns a status into the same refusal as over HTTP (another User's device: row 14),
+    // header included: the same bytes sent over HTTP are refused with the same header fields.
+    const othersDevice = grpc.signed(read(nextCounter(), '00-DB-12-34-56-78-9D-01'), 'json');
+    const viaSdk = await grpc.submit(othersDevice);
     expect([viaSdk.status, viaSdk.answer.error.reason, viaSdk.answer.header.responseCode, viaSdk.grpcCode])
       .toEqual([403, 'not_authorised_for_device', 'E4', GrpcStatus.PERMISSION_DENIED]);
+    const overHttp = await fetch(`${router.url}/v1/service-requests`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': othersDevice.signature! }, body: othersDevice.body as unknown as BodyInit,
+    });
+    const httpHeader = (await overHttp.json()).header;
+    expect(Object.keys(viaSdk.answer.header).sort()).toEqual(Object.keys(httpHeader).sort());
+    expect(viaSdk.answer.header.requestId).toBe(httpHeader.requestId);
+    expect(Date.parse(viaSdk.answer.header.responseDateTime)).toBeGreaterThan(0);
   });
 
   it('keeps a stream going through refusals: each result carries its refusal', async () => {

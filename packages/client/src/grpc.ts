@@ -24,12 +24,13 @@ function toResult(result: Result): SubmitResult {
 }
 
 /** The refusal a non-OK status carries (google.rpc.ErrorInfo), or undefined when it carries none. */
-export function refusalOf(error: ServiceError): { status: RichStatus; httpStatus: number; reason: string; responseCode?: string } | undefined {
+export function refusalOf(error: ServiceError): { status: RichStatus; httpStatus: number; reason: string; responseCode?: string; requestId?: string; responseDateTime?: string } | undefined {
   const details = error.metadata?.get(STATUS_DETAILS_KEY)[0];
   if (!(details instanceof Buffer)) return undefined;
   const status = decodeRichStatus(details);
   if (!status.errorInfo) return undefined;
-  return { status, httpStatus: Number(status.errorInfo.metadata.httpStatus), reason: status.errorInfo.reason, responseCode: status.errorInfo.metadata.responseCode };
+  const { httpStatus, responseCode, requestId, responseDateTime } = status.errorInfo.metadata;
+  return { status, httpStatus: Number(httpStatus), reason: status.errorInfo.reason, responseCode, requestId, responseDateTime };
 }
 
 /** Failures without a refusal that mean the call may not have been answered: sending the same item again is safe. */
@@ -95,7 +96,9 @@ export class GrpcRouterClient {
       if (!error) return resolve(toResult(result!));
       const refusal = refusalOf(error);
       if (!refusal) return reject(error);
-      const header = refusal.responseCode ? { responseCode: refusal.responseCode } : {};
+      // The header an HTTP answer has: the RequestID and time once the request was read, the DUIS code where the row has one.
+      const header = Object.fromEntries(Object.entries({ requestId: refusal.requestId, responseCode: refusal.responseCode, responseDateTime: refusal.responseDateTime })
+        .filter(([, value]) => value !== undefined));
       resolve({ status: refusal.httpStatus, answer: { header, error: { reason: refusal.reason, message: refusal.status.message } }, grpcCode: error.code, retryDelayMs: refusal.status.retryDelayMs });
     }));
   }

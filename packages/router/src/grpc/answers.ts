@@ -51,17 +51,27 @@ export function submitResult(answer: Answer): Result {
   return result;
 }
 
-/** A refusal as a non-OK status: the contract reason in google.rpc.ErrorInfo, a RetryInfo for 503s. */
+/**
+ * A refusal as a non-OK status: the contract reason in google.rpc.ErrorInfo, with the answer's
+ * header fields (DUIS code, RequestID and time where it has them, as HTTP answers them), and a
+ * RetryInfo for 503s.
+ */
 export function refusalStatus(result: Result): { code: GrpcStatus; details: string; metadata: Metadata } {
   const refusal = result.refusal!;
   const code = grpcCode(refusal.httpStatus ?? 500, refusal.reason ?? '');
+  const { requestId, responseDateTime } = (JSON.parse(result.answerJson ?? '{}') as AnswerDocument).header ?? {};
   const metadata = new Metadata();
   metadata.set(STATUS_DETAILS_KEY, encodeRichStatus({
     code,
     message: refusal.message ?? '',
     errorInfo: {
       reason: refusal.reason ?? '', domain: 'dcc-router',
-      metadata: { httpStatus: String(refusal.httpStatus), ...(refusal.responseCode ? { responseCode: refusal.responseCode } : {}) },
+      metadata: {
+        httpStatus: String(refusal.httpStatus),
+        ...(refusal.responseCode ? { responseCode: refusal.responseCode } : {}),
+        ...(requestId ? { requestId } : {}),
+        ...(responseDateTime ? { responseDateTime } : {}),
+      },
     },
     // The same delay as the HTTP answer's Retry-After.
     retryDelayMs: refusal.httpStatus === 503 ? RETRY_AFTER_MS : undefined,
