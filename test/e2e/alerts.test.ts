@@ -2,7 +2,7 @@
 // list or by a share of a network's devices in the inventory, and at a configured rate; each reaches the
 // device's responsible Users by alert type as a `deviceAlert` outbound item, read by pull.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouterClient } from '@dccrouter/client';
+import type { OutboundItem, RouterClient } from '@dccrouter/client';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin } from '../support/fixtures.ts';
 
@@ -28,10 +28,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await router?.stop(); });
 
-async function alertsOf(client: RouterClient, userId: string): Promise<any[]> {
-  const items: any[] = [];
+/** The User's device alerts, read by the SDK's pull (typed as its users see them). */
+async function alertsOf(client: RouterClient, userId: string): Promise<OutboundItem[]> {
+  const items: OutboundItem[] = [];
   for (let after: string | undefined; ;) {
-    const page = (await client.call(userId, 'GET', `/v1/responses?limit=1000${after ? `&after=${after}` : ''}`)).answer;
+    const page = await client.pull(userId, after, 1000);
     items.push(...page.items);
     if (page.items.length < 1000) return items.filter((item) => item.kind === 'deviceAlert');
     after = page.next;
@@ -48,7 +49,7 @@ describe('device alerts', () => {
 
     const bySupplier = await alertsOf(supplier, SUPPLIER);
     expect(bySupplier.map((a) => [a.alertCode, a.deviceId])).toEqual([['POWER_OUTAGE', METERS[0]], ['TAMPER', METERS[1]]]);
-    expect(Date.parse(bySupplier[0].raisedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(bySupplier[0].raisedAt!)).toBeGreaterThan(Date.now() - 60_000);
     expect(bySupplier[0].body).toEqual({ alertCode: 'POWER_OUTAGE', deviceId: METERS[0] });
     // The network operator hears of the outage, not of the tamper.
     expect((await alertsOf(distributor, DISTRIBUTOR)).map((a) => a.alertCode)).toEqual(['POWER_OUTAGE']);
@@ -66,7 +67,7 @@ describe('device alerts', () => {
     // A third of three: one meter, at random.
     const third = await raise({ alertCode: 'POWER_OUTAGE', fraction: 1 / 3 });
     expect(third.body).toMatchObject({ devices: 1, queued: 2 });
-    expect(METERS).toContain((await alertsOf(distributor, DISTRIBUTOR)).at(-1).deviceId);
+    expect(METERS).toContain((await alertsOf(distributor, DISTRIBUTOR)).at(-1)!.deviceId);
   });
 
   it('raises alerts at the configured rate from the network\'s devices, then stops', async () => {

@@ -127,7 +127,12 @@ export interface OutboundItem {
   responseId?: string;
   responseCode?: string;
   alertCode?: string;
+  /** A device alert's device, and when the device raised it (RFC 3339). */
+  deviceId?: string;
+  raisedAt?: string;
   body: unknown;
+  /** A dead letter queued again by an operator: the cursor it had (seen before under that one). */
+  redrivenFrom?: string;
 }
 
 /** A refusal by the router: its contract reason, HTTP status and DUIS code, and how long to wait for a 503. */
