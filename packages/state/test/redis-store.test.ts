@@ -333,6 +333,25 @@ describe('RedisStore on a shared Redis', () => {
     expect(await store.recordAcceptance(requestId, plainAcceptance(requestId))).toStrictEqual({ outcome: 'duplicate', answer: plain.legRecord.answer });
   });
 
+  it('fails a response no replica confirms (waitReplicas), and answers its network\'s repeat as the recording it was', async () => {
+    const keyPrefix = newPrefix();
+    // A Redis without replicas: none can confirm.
+    const waiting = await RedisStore.connect({ url: redisUrl, keyPrefix, waitReplicas: 1, waitTimeoutMs: 50 });
+    opened.push(waiting);
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    expect(await waiting.recordAcceptance(requestId, { ...plain, egress: {} })).toMatchObject({ outcome: 'recorded', replicasShort: { wanted: 1, confirmed: 0 } });
+    const response = { requestId, destination: plain.record.destination, responseCode: 'I0', at: plain.record.acceptedAt + 1_000 };
+    const failed = await waiting.recordResponse(response).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StateUnavailableError);
+    expect((failed as StateUnavailableError).unconfirmed).toBe(true);
+    expect((failed as Error).message).toMatch(/0 of the 1 Redis replicas required confirmed them/);
+    // Recorded on the master all the same; the network's repeat (once the replicas hold it) is answered as that recording.
+    const store = await open({ keyPrefix });
+    expect(await store.recordResponse(response)).toMatchObject({ outcome: 'recorded', breached: false, elapsedMs: 1_000 });
+    expect((await store.readOutbox(plain.record.originatorId, undefined, 10)).filter((item) => item.requestId === requestId)).toHaveLength(1);
+  });
+
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -252,9 +252,24 @@ export class RedisRequests extends RedisPart {
     };
   }
 
+  /**
+   * One call for a partition's responses. With replicas to wait for (waitReplicas), on the
+   * acceptances' connection and followed by its WAIT: responses the replicas do not confirm in
+   * time fail, unconfirmed, so their networks send them again (a repeat is answered as the first
+   * recording, see respond-batch.lua) rather than forget a response a failover may lose.
+   */
   private async respondBatch(items: (string | number)[][]): Promise<RespondReply[]> {
+    const index = `${this.prefix}trt:${items[0][0]}`;
+    const waiting = this.context.waitReplicas > 0;
+    const connection = waiting ? this.context.acceptances : this.redis;
     const flat = await this.call('record response', () => this.confirmedWithin(
-      this.redis.respondBatch(`${this.prefix}trt:${items[0][0]}`, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
+      connection.respondBatch(index, this.prefix, this.outboxMinId(), EGRESS_GROUP, ...items.flat())));
+    if (waiting) {
+      const short = await this.call('confirm replicated', () => this.confirmedWithin(this.replicasHolding(this.context.acceptances.pipeline().exists(index))));
+      if (short) {
+        throw new StateUnavailableError(`responses recorded, but ${short.confirmed} of the ${short.wanted} Redis replicas required confirmed them within ${short.waitedMs} ms: not confirmed, to be sent again`, { unconfirmed: true });
+      }
+    }
     return items.map((_, i) => flat.slice(5 * i, 5 * i + 5) as RespondReply);
   }
 }
