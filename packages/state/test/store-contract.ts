@@ -1618,6 +1618,28 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
       });
 
+      it('holds a released request the DCC holds for its ExecutionDateTime until then, not queued at once', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const dest = destination();
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        const base = deviceAcceptance(requestId, { destination: dest });
+        await store.recordAcceptance(requestId, {
+          leg: base.leg, legRecord: base.legRecord,
+          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
+          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
+        });
+        const at = Date.now();
+        const heldUntil = at + 60_000;
+        const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: heldUntil, deadline: heldUntil + 30_000 };
+        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, heldUntil, trt, breachCheckAt: trt.deadline })).toBe(true);
+        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
+        expect(await store.releaseHeld(heldUntil - 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await store.releaseHeld(heldUntil, 100)).toEqual({ queued: 1, handedOver: [], more: false });
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', releasedAt: at, trt });
+      });
+
       it('judges released requests on an on-demand budget like any other: breached at the deadline unless answered, each once', async () => {
         // 30 s ahead: on Redis the deadline is indexed in bulk (by class and destination), as an acceptance's is.
         const store = await open();

@@ -19,15 +19,19 @@ async function deskOver(store: MemoryStore, user: User = SUPPLIER, device: Devic
   return new QuarantineDesk(store, budgets, true, { directory, policy: compilePolicy(), cpl: { index: () => new Map() } });
 }
 
-/** A SMETS2+ meter read held back by a threshold, as the pipeline records it; a DSP occurrence carries its DSPScheduleID. */
-function quarantined(counter: number, scheduleId?: number): Acceptance {
+/**
+ * A SMETS2+ meter read held back by a threshold, as the pipeline records it; a DSP occurrence
+ * carries its DSPScheduleID, a future-dated one its ExecutionDateTime.
+ */
+function quarantined(counter: number, scheduleId?: number, executionDateTime?: string): Acceptance {
   const requestId = `${USER}:${METER}:${counter}`;
   return {
     leg: 'single',
     legRecord: { bodyHash: `hash-${counter}`, srv: '4.1.1', answer: { status: 202, body: '{}' } },
     record: {
       requestId, originatorId: USER, targetId: METER, srv: '4.1.1', commandVariant: 1, state: 'quarantined',
-      destination: 'smets2/north', generation: 'SMETS2+', acceptedAt: Date.now(), bodyElement: 'ReadInstantaneousImportRegisters', bodyValue: {},
+      destination: 'smets2/north', generation: 'SMETS2+', acceptedAt: Date.now(), bodyElement: 'ReadInstantaneousImportRegisters',
+      bodyValue: executionDateTime === undefined ? {} : { ExecutionDateTime: executionDateTime },
       quarantine: { ref: `ref-${counter}`, breach: 'user', expiresAt: Date.now() + 60_000 },
       ...(scheduleId === undefined ? {} : { responseExtras: { DSPScheduleID: String(scheduleId) } }),
     },
@@ -52,6 +56,22 @@ describe('QuarantineDesk.release', () => {
     expect(occurrence!.trt!.startsAt).toBeGreaterThanOrEqual(released);
     // Released once: the next attempt is refused with its reason.
     expect(await desk.release('ref-1', USER)).toMatchObject({ ok: false, status: 409, reason: 'not_quarantined' });
+  });
+
+  it('holds a released future-dated request until its ExecutionDateTime, its TRT from then; one whose time has passed goes now', async () => {
+    const store = new MemoryStore();
+    const desk = await deskOver(store);
+    const executionDateTime = Date.now() + 3_600_000;
+    await store.recordAcceptance(`${USER}:${METER}:4`, quarantined(4, undefined, new Date(executionDateTime).toISOString()));
+    await store.recordAcceptance(`${USER}:${METER}:5`, quarantined(5, undefined, new Date(Date.now() - 1_000).toISOString()));
+    expect(await desk.release('ref-4', USER)).toMatchObject({ ok: true, state: 'accepted' });
+    expect(await desk.release('ref-5', USER)).toMatchObject({ ok: true, state: 'accepted' });
+    expect((await store.getRequest(`${USER}:${METER}:4`))?.trt).toMatchObject({ startsAt: executionDateTime, deadline: executionDateTime + 30_000 });
+    // Only the one whose time has passed is queued; the other waits with the held requests.
+    expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:5`]);
+    expect(await store.releaseHeld(executionDateTime - 1, 10)).toMatchObject({ queued: 0 });
+    expect(await store.releaseHeld(executionDateTime, 10)).toMatchObject({ queued: 1 });
+    expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:4`]);
   });
 
   it('judges the request again: refused (and left quarantined) once its User is suspended, no longer the meter\'s supplier, or the meter is Suspended', async () => {

@@ -1,6 +1,6 @@
 import {
-  breachCheckTimes, checkAgainstDevice, eligibleRolesOf, findSrv, refuse, trtBudget, trtClassFor, withCplStatus,
-  type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type User,
+  breachCheckTimes, checkAgainstDevice, eligibleRolesOf, findSrv, parseRfc3339, refuse, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, withCplStatus,
+  type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
 import { localCommandFor, preCommandFor } from '../pipeline/commands.ts';
@@ -34,8 +34,9 @@ function asRequest(record: RequestRecord): ServiceRequest {
 /**
  * Release and delete of quarantined requests, by the operator or the owning User. A released
  * request goes on as if just accepted, its TRT clock starting now: a device request is queued for
- * its network, a CV 4 leg gets its Pre-Command and a local-delivery request its command, both
- * through the User's outbox.
+ * its network (or, future-dated and held by the DCC, held until its ExecutionDateTime, its TRT
+ * starting then, as at acceptance), a CV 4 leg gets its Pre-Command and a local-delivery request
+ * its command, both through the User's outbox.
  */
 export class QuarantineDesk {
   constructor(
@@ -102,8 +103,10 @@ export class QuarantineDesk {
       // A DSP occurrence (it carries its DSPScheduleID) stays scheduled traffic when released.
       const trtClass = trtClassFor(srv, record.commandVariant, record.generation, record.responseExtras?.DSPScheduleID !== undefined);
       const budgets = this.budgets.current();
-      const trt = trtClass ? trtBudget(trtClass, budgets, at) : undefined;
+      const executionDateTime = await this.heldByDspUntil(record, srv);
+      const trt = trtClass ? trtBudget(trtClass, budgets, at, executionDateTime) : undefined;
       release = { at, state: 'accepted', egress: true, trt };
+      if (executionDateTime !== undefined && executionDateTime > at) release.heldUntil = executionDateTime;
       if (trt && this.trackTrt) {
         const { checkAt, finalAt } = breachCheckTimes(trt.deadline, record.generation, budgets);
         release.breachCheckAt = checkAt;
@@ -114,6 +117,18 @@ export class QuarantineDesk {
       return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${record.requestId} is no longer quarantined` };
     }
     return { ok: true, requestId: record.requestId, state: release.state };
+  }
+
+  /**
+   * The ExecutionDateTime until which the DCC holds a future-dated request of an SRV the DSP
+   * holds: its own, or a signed leg's transform leg's (a SignedPreCommand carries none).
+   */
+  private async heldByDspUntil(record: RequestRecord, srv: SrvDefinition): Promise<number | undefined> {
+    if (srv.futureDated !== 'dsp' && srv.futureDated !== 'dsp+device') return undefined;
+    if (SIGNED_LEG_VARIANTS.has(record.commandVariant)) return (await this.store.loadContext(record.requestId, 'signed')).transformLeg?.executionDateTime;
+    const own = record.bodyValue !== null && typeof record.bodyValue === 'object' ? (record.bodyValue as { ExecutionDateTime?: unknown }).ExecutionDateTime : undefined;
+    const at = own === undefined ? NaN : parseRfc3339(own);
+    return Number.isNaN(at) ? undefined : at;
   }
 
   async delete(ref: string, userId?: string): Promise<QuarantineOutcome> {

@@ -18,14 +18,15 @@ export class MemoryQuarantine {
     if (entry?.record.state !== 'quarantined') return entry !== undefined && entry.record.state !== 'deleted' && entry.record.releasedAt === release.at;
     Object.assign(entry.record, { state: release.state, releasedAt: release.at });
     // The retention from now, or from when its TRT is last judged if later (never shortened).
-    const keepUntil = Math.max(Date.now(), release.breachCheckAt ?? 0, release.breachFinalAt ?? 0) + state.retentionMs;
+    const keepUntil = Math.max(Date.now(), release.breachCheckAt ?? 0, release.breachFinalAt ?? 0, release.heldUntil ?? 0) + state.retentionMs;
     if (entry.expiresAt < keepUntil) {
       entry.expiresAt = keepUntil;
       state.requests.delete(requestId);
       state.outlive(requestId, entry);
     }
     if (release.trt) entry.record.trt = copy(release.trt);
-    if (release.egress) entry.egressEntry = state.enqueueEgress(entry.record.destination, requestId);
+    if (release.egress && release.heldUntil !== undefined && release.heldUntil > release.at) state.held.push(release.heldUntil, { requestId, destination: entry.record.destination });
+    else if (release.egress) entry.egressEntry = state.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) state.indexDeadline(entry, requestId, release.breachCheckAt);
     if (release.breachFinalAt !== undefined) entry.breachFinalAt = release.breachFinalAt;
     if (release.outbox) state.appendOutbox(entry.record.originatorId, copy(release.outbox));

@@ -22,11 +22,12 @@ export class RedisQuarantine extends RedisPart {
     const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
-      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag), this.outboxKey(originatorOf(requestId)),
+      `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag), this.outboxKey(originatorOf(requestId)), `${this.prefix}held:${tag}`,
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
       release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk, this.context.retentionSeconds,
       release.outbox ? JSON.stringify(release.outbox) : '', this.outboxMinId(),
+      release.heldUntil !== undefined && release.heldUntil > release.at ? release.heldUntil : '',
     ));
     return released === 1;
   }

@@ -99,6 +99,8 @@ export interface Release {
    */
   state: 'accepted' | 'transformed' | 'responded';
   egress: boolean;
+  /** With `egress`: held by the DCC until then (a DSP-held request's ExecutionDateTime still ahead), not queued at once. */
+  heldUntil?: number;
   trt?: TrtRecord;
   breachCheckAt?: number;
   breachFinalAt?: number;

@@ -1,25 +1,28 @@
--- Releases a quarantined request: its new state, TRT (from now), egress and deadline index.
+-- Releases a quarantined request: its new state, TRT (from now, or its ExecutionDateTime if later), egress (or held) and deadline index.
 -- KEYS: request hash, egress stream, the partition's own TRT index, quarantine expiry zset,
 --       the partition's list of bulk TRT indexes, the bulk TRT index (bulkIndexOf in redis/trt.ts; the
 --       own index again when none), the partition's bulk TRT mark (claim-breaches.lua), the
---       originator's outbox.
+--       originator's outbox, the partition's held set.
 -- ARGV: request ID, state, at, TRT JSON (or ''), egress ('1'/'0'), check at (or ''), deadline ISO, TRT class,
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or ''),
 --       the retention in seconds (kept that long from its release), an outbox item for the
---       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed).
+--       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed), when the DCC
+--       holds it until (its ExecutionDateTime still ahead: put with the held requests, release-held.lua; or '').
 local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt')
 -- Released by this very call (sent again by the client library after its answer was lost): done, as it says.
 if f[1] ~= 'quarantined' then return (f[1] ~= 'deleted' and f[2] == ARGV[3]) and 1 or 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 -- At least the retention from now, or from when its TRT is last judged if later (never shortened).
 local keep = tonumber(ARGV[13])
-local judged = math.max(ARGV[6] ~= '' and tonumber(ARGV[6]) or 0, ARGV[11] ~= '' and tonumber(ARGV[11]) or 0)
+local judged = math.max(ARGV[6] ~= '' and tonumber(ARGV[6]) or 0, ARGV[11] ~= '' and tonumber(ARGV[11]) or 0, ARGV[16] ~= '' and tonumber(ARGV[16]) or 0)
 if judged > 0 then keep = keep + math.max(0, math.ceil((judged - tonumber(ARGV[3])) / 1000)) end
 if redis.call('TTL', KEYS[1]) < keep then redis.call('EXPIRE', KEYS[1], keep) end
 redis.call('ZREM', KEYS[4], ARGV[1])
 -- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10], 'deadline', ARGV[7], 'tclass', ARGV[8]) end
-if ARGV[5] == '1' then
+if ARGV[5] == '1' and ARGV[16] ~= '' then
+  redis.call('ZADD', KEYS[9], ARGV[16], ARGV[1])
+elseif ARGV[5] == '1' then
   local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
   redis.call('HSET', KEYS[1], 'egress', id)
 end
