@@ -115,6 +115,16 @@ describe('8.2 Read Inventory', () => {
     expect(suspended).toEqual({ ok: true, responseCode: 'I0', body: { ReadInventory: { Devices: [{ ...shown, status: 'Suspended' }] } } });
   });
 
+  it('names a search by UPRN, MPxN or PropertyFilter as not served, rather than calling the request malformed without saying why', async () => {
+    const built = buildServiceRequest({
+      originatorId: USER, targetId: ACB, counter: '4', commandVariant: 8, serviceReference: '8.2', serviceReferenceVariant: '8.2',
+      bodyElement: 'ReadInventory', bodyValue: { MPxN: '1234567890123' },
+    });
+    if (!built.ok) throw new Error(built.refusal.message);
+    const answer = await serveNonDevice(built.value, findSrv('8.2')!, user, 0, depsWith(indexCpl([])));
+    expect(answer).toMatchObject({ ok: false, refusal: { reason: 'malformed_request', message: expect.stringContaining('ReadInventory by MPxN is not served') } });
+  });
+
   it('shows the inventory\'s description only: not who is responsible for the device, nor its supplier\'s or firmware\'s pending business', async () => {
     const private_ = { exportSupplier: '90-B3-D5-1F-30-05-00-00', gasSupplier: USER, acquiredAt: '2029-01-01T00:00:00Z', pendingFirmwareVersion: '2.0', installationId: 'inst-1' };
     const deps = depsWith(indexCpl([]));

@@ -35,6 +35,9 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
   }
 }
 
+/** What DUIS's sr:ReadInventory may search by besides DeviceID. */
+const INVENTORY_SELECTORS = ['UPRN', 'MPxN', 'PropertyFilter'] as const;
+
 /**
  * From the directory, as the request path sees devices: cached, misses read together, another
  * instance's change seen within its sync; its status as the Central Products List leaves it (a
@@ -42,6 +45,11 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
  */
 async function readInventory(request: ServiceRequest, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   const value = request.bodyValue;
+  // DUIS also lets 8.2 search by UPRN, MPxN or a PropertyFilter: this inventory holds devices by ID alone, so those are named as not served.
+  const otherSelector = value === '' ? undefined : INVENTORY_SELECTORS.find((name) => name in value);
+  if (value !== '' && value.DeviceID === undefined && otherSelector) {
+    return { ok: false, refusal: refuse('malformed_request', `ReadInventory by ${otherSelector} is not served: this router's inventory knows devices by DeviceID only (an EUI-64)`) };
+  }
   const deviceId = value === '' ? null : parseEui(value.DeviceID);
   if (!deviceId) {
     return { ok: false, refusal: refuse('malformed_request', 'ReadInventory needs DeviceID, an EUI-64') };
