@@ -150,6 +150,32 @@ describe('RedisStore on a shared Redis', () => {
     }
   });
 
+  it('sends leases a reclaim took when the reclaim is run again after its reply was lost, not a redelivery delay later', async () => {
+    const keyPrefix = newPrefix();
+    const proxy = await replyDroppingProxy(redisUrl);
+    try {
+      const store = await RedisStore.connect({ url: proxy.url, keyPrefix });
+      opened.push(store);
+      const destination = 'smets2/lost-reply';
+      // The scripts are loaded: the answer dropped below is the reclaim's own, not a NOSCRIPT.
+      expect(await store.reclaimEgress([destination], 'router-a', 10, 0)).toEqual([]);
+      // Handed to its network at acceptance (leased), and never answered.
+      const requestId = newRequestId();
+      const handedOver = plainAcceptance(requestId);
+      handedOver.record.destination = destination;
+      await store.recordAcceptance(requestId, { ...handedOver, egress: { forwardedAt: Date.now() - 60_000 } });
+
+      proxy.dropReplyTo(`${keyPrefix}leases-reclaimed:`);
+      const taken = await store.reclaimEgress([destination], 'router-a', 10, 1_000);
+      expect(proxy.dropped).toBe(1);
+      // The first run leased it again from now; the second names it from the call's mark.
+      expect(taken.map((item) => item.record.requestId)).toEqual([requestId]);
+      expect(await store.reclaimEgress([destination], 'router-a', 10, 1_000)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('counts the breaches of a claim run again after its reply was lost: it answers as its first run did', async () => {
     const keyPrefix = newPrefix();
     const proxy = await replyDroppingProxy(redisUrl);

@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type RedisTarget } from './connection/index.ts';
 import { observedCall, within, type CallObserver } from './observed-call.ts';
+import { callNames } from './call-names.ts';
 import { SCRIPTS } from './scripts.ts';
 import { DEAD_LETTER_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
 import { redisCallFailed, type StateUnavailableError } from '../store/index.ts';
@@ -91,7 +92,7 @@ export const SCRIPT_COMMANDS = [
   ['releaseHeld', 1],
   ['readClaimed', 1],
   ['claimEgress', 1],
-  ['reclaimLeases', 1],
+  ['reclaimLeases', 2],
   ['renewEgress', 1],
   ['readOutbox', 1],
   ['claimBreaches', 2],
@@ -159,12 +160,26 @@ export abstract class RedisPart {
   protected readonly background: ScriptedRedis;
   protected readonly prefix: string;
   protected readonly onePartitionPerCall: boolean;
+  /**
+   * How long a call's mark is kept when only the client library sends the call again: while its
+   * caller can still be waiting for the reply (the command time limit, within which the resend
+   * must answer), and a second more. Past that its answer would reach nobody.
+   */
+  protected readonly resendMarkMs: number;
+  /** Each marked call's own name, which ends its mark key: this part's random part, then a count. */
+  private readonly callIds = callNames();
 
   constructor(protected readonly context: RedisContext) {
     this.redis = context.redis;
     this.background = context.background;
     this.prefix = context.prefix;
     this.onePartitionPerCall = context.onePartitionPerCall;
+    this.resendMarkMs = context.commandTimeoutMs + 1_000;
+  }
+
+  /** A mark key for one call, unique to it, in the slot of `tag` ('{p3}'): `<prefix><kind>:<tag>:<call>`. */
+  protected callMark(kind: string, tag: string): string {
+    return `${this.prefix}${kind}:${tag}:${this.callIds.next()}`;
   }
 
   /**

@@ -196,7 +196,9 @@ export class RedisEgress extends RedisPart {
   private async reclaimLeases(destinations: readonly string[], max: number, idleMs: number): Promise<EgressItem[]> {
     const pipeline = this.backgroundPipeline() as ScriptedPipeline;
     const now = Date.now();
-    for (const sets of this.destinationsByGroup(destinations)) pipeline.reclaimLeases(`${this.prefix}trt:${sets[0]}`, this.prefix, now, now - idleMs, max, ...sets);
+    for (const sets of this.destinationsByGroup(destinations)) {
+      pipeline.reclaimLeases(`${this.prefix}trt:${sets[0]}`, this.callMark('leases-reclaimed', String(sets[0])), this.prefix, now, now - idleMs, max, this.resendMarkMs, ...sets);
+    }
     const items: EgressItem[] = [];
     for (const reply of (await this.exec('reclaim leases', pipeline)) as string[][]) {
       for (let i = 0; i < reply.length; i += 3) items.push(takenItem(reply[i], '', reply[i + 2], reply[i + 1]));

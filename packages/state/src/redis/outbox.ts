@@ -1,7 +1,6 @@
 import { compareCursors, pageOf, splitCursor, trtAlert } from '../shared/index.ts';
 import type { DeadLetter, NewOutboxItem, OutboxItem, Page, Redriven } from '../store/index.ts';
 import { RedisPart, type ScriptedPipeline } from './base.ts';
-import { callNames } from './call-names.ts';
 
 /** Dead letters read per call when redriving all of a User's. */
 const REDRIVE_CHUNK = 500;
@@ -47,14 +46,9 @@ function outboxItems(entries: readonly [id: string, field: string, value: string
  * deliveries' leases and cursors, and the dead letters they leave.
  */
 export class RedisOutbox extends RedisPart {
-  /** Each append's own name, for its mark (append-once.lua): this instance's random part, then a count. */
-  private readonly callIds = callNames();
-  /** How long an append's mark is kept: while the client library may still send it again (its command time limit), and a second more. */
-  private readonly markMs = this.context.commandTimeoutMs + 1_000;
-
-  /** An append's mark key, in the User's slot. */
+  /** An append's mark (append-once.lua), in the User's slot. */
   private appendMark(userId: string): string {
-    return `${this.prefix}appended:${this.userTag(userId)}:${this.callIds.next()}`;
+    return this.callMark('appended', this.userTag(userId));
   }
 
   async enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void> {
@@ -68,13 +62,13 @@ export class RedisOutbox extends RedisPart {
     }
     const minId = this.outboxMinId();
     const pipeline = this.pipeline() as ScriptedPipeline;
-    for (const [userId, fields] of byUser) pipeline.appendOnce(this.outboxKey(userId), this.appendMark(userId), '~', minId, this.markMs, 1, ...fields);
+    for (const [userId, fields] of byUser) pipeline.appendOnce(this.outboxKey(userId), this.appendMark(userId), '~', minId, this.resendMarkMs, 1, ...fields);
     await this.exec('append outbox many', pipeline);
   }
 
   async enqueueOutbox(userId: string, item: NewOutboxItem): Promise<OutboxItem> {
     const [cursor] = await this.call('append outbox', () =>
-      this.redis.appendOnce(this.outboxKey(userId), this.appendMark(userId), '~', this.outboxMinId(), this.markMs, 1, 'item', JSON.stringify(item)));
+      this.redis.appendOnce(this.outboxKey(userId), this.appendMark(userId), '~', this.outboxMinId(), this.resendMarkMs, 1, 'item', JSON.stringify(item)));
     return { cursor, ...item };
   }
 
@@ -150,7 +144,7 @@ export class RedisOutbox extends RedisPart {
     // Letters past their retention go as the next is added (exactly: they come one per backoff
     // at most), so a User whose endpoint stays broken for months does not fill Redis.
     const pipeline = (this.pipeline() as ScriptedPipeline)
-      .appendOnce(this.deadKey(userId), this.appendMark(userId), '=', String(Date.now() - this.context.deadLetterRetentionMs), this.markMs, 2, 'item', JSON.stringify(item), 'reason', reason)
+      .appendOnce(this.deadKey(userId), this.appendMark(userId), '=', String(Date.now() - this.context.deadLetterRetentionMs), this.resendMarkMs, 2, 'item', JSON.stringify(item), 'reason', reason)
       .sadd(this.deadUsersKey(), userId);
     await this.exec('append dead letter', pipeline);
   }

@@ -5,7 +5,6 @@ import { responseIdFor } from '../shared/index.ts';
 import { StateUnavailableError, type Acceptance, type AcceptanceResult, type Leg, type ReplicasShort, type NetworkResponse, type RequestContext, type RequestRecord, type RequestState, type ResponseOutcome } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type AcceptReply, type RedisContext, type RespondReply } from './base.ts';
 import { PartitionBatcher } from './batcher.ts';
-import { callNames } from './call-names.ts';
 import { packLegAnswer, packRecord, recordFrom, unpackLeg, unpackRecord } from './records.ts';
 import { bulkIndexOf } from './trt.ts';
 
@@ -42,8 +41,6 @@ export class RedisRequests extends RedisPart {
   private readonly listedBulkIndexes = new Map<string, number>();
   private readonly acceptances = new PartitionBatcher<PendingAcceptance, AcceptanceResult>((_, items) => this.acceptBatch(items));
   private readonly responses: PartitionBatcher<(string | number)[], RespondReply>;
-  /** Each acceptance call's own name, for its mark (accept-batch.lua): this instance's random part, then a count. */
-  private readonly callIds = callNames();
   /** A call's mark outlives any wait for its reply (the store's command time limit), with room. */
   private readonly acceptanceMarkMs: number;
 
@@ -134,7 +131,7 @@ export class RedisRequests extends RedisPart {
     let reply: AcceptReply;
     let replicasShort: ReplicasShort | undefined;
     const tag = items[0].fields[0];
-    const mark = `${this.prefix}accepted:${tag}:${this.callIds.next()}`;
+    const mark = this.callMark('accepted', String(tag));
     try {
       ({ reply, replicasShort } = await this.call('record acceptance', () => this.confirmedWithin(this.acceptanceCall(mark,
         this.context.acceptances.acceptBatch(`${this.prefix}trt:${tag}`, mark, this.prefix, this.context.retentionSeconds,
@@ -187,7 +184,7 @@ export class RedisRequests extends RedisPart {
    */
   async replicasShortOf(requestId: string): Promise<ReplicasShort | undefined> {
     if (this.context.waitReplicas === 0) return undefined;
-    const key = `${this.prefix}accepted:${this.tagOf(requestId)}:${this.callIds.next()}`;
+    const key = this.callMark('accepted', this.tagOf(requestId));
     // A write, so that everything the master holds (another router's records too, which
     // replication carries in order) is covered, not only this connection's last write.
     const routing = this.context.acceptances.pipeline().set(key, '1', 'PX', this.acceptanceMarkMs);

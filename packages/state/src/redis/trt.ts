@@ -1,7 +1,6 @@
 import { originatorOf, PARTITIONS } from '../shared/index.ts';
 import { BreachClaimsIncomplete, type Breach, type BreachClaims, type MarkedBreaches, type TrtRecord } from '../store/index.ts';
 import { RedisPart, type BreachClaimsReply, type MarkedReply, type ScriptedPipeline } from './base.ts';
-import { callNames } from './call-names.ts';
 
 /** A deadline nearer than this (routers' clock skew and an acceptance's queueing included) goes in the partition's own TRT index. */
 const BULK_MIN_LEAD_MS = 5_000;
@@ -32,21 +31,6 @@ function markedGroups(reply: MarkedReply): MarkedBreaches[] {
  * claimed with their alerts (claim-breaches.lua) once they have passed.
  */
 export class RedisTrt extends RedisPart {
-  /** Each call's own name, for its mark (claim-breaches.lua, mark-breaches.lua): this instance's random part, then a count. */
-  private readonly callIds = callNames();
-
-  /**
-   * How long a call's mark is kept: while its caller can still be waiting for the reply (the
-   * store's command time limit, within which the client library's resend must answer), and a
-   * second more. Past that its answer would reach nobody.
-   */
-  private readonly markMs = this.context.commandTimeoutMs + 1_000;
-
-  /** A call's mark key, in its partition's slot. */
-  private callMark(kind: string, partition: number): string {
-    return `${this.prefix}${kind}:{p${partition}}:${this.callIds.next()}`;
-  }
-
   /**
    * Every partition's mark-breaches.lua in one pipeline on the request path's connection: one
    * round trip, each call a few ZCOUNTs whatever the backlog. A partition whose call fails leaves
@@ -55,7 +39,7 @@ export class RedisTrt extends RedisPart {
   async markBreaches(now: number, lagBoundsMs: readonly number[] = []): Promise<MarkedBreaches[]> {
     const pipeline = this.pipeline() as ScriptedPipeline & { markBreaches(...args: unknown[]): ScriptedPipeline };
     for (let p = 0; p < PARTITIONS; p++) {
-      pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-marked', p), now, this.prefix, `{p${p}}`, this.markMs, ...lagBoundsMs);
+      pipeline.markBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-marked', `{p${p}}`), now, this.prefix, `{p${p}}`, this.resendMarkMs, ...lagBoundsMs);
     }
     const results = await this.execEach('mark breaches', pipeline);
     const marked = results.flatMap(([error, reply]) => (error ? [] : markedGroups(reply as MarkedReply)));
@@ -83,7 +67,7 @@ export class RedisTrt extends RedisPart {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
         const pipeline = (this.backgroundPipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
-          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', p), now, max, this.prefix, `{p${p}}`, minId, this.markMs, ...lagBoundsMs);
+          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', `{p${p}}`), now, max, this.prefix, `{p${p}}`, minId, this.resendMarkMs, ...lagBoundsMs);
         let reply: BreachClaimsReply;
         try {
           [reply] = (await this.exec('claim breaches', pipeline)) as BreachClaimsReply[];
