@@ -118,7 +118,7 @@ describe('RedisStore on a shared Redis', () => {
     }
   });
 
-  it('appends an outbox item or dead letter once when the append is run again after its reply was lost', async () => {
+  it('appends an outbox item or dead letter, and redrives a letter, once when the call is run again after its reply was lost', async () => {
     const keyPrefix = newPrefix();
     const proxy = await replyDroppingProxy(redisUrl);
     try {
@@ -144,7 +144,16 @@ describe('RedisStore on a shared Redis', () => {
       proxy.dropReplyTo('lost-reply-letter');
       await store.deadLetter(userId, items[0], 'lost-reply-letter');
       expect(proxy.dropped).toBe(3);
-      expect((await store.listDeadLetters(userId, undefined, 10)).items.map((letter) => letter.reason)).toEqual(['lost-reply-letter']);
+      const letters = (await store.listDeadLetters(userId, undefined, 10)).items;
+      expect(letters.map((letter) => letter.reason)).toEqual(['lost-reply-letter']);
+
+      // A redrive run again after its reply was lost: it says it redrove the letter (once), as its first run did.
+      await store.redriveDeadLetters(userId, ['1-0']);
+      proxy.dropReplyTo(`${keyPrefix}redriven:`);
+      const redriven = await store.redriveDeadLetters(userId, [letters[0].id]);
+      expect(proxy.dropped).toBe(4);
+      expect(redriven).toEqual([{ id: letters[0].id, cursor: expect.any(String) }]);
+      expect((await store.readOutbox(userId, undefined, 100)).filter((item) => item.redrivenFrom === items[0].cursor)).toHaveLength(1);
     } finally {
       await proxy.close();
     }

@@ -102,7 +102,7 @@ export const SCRIPT_COMMANDS = [
   ['claimSchedules', 2],
   ['createSchedule', 3],
   ['rescheduleSchedule', 3],
-  ['redriveDeadLetters', 2],
+  ['redriveDeadLetters', 3],
   ['listQuarantined', 1],
   ['putInstallations', 1],
   ['setIfUnchanged', 1],

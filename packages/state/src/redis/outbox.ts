@@ -181,7 +181,7 @@ export class RedisOutbox extends RedisPart {
         const { cursor, ...item } = JSON.parse(fields[1]) as OutboxItem;
         return [id, JSON.stringify({ ...item, redrivenFrom: cursor })];
       });
-      const cursors = await this.call('redrive dead letters', () => this.redis.redriveDeadLetters(this.deadKey(userId), this.outboxKey(userId), this.outboxMinId(), ...args));
+      const cursors = await this.call('redrive dead letters', () => this.redis.redriveDeadLetters(this.deadKey(userId), this.outboxKey(userId), this.callMark('redriven', this.userTag(userId)), this.outboxMinId(), String(this.resendMarkMs), ...args));
       entries.forEach(([id], i) => { if (cursors[i]) redriven.push({ id, cursor: cursors[i] }); });
       if (ids !== 'all') return redriven;
     }

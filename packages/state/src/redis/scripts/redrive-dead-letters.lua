@@ -1,14 +1,23 @@
 -- Queues dead letters again at the end of their User's outbox, each once: a dead letter is
 -- queued only by the call that removes it, so two redrives at once cannot both queue it.
--- KEYS: the User's dead-letter stream, the User's outbox stream (one slot: the User's partition).
--- ARGV: the outbox's minimum ID (older items are trimmed), then pairs of dead letter ID and the
--- item's JSON to queue. Returns the new cursor of each, or '' for one that was not there.
+-- KEYS: the User's dead-letter stream, the User's outbox stream, this call's mark (one slot: the
+-- User's partition). The mark keeps the call's answer: run again (the client library sends a call
+-- again when its reply was lost), the call finds its letters gone and answers as its first run did.
+-- ARGV: the outbox's minimum ID (older items are trimmed), the mark's lifetime ms, then pairs of
+-- dead letter ID and the item's JSON to queue. Returns the new cursor of each, or '' for one that was not there.
+local answered = redis.call('GET', KEYS[3])
+if answered then
+  local out = {}
+  for cursor in string.gmatch(answered, '([^,]*),') do out[#out + 1] = cursor end
+  return out
+end
 local out = {}
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   if redis.call('XDEL', KEYS[1], ARGV[i]) == 1 then
-    table.insert(out, redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[1], '*', 'item', ARGV[i + 1]))
+    out[#out + 1] = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[1], '*', 'item', ARGV[i + 1])
   else
-    table.insert(out, '')
+    out[#out + 1] = ''
   end
 end
+redis.call('SET', KEYS[3], table.concat(out, ',') .. ',', 'PX', ARGV[2])
 return out
