@@ -178,6 +178,15 @@ describe('run-time policy: SMETS1 cohorts and partial updates', () => {
     expect(next.smets1UnavailableSrvs).toEqual(defaultPolicy().smets1UnavailableSrvs);
   });
 
+  it('extends the device types of one SRV without dropping the others\' (the firmware SRVs\' defaults), and [] removes an SRV\'s', () => {
+    const extended = updatePolicy(defaultPolicy(), { extraDeviceTypes: { '4.1.1': ['HCALCS'] } });
+    expect(extended.extraDeviceTypes['4.1.1']).toEqual(['HCALCS']);
+    expect(compilePolicy(extended).deviceTypeAdmits('11.2', 'GPF')).toBe(true);
+    const removed = updatePolicy(extended, { extraDeviceTypes: { '4.1.1': [] } });
+    expect(compilePolicy(removed).deviceTypeAdmits('4.1.1', 'HCALCS')).toBe(false);
+    expect(compilePolicy(removed).deviceTypeAdmits('11.2', 'GPF')).toBe(true);
+  });
+
   it('refuses a table it does not know, or a cohort it does not know', () => {
     expect(policyUpdateSchema.safeParse({ smets1Cohorts: { nowhere: false } }).success).toBe(false);
     expect(policyUpdateSchema.safeParse({ colour: 'blue' }).success).toBe(false);

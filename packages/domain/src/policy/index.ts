@@ -68,7 +68,8 @@ export function updatePolicy(current: Policy, update: PolicyUpdate): Policy {
     statusAdmission: { ...current.statusAdmission, ...update.statusAdmission } as Policy['statusAdmission'],
     smets1UnavailableSrvs: update.smets1UnavailableSrvs ?? current.smets1UnavailableSrvs,
     smets1UnavailableCommandVariants: update.smets1UnavailableCommandVariants ?? current.smets1UnavailableCommandVariants,
-    extraDeviceTypes: update.extraDeviceTypes ?? current.extraDeviceTypes,
+    // By SRV, as the other tables by key: extending one SRV keeps the others' (the firmware SRVs' defaults); [] removes an SRV's.
+    extraDeviceTypes: { ...current.extraDeviceTypes, ...update.extraDeviceTypes },
     smets1Cohorts: { ...current.smets1Cohorts, ...update.smets1Cohorts } as Policy['smets1Cohorts'],
   };
 }
