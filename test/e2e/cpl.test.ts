@@ -152,6 +152,28 @@ describe('the Central Products List', () => {
     expect(await notices()).toEqual(['DEVICE_SUSPENDED 1.0', 'DEVICE_RESTORED 3.0', 'DEVICE_SUSPENDED 1.0', 'DEVICE_RESTORED 3.0']);
   });
 
+  it('activates the version its 11.3 was sent for though an operator rewrote the device since the 11.1, restoring one the inventory holds Suspended', async () => {
+    const deviceId = '00-DB-12-34-56-78-11-06';
+    expect((await cpl('3.0', { other: 'valid' })).body.status).toBe('listed');
+    await admin.device(deviceId, { ...meter('ACME-1', '1.0'), status: 'Suspended' });
+    expect(await send(0, deviceId)).toBe('409 device_status_incompatible');
+    const update = await clients[0].submit({ originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { DeviceID: deviceId, FirmwareVersion: '3.0' } });
+    expect(update.status).toBe(200);
+    // The operator's record says nothing of the version distributed: it stays pending.
+    const rewritten = await admin.put(`/v1/admin/devices/${deviceId}`, { ...meter('ACME-1', '1.0'), status: 'Suspended', exportSupplier: '90-B3-D5-1F-30-11-00-02' });
+    expect(rewritten.body.pendingFirmwareVersion).toBe('3.0');
+    const leg = { originatorId: USER, targetId: deviceId, counter: nextCounter(), srv: '11.3' };
+    const transform = await clients[1].submit({ ...leg, commandVariant: 4, bodyValue: {} });
+    const signed = await clients[1].submit({ ...leg, commandVariant: 5, bodyValue: { GBCSPayload: transform.answer.body.PreCommand.GBCSPayload } });
+    expect([transform.status, signed.status]).toEqual([200, 202]);
+    await expect.poll(async () => (await admin.request('GET', `/v1/admin/devices/${deviceId}`)).body, { timeout: 10_000 })
+      .toMatchObject({ firmwareVersion: '3.0', status: 'Commissioned' });
+    await expect.poll(async () => bothRead(deviceId), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
+    const restored = ((await clients[0].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.alertCode === 'DEVICE_RESTORED' && item.deviceId === deviceId);
+    expect(restored.map((item) => item.body.firmwareVersion)).toEqual(['3.0']);
+  });
+
   it('switches a SMETS1 cohort off and on at run time, on every instance', async () => {
     expect(await bothRead(ITRON)).toEqual(['202', '202']);
     const off = await admin.put('/v1/admin/policy', { smets1Cohorts: { itron: false } });

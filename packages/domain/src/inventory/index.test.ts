@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { CSP_REGIONS, DEVICE_TYPES, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES } from '../types/index.ts';
 import type { Parsed } from '../input/index.ts';
-import { parseDeviceInput, parseUserInput } from './index.ts';
+import { keepingPendingFirmware, parseDeviceInput, parseUserInput } from './index.ts';
+import type { Device } from '../types/index.ts';
 
 const ESME_ID = '00-DB-12-34-56-78-90-A0';
 const USER = '90-B3-D5-1F-30-01-00-00';
@@ -286,5 +287,18 @@ describe('parseUserInput', () => {
       ok: false,
       error: { field: 'receiveEndpoint', message: 'must be an http(s) URL' },
     });
+  });
+});
+
+describe('keepingPendingFirmware', () => {
+  const written: Device = { deviceId: '00-DB-12-34-56-78-90-A0', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', firmwareVersion: '1.0' };
+
+  it('keeps the version the last 11.1 distributed over an operator\'s rewrite, unless the rewrite says the device runs it', () => {
+    const stored = { ...written, pendingFirmwareVersion: '2.0' };
+    expect(keepingPendingFirmware({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02' }, stored))
+      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0' });
+    expect(keepingPendingFirmware({ ...written, firmwareVersion: '2.0' }, stored)).toEqual({ ...written, firmwareVersion: '2.0' });
+    expect(keepingPendingFirmware(written, undefined)).toBe(written);
+    expect(keepingPendingFirmware(written, { ...written })).toBe(written);
   });
 });

@@ -113,6 +113,17 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
   return { ok: true, value: device };
 }
 
+/**
+ * An operator's device record as written over the stored one: it keeps the firmware version its
+ * last 11.1 distributed (what its 11.3 will activate; the operator's record does not carry it),
+ * unless the record says the device runs that version already.
+ */
+export function keepingPendingFirmware(written: Device, stored: Device | undefined): Device {
+  const pending = stored?.pendingFirmwareVersion;
+  if (pending === undefined || written.firmwareVersion === pending || written.pendingFirmwareVersion !== undefined) return written;
+  return { ...written, pendingFirmwareVersion: pending };
+}
+
 /** Checks an operator's User record, all but the key's cryptography. */
 export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User> {
   const userId = parseEui(userIdText);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../types/index.ts';
-import { applyCplUpdate, applySscDecision, indexCpl, parseCplEntryInput, withCplStatus, type CplEntry } from './index.ts';
+import { applyCplUpdate, applySscDecision, indexCpl, parseCplEntryInput, withCplStatus, withFirmwareActivated, type CplEntry } from './index.ts';
 
 const AT = new Date('2026-12-03T12:00:00Z');
 const entry = (certificates: { cpa?: 'valid' | 'expired' | 'withdrawn'; other: 'valid' | 'expired' | 'withdrawn' }, current?: CplEntry) =>
@@ -71,5 +71,27 @@ describe('withCplStatus', () => {
     for (const e of [entry({ other: 'valid' }), review, plan.ok ? plan.entry : review]) {
       expect(withCplStatus(meter('1.0'), indexCpl([e])).status).toBe('Commissioned');
     }
+  });
+});
+
+describe('withFirmwareActivated', () => {
+  const listed = (version: string) => applyCplUpdate(undefined, 'M1', version, { deviceType: 'ESME', certificates: { other: 'valid' } }, AT);
+  const cpl = indexCpl([listed('2.0'), applyCplUpdate(undefined, 'M1', '1.0', { deviceType: 'ESME', certificates: { other: 'withdrawn' } }, AT)]);
+
+  it('makes the activated version the device\'s own, clearing the pending one only if it was this one', () => {
+    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '2.0' }, '2.0', cpl)).toEqual(meter('2.0'));
+    // A later 11.1 named 3.0: the activation of 2.0 leaves it pending.
+    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '3.0' }, '2.0', cpl)).toEqual({ ...meter('2.0'), pendingFirmwareVersion: '3.0' });
+  });
+
+  it('restores a device the inventory holds Suspended when the CPL has the version in service, and only then', () => {
+    const suspended = { ...meter('1.0'), status: 'Suspended' as const };
+    expect(withFirmwareActivated(suspended, '2.0', cpl).status).toBe('Commissioned');
+    // Removed, or a version or model the CPL does not list: it stays as it is.
+    expect(withFirmwareActivated(suspended, '1.0', cpl).status).toBe('Suspended');
+    expect(withFirmwareActivated(suspended, '9.9', cpl).status).toBe('Suspended');
+    expect(withFirmwareActivated({ ...suspended, deviceModel: 'OTHER' }, '2.0', cpl).status).toBe('Suspended');
+    // Decommissioned is not the CPL's to undo.
+    expect(withFirmwareActivated({ ...meter('1.0'), status: 'Decommissioned' }, '2.0', cpl).status).toBe('Decommissioned');
   });
 });

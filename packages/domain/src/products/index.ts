@@ -108,5 +108,21 @@ export function withCplStatus(device: Device, cpl: CplIndex): Device {
   return status === undefined || status === 'removed' ? { ...device, status: 'Suspended' } : device;
 }
 
+/**
+ * The device once its 11.3 has activated `firmwareVersion`: that version its own, the pending one
+ * cleared if it was this one (a later 11.1 may have named another), and a device the inventory
+ * holds Suspended restored to Commissioned when the CPL has this version in service (contract
+ * v1.1: an activated listed version restores the device). A model the CPL does not list leaves
+ * the status as it is.
+ */
+export function withFirmwareActivated(device: Device, firmwareVersion: string, cpl: CplIndex): Device {
+  const { pendingFirmwareVersion, ...rest } = device;
+  const activated: Device = { ...rest, firmwareVersion };
+  if (pendingFirmwareVersion !== undefined && pendingFirmwareVersion !== firmwareVersion) activated.pendingFirmwareVersion = pendingFirmwareVersion;
+  const status = device.deviceModel === undefined ? undefined : cpl.get(device.deviceModel)?.get(firmwareVersion);
+  if (device.status === 'Suspended' && status !== undefined && status !== 'removed') activated.status = 'Commissioned';
+  return activated;
+}
+
 export * from './registers.ts';
 export * from './eligibility.ts';

@@ -3,7 +3,7 @@ import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, parseDeviceInput, parseEui, parseUserInput,
+  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, keepingPendingFirmware, parseDeviceInput, parseEui, parseUserInput,
   renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
@@ -184,12 +184,13 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const refusal = deps.migrationGating ? (await unenrolledCommissions(store, [parsed.value])).get(parsed.value) : undefined;
     if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
     const previous = await store.getDevice(parsed.value.deviceId);
-    await deps.directory.putDevice(parsed.value);
-    await recordInstallations(store, [parsed.value], [previous]);
+    const device = keepingPendingFirmware(parsed.value, previous);
+    await deps.directory.putDevice(device);
+    await recordInstallations(store, [device], [previous]);
     // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
     await deps.cpl.refresh();
-    await noticeDeviceChange(store, deps.cpl.index(), previous, parsed.value);
-    return c.json(parsed.value);
+    await noticeDeviceChange(store, deps.cpl.index(), previous, device);
+    return c.json(device);
   });
 
   documented(app, {
@@ -249,10 +250,13 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       const stored = await store.getDevices(chunk.map((device) => device.deviceId));
       // A device on two lines of a chunk: its second line follows its first.
       const earlier = new Map<string, Device>();
-      const previous = chunk.map((device, i) => {
-        const was = earlier.get(device.deviceId) ?? stored[i];
+      const previous: (Device | undefined)[] = [];
+      chunk = chunk.map((written, i) => {
+        const was = earlier.get(written.deviceId) ?? stored[i];
+        const device = keepingPendingFirmware(written, was);
         earlier.set(device.deviceId, device);
-        return was;
+        previous.push(was);
+        return device;
       });
       await deps.directory.putDevices(chunk);
       await noticeDeviceChanges(store, cpl, previous, chunk);

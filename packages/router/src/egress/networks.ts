@@ -1,4 +1,4 @@
-import { BUCKET_COUNT, bucketOf, statKey } from '@dccrouter/domain';
+import { BUCKET_COUNT, bucketOf, statKey, withFirmwareActivated } from '@dccrouter/domain';
 import { originatorOf, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import { pollUntil } from '../background/index.ts';
@@ -48,7 +48,7 @@ export async function startNetworks(
     // An 11.3 Activate Firmware answered I0 makes the version its last 11.1 named the device's own
     // (contract v1.1: the CPL judges it by that), whatever else the network's body says.
     if (response.responseCode === 'I0' && response.srv === '11.3') {
-      void recordFirmware(store, response.requestId.split(':')[1])
+      void recordFirmware(store, response.requestId)
         .catch((error) => log.warn({ err: error, requestId: response.requestId }, 'activated firmware not recorded in the inventory'));
     }
     if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
@@ -114,17 +114,20 @@ function statNamesOf(trtClass: string, destination: string) {
 }
 
 /**
- * The device's firmware version as its activation set it; without an 11.1 before it, nothing
- * changes. A version on the CPL restores a suspended device, one off it suspends it: its Users are told.
+ * The device's firmware version as its activation set it: the version its 11.3 was sent for (kept
+ * in the request's record; the device's pending one for a request recorded before it was kept
+ * there); without an 11.1 before it, nothing changes. A version on the CPL restores a suspended
+ * device, one off it suspends it: its Users are told.
  */
-async function recordFirmware(store: StateStore, deviceId: string): Promise<void> {
-  const device = await store.getDevice(deviceId);
-  if (!device?.pendingFirmwareVersion) return;
-  const { pendingFirmwareVersion, ...rest } = device;
-  const upgraded = { ...rest, firmwareVersion: pendingFirmwareVersion };
+async function recordFirmware(store: StateStore, requestId: string): Promise<void> {
+  const [request, device] = await Promise.all([store.getRequest(requestId), store.getDevice(requestId.split(':')[1])]);
+  const version = request?.firmwareVersion ?? device?.pendingFirmwareVersion;
+  if (!device || version === undefined) return;
+  // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
+  const cpl = await storedCpl(store);
+  const upgraded = withFirmwareActivated(device, version, cpl);
   await store.putDevice(upgraded);
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
   await recordInstallations(store, [upgraded], [device]);
-  // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
-  await noticeDeviceChange(store, await storedCpl(store), device, upgraded);
+  await noticeDeviceChange(store, cpl, device, upgraded);
 }
