@@ -65,7 +65,7 @@ describe('5.1 CreateSchedule', () => {
   });
 });
 
-describe('5.3 DeleteSchedule and 11.1 UpdateFirmware', () => {
+describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware', () => {
   function built(srv: string, bodyElement: string, bodyValue: Record<string, unknown>) {
     const result = buildServiceRequest({ originatorId: USER, targetId: ACB, counter: '9', commandVariant: 8, serviceReference: srv, serviceReferenceVariant: srv, bodyElement, bodyValue });
     if (!result.ok) throw new Error(result.refusal.message);
@@ -90,6 +90,26 @@ describe('5.3 DeleteSchedule and 11.1 UpdateFirmware', () => {
     expect(written).toEqual([]);
     await applyNonDeviceEffect(update, '11.1', undefined, now(), deps);
     expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0' }]);
+  });
+
+  it('judges each listed device by its status as the CPL leaves it, and 11.4 by its type: a PPMID\'s firmware only', async () => {
+    const devices = new Map<string, Device>([
+      [METER, meter],
+      ['00-DB-12-34-56-78-90-A1', { ...meter, deviceId: '00-DB-12-34-56-78-90-A1', status: 'Decommissioned' }],
+      ['00-DB-12-34-56-78-90-A2', { ...meter, deviceId: '00-DB-12-34-56-78-90-A2', deviceType: 'PPMID' }],
+    ]);
+    // M1 at 1.0 is off the CPL (only 2.0 is listed): served Suspended, which firmware SRVs pass.
+    const deps = depsWith(indexCpl([{ deviceModel: 'M1', firmwareVersion: '2.0', status: 'listed' } as never]));
+    deps.directory.device = async (id: string) => devices.get(id);
+    const firmware = (srv: string, bodyElement: string, list: string) => serveNonDevice(built(srv, bodyElement, { FirmwareImage: 'AAAA', FirmwareVersion: '2.0', DeviceIDList: list }), findSrv(srv)!, user, now(), deps);
+    expect(await firmware('11.1', 'UpdateFirmware', METER)).toMatchObject({ ok: true, responseCode: 'I0' });
+    expect(await firmware('11.1', 'UpdateFirmware', `${METER},00-DB-12-34-56-78-90-A1`))
+      .toMatchObject({ ok: false, refusal: { reason: 'device_status_incompatible', message: 'device 00-DB-12-34-56-78-90-A1 is Decommissioned: SRV 11.1 is not served to it' } });
+    expect(await firmware('11.4', 'UpdatePPMIDFirmware', '00-DB-12-34-56-78-90-A2'))
+      .toEqual({ ok: true, responseCode: 'I0', body: { UpdatePPMIDFirmware: { DeviceIDList: '00-DB-12-34-56-78-90-A2', FirmwareVersion: '2.0' } } });
+    expect(await firmware('11.4', 'UpdatePPMIDFirmware', METER))
+      .toMatchObject({ ok: false, refusal: { reason: 'device_type_incompatible', message: `SRV 11.4 updates PPMID firmware: device ${METER} is of type ESME` } });
+    expect(await firmware('11.4', 'UpdatePPMIDFirmware', '00-DB-12-34-56-78-90-FF')).toMatchObject({ ok: false, refusal: { reason: 'device_not_found' } });
   });
 
   const now = () => Date.parse('2029-12-31T00:00:00Z');

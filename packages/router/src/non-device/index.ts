@@ -15,19 +15,20 @@ export interface NonDeviceDeps {
 }
 
 /** Non-device SRVs that change state: judged once per RequestID (a retry gets the first answer), their change made by applyNonDeviceEffect. */
-export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '11.1']);
+export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '11.1', '11.4']);
 
 /**
  * Non-device requests (CV 8) are served by the router itself. 8.2 Read Inventory answers from the
- * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; 11.1 names devices' next
- * firmware; the others are acknowledged without data (I99), as DUIS answers them. This judges a
- * request and makes its answer, changing nothing: what 5.1, 5.3 and 11.1 change is made by
- * applyNonDeviceEffect once the request is recorded.
+ * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; 11.1 (and 11.4 for PPMIDs)
+ * names devices' next firmware; the others are acknowledged without data (I99), as DUIS answers
+ * them. This judges a request and makes its answer, changing nothing: what 5.1, 5.3, 11.1 and 11.4
+ * change is made by applyNonDeviceEffect once the request is recorded.
  */
 export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   switch (srv.srv) {
     case '8.2': return readInventory(request, deps);
-    case '11.1': return updateFirmware(request, srv, user, deps);
+    case '11.1':
+    case '11.4': return updateFirmware(request, srv, user, deps);
     case '5.1': return createSchedule(request, user, now, deps);
     case '5.2':
     case '5.3': return readOrDeleteSchedule(request, srv.srv, deps.store);
@@ -74,17 +75,19 @@ function inventoryView({ deviceId, deviceType, status, generation, cspRegion, sm
 }
 
 /**
- * 11.1 UpdateFirmware: the DSP distributes the image to the devices of `DeviceIDList` (DUIS: EUIs
- * separated by commas; a single `DeviceID` is taken too); each device's next confirmed 11.3
- * Activate Firmware makes `FirmwareVersion` its version (the CPL judges it by that). Only a User
- * registered against every listed device in a role eligible for 11.1 may send it (row 14's rule:
- * an export supplier may not name an import meter's firmware); the answer names the devices as
- * they were sent.
+ * 11.1 UpdateFirmware (11.4 UpdatePPMIDFirmware for PPMIDs): the DSP distributes the image to the
+ * devices of `DeviceIDList` (DUIS: EUIs separated by commas; a single `DeviceID` is taken too);
+ * each device's next confirmed 11.3 Activate Firmware makes `FirmwareVersion` its version (the CPL
+ * judges it by that). Every listed device is judged as a device request is by rows 13 to 17: in
+ * the inventory, its User registered against it in a role eligible for the SRV (an export
+ * supplier may not name an import meter's firmware), a PPMID for 11.4, and a status that admits
+ * the SRV as the CPL leaves it (Suspended does; Decommissioned, Withdrawn, Recovery do not). The
+ * answer names the devices as they were sent.
  */
 async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user: User, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   const update = firmwareUpdateOf(request);
   if (!update) {
-    return { ok: false, refusal: refuse('malformed_request', 'UpdateFirmware needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text') };
+    return { ok: false, refusal: refuse('malformed_request', `${srv.bodyElement} needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text`) };
   }
   const { deviceIds, version } = update;
   const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId)));
@@ -95,10 +98,17 @@ async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user:
     if (!isAuthorisedForDevice(originator, eligibleRoles, device)) {
       return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceIds[i]} in role ${eligibleRoles.join(' or ')}`) };
     }
+    if (srv.srv === '11.4' && device.deviceType !== 'PPMID') {
+      return { ok: false, refusal: refuse('device_type_incompatible', `SRV 11.4 updates PPMID firmware: device ${deviceIds[i]} is of type ${device.deviceType}`) };
+    }
+    const { status } = withCplStatus(device, deps.cpl.index());
+    if (!deps.policy.statusAdmits(status, srv.srv)) {
+      return { ok: false, refusal: refuse('device_status_incompatible', `device ${deviceIds[i]} is ${status}: SRV ${srv.srv} is not served to it`) };
+    }
   }
   const value = request.bodyValue;
   const named = value !== '' && value.DeviceIDList !== undefined ? { DeviceIDList: deviceIds.join(',') } : { DeviceID: deviceIds[0] };
-  return { ok: true, responseCode: 'I0', body: { UpdateFirmware: { ...named, FirmwareVersion: version } } };
+  return { ok: true, responseCode: 'I0', body: { [srv.bodyElement]: { ...named, FirmwareVersion: version } } };
 }
 
 /** An 11.1's devices (each once) and version, or undefined when its body does not name them. */
@@ -187,7 +197,8 @@ export async function applyNonDeviceEffect(request: ServiceRequest, srv: string,
     case '5.3':
       await deps.store.deleteSchedule(owner, scheduleIdOf(request));
       return;
-    case '11.1': {
+    case '11.1':
+    case '11.4': {
       const update = firmwareUpdateOf(request);
       if (!update) return;
       const devices = await Promise.all(update.deviceIds.map((deviceId) => deps.directory.device(deviceId)));
