@@ -236,6 +236,9 @@ describe('batch endpoint', () => {
     expect(((await tooMany.json()) as any).error.reason).toBe('body_too_large');
     const notBatch = await post(JSON.stringify({ items: [] }), 'application/json');
     expect([notBatch.status, ((await notBatch.json()) as any).error.message]).toEqual([400, 'batch must be an object with a "requests" array']);
+    // Members no batch has (a flood of keys beside "requests"): refused by the scan, unparsed.
+    const flood = await post(`{"requests":[],${Array.from({ length: 100_000 }, (_, i) => `"k${i}":0`).join(',')}}`, 'application/json');
+    expect([flood.status, ((await flood.json()) as any).error.reason]).toEqual([400, 'malformed_request']);
     const bad = await post(JSON.stringify({ requests: [{ signature: 'x' }, { body: bodies[0], signature: client.sign(bodies[0]) }] }), 'application/json');
     expect(bad.status).toBe(200);
     const results = ((await bad.json()) as any).results;

@@ -31,26 +31,50 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 const [QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, COMMA] = [0x22, 0x5c, 0x5b, 0x5d, 0x7b, 0x7d, 0x2c];
 
+/** Members a JSON batch item may have ("body" or "bodyBase64", "signature", "contentType"), and the batch object beside "requests", with room. */
+const MAX_MEMBERS = 8;
+/** The batch object, its "requests" array, an item's object. */
+const MAX_DEPTH = 3;
+
+/** Why a batch's bytes are refused before they are parsed: too many requests (413), or not shaped as a batch (400). */
+export interface BatchShapeProblem {
+  reason: 'body_too_large' | 'malformed_request';
+  message: string;
+}
+
 /**
- * Does a batch hold more than `max` requests? Judged before any parse, by a scan (JSON: commas at
- * the items' depth, outside strings; protobuf: field tags), so that a batch of millions of empty
- * items is refused for its size without building an object for each, and before any signature is
- * checked. May over-count a JSON document with other nested members (refused as too large too).
+ * A batch refused by a scan before any parse and any signature check (JSON: its structure outside
+ * strings; protobuf: field tags): more than `max` requests, or, for JSON, nesting or members no
+ * batch has. Parsing and the repeated-key check cost the main thread seconds for a 16 MiB
+ * document of millions of members, unauthenticated: a batch of millions of empty items, or of
+ * keys beside "requests" or inside an item, is refused for what it is without building them.
  */
-export function batchHoldsMoreItemsThan(format: RequestFormat, bytes: Uint8Array, max: number): boolean {
-  if (format === 'protobuf') return batchHoldsMoreThan(bytes, max);
+export function batchShapeProblem(format: RequestFormat, bytes: Uint8Array, max: number): BatchShapeProblem | undefined {
+  const tooMany = { reason: 'body_too_large' as const, message: `a batch holds at most ${max} requests, got more` };
+  if (format === 'protobuf') return batchHoldsMoreThan(bytes, max) ? tooMany : undefined;
   let depth = 0;
-  let commas = 0;
+  let items = 0;
+  let batchMembers = 0;
+  let itemMembers = 0;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
     if (byte === QUOTE) {
       // To the string's end, past escaped characters.
       for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
-    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) depth++;
-    else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth--;
-    else if (byte === COMMA && depth === 2 && ++commas >= max) return true;
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      if (++depth > MAX_DEPTH) return { reason: 'malformed_request', message: `requests[${items}] nests values: a batch item is an object of text fields` };
+      itemMembers = 0;
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth--;
+    else if (byte !== COMMA) continue;
+    else if (depth === 2) {
+      if (++items >= max) return tooMany;
+    } else if (depth === 1 && ++batchMembers >= MAX_MEMBERS) {
+      return { reason: 'malformed_request', message: `the batch object has more members than "requests": at most ${MAX_MEMBERS}` };
+    } else if (depth === 3 && ++itemMembers >= MAX_MEMBERS) {
+      return { reason: 'malformed_request', message: `requests[${items}] has more members than a batch item's ("body" or "bodyBase64", "signature", "contentType"): at most ${MAX_MEMBERS}` };
+    }
   }
-  return false;
+  return undefined;
 }
 
 /** The batch endpoint's JSON form: `{ "requests": [ { "body" | "bodyBase64", "signature", "contentType"? } ] }`. */

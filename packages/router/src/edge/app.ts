@@ -4,7 +4,7 @@ import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
 import { adminRoutes, bearerCheck, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
-import { batchHoldsMoreItemsThan, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
+import { batchShapeProblem, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { mediaTypeOf, requestFormat, type RequestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
@@ -206,10 +206,9 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     try {
       bytes = await readBodyLimited(c.req.raw, deps.batchMaxBytes, deps.bodyTimeoutMs);
       if (bytes === 'too_large') return refuseBatch(tooLarge(deps.batchMaxBytes));
-      // Counted before it is parsed: millions of empty items would otherwise cost seconds and gigabytes, unauthenticated.
-      if (batchHoldsMoreItemsThan(format, bytes, deps.batchMaxItems)) {
-        return refuseBatch(refusalAnswer(refuse('body_too_large', `a batch holds at most ${deps.batchMaxItems} requests, got more`)));
-      }
+      // Scanned before it is parsed: millions of items or members would otherwise cost seconds and gigabytes, unauthenticated.
+      const misshapen = batchShapeProblem(format, bytes, deps.batchMaxItems);
+      if (misshapen) return refuseBatch(refusalAnswer(refuse(misshapen.reason, misshapen.message)));
       items = format === 'json' ? parseJsonBatch(bytes) : parseProtobufBatch(bytes);
     } finally {
       pipeline.release();
