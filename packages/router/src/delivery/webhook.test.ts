@@ -43,6 +43,40 @@ describe('WebhookDeliverer', () => {
     expect(received).toEqual(ids);
   });
 
+  it('takes a 2xx whose body never ends as delivered, reading no more of it than it needs', async () => {
+    let sent = 0;
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const chunk = Buffer.alloc(64 * 1024);
+        const more = () => {
+          while (!response.destroyed) {
+            sent += chunk.length;
+            if (!response.write(chunk)) return;
+          }
+        };
+        response.on('drain', more);
+        more();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const store = new MemoryStore();
+    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const item = await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
+    const failures: number[] = [];
+    const metrics = { delivered: () => undefined, failed: () => failures.push(1), deadLettered: () => undefined };
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100 },
+      createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
+    await deliverer.deliverAll();
+    // Delivered, its answer not read to the end (read whole until the time limit, it was 365 MB here).
+    expect(await store.deliveryCursor(USER)).toBe(item.cursor);
+    expect(failures).toEqual([]);
+    server.closeAllConnections();
+    // Sent until the socket's buffers filled once the router stopped reading: megabytes.
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('keeps the User through a backoff longer than a lease: another instance does not start the attempts again, and the item is dead-lettered after the last', async () => {
     let posts = 0;
     server = createServer((request, response) => {

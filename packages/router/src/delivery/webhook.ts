@@ -158,11 +158,33 @@ export class WebhookDeliverer {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      await response.arrayBuffer().catch(() => undefined);
+      await discardBody(response);
       if (response.status >= 300 && response.status < 400) return `HTTP ${response.status}: a redirect, not followed (only the endpoint's own 2xx acknowledges)`;
       return response.ok ? undefined : `HTTP ${response.status}`;
     } catch (error) {
       return (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : (error as Error).message;
     }
+  }
+}
+
+/** What of a receiver's answer is read (then the rest is cancelled): enough to keep its connection for the next post. */
+const ANSWER_READ_BYTES = 64 * 1024;
+
+/**
+ * Discards a receiver's answer body. The receiver is the User's: one answering without end would
+ * otherwise have the router buffer it until the time limit (about 1 GB in 5 s on a local socket).
+ */
+async function discardBody(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  try {
+    for (let read = 0; read <= ANSWER_READ_BYTES;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // A body cut short says nothing of the delivery: the status does.
   }
 }
