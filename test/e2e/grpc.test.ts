@@ -213,6 +213,35 @@ describe('gRPC conventions', () => {
     }
   });
 
+  it('holds at most 8 feeds of a User open, and ends one once its User\'s key is replaced', async () => {
+    const user = '90-B3-D5-1F-30-0D-00-02';
+    const keys = newKeyPair();
+    const admin = new Admin(router.url, router.adminToken);
+    expect((await admin.put(`/v1/admin/users/${user}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+    const client = new GrpcRouterClient(router.grpcAddress!, keys.privateKeyPem);
+    const ended: (ServiceError | undefined)[] = Array(8).fill(undefined);
+    try {
+      // One signature, eight feeds: each open (a first item or an idle wait), then a ninth refused.
+      const timestamp = new Date().toISOString();
+      const open = Array.from({ length: 8 }, (_, i) => {
+        const stream = client.feed(user, '', timestamp);
+        stream.on('error', (error: ServiceError) => { ended[i] = error; });
+        return stream;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(ended).toEqual(Array(8).fill(undefined));
+      const ninth = await new Promise<ServiceError>((resolve) => client.feed(user, '', timestamp).on('error', resolve));
+      expect([ninth.code, refusalOf(ninth)?.reason]).toEqual([GrpcStatus.RESOURCE_EXHAUSTED, 'overloaded']);
+      open[7].cancel();
+      await expect.poll(() => ended[7]?.code).toBe(GrpcStatus.CANCELLED);
+      // The operator replaces the key (a compromised one): the feeds it opened end, at their next look.
+      expect((await admin.put(`/v1/admin/users/${user}`, { roles: ['IS'], status: 'active', publicKeyPem: newKeyPair().publicKeyPem })).status).toBe(200);
+      await expect.poll(() => ended.slice(0, 7).map((error) => refusalOf(error!)?.reason), { timeout: 10_000, interval: 100 }).toEqual(Array(7).fill('signature_invalid'));
+    } finally {
+      client.close();
+    }
+  }, 20_000);
+
   it('gives each submission the client\'s time limit as a gRPC deadline', async () => {
     // A peer that takes the connection and never answers: only the deadline ends the call. (Against
     // the router, a refusal could come back within even 1 ms over a connection already open.)

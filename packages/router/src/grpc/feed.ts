@@ -17,6 +17,8 @@ export const FEED_PATH = '/dccrouter.v1.Router/Feed';
  */
 const FEED_IDLE_READ_MS = 5_000;
 const FEED_PAGE = 100;
+/** Feeds one User may hold open on a router process, as its waiting pulls: more are refused, so a User cannot hold the router's streams and store reads. */
+export const MAX_FEEDS_PER_USER = 8;
 
 export interface FeedDeps {
   store: StateStore;
@@ -48,9 +50,12 @@ function outboxItem(item: OutboxItem): dccrouter.v1.IOutboxItem {
 
 /**
  * Streams a User's outbound items after its cursor, then each new one, until the client cancels
- * or the router drains. Responses sent count as delivered, as when pulled.
+ * or the router drains. Responses sent count as delivered, as when pulled. At most
+ * MAX_FEEDS_PER_USER of a User's are open at once (`openFeeds`, this process's count by User);
+ * a feed ends once its User is gone or its key changed (an operator replacing a compromised key
+ * ends what the old one opened), looked at before each read.
  */
-export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
+export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<string, number>): Promise<void> {
   const after = call.request.after ?? '';
   const auth = await authenticateSigned({
     user: first(call.metadata, 'x-dcc-user'),
@@ -62,6 +67,21 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
   // As the pull's: a cursor the router never gave is the caller's mistake, not the store's.
   const badCursor = after === '' ? undefined : outboxCursorRefusal(after);
   if (badCursor) return refuse(call, 400, 'malformed_request', badCursor);
+  const { userId } = auth;
+  const open = openFeeds.get(userId) ?? 0;
+  if (open >= MAX_FEEDS_PER_USER) return refuse(call, 503, 'overloaded', `User ${userId} has ${open} feeds open on this router process, the most it may: close one first`);
+  openFeeds.set(userId, open + 1);
+  try {
+    await streamFeed(call, deps, userId, after);
+  } finally {
+    const left = openFeeds.get(userId)! - 1;
+    if (left === 0) openFeeds.delete(userId);
+    else openFeeds.set(userId, left);
+  }
+}
+
+async function streamFeed(call: FeedCall, deps: FeedDeps, userId: string, after: string): Promise<void> {
+  const openedWith = (await deps.directory.user(userId))?.publicKeyPem;
   let cancelled = false;
   const cancelledSignal = new AbortController();
   call.on('cancelled', () => {
@@ -71,7 +91,11 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
   let cursor = after === '' ? undefined : after;
   try {
     while (!cancelled && !deps.draining()) {
-      const items = await deps.store.readOutbox(auth.userId, cursor, FEED_PAGE);
+      // Cached in-process, an operator's change seen within the directory's sync.
+      if ((await deps.directory.user(userId))?.publicKeyPem !== openedWith) {
+        return refuse(call, 401, 'signature_invalid', `User ${userId} is no longer registered with the key that opened this feed: open it again, signed by its current key`);
+      }
+      const items = await deps.store.readOutbox(userId, cursor, FEED_PAGE);
       const written: OutboxItem[] = [];
       for (const item of items) {
         // Backpressure: a slow reader holds the feed, not the router's memory. A cancelled call
@@ -84,11 +108,11 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps): Promise<void> {
       }
       const delivered = respondedRequestIds(written);
       if (delivered.length > 0) await deps.store.markDelivered(delivered, Date.now());
-      if (!cancelled && items.length < FEED_PAGE) await deps.outboxWatch.until(auth.userId, cursor, FEED_IDLE_READ_MS, cancelledSignal.signal);
+      if (!cancelled && items.length < FEED_PAGE) await deps.outboxWatch.until(userId, cursor, FEED_IDLE_READ_MS, cancelledSignal.signal);
     }
     if (!cancelled) call.end();
   } catch (error) {
-    deps.log.warn({ err: error, userId: auth.userId }, 'gRPC feed ended by a store failure');
+    deps.log.warn({ err: error, userId }, 'gRPC feed ended by a store failure');
     refuse(call, 503, 'state_unavailable', 'the state store failed; open the feed again from the last cursor read');
   }
 }

@@ -111,6 +111,8 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   // the least) is refused by gRPC itself, RESOURCE_EXHAUSTED without a contract reason.
   const server = new Server({ 'grpc.max_receive_message_length': grpcMessageLimit(deps.maxBodyBytes) });
   const feeds = new Set<ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>>();
+  /** Each User's open feeds (serveFeed refuses past MAX_FEEDS_PER_USER). */
+  const openFeeds = new Map<string, number>();
   server.addService(ROUTER_SERVICE, {
     submit(call: ServerUnaryCall<Signed, Result>, callback: sendUnaryData<Result>) {
       handle(call.request).then(
@@ -156,7 +158,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     },
     feed(call: ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>) {
       feeds.add(call);
-      void serveFeed(call, deps).finally(() => feeds.delete(call));
+      void serveFeed(call, deps, openFeeds).finally(() => feeds.delete(call));
     },
   });
 
