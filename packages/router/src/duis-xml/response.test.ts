@@ -52,6 +52,12 @@ describe('DUIS XML answers', () => {
     expect(refusal.headers['x-dcc-reason']).toBe('malformed_request');
     expect(refusal.body).not.toContain('ResponseCode');
     expect(refusal.body).toMatch(/<!-- malformed_request: bad - xml -->$/);
+    // A sender not authenticated: the RequestID and SRV it claims are not signed by the router.
+    const forged = xmlAnswer(JSON.stringify({ header: { requestId: 'A:B:9', responseDateTime: at }, error: { reason: 'signature_invalid', message: 'not valid' } }), srv, signer);
+    expect(verified(forged.body)).toBe(true);
+    expect(forged.body).not.toContain('A:B:9');
+    expect(forged.body).not.toContain('4.1.1');
+    expect(forged.headers['x-dcc-reason']).toBe('signature_invalid');
     expect(xmlAnswer(JSON.stringify(answers.preCommand), srv, signer).body).toContain('<sr:PreCommand><sr:GBCSVersion>4.3</sr:GBCSVersion><sr:GBCSPayload>QUJD+/==</sr:GBCSPayload></sr:PreCommand>');
   });
 

@@ -87,6 +87,13 @@ interface JsonAnswer {
 }
 
 /**
+ * Refusals of a sender not authenticated (rows 4 and 5): what its request claims (its RequestID,
+ * its SRV) is not written into a document the router signs, or anyone could have the router sign
+ * a response naming another User's RequestID.
+ */
+const SENDER_UNAUTHENTICATED: ReadonlySet<string> = new Set(['unknown_user', 'signature_invalid']);
+
+/**
  * The pipeline's answer (its JSON text) as a signed DUIS sr:Response: sr:ResponseCode is the
  * row's DUIS code (rows without one, e.g. 3 and 5, have none: their HTTP status and
  * X-DCC-Reason tell them). What DUIS has no element for travels in headers: X-DCC-Route,
@@ -100,7 +107,11 @@ export function xmlAnswer(json: string, request: Pick<ServiceRequest, 'serviceRe
   if (answer.trt) headers['x-dcc-trt'] = `budgetMs=${answer.trt.budgetMs}; deadline=${answer.trt.deadline}`;
   if (answer.quarantine) headers['x-dcc-quarantine'] = `ref=${answer.quarantine.ref}; breach=${answer.quarantine.breach}`;
   if (answer.deleted) headers['x-dcc-deleted'] = `breach=${answer.deleted.breach}`;
-  let signed = signEnveloped(responseDocument(answer.header, responseMessage(request, answer.body)), signer, CANONICAL);
+  const unauthenticated = answer.error !== undefined && SENDER_UNAUTHENTICATED.has(answer.error.reason);
+  const document = unauthenticated
+    ? responseDocument({ responseCode: answer.header.responseCode, responseDateTime: answer.header.responseDateTime }, '')
+    : responseDocument(answer.header, responseMessage(request, answer.body));
+  let signed = signEnveloped(document, signer, CANONICAL);
   if (answer.error) {
     headers['x-dcc-reason'] = answer.error.reason;
     signed += `\n<!-- ${answer.error.reason}: ${answer.error.message.replace(/-{2,}/g, '-')} -->`;
