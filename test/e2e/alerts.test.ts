@@ -88,8 +88,16 @@ describe('device alerts', () => {
     expect((await alertsOf(supplier, SUPPLIER)).length).toBe(settled);
   });
 
+  it('takes any alert code: one outside the table (a GBCS code) reaches every responsible User', async () => {
+    const before = await alertsOf(distributor, DISTRIBUTOR);
+    expect((await raise({ alertCode: '8F3E', devices: [METERS[1]] })).body).toMatchObject({ devices: 1, queued: 2 });
+    // The supplier and, though it is no supply event of the table, the distributor.
+    expect((await alertsOf(distributor, DISTRIBUTOR)).slice(before.length).map((a) => [a.alertCode, a.deviceId])).toEqual([['8F3E', METERS[1]]]);
+  });
+
   it('refuses what it cannot raise, naming the field', async () => {
-    expect((await raise({ alertCode: 'METEOR', devices: [METERS[0]] })).body.error).toMatchObject({ reason: 'invalid_field', field: 'alertCode' });
+    expect((await raise({ alertCode: 'METEOR STRIKE', devices: [METERS[0]] })).body.error).toMatchObject({ reason: 'invalid_field', field: 'alertCode' });
+    expect((await raise({ alertCode: 7, devices: [METERS[0]] })).body.error).toMatchObject({ reason: 'invalid_field', field: 'alertCode' });
     expect((await raise({ alertCode: 'TAMPER', devices: [METERS[0]], fraction: 0.5 })).body.error.message).toBe('body must name either devices or a fraction');
     expect((await raise({ alertCode: 'TAMPER', fraction: 2 })).body.error.field).toBe('fraction');
     expect((await admin.request('POST', '/v1/admin/simulators/nowhere:raise-alerts', { alertCode: 'TAMPER', fraction: 1 })).status).toBe(404);

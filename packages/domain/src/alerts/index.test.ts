@@ -19,6 +19,11 @@ describe('alertRecipients', () => {
     expect(alertRecipients('LOW_CREDIT', { ...meter, exportSupplier: 'IS' })).toEqual(['IS']);
   });
 
+  it('sends a code outside the table (a GBCS alert code) to every responsible User', () => {
+    expect(alertRecipients('8F3E', meter)).toEqual(['IS', 'ES', 'ED']);
+    expect(alertRecipients('toString', meter)).toEqual(['IS', 'ES', 'ED']);
+  });
+
   it('reaches nobody on a device without responsible Users', () => {
     expect(alertRecipients('TAMPER', { deviceId: 'x', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+' })).toEqual([]);
   });

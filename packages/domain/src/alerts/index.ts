@@ -1,9 +1,10 @@
-import type { Device, ResponsibleParty } from '../types/index.ts';
+import { RESPONSIBLE_PARTIES, type Device, type ResponsibleParty } from '../types/index.ts';
 
 /**
  * Device alerts the simulated networks raise, and which of a device's responsible Users each
  * reaches: supply events also reach the network operator of the supply (the electricity
- * distributor or gas transporter), the rest the supplier(s) alone.
+ * distributor or gas transporter), the rest the supplier(s) alone. Any other code (a GBCS alert
+ * code such as 8F3E) reaches every responsible User, as the contract says of device alerts.
  */
 export const DEVICE_ALERTS = {
   POWER_OUTAGE: 'supply',
@@ -20,11 +21,15 @@ export function isDeviceAlertCode(code: string): code is DeviceAlertCode {
   return Object.hasOwn(DEVICE_ALERTS, code);
 }
 
+/** What an alert code may be: letters, digits and "_", as the table's names and GBCS's hex codes are. */
+export const ALERT_CODE = /^[A-Za-z0-9_]{1,64}$/;
+
 const SUPPLIERS: readonly ResponsibleParty[] = ['importSupplier', 'exportSupplier', 'gasSupplier'];
 const NETWORK_OPERATORS: readonly ResponsibleParty[] = ['electricityDistributor', 'gasTransporter'];
 
 /** The Users an alert of this code from this device reaches, each once, in a fixed order. */
-export function alertRecipients(alertCode: DeviceAlertCode, device: Device): string[] {
-  const parties = DEVICE_ALERTS[alertCode] === 'supply' ? [...SUPPLIERS, ...NETWORK_OPERATORS] : SUPPLIERS;
+export function alertRecipients(alertCode: string, device: Device): string[] {
+  const routing = isDeviceAlertCode(alertCode) ? DEVICE_ALERTS[alertCode] : 'all';
+  const parties = routing === 'supplier' ? SUPPLIERS : routing === 'supply' ? [...SUPPLIERS, ...NETWORK_OPERATORS] : RESPONSIBLE_PARTIES;
   return [...new Set(parties.map((party) => device[party]).filter((userId): userId is string => userId !== undefined))];
 }

@@ -3,7 +3,7 @@ import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, type DeviceAlertCode, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, keepingPendingFirmware, parseDeviceInput, parseEui, parseUserInput,
+  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, keepingPendingFirmware, parseDeviceInput, parseEui, parseUserInput,
   renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
@@ -413,7 +413,8 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   });
 
   const raiseAlertsSchema = z.strictObject({
-    alertCode: z.enum(Object.keys(DEVICE_ALERTS) as [DeviceAlertCode, ...DeviceAlertCode[]], { error: `must be one of ${Object.keys(DEVICE_ALERTS).join(', ')}` }),
+    alertCode: z.string({ error: 'must be an alert code' }).regex(ALERT_CODE, { error: 'must be an alert code: 1 to 64 letters, digits or "_"' })
+      .meta({ description: `${Object.keys(DEVICE_ALERTS).join(', ')} are routed by type (supply events to the network operators too, the rest to the suppliers); any other code (e.g. a GBCS alert code) reaches every responsible User` }),
     devices: z.array(z.string().refine((text) => parseEui(text) !== undefined, { error: 'must be EUI-64s' }), { error: 'must be an array of device EUI-64s' })
       .max(1_000_000, { error: 'holds at most 1,000,000 devices' }).optional().meta({ description: 'The devices that raise it' }),
     fraction: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional()

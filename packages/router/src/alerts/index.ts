@@ -1,4 +1,4 @@
-import { alertRecipients, isDeviceAlertCode } from '@dccrouter/domain';
+import { ALERT_CODE, alertRecipients } from '@dccrouter/domain';
 import type { NewOutboxItem, StateStore } from '@dccrouter/state';
 import type { AlertSink } from '@dccrouter/simulators';
 import type { Logger } from '../log/index.ts';
@@ -16,12 +16,13 @@ export interface RaisedAlerts {
 }
 
 /**
- * Routes device alerts to each device's responsible Users by alert type (contract v1.1, "Alerts"):
+ * Routes device alerts to each device's responsible Users by alert type, every one for a code
+ * outside the table (contract v1.1, "Alerts"):
  * outbox items of kind `deviceAlert`, delivered like responses (webhook, pull, gRPC feed). Devices
  * are read a chunk at a time and each chunk's items go in one round trip.
  */
 export async function raiseDeviceAlerts(store: StateStore, alertCode: string, deviceIds: readonly string[], raisedAt: number, body: Record<string, unknown> = {}): Promise<RaisedAlerts> {
-  if (!isDeviceAlertCode(alertCode)) throw new RangeError(`unknown device alert code ${alertCode}`);
+  if (!ALERT_CODE.test(alertCode)) throw new RangeError(`device alert code ${JSON.stringify(alertCode)} is not letters, digits and "_"`);
   const result: RaisedAlerts = { devices: 0, queued: 0, unknown: [] };
   const at = new Date(raisedAt).toISOString();
   for (let start = 0; start < deviceIds.length; start += CHUNK) {
