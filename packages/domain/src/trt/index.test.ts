@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { findSrv, SRV_DEFINITIONS } from '../catalogue/index.ts';
-import { breachCheckTimes, budgetClassOf, defaultTrtBudgets, parseTrtBudgetsUpdate, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
+import { breachCheckTimes, budgetFor, defaultTrtBudgets, parseTrtBudgetsUpdate, trtBudget, trtClassFor, type TrtBudgets, type TrtClass } from './index.ts';
 
 const srv = (id: string) => findSrv(id)!;
 const RECEIVED = Date.parse('2026-12-01T10:00:00.123Z');
@@ -149,12 +149,14 @@ describe('trtBudget', () => {
     expect([before.deadline, after.deadline]).toEqual([RECEIVED + 30_000, RECEIVED + 45_000]);
   });
 
-  it('measures a SMETS1 DSP occurrence against the SMETS1 budget, its current value', () => {
-    expect(budgetClassOf('smets1.scheduled')).toBe('smets1.response');
-    expect(budgetClassOf('smets2.scheduled')).toBe('smets2.scheduled');
+  it('measures a SMETS1 DSP occurrence against the SMETS1 budget, its current value, unless its own is set', () => {
+    expect(budgetFor('smets1.scheduled', budgets)).toBe(budgets['smets1.response']);
+    expect(budgetFor('smets2.scheduled', budgets)).toBe(budgets['smets2.scheduled']);
     expect(trtBudget('smets1.scheduled', { ...budgets, 'smets1.response': 20_000 }, RECEIVED)).toStrictEqual({
       class: 'smets1.scheduled', budgetMs: 20_000, startsAt: RECEIVED, deadline: RECEIVED + 20_000,
     });
+    expect(trtBudget('smets1.scheduled', { ...budgets, 'smets1.response': 20_000, 'smets1.scheduled': 3_600_000 }, RECEIVED).budgetMs).toBe(3_600_000);
+    expect(parseTrtBudgetsUpdate({ 'smets1.scheduled': 3_600_000 })).toEqual({ ok: true, value: { 'smets1.scheduled': 3_600_000 } });
   });
 
   it('chains with trtClassFor', () => {

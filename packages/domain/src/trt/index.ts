@@ -15,18 +15,23 @@ export interface TrtBudgets {
   'smets1.wanAllowance': number;
   /** How long past its deadline a SMETS1 request that never gets a response waits before it is breached. */
   'smets1.wanLimit': number;
+  /**
+   * A SMETS1 DSP schedule occurrence's budget (the reference: a configurable table); unset, the
+   * SMETS1 budget `smets1.response`, whatever it is set to.
+   */
+  'smets1.scheduled'?: number;
 }
 
 /**
  * A device request's class, as the monthly figures count it. DSP schedule occurrences are their
- * own class: `smets2.scheduled` (its own 24 h budget) and `smets1.scheduled`, which keeps the
- * SMETS1 budget (`smets1.response`) but is counted apart from on-demand SMETS1 traffic.
+ * own class: `smets2.scheduled` (its own 24 h budget) and `smets1.scheduled` (`smets1.response`'s
+ * budget unless set), counted apart from on-demand traffic.
  */
-export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance' | 'smets1.wanLimit'> | 'smets1.scheduled';
+export type TrtClass = Exclude<keyof TrtBudgets, 'smets1.wanAllowance' | 'smets1.wanLimit'>;
 
-/** The budget a class is measured against. */
-export function budgetClassOf(trtClass: TrtClass): keyof TrtBudgets {
-  return trtClass === 'smets1.scheduled' ? 'smets1.response' : trtClass;
+/** The budget a class is measured against, in ms. */
+export function budgetFor(trtClass: TrtClass, budgets: TrtBudgets): number {
+  return trtClass === 'smets1.scheduled' ? budgets['smets1.scheduled'] ?? budgets['smets1.response'] : budgets[trtClass];
 }
 
 export function defaultTrtBudgets(): TrtBudgets {
@@ -43,10 +48,13 @@ export function defaultTrtBudgets(): TrtBudgets {
 const BUDGET = z.number({ error: 'must be a positive integer of milliseconds' }).int({ error: 'must be a positive integer of milliseconds' })
   .min(1, { error: 'must be a positive integer of milliseconds' }).optional();
 
+/** Every budget an operator may set: the defaults' and `smets1.scheduled`'s. */
+const BUDGET_NAMES = [...Object.keys(defaultTrtBudgets()), 'smets1.scheduled'] as (keyof TrtBudgets)[];
+
 /** `PUT /v1/admin/trt-budgets`: any of the classes, in milliseconds; the others keep their budgets. */
 export const trtBudgetsUpdateSchema = z.strictObject(
-  Object.fromEntries(Object.keys(defaultTrtBudgets()).map((name) => [name, BUDGET])) as Record<keyof TrtBudgets, typeof BUDGET>,
-  objectError('must be a JSON object of budgets in milliseconds', `is not a TRT class (known: ${Object.keys(defaultTrtBudgets()).join(', ')})`),
+  Object.fromEntries(BUDGET_NAMES.map((name) => [name, BUDGET])) as Record<keyof TrtBudgets, typeof BUDGET>,
+  objectError('must be a JSON object of budgets in milliseconds', `is not a TRT class (known: ${BUDGET_NAMES.join(', ')})`),
 ).meta({ id: 'TrtBudgetsUpdate', example: { 'smets2.onDemand': 30_000 } });
 
 export function parseTrtBudgetsUpdate(input: unknown): Parsed<Partial<TrtBudgets>> {
@@ -80,7 +88,7 @@ export interface TrtBudget {
 /** A future-dated request is measured from its ExecutionDateTime (policy default). */
 export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: number, executionDateTime?: number): TrtBudget {
   const startsAt = executionDateTime !== undefined && executionDateTime > receivedAt ? executionDateTime : receivedAt;
-  const budgetMs = budgets[budgetClassOf(trtClass)];
+  const budgetMs = budgetFor(trtClass, budgets);
   return { class: trtClass, budgetMs, startsAt, deadline: startsAt + budgetMs };
 }
 export * from './report.ts';
