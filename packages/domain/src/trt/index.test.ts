@@ -185,7 +185,7 @@ describe('parseTrtBudgetsUpdate', () => {
   });
 
   it.each([
-    ['a class it does not know', { 'smets3.onDemand': 5 }, { field: 'smets3.onDemand', message: `is not a TRT class (known: ${Object.keys(defaultTrtBudgets()).join(', ')})` }],
+    ['a class it does not know', { 'smets3.onDemand': 5 }, { field: 'smets3.onDemand', message: `is not a TRT class (known: ${[...Object.keys(defaultTrtBudgets()), 'smets1.scheduled'].join(', ')})` }],
     ['zero', { 'smets1.response': 0 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
     ['a fraction', { 'smets1.response': 1.5 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
     ['text', { 'smets1.response': '100' }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
