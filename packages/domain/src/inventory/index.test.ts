@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { CSP_REGIONS, DEVICE_TYPES, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES } from '../types/index.ts';
 import type { Parsed } from '../input/index.ts';
-import { keepingPendingFirmware, parseDeviceInput, parseUserInput } from './index.ts';
+import { parseDeviceInput, parseUserInput, withKeptDeviceFields } from './index.ts';
 import type { Device } from '../types/index.ts';
 
 const ESME_ID = '00-DB-12-34-56-78-90-A0';
@@ -290,15 +290,24 @@ describe('parseUserInput', () => {
   });
 });
 
-describe('keepingPendingFirmware', () => {
-  const written: Device = { deviceId: '00-DB-12-34-56-78-90-A0', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', firmwareVersion: '1.0' };
+describe('withKeptDeviceFields', () => {
+  const written: Device = { deviceId: '00-DB-12-34-56-78-90-A0', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', firmwareVersion: '1.0', importSupplier: '90-B3-D5-1F-30-00-00-01' };
+  const at = new Date('2026-12-07T02:00:00Z');
 
   it('keeps the version the last 11.1 distributed over an operator\'s rewrite, unless the rewrite says the device runs it', () => {
     const stored = { ...written, pendingFirmwareVersion: '2.0' };
-    expect(keepingPendingFirmware({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02' }, stored))
-      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0' });
-    expect(keepingPendingFirmware({ ...written, firmwareVersion: '2.0' }, stored)).toEqual({ ...written, firmwareVersion: '2.0' });
-    expect(keepingPendingFirmware(written, undefined)).toBe(written);
-    expect(keepingPendingFirmware(written, { ...written })).toBe(written);
+    expect(withKeptDeviceFields({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02' }, stored, at))
+      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0', acquiredAt: at.toISOString() });
+    expect(withKeptDeviceFields({ ...written, firmwareVersion: '2.0' }, stored, at)).toEqual({ ...written, firmwareVersion: '2.0' });
+    expect(withKeptDeviceFields(written, undefined, at)).toBe(written);
+    expect(withKeptDeviceFields(written, { ...written }, at)).toBe(written);
+  });
+
+  it('stamps an acquisition at a change of supplier the record gives none for, and keeps the stored one while the suppliers stay', () => {
+    const stored = { ...written, acquiredAt: '2025-01-01T00:00:00.000Z' };
+    expect(withKeptDeviceFields({ ...written, importSupplier: '90-B3-D5-1F-30-00-00-09' }, stored, at).acquiredAt).toBe(at.toISOString());
+    expect(withKeptDeviceFields({ ...written, status: 'Suspended' }, stored, at).acquiredAt).toBe('2025-01-01T00:00:00.000Z');
+    // The record's own acquisition wins.
+    expect(withKeptDeviceFields({ ...written, importSupplier: '90-B3-D5-1F-30-00-00-09', acquiredAt: '2026-06-01T00:00:00.000Z' }, stored, at).acquiredAt).toBe('2026-06-01T00:00:00.000Z');
   });
 });

@@ -113,15 +113,27 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
   return { ok: true, value: device };
 }
 
+/** The parties whose change is a change of supplier (the acquisition enrolment's deadline counts from). */
+const SUPPLIER_PARTIES = ['importSupplier', 'exportSupplier', 'gasSupplier'] as const;
+
 /**
- * An operator's device record as written over the stored one: it keeps the firmware version its
- * last 11.1 distributed (what its 11.3 will activate; the operator's record does not carry it),
- * unless the record says the device runs that version already.
+ * An operator's device record as written over the stored one, with what the router keeps of the
+ * device that the record does not say: the firmware version its last 11.1 distributed (what its
+ * 11.3 will activate), unless the record says the device runs it already; and its acquisition
+ * (`acquiredAt`, contract v1.1: "set at a change of supplier"), `at` when a supplier changes and
+ * the record gives none, the stored one while the suppliers stay.
  */
-export function keepingPendingFirmware(written: Device, stored: Device | undefined): Device {
-  const pending = stored?.pendingFirmwareVersion;
-  if (pending === undefined || written.firmwareVersion === pending || written.pendingFirmwareVersion !== undefined) return written;
-  return { ...written, pendingFirmwareVersion: pending };
+export function withKeptDeviceFields(written: Device, stored: Device | undefined, at: Date): Device {
+  if (!stored) return written;
+  let device = written;
+  const pending = stored.pendingFirmwareVersion;
+  if (pending !== undefined && written.firmwareVersion !== pending && written.pendingFirmwareVersion === undefined) device = { ...device, pendingFirmwareVersion: pending };
+  if (written.acquiredAt === undefined) {
+    const supplierChanged = SUPPLIER_PARTIES.some((party) => written[party] !== undefined && written[party] !== stored[party]);
+    const acquiredAt = supplierChanged ? at.toISOString() : stored.acquiredAt;
+    if (acquiredAt !== undefined) device = { ...device, acquiredAt };
+  }
+  return device;
 }
 
 /** Checks an operator's User record, all but the key's cryptography. */

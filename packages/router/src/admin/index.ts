@@ -3,7 +3,7 @@ import type { Directory } from '../directory/index.ts';
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, keepingPendingFirmware, parseDeviceInput, parseEui, parseUserInput,
+  ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
   renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
@@ -184,7 +184,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const refusal = deps.migrationGating ? (await unenrolledCommissions(store, [parsed.value])).get(parsed.value) : undefined;
     if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
     const previous = await store.getDevice(parsed.value.deviceId);
-    const device = keepingPendingFirmware(parsed.value, previous);
+    const device = withKeptDeviceFields(parsed.value, previous, new Date());
     await deps.directory.putDevice(device);
     await recordInstallations(store, [device], [previous]);
     // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
@@ -236,6 +236,8 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       if (bookkeepingFailure) throw bookkeepingFailure;
     };
     const lineOf = new Map<Device, number>();
+    // A change of supplier the import makes is an acquisition at the import's time.
+    const importedAt = new Date();
     const flush = async () => {
       if (chunk.length === 0) return;
       // Migration gating: a SMETS1 device of an installation not enrolled may not arrive Commissioned.
@@ -253,7 +255,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       const previous: (Device | undefined)[] = [];
       chunk = chunk.map((written, i) => {
         const was = earlier.get(written.deviceId) ?? stored[i];
-        const device = keepingPendingFirmware(written, was);
+        const device = withKeptDeviceFields(written, was, importedAt);
         earlier.set(device.deviceId, device);
         previous.push(was);
         return device;
