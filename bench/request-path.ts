@@ -16,7 +16,7 @@ import { wholeNumberFlag } from './lib/options.ts';
 import { startBenchRedis, startBenchReplica, type BenchRedis } from './lib/redis.ts';
 import { median } from './lib/stats.ts';
 import { ADMIN_TOKEN, metricByLabel, provision } from './lib/targets.ts';
-import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type TrafficItem, type Unit } from './lib/traffic.ts';
+import { checkAnswer, checkBatchAnswer, inventoryNdjson, makeUsers, signedOnceBatchPairs, TrafficPool, type BatchPair, type Unit } from './lib/traffic.ts';
 
 const { values } = parseArgs({
   options: {

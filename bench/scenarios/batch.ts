@@ -9,7 +9,7 @@ import { runOpenLoop } from '../lib/open-loop.ts';
 import { step } from '../lib/progress.ts';
 import { addCounts, median, medianRun, round } from '../lib/stats.ts';
 import type { Variant } from '../lib/targets.ts';
-import { closedLoopRun, formatMs, formatRate, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
+import { closedLoopRun, formatMs, formatRate, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
 import { batchPairs, checkBatchAnswer, DCC_AVERAGE_PER_SECOND, signedOnceBatchPairs, type BatchPair, type TrafficItem } from '../lib/traffic.ts';
 import { measureVerifyCapacity, type VerifyCapacity } from '../lib/verify-capacity.ts';
 import { climbLadder, ladderCharts, ladderTable } from './ladder.ts';

@@ -35,7 +35,7 @@ export class Directory {
   constructor(
     private readonly store: StateStore,
     private readonly options: DirectoryOptions,
-    private readonly log: Logger,
+    log: Logger,
     private readonly metrics?: DirectoryMetrics,
   ) {
     this.loop = new Periodic('directory-sync', options.syncIntervalMs, () => this.syncOrForget(), log);
