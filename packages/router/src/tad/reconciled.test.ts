@@ -78,6 +78,22 @@ describe('ReconciledCounter', () => {
     expect([first.admitted, second.admitted]).toStrictEqual([true, false]);
   });
 
+  it('asks again for a first read lost to a store outage: counts are judged once the store is back, not refused for two windows', async () => {
+    const shared = new MemoryCounters();
+    for (let i = 0; i < 3; i++) await shared.tryCount('dcc', [rule], NOW());
+    let failing = true;
+    const flaky = Object.assign(Object.create(shared), {
+      addCounts: (...args: Parameters<MemoryCounters['addCounts']>) => (failing ? Promise.reject(new Error('store away')) : shared.addCounts(...args)),
+    }) as MemoryCounters;
+    const counter = new ReconciledCounter(flaky, 'dcc', 60_000, log);
+    await expect(Promise.resolve(counter.tryCount([rule], NOW()))).rejects.toThrow('store away');
+    failing = false;
+    // Whether the next count or the periodic reconciliation reads the total first.
+    expect(await counter.tryCount([rule], NOW())).toMatchObject({ admitted: true, counts: [4] });
+    await counter.sync();
+    expect(await counter.tryCount([rule], NOW())).toMatchObject({ admitted: true, counts: [5] });
+  });
+
   it('keeps what it could not add and adds it with the next reconciliation', async () => {
     const shared = new MemoryCounters();
     let failing = true;

@@ -11,7 +11,9 @@ interface LocalCounter {
   /** Being added right now: still counted here until the shared total includes them. */
   inFlight: Map<number, number>;
   lastUsed: number;
-  /** Until the first reconciliation answers, the shared total is not known: wait for it. */
+  /** No shared total read yet: a count waits for a reconciliation that reads one. */
+  unread: boolean;
+  /** The reconciliation an unread counter waits for; cleared when it fails, so the next count asks again. */
   ready?: Promise<void>;
 }
 
@@ -65,21 +67,23 @@ export class ReconciledCounter {
    */
   tryCount(rules: readonly WindowRule[], at: number, evenInExcess = false): LocalCountResult | Promise<LocalCountResult> {
     const plans = planCounters(this.scope, rules, at);
-    const fresh = plans.filter((plan) => !this.local.has(plan.counter));
-    if (fresh.length > 0) {
-      const ready = this.sync();
-      for (const plan of fresh) {
-        this.local.set(plan.counter, { rule: rules[plans.indexOf(plan)], shared: 0, pending: new Map(), inFlight: new Map(), lastUsed: at, ready });
-      }
+    for (const [i, plan] of plans.entries()) {
+      if (!this.local.has(plan.counter)) this.local.set(plan.counter, { rule: rules[i], shared: 0, pending: new Map(), inFlight: new Map(), lastUsed: at, unread: true });
     }
     const counters = plans.map((plan) => this.local.get(plan.counter)!);
-    const waiting = counters.filter((counter) => counter.ready);
-    if (waiting.length > 0) {
+    const unread = counters.filter((counter) => counter.unread);
+    if (unread.length > 0) {
       // Judged once the shared totals are known; until then no promise is made (the usual case).
-      return Promise.all(waiting.map((counter) => counter.ready)).then(() => {
-        for (const counter of waiting) counter.ready = undefined;
-        return this.tryCount(rules, at, evenInExcess);
-      });
+      // A reconciliation that fails leaves them unread and is asked for again by the next count:
+      // a first read lost to a store outage must not refuse counts once the store is back.
+      const ready = unread.some((counter) => !counter.ready) ? this.sync() : undefined;
+      for (const counter of unread) counter.ready ??= ready;
+      return Promise.all(unread.map((counter) => counter.ready)).then(
+        () => this.tryCount(rules, at, evenInExcess),
+        (error: unknown) => {
+          for (const counter of unread) counter.ready = undefined;
+          throw error;
+        });
     }
     const counts = plans.map((plan, i) => counters[i].shared + inWindow(counters[i].inFlight, plan) + inWindow(counters[i].pending, plan));
     const breached = plans.findIndex((plan, i) => counts[i] + 1 > plan.limit);
@@ -125,6 +129,8 @@ export class ReconciledCounter {
       entries.forEach(([, counter], i) => {
         counter.shared = totals[i];
         counter.inFlight = new Map();
+        counter.unread = false;
+        counter.ready = undefined;
       });
     } catch (error) {
       // Refused before it ran: counted here still, and sent again with the next reconciliation.
