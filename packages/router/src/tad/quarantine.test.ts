@@ -74,6 +74,27 @@ describe('QuarantineDesk.release', () => {
     expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:4`]);
   });
 
+  it('times a released signed leg of an SRV the device holds from its transform leg\'s ExecutionDateTime, sent at once', async () => {
+    const store = new MemoryStore();
+    const desk = await deskOver(store);
+    const requestId = `${USER}:${METER}:6`;
+    const executionDateTime = Date.now() + 3_600_000;
+    const record = {
+      requestId, originatorId: USER, targetId: METER, srv: '1.1.1', commandVariant: 4, state: 'transformed' as const,
+      destination: 'smets2/north', generation: 'SMETS2+' as const, acceptedAt: Date.now(), bodyElement: 'UpdateImportTariffPrimaryElement', bodyValue: {},
+    };
+    await store.recordAcceptance(requestId, { leg: 'transform', legRecord: { bodyHash: 't', srv: '1.1.1', answer: { status: 200, body: '{}' }, executionDateTime }, record });
+    const quarantine = { ref: 'ref-6', breach: 'user' as const, expiresAt: Date.now() + 60_000 };
+    await store.recordAcceptance(requestId, {
+      leg: 'signed', legRecord: { bodyHash: 's', srv: '1.1.1', answer: { status: 202, body: '{}' } },
+      record: { ...record, commandVariant: 5, state: 'quarantined', bodyElement: 'SignedPreCommand', quarantine }, quarantine,
+    });
+    expect(await desk.release('ref-6', USER)).toMatchObject({ ok: true, state: 'accepted' });
+    expect((await store.getRequest(requestId))?.trt).toMatchObject({ startsAt: executionDateTime, deadline: executionDateTime + 30_000 });
+    // The device holds it, not the DCC: it goes to its network now.
+    expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([requestId]);
+  });
+
   it('judges the request again: refused (and left quarantined) once its User is suspended, no longer the meter\'s supplier, or the meter is Suspended', async () => {
     const cases: [string, User, Device, string][] = [
       ['suspended User', { ...SUPPLIER, status: 'suspended' }, METER_DEVICE, 'user_not_active'],

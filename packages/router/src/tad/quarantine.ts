@@ -103,10 +103,12 @@ export class QuarantineDesk {
       // A DSP occurrence (it carries its DSPScheduleID) stays scheduled traffic when released.
       const trtClass = trtClassFor(srv, record.commandVariant, record.generation, record.responseExtras?.DSPScheduleID !== undefined);
       const budgets = this.budgets.current();
-      const executionDateTime = await this.heldByDspUntil(record, srv);
+      // Its TRT from its ExecutionDateTime if later, as at acceptance; held until then only where the DSP holds it.
+      const executionDateTime = await this.executionDateTimeOf(record, srv);
       const trt = trtClass ? trtBudget(trtClass, budgets, at, executionDateTime) : undefined;
       release = { at, state: 'accepted', egress: true, trt };
-      if (executionDateTime !== undefined && executionDateTime > at) release.heldUntil = executionDateTime;
+      const heldByDsp = srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device';
+      if (heldByDsp && executionDateTime !== undefined && executionDateTime > at) release.heldUntil = executionDateTime;
       if (trt && this.trackTrt) {
         const { checkAt, finalAt } = breachCheckTimes(trt.deadline, record.generation, budgets);
         release.breachCheckAt = checkAt;
@@ -120,11 +122,11 @@ export class QuarantineDesk {
   }
 
   /**
-   * The ExecutionDateTime until which the DCC holds a future-dated request of an SRV the DSP
-   * holds: its own, or a signed leg's transform leg's (a SignedPreCommand carries none).
+   * A future-dated request's ExecutionDateTime: its own, or a signed leg's transform leg's (a
+   * SignedPreCommand carries none).
    */
-  private async heldByDspUntil(record: RequestRecord, srv: SrvDefinition): Promise<number | undefined> {
-    if (srv.futureDated !== 'dsp' && srv.futureDated !== 'dsp+device') return undefined;
+  private async executionDateTimeOf(record: RequestRecord, srv: SrvDefinition): Promise<number | undefined> {
+    if (!srv.futureDated) return undefined;
     if (SIGNED_LEG_VARIANTS.has(record.commandVariant)) return (await this.store.loadContext(record.requestId, 'signed')).transformLeg?.executionDateTime;
     const own = record.bodyValue !== null && typeof record.bodyValue === 'object' ? (record.bodyValue as { ExecutionDateTime?: unknown }).ExecutionDateTime : undefined;
     const at = own === undefined ? NaN : parseRfc3339(own);
