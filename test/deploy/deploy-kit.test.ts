@@ -6,8 +6,10 @@
 // built where a Docker daemon answers (skipped, saying why, elsewhere); the Dockerfile runs as
 // non-root with a health check; and every setting the router reads is documented in the README's
 // configuration table, so the two cannot drift.
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service } from 'kubernetes-models/v1';
 import { redisClusterUnsupported, startClusterNodes } from '../support/redis-cluster.ts';
+import { freePort } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 
 const run = promisify(execFile);
@@ -186,6 +189,28 @@ describe('deploy kit', () => {
       await nodes.stop();
     }
   }, 90_000);
+
+  it('runs Redis Cluster nodes that answer clients from other pods (no protected mode), as the StatefulSet starts them', async ({ skip }) => {
+    // A client from another pod comes from a non-loopback address: this machine's own stands in for it.
+    const address = Object.values(networkInterfaces()).flat().find((face) => face?.family === 'IPv4' && !face.internal)?.address;
+    if (!address) return skip('no non-loopback IPv4 address to connect from');
+    const unsupported = await redisClusterUnsupported();
+    if (unsupported) return skip(unsupported);
+    const [statefulSet] = byKind('StatefulSet');
+    const [container] = statefulSet.spec.template.spec.containers;
+    const dir = mkdtempSync(join(tmpdir(), 'dccrouter-k8s-redis-'));
+    const port = await freePort();
+    // The pod's own name and volume swapped for this machine's; the rest as the StatefulSet says.
+    const line = `${container.args[0].replace('$(hostname)', 'dcc-redis-0').replace('/data/nodes.conf', join(dir, 'nodes.conf'))} --port ${port} --dir ${dir}`;
+    const node = spawn(container.command[0], [...container.command.slice(1), line], { stdio: 'ignore' });
+    try {
+      await expect.poll(async () => (await run('redis-cli', ['-p', String(port), 'ping']).catch(() => ({ stdout: '' }))).stdout.trim(), { timeout: 10_000 }).toBe('PONG');
+      expect((await run('redis-cli', ['-h', address, '-p', String(port), 'ping'])).stdout.trim()).toBe('PONG');
+    } finally {
+      node.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('has a router Deployment whose probes the router answers, a Service, a PDB and an HPA that point at it', async () => {
     const [deployment] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
