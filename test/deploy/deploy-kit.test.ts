@@ -212,6 +212,13 @@ describe('deploy kit', () => {
     }
   }, 30_000);
 
+  it('holds the networks process to the routers\' REDIS_WAIT_REPLICAS: it records the responses', () => {
+    const waitOf = (name: string) => byKind('Deployment').find((doc) => doc.metadata.name === name)!
+      .spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'REDIS_WAIT_REPLICAS')?.value;
+    expect(waitOf('dcc-router')).toBe('1');
+    expect(waitOf('dcc-networks')).toBe(waitOf('dcc-router'));
+  });
+
   it('has a router Deployment whose probes the router answers, a Service, a PDB and an HPA that point at it', async () => {
     const [deployment] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
     const labels = deployment.spec.template.metadata.labels;

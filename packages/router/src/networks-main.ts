@@ -29,6 +29,8 @@ const store = await startOrExit(() => createStore({
   keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds, responseGatherMs: config.responseGatherMs,
   // Responses are queued (and the outbox trimmed) here too: by the routers' retention, not the default.
   outboxRetentionSeconds: config.outboxRetentionSeconds,
+  // Responses are recorded here: held to the routers' REDIS_WAIT_REPLICAS as theirs would be.
+  waitReplicas: config.redisWaitReplicas, waitTimeoutMs: config.redisWaitTimeoutMs,
 }));
 const stats = new StatsAggregator(store, config.statsFlushMs, log);
 stats.start();
