@@ -242,7 +242,7 @@ describe('gRPC conventions', () => {
     }
   }, 20_000);
 
-  it('gives each submission the client\'s time limit as a gRPC deadline', async () => {
+  it('gives each submission and stream the client\'s time limit as a gRPC deadline', async () => {
     // A peer that takes the connection and never answers: only the deadline ends the call. (Against
     // the router, a refusal could come back within even 1 ms over a connection already open.)
     const silent = createServer(() => {});
@@ -253,6 +253,10 @@ describe('gRPC conventions', () => {
       const late = await hasty.submit(hasty.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).catch((error: ServiceError) => error);
       expect((late as ServiceError).code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
       expect(performance.now() - started).toBeLessThan(5_000);
+      // A stream too: submitMany does not wait for ever.
+      const lateStream = await hasty.submitMany([hasty.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })])
+        .catch((error: ServiceError) => error);
+      expect((lateStream as ServiceError).code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
     } finally {
       hasty.close();
       silent.close();

@@ -152,6 +152,8 @@ describe('the dccrouter CLI', () => {
   it('refuses what it cannot do in one line, with exit 2 for usage and 1 for the router', () => {
     expect([cli('nope').stderr, cli('nope').status]).toEqual(['dccrouter: unknown command "nope" (see dccrouter help)\n', 2]);
     expect(cli('thresholds', 'set').stderr).toBe('dccrouter: thresholds set needs --dcc, --values or --user EUI\n');
+    const noDevices = cli('simulators', 'raise-alerts', 'smets2/north', '--code', '8F3E');
+    expect([noDevices.stderr, noDevices.status]).toEqual(['dccrouter: raise-alerts needs --devices EUI,... or --fraction F (a number from 0 to 1)\n', 2]);
     const refused = cli('quarantine', 'release', 'q1-nope');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^dccrouter: POST \/v1\/quarantine\/q1-nope\/release: 404 .+\n$/);

@@ -190,7 +190,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (!destination) throw new CliError(`simulators ${action ?? ''} needs a destination, e.g. smets2/north`);
     if (action === 'set') return print(await operator(values.url!, values.token, 'PUT', path, json(values.json, '--json')));
     if (action !== 'raise-alerts' || !values.code) throw new CliError('simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)');
-    const body = values.devices ? { alertCode: values.code, devices: values.devices.split(',') } : { alertCode: values.code, fraction: Number(values.fraction) };
+    const fraction = values.fraction === undefined ? NaN : Number(values.fraction);
+    if (!values.devices && !(fraction >= 0 && fraction <= 1)) throw new CliError(`raise-alerts needs --devices EUI,... or --fraction F (a number from 0 to 1)${values.fraction === undefined ? '' : `, got ${values.fraction}`}`);
+    const body = values.devices ? { alertCode: values.code, devices: values.devices.split(',') } : { alertCode: values.code, fraction };
     print(await operator(values.url!, values.token, 'POST', `${path}:raise-alerts`, body));
   },
 };

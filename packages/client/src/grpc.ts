@@ -11,7 +11,7 @@ const RouterServiceClient = makeGenericClientConstructor(ROUTER_SERVICE, 'dccrou
 
 interface RouterStub extends Client {
   submit(request: Signed, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, result?: Result) => void): void;
-  submitStream(): ClientDuplexStream<Signed, Result>;
+  submitStream(metadata: Metadata, options: { deadline: number }): ClientDuplexStream<Signed, Result>;
   feed(request: dccrouter.v1.IFeedRequest, metadata: Metadata): ClientReadableStream<Item>;
 }
 
@@ -107,7 +107,8 @@ export class GrpcRouterClient {
    * Sends many over one stream; answers come back in the order sent. Those refused 503 are sent
    * again (the same signed items, on a new stream) up to the retries, after the longest wait
    * their refusals ask for (retry_after_ms), or the doubling `retryBaseMs` when they name none; a
-   * stream that fails rejects.
+   * stream that fails rejects, as does one not answered in full within `timeoutMs` (a gRPC
+   * deadline on each stream: a router that never answers does not hold the caller for ever).
    */
   async submitMany(requests: readonly Signed[]): Promise<SubmitResult[]> {
     const results = await this.streamOnce(requests);
@@ -124,7 +125,7 @@ export class GrpcRouterClient {
   private streamOnce(requests: readonly Signed[]): Promise<SubmitResult[]> {
     return new Promise((resolve, reject) => {
       const results: SubmitResult[] = [];
-      const stream = this.stub.submitStream();
+      const stream = this.stub.submitStream(new Metadata(), { deadline: Date.now() + this.timeoutMs });
       stream.on('data', (result: Result) => results.push(toResult(result)));
       stream.on('error', reject);
       stream.on('end', () => resolve(results));

@@ -105,7 +105,11 @@ if (status >= 300) {
   const why = typeof answer === 'object' && answer?.error ? `${answer.error.reason}: ${answer.error.message}` : `${submitted.reason ? `${submitted.reason} ` : ''}(the answer above)`;
   console.error(`send: refused, HTTP ${status} ${why}`);
 }
-if (values.wait && status === 202 && !answer.quarantine) {
+// A request quarantined or deleted (a SMETS1 value breach) gets no response to wait for.
+if (values.wait && status === 202 && (answer.quarantine || answer.deleted)) {
+  console.error(answer.quarantine ? `send: quarantined (${answer.quarantine.breach} breach, ref ${answer.quarantine.ref}): no response until it is released` : `send: deleted (${answer.deleted.breach} breach): it gets no response`);
+}
+if (values.wait && status === 202 && !answer.quarantine && !answer.deleted) {
   // Read the response back as the User would: a signed pull from its outbound queue.
   const requestId = answer.header.requestId;
   const deadline = Date.now() + waitSeconds * 1000;
