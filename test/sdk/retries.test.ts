@@ -102,6 +102,24 @@ describe('the SDK against a server answering 503', () => {
     expect(waited).toBeLessThan(1500);
   });
 
+  it('asks a signed read again after Retry-After, signed afresh; a signed change is sent once, its refusal naming the wait', async () => {
+    const requestId = `${SUPPLIER}:${ESME}:${nextCounter()}`;
+    const statusOf = { requestId, state: 'accepted', route: { destination: 'smets2/north' } };
+    server = await new ScriptedServer((n, reply, done) => {
+      if (n === 0 || n === 2) json(reply, 503, overloaded, { 'retry-after': '1' });
+      else json(reply, 200, JSON.stringify(statusOf));
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { retries: 3, retryBaseMs: 10 });
+    expect(await client.status(SUPPLIER, requestId)).toEqual(statusOf);
+    const [first, second] = server.arrivals;
+    expect(second.at - first.answeredAt!).toBeGreaterThanOrEqual(1000 - TIMER_SLACK_MS);
+    expect(second.headers['x-dcc-signature']).not.toBe(first.headers['x-dcc-signature']);
+    const release = await client.call(SUPPLIER, 'POST', '/v1/quarantine/q1-0123456789abcdef/release');
+    expect([release.status, release.retryDelayMs]).toEqual([503, 1000]);
+    expect(server.arrivals).toHaveLength(3);
+  });
+
   it('gives up after its retries with a typed refusal carrying the reason and Retry-After', async () => {
     server = await new ScriptedServer((_, reply, done) => {
       json(reply, 503, overloaded, { 'retry-after': '1' });

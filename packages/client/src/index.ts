@@ -169,6 +169,12 @@ export interface ClientOptions {
   retryBaseMs?: number;
 }
 
+/** A 503's Retry-After (whole seconds), in ms; undefined when it names none. */
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
 /** The router's JSON answer; anything else (a proxy's error page) as its text, so it still ends as a typed refusal. */
 function answerOf(text: string): any {
   try {
@@ -263,18 +269,34 @@ export class RouterClient {
 
   /**
    * A signed call as a User (reading back its data, releasing its quarantined requests): the
-   * signature covers `<METHOD>\n<path and query as sent>\n<timestamp>`. `waitMs`: how long the
-   * router may hold it (a waiting pull), added to the time limit.
+   * signature covers `<METHOD>\n<path and query as sent>\n<timestamp>` (now, unless given).
+   * `waitMs`: how long the router may hold it (a waiting pull), added to the time limit. A read
+   * (GET) refused 503 or not answered is asked again as a submission is (after Retry-After, up to
+   * `retries`), signed afresh; anything else is sent once (a release sent again after it landed
+   * would be refused as no longer quarantined). A 503's Retry-After is its `retryDelayMs`.
    */
-  async call(userId: string, method: string, pathAndQuery: string, timestamp = new Date().toISOString(), waitMs = 0): Promise<SubmitResult> {
-    const signature = this.sign(`${method}\n${pathAndQuery}\n${timestamp}`);
-    const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
-      method,
-      headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': timestamp, 'x-dcc-signature': signature },
-      signal: AbortSignal.timeout(this.timeoutMs + waitMs),
-    });
-    // Its text, as a submission's: a proxy's page that is not JSON stays text, never a SyntaxError.
-    return { status: response.status, answer: answerOf(await response.text()) };
+  async call(userId: string, method: string, pathAndQuery: string, timestamp?: string, waitMs = 0): Promise<SubmitResult> {
+    const retries = method === 'GET' ? this.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      let askedMs: number | undefined;
+      try {
+        const at = timestamp ?? new Date().toISOString();
+        const signature = this.sign(`${method}\n${pathAndQuery}\n${at}`);
+        const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+          method,
+          headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': at, 'x-dcc-signature': signature },
+          signal: AbortSignal.timeout(this.timeoutMs + waitMs),
+        });
+        // Its text, as a submission's: a proxy's page that is not JSON stays text, never a SyntaxError.
+        const result: SubmitResult = { status: response.status, answer: answerOf(await response.text()) };
+        askedMs = retryAfterMs(response);
+        if (askedMs !== undefined) result.retryDelayMs = askedMs;
+        if (result.status !== 503 || attempt >= retries) return result;
+      } catch (error) {
+        if (attempt >= retries) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryWait(attempt, this.retryBaseMs, askedMs)));
+    }
   }
 
   /**
@@ -304,8 +326,8 @@ export class RouterClient {
         result = { status: response.status, answer: answerOf(await response.text()) };
         const reason = response.headers.get('x-dcc-reason');
         if (reason) result.reason = reason;
-        const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) askedMs = result.retryDelayMs = retryAfter * 1000;
+        askedMs = retryAfterMs(response);
+        if (askedMs !== undefined) result.retryDelayMs = askedMs;
         if (result.status !== 503 || attempt >= this.retries) return result;
       } catch (error) {
         // Not answered (refused, reset, timed out): the same bytes again are safe.
