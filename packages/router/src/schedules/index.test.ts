@@ -21,4 +21,34 @@ describe('dspScheduler', () => {
     await scheduler.stop();
     expect(new Set(runs)).toEqual(new Set(['overloaded']));
   });
+
+  it('tells the User of an occurrence refused (its supplier changed since), and moves on to the next', async () => {
+    const store = new MemoryStore();
+    const user = '90-B3-D5-1F-30-01-00-00';
+    const firstDueAt = Date.now() - 1_000;
+    await store.createSchedule(user, 7, {
+      frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
+      srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
+    }, firstDueAt, `${user}:90-B3-D5-1F-30-00-00-02:1`);
+    const requestId = `${user}:00-DB-12-34-56-78-90-A0:x`;
+    // The pipeline's answer to the occurrence, as row 14 refuses it.
+    const refusing = {
+      admit: () => true, release: () => undefined,
+      submit: async () => ({ status: 403, outcome: 'not_authorised_for_device', body: JSON.stringify({
+        header: { requestId, responseCode: 'E4', responseDateTime: new Date().toISOString() }, error: { reason: 'not_authorised_for_device', message: 'no longer its supplier' },
+      }) }),
+    } as unknown as ServiceRequestPipeline;
+    const runs: string[] = [];
+    const scheduler = dspScheduler(store, refusing, { intervalMs: 10, leaseMs: 60_000 }, createLogger('silent'), { run: (outcome) => runs.push(outcome) });
+    scheduler.start();
+    await expect.poll(() => runs.length, { timeout: 2_000 }).toBe(1);
+    await scheduler.stop();
+    expect(await store.readOutbox(user, undefined, 10)).toEqual([{
+      cursor: expect.any(String), kind: 'response', requestId, responseCode: 'E4',
+      body: { DSPScheduleID: '7', error: { reason: 'not_authorised_for_device', message: 'no longer its supplier' } },
+    }]);
+    // Moved on: nothing is due now (tomorrow's occurrence is next), and the schedule stays.
+    expect(await store.claimDueSchedules(Date.now(), 10, 60_000)).toEqual([]);
+    expect(await store.getSchedule(user, 7)).toBeDefined();
+  });
 });

@@ -1,8 +1,8 @@
 import { findSrv, nextOccurrence, occurrenceCounter, type DspSchedule } from '@dccrouter/domain';
-import type { ClaimedSchedule, StateStore } from '@dccrouter/state';
+import type { ClaimedSchedule, NewOutboxItem, StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { ServiceRequestPipeline } from '../pipeline/index.ts';
+import type { Answer, ServiceRequestPipeline } from '../pipeline/index.ts';
 
 /** Occurrences claimed at a time (per partition on Redis). */
 const CLAIM_MAX = 1_000;
@@ -16,6 +16,18 @@ function occurrenceBody(originatorId: string, scheduleId: number, index: number,
     },
     body: { [schedule.bodyElement]: schedule.bodyValue },
   }));
+}
+
+/**
+ * A refused occurrence as its User reads any occurrence's result: a `response` item carrying its
+ * RequestID, `DSPScheduleID`, the refusal's DUIS code where it has one and why.
+ */
+function refusedOccurrence(answer: Answer, scheduleId: number): NewOutboxItem {
+  const { header, error } = JSON.parse(answer.body) as { header: { requestId?: string; responseCode?: string }; error: { reason: string; message: string } };
+  const item: NewOutboxItem = { kind: 'response', body: { DSPScheduleID: String(scheduleId), error } };
+  if (header.requestId) item.requestId = header.requestId;
+  if (header.responseCode) item.responseCode = header.responseCode;
+  return item;
 }
 
 export interface SchedulerStats {
@@ -50,21 +62,23 @@ export function dspScheduler(
       stats.run('overloaded');
       return;
     }
-    let outcome: string;
+    let answer: Answer;
     try {
-      const answer = await pipeline.submit({
+      answer = await pipeline.submit({
         format: 'json', body: occurrenceBody(originatorId, scheduleId, occurrence.index, schedule, serviceReferenceOf(schedule.srv)),
         signature: undefined, authenticatedAs: originatorId, scheduleId, scheduledAt: occurrence.at,
       });
-      outcome = answer.outcome;
     } finally {
       pipeline.release();
     }
+    const { outcome } = answer;
     stats.run(outcome);
     // Not run for want of the store (or of room), or maybe recorded without confirmation: left
     // leased, the same occurrence is claimed again at the lease's end (its RequestID makes a run
-    // that did land a replay). A refused one (the device gone, the User suspended) is not retried: the next one is.
+    // that did land a replay). A refused one (the device gone, the User suspended) is not retried:
+    // the next one is, and its User is told as of any occurrence's result, in its outbox.
     if (UNSETTLED.has(outcome)) return;
+    if (answer.status >= 300) await store.enqueueOutbox(originatorId, refusedOccurrence(answer, scheduleId));
     await store.rescheduleSchedule(claimed, nextOccurrence(schedule, occurrence.at + 1)?.at);
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
