@@ -87,17 +87,19 @@ it('answers through a separate networks process, configured through the router',
     .toEqual(whileDown.map(() => 'responded:I0'));
 }, 60_000);
 
-it('counts its background loops\' failures as a router does, for the same alert', async () => {
+it('counts its background loops\' failures as a router does, for the same alert, its metrics behind METRICS_TOKEN', async () => {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dccrouter-networks-failing-'));
   let ownRedis: ChildProcess | undefined = await startRedis(port, dir);
   try {
-    const networks = await startRouterProcess({ REDIS_URL: `redis://127.0.0.1:${port}` }, 'packages/router/src/networks-main.ts');
+    const networks = await startRouterProcess({ REDIS_URL: `redis://127.0.0.1:${port}`, METRICS_TOKEN: 'scraper-token' }, 'packages/router/src/networks-main.ts');
     processes.push(networks);
+    // Its metrics behind METRICS_TOKEN, as a router's.
+    expect((await fetch(`${networks.url}/metrics`)).status).toBe(401);
     await stopRedis(ownRedis);
     ownRedis = undefined;
     const failures = async () => {
-      const metrics = await (await fetch(`${networks.url}/metrics`)).text();
+      const metrics = await (await fetch(`${networks.url}/metrics`, { headers: { authorization: 'Bearer scraper-token' } })).text();
       return [...metrics.matchAll(/^dccrouter_background_task_failures_total\{task="([^"]+)"\} (\d+)/gm)].filter(([, , n]) => Number(n) > 0).map(([, task]) => task).sort();
     };
     // Its clock check runs every second, its egress loop at once: both fail while the store is away.
