@@ -1618,6 +1618,25 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.expireQuarantined(Date.now() + 120_000, 100)).toEqual([]);
       });
 
+      it('sends a released request where it is routed now, its record saying so (its device moved while it was held)', async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const [before, after] = [destination(), destination()];
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        const base = deviceAcceptance(requestId, { destination: before });
+        await store.recordAcceptance(requestId, {
+          leg: base.leg, legRecord: base.legRecord,
+          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
+          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
+        });
+        const at = Date.now();
+        expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, route: { destination: after, generation: 'SMETS2+' } })).toBe(true);
+        expect(await store.claimEgress([before], 'router-a', 10)).toEqual([]);
+        const [taken] = await store.claimEgress([after], 'router-a', 10);
+        expect(taken.record).toMatchObject({ requestId, destination: after, generation: 'SMETS2+' });
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', destination: after, releasedAt: at });
+      });
+
       it('holds a released request the DCC holds for its ExecutionDateTime until then, not queued at once', async () => {
         const store = await open();
         const requestId = newRequestId();

@@ -95,6 +95,16 @@ describe('QuarantineDesk.release', () => {
     expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([requestId]);
   });
 
+  it('sends a released request to the network its device is on now, not the one it was routed to when held', async () => {
+    const store = new MemoryStore();
+    const desk = await deskOver(store, SUPPLIER, { ...METER_DEVICE, cspRegion: 'South' });
+    await store.recordAcceptance(`${USER}:${METER}:7`, quarantined(7));
+    expect(await desk.release('ref-7', USER)).toMatchObject({ ok: true, state: 'accepted' });
+    expect(await store.claimEgress(['smets2/north'], 'router-a', 10)).toEqual([]);
+    expect((await store.claimEgress(['smets2/south'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:7`]);
+    expect((await store.getRequest(`${USER}:${METER}:7`))?.destination).toBe('smets2/south');
+  });
+
   it('judges the request again: refused (and left quarantined) once its User is suspended, no longer the meter\'s supplier, or the meter is Suspended', async () => {
     const cases: [string, User, Device, string][] = [
       ['suspended User', { ...SUPPLIER, status: 'suspended' }, METER_DEVICE, 'user_not_active'],

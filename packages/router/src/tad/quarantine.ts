@@ -1,5 +1,5 @@
 import {
-  breachCheckTimes, checkAgainstDevice, eligibleRolesOf, findSrv, parseRfc3339, refuse, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, withCplStatus,
+  breachCheckTimes, checkAgainstDevice, eligibleRolesOf, findSrv, parseRfc3339, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
@@ -55,17 +55,18 @@ export class QuarantineDesk {
    * and its type, cohort and status (after the CPL) still admitting it (rows 13 to 17). Released
    * otherwise, a suspended User, or a supplier that has lost the meter, could act on it.
    */
-  private async stillAllowed(record: RequestRecord): Promise<Refusal | undefined> {
+  private async stillAllowed(record: RequestRecord): Promise<{ refusal: Refusal } | { device?: Device }> {
     const user = await this.checks.directory.user(record.originatorId);
-    if (!user) return refuse('unknown_user', `User ${record.originatorId} is no longer registered`);
-    if (user.status !== 'active') return refuse('user_not_active', `User ${user.userId} is ${user.status}`);
+    if (!user) return { refusal: refuse('unknown_user', `User ${record.originatorId} is no longer registered`) };
+    if (user.status !== 'active') return { refusal: refuse('user_not_active', `User ${user.userId} is ${user.status}`) };
     const srv = findSrv(record.srv)!;
     const eligibleRoles = eligibleRolesOf(user, srv);
-    if (eligibleRoles.length === 0) return refuse('role_not_eligible', `none of roles ${user.roles.join(', ')} may send SRV ${srv.srv}`);
-    if (srv.nonDevice) return undefined;
+    if (eligibleRoles.length === 0) return { refusal: refuse('role_not_eligible', `none of roles ${user.roles.join(', ')} may send SRV ${srv.srv}`) };
+    if (srv.nonDevice) return {};
     const found = await this.checks.directory.device(record.targetId);
     const device = found && withCplStatus(found, this.checks.cpl.index());
-    return checkAgainstDevice(asRequest(record), srv, eligibleRoles, device, this.checks.policy);
+    const refusal = checkAgainstDevice(asRequest(record), srv, eligibleRoles, device, this.checks.policy);
+    return refusal ? { refusal } : { device };
   }
 
   /** The quarantined request of `ref`, if `userId` (when given) owns it. */
@@ -85,8 +86,9 @@ export class QuarantineDesk {
     const found = await this.find(ref, userId);
     if ('ok' in found) return found;
     const record = found;
-    const refusal = await this.stillAllowed(record);
-    if (refusal) {
+    const allowed = await this.stillAllowed(record);
+    if ('refusal' in allowed) {
+      const { refusal } = allowed;
       return { ok: false, status: 409, reason: refusal.reason, message: `request ${record.requestId} may not go on now (${refusal.message}): it stays quarantined, to be deleted` };
     }
     const at = this.clock();
@@ -100,17 +102,20 @@ export class QuarantineDesk {
       release = { at, state: 'responded', egress: false, outbox: answered({ LocalCommand: localCommandFor(request) }) };
     } else {
       const srv = findSrv(record.srv)!;
+      // Where its device is now (moved to another region or cohort while it was held), and its TRT by that.
+      const route = routeFor(srv, allowed.device);
       // A DSP occurrence (it carries its DSPScheduleID) stays scheduled traffic when released.
-      const trtClass = trtClassFor(srv, record.commandVariant, record.generation, record.responseExtras?.DSPScheduleID !== undefined);
+      const trtClass = trtClassFor(srv, record.commandVariant, route.generation, record.responseExtras?.DSPScheduleID !== undefined);
       const budgets = this.budgets.current();
       // Its TRT from its ExecutionDateTime if later, as at acceptance; held until then only where the DSP holds it.
       const executionDateTime = await this.executionDateTimeOf(record, srv);
       const trt = trtClass ? trtBudget(trtClass, budgets, at, executionDateTime) : undefined;
       release = { at, state: 'accepted', egress: true, trt };
+      if (route.destination !== record.destination || route.generation !== record.generation) release.route = route;
       const heldByDsp = srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device';
       if (heldByDsp && executionDateTime !== undefined && executionDateTime > at) release.heldUntil = executionDateTime;
       if (trt && this.trackTrt) {
-        const { checkAt, finalAt } = breachCheckTimes(trt.deadline, record.generation, budgets);
+        const { checkAt, finalAt } = breachCheckTimes(trt.deadline, route.generation, budgets);
         release.breachCheckAt = checkAt;
         if (finalAt !== undefined) release.breachFinalAt = finalAt;
       }

@@ -25,6 +25,11 @@ export class MemoryQuarantine {
       state.outlive(requestId, entry);
     }
     if (release.trt) entry.record.trt = copy(release.trt);
+    if (release.route) {
+      entry.record.destination = release.route.destination;
+      if (release.route.generation === undefined) delete entry.record.generation;
+      else entry.record.generation = release.route.generation;
+    }
     if (release.egress && release.heldUntil !== undefined && release.heldUntil > release.at) state.held.push(release.heldUntil, { requestId, destination: entry.record.destination });
     else if (release.egress) entry.egressEntry = state.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) state.indexDeadline(entry, requestId, release.breachCheckAt);

@@ -1,7 +1,7 @@
 import { originatorOf, PARTITIONS, partitionOf, partitionOfRef, splitCursor } from '../shared/index.ts';
 import type { Page, Release, RequestRecord } from '../store/index.ts';
 import { RedisPart, type ScriptedPipeline } from './base.ts';
-import { recordFrom } from './records.ts';
+import { packRecord, recordFrom, unpackRecord } from './records.ts';
 import { bulkIndexOf } from './trt.ts';
 
 /** Entries of a partition's quarantine index one listing call looks at, at most (a User's are a few of many). */
@@ -17,8 +17,12 @@ export class RedisQuarantine extends RedisPart {
 
   async releaseQuarantine(requestId: string, release: Release): Promise<boolean> {
     const tag = this.tagOf(requestId);
-    const destination = await this.call('HGET dest', () => this.redis.hget(this.requestKey(requestId), 'dest'));
-    if (destination === null) return false;
+    const [stored, packed] = await this.call('HMGET dest', () => this.redis.hmget(this.requestKey(requestId), 'dest', 'record'));
+    if (stored === null || packed === null) return false;
+    // Routed anew (its device moved while it was held): its record and destination rewritten in the release's step.
+    const route = release.route;
+    const rerouted = route ? packRecord({ ...unpackRecord(packed, requestId), destination: route.destination, generation: route.generation }) : '';
+    const destination = route?.destination ?? stored;
     const bulk = bulkIndexOf(release.trt, destination, release.breachCheckAt, release.breachFinalAt);
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
@@ -27,7 +31,7 @@ export class RedisQuarantine extends RedisPart {
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
       release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk, this.context.retentionSeconds,
       release.outbox ? JSON.stringify(release.outbox) : '', this.outboxMinId(),
-      release.heldUntil !== undefined && release.heldUntil > release.at ? release.heldUntil : '',
+      release.heldUntil !== undefined && release.heldUntil > release.at ? release.heldUntil : '', rerouted, destination,
     ));
     return released === 1;
   }

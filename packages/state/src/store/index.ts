@@ -101,6 +101,8 @@ export interface Release {
   egress: boolean;
   /** With `egress`: held by the DCC until then (a DSP-held request's ExecutionDateTime still ahead), not queued at once. */
   heldUntil?: number;
+  /** Where it goes now, when not where it was routed at acceptance (its device moved while it was held): its record says so from now. */
+  route?: { destination: string; generation?: Generation };
   trt?: TrtRecord;
   breachCheckAt?: number;
   breachFinalAt?: number;

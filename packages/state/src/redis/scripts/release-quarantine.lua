@@ -7,7 +7,8 @@
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or ''),
 --       the retention in seconds (kept that long from its release), an outbox item for the
 --       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed), when the DCC
---       holds it until (its ExecutionDateTime still ahead: put with the held requests, release-held.lua; or '').
+--       holds it until (its ExecutionDateTime still ahead: put with the held requests, release-held.lua; or ''),
+--       its record routed anew (its device moved while it was held; or ''), and its destination.
 local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt')
 -- Released by this very call (sent again by the client library after its answer was lost): done, as it says.
 if f[1] ~= 'quarantined' then return (f[1] ~= 'deleted' and f[2] == ARGV[3]) and 1 or 0 end
@@ -20,6 +21,7 @@ if redis.call('TTL', KEYS[1]) < keep then redis.call('EXPIRE', KEYS[1], keep) en
 redis.call('ZREM', KEYS[4], ARGV[1])
 -- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10], 'deadline', ARGV[7], 'tclass', ARGV[8]) end
+if ARGV[17] ~= '' then redis.call('HSET', KEYS[1], 'record', ARGV[17], 'dest', ARGV[18]) end
 if ARGV[5] == '1' and ARGV[16] ~= '' then
   redis.call('ZADD', KEYS[9], ARGV[16], ARGV[1])
 elseif ARGV[5] == '1' then
