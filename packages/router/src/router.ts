@@ -4,7 +4,7 @@ import { ALL_DESTINATIONS } from '@dccrouter/domain';
 import { createStore, RedisStore, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork } from '@dccrouter/simulators';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { SignatureVerifier } from './auth/verifier.ts';
 import { LOOK_AGAIN_GAPS_MS, Periodic, pollUntil, untilDeadline } from './background/index.ts';
 import { ConfigError, type RouterConfig } from './config/index.ts';
@@ -21,7 +21,7 @@ import { createApp } from './edge/app.ts';
 import { startNetworks } from './egress/networks.ts';
 import { HeldReleaser } from './egress/held-release.ts';
 import { countingTaskFailures, createLogger, type Logger } from './log/index.ts';
-import { childrenOf, lifecycleMetrics, RouterMetrics } from './metrics/index.ts';
+import { childrenOf, lifecycleMetrics, RouterMetrics, storeWatchMetrics } from './metrics/index.ts';
 import { sampleBacklogs } from './metrics/backlogs.ts';
 import { dspScheduler } from './schedules/index.ts';
 import { CplTable } from './products/cpl.ts';
@@ -127,8 +127,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     miss: (kind) => lookups(kind, 'miss').inc(),
   });
   await directory.start();
-  const clockOffset = new Gauge({ name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS: deadlines are judged by the earlier of the two', registers: [metrics.registry] });
-  const storeDataLost = new Counter({ name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone', registers: [metrics.registry] });
+  const { clockOffset, storeDataLost } = storeWatchMetrics(metrics.registry);
   // Every time a router takes or judges (see StoreClock), measured with each look of the store watch.
   const storeClock = new StoreClock(store, log, (ms) => clockOffset.set(ms / 1000));
   // As often as the directory follows its change log: its cache is what an emptied store leaves wrong.

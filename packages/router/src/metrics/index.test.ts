@@ -1,6 +1,6 @@
 import { Counter, Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { childrenOf, lifecycleMetrics } from './index.ts';
+import { aggregatedText, childrenOf, lifecycleMetrics, storeWatchMetrics } from './index.ts';
 
 describe('childrenOf', () => {
   it('makes each label set’s child once and keeps label sets apart, whatever their values', async () => {
@@ -90,5 +90,21 @@ describe('lifecycleMetrics().tadUsageSeen', () => {
     // Nothing counted for two minutes: nothing shown (not an old peak, which may long have passed).
     vi.advanceTimersByTime(60_000);
     expect(await usage()).toEqual([]);
+  });
+});
+
+describe('storeWatchMetrics across processes', () => {
+  it('reads one host\'s clock offset as their average and one store loss once, not once a process', async () => {
+    const processes = await Promise.all([0.4, 0.4, 0.4].map(async (offset) => {
+      const registry = new Registry();
+      const { clockOffset, storeDataLost } = storeWatchMetrics(registry);
+      clockOffset.set(offset);
+      storeDataLost.inc();
+      return registry.getMetricsAsJSON();
+    }));
+    const text = await aggregatedText(processes);
+    expect(text).toMatch(/^dccrouter_clock_offset_seconds 0\.4\d*$/m);
+    expect(Number(/^dccrouter_clock_offset_seconds (\S+)$/m.exec(text)![1])).toBeCloseTo(0.4);
+    expect(text).toMatch(/^dccrouter_store_data_lost_total 1$/m);
   });
 });

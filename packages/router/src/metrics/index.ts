@@ -203,6 +203,24 @@ const USAGE_PEAK_PERIOD_MS = 60_000;
 const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300];
 
 /** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
+/**
+ * What the store watch and clock see. Every process of a host measures the same store the same
+ * way, so across processes the offset is their average and a loss counted once (the most any
+ * process counted), not N times.
+ */
+export function storeWatchMetrics(registry: Registry) {
+  return {
+    clockOffset: new Gauge({
+      name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS: deadlines are judged by the earlier of the two',
+      aggregator: 'average', registers: [registry],
+    }),
+    storeDataLost: new Counter({
+      name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone',
+      aggregator: 'max', registers: [registry],
+    }),
+  };
+}
+
 /** Failed runs of background tasks, by task: a router's, and the networks process's (npm run networks). */
 export function backgroundFailuresCounter(registry: Registry) {
   return new Counter({
