@@ -40,7 +40,7 @@ describe('loadConfig: router processes and the settings of the redesigned reques
     ['EGRESS_LINGER_MS', '-1'], ['STATS_FLUSH_MS', '1.5'], ['VERIFY_LINGER_MS', 'x'], ['RESPONSE_GATHER_MS', '-5'], ['SCHEDULE_LEASE_MS', '0'],
     ['DEAD_LETTER_RETENTION_SECONDS', '0'],
   ])('refuses %s=%s, naming the setting', (name, value) => {
-    expect(() => loadConfig({ ...REDIS, [name]: value })).toThrow(`${name} must be an integer >=`);
+    expect(() => loadConfig({ ...REDIS, [name]: value })).toThrow(new RegExp(`${name} must be an integer (>=|from) `));
   });
 
   it('hands requests over at acknowledgement unless EGRESS_HAND_OVER says not, and refuses what is not true or false', () => {
@@ -101,6 +101,11 @@ describe('loadConfig: every bad setting at once', () => {
     ]);
     // A blocking read longer than the connection's 10 s command timeout would fail every time.
     expect(problems({ EGRESS_IDLE_POLL_MS: '15000' })).toEqual(['EGRESS_IDLE_POLL_MS must be an integer from 1 to 5000, got "15000"']);
+    // A timer past 2^31 - 1 ms fires after 1 ms: a loop would spin, every webhook time out at once.
+    expect(problems({ SCAN_INTERVAL_MS: '3000000000', WEBHOOK_TIMEOUT_MS: '2147483648', SHUTDOWN_GRACE_MS: '2147483647' })).toEqual([
+      'SCAN_INTERVAL_MS must be an integer from 1 to 2147483647, got "3000000000"',
+      'WEBHOOK_TIMEOUT_MS must be an integer from 1 to 2147483647, got "2147483648"',
+    ]);
     // Bun takes at most 255 s.
     expect(problems({ HTTP_IDLE_TIMEOUT_SECONDS: '300' })).toEqual(['HTTP_IDLE_TIMEOUT_SECONDS must be an integer from 1 to 255, got "300"']);
     expect(problems({ REDIS_SENTINEL_NAME: 'main' })).toEqual(['REDIS_SENTINEL_NAME needs REDIS_SENTINELS, the Sentinels (host:port,...) that watch it']);

@@ -117,6 +117,9 @@ export class ConfigError extends Error {
 }
 
 /** Reads settings; a bad one is noted (and its default used meanwhile) rather than thrown at once. */
+/** The longest a timer waits: 2^31 - 1 ms (about 24.8 days). */
+const TIMER_MAX_MS = 2_147_483_647;
+
 class Settings {
   readonly problems: string[] = [];
 
@@ -135,6 +138,14 @@ class Settings {
       return fallback;
     }
     return value;
+  }
+
+  /**
+   * A time in ms that a timer waits (setTimeout, setInterval, AbortSignal.timeout): at most 2^31 - 1,
+   * past which runtimes fire the timer after 1 ms instead (a loop would spin, every call time out).
+   */
+  durationMs(name: string, fallback: number, min = 0): number {
+    return this.integer(name, fallback, min, TIMER_MAX_MS);
   }
 
   /** A TCP port (0: any free one). */
@@ -269,45 +280,45 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     // The cores a process's share leaves beside its main thread.
     verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount) - 1)),
     verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
-    verifyLingerMs: settings.integer('VERIFY_LINGER_MS', 0),
+    verifyLingerMs: settings.durationMs('VERIFY_LINGER_MS', 0),
     verifySignatures: settings.boolean('VERIFY_SIGNATURES', true),
     migrationGating: settings.boolean('MIGRATION_GATING', false),
     trackTrt: settings.boolean('TRT_TRACKING', true),
     tad: settings.boolean('TAD', true),
     tadMode: settings.oneOf('TAD_MODE', ['enforce', 'shadow'] as const, 'enforce'),
-    tadSyncMs: settings.integer('TAD_SYNC_MS', 100, 10),
+    tadSyncMs: settings.durationMs('TAD_SYNC_MS', 100, 10),
     quarantineTtlSeconds: settings.integer('QUARANTINE_TTL_SECONDS', 7 * 24 * 3600, 1),
     maxInflight: settings.integer('MAX_INFLIGHT', 20_000, 1),
-    directorySyncMs: settings.integer('DIRECTORY_SYNC_MS', 200, 10),
+    directorySyncMs: settings.durationMs('DIRECTORY_SYNC_MS', 200, 10),
     directoryCacheMax: settings.integer('DIRECTORY_CACHE_MAX', 1_000_000, 1),
     requestRetentionSeconds: settings.integer('REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
     seedDemo: settings.boolean('SEED_DEMO', !shared),
     logLevel: settings.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-    shutdownGraceMs: settings.integer('SHUTDOWN_GRACE_MS', 10_000),
-    preStopDelayMs: settings.integer('PRE_STOP_DELAY_MS', 0),
+    shutdownGraceMs: settings.durationMs('SHUTDOWN_GRACE_MS', 10_000),
+    preStopDelayMs: settings.durationMs('PRE_STOP_DELAY_MS', 0),
     networks: settings.oneOf('NETWORKS', ['simulated', 'external'] as const, 'simulated'),
     egressBatch: settings.integer('EGRESS_BATCH', 200, 1),
-    egressRedeliverMs: settings.integer('EGRESS_REDELIVER_MS', 30_000, 1),
+    egressRedeliverMs: settings.durationMs('EGRESS_REDELIVER_MS', 30_000, 1),
     // A blocking read waits this long on a connection whose commands time out at 10 s.
     egressIdlePollMs: settings.integer('EGRESS_IDLE_POLL_MS', 100, 1, 5_000),
-    egressLingerMs: settings.integer('EGRESS_LINGER_MS', 20),
+    egressLingerMs: settings.durationMs('EGRESS_LINGER_MS', 20),
     egressHandOver: settings.boolean('EGRESS_HAND_OVER', true),
-    responseGatherMs: settings.integer('RESPONSE_GATHER_MS', 10),
-    statsFlushMs: settings.integer('STATS_FLUSH_MS', 1000, 10),
-    scanIntervalMs: settings.integer('SCAN_INTERVAL_MS', 200, 1),
-    scheduleLeaseMs: settings.integer('SCHEDULE_LEASE_MS', 60_000, 1),
-    webhookIntervalMs: settings.integer('WEBHOOK_INTERVAL_MS', 100, 1),
+    responseGatherMs: settings.durationMs('RESPONSE_GATHER_MS', 10),
+    statsFlushMs: settings.durationMs('STATS_FLUSH_MS', 1000, 10),
+    scanIntervalMs: settings.durationMs('SCAN_INTERVAL_MS', 200, 1),
+    scheduleLeaseMs: settings.durationMs('SCHEDULE_LEASE_MS', 60_000, 1),
+    webhookIntervalMs: settings.durationMs('WEBHOOK_INTERVAL_MS', 100, 1),
     webhookMaxAttempts: settings.integer('WEBHOOK_MAX_ATTEMPTS', 8, 1),
-    webhookBackoffMs: settings.integer('WEBHOOK_BACKOFF_MS', 200, 1),
-    webhookBackoffMaxMs: settings.integer('WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
-    webhookTimeoutMs: settings.integer('WEBHOOK_TIMEOUT_MS', 5_000, 1),
+    webhookBackoffMs: settings.durationMs('WEBHOOK_BACKOFF_MS', 200, 1),
+    webhookBackoffMaxMs: settings.durationMs('WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
+    webhookTimeoutMs: settings.durationMs('WEBHOOK_TIMEOUT_MS', 5_000, 1),
     outboxRetentionSeconds: settings.integer('OUTBOX_RETENTION_SECONDS', 7 * 24 * 3600, 1),
     deadLetterRetentionSeconds: settings.integer('DEAD_LETTER_RETENTION_SECONDS', 30 * 24 * 3600, 1),
-    simulatorLatencyP50Ms: settings.integer('SIMULATOR_LATENCY_P50_MS', 100),
-    simulatorLatencyP99Ms: settings.integer('SIMULATOR_LATENCY_P99_MS', 500),
+    simulatorLatencyP50Ms: settings.durationMs('SIMULATOR_LATENCY_P50_MS', 100),
+    simulatorLatencyP99Ms: settings.durationMs('SIMULATOR_LATENCY_P99_MS', 500),
     simulatorWanShare: settings.fraction('SIMULATOR_WAN_SHARE', 0.5),
     simulatorFailureRate: settings.fraction('SIMULATOR_FAILURE_RATE', 0),
-    simulatorFirmwareActivationMs: settings.integer('SIMULATOR_FIRMWARE_ACTIVATION_MS', 2 * 3_600_000),
+    simulatorFirmwareActivationMs: settings.durationMs('SIMULATOR_FIRMWARE_ACTIVATION_MS', 2 * 3_600_000),
     simulatorSeed: settings.integer('SIMULATOR_SEED', 1),
     processes: processCount,
     processIndex,
