@@ -63,6 +63,20 @@ describe('Directory', () => {
     expect((await a.device('D1'))?.status).toBe('Decommissioned');
   });
 
+  it('drops its own copy of a write that failed after it may have landed, so it never serves the old value for it', async () => {
+    const { store, a } = await twoInstances();
+    await a.putDevice(device('D1'));
+    expect((await a.device('D1'))?.status).toBe('Commissioned');
+    // The write lands, then its confirmation is lost (as a change-log entry failing after the SET).
+    const putDevice = store.putDevice.bind(store);
+    store.putDevice = async (written: Device) => {
+      await putDevice(written);
+      throw new Error('connection lost');
+    };
+    await expect(a.putDevice(device('D1', 'Suspended'))).rejects.toThrow('connection lost');
+    expect((await a.device('D1'))?.status).toBe('Suspended');
+  });
+
   it('never caches what was not found, so a new device is served at once', async () => {
     const { a, b } = await twoInstances();
     expect(await a.device('D9')).toBeUndefined();

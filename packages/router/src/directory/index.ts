@@ -92,19 +92,30 @@ export class Directory {
     return found;
   }
 
+  // Dropped here whether the write was confirmed or not: a write that failed after it landed (its
+  // change-log entry lost) must not leave this instance serving the old value.
   async putUser(user: User): Promise<void> {
-    await this.store.putUser(user);
-    this.drop([user.userId], []);
+    try {
+      await this.store.putUser(user);
+    } finally {
+      this.drop([user.userId], []);
+    }
   }
 
   async putDevice(device: Device): Promise<void> {
-    await this.store.putDevice(device);
-    this.drop([], [device.deviceId]);
+    try {
+      await this.store.putDevice(device);
+    } finally {
+      this.drop([], [device.deviceId]);
+    }
   }
 
   async putDevices(devices: readonly Device[]): Promise<void> {
-    await this.store.putDevices(devices);
-    this.drop([], devices.map((device) => device.deviceId));
+    try {
+      await this.store.putDevices(devices);
+    } finally {
+      this.drop([], devices.map((device) => device.deviceId));
+    }
   }
 
   /** Reads the shared change log once (exposed for tests; runs by itself every syncIntervalMs). */
