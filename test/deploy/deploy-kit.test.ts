@@ -39,7 +39,7 @@ const byKind = (kind: string) => k8s.filter((doc) => doc.kind === kind);
 function settingsRead(): Set<string> {
   const source = read('packages/router/src/config/index.ts');
   const names = [
-    ...source.matchAll(/settings\.(?:integer|fraction|boolean|oneOf|nodes)\('([A-Z0-9_]+)'/g),
+    ...source.matchAll(/settings\.(?:integer|durationMs|fraction|boolean|oneOf|nodes)\('([A-Z0-9_]+)'/g),
     ...source.matchAll(/\benv\.([A-Z0-9_]+)/g),
     ...source.matchAll(/this\.integer\('([A-Z0-9_]+)'/g),
   ].map((match) => match[1]);
