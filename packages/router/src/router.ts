@@ -203,7 +203,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     failed: () => lifecycle.webhookFailed.inc(),
     deadLettered: () => lifecycle.webhookDeadLettered.inc(),
   });
-  const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.deliverAll(), log);
+  const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.startAll(), log);
   const quarantineExpiry = new Periodic('quarantine-expiry', config.scanIntervalMs * 5, async () => {
     lifecycle.quarantineExpired.inc((await store.expireQuarantined(storeClock.now(), 1000)).length);
   }, log);
@@ -253,6 +253,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       // its pass, within the grace period: a pass cut off there (a webhook POST) is done again
       // by another instance, as after a crash.
       await untilDeadline(Promise.all(background.map((task) => task.stop())), deadline);
+      // Each User's webhook delivery runs apart from the loop's passes.
+      await untilDeadline(webhook.idle(), deadline);
       await networks.stop(deadline);
       await stats.stop();
       await dccCounts.stop();

@@ -43,6 +43,43 @@ describe('WebhookDeliverer', () => {
     expect(received).toEqual(ids);
   });
 
+  it('delivers to each User apart: a slow receiver holds up only its own User\'s items', async () => {
+    const SLOW = '90-B3-D5-1F-30-01-00-09';
+    const received: string[] = [];
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const item = JSON.parse(Buffer.concat(chunks).toString());
+        // The slow User's receiver takes 300 ms an item; the other answers at once.
+        setTimeout(() => {
+          received.push(item.requestId);
+          response.writeHead(204).end();
+        }, item.requestId.startsWith('slow') ? 300 : 0);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const store = new MemoryStore();
+    for (const userId of [USER, SLOW]) await store.putUser({ userId, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: endpoint });
+    for (let i = 0; i < 5; i++) await store.enqueueOutbox(SLOW, { kind: 'response', requestId: `slow-${i}`, responseCode: 'I0', body: {} });
+    const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100 },
+      createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
+    // The loop's passes, as the router runs them; the other User's item comes once the slow pass is under way.
+    await deliverer.startAll();
+    await store.enqueueOutbox(USER, { kind: 'response', requestId: 'fast', responseCode: 'I0', body: {} });
+    for (let pass = 0; pass < 100 && !received.includes('fast'); pass++) {
+      await deliverer.startAll();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Delivered while the slow User's items were still going out, not after them.
+    expect(received.filter((id) => id.startsWith('slow')).length).toBeLessThan(5);
+    expect(received).toContain('fast');
+    await deliverer.idle();
+    expect(received.filter((id) => id.startsWith('slow'))).toEqual(['slow-0', 'slow-1', 'slow-2', 'slow-3', 'slow-4']);
+  });
+
   it('takes a 2xx whose body never ends as delivered, reading no more of it than it needs', async () => {
     let sent = 0;
     server = createServer((request, response) => {

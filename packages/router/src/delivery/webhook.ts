@@ -33,6 +33,8 @@ interface Retry {
  */
 export class WebhookDeliverer {
   private readonly retries = new Map<string, Retry>();
+  /** Each User's delivery under way: a pass starts only Users not already being delivered to. */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: StateStore,
@@ -44,12 +46,35 @@ export class WebhookDeliverer {
     private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
   ) {}
 
-  /** One pass over every User with an endpoint and something new to deliver. */
+  /** One pass over every User with an endpoint and something new to deliver, waiting for each. */
   async deliverAll(): Promise<void> {
+    await Promise.all(await this.startDeliveries());
+  }
+
+  /**
+   * The delivery loop's pass: each User with something new gets a delivery of its own, unless one
+   * is under way, and the pass ends once they are started. A slow receiver (each POST may take
+   * WEBHOOK_TIMEOUT_MS, a pass 100 of them) then holds up only its own User's items, not every
+   * other User's on this instance.
+   */
+  async startAll(): Promise<void> {
+    await this.startDeliveries();
+  }
+
+  /** Every delivery under way, finished (at shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all(this.running.values());
+  }
+
+  private async startDeliveries(): Promise<Promise<void>[]> {
     const users = await this.store.webhookBacklog();
-    await Promise.all(users.map((userId) => this.deliverUser(userId).catch((error) => {
-      this.log.warn({ err: error, userId }, 'webhook delivery pass failed');
-    })));
+    return users.filter((userId) => !this.running.has(userId)).map((userId) => {
+      const delivery = this.deliverUser(userId)
+        .catch((error) => this.log.warn({ err: error, userId }, 'webhook delivery pass failed'))
+        .finally(() => this.running.delete(userId));
+      this.running.set(userId, delivery);
+      return delivery;
+    });
   }
 
   private async deliverUser(userId: string): Promise<void> {
