@@ -1,5 +1,6 @@
 // Entry point of `npm start`: the router on Bun (or Node, through @hono/node-server).
 import { ChildProcesses, metricsThroughPrimary, onPrimaryGone, reportListening } from './cluster/index.ts';
+import { untilDeadline } from './background/index.ts';
 import { loadConfig } from './config/index.ts';
 import { portTaken, startOrExit } from './config/start.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
@@ -65,6 +66,9 @@ async function listen(): Promise<RunningServer> {
   });
 }
 
+/** Past the grace period, how long shutdown's steps at its deadline (its last logs, the networks' renewal) may take before the listeners close regardless. */
+const SHUTDOWN_SLACK_MS = 500;
+
 /** HOST values that listen on loopback too, where the router is reached at 127.0.0.1. */
 const EVERY_INTERFACE = new Set(['0.0.0.0', '::', '127.0.0.1', 'localhost']);
 
@@ -86,8 +90,14 @@ async function stop(signal: NodeJS.Signals | 'primary gone'): Promise<void> {
   }
   log.info({ signal, inflight: router.pipeline.inflightCount }, 'shutting down: answering in-flight requests');
   const drainStarted = Date.now();
-  await router.shutdown();
-  // Every listener is closed by the end of the grace period, whatever its clients hold open.
+  // Every listener is closed by the end of the grace period, whatever its clients hold open and,
+  // past a moment's slack for shutdown's own steps at the deadline, whatever it still waits for (a
+  // stalled Redis: each store call may take its time limit); what it had not finished is done by
+  // another instance, as after a crash.
+  let shutDown = false;
+  const shutdown = router.shutdown().then(() => { shutDown = true; }, (error: unknown) => log.error({ err: error }, 'shutdown failed'));
+  await untilDeadline(shutdown, drainStarted + config.shutdownGraceMs + SHUTDOWN_SLACK_MS);
+  if (!shutDown) log.warn({ shutdownGraceMs: config.shutdownGraceMs }, 'shutdown grace period over: listeners closed with the store still answering what shutdown asked');
   const graceLeft = Math.max(0, config.shutdownGraceMs - (Date.now() - drainStarted));
   await grpc?.stop(graceLeft);
   await server?.stop();
