@@ -136,11 +136,26 @@ describe('ROUTER_PROCESSES=2', () => {
     expect(new Set([...served.values()].flat())).toEqual(new Set([before + 20]));
   });
 
-  it('keeps answering scrapes while a process dies in the middle of them, and again from its replacement', async () => {
+  it('keeps answering scrapes while a process dies in the middle of them, and again from its replacement, its counts kept in the sums', async () => {
     // At info, the primary says when a replacement listens.
     const scraped = await startRouterProcess({ ...env(), LOG_LEVEL: 'info' });
     try {
       const [primary, child] = pids(scraped);
+      // Requests answered by both processes (each on a connection of its own: the kernel spreads them), summed by a scrape.
+      // Every answer counts, whatever its outcome (this router's store has other Users than the suite's).
+      const acknowledged = (text: string) => [...text.matchAll(/^dccrouter_service_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+      const counted = async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < 40; i++) {
+          const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+          const answer = await call(`${scraped.url}/v1/service-requests`, 'POST', body, { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) });
+          seen.add(String(answer.headers['x-router-process'] ?? ''));
+        }
+        return seen;
+      };
+      await counted();
+      const before = acknowledged((await call(`${scraped.url}/metrics`)).text);
+      expect(before).toBeGreaterThanOrEqual(40);
       const outcomes: string[] = [];
       let scraping = true;
       // Scrapes without pause, each on a connection of its own, a few at a time.
@@ -170,6 +185,8 @@ describe('ROUTER_PROCESSES=2', () => {
         served.add(String(answer.headers['x-router-process'] ?? ''));
       }
       expect([...served].sort()).toEqual(['0', '1']);
+      // What the process that died had counted is still in the sum: no counter went back.
+      expect(acknowledged((await call(`${scraped.url}/metrics`)).text)).toBeGreaterThanOrEqual(before);
     } finally {
       await scraped.stop('SIGKILL');
     }

@@ -3,7 +3,7 @@
 // SO_REUSEPORT and the kernel spreads connections over them. They share all state through Redis.
 import type { Subprocess } from 'bun';
 import type { Logger } from '../log/index.ts';
-import { aggregatedText, type ProcessMetrics } from '../metrics/index.ts';
+import { aggregatedRegistry, aggregatedText, isCounted, type ProcessMetrics } from '../metrics/index.ts';
 
 /**
  * What the processes tell each other over the IPC channel: a spawned process that it listens;
@@ -23,6 +23,8 @@ const METRICS_WAIT_MS = 1_000;
 const START_TIMEOUT_MS = 30_000;
 /** Delay before replacing a process that died while serving (so a crash loop does not spin). */
 const RESPAWN_DELAY_MS = 1_000;
+/** Exited children's counts kept apart before they are summed into one. */
+const RETIRED_KEPT = 8;
 
 export interface ChildOptions {
   /** Total processes, the primary included. */
@@ -47,6 +49,14 @@ export class ChildProcesses {
   private metricsAsked = 0;
   /** Scrapes waiting for a process's metrics, by scrape and process. */
   private readonly metricsWaiting = new Map<string, (metrics: ProcessMetrics | undefined) => void>();
+  /** Each child's counters and histograms as its last answered scrape gave them. */
+  private readonly lastCounted = new Map<number, ProcessMetrics>();
+  /**
+   * What children that exited had counted, by their last answered scrape: still in every sum, so
+   * a child's death (its replacement counting afresh) never makes a counter seem to go back,
+   * which Prometheus would read as a reset and count the survivors' whole history again.
+   */
+  private retired: ProcessMetrics[] = [];
   /** Resolves once every child listens; rejects when one exits first or takes too long. */
   readonly ready: Promise<void>;
 
@@ -115,6 +125,9 @@ export class ChildProcesses {
         if (this.children.get(index) !== child) return;
         this.children.delete(index);
         this.listening.delete(index);
+        const counted = this.lastCounted.get(index);
+        this.lastCounted.delete(index);
+        if (counted) this.retired.push(counted);
         // A scrape waiting for its metrics goes on without them at once.
         for (const [key, done] of this.metricsWaiting) if (key.endsWith(`:${index}`)) done(undefined);
         if (this.stopping) return;
@@ -148,6 +161,7 @@ export class ChildProcesses {
       const done = (metrics: ProcessMetrics | undefined) => {
         clearTimeout(timer);
         this.metricsWaiting.delete(key);
+        if (metrics && this.children.get(index) === child) this.lastCounted.set(index, metrics.filter(isCounted));
         resolve(metrics);
       };
       this.metricsWaiting.set(key, done);
@@ -158,7 +172,9 @@ export class ChildProcesses {
       }
     }));
     const all = await Promise.all([this.options.ownMetrics(), ...others]);
-    return aggregatedText(all.filter((metrics): metrics is ProcessMetrics => metrics !== undefined));
+    // Retired children's counts in one (summed) once there are several: bounded however many die.
+    if (this.retired.length > RETIRED_KEPT) this.retired = [await aggregatedRegistry(this.retired).getMetricsAsJSON() as ProcessMetrics];
+    return aggregatedText([...all.filter((metrics): metrics is ProcessMetrics => metrics !== undefined), ...this.retired]);
   }
 
   /** Sends every child the signal (they drain as the primary does) and stops replacing them. */

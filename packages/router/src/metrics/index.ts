@@ -370,7 +370,19 @@ export type LifecycleMetrics = ReturnType<typeof lifecycleMetrics>;
 /** One process's metrics as prom-client gives them (JSON), for summing across processes. */
 export type ProcessMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
-/** Several processes' metrics as one Prometheus text: counters and histograms summed, gauges by their `aggregator`. */
+/** Several processes' metrics as one registry: counters and histograms summed, gauges by their `aggregator`. */
+export function aggregatedRegistry(processes: readonly ProcessMetrics[]): Registry {
+  return AggregatorRegistry.aggregate(processes as ProcessMetrics[]);
+}
+
+/** The same as Prometheus text. */
 export function aggregatedText(processes: readonly ProcessMetrics[]): Promise<string> {
-  return AggregatorRegistry.aggregate(processes as ProcessMetrics[]).metrics();
+  return aggregatedRegistry(processes).metrics();
+}
+
+/** Metrics that only count up (counters, histograms): what a process that has gone still adds to the sums; its gauges go with it. */
+export function isCounted(metric: ProcessMetrics[number]): boolean {
+  // Typed as an enum, given as its name (prom-client's JSON).
+  const type = String(metric.type);
+  return type === 'counter' || type === 'histogram';
 }
