@@ -94,28 +94,16 @@ export class Directory {
 
   // Dropped here whether the write was confirmed or not: a write that failed after it landed (its
   // change-log entry lost) must not leave this instance serving the old value.
-  async putUser(user: User): Promise<void> {
-    try {
-      await this.store.putUser(user);
-    } finally {
-      this.drop([user.userId], []);
-    }
+  putUser(user: User): Promise<void> {
+    return this.store.putUser(user).finally(() => this.drop([user.userId], []));
   }
 
-  async putDevice(device: Device): Promise<void> {
-    try {
-      await this.store.putDevice(device);
-    } finally {
-      this.drop([], [device.deviceId]);
-    }
+  putDevice(device: Device): Promise<void> {
+    return this.store.putDevice(device).finally(() => this.drop([], [device.deviceId]));
   }
 
-  async putDevices(devices: readonly Device[]): Promise<void> {
-    try {
-      await this.store.putDevices(devices);
-    } finally {
-      this.drop([], devices.map((device) => device.deviceId));
-    }
+  putDevices(devices: readonly Device[]): Promise<void> {
+    return this.store.putDevices(devices).finally(() => this.drop([], devices.map((device) => device.deviceId)));
   }
 
   /** Reads the shared change log once (exposed for tests; runs by itself every syncIntervalMs). */
