@@ -1,4 +1,4 @@
-import { RESPONSIBLE_PARTIES, type Device, type ResponsibleParty } from '../types/index.ts';
+import { RESPONSIBLE_PARTIES, SUPPLIER_PARTIES, type Device, type ResponsibleParty } from '../types/index.ts';
 
 /**
  * Device alerts the simulated networks raise, and which of a device's responsible Users each
@@ -24,12 +24,11 @@ export function isDeviceAlertCode(code: string): code is DeviceAlertCode {
 /** What an alert code may be: letters, digits and "_", as the table's names and GBCS's hex codes are. */
 export const ALERT_CODE = /^[A-Za-z0-9_]{1,64}$/;
 
-const SUPPLIERS: readonly ResponsibleParty[] = ['importSupplier', 'exportSupplier', 'gasSupplier'];
 const NETWORK_OPERATORS: readonly ResponsibleParty[] = ['electricityDistributor', 'gasTransporter'];
 
 /** The Users an alert of this code from this device reaches, each once, in a fixed order. */
 export function alertRecipients(alertCode: string, device: Device): string[] {
   const routing = isDeviceAlertCode(alertCode) ? DEVICE_ALERTS[alertCode] : 'all';
-  const parties = routing === 'supplier' ? SUPPLIERS : routing === 'supply' ? [...SUPPLIERS, ...NETWORK_OPERATORS] : RESPONSIBLE_PARTIES;
+  const parties = routing === 'supplier' ? SUPPLIER_PARTIES : routing === 'supply' ? [...SUPPLIER_PARTIES, ...NETWORK_OPERATORS] : RESPONSIBLE_PARTIES;
   return [...new Set(parties.map((party) => device[party]).filter((userId): userId is string => userId !== undefined))];
 }

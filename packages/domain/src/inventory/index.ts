@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseEui } from '../identifiers/index.ts';
 import { parseWith, type Parsed } from '../input/index.ts';
 import {
-  CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, USER_STATUSES,
+  CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, SUPPLIER_PARTIES, USER_STATUSES,
   type Device, type ResponsibleParty, type User,
 } from '../types/index.ts';
 
@@ -112,9 +112,6 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
   }
   return { ok: true, value: device };
 }
-
-/** The parties whose change is a change of supplier (the acquisition enrolment's deadline counts from). */
-const SUPPLIER_PARTIES = ['importSupplier', 'exportSupplier', 'gasSupplier'] as const;
 
 /**
  * An operator's device record as written over the stored one, with what the router keeps of the

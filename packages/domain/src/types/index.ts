@@ -69,6 +69,8 @@ export const RESPONSIBLE_PARTIES = [
   'importSupplier', 'exportSupplier', 'gasSupplier', 'electricityDistributor', 'gasTransporter',
 ] as const;
 export type ResponsibleParty = (typeof RESPONSIBLE_PARTIES)[number];
+/** The parties that supply the device (a change of one is a change of supplier), the rest its network operators. */
+export const SUPPLIER_PARTIES: readonly ResponsibleParty[] = ['importSupplier', 'exportSupplier', 'gasSupplier'];
 
 export interface Device extends Partial<Record<ResponsibleParty, string>> {
   deviceId: string;
