@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { Hono } from 'hono';
 import { Registry } from 'prom-client';
 import { createStore } from '@dccrouter/state';
-import { bearerCheck } from './admin/index.ts';
+import { scraperGate } from './admin/index.ts';
 import { Periodic } from './background/index.ts';
 import { loadConfig } from './config/index.ts';
 import { startOrExit } from './config/start.ts';
@@ -45,13 +45,8 @@ const networks = await startNetworks(store, config, log, lifecycleMetrics(regist
 const app = new Hono();
 app.get('/healthz', (c) => c.json({ status: 'ok', destinations: [...networks.simulators.keys()] }));
 // As a router's: with METRICS_TOKEN set, only its scraper reads them.
-const scraperCheck = config.metricsToken ? bearerCheck(config.metricsToken) : undefined;
-app.get('/metrics', async (c) => {
-  if (scraperCheck && !scraperCheck(c.req.header('authorization'))) {
-    return c.json({ error: { reason: 'unauthorized', message: 'Authorization: Bearer <METRICS_TOKEN> is missing or wrong' } }, 401);
-  }
-  return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
-});
+const scraperRefusal = scraperGate(config.metricsToken);
+app.get('/metrics', async (c) => scraperRefusal(c) ?? c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
 console.log(`dcc-networks listening on http://127.0.0.1:${server.port}`);
 

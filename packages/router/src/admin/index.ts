@@ -120,6 +120,14 @@ export function bearerCheck(token: string): (authorization: string | undefined) 
 
 const BEARER = /^bearer +(.*)$/i;
 
+/** `/metrics` behind METRICS_TOKEN when set: the refusal of a read without it, or undefined when it may read. */
+export function scraperGate(token: string | undefined): (c: Context) => Response | undefined {
+  const check = token ? bearerCheck(token) : undefined;
+  return (c) => (check && !check(c.req.header('authorization'))
+    ? c.json({ error: { reason: 'unauthorized', message: 'Authorization: Bearer <METRICS_TOKEN> is missing or wrong' } }, 401)
+    : undefined);
+}
+
 const OPERATOR = [{ operatorBearer: [] }];
 const TAGS = ['Operators'];
 const euiParam = (name: string) => z.string().meta({ param: { name, in: 'path' }, description: 'EUI-64', example: '90-B3-D5-1F-30-01-00-00' });

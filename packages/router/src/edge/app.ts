@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseEui, refuse } from '@dccrouter/domain';
 import { StateUnavailableError, type StateStore } from '@dccrouter/state';
-import { adminRoutes, bearerCheck, type AdminDeps } from '../admin/index.ts';
+import { adminRoutes, scraperGate, type AdminDeps } from '../admin/index.ts';
 import { routerProtoText } from '@dccrouter/protocol';
 import { batchShapeProblem, parseJsonBatch, parseProtobufBatch, type BatchItem } from '../decode/batch.ts';
 import { mediaTypeOf, requestFormat, type RequestFormat } from '../decode/index.ts';
@@ -110,7 +110,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     return answer;
   };
   // The metrics name Users (webhook lag) and show the load: where Users reach this port, only a scraper holding the token reads them.
-  const scraperCheck = deps.metricsToken ? bearerCheck(deps.metricsToken) : undefined;
+  const scraperRefusal = scraperGate(deps.metricsToken);
 
   app.onError((cause, c) => {
     // A Service Request that ends here is counted too, by what it was answered (no latency: its start is the handler's).
@@ -288,9 +288,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     method: 'get', path: '/metrics', tags: SERVICE, summary: 'Prometheus metrics',
     responses: { 200: text('Prometheus text exposition format'), 401: text('METRICS_TOKEN is set and the request does not carry it', 'application/json') },
   }, async (c) => {
-    if (scraperCheck && !scraperCheck(c.req.header('authorization'))) {
-      return c.json({ error: { reason: 'unauthorized', message: 'Authorization: Bearer <METRICS_TOKEN> is missing or wrong' } }, 401);
-    }
+    const refused = scraperRefusal(c);
+    if (refused) return refused;
     return c.body(await metrics.exposition(), 200, { 'content-type': metrics.registry.contentType, 'x-router-process': String(deps.processIndex) });
   });
 
