@@ -1,7 +1,8 @@
 // The Lua scripts, one file each (named after the step it performs), read once at load. Scripts
 // that count prepend the shared sliding-window function, those that judge an open request's TRT
-// its reader (open-trt.lua), those that mark bulk TRT indexes mark-bulk-trt.lua, and those that
-// claim egress entries take-claimed.lua, since Redis scripts cannot include.
+// its reader (open-trt.lua), those that mark bulk TRT indexes mark-bulk-trt.lua, those that
+// claim egress entries take-claimed.lua, and those that keep their answer under a call's mark
+// mark-list.lua, since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 /** The scripts as Redis runs them, from a reader of `scripts/<name>.lua` (bench/scripts-replay.ts reads another revision's). */
@@ -10,6 +11,7 @@ export function composeScripts(read: (name: string) => string) {
   const OPEN_TRT = read('open-trt');
   const TAKE_CLAIMED = read('take-claimed');
   const MARK_BULK_TRT = read('mark-bulk-trt');
+  const MARK_LIST = read('mark-list');
   return {
     acceptBatch: COUNT_WINDOW + read('accept-batch'),
     respondBatch: OPEN_TRT + read('respond-batch'),
@@ -33,12 +35,12 @@ export function composeScripts(read: (name: string) => string) {
     claimSchedules: read('claim-schedules'),
     createSchedule: read('create-schedule'),
     rescheduleSchedule: read('reschedule-schedule'),
-    redriveDeadLetters: read('redrive-dead-letters'),
+    redriveDeadLetters: MARK_LIST + read('redrive-dead-letters'),
     listQuarantined: read('list-quarantined'),
     putInstallations: read('put-installations'),
     setIfUnchanged: read('set-if-unchanged'),
     incrementStats: read('increment-stats'),
-    appendOnce: read('append-once'),
+    appendOnce: MARK_LIST + read('append-once'),
     pruneConsumers: read('prune-consumers'),
   } as const;
 }

@@ -4,12 +4,8 @@
 -- KEYS[1]: the stream. KEYS[2]: this call's mark (same slot), unique to the call.
 -- ARGV: MINID trimming ('~' approximate, '=' exact), the MINID, the mark's lifetime ms, fields
 -- per entry, then each entry's field-value pairs. Returns the entries' IDs, in order.
-local appended = redis.call('GET', KEYS[2])
-if appended then
-  local ids = {}
-  for id in string.gmatch(appended, '%S+') do ids[#ids + 1] = id end
-  return ids
-end
+local appended = read_mark_list(KEYS[2])
+if appended then return appended end
 local per = ARGV[4] * 2
 local ids = {}
 for i = 5, #ARGV, per do
@@ -17,5 +13,5 @@ for i = 5, #ARGV, per do
   for j = 0, per - 1 do args[#args + 1] = ARGV[i + j] end
   ids[#ids + 1] = redis.call('XADD', unpack(args))
 end
-redis.call('SET', KEYS[2], table.concat(ids, ' '), 'PX', ARGV[3])
+write_mark_list(KEYS[2], ids, ARGV[3])
 return ids

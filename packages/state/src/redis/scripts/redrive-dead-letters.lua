@@ -5,12 +5,8 @@
 -- again when its reply was lost), the call finds its letters gone and answers as its first run did.
 -- ARGV: the outbox's minimum ID (older items are trimmed), the mark's lifetime ms, then pairs of
 -- dead letter ID and the item's JSON to queue. Returns the new cursor of each, or '' for one that was not there.
-local answered = redis.call('GET', KEYS[3])
-if answered then
-  local out = {}
-  for cursor in string.gmatch(answered, '([^,]*),') do out[#out + 1] = cursor end
-  return out
-end
+local answered = read_mark_list(KEYS[3])
+if answered then return answered end
 local out = {}
 for i = 3, #ARGV, 2 do
   if redis.call('XDEL', KEYS[1], ARGV[i]) == 1 then
@@ -19,5 +15,5 @@ for i = 3, #ARGV, 2 do
     out[#out + 1] = ''
   end
 end
-redis.call('SET', KEYS[3], table.concat(out, ',') .. ',', 'PX', ARGV[2])
+write_mark_list(KEYS[3], out, ARGV[2])
 return out
