@@ -29,7 +29,7 @@ function decision(srvId: string, commandVariant: number, device: Device, executi
   if (!built.ok) throw new Error(built.refusal.message);
   if (executionDateTime !== undefined) built.value.executionDateTime = executionDateTime;
   const leg = commandVariant === 4 ? 'transform' : 'single';
-  return { request: built.value, user, srv, leg, route: routeFor(srv, device), bodyHash: 'h', now: NOW, executionDateTime };
+  return { request: built.value, user, srv, leg, route: routeFor(srv, device), bodyHash: 'h', now: NOW, receivedAt: NOW, executionDateTime };
 }
 
 describe('decide', () => {
@@ -50,6 +50,16 @@ describe('decide', () => {
     const held = decide(decision('4.1.1', 1, smets2, later), undefined, undefined, settings(true)).acceptance;
     expect(held.egress).toEqual({ releaseAt: later });
     expect(held.record.trt?.startsAt).toBe(later);
+  });
+
+  it('runs the TRT from the request\'s receipt, not from when its checks were done (queued behind other signatures)', () => {
+    const received = NOW - 4_000;
+    const { acceptance, answer } = decide({ ...decision('4.1.1', 1, smets2), receivedAt: received }, undefined, undefined, settings());
+    expect(acceptance.record.trt).toMatchObject({ startsAt: received, deadline: received + 30_000 });
+    expect(acceptance.breachCheckAt).toBe(received + 30_000);
+    expect(JSON.parse(answer.body).trt.deadline).toBe(new Date(received + 30_000).toISOString());
+    // Acknowledged (and accepted) when decided.
+    expect(acceptance.record.acceptedAt).toBe(NOW);
   });
 
   it('gives a SMETS1 request a final check past its overdue one (breached without a response only then)', () => {

@@ -35,6 +35,8 @@ export interface Decision {
   route: Route;
   bodyHash: string;
   now: number;
+  /** When the request was received: its TRT starts then (unless scheduled or future-dated). */
+  receivedAt: number;
   executionDateTime: number | undefined;
   /** A signed leg's command: its transform leg's body. */
   command?: Command;
@@ -66,7 +68,7 @@ export function decide(decision: Decision, anomaly: Anomaly | undefined, userCou
   // A SMETS2+ schedule's occurrence is timed from its scheduled time (the reference's "24 h from
   // the scheduled time"): a run delayed by a lease, a saturated router or an outage has used part
   // of it. A SMETS1 one keeps its own budget, from when it is sent, as any SMETS1 request.
-  const startsAt = trtClass === 'smets2.scheduled' && decision.scheduledAt !== undefined ? decision.scheduledAt : now;
+  const startsAt = trtClass === 'smets2.scheduled' && decision.scheduledAt !== undefined ? decision.scheduledAt : decision.receivedAt;
   const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, settings.budgets.current(), startsAt, executionDateTime);
   const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
   let state: RequestState = 'accepted';

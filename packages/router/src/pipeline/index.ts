@@ -163,6 +163,9 @@ export class ServiceRequestPipeline {
   }
 
   private async run(submission: Submission): Promise<Answer> {
+    // The TRT runs from the request's receipt (the reference's "receipt of the request"), not from
+    // when its signature check and lookups are done: under load those wait in queues.
+    const receivedAt = this.now();
     let requestIdText: string | undefined;
     try {
       if (submission.format === 'xml') {
@@ -172,7 +175,7 @@ export class ServiceRequestPipeline {
         const { request } = decoded.value;
         requestIdText = request.requestIdText;
         const about = { serviceReference: request.serviceReference, serviceReferenceVariant: request.serviceReferenceVariant };
-        return { ...await this.process(request, submission, { signature: decoded.value.signature }).catch((error) => {
+        return { ...await this.process(request, submission, receivedAt, { signature: decoded.value.signature }).catch((error) => {
           if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
           throw error;
         }), about };
@@ -180,7 +183,7 @@ export class ServiceRequestPipeline {
       const decoded = decodeRequest(submission.format, submission.body);
       if (!decoded.ok) return refusalAnswer(withFormatHint(decoded.refusal, submission));
       requestIdText = decoded.value.requestIdText;
-      return await this.process(decoded.value, submission);
+      return await this.process(decoded.value, submission, receivedAt);
     } catch (error) {
       if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
       if (error instanceof StateUnavailableError) {
@@ -192,7 +195,7 @@ export class ServiceRequestPipeline {
     }
   }
 
-  private async process(request: ServiceRequest, submission: Submission, xml?: XmlAuthentication): Promise<Answer> {
+  private async process(request: ServiceRequest, submission: Submission, receivedAt: number, xml?: XmlAuthentication): Promise<Answer> {
     const { store, policy } = this.deps;
     const { requestId, requestIdText, commandVariant } = request;
     const leg = legOf(commandVariant);
@@ -253,7 +256,7 @@ export class ServiceRequestPipeline {
     const route = routeFor(srv, device);
     const executionDateTime = leg === 'signed' ? context?.transformLeg?.executionDateTime : request.executionDateTime;
     const decision: Decision = {
-      request, user, scheduleId: submission.scheduleId, scheduledAt: submission.scheduledAt, srv, leg, route, bodyHash, now, executionDateTime,
+      request, user, scheduleId: submission.scheduleId, scheduledAt: submission.scheduledAt, srv, leg, route, bodyHash, now, receivedAt, executionDateTime,
       command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion : undefined,
     };
     if (srv.nonDevice) {
