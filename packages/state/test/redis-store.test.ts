@@ -54,6 +54,20 @@ describe('RedisStore on a shared Redis', () => {
     expect(await first.getRequest(requestId)).toStrictEqual(await second.getRequest(requestId));
   });
 
+  it('logs a directory change whose first log entry failed after the write landed, so other routers\' caches see it', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const user = fullUser();
+    // The change log made unwritable (its key the wrong type) until the user's write has landed.
+    await raw.set(`${keyPrefix}dir-changes`, 'not a stream');
+    const written = store.putUser(user);
+    while (!(await raw.get(`${keyPrefix}user:${user.userId}`))) await new Promise((resolve) => setTimeout(resolve, 2));
+    await raw.del(`${keyPrefix}dir-changes`);
+    await written;
+    const entries = await raw.xrange(`${keyPrefix}dir-changes`, '-', '+');
+    expect(entries.map(([, fields]) => fields)).toEqual([['u', user.userId]]);
+  });
+
   it('tells how Redis keeps what it is given: the test server keeps no append-only file and evicts nothing', async () => {
     const store = await open({ keyPrefix: newPrefix() });
     expect(await (store as RedisStore).durability()).toEqual([{ appendOnly: false, maxmemoryPolicy: 'noeviction' }]);

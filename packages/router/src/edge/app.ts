@@ -132,7 +132,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       counted('state_unavailable');
       // Its words (the store's address) are the operators', logged; the caller is told what to do.
       storeTrouble('store', { err: cause, path: c.req.path }, 'the state store failed a call');
-      return send(c, refusalAnswer(refuse('state_unavailable', 'the state store is unreachable, nothing was changed; try again later')));
+      return send(c, refusalAnswer(refuse('state_unavailable', 'the state store is unreachable; a change may have landed in part: read it back, or repeat the call, once the store is back')));
     }
     log.error({ err: cause, path: c.req.path }, 'unhandled error');
     counted('internal_error');

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander } from 'ioredis';
 import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
@@ -13,6 +14,9 @@ const PIPELINES_IN_FLIGHT = 4;
 const ACQUIRED_PAGE = 20_000;
 /** Installations per put-installations script call. */
 const INSTALLATIONS_PER_CALL = 1_000;
+
+/** Waits before each further try of a directory change's log entry (a failover takes about a second). */
+const LOG_RETRY_DELAYS_MS = [100, 400, 1_000];
 
 /** A hash of counts as numbers. */
 function counts(fields: Record<string, string>): Record<string, number> {
@@ -35,7 +39,18 @@ export class RedisDirectory extends RedisPart {
    * could land first (a cache then re-reads the old value and keeps it).
    */
   private async logDirectoryChange(kind: 'u' | 'd' | 'reset', ids: string): Promise<void> {
-    await this.call('log directory change', () => this.redis.xadd(`${this.prefix}dir-changes`, 'MAXLEN', '~', DIRECTORY_LOG_LENGTH, '*', kind, ids));
+    // The write has landed: until its entry is logged, other routers' caches keep the old value.
+    // A blip is ridden out here (an entry logged twice only invalidates twice); past the retries,
+    // the caller's error says to repeat the write, which logs it again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.call('log directory change', () => this.redis.xadd(`${this.prefix}dir-changes`, 'MAXLEN', '~', DIRECTORY_LOG_LENGTH, '*', kind, ids));
+        return;
+      } catch (error) {
+        if (attempt >= LOG_RETRY_DELAYS_MS.length) throw error;
+        await sleep(LOG_RETRY_DELAYS_MS[attempt]);
+      }
+    }
   }
 
   async directoryChanges(cursor: string | undefined, limit = 1000): Promise<DirectoryChanges> {
