@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,34 @@ describe('the dccrouter CLI', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^dccrouter: POST \/v1\/quarantine\/q1-nope\/release: 404 .+\n$/);
     expect(cli('help').stdout).toContain('import-devices FILE.ndjson');
+  });
+
+  it('gives up an operator\'s call the router does not answer within --timeout, in one line with exit 1', async () => {
+    // A listener that takes the connection and never answers.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      // The CLI's process resets the connection when it gives up (or exits).
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const run = (...args: string[]) => new Promise<{ status: number | null; stderr: string; ms: number }>((resolve) => {
+        const startedAt = Date.now();
+        const child = spawn(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/cli.ts`, ...args, '--url', url], { cwd: ROOT, env: { ...process.env, ROUTER_ADMIN_TOKEN: 't' } });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => { stderr += chunk; });
+        child.on('close', (status) => resolve({ status, stderr, ms: Date.now() - startedAt }));
+      });
+      const given = await run('thresholds', 'get', '--dcc', '--timeout', '0.5');
+      expect([given.status, given.stderr]).toEqual([1, `dccrouter: GET /v1/admin/thresholds/dcc: no answer from the router at ${url} within 0.5 s (--timeout); what the call changes may have been done in part\n`]);
+      expect(given.ms).toBeLessThan(10_000);
+      expect((await run('trt-report', '--timeout', 'soon')).stderr).toBe('dccrouter: --timeout must be a number of seconds >= 0 (0: none), not "soon"\n');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   it('imports devices with progress, sets and reads thresholds, reads the TRT report, drives simulators, lists dead letters', async () => {

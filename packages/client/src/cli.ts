@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
-const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN)
+const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN;
+                                                 --timeout S: an operator's call's time limit, 60 s, none for import-devices)
 
 Suppliers (signed as --user with --key):
   send [send's options]                           build, sign and submit a Service Request (dccrouter send --help)
@@ -36,7 +37,11 @@ const common = {
   token: { type: 'string', default: process.env.ROUTER_ADMIN_TOKEN },
   user: { type: 'string' },
   key: { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
+
+/** An operators' call's time limit (s) unless --timeout says otherwise: a router that stops answering mid-call would otherwise hold the command for ever. */
+const OPERATOR_TIMEOUT_S = 60;
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
@@ -55,21 +60,40 @@ function json(text: string | undefined, what: string): unknown {
   }
 }
 
-/** An operators' call with the bearer token; a refusal becomes one line. */
-async function operator(url: string, token: string | undefined, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
+/** --timeout in seconds (0: none), or the command's default. */
+function timeoutSeconds(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new CliError(`--timeout must be a number of seconds >= 0 (0: none), not "${text}"`);
+  return seconds;
+}
+
+/** An operators' call with the bearer token, within its time limit; a refusal becomes one line. */
+async function operator(
+  options: { url?: string; token?: string; timeout?: string }, method: string, path: string, body?: unknown, contentType = 'application/json', defaultTimeoutS = OPERATOR_TIMEOUT_S,
+): Promise<unknown> {
+  const { url, token } = options;
+  const limit = timeoutSeconds(options.timeout, defaultTimeoutS);
   if (!token) throw new CliError('--token (or ROUTER_ADMIN_TOKEN) is required for operators\' commands');
+  const signal = limit > 0 ? AbortSignal.timeout(limit * 1000) : undefined;
+  const timedOut = (error: unknown) => (error as Error)?.name === 'TimeoutError' && signal?.aborted;
+  const noAnswer = () => new CliError(`${method} ${path}: no answer from the router at ${url} within ${limit} s (--timeout); what the call changes may have been done in part`, 1);
   let response: Response;
   try {
     response = await fetch(`${url}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, signal,
       body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array || body instanceof ReadableStream ? body as BodyInit : JSON.stringify(body),
       // A large NDJSON body is streamed: fetch needs to know.
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     });
   } catch (error) {
+    if (timedOut(error)) throw noAnswer();
     throw new CliError(`cannot reach the router at ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 1);
   }
-  const text = await response.text();
+  const text = await response.text().catch((error: unknown) => {
+    if (timedOut(error)) throw noAnswer();
+    throw new CliError(`${method} ${path}: the router's answer was cut off: ${(error as Error).message}`, 1);
+  });
   const answer = text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
   if (!response.ok) {
     const error = (answer as { error?: { reason?: string; message?: string } }).error;
@@ -120,7 +144,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       if (result.status !== 200) throw new CliError(`${action} ${ref}: ${result.status} ${result.answer?.error?.reason}: ${result.answer?.error?.message}`, 1);
       return print(result.answer);
     }
-    print(await operator(values.url!, values.token, 'POST', path));
+    print(await operator(values, 'POST', path));
   },
 
   async 'import-devices'(args) {
@@ -151,7 +175,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         controller.enqueue(piece);
       },
     });
-    print(await operator(values.url!, values.token, 'POST', '/v1/admin/devices:import', body, 'application/x-ndjson'));
+    // However many devices, no time limit unless asked: the router answers once it has them all.
+    print(await operator(values, 'POST', '/v1/admin/devices:import', body, 'application/x-ndjson', 0));
   },
 
   async thresholds(args) {
@@ -160,8 +185,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (action !== 'get' && action !== 'set') throw new CliError('thresholds get|set (--dcc | --values | --user EUI) [--rules JSON]');
     const scope = values.dcc ? 'dcc' : values.values ? 'values' : values.user ? `users/${values.user}` : undefined;
     if (!scope) throw new CliError(`thresholds ${action} needs --dcc, --values or --user EUI`);
-    if (action === 'get') return print(await operator(values.url!, values.token, 'GET', `/v1/admin/thresholds/${scope}`));
-    print(await operator(values.url!, values.token, 'PUT', `/v1/admin/thresholds/${scope}`, { rules: json(values.rules, '--rules') }));
+    if (action === 'get') return print(await operator(values, 'GET', `/v1/admin/thresholds/${scope}`));
+    print(await operator(values, 'PUT', `/v1/admin/thresholds/${scope}`, { rules: json(values.rules, '--rules') }));
   },
 
   async 'dead-letters'(args) {
@@ -169,31 +194,31 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (positionals[0] === 'list') {
       if (values.id) throw new CliError('dead-letters list takes --user and --after (the next of the page before), not --id');
       const query = new URLSearchParams({ ...(values.user ? { userId: values.user } : {}), ...(values.after ? { after: values.after } : {}) }).toString();
-      return print(await operator(values.url!, values.token, 'GET', `/v1/admin/dead-letters${query ? `?${query}` : ''}`));
+      return print(await operator(values, 'GET', `/v1/admin/dead-letters${query ? `?${query}` : ''}`));
     }
     if (values.after) throw new CliError('dead-letters redrive takes --user and --id, not --after');
     if (positionals[0] !== 'redrive' || !values.user) throw new CliError('dead-letters list [--user EUI] [--after NEXT] | redrive --user EUI [--id ID]');
-    print(await operator(values.url!, values.token, 'POST', '/v1/admin/dead-letters:redrive', { userId: values.user, ...(values.id ? { id: values.id } : {}) }));
+    print(await operator(values, 'POST', '/v1/admin/dead-letters:redrive', { userId: values.user, ...(values.id ? { id: values.id } : {}) }));
   },
 
   async 'trt-report'(args) {
     const { values } = parse(args, { month: { type: 'string' }, markdown: { type: 'boolean', default: false } });
     const query = new URLSearchParams({ ...(values.month ? { month: values.month } : {}), ...(values.markdown ? { format: 'markdown' } : {}) });
-    print(await operator(values.url!, values.token, 'GET', `/v1/admin/reports/monthly?${query}`));
+    print(await operator(values, 'GET', `/v1/admin/reports/monthly?${query}`));
   },
 
   async simulators(args) {
     const { values, positionals } = parse(args, { json: { type: 'string' }, code: { type: 'string' }, fraction: { type: 'string' }, devices: { type: 'string' } });
     const [action, destination] = positionals;
     const path = `/v1/admin/simulators${destination ? `/${encodeURIComponent(destination)}` : ''}`;
-    if (action === 'get') return print(await operator(values.url!, values.token, 'GET', path));
+    if (action === 'get') return print(await operator(values, 'GET', path));
     if (!destination) throw new CliError(`simulators ${action ?? ''} needs a destination, e.g. smets2/north`);
-    if (action === 'set') return print(await operator(values.url!, values.token, 'PUT', path, json(values.json, '--json')));
+    if (action === 'set') return print(await operator(values, 'PUT', path, json(values.json, '--json')));
     if (action !== 'raise-alerts' || !values.code) throw new CliError('simulators get [DEST] | set DEST --json JSON | raise-alerts DEST --code CODE (--fraction F | --devices EUI,...)');
     const fraction = values.fraction === undefined ? NaN : Number(values.fraction);
     if (!values.devices && !(fraction >= 0 && fraction <= 1)) throw new CliError(`raise-alerts needs --devices EUI,... or --fraction F (a number from 0 to 1)${values.fraction === undefined ? '' : `, got ${values.fraction}`}`);
     const body = values.devices ? { alertCode: values.code, devices: values.devices.split(',') } : { alertCode: values.code, fraction };
-    print(await operator(values.url!, values.token, 'POST', `${path}:raise-alerts`, body));
+    print(await operator(values, 'POST', `${path}:raise-alerts`, body));
   },
 };
 
