@@ -56,6 +56,10 @@ function outboxItem(item: OutboxItem): dccrouter.v1.IOutboxItem {
  * ends what the old one opened), looked at before each read.
  */
 export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<string, number>): Promise<void> {
+  // Listened for before anything is awaited: a client that cancels while its signature is checked
+  // is told once, then, and a feed that missed it would hold one of its User's places for ever.
+  const cancellation = new AbortController();
+  call.once('cancelled', () => cancellation.abort());
   const after = call.request.after ?? '';
   const auth = await authenticateSigned({
     user: first(call.metadata, 'x-dcc-user'),
@@ -63,6 +67,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<s
     signature: first(call.metadata, 'x-dcc-signature'),
     signedText: (timestamp) => feedSignedText(after, timestamp),
   }, deps.directory, deps.verifier);
+  if (cancellation.signal.aborted) return;
   if (!auth.ok) return refuse(call, 401, 'signature_invalid', auth.message);
   // As the pull's: a cursor the router never gave is the caller's mistake, not the store's.
   const badCursor = after === '' ? undefined : outboxCursorRefusal(after);
@@ -72,7 +77,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<s
   if (open >= MAX_FEEDS_PER_USER) return refuse(call, 503, 'overloaded', `User ${userId} has ${open} feeds open on this router process, the most it may: close one first`);
   openFeeds.set(userId, open + 1);
   try {
-    await streamFeed(call, deps, userId, after);
+    await streamFeed(call, deps, userId, after, cancellation.signal);
   } finally {
     const left = openFeeds.get(userId)! - 1;
     if (left === 0) openFeeds.delete(userId);
@@ -80,17 +85,11 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<s
   }
 }
 
-async function streamFeed(call: FeedCall, deps: FeedDeps, userId: string, after: string): Promise<void> {
+async function streamFeed(call: FeedCall, deps: FeedDeps, userId: string, after: string, cancelled: AbortSignal): Promise<void> {
   const openedWith = (await deps.directory.user(userId))?.publicKeyPem;
-  let cancelled = false;
-  const cancelledSignal = new AbortController();
-  call.on('cancelled', () => {
-    cancelled = true;
-    cancelledSignal.abort();
-  });
   let cursor = after === '' ? undefined : after;
   try {
-    while (!cancelled && !deps.draining()) {
+    while (!cancelled.aborted && !deps.draining()) {
       // Cached in-process, an operator's change seen within the directory's sync.
       if ((await deps.directory.user(userId))?.publicKeyPem !== openedWith) {
         return refuse(call, 401, 'signature_invalid', `User ${userId} is no longer registered with the key that opened this feed: open it again, signed by its current key`);
@@ -101,16 +100,16 @@ async function streamFeed(call: FeedCall, deps: FeedDeps, userId: string, after:
         // Backpressure: a slow reader holds the feed, not the router's memory. A cancelled call
         // drops what it buffered and never drains: the wait ends with it, and what it dropped is
         // not counted delivered.
-        if (!call.write(outboxItem(item))) await once(call, 'drain', { signal: cancelledSignal.signal }).catch(() => undefined);
-        if (cancelled) break;
+        if (!call.write(outboxItem(item))) await once(call, 'drain', { signal: cancelled }).catch(() => undefined);
+        if (cancelled.aborted) break;
         written.push(item);
         cursor = item.cursor;
       }
       const delivered = respondedRequestIds(written);
       if (delivered.length > 0) await deps.store.markDelivered(delivered, Date.now());
-      if (!cancelled && items.length < FEED_PAGE) await deps.outboxWatch.until(userId, cursor, FEED_IDLE_READ_MS, cancelledSignal.signal);
+      if (!cancelled.aborted && items.length < FEED_PAGE) await deps.outboxWatch.until(userId, cursor, FEED_IDLE_READ_MS, cancelled);
     }
-    if (!cancelled) call.end();
+    if (!cancelled.aborted) call.end();
   } catch (error) {
     deps.log.warn({ err: error, userId }, 'gRPC feed ended by a store failure');
     refuse(call, 503, 'state_unavailable', 'the state store failed; open the feed again from the last cursor read');
