@@ -13,6 +13,9 @@ import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { overloaded, shuttingDown, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { refusalStatus, submitResult } from './answers.ts';
+
+/** A fault, not an answer: the status of HTTP's 500 (`internal_error`), its cause in the log only. */
+const internalError = () => refusalStatus({ refusal: { httpStatus: 500, reason: 'internal_error', message: 'the router failed to answer; nothing is acknowledged' } });
 import { serveFeed } from './feed.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
@@ -119,7 +122,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
         (result) => (result.refusal ? callback(refusalStatus(result)) : callback(null, result)),
         (error: Error) => {
           deps.log.error({ err: error }, 'gRPC submit failed');
-          callback(error);
+          callback(internalError());
         });
     },
     submitStream(call: ServerDuplexStream<Signed, Result>) {
@@ -130,6 +133,15 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
       let written = Promise.resolve();
       let unanswered = 0;
       let full = false;
+      let failed = false;
+      // A fault ends the stream with its status (a destroyed stream would send none: the client
+      // would wait out its deadline); nothing more is written after it.
+      const fail = (error: unknown) => {
+        deps.log.error({ err: error }, 'gRPC stream submit failed');
+        if (failed) return;
+        failed = true;
+        call.emit('error', internalError());
+      };
       const flow = () => (unanswered >= STREAM_UNANSWERED_MAX || full ? call.pause() : call.resume());
       call.on('drain', () => {
         full = false;
@@ -144,17 +156,16 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
           try {
             answer = await result;
           } catch (error) {
-            // Not an answer but a fault: the stream ends with it rather than wait for ever.
-            deps.log.error({ err: error }, 'gRPC stream submit failed');
-            call.destroy(error as Error);
+            fail(error);
             return;
           }
+          if (failed) return;
           unanswered--;
           if (!call.write(answer)) full = true;
           flow();
         });
       });
-      call.on('end', () => void written.then(() => call.end(), (error) => call.destroy(error)));
+      call.on('end', () => void written.then(() => { if (!failed) call.end(); }, fail));
     },
     feed(call: ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>) {
       feeds.add(call);
