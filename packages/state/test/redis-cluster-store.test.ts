@@ -68,5 +68,20 @@ describe.skipIf(unsupported)('on a Redis Cluster', () => {
     it('names the cluster when it cannot reach it', async () => {
       await expect(RedisStore.connect({ clusterNodes: ['127.0.0.1:1'], commandTimeoutMs: 500 })).rejects.toThrow(/Redis Cluster 127\.0\.0\.1:1/);
     });
+
+    // Last in the file: it takes a master and its replica away for good.
+    it('answers ping (readiness) only while every partition\'s slot is served: not with a master and its replica lost', async () => {
+      const store = await RedisStore.connect({ clusterNodes: cluster!.nodes.slice(0, 1), keyPrefix: newPrefix(), commandTimeoutMs: 1_000 });
+      try {
+        await store.ping();
+        const { master, replica } = await cluster!.ownersOf('{p0}');
+        for (const port of [master, replica]) cluster!.processes.get(port)!.kill('SIGKILL');
+        // Other nodes still answer PING; the partitions on the lost master cannot be served.
+        await expect.poll(() => store.ping().then(() => 'ready', () => 'not ready'), { timeout: 15_000, interval: 200 }).toBe('not ready');
+        for (let i = 0; i < 5; i++) await expect(store.ping()).rejects.toThrow();
+      } finally {
+        await store.close();
+      }
+    }, 30_000);
   });
 });

@@ -5,6 +5,7 @@ import { RedisCounters } from '../counters/redis.ts';
 import type {
   Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
 } from '../store/index.ts';
+import { PARTITIONS } from '../shared/index.ts';
 import { StateUnavailableError } from '../store/index.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisContext, RedisPart, SCRIPT_COMMANDS, type RedisStoreOptions, type ScriptedRedis } from './base.ts';
 import { createClient, describeTarget, isCluster } from './connection/index.ts';
@@ -184,7 +185,15 @@ export class RedisStore extends RedisPart implements StateStore {
 
   async ping(): Promise<void> {
     // Both connections: the background loops' too, which a readiness probe should see fail.
-    await this.call('PING', () => Promise.all([this.redis.ping(), this.background.ping()]));
+    if (!isCluster(this.redis)) {
+      await this.call('PING', () => Promise.all([this.redis.ping(), this.background.ping()]));
+      return;
+    }
+    // A cluster node answers PING while the cluster is down (a master and its replicas lost): a
+    // keyed read in each partition's slot is served only where that slot is.
+    const key = (partition: number) => `${this.prefix}ready:{p${partition}}`;
+    await this.call('EXISTS each partition', () => Promise.all([this.redis, this.background].flatMap((client) =>
+      Array.from({ length: PARTITIONS }, (_, partition) => client.exists(key(partition))))));
   }
 
   async storeIdentity(candidate: string): Promise<string> {
