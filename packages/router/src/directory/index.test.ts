@@ -120,4 +120,21 @@ describe('Directory', () => {
     store.getDevices = getDevices;
     expect((await a.device('D1'))?.status).toBe('Suspended');
   });
+
+  it('forgets what it cached while its change log cannot be read: a change it may have missed is read afresh', async () => {
+    const { store, b, counted } = await twoInstances();
+    const a = new Directory(store, { syncIntervalMs: 20, maxEntries: 3 }, log);
+    await a.start();
+    try {
+      await b.putDevice(device('D1'));
+      await a.device('D1');
+      expect(counted.reads).toBe(1);
+      store.directoryChanges = () => Promise.reject(new Error('store away'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await a.device('D1'))?.deviceId).toBe('D1');
+      expect(counted.reads).toBe(2);
+    } finally {
+      await a.stop();
+    }
+  });
 });

@@ -58,6 +58,10 @@ describe('DUIS XML answers', () => {
     expect(forged.body).not.toContain('A:B:9');
     expect(forged.body).not.toContain('4.1.1');
     expect(forged.headers['x-dcc-reason']).toBe('signature_invalid');
+    // Threshold Anomaly Detection's outcomes, which a plain I99 body does not show: the XML User's only sign of them.
+    expect(xmlAnswer(JSON.stringify(answers.quarantined), srv, signer).headers['x-dcc-quarantine']).toBe('ref=q1; breach=user');
+    const deleted = { header: { requestId: 'A:B:5', responseCode: 'I99', responseDateTime: at }, deleted: { breach: 'value' } };
+    expect(xmlAnswer(JSON.stringify(deleted), srv, signer).headers['x-dcc-deleted']).toBe('breach=value');
     expect(xmlAnswer(JSON.stringify(answers.preCommand), srv, signer).body).toContain('<sr:PreCommand><sr:GBCSVersion>4.3</sr:GBCSVersion><sr:GBCSPayload>QUJD+/==</sr:GBCSPayload></sr:PreCommand>');
   });
 
