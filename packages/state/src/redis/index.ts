@@ -204,7 +204,11 @@ export class RedisStore extends RedisPart implements StateStore {
   }
 
   async storeTime(): Promise<number> {
-    const [seconds, micros] = await this.call('TIME', () => this.background.time());
+    // On a Redis Cluster a keyless TIME goes to any node: asked through the store identity's key,
+    // it is always its master's clock, so the offset measured is to one clock, not a mix of several.
+    const [seconds, micros] = await this.call('TIME', () => isCluster(this.background)
+      ? this.background.eval("return redis.call('TIME')", 1, `${this.prefix}store-identity`) as Promise<string[]>
+      : this.background.time() as Promise<(string | number)[]>);
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
