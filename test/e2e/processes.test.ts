@@ -192,6 +192,33 @@ describe('ROUTER_PROCESSES=2', () => {
     }
   });
 
+  it('raises a network\'s rate alerts once, whichever process leads, not once per process', async () => {
+    const admin = new Admin(router.url, router.adminToken);
+    const tampers = async () => {
+      let count = 0;
+      for (let after: string | undefined; ;) {
+        const page = await client.pull(SUPPLIER, after, 1000);
+        count += page.items.filter((item) => item.kind === 'deviceAlert' && item.alertCode === 'TAMPER').length;
+        if (page.items.length < 1000) return count;
+        after = page.next;
+      }
+    };
+    // The network's one device (ESME) at one alert a second: two processes each raising would give two.
+    expect((await admin.put('/v1/admin/simulators/smets2%2Fcentral', { alertsPerDevicePerHour: 3600 })).status).toBe(200);
+    try {
+      // Every process has the setting (each reads it within a second) and has raised its first.
+      await expect.poll(tampers, { timeout: 10_000, interval: 200 }).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const before = await tampers();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const raised = await tampers() - before;
+      expect(raised).toBeGreaterThanOrEqual(3);
+      expect(raised).toBeLessThanOrEqual(7);
+    } finally {
+      await admin.put('/v1/admin/simulators/smets2%2Fcentral', { alertsPerDevicePerHour: 0 });
+    }
+  }, 30_000);
+
   it('stops every process on SIGTERM', async () => {
     const all = pids(router);
     expect(all.every(alive)).toBe(true);
