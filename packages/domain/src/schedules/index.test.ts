@@ -20,6 +20,9 @@ describe('parseCreateSchedule', () => {
     [{ ScheduleEndDate: '2026-11-30' }, 'ScheduleEndDate must not be before ScheduleStartDate'],
     [{ ScheduleExecutionStartTime: '24:00:00' }, 'ScheduleExecutionStartTime must be a UTC time'],
     [{ DSPScheduledServiceReferenceVariant: '1.1.1' }, 'must be a schedulable Service Reference Variant'],
+    // Text only: an object whose conversion to text throws, or an array that reads as its one element.
+    [{ DSPScheduledServiceReferenceVariant: { toString: 1 } }, 'must be a schedulable Service Reference Variant'],
+    [{ DSPScheduledServiceReferenceVariant: ['4.6.1'] }, 'must be a schedulable Service Reference Variant'],
     [{ DSPScheduledServiceReference: '4.8' }, 'DSPScheduledServiceReference must be 4.6'],
     [{ DeviceID: 'x' }, 'DeviceID must be an EUI-64'],
     [{ Extra: 1 }, 'Extra is not a field of a 4.6.1 schedule'],

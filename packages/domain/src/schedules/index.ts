@@ -53,7 +53,8 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   }
   const time = value.ScheduleExecutionStartTime ?? '00:00:00';
   if (typeof time !== 'string' || !TIME.test(time)) return { ok: false, message: 'ScheduleExecutionStartTime must be a UTC time, HH:MM:SS' };
-  const srv = findSrv(String(value.DSPScheduledServiceReferenceVariant ?? ''));
+  const variant = value.DSPScheduledServiceReferenceVariant;
+  const srv = typeof variant === 'string' ? findSrv(variant) : undefined;
   if (!isSchedulable(srv)) return { ok: false, message: 'DSPScheduledServiceReferenceVariant must be a schedulable Service Reference Variant' };
   if (value.DSPScheduledServiceReference !== srv.serviceReference) {
     return { ok: false, message: `DSPScheduledServiceReference must be ${srv.serviceReference}, the reference of ${srv.srv}` };

@@ -30,6 +30,8 @@ const answers = {
   acknowledgement: { header: { requestId: 'A:B:1', responseCode: 'I99', responseDateTime: at }, route: { generation: 'SMETS2+', destination: 'smets2/north' }, trt: { budgetMs: 30000, deadline: at } },
   preCommand: { header: { requestId: 'A:B:2', responseCode: 'I0', responseDateTime: at }, body: { PreCommand: { GBCSPayload: 'QUJD+/==' } } },
   nonDevice: { header: { requestId: 'A:B:3', responseCode: 'I0', responseDateTime: at }, body: { DSPInventory: { Device: [{ '@_z': '1', '@_a': '<&">', DeviceID: 'x & y' }, { DeviceID: 'z' }] } } },
+  // A User's own JSON echoed back (a schedule's read body): values XML has no attribute or text form for.
+  oddValues: { header: { requestId: 'A:B:6', responseCode: 'I0', responseDateTime: at }, body: { DSPScheduleDetails: { Read: { '@_a': { toString: 1 }, '@_b': null, '#text': [1, 2] } } } },
   refusal: { header: { responseDateTime: at }, error: { reason: 'malformed_request', message: 'bad -- xml' } },
   quarantined: { header: { requestId: 'A:B:4', responseCode: 'I99', responseDateTime: at }, quarantine: { ref: 'q1', breach: 'user' } },
 };
@@ -41,6 +43,11 @@ describe('DUIS XML answers', () => {
     expect(canonicalAsWritten(body)).toBe(true);
     expect(verified(body)).toBe(true);
     expect(verified(body.replace('2026-12-01T10', '2026-12-02T10'))).toBe(false);
+  });
+
+  it('writes a JSON value with no text of its own (an object as attribute or text) as its JSON, not failing', () => {
+    const { body } = xmlAnswer(JSON.stringify(answers.oddValues), srv, signer);
+    expect(body).toContain('<sr:Read a="{&quot;toString&quot;:1}" b="null">[1,2]</sr:Read>');
   });
 
   it('names the SRV, the code and what DUIS has no element for in headers', () => {

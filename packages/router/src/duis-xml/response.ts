@@ -35,6 +35,9 @@ function responseDocument(header: ResponseHeader, body: string): string {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/** An attribute's or text's value: a JSON scalar as its text, anything else as its JSON (a User's body may hold any JSON there). */
+const textOf = (value: unknown): string => (value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value));
+
 /** A JSON value as sr: elements: objects by key, arrays as repeated elements, "@_x" keys as attributes, "#text" as text. */
 export function jsonToXml(name: string, value: unknown): string {
   if (!NAME.test(name)) return '';
@@ -46,11 +49,11 @@ export function jsonToXml(name: string, value: unknown): string {
   // Attributes in C14N order (unqualified: by name), so the document is written in its canonical form.
   const entries = Object.entries(value);
   for (const [key, item] of entries.filter(([key]) => key.startsWith('@_')).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (NAME.test(key.slice(2))) attributes += ` ${key.slice(2)}="${escapeAttribute(String(item))}"`;
+    if (NAME.test(key.slice(2))) attributes += ` ${key.slice(2)}="${escapeAttribute(textOf(item))}"`;
   }
   for (const [key, item] of entries) {
     if (key.startsWith('@_')) continue;
-    if (key === '#text') content += escapeText(String(item));
+    if (key === '#text') content += escapeText(textOf(item));
     else content += jsonToXml(key, item);
   }
   return `<sr:${name}${attributes}>${content}</sr:${name}>`;
