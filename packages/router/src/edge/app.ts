@@ -9,7 +9,7 @@ import { mediaTypeOf, requestFormat, type RequestFormat } from '../decode/index.
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
-import { refusalAnswer, type Answer } from '../pipeline/answers.ts';
+import { internalErrorAnswer, refusalAnswer, type Answer } from '../pipeline/answers.ts';
 import { overloaded, shuttingDown, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { BodyAbortedError, BodyTooSlowError, readBodyLimited } from './body.ts';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
@@ -136,7 +136,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     }
     log.error({ err: cause, path: c.req.path }, 'unhandled error');
     counted('internal_error');
-    return c.json({ error: { reason: 'internal_error', message: 'the router failed to answer; nothing is acknowledged' } }, 500);
+    return send(c, internalErrorAnswer());
   });
 
   app.post('/v1/service-requests', async (c) => {
@@ -233,7 +233,11 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
         const startedAt = performance.now();
         // A batch signed once covers the item's bytes; any signature of its own is not consulted.
         const submitted = authenticatedAs === undefined ? item : { ...item, signature: undefined, authenticatedAs };
-        return pipeline.submitItem(submitted, deps.maxBodyBytes).then((answer) => {
+        // A fault is its item's answer alone: the batch's other items are answered (and may be recorded).
+        return pipeline.submitItem(submitted, deps.maxBodyBytes).catch((error: unknown) => {
+          log.error({ err: error, path: c.req.path }, 'unhandled error in a batch item');
+          return internalErrorAnswer();
+        }).then((answer) => {
           metrics.observe(answer.outcome, startedAt, 'http-batch');
           return answer;
         });

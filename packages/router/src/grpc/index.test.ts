@@ -8,6 +8,7 @@ import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { createLogger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import type { ServiceRequestPipeline } from '../pipeline/index.ts';
+import { INTERNAL_ERROR } from '../pipeline/answers.ts';
 import { startGrpcServer, type GrpcServer } from './index.ts';
 
 const USER = '90-B3-D5-1F-30-0D-00-05';
@@ -47,7 +48,7 @@ const signed = () => client.signed({ originatorId: USER, targetId: METER, counte
 describe('the gRPC ingress on a fault', () => {
   it('answers a unary Submit INTERNAL with the contract\'s internal_error, its cause kept from the client', async () => {
     const result = await client.submit(signed());
-    expect(result).toMatchObject({ status: 500, grpcCode: GrpcStatus.INTERNAL, answer: { error: { reason: 'internal_error', message: 'the router failed to answer; nothing is acknowledged' } } });
+    expect(result).toMatchObject({ status: 500, grpcCode: GrpcStatus.INTERNAL, answer: { error: INTERNAL_ERROR } });
   });
 
   it('ends a SubmitStream with that status at once, not at the client\'s deadline', async () => {

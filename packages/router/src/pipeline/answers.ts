@@ -30,6 +30,17 @@ export function refusalAnswer(refusal: Refusal, requestId?: string, now = Date.n
   };
 }
 
+/**
+ * A fault, not an answer (a bug: its cause goes to the log only). It may have come after its
+ * request was recorded, so the client is told what is safe: the same bytes again get the
+ * request's recorded answer, or are judged afresh.
+ */
+export const INTERNAL_ERROR = { reason: 'internal_error', message: 'the router failed to answer; resubmit the same request: if it was recorded, its recorded answer comes back' } as const;
+
+export function internalErrorAnswer(): Answer {
+  return { status: 500, body: JSON.stringify({ error: INTERNAL_ERROR }), outcome: INTERNAL_ERROR.reason };
+}
+
 export type { Acknowledgement };
 
 export function acknowledgementAnswer(ack: Acknowledgement): Answer {
