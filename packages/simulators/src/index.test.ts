@@ -110,6 +110,22 @@ describe('a simulated network', () => {
     expect(responses.map((r) => r.body)).toEqual([{ UpdateImportTariffPrimaryElement: { TariffApplied: true } }, { ReadTariffPrimaryElement: { StandingCharge: 42 } }]);
   });
 
+  it('acts on a change as it arrives: a read sent after it sees it, though the change answers late', async () => {
+    const { simulator, responses } = network('smets2/south', { latencyMs: { p50: 400, p99: 400 } });
+    running.push(simulator);
+    const meter = '00-DB-12-34-56-78-92-01';
+    await simulator.send(item('1.1.1', meter, 'UpdateImportTariffPrimaryElement', { bodyValue: { StandingCharge: 42 } }));
+    await vi.advanceTimersByTimeAsync(300);
+    simulator.configure({ ...simulator.current(), latencyMs: { p50: 200, p99: 200 } });
+    await simulator.send(item('4.11.1', meter, 'ReadTariffPrimaryElement'));
+    await vi.advanceTimersByTimeAsync(250);
+    // The update answers at 400 ms, the read (sent at 300 ms) at 500 ms, with the tariff set.
+    expect(responses.map((r) => [r.srv, r.at - T0, r.body])).toEqual([
+      ['1.1.1', 400, { UpdateImportTariffPrimaryElement: { TariffApplied: true } }],
+      ['4.11.1', 500, { ReadTariffPrimaryElement: { StandingCharge: 42 } }],
+    ]);
+  });
+
   it('raises LOW_CREDIT when a device\'s credit runs below the threshold, not before', async () => {
     // The device of this seed whose credit reaches 500 p soonest.
     const states = new DeviceStates(1);

@@ -153,16 +153,20 @@ export class SimulatedNetwork {
     // The WAN share of a duration: on the monotonic clock, which a wall clock stepped back cannot make negative.
     const startedTick = performance.now();
     const record = item.record;
-    // Decided when the request arrives, as a device would; what it changes applies when it answers.
+    // A device acts on a request when it arrives, in arrival order: what it changes applies now
+    // (a read arriving later sees it, however the latencies fall); only its answer waits out the
+    // latency. An 11.3's activation alone completes when it answers (`complete`).
     // A signed Pre-Command's device decodes it: what its transform leg asked (`command`).
     const { element, value } = record.command ?? { element: record.bodyElement, value: record.bodyValue };
     const device = deviceAnswer(this.devices, record.targetId, { srv: record.srv, element, value, firmwareVersion: record.firmwareVersion }, startedAt, this.smets1 ? this.settings.firmwareActivationMs ?? 0 : undefined);
     // Drawn now, in arrival order, so a seed gives the same outcomes whatever the timers do.
     const failed = this.random() < this.settings.failureRate;
     const failure = this.random() < 0.5 ? 'E20' : 'E21';
+    // A failed request never reached the device: nothing changes.
+    if (!failed) device.apply?.();
     this.later(latencyMs + (device.extraMs ?? 0), () => {
       const total = performance.now() - startedTick;
-      if (!failed) device.apply?.();
+      if (!failed) device.complete?.();
       const response: NetworkResponse = {
         requestId: record.requestId,
         destination: this.destination,

@@ -81,16 +81,17 @@ describe('simulated devices', () => {
     expect(states.get('D1', T0).tariffs.Primary).toEqual({ StandingCharge: 30, Prices: { TOUPrice: [21] } });
   });
 
-  it('activate firmware with 11.3, taking the SMETS1 distribution time, then report the version activated', () => {
+  it('activate firmware with 11.3, taking the SMETS1 distribution time, then report the version activated once it completes', () => {
     const states = new DeviceStates(1);
     const activation = deviceAnswer(states, 'D1', ask('11.3', 'SignedPreCommand', {}, '2.1'), T0, 5_000);
     expect(activation).toMatchObject({ body: { ActivateFirmware: { Activated: true } }, extraMs: 5_000, alertCode: 'FIRMWARE_ACTIVATED' });
     expect(deviceAnswer(states, 'D1', ask('11.2', 'ReadFirmwareVersion'), T0, undefined).body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '1.0' } });
-    activation.apply!();
+    expect(activation.apply).toBeUndefined();
+    activation.complete!();
     expect(states.get('D1', T0).activations).toBe(1);
     expect(deviceAnswer(states, 'D1', ask('11.2', 'ReadFirmwareVersion'), T0, undefined).body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '2.1' } });
     // Without an image named (no 11.1 before it), the version stays.
-    deviceAnswer(states, 'D1', ask('11.3', 'ActivateFirmware'), T0, undefined).apply!();
+    deviceAnswer(states, 'D1', ask('11.3', 'ActivateFirmware'), T0, undefined).complete!();
     expect(states.get('D1', T0).firmwareVersion).toBe('2.1');
   });
 });

@@ -130,8 +130,13 @@ export interface DeviceAnswer {
   body: Record<string, unknown>;
   /** Extra time the device takes (11.3 on SMETS1: distribution over the slow SMETS1 WAN). */
   extraMs?: number;
-  /** Applied when the answer is sent, not before (an activation changes the firmware then). */
+  /**
+   * What the command changes, applied as it arrives, before any later request is acted on (a read
+   * after it sees it, whenever the answers are sent); not at all when the network fails it.
+   */
   apply?: () => void;
+  /** What changes when the answer is sent, not before: an 11.3 activation completes then (SMETS1: after its distribution time). */
+  complete?: () => void;
   /** A device alert the device raises once the answer is sent (an activation completed). */
   alertCode?: string;
 }
@@ -182,7 +187,7 @@ export function deviceAnswer(states: DeviceStates, deviceId: string, command: De
       // takes the SMETS1 distribution time. Either leg's element: the answer is ActivateFirmware's.
       return {
         body: { ActivateFirmware: { Activated: true } }, extraMs: smets1ActivationMs, alertCode: 'FIRMWARE_ACTIVATED',
-        apply: () => {
+        complete: () => {
           state.activations += 1;
           if (command.firmwareVersion) state.firmwareVersion = command.firmwareVersion;
         },
