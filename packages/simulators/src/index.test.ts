@@ -75,6 +75,25 @@ describe('a simulated network', () => {
     expect(responses).toHaveLength(4);
   });
 
+  it('holds the answers of requests in flight when stalled, as well as those arriving, and sends them all when un-stalled, in-flight ones first', async () => {
+    const { simulator, responses, alerts } = network('smets2/north', { latencyMs: { p50: 100, p99: 100 } });
+    running.push(simulator);
+    const meter = '00-DB-12-34-56-78-90-A1';
+    const inFlight = [item('4.1.1', meter, 'ReadInstantaneousImportRegisters'), item('11.3', meter, 'ActivateFirmware', { firmwareVersion: '2.0' })];
+    for (const request of inFlight) await simulator.send(request);
+    await vi.advanceTimersByTimeAsync(50);
+    simulator.configure({ ...simulator.current(), stalled: true });
+    const arrived = item('11.2', meter, 'ReadFirmwareVersion');
+    await simulator.send(arrived);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect([responses, alerts, simulator.pending]).toEqual([[], [], 3]);
+    simulator.configure({ ...simulator.current(), stalled: false });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(responses.map((r) => [r.requestId, r.at - T0])).toEqual([...inFlight, arrived].map((r) => [r.record.requestId, 10_050]));
+    expect(alerts.map((a) => a.alertCode)).toEqual(['FIRMWARE_ACTIVATED']);
+    expect(simulator.pending).toBe(0);
+  });
+
   it('answers in DUIS element names alone, without placeholders', async () => {
     const { simulator, responses } = network('smets2/north', { latencyMs: { p50: 5, p99: 5 } });
     running.push(simulator);

@@ -10,7 +10,7 @@ export interface SimulatorSettings {
   wanShare: number;
   /** Share of requests answered with a network error (E20 no communications, E21 no response). */
   failureRate: number;
-  /** A stalled network holds every request and answers them all when un-stalled. */
+  /** A stalled network holds every request and answers them all when un-stalled (those in flight when it stalled included). */
   stalled: boolean;
   /** Device alerts each of this network's devices raises per hour, on average (random codes). */
   alertsPerDevicePerHour: number;
@@ -84,7 +84,10 @@ export class SimulatedNetwork {
   private readonly knownDevices = new Set<string>();
   private alertCarry = 0;
   private alerting = false;
+  /** Requests that arrived while stalled: the devices act on them when un-stalled. */
   private held: EgressItem[] = [];
+  /** Answers that fell due while stalled (requests in flight when it stalled): sent first when un-stalled. */
+  private heldAnswers: (() => void)[] = [];
   /** Requests received and not answered yet, by RequestID: their senders renew them (holding()). */
   private readonly unanswered = new Map<string, EgressItem>();
   /** What is due in each millisecond, with one timer per millisecond that has something due. */
@@ -130,8 +133,9 @@ export class SimulatedNetwork {
     this.settings = settings;
     this.scheduleAlerts();
     if (wasStalled && !settings.stalled) {
-      const held = this.held;
-      this.held = [];
+      const [answers, held] = [this.heldAnswers, this.held];
+      [this.heldAnswers, this.held] = [[], []];
+      for (const send of answers) send();
       for (const item of held) this.answer(item, 0);
     }
   }
@@ -165,19 +169,25 @@ export class SimulatedNetwork {
     // A failed request never reached the device: nothing changes.
     if (!failed) device.apply?.();
     this.later(latencyMs + (device.extraMs ?? 0), () => {
-      const total = performance.now() - startedTick;
+      // The WAN time is the latency's share (a stall after it counts against the TRT, as a held arrival's does).
+      const wanMs = Math.round((performance.now() - startedTick) * this.settings.wanShare);
       if (!failed) device.complete?.();
-      const response: NetworkResponse = {
-        requestId: record.requestId,
-        destination: this.destination,
-        responseCode: failed ? failure : 'I0',
-        srv: record.srv,
-        at: this.clock(),
-        body: failed ? {} : device.body,
+      const send = () => {
+        const response: NetworkResponse = {
+          requestId: record.requestId,
+          destination: this.destination,
+          responseCode: failed ? failure : 'I0',
+          srv: record.srv,
+          at: this.clock(),
+          body: failed ? {} : device.body,
+        };
+        if (this.smets1) response.wanMs = wanMs;
+        this.deliver(response);
+        if (!failed && device.alertCode) this.raise(device.alertCode, [record.targetId]);
       };
-      if (this.smets1) response.wanMs = Math.round(total * this.settings.wanShare);
-      this.deliver(response);
-      if (!failed && device.alertCode) this.raise(device.alertCode, [record.targetId]);
+      // Stalled since it arrived: the network holds its answer (and the alert it carries) too.
+      if (this.settings.stalled) this.heldAnswers.push(send);
+      else send();
     });
   }
 
@@ -304,5 +314,7 @@ export class SimulatedNetwork {
     for (const { timer } of this.due.values()) clearTimeout(timer);
     this.due.clear();
     this.unanswered.clear();
+    this.held = [];
+    this.heldAnswers = [];
   }
 }

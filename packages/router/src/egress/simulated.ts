@@ -39,7 +39,7 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
   }, objectError('must be an object { "p50", "p99" }', 'is not a latency setting')).optional().meta({ description: 'A log-normal latency by its median and 99th percentile' }),
   wanShare: SHARE.meta({ description: "SMETS1: the share of the latency on the SMETS1 WAN (excluded from TRT)" }),
   failureRate: SHARE.meta({ description: 'Share of requests answered with a network error (E20, E21)' }),
-  stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled' }),
+  stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled (those in flight when it stalled included)' }),
   firmwareActivationMs: MILLISECONDS.meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (firmware distribution over the SMETS1 WAN)' }),
   alertsPerDevicePerHour: z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional()
     .meta({ description: "Device alerts each of the network's devices (the inventory's routed to it) raises per hour, on average (TAMPER; credit alerts come from the credit running down)" }),
