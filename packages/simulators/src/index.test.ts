@@ -145,6 +145,19 @@ describe('a simulated network', () => {
     ]);
   });
 
+  it('raises rate alerts at most once per device a second, and goes on raising them after a rate past that', async () => {
+    const { simulator, alerts } = network('smets2/north', { alertsPerDevicePerHour: 1e308, latencyMs: { p50: 5, p99: 5 } });
+    running.push(simulator);
+    const meters = ['00-DB-12-34-56-78-90-B1', '00-DB-12-34-56-78-90-B2', '00-DB-12-34-56-78-90-B3'];
+    for (const meter of meters) await simulator.send(item('4.1.1', meter, 'ReadInstantaneousImportRegisters'));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(alerts.map((a) => [...a.deviceIds].sort())).toEqual([meters, meters, meters]);
+    // Back to one per device per second: they keep coming (a NaN carry had stopped them until a restart).
+    simulator.configure({ ...simulator.current(), alertsPerDevicePerHour: 3_600 });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(alerts.slice(3).map((a) => [...a.deviceIds].sort())).toEqual([meters, meters]);
+  });
+
   it('raises LOW_CREDIT when a device\'s credit runs below the threshold, not before', async () => {
     // The device of this seed whose credit reaches 500 p soonest.
     const states = new DeviceStates(1);

@@ -266,9 +266,12 @@ export class SimulatedNetwork {
     if (this.population && !(await this.population.leads())) return;
     const devices = this.population ? await this.population.count() : this.served.length;
     this.alertCarry += (devices * this.settings.alertsPerDevicePerHour * ALERT_TICK_MS) / 3_600_000;
-    const due = Math.floor(this.alertCarry);
+    // One alert per device a tick at most (a sample is of distinct devices): 3,600 an hour, the schema's cap.
+    const due = Math.min(Math.floor(this.alertCarry), devices);
     this.alertCarry -= due;
-    if (due === 0) return;
+    // A rate past the cap (set in code) can make the carry Infinity or NaN, which would stop the alerts for good.
+    if (!Number.isFinite(this.alertCarry) || this.alertCarry >= devices) this.alertCarry = 0;
+    if (!(due > 0)) return;
     const raising = this.population ? await this.population.sample(due) : this.sample(due);
     // A failed hand-off loses those alerts, as above.
     this.raiseEach(raising.map((deviceId) => ({ deviceId, alertCode: RANDOM_ALERT_CODES[Math.floor(this.random() * RANDOM_ALERT_CODES.length)] })));

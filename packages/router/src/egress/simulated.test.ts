@@ -12,6 +12,7 @@ describe('mergeSimulatorSettings', () => {
     });
     expect(mergeSimulatorSettings(current, {})).toStrictEqual({ ok: true, value: current });
     expect(mergeSimulatorSettings(current, { seed: 7 })).toStrictEqual({ ok: true, value: { ...current, seed: 7 } });
+    expect(mergeSimulatorSettings(current, { alertsPerDevicePerHour: 3_600 })).toStrictEqual({ ok: true, value: { ...current, alertsPerDevicePerHour: 3_600 } });
   });
 
   it.each([
@@ -21,6 +22,9 @@ describe('mergeSimulatorSettings', () => {
     ['a share over 1', { wanShare: 1.5 }, { field: 'wanShare', message: 'must be a number from 0 to 1' }],
     ['a failure rate as text', { failureRate: '0.1' }, { field: 'failureRate', message: 'must be a number from 0 to 1' }],
     ['stalled as text', { stalled: 'yes' }, { field: 'stalled', message: 'must be true or false' }],
+    ['an alert rate past one per device per second', { alertsPerDevicePerHour: 3_601 }, { field: 'alertsPerDevicePerHour', message: 'must be a number from 0 to 3600 (at most one alert per device per second)' }],
+    ['an alert rate of 1e308', { alertsPerDevicePerHour: 1e308 }, { field: 'alertsPerDevicePerHour', message: 'must be a number from 0 to 3600 (at most one alert per device per second)' }],
+    ['a negative alert rate', { alertsPerDevicePerHour: -1 }, { field: 'alertsPerDevicePerHour', message: 'must be a number from 0 to 3600 (at most one alert per device per second)' }],
     ['a fractional seed', { seed: 1.5 }, { field: 'seed', message: 'must be an integer from 0 to 4294967295' }],
     ['a seed past 32 bits', { seed: 2 ** 32 }, { field: 'seed', message: 'must be an integer from 0 to 4294967295' }],
     ['an unknown setting', { colour: 'red' }, { field: 'colour', message: 'is not a simulator setting' }],

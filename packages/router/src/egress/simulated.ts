@@ -29,6 +29,9 @@ const SETTING = 'simulator-settings';
 const settingOf = (destination: string) => `${SETTING}:${destination}`;
 
 const SHARE = z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional();
+/** A device raises at most one rate alert a tick (a second): each tick's share is drawn from distinct devices. */
+const ALERT_RATE_ERROR = 'must be a number from 0 to 3600 (at most one alert per device per second)';
+const ALERT_RATE = z.number({ error: ALERT_RATE_ERROR }).min(0, { error: ALERT_RATE_ERROR }).max(3_600, { error: ALERT_RATE_ERROR }).optional();
 const MILLISECONDS = z.number({ error: 'must be a number of milliseconds >= 0' }).min(0, { error: 'must be a number of milliseconds >= 0' }).optional();
 
 /** `PUT /v1/admin/simulators/{destination}`: any of the settings; the others stay as they are. */
@@ -41,8 +44,8 @@ export const simulatorSettingsUpdateSchema = z.strictObject({
   failureRate: SHARE.meta({ description: 'Share of requests answered with a network error (E20, E21)' }),
   stalled: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'A stalled network holds every request and answers them all when un-stalled (those in flight when it stalled included)' }),
   firmwareActivationMs: MILLISECONDS.meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency (firmware distribution over the SMETS1 WAN)' }),
-  alertsPerDevicePerHour: z.number({ error: 'must be a number >= 0' }).min(0, { error: 'must be a number >= 0' }).optional()
-    .meta({ description: "Device alerts each of the network's devices (the inventory's routed to it) raises per hour, on average (TAMPER; credit alerts come from the credit running down)" }),
+  alertsPerDevicePerHour: ALERT_RATE
+    .meta({ description: "Device alerts each of the network's devices (the inventory's routed to it) raises per hour, on average (TAMPER; credit alerts come from the credit running down); at most 3600, one per device per second (the simulator raises each second's share from distinct devices)" }),
   seed: z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
     .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffff_ffff, { error: 'must be an integer from 0 to 4294967295' }).optional()
     .meta({ description: 'Seeds every random draw of the network (latency, failures, alerts) and its devices\' starting state; a new seed is a new estate' }),

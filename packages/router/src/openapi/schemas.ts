@@ -95,7 +95,7 @@ export const simulatorSettings = z.object({
   wanShare: z.number(),
   failureRate: z.number(),
   stalled: z.boolean(),
-  alertsPerDevicePerHour: z.number().optional().meta({ description: 'Device alerts each device served raises per hour, on average' }),
+  alertsPerDevicePerHour: z.number().optional().meta({ description: 'Device alerts each device served raises per hour, on average (at most 3600, one per device per second)' }),
   firmwareActivationMs: z.number().optional().meta({ description: 'SMETS1: how long an 11.3 Activate Firmware takes beyond the latency' }),
   seed: z.number().int().optional().meta({ description: 'Seeds the network\'s random draws and its devices\' starting state' }),
   received: z.number().int().optional().meta({ description: "Requests this process's simulator received" }),
