@@ -117,6 +117,21 @@ describe('a simulated network', () => {
     expect(responses[1].body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '3.2' } });
   });
 
+  it('waits out a latency or a firmware activation longer than a timer takes (2^31 - 1 ms), not answering at once', async () => {
+    // Without an alert sink: no credit check each second, over the 25 days advanced.
+    const responses: NetworkResponse[] = [];
+    const simulator = new SimulatedNetwork('smets1/itron', async (response) => void responses.push(response), { ...defaultSimulatorSettings(), latencyMs: { p50: 3e9, p99: 3e9 } });
+    running.push(simulator);
+    await simulator.send(item('4.1.1', '00-DB-12-34-56-78-91-01', 'ReadInstantaneousImportRegisters'));
+    simulator.configure({ ...simulator.current(), latencyMs: { p50: 10, p99: 10 }, firmwareActivationMs: 2 ** 31 });
+    await simulator.send(item('11.3', '00-DB-12-34-56-78-91-01', 'ActivateFirmware', { firmwareVersion: '2.0' }));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(responses).toEqual([]);
+    // Capped at the longest delay: both answer then.
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(responses.map((r) => r.srv)).toEqual(['4.1.1', '11.3']);
+  });
+
   it('sets a tariff from a signed Pre-Command\'s command, and reads it back', async () => {
     const { simulator, responses } = network('smets2/south', { latencyMs: { p50: 5, p99: 5 } });
     running.push(simulator);

@@ -67,6 +67,8 @@ export function sampleLatency(latency: { p50: number; p99: number }, random: () 
 export type ResponseSink = (response: NetworkResponse) => Promise<void>;
 
 const SINK_RETRY_MS = 500;
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
+const TIMER_MAX_MS = 2_147_483_647;
 const REMEMBERED_REQUESTS = 200_000;
 
 /**
@@ -207,7 +209,8 @@ export class SimulatedNetwork {
    */
   private later(ms: number, run: () => void): void {
     if (this.closed) return;
-    const at = Math.ceil(Date.now() + ms);
+    // Past 2^31 - 1 ms timers fire after 1 ms; a sampled latency can be far past its p99.
+    const at = Math.ceil(Date.now() + Math.min(ms, TIMER_MAX_MS));
     const slot = this.due.get(at);
     if (slot) {
       slot.runs.push(run);

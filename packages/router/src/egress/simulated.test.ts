@@ -12,12 +12,15 @@ describe('mergeSimulatorSettings', () => {
     });
     expect(mergeSimulatorSettings(current, {})).toStrictEqual({ ok: true, value: current });
     expect(mergeSimulatorSettings(current, { seed: 7 })).toStrictEqual({ ok: true, value: { ...current, seed: 7 } });
+    expect(mergeSimulatorSettings(current, { firmwareActivationMs: 2 ** 31 - 1 })).toStrictEqual({ ok: true, value: { ...current, firmwareActivationMs: 2 ** 31 - 1 } });
     expect(mergeSimulatorSettings(current, { alertsPerDevicePerHour: 3_600 })).toStrictEqual({ ok: true, value: { ...current, alertsPerDevicePerHour: 3_600 } });
   });
 
   it.each([
     ['p99 below the p50 set', { latencyMs: { p99: 50 } }, { field: 'latencyMs.p99', message: 'must be a number of milliseconds >= p50' }],
-    ['a negative p50', { latencyMs: { p50: -1 } }, { field: 'latencyMs.p50', message: 'must be a number of milliseconds >= 0' }],
+    ['a negative p50', { latencyMs: { p50: -1 } }, { field: 'latencyMs.p50', message: 'must be a number of milliseconds from 0 to 2147483647' }],
+    ['a p99 past a timer\'s longest delay', { latencyMs: { p99: 2 ** 31 } }, { field: 'latencyMs.p99', message: 'must be a number of milliseconds from 0 to 2147483647' }],
+    ['a firmware activation past a timer\'s longest delay', { firmwareActivationMs: 2 ** 31 }, { field: 'firmwareActivationMs', message: 'must be a number of milliseconds from 0 to 2147483647' }],
     ['an unknown latency field', { latencyMs: { p90: 1 } }, { field: 'latencyMs.p90', message: 'is not a latency setting' }],
     ['a share over 1', { wanShare: 1.5 }, { field: 'wanShare', message: 'must be a number from 0 to 1' }],
     ['a failure rate as text', { failureRate: '0.1' }, { field: 'failureRate', message: 'must be a number from 0 to 1' }],

@@ -32,7 +32,9 @@ const SHARE = z.number({ error: 'must be a number from 0 to 1' }).min(0, { error
 /** A device raises at most one rate alert a tick (a second): each tick's share is drawn from distinct devices. */
 const ALERT_RATE_ERROR = 'must be a number from 0 to 3600 (at most one alert per device per second)';
 const ALERT_RATE = z.number({ error: ALERT_RATE_ERROR }).min(0, { error: ALERT_RATE_ERROR }).max(3_600, { error: ALERT_RATE_ERROR }).optional();
-const MILLISECONDS = z.number({ error: 'must be a number of milliseconds >= 0' }).min(0, { error: 'must be a number of milliseconds >= 0' }).optional();
+/** At most what a timer takes (2^31 - 1 ms, about 24.8 days): past that runtimes fire it after 1 ms. */
+const MILLISECONDS_ERROR = 'must be a number of milliseconds from 0 to 2147483647';
+const MILLISECONDS = z.number({ error: MILLISECONDS_ERROR }).min(0, { error: MILLISECONDS_ERROR }).max(2_147_483_647, { error: MILLISECONDS_ERROR }).optional();
 
 /** `PUT /v1/admin/simulators/{destination}`: any of the settings; the others stay as they are. */
 export const simulatorSettingsUpdateSchema = z.strictObject({
