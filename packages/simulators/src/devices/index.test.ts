@@ -35,6 +35,31 @@ describe('simulated devices', () => {
     expect(states.credit('D1', T0 + 10 * HOUR)).toBe(Math.round(before + 500 - used));
   });
 
+  it('add nothing for a top-up amount that is not a finite number, and keep their credit and its alerts', () => {
+    const states = new DeviceStates(1);
+    const before = states.credit('D1', T0);
+    for (const TopUpAmount of ['5.00 GBP', 'Infinity', { Pence: 500 }]) {
+      const answer = deviceAnswer(states, 'D1', ask('2.2', 'TopUpDevice', { TopUpAmount }), T0, undefined);
+      answer.apply!();
+      expect(answer.body).toEqual({ TopUpDevice: { CreditAdded: 0, MeterBalance: before } });
+    }
+    expect(states.credit('D1', T0)).toBe(before);
+    // 1e308 is a finite number, added once; a second would take the credit past any.
+    deviceAnswer(states, 'D1', ask('2.2', 'TopUpDevice', { TopUpAmount: 1e308 }), T0, undefined).apply!();
+    const again = deviceAnswer(states, 'D1', ask('2.2', 'TopUpDevice', { TopUpAmount: 1e308 }), T0, undefined);
+    again.apply!();
+    expect(again.body).toEqual({ TopUpDevice: { CreditAdded: 0, MeterBalance: before + 1e308 } });
+    states.topUp('D1', Number.NaN, T0);
+    expect(Number.isFinite(states.credit('D1', T0))).toBe(true);
+
+    // The alerts are armed still: a second device's text top-up leaves its LOW_CREDIT due as before.
+    const state = states.get('D2', T0);
+    deviceAnswer(states, 'D2', ask('2.2', 'TopUpDevice', { TopUpAmount: '5.00 GBP' }), T0, undefined).apply!();
+    expect(states.credit('D2', T0)).toBe(Math.round(state.creditPence));
+    const lowAt = T0 + ((state.creditPence - 500) / (state.importKw * PENCE_PER_KWH)) * HOUR;
+    expect(states.creditAlertsDue(lowAt + 1)).toContainEqual({ deviceId: 'D2', alertCode: 'LOW_CREDIT' });
+  });
+
   it('raise LOW_CREDIT, then CREDIT_BELOW_DISABLEMENT, once each as the credit falls below them; a top-up above arms them again', () => {
     const states = new DeviceStates(1);
     const state = states.get('D1', T0);

@@ -85,7 +85,10 @@ export class DeviceStates {
 
   topUp(deviceId: string, amountPence: number, now: number): void {
     const state = this.get(deviceId, now);
-    state.creditPence = state.creditPence - this.usedPence(state, now) + amountPence;
+    const credit = state.creditPence - this.usedPence(state, now) + amountPence;
+    // A credit that is not a finite number would stay so for good (every balance null, no credit alert armed).
+    if (!Number.isFinite(credit)) return;
+    state.creditPence = credit;
     state.creditAt = now;
     state.creditEpoch++;
     this.armCreditAlerts(deviceId, state, now);
@@ -177,8 +180,11 @@ export function deviceAnswer(states: DeviceStates, deviceId: string, command: De
     case '4.1.1':
       return { body: { [element]: { ImportRegister: { Value: states.importRegister(deviceId, now), Unit: 'kWh' }, ReadAt: new Date(now).toISOString() } } };
     case '2.2': {
-      const amount = Number(input.TopUpAmount ?? input.CreditAmount ?? 0);
-      return { body: { [element]: { CreditAdded: amount, MeterBalance: states.credit(deviceId, now) + amount } }, apply: () => states.topUp(deviceId, amount, now) };
+      const credit = states.credit(deviceId, now);
+      const given = Number(input.TopUpAmount ?? input.CreditAmount ?? 0);
+      // An amount that is not a number (text such as "5.00 GBP"), or that the credit cannot hold, adds nothing.
+      const amount = Number.isFinite(credit + given) ? given : 0;
+      return { body: { [element]: { CreditAdded: amount, MeterBalance: credit + amount } }, apply: () => states.topUp(deviceId, amount, now) };
     }
     case '11.2':
       return { body: { [element]: { FirmwareVersion: state.firmwareVersion } } };
