@@ -94,6 +94,40 @@ describe('a simulated network', () => {
     expect(simulator.pending).toBe(0);
   });
 
+  it('answers a RequestID once: the last ones are remembered (the oldest forgotten first), and one unanswered however old', async () => {
+    // Remembering 1,000 (200,000 unless told).
+    const responses: NetworkResponse[] = [];
+    const alerts: string[] = [];
+    const simulator = new SimulatedNetwork('smets2/north', async (response) => void responses.push(response), { ...defaultSimulatorSettings(), latencyMs: { p50: 0, p99: 0 } },
+      async (alertCode) => void alerts.push(alertCode), undefined, Date.now, 1_000);
+    running.push(simulator);
+    const meter = '00-DB-12-34-56-78-90-C1';
+    const reads = async (count: number) => {
+      for (let i = 0; i < count; i++) await simulator.send(item('11.2', meter, 'ReadFirmwareVersion'));
+    };
+    await reads(500);
+    const activation = item('11.3', meter, 'ActivateFirmware', { firmwareVersion: '2.0' });
+    await simulator.send(activation);
+    await reads(500);
+    await vi.advanceTimersByTimeAsync(10);
+    // Redelivered after 1,001 requests: still remembered, not activated twice.
+    await simulator.send(activation);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(responses.filter((r) => r.requestId === activation.record.requestId)).toHaveLength(1);
+    expect(alerts.filter((code) => code === 'FIRMWARE_ACTIVATED')).toHaveLength(1);
+
+    // Held by a stall past 1,000 others: forgotten by then, but still unanswered.
+    simulator.configure({ ...simulator.current(), stalled: true });
+    const held = item('11.3', meter, 'ActivateFirmware', { firmwareVersion: '3.0' });
+    await simulator.send(held);
+    await reads(1_000);
+    await simulator.send(held);
+    simulator.configure({ ...simulator.current(), stalled: false });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(responses.filter((r) => r.requestId === held.record.requestId)).toHaveLength(1);
+    expect(alerts.filter((code) => code === 'FIRMWARE_ACTIVATED')).toHaveLength(2);
+  });
+
   it('answers in DUIS element names alone, without placeholders', async () => {
     const { simulator, responses } = network('smets2/north', { latencyMs: { p50: 5, p99: 5 } });
     running.push(simulator);

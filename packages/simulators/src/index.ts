@@ -80,7 +80,14 @@ export class SimulatedNetwork {
   private random!: () => number;
   /** The devices behind this network, keeping state between requests. */
   private devices!: DeviceStates;
+  /** The RequestIDs answered or being answered, the last `rememberedRequests` of them. */
   private readonly seen = new Set<string>();
+  /**
+   * The same, in arrival order (a ring): the oldest is forgotten first, found in O(1). A Set's own
+   * first entry is not: after deletions at its front V8 walks the holes left there each time.
+   */
+  private readonly seenOrder: string[] = [];
+  private seenNext = 0;
   /** Devices served, in the order first seen: where alerts come from without a population. */
   private readonly served: string[] = [];
   private readonly knownDevices = new Set<string>();
@@ -106,6 +113,8 @@ export class SimulatedNetwork {
     private readonly population?: DevicePopulation,
     /** When a response is given (epoch ms): the router's clock, on the same footing as the request's TRT start. */
     private readonly clock: () => number = Date.now,
+    /** How many RequestIDs it remembers as seen (fewer in tests). */
+    private readonly rememberedRequests = REMEMBERED_REQUESTS,
   ) {
     this.settings = settings;
     this.seedWith(settings.seed);
@@ -144,14 +153,26 @@ export class SimulatedNetwork {
 
   async send(item: EgressItem): Promise<void> {
     const requestId = item.record.requestId;
-    if (this.seen.has(requestId)) return;
-    if (this.seen.size >= REMEMBERED_REQUESTS) this.seen.clear();
-    this.seen.add(requestId);
+    // One still unanswered is not new either, though forgotten by `seen` (held through a long stall).
+    if (this.seen.has(requestId) || this.unanswered.has(requestId)) return;
+    this.rememberSeen(requestId);
     this.remember(item.record.targetId);
     this.received++;
     this.unanswered.set(requestId, item);
     if (this.settings.stalled) this.held.push(item);
     else this.answer(item, sampleLatency(this.settings.latencyMs, this.random));
+  }
+
+  /**
+   * The oldest forgotten first, one for each new one past the limit: forgetting them all at once let
+   * a request just answered be redelivered and acted on twice.
+   */
+  private rememberSeen(requestId: string): void {
+    const oldest = this.seenOrder[this.seenNext];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.seenOrder[this.seenNext] = requestId;
+    this.seenNext = (this.seenNext + 1) % this.rememberedRequests;
+    this.seen.add(requestId);
   }
 
   private answer(item: EgressItem, latencyMs: number): void {
