@@ -91,6 +91,19 @@ describe('simulated devices', () => {
     expect(new Set(due.map((alert) => alert.deviceId))).toEqual(new Set(Array.from({ length: 1_000 }, (_, i) => `E${99_000 + i}`).filter((id) => states.get(id, T0).creditPence > 0)));
   });
 
+  it('past their limit, forget the least recently used device, not the oldest created', () => {
+    const states = new DeviceStates(1, 3);
+    for (const id of ['D1', 'D2', 'D3']) states.topUp(id, 1_000, T0);
+    const credit = states.credit('D1', T0);
+    // D1, the oldest created, is in use: D2 goes when D4 comes.
+    states.get('D4', T0);
+    expect(states.credit('D1', T0)).toBe(credit);
+    states.get('D5', T0);
+    expect(states.credit('D1', T0)).toBe(credit);
+    // D2 was forgotten: it starts again from its seed, without its top-up.
+    expect(states.credit('D2', T0)).toBe(new DeviceStates(1).credit('D2', T0));
+  });
+
   it('keep the tariffs 1.1.x set and the prices 1.2.x set, for 4.11.x to read, by element', () => {
     const states = new DeviceStates(1);
     expect(deviceAnswer(states, 'D1', ask('4.11.1', 'ReadTariffPrimaryElement'), T0, undefined).body).toEqual({ ReadTariffPrimaryElement: {} });

@@ -56,9 +56,14 @@ export class DeviceStates {
 
   constructor(readonly seed = 1, private readonly maxDevices = 1_000_000) {}
 
+  /** A device, the most recently used from now: past `maxDevices` the least recently used is forgotten. */
   get(deviceId: string, now: number): DeviceState {
     let state = this.states.get(deviceId);
-    if (!state) {
+    if (state) {
+      // To the end (a Map keeps insertion order): the first is then the least recently used, not the oldest created.
+      this.states.delete(deviceId);
+      this.states.set(deviceId, state);
+    } else {
       const random = seededRandom(hashOf(deviceId) ^ this.seed);
       state = {
         importKwh: Math.round(random() * 20_000 * 1000) / 1000, importKw: 0.1 + random() * 0.9, since: now,
