@@ -194,6 +194,18 @@ describe('a simulated network', () => {
     ]);
   });
 
+  it('sets a balance from a critical 1.5\'s command, which a 4.18 sent after it reads though answered first', async () => {
+    const { simulator, responses } = network('smets2/south', { latencyMs: { p50: 300, p99: 300 } });
+    running.push(simulator);
+    const meter = '00-DB-12-34-56-78-92-02';
+    await simulator.send(item('1.5', meter, 'SignedPreCommand', { commandVariant: 5, bodyElement: 'SignedPreCommand', bodyValue: { GBCSPayload: 'opaque' },
+      command: { element: 'UpdateMeterBalance', value: { MeterBalance: 2_500 } } }));
+    simulator.configure({ ...simulator.current(), latencyMs: { p50: 10, p99: 10 } });
+    await simulator.send(item('4.18', meter, 'ReadMeterBalance'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(responses.map((r) => [r.srv, r.body])).toEqual([['4.18', { ReadMeterBalance: { MeterBalance: 2_500 } }], ['1.5', { UpdateMeterBalance: { MeterBalance: 2_500 } }]]);
+  });
+
   it('raises rate alerts at most once per device a second, and goes on raising them after a rate past that', async () => {
     const { simulator, alerts } = network('smets2/north', { alertsPerDevicePerHour: 1e308, latencyMs: { p50: 5, p99: 5 } });
     running.push(simulator);

@@ -60,6 +60,27 @@ describe('simulated devices', () => {
     expect(states.creditAlertsDue(lowAt + 1)).toContainEqual({ deviceId: 'D2', alertCode: 'LOW_CREDIT' });
   });
 
+  it('report their credit with 4.18, and take the balance 1.5 sets, arming the credit alerts from it', () => {
+    const states = new DeviceStates(1);
+    const before = states.credit('D1', T0);
+    expect(deviceAnswer(states, 'D1', ask('4.18', 'ReadMeterBalance'), T0, undefined).body).toEqual({ ReadMeterBalance: { MeterBalance: before } });
+    const update = deviceAnswer(states, 'D1', ask('1.5', 'UpdateMeterBalance', { MeterBalance: 10_000 }), T0, undefined);
+    expect(update.body).toEqual({ UpdateMeterBalance: { MeterBalance: 10_000 } });
+    expect(states.credit('D1', T0)).toBe(before);
+    update.apply!();
+    const used = states.get('D1', T0).importKw * PENCE_PER_KWH;
+    expect(deviceAnswer(states, 'D1', ask('4.18', 'ReadMeterBalance'), T0 + HOUR, undefined).body).toEqual({ ReadMeterBalance: { MeterBalance: Math.round(10_000 - used) } });
+    deviceAnswer(states, 'D1', ask('1.5', 'UpdateMeterBalance', { Balance: 600 }), T0 + HOUR, undefined).apply!();
+    expect(states.credit('D1', T0 + HOUR)).toBe(600);
+    // Not a number: the balance stays, and is what it answers.
+    const text = deviceAnswer(states, 'D1', ask('1.5', 'UpdateMeterBalance', { MeterBalance: '5.00 GBP' }), T0 + HOUR, undefined);
+    expect([text.body, text.apply]).toEqual([{ UpdateMeterBalance: { MeterBalance: 600 } }, undefined]);
+    // Set to 600 p: LOW_CREDIT once it has used 100 p.
+    const lowAt = T0 + HOUR + (100 / used) * HOUR;
+    expect(states.creditAlertsDue(lowAt - 1)).toEqual([]);
+    expect(states.creditAlertsDue(lowAt + 1)).toEqual([{ deviceId: 'D1', alertCode: 'LOW_CREDIT' }]);
+  });
+
   it('raise LOW_CREDIT, then CREDIT_BELOW_DISABLEMENT, once each as the credit falls below them; a top-up above arms them again', () => {
     const states = new DeviceStates(1);
     const state = states.get('D1', T0);

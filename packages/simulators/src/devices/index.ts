@@ -1,7 +1,8 @@
 // The state a simulated device keeps between requests, so its answers are DUIS-shaped and
-// consistent: registers that advance with time, prepayment credit that the import uses up and
-// top-ups add to (falling below a threshold raises a credit alert), the tariffs last set, and
-// firmware activations (11.3) that take the SMETS1 distribution time and change the version.
+// consistent: registers that advance with time, prepayment credit that the import uses up, top-ups
+// add to and a balance update sets (falling below a threshold raises a credit alert), the tariffs
+// last set, and firmware activations (11.3) that take the SMETS1 distribution time and change the
+// version.
 import { MinHeap } from '@dccrouter/state';
 
 /** A deterministic generator from a seed (mulberry32): the same seed gives the same estate. */
@@ -90,10 +91,15 @@ export class DeviceStates {
 
   topUp(deviceId: string, amountPence: number, now: number): void {
     const state = this.get(deviceId, now);
-    const credit = state.creditPence - this.usedPence(state, now) + amountPence;
+    this.setCredit(deviceId, state.creditPence - this.usedPence(state, now) + amountPence, now);
+  }
+
+  /** The credit from now, in pence (1.5 Update Meter Balance sets it, a top-up adds to it); its alerts armed again. */
+  setCredit(deviceId: string, pence: number, now: number): void {
+    const state = this.get(deviceId, now);
     // A credit that is not a finite number would stay so for good (every balance null, no credit alert armed).
-    if (!Number.isFinite(credit)) return;
-    state.creditPence = credit;
+    if (!Number.isFinite(pence)) return;
+    state.creditPence = pence;
     state.creditAt = now;
     state.creditEpoch++;
     this.armCreditAlerts(deviceId, state, now);
@@ -166,7 +172,9 @@ const TARIFF_READS: Record<string, TariffElement> = { '4.11.1': 'Primary', '4.11
 
 /**
  * What a device answers to a request, by SRV, in DUIS's element names: reads report the state,
- * top-ups and tariffs change it, and 11.3 activates firmware (for SMETS1 after `smets1ActivationMs`).
+ * top-ups, balance updates and tariffs change it, and 11.3 activates firmware (for SMETS1 after
+ * `smets1ActivationMs`). Credit is in pence: 2.2 adds `TopUpAmount` (or `CreditAmount`), 1.5 sets
+ * `MeterBalance` (or `Balance`), and 2.2, 1.5 and 4.18 report the balance as `MeterBalance`.
  */
 export function deviceAnswer(states: DeviceStates, deviceId: string, command: DeviceCommand, now: number, smets1ActivationMs: number | undefined): DeviceAnswer {
   const { srv, element } = command;
@@ -190,6 +198,14 @@ export function deviceAnswer(states: DeviceStates, deviceId: string, command: De
       // An amount that is not a number (text such as "5.00 GBP"), or that the credit cannot hold, adds nothing.
       const amount = Number.isFinite(credit + given) ? given : 0;
       return { body: { [element]: { CreditAdded: amount, MeterBalance: credit + amount } }, apply: () => states.topUp(deviceId, amount, now) };
+    }
+    case '4.18':
+      return { body: { [element]: { MeterBalance: states.credit(deviceId, now) } } };
+    case '1.5': {
+      // The balance to set, in pence like 2.2's amount (`MeterBalance`, or `Balance`); one that is not a finite number changes nothing.
+      const balance = Number(input.MeterBalance ?? input.Balance);
+      if (!Number.isFinite(balance)) return { body: { [element]: { MeterBalance: states.credit(deviceId, now) } } };
+      return { body: { [element]: { MeterBalance: balance } }, apply: () => states.setCredit(deviceId, balance, now) };
     }
     case '11.2':
       return { body: { [element]: { FirmwareVersion: state.firmwareVersion } } };
