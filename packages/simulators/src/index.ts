@@ -84,7 +84,7 @@ export class SimulatedNetwork {
   private readonly seen = new Set<string>();
   /**
    * The same, in arrival order (a ring): the oldest is forgotten first, found in O(1). A Set's own
-   * first entry is not: after deletions at its front V8 walks the holes left there each time.
+   * first entry is not: after deletions at its front the runtime walks the holes left there each time.
    */
   private readonly seenOrder: string[] = [];
   private seenNext = 0;
