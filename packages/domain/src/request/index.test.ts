@@ -367,6 +367,8 @@ describe('decodeJsonRequest: ExecutionDateTime', () => {
     ['2028-02-29T00:00:00Z', Date.UTC(2028, 1, 29)],
     ['2000-02-29T12:00:00Z', Date.UTC(2000, 1, 29, 12)],
     ['1970-01-01T00:00:00Z', 0],
+    // RFC 3339 (5.6) allows lower-case separators.
+    ['2027-01-15t09:00:00z', Date.UTC(2027, 0, 15, 9, 0, 0)],
   ])('reads %s as epoch ms %i', (text, epochMs) => {
     const request = accepted(withDate(JSON.stringify(text)));
     expect(request.executionDateTime).toBe(epochMs);

@@ -52,7 +52,8 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; refusal: Refusal 
 
 const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: refuse('malformed_request', message) });
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
+// RFC 3339 allows a lower-case "t" and "z" (its section 5.6).
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
 
 /**
  * Epoch milliseconds of an RFC 3339 date-time, or NaN. The fields are range-checked first:
@@ -66,7 +67,7 @@ export function parseRfc3339(text: unknown): number {
   const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return NaN;
   if (match[9] !== undefined && (Number(match[9]) > 23 || Number(match[10]) > 59)) return NaN;
-  return Date.parse(text as string);
+  return Date.parse((text as string).toUpperCase());
 }
 
 /** Checks the decoded fields of either format and builds the canonical request. */

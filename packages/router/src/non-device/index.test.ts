@@ -79,6 +79,11 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     const deletion = built('5.3', 'DeleteSchedule', { DSPScheduleID: String(scheduleId) });
     expect(await serveNonDevice(deletion, findSrv('5.3')!, user, now(), deps)).toEqual({ ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } });
     expect(await deps.store.getSchedule(USER, scheduleId)).toBeDefined();
+    // The ID as DUIS writes it: decimal digits, not another spelling Number() would read as the same.
+    for (const spelling of [` ${scheduleId} `, `0x${scheduleId.toString(16)}`, `${scheduleId}e0`, `${scheduleId}.0`]) {
+      const odd = await serveNonDevice(built('5.3', 'DeleteSchedule', { DSPScheduleID: spelling }), findSrv('5.3')!, user, now(), deps);
+      expect(odd).toMatchObject({ ok: false, refusal: { reason: 'malformed_request' } });
+    }
     await applyNonDeviceEffect(deletion, '5.3', undefined, now(), deps);
     await applyNonDeviceEffect(deletion, '5.3', undefined, now(), deps);
     expect(await deps.store.getSchedule(USER, scheduleId)).toBeUndefined();

@@ -168,10 +168,12 @@ async function readOrDeleteSchedule(request: ServiceRequest, srv: '5.2' | '5.3',
   return { ok: true, responseCode: 'I0', body: { DSPScheduleID: String(scheduleId) } };
 }
 
+/** DSPScheduleID as DUIS writes it, decimal digits (or a JSON integer): not " 1 ", "0x1" or "1e0", which Number() would all read as 1. */
 function scheduleIdOf(request: ServiceRequest): number {
   const value = request.bodyValue;
-  const text = value === '' ? undefined : value.DSPScheduleID;
-  return typeof text === 'string' || typeof text === 'number' ? Number(text) : NaN;
+  const id = value === '' ? undefined : value.DSPScheduleID;
+  if (typeof id === 'number') return id;
+  return typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : NaN;
 }
 
 /**
