@@ -37,6 +37,7 @@ export function batchHoldsMoreThan(bytes: Uint8Array, max: number): boolean {
 }
 
 export { decodeRichStatus, encodeRichStatus, STATUS_DETAILS_KEY, type RichStatus } from './rpc-status.ts';
+export { wireShapeProblem } from './wire-shape.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;

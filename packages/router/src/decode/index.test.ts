@@ -50,4 +50,16 @@ describe('decodeRequest', () => {
       ok: false, refusal: { reason: 'malformed_request', message: expect.stringContaining('precedingServiceRequestId') },
     });
   });
+
+  it('refuses protobuf whose known field comes in another wire type, or field 0, which other decoders would read as another request (row 3)', () => {
+    const request = protobuf();
+    // The header's command_variant again, length-delimited: protobufjs alone would read its length as CV 2.
+    const header = Uint8Array.from([0x0a, 0x04, 0x12, 0x02, 0x00, 0x00]);
+    expect(decodeRequest('protobuf', Uint8Array.from([...request, ...header]))).toEqual({
+      ok: false, refusal: { reason: 'malformed_request', message: 'body is not a dccrouter.v1.ServiceRequest as router.proto types it: header.command_variant (field 2) is sent as length-delimited, not varint' },
+    });
+    expect(decodeRequest('protobuf', Uint8Array.from([...request, 0x00, 0x05]))).toMatchObject({ ok: false, refusal: { reason: 'malformed_request' } });
+    // A field it does not know is skipped, as protobuf's rules say.
+    expect(decodeRequest('protobuf', Uint8Array.from([...request, 0x48, 0x01]))).toMatchObject({ ok: true });
+  });
 });

@@ -1,5 +1,5 @@
 import { buildServiceRequest, decodeJsonRequest, parseBodyJson, refuse, type Decoded, type ServiceRequest } from '@dccrouter/domain';
-import { Long, ServiceRequest as ServiceRequestMessage, type dccrouter } from '@dccrouter/protocol';
+import { Long, ServiceRequest as ServiceRequestMessage, wireShapeProblem, type dccrouter } from '@dccrouter/protocol';
 
 export const JSON_TYPE = 'application/json';
 export const PROTOBUF_TYPE = 'application/x-protobuf';
@@ -20,6 +20,9 @@ export function requestFormat(contentType: string | undefined): RequestFormat | 
 }
 
 function decodeProtobufRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
+  // As JSON's duplicate keys are: bytes other decoders would read as another request are refused.
+  const misshapen = wireShapeProblem(bytes);
+  if (misshapen) return { ok: false, refusal: refuse('malformed_request', `body is not a dccrouter.v1.ServiceRequest as router.proto types it: ${misshapen}`) };
   let message: dccrouter.v1.ServiceRequest;
   try {
     message = ServiceRequestMessage.decode(bytes);
