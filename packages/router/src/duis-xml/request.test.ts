@@ -96,6 +96,12 @@ describe('decodeXmlRequest', () => {
     expect(refused(Buffer.from(attack))).toBe('the document declares more than 32 namespaces (xmlns attributes)');
   });
 
+  it('refuses at once, as malformed, thousands of attributes (the schema check described each it refused: 20 times a request\'s cost)', () => {
+    const attributes = Array.from({ length: 6_000 }, (_, i) => ` a${i}="x"`).join('');
+    const attack = request(HEADER, EMPTY).toString().replace('<sr:Request ', `<sr:Request${attributes} `);
+    expect(refused(Buffer.from(attack))).toBe('the document has more than 256 attributes');
+  });
+
   it.each([
     ['a header field missing', request(HEADER.replace(/<sr:CommandVariant>1<\/sr:CommandVariant>/, ''), EMPTY), "Element 'sr:ServiceReference': This element is not expected. Expected is one of ( sr:FirstInSequence, sr:PrecedingServiceRequestID, sr:CommandVariant )"],
     ['an unknown header field', request(`${HEADER}<sr:Extra/>`, EMPTY), "Element 'sr:Extra': This element is not expected"],

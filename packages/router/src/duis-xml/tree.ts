@@ -13,7 +13,8 @@ import { XmlNsStruct, XmlNodeStruct } from 'libxml2-wasm/lib/libxml2.mjs';
  * libxml2 sees the bytes, as are processing instructions; only the predefined entities and
  * character references are expanded (with no DTD, any other reference is not well-formed); an XML
  * version other than 1.0 and an encoding other than UTF-8 are refused; elements nest at most
- * MAX_XML_DEPTH deep; at most MAX_NAMESPACE_DECLARATIONS namespace declarations; never the network.
+ * MAX_XML_DEPTH deep; at most MAX_NAMESPACE_DECLARATIONS namespace declarations and MAX_ATTRIBUTES
+ * attributes; never the network.
  */
 
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -28,6 +29,13 @@ export const MAX_XML_DEPTH = 64;
  * the document cost far more than its size suggests, before its sender is even known.
  */
 export const MAX_NAMESPACE_DECLARATIONS = 32;
+
+/**
+ * Attributes a document may have, all elements together: a DUIS request has a few (schemaVersion,
+ * its signature's Algorithm and URI). Thousands cost the schema check tens of milliseconds (libxml2
+ * describes each it refuses), before the sender is known.
+ */
+export const MAX_ATTRIBUTES = 256;
 
 export interface XmlAttribute {
   name: string;
@@ -130,6 +138,7 @@ function stringAt(pointer: number, offset: number): string {
 class TreeCopy {
   private readonly namespaces = new Map<number, [prefix: string, uri: string]>();
   private declarations = 0;
+  private attributes = 0;
 
   private namespace(pointer: number): [prefix: string, uri: string] {
     if (!pointer) return ['', ''];
@@ -154,6 +163,7 @@ class TreeCopy {
       element.declarations.push(this.namespace(ns));
     }
     for (let attribute = XmlNodeStruct.properties(pointer); attribute; attribute = XmlNodeStruct.next(attribute)) {
+      if (++this.attributes > MAX_ATTRIBUTES) throw new XmlRefused(`the document has more than ${MAX_ATTRIBUTES} attributes`);
       const name = XmlNodeStruct.name_(attribute);
       const [attributePrefix, attributeUri] = this.namespace(XmlNodeStruct.namespace(attribute));
       let value = '';
