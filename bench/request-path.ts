@@ -8,7 +8,8 @@
 // the router and its signature worker) and of redis-server, per round and the medians.
 //   npm run bench:path [-- --store memory --networks in-process --rounds 5 --requests 20000]
 //   REDIS_WAIT_REPLICAS=1 npm run bench:path -- --replica   (acceptances wait for a replica: its CPU told apart)
-// Profile it with: bun --cpu-prof-md --cpu-prof-dir=/tmp/prof bench/request-path.ts
+// Profile it with: bun --cpu-prof-md --cpu-prof-dir=/tmp/prof bench/request-path.ts (wall time), or with
+// perf (time on a CPU only, JavaScript named through bench/jitdump-to-perf-map.ts, which says how).
 import { parseArgs } from 'node:util';
 import { createRouter, loadConfig, type Router } from '@dccrouter/router';
 import { cleanUpOnExit, cpuSecondsAt, cpuSecondsOf, threadCpuSeconds } from './lib/processes.ts';
