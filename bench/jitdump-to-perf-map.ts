@@ -9,6 +9,10 @@
 //   bun bench/jitdump-to-perf-map.ts /tmp/jd/jit-*.dump
 //   perf report -i /tmp/jd/perf.data --no-children --sort comm,dso      (then --tid <pid> --sort sym)
 //
+// JSC reuses the memory of code it throws away, and a map has no times (perf inject would use the
+// dump's): of the code loaded at one address the last is kept, but a range the map gives may still
+// hold other code in an early sample. Record after the warm-up, briefly, and trust self time of the
+// top frames more than call chains through JIT code.
 // The format: https://github.com/torvalds/linux/blob/master/tools/perf/Documentation/jitdump-specification.txt
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -20,7 +24,8 @@ for (const path of process.argv.slice(2)) {
   if (bytes.toString('latin1', 0, 4) !== 'DTiJ') throw new Error(`${path}: not a jitdump file (no JiTD magic)`);
   const headerSize = view.getUint32(8, true);
   const pid = view.getUint32(20, true);
-  const lines: string[] = [];
+  // By address: the last code loaded there (see above).
+  const loaded = new Map<bigint, string>();
   for (let at = headerSize; at + 16 <= bytes.length;) {
     const id = view.getUint32(at, true);
     const size = view.getUint32(at + 4, true);
@@ -31,10 +36,10 @@ for (const path of process.argv.slice(2)) {
       const codeSize = view.getBigUint64(at + 16 + 24, true);
       const nameStart = at + 16 + 40;
       const name = bytes.toString('utf8', nameStart, bytes.indexOf(0, nameStart)).replace(/\s+/g, ' ');
-      lines.push(`${address.toString(16)} ${codeSize.toString(16)} ${name}`);
+      loaded.set(address, `${address.toString(16)} ${codeSize.toString(16)} ${name}`);
     }
     at += size;
   }
-  writeFileSync(`/tmp/perf-${pid}.map`, `${lines.join('\n')}\n`);
-  console.log(`${path}: ${lines.length} functions, written to /tmp/perf-${pid}.map`);
+  writeFileSync(`/tmp/perf-${pid}.map`, `${[...loaded.values()].join('\n')}\n`);
+  console.log(`${path}: ${loaded.size} functions, written to /tmp/perf-${pid}.map`);
 }
