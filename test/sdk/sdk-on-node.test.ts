@@ -1,6 +1,7 @@
 // The client SDK as Node 20 users get it: its build (dist/, made by `npm test` before the run),
 // imported by plain Node by package name, against the real router under Bun.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
@@ -37,5 +38,15 @@ describe('the client SDK on Node', () => {
     });
     expect(['accepted', 'forwarded', 'responded', 'delivered']).toContain(seen.status);
     expect(seen.crowd).toEqual(Array(20).fill(202));
+  });
+
+  it('types its build with nothing but published packages: its typings name none of the router\'s private ones', () => {
+    const dist = `${ROOT}packages/client/dist/`;
+    const typings = readdirSync(dist).filter((name) => name.endsWith('.d.ts'));
+    expect(typings).toContain('index.d.ts');
+    const imported = typings.flatMap((name) => [...readFileSync(dist + name, 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]));
+    expect(imported.filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('node:') && specifier !== '@grpc/grpc-js')).toEqual([]);
+    // Relative imports name the built files.
+    expect(imported.filter((specifier) => specifier.startsWith('./') && !specifier.endsWith('.js'))).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 import { credentials, makeGenericClientConstructor, Metadata, status as GrpcStatus, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter, type RichStatus } from '@dccrouter/protocol';
+import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter } from '@dccrouter/protocol';
 import { buildJsonRequest, buildProtobufRequest, signBytes, type ClientOptions, type RequestSpec, type SubmitResult } from './index.ts';
 import { retryWait } from './backoff.ts';
+import type { OutboxItemMessage, RichStatus, SignedServiceRequest } from './wire.ts';
 
-type Signed = dccrouter.v1.ISignedServiceRequest;
+type Signed = SignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
-type Item = dccrouter.v1.IOutboxItem;
+type Item = OutboxItemMessage;
 
 const RouterServiceClient = makeGenericClientConstructor(ROUTER_SERVICE, 'dccrouter.v1.Router');
 

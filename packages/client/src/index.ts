@@ -1,6 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS, type DuisWebService } from '@dccrouter/domain';
-import { Long, MAX_PULL_WAIT_MS, ServiceRequest, type dccrouter } from '@dccrouter/protocol';
+import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
+import { Long, MAX_PULL_WAIT_MS as PULL_WAIT_MAX_MS, ServiceRequest } from '@dccrouter/protocol';
+import type { AcknowledgementMessage, DuisWebService } from './wire.ts';
 import { retryWait } from './backoff.ts';
 
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
@@ -90,7 +91,7 @@ export interface SubmitResult {
   status: number;
   answer: any;
   /** Over gRPC: the acknowledgement's typed fields. */
-  acknowledgement?: dccrouter.v1.IAcknowledgement;
+  acknowledgement?: AcknowledgementMessage;
   /** Over gRPC, for a refusal given as a status: its code. */
   grpcCode?: number;
   /** How long the router asked to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo, a stream refusal's retry_after_ms. */
@@ -340,6 +341,8 @@ export class RouterClient {
 
 export { GrpcRouterClient, refusalOf } from './grpc.ts';
 
-export { MAX_PULL_WAIT_MS };
+/** The longest a pull may wait for its first item (ms): the router's limit. */
+export const MAX_PULL_WAIT_MS: number = PULL_WAIT_MAX_MS;
+export type { AcknowledgementMessage, DuisWebService, OutboxItemMessage, RichStatus, SignedServiceRequest, Uint64 } from './wire.ts';
 /** The least a waiting pull answered empty takes (see RouterClient.pull). */
 const EMPTY_PULL_PAUSE_MS = 200;
