@@ -197,7 +197,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   duisSchema(); // compiled now, so the first DUIS XML request does not wait for it
   const webhook = new WebhookDeliverer(store, {
     owner: instance, maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffMs,
-    backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100,
+    backoffMaxMs: config.webhookBackoffMaxMs, timeoutMs: config.webhookTimeoutMs, batch: 100, outboxRetentionMs: config.outboxRetentionSeconds * 1000,
   }, log, signingKey, certificate.signer, {
     delivered: (n) => lifecycle.webhookDelivered.inc(n),
     failed: () => lifecycle.webhookFailed.inc(),

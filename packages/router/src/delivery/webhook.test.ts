@@ -9,6 +9,7 @@ import { RouterSigningKey } from './signing.ts';
 import { WebhookDeliverer } from './webhook.ts';
 
 const USER = '90-B3-D5-1F-30-01-00-00';
+const WEEK = 7 * 24 * 3_600_000;
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
@@ -31,7 +32,7 @@ describe('WebhookDeliverer', () => {
     for (const requestId of ids) await store.enqueueOutbox(USER, { kind: 'response', requestId, responseCode: 'I0', body: {} });
     const key = RouterSigningKey.from(undefined);
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
-    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 300, batch: 100 },
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 300, batch: 100, outboxRetentionMs: WEEK },
       createLogger('silent'), key, undefined as never, metrics);
     const [a, b] = [deliverer('a'), deliverer('b')];
     // Both instances' loops, every 50 ms, until everything is delivered.
@@ -64,7 +65,7 @@ describe('WebhookDeliverer', () => {
     for (const userId of [USER, SLOW]) await store.putUser({ userId, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: endpoint });
     for (let i = 0; i < 5; i++) await store.enqueueOutbox(SLOW, { kind: 'response', requestId: `slow-${i}`, responseCode: 'I0', body: {} });
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
-    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100 },
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100, outboxRetentionMs: WEEK },
       createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
     // The loop's passes, as the router runs them; the other User's item comes once the slow pass is under way.
     await deliverer.startAll();
@@ -103,7 +104,7 @@ describe('WebhookDeliverer', () => {
     const item = await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
     const failures: number[] = [];
     const metrics = { delivered: () => undefined, failed: () => failures.push(1), deadLettered: () => undefined };
-    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100 },
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100, outboxRetentionMs: WEEK },
       createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
     await deliverer.deliverAll();
     // Delivered, its answer not read to the end (read whole until the time limit, it was 365 MB here).
@@ -132,7 +133,7 @@ describe('WebhookDeliverer', () => {
     // A 1 s lease (4 x 250 ms) and every backoff 1.5 s (half of the 3 s cap: the jitter fixed at 0.5), longer than the lease.
     const logged: { level: number; msg: string; reason?: string; userId?: string }[] = [];
     const log = pino(new Writable({ write(chunk, _encoding, done) { logged.push(JSON.parse(String(chunk))); done(); } }));
-    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 3000, backoffMaxMs: 3000, timeoutMs: 250, batch: 100, random: () => 0.5 },
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 3000, backoffMaxMs: 3000, timeoutMs: 250, batch: 100, outboxRetentionMs: WEEK, random: () => 0.5 },
       log, key, undefined as never, metrics);
     const [a, b] = [deliverer('a'), deliverer('b')];
     for (let round = 0; round < 400 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {
@@ -148,4 +149,39 @@ describe('WebhookDeliverer', () => {
       { msg: 'webhook item dead-lettered', reason: 'HTTP 500 after 3 attempts', userId: USER },
     ]);
   });
+
+  it('dead-letters what a failing endpoint leaves undelivered near the end of its retention, rather than let the outbox drop it unseen', async () => {
+    let posts = 0;
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        posts++;
+        response.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const store = new MemoryStore();
+    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const items = [];
+    for (let i = 0; i < 6; i++) items.push(await store.enqueueOutbox(USER, { kind: 'response', requestId: `r${i}`, responseCode: 'I0', body: {} }));
+    const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
+    // Retention 4 s, so aging from 3 s on; 8 attempts 2 s apart would take an item 14 s.
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 8, backoffBaseMs: 4_000, backoffMaxMs: 4_000, timeoutMs: 1_000, batch: 100, outboxRetentionMs: 4_000, random: () => 0.5 },
+      createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
+    const last = items.at(-1)!.cursor;
+    const startedAt = Date.now();
+    for (let round = 0; round < 100 && (await store.deliveryCursor(USER)) !== last; round++) {
+      await deliverer.deliverAll();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // All dead-lettered before the retention ends: the first after its last try, the rest without one.
+    expect(Date.now() - startedAt).toBeLessThan(4_000);
+    const letters = (await store.listDeadLetters(USER, undefined, 10)).items;
+    expect(letters.map((letter) => letter.item.cursor)).toEqual(items.map((item) => item.cursor));
+    // Its tries 2 s apart, then one more as it turned 3 s old.
+    expect(letters[0].reason).toBe(`HTTP 500 after ${posts} attempts, the last near the end of its retention`);
+    expect(posts).toBeGreaterThanOrEqual(2);
+    expect(posts).toBeLessThan(8);
+    for (const letter of letters.slice(1)) expect(letter.reason).toBe('not tried: near the end of its retention, and the endpoint has just failed another (HTTP 500)');
+  }, 10_000);
 });

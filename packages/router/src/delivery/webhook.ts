@@ -12,8 +12,18 @@ export interface WebhookOptions {
   backoffMaxMs: number;
   timeoutMs: number;
   batch: number;
+  /**
+   * How long the outbox keeps an item (OUTBOX_RETENTION_SECONDS): it is trimmed by time whatever
+   * the delivery cursor, so an item still undelivered near the end of it is dead-lettered first.
+   */
+  outboxRetentionMs: number;
   /** The backoff's jitter, in [0, 1): Math.random unless told (tests fix it). */
   random?: () => number;
+}
+
+/** How long before its retention ends an undelivered item is taken as aging: a quarter of the retention, at most an hour. */
+export function agingMarginMs(retentionMs: number): number {
+  return Math.min(retentionMs / 4, 3_600_000);
 }
 
 /** For a User taking DUIS XML: each response's SRV by RequestID (undefined when its record is gone). */
@@ -77,9 +87,16 @@ export class WebhookDeliverer {
     });
   }
 
+  /** An item whose retention ends within the aging margin: the outbox will soon drop it, delivered or not. */
+  private aging(cursor: string): boolean {
+    const queuedAt = Number(cursor.slice(0, cursor.indexOf('-')));
+    return queuedAt < Date.now() - this.options.outboxRetentionMs + agingMarginMs(this.options.outboxRetentionMs);
+  }
+
   private async deliverUser(userId: string): Promise<void> {
     const retry = this.retries.get(userId);
-    if (retry && retry.notBefore > Date.now()) {
+    // An aging item does not wait out its backoff: it gets its last attempt now.
+    if (retry && retry.notBefore > Date.now() && !this.aging(retry.cursor)) {
       // Held through the backoff (which may outlast a lease): another instance taking the User
       // over would start its attempts and backoff again, and an item might never be dead-lettered.
       await this.renewLease(userId);
@@ -103,10 +120,19 @@ export class WebhookDeliverer {
   private async deliverItems(
     userId: string, endpoint: string, xml: XmlServices | undefined, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
   ): Promise<void> {
+    // Why the endpoint last failed an aging item in this pass: the aging items after it are
+    // dead-lettered without a try, so that a backlog behind a failing endpoint (each item's
+    // attempts and backoff taking seconds) is not trimmed away undelivered and not dead-lettered.
+    let failingNearRetention: string | undefined;
     for (const item of items) {
       // Renewed before each POST, so a pass outlasting one lease (a slow receiver) keeps it, and
       // no other instance posts the same items beside it, out of order; lost, the pass stops here.
       if (item !== items[0] && !(await this.renewLease(userId))) return;
+      const aging = this.aging(item.cursor);
+      if (aging && failingNearRetention !== undefined) {
+        await this.deadLetterItem(userId, item, `not tried: near the end of its retention, and the endpoint has just failed another (${failingNearRetention})`, delivered);
+        continue;
+      }
       const failure = await this.post(endpoint, item, xml);
       if (failure === undefined) {
         this.retries.delete(userId);
@@ -117,14 +143,9 @@ export class WebhookDeliverer {
       this.metrics.failed();
       // The first failure of an item says why at once (a dead letter comes only after every attempt's backoff).
       if (attempts === 1) this.log.warn({ userId, cursor: item.cursor, requestId: item.requestId, reason: failure }, 'webhook delivery failed: retried with backoff');
-      if (attempts >= this.options.maxAttempts) {
-        const reason = `${failure} after ${attempts} attempts`;
-        await this.store.deadLetter(userId, item, reason);
-        this.metrics.deadLettered();
-        this.log.error({ userId, cursor: item.cursor, requestId: item.requestId, reason }, 'webhook item dead-lettered');
-        this.retries.delete(userId);
-        if (delivered.length > 0) await this.settleDelivered(userId, delivered.splice(0));
-        await this.store.setDeliveryCursor(userId, item.cursor);
+      if (attempts >= this.options.maxAttempts || aging) {
+        if (aging) failingNearRetention = failure;
+        await this.deadLetterItem(userId, item, `${failure} after ${attempts} attempts${aging && attempts < this.options.maxAttempts ? ', the last near the end of its retention' : ''}`, delivered);
         continue;
       }
       const delay = backoffDelay(attempts, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
@@ -132,6 +153,16 @@ export class WebhookDeliverer {
       // Later items wait: delivery stays in order per User.
       return;
     }
+  }
+
+  /** Dead-letters an item (the items delivered before it settled first) and moves the User's cursor past it. */
+  private async deadLetterItem(userId: string, item: OutboxItem, reason: string, delivered: OutboxItem[]): Promise<void> {
+    await this.store.deadLetter(userId, item, reason);
+    this.metrics.deadLettered();
+    this.log.error({ userId, cursor: item.cursor, requestId: item.requestId, reason }, 'webhook item dead-lettered');
+    this.retries.delete(userId);
+    if (delivered.length > 0) await this.settleDelivered(userId, delivered.splice(0));
+    await this.store.setDeliveryCursor(userId, item.cursor);
   }
 
   /**
