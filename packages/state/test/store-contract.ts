@@ -1897,6 +1897,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(requeued.map((i) => [i.requestId, i.redrivenFrom])).toEqual([['r0', items[0].cursor], ['r2', items[2].cursor]]);
         expect(await store.redriveDeadLetters(user.userId, 'all')).toEqual([]);
         expect(await store.redriveDeadLetters(`user-${randomUUID()}`, 'all')).toEqual([]);
+
+        // Dead-lettered again after its redrive and redriven again: it still names the cursor it was first queued with.
+        const again = requeued.find((i) => i.requestId === 'r0')!;
+        await store.deadLetter(user.userId, again, 'HTTP 500 after 8 attempts');
+        const [twice] = await store.redriveDeadLetters(user.userId, 'all');
+        expect((await store.readOutbox(user.userId, again.cursor, 10)).find((i) => i.cursor === twice.cursor)?.redrivenFrom).toBe(items[0].cursor);
       });
 
       it('lists quarantined requests per User and for every User, page by page, and no longer once released or deleted', async () => {

@@ -93,7 +93,8 @@ export class MemoryOutbox {
     return chosen.map(({ id, value }) => {
       stream.remove(id);
       const { cursor, ...item } = value.item;
-      return { id, cursor: this.state.appendOutbox(userId, { ...item, redrivenFrom: cursor }).cursor };
+      // The first cursor it had, however often redriven (as the Redis store keeps it).
+      return { id, cursor: this.state.appendOutbox(userId, { ...item, redrivenFrom: item.redrivenFrom ?? cursor }).cursor };
     });
   }
 }

@@ -179,7 +179,8 @@ export class RedisOutbox extends RedisPart {
       if (entries.length === 0) return redriven;
       const args = entries.flatMap(([id, fields]) => {
         const { cursor, ...item } = JSON.parse(fields[1]) as OutboxItem;
-        return [id, JSON.stringify({ ...item, redrivenFrom: cursor })];
+        // The first cursor it had, however often redriven: the one a receiver may have seen (and deduplicates on).
+        return [id, JSON.stringify({ ...item, redrivenFrom: item.redrivenFrom ?? cursor })];
       });
       const cursors = await this.call('redrive dead letters', () => this.redis.redriveDeadLetters(this.deadKey(userId), this.outboxKey(userId), this.callMark('redriven', this.userTag(userId)), this.outboxMinId(), String(this.resendMarkMs), ...args));
       entries.forEach(([id], i) => { if (cursors[i]) redriven.push({ id, cursor: cursors[i] }); });
