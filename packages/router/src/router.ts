@@ -253,8 +253,10 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
       // its pass, within the grace period: a pass cut off there (a webhook POST) is done again
       // by another instance, as after a crash.
       await untilDeadline(Promise.all(background.map((task) => task.stop())), deadline);
-      // Each User's webhook delivery runs apart from the loop's passes.
+      // Each User's webhook delivery runs apart from the loop's passes; their leases are given up
+      // for whoever comes next.
       await untilDeadline(webhook.idle(), deadline);
+      await untilDeadline(webhook.releaseLeases().catch((error) => log.warn({ err: error }, 'webhook leases not given up: another instance takes them when they expire')), deadline);
       await networks.stop(deadline);
       await stats.stop();
       await dccCounts.stop();

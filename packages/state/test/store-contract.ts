@@ -1789,6 +1789,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.leaseDelivery(withEndpoint.userId, 'a', 200)).toBe(true);
         await new Promise((resolve) => setTimeout(resolve, 250));
         expect(await store.leaseDelivery(withEndpoint.userId, 'b', 200)).toBe(true);
+        // Given up by its owner, taken by another at once; another's release leaves it.
+        await store.releaseDelivery(withEndpoint.userId, 'a');
+        expect(await store.leaseDelivery(withEndpoint.userId, 'a', 60_000)).toBe(false);
+        await store.releaseDelivery(withEndpoint.userId, 'b');
+        expect(await store.leaseDelivery(withEndpoint.userId, 'a', 60_000)).toBe(true);
+        await store.releaseDelivery(withEndpoint.userId, 'a');
 
         await store.setDeliveryCursor(withEndpoint.userId, '123-4');
         expect(await store.deliveryCursor(withEndpoint.userId)).toBe('123-4');

@@ -184,4 +184,31 @@ describe('WebhookDeliverer', () => {
     expect(posts).toBeLessThan(8);
     for (const letter of letters.slice(1)) expect(letter.reason).toBe('not tried: near the end of its retention, and the endpoint has just failed another (HTTP 500)');
   }, 10_000);
+
+  it('gives up its Users\' leases when it stops, so the instance after it delivers at once, not once they expire', async () => {
+    const received: string[] = [];
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString()).requestId);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const store = new MemoryStore();
+    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
+    // Leases of 20 s (4 x 5 s).
+    const deliverer = (owner: string) => new WebhookDeliverer(store, { owner, maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 5_000, batch: 100, outboxRetentionMs: WEEK },
+      createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
+    const [stopping, next] = [deliverer('stopping'), deliverer('next')];
+    await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
+    await stopping.deliverAll();
+    await stopping.idle();
+    await stopping.releaseLeases();
+    await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r1', responseCode: 'I0', body: {} });
+    await next.deliverAll();
+    expect(received).toEqual(['r0', 'r1']);
+  });
 });

@@ -45,6 +45,8 @@ export class WebhookDeliverer {
   private readonly retries = new Map<string, Retry>();
   /** Each User's delivery under way: a pass starts only Users not already being delivered to. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Users whose delivery lease this instance holds (or held last): given up when it stops. */
+  private readonly leased = new Set<string>();
 
   constructor(
     private readonly store: StateStore,
@@ -74,6 +76,19 @@ export class WebhookDeliverer {
   /** Every delivery under way, finished (at shutdown). */
   async idle(): Promise<void> {
     await Promise.all(this.running.values());
+  }
+
+  /**
+   * Gives up the leases of Users with no delivery under way (at shutdown, after idle()): the
+   * instance that replaces this one (a restart, a rolling deploy) delivers at once rather than
+   * after the lease's four POST time limits.
+   */
+  async releaseLeases(): Promise<void> {
+    const idle = [...this.leased].filter((userId) => !this.running.has(userId));
+    await Promise.all(idle.map(async (userId) => {
+      await this.store.releaseDelivery(userId, this.options.owner);
+      this.leased.delete(userId);
+    }));
   }
 
   private async startDeliveries(): Promise<Promise<void>[]> {
@@ -182,8 +197,11 @@ export class WebhookDeliverer {
   }
 
   /** Takes or renews this instance's right to deliver the User's items, for four POSTs' time limits. */
-  private renewLease(userId: string): Promise<boolean> {
-    return this.store.leaseDelivery(userId, this.options.owner, this.options.timeoutMs * 4);
+  private async renewLease(userId: string): Promise<boolean> {
+    const held = await this.store.leaseDelivery(userId, this.options.owner, this.options.timeoutMs * 4);
+    if (held) this.leased.add(userId);
+    else this.leased.delete(userId);
+    return held;
   }
 
   private async settleDelivered(userId: string, items: readonly OutboxItem[]): Promise<void> {

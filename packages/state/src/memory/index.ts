@@ -102,6 +102,7 @@ export class MemoryStore implements StateStore {
   outboxLag(userIds: readonly string[], now: number) { return this.outbox.outboxLag(userIds, now); }
   outboxHeads(userIds: readonly string[]) { return this.outbox.outboxHeads(userIds); }
   leaseDelivery(userId: string, owner: string, ttlMs: number) { return this.outbox.leaseDelivery(userId, owner, ttlMs); }
+  releaseDelivery(userId: string, owner: string) { return this.outbox.releaseDelivery(userId, owner); }
   deliveryCursor(userId: string) { return this.outbox.deliveryCursor(userId); }
   setDeliveryCursor(userId: string, cursor: string) { return this.outbox.setDeliveryCursor(userId, cursor); }
   deadLetter(userId: string, item: OutboxItem, reason: string) { return this.outbox.deadLetter(userId, item, reason); }

@@ -54,6 +54,10 @@ export class MemoryOutbox {
     return this.state.lease(`delivery:${userId}`, owner, ttlMs);
   }
 
+  async releaseDelivery(userId: string, owner: string): Promise<void> {
+    this.state.releaseLease(`delivery:${userId}`, owner);
+  }
+
   async deliveryCursor(userId: string): Promise<string | undefined> {
     return this.cursors.get(userId);
   }

@@ -163,4 +163,9 @@ export class MemoryState {
     this.leases.set(name, { owner, until: now + ttlMs });
     return true;
   }
+
+  /** Given up by its owner (another owner's is left alone). */
+  releaseLease(name: string, owner: string): void {
+    if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
+  }
 }

@@ -60,6 +60,7 @@ export type ScriptedRedis = RedisClient & {
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
   claimBreaches(key: string, mark: string, now: number, max: number, prefix: string, tag: string, minId: string, markMs: number, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
+  releaseLease(key: string, owner: string): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
   redriveDeadLetters(...args: string[]): Promise<string[]>;
@@ -98,6 +99,7 @@ export const SCRIPT_COMMANDS = [
   ['claimBreaches', 2],
   ['markBreaches', 2],
   ['lease', 1],
+  ['releaseLease', 1],
   ['createEgressGroup', 1],
   ['claimSchedules', 2],
   ['createSchedule', 3],

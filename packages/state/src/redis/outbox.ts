@@ -127,7 +127,15 @@ export class RedisOutbox extends RedisPart {
   }
 
   async leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.call('lease', () => this.redis.lease(`${this.prefix}lease:${this.userTag(userId)}:${userId}`, owner, ttlMs))) === 1;
+    return (await this.call('lease', () => this.redis.lease(this.deliveryLeaseKey(userId), owner, ttlMs))) === 1;
+  }
+
+  async releaseDelivery(userId: string, owner: string): Promise<void> {
+    await this.call('release lease', () => this.redis.releaseLease(this.deliveryLeaseKey(userId), owner));
+  }
+
+  private deliveryLeaseKey(userId: string): string {
+    return `${this.prefix}lease:${this.userTag(userId)}:${userId}`;
   }
 
   async deliveryCursor(userId: string): Promise<string | undefined> {

@@ -31,6 +31,7 @@ export function composeScripts(read: (name: string) => string) {
     expireQuarantined: read('expire-quarantined'),
     releaseHeld: read('release-held'),
     lease: read('lease'),
+    releaseLease: read('release-lease'),
     createEgressGroup: read('create-egress-group'),
     claimSchedules: read('claim-schedules'),
     createSchedule: read('create-schedule'),

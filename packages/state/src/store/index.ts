@@ -650,6 +650,8 @@ export interface StateStore {
    * time delivers each User's items, in order. False while another owner holds it.
    */
   leaseDelivery(userId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives up `owner`'s delivery lease of a User at once (a router stopping), so another takes the User over without waiting out its time. */
+  releaseDelivery(userId: string, owner: string): Promise<void>;
   /** The cursor of the last item delivered by webhook (acknowledged or dead-lettered). */
   deliveryCursor(userId: string): Promise<string | undefined>;
   setDeliveryCursor(userId: string, cursor: string): Promise<void>;
