@@ -186,10 +186,13 @@ describe('parseTrtBudgetsUpdate', () => {
 
   it.each([
     ['a class it does not know', { 'smets3.onDemand': 5 }, { field: 'smets3.onDemand', message: `is not a TRT class (known: ${[...Object.keys(defaultTrtBudgets()), 'smets1.scheduled'].join(', ')})` }],
-    ['zero', { 'smets1.response': 0 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
-    ['a fraction', { 'smets1.response': 1.5 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
-    ['text', { 'smets1.response': '100' }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
-    ['an unsafe integer', { 'smets1.response': 2 ** 53 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds' }],
+    ['zero', { 'smets1.response': 0 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds, at most 31536000000 (a year)' }],
+    ['a fraction', { 'smets1.response': 1.5 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds, at most 31536000000 (a year)' }],
+    ['text', { 'smets1.response': '100' }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds, at most 31536000000 (a year)' }],
+    // Past any date JavaScript has: every acknowledgement's deadline would fail to be written.
+    ['a budget of 2^53 - 1 ms', { 'smets2.onDemand': Number.MAX_SAFE_INTEGER }, { field: 'smets2.onDemand', message: 'must be a positive integer of milliseconds, at most 31536000000 (a year)' }],
+    ['more than a year', { 'smets1.activateFirmware': 365 * 24 * 3_600_000 + 1 }, { field: 'smets1.activateFirmware', message: 'must be a positive integer of milliseconds, at most 31536000000 (a year)' }],
+    ['an unsafe integer', { 'smets1.response': 2 ** 53 }, { field: 'smets1.response', message: 'must be a positive integer of milliseconds, at most 31536000000 (a year)' }],
     ['an array', [], { field: 'body', message: 'must be a JSON object of budgets in milliseconds' }],
     ['null', null, { field: 'body', message: 'must be a JSON object of budgets in milliseconds' }],
   ])('refuses %s, naming the field', (_name, input, error) => {

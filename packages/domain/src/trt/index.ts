@@ -45,8 +45,10 @@ export function defaultTrtBudgets(): TrtBudgets {
   };
 }
 
-const BUDGET = z.number({ error: 'must be a positive integer of milliseconds' }).int({ error: 'must be a positive integer of milliseconds' })
-  .min(1, { error: 'must be a positive integer of milliseconds' }).optional();
+/** The longest budget: a year. Far past it a deadline is no date at all (JavaScript's dates end at 8.64e15 ms). */
+export const MAX_TRT_BUDGET_MS = 365 * 24 * 3_600_000;
+const BUDGET_ERROR = { error: `must be a positive integer of milliseconds, at most ${MAX_TRT_BUDGET_MS} (a year)` };
+const BUDGET = z.number(BUDGET_ERROR).int(BUDGET_ERROR).min(1, BUDGET_ERROR).max(MAX_TRT_BUDGET_MS, BUDGET_ERROR).optional();
 
 /** Every budget an operator may set: the defaults' and `smets1.scheduled`'s. */
 const BUDGET_NAMES = [...Object.keys(defaultTrtBudgets()), 'smets1.scheduled'] as (keyof TrtBudgets)[];
