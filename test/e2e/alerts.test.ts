@@ -100,6 +100,9 @@ describe('device alerts', () => {
     expect((await raise({ alertCode: 7, devices: [METERS[0]] })).body.error).toMatchObject({ reason: 'invalid_field', field: 'alertCode' });
     expect((await raise({ alertCode: 'TAMPER', devices: [METERS[0]], fraction: 0.5 })).body.error.message).toBe('body must name either devices or a fraction');
     expect((await raise({ alertCode: 'TAMPER', fraction: 2 })).body.error.field).toBe('fraction');
+    expect((await raise({ alertCode: 'TAMPER', devices: [METERS[0], 'zz'] })).body.error).toMatchObject({ reason: 'invalid_field', field: 'devices[1]', message: 'devices[1] must be an EUI-64' });
+    // A device written twice (EUI-64s are case-insensitive) raises it once.
+    expect((await raise({ alertCode: 'TAMPER', devices: [METERS[0], METERS[0].toLowerCase()] })).body).toMatchObject({ devices: 1, unknown: [] });
     expect((await admin.request('POST', '/v1/admin/simulators/nowhere:raise-alerts', { alertCode: 'TAMPER', fraction: 1 })).status).toBe(404);
   });
 });

@@ -425,7 +425,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   const raiseAlertsSchema = z.strictObject({
     alertCode: z.string({ error: 'must be an alert code' }).regex(ALERT_CODE, { error: 'must be an alert code: 1 to 64 letters, digits or "_"' })
       .meta({ description: `${Object.keys(DEVICE_ALERTS).join(', ')} are routed by type (supply events to the network operators too, the rest to the suppliers); any other code (e.g. a GBCS alert code) reaches every responsible User` }),
-    devices: z.array(z.string().refine((text) => parseEui(text) !== undefined, { error: 'must be EUI-64s' }), { error: 'must be an array of device EUI-64s' })
+    devices: z.array(z.string().refine((text) => parseEui(text) !== null, { error: 'must be an EUI-64' }), { error: 'must be an array of device EUI-64s' })
       .max(1_000_000, { error: 'holds at most 1,000,000 devices' }).optional().meta({ description: 'The devices that raise it' }),
     fraction: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional()
       .meta({ description: "A share of the inventory's devices routed to this destination, at random (e.g. a regional power outage)" }),
@@ -450,7 +450,8 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const { alertCode, devices, fraction } = parsed.value;
     if ((devices === undefined) === (fraction === undefined)) return invalid(c, { field: 'body', message: 'must name either devices or a fraction' });
     // A fraction is of the inventory's devices routed there, drawn by the store (any instance).
-    const deviceIds = devices ? devices.map((text) => parseEui(text)!)
+    // Each device once, however it is written (EUI-64s are case-insensitive).
+    const deviceIds = devices ? [...new Set(devices.map((text) => parseEui(text)!))]
       : await store.sampleDevicesAt(destination, Math.round((await store.countDevicesAt(destination)) * fraction!));
     const raised = await raiseDeviceAlerts(store, alertCode, deviceIds, Date.now());
     return c.json({ alertCode, ...raised });
