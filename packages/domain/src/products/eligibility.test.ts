@@ -155,6 +155,18 @@ describe('eligibility of a signature (SEC H5.8)', () => {
     });
   });
 
+  it('matches many like devices to many like slots at once, not by trying every order (16!/9! of them)', () => {
+    const nine = installation(...Array.from({ length: 9 }, (_, i) => meter(`D${i}`, 'ESME', 'PM', '1')));
+    const sixteen = combination('PERM16', 'EPC', Array.from({ length: 16 }, () => ['ESME', 'PM', '1'] as [string, string, string]));
+    // Trying every order took minutes: the test's time limit tells.
+    expect(judge([sixteen], [], nine)).toMatchObject({ status: 'eligible', entry: 'PERM16' });
+    // Slots of two products: the upgraded ones are taken only where the others run out.
+    const mixed = combination('MIX', 'EPC', [...Array.from({ length: 8 }, () => ['ESME', 'PM', '2'] as [string, string, string]), ...Array.from({ length: 3 }, () => ['ESME', 'PM', '1'] as [string, string, string])]);
+    const judged = judge([mixed], [upgrades('PM', [['1', '2']])], nine);
+    expect(judged).toMatchObject({ status: 'eligible_after_upgrade', entry: 'MIX' });
+    expect((judged as { upgrades: unknown[] }).upgrades).toHaveLength(6);
+  }, 5_000);
+
   it('prefers a combination needing no upgrade, then fewer upgrades; eligibleSince is the earliest EPC match', () => {
     const upgradeE = upgrades('E', [['1', '2']], T1);
     const judged = judge([combination('A-up', 'EPC', [['ESME', 'E', '2'], ['GSME', 'G', '1']], T1), combination('B-now', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T3)], [upgradeE]);

@@ -181,20 +181,26 @@ function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDev
   const options = devices.map(([type, model, firmware]) => entry.devices.flatMap((wanted: ProductDevice, slot) => {
     if (wanted.deviceType !== type || wanted.deviceModel !== model || firmware === '') return [];
     const chain = shortestUpgradeChain(registers.upgrades, model, firmware, wanted.firmwareVersion);
-    return chain ? [{ slot, chain }] : [];
+    return chain ? [{ slot, chain, product: wanted.firmwareVersion }] : [];
   }));
   let best: { steps: number; since: string; picks: UpgradeChain[] } | undefined;
   const used = new Set<number>();
   const picks: UpgradeChain[] = [];
-  // Installations have a handful of devices: trying every assignment is cheap and exact.
+  // Installations have a handful of devices: trying every assignment is exact, and cheap once
+  // slots that are the same product are told apart no more (a device tries the first free one of
+  // them only: the others would give the same outcome), or 8 like devices over an entry's 16 like
+  // slots would try 16!/8! assignments (minutes).
   const assign = (device: number, steps: number, since: string) => {
     if (best && steps > best.steps) return;
     if (device === devices.length) {
       if (!best || steps < best.steps || (steps === best.steps && since < best.since)) best = { steps, since, picks: [...picks] };
       return;
     }
-    for (const { slot, chain } of options[device]) {
-      if (used.has(slot)) continue;
+    const tried = new Set<string>();
+    for (const { slot, chain, product } of options[device]) {
+      // This device's own type and model are the slot's: its firmware tells a product apart.
+      if (used.has(slot) || tried.has(product)) continue;
+      tried.add(product);
       used.add(slot);
       picks.push(chain);
       assign(device + 1, steps + chain.steps.length, chain.since && chain.since > since ? chain.since : since);
