@@ -136,7 +136,7 @@ describe('the Central Products List', () => {
     const importing = async (...firmwareVersions: string[]) => {
       const lines = firmwareVersions.map((firmwareVersion) => `${JSON.stringify({ deviceId, ...meter('ACME-1', firmwareVersion) })}\n`);
       const answer = await admin.request('POST', '/v1/admin/devices:import', lines.join(''), 'application/x-ndjson');
-      expect(answer.body).toEqual({ imported: lines.length, rejected: [] });
+      expect(answer.body).toEqual({ imported: lines.length, rejected: [], rejectedCount: 0 });
     };
     const notices = async () => ((await clients[0].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
       .filter((item) => item.kind === 'dccAlert' && item.deviceId === deviceId).map((item) => `${item.alertCode} ${item.body.firmwareVersion}`);

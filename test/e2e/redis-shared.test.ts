@@ -134,8 +134,14 @@ describe('routers sharing one Redis', () => {
     ]);
     const stored = await new Admin(first.url, first.adminToken).request('GET', '/v1/admin/devices/00-db-12-34-00-4e-1f-00');
     expect(stored.body).toEqual({ deviceId: '00-DB-12-34-00-4E-1F-00', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron', importSupplier: SUPPLIER });
+    expect(answer.body.rejectedCount).toBe(3);
     const wrongType = await admin.request('POST', '/v1/admin/devices:import', lines[0], 'application/json');
     expect(wrongType.status).toBe(415);
+    // Lines refused by the thousand: the first thousand listed, all counted.
+    const bad = await admin.request('POST', '/v1/admin/devices:import', `${lines[0]}\n${'x\n'.repeat(2_500)}`, 'application/x-ndjson');
+    expect(bad.body).toMatchObject({ imported: 1, rejectedCount: 2_500 });
+    expect(bad.body.rejected).toHaveLength(1_000);
+    expect(bad.body.rejected.at(-1)).toEqual({ line: 1_001, reason: 'not valid JSON' });
   });
 
   it('answer outcome_unknown for a write Redis did not confirm in time, and its resubmission the recorded answer', async () => {

@@ -163,7 +163,7 @@ describe('SMETS1 product registers and enrolment', () => {
           : { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North' }),
     }));
     const imported = await admins[0].request('POST', '/v1/admin/devices:import', lines.join('\n'), 'application/x-ndjson');
-    expect(imported.body).toEqual({ imported: 5_001, rejected: [] });
+    expect(imported.body).toEqual({ imported: 5_001, rejected: [], rejectedCount: 0 });
     expect((await eligibility(1, 'INST-SPAN')).body).toMatchObject({ status: 'eligible', entry: 'E-1' });
     expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${OTHER_SUPPLIER}`)).body.counts).toEqual({ eligible: 1, eligible_after_upgrade: 0, pending: 0, not_eligible: 1, enrolled: 0 });
     expect((await enrol('INST-SPAN')).body.devices).toEqual(['00-DB-12-34-57-13-87-00', '00-DB-12-34-57-13-88-00']);
@@ -193,10 +193,10 @@ describe('SMETS1 product registers and enrolment', () => {
 
     // As by an import: moved on, then rewritten as SMETS2+, it leaves each installation it left.
     const importing = (device: Record<string, unknown>) => admins[1].request('POST', '/v1/admin/devices:import', `${JSON.stringify({ deviceId: C_ELEC, ...device })}\n`, 'application/x-ndjson');
-    expect((await importing(smets1('INST-C3', 'ESME', 'C-E1', '3.0'))).body).toEqual({ imported: 1, rejected: [] });
+    expect((await importing(smets1('INST-C3', 'ESME', 'C-E1', '3.0'))).body).toEqual({ imported: 1, rejected: [], rejectedCount: 0 });
     expect((await eligibility(0, 'INST-C2')).status).toBe(404);
     expect((await eligibility(0, 'INST-C3')).body.status).toBe('pending');
-    expect((await importing({ deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER })).body).toEqual({ imported: 1, rejected: [] });
+    expect((await importing({ deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER })).body).toEqual({ imported: 1, rejected: [], rejectedCount: 0 });
     expect((await eligibility(0, 'INST-C3')).status).toBe(404);
     expect((await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body.counts.pending).toBe(0);
   });

@@ -57,6 +57,8 @@ export interface AdminDeps {
 
 /** Devices per store write during an import: large enough to pipeline well, small enough to stream. */
 const IMPORT_CHUNK = 5000;
+/** Refused lines an import answer lists (all are counted). */
+export const IMPORT_REJECTIONS_LISTED = 1_000;
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -233,7 +235,14 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     // Suspension is judged on the CPL as stored now (as for one device's update).
     await deps.cpl.refresh();
     const cpl = deps.cpl.index();
+    // The first lines refused are listed, the rest only counted: a file of millions of bad lines
+    // made an answer of hundreds of megabytes (and ran the router out of memory).
     const rejected: { line: number; reason: string }[] = [];
+    let rejectedCount = 0;
+    const reject = (line: number, reason: string) => {
+      rejectedCount++;
+      if (rejected.length < IMPORT_REJECTIONS_LISTED) rejected.push({ line, reason });
+    };
     let imported = 0;
     let lineNumber = 0;
     let chunk: Device[] = [];
@@ -251,7 +260,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       // Migration gating: a SMETS1 device of an installation not enrolled may not arrive Commissioned.
       const refused = deps.migrationGating ? await unenrolledCommissions(store, chunk) : new Map<Device, string>();
       if (refused.size > 0) {
-        for (const [device, reason] of refused) rejected.push({ line: lineOf.get(device)!, reason: `status ${NOT_ENROLLED}: ${reason}` });
+        for (const [device, reason] of refused) reject(lineOf.get(device)!, `status ${NOT_ENROLLED}: ${reason}`);
         rejected.sort((a, b) => a.line - b.line);
         chunk = chunk.filter((device) => !refused.has(device));
       }
@@ -289,12 +298,12 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
           try {
             value = JSON.parse(line);
           } catch {
-            rejected.push({ line: lineNumber, reason: 'not valid JSON' });
+            reject(lineNumber, 'not valid JSON');
             continue;
           }
           const parsed = parseDeviceInput((value as { deviceId?: unknown })?.deviceId, value);
           if (!parsed.ok) {
-            rejected.push({ line: lineNumber, reason: `${parsed.error.field} ${parsed.error.message}` });
+            reject(lineNumber, `${parsed.error.field} ${parsed.error.message}`);
             continue;
           }
           chunk.push(parsed.value);
@@ -309,9 +318,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       if (!(cause instanceof BodyTooLargeError)) throw cause;
       await settled();
       // What was written stays written; the answer says how far the import got.
-      return c.json({ imported, rejected, error: { reason: 'body_too_large', message: `${cause.message}; stopped after line ${lineNumber}` } }, 413);
+      return c.json({ imported, rejected, rejectedCount, error: { reason: 'body_too_large', message: `${cause.message}; stopped after line ${lineNumber}` } }, 413);
     }
-    return c.json({ imported, rejected });
+    return c.json({ imported, rejected, rejectedCount });
   });
 
   const putRules = (kind: 'user' | 'dcc' | 'values') => async (c: Context) => {

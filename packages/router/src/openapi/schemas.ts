@@ -65,7 +65,8 @@ export const valueRules = valueRulesSchema;
 
 export const importAnswer = z.object({
   imported: z.number().int().meta({ description: 'Devices written' }),
-  rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })).meta({ description: 'Lines refused, with the field at fault' }),
+  rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })).meta({ description: 'Lines refused, with the field at fault: the first 1,000' }),
+  rejectedCount: z.number().int().meta({ description: 'Lines refused in all' }),
 }).meta({ id: 'ImportResult' });
 
 export const trtBudgets = z.record(z.string(), z.number().int()).meta({
