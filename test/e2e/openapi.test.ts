@@ -229,7 +229,7 @@ describe('every documented route answers as documented', () => {
     const ndjson = (body: string, token = router.adminToken, type = 'application/x-ndjson') =>
       call('POST', '/v1/admin/devices:import', { headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
     const imported = await ndjson(`${line('00-DB-12-34-56-78-0E-10')}\n{"deviceId":"x"}\n`);
-    expect(imported.body).toEqual({ imported: 1, rejected: [{ line: 2, reason: 'deviceId must be an EUI-64 (8 hex octets joined by "-")' }] });
+    expect(imported.body).toEqual({ imported: 1, rejected: [{ line: 2, reason: 'deviceId must be an EUI-64 (8 hex octets joined by "-")' }], rejectedCount: 1 });
     expect((await ndjson(line(device), router.adminToken, 'application/json')).status).toBe(415);
     expect((await ndjson(`${line(device)}\n`.repeat(40))).status).toBe(413);
     expect((await ndjson(line(device), 'wrong')).status).toBe(401);
@@ -286,6 +286,11 @@ describe('every documented route answers as documented', () => {
 
     expect((await admin('PUT', '/v1/admin/cpl/DOC-1/1.0', { deviceType: 'ESME', certificates: { cpa: 'expired', other: 'valid' } })).body.status).toBe('cpaUnderReview');
     expect((await admin('GET', '/v1/admin/cpl/DOC-1/1.0')).body.status).toBe('cpaUnderReview');
+    // A device type of the catalogue's; no control characters in a model or version (no two pairs written alike).
+    expect((await admin('PUT', '/v1/admin/cpl/DOC-2/1.0', { deviceType: 'banana', certificates: { other: 'valid' } })).body.error)
+      .toMatchObject({ reason: 'invalid_field', field: 'deviceType' });
+    expect((await admin('PUT', '/v1/admin/cpl/DOC%002/1.0', { deviceType: 'ESME', certificates: { other: 'valid' } })).body.error)
+      .toEqual({ reason: 'invalid_field', field: 'deviceModel', message: 'deviceModel must not hold control characters' });
     expect((await admin('GET', '/v1/admin/cpl')).body.entries.length).toBeGreaterThan(0);
     expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remedial_plan', reason: 'doc' })).body.status).toBe('remedialPlan');
     expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remove', reason: 'doc' })).status).toBe(409);

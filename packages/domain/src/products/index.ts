@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { objectError, parseWith, type Parsed } from '../input/index.ts';
-import type { Device, SmiStatus } from '../types/index.ts';
+import { DEVICE_TYPES, type Device, type SmiStatus } from '../types/index.ts';
 
 // The Central Products List (contract v1.1, "Product registers, enrolment eligibility and CPL
 // suspension"): which device models, at which firmware versions, may be served.
@@ -9,7 +9,7 @@ const CERTIFICATE = z.enum(['valid', 'expired', 'withdrawn'], { error: 'must be 
 
 /** `PUT /v1/admin/cpl/{deviceModel}/{firmwareVersion}`. */
 export const cplEntryInputSchema = z.strictObject({
-  deviceType: z.string({ error: 'must be a device type' }).min(1, { error: 'must be a device type' }),
+  deviceType: z.enum(DEVICE_TYPES, { error: `must be a device type: ${DEVICE_TYPES.join(', ')}` }),
   certificates: z.strictObject({
     cpa: CERTIFICATE.optional().meta({ description: 'The CPA certificate, where the model has one' }),
     other: CERTIFICATE.meta({ description: 'Every other assurance certificate, together' }),

@@ -57,6 +57,8 @@ export interface AdminDeps {
 
 /** Devices per store write during an import: large enough to pipeline well, small enough to stream. */
 const IMPORT_CHUNK = 5000;
+/** In a model's or version's name (a path segment, decoded): no device reports one. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /** Refused lines an import answer lists (all are counted). */
 export const IMPORT_REJECTIONS_LISTED = 1_000;
 
@@ -523,6 +525,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
     const parsed = parseCplEntryInput(body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
+    for (const name of ['deviceModel', 'firmwareVersion'] as const) {
+      if (CONTROL_CHARACTER.test(c.req.param(name)!)) return invalid(c, { field: name, message: 'must not hold control characters' });
+    }
     return c.json(await deps.cpl.put(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!, parsed.value));
   });
 

@@ -12,7 +12,8 @@ export async function storedCpl(store: StateStore): Promise<CplIndex> {
   return indexCpl(await storedEntries(store));
 }
 
-const keyOf = (deviceModel: string, firmwareVersion: string) => `${deviceModel}\u0000${firmwareVersion}`;
+// As JSON, so that no model and version can be written as another pair's (a separator could appear in either).
+const keyOf = (deviceModel: string, firmwareVersion: string) => JSON.stringify([deviceModel, firmwareVersion]);
 const byKey = (entries: readonly CplEntry[]) => new Map(entries.map((entry) => [keyOf(entry.deviceModel, entry.firmwareVersion), entry]));
 
 /**
