@@ -274,6 +274,11 @@ describe('parseUserInput', () => {
     expect(messageOf('-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n')).toBe('must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a PRIVATE KEY: a private key stays with its User; send the public key it holds');
     expect(messageOf('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')).toBe('must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a CERTIFICATE');
     expect(messageOf('x')).toBe('must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got no PEM');
+    // A public key beside it does not make a private key one to keep (and show operators).
+    const publicKey = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+    expect(messageOf(`-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n${publicKey}`))
+      .toBe('must be the SPKI PEM of a P-256 public key alone, got 2 PEM blocks (PRIVATE KEY, PUBLIC KEY): a private key stays with its User; send the public key it holds');
+    expect(messageOf(publicKey + publicKey)).toBe('must be the SPKI PEM of a P-256 public key alone, got 2 PEM blocks (PUBLIC KEY, PUBLIC KEY)');
     expect(messageOf(undefined)).toBe('is required: the SPKI PEM of a P-256 public key');
   });
 

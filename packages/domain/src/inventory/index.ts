@@ -21,11 +21,15 @@ const CERTIFICATE_MESSAGE = 'must be a PEM X.509 certificate (-----BEGIN CERTIFI
 
 /** What a publicKeyPem that is not a public key's PEM holds instead, said plainly. */
 function publicKeyProblem(text: string): string {
-  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
-  if (label === undefined) return 'must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got no PEM';
-  const privateKey = /PRIVATE KEY/.test(label) ? ': a private key stays with its User; send the public key it holds' : '';
-  return `must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a ${label}${privateKey}`;
+  const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((match) => match[1]);
+  if (labels.length === 0) return 'must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got no PEM';
+  const privateKey = labels.some((label) => /PRIVATE KEY/.test(label)) ? ': a private key stays with its User; send the public key it holds' : '';
+  if (labels.length > 1) return `must be the SPKI PEM of a P-256 public key alone, got ${labels.length} PEM blocks (${labels.join(', ')})${privateKey}`;
+  return `must be the SPKI PEM of a P-256 public key (-----BEGIN PUBLIC KEY-----), got a ${labels[0]}${privateKey}`;
 }
+
+/** One PEM block, a public key's: the key kept, and shown to operators, is only that. */
+const onePublicKeyPem = (pem: string) => pem.match(/-----BEGIN [A-Z0-9 ]+-----/g)?.length === 1 && pem.includes('-----BEGIN PUBLIC KEY-----');
 
 /** `PUT /v1/admin/users/{userId}`'s body. The key's cryptography is checked by the router, which owns it. */
 export const userInputSchema = z.object({
@@ -35,7 +39,7 @@ export const userInputSchema = z.object({
     .meta({ description: "The User's DCC roles" }),
   status: z.enum(USER_STATUSES, { error: `is required, ${ALLOWED(USER_STATUSES)}` }),
   publicKeyPem: z.string({ error: PUBLIC_KEY_MESSAGE })
-    .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), { error: (issue) => publicKeyProblem(String(issue.input)) })
+    .refine(onePublicKeyPem, { error: (issue) => publicKeyProblem(String(issue.input)) })
     .meta({ description: "SPKI PEM of the User's P-256 public key: it checks the User's signatures" }),
   receiveEndpoint: z.string({ error: ENDPOINT_MESSAGE })
     .refine((url) => /^https?:\/\/[^\s]+$/.test(url) && URL.canParse(url), { error: ENDPOINT_MESSAGE })
