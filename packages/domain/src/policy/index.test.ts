@@ -192,5 +192,13 @@ describe('run-time policy: SMETS1 cohorts and partial updates', () => {
     expect(policyUpdateSchema.safeParse({ colour: 'blue' }).success).toBe(false);
     expect(policyUpdateSchema.safeParse({ smets1Cohorts: { edmi: false } }).success).toBe(true);
   });
+
+  it('refuses an SRV that is not one of the catalogue\'s, wherever a table names one (it would switch nothing)', () => {
+    const refused = (update: unknown) => policyUpdateSchema.safeParse(update).error?.issues[0]?.message;
+    expect(refused({ smets1UnavailableSrvs: ['6.28', 'bogus'] })).toBe('"bogus" is not one of the 129 Service Reference Variants');
+    expect(refused({ statusAdmission: { Suspended: ['11.3', '99.99'] } })).toBe('"99.99" is not one of the 129 Service Reference Variants');
+    expect(refused({ extraDeviceTypes: { nope: ['ESME'] } })).toBe('must map Service Reference Variants of the catalogue to device types');
+    expect(policyUpdateSchema.safeParse({ smets1UnavailableSrvs: ['6.28'], extraDeviceTypes: { '4.1.1': ['HCALCS'] } }).success).toBe(true);
+  });
 });
 

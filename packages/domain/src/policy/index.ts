@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectError } from '../input/index.ts';
 import { DEVICE_TYPES, SMETS1_COHORTS, SMI_STATUSES, type DeviceType, type Smets1Cohort, type SmiStatus } from '../types/index.ts';
-import { SRV_DEFINITIONS } from '../catalogue/index.ts';
+import { findSrv, SRV_DEFINITIONS } from '../catalogue/index.ts';
 
 /**
  * Policy tables that the reference marks as "policy default": shipped as the defaults of
@@ -49,14 +49,17 @@ export function defaultPolicy(): Policy {
   };
 }
 
-const SRV_LIST = z.array(z.string({ error: 'must be Service Reference Variants' }), { error: 'must be an array of Service Reference Variants' });
+// Each one of the catalogue's: a misspelt SRV would otherwise be kept and switch nothing.
+const SRV = z.string({ error: 'must be a Service Reference Variant' })
+  .refine((srv) => findSrv(srv) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not one of the ${SRV_DEFINITIONS.length} Service Reference Variants` });
+const SRV_LIST = z.array(SRV, { error: 'must be an array of Service Reference Variants' });
 
 /** `PUT /v1/admin/policy`: any of the run-time tables; the others stay as they are. */
 export const policyUpdateSchema = z.strictObject({
   statusAdmission: z.partialRecord(z.enum(SMI_STATUSES), z.union([z.literal('all'), SRV_LIST]), { error: `must map SMI statuses (${SMI_STATUSES.join(', ')}) to "all" or SRVs` }).optional(),
   smets1UnavailableSrvs: SRV_LIST.optional(),
   smets1UnavailableCommandVariants: z.array(z.number().int().min(1).max(8), { error: 'must be an array of command variants 1 to 8' }).optional(),
-  extraDeviceTypes: z.record(z.string(), z.array(z.enum(DEVICE_TYPES)), { error: 'must map SRVs to device types' }).optional(),
+  extraDeviceTypes: z.record(SRV, z.array(z.enum(DEVICE_TYPES)), { error: 'must map Service Reference Variants of the catalogue to device types' }).optional(),
   smets1Cohorts: z.partialRecord(z.enum(SMETS1_COHORTS), z.boolean({ error: 'must be true or false' }), { error: `must map cohorts (${SMETS1_COHORTS.join(', ')}) to true or false` }).optional(),
 }, objectError('must be a JSON object', 'is not a policy table')).meta({ id: 'PolicyUpdate', example: { smets1Cohorts: { secure: false } } });
 
