@@ -24,8 +24,8 @@ describe('parseCountRules', () => {
   });
 
   it.each([
-    ['not an object', [], { field: '', message: 'must be an object { "rules": [...] }' }],
-    ['null', null, { field: '', message: 'must be an object { "rules": [...] }' }],
+    ['not an object', [], { field: 'body', message: 'must be an object { "rules": [...] }' }],
+    ['null', null, { field: 'body', message: 'must be an object { "rules": [...] }' }],
     ['rules missing', {}, { field: 'rules', message: 'must be an array' }],
     ['an unknown top-level property', { rules: [], extra: 1 }, { field: 'extra', message: 'unknown property' }],
     ['a rule that is not an object', { rules: ['4.1.1'] }, { field: 'rules[0]', message: 'must be an object' }],

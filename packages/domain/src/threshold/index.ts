@@ -120,7 +120,7 @@ export const valueRulesSchema = ruleSet(z.strictObject({
   }
 }).meta({ id: 'ValueRules' });
 
-const RULES_NAMING = { style: 'path', root: '' } as const;
+const RULES_NAMING = { style: 'path', root: 'body' } as const;
 
 export function parseCountRules(input: unknown): Parsed<CountRules> {
   return parseWith(countRulesSchema, input, RULES_NAMING);
