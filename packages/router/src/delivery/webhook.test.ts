@@ -13,6 +13,27 @@ const WEEK = 7 * 24 * 3_600_000;
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
+/** A receiver that answers every POST 500, counting them. */
+async function failingReceiver(): Promise<{ endpoint: string; posts: () => number }> {
+  let posts = 0;
+  server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      posts++;
+      response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, posts: () => posts };
+}
+
+/** A store holding the User, its webhook at `endpoint`. */
+async function storeWithEndpoint(endpoint: string): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: endpoint });
+  return store;
+}
+
 describe('WebhookDeliverer', () => {
   it('keeps a User\'s lease through a pass longer than one lease: two instances never post the same items, in order once each', async () => {
     // A slow receiver: 20 items at 100 ms each (2 s) outlast the 1.2 s lease (4 x the 300 ms time limit).
@@ -116,17 +137,8 @@ describe('WebhookDeliverer', () => {
   });
 
   it('keeps the User through a backoff longer than a lease: another instance does not start the attempts again, and the item is dead-lettered after the last', async () => {
-    let posts = 0;
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        posts++;
-        response.writeHead(500).end();
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const store = new MemoryStore();
-    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const failing = await failingReceiver();
+    const store = await storeWithEndpoint(failing.endpoint);
     const item = await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
     const key = RouterSigningKey.from(undefined);
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
@@ -141,7 +153,7 @@ describe('WebhookDeliverer', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await store.deliveryCursor(USER)).toBe(item.cursor);
-    expect(posts).toBe(3);
+    expect(failing.posts()).toBe(3);
     expect((await store.listDeadLetters(USER, undefined, 10)).items.map((letter) => letter.item.cursor)).toEqual([item.cursor]);
     // Its first failure is told at once, with why; then its dead letter.
     expect(logged.map(({ msg, reason, userId }) => ({ msg, reason, userId }))).toEqual([
@@ -151,17 +163,8 @@ describe('WebhookDeliverer', () => {
   });
 
   it('dead-letters what a failing endpoint leaves undelivered near the end of its retention, rather than let the outbox drop it unseen', async () => {
-    let posts = 0;
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        posts++;
-        response.writeHead(500).end();
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const store = new MemoryStore();
-    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
+    const failing = await failingReceiver();
+    const store = await storeWithEndpoint(failing.endpoint);
     const items = [];
     for (let i = 0; i < 6; i++) items.push(await store.enqueueOutbox(USER, { kind: 'response', requestId: `r${i}`, responseCode: 'I0', body: {} }));
     const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
@@ -179,9 +182,9 @@ describe('WebhookDeliverer', () => {
     const letters = (await store.listDeadLetters(USER, undefined, 10)).items;
     expect(letters.map((letter) => letter.item.cursor)).toEqual(items.map((item) => item.cursor));
     // Its tries 2 s apart, then one more as it turned 3 s old.
-    expect(letters[0].reason).toBe(`HTTP 500 after ${posts} attempts, the last near the end of its retention`);
-    expect(posts).toBeGreaterThanOrEqual(2);
-    expect(posts).toBeLessThan(8);
+    expect(letters[0].reason).toBe(`HTTP 500 after ${failing.posts()} attempts, the last near the end of its retention`);
+    expect(failing.posts()).toBeGreaterThanOrEqual(2);
+    expect(failing.posts()).toBeLessThan(8);
     for (const letter of letters.slice(1)) expect(letter.reason).toBe('not tried: near the end of its retention, and the endpoint has just failed another (HTTP 500)');
   }, 10_000);
 
