@@ -38,7 +38,7 @@ describe('simulated devices', () => {
   it('add nothing for a top-up amount that is not a finite number, and keep their credit and its alerts', () => {
     const states = new DeviceStates(1);
     const before = states.credit('D1', T0);
-    for (const TopUpAmount of ['5.00 GBP', 'Infinity', { Pence: 500 }]) {
+    for (const TopUpAmount of ['5.00 GBP', 'Infinity', { Pence: 500 }, { toString: 1 }]) {
       const answer = deviceAnswer(states, 'D1', ask('2.2', 'TopUpDevice', { TopUpAmount }), T0, undefined);
       answer.apply!();
       expect(answer.body).toEqual({ TopUpDevice: { CreditAdded: 0, MeterBalance: before } });

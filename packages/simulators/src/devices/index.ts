@@ -174,6 +174,11 @@ const TARIFF_UPDATES: Record<string, TariffElement> = { '1.1.1': 'Primary', '1.1
 const PRICE_UPDATES: Record<string, TariffElement> = { '1.2.1': 'Primary', '1.2.2': 'Secondary' };
 const TARIFF_READS: Record<string, TariffElement> = { '4.11.1': 'Primary', '4.11.2': 'Secondary' };
 
+/** An amount as a User's body gives it: a number or its text; anything else (an object, whose conversion may throw) is none. */
+function amountOf(value: unknown): number {
+  return typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+}
+
 /**
  * What a device answers to a request, by SRV, in DUIS's element names: reads report the state,
  * top-ups, balance updates and tariffs change it, and 11.3 activates firmware (for SMETS1 after
@@ -198,7 +203,7 @@ export function deviceAnswer(states: DeviceStates, deviceId: string, command: De
       return { body: { [element]: { ImportRegister: { Value: states.importRegister(deviceId, now), Unit: 'kWh' }, ReadAt: new Date(now).toISOString() } } };
     case '2.2': {
       const credit = states.credit(deviceId, now);
-      const given = Number(input.TopUpAmount ?? input.CreditAmount ?? 0);
+      const given = amountOf(input.TopUpAmount ?? input.CreditAmount ?? 0);
       // An amount that is not a number (text such as "5.00 GBP"), or that the credit cannot hold, adds nothing.
       const amount = Number.isFinite(credit + given) ? given : 0;
       return { body: { [element]: { CreditAdded: amount, MeterBalance: credit + amount } }, apply: () => states.topUp(deviceId, amount, now) };
@@ -207,7 +212,7 @@ export function deviceAnswer(states: DeviceStates, deviceId: string, command: De
       return { body: { [element]: { MeterBalance: states.credit(deviceId, now) } } };
     case '1.5': {
       // The balance to set, in pence like 2.2's amount (`MeterBalance`, or `Balance`); one that is not a finite number changes nothing.
-      const balance = Number(input.MeterBalance ?? input.Balance);
+      const balance = amountOf(input.MeterBalance ?? input.Balance);
       if (!Number.isFinite(balance)) return { body: { [element]: { MeterBalance: states.credit(deviceId, now) } } };
       return { body: { [element]: { MeterBalance: balance } }, apply: () => states.setCredit(deviceId, balance, now) };
     }
