@@ -1,8 +1,8 @@
 // The SDK's public types for what crosses the wire, declared here rather than taken from the
 // router's own packages (@dccrouter/domain, @dccrouter/protocol): the built SDK (dist/) is all a
 // Node user gets, and its typings must not name packages that are not published. Each is
-// structurally the generated protobuf type (or the domain's) it stands for; wire.test.ts checks
-// that they stay assignable both ways.
+// structurally the generated protobuf type (or the domain's) it stands for; wire.check.ts, checked
+// with the project's types, keeps them assignable both ways.
 
 /** The DUIS web services of a DUIS XML request: `/api/v1/service{S,D,T}`. */
 export type DuisWebService = 'S' | 'D' | 'T';

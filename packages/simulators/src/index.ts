@@ -67,8 +67,8 @@ export function sampleLatency(latency: { p50: number; p99: number }, random: () 
 export type ResponseSink = (response: NetworkResponse) => Promise<void>;
 
 const SINK_RETRY_MS = 500;
-/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
-const TIMER_MAX_MS = 2_147_483_647;
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): the bound of the simulator's delays. */
+export const TIMER_MAX_MS = 2_147_483_647;
 const REMEMBERED_REQUESTS = 200_000;
 
 /**

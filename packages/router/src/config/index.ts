@@ -116,10 +116,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads settings; a bad one is noted (and its default used meanwhile) rather than thrown at once. */
 /** The longest a timer waits: 2^31 - 1 ms (about 24.8 days). */
 const TIMER_MAX_MS = 2_147_483_647;
 
+/** Reads settings; a bad one is noted (and its default used meanwhile) rather than thrown at once. */
 class Settings {
   readonly problems: string[] = [];
 

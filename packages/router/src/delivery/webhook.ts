@@ -22,7 +22,7 @@ export interface WebhookOptions {
 }
 
 /** How long before its retention ends an undelivered item is taken as aging: a quarter of the retention, at most an hour. */
-export function agingMarginMs(retentionMs: number): number {
+function agingMarginMs(retentionMs: number): number {
   return Math.min(retentionMs / 4, 3_600_000);
 }
 

@@ -86,11 +86,8 @@ export async function* readLineBatches(request: Request, limit: number): AsyncGe
       size += chunk.byteLength;
       if (size > limit) throw new BodyTooLargeError(limit);
       const text = decoder.decode(chunk, { stream: true });
-      if (!text.includes('\n')) {
-        rest.push(text);
-        continue;
-      }
       rest.push(text);
+      if (!text.includes('\n')) continue;
       const lines = rest.join('').split('\n');
       rest = [lines.pop()!];
       yield lines;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALL_DESTINATIONS, objectError, parseWith, type Parsed } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { SimulatedNetwork, type AlertSink, type DevicePopulation, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
+import { SimulatedNetwork, TIMER_MAX_MS, type AlertSink, type DevicePopulation, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
 
 /** How long a simulator's right to raise its destination's rate alerts lasts unrenewed (it renews it each second). */
 const ALERT_LEASE_MS = 3_000;
@@ -33,8 +33,8 @@ const SHARE = z.number({ error: 'must be a number from 0 to 1' }).min(0, { error
 const ALERT_RATE_ERROR = 'must be a number from 0 to 3600 (at most one alert per device per second)';
 const ALERT_RATE = z.number({ error: ALERT_RATE_ERROR }).min(0, { error: ALERT_RATE_ERROR }).max(3_600, { error: ALERT_RATE_ERROR }).optional();
 /** At most what a timer takes (2^31 - 1 ms, about 24.8 days): past that runtimes fire it after 1 ms. */
-const MILLISECONDS_ERROR = 'must be a number of milliseconds from 0 to 2147483647';
-const MILLISECONDS = z.number({ error: MILLISECONDS_ERROR }).min(0, { error: MILLISECONDS_ERROR }).max(2_147_483_647, { error: MILLISECONDS_ERROR }).optional();
+const MILLISECONDS_ERROR = `must be a number of milliseconds from 0 to ${TIMER_MAX_MS}`;
+const MILLISECONDS = z.number({ error: MILLISECONDS_ERROR }).min(0, { error: MILLISECONDS_ERROR }).max(TIMER_MAX_MS, { error: MILLISECONDS_ERROR }).optional();
 
 /** `PUT /v1/admin/simulators/{destination}`: any of the settings; the others stay as they are. */
 export const simulatorSettingsUpdateSchema = z.strictObject({
