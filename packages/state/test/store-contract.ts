@@ -872,6 +872,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         return { ...base, egress: { releaseAt: options.releaseAt }, breachCheckAt: options.checkAt ?? startsAt + budgetMs };
       }
       const destination = () => `smets2/test-${randomUUID()}`;
+      /** The same request quarantined (a User-scope breach, an hour to its expiry), and its reference. */
+      function quarantinedAcceptance(requestId: string, options: { destination?: string } = {}): { acceptance: Acceptance; ref: string; base: Acceptance } {
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        const base = deviceAcceptance(requestId, options);
+        const quarantine = { ref, breach: 'user' as const, expiresAt: Date.now() + 60_000 };
+        return { ref, base, acceptance: { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, state: 'quarantined', quarantine }, quarantine } };
+      }
 
       it('queues an accepted request for its destination, once per consumer until redelivery is due', async () => {
         const store = await open();
@@ -1571,13 +1578,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       it("queues a released request's own answer (a Pre-Command, a local command) for its User in the step that releases it, once", async () => {
         const store = await open();
         const requestId = newRequestId();
-        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-        const base = deviceAcceptance(requestId);
-        await store.recordAcceptance(requestId, {
-          leg: base.leg, legRecord: base.legRecord,
-          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
-          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
-        });
+        const { acceptance: quarantined, base } = quarantinedAcceptance(requestId);
+        await store.recordAcceptance(requestId, quarantined);
         const outbox = { kind: 'response' as const, requestId, responseCode: 'I0', body: { LocalCommand: { x: 1 } } };
         const release = { at: Date.now(), state: 'responded' as const, egress: false, outbox };
         expect(await store.releaseQuarantine(requestId, release)).toBe(true);
@@ -1593,13 +1595,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const store = await open();
         const requestId = newRequestId();
         const dest = destination();
-        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-        const base = deviceAcceptance(requestId, { destination: dest });
-        const quarantined: Acceptance = {
-          leg: base.leg, legRecord: base.legRecord,
-          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
-          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
-        };
+        const { acceptance: quarantined, ref } = quarantinedAcceptance(requestId, { destination: dest });
         expect(await store.recordAcceptance(requestId, quarantined)).toEqual({ outcome: 'recorded' });
         expect(await store.findQuarantine(ref)).toBe(requestId);
         expect(await store.findQuarantine(quarantineRef(requestId, 'f'.repeat(16)))).toBeUndefined();
@@ -1622,13 +1618,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const store = await open();
         const requestId = newRequestId();
         const [before, after] = [destination(), destination()];
-        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-        const base = deviceAcceptance(requestId, { destination: before });
-        await store.recordAcceptance(requestId, {
-          leg: base.leg, legRecord: base.legRecord,
-          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
-          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
-        });
+        await store.recordAcceptance(requestId, quarantinedAcceptance(requestId, { destination: before }).acceptance);
         const at = Date.now();
         expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, route: { destination: after, generation: 'SMETS2+' } })).toBe(true);
         expect(await store.claimEgress([before], 'router-a', 10)).toEqual([]);
@@ -1641,13 +1631,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const store = await open();
         const requestId = newRequestId();
         const dest = destination();
-        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-        const base = deviceAcceptance(requestId, { destination: dest });
-        await store.recordAcceptance(requestId, {
-          leg: base.leg, legRecord: base.legRecord,
-          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 } },
-          quarantine: { ref, breach: 'user', expiresAt: Date.now() + 60_000 },
-        });
+        await store.recordAcceptance(requestId, quarantinedAcceptance(requestId, { destination: dest }).acceptance);
         const at = Date.now();
         const heldUntil = at + 60_000;
         const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: heldUntil, deadline: heldUntil + 30_000 };
