@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 
 // Operators' input is validated by zod schemas, the same ones the router's OpenAPI document is
@@ -49,4 +50,24 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, naming: Field
  */
 export function objectError(notObject: string, unknownProperty = 'unknown property') {
   return { error: (issue: { code: string }) => (issue.code === 'unrecognized_keys' ? unknownProperty : notObject) };
+}
+
+/**
+ * The first property of `input` that `known` lacks but that is a near miss of one it has (the same
+ * name in another case, or one or two letters off: `importSuplier`), with the name it misses. A
+ * record that keeps other properties (an inventory's own columns) keeps them ignored; a
+ * misspelling of a known one would drop what the operator meant to set, silently.
+ */
+export function misspeltProperty(input: unknown, known: readonly string[]): { property: string; meant: string } | undefined {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  for (const property of Object.keys(input)) {
+    if (known.includes(property)) continue;
+    const lower = property.toLowerCase();
+    for (const meant of known) {
+      // Two edits only in a long name: `state` is not taken for `status`.
+      const allowed = meant.length >= 8 ? 2 : 1;
+      if (lower === meant.toLowerCase() || distance(lower, meant.toLowerCase()) <= allowed) return { property, meant };
+    }
+  }
+  return undefined;
 }

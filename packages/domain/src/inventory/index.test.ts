@@ -66,6 +66,21 @@ describe('parseDeviceInput: accepted records', () => {
     expect(fieldOf(parseDeviceInput(ESME_ID, smets1Input({ [field]: value })))).toBe(field);
   });
 
+  it('ignores fields it does not know, as an inventory\'s own columns', () => {
+    expect(valueOf(parseDeviceInput(ESME_ID, smets2Input({ mpxn: '1234567890', notes: 'loft', state: 'x', supplierName: 'Acme' })))).toStrictEqual({
+      deviceId: ESME_ID, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North',
+    });
+  });
+
+  it.each([
+    ['importSuplier', 'importSupplier'], ['ImportSupplier', 'importSupplier'], ['gas_supplier', 'gasSupplier'],
+    ['firmwareVerison', 'firmwareVersion'], ['deviceModle', 'deviceModel'], ['deviceid', 'deviceId'], ['acquiredat', 'acquiredAt'],
+  ])('refuses %s, a misspelling of %s that would drop what it meant to set', (misspelt, meant) => {
+    const result = parseDeviceInput(ESME_ID, smets2Input({ [misspelt]: USER }));
+    expect(fieldOf(result)).toBe(misspelt);
+    expect((result as { error: { message: string } }).error.message).toContain(`did you mean "${meant}"`);
+  });
+
   it('refuses an installation on a SMETS2+ device: installations are SMETS1 Installations', () => {
     expect(parseDeviceInput(ESME_ID, smets2Input({ installationId: 'INST-1' }))).toStrictEqual({ ok: false, error: { field: 'installationId', message: 'applies to SMETS1 devices only' } });
   });
@@ -207,6 +222,13 @@ describe('parseUserInput', () => {
       publicKeyPem: PEM,
       receiveEndpoint: 'https://supplier.example/duis/responses',
     });
+  });
+
+  it('refuses recieveEndpoint, which would leave the User with no webhook and no word why', () => {
+    const result = parseUserInput(USER, userInput({ recieveEndpoint: 'https://supplier.example/duis/responses' }));
+    expect(fieldOf(result)).toBe('recieveEndpoint');
+    expect((result as { error: { message: string } }).error.message).toContain('did you mean "receiveEndpoint"');
+    expect(valueOf(parseUserInput(USER, userInput({ name: 'Acme Energy', contact: 'ops@acme.example' }))).userId).toBe(USER);
   });
 
   it('leaves receiveEndpoint out when absent', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseEui } from '../identifiers/index.ts';
-import { parseWith, type Parsed } from '../input/index.ts';
+import { misspeltProperty, parseWith, type FieldError, type Parsed } from '../input/index.ts';
 import {
   CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, SUPPLIER_PARTIES, USER_STATUSES,
   type Device, type ResponsibleParty, type User,
@@ -96,12 +96,22 @@ export const deviceInputSchema = z.object({
 const NAMING = { style: 'top', root: 'body' } as const;
 const ID_MESSAGE = 'must be an EUI-64 (8 hex octets joined by "-")';
 
+// What a device record or import line and a User record may name (an import line names its device too).
+const DEVICE_PROPERTIES = ['deviceId', ...Object.keys(deviceInputSchema.shape)];
+const USER_PROPERTIES = Object.keys(userInputSchema.shape);
+
+function misspeltError({ property, meant }: { property: string; meant: string }, record: string): FieldError {
+  return { field: property, message: `is not a field of a ${record}: did you mean "${meant}"? (fields the router does not know are ignored, but not one this close to one it does)` };
+}
+
 /** Checks an operator's device record (PUT /v1/admin/devices/{id} or one import line). */
 export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<Device> {
   const deviceId = parseEui(deviceIdText);
   if (!deviceId) return { ok: false, error: { field: 'deviceId', message: ID_MESSAGE } };
   const parsed = parseWith(deviceInputSchema, input, NAMING);
   if (!parsed.ok) return parsed;
+  const misspelt = misspeltProperty(input, DEVICE_PROPERTIES);
+  if (misspelt) return { ok: false, error: misspeltError(misspelt, 'device') };
   // Built field by field, so the stored record and the answer keep one order of keys.
   const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion, installationId, acquiredAt } = parsed.value;
   const device: Device = { deviceId, deviceType, status, generation };
@@ -143,6 +153,8 @@ export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User
   if (!userId) return { ok: false, error: { field: 'userId', message: ID_MESSAGE } };
   const parsed = parseWith(userInputSchema, input, NAMING);
   if (!parsed.ok) return parsed;
+  const misspelt = misspeltProperty(input, USER_PROPERTIES);
+  if (misspelt) return { ok: false, error: misspeltError(misspelt, 'User') };
   const { roles, status, publicKeyPem, receiveEndpoint, certificatePem, receiveFormat } = parsed.value;
   const user: User = { userId, roles, status, publicKeyPem };
   if (receiveEndpoint !== undefined) user.receiveEndpoint = receiveEndpoint;
