@@ -23,12 +23,12 @@ describe('StatsAggregator', () => {
    * The real embedded store, its first write failing as told: not sent at all, sent and not
    * confirmed although added (landed), or sent and not confirmed, never added (lost).
    */
-  function failingStore(failure: 'unsent' | 'landed' | 'lost') {
+  function failingStore(...failures: ('unsent' | 'landed' | 'lost')[]) {
     const store = new MemoryStore();
     const add = store.incrementStats.bind(store);
-    let failures = 1;
     store.incrementStats = async (set, increments, flushId) => {
-      if (failures-- <= 0) return add(set, increments, flushId);
+      const failure = failures.shift();
+      if (failure === undefined) return add(set, increments, flushId);
       if (failure === 'unsent') throw new StateUnavailableError('connection refused');
       if (failure === 'landed') await add(set, increments, flushId);
       throw new StateUnavailableError('timed out', { unconfirmed: true });
@@ -47,6 +47,14 @@ describe('StatsAggregator', () => {
       // The 2 once (kept, or sent again under its name), then the 1: never 1 (lost) nor 5 (twice).
       expect((await store.readStats('service:2026-12')).responded, failure).toBe(3);
     }
+  });
+
+  it('adds a count once when its write landed unconfirmed and the resend was then never sent (a reconnecting client)', async () => {
+    const store = failingStore('landed', 'unsent');
+    const stats = new StatsAggregator(store, 60_000, createLogger('silent'));
+    stats.count('service:2026-12', 'breached', 2);
+    for (let flush = 0; flush < 3; flush++) await stats.flush();
+    expect((await store.readStats('service:2026-12')).breached).toBe(2);
   });
 
   it('logs an outage that fails every flush once, not once a flush', async () => {

@@ -9,6 +9,8 @@ interface Addition {
   increments: Record<string, number>;
   flushId: string;
   firstSentAt: number;
+  /** Sent once with no answer: it may have been added, so it keeps its name until it is confirmed. */
+  mayHaveLanded?: true;
 }
 
 /** How long an addition whose outcome is unknown is sent again: well within the store's memory of its name. */
@@ -71,12 +73,15 @@ export class StatsAggregator {
           await this.store.incrementStats(addition.set, addition.increments, addition.flushId);
         } catch (error) {
           const { set } = addition;
-          if (error instanceof StateUnavailableError && !error.unconfirmed) {
+          const notSent = error instanceof StateUnavailableError && !error.unconfirmed;
+          if (notSent && !addition.mayHaveLanded) {
             this.warn('failed', { err: error, set }, 'service statistics not flushed yet: kept for the next attempt');
             this.add(set, addition.increments);
           } else if (now - addition.firstSentAt < RESEND_FOR_MS) {
+            // A resend that never left may follow a first send that landed: merged into the
+            // pending counts it would go under a new name and be added twice.
             this.warn('unconfirmed', { err: error, set }, 'service statistics may not have been added: sent again under the same name, so added once');
-            this.unconfirmed.push(addition);
+            this.unconfirmed.push({ ...addition, mayHaveLanded: true });
           } else {
             this.warn('given-up', { err: error, set, increments: addition.increments }, 'service statistics unconfirmed for half an hour: no longer sent, they may not have been added');
           }
