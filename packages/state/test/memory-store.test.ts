@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStore, MemoryStore } from '../src/index.ts';
-import { describeStoreContract, newRequestId, plainAcceptance } from './store-contract.ts';
+import { acceptance, describeStoreContract, newRequestId, plainAcceptance } from './store-contract.ts';
 
 describeStoreContract('MemoryStore', async (options) => new MemoryStore(options));
 
@@ -28,5 +28,21 @@ describe('MemoryStore over months', () => {
     await store.recordAcceptance(later, plainAcceptance(later));
     expect(refs()).toBe(0);
     expect(await store.findQuarantine('ref-0')).toBeUndefined();
+  });
+
+  it("forgets a released transform leg's reference too, once its request (now its signed leg's) is gone", async () => {
+    const store = new MemoryStore({ requestRetentionSeconds: 1 });
+    const refs = () => (store as unknown as { state: { quarantineRefs: Map<string, string> } }).state.quarantineRefs.size;
+    const requestId = newRequestId();
+    const transform = acceptance('transform', { requestId, bodyHash: 't'.padEnd(64, '0') });
+    const quarantine = { ref: 'ref-transform', breach: 'value' as const, expiresAt: Date.now() + 100 };
+    await store.recordAcceptance(requestId, { ...transform, record: { ...transform.record, state: 'quarantined', quarantine }, quarantine });
+    expect(await store.releaseQuarantine(requestId, { at: Date.now(), state: 'transformed', egress: false })).toBe(true);
+    expect((await store.recordAcceptance(requestId, acceptance('signed', { requestId, bodyHash: 's'.padEnd(64, '0') }))).outcome).toBe('recorded');
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const later = newRequestId();
+    await store.recordAcceptance(later, plainAcceptance(later));
+    expect(await store.getRequest(requestId)).toBeUndefined();
+    expect(refs()).toBe(0);
   });
 });

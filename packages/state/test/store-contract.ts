@@ -709,6 +709,21 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         expect((await store.getRequest(quarantined))?.releasedAt).toBe(at);
       });
+      it('finds a released request by its quarantine reference for as long as the request is kept', async () => {
+        const store = await open({ requestRetentionSeconds: 1 });
+        const now = Date.now();
+        const requestId = newRequestId();
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        const base = acceptance('single', { requestId, bodyHash: hash(requestId) });
+        const quarantine = { ref, breach: 'user' as const, expiresAt: now + 500 };
+        expect(await store.recordAcceptance(requestId, { leg: base.leg, legRecord: base.legRecord, record: { ...base.record, state: 'quarantined', quarantine }, quarantine })).toEqual({ outcome: 'recorded' });
+        const trt = { class: 'smets2.onDemand' as const, budgetMs: 4_000, startsAt: now, deadline: now + 4_000 };
+        // Released with its TRT judged 4 s on: kept for the retention after that, its reference with it.
+        expect(await store.releaseQuarantine(requestId, { at: now, ref, state: 'accepted', egress: true, trt, breachCheckAt: now + 4_000 })).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 2_200));
+        expect((await store.getRequest(requestId))?.state).toBe('accepted');
+        expect(await store.findQuarantine(ref)).toBe(requestId);
+      });
     });
 
     describe('DSP schedules', () => {
@@ -1680,6 +1695,25 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const record = await store.getRequest(requestId);
         expect(record).toMatchObject({ state: 'accepted', commandVariant: 5 });
         expect(record?.releasedAt).toBeUndefined();
+      });
+
+      it("releases or deletes a request only by the quarantine event it is held under: its released transform leg's reference no longer does", async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
+        const first = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'value' as const, expiresAt: Date.now() + 60_000 };
+        await store.recordAcceptance(requestId, { ...transform, record: { ...transform.record, state: 'quarantined', quarantine: first }, quarantine: first });
+        expect(await store.releaseQuarantine(requestId, { at: Date.now(), ref: first.ref, state: 'transformed', egress: false })).toBe(true);
+        const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
+        const second = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: Date.now() + 60_000 };
+        expect((await store.recordAcceptance(requestId, { ...signed, record: { ...signed.record, state: 'quarantined', quarantine: second }, quarantine: second })).outcome).toBe('recorded');
+        expect(await store.findQuarantine(first.ref)).toBe(requestId);
+        const at = Date.now();
+        expect(await store.releaseQuarantine(requestId, { at, ref: first.ref, state: 'accepted', egress: true })).toBe(false);
+        expect(await store.deleteQuarantined(requestId, at, first.ref)).toBe(false);
+        expect((await store.getRequest(requestId))?.state).toBe('quarantined');
+        expect(await store.deleteQuarantined(requestId, at, second.ref)).toBe(true);
+        expect((await store.getRequest(requestId))?.state).toBe('deleted');
       });
 
       it('judges a released request with no deadline indexed (TRT tracking off) by its TRT: its class told, its alert naming the deadline', async () => {

@@ -79,6 +79,10 @@ export class QuarantineDesk {
     if (record.state !== 'quarantined') {
       return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${record.requestId} is ${record.state}, no longer quarantined` };
     }
+    if (record.quarantine?.ref !== ref) {
+      // Its CV 4 leg's event, released; its signed leg was quarantined since, as an event of its own.
+      return { ok: false, status: 409, reason: 'not_quarantined', message: `quarantine event ${ref} is over: request ${record.requestId} was released from it, and is held now under another event` };
+    }
     return record;
   }
 
@@ -97,9 +101,9 @@ export class QuarantineDesk {
     // Answered here rather than by a network: queued for the User in the step that releases it.
     const answered = (body: unknown) => ({ kind: 'response' as const, requestId: record.requestId, responseCode: 'I0', body });
     if (record.commandVariant === 4) {
-      release = { at, state: 'transformed', egress: false, outbox: answered({ PreCommand: preCommandFor(request) }) };
+      release = { at, ref, state: 'transformed', egress: false, outbox: answered({ PreCommand: preCommandFor(request) }) };
     } else if (record.commandVariant === 2 || record.commandVariant === 6) {
-      release = { at, state: 'responded', egress: false, outbox: answered({ LocalCommand: localCommandFor(request) }) };
+      release = { at, ref, state: 'responded', egress: false, outbox: answered({ LocalCommand: localCommandFor(request) }) };
     } else {
       const srv = findSrv(record.srv)!;
       // Where its device is now (moved to another region or cohort while it was held), and its TRT by that.
@@ -110,7 +114,7 @@ export class QuarantineDesk {
       // Its TRT from its ExecutionDateTime if later, as at acceptance; held until then only where the DSP holds it.
       const executionDateTime = await this.executionDateTimeOf(record, srv);
       const trt = trtClass ? trtBudget(trtClass, budgets, at, executionDateTime) : undefined;
-      release = { at, state: 'accepted', egress: true, trt };
+      release = { at, ref, state: 'accepted', egress: true, trt };
       if (route.destination !== record.destination || route.generation !== record.generation) release.route = route;
       const heldByDsp = srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device';
       if (heldByDsp && executionDateTime !== undefined && executionDateTime > at) release.heldUntil = executionDateTime;
@@ -141,7 +145,7 @@ export class QuarantineDesk {
   async delete(ref: string, userId?: string): Promise<QuarantineOutcome> {
     const found = await this.find(ref, userId);
     if ('ok' in found) return found;
-    if (!(await this.store.deleteQuarantined(found.requestId, Date.now()))) {
+    if (!(await this.store.deleteQuarantined(found.requestId, Date.now(), ref))) {
       return { ok: false, status: 409, reason: 'not_quarantined', message: `request ${found.requestId} is no longer quarantined` };
     }
     return { ok: true, requestId: found.requestId, state: 'deleted' };

@@ -112,7 +112,7 @@ export class MemoryStore implements StateStore {
   // Quarantine (Threshold Anomaly Detection).
   findQuarantine(ref: string) { return this.quarantine.findQuarantine(ref); }
   releaseQuarantine(requestId: string, release: Release) { return this.quarantine.releaseQuarantine(requestId, release); }
-  deleteQuarantined(requestId: string, at: number) { return this.quarantine.deleteQuarantined(requestId, at); }
+  deleteQuarantined(requestId: string, at: number, ref?: string) { return this.quarantine.deleteQuarantined(requestId, at, ref); }
   listQuarantined(userId: string | undefined, after: string | undefined, limit: number) { return this.quarantine.listQuarantined(userId, after, limit); }
   expireQuarantined(now: number, max: number) { return this.quarantine.expireQuarantined(now, max); }
 

@@ -16,6 +16,7 @@ export class MemoryQuarantine {
     const entry = state.request(requestId);
     // The same release again (its time: a retry of a call whose answer was lost) is done, as RedisStore says.
     if (entry?.record.state !== 'quarantined') return entry !== undefined && entry.record.state !== 'deleted' && entry.record.releasedAt === release.at;
+    if (release.ref !== undefined && entry.record.quarantine?.ref !== release.ref) return false;
     Object.assign(entry.record, { state: release.state, releasedAt: release.at });
     // The retention from now, or from when its TRT is last judged if later (never shortened).
     const keepUntil = Math.max(Date.now(), release.breachCheckAt ?? 0, release.breachFinalAt ?? 0, release.heldUntil ?? 0) + state.retentionMs;
@@ -38,9 +39,10 @@ export class MemoryQuarantine {
     return true;
   }
 
-  async deleteQuarantined(requestId: string, at: number): Promise<boolean> {
+  async deleteQuarantined(requestId: string, at: number, ref?: string): Promise<boolean> {
     const entry = this.state.request(requestId);
     if (entry?.record.state !== 'quarantined') return entry?.record.state === 'deleted' && entry.deletedAt === at;
+    if (ref !== undefined && entry.record.quarantine?.ref !== ref) return false;
     entry.record.state = 'deleted';
     entry.deletedAt = at;
     return true;

@@ -60,6 +60,8 @@ export class MemoryRequests {
       record: copy(record),
       expiresAt: Math.max(now, later) + state.retentionMs,
     };
+    // A released transform leg's ref still names the request: forgotten with it, not left behind.
+    if (entry?.quarantineRefs) stored.quarantineRefs = entry.quarantineRefs;
     if (later > now) state.outlive(requestId, stored);
     else state.requests.set(requestId, stored);
     if (acceptance.egress) {
@@ -76,7 +78,7 @@ export class MemoryRequests {
     if (acceptance.breachFinalAt !== undefined) stored.breachFinalAt = acceptance.breachFinalAt;
     if (acceptance.quarantine) {
       state.quarantineRefs.set(acceptance.quarantine.ref, requestId);
-      stored.quarantineRef = acceptance.quarantine.ref;
+      stored.quarantineRefs = [...(stored.quarantineRefs ?? []), acceptance.quarantine.ref];
       state.quarantineExpiry.push(acceptance.quarantine.expiresAt, requestId);
     }
     if (acceptance.alert) state.appendOutbox(record.originatorId, copy(acceptance.alert));

@@ -14,8 +14,8 @@ export interface MemoryStoreOptions {
 
 export interface RequestEntry {
   legs: Partial<Record<Leg, LegRecord>>;
-  /** Its quarantine event reference, when it was quarantined at acceptance (quarantineRefs). */
-  quarantineRef?: string;
+  /** The quarantine event references it was held under (quarantineRefs): a released CV 4 leg's, then its signed leg's. */
+  quarantineRefs?: string[];
   record: RequestRecord;
   expiresAt: number;
   /** The pending egress entry, settled when the response is recorded. */
@@ -118,10 +118,9 @@ export class MemoryState {
     }
   }
 
-  /** A request gone at its retention takes its quarantine ref with it (as its Redis key expires with it). */
+  /** A request gone at its retention takes its quarantine refs with it (as their Redis keys expire with it). */
   private forgetQuarantineRef(requestId: string, entry: RequestEntry): void {
-    const ref = entry.quarantineRef;
-    if (ref !== undefined && this.quarantineRefs.get(ref) === requestId) this.quarantineRefs.delete(ref);
+    for (const ref of entry.quarantineRefs ?? []) if (this.quarantineRefs.get(ref) === requestId) this.quarantineRefs.delete(ref);
   }
 
   indexDeadline(entry: RequestEntry, requestId: string, checkAt: number): void {

@@ -86,7 +86,7 @@ export type ScriptedPipeline = ChainableCommander & {
 export const SCRIPT_COMMANDS = [
   ['acceptBatch', 2],
   ['respondBatch', 1],
-  ['releaseQuarantine', 9],
+  ['releaseQuarantine', 10],
   ['deleteQuarantined', 2],
   ['expireQuarantined', 1],
   ['advanceState', 1],

@@ -10,9 +10,13 @@ const QUARANTINE_SCAN_BUDGET = 10_000;
 /** Requests held back by Threshold Anomaly Detection: found by reference, released, deleted, listed, expired. */
 export class RedisQuarantine extends RedisPart {
   async findQuarantine(ref: string): Promise<string | undefined> {
-    const partition = partitionOfRef(ref);
-    if (partition === undefined) return undefined;
-    return (await this.call('GET quarantine ref', () => this.redis.get(`${this.prefix}qref:{p${partition}}:${ref}`))) ?? undefined;
+    if (partitionOfRef(ref) === undefined) return undefined;
+    return (await this.call('GET quarantine ref', () => this.redis.get(this.quarantineRefKey(ref)))) ?? undefined;
+  }
+
+  /** A quarantine event's reference key, in the slot of the partition the reference names (accept-batch.lua writes it). */
+  private quarantineRefKey(ref: string): string {
+    return `${this.prefix}qref:{p${partitionOfRef(ref)}}:${ref}`;
   }
 
   async releaseQuarantine(requestId: string, release: Release): Promise<boolean> {
@@ -27,19 +31,21 @@ export class RedisQuarantine extends RedisPart {
     const released = await this.call('release quarantine', () => this.redis.releaseQuarantine(
       this.requestKey(requestId), this.egressKey(tag, destination), `${this.prefix}trt:${tag}`, `${this.prefix}qexp:${tag}`,
       `${this.prefix}trtkeys:${tag}`, `${this.prefix}trt:${tag}${bulk && `:${bulk}`}`, this.trtMarkKey(tag), this.outboxKey(originatorOf(requestId)), `${this.prefix}held:${tag}`,
+      // Its reference's key (in its partition's slot), or the request's again where no event is named.
+      release.ref === undefined ? this.requestKey(requestId) : this.quarantineRefKey(release.ref),
       requestId, release.state, release.at, release.trt ? JSON.stringify(release.trt) : '', release.egress ? '1' : '0',
       release.breachCheckAt ?? '', release.trt ? new Date(release.trt.deadline).toISOString() : '', release.trt?.class ?? '',
       release.trt?.startsAt ?? '', release.trt?.budgetMs ?? '', release.breachFinalAt ?? '', bulk, this.context.retentionSeconds,
       release.outbox ? JSON.stringify(release.outbox) : '', this.outboxMinId(),
-      release.heldUntil !== undefined && release.heldUntil > release.at ? release.heldUntil : '', rerouted, destination,
+      release.heldUntil !== undefined && release.heldUntil > release.at ? release.heldUntil : '', rerouted, destination, release.ref ?? '',
     ));
     return released === 1;
   }
 
-  async deleteQuarantined(requestId: string, at: number): Promise<boolean> {
+  async deleteQuarantined(requestId: string, at: number, ref?: string): Promise<boolean> {
     const tag = this.tagOf(requestId);
     return (await this.call('delete quarantined', () =>
-      this.redis.deleteQuarantined(this.requestKey(requestId), `${this.prefix}qexp:${tag}`, requestId, at))) === 1;
+      this.redis.deleteQuarantined(this.requestKey(requestId), `${this.prefix}qexp:${tag}`, requestId, at, ref ?? ''))) === 1;
   }
 
   /**

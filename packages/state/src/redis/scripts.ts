@@ -1,8 +1,8 @@
 // The Lua scripts, one file each (named after the step it performs), read once at load. Scripts
 // that count prepend the shared sliding-window function, those that judge an open request's TRT
 // its reader (open-trt.lua), those that mark bulk TRT indexes mark-bulk-trt.lua, those that
-// claim egress entries take-claimed.lua, and those that keep their answer under a call's mark
-// mark-list.lua, since Redis scripts cannot include.
+// claim egress entries take-claimed.lua, those that keep their answer under a call's mark
+// mark-list.lua, and a quarantine's release or delete quarantine-ref.lua, since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 /** The scripts as Redis runs them, from a reader of `scripts/<name>.lua` (bench/scripts-replay.ts reads another revision's). */
@@ -12,6 +12,7 @@ export function composeScripts(read: (name: string) => string) {
   const TAKE_CLAIMED = read('take-claimed');
   const MARK_BULK_TRT = read('mark-bulk-trt');
   const MARK_LIST = read('mark-list');
+  const QUARANTINE_REF = read('quarantine-ref');
   return {
     acceptBatch: COUNT_WINDOW + read('accept-batch'),
     respondBatch: OPEN_TRT + read('respond-batch'),
@@ -26,8 +27,8 @@ export function composeScripts(read: (name: string) => string) {
     reclaimLeases: read('reclaim-leases'),
     renewEgress: read('renew-egress'),
     peekCounts: read('peek-counts'),
-    releaseQuarantine: read('release-quarantine'),
-    deleteQuarantined: read('delete-quarantined'),
+    releaseQuarantine: QUARANTINE_REF + read('release-quarantine'),
+    deleteQuarantined: QUARANTINE_REF + read('delete-quarantined'),
     expireQuarantined: read('expire-quarantined'),
     releaseHeld: read('release-held'),
     lease: read('lease'),

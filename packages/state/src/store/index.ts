@@ -94,6 +94,11 @@ export interface QuarantineInfo {
 export interface Release {
   at: number;
   /**
+   * The quarantine event it releases: a request held again under another (a released CV 4 leg's
+   * signed leg, quarantined in its turn) is not released by the old one's reference.
+   */
+  ref?: string;
+  /**
    * 'accepted' (then forwarded) for a device request; 'transformed' for a critical request's CV 4
    * leg; 'responded' for local delivery (its command goes to the User's outbox).
    */
@@ -671,10 +676,13 @@ export interface StateStore {
 
   /** The request a quarantine event reference names, if any. */
   findQuarantine(ref: string): Promise<string | undefined>;
-  /** Releases a quarantined request (queued now, TRT from now); false if it is not quarantined any more. */
+  /**
+   * Releases a quarantined request (queued now, TRT from now); false if it is not quarantined any
+   * more, or (with `release.ref`) is held under another quarantine event.
+   */
   releaseQuarantine(requestId: string, release: Release): Promise<boolean>;
-  /** Deletes a quarantined request; false if it is not quarantined any more. */
-  deleteQuarantined(requestId: string, at: number): Promise<boolean>;
+  /** Deletes a quarantined request; false if it is not quarantined any more, or (with `ref`) is held under another quarantine event. */
+  deleteQuarantined(requestId: string, at: number, ref?: string): Promise<boolean>;
   /**
    * Quarantined requests, a User's or every User's, after the opaque cursor `after` (a page's
    * `next`), at most `limit`, in a stable order (soonest expiry first within a partition).

@@ -8,16 +8,22 @@
 --       the retention in seconds (kept that long from its release), an outbox item for the
 --       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed), when the DCC
 --       holds it until (its ExecutionDateTime still ahead: put with the held requests, release-held.lua; or ''),
---       its record routed anew (its device moved while it was held; or ''), and its destination.
-local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt')
+--       its record routed anew (its device moved while it was held; or ''), its destination, and
+--       the quarantine event it releases (or '': whichever it is held under).
+-- KEYS[10]: that event's reference key (qref), kept as long as the request from now (or '' with no event).
+local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt', 'record')
 -- Released by this very call (sent again by the client library after its answer was lost): done, as it says.
 if f[1] ~= 'quarantined' then return (f[1] ~= 'deleted' and f[2] == ARGV[3]) and 1 or 0 end
+-- Held again under another event (a released CV 4 leg's signed leg): not this reference's to release.
+if ARGV[19] ~= '' and quarantine_ref(f[3]) ~= ARGV[19] then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
 -- At least the retention from now, or from when its TRT is last judged if later (never shortened).
 local keep = tonumber(ARGV[13])
 local judged = math.max(ARGV[6] ~= '' and tonumber(ARGV[6]) or 0, ARGV[11] ~= '' and tonumber(ARGV[11]) or 0, ARGV[16] ~= '' and tonumber(ARGV[16]) or 0)
 if judged > 0 then keep = keep + math.max(0, math.ceil((judged - tonumber(ARGV[3])) / 1000)) end
 if redis.call('TTL', KEYS[1]) < keep then redis.call('EXPIRE', KEYS[1], keep) end
+-- Its reference finds it for as long as it is kept (a later release or delete of it answers 409, not 404).
+if ARGV[19] ~= '' then redis.call('EXPIRE', KEYS[10], redis.call('TTL', KEYS[1])) end
 redis.call('ZREM', KEYS[4], ARGV[1])
 -- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10], 'deadline', ARGV[7], 'tclass', ARGV[8]) end
