@@ -84,7 +84,10 @@ export class ChildProcesses {
         ROUTER_PROCESSES: String(this.options.processes),
         ROUTER_PROCESS_INDEX: String(index),
         // gRPC stays on the primary: @grpc/grpc-js cannot share a port between processes (no SO_REUSEPORT).
+        // Its TLS files with it: a child given them without a gRPC server refuses to start.
         GRPC_PORT: 'off',
+        GRPC_TLS_CERT_FILE: '',
+        GRPC_TLS_KEY_FILE: '',
         // The primary has already seeded the shared store.
         SEED_DEMO: 'false',
       },
