@@ -24,11 +24,11 @@ export type LocalCountResult =
 
 /**
  * Counts one scope (the DCC-wide one) in-process and reconciles with the shared counters every
- * `syncMs`, so a counted request costs no store round trip. Each instance admits while the last
- * shared total plus its own counts since stays within the limit, so it never under-counts its own
- * traffic; what other instances admitted since the last reconciliation it sees only at the next.
- * Over-admission is therefore bounded by what the other instances admit in one reconciliation
- * period (plus one round trip); with one instance the count is exact.
+ * `syncMs`, so a counted request costs no store round trip. Each router process admits while the
+ * last shared total plus its own counts since stays within the limit, so it never under-counts its
+ * own traffic; what other processes (of this instance or others) admitted since the last
+ * reconciliation it sees only at the next. Over-admission is therefore bounded by what the other
+ * processes admit in one reconciliation period (plus one round trip); with one process the count is exact.
  */
 export class ReconciledCounter {
   private readonly local = new Map<string, LocalCounter>();
