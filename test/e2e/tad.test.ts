@@ -75,6 +75,10 @@ describe('Threshold Anomaly Detection', () => {
     expect(bad.body.error.field).toBe('rules[0].limit');
     const unknown = await admin.put('/v1/admin/thresholds/dcc', { rules: [{ srv: '9.9.9', limit: 1, windowSeconds: 60 }] });
     expect(unknown.body.error.field).toBe('rules[0].srv');
+    // A rule that could never apply (8.2 is answered by the router itself) is refused, not kept.
+    const nonDevice = await admin.put('/v1/admin/thresholds/values', { rules: [{ srv: '8.2', field: 'DeviceID', max: 1 }] });
+    expect(nonDevice.status).toBe(400);
+    expect(nonDevice.body.error).toMatchObject({ field: 'rules[0].srv', message: expect.stringContaining('applies to device requests only') });
     const rules = { rules: [{ srv: '4.1.1', limit: 5, windowSeconds: 60 }] };
     await putRules(`/v1/admin/thresholds/users/${USER}`, rules);
     expect((await admin.request('GET', `/v1/admin/thresholds/users/${USER}`)).body).toEqual(rules);

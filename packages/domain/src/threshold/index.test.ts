@@ -31,6 +31,7 @@ describe('parseCountRules', () => {
     ['a rule that is not an object', { rules: ['4.1.1'] }, { field: 'rules[0]', message: 'must be an object' }],
     ['an unknown rule property', { rules: [{ srv: '4.1.1', limit: 1, windowSeconds: 1, window: 5 }] }, { field: 'rules[0].window', message: 'unknown property' }],
     ['an SRV not in the catalogue', { rules: [{ srv: '4.1.9', limit: 1, windowSeconds: 1 }] }, { field: 'rules[0].srv', message: '4.1.9 is not a DUIS Service Reference Variant' }],
+    ['a non-device SRV, which is never counted', { rules: [{ srv: '8.2', limit: 1, windowSeconds: 1 }] }, { field: 'rules[0].srv', message: '8.2 is a non-device request (command variant 8), answered by the router: Threshold Anomaly Detection applies to device requests only' }],
     ['an SRV that is not a string', { rules: [{ srv: 4.1, limit: 1, windowSeconds: 1 }] }, { field: 'rules[0].srv', message: 'must be a string' }],
     ['srv missing', { rules: [{ limit: 1, windowSeconds: 1 }] }, { field: 'rules[0].srv', message: 'must be a string' }],
     ['limit 0', { rules: [{ srv: '*', limit: 0, windowSeconds: 1 }] }, { field: 'rules[0].limit', message: 'must be a positive integer' }],
@@ -77,6 +78,7 @@ describe('parseValueRules', () => {
   it.each([
     ['*', { srv: '*', field: 'a', max: 1 }, { field: 'rules[0].srv', message: 'must name one SRV (`*` is for count rules only)' }],
     ['an unknown SRV', { srv: '99.9', field: 'a', max: 1 }, { field: 'rules[0].srv', message: '99.9 is not a DUIS Service Reference Variant' }],
+    ['a non-device SRV, whose body is never checked', { srv: '8.2', field: 'DeviceID', max: 1 }, { field: 'rules[0].srv', message: '8.2 is a non-device request (command variant 8), answered by the router: Threshold Anomaly Detection applies to device requests only' }],
     ['no field', { srv: '2.2', max: 1 }, { field: 'rules[0].field', message: 'must be a non-empty string' }],
     ['an empty field', { srv: '2.2', field: '', max: 1 }, { field: 'rules[0].field', message: 'must be a non-empty string' }],
     ['a double dot', { srv: '2.2', field: 'a..b', max: 1 }, { field: 'rules[0].field', message: 'must be property names separated by single dots' }],

@@ -48,6 +48,9 @@ const srvSchema = (allowAll: boolean) => z.string({ error: 'must be a string' })
     if (!allowAll) ctx.addIssue({ code: 'custom', message: 'must name one SRV (`*` is for count rules only)' });
   } else if (!findSrv(srv)) {
     ctx.addIssue({ code: 'custom', message: `${srv} is not a DUIS Service Reference Variant` });
+  } else if (findSrv(srv)!.nonDevice) {
+    // Answered by the router at once, never acknowledged for a device: a rule on it would never apply.
+    ctx.addIssue({ code: 'custom', message: `${srv} is a non-device request (command variant 8), answered by the router: Threshold Anomaly Detection applies to device requests only` });
   }
 });
 
