@@ -88,6 +88,17 @@ describe('decodeJsonRequest: the contract example', () => {
     expect(accepted(decodeJsonRequest(bytes(text))).requestIdText).toBe(`${SUPPLIER}:${ESME}:1000`);
   });
 
+  it.each(['1e400', '-1e400', '[1, {"b": 2e308}]', '1' + '0'.repeat(400)])('refuses a body number beyond a double, %s, which JSON.parse reads as Infinity and JSON writes as null', (number) => {
+    const body = `{"ReadInstantaneousImportRegisters":{"a":${number}}}`;
+    expect(refusedMessage(decode({ body }))).toContain('beyond the range of a double');
+    expect(refusedMessage(parseBodyJson(`{"a":${number}}`))).toContain('beyond the range of a double');
+  });
+
+  it('keeps the largest and smallest doubles, and underflow to 0 (no value the signer wrote is lost to null)', () => {
+    const body = '{"ReadInstantaneousImportRegisters":{"max":1.7976931348623157e308,"min":-1.7976931348623157e308,"tiny":1e-400}}';
+    expect(accepted(decode({ body })).bodyValue).toEqual({ max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny: 0 });
+  });
+
   it('ignores unknown extra fields', () => {
     const text = requestText().replace('"header":{', '"header":{"extra":true,').replace(/}$/, ',"trailer":[1,2]}');
     expect(accepted(decodeJsonRequest(bytes(text))).serviceReferenceVariant).toBe('4.1.1');

@@ -211,6 +211,20 @@ function shapeRefusal(text: string): Decoded<never> | undefined {
   return problem === undefined ? undefined : malformed(problem);
 }
 
+/**
+ * Whether a parsed JSON value holds a number its text put beyond a double's range (`1e400`):
+ * JSON.parse reads it as Infinity, which JSON writes back as null, so the request would go on
+ * with another value than the one signed.
+ */
+function holdsInfiniteNumber(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (holdsInfiniteNumber(item)) return true;
+  return false;
+}
+
+const INFINITE_NUMBER = 'body holds a number beyond the range of a double (about ±1.8e308): it cannot be carried as sent';
+
 /** Decodes the JSON format of the contract (duis-parser's simplified DUIS JSON). */
 export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
   let text: string;
@@ -236,6 +250,7 @@ export function decodeJsonRequest(bytes: Uint8Array): Decoded<ServiceRequest> {
   if (!isPlainObject(body)) return malformed('body is missing or not an object');
   const keys = Object.keys(body);
   if (keys.length !== 1) return malformed(`body must hold exactly one element, found ${keys.length}`);
+  if (holdsInfiniteNumber(body[keys[0]])) return malformed(INFINITE_NUMBER);
   let counter = requestId.counter;
   if (typeof counter === 'number') {
     try {
@@ -265,6 +280,7 @@ export function parseBodyJson(text: string): Decoded<Record<string, unknown> | '
   if (misshapen) return misshapen;
   try {
     const value = JSON.parse(text);
+    if (isPlainObject(value) && holdsInfiniteNumber(value)) return malformed(INFINITE_NUMBER);
     if (value === '' || isPlainObject(value)) return { ok: true, value };
   } catch {
     // falls through to the refusal below
