@@ -1,7 +1,9 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { XmlDocument, XmlValidateError } from 'libxml2-wasm';
 import { describe, expect, it } from 'vitest';
 import { canonicalise } from './c14n.ts';
 import { xmlAnswer, xmlOutboxItem } from './response.ts';
+import { duisSchema } from './schema/index.ts';
 import { signEnveloped } from './sign.ts';
 import { readSignature } from './signature.ts';
 import { parseXmlText } from './tree.ts';
@@ -91,5 +93,47 @@ describe('DUIS XML answers', () => {
     expect(verified(text)).toBe(true);
     expect(() => signEnveloped('<a/>', signer)).toThrow(/xmlns:ds/);
     void sign;
+  });
+});
+
+/** What the DUIS V5.4 schema finds wrong with a document (its trailing comment left out). */
+function schemaViolations(xml: string): string[] {
+  const doc = XmlDocument.fromString(xml.replace(/\n<!--[\s\S]*-->$/, ''));
+  try {
+    duisSchema().validate(doc);
+    return [];
+  } catch (error) {
+    if (error instanceof XmlValidateError) return error.details.map((detail) => detail.message.trim());
+    throw error;
+  } finally {
+    doc.dispose();
+  }
+}
+
+describe('DSP schedule answers as DUIS XML, valid against the schema', () => {
+  const rid = '90-B3-D5-1F-30-01-00-00:90-B3-D5-1F-30-00-00-02:5';
+  const details = {
+    ScheduleFrequency: 'Daily', ScheduleStartDate: '2026-12-01', ScheduleExecutionStartTime: '02:30:00', DSPScheduledServiceReference: '4.6',
+    DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: '00-DB-12-34-56-78-90-A0',
+    DSPRetrieveImportDailyReadLog: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' },
+  };
+  const answer = (srv: string, body: Record<string, unknown>) =>
+    xmlAnswer(JSON.stringify({ header: { requestId: rid, responseCode: 'I0', responseDateTime: at }, body }), { serviceReference: srv, serviceReferenceVariant: srv }, signer).body;
+
+  it('5.1: its DSPScheduleID', () => {
+    expect(schemaViolations(answer('5.1', { DSPScheduleID: '7' }))).toEqual([]);
+  });
+
+  it('5.2: the schedule inside DSPSchedulesRead, as DUIS has it', () => {
+    const xml = answer('5.2', { DSPScheduleID: '7', DSPScheduleDetails: details });
+    expect(schemaViolations(xml)).toEqual([]);
+    expect(xml).toContain('<sr:DSPSchedulesRead><sr:DSPSchedules><sr:DSPScheduleID>7</sr:DSPScheduleID><sr:DSPScheduleDetails>');
+  });
+
+  it("an occurrence's GBCS response to an XML User: a DSPScheduledMessage naming its schedule", () => {
+    const item = { cursor: '1-0', kind: 'response' as const, requestId: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:10000000000070000000', responseCode: 'I0', body: { GBCSPayload: 'AAEC', DSPScheduleID: '7' } };
+    const xml = xmlOutboxItem(item, signer, Date.parse(at), { serviceReference: '4.6', serviceReferenceVariant: '4.6.1' });
+    expect(schemaViolations(xml)).toEqual([]);
+    expect(xml).toContain('<sr:DSPScheduledMessage><sr:GBCSPayload>AAEC</sr:GBCSPayload><sr:DSPScheduleID>7</sr:DSPScheduleID></sr:DSPScheduledMessage>');
   });
 });

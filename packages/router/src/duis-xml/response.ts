@@ -59,11 +59,28 @@ export function jsonToXml(name: string, value: unknown): string {
   return `<sr:${name}${attributes}>${content}</sr:${name}>`;
 }
 
+/**
+ * The JSON body in DUIS's elements where they differ: 5.2's `{ DSPScheduleID, DSPScheduleDetails }`
+ * is one schedule of DSPSchedulesRead, and a DSP occurrence's GBCS response with its DSPScheduleID
+ * is a DSPScheduledMessage (the JSON keeps both flat, as the contract's answers are).
+ */
+function duisShaped(srv: string | undefined, body: Record<string, unknown>): Record<string, unknown> {
+  if (srv === '5.2' && body.DSPScheduleDetails !== undefined) {
+    const { DSPScheduleID, DSPScheduleDetails, ...rest } = body;
+    return { DSPSchedulesRead: { DSPSchedules: { DSPScheduleID, DSPScheduleDetails } }, ...rest };
+  }
+  if (body.DSPScheduleID !== undefined && typeof body.GBCSPayload === 'string') {
+    const { GBCSPayload, DSPScheduleID, ...rest } = body;
+    return { DSPScheduledMessage: { GBCSPayload, DSPScheduleID }, ...rest };
+  }
+  return body;
+}
+
 /** The payload of an answer's body (the JSON answer's `body`) inside sr:ResponseMessage. */
-function payload(body: Record<string, unknown> | undefined): string {
+function payload(body: Record<string, unknown> | undefined, srv?: string): string {
   if (!body) return '';
   let out = '';
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, value] of Object.entries(duisShaped(srv, body))) {
     if (key === 'PreCommand' && value && typeof value === 'object') {
       out += `<sr:PreCommand><sr:GBCSVersion>${GBCS_VERSION}</sr:GBCSVersion><sr:GBCSPayload>${escapeText(String((value as { GBCSPayload?: unknown }).GBCSPayload ?? ''))}</sr:GBCSPayload></sr:PreCommand>`;
     } else if (key === 'LocalCommand' && typeof value === 'string') {
@@ -76,7 +93,7 @@ function payload(body: Record<string, unknown> | undefined): string {
 function responseMessage(request: Pick<ServiceRequest, 'serviceReference' | 'serviceReferenceVariant'> | undefined, body: Record<string, unknown> | undefined): string {
   if (!request) return payload(body);
   return `<sr:ResponseMessage><sr:ServiceReference>${escapeText(request.serviceReference)}</sr:ServiceReference>`
-    + `<sr:ServiceReferenceVariant>${escapeText(request.serviceReferenceVariant)}</sr:ServiceReferenceVariant>${payload(body)}</sr:ResponseMessage>`;
+    + `<sr:ServiceReferenceVariant>${escapeText(request.serviceReferenceVariant)}</sr:ServiceReferenceVariant>${payload(body, request.serviceReferenceVariant)}</sr:ResponseMessage>`;
 }
 
 interface JsonAnswer {
