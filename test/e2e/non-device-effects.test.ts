@@ -30,7 +30,7 @@ function failNext<T extends object>(target: T, method: keyof T & string, times =
 
 const createSchedule = (counter: string) => ({
   originatorId: USER, targetId: ACB, counter, commandVariant: 8, srv: '5.1',
-  bodyValue: { ScheduleFrequency: 'Daily', ScheduleStartDate: '2030-01-01', DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: {} },
+  bodyValue: { ScheduleFrequency: 'Daily', ScheduleStartDate: '2030-01-01', DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' } },
 });
 const schedule = (srv: '5.2' | '5.3', scheduleId: string, counter = nextCounter()) => ({
   originatorId: USER, targetId: ACB, counter, commandVariant: 8, srv, bodyValue: { DSPScheduleID: scheduleId },

@@ -40,7 +40,7 @@ describe.each(everyStore())('A DSP occurrence not admitted, on %s', (_name, stor
       originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '5.1',
       bodyValue: {
         ScheduleFrequency: 'Daily', ScheduleStartDate: at.slice(0, 10), ScheduleExecutionStartTime: at.slice(11, 19),
-        DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: {},
+        DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' },
       },
     });
     expect(created.status, JSON.stringify(created.answer)).toBe(200);

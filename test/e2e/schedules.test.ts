@@ -55,7 +55,7 @@ function dailyRead(deviceId: string, inMs: number) {
   const at = new Date(Date.now() + inMs);
   return {
     ScheduleFrequency: 'Daily', ScheduleStartDate: at.toISOString().slice(0, 10), ScheduleExecutionStartTime: at.toISOString().slice(11, 19),
-    DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: deviceId, DSPRetrieveImportDailyReadLog: {},
+    DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: deviceId, DSPRetrieveImportDailyReadLog: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' },
   };
 }
 

@@ -1,17 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { nextOccurrence, occurrenceAt, occurrenceCounter, parseCreateSchedule, scheduleDetails, type DspSchedule } from './index.ts';
+import { nextOccurrence, occurrenceAt, occurrenceCounter, occurrenceReadValue, parseCreateSchedule, scheduleDetails, type DspSchedule } from './index.ts';
+
+/** DUIS's ReadLogPeriodOffset: the day before each occurrence's date, midnight to midnight. */
+const YESTERDAY = { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' };
+
+/** A 4.12.1 schedule (its read takes no period) with this read element, or none. */
+function maximumDemand(read: unknown): Record<string, unknown> {
+  const { DSPRetrieveImportDailyReadLog: _logRead, ...schedule } = create({ DSPScheduledServiceReference: '4.12', DSPScheduledServiceReferenceVariant: '4.12.1' });
+  return read === undefined ? schedule : { ...schedule, DSPReadMaximumDemandImportRegisters: read };
+}
 
 const create = (extra: Record<string, unknown> = {}) => ({
   ScheduleFrequency: 'Daily', ScheduleStartDate: '2026-12-01', ScheduleExecutionStartTime: '02:30:00',
   DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: '00-db-12-34-56-78-90-a0',
-  DSPRetrieveImportDailyReadLog: { ReadLogPeriod: 1 }, ...extra,
+  DSPRetrieveImportDailyReadLog: YESTERDAY, ...extra,
 });
 
 describe('parseCreateSchedule', () => {
   it('takes a DUIS DSPSchedule', () => {
     const parsed = parseCreateSchedule(create());
-    expect(parsed).toMatchObject({ ok: true, schedule: { frequency: 'Daily', srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: { ReadLogPeriod: 1 } } });
+    expect(parsed).toMatchObject({ ok: true, schedule: { frequency: 'Daily', srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: YESTERDAY } });
     if (parsed.ok) expect(scheduleDetails(parsed.schedule)).toEqual({ ...create(), DeviceID: '00-DB-12-34-56-78-90-A0' });
+  });
+
+  it('keeps a KAPublicSecurityCredential for 5.2 to read back, in the schema\'s place', () => {
+    const parsed = parseCreateSchedule(create({ KAPublicSecurityCredential: 'MIIB' }));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(Object.keys(scheduleDetails(parsed.schedule)).slice(2, 4)).toEqual(['ScheduleExecutionStartTime', 'KAPublicSecurityCredential']);
+    expect(scheduleDetails(parsed.schedule).KAPublicSecurityCredential).toBe('MIIB');
+  });
+
+  it('reads offsets written as text (as DUIS XML carries them), and an empty read element where the read takes no period', () => {
+    const parsed = parseCreateSchedule(create({ DSPRetrieveImportDailyReadLog: { StartDateOffset: '-7', StartTime: '00:00:00', EndDateOffset: '0', EndTime: '23:59:59' } }));
+    expect(parsed).toMatchObject({ ok: true, schedule: { bodyValue: { StartDateOffset: -7, EndDateOffset: 0 } } });
+    for (const read of [{}, '', undefined]) expect(parseCreateSchedule(maximumDemand(read)).ok).toBe(true);
   });
 
   it.each([
@@ -26,10 +48,39 @@ describe('parseCreateSchedule', () => {
     [{ DSPScheduledServiceReference: '4.8' }, 'DSPScheduledServiceReference must be 4.6'],
     [{ DeviceID: 'x' }, 'DeviceID must be an EUI-64'],
     [{ Extra: 1 }, 'Extra is not a field of a 4.6.1 schedule'],
+    [{ ScheduleStartDate: '0050-01-04' }, 'ScheduleStartDate must be a date, YYYY-MM-DD, from 1970'],
+    [{ KAPublicSecurityCredential: { x: 1 } }, 'KAPublicSecurityCredential must be a certificate, base64'],
+    [{ DSPRetrieveImportDailyReadLog: undefined }, 'DSPRetrieveImportDailyReadLog must be a ReadLogPeriodOffset'],
+    [{ DSPRetrieveImportDailyReadLog: {} }, 'DSPRetrieveImportDailyReadLog.StartDateOffset must be a whole number of days from -400 to 0'],
+    [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, StartDateOffset: 5 } }, 'StartDateOffset must be a whole number of days from -400 to 0'],
+    [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, EndDateOffset: -401 } }, 'EndDateOffset must be a whole number of days from -400 to 0'],
+    [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, EndTime: '25:00:00' } }, 'EndTime must be a UTC time'],
+    [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, Bogus: true } }, 'Bogus is not a field of DSPRetrieveImportDailyReadLog'],
+    [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, StartDateOffset: 0, EndDateOffset: -1 } }, 'the period must not end before it starts'],
   ])('refuses %j, naming the field', (extra, message) => {
     const parsed = parseCreateSchedule(create(extra));
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.message).toContain(message);
+  });
+
+  it('refuses a read element with content where the read takes no period', () => {
+    expect(parseCreateSchedule(maximumDemand({ x: 1 }))).toEqual({ ok: false, message: 'DSPReadMaximumDemandImportRegisters must be empty: a 4.12.1 read takes no period' });
+  });
+});
+
+describe('occurrenceReadValue', () => {
+  const daily = (bodyValue: DspSchedule['bodyValue']): DspSchedule =>
+    ({ frequency: 'Daily', startDate: '2026-12-01', executionStartTime: '02:30:00', srv: '4.6.1', deviceId: 'd', bodyElement: 'RetrieveImportDailyReadLog', bodyValue });
+
+  it("makes a log read's offsets the ReadLogPeriod of the occurrence's own date", () => {
+    const at = Date.parse('2027-03-01T02:30:00Z');
+    expect(occurrenceReadValue(daily(YESTERDAY), at)).toEqual({ ReadLogPeriod: { StartDateTime: '2027-02-28T00:00:00Z', EndDateTime: '2027-03-01T00:00:00Z' } });
+    expect(occurrenceReadValue(daily({ StartDateOffset: -7, StartTime: '06:00:00', EndDateOffset: -1, EndTime: '23:59:59' }), at))
+      .toEqual({ ReadLogPeriod: { StartDateTime: '2027-02-22T06:00:00Z', EndDateTime: '2027-02-28T23:59:59Z' } });
+  });
+
+  it('sends a read with no period as it is', () => {
+    expect(occurrenceReadValue(daily({}), Date.now())).toEqual({});
   });
 });
 

@@ -15,6 +15,8 @@ export interface DspSchedule {
   endDate?: string;
   /** HH:MM:SS (UTC); 00:00:00 unless given. */
   executionStartTime: string;
+  /** KAPublicSecurityCredential as given (base64), kept to be read back by 5.2. */
+  kaPublicSecurityCredential?: string;
   /** The scheduled SRV (DSPScheduledServiceReferenceVariant), e.g. "4.6.1". */
   srv: string;
   deviceId: string;
@@ -28,8 +30,9 @@ export type ScheduleParse = { ok: true; schedule: DspSchedule; srv: SrvDefinitio
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
 
+// Years before 1970 are refused: Date.UTC reads years 0-99 as 19xx, and no meter read is due then.
 function validDate(text: unknown): text is string {
-  if (typeof text !== 'string' || !DATE.test(text)) return false;
+  if (typeof text !== 'string' || !DATE.test(text) || text < '1970') return false;
   const at = Date.parse(`${text}T00:00:00Z`);
   return !Number.isNaN(at) && new Date(at).toISOString().startsWith(text);
 }
@@ -46,8 +49,8 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   if (typeof frequency !== 'string' || !Object.hasOwn(FREQUENCIES, frequency)) {
     return { ok: false, message: `ScheduleFrequency must be one of ${Object.keys(FREQUENCIES).join(', ')}` };
   }
-  if (!validDate(value.ScheduleStartDate)) return { ok: false, message: 'ScheduleStartDate must be a date, YYYY-MM-DD' };
-  if (value.ScheduleEndDate !== undefined && !validDate(value.ScheduleEndDate)) return { ok: false, message: 'ScheduleEndDate must be a date, YYYY-MM-DD' };
+  if (!validDate(value.ScheduleStartDate)) return { ok: false, message: 'ScheduleStartDate must be a date, YYYY-MM-DD, from 1970' };
+  if (value.ScheduleEndDate !== undefined && !validDate(value.ScheduleEndDate)) return { ok: false, message: 'ScheduleEndDate must be a date, YYYY-MM-DD, from 1970' };
   if (value.ScheduleEndDate !== undefined && (value.ScheduleEndDate as string) < (value.ScheduleStartDate as string)) {
     return { ok: false, message: 'ScheduleEndDate must not be before ScheduleStartDate' };
   }
@@ -61,21 +64,80 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   }
   const deviceId = parseEui(value.DeviceID);
   if (!deviceId) return { ok: false, message: 'DeviceID must be an EUI-64' };
+  const credential = value.KAPublicSecurityCredential;
+  if (credential !== undefined && (typeof credential !== 'string' || !BASE64.test(credential))) {
+    return { ok: false, message: 'KAPublicSecurityCredential must be a certificate, base64' };
+  }
   // The scheduled read's element: DSP + the SRV's body element (DUIS: DSPRetrieveImportDailyReadLog).
   const element = `DSP${srv.bodyElement}`;
-  const readValue = value[element] ?? {};
-  if (readValue !== '' && !isPlainObject(readValue)) return { ok: false, message: `${element} must be an object` };
   const known = new Set(['ScheduleFrequency', 'ScheduleStartDate', 'ScheduleEndDate', 'ScheduleExecutionStartTime', 'KAPublicSecurityCredential', 'DSPScheduledServiceReference', 'DSPScheduledServiceReferenceVariant', 'DeviceID', element]);
   const unknown = Object.keys(value).find((key) => !known.has(key));
   if (unknown) return { ok: false, message: `${unknown} is not a field of a ${srv.srv} schedule (its read is ${element})` };
+  const read = parseScheduledRead(srv.srv, element, value[element]);
+  if (typeof read === 'string') return { ok: false, message: read };
   return {
     ok: true, srv,
     schedule: {
       frequency: frequency as ScheduleFrequency, startDate: value.ScheduleStartDate as string,
       ...(value.ScheduleEndDate !== undefined ? { endDate: value.ScheduleEndDate as string } : {}),
-      executionStartTime: time, srv: srv.srv, deviceId, bodyElement: srv.bodyElement, bodyValue: readValue as Record<string, unknown> | '',
+      executionStartTime: time,
+      ...(credential !== undefined ? { kaPublicSecurityCredential: credential as string } : {}),
+      srv: srv.srv, deviceId, bodyElement: srv.bodyElement, bodyValue: read,
     },
   };
+}
+
+const BASE64 = /^[A-Za-z0-9+/\s]+={0,2}$/;
+
+/** The schedulable reads of a log period (DUIS: their DSP element is a ReadLogPeriodOffset); the others' element is empty. */
+const LOG_PERIOD_READS: ReadonlySet<string> = new Set(['4.6.1', '4.6.2', '4.8.1', '4.8.2', '4.8.3', '4.10', '4.14', '4.17']);
+const OFFSET_FIELDS = ['StartDateOffset', 'StartTime', 'EndDateOffset', 'EndTime'] as const;
+
+/**
+ * The scheduled read's element, as DUIS has it: for a log read its ReadLogPeriodOffset (days
+ * before each occurrence's date, -400 to 0, and times of day, UTC), for the others nothing.
+ * A message naming the field when it is not.
+ */
+function parseScheduledRead(srv: string, element: string, value: unknown): Record<string, unknown> | string {
+  if (!LOG_PERIOD_READS.has(srv)) {
+    if (value === undefined || value === '' || (isPlainObject(value) && Object.keys(value).length === 0)) return {};
+    return `${element} must be empty: a ${srv} read takes no period`;
+  }
+  const shape = `${element} must be a ReadLogPeriodOffset { StartDateOffset, StartTime, EndDateOffset, EndTime }`;
+  if (!isPlainObject(value)) return shape;
+  const extra = Object.keys(value).find((key) => !(OFFSET_FIELDS as readonly string[]).includes(key));
+  if (extra) return `${extra} is not a field of ${element}, a ReadLogPeriodOffset { StartDateOffset, StartTime, EndDateOffset, EndTime }`;
+  for (const field of ['StartDateOffset', 'EndDateOffset'] as const) {
+    const offset = value[field];
+    const number = typeof offset === 'string' && /^-?\d{1,3}$/.test(offset) ? Number(offset) : offset;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < -400 || number > 0) return `${element}.${field} must be a whole number of days from -400 to 0`;
+  }
+  for (const field of ['StartTime', 'EndTime'] as const) {
+    if (typeof value[field] !== 'string' || !TIME.test(value[field] as string)) return `${element}.${field} must be a UTC time, HH:MM:SS`;
+  }
+  const days = (field: 'StartDateOffset' | 'EndDateOffset') => Number(value[field]);
+  if (days('StartDateOffset') * 86_400 + seconds(value.StartTime as string) > days('EndDateOffset') * 86_400 + seconds(value.EndTime as string)) {
+    return `${element}: the period must not end before it starts`;
+  }
+  return { StartDateOffset: days('StartDateOffset'), StartTime: value.StartTime, EndDateOffset: days('EndDateOffset'), EndTime: value.EndTime };
+}
+
+function seconds(time: string): number {
+  const [hh, mm, ss] = time.split(':').map(Number);
+  return hh * 3600 + mm * 60 + ss;
+}
+
+/**
+ * The body value an occurrence sends to the device as its on-demand read: a log read's offsets
+ * made the ReadLogPeriod of the occurrence's own date (UTC), e.g. -1 00:00:00 to 0 00:00:00 the
+ * day before it; a read with no period as it is.
+ */
+export function occurrenceReadValue(schedule: DspSchedule, occurrenceAt: number): Record<string, unknown> | '' {
+  const read = schedule.bodyValue;
+  if (read === '' || read.StartDateOffset === undefined) return read;
+  const day = Math.floor(occurrenceAt / 86_400_000) * 86_400_000;
+  const at = (offset: unknown, time: unknown) => new Date(day + Number(offset) * 86_400_000 + seconds(String(time)) * 1000).toISOString().replace('.000Z', 'Z');
+  return { ReadLogPeriod: { StartDateTime: at(read.StartDateOffset, read.StartTime), EndDateTime: at(read.EndDateOffset, read.EndTime) } };
 }
 
 function addMonthsClamped(year: number, month: number, day: number, months: number): [number, number, number] {
@@ -132,6 +194,7 @@ export function scheduleDetails(schedule: DspSchedule): Record<string, unknown> 
     ScheduleFrequency: schedule.frequency, ScheduleStartDate: schedule.startDate,
     ...(schedule.endDate ? { ScheduleEndDate: schedule.endDate } : {}),
     ScheduleExecutionStartTime: schedule.executionStartTime,
+    ...(schedule.kaPublicSecurityCredential !== undefined ? { KAPublicSecurityCredential: schedule.kaPublicSecurityCredential } : {}),
     DSPScheduledServiceReference: srv.serviceReference, DSPScheduledServiceReferenceVariant: srv.srv,
     DeviceID: schedule.deviceId, [`DSP${schedule.bodyElement}`]: schedule.bodyValue,
   };

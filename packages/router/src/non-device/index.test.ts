@@ -12,7 +12,7 @@ const meter: Device = {
   deviceId: METER, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: USER,
   deviceModel: 'M1', firmwareVersion: '1.0',
 };
-const dailyRead = { ScheduleFrequency: 'Daily', ScheduleStartDate: '2030-01-01', DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: {} };
+const dailyRead = { ScheduleFrequency: 'Daily', ScheduleStartDate: '2030-01-01', DSPScheduledServiceReference: '4.6', DSPScheduledServiceReferenceVariant: '4.6.1', DeviceID: METER, DSPRetrieveImportDailyReadLog: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' } };
 
 function depsWith(cpl: CplIndex): NonDeviceDeps {
   const directory = { device: async (id: string) => (id === METER ? meter : undefined) } as unknown as Directory;

@@ -51,4 +51,30 @@ describe('dspScheduler', () => {
     expect(await store.claimDueSchedules(Date.now(), 10, 60_000)).toEqual([]);
     expect(await store.getSchedule(user, 7)).toBeDefined();
   });
+
+  it("sends a log read for the log period of the occurrence's own date, not its offsets", async () => {
+    const store = new MemoryStore();
+    const user = '90-B3-D5-1F-30-01-00-00';
+    const startDate = new Date().toISOString().slice(0, 10);
+    // Its first occurrence, today at midnight, is due.
+    const firstDueAt = Date.parse(startDate);
+    await store.createSchedule(user, 3, {
+      frequency: 'Daily', startDate, executionStartTime: '00:00:00', srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog',
+      bodyValue: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' },
+    }, firstDueAt, `${user}:90-B3-D5-1F-30-00-00-02:1`);
+    const sent: unknown[] = [];
+    const recording = {
+      admit: () => true, release: () => undefined,
+      submit: async ({ body }: { body: Uint8Array }) => {
+        sent.push(JSON.parse(Buffer.from(body).toString()).body);
+        return { status: 202, outcome: 'accepted', body: '{}' };
+      },
+    } as unknown as ServiceRequestPipeline;
+    const scheduler = dspScheduler(store, recording, { intervalMs: 10, leaseMs: 60_000 }, createLogger('silent'), { run: () => undefined });
+    scheduler.start();
+    await expect.poll(() => sent.length, { timeout: 2_000 }).toBe(1);
+    await scheduler.stop();
+    const dayBefore = new Date(Date.parse(startDate) - 86_400_000).toISOString().slice(0, 10);
+    expect(sent[0]).toEqual({ RetrieveImportDailyReadLog: { ReadLogPeriod: { StartDateTime: `${dayBefore}T00:00:00Z`, EndDateTime: `${startDate}T00:00:00Z` } } });
+  });
 });

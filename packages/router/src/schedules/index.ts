@@ -1,4 +1,4 @@
-import { findSrv, nextOccurrence, occurrenceCounter, type DspSchedule } from '@dccrouter/domain';
+import { findSrv, nextOccurrence, occurrenceCounter, occurrenceReadValue, type DspSchedule } from '@dccrouter/domain';
 import type { ClaimedSchedule, NewOutboxItem, StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -7,14 +7,14 @@ import type { Answer, ServiceRequestPipeline } from '../pipeline/index.ts';
 /** Occurrences claimed at a time (per partition on Redis). */
 const CLAIM_MAX = 1_000;
 
-/** An occurrence as the request its User would have sent: the scheduled read, CV 1, to the device. */
-function occurrenceBody(originatorId: string, scheduleId: number, index: number, schedule: DspSchedule, serviceReference: string): Uint8Array {
+/** An occurrence as the request its User would have sent: the scheduled read (of its own date's log period), CV 1, to the device. */
+function occurrenceBody(originatorId: string, scheduleId: number, occurrence: { index: number; at: number }, schedule: DspSchedule, serviceReference: string): Uint8Array {
   return Buffer.from(JSON.stringify({
     header: {
-      requestId: { originatorId, targetId: schedule.deviceId, counter: occurrenceCounter(scheduleId, index) },
+      requestId: { originatorId, targetId: schedule.deviceId, counter: occurrenceCounter(scheduleId, occurrence.index) },
       commandVariant: 1, serviceReference, serviceReferenceVariant: schedule.srv,
     },
-    body: { [schedule.bodyElement]: schedule.bodyValue },
+    body: { [schedule.bodyElement]: occurrenceReadValue(schedule, occurrence.at) },
   }));
 }
 
@@ -65,7 +65,7 @@ export function dspScheduler(
     let answer: Answer;
     try {
       answer = await pipeline.submit({
-        format: 'json', body: occurrenceBody(originatorId, scheduleId, occurrence.index, schedule, serviceReferenceOf(schedule.srv)),
+        format: 'json', body: occurrenceBody(originatorId, scheduleId, occurrence, schedule, serviceReferenceOf(schedule.srv)),
         signature: undefined, authenticatedAs: originatorId, scheduleId, scheduledAt: occurrence.at,
       });
     } finally {
