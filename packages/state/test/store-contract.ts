@@ -804,6 +804,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(mine(await store.claimDueSchedules(base + 10 ** 12, 100, 60_000))).toEqual([]);
       });
 
+      it('claims at most `max` in all, whatever partitions they are in, and each once', async () => {
+        const store = await open();
+        const base = 1_800_000_000_000;
+        const owners = Array.from({ length: 40 }, (_, i) => `90-B3-D5-1F-30-0E-${randomUUID().slice(0, 2).toUpperCase()}-${i.toString(16).padStart(2, '0').toUpperCase()}`);
+        for (const [i, owner] of owners.entries()) await stored(store, owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:${i + 1}`);
+        const seen: string[] = [];
+        for (let round = 0; round < 8; round++) {
+          const claimed = (await store.claimDueSchedules(base + 2_000, 7, 60_000)).filter((c) => owners.includes(c.originatorId));
+          expect(claimed.length).toBeLessThanOrEqual(7);
+          seen.push(...claimed.map((c) => c.originatorId));
+        }
+        expect(seen.sort()).toEqual([...owners].sort());
+      });
+
       it('claims an occurrence left unrun again after each lease ends with its own due time, until it is rescheduled', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-03`;

@@ -129,6 +129,11 @@ export class ServiceRequestPipeline {
     return this.inflight;
   }
 
+  /** How many more `admit` would take now. */
+  get room(): number {
+    return Math.max(0, this.deps.maxInflight - Math.max(this.inflight, this.deps.verifier.depth));
+  }
+
   /**
    * Admission control, called by the edge before it reads a body: false means refuse with 503
    * overloaded. An admitted caller must `release` the same count once its answers are sent.

@@ -5,15 +5,43 @@ import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 import { dspScheduler } from './index.ts';
 
 describe('dspScheduler', () => {
-  it('counts an occurrence left for want of room as overloaded, and runs it again once the lease ends', async () => {
+  it('claims nothing while the pipeline has no room, and at most half of what it has: the rest stays due, not leased', async () => {
+    const store = new MemoryStore();
+    const firstDueAt = Date.now() - 1_000;
+    for (let id = 1; id <= 10; id++) {
+      await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id - 1}`, id, {
+        frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
+        srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
+      }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id - 1}:90-B3-D5-1F-30-00-00-02:1`);
+    }
+    let room = 0;
+    const submitted: number[] = [];
+    // Each submission hangs: its room stays taken for the test.
+    const pipeline = {
+      get room() { return room; },
+      admit: () => true, release: () => undefined,
+      submit: ({ scheduleId }: { scheduleId: number }) => { submitted.push(scheduleId); room--; return new Promise(() => undefined); },
+    } as unknown as ServiceRequestPipeline;
+    const scheduler = dspScheduler(store, pipeline, { intervalMs: 10, leaseMs: 60_000 }, createLogger('silent'), { run: () => undefined });
+    scheduler.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(submitted).toEqual([]);
+    room = 8;
+    await expect.poll(() => submitted.length, { timeout: 2_000 }).toBe(4);
+    // Unclaimed, the other six are still due for whoever has room.
+    expect(await store.claimDueSchedules(Date.now(), 100, 60_000)).toHaveLength(6);
+    void scheduler.stop();
+  });
+
+  it('counts an occurrence not admitted as overloaded, and runs it again once the lease ends', async () => {
     const store = new MemoryStore();
     const firstDueAt = Date.now() - 1_000;
     await store.createSchedule('90-B3-D5-1F-30-01-00-00', 1, {
       frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
       srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
     }, firstDueAt, '90-B3-D5-1F-30-01-00-00:90-B3-D5-1F-30-00-00-02:1');
-    // Saturated throughout: nothing is submitted.
-    const saturated = { admit: () => false } as unknown as ServiceRequestPipeline;
+    // Room seen, then taken by another caller before the occurrence's own admission: nothing is submitted.
+    const saturated = { room: 10, admit: () => false } as unknown as ServiceRequestPipeline;
     const runs: string[] = [];
     const scheduler = dspScheduler(store, saturated, { intervalMs: 10, leaseMs: 50 }, createLogger('silent'), { run: (outcome) => runs.push(outcome) });
     scheduler.start();
@@ -33,7 +61,7 @@ describe('dspScheduler', () => {
     const requestId = `${user}:00-DB-12-34-56-78-90-A0:x`;
     // The pipeline's answer to the occurrence, as row 14 refuses it.
     const refusing = {
-      admit: () => true, release: () => undefined,
+      room: 100, admit: () => true, release: () => undefined,
       submit: async () => ({ status: 403, outcome: 'not_authorised_for_device', body: JSON.stringify({
         header: { requestId, responseCode: 'E4', responseDateTime: new Date().toISOString() }, error: { reason: 'not_authorised_for_device', message: 'no longer its supplier' },
       }) }),
@@ -64,7 +92,7 @@ describe('dspScheduler', () => {
     }, firstDueAt, `${user}:90-B3-D5-1F-30-00-00-02:1`);
     const sent: unknown[] = [];
     const recording = {
-      admit: () => true, release: () => undefined,
+      room: 100, admit: () => true, release: () => undefined,
       submit: async ({ body }: { body: Uint8Array }) => {
         sent.push(JSON.parse(Buffer.from(body).toString()).body);
         return { status: 202, outcome: 'accepted', body: '{}' };

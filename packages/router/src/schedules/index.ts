@@ -4,7 +4,7 @@ import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Answer, ServiceRequestPipeline } from '../pipeline/index.ts';
 
-/** Occurrences claimed at a time (per partition on Redis). */
+/** Occurrences claimed at a time, at most. */
 const CLAIM_MAX = 1_000;
 
 /** An occurrence as the request its User would have sent: the scheduled read (of its own date's log period), CV 1, to the device. */
@@ -83,11 +83,15 @@ export function dspScheduler(
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
     for (;;) {
-      const claimed = await store.claimDueSchedules(clock(), CLAIM_MAX, leaseMs);
+      // No more than half the pipeline's free room: Users' own requests keep the rest, and what is
+      // claimed is run now rather than left leased, unrun, for the whole lease.
+      const max = Math.min(CLAIM_MAX, Math.floor(pipeline.room / 2));
+      if (max === 0) return;
+      const claimed = await store.claimDueSchedules(clock(), max, leaseMs);
       if (claimed.length === 0) return;
       const results = await Promise.allSettled(claimed.map(runOne));
       for (const failed of results.filter((r) => r.status === 'rejected')) log.warn({ err: (failed as PromiseRejectedResult).reason }, 'DSP schedule occurrence not run');
-      if (claimed.length < CLAIM_MAX) return;
+      if (claimed.length < max) return;
     }
   }, log);
 }

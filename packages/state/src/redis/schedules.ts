@@ -1,11 +1,14 @@
 import type { DspSchedule } from '@dccrouter/domain';
 import { PARTITIONS } from '../shared/index.ts';
 import type { ClaimedSchedule } from '../store/index.ts';
-import { RedisPart, type ScriptedPipeline, type ScriptedRedis } from './base.ts';
+import { RedisPart, type ScriptedRedis } from './base.ts';
 import { parse } from './records.ts';
 
 /** DSP schedules: each in its originator's partition, indexed by its next occurrence, claimed under a lease when due. */
 export class RedisSchedules extends RedisPart {
+  /** Where the next claim begins: partitions take turns at going first. */
+  private nextClaimPartition = 0;
+
   private scheduleKey(originatorId: string, scheduleId: number): string {
     return `${this.prefix}sched:${this.userTag(originatorId)}:${originatorId}:${scheduleId}`;
   }
@@ -52,12 +55,21 @@ export class RedisSchedules extends RedisPart {
   }
 
   /** One claim-schedules.lua call per partition, in one round trip. */
+  /**
+   * One script call per partition, in turn from the one after where the last claim began (each
+   * gets its chance first), until `max` are claimed in all: a claim takes no more than its caller
+   * has room to run, which would otherwise sit leased, unrun, for the whole lease.
+   */
   async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
     const leasedUntil = now + leaseMs;
-    const pipeline = this.pipeline() as ScriptedPipeline & { claimSchedules(...args: unknown[]): ScriptedPipeline };
-    for (let p = 0; p < PARTITIONS; p++) pipeline.claimSchedules(this.scheduleIndexKey(`{p${p}}`), this.scheduleLeasedKey(`{p${p}}`), now, max, leasedUntil, this.prefix, `{p${p}}`);
+    const redis = this.redis as ScriptedRedis & { claimSchedules(...args: unknown[]): Promise<string[]> };
+    const first = this.nextClaimPartition;
+    this.nextClaimPartition = (first + 1) % PARTITIONS;
     const claimed: ClaimedSchedule[] = [];
-    for (const flat of (await this.exec('claim schedules', pipeline)) as string[][]) {
+    for (let k = 0; k < PARTITIONS && claimed.length < max; k++) {
+      const tag = `{p${(first + k) % PARTITIONS}}`;
+      const flat = await this.call('claim schedules', () =>
+        redis.claimSchedules(this.scheduleIndexKey(tag), this.scheduleLeasedKey(tag), now, max - claimed.length, leasedUntil, this.prefix, tag));
       for (let i = 0; i < flat.length; i += 3) {
         const cut = flat[i].lastIndexOf(':');
         claimed.push({
@@ -68,6 +80,7 @@ export class RedisSchedules extends RedisPart {
     }
     return claimed;
   }
+
 
   async rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean> {
     const { originatorId, scheduleId } = claimed;

@@ -586,7 +586,7 @@ export interface StateStore {
    * time moved there), so that concurrent claims (any number of instances) take each once; an
    * occurrence whose claimer died (or left it unrun) is claimed again after the lease, as the same
    * occurrence with its own due time (its RequestID makes a second run a replay, never a second
-   * request).
+   * request). At most `max` in all.
    */
   claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]>;
   /** After an occurrence ran: its next due time, or undefined when the schedule has ended; only while still leased as claimed. */
