@@ -71,24 +71,24 @@ export const importAnswer = z.object({
 
 export const trtBudgets = z.record(z.string(), z.number().int()).meta({
   id: 'TrtBudgets', description: 'Budgets in milliseconds by TRT class',
-  example: { 'smets2.onDemand': 30000, 'smets2.scheduled': 86400000, 'smets1.response': 16000, 'smets1.activateFirmware': 432000000, 'smets1.wanAllowance': 60000 },
+  example: { 'smets2.onDemand': 30000, 'smets2.scheduled': 86400000, 'smets1.response': 16000, 'smets1.activateFirmware': 432000000, 'smets1.wanAllowance': 60000, 'smets1.wanLimit': 86400000 },
 });
 
+const quantiles = { p50Ms: z.number().optional(), p95Ms: z.number().optional(), p99Ms: z.number().optional() };
 const classFigures = z.object({
   trtClass: z.string(),
   destination: z.string(),
   responded: z.number().int(),
   withinTrt: z.number().int(),
-  breached: z.number().int(),
+  breached: z.number().int().meta({ description: 'Responded late, or breached at the deadline without a response' }),
   inTrtShare: z.number().optional(),
-  p50Ms: z.number().optional(),
-  p95Ms: z.number().optional(),
-  p99Ms: z.number().optional(),
+  ...quantiles,
+  endToEnd: z.object(quantiles).optional().meta({ description: 'SMETS1 only: end-to-end times, WAN time included' }),
 });
 export const monthlyReport = z.object({
   month: z.string().meta({ example: '2026-12' }),
   serviceMetrics: z.array(classFigures).meta({ description: 'SMETS2+: the Monthly Service Metrics' }),
-  smets1Indicative: z.array(classFigures).meta({ description: 'SMETS1: indicative end-to-end times, excluding SMETS1 WAN time' }),
+  smets1Indicative: z.array(classFigures).meta({ description: 'SMETS1: indicative figures, judged and timed (p50Ms...) excluding SMETS1 WAN time; endToEnd includes it' }),
 }).meta({ id: 'MonthlyReport' });
 
 export const simulatorSettings = z.object({
