@@ -141,7 +141,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     },
   }, { lost: () => storeDataLost.inc() }, storeClock);
   await storeWatch.start();
-  const budgets = new TrtBudgetTable(store);
+  const budgets = new TrtBudgetTable(store, log);
   await budgets.start();
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
   const lifecycle = lifecycleMetrics(metrics.registry);

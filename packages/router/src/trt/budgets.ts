@@ -1,22 +1,29 @@
 import { defaultTrtBudgets, parseTrtBudgetsUpdate, type Parsed, type TrtBudgets } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
+import { throttledWarn, type Logger } from '../log/index.ts';
 
 const SETTING = 'trt-budgets';
 const REFRESH_MS = 1000;
 
 /**
  * The TRT budget table, shared by every router instance through the store. Each instance reads
- * it on a one-second refresh so the request path never waits for it.
+ * it on a one-second refresh so the request path never waits for it: a change applies at once on
+ * the instance that made it, and on the others within a second (while the store answers).
  */
 export class TrtBudgetTable {
   private budgets: TrtBudgets = defaultTrtBudgets();
   private timer?: ReturnType<typeof setInterval>;
+  private readonly warn?: ReturnType<typeof throttledWarn>;
 
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly store: StateStore, log?: Logger) {
+    if (log) this.warn = throttledWarn(log);
+  }
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer = setInterval(() => this.refresh().catch((error) => {
+      this.warn?.('refresh', { err: error }, 'TRT budgets not read from the store: the last ones read stay in use');
+    }), REFRESH_MS);
     this.timer.unref?.();
   }
 
