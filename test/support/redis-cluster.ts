@@ -69,8 +69,8 @@ export async function redisClusterUnsupported(): Promise<string | undefined> {
   return undefined;
 }
 
-/** `count` redis-server nodes in cluster mode on loopback, each on its own, not yet a cluster. */
-export async function startClusterNodes(count: number): Promise<{ ports: number[]; processes: Map<number, ChildProcess>; stop(): Promise<void> }> {
+/** `count` redis-server nodes in cluster mode on loopback, each on its own, not yet a cluster (with `extraArgs`, e.g. a password). */
+export async function startClusterNodes(count: number, extraArgs: string[] = []): Promise<{ ports: number[]; processes: Map<number, ChildProcess>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'dccrouter-cluster-'));
   const taken = new Set<number>();
   const ports: number[] = [];
@@ -84,7 +84,7 @@ export async function startClusterNodes(count: number): Promise<{ ports: number[
     await Promise.all(ports.map(async (port) => {
       processes.set(port, await startRedis(port, dir, [
         '--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-        '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0',
+        '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0', ...extraArgs,
       ]));
     }));
     return { ports, processes, stop };

@@ -93,6 +93,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     redisClusterNodes: config.redisClusterNodes,
     redisSentinels: config.redisSentinels,
     redisSentinelName: config.redisSentinelName,
+    credentials: config.redisCredentials,
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
     outboxRetentionSeconds: config.outboxRetentionSeconds,

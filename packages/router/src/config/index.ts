@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { accessSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import type { RedisCredentials } from '@dccrouter/state';
 
 /** Every setting of the router; `loadConfig` reads them from the environment (see README). */
 export interface RouterConfig {
@@ -15,6 +16,8 @@ export interface RouterConfig {
   /** REDIS_SENTINELS and REDIS_SENTINEL_NAME: the master a set of Redis Sentinels names. */
   redisSentinels?: string[];
   redisSentinelName?: string;
+  /** REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, REDIS_SENTINEL_PASSWORD: for a Redis Cluster or Sentinel (a REDIS_URL may carry its own). */
+  redisCredentials?: RedisCredentials;
   /** OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP collector; tracing is on when set. */
   tracingEndpoint?: string;
   /** GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: PEM files; gRPC is served over TLS when both are set. */
@@ -227,6 +230,17 @@ class Settings {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What the Redis connections authenticate with: only what is set (undefined when nothing is). */
+function redisCredentialsOf(env: Env, settings: Settings): RedisCredentials | undefined {
+  const credentials: RedisCredentials = {};
+  if (env.REDIS_USERNAME) credentials.username = env.REDIS_USERNAME;
+  if (env.REDIS_PASSWORD) credentials.password = env.REDIS_PASSWORD;
+  if (env.REDIS_SENTINEL_PASSWORD) credentials.sentinelPassword = env.REDIS_SENTINEL_PASSWORD;
+  if (settings.boolean('REDIS_TLS', false)) credentials.tls = true;
+  if (credentials.username !== undefined && credentials.password === undefined) settings.problem('REDIS_USERNAME needs REDIS_PASSWORD (Redis ACL users log in with both)');
+  return Object.keys(credentials).length > 0 ? credentials : undefined;
+}
+
 /** The router's settings from the environment; throws a ConfigError naming every bad one. */
 /** `networks`: the networks process's settings, which serves no operators' API (no admin token needed). */
 export function loadConfig(env: Env = process.env, role: 'router' | 'networks' = 'router'): RouterConfig {
@@ -260,6 +274,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     redisClusterNodes,
     redisSentinels,
     redisSentinelName,
+    redisCredentials: redisCredentialsOf(env, settings),
     grpcTls: certFile && keyFile ? { certFile, keyFile } : undefined,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'dcc:',

@@ -62,6 +62,7 @@ export class RedisStore extends RedisPart implements StateStore {
 
   /** Connects and waits until Redis is ready; throws StateUnavailableError when it cannot. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const connectDeadlineMs = options.connectDeadlineMs ?? 10_000;
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const redis = createClient(options, commandTimeout) as ScriptedRedis;
     const background = createClient(options, commandTimeout) as ScriptedRedis;
@@ -72,14 +73,22 @@ export class RedisStore extends RedisPart implements StateStore {
     }
     const context = new RedisContext(redis, background, options, acceptances);
     const store = new RedisStore(context);
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.all(clients.map((client) => client.connect()));
+      // A cluster whose nodes announce no address to reach them by goes on refreshing its slots
+      // for ever: a start gives up, saying so, rather than hang without a word.
+      const givenUp = new Promise<never>((_, reject) => {
+        deadline = setTimeout(() => reject(new Error(`no connection ready within ${connectDeadlineMs / 1000} s`)), connectDeadlineMs);
+      });
+      await Promise.race([Promise.all(clients.map((client) => client.connect())), givenUp]);
     } catch (cause) {
       // Stop the reconnection attempts the failed connections started.
       for (const client of clients) client.disconnect();
       // The connection's own error says why (e.g. ECONNREFUSED); the rejection only that it closed.
       const reason = context.lastError?.message ?? (cause as Error).message;
       throw new StateUnavailableError(`cannot connect to ${describeTarget(options)}: ${reason}`, { cause });
+    } finally {
+      clearTimeout(deadline);
     }
     return store;
   }

@@ -9,6 +9,27 @@ export interface RedisTarget {
   /** `host:port` of Redis Sentinels; with `sentinelName` the master they name is used (failover included). */
   sentinels?: readonly string[];
   sentinelName?: string;
+  /** Credentials for every data node (the cluster's nodes, the master Sentinels name; with `url`, where it names none). */
+  credentials?: RedisCredentials;
+}
+
+/** REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS and REDIS_SENTINEL_PASSWORD. */
+export interface RedisCredentials {
+  username?: string;
+  password?: string;
+  /** TLS to the data nodes (a managed cluster's usual requirement); with `url`, `rediss://` says the same. */
+  tls?: boolean;
+  /** The Sentinels' own password, where they ask for one. */
+  sentinelPassword?: string;
+}
+
+/** The connection options credentials add: only those set, so a URL's own win (ioredis keeps the first given). */
+function credentialOptions(credentials: RedisCredentials | undefined): RedisOptions {
+  const options: RedisOptions = {};
+  if (credentials?.username !== undefined) options.username = credentials.username;
+  if (credentials?.password !== undefined) options.password = credentials.password;
+  if (credentials?.tls) options.tls = {};
+  return options;
 }
 
 export type RedisClient = Redis | Cluster;
@@ -28,7 +49,7 @@ export function connectionOptions(commandTimeout: number): RedisOptions {
 }
 
 export function createClient(target: RedisTarget, commandTimeout: number): RedisClient {
-  const options = connectionOptions(commandTimeout);
+  const options = { ...connectionOptions(commandTimeout), ...credentialOptions(target.credentials) };
   if (target.clusterNodes && target.clusterNodes.length > 0) {
     const { enableOfflineQueue: _queue, retryStrategy: _retry, enableAutoPipelining, lazyConnect, ...redisOptions } = options;
     return new Cluster(target.clusterNodes.map(hostPort), {
@@ -49,7 +70,11 @@ export function createClient(target: RedisTarget, commandTimeout: number): Redis
   }
   if (target.sentinels && target.sentinels.length > 0) {
     if (!target.sentinelName) throw new RangeError('Redis Sentinel needs the name of the master it watches');
-    return new Redis({ ...options, sentinels: target.sentinels.map(hostPort), name: target.sentinelName, role: 'master' });
+    const sentinelPassword = target.credentials?.sentinelPassword;
+    return new Redis({
+      ...options, sentinels: target.sentinels.map(hostPort), name: target.sentinelName, role: 'master',
+      ...(sentinelPassword !== undefined ? { sentinelPassword } : {}), ...(target.credentials?.tls ? { enableTLSForSentinelMode: true } : {}),
+    });
   }
   if (!target.url) throw new RangeError('a Redis URL, cluster nodes or sentinels are needed');
   return new Redis(target.url, options);
