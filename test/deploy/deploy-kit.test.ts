@@ -136,7 +136,7 @@ describe('deploy kit', () => {
   });
 
   it('is valid against the Kubernetes API schemas, every manifest', () => {
-    expect(k8s.map((doc) => doc.kind).sort()).toEqual(['Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
+    expect(k8s.map((doc) => doc.kind).sort()).toEqual(['Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
     expect(k8s.map((doc) => `${doc.kind} ${doc.metadata.name}: ${schemaErrors(doc)}`)).toEqual(k8s.map((doc) => `${doc.kind} ${doc.metadata.name}: `));
     // The schemas bite: a port given by name where a number is required, a Deployment without its selector.
     const [router] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
@@ -176,21 +176,25 @@ describe('deploy kit', () => {
       console.warn(`init Job run skipped: ${unsupported}`);
       skip(unsupported);
     }
-    // The same script on loopback nodes: the pods' names are the one thing swapped.
-    const nodes = await startClusterNodes(pods.length);
+    // The same script on loopback nodes behind a password, given to it as the Job's env gives it
+    // (REDISCLI_AUTH, from the nodes' Secret): the pods' names are the one thing swapped.
+    expect(container.env).toEqual([{ name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'dcc-redis', key: 'password' } } }]);
+    const password = 'from the secret';
+    const auth = { env: { ...process.env, REDISCLI_AUTH: password } };
+    const nodes = await startClusterNodes(pods.length, ['--requirepass', password, '--masterauth', password]);
     try {
       const onLoopback = script.replace(nodesLine[0], `nodes="${nodes.ports.map((port) => `127.0.0.1:${port}`).join(' ')}"`);
-      const first = await run(container.command[0], [...container.command.slice(1), onLoopback], { timeout: 60_000 });
+      const first = await run(container.command[0], [...container.command.slice(1), onLoopback], { timeout: 60_000, ...auth });
       expect(first.stdout).toContain('All 16384 slots covered');
-      await expect.poll(async () => (await run('redis-cli', ['-p', String(nodes.ports[5]), 'cluster', 'info'])).stdout, { timeout: 10_000 }).toMatch(/cluster_state:ok/);
-      const again = await run(container.command[0], [...container.command.slice(1), onLoopback], { timeout: 60_000 });
+      await expect.poll(async () => (await run('redis-cli', ['-p', String(nodes.ports[5]), 'cluster', 'info'], auth)).stdout, { timeout: 10_000 }).toMatch(/cluster_state:ok/);
+      const again = await run(container.command[0], [...container.command.slice(1), onLoopback], { timeout: 60_000, ...auth });
       expect(again.stdout.trim()).toBe('the cluster exists');
     } finally {
       await nodes.stop();
     }
   }, 90_000);
 
-  it('runs Redis Cluster nodes that answer clients from other pods (no protected mode), as the StatefulSet starts them', async ({ skip }) => {
+  it('runs Redis Cluster nodes that answer clients from other pods given the password, and only them, as the StatefulSet starts them', async ({ skip }) => {
     // A client from another pod comes from a non-loopback address: this machine's own stands in for it.
     const address = Object.values(networkInterfaces()).flat().find((face) => face?.family === 'IPv4' && !face.internal)?.address;
     if (!address) return skip('no non-loopback IPv4 address to connect from');
@@ -202,10 +206,19 @@ describe('deploy kit', () => {
     const port = await freePort();
     // The pod's own name and volume swapped for this machine's; the rest as the StatefulSet says.
     const line = `${container.args[0].replace('$(hostname)', 'dcc-redis-0').replace('/data/nodes.conf', join(dir, 'nodes.conf'))} --port ${port} --dir ${dir}`;
-    const node = spawn(container.command[0], [...container.command.slice(1), line], { stdio: 'ignore' });
+    // The password from its Secret, as the container's env says: the routers' too.
+    const secretOf = (env: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[], name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+    expect(secretOf(container.env, 'REDIS_PASSWORD')).toEqual({ name: 'dcc-redis', key: 'password' });
+    for (const deployment of byKind('Deployment')) expect(secretOf(deployment.spec.template.spec.containers[0].env, 'REDIS_PASSWORD'), deployment.metadata.name).toEqual({ name: 'dcc-redis', key: 'password' });
+    const password = 'from the secret';
+    const node = spawn(container.command[0], [...container.command.slice(1), line], { stdio: 'ignore', env: { ...process.env, REDIS_PASSWORD: password } });
+    const cli = (host: string, auth?: string) => run('redis-cli', ['-h', host, '-p', String(port), 'ping'], { env: { ...process.env, ...(auth ? { REDISCLI_AUTH: auth } : {}) } })
+      .then(({ stdout }) => stdout.trim(), (error: { stdout?: string }) => error.stdout?.trim() ?? '');
     try {
-      await expect.poll(async () => (await run('redis-cli', ['-p', String(port), 'ping']).catch(() => ({ stdout: '' }))).stdout.trim(), { timeout: 10_000 }).toBe('PONG');
-      expect((await run('redis-cli', ['-h', address, '-p', String(port), 'ping'])).stdout.trim()).toBe('PONG');
+      await expect.poll(() => cli('127.0.0.1', password), { timeout: 10_000 }).toBe('PONG');
+      expect(await cli(address, password)).toBe('PONG');
+      expect(await cli(address)).toMatch(/NOAUTH/);
+      expect((await run('redis-cli', ['-p', String(port), 'config', 'get', 'maxmemory'], { env: { ...process.env, REDISCLI_AUTH: password } })).stdout).toMatch(/maxmemory\s+5368709120/);
     } finally {
       node.kill();
       rmSync(dir, { recursive: true, force: true });
@@ -231,7 +244,10 @@ describe('deploy kit', () => {
     const ports = Object.fromEntries(container.ports.map((port: { name: string; containerPort: number }) => [port.name, port.containerPort]));
     expect(ports).toEqual({ http: 8080, grpc: 50051 });
     expect(byKind('Service').find((s) => s.metadata.name === 'dcc-router').spec.selector).toEqual(labels);
-    expect(byKind('PodDisruptionBudget')[0].spec.selector.matchLabels).toEqual(labels);
+    expect(byKind('PodDisruptionBudget').find((p) => p.metadata.name === 'dcc-router').spec.selector.matchLabels).toEqual(labels);
+    // Redis's own: one node of the cluster out at a time, so a master and its replica never together.
+    const redisBudget = byKind('PodDisruptionBudget').find((p) => p.metadata.name === 'dcc-redis');
+    expect(redisBudget.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: byKind('StatefulSet')[0].spec.selector.matchLabels } });
     expect(byKind('HorizontalPodAutoscaler')[0].spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'dcc-router' });
     // The HPA's metric is one the router exports.
     const metric = byKind('HorizontalPodAutoscaler')[0].spec.metrics.find((m: { type: string }) => m.type === 'Pods').pods.metric.name;
