@@ -688,7 +688,11 @@ export interface StateStore {
    * `next`), at most `limit`, in a stable order (soonest expiry first within a partition).
    */
   listQuarantined(userId: string | undefined, after: string | undefined, limit: number): Promise<Page<RequestRecord>>;
-  /** Deletes quarantined requests whose expiry has passed; returns their RequestIDs. */
+  /**
+   * Deletes quarantined requests whose expiry has passed; returns their RequestIDs. At most `max`
+   * in one call on the memory store, at most `max` per partition on Redis (one pipelined script
+   * per partition: the loop calls again each second, so it is a batch size, not a limit).
+   */
   expireQuarantined(now: number, max: number): Promise<string[]>;
 
   /**
