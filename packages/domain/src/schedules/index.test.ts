@@ -50,6 +50,7 @@ describe('parseCreateSchedule', () => {
     [{ Extra: 1 }, 'Extra is not a field of a 4.6.1 schedule'],
     [{ ScheduleStartDate: '0050-01-04' }, 'ScheduleStartDate must be a date, YYYY-MM-DD, from 1970'],
     [{ KAPublicSecurityCredential: { x: 1 } }, 'KAPublicSecurityCredential must be a certificate, base64'],
+    [{ KAPublicSecurityCredential: ' ' }, 'KAPublicSecurityCredential must be a certificate, base64'],
     [{ DSPRetrieveImportDailyReadLog: undefined }, 'DSPRetrieveImportDailyReadLog must be a ReadLogPeriodOffset'],
     [{ DSPRetrieveImportDailyReadLog: {} }, 'DSPRetrieveImportDailyReadLog.StartDateOffset must be a whole number of days from -400 to 0'],
     [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, StartDateOffset: 5 } }, 'StartDateOffset must be a whole number of days from -400 to 0'],
@@ -81,6 +82,12 @@ describe('occurrenceReadValue', () => {
 
   it('sends a read with no period as it is', () => {
     expect(occurrenceReadValue(daily({}), Date.now())).toEqual({});
+  });
+
+  it('sends a schedule stored before 5.1 checked the read element as it was stored, never failing on it', () => {
+    for (const stored of [{}, '' as const, { StartDateOffset: -1 }, { ReadLogPeriod: { StartDateTime: '2026-01-01T00:00:00Z', EndDateTime: '2026-01-02T00:00:00Z' } }]) {
+      expect(occurrenceReadValue(daily(stored), Date.parse('2027-03-01T02:30:00Z'))).toEqual(stored);
+    }
   });
 });
 

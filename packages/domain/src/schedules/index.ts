@@ -87,7 +87,7 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   };
 }
 
-const BASE64 = /^[A-Za-z0-9+/\s]+={0,2}$/;
+const BASE64 = /^[A-Za-z0-9+/][A-Za-z0-9+/\s]*={0,2}$/;
 
 /** The schedulable reads of a log period (DUIS: their DSP element is a ReadLogPeriodOffset); the others' element is empty. */
 const LOG_PERIOD_READS: ReadonlySet<string> = new Set(['4.6.1', '4.6.2', '4.8.1', '4.8.2', '4.8.3', '4.10', '4.14', '4.17']);
@@ -130,14 +130,16 @@ function seconds(time: string): number {
 /**
  * The body value an occurrence sends to the device as its on-demand read: a log read's offsets
  * made the ReadLogPeriod of the occurrence's own date (UTC), e.g. -1 00:00:00 to 0 00:00:00 the
- * day before it; a read with no period as it is.
+ * day before it; a read with no period, or a schedule stored before 5.1 checked its read element
+ * (whatever object it was given), as it is.
  */
 export function occurrenceReadValue(schedule: DspSchedule, occurrenceAt: number): Record<string, unknown> | '' {
   const read = schedule.bodyValue;
-  if (read === '' || read.StartDateOffset === undefined) return read;
+  if (!LOG_PERIOD_READS.has(schedule.srv) || typeof parseScheduledRead(schedule.srv, schedule.bodyElement, read) === 'string') return read;
+  const offsets = read as Record<(typeof OFFSET_FIELDS)[number], string | number>;
   const day = Math.floor(occurrenceAt / 86_400_000) * 86_400_000;
-  const at = (offset: unknown, time: unknown) => new Date(day + Number(offset) * 86_400_000 + seconds(String(time)) * 1000).toISOString().replace('.000Z', 'Z');
-  return { ReadLogPeriod: { StartDateTime: at(read.StartDateOffset, read.StartTime), EndDateTime: at(read.EndDateOffset, read.EndTime) } };
+  const at = (offset: string | number, time: string | number) => new Date(day + Number(offset) * 86_400_000 + seconds(String(time)) * 1000).toISOString().replace('.000Z', 'Z');
+  return { ReadLogPeriod: { StartDateTime: at(offsets.StartDateOffset, offsets.StartTime), EndDateTime: at(offsets.EndDateOffset, offsets.EndTime) } };
 }
 
 function addMonthsClamped(year: number, month: number, day: number, months: number): [number, number, number] {

@@ -5,32 +5,45 @@ import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 import { dspScheduler } from './index.ts';
 
 describe('dspScheduler', () => {
-  it('claims nothing while the pipeline has no room, and at most half of what it has: the rest stays due, not leased', async () => {
+  it('claims nothing while the pipeline has no room, and about half of what it has (one of one)', async () => {
     const store = new MemoryStore();
     const firstDueAt = Date.now() - 1_000;
-    for (let id = 1; id <= 10; id++) {
-      await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id - 1}`, id, {
+    for (let id = 1; id <= 3; id++) {
+      await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id}`, id, {
         frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
         srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
-      }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id - 1}:90-B3-D5-1F-30-00-00-02:1`);
+      }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id}:90-B3-D5-1F-30-00-00-02:1`);
     }
+    const asked: number[] = [];
+    const claim = store.claimDueSchedules.bind(store);
+    store.claimDueSchedules = (now, max, leaseMs) => {
+      asked.push(max);
+      return claim(now, max, leaseMs);
+    };
     let room = 0;
     const submitted: number[] = [];
-    // Each submission hangs: its room stays taken for the test.
     const pipeline = {
       get room() { return room; },
       admit: () => true, release: () => undefined,
-      submit: ({ scheduleId }: { scheduleId: number }) => { submitted.push(scheduleId); room--; return new Promise(() => undefined); },
+      submit: async ({ scheduleId }: { scheduleId: number }) => {
+        submitted.push(scheduleId);
+        return { status: 202, outcome: 'accepted', body: '{}' };
+      },
     } as unknown as ServiceRequestPipeline;
     const scheduler = dspScheduler(store, pipeline, { intervalMs: 10, leaseMs: 60_000 }, createLogger('silent'), { run: () => undefined });
     scheduler.start();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(submitted).toEqual([]);
-    room = 8;
-    await expect.poll(() => submitted.length, { timeout: 2_000 }).toBe(4);
-    // Unclaimed, the other six are still due for whoever has room.
-    expect(await store.claimDueSchedules(Date.now(), 100, 60_000)).toHaveLength(6);
-    void scheduler.stop();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(asked).toEqual([]);
+      room = 1;
+      await expect.poll(() => submitted.length, { timeout: 2_000 }).toBe(3);
+      expect(new Set(asked)).toEqual(new Set([1]));
+      room = 2_005;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(asked.at(-1)).toBe(1_000);
+    } finally {
+      await scheduler.stop();
+    }
   });
 
   it('counts an occurrence not admitted as overloaded, and runs it again once the lease ends', async () => {

@@ -83,9 +83,9 @@ export function dspScheduler(
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
     for (;;) {
-      // No more than half the pipeline's free room: Users' own requests keep the rest, and what is
-      // claimed is run now rather than left leased, unrun, for the whole lease.
-      const max = Math.min(CLAIM_MAX, Math.floor(pipeline.room / 2));
+      // About half the pipeline's free room (one where one is left): Users' own requests keep the
+      // rest, and what is claimed is run now rather than left leased, unrun, for the whole lease.
+      const max = Math.min(CLAIM_MAX, Math.ceil(pipeline.room / 2));
       if (max === 0) return;
       const claimed = await store.claimDueSchedules(clock(), max, leaseMs);
       if (claimed.length === 0) return;

@@ -54,7 +54,6 @@ export class RedisSchedules extends RedisPart {
     return deleted === 1;
   }
 
-  /** One claim-schedules.lua call per partition, in one round trip. */
   /**
    * One script call per partition, in turn from the one after where the last claim began (each
    * gets its chance first), until `max` are claimed in all: a claim takes no more than its caller
@@ -80,7 +79,6 @@ export class RedisSchedules extends RedisPart {
     }
     return claimed;
   }
-
 
   async rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined): Promise<boolean> {
     const { originatorId, scheduleId } = claimed;
