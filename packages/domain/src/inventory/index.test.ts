@@ -81,6 +81,15 @@ describe('parseDeviceInput: accepted records', () => {
     expect((result as { error: { message: string } }).error.message).toContain(`did you mean "${meant}"`);
   });
 
+  it('gives the hint for a misspelt required field rather than call it missing', () => {
+    const { deviceType: _type, ...rest } = smets2Input();
+    const result = parseDeviceInput(ESME_ID, { ...rest, deviceTyp: 'ESME' });
+    expect(result).toMatchObject({ ok: false, error: { field: 'deviceTyp', message: expect.stringContaining('did you mean "deviceType"') } });
+    // An import line's device ID, misspelt: the line names no deviceId, and the hint says why.
+    const line = { deviceid: ESME_ID, ...smets2Input() };
+    expect(parseDeviceInput(undefined, line)).toMatchObject({ ok: false, error: { field: 'deviceid', message: expect.stringContaining('did you mean "deviceId"') } });
+  });
+
   it('refuses an installation on a SMETS2+ device: installations are SMETS1 Installations', () => {
     expect(parseDeviceInput(ESME_ID, smets2Input({ installationId: 'INST-1' }))).toStrictEqual({ ok: false, error: { field: 'installationId', message: 'applies to SMETS1 devices only' } });
   });

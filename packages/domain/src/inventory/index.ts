@@ -106,12 +106,13 @@ function misspeltError({ property, meant }: { property: string; meant: string },
 
 /** Checks an operator's device record (PUT /v1/admin/devices/{id} or one import line). */
 export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<Device> {
+  // First: a misspelt required field (an import line's `deviceid` too) would otherwise be refused as missing, without the hint.
+  const misspelt = misspeltProperty(input, DEVICE_PROPERTIES);
+  if (misspelt) return { ok: false, error: misspeltError(misspelt, 'device') };
   const deviceId = parseEui(deviceIdText);
   if (!deviceId) return { ok: false, error: { field: 'deviceId', message: ID_MESSAGE } };
   const parsed = parseWith(deviceInputSchema, input, NAMING);
   if (!parsed.ok) return parsed;
-  const misspelt = misspeltProperty(input, DEVICE_PROPERTIES);
-  if (misspelt) return { ok: false, error: misspeltError(misspelt, 'device') };
   // Built field by field, so the stored record and the answer keep one order of keys.
   const { deviceType, status, generation, cspRegion, smets1Cohort, deviceModel, firmwareVersion, installationId, acquiredAt } = parsed.value;
   const device: Device = { deviceId, deviceType, status, generation };
@@ -151,10 +152,10 @@ export function withKeptDeviceFields(written: Device, stored: Device | undefined
 export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User> {
   const userId = parseEui(userIdText);
   if (!userId) return { ok: false, error: { field: 'userId', message: ID_MESSAGE } };
-  const parsed = parseWith(userInputSchema, input, NAMING);
-  if (!parsed.ok) return parsed;
   const misspelt = misspeltProperty(input, USER_PROPERTIES);
   if (misspelt) return { ok: false, error: misspeltError(misspelt, 'User') };
+  const parsed = parseWith(userInputSchema, input, NAMING);
+  if (!parsed.ok) return parsed;
   const { roles, status, publicKeyPem, receiveEndpoint, certificatePem, receiveFormat } = parsed.value;
   const user: User = { userId, roles, status, publicKeyPem };
   if (receiveEndpoint !== undefined) user.receiveEndpoint = receiveEndpoint;
