@@ -27,7 +27,7 @@ if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
 }
 const store = await startOrExit(() => createStore({
   redisUrl: config.redisUrl, redisClusterNodes: config.redisClusterNodes, redisSentinels: config.redisSentinels, redisSentinelName: config.redisSentinelName,
-  credentials: config.redisCredentials,
+  credentials: config.redisCredentials, connectDeadlineMs: config.redisConnectTimeoutMs,
   keyPrefix: config.redisKeyPrefix, requestRetentionSeconds: config.requestRetentionSeconds, responseGatherMs: config.responseGatherMs,
   // Responses are queued (and the outbox trimmed) here too: by the routers' retention, not the default.
   outboxRetentionSeconds: config.outboxRetentionSeconds,

@@ -93,7 +93,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     redisClusterNodes: config.redisClusterNodes,
     redisSentinels: config.redisSentinels,
     redisSentinelName: config.redisSentinelName,
-    credentials: config.redisCredentials,
+    credentials: config.redisCredentials, connectDeadlineMs: config.redisConnectTimeoutMs,
     keyPrefix: config.redisKeyPrefix,
     requestRetentionSeconds: config.requestRetentionSeconds,
     outboxRetentionSeconds: config.outboxRetentionSeconds,

@@ -18,6 +18,8 @@ export interface RouterConfig {
   redisSentinelName?: string;
   /** REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, REDIS_SENTINEL_PASSWORD: for a Redis Cluster or Sentinel (a REDIS_URL may carry its own). */
   redisCredentials?: RedisCredentials;
+  /** REDIS_CONNECT_TIMEOUT_MS: how long a start waits for Redis to be ready before it gives up, naming why. */
+  redisConnectTimeoutMs: number;
   /** OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP collector; tracing is on when set. */
   tracingEndpoint?: string;
   /** GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: PEM files; gRPC is served over TLS when both are set. */
@@ -281,6 +283,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     redisWaitReplicas: settings.integer('REDIS_WAIT_REPLICAS', 0, 0, 16),
     // Below the store's 2 s limit on a command, so that WAIT's own answer comes back.
     redisWaitTimeoutMs: settings.integer('REDIS_WAIT_TIMEOUT_MS', 500, 1, 1_500),
+    redisConnectTimeoutMs: settings.integer('REDIS_CONNECT_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     adminToken,
     adminTokenGenerated: !env.ROUTER_ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN || undefined,

@@ -12,7 +12,7 @@ import { redisCallFailed, type StateUnavailableError } from '../store/index.ts';
 export interface RedisStoreOptions extends RedisTarget, CallObserver {
   /** Put before every key, so that several routers or tests can share one Redis; 'dcc:' unless told. */
   keyPrefix?: string;
-  /** How long `connect` waits for every connection to be ready before it gives up; 10 s unless told. */
+  /** How long `connect` waits for every connection to be ready before it gives up; 30 s unless told. */
   connectDeadlineMs?: number;
   /** How long a request's records are kept after its last acknowledgement; 7 days unless told. */
   requestRetentionSeconds?: number;

@@ -62,7 +62,7 @@ export class RedisStore extends RedisPart implements StateStore {
 
   /** Connects and waits until Redis is ready; throws StateUnavailableError when it cannot. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const connectDeadlineMs = options.connectDeadlineMs ?? 10_000;
+    const connectDeadlineMs = options.connectDeadlineMs ?? 30_000;
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const redis = createClient(options, commandTimeout) as ScriptedRedis;
     const background = createClient(options, commandTimeout) as ScriptedRedis;
