@@ -724,6 +724,23 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect((await store.getRequest(requestId))?.state).toBe('accepted');
         expect(await store.findQuarantine(ref)).toBe(requestId);
       });
+
+      it("finds a request by its released transform leg's reference for as long as its signed leg, quarantined since, keeps it", async () => {
+        const store = await open({ requestRetentionSeconds: 1 });
+        const requestId = newRequestId();
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
+        const first = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'value' as const, expiresAt: Date.now() + 300 };
+        await store.recordAcceptance(requestId, { ...transform, record: { ...transform.record, state: 'quarantined', quarantine: first }, quarantine: first });
+        expect(await store.releaseQuarantine(requestId, { at: Date.now(), ref: first.ref, state: 'transformed', egress: false })).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        // The signed leg held until its own quarantine's expiry, 3 s on: the request is kept the retention after that.
+        const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
+        const second = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: Date.now() + 3_000 };
+        expect((await store.recordAcceptance(requestId, { ...signed, record: { ...signed.record, state: 'quarantined', quarantine: second }, quarantine: second })).outcome).toBe('recorded');
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect((await store.getRequest(requestId))?.state).toBe('quarantined');
+        expect(await store.findQuarantine(first.ref)).toBe(requestId);
+      });
     });
 
     describe('DSP schedules', () => {

@@ -14,7 +14,7 @@ export function composeScripts(read: (name: string) => string) {
   const MARK_LIST = read('mark-list');
   const QUARANTINE_REF = read('quarantine-ref');
   return {
-    acceptBatch: COUNT_WINDOW + read('accept-batch'),
+    acceptBatch: COUNT_WINDOW + QUARANTINE_REF + read('accept-batch'),
     respondBatch: OPEN_TRT + read('respond-batch'),
     advanceState: read('advance-state'),
     tryCount: COUNT_WINDOW + read('try-count'),

@@ -153,7 +153,13 @@ while i <= #ARGV do
       if final ~= '' then field('final', final) end
       -- A signed leg's record is its own: what a release of its transform leg wrote goes (the
       -- memory store replaces the record whole).
-      if released then redis.call('HDEL', req, 'releasedAt', 'trt', 'ts', 'tb', 'tclass', 'deadline') end
+      -- Its transform leg's quarantine reference (the rare case: read only here) is kept as long as
+      -- the request from now, so it still finds it (its release or delete answers 409, not 404).
+      local released_ref
+      if released then
+        released_ref = quarantine_ref(redis.call('HGET', req, 'record'))
+        redis.call('HDEL', req, 'releasedAt', 'trt', 'ts', 'tb', 'tclass', 'deadline')
+      end
       redis.call('HSET', req, unpack(fields))
       -- Kept for the retention after it can next move: a request held for a later
       -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased
@@ -175,6 +181,7 @@ while i <= #ARGV do
         redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
       end
       redis.call('EXPIRE', req, lifetime)
+      if released_ref then redis.call('EXPIRE', key('qref', released_ref), lifetime) end
       mine[nth] = '1'
       put('recorded'); put_counts(counts)
     end
