@@ -218,7 +218,7 @@ describe('deploy kit', () => {
       await expect.poll(() => cli('127.0.0.1', password), { timeout: 10_000 }).toBe('PONG');
       expect(await cli(address, password)).toBe('PONG');
       expect(await cli(address)).toMatch(/NOAUTH/);
-      expect((await run('redis-cli', ['-p', String(port), 'config', 'get', 'maxmemory'], { env: { ...process.env, REDISCLI_AUTH: password } })).stdout).toMatch(/maxmemory\s+5368709120/);
+      expect((await run('redis-cli', ['-p', String(port), 'config', 'get', 'maxmemory'], { env: { ...process.env, REDISCLI_AUTH: password } })).stdout).toMatch(/maxmemory\s+2516582400/);
     } finally {
       node.kill();
       rmSync(dir, { recursive: true, force: true });
