@@ -827,9 +827,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const owners = Array.from({ length: 40 }, (_, i) => `90-B3-D5-1F-30-0E-${randomUUID().slice(0, 2).toUpperCase()}-${i.toString(16).padStart(2, '0').toUpperCase()}`);
         for (const [i, owner] of owners.entries()) await stored(store, owner, schedule(), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:${i + 1}`);
         const seen: string[] = [];
-        for (let round = 0; round < 8; round++) {
+        for (let round = 0; round < 40; round++) {
           const claimed = (await store.claimDueSchedules(base + 2_000, 7, 60_000)).filter((c) => owners.includes(c.originatorId));
           expect(claimed.length).toBeLessThanOrEqual(7);
+          if (claimed.length === 0) break;
           seen.push(...claimed.map((c) => c.originatorId));
         }
         expect(seen.sort()).toEqual([...owners].sort());

@@ -1,7 +1,7 @@
 import type { DspSchedule } from '@dccrouter/domain';
 import { PARTITIONS } from '../shared/index.ts';
 import type { ClaimedSchedule } from '../store/index.ts';
-import { RedisPart, type ScriptedRedis } from './base.ts';
+import { RedisPart, type ScriptedPipeline, type ScriptedRedis } from './base.ts';
 import { parse } from './records.ts';
 
 /** DSP schedules: each in its originator's partition, indexed by its next occurrence, claimed under a lease when due. */
@@ -55,28 +55,41 @@ export class RedisSchedules extends RedisPart {
   }
 
   /**
-   * One script call per partition, in turn from the one after where the last claim began (each
-   * gets its chance first), until `max` are claimed in all: a claim takes no more than its caller
-   * has room to run, which would otherwise sit leased, unrun, for the whole lease.
+   * Rounds of one pipelined claim-schedules.lua call per partition (one round trip each), every
+   * partition asked for an equal share of what is left of `max`, until `max` are claimed in all
+   * or no partition may have more due: nothing due costs one round trip, and a claim takes no more
+   * than its caller has room to run, which would otherwise sit leased, unrun, for the whole lease.
+   * Where `max` is below the partitions' count, they take turns: the next claim begins where this
+   * one's asking stopped.
    */
   async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
     const leasedUntil = now + leaseMs;
-    const redis = this.redis as ScriptedRedis & { claimSchedules(...args: unknown[]): Promise<string[]> };
     const first = this.nextClaimPartition;
-    this.nextClaimPartition = (first + 1) % PARTITIONS;
+    // Not yet asked, in this claim's order; asked, and gave their whole share (they may have more).
+    let unasked = Array.from({ length: PARTITIONS }, (_, k) => (first + k) % PARTITIONS);
+    let more: number[] = [];
     const claimed: ClaimedSchedule[] = [];
-    for (let k = 0; k < PARTITIONS && claimed.length < max; k++) {
-      const tag = `{p${(first + k) % PARTITIONS}}`;
-      const flat = await this.call('claim schedules', () =>
-        redis.claimSchedules(this.scheduleIndexKey(tag), this.scheduleLeasedKey(tag), now, max - claimed.length, leasedUntil, this.prefix, tag));
-      for (let i = 0; i < flat.length; i += 3) {
-        const cut = flat[i].lastIndexOf(':');
-        claimed.push({
-          originatorId: flat[i].slice(0, cut), scheduleId: Number(flat[i].slice(cut + 1)), dueAt: Number(flat[i + 1]),
-          schedule: JSON.parse(flat[i + 2]) as DspSchedule, leasedUntil,
-        });
+    while ((more.length > 0 || unasked.length > 0) && claimed.length < max) {
+      const left = max - claimed.length;
+      const asked = [...more, ...unasked].slice(0, left);
+      unasked = unasked.filter((p) => !asked.includes(p));
+      const share = Math.floor(left / asked.length);
+      const pipeline = this.pipeline() as ScriptedPipeline & { claimSchedules(...args: unknown[]): ScriptedPipeline };
+      for (const p of asked) pipeline.claimSchedules(this.scheduleIndexKey(`{p${p}}`), this.scheduleLeasedKey(`{p${p}}`), now, share, leasedUntil, this.prefix, `{p${p}}`);
+      const replies = (await this.exec('claim schedules', pipeline)) as string[][];
+      for (const flat of replies) {
+        for (let i = 0; i < flat.length; i += 3) {
+          const cut = flat[i].lastIndexOf(':');
+          claimed.push({
+            originatorId: flat[i].slice(0, cut), scheduleId: Number(flat[i].slice(cut + 1)), dueAt: Number(flat[i + 1]),
+            schedule: JSON.parse(flat[i + 2]) as DspSchedule, leasedUntil,
+          });
+        }
       }
+      more = asked.filter((_, i) => replies[i].length / 3 === share);
     }
+    // The next claim begins where this one's asking stopped.
+    this.nextClaimPartition = (first + PARTITIONS - unasked.length) % PARTITIONS;
     return claimed;
   }
 
