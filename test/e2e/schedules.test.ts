@@ -166,4 +166,19 @@ describe('DSP schedules', () => {
     expect((await dsp(onFirst, userId, '5.2', { DSPScheduleID: String(others[0]) })).status).toBe(400);
     expect((await dsp(onFirst, userId, '5.2', { DSPScheduleID: String(scheduleId) })).status).toBe(200);
   });
+
+  it('removes a schedule whose User has lost the meter (a change of supplier) at its next occurrence, telling the User', async () => {
+    const meter = '00-DB-12-34-56-78-10-05';
+    const admin = new Admin(routers[0].url, routers[0].adminToken);
+    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
+    const created = await dsp(client, USER, '5.1', dailyRead(meter, 4_000));
+    expect(created.status, JSON.stringify(created.answer)).toBe(200);
+    const scheduleId = created.answer.body.DSPScheduleID as string;
+    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: OTHER });
+    const removal = async () => ((await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .find((item) => item.alertCode === 'DSP_SCHEDULE_REMOVAL' && item.body?.DSPScheduleRemoval?.DSPScheduleID === scheduleId);
+    await expect.poll(removal, { timeout: 15_000, interval: 200 }).toBeDefined();
+    expect((await removal()).body).toEqual({ alert: 'DSP_SCHEDULE_REMOVAL', DSPScheduleRemoval: { DeviceID: meter, DSPScheduleID: scheduleId }, reason: 'not_authorised_for_device' });
+    expect((await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId })).answer.error.message).toContain(`is not a schedule of ${USER}`);
+  }, 40_000);
 });

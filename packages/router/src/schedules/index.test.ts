@@ -63,7 +63,8 @@ describe('dspScheduler', () => {
     expect(new Set(runs)).toEqual(new Set(['overloaded']));
   });
 
-  it('tells the User of an occurrence refused (its supplier changed since), and moves on to the next', async () => {
+  /** A daily read due now, whose occurrence the pipeline refuses with `reason` (`code`): the User's outbox and the store after one run. */
+  async function refusedRun(reason: string, code: string) {
     const store = new MemoryStore();
     const user = '90-B3-D5-1F-30-01-00-00';
     const firstDueAt = Date.now() - 1_000;
@@ -72,11 +73,10 @@ describe('dspScheduler', () => {
       srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
     }, firstDueAt, `${user}:90-B3-D5-1F-30-00-00-02:1`);
     const requestId = `${user}:00-DB-12-34-56-78-90-A0:x`;
-    // The pipeline's answer to the occurrence, as row 14 refuses it.
     const refusing = {
       room: 100, admit: () => true, release: () => undefined,
-      submit: async () => ({ status: 403, outcome: 'not_authorised_for_device', body: JSON.stringify({
-        header: { requestId, responseCode: 'E4', responseDateTime: new Date().toISOString() }, error: { reason: 'not_authorised_for_device', message: 'no longer its supplier' },
+      submit: async () => ({ status: 403, outcome: reason, body: JSON.stringify({
+        header: { requestId, responseCode: code, responseDateTime: new Date().toISOString() }, error: { reason, message: 'why' },
       }) }),
     } as unknown as ServiceRequestPipeline;
     const runs: string[] = [];
@@ -84,14 +84,30 @@ describe('dspScheduler', () => {
     scheduler.start();
     await expect.poll(() => runs.length, { timeout: 2_000 }).toBe(1);
     await scheduler.stop();
-    expect(await store.readOutbox(user, undefined, 10)).toEqual([{
-      cursor: expect.any(String), kind: 'response', requestId, responseCode: 'E4',
-      body: { DSPScheduleID: '7', error: { reason: 'not_authorised_for_device', message: 'no longer its supplier' } },
-    }]);
-    // Moved on: nothing is due now (tomorrow's occurrence is next), and the schedule stays.
+    const refusal = { cursor: expect.any(String), kind: 'response', requestId, responseCode: code, body: { DSPScheduleID: '7', error: { reason, message: 'why' } } };
+    return { store, user, refusal, outbox: await store.readOutbox(user, undefined, 10) };
+  }
+
+  it('tells the User of an occurrence refused for what may pass (its User suspended), and moves on to the next, the schedule kept', async () => {
+    const { store, user, refusal, outbox } = await refusedRun('user_not_active', 'E3');
+    expect(outbox).toEqual([refusal]);
+    // Nothing is due now (tomorrow's occurrence is next), and the schedule stays.
     expect(await store.claimDueSchedules(Date.now(), 10, 60_000)).toEqual([]);
     expect(await store.getSchedule(user, 7)).toBeDefined();
   });
+
+  it.each([['not_authorised_for_device', 'E4'], ['device_not_found', 'E19'], ['unknown_user', 'E1']])(
+    'removes a schedule whose occurrence is refused for good (%s), telling its User with a DSP_SCHEDULE_REMOVAL alert',
+    async (reason, code) => {
+      const { store, user, refusal, outbox } = await refusedRun(reason, code);
+      expect(outbox).toEqual([refusal, {
+        cursor: expect.any(String), kind: 'dccAlert', alertCode: 'DSP_SCHEDULE_REMOVAL', deviceId: '00-DB-12-34-56-78-90-A0',
+        body: { alert: 'DSP_SCHEDULE_REMOVAL', DSPScheduleRemoval: { DeviceID: '00-DB-12-34-56-78-90-A0', DSPScheduleID: '7' }, reason },
+      }]);
+      expect(await store.getSchedule(user, 7)).toBeUndefined();
+      expect(await store.claimDueSchedules(Date.now() + 2 * 86_400_000, 10, 60_000)).toEqual([]);
+    },
+  );
 
   it("sends a log read for the log period of the occurrence's own date, not its offsets", async () => {
     const store = new MemoryStore();

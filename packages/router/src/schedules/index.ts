@@ -30,6 +30,22 @@ function refusedOccurrence(answer: Answer, scheduleId: number): NewOutboxItem {
   return item;
 }
 
+/**
+ * Refusals that will not pass by themselves: the User no longer the device's party (a change of
+ * supplier), the device gone from the inventory, the User gone. DUIS removes such a schedule and
+ * tells its User (the DSPScheduleRemoval DCC alert); others (a User suspended, a device suspended
+ * by the CPL) may lift, and the schedule goes on.
+ */
+const LASTING_REFUSALS: ReadonlySet<string> = new Set(['not_authorised_for_device', 'device_not_found', 'unknown_user']);
+
+/** The DCC alert telling a User its schedule was removed, and why. */
+function scheduleRemoval(deviceId: string, scheduleId: number, reason: string): NewOutboxItem {
+  return {
+    kind: 'dccAlert', alertCode: 'DSP_SCHEDULE_REMOVAL', deviceId,
+    body: { alert: 'DSP_SCHEDULE_REMOVAL', DSPScheduleRemoval: { DeviceID: deviceId, DSPScheduleID: String(scheduleId) }, reason },
+  };
+}
+
 export interface SchedulerStats {
   run: (outcome: string) => void;
 }
@@ -79,6 +95,12 @@ export function dspScheduler(
     // the next one is, and its User is told as of any occurrence's result, in its outbox.
     if (UNSETTLED.has(outcome)) return;
     if (answer.status >= 300) await store.enqueueOutbox(originatorId, refusedOccurrence(answer, scheduleId));
+    if (answer.status >= 300 && LASTING_REFUSALS.has(outcome)) {
+      // Removed, then told (a router dying between the two leaves it removed, untold, rather than told and running).
+      await store.deleteSchedule(originatorId, scheduleId);
+      await store.enqueueOutbox(originatorId, scheduleRemoval(schedule.deviceId, scheduleId, outcome));
+      return;
+    }
     await store.rescheduleSchedule(claimed, nextOccurrence(schedule, occurrence.at + 1)?.at);
   };
   return new Periodic('dsp-schedules', intervalMs, async () => {
