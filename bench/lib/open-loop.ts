@@ -156,6 +156,12 @@ export async function runOpenLoop<T extends LoadItem>(options: OpenLoopOptions<T
     setTimeout(tick, Math.max(0, start - performance.now()));
   });
 
+  // Requests never answered (aborted, failed, never sent) rank slower than any answered: a p99
+  // over the answered alone would flatter a rung that shed its slowest. Max and mean stay the answered ones'.
+  const withUnfinishedTail = (answeredOnly: LatencySummary, all: Float64Array): LatencySummary => {
+    const tail = summarise(Float64Array.from(all, (value) => (Number.isNaN(value) ? Infinity : value)));
+    return { ...answeredOnly, p50: tail.p50, p90: tail.p90, p99: tail.p99 };
+  };
   const items = options.itemsPerRequest ?? 1;
   const windowMs = Math.max(schedule[count - 1], lastAnswer - start, 1);
   const finished = (values: Float64Array) => values.filter((v) => !Number.isNaN(v));
@@ -169,7 +175,7 @@ export async function runOpenLoop<T extends LoadItem>(options: OpenLoopOptions<T
     achievedPerSecond: round((answered * items * 1000) / windowMs),
     goodPerSecond: round((good * items * 1000) / windowMs),
     wrong: answered - good,
-    latencyMs: summarise(finished(latency)),
+    latencyMs: withUnfinishedTail(summarise(finished(latency)), latency),
     serviceTimeMs: summarise(finished(service)),
     generatorLagMs: { p99: lags.p99, max: lags.max },
     heldAtCap,
