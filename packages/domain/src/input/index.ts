@@ -64,9 +64,8 @@ export function misspeltProperty(input: unknown, known: readonly string[]): { pr
     if (known.includes(property)) continue;
     const lower = property.toLowerCase();
     for (const meant of known) {
-      // Two edits only in a long name: `state` is not taken for `status`.
-      const allowed = meant.length >= 8 ? 2 : 1;
-      if (lower === meant.toLowerCase() || distance(lower, meant.toLowerCase()) <= allowed) return { property, meant };
+      // Compared in lower case (another case is no edit at all); two edits only in a long name: `state` is not taken for `status`.
+      if (distance(lower, meant.toLowerCase()) <= (meant.length >= 8 ? 2 : 1)) return { property, meant };
     }
   }
   return undefined;

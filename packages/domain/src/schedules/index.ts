@@ -92,6 +92,7 @@ const BASE64 = /^[A-Za-z0-9+/][A-Za-z0-9+/\s]*={0,2}$/;
 /** The schedulable reads of a log period (DUIS: their DSP element is a ReadLogPeriodOffset); the others' element is empty. */
 const LOG_PERIOD_READS: ReadonlySet<string> = new Set(['4.6.1', '4.6.2', '4.8.1', '4.8.2', '4.8.3', '4.10', '4.14', '4.17']);
 const OFFSET_FIELDS = ['StartDateOffset', 'StartTime', 'EndDateOffset', 'EndTime'] as const;
+const OFFSET_SHAPE = `a ReadLogPeriodOffset { ${OFFSET_FIELDS.join(', ')} }`;
 
 /**
  * The scheduled read's element, as DUIS has it: for a log read its ReadLogPeriodOffset (days
@@ -103,10 +104,9 @@ function parseScheduledRead(srv: string, element: string, value: unknown): Recor
     if (value === undefined || value === '' || (isPlainObject(value) && Object.keys(value).length === 0)) return {};
     return `${element} must be empty: a ${srv} read takes no period`;
   }
-  const shape = `${element} must be a ReadLogPeriodOffset { StartDateOffset, StartTime, EndDateOffset, EndTime }`;
-  if (!isPlainObject(value)) return shape;
+  if (!isPlainObject(value)) return `${element} must be ${OFFSET_SHAPE}`;
   const extra = Object.keys(value).find((key) => !(OFFSET_FIELDS as readonly string[]).includes(key));
-  if (extra) return `${extra} is not a field of ${element}, a ReadLogPeriodOffset { StartDateOffset, StartTime, EndDateOffset, EndTime }`;
+  if (extra) return `${extra} is not a field of ${element}, ${OFFSET_SHAPE}`;
   for (const field of ['StartDateOffset', 'EndDateOffset'] as const) {
     const offset = value[field];
     const number = typeof offset === 'string' && /^-?\d{1,3}$/.test(offset) ? Number(offset) : offset;

@@ -44,11 +44,12 @@ export const MAX_RULES = 1_000;
 export const MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60;
 
 const srvSchema = (allowAll: boolean) => z.string({ error: 'must be a string' }).superRefine((srv, ctx) => {
+  const definition = srv === ALL_SRVS ? undefined : findSrv(srv);
   if (srv === ALL_SRVS) {
     if (!allowAll) ctx.addIssue({ code: 'custom', message: 'must name one SRV (`*` is for count rules only)' });
-  } else if (!findSrv(srv)) {
+  } else if (!definition) {
     ctx.addIssue({ code: 'custom', message: `${srv} is not a DUIS Service Reference Variant` });
-  } else if (findSrv(srv)!.nonDevice) {
+  } else if (definition.nonDevice) {
     // Answered by the router at once, never acknowledged for a device: a rule on it would never apply.
     ctx.addIssue({ code: 'custom', message: `${srv} is a non-device request (command variant 8), answered by the router: Threshold Anomaly Detection applies to device requests only` });
   }

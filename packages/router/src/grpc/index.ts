@@ -12,12 +12,12 @@ import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { overloaded, shuttingDown, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
-import { refusalStatus, submitResult } from './answers.ts';
 import { INTERNAL_ERROR } from '../pipeline/answers.ts';
+import { refusalStatus, submitResult } from './answers.ts';
+import { serveFeed } from './feed.ts';
 
 /** A fault, not an answer: the status of HTTP's 500 (`internal_error`), its cause in the log only. */
 const internalError = () => refusalStatus({ refusal: { httpStatus: 500, ...INTERNAL_ERROR } });
-import { serveFeed } from './feed.ts';
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;

@@ -94,12 +94,14 @@ export function dspScheduler(
     // that did land a replay). A refused one (the device gone, the User suspended) is not retried:
     // the next one is, and its User is told as of any occurrence's result, in its outbox.
     if (UNSETTLED.has(outcome)) return;
-    if (answer.status >= 300) await store.enqueueOutbox(originatorId, refusedOccurrence(answer, scheduleId));
-    if (answer.status >= 300 && LASTING_REFUSALS.has(outcome)) {
-      // Removed, then told (a router dying between the two leaves it removed, untold, rather than told and running).
-      await store.deleteSchedule(originatorId, scheduleId);
-      await store.enqueueOutbox(originatorId, scheduleRemoval(schedule.deviceId, scheduleId, outcome));
-      return;
+    if (answer.status >= 300) {
+      await store.enqueueOutbox(originatorId, refusedOccurrence(answer, scheduleId));
+      if (LASTING_REFUSALS.has(outcome)) {
+        // Removed, then told (a router dying between the two leaves it removed, untold, rather than told and running).
+        await store.deleteSchedule(originatorId, scheduleId);
+        await store.enqueueOutbox(originatorId, scheduleRemoval(schedule.deviceId, scheduleId, outcome));
+        return;
+      }
     }
     await store.rescheduleSchedule(claimed, nextOccurrence(schedule, occurrence.at + 1)?.at);
   };
