@@ -31,6 +31,16 @@ describe('loadConfig: router processes and the settings of the redesigned reques
     expect(() => loadConfig({ REDIS_SENTINELS: 's1:26379' })).toThrow('REDIS_SENTINELS needs REDIS_SENTINEL_NAME');
   });
 
+  it('takes Redis credentials only as given, and refuses a username without its password, TLS not true or false, or a connect timeout out of range', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r:7000' }).redisCredentials).toBeUndefined();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_USERNAME: 'router', REDIS_PASSWORD: 'pw', REDIS_TLS: 'true', REDIS_SENTINEL_PASSWORD: 'spw' }).redisCredentials)
+      .toEqual({ username: 'router', password: 'pw', tls: true, sentinelPassword: 'spw' });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r:7000' }).redisConnectTimeoutMs).toBe(30_000);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_USERNAME: 'router' })).toThrow('REDIS_USERNAME needs REDIS_PASSWORD (Redis ACL users log in with both)');
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_TLS: 'maybe' })).toThrow('REDIS_TLS must be true or false, got "maybe"');
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_CONNECT_TIMEOUT_MS: '10' })).toThrow('REDIS_CONNECT_TIMEOUT_MS must be an integer from 1000 to 3600000, got "10"');
+  });
+
   it('refuses a process index the process count does not have', () => {
     expect(() => loadConfig({ ...REDIS, ROUTER_PROCESSES: '2', ROUTER_PROCESS_INDEX: '2' })).toThrow('ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (2)');
   });
