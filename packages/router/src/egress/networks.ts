@@ -1,11 +1,12 @@
-import { BUCKET_COUNT, bucketOf, statKey, withFirmwareActivated } from '@dccrouter/domain';
+import { withFirmwareActivated } from '@dccrouter/domain';
 import { originatorOf, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import { pollUntil } from '../background/index.ts';
 import type { RouterConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { childrenOf, madeOnce, type LifecycleMetrics } from '../metrics/index.ts';
-import { serviceStatsSet, type StatsAggregator } from '../stats/index.ts';
+import { childrenOf, type LifecycleMetrics } from '../metrics/index.ts';
+import type { StatsAggregator } from '../stats/index.ts';
+import { judgedResponseCounter } from '../trt/judged-responses.ts';
 import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder, type DirectEgress } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
@@ -38,10 +39,7 @@ export async function startNetworks(
   clock: () => number = Date.now,
 ): Promise<Networks> {
   const responses = childrenOf(lifecycle.responses);
-  const trtElapsed = childrenOf(lifecycle.trtElapsed);
-  const trtJudged = childrenOf(lifecycle.trtJudged);
-  const statsSet = serviceStatsSet();
-  const statNames = madeOnce(statNamesOf);
+  const countJudged = judgedResponseCounter(lifecycle, stats);
   const recordResponse = responseRecorder(store, (response, outcome) => {
     outboxAdded(originatorOf(response.requestId));
     responses(response.destination, response.responseCode).inc();
@@ -51,18 +49,7 @@ export async function startNetworks(
       void recordFirmware(store, response.requestId)
         .catch((error) => log.warn({ err: error, requestId: response.requestId }, 'activated firmware not recorded in the inventory'));
     }
-    if (!outcome.trtClass || outcome.elapsedMs === undefined) return;
-    trtElapsed(outcome.trtClass, response.destination).observe(outcome.elapsedMs / 1000);
-    trtJudged(outcome.trtClass, response.destination, String(!outcome.breached)).inc();
-    const set = statsSet(response.at);
-    const names = statNames(outcome.trtClass, response.destination);
-    stats.count(set, names.responded);
-    stats.count(set, names.bucket(outcome.elapsedMs));
-    // SMETS1's indicative end-to-end time includes the WAN time its TRT leaves out.
-    if (names.smets1) stats.count(set, names.endToEndBucket(outcome.elapsedMs + (response.wanMs ?? 0)));
-    // A breach the deadline scan marked was counted then; one the response reveals, now.
-    if (!outcome.breached) stats.count(set, names.within);
-    else if (!outcome.breachMarkedEarlier) stats.count(set, names.breached);
+    countJudged(response, outcome);
   });
   const defaults: SimulatorSettings = {
     latencyMs: { p50: config.simulatorLatencyP50Ms, p99: Math.max(config.simulatorLatencyP99Ms, config.simulatorLatencyP50Ms) },
@@ -95,21 +82,6 @@ export async function startNetworks(
       await pollUntil(() => [...simulators.values()].every((simulator) => simulator.pending === 0), deadline);
       for (const simulator of simulators.values()) simulator.close();
     },
-  };
-}
-
-/** A TRT class's counter names at a destination, made once: a response only counts. */
-function statNamesOf(trtClass: string, destination: string) {
-  const key = (what: string) => statKey(trtClass, destination, what);
-  const buckets = Array.from({ length: BUCKET_COUNT }, (_, i) => key(`b${i}`));
-  const endToEnd = Array.from({ length: BUCKET_COUNT }, (_, i) => key(`e${i}`));
-  return {
-    responded: key('responded'),
-    within: key('within'),
-    breached: key('breached'),
-    smets1: trtClass.startsWith('smets1.'),
-    bucket: (ms: number) => buckets[bucketOf(ms)],
-    endToEndBucket: (ms: number) => endToEnd[bucketOf(ms)],
   };
 }
 

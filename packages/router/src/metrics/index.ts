@@ -319,6 +319,12 @@ export function lifecycleMetrics(registry: Registry) {
       labelNames: ['class', 'destination'] as const,
       registers,
     }),
+    breachesRetracted: new Counter({
+      name: 'dccrouter_trt_breaches_retracted_total',
+      help: 'Breaches the deadline scan marked whose response had come in time, recorded after the scan: taken back (not breaches), by TRT class and destination',
+      labelNames: ['class', 'destination'] as const,
+      registers,
+    }),
     overdue: new Counter({
       name: 'dccrouter_trt_overdue_total',
       help: 'SMETS1 requests without a response past their deadline plus the WAN allowance: provisional, their response decides',

@@ -98,12 +98,17 @@ export class MemoryRequests {
     if (record.state === 'responded' || record.state === 'delivered') {
       // The same response again (its time and code: a retry of a call whose answer was lost) is answered as the first was.
       if (record.respondedAt !== response.at || record.responseCode !== response.responseCode) return { outcome: 'duplicate' };
-      return { outcome: 'recorded', breached: record.breached === true, breachMarkedEarlier: entry.breachMarkedEarlier === true, trtClass: record.trt?.class, elapsedMs: record.elapsedMs };
+      return {
+        outcome: 'recorded', breached: record.breached === true, breachMarkedEarlier: entry.breachMarkedEarlier === true,
+        ...(entry.breachRetracted !== undefined ? { breachRetracted: entry.breachRetracted } : {}), trtClass: record.trt?.class, elapsedMs: record.elapsedMs,
+      };
     }
     if (record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
     const breachMarkedEarlier = record.breached === true;
     entry.breachMarkedEarlier = breachMarkedEarlier;
-    const { elapsedMs, breached } = judgeResponse(record, response.at, response.wanMs);
+    // Marked (if it was) at its last check time: the deadline, or SMETS1's final check after its overdue one.
+    const { elapsedMs, breached, breachRetracted } = judgeResponse(record, response.at, response.wanMs, entry.breachCheckAt);
+    entry.breachRetracted = breachRetracted;
     const responseId = responseIdFor(response.requestId);
     // The response decides what overdue left open; a breach it reveals gets its alert now.
     delete record.overdue;
@@ -116,6 +121,6 @@ export class MemoryRequests {
     state.appendOutbox(record.originatorId, {
       kind: 'response', requestId: response.requestId, responseId, responseCode: response.responseCode, body: responseBody(response, record),
     });
-    return { outcome: 'recorded', breached, breachMarkedEarlier, trtClass: record.trt?.class, elapsedMs };
+    return { outcome: 'recorded', breached, breachMarkedEarlier, ...(breachRetracted !== undefined ? { breachRetracted } : {}), trtClass: record.trt?.class, elapsedMs };
   }
 }

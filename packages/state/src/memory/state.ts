@@ -25,6 +25,8 @@ export interface RequestEntry {
   breachFinalAt?: number;
   /** Its response found it marked breached already: told again to a repeat of that response. */
   breachMarkedEarlier?: boolean;
+  /** Its response took that mark back (judgeResponse): told again to a repeat of that response. */
+  breachRetracted?: number;
   /** When an operator deleted it from quarantine: a repeat of that deletion is told it is done. */
   deletedAt?: number;
 }

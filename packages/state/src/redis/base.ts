@@ -44,8 +44,8 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 /** accept-batch.lua's answer: every request's, one after another, flat (see the script). */
 export type AcceptReply = (string | number | null)[];
-/** respond-batch.lua's answer for one response: outcome, then for 'recorded' breached, earlier, elapsed, TRT class. */
-export type RespondReply = [string, string, string, string, string];
+/** respond-batch.lua's answer for one response: outcome, then for 'recorded' breached, earlier, elapsed, TRT class, a mark's time taken back. */
+export type RespondReply = [string, string, string, string, string, string];
 
 /**
  * claim-breaches.lua's answer: the per-request claims (flat: request ID, check time, destination,
@@ -57,7 +57,7 @@ export type BreachClaimsReply = [string[], MarkedReply, [trtClass: string, desti
 
 export type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply>;
-  /** Five values per response, flat (RespondReply). */
+  /** Six values per response, flat (RespondReply). */
   respondBatch(...args: (string | number)[]): Promise<string[]>;
   releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
   claimBreaches(key: string, mark: string, now: number, max: number, prefix: string, tag: string, minId: string, markMs: number, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;

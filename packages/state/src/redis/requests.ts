@@ -241,9 +241,10 @@ export class RedisRequests extends RedisPart {
       response.requestId, response.at, response.responseCode, response.wanMs ?? '', head, body,
     ]);
     if (reply[0] !== 'recorded') return { outcome: reply[0] as 'duplicate' | 'unknown' };
-    const [, breached, earlier, elapsed, trtClass] = reply;
+    const [, breached, earlier, elapsed, trtClass, retracted] = reply;
     return {
       outcome: 'recorded', breached: breached === '1', breachMarkedEarlier: earlier === '1',
+      ...(retracted ? { breachRetracted: Number(retracted) } : {}),
       trtClass: (trtClass || undefined) as TrtClass | undefined,
       elapsedMs: elapsed ? Number(elapsed) : undefined,
     };
@@ -267,7 +268,7 @@ export class RedisRequests extends RedisPart {
         throw new StateUnavailableError(`responses recorded, but ${short.confirmed} of the ${short.wanted} Redis replicas required confirmed them within ${short.waitedMs} ms: not confirmed, to be sent again`, { unconfirmed: true });
       }
     }
-    return items.map((_, i) => flat.slice(5 * i, 5 * i + 5) as RespondReply);
+    return items.map((_, i) => flat.slice(6 * i, 6 * i + 6) as RespondReply);
   }
 }
 

@@ -52,11 +52,23 @@ export function outboxCursorRefusal(after: string): string | undefined {
 }
 
 /** The TRT-measured time and whether it breaches, the same rule on both stores. */
-export function judgeResponse(record: { trt?: { startsAt: number; budgetMs: number }; breached?: boolean }, at: number, wanMs: number | undefined) {
+/**
+ * A response's TRT judgement, as respond-batch.lua makes it. A breach the deadline scan marked
+ * stands (a late response still completes it), unless the response came by the time the scan
+ * marked it at (`markedAt`: its deadline, SMETS1's final check) within budget: it was only
+ * recorded after the scan, so the request had its response in time and the mark is taken back
+ * (`breachRetracted`: that time, whose month the scan counted the breach in).
+ */
+export function judgeResponse(
+  record: { trt?: { startsAt: number; budgetMs: number }; breached?: boolean }, at: number, wanMs: number | undefined, markedAt?: number,
+): { elapsedMs?: number; breached: boolean; breachRetracted?: number } {
   if (!record.trt) return { elapsedMs: undefined, breached: record.breached === true };
   const elapsed = Math.max(0, at - record.trt.startsAt - (wanMs ?? 0));
+  const late = elapsed > record.trt.budgetMs;
+  const retracted = record.breached === true && !late && markedAt !== undefined && at <= markedAt;
   // Judged unrounded, kept in whole ms (a WAN time may have a fraction), as respond-batch.lua does.
-  return { elapsedMs: Math.round(elapsed), breached: record.breached === true || elapsed > record.trt.budgetMs };
+  const judged = { elapsedMs: Math.round(elapsed), breached: late || (record.breached === true && !retracted) };
+  return retracted ? { ...judged, breachRetracted: markedAt } : judged;
 }
 
 /** The TRT dcc alert for a request breached at its deadline (epoch ms), as both stores queue it. */
