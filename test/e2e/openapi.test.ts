@@ -333,6 +333,11 @@ describe('every documented route answers as documented', () => {
     expect([...listed.body.items, ...rest.body.items].map((q: any) => q.ref).sort()).toEqual([toRelease, toDelete].sort());
     expect(listed.body.items[0]).toMatchObject({ userId: SUPPLIER, srv: '4.1.2', breach: 'user', destination: 'smets2/north' });
     expect((await admin('GET', '/v1/admin/quarantine?limit=0')).body.error.field).toBe('limit');
+    // Decimal digits only: what Number() would also read is refused, naming the field and its range.
+    for (const limit of ['1e2', '0x10', '%207', '7.0', '-1']) {
+      const refused = await admin('GET', `/v1/admin/quarantine?limit=${limit}`);
+      expect([refused.status, refused.body.error.field, refused.body.error.message], limit).toEqual([400, 'limit', expect.stringContaining('must be an integer from 1 to 1000')]);
+    }
     expect((await admin('GET', '/v1/admin/quarantine?after=nonsense')).body.error.field).toBe('after');
     expect((await admin('GET', '/v1/admin/quarantine', undefined, 'wrong')).status).toBe(401);
     expect((await call('POST', `/v1/quarantine/${toRelease}/release`, { headers: signedHeaders('POST', `/v1/quarantine/${toRelease}/release`) })).body.state).toBe('accepted');

@@ -5,7 +5,7 @@ import {
   productCombinationInputSchema, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
-import { errorAnswer, invalidInput, json, notFound, unauthorized } from '../openapi/schemas.ts';
+import { errorAnswer, invalidInput, json, notFound, queryInteger, unauthorized } from '../openapi/schemas.ts';
 import { enrol, eligibilityOf, enrolmentReport, ENROLMENT_REFUSALS } from '../products/installations.ts';
 import type { AdminDeps } from './index.ts';
 
@@ -147,8 +147,7 @@ export function productRoutes(app: OpenAPIHono, deps: AdminDeps, { readJson, inv
     supplier: euiSchema('is required: the supplier\'s User ID (EUI-64)').meta({ param: { name: 'supplier', in: 'query' } }),
     at: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' }).optional()
       .meta({ param: { name: 'at', in: 'query' }, description: 'The report as of this time (planning ahead); now when absent' }),
-    maxDue: z.coerce.number({ error: 'must be an integer from 1 to 1000000' }).int({ error: 'must be an integer from 1 to 1000000' })
-      .min(1, { error: 'must be an integer from 1 to 1000000' }).max(1_000_000, { error: 'must be an integer from 1 to 1000000' }).optional()
+    maxDue: queryInteger(1, 1_000_000).optional()
       .meta({ param: { name: 'maxDue', in: 'query' }, description: 'List at most this many due installations, the soonest (`truncated` says when there were more); all when absent' }),
   });
   documented(app, {

@@ -3,12 +3,11 @@ import { euiSchema, objectError, parseWith, type FieldError } from '@dccrouter/d
 import { DEAD_LETTER_CURSOR, QUARANTINE_CURSOR, type RequestRecord, type StateStore } from '@dccrouter/state';
 import type { Context } from 'hono';
 import { documented } from '../openapi/index.ts';
-import { errorAnswer, invalidInput, json, outboxItem, unauthorized } from '../openapi/schemas.ts';
+import { errorAnswer, invalidInput, json, outboxItem, queryInteger, unauthorized } from '../openapi/schemas.ts';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const OPERATOR = [{ operatorBearer: [] }];
-const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_LIMIT}`;
 
 /** A listing's query: a User's or everyone's, a page after a cursor, at most `limit`. */
 const listingQuery = (cursor: RegExp) => z.object({
@@ -16,7 +15,7 @@ const listingQuery = (cursor: RegExp) => z.object({
     .meta({ param: { name: 'userId', in: 'query' }, description: "Only this User's; every User's when absent" }),
   after: z.string().regex(cursor, { error: 'must be a cursor from an earlier answer (its next)' }).optional()
     .meta({ param: { name: 'after', in: 'query' }, description: "The previous page's `next`; from the start when absent" }),
-  limit: z.coerce.number({ error: LIMIT_MESSAGE }).int({ error: LIMIT_MESSAGE }).min(1, { error: LIMIT_MESSAGE }).max(MAX_LIMIT, { error: LIMIT_MESSAGE }).optional()
+  limit: queryInteger(1, MAX_LIMIT).optional()
     .meta({ param: { name: 'limit', in: 'query' }, description: `At most this many (${DEFAULT_LIMIT} when absent)` }),
 });
 const deadLetterQuery = listingQuery(DEAD_LETTER_CURSOR);

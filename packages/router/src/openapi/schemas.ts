@@ -26,6 +26,17 @@ export function json(schema: z.ZodType, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/**
+ * A whole number in a query string, from min to max: decimal digits only (Number() and
+ * z.coerce would also take `1e2`, `0x10`, ` 7` or `7.0`).
+ */
+export function queryInteger(min: number, max: number) {
+  const error = `must be an integer from ${min} to ${max}`;
+  // Documented as the integer it stands for (a query's values are all text on the wire).
+  return z.string().regex(/^\d{1,9}$/, { error }).pipe(z.coerce.number<string>().min(min, { error }).max(max, { error }))
+    .openapi({ type: 'integer', minimum: min, maximum: max, pattern: undefined });
+}
+
 export const unauthorized = json(errorAnswer(['unauthorized']), 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> missing or wrong');
 export const notFound = (what: string) => json(errorAnswer(['not_found']), `No such ${what}`);
 export const invalidInput = json(fieldError, 'Bad input: `error.field` names the first field at fault');
