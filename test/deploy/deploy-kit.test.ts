@@ -18,6 +18,7 @@ import { parseAllDocuments } from 'yaml';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service } from 'kubernetes-models/v1';
 import { redisClusterUnsupported, startClusterNodes } from '../support/redis-cluster.ts';
@@ -60,6 +61,7 @@ const KINDS: Record<string, { Model: new (data: any) => { validate(): void }; ty
   'policy/v1/PodDisruptionBudget': { Model: PodDisruptionBudget, types: ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'] },
   'autoscaling/v2/HorizontalPodAutoscaler': { Model: HorizontalPodAutoscaler, types: ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'] },
   'batch/v1/Job': { Model: Job, types: ['kubernetes-models/batch/v1/Job', 'IJob'] },
+  'networking.k8s.io/v1/NetworkPolicy': { Model: NetworkPolicy, types: ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'] },
 };
 
 /** The schema's complaints about a manifest ('' when valid); a kind with no schema here is one too. */
@@ -136,7 +138,7 @@ describe('deploy kit', () => {
   });
 
   it('is valid against the Kubernetes API schemas, every manifest', () => {
-    expect(k8s.map((doc) => doc.kind).sort()).toEqual(['Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
+    expect(k8s.map((doc) => doc.kind).sort()).toEqual(['Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'NetworkPolicy', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
     expect(k8s.map((doc) => `${doc.kind} ${doc.metadata.name}: ${schemaErrors(doc)}`)).toEqual(k8s.map((doc) => `${doc.kind} ${doc.metadata.name}: `));
     // The schemas bite: a port given by name where a number is required, a Deployment without its selector.
     const [router] = byKind('Deployment').filter((doc) => doc.metadata.name === 'dcc-router');
@@ -224,6 +226,28 @@ describe('deploy kit', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('lets only the pods that hold Redis\'s password reach it, and only the nodes reach each other\'s cluster bus', () => {
+    const [policy] = byKind('NetworkPolicy');
+    const redisLabels = byKind('StatefulSet')[0].spec.template.metadata.labels;
+    expect(policy.spec.podSelector.matchLabels).toEqual(redisLabels);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    type Rule = { from: { podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] };
+    const admitted = (labels: Record<string, string>, port: number) => (policy.spec.ingress as Rule[]).some((rule) =>
+      rule.ports.some((p) => p.port === port) && rule.from.some((peer) => Object.entries(peer.podSelector.matchLabels).every(([k, v]) => labels[k] === v)));
+    // Each pod given the password (the routers, the networks, the init Job) and the nodes themselves reach the client port.
+    const clients = [...byKind('Deployment'), ...byKind('Job')].filter((doc) => JSON.stringify(doc.spec.template.spec.containers).includes('"dcc-redis"'));
+    expect(clients.map((doc) => doc.metadata.name).sort()).toEqual(['dcc-networks', 'dcc-redis-cluster-init', 'dcc-router']);
+    for (const doc of clients) {
+      expect(admitted(doc.spec.template.metadata?.labels ?? {}, 6379), doc.metadata.name).toBe(true);
+      expect(admitted(doc.spec.template.metadata?.labels ?? {}, 16379), doc.metadata.name).toBe(false);
+    }
+    expect([admitted(redisLabels, 6379), admitted(redisLabels, 16379)]).toEqual([true, true]);
+    // Any other pod, none; and the ports are the Service's.
+    expect(admitted({ 'app.kubernetes.io/name': 'something-else' }, 6379)).toBe(false);
+    const servicePorts = byKind('Service').find((doc) => doc.metadata.name === 'dcc-redis').spec.ports.map((p: { port: number }) => p.port);
+    expect([...new Set((policy.spec.ingress as Rule[]).flatMap((rule) => rule.ports.map((p) => p.port)))].sort()).toEqual(servicePorts.sort());
+  });
 
   it('holds the networks process to the routers\' REDIS_WAIT_REPLICAS: it records the responses', () => {
     const waitOf = (name: string) => byKind('Deployment').find((doc) => doc.metadata.name === name)!
