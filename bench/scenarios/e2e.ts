@@ -352,7 +352,7 @@ export async function runE2e(suite: Suite) {
     { label: 'webhook: end to end', value: webhook.e2ePerSecond },
   ]));
   const data = {
-    method: `${options.e2eUnits * 2} requests of the mix per run, closed loop on ${options.connections} connections; simulated networks p50 5 ms / p99 20 ms; both rates count the requests of the mix: the acknowledgement rate over the time until the last answer, the end-to-end rate over the time until the last response was read (one is owed per 202), or until the ${options.e2eTimeoutSeconds} s limit when some never were; ${repeatsText(options.repeats)}`,
+    method: `${options.e2eUnits * 2} requests of the mix per run (a tariff update's CV 4 and CV 5 legs are two requests of one RequestID, owed one response), closed loop on ${options.connections} connections; simulated networks p50 5 ms / p99 20 ms; both rates count the requests of the mix: the acknowledgement rate over the time until the last answer, the end-to-end rate over the time until the last response was read (one is owed per 202), or until the ${options.e2eTimeoutSeconds} s limit when some never were; ${repeatsText(options.repeats)}`,
     ackOnlyPerSecond: ackOnly.ackPerSecond,
     pullPerSecond: pull.e2ePerSecond,
     webhookPerSecond: webhook.e2ePerSecond,
@@ -366,7 +366,7 @@ export async function runE2e(suite: Suite) {
       })],
   };
   const markdown = [
-    `${options.e2eUnits * 2} requests of the mix per run (closed loop, ${options.connections} connections), simulated networks answering in p50 5 ms / p99 20 ms; ${repeatsText(options.repeats)}. Both rates count the same requests of the mix: the acknowledgement rate over the time from the first submission to the last answer, the end-to-end rate over the time until the last response was read (pull) or received (webhook), one being owed per 202 acknowledgement. Responses are read while submission goes on. Each run's router is warmed up first and, with the networks in-process, its warm-up's work settled before the timed run (every request it forwarded answered, webhooks delivered, nothing moving for a second), and the pull reader starts at the timed run's start: what the warm-up left is neither read nor delivered in the timed run's time.`,
+    `${options.e2eUnits * 2} requests of the mix per run (a tariff update's CV 4 and CV 5 legs are two requests of one RequestID, owed one response; closed loop, ${options.connections} connections), simulated networks answering in p50 5 ms / p99 20 ms; ${repeatsText(options.repeats)}. Both rates count the same requests of the mix: the acknowledgement rate over the time from the first submission to the last answer, the end-to-end rate over the time until the last response was read (pull) or received (webhook), one being owed per 202 acknowledgement. Responses are read while submission goes on. Each run's router is warmed up first and, with the networks in-process, its warm-up's work settled before the timed run (every request it forwarded answered, webhooks delivered, nothing moving for a second), and the pull reader starts at the timed run's start: what the warm-up left is neither read nor delivered in the timed run's time.`,
     '',
     `**End to end: ${formatRate(pull.e2ePerSecond)}/s read by pull and ${formatRate(webhook.e2ePerSecond)}/s by webhook, against ${formatRate(ackOnly.ackPerSecond)}/s acknowledgements alone** (ratios ${data.pullToAckRatio} and ${data.webhookToAckRatio}).${incomplete.length ? ` **Incomplete:** ${incomplete.join('; ')}.` : ''}`,
     '',
