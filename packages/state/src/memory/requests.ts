@@ -106,8 +106,9 @@ export class MemoryRequests {
     if (record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
     const breachMarkedEarlier = record.breached === true;
     entry.breachMarkedEarlier = breachMarkedEarlier;
-    // Marked (if it was) at its last check time: the deadline, or SMETS1's final check after its overdue one.
-    const { elapsedMs, breached, breachRetracted } = judgeResponse(record, response.at, response.wanMs, entry.breachCheckAt);
+    // Marked (if it was) at its deadline, or SMETS1's final check after its overdue one (as respond-batch.lua has it).
+    const markedAt = record.trt && (entry.breachFinalAt ?? record.trt.startsAt + record.trt.budgetMs);
+    const { elapsedMs, breached, breachRetracted } = judgeResponse(record, response.at, response.wanMs, markedAt);
     entry.breachRetracted = breachRetracted;
     const responseId = responseIdFor(response.requestId);
     // The response decides what overdue left open; a breach it reveals gets its alert now.
