@@ -190,6 +190,15 @@ describe('parseDeviceInput: refused records name the field', () => {
     });
   });
 
+  it('refuses the Access Control Broker\'s EUI-64, in any case: non-device requests target it', () => {
+    for (const id of ['90-B3-D5-1F-30-00-00-02', '90-b3-d5-1f-30-00-00-02']) {
+      const result = parseDeviceInput(id, smets2Input());
+      expect(fieldOf(result)).toBe('deviceId');
+      expect((result as { error: { message: string } }).error.message).toContain('Access Control Broker');
+    }
+    expect(valueOf(parseDeviceInput('90-B3-D5-1F-30-00-00-03', smets2Input())).deviceId).toBe('90-B3-D5-1F-30-00-00-03');
+  });
+
   it('refuses a cohort on a SMETS2+ device', () => {
     expect(parseDeviceInput(ESME_ID, smets2Input({ smets1Cohort: 'aclara' }))).toStrictEqual({
       ok: false,
@@ -238,6 +247,12 @@ describe('parseUserInput', () => {
     expect(fieldOf(result)).toBe('recieveEndpoint');
     expect((result as { error: { message: string } }).error.message).toContain('did you mean "receiveEndpoint"');
     expect(valueOf(parseUserInput(USER, userInput({ name: 'Acme Energy', contact: 'ops@acme.example' }))).userId).toBe(USER);
+  });
+
+  it('refuses the Access Control Broker\'s EUI-64 as a User ID', () => {
+    const result = parseUserInput('90-b3-d5-1f-30-00-00-02', userInput());
+    expect(fieldOf(result)).toBe('userId');
+    expect((result as { error: { message: string } }).error.message).toContain('Access Control Broker');
   });
 
   it('leaves receiveEndpoint out when absent', () => {

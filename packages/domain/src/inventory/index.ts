@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEui } from '../identifiers/index.ts';
+import { ACCESS_CONTROL_BROKER, parseEui } from '../identifiers/index.ts';
 import { misspeltProperty, parseWith, type FieldError, type Parsed } from '../input/index.ts';
 import {
   CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, SUPPLIER_PARTIES, USER_STATUSES,
@@ -95,6 +95,10 @@ export const deviceInputSchema = z.object({
 
 const NAMING = { style: 'top', root: 'body' } as const;
 const ID_MESSAGE = 'must be an EUI-64 (8 hex octets joined by "-")';
+/** Non-device requests target the Access Control Broker's EUI-64: a User or device of that ID would be mistaken for it. */
+const brokerRefusal = (field: string, record: string): FieldError => ({
+  field, message: `is the Access Control Broker's EUI-64 (${ACCESS_CONTROL_BROKER}), which non-device requests target: no ${record} may have it`,
+});
 
 // What a device record or import line and a User record may name (an import line names its device too).
 const DEVICE_PROPERTIES = ['deviceId', ...Object.keys(deviceInputSchema.shape)];
@@ -111,6 +115,7 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
   if (misspelt) return { ok: false, error: misspeltError(misspelt, 'device') };
   const deviceId = parseEui(deviceIdText);
   if (!deviceId) return { ok: false, error: { field: 'deviceId', message: ID_MESSAGE } };
+  if (deviceId === ACCESS_CONTROL_BROKER) return { ok: false, error: brokerRefusal('deviceId', 'device') };
   const parsed = parseWith(deviceInputSchema, input, NAMING);
   if (!parsed.ok) return parsed;
   // Built field by field, so the stored record and the answer keep one order of keys.
@@ -152,6 +157,7 @@ export function withKeptDeviceFields(written: Device, stored: Device | undefined
 export function parseUserInput(userIdText: unknown, input: unknown): Parsed<User> {
   const userId = parseEui(userIdText);
   if (!userId) return { ok: false, error: { field: 'userId', message: ID_MESSAGE } };
+  if (userId === ACCESS_CONTROL_BROKER) return { ok: false, error: brokerRefusal('userId', 'User') };
   const misspelt = misspeltProperty(input, USER_PROPERTIES);
   if (misspelt) return { ok: false, error: misspeltError(misspelt, 'User') };
   const parsed = parseWith(userInputSchema, input, NAMING);
