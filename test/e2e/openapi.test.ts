@@ -2,6 +2,7 @@
 // operation is called, each answer's status must be one the document lists for it and its body
 // must match the document's schema for that status; every documented operation answers its
 // success at least once; and every route the Hono app serves is in the document.
+import { connect } from 'node:net';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient } from '@dccrouter/client';
@@ -58,7 +59,9 @@ function validatorFor(operation: string, status: number, mediaType: string): Val
 
 /** Calls the router and checks the answer against the document. */
 async function call(method: string, path: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}): Promise<{ status: number; body: any; text: string }> {
-  const response = await fetch(`${router.url}${path}`, { method, headers: init.headers, body: init.body });
+  // A streamed body goes without a length (chunked): fetch asks for half duplex then.
+  const streamed = init.body instanceof ReadableStream ? { duplex: 'half' } : {};
+  const response = await fetch(`${router.url}${path}`, { method, headers: init.headers, body: init.body, ...streamed } as RequestInit);
   const text = await response.text();
   const operation = operationOf(method, path);
   expect(operation, `${method} ${path} is not documented`).toBeDefined();
@@ -212,6 +215,34 @@ describe('every documented route answers as documented', () => {
     expect((await admin('PUT', `/v1/admin/users/${user}`, { roles: ['IS'], status: 'active', publicKeyPem: newKeyPair().publicKeyPem, receiveEndpoint: 'http://127.0.0.1:9/x' })).status).toBe(200);
     expect((await admin('PUT', `/v1/admin/users/${user}`, { roles: ['XX'], status: 'active' })).body.error.field).toBe('roles');
     expect((await admin('PUT', `/v1/admin/users/${user}`, '{"roles":')).body.error.field).toBe('body');
+    // An operator's JSON body past its limit is refused 413 and changes nothing: streamed without a
+    // length, and declared too long (answered before it is sent: the head alone goes).
+    const oversized = JSON.stringify({ roles: ['IS', 'GS'], status: 'active', publicKeyPem: newKeyPair().publicKeyPem, padding: 'x'.repeat(64 * 1024 * 1024) });
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(oversized));
+        controller.close();
+      },
+    });
+    const refused = await call('PUT', `/v1/admin/users/${user}`, { headers: { authorization: `Bearer ${router.adminToken}`, 'content-type': 'application/json' }, body: streamed });
+    const tooLarge = [413, 'body_too_large', "an operator's JSON body is at most 67108864 bytes"];
+    expect([refused.status, refused.body.error.reason, refused.body.error.message]).toEqual(tooLarge);
+    const { hostname, port } = new URL(router.url);
+    const declared = await new Promise<string>((resolve, reject) => {
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => socket.write(`PUT /v1/admin/users/${user} HTTP/1.1\r\nHost: ${hostname}\r\n`
+        + `Authorization: Bearer ${router.adminToken}\r\nContent-Type: application/json\r\nContent-Length: ${oversized.length}\r\n\r\n{"roles":`));
+      socket.on('data', (chunk) => {
+        answer += chunk;
+        if (answer.includes('}}')) socket.destroy();
+      });
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    expect(declared.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    const declaredBody = JSON.parse(declared.slice(declared.indexOf('\r\n\r\n') + 4));
+    expect([413, declaredBody.error.reason, declaredBody.error.message]).toEqual(tooLarge);
+    expect((await admin('GET', `/v1/admin/users/${user}`)).body.roles).toEqual(['IS']);
     expect((await admin('PUT', `/v1/admin/users/${user}`, {}, 'wrong')).status).toBe(401);
     expect((await admin('GET', `/v1/admin/users/${user}`)).body.userId).toBe(user);
     expect((await admin('GET', '/v1/admin/users/90-B3-D5-1F-30-0E-0E-0F')).status).toBe(404);

@@ -1,4 +1,5 @@
 // Entry point of `npm start`: the router on Bun (or Node, through @hono/node-server).
+import { OPERATOR_BODY_MAX_BYTES } from './admin/index.ts';
 import { ChildProcesses, metricsThroughPrimary, onPrimaryGone, reportListening } from './cluster/index.ts';
 import { untilDeadline } from './background/index.ts';
 import { loadConfig } from './config/index.ts';
@@ -41,8 +42,9 @@ async function listen(): Promise<RunningServer> {
       // Several processes bind the same port; the kernel spreads connections over them. Only then:
       // with one process, a second router started on the same port by mistake must fail to bind.
       reusePort: config.processes > 1,
-      // Bun's own cap is 128 MiB; the router enforces its per-route limits itself.
-      maxRequestBodySize: Math.max(config.importMaxBytes, config.batchMaxBytes, config.maxBodyBytes),
+      // Bun's own cap is 128 MiB; the router enforces its per-route limits itself, and Bun's 413
+      // (no body to say why) must not come first: an operator's body is read a chunk past its limit.
+      maxRequestBodySize: Math.max(config.importMaxBytes, config.batchMaxBytes, config.maxBodyBytes, 2 * OPERATOR_BODY_MAX_BYTES),
       // Bun's default, 10 s, closes without an answer a request whose body takes longer to arrive,
       // however steadily it comes: a device import of a few hundred MB over an ordinary link.
       idleTimeout: config.httpIdleTimeoutSeconds,

@@ -9,7 +9,7 @@ import {
 import { documented } from '../openapi/index.ts';
 import {
   countRules, deviceRecord, importAnswer, invalidInput, json, monthlyReport, notFound, simulatorSettings, trtBudgets, unauthorized, userRecord, valueRules,
-  errorAnswer,
+  errorAnswer, operatorBodyTooLarge,
 } from '../openapi/schemas.ts';
 import { simulatorSettingsUpdateSchema } from '../egress/simulated.ts';
 import { queueRoutes } from './queues.ts';
@@ -22,7 +22,7 @@ import { productRoutes } from './products.ts';
 import { serviceStatsOf } from '../stats/index.ts';
 import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts';
 import type { StateStore } from '@dccrouter/state';
-import { BodyTooLargeError, readLineBatches } from '../edge/body.ts';
+import { BodyTooLargeError, readBodyLimited, readLineBatches } from '../edge/body.ts';
 import { mediaTypeOf } from '../decode/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
@@ -48,6 +48,8 @@ export interface AdminDeps {
   metrics: RouterMetrics;
   log: Logger;
   importMaxBytes: number;
+  /** How long an operator's JSON body may take to arrive (BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
   /**
    * SEC H5.8 migration gating: a SMETS1 device of an installation not enrolled may not be written
    * Commissioned (409). Off unless set: the contract's device writes take any status.
@@ -74,12 +76,28 @@ function invalid(c: Context, problem: FieldError) {
   return c.json({ error: { reason: 'invalid_field', field: problem.field, message: `${problem.field} ${problem.message}` } }, 400);
 }
 
-async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
-  try {
-    return { ok: true, value: await c.req.json() };
-  } catch {
-    return { ok: false };
-  }
+/**
+ * The largest JSON body of an operator's call (the NDJSON import has IMPORT_MAX_BYTES): well past
+ * any table the API takes (a Central Products List of 100,000 entries is about 20 MiB), and short
+ * of what would take the router's memory (its port takes bodies up to the import's 2 GiB).
+ */
+export const OPERATOR_BODY_MAX_BYTES = 64 * 1024 * 1024;
+
+export type JsonBody = { ok: true; value: unknown } | { ok: false; refuse: (c: Context) => Response };
+
+/** An operator's JSON body, read up to OPERATOR_BODY_MAX_BYTES; else the answer that refuses it. */
+function jsonReader(bodyTimeoutMs: number) {
+  return async (c: Context): Promise<JsonBody> => {
+    const bytes = await readBodyLimited(c.req.raw, OPERATOR_BODY_MAX_BYTES, bodyTimeoutMs);
+    if (bytes === 'too_large') {
+      return { ok: false, refuse: (ctx) => error(ctx, 413, 'body_too_large', `an operator's JSON body is at most ${OPERATOR_BODY_MAX_BYTES} bytes`) };
+    }
+    try {
+      return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
+    } catch {
+      return { ok: false, refuse: (ctx) => invalid(ctx, { field: 'body', message: 'is not valid JSON' }) };
+    }
+  };
 }
 
 /** Only a P-256 SPKI key can check DUIS signatures; anything else is refused at registration. */
@@ -141,6 +159,7 @@ const jsonBody = (schema: z.ZodType, description?: string) => ({ content: { 'app
 export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   const { store } = deps;
   const app = new OpenAPIHono();
+  const readJson = jsonReader(deps.bodyTimeoutMs);
   const isOperator = bearerCheck(deps.adminToken);
   // Someone probing for the token tries many times: told once per 10 s with how many were held back.
   const refusedCaller = throttledWarn(deps.log);
@@ -159,10 +178,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   documented(app, {
     method: 'put', path: '/users/{userId}', tags: TAGS, security: OPERATOR, summary: 'Register or replace a User',
     request: { params: z.object({ userId: euiParam('userId') }), body: jsonBody(userInputSchema) },
-    responses: { 200: json(userRecord, 'The User as stored'), 400: invalidInput, 401: unauthorized },
+    responses: { 200: json(userRecord, 'The User as stored'), 400: invalidInput, 401: unauthorized, 413: operatorBodyTooLarge },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseUserInput(c.req.param('userId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
     const keyProblem = checkP256(parsed.value.publicKeyPem) ?? checkCertificate(parsed.value.certificatePem, parsed.value.publicKeyPem);
@@ -187,10 +206,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     responses: {
       200: json(deviceRecord, 'The device as stored'), 400: invalidInput, 401: unauthorized,
       409: json(errorAnswer([NOT_ENROLLED], true), 'A SMETS1 device of an installation not enrolled yet, written Commissioned (with MIGRATION_GATING=true, SEC H5.8)'),
+      413: operatorBodyTooLarge,
     },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseDeviceInput(c.req.param('deviceId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
     const refusal = deps.migrationGating ? (await unenrolledCommissions(store, [parsed.value])).get(parsed.value) : undefined;
@@ -327,7 +347,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
 
   const putRules = (kind: 'user' | 'dcc' | 'values') => async (c: Context) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     let userId: string | undefined;
     if (kind === 'user') {
       userId = parseEui(c.req.param('userId')) ?? undefined;
@@ -348,7 +368,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     documented(app, {
       method: 'put', path, tags: TAD, security: OPERATOR, summary: `Set ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`,
       request: { ...params, body: jsonBody(input) },
-      responses: { 200: json(answer, 'The rules as stored'), 400: invalidInput, 401: unauthorized },
+      responses: { 200: json(answer, 'The rules as stored'), 400: invalidInput, 401: unauthorized, 413: operatorBodyTooLarge },
     }, putRules(kind));
     documented(app, {
       method: 'get', path, tags: TAD, security: OPERATOR, summary: `Read ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`,
@@ -371,10 +391,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     method: 'put', path: '/trt-budgets', tags: TAGS, security: OPERATOR, summary: 'Change TRT budgets (partial updates allowed)',
     description: 'New budgets apply to requests accepted afterwards.',
     request: { body: jsonBody(trtBudgetsUpdateSchema) },
-    responses: { 200: json(trtBudgets, 'Every budget, after the change'), 400: invalidInput, 401: unauthorized },
+    responses: { 200: json(trtBudgets, 'Every budget, after the change'), 400: invalidInput, 401: unauthorized, 413: operatorBodyTooLarge },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const updated = await deps.budgets.update(body.value);
     return updated.ok ? c.json(updated.value) : invalid(c, updated.error);
   });
@@ -423,12 +443,12 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   documented(app, {
     method: 'put', path: '/simulators/{destination}', tags: SIMULATORS, security: OPERATOR, summary: 'Change a simulated network\'s settings',
     request: { ...destinationParam, body: jsonBody(simulatorSettingsUpdateSchema) },
-    responses: { 200: json(simulatorSettings, 'Its settings, after the change'), 400: invalidInput, 401: unauthorized, 404: notFound('destination') },
+    responses: { 200: json(simulatorSettings, 'Its settings, after the change'), 400: invalidInput, 401: unauthorized, 404: notFound('destination'), 413: operatorBodyTooLarge },
   }, async (c) => {
     const destination = c.req.param('destination')!;
     if (!deps.simulators.isDestination(destination)) return noSimulator(c);
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const updated = await deps.simulators.update(destination, body.value);
     return updated.ok ? c.json(updated.value) : invalid(c, updated.error);
   });
@@ -450,12 +470,13 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     responses: {
       200: json(z.object({ alertCode: z.string(), devices: z.number().int(), queued: z.number().int(), unknown: z.array(z.string()) }), 'Raised: devices found, items queued, devices not in the inventory'),
       400: invalidInput, 401: unauthorized, 404: notFound('destination'),
+      413: operatorBodyTooLarge,
     },
   }, async (c) => {
     const destination = c.req.param('destination')!.replace(/:raise-alerts$/, '');
     if (!deps.simulators.isDestination(destination)) return error(c, 404, 'not_found', `no destination ${destination}; destinations: ${ALL_DESTINATIONS.join(', ')} (percent-encode the "/")`);
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseWith(raiseAlertsSchema, body.value, { style: 'path', root: 'body' });
     if (!parsed.ok) return invalid(c, parsed.error);
     const { alertCode, devices, fraction } = parsed.value;
@@ -482,10 +503,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     method: 'put', path: '/policy', tags: ['Product policy'], security: OPERATOR, summary: 'Change policy tables (partial), e.g. switch a SMETS1 cohort off',
     description: 'Every instance applies the change within a second. A SMETS1 cohort switched off has its devices refused (row 16, not_available_for_smets1).',
     request: { body: jsonBody(policyUpdateSchema) },
-    responses: { 200: json(policyShape, 'The tables, after the change'), 400: invalidInput, 401: unauthorized },
+    responses: { 200: json(policyShape, 'The tables, after the change'), 400: invalidInput, 401: unauthorized, 413: operatorBodyTooLarge },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseWith(policyUpdateSchema, body.value, { style: 'path', root: 'body' });
     if (!parsed.ok) return invalid(c, parsed.error);
     return c.json(await deps.policyTable.update(parsed.value));
@@ -519,10 +540,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     description: 'Another certificate expired or withdrawn removes the entry at once; a CPA certificate expired or withdrawn puts it under review until the SSC decides. '
       + 'Devices of a model with CPL entries but none in service for their firmware version are served as Suspended (firmware requests only) by every instance within a second.',
     request: { ...cplParams, body: jsonBody(cplEntryInputSchema) },
-    responses: { 200: json(cplEntry, 'The entry, after the change'), 400: invalidInput, 401: unauthorized },
+    responses: { 200: json(cplEntry, 'The entry, after the change'), 400: invalidInput, 401: unauthorized, 413: operatorBodyTooLarge },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseCplEntryInput(body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
     for (const name of ['deviceModel', 'firmwareVersion'] as const) {
@@ -538,10 +559,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     responses: {
       200: json(cplEntry, 'The entry, decided'), 400: invalidInput, 401: unauthorized, 404: notFound('CPL entry'),
       409: json(errorAnswer(['not_under_review']), 'The entry is not under CPA review'),
+      413: operatorBodyTooLarge,
     },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseWith(sscDecisionSchema, body.value, { style: 'path', root: 'body' });
     if (!parsed.ok) return invalid(c, parsed.error);
     const firmwareVersion = c.req.param('firmwareVersion')!.replace(/:ssc-decision$/, '');

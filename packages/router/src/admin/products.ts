@@ -5,9 +5,9 @@ import {
   productCombinationInputSchema, type FieldError,
 } from '@dccrouter/domain';
 import { documented } from '../openapi/index.ts';
-import { errorAnswer, invalidInput, json, notFound, queryInteger, unauthorized } from '../openapi/schemas.ts';
+import { errorAnswer, invalidInput, json, notFound, operatorBodyTooLarge, queryInteger, unauthorized } from '../openapi/schemas.ts';
 import { enrol, eligibilityOf, enrolmentReport, ENROLMENT_REFUSALS } from '../products/installations.ts';
-import type { AdminDeps } from './index.ts';
+import type { AdminDeps, JsonBody } from './index.ts';
 
 // The SMETS1 product registers, installation eligibility (SEC H5.8), the enrolment report and
 // enrolment itself: the operators' API of contract v1.1's "Product registers" section. Operators'
@@ -44,7 +44,7 @@ const report = z.object({
 }).meta({ id: 'EnrolmentReport' });
 
 export interface ProductRouteHelpers {
-  readJson: (c: Context) => Promise<{ ok: true; value: unknown } | { ok: false }>;
+  readJson: (c: Context) => Promise<JsonBody>;
   invalid: (c: Context, problem: FieldError) => Response;
 }
 
@@ -60,12 +60,13 @@ export function productRoutes(app: OpenAPIHono, deps: AdminDeps, { readJson, inv
     responses: {
       200: json(combination, 'The entry, after the change'), 400: invalidInput, 401: unauthorized,
       409: json(errorAnswer(['epc_entry_stays']), 'An EPC entry put back on the PPC'),
+      413: operatorBodyTooLarge,
     },
   }, async (c) => {
     const entryId = c.req.param('entryId')!;
     if (entryId.length > 128) return invalid(c, { field: 'entryId', message: 'must be at most 128 characters' });
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseProductCombinationInput(body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
     const updated = await registers.putCombination(entryId, parsed.value);
@@ -89,10 +90,10 @@ export function productRoutes(app: OpenAPIHono, deps: AdminDeps, { readJson, inv
     method: 'put', path: '/firmware-upgrades/{deviceModel}', tags: TAGS, security: OPERATOR, summary: "Set a model's existing firmware upgrades",
     description: 'Replaces the model\'s paths; a path that existed before keeps the date it was added (eligibility through it runs from then).',
     request: { ...modelParams, body: jsonBody(firmwareUpgradesInputSchema) },
-    responses: { 200: json(upgrades, 'The model\'s upgrades'), 400: invalidInput, 401: unauthorized },
+    responses: { 200: json(upgrades, 'The model\'s upgrades'), 400: invalidInput, 401: unauthorized, 413: operatorBodyTooLarge },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseFirmwareUpgradesInput(body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
     return c.json(await registers.putUpgrades(c.req.param('deviceModel')!, parsed.value));

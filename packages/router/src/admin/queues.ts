@@ -3,7 +3,8 @@ import { euiSchema, objectError, parseWith, type FieldError } from '@dccrouter/d
 import { DEAD_LETTER_CURSOR, QUARANTINE_CURSOR, type RequestRecord, type StateStore } from '@dccrouter/state';
 import type { Context } from 'hono';
 import { documented } from '../openapi/index.ts';
-import { errorAnswer, invalidInput, json, outboxItem, queryInteger, unauthorized } from '../openapi/schemas.ts';
+import { errorAnswer, invalidInput, json, operatorBodyTooLarge, outboxItem, queryInteger, unauthorized } from '../openapi/schemas.ts';
+import type { JsonBody } from './index.ts';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -76,7 +77,7 @@ function quarantineView(record: RequestRecord) {
 }
 
 /** The operators' view of what waits: dead letters of webhook delivery, and quarantined requests. */
-export function queueRoutes(app: OpenAPIHono, store: StateStore, readJson: (c: Context) => Promise<{ ok: true; value: unknown } | { ok: false }>): void {
+export function queueRoutes(app: OpenAPIHono, store: StateStore, readJson: (c: Context) => Promise<JsonBody>): void {
   documented(app, {
     method: 'get', path: '/dead-letters', tags: ['Webhooks'], security: OPERATOR, summary: 'List dead letters: what webhook delivery gave up on',
     description: 'A User\'s, oldest first, or every User\'s (by User, then oldest first), a page at a time.',
@@ -99,10 +100,11 @@ export function queueRoutes(app: OpenAPIHono, store: StateStore, readJson: (c: C
       200: json(redriven, 'What was queued again (all of the User\'s: possibly none)'),
       400: invalidInput, 401: unauthorized,
       404: json(errorAnswer(['not_found']), 'No such dead letter of the User\'s (redriven already?)'),
+      413: operatorBodyTooLarge,
     },
   }, async (c) => {
     const body = await readJson(c);
-    if (!body.ok) return invalid(c, { field: 'body', message: 'is not valid JSON' });
+    if (!body.ok) return body.refuse(c);
     const parsed = parseWith(redriveSchema, body.value, { style: 'top', root: 'body' });
     if (!parsed.ok) return invalid(c, parsed.error);
     const { userId, id } = parsed.value;

@@ -38,6 +38,7 @@ export function queryInteger(min: number, max: number) {
 }
 
 export const unauthorized = json(errorAnswer(['unauthorized']), 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> missing or wrong');
+export const operatorBodyTooLarge = json(errorAnswer(['body_too_large']), "An operator's JSON body over 64 MiB: nothing was changed");
 export const notFound = (what: string) => json(errorAnswer(['not_found']), `No such ${what}`);
 export const invalidInput = json(fieldError, 'Bad input: `error.field` names the first field at fault');
 
