@@ -106,7 +106,7 @@ describe.each(everyStore())('State-changing non-device requests, on %s', (_name,
     expect(await scheduleExists(completed.answer.body.DSPScheduleID)).toBe(true);
 
     const firmwareCounter = nextCounter();
-    failNext(router.directory, 'putDevices');
+    failNext(router.directory, 'updateDevices');
     const named = await client.submit(updateFirmware(firmwareCounter, '9.9'));
     expect([named.status, named.answer.error.reason]).toEqual([503, 'outcome_unknown']);
     expect(await pending()).toBeUndefined();

@@ -214,6 +214,35 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getDevice('bulk-10000')).toBeUndefined();
       });
 
+      it('change in place what the store holds now: a change made meanwhile stays, unknown ones are skipped, each change logged', async () => {
+        const store = await open();
+        const device = minimalDevice();
+        await store.putDevice(device);
+        const cursor = (await store.directoryChanges(undefined)).cursor;
+        // Another writer's change, after whatever copy a caller holds: the update starts from it.
+        await store.putDevice({ ...device, status: 'Decommissioned' });
+        const updates = await store.updateDevices([device.deviceId, 'no-such-device'], (stored) => ({ ...stored, pendingFirmwareVersion: '9.9' }));
+        const after = { ...device, status: 'Decommissioned', pendingFirmwareVersion: '9.9' };
+        expect(updates).toStrictEqual([{ before: { ...device, status: 'Decommissioned' }, after }]);
+        expect(await store.getDevice(device.deviceId)).toStrictEqual(after);
+        expect((await store.directoryChanges(cursor)).devices).toEqual([device.deviceId, device.deviceId]);
+        // A change that answers undefined leaves it, and is not logged.
+        const unchanged = (await store.directoryChanges(undefined)).cursor;
+        expect(await store.updateDevices([device.deviceId], () => undefined)).toStrictEqual([]);
+        expect(await store.getDevice(device.deviceId)).toStrictEqual(after);
+        expect((await store.directoryChanges(unchanged)).devices).toEqual([]);
+        expect(await store.updateDevices([], () => after)).toStrictEqual([]);
+      });
+
+      it('change one device from many callers at once without losing any of their changes', async () => {
+        const store = await open();
+        const device = minimalDevice();
+        await store.putDevice(device);
+        const fields = ['importSupplier', 'exportSupplier', 'gasSupplier', 'electricityDistributor', 'gasTransporter', 'deviceModel', 'firmwareVersion'] as const;
+        await Promise.all(fields.map((field) => store.updateDevices([device.deviceId], (stored) => ({ ...stored, [field]: `${field}-set` }))));
+        expect(await store.getDevice(device.deviceId)).toStrictEqual({ ...device, ...Object.fromEntries(fields.map((field) => [field, `${field}-set`])) });
+      });
+
       it('accept an empty putDevices', async () => {
         const store = await open();
         await expect(store.putDevices([])).resolves.toBeUndefined();

@@ -135,7 +135,7 @@ export function productRoutes(app: OpenAPIHono, deps: AdminDeps, { readJson, inv
   }, async (c) => {
     const installationId = c.req.param('installationId')!.replace(/:enrol$/, '');
     await registers.refresh();
-    const outcome = await enrol(store, registers, (devices) => deps.directory.putDevices(devices), installationId, new Date());
+    const outcome = await enrol(store, registers, (ids, change) => deps.directory.updateDevices(ids, change), installationId, new Date());
     if (outcome.outcome === 'unknown') return notFoundAnswer(c, `no installation ${installationId}: no SMETS1 device names it`);
     if (outcome.outcome === 'refused') {
       return c.json({ error: { reason: outcome.reason, message: `installation ${installationId} is ${outcome.eligibility.status}: it may be enrolled only when eligible (SEC H5.8)` }, eligibility: outcome.eligibility }, 409);

@@ -1,5 +1,5 @@
 import type { Device, User } from '@dccrouter/domain';
-import type { StateStore } from '@dccrouter/state';
+import type { DeviceUpdate, StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 
@@ -104,6 +104,11 @@ export class Directory {
 
   putDevices(devices: readonly Device[]): Promise<void> {
     return this.store.putDevices(devices).finally(() => this.drop([], devices.map((device) => device.deviceId)));
+  }
+
+  /** A change of devices as the store holds them (StateStore.updateDevices), never this cache's possibly older copy. */
+  updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]> {
+    return this.store.updateDevices(deviceIds, change).finally(() => this.drop([], deviceIds));
   }
 
   /** Reads the shared change log once (exposed for tests; runs by itself every syncIntervalMs). */

@@ -92,14 +92,16 @@ export async function startNetworks(
  * device, one off it suspends it: its Users are told.
  */
 async function recordFirmware(store: StateStore, requestId: string): Promise<void> {
-  const [request, device] = await Promise.all([store.getRequest(requestId), store.getDevice(requestId.split(':')[1])]);
-  const version = request?.firmwareVersion ?? device?.pendingFirmwareVersion;
-  if (!device || version === undefined) return;
+  const request = await store.getRequest(requestId);
   // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
   const cpl = await storedCpl(store);
-  const upgraded = withFirmwareActivated(device, version, cpl);
-  await store.putDevice(upgraded);
+  // Changed as the store holds the device, so an operator's change made meanwhile stays.
+  const [update] = await store.updateDevices([requestId.split(':')[1]], (device) => {
+    const version = request?.firmwareVersion ?? device.pendingFirmwareVersion;
+    return version === undefined ? undefined : withFirmwareActivated(device, version, cpl);
+  });
+  if (!update) return;
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
-  await recordInstallations(store, [upgraded], [device]);
-  await noticeDeviceChange(store, cpl, device, upgraded);
+  await recordInstallations(store, [update.after], [update.before]);
+  await noticeDeviceChange(store, cpl, update.before, update.after);
 }

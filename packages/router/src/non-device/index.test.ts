@@ -89,7 +89,14 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await deps.store.getSchedule(USER, scheduleId)).toBeUndefined();
 
     const written: Device[] = [];
-    deps.directory.putDevices = async (devices: readonly Device[]) => { written.push(...devices); };
+    // Changed as the store holds each device (here: the meter as the directory serves it).
+    deps.directory.updateDevices = async (ids: readonly string[], change: (device: Device) => Device | undefined) => {
+      for (const id of ids) {
+        const after = id === METER ? change(meter) : undefined;
+        if (after) written.push(after);
+      }
+      return [];
+    };
     const update = built('11.1', 'UpdateFirmware', { FirmwareImage: 'AAAA', FirmwareVersion: '2.0', DeviceIDList: METER.toLowerCase() });
     expect(await serveNonDevice(update, findSrv('11.1')!, user, now(), deps)).toEqual({ ok: true, responseCode: 'I0', body: { UpdateFirmware: { DeviceIDList: METER, FirmwareVersion: '2.0' } } });
     expect(written).toEqual([]);

@@ -203,8 +203,8 @@ export async function applyNonDeviceEffect(request: ServiceRequest, srv: string,
     case '11.4': {
       const update = firmwareUpdateOf(request);
       if (!update) return;
-      const devices = await Promise.all(update.deviceIds.map((deviceId) => deps.directory.device(deviceId)));
-      await deps.directory.putDevices(devices.filter((device) => device !== undefined).map((device) => ({ ...device, pendingFirmwareVersion: update.version })));
+      // The devices as the store holds them: a change another instance made since this one cached them stays.
+      await deps.directory.updateDevices(update.deviceIds, (device) => ({ ...device, pendingFirmwareVersion: update.version }));
     }
   }
 }

@@ -89,7 +89,10 @@ export type Enrolment =
  * written Commissioned by anyone), then its devices are Commissioned, routable by every instance.
  * Enrolling again answers the first enrolment.
  */
-export async function enrol(store: StateStore, registers: ProductRegisters, putDevices: (devices: Device[]) => Promise<void>, installationId: string, at: Date): Promise<Enrolment> {
+export async function enrol(
+  store: StateStore, registers: ProductRegisters,
+  updateDevices: (deviceIds: readonly string[], change: (device: Device) => Device) => Promise<unknown>, installationId: string, at: Date,
+): Promise<Enrolment> {
   const [installation] = await store.getInstallations([installationId]);
   if (!installation) return { outcome: 'unknown' };
   const eligibility = answerFor(installation, registers);
@@ -98,8 +101,7 @@ export async function enrol(store: StateStore, registers: ProductRegisters, putD
   if (eligibility.status !== 'eligible') return { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility };
   const enrolledAt = at.toISOString();
   await store.putInstallations([{ ...installation, enrolledAt }]);
-  const devices = (await store.getDevices(ids)).filter((device): device is Device => device !== undefined);
-  await putDevices(devices.map((device) => ({ ...device, status: 'Commissioned' })));
+  await updateDevices(ids, (device) => ({ ...device, status: 'Commissioned' }));
   return { outcome: 'enrolled', installationId, enrolledAt, ...(eligibility.entry ? { entry: eligibility.entry } : {}), devices: ids };
 }
 

@@ -1,6 +1,6 @@
 import { destinationOf, supplierAcquiredAt, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation, type DirectoryChanges } from '../store/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation, type DeviceUpdate, type DirectoryChanges } from '../store/index.ts';
 import { MemoryStream } from './queues.ts';
 import { copy, type MemoryState } from './state.ts';
 
@@ -35,6 +35,19 @@ export class MemoryDirectory {
     for (const device of devices) this.setDevice(device);
     if (devices.length > DIRECTORY_RESET_OVER) this.directoryLog.append({ reset: true });
     else if (devices.length > 0) this.directoryLog.append({ devices: devices.map((device) => device.deviceId) });
+  }
+
+  async updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]> {
+    const updates: DeviceUpdate[] = [];
+    for (const deviceId of deviceIds) {
+      const before = this.state.devices.get(deviceId);
+      const after = before && change(copy(before));
+      if (!before || !after) continue;
+      this.setDevice(after);
+      updates.push({ before: copy(before), after: copy(after) });
+    }
+    if (updates.length > 0) this.directoryLog.append({ devices: updates.map((update) => update.after.deviceId) });
+    return updates;
   }
 
   async putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void> {

@@ -473,6 +473,12 @@ function refusedBecause(cause: unknown): string | undefined {
   return code === undefined ? undefined : REFUSAL_WORDS[code];
 }
 
+/** A device as a change found it and as it left it (StateStore.updateDevices). */
+export interface DeviceUpdate {
+  before: Device;
+  after: Device;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   /** Sliding-window counters for Threshold Anomaly Detection, on the same backend. */
@@ -487,6 +493,14 @@ export interface StateStore {
   getDevice(deviceId: string): Promise<Device | undefined>;
   /** Several devices in one round trip, answered in the order asked (undefined where unknown). */
   getDevices(deviceIds: readonly string[]): Promise<(Device | undefined)[]>;
+  /**
+   * Changes each device as the store holds it now, not as a cache or an earlier read had it: a
+   * write another instance made meanwhile is changed, never overwritten (read, changed, written
+   * only if unchanged since, else read again). `change` may run more than once for a device, and
+   * answers undefined to leave it as it is. Unknown devices are skipped. Answers each device
+   * changed, before and after, in the order asked; logged for every instance's cache.
+   */
+  updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]>;
 
   /**
    * Users and devices written after `cursor` by any instance, for in-process caches (oldest
