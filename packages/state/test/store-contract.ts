@@ -222,7 +222,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         // Another writer's change, after whatever copy a caller holds: the update starts from it.
         await store.putDevice({ ...device, status: 'Decommissioned' });
         const updates = await store.updateDevices([device.deviceId, 'no-such-device'], (stored) => ({ ...stored, pendingFirmwareVersion: '9.9' }));
-        const after = { ...device, status: 'Decommissioned', pendingFirmwareVersion: '9.9' };
+        const after: Device = { ...device, status: 'Decommissioned', pendingFirmwareVersion: '9.9' };
         expect(updates).toStrictEqual([{ before: { ...device, status: 'Decommissioned' }, after }]);
         expect(await store.getDevice(device.deviceId)).toStrictEqual(after);
         expect((await store.directoryChanges(cursor)).devices).toEqual([device.deviceId, device.deviceId]);

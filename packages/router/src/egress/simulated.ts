@@ -123,15 +123,25 @@ export class SimulatorControl {
    * environment on the others).
    */
   async update(destination: string, input: unknown): Promise<Parsed<SimulatorSettings>> {
-    const stored = await this.stored();
-    const merged = mergeSimulatorSettings(this.settingsOf(stored, destination), input);
-    if (!merged.ok) return merged;
-    const set = new Set([...Object.keys(stored[destination] ?? {}), ...Object.keys(input as object)]);
-    const overrides = Object.fromEntries(Object.entries(merged.value).filter(([field]) => set.has(field)));
-    await this.store.putSetting(settingOf(destination), overrides);
+    // What a version that kept every destination in one setting stored, for a destination not written since.
+    const legacy = (await this.store.getSetting<Record<string, Partial<SimulatorSettings>>>(SETTING))?.[destination];
+    let merged: Parsed<SimulatorSettings> | undefined;
+    // Merged into what is stored when written (compare-and-set): a change another instance makes
+    // to the same destination meanwhile (another field) is kept, not overwritten.
+    await this.store.updateSetting<Partial<SimulatorSettings>>(settingOf(destination), (current) => {
+      const stored = current ?? legacy ?? {};
+      merged = mergeSimulatorSettings({ ...this.defaults, ...stored }, input);
+      if (!merged.ok) return undefined;
+      const set = new Set([...Object.keys(stored), ...Object.keys(input as object)]);
+      return Object.fromEntries(Object.entries(merged.value).filter(([field]) => set.has(field)));
+    });
+    if (!merged!.ok) return merged!;
     // This destination's only: the others as read may be stale by now (the next sync brings them).
-    this.local.get(destination)?.configure(structuredClone(merged.value));
-    return merged;
+    this.local.get(destination)?.configure(structuredClone(merged!.value));
+    // The next sync applies what is stored whatever it last applied: stored settings put back as
+    // they were (by another instance, before that sync) differ from what this process now runs.
+    this.applied = '';
+    return merged!;
   }
 
   /** Every destination's stored settings, in one read. */
