@@ -161,12 +161,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const cpl = new CplTable(store, (before, after, entry) => {
     void noticeCplChange(store, log, before, after, entry).catch((error) => log.warn({ err: error, entry }, 'CPL change not told to every responsible User'));
   });
-  await cpl.start();
+  await cpl.start(log);
   const policy = new PolicyTable(store);
-  await policy.start();
+  await policy.start(log);
   const quarantine = new QuarantineDesk(store, budgets, config.trackTrt, { directory, policy, cpl }, storeClock.now);
   const registers = new ProductRegisters(store);
-  await registers.start();
+  await registers.start(log);
   const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // After acknowledgement: egress to the networks, their responses back, deadlines, delivery.
   const stats = new StatsAggregator(store, config.statsFlushMs, log);

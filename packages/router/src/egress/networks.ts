@@ -62,7 +62,7 @@ export async function startNetworks(
   };
   const simulators = config.networks === 'simulated' ? simulatedNetworks(recordResponse, defaults, store, instance, deviceAlertSink(store, log), clock) : new Map<string, SimulatedNetwork>();
   const control = new SimulatorControl(store, simulators, defaults);
-  await control.start();
+  await control.start(log);
   const forwarded = childrenOf(lifecycle.forwarded);
   const egress = new EgressDispatcher(store, [...simulators.values()], {
     consumer: instance, batch: config.egressBatch, redeliverAfterMs: config.egressRedeliverMs, idlePollMs: config.egressIdlePollMs,

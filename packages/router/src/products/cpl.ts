@@ -25,6 +25,7 @@ const byKey = (entries: readonly CplEntry[]) => new Map(entries.map((entry) => [
 export class CplTable extends RefreshedTable {
   private entries = new Map<string, CplEntry>();
   private cplIndex: CplIndex = new Map();
+  protected readonly tableName = 'Central Products List';
 
   /** Told of each change, with the CPL before and after it (the Users' notices, in the background). */
   private readonly changed: (before: CplIndex, after: CplIndex, entry: CplEntry) => void;

@@ -11,6 +11,9 @@ const SETTING = 'policy';
  */
 export class PolicyTable extends RefreshedTable implements CompiledPolicy {
   private compiled: CompiledPolicy = compilePolicy();
+  /** The stored setting's text last compiled. */
+  private read = '';
+  protected readonly tableName = 'policy tables';
 
   constructor(private readonly store: StateStore) {
     super();
@@ -24,6 +27,7 @@ export class PolicyTable extends RefreshedTable implements CompiledPolicy {
   async update(change: PolicyUpdate): Promise<Policy> {
     const next = (await this.store.updateSetting<Policy>(SETTING, (current) => updatePolicy({ ...defaultPolicy(), ...current }, change)))!;
     this.compiled = compilePolicy(next);
+    this.read = JSON.stringify(next);
     return next;
   }
 
@@ -34,7 +38,12 @@ export class PolicyTable extends RefreshedTable implements CompiledPolicy {
 
   async refresh(): Promise<void> {
     const stored = await this.store.getSetting<Partial<Policy>>(SETTING);
+    // Compiled only when it changed. None stored (never set, or the store emptied) is the defaults,
+    // as an instance starting now would have them: a running one must not keep what is gone.
+    const text = JSON.stringify(stored ?? null);
+    if (text === this.read) return;
+    this.read = text;
     // Tables added since a setting was stored take their defaults.
-    if (stored) this.compiled = compilePolicy({ ...defaultPolicy(), ...stored });
+    this.compiled = compilePolicy({ ...defaultPolicy(), ...stored });
   }
 }

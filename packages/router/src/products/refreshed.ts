@@ -1,3 +1,5 @@
+import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+
 /** How often each instance re-reads a table shared through the store. */
 export const REFRESH_MS = 1000;
 
@@ -12,10 +14,19 @@ export abstract class RefreshedTable {
   /** Reads the table from the store into memory. */
   abstract refresh(): Promise<void>;
 
-  async start(): Promise<void> {
+  /** What the logs and the background-failure count call it. */
+  protected abstract readonly tableName: string;
+
+  /** Reads the table, then again each second; a failed read is logged (at most every 10 s) and counted. */
+  async start(log?: Logger): Promise<void> {
     await this.refresh();
+    const warn = log && throttledWarn(log);
     // A failed read keeps the last table; the next second tries again.
-    this.timer = setInterval(() => this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer = setInterval(() => this.refresh().catch((error) => {
+      if (!log || !warn) return;
+      countTaskFailure(log, `${this.tableName.toLowerCase().replaceAll(' ', '-')}-refresh`);
+      warn('refresh', { err: error, table: this.tableName }, `${this.tableName} not read from the store: the last one read stays in force`);
+    }), REFRESH_MS);
     this.timer.unref?.();
   }
 

@@ -22,6 +22,7 @@ export class ProductRegisters extends RefreshedTable {
   private judgements = new Map<string, Judgement>();
   /** The registers' text as last read: a refresh that finds the same keeps the judgements. */
   private seen = '';
+  protected readonly tableName = 'product registers';
 
   constructor(private readonly store: StateStore, private readonly now: () => Date = () => new Date()) {
     super();
