@@ -128,6 +128,10 @@ describe('decodeXmlRequest', () => {
     ['the bytes of a DOCTYPE even in a comment (no DTD reaches the parser)', Buffer.from(`<!-- <!DOCTYPE -->${request(HEADER, EMPTY).toString().replace(/^<\?xml[^>]*>/, '')}`), 'DOCTYPE'],
     ['an internal entity', Buffer.from('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'), 'DOCTYPE'],
     ['an undeclared entity', Buffer.from('<a>&x;</a>'), 'not well-formed'],
+    // ASCII in UTF-16 is valid UTF-8 byte for byte, and its DOCTYPE not the bytes looked for: libxml2 would read the DTD.
+    ['a UTF-16 document with a DTD whose entity an attribute names', Buffer.from(request(HEADER, EMPTY).toString()
+      .replace(/^<\?xml[^>]*\?>/, '<?xml version="1.0"?><!DOCTYPE sr:Request [<!ENTITY v "5.4">]>').replace(/schemaVersion="[^"]*"/, 'schemaVersion="&v;"'), 'utf16le'), 'NUL byte'],
+    ['a UTF-16 document', Buffer.from(request(HEADER, EMPTY).toString().replace(/^<\?xml[^>]*\?>/, '<?xml version="1.0"?>'), 'utf16le'), 'UTF-16'],
     ['nesting past the limit', Buffer.from(`${'<a>'.repeat(65)}${'</a>'.repeat(65)}`), 'deeper than 64'],
     ['nothing', Buffer.from(''), 'not well-formed'],
     ['33 namespace declarations', Buffer.from(request(HEADER, EMPTY).toString().replace('<sr:Request ', `<sr:Request${declaring(32)} `)), 'more than 32 namespaces'],

@@ -76,10 +76,14 @@ const PARSE_OPTIONS = { option: ParseOption.XML_PARSE_COMPACT | ParseOption.XML_
 /** Parses a document's bytes; throws XmlRefused with the reason when it is not acceptable. */
 export function parseXmlDocument(bytes: Uint8Array, check?: XmlCheck): XmlElement {
   if (!isUtf8(bytes)) throw new XmlRefused('body is not valid UTF-8');
+  // NUL is valid UTF-8 but never XML 1.0 text: a UTF-16 (or UTF-32) document of ASCII characters
+  // is valid UTF-8 byte for byte, and its DOCTYPE's bytes are not those looked for below.
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.indexOf(0) >= 0) throw new XmlRefused('body holds a NUL byte: UTF-16 and UTF-32 are not accepted, UTF-8 only');
   // A DOCTYPE can stand only before the document element; elsewhere these bytes are only in a
   // comment or CDATA, refused too rather than parse a DTD at all.
-  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(DOCTYPE)) {
-    throw new XmlRefused('a DOCTYPE (and so any entity declaration) is not accepted');
+  if (view.includes(DOCTYPE)) {
+    throw new XmlRefused(DOCTYPE_REFUSED);
   }
   let document: XmlDocument;
   try {
@@ -97,7 +101,10 @@ export function parseXmlDocument(bytes: Uint8Array, check?: XmlCheck): XmlElemen
     const rootPointer = nodePointer(document.root);
     for (const sibling of [XmlNodeStruct.prev, XmlNodeStruct.next]) {
       for (let node = sibling(rootPointer); node; node = sibling(node)) {
-        if (XmlNodeStruct.type(node) === PI_NODE) throw new XmlRefused(PI_REFUSED);
+        const type = XmlNodeStruct.type(node);
+        if (type === PI_NODE) throw new XmlRefused(PI_REFUSED);
+        // Kept out above by its bytes; here whatever way a DTD came in.
+        if (type === DTD_NODE) throw new XmlRefused(DOCTYPE_REFUSED);
       }
     }
     const root = new TreeCopy().element(rootPointer, undefined, 1);
@@ -119,7 +126,9 @@ const TEXT_NODE = 3;
 const CDATA_NODE = 4;
 const PI_NODE = 7;
 const COMMENT_NODE = 8;
+const DTD_NODE = 14;
 const PI_REFUSED = 'processing instructions are not accepted';
+const DOCTYPE_REFUSED = 'a DOCTYPE (and so any entity declaration) is not accepted';
 
 function nodePointer(node: unknown): number {
   return (node as { _nodePtr: number })._nodePtr;
@@ -167,7 +176,11 @@ class TreeCopy {
       const name = XmlNodeStruct.name_(attribute);
       const [attributePrefix, attributeUri] = this.namespace(XmlNodeStruct.namespace(attribute));
       let value = '';
-      for (let text = XmlNodeStruct.children(attribute); text; text = XmlNodeStruct.next(text)) value += stringAt(text, CONTENT_OFFSET);
+      for (let text = XmlNodeStruct.children(attribute); text; text = XmlNodeStruct.next(text)) {
+        // An entity reference would be read as its name here, and as its value by the schema.
+        if (XmlNodeStruct.type(text) !== TEXT_NODE) throw new XmlRefused(`attribute ${name} holds an entity reference: not accepted`);
+        value += stringAt(text, CONTENT_OFFSET);
+      }
       element.attributes.push({ name: attributePrefix ? `${attributePrefix}:${name}` : name, prefix: attributePrefix, local: name, uri: attributeUri, value });
     }
     for (let child = XmlNodeStruct.children(pointer); child; child = XmlNodeStruct.next(child)) {
