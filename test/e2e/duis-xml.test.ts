@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findSrv, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
 import { RouterClient } from '@dccrouter/client';
+import { StateUnavailableError } from '@dccrouter/state';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { Admin, nextCounter } from '../support/fixtures.ts';
 import {
@@ -244,6 +245,35 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       const unsigned = await postXml(fresh(), 'S');
       expect([unsigned.status, unsigned.headers.get('x-dcc-reason')]).toEqual([401, 'signature_invalid']);
       expect(unsigned.text).toContain('no ds:Signature');
+    });
+
+    it('names no RequestID in a signed answer before its sender is authenticated: a 503 while the User is looked up', async () => {
+      // Anyone's request, unsigned, naming another User's RequestID, while the store fails the lookup.
+      const claimed = `${SUPPLIER}:${ESME}:${nextCounter()}`;
+      const forged = withHeader(fresh(), { requestId: claimed });
+      const directory = xmlRouter.router.directory;
+      const user = directory.user.bind(directory);
+      directory.user = async () => { throw new StateUnavailableError('injected: the store is unreachable'); };
+      let answer: Awaited<ReturnType<typeof postXml>>;
+      try {
+        answer = await postXml(forged, 'S');
+      } finally {
+        directory.user = user;
+      }
+      expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([503, 'state_unavailable']);
+      const signed = answer.text.replace(/\n<!--[\s\S]*-->$/, '');
+      expect(checkRouterSignature(signed, routerCertificate)).toBeUndefined();
+      expect(signed).not.toContain(claimed);
+      // Once authenticated, a 503 names it (the sender's own request).
+      const own = signDuis(withHeader(fresh(), { requestId: claimed }), supplier());
+      const recordFails = xmlRouter.router.store.recordAcceptance.bind(xmlRouter.router.store);
+      xmlRouter.router.store.recordAcceptance = async () => { throw new StateUnavailableError('injected: refused'); };
+      try {
+        const after = await postXml(own, 'S');
+        expect([after.status, after.requestId]).toEqual([503, claimed]);
+      } finally {
+        xmlRouter.router.store.recordAcceptance = recordFails;
+      }
     });
 
     it('row 4 before row 5: an unknown originator is E1 whatever its signature', async () => {

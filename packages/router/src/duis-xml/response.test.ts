@@ -40,7 +40,7 @@ const answers = {
 
 describe('DUIS XML answers', () => {
   it.each(Object.entries(answers))('%s: a signed sr:Response written in canonical form, verifying', (_name, answer) => {
-    const { body, headers } = xmlAnswer(JSON.stringify(answer), 'error' in answer ? undefined : srv, signer);
+    const { body, headers } = xmlAnswer(JSON.stringify(answer), 'error' in answer ? undefined : srv, signer, true);
     expect(headers['content-type']).toBe('application/xml');
     expect(canonicalAsWritten(body)).toBe(true);
     expect(verified(body)).toBe(true);
@@ -48,30 +48,33 @@ describe('DUIS XML answers', () => {
   });
 
   it('writes a JSON value with no text of its own (an object as attribute or text) as its JSON, not failing', () => {
-    const { body } = xmlAnswer(JSON.stringify(answers.oddValues), srv, signer);
+    const { body } = xmlAnswer(JSON.stringify(answers.oddValues), srv, signer, true);
     expect(body).toContain('<sr:Read a="{&quot;toString&quot;:1}" b="null">[1,2]</sr:Read>');
   });
 
   it('names the SRV, the code and what DUIS has no element for in headers', () => {
-    const { body, headers } = xmlAnswer(JSON.stringify(answers.acknowledgement), srv, signer);
+    const { body, headers } = xmlAnswer(JSON.stringify(answers.acknowledgement), srv, signer, true);
     expect(body).toContain('<sr:ResponseCode>I99</sr:ResponseCode>');
     expect(body).toContain('<sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant>');
     expect(headers).toMatchObject({ 'x-dcc-route': 'smets2/north; generation=SMETS2+', 'x-dcc-trt': `budgetMs=30000; deadline=${at}` });
-    const refusal = xmlAnswer(JSON.stringify(answers.refusal), undefined, signer);
+    const refusal = xmlAnswer(JSON.stringify(answers.refusal), undefined, signer, true);
     expect(refusal.headers['x-dcc-reason']).toBe('malformed_request');
     expect(refusal.body).not.toContain('ResponseCode');
     expect(refusal.body).toMatch(/<!-- malformed_request: bad - xml -->$/);
     // A sender not authenticated: the RequestID and SRV it claims are not signed by the router.
-    const forged = xmlAnswer(JSON.stringify({ header: { requestId: 'A:B:9', responseDateTime: at }, error: { reason: 'signature_invalid', message: 'not valid' } }), srv, signer);
+    const forged = xmlAnswer(JSON.stringify({ header: { requestId: 'A:B:9', responseDateTime: at }, error: { reason: 'signature_invalid', message: 'not valid' } }), srv, signer, false);
     expect(verified(forged.body)).toBe(true);
     expect(forged.body).not.toContain('A:B:9');
     expect(forged.body).not.toContain('4.1.1');
     expect(forged.headers['x-dcc-reason']).toBe('signature_invalid');
+    // Nor in a 503 before the sender was checked (its User being looked up when the store failed).
+    const unavailable = xmlAnswer(JSON.stringify({ header: { requestId: 'A:B:10', responseDateTime: at }, error: { reason: 'state_unavailable', message: 'unreachable' } }), srv, signer, false);
+    expect([unavailable.body.includes('A:B:10'), unavailable.body.includes('4.1.1'), unavailable.headers['x-dcc-reason']]).toEqual([false, false, 'state_unavailable']);
     // Threshold Anomaly Detection's outcomes, which a plain I99 body does not show: the XML User's only sign of them.
-    expect(xmlAnswer(JSON.stringify(answers.quarantined), srv, signer).headers['x-dcc-quarantine']).toBe('ref=q1; breach=user');
+    expect(xmlAnswer(JSON.stringify(answers.quarantined), srv, signer, true).headers['x-dcc-quarantine']).toBe('ref=q1; breach=user');
     const deleted = { header: { requestId: 'A:B:5', responseCode: 'I99', responseDateTime: at }, deleted: { breach: 'value' } };
-    expect(xmlAnswer(JSON.stringify(deleted), srv, signer).headers['x-dcc-deleted']).toBe('breach=value');
-    expect(xmlAnswer(JSON.stringify(answers.preCommand), srv, signer).body).toContain('<sr:PreCommand><sr:GBCSVersion>4.3</sr:GBCSVersion><sr:GBCSPayload>QUJD+/==</sr:GBCSPayload></sr:PreCommand>');
+    expect(xmlAnswer(JSON.stringify(deleted), srv, signer, true).headers['x-dcc-deleted']).toBe('breach=value');
+    expect(xmlAnswer(JSON.stringify(answers.preCommand), srv, signer, true).body).toContain('<sr:PreCommand><sr:GBCSVersion>4.3</sr:GBCSVersion><sr:GBCSPayload>QUJD+/==</sr:GBCSPayload></sr:PreCommand>');
   });
 
   it.each([
@@ -118,7 +121,7 @@ describe('DSP schedule answers as DUIS XML, valid against the schema', () => {
     DSPRetrieveImportDailyReadLog: { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' },
   };
   const answer = (srv: string, body: Record<string, unknown>) =>
-    xmlAnswer(JSON.stringify({ header: { requestId: rid, responseCode: 'I0', responseDateTime: at }, body }), { serviceReference: srv, serviceReferenceVariant: srv }, signer).body;
+    xmlAnswer(JSON.stringify({ header: { requestId: rid, responseCode: 'I0', responseDateTime: at }, body }), { serviceReference: srv, serviceReferenceVariant: srv }, signer, true).body;
 
   it('5.1: its DSPScheduleID', () => {
     expect(schemaViolations(answer('5.1', { DSPScheduleID: '7' }))).toEqual([]);

@@ -107,28 +107,28 @@ interface JsonAnswer {
 }
 
 /**
- * Refusals of a sender not authenticated (rows 4 and 5): what its request claims (its RequestID,
- * its SRV) is not written into a document the router signs, or anyone could have the router sign
- * a response naming another User's RequestID.
- */
-const SENDER_UNAUTHENTICATED: ReadonlySet<string> = new Set(['unknown_user', 'signature_invalid']);
-
-/**
  * The pipeline's answer (its JSON text) as a signed DUIS sr:Response: sr:ResponseCode is the
  * row's DUIS code (rows without one, e.g. 3 and 5, have none: their HTTP status and
  * X-DCC-Reason tell them). What DUIS has no element for travels in headers: X-DCC-Route,
  * X-DCC-TRT (budget and deadline), X-DCC-Quarantine, X-DCC-Deleted, and X-DCC-Reason with the
  * refusal's reason. A refusal's message is in an (unsigned) XML comment.
  */
-export function xmlAnswer(json: string, request: Pick<ServiceRequest, 'serviceReference' | 'serviceReferenceVariant'> | undefined, signer: XmlSigner): { body: string; headers: Record<string, string> } {
+export function xmlAnswer(
+  json: string, request: Pick<ServiceRequest, 'serviceReference' | 'serviceReferenceVariant'> | undefined, signer: XmlSigner,
+  /**
+   * Its sender passed the signature check. Until then (rows 3 to 5, a 503 while its User was being
+   * looked up) what the request claims, its RequestID and SRV, is not written into a document the
+   * router signs: anyone could have the router sign a response naming another User's RequestID.
+   */
+  senderAuthenticated: boolean,
+): { body: string; headers: Record<string, string> } {
   const answer = JSON.parse(json) as JsonAnswer;
   const headers: Record<string, string> = { 'content-type': XML_TYPE };
   if (answer.route) headers['x-dcc-route'] = answer.route.generation ? `${answer.route.destination}; generation=${answer.route.generation}` : answer.route.destination;
   if (answer.trt) headers['x-dcc-trt'] = `budgetMs=${answer.trt.budgetMs}; deadline=${answer.trt.deadline}`;
   if (answer.quarantine) headers['x-dcc-quarantine'] = `ref=${answer.quarantine.ref}; breach=${answer.quarantine.breach}`;
   if (answer.deleted) headers['x-dcc-deleted'] = `breach=${answer.deleted.breach}`;
-  const unauthenticated = answer.error !== undefined && SENDER_UNAUTHENTICATED.has(answer.error.reason);
-  const document = unauthenticated
+  const document = !senderAuthenticated
     ? responseDocument({ responseCode: answer.header.responseCode, responseDateTime: answer.header.responseDateTime }, '')
     : responseDocument(answer.header, responseMessage(request, answer.body));
   let signed = signEnveloped(document, signer, CANONICAL);

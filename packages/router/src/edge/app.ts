@@ -164,7 +164,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
 
   // DUIS XML ingress: the DCC User Interface's three web services, answered in signed DUIS XML.
   const sendXml = (c: Context, answer: Answer): Response => {
-    const { body, headers } = xmlAnswer(answer.body, answer.about, deps.routerCertificate.signer);
+    const { body, headers } = xmlAnswer(answer.body, answer.about, deps.routerCertificate.signer, answer.senderAuthenticated === true);
     return c.body(body, answer.status as 200, { ...answer.headers, ...headers });
   };
   for (const webService of ['S', 'D', 'T'] as const satisfies readonly DuisWebService[]) {

@@ -9,6 +9,8 @@ export interface Answer {
   outcome: string;
   /** The SRV answered, for encoders that name it (DUIS XML's sr:ResponseMessage); set for XML submissions. */
   about?: { serviceReference: string; serviceReferenceVariant: string };
+  /** XML submissions: the sender passed the signature check (or checks are off), so the answer may name its request. */
+  senderAuthenticated?: true;
 }
 
 /** How long a 503 asks its client to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo and a stream refusal's retry_after_ms. */

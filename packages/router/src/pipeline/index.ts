@@ -78,7 +78,8 @@ export interface Submission {
 }
 
 /** What authenticates a decoded request: an XML signature read from the document, or nothing (missing: row 5). */
-type XmlAuthentication = { signature: XmlSignature | string | undefined };
+/** A DUIS XML request's signature, and whether its sender has passed the check (set by process). */
+type XmlAuthentication = { signature: XmlSignature | string | undefined; senderAuthenticated?: true };
 
 function legOf(commandVariant: number): Leg {
   if (commandVariant === 4) return 'transform';
@@ -180,24 +181,29 @@ export class ServiceRequestPipeline {
         const { request } = decoded.value;
         requestIdText = request.requestIdText;
         const about = { serviceReference: request.serviceReference, serviceReferenceVariant: request.serviceReferenceVariant };
-        return { ...await this.process(request, submission, receivedAt, { signature: decoded.value.signature }).catch((error) => {
-          if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
-          throw error;
-        }), about };
+        const xml: XmlAuthentication = { signature: decoded.value.signature };
+        const answer = await this.process(request, submission, receivedAt, xml).catch((error) => this.refusalOf(error, requestIdText));
+        // The router signs its XML answer: it names the request only for a sender who is who it claims (xmlAnswer).
+        return { ...answer, about, ...(xml.senderAuthenticated ? { senderAuthenticated: true as const } : {}) };
       }
       const decoded = decodeRequest(submission.format, submission.body);
       if (!decoded.ok) return refusalAnswer(withFormatHint(decoded.refusal, submission));
       requestIdText = decoded.value.requestIdText;
       return await this.process(decoded.value, submission, receivedAt);
     } catch (error) {
-      if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
-      if (error instanceof StateUnavailableError) {
-        this.storeTrouble(error);
-        const why = error.refused ? `the state store is refusing writes: ${error.refused}` : 'the state store is unreachable';
-        return refusalAnswer(refuse('state_unavailable', `${why}, nothing was accepted`), requestIdText, this.now());
-      }
-      throw error;
+      return this.refusalOf(error, requestIdText);
     }
+  }
+
+  /** A request's refusal (Refused), or its 503 for a store that failed before anything was accepted; anything else thrown on. */
+  private refusalOf(error: unknown, requestIdText: string | undefined): Answer {
+    if (error instanceof Refused) return refusalAnswer(error.refusal, requestIdText, this.now());
+    if (error instanceof StateUnavailableError) {
+      this.storeTrouble(error);
+      const why = error.refused ? `the state store is refusing writes: ${error.refused}` : 'the state store is unreachable';
+      return refusalAnswer(refuse('state_unavailable', `${why}, nothing was accepted`), requestIdText, this.now());
+    }
+    throw error;
   }
 
   private async process(request: ServiceRequest, submission: Submission, receivedAt: number, xml?: XmlAuthentication): Promise<Answer> {
@@ -219,6 +225,7 @@ export class ServiceRequestPipeline {
     // Row 4, then row 5: only a registered User has a key to check the signature against.
     if (!user) throw new Refused(refuse('unknown_user', `originator ${requestId.originatorId} is not a registered User`));
     await traced('authenticate', { 'dcc.originator': user.userId }, () => this.authenticate(user, submission, xml));
+    if (xml) xml.senderAuthenticated = true;
     // 128 bits of SHA-256 tell a retry's bytes from another body's; kept with the request for its retention.
     // DUIS XML is judged by what its signature covers, the canonical SignedInfo (which holds the
     // document's digest): a retry signed afresh, or with other comments, whitespace or KeyInfo, is the same request.
