@@ -242,6 +242,10 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect(named.text).toContain('does not name the certificate');
       const derValue = signed.replace(/<ds:SignatureValue>[^<]*</, `<ds:SignatureValue>${Buffer.alloc(70, 1).toString('base64')}<`);
       expect((await postXml(derValue, 'S')).status).toBe(401);
+      // SignedInfo in inclusive C14N: DUIS signs it in exclusive C14N alone.
+      const inclusive = await postXml(signed.replace(/(<ds:CanonicalizationMethod Algorithm=")[^"]*"/, '$1http://www.w3.org/TR/2001/REC-xml-c14n-20010315"'), 'S');
+      expect(inclusive.status).toBe(401);
+      expect(inclusive.text).toContain('is not exclusive C14N');
       const unsigned = await postXml(fresh(), 'S');
       expect([unsigned.status, unsigned.headers.get('x-dcc-reason')]).toEqual([401, 'signature_invalid']);
       expect(unsigned.text).toContain('no ds:Signature');

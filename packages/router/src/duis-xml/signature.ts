@@ -76,7 +76,8 @@ export function readSignature(root: XmlElement, signature: XmlElement): XmlSigna
   if (!signedInfo) return 'ds:Signature has no ds:SignedInfo';
   const c14nMethod = child(signedInfo, 'CanonicalizationMethod');
   const c14n = algorithm(c14nMethod);
-  if (c14n !== C14N_EXCLUSIVE && c14n !== C14N_INCLUSIVE) return `CanonicalizationMethod ${c14n} is not exclusive C14N (${C14N_EXCLUSIVE})`;
+  // Exclusive only: SignedInfo's inclusive form would carry its ancestors' xml:* attributes, which this canonicaliser does not import.
+  if (c14n !== C14N_EXCLUSIVE) return `CanonicalizationMethod ${c14n} is not exclusive C14N (${C14N_EXCLUSIVE})`;
   const method = algorithm(child(signedInfo, 'SignatureMethod'));
   if (method !== ECDSA_SHA256) return `SignatureMethod ${method} is not ECDSA-SHA256 (${ECDSA_SHA256})`;
   const references = elementChildren(signedInfo)?.filter((c) => c.uri === DS_NS && c.local === 'Reference') ?? [];
@@ -105,7 +106,7 @@ export function readSignature(root: XmlElement, signature: XmlElement): XmlSigna
     inclusivePrefixes: transforms.length === 2 ? prefixList(transforms[1]) : undefined,
   };
   return {
-    signedInfo: utf8.encode(canonicalise(signedInfo, { exclusive: c14n === C14N_EXCLUSIVE, inclusivePrefixes: prefixList(c14nMethod!) })),
+    signedInfo: utf8.encode(canonicalise(signedInfo, { exclusive: true, inclusivePrefixes: prefixList(c14nMethod!) })),
     signatureDer: rawToDer(value),
     digestMatches: () => timingSafeEqual(sha256(canonicalise(root, documentOptions)), digest),
     issuerName,
