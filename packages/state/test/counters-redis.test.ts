@@ -63,6 +63,21 @@ describe('RedisCounters on a shared Redis', () => {
     expect(day).toBeLessThanOrEqual(86_400_000 + 1_440_000 + EXPIRY_SLACK_MS);
   });
 
+  it('marks a reconciliation that adds counts (so a resend adds them once), and leaves no mark for one that only reads the totals', async () => {
+    const prefix = newPrefix();
+    const counters = new RedisCounters(shared, prefix);
+    const rule: WindowRule = { key: '4.1.1', limit: 100, windowMs: 60_000 };
+    const [plan] = planCounters('dcc', [rule], T0);
+    const marks = async () => (await keysOf(prefix)).filter((key) => key.includes(':added:'));
+    // An idle router reconciles ten times a second: each such call left a mark kept a minute.
+    for (let i = 0; i < 5; i++) expect(await counters.addCounts('dcc', [rule], T0, [[]])).toStrictEqual([0]);
+    expect(await marks()).toStrictEqual([]);
+    expect(await counters.addCounts('dcc', [rule], T0, [[{ bucket: plan.bucket, n: 3 }]])).toStrictEqual([3]);
+    expect(await marks()).toHaveLength(1);
+    expect(await counters.addCounts('dcc', [rule], T0, [[]])).toStrictEqual([3]);
+    expect(await marks()).toHaveLength(1);
+  });
+
   it('renews a counter’s TTL when one of its buckets gets its first event, not on every event', async () => {
     const prefix = newPrefix();
     const counters = new RedisCounters(shared, prefix);

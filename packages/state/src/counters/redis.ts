@@ -73,8 +73,11 @@ export class RedisCounters implements WindowCounters {
       ...(deltas[i] ?? []).flatMap((delta) => [delta.bucket, delta.n]),
     ]);
     const counters = plans.map((plan) => this.keyPrefix + plan.counter);
-    // Named in the counters' slot: a resend of this call (its reply lost) finds it and adds nothing again.
-    const mark = `${this.keyPrefix}tad:{${scope}}:added:${this.callIds.next()}`;
+    // Named in the counters' slot: a resend of this call (its reply lost) finds it and adds nothing
+    // again. A call with nothing to add only reads the totals, and leaves no mark: an idle router
+    // reconciles ten times a second, and each mark is kept a minute.
+    const adding = deltas.some((delta) => delta.length > 0);
+    const mark = adding ? `${this.keyPrefix}tad:{${scope}}:added:${this.callIds.next()}` : '';
     return this.call('TAD add counts', () => this.redis.tad_addCounts(counters[0], mark, ADDED_MARK_MS, counters.length, ...counters, ...args));
   }
 

@@ -1,12 +1,13 @@
 -- Adds events already admitted elsewhere (an instance's locally counted DCC-scope requests) to
 -- shared counters, and answers each counter's total: the periodic reconciliation of local counting.
 -- KEYS[1]: the first counter (it routes the call). ARGV: this call's mark (a key in the counters'
--- slot) and its lifetime (ms), the number of counters, their hashes (all in one slot), then per
+-- slot; '' when it adds nothing) and its lifetime (ms), the number of counters, their hashes (all in one slot), then per
 -- counter: window floor, span, TTL ms, number of (bucket, n) pairs, the pairs.
 -- A negative n takes events back from a bucket still there (one that left the window is gone).
 -- A call run again (the client library sends it again when its reply is lost to a reconnect)
 -- finds its mark and adds nothing the second time: it answers the totals as they are.
-local again = not redis.call('SET', ARGV[1], '1', 'NX', 'PX', ARGV[2])
+-- A call with nothing to add has no mark ('') and only reads the totals.
+local again = ARGV[1] ~= '' and not redis.call('SET', ARGV[1], '1', 'NX', 'PX', ARGV[2])
 local counters = tonumber(ARGV[3])
 local out = {}
 local a = counters + 4
