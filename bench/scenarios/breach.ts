@@ -316,7 +316,7 @@ export async function runBreach(suite: Suite) {
           lag.p99Seconds === null ? null : Math.round(lag.p99Seconds * 1000), `router histogram; all marked ${allMarkedAt ? `${round((allMarkedAt - lastDeadline) / 1000)} s after the instant` : 'not within the watch'}; TRT alerts p99 ${alertLag.p99Seconds === null ? '–' : `${alertLag.p99Seconds} s`}, all queued ${allAlertedAt ? `${round((allAlertedAt - lastDeadline) / 1000)} s after it` : 'not within the watch'}`,
           // A refused batch leaves fewer deadlines open than the figure names.
           { spoiledBy: notAsExpected({ 'loading batches': loaded.unexpected + loaded.errors + loaded.timeouts }) })] : []),
-        goal('redisBytesPerOpenRequest', 'Redis memory per open request (deadlines scenario)', atInstant ? perRequest(atInstant.redisMb, openAtEnd) : null,
+        goal('redisBytesPerOpenRequest', 'Redis memory per open request (deadlines scenario: 4.1.1 reads, the inventory in the count)', atInstant ? perRequest(atInstant.redisMb, openAtEnd) : null,
           atInstant ? `${atInstant.redisMb} MB used with ${formatRate(openAtEnd)} open, the inventory included; ${formatRate(atInstant.notForwarded)} of them not yet forwarded` : 'not measured: the instant passed during loading'),
       ],
     };

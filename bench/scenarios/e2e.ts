@@ -11,12 +11,13 @@ import { signBytes } from '@dccrouter/client';
 import { runClosedLoop } from '../lib/closed-loop.ts';
 import { goal, notAsExpected } from '../lib/goals.ts';
 import { CpuMeter, type CpuSplit } from '../lib/machine.ts';
-import { step } from '../lib/progress.ts';
+import { log, step } from '../lib/progress.ts';
 import { median, medianRun, round } from '../lib/stats.ts';
 import { formatRate, repeatsText, table, warmUp, withTarget, type Suite } from '../lib/suite.ts';
 import { barChart } from '../lib/svg.ts';
 import { adminCall, metricValue, readMetrics, type RunningTarget, type Variant } from '../lib/targets.ts';
-import { checkAnswer, inventoryNdjson, type BenchUser, type TrafficItem } from '../lib/traffic.ts';
+import { checkAnswer, inventoryNdjson, type BenchUser, type TrafficItem, type Unit } from '../lib/traffic.ts';
+import { ALL_DESTINATIONS } from '@dccrouter/domain';
 
 const FAST_NETWORKS = { SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
 
@@ -187,6 +188,14 @@ interface RetainedMemory {
   /** Requests of the mix sent (the closed-loop pool), and those acknowledged (202) of them. */
   requests: number;
   acknowledged: number;
+  /**
+   * The requests of the mix that stay open (acknowledged 202, with a tariff's CV 4 leg), sent first
+   * with every network stalled: how many were acknowledged, and the used_memory delta per one.
+   */
+  openAcknowledged: number;
+  bytesPerOpen: number;
+  usedBytesOpen: number;
+  keysOpen: number;
   /** The used_memory delta over every request of the mix, and over the acknowledged ones only. */
   bytesPerRequest: number;
   bytesPerAcknowledged: number;
@@ -223,6 +232,7 @@ async function settled(target: RunningTarget, also: () => Promise<string> = asyn
     const responses = metricValue(metrics, 'dccrouter_network_responses_total');
     const now = `${forwarded} ${responses} ${metricValue(metrics, 'dccrouter_webhook_delivered_total')} ${await also()}`;
     if (forwarded === responses && now === last) return;
+    if (process.env.DEBUG_SETTLE) log(`settle: ${now}`);
     if (performance.now() > deadline) throw new Error(`the router's work did not settle in 120 s (forwarded, responses, delivered, ...: ${now})`);
     last = now;
     await Bun.sleep(1_000);
@@ -232,6 +242,42 @@ async function settled(target: RunningTarget, also: () => Promise<string> = asyn
 async function settledMemory(suite: Suite, target: RunningTarget): Promise<{ usedBytes: number; keys: number }> {
   await settled(target, async () => String((await suite.redis.memory()).keys));
   return suite.redis.memory();
+}
+
+/**
+ * The pool's units parted into those whose requests stay open (a tariff update's two legs; single
+ * requests the router acknowledges 202, paired up again) and the rest (answered at once or
+ * refused), each in the pool's order; an odd single left over is not sent.
+ */
+function splitOpen(units: readonly Unit[]): { open: Unit[]; rest: Unit[] } {
+  const open: Unit[] = [];
+  const singles: { open: TrafficItem[]; rest: TrafficItem[] } = { open: [], rest: [] };
+  for (const unit of units) {
+    if (unit[0].kind === 'tariff-1.1.1-cv4') open.push(unit);
+    else for (const item of unit) singles[item.expect.status === 202 ? 'open' : 'rest'].push(item);
+  }
+  const pairs = (items: TrafficItem[]) => Array.from({ length: Math.floor(items.length / 2) }, (_, i): Unit => [items[2 * i], items[2 * i + 1]]);
+  return { open: [...open, ...pairs(singles.open)], rest: pairs(singles.rest) };
+}
+
+/** Redis's memory once its key count has not moved for a second (the networks stalled: nothing is answered to wait for). */
+async function quietMemory(suite: Suite): Promise<{ usedBytes: number; keys: number }> {
+  const deadline = performance.now() + 120_000;
+  let last = -1;
+  for (;;) {
+    const { keys } = await suite.redis.memory();
+    if (keys === last) return suite.redis.memory();
+    if (performance.now() > deadline) throw new Error('Redis\'s keys did not stop moving in 120 s');
+    last = keys;
+    await Bun.sleep(1_000);
+  }
+}
+
+async function stallNetworks(target: RunningTarget, stalled: boolean): Promise<void> {
+  for (const destination of ALL_DESTINATIONS) {
+    const answer = await adminCall(target.url, 'PUT', `/v1/admin/simulators/${encodeURIComponent(destination)}`, { stalled });
+    if (answer.status !== 200) throw new Error(`cannot set ${destination} stalled=${stalled}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
 }
 
 /**
@@ -246,18 +292,36 @@ async function retainedMemory(suite: Suite): Promise<RetainedMemory> {
   return withTarget(suite, variant, async (target) => {
     await warmUp(suite, target);
     const beforeRequests = await settledMemory(suite, target);
-    const units = options.closedUnits;
+    // The pool's requests that stay open (acknowledged 202, and a tariff update's CV 4 leg, part of
+    // its open request) go first, with every network holding what it is sent until un-stalled: the
+    // memory then read is what open requests hold (record, lease, TRT index entry) and nothing else.
+    // The rest of the mix (answered at once, refused) follows once the networks answer again.
+    const { open: openUnits, rest: restUnits } = splitOpen(Array.from({ length: options.closedUnits }, (_, i) => suite.pool.unit(i)));
     let acknowledged = 0;
-    const sent = await runClosedLoop<TrafficItem>({
-      url: target.url, path: '/v1/service-requests', connections: options.connections, units, unitAt: (i) => suite.pool.unit(i),
+    const send = (units: readonly Unit[]) => runClosedLoop<TrafficItem>({
+      url: target.url, path: '/v1/service-requests', connections: options.connections, units: units.length, unitAt: (i) => units[i],
       maxSeconds: options.e2eTimeoutSeconds,
       check: (item, status, body) => {
         if (status === 202) acknowledged++;
         return checkAnswer(item, status, body, target.verifySignatures);
       },
     });
-    if (sent.unexpected + sent.errors + sent.timeouts > 0) throw new Error(`unexpected answers: ${sent.unexpectedSamples.slice(0, 3).join('; ')}`);
-    const timed = new Set(Array.from({ length: units }, (_, i) => suite.pool.unit(i).map((item) => item.requestId)).flat());
+    // Budgets longer than the stall, so that no request breaches while held: its TRT alert would be
+    // kept in its User's outbox, and counted as what a completed request keeps.
+    const budgets = await adminCall(target.url, 'PUT', '/v1/admin/trt-budgets', { 'smets2.onDemand': 3_600_000, 'smets1.response': 3_600_000 });
+    if (budgets.status !== 200) throw new Error(`cannot set the TRT budgets: ${budgets.status} ${JSON.stringify(budgets.body)}`);
+    await stallNetworks(target, true);
+    const sentOpen = await send(openUnits);
+    const openAcknowledged = acknowledged;
+    log('e2e  memory: open requests sent, waiting for Redis to be quiet');
+    const open = await quietMemory(suite);
+    await stallNetworks(target, false);
+    const sentRest = await send(restUnits);
+    for (const sent of [sentOpen, sentRest]) {
+      if (sent.unexpected + sent.errors + sent.timeouts > 0) throw new Error(`unexpected answers: ${sent.unexpectedSamples.slice(0, 3).join('; ')}`);
+    }
+    const answered = sentOpen.answered + sentRest.answered;
+    const timed = new Set([...openUnits, ...restUnits].flatMap((unit) => unit.map((item) => item.requestId)));
     const { pulled } = await pullUntil(target.url, suite.users, timed, (count) => count >= acknowledged, performance.now() + options.e2eTimeoutSeconds * 1000);
     if (pulled < acknowledged) throw new Error(`only ${pulled} of ${acknowledged} responses were read`);
     const afterRequests = await settledMemory(suite, target);
@@ -267,11 +331,15 @@ async function retainedMemory(suite: Suite): Promise<RetainedMemory> {
     const afterDevices = await settledMemory(suite, target);
     const requestBytes = afterRequests.usedBytes - beforeRequests.usedBytes;
     return {
-      requests: sent.answered,
+      requests: answered,
       acknowledged,
-      bytesPerRequest: Math.round(requestBytes / sent.answered),
+      openAcknowledged,
+      bytesPerOpen: Math.round((open.usedBytes - beforeRequests.usedBytes) / openAcknowledged),
+      usedBytesOpen: open.usedBytes,
+      keysOpen: open.keys,
+      bytesPerRequest: Math.round(requestBytes / answered),
       bytesPerAcknowledged: Math.round(requestBytes / acknowledged),
-      keysPerRequest: round((afterRequests.keys - beforeRequests.keys) / sent.answered),
+      keysPerRequest: round((afterRequests.keys - beforeRequests.keys) / answered),
       devices,
       bytesPerDevice: Math.round((afterDevices.usedBytes - afterRequests.usedBytes) / devices),
       keysPerDevice: round((afterDevices.keys - afterRequests.keys) / devices),
@@ -363,7 +431,9 @@ export async function runE2e(suite: Suite) {
     goals: [goal('endToEndToAck', 'end to end (response readable by pull) ÷ acknowledgement only', round(pull.e2ePerSecond / ackOnly.ackPerSecond),
       `${formatRate(pull.e2ePerSecond)}/s vs ${formatRate(ackOnly.ackPerSecond)}/s`, {
         spoiledBy: [notAsExpected({ pull: pull.unexpected, 'acknowledgement only': ackOnly.unexpected }), incompleteText(pull)].filter(Boolean).join('; ') || undefined,
-      })],
+      }),
+      goal('redisBytesPerOpenRequest', 'Redis memory per open request of the mix (every network stalled)', retained.bytesPerOpen,
+        `${formatRate(retained.openAcknowledged)} open, ${formatRate(retained.usedBytesOpen - retained.usedBytes.beforeRequests)} B more used, the keyspace's doublings included; see the memory table`)],
   };
   const markdown = [
     `${options.e2eUnits * 2} requests of the mix per run (a tariff update's CV 4 and CV 5 legs are two requests of one RequestID, owed one response; closed loop, ${options.connections} connections), simulated networks answering in p50 5 ms / p99 20 ms; ${repeatsText(options.repeats)}. Both rates count the same requests of the mix: the acknowledgement rate over the time from the first submission to the last answer, the end-to-end rate over the time until the last response was read (pull) or received (webhook), one being owed per 202 acknowledgement. Responses are read while submission goes on. Each run's router is warmed up first and, with the networks in-process, its warm-up's work settled before the timed run (every request it forwarded answered, webhooks delivered, nothing moving for a second), and the pull reader starts at the timed run's start: what the warm-up left is neither read nor delivered in the timed run's time.`,
@@ -380,15 +450,16 @@ export async function runE2e(suite: Suite) {
     '',
     `![acknowledged vs end to end](${chart})`,
     '',
-    `**Redis memory kept.** On one more router with the simulated networks, after its warm-up had settled (so every User's own keys existed already): ${formatRate(retained.requests)} requests of the mix sent (${formatRate(retained.acknowledged)} acknowledged), every acknowledged one's response read by its User, and Redis's \`used_memory\` (INFO memory) read again once nothing moved (every forwarded request answered, no key added for a second); then ${formatRate(retained.devices)} more devices imported through the NDJSON endpoint, and read again. What a completed request keeps (its record and its response in the User's outbox) stays for \`REQUEST_RETENTION_SECONDS\` and \`OUTBOX_RETENTION_SECONDS\`; a device, for as long as it is in the inventory.`,
+    `**Redis memory kept.** On one more router with the simulated networks, after its warm-up had settled (so every User's own keys existed already): ${formatRate(retained.requests)} requests of the mix sent (${formatRate(retained.acknowledged)} acknowledged): first those that stay open (${formatRate(retained.openAcknowledged)} acknowledged), with every network stalled, and Redis's \`used_memory\` read once its keys stopped moving (each such request open: its record, its lease, its TRT index entry); then, the networks answering again, the rest of the mix (answered at once, refused), and every acknowledged one's response read by its User, and Redis's \`used_memory\` (INFO memory) read again once nothing moved (every forwarded request answered, no key added for a second); then ${formatRate(retained.devices)} more devices imported through the NDJSON endpoint, and read again. What a completed request keeps (its record and its response in the User's outbox) stays for \`REQUEST_RETENTION_SECONDS\` and \`OUTBOX_RETENTION_SECONDS\`; a device, for as long as it is in the inventory.`,
     '',
     ...table(['kept in Redis', 'count', 'used_memory before → after (bytes)', 'keys before → after', 'bytes each', 'keys each'], [
+      ['an open request of the mix (its requests that stay open, every network stalled; a tariff update\'s CV 4 leg in its request)', formatRate(retained.openAcknowledged), `${formatRate(retained.usedBytes.beforeRequests)} → ${formatRate(retained.usedBytesOpen)}`, `${formatRate(retained.keys.beforeRequests)} → ${formatRate(retained.keysOpen)}`, `**${formatRate(retained.bytesPerOpen)}**`, round((retained.keysOpen - retained.keys.beforeRequests) / retained.openAcknowledged)],
       ['a completed request of the mix (refused and at-once answers included)', formatRate(retained.requests), `${formatRate(retained.usedBytes.beforeRequests)} → ${formatRate(retained.usedBytes.afterRequests)}`, `${formatRate(retained.keys.beforeRequests)} → ${formatRate(retained.keys.afterRequests)}`, `**${formatRate(retained.bytesPerRequest)}**`, retained.keysPerRequest],
       ['the same, per acknowledged (202) request', formatRate(retained.acknowledged), '', '', formatRate(retained.bytesPerAcknowledged), ''],
       ['an imported device', formatRate(retained.devices), `${formatRate(retained.usedBytes.afterRequests)} → ${formatRate(retained.usedBytes.afterDevices)}`, `${formatRate(retained.keys.afterRequests)} → ${formatRate(retained.keys.afterDevices)}`, `**${formatRate(retained.bytesPerDevice)}**`, retained.keysPerDevice],
     ]),
     '',
-    `\`used_memory\` includes the keyspace's hash table, which doubles when the key count passes a power of two (8 B more per slot it had): a measurement whose keys pass one is charged the whole doubling, which over a growing store averages 8–16 B per key. ${doublingNote('requests', retained.keys.beforeRequests, retained.keys.afterRequests, retained.requests)} ${doublingNote('devices', retained.keys.afterRequests, retained.keys.afterDevices, retained.devices)}`,
+    `\`used_memory\` includes the keyspace's hash table, which doubles when the key count passes a power of two (8 B more per slot it had): a measurement whose keys pass one is charged the whole doubling, which over a growing store averages 8–16 B per key. ${doublingNote('open requests', retained.keys.beforeRequests, retained.keysOpen, retained.openAcknowledged)} ${doublingNote('requests', retained.keys.beforeRequests, retained.keys.afterRequests, retained.requests)} ${doublingNote('devices', retained.keys.afterRequests, retained.keys.afterDevices, retained.devices)}`,
   ];
   return { title: 'End to end: submission to response readable, against acknowledgement only', data, markdown };
 }
