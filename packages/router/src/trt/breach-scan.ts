@@ -21,7 +21,7 @@ async function scanBreaches(store: StateStore, metrics: LifecycleMetrics, stats:
   let backlog = true;
   const claim = async () => {
     try {
-      const claims = await counted(metrics, stats, clock, (now) => store.claimBreaches(now, CLAIM_MAX, metrics.breachLagBoundsMs));
+      const claims = await counted(metrics, stats, clock, (now) => store.claimBreaches(now, CLAIM_MAX, boundsWithMonth(metrics, now)));
       if (claims.breaches.length < CLAIM_MAX) backlog = false;
     } catch (error) {
       backlog = false;
@@ -69,7 +69,7 @@ export class BreachScanner {
 
   async mark(): Promise<void> {
     if (this.passStartedAt === undefined || this.clock() - this.passStartedAt < this.intervalMs) return;
-    await counted(this.metrics, this.stats, this.clock, async (now) => ({ breaches: [], marked: await this.store.markBreaches(now, this.metrics.breachLagBoundsMs) }));
+    await counted(this.metrics, this.stats, this.clock, async (now) => ({ breaches: [], marked: await this.store.markBreaches(now, boundsWithMonth(this.metrics, now)) }));
   }
 }
 
@@ -91,20 +91,47 @@ async function counted(
   }
 }
 
-/** A claim's breaches in the live metrics and the month's statistics, each counted once: when marked. */
+/** Start of the (UTC) month `at` falls in, epoch ms. */
+function monthStart(at: number): number {
+  const date = new Date(at);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+}
+
+/**
+ * The detection-lag bounds a claim counts marked breaches by, and last a bound reaching back to
+ * the start of this month: what it counts is this month's share of them (their check times in
+ * it), the rest being last month's (a mark just after midnight on the 1st).
+ */
+function boundsWithMonth(metrics: LifecycleMetrics, now: number): number[] {
+  return [...metrics.breachLagBoundsMs, now - monthStart(now)];
+}
+
+/**
+ * A claim's breaches in the live metrics and the statistics of the month of each one's check
+ * time (its deadline, or SMETS1's final check: where a response in time takes it back, see
+ * trt/judged-responses.ts), each counted once: when marked.
+ */
 async function countClaims(claims: BreachClaims, now: number, metrics: LifecycleMetrics, stats: StatsAggregator): Promise<void> {
-  const by: Record<string, number> = {};
+  const byMonth = new Map<string, Record<string, number>>();
   const labelled = new Map<string, { class: string; destination: string; n: number }>();
-  let marked = 0;
-  const add = (trtClass: string, destination: string, n: number) => {
+  const add = (trtClass: string, destination: string, n: number, month: string) => {
+    if (n === 0) return;
     const key = statKey(trtClass, destination, 'breached');
+    let by = byMonth.get(month);
+    if (!by) byMonth.set(month, (by = {}));
     by[key] = (by[key] ?? 0) + n;
     const counted = labelled.get(key);
     if (counted) counted.n += n;
     else labelled.set(key, { class: trtClass, destination, n });
-    marked += n;
   };
-  for (const group of claims.marked) add(group.trtClass, group.destination, group.count);
+  const thisMonth = monthOf(now);
+  const lastMonth = monthOf(monthStart(now) - 1);
+  for (const group of claims.marked) {
+    // The last count is of those due this month (boundsWithMonth); a store that marks nothing in bulk has no groups.
+    const inMonth = group.lagCounts.at(-1) ?? group.count;
+    add(group.trtClass, group.destination, inMonth, thisMonth);
+    add(group.trtClass, group.destination, group.count - inMonth, lastMonth);
+  }
   for (const breach of claims.breaches) {
     // Overdue (SMETS1 past its WAN allowance) is provisional: its response decides.
     if (breach.overdue) {
@@ -113,12 +140,12 @@ async function countClaims(claims: BreachClaims, now: number, metrics: Lifecycle
     }
     metrics.alertLag.observe(breach.lagMs / 1000);
     if (breach.markedEarlier) continue;
-    add(breach.trtClass, breach.destination, 1);
+    add(breach.trtClass, breach.destination, 1, monthOf(breach.checkAt));
     metrics.breachLag.observe(breach.lagMs / 1000);
   }
   // By class and destination: a stalled network shows as its own.
   for (const { n, ...labels } of labelled.values()) metrics.breaches.inc(labels, n);
-  if (marked > 0) stats.add(serviceStatsOf(monthOf(now)), by);
-  // Counted first: the lags of many marked at once take a while to observe.
-  for (const group of claims.marked) await metrics.observeBreachLags(group.lagCounts, group.count);
+  for (const [month, by] of byMonth) stats.add(serviceStatsOf(month), by);
+  // Counted first: the lags of many marked at once take a while to observe (the month's bound left out).
+  for (const group of claims.marked) await metrics.observeBreachLags(group.lagCounts.slice(0, -1), group.count);
 }

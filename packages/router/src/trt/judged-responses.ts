@@ -8,8 +8,7 @@ import { serviceStatsSet, type StatsAggregator } from '../stats/index.ts';
  * (the monthly report): its elapsed time, within TRT or breached. A breach the deadline scan
  * marked was counted then (breach-scan.ts); one the response reveals is counted now; one the scan
  * marked but the response takes back (it came in time, recorded after the scan) is taken off
- * again in the month the scan counted it in: its check time's, the scan running within a second
- * of it.
+ * again in the month the scan counted it in: its check time's.
  */
 export function judgedResponseCounter(lifecycle: LifecycleMetrics, stats: StatsAggregator) {
   const trtElapsed = childrenOf(lifecycle.trtElapsed);

@@ -265,7 +265,7 @@ export type ResponseOutcome =
     /**
      * Marked breached by the scan, but its response came in time, by the time it was marked at:
      * recorded after the scan, so the mark is taken back (breached false; its TRT alert, if queued,
-     * stands). That time (epoch ms: its deadline, or SMETS1's final check): the scan counted the
+     * stands). That time (epoch ms: its deadline, or SMETS1's final check): the scan counts a
      * breach in its month, where the caller takes it back.
      */
     breachRetracted?: number;
