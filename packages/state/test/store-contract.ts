@@ -234,6 +234,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.updateDevices([], () => after)).toStrictEqual([]);
       });
 
+      it('log the devices a change wrote even when it fails on another, and fail', async () => {
+        const store = await open();
+        const [written, failing] = [minimalDevice(), minimalDevice()];
+        await store.putDevices([written, failing]);
+        const cursor = (await store.directoryChanges(undefined)).cursor;
+        await expect(store.updateDevices([written.deviceId, failing.deviceId], (device) => {
+          if (device.deviceId === failing.deviceId) throw new Error('cannot change this one');
+          return { ...device, pendingFirmwareVersion: '2.0' };
+        })).rejects.toThrow('cannot change this one');
+        expect(await store.getDevice(written.deviceId)).toStrictEqual({ ...written, pendingFirmwareVersion: '2.0' });
+        expect(await store.getDevice(failing.deviceId)).toStrictEqual(failing);
+        expect((await store.directoryChanges(cursor)).devices).toEqual([written.deviceId]);
+      });
+
       it('change one device from many callers at once without losing any of their changes', async () => {
         const store = await open();
         const device = minimalDevice();

@@ -39,14 +39,18 @@ export class MemoryDirectory {
 
   async updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]> {
     const updates: DeviceUpdate[] = [];
-    for (const deviceId of deviceIds) {
-      const before = this.state.devices.get(deviceId);
-      const after = before && change(copy(before));
-      if (!before || !after) continue;
-      this.setDevice(after);
-      updates.push({ before: copy(before), after: copy(after) });
+    try {
+      for (const deviceId of deviceIds) {
+        const before = this.state.devices.get(deviceId);
+        const after = before && change(copy(before));
+        if (!before || !after) continue;
+        this.setDevice(after);
+        updates.push({ before: copy(before), after: copy(after) });
+      }
+    } finally {
+      // Logged whether or not `change` threw part-way: the devices written must reach every cache.
+      if (updates.length > 0) this.directoryLog.append({ devices: updates.map((update) => update.after.deviceId) });
     }
-    if (updates.length > 0) this.directoryLog.append({ devices: updates.map((update) => update.after.deviceId) });
     return updates;
   }
 

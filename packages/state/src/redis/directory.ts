@@ -84,9 +84,12 @@ export class RedisDirectory extends RedisPart {
   }
 
   async updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]> {
-    const updates = await Promise.all(deviceIds.map((deviceId) => this.updateDevice(deviceId, change)));
-    const changed = updates.filter((update): update is DeviceUpdate => update !== undefined);
+    const settled = await Promise.allSettled(deviceIds.map((deviceId) => this.updateDevice(deviceId, change)));
+    const changed = settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+    // Logged whether or not every device was written: those that were must reach every cache.
     if (changed.length > 0) await this.logDirectoryChange('d', changed.map((update) => update.after.deviceId).join(','));
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return changed;
   }
 
