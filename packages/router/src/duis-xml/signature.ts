@@ -68,7 +68,7 @@ function prefixList(method: XmlElement): string[] | undefined {
  * (URI="") with the enveloped-signature transform, optionally followed by a C14N transform (the
  * digested octets are the document's inclusive C14N 1.0 form unless it names exclusive C14N),
  * a SHA-256 digest, an ECDSA-SHA256 SignatureMethod, SignedInfo canonicalised with exclusive C14N
- * (or inclusive C14N 1.0), a 64-octet r||s value and ds:X509IssuerSerial. A string says what is
+ * (only), a 64-octet r||s value and ds:X509IssuerSerial. A string says what is
  * not that form (row 5).
  */
 export function readSignature(root: XmlElement, signature: XmlElement): XmlSignature | string {

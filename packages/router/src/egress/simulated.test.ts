@@ -51,3 +51,30 @@ describe('SimulatorControl', () => {
     expect(await slow.view('smets2/north')).toMatchObject({ stalled: true, failureRate: 0.5, latencyMs: { p50: 7, p99: 9 } });
   });
 });
+
+describe('SimulatorControl and its sync', () => {
+  it('keeps an update in force when a sync that read the settings before it lands after it', async () => {
+    const store = new MemoryStore();
+    const simulator = { settings: undefined as { stalled: boolean } | undefined, configure(settings: { stalled: boolean }) { this.settings = settings; } };
+    const control = new SimulatorControl(store, new Map([['smets2/central', simulator as never]]), defaultSimulatorSettings());
+    // A sync whose read is done, held before it applies what it read.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const getSettings = store.getSettings.bind(store);
+    store.getSettings = async (names: readonly string[]) => {
+      const read = await getSettings(names);
+      await held;
+      return read;
+    };
+    const sync = (control as unknown as { sync(): Promise<void> }).sync();
+    expect((await control.update('smets2/central', { stalled: true })).ok).toBe(true);
+    expect(simulator.settings?.stalled).toBe(true);
+    release();
+    await sync;
+    expect(simulator.settings?.stalled).toBe(true);
+    // The next sync applies what is stored.
+    store.getSettings = getSettings;
+    await (control as unknown as { sync(): Promise<void> }).sync();
+    expect(simulator.settings?.stalled).toBe(true);
+  });
+});

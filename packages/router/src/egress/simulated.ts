@@ -90,6 +90,8 @@ export interface SimulatorView extends SimulatorSettings {
 export class SimulatorControl {
   private timer?: ReturnType<typeof setInterval>;
   private applied = '';
+  /** Updates made through this process: a sync that read before one of them does not apply what it read. */
+  private updates = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -148,6 +150,7 @@ export class SimulatorControl {
     // The next sync applies what is stored whatever it last applied: stored settings put back as
     // they were (by another instance, before that sync) differ from what this process now runs.
     this.applied = '';
+    this.updates++;
     return merged!;
   }
 
@@ -168,7 +171,10 @@ export class SimulatorControl {
   }
 
   private async sync(): Promise<void> {
-    this.apply(await this.stored());
+    const updates = this.updates;
+    const stored = await this.stored();
+    // Read before an update this process made since: older than what it runs now.
+    if (updates === this.updates) this.apply(stored);
   }
 
   private apply(stored: Record<string, Partial<SimulatorSettings>>): void {
