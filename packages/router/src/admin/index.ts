@@ -215,9 +215,13 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!parsed.ok) return invalid(c, parsed.error);
     const refusal = deps.migrationGating ? (await unenrolledCommissions(store, [parsed.value])).get(parsed.value) : undefined;
     if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
-    const previous = await store.getDevice(parsed.value.deviceId);
-    const device = withKeptDeviceFields(parsed.value, previous, new Date());
-    await deps.directory.putDevice(device);
+    // What the router keeps of a stored device (withKeptDeviceFields) is kept from the device as
+    // stored when written: an 11.1 or an activation recorded meanwhile is not undone.
+    const at = new Date();
+    const [update] = await deps.directory.updateDevices([parsed.value.deviceId], (stored) => withKeptDeviceFields(parsed.value, stored, at));
+    const previous = update?.before;
+    const device = update?.after ?? withKeptDeviceFields(parsed.value, undefined, at);
+    if (!update) await deps.directory.putDevice(device);
     await recordInstallations(store, [device], [previous]);
     // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
     await deps.cpl.refresh();
