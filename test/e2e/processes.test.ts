@@ -164,6 +164,33 @@ describe('ROUTER_PROCESSES=2', () => {
     expect(new Set([...served.values()].flat())).toEqual(new Set([before + 20]));
   });
 
+  it('counts a process that answered a scrape and then died once, not twice: no counter goes up and back', async () => {
+    const scraped = await startRouterProcess({ ...env(), ROUTER_PROCESSES: '3', LOG_LEVEL: 'info' });
+    try {
+      const [, dying, slow] = pids(scraped);
+      const answered = (text: string) => [...text.matchAll(/^dccrouter_service_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+      for (let i = 0; i < 60; i++) {
+        const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+        await call(`${scraped.url}/v1/service-requests`, 'POST', body, { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) });
+      }
+      const total = answered((await call(`${scraped.url}/metrics`)).text);
+      // One process held, so that scrapes wait for it while another answers them and then dies.
+      process.kill(slow, 'SIGSTOP');
+      const scrapes = Array.from({ length: 10 }, () => call(`${scraped.url}/metrics`).then((answer) => (answer.status === 200 ? answered(answer.text) : -1), () => -1));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      process.kill(dying, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      process.kill(slow, 'SIGCONT');
+      const sums = (await Promise.all(scrapes)).filter((sum) => sum >= 0);
+      expect(sums.length).toBeGreaterThan(0);
+      for (const sum of sums) expect(sum).toBeLessThanOrEqual(total);
+      await expect.poll(() => /router process replaced/.test(scraped.output()), { timeout: 10_000, interval: 100 }).toBe(true);
+      expect(answered((await call(`${scraped.url}/metrics`)).text)).toBe(total);
+    } finally {
+      await scraped.stop('SIGKILL');
+    }
+  });
+
   it('keeps answering scrapes while a process dies in the middle of them, and again from its replacement, its counts kept in the sums', async () => {
     // At info, the primary says when a replacement listens.
     const scraped = await startRouterProcess({ ...env(), LOG_LEVEL: 'info' });

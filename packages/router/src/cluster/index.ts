@@ -155,7 +155,7 @@ export class ChildProcesses {
   async allMetrics(): Promise<string> {
     const id = String(++this.metricsAsked);
     const asked = [...this.children.entries()].filter(([index]) => this.listening.has(index));
-    const others = asked.map(([index, child]) => new Promise<ProcessMetrics | undefined>((resolve, reject) => {
+    const others = asked.map(([index, child]) => new Promise<{ index: number; child: typeof child; metrics: ProcessMetrics | undefined }>((resolve, reject) => {
       const key = `${id}:${index}`;
       const timer = setTimeout(() => {
         this.metricsWaiting.delete(key);
@@ -165,7 +165,7 @@ export class ChildProcesses {
         clearTimeout(timer);
         this.metricsWaiting.delete(key);
         if (metrics && this.children.get(index) === child) this.lastCounted.set(index, metrics.filter(isCounted));
-        resolve(metrics);
+        resolve({ index, child, metrics });
       };
       this.metricsWaiting.set(key, done);
       try {
@@ -174,10 +174,13 @@ export class ChildProcesses {
         done(undefined);
       }
     }));
-    const all = await Promise.all([this.options.ownMetrics(), ...others]);
+    const [own, ...answers] = await Promise.all([this.options.ownMetrics(), ...others]);
     // Retired children's counts in one (summed) once there are several: bounded however many die.
     if (this.retired.length > RETIRED_KEPT) this.retired = [await aggregatedRegistry(this.retired).getMetricsAsJSON() as ProcessMetrics];
-    return aggregatedText([...all.filter((metrics): metrics is ProcessMetrics => metrics !== undefined), ...this.retired]);
+    // A child that answered and then exited before the sum is among the retired now, with that very
+    // answer (onExit): counted there, not twice (the next scrape's lower sum would read as a reset).
+    const current = answers.filter(({ index, child, metrics }) => metrics !== undefined && this.children.get(index) === child).map(({ metrics }) => metrics!);
+    return aggregatedText([own, ...current, ...this.retired]);
   }
 
   /** Sends every child the signal (they drain as the primary does) and stops replacing them. */
