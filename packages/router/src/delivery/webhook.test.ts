@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '@dccrouter/state';
-import { createLogger } from '../log/index.ts';
+import { MemoryStore, StateUnavailableError } from '@dccrouter/state';
+import { countingTaskFailures, createLogger } from '../log/index.ts';
 import { RouterSigningKey } from './signing.ts';
 import { WebhookDeliverer } from './webhook.ts';
 
@@ -213,5 +213,24 @@ describe('WebhookDeliverer', () => {
     await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r1', responseCode: 'I0', body: {} });
     await next.deliverAll();
     expect(received).toEqual(['r0', 'r1']);
+  });
+});
+
+describe('WebhookDeliverer when the store refuses writes', () => {
+  it('logs the failed passes of every User at most once per interval, and counts each', async () => {
+    const store = new MemoryStore();
+    const users = Array.from({ length: 20 }, (_, i) => `90-B3-D5-1F-30-01-00-${String(i).padStart(2, '0')}`);
+    store.webhookBacklog = async () => users;
+    // A Redis at its maxmemory under noeviction: reads answer, writes (the delivery lease) are refused.
+    store.leaseDelivery = async () => { throw new StateUnavailableError('OOM command not allowed when used memory > maxmemory'); };
+    const lines: string[] = [];
+    const failures: string[] = [];
+    const log = countingTaskFailures(pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } }), (task) => failures.push(task));
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 300, batch: 100, outboxRetentionMs: WEEK },
+      log, RouterSigningKey.from(undefined), undefined as never, { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined });
+    for (let pass = 0; pass < 5; pass++) await deliverer.deliverAll();
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['webhook delivery pass failed']);
+    expect(failures).toHaveLength(100);
+    expect(new Set(failures)).toEqual(new Set(['webhook-delivery']));
   });
 });

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, StateUnavailableError } from '@dccrouter/state';
-import { createLogger } from '../log/index.ts';
+import { countingTaskFailures, createLogger } from '../log/index.ts';
 import { serviceStatsSet, StatsAggregator } from './index.ts';
 
 describe('serviceStatsSet', () => {
@@ -57,16 +57,18 @@ describe('StatsAggregator', () => {
     expect((await store.readStats('service:2026-12')).breached).toBe(2);
   });
 
-  it('logs an outage that fails every flush once, not once a flush', async () => {
+  it('logs an outage that fails every flush once, not once a flush, and counts each failed flush', async () => {
     const store = new MemoryStore();
     store.incrementStats = async () => { throw new StateUnavailableError('connection refused'); };
     const lines: string[] = [];
-    const log = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
+    const failures: string[] = [];
+    const log = countingTaskFailures(pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } }), (task) => failures.push(task));
     const stats = new StatsAggregator(store, 60_000, log);
     for (let second = 0; second < 5; second++) {
       stats.count('service:2026-12', 'responded', 1);
       await stats.flush();
     }
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['service statistics not flushed yet: kept for the next attempt']);
+    expect(failures).toEqual(Array.from({ length: 5 }, () => 'statistics-flush'));
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { monthOf } from '@dccrouter/domain';
 import { STATS_FLUSH_MARK_MS, StateUnavailableError, type StateStore } from '@dccrouter/state';
-import { throttledWarn, type Logger } from '../log/index.ts';
+import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
 
 /** One set's counts of a flush, under the name that makes the store add them once. */
 interface Addition {
@@ -33,7 +33,7 @@ export class StatsAggregator {
   /** A store outage fails every flush (one a second): logged once per interval, with how many failed meanwhile. */
   private readonly warn: ReturnType<typeof throttledWarn>;
 
-  constructor(private readonly store: StateStore, private readonly flushMs: number, log: Logger) {
+  constructor(private readonly store: StateStore, private readonly flushMs: number, private readonly log: Logger) {
     this.warn = throttledWarn(log);
   }
 
@@ -72,6 +72,7 @@ export class StatsAggregator {
         try {
           await this.store.incrementStats(addition.set, addition.increments, addition.flushId);
         } catch (error) {
+          countTaskFailure(this.log, 'statistics-flush');
           const { set } = addition;
           const notSent = error instanceof StateUnavailableError && !error.unconfirmed;
           if (notSent && !addition.mayHaveLanded) {

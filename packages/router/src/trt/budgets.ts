@@ -1,6 +1,6 @@
 import { defaultTrtBudgets, parseTrtBudgetsUpdate, type Parsed, type TrtBudgets } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { throttledWarn, type Logger } from '../log/index.ts';
+import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
 
 const SETTING = 'trt-budgets';
 const REFRESH_MS = 1000;
@@ -15,13 +15,14 @@ export class TrtBudgetTable {
   private timer?: ReturnType<typeof setInterval>;
   private readonly warn?: ReturnType<typeof throttledWarn>;
 
-  constructor(private readonly store: StateStore, log?: Logger) {
+  constructor(private readonly store: StateStore, private readonly log?: Logger) {
     if (log) this.warn = throttledWarn(log);
   }
 
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => this.refresh().catch((error) => {
+      if (this.log) countTaskFailure(this.log, 'trt-budgets-refresh');
       this.warn?.('refresh', { err: error }, 'TRT budgets not read from the store: the last ones read stay in use');
     }), REFRESH_MS);
     this.timer.unref?.();
