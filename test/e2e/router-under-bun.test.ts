@@ -233,6 +233,11 @@ describe('router under Bun', () => {
     expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="http-protobuf"\} \d+/);
     expect(metrics).toMatch(/dccrouter_service_requests_total\{outcome="I99",transport="grpc"\} \d+/);
     expect(metrics).toContain('dccrouter_verify_queue_depth');
+    // What the deploy kit alerts on is exported at 0 before it first happens (increase() sees a series only from its second sample).
+    for (const transport of ['http-json', 'http-protobuf', 'http-xml', 'http-batch', 'grpc']) {
+      expect(metrics).toContain(`dccrouter_service_requests_total{outcome="internal_error",transport="${transport}"} 0`);
+    }
+    for (const kind of ['user', 'dcc', 'value']) expect(metrics).toMatch(new RegExp(`^dccrouter_tad_breaches_total\\{kind="${kind}",action="quarantined"\\} \\d+$`, 'm'));
     // The signatures above went to the worker thread, several at a time, or alone while it was idle were checked inline.
     const handoffs = Number(/^dccrouter_verify_handoffs_total (\d+)$/m.exec(metrics)?.[1]);
     const handedOff = Number(/^dccrouter_verify_handed_off_signatures_total (\d+)$/m.exec(metrics)?.[1]);

@@ -48,6 +48,11 @@ export class RouterMetrics {
   constructor(sources: { verifyQueueDepth: () => number; verifyHandoffs: () => { tasks: number; signatures: number; inline: number }; pipelineStages: () => { stage: string; seconds: number; requests: number }[]; inflight: () => number; verifyThreads: number }) {
     // Process CPU, memory, file descriptors, GC and event-loop lag (perf_hooks, which Bun has too).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    // The outcomes the deploy kit alerts on, exported at 0 from the start: a series that first
+    // appears at 1 has no increase() in Prometheus, so the first internal error would never alert.
+    for (const transport of ['http-json', 'http-protobuf', 'http-xml', 'http-batch', 'grpc'] satisfies Transport[]) {
+      for (const outcome of ['internal_error', 'state_unavailable', 'outcome_unknown', 'overloaded']) this.requests.labels(outcome, transport).inc(0);
+    }
     // Under Bun, v8.getHeapSpaceStatistics() walks the whole heap: about 150 ms with 2M objects,
     // a stall of every request in flight at each scrape. The heap's size stays (nodejs_heap_size_*).
     if (typeof Bun !== 'undefined') for (const name of HEAP_SPACE_METRICS) this.registry.removeSingleMetric(name);
@@ -231,6 +236,12 @@ export function backgroundFailuresCounter(registry: Registry) {
   });
 }
 
+/** A counter with the label sets the deploy kit alerts on exported at 0 (see RouterMetrics's constructor). */
+function seeded<T extends Counter<string>>(counter: T, labelSets: string[][]): T {
+  for (const labels of labelSets) counter.labels(...labels).inc(0);
+  return counter;
+}
+
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
   // Each threshold's highest count over limit in this period and the last: with many Users
@@ -330,12 +341,12 @@ export function lifecycleMetrics(registry: Registry) {
       help: 'SMETS1 requests without a response past their deadline plus the WAN allowance: provisional, their response decides',
       registers,
     }),
-    tadBreaches: new Counter({
+    tadBreaches: seeded(new Counter({
       name: 'dccrouter_tad_breaches_total',
       help: 'Threshold Anomaly Detection breaches, by kind (user, dcc, value) and action (quarantined, detected, deleted, shadow)',
       labelNames: ['kind', 'action'] as const,
       registers,
-    }),
+    }), ['user', 'dcc', 'value'].map((kind) => [kind, 'quarantined'])),
     tadUsage: new Gauge({
       name: 'dccrouter_tad_threshold_usage_ratio',
       aggregator: 'max',
