@@ -369,6 +369,14 @@ describe('gRPC 503s', () => {
     expect(refusal.status.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
     expect(refusal.status.retryDelayMs).toBeGreaterThan(0);
     expect(refusal.status.retryDelayMs).toBe(await httpRetryAfterMs());
+    // Counted, but kept out of the latency histogram (as over HTTP): near-zero refusals would pull its p99 down.
+    const metrics = await (await fetch(`${busy.url}/metrics`)).text();
+    const overloaded = Number(/^dccrouter_service_requests_total\{outcome="overloaded",transport="grpc"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(overloaded).toBeGreaterThan(0);
+    const total = (pattern: RegExp) => [...metrics.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+    const answered = total(/^dccrouter_service_requests_total\{[^}]*\} (\d+)$/gm);
+    const refusedOverloaded = total(/^dccrouter_service_requests_total\{outcome="overloaded",[^}]*\} (\d+)$/gm);
+    expect(Number(/^dccrouter_service_request_duration_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeLessThanOrEqual(answered - refusedOverloaded);
   });
 
   it('refuses with UNAVAILABLE, reason state_unavailable and a retry delay while Redis is down', async () => {

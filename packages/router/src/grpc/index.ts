@@ -86,25 +86,27 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
 
   async function handle(message: Signed): Promise<Result> {
     const startedAt = performance.now();
+    if (deps.draining() || !pipeline.admit()) {
+      // Counted, kept out of the latency histogram as over HTTP: near-zero refusals would pull its p99 down under overload.
+      const refusal = deps.draining() ? shuttingDown() : overloaded('too many requests in flight');
+      metrics.count(refusal.outcome, 'grpc');
+      return submitResult(refusal);
+    }
     let answer: Answer;
-    if (deps.draining()) answer = shuttingDown();
-    else if (!pipeline.admit()) answer = overloaded('too many requests in flight');
-    else {
-      try {
-        const contentType = message.contentType || 'application/x-protobuf';
-        answer = await pipeline.submitItem({
-          format: requestFormat(contentType),
-          contentType,
-          body: message.body ?? new Uint8Array(0),
-          signature: message.signature || undefined,
-          fieldNames: GRPC_FIELDS,
-        }, deps.maxBodyBytes);
-      } catch (error) {
-        metrics.count('internal_error', 'grpc');
-        throw error;
-      } finally {
-        pipeline.release();
-      }
+    try {
+      const contentType = message.contentType || 'application/x-protobuf';
+      answer = await pipeline.submitItem({
+        format: requestFormat(contentType),
+        contentType,
+        body: message.body ?? new Uint8Array(0),
+        signature: message.signature || undefined,
+        fieldNames: GRPC_FIELDS,
+      }, deps.maxBodyBytes);
+    } catch (error) {
+      metrics.count('internal_error', 'grpc');
+      throw error;
+    } finally {
+      pipeline.release();
     }
     metrics.observe(answer.outcome, startedAt, 'grpc');
     return submitResult(answer);
