@@ -96,6 +96,9 @@ it('counts its background loops\' failures as a router does, for the same alert,
     processes.push(networks);
     // Its metrics behind METRICS_TOKEN, as a router's.
     expect((await fetch(`${networks.url}/metrics`)).status).toBe(401);
+    // Its clock's offset from the store's, which it times responses by, for the kit's clock-skew alert.
+    const scraped = await (await fetch(`${networks.url}/metrics`, { headers: { authorization: 'Bearer scraper-token' } })).text();
+    expect(scraped).toMatch(/^dccrouter_clock_offset_seconds -?[\d.e-]+$/m);
     await stopRedis(ownRedis);
     ownRedis = undefined;
     const failures = async () => {

@@ -12,7 +12,7 @@ import { loadConfig } from './config/index.ts';
 import { startOrExit } from './config/start.ts';
 import { startNetworks } from './egress/networks.ts';
 import { countingTaskFailures, createLogger } from './log/index.ts';
-import { backgroundFailuresCounter, lifecycleMetrics } from './metrics/index.ts';
+import { backgroundFailuresCounter, clockOffsetGauge, lifecycleMetrics } from './metrics/index.ts';
 import { StatsAggregator } from './stats/index.ts';
 import { StoreClock } from './store-clock/index.ts';
 
@@ -37,7 +37,9 @@ const store = await startOrExit(() => createStore({
 const stats = new StatsAggregator(store, config.statsFlushMs, log);
 stats.start();
 // Responses timed as the routers time requests (see StoreClock): a TRT is measured on one footing.
-const storeClock = new StoreClock(store, log);
+// Its offset exported as a router's, so the kit's DccRouterClockSkew alert sees a skewed networks host too.
+const clockOffset = clockOffsetGauge(registry);
+const storeClock = new StoreClock(store, log, (ms) => clockOffset.set(ms / 1000));
 await storeClock.measure().catch((error) => log.warn({ err: error }, 'clock not measured against the state store\'s yet'));
 const clockCheck = new Periodic('store-clock', 1_000, () => storeClock.measure(), log);
 clockCheck.start();

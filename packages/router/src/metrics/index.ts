@@ -215,15 +215,20 @@ const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7
  */
 export function storeWatchMetrics(registry: Registry) {
   return {
-    clockOffset: new Gauge({
-      name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS: deadlines are judged by the earlier of the two',
-      aggregator: 'average', registers: [registry],
-    }),
+    clockOffset: clockOffsetGauge(registry),
     storeDataLost: new Counter({
       name: 'dccrouter_store_data_lost_total', help: 'Times this process found the state store emptied under it (a Redis restarted without persistence, flushed, or evicting keys): what it held before is gone',
       aggregator: 'max', registers: [registry],
     }),
   };
+}
+
+/** This process's clock less the store's: a router's, and the networks process's, which times responses by it. */
+export function clockOffsetGauge(registry: Registry): Gauge {
+  return new Gauge({
+    name: 'dccrouter_clock_offset_seconds', help: 'This process\'s clock less the state store\'s (Redis TIME), measured every DIRECTORY_SYNC_MS (the networks process: every second): deadlines are judged by the earlier of the two',
+    aggregator: 'average', registers: [registry],
+  });
 }
 
 /** Failed runs of background tasks, by task: a router's, and the networks process's (npm run networks). */
