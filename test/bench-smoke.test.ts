@@ -110,7 +110,7 @@ describe('benchmark suite, every scenario at tiny scale', () => {
   it('headline: every issue #9 goal with its target and a verdict', () => {
     const goals = report.headline.goals as any[];
     expect(goals.map((g) => g.id)).toEqual(['closedLoopRate', 'cpuPerRequest', 'openLoopSustained', 'p99AtHalfEchoVerify', 'batchToVerifyCapacity', 'signedOnceRate',
-      'endToEndToAck', 'breachLagP99', 'redisBytesPerOpenRequest']);
+      'endToEndToAck', 'redisBytesPerOpenRequest', 'breachLagP99', 'redisBytesPerOpenRequest']);
     // Judged, not timed: a loaded machine may leave a figure unmeasured (null), never malformed.
     for (const g of goals) {
       expect(g.value === null || g.value >= 0, `${g.id}: ${g.value}`).toBe(true);
@@ -120,7 +120,9 @@ describe('benchmark suite, every scenario at tiny scale', () => {
     expect(goals.find((g) => g.id === 'batchToVerifyCapacity').value).toBeGreaterThan(0);
     expect(goals.find((g) => g.id === 'signedOnceRate').value).toBeGreaterThan(0);
     expect(goals.find((g) => g.id === 'endToEndToAck').value).toBeGreaterThan(0);
-    expect(markdown).toMatch(/\| Redis memory per open request \(deadlines scenario\) \| (\*\*[\d,]+ B\*\*|not measured)/);
+    // Of reads at scale (the breach scenario) and of the mix (e2e: every network stalled).
+    expect(markdown).toMatch(/\| Redis memory per open request \(deadlines scenario: 4\.1\.1 reads, the inventory in the count\) \| (\*\*[\d,]+ B\*\*|not measured)/);
+    expect(markdown).toMatch(/\| Redis memory per open request of the mix \(every network stalled\) \| (\*\*[\d,]+ B\*\*|not measured)/);
     expect(markdown).toMatch(/\| figure \| value \| target \| met\? \|/);
   });
 
