@@ -1,4 +1,4 @@
-import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+import { taskFailureReporter, type Logger } from '../log/index.ts';
 import { traced } from '../tracing/index.ts';
 
 /**
@@ -9,16 +9,16 @@ export class Periodic {
   private timer?: ReturnType<typeof setTimeout>;
   private running?: Promise<void>;
   private stopped = false;
-  /** A store outage fails every tick: logged once per 10 s with how many failed meanwhile. */
-  private readonly warn: ReturnType<typeof throttledWarn>;
+  /** A store outage fails every tick: counted each time, logged once per 10 s. */
+  private readonly failed: ReturnType<typeof taskFailureReporter>;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly task: () => Promise<void>,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.warn = throttledWarn(log);
+    this.failed = taskFailureReporter(log, name);
   }
 
   start(): void {
@@ -29,10 +29,7 @@ export class Periodic {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = traced(`background ${this.name}`, {}, () => this.task())
-        .catch((error) => {
-          countTaskFailure(this.log, this.name);
-          this.warn('failed', { err: error, task: this.name }, 'background task failed');
-        })
+        .catch((error) => this.failed({ err: error, task: this.name }, 'background task failed'))
         .finally(() => this.schedule());
     }, this.intervalMs);
   }

@@ -1,6 +1,6 @@
 import { findSrv } from '@dccrouter/domain';
 import { respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
-import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+import { taskFailureReporter, type Logger } from '../log/index.ts';
 import { backoffDelay, WEBHOOK_SIGNATURE_HEADER, type RouterSigningKey } from './signing.ts';
 import { XML_TYPE, xmlOutboxItem } from '../duis-xml/response.ts';
 import type { XmlSigner } from '../duis-xml/sign.ts';
@@ -47,8 +47,8 @@ export class WebhookDeliverer {
   private readonly running = new Map<string, Promise<void>>();
   /** Users whose delivery lease this instance holds (or held last): given up when it stops. */
   private readonly leased = new Set<string>();
-  /** A store refusing writes fails every User's pass every tick: logged at most every 10 s. */
-  private readonly warnPassFailed: ReturnType<typeof throttledWarn>;
+  /** A store refusing writes fails every User's pass every tick: each counted, logged at most every 10 s. */
+  private readonly passFailed: ReturnType<typeof taskFailureReporter>;
 
   constructor(
     private readonly store: StateStore,
@@ -59,7 +59,7 @@ export class WebhookDeliverer {
     private readonly xmlSigner: XmlSigner,
     private readonly metrics: { delivered: (n: number) => void; failed: () => void; deadLettered: () => void },
   ) {
-    this.warnPassFailed = throttledWarn(log);
+    this.passFailed = taskFailureReporter(log, 'webhook-delivery');
   }
 
   /** One pass over every User with an endpoint and something new to deliver, waiting for each. */
@@ -99,10 +99,7 @@ export class WebhookDeliverer {
     const users = await this.store.webhookBacklog();
     return users.filter((userId) => !this.running.has(userId)).map((userId) => {
       const delivery = this.deliverUser(userId)
-        .catch((error) => {
-          countTaskFailure(this.log, 'webhook-delivery');
-          this.warnPassFailed('pass', { err: error, userId }, 'webhook delivery pass failed');
-        })
+        .catch((error) => this.passFailed({ err: error, userId }, 'webhook delivery pass failed'))
         .finally(() => this.running.delete(userId));
       this.running.set(userId, delivery);
       return delivery;

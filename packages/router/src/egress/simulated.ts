@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALL_DESTINATIONS, objectError, parseWith, type Parsed } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { SimulatedNetwork, TIMER_MAX_MS, type AlertSink, type DevicePopulation, type ResponseSink, type SimulatorSettings } from '@dccrouter/simulators';
-import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+import { taskFailureReporter, type Logger } from '../log/index.ts';
 
 /** How long a simulator's right to raise its destination's rate alerts lasts unrenewed (it renews it each second). */
 const ALERT_LEASE_MS = 3_000;
@@ -102,11 +102,9 @@ export class SimulatorControl {
   /** Applies what is stored, then again each second; a failed read is logged (at most every 10 s) and counted. */
   async start(log?: Logger): Promise<void> {
     await this.sync();
-    const warn = log && throttledWarn(log);
+    const failed = log && taskFailureReporter(log, 'simulator-settings-refresh');
     this.timer = setInterval(() => void this.sync().catch((error) => {
-      if (!log || !warn) return;
-      countTaskFailure(log, 'simulator-settings-refresh');
-      warn('refresh', { err: error }, 'simulated networks\' settings not read from the store: the last ones read stay in force');
+      failed?.({ err: error }, 'simulated networks\' settings not read from the store: the last ones read stay in force');
     }), POLL_MS);
     this.timer.unref?.();
   }

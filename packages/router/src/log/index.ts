@@ -30,6 +30,18 @@ export function countTaskFailure(log: Logger, task: string): void {
  * that interval, in one line with the latest fields and how many were `suppressed`, so an outage
  * shows in the logs without flooding them, and its last occurrences are not lost when it ends.
  */
+/**
+ * How a background loop reports a failed run: counted for the deploy kit's alert
+ * (countTaskFailure) and logged at most once per 10 s (throttledWarn), with how many failed meanwhile.
+ */
+export function taskFailureReporter(log: Logger, task: string): (fields: Record<string, unknown>, message: string) => void {
+  const warn = throttledWarn(log);
+  return (fields, message) => {
+    countTaskFailure(log, task);
+    warn(task, fields, message);
+  };
+}
+
 export function throttledWarn(log: Logger, intervalMs = 10_000) {
   const open = new Map<string, { fields: Record<string, unknown>; message: string; suppressed: number }>();
   return (key: string, fields: Record<string, unknown>, message: string): void => {

@@ -1,4 +1,4 @@
-import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+import { taskFailureReporter, type Logger } from '../log/index.ts';
 
 /** How often each instance re-reads a table shared through the store. */
 export const REFRESH_MS = 1000;
@@ -20,12 +20,10 @@ export abstract class RefreshedTable {
   /** Reads the table, then again each second; a failed read is logged (at most every 10 s) and counted. */
   async start(log?: Logger): Promise<void> {
     await this.refresh();
-    const warn = log && throttledWarn(log);
+    const failed = log && taskFailureReporter(log, `${this.tableName.toLowerCase().replaceAll(' ', '-')}-refresh`);
     // A failed read keeps the last table; the next second tries again.
     this.timer = setInterval(() => this.refresh().catch((error) => {
-      if (!log || !warn) return;
-      countTaskFailure(log, `${this.tableName.toLowerCase().replaceAll(' ', '-')}-refresh`);
-      warn('refresh', { err: error, table: this.tableName }, `${this.tableName} not read from the store: the last one read stays in force`);
+      failed?.({ err: error, table: this.tableName }, `${this.tableName} not read from the store: the last one read stays in force`);
     }), REFRESH_MS);
     this.timer.unref?.();
   }

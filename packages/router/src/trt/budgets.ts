@@ -1,6 +1,6 @@
 import { defaultTrtBudgets, parseTrtBudgetsUpdate, type Parsed, type TrtBudgets } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+import { taskFailureReporter, type Logger } from '../log/index.ts';
 
 const SETTING = 'trt-budgets';
 const REFRESH_MS = 1000;
@@ -13,17 +13,16 @@ const REFRESH_MS = 1000;
 export class TrtBudgetTable {
   private budgets: TrtBudgets = defaultTrtBudgets();
   private timer?: ReturnType<typeof setInterval>;
-  private readonly warn?: ReturnType<typeof throttledWarn>;
+  private readonly failed?: ReturnType<typeof taskFailureReporter>;
 
-  constructor(private readonly store: StateStore, private readonly log?: Logger) {
-    if (log) this.warn = throttledWarn(log);
+  constructor(private readonly store: StateStore, log?: Logger) {
+    if (log) this.failed = taskFailureReporter(log, 'trt-budgets-refresh');
   }
 
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => this.refresh().catch((error) => {
-      if (this.log) countTaskFailure(this.log, 'trt-budgets-refresh');
-      this.warn?.('refresh', { err: error }, 'TRT budgets not read from the store: the last ones read stay in use');
+      this.failed?.({ err: error }, 'TRT budgets not read from the store: the last ones read stay in use');
     }), REFRESH_MS);
     this.timer.unref?.();
   }
