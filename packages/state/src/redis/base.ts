@@ -4,7 +4,11 @@ import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { callNames } from './call-names.ts';
 import { SCRIPTS } from './scripts.ts';
 import { DEAD_LETTER_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
-import { redisCallFailed, type StateUnavailableError } from '../store/index.ts';
+import { redisCallFailed, StateUnavailableError } from '../store/index.ts';
+import { parse } from './records.ts';
+
+/** Reads and compare-and-set writes of one value others keep changing, before giving up (RedisPart.updateJson). */
+const UPDATE_ATTEMPTS = 20;
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.
@@ -318,6 +322,25 @@ export abstract class RedisPart {
     } catch (cause) {
       throw this.unavailable(what, cause);
     }
+  }
+
+  /**
+   * A JSON value changed as Redis holds it, never overwriting another writer's change made
+   * meanwhile: read, changed, written only if still as read (set-if-unchanged.lua), else read again,
+   * up to UPDATE_ATTEMPTS. `change` answers undefined to write nothing. `kind` names the calls
+   * (\`GET <kind>\`, \`set <kind> if unchanged\`), `label` the value in the error when it kept changing.
+   */
+  protected async updateJson<T>(key: string, kind: string, label: string, change: (current: T | undefined) => T | undefined): Promise<{ before: T | undefined; after: T } | undefined> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const read = await this.call(`GET ${kind}`, () => this.redis.get(key));
+      const before = parse<T>(read);
+      const after = change(before);
+      if (after === undefined) return undefined;
+      const written = await this.call(`set ${kind} if unchanged`, () => (this.redis as ScriptedRedis & { setIfUnchanged(...args: unknown[]): Promise<number> })
+        .setIfUnchanged(key, read === null ? '0' : '1', read ?? '', JSON.stringify(after)));
+      if (written === 1) return { before, after };
+    }
+    throw new StateUnavailableError(`${label} kept changing under ${UPDATE_ATTEMPTS} attempts to update it`);
   }
 
   /** Runs a pipeline; a failure of any of its commands is a failure of the whole. */

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander } from 'ioredis';
 import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, type AcquiredInstallation, type DeviceUpdate, type DirectoryChanges } from '../store/index.ts';
-import { RedisPart, type ScriptedRedis } from './base.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, type AcquiredInstallation, type DeviceUpdate, type DirectoryChanges } from '../store/index.ts';
+import { RedisPart } from './base.ts';
 import { parse } from './records.ts';
 
 /** Devices per pipeline and pipelines in flight for putDevices; see putDevices for the throughput. */
@@ -14,9 +14,6 @@ const PIPELINES_IN_FLIGHT = 4;
 const ACQUIRED_PAGE = 20_000;
 /** Installations per put-installations script call. */
 const INSTALLATIONS_PER_CALL = 1_000;
-
-/** Reads and compare-and-set writes of one device changed by others meanwhile, before giving up. */
-const UPDATE_ATTEMPTS = 20;
 
 /** Waits before each further try of a directory change's log entry (a failover takes about a second). */
 const LOG_RETRY_DELAYS_MS = [100, 400, 1_000];
@@ -93,25 +90,15 @@ export class RedisDirectory extends RedisPart {
     return changed;
   }
 
-  /** One device changed against what Redis holds: written only if unchanged since it was read, else read again. */
+  /** One device changed against what Redis holds (updateJson); an unknown one is left alone. */
   private async updateDevice(deviceId: string, change: (device: Device) => Device | undefined): Promise<DeviceUpdate | undefined> {
-    const key = this.deviceKey(deviceId);
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const read = await this.call('GET device', () => this.redis.get(key));
-      const before = parse<Device>(read);
-      const after = before && change(structuredClone(before));
-      if (!before || !after) return undefined;
-      const written = await this.call('set device if unchanged', () => (this.redis as ScriptedRedis & { setIfUnchanged(...args: unknown[]): Promise<number> })
-        .setIfUnchanged(key, '1', read, JSON.stringify(after)));
-      if (written === 1) {
-        // Its model's and destination's sets only ever gain members (a sample drops those moved away).
-        const indexes = this.pipeline();
-        this.indexDevice(indexes, after);
-        await this.exec('index device', indexes);
-        return { before, after };
-      }
-    }
-    throw new StateUnavailableError(`device ${deviceId} kept changing under ${UPDATE_ATTEMPTS} attempts to update it`);
+    const updated = await this.updateJson<Device>(this.deviceKey(deviceId), 'device', `device ${deviceId}`, (before) => before && change(structuredClone(before)));
+    if (!updated?.before) return undefined;
+    // Its model's and destination's sets only ever gain members (a sample drops those moved away).
+    const indexes = this.pipeline();
+    this.indexDevice(indexes, updated.after);
+    await this.exec('index device', indexes);
+    return { before: updated.before, after: updated.after };
   }
 
   async getUser(userId: string): Promise<User | undefined> {

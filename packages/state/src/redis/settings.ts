@@ -1,9 +1,6 @@
-import { STATS_FLUSH_MARK_MS, StateUnavailableError } from '../store/index.ts';
-import { RedisPart, type ScriptedRedis } from './base.ts';
+import { STATS_FLUSH_MARK_MS } from '../store/index.ts';
+import { RedisPart } from './base.ts';
 import { parse } from './records.ts';
-
-/** Read-modify-write attempts of a setting others keep changing, before giving up. */
-const UPDATE_ATTEMPTS = 20;
 
 /** Operators' settings and the shared statistics counters. */
 export class RedisSettings extends RedisPart {
@@ -35,15 +32,6 @@ export class RedisSettings extends RedisPart {
   }
 
   async updateSetting<T>(name: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
-    const key = this.settingKey(name);
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const read = await this.call('GET setting', () => this.redis.get(key));
-      const next = change(parse<T>(read));
-      if (next === undefined) return undefined;
-      const written = await this.call('set setting if unchanged', () => (this.redis as ScriptedRedis & { setIfUnchanged(...args: unknown[]): Promise<number> })
-        .setIfUnchanged(key, read === null ? '0' : '1', read ?? '', JSON.stringify(next)));
-      if (written === 1) return next;
-    }
-    throw new StateUnavailableError(`setting ${name} kept changing under ${UPDATE_ATTEMPTS} attempts to update it`);
+    return (await this.updateJson(this.settingKey(name), 'setting', `setting ${name}`, change))?.after;
   }
 }
