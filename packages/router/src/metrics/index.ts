@@ -50,9 +50,8 @@ export class RouterMetrics {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     // The outcomes the deploy kit alerts on, exported at 0 from the start: a series that first
     // appears at 1 has no increase() in Prometheus, so the first internal error would never alert.
-    for (const transport of ['http-json', 'http-protobuf', 'http-xml', 'http-batch', 'grpc'] satisfies Transport[]) {
-      for (const outcome of ['internal_error', 'state_unavailable', 'outcome_unknown', 'overloaded']) this.requests.labels(outcome, transport).inc(0);
-    }
+    seeded(this.requests, (['http-json', 'http-protobuf', 'http-xml', 'http-batch', 'grpc'] satisfies Transport[])
+      .flatMap((transport) => ['internal_error', 'state_unavailable', 'outcome_unknown', 'overloaded'].map((outcome) => [outcome, transport])));
     // Under Bun, v8.getHeapSpaceStatistics() walks the whole heap: about 150 ms with 2M objects,
     // a stall of every request in flight at each scrape. The heap's size stays (nodejs_heap_size_*).
     if (typeof Bun !== 'undefined') for (const name of HEAP_SPACE_METRICS) this.registry.removeSingleMetric(name);
