@@ -257,6 +257,40 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getDevice(device.deviceId)).toStrictEqual({ ...device, ...Object.fromEntries(fields.map((field) => [field, `${field}-set`])) });
       });
 
+      it('merge a bulk write with what the store holds when it writes, a device given twice following itself, each write logged', async () => {
+        const store = await open();
+        const [kept, fresh] = [minimalDevice(), minimalDevice()];
+        await store.putDevice({ ...kept, pendingFirmwareVersion: '1.1' });
+        const cursor = (await store.directoryChanges(undefined)).cursor;
+        const keepPending = (written: Device, stored: Device | undefined): Device =>
+          (stored?.pendingFirmwareVersion ? { ...written, pendingFirmwareVersion: stored.pendingFirmwareVersion } : written);
+        const writes = await store.mergeDevices([{ ...kept, status: 'Suspended' }, fresh, { ...kept, status: 'Decommissioned' }], keepPending);
+        expect(writes).toStrictEqual([
+          { before: { ...kept, pendingFirmwareVersion: '1.1' }, after: { ...kept, status: 'Suspended', pendingFirmwareVersion: '1.1' } },
+          { before: undefined, after: fresh },
+          { before: { ...kept, status: 'Suspended', pendingFirmwareVersion: '1.1' }, after: { ...kept, status: 'Decommissioned', pendingFirmwareVersion: '1.1' } },
+        ]);
+        expect(await store.getDevices([kept.deviceId, fresh.deviceId])).toStrictEqual([writes[2].after, fresh]);
+        expect(new Set((await store.directoryChanges(cursor)).devices)).toEqual(new Set([kept.deviceId, fresh.deviceId]));
+        expect(await store.mergeDevices([], keepPending)).toStrictEqual([]);
+      });
+
+      it('merge a bulk write with a change another writer made between its read and its write, never overwriting it', async () => {
+        const store = await open();
+        const device = minimalDevice();
+        await store.putDevice(device);
+        let meanwhile: Promise<void> | undefined;
+        const writes = await store.mergeDevices([{ ...device, status: 'Suspended' }], (written, stored) => {
+          // Another writer's change after this write read the device (on Redis, sent ahead of its write).
+          meanwhile ??= store.putDevice({ ...device, pendingFirmwareVersion: '9.9' });
+          return stored?.pendingFirmwareVersion ? { ...written, pendingFirmwareVersion: stored.pendingFirmwareVersion } : written;
+        });
+        await meanwhile;
+        const after: Device = { ...device, status: 'Suspended', pendingFirmwareVersion: '9.9' };
+        expect(writes).toStrictEqual([{ before: { ...device, pendingFirmwareVersion: '9.9' }, after }]);
+        expect(await store.getDevice(device.deviceId)).toStrictEqual(after);
+      });
+
       it('accept an empty putDevices', async () => {
         const store = await open();
         await expect(store.putDevices([])).resolves.toBeUndefined();

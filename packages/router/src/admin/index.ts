@@ -291,19 +291,13 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
         chunk = chunk.filter((device) => !refused.has(device));
       }
       // A device imported again may change whether it is served Suspended (its firmware, its
-      // status): its Users are told, as for an operator's update of one device. One read per chunk.
-      const stored = await store.getDevices(chunk.map((device) => device.deviceId));
-      // A device on two lines of a chunk: its second line follows its first.
-      const earlier = new Map<string, Device>();
-      const previous: (Device | undefined)[] = [];
-      chunk = chunk.map((written, i) => {
-        const was = earlier.get(written.deviceId) ?? stored[i];
-        const device = withKeptDeviceFields(written, was, importedAt);
-        earlier.set(device.deviceId, device);
-        previous.push(was);
-        return device;
-      });
-      await deps.directory.putDevices(chunk);
+      // status): its Users are told, as for an operator's update of one device. What the router
+      // keeps of a stored device (withKeptDeviceFields) is kept from the device as stored when
+      // written: an 11.1 or an activation recorded meanwhile is not undone. A device on two lines
+      // of a chunk: its second line follows its first.
+      const writes = await deps.directory.mergeDevices(chunk, (written, stored) => withKeptDeviceFields(written, stored, importedAt));
+      const previous = writes.map((write) => write.before);
+      chunk = writes.map((write) => write.after);
       await noticeDeviceChanges(store, cpl, previous, chunk);
       // The installations' bookkeeping of a chunk runs while the next chunk is read and written, one
       // chunk behind at most (in order: an installation may span chunks; bounded memory).

@@ -35,7 +35,7 @@ describe('Directory', () => {
 
   it('reads the misses of one turn together, a device asked for twice once', async () => {
     const { a, b, counted } = await twoInstances();
-    await b.putDevices(['D1', 'D2'].map((id) => device(id)));
+    await b.mergeDevices(['D1', 'D2'].map((id) => device(id)), (written) => written);
     const found = await Promise.all(['D1', 'D2', 'D1', 'D7'].map((id) => a.device(id)));
     expect(found.map((each) => each?.deviceId)).toStrictEqual(['D1', 'D2', 'D1', undefined]);
     expect(counted).toStrictEqual({ reads: 3, calls: 1 });
@@ -86,14 +86,14 @@ describe('Directory', () => {
 
   it('drops everything after a bulk import, and keeps at most maxEntries', async () => {
     const { a, b, counted } = await twoInstances();
-    await b.putDevices(['D1', 'D2', 'D3', 'D4'].map((id) => device(id)));
+    await b.mergeDevices(['D1', 'D2', 'D3', 'D4'].map((id) => device(id)), (written) => written);
     for (const id of ['D1', 'D2', 'D3', 'D4']) await a.device(id);
     expect(counted.reads).toBe(4);
     // D1 was the oldest of four in a cache of three: read again.
     await a.device('D4');
     await a.device('D1');
     expect(counted.reads).toBe(5);
-    await b.putDevices(Array.from({ length: 101 }, (_, i) => device(`B${i}`)));
+    await b.mergeDevices(Array.from({ length: 101 }, (_, i) => device(`B${i}`)), (written) => written);
     await a.sync();
     await a.device('D4');
     expect(counted.reads).toBe(6);

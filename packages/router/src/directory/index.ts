@@ -1,5 +1,5 @@
 import type { Device, User } from '@dccrouter/domain';
-import type { DeviceUpdate, StateStore } from '@dccrouter/state';
+import type { DeviceUpdate, DeviceWrite, StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 
@@ -102,8 +102,9 @@ export class Directory {
     return this.store.putDevice(device).finally(() => this.drop([], [device.deviceId]));
   }
 
-  putDevices(devices: readonly Device[]): Promise<void> {
-    return this.store.putDevices(devices).finally(() => this.drop([], devices.map((device) => device.deviceId)));
+  /** Devices written over what the store holds at the time of the write (StateStore.mergeDevices): an import. */
+  mergeDevices(devices: readonly Device[], merge: (written: Device, stored: Device | undefined) => Device): Promise<DeviceWrite[]> {
+    return this.store.mergeDevices(devices, merge).finally(() => this.drop([], devices.map((device) => device.deviceId)));
   }
 
   /** A change of devices as the store holds them (StateStore.updateDevices), never this cache's possibly older copy. */

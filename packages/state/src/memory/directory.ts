@@ -1,6 +1,6 @@
 import { destinationOf, supplierAcquiredAt, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation, type DeviceUpdate, type DirectoryChanges } from '../store/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
 import { MemoryStream } from './queues.ts';
 import { copy, type MemoryState } from './state.ts';
 
@@ -33,8 +33,34 @@ export class MemoryDirectory {
 
   async putDevices(devices: readonly Device[]): Promise<void> {
     for (const device of devices) this.setDevice(device);
+    this.logDevicesWritten(devices);
+  }
+
+  /** Many devices written: every cache drops them, or past DIRECTORY_RESET_OVER starts again. */
+  private logDevicesWritten(devices: readonly Device[]): void {
     if (devices.length > DIRECTORY_RESET_OVER) this.directoryLog.append({ reset: true });
     else if (devices.length > 0) this.directoryLog.append({ devices: devices.map((device) => device.deviceId) });
+  }
+
+  async mergeDevices(devices: readonly Device[], merge: (written: Device, stored: Device | undefined) => Device): Promise<DeviceWrite[]> {
+    const writes: DeviceWrite[] = [];
+    try {
+      for (const written of devices) {
+        let stored: Device | undefined;
+        let after: Device;
+        // Merged again when `merge` itself wrote the device (the store's only way to change it meanwhile).
+        do {
+          stored = this.state.devices.get(written.deviceId);
+          after = merge(copy(written), stored && copy(stored));
+        } while (this.state.devices.get(written.deviceId) !== stored);
+        this.setDevice(after);
+        writes.push({ before: stored && copy(stored), after: copy(after) });
+      }
+    } finally {
+      // Logged whether or not `merge` threw part-way: the devices written must reach every cache.
+      this.logDevicesWritten(writes.map((write) => write.after));
+    }
+    return writes;
   }
 
   async updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]> {

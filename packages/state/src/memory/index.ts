@@ -57,6 +57,7 @@ export class MemoryStore implements StateStore {
   getDevice(deviceId: string) { return this.directory.getDevice(deviceId); }
   getDevices(deviceIds: readonly string[]) { return this.directory.getDevices(deviceIds); }
   updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined) { return this.directory.updateDevices(deviceIds, change); }
+  mergeDevices(devices: readonly Device[], merge: (written: Device, stored: Device | undefined) => Device) { return this.directory.mergeDevices(devices, merge); }
   devicesOfModel(deviceModel: string, cursor: string | undefined, count: number) { return this.directory.devicesOfModel(deviceModel, cursor, count); }
   countDevicesAt(destination: string) { return this.directory.countDevicesAt(destination); }
   sampleDevicesAt(destination: string, count: number) { return this.directory.sampleDevicesAt(destination, count); }

@@ -8,7 +8,7 @@ import { redisCallFailed, StateUnavailableError } from '../store/index.ts';
 import { parse } from './records.ts';
 
 /** Reads and compare-and-set writes of one value others keep changing, before giving up (RedisPart.updateJson). */
-const UPDATE_ATTEMPTS = 20;
+export const UPDATE_ATTEMPTS = 20;
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.

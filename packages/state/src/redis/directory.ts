@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander } from 'ioredis';
 import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, type AcquiredInstallation, type DeviceUpdate, type DirectoryChanges } from '../store/index.ts';
-import { RedisPart } from './base.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, type AcquiredInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
+import { RedisPart, UPDATE_ATTEMPTS } from './base.ts';
 import { parse } from './records.ts';
 
 /** Devices per pipeline and pipelines in flight for putDevices; see putDevices for the throughput. */
@@ -117,30 +117,92 @@ export class RedisDirectory extends RedisPart {
    * on 2 cores: 4 to 6 s under Bun (overwriting them: about 3 s), 10 to 18 s under Node 20.
    */
   async putDevices(devices: readonly Device[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < devices.length) {
-        const chunk = devices.slice(next, next + DEVICES_PER_PIPELINE);
-        next += DEVICES_PER_PIPELINE;
+    try {
+      await this.inChunks(devices, async (chunk) => {
         const pipeline = this.pipeline();
         for (const device of chunk) {
           pipeline.set(this.deviceKey(device.deviceId), JSON.stringify(device));
           this.indexDevice(pipeline, device);
         }
         await this.exec('SET devices', pipeline);
-      }
-    };
-    if (devices.length === 0) return;
-    const workers = Math.min(PIPELINES_IN_FLIGHT, Math.ceil(devices.length / DEVICES_PER_PIPELINE));
-    try {
-      const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
-      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failed) throw failed.reason;
+      });
     } finally {
       // Logged whether or not every chunk was written: the chunks that were must reach the caches.
-      if (devices.length > DIRECTORY_RESET_OVER) await this.logDirectoryChange('reset', '');
-      else await this.logDirectoryChange('d', devices.map((device) => device.deviceId).join(','));
+      await this.logDevicesWritten(devices.map((device) => device.deviceId));
     }
+  }
+
+  /**
+   * putDevices where what is written depends on what is stored: each device merged with the one
+   * Redis holds, written only if that is still so (set-if-unchanged.lua, pipelined), and the
+   * devices another writer changed meanwhile read and merged again, up to UPDATE_ATTEMPTS each.
+   * Of a device given more than once, one is written a round, in order.
+   */
+  async mergeDevices(devices: readonly Device[], merge: (written: Device, stored: Device | undefined) => Device): Promise<DeviceWrite[]> {
+    const writes: DeviceWrite[] = new Array(devices.length);
+    const misses = new Array<number>(devices.length).fill(0);
+    let pending = devices.map((_, i) => i);
+    try {
+      while (pending.length > 0) {
+        const now: number[] = [];
+        const later: number[] = [];
+        const sent = new Set<string>();
+        for (const i of pending) {
+          const deviceId = devices[i].deviceId;
+          if (sent.has(deviceId)) later.push(i);
+          else (sent.add(deviceId), now.push(i));
+        }
+        const missed: number[] = [];
+        await this.inChunks(now, async (chunk) => {
+          const read = await this.getMany(chunk.map((i) => this.deviceKey(devices[i].deviceId)), 'devices');
+          const pipeline = this.pipeline();
+          const merged = chunk.map((i, k) => {
+            const before = parse<Device>(read[k]);
+            const after = merge(devices[i], before);
+            (pipeline as ChainableCommander & { setIfUnchanged(...args: unknown[]): ChainableCommander })
+              .setIfUnchanged(this.deviceKey(after.deviceId), read[k] === null ? '0' : '1', read[k] ?? '', JSON.stringify(after));
+            return { before, after };
+          });
+          const results = await this.exec('set devices if unchanged', pipeline);
+          const indexes = this.pipeline();
+          chunk.forEach((i, k) => {
+            if (results[k] !== 1) return missed.push(i);
+            writes[i] = merged[k];
+            this.indexDevice(indexes, merged[k].after);
+          });
+          if (indexes.length > 0) await this.exec('index devices', indexes);
+        });
+        for (const i of missed) {
+          if (++misses[i] === UPDATE_ATTEMPTS) throw new StateUnavailableError(`device ${devices[i].deviceId} kept changing under ${UPDATE_ATTEMPTS} attempts to write it`);
+        }
+        pending = missed.concat(later).sort((a, b) => a - b);
+      }
+    } finally {
+      await this.logDevicesWritten(writes.flatMap((write) => (write ? [write.after.deviceId] : [])));
+    }
+    return writes;
+  }
+
+  /** `items` in chunks of DEVICES_PER_PIPELINE, PIPELINES_IN_FLIGHT at a time; the first failure, once all have settled. */
+  private async inChunks<T>(items: readonly T[], work: (chunk: readonly T[]) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const chunk = items.slice(next, next + DEVICES_PER_PIPELINE);
+        next += DEVICES_PER_PIPELINE;
+        await work(chunk);
+      }
+    };
+    const workers = Math.min(PIPELINES_IN_FLIGHT, Math.ceil(items.length / DEVICES_PER_PIPELINE));
+    const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Many devices written: every cache drops them, or past DIRECTORY_RESET_OVER starts again. */
+  private async logDevicesWritten(deviceIds: string[]): Promise<void> {
+    if (deviceIds.length > DIRECTORY_RESET_OVER) await this.logDirectoryChange('reset', '');
+    else if (deviceIds.length > 0) await this.logDirectoryChange('d', deviceIds.join(','));
   }
 
   /** Installation keys share the '{inst}' tag: one slot, so an installation moves between its indexes atomically. */

@@ -479,6 +479,12 @@ export interface DeviceUpdate {
   after: Device;
 }
 
+/** A device as a write found it (undefined: new) and as it left it (StateStore.mergeDevices). */
+export interface DeviceWrite {
+  before: Device | undefined;
+  after: Device;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   /** Sliding-window counters for Threshold Anomaly Detection, on the same backend. */
@@ -501,6 +507,15 @@ export interface StateStore {
    * changed, before and after, in the order asked; logged for every instance's cache.
    */
   updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]>;
+  /**
+   * putDevices where what is written depends on what is stored (an import keeps the fields the
+   * router keeps): each device written as `merge` makes it from the one given and the one the
+   * store holds at the time of the write, compare-and-set as updateDevices, so a change another
+   * instance made meanwhile is merged, never overwritten. A device given twice: the second
+   * merged with the first. Answers each write, before and after, in the order given; logged for
+   * every instance's cache, the devices written even when the call fails part-way.
+   */
+  mergeDevices(devices: readonly Device[], merge: (written: Device, stored: Device | undefined) => Device): Promise<DeviceWrite[]>;
 
   /**
    * Users and devices written after `cursor` by any instance, for in-process caches (oldest
