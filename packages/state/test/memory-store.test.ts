@@ -45,4 +45,29 @@ describe('MemoryStore over months', () => {
     expect(await store.getRequest(requestId)).toBeUndefined();
     expect(refs()).toBe(0);
   });
+
+  it("lets an outbox go whose items are all past the retention, its User gone quiet, and lists no dead letter past its own", async () => {
+    const store = new MemoryStore({ outboxRetentionSeconds: 1, deadLetterRetentionSeconds: 1 });
+    const outboxes = () => (store as unknown as { state: { outboxes: Map<string, unknown> } }).state.outboxes.size;
+    const userId = '90-B3-D5-1F-30-00-00-09';
+    const item = await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N1', body: {} });
+    await store.deadLetter(userId, item, 'endpoint gone');
+    // Any write sweeps, the outboxes at most once a minute: this first one finds the item still readable.
+    const first = newRequestId();
+    await store.recordAcceptance(first, plainAcceptance(first));
+    expect(outboxes()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await store.listDeadLetters(userId, undefined, 10)).items).toEqual([]);
+    const minuteLater = Date.now() + 61_000;
+    const now = Date.now;
+    Date.now = () => minuteLater;
+    try {
+      const later = newRequestId();
+      await store.recordAcceptance(later, plainAcceptance(later));
+    } finally {
+      Date.now = now;
+    }
+    expect(outboxes()).toBe(0);
+    expect(await store.readOutbox(userId, undefined, 10)).toEqual([]);
+  });
 });

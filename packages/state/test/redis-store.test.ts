@@ -801,6 +801,60 @@ describe('RedisStore on a shared Redis', () => {
     expect(ttl).toBeLessThanOrEqual(30);
   });
 
+  it("keeps a User's outbox and dead letters while their newest entry is readable, whatever appended it, then lets them go whole", async () => {
+    const keyPrefix = newPrefix();
+    const store = await RedisStore.connect({ url: redisUrl, keyPrefix, outboxRetentionSeconds: 60, deadLetterRetentionSeconds: 120 });
+    opened.push(store);
+    const requestId = newRequestId();
+    const userId = originatorOf(requestId);
+    const tag = `{p${partitionOf(userId)}}`;
+    const [outbox, dead] = [`${keyPrefix}outbox:${tag}:${userId}`, `${keyPrefix}dead:${tag}:${userId}`];
+    /** The stream's time to live once `append` has run, its TTL taken away first: each kind of append sets it itself. */
+    const ttlAfter = async (stream: string, append: () => Promise<unknown>) => {
+      await raw.persist(stream);
+      await append();
+      return raw.pttl(stream);
+    };
+    // A minute from the append by Redis's clock, the floor by the store's: a few ms apart either way.
+    const aboutAMinute = (ms: number) => expect(Math.abs(ms - 60_000)).toBeLessThan(5_000);
+    const plain = plainAcceptance(requestId);
+    aboutAMinute(await ttlAfter(outbox, () => store.recordAcceptance(requestId, { ...plain, egress: {}, breachCheckAt: plain.record.trt!.deadline, alert: { kind: 'dccAlert', alertCode: 'N1', body: {} } })));
+    // Its deadline (in 2023) is past: the claim alerts its User.
+    aboutAMinute(await ttlAfter(outbox, () => store.claimBreaches(Date.now(), 100)));
+    aboutAMinute(await ttlAfter(outbox, () => store.recordResponse({ requestId, destination: plain.record.destination, responseCode: 'I0', at: plain.record.acceptedAt + 1_000 })));
+    aboutAMinute(await ttlAfter(outbox, () => store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N2', body: {} })));
+    aboutAMinute(await ttlAfter(outbox, () => store.enqueueOutboxMany([{ userId, item: { kind: 'dccAlert', alertCode: 'N3', body: {} } }])));
+    const items = await store.readOutbox(userId, undefined, 100);
+    expect(items.map((item) => item.alertCode ?? item.kind)).toEqual(['N1', 'TRT', 'response', 'N2', 'N3']);
+    const letterTtl = await ttlAfter(dead, () => store.deadLetter(userId, items[0], 'endpoint gone'));
+    expect(Math.abs(letterTtl - 120_000)).toBeLessThan(5_000);
+    const [letter] = (await store.listDeadLetters(userId, undefined, 10)).items;
+    aboutAMinute(await ttlAfter(outbox, () => store.redriveDeadLetters(userId, [letter.id])));
+
+    // With a retention of a second, a User gone quiet leaves no outbox behind.
+    const brief = await RedisStore.connect({ url: redisUrl, keyPrefix, outboxRetentionSeconds: 1 });
+    opened.push(brief);
+    await brief.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N4', body: {} });
+    expect(await raw.exists(outbox)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await raw.exists(outbox)).toBe(0);
+  });
+
+  it('lists no dead letter past its retention, though no letter since has trimmed it', async () => {
+    const keyPrefix = newPrefix();
+    const userId = originatorOf(newRequestId());
+    const store = await RedisStore.connect({ url: redisUrl, keyPrefix, deadLetterRetentionSeconds: 1 });
+    opened.push(store);
+    const item = await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N1', body: {} });
+    await store.deadLetter(userId, item, 'endpoint gone');
+    expect((await store.listDeadLetters(userId, undefined, 10)).items).toHaveLength(1);
+    // Kept whole while Redis has not yet expired it: the listing's floor hides the letter.
+    await raw.persist(`${keyPrefix}dead:{p${partitionOf(userId)}}:${userId}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await store.listDeadLetters(userId, undefined, 10)).items).toEqual([]);
+    expect((await store.listDeadLetters(undefined, undefined, 10)).items).toEqual([]);
+  });
+
   it('gives a RedisStore from createStore with a Redis URL', async () => {
     const store = await createStore({ redisUrl, keyPrefix: newPrefix(), requestRetentionSeconds: 60 });
     opened.push(store);

@@ -82,7 +82,10 @@ export class MemoryOutbox {
     const items: DeadLetter[] = [];
     for (const user of users) {
       const from = user === afterUser ? afterId : undefined;
-      for (const { id, value } of this.deadLetters.get(user)?.after(from, limit - items.length) ?? []) {
+      // Letters past their retention are not listed, though no letter since has trimmed them.
+      const letters = this.deadLetters.get(user);
+      letters?.trimOlderThan(Date.now() - this.state.deadLetterRetentionMs);
+      for (const { id, value } of letters?.after(from, limit - items.length) ?? []) {
         items.push({ userId: user, id, at: Number(id.split('-')[0]), reason: value.reason, item: copy(value.item) });
       }
       if (items.length >= limit) break;

@@ -40,6 +40,8 @@ export interface EgressEntry {
 }
 
 const SEVEN_DAYS = 7 * 24 * 60 * 60;
+/** How often the memory store looks for outboxes left wholly past the retention. */
+const OUTBOX_SWEEP_MS = 60_000;
 
 /** A JSON copy, so that nothing is shared with callers and values read back as from Redis. */
 export function copy<T>(value: T): T {
@@ -68,6 +70,7 @@ export class MemoryState {
   readonly held = new MinHeap<{ requestId: string; destination: string }>();
   readonly deadlines = new MinHeap<string>();
   private readonly outboxes = new Map<string, MemoryStream<NewOutboxItem>>();
+  private nextOutboxSweepAt = 0;
   private readonly leases = new Map<string, { owner: string; until: number }>();
   readonly quarantineRefs = new Map<string, string>();
   readonly quarantineExpiry = new MinHeap<string>();
@@ -104,6 +107,7 @@ export class MemoryState {
 
   /** Drops expired entries, so requests never read again do not pile up. */
   sweep(now: number): void {
+    if (now >= this.nextOutboxSweepAt) this.sweepOutboxes(now);
     for (const [requestId, entry] of this.requests) {
       if (entry.expiresAt > now) break;
       this.requests.delete(requestId);
@@ -117,6 +121,18 @@ export class MemoryState {
         this.outliving.delete(requestId);
         this.forgetQuarantineRef(requestId, entry);
       }
+    }
+  }
+
+  /**
+   * Outboxes whose items are all past the retention go whole, at most once a minute: a User gone
+   * quiet, read by pull, adds nothing that would trim its outbox (as the Redis store's expire).
+   */
+  private sweepOutboxes(now: number): void {
+    this.nextOutboxSweepAt = now + OUTBOX_SWEEP_MS;
+    for (const [userId, stream] of this.outboxes) {
+      stream.trimOlderThan(now - this.outboxRetentionMs);
+      if (stream.last() === undefined) this.outboxes.delete(userId);
     }
   }
 

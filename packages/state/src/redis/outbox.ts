@@ -162,8 +162,10 @@ export class RedisOutbox extends RedisPart {
     const [afterUser, afterId] = splitCursor(after);
     const everyone = userId === undefined ? (await this.call('SMEMBERS dead-letter users', () => this.redis.smembers(this.deadUsersKey()))).sort() : [userId];
     const items: DeadLetter[] = [];
+    // Letters past their retention are not listed, though no letter since has trimmed them (their stream goes whole later: keep-stream.lua).
+    const floor = String(Date.now() - this.context.deadLetterRetentionMs);
     for (const user of everyone.filter((u) => afterUser === undefined || u >= afterUser)) {
-      const from = user === afterUser && afterId !== undefined ? `(${afterId}` : '-';
+      const from = user === afterUser && afterId !== undefined && compareCursors(afterId, floor) >= 0 ? `(${afterId}` : floor;
       const entries = await this.call('XRANGE dead letters', () => this.redis.xrange(this.deadKey(user), from, '+', 'COUNT', limit - items.length));
       for (const [id, fields] of entries) {
         items.push({ userId: user, id, at: Number(id.split('-')[0]), item: JSON.parse(fields[1]) as OutboxItem, reason: fields[3] });

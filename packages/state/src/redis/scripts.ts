@@ -2,7 +2,8 @@
 // that count prepend the shared sliding-window function, those that judge an open request's TRT
 // its reader (open-trt.lua), those that mark bulk TRT indexes mark-bulk-trt.lua, those that
 // claim egress entries take-claimed.lua, those that keep their answer under a call's mark
-// mark-list.lua, and a quarantine's release or delete quarantine-ref.lua, since Redis scripts cannot include.
+// mark-list.lua, a quarantine's release or delete quarantine-ref.lua, and those that append to an
+// outbox or dead letters keep-stream.lua, since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 /** The scripts as Redis runs them, from a reader of `scripts/<name>.lua` (bench/scripts-replay.ts reads another revision's). */
@@ -13,13 +14,14 @@ export function composeScripts(read: (name: string) => string) {
   const MARK_BULK_TRT = read('mark-bulk-trt');
   const MARK_LIST = read('mark-list');
   const QUARANTINE_REF = read('quarantine-ref');
+  const KEEP_STREAM = read('keep-stream');
   return {
-    acceptBatch: COUNT_WINDOW + QUARANTINE_REF + read('accept-batch'),
-    respondBatch: OPEN_TRT + read('respond-batch'),
+    acceptBatch: COUNT_WINDOW + QUARANTINE_REF + KEEP_STREAM + read('accept-batch'),
+    respondBatch: OPEN_TRT + KEEP_STREAM + read('respond-batch'),
     advanceState: read('advance-state'),
     tryCount: COUNT_WINDOW + read('try-count'),
     addCounts: COUNT_WINDOW + read('add-counts'),
-    claimBreaches: OPEN_TRT + MARK_BULK_TRT + read('claim-breaches'),
+    claimBreaches: OPEN_TRT + MARK_BULK_TRT + KEEP_STREAM + read('claim-breaches'),
     markBreaches: MARK_BULK_TRT + read('mark-breaches'),
     readClaimed: TAKE_CLAIMED + read('read-claimed'),
     readOutbox: read('read-outbox'),
@@ -27,7 +29,7 @@ export function composeScripts(read: (name: string) => string) {
     reclaimLeases: read('reclaim-leases'),
     renewEgress: read('renew-egress'),
     peekCounts: read('peek-counts'),
-    releaseQuarantine: QUARANTINE_REF + read('release-quarantine'),
+    releaseQuarantine: QUARANTINE_REF + KEEP_STREAM + read('release-quarantine'),
     deleteQuarantined: QUARANTINE_REF + read('delete-quarantined'),
     expireQuarantined: read('expire-quarantined'),
     releaseHeld: read('release-held'),
@@ -37,12 +39,12 @@ export function composeScripts(read: (name: string) => string) {
     claimSchedules: read('claim-schedules'),
     createSchedule: read('create-schedule'),
     rescheduleSchedule: read('reschedule-schedule'),
-    redriveDeadLetters: MARK_LIST + read('redrive-dead-letters'),
+    redriveDeadLetters: MARK_LIST + KEEP_STREAM + read('redrive-dead-letters'),
     listQuarantined: read('list-quarantined'),
     putInstallations: read('put-installations'),
     setIfUnchanged: read('set-if-unchanged'),
     incrementStats: read('increment-stats'),
-    appendOnce: MARK_LIST + read('append-once'),
+    appendOnce: MARK_LIST + KEEP_STREAM + read('append-once'),
     pruneConsumers: read('prune-consumers'),
   } as const;
 }

@@ -178,7 +178,8 @@ while i <= #ARGV do
         redis.call('SET', key('qref', qref), rid, 'EX', lifetime)
       end
       if alert ~= '' then
-        redis.call('XADD', key('outbox', orig), 'MINID', '~', minid, '*', 'item', alert)
+        local outbox = key('outbox', orig)
+        keep_stream(outbox, redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', alert), minid)
       end
       redis.call('EXPIRE', req, lifetime)
       if released_ref then redis.call('EXPIRE', key('qref', released_ref), lifetime) end

@@ -13,5 +13,6 @@ for i = 5, #ARGV, per do
   for j = 0, per - 1 do args[#args + 1] = ARGV[i + j] end
   ids[#ids + 1] = redis.call('XADD', unpack(args))
 end
+if #ids > 0 then keep_stream(KEYS[1], ids[#ids], ARGV[2]) end
 write_mark_list(KEYS[2], ids, ARGV[3])
 return ids

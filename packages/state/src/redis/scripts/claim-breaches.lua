@@ -40,15 +40,18 @@ local now, max = ARGV[1], tonumber(ARGV[2])
 local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
 local outbox = ARGV[3] .. 'outbox:' .. ARGV[4] .. ':'
 local minid = ARGV[5]
--- Each outbox is trimmed by its first alert of the call; its later ones are only appended.
-local trimmed = {}
+-- Each outbox is trimmed by its first alert of the call; its later ones are only appended. Its
+-- newest entry keeps it (keep_stream), once the call has appended all.
+local newest = {}
 local function append_alert(stream, field, value)
-  if trimmed[stream] then
-    redis.call('XADD', stream, '*', field, value)
+  if newest[stream] then
+    newest[stream] = redis.call('XADD', stream, '*', field, value)
   else
-    trimmed[stream] = true
-    redis.call('XADD', stream, 'MINID', '~', minid, '*', field, value)
+    newest[stream] = redis.call('XADD', stream, 'MINID', '~', minid, '*', field, value)
   end
+end
+local function keep_outboxes()
+  for stream, id in pairs(newest) do keep_stream(stream, id, minid) end
 end
 
 local function claim_one_by_one()
@@ -131,6 +134,7 @@ end
 
 -- The answer; what it counts kept under the call's mark (see KEYS[2]).
 local function answer(one_by_one, marked, alerted)
+  keep_outboxes()
   if #one_by_one > 0 or #marked > 0 then
     redis.call('SET', KEYS[2], cjson.encode({ one_by_one, marked, {} }), 'PX', ARGV[6])
   end

@@ -7,13 +7,15 @@
 -- dead letter ID and the item's JSON to queue. Returns the new cursor of each, or '' for one that was not there.
 local answered = read_mark_list(KEYS[3])
 if answered then return answered end
-local out = {}
+local out, newest = {}, nil
 for i = 3, #ARGV, 2 do
   if redis.call('XDEL', KEYS[1], ARGV[i]) == 1 then
-    out[#out + 1] = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[1], '*', 'item', ARGV[i + 1])
+    newest = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[1], '*', 'item', ARGV[i + 1])
+    out[#out + 1] = newest
   else
     out[#out + 1] = ''
   end
 end
+if newest then keep_stream(KEYS[2], newest, ARGV[1]) end
 write_mark_list(KEYS[3], out, ARGV[2])
 return out

@@ -45,5 +45,5 @@ if ARGV[6] ~= '' then
   end
 end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end
-if ARGV[14] ~= '' then redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[15], '*', 'item', ARGV[14]) end
+if ARGV[14] ~= '' then keep_stream(KEYS[8], redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[15], '*', 'item', ARGV[14]), ARGV[15]) end
 return 1

@@ -16,6 +16,8 @@ local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out, n_out = {}, 0
+-- Each outbox appended to by the call, with its newest entry: kept by that (keep_stream), once.
+local newest = {}
 local function put(outcome, breached, earlier, elapsed, class, retracted)
   out[n_out + 1], out[n_out + 2], out[n_out + 3], out[n_out + 4], out[n_out + 5], out[n_out + 6] = outcome, breached, earlier, elapsed, class, retracted
   n_out = n_out + 6
@@ -95,7 +97,7 @@ for j = 4, #ARGV, 7 do
       -- Built as claim-breaches.lua builds it: a RequestID and an ISO time need no escaping.
       local item = '{"kind":"dccAlert","alertCode":"TRT","requestId":' .. cjson.encode(rid) .. ',"body":{"alert":"TRT","requestId":'
         .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(deadline_text(f[9]) or '') .. '}}'
-      redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
+      newest[outbox] = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
     end
     if f[6] == '~' then
       redis.call('ZREM', key('egresslease', f[5]), rid)
@@ -114,8 +116,9 @@ for j = 4, #ARGV, 7 do
         body = '{"value":' .. body .. ',' .. inner .. '}'
       end
     end
-    redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
+    newest[outbox] = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
     put('recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '', retracted or '')
   end
 end
+for outbox, id in pairs(newest) do keep_stream(outbox, id, minid) end
 return out
