@@ -1,7 +1,7 @@
 import { ALERT_CODE, alertRecipients } from '@dccrouter/domain';
 import type { NewOutboxItem, StateStore } from '@dccrouter/state';
 import type { AlertSink } from '@dccrouter/simulators';
-import type { Logger } from '../log/index.ts';
+import { throttledWarn, type Logger } from '../log/index.ts';
 
 /** Devices looked up at a time while routing a storm of alerts. */
 const CHUNK = 2_000;
@@ -47,11 +47,13 @@ export async function raiseDeviceAlerts(store: StateStore, alertCode: string, de
 
 /** The simulated networks' alerts, routed through the store. */
 export function deviceAlertSink(store: StateStore, log: Logger): AlertSink {
+  // At most a line every 10 s per alert code: with the store away, every batch of alerts fails alike.
+  const warn = throttledWarn(log);
   return async (alertCode, deviceIds, raisedAt) => {
     try {
       await raiseDeviceAlerts(store, alertCode, deviceIds, raisedAt);
     } catch (error) {
-      log.warn({ err: error, alertCode, devices: deviceIds.length }, 'device alerts not routed');
+      warn(alertCode, { err: error, alertCode, devices: deviceIds.length }, 'device alerts not routed');
       throw error;
     }
   };

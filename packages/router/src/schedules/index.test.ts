@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@dccrouter/state';
-import { createLogger } from '../log/index.ts';
+import { countingTaskFailures, createLogger } from '../log/index.ts';
 import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 import { dspScheduler } from './index.ts';
 
@@ -44,6 +46,31 @@ describe('dspScheduler', () => {
     } finally {
       await scheduler.stop();
     }
+  });
+
+  it('counts every occurrence that could not run, and logs them in one line, not one each', async () => {
+    const store = new MemoryStore();
+    const firstDueAt = Date.now() - 1_000;
+    for (let id = 1; id <= 5; id++) {
+      await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id}`, id, {
+        frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
+        srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
+      }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id}:90-B3-D5-1F-30-00-00-02:1`);
+    }
+    const lines: { msg: string }[] = [];
+    const failed: string[] = [];
+    const log = countingTaskFailures(pino(new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } })), (task) => failed.push(task));
+    // The store away as each occurrence is run.
+    const away = { room: 100, admit: () => true, release: () => undefined, submit: async () => { throw new Error('store away'); } } as unknown as ServiceRequestPipeline;
+    const scheduler = dspScheduler(store, away, { intervalMs: 10, leaseMs: 60_000 }, log, { run: () => undefined });
+    scheduler.start();
+    try {
+      await expect.poll(() => failed.length, { timeout: 2_000 }).toBe(5);
+    } finally {
+      await scheduler.stop();
+    }
+    expect(new Set(failed)).toEqual(new Set(['dsp-schedules']));
+    expect(lines.filter((line) => line.msg === 'DSP schedule occurrence not run')).toHaveLength(1);
   });
 
   it('counts an occurrence not admitted as overloaded, and runs it again once the lease ends', async () => {

@@ -1,7 +1,7 @@
 import { findSrv, nextOccurrence, occurrenceCounter, occurrenceReadValue, type DspSchedule } from '@dccrouter/domain';
 import type { ClaimedSchedule, NewOutboxItem, StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
-import type { Logger } from '../log/index.ts';
+import { taskFailureReporter, type Logger } from '../log/index.ts';
 import type { Answer, ServiceRequestPipeline } from '../pipeline/index.ts';
 
 /** Occurrences claimed at a time, at most. */
@@ -105,6 +105,8 @@ export function dspScheduler(
     }
     await store.rescheduleSchedule(claimed, nextOccurrence(schedule, occurrence.at + 1)?.at);
   };
+  // Counted each, logged at most every 10 s: with the store away, every occurrence claimed fails alike.
+  const occurrenceFailed = taskFailureReporter(log, 'dsp-schedules');
   return new Periodic('dsp-schedules', intervalMs, async () => {
     for (;;) {
       // About half the pipeline's free room (one where one is left): Users' own requests keep the
@@ -114,7 +116,7 @@ export function dspScheduler(
       const claimed = await store.claimDueSchedules(clock(), max, leaseMs);
       if (claimed.length === 0) return;
       const results = await Promise.allSettled(claimed.map(runOne));
-      for (const failed of results.filter((r) => r.status === 'rejected')) log.warn({ err: (failed as PromiseRejectedResult).reason }, 'DSP schedule occurrence not run');
+      for (const failed of results.filter((r) => r.status === 'rejected')) occurrenceFailed({ err: (failed as PromiseRejectedResult).reason }, 'DSP schedule occurrence not run');
       if (claimed.length < max) return;
     }
   }, log);
