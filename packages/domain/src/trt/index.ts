@@ -82,14 +82,19 @@ export function trtClassFor(srv: SrvDefinition, commandVariant: number, generati
 export interface TrtBudget {
   class: TrtClass;
   budgetMs: number;
-  /** When the clock starts: receipt, or ExecutionDateTime for a future-dated request. */
+  /** When the clock starts: receipt, or the ExecutionDateTime the DCC holds a future-dated request until. */
   startsAt: number;
   deadline: number;
 }
 
-/** A future-dated request is measured from its ExecutionDateTime (policy default). */
-export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: number, executionDateTime?: number): TrtBudget {
-  const startsAt = executionDateTime !== undefined && executionDateTime > receivedAt ? executionDateTime : receivedAt;
+/**
+ * A future-dated request the DCC holds (dspHeldUntil) is measured from its ExecutionDateTime, when
+ * it sends it (policy default). One its device holds goes at once, and is measured from receipt:
+ * its device answers at once, and a request lost on the way is breached 30 s later, not when the
+ * device would act (DUIS's test requests date some a thousand years ahead).
+ */
+export function trtBudget(trtClass: TrtClass, budgets: TrtBudgets, receivedAt: number, heldUntil?: number): TrtBudget {
+  const startsAt = heldUntil !== undefined && heldUntil > receivedAt ? heldUntil : receivedAt;
   const budgetMs = budgetFor(trtClass, budgets);
   return { class: trtClass, budgetMs, startsAt, deadline: startsAt + budgetMs };
 }

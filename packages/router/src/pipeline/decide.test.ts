@@ -52,6 +52,14 @@ describe('decide', () => {
     expect(held.record.trt?.startsAt).toBe(later);
   });
 
+  it('times a request its device holds for a later ExecutionDateTime from its receipt, sent at once: its device answers at once', () => {
+    const later = NOW + 1_000 * 365 * 86_400_000;
+    const { acceptance } = decide(decision('1.1.1', 5, smets2, later), undefined, undefined, settings(true));
+    expect(acceptance.record.trt).toMatchObject({ startsAt: NOW, deadline: NOW + 30_000 });
+    expect(acceptance.breachCheckAt).toBe(NOW + 30_000);
+    expect(acceptance.egress).toEqual({ releaseAt: undefined, forwardedAt: NOW });
+  });
+
   it('runs the TRT from the request\'s receipt, not from when its checks were done (queued behind other signatures)', () => {
     const received = NOW - 4_000;
     const { acceptance, answer } = decide({ ...decision('4.1.1', 1, smets2), receivedAt: received }, undefined, undefined, settings());

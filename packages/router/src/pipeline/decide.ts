@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  breachCheckTimes, plainAcknowledgement, trtBudget, trtClassFor,
+  breachCheckTimes, dspHeldUntil, plainAcknowledgement, trtBudget, trtClassFor,
   type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
@@ -69,7 +69,8 @@ export function decide(decision: Decision, anomaly: Anomaly | undefined, userCou
   // the scheduled time"): a run delayed by a lease, a saturated router or an outage has used part
   // of it. A SMETS1 one keeps its own budget, from when it is sent, as any SMETS1 request.
   const startsAt = trtClass === 'smets2.scheduled' && decision.scheduledAt !== undefined ? decision.scheduledAt : decision.receivedAt;
-  const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, settings.budgets.current(), startsAt, executionDateTime);
+  const heldUntil = dspHeldUntil(srv, executionDateTime);
+  const trt: TrtBudget | undefined = trtClass && trtBudget(trtClass, settings.budgets.current(), startsAt, heldUntil);
   const ack: Acknowledgement = { requestId: requestIdText, responseCode: 'I99', respondedAt: now, route, trt };
   let state: RequestState = 'accepted';
   let quarantine: QuarantineInfo | undefined;
@@ -136,10 +137,9 @@ export function decide(decision: Decision, anomaly: Anomaly | undefined, userCou
   if (plain) acceptance.plainAcknowledgement = true;
   if (state === 'accepted') {
     // The DSP holds a request it may future-date until its ExecutionDateTime; the device holds the rest.
-    const heldByDsp = executionDateTime !== undefined && (srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device');
-    acceptance.egress = { releaseAt: heldByDsp ? executionDateTime : undefined };
+    acceptance.egress = { releaseAt: heldUntil };
     // Its network runs here: sent once recorded, without a trip through its queue (leased in the store meanwhile).
-    if (!(heldByDsp && executionDateTime > now) && settings.egress?.takesNow(route.destination)) acceptance.egress.forwardedAt = now;
+    if (!(heldUntil !== undefined && heldUntil > now) && settings.egress?.takesNow(route.destination)) acceptance.egress.forwardedAt = now;
   }
   if (quarantine) acceptance.quarantine = quarantine;
   if (anomaly) acceptance.alert = anomalyAlert(request, anomaly, quarantine?.ref);

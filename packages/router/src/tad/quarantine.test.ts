@@ -74,7 +74,7 @@ describe('QuarantineDesk.release', () => {
     expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:4`]);
   });
 
-  it('times a released signed leg of an SRV the device holds from its transform leg\'s ExecutionDateTime, sent at once', async () => {
+  it('times a released signed leg of an SRV the device holds from its release, not its transform leg\'s ExecutionDateTime, sent at once', async () => {
     const store = new MemoryStore();
     const desk = await deskOver(store);
     const requestId = `${USER}:${METER}:6`;
@@ -89,8 +89,12 @@ describe('QuarantineDesk.release', () => {
       leg: 'signed', legRecord: { bodyHash: 's', srv: '1.1.1', answer: { status: 202, body: '{}' } },
       record: { ...record, commandVariant: 5, state: 'quarantined', bodyElement: 'SignedPreCommand', quarantine }, quarantine,
     });
+    const released = Date.now();
     expect(await desk.release('ref-6', USER)).toMatchObject({ ok: true, state: 'accepted' });
-    expect((await store.getRequest(requestId))?.trt).toMatchObject({ startsAt: executionDateTime, deadline: executionDateTime + 30_000 });
+    const { trt } = (await store.getRequest(requestId))!;
+    expect(trt!.startsAt).toBeGreaterThanOrEqual(released);
+    expect(trt!.startsAt).toBeLessThan(executionDateTime);
+    expect(trt!.deadline).toBe(trt!.startsAt + 30_000);
     // The device holds it, not the DCC: it goes to its network now.
     expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([requestId]);
   });

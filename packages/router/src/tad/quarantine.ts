@@ -1,5 +1,5 @@
 import {
-  breachCheckTimes, checkAgainstDevice, eligibleRolesOf, findSrv, parseRfc3339, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, withCplStatus,
+  breachCheckTimes, checkAgainstDevice, dspHeldUntil, eligibleRolesOf, findSrv, parseRfc3339, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
@@ -111,13 +111,12 @@ export class QuarantineDesk {
       // A DSP occurrence (it carries its DSPScheduleID) stays scheduled traffic when released.
       const trtClass = trtClassFor(srv, record.commandVariant, route.generation, record.responseExtras?.DSPScheduleID !== undefined);
       const budgets = this.budgets.current();
-      // Its TRT from its ExecutionDateTime if later, as at acceptance; held until then only where the DSP holds it.
-      const executionDateTime = await this.executionDateTimeOf(record, srv);
-      const trt = trtClass ? trtBudget(trtClass, budgets, at, executionDateTime) : undefined;
+      // Held until its ExecutionDateTime where the DSP holds it, and its TRT from then if later, as at acceptance.
+      const heldUntil = dspHeldUntil(srv, await this.executionDateTimeOf(record, srv));
+      const trt = trtClass ? trtBudget(trtClass, budgets, at, heldUntil) : undefined;
       release = { at, ref, state: 'accepted', egress: true, trt };
       if (route.destination !== record.destination || route.generation !== record.generation) release.route = route;
-      const heldByDsp = srv.futureDated === 'dsp' || srv.futureDated === 'dsp+device';
-      if (heldByDsp && executionDateTime !== undefined && executionDateTime > at) release.heldUntil = executionDateTime;
+      if (heldUntil !== undefined && heldUntil > at) release.heldUntil = heldUntil;
       if (trt && this.trackTrt) {
         const { checkAt, finalAt } = breachCheckTimes(trt.deadline, route.generation, budgets);
         release.breachCheckAt = checkAt;
