@@ -9,16 +9,18 @@ const CLOCK_RTT_MAX_MS = 250;
 /**
  * This process's clock against the state store's (Redis TIME), the one clock every instance
  * shares, measured when asked (StoreWatch every DIRECTORY_SYNC_MS in a router; the networks
- * process on its own). `now()` is never ahead of the store's: a process whose clock runs fast
- * neither times requests late nor judges deadlines early for every instance (a breach marked
- * before its TRT is over, a future-dated request released before its time, a TAD window moved on).
+ * process on its own). `now()` follows the store's, and is never ahead of it: a process whose
+ * clock runs fast neither times requests late nor judges deadlines early for every instance (a
+ * breach marked before its TRT is over, a future-dated request released before its time, a TAD
+ * window moved on); one whose clock runs slow does not start TRT clocks early (its requests'
+ * responses, timed by processes in step, would look late by the difference: false breaches).
  */
 export class StoreClock {
-  /** How far this clock ran ahead of the store's at the last good measurement (ms; 0 when behind). */
-  private aheadMs = 0;
+  /** What this clock is taken back by (ms): how far it ran ahead at the last good measurement, or brought forward (negative) by how far it was certainly behind. */
+  private correctionMs = 0;
   private warned = false;
   /** Epoch ms, never ahead of the store's clock. */
-  readonly now = (): number => Date.now() - this.aheadMs;
+  readonly now = (): number => Date.now() - this.correctionMs;
 
   constructor(
     private readonly store: StateStore,
@@ -34,12 +36,14 @@ export class StoreClock {
     const answeredAt = Date.now();
     if (answeredAt - sentAt > CLOCK_RTT_MAX_MS) return;
     const offsetMs = Math.round((sentAt + answeredAt) / 2 - storeAt);
-    this.aheadMs = Math.max(0, offsetMs);
+    // The store read its clock somewhere in the round trip: behind, only what is certain (the gap
+    // less half the round trip) is made up, so the correction never puts this clock ahead.
+    this.correctionMs = offsetMs > 0 ? offsetMs : Math.min(0, offsetMs + Math.ceil((answeredAt - sentAt) / 2));
     this.measured(offsetMs);
     if (Math.abs(offsetMs) > CLOCK_WARN_MS && !this.warned) {
       this.warned = true;
       this.log.warn({ offsetMs },
-        `this process's clock is ${Math.abs(offsetMs)} ms ${offsetMs > 0 ? 'ahead of' : 'behind'} the state store's: ${offsetMs > 0 ? 'times and deadlines are taken from the store\'s clock meanwhile' : 'it judges deadlines late'}; keep the clocks in step (NTP)`);
+        `this process's clock is ${Math.abs(offsetMs)} ms ${offsetMs > 0 ? 'ahead of' : 'behind'} the state store's: times and deadlines are taken from the store's clock meanwhile; keep the clocks in step (NTP)`);
     } else if (Math.abs(offsetMs) <= CLOCK_WARN_MS / 2 && this.warned) {
       this.warned = false;
       this.log.info({ offsetMs }, 'this process\'s clock is in step with the state store\'s again');
