@@ -33,4 +33,13 @@ describe("The operators' API", () => {
     await expect.poll(() => lines("operators' API call refused: bearer token missing or wrong").map(({ method, path }) => ({ method, path })))
       .toEqual([{ method: 'GET', path: `/v1/admin/users/${SUPPLIER}` }]);
   });
+
+  it('counts and logs a wrong token on the quarantine routes as on the rest of its API', async () => {
+    const before = await metricTotal(router.url, 'dccrouter_admin_unauthorized_total');
+    const path = '/v1/quarantine/q3-0123456789abcdef/release';
+    const refused = await new Admin(router.url, 'another-guess').request('POST', path);
+    expect(refused.status).toBe(401);
+    expect(await metricTotal(router.url, 'dccrouter_admin_unauthorized_total')).toBe(before + 1);
+    await expect.poll(() => lines("operators' API call refused: bearer token missing or wrong").filter((line) => line.path === path).length).toBe(1);
+  });
 });

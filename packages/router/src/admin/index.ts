@@ -150,6 +150,22 @@ export function scraperGate(token: string | undefined): (c: Context) => Response
     : undefined);
 }
 
+/**
+ * The operator's bearer check of every route that takes ROUTER_ADMIN_TOKEN: the refusal (401) of a
+ * call without it, counted and logged; undefined when the caller is the operator.
+ */
+export function operatorGate(deps: { adminToken: string; metrics: RouterMetrics; log: Logger }): (c: Context) => Response | undefined {
+  const isOperator = bearerCheck(deps.adminToken);
+  // Someone probing for the token tries many times: told once per 10 s with how many were held back.
+  const refusedCaller = throttledWarn(deps.log);
+  return (c) => {
+    if (isOperator(c.req.header('authorization'))) return undefined;
+    deps.metrics.adminUnauthorized.inc();
+    refusedCaller('unauthorized', { method: c.req.method, path: c.req.path }, "operators' API call refused: bearer token missing or wrong");
+    return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
+  };
+}
+
 const OPERATOR = [{ operatorBearer: [] }];
 const TAGS = ['Operators'];
 const euiParam = (name: string) => z.string().meta({ param: { name, in: 'path' }, description: 'EUI-64', example: '90-B3-D5-1F-30-01-00-00' });
@@ -160,16 +176,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   const { store } = deps;
   const app = new OpenAPIHono();
   const readJson = jsonReader(deps.bodyTimeoutMs);
-  const isOperator = bearerCheck(deps.adminToken);
-  // Someone probing for the token tries many times: told once per 10 s with how many were held back.
-  const refusedCaller = throttledWarn(deps.log);
+  const operatorRefusal = operatorGate(deps);
 
   app.use('*', async (c, next) => {
-    if (!isOperator(c.req.header('authorization'))) {
-      deps.metrics.adminUnauthorized.inc();
-      refusedCaller('unauthorized', { method: c.req.method, path: c.req.path }, "operators' API call refused: bearer token missing or wrong");
-      return error(c, 401, 'unauthorized', 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is missing or wrong');
-    }
+    const refusal = operatorRefusal(c);
+    if (refusal) return refusal;
     await next();
     // Every change an operator makes (Users, devices, products, policy, thresholds, dead letters) leaves a line: the audit trail.
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') deps.log.info({ method: c.req.method, path: c.req.path, status: c.res.status }, "operators' API change");

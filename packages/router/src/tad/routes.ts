@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { countRulesSchema } from '@dccrouter/domain';
-import { bearerCheck } from '../admin/index.ts';
+import { operatorGate } from '../admin/index.ts';
 import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { documented } from '../openapi/index.ts';
@@ -10,6 +10,7 @@ import { SIGNED_CALL, SIGNED_CALL_HEADERS, signatureRefused } from '../user-api/
 import type { ThresholdRules } from './index.ts';
 import type { QuarantineDesk } from './quarantine.ts';
 import type { Logger } from '../log/index.ts';
+import type { RouterMetrics } from '../metrics/index.ts';
 
 export interface TadRouteDeps {
   /** Finds the User of a signed call (see UserLookup). */
@@ -18,20 +19,18 @@ export interface TadRouteDeps {
   adminToken: string;
   thresholds: ThresholdRules;
   quarantine: QuarantineDesk;
+  metrics: RouterMetrics;
   log: Logger;
 }
 
 /** A User's own thresholds (signed GET) and the release/delete of quarantined requests. */
 export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
   const app = new OpenAPIHono();
-  const isOperator = bearerCheck(deps.adminToken);
+  const operatorRefusal = operatorGate(deps);
 
   /** The operator (bearer) acts on any request; a User (signed call) on its own only. */
   async function caller(c: Context): Promise<{ userId?: string } | Response> {
-    if (c.req.header('authorization') !== undefined) {
-      if (isOperator(c.req.header('authorization'))) return {};
-      return c.json({ error: { reason: 'unauthorized', message: 'Authorization: Bearer <ROUTER_ADMIN_TOKEN> is wrong' } }, 401);
-    }
+    if (c.req.header('authorization') !== undefined) return operatorRefusal(c) ?? {};
     const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
     if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
     return { userId: auth.userId };
