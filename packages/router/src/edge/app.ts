@@ -10,7 +10,7 @@ import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import { throttledWarn, type Logger } from '../log/index.ts';
 import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { internalErrorAnswer, refusalAnswer, type Answer } from '../pipeline/answers.ts';
-import { overloaded, shuttingDown, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
+import { admissionRefusal, overloaded, shuttingDown, tooLarge, unsupportedMediaType, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { BodyAbortedError, BodyTooSlowError, readBodyLimited } from './body.ts';
 import { decodeSignatureHeader, type SignatureVerifier } from '../auth/verifier.ts';
 import { userRoutes } from '../user-api/index.ts';
@@ -98,17 +98,6 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   documentServiceRoutes(app);
   const storeTrouble = throttledWarn(log);
-  /**
-   * A single request's admission: undefined when it holds a place in flight now (to be released),
-   * else its 503, counted but kept out of the latency histogram (near-zero refusals would pull its
-   * p99 down under overload).
-   */
-  const admissionRefusal = (transport: Transport): Answer | undefined => {
-    if (!deps.draining() && pipeline.admit()) return undefined;
-    const answer = deps.draining() ? shuttingDown() : overloaded('too many requests in flight');
-    metrics.count(answer.outcome, transport);
-    return answer;
-  };
   // The metrics name Users (webhook lag) and show the load: where Users reach this port, only a scraper holding the token reads them.
   const scraperRefusal = scraperGate(deps.metricsToken);
 
@@ -144,7 +133,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     const format = requestFormat(c.req.header('content-type'));
     const transport = singleTransport(format);
     // Saturation is judged before the body is read, so a refusal costs almost nothing.
-    const refused = admissionRefusal(transport);
+    const refused = admissionRefusal(deps, transport);
     if (refused) return send(c, refused);
     try {
       let answer: Answer;
@@ -170,7 +159,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   for (const webService of ['S', 'D', 'T'] as const satisfies readonly DuisWebService[]) {
     app.post(`/api/v1/service${webService}`, async (c) => {
       const startedAt = performance.now();
-      const refused = admissionRefusal('http-xml');
+      const refused = admissionRefusal(deps, 'http-xml');
       if (refused) return sendXml(c, refused);
       try {
         let answer: Answer;

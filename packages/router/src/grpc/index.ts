@@ -11,7 +11,7 @@ import { requestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
-import { overloaded, shuttingDown, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
+import { admissionRefusal, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
 import { INTERNAL_ERROR } from '../pipeline/answers.ts';
 import { refusalStatus, submitResult } from './answers.ts';
 import { serveFeed } from './feed.ts';
@@ -86,12 +86,8 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
 
   async function handle(message: Signed): Promise<Result> {
     const startedAt = performance.now();
-    if (deps.draining() || !pipeline.admit()) {
-      // Counted, kept out of the latency histogram as over HTTP: near-zero refusals would pull its p99 down under overload.
-      const refusal = deps.draining() ? shuttingDown() : overloaded('too many requests in flight');
-      metrics.count(refusal.outcome, 'grpc');
-      return submitResult(refusal);
-    }
+    const refusal = admissionRefusal(deps, 'grpc');
+    if (refusal) return submitResult(refusal);
     let answer: Answer;
     try {
       const contentType = message.contentType || 'application/x-protobuf';

@@ -21,6 +21,7 @@ import type { Directory } from '../directory/index.ts';
 import { inExcess, type TadPlan, type ThresholdAnomalyDetection } from '../tad/index.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 import type { DirectEgress } from '../egress/index.ts';
+import type { RouterMetrics, Transport } from '../metrics/index.ts';
 import { refusalAnswer, type Answer } from './answers.ts';
 import { decide, type Anomaly, type Decision } from './decide.ts';
 import { StageClock } from './stage-clock.ts';
@@ -549,6 +550,21 @@ export const overloaded = (why: string) => refusalAnswer(refuse('overloaded', wh
  * later), but counted as `shutting_down`, so that a rolling deploy does not read as saturation.
  */
 export const shuttingDown = (): Answer => ({ ...overloaded('the router is shutting down'), outcome: 'shutting_down' });
+
+/**
+ * A single request's admission at an edge (HTTP, gRPC): undefined when it holds a place in flight
+ * now (to be released), else its 503, counted but kept out of the latency histogram (near-zero
+ * refusals would pull its p99 down under overload).
+ */
+export function admissionRefusal(
+  edge: { pipeline: ServiceRequestPipeline; draining: () => boolean; metrics: RouterMetrics },
+  transport: Transport,
+): Answer | undefined {
+  if (!edge.draining() && edge.pipeline.admit()) return undefined;
+  const answer = edge.draining() ? shuttingDown() : overloaded('too many requests in flight');
+  edge.metrics.count(answer.outcome, transport);
+  return answer;
+}
 
 /** Row 18: no CV 4 leg for this SRV, or one held back (quarantined or deleted), which gave no Pre-Command to sign. */
 function transformLegMissing(request: ServiceRequest, heldAs?: RequestState): Refusal {
