@@ -4,8 +4,16 @@ import { formatRequestId, parseCounter, parseEui, parseRequestId, type RequestId
 import { refuse, type Refusal } from '../refusals/index.ts';
 import type { CommandVariant, DuisWebService } from '../types/index.ts';
 
-/** Base64 text of at least one octet (DUIS xs:base64Binary, its whitespace taken out). */
+/** Base64 text of at least one octet, whitespace taken out. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+
+/**
+ * DUIS xs:base64Binary of at least one octet: whitespace anywhere (signing tools wrap long lines),
+ * whole quanta, padding only at the end.
+ */
+export function isBase64Binary(text: string): boolean {
+  return BASE64.test(text.replace(/[\t\n\r ]/g, ''));
+}
 
 /** A Service Request after decoding: well-formed, not yet authenticated or validated. */
 export interface ServiceRequest {
@@ -96,8 +104,7 @@ export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequ
   // A signed leg carries the Pre-Command the User signed: base64, as the transform leg gave it.
   if (raw.bodyElement === 'SignedPreCommand') {
     const payload = bodyValue === '' ? undefined : bodyValue.GBCSPayload;
-    // Whitespace as xs:base64Binary allows it (signing tools wrap long lines).
-    if (typeof payload !== 'string' || !BASE64.test(payload.replace(/[\t\n\r ]/g, ''))) return malformed('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
+    if (typeof payload !== 'string' || !isBase64Binary(payload)) return malformed('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
   }
   let executionDateTime: number | undefined;
   if (bodyValue !== '' && 'ExecutionDateTime' in bodyValue) {

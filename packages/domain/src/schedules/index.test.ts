@@ -51,6 +51,10 @@ describe('parseCreateSchedule', () => {
     [{ ScheduleStartDate: '0050-01-04' }, 'ScheduleStartDate must be a date, YYYY-MM-DD, from 1970'],
     [{ KAPublicSecurityCredential: { x: 1 } }, 'KAPublicSecurityCredential must be a certificate, base64'],
     [{ KAPublicSecurityCredential: ' ' }, 'KAPublicSecurityCredential must be a certificate, base64'],
+    // Not whole base64 quanta, or padding where it cannot be: as a signed leg's GBCSPayload is judged.
+    [{ KAPublicSecurityCredential: 'A' }, 'KAPublicSecurityCredential must be a certificate, base64'],
+    [{ KAPublicSecurityCredential: 'MII' }, 'KAPublicSecurityCredential must be a certificate, base64'],
+    [{ KAPublicSecurityCredential: 'ABCDE=' }, 'KAPublicSecurityCredential must be a certificate, base64'],
     [{ DSPRetrieveImportDailyReadLog: undefined }, 'DSPRetrieveImportDailyReadLog must be a ReadLogPeriodOffset'],
     [{ DSPRetrieveImportDailyReadLog: {} }, 'DSPRetrieveImportDailyReadLog.StartDateOffset must be a whole number of days from -400 to 0'],
     [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, StartDateOffset: 5 } }, 'StartDateOffset must be a whole number of days from -400 to 0'],

@@ -1,6 +1,7 @@
 import { findSrv } from '../catalogue/index.ts';
 import { parseEui } from '../identifiers/index.ts';
 import { isPlainObject } from '../json/index.ts';
+import { isBase64Binary } from '../request/index.ts';
 import type { SrvDefinition } from '../types/index.ts';
 
 /** DUIS V5.4 ScheduleFrequency, as months between occurrences (Daily and Weekly by days). */
@@ -65,7 +66,7 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   const deviceId = parseEui(value.DeviceID);
   if (!deviceId) return { ok: false, message: 'DeviceID must be an EUI-64' };
   const credential = value.KAPublicSecurityCredential;
-  if (credential !== undefined && (typeof credential !== 'string' || !BASE64.test(credential))) {
+  if (credential !== undefined && (typeof credential !== 'string' || !isBase64Binary(credential))) {
     return { ok: false, message: 'KAPublicSecurityCredential must be a certificate, base64' };
   }
   // The scheduled read's element: DSP + the SRV's body element (DUIS: DSPRetrieveImportDailyReadLog).
@@ -86,8 +87,6 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
     },
   };
 }
-
-const BASE64 = /^[A-Za-z0-9+/][A-Za-z0-9+/\s]*={0,2}$/;
 
 /** The schedulable reads of a log period (DUIS: their DSP element is a ReadLogPeriodOffset); the others' element is empty. */
 const LOG_PERIOD_READS: ReadonlySet<string> = new Set(['4.6.1', '4.6.2', '4.8.1', '4.8.2', '4.8.3', '4.10', '4.14', '4.17']);
