@@ -142,8 +142,8 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     },
   }, { lost: () => storeDataLost.inc() }, storeClock);
   await storeWatch.start();
-  const budgets = new TrtBudgetTable(store, log);
-  await budgets.start();
+  const budgets = new TrtBudgetTable(store);
+  await budgets.start(log);
   const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
   const lifecycle = lifecycleMetrics(metrics.registry);
   metrics.registry.registerMetric(redisCalls);

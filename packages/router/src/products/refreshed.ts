@@ -5,8 +5,8 @@ export const REFRESH_MS = 1000;
 
 /**
  * A table every instance shares through the store and re-reads each second (the CPL, the policy
- * tables, the product registers): a change made on any instance is in force everywhere within
- * about a second, and the request path reads the table in memory.
+ * tables, the product registers, the TRT budgets): a change made on any instance is in force
+ * everywhere within about a second, and the request path reads the table in memory.
  */
 export abstract class RefreshedTable {
   private timer?: ReturnType<typeof setInterval>;

@@ -9,15 +9,15 @@ describe('TrtBudgetTable', () => {
     const store = new MemoryStore();
     const lines: string[] = [];
     const failures: string[] = [];
-    const mine = new TrtBudgetTable(store, countingTaskFailures(pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } }), (task) => failures.push(task)));
+    const mine = new TrtBudgetTable(store);
     const other = new TrtBudgetTable(store);
-    await Promise.all([mine.start(), other.start()]);
+    await Promise.all([mine.start(countingTaskFailures(pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } }), (task) => failures.push(task))), other.start()]);
     try {
       expect((await other.update({ 'smets2.onDemand': 600 })).ok).toBe(true);
       await expect.poll(() => mine.current()['smets2.onDemand'], { timeout: 3_000 }).toBe(600);
       store.getSetting = async () => { throw new StateUnavailableError('connection refused'); };
       await expect.poll(() => lines.length, { timeout: 3_000 }).toBe(1);
-      expect(JSON.parse(lines[0]).msg).toBe('TRT budgets not read from the store: the last ones read stay in use');
+      expect(JSON.parse(lines[0]).msg).toBe('TRT budgets not read from the store: the last one read stays in force');
       expect(failures[0]).toBe('trt-budgets-refresh');
       expect(mine.current()['smets2.onDemand']).toBe(600);
     } finally {

@@ -1,37 +1,28 @@
 import { defaultTrtBudgets, parseTrtBudgetsUpdate, type Parsed, type TrtBudgets } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
-import { taskFailureReporter, type Logger } from '../log/index.ts';
+import { RefreshedTable } from '../products/refreshed.ts';
 
 const SETTING = 'trt-budgets';
-const REFRESH_MS = 1000;
 
 /**
- * The TRT budget table, shared by every router instance through the store. Each instance reads
- * it on a one-second refresh so the request path never waits for it: a change applies at once on
- * the instance that made it, and on the others within a second (while the store answers).
+ * The TRT budget table, shared by every router instance through the store (a RefreshedTable): the
+ * request path never waits for it; a change applies at once on the instance that made it, and on
+ * the others within a second (while the store answers).
  */
-export class TrtBudgetTable {
+export class TrtBudgetTable extends RefreshedTable {
   private budgets: TrtBudgets = defaultTrtBudgets();
-  private timer?: ReturnType<typeof setInterval>;
-  private readonly failed?: ReturnType<typeof taskFailureReporter>;
+  // Its background task is 'trt-budgets-refresh'.
+  protected readonly tableName = 'TRT budgets';
 
-  constructor(private readonly store: StateStore, log?: Logger) {
-    if (log) this.failed = taskFailureReporter(log, 'trt-budgets-refresh');
-  }
-
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch((error) => {
-      this.failed?.({ err: error }, 'TRT budgets not read from the store: the last ones read stay in use');
-    }), REFRESH_MS);
-    this.timer.unref?.();
+  constructor(private readonly store: StateStore) {
+    super();
   }
 
   current(): TrtBudgets {
     return this.budgets;
   }
 
-  private async refresh(): Promise<void> {
+  async refresh(): Promise<void> {
     const stored = await this.store.getSetting<Partial<TrtBudgets>>(SETTING);
     this.budgets = { ...defaultTrtBudgets(), ...stored };
   }
@@ -57,9 +48,5 @@ export class TrtBudgetTable {
     if (!stored) return refused!;
     this.budgets = { ...defaultTrtBudgets(), ...stored };
     return { ok: true, value: this.budgets };
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 }
