@@ -1,5 +1,5 @@
 import type { EgressItem, NetworkResponse, ReleaseHandOver, ResponseOutcome, StateStore } from '@dccrouter/state';
-import { countTaskFailure, throttledWarn, type Logger } from '../log/index.ts';
+import { taskFailureReporter, throttledWarn, type Logger } from '../log/index.ts';
 
 /** A downstream network as the router sees it: it takes requests; responses come back separately. */
 export interface NetworkAdapter {
@@ -67,8 +67,10 @@ export class EgressDispatcher implements DirectEgress {
   private handOversInFlight = 0;
   private loop?: Promise<void>;
   private readonly adapters: Map<string, NetworkAdapter>;
-  /** A store outage fails every cycle: logged once per 10 s with how many failed meanwhile. */
-  private readonly cycleFailed: ReturnType<typeof throttledWarn>;
+  /** A store outage fails every cycle: counted, and logged once per 10 s with how many failed meanwhile. */
+  private readonly cycleFailed: ReturnType<typeof taskFailureReporter>;
+  /** Some of a cycle's sends failed (not the cycle): logged once per 10 s, not counted as the task's failure. */
+  private readonly sendsFailed: ReturnType<typeof throttledWarn>;
   // Intervals on the monotonic clock: a wall clock stepped back (an NTP correction) would stop the
   // renewals, and other routers would take over what the networks still hold.
   private lastReclaim = -Infinity;
@@ -86,7 +88,8 @@ export class EgressDispatcher implements DirectEgress {
     private readonly onRedelivered: (how: 'recovered' | 'reclaimed', count: number) => void = () => {},
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.destination, adapter]));
-    this.cycleFailed = throttledWarn(log);
+    this.cycleFailed = taskFailureReporter(log, 'egress');
+    this.sendsFailed = throttledWarn(log);
   }
 
   start(): void {
@@ -123,8 +126,7 @@ export class EgressDispatcher implements DirectEgress {
         }
       } catch (error) {
         // Unsent items stay pending in the store and come back after the redelivery delay.
-        countTaskFailure(this.log, 'egress');
-        this.cycleFailed('cycle', { err: error }, 'egress cycle failed');
+        this.cycleFailed({ err: error }, 'egress cycle failed');
         failed = true;
       }
       const pause = failed ? this.options.idlePollMs : claimed > 0 ? this.options.lingerMs : 0;
@@ -208,7 +210,7 @@ export class EgressDispatcher implements DirectEgress {
     for (const [destination, count] of byDestination) this.onForwarded(count, destination);
     // None taken (a network down): the cycle fails, so the loop waits its idle poll before the next.
     if (failures === items.length) throw failed;
-    if (failures > 0) this.cycleFailed('send', { err: failed, failures, of: items.length }, 'sends to the networks failed: sent again after the redelivery delay');
+    if (failures > 0) this.sendsFailed('send', { err: failed, failures, of: items.length }, 'sends to the networks failed: sent again after the redelivery delay');
   }
 
   /**
