@@ -3,11 +3,9 @@ import { euiSchema, objectError, parseWith, type FieldError } from '@dccrouter/d
 import { DEAD_LETTER_CURSOR, QUARANTINE_CURSOR, type RequestRecord, type StateStore } from '@dccrouter/state';
 import type { Context } from 'hono';
 import { documented } from '../openapi/index.ts';
-import { errorAnswer, invalidInput, json, operatorBodyTooLarge, outboxItem, queryInteger, unauthorized } from '../openapi/schemas.ts';
+import { DEFAULT_PAGE_LIMIT, errorAnswer, invalidInput, json, MAX_PAGE_LIMIT, operatorBodyTooLarge, outboxItem, queryInteger, unauthorized } from '../openapi/schemas.ts';
 import type { JsonBody } from './index.ts';
 
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
 const OPERATOR = [{ operatorBearer: [] }];
 
 /** A listing's query: a User's or everyone's, a page after a cursor, at most `limit`. */
@@ -16,8 +14,8 @@ const listingQuery = (cursor: RegExp) => z.object({
     .meta({ param: { name: 'userId', in: 'query' }, description: "Only this User's; every User's when absent" }),
   after: z.string().regex(cursor, { error: 'must be a cursor from an earlier answer (its next)' }).optional()
     .meta({ param: { name: 'after', in: 'query' }, description: "The previous page's `next`; from the start when absent" }),
-  limit: queryInteger(1, MAX_LIMIT).optional()
-    .meta({ param: { name: 'limit', in: 'query' }, description: `At most this many (${DEFAULT_LIMIT} when absent)` }),
+  limit: queryInteger(1, MAX_PAGE_LIMIT).optional()
+    .meta({ param: { name: 'limit', in: 'query' }, description: `At most this many (${DEFAULT_PAGE_LIMIT} when absent)` }),
 });
 const deadLetterQuery = listingQuery(DEAD_LETTER_CURSOR);
 const quarantineQuery = listingQuery(QUARANTINE_CURSOR);
@@ -86,7 +84,7 @@ export function queueRoutes(app: OpenAPIHono, store: StateStore, readJson: (c: C
   }, async (c) => {
     const query = parseWith(deadLetterQuery, c.req.query(), { style: 'top', root: 'query' });
     if (!query.ok) return invalid(c, query.error);
-    const { userId, after, limit = DEFAULT_LIMIT } = query.value;
+    const { userId, after, limit = DEFAULT_PAGE_LIMIT } = query.value;
     const page = await store.listDeadLetters(userId, after, limit);
     const items = page.items.map(({ userId: user, id, at, reason, item }) => ({ userId: user, id, deadLetteredAt: new Date(at).toISOString(), reason, item }));
     return c.json(page.next ? { items, next: page.next } : { items });
@@ -121,7 +119,7 @@ export function queueRoutes(app: OpenAPIHono, store: StateStore, readJson: (c: C
   }, async (c) => {
     const query = parseWith(quarantineQuery, c.req.query(), { style: 'top', root: 'query' });
     if (!query.ok) return invalid(c, query.error);
-    const { userId, after, limit = DEFAULT_LIMIT } = query.value;
+    const { userId, after, limit = DEFAULT_PAGE_LIMIT } = query.value;
     const page = await store.listQuarantined(userId, after, limit);
     const items = page.items.filter((record) => record.quarantine).map(quarantineView);
     return c.json(page.next ? { items, next: page.next } : { items });

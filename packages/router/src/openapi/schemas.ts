@@ -26,6 +26,10 @@ export function json(schema: z.ZodType, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/** A listing's page (a User's outbox, dead letters, quarantined requests): how many when `limit` is absent, and at most. */
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
 /**
  * A whole number in a query string, from min to max: decimal digits only (Number() and
  * z.coerce would also take `1e2`, `0x10`, ` 7` or `7.0`).

@@ -8,7 +8,7 @@ import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { OUTBOX_WATCH_MS, type OutboxWatch } from '../delivery/outbox-watch.ts';
 import { documented } from '../openapi/index.ts';
-import { errorAnswer, json, requestStatus as requestStatusSchema, responsesPage } from '../openapi/schemas.ts';
+import { DEFAULT_PAGE_LIMIT, errorAnswer, json, MAX_PAGE_LIMIT, queryInteger, requestStatus as requestStatusSchema, responsesPage } from '../openapi/schemas.ts';
 
 export interface UserApiDeps {
   store: StateStore;
@@ -19,20 +19,14 @@ export interface UserApiDeps {
   outboxWatch: OutboxWatch;
 }
 
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
+/** `GET /v1/responses`'s `limit` and `wait` (ms): one schema each checks them and documents them. */
+const pullLimit = queryInteger(1, MAX_PAGE_LIMIT).optional();
+const pullWait = queryInteger(0, MAX_PULL_WAIT_MS).optional();
 /** Pulls of one User that may wait at once; more are answered at once, so a User cannot hold the router's sockets. */
 const MAX_WAITING_PULLS_PER_USER = 8;
 
 function notFound(c: Context, what: string) {
   return c.json({ error: { reason: 'not_found', message: `${what} not found` } }, 404);
-}
-
-/** A whole-number query parameter (digits only: not '1e2', ' 5' or '0x10') within bounds, `absent` when not given; undefined when it is not one. */
-function wholeQuery(text: string | undefined, absent: number, min: number, max: number): number | undefined {
-  if (text === undefined) return absent;
-  const value = Number(text);
-  return /^\d{1,9}$/.test(text) && value >= min && value <= max ? value : undefined;
 }
 
 /** The status of a request as its User reads it (contract: "Reading back, as a User"). */
@@ -101,8 +95,8 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
     request: {
       query: z.object({
         after: z.string().optional().meta({ param: { name: 'after', in: 'query' }, description: 'A cursor from an earlier answer, or a time in ms since the epoch (the items queued after it); from the start when absent' }),
-        limit: z.number().int().min(1).max(MAX_LIMIT).optional().meta({ param: { name: 'limit', in: 'query' }, description: `1 to ${MAX_LIMIT}, ${DEFAULT_LIMIT} when absent` }),
-        wait: z.number().int().min(0).max(MAX_PULL_WAIT_MS).optional().meta({ param: { name: 'wait', in: 'query' }, description: `ms to wait for an item when there is none yet, 0 to ${MAX_PULL_WAIT_MS}; 0 (answer at once) when absent. Answered as soon as one comes (at once when this router recorded it, within ${OUTBOX_WATCH_MS} ms otherwise), or with an empty page when the wait is over; at once while ${MAX_WAITING_PULLS_PER_USER} pulls of the User already wait` }),
+        limit: pullLimit.meta({ param: { name: 'limit', in: 'query' }, description: `1 to ${MAX_PAGE_LIMIT}, ${DEFAULT_PAGE_LIMIT} when absent` }),
+        wait: pullWait.meta({ param: { name: 'wait', in: 'query' }, description: `ms to wait for an item when there is none yet, 0 to ${MAX_PULL_WAIT_MS}; 0 (answer at once) when absent. Answered as soon as one comes (at once when this router recorded it, within ${OUTBOX_WATCH_MS} ms otherwise), or with an empty page when the wait is over; at once while ${MAX_WAITING_PULLS_PER_USER} pulls of the User already wait` }),
       }),
       headers: SIGNED_CALL_HEADERS,
     },
@@ -111,13 +105,14 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
     const after = c.req.query('after');
     const badCursor = after === undefined ? undefined : outboxCursorRefusal(after);
     if (badCursor) return c.json({ error: { reason: 'malformed_request', message: badCursor } }, 400);
-    const limit = wholeQuery(c.req.query('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
-    if (limit === undefined) return c.json({ error: { reason: 'malformed_request', message: `limit must be an integer from 1 to ${MAX_LIMIT}` } }, 400);
-    const waitMs = wholeQuery(c.req.query('wait'), 0, 0, MAX_PULL_WAIT_MS);
-    if (waitMs === undefined) return c.json({ error: { reason: 'malformed_request', message: `wait must be an integer from 0 to ${MAX_PULL_WAIT_MS} (ms)` } }, 400);
+    const limit = pullLimit.safeParse(c.req.query('limit'));
+    if (!limit.success) return c.json({ error: { reason: 'malformed_request', message: `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}` } }, 400);
+    const wait = pullWait.safeParse(c.req.query('wait'));
+    if (!wait.success) return c.json({ error: { reason: 'malformed_request', message: `wait must be an integer from 0 to ${MAX_PULL_WAIT_MS} (ms)` } }, 400);
+    const waitMs = wait.data ?? 0;
     const userId = c.get('userId');
     // Reading a response delivers it: the read marks it so in the same step.
-    const read = () => deps.store.readOutbox(userId, after, limit, Date.now());
+    const read = () => deps.store.readOutbox(userId, after, limit.data ?? DEFAULT_PAGE_LIMIT, Date.now());
     let items = await read();
     const gone = c.req.raw.signal;
     if (items.length === 0 && waitMs > 0 && (waitingPulls.get(userId) ?? 0) < MAX_WAITING_PULLS_PER_USER) {
