@@ -1,7 +1,8 @@
 /** The DCC Access Control Broker: the target of every non-device (CV 8) request. */
 export const ACCESS_CONTROL_BROKER = '90-B3-D5-1F-30-00-00-02';
 
-const EUI64 = /^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){7}$/;
+/** An EUI-64 as written: 8 hex octets joined by "-", any case. */
+export const EUI64 = /^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){7}$/;
 const UINT64_MAX = 18446744073709551615n;
 const DECIMAL_COUNTER = /^(0|[1-9][0-9]{0,19})$/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCESS_CONTROL_BROKER, parseEui } from '../identifiers/index.ts';
+import { ACCESS_CONTROL_BROKER, EUI64, parseEui } from '../identifiers/index.ts';
 import { misspeltProperty, parseWith, type FieldError, type Parsed } from '../input/index.ts';
 import {
   CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, SUPPLIER_PARTIES, USER_STATUSES,
@@ -7,7 +7,6 @@ import {
 } from '../types/index.ts';
 
 const ALLOWED = (values: readonly string[]) => `one of ${values.join(', ')}`;
-const EUI64 = /^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){7}$/;
 
 /** An EUI-64 as operators send it (any case); the router keeps it upper-case. */
 export const euiSchema = (message: string) => z.string({ error: message }).regex(EUI64, { error: message })

@@ -1,9 +1,9 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { canonicalise, C14N_EXCLUSIVE, C14N_INCLUSIVE } from './c14n.ts';
+import { DS_NS } from './namespaces.ts';
 import { elementChildren, textOf, type XmlElement } from './tree.ts';
 
-const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export const ENVELOPED_SIGNATURE = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 export const ECDSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256';
 export const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';

@@ -1,5 +1,5 @@
 import type { Device, User } from '@dccrouter/domain';
-import { DEAD_LETTER_RETENTION_SECONDS } from '../shared/index.ts';
+import { DEAD_LETTER_RETENTION_SECONDS, DEFAULT_RETENTION_SECONDS } from '../shared/index.ts';
 import type { Leg, LegRecord, NewOutboxItem, OutboxItem, RequestRecord } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
 
@@ -39,7 +39,6 @@ export interface EgressEntry {
   leased?: boolean;
 }
 
-const SEVEN_DAYS = 7 * 24 * 60 * 60;
 /** How often the memory store looks for outboxes left wholly past the retention. */
 const OUTBOX_SWEEP_MS = 60_000;
 
@@ -76,8 +75,8 @@ export class MemoryState {
   readonly quarantineExpiry = new MinHeap<string>();
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.retentionMs = (options.requestRetentionSeconds ?? SEVEN_DAYS) * 1000;
-    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.retentionMs = (options.requestRetentionSeconds ?? DEFAULT_RETENTION_SECONDS) * 1000;
+    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? DEFAULT_RETENTION_SECONDS) * 1000;
     this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
   }
 

@@ -3,7 +3,7 @@ import { anySlotPipeline, describeTarget, isCluster, type RedisClient, type Redi
 import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { callNames } from './call-names.ts';
 import { SCRIPTS } from './scripts.ts';
-import { DEAD_LETTER_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
+import { DEAD_LETTER_RETENTION_SECONDS, DEFAULT_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
 import { redisCallFailed, StateUnavailableError } from '../store/index.ts';
 import { parse } from './records.ts';
 
@@ -44,7 +44,6 @@ export interface RedisStoreOptions extends RedisTarget, CallObserver {
 export const EGRESS_GROUP = 'egress';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 export const DEFAULT_WAIT_TIMEOUT_MS = 500;
-const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 /** accept-batch.lua's answer: every request's, one after another, flat (see the script). */
 export type AcceptReply = (string | number | null)[];
@@ -145,8 +144,8 @@ export class RedisContext {
   constructor(readonly redis: ScriptedRedis, readonly background: ScriptedRedis, readonly options: RedisStoreOptions, acceptances?: ScriptedRedis) {
     this.acceptances = acceptances ?? redis;
     this.prefix = options.keyPrefix ?? 'dcc:';
-    this.retentionSeconds = options.requestRetentionSeconds ?? SEVEN_DAYS;
-    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? SEVEN_DAYS) * 1000;
+    this.retentionSeconds = options.requestRetentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+    this.outboxRetentionMs = (options.outboxRetentionSeconds ?? DEFAULT_RETENTION_SECONDS) * 1000;
     this.deadLetterRetentionMs = (options.deadLetterRetentionSeconds ?? DEAD_LETTER_RETENTION_SECONDS) * 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.waitReplicas = options.waitReplicas ?? 0;

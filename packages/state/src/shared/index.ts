@@ -117,6 +117,8 @@ export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => stri
 /** A page cursor of listDeadLetters: `<userId>/<id>`. */
 /** How long a dead letter is kept unless told (both stores). */
 export const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+/** How long a request's records and outbound items are kept unless told (both stores). */
+export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
 export const DEAD_LETTER_CURSOR = /^[^/]+\/\d{1,16}-\d{1,16}$/;
 /** A page cursor of listQuarantined: `<partition>/<expiry ms>/<RequestID>`. */
