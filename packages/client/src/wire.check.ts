@@ -5,7 +5,9 @@ import type { AcknowledgementMessage, DuisWebService, OutboxItemMessage, RichSta
 // Checked when the project is type-checked (`npm run typecheck`, part of `npm test`), never run:
 // it fails when a type of wire.ts and the router's own it stands for drift apart (each way the SDK
 // needs: what it hands to protobufjs, what it reads from it).
-type Assignable<From, To> = From extends To ? true : false;
+// Wrapped in a tuple: a bare `From extends To` distributes over a union, giving `boolean` when only
+// some members fit, which `true` satisfies, so a drifted union would pass.
+type Assignable<From, To> = [From] extends [To] ? true : false;
 export const checks: true[] = [
   true satisfies Assignable<SignedServiceRequest, dccrouter.v1.ISignedServiceRequest>,
   true satisfies Assignable<dccrouter.v1.ISignedServiceRequest, SignedServiceRequest>,
