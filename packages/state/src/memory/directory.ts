@@ -9,8 +9,7 @@ export class MemoryDirectory {
   /** Device IDs by the destination they route to. */
   private readonly devicesAt = new Map<string, Set<string>>();
   private readonly installations = new Map<string, Installation>();
-  /** Installations by group, and by supplier then group with their acquisition times (RedisStore's indexes). */
-  private readonly groupCounts = new Map<string, number>();
+  /** Installations by supplier then group, with their acquisition times (RedisStore's indexes). */
   private readonly supplierGroups = new Map<string, Map<string, Map<string, number>>>();
   private readonly directoryLog = new MemoryStream<{ users?: string[]; devices?: string[]; reset?: boolean }>();
 
@@ -94,9 +93,6 @@ export class MemoryDirectory {
 
   private indexInstallation(installation: Installation, by: 1 | -1): void {
     const group = installationGroup(installation);
-    const count = (this.groupCounts.get(group) ?? 0) + by;
-    if (count > 0) this.groupCounts.set(group, count);
-    else this.groupCounts.delete(group);
     for (const supplier of installation.suppliers) {
       let groups = this.supplierGroups.get(supplier);
       if (!groups) this.supplierGroups.set(supplier, (groups = new Map()));
@@ -113,10 +109,6 @@ export class MemoryDirectory {
       const installation = this.installations.get(id);
       return installation && copy(installation);
     });
-  }
-
-  async installationGroups(): Promise<Record<string, number>> {
-    return Object.fromEntries(this.groupCounts);
   }
 
   async supplierInstallationGroups(supplier: string): Promise<Record<string, number>> {

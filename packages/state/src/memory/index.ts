@@ -65,7 +65,6 @@ export class MemoryStore implements StateStore {
   directoryChanges(cursor: string | undefined, limit?: number) { return this.directory.directoryChanges(cursor, limit); }
   putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]) { return this.directory.putInstallations(installations); }
   getInstallations(installationIds: readonly string[]) { return this.directory.getInstallations(installationIds); }
-  installationGroups() { return this.directory.installationGroups(); }
   supplierInstallationGroups(supplier: string) { return this.directory.supplierInstallationGroups(supplier); }
   installationsAcquiredBy(supplier: string, group: string, until: number, max?: number) { return this.directory.installationsAcquiredBy(supplier, group, until, max); }
 

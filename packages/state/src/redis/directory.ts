@@ -216,7 +216,7 @@ export class RedisDirectory extends RedisPart {
     for (let start = 0; start < installations.length; start += INSTALLATIONS_PER_CALL) {
       const args = installations.slice(start, start + INSTALLATIONS_PER_CALL)
         .flatMap((installation) => [installation.installationId, 'deleted' in installation ? '' : JSON.stringify(installation)]);
-      await this.call('put installations', () => this.redis.putInstallations(`${p}groups`, p, ...args));
+      await this.call('put installations', () => this.redis.putInstallations(p, ...args));
     }
   }
 
@@ -224,10 +224,6 @@ export class RedisDirectory extends RedisPart {
     if (installationIds.length === 0) return [];
     const found = await this.call('MGET installations', () => this.redis.mget(installationIds.map((id) => `${this.installationPrefix}rec:${id}`)));
     return found.map((json) => parse<Installation>(json));
-  }
-
-  async installationGroups(): Promise<Record<string, number>> {
-    return counts(await this.call('HGETALL installation groups', () => this.redis.hgetall(`${this.installationPrefix}groups`)));
   }
 
   async supplierInstallationGroups(supplier: string): Promise<Record<string, number>> {

@@ -642,14 +642,12 @@ export interface StateStore {
 
   /**
    * SMETS1 installations (SEC H5.8), written whole: each replaces the stored one, or with `null`
-   * is deleted. Each is indexed atomically by group (its signature, or ENROLLED_GROUP) and by
-   * each of its suppliers with its acquisition time, so that eligibility is judged per signature
-   * and a supplier's enrolment report reads counts and a range, never its devices.
+   * is deleted. Each is indexed atomically, for each of its suppliers, by group (its signature, or
+   * ENROLLED_GROUP) with that supplier's acquisition time, so that eligibility is judged per
+   * signature and a supplier's enrolment report reads counts and a range, never its devices.
    */
   putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void>;
   getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]>;
-  /** Every group with how many installations it has (all suppliers). */
-  installationGroups(): Promise<Record<string, number>>;
   /** A supplier's groups with how many of its installations each has. */
   supplierInstallationGroups(supplier: string): Promise<Record<string, number>>;
   /**

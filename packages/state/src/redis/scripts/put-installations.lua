@@ -1,12 +1,12 @@
--- Writes SMETS1 installations whole and moves them in their indexes, atomically each: the count
--- per group (a signature, or '+enrolled'), and per supplier the count per group and a sorted set
--- per group scored by that supplier's acquisition time (the enrolment report's range read; as
--- supplierAcquiredAt in @dccrouter/domain: an installation stored without `acquiredAtBy` uses
--- its latest acquisition for each).
--- KEYS[1]: the group counts (its '{inst}' tag puts every installation key in one slot).
--- ARGV[1]: the key prefix including the tag; then per installation: id, JSON ('' deletes it).
-local groups = KEYS[1]
-local p = ARGV[1]
+-- Writes SMETS1 installations whole and moves them in their indexes, atomically each: per
+-- supplier the count per group (a signature, or '+enrolled') and a sorted set per group scored by
+-- that supplier's acquisition time (the enrolment report's range read; as supplierAcquiredAt in
+-- @dccrouter/domain: an installation stored without `acquiredAtBy` uses its latest acquisition
+-- for each).
+-- KEYS[1]: the key prefix including the '{inst}' tag: named as a key so that, in a cluster, the
+-- call goes to the one slot every installation key is in.
+-- ARGV: per installation, id and JSON ('' deletes it).
+local p = KEYS[1]
 local ENROLLED = '+enrolled'
 
 local function groupOf(installation)
@@ -20,7 +20,6 @@ end
 
 local function reindex(id, installation, by)
   local group = groupOf(installation)
-  count(groups, group, by)
   for _, supplier in ipairs(installation.suppliers) do
     local members = p .. 'sup:' .. supplier .. ':' .. group
     if by > 0 then
@@ -36,7 +35,7 @@ local function reindex(id, installation, by)
   end
 end
 
-for i = 2, #ARGV, 2 do
+for i = 1, #ARGV, 2 do
   local id, json = ARGV[i], ARGV[i + 1]
   local key = p .. 'rec:' .. id
   local old = redis.call('GET', key)
