@@ -4,5 +4,5 @@ export { MinHeap } from './memory/queues.ts';
 export { RedisStore, type RedisStoreOptions } from './redis/index.ts';
 export type { RedisCredentials } from './redis/connection/index.ts';
 export { createStore } from './create.ts';
-export { PARTITIONS, partitionOf, originatorOf, responseIdFor, compareCursors, isCursor, outboxCursorRefusal, respondedRequestIds, quarantineRef, partitionOfRef, DEAD_LETTER_CURSOR, QUARANTINE_CURSOR } from './shared/index.ts';
+export { PARTITIONS, partitionOf, originatorOf, compareCursors, outboxCursorRefusal, respondedRequestIds, quarantineRef, DEAD_LETTER_CURSOR, QUARANTINE_CURSOR } from './shared/index.ts';
 export * from './counters/index.ts';

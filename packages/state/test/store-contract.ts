@@ -3,7 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { describeInstallationsContract } from './installations-contract.ts';
-import { compareCursors, DEAD_LETTER_CURSOR, isCursor, originatorOf, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { isCursor } from '../src/shared/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, originatorOf, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;

@@ -62,10 +62,6 @@ export class SignatureVerifier {
     return this.pending.length + this.inPool;
   }
 
-  get threads(): number {
-    return this.options.threads;
-  }
-
   verify(pem: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.pending.push({ pem, data, signature, resolve, reject });

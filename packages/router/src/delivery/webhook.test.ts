@@ -10,6 +10,12 @@ import { WebhookDeliverer } from './webhook.ts';
 
 const USER = '90-B3-D5-1F-30-01-00-00';
 const WEEK = 7 * 24 * 3_600_000;
+
+/** One pass of the delivery loop (startAll), waited for to its end. */
+async function deliverAll(deliverer: WebhookDeliverer): Promise<void> {
+  await deliverer.startAll();
+  await deliverer.idle();
+}
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
@@ -59,8 +65,8 @@ describe('WebhookDeliverer', () => {
     // Both instances' loops, every 50 ms, until everything is delivered.
     for (let round = 0; round < 100 && (await store.deliveryCursor(USER)) === undefined; round++) {
       // b tries again while a's pass runs, past the first lease's end.
-      const b3 = async () => { for (let i = 0; i < 30; i++) { await new Promise((resolve) => setTimeout(resolve, 100)); await b.deliverAll(); } };
-      await Promise.all([a.deliverAll(), b3()]);
+      const b3 = async () => { for (let i = 0; i < 30; i++) { await new Promise((resolve) => setTimeout(resolve, 100)); await deliverAll(b); } };
+      await Promise.all([deliverAll(a), b3()]);
     }
     expect(received).toEqual(ids);
   });
@@ -127,7 +133,7 @@ describe('WebhookDeliverer', () => {
     const metrics = { delivered: () => undefined, failed: () => failures.push(1), deadLettered: () => undefined };
     const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100, outboxRetentionMs: WEEK },
       createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
-    await deliverer.deliverAll();
+    await deliverAll(deliverer);
     // Delivered, its answer not read to the end (read whole until the time limit, it was 365 MB here).
     expect(await store.deliveryCursor(USER)).toBe(item.cursor);
     expect(failures).toEqual([]);
@@ -149,7 +155,7 @@ describe('WebhookDeliverer', () => {
       log, key, undefined as never, metrics);
     const [a, b] = [deliverer('a'), deliverer('b')];
     for (let round = 0; round < 400 && (await store.deliveryCursor(USER)) !== item.cursor; round++) {
-      await Promise.all([a.deliverAll(), b.deliverAll()]);
+      await Promise.all([deliverAll(a), deliverAll(b)]);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await store.deliveryCursor(USER)).toBe(item.cursor);
@@ -174,7 +180,7 @@ describe('WebhookDeliverer', () => {
     const last = items.at(-1)!.cursor;
     const startedAt = Date.now();
     for (let round = 0; round < 100 && (await store.deliveryCursor(USER)) !== last; round++) {
-      await deliverer.deliverAll();
+      await deliverAll(deliverer);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // All dead-lettered before the retention ends: the first after its last try, the rest without one.
@@ -207,11 +213,10 @@ describe('WebhookDeliverer', () => {
       createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
     const [stopping, next] = [deliverer('stopping'), deliverer('next')];
     await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r0', responseCode: 'I0', body: {} });
-    await stopping.deliverAll();
-    await stopping.idle();
+    await deliverAll(stopping);
     await stopping.releaseLeases();
     await store.enqueueOutbox(USER, { kind: 'response', requestId: 'r1', responseCode: 'I0', body: {} });
-    await next.deliverAll();
+    await deliverAll(next);
     expect(received).toEqual(['r0', 'r1']);
   });
 });
@@ -228,7 +233,7 @@ describe('WebhookDeliverer when the store refuses writes', () => {
     const log = countingTaskFailures(pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } }), (task) => failures.push(task));
     const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 300, batch: 100, outboxRetentionMs: WEEK },
       log, RouterSigningKey.from(undefined), undefined as never, { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined });
-    for (let pass = 0; pass < 5; pass++) await deliverer.deliverAll();
+    for (let pass = 0; pass < 5; pass++) await deliverAll(deliverer);
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['webhook delivery pass failed']);
     expect(failures).toHaveLength(100);
     expect(new Set(failures)).toEqual(new Set(['webhook-delivery']));

@@ -62,11 +62,6 @@ export class WebhookDeliverer {
     this.passFailed = taskFailureReporter(log, 'webhook-delivery');
   }
 
-  /** One pass over every User with an endpoint and something new to deliver, waiting for each. */
-  async deliverAll(): Promise<void> {
-    await Promise.all(await this.startDeliveries());
-  }
-
   /**
    * The delivery loop's pass: each User with something new gets a delivery of its own, unless one
    * is under way, and the pass ends once they are started. A slow receiver (each POST may take
@@ -74,7 +69,13 @@ export class WebhookDeliverer {
    * other User's on this instance.
    */
   async startAll(): Promise<void> {
-    await this.startDeliveries();
+    const users = await this.store.webhookBacklog();
+    for (const userId of users.filter((user) => !this.running.has(user))) {
+      const delivery = this.deliverUser(userId)
+        .catch((error) => this.passFailed({ err: error, userId }, 'webhook delivery pass failed'))
+        .finally(() => this.running.delete(userId));
+      this.running.set(userId, delivery);
+    }
   }
 
   /** Every delivery under way, finished (at shutdown). */
@@ -93,17 +94,6 @@ export class WebhookDeliverer {
       await this.store.releaseDelivery(userId, this.options.owner);
       this.leased.delete(userId);
     }));
-  }
-
-  private async startDeliveries(): Promise<Promise<void>[]> {
-    const users = await this.store.webhookBacklog();
-    return users.filter((userId) => !this.running.has(userId)).map((userId) => {
-      const delivery = this.deliverUser(userId)
-        .catch((error) => this.passFailed({ err: error, userId }, 'webhook delivery pass failed'))
-        .finally(() => this.running.delete(userId));
-      this.running.set(userId, delivery);
-      return delivery;
-    });
   }
 
   /** An item whose retention ends within the aging margin: the outbox will soon drop it, delivered or not. */

@@ -4,21 +4,16 @@ import { ParseOption, XmlDocument, XmlParseError } from 'libxml2-wasm';
 // parse itself (about 34 µs a request, against 6 this way). The version is pinned exactly for it.
 import { XmlNsStruct, XmlNodeStruct } from 'libxml2-wasm/lib/libxml2.mjs';
 
-/**
- * A small, hardened XML tree for DUIS documents: parsed once by libxml2 (the same document the
- * schema check validates), copied into plain objects that canonicalisation (C14N) and the DUIS
- * mapping read, then freed.
- *
- * Hardening: a DOCTYPE (so any entity declaration, internal or external) is refused before
- * libxml2 sees the bytes, as are processing instructions; only the predefined entities and
- * character references are expanded (with no DTD, any other reference is not well-formed); an XML
- * version other than 1.0 and an encoding other than UTF-8 are refused; elements nest at most
- * MAX_XML_DEPTH deep; at most MAX_NAMESPACE_DECLARATIONS namespace declarations and MAX_ATTRIBUTES
- * attributes; never the network.
- */
-
-export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+// A small, hardened XML tree for DUIS documents: parsed once by libxml2 (the same document the
+// schema check validates), copied into plain objects that canonicalisation (C14N) and the DUIS
+// mapping read, then freed.
+//
+// Hardening: a DOCTYPE (so any entity declaration, internal or external) is refused before
+// libxml2 sees the bytes, as are processing instructions; only the predefined entities and
+// character references are expanded (with no DTD, any other reference is not well-formed); an XML
+// version other than 1.0 and an encoding other than UTF-8 are refused; elements nest at most
+// MAX_XML_DEPTH deep; at most MAX_NAMESPACE_DECLARATIONS namespace declarations and MAX_ATTRIBUTES
+// attributes; never the network.
 
 /** How deep elements may nest: a DUIS request nests about a dozen levels. */
 export const MAX_XML_DEPTH = 64;
