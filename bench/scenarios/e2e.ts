@@ -215,11 +215,6 @@ function doublingNote(what: string, keysBefore: number, keysAfter: number, count
 }
 
 /**
- * Waits until the router's work has settled: every request it forwarded has its network's
- * response recorded, and neither those counts nor Redis's keys moved over a second. Then reads
- * Redis's memory.
- */
-/**
  * Waits until the router's work after acknowledgement is done: every request it forwarded
  * answered, and nothing (`also`: Redis's keys, webhook deliveries) moved for a second.
  */
@@ -239,6 +234,11 @@ async function settled(target: RunningTarget, also: () => Promise<string> = asyn
   }
 }
 
+/**
+ * Waits until the router's work has settled: every request it forwarded has its network's
+ * response recorded, and neither those counts nor Redis's keys moved over a second. Then reads
+ * Redis's memory.
+ */
 async function settledMemory(suite: Suite, target: RunningTarget): Promise<{ usedBytes: number; keys: number }> {
   await settled(target, async () => String((await suite.redis.memory()).keys));
   return suite.redis.memory();

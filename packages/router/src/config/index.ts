@@ -243,8 +243,10 @@ function redisCredentialsOf(env: Env, settings: Settings): RedisCredentials | un
   return Object.keys(credentials).length > 0 ? credentials : undefined;
 }
 
-/** The router's settings from the environment; throws a ConfigError naming every bad one. */
-/** `networks`: the networks process's settings, which serves no operators' API (no admin token needed). */
+/**
+ * The router's settings from the environment; throws a ConfigError naming every bad one. With
+ * `networks`: the networks process's settings, which serves no operators' API (no admin token needed).
+ */
 export function loadConfig(env: Env = process.env, role: 'router' | 'networks' = 'router'): RouterConfig {
   const settings = new Settings(env);
   const redisClusterNodes = settings.nodes('REDIS_CLUSTER_NODES');

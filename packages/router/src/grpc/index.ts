@@ -57,11 +57,6 @@ const HEALTH_CHECK_MS = 1_000;
 /** How a refusal names a submission's fields: as router.proto does. */
 const GRPC_FIELDS: FieldNames = { signature: 'the signature field', contentType: 'content_type' };
 
-/**
- * The gRPC ingress (`dccrouter.v1.Router` of router.proto): each SignedServiceRequest goes through
- * the same admission and pipeline as over HTTP. Beside it, `grpc.health.v1.Health` (SERVING while
- * ready, as /readyz) and server reflection (v1 and v1alpha), so grpcurl and load balancers work.
- */
 /** Requests of one SubmitStream read and not answered yet, at most. */
 const STREAM_UNANSWERED_MAX = 256;
 
@@ -75,6 +70,11 @@ export function grpcMessageLimit(maxBodyBytes: number): number {
   return Math.max(GRPC_DEFAULT_MESSAGE_BYTES, maxBodyBytes + SIGNED_MESSAGE_MARGIN_BYTES);
 }
 
+/**
+ * The gRPC ingress (`dccrouter.v1.Router` of router.proto): each SignedServiceRequest goes through
+ * the same admission and pipeline as over HTTP. Beside it, `grpc.health.v1.Health` (SERVING while
+ * ready, as /readyz) and server reflection (v1 and v1alpha), so grpcurl and load balancers work.
+ */
 export async function startGrpcServer(deps: GrpcDeps, host: string, port: number, tls?: GrpcTls): Promise<GrpcServer> {
   const { pipeline, metrics } = deps;
   // grpc-js writes its own errors to stderr as bare text; they go to the router's log instead.

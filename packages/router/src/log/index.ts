@@ -25,12 +25,6 @@ export function countTaskFailure(log: Logger, task: string): void {
 }
 
 /**
- * A warning that may recur many times a second (every request or tick during a store outage):
- * logged at most once per `intervalMs` for each key. What recurred meanwhile is told at the end of
- * that interval, in one line with the latest fields and how many were `suppressed`, so an outage
- * shows in the logs without flooding them, and its last occurrences are not lost when it ends.
- */
-/**
  * How a background loop reports a failed run: counted for the deploy kit's alert
  * (countTaskFailure) and logged at most once per 10 s (throttledWarn), with how many failed meanwhile.
  */
@@ -42,6 +36,12 @@ export function taskFailureReporter(log: Logger, task: string): (fields: Record<
   };
 }
 
+/**
+ * A warning that may recur many times a second (every request or tick during a store outage):
+ * logged at most once per `intervalMs` for each key. What recurred meanwhile is told at the end of
+ * that interval, in one line with the latest fields and how many were `suppressed`, so an outage
+ * shows in the logs without flooding them, and its last occurrences are not lost when it ends.
+ */
 export function throttledWarn(log: Logger, intervalMs = 10_000) {
   const open = new Map<string, { fields: Record<string, unknown>; message: string; suppressed: number }>();
   return (key: string, fields: Record<string, unknown>, message: string): void => {

@@ -206,7 +206,6 @@ const USAGE_PEAK_PERIOD_MS = 60_000;
 /** Upper bounds of the breach detection-lag buckets, in seconds. */
 const BREACH_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300];
 
-/** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
 /**
  * What the store watch and clock see. Every process of a host measures the same store the same
  * way, so across processes the offset is their average and a loss counted once (the most any
@@ -246,6 +245,7 @@ function seeded<T extends Counter<string>>(counter: T, labelSets: string[][]): T
   return counter;
 }
 
+/** Metrics of what happens after acknowledgement: egress, responses, TRT, delivery. */
 export function lifecycleMetrics(registry: Registry) {
   const registers = [registry];
   // Each threshold's highest count over limit in this period and the last: with many Users

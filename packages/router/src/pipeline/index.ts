@@ -78,8 +78,10 @@ export interface Submission {
   webService?: DuisWebService;
 }
 
-/** What authenticates a decoded request: an XML signature read from the document, or nothing (missing: row 5). */
-/** A DUIS XML request's signature, and whether its sender has passed the check (set by process). */
+/**
+ * A DUIS XML request's authentication: the signature read from its document (a string says what
+ * is wrong with it; undefined, none: row 5), and whether its sender has passed the check (set by process).
+ */
 type XmlAuthentication = { signature: XmlSignature | string | undefined; senderAuthenticated?: true };
 
 function legOf(commandVariant: number): Leg {

@@ -51,9 +51,9 @@ export function outboxCursorRefusal(after: string): string | undefined {
   return isCursor(after) ? undefined : 'after must be a cursor from an earlier answer, or a time in ms since the epoch';
 }
 
-/** The TRT-measured time and whether it breaches, the same rule on both stores. */
 /**
- * A response's TRT judgement, as respond-batch.lua makes it. A breach the deadline scan marked
+ * A response's TRT judgement (the TRT-measured time and whether it breaches), the same rule on
+ * both stores: as respond-batch.lua makes it. A breach the deadline scan marked
  * stands (a late response still completes it), unless the response came by the time the scan
  * marked it at (`markedAt`: its deadline, SMETS1's final check) within budget: it was only
  * recorded after the scan, so the request had its response in time and the mark is taken back
@@ -114,12 +114,12 @@ export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => stri
   return items.length >= limit && items.length > 0 ? { items, next: cursorOf(items[items.length - 1]) } : { items };
 }
 
-/** A page cursor of listDeadLetters: `<userId>/<id>`. */
 /** How long a dead letter is kept unless told (both stores). */
 export const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 /** How long a request's records and outbound items are kept unless told (both stores). */
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
+/** A page cursor of listDeadLetters: `<userId>/<id>`. */
 export const DEAD_LETTER_CURSOR = /^[^/]+\/\d{1,16}-\d{1,16}$/;
 /** A page cursor of listQuarantined: `<partition>/<expiry ms>/<RequestID>`. */
 export const QUARANTINE_CURSOR = /^\d{1,2}\/\d{1,16}\/[^/]+$/;
