@@ -40,7 +40,7 @@ export interface RequestSequence {
   precedingRequestId?: string;
 }
 
-/** Fields as they arrive, before checking: the JSON header or the protobuf message. */
+/** Fields as they arrive, before checking: the JSON header, the protobuf message or the DUIS XML document. */
 export interface RawServiceRequest {
   originatorId: unknown;
   targetId: unknown;
@@ -78,7 +78,7 @@ export function parseRfc3339(text: unknown): number {
   return Date.parse((text as string).toUpperCase());
 }
 
-/** Checks the decoded fields of either format and builds the canonical request. */
+/** Checks the decoded fields of any format (JSON, protobuf, DUIS XML) and builds the canonical request. */
 export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequest> {
   const originatorId = parseEui(raw.originatorId);
   if (!originatorId) return malformed('header.requestId.originatorId must be an EUI-64 (8 hex octets joined by "-")');

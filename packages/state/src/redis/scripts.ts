@@ -2,8 +2,9 @@
 // that count prepend the shared sliding-window function, those that judge an open request's TRT
 // its reader (open-trt.lua), those that mark bulk TRT indexes mark-bulk-trt.lua, those that
 // claim egress entries take-claimed.lua, those that keep their answer under a call's mark
-// mark-list.lua, a quarantine's release or delete quarantine-ref.lua, and those that append to an
-// outbox or dead letters keep-stream.lua, since Redis scripts cannot include.
+// mark-list.lua, those that read a request's quarantine reference (an acceptance, for a signed
+// leg over its released transform leg; a release; a delete) quarantine-ref.lua, and those that
+// append to an outbox or dead letters keep-stream.lua, since Redis scripts cannot include.
 import { readFileSync } from 'node:fs';
 
 /** The scripts as Redis runs them, from a reader of `scripts/<name>.lua` (bench/scripts-replay.ts reads another revision's). */
