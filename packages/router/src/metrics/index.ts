@@ -12,7 +12,7 @@ export class RouterMetrics {
 
   readonly requests = new Counter({
     name: 'dccrouter_service_requests_total',
-    help: 'Service Requests answered, by outcome (I99, I0, replayed, or the refusal reason) and transport (http-json, http-protobuf, http-xml, http-batch, grpc)',
+    help: 'Service Requests answered, by outcome (I99, I0, replayed, or the refusal reason) and transport (http-json, http-protobuf, http: a Content-Type neither names, http-xml, http-batch, grpc)',
     labelNames: ['outcome', 'transport'] as const,
     registers: [this.registry],
   });
