@@ -73,13 +73,13 @@ export class CplTable extends RefreshedTable {
     let entries = new Map<string, CplEntry>();
     let entry: CplEntry | undefined;
     // Run again on the CPL as stored whenever another instance changed it first: the last run is what was written.
-    const stored = await this.store.updateSetting<CplEntry[]>(SETTING, (current) => {
+    const stored = await this.changeStored(() => this.store.updateSetting<CplEntry[]>(SETTING, (current) => {
       entries = byKey(current ?? []);
       before = indexCpl(entries.values());
       entry = change(entries);
       if (!entry) return undefined;
       return [...entries.set(keyOf(entry.deviceModel, entry.firmwareVersion), entry).values()];
-    });
+    }));
     if (!stored || !entry) return undefined;
     this.apply(entries);
     this.changed(before, this.cplIndex, entry);
@@ -87,7 +87,7 @@ export class CplTable extends RefreshedTable {
   }
 
   async refresh(): Promise<void> {
-    this.apply(byKey(await storedEntries(this.store)));
+    await this.readStored(() => storedEntries(this.store), (entries) => this.apply(byKey(entries)));
   }
 
   private apply(entries: Map<string, CplEntry>): void {

@@ -25,7 +25,7 @@ export class PolicyTable extends RefreshedTable implements CompiledPolicy {
 
   /** Changed from the tables as stored, never overwriting another instance's change made meanwhile. */
   async update(change: PolicyUpdate): Promise<Policy> {
-    const next = (await this.store.updateSetting<Policy>(SETTING, (current) => updatePolicy({ ...defaultPolicy(), ...current }, change)))!;
+    const next = (await this.changeStored(() => this.store.updateSetting<Policy>(SETTING, (current) => updatePolicy({ ...defaultPolicy(), ...current }, change))))!;
     this.compiled = compilePolicy(next);
     this.read = JSON.stringify(next);
     return next;
@@ -37,13 +37,14 @@ export class PolicyTable extends RefreshedTable implements CompiledPolicy {
   smets1CohortLive: CompiledPolicy['smets1CohortLive'] = (cohort) => this.compiled.smets1CohortLive(cohort);
 
   async refresh(): Promise<void> {
-    const stored = await this.store.getSetting<Partial<Policy>>(SETTING);
-    // Compiled only when it changed. None stored (never set, or the store emptied) is the defaults,
-    // as an instance starting now would have them: a running one must not keep what is gone.
-    const text = JSON.stringify(stored ?? null);
-    if (text === this.read) return;
-    this.read = text;
-    // Tables added since a setting was stored take their defaults.
-    this.compiled = compilePolicy({ ...defaultPolicy(), ...stored });
+    await this.readStored(() => this.store.getSetting<Partial<Policy>>(SETTING), (stored) => {
+      // Compiled only when it changed. None stored (never set, or the store emptied) is the defaults,
+      // as an instance starting now would have them: a running one must not keep what is gone.
+      const text = JSON.stringify(stored ?? null);
+      if (text === this.read) return;
+      this.read = text;
+      // Tables added since a setting was stored take their defaults.
+      this.compiled = compilePolicy({ ...defaultPolicy(), ...stored });
+    });
   }
 }

@@ -10,6 +10,8 @@ export const REFRESH_MS = 1000;
  */
 export abstract class RefreshedTable {
   private timer?: ReturnType<typeof setInterval>;
+  /** Changes this instance has written and applied (changeStored): a read begun before one is older than it. */
+  private changes = 0;
 
   /** Reads the table from the store into memory. */
   abstract refresh(): Promise<void>;
@@ -30,5 +32,25 @@ export abstract class RefreshedTable {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * A refresh's read of the store, applied unless this instance wrote a change meanwhile: a read
+   * sent before that write landed holds the table before it, and would undo it here until the next
+   * refresh (the change is in force from its write, on the instance that made it).
+   */
+  protected async readStored<T>(read: () => Promise<T>, apply: (stored: T) => void): Promise<void> {
+    const changesBefore = this.changes;
+    const stored = await read();
+    if (this.changes === changesBefore) apply(stored);
+  }
+
+  /** A change written to the store by this instance (its caller applies what was written). */
+  protected async changeStored<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.changes++;
+    }
   }
 }

@@ -46,30 +46,29 @@ export class ProductRegisters extends RefreshedTable {
   /** Changed from the register as stored, never overwriting another instance's change made meanwhile. */
   async putCombination(entryId: string, input: ProductCombinationInput): Promise<{ ok: true; entry: ProductCombination } | { ok: false; message: string }> {
     let updated: ReturnType<typeof applyCombinationUpdate> | undefined;
-    const next = await this.store.updateSetting<ProductCombination[]>(COMBINATIONS, (stored = []) => {
+    const next = await this.changeStored(() => this.store.updateSetting<ProductCombination[]>(COMBINATIONS, (stored = []) => {
       updated = applyCombinationUpdate(stored.find((entry) => entry.entryId === entryId), entryId, input, this.now());
       if (!updated.ok) return undefined;
       return [...stored.filter((entry) => entry.entryId !== entryId), updated.entry].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
-    });
+    }));
     if (next) this.apply(next, this.upgrades);
     return updated!;
   }
 
   async putUpgrades(deviceModel: string, input: FirmwareUpgradesInput): Promise<FirmwareUpgrades> {
     let updated: FirmwareUpgrades | undefined;
-    const next = await this.store.updateSetting<FirmwareUpgrades[]>(UPGRADES, (stored = []) => {
+    const next = await this.changeStored(() => this.store.updateSetting<FirmwareUpgrades[]>(UPGRADES, (stored = []) => {
       updated = applyUpgradesUpdate(stored.find((entry) => entry.deviceModel === deviceModel), deviceModel, input, this.now());
       return [...stored.filter((entry) => entry.deviceModel !== deviceModel), updated].sort((a, b) => (a.deviceModel < b.deviceModel ? -1 : 1));
-    });
+    }));
     this.apply(this.combinations, next!);
     return updated!;
   }
 
   async refresh(): Promise<void> {
-    const [combinations, upgrades] = await Promise.all([
+    await this.readStored(() => Promise.all([
       this.store.getSetting<ProductCombination[]>(COMBINATIONS), this.store.getSetting<FirmwareUpgrades[]>(UPGRADES),
-    ]);
-    this.apply(combinations ?? [], upgrades ?? []);
+    ]), ([combinations, upgrades]) => this.apply(combinations ?? [], upgrades ?? []));
   }
 
   private apply(combinations: ProductCombination[], upgrades: FirmwareUpgrades[]): void {

@@ -23,8 +23,9 @@ export class TrtBudgetTable extends RefreshedTable {
   }
 
   async refresh(): Promise<void> {
-    const stored = await this.store.getSetting<Partial<TrtBudgets>>(SETTING);
-    this.budgets = { ...defaultTrtBudgets(), ...stored };
+    await this.readStored(() => this.store.getSetting<Partial<TrtBudgets>>(SETTING), (stored) => {
+      this.budgets = { ...defaultTrtBudgets(), ...stored };
+    });
   }
 
   /** Partial update; applies to requests accepted afterwards. */
@@ -33,7 +34,7 @@ export class TrtBudgetTable extends RefreshedTable {
     if (!update.ok) return update;
     let refused: Parsed<TrtBudgets> | undefined;
     // From the table as stored, never overwriting another instance's change made meanwhile.
-    const stored = await this.store.updateSetting<Partial<TrtBudgets>>(SETTING, (current) => {
+    const stored = await this.changeStored(() => this.store.updateSetting<Partial<TrtBudgets>>(SETTING, (current) => {
       const budgets = { ...defaultTrtBudgets(), ...current, ...update.value };
       // Overdue at the allowance, breached at the limit: a limit before the allowance has no meaning.
       const { 'smets1.wanLimit': limit, 'smets1.wanAllowance': allowance } = budgets;
@@ -44,7 +45,7 @@ export class TrtBudgetTable extends RefreshedTable {
         return undefined;
       }
       return budgets;
-    });
+    }));
     if (!stored) return refused!;
     this.budgets = { ...defaultTrtBudgets(), ...stored };
     return { ok: true, value: this.budgets };
