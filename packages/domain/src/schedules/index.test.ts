@@ -36,7 +36,19 @@ describe('parseCreateSchedule', () => {
     for (const read of [{}, '', undefined]) expect(parseCreateSchedule(maximumDemand(read)).ok).toBe(true);
   });
 
+  it('takes the xs:date and xs:time forms DUIS XML may write in UTC (a zone of Z or +00:00, a fraction of zeros), kept in their plain form', () => {
+    const parsed = parseCreateSchedule(create({
+      ScheduleStartDate: '2026-12-01Z', ScheduleEndDate: '2027-01-31+00:00', ScheduleExecutionStartTime: '02:30:00.000Z',
+      DSPRetrieveImportDailyReadLog: { ...YESTERDAY, StartTime: '00:00:00Z', EndTime: '00:00:00.0-00:00' },
+    }));
+    expect(parsed).toMatchObject({ ok: true, schedule: { startDate: '2026-12-01', endDate: '2027-01-31', executionStartTime: '02:30:00', bodyValue: YESTERDAY } });
+  });
+
   it.each([
+    [{ ScheduleExecutionStartTime: '02:30:00+01:00' }, 'ScheduleExecutionStartTime must be a UTC time, HH:MM:SS (to the second)'],
+    [{ ScheduleExecutionStartTime: '02:30:00.5' }, 'ScheduleExecutionStartTime must be a UTC time, HH:MM:SS (to the second)'],
+    [{ ScheduleStartDate: '2026-12-01+01:00' }, 'ScheduleStartDate must be a date, YYYY-MM-DD (UTC)'],
+    [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, EndTime: '01:00:00+01:00' } }, 'DSPRetrieveImportDailyReadLog.EndTime must be a UTC time'],
     [{ ScheduleFrequency: 'Hourly' }, 'ScheduleFrequency must be one of'],
     [{ ScheduleStartDate: '2026-02-30' }, 'ScheduleStartDate must be a date'],
     [{ ScheduleEndDate: '2026-11-30' }, 'ScheduleEndDate must not be before ScheduleStartDate'],
@@ -48,7 +60,7 @@ describe('parseCreateSchedule', () => {
     [{ DSPScheduledServiceReference: '4.8' }, 'DSPScheduledServiceReference must be 4.6'],
     [{ DeviceID: 'x' }, 'DeviceID must be an EUI-64'],
     [{ Extra: 1 }, 'Extra is not a field of a 4.6.1 schedule'],
-    [{ ScheduleStartDate: '0050-01-04' }, 'ScheduleStartDate must be a date, YYYY-MM-DD, from 1970'],
+    [{ ScheduleStartDate: '0050-01-04' }, 'ScheduleStartDate must be a date, YYYY-MM-DD (UTC), from 1970'],
     [{ KAPublicSecurityCredential: { x: 1 } }, 'KAPublicSecurityCredential must be a certificate, base64'],
     [{ KAPublicSecurityCredential: ' ' }, 'KAPublicSecurityCredential must be a certificate, base64'],
     // Not whole base64 quanta, or padding where it cannot be: as a signed leg's GBCSPayload is judged.

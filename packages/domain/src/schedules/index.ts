@@ -30,6 +30,18 @@ export type ScheduleParse = { ok: true; schedule: DspSchedule; srv: SrvDefinitio
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
+const UTC_ZONE = /(?:Z|[+-]00:00)$/;
+
+/**
+ * An xs:date or xs:time as DUIS XML may write it, in the plain UTC form the schedule keeps
+ * (YYYY-MM-DD, HH:MM:SS): a UTC zone (Z, +00:00) and a time's fraction of zeros say the same.
+ * Anything else is left as it is, to be refused by name (another zone moves the day: not guessed).
+ */
+function plainUtc(text: unknown, time: boolean): unknown {
+  if (typeof text !== 'string') return text;
+  const zoneless = text.replace(UTC_ZONE, '');
+  return time ? zoneless.replace(/\.0+$/, '') : zoneless;
+}
 
 // Years before 1970 are refused: Date.UTC reads years 0-99 as 19xx, and no meter read is due then.
 function validDate(text: unknown): text is string {
@@ -46,17 +58,19 @@ export function isSchedulable(srv: SrvDefinition | undefined): srv is SrvDefinit
 /** 5.1's CreateSchedule value, checked field by field; the message names the field. */
 export function parseCreateSchedule(value: unknown): ScheduleParse {
   if (!isPlainObject(value)) return { ok: false, message: 'CreateSchedule must be an object (a DSPSchedule)' };
+  const startDate = plainUtc(value.ScheduleStartDate, false);
+  const endDate = plainUtc(value.ScheduleEndDate, false);
   const frequency = value.ScheduleFrequency;
   if (typeof frequency !== 'string' || !Object.hasOwn(FREQUENCIES, frequency)) {
     return { ok: false, message: `ScheduleFrequency must be one of ${Object.keys(FREQUENCIES).join(', ')}` };
   }
-  if (!validDate(value.ScheduleStartDate)) return { ok: false, message: 'ScheduleStartDate must be a date, YYYY-MM-DD, from 1970' };
-  if (value.ScheduleEndDate !== undefined && !validDate(value.ScheduleEndDate)) return { ok: false, message: 'ScheduleEndDate must be a date, YYYY-MM-DD, from 1970' };
-  if (value.ScheduleEndDate !== undefined && (value.ScheduleEndDate as string) < (value.ScheduleStartDate as string)) {
+  if (!validDate(startDate)) return { ok: false, message: 'ScheduleStartDate must be a date, YYYY-MM-DD (UTC), from 1970' };
+  if (endDate !== undefined && !validDate(endDate)) return { ok: false, message: 'ScheduleEndDate must be a date, YYYY-MM-DD (UTC), from 1970' };
+  if (endDate !== undefined && endDate < startDate) {
     return { ok: false, message: 'ScheduleEndDate must not be before ScheduleStartDate' };
   }
-  const time = value.ScheduleExecutionStartTime ?? '00:00:00';
-  if (typeof time !== 'string' || !TIME.test(time)) return { ok: false, message: 'ScheduleExecutionStartTime must be a UTC time, HH:MM:SS' };
+  const time = plainUtc(value.ScheduleExecutionStartTime ?? '00:00:00', true);
+  if (typeof time !== 'string' || !TIME.test(time)) return { ok: false, message: 'ScheduleExecutionStartTime must be a UTC time, HH:MM:SS (to the second)' };
   const variant = value.DSPScheduledServiceReferenceVariant;
   const srv = typeof variant === 'string' ? findSrv(variant) : undefined;
   if (!isSchedulable(srv)) return { ok: false, message: 'DSPScheduledServiceReferenceVariant must be a schedulable Service Reference Variant' };
@@ -79,8 +93,8 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   return {
     ok: true, srv,
     schedule: {
-      frequency: frequency as ScheduleFrequency, startDate: value.ScheduleStartDate as string,
-      ...(value.ScheduleEndDate !== undefined ? { endDate: value.ScheduleEndDate as string } : {}),
+      frequency: frequency as ScheduleFrequency, startDate,
+      ...(endDate !== undefined ? { endDate } : {}),
       executionStartTime: time,
       ...(credential !== undefined ? { kaPublicSecurityCredential: credential as string } : {}),
       srv: srv.srv, deviceId, bodyElement: srv.bodyElement, bodyValue: read,
@@ -111,14 +125,15 @@ function parseScheduledRead(srv: string, element: string, value: unknown): Recor
     const number = typeof offset === 'string' && /^-?\d{1,3}$/.test(offset) ? Number(offset) : offset;
     if (typeof number !== 'number' || !Number.isInteger(number) || number < -400 || number > 0) return `${element}.${field} must be a whole number of days from -400 to 0`;
   }
-  for (const field of ['StartTime', 'EndTime'] as const) {
-    if (typeof value[field] !== 'string' || !TIME.test(value[field] as string)) return `${element}.${field} must be a UTC time, HH:MM:SS`;
+  const [startTime, endTime] = [plainUtc(value.StartTime, true), plainUtc(value.EndTime, true)];
+  for (const [field, time] of [['StartTime', startTime], ['EndTime', endTime]] as const) {
+    if (typeof time !== 'string' || !TIME.test(time)) return `${element}.${field} must be a UTC time, HH:MM:SS (to the second)`;
   }
   const days = (field: 'StartDateOffset' | 'EndDateOffset') => Number(value[field]);
-  if (days('StartDateOffset') * 86_400 + seconds(value.StartTime as string) > days('EndDateOffset') * 86_400 + seconds(value.EndTime as string)) {
+  if (days('StartDateOffset') * 86_400 + seconds(startTime as string) > days('EndDateOffset') * 86_400 + seconds(endTime as string)) {
     return `${element}: the period must not end before it starts`;
   }
-  return { StartDateOffset: days('StartDateOffset'), StartTime: value.StartTime, EndDateOffset: days('EndDateOffset'), EndTime: value.EndTime };
+  return { StartDateOffset: days('StartDateOffset'), StartTime: startTime, EndDateOffset: days('EndDateOffset'), EndTime: endTime };
 }
 
 function seconds(time: string): number {
