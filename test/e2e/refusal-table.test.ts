@@ -290,9 +290,19 @@ describe('saturation', () => {
       const three = JSON.stringify({ requests: [0, 1, 2].map(() => ({ body: '{}', signature: 'x' })) });
       const tooMany = await post(three);
       expect([tooMany.status, ((await tooMany.json()) as any).error.message]).toEqual([413, 'a batch holds at most 2 requests, got more']);
-      // A batch refused whole counts once, as its refusal.
+      // A batch refused whole before its items are read counts once, as its refusal.
       expect(await metricTotal(server.url, 'dccrouter_service_requests_total', 'transport="http-batch"')).toBe(2);
       expect(await metricTotal(server.url, 'dccrouter_service_requests_total', 'outcome="body_too_large",transport="http-batch"')).toBe(1);
+      // One request in flight: a batch of two is read, then refused overloaded, and counts as the two requests it holds.
+      const lingering = (() => {
+        const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+        return fetch(`${server.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dcc-signature': client.sign(body) }, body });
+      })();
+      await expect.poll(async () => Number(/dccrouter_inflight_requests (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]), { interval: 2, timeout: 5000 }).toBe(1);
+      const two = await post(JSON.stringify({ requests: [0, 1].map(() => ({ body: '{}', signature: 'x' })) }));
+      expect([two.status, ((await two.json()) as any).error.reason]).toEqual([503, 'overloaded']);
+      expect((await lingering).status).toBe(202);
+      expect(await metricTotal(server.url, 'dccrouter_service_requests_total', 'outcome="overloaded",transport="http-batch"')).toBe(3);
     } finally {
       await server.close();
     }

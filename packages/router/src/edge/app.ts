@@ -179,9 +179,11 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
   }
 
   app.post('/v1/service-requests:batch', async (c) => {
-    // A batch refused whole counts once, as its refusal (not in the latency histogram, whose samples are requests).
-    const refuseBatch = (answer: Answer) => {
-      metrics.count(answer.outcome, 'http-batch');
+    // A batch refused whole counts as its refusal (not in the latency histogram, whose samples are
+    // requests): once before its items are read, once per item after (an overloaded batch of 500
+    // is 500 requests refused, as the deploy kit's overload ratio counts them).
+    const refuseBatch = (answer: Answer, requests = 1) => {
+      metrics.count(answer.outcome, 'http-batch', requests);
       return send(c, answer);
     };
     if (deps.draining()) return refuseBatch(shuttingDown());
@@ -208,12 +210,12 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     }
     // Its items take over the place its read held, with no await between (a shutdown that began
     // meanwhile waits for them, as for a single request admitted before it).
-    if (!pipeline.admit(items.length)) return refuseBatch(overloaded('too many requests in flight'));
+    if (!pipeline.admit(items.length)) return refuseBatch(overloaded('too many requests in flight'), items.length);
     let results: Answer[];
     try {
       // Signed once: the one signature is checked before any item, and refuses the batch whole.
       const signedBy = await authenticateBatch(c, deps, bytes);
-      if (signedBy && 'status' in signedBy) return refuseBatch(signedBy);
+      if (signedBy && 'status' in signedBy) return refuseBatch(signedBy, items.length);
       const authenticatedAs = signedBy?.userId;
       // Every item is handed over in this one synchronous loop, none awaited before the next, so
       // their signature checks reach the verifier in the same turn (one hand-off to a worker) and

@@ -129,8 +129,8 @@ export class RouterMetrics {
   }
 
   /** A request answered where its latency is not known (a fault ended its handler). */
-  count(outcome: string, transport: Transport): void {
-    this.byOutcome(outcome, transport).inc();
+  count(outcome: string, transport: Transport, requests = 1): void {
+    this.byOutcome(outcome, transport).inc(requests);
   }
 }
 
