@@ -380,6 +380,10 @@ describe('decodeJsonRequest: ExecutionDateTime', () => {
     ['1970-01-01T00:00:00Z', 0],
     // RFC 3339 (5.6) allows lower-case separators.
     ['2027-01-15t09:00:00z', Date.UTC(2027, 0, 15, 9, 0, 0)],
+    // A leap second (RFC 3339 5.6, at the end of a minute, in any offset): its minute's last millisecond.
+    ['2027-12-31T23:59:60Z', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
+    ['2027-12-31T23:59:60.5Z', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
+    ['2028-01-01T00:59:60+01:00', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
   ])('reads %s as epoch ms %i', (text, epochMs) => {
     const request = accepted(withDate(JSON.stringify(text)));
     expect(request.executionDateTime).toBe(epochMs);
@@ -404,6 +408,7 @@ describe('decodeJsonRequest: ExecutionDateTime', () => {
     ['hour 24', '"2027-01-15T24:00:00Z"'],
     ['minute 60', '"2027-01-15T09:60:00Z"'],
     ['second 61', '"2027-01-15T09:00:61Z"'],
+    ['second 60 inside a minute', '"2027-01-15T09:00:60Z"'],
     ['offset hour 24', '"2027-01-15T09:00:00+24:00"'],
     ['offset minute 60', '"2027-01-15T09:00:00+01:60"'],
     ['an RFC 2822 date', '"Fri, 15 Jan 2027 09:00:00 GMT"'],
