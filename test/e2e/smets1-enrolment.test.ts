@@ -19,6 +19,7 @@ const A_GAS = '00-DB-12-34-56-78-12-02';
 const B_ELEC = '00-DB-12-34-56-78-12-03';
 const C_ELEC = '00-DB-12-34-56-78-12-04';
 const D_ELEC = '00-DB-12-34-56-78-12-05';
+const B_GAS = '00-DB-12-34-56-78-12-06';
 const ACQUIRED = '2026-06-01T00:00:00.000Z';
 let redis: ChildProcess;
 let dir: string;
@@ -178,10 +179,14 @@ describe('SMETS1 product registers and enrolment', () => {
     // Its devices may now be written Commissioned.
     expect((await admins[0].put(`/v1/admin/devices/${A_ELEC}`, { ...smets1('INST-A', 'ESME', 'A-E1', '1.0'), status: 'Commissioned' })).status).toBe(200);
 
-    // B's meter upgraded to 1.0 (an operator's update): eligible, enrolled.
+    // B's meter upgraded to 1.0 (an operator's update): eligible, enrolled; its gas meter, taken
+    // out of service, stays Decommissioned.
     await admins[0].device(B_ELEC, smets1('INST-B', 'ESME', 'A-E1', '1.0'));
+    await admins[0].device(B_GAS, smets1('INST-B', 'GSME', 'A-G1', '1.4', { status: 'Decommissioned' }));
     expect((await eligibility(0, 'INST-B')).body.status).toBe('eligible');
     expect((await enrol('INST-B')).status).toBe(200);
+    expect((await admins[1].request('GET', `/v1/admin/devices/${B_ELEC}`)).body.status).toBe('Commissioned');
+    expect((await admins[1].request('GET', `/v1/admin/devices/${B_GAS}`)).body.status).toBe('Decommissioned');
     const report = (await admins[0].request('GET', `/v1/admin/enrolment-report?supplier=${SUPPLIER}`)).body;
     expect(report.counts).toEqual({ eligible: 0, eligible_after_upgrade: 0, pending: 1, not_eligible: 0, enrolled: 2 });
 

@@ -1,6 +1,6 @@
 import {
   acquiredNoLaterThanForDue, dueLimit, enrolBy, installationEligibility, installationWith, ELIGIBILITY_STATUSES,
-  type Device, type EligibilityStatus, type Installation,
+  type Device, type EligibilityStatus, type Installation, type SmiStatus,
 } from '@dccrouter/domain';
 import { ENROLLED_GROUP, type StateStore } from '@dccrouter/state';
 import type { ProductRegisters } from './registers.ts';
@@ -37,6 +37,9 @@ export async function recordInstallations(store: StateStore, written: readonly D
   const current = await store.getInstallations(ids);
   await store.putInstallations(ids.map((id, i) => installationWith(current[i], id, byInstallation.get(id)!) ?? { installationId: id, deleted: true as const }));
 }
+
+/** The SMI statuses an enrolment moves to Commissioned. */
+const AWAITING_COMMISSIONING: ReadonlySet<SmiStatus> = new Set(['Pending', 'Whitelisted', 'InstalledNotCommissioned']);
 
 /** Why a SMETS1 device may not be written Commissioned yet: its installation is not enrolled. */
 export const NOT_ENROLLED = 'installation_not_enrolled';
@@ -91,7 +94,7 @@ export type Enrolment =
  */
 export async function enrol(
   store: StateStore, registers: ProductRegisters,
-  updateDevices: (deviceIds: readonly string[], change: (device: Device) => Device) => Promise<unknown>, installationId: string, at: Date,
+  updateDevices: (deviceIds: readonly string[], change: (device: Device) => Device | undefined) => Promise<unknown>, installationId: string, at: Date,
 ): Promise<Enrolment> {
   const [installation] = await store.getInstallations([installationId]);
   if (!installation) return { outcome: 'unknown' };
@@ -101,7 +104,8 @@ export async function enrol(
   if (eligibility.status !== 'eligible') return { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility };
   const enrolledAt = at.toISOString();
   await store.putInstallations([{ ...installation, enrolledAt }]);
-  await updateDevices(ids, (device) => ({ ...device, status: 'Commissioned' }));
+  // Those awaiting commissioning: a device Decommissioned, Withdrawn or in Recovery stays as it is.
+  await updateDevices(ids, (device) => (AWAITING_COMMISSIONING.has(device.status) ? { ...device, status: 'Commissioned' } : undefined));
   return { outcome: 'enrolled', installationId, enrolledAt, ...(eligibility.entry ? { entry: eligibility.entry } : {}), devices: ids };
 }
 
