@@ -88,7 +88,7 @@ export async function startNetworks(
 /**
  * The device's firmware version as its activation set it: the version its 11.3 was sent for (kept
  * in the request's record; the device's pending one for a request recorded before it was kept
- * there); without an 11.1 before it ('' in the record), nothing changes. A version on the CPL restores a suspended
+ * there); without an 11.1 before it, nothing changes. A version on the CPL restores a suspended
  * device, one off it suspends it: its Users are told.
  */
 async function recordFirmware(store: StateStore, requestId: string): Promise<void> {
@@ -98,7 +98,7 @@ async function recordFirmware(store: StateStore, requestId: string): Promise<voi
   // Changed as the store holds the device, so an operator's change made meanwhile stays.
   const [update] = await store.updateDevices([requestId.split(':')[1]], (device) => {
     const version = request?.firmwareVersion ?? device.pendingFirmwareVersion;
-    return version === undefined || version === '' ? undefined : withFirmwareActivated(device, version, cpl);
+    return version === undefined ? undefined : withFirmwareActivated(device, version, cpl);
   });
   if (!update) return;
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).

@@ -40,7 +40,7 @@ export interface Decision {
   executionDateTime: number | undefined;
   /** A signed leg's command: its transform leg's body. */
   command?: Command;
-  /** 11.3: the version the device's last 11.1 distributed, '' when none was pending. */
+  /** 11.3: the version the device's last 11.1 distributed. */
   firmwareVersion?: string;
   /** A non-device request's answer, as the router serves it; none for a resubmission of a state-changing one (the record answers it). */
   served?: { responseCode: 'I0' | 'I99'; body?: Record<string, unknown> };

@@ -272,8 +272,7 @@ export class ServiceRequestPipeline {
     const executionDateTime = leg === 'signed' ? context?.transformLeg?.executionDateTime : request.executionDateTime;
     const decision: Decision = {
       request, user, scheduleId: submission.scheduleId, scheduledAt: submission.scheduledAt, srv, leg, route, bodyHash, now, receivedAt, executionDateTime,
-      // 11.3: the version its activation makes the device's own, '' when none was pending (it activates nothing, whatever an 11.1 pends meanwhile).
-      command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion ?? '' : undefined,
+      command: context?.transformCommand, firmwareVersion: srv.srv === '11.3' ? device?.pendingFirmwareVersion : undefined,
     };
     if (srv.nonDevice) {
       // Served by the router: its own judgement (its body, the schedule it names) may refuse it,

@@ -73,7 +73,7 @@ export interface RequestRecord {
    * signed Pre-Command carries in GBCS (opaque here), for the network's device to act on.
    */
   command?: Command;
-  /** 11.3: the firmware version its activation makes the device's own (the one the last 11.1 distributed), '' when none was pending. */
+  /** 11.3: the firmware version its activation makes the device's own (the one the last 11.1 distributed). */
   firmwareVersion?: string;
   /** A sequenced service's place in its sequence, as the request's header gave it (DUIS FirstInSequence / PrecedingServiceRequestID). */
   sequence?: { firstInSequence?: boolean; precedingRequestId?: string };
