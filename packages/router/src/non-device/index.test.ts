@@ -124,6 +124,19 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await firmware('11.4', 'UpdatePPMIDFirmware', '00-DB-12-34-56-78-90-FF')).toMatchObject({ ok: false, refusal: { reason: 'device_not_found' } });
   });
 
+  it('judges each listed device by its type and SMETS1 cohort too, as the 11.3 activating it would be', async () => {
+    const ihd: Device = { ...meter, deviceId: '00-DB-12-34-56-78-90-A3', deviceType: 'IHD' };
+    const smets1: Device = { deviceId: '00-DB-12-34-56-78-90-A4', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'edmi', importSupplier: USER };
+    const devices = new Map<string, Device>([[METER, meter], [ihd.deviceId, ihd], [smets1.deviceId, smets1]]);
+    const deps = depsWith(indexCpl([]));
+    deps.directory.device = async (id: string) => devices.get(id);
+    const update = (list: string) => serveNonDevice(built('11.1', 'UpdateFirmware', { FirmwareImage: 'AAAA', FirmwareVersion: '2.0', DeviceIDList: list }), findSrv('11.1')!, user, now(), deps);
+    expect(await update(`${METER},${ihd.deviceId}`)).toMatchObject({ ok: false, refusal: { reason: 'device_type_incompatible' } });
+    expect(await update(smets1.deviceId)).toMatchObject({ ok: true, responseCode: 'I0' });
+    deps.policy = compilePolicy({ ...compilePolicy().policy, smets1Cohorts: { ...compilePolicy().policy.smets1Cohorts, edmi: false } });
+    expect(await update(`${METER},${smets1.deviceId}`)).toMatchObject({ ok: false, refusal: { reason: 'not_available_for_smets1' } });
+  });
+
   const now = () => Date.parse('2029-12-31T00:00:00Z');
 });
 
