@@ -196,6 +196,31 @@ describe('deploy kit', () => {
     }
   }, 90_000);
 
+  it('forms the compose kit\'s Redis Cluster with its init service, from empty nodes, and finds it formed when run again', async ({ skip }) => {
+    const [compose] = docs('deploy/docker-compose.yml');
+    const [shell, flag, escaped] = compose.services['redis-cluster-init'].command as string[];
+    // Compose reads $$ as $.
+    const script = escaped.replaceAll('$$', '$');
+    const nodesLine = /^nodes="([^"]+)"$/m.exec(script)!;
+    expect(nodesLine[1].split(' ')).toEqual([1, 2, 3, 4, 5, 6].map((n) => `redis-${n}:6379`));
+    const unsupported = await redisClusterUnsupported();
+    if (unsupported) {
+      console.warn(`compose init run skipped: ${unsupported}`);
+      skip(unsupported);
+    }
+    const nodes = await startClusterNodes(6, []);
+    try {
+      const onLoopback = script.replace(nodesLine[0], `nodes="${nodes.ports.map((port) => `127.0.0.1:${port}`).join(' ')}"`);
+      const first = await run(shell, [flag, onLoopback], { timeout: 60_000 });
+      expect(first.stdout).toContain('All 16384 slots covered');
+      // Run again at once, whatever the cluster's state reads meanwhile.
+      const again = await run(shell, [flag, onLoopback], { timeout: 60_000 });
+      expect(again.stdout.trim()).toBe('the cluster exists');
+    } finally {
+      await nodes.stop();
+    }
+  }, 90_000);
+
   it('runs Redis Cluster nodes that answer clients from other pods given the password, and only them, as the StatefulSet starts them', async ({ skip }) => {
     // A client from another pod comes from a non-loopback address: this machine's own stands in for it.
     const address = Object.values(networkInterfaces()).flat().find((face) => face?.family === 'IPv4' && !face.internal)?.address;
