@@ -41,7 +41,9 @@ if (values.help) {
        npm run send -- --format xml --file REQUEST.xml [--url URL]
                      (a DUIS sr:Request signed by your XML signing tool, posted to /api/v1/service{S,D,T}
                      by its CommandVariant; the answer is the router's signed sr:Response)
-Defaults: the demo supplier reads the demo ESME's instantaneous import registers.`);
+Defaults: the demo supplier reads the demo ESME's instantaneous import registers; --url defaults to
+ROUTER_URL, else http://127.0.0.1:8080. --body is the body element's value (for 5.1, the DSPSchedule's
+fields themselves, without a CreateSchedule wrapper).`);
   process.exit(0);
 }
 

@@ -50,6 +50,7 @@ describe('parseCreateSchedule', () => {
     [{ ScheduleStartDate: '2026-12-01+01:00' }, 'ScheduleStartDate must be a date, YYYY-MM-DD (UTC)'],
     [{ DSPRetrieveImportDailyReadLog: { ...YESTERDAY, EndTime: '01:00:00+01:00' } }, 'DSPRetrieveImportDailyReadLog.EndTime must be a UTC time'],
     [{ ScheduleFrequency: 'Hourly' }, 'ScheduleFrequency must be one of'],
+    [{ ScheduleFrequency: undefined, DSPSchedule: { ScheduleFrequency: 'Daily' } }, 'DSPSchedule is not a field of a DSPSchedule: its fields (ScheduleFrequency, ...) are CreateSchedule\'s own'],
     [{ ScheduleStartDate: '2026-02-30' }, 'ScheduleStartDate must be a date'],
     [{ ScheduleEndDate: '2026-11-30' }, 'ScheduleEndDate must not be before ScheduleStartDate'],
     [{ ScheduleExecutionStartTime: '24:00:00' }, 'ScheduleExecutionStartTime must be a UTC time'],

@@ -61,6 +61,9 @@ export function parseCreateSchedule(value: unknown): ScheduleParse {
   const startDate = plainUtc(value.ScheduleStartDate, false);
   const endDate = plainUtc(value.ScheduleEndDate, false);
   const frequency = value.ScheduleFrequency;
+  // The schedule wrapped once more ({ "DSPSchedule": {...} }): said so, not that its frequency is wrong.
+  const wrapper = frequency === undefined ? Object.keys(value).find((key) => isPlainObject(value[key]) && Object.hasOwn(value[key], 'ScheduleFrequency')) : undefined;
+  if (wrapper !== undefined) return { ok: false, message: `${wrapper} is not a field of a DSPSchedule: its fields (ScheduleFrequency, ...) are CreateSchedule's own` };
   if (typeof frequency !== 'string' || !Object.hasOwn(FREQUENCIES, frequency)) {
     return { ok: false, message: `ScheduleFrequency must be one of ${Object.keys(FREQUENCIES).join(', ')}` };
   }
