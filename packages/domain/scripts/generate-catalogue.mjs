@@ -1,11 +1,16 @@
 // Turns the reference SRV catalogue (JSON) into typed project data, so nothing reads
 // ../shared at run time. Run: node packages/domain/scripts/generate-catalogue.mjs <srv-catalogue.json>
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const source = process.argv[2];
 if (!source) {
   console.error('usage: generate-catalogue.mjs <path to srv-catalogue.json>');
+  process.exit(2);
+}
+if (!existsSync(source)) {
+  // The reference lives beside this repository (../shared), not in it: a clone elsewhere has none.
+  console.error(`generate-catalogue: ${source} not found: the reference (shared/reference, beside the repository) is needed to regenerate; the generated files are committed`);
   process.exit(2);
 }
 const entries = JSON.parse(readFileSync(source, 'utf8'));
