@@ -134,6 +134,20 @@ describe('simulated devices', () => {
     await expect.poll(inventoryVersion, { timeout: 5_000, interval: 50 }).toBe('7.0');
     const read = await client.submit({ originatorId: USER, targetId: SMETS1_METER, counter: nextCounter(), commandVariant: 1, srv: '11.2', bodyValue: {} });
     expect(await responseOf(read.answer.header.requestId)).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '7.0' } });
+
+    // An 11.3 sent with nothing pending activates nothing, though an 11.1 is served while it distributes: that stays pending.
+    const device = async () => (await admin.request('GET', `/v1/admin/devices/${SMETS1_METER}`)).body;
+    expect((await device()).pendingFirmwareVersion).toBeUndefined();
+    const idle = { originatorId: USER, targetId: SMETS1_METER, counter: nextCounter(), srv: '11.3' };
+    const idleTransform = await client.submit({ ...idle, commandVariant: 4, bodyValue: {} });
+    const idleSigned = await client.submit({ ...idle, commandVariant: 5, bodyValue: { GBCSPayload: idleTransform.answer.body.PreCommand.GBCSPayload } });
+    expect(idleSigned.status).toBe(202);
+    expect((await client.submit({ originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { DeviceID: SMETS1_METER, FirmwareVersion: '8.0' } })).status).toBe(200);
+    const idleId = idleSigned.answer.header.requestId;
+    await expect.poll(async () => (await items()).find((item) => item.kind === 'response' && item.requestId === idleId), { timeout: DELAY_MS + 5_000, interval: 50 }).toBeDefined();
+    // The version is recorded just after the response (as above, within milliseconds): given a moment, nothing moved.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await device()).toMatchObject({ firmwareVersion: '7.0', pendingFirmwareVersion: '8.0' });
   });
 
   it('take a seed per destination, from SIMULATOR_SEED unless set', async () => {

@@ -346,9 +346,9 @@ describe('withKeptDeviceFields', () => {
   const at = new Date('2026-12-07T02:00:00Z');
 
   it('keeps the version the last 11.1 distributed over an operator\'s rewrite, unless the rewrite says the device runs it', () => {
-    const stored = { ...written, pendingFirmwareVersion: '2.0' };
+    const stored = { ...written, pendingFirmwareVersion: '2.0', pendingFirmwareAt: '2026-12-06T00:00:00.000Z' };
     expect(withKeptDeviceFields({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02' }, stored, at))
-      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0', acquiredAt: at.toISOString() });
+      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0', pendingFirmwareAt: '2026-12-06T00:00:00.000Z', acquiredAt: at.toISOString() });
     expect(withKeptDeviceFields({ ...written, firmwareVersion: '2.0' }, stored, at)).toEqual({ ...written, firmwareVersion: '2.0' });
     expect(withKeptDeviceFields(written, undefined, at)).toBe(written);
     expect(withKeptDeviceFields(written, { ...written }, at)).toBe(written);

@@ -143,7 +143,10 @@ export function withKeptDeviceFields(written: Device, stored: Device | undefined
   if (!stored) return written;
   let device = written;
   const pending = stored.pendingFirmwareVersion;
-  if (pending !== undefined && written.firmwareVersion !== pending && written.pendingFirmwareVersion === undefined) device = { ...device, pendingFirmwareVersion: pending };
+  if (pending !== undefined && written.firmwareVersion !== pending && written.pendingFirmwareVersion === undefined) {
+    device = { ...device, pendingFirmwareVersion: pending };
+    if (stored.pendingFirmwareAt !== undefined) device.pendingFirmwareAt = stored.pendingFirmwareAt;
+  }
   if (written.acquiredAt === undefined) {
     const supplierChanged = SUPPLIER_PARTIES.some((party) => written[party] !== undefined && written[party] !== stored[party]);
     const acquiredAt = supplierChanged ? at.toISOString() : stored.acquiredAt;

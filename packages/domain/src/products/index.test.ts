@@ -79,9 +79,10 @@ describe('withFirmwareActivated', () => {
   const cpl = indexCpl([listed('2.0'), applyCplUpdate(undefined, 'M1', '1.0', { deviceType: 'ESME', certificates: { other: 'withdrawn' } }, AT)]);
 
   it('makes the activated version the device\'s own, clearing the pending one only if it was this one', () => {
-    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '2.0' }, '2.0', cpl)).toEqual(meter('2.0'));
-    // A later 11.1 named 3.0: the activation of 2.0 leaves it pending.
-    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '3.0' }, '2.0', cpl)).toEqual({ ...meter('2.0'), pendingFirmwareVersion: '3.0' });
+    const at = '2027-01-01T00:00:00.000Z';
+    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '2.0', pendingFirmwareAt: at }, '2.0', cpl)).toEqual(meter('2.0'));
+    // A later 11.1 named 3.0: the activation of 2.0 leaves it pending, with its time.
+    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '3.0', pendingFirmwareAt: at }, '2.0', cpl)).toEqual({ ...meter('2.0'), pendingFirmwareVersion: '3.0', pendingFirmwareAt: at });
   });
 
   it('restores a device the inventory holds Suspended when the CPL has the version in service, and only then', () => {

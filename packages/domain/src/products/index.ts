@@ -116,9 +116,13 @@ export function withCplStatus(device: Device, cpl: CplIndex): Device {
  * the status as it is.
  */
 export function withFirmwareActivated(device: Device, firmwareVersion: string, cpl: CplIndex): Device {
-  const { pendingFirmwareVersion, ...rest } = device;
+  const { pendingFirmwareVersion, pendingFirmwareAt, ...rest } = device;
   const activated: Device = { ...rest, firmwareVersion };
-  if (pendingFirmwareVersion !== undefined && pendingFirmwareVersion !== firmwareVersion) activated.pendingFirmwareVersion = pendingFirmwareVersion;
+  // Another version pended meanwhile (a later 11.1) stays pending, with its time.
+  if (pendingFirmwareVersion !== undefined && pendingFirmwareVersion !== firmwareVersion) {
+    activated.pendingFirmwareVersion = pendingFirmwareVersion;
+    if (pendingFirmwareAt !== undefined) activated.pendingFirmwareAt = pendingFirmwareAt;
+  }
   const status = device.deviceModel === undefined ? undefined : cpl.get(device.deviceModel)?.get(firmwareVersion);
   if (device.status === 'Suspended' && status !== undefined && status !== 'removed') activated.status = 'Commissioned';
   return activated;

@@ -83,6 +83,8 @@ export interface Device extends Partial<Record<ResponsibleParty, string>> {
   firmwareVersion?: string;
   /** The version an 11.1 UpdateFirmware distributed, which the device's next confirmed 11.3 activates. */
   pendingFirmwareVersion?: string;
+  /** When that 11.1 was served (RFC 3339): an 11.3 accepted before then was not sent for it. */
+  pendingFirmwareAt?: string;
   /** SMETS1: the installation it belongs to (SEC H5.8 enrolment eligibility is per installation). */
   installationId?: string;
   /** When the current supplier acquired the device (RFC 3339), set at a change of supplier. */

@@ -86,9 +86,12 @@ export async function startNetworks(
 }
 
 /**
- * The device's firmware version as its activation set it: the version its 11.3 was sent for (kept
- * in the request's record; the device's pending one for a request recorded before it was kept
- * there); without an 11.1 before it, nothing changes. A version on the CPL restores a suspended
+ * The device's firmware version as its activation set it: the version its 11.3 was sent for, the
+ * one the last 11.1 before the 11.3's acceptance pended. That is the device's pending version as
+ * the store holds it when it was pended by then (the router that accepted the 11.3 may not have
+ * seen an 11.1 served by another a moment before); else the one the accepting router knew (kept
+ * in the request's record); without an 11.1 before it, nothing changes (an 11.1 served while the
+ * 11.3 distributes stays pending). A version on the CPL restores a suspended
  * device, one off it suspends it: its Users are told.
  */
 async function recordFirmware(store: StateStore, requestId: string): Promise<void> {
@@ -97,7 +100,10 @@ async function recordFirmware(store: StateStore, requestId: string): Promise<voi
   const cpl = await storedCpl(store);
   // Changed as the store holds the device, so an operator's change made meanwhile stays.
   const [update] = await store.updateDevices([requestId.split(':')[1]], (device) => {
-    const version = request?.firmwareVersion ?? device.pendingFirmwareVersion;
+    const pendedAt = device.pendingFirmwareAt === undefined ? undefined : Date.parse(device.pendingFirmwareAt);
+    const pendedBefore = request !== undefined && pendedAt !== undefined && pendedAt <= request.acceptedAt;
+    // A device pended before its time was kept (pendedAt undefined): its pending version, as before.
+    const version = pendedBefore ? device.pendingFirmwareVersion : request?.firmwareVersion ?? (pendedAt === undefined ? device.pendingFirmwareVersion : undefined);
     return version === undefined ? undefined : withFirmwareActivated(device, version, cpl);
   });
   if (!update) return;

@@ -101,7 +101,7 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await serveNonDevice(update, findSrv('11.1')!, user, now(), deps)).toEqual({ ok: true, responseCode: 'I0', body: { UpdateFirmware: { DeviceIDList: METER, FirmwareVersion: '2.0' } } });
     expect(written).toEqual([]);
     await applyNonDeviceEffect(update, '11.1', undefined, now(), deps);
-    expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0' }]);
+    expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0', pendingFirmwareAt: new Date(now()).toISOString() }]);
   });
 
   it('judges each listed device by its status as the CPL leaves it, and 11.4 by its type: a PPMID\'s firmware only', async () => {

@@ -212,7 +212,8 @@ export async function applyNonDeviceEffect(request: ServiceRequest, srv: string,
       const update = firmwareUpdateOf(request);
       if (!update) return;
       // The devices as the store holds them: a change another instance made since this one cached them stays.
-      await deps.directory.updateDevices(update.deviceIds, (device) => ({ ...device, pendingFirmwareVersion: update.version }));
+      const pendingFirmwareAt = new Date(now).toISOString();
+      await deps.directory.updateDevices(update.deviceIds, (device) => ({ ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt }));
     }
   }
 }

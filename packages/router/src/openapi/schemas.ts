@@ -66,6 +66,8 @@ export const deviceRecord = z.object({
   smets1Cohort: z.enum(SMETS1_COHORTS).optional(),
   deviceModel: z.string().optional(),
   firmwareVersion: z.string().optional(),
+  pendingFirmwareVersion: z.string().optional().meta({ description: 'The version the last 11.1 distributed, which the next confirmed 11.3 activates (kept by the router, not written by operators)' }),
+  pendingFirmwareAt: z.string().optional().meta({ description: 'When that 11.1 was served: an 11.3 accepted before then does not activate it' }),
   installationId: z.string().optional(),
   acquiredAt: z.string().optional(),
   importSupplier: party,
