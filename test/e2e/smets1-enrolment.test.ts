@@ -74,6 +74,13 @@ describe('SMETS1 product registers and enrolment', () => {
     // Written Commissioned directly, or by import: refused with the reason, nothing written.
     const put = await admins[0].put(`/v1/admin/devices/${A_ELEC}`, { ...smets1('INST-A', 'ESME', 'A-E1', '1.0'), status: 'Commissioned' });
     expect(put).toMatchObject({ status: 409, body: { error: { reason: 'installation_not_enrolled', field: 'status' } } });
+    // Any status requests reach a device in, not only Commissioned; out of service, it may be written.
+    for (const status of ['Suspended', 'Recovery', 'Recovered']) {
+      const inService = await admins[0].put(`/v1/admin/devices/${A_ELEC}`, { ...smets1('INST-A', 'ESME', 'A-E1', '1.0'), status });
+      expect([status, inService.status, inService.body.error?.reason]).toEqual([status, 409, 'installation_not_enrolled']);
+    }
+    expect((await admins[0].put(`/v1/admin/devices/${A_ELEC}`, { ...smets1('INST-A', 'ESME', 'A-E1', '1.0'), status: 'Withdrawn' })).status).toBe(200);
+    expect((await admins[0].put(`/v1/admin/devices/${A_ELEC}`, smets1('INST-A', 'ESME', 'A-E1', '1.0'))).status).toBe(200);
     const lines = [
       JSON.stringify({ deviceId: A_ELEC, ...smets1('INST-A', 'ESME', 'A-E1', '1.0'), status: 'Commissioned' }),
       JSON.stringify({ deviceId: '00-DB-12-34-56-78-12-09', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North' }),

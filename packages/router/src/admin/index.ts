@@ -17,7 +17,7 @@ import { raiseDeviceAlerts } from '../alerts/index.ts';
 import type { CplTable } from '../products/cpl.ts';
 import type { PolicyTable } from '../products/policy.ts';
 import type { ProductRegisters } from '../products/registers.ts';
-import { recordInstallations, unenrolledCommissions, NOT_ENROLLED } from '../products/installations.ts';
+import { recordInstallations, unenrolledInService, NOT_ENROLLED } from '../products/installations.ts';
 import { productRoutes } from './products.ts';
 import { serviceStatsOf } from '../stats/index.ts';
 import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts';
@@ -224,7 +224,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!body.ok) return body.refuse(c);
     const parsed = parseDeviceInput(c.req.param('deviceId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
-    const refusal = deps.migrationGating ? (await unenrolledCommissions(store, [parsed.value])).get(parsed.value) : undefined;
+    const refusal = deps.migrationGating ? (await unenrolledInService(store, [parsed.value])).get(parsed.value) : undefined;
     if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
     // What the router keeps of a stored device (withKeptDeviceFields) is kept from the device as
     // stored when written: an 11.1 or an activation recorded meanwhile is not undone.
@@ -295,7 +295,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const flush = async () => {
       if (chunk.length === 0) return;
       // Migration gating: a SMETS1 device of an installation not enrolled may not arrive Commissioned.
-      const refused = deps.migrationGating ? await unenrolledCommissions(store, chunk) : new Map<Device, string>();
+      const refused = deps.migrationGating ? await unenrolledInService(store, chunk) : new Map<Device, string>();
       if (refused.size > 0) {
         for (const [device, reason] of refused) reject(lineOf.get(device)!, `status ${NOT_ENROLLED}: ${reason}`);
         rejected.sort((a, b) => a.line - b.line);

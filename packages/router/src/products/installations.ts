@@ -41,20 +41,28 @@ export async function recordInstallations(store: StateStore, written: readonly D
 /** The SMI statuses an enrolment moves to Commissioned. */
 const AWAITING_COMMISSIONING: ReadonlySet<SmiStatus> = new Set(['Pending', 'Whitelisted', 'InstalledNotCommissioned']);
 
-/** Why a SMETS1 device may not be written Commissioned yet: its installation is not enrolled. */
+/** Why a SMETS1 device may not be written in service (Commissioned, ...) yet: its installation is not enrolled. */
 export const NOT_ENROLLED = 'installation_not_enrolled';
 
 /**
- * Migration gating: the SMETS1 devices among `devices` written as Commissioned whose
- * installation has not been enrolled, each with the message to refuse it with.
+ * The statuses a device of an installation not yet enrolled may be written in: before service
+ * (Pending, Whitelisted, InstalledNotCommissioned) or out of it (Decommissioned, Withdrawn).
+ * Commissioned, Suspended, Recovery and Recovered are in service, routable: enrolment's.
  */
-export async function unenrolledCommissions(store: StateStore, devices: readonly Device[]): Promise<Map<Device, string>> {
-  const commissioned = ofInstallations(devices).filter((device) => device.status === 'Commissioned');
+const UNENROLLED_STATUSES: ReadonlySet<SmiStatus> = new Set([...AWAITING_COMMISSIONING, 'Decommissioned', 'Withdrawn']);
+
+/**
+ * Migration gating: the SMETS1 devices among `devices` written in service (Commissioned, or another
+ * status requests may reach it in) whose installation has not been enrolled, each with the message
+ * to refuse it with.
+ */
+export async function unenrolledInService(store: StateStore, devices: readonly Device[]): Promise<Map<Device, string>> {
+  const inService = ofInstallations(devices).filter((device) => !UNENROLLED_STATUSES.has(device.status));
   const refused = new Map<Device, string>();
-  if (commissioned.length === 0) return refused;
-  const ids = [...new Set(commissioned.map((device) => device.installationId!))];
+  if (inService.length === 0) return refused;
+  const ids = [...new Set(inService.map((device) => device.installationId!))];
   const enrolled = new Set((await store.getInstallations(ids)).filter((one) => one?.enrolledAt !== undefined).map((one) => one!.installationId));
-  for (const device of commissioned) {
+  for (const device of inService) {
     if (!enrolled.has(device.installationId!)) {
       refused.set(device, `installation ${device.installationId} is not enrolled: write its devices InstalledNotCommissioned, then POST /v1/admin/installations/${device.installationId}:enrol (SEC H5.8)`);
     }
