@@ -6,16 +6,22 @@ import { countingTaskFailures, createLogger } from '../log/index.ts';
 import type { ServiceRequestPipeline } from '../pipeline/index.ts';
 import { dspScheduler } from './index.ts';
 
+/** A store holding `count` daily reads of one User each (User 1 to count), their first occurrence due a second ago. */
+async function storeWithDailyReadsDue(count: number): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  const firstDueAt = Date.now() - 1_000;
+  for (let id = 1; id <= count; id++) {
+    await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id}`, id, {
+      frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
+      srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
+    }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id}:90-B3-D5-1F-30-00-00-02:1`);
+  }
+  return store;
+}
+
 describe('dspScheduler', () => {
   it('claims nothing while the pipeline has no room, and about half of what it has (one of one)', async () => {
-    const store = new MemoryStore();
-    const firstDueAt = Date.now() - 1_000;
-    for (let id = 1; id <= 3; id++) {
-      await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id}`, id, {
-        frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
-        srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
-      }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id}:90-B3-D5-1F-30-00-00-02:1`);
-    }
+    const store = await storeWithDailyReadsDue(3);
     const asked: number[] = [];
     const claim = store.claimDueSchedules.bind(store);
     store.claimDueSchedules = (now, max, leaseMs) => {
@@ -49,14 +55,7 @@ describe('dspScheduler', () => {
   });
 
   it('counts every occurrence that could not run, and logs them in one line, not one each', async () => {
-    const store = new MemoryStore();
-    const firstDueAt = Date.now() - 1_000;
-    for (let id = 1; id <= 5; id++) {
-      await store.createSchedule(`90-B3-D5-1F-30-01-00-0${id}`, id, {
-        frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
-        srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0', bodyElement: 'RetrieveImportDailyReadLog', bodyValue: '',
-      }, firstDueAt, `90-B3-D5-1F-30-01-00-0${id}:90-B3-D5-1F-30-00-00-02:1`);
-    }
+    const store = await storeWithDailyReadsDue(5);
     const lines: { msg: string }[] = [];
     const failed: string[] = [];
     const log = countingTaskFailures(pino(new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } })), (task) => failed.push(task));
