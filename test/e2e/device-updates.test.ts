@@ -46,7 +46,9 @@ describe('Devices the router writes, with two routers on one Redis', () => {
       const named = await client.submit({ originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { FirmwareVersion: version, DeviceIDList: METER } });
       expect([named.status, named.answer.header?.responseCode]).toEqual([200, 'I0']);
       // Read from the store, through either router (the operators' API reads it there).
-      expect((await adminCached.request('GET', `/v1/admin/devices/${METER}`)).body).toEqual({ deviceId: METER, ...meter, ...change, pendingFirmwareVersion: version });
+      // Pended as of the 11.1's answer.
+      expect((await adminCached.request('GET', `/v1/admin/devices/${METER}`)).body)
+        .toEqual({ deviceId: METER, ...meter, ...change, pendingFirmwareVersion: version, pendingFirmwareAt: named.answer.header.responseDateTime });
     }
   });
 });

@@ -102,6 +102,9 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(written).toEqual([]);
     await applyNonDeviceEffect(update, '11.1', undefined, now(), deps);
     expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0', pendingFirmwareAt: new Date(now()).toISOString() }]);
+    // Applied again by a retry a minute later: dated by the 11.1's first answer, not the retry.
+    await applyNonDeviceEffect(update, '11.1', undefined, now() + 60_000, deps, now());
+    expect(written.at(-1)?.pendingFirmwareAt).toBe(new Date(now()).toISOString());
   });
 
   it('judges each listed device by its status as the CPL leaves it, and 11.4 by its type: a PPMID\'s firmware only', async () => {

@@ -193,7 +193,11 @@ function scheduleIdOf(request: ServiceRequest): number {
  * version again (a retry after a later 11.1 for the same device names the earlier version again,
  * as resending it would).
  */
-export async function applyNonDeviceEffect(request: ServiceRequest, srv: string, answered: Record<string, unknown> | undefined, now: number, deps: NonDeviceDeps): Promise<void> {
+export async function applyNonDeviceEffect(
+  request: ServiceRequest, srv: string, answered: Record<string, unknown> | undefined, now: number, deps: NonDeviceDeps,
+  /** When the request was first answered (a retry applying it again says the first answer's time). */
+  answeredAt = now,
+): Promise<void> {
   const owner = request.requestId.originatorId;
   switch (srv) {
     case '5.1': {
@@ -212,7 +216,8 @@ export async function applyNonDeviceEffect(request: ServiceRequest, srv: string,
       const update = firmwareUpdateOf(request);
       if (!update) return;
       // The devices as the store holds them: a change another instance made since this one cached them stays.
-      const pendingFirmwareAt = new Date(now).toISOString();
+      // The 11.1's own time, however often applied: a retry must not date it after an 11.3 accepted meanwhile.
+      const pendingFirmwareAt = new Date(answeredAt).toISOString();
       await deps.directory.updateDevices(update.deviceIds, (device) => ({ ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt }));
     }
   }

@@ -360,7 +360,10 @@ export class ServiceRequestPipeline {
   private async applyEffect(request: ServiceRequest, srv: string, answer: { body: string }, now: number): Promise<void> {
     if (!STATE_CHANGING_NON_DEVICE.has(srv)) return;
     try {
-      await applyNonDeviceEffect(request, srv, (JSON.parse(answer.body) as { body?: Record<string, unknown> }).body, now, this.deps);
+      const answered = JSON.parse(answer.body) as { header?: { responseDateTime?: string }; body?: Record<string, unknown> };
+      // When the request was first answered: the same for a retry that applies it again.
+      const answeredAt = Date.parse(answered.header?.responseDateTime ?? '');
+      await applyNonDeviceEffect(request, srv, answered.body, now, this.deps, Number.isNaN(answeredAt) ? now : answeredAt);
     } catch (error) {
       if (!(error instanceof StateUnavailableError)) throw error;
       this.storeTrouble(error);
