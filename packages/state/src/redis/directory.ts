@@ -140,6 +140,8 @@ export class RedisDirectory extends RedisPart {
    */
   async mergeDevices(devices: readonly Device[], merge: (written: Device, stored: Device | undefined) => Device): Promise<DeviceWrite[]> {
     const writes: DeviceWrite[] = new Array(devices.length);
+    // Devices of a chunk whose write failed unconfirmed: it may have landed, so caches must drop them.
+    const unconfirmed: string[] = [];
     const misses = new Array<number>(devices.length).fill(0);
     let pending = devices.map((_, i) => i);
     try {
@@ -163,7 +165,10 @@ export class RedisDirectory extends RedisPart {
               .setIfUnchanged(this.deviceKey(after.deviceId), read[k] === null ? '0' : '1', read[k] ?? '', JSON.stringify(after));
             return { before, after };
           });
-          const results = await this.exec('set devices if unchanged', pipeline);
+          const results = await this.exec('set devices if unchanged', pipeline).catch((error: unknown) => {
+            unconfirmed.push(...chunk.map((i) => devices[i].deviceId));
+            throw error;
+          });
           const indexes = this.pipeline();
           chunk.forEach((i, k) => {
             if (results[k] !== 1) return missed.push(i);
@@ -178,7 +183,7 @@ export class RedisDirectory extends RedisPart {
         pending = missed.concat(later).sort((a, b) => a - b);
       }
     } finally {
-      await this.logDevicesWritten(writes.flatMap((write) => (write ? [write.after.deviceId] : [])));
+      await this.logDevicesWritten([...new Set([...writes.flatMap((write) => (write ? [write.after.deviceId] : [])), ...unconfirmed])]);
     }
     return writes;
   }
