@@ -5,6 +5,11 @@ import type { Logger } from '../log/index.ts';
 const CLOCK_WARN_MS = 1_000;
 /** A measurement whose round trip took longer than this says too little about the offset. */
 const CLOCK_RTT_MAX_MS = 250;
+/**
+ * How long a slow clock's forward correction stands without a good measurement: a clock stepped
+ * forward since (NTP) would otherwise run ahead of the store's by the old gap.
+ */
+const FORWARD_FRESH_MS = 5_000;
 
 /**
  * This process's clock against the state store's (Redis TIME), the one clock every instance
@@ -18,9 +23,14 @@ const CLOCK_RTT_MAX_MS = 250;
 export class StoreClock {
   /** What this clock is taken back by (ms): how far it ran ahead at the last good measurement, or brought forward (negative) by how far it was certainly behind. */
   private correctionMs = 0;
+  /** When the correction was measured (this clock, epoch ms). */
+  private measuredAt = 0;
   private warned = false;
   /** Epoch ms, never ahead of the store's clock. */
-  readonly now = (): number => Date.now() - this.correctionMs;
+  readonly now = (): number => {
+    const wallclock = Date.now();
+    return wallclock - (this.correctionMs < 0 && wallclock - this.measuredAt > FORWARD_FRESH_MS ? 0 : this.correctionMs);
+  };
 
   constructor(
     private readonly store: StateStore,
@@ -39,6 +49,7 @@ export class StoreClock {
     // The store read its clock somewhere in the round trip: behind, only what is certain (the gap
     // less half the round trip) is made up, so the correction never puts this clock ahead.
     this.correctionMs = offsetMs > 0 ? offsetMs : Math.min(0, offsetMs + Math.ceil((answeredAt - sentAt) / 2));
+    this.measuredAt = answeredAt;
     this.measured(offsetMs);
     if (Math.abs(offsetMs) > CLOCK_WARN_MS && !this.warned) {
       this.warned = true;
