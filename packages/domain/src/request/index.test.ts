@@ -384,6 +384,7 @@ describe('decodeJsonRequest: ExecutionDateTime', () => {
     ['2027-12-31T23:59:60Z', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
     ['2027-12-31T23:59:60.5Z', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
     ['2028-01-01T00:59:60+01:00', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
+    ['2028-01-01T05:29:60+05:30', Date.UTC(2027, 11, 31, 23, 59, 59, 999)],
   ])('reads %s as epoch ms %i', (text, epochMs) => {
     const request = accepted(withDate(JSON.stringify(text)));
     expect(request.executionDateTime).toBe(epochMs);
@@ -409,6 +410,7 @@ describe('decodeJsonRequest: ExecutionDateTime', () => {
     ['minute 60', '"2027-01-15T09:60:00Z"'],
     ['second 61', '"2027-01-15T09:00:61Z"'],
     ['second 60 inside a minute', '"2027-01-15T09:00:60Z"'],
+    ['second 60 inside a UTC minute, in a half-hour offset', '"2027-01-15T09:59:60+05:30"'],
     ['offset hour 24', '"2027-01-15T09:00:00+24:00"'],
     ['offset minute 60', '"2027-01-15T09:00:00+01:60"'],
     ['an RFC 2822 date', '"Fri, 15 Jan 2027 09:00:00 GMT"'],

@@ -73,8 +73,10 @@ export function parseRfc3339(text: unknown): number {
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  // A leap second (RFC 3339 allows :60 at the end of a minute) is its minute's last millisecond: Date.parse refuses it.
-  const leapSecond = second === 60 && minute === 59;
+  // A leap second (RFC 3339 allows :60 at the end of a UTC minute, so at any minute of an offset
+  // of whole and half hours) is its minute's last millisecond: Date.parse refuses it.
+  const offsetMinutes = match[9] === undefined ? 0 : (match[8].startsWith('-') ? -1 : 1) * Number(match[10]);
+  const leapSecond = second === 60 && (minute - offsetMinutes + 60) % 60 === 59;
   if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || (second > 59 && !leapSecond)) return NaN;
   if (match[9] !== undefined && (Number(match[9]) > 23 || Number(match[10]) > 59)) return NaN;
   return Date.parse(leapSecond ? `${(text as string).slice(0, 17)}59.999${match[8]}`.toUpperCase() : (text as string).toUpperCase());
