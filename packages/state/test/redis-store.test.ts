@@ -830,6 +830,14 @@ describe('RedisStore on a shared Redis', () => {
     expect(Math.abs(letterTtl - 120_000)).toBeLessThan(5_000);
     const [letter] = (await store.listDeadLetters(userId, undefined, 10)).items;
     aboutAMinute(await ttlAfter(outbox, () => store.redriveDeadLetters(userId, [letter.id])));
+    // A quarantined request of the same User, released with an item for its outbox (a local command).
+    const held = `${userId}:${newRequestId().split(':').slice(1).join(':')}`;
+    const quarantine = { ref: 'q-keep', expiresAt: Date.now() + 60_000, breach: 'user' as const };
+    const heldAcceptance = plainAcceptance(held);
+    await store.recordAcceptance(held, { ...heldAcceptance, record: { ...heldAcceptance.record, state: 'quarantined', quarantine }, quarantine, plainAcknowledgement: undefined });
+    aboutAMinute(await ttlAfter(outbox, async () => {
+      expect(await store.releaseQuarantine(held, { at: Date.now(), state: 'responded', egress: false, outbox: { kind: 'response', requestId: held, responseCode: 'I0', body: {} } })).toBe(true);
+    }));
 
     // With a retention of a second, a User gone quiet leaves no outbox behind.
     const brief = await RedisStore.connect({ url: redisUrl, keyPrefix, outboxRetentionSeconds: 1 });

@@ -30,6 +30,8 @@ local function key(kind, id) return pkey(kind) .. ':' .. id end
 -- 'request_id_reused'. A table per request cost Redis more to send back than most of its counting.
 local out, n_out = {}, 0
 local function put(value) n_out = n_out + 1; out[n_out] = value end
+-- Each outbox an alert went to, with its newest entry: kept by that (keep_stream), once per call.
+local newest = {}
 local function put_counts(counts)
   put(#counts)
   for c = 1, #counts do put(counts[c]) end
@@ -179,7 +181,7 @@ while i <= #ARGV do
       end
       if alert ~= '' then
         local outbox = key('outbox', orig)
-        keep_stream(outbox, redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', alert), minid)
+        newest[outbox] = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', alert)
       end
       redis.call('EXPIRE', req, lifetime)
       if released_ref then redis.call('EXPIRE', key('qref', released_ref), lifetime) end
@@ -189,5 +191,6 @@ while i <= #ARGV do
   end
 end
 flush_counters(counters)
+for outbox, id in pairs(newest) do keep_stream(outbox, id, minid) end
 redis.call('SET', KEYS[2], table.concat(mine), 'PX', ARGV[4])
 return out
