@@ -858,9 +858,13 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.listDeadLetters(userId, undefined, 10)).items).toHaveLength(1);
     // Kept whole while Redis has not yet expired it: the listing's floor hides the letter.
     await raw.persist(`${keyPrefix}dead:{p${partitionOf(userId)}}:${userId}`);
+    const [letter] = (await store.listDeadLetters(userId, undefined, 10)).items;
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await store.listDeadLetters(userId, undefined, 10)).items).toEqual([]);
     expect((await store.listDeadLetters(undefined, undefined, 10)).items).toEqual([]);
+    // Nor redriven, one or all.
+    expect(await store.redriveDeadLetters(userId, [letter.id])).toEqual([]);
+    expect(await store.redriveDeadLetters(userId, 'all')).toEqual([]);
   });
 
   it('gives a RedisStore from createStore with a Redis URL', async () => {

@@ -2044,7 +2044,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.deadLetter(user, letter(1), 'HTTP 500');
         await store.deadLetter(user, letter(2), 'HTTP 500');
         expect((await store.listDeadLetters(user, undefined, 10)).items.map((l) => l.item.body)).toEqual([{ n: 1 }, { n: 2 }]);
+        const [first] = (await store.listDeadLetters(user, undefined, 10)).items;
         await new Promise((resolve) => setTimeout(resolve, 1_100));
+        // Nor redriven, one or all: as if gone.
+        expect(await store.redriveDeadLetters(user, [first.id])).toEqual([]);
+        expect(await store.redriveDeadLetters(user, 'all')).toEqual([]);
+        expect(await store.readOutbox(user, undefined, 10)).toEqual([]);
         expect((await store.listDeadLetters(user, undefined, 10)).items).toEqual([]);
         await store.deadLetter(user, letter(3), 'HTTP 500');
         expect((await store.listDeadLetters(user, undefined, 10)).items.map((l) => l.item.body)).toEqual([{ n: 3 }]);

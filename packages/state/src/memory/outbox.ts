@@ -96,6 +96,8 @@ export class MemoryOutbox {
   async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
     const stream = this.deadLetters.get(userId);
     if (!stream) return [];
+    // Letters past their retention are not listed, nor redriven: as if gone.
+    stream.trimOlderThan(Date.now() - this.state.deadLetterRetentionMs);
     const chosen = ids === 'all' ? stream.after(undefined, Infinity) : ids.flatMap((id) => stream.get(id) ?? []);
     return chosen.map(({ id, value }) => {
       stream.remove(id);

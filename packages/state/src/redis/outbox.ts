@@ -177,13 +177,17 @@ export class RedisOutbox extends RedisPart {
 
   async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
     const redriven: Redriven[] = [];
+    // Letters past their retention are not listed, nor redriven: as if gone.
+    const floor = String(Date.now() - this.context.deadLetterRetentionMs);
+    const live = ids === 'all' ? ids : ids.filter((id) => compareCursors(id, floor) >= 0);
+    if (live.length === 0) return redriven;
     for (;;) {
       let entries: [string, string[]][];
-      if (ids === 'all') {
-        entries = await this.call('XRANGE dead letters', () => this.redis.xrange(this.deadKey(userId), '-', '+', 'COUNT', REDRIVE_CHUNK));
+      if (live === 'all') {
+        entries = await this.call('XRANGE dead letters', () => this.redis.xrange(this.deadKey(userId), floor, '+', 'COUNT', REDRIVE_CHUNK));
       } else {
         const read = this.pipeline();
-        for (const id of ids) read.xrange(this.deadKey(userId), id, id);
+        for (const id of live) read.xrange(this.deadKey(userId), id, id);
         entries = (await this.exec('XRANGE dead letters', read)).flat() as [string, string[]][];
       }
       if (entries.length === 0) return redriven;
@@ -194,7 +198,7 @@ export class RedisOutbox extends RedisPart {
       });
       const cursors = await this.call('redrive dead letters', () => this.redis.redriveDeadLetters(this.deadKey(userId), this.outboxKey(userId), this.callMark('redriven', this.userTag(userId)), this.outboxMinId(), String(this.resendMarkMs), ...args));
       entries.forEach(([id], i) => { if (cursors[i]) redriven.push({ id, cursor: cursors[i] }); });
-      if (ids !== 'all') return redriven;
+      if (live !== 'all') return redriven;
     }
   }
 
