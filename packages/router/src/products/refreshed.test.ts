@@ -3,6 +3,7 @@ import { MemoryStore } from '@dccrouter/state';
 import { TrtBudgetTable } from '../trt/budgets.ts';
 import { CplTable } from './cpl.ts';
 import { PolicyTable } from './policy.ts';
+import { ProductRegisters } from './registers.ts';
 
 /** A store whose setting reads, while held, answer what was stored when they were sent, once let go. */
 function storeWithHeldReads() {
@@ -34,6 +35,10 @@ describe('a table shared through the store (RefreshedTable)', () => {
     ['TRT budgets', (store: MemoryStore) => {
       const table = new TrtBudgetTable(store);
       return { table, change: () => table.update({ 'smets2.onDemand': 25_000 }), changed: () => table.current()['smets2.onDemand'] === 25_000 };
+    }],
+    ['product registers', (store: MemoryStore) => {
+      const table = new ProductRegisters(store);
+      return { table, change: () => table.putUpgrades('M1', { paths: [{ from: '1.0', to: '2.0' }] }), changed: () => table.upgradesOf('M1') !== undefined };
     }],
     ['CPL', (store: MemoryStore) => {
       const table = new CplTable(store);
