@@ -74,7 +74,16 @@ export type ScriptedRedis = RedisClient & {
   incrementStats(stats: string, mark: string, markMs: number, ...increments: (string | number)[]): Promise<number>;
   appendOnce(stream: string, mark: string, trim: '~' | '=', minId: string, markMs: number, fieldsPerEntry: number, ...fieldsAndValues: string[]): Promise<string[]>;
   readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number | '', skip: number): Promise<string[]>;
+  setIfUnchanged(...args: IfUnchanged): Promise<number>;
 };
+
+/** set-if-unchanged.lua's arguments: the key, whether a value was read, that value, the new one. */
+type IfUnchanged = [key: string, hadValue: '0' | '1', read: string, value: string];
+
+/** A JSON value written to `key` only if Redis still holds what was `read` there (null: nothing). */
+export function ifUnchanged(key: string, read: string | null, value: unknown): IfUnchanged {
+  return [key, read === null ? '0' : '1', read ?? '', JSON.stringify(value)];
+}
 
 /** Ready-made commands over an ioredis pipeline, for the scripts used in batches. */
 export type ScriptedPipeline = ChainableCommander & {
@@ -85,6 +94,7 @@ export type ScriptedPipeline = ChainableCommander & {
   renewEgress(...args: (string | number)[]): ScriptedPipeline;
   pruneConsumers(stream: string, group: string, idleMs: number): ScriptedPipeline;
   appendOnce(stream: string, mark: string, trim: '~' | '=', minId: string, markMs: number, fieldsPerEntry: number, ...fieldsAndValues: string[]): ScriptedPipeline;
+  setIfUnchanged(...args: IfUnchanged): ScriptedPipeline;
 };
 
 /** The store's scripts, each a client command, with how many of its arguments are keys. */
@@ -218,6 +228,11 @@ export abstract class RedisPart {
     return String(Date.now() - this.context.outboxRetentionMs);
   }
 
+  /** Dead letters older than their retention are trimmed as the next is added, and neither listed nor redriven. */
+  protected deadLetterMinId(): string {
+    return String(Date.now() - this.context.deadLetterRetentionMs);
+  }
+
   /** Keys without a hash tag, read in one call: one MGET, or on a Redis Cluster (many slots, which one MGET cannot span) a pipeline of GETs. */
   protected async getMany(keys: string[], what: string): Promise<(string | null)[]> {
     if (!this.onePartitionPerCall) return this.call(`MGET ${what}`, () => this.redis.mget(keys));
@@ -335,8 +350,7 @@ export abstract class RedisPart {
       const before = parse<T>(read);
       const after = change(before);
       if (after === undefined) return undefined;
-      const written = await this.call(`set ${kind} if unchanged`, () => (this.redis as ScriptedRedis & { setIfUnchanged(...args: unknown[]): Promise<number> })
-        .setIfUnchanged(key, read === null ? '0' : '1', read ?? '', JSON.stringify(after)));
+      const written = await this.call(`set ${kind} if unchanged`, () => this.redis.setIfUnchanged(...ifUnchanged(key, read, after)));
       if (written === 1) return { before, after };
     }
     throw new StateUnavailableError(`${label} kept changing under ${UPDATE_ATTEMPTS} attempts to update it`);

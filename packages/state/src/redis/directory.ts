@@ -3,7 +3,7 @@ import type { ChainableCommander } from 'ioredis';
 import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
 import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, type AcquiredInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
-import { RedisPart, UPDATE_ATTEMPTS } from './base.ts';
+import { ifUnchanged, RedisPart, UPDATE_ATTEMPTS, type ScriptedPipeline } from './base.ts';
 import { parse } from './records.ts';
 
 /** Devices per pipeline and pipelines in flight for putDevices; see putDevices for the throughput. */
@@ -157,12 +157,11 @@ export class RedisDirectory extends RedisPart {
         const missed: number[] = [];
         await this.inChunks(now, async (chunk) => {
           const read = await this.getMany(chunk.map((i) => this.deviceKey(devices[i].deviceId)), 'devices');
-          const pipeline = this.pipeline();
+          const pipeline = this.pipeline() as ScriptedPipeline;
           const merged = chunk.map((i, k) => {
             const before = parse<Device>(read[k]);
             const after = merge(devices[i], before);
-            (pipeline as ChainableCommander & { setIfUnchanged(...args: unknown[]): ChainableCommander })
-              .setIfUnchanged(this.deviceKey(after.deviceId), read[k] === null ? '0' : '1', read[k] ?? '', JSON.stringify(after));
+            pipeline.setIfUnchanged(...ifUnchanged(this.deviceKey(after.deviceId), read[k], after));
             return { before, after };
           });
           const results = await this.exec('set devices if unchanged', pipeline).catch((error: unknown) => {
