@@ -66,12 +66,17 @@ export class MemoryOutbox {
     this.cursors.set(userId, cursor);
   }
 
+  /** A User's dead letters without those past their retention: dropped as the next is added, and neither listed nor redriven. */
+  private liveLetters(userId: string): MemoryStream<{ item: OutboxItem; reason: string }> | undefined {
+    const stream = this.deadLetters.get(userId);
+    stream?.trimOlderThan(Date.now() - this.state.deadLetterRetentionMs);
+    return stream;
+  }
+
   async deadLetter(userId: string, item: OutboxItem, reason: string): Promise<void> {
-    let stream = this.deadLetters.get(userId);
+    let stream = this.liveLetters(userId);
     if (!stream) this.deadLetters.set(userId, (stream = new MemoryStream()));
-    const now = Date.now();
-    stream.trimOlderThan(now - this.state.deadLetterRetentionMs);
-    stream.append({ item: copy(item), reason }, now);
+    stream.append({ item: copy(item), reason });
   }
 
   /** The cursor is `<userId>/<id>` of the last dead letter given: Users in order, each one's oldest first. */
@@ -82,10 +87,7 @@ export class MemoryOutbox {
     const items: DeadLetter[] = [];
     for (const user of users) {
       const from = user === afterUser ? afterId : undefined;
-      // Letters past their retention are not listed, though no letter since has trimmed them.
-      const letters = this.deadLetters.get(user);
-      letters?.trimOlderThan(Date.now() - this.state.deadLetterRetentionMs);
-      for (const { id, value } of letters?.after(from, limit - items.length) ?? []) {
+      for (const { id, value } of this.liveLetters(user)?.after(from, limit - items.length) ?? []) {
         items.push({ userId: user, id, at: Number(id.split('-')[0]), reason: value.reason, item: copy(value.item) });
       }
       if (items.length >= limit) break;
@@ -94,10 +96,8 @@ export class MemoryOutbox {
   }
 
   async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
-    const stream = this.deadLetters.get(userId);
+    const stream = this.liveLetters(userId);
     if (!stream) return [];
-    // Letters past their retention are not listed, nor redriven: as if gone.
-    stream.trimOlderThan(Date.now() - this.state.deadLetterRetentionMs);
     const chosen = ids === 'all' ? stream.after(undefined, Infinity) : ids.flatMap((id) => stream.get(id) ?? []);
     return chosen.map(({ id, value }) => {
       stream.remove(id);

@@ -152,7 +152,7 @@ export class RedisOutbox extends RedisPart {
     // Letters past their retention go as the next is added (exactly: they come one per backoff
     // at most), so a User whose endpoint stays broken for months does not fill Redis.
     const pipeline = (this.pipeline() as ScriptedPipeline)
-      .appendOnce(this.deadKey(userId), this.appendMark(userId), '=', String(Date.now() - this.context.deadLetterRetentionMs), this.resendMarkMs, 2, 'item', JSON.stringify(item), 'reason', reason)
+      .appendOnce(this.deadKey(userId), this.appendMark(userId), '=', this.deadLetterMinId(), this.resendMarkMs, 2, 'item', JSON.stringify(item), 'reason', reason)
       .sadd(this.deadUsersKey(), userId);
     await this.exec('append dead letter', pipeline);
   }
@@ -163,7 +163,7 @@ export class RedisOutbox extends RedisPart {
     const everyone = userId === undefined ? (await this.call('SMEMBERS dead-letter users', () => this.redis.smembers(this.deadUsersKey()))).sort() : [userId];
     const items: DeadLetter[] = [];
     // Letters past their retention are not listed, though no letter since has trimmed them (their stream goes whole later: keep-stream.lua).
-    const floor = String(Date.now() - this.context.deadLetterRetentionMs);
+    const floor = this.deadLetterMinId();
     for (const user of everyone.filter((u) => afterUser === undefined || u >= afterUser)) {
       const from = user === afterUser && afterId !== undefined && compareCursors(afterId, floor) >= 0 ? `(${afterId}` : floor;
       const entries = await this.call('XRANGE dead letters', () => this.redis.xrange(this.deadKey(user), from, '+', 'COUNT', limit - items.length));
@@ -178,7 +178,7 @@ export class RedisOutbox extends RedisPart {
   async redriveDeadLetters(userId: string, ids: readonly string[] | 'all'): Promise<Redriven[]> {
     const redriven: Redriven[] = [];
     // Letters past their retention are not listed, nor redriven: as if gone.
-    const floor = String(Date.now() - this.context.deadLetterRetentionMs);
+    const floor = this.deadLetterMinId();
     const live = ids === 'all' ? ids : ids.filter((id) => compareCursors(id, floor) >= 0);
     if (live.length === 0) return redriven;
     for (;;) {
