@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
 import { replyDroppingProxy } from '../../../test/support/reply-dropping-proxy.ts';
-import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type StateStore } from '../src/index.ts';
+import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type RedisStoreOptions, type StateStore } from '../src/index.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
 import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId, plainAcceptance } from './store-contract.ts';
@@ -19,7 +19,7 @@ describeStoreContract('RedisStore', (options) => RedisStore.connect({ url: redis
 describe('RedisStore on a shared Redis', () => {
   let raw: Redis;
   const opened: StateStore[] = [];
-  const open = async (options: { keyPrefix: string; requestRetentionSeconds?: number }) => {
+  const open = async (options: Omit<RedisStoreOptions, 'url'> & { keyPrefix: string }) => {
     const store = await RedisStore.connect({ url: redisUrl, ...options });
     opened.push(store);
     return store;
@@ -385,8 +385,7 @@ describe('RedisStore on a shared Redis', () => {
   it('fails a response no replica confirms (waitReplicas), and answers its network\'s repeat as the recording it was', async () => {
     const keyPrefix = newPrefix();
     // A Redis without replicas: none can confirm.
-    const waiting = await RedisStore.connect({ url: redisUrl, keyPrefix, waitReplicas: 1, waitTimeoutMs: 50 });
-    opened.push(waiting);
+    const waiting = await open({ keyPrefix, waitReplicas: 1, waitTimeoutMs: 50 });
     const requestId = newRequestId();
     const plain = plainAcceptance(requestId);
     expect(await waiting.recordAcceptance(requestId, { ...plain, egress: {} })).toMatchObject({ outcome: 'recorded', replicasShort: { wanted: 1, confirmed: 0 } });
@@ -803,8 +802,7 @@ describe('RedisStore on a shared Redis', () => {
 
   it("keeps a User's outbox and dead letters while their newest entry is readable, whatever appended it, then lets them go whole", async () => {
     const keyPrefix = newPrefix();
-    const store = await RedisStore.connect({ url: redisUrl, keyPrefix, outboxRetentionSeconds: 60, deadLetterRetentionSeconds: 120 });
-    opened.push(store);
+    const store = await open({ keyPrefix, outboxRetentionSeconds: 60, deadLetterRetentionSeconds: 120 });
     const requestId = newRequestId();
     const userId = originatorOf(requestId);
     const tag = `{p${partitionOf(userId)}}`;
@@ -840,8 +838,7 @@ describe('RedisStore on a shared Redis', () => {
     }));
 
     // With a retention of a second, a User gone quiet leaves no outbox behind.
-    const brief = await RedisStore.connect({ url: redisUrl, keyPrefix, outboxRetentionSeconds: 1 });
-    opened.push(brief);
+    const brief = await open({ keyPrefix, outboxRetentionSeconds: 1 });
     await brief.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N4', body: {} });
     expect(await raw.exists(outbox)).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -851,8 +848,7 @@ describe('RedisStore on a shared Redis', () => {
   it('lists no dead letter past its retention, though no letter since has trimmed it', async () => {
     const keyPrefix = newPrefix();
     const userId = originatorOf(newRequestId());
-    const store = await RedisStore.connect({ url: redisUrl, keyPrefix, deadLetterRetentionSeconds: 1 });
-    opened.push(store);
+    const store = await open({ keyPrefix, deadLetterRetentionSeconds: 1 });
     const item = await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N1', body: {} });
     await store.deadLetter(userId, item, 'endpoint gone');
     expect((await store.listDeadLetters(userId, undefined, 10)).items).toHaveLength(1);
