@@ -106,4 +106,25 @@ describe('DUIS XML under Bun, with an XML webhook receiver', () => {
     expect(checkRouterSignature(dccAlert.xml, certificate)).toBeUndefined();
     expect(receiver.refused).toEqual([]);
   });
+
+  it('POSTs a held request refused at its ExecutionDateTime as a signed sr:Response with its code, its reason in X-DCC-Reason', async () => {
+    const client = new RouterClient(router.url, identity.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const held = await client.submit({
+      originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1',
+      bodyValue: { ExecutionDateTime: new Date(Date.now() + 2_000).toISOString() },
+    });
+    expect(held.status).toBe(202);
+    const requestId = held.answer.header.requestId as string;
+    // The meter changes supplier while the request is held.
+    await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: '90-B3-D5-1F-30-0D-00-0D' });
+    try {
+      await expect.poll(() => receiver.received.find((item) => item.xml && responseHeader(item.xml).requestId === requestId), { timeout: 10_000 }).toBeTruthy();
+    } finally {
+      await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER });
+    }
+    const refused = receiver.received.find((item) => item.xml && responseHeader(item.xml).requestId === requestId);
+    expect(responseHeader(refused.xml)).toMatchObject({ responseCode: 'E4', body: 'ResponseMessage' });
+    expect(refused.reason).toBe('not_authorised_for_device');
+    expect(checkRouterSignature(refused.xml, certificate)).toBeUndefined();
+  });
 });

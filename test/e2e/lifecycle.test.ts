@@ -146,6 +146,32 @@ describe('after the acknowledgement', () => {
     expect(await received()).toBe(before + 2);
   });
 
+  it('judges a held request again when its time comes: a meter lost meanwhile is refused, one moved goes to its new region', async () => {
+    const user = '90-B3-D5-1F-30-0D-00-0A';
+    await registerUser(user);
+    const [lost, moved] = [meterFor('smets2/south', 0x41), meterFor('smets2/south', 0x42)];
+    for (const meter of [lost, moved]) await admin.device(meter.deviceId, { ...meter.fields, importSupplier: user });
+    const client = clients[user];
+    const executionDateTime = new Date(Date.now() + 3_000).toISOString();
+    const heldFor = async (deviceId: string) => {
+      const held = await client.submit({ originatorId: user, targetId: deviceId, counter: nextCounter(), commandVariant: 1, srv: '4.1.1', bodyValue: { ExecutionDateTime: executionDateTime } });
+      expect(held.status).toBe(202);
+      return held.answer.header.requestId as string;
+    };
+    const [lostId, movedId] = [await heldFor(lost.deviceId), await heldFor(moved.deviceId)];
+    // While they are held: the supplier loses one meter, the other moves to the north.
+    await admin.device(lost.deviceId, { ...lost.fields, importSupplier: SUPPLIER_B });
+    await admin.device(moved.deviceId, { ...moved.fields, importSupplier: user, cspRegion: 'North' });
+    expect((await client.status(user, lostId)).state).toBe('accepted');
+    await expect.poll(async () => (await client.status(user, lostId)).state, { timeout: 10_000 }).toBe('responded');
+    expect(await client.status(user, lostId)).toMatchObject({ responseCode: 'E4', route: { destination: 'smets2/south' }, trt: { breached: false } });
+    await expect.poll(async () => (await client.status(user, movedId)).state, { timeout: 10_000 }).toBe('responded');
+    expect(await client.status(user, movedId)).toMatchObject({ responseCode: 'I0', route: { destination: 'smets2/north' } });
+    const items = (await client.call(user, 'GET', '/v1/responses?limit=10')).answer.items;
+    expect(items.find((item: { requestId: string }) => item.requestId === lostId))
+      .toMatchObject({ kind: 'response', responseCode: 'E4', body: { error: { reason: 'not_authorised_for_device' } } });
+  });
+
   it('lets a User without an endpoint pull its responses from a cursor, without removing them', async () => {
     const meter = meterFor('smets2/south', 40);
     await admin.device(meter.deviceId, { ...meter.fields, importSupplier: PULL_USER });

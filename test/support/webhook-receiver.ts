@@ -72,7 +72,7 @@ export class WebhookReceiver {
         this.deliveries.push({ signature: signature!, body });
         // A User registered with receiveFormat "xml" gets signed DUIS XML, its cursor and kind in headers.
         const xml = String(request.headers['content-type']).startsWith('application/xml');
-        this.received.push(xml ? { xml: body.toString(), cursor: request.headers['x-dcc-cursor'], kind: request.headers['x-dcc-kind'], deviceId: request.headers['x-dcc-device-id'] } : JSON.parse(body.toString()));
+        this.received.push(xml ? { xml: body.toString(), cursor: request.headers['x-dcc-cursor'], kind: request.headers['x-dcc-kind'], deviceId: request.headers['x-dcc-device-id'], reason: request.headers['x-dcc-reason'] } : JSON.parse(body.toString()));
         response.writeHead(204).end();
       });
     });

@@ -183,7 +183,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   const breaches = new BreachScanner(store, lifecycle, stats, config.scanIntervalMs, storeClock.now);
   const breachScan = new Periodic('trt-breach-scan', config.scanIntervalMs, () => breaches.scan(), log);
   const breachMark = new Periodic('trt-breach-mark', config.scanIntervalMs, () => breaches.mark(), log);
-  const heldReleaser = new HeldReleaser(store, networks.egress, LOOK_AGAIN_GAPS_MS, storeClock.now);
+  const heldReleaser = new HeldReleaser(store, networks.egress, { directory, policy, cpl }, networks.recordResponse, LOOK_AGAIN_GAPS_MS, storeClock.now);
   const heldRelease = new Periodic('future-dated-release', config.scanIntervalMs, () => heldReleaser.releaseDue(), log);
   // A bad key or certificate setting stops the start with one clean message (exit 2), as any bad setting.
   const asSetting = <T>(make: () => T): T => {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { plainAcknowledgement, type Device, type User } from '@dccrouter/domain';
 import { describeInstallationsContract } from './installations-contract.ts';
 import { isCursor } from '../src/shared/index.ts';
-import { compareCursors, DEAD_LETTER_CURSOR, originatorOf, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type RequestRecord, type StateStore } from '../src/index.ts';
+import { compareCursors, DEAD_LETTER_CURSOR, originatorOf, partitionOf, QUARANTINE_CURSOR, quarantineRef, type Acceptance, type ClaimedSchedule, type DeadLetter, type HeldRelease, type Leg, type LegRecord, type NewOutboxItem, type OutboxItem, type ReleaseHandOver, type RequestRecord, type StateStore } from '../src/index.ts';
 
 export interface ContractStoreOptions {
   requestRetentionSeconds?: number;
@@ -85,6 +85,12 @@ const trtAlertsOf = async (store: StateStore, requestId: string) =>
 
 /** The requests a claim took (a breach with its alert queued, or overdue), each named once across claims. */
 const claimed = async (store: StateStore, now: number, max: number) => (await store.claimBreaches(now, max)).breaches;
+
+/** Due held requests claimed and all sent on where they were routed, as a router that judges them allowed does. */
+export async function releaseHeld(store: StateStore, now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease & { more: boolean }> {
+  const { claimed: records, more } = await store.claimHeld(now, max, now + 10_000);
+  return { ...(await store.settleHeld(now, records.map((record) => ({ record })), handOver)), more };
+}
 
 export function describeStoreContract(name: string, makeStore: MakeStore, cleanup?: () => Promise<void>): void {
   describe(`StateStore contract: ${name}`, () => {
@@ -1090,7 +1096,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         accepted.egress = { releaseAt, forwardedAt };
         expect(await store.recordAcceptance(requestId, accepted)).toMatchObject({ outcome: 'recorded' });
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', forwardedAt });
-        expect(await store.releaseHeld(releaseAt + 1_000, 100)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt + 1_000, 100)).toEqual({ queued: 0, handedOver: [], more: false });
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
         expect(await store.egressBacklog([dest])).toEqual({ [dest]: 1 });
       });
@@ -1231,9 +1237,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const releaseAt = Date.now() + 60_000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
-        expect(await store.releaseHeld(releaseAt - 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
-        expect(await store.releaseHeld(releaseAt, 100)).toEqual({ queued: 1, handedOver: [], more: false });
-        expect(await store.releaseHeld(releaseAt + 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt - 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt, 100)).toEqual({ queued: 1, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt + 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
       });
 
@@ -1248,12 +1254,12 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
           await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt: times[i], startsAt: times[i] }));
         }
         const byTime = ids.map((requestId, i) => ({ requestId, at: times[i] })).sort((a, b) => a.at - b.at).map((each) => each.requestId);
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 3, handedOver: [], more: true });
+        expect(await releaseHeld(store, releaseAt + 4, 3)).toEqual({ queued: 3, handedOver: [], more: true });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(0, 3));
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 2, handedOver: [], more: false });
-        expect(await store.releaseHeld(releaseAt + 4, 3)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt + 4, 3)).toEqual({ queued: 2, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt + 4, 3)).toEqual({ queued: 0, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(3, 5));
-        expect(await store.releaseHeld(releaseAt + 3_600_001, 10)).toEqual({ queued: 2, handedOver: [], more: false });
+        expect(await releaseHeld(store, releaseAt + 3_600_001, 10)).toEqual({ queued: 2, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual(byTime.slice(5));
       });
 
@@ -1271,7 +1277,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const first = await hold([mine, mine, other], releaseAt);
         const now = releaseAt + 10;
         // At most one for it to send: the earliest of its destination, forwarded now; the others queued.
-        const release = await store.releaseHeld(now, 100, { destinations: [mine], max: 1 });
+        const release = await releaseHeld(store, now, 100, { destinations: [mine], max: 1 });
         expect(release.queued).toBe(2);
         expect(release.handedOver.map((item) => [item.destination, item.entryId, item.record.requestId, item.record.state, item.record.forwardedAt]))
           .toEqual([[mine, '', first[0], 'forwarded', now]]);
@@ -1281,14 +1287,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const second = await hold([mine, mine], Date.now() + 50);
         await new Promise((resolve) => setTimeout(resolve, 100));
         const releasedAt = Date.now();
-        const released = await store.releaseHeld(releasedAt, 100, { destinations: [mine], max: 100 });
+        const released = await releaseHeld(store, releasedAt, 100, { destinations: [mine], max: 100 });
         expect(released.handedOver.map((item) => item.record.requestId)).toEqual(second);
         // Its answer lost, the caller finds them again by the release's time; at another, or for another destination, nothing.
         expect((await store.heldLeasedAt(releasedAt, [mine, other])).map((item) => [item.record.requestId, item.record.state, item.record.forwardedAt]).sort())
           .toEqual(second.map((requestId) => [requestId, 'forwarded', releasedAt]).sort());
         expect(await store.heldLeasedAt(releasedAt + 1, [mine])).toEqual([]);
         expect(await store.heldLeasedAt(releasedAt, [other])).toEqual([]);
-        expect(await store.releaseHeld(Date.now(), 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await releaseHeld(store, Date.now(), 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [], more: false });
         // Leased, not queued: one answered is settled, one unanswered comes back once past the redelivery delay.
         await store.recordResponse({ requestId: first[0], destination: mine, responseCode: 'I0', at: Date.now() });
         expect(await store.getRequest(first[0])).toMatchObject({ state: 'responded' });
@@ -1297,7 +1303,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(reclaimed).not.toContain(first[0]);
       });
 
-      it('queues, not leases, a held request answered before its time, for the claim to settle', async () => {
+      it('lets go of a held request answered before its time: nothing to queue or lease', async () => {
         const store = await open();
         const mine = destination();
         const requestId = newRequestId();
@@ -1305,9 +1311,64 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: mine, releaseAt, startsAt: releaseAt }));
         // Its device answered it (a network's response may come before the DSP's time).
         expect(await store.recordResponse({ requestId, destination: mine, responseCode: 'I0', at: Date.now() })).toMatchObject({ outcome: 'recorded' });
-        expect(await store.releaseHeld(releaseAt, 100, { destinations: [mine], max: 100 })).toEqual({ queued: 1, handedOver: [], more: false });
+        expect(await store.claimHeld(releaseAt, 100, releaseAt + 10_000)).toEqual({ claimed: [], more: false });
+        expect(await releaseHeld(store, releaseAt + 10_000, 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [], more: false });
         expect(await store.claimEgress([mine], 'router-a', 10)).toEqual([]);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded' });
+      });
+
+      it('claims a due held request for a time: claimed again only once the claim runs out, and sent on once by whichever settles first', async () => {
+        const store = await open();
+        const dest = destination();
+        const requestId = newRequestId();
+        const releaseAt = Date.now() + 60_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
+        const first = await store.claimHeld(releaseAt, 100, releaseAt + 1_000);
+        expect(first.claimed.map((record) => [record.requestId, record.state, record.destination])).toEqual([[requestId, 'accepted', dest]]);
+        expect(await store.claimHeld(releaseAt + 999, 100, releaseAt + 2_000)).toEqual({ claimed: [], more: false });
+        // Its claimer gone quiet past the claim: another claims it.
+        const second = await store.claimHeld(releaseAt + 1_000, 100, releaseAt + 11_000);
+        expect(second.claimed.map((record) => record.requestId)).toEqual([requestId]);
+        expect(await store.settleHeld(releaseAt + 1_001, second.claimed.map((record) => ({ record })))).toEqual({ queued: 1, handedOver: [] });
+        // The first claimer, late: not sent twice.
+        expect(await store.settleHeld(releaseAt + 1_002, first.claimed.map((record) => ({ record })), { destinations: [dest], max: 10 })).toEqual({ queued: 0, handedOver: [] });
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([requestId]);
+        expect(await store.claimHeld(releaseAt + 60_000, 100, releaseAt + 70_000)).toEqual({ claimed: [], more: false });
+      });
+
+      it('sends a held request on by its new route when its device moved while it was held: its record and queue are the new destination\'s', async () => {
+        const store = await open();
+        const [before, after] = [destination(), destination()];
+        const requestId = newRequestId();
+        const releaseAt = Date.now() + 60_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: before, releaseAt, startsAt: releaseAt }));
+        const { claimed } = await store.claimHeld(releaseAt, 100, releaseAt + 10_000);
+        const route = { destination: after, generation: 'SMETS1' as const };
+        expect(await store.settleHeld(releaseAt, claimed.map((record) => ({ record, route })))).toEqual({ queued: 1, handedOver: [] });
+        expect(await store.claimEgress([before], 'router-a', 10)).toEqual([]);
+        const [item] = await store.claimEgress([after], 'router-a', 10);
+        expect(item).toMatchObject({ destination: after, record: { requestId, destination: after, generation: 'SMETS1', state: 'forwarded', srv: claimed[0].srv, bodyValue: claimed[0].bodyValue } });
+        expect(await store.getRequest(requestId)).toMatchObject({ destination: after, generation: 'SMETS1', trt: claimed[0].trt });
+        // Handed over to its sender by the new route too.
+        const leasedId = newRequestId();
+        await store.recordAcceptance(leasedId, deviceAcceptance(leasedId, { destination: before, releaseAt, startsAt: releaseAt }));
+        const leased = await store.claimHeld(releaseAt, 100, releaseAt + 10_000);
+        const release = await store.settleHeld(releaseAt + 5, leased.claimed.map((record) => ({ record, route })), { destinations: [after], max: 10 });
+        expect(release.handedOver.map((each) => [each.destination, each.record.requestId, each.record.destination, each.record.forwardedAt])).toEqual([[after, leasedId, after, releaseAt + 5]]);
+      });
+
+      it('lets a claimed held request answered meanwhile (refused at its release) only lose its claim', async () => {
+        const store = await open();
+        const dest = destination();
+        const requestId = newRequestId();
+        const releaseAt = Date.now() + 60_000;
+        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
+        const { claimed } = await store.claimHeld(releaseAt, 100, releaseAt + 1_000);
+        expect(await store.recordResponse({ requestId, destination: dest, responseCode: 'E4', at: releaseAt, body: { error: { reason: 'not_authorised_for_device' } } })).toMatchObject({ outcome: 'recorded', breached: false });
+        expect(await store.settleHeld(releaseAt, claimed.map((record) => ({ record })), { destinations: [dest], max: 10 })).toEqual({ queued: 0, handedOver: [] });
+        expect(await store.claimHeld(releaseAt + 2_000, 100, releaseAt + 3_000)).toEqual({ claimed: [], more: false });
+        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
+        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'E4' });
       });
 
       it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {
@@ -1812,8 +1873,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const trt = { class: 'smets2.onDemand' as const, budgetMs: 30_000, startsAt: heldUntil, deadline: heldUntil + 30_000 };
         expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true, heldUntil, trt, breachCheckAt: trt.deadline })).toBe(true);
         expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
-        expect(await store.releaseHeld(heldUntil - 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
-        expect(await store.releaseHeld(heldUntil, 100)).toEqual({ queued: 1, handedOver: [], more: false });
+        expect(await releaseHeld(store, heldUntil - 1, 100)).toEqual({ queued: 0, handedOver: [], more: false });
+        expect(await releaseHeld(store, heldUntil, 100)).toEqual({ queued: 1, handedOver: [], more: false });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((i) => i.record.requestId)).toEqual([requestId]);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'forwarded', releasedAt: at, trt });
       });

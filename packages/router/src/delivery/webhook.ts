@@ -217,6 +217,8 @@ export class WebhookDeliverer {
         // What a JSON receiver reads in the item: for deduplicating a redriven item, and an alert's device.
         if (item.redrivenFrom) headers['x-dcc-redriven-from'] = item.redrivenFrom;
         if (item.deviceId) headers['x-dcc-device-id'] = item.deviceId;
+        const refusal = (item.body as { error?: { reason?: unknown } } | undefined)?.error?.reason;
+        if (typeof refusal === 'string') headers['x-dcc-reason'] = refusal;
       }
       const response = await fetch(endpoint, {
         method: 'POST',

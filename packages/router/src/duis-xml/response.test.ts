@@ -133,6 +133,16 @@ describe('DSP schedule answers as DUIS XML, valid against the schema', () => {
     expect(xml).toContain('<sr:DSPSchedulesRead><sr:DSPSchedules><sr:DSPScheduleID>7</sr:DSPScheduleID><sr:DSPScheduleDetails>');
   });
 
+  it('a held request refused at its ExecutionDateTime: its code, no body, and its reason in a comment outside what is signed', () => {
+    const item = { cursor: '1-0', kind: 'response' as const, requestId: rid, responseCode: 'E4', body: { error: { reason: 'not_authorised_for_device', message: 'refused when its ExecutionDateTime came: not -- yours' } } };
+    const xml = xmlOutboxItem(item, signer, Date.parse(at), { serviceReference: '4.1', serviceReferenceVariant: '4.1.1' });
+    expect(schemaViolations(xml)).toEqual([]);
+    expect(xml).toContain('<sr:ResponseCode>E4</sr:ResponseCode>');
+    expect(xml).not.toContain('sr:error');
+    expect(xml.endsWith('\n<!-- not_authorised_for_device: refused when its ExecutionDateTime came: not - yours -->')).toBe(true);
+    expect(verified(xml)).toBe(true);
+  });
+
   it("an occurrence's GBCS response to an XML User: a DSPScheduledMessage naming its schedule", () => {
     const item = { cursor: '1-0', kind: 'response' as const, requestId: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:10000000000070000000', responseCode: 'I0', body: { GBCSPayload: 'AAEC', DSPScheduleID: '7' } };
     const xml = xmlOutboxItem(item, signer, Date.parse(at), { serviceReference: '4.6', serviceReferenceVariant: '4.6.1' });

@@ -134,7 +134,7 @@ export function xmlAnswer(
   let signed = signEnveloped(document, signer, CANONICAL);
   if (answer.error) {
     headers['x-dcc-reason'] = answer.error.reason;
-    signed += `\n<!-- ${answer.error.reason}: ${answer.error.message.replace(/-{2,}/g, '-')} -->`;
+    signed += `\n${refusalComment(answer.error.reason, answer.error.message)}`;
   }
   return { body: signed, headers };
 }
@@ -164,8 +164,15 @@ export function xmlOutboxItem(
     return signEnveloped(responseDocument({ requestId: item.requestId, responseCode: 'I0', responseDateTime: at },
       `<sr:DCCAlertMessage><sr:DCCAlertCode>${escapeText(item.alertCode ?? '')}</sr:DCCAlertCode><sr:DCCAlert>${alert}</sr:DCCAlert></sr:DCCAlertMessage>`), signer, CANONICAL);
   }
-  const rest = body;
-  const srv = service;
-  return signEnveloped(responseDocument({ requestId: item.requestId, responseId: item.responseId, responseCode: item.responseCode ?? 'I0', responseDateTime: at },
-    srv ? responseMessage(srv, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer, CANONICAL);
+  // A refusal the router answered with (a held request refused at its ExecutionDateTime): DUIS has
+  // no element for its reason, so it goes as an answer's does, in a comment (and X-DCC-Reason).
+  const { error, ...rest } = body as { error?: { reason?: unknown; message?: unknown } };
+  const signed = signEnveloped(responseDocument({ requestId: item.requestId, responseId: item.responseId, responseCode: item.responseCode ?? 'I0', responseDateTime: at },
+    service ? responseMessage(service, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer, CANONICAL);
+  return error ? `${signed}\n${refusalComment(String(error.reason), String(error.message))}` : signed;
+}
+
+/** A refusal's reason and message after a signed document: a comment, outside what is signed. */
+function refusalComment(reason: string, message: string): string {
+  return `<!-- ${reason}: ${message.replace(/-{2,}/g, '-')} -->`;
 }

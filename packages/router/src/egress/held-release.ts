@@ -1,46 +1,93 @@
-import type { HeldRelease, StateStore } from '@dccrouter/state';
+import { findSrv, refusalCode, routeFor, type Refusal } from '@dccrouter/domain';
+import type { HeldRelease, HeldVerdict, NetworkResponse, RequestRecord, StateStore } from '@dccrouter/state';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
+import { judgeAgain, type JudgeAgainSources } from '../pipeline/judge-again.ts';
 import type { DirectEgress } from './index.ts';
 
 /**
- * Held requests released per partition and call. 16 partitions of 500 stay within the 10,000
+ * Held requests claimed per partition and call. 16 partitions of 500 stay within the 10,000
  * hand-overs an egress has room for, so a burst is all handed over rather than part of each call
  * queued.
  */
 export const HELD_RELEASE_BATCH = 500;
 
 /**
- * Releases DSP-held future-dated requests whose time has come: those for this process's own
+ * How long a claim of held requests lasts before another router may claim them again: far longer
+ * than judging a batch takes, short against a TRT (one left by a router that died is late by this).
+ */
+export const HELD_CLAIM_MS = 10_000;
+
+/** A held request refused when its time came, answered as its network would: the refusal's DUIS code and reason. */
+export function refusalAtRelease(record: RequestRecord, refusal: Refusal, at: number): NetworkResponse {
+  return {
+    requestId: record.requestId, destination: record.destination, srv: record.srv, at,
+    // Every refusal judgeAgain gives has its DUIS code (rows 6, 11, 13 to 17).
+    responseCode: refusalCode(refusal.reason) ?? 'E1',
+    body: { error: { reason: refusal.reason, message: `refused when its ExecutionDateTime came: ${refusal.message}` } },
+  };
+}
+
+/**
+ * Releases DSP-held future-dated requests whose time has come, each judged again as the request
+ * path would judge it now: refused (its response the refusal, recorded as a network's is), or
+ * sent on, routed anew where its device moved while it was held. Those for this process's own
  * networks are leased to it and handed over at once, the rest go to their queues.
  */
 export class HeldReleaser {
   constructor(
     private readonly store: StateStore,
     private readonly egress: DirectEgress,
+    private readonly sources: JudgeAgainSources,
+    /** Records a response as the networks' responses are recorded (metrics, the User's feeds woken). */
+    private readonly respond: (response: NetworkResponse) => Promise<void>,
     /** Gaps between the lookups of what a release whose answer was lost leased. */
     private readonly lookupGapsMs: readonly number[] = LOOK_AGAIN_GAPS_MS,
     /** The release's clock: due means `releaseAt <= now()`. */
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Releases until no partition has more due. */
+  /**
+   * Releases until no partition has more due. A request whose judgement or refusal fails (the
+   * store unreachable) stays claimed, and is claimed again once its claim runs out.
+   */
   async releaseDue(): Promise<void> {
     for (;;) {
-      const at = this.now();
-      const handOver = this.egress.releaseHandOver();
-      let release: HeldRelease;
-      try {
-        release = await this.store.releaseHeld(at, HELD_RELEASE_BATCH, handOver);
-      } catch (error) {
-        // Unanswered, the call may have leased requests to this process all the same: they are
-        // found by their lease time and sent, rather than left for the redelivery delay (a
-        // SMETS2+ request's whole TRT). A repeat, should another router send one too, is dropped.
-        if (handOver) this.lookUpLeases(at, handOver.destinations);
-        throw error;
-      }
-      for (const item of release.handedOver) this.egress.handOver(item);
-      if (!release.more) return;
+      const claimedAt = this.now();
+      const { claimed, more } = await this.store.claimHeld(claimedAt, HELD_RELEASE_BATCH, claimedAt + HELD_CLAIM_MS);
+      const judged = await Promise.allSettled(claimed.map((record) => this.judge(record)));
+      const verdicts = judged.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+      const failed = judged.find((outcome) => outcome.status === 'rejected');
+      if (verdicts.length > 0) await this.settle(verdicts);
+      if (failed) throw failed.reason;
+      if (!more) return;
     }
+  }
+
+  /** Its verdict: refused (its refusal recorded as its response, after which it only loses its claim), or on, by its route now. */
+  private async judge(record: RequestRecord): Promise<HeldVerdict> {
+    const allowed = await judgeAgain(this.sources, record);
+    if ('refusal' in allowed) {
+      await this.respond(refusalAtRelease(record, allowed.refusal, this.now()));
+      return { record };
+    }
+    const route = routeFor(findSrv(record.srv)!, allowed.device);
+    return route.destination === record.destination && route.generation === record.generation ? { record } : { record, route };
+  }
+
+  private async settle(verdicts: HeldVerdict[]): Promise<void> {
+    const at = this.now();
+    const handOver = this.egress.releaseHandOver();
+    let release: HeldRelease;
+    try {
+      release = await this.store.settleHeld(at, verdicts, handOver);
+    } catch (error) {
+      // Unanswered, the call may have leased requests to this process all the same: they are
+      // found by their lease time and sent, rather than left for the redelivery delay (a
+      // SMETS2+ request's whole TRT). A repeat, should another router send one too, is dropped.
+      if (handOver) this.lookUpLeases(at, handOver.destinations);
+      throw error;
+    }
+    for (const item of release.handedOver) this.egress.handOver(item);
   }
 
   /**

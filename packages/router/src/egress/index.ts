@@ -28,7 +28,7 @@ export interface DirectEgress {
   takesNow(destination: string): boolean;
   /** Sends a request recorded as handed over; a send that fails leaves it leased, sent again after the redelivery delay. */
   handOver(item: EgressItem): void;
-  /** What a release of held requests may lease to this process to send now (StateStore.releaseHeld); undefined: none. */
+  /** What a release of held requests may lease to this process to send now (StateStore.settleHeld); undefined: none. */
   releaseHandOver(): ReleaseHandOver | undefined;
 }
 

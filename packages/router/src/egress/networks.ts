@@ -1,5 +1,5 @@
 import { withFirmwareActivated } from '@dccrouter/domain';
-import { originatorOf, type StateStore } from '@dccrouter/state';
+import { originatorOf, type NetworkResponse, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import { pollUntil } from '../background/index.ts';
 import type { RouterConfig } from '../config/index.ts';
@@ -19,6 +19,8 @@ export interface Networks {
   /** The request path's hand-over to these networks. */
   egress: DirectEgress;
   control: SimulatorControl;
+  /** Records a response as the networks' are (for one the router gives itself: a held request refused at its release). */
+  recordResponse: (response: NetworkResponse) => Promise<void>;
   /**
    * Takes no more requests, lets the simulators answer what they hold until `deadline` (epoch ms;
    * at once without one), then drops the rest.
@@ -73,6 +75,7 @@ export async function startNetworks(
     simulators,
     egress,
     control,
+    recordResponse,
     async stop(deadline = 0) {
       await egress.stop();
       control.stop();

@@ -1,35 +1,12 @@
-import {
-  breachCheckTimes, checkAgainstDevice, dspHeldUntil, eligibleRolesOf, findSrv, parseRfc3339, refuse, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, withCplStatus,
-  type CompiledPolicy, type CplIndex, type Device, type Refusal, type RefusalReason, type ServiceRequest, type SrvDefinition, type User,
-} from '@dccrouter/domain';
+import { breachCheckTimes, dspHeldUntil, findSrv, parseRfc3339, routeFor, SIGNED_LEG_VARIANTS, trtBudget, trtClassFor, type RefusalReason, type SrvDefinition } from '@dccrouter/domain';
 import type { Release, RequestRecord, StateStore } from '@dccrouter/state';
 import { localCommandFor, preCommandFor } from '../pipeline/commands.ts';
+import { asRequest, judgeAgain, type JudgeAgainSources } from '../pipeline/judge-again.ts';
 import type { TrtBudgetTable } from '../trt/budgets.ts';
 
 export type QuarantineOutcome =
   | { ok: true; requestId: string; state: string }
   | { ok: false; status: 404 | 409; reason: 'not_found' | 'not_quarantined' | RefusalReason; message: string };
-
-/** What a release judges the request by again, as the request path sees them now. */
-export interface ReleaseChecks {
-  directory: { user(userId: string): Promise<User | undefined>; device(deviceId: string): Promise<Device | undefined> };
-  policy: CompiledPolicy;
-  cpl: { index(): CplIndex };
-}
-
-/** The request parts the opaque payloads are derived from, rebuilt from its record. */
-function asRequest(record: RequestRecord): ServiceRequest {
-  const [originatorId, targetId, counter] = record.requestId.split(':');
-  return {
-    requestId: { originatorId, targetId, counter },
-    requestIdText: record.requestId,
-    commandVariant: record.commandVariant as ServiceRequest['commandVariant'],
-    serviceReference: findSrv(record.srv)?.serviceReference ?? record.srv,
-    serviceReferenceVariant: record.srv,
-    bodyElement: record.bodyElement,
-    bodyValue: record.bodyValue as ServiceRequest['bodyValue'],
-  };
-}
 
 /**
  * Release and delete of quarantined requests, by the operator or the owning User. A released
@@ -43,31 +20,10 @@ export class QuarantineDesk {
     private readonly store: StateStore,
     private readonly budgets: TrtBudgetTable,
     private readonly trackTrt: boolean,
-    private readonly checks: ReleaseChecks,
+    private readonly checks: JudgeAgainSources,
     /** Epoch ms of a release (its TRT starts then): the router's clock never ahead of the store's (StoreWatch). */
     private readonly clock: () => number = Date.now,
   ) {}
-
-  /**
-   * The rows that may have changed since it was quarantined (up to QUARANTINE_TTL_SECONDS ago),
-   * judged again as the request path would now: its User still active and eligible for the SRV
-   * (rows 6, 11); for a device, the device still there, the User still its party in that role,
-   * and its type, cohort and status (after the CPL) still admitting it (rows 13 to 17). Released
-   * otherwise, a suspended User, or a supplier that has lost the meter, could act on it.
-   */
-  private async stillAllowed(record: RequestRecord): Promise<{ refusal: Refusal } | { device?: Device }> {
-    const user = await this.checks.directory.user(record.originatorId);
-    if (!user) return { refusal: refuse('unknown_user', `User ${record.originatorId} is no longer registered`) };
-    if (user.status !== 'active') return { refusal: refuse('user_not_active', `User ${user.userId} is ${user.status}`) };
-    const srv = findSrv(record.srv)!;
-    const eligibleRoles = eligibleRolesOf(user, srv);
-    if (eligibleRoles.length === 0) return { refusal: refuse('role_not_eligible', `none of roles ${user.roles.join(', ')} may send SRV ${srv.srv}`) };
-    if (srv.nonDevice) return {};
-    const found = await this.checks.directory.device(record.targetId);
-    const device = found && withCplStatus(found, this.checks.cpl.index());
-    const refusal = checkAgainstDevice(asRequest(record), srv, eligibleRoles, device, this.checks.policy);
-    return refusal ? { refusal } : { device };
-  }
 
   /** The quarantined request of `ref`, if `userId` (when given) owns it. */
   private async find(ref: string, userId: string | undefined): Promise<RequestRecord | QuarantineOutcome> {
@@ -90,7 +46,7 @@ export class QuarantineDesk {
     const found = await this.find(ref, userId);
     if ('ok' in found) return found;
     const record = found;
-    const allowed = await this.stillAllowed(record);
+    const allowed = await judgeAgain(this.checks, record);
     if ('refusal' in allowed) {
       const { refusal } = allowed;
       return { ok: false, status: 409, reason: refusal.reason, message: `request ${record.requestId} may not go on now (${refusal.message}): it stays quarantined, to be deleted` };

@@ -1,4 +1,4 @@
-import type { EgressItem, HeldRelease, ReleaseHandOver } from '../store/index.ts';
+import type { EgressItem, HeldClaims, HeldRelease, HeldVerdict, ReleaseHandOver } from '../store/index.ts';
 import { copy, type EgressEntry, type MemoryState } from './state.ts';
 
 /** Each destination's queue: claimed, reclaimed when idle, renewed; and the requests held for their ExecutionDateTime. */
@@ -57,16 +57,44 @@ export class MemoryEgress {
     return items;
   }
 
-  async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
+  async claimHeld(now: number, max: number, claimUntil: number): Promise<HeldClaims> {
     const { state } = this;
-    const release: HeldRelease = { queued: 0, handedOver: [], more: false };
+    const claims: HeldClaims = { claimed: [], more: false };
     let taken = 0;
-    while (taken < max && (state.held.peekKey() ?? Infinity) <= now) {
+    const claim = (requestId: string) => {
       taken++;
-      const { requestId, destination } = state.held.pop()!.value;
       const entry = state.request(requestId);
-      if (!entry || entry.egressEntry) continue;
-      if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination) && entry.record.state === 'accepted') {
+      if (!entry || entry.egressEntry || entry.record.state !== 'accepted') {
+        state.heldClaims.delete(requestId);
+        return;
+      }
+      state.heldClaims.set(requestId, claimUntil);
+      claims.claimed.push(copy(entry.record));
+    };
+    // Claims that ran out unsettled first, then the due held ones.
+    for (const [requestId, until] of [...state.heldClaims]) {
+      if (taken >= max) break;
+      if (until <= now) claim(requestId);
+    }
+    while (taken < max && (state.held.peekKey() ?? Infinity) <= now) claim(state.held.pop()!.value);
+    claims.more = taken === max;
+    return claims;
+  }
+
+  async settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    const { state } = this;
+    const release: HeldRelease = { queued: 0, handedOver: [] };
+    for (const { record: { requestId }, route } of verdicts) {
+      if (!state.heldClaims.delete(requestId)) continue;
+      const entry = state.request(requestId);
+      if (!entry || entry.egressEntry || entry.record.state !== 'accepted') continue;
+      if (route) {
+        entry.record.destination = route.destination;
+        if (route.generation === undefined) delete entry.record.generation;
+        else entry.record.generation = route.generation;
+      }
+      const { destination } = entry.record;
+      if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination)) {
         Object.assign(entry.record, { state: 'forwarded', forwardedAt: now });
         entry.egressEntry = state.enqueueEgress(destination, requestId, now);
         release.handedOver.push({ destination, entryId: '', record: copy(entry.record) });
@@ -75,7 +103,6 @@ export class MemoryEgress {
         release.queued++;
       }
     }
-    release.more = taken === max;
     return release;
   }
 

@@ -31,7 +31,7 @@ export class MemoryQuarantine {
       if (release.route.generation === undefined) delete entry.record.generation;
       else entry.record.generation = release.route.generation;
     }
-    if (release.egress && release.heldUntil !== undefined && release.heldUntil > release.at) state.held.push(release.heldUntil, { requestId, destination: entry.record.destination });
+    if (release.egress && release.heldUntil !== undefined && release.heldUntil > release.at) state.held.push(release.heldUntil, requestId);
     else if (release.egress) entry.egressEntry = state.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) state.indexDeadline(entry, requestId, release.breachCheckAt);
     if (release.breachFinalAt !== undefined) entry.breachFinalAt = release.breachFinalAt;

@@ -71,7 +71,7 @@ export class MemoryRequests {
         // It wins over held: the caller has sent it already, whatever this clock says of releaseAt.
         Object.assign(stored.record, { state: 'forwarded', forwardedAt });
         stored.egressEntry = state.enqueueEgress(record.destination, requestId, forwardedAt);
-      } else if (releaseAt !== undefined && releaseAt > now) state.held.push(releaseAt, { requestId, destination: record.destination });
+      } else if (releaseAt !== undefined && releaseAt > now) state.held.push(releaseAt, requestId);
       else stored.egressEntry = state.enqueueEgress(record.destination, requestId);
     }
     if (acceptance.breachCheckAt !== undefined) state.indexDeadline(stored, requestId, acceptance.breachCheckAt);

@@ -66,7 +66,9 @@ export class MemoryState {
   private readonly outboxRetentionMs: number;
   readonly egress = new Map<string, Map<string, EgressEntry>>();
   private egressSeq = 0;
-  readonly held = new MinHeap<{ requestId: string; destination: string }>();
+  readonly held = new MinHeap<string>();
+  /** Held requests claimed to be judged again (claimHeld), by when the claim runs out. */
+  readonly heldClaims = new Map<string, number>();
   readonly deadlines = new MinHeap<string>();
   private readonly outboxes = new Map<string, MemoryStream<NewOutboxItem>>();
   private nextOutboxSweepAt = 0;

@@ -62,7 +62,6 @@ export type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply>;
   /** Six values per response, flat (RespondReply). */
   respondBatch(...args: (string | number)[]): Promise<string[]>;
-  releaseHeld(key: string, now: number, max: number, prefix: string, tag: string, handOverMax: number, ...destinations: string[]): Promise<(string | number)[]>;
   claimBreaches(key: string, mark: string, now: number, max: number, prefix: string, tag: string, minId: string, markMs: number, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseLease(key: string, owner: string): Promise<number>;
@@ -105,7 +104,8 @@ export const SCRIPT_COMMANDS = [
   ['deleteQuarantined', 2],
   ['expireQuarantined', 1],
   ['advanceState', 1],
-  ['releaseHeld', 1],
+  ['claimHeld', 2],
+  ['settleHeld', 1],
   ['readClaimed', 1],
   ['claimEgress', 1],
   ['reclaimLeases', 2],
@@ -284,6 +284,11 @@ export abstract class RedisPart {
   /** How far the partition's bulk-indexed deadlines are marked breached (claim-breaches.lua). */
   protected trtMarkKey(tag: string): string {
     return `${this.prefix}trtmarked:${tag}`;
+  }
+
+  /** Held requests claimed to be judged again, by when the claim runs out (claim-held.lua). */
+  protected heldClaimKey(tag: string): string {
+    return `${this.prefix}heldclaim:${tag}`;
   }
 
   /** Requests handed to their network at acceptance, by lease time (accept-batch.lua). */

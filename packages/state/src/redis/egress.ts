@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { PARTITIONS } from '../shared/index.ts';
-import type { EgressItem, HeldRelease, ReleaseHandOver } from '../store/index.ts';
+import type { EgressItem, HeldClaims, HeldRelease, HeldVerdict, ReleaseHandOver } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type ScriptedPipeline } from './base.ts';
 import { isCluster } from './connection/index.ts';
-import { unpackRecord } from './records.ts';
+import { packRecord, unpackRecord } from './records.ts';
 
 /** How often an idle router polls a Redis Cluster's egress streams (a cluster cannot block on several slots). */
 const CLUSTER_IDLE_POLL_MS = 20;
@@ -245,20 +245,46 @@ export class RedisEgress extends RedisPart {
     return items;
   }
 
-  async releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease> {
-    const pipeline = this.backgroundPipeline() as ScriptedPipeline & { releaseHeld(...args: unknown[]): ScriptedPipeline };
-    // One call per partition, each short, so that Redis serves the request path between them;
-    // they run without knowing of each other, so they share the hand-overs out.
+  async claimHeld(now: number, max: number, claimUntil: number): Promise<HeldClaims> {
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline & { claimHeld(...args: unknown[]): ScriptedPipeline };
+    // One call per partition, each short, so that Redis serves the request path between them.
+    for (let p = 0; p < PARTITIONS; p++) {
+      const tag = `{p${p}}`;
+      pipeline.claimHeld(`${this.prefix}held:${tag}`, this.heldClaimKey(tag), now, max, claimUntil, this.prefix, tag);
+    }
+    const claims: HeldClaims = { claimed: [], more: false };
+    for (const reply of (await this.exec('claim held', pipeline)) as (string | number)[][]) {
+      if (Number(reply[0]) === 1) claims.more = true;
+      for (let i = 1; i < reply.length; i += 2) claims.claimed.push(unpackRecord(String(reply[i + 1]), String(reply[i])));
+    }
+    return claims;
+  }
+
+  async settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    const release: HeldRelease = { queued: 0, handedOver: [] };
+    const byPartition = new Map<string, HeldVerdict[]>();
+    for (const verdict of verdicts) {
+      const tag = this.tagOf(verdict.record.requestId);
+      const partition = byPartition.get(tag);
+      if (partition) partition.push(verdict);
+      else byPartition.set(tag, [verdict]);
+    }
+    if (byPartition.size === 0) return release;
+    // The partitions' calls run without knowing of each other, so they share the hand-overs out.
     const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / PARTITIONS) : 0;
     const destinations = handOverEach > 0 ? handOver!.destinations : [];
-    for (let p = 0; p < PARTITIONS; p++) {
-      pipeline.releaseHeld(`${this.prefix}held:{p${p}}`, now, max, this.prefix, `{p${p}}`, handOverEach, ...destinations);
+    const pipeline = this.backgroundPipeline() as ScriptedPipeline & { settleHeld(...args: unknown[]): ScriptedPipeline };
+    for (const [tag, partition] of byPartition) {
+      const args: (string | number)[] = [];
+      for (const { record, route } of partition) {
+        // Routed anew: its record as claimed (nothing in it changes while it is held), with its new route.
+        args.push(record.requestId, route ? packRecord({ ...record, destination: route.destination, generation: route.generation }) : '', route?.destination ?? '');
+      }
+      pipeline.settleHeld(this.heldClaimKey(tag), now, this.prefix, tag, handOverEach, destinations.length, ...destinations, ...args);
     }
-    const release: HeldRelease = { queued: 0, handedOver: [], more: false };
-    for (const reply of (await this.exec('release held', pipeline)) as (string | number)[][]) {
+    for (const reply of (await this.exec('settle held', pipeline)) as (string | number)[][]) {
       release.queued += Number(reply[0]);
-      if (Number(reply[1]) === 1) release.more = true;
-      for (let i = 2; i < reply.length; i += 3) release.handedOver.push(takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]), now));
+      for (let i = 1; i < reply.length; i += 3) release.handedOver.push(takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]), now));
     }
     return release;
   }

@@ -139,7 +139,7 @@ export interface Acceptance {
   record: RequestRecord;
   /** For a request that goes to a network: queued for egress in the same atomic step. */
   egress?: {
-    /** A DSP-held future-dated request is released at this time (epoch ms), not before (see releaseHeld). */
+    /** A DSP-held future-dated request is released at this time (epoch ms), not before (see claimHeld). */
     releaseAt?: number;
     /**
      * Handed to its network by the caller itself at this time (epoch ms), once recorded: a router
@@ -178,7 +178,7 @@ export interface Acceptance {
   plainAcknowledgement?: boolean;
 }
 
-/** What a releasing router sends itself (releaseHeld): its networks run in its process. */
+/** What a releasing router sends itself (settleHeld): its networks run in its process. */
 export interface ReleaseHandOver {
   destinations: readonly string[];
   /**
@@ -188,13 +188,27 @@ export interface ReleaseHandOver {
   max: number;
 }
 
+/** DSP-held requests whose time has come, claimed to be judged again before they go on (claimHeld). */
+export interface HeldClaims {
+  /** Their records as stored (each still accepted, not yet queued). */
+  claimed: RequestRecord[];
+  /** A partition gave `max`: more may be due, for another call. */
+  more: boolean;
+}
+
+/** A claimed held request judged again: it goes on, or (answered meanwhile) only loses its claim. */
+export interface HeldVerdict {
+  /** As claimed (claimHeld). */
+  record: RequestRecord;
+  /** Where it goes now, when not where it was routed at acceptance (its device moved while it was held). */
+  route?: { destination: string; generation?: Generation };
+}
+
 export interface HeldRelease {
   /** Requests put in their destination's egress queue. */
   queued: number;
   /** Requests leased to the caller, forwarded: it sends them now. */
   handedOver: EgressItem[];
-  /** A partition gave `max`: more may be due, for another call. */
-  more: boolean;
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
@@ -571,15 +585,25 @@ export interface StateStore {
   renewEgress(items: readonly EgressItem[], consumer: string): Promise<void>;
   /**
    * DSP-held future-dated requests whose time has come, earliest first, up to `max` (per
-   * partition): each is queued for its destination's egress, or, with `handOver`, up to its
-   * `max` of those for its destinations are leased to the caller instead, marked forwarded at
-   * `now`, for it to send at once, as an acceptance with `egress.forwardedAt` is (one the caller
-   * fails to send is sent again after the redelivery delay, see reclaimEgress).
+   * partition), claimed by the caller until `claimUntil` (epoch ms) to be judged again: the
+   * request path's checks may say otherwise now (a supplier that lost the meter, a device
+   * decommissioned or moved while it was held). Claims that ran out unsettled (their claimer died)
+   * are claimed again first. One no longer waiting (answered, deleted, queued) is let go.
    */
-  releaseHeld(now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease>;
+  claimHeld(now: number, max: number, claimUntil: number): Promise<HeldClaims>;
   /**
-   * What a releaseHeld at `at` leased to its caller for these destinations and is still
-   * unanswered: for a caller whose release failed without an answer (it may have leased them all
+   * Sends on claimed held requests as judged: each still accepted is queued for its destination's
+   * egress (its route's, when given), or, with `handOver`, up to its `max` of those for its
+   * destinations are leased to the caller instead, marked forwarded at `now`, for it to send at
+   * once, as an acceptance with `egress.forwardedAt` is (one the caller fails to send is sent
+   * again after the redelivery delay, see reclaimEgress). One answered meanwhile (refused at its
+   * release, its response recorded) only loses its claim. Claimed twice (a claim that ran out,
+   * claimed again), a request goes on once: by whichever settles it first.
+   */
+  settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease>;
+  /**
+   * What a settleHeld at `at` leased to its caller for these destinations and is still
+   * unanswered: for a caller whose settling failed without an answer (it may have leased them all
    * the same), to send rather than leave them to the redelivery delay.
    */
   heldLeasedAt(at: number, destinations: readonly string[]): Promise<EgressItem[]>;

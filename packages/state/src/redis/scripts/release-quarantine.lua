@@ -7,7 +7,7 @@
 --       TRT start, TRT budget, final check at (SMETS1, or ''), the bulk index's name in that list (or ''),
 --       the retention in seconds (kept that long from its release), an outbox item for the
 --       originator (JSON, or ''), the outbox's minimum ID (older items are trimmed), when the DCC
---       holds it until (its ExecutionDateTime still ahead: put with the held requests, release-held.lua; or ''),
+--       holds it until (its ExecutionDateTime still ahead: put with the held requests, claim-held.lua; or ''),
 --       its record routed anew (its device moved while it was held; or ''), its destination, and
 --       the quarantine event it releases (or '': whichever it is held under).
 -- KEYS[10]: that event's reference key (qref), kept as long as the request from now (or '' with no event).
