@@ -88,8 +88,8 @@ const claimed = async (store: StateStore, now: number, max: number) => (await st
 
 /** Due held requests claimed and all sent on where they were routed, as a router that judges them allowed does. */
 export async function releaseHeld(store: StateStore, now: number, max: number, handOver?: ReleaseHandOver): Promise<HeldRelease & { more: boolean }> {
-  const { claimed: records, more } = await store.claimHeld(now, max, now + 10_000);
-  return { ...(await store.settleHeld(now, records.map((record) => ({ record })), handOver)), more };
+  const claims = await store.claimHeld(now, max, now + 10_000);
+  return { ...(await store.settleHeld(claims, now, claims.claimed.map((record) => ({ record })), [], handOver)), more: claims.more };
 }
 
 export function describeStoreContract(name: string, makeStore: MakeStore, cleanup?: () => Promise<void>): void {
@@ -1311,13 +1311,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: mine, releaseAt, startsAt: releaseAt }));
         // Its device answered it (a network's response may come before the DSP's time).
         expect(await store.recordResponse({ requestId, destination: mine, responseCode: 'I0', at: Date.now() })).toMatchObject({ outcome: 'recorded' });
-        expect(await store.claimHeld(releaseAt, 100, releaseAt + 10_000)).toEqual({ claimed: [], more: false });
+        expect(await store.claimHeld(releaseAt, 100, releaseAt + 10_000)).toMatchObject({ claimed: [], more: false });
         expect(await releaseHeld(store, releaseAt + 10_000, 100, { destinations: [mine], max: 100 })).toEqual({ queued: 0, handedOver: [], more: false });
         expect(await store.claimEgress([mine], 'router-a', 10)).toEqual([]);
         expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded' });
       });
 
-      it('claims a due held request for a time: claimed again only once the claim runs out, and sent on once by whichever settles first', async () => {
+      it('claims due held requests for a time: claimed again once the claim runs out, the first claim then void, so each goes on once', async () => {
         const store = await open();
         const dest = destination();
         const requestId = newRequestId();
@@ -1325,15 +1325,37 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
         const first = await store.claimHeld(releaseAt, 100, releaseAt + 1_000);
         expect(first.claimed.map((record) => [record.requestId, record.state, record.destination])).toEqual([[requestId, 'accepted', dest]]);
-        expect(await store.claimHeld(releaseAt + 999, 100, releaseAt + 2_000)).toEqual({ claimed: [], more: false });
+        expect(await store.claimHeld(releaseAt + 999, 100, releaseAt + 2_000)).toMatchObject({ claimed: [], more: false });
         // Its claimer gone quiet past the claim: another claims it.
         const second = await store.claimHeld(releaseAt + 1_000, 100, releaseAt + 11_000);
         expect(second.claimed.map((record) => record.requestId)).toEqual([requestId]);
-        expect(await store.settleHeld(releaseAt + 1_001, second.claimed.map((record) => ({ record })))).toEqual({ queued: 1, handedOver: [] });
-        // The first claimer, late: not sent twice.
-        expect(await store.settleHeld(releaseAt + 1_002, first.claimed.map((record) => ({ record })), { destinations: [dest], max: 10 })).toEqual({ queued: 0, handedOver: [] });
+        // The first claimer, late: its claim is void.
+        expect(await store.settleHeld(first, releaseAt + 1_001, first.claimed.map((record) => ({ record })), [], { destinations: [dest], max: 10 })).toEqual({ queued: 0, handedOver: [] });
+        expect(await store.settleHeld(second, releaseAt + 1_002, second.claimed.map((record) => ({ record })), [])).toEqual({ queued: 1, handedOver: [] });
         expect((await store.claimEgress([dest], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([requestId]);
-        expect(await store.claimHeld(releaseAt + 60_000, 100, releaseAt + 70_000)).toEqual({ claimed: [], more: false });
+        // Settled, a claim is not claimed again.
+        expect(await store.claimHeld(releaseAt + 60_000, 100, releaseAt + 70_000)).toMatchObject({ claimed: [], more: false });
+        expect(await store.settleHeld(second, releaseAt + 60_000, second.claimed.map((record) => ({ record })), [])).toEqual({ queued: 0, handedOver: [] });
+      });
+
+      it('holds again until the claim\'s end what was claimed but not judged, and lets go of what was answered meanwhile (refused at its release)', async () => {
+        const store = await open();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        const ids = [newRequestId(), newRequestId(), newRequestId()];
+        for (const requestId of ids) await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
+        const claims = await store.claimHeld(releaseAt, 100, releaseAt + 1_000);
+        expect(claims.claimed.map((record) => record.requestId).sort()).toEqual([...ids].sort());
+        const [allowed, unjudged, refused] = ids.map((requestId) => claims.claimed.find((record) => record.requestId === requestId)!);
+        expect(await store.recordResponse({ requestId: refused.requestId, destination: dest, responseCode: 'E4', at: releaseAt, body: { error: { reason: 'not_authorised_for_device' } } }))
+          .toMatchObject({ outcome: 'recorded', breached: false });
+        expect(await store.settleHeld(claims, releaseAt + 1, [{ record: allowed }], [unjudged.requestId])).toEqual({ queued: 1, handedOver: [] });
+        expect((await store.claimEgress([dest], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([allowed.requestId]);
+        expect(await store.claimHeld(releaseAt + 999, 100, releaseAt + 2_000)).toMatchObject({ claimed: [], more: false });
+        const again = await store.claimHeld(releaseAt + 1_000, 100, releaseAt + 11_000);
+        expect(again.claimed.map((record) => record.requestId)).toEqual([unjudged.requestId]);
+        expect(await store.getRequest(refused.requestId)).toMatchObject({ state: 'responded', responseCode: 'E4' });
+        expect(await store.getRequest(unjudged.requestId)).toMatchObject({ state: 'accepted' });
       });
 
       it('sends a held request on by its new route when its device moved while it was held: its record and queue are the new destination\'s', async () => {
@@ -1342,33 +1364,21 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         const requestId = newRequestId();
         const releaseAt = Date.now() + 60_000;
         await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: before, releaseAt, startsAt: releaseAt }));
-        const { claimed } = await store.claimHeld(releaseAt, 100, releaseAt + 10_000);
+        const claims = await store.claimHeld(releaseAt, 100, releaseAt + 10_000);
         const route = { destination: after, generation: 'SMETS1' as const };
-        expect(await store.settleHeld(releaseAt, claimed.map((record) => ({ record, route })))).toEqual({ queued: 1, handedOver: [] });
+        expect(await store.settleHeld(claims, releaseAt, claims.claimed.map((record) => ({ record, route })), [])).toEqual({ queued: 1, handedOver: [] });
         expect(await store.claimEgress([before], 'router-a', 10)).toEqual([]);
         const [item] = await store.claimEgress([after], 'router-a', 10);
-        expect(item).toMatchObject({ destination: after, record: { requestId, destination: after, generation: 'SMETS1', state: 'forwarded', srv: claimed[0].srv, bodyValue: claimed[0].bodyValue } });
-        expect(await store.getRequest(requestId)).toMatchObject({ destination: after, generation: 'SMETS1', trt: claimed[0].trt });
-        // Handed over to its sender by the new route too.
+        const [claimed] = claims.claimed;
+        expect(item).toMatchObject({ destination: after, record: { requestId, destination: after, generation: 'SMETS1', state: 'forwarded', srv: claimed.srv, bodyValue: claimed.bodyValue } });
+        expect(await store.getRequest(requestId)).toMatchObject({ destination: after, generation: 'SMETS1', trt: claimed.trt });
+        // Handed over to its sender by the new route too, and found again by the settle's time.
         const leasedId = newRequestId();
         await store.recordAcceptance(leasedId, deviceAcceptance(leasedId, { destination: before, releaseAt, startsAt: releaseAt }));
         const leased = await store.claimHeld(releaseAt, 100, releaseAt + 10_000);
-        const release = await store.settleHeld(releaseAt + 5, leased.claimed.map((record) => ({ record, route })), { destinations: [after], max: 10 });
-        expect(release.handedOver.map((each) => [each.destination, each.record.requestId, each.record.destination, each.record.forwardedAt])).toEqual([[after, leasedId, after, releaseAt + 5]]);
-      });
-
-      it('lets a claimed held request answered meanwhile (refused at its release) only lose its claim', async () => {
-        const store = await open();
-        const dest = destination();
-        const requestId = newRequestId();
-        const releaseAt = Date.now() + 60_000;
-        await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
-        const { claimed } = await store.claimHeld(releaseAt, 100, releaseAt + 1_000);
-        expect(await store.recordResponse({ requestId, destination: dest, responseCode: 'E4', at: releaseAt, body: { error: { reason: 'not_authorised_for_device' } } })).toMatchObject({ outcome: 'recorded', breached: false });
-        expect(await store.settleHeld(releaseAt, claimed.map((record) => ({ record })), { destinations: [dest], max: 10 })).toEqual({ queued: 0, handedOver: [] });
-        expect(await store.claimHeld(releaseAt + 2_000, 100, releaseAt + 3_000)).toEqual({ claimed: [], more: false });
-        expect(await store.claimEgress([dest], 'router-a', 10)).toEqual([]);
-        expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'E4' });
+        const release = await store.settleHeld(leased, releaseAt + 5, leased.claimed.map((record) => ({ record, route })), [], { destinations: [after], max: 10 });
+        expect(release.handedOver.map((each) => [each.destination, each.record.requestId, each.record.destination, each.record.state, each.record.forwardedAt])).toEqual([[after, leasedId, after, 'forwarded', releaseAt + 5]]);
+        expect((await store.heldLeasedAt(releaseAt + 5, [after])).map((each) => [each.record.requestId, each.record.destination])).toEqual([[leasedId, after]]);
       });
 
       it('marks a request past its check time breached once, alerts its User, and keeps the breach on a late response', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, type Device, type User } from '@dccrouter/domain';
-import { MemoryStore, StateUnavailableError, type Acceptance, type EgressItem, type HeldRelease, type HeldVerdict, type ReleaseHandOver } from '@dccrouter/state';
+import { MemoryStore, StateUnavailableError, type Acceptance, type EgressItem, type HeldClaims, type HeldRelease, type HeldVerdict, type ReleaseHandOver } from '@dccrouter/state';
 import type { JudgeAgainSources } from '../pipeline/judge-again.ts';
 import type { DirectEgress } from './index.ts';
 import { HELD_CLAIM_MS, HELD_RELEASE_BATCH, HeldReleaser } from './held-release.ts';
@@ -27,8 +27,8 @@ class RecordingEgress implements DirectEgress {
 
 /** A store whose settling is carried out but whose answer is lost, as when Redis's reply times out. */
 class LosingStore extends MemoryStore {
-  override async settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
-    await super.settleHeld(now, verdicts, handOver);
+  override async settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    await super.settleHeld(claims, now, verdicts, later, handOver);
     throw new StateUnavailableError('settle held: no answer in time', { unconfirmed: true });
   }
 }
@@ -105,7 +105,7 @@ describe('HeldReleaser', () => {
       const [item] = await store.readOutbox(SUPPLIER, undefined, 10);
       expect(item).toMatchObject({ kind: 'response', requestId, responseCode: code, body: { error: { reason } } });
       expect((item.body as { error: { message: string } }).error.message).toMatch(/^refused when its ExecutionDateTime came: /);
-      expect(await store.claimHeld(releaseAt + HELD_CLAIM_MS, 10, releaseAt + 2 * HELD_CLAIM_MS)).toEqual({ claimed: [], more: false });
+      expect(await store.claimHeld(releaseAt + HELD_CLAIM_MS, 10, releaseAt + 2 * HELD_CLAIM_MS)).toMatchObject({ claimed: [], more: false });
     }
   });
 

@@ -1,5 +1,5 @@
 import { findSrv, refusalCode, routeFor, type Refusal } from '@dccrouter/domain';
-import type { HeldRelease, HeldVerdict, NetworkResponse, RequestRecord, StateStore } from '@dccrouter/state';
+import type { HeldClaims, HeldRelease, HeldVerdict, NetworkResponse, RequestRecord, StateStore } from '@dccrouter/state';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import { judgeAgain, type JudgeAgainSources } from '../pipeline/judge-again.ts';
 import type { DirectEgress } from './index.ts';
@@ -48,38 +48,55 @@ export class HeldReleaser {
 
   /**
    * Releases until no partition has more due. A request whose judgement or refusal fails (the
-   * store unreachable) stays claimed, and is claimed again once its claim runs out.
+   * store unreachable) is held again until its claim's end, and judged again then.
    */
   async releaseDue(): Promise<void> {
-    for (;;) {
-      const claimedAt = this.now();
-      const { claimed, more } = await this.store.claimHeld(claimedAt, HELD_RELEASE_BATCH, claimedAt + HELD_CLAIM_MS);
-      const judged = await Promise.allSettled(claimed.map((record) => this.judge(record)));
-      const verdicts = judged.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-      const failed = judged.find((outcome) => outcome.status === 'rejected');
-      if (verdicts.length > 0) await this.settle(verdicts);
-      if (failed) throw failed.reason;
-      if (!more) return;
+    let next: Promise<HeldClaims> | undefined = this.claim();
+    while (next) {
+      const claims: HeldClaims = await next;
+      // The next claim runs in Redis while this one is judged here: a burst due at one time goes
+      // on at the pace of the slower of the two, not of both in turn.
+      next = claims.more ? this.claim() : undefined;
+      // Its failure is thrown when it is awaited, once this claim is settled.
+      next?.catch(() => {});
+      const judged = await Promise.allSettled(claims.claimed.map((record) => this.judge(record)));
+      const verdicts: HeldVerdict[] = [];
+      const later: string[] = [];
+      let failed: unknown;
+      judged.forEach((outcome, i) => {
+        if (outcome.status === 'rejected') {
+          failed ??= outcome.reason;
+          later.push(claims.claimed[i].requestId);
+        } else if (outcome.value) verdicts.push(outcome.value);
+      });
+      await this.settle(claims, verdicts, later);
+      if (failed !== undefined) throw failed;
     }
   }
 
-  /** Its verdict: refused (its refusal recorded as its response, after which it only loses its claim), or on, by its route now. */
-  private async judge(record: RequestRecord): Promise<HeldVerdict> {
+  private claim(): Promise<HeldClaims> {
+    const at = this.now();
+    return this.store.claimHeld(at, HELD_RELEASE_BATCH, at + HELD_CLAIM_MS);
+  }
+
+  /** Allowed, how it goes on (by its route now); refused, undefined once its refusal is recorded as its response. */
+  private async judge(record: RequestRecord): Promise<HeldVerdict | undefined> {
     const allowed = await judgeAgain(this.sources, record);
     if ('refusal' in allowed) {
       await this.respond(refusalAtRelease(record, allowed.refusal, this.now()));
-      return { record };
+      return undefined;
     }
     const route = routeFor(findSrv(record.srv)!, allowed.device);
     return route.destination === record.destination && route.generation === record.generation ? { record } : { record, route };
   }
 
-  private async settle(verdicts: HeldVerdict[]): Promise<void> {
+  private async settle(claims: HeldClaims, verdicts: HeldVerdict[], later: string[]): Promise<void> {
+    if (claims.claim === '') return;
     const at = this.now();
     const handOver = this.egress.releaseHandOver();
     let release: HeldRelease;
     try {
-      release = await this.store.settleHeld(at, verdicts, handOver);
+      release = await this.store.settleHeld(claims, at, verdicts, later, handOver);
     } catch (error) {
       // Unanswered, the call may have leased requests to this process all the same: they are
       // found by their lease time and sent, rather than left for the redelivery delay (a

@@ -69,10 +69,10 @@ describe('QuarantineDesk.release', () => {
     expect((await store.getRequest(`${USER}:${METER}:4`))?.trt).toMatchObject({ startsAt: executionDateTime, deadline: executionDateTime + 30_000 });
     // Only the one whose time has passed is queued; the other waits with the held requests.
     expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:5`]);
-    expect(await store.claimHeld(executionDateTime - 1, 10, executionDateTime + 10_000)).toEqual({ claimed: [], more: false });
-    const { claimed } = await store.claimHeld(executionDateTime, 10, executionDateTime + 10_000);
-    expect(claimed.map((record) => record.requestId)).toEqual([`${USER}:${METER}:4`]);
-    expect(await store.settleHeld(executionDateTime, claimed.map((record) => ({ record })))).toMatchObject({ queued: 1 });
+    expect(await store.claimHeld(executionDateTime - 1, 10, executionDateTime + 10_000)).toMatchObject({ claimed: [], more: false });
+    const claims = await store.claimHeld(executionDateTime, 10, executionDateTime + 10_000);
+    expect(claims.claimed.map((record) => record.requestId)).toEqual([`${USER}:${METER}:4`]);
+    expect(await store.settleHeld(claims, executionDateTime, claims.claimed.map((record) => ({ record })), [])).toMatchObject({ queued: 1 });
     expect((await store.claimEgress(['smets2/north'], 'router-a', 10)).map((item) => item.record.requestId)).toEqual([`${USER}:${METER}:4`]);
   });
 

@@ -59,35 +59,35 @@ export class MemoryEgress {
 
   async claimHeld(now: number, max: number, claimUntil: number): Promise<HeldClaims> {
     const { state } = this;
-    const claims: HeldClaims = { claimed: [], more: false };
-    let taken = 0;
-    const claim = (requestId: string) => {
-      taken++;
-      const entry = state.request(requestId);
-      if (!entry || entry.egressEntry || entry.record.state !== 'accepted') {
-        state.heldClaims.delete(requestId);
-        return;
-      }
-      state.heldClaims.set(requestId, claimUntil);
-      claims.claimed.push(copy(entry.record));
-    };
-    // Claims that ran out unsettled first, then the due held ones.
-    for (const [requestId, until] of [...state.heldClaims]) {
-      if (taken >= max) break;
-      if (until <= now) claim(requestId);
+    const requestIds: string[] = [];
+    // The requests of claims that ran out first (those claims void), then the due held ones.
+    for (const [id, claim] of state.heldClaims) {
+      if (requestIds.length >= max) break;
+      if (claim.until > now) continue;
+      state.heldClaims.delete(id);
+      requestIds.push(...claim.requestIds);
     }
-    while (taken < max && (state.held.peekKey() ?? Infinity) <= now) claim(state.held.pop()!.value);
-    claims.more = taken === max;
+    while (requestIds.length < max && (state.held.peekKey() ?? Infinity) <= now) requestIds.push(state.held.pop()!.value);
+    const claims: HeldClaims = { claimed: [], more: requestIds.length >= max, claim: '', until: claimUntil };
+    for (const requestId of requestIds) {
+      const entry = state.request(requestId);
+      if (entry && !entry.egressEntry && entry.record.state === 'accepted') claims.claimed.push(copy(entry.record));
+    }
+    if (claims.claimed.length > 0) {
+      claims.claim = String(++state.heldClaimSeq);
+      state.heldClaims.set(claims.claim, { until: claimUntil, requestIds: claims.claimed.map((record) => record.requestId) });
+    }
     return claims;
   }
 
-  async settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
+  async settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
     const { state } = this;
     const release: HeldRelease = { queued: 0, handedOver: [] };
+    if (!state.heldClaims.delete(claims.claim)) return release;
+    for (const requestId of later) state.held.push(claims.until, requestId);
     for (const { record: { requestId }, route } of verdicts) {
-      if (!state.heldClaims.delete(requestId)) continue;
       const entry = state.request(requestId);
-      if (!entry || entry.egressEntry || entry.record.state !== 'accepted') continue;
+      if (!entry || entry.record.state !== 'accepted') continue;
       if (route) {
         entry.record.destination = route.destination;
         if (route.generation === undefined) delete entry.record.generation;

@@ -1,7 +1,7 @@
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
 import { MemoryCounters } from '../counters/memory.ts';
 import type {
-  Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
+  Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, HeldClaims, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
 } from '../store/index.ts';
 import { MemoryDirectory } from './directory.ts';
 import { MemoryEgress } from './egress.ts';
@@ -79,7 +79,7 @@ export class MemoryStore implements StateStore {
   reclaimEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number) { return this.egress.reclaimEgress(destinations, consumer, max, idleMs); }
   renewEgress(items: readonly EgressItem[], consumer: string) { return this.egress.renewEgress(items, consumer); }
   claimHeld(now: number, max: number, claimUntil: number) { return this.egress.claimHeld(now, max, claimUntil); }
-  settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver) { return this.egress.settleHeld(now, verdicts, handOver); }
+  settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver) { return this.egress.settleHeld(claims, now, verdicts, later, handOver); }
   heldLeasedAt(at: number, destinations: readonly string[]) { return this.egress.heldLeasedAt(at, destinations); }
   egressBacklog(destinations: readonly string[]) { return this.egress.egressBacklog(destinations); }
 

@@ -67,8 +67,9 @@ export class MemoryState {
   readonly egress = new Map<string, Map<string, EgressEntry>>();
   private egressSeq = 0;
   readonly held = new MinHeap<string>();
-  /** Held requests claimed to be judged again (claimHeld), by when the claim runs out. */
-  readonly heldClaims = new Map<string, number>();
+  /** Claims of held requests to be judged again (claimHeld), by ID, in the order made. */
+  readonly heldClaims = new Map<string, { until: number; requestIds: string[] }>();
+  heldClaimSeq = 0;
   readonly deadlines = new MinHeap<string>();
   private readonly outboxes = new Map<string, MemoryStream<NewOutboxItem>>();
   private nextOutboxSweepAt = 0;

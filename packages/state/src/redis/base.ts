@@ -286,9 +286,9 @@ export abstract class RedisPart {
     return `${this.prefix}trtmarked:${tag}`;
   }
 
-  /** Held requests claimed to be judged again, by when the claim runs out (claim-held.lua). */
-  protected heldClaimKey(tag: string): string {
-    return `${this.prefix}heldclaim:${tag}`;
+  /** A partition's claims of held requests to be judged again, by when each runs out (claim-held.lua). */
+  protected heldClaimsKey(tag: string): string {
+    return `${this.prefix}heldclaims:${tag}`;
   }
 
   /** Requests handed to their network at acceptance, by lease time (accept-batch.lua). */

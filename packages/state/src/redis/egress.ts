@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { PARTITIONS } from '../shared/index.ts';
-import type { EgressItem, HeldClaims, HeldRelease, HeldVerdict, ReleaseHandOver } from '../store/index.ts';
+import type { EgressItem, HeldClaims, HeldRelease, HeldVerdict, ReleaseHandOver, RequestRecord } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type ScriptedPipeline } from './base.ts';
 import { isCluster } from './connection/index.ts';
 import { packRecord, unpackRecord } from './records.ts';
@@ -250,41 +250,51 @@ export class RedisEgress extends RedisPart {
     // One call per partition, each short, so that Redis serves the request path between them.
     for (let p = 0; p < PARTITIONS; p++) {
       const tag = `{p${p}}`;
-      pipeline.claimHeld(`${this.prefix}held:${tag}`, this.heldClaimKey(tag), now, max, claimUntil, this.prefix, tag);
+      pipeline.claimHeld(`${this.prefix}held:${tag}`, this.heldClaimsKey(tag), now, max, claimUntil, this.prefix, tag);
     }
-    const claims: HeldClaims = { claimed: [], more: false };
-    for (const reply of (await this.exec('claim held', pipeline)) as (string | number)[][]) {
+    const claims: HeldClaims = { claimed: [], more: false, claim: '', until: claimUntil };
+    // The claim's ID in each partition that made one: `<partition>:<id>` each, space-separated.
+    const ids: string[] = [];
+    ((await this.exec('claim held', pipeline)) as (string | number)[][]).forEach((reply, p) => {
       if (Number(reply[0]) === 1) claims.more = true;
-      for (let i = 1; i < reply.length; i += 2) claims.claimed.push(unpackRecord(String(reply[i + 1]), String(reply[i])));
-    }
+      if (reply[1] !== '') ids.push(`${p}:${reply[1]}`);
+      for (let i = 2; i < reply.length; i += 2) claims.claimed.push(unpackRecord(String(reply[i + 1]), String(reply[i])));
+    });
+    claims.claim = ids.join(' ');
     return claims;
   }
 
-  async settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
+  async settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
     const release: HeldRelease = { queued: 0, handedOver: [] };
-    const byPartition = new Map<string, HeldVerdict[]>();
-    for (const verdict of verdicts) {
-      const tag = this.tagOf(verdict.record.requestId);
-      const partition = byPartition.get(tag);
-      if (partition) partition.push(verdict);
-      else byPartition.set(tag, [verdict]);
+    if (claims.claim === '') return release;
+    // Per partition claimed: what goes on (RequestID, destination, record routed anew or ''), and what is held again (RequestID, '', '').
+    const args = new Map<string, (string | number)[]>();
+    const argsOf = (requestId: string) => args.get(this.tagOf(requestId))!;
+    for (const each of claims.claim.split(' ')) args.set(`{p${each.slice(0, each.indexOf(':'))}}`, []);
+    // What each goes on as: its record as claimed (nothing in it changes while it is held), routed anew where its device moved.
+    const sent = new Map<string, RequestRecord>();
+    for (const { record, route } of verdicts) {
+      const goesOn = route ? { ...record, destination: route.destination, generation: route.generation } : record;
+      sent.set(record.requestId, goesOn);
+      argsOf(record.requestId).push(record.requestId, goesOn.destination, route ? packRecord(goesOn) : '');
     }
-    if (byPartition.size === 0) return release;
+    for (const requestId of later) argsOf(requestId).push(requestId, '', '');
     // The partitions' calls run without knowing of each other, so they share the hand-overs out.
     const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / PARTITIONS) : 0;
     const destinations = handOverEach > 0 ? handOver!.destinations : [];
     const pipeline = this.backgroundPipeline() as ScriptedPipeline & { settleHeld(...args: unknown[]): ScriptedPipeline };
-    for (const [tag, partition] of byPartition) {
-      const args: (string | number)[] = [];
-      for (const { record, route } of partition) {
-        // Routed anew: its record as claimed (nothing in it changes while it is held), with its new route.
-        args.push(record.requestId, route ? packRecord({ ...record, destination: route.destination, generation: route.generation }) : '', route?.destination ?? '');
-      }
-      pipeline.settleHeld(this.heldClaimKey(tag), now, this.prefix, tag, handOverEach, destinations.length, ...destinations, ...args);
+    for (const each of claims.claim.split(' ')) {
+      const [p, id] = each.split(':');
+      const tag = `{p${p}}`;
+      pipeline.settleHeld(this.heldClaimsKey(tag), now, this.prefix, tag, id, claims.until, handOverEach, destinations.length, ...destinations, ...args.get(tag)!);
     }
     for (const reply of (await this.exec('settle held', pipeline)) as (string | number)[][]) {
+      if (reply.length === 0) continue;
       release.queued += Number(reply[0]);
-      for (let i = 1; i < reply.length; i += 3) release.handedOver.push(takenItem(String(reply[i]), '', String(reply[i + 2]), String(reply[i + 1]), now));
+      for (let i = 1; i < reply.length; i++) {
+        const record = sent.get(String(reply[i]))!;
+        release.handedOver.push({ destination: record.destination, entryId: '', record: { ...record, state: 'forwarded', forwardedAt: now } });
+      }
     }
     return release;
   }

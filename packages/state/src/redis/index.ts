@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
 import type {
-  Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
+  Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, HeldClaims, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
 } from '../store/index.ts';
 import { PARTITIONS } from '../shared/index.ts';
 import { StateUnavailableError } from '../store/index.ts';
@@ -125,7 +125,7 @@ export class RedisStore extends RedisPart implements StateStore {
   recoverOwnEgress(destinations: readonly string[], consumer: string, max: number, idleMs: number, held: readonly EgressItem[]) { return this.egress.recoverOwnEgress(destinations, consumer, max, idleMs, held); }
   renewEgress(items: readonly EgressItem[], consumer: string) { return this.egress.renewEgress(items, consumer); }
   claimHeld(now: number, max: number, claimUntil: number) { return this.egress.claimHeld(now, max, claimUntil); }
-  settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver) { return this.egress.settleHeld(now, verdicts, handOver); }
+  settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver) { return this.egress.settleHeld(claims, now, verdicts, later, handOver); }
   heldLeasedAt(at: number, destinations: readonly string[]) { return this.egress.heldLeasedAt(at, destinations); }
   egressBacklog(destinations: readonly string[]) { return this.egress.egressBacklog(destinations); }
 

@@ -194,9 +194,13 @@ export interface HeldClaims {
   claimed: RequestRecord[];
   /** A partition gave `max`: more may be due, for another call. */
   more: boolean;
+  /** The claim as the store names it, for settleHeld (opaque). */
+  claim: string;
+  /** When the claim runs out (claimHeld's `claimUntil`). */
+  until: number;
 }
 
-/** A claimed held request judged again: it goes on, or (answered meanwhile) only loses its claim. */
+/** A claimed held request judged again and allowed: it goes on. */
 export interface HeldVerdict {
   /** As claimed (claimHeld). */
   record: RequestRecord;
@@ -587,20 +591,22 @@ export interface StateStore {
    * DSP-held future-dated requests whose time has come, earliest first, up to `max` (per
    * partition), claimed by the caller until `claimUntil` (epoch ms) to be judged again: the
    * request path's checks may say otherwise now (a supplier that lost the meter, a device
-   * decommissioned or moved while it was held). Claims that ran out unsettled (their claimer died)
-   * are claimed again first. One no longer waiting (answered, deleted, queued) is let go.
+   * decommissioned or moved while it was held). The requests of a claim that ran out unsettled
+   * (its claimer died) are claimed again first, and that claim is void. One no longer waiting
+   * (answered, deleted, queued) is let go.
    */
   claimHeld(now: number, max: number, claimUntil: number): Promise<HeldClaims>;
   /**
-   * Sends on claimed held requests as judged: each still accepted is queued for its destination's
-   * egress (its route's, when given), or, with `handOver`, up to its `max` of those for its
-   * destinations are leased to the caller instead, marked forwarded at `now`, for it to send at
-   * once, as an acceptance with `egress.forwardedAt` is (one the caller fails to send is sent
-   * again after the redelivery delay, see reclaimEgress). One answered meanwhile (refused at its
-   * release, its response recorded) only loses its claim. Claimed twice (a claim that ran out,
-   * claimed again), a request goes on once: by whichever settles it first.
+   * Ends a claim: each request of `verdicts` is queued for its destination's egress (its route's,
+   * when given), or, with `handOver`, up to its `max` of those for its destinations are leased to
+   * the caller instead, marked forwarded at `now`, for it to send at once, as an acceptance with
+   * `egress.forwardedAt` is (one the caller fails to send is sent again after the redelivery
+   * delay, see reclaimEgress). Those in `later` (not judged: a read failed) are held again until
+   * the claim's end; the rest of the claim (refused, their refusal recorded as their response) are
+   * let go. A claim made void (it ran out and was claimed again) settles nothing: its requests go
+   * on once, by the later claim.
    */
-  settleHeld(now: number, verdicts: readonly HeldVerdict[], handOver?: ReleaseHandOver): Promise<HeldRelease>;
+  settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver): Promise<HeldRelease>;
   /**
    * What a settleHeld at `at` leased to its caller for these destinations and is still
    * unanswered: for a caller whose settling failed without an answer (it may have leased them all

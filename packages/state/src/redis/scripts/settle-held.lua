@@ -1,42 +1,52 @@
--- Sends on one partition's claimed held requests (claim-held.lua), judged again by the caller:
--- each into its destination's egress stream, or leased to the caller to send itself (as
+-- Ends one partition's claim of held requests (claim-held.lua), judged again by the caller: each
+-- allowed goes into its destination's egress stream, or is leased to the caller to send itself (as
 -- accept-batch.lua's 'lease': forwarded, in the lease set until its response, reclaim-leases.lua
--- sending it again if none comes), routed anew where its device moved while it was held. Claimed twice
--- (a claim that ran out, claimed again), a request goes on once: by whichever call settles it
--- first. One no longer waiting (answered by the caller's refusal, or deleted) only loses its claim.
+-- sending it again if none comes), routed anew where its device moved while it was held. Those not
+-- judged (a read failed) are held again until the claim's end; the claim's others (refused, their
+-- refusal recorded as their response) are let go. A claim made void (it ran out and was claimed
+-- again) settles nothing: its requests go on once, by the later claim.
 -- Keys are built here from the partition's hash tag, so all stay in the slot of KEYS[1].
--- KEYS: claimed zset. ARGV: now, key prefix, partition tag, how many the caller sends itself at
---       most (0: none), how many destinations it sends to, those destinations, then per request:
---       its RequestID, its record routed anew ('' to keep it), and that record's destination.
--- Returns the number queued, then per request leased its destination, RequestID and record.
-local now, prefix, tag = ARGV[1], ARGV[2], ARGV[3]
-local leases_left, n_dest = tonumber(ARGV[4]), tonumber(ARGV[5])
+-- KEYS: claims zset. ARGV: now, key prefix, partition tag, the claim's ID, when it runs out, how
+--       many the caller sends itself at most (0: none), how many destinations it sends to, those
+--       destinations, then per request: its RequestID, its destination ('' to hold it again), and
+--       its record routed anew ('' when it was not).
+-- Returns the number queued, then the RequestID of each leased to the caller; or nothing, the
+-- claim being void.
+local now, prefix, tag, id, until_at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if redis.call('DEL', prefix .. 'heldclaim:' .. tag .. ':' .. id) == 0 then return {} end
+redis.call('ZREM', KEYS[1], id)
+local leases_left, n_dest = tonumber(ARGV[6]), tonumber(ARGV[7])
 local sent_by_caller = {}
-for i = 6, 5 + n_dest do sent_by_caller[ARGV[i]] = true end
+for i = 8, 7 + n_dest do sent_by_caller[ARGV[i]] = true end
 local out = { 0 }
-for i = 6 + n_dest, #ARGV, 3 do
-  local rid = ARGV[i]
-  if redis.call('ZREM', KEYS[1], rid) == 1 then
-    local req = prefix .. 'req:' .. tag .. ':' .. rid
-    local f = redis.call('HMGET', req, 'dest', 'egress', 'record', 'state')
-    if f[1] and not f[2] and f[4] == 'accepted' then
-      local dest, record = f[1], f[3]
-      if ARGV[i + 1] ~= '' then
-        dest, record = ARGV[i + 2], ARGV[i + 1]
-        redis.call('HSET', req, 'record', record, 'dest', dest)
+-- Each destination's leases, and the requests held again, added in one ZADD each at the end.
+local leases, again = {}, {}
+for i = 8 + n_dest, #ARGV, 3 do
+  local rid, dest = ARGV[i], ARGV[i + 1]
+  local req = prefix .. 'req:' .. tag .. ':' .. rid
+  if dest == '' then
+    again[#again + 1] = until_at
+    again[#again + 1] = rid
+  -- Claimed, it was accepted and unqueued; only gone since (past its retention) does it stop here.
+  elseif redis.call('HGET', req, 'state') == 'accepted' then
+    if ARGV[i + 2] ~= '' then redis.call('HSET', req, 'record', ARGV[i + 2], 'dest', dest) end
+    if leases_left > 0 and sent_by_caller[dest] then
+      leases_left = leases_left - 1
+      local set = leases[dest]
+      if not set then
+        set = {}
+        leases[dest] = set
       end
-      if leases_left > 0 and sent_by_caller[dest] then
-        leases_left = leases_left - 1
-        redis.call('ZADD', prefix .. 'egresslease:' .. tag .. ':' .. dest, now, rid)
-        redis.call('HSET', req, 'egress', '~', 'state', 'forwarded', 'forwardedAt', now)
-        out[#out + 1] = dest
-        out[#out + 1] = rid
-        out[#out + 1] = record
-      else
-        redis.call('HSET', req, 'egress', redis.call('XADD', prefix .. 'egress:' .. tag .. ':' .. dest, '*', 'rid', rid))
-        out[1] = out[1] + 1
-      end
+      set[#set + 1] = now
+      set[#set + 1] = rid
+      redis.call('HSET', req, 'egress', '~', 'state', 'forwarded', 'forwardedAt', now)
+      out[#out + 1] = rid
+    else
+      redis.call('HSET', req, 'egress', redis.call('XADD', prefix .. 'egress:' .. tag .. ':' .. dest, '*', 'rid', rid))
+      out[1] = out[1] + 1
     end
   end
 end
+for dest, set in pairs(leases) do redis.call('ZADD', prefix .. 'egresslease:' .. tag .. ':' .. dest, unpack(set)) end
+if #again > 0 then redis.call('ZADD', prefix .. 'held:' .. tag, unpack(again)) end
 return out
