@@ -1,4 +1,3 @@
-import { withFirmwareActivated } from '@dccrouter/domain';
 import { originatorOf, type NetworkResponse, type StateStore } from '@dccrouter/state';
 import type { SimulatedNetwork, SimulatorSettings } from '@dccrouter/simulators';
 import { pollUntil } from '../background/index.ts';
@@ -10,9 +9,7 @@ import { judgedResponseCounter } from '../trt/judged-responses.ts';
 import { deviceAlertSink } from '../alerts/index.ts';
 import { EgressDispatcher, responseRecorder, type DirectEgress } from './index.ts';
 import { SimulatorControl, simulatedNetworks } from './simulated.ts';
-import { recordInstallations } from '../products/installations.ts';
-import { storedCpl } from '../products/cpl.ts';
-import { noticeDeviceChange } from '../products/notices.ts';
+import { recordActivatedFirmware } from '../products/firmware.ts';
 
 export interface Networks {
   simulators: Map<string, SimulatedNetwork>;
@@ -47,10 +44,7 @@ export async function startNetworks(
     responses(response.destination, response.responseCode).inc();
     // An 11.3 Activate Firmware answered I0 makes the version its last 11.1 named the device's own
     // (contract v1.1: the CPL judges it by that), whatever else the network's body says.
-    if (response.responseCode === 'I0' && response.srv === '11.3') {
-      void recordFirmware(store, response.requestId)
-        .catch((error) => log.warn({ err: error, requestId: response.requestId }, 'activated firmware not recorded in the inventory'));
-    }
+    if (response.responseCode === 'I0' && response.srv === '11.3') recordActivatedFirmware(store, response.requestId, log);
     countJudged(response, outcome);
   });
   const defaults: SimulatorSettings = {
@@ -86,31 +80,4 @@ export async function startNetworks(
       for (const simulator of simulators.values()) simulator.close();
     },
   };
-}
-
-/**
- * The device's firmware version as its activation set it: the version its 11.3 was sent for, the
- * one the last 11.1 before the 11.3's acceptance pended. That is the device's pending version as
- * the store holds it when it was pended by then (the router that accepted the 11.3 may not have
- * seen an 11.1 served by another a moment before); else the one the accepting router knew (kept
- * in the request's record); without an 11.1 before it, nothing changes (an 11.1 served while the
- * 11.3 distributes stays pending). A version on the CPL restores a suspended
- * device, one off it suspends it: its Users are told.
- */
-async function recordFirmware(store: StateStore, requestId: string): Promise<void> {
-  const request = await store.getRequest(requestId);
-  // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
-  const cpl = await storedCpl(store);
-  // Changed as the store holds the device, so an operator's change made meanwhile stays.
-  const [update] = await store.updateDevices([requestId.split(':')[1]], (device) => {
-    const pendedAt = device.pendingFirmwareAt === undefined ? undefined : Date.parse(device.pendingFirmwareAt);
-    const pendedBefore = request !== undefined && pendedAt !== undefined && pendedAt <= request.acceptedAt;
-    // A device pended before its time was kept (pendedAt undefined): its pending version, as before.
-    const version = pendedBefore ? device.pendingFirmwareVersion : request?.firmwareVersion ?? (pendedAt === undefined ? device.pendingFirmwareVersion : undefined);
-    return version === undefined ? undefined : withFirmwareActivated(device, version, cpl);
-  });
-  if (!update) return;
-  // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
-  await recordInstallations(store, [update.after], [update.before]);
-  await noticeDeviceChange(store, cpl, update.before, update.after);
 }
