@@ -400,6 +400,23 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.readOutbox(plain.record.originatorId, undefined, 10)).filter((item) => item.requestId === requestId)).toHaveLength(1);
   });
 
+  it('keeps the held requests other partitions claimed when one partition\'s claim fails, and names the failure', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const releaseAt = Date.now() + 60_000;
+    const held = plainAcceptance(requestId);
+    await store.recordAcceptance(requestId, { ...held, egress: { releaseAt } });
+    // Another partition's held set is not a sorted set: its claim fails (WRONGTYPE) where the others run.
+    const broken = (partitionOf(originatorOf(requestId)) + 1) % 16;
+    await raw.set(`${keyPrefix}held:{p${broken}}`, 'not a sorted set');
+    const claims = await store.claimHeld(releaseAt, 10, releaseAt + 1_000);
+    expect(claims.failed).toBeInstanceOf(StateUnavailableError);
+    expect(claims.failed?.message).toMatch(/claim held failed: WRONGTYPE/);
+    expect(claims.claimed.map((record) => record.requestId)).toEqual([requestId]);
+    expect(await store.settleHeld(claims, releaseAt, claims.claimed.map((record) => ({ record })), [])).toEqual({ queued: 1, handedOver: [] });
+  });
+
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -1358,6 +1358,40 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getRequest(unjudged.requestId)).toMatchObject({ state: 'accepted' });
       });
 
+      it('claims again the requests of claims that ran out only where they fit, so no claim holds more than max', async () => {
+        const store = await open();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        const ids = Array.from({ length: 8 }, () => newRequestId());
+        for (const [i, requestId] of ids.entries()) await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt: releaseAt + i, startsAt: releaseAt }));
+        // Two claims, of 3 and 5, both left to run out.
+        expect((await store.claimHeld(releaseAt + 2, 3, releaseAt + 100)).claimed).toHaveLength(3);
+        expect((await store.claimHeld(releaseAt + 7, 5, releaseAt + 100)).claimed).toHaveLength(5);
+        const first = await store.claimHeld(releaseAt + 100, 5, releaseAt + 200);
+        expect([first.claimed.length, first.more]).toEqual([3, true]);
+        const second = await store.claimHeld(releaseAt + 100, 5, releaseAt + 200);
+        expect(second.claimed.length).toBe(5);
+        expect([...first.claimed, ...second.claimed].map((record) => record.requestId).sort()).toEqual([...ids].sort());
+      });
+
+      it('settles a claim with thousands held again or leased in one partition', async () => {
+        const store = await open();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        const ids = Array.from({ length: 4_500 }, () => newRequestId());
+        for (const requestId of ids) await store.recordAcceptance(requestId, deviceAcceptance(requestId, { destination: dest, releaseAt, startsAt: releaseAt }));
+        const claims = await store.claimHeld(releaseAt, ids.length, releaseAt + 1_000);
+        expect(claims.claimed).toHaveLength(ids.length);
+        const [later, leased] = [claims.claimed.slice(0, 4_200), claims.claimed.slice(4_200)];
+        const release = await store.settleHeld(claims, releaseAt, leased.map((record) => ({ record })), later.map((record) => record.requestId), { destinations: [dest], max: 10_000 * 16 });
+        expect(release.handedOver).toHaveLength(leased.length);
+        expect(await store.claimHeld(releaseAt + 999, ids.length, releaseAt + 2_000)).toMatchObject({ claimed: [] });
+        const again = await store.claimHeld(releaseAt + 1_000, ids.length, releaseAt + 11_000);
+        expect(again.claimed.map((record) => record.requestId).sort()).toEqual(later.map((record) => record.requestId).sort());
+        const all = await store.settleHeld(again, releaseAt + 1_000, again.claimed.map((record) => ({ record })), [], { destinations: [dest], max: 10_000 * 16 });
+        expect(all.handedOver).toHaveLength(later.length);
+      });
+
       it('sends a held request on by its new route when its device moved while it was held: its record and queue are the new destination\'s', async () => {
         const store = await open();
         const [before, after] = [destination(), destination()];

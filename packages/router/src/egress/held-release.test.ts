@@ -121,20 +121,21 @@ describe('HeldReleaser', () => {
     expect((await store.claimEgress(['smets2/north'], 'router-b', 10)).map((item) => [item.record.requestId, item.record.destination])).toEqual([[requestId, 'smets2/north']]);
   });
 
-  it('leaves a request whose judgement failed claimed, and judges it again once its claim runs out', async () => {
+  it('holds a request whose judgement failed again until its claim\'s end, sending the rest of that claim and of the next at once', async () => {
     const store = new MemoryStore();
     const egress = new RecordingEgress();
     const releaseAt = Date.now() + 60_000;
-    const ids = await hold(store, 2, releaseAt);
+    // More than one claim's worth (one partition in the embedded store): the second is claimed while the first is judged.
+    const ids = await hold(store, HELD_RELEASE_BATCH + 10, releaseAt);
     const sources = await sourcesOver(store);
-    let failing: string | undefined = ids[0];
+    let failing = true;
     const flaky: JudgeAgainSources = {
       ...sources,
       directory: {
         user: (id) => sources.directory.user(id),
         device: async (id) => {
           if (failing) {
-            failing = undefined;
+            failing = false;
             throw new StateUnavailableError('device read: no answer in time');
           }
           return sources.directory.device(id);
@@ -143,15 +144,35 @@ describe('HeldReleaser', () => {
     };
     let now = releaseAt;
     const releaser = new HeldReleaser(store, egress, flaky, respondTo(store), undefined, () => now);
-    // The other goes on; the failure is thrown for the loop to log.
+    // The failure is thrown for the loop to log, once both claims are settled.
     await expect(releaser.releaseDue()).rejects.toThrow(StateUnavailableError);
-    expect(egress.handedOver).toHaveLength(1);
+    expect(egress.handedOver).toHaveLength(ids.length - 1);
+    const [unjudged] = ids.filter((requestId) => !egress.handedOver.includes(requestId));
+    expect(await store.getRequest(unjudged)).toMatchObject({ state: 'accepted' });
     now = releaseAt + HELD_CLAIM_MS - 1;
     await releaser.releaseDue();
-    expect(egress.handedOver).toHaveLength(1);
+    expect(egress.handedOver).toHaveLength(ids.length - 1);
     now = releaseAt + HELD_CLAIM_MS;
     await releaser.releaseDue();
     expect(egress.handedOver.sort()).toEqual([...ids].sort());
+  });
+
+  it('does not refuse a request judged in the second half of its claim (another router may have claimed it again): it is judged again later', async () => {
+    const store = new MemoryStore();
+    const egress = new RecordingEgress();
+    const releaseAt = Date.now() + 60_000;
+    const [requestId] = await hold(store, 1, releaseAt);
+    const sources = await sourcesOver(store, { importSupplier: '90-B3-D5-1F-30-00-00-09' });
+    // The clock jumps between the claim and the judgement, as for a router stalled that long.
+    const times = [releaseAt, releaseAt + HELD_CLAIM_MS / 2 + 1];
+    let now = releaseAt;
+    const releaser = new HeldReleaser(store, egress, sources, respondTo(store), undefined, () => times.shift() ?? now);
+    await expect(releaser.releaseDue()).rejects.toThrow(/too late in its claim/);
+    expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted' });
+    now = releaseAt + HELD_CLAIM_MS;
+    await releaser.releaseDue();
+    expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'E4' });
+    expect(egress.handedOver).toEqual([]);
   });
 
   it('sends what a release whose answer was lost leased to it, found again by the release time', async () => {

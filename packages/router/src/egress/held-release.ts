@@ -21,7 +21,7 @@ export const HELD_CLAIM_MS = 10_000;
 export function refusalAtRelease(record: RequestRecord, refusal: Refusal, at: number): NetworkResponse {
   return {
     requestId: record.requestId, destination: record.destination, srv: record.srv, at,
-    // Every refusal judgeAgain gives has its DUIS code (rows 6, 11, 13 to 17).
+    // Every refusal judgeAgain gives has its DUIS code (rows 4, 6, 11, 13 to 17).
     responseCode: refusalCode(refusal.reason) ?? 'E1',
     body: { error: { reason: refusal.reason, message: `refused when its ExecutionDateTime came: ${refusal.message}` } },
   };
@@ -48,30 +48,41 @@ export class HeldReleaser {
 
   /**
    * Releases until no partition has more due. A request whose judgement or refusal fails (the
-   * store unreachable) is held again until its claim's end, and judged again then.
+   * store unreachable) is held again until its claim's end, and judged again then; a failure
+   * (the first) is thrown once every claim made has been settled, for the loop to log.
    */
   async releaseDue(): Promise<void> {
+    let failed: unknown;
     let next: Promise<HeldClaims> | undefined = this.claim();
     while (next) {
-      const claims: HeldClaims = await next;
+      let claims: HeldClaims;
+      try {
+        claims = await next;
+      } catch (error) {
+        failed ??= error;
+        break;
+      }
+      if (claims.failed) failed ??= claims.failed;
       // The next claim runs in Redis while this one is judged here: a burst due at one time goes
       // on at the pace of the slower of the two, not of both in turn.
-      next = claims.more ? this.claim() : undefined;
-      // Its failure is thrown when it is awaited, once this claim is settled.
+      next = claims.more && !claims.failed ? this.claim() : undefined;
       next?.catch(() => {});
-      const judged = await Promise.allSettled(claims.claimed.map((record) => this.judge(record)));
+      const judged = await Promise.allSettled(claims.claimed.map((record) => this.judge(record, claims.until)));
       const verdicts: HeldVerdict[] = [];
       const later: string[] = [];
-      let failed: unknown;
       judged.forEach((outcome, i) => {
         if (outcome.status === 'rejected') {
           failed ??= outcome.reason;
           later.push(claims.claimed[i].requestId);
         } else if (outcome.value) verdicts.push(outcome.value);
       });
-      await this.settle(claims, verdicts, later);
-      if (failed !== undefined) throw failed;
+      try {
+        await this.settle(claims, verdicts, later);
+      } catch (error) {
+        failed ??= error;
+      }
     }
+    if (failed !== undefined) throw failed;
   }
 
   private claim(): Promise<HeldClaims> {
@@ -79,11 +90,17 @@ export class HeldReleaser {
     return this.store.claimHeld(at, HELD_RELEASE_BATCH, at + HELD_CLAIM_MS);
   }
 
-  /** Allowed, how it goes on (by its route now); refused, undefined once its refusal is recorded as its response. */
-  private async judge(record: RequestRecord): Promise<HeldVerdict | undefined> {
+  /**
+   * Allowed, how it goes on (by its route now); refused, undefined once its refusal is recorded as
+   * its response. Not refused so late in its claim that another router may have claimed it again
+   * since and sent it on (thrown: it is judged again).
+   */
+  private async judge(record: RequestRecord, claimedUntil: number): Promise<HeldVerdict | undefined> {
     const allowed = await judgeAgain(this.sources, record);
     if ('refusal' in allowed) {
-      await this.respond(refusalAtRelease(record, allowed.refusal, this.now()));
+      const at = this.now();
+      if (at > claimedUntil - HELD_CLAIM_MS / 2) throw new Error(`held request ${record.requestId} judged too late in its claim to be refused: judged again`);
+      await this.respond(refusalAtRelease(record, allowed.refusal, at));
       return undefined;
     }
     const route = routeFor(findSrv(record.srv)!, allowed.device);

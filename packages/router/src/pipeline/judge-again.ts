@@ -28,9 +28,9 @@ export function asRequest(record: RequestRecord): ServiceRequest {
 /**
  * The rows that may have changed since a request was accepted and held back (quarantined, or
  * held for its ExecutionDateTime), judged again as the request path would now: its User still
- * active and eligible for the SRV (rows 6, 11); for a device, the device still there, the User
- * still its party in that role, and its type, cohort and status (after the CPL) still admitting
- * it (rows 13 to 17). Sent on otherwise, a suspended User, or a supplier that has lost the
+ * registered, active and eligible for the SRV (rows 4, 6, 11); for a device, the device still
+ * there, the User still its party in that role, and its type, cohort and status (after the CPL)
+ * still admitting it (rows 13 to 17). Sent on otherwise, a suspended User, or a supplier that has lost the
  * meter, could act on it. Allowed, a device request comes with its device as it is now (to route by).
  */
 export async function judgeAgain(sources: JudgeAgainSources, record: RequestRecord): Promise<{ refusal: Refusal } | { device?: Device }> {

@@ -61,14 +61,19 @@ export class MemoryEgress {
     const { state } = this;
     const requestIds: string[] = [];
     // The requests of claims that ran out first (those claims void), then the due held ones.
+    // Each taken whole, and only where it fits, so that no claim holds more than max.
+    let full = false;
     for (const [id, claim] of state.heldClaims) {
-      if (requestIds.length >= max) break;
       if (claim.until > now) continue;
+      if (requestIds.length > 0 && requestIds.length + claim.requestIds.length > max) {
+        full = true;
+        break;
+      }
       state.heldClaims.delete(id);
       requestIds.push(...claim.requestIds);
     }
-    while (requestIds.length < max && (state.held.peekKey() ?? Infinity) <= now) requestIds.push(state.held.pop()!.value);
-    const claims: HeldClaims = { claimed: [], more: requestIds.length >= max, claim: '', until: claimUntil };
+    while (!full && requestIds.length < max && (state.held.peekKey() ?? Infinity) <= now) requestIds.push(state.held.pop()!.value);
+    const claims: HeldClaims = { claimed: [], more: full || requestIds.length >= max, claim: '', until: claimUntil };
     for (const requestId of requestIds) {
       const entry = state.request(requestId);
       if (entry && !entry.egressEntry && entry.record.state === 'accepted') claims.claimed.push(copy(entry.record));

@@ -255,7 +255,12 @@ export class RedisEgress extends RedisPart {
     const claims: HeldClaims = { claimed: [], more: false, claim: '', until: claimUntil };
     // The claim's ID in each partition that made one: `<partition>:<id>` each, space-separated.
     const ids: string[] = [];
-    ((await this.exec('claim held', pipeline)) as (string | number)[][]).forEach((reply, p) => {
+    (await this.execEach('claim held', pipeline)).forEach(([error, result], p) => {
+      if (error) {
+        claims.failed ??= this.unavailable('claim held', error);
+        return;
+      }
+      const reply = result as (string | number)[];
       if (Number(reply[0]) === 1) claims.more = true;
       if (reply[1] !== '') ids.push(`${p}:${reply[1]}`);
       for (let i = 2; i < reply.length; i += 2) claims.claimed.push(unpackRecord(String(reply[i + 1]), String(reply[i])));

@@ -198,6 +198,8 @@ export interface HeldClaims {
   claim: string;
   /** When the claim runs out (claimHeld's `claimUntil`). */
   until: number;
+  /** Some partitions' claims failed (Redis): what the others claimed is here all the same, to settle. */
+  failed?: StateUnavailableError;
 }
 
 /** A claimed held request judged again and allowed: it goes on. */

@@ -1,9 +1,9 @@
 -- Claims one partition's DSP-held requests whose time has come, to be judged again before they go
 -- on (settle-held.lua): first the requests of claims that ran out unsettled (their claimer died or
--- lost its answer), then the due held ones, earliest first. A claim is a key listing its
--- RequestIDs, in the partition's claims zset by when it runs out; one claimed again is void (its
--- key gone, its late settle does nothing). One no longer waiting (queued, answered or gone while
--- held) is let go.
+-- lost its answer), then the due held ones, earliest first, max in all. A claim is a key listing
+-- its RequestIDs, in the partition's claims zset by when it runs out; one claimed again is void
+-- (its key gone, its late settle does nothing). A claim that ran out is taken whole, and only
+-- where it fits, so none holds more than max. One no longer waiting (queued, answered or gone while held) is let go.
 -- Keys are built here from the partition's hash tag, so all stay in the slot of KEYS[1].
 -- KEYS: held zset, claims zset. ARGV: now, max, claim runs out at, key prefix, partition tag ('{p3}').
 -- Returns 1 if it took max (more may be due) else 0, the claim's ID ('' when none), then per
@@ -11,22 +11,25 @@
 local now, max, until_at, prefix, tag = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local claim_key = prefix .. 'heldclaim:' .. tag .. ':'
 local rids = {}
--- Claims that ran out, taken whole while there is room (each holds at most a call's max).
+local full = false
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 16)) do
-  if #rids >= max then break end
-  local listed = redis.call('GET', claim_key .. id)
+  local listed = {}
+  for rid in string.gmatch(redis.call('GET', claim_key .. id) or '', '%S+') do listed[#listed + 1] = rid end
+  if #rids > 0 and #rids + #listed > max then
+    full = true
+    break
+  end
   redis.call('DEL', claim_key .. id)
   redis.call('ZREM', KEYS[2], id)
-  if listed then for rid in string.gmatch(listed, '%S+') do rids[#rids + 1] = rid end end
+  for _, rid in ipairs(listed) do rids[#rids + 1] = rid end
 end
-local lapsed = #rids
-if lapsed < max then
-  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, max - lapsed)
+if not full and #rids < max then
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, max - #rids)
   -- The due are the lowest scores, so they are the set's first ranks: one removal for them all.
   if #due > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #due - 1) end
   for _, rid in ipairs(due) do rids[#rids + 1] = rid end
 end
-local out = { #rids >= max and 1 or 0, '' }
+local out = { (full or #rids >= max) and 1 or 0, '' }
 local claimed = {}
 for _, rid in ipairs(rids) do
   local f = redis.call('HMGET', prefix .. 'req:' .. tag .. ':' .. rid, 'egress', 'record', 'state')

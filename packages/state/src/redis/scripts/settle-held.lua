@@ -4,7 +4,8 @@
 -- sending it again if none comes), routed anew where its device moved while it was held. Those not
 -- judged (a read failed) are held again until the claim's end; the claim's others (refused, their
 -- refusal recorded as their response) are let go. A claim made void (it ran out and was claimed
--- again) settles nothing: its requests go on once, by the later claim.
+-- again) settles nothing: its requests go on once, by the later claim. Its key goes last, so that
+-- a script stopped part way leaves the claim to run out and be claimed again.
 -- Keys are built here from the partition's hash tag, so all stay in the slot of KEYS[1].
 -- KEYS: claims zset. ARGV: now, key prefix, partition tag, the claim's ID, when it runs out, how
 --       many the caller sends itself at most (0: none), how many destinations it sends to, those
@@ -13,13 +14,17 @@
 -- Returns the number queued, then the RequestID of each leased to the caller; or nothing, the
 -- claim being void.
 local now, prefix, tag, id, until_at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-if redis.call('DEL', prefix .. 'heldclaim:' .. tag .. ':' .. id) == 0 then return {} end
-redis.call('ZREM', KEYS[1], id)
+local claim_key = prefix .. 'heldclaim:' .. tag .. ':' .. id
+if redis.call('EXISTS', claim_key) == 0 then return {} end
 local leases_left, n_dest = tonumber(ARGV[6]), tonumber(ARGV[7])
 local sent_by_caller = {}
 for i = 8, 7 + n_dest do sent_by_caller[ARGV[i]] = true end
 local out = { 0 }
--- Each destination's leases, and the requests held again, added in one ZADD each at the end.
+-- Each destination's leases, and the requests held again, added a thousand members per ZADD
+-- (fewer calls; unpack has a limit).
+local function zadd(key, pairs_)
+  for from = 1, #pairs_, 2000 do redis.call('ZADD', key, unpack(pairs_, from, math.min(from + 1999, #pairs_))) end
+end
 local leases, again = {}, {}
 for i = 8 + n_dest, #ARGV, 3 do
   local rid, dest = ARGV[i], ARGV[i + 1]
@@ -27,7 +32,7 @@ for i = 8 + n_dest, #ARGV, 3 do
   if dest == '' then
     again[#again + 1] = until_at
     again[#again + 1] = rid
-  -- Claimed, it was accepted and unqueued; only gone since (past its retention) does it stop here.
+  -- Answered since it was claimed (a refusal), or gone (past its retention): nothing to send.
   elseif redis.call('HGET', req, 'state') == 'accepted' then
     if ARGV[i + 2] ~= '' then redis.call('HSET', req, 'record', ARGV[i + 2], 'dest', dest) end
     if leases_left > 0 and sent_by_caller[dest] then
@@ -47,6 +52,8 @@ for i = 8 + n_dest, #ARGV, 3 do
     end
   end
 end
-for dest, set in pairs(leases) do redis.call('ZADD', prefix .. 'egresslease:' .. tag .. ':' .. dest, unpack(set)) end
-if #again > 0 then redis.call('ZADD', prefix .. 'held:' .. tag, unpack(again)) end
+for dest, set in pairs(leases) do zadd(prefix .. 'egresslease:' .. tag .. ':' .. dest, set) end
+zadd(prefix .. 'held:' .. tag, again)
+redis.call('DEL', claim_key)
+redis.call('ZREM', KEYS[1], id)
 return out
