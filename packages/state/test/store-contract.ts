@@ -1358,6 +1358,24 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getRequest(unjudged.requestId)).toMatchObject({ state: 'accepted' });
       });
 
+      it('records a response to a request not sent (unsent) only while it is accepted and not queued', async () => {
+        const store = await open();
+        const dest = destination();
+        const releaseAt = Date.now() + 60_000;
+        const [held, queued, forwarded] = [newRequestId(), newRequestId(), newRequestId()];
+        await store.recordAcceptance(held, deviceAcceptance(held, { destination: dest, releaseAt, startsAt: releaseAt }));
+        await store.recordAcceptance(queued, deviceAcceptance(queued, { destination: dest }));
+        await store.recordAcceptance(forwarded, deviceAcceptance(forwarded, { destination: `${dest}-sent` }));
+        await store.claimEgress([`${dest}-sent`], 'router-a', 10);
+        const refusal = (requestId: string) => ({ requestId, destination: dest, responseCode: 'E4', at: Date.now(), unsent: true, body: { error: { reason: 'not_authorised_for_device' } } });
+        expect(await store.recordResponse(refusal(queued))).toEqual({ outcome: 'unknown' });
+        expect(await store.recordResponse(refusal(forwarded))).toEqual({ outcome: 'unknown' });
+        expect(await store.recordResponse(refusal(held))).toMatchObject({ outcome: 'recorded' });
+        expect(await store.getRequest(held)).toMatchObject({ state: 'responded', responseCode: 'E4' });
+        expect(await store.getRequest(queued)).toMatchObject({ state: 'accepted' });
+        expect(await store.getRequest(forwarded)).toMatchObject({ state: 'forwarded' });
+      });
+
       it('claims again the requests of claims that ran out only where they fit, so no claim holds more than max', async () => {
         const store = await open();
         const dest = destination();

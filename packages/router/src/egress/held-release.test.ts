@@ -157,22 +157,29 @@ describe('HeldReleaser', () => {
     expect(egress.handedOver.sort()).toEqual([...ids].sort());
   });
 
-  it('does not refuse a request judged in the second half of its claim (another router may have claimed it again): it is judged again later', async () => {
+  it('does not answer with its refusal a request another router claimed again and sent on meanwhile (its claim having run out)', async () => {
     const store = new MemoryStore();
     const egress = new RecordingEgress();
     const releaseAt = Date.now() + 60_000;
     const [requestId] = await hold(store, 1, releaseAt);
     const sources = await sourcesOver(store, { importSupplier: '90-B3-D5-1F-30-00-00-09' });
-    // The clock jumps between the claim and the judgement, as for a router stalled that long.
-    const times = [releaseAt, releaseAt + HELD_CLAIM_MS / 2 + 1];
-    let now = releaseAt;
-    const releaser = new HeldReleaser(store, egress, sources, respondTo(store), undefined, () => times.shift() ?? now);
-    await expect(releaser.releaseDue()).rejects.toThrow(/too late in its claim/);
+    // This router stalls in its judgement past its claim; another, which still sees the meter
+    // as the supplier's, claims the request again and sends it on.
+    const stalled: JudgeAgainSources = {
+      ...sources,
+      directory: {
+        user: (id) => sources.directory.user(id),
+        device: async (id) => {
+          const again = await store.claimHeld(releaseAt + HELD_CLAIM_MS, 10, releaseAt + 2 * HELD_CLAIM_MS);
+          await store.settleHeld(again, releaseAt + HELD_CLAIM_MS, again.claimed.map((record) => ({ record })), []);
+          return sources.directory.device(id);
+        },
+      },
+    };
+    await new HeldReleaser(store, egress, stalled, respondTo(store), undefined, () => releaseAt).releaseDue();
     expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted' });
-    now = releaseAt + HELD_CLAIM_MS;
-    await releaser.releaseDue();
-    expect(await store.getRequest(requestId)).toMatchObject({ state: 'responded', responseCode: 'E4' });
-    expect(egress.handedOver).toEqual([]);
+    expect((await store.claimEgress([DESTINATION], 'router-b', 10)).map((item) => item.record.requestId)).toEqual([requestId]);
+    expect(await store.readOutbox(SUPPLIER, undefined, 10)).toEqual([]);
   });
 
   it('sends what a release whose answer was lost leased to it, found again by the release time', async () => {

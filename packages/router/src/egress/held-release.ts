@@ -20,7 +20,7 @@ export const HELD_CLAIM_MS = 10_000;
 /** A held request refused when its time came, answered as its network would: the refusal's DUIS code and reason. */
 export function refusalAtRelease(record: RequestRecord, refusal: Refusal, at: number): NetworkResponse {
   return {
-    requestId: record.requestId, destination: record.destination, srv: record.srv, at,
+    requestId: record.requestId, destination: record.destination, srv: record.srv, at, unsent: true,
     // Every refusal judgeAgain gives has its DUIS code (rows 4, 6, 11, 13 to 17).
     responseCode: refusalCode(refusal.reason) ?? 'E1',
     body: { error: { reason: refusal.reason, message: `refused when its ExecutionDateTime came: ${refusal.message}` } },
@@ -67,7 +67,7 @@ export class HeldReleaser {
       // on at the pace of the slower of the two, not of both in turn.
       next = claims.more && !claims.failed ? this.claim() : undefined;
       next?.catch(() => {});
-      const judged = await Promise.allSettled(claims.claimed.map((record) => this.judge(record, claims.until)));
+      const judged = await Promise.allSettled(claims.claimed.map((record) => this.judge(record)));
       const verdicts: HeldVerdict[] = [];
       const later: string[] = [];
       judged.forEach((outcome, i) => {
@@ -92,15 +92,13 @@ export class HeldReleaser {
 
   /**
    * Allowed, how it goes on (by its route now); refused, undefined once its refusal is recorded as
-   * its response. Not refused so late in its claim that another router may have claimed it again
-   * since and sent it on (thrown: it is judged again).
+   * its response (only while it is unsent: one another router claimed again, its claim having run
+   * out, and sent on meanwhile keeps that router's verdict).
    */
-  private async judge(record: RequestRecord, claimedUntil: number): Promise<HeldVerdict | undefined> {
+  private async judge(record: RequestRecord): Promise<HeldVerdict | undefined> {
     const allowed = await judgeAgain(this.sources, record);
     if ('refusal' in allowed) {
-      const at = this.now();
-      if (at > claimedUntil - HELD_CLAIM_MS / 2) throw new Error(`held request ${record.requestId} judged too late in its claim to be refused: judged again`);
-      await this.respond(refusalAtRelease(record, allowed.refusal, at));
+      await this.respond(refusalAtRelease(record, allowed.refusal, this.now()));
       return undefined;
     }
     const route = routeFor(findSrv(record.srv)!, allowed.device);

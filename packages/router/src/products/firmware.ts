@@ -9,8 +9,9 @@ import { noticeDeviceChange } from './notices.ts';
 /**
  * Records an activation answered I0 (recordFirmware), after the response: at once, and again after
  * each of `gapsMs` while it fails (Redis unreachable for a moment), so a passing failure does not
- * leave the inventory on the old version. Each attempt reads the device afresh, so a repeat of one
- * that landed unconfirmed changes nothing.
+ * leave the inventory on the old version. Each attempt reads the device afresh, so a repeat of a
+ * device write that landed unconfirmed writes nothing new (its notices are then lost; notices
+ * whose append landed unconfirmed are sent twice).
  */
 export function recordActivatedFirmware(store: StateStore, requestId: string, log: Logger, gapsMs: readonly number[] = LOOK_AGAIN_GAPS_MS): void {
   let failures = 0;

@@ -103,7 +103,7 @@ export class MemoryRequests {
         ...(entry.breachRetracted !== undefined ? { breachRetracted: entry.breachRetracted } : {}), trtClass: record.trt?.class, elapsedMs: record.elapsedMs,
       };
     }
-    if (record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
+    if (response.unsent ? record.state !== 'accepted' || entry.egressEntry !== undefined : record.state !== 'accepted' && record.state !== 'forwarded') return { outcome: 'unknown' };
     const breachMarkedEarlier = record.breached === true;
     entry.breachMarkedEarlier = breachMarkedEarlier;
     // Marked (if it was) at its deadline, or SMETS1's final check after its overdue one (as respond-batch.lua has it).

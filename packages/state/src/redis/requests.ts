@@ -238,7 +238,7 @@ export class RedisRequests extends RedisPart {
     const body = JSON.stringify(response.body ?? {});
     const tag = this.tagOf(response.requestId);
     const reply = await this.responses.add(this.batchGroup(tag), [tag,
-      response.requestId, response.at, response.responseCode, response.wanMs ?? '', head, body,
+      response.requestId, response.at, response.responseCode, response.wanMs ?? '', response.unsent ? '1' : '', head, body,
     ]);
     if (reply[0] !== 'recorded') return { outcome: reply[0] as 'duplicate' | 'unknown' };
     const [, breached, earlier, elapsed, trtClass, retracted] = reply;

@@ -243,6 +243,12 @@ export interface NetworkResponse {
    */
   srv?: string;
   body?: unknown;
+  /**
+   * A response the router gives itself to a request it has not sent (a held request refused at
+   * its release): recorded only while the request is still accepted and not queued for egress,
+   * not once another router has sent it on (then 'unknown').
+   */
+  unsent?: boolean;
 }
 
 /** A schedule taken to run its due occurrence. */

@@ -6,11 +6,18 @@
 -- where it fits, so none holds more than max. One no longer waiting (queued, answered or gone while held) is let go.
 -- Keys are built here from the partition's hash tag, so all stay in the slot of KEYS[1].
 -- KEYS: held zset, claims zset. ARGV: now, max, claim runs out at, key prefix, partition tag ('{p3}').
--- Returns 1 if it took max (more may be due) else 0, the claim's ID ('' when none), then per
--- request claimed its RequestID and record.
+-- Returns 1 when more may be due (it took max, or a claim that ran out did not fit) else 0, the
+-- claim's ID ('' when none), then per request claimed its RequestID and record.
 local now, max, until_at, prefix, tag = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local claim_key = prefix .. 'heldclaim:' .. tag .. ':'
-local rids = {}
+local rids, seen = {}, {}
+-- Once each: a settle stopped part way may have held one again that its claim still lists.
+local function add(rid)
+  if not seen[rid] then
+    seen[rid] = true
+    rids[#rids + 1] = rid
+  end
+end
 local full = false
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 16)) do
   local listed = {}
@@ -21,13 +28,13 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0
   end
   redis.call('DEL', claim_key .. id)
   redis.call('ZREM', KEYS[2], id)
-  for _, rid in ipairs(listed) do rids[#rids + 1] = rid end
+  for _, rid in ipairs(listed) do add(rid) end
 end
 if not full and #rids < max then
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, max - #rids)
   -- The due are the lowest scores, so they are the set's first ranks: one removal for them all.
   if #due > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #due - 1) end
-  for _, rid in ipairs(due) do rids[#rids + 1] = rid end
+  for _, rid in ipairs(due) do add(rid) end
 end
 local out = { (full or #rids >= max) and 1 or 0, '' }
 local claimed = {}

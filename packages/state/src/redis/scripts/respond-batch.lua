@@ -6,9 +6,10 @@
 -- CV 3/7's local command) and settles its egress entry (or its lease: accept-batch.lua).
 -- Its TRT comes from its record (open-trt.lua).
 -- KEYS[1]: the TRT index of the first response's partition: it routes the call (see accept-batch.lua).
--- ARGV: key prefix, outbox min ID, egress group, then per response 7 fields: its partition tag,
---       request ID, responded at, response code, WAN ms ('' if none), the outbox item's JSON up to
---       its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
+-- ARGV: key prefix, outbox min ID, egress group, then per response 8 fields: its partition tag,
+--       request ID, responded at, response code, WAN ms ('' if none), '1' for a response to a
+--       request not sent (recorded only while it is accepted and not queued; else ''), the outbox item's JSON up
+--       to its body ('{..."body":'), the body's JSON. (The ResponseID mirrors the RequestID: not stored.)
 -- Returns, flat, 6 values per response: 'recorded', breached, breached earlier, elapsed ms or '',
 -- TRT class or '', the time a mark taken back was made at (ms) or ''; or 'duplicate' or 'unknown'
 -- and five ''. (A table per response cost Redis more to send back than a flat list.)
@@ -28,12 +29,12 @@ local function marked_up_to(partition)
   if not marks[partition] then marks[partition] = tonumber(redis.call('GET', prefix .. 'trtmarked:' .. partition) or '-inf') end
   return marks[partition]
 end
-for j = 4, #ARGV, 7 do
+for j = 4, #ARGV, 8 do
   tag = ARGV[j]
   local i = j + 1
   -- `x + 0` reads a number sent as text with one strtod; Lua 5.1's tonumber() takes two.
-  local rid, at, code, wan = ARGV[i], ARGV[i + 1] + 0, ARGV[i + 2], ARGV[i + 3]
-  local head, body = ARGV[i + 4], ARGV[i + 5]
+  local rid, at, code, wan, unsent = ARGV[i], ARGV[i + 1] + 0, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4] == '1'
+  local head, body = ARGV[i + 5], ARGV[i + 6]
   local req = key('req', rid)
   local f = redis.call('HMGET', req, 'state', 'breached', 'ts', 'tb', 'dest', 'egress', 'tclass', 'extras', 'deadline', 'record', 'final', 'bk')
   local state = f[1]
@@ -51,7 +52,7 @@ for j = 4, #ARGV, 7 do
     else
       put('duplicate', '', '', '', '', '')
     end
-  elseif state ~= 'accepted' and state ~= 'forwarded' then
+  elseif (state ~= 'accepted' and state ~= 'forwarded') or (unsent and (state ~= 'accepted' or f[6])) then
     put('unknown', '', '', '', '', '')
   else
     -- Marked by the scan (claim-breaches.lua): in its hash (the partition's own index), or, for a
