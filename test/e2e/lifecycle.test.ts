@@ -12,7 +12,7 @@ import { compareCursors } from '@dccrouter/state';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
-import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
+import { Admin, metricTotal, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const SUPPLIER_A = '90-B3-D5-1F-30-0A-00-01';
 const SUPPLIER_B = '90-B3-D5-1F-30-0B-00-01';
@@ -171,6 +171,9 @@ describe('after the acknowledgement', () => {
     const items = (await client.call(user, 'GET', '/v1/responses?limit=10')).answer.items;
     expect(items.find((item: { requestId: string }) => item.requestId === lostId))
       .toMatchObject({ kind: 'response', responseCode: 'E4', body: { error: { reason: 'not_authorised_for_device' } } });
+    // Counted as the router's refusal, not as an answer of the south's network.
+    expect(await metricTotal(router.url, 'dccrouter_held_refused_total', 'reason="not_authorised_for_device"')).toBe(1);
+    expect(await metricTotal(router.url, 'dccrouter_network_responses_total', 'code="E4"')).toBe(0);
   });
 
   it('lets a User without an endpoint pull its responses from a cursor, without removing them', async () => {

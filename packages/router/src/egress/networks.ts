@@ -41,7 +41,9 @@ export async function startNetworks(
   const countJudged = judgedResponseCounter(lifecycle, stats);
   const recordResponse = responseRecorder(store, (response, outcome) => {
     outboxAdded(originatorOf(response.requestId));
-    responses(response.destination, response.responseCode).inc();
+    // A response the router gave itself (a held request refused at its release) is no network's.
+    if (response.unsent) lifecycle.heldRefused.inc({ reason: (response.body as { error: { reason: string } }).error.reason });
+    else responses(response.destination, response.responseCode).inc();
     // An 11.3 Activate Firmware answered I0 makes the version its last 11.1 named the device's own
     // (contract v1.1: the CPL judges it by that), whatever else the network's body says.
     if (response.responseCode === 'I0' && response.srv === '11.3') recordActivatedFirmware(store, response.requestId, log);

@@ -315,6 +315,12 @@ export function lifecycleMetrics(registry: Registry) {
       labelNames: ['destination', 'code'] as const,
       registers,
     }),
+    heldRefused: new Counter({
+      name: 'dccrouter_held_refused_total',
+      help: 'DSP-held future-dated requests refused when their time came (judged again: a meter lost, a User suspended, ...), by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     trtJudged: new Counter({
       name: 'dccrouter_trt_responses_total',
       help: 'Responses judged against their TRT, by class, destination and whether within it (in-TRT share = within="true" / all)',
