@@ -106,7 +106,6 @@ export class HeldReleaser {
   }
 
   private async settle(claims: HeldClaims, verdicts: HeldVerdict[], later: string[]): Promise<void> {
-    if (claims.claim === '') return;
     const at = this.now();
     const handOver = this.egress.releaseHandOver();
     let release: HeldRelease;

@@ -1,5 +1,5 @@
 import type { EgressItem, HeldClaims, HeldRelease, HeldVerdict, ReleaseHandOver } from '../store/index.ts';
-import { copy, type EgressEntry, type MemoryState } from './state.ts';
+import { copy, reroute, type EgressEntry, type MemoryState } from './state.ts';
 
 /** Each destination's queue: claimed, reclaimed when idle, renewed; and the requests held for their ExecutionDateTime. */
 export class MemoryEgress {
@@ -93,11 +93,7 @@ export class MemoryEgress {
     for (const { record: { requestId }, route } of verdicts) {
       const entry = state.request(requestId);
       if (!entry || entry.record.state !== 'accepted') continue;
-      if (route) {
-        entry.record.destination = route.destination;
-        if (route.generation === undefined) delete entry.record.generation;
-        else entry.record.generation = route.generation;
-      }
+      if (route) reroute(entry.record, route);
       const { destination } = entry.record;
       if (handOver && release.handedOver.length < handOver.max && handOver.destinations.includes(destination)) {
         Object.assign(entry.record, { state: 'forwarded', forwardedAt: now });

@@ -1,6 +1,6 @@
 import { pageOf, partitionOf, splitCursor } from '../shared/index.ts';
 import type { Page, Release, RequestRecord } from '../store/index.ts';
-import { copy, type MemoryState } from './state.ts';
+import { copy, reroute, type MemoryState } from './state.ts';
 
 /** Requests held back by Threshold Anomaly Detection: found by reference, released, deleted, listed, expired. */
 export class MemoryQuarantine {
@@ -26,11 +26,7 @@ export class MemoryQuarantine {
       state.outlive(requestId, entry);
     }
     if (release.trt) entry.record.trt = copy(release.trt);
-    if (release.route) {
-      entry.record.destination = release.route.destination;
-      if (release.route.generation === undefined) delete entry.record.generation;
-      else entry.record.generation = release.route.generation;
-    }
+    if (release.route) reroute(entry.record, release.route);
     if (release.egress && release.heldUntil !== undefined && release.heldUntil > release.at) state.held.push(release.heldUntil, requestId);
     else if (release.egress) entry.egressEntry = state.enqueueEgress(entry.record.destination, requestId);
     if (release.breachCheckAt !== undefined) state.indexDeadline(entry, requestId, release.breachCheckAt);

@@ -1,4 +1,4 @@
-import type { Device, User } from '@dccrouter/domain';
+import type { Device, Route, User } from '@dccrouter/domain';
 import { DEAD_LETTER_RETENTION_SECONDS, DEFAULT_RETENTION_SECONDS } from '../shared/index.ts';
 import type { Leg, LegRecord, NewOutboxItem, OutboxItem, RequestRecord } from '../store/index.ts';
 import { MemoryStream, MinHeap } from './queues.ts';
@@ -41,6 +41,13 @@ export interface EgressEntry {
 
 /** How often the memory store looks for outboxes left wholly past the retention. */
 const OUTBOX_SWEEP_MS = 60_000;
+
+/** The record routed anew (its device moved while it was held): its destination and generation the route's. */
+export function reroute(record: RequestRecord, route: Route): void {
+  record.destination = route.destination;
+  if (route.generation === undefined) delete record.generation;
+  else record.generation = route.generation;
+}
 
 /** A JSON copy, so that nothing is shared with callers and values read back as from Redis. */
 export function copy<T>(value: T): T {

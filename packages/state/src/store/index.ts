@@ -1,4 +1,4 @@
-import type { Device, Generation, Installation, TrtClass, User, DspSchedule } from '@dccrouter/domain';
+import type { Device, Generation, Installation, Route, TrtClass, User, DspSchedule } from '@dccrouter/domain';
 import type { WindowCounters, WindowRule } from '../counters/index.ts';
 
 /**
@@ -107,7 +107,7 @@ export interface Release {
   /** With `egress`: held by the DCC until then (a DSP-held request's ExecutionDateTime still ahead), not queued at once. */
   heldUntil?: number;
   /** Where it goes now, when not where it was routed at acceptance (its device moved while it was held): its record says so from now. */
-  route?: { destination: string; generation?: Generation };
+  route?: Route;
   trt?: TrtRecord;
   breachCheckAt?: number;
   breachFinalAt?: number;
@@ -207,7 +207,7 @@ export interface HeldVerdict {
   /** As claimed (claimHeld). */
   record: RequestRecord;
   /** Where it goes now, when not where it was routed at acceptance (its device moved while it was held). */
-  route?: { destination: string; generation?: Generation };
+  route?: Route;
 }
 
 export interface HeldRelease {
