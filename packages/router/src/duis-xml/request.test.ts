@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJsonRequest } from '@dccrouter/domain';
 import { jsonEquivalent, sampleTemplates, withoutSignature } from '../../../../test/support/duis-xml.ts';
-import { decodeXmlRequest } from './request.ts';
+import { decodeXmlRequest, xsDateTimeAsRfc3339 } from './request.ts';
 
 const request = (header: string, body: string, extra = '') => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
 <sr:Request xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway" schemaVersion="5.4">
@@ -52,6 +52,27 @@ describe('decodeXmlRequest', () => {
     const zoneless = withoutSignature(template).replace('<sr:ExecutionDateTime>3000-12-31T00:00:00.00Z<', '<sr:ExecutionDateTime>3000-12-31T00:00:00.00<');
     expect(zoneless).not.toBe(withoutSignature(template));
     expect(decoded(Buffer.from(zoneless)).request.executionDateTime).toBe(Date.parse('3000-12-31T00:00:00Z'));
+  });
+
+  it('reads an ExecutionDateTime of 24:00:00 (XSD 1.0\'s end of a day) as the next day\'s midnight', () => {
+    const template = sampleTemplates().find(({ name }) => name.startsWith('ECS01a_1.1.1'))!.text;
+    const endOfDay = withoutSignature(template).replace('<sr:ExecutionDateTime>3000-12-31T00:00:00.00Z<', '<sr:ExecutionDateTime>3000-12-31T24:00:00<');
+    expect(endOfDay).not.toBe(withoutSignature(template));
+    expect(decoded(Buffer.from(endOfDay)).request.executionDateTime).toBe(Date.parse('3001-01-01T00:00:00Z'));
+    // 24:00 with anything after it is no time at all: refused as the JSON format refuses it.
+    const pastEnd = withoutSignature(template).replace('<sr:ExecutionDateTime>3000-12-31T00:00:00.00Z<', '<sr:ExecutionDateTime>3000-12-31T24:00:01Z<');
+    expect(refused(Buffer.from(pastEnd))).toMatch(/ExecutionDateTime/);
+  });
+
+  it('turns an xs:dateTime into RFC 3339: UTC without a zone, 24:00:00 as the next day from its own zone', () => {
+    expect(xsDateTimeAsRfc3339('2026-12-07T10:00:00')).toBe('2026-12-07T10:00:00Z');
+    expect(xsDateTimeAsRfc3339('2026-12-07T10:00:00+01:00')).toBe('2026-12-07T10:00:00+01:00');
+    expect(xsDateTimeAsRfc3339('2028-02-28T24:00:00')).toBe('2028-02-29T00:00:00Z');
+    expect(xsDateTimeAsRfc3339('2027-02-28T24:00:00.000Z')).toBe('2027-03-01T00:00:00Z');
+    expect(xsDateTimeAsRfc3339('2026-12-31T24:00:00-05:00')).toBe('2027-01-01T00:00:00-05:00');
+    // Not the end of a day, or no such day: left for row 3 to refuse by name.
+    expect(xsDateTimeAsRfc3339('2026-12-07T24:00:00.5Z')).toBe('2026-12-07T24:00:00.5Z');
+    expect(xsDateTimeAsRfc3339('2026-02-30T24:00:00Z')).toBe('2026-02-30T24:00:00Z');
   });
 
   it('takes an empty body element as "" and the sequencing fields', () => {

@@ -15,6 +15,26 @@ const malformed = (message: string): Decoded<never> => ({ ok: false, refusal: re
 
 /** An xs:dateTime without a zone. */
 const ZONELESS = /T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
+/** XSD 1.0's end of a day, 24:00:00 (fraction all zeros), which RFC 3339 has no words for. */
+const END_OF_DAY = /^(-?\d{4,}-\d{2}-\d{2})T24:00:00(\.0+)?(?=Z|[+-]\d{2}:\d{2}|$)/;
+
+/**
+ * An xs:dateTime as the RFC 3339 text the JSON format carries: without a zone it is UTC, as DUIS
+ * times are; 24:00:00 is the next day's 00:00:00 (XSD 1.0, 3.2.7), from the date's own zone.
+ */
+export function xsDateTimeAsRfc3339(text: string): string {
+  let rfc3339 = ZONELESS.test(text) ? `${text}Z` : text;
+  const endOfDay = END_OF_DAY.exec(rfc3339);
+  if (endOfDay) {
+    const next = new Date(`${endOfDay[1]}T00:00:00Z`);
+    // An impossible date stays impossible: row 3 refuses it by name.
+    if (!Number.isNaN(next.getTime()) && next.toISOString().startsWith(endOfDay[1])) {
+      next.setUTCDate(next.getUTCDate() + 1);
+      rfc3339 = `${next.toISOString().slice(0, 10)}T00:00:00${rfc3339.slice(endOfDay[0].length)}`;
+    }
+  }
+  return rfc3339;
+}
 
 /**
  * Row 3 for DUIS XML: a well-formed document (parsed once, hardened, by tree.ts) that the
@@ -39,9 +59,8 @@ export function decodeXmlRequest(bytes: Uint8Array, webService: DuisWebService):
   const fields = headerFields(header);
   const element = elementChildren(body)![0];
   const value = valueOf(element);
-  // xs:dateTime may leave its zone out; DUIS times are UTC (the JSON format's RFC 3339 needs it said).
-  if (typeof value === 'object' && !Array.isArray(value) && typeof value.ExecutionDateTime === 'string' && ZONELESS.test(value.ExecutionDateTime)) {
-    value.ExecutionDateTime += 'Z';
+  if (typeof value === 'object' && !Array.isArray(value) && typeof value.ExecutionDateTime === 'string') {
+    value.ExecutionDateTime = xsDateTimeAsRfc3339(value.ExecutionDateTime);
   }
   const [originatorId, targetId, counter] = fields.RequestID!.split(':');
   const firstInSequence = fields.FirstInSequence;
