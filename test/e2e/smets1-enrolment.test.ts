@@ -187,10 +187,16 @@ describe('SMETS1 product registers and enrolment', () => {
     expect((await admins[0].put(`/v1/admin/devices/${A_ELEC}`, { ...smets1('INST-A', 'ESME', 'A-E1', '1.0'), status: 'Commissioned' })).status).toBe(200);
 
     // B's meter upgraded to 1.0 (an operator's update): eligible, enrolled; its gas meter, taken
-    // out of service, stays Decommissioned.
+    // out of service, stays Decommissioned. Eligible after upgrade since its paths were added, it
+    // stays eligible since then, not since E-1's earlier entry (A's date): the upgrade does not
+    // move its deadline earlier.
+    const beforeUpgrade = (await eligibility(0, 'INST-B')).body;
+    expect(beforeUpgrade.status).toBe('eligible_after_upgrade');
     await admins[0].device(B_ELEC, smets1('INST-B', 'ESME', 'A-E1', '1.0'));
     await admins[0].device(B_GAS, smets1('INST-B', 'GSME', 'A-G1', '1.4', { status: 'Decommissioned' }));
-    expect((await eligibility(0, 'INST-B')).body.status).toBe('eligible');
+    const upgraded = (await eligibility(1, 'INST-B')).body;
+    expect(upgraded).toMatchObject({ status: 'eligible', eligibleSince: beforeUpgrade.eligibleSince, enrolBy: beforeUpgrade.enrolBy });
+    expect(upgraded.eligibleSince > (await eligibility(0, 'INST-A')).body.eligibleSince).toBe(true);
     expect((await enrol('INST-B')).status).toBe(200);
     expect((await admins[1].request('GET', `/v1/admin/devices/${B_ELEC}`)).body.status).toBe('Commissioned');
     expect((await admins[1].request('GET', `/v1/admin/devices/${B_GAS}`)).body.status).toBe('Decommissioned');

@@ -49,15 +49,15 @@ export function describeInstallationsContract(open: () => Promise<StateStore>): 
       const early = installation([supplier], sig, { acquiredAt: 1_000 });
       const late = installation([supplier], sig, { acquiredAt: 5_000 });
       await store.putInstallations([late, never, early]);
-      expect(await store.installationsAcquiredBy(supplier, sig, 4_999)).toStrictEqual([{ installationId: never.installationId }, { installationId: early.installationId, acquiredAt: 1_000 }]);
-      expect((await store.installationsAcquiredBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, early, late].map((one) => one.installationId));
+      expect(await store.installationsStartingBy(supplier, sig, 4_999)).toStrictEqual([{ installationId: never.installationId }, { installationId: early.installationId, startsAt: 1_000 }]);
+      expect((await store.installationsStartingBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, early, late].map((one) => one.installationId));
       // Acquired again later: it leaves the range.
       await store.putInstallations([{ ...early, acquiredAt: 9_000 }]);
-      expect((await store.installationsAcquiredBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
-      expect(await store.installationsAcquiredBy(supplier, 'no-such-group', 5_000)).toStrictEqual([]);
+      expect((await store.installationsStartingBy(supplier, sig, 5_000)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
+      expect(await store.installationsStartingBy(supplier, 'no-such-group', 5_000)).toStrictEqual([]);
       // The earliest first, as many as asked for.
-      expect((await store.installationsAcquiredBy(supplier, sig, 9_000, 2)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
-      expect((await store.installationsAcquiredBy(supplier, sig, 9_000, 1)).map((found) => found.installationId)).toStrictEqual([never.installationId]);
+      expect((await store.installationsStartingBy(supplier, sig, 9_000, 2)).map((found) => found.installationId)).toStrictEqual([never, late].map((one) => one.installationId));
+      expect((await store.installationsStartingBy(supplier, sig, 9_000, 1)).map((found) => found.installationId)).toStrictEqual([never.installationId]);
     });
 
     it('range each supplier\'s installations by its own acquisition, not another supplier\'s', async () => {
@@ -67,9 +67,26 @@ export function describeInstallationsContract(open: () => Promise<StateStore>): 
       // The gas supplier took the installation's gas meter at 5,000; the electricity supplier never changed.
       const dual = installation([electricity, gas], sig, { acquiredAt: 5_000, acquiredAtBy: { [gas]: 5_000 } });
       await store.putInstallations([dual]);
-      expect(await store.installationsAcquiredBy(electricity, sig, 0)).toStrictEqual([{ installationId: dual.installationId }]);
-      expect(await store.installationsAcquiredBy(gas, sig, 4_999)).toStrictEqual([]);
-      expect(await store.installationsAcquiredBy(gas, sig, 5_000)).toStrictEqual([{ installationId: dual.installationId, acquiredAt: 5_000 }]);
+      expect(await store.installationsStartingBy(electricity, sig, 0)).toStrictEqual([{ installationId: dual.installationId }]);
+      expect(await store.installationsStartingBy(gas, sig, 4_999)).toStrictEqual([]);
+      expect(await store.installationsStartingBy(gas, sig, 5_000)).toStrictEqual([{ installationId: dual.installationId, startsAt: 5_000 }]);
+    });
+
+    it('range an installation by the later of its supplier\'s acquisition and its eligibleFrom', async () => {
+      const store = await open();
+      const [electricity, gas] = [`S-${randomUUID()}`, `S-${randomUUID()}`];
+      const sig = `["aclara",[["ESME","E","${randomUUID()}"],["GSME","G","1"]]]`;
+      // Eligible from 3,000 (its signature changed then); the gas supplier acquired it at 5,000, the electricity supplier never.
+      const dual = installation([electricity, gas], sig, { acquiredAt: 5_000, acquiredAtBy: { [gas]: 5_000 }, eligibleFrom: 3_000 });
+      await store.putInstallations([dual]);
+      expect(await store.installationsStartingBy(electricity, sig, 2_999)).toStrictEqual([]);
+      expect(await store.installationsStartingBy(electricity, sig, 3_000)).toStrictEqual([{ installationId: dual.installationId, startsAt: 3_000 }]);
+      expect(await store.installationsStartingBy(gas, sig, 4_999)).toStrictEqual([]);
+      expect(await store.installationsStartingBy(gas, sig, 5_000)).toStrictEqual([{ installationId: dual.installationId, startsAt: 5_000 }]);
+      // Stamped later again (a second change of signature, back to this one): it moves with it.
+      await store.putInstallations([{ ...dual, eligibleFrom: 7_000 }]);
+      expect(await store.installationsStartingBy(gas, sig, 6_999)).toStrictEqual([]);
+      expect(await store.installationsStartingBy(electricity, sig, 7_000)).toStrictEqual([{ installationId: dual.installationId, startsAt: 7_000 }]);
     });
 
     it('accepts many installations in one call', async () => {

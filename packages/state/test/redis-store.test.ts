@@ -318,13 +318,13 @@ describe('RedisStore on a shared Redis', () => {
       installationId: `I${String(i).padStart(6, '0')}`, devices: [], signature, suppliers: ['S'], acquiredAt: 1_000 + (i % 500),
     }));
     await store.putInstallations(installations);
-    const found = await store.installationsAcquiredBy('S', signature, 1_000 + 499);
+    const found = await store.installationsStartingBy('S', signature, 1_000 + 499);
     expect(found).toHaveLength(count);
     expect(new Set(found.map((one) => one.installationId)).size).toBe(count);
-    expect(found.every((one, i) => i === 0 || one.acquiredAt! >= found[i - 1].acquiredAt!)).toBe(true);
-    expect(await store.installationsAcquiredBy('S', signature, 1_000)).toHaveLength(Math.ceil(count / 500));
+    expect(found.every((one, i) => i === 0 || one.startsAt! >= found[i - 1].startsAt!)).toBe(true);
+    expect(await store.installationsStartingBy('S', signature, 1_000)).toHaveLength(Math.ceil(count / 500));
     // At most as many as asked for, across pages too: the earliest ones.
-    expect(await store.installationsAcquiredBy('S', signature, 1_000 + 499, 20_100)).toStrictEqual(found.slice(0, 20_100));
+    expect(await store.installationsStartingBy('S', signature, 1_000 + 499, 20_100)).toStrictEqual(found.slice(0, 20_100));
   });
 
   it('keeps the layout: compact JSON strings, and one hash per request with a hash tag', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../types/index.ts';
 import {
-  acquiredNoLaterThanForDue, addTwelveMonths, compileRegisters, dueLimit, enrolBy, installationEligibility, installationSignature, installationWith,
-  judgeSignature, shortestUpgradeChain, supplierAcquiredAt, type Installation,
+  startingNoLaterThanForDue, addTwelveMonths, compileRegisters, dueLimit, enrolBy, installationEligibility, installationSignature, installationWith,
+  judgeSignature, shortestUpgradeChain, supplierAcquiredAt, supplierStartsAt, withEligibleFrom, type Installation,
 } from './eligibility.ts';
 import {
   applyCombinationUpdate, applyUpgradesUpdate, parseFirmwareUpgradesInput, parseProductCombinationInput,
@@ -187,6 +187,63 @@ describe('eligibility of a signature (SEC H5.8)', () => {
   });
 });
 
+describe('eligibility across a change of signature', () => {
+  const T4 = Date.parse('2026-09-01T00:00:00.000Z');
+  const entryAt3 = combination('E3', 'EPC', [['ESME', 'E', '3'], ['GSME', 'G', '1']], T1);
+  const judgeBy = (combinations: ProductCombination[], upgradeSets: FirmwareUpgrades[] = []) => {
+    const compiled = compileRegisters(combinations, upgradeSets);
+    return (signature: string) => judgeSignature(compiled, signature);
+  };
+  const onFirmware1 = installation(meter('D1', 'ESME', 'E', '1'), meter('D2', 'GSME', 'G', '1'));
+  const upgradedAt = (from: Installation, firmwareVersion: string) => installationWith(from, 'I1', [meter('D1', 'ESME', 'E', firmwareVersion)])!;
+
+  it('stays eligible from when it was, when an upgrade along its path makes it eligible under an older entry', () => {
+    // Eligible after upgrade since the paths were added (T2); the entry itself dates from T1.
+    const judge = judgeBy([entryAt3], [upgrades('E', [['1', '3']], T2)]);
+    expect(installationEligibility(onFirmware1, judge(onFirmware1.signature)).eligibleSince).toBe(T2.toISOString());
+    const upgraded = withEligibleFrom(onFirmware1, upgradedAt(onFirmware1, '3'), judge, T4);
+    expect(upgraded.eligibleFrom).toBe(T2.getTime());
+    // Without the stamp it would answer T1, and its deadline would move four months earlier.
+    expect(judge(upgraded.signature).eligibleSince).toBe(T1.toISOString());
+    expect(installationEligibility(upgraded, judge(upgraded.signature))).toMatchObject({ status: 'eligible', eligibleSince: T2.toISOString(), enrolBy: '2027-03-01T00:00:00.000Z' });
+  });
+
+  it('is eligible from the change at the earliest when it was not eligible before it', () => {
+    // No upgrade path: firmware 1 was not eligible; written as firmware 3 (replaced, or upgraded outside the register) at T4.
+    const judge = judgeBy([entryAt3]);
+    expect(judge(onFirmware1.signature).status).toBe('not_eligible');
+    const changed = withEligibleFrom(onFirmware1, upgradedAt(onFirmware1, '3'), judge, T4);
+    expect(installationEligibility(changed, judge(changed.signature))).toMatchObject({ status: 'eligible', eligibleSince: new Date(T4).toISOString(), enrolBy: '2027-09-01T00:00:00.000Z' });
+    // Pending before it: the same.
+    const pending = judgeBy([entryAt3, combination('P1', 'PPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1)]);
+    expect(withEligibleFrom(onFirmware1, upgradedAt(onFirmware1, '3'), pending, T4).eligibleFrom).toBe(T4);
+  });
+
+  it('keeps its stamp through writes that leave the signature as it was, and a new installation has none', () => {
+    const judge = judgeBy([entryAt3]);
+    const changed = withEligibleFrom(onFirmware1, upgradedAt(onFirmware1, '3'), judge, T4);
+    // The same devices written again, a supplier's acquisition recorded: the signature stays.
+    const again = installationWith(changed, 'I1', [meter('D2', 'GSME', 'G', '1', { acquiredAt: T3.toISOString() })])!;
+    expect(withEligibleFrom(changed, again, judge, T4 + 86_400_000)).toStrictEqual(again);
+    expect(again.eligibleFrom).toBe(T4);
+    expect(withEligibleFrom(undefined, onFirmware1, judge, T4).eligibleFrom).toBeUndefined();
+    // A later change from an eligible signature keeps the first stamp's date: eligible all along.
+    const back = withEligibleFrom(changed, upgradedAt(changed, '1'), judgeBy([entryAt3, combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1)]), T4 + 2 * 86_400_000);
+    expect(back.eligibleFrom).toBe(T4);
+  });
+
+  it('starts each supplier\'s deadline at the later of its acquisition and the stamp', () => {
+    const judge = judgeBy([entryAt3]);
+    const gas = meter('D2', 'GSME', 'G', '1', { gasSupplier: 'S-G', importSupplier: undefined, acquiredAt: '2026-12-01T00:00:00.000Z' });
+    const before = installation(meter('D1', 'ESME', 'E', '1'), gas);
+    const changed = withEligibleFrom(before, upgradedAt(before, '3'), judge, T4);
+    expect([supplierStartsAt(changed, 'S-E'), supplierStartsAt(changed, 'S-G')]).toEqual([T4, Date.parse('2026-12-01T00:00:00.000Z')]);
+    expect(supplierStartsAt(before, 'S-E')).toBeUndefined();
+    // The soonest of the suppliers' deadlines: the electricity supplier's, from the stamp.
+    expect(installationEligibility(changed, judge(changed.signature)).enrolBy).toBe('2027-09-01T00:00:00.000Z');
+  });
+});
+
 describe('enrolBy', () => {
   it('is twelve months after the later of eligibility and acquisition', () => {
     expect(enrolBy('2026-01-10T00:00:00.000Z', undefined)).toBe('2027-01-10T00:00:00.000Z');
@@ -202,11 +259,11 @@ describe('enrolBy', () => {
 
   it('bounds the acquisitions that can be due: anything acquired later is due after the report window', () => {
     const now = Date.parse('2026-12-04T00:00:00Z');
-    const bound = acquiredNoLaterThanForDue(now);
+    const bound = startingNoLaterThanForDue(now);
     expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', bound))).toBeLessThanOrEqual(dueLimit(now) + 86_400_000);
     expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', bound + 1))).toBeGreaterThan(dueLimit(now));
     // Across a leap day (366 days) the bound still holds.
     const leap = Date.parse('2028-03-15T00:00:00Z');
-    expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', acquiredNoLaterThanForDue(leap) + 1))).toBeGreaterThan(dueLimit(leap));
+    expect(Date.parse(enrolBy('2020-01-01T00:00:00Z', startingNoLaterThanForDue(leap) + 1))).toBeGreaterThan(dueLimit(leap));
   });
 });

@@ -35,6 +35,12 @@ export interface Installation {
   acquiredAtBy?: Record<string, number>;
   /** When it was enrolled into the inventory (its devices Commissioned), RFC 3339. */
   enrolledAt?: string;
+  /**
+   * Its eligibility counts from no earlier than this, epoch ms: set by withEligibleFrom when its
+   * signature changed (an upgrade, a device added or gone), since the new signature's entry may
+   * predate the change.
+   */
+  eligibleFrom?: number;
 }
 
 export type EligibilityStatus = 'eligible' | 'eligible_after_upgrade' | 'pending' | 'not_eligible';
@@ -113,7 +119,31 @@ export function installationWith(current: Installation | undefined, installation
   }
   if (Object.keys(bySupplier).length > 0) installation.acquiredAtBy = bySupplier;
   if (current?.enrolledAt !== undefined) installation.enrolledAt = current.enrolledAt;
+  if (current?.eligibleFrom !== undefined) installation.eligibleFrom = current.eligibleFrom;
   return installation;
+}
+
+/**
+ * The installation written (`next`, from installationWith) with its eligibility's start kept
+ * across a change of signature: eligible (or eligible after upgrade) before it, it stays eligible
+ * from when it was, so an upgrade along an upgrade path does not move its deadline earlier to its
+ * new combination's entry date; not eligible before it, it is eligible from the change at the
+ * earliest, never from an entry dated before its devices matched it. `judge` judges a signature
+ * under the registers now.
+ */
+export function withEligibleFrom(current: Installation | undefined, next: Installation, judge: (signature: string) => Judgement, now: number): Installation {
+  // A new installation has no history here: its entry's date stands, as it always has.
+  if (current === undefined || current.signature === next.signature) return next;
+  const before = eligibleSinceOf(current, judge(current.signature));
+  const since = before === undefined ? undefined : Date.parse(before);
+  return { ...next, eligibleFrom: since !== undefined && since <= now ? since : now };
+}
+
+/** When the installation became eligible under `judgement` (its signature's): the later of the entry's date and its eligibleFrom. */
+export function eligibleSinceOf(installation: Installation, judgement: Judgement): string | undefined {
+  const since = judgement.eligibleSince;
+  if (since === undefined || installation.eligibleFrom === undefined || installation.eligibleFrom <= Date.parse(since)) return since;
+  return new Date(installation.eligibleFrom).toISOString();
 }
 
 /** The registers compiled for judging: entries by list and cohort, upgrades as a graph per model. */
@@ -261,13 +291,25 @@ export function supplierAcquiredAt(installation: Installation, supplier: string)
   return installation.acquiredAtBy ? installation.acquiredAtBy[supplier] : installation.acquiredAt;
 }
 
+/** The later of two optional times (epoch ms). */
+const laterOf = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined || a >= b ? a : b);
+
+/**
+ * When `supplier`'s enrolment deadline can start counting, its signature's eligibility aside: the
+ * later of its acquisition and the installation's eligibleFrom (enrolBy takes the later of this and
+ * the signature's eligibleSince). What the store ranges a supplier's installations by.
+ */
+export function supplierStartsAt(installation: Installation, supplier: string): number | undefined {
+  return laterOf(supplierAcquiredAt(installation, supplier), installation.eligibleFrom);
+}
+
 /**
  * The installation's enrolBy without naming a supplier: the soonest of its responsible suppliers'
  * (each 12 months after the later of eligibleSince and its own acquisition), the first deadline it faces.
  */
 export function installationEnrolBy(eligibleSince: string, installation: Installation): string {
-  if (installation.suppliers.length === 0) return enrolBy(eligibleSince, installation.acquiredAt);
-  return installation.suppliers.map((supplier) => enrolBy(eligibleSince, supplierAcquiredAt(installation, supplier))).sort()[0];
+  if (installation.suppliers.length === 0) return enrolBy(eligibleSince, laterOf(installation.acquiredAt, installation.eligibleFrom));
+  return installation.suppliers.map((supplier) => enrolBy(eligibleSince, supplierStartsAt(installation, supplier))).sort()[0];
 }
 
 /** The report lists installations whose enrolBy has passed or falls within this many days. */
@@ -279,10 +321,10 @@ export function dueLimit(now: number): number {
 }
 
 /**
- * The latest acquisition that can make an installation due by `dueLimit(now)`: twelve months are
+ * The latest start (supplierStartsAt) that can make an installation due by `dueLimit(now)`: twelve months are
  * at least 365 days, so a later one cannot (the store's index is read up to this, then checked exactly).
  */
-export function acquiredNoLaterThanForDue(now: number): number {
+export function startingNoLaterThanForDue(now: number): number {
   return dueLimit(now) - 365 * DAY_MS;
 }
 
@@ -293,9 +335,10 @@ export function installationEligibility(installation: Installation, judgement: J
   const answer: ReturnType<typeof installationEligibility> = { status: judgement.status };
   if (judgement.entry !== undefined) answer.entry = judgement.entry;
   if (judgement.upgrades) answer.upgrades = judgement.upgrades.map(({ device, from, to }) => ({ deviceId: installation.devices[device].deviceId, from, to }));
-  if (judgement.eligibleSince !== undefined) {
-    answer.eligibleSince = judgement.eligibleSince;
-    answer.enrolBy = installationEnrolBy(judgement.eligibleSince, installation);
+  const eligibleSince = eligibleSinceOf(installation, judgement);
+  if (eligibleSince !== undefined) {
+    answer.eligibleSince = eligibleSince;
+    answer.enrolBy = installationEnrolBy(eligibleSince, installation);
   }
   return answer;
 }

@@ -233,7 +233,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const previous = update?.before;
     const device = update?.after ?? withKeptDeviceFields(parsed.value, undefined, at);
     if (!update) await deps.directory.putDevice(device);
-    await recordInstallations(store, [device], [previous]);
+    await recordInstallations(store, (signature) => deps.registers.judge(signature), [device], [previous], at.getTime());
     // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
     await deps.cpl.refresh();
     await noticeDeviceChange(store, deps.cpl.index(), previous, device);
@@ -314,7 +314,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       // chunk behind at most (in order: an installation may span chunks; bounded memory).
       await bookkeeping;
       const written = chunk;
-      if (!bookkeepingFailure) bookkeeping = recordInstallations(store, written, previous).catch((cause) => { bookkeepingFailure = cause; });
+      if (!bookkeepingFailure) bookkeeping = recordInstallations(store, (signature) => deps.registers.judge(signature), written, previous, importedAt.getTime()).catch((cause) => { bookkeepingFailure = cause; });
       imported += chunk.length;
       deps.metrics.devicesImported.inc(chunk.length);
       chunk = [];

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CplEntry, Device } from '@dccrouter/domain';
+import { applyCombinationUpdate, applyUpgradesUpdate, type CplEntry, type Device } from '@dccrouter/domain';
 import { MemoryStore, StateUnavailableError, type DeviceUpdate, type NewOutboxItem } from '@dccrouter/state';
 import { createLogger } from '../log/index.ts';
 import { recordActivatedFirmware } from './firmware.ts';
+import { recordInstallations } from './installations.ts';
+import { storedJudge } from './registers.ts';
 
 const SUPPLIER = '90-B3-D5-1F-30-00-00-01';
 const METER = '00-DB-12-34-56-78-90-A0';
@@ -25,11 +27,11 @@ class FlakyStore extends MemoryStore {
 }
 
 /** A meter on 1.0 with 2.0 pended by an 11.1 before its 11.3 was accepted; the CPL lists only 1.0. */
-async function activationOf(store: MemoryStore): Promise<void> {
+async function activationOf(store: MemoryStore, device: Partial<Device> = {}): Promise<void> {
   const pendedAt = Date.now() - 60_000;
   await store.putDevice({
     deviceId: METER, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER,
-    deviceModel: 'M1', firmwareVersion: '1.0', pendingFirmwareVersion: '2.0', pendingFirmwareAt: new Date(pendedAt).toISOString(),
+    deviceModel: 'M1', firmwareVersion: '1.0', pendingFirmwareVersion: '2.0', pendingFirmwareAt: new Date(pendedAt).toISOString(), ...device,
   });
   const listed: CplEntry = { deviceModel: 'M1', firmwareVersion: '1.0', status: 'listed', deviceType: 'ESME', certificates: { other: 'valid' }, updatedAt: new Date(pendedAt).toISOString() };
   await store.putSetting('cpl', [listed]);
@@ -58,5 +60,21 @@ describe('recordActivatedFirmware', () => {
     expect((await store.getDevice(METER))?.firmwareVersion).toBe('2.0');
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(await store.readOutbox(SUPPLIER, undefined, 10)).toHaveLength(1);
+  });
+
+  it('keeps a SMETS1 installation eligible from when it was: its upgrade does not date it from its new combination\'s older entry', async () => {
+    const store = new MemoryStore();
+    const [entryAt, pathsAt] = [new Date('2026-01-10T00:00:00Z'), new Date('2026-03-01T00:00:00Z')];
+    const entry = applyCombinationUpdate(undefined, 'E-2', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'M1', firmwareVersion: '2.0' }] }, entryAt);
+    if (!entry.ok) throw new Error(entry.message);
+    await store.putSetting('product-combinations', [entry.entry]);
+    await store.putSetting('firmware-upgrades', [applyUpgradesUpdate(undefined, 'M1', { paths: [{ from: '1.0', to: '2.0' }] }, pathsAt)]);
+    const smets1: Partial<Device> = { generation: 'SMETS1', cspRegion: undefined, smets1Cohort: 'aclara', installationId: 'INST-1', status: 'InstalledNotCommissioned' };
+    await activationOf(store, smets1);
+    await recordInstallations(store, await storedJudge(store), [(await store.getDevice(METER))!], [undefined], Date.now());
+    recordActivatedFirmware(store, REQUEST, log, [10]);
+    await expect.poll(async () => (await store.getInstallations(['INST-1']))[0]?.devices[0].firmwareVersion).toBe('2.0');
+    // Eligible after upgrade since the path was added: so it stays, not from E-2's entry.
+    expect((await store.getInstallations(['INST-1']))[0]?.eligibleFrom).toBe(pathsAt.getTime());
   });
 });

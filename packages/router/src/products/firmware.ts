@@ -4,6 +4,7 @@ import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 import { storedCpl } from './cpl.ts';
 import { recordInstallations } from './installations.ts';
+import { storedJudge } from './registers.ts';
 import { noticeDeviceChange } from './notices.ts';
 
 /**
@@ -46,7 +47,7 @@ async function recordFirmware(store: StateStore, requestId: string, written: { u
   const update = written.update;
   if (!update) return;
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
-  await recordInstallations(store, [update.after], [update.before]);
+  await recordInstallations(store, await storedJudge(store), [update.after], [update.before], Date.now());
   await noticeDeviceChange(store, cpl, update.before, update.after);
 }
 

@@ -1,6 +1,6 @@
 import {
-  acquiredNoLaterThanForDue, dueLimit, enrolBy, installationEligibility, installationWith, ELIGIBILITY_STATUSES,
-  type Device, type EligibilityStatus, type Installation, type SmiStatus,
+  startingNoLaterThanForDue, dueLimit, enrolBy, installationEligibility, installationWith, withEligibleFrom, ELIGIBILITY_STATUSES,
+  type Device, type EligibilityStatus, type Installation, type Judgement, type SmiStatus,
 } from '@dccrouter/domain';
 import { ENROLLED_GROUP, type StateStore } from '@dccrouter/state';
 import type { ProductRegisters } from './registers.ts';
@@ -11,13 +11,19 @@ import type { ProductRegisters } from './registers.ts';
 /** Device writes that may change an installation: SMETS1 devices naming one. */
 const ofInstallations = (devices: readonly Device[]) => devices.filter((device) => device.generation === 'SMETS1' && device.installationId !== undefined);
 
+/** A signature's eligibility under the registers now (ProductRegisters.judge, or storedJudge). */
+export type JudgeSignature = (signature: string) => Judgement;
+
 /**
  * Brings the installations of written devices up to date: one read and one write for the lot,
  * however many devices (an import's chunk). `previous` holds the devices as they were before
  * (in the order written): one now of another installation, of none, or no longer SMETS1 leaves
- * its old installation.
+ * its old installation. One whose signature changes keeps when it became eligible (withEligibleFrom),
+ * judged by `judge` at `at` (epoch ms).
  */
-export async function recordInstallations(store: StateStore, written: readonly Device[], previous: readonly (Device | undefined)[]): Promise<void> {
+export async function recordInstallations(
+  store: StateStore, judge: JudgeSignature, written: readonly Device[], previous: readonly (Device | undefined)[], at: number,
+): Promise<void> {
   const byInstallation = new Map<string, Device[]>();
   const add = (installationId: string, device: Device) => {
     const devices = byInstallation.get(installationId);
@@ -35,7 +41,10 @@ export async function recordInstallations(store: StateStore, written: readonly D
   if (byInstallation.size === 0) return;
   const ids = [...byInstallation.keys()];
   const current = await store.getInstallations(ids);
-  await store.putInstallations(ids.map((id, i) => installationWith(current[i], id, byInstallation.get(id)!) ?? { installationId: id, deleted: true as const }));
+  await store.putInstallations(ids.map((id, i) => {
+    const next = installationWith(current[i], id, byInstallation.get(id)!);
+    return next ? withEligibleFrom(current[i], next, judge, at) : { installationId: id, deleted: true as const };
+  }));
 }
 
 /** The SMI statuses an enrolment moves to Commissioned. */
@@ -135,7 +144,7 @@ export interface EnrolmentReport {
 export async function enrolmentReport(store: StateStore, registers: ProductRegisters, supplier: string, now: number, maxDue = Infinity): Promise<EnrolmentReport> {
   const counts = Object.fromEntries([...ELIGIBILITY_STATUSES, 'enrolled'].map((status) => [status, 0])) as EnrolmentReport['counts'];
   const due: EnrolmentReport['due'] = [];
-  const until = acquiredNoLaterThanForDue(now);
+  const until = startingNoLaterThanForDue(now);
   const limit = dueLimit(now);
   const groups = Object.entries(await store.supplierInstallationGroups(supplier));
   // One group after another: a supplier's due installations are read a page at a time, not all at once.
@@ -148,14 +157,14 @@ export async function enrolmentReport(store: StateStore, registers: ProductRegis
     counts[judgement.status] += installations;
     const since = judgement.eligibleSince;
     if (since === undefined || Date.parse(since) > until) continue;
-    // Many installations share an acquisition time (none, or a bulk change of supplier): one date each.
+    // Many installations share a start (none, or a bulk change of supplier): one date each.
     const dates = new Map<number | undefined, { text: string; at: number }>();
-    // Within a group enrolBy only grows with acquiredAt: its first maxDue + 1 are all it can add to the soonest.
-    for (const { installationId, acquiredAt } of await store.installationsAcquiredBy(supplier, group, until, maxDue + 1)) {
-      let date = dates.get(acquiredAt);
+    // Within a group enrolBy only grows with startsAt: its first maxDue + 1 are all it can add to the soonest.
+    for (const { installationId, startsAt } of await store.installationsStartingBy(supplier, group, until, maxDue + 1)) {
+      let date = dates.get(startsAt);
       if (date === undefined) {
-        const text = enrolBy(since, acquiredAt);
-        dates.set(acquiredAt, (date = { text, at: Date.parse(text) }));
+        const text = enrolBy(since, startsAt);
+        dates.set(startsAt, (date = { text, at: Date.parse(text) }));
       }
       if (date.at > limit) continue;
       due.push({ installationId, status: judgement.status, ...(judgement.entry ? { entry: judgement.entry } : {}), enrolBy: date.text, overdue: date.at < now });

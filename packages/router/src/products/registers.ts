@@ -8,6 +8,17 @@ import { RefreshedTable } from './refreshed.ts';
 const COMBINATIONS = 'product-combinations';
 const UPGRADES = 'firmware-upgrades';
 
+const storedRegisters = (store: StateStore) => Promise.all([
+  store.getSetting<ProductCombination[]>(COMBINATIONS), store.getSetting<FirmwareUpgrades[]>(UPGRADES),
+]);
+
+/** Signatures judged under the registers as stored now: for a process that keeps no ProductRegisters (the networks process). */
+export async function storedJudge(store: StateStore): Promise<(signature: string) => Judgement> {
+  const [combinations, upgrades] = await storedRegisters(store);
+  const compiled = compileRegisters(combinations ?? [], upgrades ?? []);
+  return (signature) => judgeSignature(compiled, signature);
+}
+
 /**
  * The SMETS1 Eligible and Pending Product Combinations and the firmware upgrades, shared by
  * every instance through the store and read by each on a one-second refresh (like the CPL).
@@ -66,9 +77,7 @@ export class ProductRegisters extends RefreshedTable {
   }
 
   async refresh(): Promise<void> {
-    await this.readStored(() => Promise.all([
-      this.store.getSetting<ProductCombination[]>(COMBINATIONS), this.store.getSetting<FirmwareUpgrades[]>(UPGRADES),
-    ]), ([combinations, upgrades]) => this.apply(combinations ?? [], upgrades ?? []));
+    await this.readStored(() => storedRegisters(this.store), ([combinations, upgrades]) => this.apply(combinations ?? [], upgrades ?? []));
   }
 
   private apply(combinations: ProductCombination[], upgrades: FirmwareUpgrades[]): void {

@@ -1,6 +1,6 @@
-import { destinationOf, supplierAcquiredAt, type Device, type Installation, type User } from '@dccrouter/domain';
+import { destinationOf, supplierStartsAt, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type AcquiredInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
 import { MemoryStream } from './queues.ts';
 import { copy, type MemoryState } from './state.ts';
 
@@ -98,7 +98,7 @@ export class MemoryDirectory {
       if (!groups) this.supplierGroups.set(supplier, (groups = new Map()));
       let members = groups.get(group);
       if (!members) groups.set(group, (members = new Map()));
-      if (by > 0) members.set(installation.installationId, supplierAcquiredAt(installation, supplier) ?? 0);
+      if (by > 0) members.set(installation.installationId, supplierStartsAt(installation, supplier) ?? 0);
       else members.delete(installation.installationId);
       if (members.size === 0) groups.delete(group);
     }
@@ -115,10 +115,10 @@ export class MemoryDirectory {
     return Object.fromEntries([...this.supplierGroups.get(supplier) ?? []].map(([group, members]) => [group, members.size]));
   }
 
-  async installationsAcquiredBy(supplier: string, group: string, until: number, max = Infinity): Promise<AcquiredInstallation[]> {
+  async installationsStartingBy(supplier: string, group: string, until: number, max = Infinity): Promise<StartingInstallation[]> {
     const members = [...this.supplierGroups.get(supplier)?.get(group) ?? []].filter(([, at]) => at <= until);
     return members.sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : 1)).slice(0, max)
-      .map(([installationId, at]) => (at === 0 ? { installationId } : { installationId, acquiredAt: at }));
+      .map(([installationId, at]) => (at === 0 ? { installationId } : { installationId, startsAt: at }));
   }
 
   /** A device written, and moved to the destination it now routes to. */

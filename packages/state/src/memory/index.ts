@@ -66,7 +66,7 @@ export class MemoryStore implements StateStore {
   putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]) { return this.directory.putInstallations(installations); }
   getInstallations(installationIds: readonly string[]) { return this.directory.getInstallations(installationIds); }
   supplierInstallationGroups(supplier: string) { return this.directory.supplierInstallationGroups(supplier); }
-  installationsAcquiredBy(supplier: string, group: string, until: number, max?: number) { return this.directory.installationsAcquiredBy(supplier, group, until, max); }
+  installationsStartingBy(supplier: string, group: string, until: number, max?: number) { return this.directory.installationsStartingBy(supplier, group, until, max); }
 
   // Requests: read before acceptance, accepted, read back, answered by their network.
   loadContext(requestId: string, leg: Leg) { return this.requests.loadContext(requestId, leg); }

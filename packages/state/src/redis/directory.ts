@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander } from 'ioredis';
 import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, type AcquiredInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
+import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
 import { ifUnchanged, RedisPart, UPDATE_ATTEMPTS, type ScriptedPipeline } from './base.ts';
 import { parse } from './records.ts';
 
@@ -234,9 +234,9 @@ export class RedisDirectory extends RedisPart {
     return counts(await this.call('HGETALL supplier groups', () => this.redis.hgetall(`${this.installationPrefix}supgroups:${supplier}`)));
   }
 
-  async installationsAcquiredBy(supplier: string, group: string, until: number, max = Infinity): Promise<AcquiredInstallation[]> {
+  async installationsStartingBy(supplier: string, group: string, until: number, max = Infinity): Promise<StartingInstallation[]> {
     const key = `${this.installationPrefix}sup:${supplier}:${group}`;
-    const found: AcquiredInstallation[] = [];
+    const found: StartingInstallation[] = [];
     // A page at a time: each command stays short (well within the command timeout, not stalling
     // Redis), however many installations a supplier has.
     for (let offset = 0; found.length < max; offset += ACQUIRED_PAGE) {
@@ -244,7 +244,7 @@ export class RedisDirectory extends RedisPart {
       const flat = await this.call('ZRANGEBYSCORE supplier installations', () => this.redis.zrangebyscore(key, '-inf', until, 'WITHSCORES', 'LIMIT', offset, page));
       for (let i = 0; i < flat.length; i += 2) {
         const at = Number(flat[i + 1]);
-        found.push(at === 0 ? { installationId: flat[i] } : { installationId: flat[i], acquiredAt: at });
+        found.push(at === 0 ? { installationId: flat[i] } : { installationId: flat[i], startsAt: at });
       }
       if (flat.length < 2 * page) return found;
     }

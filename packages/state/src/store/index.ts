@@ -425,10 +425,14 @@ export function installationGroup(installation: Pick<Installation, 'signature' |
   return installation.enrolledAt !== undefined ? ENROLLED_GROUP : installation.signature;
 }
 
-/** A supplier's installation of a group, with the latest acquisition among its devices (absent: never acquired). */
-export interface AcquiredInstallation {
+/**
+ * A supplier's installation of a group, with when its enrolment deadline can start counting,
+ * eligibility aside (supplierStartsAt in @dccrouter/domain: the later of the supplier's latest
+ * acquisition and the installation's eligibleFrom; absent: neither).
+ */
+export interface StartingInstallation {
   installationId: string;
-  acquiredAt?: number;
+  startsAt?: number;
 }
 
 /** A bulk write of more devices than this is logged as one reset, not device by device. */
@@ -689,10 +693,10 @@ export interface StateStore {
   /** A supplier's groups with how many of its installations each has. */
   supplierInstallationGroups(supplier: string): Promise<Record<string, number>>;
   /**
-   * A supplier's installations of a group acquired at or before `until` (never acquired counts as
-   * acquired at 0), earliest first; the first `max` of them when given.
+   * A supplier's installations of a group whose deadline can start counting at or before `until`
+   * (without an acquisition or eligibleFrom: at 0), earliest first; the first `max` of them when given.
    */
-  installationsAcquiredBy(supplier: string, group: string, until: number, max?: number): Promise<AcquiredInstallation[]>;
+  installationsStartingBy(supplier: string, group: string, until: number, max?: number): Promise<StartingInstallation[]>;
 
   /** Appends many items to their Users' outbound queues in one round trip (device alerts). */
   enqueueOutboxMany(entries: readonly { userId: string; item: NewOutboxItem }[]): Promise<void>;

@@ -1,8 +1,8 @@
 -- Writes SMETS1 installations whole and moves them in their indexes, atomically each: per
 -- supplier the count per group (a signature, or '+enrolled') and a sorted set per group scored by
--- that supplier's acquisition time (the enrolment report's range read; as supplierAcquiredAt in
--- @dccrouter/domain: an installation stored without `acquiredAtBy` uses its latest acquisition
--- for each).
+-- when that supplier's enrolment deadline can start counting (the enrolment report's range read;
+-- as supplierStartsAt in @dccrouter/domain: the later of the supplier's acquisition and the
+-- installation's eligibleFrom; one stored without `acquiredAtBy` uses its latest acquisition for each).
 -- KEYS[1]: the key prefix including the '{inst}' tag: named as a key so that, in a cluster, the
 -- call goes to the one slot every installation key is in.
 -- ARGV: per installation, id and JSON ('' deletes it).
@@ -27,6 +27,8 @@ local function reindex(id, installation, by)
       local at
       if by_supplier ~= nil and by_supplier ~= cjson.null then at = by_supplier[supplier] else at = installation.acquiredAt end
       if at == nil or at == cjson.null then at = 0 end
+      local from = installation.eligibleFrom
+      if from ~= nil and from ~= cjson.null and from > at then at = from end
       redis.call('ZADD', members, at, id)
     else
       redis.call('ZREM', members, id)
