@@ -103,6 +103,8 @@ describe('SMETS1 product registers and enrolment', () => {
     const moved = await admins[1].put('/v1/admin/product-combinations/E-1', { list: 'EPC', commsProvider: 'aclara', devices: elecAndGas });
     expect(moved.body).toMatchObject({ list: 'EPC', dateFirstAdded: pending.body.dateFirstAdded, dateAddedToEpc: expect.any(String) });
     expect(moved.body.dateAddedToEpc >= pending.body.dateFirstAdded).toBe(true);
+    // The same devices: none stamped as added by an amendment.
+    expect(moved.body.devices).toEqual(elecAndGas);
     expect((await admins[0].request('GET', '/v1/admin/product-combinations?list=EPC')).body.entries.map((entry: { entryId: string }) => entry.entryId)).toEqual(['E-1']);
     expect((await admins[0].request('GET', '/v1/admin/product-combinations?list=PPC')).body).toEqual({ entries: [] });
     expect((await admins[0].put('/v1/admin/product-combinations/E-1', { list: 'PPC', commsProvider: 'aclara', devices: elecAndGas })).status).toBe(409);

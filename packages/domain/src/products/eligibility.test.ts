@@ -50,6 +50,19 @@ describe('product combination entries', () => {
     expect(combination('E2', 'EPC', [['ESME', 'M', '1']], T3)).toMatchObject({ dateFirstAdded: T3.toISOString(), dateAddedToEpc: T3.toISOString() });
   });
 
+  it('stamps a device an amendment adds with its date; a device the entry had keeps its own, one for one', () => {
+    const epc = combination('E1', 'EPC', [['ESME', 'M', '1']], T1);
+    expect(epc.devices[0].addedAt).toBeUndefined();
+    const devices = (list: [string, string, string][]) => list.map(([deviceType, deviceModel, firmwareVersion]) => ({ deviceType: deviceType as 'ESME', deviceModel, firmwareVersion }));
+    const amended = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: devices([['ESME', 'M', '1'], ['ESME', 'M', '1'], ['GSME', 'G', '1']]) }, T2);
+    if (!amended.ok) throw new Error(amended.message);
+    expect(amended.entry.devices.map((device) => device.addedAt)).toEqual([undefined, T2.toISOString(), T2.toISOString()]);
+    expect(amended.entry).toMatchObject({ dateFirstAdded: T1.toISOString(), dateAddedToEpc: T1.toISOString() });
+    // Amended again, the first like meter dropped: the one left is the original, its date kept; the gas meter keeps T2.
+    const again = applyCombinationUpdate(amended.entry, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: devices([['GSME', 'G', '1'], ['ESME', 'M', '1'], ['IHD', 'H', '1']]) }, T3);
+    expect(again.ok && again.entry.devices.map((device) => device.addedAt)).toEqual([T2.toISOString(), undefined, T3.toISOString()]);
+  });
+
   it('refuses to move an EPC entry back to the PPC', () => {
     const epc = combination('E1', 'EPC', [['ESME', 'M', '1']]);
     expect(applyCombinationUpdate(epc, 'E1', { list: 'PPC', commsProvider: 'aclara', devices: epc.devices }, T2)).toMatchObject({ ok: false });
@@ -178,6 +191,33 @@ describe('eligibility of a signature (SEC H5.8)', () => {
     expect(judge([combination('P1', 'PPC', [['ESME', 'E', '2'], ['GSME', 'G', '1']])], [upgrades('E', [['1', '2']])])).toEqual({ status: 'pending', entry: 'P1' });
     expect(judge([combination('P1', 'PPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']]), combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T2)]))
       .toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T2.toISOString() });
+  });
+
+  it('counts a combination an amendment covers from the amendment, the entry\'s own ones from its date', () => {
+    const gasOnly = installation(meter('D2', 'GSME', 'G', '1'));
+    const elecOnly = installation(meter('D1', 'ESME', 'E', '1'));
+    const epc = combination('E1', 'EPC', [['ESME', 'E', '1']], T1);
+    const amended = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [...epc.devices, { deviceType: 'GSME', deviceModel: 'G', firmwareVersion: '1' }] }, T2);
+    if (!amended.ok) throw new Error(amended.message);
+    expect(judge([amended.entry], [], gasOnly)).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T2.toISOString() });
+    expect(judge([amended.entry], [], elecOnly)).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T1.toISOString() });
+    expect(judge([amended.entry])).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T2.toISOString() });
+    // An upgrade path older than the amendment: the amendment's date; newer: the path's.
+    const onGas0 = installation(meter('D2', 'GSME', 'G', '0'));
+    expect(judge([amended.entry], [upgrades('G', [['0', '1']], T1)], onGas0)).toMatchObject({ status: 'eligible_after_upgrade', eligibleSince: T2.toISOString() });
+    expect(judge([amended.entry], [upgrades('G', [['0', '1']], T3)], onGas0)).toMatchObject({ status: 'eligible_after_upgrade', eligibleSince: T3.toISOString() });
+  });
+
+  it('uses an entry\'s original slot before a like one an amendment added, whichever comes first', () => {
+    const epc = combination('E1', 'EPC', [['ESME', 'E', '1']], T1);
+    const amended = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'E', firmwareVersion: '1' }, ...epc.devices] }, T2);
+    if (!amended.ok) throw new Error(amended.message);
+    expect(amended.entry.devices.map((device) => device.addedAt)).toEqual([undefined, T2.toISOString()]);
+    // Stored in the other order, the amended slot first: the match still takes the original.
+    const reordered = { ...amended.entry, devices: [...amended.entry.devices].reverse() };
+    expect(judge([reordered], [], installation(meter('D1', 'ESME', 'E', '1')))).toMatchObject({ eligibleSince: T1.toISOString() });
+    // Two like meters need both slots: from the amendment.
+    expect(judge([reordered], [], installation(meter('D1', 'ESME', 'E', '1'), meter('D3', 'ESME', 'E', '1')))).toMatchObject({ eligibleSince: T2.toISOString() });
   });
 
   it('counts an entry moved from the PPC to the EPC as eligible from the move', () => {

@@ -210,8 +210,11 @@ function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDev
   const entryDate = entry.dateAddedToEpc ?? entry.dateFirstAdded;
   const options = devices.map(([type, model, firmware]) => entry.devices.flatMap((wanted: ProductDevice, slot) => {
     if (wanted.deviceType !== type || wanted.deviceModel !== model || firmware === '') return [];
-    const chain = shortestUpgradeChain(registers.upgrades, model, firmware, wanted.firmwareVersion);
-    return chain ? [{ slot, chain, product: wanted.firmwareVersion }] : [];
+    const found = shortestUpgradeChain(registers.upgrades, model, firmware, wanted.firmwareVersion);
+    if (!found) return [];
+    // A slot an amendment added counts from then, as a path does from its date.
+    const chain = wanted.addedAt !== undefined && !(found.since && found.since >= wanted.addedAt) ? { ...found, since: wanted.addedAt } : found;
+    return [{ slot, chain, product: `${wanted.firmwareVersion}\u0000${wanted.addedAt ?? ''}` }];
   }));
   let best: { steps: number; since: string; picks: UpgradeChain[] } | undefined;
   const used = new Set<number>();
@@ -228,7 +231,7 @@ function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDev
     }
     const tried = new Set<string>();
     for (const { slot, chain, product } of options[device]) {
-      // This device's own type and model are the slot's: its firmware tells a product apart.
+      // This device's own type and model are the slot's: its firmware, and when it was added, tell a product apart.
       if (used.has(slot) || tried.has(product)) continue;
       tried.add(product);
       used.add(slot);

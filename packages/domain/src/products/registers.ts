@@ -26,7 +26,13 @@ export const productCombinationInputSchema = z.strictObject({
 });
 
 export type ProductCombinationInput = z.infer<typeof productCombinationInputSchema>;
-export interface ProductDevice { deviceType: DeviceType; deviceModel: string; firmwareVersion: string }
+export interface ProductDevice {
+  deviceType: DeviceType;
+  deviceModel: string;
+  firmwareVersion: string;
+  /** When an amendment added it to the entry (absent: there from the entry's start): eligibility through it starts then. */
+  addedAt?: string;
+}
 
 export interface ProductCombination {
   entryId: string;
@@ -47,7 +53,9 @@ export function parseProductCombinationInput(input: unknown): Parsed<ProductComb
 /**
  * An entry after an operator's PUT. `dateFirstAdded` is stamped once; reaching the EPC stamps
  * `dateAddedToEpc` once. An EPC entry does not go back to the PPC: eligibility already granted
- * (and the enrolment deadlines running from it) would silently vanish.
+ * (and the enrolment deadlines running from it) would silently vanish. A device an amendment adds
+ * is stamped `addedAt`, so the combinations it newly covers are not dated from the entry's start;
+ * a device the entry had keeps its date.
  */
 export function applyCombinationUpdate(current: ProductCombination | undefined, entryId: string, input: ProductCombinationInput, at: Date): { ok: true; entry: ProductCombination } | { ok: false; message: string } {
   if (current?.list === 'EPC' && input.list === 'PPC') return { ok: false, message: `entry ${entryId} is on the EPC: it cannot move back to the PPC` };
@@ -56,12 +64,27 @@ export function applyCombinationUpdate(current: ProductCombination | undefined, 
   return {
     ok: true,
     entry: {
-      entryId, ...input,
+      entryId, ...input, devices: current ? devicesAmended(current.devices, input.devices, now) : input.devices,
       dateFirstAdded: current?.dateFirstAdded ?? now,
       ...(dateAddedToEpc ? { dateAddedToEpc } : {}),
       updatedAt: now,
     },
   };
+}
+
+const productKey = (device: Omit<ProductDevice, 'addedAt'>) => JSON.stringify([device.deviceType, device.deviceModel, device.firmwareVersion]);
+
+/** The entry's devices as amended: each like one it had (one for one: a second like device is new) keeps that one's date; the others are added now. */
+function devicesAmended(had: readonly ProductDevice[], amended: readonly Omit<ProductDevice, 'addedAt'>[], now: string): ProductDevice[] {
+  // Each like device's date, '' for one there from the start: the earliest first, so an amendment
+  // that drops one of two like devices keeps the older date.
+  const dates = new Map<string, string[]>();
+  for (const device of had) dates.set(productKey(device), [...dates.get(productKey(device)) ?? [], device.addedAt ?? '']);
+  for (const kept of dates.values()) kept.sort();
+  return amended.map((device) => {
+    const addedAt = dates.get(productKey(device))?.shift() ?? now;
+    return addedAt === '' ? { ...device } : { ...device, addedAt };
+  });
 }
 
 /** `PUT /v1/admin/firmware-upgrades/{deviceModel}`. */

@@ -18,7 +18,10 @@ const TAGS = ['Product policy'];
 const jsonBody = (schema: z.ZodType) => ({ content: { 'application/json': { schema } }, required: true });
 const pathParam = (name: string, description: string) => z.string().meta({ param: { name, in: 'path' }, description });
 
-const productDevice = z.object({ deviceType: z.string(), deviceModel: z.string(), firmwareVersion: z.string() });
+const productDevice = z.object({
+  deviceType: z.string(), deviceModel: z.string(), firmwareVersion: z.string(),
+  addedAt: z.string().optional().meta({ description: 'When an amendment added it to the entry (absent: there from the start); eligibility through it starts then' }),
+});
 const combination = z.object({
   entryId: z.string(), list: z.enum(['EPC', 'PPC']), commsProvider: z.string(), devices: z.array(productDevice),
   dateFirstAdded: z.string().meta({ description: 'When the entry first appeared; never changed' }),
