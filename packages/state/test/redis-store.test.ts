@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -415,6 +416,31 @@ describe('RedisStore on a shared Redis', () => {
     expect(claims.failed?.message).toMatch(/claim held failed: WRONGTYPE/);
     expect(claims.claimed.map((record) => record.requestId)).toEqual([requestId]);
     expect(await store.settleHeld(claims, releaseAt, claims.claimed.map((record) => ({ record })), [])).toEqual({ queued: 1, handedOver: [] });
+  });
+
+  it('keeps what other partitions handed over when one partition\'s settle of held requests fails, and names the failure', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    // Two Users whose requests are in different partitions (a User's are all in one).
+    const first = newRequestId();
+    const otherUser = Array.from({ length: 64 }, (_, n) => `90-B3-D5-1F-30-00-01-${n.toString(16).toUpperCase().padStart(2, '0')}`)
+      .find((userId) => partitionOf(userId) !== partitionOf(originatorOf(first)))!;
+    const second = `${otherUser}:00-DB-12-34-56-78-90-A0:${randomUUID()}`;
+    const releaseAt = Date.now() + 60_000;
+    for (const requestId of [first, second]) {
+      const plain = plainAcceptance(requestId);
+      await store.recordAcceptance(requestId, { ...plain, record: { ...plain.record, originatorId: originatorOf(requestId) }, egress: { releaseAt } });
+    }
+    const claims = await store.claimHeld(releaseAt, 10, releaseAt + 1_000);
+    expect(claims.claimed.map((record) => record.requestId).sort()).toEqual([first, second].sort());
+    // The first's record is no hash any more: its partition's settle fails (WRONGTYPE) where the other's runs.
+    await raw.set(`${keyPrefix}req:{p${partitionOf(originatorOf(first))}}:${first}`, 'not a hash');
+    const destinations = [...new Set(claims.claimed.map((record) => record.destination))];
+    const release = await store.settleHeld(claims, releaseAt, claims.claimed.map((record) => ({ record })), [], { destinations, max: 10 });
+    expect(release.failed).toBeInstanceOf(StateUnavailableError);
+    expect(release.failed?.message).toMatch(/settle held failed: WRONGTYPE/);
+    expect(release.handedOver.map((item) => item.record.requestId)).toEqual([second]);
+    expect(await store.heldLeasedAt(releaseAt, destinations)).toMatchObject([{ record: { requestId: second } }]);
   });
 
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {

@@ -33,6 +33,17 @@ class LosingStore extends MemoryStore {
   }
 }
 
+/**
+ * A store where one partition's settle fails after leasing its requests, as when Redis's reply to
+ * that call is an error or lost: the last one leased is not in the answer, which names the failure.
+ */
+class PartlySettlingStore extends MemoryStore {
+  override async settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
+    const release = await super.settleHeld(claims, now, verdicts, later, handOver);
+    return { ...release, handedOver: release.handedOver.slice(0, -1), failed: new StateUnavailableError('settle held failed: one partition') };
+  }
+}
+
 /** The supplier and its meter in the south, in the store the request path reads (no CPL entries). */
 async function sourcesOver(store: MemoryStore, device: Partial<Device> = {}, user: Partial<User> = {}): Promise<JudgeAgainSources> {
   await store.putUser({ userId: SUPPLIER, roles: ['IS'], status: 'active', publicKeyPem: '', ...user });
@@ -192,6 +203,20 @@ describe('HeldReleaser', () => {
     expect(egress.handedOver).toEqual([]);
     await expect.poll(() => egress.handedOver.length).toBe(3);
     // Each once, though found again by the later lookups.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(egress.handedOver.sort()).toEqual([...ids].sort());
+  });
+
+  it('sends what the other partitions handed over when one partition\'s settle fails, and what that one leased once found', async () => {
+    const store = new PartlySettlingStore();
+    const egress = new RecordingEgress();
+    const releaseAt = Date.now() + 20;
+    const ids = await hold(store, 3, releaseAt);
+    await until(releaseAt);
+    await expect(new HeldReleaser(store, egress, await sourcesOver(store), respondTo(store), [10, 20, 30]).releaseDue()).rejects.toThrow(/one partition/);
+    expect(egress.handedOver).toHaveLength(2);
+    await expect.poll(() => egress.handedOver.length).toBe(3);
+    // Each once: the lookups find all three leased, and send only the one not handed over.
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(egress.handedOver.sort()).toEqual([...ids].sort());
   });

@@ -119,14 +119,19 @@ export class HeldReleaser {
       throw error;
     }
     for (const item of release.handedOver) this.egress.handOver(item);
+    if (release.failed) {
+      // A partition that failed may have leased some all the same: found by their lease time, those handed over not sent again.
+      if (handOver) this.lookUpLeases(at, handOver.destinations, release.handedOver.map((item) => item.record.requestId));
+      throw release.failed;
+    }
   }
 
   /**
    * Looked up after every gap, not only until a lookup answers: a call held up in Redis (writes
    * paused for a failover) may run after the first. `sent` keeps one from being sent twice.
    */
-  private lookUpLeases(at: number, destinations: readonly string[]): void {
-    const sent = new Set<string>();
+  private lookUpLeases(at: number, destinations: readonly string[], alreadySent: readonly string[] = []): void {
+    const sent = new Set(alreadySent);
     retryAfterGaps(this.lookupGapsMs, async () => {
       // An egress stopped meanwhile leaves them to their redelivery.
       if (!this.egress.releaseHandOver()) return true;

@@ -293,7 +293,13 @@ export class RedisEgress extends RedisPart {
       const tag = `{p${p}}`;
       pipeline.settleHeld(this.heldClaimsKey(tag), now, this.prefix, tag, id, claims.until, handOverEach, destinations.length, ...destinations, ...args.get(tag)!);
     }
-    for (const reply of (await this.exec('settle held', pipeline)) as (string | number)[][]) {
+    // Each partition's settle on its own: one that fails does not void what the others handed over.
+    for (const [error, result] of await this.execEach('settle held', pipeline)) {
+      if (error) {
+        release.failed ??= this.unavailable('settle held', error);
+        continue;
+      }
+      const reply = result as (string | number)[];
       if (reply.length === 0) continue;
       release.queued += Number(reply[0]);
       for (let i = 1; i < reply.length; i++) {

@@ -215,6 +215,11 @@ export interface HeldRelease {
   queued: number;
   /** Requests leased to the caller, forwarded: it sends them now. */
   handedOver: EgressItem[];
+  /**
+   * Some partitions' settles failed (Redis): what the others queued and handed over is here all
+   * the same. A failed one may still have leased requests to the caller (heldLeasedAt finds them).
+   */
+  failed?: StateUnavailableError;
 }
 
 /** A request taken from a destination's egress queue, to hand to its network. */
