@@ -1,11 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, startRedis, stopRedis } from '../../../test/support/redis-server.ts';
+import { freePort, startOwnRedis, type OwnRedis } from '../../../test/support/redis-server.ts';
 import { replyDroppingProxy } from '../../../test/support/reply-dropping-proxy.ts';
 import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type RedisStoreOptions, type StateStore } from '../src/index.ts';
 import { originatorOf, partitionOf } from '../src/shared/index.ts';
@@ -916,21 +913,16 @@ describe('RedisStore on a shared Redis', () => {
 });
 
 describe('RedisStore while Redis is away', () => {
-  let port: number;
-  let dir: string;
-  let server: ChildProcess | undefined;
+  let server: OwnRedis;
   let store: RedisStore | undefined;
 
   beforeAll(async () => {
-    port = await freePort();
-    dir = mkdtempSync(join(tmpdir(), 'dccrouter-state-outage-'));
-    server = await startRedis(port, dir);
+    server = await startOwnRedis('state-outage');
   });
 
   afterAll(async () => {
     await store?.close();
-    if (server) await stopRedis(server);
-    rmSync(dir, { recursive: true, force: true });
+    await server?.dispose();
   });
 
   it('cannot connect to a Redis that is not there', async () => {
@@ -940,13 +932,12 @@ describe('RedisStore while Redis is away', () => {
   });
 
   it('fails fast with StateUnavailableError while Redis is down and serves again once it is back', async () => {
-    store = await RedisStore.connect({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'outage:' });
+    store = await RedisStore.connect({ url: server.url, keyPrefix: 'outage:' });
     const user = fullUser();
     await store.putUser(user);
     expect(await store.getUser(user.userId)).toStrictEqual(user);
 
-    await stopRedis(server!);
-    server = undefined;
+    await server.stop();
     const requestId = newRequestId();
     for (const attempt of [
       () => store!.getUser(user.userId),
@@ -960,7 +951,7 @@ describe('RedisStore while Redis is away', () => {
       expect(Date.now() - started).toBeLessThan(3_000);
     }
 
-    server = await startRedis(port, dir);
+    await server.restart();
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {

@@ -63,6 +63,22 @@ describe('product combination entries', () => {
     expect(again.ok && again.entry.devices.map((device) => device.addedAt)).toEqual([T2.toISOString(), undefined, T3.toISOString()]);
   });
 
+  it('keeps the date of a device whose version an amendment bumps; a cohort changed makes every device new; addedAt sent is not taken', () => {
+    const epc = combination('E1', 'EPC', [['ESME', 'M', '1'], ['GSME', 'G', '1']], T1);
+    const bumped = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'M', firmwareVersion: '2' }, epc.devices[1]] }, T2);
+    expect(bumped.ok && bumped.entry.devices.map((device) => device.addedAt)).toEqual([undefined, undefined]);
+    const moved = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'secure', devices: epc.devices }, T2);
+    expect(moved.ok && moved.entry.devices.map((device) => device.addedAt)).toEqual([T2.toISOString(), T2.toISOString()]);
+    // An entry read (with its dates) and written back with a device more: its own dates stand, the new one is stamped.
+    const parsed = parseProductCombinationInput({ list: 'EPC', commsProvider: 'aclara', devices: [{ ...epc.devices[0], addedAt: '2020-01-01T00:00:00.000Z' }, epc.devices[1], { deviceType: 'IHD', deviceModel: 'H', firmwareVersion: '1', addedAt: '2020-01-01T00:00:00.000Z' }] });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const written = applyCombinationUpdate(epc, 'E1', parsed.value, T3);
+    expect(written.ok && written.entry.devices.map((device) => device.addedAt)).toEqual([undefined, undefined, T3.toISOString()]);
+    // A new entry takes none either.
+    const fresh = applyCombinationUpdate(undefined, 'E9', parsed.value, T3);
+    expect(fresh.ok && fresh.entry.devices.map((device) => device.addedAt)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('refuses to move an EPC entry back to the PPC', () => {
     const epc = combination('E1', 'EPC', [['ESME', 'M', '1']]);
     expect(applyCombinationUpdate(epc, 'E1', { list: 'PPC', commsProvider: 'aclara', devices: epc.devices }, T2)).toMatchObject({ ok: false });
@@ -220,6 +236,28 @@ describe('eligibility of a signature (SEC H5.8)', () => {
     expect(judge([reordered], [], installation(meter('D1', 'ESME', 'E', '1'), meter('D3', 'ESME', 'E', '1')))).toMatchObject({ eligibleSince: T2.toISOString() });
   });
 
+  it('dates a fit from the earliest way the entry gives it, though the way with the fewest upgrades came later', () => {
+    // Eligible after upgrade since T2 (the path); an amendment at T3 gives the firmware itself a slot.
+    const epc = combination('E1', 'EPC', [['ESME', 'E', '3']], T1);
+    const amended = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [...epc.devices, { deviceType: 'ESME', deviceModel: 'E', firmwareVersion: '1' }] }, T3);
+    if (!amended.ok) throw new Error(amended.message);
+    const onFirmware1 = installation(meter('D1', 'ESME', 'E', '1'));
+    expect(judge([amended.entry], [upgrades('E', [['1', '3']], T2)], onFirmware1)).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T2.toISOString() });
+  });
+
+  it('judges like devices over like slots each added by its own amendment at once, not by trying every order', () => {
+    let entry = combination('E1', 'EPC', [['ESME', 'PM', '1']], T1);
+    for (let i = 1; i < 16; i++) {
+      const next = applyCombinationUpdate(entry, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [...entry.devices, { deviceType: 'ESME', deviceModel: 'PM', firmwareVersion: '1' }] }, new Date(T2.getTime() + i * 86_400_000));
+      if (!next.ok) throw new Error(next.message);
+      entry = next.entry;
+    }
+    expect(new Set(entry.devices.map((device) => device.addedAt)).size).toBe(16);
+    const eight = installation(...Array.from({ length: 8 }, (_, i) => meter(`D${i}`, 'ESME', 'PM', '1')));
+    // The oldest eight slots: the entry's own and the first seven amendments'.
+    expect(judge([entry], [], eight)).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: new Date(T2.getTime() + 7 * 86_400_000).toISOString() });
+  }, 5_000);
+
   it('counts an entry moved from the PPC to the EPC as eligible from the move', () => {
     const pending = combination('E1', 'PPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1);
     const moved = applyCombinationUpdate(pending, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: pending.devices }, T3);
@@ -270,6 +308,17 @@ describe('eligibility across a change of signature', () => {
     // A later change from an eligible signature keeps the first stamp's date: eligible all along.
     const back = withEligibleFrom(changed, upgradedAt(changed, '1'), judgeBy([entryAt3, combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1)]), T4 + 2 * 86_400_000);
     expect(back.eligibleFrom).toBe(T4);
+  });
+
+  it('keeps what it had through a moment its devices were not all known (a device written before its firmware)', () => {
+    const withPpmid = combination('E4', 'EPC', [['ESME', 'E', '3'], ['GSME', 'G', '1'], ['PPMID', 'P', '1']], T1);
+    const judge = judgeBy([entryAt3, withPpmid]);
+    const onFirmware3 = installation(meter('D1', 'ESME', 'E', '3'), meter('D2', 'GSME', 'G', '1'));
+    const ppmid = meter('D3', 'PPMID', 'P', '1');
+    const unknownFirmware = withEligibleFrom(onFirmware3, installationWith(onFirmware3, 'I1', [{ ...ppmid, firmwareVersion: undefined }])!, judge, T4);
+    expect(judge(unknownFirmware.signature).status).toBe('not_eligible');
+    const known = withEligibleFrom(unknownFirmware, installationWith(unknownFirmware, 'I1', [ppmid])!, judge, T4 + 60_000);
+    expect(installationEligibility(known, judge(known.signature))).toMatchObject({ status: 'eligible', eligibleSince: T1.toISOString() });
   });
 
   it('starts each supplier\'s deadline at the later of its acquisition and the stamp', () => {

@@ -132,11 +132,19 @@ export function installationWith(current: Installation | undefined, installation
  * under the registers now.
  */
 export function withEligibleFrom(current: Installation | undefined, next: Installation, judge: (signature: string) => Judgement, now: number): Installation {
-  // A new installation has no history here: its entry's date stands, as it always has.
-  if (current === undefined || current.signature === next.signature) return next;
+  // A new installation has no history here: its entry's date stands, as it always has. One whose
+  // devices were not all known yet (a model or firmware missing, cohorts mixed: written a device at
+  // a time) was not judged ineligible, only not judged: what it had stands.
+  if (current === undefined || current.signature === next.signature || !fullyKnown(current.signature)) return next;
   const before = eligibleSinceOf(current, judge(current.signature));
   const since = before === undefined ? undefined : Date.parse(before);
   return { ...next, eligibleFrom: since !== undefined && since <= now ? since : now };
+}
+
+/** Whether a signature names one cohort and every device's model and firmware: judged on what it is, not on what is missing. */
+function fullyKnown(signature: string): boolean {
+  const { cohort, devices } = parseSignature(signature);
+  return cohort !== '*' && cohort !== '' && devices.every(([, model, firmware]) => model !== '' && firmware !== '');
 }
 
 /** When the installation became eligible under `judgement` (its signature's): the later of the entry's date and its eligibleFrom. */
@@ -200,38 +208,47 @@ function chainTo(cameFrom: Map<string, { from: string; addedAt: string }>, start
   return { steps, since };
 }
 
+/** How devices fit an entry: with the fewest upgrades (`upgrades`), and since when by any way (`since`). */
 interface Match { entry: ProductCombination; upgrades: (Upgrade & { device: number })[]; since: string }
 
 /**
  * How the devices fit an entry (each a distinct device of it: a subset of the combination is
- * eligible), with the fewest upgrades; undefined when they cannot.
+ * eligible): the way with the fewest upgrades, and the earliest any way made them fit (an upgrade
+ * route dated before a slot an amendment added still counts from its own date); undefined when
+ * they cannot.
  */
 function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDevice[], entry: ProductCombination): Match | undefined {
   const entryDate = entry.dateAddedToEpc ?? entry.dateFirstAdded;
-  const options = devices.map(([type, model, firmware]) => entry.devices.flatMap((wanted: ProductDevice, slot) => {
+  // Slots of one product the entry had from its start first, then those amendments added, oldest first.
+  const slots = entry.devices.map((wanted, slot) => ({ wanted, slot })).sort((a, b) => (a.wanted.addedAt ?? '').localeCompare(b.wanted.addedAt ?? '') || a.slot - b.slot);
+  const options = devices.map(([type, model, firmware]) => slots.flatMap(({ wanted, slot }: { wanted: ProductDevice; slot: number }) => {
     if (wanted.deviceType !== type || wanted.deviceModel !== model || firmware === '') return [];
     const found = shortestUpgradeChain(registers.upgrades, model, firmware, wanted.firmwareVersion);
     if (!found) return [];
     // A slot an amendment added counts from then, as a path does from its date.
     const chain = wanted.addedAt !== undefined && !(found.since && found.since >= wanted.addedAt) ? { ...found, since: wanted.addedAt } : found;
-    return [{ slot, chain, product: `${wanted.firmwareVersion}\u0000${wanted.addedAt ?? ''}` }];
+    return [{ slot, chain, product: wanted.firmwareVersion }];
   }));
-  let best: { steps: number; since: string; picks: UpgradeChain[] } | undefined;
+  let fewest: { steps: number; since: string; picks: UpgradeChain[] } | undefined;
+  let earliest: string | undefined;
   const used = new Set<number>();
   const picks: UpgradeChain[] = [];
   // Installations have a handful of devices: trying every assignment is exact, and cheap once
   // slots that are the same product are told apart no more (a device tries the first free one of
-  // them only: the others would give the same outcome), or 8 like devices over an entry's 16 like
-  // slots would try 16!/8! assignments (minutes).
+  // them only, the oldest: the others could only give the same or a later outcome, like devices
+  // sharing their chains), or 8 like devices over an entry's 16 like slots would try 16!/8!
+  // assignments (minutes).
   const assign = (device: number, steps: number, since: string) => {
-    if (best && steps > best.steps) return;
+    // Neither fewer upgrades nor an earlier date can come of this one: both only grow.
+    if (fewest && steps > fewest.steps && earliest !== undefined && since >= earliest) return;
     if (device === devices.length) {
-      if (!best || steps < best.steps || (steps === best.steps && since < best.since)) best = { steps, since, picks: [...picks] };
+      if (!fewest || steps < fewest.steps || (steps === fewest.steps && since < fewest.since)) fewest = { steps, since, picks: [...picks] };
+      if (earliest === undefined || since < earliest) earliest = since;
       return;
     }
     const tried = new Set<string>();
     for (const { slot, chain, product } of options[device]) {
-      // This device's own type and model are the slot's: its firmware, and when it was added, tell a product apart.
+      // This device's own type and model are the slot's: its firmware tells a product apart.
       if (used.has(slot) || tried.has(product)) continue;
       tried.add(product);
       used.add(slot);
@@ -242,9 +259,9 @@ function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDev
     }
   };
   if (devices.length > 0) assign(0, 0, entryDate);
-  if (!best) return undefined;
-  const found = best as { picks: UpgradeChain[]; since: string };
-  return { entry, since: found.since, upgrades: found.picks.flatMap((chain, device) => chain.steps.map((step) => ({ device, ...step }))) };
+  if (!fewest) return undefined;
+  const found = fewest as { picks: UpgradeChain[] };
+  return { entry, since: earliest!, upgrades: found.picks.flatMap((chain, device) => chain.steps.map((step) => ({ device, ...step }))) };
 }
 
 function bestOf(matches: Match[]): Match | undefined {

@@ -11,6 +11,8 @@ const productDeviceSchema = z.strictObject({
   deviceType: z.enum(DEVICE_TYPES, { error: `must be one of ${DEVICE_TYPES.join(', ')}` }),
   deviceModel: TEXT('a device model'),
   firmwareVersion: TEXT('a firmware version'),
+  // As a GET answers it, so that an entry read can be written back with a device more: the router keeps its own.
+  addedAt: z.string().optional().meta({ description: 'Ignored: the router stamps it' }),
 }, objectError('must be an object { "deviceType", "deviceModel", "firmwareVersion" }', 'is not a field of a product'));
 
 /** `PUT /v1/admin/product-combinations/{entryId}`. */
@@ -54,8 +56,8 @@ export function parseProductCombinationInput(input: unknown): Parsed<ProductComb
  * An entry after an operator's PUT. `dateFirstAdded` is stamped once; reaching the EPC stamps
  * `dateAddedToEpc` once. An EPC entry does not go back to the PPC: eligibility already granted
  * (and the enrolment deadlines running from it) would silently vanish. A device an amendment adds
- * is stamped `addedAt`, so the combinations it newly covers are not dated from the entry's start;
- * a device the entry had keeps its date.
+ * is stamped `addedAt`, so the combinations it newly covers are not dated from the entry's start
+ * (see devicesAmended); a cohort changed makes every device new to the entry.
  */
 export function applyCombinationUpdate(current: ProductCombination | undefined, entryId: string, input: ProductCombinationInput, at: Date): { ok: true; entry: ProductCombination } | { ok: false; message: string } {
   if (current?.list === 'EPC' && input.list === 'PPC') return { ok: false, message: `entry ${entryId} is on the EPC: it cannot move back to the PPC` };
@@ -64,7 +66,9 @@ export function applyCombinationUpdate(current: ProductCombination | undefined, 
   return {
     ok: true,
     entry: {
-      entryId, ...input, devices: current ? devicesAmended(current.devices, input.devices, now) : input.devices,
+      entryId, ...input,
+      // Another cohort: none of its devices was on the entry for that cohort before.
+      devices: devicesAmended(current && (current.commsProvider === input.commsProvider ? current.devices : []), input.devices, now),
       dateFirstAdded: current?.dateFirstAdded ?? now,
       ...(dateAddedToEpc ? { dateAddedToEpc } : {}),
       updatedAt: now,
@@ -74,16 +78,29 @@ export function applyCombinationUpdate(current: ProductCombination | undefined, 
 
 const productKey = (device: Omit<ProductDevice, 'addedAt'>) => JSON.stringify([device.deviceType, device.deviceModel, device.firmwareVersion]);
 
-/** The entry's devices as amended: each like one it had (one for one: a second like device is new) keeps that one's date; the others are added now. */
-function devicesAmended(had: readonly ProductDevice[], amended: readonly Omit<ProductDevice, 'addedAt'>[], now: string): ProductDevice[] {
-  // Each like device's date, '' for one there from the start: the earliest first, so an amendment
-  // that drops one of two like devices keeps the older date.
-  const dates = new Map<string, string[]>();
-  for (const device of had) dates.set(productKey(device), [...dates.get(productKey(device)) ?? [], device.addedAt ?? '']);
-  for (const kept of dates.values()) kept.sort();
-  return amended.map((device) => {
-    const addedAt = dates.get(productKey(device))?.shift() ?? now;
-    return addedAt === '' ? { ...device } : { ...device, addedAt };
+const modelKey = (device: Omit<ProductDevice, 'addedAt'>) => JSON.stringify([device.deviceType, device.deviceModel]);
+
+/**
+ * The entry's devices as written (`had`: as it had them; undefined for a new entry), each with the
+ * date it joined. One like a device the entry had (one for one: a second like device is new)
+ * keeps that one's date; then one of a model the entry had on another version (a version bumped)
+ * takes that one's, so installations on the old version, eligible after upgrade now, keep their
+ * date; any other is added now. What an operator sends as `addedAt` is not taken.
+ */
+function devicesAmended(had: readonly ProductDevice[] | undefined, written: readonly ProductCombinationInput['devices'][number][], now: string): ProductDevice[] {
+  const devices: ProductDevice[] = written.map(({ deviceType, deviceModel, firmwareVersion }) => ({ deviceType, deviceModel, firmwareVersion }));
+  if (had === undefined) return devices;
+  // Each unmatched device it had, by key: its date, '' for one there from the start, the earliest
+  // first, so that an amendment dropping one of two like devices keeps the older date.
+  const left = new Map<string, ProductDevice[]>();
+  for (const device of [...had].sort((a, b) => (a.addedAt ?? '').localeCompare(b.addedAt ?? ''))) left.set(productKey(device), [...left.get(productKey(device)) ?? [], device]);
+  const dates = devices.map((device) => left.get(productKey(device))?.shift());
+  const byModel = new Map<string, ProductDevice[]>();
+  for (const device of [...left.values()].flat().sort((a, b) => (a.addedAt ?? '').localeCompare(b.addedAt ?? ''))) byModel.set(modelKey(device), [...byModel.get(modelKey(device)) ?? [], device]);
+  return devices.map((device, i) => {
+    const from = dates[i] ?? byModel.get(modelKey(device))?.shift();
+    if (from === undefined) return { ...device, addedAt: now };
+    return from.addedAt === undefined ? device : { ...device, addedAt: from.addedAt };
   });
 }
 

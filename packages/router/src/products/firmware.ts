@@ -47,7 +47,9 @@ async function recordFirmware(store: StateStore, requestId: string, written: { u
   const update = written.update;
   if (!update) return;
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
-  await recordInstallations(store, await storedJudge(store), [update.after], [update.before], Date.now());
+  if ([update.before, update.after].some((device) => device.generation === 'SMETS1' && device.installationId !== undefined)) {
+    await recordInstallations(store, await storedJudge(store), [update.after], [update.before], Date.now());
+  }
   await noticeDeviceChange(store, cpl, update.before, update.after);
 }
 
