@@ -2,13 +2,9 @@
 // suspends every device of the model at that version for both (firmware requests only), a CPA
 // certificate goes to the SSC before anything is suspended (a remedial plan suspends nothing),
 // and a device on a version still listed, or moved to one, is served again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { ACB, Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -17,17 +13,14 @@ const METERS = ['00-DB-12-34-56-78-11-01', '00-DB-12-34-56-78-11-02'];
 const OTHER_MODEL = '00-DB-12-34-56-78-11-03';
 const ITRON = '00-DB-12-34-56-78-11-04';
 const DECOMMISSIONED = '00-DB-12-34-56-78-11-05';
-let redis: ChildProcess;
-let dir: string;
+let redis: OwnRedis;
 let routers: RouterProcess[] = [];
 let admin: Admin;
 let clients: RouterClient[];
 
 beforeAll(async () => {
-  const port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'dccrouter-cpl-'));
-  redis = await startRedis(port, dir);
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1' };
+  redis = await startOwnRedis('cpl');
+  const env = { REDIS_URL: redis.url, VERIFY_THREADS: '1' };
   routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
   admin = new Admin(routers[0].url, routers[0].adminToken);
   const keys = newKeyPair();
@@ -41,8 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(routers.map((router) => router.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(dir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 function meter(deviceModel: string, firmwareVersion: string) {

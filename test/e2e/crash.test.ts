@@ -3,13 +3,9 @@
 // acknowledgement (leased: EGRESS_HAND_OVER, the default) or from their queues. A request reaches
 // a network a second time only if the kill left it unanswered (at least once: the dead router's
 // networks may have had it), and the restarted router sends each of those once.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, metricTotal, networkReceipts, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -18,8 +14,7 @@ const USERS = { handOver: '90-B3-D5-1F-30-0D-00-01', queued: '90-B3-D5-1F-30-0D-
 const METERS = ['00-DB-12-34-56-78-D0-01', '00-DB-12-34-56-78-D0-02'];
 
 let redisUrl: string;
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 const routers: RouterProcess[] = [];
 
 const routerEnv = (handOver: boolean) => ({
@@ -30,16 +25,13 @@ const routerEnv = (handOver: boolean) => ({
 });
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisUrl = `redis://127.0.0.1:${port}`;
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-crash-'));
-  redis = await startRedis(port, redisDir);
+  redis = await startOwnRedis('crash');
+  redisUrl = redis.url;
 });
 
 afterAll(async () => {
   await Promise.all(routers.map((r) => r.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 it.each([

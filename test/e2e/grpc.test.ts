@@ -2,7 +2,7 @@
 // Bun: typed answers, refusals as status codes with the contract reason in google.rpc details,
 // grpc.health.v1 tied to readiness, server reflection, the User's feed resumable from a cursor,
 // TLS as configuration, and 503s as RESOURCE_EXHAUSTED / UNAVAILABLE with a retry delay.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -13,7 +13,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, GrpcRouterClient, refusalOf, RouterClient } from '@dccrouter/client';
 import type { dccrouter } from '@dccrouter/protocol';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, metricTotal, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
@@ -310,16 +310,13 @@ describe('gRPC 503s', () => {
   // A router on its own redis-server that admits one request at a time: concurrent calls are
   // refused overloaded, and stopping its Redis leaves the store unreachable.
   let busy: RouterProcess;
-  let redis: ChildProcess;
-  let redisDir: string;
+  let redis: OwnRedis;
   let client: GrpcRouterClient;
   let signer: RouterClient;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-grpc-503-'));
-    redis = await startRedis(port, redisDir);
-    busy = await startRouterProcess({ VERIFY_THREADS: '1', MAX_INFLIGHT: '1', REDIS_URL: `redis://127.0.0.1:${port}` });
+    redis = await startOwnRedis('grpc-503');
+    busy = await startRouterProcess({ VERIFY_THREADS: '1', MAX_INFLIGHT: '1', REDIS_URL: redis.url });
     const admin = new Admin(busy.url, busy.adminToken);
     const keys = newKeyPair();
     expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
@@ -332,8 +329,7 @@ describe('gRPC 503s', () => {
   afterAll(async () => {
     client?.close();
     await busy?.stop();
-    if (redis) await stopRedis(redis);
-    rmSync(redisDir, { recursive: true, force: true });
+    await redis?.dispose();
   });
 
   /** One call through the raw stub: its status error, or null when it was acknowledged. */
@@ -381,7 +377,7 @@ describe('gRPC 503s', () => {
 
   it('refuses with UNAVAILABLE, reason state_unavailable and a retry delay while Redis is down', async () => {
     expect(await call(client.signed(read()))).toBeNull();
-    await stopRedis(redis);
+    await redis.stop();
     const started = Date.now();
     const refused = await call(client.signed(read()));
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -1,14 +1,10 @@
 // A router that claims DSP-held requests at their time and dies before sending them on: the real
 // router under Bun, on a real redis-server, claims them again once that claim runs out and sends
 // each once; the dead router's late settle does nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { RedisStore } from '@dccrouter/state';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, networkReceipts, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -17,21 +13,17 @@ const METER = '00-DB-12-34-56-78-D2-01';
 const HELD = 20;
 
 let redisUrl: string;
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 const routers: RouterProcess[] = [];
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisUrl = `redis://127.0.0.1:${port}`;
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-held-claims-'));
-  redis = await startRedis(port, redisDir);
+  redis = await startOwnRedis('held-claims');
+  redisUrl = redis.url;
 });
 
 afterAll(async () => {
   await Promise.all(routers.map((router) => router.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 it('sends each held request once when the router that claimed it died before settling: claimed again once the claim runs out', async () => {

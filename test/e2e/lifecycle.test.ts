@@ -1,15 +1,11 @@
 // After the acknowledgement: every destination's simulated network answers, responses reach the
 // right User by webhook and by pull, statuses follow, a failing endpoint is retried then
 // dead-lettered. The real router under Bun on a real redis-server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { ALL_DESTINATIONS } from '@dccrouter/domain';
 import { compareCursors } from '@dccrouter/state';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 import { Admin, metricTotal, newKeyPair, nextCounter } from '../support/fixtures.ts';
@@ -18,8 +14,7 @@ const SUPPLIER_A = '90-B3-D5-1F-30-0A-00-01';
 const SUPPLIER_B = '90-B3-D5-1F-30-0B-00-01';
 const PULL_USER = '90-B3-D5-1F-30-0C-00-01';
 
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 let router: RouterProcess;
 let admin: Admin;
 const receivers = { a: new WebhookReceiver(), b: new WebhookReceiver() };
@@ -45,12 +40,10 @@ async function registerUser(userId: string, receiveEndpoint?: string) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-lifecycle-'));
-  redis = await startRedis(port, redisDir);
+  redis = await startOwnRedis('lifecycle');
   await Promise.all([receivers.a.start(), receivers.b.start()]);
   router = await startRouterProcess({
-    REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1',
+    REDIS_URL: redis.url, VERIFY_THREADS: '1',
     SIMULATOR_LATENCY_P50_MS: '20', SIMULATOR_LATENCY_P99_MS: '60',
     WEBHOOK_BACKOFF_MS: '50', WEBHOOK_BACKOFF_MAX_MS: '200', WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_INTERVAL_MS: '20',
   });
@@ -66,8 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await router?.stop();
   await Promise.all([receivers.a.stop(), receivers.b.stop()]);
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 async function submitRead(userId: string, deviceId: string) {

@@ -1,20 +1,15 @@
 // The simulated networks as a process of their own (`npm run networks`) beside a router with
 // NETWORKS=external, both on one Redis: requests are answered, the router's simulator API reaches
 // the other process, and what is queued while the networks are down is answered when they return.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
 const USER = '90-B3-D5-1F-30-10-00-01';
 const METER = '00-DB-12-34-56-78-10-01';
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 let redisUrl: string;
 const processes: RouterProcess[] = [];
 let client: RouterClient;
@@ -27,10 +22,8 @@ const startNetworks = async () => {
 };
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisUrl = `redis://127.0.0.1:${port}`;
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-networks-'));
-  redis = await startRedis(port, redisDir);
+  redis = await startOwnRedis('networks');
+  redisUrl = redis.url;
   const router = await startRouterProcess({ REDIS_URL: redisUrl, NETWORKS: 'external', VERIFY_THREADS: '1' });
   processes.push(router);
   admin = new Admin(router.url, router.adminToken);
@@ -42,8 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 async function send(): Promise<string> {
@@ -88,19 +80,16 @@ it('answers through a separate networks process, configured through the router',
 }, 60_000);
 
 it('counts its background loops\' failures as a router does, for the same alert, its metrics behind METRICS_TOKEN', async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'dccrouter-networks-failing-'));
-  let ownRedis: ChildProcess | undefined = await startRedis(port, dir);
+  const failing = await startOwnRedis('networks-failing');
   try {
-    const networks = await startRouterProcess({ REDIS_URL: `redis://127.0.0.1:${port}`, METRICS_TOKEN: 'scraper-token' }, 'packages/router/src/networks-main.ts');
+    const networks = await startRouterProcess({ REDIS_URL: failing.url, METRICS_TOKEN: 'scraper-token' }, 'packages/router/src/networks-main.ts');
     processes.push(networks);
     // Its metrics behind METRICS_TOKEN, as a router's.
     expect((await fetch(`${networks.url}/metrics`)).status).toBe(401);
     // Its clock's offset from the store's, which it times responses by, for the kit's clock-skew alert.
     const scraped = await (await fetch(`${networks.url}/metrics`, { headers: { authorization: 'Bearer scraper-token' } })).text();
     expect(scraped).toMatch(/^dccrouter_clock_offset_seconds -?[\d.e-]+$/m);
-    await stopRedis(ownRedis);
-    ownRedis = undefined;
+    await failing.stop();
     const failures = async () => {
       const metrics = await (await fetch(`${networks.url}/metrics`, { headers: { authorization: 'Bearer scraper-token' } })).text();
       return [...metrics.matchAll(/^dccrouter_background_task_failures_total\{task="([^"]+)"\} (\d+)/gm)].filter(([, , n]) => Number(n) > 0).map(([, task]) => task).sort();
@@ -108,7 +97,6 @@ it('counts its background loops\' failures as a router does, for the same alert,
     // Its clock check runs every second, its egress loop at once: both fail while the store is away.
     await expect.poll(failures, { timeout: 15_000, interval: 250 }).toEqual(expect.arrayContaining(['egress', 'store-clock']));
   } finally {
-    if (ownRedis) await stopRedis(ownRedis);
-    rmSync(dir, { recursive: true, force: true });
+    await failing.dispose();
   }
 }, 30_000);

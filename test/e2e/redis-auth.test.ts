@@ -2,15 +2,12 @@
 // nodes (whose REDIS_CLUSTER_NODES are host:port only) and a single Redis whose URL names none;
 // without it the router refuses to start, naming why. Real redis-servers with requirepass.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { RedisStore } from '@dccrouter/state';
 import { redisClusterUnsupported, startClusterNodes } from '../support/redis-cluster.ts';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
@@ -33,16 +30,13 @@ async function acceptsARequest(env: Record<string, string>): Promise<void> {
 }
 
 describe('a single Redis with a password', () => {
+  let redis: OwnRedis;
   let url: string;
-  let stop: () => Promise<void>;
   beforeAll(async () => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'dccrouter-auth-'));
-    const child = await startRedis(port, dir, ['--appendonly', 'no', '--requirepass', PASSWORD]);
-    url = `redis://127.0.0.1:${port}`;
-    stop = async () => { await stopRedis(child); rmSync(dir, { recursive: true, force: true }); };
+    redis = await startOwnRedis('auth', ['--appendonly', 'no', '--requirepass', PASSWORD]);
+    url = redis.url;
   });
-  afterAll(async () => { await stop?.(); });
+  afterAll(async () => { await redis?.dispose(); });
 
   it('is used with REDIS_PASSWORD where its URL names none, and refused, saying so, without', async () => {
     await acceptsARequest({ REDIS_URL: url, REDIS_PASSWORD: PASSWORD });

@@ -2,32 +2,24 @@
 // look like a healthy store whose Users all vanished: every router notices the store's identity
 // changed, says so, drops what it cached and (SEED_DEMO) puts the demo inventory back. And a Redis
 // set up to lose data is named at start.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, metricTotal, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
-let redis: ChildProcess;
-let dir: string;
-let port: number;
+let redis: OwnRedis;
 let seeding: RouterProcess;
 let other: InProcessRouter;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dccrouter-lost-'));
-  port = await freePort();
-  redis = await startRedis(port, dir);
+  redis = await startOwnRedis('lost');
   // As a Redis left with its default policy under a maxmemory would evict.
-  const raw = new Redis(port, '127.0.0.1');
+  const raw = new Redis(redis.url);
   await raw.config('SET', 'maxmemory-policy', 'allkeys-lru');
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: 'lost:', LOG_LEVEL: 'info' };
+  const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'lost:', LOG_LEVEL: 'info' };
   seeding = await startRouterProcess({ ...env, SEED_DEMO: 'true' });
   await raw.config('SET', 'maxmemory-policy', 'noeviction');
   raw.disconnect();
@@ -37,8 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await seeding?.stop();
   await other?.close();
-  if (redis) await stopRedis(redis);
-  rmSync(dir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 const read = () => ({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
@@ -58,9 +49,9 @@ describe('a Redis that loses its data', () => {
     expect((await viaOther.submit(read())).status).toBe(202);
     expect(await metricTotal(other.url, 'dccrouter_store_data_lost_total')).toBe(0);
 
-    await stopRedis(redis);
+    await redis.stop();
     await expect.poll(() => lines(/the state store does not answer/).length, { timeout: 5_000, interval: 50 }).toBe(1);
-    redis = await startRedis(port, dir);
+    await redis.restart();
 
     await expect.poll(() => lines(/the state store lost its data/).length, { timeout: 10_000, interval: 50 }).toBe(1);
     expect(lines(/"awayMs":\d+.*the state store answers again/)).toHaveLength(1);
@@ -91,7 +82,7 @@ describe('a Redis that loses its data', () => {
     expect((await client.submit(ownRead())).status).toBe(202);
     expect((await viaOther.submit(ownRead())).status).toBe(202);
 
-    const raw = new Redis(port, '127.0.0.1');
+    const raw = new Redis(redis.url);
     await raw.flushall();
     raw.disconnect();
     await expect.poll(() => metricTotal(other.url, 'dccrouter_store_data_lost_total'), { timeout: 5_000, interval: 50 }).toBe(2);

@@ -2,39 +2,32 @@
 // master and replica. With the replica stopped (SIGSTOP: alive, not answering) the request is
 // recorded on the master and sent to its network, but answered outcome_unknown; resubmitted once
 // the replica is back, the same bytes get the recorded answer, recorded once.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
-let master: ChildProcess;
-let replica: ChildProcess;
-let dirs: string[];
+let master: OwnRedis;
+let replica: OwnRedis;
 let running: InProcessRouter;
 let second: InProcessRouter;
 let client: RouterClient;
 let viaSecond: RouterClient;
 
 beforeAll(async () => {
-  dirs = [mkdtempSync(join(tmpdir(), 'dccrouter-master-')), mkdtempSync(join(tmpdir(), 'dccrouter-replica-'))];
-  const [masterPort, replicaPort] = [await freePort(), await freePort()];
-  master = await startRedis(masterPort, dirs[0]);
-  replica = await startRedis(replicaPort, dirs[1], ['--appendonly', 'no', '--replicaof', '127.0.0.1', String(masterPort)]);
+  master = await startOwnRedis('master');
+  replica = await startOwnRedis('replica', ['--appendonly', 'no', '--replicaof', '127.0.0.1', String(master.port)]);
   // The replica in sync before any request: WAIT counts only replicas online.
-  const probe = new Redis(masterPort, '127.0.0.1');
+  const probe = new Redis(master.url);
   for (let waited = 0; !/connected_slaves:1[\s\S]*state=online/.test(await probe.info('replication')); waited += 50) {
     if (waited > 10_000) throw new Error('the replica did not come online');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   probe.disconnect();
   const env = {
-    REDIS_URL: `redis://127.0.0.1:${masterPort}`, REDIS_WAIT_REPLICAS: '1',
+    REDIS_URL: master.url, REDIS_WAIT_REPLICAS: '1',
     // Long enough that a replica answering on a loaded machine (the whole suite on 2 cores) confirms in time.
     REDIS_WAIT_TIMEOUT_MS: '1000',
     SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20',
@@ -49,12 +42,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
   await second?.close();
-  if (replica) {
-    replica.kill('SIGCONT');
-    await stopRedis(replica);
-  }
-  if (master) await stopRedis(master);
-  for (const dir of dirs ?? []) rmSync(dir, { recursive: true, force: true });
+  replica?.child.kill('SIGCONT');
+  await replica?.dispose();
+  await master?.dispose();
 });
 
 const read = (counter: string) => ({ originatorId: SUPPLIER, targetId: ESME, counter, commandVariant: 1, srv: '4.1.1' });
@@ -72,7 +62,7 @@ describe('REDIS_WAIT_REPLICAS=1', () => {
     const signed = await client.submit(signedLeg);
     expect([transform.status, signed.status]).toEqual([200, 202]);
 
-    replica.kill('SIGSTOP');
+    replica.child.kill('SIGSTOP');
     let first;
     const stalled: { status: number; reason: string }[] = [];
     const started = Date.now();
@@ -84,7 +74,7 @@ describe('REDIS_WAIT_REPLICAS=1', () => {
         stalled.push({ status: answer.status, reason: answer.answer.error?.reason });
       }
     } finally {
-      replica.kill('SIGCONT');
+      replica.child.kill('SIGCONT');
     }
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect([first.status, first.answer.error.reason]).toEqual([503, 'outcome_unknown']);

@@ -1,31 +1,23 @@
 // The real router under Bun against a real redis-server: several instances act as one, and a
 // Redis outage answers 503 state_unavailable (never a false I99), recovering without a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient } from '@dccrouter/client';
 import { originatorOf, partitionOf } from '@dccrouter/state';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, networkReceipts, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
-let redisPort: number;
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 let first: RouterProcess;
 let second: RouterProcess;
 let client: RouterClient;
 const OTHER_SUPPLIER = '90-B3-D5-1F-30-01-00-0B';
 
 beforeAll(async () => {
-  redisPort = await freePort();
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-outage-'));
   // Append-only with fsync on every write, so what was acknowledged survives the restart below.
-  redis = await startRedis(redisPort, redisDir, ['--appendonly', 'yes', '--appendfsync', 'always']);
-  const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, VERIFY_THREADS: '1' };
+  redis = await startOwnRedis('outage', ['--appendonly', 'yes', '--appendfsync', 'always']);
+  const env = { REDIS_URL: redis.url, VERIFY_THREADS: '1' };
   [first, second] = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
   const admin = new Admin(first.url, first.adminToken);
   client = await admin.user(SUPPLIER, ['IS', 'GS']);
@@ -34,8 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([first?.stop(), second?.stop()]);
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 const post = (url: string, body: string, signature: string) =>
@@ -54,7 +45,7 @@ describe('routers sharing one Redis', () => {
     expect(await viaSecond.text()).toBe(firstText);
     // The router made that answer from the record, so Redis keeps only a marker for it.
     const requestId = JSON.parse(firstText).header.requestId as string;
-    const raw = new Redis(`redis://127.0.0.1:${redisPort}`);
+    const raw = new Redis(redis.url);
     try {
       expect(await raw.hget(`dcc:req:{p${partitionOf(originatorOf(requestId))}}:${requestId}`, 'single')).toBe('202||=');
     } finally {
@@ -148,7 +139,7 @@ describe('routers sharing one Redis', () => {
 
   it('answer outcome_unknown for a write Redis did not confirm in time, and its resubmission the recorded answer', async () => {
     const { Redis } = await import('ioredis');
-    const operator = new Redis(`redis://127.0.0.1:${redisPort}`);
+    const operator = new Redis(redis.url);
     const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const signature = client.sign(body);
     // The User and device in the router's cache, so the write is the request's first call to Redis.
@@ -190,7 +181,7 @@ describe('routers sharing one Redis', () => {
 
   it('answer state_unavailable when Redis refuses the write outright (out of memory): nothing recorded, and the resubmission is', async () => {
     const { Redis } = await import('ioredis');
-    const operator = new Redis(`redis://127.0.0.1:${redisPort}`);
+    const operator = new Redis(redis.url);
     const body = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const signature = client.sign(body);
     // The User and device in the router's cache: the write is the request's one call to Redis.
@@ -236,7 +227,7 @@ describe('routers sharing one Redis', () => {
     expect(acknowledged.status).toBe(202);
     const acknowledgedText = await acknowledged.text();
 
-    await stopRedis(redis);
+    await redis.stop();
     const during = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const started = Date.now();
     const refused = await post(first.url, during, client.sign(during));
@@ -246,7 +237,7 @@ describe('routers sharing one Redis', () => {
     expect(((await refused.json()) as any).error.reason).toBe('state_unavailable');
     expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
 
-    redis = await startRedis(redisPort, redisDir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+    await redis.restart();
     // Each router reconnects on its own: wait for both before using both.
     for (const router of [first, second]) {
       await expect.poll(async () => (await fetch(`${router.url}/readyz`)).status, { timeout: 10_000, interval: 200 }).toBe(200);

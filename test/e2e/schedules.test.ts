@@ -2,13 +2,9 @@
 // one (its User judged eligible for the scheduled read as if it sent it), each due occurrence runs
 // once across both instances with the scheduled TRT and its result reaches the User carrying the
 // DSPScheduleID; 5.2 reads it and 5.3 deletes it, the User's own only.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { ACB, Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -17,17 +13,14 @@ const OTHER = '90-B3-D5-1F-30-10-00-02';
 const METER = '00-DB-12-34-56-78-10-01';
 const NOT_MINE = '00-DB-12-34-56-78-10-02';
 const SMETS1_METER = '00-DB-12-34-56-78-10-03';
-let redis: ChildProcess;
-let dir: string;
+let redis: OwnRedis;
 let routers: RouterProcess[] = [];
 let client: RouterClient;
 let other: RouterClient;
 
 beforeAll(async () => {
-  const port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'dccrouter-schedules-'));
-  redis = await startRedis(port, dir);
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
+  redis = await startOwnRedis('schedules');
+  const env = { REDIS_URL: redis.url, VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
   routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
   const admin = new Admin(routers[0].url, routers[0].adminToken);
   client = await admin.user(USER, ['IS']);
@@ -39,8 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(routers.map((router) => router.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(dir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 /** 5.1, 5.2 or 5.3 (CV 8, to the Access Control Broker), signed as the User. */

@@ -10,10 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createStore } from '@dccrouter/state';
 import { GrpcRouterClient, RouterClient } from '@dccrouter/client';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess } from '../support/router-process.ts';
 import { Admin, DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
@@ -97,13 +94,11 @@ describe('graceful shutdown', () => {
   }, 30_000);
 
   it('closes its port by the end of the grace period and exits though Redis has stalled (SIGSTOP) under what shutdown asks of it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dccrouter-stalled-'));
-    const port = await freePort();
-    const redis = await startRedis(port, dir);
-    const router = await startRouterProcess({ VERIFY_THREADS: '1', GRPC_PORT: 'off', SHUTDOWN_GRACE_MS: '1500', REDIS_URL: `redis://127.0.0.1:${port}` });
+    const redis = await startOwnRedis('stalled');
+    const router = await startRouterProcess({ VERIFY_THREADS: '1', GRPC_PORT: 'off', SHUTDOWN_GRACE_MS: '1500', REDIS_URL: redis.url });
     try {
       expect((await fetch(`${router.url}/healthz`)).status).toBe(200);
-      redis.kill('SIGSTOP');
+      redis.child.kill('SIGSTOP');
       const started = Date.now();
       const exited = router.stop('SIGTERM');
       // Its listener gone by the end of the grace period and its half second of slack (a second in all), the process soon after.
@@ -113,10 +108,9 @@ describe('graceful shutdown', () => {
       expect(Date.now() - started).toBeLessThan(1500 + 5000);
       expect(router.output()).toContain('shutdown grace period over: listeners closed');
     } finally {
-      redis.kill('SIGCONT');
+      redis.child.kill('SIGCONT');
       await router.stop('SIGKILL');
-      await stopRedis(redis);
-      rmSync(dir, { recursive: true, force: true });
+      await redis.dispose();
     }
   }, 30_000);
 

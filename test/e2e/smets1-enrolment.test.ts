@@ -2,13 +2,9 @@
 // redis-server: EPC and PPC entries and their dates, installation eligibility (subset, pending,
 // upgrade chains), enrolBy, a supplier's enrolment report, and migration gating (MIGRATION_GATING:
 // an installation is enrolled, its devices Commissioned and routable, only when eligible).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -21,8 +17,7 @@ const C_ELEC = '00-DB-12-34-56-78-12-04';
 const D_ELEC = '00-DB-12-34-56-78-12-05';
 const B_GAS = '00-DB-12-34-56-78-12-06';
 const ACQUIRED = '2026-06-01T00:00:00.000Z';
-let redis: ChildProcess;
-let dir: string;
+let redis: OwnRedis;
 let routers: RouterProcess[] = [];
 let admins: Admin[];
 let client: RouterClient;
@@ -42,10 +37,8 @@ async function read(deviceId: string) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'dccrouter-smets1-'));
-  redis = await startRedis(port, dir);
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1', MIGRATION_GATING: 'true' };
+  redis = await startOwnRedis('smets1');
+  const env = { REDIS_URL: redis.url, VERIFY_THREADS: '1', MIGRATION_GATING: 'true' };
   routers = await Promise.all([startRouterProcess(env), startRouterProcess(env)]);
   admins = routers.map((router) => new Admin(router.url, router.adminToken));
   const keys = newKeyPair();
@@ -61,8 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(routers.map((router) => router.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(dir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 describe('SMETS1 product registers and enrolment', () => {

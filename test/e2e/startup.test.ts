@@ -1,25 +1,18 @@
 // A router started (or restarted) on Redis is ready when it says it listens: its connections and
 // scripts are ready before, so the first requests are neither refused 503 nor held up.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
-let redis: ChildProcess;
-let dir: string;
+let redis: OwnRedis;
 let redisUrl: string;
 const keys = newKeyPair();
 
 beforeAll(async () => {
-  const port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'dccrouter-startup-'));
-  redis = await startRedis(port, dir);
-  redisUrl = `redis://127.0.0.1:${port}`;
+  redis = await startOwnRedis('startup');
+  redisUrl = redis.url;
   // The inventory and User, written by a first router that is then stopped.
   const first = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
   const admin = new Admin(first.url, first.adminToken);
@@ -29,8 +22,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  if (redis) await stopRedis(redis);
-  rmSync(dir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 describe('a restarted router', () => {

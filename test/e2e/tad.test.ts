@@ -1,13 +1,9 @@
 // Threshold Anomaly Detection on a shared Redis with two routers under Bun: exactly the requests
 // beyond a threshold are quarantined, release and delete behave, SMETS1 is detect-only for counts
 // and deleted for values, and a flooding User is held while the others go on unaffected.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonRequest, RouterClient, type RequestSpec } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, metricTotal, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -18,8 +14,7 @@ const CALM = ['90-B3-D5-1F-30-0F-00-04', '90-B3-D5-1F-30-0F-00-05'];
 const METER = '00-DB-12-34-56-78-F0-01';
 const SMETS1_METER = '00-DB-12-34-56-78-F0-02';
 
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 let routers: RouterProcess[];
 let admin: Admin;
 const clients = new Map<string, RouterClient[]>();
@@ -31,10 +26,8 @@ async function register(userId: string) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-tad-'));
-  redis = await startRedis(port, redisDir);
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
+  redis = await startOwnRedis('tad');
+  const env = { REDIS_URL: redis.url, VERIFY_THREADS: '1', SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20' };
   routers = await Promise.all([startRouterProcess(env), startRouterProcess({ ...env, NETWORKS: 'external' })]);
   admin = new Admin(routers[0].url, routers[0].adminToken);
   for (const userId of [USER, OTHER, FLOODER, ...CALM]) await register(userId);
@@ -48,8 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all((routers ?? []).map((r) => r.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 /** Sends through both routers in turn, so both share (and must agree on) the counters. */

@@ -1,13 +1,9 @@
 // Target Response Times on a shared ledger: two routers under Bun on one Redis, short budgets,
 // stalled simulators. Exactly the stalled requests breach, once each, even when a router
 // stops in the middle; late responses complete them and keep the breach.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
-import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, metricTotal, newKeyPair, nextCounter } from '../support/fixtures.ts';
 
@@ -17,19 +13,16 @@ const SOUTH = '00-DB-12-34-56-78-E0-02';
 const ACLARA = '00-DB-12-34-56-78-E0-03';
 const ITRON = '00-DB-12-34-56-78-E0-04';
 
-let redisDir: string;
-let redis: ChildProcess;
+let redis: OwnRedis;
 let routers: RouterProcess[] = [];
 let client: RouterClient;
 let viaSecond: RouterClient;
 let admins: Admin[];
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisDir = mkdtempSync(join(tmpdir(), 'dccrouter-trt-'));
-  redis = await startRedis(port, redisDir);
+  redis = await startOwnRedis('trt');
   const env = {
-    REDIS_URL: `redis://127.0.0.1:${port}`, VERIFY_THREADS: '1', SCAN_INTERVAL_MS: '50',
+    REDIS_URL: redis.url, VERIFY_THREADS: '1', SCAN_INTERVAL_MS: '50',
     SIMULATOR_LATENCY_P50_MS: '10', SIMULATOR_LATENCY_P99_MS: '30',
     // What the stopped router's networks held is sent again by the other one soon after.
     EGRESS_REDELIVER_MS: '1500',
@@ -50,8 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(routers.map((r) => r.stop()));
-  if (redis) await stopRedis(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await redis?.dispose();
 });
 
 async function configureSimulators(destination: string, settings: unknown) {

@@ -42,6 +42,46 @@ export async function startRedis(port: number, dir: string, extraArgs: string[] 
   return child;
 }
 
+/** A test file's own redis-server, on a free port, in a directory of its own. */
+export interface OwnRedis {
+  readonly port: number;
+  readonly url: string;
+  readonly dir: string;
+  /** The server running now (another after a restart). */
+  readonly child: ChildProcess;
+  /** Stops it (SIGTERM), keeping its directory for a restart. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, in the same directory, with the same arguments. */
+  restart(): Promise<void>;
+  /** Stops it and removes its directory: for afterAll. */
+  dispose(): Promise<void>;
+}
+
+/** Starts a redis-server of the test file's own (`name` names its directory); `dispose()` undoes it all. */
+export async function startOwnRedis(name: string, extraArgs?: string[], port?: number): Promise<OwnRedis> {
+  const chosen = port ?? await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `dccrouter-${name}-`));
+  let child: ChildProcess;
+  try {
+    child = await startRedis(chosen, dir, extraArgs);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    port: chosen,
+    url: `redis://127.0.0.1:${chosen}`,
+    dir,
+    get child() { return child; },
+    stop: () => stopRedis(child),
+    restart: async () => { child = await startRedis(chosen, dir, extraArgs); },
+    dispose: async () => {
+      await stopRedis(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function stopRedis(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
