@@ -440,6 +440,28 @@ describe('RedisStore on a shared Redis', () => {
     expect(await store.heldLeasedAt(releaseAt, destinations)).toMatchObject([{ record: { requestId: second } }]);
   });
 
+  it('leaves a held request it was leasing to be claimed again when its partition\'s settle stops part way', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    // Two of one User (one partition): the first to be leased, the second's record broken so that the settle stops at it.
+    const [leasing, broken] = [newRequestId(), newRequestId()];
+    const releaseAt = Date.now() + 60_000;
+    for (const requestId of [leasing, broken]) await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: { releaseAt } });
+    const claims = await store.claimHeld(releaseAt, 10, releaseAt + 1_000);
+    const tag = `{p${partitionOf(originatorOf(leasing))}}`;
+    await raw.set(`${keyPrefix}req:${tag}:${broken}`, 'not a hash');
+    const verdicts = [leasing, broken].map((requestId) => ({ record: claims.claimed.find((record) => record.requestId === requestId)! }));
+    const destinations = [verdicts[0].record.destination];
+    const release = await store.settleHeld(claims, releaseAt, verdicts, [], { destinations, max: 10 });
+    expect(release.failed?.message).toMatch(/WRONGTYPE/);
+    expect(release.handedOver).toEqual([]);
+    // Neither forwarded in no lease set nor lost: once the claim runs out it is claimed again, whole.
+    expect(await raw.hget(`${keyPrefix}req:${tag}:${leasing}`, 'state')).toBe('accepted');
+    await raw.del(`${keyPrefix}req:${tag}:${broken}`);
+    const again = await store.claimHeld(releaseAt + 1_000, 10, releaseAt + 2_000);
+    expect(again.claimed.map((record) => record.requestId)).toEqual([leasing]);
+  });
+
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -25,7 +25,7 @@ local out = { 0 }
 local function zadd(key, pairs_)
   for from = 1, #pairs_, 2000 do redis.call('ZADD', key, unpack(pairs_, from, math.min(from + 1999, #pairs_))) end
 end
-local leases, again = {}, {}
+local leases, again, leased = {}, {}, {}
 for i = 8 + n_dest, #ARGV, 3 do
   local rid, dest = ARGV[i], ARGV[i + 1]
   local req = prefix .. 'req:' .. tag .. ':' .. rid
@@ -44,7 +44,7 @@ for i = 8 + n_dest, #ARGV, 3 do
       end
       set[#set + 1] = now
       set[#set + 1] = rid
-      redis.call('HSET', req, 'egress', '~', 'state', 'forwarded', 'forwardedAt', now)
+      leased[#leased + 1] = req
       out[#out + 1] = rid
     else
       redis.call('HSET', req, 'egress', redis.call('XADD', prefix .. 'egress:' .. tag .. ':' .. dest, '*', 'rid', rid))
@@ -53,6 +53,9 @@ for i = 8 + n_dest, #ARGV, 3 do
   end
 end
 for dest, set in pairs(leases) do zadd(prefix .. 'egresslease:' .. tag .. ':' .. dest, set) end
+-- Marked forwarded only once in a lease set: a script stopped before leaves them accepted, for
+-- the claim's end to claim again, never forwarded in no set at all (sent by nobody).
+for _, req in ipairs(leased) do redis.call('HSET', req, 'egress', '~', 'state', 'forwarded', 'forwardedAt', now) end
 zadd(prefix .. 'held:' .. tag, again)
 redis.call('DEL', claim_key)
 redis.call('ZREM', KEYS[1], id)
