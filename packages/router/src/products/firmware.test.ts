@@ -26,6 +26,17 @@ class FlakyStore extends MemoryStore {
   }
 }
 
+/** A store whose first device write lands but whose answer is lost, as when Redis's reply times out. */
+class UnconfirmedStore extends MemoryStore {
+  private lost = false;
+  override async updateDevices(deviceIds: readonly string[], change: (device: Device) => Device | undefined): Promise<DeviceUpdate[]> {
+    const updates = await super.updateDevices(deviceIds, change);
+    if (this.lost) return updates;
+    this.lost = true;
+    throw new StateUnavailableError('update devices: no answer in time', { unconfirmed: true });
+  }
+}
+
 /** A meter on 1.0 with 2.0 pended by an 11.1 before its 11.3 was accepted; the CPL lists only 1.0. */
 async function activationOf(store: MemoryStore, device: Partial<Device> = {}): Promise<void> {
   const pendedAt = Date.now() - 60_000;
@@ -50,6 +61,14 @@ describe('recordActivatedFirmware', () => {
     recordActivatedFirmware(store, REQUEST, log, [10, 10, 10]);
     await expect.poll(async () => (await store.getDevice(METER))?.firmwareVersion).toBe('2.0');
     await expect.poll(async () => (await store.readOutbox(SUPPLIER, undefined, 10)).map((item) => item.alertCode)).toEqual(['DEVICE_SUSPENDED']);
+  });
+
+  it('tells the supplier of a change whose write landed though its answer was lost', async () => {
+    const store = new UnconfirmedStore();
+    await activationOf(store);
+    recordActivatedFirmware(store, REQUEST, log, [10, 10, 10]);
+    await expect.poll(async () => (await store.readOutbox(SUPPLIER, undefined, 10)).map((item) => item.alertCode)).toEqual(['DEVICE_SUSPENDED']);
+    expect((await store.getDevice(METER))?.firmwareVersion).toBe('2.0');
   });
 
   it('goes on from the written change when only its notice failed: the supplier is told once', async () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { withFirmwareActivated, type CplIndex } from '@dccrouter/domain';
 import type { DeviceUpdate, StateStore } from '@dccrouter/state';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
@@ -10,15 +11,15 @@ import { noticeDeviceChange } from './notices.ts';
 /**
  * Records an activation answered I0 (recordFirmware), after the response: at once, and again after
  * each of `gapsMs` while it fails (Redis unreachable for a moment), so a passing failure does not
- * leave the inventory on the old version. Each attempt reads the device afresh, so a repeat of a
- * device write that landed unconfirmed writes nothing new (its notices are then lost; notices
- * whose append landed unconfirmed are sent twice).
+ * leave the inventory on the old version. Each attempt reads the device afresh: a repeat of a
+ * device write that landed unconfirmed finds it as that write left it, and tells of that write's
+ * change (notices whose append landed unconfirmed are sent twice).
  */
 export function recordActivatedFirmware(store: StateStore, requestId: string, log: Logger, gapsMs: readonly number[] = LOOK_AGAIN_GAPS_MS): void {
   let failures = 0;
   // The device's change once written: an attempt that failed after it goes on from there, so the
   // installation and the Users' notices follow the change rather than a repeat that changes nothing.
-  const written: { update?: DeviceUpdate | null } = {};
+  const written: ActivationWrites = {};
   const attempt = async () => {
     try {
       await recordFirmware(store, requestId, written);
@@ -40,10 +41,17 @@ export function recordActivatedFirmware(store: StateStore, requestId: string, lo
  * 11.3 distributes stays pending). A version on the CPL restores a suspended
  * device, one off it suspends it: its Users are told.
  */
-async function recordFirmware(store: StateStore, requestId: string, written: { update?: DeviceUpdate | null }): Promise<void> {
+async function recordFirmware(store: StateStore, requestId: string, written: ActivationWrites): Promise<void> {
   // Read from the store, not a refreshed table: this may run in the networks process, which keeps none.
   const cpl = await storedCpl(store);
-  written.update ??= await activate(store, requestId, cpl) ?? null;
+  if (written.update === undefined) {
+    const tried = written.tried;
+    const update = await activate(store, requestId, cpl, (change) => { written.tried = change; });
+    // The last attempt's write landed though its answer was lost: the device is as it left it, so
+    // this one changes nothing; its change is the one to tell of.
+    const landed = tried !== undefined && isDeepStrictEqual(update?.before ?? await store.getDevice(tried.before.deviceId), tried.after);
+    written.update = landed ? tried : update ?? null;
+  }
   const update = written.update;
   if (!update) return;
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
@@ -53,8 +61,17 @@ async function recordFirmware(store: StateStore, requestId: string, written: { u
   await noticeDeviceChange(store, cpl, update.before, update.after);
 }
 
+/**
+ * What the attempts wrote: `update` once a write is confirmed (null: nothing to activate);
+ * `tried`, the change the last attempt asked for, confirmed or not.
+ */
+interface ActivationWrites {
+  update?: DeviceUpdate | null;
+  tried?: DeviceUpdate;
+}
+
 /** The device changed to its activated version, as the store holds it; undefined when there is none to activate. */
-async function activate(store: StateStore, requestId: string, cpl: CplIndex): Promise<DeviceUpdate | undefined> {
+async function activate(store: StateStore, requestId: string, cpl: CplIndex, trying: (change: DeviceUpdate) => void): Promise<DeviceUpdate | undefined> {
   const request = await store.getRequest(requestId);
   // Changed as the store holds the device, so an operator's change made meanwhile stays.
   const [update] = await store.updateDevices([requestId.split(':')[1]], (device) => {
@@ -62,7 +79,10 @@ async function activate(store: StateStore, requestId: string, cpl: CplIndex): Pr
     const pendedBefore = request !== undefined && pendedAt !== undefined && pendedAt <= request.acceptedAt;
     // A device pended before its time was kept (pendedAt undefined): its pending version, as before.
     const version = pendedBefore ? device.pendingFirmwareVersion : request?.firmwareVersion ?? (pendedAt === undefined ? device.pendingFirmwareVersion : undefined);
-    return version === undefined ? undefined : withFirmwareActivated(device, version, cpl);
+    if (version === undefined) return undefined;
+    const activated = withFirmwareActivated(device, version, cpl);
+    trying({ before: device, after: activated });
+    return activated;
   });
   return update;
 }
