@@ -89,6 +89,41 @@ export function describeInstallationsContract(open: () => Promise<StateStore>): 
       expect(await store.installationsStartingBy(electricity, sig, 7_000)).toStrictEqual([{ installationId: dual.installationId, startsAt: 7_000 }]);
     });
 
+    it('change each installation as stored, writing, deleting or leaving it', async () => {
+      const store = await open();
+      const supplier = `S-${randomUUID()}`;
+      const sig = `["aclara",[["ESME","E","${randomUUID()}"]]]`;
+      const [kept, gone, left] = [installation([supplier], sig), installation([supplier], sig), installation([supplier], sig)];
+      await store.putInstallations([kept, gone, left]);
+      const fresh = `inst-${randomUUID()}`;
+      const seen: [string, string | undefined][] = [];
+      await store.updateInstallations([kept.installationId, gone.installationId, left.installationId, fresh], (installationId, current) => {
+        seen.push([installationId, current?.installationId]);
+        if (installationId === kept.installationId) return { ...current!, enrolledAt: '2026-12-01T00:00:00.000Z' };
+        if (installationId === gone.installationId) return { installationId, deleted: true };
+        if (installationId === fresh) return installation([supplier], sig, { installationId: fresh });
+        return undefined;
+      });
+      expect(seen.sort()).toEqual([[kept.installationId, kept.installationId], [gone.installationId, gone.installationId], [left.installationId, left.installationId], [fresh, undefined]].sort());
+      const [k, g, l, f] = await store.getInstallations([kept.installationId, gone.installationId, left.installationId, fresh]);
+      expect([k?.enrolledAt, g, l, f?.installationId]).toStrictEqual(['2026-12-01T00:00:00.000Z', undefined, left, fresh]);
+      expect(await store.supplierInstallationGroups(supplier)).toStrictEqual({ [sig]: 2, [ENROLLED_GROUP]: 1 });
+    });
+
+    it('change an installation again when another writer changed it between its read and its write, losing neither change', async () => {
+      const store = await open();
+      const one = installation([`S-${randomUUID()}`], `["aclara",[["ESME","E","${randomUUID()}"]]]`);
+      await store.putInstallations([one]);
+      let calls = 0;
+      await store.updateInstallations([one.installationId], (_, current) => {
+        // The first time, another writer (an enrolment on another instance) writes it meanwhile.
+        if (++calls === 1) void store.putInstallations([{ ...current!, enrolledAt: '2026-12-01T00:00:00.000Z' }]);
+        return { ...current!, eligibleFrom: 5_000 };
+      });
+      expect(calls).toBe(2);
+      expect((await store.getInstallations([one.installationId]))[0]).toMatchObject({ enrolledAt: '2026-12-01T00:00:00.000Z', eligibleFrom: 5_000 });
+    });
+
     it('accepts many installations in one call', async () => {
       const store = await open();
       const supplier = `S-${randomUUID()}`;

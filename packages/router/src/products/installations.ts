@@ -39,12 +39,13 @@ export async function recordInstallations(
     if (after && !stays) add(before.installationId!, after);
   }
   if (byInstallation.size === 0) return;
-  const ids = [...byInstallation.keys()];
-  const current = await store.getInstallations(ids);
-  await store.putInstallations(ids.map((id, i) => {
-    const next = installationWith(current[i], id, byInstallation.get(id)!);
-    return next ? withEligibleFrom(current[i], next, judge, at) : { installationId: id, deleted: true as const };
-  }));
+  // As stored when written: another instance's write of the same installation meanwhile (a device
+  // of it, its enrolment) is read and kept.
+  await store.updateInstallations([...byInstallation.keys()], (id, current) => {
+    const next = installationWith(current, id, byInstallation.get(id)!);
+    if (next) return withEligibleFrom(current, next, judge, at);
+    return current && { installationId: id, deleted: true };
+  });
 }
 
 /** The SMI statuses an enrolment moves to Commissioned. */
@@ -113,17 +114,29 @@ export async function enrol(
   store: StateStore, registers: ProductRegisters,
   updateDevices: (deviceIds: readonly string[], change: (device: Device) => Device | undefined) => Promise<unknown>, installationId: string, at: Date,
 ): Promise<Enrolment> {
-  const [installation] = await store.getInstallations([installationId]);
-  if (!installation) return { outcome: 'unknown' };
-  const eligibility = answerFor(installation, registers);
-  const ids = installation.devices.map((device) => device.deviceId);
-  if (installation.enrolledAt !== undefined) return { outcome: 'enrolled', installationId, enrolledAt: installation.enrolledAt, devices: ids };
-  if (eligibility.status !== 'eligible') return { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility };
-  const enrolledAt = at.toISOString();
-  await store.putInstallations([{ ...installation, enrolledAt }]);
+  // Judged as stored when written: a device of it another instance writes meanwhile is judged too, not lost.
+  let decided: { enrolment: Enrolment; commission: boolean } = { enrolment: { outcome: 'unknown' }, commission: false };
+  await store.updateInstallations([installationId], (_, installation) => {
+    decided = enrolmentOf(installation, registers, installationId, at);
+    return decided.commission ? { ...installation!, enrolledAt: at.toISOString() } : undefined;
+  });
+  const { enrolment, commission } = decided;
   // Those awaiting commissioning: a device Decommissioned, Withdrawn or in Recovery stays as it is.
-  await updateDevices(ids, (device) => (AWAITING_COMMISSIONING.has(device.status) ? { ...device, status: 'Commissioned' } : undefined));
-  return { outcome: 'enrolled', installationId, enrolledAt, ...(eligibility.entry ? { entry: eligibility.entry } : {}), devices: ids };
+  if (commission && enrolment.outcome === 'enrolled') {
+    await updateDevices(enrolment.devices, (device) => (AWAITING_COMMISSIONING.has(device.status) ? { ...device, status: 'Commissioned' } : undefined));
+  }
+  return enrolment;
+}
+
+/** What enrolling the installation as stored comes to; `commission` when it is enrolled by this call. */
+function enrolmentOf(installation: Installation | undefined, registers: ProductRegisters, installationId: string, at: Date): { enrolment: Enrolment; commission: boolean } {
+  if (!installation) return { enrolment: { outcome: 'unknown' }, commission: false };
+  const devices = installation.devices.map((device) => device.deviceId);
+  if (installation.enrolledAt !== undefined) return { enrolment: { outcome: 'enrolled', installationId, enrolledAt: installation.enrolledAt, devices }, commission: false };
+  const eligibility = answerFor(installation, registers);
+  if (eligibility.status !== 'eligible') return { enrolment: { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility }, commission: false };
+  const entry = eligibility.entry ? { entry: eligibility.entry } : {};
+  return { enrolment: { outcome: 'enrolled', installationId, enrolledAt: at.toISOString(), ...entry, devices }, commission: true };
 }
 
 export interface EnrolmentReport {

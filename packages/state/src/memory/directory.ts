@@ -1,6 +1,9 @@
 import { destinationOf, supplierStartsAt, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
+import {
+  DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, StateUnavailableError, UPDATE_ATTEMPTS,
+  type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges, type InstallationWrite,
+} from '../store/index.ts';
 import { MemoryStream } from './queues.ts';
 import { copy, type MemoryState } from './state.ts';
 
@@ -79,15 +82,32 @@ export class MemoryDirectory {
     return updates;
   }
 
-  async putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void> {
-    for (const next of installations) {
-      const old = this.installations.get(next.installationId);
-      if (old) this.indexInstallation(old, -1);
-      if ('deleted' in next) this.installations.delete(next.installationId);
-      else {
-        this.installations.set(next.installationId, copy(next));
-        this.indexInstallation(next, 1);
+  async putInstallations(installations: readonly InstallationWrite[]): Promise<void> {
+    for (const next of installations) this.putInstallation(next);
+  }
+
+  async updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void> {
+    for (const installationId of installationIds) {
+      for (let attempt = 1; ; attempt++) {
+        const stored = this.installations.get(installationId);
+        const next = change(installationId, stored && copy(stored));
+        // Written meanwhile (by `change` itself, the one way here): changed again from that.
+        if (this.installations.get(installationId) === stored) {
+          if (next) this.putInstallation(next);
+          break;
+        }
+        if (attempt === UPDATE_ATTEMPTS) throw new StateUnavailableError(`installation ${installationId} kept changing under ${UPDATE_ATTEMPTS} attempts to write it`);
       }
+    }
+  }
+
+  private putInstallation(next: InstallationWrite): void {
+    const old = this.installations.get(next.installationId);
+    if (old) this.indexInstallation(old, -1);
+    if ('deleted' in next) this.installations.delete(next.installationId);
+    else {
+      this.installations.set(next.installationId, copy(next));
+      this.indexInstallation(next, 1);
     }
   }
 

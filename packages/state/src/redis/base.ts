@@ -4,11 +4,8 @@ import { observedCall, within, type CallObserver } from './observed-call.ts';
 import { callNames } from './call-names.ts';
 import { SCRIPTS } from './scripts.ts';
 import { DEAD_LETTER_RETENTION_SECONDS, DEFAULT_RETENTION_SECONDS, originatorOf, partitionOf } from '../shared/index.ts';
-import { redisCallFailed, StateUnavailableError } from '../store/index.ts';
+import { redisCallFailed, StateUnavailableError, UPDATE_ATTEMPTS } from '../store/index.ts';
 import { parse } from './records.ts';
-
-/** Reads and compare-and-set writes of one value others keep changing, before giving up (RedisPart.updateJson). */
-export const UPDATE_ATTEMPTS = 20;
 
 // What every part of the Redis store shares: its connections and options, the scripts' commands
 // and answers, key names, and the calls that time, count and explain each round trip.
@@ -69,7 +66,7 @@ export type ScriptedRedis = RedisClient & {
   deleteQuarantined(...args: (string | number)[]): Promise<number>;
   redriveDeadLetters(...args: string[]): Promise<string[]>;
   listQuarantined(...args: (string | number)[]): Promise<string[]>;
-  putInstallations(...args: string[]): Promise<number>;
+  putInstallations(...args: string[]): Promise<string[]>;
   incrementStats(stats: string, mark: string, markMs: number, ...increments: (string | number)[]): Promise<number>;
   appendOnce(stream: string, mark: string, trim: '~' | '=', minId: string, markMs: number, fieldsPerEntry: number, ...fieldsAndValues: string[]): Promise<string[]>;
   readOutbox(key: string, start: string, count: number, prefix: string, tag: string, deliveredAt: number | '', skip: number): Promise<string[]>;

@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander } from 'ioredis';
 import { destinationOf, type Device, type Installation, type User } from '@dccrouter/domain';
 import { compareCursors } from '../shared/index.ts';
-import { DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges } from '../store/index.ts';
-import { ifUnchanged, RedisPart, UPDATE_ATTEMPTS, type ScriptedPipeline } from './base.ts';
+import {
+  DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, UPDATE_ATTEMPTS,
+  type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges, type InstallationWrite,
+} from '../store/index.ts';
+import { ifUnchanged, RedisPart, type ScriptedPipeline } from './base.ts';
 import { parse } from './records.ts';
 
 /** Devices per pipeline and pipelines in flight for putDevices; see putDevices for the throughput. */
@@ -214,14 +217,39 @@ export class RedisDirectory extends RedisPart {
     return `${this.prefix}{inst}:`;
   }
 
-  async putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void> {
-    const p = this.installationPrefix;
-    // A few thousand a call: each call is one atomic script run, short enough not to stall Redis.
-    for (let start = 0; start < installations.length; start += INSTALLATIONS_PER_CALL) {
-      const args = installations.slice(start, start + INSTALLATIONS_PER_CALL)
-        .flatMap((installation) => [installation.installationId, 'deleted' in installation ? '' : JSON.stringify(installation)]);
-      await this.call('put installations', () => this.redis.putInstallations(p, ...args));
+  async putInstallations(installations: readonly InstallationWrite[]): Promise<void> {
+    await this.writeInstallations(installations.map((installation) => ({ installation, read: '*' })));
+  }
+
+  async updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void> {
+    let pending = [...new Set(installationIds)];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const changed: string[] = [];
+      for (let start = 0; start < pending.length; start += INSTALLATIONS_PER_CALL) {
+        const ids = pending.slice(start, start + INSTALLATIONS_PER_CALL);
+        const read = await this.getMany(ids.map((id) => `${this.installationPrefix}rec:${id}`), 'installations');
+        const writes = ids.flatMap((id, i) => {
+          const next = change(id, parse<Installation>(read[i]));
+          return next ? [{ installation: next, read: read[i] === null ? '0' : `1${read[i]}` }] : [];
+        });
+        changed.push(...await this.writeInstallations(writes));
+      }
+      if (changed.length > 0 && attempt === UPDATE_ATTEMPTS) throw new StateUnavailableError(`installation ${changed[0]} kept changing under ${UPDATE_ATTEMPTS} attempts to write it`);
+      pending = changed;
     }
+  }
+
+  /** Each written unless it no longer holds what its writer read ('*': whatever it holds); answers those left unwritten so. */
+  private async writeInstallations(writes: readonly { installation: InstallationWrite; read: string }[]): Promise<string[]> {
+    const p = this.installationPrefix;
+    const changed: string[] = [];
+    // A few thousand a call: each call is one atomic script run, short enough not to stall Redis.
+    for (let start = 0; start < writes.length; start += INSTALLATIONS_PER_CALL) {
+      const args = writes.slice(start, start + INSTALLATIONS_PER_CALL).flatMap(({ installation, read }) =>
+        [installation.installationId, 'deleted' in installation ? '' : JSON.stringify(installation), read]);
+      changed.push(...await this.call('put installations', () => this.redis.putInstallations(p, ...args)));
+    }
+    return changed;
   }
 
   async getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]> {

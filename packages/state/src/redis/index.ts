@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
 import type {
-  Acceptance, ClaimedSchedule, EgressItem, Leg, NetworkResponse, HeldClaims, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
+  Acceptance, ClaimedSchedule, EgressItem, InstallationWrite, Leg, NetworkResponse, HeldClaims, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
 } from '../store/index.ts';
 import { PARTITIONS } from '../shared/index.ts';
 import { StateUnavailableError } from '../store/index.ts';
@@ -107,7 +107,10 @@ export class RedisStore extends RedisPart implements StateStore {
   sampleDevicesAt(destination: string, count: number) { return this.directory.sampleDevicesAt(destination, count); }
   leaseAlerts(destination: string, owner: string, ttlMs: number) { return this.directory.leaseAlerts(destination, owner, ttlMs); }
   directoryChanges(cursor: string | undefined, limit?: number) { return this.directory.directoryChanges(cursor, limit); }
-  putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]) { return this.directory.putInstallations(installations); }
+  putInstallations(installations: readonly InstallationWrite[]) { return this.directory.putInstallations(installations); }
+  updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined) {
+    return this.directory.updateInstallations(installationIds, change);
+  }
   getInstallations(installationIds: readonly string[]) { return this.directory.getInstallations(installationIds); }
   supplierInstallationGroups(supplier: string) { return this.directory.supplierInstallationGroups(supplier); }
   installationsStartingBy(supplier: string, group: string, until: number, max?: number) { return this.directory.installationsStartingBy(supplier, group, until, max); }

@@ -430,6 +430,12 @@ export function installationGroup(installation: Pick<Installation, 'signature' |
   return installation.enrolledAt !== undefined ? ENROLLED_GROUP : installation.signature;
 }
 
+/** Reads and compare-and-set writes of one value others keep changing, before giving up. */
+export const UPDATE_ATTEMPTS = 20;
+
+/** An installation written whole, or deleted. */
+export type InstallationWrite = Installation | { installationId: string; deleted: true };
+
 /**
  * A supplier's installation of a group, with when its enrolment deadline can start counting,
  * eligibility aside (supplierStartsAt in @dccrouter/domain: the later of the supplier's latest
@@ -688,12 +694,20 @@ export interface StateStore {
   leaseAlerts(destination: string, owner: string, ttlMs: number): Promise<boolean>;
 
   /**
-   * SMETS1 installations (SEC H5.8), written whole: each replaces the stored one, or with `null`
-   * is deleted. Each is indexed atomically, for each of its suppliers, by group (its signature, or
-   * ENROLLED_GROUP) with that supplier's acquisition time, so that eligibility is judged per
-   * signature and a supplier's enrolment report reads counts and a range, never its devices.
+   * SMETS1 installations (SEC H5.8), written whole: each replaces the stored one, or (`deleted`)
+   * is deleted, whatever another writer did meanwhile (updateInstallations does not). Each is
+   * indexed atomically, for each of its suppliers, by group (its signature, or ENROLLED_GROUP) and
+   * by when that supplier's deadline can start (supplierStartsAt), so that eligibility is judged
+   * per signature and a supplier's enrolment report reads counts and a range, never its devices.
    */
-  putInstallations(installations: readonly (Installation | { installationId: string; deleted: true })[]): Promise<void>;
+  putInstallations(installations: readonly InstallationWrite[]): Promise<void>;
+  /**
+   * Changes installations, each atomically as the store holds it: `change` is given one as stored
+   * (undefined: none) and answers what to write (see putInstallations), or undefined to leave it.
+   * One another writer changed between its read and its write is read and changed again, so no
+   * writer's change is lost (a device write beside an enrolment, on two instances).
+   */
+  updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void>;
   getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]>;
   /** A supplier's groups with how many of its installations each has. */
   supplierInstallationGroups(supplier: string): Promise<Record<string, number>>;

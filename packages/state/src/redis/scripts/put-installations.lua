@@ -5,7 +5,10 @@
 -- installation's eligibleFrom; one stored without `acquiredAtBy` uses its latest acquisition for each).
 -- KEYS[1]: the key prefix including the '{inst}' tag: named as a key so that, in a cluster, the
 -- call goes to the one slot every installation key is in.
--- ARGV: per installation, id and JSON ('' deletes it).
+-- ARGV: per installation, id, JSON ('' deletes it), and what its writer read: '*' whatever is
+--       stored (a plain write), '0' none, else '1' followed by the JSON it read; one stored
+--       otherwise is left as it is (another writer changed it meanwhile).
+-- Returns the IDs left so, for their writers to read and change again.
 local p = KEYS[1]
 local ENROLLED = '+enrolled'
 
@@ -37,16 +40,28 @@ local function reindex(id, installation, by)
   end
 end
 
-for i = 1, #ARGV, 2 do
-  local id, json = ARGV[i], ARGV[i + 1]
+-- Whether `old` (GET's answer: false when none) is still what the writer read.
+local function as_read(old, read)
+  if read == '*' then return true end
+  if read == '0' then return not old end
+  return old and '1' .. old == read
+end
+
+local changed = {}
+for i = 1, #ARGV, 3 do
+  local id, json, read = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = p .. 'rec:' .. id
   local old = redis.call('GET', key)
-  if old then reindex(id, cjson.decode(old), -1) end
-  if json == '' then
-    redis.call('DEL', key)
+  if not as_read(old, read) then
+    changed[#changed + 1] = id
   else
-    redis.call('SET', key, json)
-    reindex(id, cjson.decode(json), 1)
+    if old then reindex(id, cjson.decode(old), -1) end
+    if json == '' then
+      redis.call('DEL', key)
+    else
+      redis.call('SET', key, json)
+      reindex(id, cjson.decode(json), 1)
+    end
   end
 end
-return 1
+return changed
