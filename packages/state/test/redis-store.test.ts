@@ -457,9 +457,25 @@ describe('RedisStore on a shared Redis', () => {
     expect(release.handedOver).toEqual([]);
     // Neither forwarded in no lease set nor lost: once the claim runs out it is claimed again, whole.
     expect(await raw.hget(`${keyPrefix}req:${tag}:${leasing}`, 'state')).toBe('accepted');
+    // A claim that stops part way (at the broken record) leaves the lapsed claim as it was, to be claimed once it can be.
+    expect((await store.claimHeld(releaseAt + 1_000, 10, releaseAt + 2_000)).failed?.message).toMatch(/WRONGTYPE/);
     await raw.del(`${keyPrefix}req:${tag}:${broken}`);
     const again = await store.claimHeld(releaseAt + 1_000, 10, releaseAt + 2_000);
     expect(again.claimed.map((record) => record.requestId)).toEqual([leasing]);
+  });
+
+  it('leaves due held requests held when a claim stops part way, to be claimed once it can be', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const [due, broken] = [newRequestId(), newRequestId()];
+    const releaseAt = Date.now() + 60_000;
+    for (const requestId of [due, broken]) await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: { releaseAt } });
+    const tag = `{p${partitionOf(originatorOf(due))}}`;
+    await raw.set(`${keyPrefix}req:${tag}:${broken}`, 'not a hash');
+    expect((await store.claimHeld(releaseAt, 10, releaseAt + 1_000)).failed?.message).toMatch(/WRONGTYPE/);
+    expect(await raw.zscore(`${keyPrefix}held:${tag}`, due)).toBe(String(releaseAt));
+    await raw.del(`${keyPrefix}req:${tag}:${broken}`);
+    expect((await store.claimHeld(releaseAt, 10, releaseAt + 1_000)).claimed.map((record) => record.requestId)).toEqual([due]);
   });
 
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {

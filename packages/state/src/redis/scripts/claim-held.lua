@@ -18,7 +18,11 @@ local function add(rid)
     rids[#rids + 1] = rid
   end
 end
+-- Everything is read before anything is written, and what is taken is removed from where it was
+-- only once the new claim holds it: a call stopped part way (a key it cannot reach while a
+-- Cluster slot moves, a key of the wrong type) leaves each request where it was, never in no set.
 local full = false
+local lapsed = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 16)) do
   local listed = {}
   for rid in string.gmatch(redis.call('GET', claim_key .. id) or '', '%S+') do listed[#listed + 1] = rid end
@@ -26,14 +30,12 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0
     full = true
     break
   end
-  redis.call('DEL', claim_key .. id)
-  redis.call('ZREM', KEYS[2], id)
+  lapsed[#lapsed + 1] = id
   for _, rid in ipairs(listed) do add(rid) end
 end
+local due = {}
 if not full and #rids < max then
-  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, max - #rids)
-  -- The due are the lowest scores, so they are the set's first ranks: one removal for them all.
-  if #due > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #due - 1) end
+  due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, max - #rids)
   for _, rid in ipairs(due) do add(rid) end
 end
 local out = { (full or #rids >= max) and 1 or 0, '' }
@@ -52,4 +54,10 @@ if #claimed > 0 then
   redis.call('ZADD', KEYS[2], until_at, id)
   out[2] = tostring(id)
 end
+for _, id in ipairs(lapsed) do
+  redis.call('DEL', claim_key .. id)
+  redis.call('ZREM', KEYS[2], id)
+end
+-- The due are the lowest scores, so they are the set's first ranks: one removal for them all.
+if #due > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #due - 1) end
 return out
