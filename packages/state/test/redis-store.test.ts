@@ -478,6 +478,23 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.claimHeld(releaseAt, 10, releaseAt + 1_000)).claimed.map((record) => record.requestId)).toEqual([due]);
   });
 
+  it('leaves a response unrecorded when its call stops before it is queued for its User, so the network\'s repeat queues it', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const plain = plainAcceptance(requestId);
+    await store.recordAcceptance(requestId, { ...plain, egress: {} });
+    // The User's outbox cannot be appended to (as a key out of reach while a Cluster slot moves): the call stops there.
+    const outbox = `${keyPrefix}outbox:{p${partitionOf(originatorOf(requestId))}}:${plain.record.originatorId}`;
+    await raw.set(outbox, 'not a stream');
+    const response = { requestId, destination: plain.record.destination, responseCode: 'I0', at: plain.record.acceptedAt + 1_000 };
+    await expect(store.recordResponse(response)).rejects.toThrow(/WRONGTYPE/);
+    expect((await store.getRequest(requestId))?.state).toBe('accepted');
+    await raw.del(outbox);
+    expect(await store.recordResponse(response)).toMatchObject({ outcome: 'recorded' });
+    expect((await store.readOutbox(plain.record.originatorId, undefined, 10)).map((item) => item.requestId)).toEqual([requestId]);
+  });
+
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -17,8 +17,6 @@ local prefix, minid, group = ARGV[1], ARGV[2], ARGV[3]
 local tag
 local function key(kind, id) return prefix .. kind .. ':' .. tag .. ':' .. id end
 local out, n_out = {}, 0
--- Each outbox appended to by the call, with its newest entry: kept by that (keep_stream), once.
-local newest = {}
 local function put(outcome, breached, earlier, elapsed, class, retracted)
   out[n_out + 1], out[n_out + 2], out[n_out + 3], out[n_out + 4], out[n_out + 5], out[n_out + 6] = outcome, breached, earlier, elapsed, class, retracted
   n_out = n_out + 6
@@ -59,8 +57,7 @@ for j = 4, #ARGV, 8 do
     -- request indexed in bulk ('bk'), by its partition's mark having reached its deadline (start
     -- plus budget); its alert is then queued already unless it was still in its bulk index.
     local bulk = f[12] == '1'
-    local bulk_removed = bulk and redis.call('ZREM', prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5], rid) == 1
-    if not bulk then redis.call('ZREM', prefix .. 'trt:' .. tag, rid) end
+    local bulk_index = bulk and prefix .. 'trt:' .. tag .. ':' .. f[7] .. ':' .. f[5]
     -- Its TRT start and budget as numbers, once each (a string used as a number costs a strtod each time).
     local starts, budget = f[3] and f[3] + 0, f[4] and f[4] + 0
     local earlier = f[2] == '1' or (bulk and starts + budget <= marked_up_to(tag))
@@ -81,31 +78,17 @@ for j = 4, #ARGV, 8 do
       end
       breached = breached or e > budget
     end
-    local fields = { 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code, 'breached', breached and '1' or '0' }
-    if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
-    if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
-    -- Kept for a repeat of this response (above): its breach was counted when the scan marked it.
-    if breached and earlier then fields[#fields + 1] = 'breachedEarlier'; fields[#fields + 1] = '1' end
-    if retracted then fields[#fields + 1] = 'retracted'; fields[#fields + 1] = retracted end
-    redis.call('HSET', req, unpack(fields))
-    -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
-    -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
-    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress', 'bk')
+    -- The outbox first, the request's state after and its queues last: a call stopped part way (a
+    -- key it cannot reach while a Cluster slot moves) leaves a response the network sends again
+    -- queued twice at worst, never recorded with nothing queued for its User.
     local outbox = key('outbox', string.match(rid, '^[^:]+'))
-    if breached and (bulk_removed or not earlier) then
-      -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now),
-      -- or the scan marked it but had not yet queued its alert: its TRT alert.
+    -- This response is what breaches it (late before the scan marked it, or SMETS1 judged now), or
+    -- the scan marked it but had not yet queued its alert (still in its bulk index): its TRT alert.
+    if breached and (not earlier or (bulk and redis.call('ZSCORE', bulk_index, rid))) then
       -- Built as claim-breaches.lua builds it: a RequestID and an ISO time need no escaping.
       local item = '{"kind":"dccAlert","alertCode":"TRT","requestId":' .. cjson.encode(rid) .. ',"body":{"alert":"TRT","requestId":'
         .. cjson.encode(rid) .. ',"deadline":' .. cjson.encode(deadline_text(f[9]) or '') .. '}}'
-      newest[outbox] = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
-    end
-    if f[6] == '~' then
-      redis.call('ZREM', key('egresslease', f[5]), rid)
-    elseif f[6] then
-      local stream = key('egress', f[5])
-      redis.call('XACK', stream, group, f[6])
-      redis.call('XDEL', stream, f[6])
+      redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', item)
     end
     local extras = f[8]
     if extras then
@@ -117,9 +100,28 @@ for j = 4, #ARGV, 8 do
         body = '{"value":' .. body .. ',' .. inner .. '}'
       end
     end
-    newest[outbox] = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}')
+    -- Kept by its newest entry at once, not at the call's end: a call stopped by a later response
+    -- would leave this one in a stream about to expire.
+    keep_stream(outbox, redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', head .. body .. '}'), minid)
+    local fields = { 'state', 'responded', 'respondedAt', ARGV[i + 1], 'responseCode', code, 'breached', breached and '1' or '0' }
+    if elapsed ~= '' then fields[#fields + 1] = 'elapsedMs'; fields[#fields + 1] = elapsed end
+    if wan ~= '' then fields[#fields + 1] = 'wanMs'; fields[#fields + 1] = wan end
+    -- Kept for a repeat of this response (above): its breach was counted when the scan marked it.
+    if breached and earlier then fields[#fields + 1] = 'breachedEarlier'; fields[#fields + 1] = '1' end
+    if retracted then fields[#fields + 1] = 'retracted'; fields[#fields + 1] = retracted end
+    redis.call('HSET', req, unpack(fields))
+    -- The response decides what overdue (SMETS1) left open; the deadline scan's fields are done
+    -- with (the record keeps the TRT), and so is the egress entry's ID: less to keep for the request's retention.
+    redis.call('HDEL', req, 'overdue', 'checkAt', 'deadline', 'tclass', 'ts', 'tb', 'final', 'egress', 'bk')
+    redis.call('ZREM', bulk and bulk_index or prefix .. 'trt:' .. tag, rid)
+    if f[6] == '~' then
+      redis.call('ZREM', key('egresslease', f[5]), rid)
+    elseif f[6] then
+      local stream = key('egress', f[5])
+      redis.call('XACK', stream, group, f[6])
+      redis.call('XDEL', stream, f[6])
+    end
     put('recorded', breached and '1' or '0', earlier and '1' or '0', elapsed, f[7] or '', retracted or '')
   end
 end
-for outbox, id in pairs(newest) do keep_stream(outbox, id, minid) end
 return out
