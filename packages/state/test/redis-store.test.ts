@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startOwnRedis, type OwnRedis } from '../../../test/support/redis-server.ts';
 import { replyDroppingProxy } from '../../../test/support/reply-dropping-proxy.ts';
-import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type RedisStoreOptions, type StateStore } from '../src/index.ts';
-import { originatorOf, partitionOf } from '../src/shared/index.ts';
+import { BreachClaimsIncomplete, createStore, RedisStore, StateUnavailableError, type Acceptance, type RedisStoreOptions, type StateStore } from '../src/index.ts';
+import { originatorOf, partitionOf, quarantineRef } from '../src/shared/index.ts';
 import { testPrefixes } from './test-prefixes.ts';
 import { acceptance, describeStoreContract, fullDevice, fullUser, newRequestId, plainAcceptance } from './store-contract.ts';
 
@@ -493,6 +493,50 @@ describe('RedisStore on a shared Redis', () => {
     await raw.del(outbox);
     expect(await store.recordResponse(response)).toMatchObject({ outcome: 'recorded' });
     expect((await store.readOutbox(plain.record.originatorId, undefined, 10)).map((item) => item.requestId)).toEqual([requestId]);
+  });
+
+  it('records no quarantined request when its call stops before its quarantine is written, so the retry records it whole', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+    const base = plainAcceptance(requestId);
+    const expiresAt = Date.now() + 60_000;
+    const quarantined: Acceptance = {
+      leg: base.leg, legRecord: base.legRecord,
+      record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
+      quarantine: { ref, breach: 'user', expiresAt },
+    };
+    const qexp = `${keyPrefix}qexp:{p${partitionOf(originatorOf(requestId))}}`;
+    await raw.set(qexp, 'not a sorted set');
+    await expect(store.recordAcceptance(requestId, quarantined)).rejects.toThrow(/WRONGTYPE/);
+    expect(await store.getRequest(requestId)).toBeUndefined();
+    await raw.del(qexp);
+    expect(await store.recordAcceptance(requestId, quarantined)).toMatchObject({ outcome: 'recorded' });
+    expect(await store.findQuarantine(ref)).toBe(requestId);
+  });
+
+  it('leaves a request quarantined when its release stops before it is queued, so the release can be made again', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+    const base = plainAcceptance(requestId);
+    const expiresAt = Date.now() + 60_000;
+    await store.recordAcceptance(requestId, {
+      leg: base.leg, legRecord: base.legRecord,
+      record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
+      quarantine: { ref, breach: 'user', expiresAt },
+    });
+    const stream = `${keyPrefix}egress:{p${partitionOf(originatorOf(requestId))}}:${base.record.destination}`;
+    await raw.set(stream, 'not a stream');
+    const at = Date.now();
+    await expect(store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true })).rejects.toThrow(/WRONGTYPE/);
+    expect((await store.getRequest(requestId))?.state).toBe('quarantined');
+    await raw.del(stream);
+    expect(await store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true })).toBe(true);
+    expect(await store.getRequest(requestId)).toMatchObject({ state: 'accepted', releasedAt: at });
+    expect(await raw.xlen(stream)).toBe(1);
   });
 
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {

@@ -162,7 +162,6 @@ while i <= #ARGV do
         released_ref = quarantine_ref(redis.call('HGET', req, 'record'))
         redis.call('HDEL', req, 'releasedAt', 'trt', 'ts', 'tb', 'tclass', 'deadline')
       end
-      redis.call('HSET', req, unpack(fields))
       -- Kept for the retention after it can next move: a request held for a later
       -- ExecutionDateTime, or quarantined until its expiry, would otherwise vanish unreleased
       -- (its quarantine ref with it, or its release could not find it), and one whose TRT is
@@ -183,6 +182,9 @@ while i <= #ARGV do
         local outbox = key('outbox', orig)
         newest[outbox] = redis.call('XADD', outbox, 'MINID', '~', minid, '*', 'item', alert)
       end
+      -- The record last, what finds it written before it: a call stopped part way leaves no
+      -- record (the client's retry records it whole), never one its quarantine cannot find.
+      redis.call('HSET', req, unpack(fields))
       redis.call('EXPIRE', req, lifetime)
       if released_ref then redis.call('EXPIRE', key('qref', released_ref), lifetime) end
       mine[nth] = '1'

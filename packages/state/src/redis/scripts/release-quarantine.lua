@@ -16,7 +16,36 @@ local f = redis.call('HMGET', KEYS[1], 'state', 'releasedAt', 'record')
 if f[1] ~= 'quarantined' then return (f[1] ~= 'deleted' and f[2] == ARGV[3]) and 1 or 0 end
 -- Held again under another event (a released CV 4 leg's signed leg): not this reference's to release.
 if ARGV[19] ~= '' and quarantine_ref(f[3]) ~= ARGV[19] then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'releasedAt', ARGV[3])
+-- Where it goes first, its own fields next, its state and its leaving the quarantine last: a call
+-- stopped part way leaves it quarantined, for the release to be made again (sent twice at worst),
+-- never accepted in no queue.
+local egress_id
+if ARGV[5] == '1' and ARGV[16] ~= '' then
+  redis.call('ZADD', KEYS[9], ARGV[16], ARGV[1])
+elseif ARGV[5] == '1' then
+  egress_id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
+end
+local bulk = false
+if ARGV[6] ~= '' then
+  -- As in accept-batch.lua: a deadline its partition's mark has already reached (a router whose
+  -- clock ran ahead moved it) goes in the partition's own index, or it would be breached uncounted.
+  bulk = ARGV[12] ~= '' and tonumber(ARGV[6]) > tonumber(redis.call('GET', KEYS[7]) or '-inf')
+  redis.call('ZADD', bulk and KEYS[6] or KEYS[3], ARGV[6], ARGV[1])
+  if bulk then redis.call('SADD', KEYS[5], ARGV[12]) end
+end
+if ARGV[14] ~= '' then keep_stream(KEYS[8], redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[15], '*', 'item', ARGV[14]), ARGV[15]) end
+local fields = { 'state', ARGV[2], 'releasedAt', ARGV[3] }
+local function field(name, value) fields[#fields + 1] = name; fields[#fields + 1] = value end
+-- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
+if ARGV[4] ~= '' then
+  field('trt', ARGV[4]); field('ts', ARGV[9]); field('tb', ARGV[10]); field('deadline', ARGV[7]); field('tclass', ARGV[8])
+end
+if ARGV[17] ~= '' then field('record', ARGV[17]); field('dest', ARGV[18]) end
+if egress_id then field('egress', egress_id) end
+if bulk then field('bk', '1') end
+if ARGV[11] ~= '' then field('final', ARGV[11]) end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('ZREM', KEYS[4], ARGV[1])
 -- At least the retention from now, or from when its TRT is last judged if later (never shortened).
 local keep = tonumber(ARGV[13])
 local judged = math.max(ARGV[6] ~= '' and tonumber(ARGV[6]) or 0, ARGV[11] ~= '' and tonumber(ARGV[11]) or 0, ARGV[16] ~= '' and tonumber(ARGV[16]) or 0)
@@ -24,26 +53,4 @@ if judged > 0 then keep = keep + math.max(0, math.ceil((judged - tonumber(ARGV[3
 if redis.call('TTL', KEYS[1]) < keep then redis.call('EXPIRE', KEYS[1], keep) end
 -- Its reference finds it for as long as it is kept (a later release or delete of it answers 409, not 404).
 if ARGV[19] ~= '' then redis.call('EXPIRE', KEYS[10], redis.call('TTL', KEYS[1])) end
-redis.call('ZREM', KEYS[4], ARGV[1])
--- Its TRT whether or not a deadline is indexed (none with TRT tracking off): the response judges it by these.
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'trt', ARGV[4], 'ts', ARGV[9], 'tb', ARGV[10], 'deadline', ARGV[7], 'tclass', ARGV[8]) end
-if ARGV[17] ~= '' then redis.call('HSET', KEYS[1], 'record', ARGV[17], 'dest', ARGV[18]) end
-if ARGV[5] == '1' and ARGV[16] ~= '' then
-  redis.call('ZADD', KEYS[9], ARGV[16], ARGV[1])
-elseif ARGV[5] == '1' then
-  local id = redis.call('XADD', KEYS[2], '*', 'rid', ARGV[1])
-  redis.call('HSET', KEYS[1], 'egress', id)
-end
-if ARGV[6] ~= '' then
-  -- As in accept-batch.lua: a deadline its partition's mark has already reached (a router whose
-  -- clock ran ahead moved it) goes in the partition's own index, or it would be breached uncounted.
-  local bulk = ARGV[12] ~= '' and tonumber(ARGV[6]) > tonumber(redis.call('GET', KEYS[7]) or '-inf')
-  redis.call('ZADD', bulk and KEYS[6] or KEYS[3], ARGV[6], ARGV[1])
-  if bulk then
-    redis.call('SADD', KEYS[5], ARGV[12])
-    redis.call('HSET', KEYS[1], 'bk', '1')
-  end
-end
-if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'final', ARGV[11]) end
-if ARGV[14] ~= '' then keep_stream(KEYS[8], redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[15], '*', 'item', ARGV[14]), ARGV[15]) end
 return 1
