@@ -38,7 +38,7 @@ class UnconfirmedStore extends MemoryStore {
 }
 
 /** A meter on 1.0 with 2.0 pended by an 11.1 before its 11.3 was accepted; the CPL lists only 1.0. */
-async function activationOf(store: MemoryStore, device: Partial<Device> = {}): Promise<void> {
+async function activationOf(store: MemoryStore, device: Partial<Device> = {}, knownVersion?: string): Promise<void> {
   const pendedAt = Date.now() - 60_000;
   await store.putDevice({
     deviceId: METER, deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER,
@@ -49,7 +49,10 @@ async function activationOf(store: MemoryStore, device: Partial<Device> = {}): P
   await store.recordAcceptance(REQUEST, {
     leg: 'single',
     legRecord: { bodyHash: 'h', srv: '11.3', answer: { status: 202, body: '{}' } },
-    record: { requestId: REQUEST, originatorId: SUPPLIER, targetId: METER, srv: '11.3', commandVariant: 1, state: 'accepted', destination: 'smets2/north', acceptedAt: Date.now(), bodyElement: 'ActivateFirmware', bodyValue: {} },
+    record: {
+      requestId: REQUEST, originatorId: SUPPLIER, targetId: METER, srv: '11.3', commandVariant: 1, state: 'accepted', destination: 'smets2/north', acceptedAt: Date.now(),
+      bodyElement: 'ActivateFirmware', bodyValue: {}, ...(knownVersion ? { firmwareVersion: knownVersion } : {}),
+    },
     egress: {},
   });
 }
@@ -63,9 +66,10 @@ describe('recordActivatedFirmware', () => {
     await expect.poll(async () => (await store.readOutbox(SUPPLIER, undefined, 10)).map((item) => item.alertCode)).toEqual(['DEVICE_SUSPENDED']);
   });
 
-  it('tells the supplier of a change whose write landed though its answer was lost', async () => {
+  it('tells the supplier of a change whose write landed though its answer was lost, and does not write it again', async () => {
     const store = new UnconfirmedStore();
-    await activationOf(store);
+    // The accepting router knew an older pending version (1.5): the store's, pended before the 11.3, is the one activated.
+    await activationOf(store, {}, '1.5');
     recordActivatedFirmware(store, REQUEST, log, [10, 10, 10]);
     await expect.poll(async () => (await store.readOutbox(SUPPLIER, undefined, 10)).map((item) => item.alertCode)).toEqual(['DEVICE_SUSPENDED']);
     expect((await store.getDevice(METER))?.firmwareVersion).toBe('2.0');

@@ -46,11 +46,11 @@ async function recordFirmware(store: StateStore, requestId: string, written: Act
   const cpl = await storedCpl(store);
   if (written.update === undefined) {
     const tried = written.tried;
-    const update = await activate(store, requestId, cpl, (change) => { written.tried = change; });
-    // The last attempt's write landed though its answer was lost: the device is as it left it, so
-    // this one changes nothing; its change is the one to tell of.
-    const landed = tried !== undefined && isDeepStrictEqual(update?.before ?? await store.getDevice(tried.before.deviceId), tried.after);
-    written.update = landed ? tried : update ?? null;
+    // The last attempt's write landed though its answer was lost: the device is as it left it, and
+    // that change is the one to tell of. Not written again: the accepting router's version, which a
+    // repeat would take now the device's pending one is gone, may be older than the one activated.
+    if (tried !== undefined && isDeepStrictEqual(await store.getDevice(tried.before.deviceId), tried.after)) written.update = tried;
+    else written.update = await activate(store, requestId, cpl, (change) => { written.tried = change; }) ?? null;
   }
   const update = written.update;
   if (!update) return;

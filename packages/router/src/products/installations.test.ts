@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '@dccrouter/domain';
 import { MemoryStore } from '@dccrouter/state';
-import { eligibilityOf, enrolmentReport, recordInstallations } from './installations.ts';
+import { eligibilityOf, enrol, enrolmentReport, recordInstallations } from './installations.ts';
 import { ProductRegisters } from './registers.ts';
 
 const SUPPLIER = '90-B3-D5-1F-30-00-00-01';
@@ -29,5 +29,21 @@ describe('an installation upgraded along its path', () => {
     const report = await enrolmentReport(store, registers, SUPPLIER, Date.parse(answer!.enrolBy!) - 20 * 86_400_000);
     expect(report.due).toEqual([{ installationId: 'INST-1', status: 'eligible', entry: 'E-3', enrolBy: answer!.enrolBy, overdue: false }]);
     expect((await enrolmentReport(store, registers, SUPPLIER, Date.parse(answer!.enrolBy!) - 40 * 86_400_000)).due).toEqual([]);
+  });
+});
+
+describe('enrolment', () => {
+  it('commissions the devices when enrolled again after their write failed', async () => {
+    const store = new MemoryStore();
+    const registers = new ProductRegisters(store, () => ENTRY_AT);
+    await registers.putCombination('E-1', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'M', firmwareVersion: '1' }] });
+    await store.putDevice(meter('1'));
+    await recordInstallations(store, (signature) => registers.judge(signature), [meter('1')], [undefined], PATH_AT.getTime());
+    const failing = async () => { throw new Error('devices: no answer in time'); };
+    await expect(enrol(store, registers, failing, 'INST-1', UPGRADED_AT)).rejects.toThrow(/no answer/);
+    expect((await store.getInstallations(['INST-1']))[0]?.enrolledAt).toBe(UPGRADED_AT.toISOString());
+    const again = await enrol(store, registers, (ids, change) => store.updateDevices(ids, change), 'INST-1', new Date());
+    expect(again).toMatchObject({ outcome: 'enrolled', enrolledAt: UPGRADED_AT.toISOString() });
+    expect((await store.getDevice(meter('1').deviceId))?.status).toBe('Commissioned');
   });
 });

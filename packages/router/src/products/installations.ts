@@ -108,35 +108,37 @@ export type Enrolment =
 /**
  * Enrols an eligible installation: its enrolment is recorded first (so its devices may then be
  * written Commissioned by anyone), then its devices are Commissioned, routable by every instance.
- * Enrolling again answers the first enrolment.
+ * Enrolling again answers the first enrolment, and commissions its devices still awaiting it.
  */
 export async function enrol(
   store: StateStore, registers: ProductRegisters,
   updateDevices: (deviceIds: readonly string[], change: (device: Device) => Device | undefined) => Promise<unknown>, installationId: string, at: Date,
 ): Promise<Enrolment> {
   // Judged as stored when written: a device of it another instance writes meanwhile is judged too, not lost.
-  let decided: { enrolment: Enrolment; commission: boolean } = { enrolment: { outcome: 'unknown' }, commission: false };
+  let decided: { enrolment: Enrolment; enrolNow: boolean } = { enrolment: { outcome: 'unknown' }, enrolNow: false };
   await store.updateInstallations([installationId], (_, installation) => {
     decided = enrolmentOf(installation, registers, installationId, at);
-    return decided.commission ? { ...installation!, enrolledAt: at.toISOString() } : undefined;
+    return decided.enrolNow ? { ...installation!, enrolledAt: at.toISOString() } : undefined;
   });
-  const { enrolment, commission } = decided;
+  const { enrolment } = decided;
   // Those awaiting commissioning: a device Decommissioned, Withdrawn or in Recovery stays as it is.
-  if (commission && enrolment.outcome === 'enrolled') {
+  // Enrolled before too: an enrolment whose answer was lost, or whose devices' write failed, is
+  // made again by the caller's retry, and its devices are commissioned then.
+  if (enrolment.outcome === 'enrolled') {
     await updateDevices(enrolment.devices, (device) => (AWAITING_COMMISSIONING.has(device.status) ? { ...device, status: 'Commissioned' } : undefined));
   }
   return enrolment;
 }
 
-/** What enrolling the installation as stored comes to; `commission` when it is enrolled by this call. */
-function enrolmentOf(installation: Installation | undefined, registers: ProductRegisters, installationId: string, at: Date): { enrolment: Enrolment; commission: boolean } {
-  if (!installation) return { enrolment: { outcome: 'unknown' }, commission: false };
+/** What enrolling the installation as stored comes to; `enrolNow` when this call enrols it. */
+function enrolmentOf(installation: Installation | undefined, registers: ProductRegisters, installationId: string, at: Date): { enrolment: Enrolment; enrolNow: boolean } {
+  if (!installation) return { enrolment: { outcome: 'unknown' }, enrolNow: false };
   const devices = installation.devices.map((device) => device.deviceId);
-  if (installation.enrolledAt !== undefined) return { enrolment: { outcome: 'enrolled', installationId, enrolledAt: installation.enrolledAt, devices }, commission: false };
+  if (installation.enrolledAt !== undefined) return { enrolment: { outcome: 'enrolled', installationId, enrolledAt: installation.enrolledAt, devices }, enrolNow: false };
   const eligibility = answerFor(installation, registers);
-  if (eligibility.status !== 'eligible') return { enrolment: { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility }, commission: false };
+  if (eligibility.status !== 'eligible') return { enrolment: { outcome: 'refused', reason: ENROLMENT_REFUSALS[eligibility.status], eligibility }, enrolNow: false };
   const entry = eligibility.entry ? { entry: eligibility.entry } : {};
-  return { enrolment: { outcome: 'enrolled', installationId, enrolledAt: at.toISOString(), ...entry, devices }, commission: true };
+  return { enrolment: { outcome: 'enrolled', installationId, enrolledAt: at.toISOString(), ...entry, devices }, enrolNow: true };
 }
 
 export interface EnrolmentReport {

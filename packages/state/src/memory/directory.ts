@@ -87,7 +87,7 @@ export class MemoryDirectory {
   }
 
   async updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void> {
-    for (const installationId of installationIds) {
+    for (const installationId of new Set(installationIds)) {
       for (let attempt = 1; ; attempt++) {
         const stored = this.installations.get(installationId);
         const next = change(installationId, stored && copy(stored));

@@ -55,8 +55,11 @@ if #claimed > 0 then
   out[2] = tostring(id)
 end
 for _, id in ipairs(lapsed) do
-  redis.call('DEL', claim_key .. id)
-  redis.call('ZREM', KEYS[2], id)
+  -- (Never the claim just made, should its sequence ever have been reset.)
+  if id ~= out[2] then
+    redis.call('DEL', claim_key .. id)
+    redis.call('ZREM', KEYS[2], id)
+  end
 end
 -- The due are the lowest scores, so they are the set's first ranks: one removal for them all.
 if #due > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #due - 1) end
