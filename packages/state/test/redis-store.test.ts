@@ -539,6 +539,32 @@ describe('RedisStore on a shared Redis', () => {
     expect(await raw.xlen(stream)).toBe(1);
   });
 
+  it('lists a page of more quarantined requests than one script reply can unpack, going on from its cursor', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const ids = Array.from({ length: 4_500 }, () => newRequestId());
+    const expiresAt = Date.now() + 60_000;
+    for (let i = 0; i < ids.length; i += 500) {
+      await Promise.all(ids.slice(i, i + 500).map((requestId) => {
+        const base = plainAcceptance(requestId);
+        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+        return store.recordAcceptance(requestId, {
+          leg: base.leg, legRecord: base.legRecord,
+          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
+          quarantine: { ref, breach: 'user', expiresAt },
+        });
+      }));
+    }
+    const listed: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.listQuarantined(undefined, after, 5_000);
+      listed.push(...page.items.map((record) => record.requestId));
+      after = page.next;
+    } while (after !== undefined);
+    expect(listed.sort()).toEqual([...ids].sort());
+  }, 30_000);
+
   it('keeps no deadline-scan fields once a request is answered: the record has its TRT', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -6,6 +6,8 @@ import { bulkIndexOf } from './trt.ts';
 
 /** Entries of a partition's quarantine index one listing call looks at, at most (a User's are a few of many). */
 const QUARANTINE_SCAN_BUDGET = 10_000;
+/** Requests one listing call gives, at most: its reply is unpacked in Lua, which takes a few thousand values. A longer page goes on from its cursor. */
+const QUARANTINE_PER_CALL = 1_000;
 
 /** Requests held back by Threshold Anomaly Detection: found by reference, released, deleted, listed, expired. */
 export class RedisQuarantine extends RedisPart {
@@ -62,7 +64,7 @@ export class RedisQuarantine extends RedisPart {
     for (const p of partitions.filter((q) => afterPartition === undefined || q >= Number(afterPartition))) {
       const from = p === Number(afterPartition) ? [afterScore ?? '', afterId ?? ''] : ['', ''];
       const [lastScore, lastId, ...pairs] = await this.call('list quarantined', () =>
-        this.redis.listQuarantined(`${this.prefix}qexp:{p${p}}`, ...from, userId === undefined ? '' : `${userId}:`, limit - found.length, QUARANTINE_SCAN_BUDGET));
+        this.redis.listQuarantined(`${this.prefix}qexp:{p${p}}`, ...from, userId === undefined ? '' : `${userId}:`, Math.min(limit - found.length, QUARANTINE_PER_CALL), QUARANTINE_SCAN_BUDGET));
       for (let i = 0; i < pairs.length; i += 2) found.push(pairs[i]);
       // Stopped short of the partition's end: the page ends here, and goes on from there.
       if (lastId !== '') {
