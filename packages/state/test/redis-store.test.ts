@@ -14,6 +14,21 @@ const { newPrefix, deleteKeys: deleteTestKeys } = testPrefixes(redisUrl);
 
 describeStoreContract('RedisStore', (options) => RedisStore.connect({ url: redisUrl, keyPrefix: newPrefix(), ...options }), deleteTestKeys);
 
+/** A plain acceptance quarantined (a User-scope breach) for a minute, with its reference. */
+function quarantinedAcceptance(requestId: string): { acceptance: Acceptance; ref: string } {
+  const base = plainAcceptance(requestId);
+  const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
+  const expiresAt = Date.now() + 60_000;
+  return {
+    ref,
+    acceptance: {
+      leg: base.leg, legRecord: base.legRecord,
+      record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
+      quarantine: { ref, breach: 'user', expiresAt },
+    },
+  };
+}
+
 describe('RedisStore on a shared Redis', () => {
   let raw: Redis;
   const opened: StateStore[] = [];
@@ -440,17 +455,23 @@ describe('RedisStore on a shared Redis', () => {
     expect(await store.heldLeasedAt(releaseAt, destinations)).toMatchObject([{ record: { requestId: second } }]);
   });
 
+  /** Two requests of one User (one partition) held until `releaseAt`; `broken` names the second's record, for a test to break. */
+  async function twoHeld(store: StateStore, keyPrefix: string) {
+    const [first, second] = [newRequestId(), newRequestId()];
+    const releaseAt = Date.now() + 60_000;
+    for (const requestId of [first, second]) await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: { releaseAt } });
+    const tag = `{p${partitionOf(originatorOf(first))}}`;
+    return { first, second, releaseAt, tag, broken: `${keyPrefix}req:${tag}:${second}` };
+  }
+
   it('leaves a held request it was leasing to be claimed again when its partition\'s settle stops part way', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
-    // Two of one User (one partition): the first to be leased, the second's record broken so that the settle stops at it.
-    const [leasing, broken] = [newRequestId(), newRequestId()];
-    const releaseAt = Date.now() + 60_000;
-    for (const requestId of [leasing, broken]) await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: { releaseAt } });
+    // The first to be leased, the second's record broken so that the settle stops at it.
+    const { first: leasing, second, releaseAt, tag, broken } = await twoHeld(store, keyPrefix);
     const claims = await store.claimHeld(releaseAt, 10, releaseAt + 1_000);
-    const tag = `{p${partitionOf(originatorOf(leasing))}}`;
-    await raw.set(`${keyPrefix}req:${tag}:${broken}`, 'not a hash');
-    const verdicts = [leasing, broken].map((requestId) => ({ record: claims.claimed.find((record) => record.requestId === requestId)! }));
+    await raw.set(broken, 'not a hash');
+    const verdicts = [leasing, second].map((requestId) => ({ record: claims.claimed.find((record) => record.requestId === requestId)! }));
     const destinations = [verdicts[0].record.destination];
     const release = await store.settleHeld(claims, releaseAt, verdicts, [], { destinations, max: 10 });
     expect(release.failed?.message).toMatch(/WRONGTYPE/);
@@ -459,7 +480,7 @@ describe('RedisStore on a shared Redis', () => {
     expect(await raw.hget(`${keyPrefix}req:${tag}:${leasing}`, 'state')).toBe('accepted');
     // A claim that stops part way (at the broken record) leaves the lapsed claim as it was, to be claimed once it can be.
     expect((await store.claimHeld(releaseAt + 1_000, 10, releaseAt + 2_000)).failed?.message).toMatch(/WRONGTYPE/);
-    await raw.del(`${keyPrefix}req:${tag}:${broken}`);
+    await raw.del(broken);
     const again = await store.claimHeld(releaseAt + 1_000, 10, releaseAt + 2_000);
     expect(again.claimed.map((record) => record.requestId)).toEqual([leasing]);
   });
@@ -467,14 +488,11 @@ describe('RedisStore on a shared Redis', () => {
   it('leaves due held requests held when a claim stops part way, to be claimed once it can be', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
-    const [due, broken] = [newRequestId(), newRequestId()];
-    const releaseAt = Date.now() + 60_000;
-    for (const requestId of [due, broken]) await store.recordAcceptance(requestId, { ...plainAcceptance(requestId), egress: { releaseAt } });
-    const tag = `{p${partitionOf(originatorOf(due))}}`;
-    await raw.set(`${keyPrefix}req:${tag}:${broken}`, 'not a hash');
+    const { first: due, releaseAt, tag, broken } = await twoHeld(store, keyPrefix);
+    await raw.set(broken, 'not a hash');
     expect((await store.claimHeld(releaseAt, 10, releaseAt + 1_000)).failed?.message).toMatch(/WRONGTYPE/);
     expect(await raw.zscore(`${keyPrefix}held:${tag}`, due)).toBe(String(releaseAt));
-    await raw.del(`${keyPrefix}req:${tag}:${broken}`);
+    await raw.del(broken);
     expect((await store.claimHeld(releaseAt, 10, releaseAt + 1_000)).claimed.map((record) => record.requestId)).toEqual([due]);
   });
 
@@ -499,14 +517,7 @@ describe('RedisStore on a shared Redis', () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
     const requestId = newRequestId();
-    const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-    const base = plainAcceptance(requestId);
-    const expiresAt = Date.now() + 60_000;
-    const quarantined: Acceptance = {
-      leg: base.leg, legRecord: base.legRecord,
-      record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
-      quarantine: { ref, breach: 'user', expiresAt },
-    };
+    const { acceptance: quarantined, ref } = quarantinedAcceptance(requestId);
     const qexp = `${keyPrefix}qexp:{p${partitionOf(originatorOf(requestId))}}`;
     await raw.set(qexp, 'not a sorted set');
     await expect(store.recordAcceptance(requestId, quarantined)).rejects.toThrow(/WRONGTYPE/);
@@ -520,15 +531,8 @@ describe('RedisStore on a shared Redis', () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
     const requestId = newRequestId();
-    const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-    const base = plainAcceptance(requestId);
-    const expiresAt = Date.now() + 60_000;
-    await store.recordAcceptance(requestId, {
-      leg: base.leg, legRecord: base.legRecord,
-      record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
-      quarantine: { ref, breach: 'user', expiresAt },
-    });
-    const stream = `${keyPrefix}egress:{p${partitionOf(originatorOf(requestId))}}:${base.record.destination}`;
+    await store.recordAcceptance(requestId, quarantinedAcceptance(requestId).acceptance);
+    const stream = `${keyPrefix}egress:{p${partitionOf(originatorOf(requestId))}}:${plainAcceptance(requestId).record.destination}`;
     await raw.set(stream, 'not a stream');
     const at = Date.now();
     await expect(store.releaseQuarantine(requestId, { at, state: 'accepted', egress: true })).rejects.toThrow(/WRONGTYPE/);
@@ -543,17 +547,8 @@ describe('RedisStore on a shared Redis', () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });
     const ids = Array.from({ length: 4_500 }, () => newRequestId());
-    const expiresAt = Date.now() + 60_000;
     for (let i = 0; i < ids.length; i += 500) {
-      await Promise.all(ids.slice(i, i + 500).map((requestId) => {
-        const base = plainAcceptance(requestId);
-        const ref = quarantineRef(requestId, randomUUID().replaceAll('-', ''));
-        return store.recordAcceptance(requestId, {
-          leg: base.leg, legRecord: base.legRecord,
-          record: { ...base.record, state: 'quarantined', quarantine: { ref, breach: 'user', expiresAt } },
-          quarantine: { ref, breach: 'user', expiresAt },
-        });
-      }));
+      await Promise.all(ids.slice(i, i + 500).map((requestId) => store.recordAcceptance(requestId, quarantinedAcceptance(requestId).acceptance)));
     }
     const listed: string[] = [];
     let after: string | undefined;
