@@ -123,6 +123,9 @@ export function installationWith(current: Installation | undefined, installation
   return installation;
 }
 
+/** A signature's eligibility under the registers now (judgeSignature over them, compiled once). */
+export type JudgeSignature = (signature: string) => Judgement;
+
 /**
  * The installation written (`next`, from installationWith) with its eligibility's start kept
  * across a change of signature: eligible (or eligible after upgrade) before it, it stays eligible
@@ -131,7 +134,7 @@ export function installationWith(current: Installation | undefined, installation
  * earliest, never from an entry dated before its devices matched it. `judge` judges a signature
  * under the registers now.
  */
-export function withEligibleFrom(current: Installation | undefined, next: Installation, judge: (signature: string) => Judgement, now: number): Installation {
+export function withEligibleFrom(current: Installation | undefined, next: Installation, judge: JudgeSignature, now: number): Installation {
   // A new installation has no history here: its entry's date stands, as it always has. One whose
   // devices were not all known yet (a model or firmware missing, cohorts mixed: written a device at
   // a time) was not judged ineligible, only not judged: what it had stands.

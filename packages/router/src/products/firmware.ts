@@ -4,7 +4,7 @@ import type { DeviceUpdate, StateStore } from '@dccrouter/state';
 import { LOOK_AGAIN_GAPS_MS, retryAfterGaps } from '../background/index.ts';
 import type { Logger } from '../log/index.ts';
 import { storedCpl } from './cpl.ts';
-import { recordInstallations } from './installations.ts';
+import { ofInstallations, recordInstallations } from './installations.ts';
 import { storedJudge } from './registers.ts';
 import { noticeDeviceChange } from './notices.ts';
 
@@ -55,7 +55,7 @@ async function recordFirmware(store: StateStore, requestId: string, written: Act
   const update = written.update;
   if (!update) return;
   // A SMETS1 installation's eligibility follows its devices' firmware (an upgrade may make it eligible).
-  if ([update.before, update.after].some((device) => device.generation === 'SMETS1' && device.installationId !== undefined)) {
+  if (ofInstallations([update.before, update.after]).length > 0) {
     await recordInstallations(store, await storedJudge(store), [update.after], [update.before], Date.now());
   }
   await noticeDeviceChange(store, cpl, update.before, update.after);

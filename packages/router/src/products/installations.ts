@@ -1,6 +1,6 @@
 import {
   startingNoLaterThanForDue, dueLimit, enrolBy, installationEligibility, installationWith, withEligibleFrom, ELIGIBILITY_STATUSES,
-  type Device, type EligibilityStatus, type Installation, type Judgement, type SmiStatus,
+  type Device, type EligibilityStatus, type Installation, type JudgeSignature, type SmiStatus,
 } from '@dccrouter/domain';
 import { ENROLLED_GROUP, type StateStore } from '@dccrouter/state';
 import type { ProductRegisters } from './registers.ts';
@@ -9,17 +9,14 @@ import type { ProductRegisters } from './registers.ts';
 // enrolled into the inventory only when eligible.
 
 /** Device writes that may change an installation: SMETS1 devices naming one. */
-const ofInstallations = (devices: readonly Device[]) => devices.filter((device) => device.generation === 'SMETS1' && device.installationId !== undefined);
-
-/** A signature's eligibility under the registers now (ProductRegisters.judge, or storedJudge). */
-export type JudgeSignature = (signature: string) => Judgement;
+export const ofInstallations = (devices: readonly Device[]) => devices.filter((device) => device.generation === 'SMETS1' && device.installationId !== undefined);
 
 /**
  * Brings the installations of written devices up to date: one read and one write for the lot,
  * however many devices (an import's chunk). `previous` holds the devices as they were before
  * (in the order written): one now of another installation, of none, or no longer SMETS1 leaves
  * its old installation. One whose signature changes keeps when it became eligible (withEligibleFrom),
- * judged by `judge` at `at` (epoch ms).
+ * judged by `judge` (ProductRegisters.judge, or storedJudge) at `at` (epoch ms).
  */
 export async function recordInstallations(
   store: StateStore, judge: JudgeSignature, written: readonly Device[], previous: readonly (Device | undefined)[], at: number,

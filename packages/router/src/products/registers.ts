@@ -1,6 +1,6 @@
 import {
   applyCombinationUpdate, applyUpgradesUpdate, compileRegisters, judgeSignature,
-  type CompiledRegisters, type FirmwareUpgrades, type FirmwareUpgradesInput, type Judgement, type ProductCombination, type ProductCombinationInput,
+  type CompiledRegisters, type FirmwareUpgrades, type FirmwareUpgradesInput, type Judgement, type JudgeSignature, type ProductCombination, type ProductCombinationInput,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import { RefreshedTable } from './refreshed.ts';
@@ -13,7 +13,7 @@ const storedRegisters = (store: StateStore) => Promise.all([
 ]);
 
 /** Signatures judged under the registers as stored now: for a process that keeps no ProductRegisters (the networks process). */
-export async function storedJudge(store: StateStore): Promise<(signature: string) => Judgement> {
+export async function storedJudge(store: StateStore): Promise<JudgeSignature> {
   const [combinations, upgrades] = await storedRegisters(store);
   const compiled = compileRegisters(combinations ?? [], upgrades ?? []);
   return (signature) => judgeSignature(compiled, signature);

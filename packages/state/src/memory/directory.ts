@@ -2,7 +2,7 @@ import { destinationOf, supplierStartsAt, type Device, type Installation, type U
 import { compareCursors } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, installationGroup, StateUnavailableError, UPDATE_ATTEMPTS,
-  type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges, type InstallationWrite,
+  type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges, type InstallationChange, type InstallationWrite,
 } from '../store/index.ts';
 import { MemoryStream } from './queues.ts';
 import { copy, type MemoryState } from './state.ts';
@@ -86,7 +86,7 @@ export class MemoryDirectory {
     for (const next of installations) this.putInstallation(next);
   }
 
-  async updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void> {
+  async updateInstallations(installationIds: readonly string[], change: InstallationChange): Promise<void> {
     for (const installationId of new Set(installationIds)) {
       for (let attempt = 1; ; attempt++) {
         const stored = this.installations.get(installationId);

@@ -4,7 +4,7 @@ import { destinationOf, type Device, type Installation, type User } from '@dccro
 import { compareCursors } from '../shared/index.ts';
 import {
   DIRECTORY_LOG_LENGTH, DIRECTORY_RESET_OVER, StateUnavailableError, UPDATE_ATTEMPTS,
-  type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges, type InstallationWrite,
+  type StartingInstallation, type DeviceUpdate, type DeviceWrite, type DirectoryChanges, type InstallationChange, type InstallationWrite,
 } from '../store/index.ts';
 import { ifUnchanged, RedisPart, type ScriptedPipeline } from './base.ts';
 import { parse } from './records.ts';
@@ -221,7 +221,7 @@ export class RedisDirectory extends RedisPart {
     await this.writeInstallations(installations.map((installation) => ({ installation, read: '*' })));
   }
 
-  async updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void> {
+  async updateInstallations(installationIds: readonly string[], change: InstallationChange): Promise<void> {
     let pending = [...new Set(installationIds)];
     for (let attempt = 1; pending.length > 0; attempt++) {
       const changed: string[] = [];

@@ -272,10 +272,13 @@ export class RedisEgress extends RedisPart {
   async settleHeld(claims: HeldClaims, now: number, verdicts: readonly HeldVerdict[], later: readonly string[], handOver?: ReleaseHandOver): Promise<HeldRelease> {
     const release: HeldRelease = { queued: 0, handedOver: [] };
     if (claims.claim === '') return release;
-    // Per partition claimed: what goes on (RequestID, destination, record routed anew or ''), and what is held again (RequestID, '', '').
-    const args = new Map<string, (string | number)[]>();
-    const argsOf = (requestId: string) => args.get(this.tagOf(requestId))!;
-    for (const each of claims.claim.split(' ')) args.set(`{p${each.slice(0, each.indexOf(':'))}}`, []);
+    // Each partition's claim (`<partition>:<id>`, see claimHeld), with what goes on (RequestID,
+    // destination, record routed anew or '') and what is held again (RequestID, '', '').
+    const partitions = new Map<string, { id: string; args: string[] }>(claims.claim.split(' ').map((each) => {
+      const [p, id] = each.split(':');
+      return [`{p${p}}`, { id, args: [] }];
+    }));
+    const argsOf = (requestId: string) => partitions.get(this.tagOf(requestId))!.args;
     // What each goes on as: its record as claimed (nothing in it changes while it is held), routed anew where its device moved.
     const sent = new Map<string, RequestRecord>();
     for (const { record, route } of verdicts) {
@@ -288,10 +291,8 @@ export class RedisEgress extends RedisPart {
     const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / PARTITIONS) : 0;
     const destinations = handOverEach > 0 ? handOver!.destinations : [];
     const pipeline = this.backgroundPipeline() as ScriptedPipeline & { settleHeld(...args: unknown[]): ScriptedPipeline };
-    for (const each of claims.claim.split(' ')) {
-      const [p, id] = each.split(':');
-      const tag = `{p${p}}`;
-      pipeline.settleHeld(this.heldClaimsKey(tag), now, this.prefix, tag, id, claims.until, handOverEach, destinations.length, ...destinations, ...args.get(tag)!);
+    for (const [tag, { id, args }] of partitions) {
+      pipeline.settleHeld(this.heldClaimsKey(tag), now, this.prefix, tag, id, claims.until, handOverEach, destinations.length, ...destinations, ...args);
     }
     // Each partition's settle on its own: one that fails does not void what the others handed over.
     for (const [error, result] of await this.execEach('settle held', pipeline)) {

@@ -1,9 +1,9 @@
 import './tracing-shim.ts';
 import type { Redis } from 'ioredis';
-import type { Device, DspSchedule, Installation, User } from '@dccrouter/domain';
+import type { Device, DspSchedule, User } from '@dccrouter/domain';
 import { RedisCounters } from '../counters/redis.ts';
 import type {
-  Acceptance, ClaimedSchedule, EgressItem, InstallationWrite, Leg, NetworkResponse, HeldClaims, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
+  Acceptance, ClaimedSchedule, EgressItem, InstallationChange, InstallationWrite, Leg, NetworkResponse, HeldClaims, HeldVerdict, NewOutboxItem, OutboxItem, Release, ReleaseHandOver, StateStore,
 } from '../store/index.ts';
 import { PARTITIONS } from '../shared/index.ts';
 import { StateUnavailableError } from '../store/index.ts';
@@ -108,9 +108,7 @@ export class RedisStore extends RedisPart implements StateStore {
   leaseAlerts(destination: string, owner: string, ttlMs: number) { return this.directory.leaseAlerts(destination, owner, ttlMs); }
   directoryChanges(cursor: string | undefined, limit?: number) { return this.directory.directoryChanges(cursor, limit); }
   putInstallations(installations: readonly InstallationWrite[]) { return this.directory.putInstallations(installations); }
-  updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined) {
-    return this.directory.updateInstallations(installationIds, change);
-  }
+  updateInstallations(installationIds: readonly string[], change: InstallationChange) { return this.directory.updateInstallations(installationIds, change); }
   getInstallations(installationIds: readonly string[]) { return this.directory.getInstallations(installationIds); }
   supplierInstallationGroups(supplier: string) { return this.directory.supplierInstallationGroups(supplier); }
   installationsStartingBy(supplier: string, group: string, until: number, max?: number) { return this.directory.installationsStartingBy(supplier, group, until, max); }

@@ -436,6 +436,9 @@ export const UPDATE_ATTEMPTS = 20;
 /** An installation written whole, or deleted. */
 export type InstallationWrite = Installation | { installationId: string; deleted: true };
 
+/** updateInstallations's change of one installation as stored (undefined: none): what to write, or undefined to leave it. */
+export type InstallationChange = (installationId: string, current: Installation | undefined) => InstallationWrite | undefined;
+
 /**
  * A supplier's installation of a group, with when its enrolment deadline can start counting,
  * eligibility aside (supplierStartsAt in @dccrouter/domain: the later of the supplier's latest
@@ -707,7 +710,7 @@ export interface StateStore {
    * One another writer changed between its read and its write is read and changed again, so no
    * writer's change is lost (a device write beside an enrolment, on two instances).
    */
-  updateInstallations(installationIds: readonly string[], change: (installationId: string, current: Installation | undefined) => InstallationWrite | undefined): Promise<void>;
+  updateInstallations(installationIds: readonly string[], change: InstallationChange): Promise<void>;
   getInstallations(installationIds: readonly string[]): Promise<(Installation | undefined)[]>;
   /** A supplier's groups with how many of its installations each has. */
   supplierInstallationGroups(supplier: string): Promise<Record<string, number>>;
