@@ -13,12 +13,11 @@ import { Admin, metricTotal, networkReceipts, newKeyPair, nextCounter } from '..
 const USERS = { handOver: '90-B3-D5-1F-30-0D-00-01', queued: '90-B3-D5-1F-30-0D-00-02' };
 const METERS = ['00-DB-12-34-56-78-D0-01', '00-DB-12-34-56-78-D0-02'];
 
-let redisUrl: string;
 let redis: OwnRedis;
 const routers: RouterProcess[] = [];
 
 const routerEnv = (handOver: boolean) => ({
-  REDIS_URL: redisUrl, VERIFY_THREADS: '1', EGRESS_HAND_OVER: String(handOver),
+  REDIS_URL: redis.url, VERIFY_THREADS: '1', EGRESS_HAND_OVER: String(handOver),
   // Slow networks keep many requests in flight at the moment of the kill.
   SIMULATOR_LATENCY_P50_MS: '300', SIMULATOR_LATENCY_P99_MS: '800',
   EGRESS_REDELIVER_MS: '2000',
@@ -26,7 +25,6 @@ const routerEnv = (handOver: boolean) => ({
 
 beforeAll(async () => {
   redis = await startOwnRedis('crash');
-  redisUrl = redis.url;
 });
 
 afterAll(async () => {

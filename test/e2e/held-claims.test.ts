@@ -12,13 +12,11 @@ const USER = '90-B3-D5-1F-30-0D-00-21';
 const METER = '00-DB-12-34-56-78-D2-01';
 const HELD = 20;
 
-let redisUrl: string;
 let redis: OwnRedis;
 const routers: RouterProcess[] = [];
 
 beforeAll(async () => {
   redis = await startOwnRedis('held-claims');
-  redisUrl = redis.url;
 });
 
 afterAll(async () => {
@@ -27,7 +25,7 @@ afterAll(async () => {
 });
 
 it('sends each held request once when the router that claimed it died before settling: claimed again once the claim runs out', async () => {
-  const first = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
+  const first = await startRouterProcess({ REDIS_URL: redis.url, VERIFY_THREADS: '1' });
   routers.push(first);
   const admin = new Admin(first.url, first.adminToken);
   const keys = newKeyPair();
@@ -48,13 +46,13 @@ it('sends each held request once when the router that claimed it died before set
   // them when they are due, for 3 s, and dies without settling.
   await first.stop();
   routers.splice(0);
-  const dead = await RedisStore.connect({ url: redisUrl });
+  const dead = await RedisStore.connect({ url: redis.url });
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, executionAt - Date.now()) + 50));
   const claimedAt = Date.now();
   const claims = await dead.claimHeld(claimedAt, 500, claimedAt + 3_000);
   expect(claims.claimed.map((record) => record.requestId).sort()).toEqual([...ids].sort());
 
-  const second = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
+  const second = await startRouterProcess({ REDIS_URL: redis.url, VERIFY_THREADS: '1' });
   routers.push(second);
   const reader = new RouterClient(second.url, keys.privateKeyPem);
   // Nothing goes on while the claim lasts...

@@ -10,21 +10,19 @@ import { Admin, newKeyPair, nextCounter } from '../support/fixtures.ts';
 const USER = '90-B3-D5-1F-30-10-00-01';
 const METER = '00-DB-12-34-56-78-10-01';
 let redis: OwnRedis;
-let redisUrl: string;
 const processes: RouterProcess[] = [];
 let client: RouterClient;
 let admin: Admin;
 
 const startNetworks = async () => {
-  const networks = await startRouterProcess({ REDIS_URL: redisUrl, SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', EGRESS_REDELIVER_MS: '1000' }, 'packages/router/src/networks-main.ts');
+  const networks = await startRouterProcess({ REDIS_URL: redis.url, SIMULATOR_LATENCY_P50_MS: '5', SIMULATOR_LATENCY_P99_MS: '20', EGRESS_REDELIVER_MS: '1000' }, 'packages/router/src/networks-main.ts');
   processes.push(networks);
   return networks;
 };
 
 beforeAll(async () => {
   redis = await startOwnRedis('networks');
-  redisUrl = redis.url;
-  const router = await startRouterProcess({ REDIS_URL: redisUrl, NETWORKS: 'external', VERIFY_THREADS: '1' });
+  const router = await startRouterProcess({ REDIS_URL: redis.url, NETWORKS: 'external', VERIFY_THREADS: '1' });
   processes.push(router);
   admin = new Admin(router.url, router.adminToken);
   const keys = newKeyPair();

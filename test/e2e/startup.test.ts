@@ -7,14 +7,12 @@ import { startRouterProcess, type RouterProcess } from '../support/router-proces
 import { Admin, ESME, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 let redis: OwnRedis;
-let redisUrl: string;
 const keys = newKeyPair();
 
 beforeAll(async () => {
   redis = await startOwnRedis('startup');
-  redisUrl = redis.url;
   // The inventory and User, written by a first router that is then stopped.
-  const first = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
+  const first = await startRouterProcess({ REDIS_URL: redis.url, VERIFY_THREADS: '1' });
   const admin = new Admin(first.url, first.adminToken);
   await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem });
   await admin.device(ESME, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER });
@@ -31,10 +29,10 @@ describe('a restarted router', () => {
     try {
       // Scripts flushed from Redis too, as after a Redis restart: the router must load them itself.
       const { Redis } = await import('ioredis');
-      const raw = new Redis(redisUrl);
+      const raw = new Redis(redis.url);
       await raw.script('FLUSH');
       raw.disconnect();
-      router = await startRouterProcess({ REDIS_URL: redisUrl, VERIFY_THREADS: '1' });
+      router = await startRouterProcess({ REDIS_URL: redis.url, VERIFY_THREADS: '1' });
       const client = new RouterClient(router.url, keys.privateKeyPem, { retries: 0 });
       const started = performance.now();
       const answers = await Promise.all(Array.from({ length: 64 }, () =>
