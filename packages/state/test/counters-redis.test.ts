@@ -63,6 +63,20 @@ describe('RedisCounters on a shared Redis', () => {
     expect(day).toBeLessThanOrEqual(86_400_000 + 1_440_000 + EXPIRY_SLACK_MS);
   });
 
+  it('adds nothing when a reconciliation cannot count one of its counters, so its retry adds every count once', async () => {
+    const prefix = newPrefix();
+    const counters = new RedisCounters(shared, prefix);
+    const rules: WindowRule[] = [{ key: '4.1.1', limit: 100, windowMs: 60_000 }, { key: '*', limit: 1_000, windowMs: 3_600_000 }];
+    const plans = planCounters('dcc', rules, T0);
+    const deltas = plans.map((plan) => [{ bucket: plan.bucket, n: 3 }]);
+    // The second counter is not a hash (data damaged by hand): the call stops before it counts the first.
+    await raw.set(prefix + plans[1].counter, 'not a hash');
+    await expect(counters.addCounts('dcc', rules, T0, deltas)).rejects.toThrow(/WRONGTYPE/);
+    expect(await raw.exists(prefix + plans[0].counter)).toBe(0);
+    await raw.del(prefix + plans[1].counter);
+    expect(await counters.addCounts('dcc', rules, T0, deltas)).toStrictEqual([3, 3]);
+  });
+
   it('marks a reconciliation that adds counts (so a resend adds them once), and leaves no mark for one that only reads the totals', async () => {
     const prefix = newPrefix();
     const counters = new RedisCounters(shared, prefix);

@@ -543,6 +543,55 @@ describe('RedisStore on a shared Redis', () => {
     expect(await raw.xlen(stream)).toBe(1);
   });
 
+  it('keeps a dead letter when its redrive stops before queueing it, so it can be redriven again', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const userId = fullUser().userId;
+    await store.enqueueOutbox(userId, { kind: 'dccAlert', alertCode: 'N1', body: {} });
+    const [queued] = await store.readOutbox(userId, undefined, 10);
+    await store.deadLetter(userId, queued, 'refused by the endpoint');
+    const [letter] = (await store.listDeadLetters(userId, undefined, 10)).items;
+    const outbox = `${keyPrefix}outbox:{p${partitionOf(userId)}}:${userId}`;
+    await raw.del(outbox);
+    await raw.set(outbox, 'not a stream');
+    await expect(store.redriveDeadLetters(userId, [letter.id])).rejects.toThrow(/WRONGTYPE/);
+    expect((await store.listDeadLetters(userId, undefined, 10)).items.map((left) => left.id)).toEqual([letter.id]);
+    await raw.del(outbox);
+    expect(await store.redriveDeadLetters(userId, [letter.id])).toEqual([{ id: letter.id, cursor: expect.any(String) }]);
+    expect((await store.readOutbox(userId, undefined, 10)).map((item) => item.redrivenFrom)).toEqual([queued.cursor]);
+    expect((await store.listDeadLetters(userId, undefined, 10)).items).toEqual([]);
+  });
+
+  it('stores a DSP schedule when the call that stopped part way is made again, not marking its request as having one', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    const requestId = newRequestId();
+    const userId = originatorOf(requestId);
+    const scheduleId = await store.allocateScheduleId();
+    const schedule = {
+      frequency: 'Daily' as const, startDate: '2026-12-01', executionStartTime: '02:30:00', srv: '4.6.1', deviceId: '00-DB-12-34-56-78-90-A0',
+      bodyElement: 'RetrieveImportDailyReadLog', bodyValue: { ReadLogPeriod: 1 },
+    };
+    const due = `${keyPrefix}sched-due:{p${partitionOf(userId)}}`;
+    await raw.set(due, 'not a sorted set');
+    await expect(store.createSchedule(userId, scheduleId, schedule, Date.now() + 60_000, requestId)).rejects.toThrow(/WRONGTYPE/);
+    await raw.del(due);
+    expect(await store.createSchedule(userId, scheduleId, schedule, Date.now() + 60_000, requestId)).toBe(true);
+    expect(await store.getSchedule(userId, scheduleId)).toStrictEqual(schedule);
+    expect(await raw.zcard(due)).toBe(1);
+  });
+
+  it('adds a statistics flush whose call stopped part way when its sender sends it again', async () => {
+    const keyPrefix = newPrefix();
+    const store = await open({ keyPrefix });
+    await raw.set(`${keyPrefix}stats:month`, 'not a hash');
+    await expect(store.incrementStats('month', { responded: 2 }, 'flush-1')).rejects.toThrow(/WRONGTYPE/);
+    await raw.del(`${keyPrefix}stats:month`);
+    await store.incrementStats('month', { responded: 2 }, 'flush-1');
+    await store.incrementStats('month', { responded: 2 }, 'flush-1');
+    expect(await store.readStats('month')).toEqual({ responded: 2 });
+  });
+
   it('lists a page of more quarantined requests than one script reply can unpack, going on from its cursor', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -7,8 +7,14 @@
 -- A call run again (the client library sends it again when its reply is lost to a reconnect)
 -- finds its mark and adds nothing the second time: it answers the totals as they are.
 -- A call with nothing to add has no mark ('') and only reads the totals.
-local again = ARGV[1] ~= '' and not redis.call('SET', ARGV[1], '1', 'NX', 'PX', ARGV[2])
+local again = ARGV[1] ~= '' and redis.call('EXISTS', ARGV[1]) == 1
 local counters = tonumber(ARGV[3])
+-- Every counter is checked before any is written: a call stopped at a later one would leave the
+-- earlier ones counted, and its retry (no mark yet) would count them again.
+for i = 1, counters do
+  local kind = redis.call('TYPE', ARGV[i + 3]).ok
+  if kind ~= 'hash' and kind ~= 'none' then return redis.error_reply('WRONGTYPE counter ' .. ARGV[i + 3] .. ' holds a ' .. kind) end
+end
 local out = {}
 local a = counters + 4
 for i = 1, counters do
@@ -35,4 +41,6 @@ for i = 1, counters do
   out[i] = t
   a = a + 4 + 2 * pairs
 end
+-- The mark last: a call stopped part way leaves none, so its retry adds what this one did not.
+if ARGV[1] ~= '' and not again then redis.call('SET', ARGV[1], '1', 'PX', ARGV[2]) end
 return out

@@ -7,7 +7,8 @@
 -- index (all in the originator's slot). ARGV: the schedule's ID, its JSON, its first due time,
 -- its index member, the marker's lifetime in seconds.
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
+-- The marker last: a call stopped part way leaves none, so the retry stores the schedule whole.
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
 return 1

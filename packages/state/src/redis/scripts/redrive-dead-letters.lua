@@ -9,8 +9,10 @@ local answered = read_mark_list(KEYS[3])
 if answered then return answered end
 local out, newest = {}, nil
 for i = 3, #ARGV, 2 do
-  if redis.call('XDEL', KEYS[1], ARGV[i]) == 1 then
+  -- Queued before it is removed: a call stopped in between leaves the dead letter to redrive again.
+  if #redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i]) == 1 then
     newest = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[1], '*', 'item', ARGV[i + 1])
+    redis.call('XDEL', KEYS[1], ARGV[i])
     out[#out + 1] = newest
   else
     out[#out + 1] = ''
