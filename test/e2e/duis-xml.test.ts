@@ -225,6 +225,17 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect(answer.text).toContain('ds:SignatureValue is not a valid signature');
     });
 
+    it('row 5: a certificate not yet valid (registered ahead of its use), saying until when', async () => {
+      const ahead = '90-B3-D5-1F-30-0E-00-02';
+      const identity = xmlIdentity('ahead', { from: new Date('2045-01-01T00:00:00Z'), until: new Date('2046-01-01T00:00:00Z') });
+      const admin = new Admin(xmlRouter.url, xmlRouter.adminToken);
+      const registered = await admin.put(`/v1/admin/users/${ahead}`, { roles: ['IS'], status: 'active', publicKeyPem: identity.publicKeyPem, certificatePem: identity.certificatePem });
+      expect(registered.status).toBe(200);
+      const answer = await postXml(signDuis(fresh().replaceAll(SUPPLIER, ahead), identity), 'S');
+      expect([answer.status, answer.headers.get('x-dcc-reason')]).toEqual([401, 'signature_invalid']);
+      expect(answer.text).toContain(`the certificate registered for User ${ahead} is not valid until 2045-01-01T00:00:00.000Z`);
+    });
+
     it('row 5: a tampered document (a body value changed after signing)', async () => {
       const signed = signDuis(fresh(), supplier());
       const answer = await postXml(signed.replace('<sr:UTRN>73946144332040217315', '<sr:UTRN>73946144332040217316'), 'S');
@@ -402,6 +413,9 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       expect([bad.status, bad.body.error.field]).toEqual([400, 'certificatePem']);
       const another = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, certificatePem: xmlIdentity('another key').certificatePem });
       expect([another.status, another.body.error.field, another.body.error.message]).toEqual([400, 'certificatePem', "certificatePem is the certificate of another key than publicKeyPem: it must certify the User's own key"]);
+      const expired = xmlIdentity('expired', { from: new Date('2020-01-01T00:00:00Z'), until: new Date('2021-06-01T00:00:00Z') });
+      const old = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, publicKeyPem: expired.publicKeyPem, certificatePem: expired.certificatePem });
+      expect([old.status, old.body.error.field, old.body.error.message]).toEqual([400, 'certificatePem', 'certificatePem expired at 2021-06-01T00:00:00.000Z: XML requests signed under it would all be refused']);
       const format = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, receiveFormat: 'yaml' });
       expect([format.status, format.body.error.field]).toEqual([400, 'receiveFormat']);
       const good = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, certificatePem: identity.certificatePem, receiveFormat: 'xml' });

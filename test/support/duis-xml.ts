@@ -33,10 +33,10 @@ export interface XmlIdentity {
 
 let serial = 1000n;
 /** A User's P-256 key and a self-signed certificate of it (CN=<name>). */
-export function xmlIdentity(name = 'test-user'): XmlIdentity {
+export function xmlIdentity(name = 'test-user', validity?: { from: Date; until: Date }): XmlIdentity {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   serial += 1n;
-  const certificatePem = selfSignedCertificate(privateKey, name, serial);
+  const certificatePem = selfSignedCertificate(privateKey, name, serial, validity);
   return {
     privateKey,
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,

@@ -111,12 +111,15 @@ function checkP256(pem: string): FieldError | undefined {
   }
 }
 
-/** A User's certificate (DUIS XML signatures) must be a readable X.509 certificate of the User's key (`publicKeyPem`, P-256). */
-function checkCertificate(pem: string | undefined, publicKeyPem: string): FieldError | undefined {
+/** A User's certificate (DUIS XML signatures) must be a readable X.509 certificate of the User's key (`publicKeyPem`, P-256), not expired. */
+function checkCertificate(pem: string | undefined, publicKeyPem: string, now = Date.now()): FieldError | undefined {
   if (pem === undefined) return undefined;
   let key: KeyObject;
+  let validTo: number;
   try {
-    key = new X509Certificate(pem).publicKey;
+    const certificate = new X509Certificate(pem);
+    key = certificate.publicKey;
+    validTo = Date.parse(certificate.validTo);
   } catch (cause) {
     return { field: 'certificatePem', message: `is not a readable PEM X.509 certificate: ${(cause as Error).message}` };
   }
@@ -126,6 +129,8 @@ function checkCertificate(pem: string | undefined, publicKeyPem: string): FieldE
   if (!key.equals(createPublicKey(publicKeyPem))) {
     return { field: 'certificatePem', message: "is the certificate of another key than publicKeyPem: it must certify the User's own key" };
   }
+  // One not yet valid is taken (registered ahead of its use); its requests are refused until then.
+  if (now > validTo) return { field: 'certificatePem', message: `expired at ${new Date(validTo).toISOString()}: XML requests signed under it would all be refused` };
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { User } from '@dccrouter/domain';
+import { selfSignedCertificate } from '../duis-xml/certificate.ts';
 import { checkBodySignature, checkXmlSignature } from './authenticate.ts';
 import { SignatureVerifier } from './verifier.ts';
 
@@ -33,5 +34,17 @@ describe('checkXmlSignature (row 5)', () => {
     expect((await checkXmlSignature(verifier, user, 'two ds:Reference elements'))?.message).toBe('ds:Signature is not in the accepted form: two ds:Reference elements');
     const signature = { issuerName: 'CN=x', serialNumber: '1', digestMatches: () => true, signedInfo: body, signatureDer: body } as never;
     expect((await checkXmlSignature(verifier, user, signature))?.message).toBe(`User ${user.userId} has no usable certificate registered (certificatePem) to check XML signatures against`);
+  });
+
+  it('refuses a certificate outside its validity, saying when it ends or starts, and checks the value within it', async () => {
+    const pem = selfSignedCertificate(privateKey, 'x', 5n, { from: new Date('2030-01-01T00:00:00Z'), until: new Date('2031-01-01T00:00:00Z') });
+    const holder: User = { ...user, certificatePem: pem };
+    const signature = { issuerName: 'CN=x', serialNumber: '5', digestMatches: () => true, signedInfo: body, signatureDer: Buffer.from('30', 'hex') } as never;
+    expect((await checkXmlSignature(verifier, holder, signature, Date.parse('2031-01-01T00:00:01Z')))?.message)
+      .toBe(`the certificate registered for User ${user.userId} expired at 2031-01-01T00:00:00.000Z`);
+    expect((await checkXmlSignature(verifier, holder, signature, Date.parse('2029-12-31T23:59:59Z')))?.message)
+      .toBe(`the certificate registered for User ${user.userId} is not valid until 2030-01-01T00:00:00.000Z`);
+    expect((await checkXmlSignature(verifier, holder, signature, Date.parse('2030-06-01T00:00:00Z')))?.message)
+      .toBe("ds:SignatureValue is not a valid signature of ds:SignedInfo by the registered certificate's key");
   });
 });

@@ -21,11 +21,11 @@ export async function checkBodySignature(verifier: SignatureVerifier, user: User
 
 /**
  * Row 5 for DUIS XML: an enveloped ds:Signature naming the certificate registered for the User
- * (certificatePem), over a document that still matches its digest, whose ECDSA value checks out
+ * (certificatePem), valid now, over a document that still matches its digest, whose ECDSA value checks out
  * against that certificate's key. `signature` is a string when the document's ds:Signature is
  * not in the accepted form (it says why), undefined when there is none.
  */
-export async function checkXmlSignature(verifier: SignatureVerifier, user: User, signature: XmlSignature | string | undefined): Promise<Refusal | undefined> {
+export async function checkXmlSignature(verifier: SignatureVerifier, user: User, signature: XmlSignature | string | undefined, now = Date.now()): Promise<Refusal | undefined> {
   if (signature === undefined) return refuse('signature_invalid', 'the request carries no ds:Signature');
   if (typeof signature === 'string') return refuse('signature_invalid', `ds:Signature is not in the accepted form: ${signature}`);
   const identity = user.certificatePem ? certificateIdentity(user.certificatePem) : undefined;
@@ -33,6 +33,9 @@ export async function checkXmlSignature(verifier: SignatureVerifier, user: User,
   if (!namesCertificate(signature, identity)) {
     return refuse('signature_invalid', `ds:X509IssuerSerial (${signature.issuerName}, ${signature.serialNumber}) does not name the certificate registered for User ${user.userId}`);
   }
+  // A certificate signs only within its validity, as its relying parties check it.
+  if (now > identity.validTo) return refuse('signature_invalid', `the certificate registered for User ${user.userId} expired at ${new Date(identity.validTo).toISOString()}`);
+  if (now < identity.validFrom) return refuse('signature_invalid', `the certificate registered for User ${user.userId} is not valid until ${new Date(identity.validFrom).toISOString()}`);
   if (!signature.digestMatches()) return refuse('signature_invalid', 'the document does not match its ds:DigestValue: it was changed after signing');
   if (await verifier.verify(identity.publicKeyPem, signature.signedInfo, signature.signatureDer)) return undefined;
   return refuse('signature_invalid', "ds:SignatureValue is not a valid signature of ds:SignedInfo by the registered certificate's key");

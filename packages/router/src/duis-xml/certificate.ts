@@ -69,16 +69,16 @@ function utcTime(date: Date): Buffer {
   return der(0x17, Buffer.from(text, 'ascii'));
 }
 
-/**
- * A self-signed X.509 (v1) certificate, CN=<commonName>, of a P-256 key, valid 2026 to 2046:
- * for the router's own key, and for test Users.
- */
-export function selfSignedCertificate(key: KeyObject, commonName: string, serialNumber: bigint): string {
+/** 2026 to 2046: the router's own certificate's validity, and test Users' unless they say otherwise. */
+const LONG_VALIDITY = { from: new Date('2026-01-01T00:00:00Z'), until: new Date('2046-01-01T00:00:00Z') };
+
+/** A self-signed X.509 (v1) certificate, CN=<commonName>, of a P-256 key: for the router's own key, and for test Users. */
+export function selfSignedCertificate(key: KeyObject, commonName: string, serialNumber: bigint, validity = LONG_VALIDITY): string {
   const name = sequence(der(0x31, sequence(COMMON_NAME, der(0x0c, Buffer.from(commonName, 'utf8')))));
   const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
   const tbs = sequence(
     integer(serialNumber), ECDSA_WITH_SHA256, name,
-    sequence(utcTime(new Date('2026-01-01T00:00:00Z')), utcTime(new Date('2046-01-01T00:00:00Z'))),
+    sequence(utcTime(validity.from), utcTime(validity.until)),
     name, spki,
   );
   const signature = sign('sha256', tbs, { key, dsaEncoding: 'der' });

@@ -139,11 +139,13 @@ export function rawToDer(raw: Uint8Array): Buffer {
   return out;
 }
 
-/** What the router keeps of a registered certificate: its key (SPKI PEM), issuer and serial. */
+/** What the router keeps of a registered certificate: its key (SPKI PEM), issuer, serial and validity (ms since the epoch). */
 export interface CertificateIdentity {
   publicKeyPem: string;
   issuer: string;
   serialNumber: bigint;
+  validFrom: number;
+  validTo: number;
 }
 
 const identities = new Map<string, CertificateIdentity | undefined>();
@@ -159,6 +161,8 @@ export function certificateIdentity(pem: string): CertificateIdentity | undefine
       publicKeyPem: certificate.publicKey.export({ type: 'spki', format: 'pem' }) as string,
       issuer: normaliseName(certificate.issuer, '\n'),
       serialNumber: BigInt(`0x${certificate.serialNumber}`),
+      validFrom: Date.parse(certificate.validFrom),
+      validTo: Date.parse(certificate.validTo),
     };
   } catch {
     identity = undefined;
