@@ -105,7 +105,21 @@ export function withCplStatus(device: Device, cpl: CplIndex): Device {
   const versions = cpl.get(device.deviceModel);
   if (!versions) return device;
   const status = device.firmwareVersion === undefined ? undefined : versions.get(device.firmwareVersion);
-  return status === undefined || status === 'removed' ? { ...device, status: 'Suspended' } : device;
+  if (status !== undefined && status !== 'removed') return device;
+  const served: Device = { ...device, status: 'Suspended' };
+  const { deviceModel, firmwareVersion } = device;
+  CPL_SUSPENSIONS.set(served, firmwareVersion === undefined
+    ? `its firmware version is not known, and the Central Products List lists ${deviceModel} only at named versions`
+    : `the Central Products List ${status === 'removed' ? 'has removed' : 'does not list'} ${deviceModel} at firmware ${firmwareVersion}`);
+  return served;
+}
+
+/** Why withCplStatus served a device Suspended, by the copy it made: the inventory still holds its own status. */
+const CPL_SUSPENSIONS = new WeakMap<Device, string>();
+
+/** Why the CPL suspends this device as served (withCplStatus's copy), for a refusal to say; undefined when it does not. */
+export function cplSuspensionOf(device: Device): string | undefined {
+  return CPL_SUSPENSIONS.get(device);
 }
 
 /**

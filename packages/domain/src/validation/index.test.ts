@@ -3,6 +3,7 @@ import { findSrv, SIGNED_PRE_COMMAND, SRV_DEFINITIONS } from '../catalogue/index
 import { ACCESS_CONTROL_BROKER } from '../identifiers/index.ts';
 import { compilePolicy, defaultPolicy, updatePolicy, type CompiledPolicy } from '../policy/index.ts';
 import { buildServiceRequest, decodeJsonRequest, type ServiceRequest } from '../request/index.ts';
+import { applyCplUpdate, indexCpl, withCplStatus } from '../products/index.ts';
 import {
   DEVICE_TYPES, RESPONSIBLE_PARTIES, ROLES, SMI_STATUSES,
   type Device, type DeviceType, type ResponsibleParty, type Role, type SmiStatus, type User, type UserStatus,
@@ -597,6 +598,18 @@ describe('row 17: device_status_incompatible', () => {
       reason: 'device_status_incompatible',
       message: `device ${ESME_ID} is Suspended, which does not admit SRV 4.1.1`,
     });
+  });
+
+  it('says why when the CPL suspends the device, which the inventory holds in service', () => {
+    const listed = (status: 'valid' | 'expired', firmwareVersion = '1.0') => indexCpl([applyCplUpdate(undefined, 'M1', firmwareVersion, { deviceType: 'ESME', certificates: { other: status } }, new Date())]);
+    const meter = (firmwareVersion?: string) => device({ status: 'Commissioned', deviceModel: 'M1', firmwareVersion });
+    const messageFor = (served: Device) => checkAgainstDevice(request('4.1.1', 1), findSrv('4.1.1')!, ['OU'], served, DEFAULT_POLICY)?.message;
+    expect(messageFor(withCplStatus(meter('0.9'), listed('valid'))))
+      .toBe(`device ${ESME_ID} is served as Suspended (the Central Products List does not list M1 at firmware 0.9), which does not admit SRV 4.1.1`);
+    expect(messageFor(withCplStatus(meter('1.0'), listed('expired'))))
+      .toBe(`device ${ESME_ID} is served as Suspended (the Central Products List has removed M1 at firmware 1.0), which does not admit SRV 4.1.1`);
+    expect(messageFor(withCplStatus(meter(undefined), listed('valid'))))
+      .toBe(`device ${ESME_ID} is served as Suspended (its firmware version is not known, and the Central Products List lists M1 only at named versions), which does not admit SRV 4.1.1`);
   });
 
   it('follows an operator policy that changes a status row', () => {
