@@ -86,6 +86,9 @@ describe.each(stores)('refusal table on the %s store', (_name, env) => {
 
   it('row 9: body element not the SRV\'s', async () => {
     await expectRefusal(await supplier.submit(spec({ bodyElement: 'TopUpDevice' })), 400, 'unknown_service_request');
+    // A SignedPreCommand on a variant that signs nothing is only the wrong element, found in its turn.
+    await expectRefusal(await supplier.submit(spec({ bodyElement: 'SignedPreCommand', bodyValue: '' })), 400, 'unknown_service_request');
+    await expectRefusal(await supplier.submit(spec({ originatorId: '90-B3-D5-1F-30-09-09-09', bodyElement: 'SignedPreCommand', bodyValue: '' })), 403, 'unknown_user', 'E1');
     await expectRefusal(await supplier.submit(spec({ srv: '1.1.1', commandVariant: 5, bodyElement: 'UpdateImportTariffPrimaryElement' })), 400, 'unknown_service_request');
   });
 

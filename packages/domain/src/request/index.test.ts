@@ -225,6 +225,10 @@ describe('decodeJsonRequest: body', () => {
     expect(refusedMessage(decode({ body: `{"SignedPreCommand":${value}}`, commandVariant: '5' }))).toBe('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
   });
 
+  it.each([1, 2, 3, 4, 8])('leaves a SignedPreCommand on command variant %i to validation (the wrong element for its SRV: row 9, not 3)', (cv) => {
+    expect(accepted(decode({ body: '{"SignedPreCommand":""}', commandVariant: String(cv) })).bodyElement).toBe('SignedPreCommand');
+  });
+
   it.each(['AA==', 'AAE=', 'AAEC', 'AAECAw==', 'AAEC\\nAw==', ' AAEC\\r\\n Aw== '])('takes a SignedPreCommand with GBCSPayload %s (whitespace as xs:base64Binary allows)', (payload) => {
     expect(accepted(decode({ body: `{"SignedPreCommand":{"GBCSPayload":"${payload}"}}`, commandVariant: '5' })).bodyValue).toEqual({ GBCSPayload: JSON.parse(`"${payload}"`) });
   });

@@ -2,6 +2,7 @@ import { parse as parseLossless, isLosslessNumber } from 'lossless-json';
 import { isPlainObject } from '../json/index.ts';
 import { formatRequestId, parseCounter, parseEui, parseRequestId, type RequestId } from '../identifiers/index.ts';
 import { refuse, type Refusal } from '../refusals/index.ts';
+import { SIGNED_LEG_VARIANTS } from '../validation/index.ts';
 import type { CommandVariant, DuisWebService } from '../types/index.ts';
 
 /** Base64 text of at least one octet, whitespace taken out. */
@@ -106,7 +107,8 @@ export function buildServiceRequest(raw: RawServiceRequest): Decoded<ServiceRequ
     return malformed(`body.${raw.bodyElement} must be an object or ""`);
   }
   // A signed leg carries the Pre-Command the User signed: base64, as the transform leg gave it.
-  if (raw.bodyElement === 'SignedPreCommand') {
+  // On another command variant the element is only the wrong one for the SRV: row 9, later.
+  if (raw.bodyElement === 'SignedPreCommand' && SIGNED_LEG_VARIANTS.has(cv)) {
     const payload = bodyValue === '' ? undefined : bodyValue.GBCSPayload;
     if (typeof payload !== 'string' || !isBase64Binary(payload)) return malformed('body.SignedPreCommand.GBCSPayload must be the signed Pre-Command, base64 text');
   }
