@@ -21,6 +21,17 @@ describe('loadConfig: router processes and the settings of the redesigned reques
     expect(loadConfig({ REDIS_URL: 'redis://x', REDIS_WAIT_REPLICAS: '2' })).toMatchObject({ redisWaitReplicas: 2, redisWaitTimeoutMs: 500 });
   });
 
+  it('takes a Redis URL or a Unix socket path, and refuses what the client would read another way, hiding credentials', () => {
+    for (const url of ['redis://r', 'redis://:pw@r:6380/2', 'rediss://user:pw@r.example:6380', 'redis://[::1]:6379', '/run/redis.sock']) {
+      expect(loadConfig({ REDIS_URL: url }).redisUrl, url).toBe(url);
+    }
+    const refused = 'REDIS_URL must be redis://[[user]:password@]host[:port][/db], rediss://... for TLS, or a Unix socket path, got ';
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6390' })).toThrow(`${refused}"localhost:6390"`);
+    expect(() => loadConfig({ REDIS_URL: 'http://no-such-host.invalid:6390' })).toThrow(`${refused}"http://no-such-host.invalid:6390"`);
+    expect(() => loadConfig({ REDIS_URL: 'no-such-host.invalid' })).toThrow(`${refused}"no-such-host.invalid"`);
+    expect(() => loadConfig({ REDIS_URL: 'redis//user:secret@r:6379' })).toThrow(`${refused}"…@r:6379"`);
+  });
+
   it('takes a Redis Cluster or Sentinels as Redis, and refuses what is not host:port', () => {
     const cluster = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2:7001,[::1]:7002', ROUTER_PROCESSES: '2' });
     expect(cluster.redisClusterNodes).toEqual(['10.0.0.1:7000', 'redis-2:7001', '[::1]:7002']);

@@ -202,6 +202,26 @@ class Settings {
   }
 
   /** A comma-separated list of `host:port`, or undefined when unset. */
+  /**
+   * A Redis URL (redis:// or rediss://) or a Unix socket path. Anything else the client library
+   * would read its own way (a bare host:port as a socket path, an http:// URL as its path) and fail
+   * later with a message naming another address. Echoed without what comes before an '@'.
+   */
+  redisUrl(name: string): string | undefined {
+    const text = this.env[name];
+    if (!text) return undefined;
+    if (text.startsWith('/')) return text;
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      url = undefined;
+    }
+    if (url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '') return text;
+    this.problem(`${name} must be redis://[[user]:password@]host[:port][/db], rediss://... for TLS, or a Unix socket path, got "${text.replace(/^[^@]*@/, '…@')}"`);
+    return undefined;
+  }
+
   nodes(name: string): string[] | undefined {
     const text = this.env[name];
     if (!text) return undefined;
@@ -260,7 +280,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   settings.readableFile('GRPC_TLS_CERT_FILE', certFile);
   settings.readableFile('GRPC_TLS_KEY_FILE', keyFile);
   if (env.GRPC_PORT === 'off' && certFile) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are set but GRPC_PORT=off: no gRPC server to use them');
-  const redisUrl = env.REDIS_URL || undefined;
+  const redisUrl = settings.redisUrl('REDIS_URL');
   const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
   const processCount = settings.processes(shared);
   const processIndex = settings.integer('ROUTER_PROCESS_INDEX', 0);
