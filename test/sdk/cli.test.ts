@@ -4,7 +4,7 @@
 // `dccrouter` CLI's commands against the real router, dead letters and quarantined requests made
 // by its own webhook delivery and Threshold Anomaly Detection.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -39,9 +39,12 @@ describe('the send CLI', () => {
     [['--cv', '9'], 2, 'send: --cv must be a command variant from 1 to 8, not "9"\n'],
     [['--wait', '--wait-seconds', '0'], 2, 'send: --wait-seconds must be a whole number of seconds from 1 to 86400, not "0"\n'],
     [['--body', '{nope'], 2, expect.stringMatching(/^send: --body is not JSON: .+\n$/)],
-    [['--key', '/nonexistent.pem'], 2, 'send: --key /nonexistent.pem: no such file\n'],
+    [['--key', '/nonexistent.pem', '--originator', '90-B3-D5-1F-30-01-00-00'], 2, 'send: --key /nonexistent.pem: no such file\n'],
+    [['--key', '/some.pem'], 2, 'send: --key /some.pem needs --originator EUI, the User whose key it is (without both, the demo User signs)\n'],
+    [['--user', '90-B3-D5-1F-30-01-00-00'], 2, 'send: --originator 90-B3-D5-1F-30-01-00-00 needs --key PEM, that User\'s private key (without both, the demo User signs)\n'],
+    [['--user', '90-B3-D5-1F-30-01-00-00', '--originator', '90-B3-D5-1F-30-02-00-00'], 2, 'send: --user and --originator name the same User: give one\n'],
     [['--format', 'protobuf', '--counter', '12abc'], 2, 'send: counter must be a decimal uint64 (0 to 18446744073709551615) to go as protobuf, got "12abc"\n'],
-    [['--key', `${ROOT}package.json`], 2, expect.stringMatching(new RegExp(`^send: --key ${ROOT}package.json is not a readable PEM private key: .+\n$`))],
+    [['--key', `${ROOT}package.json`, '--user', '90-B3-D5-1F-30-01-00-00'], 2, expect.stringMatching(new RegExp(`^send: --key ${ROOT}package.json is not a readable PEM private key: .+\n$`))],
     [['--url', 'http://127.0.0.1:1'], 1, expect.stringMatching(/^send: cannot reach the router at http:\/\/127\.0\.0\.1:1: .+\n$/)],
   ])('%j: exit %i with one line', (args, status, stderr) => {
     const run = send(...(args as string[]));
@@ -54,6 +57,19 @@ describe('the send CLI', () => {
     expect(run.stdout).toMatch(/^HTTP 404\n/);
     expect(run.stderr).toBe('send: refused, HTTP 404 device_not_found: device 00-DB-12-34-56-78-FF-FF is not in the inventory\n');
     expect(run.status).toBe(1);
+  });
+
+  it('reads a relative --key from where npm run was called (INIT_CWD), not the project root it runs in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'send-key-'));
+    try {
+      writeFileSync(join(dir, 'mine.pem'), readFileSync(`${ROOT}packages/client/demo/demo-user.key.pem`));
+      const run = spawnSync(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/send.ts`, '--url', router.url, '--key', 'mine.pem', '--user', '90-B3-D5-1F-30-01-00-00'],
+        { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, INIT_CWD: dir } });
+      expect([run.stderr, run.status]).toEqual(['', 0]);
+      expect(run.stdout).toMatch(/^HTTP 202\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sends a signed request as the demo supplier and prints the answer', () => {
@@ -158,6 +174,9 @@ describe('the dccrouter CLI', () => {
     const refused = cli('quarantine', 'release', 'q1-nope');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^dccrouter: POST \/v1\/quarantine\/q1-nope\/release: 404 .+\n$/);
+    const anonymous = spawnSync(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/cli.ts`, 'quarantine', 'release', 'q1-nope'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, ROUTER_URL: router.url, ROUTER_ADMIN_TOKEN: '' } });
+    expect([anonymous.stderr, anonymous.status]).toEqual(['dccrouter: quarantine release REF needs --user EUI --key PEM (its User) or --token (an operator; or ROUTER_ADMIN_TOKEN)\n', 2]);
     expect(cli('help').stdout).toContain('import-devices FILE.ndjson');
   });
 

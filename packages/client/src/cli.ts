@@ -4,6 +4,7 @@
 // `dccrouter help` lists the commands; `dccrouter send ...` is `npm run send`.
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { callerPath } from './caller-path.ts';
 import { MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN;
@@ -106,7 +107,7 @@ function userClient(url: string, user: string | undefined, key: string | undefin
   if (!user || !key) throw new CliError('--user EUI and --key PEM are required (a User\'s signed call)');
   let pem: string;
   try {
-    pem = readFileSync(key, 'utf8');
+    pem = readFileSync(callerPath(key), 'utf8');
   } catch (error) {
     throw new CliError(`--key ${key}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
@@ -144,6 +145,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       if (result.status !== 200) throw new CliError(`${action} ${ref}: ${result.status} ${result.answer?.error?.reason}: ${result.answer?.error?.message}`, 1);
       return print(result.answer);
     }
+    if (!values.token) throw new CliError(`quarantine ${action} REF needs --user EUI --key PEM (its User) or --token (an operator; or ROUTER_ADMIN_TOKEN)`);
     print(await operator(values, 'POST', path));
   },
 
@@ -153,11 +155,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (!file) throw new CliError('import-devices FILE.ndjson');
     let size: number;
     try {
-      size = statSync(file).size;
+      size = statSync(callerPath(file)).size;
     } catch {
       throw new CliError(`${file}: no such file`);
     }
-    const bytes = readFileSync(file);
+    const bytes = readFileSync(callerPath(file));
     // Progress as the body is sent: a chunk at a time, a line on stderr each tenth.
     let sent = 0;
     let shown = 0;

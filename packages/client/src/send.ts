@@ -2,6 +2,7 @@
 // Service Request, then prints the router's answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { callerPath } from './caller-path.ts';
 import { duisWebServiceOf, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 /** A CLI mistake or an unreachable router: one line on stderr, no stack trace. */
@@ -12,8 +13,11 @@ function fail(message: string, code = 2): never {
 
 const options = {
     url: { type: 'string', default: process.env.ROUTER_URL ?? 'http://127.0.0.1:8080' },
-    key: { type: 'string', default: new URL('../demo/demo-user.key.pem', import.meta.url).pathname },
-    originator: { type: 'string', default: '90-B3-D5-1F-30-01-00-00' },
+    // Both default to the demo User's, together: a key alone would sign as the demo User.
+    key: { type: 'string' },
+    originator: { type: 'string' },
+    // The other commands' name for the signing User.
+    user: { type: 'string' },
     target: { type: 'string', default: '00-DB-12-34-56-78-90-A0' },
     srv: { type: 'string', default: '4.1.1' },
     cv: { type: 'string', default: '1' },
@@ -35,17 +39,28 @@ try {
 
 if (values.help) {
   console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
-                     [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf] [--key PEM]
+                     [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf]
+                     [--key PEM --originator EUI]   (the User's key and EUI, both or neither; --user EUI too)
                      [--wait [--wait-seconds 35]]   (then wait up to that long for the device's
                      response and print it; exit 1 if none came)
        npm run send -- --format xml --file REQUEST.xml [--url URL]
                      (a DUIS sr:Request signed by your XML signing tool, posted to /api/v1/service{S,D,T}
                      by its CommandVariant; the answer is the router's signed sr:Response)
-Defaults: the demo supplier reads the demo ESME's instantaneous import registers; --url defaults to
+Defaults: the demo supplier (its key and EUI) reads the demo ESME's instantaneous import registers; --url defaults to
 ROUTER_URL, else http://127.0.0.1:8080. --body is the body element's value (for 5.1, the DSPSchedule's
 fields themselves, without a CreateSchedule wrapper).`);
   process.exit(0);
 }
+
+if (values.user !== undefined && values.originator !== undefined && values.user !== values.originator) fail('--user and --originator name the same User: give one');
+const givenOriginator = values.originator ?? values.user;
+if ((values.key === undefined) !== (givenOriginator === undefined) && values.format !== 'xml') {
+  fail(values.key === undefined
+    ? `--originator ${givenOriginator} needs --key PEM, that User's private key (without both, the demo User signs)`
+    : `--key ${values.key} needs --originator EUI, the User whose key it is (without both, the demo User signs)`);
+}
+const originator = givenOriginator ?? '90-B3-D5-1F-30-01-00-00';
+const keyFile = values.key === undefined ? new URL('../demo/demo-user.key.pem', import.meta.url).pathname : callerPath(values.key);
 
 let xmlDocument: string | undefined;
 if (values.format === 'xml') {
@@ -53,7 +68,7 @@ if (values.format === 'xml') {
   if (!values.file) fail('--format xml needs --file REQUEST.xml: a DUIS sr:Request signed by your XML signing tool (this CLI does not sign XML)');
   if (values.wait) fail('--wait reads JSON answers: not with --format xml');
   try {
-    xmlDocument = readFileSync(values.file, 'utf8');
+    xmlDocument = readFileSync(callerPath(values.file), 'utf8');
   } catch (error) {
     fail(`--file ${values.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
@@ -73,20 +88,20 @@ try {
 }
 let keyPem: string;
 try {
-  keyPem = readFileSync(values.key!, 'utf8');
+  keyPem = readFileSync(keyFile, 'utf8');
 } catch (error) {
-  fail(`--key ${values.key}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  fail(`--key ${values.key ?? keyFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
 }
 let client: RouterClient;
 try {
   client = new RouterClient(values.url!, keyPem, { retries: 1 });
 } catch (error) {
-  fail(`--key ${values.key} is not a readable PEM private key: ${(error as Error).message}`);
+  fail(`--key ${values.key ?? keyFile} is not a readable PEM private key: ${(error as Error).message}`);
 }
 let submitted: Awaited<ReturnType<RouterClient['submit']>>;
 try {
   submitted = xmlDocument !== undefined ? await client.submitXml(xmlDocument) : await client.submit({
-    originatorId: values.originator!,
+    originatorId: originator,
     targetId: values.target!,
     counter: values.counter!,
     commandVariant: Number(values.cv),
@@ -122,7 +137,7 @@ if (values.wait && status === 202 && !answer.quarantine && !answer.deleted) {
     let page: { items: { requestId?: string; kind: string }[]; next: string };
     try {
       // A long poll: answered as soon as the User has something new, or after the wait.
-      page = await client.pull(values.originator!, after, 100, Math.max(1, Math.min(MAX_PULL_WAIT_MS, deadline - Date.now())));
+      page = await client.pull(originator, after, 100, Math.max(1, Math.min(MAX_PULL_WAIT_MS, deadline - Date.now())));
     } catch (error) {
       fail(`cannot read the response back from ${values.url}: ${(error as Error).message}`, 1);
     }
@@ -134,7 +149,7 @@ if (values.wait && status === 202 && !answer.quarantine && !answer.deleted) {
     }
     after = page.next;
   }
-  console.error(`send: no response within ${waitSeconds} s (acknowledged; it may still come: read it later with dccrouter tail --user ${values.originator})`);
+  console.error(`send: no response within ${waitSeconds} s (acknowledged; it may still come: read it later with dccrouter tail --user ${originator})`);
   process.exit(1);
 }
 process.exit(status < 300 ? 0 : 1);
