@@ -247,7 +247,7 @@ describe('gRPC conventions', () => {
     // the router, a refusal could come back within even 1 ms over a connection already open.)
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const hasty = new GrpcRouterClient(`127.0.0.1:${(silent.address() as AddressInfo).port}`, newKeyPair().privateKeyPem, undefined, { timeoutMs: 200, retries: 0 });
+    const hasty = new GrpcRouterClient(`127.0.0.1:${(silent.address() as AddressInfo).port}`, newKeyPair().privateKeyPem, { timeoutMs: 200, retries: 0 });
     try {
       const started = performance.now();
       const late = await hasty.submit(hasty.signed({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' })).catch((error: ServiceError) => error);
@@ -272,13 +272,17 @@ describe('gRPC conventions', () => {
     try {
       const keys = newKeyPair();
       await new Admin(tlsRouter.url, tlsRouter.adminToken).put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem });
-      const secure = new GrpcRouterClient(tlsRouter.grpcAddress!, keys.privateKeyPem, credentials.createSsl(readFileSync(cert)));
+      const secure = new GrpcRouterClient(tlsRouter.grpcAddress!, keys.privateKeyPem, { credentials: credentials.createSsl(readFileSync(cert)), retries: 0 });
+      // The credentials third, the options fourth: the earlier form.
+      const secureAsBefore = new GrpcRouterClient(tlsRouter.grpcAddress!, keys.privateKeyPem, credentials.createSsl(readFileSync(cert)), { retries: 0 });
       const plain = new GrpcRouterClient(tlsRouter.grpcAddress!, keys.privateKeyPem);
       try {
         expect((await secure.submit(secure.signed(read()))).status).toBe(202);
+        expect((await secureAsBefore.submit(secureAsBefore.signed(read()))).status).toBe(202);
         await expect(plain.submit(plain.signed(read()))).rejects.toMatchObject({ code: GrpcStatus.UNAVAILABLE });
       } finally {
         secure.close();
+        secureAsBefore.close();
         plain.close();
       }
     } finally {

@@ -1,4 +1,4 @@
-import { credentials, makeGenericClientConstructor, Metadata, status as GrpcStatus, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, type ChannelCredentials, Metadata, status as GrpcStatus, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter } from '@dccrouter/protocol';
 import { buildJsonRequest, buildProtobufRequest, signBytes, type ClientOptions, type RequestSpec, type SubmitResult } from './index.ts';
 import { retryWait } from './backoff.ts';
@@ -39,6 +39,11 @@ const UNANSWERED = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** GrpcRouterClient's options: RouterClient's, and the channel's credentials (grpc-js; insecure when absent). */
+export interface GrpcClientOptions extends ClientOptions {
+  credentials?: ChannelCredentials;
+}
+
 /** A DCC User's gRPC connection to the router (`dccrouter.v1.Router`), signing every request. */
 export class GrpcRouterClient {
   private readonly stub: RouterStub;
@@ -49,10 +54,16 @@ export class GrpcRouterClient {
   /**
    * `options` as RouterClient's: each attempt's time limit (a gRPC deadline, 10 s), resubmissions
    * of the same signed item after a 503 refusal or an unanswered call (3), the first wait when
-   * the router gives no RetryInfo (200 ms, doubling).
+   * the router gives no RetryInfo (200 ms, doubling); and the channel's `credentials` (TLS),
+   * insecure when absent. The credentials may come third and the options fourth, as before.
    */
-  constructor(address: string, private readonly privateKeyPem: string, channelCredentials = credentials.createInsecure(), options: ClientOptions = {}) {
-    this.stub = new RouterServiceClient(address, channelCredentials) as unknown as RouterStub;
+  constructor(address: string, privateKeyPem: string, options?: GrpcClientOptions);
+  constructor(address: string, privateKeyPem: string, channelCredentials: ChannelCredentials | undefined, options?: ClientOptions);
+  constructor(address: string, private readonly privateKeyPem: string, third?: ChannelCredentials | GrpcClientOptions, fourth: ClientOptions = {}) {
+    // Options are a plain object; credentials an instance (of whichever copy of grpc-js made them).
+    const plain = third === undefined || [Object.prototype, null].includes(Object.getPrototypeOf(third));
+    const options: GrpcClientOptions = plain ? (third as GrpcClientOptions | undefined) ?? fourth : { ...fourth, credentials: third as ChannelCredentials };
+    this.stub = new RouterServiceClient(address, options.credentials ?? credentials.createInsecure()) as unknown as RouterStub;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.retries = options.retries ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 200;

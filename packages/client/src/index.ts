@@ -339,7 +339,7 @@ export class RouterClient {
   }
 }
 
-export { GrpcRouterClient, refusalOf } from './grpc.ts';
+export { GrpcRouterClient, refusalOf, type GrpcClientOptions } from './grpc.ts';
 
 /** The longest a pull may wait for its first item (ms): the router's limit. */
 export const MAX_PULL_WAIT_MS: number = PULL_WAIT_MAX_MS;
