@@ -1,6 +1,9 @@
 // The simulated networks as a process of their own (`npm run networks`) beside a router with
 // NETWORKS=external, both on one Redis: requests are answered, the router's simulator API reaches
 // the other process, and what is queued while the networks are down is answered when they return.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RouterClient } from '@dccrouter/client';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
@@ -36,6 +39,14 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
+/** deploy/Dockerfile's HEALTHCHECK command, run with PORT set as a container's environment would. */
+function imageHealthCheck(port: string) {
+  const dockerfile = readFileSync(fileURLToPath(new URL('../../deploy/Dockerfile', import.meta.url)), 'utf8');
+  const [runtime, ...args] = JSON.parse(/^HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+  expect(runtime).toBe('bun');
+  return spawnSync(fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url)), args, { env: { ...process.env, PORT: port }, encoding: 'utf8', timeout: 20_000 });
+}
+
 async function send(): Promise<string> {
   const { status, answer } = await client.submit({ originatorId: USER, targetId: METER, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
   expect(status).toBe(202);
@@ -52,6 +63,10 @@ it('answers through a separate networks process, configured through the router',
 
   const networks = await startNetworks();
   expect(await (await fetch(`${networks.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+  expect(await (await fetch(`${networks.url}/readyz`)).json()).toEqual({ status: 'ready', store: 'redis' });
+  // The image's health check, run as Docker runs it, finds the networks process ready on its PORT.
+  expect(imageHealthCheck(new URL(networks.url).port).status).toBe(0);
+  expect(imageHealthCheck('1').status).toBe(1);
   await expect.poll(async () => (await state(queuedBeforeNetworks)).state, { timeout: 10_000 }).toBe('responded');
 
   // The operators' API of the router sets the simulator in the other process.

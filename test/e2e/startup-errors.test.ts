@@ -59,5 +59,11 @@ describe('the router refusing to start', () => {
     const run = start({ REDIS_CLUSTER_NODES: '127.0.0.1:1' }, 'packages/router/src/networks-main.ts');
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^dcc-router: cannot start: cannot connect to Redis Cluster 127\.0\.0\.1:1: .+\n$/);
+    // Without Redis at all: a setting, named with the others.
+    const alone = spawnSync(`${ROOT}node_modules/.bin/bun`, ['packages/router/src/networks-main.ts'],
+      { cwd: ROOT, env: { ...process.env, REDIS_URL: '', REDIS_CLUSTER_NODES: '', REDIS_SENTINELS: '', PORT: 'abc' }, encoding: 'utf8', timeout: 20_000 });
+    expect([alone.status, alone.stderr]).toEqual([2, 'dcc-router: cannot start: 2 settings are not valid:\n'
+      + '  - REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis\n'
+      + '  - PORT must be an integer from 0 to 65535, got "abc"\n']);
   });
 });

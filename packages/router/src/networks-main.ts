@@ -1,6 +1,6 @@
 // Entry point of `npm run networks`: the simulated CSPs and S1SPs as a process of their own,
 // taking requests from the shared Redis queues and recording their responses there. Run the
-// routers with NETWORKS=external beside it. Serves /healthz and /metrics on PORT (default 9464).
+// routers with NETWORKS=external beside it. Serves /healthz, /readyz and /metrics on PORT (default 9464).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Hono } from 'hono';
@@ -21,10 +21,6 @@ const registry = new Registry();
 // Its egress, statistics and clock loops' failures counted as a router's are (alertable, not only logged).
 const backgroundFailures = backgroundFailuresCounter(registry);
 const log = countingTaskFailures(createLogger(config.logLevel), (task) => backgroundFailures.labels(task).inc());
-if (!config.redisUrl && !config.redisClusterNodes && !config.redisSentinels) {
-  log.error('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
-  process.exit(2);
-}
 const store = await startOrExit(() => createStore({
   redisUrl: config.redisUrl, redisClusterNodes: config.redisClusterNodes, redisSentinels: config.redisSentinels, redisSentinelName: config.redisSentinelName,
   credentials: config.redisCredentials, connectDeadlineMs: config.redisConnectTimeoutMs,
@@ -47,6 +43,16 @@ const networks = await startNetworks(store, config, log, lifecycleMetrics(regist
 
 const app = new Hono();
 app.get('/healthz', (c) => c.json({ status: 'ok', destinations: [...networks.simulators.keys()] }));
+// Ready as a router is: its state store answers (the image's HEALTHCHECK asks this of either process).
+app.get('/readyz', async (c) => {
+  try {
+    await store.ping();
+    return c.json({ status: 'ready', store: store.kind });
+  } catch (cause) {
+    log.warn({ err: cause }, 'readiness: the state store did not answer');
+    return c.json({ status: 'unavailable', store: store.kind, message: 'the state store did not answer' }, 503);
+  }
+});
 // As a router's: with METRICS_TOKEN set, only its scraper reads them.
 const scraperRefusal = scraperGate(config.metricsToken);
 app.get('/metrics', async (c) => scraperRefusal(c) ?? c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));

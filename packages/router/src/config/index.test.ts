@@ -136,7 +136,8 @@ describe('loadConfig: every bad setting at once', () => {
       'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
     ]);
     expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' })).toEqual([]);
-    expect(() => loadConfig({ NODE_ENV: 'production' }, 'networks')).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://r' }, 'networks')).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'production' }, 'networks')).toThrow('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
     // A batch larger than MAX_INFLIGHT could never be admitted: it is refused as too large instead.
     expect(loadConfig({ MAX_INFLIGHT: '500' }).batchMaxItems).toBe(500);
     expect(loadConfig({ MAX_INFLIGHT: '500', BATCH_MAX_ITEMS: '100' }).batchMaxItems).toBe(100);

@@ -282,6 +282,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   if (env.GRPC_PORT === 'off' && certFile) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are set but GRPC_PORT=off: no gRPC server to use them');
   const redisUrl = settings.redisUrl('REDIS_URL');
   const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
+  if (role === 'networks' && !shared) settings.problem('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
   const processCount = settings.processes(shared);
   const processIndex = settings.integer('ROUTER_PROCESS_INDEX', 0);
   if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
