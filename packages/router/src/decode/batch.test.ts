@@ -27,7 +27,7 @@ describe('a batch over its item limit, judged before any parse', () => {
       reason: 'malformed_request', message: 'requests[1] has more members than a batch item\'s ("body" or "bodyBase64", "signature", "contentType"): at most 8',
     });
     expect(batchShapeProblem('json', json(`{"requests":[{"body":{"x":{}}}]}`), 1000)).toEqual({
-      reason: 'malformed_request', message: 'requests[0] nests values: a batch item is an object of text fields',
+      reason: 'malformed_request', message: 'requests[0] nests values: a batch item is an object of text fields (its "body" the request\'s JSON as a string: the bytes its signature covers)',
     });
     // A batch as clients send it passes: a few members each, whatever its bodies hold.
     expect(batchShapeProblem('json', json(`{"requests":[{"body":"{\\"a\\":{\\"b\\":[1,2]}}","signature":"s","contentType":"application/json"}]}`), 1000)).toBeUndefined();

@@ -62,7 +62,7 @@ export function batchShapeProblem(format: RequestFormat, bytes: Uint8Array, max:
       // To the string's end, past escaped characters.
       for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
     } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
-      if (++depth > MAX_DEPTH) return { reason: 'malformed_request', message: `requests[${items}] nests values: a batch item is an object of text fields` };
+      if (++depth > MAX_DEPTH) return { reason: 'malformed_request', message: `requests[${items}] nests values: a batch item is an object of text fields (its "body" the request's JSON as a string: the bytes its signature covers)` };
       itemMembers = 0;
     } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth--;
     else if (byte !== COMMA) continue;
