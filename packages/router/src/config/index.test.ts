@@ -136,6 +136,12 @@ describe('loadConfig: every bad setting at once', () => {
       'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
     ]);
     expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' })).toEqual([]);
+    // The router's signing key and certificate, named with the rest rather than on a later start.
+    expect(problems({ ROUTER_SIGNING_KEY: 'notakey', PORT: 'abc' })).toEqual([
+      'ROUTER_SIGNING_KEY is neither a PEM private key nor the path of a readable one (ENOENT)',
+      'PORT must be an integer from 0 to 65535, got "abc"',
+    ]);
+    expect(problems({ ROUTER_SIGNING_CERTIFICATE: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })[0]).toMatch(/^ROUTER_SIGNING_CERTIFICATE is not a PEM X\.509 certificate: /);
     expect(() => loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://r' }, 'networks')).not.toThrow();
     expect(() => loadConfig({ NODE_ENV: 'production' }, 'networks')).toThrow('REDIS_URL (or REDIS_CLUSTER_NODES / REDIS_SENTINELS) is required: the networks process shares its queues with the routers through Redis');
     // A batch larger than MAX_INFLIGHT could never be admitted: it is refused as too large instead.

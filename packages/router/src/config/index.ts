@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { accessSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { RedisCredentials } from '@dccrouter/state';
+import { RouterSigningKey } from '../delivery/signing.ts';
+import { routerCertificate } from '../duis-xml/certificate.ts';
 
 /** Every setting of the router; `loadConfig` reads them from the environment (see README). */
 export interface RouterConfig {
@@ -289,6 +291,14 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   // Generated, it would be printed to the logs and differ on every instance behind one address.
   if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && env.NODE_ENV === 'production') settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
+  // Read here too, so a bad key or certificate is named with the other settings, not on a later start.
+  if (role === 'router' && (env.ROUTER_SIGNING_KEY || env.ROUTER_SIGNING_CERTIFICATE)) {
+    try {
+      routerCertificate(RouterSigningKey.from(env.ROUTER_SIGNING_KEY || undefined).privateKey, env.ROUTER_SIGNING_CERTIFICATE || undefined);
+    } catch (error) {
+      settings.problem((error as Error).message);
+    }
+  }
   // Keys carry their partition as a Redis Cluster hash tag ({p12}): a brace in the prefix would take its place.
   if (/[{}]/.test(env.REDIS_KEY_PREFIX ?? '')) settings.problem(`REDIS_KEY_PREFIX must not contain { or } (keys carry their partition in braces), got ${JSON.stringify(env.REDIS_KEY_PREFIX)}`);
   const config: RouterConfig = {
