@@ -39,6 +39,9 @@ describe('the router refusing to start', () => {
     const run = start({ REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('dcc-router: cannot start: cannot connect to Redis 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
+    // Without its scheme, as the client library reads it (redis:// added): the same address named.
+    const bare = start({ REDIS_URL: '127.0.0.1:1' });
+    expect([bare.status, bare.stderr]).toEqual([1, 'dcc-router: cannot start: cannot connect to Redis 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n']);
   });
 
   it('names the port already in use, HTTP\'s or gRPC\'s, without a stack trace, and exits 2', async () => {

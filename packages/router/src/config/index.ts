@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { accessSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { RedisCredentials } from '@dccrouter/state';
+import { readRedisUrl, withoutCredentials, type RedisCredentials } from '@dccrouter/state';
 import { RouterSigningKey } from '../delivery/signing.ts';
 import { routerCertificate } from '../duis-xml/certificate.ts';
 
@@ -203,27 +203,21 @@ class Settings {
     return fallback;
   }
 
-  /** A comma-separated list of `host:port`, or undefined when unset. */
   /**
-   * A Redis URL (redis:// or rediss://) or a Unix socket path. Anything else the client library
-   * would read its own way (a bare host:port as a socket path, an http:// URL as its path) and fail
-   * later with a message naming another address. Echoed without what comes before an '@'.
+   * A Redis connection string as the client library reads it (readRedisUrl): a URL, host:port, a
+   * port or a Unix socket path; another scheme (http://) it would misread, failing later with a
+   * message naming another address. Echoed without its credentials.
    */
   redisUrl(name: string): string | undefined {
     const text = this.env[name];
     if (!text) return undefined;
-    if (text.startsWith('/')) return text;
-    let url: URL | undefined;
-    try {
-      url = new URL(text);
-    } catch {
-      url = undefined;
-    }
-    if (url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '') return text;
-    this.problem(`${name} must be redis://[[user]:password@]host[:port][/db], rediss://... for TLS, or a Unix socket path, got "${text.replace(/^[^@]*@/, '…@')}"`);
+    const address = readRedisUrl(text);
+    if (!('problem' in address)) return text;
+    this.problem(`${name} must be redis://[[user]:password@]host[:port][/db] (rediss:// for TLS; host:port, a port or a Unix socket path are read as ioredis reads them): ${address.problem}, got "${withoutCredentials(text)}"`);
     return undefined;
   }
 
+  /** A comma-separated list of `host:port`, or undefined when unset. */
   nodes(name: string): string[] | undefined {
     const text = this.env[name];
     if (!text) return undefined;

@@ -84,16 +84,44 @@ export function isCluster(client: RedisClient): client is Cluster {
   return client instanceof Cluster;
 }
 
+/** Where a Redis connection string points, read as ioredis reads it (its `parseURL`). */
+export type RedisAddress = { socket: string } | { host: string; port: string } | { problem: string };
+
+/**
+ * A connection string as the client library reads it: a port alone, a Unix socket path, or a URL
+ * (redis:// or rediss://) whose redis:// it adds when the string has no scheme (`host:port`). A
+ * scheme of another kind (http://) it would take for a host name: that is a problem.
+ */
+export function readRedisUrl(text: string): RedisAddress {
+  if (/^\d+$/.test(text)) return { host: 'localhost', port: text };
+  if (text.startsWith('/') && !text.startsWith('//')) return { socket: text.split('?')[0] };
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1];
+  if (scheme !== undefined && !/^rediss?$/i.test(scheme)) return { problem: `${scheme}:// is not a Redis URL's scheme (redis:// or rediss://)` };
+  let url: URL;
+  try {
+    url = new URL(scheme !== undefined ? text : text.startsWith('//') ? `redis:${text}` : `redis://${text}`);
+  } catch {
+    return { problem: 'it is not a URL' };
+  }
+  return { host: url.hostname || 'localhost', port: url.port || '6379' };
+}
+
+/** A connection string without its credentials (what precedes the last '@'), for messages. */
+export function withoutCredentials(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}…${text.slice(at)}`;
+}
+
 /** Where a client points, for messages: never its password. */
 export function describeTarget(target: RedisTarget): string {
   if (target.clusterNodes?.length) return `Redis Cluster ${target.clusterNodes.join(',')}`;
   if (target.sentinels?.length) return `Redis Sentinel ${target.sentinels.join(',')} (master ${target.sentinelName})`;
-  try {
-    const url = new URL(target.url ?? '');
-    return `Redis ${url.hostname}:${url.port || 6379}`;
-  } catch {
-    return 'Redis (unparseable URL)';
-  }
+  const address = readRedisUrl(target.url ?? '');
+  if ('socket' in address) return `Redis ${address.socket}`;
+  if ('host' in address) return `Redis ${address.host}:${address.port}`;
+  return `Redis ${withoutCredentials(target.url ?? '')}`;
 }
 
 function hostPort(node: string): { host: string; port: number } {
