@@ -5,25 +5,16 @@
 // typings) and depends on @grpc/grpc-js alone. Built apart from packages/client/dist, which the
 // workspace's own tests read. Writes dccrouter-client-<version>.tgz where it was called from.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildClient } from './build-client.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const client = join(root, 'packages/client');
-const run = (command, args, cwd = client) => execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
-const rewrite = (file, change) => writeFileSync(file, change(readFileSync(file, 'utf8')));
-
+const client = fileURLToPath(new URL('../packages/client', import.meta.url));
 const stage = mkdtempSync(join(tmpdir(), 'dccrouter-client-'));
-const dist = join(stage, 'dist');
 try {
-  // As the package's "build" script, and the CLI too, for Node (in the workspace it runs from its source under Bun).
-  run(join(root, 'node_modules/.bin/bun'), ['build', 'src/index.ts', 'src/cli.ts', '--target=node', '--format=esm', '--outdir', dist, '--external', '@grpc/grpc-js']);
-  run(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', dist]);
-  for (const name of readdirSync(dist).filter((file) => file.endsWith('.d.ts'))) {
-    rewrite(join(dist, name), (text) => text.replace(/from '\.\/([a-z-]+)\.ts'/g, "from './$1.js'"));
-  }
-  rewrite(join(dist, 'cli.js'), (text) => text.replace(/^#!.*\n/, '#!/usr/bin/env node\n'));
+  buildClient(join(stage, 'dist'), { cli: true });
   cpSync(join(client, 'demo'), join(stage, 'demo'), { recursive: true });
 
   const manifest = JSON.parse(readFileSync(join(client, 'package.json'), 'utf8'));
@@ -35,8 +26,11 @@ try {
     files: ['dist', 'demo'],
     bin: { dccrouter: 'dist/cli.js' },
   }, null, 2)}\n`);
-  // Beside the caller (npm run starts in the project's root, and says where it was called in INIT_CWD).
-  run('npm', ['pack', '--pack-destination', process.env.INIT_CWD ?? process.cwd()], stage);
+  // Beside the caller: npm run starts in the project's root, and says where it was called in
+  // INIT_CWD (inherited by every process under npm: counted only for a script npm started here).
+  const { INIT_CWD: calledFrom, npm_package_json: manifestPath } = process.env;
+  const destination = calledFrom !== undefined && manifestPath !== undefined && dirname(manifestPath) === process.cwd() ? calledFrom : process.cwd();
+  execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

@@ -42,7 +42,7 @@ describe('the send CLI', () => {
     [['--key', '/nonexistent.pem', '--originator', '90-B3-D5-1F-30-01-00-00'], 2, 'send: --key /nonexistent.pem: no such file\n'],
     [['--key', '/some.pem'], 2, 'send: --key /some.pem needs --originator EUI, the User whose key it is (without both, the demo User signs)\n'],
     [['--user', '90-B3-D5-1F-30-01-00-00'], 2, 'send: --originator 90-B3-D5-1F-30-01-00-00 needs --key PEM, that User\'s private key (without both, the demo User signs)\n'],
-    [['--user', '90-B3-D5-1F-30-01-00-00', '--originator', '90-B3-D5-1F-30-02-00-00'], 2, 'send: --user and --originator name the same User: give one\n'],
+    [['--user', '90-B3-D5-1F-30-01-00-00', '--originator', '90-B3-D5-1F-30-02-00-00'], 2, 'send: --user and --originator are two names for one option: give one\n'],
     [['--format', 'protobuf', '--counter', '12abc'], 2, 'send: counter must be a decimal uint64 (0 to 18446744073709551615) to go as protobuf, got "12abc"\n'],
     [['--key', `${ROOT}package.json`, '--user', '90-B3-D5-1F-30-01-00-00'], 2, expect.stringMatching(new RegExp(`^send: --key ${ROOT}package.json is not a readable PEM private key: .+\n$`))],
     [['--url', 'http://127.0.0.1:1'], 1, expect.stringMatching(/^send: cannot reach the router at http:\/\/127\.0\.0\.1:1: .+\n$/)],
@@ -64,9 +64,13 @@ describe('the send CLI', () => {
     try {
       writeFileSync(join(dir, 'mine.pem'), readFileSync(`${ROOT}packages/client/demo/demo-user.key.pem`));
       const run = spawnSync(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/send.ts`, '--url', router.url, '--key', 'mine.pem', '--user', '90-B3-D5-1F-30-01-00-00'],
-        { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, INIT_CWD: dir } });
+        { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, INIT_CWD: dir, npm_package_json: `${ROOT}package.json` } });
       expect([run.stderr, run.status]).toEqual(['', 0]);
       expect(run.stdout).toMatch(/^HTTP 202\n/);
+      // An INIT_CWD inherited from an npm run further up, the CLI started elsewhere: its own directory counts.
+      const elsewhere = spawnSync(`${ROOT}node_modules/.bin/bun`, [`${ROOT}packages/client/src/send.ts`, '--url', router.url, '--key', 'mine.pem', '--user', '90-B3-D5-1F-30-01-00-00'],
+        { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, INIT_CWD: ROOT, npm_package_json: `${ROOT}package.json` } });
+      expect([elsewhere.stderr, elsewhere.status]).toEqual(['', 0]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

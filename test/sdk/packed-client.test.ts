@@ -19,7 +19,7 @@ let installed: string;
 
 beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), 'packed-client-'));
-  execFileSync('node', [`${ROOT}scripts/pack-client.mjs`], { cwd: ROOT, env: { ...process.env, INIT_CWD: app }, stdio: 'ignore', timeout: 120_000 });
+  execFileSync('node', [`${ROOT}scripts/pack-client.mjs`], { cwd: app, stdio: 'ignore', timeout: 120_000 });
   const [tarball] = readdirSync(app).filter((name) => name.endsWith('.tgz'));
   execFileSync('tar', ['-xzf', tarball], { cwd: app });
   mkdirSync(join(app, 'node_modules/@dccrouter'), { recursive: true });

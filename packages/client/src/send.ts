@@ -1,6 +1,7 @@
 // `npm run send`: builds, signs (with the demo User's key unless --key is given) and submits one
 // Service Request, then prints the router's answer.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { callerPath } from './caller-path.ts';
 import { duisWebServiceOf, MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
@@ -38,21 +39,21 @@ try {
 }
 
 if (values.help) {
-  console.log(`usage: npm run send -- [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--originator EUI]
-                     [--counter N] [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf]
+  console.log(`usage: dccrouter send [--url URL] [--srv 4.1.1] [--cv 1] [--target EUI] [--counter N]
+                     [--body '{"ExecutionDateTime":"..."}'] [--format json|protobuf]
                      [--key PEM --originator EUI]   (the User's key and EUI, both or neither; --user EUI too)
                      [--wait [--wait-seconds 35]]   (then wait up to that long for the device's
                      response and print it; exit 1 if none came)
-       npm run send -- --format xml --file REQUEST.xml [--url URL]
+       dccrouter send --format xml --file REQUEST.xml [--url URL]
                      (a DUIS sr:Request signed by your XML signing tool, posted to /api/v1/service{S,D,T}
                      by its CommandVariant; the answer is the router's signed sr:Response)
 Defaults: the demo supplier (its key and EUI) reads the demo ESME's instantaneous import registers; --url defaults to
 ROUTER_URL, else http://127.0.0.1:8080. --body is the body element's value (for 5.1, the DSPSchedule's
-fields themselves, without a CreateSchedule wrapper).`);
+fields themselves, without a CreateSchedule wrapper). In this repository: npm run send -- [options].`);
   process.exit(0);
 }
 
-if (values.user !== undefined && values.originator !== undefined && values.user !== values.originator) fail('--user and --originator name the same User: give one');
+if (values.user !== undefined && values.originator !== undefined && values.user !== values.originator) fail('--user and --originator are two names for one option: give one');
 const givenOriginator = values.originator ?? values.user;
 if ((values.key === undefined) !== (givenOriginator === undefined) && values.format !== 'xml') {
   fail(values.key === undefined
@@ -60,7 +61,7 @@ if ((values.key === undefined) !== (givenOriginator === undefined) && values.for
     : `--key ${values.key} needs --originator EUI, the User whose key it is (without both, the demo User signs)`);
 }
 const originator = givenOriginator ?? '90-B3-D5-1F-30-01-00-00';
-const keyFile = values.key === undefined ? new URL('../demo/demo-user.key.pem', import.meta.url).pathname : callerPath(values.key);
+const keyFile = values.key === undefined ? fileURLToPath(new URL('../demo/demo-user.key.pem', import.meta.url)) : callerPath(values.key);
 
 let xmlDocument: string | undefined;
 if (values.format === 'xml') {
