@@ -60,6 +60,9 @@ describe('the Central Products List', () => {
     expect((await cpl('1.0', { other: 'withdrawn' })).body).toMatchObject({ status: 'removed' });
     await expect.poll(async () => [...await bothRead(METERS[0]), ...await bothRead(METERS[1])], { timeout: 5_000, interval: 100 })
       .toEqual(Array(4).fill('409 device_status_incompatible'));
+    // The refusal names the cause: the inventory still holds the meter Commissioned.
+    const refused = await clients[0].submit({ originatorId: USER, targetId: METERS[0], counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
+    expect(refused.answer.error.message).toBe(`device ${METERS[0]} is served as Suspended (the Central Products List has removed ACME-1 at firmware 1.0), which does not admit SRV 4.1.1`);
     // Firmware requests still pass; another model is untouched.
     expect([await send(0, METERS[0], '11.2'), await send(1, METERS[1], '11.2')]).toEqual(['202', '202']);
     expect(await bothRead(OTHER_MODEL)).toEqual(['202', '202']);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findSrv, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
 import { RouterClient } from '@dccrouter/client';
 import { StateUnavailableError } from '@dccrouter/state';
+import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certificate.ts';
 import { startInProcess, type InProcessRouter } from '../support/in-process.ts';
 import { Admin, nextCounter } from '../support/fixtures.ts';
 import {
@@ -416,6 +417,15 @@ describe.each(stores)('DUIS XML on the %s store', (_store, env) => {
       const expired = xmlIdentity('expired', { from: new Date('2020-01-01T00:00:00Z'), until: new Date('2021-06-01T00:00:00Z') });
       const old = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, publicKeyPem: expired.publicKeyPem, certificatePem: expired.certificatePem });
       expect([old.status, old.body.error.field, old.body.error.message]).toEqual([400, 'certificatePem', 'certificatePem expired at 2021-06-01T00:00:00.000Z: XML requests signed under it would all be refused']);
+      // One stored before it expired (written here straight to the store) may be written back, its User suspended.
+      const stored = { userId: '90-B3-D5-1F-30-0E-00-03', roles: ['IS' as const], status: 'active' as const, publicKeyPem: expired.publicKeyPem, certificatePem: expired.certificatePem };
+      await xmlRouter.router.store.putUser(stored);
+      const suspended = await admin.put(`/v1/admin/users/${stored.userId}`, { ...stored, status: 'suspended' });
+      expect([suspended.status, suspended.body.status]).toEqual([200, 'suspended']);
+      // Another expired certificate of the same key is not.
+      const anotherExpired = selfSignedCertificate(expired.privateKey, 'expired too', 99n, { from: new Date('2020-01-01T00:00:00Z'), until: new Date('2021-01-01T00:00:00Z') });
+      const replaced = await admin.put(`/v1/admin/users/${stored.userId}`, { ...stored, certificatePem: anotherExpired });
+      expect([replaced.status, replaced.body.error?.message]).toEqual([400, 'certificatePem expired at 2021-01-01T00:00:00.000Z: XML requests signed under it would all be refused']);
       const format = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, receiveFormat: 'yaml' });
       expect([format.status, format.body.error.field]).toEqual([400, 'receiveFormat']);
       const good = await admin.put('/v1/admin/users/90-B3-D5-1F-30-0E-00-01', { ...base, certificatePem: identity.certificatePem, receiveFormat: 'xml' });

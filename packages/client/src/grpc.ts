@@ -60,9 +60,9 @@ export class GrpcRouterClient {
   constructor(address: string, privateKeyPem: string, options?: GrpcClientOptions);
   constructor(address: string, privateKeyPem: string, channelCredentials: ChannelCredentials | undefined, options?: ClientOptions);
   constructor(address: string, private readonly privateKeyPem: string, third?: ChannelCredentials | GrpcClientOptions, fourth: ClientOptions = {}) {
-    // Options are a plain object; credentials an instance (of whichever copy of grpc-js made them).
-    const plain = third === undefined || [Object.prototype, null].includes(Object.getPrototypeOf(third));
-    const options: GrpcClientOptions = plain ? (third as GrpcClientOptions | undefined) ?? fourth : { ...fourth, credentials: third as ChannelCredentials };
+    // Credentials by what they can do (compose), whichever copy of grpc-js made them; else options.
+    const isCredentials = typeof (third as Partial<ChannelCredentials> | undefined)?.compose === 'function';
+    const options: GrpcClientOptions = isCredentials ? { ...fourth, credentials: third as ChannelCredentials } : (third as GrpcClientOptions | undefined) ?? fourth;
     this.stub = new RouterServiceClient(address, options.credentials ?? credentials.createInsecure()) as unknown as RouterStub;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.retries = options.retries ?? 3;

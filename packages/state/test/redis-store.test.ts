@@ -590,6 +590,12 @@ describe('RedisStore on a shared Redis', () => {
     await store.incrementStats('month', { responded: 2 }, 'flush-1');
     await store.incrementStats('month', { responded: 2 }, 'flush-1');
     expect(await store.readStats('month')).toEqual({ responded: 2 });
+    // A later counter that cannot be added to stops the call before the earlier ones are added.
+    await raw.hset(`${keyPrefix}stats:month`, 'breached', 'x');
+    await expect(store.incrementStats('month', { responded: 1, breached: 1 }, 'flush-2')).rejects.toThrow(/statistic breached is not an integer/);
+    await raw.hset(`${keyPrefix}stats:month`, 'breached', '0');
+    await store.incrementStats('month', { responded: 1, breached: 1 }, 'flush-2');
+    expect(await store.readStats('month')).toEqual({ responded: 3, breached: 1 });
   });
 
   it('lists a page of more quarantined requests than one script reply can unpack, going on from its cursor', async () => {

@@ -112,7 +112,7 @@ function checkP256(pem: string): FieldError | undefined {
 }
 
 /** A User's certificate (DUIS XML signatures) must be a readable X.509 certificate of the User's key (`publicKeyPem`, P-256), not expired. */
-function checkCertificate(pem: string | undefined, publicKeyPem: string, now = Date.now()): FieldError | undefined {
+function checkCertificate(pem: string | undefined, publicKeyPem: string, now = Date.now()): (FieldError & { expired?: true }) | undefined {
   if (pem === undefined) return undefined;
   let key: KeyObject;
   let validTo: number;
@@ -129,8 +129,9 @@ function checkCertificate(pem: string | undefined, publicKeyPem: string, now = D
   if (!key.equals(createPublicKey(publicKeyPem))) {
     return { field: 'certificatePem', message: "is the certificate of another key than publicKeyPem: it must certify the User's own key" };
   }
+  if (Number.isNaN(validTo)) return { field: 'certificatePem', message: 'has a validity whose end cannot be read' };
   // One not yet valid is taken (registered ahead of its use); its requests are refused until then.
-  if (now > validTo) return { field: 'certificatePem', message: `expired at ${new Date(validTo).toISOString()}: XML requests signed under it would all be refused` };
+  if (now > validTo) return { field: 'certificatePem', message: `expired at ${new Date(validTo).toISOString()}: XML requests signed under it would all be refused`, expired: true };
   return undefined;
 }
 
@@ -200,7 +201,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (!body.ok) return body.refuse(c);
     const parsed = parseUserInput(c.req.param('userId'), body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
-    const keyProblem = checkP256(parsed.value.publicKeyPem) ?? checkCertificate(parsed.value.certificatePem, parsed.value.publicKeyPem);
+    const { userId, publicKeyPem, certificatePem } = parsed.value;
+    let keyProblem: FieldError & { expired?: true } | undefined = checkP256(publicKeyPem) ?? checkCertificate(certificatePem, publicKeyPem);
+    // The User's stored certificate, expired since, may be written back with a change of status.
+    if (keyProblem?.expired && (await store.getUser(userId))?.certificatePem === certificatePem) keyProblem = undefined;
     if (keyProblem) return invalid(c, keyProblem);
     await deps.directory.putUser(parsed.value);
     return c.json(parsed.value);

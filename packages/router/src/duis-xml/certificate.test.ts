@@ -41,3 +41,13 @@ describe('the router\'s certificate', () => {
     expect(rfc4514('C=GB\nO=DCC\nCN=U1')).toBe('CN=U1, O=DCC, C=GB');
   });
 });
+
+describe('selfSignedCertificate', () => {
+  it('writes its validity as UTCTime up to 2049 and GeneralizedTime from 2050, read back the same', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const validity = { from: new Date('2049-12-31T23:59:59Z'), until: new Date('2051-06-01T12:00:00Z') };
+    const certificate = new X509Certificate(selfSignedCertificate(privateKey, 'x', 1n, validity));
+    expect([Date.parse(certificate.validFrom), Date.parse(certificate.validTo)]).toEqual([validity.from.getTime(), validity.until.getTime()]);
+    expect(() => selfSignedCertificate(privateKey, 'x', 1n, { from: new Date('1949-01-01T00:00:00Z'), until: validity.until })).toThrow('years 1950 to 9999, not 1949');
+  });
+});

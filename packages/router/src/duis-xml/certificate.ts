@@ -64,9 +64,12 @@ function integer(value: bigint): Buffer {
   return der(0x02, bytes);
 }
 
-function utcTime(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
-  return der(0x17, Buffer.from(text, 'ascii'));
+/** A validity time as X.509 writes it: UTCTime (two-digit year) up to 2049, GeneralizedTime from 2050 (RFC 5280 4.1.2.5). */
+function validityTime(date: Date): Buffer {
+  const year = date.getUTCFullYear();
+  if (year < 1950 || year > 9999) throw new RangeError(`a certificate's validity is written for years 1950 to 9999, not ${year}`);
+  const digits = date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return year < 2050 ? der(0x17, Buffer.from(`${digits.slice(2)}Z`, 'ascii')) : der(0x18, Buffer.from(`${digits}Z`, 'ascii'));
 }
 
 /** 2026 to 2046: the router's own certificate's validity, and test Users' unless they say otherwise. */
@@ -78,7 +81,7 @@ export function selfSignedCertificate(key: KeyObject, commonName: string, serial
   const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
   const tbs = sequence(
     integer(serialNumber), ECDSA_WITH_SHA256, name,
-    sequence(utcTime(validity.from), utcTime(validity.until)),
+    sequence(validityTime(validity.from), validityTime(validity.until)),
     name, spki,
   );
   const signature = sign('sha256', tbs, { key, dsaEncoding: 'der' });

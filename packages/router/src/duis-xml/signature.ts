@@ -164,6 +164,8 @@ export function certificateIdentity(pem: string): CertificateIdentity | undefine
       validFrom: Date.parse(certificate.validFrom),
       validTo: Date.parse(certificate.validTo),
     };
+    // A validity that cannot be read would pass every comparison with now: unusable instead.
+    if (Number.isNaN(identity.validFrom) || Number.isNaN(identity.validTo)) identity = undefined;
   } catch {
     identity = undefined;
   }

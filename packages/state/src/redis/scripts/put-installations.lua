@@ -55,16 +55,12 @@ for i = 1, #ARGV, 3 do
   if not as_read(old, read) then
     changed[#changed + 1] = id
   else
-    -- Both read before anything is written: one that cannot be read stops the call with this
-    -- installation still as it was, indexed.
-    local was = old and cjson.decode(old)
-    local now = json ~= '' and cjson.decode(json)
-    if was then reindex(id, was, -1) end
-    if now then
-      redis.call('SET', key, json)
-      reindex(id, now, 1)
-    else
+    if old then reindex(id, cjson.decode(old), -1) end
+    if json == '' then
       redis.call('DEL', key)
+    else
+      redis.call('SET', key, json)
+      reindex(id, cjson.decode(json), 1)
     end
   end
 end
