@@ -8,7 +8,7 @@ describe('loadConfig: router processes and the settings of the redesigned reques
   it('runs one process per two cores on Redis, one on the embedded store, and fills the cores with signature workers', () => {
     const onRedis = loadConfig(REDIS);
     expect(onRedis.processes).toBe(Math.max(1, Math.floor(availableParallelism() / 2)));
-    expect(onRedis.verifyThreads).toBe(Math.max(1, Math.floor(availableParallelism() / onRedis.processes) - 1));
+    expect(onRedis.verifyThreads).toBe(Math.max(1, Math.floor(availableParallelism() / onRedis.processes)));
     expect(loadConfig({}).processes).toBe(1);
     expect(loadConfig({ ...REDIS, ROUTER_PROCESSES: '3' }).processes).toBe(3);
   });
