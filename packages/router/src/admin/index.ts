@@ -6,6 +6,7 @@ import {
   ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
   renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
+import { certificateIdentity } from '../duis-xml/signature.ts';
 import { documented } from '../openapi/index.ts';
 import {
   countRules, deviceRecord, importAnswer, invalidInput, json, monthlyReport, notFound, simulatorSettings, trtBudgets, unauthorized, userRecord, valueRules,
@@ -115,11 +116,8 @@ function checkP256(pem: string): FieldError | undefined {
 function checkCertificate(pem: string | undefined, publicKeyPem: string, now = Date.now()): (FieldError & { expired?: true }) | undefined {
   if (pem === undefined) return undefined;
   let key: KeyObject;
-  let validTo: number;
   try {
-    const certificate = new X509Certificate(pem);
-    key = certificate.publicKey;
-    validTo = Date.parse(certificate.validTo);
+    key = new X509Certificate(pem).publicKey;
   } catch (cause) {
     return { field: 'certificatePem', message: `is not a readable PEM X.509 certificate: ${(cause as Error).message}` };
   }
@@ -129,7 +127,10 @@ function checkCertificate(pem: string | undefined, publicKeyPem: string, now = D
   if (!key.equals(createPublicKey(publicKeyPem))) {
     return { field: 'certificatePem', message: "is the certificate of another key than publicKeyPem: it must certify the User's own key" };
   }
-  if (Number.isNaN(validTo)) return { field: 'certificatePem', message: 'has a validity whose end cannot be read' };
+  // As the XML signature check will read it (its validity included).
+  const identity = certificateIdentity(pem);
+  if (!identity) return { field: 'certificatePem', message: 'has a validity that cannot be read' };
+  const { validTo } = identity;
   // One not yet valid is taken (registered ahead of its use); its requests are refused until then.
   if (now > validTo) return { field: 'certificatePem', message: `expired at ${new Date(validTo).toISOString()}: XML requests signed under it would all be refused`, expired: true };
   return undefined;
