@@ -3,11 +3,11 @@
 // conditions) and names the workspace packages it is built from; the tarball holds only its build
 // (dist/: the SDK and the dccrouter CLI, one ESM file each, those packages bundled in; the SDK's
 // typings) and depends on @grpc/grpc-js alone. Built apart from packages/client/dist, which the
-// workspace's own tests read. Writes dccrouter-client-<version>.tgz where it was called from.
+// workspace's own tests read. Writes dccrouter-client-<version>.tgz into the folder given.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildClient } from './build-client.mjs';
 
@@ -26,11 +26,8 @@ try {
     files: ['dist', 'demo'],
     bin: { dccrouter: 'dist/cli.js' },
   }, null, 2)}\n`);
-  // Beside the caller: npm run starts in the project's root, and says where it was called in
-  // INIT_CWD (inherited by every process under npm: counted only for a script npm started here).
-  const { INIT_CWD: calledFrom, npm_package_json: manifestPath } = process.env;
-  const destination = calledFrom !== undefined && manifestPath !== undefined && dirname(manifestPath) === process.cwd() ? calledFrom : process.cwd();
-  execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Into the folder named (npm run pack:client names the one it was called from), else the working one.
+  execFileSync('npm', ['pack', '--pack-destination', resolve(process.argv[2] ?? '.')], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }
