@@ -63,6 +63,10 @@ describe('the Central Products List', () => {
     // The refusal names the cause: the inventory still holds the meter Commissioned.
     const refused = await clients[0].submit({ originatorId: USER, targetId: METERS[0], counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     expect(refused.answer.error.message).toBe(`device ${METERS[0]} is served as Suspended (the Central Products List has removed ACME-1 at firmware 1.0), which does not admit SRV 4.1.1`);
+    // Removal moves the meter to Suspended as operators read it too, beside the inventory's status.
+    expect((await admin.request('GET', `/v1/admin/devices/${METERS[0]}`)).body).toMatchObject({
+      status: 'Suspended', inventoryStatus: 'Commissioned', cplSuspension: 'the Central Products List has removed ACME-1 at firmware 1.0',
+    });
     // Firmware requests still pass; another model is untouched.
     expect([await send(0, METERS[0], '11.2'), await send(1, METERS[1], '11.2')]).toEqual(['202', '202']);
     expect(await bothRead(OTHER_MODEL)).toEqual(['202', '202']);
@@ -75,6 +79,8 @@ describe('the Central Products List', () => {
     await admin.device(METERS[0], meter('ACME-1', '1.0'));
     await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
     expect(await bothRead(METERS[0])).toEqual(['409 device_status_incompatible', '409 device_status_incompatible']);
+    const restored = (await admin.request('GET', `/v1/admin/devices/${METERS[1]}`)).body;
+    expect([restored.status, 'inventoryStatus' in restored, 'cplSuspension' in restored]).toEqual(['Commissioned', false, false]);
   });
 
   it('keeps devices in service while a CPA certificate awaits the SSC, and on a remedial plan; the SSC\'s removal suspends them', async () => {

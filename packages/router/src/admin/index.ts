@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
-  renderMonthlyReport, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
+  renderMonthlyReport, withCplStatus, cplSuspensionOf, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { certificateIdentity } from '../duis-xml/signature.ts';
 import { documented } from '../openapi/index.ts';
@@ -87,6 +87,16 @@ export const OPERATOR_BODY_MAX_BYTES = 64 * 1024 * 1024;
 export type JsonBody = { ok: true; value: unknown } | { ok: false; refuse: (c: Context) => Response };
 
 /** An operator's JSON body, read up to OPERATOR_BODY_MAX_BYTES; else the answer that refuses it. */
+/**
+ * A device as the router serves it. A CPL removal moves the model's devices to Suspended (contract)
+ * without rewriting a million records: the inventory keeps its own status, shown beside the reason.
+ */
+function asServed(device: Device, cpl: CplIndex): Device & { inventoryStatus?: string; cplSuspension?: string } {
+  const served = withCplStatus(device, cpl);
+  const reason = cplSuspensionOf(served);
+  return reason === undefined ? device : { ...served, inventoryStatus: device.status, cplSuspension: reason };
+}
+
 function jsonReader(bodyTimeoutMs: number) {
   return async (c: Context): Promise<JsonBody> => {
     const bytes = await readBodyLimited(c.req.raw, OPERATOR_BODY_MAX_BYTES, bodyTimeoutMs);
@@ -225,7 +235,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     method: 'put', path: '/devices/{deviceId}', tags: TAGS, security: OPERATOR, summary: 'Register or replace a device',
     request: { params: z.object({ deviceId: euiParam('deviceId') }), body: jsonBody(deviceInputSchema) },
     responses: {
-      200: json(deviceRecord, 'The device as stored'), 400: invalidInput, 401: unauthorized,
+      200: json(deviceRecord, 'The device as stored, in the status the router serves it'), 400: invalidInput, 401: unauthorized,
       409: json(errorAnswer([NOT_ENROLLED], true), 'A SMETS1 device of an installation not enrolled yet, written Commissioned (with MIGRATION_GATING=true, SEC H5.8)'),
       413: operatorBodyTooLarge,
     },
@@ -247,17 +257,19 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
     await deps.cpl.refresh();
     await noticeDeviceChange(store, deps.cpl.index(), previous, device);
-    return c.json(device);
+    return c.json(asServed(device, deps.cpl.index()));
   });
 
   documented(app, {
     method: 'get', path: '/devices/{deviceId}', tags: TAGS, security: OPERATOR, summary: 'Read a device',
     request: { params: z.object({ deviceId: euiParam('deviceId') }) },
-    responses: { 200: json(deviceRecord, 'The device as stored'), 401: unauthorized, 404: notFound('device') },
+    responses: { 200: json(deviceRecord, 'The device as stored, in the status the router serves it'), 401: unauthorized, 404: notFound('device') },
   }, async (c) => {
     const deviceId = parseEui(c.req.param('deviceId'));
     const device = deviceId ? await store.getDevice(deviceId) : undefined;
-    return device ? c.json(device) : error(c, 404, 'not_found', `no device ${c.req.param('deviceId')}`);
+    if (!device) return error(c, 404, 'not_found', `no device ${c.req.param('deviceId')}`);
+    await deps.cpl.refresh();
+    return c.json(asServed(device, deps.cpl.index()));
   });
 
   documented(app, {
