@@ -196,6 +196,11 @@ describe("operators' API refusals", () => {
     }
     expect((await admin.request('GET', '/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A')).status).toBe(404);
     expect((await admin.request('GET', '/v1/admin/devices/00-DB-12-34-56-78-0A-0A')).status).toBe(404);
+    // An ID that is not an EUI-64 is refused as the PUT refuses it, not "not found".
+    for (const [path, field] of [['/v1/admin/users/not-an-eui', 'userId'], ['/v1/admin/devices/00-DB', 'deviceId']]) {
+      const answer = await admin.request('GET', path);
+      expect([answer.status, answer.body.error.field, answer.body.error.message]).toEqual([400, field, `${field} must be an EUI-64 (8 hex octets joined by "-")`]);
+    }
     const broken = await admin.request('PUT', '/v1/admin/users/90-B3-D5-1F-30-0A-0A-0A', '{"roles":', 'application/json');
     expect(broken.body.error.field).toBe('body');
   });

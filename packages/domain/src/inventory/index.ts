@@ -93,7 +93,8 @@ export const deviceInputSchema = z.object({
 }).meta({ id: 'DeviceInput' });
 
 const NAMING = { style: 'top', root: 'body' } as const;
-const ID_MESSAGE = 'must be an EUI-64 (8 hex octets joined by "-")';
+/** What an operator is told of a User or device ID that is not an EUI-64. */
+export const ID_MESSAGE = 'must be an EUI-64 (8 hex octets joined by "-")';
 /** Non-device requests target the Access Control Broker's EUI-64: a User or device of that ID would be mistaken for it. */
 const brokerRefusal = (field: string, record: string): FieldError => ({
   field, message: `is the Access Control Broker's EUI-64 (${ACCESS_CONTROL_BROKER}), which non-device requests target: no ${record} may have it`,

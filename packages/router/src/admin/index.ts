@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
-  renderMonthlyReport, withCplStatus, cplSuspensionOf, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
+  renderMonthlyReport, withCplStatus, cplSuspensionOf, ID_MESSAGE, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { certificateIdentity } from '../duis-xml/signature.ts';
 import { documented } from '../openapi/index.ts';
@@ -224,10 +224,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   documented(app, {
     method: 'get', path: '/users/{userId}', tags: TAGS, security: OPERATOR, summary: 'Read a User',
     request: { params: z.object({ userId: euiParam('userId') }) },
-    responses: { 200: json(userRecord, 'The User as stored'), 401: unauthorized, 404: notFound('User') },
+    responses: { 200: json(userRecord, 'The User as stored'), 400: invalidInput, 401: unauthorized, 404: notFound('User') },
   }, async (c) => {
     const userId = parseEui(c.req.param('userId'));
-    const user = userId ? await store.getUser(userId) : undefined;
+    if (!userId) return invalid(c, { field: 'userId', message: ID_MESSAGE });
+    const user = await store.getUser(userId);
     return user ? c.json(user) : error(c, 404, 'not_found', `no User ${c.req.param('userId')}`);
   });
 
@@ -263,10 +264,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   documented(app, {
     method: 'get', path: '/devices/{deviceId}', tags: TAGS, security: OPERATOR, summary: 'Read a device',
     request: { params: z.object({ deviceId: euiParam('deviceId') }) },
-    responses: { 200: json(deviceRecord, 'The device as stored, in the status the router serves it'), 401: unauthorized, 404: notFound('device') },
+    responses: { 200: json(deviceRecord, 'The device as stored, in the status the router serves it'), 400: invalidInput, 401: unauthorized, 404: notFound('device') },
   }, async (c) => {
     const deviceId = parseEui(c.req.param('deviceId'));
-    const device = deviceId ? await store.getDevice(deviceId) : undefined;
+    if (!deviceId) return invalid(c, { field: 'deviceId', message: ID_MESSAGE });
+    const device = await store.getDevice(deviceId);
     if (!device) return error(c, 404, 'not_found', `no device ${c.req.param('deviceId')}`);
     await deps.cpl.refresh();
     return c.json(asServed(device, deps.cpl.index()));
