@@ -79,7 +79,10 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   const { pipeline, metrics } = deps;
   // grpc-js writes its own errors to stderr as bare text; they go to the router's log instead.
   setLogger({
-    error: (message: unknown, ...detail: unknown[]) => deps.log.warn({ source: 'grpc-js', detail }, String(message)),
+    // A port it cannot bind is also the bind's error, which start-up reports in its own words.
+    error: (message: unknown, ...detail: unknown[]) => (String(message).startsWith('No address added')
+      ? deps.log.debug({ source: 'grpc-js', detail }, String(message))
+      : deps.log.warn({ source: 'grpc-js', detail }, String(message))),
     info: (message: unknown, ...detail: unknown[]) => deps.log.debug({ source: 'grpc-js', detail }, String(message)),
     debug: (message: unknown, ...detail: unknown[]) => deps.log.debug({ source: 'grpc-js', detail }, String(message)),
   });
