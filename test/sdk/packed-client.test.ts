@@ -27,6 +27,9 @@ beforeAll(async () => {
   installed = join(app, 'node_modules/@dccrouter/client');
   renameSync(join(app, 'package'), installed);
   symlinkSync(`${ROOT}node_modules/@grpc/grpc-js`, join(app, 'node_modules/@grpc/grpc-js'));
+  // A TypeScript application has Node's types of its own.
+  mkdirSync(join(app, 'node_modules/@types'));
+  symlinkSync(`${ROOT}node_modules/@types/node`, join(app, 'node_modules/@types/node'));
   router = await startRouterProcess({ VERIFY_THREADS: '1' });
 }, 180_000);
 afterAll(async () => {
@@ -61,4 +64,29 @@ describe('the client SDK packed for use outside the repository', () => {
     expect(sent.stdout).toMatch(/^HTTP 202\n/);
     expect(sent.stdout).toMatch(/\nresponse:\n/);
   });
+
+  it('type-checks in a TypeScript application resolving packages as Node does (nodenext), its typings included', () => {
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false },
+      files: ['app.ts'],
+    }));
+    writeFileSync(join(app, 'app.ts'), [
+      "import { GrpcRouterClient, RouterClient, RouterRefusal, type Acknowledgement, type RequestSpec } from '@dccrouter/client';",
+      "const spec: RequestSpec = { originatorId: '90-B3-D5-1F-30-01-00-00', targetId: '00-DB-12-34-56-78-90-A0', counter: 1n, commandVariant: 1, srv: '4.1.1' };",
+      "const client = new RouterClient('http://127.0.0.1:8080', 'pem', { timeoutMs: 1000 });",
+      "const grpc = new GrpcRouterClient('127.0.0.1:50051', 'pem', { timeoutMs: 1000 });",
+      'export async function run(): Promise<string> {',
+      '  const acknowledged: Acknowledgement = await client.send(spec);',
+      '  const [result] = await grpc.submitMany([]);',
+      '  return `${acknowledged.header.requestId} ${result?.status} ${new RouterRefusal(400, "x", "y").reason}`;',
+      '}',
+      // A wrong use must be an error, or the check proves nothing.
+      '// @ts-expect-error: the options are not a number',
+      "new RouterClient('http://127.0.0.1:8080', 'pem', 5);",
+    ].join('\n'));
+    const checked = spawnSync('node', [`${ROOT}node_modules/typescript/bin/tsc`, '-p', app], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.status).toBe(0);
+  }, 130_000);
 });
