@@ -1,10 +1,10 @@
-// The README's code examples, run as written against the real router (under Bun), so they cannot
+// The documentation's code examples (README.md and docs/), run as written against the real router (under Bun), so they cannot
 // drift from the code: the SDK example on plain Node from the SDK's build, and the webhook
 // signature check as the receiver of real deliveries. Each block is found by the HTML comment
 // `<!-- readme-example: NAME ... -->` just above it; only inputs the README leaves to the reader
 // are given, and what its comments promise is checked.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,13 @@ import { startRouterProcess, type RouterProcess } from './support/router-process
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
+/** The README and every page of docs/, where the examples' blocks are looked for. */
+const DOCUMENTATION = [README, ...readdirSync(`${ROOT}docs`).filter((name) => name.endsWith('.md')).map((name) => readFileSync(`${ROOT}docs/${name}`, 'utf8'))].join('\n');
 
 /** The JavaScript block marked `<!-- readme-example: name ... -->`. */
 function example(name: string): string {
-  const match = new RegExp(`<!-- readme-example: ${name}\\b[^>]*-->\\n\`\`\`js\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(README);
-  if (!match) throw new Error(`README.md has no block marked <!-- readme-example: ${name} -->`);
+  const match = new RegExp(`<!-- readme-example: ${name}\\b[^>]*-->\\n\`\`\`js\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(DOCUMENTATION);
+  if (!match) throw new Error(`neither README.md nor docs/ has a block marked <!-- readme-example: ${name} -->`);
   return match[1];
 }
 

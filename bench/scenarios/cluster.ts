@@ -2,7 +2,7 @@
 // redis-server on loopback) with 1, 2 and 4 router processes on one port (ROUTER_PROCESSES),
 // side by side with one router process on the suite's single redis-server, without and with
 // durability (append-only file, fsync on every write), repeats interleaved, medians reported. CPU per answered request counts the router processes and every cluster node (the
-// replicas' replication work included), the inputs of the README's capacity model.
+// replicas' replication work included), the inputs of the capacity model (docs/performance.md).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startRedisCluster, type RedisClusterHandle } from '../../test/support/redis-cluster.ts';
