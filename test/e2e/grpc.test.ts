@@ -8,11 +8,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, status as GrpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, makeGenericClientConstructor, status as GrpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildJsonRequest, GrpcRouterClient, refusalOf, RouterClient } from '@dccrouter/client';
-import type { dccrouter } from '@dccrouter/protocol';
+import { buildJsonRequest, buildProtobufRequest, GrpcRouterClient, refusalOf, RouterClient, signBytes } from '@dccrouter/client';
+import { SignedServiceRequest, SubmitResult, type dccrouter } from '@dccrouter/protocol';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server.ts';
 import { startRouterProcess, type RouterProcess } from '../support/router-process.ts';
 import { Admin, ESME, metricTotal, newKeyPair, nextCounter, SUPPLIER } from '../support/fixtures.ts';
@@ -21,6 +21,7 @@ const require = createRequire(import.meta.url);
 const FEED_USER = '90-B3-D5-1F-30-0D-00-01';
 let router: RouterProcess;
 let grpc: GrpcRouterClient;
+let supplierKey: string;
 let feedKeys: ReturnType<typeof newKeyPair>;
 let dir: string;
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const keys = newKeyPair();
   expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: ['IS', 'GS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
   grpc = new GrpcRouterClient(router.grpcAddress!, keys.privateKeyPem);
+  supplierKey = keys.privateKeyPem;
   feedKeys = newKeyPair();
   expect((await admin.put(`/v1/admin/users/${FEED_USER}`, { roles: ['IS'], status: 'active', publicKeyPem: feedKeys.publicKeyPem })).status).toBe(200);
   await admin.device('00-DB-12-34-56-78-9D-01', { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: FEED_USER });
@@ -101,6 +103,45 @@ describe('gRPC conventions', () => {
     expect(Object.keys(viaSdk.answer.header).sort()).toEqual(Object.keys(httpHeader).sort());
     expect(viaSdk.answer.header.requestId).toBe(httpHeader.requestId);
     expect(Date.parse(viaSdk.answer.header.responseDateTime)).toBeGreaterThan(0);
+  });
+
+  it('refuses a message that is no SignedServiceRequest as row 3, with its reason, and a stream goes on past it', async () => {
+    // A client that sends bytes as they are, as a faulty or hostile one might.
+    const same = (bytes: Buffer) => bytes;
+    const method = (name: string, stream: boolean) => ({ path: `/dccrouter.v1.Router/${name}`, requestStream: stream, responseStream: stream, requestSerialize: same, requestDeserialize: same, responseSerialize: same, responseDeserialize: (bytes: Buffer) => SubmitResult.decode(bytes) });
+    const Raw = makeGenericClientConstructor({ submit: method('Submit', false), submitStream: method('SubmitStream', true) }, 'Router');
+    const raw = new Raw(router.grpcAddress!, credentials.createInsecure()) as unknown as Record<string, Function> & Client;
+    try {
+      const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+      const refused = await new Promise<ServiceError>((resolve, reject) => raw.submit(garbage, (error: ServiceError | null) => (error ? resolve(error) : reject(new Error('answered OK')))));
+      expect([refused.code, refusalOf(refused)?.reason]).toEqual([GrpcStatus.INVALID_ARGUMENT, 'malformed_request']);
+      expect(refused.details).toMatch(/^malformed_request: the message is not a dccrouter\.v1\.SignedServiceRequest: .+/);
+
+      const valid = () => Buffer.from(SignedServiceRequest.encode(grpc.signed(read())).finish());
+      const results = await new Promise<dccrouter.v1.SubmitResult[]>((resolve, reject) => {
+        const call = raw.submitStream();
+        const answers: dccrouter.v1.SubmitResult[] = [];
+        call.on('data', (result: dccrouter.v1.SubmitResult) => answers.push(result));
+        call.on('error', reject);
+        call.on('end', () => resolve(answers));
+        for (const message of [valid(), garbage, valid()]) call.write(message);
+        call.end();
+      });
+      expect(results.map((result) => [result.status, result.refusal?.reason ?? ''])).toEqual([[202, ''], [400, 'malformed_request'], [202, '']]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('refuses a protobuf string that is not UTF-8 alike over HTTP and gRPC: the same bytes are one request either way', async () => {
+    const bytes = Buffer.from(buildProtobufRequest({ ...read(), bodyValue: { Reading: 'Q' } }));
+    bytes[bytes.lastIndexOf(Buffer.from('Q'))] = 0x80;
+    const signature = signBytes(supplierKey, bytes);
+    const overHttp = await fetch(`${router.url}/v1/service-requests`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-dcc-signature': signature }, body: bytes });
+    const httpError = (await overHttp.json()).error;
+    const overGrpc = await grpc.submit({ body: bytes, signature, contentType: 'application/x-protobuf' });
+    expect([overHttp.status, httpError.reason, overGrpc.status, overGrpc.answer.error.reason]).toEqual([400, 'malformed_request', 400, 'malformed_request']);
+    expect(httpError.message).toMatch(/body_json \(field 3\) is not valid UTF-8/);
   });
 
   it('keeps a stream going through refusals: each result carries its refusal', async () => {

@@ -21,8 +21,11 @@ describe('wireShapeProblem', () => {
       for (const [name, field] of Object.entries(fields)) {
         const [shapeName, kind] = shape[field.id];
         expect(shapeName).toBe(name);
-        if (typeof kind === 'number') expect(kind).toBe(VARINT_TYPES.has(field.type) ? 0 : 2);
-        else check(field.type.replace('dccrouter.v1.', ''), kind);
+        if (typeof kind === 'number') {
+          expect(kind).toBe(VARINT_TYPES.has(field.type) ? 0 : 2);
+          // Its length-delimited scalars are strings: checked as UTF-8.
+          if (kind === 2) expect(field.type).toBe('string');
+        } else check(field.type.replace('dccrouter.v1.', ''), kind);
       }
     };
     check('ServiceRequest', SERVICE_REQUEST_WIRE_SHAPE);
@@ -39,5 +42,24 @@ describe('wireShapeProblem', () => {
       .toBe('header.command_variant (field 2) is sent as length-delimited, not varint');
     expect(wireShapeProblem(Uint8Array.from([0x18, 0x01]))).toBe('body_json (field 3) is sent as varint, not length-delimited');
     expect(wireShapeProblem(concat(encoded, [0x00, 0x05]))).toBe('the message holds field number 0, which no field has');
+  });
+
+  it('names a string that is not UTF-8, which protobufjs reads one way from a Buffer and another from a Uint8Array', () => {
+    const withBodyJson = (bytes: number[]) => concat([0x1a, bytes.length], bytes);
+    const stray = withBodyJson([...Buffer.from('{"X":1'), 0x80, ...Buffer.from('}')]);
+    expect(wireShapeProblem(stray)).toBe('body_json (field 3) is not valid UTF-8');
+    expect(dccrouter.v1.ServiceRequest.decode(Buffer.from(stray)).bodyJson).not.toBe(dccrouter.v1.ServiceRequest.decode(stray).bodyJson);
+    // header { request_id { originator_id: 0xff 0xfe } }
+    expect(wireShapeProblem(Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, 0x0a, 0x02, 0xff, 0xfe]))).toBe('header.request_id.originator_id (field 1) is not valid UTF-8');
+    expect(wireShapeProblem(withBodyJson([...Buffer.from('{"Name":"Zoë ✓ 😀"}')]))).toBeUndefined();
+  });
+
+  it('names a message field sent twice, which conformant decoders merge and protobufjs replaces', () => {
+    const header = (fields: dccrouter.v1.IHeader) => dccrouter.v1.ServiceRequest.encode({ header: fields }).finish();
+    const twice = concat(header({ requestId: { counter: Long.fromNumber(7, true) }, firstInSequence: true }), header({ commandVariant: 1 }));
+    expect(wireShapeProblem(twice)).toBe('header (field 1) is sent twice, which decoders read differently (merged or the last kept)');
+    // The same inside the header: request_id twice.
+    const requestIds = concat([0x0a, 0x08], [0x0a, 0x02, 0x18, 0x07], [0x0a, 0x02, 0x18, 0x08]);
+    expect(wireShapeProblem(requestIds)).toBe('header.request_id (field 1) is sent twice, which decoders read differently (merged or the last kept)');
   });
 });

@@ -18,13 +18,29 @@ const HEADER: WireShape = {
 };
 export const SERVICE_REQUEST_WIRE_SHAPE: WireShape = { 1: ['header', HEADER], 2: ['body_element', LENGTH_DELIMITED], 3: ['body_json', LENGTH_DELIMITED] };
 
+// proto3 says a string field holds UTF-8; protobufjs reads bad bytes one way from a Buffer (gRPC)
+// and another from a Uint8Array (HTTP), so the same signed bytes would be two requests.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    STRICT_UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Why these bytes' fields are not as router.proto types them (a known field in another wire type,
- * or field number 0), or undefined. Unknown fields are skipped, as protobuf's rules say; bytes that
- * do not parse at all are left to the decoder to describe.
+ * field number 0, a string that is not UTF-8, or a message field sent twice), or undefined.
+ * Unknown fields are skipped, as protobuf's rules say; bytes that do not parse at all are left to
+ * the decoder to describe.
  */
 export function wireShapeProblem(bytes: Uint8Array, shape: WireShape = SERVICE_REQUEST_WIRE_SHAPE, path = ''): string | undefined {
   const reader = protobuf.Reader.create(bytes);
+  // A message field sent twice is merged by conformant decoders and replaced by protobufjs's.
+  const messagesSeen = new Set<number>();
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
@@ -40,8 +56,13 @@ export function wireShapeProblem(bytes: Uint8Array, shape: WireShape = SERVICE_R
       if (wireType !== expected) {
         return `${path}${name} (field ${number}) is sent as ${WIRE_TYPE_NAMES[wireType] ?? `wire type ${wireType}`}, not ${WIRE_TYPE_NAMES[expected]}`;
       }
-      if (typeof kind === 'number') reader.skipType(wireType);
-      else {
+      if (kind === VARINT) reader.skipType(wireType);
+      // Every length-delimited scalar of router.proto's ServiceRequest is a string.
+      else if (typeof kind === 'number') {
+        if (!isUtf8(reader.bytes())) return `${path}${name} (field ${number}) is not valid UTF-8`;
+      } else {
+        if (messagesSeen.has(number)) return `${path}${name} (field ${number}) is sent twice, which decoders read differently (merged or the last kept)`;
+        messagesSeen.add(number);
         const problem = wireShapeProblem(reader.bytes(), kind, `${path}${name}.`);
         if (problem) return problem;
       }

@@ -3,16 +3,17 @@ import { Server, ServerCredentials, setLogger, type ServerDuplexStream, type Ser
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as HEALTH_PROTO_PATH } from 'grpc-health-check';
-import { ROUTER_PROTO_PATH, ROUTER_SERVICE, type dccrouter } from '@dccrouter/protocol';
+import { ROUTER_PROTO_PATH, ROUTER_SERVICE, SignedServiceRequest, type dccrouter } from '@dccrouter/protocol';
 import type { StateStore } from '@dccrouter/state';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { UserLookup } from '../auth/user-call.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
+import { refuse } from '@dccrouter/domain';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { admissionRefusal, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
-import { INTERNAL_ERROR } from '../pipeline/answers.ts';
+import { INTERNAL_ERROR, refusalAnswer } from '../pipeline/answers.ts';
 import { refusalStatus, submitResult } from './answers.ts';
 import { serveFeed } from './feed.ts';
 
@@ -21,6 +22,27 @@ const internalError = () => refusalStatus({ refusal: { httpStatus: 500, ...INTER
 
 type Signed = dccrouter.v1.ISignedServiceRequest;
 type Result = dccrouter.v1.ISubmitResult;
+
+/** A message that is no SignedServiceRequest: why it did not decode. */
+interface Undecodable {
+  undecodable: string;
+}
+
+/**
+ * The service as the server reads it: a message that does not decode is handed on as Undecodable,
+ * to be refused as row 3 like any malformed body. grpc-js answers a throwing deserializer with
+ * INTERNAL and no contract reason, and ends a SubmitStream with it.
+ */
+const SERVED_SERVICE = (() => {
+  const requestDeserialize = (bytes: Buffer): Signed | Undecodable => {
+    try {
+      return SignedServiceRequest.decode(bytes);
+    } catch (error) {
+      return { undecodable: (error as Error).message };
+    }
+  };
+  return { ...ROUTER_SERVICE, submit: { ...ROUTER_SERVICE.submit, requestDeserialize }, submitStream: { ...ROUTER_SERVICE.submitStream, requestDeserialize } };
+})();
 
 export interface GrpcDeps {
   pipeline: ServiceRequestPipeline;
@@ -87,8 +109,13 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     debug: (message: unknown, ...detail: unknown[]) => deps.log.debug({ source: 'grpc-js', detail }, String(message)),
   });
 
-  async function handle(message: Signed): Promise<Result> {
+  async function handle(message: Signed | Undecodable): Promise<Result> {
     const startedAt = performance.now();
+    if ('undecodable' in message) {
+      const malformed = refusalAnswer(refuse('malformed_request', `the message is not a dccrouter.v1.SignedServiceRequest: ${message.undecodable}`));
+      metrics.count(malformed.outcome, 'grpc');
+      return submitResult(malformed);
+    }
     const refusal = admissionRefusal(deps, 'grpc');
     if (refusal) return submitResult(refusal);
     let answer: Answer;
@@ -118,8 +145,8 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   const feeds = new Set<ServerWritableStream<dccrouter.v1.IFeedRequest, dccrouter.v1.IOutboxItem>>();
   /** Each User's open feeds (serveFeed refuses past MAX_FEEDS_PER_USER). */
   const openFeeds = new Map<string, number>();
-  server.addService(ROUTER_SERVICE, {
-    submit(call: ServerUnaryCall<Signed, Result>, callback: sendUnaryData<Result>) {
+  server.addService(SERVED_SERVICE, {
+    submit(call: ServerUnaryCall<Signed | Undecodable, Result>, callback: sendUnaryData<Result>) {
       handle(call.request).then(
         (result) => (result.refusal ? callback(refusalStatus(result)) : callback(null, result)),
         (error: Error) => {
@@ -127,7 +154,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
           callback(internalError());
         });
     },
-    submitStream(call: ServerDuplexStream<Signed, Result>) {
+    submitStream(call: ServerDuplexStream<Signed | Undecodable, Result>) {
       // Requests are processed as they arrive; answers are written in the order of the requests.
       // Reading pauses while STREAM_UNANSWERED_MAX are unanswered or the client is not reading its
       // answers (the stream's buffer full), so a client that only writes cannot pile up memory:
@@ -149,7 +176,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
         full = false;
         flow();
       });
-      call.on('data', (message: Signed) => {
+      call.on('data', (message: Signed | Undecodable) => {
         const result = handle(message);
         unanswered++;
         flow();
