@@ -135,7 +135,7 @@ describe('router under Bun', () => {
     const asText = await client.submitBytes(body, 'application/x-www-form-urlencoded');
     expect([asText.status, asText.answer.error.message]).toEqual([415, 'Content-Type must be application/json or application/x-protobuf, got "application/x-www-form-urlencoded"']);
     const asXml = await client.submitBytes(body, 'application/xml; charset=utf-8');
-    expect(asXml.answer.error.message).toBe('Content-Type must be application/json or application/x-protobuf, got "application/xml"; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT');
+    expect(asXml.answer.error.message).toBe('Content-Type must be application/json or application/x-protobuf, got "application/xml"; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT as application/xml');
     const jsonAsProtobuf = await client.submitBytes(body, 'application/x-protobuf');
     expect(jsonAsProtobuf.answer.error.message).toMatch(/ \(read as protobuf; it looks like JSON: set its Content-Type to application\/json\)$/);
     const protobuf = buildProtobufRequest(read(nextCounter()));

@@ -48,7 +48,7 @@ export function decodeXmlRequest(bytes: Uint8Array, webService: DuisWebService):
     root = parseXmlDocument(bytes, (element, document) =>
       // The schema has other global elements (sr:Response, sr:RequestID, ...): a request is an sr:Request.
       element.uri !== SR_NS || element.local !== 'Request'
-        ? `the document element must be sr:Request in ${SR_NS}, got ${element.name}`
+        ? `the document element must be sr:Request in ${SR_NS}, got ${element.local} in ${element.uri ? element.uri : 'no namespace'}`
         : schemaViolation(document));
   } catch (error) {
     if (error instanceof XmlRefused) return malformed(error.message);

@@ -525,7 +525,7 @@ async function recordedByThisWrite(unconfirmed: StateUnavailableError, acceptanc
 export function unsupportedMediaType(received: string | undefined, fieldNames: FieldNames = HTTP_FIELDS): Answer {
   const mediaType = mediaTypeOf(received);
   const got = mediaType ? `got "${mediaType}"` : 'none was given';
-  const xml = mediaType !== undefined && XML_MEDIA_TYPES.has(mediaType) ? '; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT' : '';
+  const xml = mediaType !== undefined && XML_MEDIA_TYPES.has(mediaType) ? '; DUIS XML goes to POST /api/v1/serviceS, /api/v1/serviceD or /api/v1/serviceT as application/xml' : '';
   return refusalAnswer(refuse('unsupported_media_type', `${fieldNames.contentType} must be application/json or application/x-protobuf, ${got}${xml}`));
 }
 
@@ -579,5 +579,5 @@ function transformLegMissing(request: ServiceRequest, heldAs?: RequestState): Re
 }
 
 function requestIdReused(request: ServiceRequest): Refusal {
-  return refuse('request_id_reused', `RequestID ${request.requestIdText} was already used with a different body (the same request in another encoding, JSON or protobuf, is a different body: resend the bytes first sent)`);
+  return refuse('request_id_reused', `RequestID ${request.requestIdText} was already used with a different body (the same request in another encoding, JSON, protobuf or DUIS XML, is a different body: resend the bytes first sent; a DUIS XML retry may be signed afresh, its signed content the same)`);
 }
