@@ -90,6 +90,7 @@ export class RedisStore extends RedisPart implements StateStore {
     } finally {
       clearTimeout(deadline);
     }
+    await mayRunScripts(redis, options, clients);
     return store;
   }
 
@@ -235,5 +236,22 @@ export class RedisStore extends RedisPart implements StateStore {
         client.disconnect();
       }
     }));
+  }
+}
+
+/**
+ * Every request is recorded by a Lua script: a Redis user its ACL forbids them would be let in and
+ * then refuse every request, so the start says so instead.
+ */
+async function mayRunScripts(redis: ScriptedRedis, options: RedisStoreOptions, clients: readonly ScriptedRedis[]): Promise<void> {
+  try {
+    await redis.eval('return 1', 0);
+  } catch (cause) {
+    const message = (cause as Error).message;
+    if (!message.startsWith('NOPERM')) return;
+    for (const client of clients) client.disconnect();
+    throw new StateUnavailableError(
+      `${describeTarget(options)} lets the router's Redis user run no Lua scripts (${message}); the router records every request with one: grant the user EVAL and EVALSHA (ACL +@scripting)`,
+      { cause });
   }
 }

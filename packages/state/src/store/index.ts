@@ -484,10 +484,12 @@ export class StateUnavailableError extends Error {
 
 /**
  * Redis's refusals of a write before it runs: out of memory, a read-only replica, a dataset still
- * loading, a master or cluster down, writes stopped after a failed save. A script meets them at
- * its first write, so it has written nothing either.
+ * loading, a master or cluster down, writes stopped after a failed save, another script still
+ * running (BUSY). A script meets them at its first write, so it has written nothing either. An ACL
+ * refusal counts only when it is of the command itself (`NOPERM ... to run the 'evalsha' command`):
+ * one of a key may come from inside a script, after its first writes.
  */
-const REFUSED_UNRUN = /^(OOM|READONLY|LOADING|MASTERDOWN|NOREPLICAS|CLUSTERDOWN|TRYAGAIN|MISCONF) /;
+const REFUSED_UNRUN = /^(?:(OOM|READONLY|LOADING|MASTERDOWN|NOREPLICAS|CLUSTERDOWN|TRYAGAIN|MISCONF|BUSY) |(NOPERM) .*permissions to run the ')/;
 
 /**
  * Whether a failed Redis command may have run: not when it was refused before sending (no
@@ -503,7 +505,8 @@ function mayHaveRun(cause: unknown): boolean {
 const REFUSAL_WORDS: Record<string, string> = {
   OOM: 'it is out of memory', READONLY: 'it is a read-only replica', LOADING: 'it is loading its data',
   MASTERDOWN: 'its master is down', NOREPLICAS: 'it has too few replicas', CLUSTERDOWN: 'its cluster is down',
-  TRYAGAIN: 'its cluster is moving the data', MISCONF: 'it cannot save its data',
+  TRYAGAIN: 'its cluster is moving the data', MISCONF: 'it cannot save its data', BUSY: 'it is busy running a script',
+  NOPERM: "the router's Redis user may not run the command (Redis ACL)",
 };
 
 /** A failed call to Redis as the store reports it: whether it may have run, and why Redis refused it if it did. */
@@ -513,8 +516,8 @@ export function redisCallFailed(message: string, cause: unknown): StateUnavailab
 
 /** Why Redis refused a command before running it, in a User's words; undefined when it did not refuse it (unreachable, timed out). */
 function refusedBecause(cause: unknown): string | undefined {
-  const code = REFUSED_UNRUN.exec((cause as Error)?.message ?? '')?.[1];
-  return code === undefined ? undefined : REFUSAL_WORDS[code];
+  const match = REFUSED_UNRUN.exec((cause as Error)?.message ?? '');
+  return match ? REFUSAL_WORDS[match[1] ?? match[2]] : undefined;
 }
 
 /** A device as a change found it and as it left it (StateStore.updateDevices). */
