@@ -114,6 +114,30 @@ describe.each(everyStore())('State-changing non-device requests, on %s', (_name,
     expect(await pending()).toBe('9.9');
   });
 
+  it('do not change again when a captured 11.1 is replayed after its User lost the meter: the answer is replayed, nothing else', async () => {
+    await start();
+    const counter = nextCounter();
+    const first = await client.submit(updateFirmware(counter, 'A-EVIL'));
+    expect(first.status).toBe(200);
+    // The meter moves to another supplier, who names its own version.
+    const other = '90-B3-D5-1F-30-13-00-02';
+    const otherKeys = newKeyPair();
+    expect((await admin.put(`/v1/admin/users/${other}`, { roles: ['IS'], status: 'active', publicKeyPem: otherKeys.publicKeyPem })).status).toBe(200);
+    await admin.device(METER, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: other });
+    const otherClient = new RouterClient(running!.url, otherKeys.privateKeyPem, { retries: 0 });
+    expect((await otherClient.submit({ ...updateFirmware(nextCounter(), 'B-GOOD'), originatorId: other })).status).toBe(200);
+    expect(await pending()).toBe('B-GOOD');
+    // A fresh 11.1 from the former supplier is refused; its old one resent gets its old answer and changes nothing.
+    expect((await client.submit(updateFirmware(nextCounter(), 'A-EVIL'))).answer.error.reason).toBe('not_authorised_for_device');
+    const replayed = await client.submit(updateFirmware(counter, 'A-EVIL'));
+    expect([replayed.status, replayed.answer]).toEqual([200, first.answer]);
+    expect(await pending()).toBe('B-GOOD');
+    // Suspended, the same.
+    expect((await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'suspended', publicKeyPem: (await admin.request('GET', `/v1/admin/users/${USER}`)).body.publicKeyPem })).status).toBe(200);
+    expect((await client.submit(updateFirmware(counter, 'A-EVIL'))).status).toBe(200);
+    expect(await pending()).toBe('B-GOOD');
+  });
+
   it('are judged after the replay lookup: a resubmission of an acknowledged one gets its answer, whatever became of its schedule', async () => {
     await start();
     const created = await client.submit(createSchedule(nextCounter()));

@@ -107,6 +107,35 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(written.at(-1)?.pendingFirmwareAt).toBe(new Date(now()).toISOString());
   });
 
+  it('lets a resubmitted 11.1 complete only what its first attempt left undone, for a User still responsible', async () => {
+    const answeredAt = Date.parse('2030-01-01T00:00:00Z');
+    const later = answeredAt + 60_000;
+    const update = built('11.1', 'UpdateFirmware', { FirmwareImage: 'AAAA', FirmwareVersion: 'A', DeviceIDList: METER });
+    /** What a resubmission writes to the meter as stored, with the originator as the directory holds it now. */
+    const resubmitted = async (stored: Device, originator: User | null = user) => {
+      const deps = depsWith(indexCpl([]));
+      let written: Device | undefined;
+      deps.directory.user = async () => originator ?? undefined;
+      deps.directory.updateDevices = async (_ids: readonly string[], change: (device: Device) => Device | undefined) => {
+        written = change(stored);
+        return [];
+      };
+      await applyNonDeviceEffect(update, '11.1', undefined, later, deps, answeredAt, true);
+      return written?.pendingFirmwareVersion;
+    };
+    // Cut off before its first attempt updated the meter: completed.
+    expect(await resubmitted(meter)).toBe('A');
+    expect(await resubmitted({ ...meter, pendingFirmwareVersion: 'old', pendingFirmwareAt: new Date(answeredAt - 1).toISOString() })).toBe('A');
+    // Updated by it already, or by a later 11.1 (another supplier's): left as it is.
+    expect(await resubmitted({ ...meter, pendingFirmwareVersion: 'A', pendingFirmwareAt: new Date(answeredAt).toISOString() })).toBeUndefined();
+    expect(await resubmitted({ ...meter, pendingFirmwareVersion: 'B', pendingFirmwareAt: new Date(later).toISOString() })).toBeUndefined();
+    // Its supplier changed since, or it is no longer the User's, or the User is suspended or gone.
+    expect(await resubmitted({ ...meter, acquiredAt: new Date(later).toISOString() })).toBeUndefined();
+    expect(await resubmitted({ ...meter, importSupplier: '90-B3-D5-1F-30-0B-00-00' })).toBeUndefined();
+    expect(await resubmitted(meter, { ...user, status: 'suspended' })).toBeUndefined();
+    expect(await resubmitted(meter, null)).toBeUndefined();
+  });
+
   it('judges each listed device by its status as the CPL leaves it, and 11.4 by its type: a PPMID\'s firmware only', async () => {
     const devices = new Map<string, Device>([
       [METER, meter],

@@ -1,5 +1,5 @@
 import {
-  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, findSrv, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -197,6 +197,8 @@ export async function applyNonDeviceEffect(
   request: ServiceRequest, srv: string, answered: Record<string, unknown> | undefined, now: number, deps: NonDeviceDeps,
   /** When the request was first answered (a retry applying it again says the first answer's time). */
   answeredAt = now,
+  /** A resubmission of one recorded before, completing what its first attempt may have left undone. */
+  again = false,
 ): Promise<void> {
   const owner = request.requestId.originatorId;
   switch (srv) {
@@ -218,7 +220,27 @@ export async function applyNonDeviceEffect(
       // The devices as the store holds them: a change another instance made since this one cached them stays.
       // The 11.1's own time, however often applied: a retry must not date it after an 11.3 accepted meanwhile.
       const pendingFirmwareAt = new Date(answeredAt).toISOString();
-      await deps.directory.updateDevices(update.deviceIds, (device) => ({ ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt }));
+      const stillOwed = again ? await firmwareStillOwed(request, srv, answeredAt, deps) : () => true;
+      await deps.directory.updateDevices(update.deviceIds, (device) => (stillOwed(device) ? { ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt } : undefined));
     }
   }
+}
+
+/**
+ * Which devices a resubmitted 11.1 or 11.4 may still update: a retry completes an update its first
+ * attempt left undone, and nothing more. Not a device an 11.1 has pended since it was answered
+ * (this one, or a later one), nor one whose supplier changed since, nor for a User no longer active
+ * or no longer responsible for the device: a captured request replayed must not undo a newer
+ * update or act for a party that lost the device.
+ */
+async function firmwareStillOwed(request: ServiceRequest, srv: string, answeredAt: number, deps: NonDeviceDeps): Promise<(device: Device) => boolean> {
+  const originator = request.requestId.originatorId;
+  const user = await deps.directory.user(originator);
+  const definition = findSrv(srv);
+  if (!user || user.status !== 'active' || !definition) return () => false;
+  const eligibleRoles = eligibleRolesOf(user, definition);
+  // Pended at the answer's own time: by this request's first attempt.
+  const pendedSince = (device: Device) => device.pendingFirmwareAt !== undefined && Date.parse(device.pendingFirmwareAt) >= answeredAt;
+  const acquiredSince = (device: Device) => device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
+  return (device) => !pendedSince(device) && !acquiredSince(device) && isAuthorisedForDevice(originator, eligibleRoles, device);
 }
