@@ -251,4 +251,20 @@ describe('Threshold Anomaly Detection', () => {
     expect(metrics).toMatch(/dccrouter_tad_breaches_total\{kind="user",action="quarantined"\} \d+/);
     expect(metrics).toMatch(/dccrouter_tad_threshold_usage_ratio\{scope="user",srv="\*",window_seconds="300"\} 1/);
   }, 120_000);
+
+  it('refuses a suspended User\'s signed calls, its quarantine actions included, and serves them again once active', async () => {
+    const suspendedUser = '90-B3-D5-1F-30-0F-00-0E';
+    await register(suspendedUser);
+    const record = (await admin.request('GET', `/v1/admin/users/${suspendedUser}`)).body;
+    expect((await admin.put(`/v1/admin/users/${suspendedUser}`, { ...record, status: 'suspended' })).status).toBe(200);
+    for (const [method, path] of [['GET', '/v1/responses'], ['GET', '/v1/thresholds'], ['POST', '/v1/quarantine/q1-0123456789abcdef/delete']]) {
+      // Each router sees the suspension within its directory's sync.
+      await expect.poll(async () => {
+        const { status, answer } = await clients.get(suspendedUser)![1].call(suspendedUser, method, path);
+        return [status, answer.error?.reason, answer.error?.message];
+      }, { timeout: 5_000 }).toEqual([403, 'user_not_active', `User ${suspendedUser} is suspended: its signed calls are refused until an operator makes it active again`]);
+    }
+    expect((await admin.put(`/v1/admin/users/${suspendedUser}`, { ...record, status: 'active' })).status).toBe(200);
+    await expect.poll(async () => (await clients.get(suspendedUser)![1].call(suspendedUser, 'GET', '/v1/responses')).status, { timeout: 5_000 }).toBe(200);
+  });
 });

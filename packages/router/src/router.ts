@@ -144,7 +144,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   await storeWatch.start();
   const budgets = new TrtBudgetTable(store);
   await budgets.start(log);
-  const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs });
+  const verifier = new SignatureVerifier({ threads: config.verifyThreads, batchMax: config.verifyBatchMax, lingerMs: config.verifyLingerMs, queueMax: config.maxInflight });
   const lifecycle = lifecycleMetrics(metrics.registry);
   metrics.registry.registerMetric(redisCalls);
   metrics.registry.registerMetric(redisLatency);

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { parseEui, parseRfc3339, type User } from '@dccrouter/domain';
 import { decodeSignatureHeader, type SignatureVerifier } from './verifier.ts';
+import { RETRY_AFTER_MS } from '../pipeline/answers.ts';
 
 /**
  * Where a signed call's User is found: the router's directory (Users cached in-process, an
@@ -13,7 +14,23 @@ export interface UserLookup {
 
 const MAX_SKEW_MS = 5 * 60 * 1000;
 
-export type CallAuth = { ok: true; userId: string } | { ok: false; message: string };
+/** Why a signed call is refused, with the answer's status and contract reason. */
+export interface CallRefusal {
+  ok: false;
+  status: 401 | 403 | 503;
+  reason: 'signature_invalid' | 'user_not_active' | 'overloaded';
+  message: string;
+}
+
+export type CallAuth = { ok: true; userId: string } | CallRefusal;
+
+const invalid = (message: string): CallRefusal => ({ ok: false, status: 401, reason: 'signature_invalid', message });
+
+/** A refused signed call's HTTP answer; an overloaded one says when to call again, as a request's 503 does. */
+export function callRefusal(c: Context, refusal: CallRefusal): Response {
+  if (refusal.status === 503) c.header('retry-after', String(Math.ceil(RETRY_AFTER_MS / 1000)));
+  return c.json({ error: { reason: refusal.reason, message: refusal.message } }, refusal.status);
+}
 
 /** The path and query of a request's URL as the runtime gives it. */
 export function requestTarget(url: string): string {
@@ -70,19 +87,23 @@ export interface SignedCall {
 /** A User's signed call over any transport (HTTP headers, gRPC metadata), checked the same way. */
 export async function authenticateSigned(call: SignedCall, users: UserLookup, verifier: SignatureVerifier, now = Date.now()): Promise<CallAuth> {
   const userId = parseEui(call.user);
-  if (!userId) return { ok: false, message: 'X-DCC-User is missing or not an EUI-64' };
+  if (!userId) return invalid('X-DCC-User is missing or not an EUI-64');
   const timestamp = call.timestamp ?? '';
   // RFC 3339 allows a lower-case "t" and "z"; the signature still covers the text as sent.
   const at = parseRfc3339(timestamp.toUpperCase());
-  if (Number.isNaN(at)) return { ok: false, message: 'X-DCC-Timestamp is missing or not an RFC 3339 time' };
-  if (Math.abs(now - at) > MAX_SKEW_MS) return { ok: false, message: "X-DCC-Timestamp is more than 5 minutes from the router's clock" };
+  if (Number.isNaN(at)) return invalid('X-DCC-Timestamp is missing or not an RFC 3339 time');
+  if (Math.abs(now - at) > MAX_SKEW_MS) return invalid("X-DCC-Timestamp is more than 5 minutes from the router's clock");
   const signature = decodeSignatureHeader(call.signature);
-  if (!signature) return { ok: false, message: 'X-DCC-Signature is missing or not base64' };
+  if (!signature) return invalid('X-DCC-Signature is missing or not base64');
   const user = await users.user(userId);
-  if (!user) return { ok: false, message: `User ${userId} is not registered` };
-  if (await verifier.verify(user.publicKeyPem, Buffer.from(call.signedText(timestamp)), signature)) return { ok: true, userId };
+  if (!user) return invalid(`User ${userId} is not registered`);
+  if (verifier.saturated) return { ok: false, status: 503, reason: 'overloaded', message: 'too many signatures are waiting to be checked: call again shortly' };
+  let valid = await verifier.verify(user.publicKeyPem, Buffer.from(call.signedText(timestamp)), signature);
   // A second check only where the runtime re-encoded the request line.
-  const raw = call.rawSignedText?.(timestamp);
-  if (raw !== undefined && (await verifier.verify(user.publicKeyPem, Buffer.from(raw), signature))) return { ok: true, userId };
-  return { ok: false, message: "X-DCC-Signature is not a valid signature of the call by the User's key" };
+  const raw = valid ? undefined : call.rawSignedText?.(timestamp);
+  if (raw !== undefined) valid = await verifier.verify(user.publicKeyPem, Buffer.from(raw), signature);
+  if (!valid) return invalid("X-DCC-Signature is not a valid signature of the call by the User's key");
+  // Told only to the key's holder: suspended, a User reads and changes nothing (contract row 6's reason).
+  if (user.status !== 'active') return { ok: false, status: 403, reason: 'user_not_active', message: `User ${userId} is ${user.status}: its signed calls are refused until an operator makes it active again` };
+  return { ok: true, userId };
 }

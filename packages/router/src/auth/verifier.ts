@@ -8,6 +8,8 @@ export interface VerifierOptions {
   batchMax: number;
   /** How long the first signature of a batch waits for others before the batch goes to a worker. */
   lingerMs: number;
+  /** Signatures waiting past which a User's signed call is refused (overloaded), as requests are past MAX_INFLIGHT. */
+  queueMax?: number;
 }
 
 interface Pending {
@@ -60,6 +62,15 @@ export class SignatureVerifier {
   /** Signatures waiting for or under verification: the pool's queue depth. */
   get depth(): number {
     return this.pending.length + this.inPool;
+  }
+
+  /**
+   * As many signatures waiting as a call that takes no place in flight may add to: a User's signed
+   * calls (reads, quarantine actions, feeds) check this first, so a burst of them cannot queue
+   * checks without bound ahead of the requests.
+   */
+  get saturated(): boolean {
+    return this.options.queueMax !== undefined && this.depth >= this.options.queueMax;
   }
 
   verify(pem: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {

@@ -283,7 +283,9 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   const processIndex = settings.integer('ROUTER_PROCESS_INDEX', 0);
   if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   // Generated, it would be printed to the logs and differ on every instance behind one address.
-  if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && env.NODE_ENV === 'production') settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
+  const production = env.NODE_ENV === 'production';
+  if (role === 'router' && production && env.VERIFY_SIGNATURES === 'false') settings.problem('VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production');
+  if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && production) settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   // Read here too, so a bad key or certificate is named with the other settings, not on a later start.
   if (role === 'router' && (env.ROUTER_SIGNING_KEY || env.ROUTER_SIGNING_CERTIFICATE)) {
@@ -339,7 +341,8 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     directorySyncMs: settings.durationMs('DIRECTORY_SYNC_MS', 200, 10),
     directoryCacheMax: settings.integer('DIRECTORY_CACHE_MAX', 1_000_000, 1),
     requestRetentionSeconds: settings.integer('REQUEST_RETENTION_SECONDS', 7 * 24 * 3600, 1),
-    seedDemo: settings.boolean('SEED_DEMO', !shared),
+    // The demo User's private key is in this repository: not served unless asked for, in production.
+    seedDemo: settings.boolean('SEED_DEMO', !shared && !production),
     logLevel: settings.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceMs: settings.durationMs('SHUTDOWN_GRACE_MS', 10_000),
     preStopDelayMs: settings.durationMs('PRE_STOP_DELAY_MS', 0),

@@ -52,8 +52,8 @@ function outboxItem(item: OutboxItem): dccrouter.v1.IOutboxItem {
  * Streams a User's outbound items after its cursor, then each new one, until the client cancels
  * or the router drains. Responses sent count as delivered, as when pulled. At most
  * MAX_FEEDS_PER_USER of a User's are open at once (`openFeeds`, this process's count by User);
- * a feed ends once its User is gone or its key changed (an operator replacing a compromised key
- * ends what the old one opened), looked at before each read.
+ * a feed ends once its User is gone, suspended or its key changed (an operator replacing a
+ * compromised key ends what the old one opened), looked at before each read.
  */
 export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<string, number>): Promise<void> {
   // Listened for before anything is awaited: a client that cancels while its signature is checked
@@ -68,7 +68,7 @@ export async function serveFeed(call: FeedCall, deps: FeedDeps, openFeeds: Map<s
     signedText: (timestamp) => feedSignedText(after, timestamp),
   }, deps.directory, deps.verifier);
   if (cancellation.signal.aborted) return;
-  if (!auth.ok) return refuse(call, 401, 'signature_invalid', auth.message);
+  if (!auth.ok) return refuse(call, auth.status, auth.reason, auth.message);
   // As the pull's: a cursor the router never gave is the caller's mistake, not the store's.
   const badCursor = after === '' ? undefined : outboxCursorRefusal(after);
   if (badCursor) return refuse(call, 400, 'malformed_request', badCursor);
@@ -91,9 +91,11 @@ async function streamFeed(call: FeedCall, deps: FeedDeps, userId: string, after:
   try {
     while (!cancelled.aborted && !deps.draining()) {
       // Cached in-process, an operator's change seen within the directory's sync.
-      if ((await deps.directory.user(userId))?.publicKeyPem !== openedWith) {
+      const user = await deps.directory.user(userId);
+      if (!user || user.publicKeyPem !== openedWith) {
         return refuse(call, 401, 'signature_invalid', `User ${userId} is no longer registered with the key that opened this feed: open it again, signed by its current key`);
       }
+      if (user.status !== 'active') return refuse(call, 403, 'user_not_active', `User ${userId} is ${user.status}: its feed ends, and its signed calls are refused until an operator makes it active again`);
       const items = await deps.store.readOutbox(userId, cursor, FEED_PAGE);
       const written: OutboxItem[] = [];
       for (const item of items) {

@@ -2,11 +2,11 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { countRulesSchema } from '@dccrouter/domain';
 import { operatorGate } from '../admin/index.ts';
-import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
+import { authenticateUserCall, callRefusal, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { documented } from '../openapi/index.ts';
 import { errorAnswer, json, quarantineOutcome } from '../openapi/schemas.ts';
-import { SIGNED_CALL, SIGNED_CALL_HEADERS, signatureRefused } from '../user-api/index.ts';
+import { SIGNED_CALL, SIGNED_CALL_HEADERS, signatureRefused, signedCallRefused } from '../user-api/index.ts';
 import type { ThresholdRules } from './index.ts';
 import type { QuarantineDesk } from './quarantine.ts';
 import type { Logger } from '../log/index.ts';
@@ -32,17 +32,17 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
   async function caller(c: Context): Promise<{ userId?: string } | Response> {
     if (c.req.header('authorization') !== undefined) return operatorRefusal(c) ?? {};
     const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
-    if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
+    if (!auth.ok) return callRefusal(c, auth);
     return { userId: auth.userId };
   }
 
   documented(app, {
     method: 'get', path: '/thresholds', tags: ['Users', 'Threshold Anomaly Detection'], security: SIGNED_CALL, summary: "The calling User's own count thresholds",
     request: { headers: SIGNED_CALL_HEADERS },
-    responses: { 200: json(countRulesSchema, 'Its rules'), 401: signatureRefused },
+    responses: { 200: json(countRulesSchema, 'Its rules'), 401: signatureRefused, ...signedCallRefused },
   }, async (c) => {
     const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
-    if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
+    if (!auth.ok) return callRefusal(c, auth);
     return c.json(await deps.thresholds.userRules(auth.userId));
   });
 
@@ -56,6 +56,7 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
       responses: {
         200: json(quarantineOutcome, `${action === 'release' ? 'Released' : 'Deleted'}: the request's new state`),
         401: json(errorAnswer(['unauthorized', 'signature_invalid']), 'A wrong bearer token, or a bad signed call'),
+        ...signedCallRefused,
         404: json(errorAnswer(['not_found']), 'No such quarantine event (of this User\'s)'),
         409: json(errorAnswer(['not_quarantined', 'unknown_user', 'user_not_active', 'role_not_eligible', 'device_not_found', 'not_authorised_for_device', 'device_type_incompatible', 'not_available_for_smets1', 'device_status_incompatible']),
           'The request is no longer quarantined, or (release) may not go on now: its User, or its device, no longer admits it (the reason names the row); it stays quarantined'),

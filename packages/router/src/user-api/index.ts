@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { parseRequestId, formatRequestId } from '@dccrouter/domain';
 import { MAX_PULL_WAIT_MS } from '@dccrouter/protocol';
 import { outboxCursorRefusal, type RequestRecord, type StateStore } from '@dccrouter/state';
-import { authenticateUserCall, type UserLookup } from '../auth/user-call.ts';
+import { authenticateUserCall, callRefusal, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import { OUTBOX_WATCH_MS, type OutboxWatch } from '../delivery/outbox-watch.ts';
 import { documented } from '../openapi/index.ts';
@@ -59,6 +59,11 @@ export const SIGNED_CALL_HEADERS = z.object({
 });
 export const SIGNED_CALL = [{ userSignedCall: [] }];
 export const signatureRefused = json(errorAnswer(['signature_invalid']), 'The signed call is missing, late or not valid for the User\'s key');
+/** A signed call's other refusals: its User suspended, or too many signatures waiting to be checked. */
+export const signedCallRefused = {
+  403: json(errorAnswer(['user_not_active']), 'The User is not active: its signed calls are refused'),
+  503: json(errorAnswer(['overloaded']), 'Too many signatures waiting to be checked: call again after Retry-After'),
+};
 
 /** What a User reads of its own data with a signed call; another User's data is 404. */
 export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId: string } }> {
@@ -69,7 +74,7 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
   // Per route, not app-wide: this app is mounted beside the other /v1 routes.
   const signedCall = createMiddleware<{ Variables: { userId: string } }>(async (c, next) => {
     const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
-    if (!auth.ok) return c.json({ error: { reason: 'signature_invalid', message: auth.message } }, 401);
+    if (!auth.ok) return callRefusal(c, auth);
     c.set('userId', auth.userId);
     await next();
   });
@@ -80,7 +85,7 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
       params: z.object({ requestId: z.string().meta({ param: { name: 'requestId', in: 'path' }, example: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000' }) }),
       headers: SIGNED_CALL_HEADERS,
     },
-    responses: { 200: json(requestStatusSchema, 'Its status'), 401: signatureRefused, 404: json(errorAnswer(['not_found']), "No such request of this User's") },
+    responses: { 200: json(requestStatusSchema, 'Its status'), 401: signatureRefused, ...signedCallRefused, 404: json(errorAnswer(['not_found']), "No such request of this User's") },
   }, signedCall, async (c) => {
     const parsed = parseRequestId(c.req.param('requestId')!);
     if (!parsed || parsed.originatorId !== c.get('userId')) return notFound(c, 'request');
@@ -100,7 +105,7 @@ export function userRoutes(deps: UserApiDeps): OpenAPIHono<{ Variables: { userId
       }),
       headers: SIGNED_CALL_HEADERS,
     },
-    responses: { 200: json(responsesPage, 'The next items'), 400: json(errorAnswer(['malformed_request']), 'A bad cursor, limit or wait'), 401: signatureRefused },
+    responses: { 200: json(responsesPage, 'The next items'), 400: json(errorAnswer(['malformed_request']), 'A bad cursor, limit or wait'), 401: signatureRefused, ...signedCallRefused },
   }, signedCall, async (c) => {
     const after = c.req.query('after');
     const badCursor = after === undefined ? undefined : outboxCursorRefusal(after);
