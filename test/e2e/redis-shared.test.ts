@@ -186,11 +186,21 @@ describe('routers sharing one Redis', () => {
     const signature = client.sign(body);
     // The User and device in the router's cache: the write is the request's one call to Redis.
     const warm = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
-    expect((await post(first.url, warm, client.sign(warm))).status).toBe(202);
+    const warmed = await post(first.url, warm, client.sign(warm));
+    expect(warmed.status).toBe(202);
+    // Its response waits in the User's outbox, so a pull has an item to mark delivered: a write.
+    const warmId = (await warmed.json() as any).header.requestId as string;
+    await expect.poll(async () => (await client.status(SUPPLIER, warmId)).state, { timeout: 10_000, interval: 100 }).toBe('responded');
     const [, policy] = (await operator.config('GET', 'maxmemory-policy')) as string[];
     try {
       await operator.config('SET', 'maxmemory-policy', 'noeviction');
       await operator.config('SET', 'maxmemory', '1');
+      // An operator's write and a User's pull are told the store refuses writes, and why: it is reachable.
+      const admin = new Admin(first.url, first.adminToken);
+      const put = await admin.put(`/v1/admin/devices/${ESME}`, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'Central', importSupplier: SUPPLIER });
+      expect([put.status, put.body.error.message]).toEqual([503, 'the state store is refusing writes (it is out of memory); a change may have landed in part: read it back, or repeat the call, once it takes them again']);
+      const pull = await client.call(SUPPLIER, 'GET', '/v1/responses?limit=1000');
+      expect([pull.status, pull.answer.error.message]).toEqual([503, 'the state store is refusing writes (it is out of memory), which this read makes too (marking what it delivers): repeat the call once it takes them again']);
       const refused = await post(first.url, body, signature);
       const refusal = (await refused.json()) as any;
       // Redis answered that it ran nothing: no outcome left unknown.

@@ -121,7 +121,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       counted('state_unavailable');
       // Its words (the store's address) are the operators', logged; the caller is told what to do.
       storeTrouble('store', { err: cause, path: c.req.path }, 'the state store failed a call');
-      return send(c, refusalAnswer(refuse('state_unavailable', 'the state store is unreachable; a change may have landed in part: read it back, or repeat the call, once the store is back')));
+      return send(c, refusalAnswer(refuse('state_unavailable', storeTroubleMessage(cause, c.req.method))));
     }
     log.error({ err: cause, path: c.req.path }, 'unhandled error');
     counted('internal_error');
@@ -338,4 +338,18 @@ function routeMethods(app: OpenAPIHono): (path: string) => string[] {
     // A segment ':name' (with an optional '{pattern}') is a parameter; ':' inside a segment ('service-requests:batch') is not.
     .map((route) => ({ method: route.method, path: new RegExp(`^${route.path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`) }));
   return (path) => [...new Set(routes.filter((route) => route.path.test(path)).map((route) => route.method))];
+}
+
+/** What a caller is told of a call the state store failed: why, where Redis said, and whether anything may have changed. */
+function storeTroubleMessage(cause: StateUnavailableError, method: string): string {
+  const read = method === 'GET' || method === 'HEAD';
+  // Reachable, but refusing what it was sent (out of memory, a read-only replica, ...).
+  if (cause.refused) {
+    return read
+      ? `the state store is refusing writes (${cause.refused}), which this read makes too (marking what it delivers): repeat the call once it takes them again`
+      : `the state store is refusing writes (${cause.refused}); a change may have landed in part: read it back, or repeat the call, once it takes them again`;
+  }
+  return read
+    ? 'the state store is unreachable: repeat the call once it is back'
+    : 'the state store is unreachable; a change may have landed in part: read it back, or repeat the call, once the store is back';
 }

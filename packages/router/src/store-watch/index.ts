@@ -57,7 +57,7 @@ export class StoreWatch {
         const refused = error instanceof StateUnavailableError ? error.refused : undefined;
         this.log.warn({ err: error }, refused
           ? `the state store is refusing writes (${refused}): requests are refused state_unavailable until it takes them again`
-          : 'the state store does not answer: requests are refused state_unavailable until it does');
+          : 'the state store does not answer: requests are refused state_unavailable (outcome_unknown for one whose write was sent) until it does');
       }
       return;
     }
@@ -67,7 +67,7 @@ export class StoreWatch {
     }
     if (identity !== this.identity) {
       this.log.error({ before: this.identity, now: identity },
-        'the state store lost its data (a Redis restarted without persistence, flushed, or evicting keys): the Users, devices, open requests and responses it held are gone; put the Users and devices again, and resubmit what was not answered');
+        'the state store lost its data (a Redis restarted without persistence, flushed, or evicting keys): the Users, devices, open requests and responses it held are gone, and the operators\' settings are back to their defaults (TRT budgets, thresholds, the CPL, policy tables, product registers, simulator settings); put them again, and have Users resend what was not answered under new RequestIDs (the networks may have run the old ones, and would not run them again)');
       this.identity = identity;
       this.counted.lost();
       this.unhandledLoss = true;
