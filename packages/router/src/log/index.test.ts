@@ -20,10 +20,12 @@ describe('throttledWarn', () => {
     ]);
     vi.advanceTimersByTime(999);
     warn('store', { task: 'scan', attempt: 6 }, 'failed');
+    const lastAt = new Date().toISOString();
     expect(shown()).toEqual([]);
-    // The interval ends: what it held back is told, with the latest fields, though nothing recurs after.
+    // The interval ends: what it held back is told, with the latest fields and when the last was, though nothing recurs after.
     vi.advanceTimersByTime(1);
-    expect(shown()).toEqual([{ msg: 'failed', task: 'scan', attempt: 6, suppressed: 5 }]);
+    expect(lines[0]?.lastAt).toBe(lastAt);
+    expect(shown()).toEqual([{ msg: `failed (5 more, the last at ${lastAt})`, task: 'scan', attempt: 6, suppressed: 5 }]);
     // That line opened another interval, which held nothing back: it ends silently.
     vi.advanceTimersByTime(1_000);
     expect(shown()).toEqual([]);

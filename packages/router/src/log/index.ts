@@ -43,23 +43,24 @@ export function taskFailureReporter(log: Logger, task: string): (fields: Record<
  * shows in the logs without flooding them, and its last occurrences are not lost when it ends.
  */
 export function throttledWarn(log: Logger, intervalMs = 10_000) {
-  const open = new Map<string, { fields: Record<string, unknown>; message: string; suppressed: number }>();
+  const open = new Map<string, { fields: Record<string, unknown>; message: string; suppressed: number; lastAt: number }>();
   return (key: string, fields: Record<string, unknown>, message: string): void => {
     const held = open.get(key);
     if (held) {
-      Object.assign(held, { fields, message });
+      Object.assign(held, { fields, message, lastAt: Date.now() });
       held.suppressed++;
       return;
     }
     log.warn(fields, message);
-    const interval = { fields, message, suppressed: 0 };
+    const interval = { fields, message, suppressed: 0, lastAt: 0 };
     open.set(key, interval);
     const close = () => {
       if (interval.suppressed === 0) {
         open.delete(key);
         return;
       }
-      log.warn({ ...interval.fields, suppressed: interval.suppressed }, interval.message);
+      // Written up to an interval late: when the last of them happened, so it does not read as a new failure.
+      log.warn({ ...interval.fields, suppressed: interval.suppressed, lastAt: new Date(interval.lastAt).toISOString() }, `${interval.message} (${interval.suppressed} more, the last at ${new Date(interval.lastAt).toISOString()})`);
       interval.suppressed = 0;
       // The line just written opens the next interval.
       setTimeout(close, intervalMs).unref();
