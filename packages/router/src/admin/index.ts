@@ -60,6 +60,8 @@ export interface AdminDeps {
 
 /** Devices per store write during an import: large enough to pipeline well, small enough to stream. */
 const IMPORT_CHUNK = 5000;
+/** An import line past this is refused unread: held whole, one line of a 2 GiB upload could take that much memory. */
+const IMPORT_LINE_MAX = 64 * 1024;
 /** In a model's or version's name (a path segment, decoded): no device reports one. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /** Refused lines an import answer lists (all are counted). */
@@ -345,9 +347,13 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       lineOf.clear();
     };
     try {
-      for await (const lines of readLineBatches(c.req.raw, deps.importMaxBytes)) {
+      for await (const lines of readLineBatches(c.req.raw, deps.importMaxBytes, IMPORT_LINE_MAX)) {
         for (const line of lines) {
           lineNumber++;
+          if (line === null) {
+            reject(lineNumber, `longer than ${IMPORT_LINE_MAX} characters (a device is a few hundred)`);
+            continue;
+          }
           if (line.trim() === '') continue;
           let value: unknown;
           try {

@@ -13,9 +13,9 @@ function streamed(chunks: string[]): Request {
   return new Request('http://router/v1/admin/devices:import', { method: 'POST', body, duplex: 'half' } as RequestInit);
 }
 
-async function linesOf(request: Request, limit = 1 << 30): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const batch of readLineBatches(request, limit)) lines.push(...batch);
+async function linesOf(request: Request, limit = 1 << 30, lineMax?: number): Promise<(string | null)[]> {
+  const lines: (string | null)[] = [];
+  for await (const batch of readLineBatches(request, limit, lineMax)) lines.push(...batch);
   return lines;
 }
 
@@ -29,6 +29,13 @@ describe('readLineBatches', () => {
     const bytes = new TextEncoder().encode('é\n');
     const body = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.subarray(0, 1)); c.enqueue(bytes.subarray(1)); c.close(); } });
     expect(await linesOf(new Request('http://router/', { method: 'POST', body, duplex: 'half' } as RequestInit))).toEqual(['é']);
+  });
+
+  it('gives a line longer than lineMax as null in its place, holding none of it, and goes on', async () => {
+    expect(await linesOf(streamed(['ab\nabcdef\ncd\n']), undefined, 4)).toEqual(['ab', null, 'cd']);
+    // Over many chunks, and as the last line.
+    expect(await linesOf(streamed(['ab\nabc', 'def', 'ghi\nok\nxyz', 'xyz']), undefined, 4)).toEqual(['ab', null, 'ok', null]);
+    expect(await linesOf(streamed(['abcd\n', 'abcd']), undefined, 4)).toEqual(['abcd', 'abcd']);
   });
 
   it('stops at the limit', async () => {

@@ -73,31 +73,48 @@ async function readWithin(request: Request, limit: number, declared: number): Pr
   return body;
 }
 
-/** Splits a streamed body into lines, a chunk's worth at a time, never holding the whole body. */
-export async function* readLineBatches(request: Request, limit: number): AsyncGenerator<string[]> {
+/**
+ * Splits a streamed body into lines, a chunk's worth at a time, never holding the whole body. A
+ * line longer than `lineMax` characters is not held either: it comes as null, in its place.
+ */
+export async function* readLineBatches(request: Request, limit: number, lineMax = Number.POSITIVE_INFINITY): AsyncGenerator<(string | null)[]> {
   if (!request.body) return;
   const decoder = new TextDecoder();
   let size = 0;
   // The line not ended yet, in pieces: joined once its end comes (joined at every chunk, a line
-  // of megabytes cost time growing with its square).
+  // of megabytes cost time growing with its square). Past lineMax, its pieces are dropped.
   let rest: string[] = [];
+  let restLength = 0;
+  let overlong = false;
+  const hold = (piece: string) => {
+    if (overlong) return;
+    rest.push(piece);
+    restLength += piece.length;
+    if (restLength > lineMax) [rest, restLength, overlong] = [[], 0, true];
+  };
+  const take = (): string | null => {
+    const line = overlong ? null : rest.join('');
+    [rest, restLength, overlong] = [[], 0, false];
+    return line;
+  };
   try {
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
       if (size > limit) throw new BodyTooLargeError(limit);
-      const text = decoder.decode(chunk, { stream: true });
-      rest.push(text);
-      if (!text.includes('\n')) continue;
-      const lines = rest.join('').split('\n');
-      rest = [lines.pop()!];
+      const pieces = decoder.decode(chunk, { stream: true }).split('\n');
+      hold(pieces[0]);
+      if (pieces.length === 1) continue;
+      const lines: (string | null)[] = [take()];
+      for (let i = 1; i < pieces.length - 1; i++) lines.push(pieces[i].length > lineMax ? null : pieces[i]);
+      hold(pieces[pieces.length - 1]);
       yield lines;
     }
   } catch (cause) {
     // The stream failing is the client's doing (gone mid-body), as for readBodyLimited.
     throw cause instanceof BodyTooLargeError ? cause : new BodyAbortedError(cause);
   }
-  const last = rest.join('') + decoder.decode();
-  if (last.length > 0) yield [last];
+  hold(decoder.decode());
+  if (overlong || restLength > 0) yield [take()];
 }
 
 /** The client's body stopped before its end (most often: the client closed the connection). */
