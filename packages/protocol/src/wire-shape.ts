@@ -61,10 +61,10 @@ export function wireShapeProblem(bytes: Uint8Array, shape: WireShape = SERVICE_R
       else if (typeof kind === 'number') {
         if (!isUtf8(reader.bytes())) return `${path}${name} (field ${number}) is not valid UTF-8`;
       } else {
-        if (messagesSeen.has(number)) return `${path}${name} (field ${number}) is sent twice, which decoders read differently (merged or the last kept)`;
-        messagesSeen.add(number);
         const problem = wireShapeProblem(reader.bytes(), kind, `${path}${name}.`);
         if (problem) return problem;
+        if (messagesSeen.has(number)) return `${path}${name} (field ${number}) is sent twice, which decoders read differently (merged or the last kept)`;
+        messagesSeen.add(number);
       }
     }
   } catch {
