@@ -283,6 +283,28 @@ describe('gRPC conventions', () => {
     }
   }, 20_000);
 
+  it('ends a feed once its User is suspended, and refuses it a new one', async () => {
+    const user = '90-B3-D5-1F-30-0D-00-03';
+    const keys = newKeyPair();
+    const admin = new Admin(router.url, router.adminToken);
+    const record = { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem };
+    expect((await admin.put(`/v1/admin/users/${user}`, record)).status).toBe(200);
+    const client = new GrpcRouterClient(router.grpcAddress!, keys.privateKeyPem);
+    try {
+      let ended: ServiceError | undefined;
+      client.feed(user, '').on('error', (error: ServiceError) => { ended = error; });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(ended).toBeUndefined();
+      expect((await admin.put(`/v1/admin/users/${user}`, { ...record, status: 'suspended' })).status).toBe(200);
+      await expect.poll(() => [ended?.code, refusalOf(ended!)?.reason], { timeout: 10_000, interval: 100 }).toEqual([GrpcStatus.PERMISSION_DENIED, 'user_not_active']);
+      const refused = await new Promise<ServiceError>((resolve) => client.feed(user, '').on('error', resolve));
+      expect([refused.code, refusalOf(refused)?.reason, refused.details]).toEqual([GrpcStatus.PERMISSION_DENIED, 'user_not_active',
+        `user_not_active: User ${user} is suspended: its signed calls are refused until an operator makes it active again`]);
+    } finally {
+      client.close();
+    }
+  }, 20_000);
+
   it('gives each submission and stream the client\'s time limit as a gRPC deadline', async () => {
     // A peer that takes the connection and never answers: only the deadline ends the call. (Against
     // the router, a refusal could come back within even 1 ms over a connection already open.)
