@@ -347,7 +347,7 @@ describe('deploy kit', () => {
     for (const [, router] of routers) expect(router.volumes).toContain('router-keys:/keys:ro');
     expect(services['router-key-init'].volumes).toEqual(['router-keys:/keys']);
     expect(services['router-key-init'].command.join(' ')).toContain('/keys/router-signing-key.pem');
-    // Masters that lost their replicas refuse writes (README: durability).
+    // Masters that lost their replicas refuse writes (docs/redis.md: durability).
     for (const name of Object.keys(services).filter((n) => /^redis-\d$/.test(n))) {
       expect(services[name].command.join(' ')).toContain('--min-replicas-to-write 1 --min-replicas-max-lag 1');
     }

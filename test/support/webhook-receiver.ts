@@ -7,7 +7,7 @@ export const REPLAY_WINDOW_MS = 5 * 60_000;
 
 /**
  * A receiver's check of X-DCC-Router-Signature (`t=<unix ms>,sig=<base64 DER>` over
- * `<t>.<body bytes>`), written from the README rather than shared with the router's signer.
+ * `<t>.<body bytes>`), written from docs/delivery.md rather than shared with the router's signer.
  */
 export function verifyRouterSignature(header: string | undefined, body: Buffer, routerKey: KeyObject, now = Date.now()): string | undefined {
   if (!header) return 'no X-DCC-Router-Signature';

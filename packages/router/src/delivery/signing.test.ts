@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, RouterSigningKey } from './signing.ts';
 
-/** The receiver's check, as the README and the OpenAPI document describe it. */
+/** The receiver's check, as docs/delivery.md and the OpenAPI document describe it. */
 function verifyWebhook(header: string, body: Buffer, publicKeyPem: string, now: number): boolean {
   const fields = Object.fromEntries(header.split(',').map((part) => part.split(/=(.*)/s, 2)));
   const t = Number(fields.t);
