@@ -99,6 +99,7 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
     outboxRetentionSeconds: config.outboxRetentionSeconds,
     deadLetterRetentionSeconds: config.deadLetterRetentionSeconds,
     responseGatherMs: config.responseGatherMs,
+    trtAlertGraceMs: config.trtAlertGraceMs,
     waitReplicas: config.redisWaitReplicas,
     waitTimeoutMs: config.redisWaitTimeoutMs,
   });

@@ -4,7 +4,7 @@ import type { StateStore } from './store/index.ts';
 
 /** Where the state lives, and the Redis store's settings (see RedisStoreOptions); a store in memory takes only the retentions. */
 export interface CreateStoreOptions
-  extends Pick<RedisStoreOptions, 'credentials' | 'connectDeadlineMs' | 'keyPrefix' | 'requestRetentionSeconds' | 'outboxRetentionSeconds' | 'deadLetterRetentionSeconds' | 'responseGatherMs' | 'waitReplicas' | 'waitTimeoutMs' | 'onCall' | 'onCallDone'> {
+  extends Pick<RedisStoreOptions, 'credentials' | 'connectDeadlineMs' | 'keyPrefix' | 'requestRetentionSeconds' | 'outboxRetentionSeconds' | 'deadLetterRetentionSeconds' | 'responseGatherMs' | 'trtAlertGraceMs' | 'waitReplicas' | 'waitTimeoutMs' | 'onCall' | 'onCallDone'> {
   redisUrl?: string;
   /** Seeds of a Redis Cluster: wins over redisUrl. */
   redisClusterNodes?: readonly string[];

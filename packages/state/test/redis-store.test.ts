@@ -802,6 +802,29 @@ describe('RedisStore on a shared Redis', () => {
     expect((await store.claimBreaches(startsAt + 30_001, 10)).breaches.map((b) => b.requestId)).toEqual([requestId]);
   });
 
+  it('queues a TRT alert only a grace past its deadline (trtAlertGraceMs): a response in time, recorded meanwhile, takes the mark back and no alert goes', async () => {
+    const store = await open({ keyPrefix: newPrefix(), trtAlertGraceMs: 500 });
+    const startsAt = Date.now();
+    const deadline = startsAt + 30_000;
+    const [answered, silent] = [newRequestId(), newRequestId()];
+    for (const requestId of [answered, silent]) {
+      const made = plainAcceptance(requestId);
+      made.record.trt = { ...made.record.trt!, startsAt, deadline };
+      await store.recordAcceptance(requestId, { ...made, egress: {}, breachCheckAt: deadline });
+    }
+    const alerted = async () => (await store.readOutbox(originatorOf(answered), undefined, 1000)).filter((item) => item.alertCode === 'TRT').map((item) => item.requestId);
+    // Scanned 100 ms past the deadline: both marked, neither alerted yet.
+    const first = await store.claimBreaches(deadline + 100, 100);
+    expect([first.breaches, first.marked.length > 0]).toEqual([[], true]);
+    for (const requestId of [answered, silent]) expect((await store.getRequest(requestId))!.breached).toBe(true);
+    // Answered at its deadline, recorded now: the mark is taken back.
+    expect(await store.recordResponse({ requestId: answered, destination: 'smets2/central', responseCode: 'I0', at: deadline }))
+      .toMatchObject({ breached: false, breachMarkedEarlier: true });
+    // Past the grace, only the one still without a response is alerted.
+    expect((await store.claimBreaches(deadline + 600, 100)).breaches.map((breach) => breach.requestId)).toEqual([silent]);
+    expect(await alerted()).toEqual([silent]);
+  });
+
   it('indexes a deadline in bulk only when it is at least 5 s ahead: a nearer one the mark may pass first goes in the partition\'s own index', async () => {
     const keyPrefix = newPrefix();
     const store = await open({ keyPrefix });

@@ -86,6 +86,8 @@ export interface RouterConfig {
   egressHandOver: boolean;
   /** How long a network response waits for others to be recorded with them in one script call. */
   responseGatherMs: number;
+  /** How long past its deadline a TRT breach's alert waits, so a response that came in time and is recorded later takes it back first (Redis). */
+  trtAlertGraceMs: number;
   /** How often locally aggregated service statistics are added to the shared ones. */
   statsFlushMs: number;
   /** How often the TRT deadline scan and the future-dated release run. */
@@ -354,6 +356,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     egressLingerMs: settings.durationMs('EGRESS_LINGER_MS', 20),
     egressHandOver: settings.boolean('EGRESS_HAND_OVER', true),
     responseGatherMs: settings.durationMs('RESPONSE_GATHER_MS', 10),
+    trtAlertGraceMs: settings.durationMs('TRT_ALERT_GRACE_MS', 500),
     statsFlushMs: settings.durationMs('STATS_FLUSH_MS', 1000, 10),
     scanIntervalMs: settings.durationMs('SCAN_INTERVAL_MS', 200, 1),
     scheduleLeaseMs: settings.durationMs('SCHEDULE_LEASE_MS', 60_000, 1),

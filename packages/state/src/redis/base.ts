@@ -29,6 +29,12 @@ export interface RedisStoreOptions extends RedisTarget, CallObserver {
    */
   responseGatherMs?: number;
   /**
+   * How long past a deadline its TRT alert waits (claim-breaches.lua): a response that came by the
+   * deadline is recorded a little later (gathered, a round trip), and takes the breach back; its
+   * alert, once queued, could not be. The breach is marked at the deadline all the same. 0 unless told.
+   */
+  trtAlertGraceMs?: number;
+  /**
    * Replicas that must hold an acceptance before it is acknowledged (Redis WAIT once each
    * acceptance call has answered, on a connection of the acceptances' own); 0 (the default): the
    * master's word is enough, and a master lost before its replicas had the write loses it.

@@ -67,7 +67,7 @@ export class RedisTrt extends RedisPart {
       while (next < PARTITIONS && failure === undefined) {
         const p = next++;
         const pipeline = (this.backgroundPipeline() as ScriptedPipeline & { claimBreaches(...args: unknown[]): ScriptedPipeline })
-          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', `{p${p}}`), now, max, this.prefix, `{p${p}}`, minId, this.resendMarkMs, ...lagBoundsMs);
+          .claimBreaches(`${this.prefix}trt:{p${p}}`, this.callMark('breaches-claimed', `{p${p}}`), now, max, this.prefix, `{p${p}}`, minId, this.resendMarkMs, now - (this.context.options.trtAlertGraceMs ?? 0), ...lagBoundsMs);
         let reply: BreachClaimsReply;
         try {
           [reply] = (await this.exec('claim breaches', pipeline)) as BreachClaimsReply[];

@@ -28,15 +28,17 @@
 --          breaches (the metrics, the monthly report's TRT statistics) once, not never. The alerts
 --          queued in bulk are not kept (their breaches were counted when marked; only their
 --          queueing lag is read from them), so a 1M-deadline burst keeps next to nothing here.
--- ARGV: now, max, key prefix, partition tag, outbox min ID, the mark's lifetime ms, then
--- detection-lag bounds in ms, ascending.
+-- ARGV: now, max, key prefix, partition tag, outbox min ID, the mark's lifetime ms, alerts until
+-- (ms: now less a grace, so that a response that came by its deadline but is recorded a little
+-- later, batched, takes its mark back before any alert is queued), then detection-lag bounds in
+-- ms, ascending. Marks go up to now; claims one by one and alerts up to `alerts until`.
 -- Returns { per-request claims, flat: request ID, check time, destination, TRT class, '1' if only
 -- overdue (else '0') ; marked: { class, destination, { how many with lag (to the moment marked)
 -- up to each bound, all } }, ... ;
 -- alerted: { class, destination, { request ID, deadline, ... } }, ... }.
 local earlier = redis.call('GET', KEYS[2])
 if earlier then return cjson.decode(earlier) end
-local now, max = ARGV[1], tonumber(ARGV[2])
+local now, max, alert_until = ARGV[1], tonumber(ARGV[2]), ARGV[7]
 local base = ARGV[3] .. 'req:' .. ARGV[4] .. ':'
 local outbox = ARGV[3] .. 'outbox:' .. ARGV[4] .. ':'
 local minid = ARGV[5]
@@ -55,7 +57,7 @@ local function keep_outboxes()
 end
 
 local function claim_one_by_one()
-  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, max)
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', alert_until, 'WITHSCORES', 'LIMIT', 0, max)
   local n = #due / 2
   if n == 0 then return {} end
   -- What is due is the index's lowest-scored entries: ranks 0 to n - 1.
@@ -107,7 +109,7 @@ local function alert_in_bulk(members, left)
   for _, member in ipairs(members) do
     if left <= 0 then break end
     local index = index_base .. member
-    local due = redis.call('ZRANGEBYSCORE', index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, left)
+    local due = redis.call('ZRANGEBYSCORE', index, '-inf', alert_until, 'WITHSCORES', 'LIMIT', 0, left)
     local n = #due / 2
     -- Rank 0 to -1 would empty the index: only what was read is removed.
     if n > 0 then redis.call('ZREMRANGEBYRANK', index, 0, n - 1) end
@@ -145,5 +147,5 @@ local one_by_one = claim_one_by_one()
 local due = due_bulk_indexes(ARGV[3] .. 'trtkeys:' .. ARGV[4], index_base, now)
 if #due == 0 then return answer(one_by_one, {}, {}) end
 -- Marked here too when mark-breaches.lua has not yet reached now: alerts follow marks.
-local marked = mark_bulk_indexes(ARGV[3] .. 'trtmarked:' .. ARGV[4], index_base, due, now, 7)
+local marked = mark_bulk_indexes(ARGV[3] .. 'trtmarked:' .. ARGV[4], index_base, due, now, 8)
 return answer(one_by_one, marked, alert_in_bulk(due, max - #one_by_one / 5))
