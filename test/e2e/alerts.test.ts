@@ -41,18 +41,18 @@ async function alertsOf(client: RouterClient, userId: string): Promise<OutboundI
 const raise = (body: unknown) => admin.request('POST', `/v1/admin/simulators/${DESTINATION}:raise-alerts`, body);
 
 describe('device alerts', () => {
-  it('routes an alert by device list to each device\'s responsible Users by type, naming devices not in the inventory', async () => {
+  it('routes an alert by device list to each device\'s responsible Users, naming devices not in the inventory', async () => {
     const outage = await raise({ alertCode: 'POWER_OUTAGE', devices: [METERS[0], '00-DB-12-34-56-78-9E-FF'] });
     expect(outage).toEqual({ status: 200, body: { alertCode: 'POWER_OUTAGE', devices: 1, queued: 2, unknown: ['00-DB-12-34-56-78-9E-FF'] } });
     const tamper = await raise({ alertCode: 'TAMPER', devices: [METERS[1]] });
-    expect(tamper.body).toMatchObject({ devices: 1, queued: 1 });
+    expect(tamper.body).toMatchObject({ devices: 1, queued: 2 });
 
     const bySupplier = await alertsOf(supplier, SUPPLIER);
     expect(bySupplier.map((a) => [a.alertCode, a.deviceId])).toEqual([['POWER_OUTAGE', METERS[0]], ['TAMPER', METERS[1]]]);
     expect(Date.parse(bySupplier[0].raisedAt!)).toBeGreaterThan(Date.now() - 60_000);
     expect(bySupplier[0].body).toEqual({ alertCode: 'POWER_OUTAGE', deviceId: METERS[0] });
-    // The network operator hears of the outage, not of the tamper.
-    expect((await alertsOf(distributor, DISTRIBUTOR)).map((a) => a.alertCode)).toEqual(['POWER_OUTAGE']);
+    // The network operator registered on the devices hears of both: every responsible User does (contract).
+    expect((await alertsOf(distributor, DISTRIBUTOR)).map((a) => a.alertCode)).toEqual(['POWER_OUTAGE', 'TAMPER']);
   });
 
   it('raises an outage from a share of the inventory\'s devices routed to a network, none of them served yet', async () => {

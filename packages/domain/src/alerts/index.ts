@@ -1,34 +1,22 @@
-import { RESPONSIBLE_PARTIES, SUPPLIER_PARTIES, type Device, type ResponsibleParty } from '../types/index.ts';
+import { RESPONSIBLE_PARTIES, type Device } from '../types/index.ts';
 
-/**
- * Device alerts the simulated networks raise, and which of a device's responsible Users each
- * reaches: supply events also reach the network operator of the supply (the electricity
- * distributor or gas transporter), the rest the supplier(s) alone. Any other code (a GBCS alert
- * code such as 8F3E) reaches every responsible User, as the contract says of device alerts.
- */
+/** Device alerts the simulated devices raise of themselves, by what happened to them. */
 export const DEVICE_ALERTS = {
-  POWER_OUTAGE: 'supply',
-  POWER_RESTORED: 'supply',
-  TAMPER: 'supplier',
-  LOW_CREDIT: 'supplier',
-  CREDIT_BELOW_DISABLEMENT: 'supplier',
-  FIRMWARE_ACTIVATED: 'supplier',
-} as const satisfies Record<string, 'supply' | 'supplier'>;
-
-export type DeviceAlertCode = keyof typeof DEVICE_ALERTS;
-
-export function isDeviceAlertCode(code: string): code is DeviceAlertCode {
-  return Object.hasOwn(DEVICE_ALERTS, code);
-}
+  POWER_OUTAGE: 'supply lost',
+  POWER_RESTORED: 'supply back',
+  TAMPER: 'tampering detected',
+  LOW_CREDIT: 'prepayment credit below 500 p',
+  CREDIT_BELOW_DISABLEMENT: 'prepayment credit below 0',
+  FIRMWARE_ACTIVATED: 'a firmware version activated',
+} as const satisfies Record<string, string>;
 
 /** What an alert code may be: letters, digits and "_", as the table's names and GBCS's hex codes are. */
 export const ALERT_CODE = /^[A-Za-z0-9_]{1,64}$/;
 
-const NETWORK_OPERATORS: readonly ResponsibleParty[] = ['electricityDistributor', 'gasTransporter'];
-
-/** The Users an alert of this code from this device reaches, each once, in a fixed order. */
-export function alertRecipients(alertCode: string, device: Device): string[] {
-  const routing = isDeviceAlertCode(alertCode) ? DEVICE_ALERTS[alertCode] : 'all';
-  const parties = routing === 'supplier' ? SUPPLIER_PARTIES : routing === 'supply' ? [...SUPPLIER_PARTIES, ...NETWORK_OPERATORS] : RESPONSIBLE_PARTIES;
-  return [...new Set(parties.map((party) => device[party]).filter((userId): userId is string => userId !== undefined))];
+/**
+ * The Users a device alert reaches, each once, in a fixed order: every party registered on the
+ * device, whatever the code (contract: "Device alerts reach the device's responsible Users").
+ */
+export function alertRecipients(device: Device): string[] {
+  return [...new Set(RESPONSIBLE_PARTIES.map((party) => device[party]).filter((userId): userId is string => userId !== undefined))];
 }

@@ -35,7 +35,7 @@ export async function raiseDeviceAlerts(store: StateStore, alertCode: string, de
         return;
       }
       result.devices++;
-      for (const userId of alertRecipients(alertCode, device)) {
+      for (const userId of alertRecipients(device)) {
         entries.push({ userId, item: { kind: 'deviceAlert', alertCode, deviceId: device.deviceId, raisedAt: at, body: { alertCode, deviceId: device.deviceId, ...body } } });
       }
     });
