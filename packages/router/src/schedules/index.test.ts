@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { SmiStatus } from '@dccrouter/domain';
 import { MemoryStore } from '@dccrouter/state';
 import { countingTaskFailures, createLogger } from '../log/index.ts';
 import type { ServiceRequestPipeline } from '../pipeline/index.ts';
@@ -90,9 +91,10 @@ describe('dspScheduler', () => {
   });
 
   /** A daily read due now, whose occurrence the pipeline refuses with `reason` (`code`): the User's outbox and the store after one run. */
-  async function refusedRun(reason: string, code: string) {
+  async function refusedRun(reason: string, code: string, deviceStatus?: SmiStatus) {
     const store = new MemoryStore();
     const user = '90-B3-D5-1F-30-01-00-00';
+    if (deviceStatus) await store.putDevice({ deviceId: '00-DB-12-34-56-78-90-A0', deviceType: 'ESME', status: deviceStatus, generation: 'SMETS2+', cspRegion: 'North', importSupplier: user });
     const firstDueAt = Date.now() - 1_000;
     await store.createSchedule(user, 7, {
       frequency: 'Daily', startDate: new Date(firstDueAt).toISOString().slice(0, 10), executionStartTime: '00:00:00',
@@ -120,6 +122,18 @@ describe('dspScheduler', () => {
     // Nothing is due now (tomorrow's occurrence is next), and the schedule stays.
     expect(await store.claimDueSchedules(Date.now(), 10, 60_000)).toEqual([]);
     expect(await store.getSchedule(user, 7)).toBeDefined();
+  });
+
+  it('keeps a schedule whose device\'s status refuses it for now (Suspended), and removes one whose device is Decommissioned or Withdrawn', async () => {
+    const suspended = await refusedRun('device_status_incompatible', 'E5', 'Suspended');
+    expect(suspended.outbox).toEqual([suspended.refusal]);
+    expect(await suspended.store.getSchedule(suspended.user, 7)).toBeDefined();
+    for (const status of ['Decommissioned', 'Withdrawn'] as const) {
+      const gone = await refusedRun('device_status_incompatible', 'E5', status);
+      expect(gone.outbox.map((item) => item.alertCode ?? item.kind)).toEqual(['response', 'DSP_SCHEDULE_REMOVAL']);
+      expect(gone.outbox[1].body).toMatchObject({ reason: 'device_status_incompatible' });
+      expect(await gone.store.getSchedule(gone.user, 7)).toBeUndefined();
+    }
   });
 
   it.each([['not_authorised_for_device', 'E4'], ['device_not_found', 'E19'], ['unknown_user', 'E1']])(

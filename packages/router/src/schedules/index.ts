@@ -38,6 +38,17 @@ function refusedOccurrence(answer: Answer, scheduleId: number): NewOutboxItem {
  */
 const LASTING_REFUSALS: ReadonlySet<string> = new Set(['not_authorised_for_device', 'device_not_found', 'unknown_user']);
 
+/** Statuses a device does not leave: its schedules' status refusals (E5) are lasting too. */
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['Decommissioned', 'Withdrawn']);
+
+/** Whether a refused occurrence's reason will stand for every later one: then its schedule goes. */
+async function lastingRefusal(store: StateStore, outcome: string, deviceId: string): Promise<boolean> {
+  if (LASTING_REFUSALS.has(outcome)) return true;
+  if (outcome !== 'device_status_incompatible') return false;
+  const device = await store.getDevice(deviceId);
+  return device !== undefined && FINAL_STATUSES.has(device.status);
+}
+
 /** The DCC alert telling a User its schedule was removed, and why. */
 function scheduleRemoval(deviceId: string, scheduleId: number, reason: string): NewOutboxItem {
   return {
@@ -96,7 +107,7 @@ export function dspScheduler(
     if (UNSETTLED.has(outcome)) return;
     if (answer.status >= 300) {
       await store.enqueueOutbox(originatorId, refusedOccurrence(answer, scheduleId));
-      if (LASTING_REFUSALS.has(outcome)) {
+      if (await lastingRefusal(store, outcome, schedule.deviceId)) {
         // Removed, then told (a router dying between the two leaves it removed, untold, rather than told and running).
         await store.deleteSchedule(originatorId, scheduleId);
         await store.enqueueOutbox(originatorId, scheduleRemoval(schedule.deviceId, scheduleId, outcome));
