@@ -130,7 +130,7 @@ export function renderMonthlyReport(report: MonthlyReport): string {
     '',
     ...table(report.smets1Indicative, true),
     '',
-    'Percentiles are bucket upper bounds: at most 25% above the true value.',
+    'Percentiles are bucket upper bounds: at most 25% above the true value, so one may read above the TRT budget while the requests it stands for were within it (the within and breached counts are exact). Breached counts the requests answered late and those never answered.',
     '',
   ].join('\n');
 }
