@@ -63,6 +63,16 @@ describe('5.1 CreateSchedule', () => {
     await applyNonDeviceEffect(request, '5.1', answered, now, deps);
     expect(await deps.store.getSchedule(USER, 1)).toBeUndefined();
   });
+
+  it('completed by a retry after its first occurrence\'s time, runs that occurrence (late) rather than skip it', async () => {
+    const deps = depsWith(indexCpl([]));
+    const request = createSchedule('5');
+    const served = await serveNonDevice(request, findSrv('5.1')!, user, now, deps);
+    // Its first attempt cut off; the retry comes two days later, past 2030-01-01's occurrence.
+    await applyNonDeviceEffect(request, '5.1', served.ok ? served.body : undefined, Date.parse('2030-01-02T12:00:00Z'), deps, now, true);
+    const claimed = await deps.store.claimDueSchedules(Date.parse('2030-01-02T12:00:00Z'), 100, 60_000);
+    expect(claimed.map((c) => c.dueAt)).toEqual([Date.parse('2030-01-01T00:00:00Z')]);
+  });
 });
 
 describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware', () => {

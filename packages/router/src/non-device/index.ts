@@ -205,8 +205,9 @@ export async function applyNonDeviceEffect(
     case '5.1': {
       const parsed = parseCreateSchedule(request.bodyValue);
       const scheduleId = Number(answered?.DSPScheduleID);
-      // A retry after its schedule ended has nothing left to run.
-      const first = parsed.ok ? nextOccurrence(parsed.schedule, now) : undefined;
+      // From its first answer's time, as the first attempt would have: a retry made after the
+      // first occurrence's time runs it (late) rather than skip it.
+      const first = parsed.ok ? nextOccurrence(parsed.schedule, answeredAt) : undefined;
       if (parsed.ok && first && scheduleId > 0) await deps.store.createSchedule(owner, scheduleId, parsed.schedule, first.at, request.requestIdText);
       return;
     }
