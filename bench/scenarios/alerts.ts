@@ -9,6 +9,7 @@ import { median, round } from '../lib/stats.ts';
 import { adminCall } from '../lib/targets.ts';
 import { closedLoopRun, formatRate, table, warmUp, withTarget, type MeasuredRun, type Suite } from '../lib/suite.ts';
 import { deviceProfile } from '../lib/traffic.ts';
+import { destinationOf, type Device } from '@dccrouter/domain';
 import { FULL } from './variants.ts';
 
 const CHUNK = 20_000;
@@ -20,7 +21,17 @@ const asExpected = (n: number) => (n === 0 ? ', every answer as expected' : `, *
 export async function runAlerts(suite: Suite) {
   const { options } = suite;
   const rounds = options.quick ? 2 : 10;
-  const deviceIds = Array.from({ length: options.devices }, (_, i) => deviceProfile(i, options.users).deviceId);
+  const profiles = Array.from({ length: options.devices }, (_, i) => deviceProfile(i, options.users));
+  const deviceIds = profiles.map((profile) => profile.deviceId);
+  // Each device's alert is raised by its own network: every network's share, CHUNK devices a call.
+  const byNetwork = new Map<string, string[]>();
+  for (const { deviceId, line } of profiles) {
+    const network = destinationOf(line as unknown as Device)!;
+    const ids = byNetwork.get(network);
+    if (ids) ids.push(deviceId);
+    else byNetwork.set(network, [deviceId]);
+  }
+  const calls = [...byNetwork].flatMap(([network, ids]) => Array.from({ length: Math.ceil(ids.length / CHUNK) }, (_, k) => ({ network, devices: ids.slice(k * CHUNK, (k + 1) * CHUNK) })));
   // The run during the storm sends the units after the first run's, so both are new to the router
   // (the same ones again would be resubmissions, answered from its record); signed before any timing.
   const units = options.closedUnits;
@@ -37,10 +48,9 @@ export async function runAlerts(suite: Suite) {
     const storm = (async () => {
       for (let round = 0; round < rounds; round++) {
         const alertCode = round % 2 === 0 ? 'POWER_OUTAGE' : 'POWER_RESTORED';
-        for (let start = 0; start < deviceIds.length; start += CHUNK) {
-          const devices = deviceIds.slice(start, start + CHUNK);
+        for (const { network, devices } of calls) {
           const raisedAt = performance.now();
-          const answer = await adminCall(target.url, 'POST', `/v1/admin/simulators/${encodeURIComponent('smets2/north')}:raise-alerts`, { alertCode, devices });
+          const answer = await adminCall(target.url, 'POST', `/v1/admin/simulators/${encodeURIComponent(network)}:raise-alerts`, { alertCode, devices });
           // The call answers once every item of the chunk is in its User's outbox: readable by pull.
           chunkMs.push(performance.now() - raisedAt);
           if (answer.status === 200) alerts += answer.body.queued as number;

@@ -43,7 +43,7 @@ const raise = (body: unknown) => admin.request('POST', `/v1/admin/simulators/${D
 describe('device alerts', () => {
   it('routes an alert by device list to each device\'s responsible Users, naming devices not in the inventory', async () => {
     const outage = await raise({ alertCode: 'POWER_OUTAGE', devices: [METERS[0], '00-DB-12-34-56-78-9E-FF'] });
-    expect(outage).toEqual({ status: 200, body: { alertCode: 'POWER_OUTAGE', devices: 1, queued: 2, unknown: ['00-DB-12-34-56-78-9E-FF'] } });
+    expect(outage).toEqual({ status: 200, body: { alertCode: 'POWER_OUTAGE', devices: 1, queued: 2, unknown: ['00-DB-12-34-56-78-9E-FF'], elsewhere: [] } });
     const tamper = await raise({ alertCode: 'TAMPER', devices: [METERS[1]] });
     expect(tamper.body).toMatchObject({ devices: 1, queued: 2 });
 
@@ -58,6 +58,8 @@ describe('device alerts', () => {
   it('raises an outage from a share of the inventory\'s devices routed to a network, none of them served yet', async () => {
     // Another network's meter, never in this one's share.
     await admin.device(ELSEWHERE, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: SUPPLIER, electricityDistributor: DISTRIBUTOR });
+    // Named by list, another network's meter raises nothing on this one.
+    expect((await raise({ alertCode: 'TAMPER', devices: [ELSEWHERE] })).body).toEqual({ alertCode: 'TAMPER', devices: 0, queued: 0, unknown: [], elsewhere: [ELSEWHERE] });
     expect((await admin.request('GET', `/v1/admin/simulators/${DESTINATION}`)).body.received).toBe(0);
     const before = (await alertsOf(distributor, DISTRIBUTOR)).length;
     const restored = await raise({ alertCode: 'POWER_RESTORED', fraction: 1 });

@@ -311,7 +311,7 @@ describe('every documented route answers as documented', () => {
     expect((await admin('GET', north, undefined, 'wrong')).status).toBe(401);
     expect((await admin('PUT', north, {}, 'wrong')).status).toBe(401);
     expect((await admin('POST', `${north}:raise-alerts`, { alertCode: 'TAMPER', devices: ['00-DB-12-34-56-78-00-FF'] })).body)
-      .toEqual({ alertCode: 'TAMPER', devices: 0, queued: 0, unknown: ['00-DB-12-34-56-78-00-FF'] });
+      .toEqual({ alertCode: 'TAMPER', devices: 0, queued: 0, unknown: ['00-DB-12-34-56-78-00-FF'], elsewhere: [] });
     expect((await admin('POST', `${north}:raise-alerts`, { alertCode: 'NO PE', devices: [] })).body.error.field).toBe('alertCode');
     expect((await admin('POST', `${north}:raise-alerts`, {}, 'wrong')).status).toBe(401);
 

@@ -504,10 +504,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     method: 'post', path: '/simulators/{destination}:raise-alerts', tags: SIMULATORS, security: OPERATOR,
     summary: 'Make simulated devices raise an alert now',
     description: 'By device list, or a fraction of the inventory\'s devices routed to the destination (drawn at random), from any router instance. '
-      + 'Each alert reaches the device\'s responsible Users by alert type as a `deviceAlert` outbound item.',
+      + 'Each alert reaches every responsible User of its device as a `deviceAlert` outbound item. A listed device routed to another destination raises nothing (listed as `elsewhere`).',
     request: { ...destinationParam, body: jsonBody(raiseAlertsSchema) },
     responses: {
-      200: json(z.object({ alertCode: z.string(), devices: z.number().int(), queued: z.number().int(), unknown: z.array(z.string()) }), 'Raised: devices found, items queued, devices not in the inventory'),
+      200: json(z.object({ alertCode: z.string(), devices: z.number().int(), queued: z.number().int(), unknown: z.array(z.string()), elsewhere: z.array(z.string()) }), 'Raised: devices found, items queued, devices not in the inventory, devices routed to another destination'),
       400: invalidInput, 401: unauthorized, 404: notFound('destination'),
       413: operatorBodyTooLarge,
     },
@@ -524,7 +524,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     // Each device once, however it is written (EUI-64s are case-insensitive).
     const deviceIds = devices ? [...new Set(devices.map((text) => parseEui(text)!))]
       : await store.sampleDevicesAt(destination, Math.round((await store.countDevicesAt(destination)) * fraction!));
-    const raised = await raiseDeviceAlerts(store, alertCode, deviceIds, Date.now());
+    const raised = await raiseDeviceAlerts(store, alertCode, deviceIds, Date.now(), destination);
     return c.json({ alertCode, ...raised });
   });
 
