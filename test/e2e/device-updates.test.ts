@@ -48,7 +48,7 @@ describe('Devices the router writes, with two routers on one Redis', () => {
       // Read from the store, through either router (the operators' API reads it there).
       // Pended as of the 11.1's answer.
       expect((await adminCached.request('GET', `/v1/admin/devices/${METER}`)).body)
-        .toEqual({ deviceId: METER, ...meter, ...change, pendingFirmwareVersion: version, pendingFirmwareAt: named.answer.header.responseDateTime });
+        .toEqual({ deviceId: METER, ...meter, ...change, pendingFirmwareVersion: version, pendingFirmwareAt: named.answer.header.responseDateTime, firmwareNamedAt: named.answer.header.responseDateTime });
     }
   });
 });

@@ -148,6 +148,8 @@ export function withKeptDeviceFields(written: Device, stored: Device | undefined
     device = { ...device, pendingFirmwareVersion: pending };
     if (stored.pendingFirmwareAt !== undefined) device.pendingFirmwareAt = stored.pendingFirmwareAt;
   }
+  // The router's own record of firmware named: not the operator's to write or to lose.
+  if (stored.firmwareNamedAt !== undefined) device = { ...device, firmwareNamedAt: stored.firmwareNamedAt };
   if (written.acquiredAt === undefined) {
     const supplierChanged = SUPPLIER_PARTIES.some((party) => written[party] !== undefined && written[party] !== stored[party]);
     const acquiredAt = supplierChanged ? at.toISOString() : stored.acquiredAt;

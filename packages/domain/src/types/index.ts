@@ -85,6 +85,11 @@ export interface Device extends Partial<Record<ResponsibleParty, string>> {
   pendingFirmwareVersion?: string;
   /** When that 11.1 was served (RFC 3339): an 11.3 accepted before then was not sent for it. */
   pendingFirmwareAt?: string;
+  /**
+   * When an 11.1 last named a version for the device (RFC 3339), kept through its activation: a
+   * resubmitted 11.1 answered before then has been applied, or overtaken, and changes nothing.
+   */
+  firmwareNamedAt?: string;
   /** SMETS1: the installation it belongs to (SEC H5.8 enrolment eligibility is per installation). */
   installationId?: string;
   /** When the current supplier acquired the device (RFC 3339), set at a change of supplier. */

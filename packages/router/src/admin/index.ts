@@ -88,7 +88,6 @@ export const OPERATOR_BODY_MAX_BYTES = 64 * 1024 * 1024;
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; refuse: (c: Context) => Response };
 
-/** An operator's JSON body, read up to OPERATOR_BODY_MAX_BYTES; else the answer that refuses it. */
 /**
  * A device as the router serves it. A CPL removal moves the model's devices to Suspended (contract)
  * without rewriting a million records: the inventory keeps its own status, shown beside the reason.
@@ -99,6 +98,7 @@ function asServed(device: Device, cpl: CplIndex): Device & { inventoryStatus?: s
   return reason === undefined ? device : { ...served, inventoryStatus: device.status, cplSuspension: reason };
 }
 
+/** An operator's JSON body, read up to OPERATOR_BODY_MAX_BYTES; else the answer that refuses it. */
 function jsonReader(bodyTimeoutMs: number) {
   return async (c: Context): Promise<JsonBody> => {
     const bytes = await readBodyLimited(c.req.raw, OPERATOR_BODY_MAX_BYTES, bodyTimeoutMs);

@@ -136,7 +136,9 @@ describe('loadConfig: every bad setting at once', () => {
       'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
     ]);
     expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' })).toEqual([]);
-    expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', VERIFY_SIGNATURES: 'false' })).toEqual(['VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production']);
+    for (const off of ['false', '0', 'no', 'OFF']) {
+      expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', VERIFY_SIGNATURES: off })).toEqual(['VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production']);
+    }
     // The demo User's key is public: no demo inventory in production unless asked for.
     expect([loadConfig({}).seedDemo, loadConfig({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' }).seedDemo]).toEqual([true, false]);
     expect(loadConfig({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', SEED_DEMO: 'true' }).seedDemo).toBe(true);

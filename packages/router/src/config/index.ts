@@ -286,7 +286,6 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   // Generated, it would be printed to the logs and differ on every instance behind one address.
   const production = env.NODE_ENV === 'production';
-  if (role === 'router' && production && env.VERIFY_SIGNATURES === 'false') settings.problem('VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production');
   if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && production) settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   // Read here too, so a bad key or certificate is named with the other settings, not on a later start.
@@ -378,6 +377,8 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   };
   settings.notBelow('SIMULATOR_LATENCY_P99_MS', config.simulatorLatencyP99Ms, 'SIMULATOR_LATENCY_P50_MS', config.simulatorLatencyP50Ms);
   settings.notBelow('WEBHOOK_BACKOFF_MAX_MS', config.webhookBackoffMaxMs, 'WEBHOOK_BACKOFF_MS', config.webhookBackoffMs);
+  // Judged on the value read, so every spelling of false (0, no, off) is caught.
+  if (role === 'router' && production && !config.verifySignatures) settings.problem('VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production');
   if (config.redisWaitReplicas > 0 && !shared) settings.problem(`REDIS_WAIT_REPLICAS=${config.redisWaitReplicas} needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the embedded store has no replicas`);
   // A batch is admitted whole or refused: one larger than MAX_INFLIGHT would be 503 every time, so it is too large (413).
   config.batchMaxItems = Math.min(config.batchMaxItems, config.maxInflight);

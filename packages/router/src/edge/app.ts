@@ -121,7 +121,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
       counted('state_unavailable');
       // Its words (the store's address) are the operators', logged; the caller is told what to do.
       storeTrouble('store', { err: cause, path: c.req.path }, 'the state store failed a call');
-      return send(c, refusalAnswer(refuse('state_unavailable', storeTroubleMessage(cause, c.req.method))));
+      return send(c, refusalAnswer(refuse('state_unavailable', storeTroubleMessage(cause, c.req.method, c.req.path))));
     }
     log.error({ err: cause, path: c.req.path }, 'unhandled error');
     counted('internal_error');
@@ -341,12 +341,14 @@ function routeMethods(app: OpenAPIHono): (path: string) => string[] {
 }
 
 /** What a caller is told of a call the state store failed: why, where Redis said, and whether anything may have changed. */
-function storeTroubleMessage(cause: StateUnavailableError, method: string): string {
+function storeTroubleMessage(cause: StateUnavailableError, method: string, path: string): string {
   const read = method === 'GET' || method === 'HEAD';
-  // Reachable, but refusing what it was sent (out of memory, a read-only replica, ...).
+  // Reachable, but refusing what it was sent (out of memory, a read-only replica, still loading, ...).
   if (cause.refused) {
+    // A pull marks what it delivers: a write, refused with the rest.
+    if (path === '/v1/responses') return `the state store is refusing writes (${cause.refused}), which this read makes too (marking what it delivers): repeat the call once it takes them again`;
     return read
-      ? `the state store is refusing writes (${cause.refused}), which this read makes too (marking what it delivers): repeat the call once it takes them again`
+      ? `the state store is refusing calls (${cause.refused}): repeat the call once it takes them again`
       : `the state store is refusing writes (${cause.refused}); a change may have landed in part: read it back, or repeat the call, once it takes them again`;
   }
   return read

@@ -64,14 +64,16 @@ describe('5.1 CreateSchedule', () => {
     expect(await deps.store.getSchedule(USER, 1)).toBeUndefined();
   });
 
-  it('completed by a retry after its first occurrence\'s time, runs that occurrence (late) rather than skip it', async () => {
-    const deps = depsWith(indexCpl([]));
-    const request = createSchedule('5');
-    const served = await serveNonDevice(request, findSrv('5.1')!, user, now, deps);
-    // Its first attempt cut off; the retry comes two days later, past 2030-01-01's occurrence.
-    await applyNonDeviceEffect(request, '5.1', served.ok ? served.body : undefined, Date.parse('2030-01-02T12:00:00Z'), deps, now, true);
-    const claimed = await deps.store.claimDueSchedules(Date.parse('2030-01-02T12:00:00Z'), 100, 60_000);
-    expect(claimed.map((c) => c.dueAt)).toEqual([Date.parse('2030-01-01T00:00:00Z')]);
+  it('completed by a retry after its first occurrence\'s time, runs that occurrence late, but none a day late or more', async () => {
+    for (const [counter, retryAt, firstDue] of [['5', '2030-01-01T12:00:00Z', '2030-01-01T00:00:00Z'], ['6', '2030-01-04T12:00:00Z', '2030-01-04T00:00:00Z']]) {
+      const deps = depsWith(indexCpl([]));
+      const request = createSchedule(counter);
+      const served = await serveNonDevice(request, findSrv('5.1')!, user, now, deps);
+      // Its first attempt cut off (answered at `now`, 2029-12-31); the retry comes at `retryAt`.
+      await applyNonDeviceEffect(request, '5.1', served.ok ? served.body : undefined, Date.parse(retryAt), deps, now, true);
+      const claimed = await deps.store.claimDueSchedules(Date.parse(retryAt), 100, 60_000);
+      expect(claimed.map((c) => new Date(c.dueAt).toISOString())).toEqual([new Date(firstDue).toISOString()]);
+    }
   });
 });
 
@@ -111,7 +113,7 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await serveNonDevice(update, findSrv('11.1')!, user, now(), deps)).toEqual({ ok: true, responseCode: 'I0', body: { UpdateFirmware: { DeviceIDList: METER, FirmwareVersion: '2.0' } } });
     expect(written).toEqual([]);
     await applyNonDeviceEffect(update, '11.1', undefined, now(), deps);
-    expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0', pendingFirmwareAt: new Date(now()).toISOString() }]);
+    expect(written).toEqual([{ ...meter, pendingFirmwareVersion: '2.0', pendingFirmwareAt: new Date(now()).toISOString(), firmwareNamedAt: new Date(now()).toISOString() }]);
     // Applied again by a retry a minute later: dated by the 11.1's first answer, not the retry.
     await applyNonDeviceEffect(update, '11.1', undefined, now() + 60_000, deps, now());
     expect(written.at(-1)?.pendingFirmwareAt).toBe(new Date(now()).toISOString());
@@ -136,7 +138,9 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     // Cut off before its first attempt updated the meter: completed.
     expect(await resubmitted(meter)).toBe('A');
     expect(await resubmitted({ ...meter, pendingFirmwareVersion: 'old', pendingFirmwareAt: new Date(answeredAt - 1).toISOString() })).toBe('A');
-    // Updated by it already, or by a later 11.1 (another supplier's): left as it is.
+    // Updated by it already, or by a later 11.1 (another supplier's), activated since or not: left as it is.
+    expect(await resubmitted({ ...meter, firmwareVersion: 'A', firmwareNamedAt: new Date(answeredAt).toISOString() })).toBeUndefined();
+    expect(await resubmitted({ ...meter, firmwareVersion: 'B', firmwareNamedAt: new Date(later).toISOString() })).toBeUndefined();
     expect(await resubmitted({ ...meter, pendingFirmwareVersion: 'A', pendingFirmwareAt: new Date(answeredAt).toISOString() })).toBeUndefined();
     expect(await resubmitted({ ...meter, pendingFirmwareVersion: 'B', pendingFirmwareAt: new Date(later).toISOString() })).toBeUndefined();
     // Its supplier changed since, or it is no longer the User's, or the User is suspended or gone.

@@ -14,6 +14,9 @@ export interface NonDeviceDeps {
   cpl: { index(): CplIndex };
 }
 
+/** How late a schedule's first occurrence may still run when a retry completes its 5.1: the scheduled TRT (24 h). */
+const LATE_OCCURRENCE_MS = 24 * 3600 * 1000;
+
 /** Non-device SRVs that change state: judged once per RequestID (a retry gets the first answer), their change made by applyNonDeviceEffect. */
 export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '11.1', '11.4']);
 
@@ -189,9 +192,8 @@ function scheduleIdOf(request: ServiceRequest): number {
  * `state_unavailable`, has changed nothing. Made again for a retry that finds the request recorded
  * (the client's, for want of an answer, when the change was cut off after the record), so each
  * is idempotent: 5.1's schedule is stored once per RequestID under the DSPScheduleID its answer
- * gave (never again once deleted), 5.3 deletes what may already be gone, and 11.1 names the same
- * version again (a retry after a later 11.1 for the same device names the earlier version again,
- * as resending it would).
+ * gave (never again once deleted), 5.3 deletes what may already be gone, and 11.1 names its
+ * version only where its first attempt did not (firmwareStillOwed).
  */
 export async function applyNonDeviceEffect(
   request: ServiceRequest, srv: string, answered: Record<string, unknown> | undefined, now: number, deps: NonDeviceDeps,
@@ -206,8 +208,9 @@ export async function applyNonDeviceEffect(
       const parsed = parseCreateSchedule(request.bodyValue);
       const scheduleId = Number(answered?.DSPScheduleID);
       // From its first answer's time, as the first attempt would have: a retry made after the
-      // first occurrence's time runs it (late) rather than skip it.
-      const first = parsed.ok ? nextOccurrence(parsed.schedule, answeredAt) : undefined;
+      // first occurrence's time runs it (late) rather than skip it, but none a day late or more
+      // (past the scheduled TRT: each would be a breach on arrival).
+      const first = parsed.ok ? nextOccurrence(parsed.schedule, Math.max(answeredAt, now - LATE_OCCURRENCE_MS)) : undefined;
       if (parsed.ok && first && scheduleId > 0) await deps.store.createSchedule(owner, scheduleId, parsed.schedule, first.at, request.requestIdText);
       return;
     }
@@ -222,7 +225,12 @@ export async function applyNonDeviceEffect(
       // The 11.1's own time, however often applied: a retry must not date it after an 11.3 accepted meanwhile.
       const pendingFirmwareAt = new Date(answeredAt).toISOString();
       const stillOwed = again ? await firmwareStillOwed(request, srv, answeredAt, deps) : () => true;
-      await deps.directory.updateDevices(update.deviceIds, (device) => (stillOwed(device) ? { ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt } : undefined));
+      await deps.directory.updateDevices(update.deviceIds, (device) => {
+        if (!stillOwed(device)) return undefined;
+        // Never moved back: a later 11.1's time stands (the high-water mark firmwareStillOwed reads).
+        const firmwareNamedAt = device.firmwareNamedAt !== undefined && device.firmwareNamedAt > pendingFirmwareAt ? device.firmwareNamedAt : pendingFirmwareAt;
+        return { ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt, firmwareNamedAt };
+      });
     }
   }
 }
@@ -240,8 +248,11 @@ async function firmwareStillOwed(request: ServiceRequest, srv: string, answeredA
   const definition = findSrv(srv);
   if (!user || user.status !== 'active' || !definition) return () => false;
   const eligibleRoles = eligibleRolesOf(user, definition);
-  // Pended at the answer's own time: by this request's first attempt.
-  const pendedSince = (device: Device) => device.pendingFirmwareAt !== undefined && Date.parse(device.pendingFirmwareAt) >= answeredAt;
+  // Named at the answer's own time (by this request's first attempt) or later, activated since or not.
+  const pendedSince = (device: Device) => {
+    const namedAt = device.firmwareNamedAt ?? device.pendingFirmwareAt;
+    return namedAt !== undefined && Date.parse(namedAt) >= answeredAt;
+  };
   const acquiredSince = (device: Device) => device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
   return (device) => !pendedSince(device) && !acquiredSince(device) && isAuthorisedForDevice(originator, eligibleRoles, device);
 }

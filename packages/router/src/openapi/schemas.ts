@@ -67,6 +67,7 @@ export const deviceRecord = z.object({
   deviceModel: z.string().optional(),
   firmwareVersion: z.string().optional(),
   pendingFirmwareVersion: z.string().optional().meta({ description: 'The version the last 11.1 distributed, which the next confirmed 11.3 activates (kept by the router, not written by operators)' }),
+  firmwareNamedAt: z.string().optional().meta({ description: 'When an 11.1 last named a version for the device, kept through its activation (kept by the router, not written by operators)' }),
   pendingFirmwareAt: z.string().optional().meta({ description: 'When that 11.1 was served: an 11.3 accepted before then does not activate it' }),
   installationId: z.string().optional(),
   inventoryStatus: z.enum(SMI_STATUSES).optional().meta({ description: 'The status the inventory holds, when the Central Products List serves the device Suspended (status) instead' }),

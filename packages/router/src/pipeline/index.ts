@@ -325,14 +325,15 @@ export class ServiceRequestPipeline {
     if ((result.outcome !== 'recorded' && result.outcome !== 'landed') || (userBreached && !evenInExcess)) undoCount?.();
     switch (result.outcome) {
       // Recorded on the master whatever its replicas say: its effect is applied (a resubmission
-      // applies it again, harmlessly) and its network gets it; only the answer waits for them.
+      // completes only what its first attempt left undone) and its network gets it; only the
+      // answer waits for them.
       case 'recorded':
-        await this.applyEffect(request, srv.srv, answer, now, false);
+        await this.applyEffect(request, srv.srv, answer, now);
         this.handOverIfLeased(acceptance);
         this.unlessReplicasShort(result.replicasShort);
         return answer;
       case 'landed':
-        await this.applyEffect(request, srv.srv, result.answer, now, false);
+        await this.applyEffect(request, srv.srv, result.answer, now);
         // Leased to this process by the write that landed: nobody else sends it before the lease
         // ends (a concurrent identical retry's own send is a repeat, which the network drops).
         this.handOverIfLeased(acceptance);
@@ -357,13 +358,16 @@ export class ServiceRequestPipeline {
    * retry that finds it recorded, so a change cut off after the record is completed by the retry.
    * Cut off here, the request stands recorded: the client is told to resubmit, not that nothing was accepted.
    */
-  private async applyEffect(request: ServiceRequest, srv: string, answer: { body: string }, now: number, again = true): Promise<void> {
+  private async applyEffect(request: ServiceRequest, srv: string, answer: { body: string }, now: number): Promise<void> {
     if (!STATE_CHANGING_NON_DEVICE.has(srv)) return;
     try {
       const answered = JSON.parse(answer.body) as { header?: { responseDateTime?: string }; body?: Record<string, unknown> };
       // When the request was first answered: the same for a retry that applies it again.
-      const answeredAt = Date.parse(answered.header?.responseDateTime ?? '');
-      await applyNonDeviceEffect(request, srv, answered.body, now, this.deps, Number.isNaN(answeredAt) ? now : answeredAt, again);
+      const parsed = Date.parse(answered.header?.responseDateTime ?? '');
+      const answeredAt = Number.isNaN(parsed) ? now : parsed;
+      // Answered by this attempt (its own time), or by an earlier one: then only what that left undone.
+      const again = answeredAt !== Math.floor(now);
+      await applyNonDeviceEffect(request, srv, answered.body, now, this.deps, answeredAt, again);
     } catch (error) {
       if (!(error instanceof StateUnavailableError)) throw error;
       this.storeTrouble(error);

@@ -31,7 +31,9 @@ export interface RedisStoreOptions extends RedisTarget, CallObserver {
   /**
    * How long past a deadline its TRT alert waits (claim-breaches.lua): a response that came by the
    * deadline is recorded a little later (gathered, a round trip), and takes the breach back; its
-   * alert, once queued, could not be. The breach is marked at the deadline all the same. 0 unless told.
+   * alert, once queued, could not be. A breach indexed in bulk is marked at the deadline all the
+   * same; one checked one by one (SMETS1, a deadline under 5 s ahead when indexed) is marked with its
+   * alert, the grace late. 0 unless told.
    */
   trtAlertGraceMs?: number;
   /**
@@ -65,7 +67,7 @@ export type ScriptedRedis = RedisClient & {
   acceptBatch(...args: (string | number)[]): Promise<AcceptReply>;
   /** Six values per response, flat (RespondReply). */
   respondBatch(...args: (string | number)[]): Promise<string[]>;
-  claimBreaches(key: string, mark: string, now: number, max: number, prefix: string, tag: string, minId: string, markMs: number, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
+  claimBreaches(key: string, mark: string, now: number, max: number, prefix: string, tag: string, minId: string, markMs: number, alertUntil: number, ...lagBoundsMs: number[]): Promise<BreachClaimsReply>;
   lease(key: string, owner: string, ttlMs: number): Promise<number>;
   releaseLease(key: string, owner: string): Promise<number>;
   releaseQuarantine(...args: (string | number)[]): Promise<number>;
