@@ -1,14 +1,7 @@
 import { RESPONSIBLE_PARTIES, type Device } from '../types/index.ts';
 
-/** Device alerts the simulated devices raise of themselves, by what happened to them. */
-export const DEVICE_ALERTS = {
-  POWER_OUTAGE: 'supply lost',
-  POWER_RESTORED: 'supply back',
-  TAMPER: 'tampering detected',
-  LOW_CREDIT: 'prepayment credit below 500 p',
-  CREDIT_BELOW_DISABLEMENT: 'prepayment credit below 0',
-  FIRMWARE_ACTIVATED: 'a firmware version activated',
-} as const satisfies Record<string, string>;
+/** Device alerts the simulated devices raise of themselves. */
+export const DEVICE_ALERTS = ['POWER_OUTAGE', 'POWER_RESTORED', 'TAMPER', 'LOW_CREDIT', 'CREDIT_BELOW_DISABLEMENT', 'FIRMWARE_ACTIVATED'] as const;
 
 /** What an alert code may be: letters, digits and "_", as the table's names and GBCS's hex codes are. */
 export const ALERT_CODE = /^[A-Za-z0-9_]{1,64}$/;

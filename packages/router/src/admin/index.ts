@@ -494,7 +494,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
 
   const raiseAlertsSchema = z.strictObject({
     alertCode: z.string({ error: 'must be an alert code' }).regex(ALERT_CODE, { error: 'must be an alert code: 1 to 64 letters, digits or "_"' })
-      .meta({ description: `${Object.keys(DEVICE_ALERTS).join(', ')}, or any other code (e.g. a GBCS alert code); each reaches every responsible User of the device` }),
+      .meta({ description: `${DEVICE_ALERTS.join(', ')}, or any other code (e.g. a GBCS alert code); each reaches every responsible User of the device` }),
     devices: z.array(z.string().refine((text) => parseEui(text) !== null, { error: 'must be an EUI-64' }), { error: 'must be an array of device EUI-64s' })
       .max(1_000_000, { error: 'holds at most 1,000,000 devices' }).optional().meta({ description: 'The devices that raise it' }),
     fraction: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).optional()

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { parseEui, parseRfc3339, type User } from '@dccrouter/domain';
 import { decodeSignatureHeader, type SignatureVerifier } from './verifier.ts';
-import { RETRY_AFTER_MS } from '../pipeline/answers.ts';
+import { RETRY_AFTER_SECONDS } from '../pipeline/answers.ts';
 
 /**
  * Where a signed call's User is found: the router's directory (Users cached in-process, an
@@ -26,9 +26,12 @@ export type CallAuth = { ok: true; userId: string } | CallRefusal;
 
 const invalid = (message: string): CallRefusal => ({ ok: false, status: 401, reason: 'signature_invalid', message });
 
+/** Why a User that is not active is refused its signed calls (and its feed ended). */
+export const userNotActive = (user: User) => `User ${user.userId} is ${user.status}: its signed calls are refused until an operator makes it active again`;
+
 /** A refused signed call's HTTP answer; an overloaded one says when to call again, as a request's 503 does. */
 export function callRefusal(c: Context, refusal: CallRefusal): Response {
-  if (refusal.status === 503) c.header('retry-after', String(Math.ceil(RETRY_AFTER_MS / 1000)));
+  if (refusal.status === 503) c.header('retry-after', RETRY_AFTER_SECONDS);
   return c.json({ error: { reason: refusal.reason, message: refusal.message } }, refusal.status);
 }
 
@@ -104,6 +107,6 @@ export async function authenticateSigned(call: SignedCall, users: UserLookup, ve
   if (raw !== undefined) valid = await verifier.verify(user.publicKeyPem, Buffer.from(raw), signature);
   if (!valid) return invalid("X-DCC-Signature is not a valid signature of the call by the User's key");
   // Told only to the key's holder: suspended, a User reads and changes nothing (contract row 6's reason).
-  if (user.status !== 'active') return { ok: false, status: 403, reason: 'user_not_active', message: `User ${userId} is ${user.status}: its signed calls are refused until an operator makes it active again` };
+  if (user.status !== 'active') return { ok: false, status: 403, reason: 'user_not_active', message: userNotActive(user) };
   return { ok: true, userId };
 }

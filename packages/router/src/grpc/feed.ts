@@ -3,7 +3,7 @@ import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import type { dccrouter } from '@dccrouter/protocol';
 import { outboxCursorRefusal, respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
 import { refusalStatus } from './answers.ts';
-import { authenticateSigned, type UserLookup } from '../auth/user-call.ts';
+import { authenticateSigned, userNotActive, type UserLookup } from '../auth/user-call.ts';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
 import type { Logger } from '../log/index.ts';
@@ -95,7 +95,7 @@ async function streamFeed(call: FeedCall, deps: FeedDeps, userId: string, after:
       if (!user || user.publicKeyPem !== openedWith) {
         return refuse(call, 401, 'signature_invalid', `User ${userId} is no longer registered with the key that opened this feed: open it again, signed by its current key`);
       }
-      if (user.status !== 'active') return refuse(call, 403, 'user_not_active', `User ${userId} is ${user.status}: its feed ends, and its signed calls are refused until an operator makes it active again`);
+      if (user.status !== 'active') return refuse(call, 403, 'user_not_active', userNotActive(user));
       const items = await deps.store.readOutbox(userId, cursor, FEED_PAGE);
       const written: OutboxItem[] = [];
       for (const item of items) {

@@ -15,7 +15,7 @@ export interface Answer {
 
 /** How long a 503 asks its client to wait before resubmitting: HTTP's Retry-After, gRPC's RetryInfo and a stream refusal's retry_after_ms. */
 export const RETRY_AFTER_MS = 1_000;
-const RETRY_AFTER_SECONDS = String(RETRY_AFTER_MS / 1000);
+export const RETRY_AFTER_SECONDS = String(RETRY_AFTER_MS / 1000);
 
 export function refusalAnswer(refusal: Refusal, requestId?: string, now = Date.now()): Answer {
   const code = refusalCode(refusal.reason);
