@@ -67,6 +67,9 @@ describe('the Central Products List', () => {
     expect((await admin.request('GET', `/v1/admin/devices/${METERS[0]}`)).body).toMatchObject({
       status: 'Suspended', inventoryStatus: 'Commissioned', cplSuspension: 'the Central Products List has removed ACME-1 at firmware 1.0',
     });
+    // Written back as read, it stores the inventory's status, not the CPL's.
+    const read = (await admin.request('GET', `/v1/admin/devices/${METERS[0]}`)).body;
+    expect((await admin.put(`/v1/admin/devices/${METERS[0]}`, read)).body).toMatchObject({ status: 'Suspended', inventoryStatus: 'Commissioned' });
     // Firmware requests still pass; another model is untouched.
     expect([await send(0, METERS[0], '11.2'), await send(1, METERS[1], '11.2')]).toEqual(['202', '202']);
     expect(await bothRead(OTHER_MODEL)).toEqual(['202', '202']);

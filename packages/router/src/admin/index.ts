@@ -98,6 +98,13 @@ function asServed(device: Device, cpl: CplIndex): Device & { inventoryStatus?: s
   return reason === undefined ? device : { ...served, inventoryStatus: device.status, cplSuspension: reason };
 }
 
+/** A device record as asServed showed it, written back: the inventory's own status is what is stored, not the CPL's. */
+function asInventory(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('inventoryStatus' in value)) return value;
+  const { inventoryStatus, cplSuspension: _reason, ...rest } = value as Record<string, unknown>;
+  return { ...rest, status: inventoryStatus };
+}
+
 /** An operator's JSON body, read up to OPERATOR_BODY_MAX_BYTES; else the answer that refuses it. */
 function jsonReader(bodyTimeoutMs: number) {
   return async (c: Context): Promise<JsonBody> => {
@@ -245,7 +252,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   }, async (c) => {
     const body = await readJson(c);
     if (!body.ok) return body.refuse(c);
-    const parsed = parseDeviceInput(c.req.param('deviceId'), body.value);
+    const parsed = parseDeviceInput(c.req.param('deviceId'), asInventory(body.value));
     if (!parsed.ok) return invalid(c, parsed.error);
     const refusal = deps.migrationGating ? (await unenrolledInService(store, [parsed.value])).get(parsed.value) : undefined;
     if (refusal) return c.json({ error: { reason: NOT_ENROLLED, field: 'status', message: refusal } }, 409);
@@ -362,7 +369,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
             reject(lineNumber, 'not valid JSON');
             continue;
           }
-          const parsed = parseDeviceInput((value as { deviceId?: unknown })?.deviceId, value);
+          const parsed = parseDeviceInput((value as { deviceId?: unknown })?.deviceId, asInventory(value));
           if (!parsed.ok) {
             reject(lineNumber, `${parsed.error.field} ${parsed.error.message}`);
             continue;
