@@ -322,6 +322,10 @@ describe('every documented route answers as documented', () => {
       .toMatchObject({ reason: 'invalid_field', field: 'deviceType' });
     expect((await admin('PUT', '/v1/admin/cpl/DOC%002/1.0', { deviceType: 'ESME', certificates: { other: 'valid' } })).body.error)
       .toEqual({ reason: 'invalid_field', field: 'deviceModel', message: 'deviceModel must not hold control characters' });
+    // An SSC decision PUT by mistake lists no version named after it.
+    expect((await admin('PUT', '/v1/admin/cpl/DOC-3/1.0:ssc-decision', { deviceType: 'ESME', certificates: { other: 'valid' } })).body.error)
+      .toMatchObject({ reason: 'invalid_field', field: 'firmwareVersion' });
+    expect((await admin('GET', '/v1/admin/cpl')).body.entries.some((entry: { deviceModel: string }) => entry.deviceModel === 'DOC-3')).toBe(false);
     expect((await admin('GET', '/v1/admin/cpl')).body.entries.length).toBeGreaterThan(0);
     expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remedial_plan', reason: 'doc' })).body.status).toBe('remedialPlan');
     expect((await admin('POST', '/v1/admin/cpl/DOC-1/1.0:ssc-decision', { decision: 'remove', reason: 'doc' })).status).toBe(409);

@@ -595,6 +595,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     for (const name of ['deviceModel', 'firmwareVersion'] as const) {
       if (CONTROL_CHARACTER.test(c.req.param(name)!)) return invalid(c, { field: name, message: 'must not hold control characters' });
     }
+    // A decision sent with the wrong method would list a version named "...:ssc-decision", and a
+    // model with CPL entries serves its other versions' devices Suspended: an entry is never deleted.
+    if (c.req.param('firmwareVersion')!.endsWith(':ssc-decision')) {
+      return invalid(c, { field: 'firmwareVersion', message: 'must not end in ":ssc-decision": an SSC decision is POSTed to /v1/admin/cpl/{deviceModel}/{firmwareVersion}:ssc-decision' });
+    }
     return c.json(await deps.cpl.put(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!, parsed.value));
   });
 
