@@ -23,6 +23,10 @@ describe("The operators' API", () => {
     expect((await admin.request('GET', `/v1/admin/users/${SUPPLIER}`)).status).toBe(200);
     await expect.poll(() => lines("operators' API change").map(({ method, path, status }) => ({ method, path, status })))
       .toEqual([{ method: 'PUT', path: `/v1/admin/users/${SUPPLIER}`, status: 200 }]);
+    // A refused change is logged as one, not as a change.
+    expect((await admin.put(`/v1/admin/users/${SUPPLIER}`, { roles: [] })).status).toBe(400);
+    await expect.poll(() => lines("operators' API call refused, nothing changed").map(({ method, status }) => ({ method, status }))).toEqual([{ method: 'PUT', status: 400 }]);
+    expect(lines("operators' API change")).toHaveLength(1);
   });
 
   it('counts every call refused for its token, and logs them once per 10 s with how many it held back', async () => {

@@ -117,6 +117,7 @@ describe('routers sharing one Redis', () => {
     lines.splice(20, 0, JSON.stringify({ deviceId: '00-DB-12-34-56-78-90-FD', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron', importSuplier: SUPPLIER }));
     // A line of 100,000 characters is refused unread, the lines after it read on.
     lines.splice(25, 0, JSON.stringify({ deviceId: '00-DB-12-34-56-78-90-FC', note: 'x'.repeat(100_000) }));
+    lines.splice(30, 0, '[]', JSON.stringify({ deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron' }));
     const admin = new Admin(second.url, second.adminToken);
     const answer = await admin.request('POST', '/v1/admin/devices:import', lines.join('\n') + '\n', 'application/x-ndjson');
     expect(answer.status).toBe(200);
@@ -127,10 +128,12 @@ describe('routers sharing one Redis', () => {
       { line: 16, reason: 'deviceId must be an EUI-64 (8 hex octets joined by "-")' },
       { line: 21, reason: expect.stringMatching(/^importSuplier is not a field of a device: did you mean "importSupplier"\?/) },
       { line: 26, reason: 'longer than 65536 characters (a device is a few hundred)' },
+      { line: 31, reason: 'not a JSON object: a line is one device, {"deviceId": ..., ...}' },
+      { line: 32, reason: 'deviceId is required' },
     ]);
     const stored = await new Admin(first.url, first.adminToken).request('GET', '/v1/admin/devices/00-db-12-34-00-4e-1f-00');
     expect(stored.body).toEqual({ deviceId: '00-DB-12-34-00-4E-1F-00', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS1', smets1Cohort: 'itron', importSupplier: SUPPLIER });
-    expect(answer.body.rejectedCount).toBe(5);
+    expect(answer.body.rejectedCount).toBe(7);
     const wrongType = await admin.request('POST', '/v1/admin/devices:import', lines[0], 'application/json');
     expect(wrongType.status).toBe(415);
     // Lines refused by the thousand: the first thousand listed, all counted.

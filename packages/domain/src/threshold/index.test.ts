@@ -59,7 +59,7 @@ describe('parseCountRules', () => {
 
   it(`refuses more than ${MAX_RULES} rules`, () => {
     const rules = Array.from({ length: MAX_RULES + 1 }, (_, i) => ({ srv: '*', limit: 1, windowSeconds: i + 1 }));
-    expect(errorOf(parseCountRules({ rules }))).toStrictEqual({ field: 'rules', message: `at most ${MAX_RULES} rules` });
+    expect(errorOf(parseCountRules({ rules }))).toStrictEqual({ field: 'rules', message: `must hold at most ${MAX_RULES} rules` });
     expect(parseCountRules({ rules: rules.slice(1) }).ok).toBe(true);
   });
 });

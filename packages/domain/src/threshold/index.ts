@@ -64,7 +64,7 @@ const positiveInteger = (max: number) => z.number({ error: POSITIVE }).min(1, { 
  * that a misspelt `max` cannot silently leave a field unlimited.
  */
 const ruleSet = <T extends z.ZodType>(rule: T) => z.strictObject({
-  rules: z.array(rule, { error: 'must be an array' }).max(MAX_RULES, { error: `at most ${MAX_RULES} rules` }),
+  rules: z.array(rule, { error: 'must be an array' }).max(MAX_RULES, { error: `must hold at most ${MAX_RULES} rules` }),
 }, objectError('must be an object { "rules": [...] }'));
 
 /**

@@ -127,7 +127,8 @@ function checkP256(pem: string): FieldError | undefined {
     if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return undefined;
     return { field: 'publicKeyPem', message: 'must be a P-256 (prime256v1) EC public key' };
   } catch (cause) {
-    return { field: 'publicKeyPem', message: `is not a readable SPKI PEM public key: ${(cause as Error).message}` };
+    // OpenSSL's own words (error:0900006e:...NO_START_LINE) say little to an operator: the shape expected first.
+    return { field: 'publicKeyPem', message: `is not a readable SPKI PEM public key (it must start with -----BEGIN PUBLIC KEY----- on a line of its own): ${(cause as Error).message}` };
   }
 }
 
@@ -209,7 +210,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (refusal) return refusal;
     await next();
     // Every change an operator makes (Users, devices, products, policy, thresholds, dead letters) leaves a line: the audit trail.
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') deps.log.info({ method: c.req.method, path: c.req.path, status: c.res.status }, "operators' API change");
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      deps.log.info({ method: c.req.method, path: c.req.path, status: c.res.status }, c.res.status < 300 ? "operators' API change" : "operators' API call refused, nothing changed");
+    }
   });
 
   documented(app, {
@@ -369,7 +372,15 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
             reject(lineNumber, 'not valid JSON');
             continue;
           }
-          const parsed = parseDeviceInput((value as { deviceId?: unknown })?.deviceId, asInventory(value));
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            reject(lineNumber, 'not a JSON object: a line is one device, {"deviceId": ..., ...}');
+            continue;
+          }
+          if (!('deviceId' in value)) {
+            reject(lineNumber, 'deviceId is required');
+            continue;
+          }
+          const parsed = parseDeviceInput((value as { deviceId?: unknown }).deviceId, asInventory(value));
           if (!parsed.ok) {
             reject(lineNumber, `${parsed.error.field} ${parsed.error.message}`);
             continue;
