@@ -172,7 +172,8 @@ describe('the dccrouter CLI', () => {
 
   it('refuses what it cannot do in one line, with exit 2 for usage and 1 for the router', () => {
     expect([cli('nope').stderr, cli('nope').status]).toEqual(['dccrouter: unknown command "nope" (see dccrouter help)\n', 2]);
-    expect(cli('thresholds', 'set').stderr).toBe('dccrouter: thresholds set needs --dcc, --values or --user EUI\n');
+    expect(cli('thresholds', 'set').stderr).toBe('dccrouter: thresholds set needs one of --dcc, --values or --user EUI\n');
+    expect(cli('thresholds', 'get', '--dcc', '--values').stderr).toBe('dccrouter: thresholds get needs one of --dcc, --values or --user EUI\n');
     const noDevices = cli('simulators', 'raise-alerts', 'smets2/north', '--code', '8F3E');
     expect([noDevices.stderr, noDevices.status]).toEqual(['dccrouter: raise-alerts needs --devices EUI,... or --fraction F (a number from 0 to 1)\n', 2]);
     const refused = cli('quarantine', 'release', 'q1-nope');
@@ -226,6 +227,8 @@ describe('the dccrouter CLI', () => {
       expect(imported.stderr).toContain('dccrouter: sent 100%');
 
       expect(cli('thresholds', 'set', '--dcc', '--rules', '[{"srv":"*","limit":1000000,"windowSeconds":3600}]').status).toBe(0);
+      // The API's own body, as `get` prints it, is taken too.
+      expect(cli('thresholds', 'set', '--dcc', '--rules', '{"rules":[{"srv":"*","limit":1000000,"windowSeconds":3600}]}').status).toBe(0);
       expect(JSON.parse(cli('thresholds', 'get', '--dcc').stdout).rules[0].limit).toBe(1_000_000);
       expect(cli('trt-report', '--markdown').stdout).toContain('# Monthly service report');
       expect(JSON.parse(cli('simulators', 'set', 'smets2/north', '--json', '{"failureRate":0}').stdout).failureRate).toBe(0);

@@ -185,10 +185,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { values, positionals } = parse(args, { dcc: { type: 'boolean' }, values: { type: 'boolean' }, rules: { type: 'string' } });
     const [action] = positionals;
     if (action !== 'get' && action !== 'set') throw new CliError('thresholds get|set (--dcc | --values | --user EUI) [--rules JSON]');
-    const scope = values.dcc ? 'dcc' : values.values ? 'values' : values.user ? `users/${values.user}` : undefined;
-    if (!scope) throw new CliError(`thresholds ${action} needs --dcc, --values or --user EUI`);
+    const scopes = [values.dcc && 'dcc', values.values && 'values', values.user && `users/${values.user}`].filter((scope) => typeof scope === 'string');
+    if (scopes.length !== 1) throw new CliError(`thresholds ${action} needs one of --dcc, --values or --user EUI`);
+    const [scope] = scopes;
     if (action === 'get') return print(await operator(values, 'GET', `/v1/admin/thresholds/${scope}`));
-    print(await operator(values, 'PUT', `/v1/admin/thresholds/${scope}`, { rules: json(values.rules, '--rules') }));
+    // The rules, or the API's own body holding them ({"rules": [...]}, as `get` prints it).
+    const given = json(values.rules, '--rules') as unknown;
+    const body = typeof given === 'object' && given !== null && !Array.isArray(given) && 'rules' in given ? given : { rules: given };
+    print(await operator(values, 'PUT', `/v1/admin/thresholds/${scope}`, body));
   },
 
   async 'dead-letters'(args) {
