@@ -62,6 +62,8 @@ describe('parseDeviceInput: accepted records', () => {
   it.each([
     ['installationId', ''], ['installationId', 7], ['installationId', 'x'.repeat(129)],
     ['acquiredAt', '2026-06-01'], ['acquiredAt', 'yesterday'], ['acquiredAt', 1764547200000],
+    // As the Central Products List names them: none could be listed, or it could never be served.
+    ['deviceModel', ''], ['deviceModel', 'M\u0001X'], ['deviceModel', 'x'.repeat(257)], ['firmwareVersion', ''], ['firmwareVersion', '1.0\n'], ['firmwareVersion', 1],
   ])('refuses %s = %j, naming it', (field, value) => {
     expect(fieldOf(parseDeviceInput(ESME_ID, smets1Input({ [field]: value })))).toBe(field);
   });
