@@ -102,7 +102,8 @@ describe('the Central Products List', () => {
 
     // An 11.1 naming a listed version, then a confirmed 11.3 (CV 4, then CV 5) activates it: served again.
     expect((await cpl('3.0', { other: 'valid' })).body.status).toBe('listed');
-    const update = await clients[0].submit({ originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { DeviceID: METERS[1], FirmwareVersion: '3.0' } });
+    const updateSpec = { originatorId: USER, targetId: ACB, counter: nextCounter(), commandVariant: 8, srv: '11.1', bodyValue: { DeviceID: METERS[1], FirmwareVersion: '3.0' } };
+    const update = await clients[0].submit(updateSpec);
     expect([update.status, update.answer.body]).toEqual([200, { UpdateFirmware: { DeviceID: METERS[1], FirmwareVersion: '3.0' } }]);
     const leg = { originatorId: USER, targetId: METERS[1], counter: nextCounter(), srv: '11.3' };
     const transform = await clients[1].submit({ ...leg, commandVariant: 4, bodyValue: {} });
@@ -110,6 +111,9 @@ describe('the Central Products List', () => {
     const signed = await clients[1].submit({ ...leg, commandVariant: 5, bodyValue: { GBCSPayload: transform.answer.body.PreCommand.GBCSPayload } });
     expect(signed.status).toBe(202);
     await expect.poll(async () => (await admin.request('GET', `/v1/admin/devices/${METERS[1]}`)).body.firmwareVersion, { timeout: 10_000 }).toBe('3.0');
+    // The 11.1 resent once its version is activated: its answer again, and nothing named anew.
+    expect((await clients[1].submit(updateSpec)).answer).toEqual(update.answer);
+    expect((await admin.request('GET', `/v1/admin/devices/${METERS[1]}`)).body.pendingFirmwareVersion).toBeUndefined();
     await expect.poll(async () => bothRead(METERS[1]), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
 
     // The responsible User was told of each suspension and restoration (a CPL change, an operator's

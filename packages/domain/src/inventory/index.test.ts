@@ -354,6 +354,9 @@ describe('withKeptDeviceFields', () => {
     expect(withKeptDeviceFields({ ...written, firmwareVersion: '2.0' }, stored, at)).toEqual({ ...written, firmwareVersion: '2.0' });
     expect(withKeptDeviceFields(written, undefined, at)).toBe(written);
     expect(withKeptDeviceFields(written, { ...written }, at)).toBe(written);
+    // The router's mark of the last 11.1 stays, whatever the operator writes.
+    expect(withKeptDeviceFields({ ...written, firmwareVersion: '2.0' }, { ...stored, firmwareNamedAt: '2026-12-06T00:00:00.000Z' }, at))
+      .toEqual({ ...written, firmwareVersion: '2.0', firmwareNamedAt: '2026-12-06T00:00:00.000Z' });
   });
 
   it('stamps an acquisition at a change of supplier the record gives none for, and keeps the stored one while the suppliers stay', () => {

@@ -66,8 +66,19 @@ const party = (name: ResponsibleParty) => euiSchema('must be a User ID (EUI-64)'
  */
 const productName = (what: string) => z.string({ error: 'must be a string' })
   .min(1, { error: `must be ${what}, not empty` })
-  .max(256, { error: 'must be at most 256 characters' })
-  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), { error: 'must not hold control characters' });
+  .max(PRODUCT_NAME_MAX, { error: `must be at most ${PRODUCT_NAME_MAX} characters` })
+  .refine((text) => !CONTROL_CHARACTER.test(text), { error: 'must not hold control characters' });
+
+const PRODUCT_NAME_MAX = 256;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Whether a model or firmware version may be named (by a device, the CPL or an 11.1): why not, or undefined. */
+export function productNameProblem(text: string): string | undefined {
+  if (text === '') return 'must not be empty';
+  if (text.length > PRODUCT_NAME_MAX) return `must be at most ${PRODUCT_NAME_MAX} characters`;
+  if (CONTROL_CHARACTER.test(text)) return 'must not hold control characters';
+  return undefined;
+}
 
 export const deviceInputSchema = z.object({
   deviceType: z.enum(DEVICE_TYPES, { error: `is required, ${ALLOWED(DEVICE_TYPES)}` }),
@@ -123,6 +134,7 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
   // First: a misspelt required field (an import line's `deviceid` too) would otherwise be refused as missing, without the hint.
   const misspelt = misspeltProperty(input, DEVICE_PROPERTIES);
   if (misspelt) return { ok: false, error: misspeltError(misspelt, 'device') };
+  if (deviceIdText === undefined) return { ok: false, error: { field: 'deviceId', message: 'is required' } };
   const deviceId = parseEui(deviceIdText);
   if (!deviceId) return { ok: false, error: { field: 'deviceId', message: ID_MESSAGE } };
   if (deviceId === ACCESS_CONTROL_BROKER) return { ok: false, error: brokerRefusal('deviceId', 'device') };

@@ -81,6 +81,8 @@ describe('withFirmwareActivated', () => {
   it('makes the activated version the device\'s own, clearing the pending one only if it was this one', () => {
     const at = '2027-01-01T00:00:00.000Z';
     expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '2.0', pendingFirmwareAt: at }, '2.0', cpl)).toEqual(meter('2.0'));
+    // The mark of the last 11.1 outlives its activation.
+    expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '2.0', pendingFirmwareAt: at, firmwareNamedAt: at }, '2.0', cpl)).toEqual({ ...meter('2.0'), firmwareNamedAt: at });
     // A later 11.1 named 3.0: the activation of 2.0 leaves it pending, with its time.
     expect(withFirmwareActivated({ ...meter('1.0'), pendingFirmwareVersion: '3.0', pendingFirmwareAt: at }, '2.0', cpl)).toEqual({ ...meter('2.0'), pendingFirmwareVersion: '3.0', pendingFirmwareAt: at });
   });

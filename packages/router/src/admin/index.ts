@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
-  renderMonthlyReport, withCplStatus, cplSuspensionOf, ID_MESSAGE, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
+  renderMonthlyReport, withCplStatus, cplSuspensionOf, ID_MESSAGE, productNameProblem, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { certificateIdentity } from '../duis-xml/signature.ts';
 import { documented } from '../openapi/index.ts';
@@ -62,8 +62,6 @@ export interface AdminDeps {
 const IMPORT_CHUNK = 5000;
 /** An import line past this is refused unread: held whole, one line of a 2 GiB upload could take that much memory. */
 const IMPORT_LINE_MAX = 64 * 1024;
-/** In a model's or version's name (a path segment, decoded): no device reports one. */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /** Refused lines an import answer lists (all are counted). */
 export const IMPORT_REJECTIONS_LISTED = 1_000;
 
@@ -98,11 +96,14 @@ function asServed(device: Device, cpl: CplIndex): Device & { inventoryStatus?: s
   return reason === undefined ? device : { ...served, inventoryStatus: device.status, cplSuspension: reason };
 }
 
-/** A device record as asServed showed it, written back: the inventory's own status is what is stored, not the CPL's. */
+/**
+ * A device record as asServed showed it, written back: the inventory's own status is what is
+ * stored, not the CPL's. A status the operator changed from the served Suspended is theirs.
+ */
 function asInventory(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('inventoryStatus' in value)) return value;
   const { inventoryStatus, cplSuspension: _reason, ...rest } = value as Record<string, unknown>;
-  return { ...rest, status: inventoryStatus };
+  return rest.status === 'Suspended' ? { ...rest, status: inventoryStatus } : rest;
 }
 
 /** An operator's JSON body, read up to OPERATOR_BODY_MAX_BYTES; else the answer that refuses it. */
@@ -211,7 +212,10 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     await next();
     // Every change an operator makes (Users, devices, products, policy, thresholds, dead letters) leaves a line: the audit trail.
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      deps.log.info({ method: c.req.method, path: c.req.path, status: c.res.status }, c.res.status < 300 ? "operators' API change" : "operators' API call refused, nothing changed");
+      const { status } = c.res;
+      // A 5xx (the store failing mid-call) or the import's 413 may leave part of a change made.
+      const message = status < 300 ? "operators' API change" : status >= 500 || status === 413 ? "operators' API change failed, may have landed in part" : "operators' API call refused, nothing changed";
+      deps.log.info({ method: c.req.method, path: c.req.path, status }, message);
     }
   });
 
@@ -374,10 +378,6 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
           }
           if (typeof value !== 'object' || value === null || Array.isArray(value)) {
             reject(lineNumber, 'not a JSON object: a line is one device, {"deviceId": ..., ...}');
-            continue;
-          }
-          if (!('deviceId' in value)) {
-            reject(lineNumber, 'deviceId is required');
             continue;
           }
           const parsed = parseDeviceInput((value as { deviceId?: unknown }).deviceId, asInventory(value));
@@ -604,7 +604,8 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     const parsed = parseCplEntryInput(body.value);
     if (!parsed.ok) return invalid(c, parsed.error);
     for (const name of ['deviceModel', 'firmwareVersion'] as const) {
-      if (CONTROL_CHARACTER.test(c.req.param(name)!)) return invalid(c, { field: name, message: 'must not hold control characters' });
+      const problem = productNameProblem(c.req.param(name)!);
+      if (problem) return invalid(c, { field: name, message: problem });
     }
     // A decision sent with the wrong method would list a version named "...:ssc-decision", and a
     // model with CPL entries serves its other versions' devices Suspended: an entry is never deleted.

@@ -148,6 +148,21 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await resubmitted({ ...meter, importSupplier: '90-B3-D5-1F-30-0B-00-00' })).toBeUndefined();
     expect(await resubmitted(meter, { ...user, status: 'suspended' })).toBeUndefined();
     expect(await resubmitted(meter, null)).toBeUndefined();
+    // An earlier version's router wrote the pending time alone: the later of the two decides.
+    expect(await resubmitted({ ...meter, firmwareNamedAt: new Date(answeredAt - 5).toISOString(), pendingFirmwareVersion: 'B', pendingFirmwareAt: new Date(later).toISOString() })).toBeUndefined();
+  });
+
+  it('never moves the mark of the last 11.1 back: applied first, an 11.1 answered earlier than the mark keeps the later time', async () => {
+    const deps = depsWith(indexCpl([]));
+    let written: Device | undefined;
+    const marked = { ...meter, firmwareNamedAt: '2031-01-01T00:00:00.000Z' };
+    deps.directory.updateDevices = async (_ids: readonly string[], change: (device: Device) => Device | undefined) => {
+      written = change(marked);
+      return [];
+    };
+    const update = built('11.1', 'UpdateFirmware', { FirmwareImage: 'AAAA', FirmwareVersion: 'C', DeviceIDList: METER });
+    await applyNonDeviceEffect(update, '11.1', undefined, Date.parse('2030-06-01T00:00:00Z'), deps);
+    expect([written?.pendingFirmwareVersion, written?.firmwareNamedAt]).toEqual(['C', '2031-01-01T00:00:00.000Z']);
   });
 
   it('judges each listed device by its status as the CPL leaves it, and 11.4 by its type: a PPMID\'s firmware only', async () => {

@@ -1,5 +1,5 @@
 import {
-  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, findSrv, isAuthorisedForDevice, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, findSrv, isAuthorisedForDevice, productNameProblem, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -91,7 +91,7 @@ function inventoryView({ deviceId, deviceType, status, generation, cspRegion, sm
 async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user: User, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   const update = firmwareUpdateOf(request);
   if (!update) {
-    return { ok: false, refusal: refuse('malformed_request', `${srv.bodyElement} needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text`) };
+    return { ok: false, refusal: refuse('malformed_request', `${srv.bodyElement} needs DeviceIDList, EUI-64s separated by commas (or DeviceID, one EUI-64), and FirmwareVersion, a non-empty text of at most 256 characters, none a control character`) };
   }
   const { deviceIds, version } = update;
   const devices = await Promise.all(deviceIds.map((deviceId) => deps.directory.device(deviceId)));
@@ -128,7 +128,8 @@ function firmwareUpdateOf(request: ServiceRequest): { deviceIds: string[]; versi
   const listed = value === '' ? undefined : value.DeviceIDList ?? value.DeviceID;
   const version = value === '' ? undefined : value.FirmwareVersion;
   const deviceIds = typeof listed === 'string' ? [...new Set(listed.split(',').map((id) => parseEui(id.trim())))] : [];
-  if (deviceIds.length === 0 || deviceIds.includes(null) || typeof version !== 'string' || version === '') return undefined;
+  // A version the CPL could not name could never be a device's (productNameProblem).
+  if (deviceIds.length === 0 || deviceIds.includes(null) || typeof version !== 'string' || productNameProblem(version) !== undefined) return undefined;
   return { deviceIds: deviceIds as string[], version };
 }
 
@@ -210,7 +211,7 @@ export async function applyNonDeviceEffect(
       // From its first answer's time, as the first attempt would have: a retry made after the
       // first occurrence's time runs it (late) rather than skip it, but none a day late or more
       // (past the scheduled TRT: each would be a breach on arrival).
-      const first = parsed.ok ? nextOccurrence(parsed.schedule, Math.max(answeredAt, now - LATE_OCCURRENCE_MS)) : undefined;
+      const first = parsed.ok ? nextOccurrence(parsed.schedule, Math.max(answeredAt, now - LATE_OCCURRENCE_MS + 1)) : undefined;
       if (parsed.ok && first && scheduleId > 0) await deps.store.createSchedule(owner, scheduleId, parsed.schedule, first.at, request.requestIdText);
       return;
     }
@@ -228,7 +229,7 @@ export async function applyNonDeviceEffect(
       await deps.directory.updateDevices(update.deviceIds, (device) => {
         if (!stillOwed(device)) return undefined;
         // Never moved back: a later 11.1's time stands (the high-water mark firmwareStillOwed reads).
-        const firmwareNamedAt = device.firmwareNamedAt !== undefined && device.firmwareNamedAt > pendingFirmwareAt ? device.firmwareNamedAt : pendingFirmwareAt;
+        const firmwareNamedAt = new Date(Math.max(answeredAt, namedAt(device))).toISOString();
         return { ...device, pendingFirmwareVersion: update.version, pendingFirmwareAt, firmwareNamedAt };
       });
     }
@@ -249,10 +250,16 @@ async function firmwareStillOwed(request: ServiceRequest, srv: string, answeredA
   if (!user || user.status !== 'active' || !definition) return () => false;
   const eligibleRoles = eligibleRolesOf(user, definition);
   // Named at the answer's own time (by this request's first attempt) or later, activated since or not.
-  const pendedSince = (device: Device) => {
-    const namedAt = device.firmwareNamedAt ?? device.pendingFirmwareAt;
-    return namedAt !== undefined && Date.parse(namedAt) >= answeredAt;
-  };
+  const pendedSince = (device: Device) => namedAt(device) >= answeredAt;
   const acquiredSince = (device: Device) => device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
   return (device) => !pendedSince(device) && !acquiredSince(device) && isAuthorisedForDevice(originator, eligibleRoles, device);
+}
+
+/**
+ * When an 11.1 last named a version for the device (ms; -Infinity for never): the later of its
+ * mark and its pending version's time, since a router of an earlier version writes the latter only.
+ */
+function namedAt(device: Device): number {
+  const times = [device.firmwareNamedAt, device.pendingFirmwareAt].filter((time): time is string => time !== undefined).map(Date.parse);
+  return Math.max(Number.NEGATIVE_INFINITY, ...times.filter((time) => !Number.isNaN(time)));
 }

@@ -365,8 +365,9 @@ export class ServiceRequestPipeline {
       // When the request was first answered: the same for a retry that applies it again.
       const parsed = Date.parse(answered.header?.responseDateTime ?? '');
       const answeredAt = Number.isNaN(parsed) ? now : parsed;
-      // Answered by this attempt (its own time), or by an earlier one: then only what that left undone.
-      const again = answeredAt !== Math.floor(now);
+      // Answered by this attempt (its own time), or by an earlier one: then only what that left
+      // undone. An answer whose time cannot be read is taken as an earlier one's (the checks run).
+      const again = Number.isNaN(parsed) || parsed !== Math.floor(now);
       await applyNonDeviceEffect(request, srv, answered.body, now, this.deps, answeredAt, again);
     } catch (error) {
       if (!(error instanceof StateUnavailableError)) throw error;
