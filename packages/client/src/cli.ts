@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { callerPath } from './caller-path.ts';
+import { isPlainObject } from '@dccrouter/domain';
 import { MAX_PULL_WAIT_MS, RouterClient } from './index.ts';
 
 const USAGE = `usage: dccrouter <command> [options]      (--url, or ROUTER_URL; operators: --token, or ROUTER_ADMIN_TOKEN;
@@ -191,7 +192,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (action === 'get') return print(await operator(values, 'GET', `/v1/admin/thresholds/${scope}`));
     // The rules, or the API's own body holding them ({"rules": [...]}, as `get` prints it).
     const given = json(values.rules, '--rules') as unknown;
-    const body = typeof given === 'object' && given !== null && !Array.isArray(given) && 'rules' in given ? given : { rules: given };
+    const body = isPlainObject(given) && 'rules' in given ? given : { rules: given };
     print(await operator(values, 'PUT', `/v1/admin/thresholds/${scope}`, body));
   },
 

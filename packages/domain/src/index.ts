@@ -8,6 +8,7 @@ export * from './validation/index.ts';
 export * from './routing/index.ts';
 export * from './trt/index.ts';
 export * from './input/index.ts';
+export * from './json/index.ts';
 export * from './inventory/index.ts';
 export * from './threshold/index.ts';
 export * from './acknowledgement/index.ts';

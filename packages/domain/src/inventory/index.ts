@@ -59,26 +59,26 @@ const party = (name: ResponsibleParty) => euiSchema('must be a User ID (EUI-64)'
  * `PUT /v1/admin/devices/{deviceId}`'s body and, with `deviceId`, a line of an import. The region
  * or cohort required by the generation is checked once the fields themselves are good.
  */
-/**
- * A model or firmware version as the Central Products List names it: the CPL refuses control
- * characters in both, so a device holding one could never be listed; and a few hundred characters
- * at most, as product names are.
- */
-const productName = (what: string) => z.string({ error: 'must be a string' })
-  .min(1, { error: `must be ${what}, not empty` })
-  .max(PRODUCT_NAME_MAX, { error: `must be at most ${PRODUCT_NAME_MAX} characters` })
-  .refine((text) => !CONTROL_CHARACTER.test(text), { error: 'must not hold control characters' });
-
 const PRODUCT_NAME_MAX = 256;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-/** Whether a model or firmware version may be named (by a device, the CPL or an 11.1): why not, or undefined. */
+/**
+ * Whether a model or firmware version may be named (by a device, the CPL or an 11.1): why not, or
+ * undefined. The CPL refuses control characters in both, so a device holding one could never be
+ * listed; and a few hundred characters at most, as product names are.
+ */
 export function productNameProblem(text: string): string | undefined {
   if (text === '') return 'must not be empty';
   if (text.length > PRODUCT_NAME_MAX) return `must be at most ${PRODUCT_NAME_MAX} characters`;
   if (CONTROL_CHARACTER.test(text)) return 'must not hold control characters';
   return undefined;
 }
+
+/** A model or firmware version in a device record: productNameProblem's rule. */
+const productName = z.string({ error: 'must be a string' }).superRefine((text, ctx) => {
+  const problem = productNameProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const deviceInputSchema = z.object({
   deviceType: z.enum(DEVICE_TYPES, { error: `is required, ${ALLOWED(DEVICE_TYPES)}` }),
@@ -88,8 +88,8 @@ export const deviceInputSchema = z.object({
     .meta({ description: 'Required for SMETS2+, absent for SMETS1: the CSP region its requests go to' }),
   smets1Cohort: z.enum(SMETS1_COHORTS, { error: `must be ${ALLOWED(SMETS1_COHORTS)} (SMETS1 devices only)` }).optional()
     .meta({ description: 'Required for SMETS1, absent for SMETS2+: the S1SP cohort its requests go to through the DCO' }),
-  deviceModel: productName('a device model').optional(),
-  firmwareVersion: productName('a firmware version').optional(),
+  deviceModel: productName.optional(),
+  firmwareVersion: productName.optional(),
   installationId: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }).max(128, { error: 'must be at most 128 characters' }).optional()
     .meta({ description: 'SMETS1 only: the SMETS1 Installation the device belongs to (SEC H5.8 eligibility and enrolment are per installation)' }),
   acquiredAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' }).optional()

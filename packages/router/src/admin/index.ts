@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
-  renderMonthlyReport, withCplStatus, cplSuspensionOf, ID_MESSAGE, productNameProblem, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
+  renderMonthlyReport, withCplStatus, cplSuspensionOf, ID_MESSAGE, isPlainObject, productNameProblem, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { certificateIdentity } from '../duis-xml/signature.ts';
 import { documented } from '../openapi/index.ts';
@@ -101,8 +101,8 @@ function asServed(device: Device, cpl: CplIndex): Device & { inventoryStatus?: s
  * stored, not the CPL's. A status the operator changed from the served Suspended is theirs.
  */
 function asInventory(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('inventoryStatus' in value)) return value;
-  const { inventoryStatus, cplSuspension: _reason, ...rest } = value as Record<string, unknown>;
+  if (!isPlainObject(value) || !('inventoryStatus' in value)) return value;
+  const { inventoryStatus, cplSuspension: _reason, ...rest } = value;
   return rest.status === 'Suspended' ? { ...rest, status: inventoryStatus } : rest;
 }
 
@@ -376,11 +376,11 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
             reject(lineNumber, 'not valid JSON');
             continue;
           }
-          if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          if (!isPlainObject(value)) {
             reject(lineNumber, 'not a JSON object: a line is one device, {"deviceId": ..., ...}');
             continue;
           }
-          const parsed = parseDeviceInput((value as { deviceId?: unknown }).deviceId, asInventory(value));
+          const parsed = parseDeviceInput(value.deviceId, asInventory(value));
           if (!parsed.ok) {
             reject(lineNumber, `${parsed.error.field} ${parsed.error.message}`);
             continue;

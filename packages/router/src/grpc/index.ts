@@ -3,13 +3,13 @@ import { Server, ServerCredentials, setLogger, type ServerDuplexStream, type Ser
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as HEALTH_PROTO_PATH } from 'grpc-health-check';
+import { refuse } from '@dccrouter/domain';
 import { ROUTER_PROTO_PATH, ROUTER_SERVICE, SignedServiceRequest, type dccrouter } from '@dccrouter/protocol';
 import type { StateStore } from '@dccrouter/state';
 import type { SignatureVerifier } from '../auth/verifier.ts';
 import type { UserLookup } from '../auth/user-call.ts';
 import { requestFormat } from '../decode/index.ts';
 import type { OutboxWatch } from '../delivery/outbox-watch.ts';
-import { refuse } from '@dccrouter/domain';
 import type { Logger } from '../log/index.ts';
 import type { RouterMetrics } from '../metrics/index.ts';
 import { admissionRefusal, type Answer, type FieldNames, type ServiceRequestPipeline } from '../pipeline/index.ts';
