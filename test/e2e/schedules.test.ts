@@ -159,18 +159,55 @@ describe('DSP schedules', () => {
     expect((await dsp(onFirst, userId, '5.2', { DSPScheduleID: String(scheduleId) })).status).toBe(200);
   });
 
-  it('removes a schedule whose User has lost the meter (a change of supplier) at its next occurrence, telling the User', async () => {
-    const meter = '00-DB-12-34-56-78-10-05';
+  /** The User's DSP_SCHEDULE_REMOVAL alert for the schedule, if it has one. */
+  const removalOf = async (scheduleId: string) => ((await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+    .find((item) => item.alertCode === 'DSP_SCHEDULE_REMOVAL' && item.body?.DSPScheduleRemoval?.DSPScheduleID === scheduleId);
+
+  it.each([
+    ['an operator\'s update', 'put'],
+    ['an import', 'import'],
+  ])('removes the former supplier\'s schedules at a change of supplier by %s, telling it, not at their next occurrence', async (_how, how) => {
+    const meter = how === 'put' ? '00-DB-12-34-56-78-10-05' : '00-DB-12-34-56-78-10-06';
     const admin = new Admin(routers[0].url, routers[0].adminToken);
-    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER });
-    const created = await dsp(client, USER, '5.1', dailyRead(meter, 4_000));
-    expect(created.status, JSON.stringify(created.answer)).toBe(200);
-    const scheduleId = created.answer.body.DSPScheduleID as string;
-    await admin.device(meter, { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South', importSupplier: OTHER });
-    const removal = async () => ((await client.call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
-      .find((item) => item.alertCode === 'DSP_SCHEDULE_REMOVAL' && item.body?.DSPScheduleRemoval?.DSPScheduleID === scheduleId);
-    await expect.poll(removal, { timeout: 15_000, interval: 200 }).toBeDefined();
-    expect((await removal()).body).toEqual({ alert: 'DSP_SCHEDULE_REMOVAL', DSPScheduleRemoval: { DeviceID: meter, DSPScheduleID: scheduleId }, reason: 'not_authorised_for_device' });
+    const record = { deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'South' };
+    await admin.device(meter, { ...record, importSupplier: USER });
+    // Its first occurrence an hour away: only the change can remove it within the test.
+    const ids = [];
+    for (const inMs of [3_600_000, 7_200_000]) {
+      const created = await dsp(client, USER, '5.1', dailyRead(meter, inMs));
+      expect(created.status, JSON.stringify(created.answer)).toBe(200);
+      ids.push(created.answer.body.DSPScheduleID as string);
+    }
+    // Another device of the same User keeps its schedule.
+    const kept = (await dsp(client, USER, '5.1', dailyRead(METER, 3_600_000))).answer.body.DSPScheduleID as string;
+    if (how === 'put') {
+      await admin.device(meter, { ...record, importSupplier: OTHER });
+    } else {
+      const imported = await admin.request('POST', '/v1/admin/devices:import', `${JSON.stringify({ deviceId: meter, ...record, importSupplier: OTHER })}\n`, 'application/x-ndjson');
+      expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    }
+    for (const scheduleId of ids) {
+      expect((await removalOf(scheduleId))?.body).toEqual({ alert: 'DSP_SCHEDULE_REMOVAL', DSPScheduleRemoval: { DeviceID: meter, DSPScheduleID: scheduleId }, reason: 'not_authorised_for_device' });
+      expect((await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId })).answer.error.message).toContain(`is not a schedule of ${USER}`);
+    }
+    expect(await removalOf(kept)).toBeUndefined();
+    expect((await dsp(client, USER, '5.2', { DSPScheduleID: kept })).status).toBe(200);
+    // The device back with its former supplier does not bring them back.
+    await admin.device(meter, { ...record, importSupplier: USER });
+    expect((await dsp(client, USER, '5.2', { DSPScheduleID: ids[0] })).answer.error.message).toContain(`is not a schedule of ${USER}`);
+  }, 40_000);
+
+  it('removes a device\'s schedules when the operator decommissions it, and keeps them through a suspension', async () => {
+    const meter = '00-DB-12-34-56-78-10-07';
+    const admin = new Admin(routers[0].url, routers[0].adminToken);
+    const record = { deviceType: 'ESME', generation: 'SMETS2+', cspRegion: 'South', importSupplier: USER };
+    await admin.device(meter, { ...record, status: 'Commissioned' });
+    const scheduleId = (await dsp(client, USER, '5.1', dailyRead(meter, 3_600_000))).answer.body.DSPScheduleID as string;
+    await admin.device(meter, { ...record, status: 'Suspended' });
+    expect(await removalOf(scheduleId)).toBeUndefined();
+    expect((await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId })).status).toBe(200);
+    await admin.device(meter, { ...record, status: 'Decommissioned' });
+    expect((await removalOf(scheduleId))?.body).toMatchObject({ reason: 'device_status_incompatible' });
     expect((await dsp(client, USER, '5.2', { DSPScheduleID: scheduleId })).answer.error.message).toContain(`is not a schedule of ${USER}`);
   }, 40_000);
 });

@@ -853,6 +853,28 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect(await store.getSchedule(owner, first)).toBeUndefined();
       });
 
+      it('lists a User\'s schedules on a device, until each is deleted or ends', async () => {
+        const store = await open();
+        const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-05`;
+        const other = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-06`;
+        const base = 1_800_000_000_000;
+        const [meter, another] = ['00-DB-12-34-56-78-90-A0', '00-DB-12-34-56-78-90-A1'];
+        const first = await stored(store, owner, schedule(meter), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:11`);
+        const second = await stored(store, owner, schedule(meter), base + 2_000, `${owner}:${ACB_FOR_SCHEDULES}:12`);
+        const elsewhere = await stored(store, owner, schedule(another), base + 1_000, `${owner}:${ACB_FOR_SCHEDULES}:13`);
+        await stored(store, other, schedule(meter), base + 1_000, `${other}:${ACB_FOR_SCHEDULES}:11`);
+        expect(await store.schedulesOnDevice(owner, meter)).toEqual([first, second]);
+        expect(await store.schedulesOnDevice(owner, another)).toEqual([elsewhere]);
+        expect(await store.schedulesOnDevice(owner, '00-DB-12-34-56-78-90-AF')).toEqual([]);
+        expect(await store.deleteSchedule(owner, first)).toBe(true);
+        expect(await store.schedulesOnDevice(owner, meter)).toEqual([second]);
+        // Ended after its last occurrence: listed no more.
+        const [claimed] = (await store.claimDueSchedules(base + 2_000, 100, 60_000)).filter((c) => c.originatorId === owner && c.scheduleId === second);
+        expect(await store.rescheduleSchedule(claimed, undefined)).toBe(true);
+        expect(await store.schedulesOnDevice(owner, meter)).toEqual([]);
+        expect(await store.schedulesOnDevice(other, meter)).toHaveLength(1);
+      });
+
       it('creates a schedule once per creating RequestID: a retry or a duplicate at the same moment stores nothing, even once it is deleted', async () => {
         const store = await open();
         const owner = `90-B3-D5-1F-30-0F-${randomUUID().slice(0, 2).toUpperCase()}-04`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextOccurrence, occurrenceAt, occurrenceCounter, occurrenceReadValue, parseCreateSchedule, scheduleDetails, type DspSchedule } from './index.ts';
+import type { Device, Role, User } from '../types/index.ts';
+import { nextOccurrence, occurrenceAt, occurrenceCounter, occurrenceReadValue, parseCreateSchedule, scheduleDetails, scheduleEndedBy, type DspSchedule } from './index.ts';
 
 /** DUIS's ReadLogPeriodOffset: the day before each occurrence's date, midnight to midnight. */
 const YESTERDAY = { StartDateOffset: -1, StartTime: '00:00:00', EndDateOffset: 0, EndTime: '00:00:00' };
@@ -136,5 +137,39 @@ describe('occurrences', () => {
     // The most schedules it has room for: about 844 thousand million.
     expect(occurrenceCounter(844_674_407_369, 9_999_999)).toBe('18446744073699999999');
     expect(BigInt(occurrenceCounter(844_674_407_369, 9_999_999)) < 2n ** 64n).toBe(true);
+  });
+});
+
+describe('scheduleEndedBy', () => {
+  const SUPPLIER = '90-B3-D5-1F-30-01-00-00';
+  const NEW_SUPPLIER = '90-B3-D5-1F-30-01-00-01';
+  const user = (roles: Role[], userId = SUPPLIER): User => ({ userId, roles, status: 'active', publicKeyPem: 'unused' });
+  const meter = (over: Partial<Device> = {}): Device => ({
+    deviceId: '00-DB-12-34-56-78-90-A0', deviceType: 'ESME', status: 'Commissioned', generation: 'SMETS2+', cspRegion: 'North', importSupplier: SUPPLIER, ...over,
+  });
+  const parsed = parseCreateSchedule(create());
+  if (!parsed.ok) throw new Error(parsed.message);
+  const schedule = parsed.schedule;
+
+  it('lets a schedule run while its User is still registered against the device in a role that may send it', () => {
+    expect(scheduleEndedBy(user(['IS']), schedule, meter())).toBeUndefined();
+    // A suspension may lift: left to the occurrences.
+    expect(scheduleEndedBy({ ...user(['IS']), status: 'suspended' }, schedule, meter({ status: 'Suspended' }))).toBeUndefined();
+  });
+
+  it('ends it at a change of supplier, as its next occurrence would be refused E4', () => {
+    expect(scheduleEndedBy(user(['IS']), schedule, meter({ importSupplier: NEW_SUPPLIER }))).toBe('not_authorised_for_device');
+    // Still the device's party, but not in the role the schedule's SRV needs.
+    expect(scheduleEndedBy(user(['IS', 'ED']), schedule, meter({ importSupplier: NEW_SUPPLIER, electricityDistributor: SUPPLIER }))).toBe('not_authorised_for_device');
+  });
+
+  it('ends it when the device is Decommissioned or Withdrawn, or its User is gone', () => {
+    expect(scheduleEndedBy(user(['IS']), schedule, meter({ status: 'Decommissioned' }))).toBe('device_status_incompatible');
+    expect(scheduleEndedBy(user(['IS']), schedule, meter({ status: 'Withdrawn' }))).toBe('device_status_incompatible');
+    expect(scheduleEndedBy(undefined, schedule, meter())).toBe('unknown_user');
+  });
+
+  it('leaves a User whose roles no longer allow the SRV to its occurrences (a refusal that may lift)', () => {
+    expect(scheduleEndedBy(user(['ED']), schedule, meter({ importSupplier: NEW_SUPPLIER }))).toBeUndefined();
   });
 });

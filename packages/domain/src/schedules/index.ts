@@ -2,7 +2,8 @@ import { findSrv } from '../catalogue/index.ts';
 import { parseEui } from '../identifiers/index.ts';
 import { isPlainObject } from '../json/index.ts';
 import { isBase64Binary } from '../request/index.ts';
-import type { SrvDefinition } from '../types/index.ts';
+import type { Device, SmiStatus, SrvDefinition, User } from '../types/index.ts';
+import { eligibleRolesOf, isAuthorisedForDevice } from '../validation/index.ts';
 
 /** DUIS V5.4 ScheduleFrequency, as months between occurrences (Daily and Weekly by days). */
 const FREQUENCIES = { Daily: { days: 1 }, Weekly: { days: 7 }, Monthly: { months: 1 }, Quarterly: { months: 3 }, 'Half-Yearly': { months: 6 }, Yearly: { months: 12 } } as const;
@@ -217,4 +218,23 @@ export function scheduleDetails(schedule: DspSchedule): Record<string, unknown> 
     DSPScheduledServiceReference: srv.serviceReference, DSPScheduledServiceReferenceVariant: srv.srv,
     DeviceID: schedule.deviceId, [`DSP${schedule.bodyElement}`]: schedule.bodyValue,
   };
+}
+
+/** Statuses a device does not leave: its schedules will never run again. */
+export const FINAL_DEVICE_STATUSES: ReadonlySet<SmiStatus> = new Set<SmiStatus>(['Decommissioned', 'Withdrawn']);
+
+/**
+ * Why a User's schedule can never run again on its device as the device now stands (DUIS then
+ * removes it and tells its User), as the refusal its next occurrence would get: the User gone, the
+ * device Decommissioned or Withdrawn, or the User no longer registered against it in a role that
+ * may send the scheduled SRV (a change of supplier). Undefined while it may run: what may lift (a
+ * suspension), and a User whose roles no longer allow the SRV at all, is left to its occurrences.
+ */
+export function scheduleEndedBy(user: User | undefined, schedule: DspSchedule, device: Device): 'unknown_user' | 'device_status_incompatible' | 'not_authorised_for_device' | undefined {
+  if (!user) return 'unknown_user';
+  if (FINAL_DEVICE_STATUSES.has(device.status)) return 'device_status_incompatible';
+  const srv = findSrv(schedule.srv);
+  const roles = srv ? eligibleRolesOf(user, srv) : [];
+  if (roles.length > 0 && !isAuthorisedForDevice(user.userId, roles, device)) return 'not_authorised_for_device';
+  return undefined;
 }

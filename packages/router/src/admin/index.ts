@@ -22,6 +22,7 @@ import { recordInstallations, unenrolledInService, NOT_ENROLLED } from '../produ
 import { productRoutes } from './products.ts';
 import { serviceStatsOf } from '../stats/index.ts';
 import { noticeDeviceChange, noticeDeviceChanges } from '../products/notices.ts';
+import { endSchedulesOfFormerParties } from '../schedules/index.ts';
 import type { StateStore } from '@dccrouter/state';
 import { BodyTooLargeError, readBodyLimited, readLineBatches } from '../edge/body.ts';
 import { mediaTypeOf } from '../decode/index.ts';
@@ -202,6 +203,9 @@ const jsonBody = (schema: z.ZodType, description?: string) => ({ content: { 'app
 /** The operators' API of the contract, behind the bearer token. */
 export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   const { store } = deps;
+  // The device is written: a schedule not removed now (the store away) goes at its next occurrence, refused as before.
+  const endSchedules = (before: readonly (Device | undefined)[], after: readonly Device[]) => endSchedulesOfFormerParties(store, (userId) => store.getUser(userId), before, after)
+    .catch((err: unknown) => { deps.log.warn({ err }, 'schedules a device change ended were not removed now: each goes at its next occurrence'); });
   const app = new OpenAPIHono();
   const readJson = jsonReader(deps.bodyTimeoutMs);
   const operatorRefusal = operatorGate(deps);
@@ -274,6 +278,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
     await deps.cpl.refresh();
     await noticeDeviceChange(store, deps.cpl.index(), previous, device);
+    await endSchedules([previous], [device]);
     return c.json(asServed(device, deps.cpl.index()));
   });
 
@@ -350,6 +355,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       const previous = writes.map((write) => write.before);
       chunk = writes.map((write) => write.after);
       await noticeDeviceChanges(store, cpl, previous, chunk);
+      await endSchedules(previous, chunk);
       // The installations' bookkeeping of a chunk runs while the next chunk is read and written, one
       // chunk behind at most (in order: an installation may span chunks; bounded memory).
       await bookkeeping;

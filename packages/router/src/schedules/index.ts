@@ -1,4 +1,4 @@
-import { findSrv, nextOccurrence, occurrenceCounter, occurrenceReadValue, type DspSchedule } from '@dccrouter/domain';
+import { alertRecipients, FINAL_DEVICE_STATUSES, findSrv, nextOccurrence, occurrenceCounter, occurrenceReadValue, RESPONSIBLE_PARTIES, scheduleEndedBy, type Device, type DspSchedule, type User } from '@dccrouter/domain';
 import type { ClaimedSchedule, NewOutboxItem, StateStore } from '@dccrouter/state';
 import { Periodic } from '../background/index.ts';
 import { taskFailureReporter, type Logger } from '../log/index.ts';
@@ -38,15 +38,13 @@ function refusedOccurrence(answer: Answer, scheduleId: number): NewOutboxItem {
  */
 const LASTING_REFUSALS: ReadonlySet<string> = new Set(['not_authorised_for_device', 'device_not_found', 'unknown_user']);
 
-/** Statuses a device does not leave: its schedules' status refusals (E5) are lasting too. */
-const FINAL_STATUSES: ReadonlySet<string> = new Set(['Decommissioned', 'Withdrawn']);
-
 /** Whether a refused occurrence's reason will stand for every later one: then its schedule goes. */
 async function lastingRefusal(store: StateStore, outcome: string, deviceId: string): Promise<boolean> {
   if (LASTING_REFUSALS.has(outcome)) return true;
   if (outcome !== 'device_status_incompatible') return false;
   const device = await store.getDevice(deviceId);
-  return device !== undefined && FINAL_STATUSES.has(device.status);
+  // A device in a status it does not leave: its schedules' status refusals (E5) are lasting too.
+  return device !== undefined && FINAL_DEVICE_STATUSES.has(device.status);
 }
 
 /** The DCC alert telling a User its schedule was removed, and why. */
@@ -55,6 +53,41 @@ function scheduleRemoval(deviceId: string, scheduleId: number, reason: string): 
     kind: 'dccAlert', alertCode: 'DSP_SCHEDULE_REMOVAL', deviceId,
     body: { alert: 'DSP_SCHEDULE_REMOVAL', DSPScheduleRemoval: { DeviceID: deviceId, DSPScheduleID: String(scheduleId) }, reason },
   };
+}
+
+/**
+ * A change of a device's parties or status ends the schedules it leaves unable to run (a change of
+ * supplier ends the former supplier's; a device Decommissioned or Withdrawn ends its parties'),
+ * as DUIS removes them, each told to its User with a `DSP_SCHEDULE_REMOVAL` alert: at the change,
+ * not at their next occurrence. The former parties' schedules are found by device
+ * (`schedulesOnDevice`); what this misses (a write that failed part way, a User that was never a
+ * party) is removed at its first occurrence refused so, as before. Answers how many were removed.
+ */
+export async function endSchedulesOfFormerParties(
+  store: StateStore, getUser: (userId: string) => Promise<User | undefined>, before: readonly (Device | undefined)[], after: readonly Device[],
+): Promise<number> {
+  let removed = 0;
+  for (const [i, device] of after.entries()) {
+    const was = before[i];
+    if (!was) continue;
+    const partiesChanged = RESPONSIBLE_PARTIES.some((party) => was[party] !== device[party]);
+    const nowFinal = FINAL_DEVICE_STATUSES.has(device.status) && !FINAL_DEVICE_STATUSES.has(was.status);
+    if (!partiesChanged && !nowFinal) continue;
+    for (const userId of alertRecipients(was)) {
+      const ids = await store.schedulesOnDevice(userId, device.deviceId);
+      if (ids.length === 0) continue;
+      const user = await getUser(userId);
+      for (const scheduleId of ids) {
+        const schedule = await store.getSchedule(userId, scheduleId);
+        const reason = schedule && scheduleEndedBy(user, schedule, device);
+        // Removed, then told, as when an occurrence finds it so.
+        if (!reason || !(await store.deleteSchedule(userId, scheduleId))) continue;
+        await store.enqueueOutbox(userId, scheduleRemoval(device.deviceId, scheduleId, reason));
+        removed++;
+      }
+    }
+  }
+  return removed;
 }
 
 export interface SchedulerStats {

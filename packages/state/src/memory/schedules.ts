@@ -7,6 +7,8 @@ export class MemorySchedules {
   private scheduleSeq = 0;
   /** `leasedOccurrence`: while leased, the occurrence's own due time (`dueAt` is then the lease's end). */
   private readonly schedules = new Map<string, { schedule: DspSchedule; dueAt: number | undefined; leasedOccurrence?: number }>();
+  /** A User's schedules on a device (`originator device` → IDs), as Redis keeps them. */
+  private readonly byDevice = new Map<string, Set<number>>();
   /** The RequestIDs that created a schedule, until the request's retention ends (in order of expiry: swept from the front). */
   private readonly schedulesByRequest = new Map<string, { expiresAt: number }>();
 
@@ -24,6 +26,8 @@ export class MemorySchedules {
     }
     if (this.schedulesByRequest.has(requestId)) return false;
     this.schedules.set(`${originatorId}:${scheduleId}`, { schedule: copy(schedule), dueAt: firstDueAt });
+    const onDevice = deviceKey(originatorId, schedule.deviceId);
+    this.byDevice.set(onDevice, (this.byDevice.get(onDevice) ?? new Set()).add(scheduleId));
     this.schedulesByRequest.set(requestId, { expiresAt: now + this.state.retentionMs });
     return true;
   }
@@ -34,7 +38,23 @@ export class MemorySchedules {
   }
 
   async deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean> {
-    return this.schedules.delete(`${originatorId}:${scheduleId}`);
+    const key = `${originatorId}:${scheduleId}`;
+    const entry = this.schedules.get(key);
+    if (!entry) return false;
+    this.forget(key, originatorId, scheduleId, entry.schedule.deviceId);
+    return true;
+  }
+
+  async schedulesOnDevice(originatorId: string, deviceId: string): Promise<number[]> {
+    return [...(this.byDevice.get(deviceKey(originatorId, deviceId)) ?? [])].sort((a, b) => a - b);
+  }
+
+  private forget(key: string, originatorId: string, scheduleId: number, deviceId: string): void {
+    this.schedules.delete(key);
+    const onDevice = deviceKey(originatorId, deviceId);
+    const ids = this.byDevice.get(onDevice);
+    ids?.delete(scheduleId);
+    if (ids?.size === 0) this.byDevice.delete(onDevice);
   }
 
   async claimDueSchedules(now: number, max: number, leaseMs: number): Promise<ClaimedSchedule[]> {
@@ -54,8 +74,12 @@ export class MemorySchedules {
     const key = `${claimed.originatorId}:${claimed.scheduleId}`;
     const entry = this.schedules.get(key);
     if (!entry || entry.dueAt !== claimed.leasedUntil) return false;
-    if (nextDueAt === undefined) this.schedules.delete(key);
+    if (nextDueAt === undefined) this.forget(key, claimed.originatorId, claimed.scheduleId, entry.schedule.deviceId);
     else Object.assign(entry, { dueAt: nextDueAt, leasedOccurrence: undefined });
     return true;
   }
+}
+
+function deviceKey(originatorId: string, deviceId: string): string {
+  return `${originatorId} ${deviceId}`;
 }

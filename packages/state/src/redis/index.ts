@@ -140,6 +140,7 @@ export class RedisStore extends RedisPart implements StateStore {
   createSchedule(originatorId: string, scheduleId: number, schedule: DspSchedule, firstDueAt: number, requestId: string) { return this.schedules.createSchedule(originatorId, scheduleId, schedule, firstDueAt, requestId); }
   getSchedule(originatorId: string, scheduleId: number) { return this.schedules.getSchedule(originatorId, scheduleId); }
   deleteSchedule(originatorId: string, scheduleId: number) { return this.schedules.deleteSchedule(originatorId, scheduleId); }
+  schedulesOnDevice(originatorId: string, deviceId: string) { return this.schedules.schedulesOnDevice(originatorId, deviceId); }
   claimDueSchedules(now: number, max: number, leaseMs: number) { return this.schedules.claimDueSchedules(now, max, leaseMs); }
   rescheduleSchedule(claimed: ClaimedSchedule, nextDueAt: number | undefined) { return this.schedules.rescheduleSchedule(claimed, nextDueAt); }
 

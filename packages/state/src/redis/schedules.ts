@@ -22,6 +22,15 @@ export class RedisSchedules extends RedisPart {
     return `${this.prefix}sched-leased:${tag}`;
   }
 
+  /** The IDs of a User's schedules on one device: found at a change of the device's parties. */
+  private deviceSchedulesKey(originatorId: string, deviceId: string): string {
+    return `${this.deviceSchedulesPrefix(originatorId)}${deviceId}`;
+  }
+
+  private deviceSchedulesPrefix(originatorId: string): string {
+    return `${this.prefix}sched-dev:${this.userTag(originatorId)}:${originatorId}:`;
+  }
+
   /** The RequestID that created a schedule, and the schedule's ID: create-schedule.lua. */
   private creatingRequestKey(originatorId: string, requestId: string): string {
     return `${this.prefix}sched-req:${this.userTag(originatorId)}:${requestId}`;
@@ -36,7 +45,7 @@ export class RedisSchedules extends RedisPart {
     const tag = this.userTag(originatorId);
     const created = await this.call('create schedule', () => (this.redis as ScriptedRedis & { createSchedule(...args: unknown[]): Promise<number> }).createSchedule(
       this.creatingRequestKey(originatorId, requestId), this.scheduleKey(originatorId, scheduleId), this.scheduleIndexKey(tag),
-      scheduleId, JSON.stringify(schedule), firstDueAt, `${originatorId}:${scheduleId}`, this.context.retentionSeconds,
+      this.deviceSchedulesKey(originatorId, schedule.deviceId), scheduleId, JSON.stringify(schedule), firstDueAt, `${originatorId}:${scheduleId}`, this.context.retentionSeconds,
     ));
     return created === 1;
   }
@@ -47,11 +56,15 @@ export class RedisSchedules extends RedisPart {
 
   async deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean> {
     const tag = this.userTag(originatorId);
-    const member = `${originatorId}:${scheduleId}`;
-    const write = this.redis.multi().del(this.scheduleKey(originatorId, scheduleId))
-      .zrem(this.scheduleIndexKey(tag), member).hdel(this.scheduleLeasedKey(tag), member);
-    const [deleted] = (await this.exec('delete schedule', write)) as number[];
-    return deleted === 1;
+    return (await this.call('delete schedule', () => (this.redis as ScriptedRedis & { deleteSchedule(...args: unknown[]): Promise<number> }).deleteSchedule(
+      this.scheduleKey(originatorId, scheduleId), this.scheduleIndexKey(tag), this.scheduleLeasedKey(tag),
+      `${originatorId}:${scheduleId}`, scheduleId, this.deviceSchedulesPrefix(originatorId),
+    ))) === 1;
+  }
+
+  async schedulesOnDevice(originatorId: string, deviceId: string): Promise<number[]> {
+    const ids = await this.call('SMEMBERS device schedules', () => this.redis.smembers(this.deviceSchedulesKey(originatorId, deviceId)));
+    return ids.map(Number).sort((a, b) => a - b);
   }
 
   /**
@@ -97,8 +110,9 @@ export class RedisSchedules extends RedisPart {
     const { originatorId, scheduleId } = claimed;
     const tag = this.userTag(originatorId);
     return (await this.call('reschedule', () => (this.redis as ScriptedRedis & { rescheduleSchedule(...args: unknown[]): Promise<number> }).rescheduleSchedule(
-      this.scheduleIndexKey(tag), this.scheduleKey(originatorId, scheduleId), this.scheduleLeasedKey(tag), `${originatorId}:${scheduleId}`,
-      claimed.leasedUntil, nextDueAt ?? '',
+      this.scheduleIndexKey(tag), this.scheduleKey(originatorId, scheduleId), this.scheduleLeasedKey(tag),
+      this.deviceSchedulesKey(originatorId, claimed.schedule.deviceId), `${originatorId}:${scheduleId}`,
+      claimed.leasedUntil, nextDueAt ?? '', scheduleId,
     ))) === 1;
   }
 }

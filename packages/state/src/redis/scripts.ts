@@ -41,6 +41,7 @@ export function composeScripts(read: (name: string) => string) {
     claimSchedules: read('claim-schedules'),
     createSchedule: read('create-schedule'),
     rescheduleSchedule: read('reschedule-schedule'),
+    deleteSchedule: read('delete-schedule'),
     redriveDeadLetters: MARK_LIST + KEEP_STREAM + read('redrive-dead-letters'),
     listQuarantined: read('list-quarantined'),
     putInstallations: read('put-installations'),

@@ -676,6 +676,8 @@ export interface StateStore {
   /** The User's own schedule (another User's ID reads nothing). */
   getSchedule(originatorId: string, scheduleId: number): Promise<DspSchedule | undefined>;
   deleteSchedule(originatorId: string, scheduleId: number): Promise<boolean>;
+  /** The IDs of a User's schedules on a device, ascending (a change of the device's parties may end them). */
+  schedulesOnDevice(originatorId: string, deviceId: string): Promise<number[]>;
   /**
    * Schedules whose occurrence is due, each leased to the caller until `now + leaseMs` (its due
    * time moved there), so that concurrent claims (any number of instances) take each once; an
