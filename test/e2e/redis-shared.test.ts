@@ -194,8 +194,9 @@ describe('routers sharing one Redis', () => {
     const warm = buildJsonRequest({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), commandVariant: 1, srv: '4.1.1' });
     const warmed = await post(first.url, warm, client.sign(warm));
     expect(warmed.status).toBe(202);
+    const warmAnswer = await warmed.text();
     // Its response waits in the User's outbox, so a pull has an item to mark delivered: a write.
-    const warmId = (await warmed.json() as any).header.requestId as string;
+    const warmId = JSON.parse(warmAnswer).header.requestId as string;
     await expect.poll(async () => (await client.status(SUPPLIER, warmId)).state, { timeout: 10_000, interval: 100 }).toBe('responded');
     const [, policy] = (await operator.config('GET', 'maxmemory-policy')) as string[];
     try {
@@ -213,6 +214,12 @@ describe('routers sharing one Redis', () => {
       expect([refused.status, refusal.error.reason], refusal.error.message).toEqual([503, 'state_unavailable']);
       // Why, in the User's words; Redis's own (OOM ...) go to the router's log.
       expect(refusal.error.message).toBe('the state store is refusing writes: it is out of memory, nothing was accepted');
+      // A request recorded before is not "nothing accepted": its resubmission gets its answer, other bytes row 19.
+      const replayed = await post(second.url, warm, client.sign(warm));
+      expect([replayed.status, await replayed.text()]).toEqual([202, warmAnswer]);
+      const reusedBody = `${warm}\n`;
+      const reused = await post(second.url, reusedBody, client.sign(reusedBody));
+      expect(((await reused.json()) as any).error.reason).toBe('request_id_reused');
     } finally {
       await operator.config('SET', 'maxmemory', '0');
       await operator.config('SET', 'maxmemory-policy', policy);

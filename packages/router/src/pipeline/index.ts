@@ -417,7 +417,8 @@ export class ServiceRequestPipeline {
         () => this.deps.store.recordAcceptance(requestIdText, acceptance), (recorded) => ({ 'dcc.record_outcome': recorded.outcome }));
       return result;
     } catch (error) {
-      if (!(error instanceof StateUnavailableError) || !error.unconfirmed) throw error;
+      if (!(error instanceof StateUnavailableError)) throw error;
+      if (!error.unconfirmed) return this.recordedBefore(requestIdText, leg, bodyHash, error);
       let context: RequestContext;
       try {
         context = await this.deps.store.loadContext(requestIdText, leg);
@@ -438,6 +439,26 @@ export class ServiceRequestPipeline {
       this.storeTrouble(error);
       throw new Refused(refuse('outcome_unknown', 'the state store did not confirm the write and it is not visible yet; resubmit the same bytes'));
     }
+  }
+
+  /**
+   * A write the store refused ran nothing (out of memory, read-only, too few replicas), but an
+   * earlier attempt's record stands: a resubmission gets its answer, or row 19 for other bytes, as
+   * the write would have answered (reads still pass). `state_unavailable` says nothing was
+   * recorded, so it is answered only when nothing was, or the lookup fails too.
+   */
+  private async recordedBefore(requestIdText: string, leg: Leg, bodyHash: string, refused: StateUnavailableError): Promise<AcceptanceResult> {
+    let context: RequestContext;
+    try {
+      context = await this.deps.store.loadContext(requestIdText, leg);
+    } catch {
+      throw refused;
+    }
+    if (!context.leg) throw refused;
+    if (context.leg.bodyHash !== bodyHash) return { outcome: 'request_id_reused' };
+    const replicasShort = await this.replicasShortOf(requestIdText);
+    if (replicasShort === 'not asked') throw refused;
+    return { outcome: 'duplicate', answer: context.leg.answer, replicasShort };
   }
 
   /**
