@@ -220,6 +220,14 @@ describe('routers sharing one Redis', () => {
       const reusedBody = `${warm}\n`;
       const reused = await post(second.url, reusedBody, client.sign(reusedBody));
       expect(((await reused.json()) as any).error.reason).toBe('request_id_reused');
+      // In a batch, the item refused 503 is answered so, and the batch's answer asks its client to wait.
+      const batch = await fetch(`${second.url}/v1/service-requests:batch`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ requests: [{ body: warm, signature: client.sign(warm) }, { body, signature }] }),
+      });
+      const { results } = (await batch.json()) as any;
+      expect([batch.status, results.map((r: any) => r.status), results[1].answer.error.reason]).toEqual([200, [202, 503], 'state_unavailable']);
+      expect(batch.headers.get('retry-after')).toBe('1');
     } finally {
       await operator.config('SET', 'maxmemory', '0');
       await operator.config('SET', 'maxmemory-policy', policy);

@@ -238,7 +238,9 @@ export function createApp(deps: EdgeDeps): OpenAPIHono {
     }
     // Each answer is already JSON text: splice them in rather than parse and re-serialise.
     const body = `{"results":[${results.map((r) => `{"status":${r.status},"answer":${r.body}}`).join(',')}]}`;
-    return c.body(body, 200, { 'content-type': 'application/json' });
+    // An item refused 503 asks its client to wait, as a single request's answer does (contract: "503 + Retry-After").
+    const retryAfter = results.find((r) => r.headers?.['retry-after'])?.headers!['retry-after'];
+    return c.body(body, 200, retryAfter ? { 'content-type': 'application/json', 'retry-after': retryAfter } : { 'content-type': 'application/json' });
   });
 
   documented(app, {
