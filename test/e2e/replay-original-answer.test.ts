@@ -2,7 +2,7 @@
 // even if a later row would now fail". Each change below makes a new request fail its row (checked
 // first), and the original bytes, sent again, still get their original answer: past its
 // ExecutionDateTime (row 12), the device Suspended (17), moved to another supplier (14), the User
-// suspended (6). On both stores, over a real socket.
+// suspended (6); and a held request routed anew at its release. On both stores, over a real socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterClient, type RequestSpec } from '@dccrouter/client';
 import { everyStore, startInProcess, type InProcessRouter } from '../support/in-process.ts';
@@ -60,5 +60,20 @@ describe.each(everyStore())('a resubmission of an acknowledged request, on %s', 
     expect((await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'suspended', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
     await refusedNow('user_not_active');
     expect(await same()).toEqual(answers);
+  });
+
+  it('gets its original answer, route and all, after it was held and routed anew where its device moved', async () => {
+    const mover = '00-DB-12-34-56-78-5A-02';
+    // The User active again, should the test before have suspended it.
+    expect((await admin.put(`/v1/admin/users/${USER}`, { roles: ['IS'], status: 'active', publicKeyPem: keys.publicKeyPem })).status).toBe(200);
+    await admin.device(mover, meter());
+    const heldRead = read({ targetId: mover, bodyValue: { ExecutionDateTime: new Date(Date.now() + 1_500).toISOString() } });
+    const answer = await client.submit(heldRead);
+    expect([answer.status, answer.answer.route?.destination]).toEqual([202, 'smets2/north']);
+    await admin.device(mover, meter({ cspRegion: 'South' }));
+    const requestId = answer.answer.header.requestId as string;
+    await expect.poll(async () => (await client.status(USER, requestId)).state, { timeout: 10_000, interval: 100 }).not.toBe('accepted');
+    expect((await client.status(USER, requestId)).route?.destination).toBe('smets2/south');
+    expect(await client.submit(heldRead)).toEqual(answer);
   });
 });

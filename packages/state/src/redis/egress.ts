@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { plainAcknowledgement } from '@dccrouter/domain';
 import { PARTITIONS } from '../shared/index.ts';
 import type { EgressItem, HeldClaims, HeldRelease, HeldVerdict, ReleaseHandOver, RequestRecord } from '../store/index.ts';
 import { EGRESS_GROUP, RedisPart, type ScriptedPipeline } from './base.ts';
@@ -273,7 +274,8 @@ export class RedisEgress extends RedisPart {
     const release: HeldRelease = { queued: 0, handedOver: [] };
     if (claims.claim === '') return release;
     // Each partition's claim (`<partition>:<id>`, see claimHeld), with what goes on (RequestID,
-    // destination, record routed anew or '') and what is held again (RequestID, '', '').
+    // destination, record routed anew or '', and then the answer the record it replaces gives) and
+    // what is held again (RequestID, '', '', '').
     const partitions = new Map<string, { id: string; args: string[] }>(claims.claim.split(' ').map((each) => {
       const [p, id] = each.split(':');
       return [`{p${p}}`, { id, args: [] }];
@@ -284,9 +286,9 @@ export class RedisEgress extends RedisPart {
     for (const { record, route } of verdicts) {
       const goesOn = route ? { ...record, destination: route.destination, generation: route.generation } : record;
       sent.set(record.requestId, goesOn);
-      argsOf(record.requestId).push(record.requestId, goesOn.destination, route ? packRecord(goesOn) : '');
+      argsOf(record.requestId).push(record.requestId, goesOn.destination, route ? packRecord(goesOn) : '', route ? plainAcknowledgement(record).body : '');
     }
-    for (const requestId of later) argsOf(requestId).push(requestId, '', '');
+    for (const requestId of later) argsOf(requestId).push(requestId, '', '', '');
     // The partitions' calls run without knowing of each other, so they share the hand-overs out.
     const handOverEach = handOver && handOver.max > 0 ? Math.ceil(handOver.max / PARTITIONS) : 0;
     const destinations = handOverEach > 0 ? handOver!.destinations : [];

@@ -9,8 +9,9 @@
 -- Keys are built here from the partition's hash tag, so all stay in the slot of KEYS[1].
 -- KEYS: claims zset. ARGV: now, key prefix, partition tag, the claim's ID, when it runs out, how
 --       many the caller sends itself at most (0: none), how many destinations it sends to, those
---       destinations, then per request: its RequestID, its destination ('' to hold it again), and
---       its record routed anew ('' when it was not).
+--       destinations, then per request: its RequestID, its destination ('' to hold it again), its
+--       record routed anew ('' when it was not) and, then, its first answer's body as made from
+--       the record it replaces.
 -- Returns the number queued, then the RequestID of each leased to the caller; or nothing, the
 -- claim being void.
 local now, prefix, tag, id, until_at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -26,15 +27,23 @@ local function zadd(key, pairs_)
   for from = 1, #pairs_, 2000 do redis.call('ZADD', key, unpack(pairs_, from, math.min(from + 1999, #pairs_))) end
 end
 local leases, again, leased = {}, {}, {}
-for i = 8 + n_dest, #ARGV, 3 do
-  local rid, dest = ARGV[i], ARGV[i + 1]
+for i = 8 + n_dest, #ARGV, 4 do
+  local rid, dest, rerouted = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local req = prefix .. 'req:' .. tag .. ':' .. rid
   if dest == '' then
     again[#again + 1] = until_at
     again[#again + 1] = rid
   -- Answered since it was claimed (a refusal), or gone (past its retention): nothing to send.
   elseif redis.call('HGET', req, 'state') == 'accepted' then
-    if ARGV[i + 2] ~= '' then redis.call('HSET', req, 'record', ARGV[i + 2], 'dest', dest) end
+    if rerouted ~= '' then
+      -- A plain acknowledgement is kept as a marker ('|=' at its end) made again from the record
+      -- for a replay: written out first, so a replay gets the answer first given, not the new route.
+      for _, leg in ipairs({ 'single', 'signed' }) do
+        local kept = redis.call('HGET', req, leg)
+        if kept and string.sub(kept, -2) == '|=' then redis.call('HSET', req, leg, string.sub(kept, 1, -2) .. ARGV[i + 3]) end
+      end
+      redis.call('HSET', req, 'record', rerouted, 'dest', dest)
+    end
     if leases_left > 0 and sent_by_caller[dest] then
       leases_left = leases_left - 1
       local set = leases[dest]
