@@ -207,7 +207,12 @@ export async function createRouter(config: RouterConfig, log: Logger = createLog
   });
   const webhookLoop = new Periodic('webhook-delivery', config.webhookIntervalMs, () => webhook.startAll(), log);
   const quarantineExpiry = new Periodic('quarantine-expiry', config.scanIntervalMs * 5, async () => {
-    lifecycle.quarantineExpired.inc((await store.expireQuarantined(storeClock.now(), 1000)).length);
+    // A backlog (a User flooding past its thresholds) is worked off now, not a thousand a tick.
+    for (let round = 0; round < 100; round++) {
+      const expired = (await store.expireQuarantined(storeClock.now(), 1000)).length;
+      lifecycle.quarantineExpired.inc(expired);
+      if (expired < 1000) return;
+    }
   }, log);
   const backlogs = sampleBacklogs(store, metrics.registry, ALL_DESTINATIONS, log);
   const scheduleRuns = new Counter({ name: 'dccrouter_dsp_schedule_runs_total', help: 'DSP schedule occurrence runs, by outcome (I99, replayed, or the refusal reason); an unsettled one (state_unavailable, outcome_unknown, overloaded) is run again at its lease\'s end, counted again', labelNames: ['outcome'], registers: [metrics.registry] });

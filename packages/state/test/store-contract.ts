@@ -825,6 +825,22 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
         expect((await store.getRequest(requestId))?.state).toBe('quarantined');
         expect(await store.findQuarantine(first.ref)).toBe(requestId);
       });
+
+      it("expires a signed leg quarantined after its transform leg's release at its own expiry, not at the transform leg's", async () => {
+        const store = await open();
+        const requestId = newRequestId();
+        const now = Date.now();
+        const transform = acceptance('transform', { requestId, bodyHash: hash('t') });
+        const first = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'value' as const, expiresAt: now + 1_000 };
+        await store.recordAcceptance(requestId, { ...transform, record: { ...transform.record, state: 'quarantined', quarantine: first }, quarantine: first });
+        expect(await store.releaseQuarantine(requestId, { at: now, ref: first.ref, state: 'transformed', egress: false })).toBe(true);
+        const signed = acceptance('signed', { requestId, bodyHash: hash('s') });
+        const second = { ref: quarantineRef(requestId, randomUUID().replaceAll('-', '')), breach: 'user' as const, expiresAt: now + 3_600_000 };
+        expect((await store.recordAcceptance(requestId, { ...signed, record: { ...signed.record, state: 'quarantined', quarantine: second }, quarantine: second })).outcome).toBe('recorded');
+        expect((await store.expireQuarantined(now + 2_000, 100)).filter((id) => id === requestId)).toEqual([]);
+        expect((await store.getRequest(requestId))?.state).toBe('quarantined');
+        expect((await store.expireQuarantined(now + 3_600_000, 100)).filter((id) => id === requestId)).toEqual([requestId]);
+      });
     });
 
     describe('DSP schedules', () => {

@@ -316,7 +316,10 @@ export class ServiceRequestPipeline {
         result = await this.record(requestIdText, acceptance, leg, bodyHash);
       }
     } catch (error) {
-      undoCount?.();
+      // A write that may have landed keeps its count: its resubmission, found recorded, counts
+      // nothing. One too many (a write that did not land) is bounded by the store's failures; one
+      // too few would let a flood through them.
+      if (!(error instanceof Refused && error.refusal.reason === 'outcome_unknown')) undoCount?.();
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);

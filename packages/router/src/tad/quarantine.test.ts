@@ -58,6 +58,17 @@ describe('QuarantineDesk.release', () => {
     expect(await desk.release('ref-1', USER)).toMatchObject({ ok: false, status: 409, reason: 'not_quarantined' });
   });
 
+  it('deletes, rather than releases, a request past its quarantine\'s expiry that the sweep has not reached yet', async () => {
+    const store = new MemoryStore();
+    const desk = await deskOver(store);
+    const expired = quarantined(3);
+    expired.quarantine!.expiresAt = expired.record.quarantine!.expiresAt = Date.now() - 1;
+    await store.recordAcceptance(`${USER}:${METER}:3`, expired);
+    expect(await desk.release('ref-3', USER)).toMatchObject({ ok: false, status: 409, reason: 'not_quarantined', message: expect.stringContaining('expired at') });
+    expect((await store.getRequest(`${USER}:${METER}:3`))?.state).toBe('deleted');
+    expect(await store.claimEgress(['smets2/north'], 'router-a', 10)).toEqual([]);
+  });
+
   it('holds a released future-dated request until its ExecutionDateTime, its TRT from then; one whose time has passed goes now', async () => {
     const store = new MemoryStore();
     const desk = await deskOver(store);

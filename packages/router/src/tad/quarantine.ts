@@ -46,6 +46,12 @@ export class QuarantineDesk {
     const found = await this.find(ref, userId);
     if ('ok' in found) return found;
     const record = found;
+    // Past its expiry, not yet swept (the sweep behind a flood): deleted now, as the sweep would.
+    const expiresAt = record.quarantine?.expiresAt;
+    if (expiresAt !== undefined && expiresAt <= this.clock()) {
+      await this.store.deleteQuarantined(record.requestId, this.clock(), ref);
+      return { ok: false, status: 409, reason: 'not_quarantined', message: `quarantine event ${ref} expired at ${new Date(expiresAt).toISOString()}: request ${record.requestId} is deleted` };
+    }
     const allowed = await judgeAgain(this.checks, record);
     if ('refusal' in allowed) {
       const { refusal } = allowed;

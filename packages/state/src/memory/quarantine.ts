@@ -63,6 +63,9 @@ export class MemoryQuarantine {
     const expired: string[] = [];
     while (expired.length < max && (this.state.quarantineExpiry.peekKey() ?? Infinity) <= now) {
       const requestId = this.state.quarantineExpiry.pop()!.value;
+      // An entry outlives a release: the RequestID's later quarantine (its signed leg's) has an expiry of its own.
+      const expiresAt = this.state.request(requestId)?.record.quarantine?.expiresAt;
+      if (expiresAt !== undefined && expiresAt > now) continue;
       if (await this.deleteQuarantined(requestId, now)) expired.push(requestId);
     }
     return expired;
