@@ -2059,7 +2059,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore, cleanu
       it("queues an acceptance's alert for its originator in the same step, once", async () => {
         const store = await open();
         const requestId = newRequestId();
-        const alert = { kind: 'dccAlert' as const, alertCode: 'AD1', requestId, body: { alert: 'AD1', QuarantinedRequest: { requestId } } };
+        const alert = { kind: 'dccAlert' as const, alertCode: 'AD1', requestId, body: { alert: 'AD1', requestId } };
         const accepted = { ...deviceAcceptance(requestId), alert };
         expect(await store.recordAcceptance(requestId, accepted)).toEqual({ outcome: 'recorded' });
         expect((await store.recordAcceptance(requestId, accepted)).outcome).toBe('duplicate');

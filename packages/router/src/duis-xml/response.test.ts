@@ -80,7 +80,7 @@ describe('DUIS XML answers', () => {
   it.each([
     ['response', { cursor: '1-0', kind: 'response', requestId: 'A:B:1', responseId: 'A:B:1', responseCode: 'I0', body: { GBCSPayload: 'AAA=', LocalCommand: 'BBB=' } }, 'ResponseMessage'],
     ['device alert', { cursor: '2-0', kind: 'deviceAlert', alertCode: '8F3E', deviceId: 'D', raisedAt: at, body: { alertCode: '8F3E', deviceId: 'D' } }, 'DeviceAlertMessage'],
-    ['DCC alert', { cursor: '3-0', kind: 'dccAlert', alertCode: 'AD1', requestId: 'A:B:1', body: { alert: 'AD1', QuarantinedRequest: { requestId: 'A:B:1', breach: 'user', action: 'quarantined', ref: 'q', detail: 'x > 1' } } }, 'DCCAlertMessage'],
+    ['DCC alert', { cursor: '3-0', kind: 'dccAlert', alertCode: 'AD1', requestId: 'A:B:1', body: { alert: 'AD1', requestId: 'A:B:1', breach: 'user', action: 'quarantined', ref: 'q', detail: 'x > 1' } }, 'DCCAlertMessage'],
   ] as const)('an outbound %s as signed DUIS XML', (_name, item, element) => {
     const text = xmlOutboxItem(item as any, signer, Date.now(), srv);
     expect(text).toContain(`<sr:${element}>`);

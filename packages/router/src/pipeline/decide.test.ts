@@ -93,6 +93,6 @@ describe('decide', () => {
     expect(acceptance.record).toMatchObject({ state: 'quarantined', trt: undefined });
     expect(acceptance.egress).toBeUndefined();
     expect(acceptance.breachCheckAt).toBeUndefined();
-    expect(acceptance.alert).toMatchObject({ kind: 'dccAlert', alertCode: 'AD1', body: { QuarantinedRequest: { ref, breach: 'user', action: 'quarantined' } } });
+    expect(acceptance.alert).toMatchObject({ kind: 'dccAlert', alertCode: 'AD1', body: { alert: 'AD1', ref, breach: 'user', action: 'quarantined' } });
   });
 });

@@ -155,6 +155,8 @@ export function decide(decision: Decision, anomaly: Anomaly | undefined, userCou
 
 /** The AD1 dcc alert for the User: which request, which breach, what was done, the event reference. */
 function anomalyAlert(request: ServiceRequest, anomaly: Anomaly, ref: string | undefined): NewOutboxItem {
-  const body = { alert: 'AD1', QuarantinedRequest: { requestId: request.requestIdText, breach: anomaly.breach, action: anomaly.action, ref, detail: anomaly.detail } };
+  // At the body's top, as the contract names them ("an AD1 alert with "action": "detected""): a
+  // SMETS1 request detected or deleted was never quarantined.
+  const body = { alert: 'AD1', requestId: request.requestIdText, breach: anomaly.breach, action: anomaly.action, ref, detail: anomaly.detail };
   return { kind: 'dccAlert', alertCode: 'AD1', requestId: request.requestIdText, body };
 }
