@@ -183,6 +183,8 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await firmware('11.4', 'UpdatePPMIDFirmware', METER))
       .toMatchObject({ ok: false, refusal: { reason: 'device_type_incompatible', message: `SRV 11.4 updates PPMID firmware: device ${METER} is of type ESME` } });
     expect(await firmware('11.4', 'UpdatePPMIDFirmware', '00-DB-12-34-56-78-90-FF')).toMatchObject({ ok: false, refusal: { reason: 'device_not_found' } });
+    expect(await firmware('11.1', 'UpdateFirmware', '00-DB-12-34-56-78-90-A2'))
+      .toMatchObject({ ok: false, refusal: { reason: 'device_type_incompatible', message: "a PPMID's firmware is updated by SRV 11.4, not 11.1: device 00-DB-12-34-56-78-90-A2" } });
   });
 
   it('judges each listed device by its type and SMETS1 cohort too, as the 11.3 activating it would be', async () => {
@@ -196,6 +198,10 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(await update(smets1.deviceId)).toMatchObject({ ok: true, responseCode: 'I0' });
     deps.policy = compilePolicy({ ...compilePolicy().policy, smets1Cohorts: { ...compilePolicy().policy.smets1Cohorts, edmi: false } });
     expect(await update(`${METER},${smets1.deviceId}`)).toMatchObject({ ok: false, refusal: { reason: 'not_available_for_smets1' } });
+    // The operators' table of SRVs not available for SMETS1 is applied as to a device request.
+    deps.policy = compilePolicy({ ...compilePolicy().policy, smets1UnavailableSrvs: ['11.1'] });
+    expect(await update(smets1.deviceId)).toMatchObject({ ok: false, refusal: { reason: 'not_available_for_smets1', message: `SRV 11.1 is not available for SMETS1 devices (the operators' policy): device ${smets1.deviceId}` } });
+    expect(await update(METER)).toMatchObject({ ok: true });
   });
 
   const now = () => Date.parse('2029-12-31T00:00:00Z');

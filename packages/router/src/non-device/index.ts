@@ -84,7 +84,8 @@ function inventoryView({ deviceId, deviceType, status, generation, cspRegion, sm
  * judges it by that). Every listed device is judged as a device request is by rows 13 to 17: in
  * the inventory, its User registered against it in a role eligible for the SRV (an export
  * supplier may not name an import meter's firmware), a PPMID for 11.4 and a type 11.3 activates for
- * 11.1, a SMETS1 cohort the DCC serves now, and a status that admits
+ * 11.1 (not a PPMID), a SMETS1 cohort the DCC serves now and the SRV available for SMETS1 (the
+ * operators' policy), and a status that admits
  * the SRV as the CPL leaves it (Suspended does; Decommissioned, Withdrawn, Recovery do not). The
  * answer names the devices as they were sent.
  */
@@ -105,12 +106,18 @@ async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user:
     if (srv.srv === '11.4' && device.deviceType !== 'PPMID') {
       return { ok: false, refusal: refuse('device_type_incompatible', `SRV 11.4 updates PPMID firmware: device ${deviceIds[i]} is of type ${device.deviceType}`) };
     }
+    if (srv.srv === '11.1' && device.deviceType === 'PPMID') {
+      return { ok: false, refusal: refuse('device_type_incompatible', `a PPMID's firmware is updated by SRV 11.4, not 11.1: device ${deviceIds[i]}`) };
+    }
     // An image for a device no 11.3 can activate would wait pending for ever.
     if (srv.srv === '11.1' && !deps.policy.deviceTypeAdmits('11.3', device.deviceType)) {
       return { ok: false, refusal: refuse('device_type_incompatible', `SRV 11.1 distributes firmware for 11.3 to activate: device ${deviceIds[i]} is of type ${device.deviceType}, which 11.3 cannot target`) };
     }
     if (device.generation === 'SMETS1' && !deps.policy.smets1CohortLive(device.smets1Cohort)) {
       return { ok: false, refusal: refuse('not_available_for_smets1', `the DCC does not serve the ${device.smets1Cohort} SMETS1 cohort now (switched off by the operators): device ${deviceIds[i]}`) };
+    }
+    if (device.generation === 'SMETS1' && !deps.policy.smets1Admits(srv.srv, request.commandVariant)) {
+      return { ok: false, refusal: refuse('not_available_for_smets1', `SRV ${srv.srv} is not available for SMETS1 devices (the operators' policy): device ${deviceIds[i]}`) };
     }
     const { status } = withCplStatus(device, deps.cpl.index());
     if (!deps.policy.statusAdmits(status, srv.srv)) {
