@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../types/index.ts';
-import { applyCplUpdate, applySscDecision, indexCpl, parseCplEntryInput, withCplStatus, withFirmwareActivated, type CplEntry } from './index.ts';
+import { compilePolicy } from '../policy/index.ts';
+import { applyCplUpdate, applySscDecision, indexCpl, parseCplEntryInput, servedStatusRefuses, withCplStatus, withFirmwareActivated, type CplEntry } from './index.ts';
 
 const AT = new Date('2026-12-03T12:00:00Z');
 const entry = (certificates: { cpa?: 'valid' | 'expired' | 'withdrawn'; other: 'valid' | 'expired' | 'withdrawn' }, current?: CplEntry) =>
@@ -33,6 +34,17 @@ describe('CPL entries', () => {
     }
   });
 
+  it('keeps the SSC\'s decision through a lapse of the other certificate while the CPA certificate stays invalid', () => {
+    const plan = applySscDecision(entry({ cpa: 'expired', other: 'valid' }), { decision: 'remedial_plan', reason: 'fix due' }, AT);
+    if (!plan.ok) throw new Error(plan.message);
+    const lapsed = entry({ cpa: 'expired', other: 'expired' }, plan.entry);
+    expect(lapsed.status).toBe('removed');
+    expect(entry({ cpa: 'expired', other: 'valid' }, lapsed)).toMatchObject({ status: 'remedialPlan', sscDecision: { decision: 'remedial_plan' } });
+    const removal = applySscDecision(entry({ cpa: 'expired', other: 'valid' }), { decision: 'remove', reason: 'no fix' }, AT);
+    if (!removal.ok) throw new Error(removal.message);
+    expect(entry({ cpa: 'expired', other: 'valid' }, entry({ cpa: 'expired', other: 'expired' }, removal.entry)).status).toBe('removed');
+  });
+
   it('refuses an SSC decision on an entry not under review', () => {
     expect(applySscDecision(entry({ other: 'valid' }), { decision: 'remove', reason: 'x' }, AT)).toEqual({ ok: false, message: "the entry is listed: only one under CPA review awaits the SSC's decision" });
   });
@@ -63,6 +75,19 @@ describe('withCplStatus', () => {
     for (const status of ['Decommissioned', 'Withdrawn', 'Recovery'] as const) {
       expect(withCplStatus({ ...meter('1.0'), status }, removed).status, status).toBe(status);
     }
+  });
+
+  it('never gives a device on its way into service firmware requests its own status refuses: it only takes service away', () => {
+    const policy = compilePolicy();
+    const removed = indexCpl([entry({ other: 'expired' })]);
+    const installed = withCplStatus({ ...meter('1.0'), status: 'InstalledNotCommissioned' }, removed);
+    expect(installed.status).toBe('Suspended');
+    // 11.2 both statuses admit; 11.3 Suspended does, InstalledNotCommissioned does not; 4.1.1 neither.
+    expect(servedStatusRefuses(policy, installed, '11.2')).toBeUndefined();
+    expect(servedStatusRefuses(policy, installed, '11.3')).toBe('is InstalledNotCommissioned, and served as Suspended (the Central Products List has removed M1 at firmware 1.0)');
+    expect(servedStatusRefuses(policy, installed, '4.1.1')).toBe('is served as Suspended (the Central Products List has removed M1 at firmware 1.0)');
+    expect(servedStatusRefuses(policy, withCplStatus(meter('1.0'), removed), '11.3')).toBeUndefined();
+    expect(servedStatusRefuses(policy, { ...meter('1.0'), status: 'Decommissioned' }, '11.3')).toBe('is Decommissioned');
   });
 
   it('keeps in service a device listed, under CPA review or on a remedial plan (a remedial plan suspends nothing)', () => {

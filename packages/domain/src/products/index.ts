@@ -48,7 +48,8 @@ export function applyCplUpdate(current: CplEntry | undefined, deviceModel: strin
   let sscDecision = current?.sscDecision;
   if (input.certificates.other !== 'valid') status = 'removed';
   else if (input.certificates.cpa !== undefined && input.certificates.cpa !== 'valid') {
-    status = current?.status === 'remedialPlan' || (current?.status === 'removed' && sscDecision) ? current.status : 'cpaUnderReview';
+    // The SSC's decision stands while the CPA certificate stays invalid, whatever the other certificate did meanwhile.
+    status = sscDecision ? (sscDecision.decision === 'remedial_plan' ? 'remedialPlan' : 'removed') : 'cpaUnderReview';
   } else {
     status = 'listed';
     sscDecision = undefined;
@@ -108,18 +109,38 @@ export function withCplStatus(device: Device, cpl: CplIndex): Device {
   if (status !== undefined && status !== 'removed') return device;
   const served: Device = { ...device, status: 'Suspended' };
   const { deviceModel, firmwareVersion } = device;
-  CPL_SUSPENSIONS.set(served, firmwareVersion === undefined
-    ? `its firmware version is not known, and the Central Products List lists ${deviceModel} only at named versions`
-    : `the Central Products List ${status === 'removed' ? 'has removed' : 'does not list'} ${deviceModel} at firmware ${firmwareVersion}`);
+  CPL_SUSPENSIONS.set(served, {
+    inventoryStatus: device.status,
+    reason: firmwareVersion === undefined
+      ? `its firmware version is not known, and the Central Products List lists ${deviceModel} only at named versions`
+      : `the Central Products List ${status === 'removed' ? 'has removed' : 'does not list'} ${deviceModel} at firmware ${firmwareVersion}`,
+  });
   return served;
 }
 
-/** Why withCplStatus served a device Suspended, by the copy it made: the inventory still holds its own status. */
-const CPL_SUSPENSIONS = new WeakMap<Device, string>();
+/** Why withCplStatus served a device Suspended, and the status the inventory still holds, by the copy it made. */
+const CPL_SUSPENSIONS = new WeakMap<Device, { reason: string; inventoryStatus: SmiStatus }>();
 
 /** Why the CPL suspends this device as served (withCplStatus's copy), for a refusal to say; undefined when it does not. */
 export function cplSuspensionOf(device: Device): string | undefined {
-  return CPL_SUSPENSIONS.get(device);
+  return CPL_SUSPENSIONS.get(device)?.reason;
+}
+
+/**
+ * Why a device as served (withCplStatus's copy) refuses an SRV, or undefined when it admits it:
+ * its served status must admit it, and a device the CPL suspends its inventory status too, so the
+ * CPL never gives a device on its way into service (Pending, Whitelisted, InstalledNotCommissioned)
+ * firmware requests its own status refuses: it only ever takes service away.
+ */
+export function servedStatusRefuses(policy: { statusAdmits(status: SmiStatus, srv: string): boolean }, device: Device, srv: string): string | undefined {
+  const suspension = CPL_SUSPENSIONS.get(device);
+  if (!policy.statusAdmits(device.status, srv)) {
+    return suspension ? `is served as ${device.status} (${suspension.reason})` : `is ${device.status}`;
+  }
+  if (suspension && !policy.statusAdmits(suspension.inventoryStatus, srv)) {
+    return `is ${suspension.inventoryStatus}, and served as ${device.status} (${suspension.reason})`;
+  }
+  return undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { findSrv, SIGNED_PRE_COMMAND } from '../catalogue/index.ts';
 import { ACCESS_CONTROL_BROKER } from '../identifiers/index.ts';
 import type { CompiledPolicy } from '../policy/index.ts';
 import { refuse, type Refusal } from '../refusals/index.ts';
-import { cplSuspensionOf } from '../products/index.ts';
+import { servedStatusRefuses } from '../products/index.ts';
 import type { ServiceRequest } from '../request/index.ts';
 import { DUIS_WEB_SERVICES, type Device, type ResponsibleParty, type Role, type SrvDefinition, type User } from '../types/index.ts';
 
@@ -117,11 +117,8 @@ export function checkAgainstDevice(
   if (device.generation === 'SMETS1' && !policy.smets1Admits(srv.srv, request.commandVariant)) {
     return refuse('not_available_for_smets1', `SRV ${srv.srv} with command variant ${request.commandVariant} is not available for a SMETS1 device`);
   }
-  if (!policy.statusAdmits(device.status, srv.srv)) {
-    // Suspended by the CPL, the inventory still says otherwise: the refusal names the cause.
-    const suspension = cplSuspensionOf(device);
-    const status = suspension ? `is served as ${device.status} (${suspension})` : `is ${device.status}`;
-    return refuse('device_status_incompatible', `device ${deviceId} ${status}, which does not admit SRV ${srv.srv}`);
-  }
+  // Suspended by the CPL, the inventory still says otherwise: the refusal names the cause.
+  const status = servedStatusRefuses(policy, device, srv.srv);
+  if (status) return refuse('device_status_incompatible', `device ${deviceId} ${status}, which does not admit SRV ${srv.srv}`);
   return undefined;
 }

@@ -1,5 +1,5 @@
 import {
-  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, findSrv, isAuthorisedForDevice, productNameProblem, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -119,10 +119,8 @@ async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user:
     if (device.generation === 'SMETS1' && !deps.policy.smets1Admits(srv.srv, request.commandVariant)) {
       return { ok: false, refusal: refuse('not_available_for_smets1', `SRV ${srv.srv} is not available for SMETS1 devices (the operators' policy): device ${deviceIds[i]}`) };
     }
-    const { status } = withCplStatus(device, deps.cpl.index());
-    if (!deps.policy.statusAdmits(status, srv.srv)) {
-      return { ok: false, refusal: refuse('device_status_incompatible', `device ${deviceIds[i]} is ${status}: SRV ${srv.srv} is not served to it`) };
-    }
+    const status = servedStatusRefuses(deps.policy, withCplStatus(device, deps.cpl.index()), srv.srv);
+    if (status) return { ok: false, refusal: refuse('device_status_incompatible', `device ${deviceIds[i]} ${status}: SRV ${srv.srv} is not served to it`) };
   }
   const value = request.bodyValue;
   const named = value !== '' && value.DeviceIDList !== undefined ? { DeviceIDList: deviceIds.join(',') } : { DeviceID: deviceIds[0] };
