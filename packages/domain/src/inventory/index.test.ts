@@ -350,7 +350,7 @@ describe('withKeptDeviceFields', () => {
   it('keeps the version the last 11.1 distributed over an operator\'s rewrite, unless the rewrite says the device runs it', () => {
     const stored = { ...written, pendingFirmwareVersion: '2.0', pendingFirmwareAt: '2026-12-06T00:00:00.000Z' };
     expect(withKeptDeviceFields({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02' }, stored, at))
-      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0', pendingFirmwareAt: '2026-12-06T00:00:00.000Z', acquiredAt: at.toISOString() });
+      .toEqual({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02', pendingFirmwareVersion: '2.0', pendingFirmwareAt: '2026-12-06T00:00:00.000Z' });
     expect(withKeptDeviceFields({ ...written, firmwareVersion: '2.0' }, stored, at)).toEqual({ ...written, firmwareVersion: '2.0' });
     expect(withKeptDeviceFields(written, undefined, at)).toBe(written);
     expect(withKeptDeviceFields(written, { ...written }, at)).toBe(written);
@@ -363,6 +363,9 @@ describe('withKeptDeviceFields', () => {
     const stored = { ...written, acquiredAt: '2025-01-01T00:00:00.000Z' };
     expect(withKeptDeviceFields({ ...written, importSupplier: '90-B3-D5-1F-30-00-00-09' }, stored, at).acquiredAt).toBe(at.toISOString());
     expect(withKeptDeviceFields({ ...written, status: 'Suspended' }, stored, at).acquiredAt).toBe('2025-01-01T00:00:00.000Z');
+    // An export supplier's change is no acquisition: it would move the import supplier's enrolment deadline.
+    expect(withKeptDeviceFields({ ...written, exportSupplier: '90-B3-D5-1F-30-00-00-02' }, stored, at).acquiredAt).toBe('2025-01-01T00:00:00.000Z');
+    expect(withKeptDeviceFields({ ...written, gasSupplier: '90-B3-D5-1F-30-00-00-03' }, stored, at).acquiredAt).toBe(at.toISOString());
     // The record's own acquisition wins.
     expect(withKeptDeviceFields({ ...written, importSupplier: '90-B3-D5-1F-30-00-00-09', acquiredAt: '2026-06-01T00:00:00.000Z' }, stored, at).acquiredAt).toBe('2026-06-01T00:00:00.000Z');
   });

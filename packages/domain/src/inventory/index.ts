@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACCESS_CONTROL_BROKER, EUI64, parseEui } from '../identifiers/index.ts';
 import { misspeltProperty, parseWith, type FieldError, type Parsed } from '../input/index.ts';
 import {
-  CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, SUPPLIER_PARTIES, USER_STATUSES,
+  CSP_REGIONS, DEVICE_TYPES, GENERATIONS, RECEIVE_FORMATS, RESPONSIBLE_PARTIES, ROLES, SMETS1_COHORTS, SMI_STATUSES, ENROLLING_SUPPLIERS, USER_STATUSES,
   type Device, type ResponsibleParty, type User,
 } from '../types/index.ts';
 
@@ -159,8 +159,8 @@ export function parseDeviceInput(deviceIdText: unknown, input: unknown): Parsed<
  * An operator's device record as written over the stored one, with what the router keeps of the
  * device that the record does not say: the firmware version its last 11.1 distributed (what its
  * 11.3 will activate), unless the record says the device runs it already; and its acquisition
- * (`acquiredAt`, contract v1.1: "set at a change of supplier"), `at` when a supplier changes and
- * the record gives none, the stored one while the suppliers stay.
+ * (`acquiredAt`, contract v1.1: "set at a change of supplier"), `at` when an import or gas supplier
+ * changes and the record gives none, the stored one while they stay.
  */
 export function withKeptDeviceFields(written: Device, stored: Device | undefined, at: Date): Device {
   if (!stored) return written;
@@ -173,7 +173,7 @@ export function withKeptDeviceFields(written: Device, stored: Device | undefined
   // The router's own record of firmware named: not the operator's to write or to lose.
   if (stored.firmwareNamedAt !== undefined) device = { ...device, firmwareNamedAt: stored.firmwareNamedAt };
   if (written.acquiredAt === undefined) {
-    const supplierChanged = SUPPLIER_PARTIES.some((party) => written[party] !== undefined && written[party] !== stored[party]);
+    const supplierChanged = ENROLLING_SUPPLIERS.some((party) => written[party] !== undefined && written[party] !== stored[party]);
     const acquiredAt = supplierChanged ? at.toISOString() : stored.acquiredAt;
     if (acquiredAt !== undefined) device = { ...device, acquiredAt };
   }

@@ -1,4 +1,4 @@
-import type { Device, Smets1Cohort } from '../types/index.ts';
+import { ENROLLING_SUPPLIERS, type Device, type Smets1Cohort } from '../types/index.ts';
 import type { FirmwareUpgrades, ProductCombination, ProductDevice } from './registers.ts';
 
 // SEC H5.8: whether a SMETS1 Installation may be enrolled, and by when. Pure arithmetic over the
@@ -82,10 +82,9 @@ function parseSignature(text: string): Signature {
   return { cohort, devices };
 }
 
-const SUPPLIERS = ['importSupplier', 'gasSupplier'] as const;
 
 export function installationDevice(device: Device): InstallationDevice {
-  const summary: InstallationDevice = { deviceId: device.deviceId, deviceType: device.deviceType, suppliers: SUPPLIERS.map((party) => device[party]).filter((id): id is string => id !== undefined) };
+  const summary: InstallationDevice = { deviceId: device.deviceId, deviceType: device.deviceType, suppliers: ENROLLING_SUPPLIERS.map((party) => device[party]).filter((id): id is string => id !== undefined) };
   if (device.deviceModel !== undefined) summary.deviceModel = device.deviceModel;
   if (device.firmwareVersion !== undefined) summary.firmwareVersion = device.firmwareVersion;
   if (device.smets1Cohort !== undefined) summary.smets1Cohort = device.smets1Cohort;

@@ -69,8 +69,11 @@ export const RESPONSIBLE_PARTIES = [
   'importSupplier', 'exportSupplier', 'gasSupplier', 'electricityDistributor', 'gasTransporter',
 ] as const;
 export type ResponsibleParty = (typeof RESPONSIBLE_PARTIES)[number];
-/** The parties that supply the device (a change of one is a change of supplier), the rest its network operators. */
-export const SUPPLIER_PARTIES: readonly ResponsibleParty[] = ['importSupplier', 'exportSupplier', 'gasSupplier'];
+/**
+ * The suppliers a SMETS1 installation's enrolment is owed by: a change of one is an acquisition
+ * (`acquiredAt`), which starts its deadline anew; an export supplier's change moves no deadline.
+ */
+export const ENROLLING_SUPPLIERS = ['importSupplier', 'gasSupplier'] as const satisfies readonly ResponsibleParty[];
 
 export interface Device extends Partial<Record<ResponsibleParty, string>> {
   deviceId: string;
