@@ -182,6 +182,21 @@ describe('the Central Products List', () => {
     expect(restored.map((item) => item.body.firmwareVersion)).toEqual(['3.0']);
   });
 
+  it('restores a device the inventory holds Suspended when an operator\'s update names a listed version, telling its User', async () => {
+    const deviceId = '00-DB-12-34-56-78-11-07';
+    expect((await cpl('3.0', { other: 'valid' })).body.status).toBe('listed');
+    await admin.device(deviceId, { ...meter('ACME-1', '1.0'), status: 'Suspended' });
+    // The same version again, or one the CPL does not list, changes nothing.
+    expect((await admin.put(`/v1/admin/devices/${deviceId}`, { ...meter('ACME-1', '1.0'), status: 'Suspended' })).body.status).toBe('Suspended');
+    expect((await admin.put(`/v1/admin/devices/${deviceId}`, { ...meter('ACME-1', '9.9'), status: 'Suspended' })).body.status).toBe('Suspended');
+    const named = await admin.put(`/v1/admin/devices/${deviceId}`, { ...meter('ACME-1', '3.0'), status: 'Suspended' });
+    expect([named.status, named.body.status, named.body.firmwareVersion]).toEqual([200, 'Commissioned', '3.0']);
+    await expect.poll(async () => bothRead(deviceId), { timeout: 5_000, interval: 100 }).toEqual(['202', '202']);
+    const restored = ((await clients[0].call(USER, 'GET', '/v1/responses?limit=1000')).answer.items as any[])
+      .filter((item) => item.alertCode === 'DEVICE_RESTORED' && item.deviceId === deviceId);
+    expect(restored).toHaveLength(1);
+  });
+
   it('switches a SMETS1 cohort off and on at run time, on every instance', async () => {
     expect(await bothRead(ITRON)).toEqual(['202', '202']);
     const off = await admin.put('/v1/admin/policy', { smets1Cohorts: { itron: false } });

@@ -163,5 +163,19 @@ export function withFirmwareActivated(device: Device, firmwareVersion: string, c
   return activated;
 }
 
+/**
+ * An operator's write naming a new firmware version for a device the inventory holds Suspended
+ * (and the write leaves so): restored to Commissioned where the CPL has that version in service
+ * for its model, as an activation of it would be (contract v1.1: "or an operator's device update
+ * naming it, restores the device to Commissioned"). A model the CPL does not list, or a write
+ * that sets a status of its own, is written as it is.
+ */
+export function withNamedFirmwareRestored(written: Device, stored: Device | undefined, cpl: CplIndex): Device {
+  const { deviceModel, firmwareVersion } = written;
+  if (stored?.status !== 'Suspended' || written.status !== 'Suspended' || deviceModel === undefined || firmwareVersion === undefined || firmwareVersion === stored.firmwareVersion) return written;
+  const status = cpl.get(deviceModel)?.get(firmwareVersion);
+  return status !== undefined && status !== 'removed' ? { ...written, status: 'Commissioned' } : written;
+}
+
 export * from './registers.ts';
 export * from './eligibility.ts';

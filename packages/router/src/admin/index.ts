@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   ALL_DESTINATIONS, cplEntryInputSchema, policyUpdateSchema, ALERT_CODE, DEVICE_ALERTS, objectError, parseCplEntryInput, parseWith, sscDecisionSchema, buildMonthlyReport, countRulesSchema, deviceInputSchema, isMonth, monthOf, withKeptDeviceFields, parseDeviceInput, parseEui, parseUserInput,
-  renderMonthlyReport, withCplStatus, cplSuspensionOf, ID_MESSAGE, isPlainObject, productNameProblem, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
+  renderMonthlyReport, withCplStatus, withNamedFirmwareRestored, cplSuspensionOf, ID_MESSAGE, isPlainObject, productNameProblem, type CplIndex, trtBudgetsUpdateSchema, userInputSchema, valueRulesSchema, type Device, type FieldError,
 } from '@dccrouter/domain';
 import { certificateIdentity } from '../duis-xml/signature.ts';
 import { documented } from '../openapi/index.ts';
@@ -270,14 +270,15 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     // What the router keeps of a stored device (withKeptDeviceFields) is kept from the device as
     // stored when written: an 11.1 or an activation recorded meanwhile is not undone.
     const at = new Date();
-    const [update] = await deps.directory.updateDevices([parsed.value.deviceId], (stored) => withKeptDeviceFields(parsed.value, stored, at));
+    // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
+    await deps.cpl.refresh();
+    const cpl = deps.cpl.index();
+    const [update] = await deps.directory.updateDevices([parsed.value.deviceId], (stored) => withNamedFirmwareRestored(withKeptDeviceFields(parsed.value, stored, at), stored, cpl));
     const previous = update?.before;
     const device = update?.after ?? withKeptDeviceFields(parsed.value, undefined, at);
     if (!update) await deps.directory.putDevice(device);
     await recordInstallations(store, (signature) => deps.registers.judge(signature), [device], [previous], at.getTime());
-    // A firmware version or status set here may suspend or restore the device: judged on the CPL as stored now.
-    await deps.cpl.refresh();
-    await noticeDeviceChange(store, deps.cpl.index(), previous, device);
+    await noticeDeviceChange(store, cpl, previous, device);
     await endSchedules([previous], [device]);
     return c.json(asServed(device, deps.cpl.index()));
   });
@@ -351,7 +352,7 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       // keeps of a stored device (withKeptDeviceFields) is kept from the device as stored when
       // written: an 11.1 or an activation recorded meanwhile is not undone. A device on two lines
       // of a chunk: its second line follows its first.
-      const writes = await deps.directory.mergeDevices(chunk, (written, stored) => withKeptDeviceFields(written, stored, importedAt));
+      const writes = await deps.directory.mergeDevices(chunk, (written, stored) => withNamedFirmwareRestored(withKeptDeviceFields(written, stored, importedAt), stored, cpl));
       const previous = writes.map((write) => write.before);
       chunk = writes.map((write) => write.after);
       await noticeDeviceChanges(store, cpl, previous, chunk);
@@ -587,13 +588,18 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
   documented(app, {
     method: 'get', path: '/cpl', tags: CPL, security: OPERATOR, summary: 'The Central Products List',
     responses: { 200: json(z.object({ entries: z.array(cplEntry) }), 'Every entry, removed ones included'), 401: unauthorized },
-  }, (c) => c.json({ entries: deps.cpl.list() }));
+  }, async (c) => {
+    // What was last written through any instance, as the product registers' reads answer.
+    await deps.cpl.refresh();
+    return c.json({ entries: deps.cpl.list() });
+  });
 
   documented(app, {
     method: 'get', path: '/cpl/{deviceModel}/{firmwareVersion}', tags: CPL, security: OPERATOR, summary: 'A CPL entry',
     request: cplParams,
     responses: { 200: json(cplEntry, 'The entry'), 401: unauthorized, 404: notFound('CPL entry') },
-  }, (c) => {
+  }, async (c) => {
+    await deps.cpl.refresh();
     const entry = deps.cpl.get(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!);
     return entry ? c.json(entry) : error(c, 404, 'not_found', `no CPL entry for ${c.req.param('deviceModel')} ${c.req.param('firmwareVersion')}`);
   });
