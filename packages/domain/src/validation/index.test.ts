@@ -318,6 +318,14 @@ describe('row 12: future_dating_not_allowed', () => {
     expect(message(checked)).toBe('ExecutionDateTime is not in the future');
   });
 
+  it('refuses a future date the DCC would hold on a command for local delivery (CV 2), which is answered at once', () => {
+    const local = checkAgainstUser(request('4.1.1', 2, { bodyValue: futureDated(future) }), user(['IS']), NOW);
+    expect(outcome(local)).toBe('future_dating_not_allowed');
+    expect(message(local)).toBe('SRV 4.1.1 is future-dated by the DCC holding it, which a command for local delivery (command variant 2), answered at once, cannot be');
+    // CV 3 (both deliveries) is held and sent: taken.
+    expect(outcome(checkAgainstUser(request('4.1.1', 3, { bodyValue: futureDated(future) }), user(['IS']), NOW))).toBe('ok');
+  });
+
   it('accepts an ExecutionDateTime 1 ms in the future', () => {
     expect(outcome(checkAgainstUser(request('4.1.1', 1, { bodyValue: futureDated(NOW + 1) }), user(['IS']), NOW))).toBe('ok');
   });

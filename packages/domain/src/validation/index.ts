@@ -9,6 +9,9 @@ import { DUIS_WEB_SERVICES, type Device, type ResponsibleParty, type Role, type 
 /** Command variants that carry the signed Pre-Command of a critical request. */
 export const SIGNED_LEG_VARIANTS: ReadonlySet<number> = new Set([5, 6, 7]);
 
+/** Local delivery only (CV 2 and 6): answered at once with the command for the User to deliver. */
+export const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
+
 export type Checked = { ok: true; srv: SrvDefinition; eligibleRoles: Role[] } | { ok: false; refusal: Refusal };
 
 /**
@@ -69,6 +72,10 @@ export function checkAgainstUser(request: ServiceRequest, user: User, now: numbe
     }
     if (request.executionDateTime <= now) {
       return { ok: false, refusal: refuse('future_dating_not_allowed', 'ExecutionDateTime is not in the future') };
+    }
+    // The DSP would hold it, but a command for local delivery is handed to the User at once.
+    if (srv.futureDated === 'dsp' && LOCAL_ONLY_VARIANTS.has(request.commandVariant)) {
+      return { ok: false, refusal: refuse('future_dating_not_allowed', `SRV ${srv.srv} is future-dated by the DCC holding it, which a command for local delivery (command variant ${request.commandVariant}), answered at once, cannot be`) };
     }
   }
   return { ok: true, srv, eligibleRoles };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  breachCheckTimes, dspHeldUntil, plainAcknowledgement, trtBudget, trtClassFor,
+  breachCheckTimes, dspHeldUntil, LOCAL_ONLY_VARIANTS, plainAcknowledgement, trtBudget, trtClassFor,
   type Route, type ServiceRequest, type SrvDefinition, type TrtBudget, type User,
 } from '@dccrouter/domain';
 import {
@@ -12,8 +12,6 @@ import type { TrtBudgetTable } from '../trt/budgets.ts';
 import { acknowledgementAnswer, type Acknowledgement, type Answer } from './answers.ts';
 import { localCommandFor, preCommandFor } from './commands.ts';
 
-/** Local delivery only (CV 2 and 6) is answered at once with the command to deliver. */
-const LOCAL_ONLY_VARIANTS: ReadonlySet<number> = new Set([2, 6]);
 const BOTH_DELIVERY_VARIANTS: ReadonlySet<number> = new Set([3, 7]);
 
 /** What Threshold Anomaly Detection does to a request found in breach (enforced; nothing in shadow mode). */
