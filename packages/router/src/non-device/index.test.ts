@@ -119,6 +119,29 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
     expect(written.at(-1)?.pendingFirmwareAt).toBe(new Date(now()).toISOString());
   });
 
+  it('lets a resubmitted 8.3 complete its decommissioning promptly, for a User still responsible, and never a replay later', async () => {
+    const answeredAt = Date.parse('2030-01-01T00:00:00Z');
+    const decommission = built('8.3', 'DecommissionDevice', { DeviceID: METER });
+    const written: Device[] = [];
+    const deps = depsWith(indexCpl([]));
+    let stored: Device = meter;
+    deps.directory.device = async (id: string) => (id === METER ? stored : undefined);
+    deps.directory.user = async (id: string) => (id === USER ? user : undefined);
+    deps.directory.updateDevices = async (ids: readonly string[], change: (device: Device) => Device | undefined) => {
+      const after = ids.includes(METER) ? change(stored) : undefined;
+      if (after) written.push(after);
+      return after ? [{ before: stored, after }] : [];
+    };
+    // A retry a minute after the answer completes it; eleven minutes after, or once the device changed supplier, it does not.
+    await applyNonDeviceEffect(decommission, '8.3', undefined, answeredAt + 11 * 60_000, deps, answeredAt, true);
+    stored = { ...meter, acquiredAt: new Date(answeredAt + 1_000).toISOString() };
+    await applyNonDeviceEffect(decommission, '8.3', undefined, answeredAt + 60_000, deps, answeredAt, true);
+    expect(written).toEqual([]);
+    stored = meter;
+    await applyNonDeviceEffect(decommission, '8.3', undefined, answeredAt + 60_000, deps, answeredAt, true);
+    expect(written).toEqual([{ ...meter, status: 'Decommissioned' }]);
+  });
+
   it('lets a resubmitted 11.1 complete only what its first attempt left undone, for a User still responsible', async () => {
     const answeredAt = Date.parse('2030-01-01T00:00:00Z');
     const later = answeredAt + 60_000;

@@ -1,9 +1,10 @@
 import {
-  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, FINAL_DEVICE_STATUSES, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
 import type { Directory } from '../directory/index.ts';
+import { endSchedulesOfFormerParties } from '../schedules/index.ts';
 
 export type NonDeviceResult = { ok: true; responseCode: 'I0' | 'I99'; body?: Record<string, unknown> } | { ok: false; refusal: Refusal };
 
@@ -18,14 +19,22 @@ export interface NonDeviceDeps {
 const LATE_OCCURRENCE_MS = 24 * 3600 * 1000;
 
 /** Non-device SRVs that change state: judged once per RequestID (a retry gets the first answer), their change made by applyNonDeviceEffect. */
-export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '11.1', '11.4']);
+export const STATE_CHANGING_NON_DEVICE: ReadonlySet<string> = new Set(['5.1', '5.3', '8.3', '11.1', '11.4']);
+
+/** Non-device SRVs about one device of the inventory, named by their body's DeviceID: 8.4 Update Inventory and the 8.14 Communications Hub status updates. */
+const ABOUT_ONE_DEVICE: ReadonlySet<string> = new Set(['8.4', '8.14.1', '8.14.2', '8.14.3', '8.14.4']);
+
+/** How long after its answer a resubmitted 8.3 may still complete its decommissioning: a client's retry, not a replay days later. */
+const DECOMMISSION_RETRY_MS = 10 * 60 * 1000;
 
 /**
  * Non-device requests (CV 8) are served by the router itself. 8.2 Read Inventory answers from the
- * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; 11.1 (and 11.4 for PPMIDs)
- * names devices' next firmware; the others are acknowledged without data (I99), as DUIS answers
- * them. This judges a request and makes its answer, changing nothing: what 5.1, 5.3, 11.1 and 11.4
- * change is made by applyNonDeviceEffect once the request is recorded.
+ * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; 8.3 decommissions a device;
+ * 11.1 (and 11.4 for PPMIDs) names devices' next firmware; 8.4 and the 8.14 Communications Hub
+ * updates are judged against their device (in the inventory, the User responsible for it) and
+ * acknowledged (I99), as are the others, without data, as DUIS answers them. This judges a
+ * request and makes its answer, changing nothing: what 5.1, 5.3, 8.3, 11.1 and 11.4 change is made
+ * by applyNonDeviceEffect once the request is recorded.
  */
 export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition, user: User, now: number, deps: NonDeviceDeps): Promise<NonDeviceResult> {
   switch (srv.srv) {
@@ -35,8 +44,46 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
     case '5.1': return createSchedule(request, user, now, deps);
     case '5.2':
     case '5.3': return readOrDeleteSchedule(request, srv.srv, deps.store);
-    default: return { ok: true, responseCode: 'I99' };
+    case '8.3': return decommissionDevice(request, srv, user, deps);
+    default: {
+      if (!ABOUT_ONE_DEVICE.has(srv.srv)) return { ok: true, responseCode: 'I99' };
+      const judged = await judgeNamedDevice(request, srv, user, deps);
+      return 'refusal' in judged ? judged : { ok: true, responseCode: 'I99' };
+    }
   }
+}
+
+/**
+ * The one device a non-device request names by its body's `DeviceID` (an EUI-64: row 3 else),
+ * judged as rows 13 and 14 judge a device request's target: in the inventory, and its User
+ * registered against it in a role eligible for the SRV.
+ */
+async function judgeNamedDevice(request: ServiceRequest, srv: SrvDefinition, user: User, deps: NonDeviceDeps): Promise<{ device: Device } | { ok: false; refusal: Refusal }> {
+  const value = request.bodyValue;
+  const deviceId = value === '' ? null : parseEui(value.DeviceID);
+  if (!deviceId) return { ok: false, refusal: refuse('malformed_request', `${srv.bodyElement} needs DeviceID, an EUI-64`) };
+  const device = await deps.directory.device(deviceId);
+  if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceId} is not in the inventory`) };
+  const eligibleRoles = eligibleRolesOf(user, srv);
+  if (!isAuthorisedForDevice(user.userId, eligibleRoles, device)) {
+    return { ok: false, refusal: refuse('not_authorised_for_device', `${user.userId} is not registered against device ${deviceId} in role ${eligibleRoles.join(' or ')}`) };
+  }
+  return { device };
+}
+
+/**
+ * 8.3 Decommission Device: the device's supplier takes it out of service; it becomes
+ * `Decommissioned` once the request is recorded (applyNonDeviceEffect), and its schedules end with
+ * it. One already Decommissioned or Withdrawn is refused (row 17): there is nothing to do.
+ */
+async function decommissionDevice(request: ServiceRequest, srv: SrvDefinition, user: User, deps: NonDeviceDeps): Promise<NonDeviceResult> {
+  const judged = await judgeNamedDevice(request, srv, user, deps);
+  if ('refusal' in judged) return judged;
+  const { device } = judged;
+  if (FINAL_DEVICE_STATUSES.has(device.status)) {
+    return { ok: false, refusal: refuse('device_status_incompatible', `device ${device.deviceId} is ${device.status} already`) };
+  }
+  return { ok: true, responseCode: 'I0', body: { DecommissionDevice: { DeviceID: device.deviceId } } };
 }
 
 /** What DUIS's sr:ReadInventory may search by besides DeviceID. */
@@ -223,6 +270,20 @@ export async function applyNonDeviceEffect(
     case '5.3':
       await deps.store.deleteSchedule(owner, scheduleIdOf(request));
       return;
+    case '8.3': {
+      const deviceId = parseEui(request.bodyValue === '' ? undefined : request.bodyValue.DeviceID);
+      if (!deviceId) return;
+      // A retry completes what its first attempt left undone, promptly and for a User still
+      // responsible; a captured 8.3 replayed later must not take a device out of service again.
+      if (again) {
+        const device = await deps.directory.device(deviceId);
+        const acquiredSince = device?.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
+        if (now - answeredAt > DECOMMISSION_RETRY_MS || acquiredSince || !(await stillResponsible(request, srv, deps))(device)) return;
+      }
+      const [update] = await deps.directory.updateDevices([deviceId], (device) => (FINAL_DEVICE_STATUSES.has(device.status) ? undefined : { ...device, status: 'Decommissioned' }));
+      if (update) await endSchedulesOfFormerParties(deps.store, (userId) => deps.directory.user(userId), [update.before], [update.after]);
+      return;
+    }
     case '11.1':
     case '11.4': {
       const update = firmwareUpdateOf(request);
@@ -249,15 +310,21 @@ export async function applyNonDeviceEffect(
  * update or act for a party that lost the device.
  */
 async function firmwareStillOwed(request: ServiceRequest, srv: string, answeredAt: number, deps: NonDeviceDeps): Promise<(device: Device) => boolean> {
+  const responsible = await stillResponsible(request, srv, deps);
+  // Named at the answer's own time (by this request's first attempt) or later, activated since or not.
+  const pendedSince = (device: Device) => namedAt(device) >= answeredAt;
+  const acquiredSince = (device: Device) => device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
+  return (device) => !pendedSince(device) && !acquiredSince(device) && responsible(device);
+}
+
+/** Whether the request's User is still active and registered against a device in a role eligible for its SRV. */
+async function stillResponsible(request: ServiceRequest, srv: string, deps: NonDeviceDeps): Promise<(device: Device | undefined) => boolean> {
   const originator = request.requestId.originatorId;
   const user = await deps.directory.user(originator);
   const definition = findSrv(srv);
   if (!user || user.status !== 'active' || !definition) return () => false;
   const eligibleRoles = eligibleRolesOf(user, definition);
-  // Named at the answer's own time (by this request's first attempt) or later, activated since or not.
-  const pendedSince = (device: Device) => namedAt(device) >= answeredAt;
-  const acquiredSince = (device: Device) => device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
-  return (device) => !pendedSince(device) && !acquiredSince(device) && isAuthorisedForDevice(originator, eligibleRoles, device);
+  return (device) => device !== undefined && isAuthorisedForDevice(originator, eligibleRoles, device);
 }
 
 /**
