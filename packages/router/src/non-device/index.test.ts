@@ -230,6 +230,30 @@ describe('5.3 DeleteSchedule, 11.1 UpdateFirmware and 11.4 UpdatePPMIDFirmware',
   const now = () => Date.parse('2029-12-31T00:00:00Z');
 });
 
+describe('12.1 Request WAN Matrix', () => {
+  const request = (bodyValue: Record<string, unknown>) => {
+    const made = buildServiceRequest({ originatorId: USER, targetId: ACB, counter: '1', commandVariant: 8, serviceReference: '12.1', serviceReferenceVariant: '12.1', bodyElement: 'RequestWANMatrix', bodyValue });
+    if (!made.ok) throw new Error(made.refusal.message);
+    return serveNonDevice(made.value, findSrv('12.1')!, user, 0, depsWith(indexCpl([])));
+  };
+
+  it('answers the coverage of the CSP region the address lies in, the same for the same address every time', async () => {
+    const answer = await request({ UPRN: '100023336956' });
+    expect(answer).toMatchObject({ ok: true, responseCode: 'I0', body: { DSPWANMatrix: { Request: { UPRN: '100023336956' }, DSPWANMatrixResponse: [{ CSPRegionResponseCode: 'I0' }] } } });
+    const [region] = (answer as unknown as { body: { DSPWANMatrix: { DSPWANMatrixResponse: Record<string, unknown>[] } } }).body.DSPWANMatrix.DSPWANMatrixResponse;
+    expect(['North', 'Central', 'South']).toContain(region.CSPRegion);
+    expect(['High', 'Medium', 'Low']).toContain(region.ConnectivityLikelihood);
+    expect(await request({ UPRN: 100023336956 })).toEqual(answer);
+    expect(await request({ PartialAddress: { PostCode: 'SW1A 1AA', AddressIdentifier: '1' } })).toMatchObject({ ok: true, body: { DSPWANMatrix: { Request: { PartialAddress: { PostCode: 'SW1A 1AA', AddressIdentifier: '1' } } } } });
+  });
+
+  it('refuses a request naming no address (row 3)', async () => {
+    for (const value of [{}, { UPRN: '0' }, { UPRN: '1234567890123' }, { PartialAddress: { PostCode: 'SW1A 1AA' } }]) {
+      expect(await request(value)).toMatchObject({ ok: false, refusal: { reason: 'malformed_request' } });
+    }
+  });
+});
+
 describe('8.2 Read Inventory', () => {
   function readInventory(counter: string) {
     const built = buildServiceRequest({

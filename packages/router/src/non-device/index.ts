@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import {
-  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, FINAL_DEVICE_STATUSES, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, FINAL_DEVICE_STATUSES, isPlainObject, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -30,7 +31,8 @@ const DECOMMISSION_RETRY_MS = 10 * 60 * 1000;
 /**
  * Non-device requests (CV 8) are served by the router itself. 8.2 Read Inventory answers from the
  * inventory; 5.1, 5.2 and 5.3 create, read and delete DSP schedules; 8.3 decommissions a device;
- * 11.1 (and 11.4 for PPMIDs) names devices' next firmware; 8.4 and the 8.14 Communications Hub
+ * 11.1 (and 11.4 for PPMIDs) names devices' next firmware; 12.1 answers the simulated WAN
+ * coverage at an address; 8.4 and the 8.14 Communications Hub
  * updates are judged against their device (in the inventory, the User responsible for it) and
  * acknowledged (I99), as are the others, without data, as DUIS answers them. This judges a
  * request and makes its answer, changing nothing: what 5.1, 5.3, 8.3, 11.1 and 11.4 change is made
@@ -45,6 +47,7 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
     case '5.2':
     case '5.3': return readOrDeleteSchedule(request, srv.srv, deps.store);
     case '8.3': return decommissionDevice(request, srv, user, deps);
+    case '12.1': return requestWanMatrix(request);
     default: {
       if (!ABOUT_ONE_DEVICE.has(srv.srv)) return { ok: true, responseCode: 'I99' };
       const judged = await judgeNamedDevice(request, srv, user, deps);
@@ -69,6 +72,46 @@ async function judgeNamedDevice(request: ServiceRequest, srv: SrvDefinition, use
     return { ok: false, refusal: refuse('not_authorised_for_device', `${user.userId} is not registered against device ${deviceId} in role ${eligibleRoles.join(' or ')}`) };
   }
   return { device };
+}
+
+/** The CSP regions whose WAN the simulated networks cover, and the technology each uses. */
+const WAN_TECHNOLOGY = { North: 'Long Range Radio', Central: 'Cellular', South: 'Cellular' } as const;
+const CONNECTIVITY = ['High', 'Medium', 'Low'] as const;
+
+/**
+ * 12.1 Request WAN Matrix: the simulated CSPs' coverage at an address (by UPRN, or PostCode and
+ * AddressIdentifier), as DUIS's DSPWANMatrix answers it: the request, then the answer of the CSP
+ * region the address lies in. This router holds no property data, so the region and coverage are
+ * a simulation, the same for the same address every time (about one address in ten uncovered).
+ */
+function requestWanMatrix(request: ServiceRequest): NonDeviceResult {
+  const value = request.bodyValue;
+  const uprn = value === '' ? undefined : value.UPRN;
+  const partial = value === '' ? undefined : value.PartialAddress;
+  let address: string;
+  let asked: Record<string, unknown>;
+  if ((typeof uprn === 'string' && /^[1-9]\d{0,11}$/.test(uprn)) || (typeof uprn === 'number' && Number.isSafeInteger(uprn) && uprn > 0 && uprn < 1e12)) {
+    address = String(uprn);
+    asked = { UPRN: String(uprn) };
+  } else if (isPlainObject(partial) && typeof partial.PostCode === 'string' && partial.PostCode.trim() !== '' && typeof partial.AddressIdentifier === 'string' && partial.AddressIdentifier.trim() !== '') {
+    address = `${partial.PostCode.replaceAll(' ', '').toUpperCase()}\n${partial.AddressIdentifier}`;
+    asked = { PartialAddress: { PostCode: partial.PostCode, AddressIdentifier: partial.AddressIdentifier } };
+  } else {
+    return { ok: false, refusal: refuse('malformed_request', 'RequestWANMatrix needs UPRN (a positive integer of at most 12 digits) or PartialAddress { PostCode, AddressIdentifier }') };
+  }
+  const seed = createHash('sha256').update(address).digest();
+  const region = (Object.keys(WAN_TECHNOLOGY) as (keyof typeof WAN_TECHNOLOGY)[])[seed[0] % 3];
+  return {
+    ok: true, responseCode: 'I0', body: {
+      DSPWANMatrix: {
+        Request: asked,
+        DSPWANMatrixResponse: [{
+          CSPRegion: region, CSPRegionResponseCode: 'I0', CoverageAvailability: seed[1] % 10 !== 0,
+          WANTechnology: WAN_TECHNOLOGY[region], ConnectivityLikelihood: CONNECTIVITY[seed[2] % 3],
+        }],
+      },
+    },
+  };
 }
 
 /**
