@@ -76,6 +76,12 @@ describe('Threshold Anomaly Detection', () => {
     expect((await admin.request('GET', `/v1/admin/thresholds/users/${USER}`)).body).toEqual(rules);
     expect((await signed(USER, 'GET', '/v1/thresholds')).answer).toEqual(rules);
     expect((await signed(OTHER, 'GET', '/v1/thresholds')).answer).toEqual({ rules: [] });
+    // Read back through the other instance at once: as stored, not as its request path's cache has it.
+    const changed = { rules: [{ srv: '4.1.1', limit: 6, windowSeconds: 60 }] };
+    expect((await admin.put(`/v1/admin/thresholds/users/${USER}`, changed)).status).toBe(200);
+    expect((await new Admin(routers[1].url, routers[1].adminToken).request('GET', `/v1/admin/thresholds/users/${USER}`)).body).toEqual(changed);
+    expect((await clients.get(USER)![1].call(USER, 'GET', '/v1/thresholds')).answer).toEqual(changed);
+    await putRules(`/v1/admin/thresholds/users/${USER}`, rules);
   });
 
   it('quarantines exactly the requests past a User threshold, across two routers, and alerts the User', async () => {

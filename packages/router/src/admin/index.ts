@@ -439,10 +439,9 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
       request: params,
       responses: { 200: json(answer, 'The rules as set (none: `{ "rules": [] }`)'), 401: unauthorized, ...(kind === 'user' && { 400: invalidInput }) },
     }, async (c) => {
-      if (kind === 'dcc') return c.json(await deps.thresholds.dccRules());
-      if (kind === 'values') return c.json(await deps.thresholds.valueRules());
+      if (kind !== 'user') return c.json(await deps.thresholds.stored(kind));
       const userId = parseEui(c.req.param('userId'));
-      return userId ? c.json(await deps.thresholds.userRules(userId)) : invalid(c, { field: 'userId', message: 'must be an EUI-64' });
+      return userId ? c.json(await deps.thresholds.stored('user', userId)) : invalid(c, { field: 'userId', message: 'must be an EUI-64' });
     });
   }
 

@@ -92,6 +92,15 @@ export class ThresholdRules {
     return this.read(VALUE_RULES);
   }
 
+  /**
+   * A rule set as stored now, not as cached: what an operator or User reads back (contract: "GET
+   * returns what is set"), a change through another instance included.
+   */
+  async stored(kind: 'user' | 'dcc' | 'values', userId?: string): Promise<CountRules | ValueRules> {
+    const name = kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
+    return (await this.store.getSetting<CountRules | ValueRules>(name)) ?? EMPTY_RULES;
+  }
+
   /** Validates and stores a rule set; answers the field at fault otherwise. */
   async put(kind: 'user' | 'dcc' | 'values', input: unknown, userId?: string) {
     const parsed = kind === 'values' ? parseValueRules(input) : parseCountRules(input);

@@ -43,7 +43,7 @@ export function tadRoutes(deps: TadRouteDeps): OpenAPIHono {
   }, async (c) => {
     const auth = await authenticateUserCall(c, deps.directory, deps.verifier);
     if (!auth.ok) return callRefusal(c, auth);
-    return c.json(await deps.thresholds.userRules(auth.userId));
+    return c.json(await deps.thresholds.stored('user', auth.userId));
   });
 
   for (const action of ['release', 'delete'] as const) {
