@@ -197,6 +197,13 @@ describe('the Central Products List', () => {
     expect(restored).toHaveLength(1);
   });
 
+  it('refuses an entry naming another device type than its model\'s others: a model is one device type', async () => {
+    expect((await cpl('1.0', { other: 'valid' })).status).toBe(200);
+    const gas = await admin.put('/v1/admin/cpl/ACME-1/4.0', { deviceType: 'GSME', certificates: { other: 'valid' } });
+    expect([gas.status, gas.body.error.field, gas.body.error.message]).toEqual([400, 'deviceType', 'deviceType must be ESME, as ACME-1 is listed at firmware 1.0: a model is one device type']);
+    expect((await admin.request('GET', '/v1/admin/cpl/ACME-1/4.0')).status).toBe(404);
+  });
+
   it('switches a SMETS1 cohort off and on at run time, on every instance', async () => {
     expect(await bothRead(ITRON)).toEqual(['202', '202']);
     const off = await admin.put('/v1/admin/policy', { smets1Cohorts: { itron: false } });

@@ -623,7 +623,8 @@ export function adminRoutes(deps: AdminDeps): OpenAPIHono {
     if (c.req.param('firmwareVersion')!.endsWith(':ssc-decision')) {
       return invalid(c, { field: 'firmwareVersion', message: 'must not end in ":ssc-decision": an SSC decision is POSTed to /v1/admin/cpl/{deviceModel}/{firmwareVersion}:ssc-decision' });
     }
-    return c.json(await deps.cpl.put(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!, parsed.value));
+    const put = await deps.cpl.put(c.req.param('deviceModel')!, c.req.param('firmwareVersion')!, parsed.value);
+    return put.ok ? c.json(put.entry) : invalid(c, { field: 'deviceType', message: put.message });
   });
 
   documented(app, {

@@ -47,9 +47,15 @@ export class CplTable extends RefreshedTable {
     return this.entries.get(keyOf(deviceModel, firmwareVersion));
   }
 
-  async put(deviceModel: string, firmwareVersion: string, input: CplEntryInput): Promise<CplEntry> {
-    const saved = await this.save((entries) => applyCplUpdate(entries.get(keyOf(deviceModel, firmwareVersion)), deviceModel, firmwareVersion, input, this.now()));
-    return saved!;
+  /** One model is one device type: an entry naming another type than the model's others is refused (the CPL is looked up by model). */
+  async put(deviceModel: string, firmwareVersion: string, input: CplEntryInput): Promise<{ ok: true; entry: CplEntry } | { ok: false; message: string }> {
+    let refusal: { ok: false; message: string } | undefined;
+    const saved = await this.save((entries) => {
+      const other = [...entries.values()].find((entry) => entry.deviceModel === deviceModel && entry.deviceType !== input.deviceType);
+      if (other) return void (refusal = { ok: false, message: `must be ${other.deviceType}, as ${deviceModel} is listed at firmware ${other.firmwareVersion}: a model is one device type` });
+      return applyCplUpdate(entries.get(keyOf(deviceModel, firmwareVersion)), deviceModel, firmwareVersion, input, this.now());
+    });
+    return saved ? { ok: true, entry: saved } : refusal!;
   }
 
   async decide(deviceModel: string, firmwareVersion: string, decision: SscDecision): Promise<{ ok: true; entry: CplEntry } | { ok: false; status: 404 | 409; message: string }> {
