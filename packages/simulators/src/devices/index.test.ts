@@ -149,8 +149,9 @@ describe('simulated devices', () => {
     activation.complete!();
     expect(states.get('D1', T0).activations).toBe(1);
     expect(deviceAnswer(states, 'D1', ask('11.2', 'ReadFirmwareVersion'), T0, undefined).body).toEqual({ ReadFirmwareVersion: { FirmwareVersion: '2.1' } });
-    // Without an image named (no 11.1 before it), the version stays.
-    deviceAnswer(states, 'D1', ask('11.3', 'ActivateFirmware'), T0, undefined).complete!();
-    expect(states.get('D1', T0).firmwareVersion).toBe('2.1');
+    // Without an image named (no 11.1 before it), nothing is activated: the version stays, and no alert is raised.
+    const nothing = deviceAnswer(states, 'D1', ask('11.3', 'ActivateFirmware'), T0, undefined);
+    expect(nothing).toEqual({ body: { ActivateFirmware: { Activated: false, Reason: 'no firmware image distributed: no 11.1 named a version for the device' } } });
+    expect(states.get('D1', T0)).toMatchObject({ firmwareVersion: '2.1', activations: 1 });
   });
 });

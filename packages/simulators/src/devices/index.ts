@@ -219,6 +219,8 @@ export function deviceAnswer(states: DeviceStates, deviceId: string, command: De
     case '11.2':
       return { body: { [element]: { FirmwareVersion: state.firmwareVersion } } };
     case '11.3':
+      // No 11.1 distributed an image: nothing to activate, and no alert (the router records no activation either).
+      if (!command.firmwareVersion) return { body: { ActivateFirmware: { Activated: false, Reason: 'no firmware image distributed: no 11.1 named a version for the device' } } };
       // The image was distributed by the DSP's 11.1 (the inventory names its version); activating it
       // takes the SMETS1 distribution time. Either leg's element: the answer is ActivateFirmware's.
       return {
