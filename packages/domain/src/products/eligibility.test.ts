@@ -66,7 +66,8 @@ describe('product combination entries', () => {
   it('keeps the date of a device whose version an amendment bumps; a cohort changed makes every device new; addedAt sent is not taken', () => {
     const epc = combination('E1', 'EPC', [['ESME', 'M', '1'], ['GSME', 'G', '1']], T1);
     const bumped = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'M', firmwareVersion: '2' }, epc.devices[1]] }, T2);
-    expect(bumped.ok && bumped.entry.devices.map((device) => device.addedAt)).toEqual([undefined, undefined]);
+    // The bumped slot is new at its version, and remembers the one it replaced (there from the start).
+    expect(bumped.ok && bumped.entry.devices.map((device) => [device.addedAt, device.replacedVersions])).toEqual([[T2.toISOString(), [{ firmwareVersion: '1' }]], [undefined, undefined]]);
     const moved = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'secure', devices: epc.devices }, T2);
     expect(moved.ok && moved.entry.devices.map((device) => device.addedAt)).toEqual([T2.toISOString(), T2.toISOString()]);
     // An entry read (with its dates) and written back with a device more: its own dates stand, the new one is stamped.
@@ -182,6 +183,23 @@ describe('eligibility of a signature (SEC H5.8)', () => {
       status: 'eligible_after_upgrade', entry: 'E1', upgrades: [{ deviceId: 'D1', from: '1', to: '2' }, { deviceId: 'D1', from: '2', to: '3' }],
       eligibleSince: T2.toISOString(), enrolBy: '2027-03-01T00:00:00.000Z',
     });
+  });
+
+  it('dates a version an amendment moves a slot to from the amendment for installations on it, from the old version\'s date for those that can upgrade from it', () => {
+    const epc = combination('E1', 'EPC', [['ESME', 'E', '1'], ['GSME', 'G', '1']], T1);
+    const amended = applyCombinationUpdate(epc, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'E', firmwareVersion: '2' }, epc.devices[1]] }, T3);
+    if (!amended.ok) throw new Error(amended.message);
+    const onTwo = installation(meter('D1', 'ESME', 'E', '2'), meter('D2', 'GSME', 'G', '1'));
+    // Not eligible before the amendment: eligible from it, not back-dated to the entry.
+    expect(judge([amended.entry], [], onTwo)).toEqual({ status: 'eligible', entry: 'E1', eligibleSince: T3.toISOString() });
+    // On the old version, with a path to the new one: eligible (after upgrade now) since the entry, as it was at 1 all along.
+    expect(judge([amended.entry], [upgrades('E', [['1', '2']], T2)])).toMatchObject({ status: 'eligible_after_upgrade', eligibleSince: T1.toISOString() });
+    // Amended again to 3: an installation on 1 keeps its date through both moves, one on 2 its own.
+    const again = applyCombinationUpdate(amended.entry, 'E1', { list: 'EPC', commsProvider: 'aclara', devices: [{ deviceType: 'ESME', deviceModel: 'E', firmwareVersion: '3' }, epc.devices[1]] }, new Date('2026-08-01T00:00:00.000Z'));
+    if (!again.ok) throw new Error(again.message);
+    const paths = [upgrades('E', [['1', '2'], ['2', '3']], T1)];
+    expect(judge([again.entry], paths)).toMatchObject({ eligibleSince: T1.toISOString() });
+    expect(judge([again.entry], paths, onTwo)).toMatchObject({ eligibleSince: T3.toISOString() });
   });
 
   it('matches many like devices to many like slots at once, not by trying every order (16!/9! of them)', () => {

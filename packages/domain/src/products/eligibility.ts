@@ -228,7 +228,15 @@ function matchEntry(registers: CompiledRegisters, devices: readonly SignatureDev
     const found = shortestUpgradeChain(registers.upgrades, model, firmware, wanted.firmwareVersion);
     if (!found) return [];
     // A slot an amendment added counts from then, as a path does from its date.
-    const chain = wanted.addedAt !== undefined && !(found.since && found.since >= wanted.addedAt) ? { ...found, since: wanted.addedAt } : found;
+    let chain = wanted.addedAt !== undefined && !(found.since && found.since >= wanted.addedAt) ? { ...found, since: wanted.addedAt } : found;
+    // Or, for a device that could reach a version the slot held before an amendment moved it on,
+    // from when it could: it has fitted the slot since then, at one version or the other.
+    for (const replaced of wanted.replacedVersions ?? []) {
+      const via = shortestUpgradeChain(registers.upgrades, model, firmware, replaced.firmwareVersion);
+      if (!via) continue;
+      const since = replaced.addedAt !== undefined && !(via.since && via.since >= replaced.addedAt) ? replaced.addedAt : via.since ?? '';
+      if (since < (chain.since ?? '')) chain = { ...chain, since };
+    }
     return [{ slot, chain, product: wanted.firmwareVersion }];
   }));
   let fewest: { steps: number; since: string; picks: UpgradeChain[] } | undefined;

@@ -13,6 +13,7 @@ const productDeviceSchema = z.strictObject({
   firmwareVersion: TEXT('a firmware version'),
   // As a GET answers it, so that an entry read can be written back with a device more: the router keeps its own.
   addedAt: z.string().optional().meta({ description: 'Ignored: the router stamps it' }),
+  replacedVersions: z.array(z.unknown()).optional().meta({ description: 'Ignored: the router keeps it' }),
 }, objectError('must be an object { "deviceType", "deviceModel", "firmwareVersion" }', 'is not a field of a product'));
 
 /** `PUT /v1/admin/product-combinations/{entryId}`. */
@@ -34,7 +35,16 @@ export interface ProductDevice {
   firmwareVersion: string;
   /** When an amendment added it to the entry (absent: there from the entry's start): eligibility through it starts then. */
   addedAt?: string;
+  /**
+   * The versions this slot held before amendments moved it to this one, oldest first, each with
+   * the date it held from (absent: the entry's start): a device that could reach one of them has
+   * fitted the slot since then, while one that reaches only this version fits it from `addedAt`.
+   */
+  replacedVersions?: { firmwareVersion: string; addedAt?: string }[];
 }
+
+/** How many replaced versions a slot remembers: the oldest beyond them go. */
+const REPLACED_VERSIONS_MAX = 16;
 
 export interface ProductCombination {
   entryId: string;
@@ -84,8 +94,10 @@ const modelKey = (device: Omit<ProductDevice, 'addedAt'>) => JSON.stringify([dev
  * The entry's devices as written (`had`: as it had them; undefined for a new entry), each with the
  * date it joined. One like a device the entry had (one for one: a second like device is new)
  * keeps that one's date; then one of a model the entry had on another version (a version bumped)
- * takes that one's, so installations on the old version, eligible after upgrade now, keep their
- * date; any other is added now. What an operator sends as `addedAt` is not taken.
+ * is added now and remembers the version it replaced with that one's date, so installations on
+ * the old version, eligible after upgrade now, keep their date while those on the new version
+ * count from now; any other is added now. What an operator sends as `addedAt` or
+ * `replacedVersions` is not taken.
  */
 function devicesAmended(had: readonly ProductDevice[] | undefined, written: readonly ProductCombinationInput['devices'][number][], now: string): ProductDevice[] {
   const devices: ProductDevice[] = written.map(({ deviceType, deviceModel, firmwareVersion }) => ({ deviceType, deviceModel, firmwareVersion }));
@@ -98,9 +110,12 @@ function devicesAmended(had: readonly ProductDevice[] | undefined, written: read
   const byModel = new Map<string, ProductDevice[]>();
   for (const device of [...left.values()].flat().sort((a, b) => (a.addedAt ?? '').localeCompare(b.addedAt ?? ''))) byModel.set(modelKey(device), [...byModel.get(modelKey(device)) ?? [], device]);
   return devices.map((device, i) => {
-    const from = dates[i] ?? byModel.get(modelKey(device))?.shift();
-    if (from === undefined) return { ...device, addedAt: now };
-    return from.addedAt === undefined ? device : { ...device, addedAt: from.addedAt };
+    const same = dates[i];
+    if (same) return { ...device, ...(same.addedAt !== undefined && { addedAt: same.addedAt }), ...(same.replacedVersions && { replacedVersions: same.replacedVersions }) };
+    const bumped = byModel.get(modelKey(device))?.shift();
+    if (bumped === undefined) return { ...device, addedAt: now };
+    const replaced = { firmwareVersion: bumped.firmwareVersion, ...(bumped.addedAt !== undefined && { addedAt: bumped.addedAt }) };
+    return { ...device, addedAt: now, replacedVersions: [...(bumped.replacedVersions ?? []), replaced].slice(-REPLACED_VERSIONS_MAX) };
   });
 }
 

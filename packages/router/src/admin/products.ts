@@ -21,6 +21,8 @@ const pathParam = (name: string, description: string) => z.string().meta({ param
 const productDevice = z.object({
   deviceType: z.string(), deviceModel: z.string(), firmwareVersion: z.string(),
   addedAt: z.string().optional().meta({ description: 'When an amendment added it to the entry (absent: there from the start); eligibility through it starts then' }),
+  replacedVersions: z.array(z.object({ firmwareVersion: z.string(), addedAt: z.string().optional() })).optional()
+    .meta({ description: 'The versions this slot held before amendments moved it on, oldest first: a device that can reach one fits the slot from its date' }),
 });
 const combination = z.object({
   entryId: z.string(), list: z.enum(['EPC', 'PPC']), commsProvider: z.string(), devices: z.array(productDevice),
