@@ -47,11 +47,18 @@ export class CplTable extends RefreshedTable {
     return this.entries.get(keyOf(deviceModel, firmwareVersion));
   }
 
-  /** One model is one device type: an entry naming another type than the model's others is refused (the CPL is looked up by model). */
+  /**
+   * One model is one device type (the CPL is looked up by model): an entry naming another type than
+   * the model's other versions is refused. An entry keeping its own type is always written, so a
+   * model stored with mixed types can still have its certificates changed, and a model's only
+   * entry can change its type.
+   */
   async put(deviceModel: string, firmwareVersion: string, input: CplEntryInput): Promise<{ ok: true; entry: CplEntry } | { ok: false; message: string }> {
     let refusal: { ok: false; message: string } | undefined;
     const saved = await this.save((entries) => {
-      const other = [...entries.values()].find((entry) => entry.deviceModel === deviceModel && entry.deviceType !== input.deviceType);
+      const keepsType = entries.get(keyOf(deviceModel, firmwareVersion))?.deviceType === input.deviceType;
+      const other = keepsType ? undefined : [...entries.values()]
+        .find((entry) => entry.deviceModel === deviceModel && entry.firmwareVersion !== firmwareVersion && entry.deviceType !== input.deviceType);
       if (other) return void (refusal = { ok: false, message: `must be ${other.deviceType}, as ${deviceModel} is listed at firmware ${other.firmwareVersion}: a model is one device type` });
       return applyCplUpdate(entries.get(keyOf(deviceModel, firmwareVersion)), deviceModel, firmwareVersion, input, this.now());
     });
