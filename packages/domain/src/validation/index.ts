@@ -102,6 +102,19 @@ export function isAuthorisedForDevice(userId: string, eligibleRoles: readonly Ro
   });
 }
 
+/**
+ * Rows 13 and 14: the device is in the inventory, and the User registered against it in one of
+ * its roles eligible for the SRV; for a device request's target and for a device a non-device
+ * request names alike.
+ */
+export function checkDeviceParty(userId: string, eligibleRoles: readonly Role[], deviceId: string, device: Device | undefined): Refusal | undefined {
+  if (!device) return refuse('device_not_found', `device ${deviceId} is not in the inventory`);
+  if (!isAuthorisedForDevice(userId, eligibleRoles, device)) {
+    return refuse('not_authorised_for_device', `User ${userId} is not registered against device ${deviceId} in role ${eligibleRoles.join(' or ')}`);
+  }
+  return undefined;
+}
+
 /** Rows 13 to 17: checks of a device request against the target device's inventory record. */
 export function checkAgainstDevice(
   request: ServiceRequest,
@@ -111,10 +124,8 @@ export function checkAgainstDevice(
   policy: CompiledPolicy,
 ): Refusal | undefined {
   const deviceId = request.requestId.targetId;
-  if (!device) return refuse('device_not_found', `device ${deviceId} is not in the inventory`);
-  if (!isAuthorisedForDevice(request.requestId.originatorId, eligibleRoles, device)) {
-    return refuse('not_authorised_for_device', `User ${request.requestId.originatorId} is not registered against device ${deviceId} in role ${eligibleRoles.join(' or ')}`);
-  }
+  const party = checkDeviceParty(request.requestId.originatorId, eligibleRoles, deviceId, device);
+  if (party || !device) return party;
   if (!policy.deviceTypeAdmits(srv.srv, device.deviceType)) {
     return refuse('device_type_incompatible', `SRV ${srv.srv} cannot target a ${device.deviceType}`);
   }

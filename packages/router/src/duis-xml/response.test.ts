@@ -38,6 +38,9 @@ const answers = {
   quarantined: { header: { requestId: 'A:B:4', responseCode: 'I99', responseDateTime: at }, quarantine: { ref: 'q1', breach: 'user' } },
 };
 
+/** A RequestID as DUIS writes one, for an alert the schema checks. */
+const QUARANTINED = '90-B3-D5-1F-30-00-00-01:00-DB-12-34-56-78-90-A0:1';
+
 describe('DUIS XML answers', () => {
   it.each(Object.entries(answers))('%s: a signed sr:Response written in canonical form, verifying', (_name, answer) => {
     const { body, headers } = xmlAnswer(JSON.stringify(answer), 'error' in answer ? undefined : srv, signer, true);
@@ -80,10 +83,15 @@ describe('DUIS XML answers', () => {
   it.each([
     ['response', { cursor: '1-0', kind: 'response', requestId: 'A:B:1', responseId: 'A:B:1', responseCode: 'I0', body: { GBCSPayload: 'AAA=', LocalCommand: 'BBB=' } }, 'ResponseMessage'],
     ['device alert', { cursor: '2-0', kind: 'deviceAlert', alertCode: '8F3E', deviceId: 'D', raisedAt: at, body: { alertCode: '8F3E', deviceId: 'D' } }, 'DeviceAlertMessage'],
-    ['DCC alert', { cursor: '3-0', kind: 'dccAlert', alertCode: 'AD1', requestId: 'A:B:1', body: { alert: 'AD1', requestId: 'A:B:1', breach: 'user', action: 'quarantined', ref: 'q', detail: 'x > 1' } }, 'DCCAlertMessage'],
+    ['DCC alert', { cursor: '3-0', kind: 'dccAlert', alertCode: 'AD1', requestId: QUARANTINED, body: { alert: 'AD1', requestId: QUARANTINED, breach: 'user', action: 'quarantined', ref: 'q', detail: 'x > 1' } }, 'DCCAlertMessage'],
   ] as const)('an outbound %s as signed DUIS XML', (_name, item, element) => {
     const text = xmlOutboxItem(item as any, signer, Date.now(), srv);
     expect(text).toContain(`<sr:${element}>`);
+    if (element === 'DCCAlertMessage') {
+      expect(text).toContain(`<sr:DCCAlert><sr:QuarantinedRequest><sr:ADUserThresholdBreach><sr:RequestID>${QUARANTINED}</sr:RequestID><sr:QuarantineEventRef>q</sr:QuarantineEventRef></sr:ADUserThresholdBreach></sr:QuarantinedRequest></sr:DCCAlert>`);
+      // DUIS's shape: only the reference's type (a number there, the router's own text here) is not the schema's.
+      expect(schemaViolations(text).every((violation) => violation.includes('QuarantineEventRef')), schemaViolations(text).join('; ')).toBe(true);
+    }
     if (element === 'ResponseMessage') {
       expect(text).toContain('<sr:ResponseMessage><sr:ServiceReference>4.1</sr:ServiceReference><sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant><sr:GBCSPayload>AAA=</sr:GBCSPayload><sr:LocalCommand><sr:GBCSPayload>BBB=</sr:GBCSPayload></sr:LocalCommand>');
     }

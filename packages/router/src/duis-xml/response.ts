@@ -159,8 +159,9 @@ export function xmlOutboxItem(
     return signEnveloped(responseDocument({ responseId: item.responseId, responseCode: 'I0', responseDateTime: item.raisedAt ?? at }, `<sr:DeviceAlertMessage>${content}</sr:DeviceAlertMessage>`), signer, CANONICAL);
   }
   if (item.kind === 'dccAlert') {
-    const { alert: _alert, ...rest } = body as { alert?: unknown };
-    const alert = Object.entries(rest).map(([key, value]) => jsonToXml(key, value)).join('');
+    const { alert: _alert, ...rest } = body as Record<string, unknown>;
+    const alert = item.alertCode === 'AD1' && typeof rest.ref === 'string' ? quarantinedRequest(rest)
+      : Object.entries(rest).map(([key, value]) => jsonToXml(key, value)).join('');
     return signEnveloped(responseDocument({ requestId: item.requestId, responseCode: 'I0', responseDateTime: at },
       `<sr:DCCAlertMessage><sr:DCCAlertCode>${escapeText(item.alertCode ?? '')}</sr:DCCAlertCode><sr:DCCAlert>${alert}</sr:DCCAlert></sr:DCCAlertMessage>`), signer, CANONICAL);
   }
@@ -170,6 +171,20 @@ export function xmlOutboxItem(
   const signed = signEnveloped(responseDocument({ requestId: item.requestId, responseId: item.responseId, responseCode: item.responseCode ?? 'I0', responseDateTime: at },
     service ? responseMessage(service, rest) : `<sr:ResponseMessage>${payload(rest)}</sr:ResponseMessage>`), signer, CANONICAL);
   return error ? `${signed}\n${refusalComment(String(error.reason), String(error.message))}` : signed;
+}
+
+/** DUIS's element of a quarantined request's alert, by the breach that held it back. */
+const AD_BREACH_ELEMENTS: Record<string, string> = { user: 'ADUserThresholdBreach', dcc: 'ADDCCThresholdBreach', value: 'ADAttributeLimitsBreach' };
+
+/**
+ * An AD1 alert of a request held back in quarantine as DUIS's sr:QuarantinedRequest has it: the
+ * breach's element, the RequestID and the event reference (the router's own, a text where DUIS
+ * has a number). What else the JSON alert says (action, detail) DUIS has no element for.
+ */
+function quarantinedRequest(alert: Record<string, unknown>): string {
+  const element = AD_BREACH_ELEMENTS[String(alert.breach)] ?? AD_BREACH_ELEMENTS.user;
+  return `<sr:QuarantinedRequest><sr:${element}><sr:RequestID>${escapeText(String(alert.requestId ?? ''))}</sr:RequestID>`
+    + `<sr:QuarantineEventRef>${escapeText(String(alert.ref))}</sr:QuarantineEventRef></sr:${element}></sr:QuarantinedRequest>`;
 }
 
 /** A refusal's reason and message after a signed document: a comment, outside what is signed. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  checkAgainstDevice, checkAgainstUser, eligibleRolesOf, FINAL_DEVICE_STATUSES, isPlainObject, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
+  checkAgainstDevice, checkAgainstUser, checkDeviceParty, eligibleRolesOf, FINAL_DEVICE_STATUSES, isPlainObject, findSrv, isAuthorisedForDevice, productNameProblem, servedStatusRefuses, nextOccurrence, parseCreateSchedule, parseEui, refuse, scheduleDetails, withCplStatus,
   type CompiledPolicy, type CplIndex, type Device, type Refusal, type ServiceRequest, type SrvDefinition, type User,
 } from '@dccrouter/domain';
 import type { StateStore } from '@dccrouter/state';
@@ -66,12 +66,8 @@ async function judgeNamedDevice(request: ServiceRequest, srv: SrvDefinition, use
   const deviceId = value === '' ? null : parseEui(value.DeviceID);
   if (!deviceId) return { ok: false, refusal: refuse('malformed_request', `${srv.bodyElement} needs DeviceID, an EUI-64`) };
   const device = await deps.directory.device(deviceId);
-  if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceId} is not in the inventory`) };
-  const eligibleRoles = eligibleRolesOf(user, srv);
-  if (!isAuthorisedForDevice(user.userId, eligibleRoles, device)) {
-    return { ok: false, refusal: refuse('not_authorised_for_device', `${user.userId} is not registered against device ${deviceId} in role ${eligibleRoles.join(' or ')}`) };
-  }
-  return { device };
+  const refusal = checkDeviceParty(user.userId, eligibleRolesOf(user, srv), deviceId, device);
+  return refusal || !device ? { ok: false, refusal: refusal! } : { device };
 }
 
 /** The CSP regions whose WAN the simulated networks cover, and the technology each uses. */
@@ -189,10 +185,8 @@ async function updateFirmware(request: ServiceRequest, srv: SrvDefinition, user:
   const originator = request.requestId.originatorId;
   const eligibleRoles = eligibleRolesOf(user, srv);
   for (const [i, device] of devices.entries()) {
-    if (!device) return { ok: false, refusal: refuse('device_not_found', `device ${deviceIds[i]} is not in the inventory`) };
-    if (!isAuthorisedForDevice(originator, eligibleRoles, device)) {
-      return { ok: false, refusal: refuse('not_authorised_for_device', `${originator} is not registered against device ${deviceIds[i]} in role ${eligibleRoles.join(' or ')}`) };
-    }
+    const party = checkDeviceParty(originator, eligibleRoles, deviceIds[i], device);
+    if (party || !device) return { ok: false, refusal: party! };
     if (srv.srv === '11.4' && device.deviceType !== 'PPMID') {
       return { ok: false, refusal: refuse('device_type_incompatible', `SRV 11.4 updates PPMID firmware: device ${deviceIds[i]} is of type ${device.deviceType}`) };
     }
@@ -317,13 +311,10 @@ export async function applyNonDeviceEffect(
       const deviceId = parseEui(request.bodyValue === '' ? undefined : request.bodyValue.DeviceID);
       if (!deviceId) return;
       // A retry completes what its first attempt left undone, promptly and for a User still
-      // responsible; a captured 8.3 replayed later must not take a device out of service again.
-      if (again) {
-        const device = await deps.directory.device(deviceId);
-        const acquiredSince = device?.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
-        if (now - answeredAt > DECOMMISSION_RETRY_MS || acquiredSince || !(await stillResponsible(request, srv, deps))(device)) return;
-      }
-      const [update] = await deps.directory.updateDevices([deviceId], (device) => (FINAL_DEVICE_STATUSES.has(device.status) ? undefined : { ...device, status: 'Decommissioned' }));
+      // responsible, judged on the device as stored: a captured 8.3 replayed later must not take a
+      // device out of service again.
+      const stillDue = again ? await decommissionStillDue(request, srv, answeredAt, now, deps) : () => true;
+      const [update] = await deps.directory.updateDevices([deviceId], (device) => (FINAL_DEVICE_STATUSES.has(device.status) || !stillDue(device) ? undefined : { ...device, status: 'Decommissioned' }));
       if (update) await endSchedulesOfFormerParties(deps.store, (userId) => deps.directory.user(userId), [update.before], [update.after]);
       return;
     }
@@ -356,8 +347,19 @@ async function firmwareStillOwed(request: ServiceRequest, srv: string, answeredA
   const responsible = await stillResponsible(request, srv, deps);
   // Named at the answer's own time (by this request's first attempt) or later, activated since or not.
   const pendedSince = (device: Device) => namedAt(device) >= answeredAt;
-  const acquiredSince = (device: Device) => device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > answeredAt;
-  return (device) => !pendedSince(device) && !acquiredSince(device) && responsible(device);
+  return (device) => !pendedSince(device) && !acquiredSince(device, answeredAt) && responsible(device);
+}
+
+/** Which devices a resubmitted 8.3 may still decommission: within DECOMMISSION_RETRY_MS of its answer, not acquired since, its User still responsible. */
+async function decommissionStillDue(request: ServiceRequest, srv: string, answeredAt: number, now: number, deps: NonDeviceDeps): Promise<(device: Device) => boolean> {
+  if (now - answeredAt > DECOMMISSION_RETRY_MS) return () => false;
+  const responsible = await stillResponsible(request, srv, deps);
+  return (device) => !acquiredSince(device, answeredAt) && responsible(device);
+}
+
+/** Whether the device's supplier changed after `at` (a request answered before then was another supplier's business). */
+function acquiredSince(device: Device, at: number): boolean {
+  return device.acquiredAt !== undefined && Date.parse(device.acquiredAt) > at;
 }
 
 /** Whether the request's User is still active and registered against a device in a role eligible for its SRV. */
