@@ -278,12 +278,14 @@ function scheduleIdOf(request: ServiceRequest): number {
 }
 
 /**
- * What a recorded 5.1, 5.3 or 11.1 changes, made after its record: a request refused, or answered
- * `state_unavailable`, has changed nothing. Made again for a retry that finds the request recorded
- * (the client's, for want of an answer, when the change was cut off after the record), so each
- * is idempotent: 5.1's schedule is stored once per RequestID under the DSPScheduleID its answer
- * gave (never again once deleted), 5.3 deletes what may already be gone, and 11.1 names its
- * version only where its first attempt did not (firmwareStillOwed).
+ * What a recorded 5.1, 5.3, 8.3, 11.1 or 11.4 changes, made after its record: a request refused,
+ * or answered `state_unavailable`, has changed nothing. Made again for a retry that finds the
+ * request recorded (the client's, for want of an answer, when the change was cut off after the
+ * record), so each is idempotent: 5.1's schedule is stored once per RequestID under the
+ * DSPScheduleID its answer gave (never again once deleted), 5.3 deletes what may already be gone,
+ * 8.3 decommissions a device not out of service already (a retry only promptly:
+ * decommissionStillDue), and 11.1 names its version only where its first attempt did not
+ * (firmwareStillOwed).
  */
 export async function applyNonDeviceEffect(
   request: ServiceRequest, srv: string, answered: Record<string, unknown> | undefined, now: number, deps: NonDeviceDeps,

@@ -316,10 +316,12 @@ export class ServiceRequestPipeline {
         result = await this.record(requestIdText, acceptance, leg, bodyHash);
       }
     } catch (error) {
-      // A write that may have landed keeps its count: its resubmission, found recorded, counts
-      // nothing. One too many (a write that did not land) is bounded by the store's failures; one
-      // too few would let a flood through them.
-      if (!(error instanceof Refused && error.refusal.reason === 'outcome_unknown')) undoCount?.();
+      // A write that may have landed keeps its count, unless it was one held back uncounted (in
+      // excess of the User's threshold): its resubmission, found recorded, counts nothing. One too
+      // many (a write that did not land) is bounded by the store's failures; one too few would let
+      // a flood through them.
+      const mayHaveCounted = error instanceof Refused && error.refusal.reason === 'outcome_unknown' && !(userBreached && !evenInExcess);
+      if (!mayHaveCounted) undoCount?.();
       throw error;
     }
     if (result.outcome === 'recorded' && result.counts && userCount) this.deps.tad!.reportUsage('user', userCount.rules, result.counts);
@@ -357,7 +359,7 @@ export class ServiceRequestPipeline {
   }
 
   /**
-   * A recorded 5.1, 5.3 or 11.1 changes state only now (applyNonDeviceEffect), and again for a
+   * A recorded state-changing non-device request (STATE_CHANGING_NON_DEVICE) changes state only now (applyNonDeviceEffect), and again for a
    * retry that finds it recorded, so a change cut off after the record is completed by the retry.
    * Cut off here, the request stands recorded: the client is told to resubmit, not that nothing was accepted.
    */
@@ -493,7 +495,7 @@ export class ServiceRequestPipeline {
   private async refuseUnlessReplay(refusal: Refusal, request: ServiceRequest, leg: Leg, bodyHash: string, context: RequestContext | undefined): Promise<Answer> {
     const recorded = context ?? await this.deps.store.loadContext(request.requestIdText, leg);
     if (recorded.leg?.bodyHash !== bodyHash) throw new Refused(refusal);
-    // A 5.1, 5.3 or 11.1 cut off after its record is completed by this resubmission too.
+    // A state-changing non-device request cut off after its record is completed by this resubmission too.
     await this.applyEffect(request, request.serviceReferenceVariant, recorded.leg.answer, this.now());
     this.unlessReplicasShort(await this.replicasShortOf(request.requestIdText));
     return { ...recorded.leg.answer, outcome: 'replayed' };

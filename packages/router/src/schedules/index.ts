@@ -66,25 +66,28 @@ function scheduleRemoval(deviceId: string, scheduleId: number, reason: string): 
 export async function endSchedulesOfFormerParties(
   store: StateStore, getUser: (userId: string) => Promise<User | undefined>, before: readonly (Device | undefined)[], after: readonly Device[],
 ): Promise<number> {
-  let removed = 0;
+  // Each former party of each device changed so, its schedules there looked up together (an
+  // import changing many devices' suppliers waits one round of reads, not one each).
+  const asked: { userId: string; device: Device }[] = [];
   for (const [i, device] of after.entries()) {
     const was = before[i];
     if (!was) continue;
     const partiesChanged = RESPONSIBLE_PARTIES.some((party) => was[party] !== device[party]);
     const nowFinal = FINAL_DEVICE_STATUSES.has(device.status) && !FINAL_DEVICE_STATUSES.has(was.status);
-    if (!partiesChanged && !nowFinal) continue;
-    for (const userId of alertRecipients(was)) {
-      const ids = await store.schedulesOnDevice(userId, device.deviceId);
-      if (ids.length === 0) continue;
-      const user = await getUser(userId);
-      for (const scheduleId of ids) {
-        const schedule = await store.getSchedule(userId, scheduleId);
-        const reason = schedule && scheduleEndedBy(user, schedule, device);
-        // Removed, then told, as when an occurrence finds it so.
-        if (!reason || !(await store.deleteSchedule(userId, scheduleId))) continue;
-        await store.enqueueOutbox(userId, scheduleRemoval(device.deviceId, scheduleId, reason));
-        removed++;
-      }
+    if (partiesChanged || nowFinal) for (const userId of alertRecipients(was)) asked.push({ userId, device });
+  }
+  const found = await Promise.all(asked.map(({ userId, device }) => store.schedulesOnDevice(userId, device.deviceId)));
+  let removed = 0;
+  for (const [i, { userId, device }] of asked.entries()) {
+    if (found[i].length === 0) continue;
+    const user = await getUser(userId);
+    for (const scheduleId of found[i]) {
+      const schedule = await store.getSchedule(userId, scheduleId);
+      const reason = schedule && scheduleEndedBy(user, schedule, device);
+      // Removed, then told, as when an occurrence finds it so.
+      if (!reason || !(await store.deleteSchedule(userId, scheduleId))) continue;
+      await store.enqueueOutbox(userId, scheduleRemoval(device.deviceId, scheduleId, reason));
+      removed++;
     }
   }
   return removed;

@@ -97,20 +97,24 @@ export class ThresholdRules {
    * returns what is set"), a change through another instance included.
    */
   async stored(kind: 'user' | 'dcc' | 'values', userId?: string): Promise<CountRules | ValueRules> {
-    const name = kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
-    return (await this.store.getSetting<CountRules | ValueRules>(name)) ?? EMPTY_RULES;
+    return (await this.store.getSetting<CountRules | ValueRules>(settingName(kind, userId))) ?? EMPTY_RULES;
   }
 
   /** Validates and stores a rule set; answers the field at fault otherwise. */
   async put(kind: 'user' | 'dcc' | 'values', input: unknown, userId?: string) {
     const parsed = kind === 'values' ? parseValueRules(input) : parseCountRules(input);
     if (!parsed.ok) return parsed;
-    const name = kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
+    const name = settingName(kind, userId);
     await this.store.putSetting(name, parsed.value);
     this.writes++;
     this.cache.set(name, { at: Date.now(), usedAt: Date.now(), value: parsed.value });
     return parsed;
   }
+}
+
+/** Where a rule set is kept among the shared settings. */
+function settingName(kind: 'user' | 'dcc' | 'values', userId?: string): string {
+  return kind === 'values' ? VALUE_RULES : kind === 'dcc' ? DCC_RULES : USER_RULES(userId!);
 }
 
 /** No rules: what a set never put reads as (count and value sets alike). */

@@ -49,8 +49,9 @@ export class QuarantineDesk {
     // Past its expiry, not yet swept (the sweep behind a flood): deleted now, as the sweep would.
     const expiresAt = record.quarantine?.expiresAt;
     if (expiresAt !== undefined && expiresAt <= this.clock()) {
-      await this.store.deleteQuarantined(record.requestId, this.clock(), ref);
-      return { ok: false, status: 409, reason: 'not_quarantined', message: `quarantine event ${ref} expired at ${new Date(expiresAt).toISOString()}: request ${record.requestId} is deleted` };
+      const deleted = await this.store.deleteQuarantined(record.requestId, this.clock(), ref);
+      const now = deleted ? 'is deleted' : 'is no longer quarantined';
+      return { ok: false, status: 409, reason: 'not_quarantined', message: `quarantine event ${ref} expired at ${new Date(expiresAt).toISOString()}: request ${record.requestId} ${now}` };
     }
     const allowed = await judgeAgain(this.checks, record);
     if ('refusal' in allowed) {
