@@ -45,7 +45,10 @@ describe('the send CLI', () => {
     [['--user', '90-B3-D5-1F-30-01-00-00', '--originator', '90-B3-D5-1F-30-02-00-00'], 2, 'send: --user and --originator are two names for one option: give one\n'],
     [['--format', 'protobuf', '--counter', '12abc'], 2, 'send: counter must be a decimal uint64 (0 to 18446744073709551615) to go as protobuf, got "12abc"\n'],
     [['--key', `${ROOT}package.json`, '--user', '90-B3-D5-1F-30-01-00-00'], 2, expect.stringMatching(new RegExp(`^send: --key ${ROOT}package.json is not a readable PEM private key: .+\n$`))],
-    [['--url', 'http://127.0.0.1:1'], 1, expect.stringMatching(/^send: cannot reach the router at http:\/\/127\.0\.0\.1:1: .+\n$/)],
+    [['--body', 'null'], 2, 'send: --body must be a JSON object (or "" for an empty body element), not null\n'],
+    [['--url', '127.0.0.1:8080'], 2, 'send: --url must be an http:// or https:// URL, not "127.0.0.1:8080"\n'],
+    // Unanswered, it may be recorded: the one safe way to try again is the same RequestID.
+    [['--url', 'http://127.0.0.1:1', '--counter', '42'], 1, expect.stringMatching(/^send: no answer from the router at http:\/\/127\.0\.0\.1:1 \(.+\); to try again, resubmit with the same --counter 42 \(request 90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:42\): the router answers it as first answered, or records it now; a new counter would be a second request\n$/)],
   ])('%j: exit %i with one line', (args, status, stderr) => {
     const run = send(...(args as string[]));
     expect(run.stderr).toEqual(stderr);

@@ -5,10 +5,13 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildJsonRequest, RouterClient, RouterRefusal } from '@dccrouter/client';
+import { generateKeyPairSync } from 'node:crypto';
+import { buildJsonRequest, retryAfterMs, RouterClient, RouterRefusal } from '@dccrouter/client';
 import { DEMO_PRIVATE_KEY_PEM, ESME, nextCounter, SUPPLIER } from '../support/fixtures.ts';
 
 interface Arrival {
+  /** The request-target as sent. */
+  url: string;
   body: Buffer;
   headers: IncomingHttpHeaders;
   /** performance.now() when the whole request had arrived. */
@@ -28,7 +31,7 @@ class ScriptedServer {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const arrival: Arrival = { body: Buffer.concat(chunks), headers: request.headers, at: performance.now() };
+        const arrival: Arrival = { url: request.url ?? '', body: Buffer.concat(chunks), headers: request.headers, at: performance.now() };
         this.arrivals.push(arrival);
         answer(this.arrivals.length - 1, reply, () => (arrival.answeredAt = performance.now()));
       });
@@ -196,5 +199,66 @@ describe('the SDK pulling with a wait', () => {
     await client.pull(SUPPLIER, undefined, 10);
     expect(performance.now() - started).toBeLessThan(200);
     expect(server.arrivals).toHaveLength(2);
+  });
+});
+
+describe('the SDK with a batch', () => {
+  it('sends its items refused 503 again, their same bytes and signatures in a batch of their own, after the batch\'s Retry-After', async () => {
+    const specs = [spec(), spec()];
+    const ids = specs.map((s) => `${s.originatorId}:${s.targetId}:${s.counter}`);
+    server = await new ScriptedServer((n, reply, done) => {
+      // The first answer refuses the second item 503; the second acknowledges what it is sent.
+      const items = n === 0
+        ? [{ status: 202, answer: JSON.parse(acknowledged(ids[0])) }, { status: 503, answer: JSON.parse(overloaded) }]
+        : [{ status: 202, answer: JSON.parse(acknowledged(ids[1])) }];
+      json(reply, 200, JSON.stringify({ results: items }), n === 0 ? { 'retry-after': '1' } : {});
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+    const results = await client.batch(SUPPLIER, specs);
+    expect(results.map((result) => [result.status, result.answer.header.requestId])).toEqual([[202, ids[0]], [202, ids[1]]]);
+    expect(server.arrivals).toHaveLength(2);
+    const [first, second] = server.arrivals.map((arrival) => JSON.parse(arrival.body.toString()).requests);
+    expect(second).toEqual([first[1]]);
+    expect(server.arrivals[1].at - server.arrivals[0].answeredAt!).toBeGreaterThanOrEqual(1000 - TIMER_SLACK_MS);
+  });
+
+  it('hands back an item still refused 503 after its retries with the wait the router asked for', async () => {
+    server = await new ScriptedServer((_n, reply, done) => {
+      json(reply, 200, JSON.stringify({ results: [{ status: 503, answer: JSON.parse(overloaded) }] }), { 'retry-after': '1' });
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM, { retries: 1 });
+    const [result] = await client.batch(SUPPLIER, [spec()]);
+    expect([result.status, result.retryDelayMs, server.arrivals.length]).toEqual([503, 1000, 2]);
+  });
+});
+
+describe('the SDK\'s options', () => {
+  it('joins paths to a base URL given with a trailing "/" as to one without', async () => {
+    server = await new ScriptedServer((_n, reply, done) => {
+      json(reply, 202, acknowledged('x'));
+      done();
+    }).start();
+    await new RouterClient(`${server.url}/`, DEMO_PRIVATE_KEY_PEM).submit(spec());
+    // The path as sent: no "//", which the router would not know.
+    expect(server.arrivals.map((arrival) => arrival.url)).toEqual(['/v1/service-requests']);
+  });
+
+  it('refuses at once a key the router cannot verify, and time limits timers cannot keep', () => {
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => new RouterClient('http://x', p384)).toThrow('the key is an EC key on secp384r1: the router verifies ECDSA P-256 (prime256v1) signatures only');
+    expect(() => new RouterClient('http://x', rsa)).toThrow('the key is an rsa key: the router verifies ECDSA P-256 (prime256v1) signatures only');
+    expect(() => new RouterClient('http://x', DEMO_PRIVATE_KEY_PEM, { timeoutMs: 1500.5 })).toThrow('timeoutMs must be a whole number of milliseconds from 1 to 2147483647, not 1500.5');
+    expect(() => new RouterClient('http://x', DEMO_PRIVATE_KEY_PEM, { timeoutMs: Infinity })).toThrow(RangeError);
+    expect(() => new RouterClient('http://x', DEMO_PRIVATE_KEY_PEM, { retries: -1 })).toThrow('retries must be a whole number from 0, not -1');
+  });
+
+  it('reads a Retry-After given as an HTTP date, as a proxy may send it', () => {
+    const now = Date.parse('2026-12-08T00:00:00Z');
+    expect(retryAfterMs('Tue, 08 Dec 2026 00:00:03 GMT', now)).toBe(3_000);
+    expect(retryAfterMs('2', now)).toBe(2_000);
+    expect([retryAfterMs('Mon, 07 Dec 2026 23:59:00 GMT', now), retryAfterMs('soon', now), retryAfterMs(null, now), retryAfterMs('0', now)]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

@@ -1,6 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import { credentials, makeGenericClientConstructor, type ChannelCredentials, Metadata, status as GrpcStatus, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { decodeRichStatus, ROUTER_SERVICE, STATUS_DETAILS_KEY, type dccrouter } from '@dccrouter/protocol';
-import { buildJsonRequest, buildProtobufRequest, signBytes, type ClientOptions, type RequestSpec, type SubmitResult } from './index.ts';
+import { buildJsonRequest, buildProtobufRequest, clientOptions, signBytes, userSigningKey, type ClientOptions, type RequestSpec, type SubmitResult } from './index.ts';
 import { retryWait } from './backoff.ts';
 import type { OutboxItemMessage, RichStatus, SignedServiceRequest } from './wire.ts';
 
@@ -47,6 +48,7 @@ export interface GrpcClientOptions extends ClientOptions {
 /** A DCC User's gRPC connection to the router (`dccrouter.v1.Router`), signing every request. */
 export class GrpcRouterClient {
   private readonly stub: RouterStub;
+  private readonly key: KeyObject;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryBaseMs: number;
@@ -59,14 +61,14 @@ export class GrpcRouterClient {
    */
   constructor(address: string, privateKeyPem: string, options?: GrpcClientOptions);
   constructor(address: string, privateKeyPem: string, channelCredentials: ChannelCredentials | undefined, options?: ClientOptions);
-  constructor(address: string, private readonly privateKeyPem: string, third?: ChannelCredentials | GrpcClientOptions, fourth: ClientOptions = {}) {
+  constructor(address: string, privateKeyPem: string, third?: ChannelCredentials | GrpcClientOptions, fourth: ClientOptions = {}) {
     // Credentials by what they can do (compose), whichever copy of grpc-js made them; else options.
     const isCredentials = typeof (third as Partial<ChannelCredentials> | undefined)?.compose === 'function';
     const options: GrpcClientOptions = isCredentials ? { ...fourth, credentials: third as ChannelCredentials } : (third as GrpcClientOptions | undefined) ?? fourth;
+    // Checked now (its kind and curve), not at the first signature, and parsed once.
+    this.key = userSigningKey(privateKeyPem);
     this.stub = new RouterServiceClient(address, options.credentials ?? credentials.createInsecure()) as unknown as RouterStub;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.retries = options.retries ?? 3;
-    this.retryBaseMs = options.retryBaseMs ?? 200;
+    ({ timeoutMs: this.timeoutMs, retries: this.retries, retryBaseMs: this.retryBaseMs } = clientOptions(options));
   }
 
   /** How long to wait before resubmission `attempt` (from 0): the router's RetryInfo, else the doubling base, with jitter (retryWait). */
@@ -77,7 +79,7 @@ export class GrpcRouterClient {
   /** The signed wire item for a request, JSON or protobuf bytes. */
   signed(spec: RequestSpec, format: 'json' | 'protobuf' = 'protobuf'): Signed {
     const body = format === 'json' ? Buffer.from(buildJsonRequest(spec)) : buildProtobufRequest(spec);
-    return { body, signature: signBytes(this.privateKeyPem, body), contentType: format === 'json' ? 'application/json' : 'application/x-protobuf' };
+    return { body, signature: signBytes(this.key, body), contentType: format === 'json' ? 'application/json' : 'application/x-protobuf' };
   }
 
   /**
@@ -151,7 +153,7 @@ export class GrpcRouterClient {
     const metadata = new Metadata();
     metadata.set('x-dcc-user', userId);
     metadata.set('x-dcc-timestamp', timestamp);
-    metadata.set('x-dcc-signature', signBytes(this.privateKeyPem, Buffer.from(`FEED\n/dccrouter.v1.Router/Feed\n${after}\n${timestamp}`)));
+    metadata.set('x-dcc-signature', signBytes(this.key, Buffer.from(`FEED\n/dccrouter.v1.Router/Feed\n${after}\n${timestamp}`)));
     return this.stub.feed({ after }, metadata);
   }
 

@@ -4,6 +4,27 @@ import { Long, MAX_PULL_WAIT_MS as PULL_WAIT_MAX_MS, ServiceRequest } from '@dcc
 import type { AcknowledgementMessage, DuisWebService } from './wire.ts';
 import { retryWait } from './backoff.ts';
 
+/**
+ * A User's signing key, checked to be what the router verifies: an ECDSA P-256 private key. Any
+ * other (P-384, RSA, Ed25519) would sign every request in a way the router refuses (401), so it is
+ * refused here, at once, saying so.
+ */
+export function userSigningKey(privateKeyPem: string): KeyObject {
+  const key = createPrivateKey(privateKeyPem);
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+    throw new Error(`the key is ${key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `a${key.asymmetricKeyType === 'rsa' ? 'n' : ''} ${key.asymmetricKeyType} key`}: the router verifies ECDSA P-256 (prime256v1) signatures only`);
+  }
+  return key;
+}
+
+/** Options in whole milliseconds, as timers take them: a mistake is told at construction, not as a failed send. */
+function checkedMs(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min || value > 2_147_483_647) throw new RangeError(`${name} must be a whole number of milliseconds from ${min} to 2147483647, not ${value}`);
+  return value;
+}
+
 /** base64 DER ECDSA P-256 / SHA-256 signature of the exact bytes, as X-DCC-Signature carries it. */
 export function signBytes(privateKey: KeyObject | string, bytes: Uint8Array | string): string {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
@@ -152,8 +173,16 @@ export class RouterRefusal extends Error {
   static from(result: SubmitResult): RouterRefusal {
     const error = result.answer?.error ?? {};
     const message = error.message ?? (typeof result.answer === 'string' ? result.answer : JSON.stringify(result.answer));
-    return new RouterRefusal(result.status, error.reason ?? 'unknown', message, result.answer?.header?.responseCode, result.retryDelayMs);
+    // A DUIS XML refusal names its reason in X-DCC-Reason (result.reason), not in a JSON body.
+    return new RouterRefusal(result.status, error.reason ?? result.reason ?? 'unknown', message, result.answer?.header?.responseCode, result.retryDelayMs);
   }
+}
+
+/** The options with their defaults, each checked (a mistake throws at construction). */
+export function clientOptions(options: ClientOptions): Required<ClientOptions> {
+  const retries = options.retries ?? 3;
+  if (!Number.isSafeInteger(retries) || retries < 0) throw new RangeError(`retries must be a whole number from 0, not ${options.retries}`);
+  return { timeoutMs: checkedMs('timeoutMs', options.timeoutMs, 10_000, 1), retries, retryBaseMs: checkedMs('retryBaseMs', options.retryBaseMs, 200, 0) };
 }
 
 export interface ClientOptions {
@@ -170,10 +199,13 @@ export interface ClientOptions {
   retryBaseMs?: number;
 }
 
-/** A 503's Retry-After (whole seconds), in ms; undefined when it names none. */
-function retryAfterMs(response: Response): number | undefined {
-  const seconds = Number(response.headers.get('retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+/** A 503's Retry-After in ms, as seconds (the router's) or an HTTP date (a proxy's may be); undefined when it names none. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds > 0 ? seconds * 1000 : undefined;
+  const at = Date.parse(header);
+  return Number.isFinite(at) && at > now ? at - now : undefined;
 }
 
 /** The router's JSON answer; anything else (a proxy's error page) as its text, so it still ends as a typed refusal. */
@@ -191,12 +223,13 @@ export class RouterClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryBaseMs: number;
+  /** The router's address, without a trailing "/" (paths are appended to it: "//v1/..." is another path). */
+  readonly baseUrl: string;
 
-  constructor(readonly baseUrl: string, privateKeyPem: string, options: ClientOptions = {}) {
-    this.key = createPrivateKey(privateKeyPem);
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.retries = options.retries ?? 3;
-    this.retryBaseMs = options.retryBaseMs ?? 200;
+  constructor(baseUrl: string, privateKeyPem: string, options: ClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.key = userSigningKey(privateKeyPem);
+    ({ timeoutMs: this.timeoutMs, retries: this.retries, retryBaseMs: this.retryBaseMs } = clientOptions(options));
   }
 
   sign(bytes: Uint8Array | string): string {
@@ -236,12 +269,25 @@ export class RouterClient {
   async batch(userId: string, specs: readonly RequestSpec[], options: { signedOnce?: boolean } = {}): Promise<SubmitResult[]> {
     const bodies = specs.map((spec) => buildJsonRequest(spec));
     const requests = bodies.map((body) => (options.signedOnce ? { body } : { body, signature: this.sign(body) }));
-    const text = JSON.stringify({ requests });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (options.signedOnce) Object.assign(headers, { 'x-dcc-user': userId, 'x-dcc-batch-signature': this.sign(text) });
-    const result = await this.post('/v1/service-requests:batch', text, headers);
-    if (result.status !== 200) throw RouterRefusal.from(result);
-    return (result.answer.results as { status: number; answer: unknown }[]).map((item) => ({ status: item.status, answer: item.answer }));
+    const results: SubmitResult[] = [];
+    // Items refused 503 are sent again (their same bytes, in a batch of their own) after the
+    // batch's Retry-After, as a single request would be; each still 503 after the last carries it.
+    let pending = requests.map((_, i) => i);
+    for (let attempt = 0; ; attempt++) {
+      const text = JSON.stringify({ requests: pending.map((i) => requests[i]) });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (options.signedOnce) Object.assign(headers, { 'x-dcc-user': userId, 'x-dcc-batch-signature': this.sign(text) });
+      const result = await this.post('/v1/service-requests:batch', text, headers);
+      if (result.status !== 200) throw RouterRefusal.from(result);
+      (result.answer.results as { status: number; answer: unknown }[]).forEach((item, k) => {
+        results[pending[k]] = item.status === 503 && result.retryDelayMs !== undefined
+          ? { status: item.status, answer: item.answer, retryDelayMs: result.retryDelayMs }
+          : { status: item.status, answer: item.answer };
+      });
+      pending = pending.filter((i) => results[i].status === 503);
+      if (pending.length === 0 || attempt >= this.retries) return results;
+      await new Promise((resolve) => setTimeout(resolve, retryWait(attempt, this.retryBaseMs, result.retryDelayMs)));
+    }
   }
 
   /** A request's status, as its User. */
@@ -290,7 +336,7 @@ export class RouterClient {
         });
         // Its text, as a submission's: a proxy's page that is not JSON stays text, never a SyntaxError.
         const result: SubmitResult = { status: response.status, answer: answerOf(await response.text()) };
-        askedMs = retryAfterMs(response);
+        askedMs = retryAfterMs(response.headers.get('retry-after'));
         if (askedMs !== undefined) result.retryDelayMs = askedMs;
         if (result.status !== 503 || attempt >= retries) return result;
       } catch (error) {
@@ -327,7 +373,7 @@ export class RouterClient {
         result = { status: response.status, answer: answerOf(await response.text()) };
         const reason = response.headers.get('x-dcc-reason');
         if (reason) result.reason = reason;
-        askedMs = retryAfterMs(response);
+        askedMs = retryAfterMs(response.headers.get('retry-after'));
         if (askedMs !== undefined) result.retryDelayMs = askedMs;
         if (result.status !== 503 || attempt >= this.retries) return result;
       } catch (error) {

@@ -87,6 +87,15 @@ try {
 } catch (error) {
   fail(`--body is not JSON: ${(error as Error).message}`);
 }
+// The body element's value is an object, or "" (DUIS's empty element): anything else would be sent as {}.
+if (bodyValue as unknown !== '' && (typeof bodyValue !== 'object' || bodyValue === null || Array.isArray(bodyValue))) fail(`--body must be a JSON object (or "" for an empty body element), not ${values.body}`);
+let url: URL | undefined;
+try {
+  url = new URL(values.url!);
+} catch {
+  url = undefined;
+}
+if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail(`--url must be an http:// or https:// URL, not "${values.url}"`);
 let keyPem: string;
 try {
   keyPem = readFileSync(keyFile, 'utf8');
@@ -113,7 +122,8 @@ try {
   // What could not be written (a protobuf counter that is no uint64) is the caller's; the rest, the connection's.
   if (error instanceof RangeError) fail(error.message);
   const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-  fail(`cannot reach the router at ${values.url}: ${cause}`, 1);
+  // Sent but not answered, it may be recorded: only the same RequestID again is safe.
+  fail(`no answer from the router at ${values.url} (${cause})${resubmitHint()}`, 1);
 }
 const { status, answer } = submitted;
 console.log(`HTTP ${status}`);
@@ -121,7 +131,7 @@ console.log(typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2
 // A refusal is also one line on stderr, as the CLI's others are.
 if (status >= 300) {
   const why = typeof answer === 'object' && answer?.error ? `${answer.error.reason}: ${answer.error.message}` : `${submitted.reason ? `${submitted.reason} ` : ''}(the answer above)`;
-  console.error(`send: refused, HTTP ${status} ${why}`);
+  console.error(`send: refused, HTTP ${status} ${why}${status === 503 ? resubmitHint() : ''}`);
 }
 // A request quarantined or deleted (a SMETS1 value breach) gets no response to wait for.
 if (values.wait && status === 202 && (answer.quarantine || answer.deleted)) {
@@ -154,3 +164,13 @@ if (values.wait && status === 202 && !answer.quarantine && !answer.deleted) {
   process.exit(1);
 }
 process.exit(status < 300 ? 0 : 1);
+
+/**
+ * After an answer that may leave the request recorded (none, or a 503): how to ask again with the
+ * same RequestID, which the router answers as first answered or records now. A new counter (the
+ * default, the time) would be a second request.
+ */
+function resubmitHint(): string {
+  if (xmlDocument !== undefined) return '; resubmit the same document';
+  return `; to try again, resubmit with the same --counter ${values.counter} (request ${originator}:${values.target}:${values.counter}): the router answers it as first answered, or records it now; a new counter would be a second request`;
+}
