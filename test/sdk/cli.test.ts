@@ -186,6 +186,7 @@ describe('the dccrouter CLI', () => {
       { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, ROUTER_URL: router.url, ROUTER_ADMIN_TOKEN: '' } });
     expect([anonymous.stderr, anonymous.status]).toEqual(['dccrouter: quarantine release REF needs --user EUI --key PEM (its User) or --token (an operator; or ROUTER_ADMIN_TOKEN)\n', 2]);
     expect(cli('help').stdout).toContain('import-devices FILE.ndjson');
+    expect([cli('import-devices', tmpdir()).stderr, cli('import-devices', tmpdir()).status]).toEqual([`dccrouter: ${tmpdir()}: not a file (an NDJSON file of devices, one per line)\n`, 2]);
   });
 
   it('gives up an operator\'s call the router does not answer within --timeout, in one line with exit 1', async () => {

@@ -112,7 +112,11 @@ function userClient(url: string, user: string | undefined, key: string | undefin
   } catch (error) {
     throw new CliError(`--key ${key}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  return { client: new RouterClient(url, pem), user };
+  try {
+    return { client: new RouterClient(url, pem), user };
+  } catch (error) {
+    throw new CliError(`--key ${key}: ${(error as Error).message}`);
+  }
 }
 
 function print(value: unknown): void {
@@ -156,8 +160,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (!file) throw new CliError('import-devices FILE.ndjson');
     let size: number;
     try {
-      size = statSync(callerPath(file)).size;
-    } catch {
+      const found = statSync(callerPath(file));
+      if (!found.isFile()) throw new CliError(`${file}: not a file (an NDJSON file of devices, one per line)`);
+      size = found.size;
+    } catch (error) {
+      if (error instanceof CliError) throw error;
       throw new CliError(`${file}: no such file`);
     }
     const bytes = readFileSync(callerPath(file));
