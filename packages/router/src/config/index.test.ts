@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './index.ts';
 
 const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
+const SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('loadConfig: router processes and the settings of the redesigned request path', () => {
   it('runs one process per two cores on Redis, one on the embedded store, and fills the cores with signature workers', () => {
@@ -134,14 +136,16 @@ describe('loadConfig: every bad setting at once', () => {
     expect(problems({ WEBHOOK_BACKOFF_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toEqual(['WEBHOOK_BACKOFF_MAX_MS (1000) must not be below WEBHOOK_BACKOFF_MS (5000)']);
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
+      'ROUTER_SIGNING_KEY must be set when NODE_ENV=production: a generated key would differ on every instance, and receivers that pin the key would refuse the others\' webhooks',
     ]);
-    expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' })).toEqual([]);
+    const production = { NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', ROUTER_SIGNING_KEY: SIGNING_KEY };
+    expect(problems(production)).toEqual([]);
     for (const off of ['false', '0', 'no', 'OFF']) {
-      expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', VERIFY_SIGNATURES: off })).toEqual(['VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production']);
+      expect(problems({ ...production, VERIFY_SIGNATURES: off })).toEqual(['VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production']);
     }
     // The demo User's key is public: no demo inventory in production unless asked for.
-    expect([loadConfig({}).seedDemo, loadConfig({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret' }).seedDemo]).toEqual([true, false]);
-    expect(loadConfig({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect([loadConfig({}).seedDemo, loadConfig(production).seedDemo]).toEqual([true, false]);
+    expect(loadConfig({ ...production, SEED_DEMO: 'true' }).seedDemo).toBe(true);
     // The router's signing key and certificate, named with the rest rather than on a later start.
     expect(problems({ ROUTER_SIGNING_KEY: 'notakey', PORT: 'abc' })).toEqual([
       'ROUTER_SIGNING_KEY is neither a PEM private key nor the path of a readable one (ENOENT)',

@@ -287,6 +287,8 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   // Generated, it would be printed to the logs and differ on every instance behind one address.
   const production = env.NODE_ENV === 'production';
   if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && production) settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
+  // Likewise the signing key: instances each with their own would sign a User's webhooks with whichever held its lease.
+  if (role === 'router' && !env.ROUTER_SIGNING_KEY && production) settings.problem('ROUTER_SIGNING_KEY must be set when NODE_ENV=production: a generated key would differ on every instance, and receivers that pin the key would refuse the others\' webhooks');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   // Read here too, so a bad key or certificate is named with the other settings, not on a later start.
   if (role === 'router' && (env.ROUTER_SIGNING_KEY || env.ROUTER_SIGNING_CERTIFICATE)) {
@@ -360,9 +362,10 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     scanIntervalMs: settings.durationMs('SCAN_INTERVAL_MS', 200, 1),
     scheduleLeaseMs: settings.durationMs('SCHEDULE_LEASE_MS', 60_000, 1),
     webhookIntervalMs: settings.durationMs('WEBHOOK_INTERVAL_MS', 100, 1),
-    webhookMaxAttempts: settings.integer('WEBHOOK_MAX_ATTEMPTS', 8, 1),
-    webhookBackoffMs: settings.durationMs('WEBHOOK_BACKOFF_MS', 200, 1),
-    webhookBackoffMaxMs: settings.durationMs('WEBHOOK_BACKOFF_MAX_MS', 60_000, 1),
+    // 15 attempts, 1 s doubling to 5 min, equal jitter: 17 to 34 minutes before a dead letter.
+    webhookMaxAttempts: settings.integer('WEBHOOK_MAX_ATTEMPTS', 15, 1),
+    webhookBackoffMs: settings.durationMs('WEBHOOK_BACKOFF_MS', 1_000, 1),
+    webhookBackoffMaxMs: settings.durationMs('WEBHOOK_BACKOFF_MAX_MS', 300_000, 1),
     webhookTimeoutMs: settings.durationMs('WEBHOOK_TIMEOUT_MS', 5_000, 1),
     outboxRetentionSeconds: settings.integer('OUTBOX_RETENTION_SECONDS', 7 * 24 * 3600, 1),
     deadLetterRetentionSeconds: settings.integer('DEAD_LETTER_RETENTION_SECONDS', 30 * 24 * 3600, 1),

@@ -60,16 +60,22 @@ describe('RouterSigningKey', () => {
   });
 });
 
-describe('backoffDelay (full jitter)', () => {
-  it('waits between zero and the exponential cap, never over the maximum', () => {
-    expect(backoffDelay(1, 200, 60_000, () => 0)).toBe(0);
-    expect(backoffDelay(1, 200, 60_000, () => 0.999999)).toBe(199);
-    expect(backoffDelay(3, 200, 60_000, () => 0.5)).toBe(400);
-    expect(backoffDelay(20, 200, 60_000, () => 0.999999)).toBe(59_999);
+describe('backoffDelay (equal jitter)', () => {
+  it('waits between half the exponential step and the step, never over the maximum', () => {
+    expect(backoffDelay(1, 1_000, 300_000, () => 0)).toBe(500);
+    expect(backoffDelay(1, 1_000, 300_000, () => 0.999999)).toBe(999);
+    expect(backoffDelay(3, 1_000, 300_000, () => 0.5)).toBe(3_000);
+    expect(backoffDelay(20, 1_000, 300_000, () => 0.999999)).toBe(299_999);
     const delays = Array.from({ length: 1000 }, () => backoffDelay(4, 100, 60_000));
-    expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(400);
     expect(Math.max(...delays)).toBeLessThan(800);
     // Spread, not a fixed step: jitter is what keeps failed receivers from being hit all at once.
     expect(new Set(delays).size).toBeGreaterThan(100);
+  });
+
+  it('spans about half an hour over the default attempts, so a receiver\'s restart or short outage is ridden out', () => {
+    const waits = (random: () => number) => Array.from({ length: 14 }, (_, k) => backoffDelay(k + 1, 1_000, 300_000, random)).reduce((a, b) => a + b, 0);
+    expect(waits(() => 0)).toBe(1_005_500);
+    expect(waits(() => 0.999999)).toBeGreaterThan(2_000_000);
   });
 });

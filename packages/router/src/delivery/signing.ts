@@ -50,9 +50,12 @@ export class RouterSigningKey {
 }
 
 /**
- * Full jitter (a random wait between zero and the exponential backoff's cap): Users whose
- * endpoints failed together do not all come back at the same moment.
+ * Equal jitter: half the exponential step, plus a random share of the other half. Users whose
+ * endpoints failed together do not all come back at the same moment, and a wait is never next to
+ * nothing, so the attempts span the backoff they are given (a receiver's restart is ridden out,
+ * not answered by a dead letter within seconds).
  */
 export function backoffDelay(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(baseMs * 2 ** (attempts - 1), maxMs));
+  const step = Math.min(baseMs * 2 ** (attempts - 1), maxMs);
+  return Math.floor(step / 2 + random() * (step / 2));
 }

@@ -71,6 +71,39 @@ describe('WebhookDeliverer', () => {
     expect(received).toEqual(ids);
   });
 
+  it('stops a pass within a second of an operator changing the endpoint, settling what it delivered; the new endpoint gets the rest', async () => {
+    // Two receivers on one server, told apart by path: /old answers each item after 300 ms.
+    const received: { path: string; requestId: string }[] = [];
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => setTimeout(() => {
+        received.push({ path: request.url!, requestId: JSON.parse(Buffer.concat(chunks).toString()).requestId });
+        response.writeHead(204).end();
+      }, request.url === '/old' ? 300 : 0));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const store = await storeWithEndpoint(`${base}/old`);
+    const ids = Array.from({ length: 10 }, (_, i) => `r${i}`);
+    for (const requestId of ids) await store.enqueueOutbox(USER, { kind: 'response', requestId, responseCode: 'I0', body: {} });
+    const metrics = { delivered: () => undefined, failed: () => undefined, deadLettered: () => undefined };
+    const deliverer = new WebhookDeliverer(store, { owner: 'a', maxAttempts: 3, backoffBaseMs: 10, backoffMaxMs: 10, timeoutMs: 2_000, batch: 100, outboxRetentionMs: WEEK },
+      createLogger('silent'), RouterSigningKey.from(undefined), undefined as never, metrics);
+    await deliverer.startAll();
+    // After the first item's 2xx, the operator moves the endpoint.
+    await expect.poll(() => received.length, { timeout: 2_000, interval: 10 }).toBeGreaterThan(0);
+    await store.putUser({ userId: USER, roles: ['IS'], status: 'active', publicKeyPem: '', receiveEndpoint: `${base}/new` });
+    await deliverer.idle();
+    const toOld = received.filter((r) => r.path === '/old').length;
+    // At most a second's worth (300 ms each) more went to the old one, and what it took is settled.
+    expect(toOld).toBeLessThanOrEqual(5);
+    expect(await store.deliveryCursor(USER)).toBeDefined();
+    await deliverAll(deliverer);
+    expect(received.map((r) => r.requestId)).toEqual(ids);
+    expect(received.slice(toOld).every((r) => r.path === '/new')).toBe(true);
+  });
+
   it('delivers to each User apart: a slow receiver holds up only its own User\'s items', async () => {
     const SLOW = '90-B3-D5-1F-30-01-00-09';
     const received: string[] = [];

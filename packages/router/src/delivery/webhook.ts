@@ -1,4 +1,4 @@
-import { findSrv } from '@dccrouter/domain';
+import { findSrv, type User } from '@dccrouter/domain';
 import { respondedRequestIds, type OutboxItem, type StateStore } from '@dccrouter/state';
 import { taskFailureReporter, type Logger } from '../log/index.ts';
 import { backoffDelay, WEBHOOK_SIGNATURE_HEADER, type RouterSigningKey } from './signing.ts';
@@ -31,9 +31,18 @@ type XmlServices = Map<string, { serviceReference: string; serviceReferenceVaria
 
 interface Retry {
   cursor: string;
+  /** The endpoint that failed it: another (the operator changed it) starts the item's attempts again. */
+  endpoint: string;
   attempts: number;
   notBefore: number;
 }
+
+/**
+ * How often a pass reads its User again, and settles what it delivered so far: an endpoint changed
+ * or removed meanwhile (a wrong party, a compromised host) gets nothing more from it after this,
+ * and a status read shows `delivered` within it.
+ */
+const RECHECK_MS = 1_000;
 
 /**
  * Delivers each User's outbound items to its Receive Response endpoint, in order, at least once.
@@ -120,15 +129,17 @@ export class WebhookDeliverer {
     const delivered: OutboxItem[] = [];
     try {
       const xml = user.receiveFormat === 'xml' ? await this.servicesOf(items) : undefined;
-      await this.deliverItems(userId, user.receiveEndpoint, xml, items, retry, delivered);
+      await this.deliverItems(userId, user, xml, items, retry, delivered);
     } finally {
       if (delivered.length > 0) await this.settleDelivered(userId, delivered);
     }
   }
 
   private async deliverItems(
-    userId: string, endpoint: string, xml: XmlServices | undefined, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
+    userId: string, user: User, xml: XmlServices | undefined, items: OutboxItem[], retry: Retry | undefined, delivered: OutboxItem[],
   ): Promise<void> {
+    const endpoint = user.receiveEndpoint!;
+    let checkedAt = Date.now();
     // Why the endpoint last failed an aging item in this pass: the aging items after it are
     // dead-lettered without a try, so that a backlog behind a failing endpoint (each item's
     // attempts and backoff taking seconds) is not trimmed away undelivered and not dead-lettered.
@@ -137,6 +148,12 @@ export class WebhookDeliverer {
       // Renewed before each POST, so a pass outlasting one lease (a slow receiver) keeps it, and
       // no other instance posts the same items beside it, out of order; lost, the pass stops here.
       if (item !== items[0] && !(await this.renewLease(userId))) return;
+      if (Date.now() - checkedAt >= RECHECK_MS) {
+        checkedAt = Date.now();
+        if (delivered.length > 0) await this.settleDelivered(userId, delivered.splice(0));
+        const now = await this.store.getUser(userId);
+        if (now?.receiveEndpoint !== endpoint || now?.receiveFormat !== user.receiveFormat) return;
+      }
       const aging = this.aging(item.cursor);
       if (aging && failingNearRetention !== undefined) {
         await this.deadLetterItem(userId, item, `not tried: near the end of its retention, and the endpoint has just failed another (${failingNearRetention})`, delivered);
@@ -148,7 +165,7 @@ export class WebhookDeliverer {
         delivered.push(item);
         continue;
       }
-      const attempts = (retry?.cursor === item.cursor ? retry.attempts : 0) + 1;
+      const attempts = (retry?.cursor === item.cursor && retry.endpoint === endpoint ? retry.attempts : 0) + 1;
       this.metrics.failed();
       // The first failure of an item says why at once (a dead letter comes only after every attempt's backoff).
       if (attempts === 1) this.log.warn({ userId, cursor: item.cursor, requestId: item.requestId, reason: failure }, 'webhook delivery failed: retried with backoff');
@@ -158,7 +175,7 @@ export class WebhookDeliverer {
         continue;
       }
       const delay = backoffDelay(attempts, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
-      this.retries.set(userId, { cursor: item.cursor, attempts, notBefore: Date.now() + delay });
+      this.retries.set(userId, { cursor: item.cursor, endpoint, attempts, notBefore: Date.now() + delay });
       // Later items wait: delivery stays in order per User.
       return;
     }
