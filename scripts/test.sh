@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# The gRPC TLS and process tests make certificates with openssl and look for stray processes with ps.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v ps >/dev/null 2>&1 || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "${missing[*]} not found: installing from Debian's packages"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi

@@ -11,8 +11,9 @@ function descendantsOf(pid: number): number[] {
   let children: number[] = [];
   try {
     children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter((child) => child > 0);
-  } catch {
-    // ps exits 1 when there are none.
+  } catch (error) {
+    // ps exits 1 when there are none; without ps at all, the check would pass unchecked.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
   }
   return children.flatMap((child) => [child, ...descendantsOf(child)]);
 }

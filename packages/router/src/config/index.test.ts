@@ -130,15 +130,25 @@ describe('loadConfig: every bad setting at once', () => {
       'WEBHOOK_TIMEOUT_MS must be an integer from 1 to 2147483647, got "2147483648"',
     ]);
     // Bun takes at most 255 s.
-    expect(problems({ HTTP_IDLE_TIMEOUT_SECONDS: '300' })).toEqual(['HTTP_IDLE_TIMEOUT_SECONDS must be an integer from 1 to 255, got "300"']);
+    expect(problems({ HTTP_IDLE_TIMEOUT_SECONDS: '300' })).toEqual(['HTTP_IDLE_TIMEOUT_SECONDS must be an integer from 25 to 255, got "300"']);
     expect(problems({ REDIS_SENTINEL_NAME: 'main' })).toEqual(['REDIS_SENTINEL_NAME needs REDIS_SENTINELS, the Sentinels (host:port,...) that watch it']);
     expect(problems({ SIMULATOR_LATENCY_P50_MS: '300', SIMULATOR_LATENCY_P99_MS: '200' })).toEqual(['SIMULATOR_LATENCY_P99_MS (200) must not be below SIMULATOR_LATENCY_P50_MS (300)']);
     expect(problems({ WEBHOOK_BACKOFF_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toEqual(['WEBHOOK_BACKOFF_MAX_MS (1000) must not be below WEBHOOK_BACKOFF_MS (5000)']);
+    // Readable, but not what the gRPC server would take: named now, not a crash once HTTP listens.
+    expect(problems({ GRPC_TLS_CERT_FILE: 'package.json', GRPC_TLS_KEY_FILE: 'package.json' })[0]).toMatch(/^GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are not a PEM certificate and its private key: /);
+    // A waiting pull waits up to 20 s: an idle limit below it would cut it off.
+    expect(problems({ HTTP_IDLE_TIMEOUT_SECONDS: '10' })).toEqual(['HTTP_IDLE_TIMEOUT_SECONDS must be an integer from 25 to 255, got "10"']);
+    expect(problems({ VERIFY_THREADS: '100000' })).toEqual(['VERIFY_THREADS must be an integer from 0 to 64, got "100000"']);
+    expect(problems({ ...REDIS, REDIS_CLUSTER_NODES: 'a:1,b:2' })).toEqual(['REDIS_URL and REDIS_CLUSTER_NODES are all set: give one (a single Redis, a Cluster, or Sentinels)']);
+    expect(problems({ PORT: '9000', GRPC_PORT: '9000' })).toEqual(['PORT and GRPC_PORT are both 9000: HTTP and gRPC each need a port of their own']);
+    expect(problems({ NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'change-me', ROUTER_SIGNING_KEY: SIGNING_KEY })).toEqual([
+      'ROUTER_ADMIN_TOKEN must be at least 24 characters, and not a placeholder, when NODE_ENV=production: it is the whole of the operators\' authentication (e.g. openssl rand -base64 32)',
+    ]);
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
       'ROUTER_SIGNING_KEY must be set when NODE_ENV=production: a generated key would differ on every instance, and receivers that pin the key would refuse the others\' webhooks',
     ]);
-    const production = { NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'secret', ROUTER_SIGNING_KEY: SIGNING_KEY };
+    const production = { NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'a-secret-of-at-least-24-characters', ROUTER_SIGNING_KEY: SIGNING_KEY };
     expect(problems(production)).toEqual([]);
     for (const off of ['false', '0', 'no', 'OFF']) {
       expect(problems({ ...production, VERIFY_SIGNATURES: off })).toEqual(['VERIFY_SIGNATURES=false switches authentication off (for benchmarks): not with NODE_ENV=production']);

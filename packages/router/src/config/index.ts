@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { MAX_PULL_WAIT_MS } from '@dccrouter/protocol';
 import { randomBytes } from 'node:crypto';
 import { readRedisUrl, withoutCredentials, type RedisCredentials } from '@dccrouter/state';
 import { RouterSigningKey } from '../delivery/signing.ts';
@@ -277,6 +279,20 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   if ((certFile === undefined) !== (keyFile === undefined)) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both for gRPC over TLS, or neither');
   settings.readableFile('GRPC_TLS_CERT_FILE', certFile);
   settings.readableFile('GRPC_TLS_KEY_FILE', keyFile);
+  // Read as the gRPC server will, so a file that is not PEM, or a key not of the certificate, is a
+  // setting's problem here rather than a crash once HTTP is already listening.
+  if (certFile && keyFile && env.GRPC_PORT !== 'off') {
+    try {
+      createSecureContext({ cert: readFileSync(certFile), key: readFileSync(keyFile) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'EACCES') {
+        settings.problem(`GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are not a PEM certificate and its private key: ${(error as Error).message}`);
+      }
+    }
+  }
+  // One store: which of these was meant cannot be told.
+  const stores = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'].filter((name) => env[name]);
+  if (stores.length > 1) settings.problem(`${stores.join(' and ')} are all set: give one (a single Redis, a Cluster, or Sentinels)`);
   if (env.GRPC_PORT === 'off' && certFile) settings.problem('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE are set but GRPC_PORT=off: no gRPC server to use them');
   const redisUrl = settings.redisUrl('REDIS_URL');
   const shared = redisUrl ?? redisClusterNodes?.join(',') ?? redisSentinels?.join(',');
@@ -287,6 +303,9 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   // Generated, it would be printed to the logs and differ on every instance behind one address.
   const production = env.NODE_ENV === 'production';
   if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && production) settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
+  if (role === 'router' && env.ROUTER_ADMIN_TOKEN && production && (env.ROUTER_ADMIN_TOKEN.length < 24 || /change-?me/i.test(env.ROUTER_ADMIN_TOKEN))) {
+    settings.problem('ROUTER_ADMIN_TOKEN must be at least 24 characters, and not a placeholder, when NODE_ENV=production: it is the whole of the operators\' authentication (e.g. openssl rand -base64 32)');
+  }
   // Likewise the signing key: instances each with their own would sign a User's webhooks with whichever held its lease.
   if (role === 'router' && !env.ROUTER_SIGNING_KEY && production) settings.problem('ROUTER_SIGNING_KEY must be set when NODE_ENV=production: a generated key would differ on every instance, and receivers that pin the key would refuse the others\' webhooks');
   const adminToken = env.ROUTER_ADMIN_TOKEN || randomBytes(24).toString('base64url');
@@ -326,11 +345,13 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     batchMaxItems: settings.integer('BATCH_MAX_ITEMS', 1000, 1),
     batchMaxBytes: settings.integer('BATCH_MAX_BYTES', 16 * 1024 * 1024, 1),
     importMaxBytes: settings.integer('IMPORT_MAX_BYTES', 2 * 1024 * 1024 * 1024, 1),
-    httpIdleTimeoutSeconds: settings.integer('HTTP_IDLE_TIMEOUT_SECONDS', 60, 1, 255),
+    // Above a waiting pull's longest wait and a store call's time limit: less would cut both off.
+    httpIdleTimeoutSeconds: settings.integer('HTTP_IDLE_TIMEOUT_SECONDS', 60, Math.ceil(MAX_PULL_WAIT_MS / 1000) + 5, 255),
     // A process's share of the cores, its main thread's included: the main thread waits on the
     // network much of the time, and a second worker then verifies beside the first (on 2 cores,
     // against one worker: 7% more acknowledgements/s, CPU per request no higher; bench/HISTORY.md).
-    verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount))),
+    // Each worker is a thread with its own heap: more than the cores can run only costs memory.
+    verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount)), 0, 64),
     verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
     verifyLingerMs: settings.durationMs('VERIFY_LINGER_MS', 0),
     verifySignatures: settings.boolean('VERIFY_SIGNATURES', true),
@@ -385,6 +406,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   if (config.redisWaitReplicas > 0 && !shared) settings.problem(`REDIS_WAIT_REPLICAS=${config.redisWaitReplicas} needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the embedded store has no replicas`);
   // A batch is admitted whole or refused: one larger than MAX_INFLIGHT would be 503 every time, so it is too large (413).
   config.batchMaxItems = Math.min(config.batchMaxItems, config.maxInflight);
+  if (config.port !== 0 && config.port === config.grpcPort) settings.problem(`PORT and GRPC_PORT are both ${config.port}: HTTP and gRPC each need a port of their own`);
   if (settings.problems.length > 0) throw new ConfigError(settings.problems);
   return config;
 }
