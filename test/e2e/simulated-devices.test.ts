@@ -94,7 +94,7 @@ describe('simulated devices', () => {
     expect((await update(`${METER},not-an-eui`, '6.0')).answer.error.reason).toBe('malformed_request');
     // The demo supplier's meter: not this User's to update, so none is.
     const foreign = await update(`${METER},00-DB-12-34-56-78-90-A0`, '6.0');
-    expect([foreign.status, foreign.answer.error.reason, foreign.answer.error.message]).toEqual([403, 'not_authorised_for_device', `${USER} is not registered against device 00-DB-12-34-56-78-90-A0 in role IS`]);
+    expect([foreign.status, foreign.answer.error.reason, foreign.answer.error.message]).toEqual([403, 'not_authorised_for_device', `User ${USER} is not registered against device 00-DB-12-34-56-78-90-A0 in role IS`]);
     expect(await pending(METER)).toBe('5.0');
     // The meter's export supplier: a party to it, but not in a role eligible for 11.1 (IS, GS), as row 14 judges.
     const EXPORTER = '90-B3-D5-1F-30-12-00-02';
