@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { selfSignedCertificate } from '../../packages/router/src/duis-xml/certificate.ts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const start = (env: Record<string, string>, script = 'packages/router/src/main.ts') =>
@@ -55,6 +55,18 @@ describe('the router refusing to start', () => {
       expect([grpc.status, grpc.stderr]).toEqual([2, `dcc-router: cannot start: a setting is not valid:\n  - GRPC_PORT ${port} is already in use on 0.0.0.0 (another router, or another program): choose a free port, or GRPC_PORT=off\n`]);
       // grpc-js's own line for the same failure is not a warning beside it.
       expect(grpc.stdout).not.toContain('No address added');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('names the networks process\'s port already in use the same way, once connected to Redis', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      const run = start({ PORT: port, REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: `startup-errors-${process.pid}:` }, 'packages/router/src/networks-main.ts');
+      expect([run.status, run.stderr]).toEqual([2, `dcc-router: cannot start: a setting is not valid:\n  - PORT ${port} is already in use on 0.0.0.0 (another router, or another program): choose a free port\n`]);
     } finally {
       taken.close();
     }

@@ -2,18 +2,20 @@
 import { OPERATOR_BODY_MAX_BYTES } from './admin/index.ts';
 import { ChildProcesses, metricsThroughPrimary, onPrimaryGone, reportListening } from './cluster/index.ts';
 import { untilDeadline } from './background/index.ts';
-import { loadConfig } from './config/index.ts';
+import { ConfigError, loadConfig } from './config/index.ts';
 import { portTaken, startOrExit } from './config/start.ts';
 import { DEMO_SUPPLIER } from './demo/index.ts';
 import { createLogger } from './log/index.ts';
 import { startGrpcServer, type GrpcServer } from './grpc/index.ts';
 import { createRouter } from './router.ts';
 
-const config = startOrExit(() => loadConfig());
+const config = startOrExit(() => {
+  const loaded = loadConfig();
+  // Its default on Redis is one process per two cores: on Node, say what to set rather than crash.
+  if (loaded.processes > 1 && typeof Bun === 'undefined') throw new ConfigError([`ROUTER_PROCESSES=${loaded.processes} needs Bun (several processes share the port through Bun.serve reusePort): under Node set ROUTER_PROCESSES=1`]);
+  return loaded;
+});
 const primary = config.processIndex === 0;
-if (config.processes > 1 && typeof Bun === 'undefined') {
-  throw new Error('ROUTER_PROCESSES > 1 needs Bun (several processes share the port through Bun.serve reusePort)');
-}
 const baseLog = createLogger(config.logLevel);
 // With several processes sharing stdout, each log line names its process.
 const log = config.processes > 1 ? baseLog.child({ process: config.processIndex }) : baseLog;

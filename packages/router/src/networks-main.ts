@@ -9,9 +9,9 @@ import { createStore } from '@dccrouter/state';
 import { scraperGate } from './admin/index.ts';
 import { Periodic } from './background/index.ts';
 import { loadConfig } from './config/index.ts';
-import { startOrExit } from './config/start.ts';
+import { portTaken, startOrExit } from './config/start.ts';
 import { startNetworks } from './egress/networks.ts';
-import { countingTaskFailures, createLogger } from './log/index.ts';
+import { countingTaskFailures, createLogger, throttledWarn } from './log/index.ts';
 import { backgroundFailuresCounter, clockOffsetGauge, lifecycleMetrics } from './metrics/index.ts';
 import { StatsAggregator } from './stats/index.ts';
 import { StoreClock } from './store-clock/index.ts';
@@ -43,23 +43,36 @@ const networks = await startNetworks(store, config, log, lifecycleMetrics(regist
 
 const app = new Hono();
 app.get('/healthz', (c) => c.json({ status: 'ok', destinations: [...networks.simulators.keys()] }));
-// Ready as a router is: its state store answers (the image's HEALTHCHECK asks this of either process).
+// Ready as a router is: its state store answers (the image's HEALTHCHECK asks this of either
+// process), and not while stopping. A probe every few seconds during an outage is told once per 10 s.
+const readinessWarn = throttledWarn(log);
+let stopping = false;
 app.get('/readyz', async (c) => {
+  if (stopping) return c.json({ status: 'stopping', store: store.kind }, 503);
   try {
     await store.ping();
     return c.json({ status: 'ready', store: store.kind });
   } catch (cause) {
-    log.warn({ err: cause }, 'readiness: the state store did not answer');
+    readinessWarn('readiness', { err: cause }, 'readiness: the state store did not answer');
     return c.json({ status: 'unavailable', store: store.kind, message: 'the state store did not answer' }, 503);
   }
 });
 // As a router's: with METRICS_TOKEN set, only its scraper reads them.
 const scraperRefusal = scraperGate(config.metricsToken);
 app.get('/metrics', async (c) => scraperRefusal(c) ?? c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
-const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+const server = startOrExit(() => {
+  try {
+    return Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+  } catch (error) {
+    return portTaken('PORT', config.port, config.host)(error);
+  }
+});
 console.log(`dcc-networks listening on http://127.0.0.1:${server.port}`);
 
 async function stop(): Promise<void> {
+  // A second signal while stopping changes nothing.
+  if (stopping) return;
+  stopping = true;
   await clockCheck.stop();
   await networks.stop(Date.now() + config.shutdownGraceMs);
   await stats.stop();
