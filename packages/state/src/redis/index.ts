@@ -91,6 +91,7 @@ export class RedisStore extends RedisPart implements StateStore {
       clearTimeout(deadline);
     }
     await mayRunScripts(redis, options, clients);
+    await isRecentEnough(redis, options, clients);
     return store;
   }
 
@@ -255,4 +256,34 @@ async function mayRunScripts(redis: ScriptedRedis, options: RedisStoreOptions, c
       `${describeTarget(options)} lets the router's Redis user run no Lua scripts (${message}); the router records every request with one: grant the user EVAL and EVALSHA (ACL +@scripting)`,
       { cause });
   }
+}
+
+/** The oldest Redis whose commands the store uses: XAUTOCLAIM and XTRIM MINID came with 6.2. */
+export const REDIS_MIN_VERSION = '6.2';
+
+/** The version `INFO server` names when it is older than REDIS_MIN_VERSION; undefined when it is not, or names none. */
+export function tooOldRedis(info: string): string | undefined {
+  const version = /redis_version:(\d+)\.(\d+)[^\r\n]*/.exec(info);
+  if (!version) return undefined;
+  const [major, minor] = REDIS_MIN_VERSION.split('.').map(Number);
+  const [hasMajor, hasMinor] = [Number(version[1]), Number(version[2])];
+  return hasMajor < major || (hasMajor === major && hasMinor < minor) ? version[0].slice('redis_version:'.length) : undefined;
+}
+
+/**
+ * An older Redis would let the router start and then fail requests one by one (unknown commands
+ * inside its scripts), so the start names the version instead. A Redis that refuses INFO (an ACL)
+ * is not judged.
+ */
+async function isRecentEnough(redis: ScriptedRedis, options: RedisStoreOptions, clients: readonly ScriptedRedis[]): Promise<void> {
+  let info: string;
+  try {
+    info = await redis.info('server');
+  } catch {
+    return;
+  }
+  const old = tooOldRedis(info);
+  if (old === undefined) return;
+  for (const client of clients) client.disconnect();
+  throw new StateUnavailableError(`${describeTarget(options)} runs Redis ${old}: the router needs ${REDIS_MIN_VERSION} or later (XAUTOCLAIM, XTRIM MINID)`);
 }
