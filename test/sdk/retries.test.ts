@@ -262,3 +262,16 @@ describe('the SDK\'s options', () => {
     expect([retryAfterMs('Mon, 07 Dec 2026 23:59:00 GMT', now), retryAfterMs('soon', now), retryAfterMs(null, now), retryAfterMs('0', now)]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
+
+describe('sendCritical', () => {
+  it('says its CV 4 leg was quarantined, with the reference to release it, rather than that no Pre-Command came', async () => {
+    server = await new ScriptedServer((_n, reply, done) => {
+      json(reply, 202, JSON.stringify({ header: { requestId: 'r', responseCode: 'I99', responseDateTime: new Date().toISOString() }, quarantine: { ref: 'q3-0123456789abcdef', breach: 'user' } }));
+      done();
+    }).start();
+    const client = new RouterClient(server.url, DEMO_PRIVATE_KEY_PEM);
+    await expect(client.sendCritical({ originatorId: SUPPLIER, targetId: ESME, counter: nextCounter(), srv: '1.1.1', bodyValue: {} }))
+      .rejects.toThrow('the CV 4 leg was quarantined (user breach, ref q3-0123456789abcdef): no Pre-Command to sign until it is released');
+    expect(server.arrivals).toHaveLength(1);
+  });
+});

@@ -256,6 +256,9 @@ export class RouterClient {
    */
   async sendCritical(spec: Omit<RequestSpec, 'commandVariant'>, signPreCommand: (payload: string) => string = (payload) => payload): Promise<{ transform: Acknowledgement; signed: Acknowledgement }> {
     const transform = await this.send({ ...spec, commandVariant: 4 });
+    // Held back by Threshold Anomaly Detection: its Pre-Command comes through the outbox once released.
+    const held = (transform as { quarantine?: { ref: string; breach: string } }).quarantine;
+    if (held) throw new Error(`the CV 4 leg was quarantined (${held.breach} breach, ref ${held.ref}): no Pre-Command to sign until it is released, when it reaches the User's outbox`);
     const payload = (transform.body?.PreCommand as { GBCSPayload?: string } | undefined)?.GBCSPayload;
     if (typeof payload !== 'string') throw new Error(`the CV 4 answer carries no PreCommand.GBCSPayload: ${JSON.stringify(transform)}`);
     const signed = await this.send({ ...spec, commandVariant: 5, bodyValue: { GBCSPayload: signPreCommand(payload) } });
