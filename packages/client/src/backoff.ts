@@ -12,5 +12,9 @@ export const RETRY_JITTER = 0.25;
  */
 export function retryWait(attempt: number, baseMs: number, askedMs?: number, random: () => number = Math.random): number {
   const floor = askedMs !== undefined && askedMs > 0 ? askedMs : baseMs * 2 ** attempt;
-  return floor * (1 + RETRY_JITTER * random());
+  // A timer given more than it can hold fires at once: the longest wait is the longest it can keep.
+  return Math.min(floor * (1 + RETRY_JITTER * random()), TIMER_MAX_MS);
 }
+
+/** The longest delay a timer (setTimeout, AbortSignal.timeout) keeps: 2^31 - 1 ms. */
+export const TIMER_MAX_MS = 2_147_483_647;

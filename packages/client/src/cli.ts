@@ -74,7 +74,9 @@ function timeoutSeconds(text: string | undefined, fallback: number): number {
 async function operator(
   options: { url?: string; token?: string; timeout?: string }, method: string, path: string, body?: unknown, contentType = 'application/json', defaultTimeoutS = OPERATOR_TIMEOUT_S,
 ): Promise<unknown> {
-  const { url, token } = options;
+  const { token } = options;
+  // As the SDK takes it: a base URL ending in "/" would send "//v1/...", another path.
+  const url = options.url?.replace(/\/+$/, '');
   const limit = timeoutSeconds(options.timeout, defaultTimeoutS);
   if (!token) throw new CliError('--token (or ROUTER_ADMIN_TOKEN) is required for operators\' commands');
   const signal = limit > 0 ? AbortSignal.timeout(limit * 1000) : undefined;

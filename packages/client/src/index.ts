@@ -2,7 +2,7 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { DUIS_WEB_SERVICES, findSrv, SIGNED_PRE_COMMAND, SIGNED_LEG_VARIANTS } from '@dccrouter/domain';
 import { Long, MAX_PULL_WAIT_MS as PULL_WAIT_MAX_MS, ServiceRequest } from '@dccrouter/protocol';
 import type { AcknowledgementMessage, DuisWebService } from './wire.ts';
-import { retryWait } from './backoff.ts';
+import { retryWait, TIMER_MAX_MS } from './backoff.ts';
 
 /**
  * A User's signing key, checked to be what the router verifies: an ECDSA P-256 private key. Any
@@ -21,7 +21,7 @@ export function userSigningKey(privateKeyPem: string): KeyObject {
 /** Options in whole milliseconds, as timers take them: a mistake is told at construction, not as a failed send. */
 function checkedMs(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min || value > 2_147_483_647) throw new RangeError(`${name} must be a whole number of milliseconds from ${min} to 2147483647, not ${value}`);
+  if (!Number.isSafeInteger(value) || value < min || value > TIMER_MAX_MS) throw new RangeError(`${name} must be a whole number of milliseconds from ${min} to ${TIMER_MAX_MS}, not ${value}`);
   return value;
 }
 
@@ -335,7 +335,7 @@ export class RouterClient {
         const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
           method,
           headers: { 'x-dcc-user': userId, 'x-dcc-timestamp': at, 'x-dcc-signature': signature },
-          signal: AbortSignal.timeout(this.timeoutMs + waitMs),
+          signal: AbortSignal.timeout(Math.min(this.timeoutMs + waitMs, TIMER_MAX_MS)),
         });
         // Its text, as a submission's: a proxy's page that is not JSON stays text, never a SyntaxError.
         const result: SubmitResult = { status: response.status, answer: answerOf(await response.text()) };

@@ -34,7 +34,7 @@ const deadLetters = z.object({
     userId: z.string(),
     id: z.string().meta({ description: 'The dead letter\'s ID among its User\'s (to redrive it alone)', example: '1764583200123-0' }),
     deadLetteredAt: z.string().meta({ format: 'date-time' }),
-    reason: z.string().meta({ description: 'Why delivery gave up', example: 'HTTP 500 after 8 attempts' }),
+    reason: z.string().meta({ description: 'Why delivery gave up', example: 'HTTP 500 after 15 attempts' }),
     item: outboxItem,
   })),
   next,

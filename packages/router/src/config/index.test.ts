@@ -145,7 +145,7 @@ describe('loadConfig: every bad setting at once', () => {
       'ROUTER_ADMIN_TOKEN must be at least 24 characters, and not a placeholder, when NODE_ENV=production: it is the whole of the operators\' authentication (e.g. openssl rand -base64 32)',
     ]);
     expect(problems({ NODE_ENV: 'production' })).toEqual([
-      'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance',
+      'ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (as the image runs): a generated token would be printed to the logs and differ on every instance',
       'ROUTER_SIGNING_KEY must be set when NODE_ENV=production: a generated key would differ on every instance, and receivers that pin the key would refuse the others\' webhooks',
     ]);
     const production = { NODE_ENV: 'production', ROUTER_ADMIN_TOKEN: 'a-secret-of-at-least-24-characters', ROUTER_SIGNING_KEY: SIGNING_KEY };

@@ -281,7 +281,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   settings.readableFile('GRPC_TLS_KEY_FILE', keyFile);
   // Read as the gRPC server will, so a file that is not PEM, or a key not of the certificate, is a
   // setting's problem here rather than a crash once HTTP is already listening.
-  if (certFile && keyFile && env.GRPC_PORT !== 'off') {
+  if (role === 'router' && certFile && keyFile && env.GRPC_PORT !== 'off') {
     try {
       createSecureContext({ cert: readFileSync(certFile), key: readFileSync(keyFile) });
     } catch (error) {
@@ -302,7 +302,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   if (processIndex >= processCount) settings.problem(`ROUTER_PROCESS_INDEX must be below ROUTER_PROCESSES (${processCount}), got "${processIndex}"`);
   // Generated, it would be printed to the logs and differ on every instance behind one address.
   const production = env.NODE_ENV === 'production';
-  if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && production) settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (the image sets it): a generated token would be printed to the logs and differ on every instance');
+  if (role === 'router' && !env.ROUTER_ADMIN_TOKEN && production) settings.problem('ROUTER_ADMIN_TOKEN must be set when NODE_ENV=production (as the image runs): a generated token would be printed to the logs and differ on every instance');
   if (role === 'router' && env.ROUTER_ADMIN_TOKEN && production && (env.ROUTER_ADMIN_TOKEN.length < 24 || /change-?me/i.test(env.ROUTER_ADMIN_TOKEN))) {
     settings.problem('ROUTER_ADMIN_TOKEN must be at least 24 characters, and not a placeholder, when NODE_ENV=production: it is the whole of the operators\' authentication (e.g. openssl rand -base64 32)');
   }
@@ -351,7 +351,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
     // network much of the time, and a second worker then verifies beside the first (on 2 cores,
     // against one worker: 7% more acknowledgements/s, CPU per request no higher; bench/HISTORY.md).
     // Each worker is a thread with its own heap: more than the cores can run only costs memory.
-    verifyThreads: settings.integer('VERIFY_THREADS', Math.max(1, Math.floor(availableParallelism() / processCount)), 0, 64),
+    verifyThreads: settings.integer('VERIFY_THREADS', Math.min(64, Math.max(1, Math.floor(availableParallelism() / processCount))), 0, 64),
     verifyBatchMax: settings.integer('VERIFY_BATCH_MAX', 128, 1),
     verifyLingerMs: settings.durationMs('VERIFY_LINGER_MS', 0),
     verifySignatures: settings.boolean('VERIFY_SIGNATURES', true),
@@ -406,7 +406,7 @@ export function loadConfig(env: Env = process.env, role: 'router' | 'networks' =
   if (config.redisWaitReplicas > 0 && !shared) settings.problem(`REDIS_WAIT_REPLICAS=${config.redisWaitReplicas} needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the embedded store has no replicas`);
   // A batch is admitted whole or refused: one larger than MAX_INFLIGHT would be 503 every time, so it is too large (413).
   config.batchMaxItems = Math.min(config.batchMaxItems, config.maxInflight);
-  if (config.port !== 0 && config.port === config.grpcPort) settings.problem(`PORT and GRPC_PORT are both ${config.port}: HTTP and gRPC each need a port of their own`);
+  if (role === 'router' && config.port !== 0 && config.port === config.grpcPort) settings.problem(`PORT and GRPC_PORT are both ${config.port}: HTTP and gRPC each need a port of their own`);
   if (settings.problems.length > 0) throw new ConfigError(settings.problems);
   return config;
 }

@@ -35,6 +35,8 @@ interface Retry {
   endpoint: string;
   attempts: number;
   notBefore: number;
+  /** When its endpoint was last compared with the User's (endpointChanged). */
+  checkedAt: number;
 }
 
 /**
@@ -47,7 +49,7 @@ const RECHECK_MS = 1_000;
 /**
  * Delivers each User's outbound items to its Receive Response endpoint, in order, at least once.
  * One router instance at a time holds a User's delivery lease; an item that keeps failing is
- * retried with exponential backoff and full jitter, then dead-lettered so the items behind it can
+ * retried with exponential backoff and equal jitter, then dead-lettered so the items behind it can
  * move on. Each POST is signed with the router's key (X-DCC-Router-Signature).
  */
 export class WebhookDeliverer {
@@ -113,8 +115,9 @@ export class WebhookDeliverer {
 
   private async deliverUser(userId: string): Promise<void> {
     const retry = this.retries.get(userId);
-    // An aging item does not wait out its backoff: it gets its last attempt now.
-    if (retry && retry.notBefore > Date.now() && !this.aging(retry.cursor)) {
+    // An aging item does not wait out its backoff: it gets its last attempt now; nor does one
+    // whose endpoint the operator changed (looked at once a second while waiting).
+    if (retry && retry.notBefore > Date.now() && !this.aging(retry.cursor) && !(await this.endpointChanged(userId, retry))) {
       // Held through the backoff (which may outlast a lease): another instance taking the User
       // over would start its attempts and backoff again, and an item might never be dead-lettered.
       await this.renewLease(userId);
@@ -175,10 +178,17 @@ export class WebhookDeliverer {
         continue;
       }
       const delay = backoffDelay(attempts, this.options.backoffBaseMs, this.options.backoffMaxMs, this.options.random);
-      this.retries.set(userId, { cursor: item.cursor, endpoint, attempts, notBefore: Date.now() + delay });
+      this.retries.set(userId, { cursor: item.cursor, endpoint, attempts, notBefore: Date.now() + delay, checkedAt: Date.now() });
       // Later items wait: delivery stays in order per User.
       return;
     }
+  }
+
+  /** Whether the User's endpoint is no longer the one that failed the item it waits to retry; asked at most once per RECHECK_MS. */
+  private async endpointChanged(userId: string, retry: Retry): Promise<boolean> {
+    if (Date.now() - retry.checkedAt < RECHECK_MS) return false;
+    retry.checkedAt = Date.now();
+    return (await this.store.getUser(userId))?.receiveEndpoint !== retry.endpoint;
   }
 
   /** Dead-letters an item (the items delivered before it settled first) and moves the User's cursor past it. */
