@@ -33,21 +33,29 @@ class ScriptedGrpcServer {
   private readonly server = new Server();
   address = '';
 
-  constructor(answer: (n: number, request: Signed) => Result | 'unavailable') {
-    const reply = (request: Signed): Result | 'unavailable' => {
+  constructor(answer: (n: number, request: Signed) => Result | 'unavailable' | 'fail-stream') {
+    const reply = (request: Signed): Result | 'unavailable' | 'fail-stream' => {
       this.arrivals.push({ request, at: performance.now() });
       return answer(this.arrivals.length - 1, request);
     };
     this.server.addService(ROUTER_SERVICE, {
       submit(call: ServerUnaryCall<Signed, Result>, callback: sendUnaryData<Result>) {
         const result = reply(call.request);
-        if (result === 'unavailable') callback({ code: GrpcStatus.UNAVAILABLE, details: 'scripted: not now' });
+        if (result === 'unavailable' || result === 'fail-stream') callback({ code: GrpcStatus.UNAVAILABLE, details: 'scripted: not now' });
         else if (result.refusal) callback(refusalStatus(result));
         else callback(null, result);
       },
       submitStream(call: ServerDuplexStream<Signed, Result>) {
+        let failed = false;
         call.on('data', (request: Signed) => {
+          if (failed) return;
           const result = reply(request);
+          // The stream fails part way: this item and those after it go unanswered.
+          if (result === 'fail-stream') {
+            failed = true;
+            call.emit('error', { code: GrpcStatus.UNAVAILABLE, details: 'scripted: the stream failed' });
+            return;
+          }
           call.write(result === 'unavailable' ? refused(503, 'overloaded') : result);
         });
         call.on('end', () => call.end());
@@ -145,6 +153,27 @@ describe('the gRPC client', () => {
     expect(server.arrivals).toHaveLength(4);
     expectSameItem([server.arrivals[1], server.arrivals[3]]);
     expect(server.arrivals[3].at - server.arrivals[2].at).toBeGreaterThanOrEqual(50 - TIMER_SLACK_MS);
+  });
+
+  it('sends again what a stream that failed part way left unanswered, the same signed items, and rejects with the answers it had once its retries are spent', async () => {
+    // The second item's arrival fails the stream: the first is answered, the second and third are not.
+    server = await new ScriptedGrpcServer((n) => (n === 1 ? 'fail-stream' : acknowledged())).start();
+    client = new GrpcRouterClient(server.address, DEMO_PRIVATE_KEY_PEM, undefined, { retries: 2, retryBaseMs: 20 });
+    const items = [client.signed(spec()), client.signed(spec()), client.signed(spec())];
+    const results = await client.submitMany(items);
+    expect(results.map((result) => result.status)).toEqual([202, 202, 202]);
+    // The second item sent twice (its first arrival failed the stream), the third at least once after it.
+    const hex = (body: Uint8Array | null | undefined) => Buffer.from(body!).toString('hex');
+    const sent = server.arrivals.map((arrival) => hex(arrival.request.body));
+    expect(sent.filter((body) => body === hex(items[1].body)).length).toBe(2);
+    expect(sent.at(-1)).toBe(hex(items[2].body));
+
+    // Every stream failing at its first item: the answers had are on the error.
+    server.stop();
+    server = await new ScriptedGrpcServer((n) => (n === 0 ? acknowledged() : 'fail-stream')).start();
+    client = new GrpcRouterClient(server.address, DEMO_PRIVATE_KEY_PEM, undefined, { retries: 1, retryBaseMs: 20 });
+    const failing = client.submitMany([client.signed(spec()), client.signed(spec())]);
+    await expect(failing).rejects.toMatchObject({ code: GrpcStatus.UNAVAILABLE, results: [expect.objectContaining({ status: 202 }), undefined] });
   });
 
   it('waits as long as a stream\'s refusals ask (retry_after_ms) before sending them again', async () => {

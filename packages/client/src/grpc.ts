@@ -118,31 +118,39 @@ export class GrpcRouterClient {
   }
 
   /**
-   * Sends many over one stream; answers come back in the order sent. Those refused 503 are sent
-   * again (the same signed items, on a new stream) up to the retries, after the longest wait
-   * their refusals ask for (retry_after_ms), or the doubling `retryBaseMs` when they name none; a
-   * stream that fails rejects, as does one not answered in full within `timeoutMs` (a gRPC
-   * deadline on each stream: a router that never answers does not hold the caller for ever).
+   * Sends many over one stream; answers come back in the order sent. Those refused 503, and those
+   * a stream that failed part way (UNAVAILABLE, or not answered in full within `timeoutMs`, a gRPC
+   * deadline on each stream) left unanswered, are sent again (the same signed items, on a new
+   * stream) up to the retries, after the longest wait the refusals ask for (retry_after_ms), or the
+   * doubling `retryBaseMs`. A stream still failing after the last rejects, its error carrying the
+   * answers had so far as `results` (undefined where none came); any other failure rejects at once.
    */
   async submitMany(requests: readonly Signed[]): Promise<SubmitResult[]> {
-    const results = await this.streamOnce(requests);
-    for (let attempt = 0; attempt < this.retries; attempt++) {
-      const refused = results.flatMap((result, i) => (result.status === 503 ? [i] : []));
-      if (refused.length === 0) break;
-      await sleep(this.waitBefore(attempt, refused.reduce((longest, i) => Math.max(longest, results[i].retryDelayMs ?? 0), 0)));
-      const again = await this.streamOnce(refused.map((i) => requests[i]));
-      refused.forEach((at, i) => { results[at] = again[i]; });
+    const results: (SubmitResult | undefined)[] = new Array(requests.length);
+    let pending = requests.map((_, i) => i);
+    for (let attempt = 0; ; attempt++) {
+      const { answered, failure } = await this.streamOnce(pending.map((i) => requests[i]));
+      answered.forEach((result, k) => { results[pending[k]] = result; });
+      // Answered in order: those after the last answer were not answered at all.
+      const again = pending.filter((i, k) => k >= answered.length || results[i]!.status === 503);
+      if (again.length === 0) return results as SubmitResult[];
+      if (attempt >= this.retries) {
+        if (failure) throw Object.assign(failure, { results });
+        return results as SubmitResult[];
+      }
+      await sleep(this.waitBefore(attempt, again.reduce((longest, i) => Math.max(longest, results[i]?.retryDelayMs ?? 0), 0)));
+      pending = again;
     }
-    return results;
   }
 
-  private streamOnce(requests: readonly Signed[]): Promise<SubmitResult[]> {
+  /** One stream's answers, in order; a stream that failed unanswered in part says how, with those it had. */
+  private streamOnce(requests: readonly Signed[]): Promise<{ answered: SubmitResult[]; failure?: ServiceError }> {
     return new Promise((resolve, reject) => {
-      const results: SubmitResult[] = [];
+      const answered: SubmitResult[] = [];
       const stream = this.stub.submitStream(new Metadata(), { deadline: Date.now() + this.timeoutMs });
-      stream.on('data', (result: Result) => results.push(toResult(result)));
-      stream.on('error', reject);
-      stream.on('end', () => resolve(results));
+      stream.on('data', (result: Result) => answered.push(toResult(result)));
+      stream.on('error', (error: ServiceError) => (UNANSWERED.has(error.code) ? resolve({ answered, failure: error }) : reject(error)));
+      stream.on('end', () => resolve({ answered }));
       for (const request of requests) stream.write(request);
       stream.end();
     });
