@@ -136,6 +136,9 @@ export class GrpcRouterClient {
       if (again.length === 0) return results as SubmitResult[];
       if (attempt >= this.retries) {
         if (failure) throw Object.assign(failure, { results });
+        // A stream that ended without answering them all (no status to say why): not an answer for those.
+        const unanswered = again.filter((i) => results[i] === undefined).length;
+        if (unanswered > 0) throw Object.assign(new Error(`the router's stream ended with ${unanswered} of the items unanswered`), { results });
         return results as SubmitResult[];
       }
       await sleep(this.waitBefore(attempt, again.reduce((longest, i) => Math.max(longest, results[i]?.retryDelayMs ?? 0), 0)));
