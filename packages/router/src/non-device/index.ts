@@ -62,12 +62,16 @@ export async function serveNonDevice(request: ServiceRequest, srv: SrvDefinition
  * registered against it in a role eligible for the SRV.
  */
 async function judgeNamedDevice(request: ServiceRequest, srv: SrvDefinition, user: User, deps: NonDeviceDeps): Promise<{ device: Device } | { ok: false; refusal: Refusal }> {
-  const value = request.bodyValue;
-  const deviceId = value === '' ? null : parseEui(value.DeviceID);
+  const deviceId = namedDeviceId(request);
   if (!deviceId) return { ok: false, refusal: refuse('malformed_request', `${srv.bodyElement} needs DeviceID, an EUI-64`) };
   const device = await deps.directory.device(deviceId);
   const refusal = checkDeviceParty(user.userId, eligibleRolesOf(user, srv), deviceId, device);
   return refusal || !device ? { ok: false, refusal: refusal! } : { device };
+}
+
+/** The device a non-device request names by its body's `DeviceID`, as an EUI-64; null when it names none. */
+function namedDeviceId(request: ServiceRequest): string | null {
+  return request.bodyValue === '' ? null : parseEui(request.bodyValue.DeviceID);
 }
 
 /** The CSP regions whose WAN the simulated networks cover, and the technology each uses. */
@@ -310,7 +314,7 @@ export async function applyNonDeviceEffect(
       await deps.store.deleteSchedule(owner, scheduleIdOf(request));
       return;
     case '8.3': {
-      const deviceId = parseEui(request.bodyValue === '' ? undefined : request.bodyValue.DeviceID);
+      const deviceId = namedDeviceId(request);
       if (!deviceId) return;
       // A retry completes what its first attempt left undone, promptly and for a User still
       // responsible, judged on the device as stored: a captured 8.3 replayed later must not take a

@@ -56,11 +56,11 @@ export class CplTable extends RefreshedTable {
   async put(deviceModel: string, firmwareVersion: string, input: CplEntryInput): Promise<{ ok: true; entry: CplEntry } | { ok: false; message: string }> {
     let refusal: { ok: false; message: string } | undefined;
     const saved = await this.save((entries) => {
-      const keepsType = entries.get(keyOf(deviceModel, firmwareVersion))?.deviceType === input.deviceType;
-      const other = keepsType ? undefined : [...entries.values()]
+      const current = entries.get(keyOf(deviceModel, firmwareVersion));
+      const other = current?.deviceType === input.deviceType ? undefined : [...entries.values()]
         .find((entry) => entry.deviceModel === deviceModel && entry.firmwareVersion !== firmwareVersion && entry.deviceType !== input.deviceType);
       if (other) return void (refusal = { ok: false, message: `must be ${other.deviceType}, as ${deviceModel} is listed at firmware ${other.firmwareVersion}: a model is one device type` });
-      return applyCplUpdate(entries.get(keyOf(deviceModel, firmwareVersion)), deviceModel, firmwareVersion, input, this.now());
+      return applyCplUpdate(current, deviceModel, firmwareVersion, input, this.now());
     });
     return saved ? { ok: true, entry: saved } : refusal!;
   }
